@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// CLI entry: runs the compiled CLI from dist/ (built by `npm ci` through the `prepare` script).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const main = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write("aerchip: dist/ is missing; run `npm run build` (npm ci does this for you).\n");
+  process.exit(70);
+}
+const { runCli } = await import(main.href);
+process.exitCode = await runCli(process.argv);

@@ -1,0 +1,130 @@
+/**
+ * ChipProgram: what the compiler writes into the chip's memories. Pure data, the contract between
+ * `compiler/` (which produces it) and the simulator (which builds state from it).
+ *
+ * Layout per core (nengo-loihi's block model, Loihi's memories):
+ *  - neuron parameter memory: one entry per compartment (struct of arrays);
+ *  - synapse memory: a crossbar stored as CSR rows, one row per *input axon*; each synapse holds a
+ *    local target neuron, a weight and a delay in ticks, and the projection it belongs to;
+ *  - output routing table: per neuron, the (destination core, destination axon) pairs its spike is
+ *    sent to, one AER packet per destination core.
+ *
+ * Compartment dynamics (one tick, for an active compartment; `I` = synaptic input arriving this tick):
+ *   u ← currentDecay·u + inputGain·I                 (currentDecay = 0 gives u = I: a plain LIF)
+ *   v ← (voltageDecay·v + u) + bias                   (in this order, each operation rounded)
+ *   spiking compartments fire iff v ≥ vThreshold (or v > vThreshold), then reset:
+ *     zero: v ← vReset;  subtract: v ← v − vThreshold;  none: v unchanged
+ *   and stay refractory (frozen, input discarded) for refractoryTicks ticks.
+ * Input compartments (kind = input) do not integrate; they emit the externally supplied spikes.
+ */
+
+export const PROGRAM_FORMAT = "aerchip-program" as const;
+export const PROGRAM_VERSION = 1 as const;
+
+export const NeuronKind = { compartment: 0, input: 1 } as const;
+export type NeuronKind = (typeof NeuronKind)[keyof typeof NeuronKind];
+
+export const ResetMode = { zero: 0, subtract: 1, none: 2 } as const;
+export type ResetMode = (typeof ResetMode)[keyof typeof ResetMode];
+
+export const ThresholdOp = { ge: 0, gt: 1 } as const;
+export type ThresholdOp = (typeof ThresholdOp)[keyof typeof ThresholdOp];
+
+/** Neuron parameter memory of one core: every array has `neuronCount` entries. */
+export interface CoreNeuronParams {
+  readonly kind: Uint8Array;
+  /** 1 if the compartment can fire, 0 for non-spiking readouts (LI, I). */
+  readonly spiking: Uint8Array;
+  readonly voltageDecay: Float64Array;
+  readonly currentDecay: Float64Array;
+  readonly inputGain: Float64Array;
+  readonly bias: Float64Array;
+  readonly vThreshold: Float64Array;
+  readonly vReset: Float64Array;
+  readonly vInit: Float64Array;
+  readonly resetMode: Uint8Array;
+  readonly thresholdOp: Uint8Array;
+  readonly refractoryTicks: Uint32Array;
+}
+
+/** Synapse memory of one core: CSR rows indexed by local input axon. */
+export interface CoreCrossbar {
+  readonly axonCount: number;
+  /** Row a spans synapses [axonRowPtr[a], axonRowPtr[a+1]). Rows are sorted by (delay, projection, target). */
+  readonly axonRowPtr: Uint32Array;
+  /** Local neuron index of each synapse's target. */
+  readonly synTarget: Uint32Array;
+  readonly synWeight: Float64Array;
+  /** Delay in ticks, 1..maxDelayTicks: a spike emitted at tick t acts at tick t + delay. */
+  readonly synDelayTicks: Uint16Array;
+  /** Index into `ChipProgram.projections`. */
+  readonly synProjection: Uint16Array;
+  /** Index of the synapse inside its projection (the model's synapse order), for weight read-back. */
+  readonly synIndex: Uint32Array;
+}
+
+/** Output routing table of one core: CSR by local neuron. */
+export interface CoreRouting {
+  readonly routePtr: Uint32Array;
+  /** Global core id of each destination. */
+  readonly routeDestCore: Uint32Array;
+  /** Local input-axon index at the destination core. */
+  readonly routeDestAxon: Uint32Array;
+}
+
+export interface CoreProgram {
+  /** Global core id: tile·coresPerTile + k, tile = y·widthTiles + x. */
+  readonly coreId: number;
+  readonly neuronCount: number;
+  readonly neurons: CoreNeuronParams;
+  readonly crossbar: CoreCrossbar;
+  readonly routing: CoreRouting;
+}
+
+/** A contiguous range of a population's neurons placed on one core. */
+export interface PopulationBlock {
+  /** Index into `ChipProgram.cores`. */
+  readonly coreIndex: number;
+  /** First local neuron on that core. */
+  readonly neuronStart: number;
+  /** First neuron of the population this block holds. */
+  readonly populationStart: number;
+  readonly count: number;
+}
+
+export interface PopulationMap {
+  readonly name: string;
+  readonly kind: "input" | "neuron";
+  readonly size: number;
+  /** Logical shape (NIR node shape, C order); [size] for flat populations. */
+  readonly shape: readonly number[];
+  readonly spiking: boolean;
+  readonly blocks: readonly PopulationBlock[];
+}
+
+export interface ProjectionInfo {
+  readonly name: string;
+  readonly pre: string;
+  readonly post: string;
+  /** Number of synapses the model defines (before any duplication for weight sharing). */
+  readonly synapseCount: number;
+  /** Synapse encoding used for cost lookup (`dense`, `sparse`, `conv`). */
+  readonly encoding: string;
+}
+
+export interface ChipProgram {
+  readonly format: typeof PROGRAM_FORMAT;
+  readonly version: typeof PROGRAM_VERSION;
+  /** Name of the ChipSpec this was compiled for and the mesh it assumed (checked at load). */
+  readonly specName: string;
+  readonly meshWidthTiles: number;
+  readonly meshHeightTiles: number;
+  readonly coresPerTile: number;
+  readonly modelName: string;
+  /** Steps the model asks for when the user gives none. */
+  readonly defaultSteps: number;
+  readonly maxDelayTicks: number;
+  readonly cores: readonly CoreProgram[];
+  readonly populations: readonly PopulationMap[];
+  readonly projections: readonly ProjectionInfo[];
+}

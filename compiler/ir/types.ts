@@ -1,0 +1,84 @@
+/**
+ * The graph IR every front end lowers to (snnref JSON, aerchip JSON, NIR, SANA-FE YAML): named
+ * populations of compartments and projections between them, with per-neuron parameters already in
+ * the chip's compartment form (see chip/program/types.ts for the update equations).
+ *
+ * Front ends do the model-specific discretisation (e.g. NIR's tau/dt → voltageDecay); the passes
+ * after this point (normalise, quantise, partition, place, route) never look at the source format.
+ */
+import type { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
+
+/** Per-neuron parameters of a population; every array has `size` entries. */
+export interface NeuronParamsIR {
+  readonly voltageDecay: Float64Array;
+  readonly currentDecay: Float64Array;
+  readonly inputGain: Float64Array;
+  readonly bias: Float64Array;
+  readonly vThreshold: Float64Array;
+  readonly vReset: Float64Array;
+  readonly vInit: Float64Array;
+  readonly resetMode: Uint8Array; // ResetMode values
+  readonly thresholdOp: Uint8Array; // ThresholdOp values
+  readonly refractoryTicks: Uint32Array;
+}
+
+export interface PopulationIR {
+  readonly name: string;
+  readonly kind: "input" | "neuron";
+  readonly size: number;
+  /** Logical shape (C order); [size] for flat populations. */
+  readonly shape: readonly number[];
+  /** false for non-spiking readouts (LI / I / CubaLI): they expose their membrane trace instead. */
+  readonly spiking: boolean;
+  /** Present for kind "neuron". */
+  readonly params?: NeuronParamsIR;
+}
+
+/** Synapses as a coordinate list; index s is the model's synapse order (used for weight read-back). */
+export interface ProjectionIR {
+  readonly name: string;
+  readonly pre: string;
+  readonly post: string;
+  /** Synapse encoding for cost look-up and memory accounting: "dense", "sparse" or "conv". */
+  readonly encoding: string;
+  readonly preIndex: Uint32Array;
+  readonly postIndex: Uint32Array;
+  readonly weight: Float64Array;
+  /** Delay in ticks, >= 1. */
+  readonly delayTicks: Uint16Array;
+}
+
+export interface ModelGraph {
+  readonly name: string;
+  /** Steps to simulate when the user gives none. */
+  readonly defaultSteps: number;
+  readonly populations: readonly PopulationIR[];
+  readonly projections: readonly ProjectionIR[];
+}
+
+/** External spikes for the input populations: population name → (tick, neuron) pairs. */
+export interface StimulusIR {
+  readonly spikes: ReadonlyMap<string, { readonly tick: Int32Array; readonly neuron: Int32Array }>;
+}
+
+/** Fills a per-neuron parameter block with one value per field (front ends override per neuron). */
+export function uniformNeuronParams(
+  size: number,
+  p: {
+    voltageDecay: number; currentDecay?: number; inputGain?: number; bias?: number; vThreshold: number;
+    vReset?: number; vInit?: number; resetMode: ResetMode; thresholdOp?: ThresholdOp; refractoryTicks?: number;
+  },
+): NeuronParamsIR {
+  return {
+    voltageDecay: new Float64Array(size).fill(p.voltageDecay),
+    currentDecay: new Float64Array(size).fill(p.currentDecay ?? 0),
+    inputGain: new Float64Array(size).fill(p.inputGain ?? 1),
+    bias: new Float64Array(size).fill(p.bias ?? 0),
+    vThreshold: new Float64Array(size).fill(p.vThreshold),
+    vReset: new Float64Array(size).fill(p.vReset ?? 0),
+    vInit: new Float64Array(size).fill(p.vInit ?? 0),
+    resetMode: new Uint8Array(size).fill(p.resetMode),
+    thresholdOp: new Uint8Array(size).fill(p.thresholdOp ?? 0),
+    refractoryTicks: new Uint32Array(size).fill(p.refractoryTicks ?? 0),
+  };
+}
