@@ -79,8 +79,13 @@ export interface CostTable {
 
 /** Per-tick barrier synchronisation latency, as a table keyed by the number of active tiles. */
 export interface SyncSpec {
-  /** Rows sorted by `tiles`; a tick with k active tiles costs the first row with tiles >= k (the last row above). */
+  /** Rows sorted by `tiles`. */
   readonly table: ReadonlyArray<{ readonly tiles: number; readonly latencyNs: number }>;
+  /**
+   * `step`: a tick with k active tiles costs the first row with tiles >= k (the last row beyond it);
+   * `linear`: interpolated linearly between rows, clamped at both ends.
+   */
+  readonly interpolation: "step" | "linear";
   readonly source: string;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Loading chip specs: a preset by name (`chip/spec/presets/<name>.json`) or a JSON file by path.
+ * (SANA-FE architecture YAML is a front end and lives in compiler/frontends/sanafe.)
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "./types.ts";
+import { assertValidChipSpec } from "./validate.ts";
+
+const PRESET_DIR = fileURLToPath(new URL("./presets/", import.meta.url));
+
+export function listPresetNames(): string[] {
+  if (!existsSync(PRESET_DIR)) return [];
+  return readdirSync(PRESET_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+export function loadPreset(name: string): ChipSpec {
+  const names = listPresetNames();
+  if (!names.includes(name)) {
+    throw new AerchipError("E_SPEC_UNKNOWN_PRESET", `no chip preset named "${name}"`, {
+      field: "--arch",
+      hint: `use one of: ${names.join(", ")}, or a path to a chip spec file`,
+    });
+  }
+  return parseChipSpecJson(readFileSync(`${PRESET_DIR}${name}.json`, "utf8"), `preset:${name}`);
+}
+
+export function parseChipSpecJson(text: string, file: string): ChipSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AerchipError("E_SPEC_PARSE", `chip spec is not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
+  }
+  return assertValidChipSpec(raw, file);
+}
+
+/** A preset name, or a path to a JSON chip spec. */
+export function loadChipSpecJson(nameOrPath: string): ChipSpec {
+  if (listPresetNames().includes(nameOrPath)) return loadPreset(nameOrPath);
+  if (!existsSync(nameOrPath)) {
+    throw new AerchipError("E_SPEC_NOT_FOUND", `"${nameOrPath}" is neither a preset nor an existing file`, {
+      field: "--arch",
+      hint: `use one of: ${listPresetNames().join(", ")}, or a path to a chip spec file`,
+    });
+  }
+  return parseChipSpecJson(readFileSync(nameOrPath, "utf8"), nameOrPath);
+}
