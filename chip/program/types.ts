@@ -128,3 +128,8 @@ export interface ChipProgram {
   readonly populations: readonly PopulationMap[];
   readonly projections: readonly ProjectionInfo[];
 }
+
+/** External spikes for input populations: population name → (tick, neuron) pairs (any order). */
+export interface ChipStimulus {
+  readonly spikes: ReadonlyMap<string, { readonly tick: Int32Array; readonly neuron: Int32Array }>;
+}

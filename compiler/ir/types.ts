@@ -46,6 +46,8 @@ export interface ProjectionIR {
   readonly weight: Float64Array;
   /** Delay in ticks, >= 1. */
   readonly delayTicks: Uint16Array;
+  /** On-chip learning rule, when the projection is plastic. */
+  readonly plasticity?: PairStdpIR;
 }
 
 export interface ModelGraph {
@@ -81,4 +83,20 @@ export function uniformNeuronParams(
     thresholdOp: new Uint8Array(size).fill(p.thresholdOp ?? 0),
     refractoryTicks: new Uint32Array(size).fill(p.refractoryTicks ?? 0),
   };
+}
+
+/**
+ * Pair-based trace STDP on a projection (snnref-1 semantics, see docs/learning.md):
+ * traces decay by `decayPre`/`decayPost` each tick; on a pre arrival w ← clip(w − aMinus·y_post) and
+ * x ← x + 1 (all_to_all) or x ← 1 (nearest); on a post spike w ← clip(w + aPlus·x) and y ← y + 1 or 1.
+ */
+export interface PairStdpIR {
+  readonly rule: "pair";
+  readonly mode: "all_to_all" | "nearest";
+  readonly aPlus: number;
+  readonly aMinus: number;
+  readonly decayPre: number;
+  readonly decayPost: number;
+  readonly wMin: number;
+  readonly wMax: number;
 }

@@ -1,0 +1,227 @@
+/**
+ * The chip's time-stepped, event-driven run. One tick (the chip's algorithmic time step, barrier
+ * synchronised as on Loihi and in SANA-FE):
+ *   1. deliver  – apply every synapse segment due at t (scheduled when its spike was emitted):
+ *                 acc[target] += weight, counting one synaptic op per synapse;
+ *   2. update   – every compartment: refractory ones count down and drop their input; the others
+ *                 u ← currentDecay·u + inputGain·acc; v ← (voltageDecay·v + u) + bias; fire on threshold;
+ *   3. inputs   – input neurons emit the stimulus spikes of tick t;
+ *   4. emit     – each spike becomes one AER packet per destination core (XY-routed: hops counted per
+ *                 direction); the destination axon's segments go on the timing wheel at t + delay.
+ * Spikes depend only on the program and the stimulus; the timing model only reads the counters.
+ */
+import type { ChipSpec } from "../spec/types.ts";
+import type { ChipProgram, ChipStimulus } from "../program/types.ts";
+import { TimingWheel } from "../../core/timing-wheel.ts";
+import { NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
+import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
+import { buildSimState, type SimState } from "./state.ts";
+import { resolveStimulus } from "./stimulus.ts";
+
+/** Called after each tick with that tick's per-core counters; returns the tick's latency in ns. */
+export type TickLatencyFn = (tick: number, state: SimState, tickCore: Float64Array, tickSynOpsByEncoding: Float64Array) => number;
+
+export interface SimulateOptions {
+  readonly steps: number;
+  /** Populations whose membrane potential (after the update of each tick) is recorded. */
+  readonly recordVoltages?: readonly string[];
+  readonly tickLatency?: TickLatencyFn;
+}
+
+export interface PopulationSpikes {
+  /** Sorted by tick, then neuron index in the population. */
+  readonly tick: Int32Array;
+  readonly neuron: Int32Array;
+}
+
+export interface SimResult {
+  readonly steps: number;
+  readonly state: SimState;
+  readonly spikes: ReadonlyMap<string, PopulationSpikes>;
+  /** steps × population size, row-major. */
+  readonly voltages: ReadonlyMap<string, Float64Array>;
+  readonly counters: CounterArrays;
+  readonly tickLatencyNs: Float64Array;
+}
+
+class GrowableInt32 {
+  data = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const g = new Int32Array(this.data.length * 2);
+      g.set(this.data);
+      this.data = g;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+export function simulate(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions): SimResult {
+  const st = buildSimState(spec, program);
+  return runState(spec, program, st, stimulus, opts);
+}
+
+export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions): SimResult {
+  const T = opts.steps;
+  const C = st.coreCount;
+  const K = COUNTER_COUNT;
+  const E = Math.max(1, st.encodingNames.length);
+  const counters = allocateCounters(C, T, E, program.projections.length, st.neuronCount);
+  const { perCore, perTick, tickCore, synOpsByEncoding, synOpsByProjection, spikesPerNeuron } = counters;
+  const tickSynOpsByEncoding = new Float64Array(C * E);
+  const stim = resolveStimulus(program, st.coreNeuronStart, stimulus, T);
+  const wheel = new TimingWheel(st.maxDelayTicks + 1, 256);
+  const tickLatencyNs = new Float64Array(T);
+  const weightBits = spec.precision.weightBits;
+
+  // Hot-loop locals.
+  const { kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, resetMode, thresholdOp, refractoryTicks } = st;
+  const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight } = st;
+  const { axonSegStart, segSynStart, segSynEnd, segDelay, segCore, segEncoding, segProjection } = st;
+  const { routePtr, routeAxon, routeDestCore, routeDx, routeDy, coreTileX, coreTileY } = st;
+  const fired = new Uint32Array(Math.max(1, st.neuronCount));
+  const spikeT = new GrowableInt32();
+  const spikeN = new GrowableInt32();
+
+  const recorded = (opts.recordVoltages ?? []).map((name) => {
+    const pi = program.populations.findIndex((p) => p.name === name);
+    const pop = program.populations[pi];
+    const globalOf = new Uint32Array(pop.size);
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[b.populationStart + i] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    return { name, globalOf, trace: new Float64Array(T * pop.size) };
+  });
+
+  for (let t = 0; t < T; t++) {
+    tickCore.fill(0);
+    tickSynOpsByEncoding.fill(0);
+    // 1. deliver
+    const bucket = wheel.bucket(t);
+    const nSeg = wheel.length(t);
+    for (let k = 0; k < nSeg; k++) {
+      const sg = bucket[k];
+      const lo = segSynStart[sg];
+      const hi = segSynEnd[sg];
+      for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
+      const c = segCore[sg];
+      const len = hi - lo;
+      tickCore[c * K + CounterKind.synOps] += len;
+      tickSynOpsByEncoding[c * E + segEncoding[sg]] += len;
+      synOpsByProjection[segProjection[sg]] += len;
+    }
+    wheel.clear(t);
+    // 2. update
+    let nFired = 0;
+    for (let c = 0; c < C; c++) {
+      let accesses = 0;
+      let updates = 0;
+      let withInput = 0;
+      let firedHere = 0;
+      const hiN = coreNeuronStart[c + 1];
+      for (let n = coreNeuronStart[c]; n < hiN; n++) {
+        if (kind[n] === NeuronKind.input) continue;
+        accesses++;
+        const I = acc[n];
+        acc[n] = 0;
+        if (refractoryLeft[n] > 0) {
+          refractoryLeft[n]--;
+          continue;
+        }
+        updates++;
+        if (I !== 0) withInput++;
+        const un = currentDecay[n] * u[n] + inputGain[n] * I;
+        u[n] = un;
+        let vn = voltageDecay[n] * v[n] + un + bias[n];
+        if (spiking[n] === 1) {
+          const th = vThreshold[n];
+          if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
+            const rm = resetMode[n];
+            if (rm === ResetMode.zero) vn = vReset[n];
+            else if (rm === ResetMode.subtract) vn = vn - th;
+            refractoryLeft[n] = refractoryTicks[n];
+            fired[nFired++] = n;
+            firedHere++;
+          }
+        }
+        v[n] = vn;
+      }
+      const o = c * K;
+      tickCore[o + CounterKind.neuronAccesses] += accesses;
+      tickCore[o + CounterKind.neuronUpdates] += updates;
+      tickCore[o + CounterKind.neuronUpdatesWithInput] += withInput;
+      tickCore[o + CounterKind.neuronsFired] += firedHere;
+    }
+    // 3. inputs
+    for (let k = stim.tickPtr[t]; k < stim.tickPtr[t + 1]; k++) fired[nFired++] = stim.neuron[k];
+    // 4. emit
+    for (let f = 0; f < nFired; f++) {
+      const n = fired[f];
+      spikesPerNeuron[n]++;
+      spikeT.push(t);
+      spikeN.push(n);
+      const c = coreOfNeuron[n];
+      const o = c * K;
+      tickCore[o + CounterKind.spikes]++;
+      const rHi = routePtr[n + 1];
+      for (let r = routePtr[n]; r < rHi; r++) {
+        const dc = routeDestCore[r];
+        tickCore[o + CounterKind.packetsOut]++;
+        tickCore[dc * K + CounterKind.packetsIn]++;
+        const dx = routeDx[r];
+        const dy = routeDy[r];
+        if (dx > 0) tickCore[o + CounterKind.hopsEast] += dx; else if (dx < 0) tickCore[o + CounterKind.hopsWest] -= dx;
+        if (dy > 0) tickCore[o + CounterKind.hopsNorth] += dy; else if (dy < 0) tickCore[o + CounterKind.hopsSouth] -= dy;
+        if (dc === c) tickCore[o + CounterKind.packetsLocal]++;
+        else if (dx === 0 && dy === 0) tickCore[o + CounterKind.packetsInTile]++;
+        const a = routeAxon[r];
+        const sHi = axonSegStart[a + 1];
+        for (let sg = axonSegStart[a]; sg < sHi; sg++) wheel.schedule(t + segDelay[sg], sg);
+      }
+    }
+    for (const rec of recorded) {
+      const size = rec.globalOf.length;
+      const off = t * size;
+      for (let i = 0; i < size; i++) rec.trace[off + i] = v[rec.globalOf[i]];
+    }
+    // Close the tick: derived counters, totals, latency.
+    const pt = t * K;
+    for (let c = 0; c < C; c++) {
+      const o = c * K;
+      tickCore[o + CounterKind.weightReadBits] = tickCore[o + CounterKind.synOps] * weightBits;
+      for (let k = 0; k < K; k++) {
+        const x = tickCore[o + k];
+        if (x !== 0) {
+          perCore[o + k] += x;
+          perTick[pt + k] += x;
+        }
+      }
+      for (let e = 0; e < E; e++) synOpsByEncoding[c * E + e] += tickSynOpsByEncoding[c * E + e];
+    }
+    if (opts.tickLatency !== undefined) tickLatencyNs[t] = opts.tickLatency(t, st, tickCore, tickSynOpsByEncoding);
+  }
+  void coreTileX;
+  void coreTileY;
+
+  // Spikes by population, sorted by (tick, index in population).
+  const P = program.populations.length;
+  const counts = new Uint32Array(P);
+  for (let k = 0; k < spikeT.length; k++) counts[st.populationOfNeuron[spikeN.data[k]]]++;
+  const byPop = program.populations.map((_, p) => ({ tick: new Int32Array(counts[p]), neuron: new Int32Array(counts[p]), n: 0 }));
+  for (let k = 0; k < spikeT.length; k++) {
+    const g = spikeN.data[k];
+    const bp = byPop[st.populationOfNeuron[g]];
+    bp.tick[bp.n] = spikeT.data[k];
+    bp.neuron[bp.n] = st.indexInPopulation[g];
+    bp.n++;
+  }
+  const spikes = new Map<string, PopulationSpikes>();
+  program.populations.forEach((pop, p) => {
+    const { tick, neuron } = byPop[p];
+    // Within a tick spikes come in core order; sort each tick's run by neuron index.
+    const idx = Uint32Array.from({ length: tick.length }, (_, k) => k).sort((a, b) => tick[a] - tick[b] || neuron[a] - neuron[b]);
+    spikes.set(pop.name, { tick: Int32Array.from(idx, (k) => tick[k]), neuron: Int32Array.from(idx, (k) => neuron[k]) });
+  });
+  const voltages = new Map<string, Float64Array>();
+  for (const rec of recorded) voltages.set(rec.name, rec.trace);
+  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs };
+}

@@ -1,0 +1,93 @@
+/**
+ * Field readers for JSON model files: each checks type and range and throws an AerchipError naming
+ * the file and the field path, so a malformed model never becomes NaN weights or a stack trace.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+/** Largest population or synapse list a JSON model may declare (protects allocation). */
+export const MAX_JSON_ELEMENTS = 1 << 28;
+
+export class FieldReader {
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  fail(field: string, message: string, hint: string, code = "E_MODEL_FIELD"): never {
+    throw new AerchipError(code, message, { file: this.file, field, hint });
+  }
+
+  object(v: Json | undefined, field: string): JsonObject {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(field, `${field} must be an object`, "see the format's documentation");
+    return v;
+  }
+
+  array(v: Json | undefined, field: string): Json[] {
+    if (!Array.isArray(v)) this.fail(field, `${field} must be a list`, "see the format's documentation");
+    return v;
+  }
+
+  string(v: Json | undefined, field: string, fallback?: string): string {
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== "string") this.fail(field, `${field} must be a string`, "quote the value");
+    return v;
+  }
+
+  number(v: Json | undefined, field: string, fallback?: number): number {
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(field, `${field} must be a finite number, got ${JSON.stringify(v)}`, "NaN and infinities are not allowed");
+    return v;
+  }
+
+  int(v: Json | undefined, field: string, min: number, max: number, fallback?: number): number {
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      this.fail(field, `${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`, "use a whole number within the range");
+    }
+    return v;
+  }
+
+  /** A scalar or a per-element list of length `size`, as Float64Array. */
+  perNeuron(v: Json | undefined, field: string, size: number, fallback: number): Float64Array {
+    const out = new Float64Array(size);
+    if (v === undefined || v === null) return out.fill(fallback);
+    if (typeof v === "number") return out.fill(this.number(v, field));
+    const list = this.array(v, field);
+    if (list.length !== size) this.fail(field, `${field} has ${list.length} entries, the population has ${size} neurons`, "give one value per neuron or a single scalar");
+    for (let i = 0; i < size; i++) out[i] = this.number(list[i], `${field}[${i}]`);
+    return out;
+  }
+
+  /** A list of numbers as Float64Array, with a per-element check. */
+  numberList(v: Json | undefined, field: string, expectedLength?: number): Float64Array {
+    const list = this.array(v, field);
+    if (list.length > MAX_JSON_ELEMENTS) this.fail(field, `${field} has ${list.length} entries, more than ${MAX_JSON_ELEMENTS}`, "split the model");
+    if (expectedLength !== undefined && list.length !== expectedLength) {
+      this.fail(field, `${field} has ${list.length} entries, expected ${expectedLength}`, "make the synapse lists the same length");
+    }
+    const out = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.number(list[i], `${field}[${i}]`);
+    return out;
+  }
+
+  intList(v: Json | undefined, field: string, min: number, max: number, expectedLength?: number): Uint32Array {
+    const list = this.array(v, field);
+    if (expectedLength !== undefined && list.length !== expectedLength) {
+      this.fail(field, `${field} has ${list.length} entries, expected ${expectedLength}`, "make the synapse lists the same length");
+    }
+    const out = new Uint32Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.int(list[i], `${field}[${i}]`, min, max);
+    return out;
+  }
+}
+
+export function parseJsonText(text: string, file: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    throw new AerchipError("E_MODEL_PARSE", `not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax (is the file truncated?)" });
+  }
+}
