@@ -49,6 +49,8 @@ export interface CounterArrays {
   readonly tickCore: Float64Array;
   /** Synaptic ops by [core × encodings + encoding]. */
   readonly synOpsByEncoding: Float64Array;
+  /** Synaptic ops by [tick × encodings + encoding]. */
+  readonly synOpsByTickEncoding: Float64Array;
   readonly synOpsByProjection: Float64Array;
   /** Spikes per global neuron over the run. */
   readonly spikesPerNeuron: Uint32Array;
@@ -60,6 +62,7 @@ export function allocateCounters(cores: number, ticks: number, encodings: number
     perTick: new Float64Array(ticks * COUNTER_COUNT),
     tickCore: new Float64Array(cores * COUNTER_COUNT),
     synOpsByEncoding: new Float64Array(cores * encodings),
+    synOpsByTickEncoding: new Float64Array(ticks * encodings),
     synOpsByProjection: new Float64Array(projections),
     spikesPerNeuron: new Uint32Array(neurons),
   };

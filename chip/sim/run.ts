@@ -68,7 +68,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   const K = COUNTER_COUNT;
   const E = Math.max(1, st.encodingNames.length);
   const counters = allocateCounters(C, T, E, program.projections.length, st.neuronCount);
-  const { perCore, perTick, tickCore, synOpsByEncoding, synOpsByProjection, spikesPerNeuron } = counters;
+  const { perCore, perTick, tickCore, synOpsByEncoding, synOpsByTickEncoding, synOpsByProjection, spikesPerNeuron } = counters;
   const tickSynOpsByEncoding = new Float64Array(C * E);
   const stim = resolveStimulus(program, st.coreNeuronStart, stimulus, T);
   const wheel = new TimingWheel(st.maxDelayTicks + 1, 256);
@@ -195,7 +195,11 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
           perTick[pt + k] += x;
         }
       }
-      for (let e = 0; e < E; e++) synOpsByEncoding[c * E + e] += tickSynOpsByEncoding[c * E + e];
+      for (let e = 0; e < E; e++) {
+        const x = tickSynOpsByEncoding[c * E + e];
+        synOpsByEncoding[c * E + e] += x;
+        synOpsByTickEncoding[t * E + e] += x;
+      }
     }
     if (opts.tickLatency !== undefined) tickLatencyNs[t] = opts.tickLatency(t, st, tickCore, tickSynOpsByEncoding);
   }

@@ -95,7 +95,7 @@ function parsePopulation(r: FieldReader, raw: Json, k: number, steps: number, st
   };
 }
 
-function parseStdp(r: FieldReader, raw: Json | undefined, field: string): PairStdpIR | undefined {
+export function parseStdp(r: FieldReader, raw: Json | undefined, field: string): PairStdpIR | undefined {
   if (raw === undefined || raw === null) return undefined;
   const o = r.object(raw, field);
   const mode = r.string(o.mode, `${field}.mode`, "all_to_all");
@@ -131,7 +131,7 @@ function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count
   return out;
 }
 
-function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>): ProjectionIR {
+export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>): ProjectionIR {
   const field = `projections[${k}]`;
   const o = r.object(raw, field);
   const name = r.string(o.name, `${field}.name`, `proj${k}`);

@@ -1,0 +1,139 @@
+/**
+ * The run report: one versioned JSON document with the same counters and energies at every level
+ * (chip totals, per core, per population, per tick), the cost table used with its sources, and the
+ * provenance needed to regenerate it. Energies are in pJ, times in ns; every energy figure is the
+ * counters shown next to it × the cited per-operation costs (chip/report/energy.ts).
+ */
+import type { ChipSpec, CostEntry } from "../spec/types.ts";
+import type { ChipProgram } from "../program/types.ts";
+import { COUNTER_COUNT, COUNTER_NAMES, CounterKind } from "../sim/counters.ts";
+import type { SimResult } from "../sim/run.ts";
+import { dynamicEnergyPj, staticEnergyPj, type EnergyBreakdownPj } from "./energy.ts";
+
+export const REPORT_FORMAT = "aerchip-report" as const;
+export const REPORT_VERSION = 1 as const;
+
+export type CounterRecord = Record<(typeof COUNTER_NAMES)[number], number>;
+
+export interface Provenance {
+  readonly aerchipVersion: string;
+  readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
+  readonly options: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface RunReport {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly provenance: Provenance;
+  readonly model: string;
+  readonly chip: { readonly name: string; readonly source: string; readonly coresUsed: number; readonly coresAvailable: number };
+  readonly steps: number;
+  readonly timingModel: string;
+  readonly totals: {
+    readonly counters: CounterRecord;
+    readonly synOpsByEncoding: Readonly<Record<string, number>>;
+    readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
+    readonly simulatedTimeNs: number;
+    readonly averagePowerMw: number;
+    readonly energyPerStepPj: number;
+  };
+  readonly costs: ReadonlyArray<{ readonly key: string; readonly value: number; readonly unit: string; readonly source: string; readonly evidence: string }>;
+  readonly notModelled: readonly string[];
+  readonly perCore: ReadonlyArray<{ readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj }>;
+  readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
+  readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number }>;
+  readonly perTick: {
+    readonly latencyNs: number[];
+    readonly spikes: number[];
+    readonly synOps: number[];
+    readonly packets: number[];
+    readonly hops: number[];
+    readonly energyPj: number[];
+  };
+}
+
+function counterRecord(a: Float64Array, o: number): CounterRecord {
+  const r = {} as CounterRecord;
+  COUNTER_NAMES.forEach((name, k) => { r[name] = a[o + k]; });
+  return r;
+}
+
+const UNIT_OF = (key: string): string => (key.endsWith("Pj") ? "pJ" : key.endsWith("Ns") ? "ns" : key.endsWith("Mw") ? "mW" : key.endsWith("PjPerBit") ? "pJ/bit" : "");
+const ALL_COST_KEYS = [
+  "energySynOpPj", "latencySynOpNs", "energyNeuronAccessPj", "latencyNeuronAccessNs", "energyNeuronUpdatePj", "latencyNeuronUpdateNs",
+  "energyNeuronInactivePj", "latencyNeuronInactiveNs", "energySpikeOutPj", "latencySpikeOutNs", "energyPacketOutPj", "latencyPacketOutNs",
+  "energyPacketInPj", "latencyPacketInNs", "energyHopEastWestPj", "latencyHopEastWestNs", "energyHopNorthSouthPj", "latencyHopNorthSouthNs",
+  "energyInTileSpikePj", "latencyInTileSpikeNs", "energySynUpdatePj", "latencySynUpdateNs", "staticPowerPerCoreMw", "staticPowerChipMw",
+] as const;
+
+export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string): RunReport {
+  const st = res.state;
+  const K = COUNTER_COUNT;
+  const encs = st.encodingNames;
+  const E = Math.max(1, encs.length);
+  const { perCore, perTick, synOpsByEncoding, synOpsByTickEncoding, synOpsByProjection, spikesPerNeuron } = res.counters;
+  const totals = new Float64Array(K);
+  for (let c = 0; c < st.coreCount; c++) for (let k = 0; k < K; k++) totals[k] += perCore[c * K + k];
+  const encTotals = new Float64Array(E);
+  for (let c = 0; c < st.coreCount; c++) for (let e = 0; e < E; e++) encTotals[e] += synOpsByEncoding[c * E + e];
+  const dyn = dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs);
+  let simulatedTimeNs = 0;
+  for (let t = 0; t < res.steps; t++) simulatedTimeNs += res.tickLatencyNs[t];
+  const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
+  const total = dyn.dynamic + staticPj;
+  const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
+  const notModelled: string[] = [];
+  const table = spec.costs as Record<string, CostEntry | undefined>;
+  for (const key of ALL_COST_KEYS) {
+    const c = table[key];
+    if (c === undefined) notModelled.push(key);
+    else costs.push({ key, value: c.value, unit: UNIT_OF(key), source: c.source, evidence: c.evidence });
+  }
+  for (const [enc, cc] of Object.entries(spec.costs.synapseEncodings ?? {})) {
+    for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: UNIT_OF(k), source: c.source, evidence: c.evidence });
+  }
+  const perTickEnergy: number[] = [];
+  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs).dynamic);
+  // Per population: spikes, dead neurons, synaptic ops arriving (via projections ending on it).
+  const P = program.populations.length;
+  const popSpikes = new Float64Array(P);
+  const popDead = new Float64Array(P);
+  for (let n = 0; n < st.neuronCount; n++) {
+    const p = st.populationOfNeuron[n];
+    popSpikes[p] += spikesPerNeuron[n];
+    if (spikesPerNeuron[n] === 0) popDead[p]++;
+  }
+  const popIndex = new Map(program.populations.map((p, i) => [p.name, i] as const));
+  const popSynIn = new Float64Array(P);
+  program.projections.forEach((pr, k) => { popSynIn[popIndex.get(pr.post) ?? 0] += synOpsByProjection[k]; });
+  const col = (k: number): number[] => Array.from({ length: res.steps }, (_, t) => perTick[t * K + k]);
+  return {
+    format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
+    chip: { name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile },
+    steps: res.steps, timingModel,
+    totals: {
+      counters: counterRecord(totals, 0),
+      synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, encTotals[i]])),
+      energyPj: { ...dyn, static: staticPj, total },
+      simulatedTimeNs,
+      averagePowerMw: simulatedTimeNs > 0 ? total / simulatedTimeNs : 0,
+      energyPerStepPj: res.steps > 0 ? total / res.steps : 0,
+    },
+    costs, notModelled,
+    perCore: Array.from({ length: st.coreCount }, (_, c) => ({
+      coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
+      counters: counterRecord(perCore, c * K), energyPj: dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs),
+    })),
+    perPopulation: program.populations.map((p, i) => ({
+      name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],
+      meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
+    })),
+    perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k] })),
+    perTick: {
+      latencyNs: Array.from(res.tickLatencyNs), spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
+      packets: col(CounterKind.packetsOut),
+      hops: Array.from({ length: res.steps }, (_, t) => perTick[t * K + CounterKind.hopsEast] + perTick[t * K + CounterKind.hopsWest] + perTick[t * K + CounterKind.hopsNorth] + perTick[t * K + CounterKind.hopsSouth]),
+      energyPj: perTickEnergy,
+    },
+  };
+}

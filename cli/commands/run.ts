@@ -1,0 +1,69 @@
+/** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import { join, resolve } from "node:path";
+import { writeFileAtomic, writeJsonAtomic, ensureDir } from "../../core/atomic-write.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import type { MappingReport } from "../../compiler/compile.ts";
+import { loadArch } from "../load-arch.ts";
+import { compileAndRun, loadModel, spikesJson } from "../pipeline.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
+
+export interface RunCommandOptions {
+  readonly arch: string;
+  readonly out: string;
+  readonly steps?: number;
+  readonly seed: number;
+  readonly placement: PlacementStrategy;
+  readonly timing: "simple";
+  readonly coreNeurons?: number;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+export function summaryText(report: RunReport, mapping: MappingReport): string {
+  const t = report.totals;
+  const c = t.counters;
+  const e = t.energyPj;
+  const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${report.steps} steps, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}`;
+  const rows: string[][] = [
+    ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
+    ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],
+    ["neuron updates", fmtInt(c.neuronUpdates), (c.neuronUpdates / Math.max(1, report.steps)).toFixed(2)],
+    ["packets", fmtInt(c.packetsOut), (c.packetsOut / Math.max(1, report.steps)).toFixed(2)],
+    ["hops", fmtInt(c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth), ((c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth) / Math.max(1, report.steps)).toFixed(2)],
+  ];
+  const energy: string[][] = [
+    ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
+    ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
+  ];
+  const time = `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW`;
+  const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
+  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+}
+
+export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
+  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const model = loadModel(modelPath);
+  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
+  const provenance = {
+    aerchipVersion: aerchipVersion(),
+    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, ...(spec.name.startsWith(o.arch) ? [] : [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }])],
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null },
+  };
+  const { compiled, sim, report } = compileAndRun(spec, model, {
+    ...(o.steps === undefined ? {} : { steps: o.steps }),
+    compile: { placement: o.placement, seed: o.seed, file: modelPath },
+    provenance,
+    timing: o.timing,
+  });
+  const out = resolve(o.out);
+  ensureDir(out);
+  writeFileAtomic(join(out, "spikes.json"), spikesJson(model.graph.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
+  writeJsonAtomic(join(out, "report.json"), report);
+  writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), totals: report.totals })}\n`);
+  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}\n`);
+}

@@ -1,0 +1,29 @@
+/** Terminal formatting: aligned tables and engineering units (deterministic, locale-independent). */
+
+export function fmtInt(x: number): string {
+  const s = Math.round(x).toString();
+  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Energy in pJ shown in the most readable unit (pJ, nJ, µJ, mJ, J). */
+export function fmtEnergyPj(pj: number): string {
+  const units: Array<[number, string]> = [[1e12, "J"], [1e9, "mJ"], [1e6, "µJ"], [1e3, "nJ"], [1, "pJ"]];
+  for (const [scale, unit] of units) if (Math.abs(pj) >= scale) return `${(pj / scale).toPrecision(6)} ${unit}`;
+  return `${pj.toPrecision(6)} pJ`;
+}
+
+export function fmtTimeNs(ns: number): string {
+  const units: Array<[number, string]> = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
+  for (const [scale, unit] of units) if (Math.abs(ns) >= scale) return `${(ns / scale).toPrecision(6)} ${unit}`;
+  return `${ns.toPrecision(6)} ns`;
+}
+
+export function table(rows: ReadonlyArray<readonly string[]>, header?: readonly string[]): string {
+  const all = header === undefined ? rows : [header, ...rows];
+  const widths: number[] = [];
+  for (const r of all) r.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, [...cell].length); });
+  const line = (r: readonly string[]): string => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  const out = all.map(line);
+  if (header !== undefined) out.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
+  return out.join("\n");
+}

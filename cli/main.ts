@@ -1,0 +1,96 @@
+/**
+ * The aerchip command line. Exit codes (docs/cli.md):
+ *   0 success · 1 the input or the chip needs changing (an AerchipError with a stable code) ·
+ *   2 command-line usage error · 70 internal error (a bug: please report it).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnostics.ts";
+import { aerchipVersion } from "./version.ts";
+import { runCommand } from "./commands/run.ts";
+import { compileCommand } from "./commands/compile.ts";
+import { presetsCommand } from "./commands/presets.ts";
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 70;
+
+function intOption(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
+    return n;
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("aerchip")
+    .description("Compile spiking neural networks onto a described neuromorphic chip, run them as AER packets, and report what they cost.")
+    .version(aerchipVersion())
+    .showHelpAfterError()
+    .exitOverride();
+
+  const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(["greedy", "linear", "random"]).default("greedy");
+  program
+    .command("run")
+    .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
+    .argument("<model>", "model file: snnref-1 or aerchip-model-1 JSON (optionally gzipped)")
+    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
+    .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
+    .addOption(placement)
+    .addOption(new Option("--timing <model>", "latency model").choices(["simple"]).default("simple"))
+    .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/")
+    .action(async (model: string, o) => runCommand(model, o));
+
+  program
+    .command("compile")
+    .description("compile MODEL for a chip and write the chip program (program.aerprog) and mapping.json")
+    .argument("<model>", "model file")
+    .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--seed <n>", "seed for the random placement", intOption("--seed", 0), 0)
+    .addOption(placement)
+    .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
+    .action(async (model: string, o) => compileCommand(model, o));
+
+  program
+    .command("presets")
+    .description("list the chip presets with the sources of their figures")
+    .option("--json", "machine-readable output", false)
+    .addHelpText("after", "\nExample:\n  aerchip presets")
+    .action(async (o) => presetsCommand(o));
+  return program;
+}
+
+/** Runs the CLI on `argv` (process.argv form) and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (isAerchipError(e)) {
+      process.stderr.write(`aerchip: ${formatDiagnostic((e as AerchipError).toDiagnostic())}\n`);
+      return EXIT_INPUT;
+    }
+    const err = e as Error;
+    process.stderr.write(`aerchip: E_INTERNAL: ${err?.message ?? String(e)}\n  this is a bug in aerchip; set AERCHIP_DEBUG=1 for a stack trace and report it\n`);
+    if (process.env.AERCHIP_DEBUG === "1" && err?.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The library-level pipeline the CLI drives: load a model, compile it for a chip, run it and build the
+ * report. Every step is a plain function so that the same numbers come out of the CLI and the API.
+ */
+import { resolve } from "node:path";
+import { AerchipError } from "../core/diagnostics.ts";
+import type { ChipSpec } from "../chip/spec/types.ts";
+import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
+import { simulate, type SimResult } from "../chip/sim/run.ts";
+import { makeSimpleLatency } from "../chip/sim/simple-latency.ts";
+import { buildSimState } from "../chip/sim/state.ts";
+import { runState } from "../chip/sim/run.ts";
+import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
+import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
+import { loadJsonModel } from "../compiler/frontends/load-model.ts";
+import type { LoadedModel } from "../compiler/frontends/snnref.ts";
+
+export type TimingModelName = "simple";
+
+export function loadModel(path: string): LoadedModel {
+  if (/\.(nir|h5|hdf5)$/i.test(path)) {
+    throw new AerchipError("E_MODEL_FORMAT", "NIR models are not supported by this build", { file: path, hint: "use an snnref-1 or aerchip-model-1 JSON model" });
+  }
+  return loadJsonModel(path);
+}
+
+export interface RunOutcome {
+  readonly compiled: CompileResult;
+  readonly sim: SimResult;
+  readonly report: RunReport;
+}
+
+export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple"): { sim: SimResult; report: RunReport } {
+  const st = buildSimState(spec, program);
+  const sim = runState(spec, program, st, stimulus, { steps, tickLatency: makeSimpleLatency(spec, st) });
+  return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
+}
+
+export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?: number; compile?: CompileOptions; provenance: Provenance; timing?: TimingModelName }): RunOutcome {
+  const compiled = compileModel(model.graph, spec, opts.compile ?? {});
+  const steps = opts.steps ?? model.graph.defaultSteps;
+  const { sim, report } = runCompiled(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple");
+  return { compiled, sim, report };
+}
+
+export { simulate, compileModel, resolve as resolvePath };
+
+/** snnref-1-result JSON: spikes of every non-input population, sorted by (t, i), written compactly. */
+export function spikesJson(modelName: string, simulator: string, sim: SimResult, program: ChipProgram): string {
+  const parts: string[] = [];
+  for (const pop of program.populations) {
+    if (pop.kind === "input") continue;
+    const sp = sim.spikes.get(pop.name);
+    if (sp === undefined) continue;
+    const pairs = new Array<string>(sp.tick.length);
+    for (let k = 0; k < sp.tick.length; k++) pairs[k] = `[${sp.tick[k]},${sp.neuron[k]}]`;
+    parts.push(`${JSON.stringify(pop.name)}:[${pairs.join(",")}]`);
+  }
+  return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${sim.steps},"spikes":{${parts.join(",")}},"final_weights":{}}\n`;
+}

@@ -1,0 +1,93 @@
+/**
+ * Front end for aerchip's own model format, `aerchip-model-1` (JSON; documented in docs/model-format.md).
+ * It is snnref-1 with the chip's full compartment model: populations give the compartment parameters
+ * directly (scalar or one value per neuron), projections are written exactly as in snnref-1 (`dense` or
+ * `sparse`, optional `stdp`), input populations carry their spikes, and shapes may be given.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
+import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
+import { FieldReader, MAX_JSON_ELEMENTS, type Json } from "./json-fields.ts";
+import { parseProjection, type LoadedModel } from "./snnref.ts";
+
+export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
+
+const RESETS: Record<string, ResetMode> = { zero: ResetMode.zero, subtract: ResetMode.subtract, none: ResetMode.none };
+
+function parseShape(r: FieldReader, raw: Json | undefined, field: string, size: number): number[] {
+  if (raw === undefined) return [size];
+  const dims = Array.from(r.intList(raw, field, 1, MAX_JSON_ELEMENTS));
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (n !== size) r.fail(field, `${field} ${JSON.stringify(dims)} has ${n} elements, the population has ${size} neurons`, "make the shape's product equal the size");
+  return dims;
+}
+
+export function parseAerchipModel(raw: Json, file: string): LoadedModel {
+  const r = new FieldReader(file);
+  const o = r.object(raw, "(top level)");
+  if (o.format !== AERCHIP_MODEL_FORMAT) {
+    throw new AerchipError("E_MODEL_FORMAT", `format must be "${AERCHIP_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "see docs/model-format.md" });
+  }
+  const steps = r.int(o.steps, "steps", 0, 1e9, 100);
+  const pops = new Map<string, PopulationIR>();
+  const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  r.array(o.populations, "populations").forEach((raw2, k) => {
+    const field = `populations[${k}]`;
+    const p = r.object(raw2, field);
+    const name = r.string(p.name, `${field}.name`);
+    if (pops.has(name)) r.fail(`${field}.name`, `population name "${name}" is used twice`, "give every population a unique name");
+    const kind = r.string(p.kind, `${field}.kind`);
+    const size = r.int(p.size, `${field}.size`, 1, MAX_JSON_ELEMENTS);
+    const shape = parseShape(r, p.shape, `${field}.shape`, size);
+    if (kind === "input") {
+      const list = r.array(p.spikes ?? [], `${field}.spikes`);
+      const ticks = new Int32Array(list.length);
+      const neurons = new Int32Array(list.length);
+      list.forEach((pair, j) => {
+        const pr = r.array(pair, `${field}.spikes[${j}]`);
+        if (pr.length !== 2) r.fail(`${field}.spikes[${j}]`, "each spike is [tick, neuron]", "give [tick, neuron] pairs");
+        ticks[j] = r.int(pr[0], `${field}.spikes[${j}][0]`, 0, 2 ** 31 - 1);
+        neurons[j] = r.int(pr[1], `${field}.spikes[${j}][1]`, 0, size - 1);
+      });
+      stim.set(name, { tick: ticks, neuron: neurons });
+      pops.set(name, { name, kind: "input", size, shape, spiking: true });
+      return;
+    }
+    if (kind !== "neuron") r.fail(`${field}.kind`, `${field}.kind must be "input" or "neuron"`, "choose a population kind");
+    const reset = r.string(p.reset, `${field}.reset`, "zero");
+    if (!(reset in RESETS)) r.fail(`${field}.reset`, `${field}.reset must be zero, subtract or none`, "choose a reset mode");
+    const op = r.string(p.thresholdOp, `${field}.thresholdOp`, ">=");
+    if (op !== ">=" && op !== ">") r.fail(`${field}.thresholdOp`, `${field}.thresholdOp must be ">=" or ">"`, "choose a threshold comparison");
+    const refr = r.perNeuron(p.refractoryTicks, `${field}.refractoryTicks`, size, 0);
+    const refractoryTicks = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      if (!Number.isInteger(refr[i]) || refr[i] < 0 || refr[i] > 0xffff) r.fail(`${field}.refractoryTicks`, "refractoryTicks must be integers in [0, 65535]", "refractory periods are whole ticks");
+      refractoryTicks[i] = refr[i];
+    }
+    const spiking = p.spiking === undefined ? true : p.spiking === true;
+    pops.set(name, {
+      name, kind: "neuron", size, shape, spiking,
+      params: {
+        voltageDecay: r.perNeuron(p.voltageDecay, `${field}.voltageDecay`, size, 1),
+        currentDecay: r.perNeuron(p.currentDecay, `${field}.currentDecay`, size, 0),
+        inputGain: r.perNeuron(p.inputGain, `${field}.inputGain`, size, 1),
+        bias: r.perNeuron(p.bias, `${field}.bias`, size, 0),
+        vThreshold: r.perNeuron(p.vThreshold, `${field}.vThreshold`, size, 1),
+        vReset: r.perNeuron(p.vReset, `${field}.vReset`, size, 0),
+        vInit: r.perNeuron(p.vInit, `${field}.vInit`, size, 0),
+        resetMode: new Uint8Array(size).fill(RESETS[reset]),
+        thresholdOp: new Uint8Array(size).fill(op === ">=" ? ThresholdOp.ge : ThresholdOp.gt),
+        refractoryTicks,
+      },
+    });
+  });
+  const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
+    const pr = parseProjection(r, p, k, pops);
+    const enc = (p as Record<string, Json>).encoding;
+    return enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };
+  });
+  return {
+    graph: { name: r.string(o.name, "name", "model"), defaultSteps: steps, populations: [...pops.values()], projections },
+    stimulus: { spikes: stim },
+  };
+}
