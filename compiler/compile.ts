@@ -110,8 +110,8 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
         synapses += fanIn.inPtr[base + n + 1] - fanIn.inPtr[base + n];
       }
       let core = byCore.get(ids[i]);
-      if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0 }; byCore.set(ids[i], core); }
-      core.blocks.push({ population: p, start: i, count: j - i, sources: Uint32Array.from([...sources].sort((a, b) => a - b)), synapses });
+      if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0 }; byCore.set(ids[i], core); }
+      core.blocks.push({ population: p, start: i, count: j - i, sources: Uint32Array.from([...sources].sort((a, b) => a - b)), synapses, outputs: 0 });
       core.neurons += j - i;
       core.synapses += synapses;
       i = j;

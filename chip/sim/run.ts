@@ -78,8 +78,13 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   // Hot-loop locals.
   const { kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, resetMode, thresholdOp, refractoryTicks } = st;
   const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight } = st;
-  const { axonSegStart, segSynStart, segSynEnd, segDelay, segCore, segEncoding, segProjection } = st;
-  const { routePtr, routeAxon, routeDestCore, routeDx, routeDy, coreTileX, coreTileY } = st;
+  const { neuronGroupStart, groupSynStart, groupDelay, synCell, cellCore, cellEncoding, cellProjection } = st;
+  const { routePtr, routeDestCore, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
+  const nCells = cellCore.length;
+  const cellCount = new Float64Array(nCells);
+  /** Input-side packet counter slot of each route: destination core × K + packetsIn. */
+  const routeInSlot = new Uint32Array(routeDestCore.length);
+  for (let r = 0; r < routeDestCore.length; r++) routeInSlot[r] = routeDestCore[r] * K + CounterKind.packetsIn;
   const fired = new Uint32Array(Math.max(1, st.neuronCount));
   const spikeT = new GrowableInt32();
   const spikeN = new GrowableInt32();
@@ -99,15 +104,22 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     const bucket = wheel.bucket(t);
     const nSeg = wheel.length(t);
     for (let k = 0; k < nSeg; k++) {
-      const sg = bucket[k];
-      const lo = segSynStart[sg];
-      const hi = segSynEnd[sg];
-      for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
-      const c = segCore[sg];
-      const len = hi - lo;
-      tickCore[c * K + CounterKind.synOps] += len;
-      tickSynOpsByEncoding[c * E + segEncoding[sg]] += len;
-      synOpsByProjection[segProjection[sg]] += len;
+      const g = bucket[k];
+      const hi = groupSynStart[g + 1];
+      for (let s = groupSynStart[g]; s < hi; s++) {
+        acc[synTarget[s]] += synWeight[s];
+        cellCount[synCell[s]]++;
+      }
+    }
+    // Fold the counter cells into per-core, per-encoding and per-projection counters.
+    for (let cell = 0; cell < nCells; cell++) {
+      const x = cellCount[cell];
+      if (x === 0) continue;
+      cellCount[cell] = 0;
+      const c = cellCore[cell];
+      tickCore[c * K + CounterKind.synOps] += x;
+      tickSynOpsByEncoding[c * E + cellEncoding[cell]] += x;
+      synOpsByProjection[cellProjection[cell]] += x;
     }
     wheel.clear(t);
     // 2. update
@@ -162,21 +174,20 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       const c = coreOfNeuron[n];
       const o = c * K;
       tickCore[o + CounterKind.spikes]++;
+      const rLo = routePtr[n];
       const rHi = routePtr[n + 1];
-      for (let r = routePtr[n]; r < rHi; r++) {
-        const dc = routeDestCore[r];
-        tickCore[o + CounterKind.packetsOut]++;
-        tickCore[dc * K + CounterKind.packetsIn]++;
-        const dx = routeDx[r];
-        const dy = routeDy[r];
-        if (dx > 0) tickCore[o + CounterKind.hopsEast] += dx; else if (dx < 0) tickCore[o + CounterKind.hopsWest] -= dx;
-        if (dy > 0) tickCore[o + CounterKind.hopsNorth] += dy; else if (dy < 0) tickCore[o + CounterKind.hopsSouth] -= dy;
-        if (dc === c) tickCore[o + CounterKind.packetsLocal]++;
-        else if (dx === 0 && dy === 0) tickCore[o + CounterKind.packetsInTile]++;
-        const a = routeAxon[r];
-        const sHi = axonSegStart[a + 1];
-        for (let sg = axonSegStart[a]; sg < sHi; sg++) wheel.schedule(t + segDelay[sg], sg);
+      if (rHi > rLo) {
+        tickCore[o + CounterKind.packetsOut] += rHi - rLo;
+        tickCore[o + CounterKind.hopsEast] += neuronHopsEast[n];
+        tickCore[o + CounterKind.hopsWest] += neuronHopsWest[n];
+        tickCore[o + CounterKind.hopsNorth] += neuronHopsNorth[n];
+        tickCore[o + CounterKind.hopsSouth] += neuronHopsSouth[n];
+        tickCore[o + CounterKind.packetsLocal] += neuronPacketsLocal[n];
+        tickCore[o + CounterKind.packetsInTile] += neuronPacketsInTile[n];
+        for (let r = rLo; r < rHi; r++) tickCore[routeInSlot[r]]++;
       }
+      const gHi = neuronGroupStart[n + 1];
+      for (let g = neuronGroupStart[n]; g < gHi; g++) wheel.schedule(t + groupDelay[g], g);
     }
     for (const rec of recorded) {
       const size = rec.globalOf.length;
@@ -203,8 +214,6 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     }
     if (opts.tickLatency !== undefined) tickLatencyNs[t] = opts.tickLatency(t, st, tickCore, tickSynOpsByEncoding);
   }
-  void coreTileX;
-  void coreTileY;
 
   // Spikes by population, sorted by (tick, index in population).
   const P = program.populations.length;

@@ -1,11 +1,13 @@
 /**
  * buildSimState: turns (ChipSpec, ChipProgram) into flat struct-of-arrays state, sized once.
  *
- * Neurons of all cores are concatenated (core c owns [coreNeuronStart[c], coreNeuronStart[c+1])), as
- * are input axons and synapses, so the hot loops index plain typed arrays with integers. Each axon row
- * is cut into *segments*: runs of synapses with the same delay and projection. A spike arriving on an
- * axon schedules each of the row's segments on the timing wheel at t + delay; applying a segment is one
- * contiguous scan `acc[target[s]] += weight[s]`.
+ * Neurons of all cores are concatenated (core c owns [coreNeuronStart[c], coreNeuronStart[c+1])), so the
+ * hot loops index plain typed arrays with integers. The crossbars are re-laid out *source-major* for
+ * memory locality: all synapses a neuron's spike reaches (over every destination core's axon row) are
+ * stored contiguously, ordered by (delay, destination route, projection). Runs with one destination core
+ * and projection are *segments* (the unit of counting); runs with one delay are *groups* (the unit of
+ * scheduling). A spike schedules each of its groups on the timing wheel at t + delay; applying a group
+ * is one contiguous scan `acc[target[s]] += weight[s]` over its segments.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
@@ -41,19 +43,40 @@ export interface SimState {
   readonly coreOfNeuron: Uint32Array;
   readonly populationOfNeuron: Uint16Array;
   readonly indexInPopulation: Uint32Array;
-  // Synapses (global), targets are global neuron indices.
+  // Synapses in source-major order; targets are global neuron indices.
   readonly synTarget: Uint32Array;
   readonly synWeight: Float64Array;
-  /** Program core index and local synapse index of each global synapse (weight read-back). */
+  /** Program core index and local crossbar index of each synapse (weight read-back). */
   readonly synCore: Uint32Array;
-  // Segments.
-  readonly axonSegStart: Uint32Array;
+  readonly synLocal: Uint32Array;
+  /** Groups of neuron n: [neuronGroupStart[n], neuronGroupStart[n+1]); group g spans segments [groupSegStart[g], groupSegStart[g+1]) and synapses [segSynStart[groupSegStart[g]], segSynStart[groupSegStart[g+1]]). */
+  readonly neuronGroupStart: Uint32Array;
+  readonly groupSegStart: Uint32Array;
+  readonly groupDelay: Uint16Array;
+  /** Segment k spans synapses [segSynStart[k], segSynStart[k+1]). */
   readonly segSynStart: Uint32Array;
-  readonly segSynEnd: Uint32Array;
-  readonly segDelay: Uint16Array;
   readonly segCore: Uint32Array;
   readonly segEncoding: Uint8Array;
   readonly segProjection: Uint16Array;
+  /**
+   * Counter cell of each segment: one cell per distinct (core, encoding, projection), so delivering a
+   * segment costs one increment; cells are folded into per-core/encoding/projection counters per tick.
+   */
+  readonly segCell: Uint32Array;
+  /** Counter cell of each synapse (segCell spread over the segment's synapses), for the flat delivery loop. */
+  readonly synCell: Uint32Array;
+  /** First synapse of each group (groupSynStart[g] = segSynStart[groupSegStart[g]]), length groups + 1. */
+  readonly groupSynStart: Uint32Array;
+  readonly cellCore: Uint32Array;
+  readonly cellEncoding: Uint8Array;
+  readonly cellProjection: Uint16Array;
+  /** Per-neuron sums over its routes (one spike's network traffic, attributed to the sending core). */
+  readonly neuronHopsEast: Uint32Array;
+  readonly neuronHopsWest: Uint32Array;
+  readonly neuronHopsNorth: Uint32Array;
+  readonly neuronHopsSouth: Uint32Array;
+  readonly neuronPacketsLocal: Uint32Array;
+  readonly neuronPacketsInTile: Uint32Array;
   // Routing (global per neuron).
   readonly routePtr: Uint32Array;
   /** Global axon id at the destination. */
@@ -105,29 +128,8 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   const thresholdOp = new Uint8Array(N);
   const refractoryTicks = new Uint32Array(N);
   const coreOfNeuron = new Uint32Array(N);
-  const synTarget = new Uint32Array(S);
-  const synWeight = new Float64Array(S);
-  const synCore = new Uint32Array(S);
   const encodingNames = [...new Set(program.projections.map((p) => p.encoding))].sort();
   const encOfProj = program.projections.map((p) => encodingNames.indexOf(p.encoding));
-  // Segments: count first, then fill.
-  let segCount = 0;
-  program.cores.forEach((cp) => {
-    const xb = cp.crossbar;
-    for (let a = 0; a < xb.axonCount; a++) {
-      for (let s = xb.axonRowPtr[a]; s < xb.axonRowPtr[a + 1]; s++) {
-        if (s === xb.axonRowPtr[a] || xb.synDelayTicks[s] !== xb.synDelayTicks[s - 1] || xb.synProjection[s] !== xb.synProjection[s - 1]) segCount++;
-      }
-    }
-  });
-  const axonSegStart = new Uint32Array(A + 1);
-  const segSynStart = new Uint32Array(segCount);
-  const segSynEnd = new Uint32Array(segCount);
-  const segDelay = new Uint16Array(segCount);
-  const segCore = new Uint32Array(segCount);
-  const segEncoding = new Uint8Array(segCount);
-  const segProjection = new Uint16Array(segCount);
-  let seg = 0;
   let maxDelayTicks = 1;
   program.cores.forEach((cp, c) => {
     const n0 = coreNeuronStart[c];
@@ -137,38 +139,21 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     vInit.set(p.vInit, n0); resetMode.set(p.resetMode, n0); thresholdOp.set(p.thresholdOp, n0); refractoryTicks.set(p.refractoryTicks, n0);
     coreOfNeuron.fill(c, n0, n0 + cp.neuronCount);
     const xb = cp.crossbar;
-    const s0 = coreSynStart[c];
+    if (xb.axonRowPtr.length !== xb.axonCount + 1 || xb.axonRowPtr[xb.axonCount] !== xb.synTarget.length) {
+      throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} crossbar row pointers do not cover its ${xb.synTarget.length} synapses`, { field: `cores[${c}].crossbar.axonRowPtr`, hint: "the program is corrupt; recompile it" });
+    }
     for (let s = 0; s < xb.synTarget.length; s++) {
       if (xb.synTarget[s] >= cp.neuronCount) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} synapse ${s} targets neuron ${xb.synTarget[s]} of ${cp.neuronCount}`, { field: `cores[${c}].crossbar.synTarget`, hint: "the program is corrupt; recompile it" });
-      synTarget[s0 + s] = n0 + xb.synTarget[s];
-      synWeight[s0 + s] = xb.synWeight[s];
-      synCore[s0 + s] = c;
-    }
-    const a0 = coreAxonStart[c];
-    for (let a = 0; a < xb.axonCount; a++) {
-      axonSegStart[a0 + a] = seg;
-      for (let s = xb.axonRowPtr[a]; s < xb.axonRowPtr[a + 1]; s++) {
-        const d = xb.synDelayTicks[s];
-        if (d < 1) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} synapse ${s} has delay ${d}`, { field: `cores[${c}].crossbar.synDelayTicks`, hint: "delays are >= 1 tick" });
-        if (s === xb.axonRowPtr[a] || d !== xb.synDelayTicks[s - 1] || xb.synProjection[s] !== xb.synProjection[s - 1]) {
-          if (seg > axonSegStart[a0 + a]) segSynEnd[seg - 1] = s0 + s;
-          segSynStart[seg] = s0 + s;
-          segDelay[seg] = d;
-          segCore[seg] = c;
-          segProjection[seg] = xb.synProjection[s];
-          segEncoding[seg] = encOfProj[xb.synProjection[s]];
-          if (d > maxDelayTicks) maxDelayTicks = d;
-          seg++;
-        }
-      }
-      if (seg > axonSegStart[a0 + a]) segSynEnd[seg - 1] = s0 + xb.axonRowPtr[a + 1];
+      const d = xb.synDelayTicks[s];
+      if (d < 1) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} synapse ${s} has delay ${d}`, { field: `cores[${c}].crossbar.synDelayTicks`, hint: "delays are >= 1 tick" });
+      if (d > maxDelayTicks) maxDelayTicks = d;
     }
   });
-  axonSegStart[A] = seg;
-  // Routing.
+  // Routing (global per neuron) and validation of every route.
   const routePtr = new Uint32Array(N + 1);
   program.cores.forEach((cp, c) => {
     const n0 = coreNeuronStart[c];
+    if (cp.routing.routePtr.length !== cp.neuronCount + 1) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} routing table has ${cp.routing.routePtr.length - 1} neurons, the core ${cp.neuronCount}`, { field: `cores[${c}].routing.routePtr`, hint: "the program is corrupt; recompile it" });
     for (let i = 0; i < cp.neuronCount; i++) routePtr[n0 + i + 1] = cp.routing.routePtr[i + 1] - cp.routing.routePtr[i];
   });
   for (let n = 0; n < N; n++) routePtr[n + 1] += routePtr[n];
@@ -193,6 +178,120 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
       }
     }
   });
+  // Source-major synapse layout. Pass 1 counts segments and groups; pass 2 fills. Within a neuron the
+  // segments of all its routes are merged by delay (rows are sorted by delay, projection, target).
+  const axonCore = new Uint32Array(A);
+  const axonLocal = new Uint32Array(A);
+  program.cores.forEach((cp, c) => { for (let a = 0; a < cp.crossbar.axonCount; a++) { axonCore[coreAxonStart[c] + a] = c; axonLocal[coreAxonStart[c] + a] = a; } });
+  const synTarget = new Uint32Array(S);
+  const synWeight = new Float64Array(S);
+  const synCore = new Uint32Array(S);
+  const synLocal = new Uint32Array(S);
+  const neuronGroupStart = new Uint32Array(N + 1);
+  const segStarts: number[] = [];
+  const segCores: number[] = [];
+  const segEncs: number[] = [];
+  const segProjs: number[] = [];
+  const groupSegStarts: number[] = [];
+  const groupDelays: number[] = [];
+  const cursor: number[] = []; // per route of the current neuron: next synapse in its row
+  let at = 0;
+  for (let n = 0; n < N; n++) {
+    neuronGroupStart[n] = groupDelays.length;
+    const r0 = routePtr[n];
+    const r1 = routePtr[n + 1];
+    cursor.length = 0;
+    for (let r = r0; r < r1; r++) {
+      const a = routeAxon[r];
+      cursor.push(program.cores[axonCore[a]].crossbar.axonRowPtr[axonLocal[a]]);
+    }
+    for (;;) {
+      // Smallest pending delay over this neuron's routes.
+      let d = Infinity;
+      for (let r = r0; r < r1; r++) {
+        const a = routeAxon[r];
+        const xb = program.cores[axonCore[a]].crossbar;
+        const k = cursor[r - r0];
+        if (k < xb.axonRowPtr[axonLocal[a] + 1] && xb.synDelayTicks[k] < d) d = xb.synDelayTicks[k];
+      }
+      if (d === Infinity) break;
+      groupSegStarts.push(segStarts.length);
+      groupDelays.push(d);
+      for (let r = r0; r < r1; r++) {
+        const a = routeAxon[r];
+        const c = axonCore[a];
+        const xb = program.cores[c].crossbar;
+        const end = xb.axonRowPtr[axonLocal[a] + 1];
+        let k = cursor[r - r0];
+        while (k < end && xb.synDelayTicks[k] === d) {
+          const proj = xb.synProjection[k];
+          segStarts.push(at);
+          segCores.push(c);
+          segEncs.push(encOfProj[proj]);
+          segProjs.push(proj);
+          while (k < end && xb.synDelayTicks[k] === d && xb.synProjection[k] === proj) {
+            synTarget[at] = coreNeuronStart[c] + xb.synTarget[k];
+            synWeight[at] = xb.synWeight[k];
+            synCore[at] = c;
+            synLocal[at] = k;
+            at++;
+            k++;
+          }
+        }
+        cursor[r - r0] = k;
+      }
+    }
+  }
+  neuronGroupStart[N] = groupDelays.length;
+  if (at !== S) {
+    throw new AerchipError("E_PROGRAM_INVALID", `${S - at} synapses are on axons no neuron routes to, or rows are not sorted by delay`, { field: "cores[].crossbar", hint: "the program is corrupt; recompile it" });
+  }
+  segStarts.push(at);
+  groupSegStarts.push(segCores.length);
+  const segSynStart = Uint32Array.from(segStarts);
+  const segCore = Uint32Array.from(segCores);
+  const segEncoding = Uint8Array.from(segEncs);
+  const segProjection = Uint16Array.from(segProjs);
+  const groupSegStart = Uint32Array.from(groupSegStarts);
+  const groupDelay = Uint16Array.from(groupDelays);
+  const P = Math.max(1, program.projections.length);
+  const Eenc = Math.max(1, encodingNames.length);
+  const cellIndex = new Map<number, number>();
+  const cellCores: number[] = [];
+  const cellEncs: number[] = [];
+  const cellProjs: number[] = [];
+  const segCell = new Uint32Array(segCore.length);
+  for (let k = 0; k < segCore.length; k++) {
+    const key = (segCore[k] * Eenc + segEncoding[k]) * P + segProjection[k];
+    let cell = cellIndex.get(key);
+    if (cell === undefined) {
+      cell = cellCores.length;
+      cellIndex.set(key, cell);
+      cellCores.push(segCore[k]);
+      cellEncs.push(segEncoding[k]);
+      cellProjs.push(segProjection[k]);
+    }
+    segCell[k] = cell;
+  }
+  const synCell = new Uint32Array(S);
+  for (let k = 0; k < segCore.length; k++) synCell.fill(segCell[k], segSynStart[k], segSynStart[k + 1]);
+  const groupSynStart = Uint32Array.from(groupSegStart, (k) => segSynStart[k]);
+  const neuronHopsEast = new Uint32Array(N);
+  const neuronHopsWest = new Uint32Array(N);
+  const neuronHopsNorth = new Uint32Array(N);
+  const neuronHopsSouth = new Uint32Array(N);
+  const neuronPacketsLocal = new Uint32Array(N);
+  const neuronPacketsInTile = new Uint32Array(N);
+  for (let n = 0; n < N; n++) {
+    for (let r = routePtr[n]; r < routePtr[n + 1]; r++) {
+      const dx = routeDx[r];
+      const dy = routeDy[r];
+      if (dx > 0) neuronHopsEast[n] += dx; else neuronHopsWest[n] -= dx;
+      if (dy > 0) neuronHopsNorth[n] += dy; else neuronHopsSouth[n] -= dy;
+      if (routeDestCore[r] === coreOfNeuron[n]) neuronPacketsLocal[n]++;
+      else if (dx === 0 && dy === 0) neuronPacketsInTile[n]++;
+    }
+  }
   // Population membership.
   const populationOfNeuron = new Uint16Array(N);
   const indexInPopulation = new Uint32Array(N);
@@ -209,8 +308,10 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     coreCount: C, neuronCount: N, coreNeuronStart, coreId, coreTileX, coreTileY,
     kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks,
     v: Float64Array.from(vInit), u: new Float64Array(N), acc: new Float64Array(N), refractoryLeft: new Uint32Array(N),
-    coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore,
-    axonSegStart, segSynStart, segSynEnd, segDelay, segCore, segEncoding, segProjection,
+    coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore, synLocal,
+    neuronGroupStart, groupSegStart, groupDelay, segSynStart, segCore, segEncoding, segProjection,
+    segCell, synCell, groupSynStart, cellCore: Uint32Array.from(cellCores), cellEncoding: Uint8Array.from(cellEncs), cellProjection: Uint16Array.from(cellProjs),
+    neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile,
     routePtr, routeAxon, routeDestCore, routeDx, routeDy, encodingNames, maxDelayTicks,
   };
 }

@@ -21,6 +21,8 @@ export interface Block {
   /** Distinct global source neurons feeding the block (its input axons if alone on a core). */
   readonly sources: Uint32Array;
   readonly synapses: number;
+  /** Σ over the block's neurons of the distinct blocks they send to: an upper bound of its output axons. */
+  outputs: number;
 }
 
 export interface LogicalCore {
@@ -28,6 +30,7 @@ export interface LogicalCore {
   neurons: number;
   inputAxons: number;
   synapses: number;
+  outputAxons: number;
 }
 
 /** Incoming synapses grouped by global post neuron (CSC): sources of neuron g are inSrc[inPtr[g]..inPtr[g+1]). */
@@ -54,6 +57,31 @@ export function buildFanIn(ig: IndexedGraph): FanIn {
     for (let s = 0; s < pr.postIndex.length; s++) inSrc[fill[postBase + pr.postIndex[s]]++] = preBase + pr.preIndex[s];
   });
   return { inPtr, inSrc };
+}
+
+/** Outgoing synapses grouped by global pre neuron (CSR): targets of g are outDst[outPtr[g]..outPtr[g+1]). */
+export interface FanOut {
+  readonly outPtr: Float64Array;
+  readonly outDst: Uint32Array;
+}
+
+export function buildFanOut(ig: IndexedGraph): FanOut {
+  const N = ig.totalNeurons;
+  const outPtr = new Float64Array(N + 1);
+  const { graph, popOffset, projPre, projPost } = ig;
+  graph.projections.forEach((pr, k) => {
+    const preBase = popOffset[projPre[k]];
+    for (let s = 0; s < pr.preIndex.length; s++) outPtr[preBase + pr.preIndex[s] + 1]++;
+  });
+  for (let g = 0; g < N; g++) outPtr[g + 1] += outPtr[g];
+  const fill = outPtr.slice(0, N);
+  const outDst = new Uint32Array(ig.totalSynapses);
+  graph.projections.forEach((pr, k) => {
+    const preBase = popOffset[projPre[k]];
+    const postBase = popOffset[projPost[k]];
+    for (let s = 0; s < pr.preIndex.length; s++) outDst[fill[preBase + pr.preIndex[s]]++] = postBase + pr.postIndex[s];
+  });
+  return { outPtr, outDst };
 }
 
 class StampSet {
@@ -117,7 +145,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       synapses = syn;
       count++;
     }
-    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses });
+    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs: 0 });
     start += count;
   }
   return blocks;
@@ -128,10 +156,86 @@ export interface PartitionOptions {
   readonly pack?: boolean;
 }
 
+/**
+ * Output axons: a neuron needs one routing entry per destination core. Fan-out in cores depends on how the
+ * targets are cut, so blocks whose Σ fan-out exceeds core.maxOutputAxons are split and the count redone
+ * until nothing changes (cutting a target block can only raise its sources' counts, so this converges).
+ */
+function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string): Block[] {
+  const N = ig.totalNeurons;
+  const lim = spec.core.maxOutputAxons;
+  const maxFan = spec.core.maxFanOutCores;
+  const blockOf = new Uint32Array(N);
+  const fanCores = new Uint32Array(N);
+  for (let round = 0; round < 64; round++) {
+    blocks.forEach((b, i) => blockOf.fill(i, ig.popOffset[b.population] + b.start, ig.popOffset[b.population] + b.start + b.count));
+    const seen = new Uint32Array(blocks.length);
+    for (let g = 0; g < N; g++) {
+      let n = 0;
+      for (let s = fanOut.outPtr[g]; s < fanOut.outPtr[g + 1]; s++) {
+        const b = blockOf[fanOut.outDst[s]];
+        if (seen[b] !== g + 1) { seen[b] = g + 1; n++; }
+      }
+      fanCores[g] = n;
+    }
+    let changed = false;
+    const next: Block[] = [];
+    for (const b of blocks) {
+      const base = ig.popOffset[b.population] + b.start;
+      let total = 0;
+      for (let i = 0; i < b.count; i++) total += fanCores[base + i];
+      b.outputs = total;
+      if (total <= lim) { next.push(b); continue; }
+      changed = true;
+      // Cut greedily by cumulative fan-out.
+      let i = 0;
+      while (i < b.count) {
+        let acc = 0;
+        let j = i;
+        while (j < b.count && acc + fanCores[base + j] <= lim) acc += fanCores[base + j++];
+        if (j === i) {
+          const pop = ig.graph.populations[b.population];
+          throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `neuron ${b.start + i} of population "${pop.name}" alone sends to ${fanCores[base + i]} cores; chip "${spec.name}" has ${lim} output axons per core`, {
+            file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
+          });
+        }
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc));
+        i = j;
+      }
+    }
+    blocks = next;
+    if (!changed) break;
+  }
+  if (maxFan > 0) {
+    for (let g = 0; g < N; g++) {
+      if (fanCores[g] > maxFan) {
+        const p = ig.popOffset.findIndex((o, i) => i + 1 < ig.popOffset.length && g >= o && g < ig.popOffset[i + 1]);
+        throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - ig.popOffset[p]} of "${ig.graph.populations[p].name}" sends to ${fanCores[g]} cores; chip "${spec.name}" allows ${maxFan}`, {
+          file, field: `populations.${ig.graph.populations[p].name}`, hint: "reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores",
+        });
+      }
+    }
+  }
+  return blocks;
+}
+
+function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number): Block {
+  set.reset();
+  const base = ig.popOffset[p];
+  const sources: number[] = [];
+  let synapses = 0;
+  for (let i = start; i < start + count; i++) {
+    const g = base + i;
+    for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) if (set.add(fanIn.inSrc[s])) sources.push(fanIn.inSrc[s]);
+    synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
+  }
+  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs };
+}
+
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name): LogicalCore[] {
   const lim = spec.core;
   const set = new StampSet(Math.max(1, ig.totalNeurons));
-  const allBlocks: Block[] = [];
+  let allBlocks: Block[] = [];
   ig.graph.populations.forEach((pop, p) => {
     const greedy = cutPopulation(ig, fanIn, spec, p, lim.maxNeurons, set, file);
     let blocks = greedy;
@@ -142,30 +246,34 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
     }
     for (const b of blocks) allBlocks.push(b);
   });
+  allBlocks = splitByOutputs(ig, fanIn, buildFanOut(ig), spec, allBlocks, set, file);
   const pack = opts.pack ?? true;
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;
   const coreSet = new StampSet(Math.max(1, ig.totalNeurons));
   for (const b of allBlocks) {
     if (cur !== undefined && pack) {
-      // Would b fit next to what the current core holds? Input axons are the union of sources.
+      // Would b fit next to what the current core holds? Input axons are the union of sources;
+      // output axons are bounded by the sum of the blocks' fan-outs.
       let extra = 0;
       for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
       const neurons = cur.neurons + b.count;
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
-      if (neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && coreSynapseMemoryBits(spec, axons, neurons, syn) <= lim.synapseMemoryBits) {
+      const outs = cur.outputAxons + b.outputs;
+      if (neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && coreSynapseMemoryBits(spec, axons, neurons, syn) <= lim.synapseMemoryBits) {
         for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
         cur.blocks.push(b);
         cur.neurons = neurons;
         cur.inputAxons = axons;
         cur.synapses = syn;
+        cur.outputAxons = outs;
         continue;
       }
     }
     coreSet.reset();
     for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
-    cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses };
+    cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs };
     cores.push(cur);
   }
   return cores;

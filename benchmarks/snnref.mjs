@@ -1,0 +1,37 @@
+// One benchmark process: load an snnref-1 network, compile it for a chip and run it, then print one JSON
+// record: phase times, synaptic events/s in the simulation phase, whole-process time and peak RSS.
+// Usage: node benchmarks/snnref.mjs <net.json[.gz]> [arch=generic] [expectedSpikes]
+import { performance } from "node:perf_hooks";
+import { loadJsonModel } from "../dist/compiler/frontends/load-model.js";
+import { compileModel } from "../dist/compiler/compile.js";
+import { buildSimState } from "../dist/chip/sim/state.js";
+import { runState } from "../dist/chip/sim/run.js";
+import { loadChipSpecJson } from "../dist/chip/spec/load.js";
+import { COUNTER_COUNT, CounterKind } from "../dist/chip/sim/counters.js";
+
+const [file, arch = "generic", expected] = process.argv.slice(2);
+const t0 = performance.now();
+const model = loadJsonModel(file);
+const t1 = performance.now();
+const spec = loadChipSpecJson(arch);
+const { program, mapping } = compileModel(model.graph, spec, {});
+const t2 = performance.now();
+const st = buildSimState(spec, program);
+const t3 = performance.now();
+const res = runState(spec, program, st, model.stimulus, { steps: model.graph.defaultSteps });
+const t4 = performance.now();
+let synOps = 0;
+for (let c = 0; c < st.coreCount; c++) synOps += res.counters.perCore[c * COUNTER_COUNT + CounterKind.synOps];
+let spikes = 0;
+for (const p of program.populations) if (p.kind !== "input") spikes += res.spikes.get(p.name).tick.length;
+const simS = (t4 - t3) / 1000;
+const record = {
+  benchmark: model.graph.name, arch: spec.name, steps: model.graph.defaultSteps,
+  neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
+  spikes, synapticEvents: synOps, spikesMatchExpected: expected === undefined ? null : spikes === Number(expected),
+  loadSeconds: (t1 - t0) / 1000, compileSeconds: (t2 - t1) / 1000, buildSeconds: (t3 - t2) / 1000, simulationSeconds: simS,
+  synapticEventsPerSecond: synOps / simS,
+  wholeProcessSeconds: process.uptime(),
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+};
+process.stdout.write(`${JSON.stringify(record)}\n`);
