@@ -35,7 +35,9 @@ function lcg(seed: number): () => number {
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
 }
 
-function build(p: fc.RecordValue<typeof netArb extends fc.Arbitrary<infer T> ? T : never>): { ref: RefNet; json: Json } {
+type NetParams = typeof netArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(p: NetParams): { ref: RefNet; json: Json } {
   const rnd = lcg(p.seed);
   const spikes: Array<[number, number]> = [];
   for (let t = 0; t < p.steps; t++) for (let i = 0; i < p.nIn; i++) if (rnd() < 0.3) spikes.push([t, i]);

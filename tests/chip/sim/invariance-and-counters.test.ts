@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
+import type { Json } from "../../../compiler/frontends/json-fields.ts";
 import { compileModel } from "../../../compiler/compile.ts";
 import { simulate } from "../../../chip/sim/run.ts";
 import { COUNTER_COUNT, CounterKind } from "../../../chip/sim/counters.ts";
@@ -130,7 +131,7 @@ describe("packets and hops on a hand-computed mapping", () => {
     ],
   };
   it("counts one packet per destination core and XY hops per direction", () => {
-    const model = parseAerchipModel(json, "hops.json");
+    const model = parseAerchipModel(json as unknown as Json, "hops.json");
     const spec = genericWith({ maxNeurons: 1 }, { widthTiles: 2, heightTiles: 2, coresPerTile: 1 });
     const { program, mapping } = compileModel(model.graph, spec, { placement: "linear", pack: false });
     expect(mapping.cores.map((c) => [c.coreId, c.tile.x, c.tile.y, c.blocks[0].population])).toEqual([[0, 0, 0, "in"], [1, 1, 0, "A"], [2, 0, 1, "B"], [3, 1, 1, "C"]]);
