@@ -10,6 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(root, "../shared");
 const benches = [
   { name: "bench_lif10k", script: "benchmarks/snnref.mjs", args: [join(shared, "fixtures/snnref/bench/bench_lif10k.net.json.gz"), "generic", "140885"], needs: join(shared, "fixtures/snnref/bench/bench_lif10k.net.json.gz") },
+  { name: "bench_stdp2l", script: "benchmarks/snnref.mjs", args: [join(shared, "fixtures/snnref/bench/bench_stdp2l.net.json.gz"), "generic", "13547"], needs: join(shared, "fixtures/snnref/bench/bench_stdp2l.net.json.gz") },
 ];
 for (const b of benches) {
   if (b.needs !== undefined && !existsSync(b.needs)) {

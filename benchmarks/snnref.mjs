@@ -25,12 +25,15 @@ for (let c = 0; c < st.coreCount; c++) synOps += res.counters.perCore[c * COUNTE
 let spikes = 0;
 for (const p of program.populations) if (p.kind !== "input") spikes += res.spikes.get(p.name).tick.length;
 const simS = (t4 - t3) / 1000;
+let finalWeightSum = null;
+for (const w of res.finalWeights.values()) { finalWeightSum ??= 0; for (let i = 0; i < w.length; i++) finalWeightSum += w[i]; }
 const record = {
   benchmark: model.graph.name, arch: spec.name, steps: model.graph.defaultSteps,
   neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
   spikes, synapticEvents: synOps, spikesMatchExpected: expected === undefined ? null : spikes === Number(expected),
   loadSeconds: (t1 - t0) / 1000, compileSeconds: (t2 - t1) / 1000, buildSeconds: (t3 - t2) / 1000, simulationSeconds: simS,
   synapticEventsPerSecond: synOps / simS,
+  finalWeightSum,
   wholeProcessSeconds: process.uptime(),
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 };

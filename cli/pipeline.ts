@@ -56,5 +56,7 @@ export function spikesJson(modelName: string, simulator: string, sim: SimResult,
     for (let k = 0; k < sp.tick.length; k++) pairs[k] = `[${sp.tick[k]},${sp.neuron[k]}]`;
     parts.push(`${JSON.stringify(pop.name)}:[${pairs.join(",")}]`);
   }
-  return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${sim.steps},"spikes":{${parts.join(",")}},"final_weights":{}}\n`;
+  const weights: string[] = [];
+  for (const [name, w] of sim.finalWeights) weights.push(`${JSON.stringify(name)}:${JSON.stringify(Array.from(w))}`);
+  return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${sim.steps},"spikes":{${parts.join(",")}},"final_weights":{${weights.join(",")}}}\n`;
 }

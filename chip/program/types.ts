@@ -102,6 +102,24 @@ export interface PopulationMap {
   readonly blocks: readonly PopulationBlock[];
 }
 
+/**
+ * Pair-based trace STDP, evaluated by the core's learning engine every tick (snnref-1 semantics):
+ *   traces decay: x ← decayPre·x (per source neuron, delay and projection), y ← decayPost·y (per post neuron);
+ *   pre arrival on synapse s (after its delay): w ← clip(w − aMinus·y_post), then x ← x + 1 (allToAll) or 1 (nearest);
+ *   post spike of j: w ← clip(w + aPlus·x) for every plastic synapse onto j, then y_j ← y_j + 1 or 1.
+ * clip(w) = min(max(w, wMin), wMax).
+ */
+export interface PairStdpProgram {
+  readonly rule: "pair";
+  readonly nearest: boolean;
+  readonly aPlus: number;
+  readonly aMinus: number;
+  readonly decayPre: number;
+  readonly decayPost: number;
+  readonly wMin: number;
+  readonly wMax: number;
+}
+
 export interface ProjectionInfo {
   readonly name: string;
   readonly pre: string;
@@ -110,6 +128,8 @@ export interface ProjectionInfo {
   readonly synapseCount: number;
   /** Synapse encoding used for cost lookup (`dense`, `sparse`, `conv`). */
   readonly encoding: string;
+  /** Present when the projection's synapses are plastic. */
+  readonly plasticity?: PairStdpProgram;
 }
 
 export interface ChipProgram {

@@ -17,6 +17,7 @@ import { NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, type SimState } from "./state.ts";
 import { resolveStimulus } from "./stimulus.ts";
+import { buildPlasticity, hasPlasticity, readPlasticWeights } from "./plasticity.ts";
 
 /** Called after each tick with that tick's per-core counters; returns the tick's latency in ns. */
 export type TickLatencyFn = (tick: number, state: SimState, tickCore: Float64Array, tickSynOpsByEncoding: Float64Array) => number;
@@ -42,6 +43,8 @@ export interface SimResult {
   readonly voltages: ReadonlyMap<string, Float64Array>;
   readonly counters: CounterArrays;
   readonly tickLatencyNs: Float64Array;
+  /** Weights of plastic projections after the last tick, in the model's synapse order. */
+  readonly finalWeights: ReadonlyMap<string, Float64Array>;
 }
 
 class GrowableInt32 {
@@ -97,15 +100,28 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     return { name, globalOf, trace: new Float64Array(T * pop.size) };
   });
 
+  const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
+  const { synCore } = st;
+
   for (let t = 0; t < T; t++) {
     tickCore.fill(0);
     tickSynOpsByEncoding.fill(0);
+    // 0. learning-engine trace decay (P1): x ← decayPre·x, y ← decayPost·y.
+    if (pl !== undefined) {
+      const { x, xDecay, y, yDecay } = pl;
+      for (let i = 0; i < x.length; i++) x[i] = x[i] * xDecay[i];
+      for (let i = 0; i < y.length; i++) y[i] = y[i] * yDecay[i];
+    }
     // 1. deliver
     const bucket = wheel.bucket(t);
     const nSeg = wheel.length(t);
     for (let k = 0; k < nSeg; k++) {
       const g = bucket[k];
       const hi = groupSynStart[g + 1];
+      if (pl !== undefined && pl.groupPlastic[g] === 1) {
+        deliverPlasticGroup(pl, g, groupSynStart[g], hi, acc, synTarget, synWeight, synCell, cellCount, synCore, tickCore, K);
+        continue;
+      }
       for (let s = groupSynStart[g]; s < hi; s++) {
         acc[synTarget[s]] += synWeight[s];
         cellCount[synCell[s]]++;
@@ -163,6 +179,8 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       tickCore[o + CounterKind.neuronUpdatesWithInput] += withInput;
       tickCore[o + CounterKind.neuronsFired] += firedHere;
     }
+    // 2b. potentiation (P5) for compartments that fired, then their post traces.
+    if (pl !== undefined) potentiate(pl, fired, nFired, synWeight, coreOfNeuron, tickCore, K);
     // 3. inputs
     for (let k = stim.tickPtr[t]; k < stim.tickPtr[t + 1]; k++) fired[nFired++] = stim.neuron[k];
     // 4. emit
@@ -236,5 +254,55 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   });
   const voltages = new Map<string, Float64Array>();
   for (const rec of recorded) voltages.set(rec.name, rec.trace);
-  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs };
+  const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st, pl);
+  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights };
+}
+
+/**
+ * A group with plastic synapses arrives (P2): each synapse adds its weight as read, then plastic ones are
+ * depressed w ← clip(w − A−·y_post); finally the group's pre traces jump (x ← x + 1, or 1 for nearest).
+ */
+function deliverPlasticGroup(
+  pl: NonNullable<ReturnType<typeof buildPlasticity>>, g: number, lo: number, hi: number,
+  acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array, synCell: Uint32Array, cellCount: Float64Array,
+  synCore: Uint32Array, tickCore: Float64Array, K: number,
+): void {
+  const { synTrace, synProjection, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
+  for (let s = lo; s < hi; s++) {
+    const w = synWeight[s];
+    acc[synTarget[s]] += w;
+    cellCount[synCell[s]]++;
+    if (synTrace[s] >= 0) {
+      const k = synProjection[s];
+      synWeight[s] = Math.min(Math.max(w - aMinus[k] * y[synYSlot[s]], wMin[k]), wMax[k]);
+      tickCore[synCore[s] * K + CounterKind.synUpdates]++;
+    }
+  }
+  for (let i = groupTraceStart[g]; i < groupTraceStart[g + 1]; i++) {
+    const id = groupTraceId[i];
+    x[id] = xNearest[id] === 1 ? 1 : x[id] + 1;
+  }
+}
+
+/** P5: for each fired compartment j, w ← clip(w + A+·x) on its plastic synapses, then y_j ← y_j + 1 (or 1). */
+function potentiate(
+  pl: NonNullable<ReturnType<typeof buildPlasticity>>, fired: Uint32Array, nFired: number, synWeight: Float64Array,
+  coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number,
+): void {
+  const { postPtr, postSyn, synTrace, synProjection, x, aPlus, wMin, wMax, neuronYPtr, neuronYSlot, y, yNearest } = pl;
+  for (let f = 0; f < nFired; f++) {
+    const n = fired[f];
+    const lo = postPtr[n];
+    const hi = postPtr[n + 1];
+    for (let i = lo; i < hi; i++) {
+      const s = postSyn[i];
+      const k = synProjection[s];
+      synWeight[s] = Math.min(Math.max(synWeight[s] + aPlus[k] * x[synTrace[s]], wMin[k]), wMax[k]);
+    }
+    if (hi > lo) tickCore[coreOfNeuron[n] * K + CounterKind.synUpdates] += hi - lo;
+    for (let i = neuronYPtr[n]; i < neuronYPtr[n + 1]; i++) {
+      const slot = neuronYSlot[i];
+      y[slot] = yNearest[slot] === 1 ? 1 : y[slot] + 1;
+    }
+  }
 }

@@ -171,7 +171,15 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
     format: PROGRAM_FORMAT, version: PROGRAM_VERSION, specName: spec.name,
     meshWidthTiles: spec.mesh.widthTiles, meshHeightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile,
     modelName: graph.name, defaultSteps: graph.defaultSteps, maxDelayTicks, cores: programCores, populations,
-    projections: graph.projections.map((pr) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapseCount: pr.preIndex.length, encoding: pr.encoding })),
+    projections: graph.projections.map((pr) => ({
+      name: pr.name, pre: pr.pre, post: pr.post, synapseCount: pr.preIndex.length, encoding: pr.encoding,
+      ...(pr.plasticity === undefined ? {} : {
+        plasticity: {
+          rule: "pair" as const, nearest: pr.plasticity.mode === "nearest", aPlus: pr.plasticity.aPlus, aMinus: pr.plasticity.aMinus,
+          decayPre: pr.plasticity.decayPre, decayPost: pr.plasticity.decayPost, wMin: pr.plasticity.wMin, wMax: pr.plasticity.wMax,
+        },
+      }),
+    })),
   };
   return { program, usage, coreIndexOf, localOf };
 }
