@@ -139,6 +139,14 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
       }
     }
   } else {
+    // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
+    const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
+    const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
+    if (atLeast > physical) {
+      throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${ig.totalNeurons} neurons and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, {
+        file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
+      });
+    }
     cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true }, file);
     const neuronCore = new Uint32Array(ig.totalNeurons);
     cores.forEach((core, c) => {
