@@ -12,7 +12,7 @@ import { normaliseGraph } from "./passes/normalise.ts";
 import { buildFanIn, partitionGraph, type LogicalCore } from "./passes/partition.ts";
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
-import { coreSynapseMemoryBits } from "./passes/memory.ts";
+import { synapseMemoryBits } from "../chip/spec/memory.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -160,7 +160,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {
     const t = tileOfCore(spec, u.coreId);
-    const bits = coreSynapseMemoryBits(spec, u.inputAxons, u.neurons, u.synapses);
+    const bits = synapseMemoryBits(spec, { axons: u.inputAxons, neurons: u.neurons, synapses: u.synapses, delaysUsed: ig.delaysUsed });
     return {
       coreId: u.coreId, tile: { x: t.x, y: t.y }, coreInTile: t.k,
       blocks: cores[coresPhysOrder[ci]].blocks.map((b) => ({ population: graph.populations[b.population].name, start: b.start, count: b.count })),

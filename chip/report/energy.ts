@@ -2,6 +2,7 @@
  * Energy = Σ counters × per-operation costs, computed once at report time (SANA-FE's accounting).
  *
  *   synapse  = Σ_encodings synOps_e · energySynOpPj(e)   (encoding override, else energySynOpPj)
+ *            + weightReadBits · energyWeightReadPjPerBit
  *   neuron   = accesses · energyNeuronAccessPj
  *            + (if energyNeuronInactivePj is given: updatesWithInput · energyNeuronUpdatePj
  *               + (accesses − updatesWithInput) · energyNeuronInactivePj;
@@ -45,6 +46,7 @@ export function dynamicEnergyPj(spec: ChipSpec, counts: Float64Array, o: number,
   const c = spec.costs;
   let synapse = 0;
   for (let e = 0; e < encodings.length; e++) synapse += synOpsByEnc[e0 + e] * synOpEnergyPj(c, encodings[e]);
+  synapse += counts[o + CounterKind.weightReadBits] * v(c.energyWeightReadPjPerBit);
   const accesses = counts[o + CounterKind.neuronAccesses];
   const updates = counts[o + CounterKind.neuronUpdates];
   const withInput = counts[o + CounterKind.neuronUpdatesWithInput];

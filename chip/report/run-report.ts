@@ -4,7 +4,8 @@
  * provenance needed to regenerate it. Energies are in pJ, times in ns; every energy figure is the
  * counters shown next to it × the cited per-operation costs (chip/report/energy.ts).
  */
-import type { ChipSpec, CostEntry } from "../spec/types.ts";
+import { COST_KEYS, type ChipSpec, type CostEntry } from "../spec/types.ts";
+import { costUnit } from "../spec/presets.ts";
 import type { ChipProgram } from "../program/types.ts";
 import { COUNTER_COUNT, COUNTER_NAMES, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
@@ -58,14 +59,6 @@ function counterRecord(a: Float64Array, o: number): CounterRecord {
   return r;
 }
 
-const UNIT_OF = (key: string): string => (key.endsWith("Pj") ? "pJ" : key.endsWith("Ns") ? "ns" : key.endsWith("Mw") ? "mW" : key.endsWith("PjPerBit") ? "pJ/bit" : "");
-const ALL_COST_KEYS = [
-  "energySynOpPj", "latencySynOpNs", "energyNeuronAccessPj", "latencyNeuronAccessNs", "energyNeuronUpdatePj", "latencyNeuronUpdateNs",
-  "energyNeuronInactivePj", "latencyNeuronInactiveNs", "energySpikeOutPj", "latencySpikeOutNs", "energyPacketOutPj", "latencyPacketOutNs",
-  "energyPacketInPj", "latencyPacketInNs", "energyHopEastWestPj", "latencyHopEastWestNs", "energyHopNorthSouthPj", "latencyHopNorthSouthNs",
-  "energyInTileSpikePj", "latencyInTileSpikeNs", "energySynUpdatePj", "latencySynUpdateNs", "staticPowerPerCoreMw", "staticPowerChipMw",
-] as const;
-
 export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string): RunReport {
   const st = res.state;
   const K = COUNTER_COUNT;
@@ -84,13 +77,13 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
   const notModelled: string[] = [];
   const table = spec.costs as Record<string, CostEntry | undefined>;
-  for (const key of ALL_COST_KEYS) {
+  for (const key of COST_KEYS) {
     const c = table[key];
     if (c === undefined) notModelled.push(key);
-    else costs.push({ key, value: c.value, unit: UNIT_OF(key), source: c.source, evidence: c.evidence });
+    else costs.push({ key, value: c.value, unit: costUnit(key), source: c.source, evidence: c.evidence });
   }
   for (const [enc, cc] of Object.entries(spec.costs.synapseEncodings ?? {})) {
-    for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: UNIT_OF(k), source: c.source, evidence: c.evidence });
+    for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: costUnit(k), source: c.source, evidence: c.evidence });
   }
   const perTickEnergy: number[] = [];
   for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs).dynamic);

@@ -5,32 +5,13 @@
  * where the per-core sum covers synaptic ops (per encoding), neuron accesses and updates, spikes out,
  * and packets out/in. Network transit overlaps with core work in this model.
  */
-import type { ChipSpec, CostEntry, SyncSpec } from "../spec/types.ts";
+import { syncTableLatencyNs, type ChipSpec, type CostEntry } from "../spec/types.ts";
 import { COUNTER_COUNT, CounterKind } from "./counters.ts";
 import { synOpLatencyNs } from "../report/energy.ts";
 import type { SimState } from "./state.ts";
 import type { TickLatencyFn } from "./run.ts";
 
 const v = (c: CostEntry | undefined): number => (c === undefined ? 0 : c.value);
-
-/** Barrier latency for `tiles` active tiles from the spec's table. */
-export function syncLatencyNs(sync: SyncSpec, tiles: number): number {
-  const rows = sync.table;
-  if (rows.length === 0 || tiles <= 0) return 0;
-  if (sync.interpolation === "step") {
-    for (const r of rows) if (r.tiles >= tiles) return r.latencyNs;
-    return rows[rows.length - 1].latencyNs;
-  }
-  if (tiles <= rows[0].tiles) return rows[0].latencyNs;
-  for (let i = 1; i < rows.length; i++) {
-    if (tiles <= rows[i].tiles) {
-      const a = rows[i - 1];
-      const b = rows[i];
-      return a.latencyNs + ((b.latencyNs - a.latencyNs) * (tiles - a.tiles)) / (b.tiles - a.tiles);
-    }
-  }
-  return rows[rows.length - 1].latencyNs;
-}
 
 export function mappedTiles(st: SimState, spec: ChipSpec): number {
   const tiles = new Set<number>();
@@ -49,7 +30,7 @@ export function makeSimpleLatency(spec: ChipSpec, st: SimState): TickLatencyFn {
   const spikeOut = v(c.latencySpikeOutNs);
   const pktOut = v(c.latencyPacketOutNs);
   const pktIn = v(c.latencyPacketInNs);
-  const barrierNs = syncLatencyNs(spec.sync, mappedTiles(st, spec));
+  const barrierNs = syncTableLatencyNs(spec.sync, mappedTiles(st, spec));
   return (_tick, state, tickCore, tickSynOpsByEncoding) => {
     let worst = 0;
     for (let core = 0; core < state.coreCount; core++) {

@@ -16,6 +16,8 @@ export interface IndexedGraph {
   readonly projPost: Uint32Array;
   readonly totalNeurons: number;
   readonly totalSynapses: number;
+  /** Whether any synapse has a delay other than 1 tick (then synapse words carry a delay field). */
+  readonly delaysUsed: boolean;
 }
 
 export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): IndexedGraph {
@@ -35,6 +37,7 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
   const projPre = new Uint32Array(K);
   const projPost = new Uint32Array(K);
   let totalSynapses = 0;
+  let delaysUsed = false;
   const maxDelay = spec.core.maxDelayTicks;
   graph.projections.forEach((pr, k) => {
     const field = `projections[${k}] (${pr.name})`;
@@ -53,6 +56,7 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
         throw new AerchipError("E_MODEL_INDEX", `${field} synapse ${s} connects ${pr.preIndex[s]} → ${pr.postIndex[s]}, outside ${preSize} × ${postSize}`, { file, field, hint: "fix the synapse indices" });
       }
       const d = pr.delayTicks[s];
+      if (d !== 1) delaysUsed = true;
       if (d < 1) throw new AerchipError("E_MODEL_DELAY", `${field} synapse ${s} has delay ${d}`, { file, field, hint: "delays are whole ticks >= 1" });
       if (d > maxDelay) {
         throw new AerchipError("E_CORE_DELAY_EXCEEDED", `${field} synapse ${s} needs a delay of ${d} ticks; chip "${spec.name}" holds at most ${maxDelay}`, {
@@ -66,5 +70,5 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
     totalSynapses += n;
   });
   if (K > 0xffff) throw new AerchipError("E_MODEL_TOO_LARGE", `the model has ${K} projections`, { file, hint: "at most 65535 projections" });
-  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses };
+  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed };
 }

@@ -12,7 +12,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { IndexedGraph } from "./normalise.ts";
-import { coreSynapseMemoryBits } from "./memory.ts";
+import { synapseMemoryBits } from "../../chip/spec/memory.ts";
 
 export interface Block {
   readonly population: number;
@@ -131,7 +131,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       for (let s = lo; s < hi; s++) if (set.add(inSrc[s])) sources.push(inSrc[s]);
       const axons = sources.length;
       const syn = synapses + (hi - lo);
-      const bits = coreSynapseMemoryBits(spec, axons, count + 1, syn);
+      const bits = synapseMemoryBits(spec, { axons, neurons: count + 1, synapses: syn, delaysUsed: ig.delaysUsed });
       if (axons > lim.maxInputAxons || bits > lim.synapseMemoryBits) {
         if (count === 0) {
           const what = axons > lim.maxInputAxons
@@ -261,7 +261,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
       const outs = cur.outputAxons + b.outputs;
-      if (neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && coreSynapseMemoryBits(spec, axons, neurons, syn) <= lim.synapseMemoryBits) {
+      if (neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed }) <= lim.synapseMemoryBits) {
         for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
         cur.blocks.push(b);
         cur.neurons = neurons;
