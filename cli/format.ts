@@ -18,11 +18,13 @@ export function fmtTimeNs(ns: number): string {
   return `${ns.toPrecision(6)} ns`;
 }
 
-export function table(rows: ReadonlyArray<readonly string[]>, header?: readonly string[]): string {
+/** Aligned columns; `align` gives "l" or "r" per column (default: first left, the rest right). */
+export function table(rows: ReadonlyArray<readonly string[]>, header?: readonly string[], align?: string): string {
   const all = header === undefined ? rows : [header, ...rows];
   const widths: number[] = [];
   for (const r of all) r.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, [...cell].length); });
-  const line = (r: readonly string[]): string => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  const left = (i: number): boolean => (align === undefined ? i === 0 : align[i] === "l");
+  const line = (r: readonly string[]): string => r.map((cell, i) => (left(i) ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
   const out = all.map(line);
   if (header !== undefined) out.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   return out.join("\n");

@@ -14,7 +14,7 @@ export async function presetsCommand(o: { json: boolean }): Promise<void> {
     out.push(`${p.name}: ${p.mesh.totalCores} cores (${p.mesh.widthTiles}×${p.mesh.heightTiles} tiles × ${p.mesh.coresPerTile}), ${String(lim.get("core.maxNeurons"))} neurons/core, ${String(lim.get("precision.weightBits"))}-bit weights`);
     out.push(`  ${p.description}`);
     out.push(`  structure: ${p.source}`);
-    if (p.costs.length > 0) out.push(table(p.costs.map((c) => [`  ${c.key}`, `${c.value} ${c.unit}`, c.evidence, c.source])));
+    if (p.costs.length > 0) out.push(table(p.costs.map((c) => [`  ${c.key}`, `${c.value} ${c.unit}`, c.evidence, c.source]), undefined, "lrll"));
     if (p.notModelled.length > 0) out.push(`  not modelled: ${p.notModelled.join(", ")}`);
     out.push("");
   }
