@@ -24,8 +24,23 @@ export const PROGRAM_VERSION = 1 as const;
 export const NeuronKind = { compartment: 0, input: 1 } as const;
 export type NeuronKind = (typeof NeuronKind)[keyof typeof NeuronKind];
 
-export const ResetMode = { zero: 0, subtract: 1, none: 2 } as const;
+/** `saturate` (v ← threshold) is used only as a reverse-threshold reset (SANA-FE's reverse_reset_mode). */
+export const ResetMode = { zero: 0, subtract: 1, none: 2, saturate: 3 } as const;
 export type ResetMode = (typeof ResetMode)[keyof typeof ResetMode];
+
+/**
+ * How a compartment evolves per tick. `compartment` (the default when `dynamics` is absent) is the
+ * update in the header above. `sanafeLif` is SANA-FE's `leaky_integrate_fire` soma (docs/sanafe.md):
+ *   updated ← v ≠ 0 ∨ input arrived ∨ bias ≠ 0 ∨ forceUpdate          (SANA-FE's "neuron update")
+ *   if tick > 0: u ← currentDecay·u; v ← voltageDecay·v               (also while refractory)
+ *   if vTruncScale > 0: v ← trunc(v·vTruncScale)/vTruncScale           (Loihi's 6 fraction bits)
+ *   if not refractory: v ← v + bias; u ← u + inputGain·I; v ← v + u; fire iff v > vThreshold (thresholdOp),
+ *     reset (zero: v ← vReset; subtract: v ← v − vThreshold; none), refractory for refractoryTicks ticks;
+ *     then if v < vReverseThreshold: reverseResetMode (zero: v ← vReverseReset; subtract: v ← v − vReverseThreshold;
+ *     saturate: v ← vReverseThreshold; none).
+ */
+export const NeuronDynamics = { compartment: 0, sanafeLif: 1 } as const;
+export type NeuronDynamics = (typeof NeuronDynamics)[keyof typeof NeuronDynamics];
 
 export const ThresholdOp = { ge: 0, gt: 1 } as const;
 export type ThresholdOp = (typeof ThresholdOp)[keyof typeof ThresholdOp];
@@ -45,6 +60,16 @@ export interface CoreNeuronParams {
   readonly resetMode: Uint8Array;
   readonly thresholdOp: Uint8Array;
   readonly refractoryTicks: Uint32Array;
+  /** NeuronDynamics per compartment; absent = all `compartment`. The fields below are read only for `sanafeLif`. */
+  readonly dynamics?: Uint8Array;
+  /** Potential quantisation after the decay: v ← trunc(v·s)/s when s > 0 (SANA-FE's Loihi soma: s = 64). */
+  readonly vTruncScale?: Float64Array;
+  /** Reverse (negative) threshold and its reset; absent = no reverse threshold. */
+  readonly vReverseThreshold?: Float64Array;
+  readonly reverseResetMode?: Uint8Array;
+  readonly vReverseReset?: Float64Array;
+  /** 1 = counted as updated every tick (SANA-FE's force_update). */
+  readonly forceUpdate?: Uint8Array;
 }
 
 /** Synapse memory of one core: CSR rows indexed by local input axon. */

@@ -20,6 +20,13 @@ export interface NeuronParamsIR {
   readonly resetMode: Uint8Array; // ResetMode values
   readonly thresholdOp: Uint8Array; // ThresholdOp values
   readonly refractoryTicks: Uint32Array;
+  /** Optional, as in CoreNeuronParams (chip/program/types.ts): NeuronDynamics and the `sanafeLif` fields. */
+  readonly dynamics?: Uint8Array;
+  readonly vTruncScale?: Float64Array;
+  readonly vReverseThreshold?: Float64Array;
+  readonly reverseResetMode?: Uint8Array;
+  readonly vReverseReset?: Float64Array;
+  readonly forceUpdate?: Uint8Array;
 }
 
 export interface PopulationIR {

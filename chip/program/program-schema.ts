@@ -1,0 +1,164 @@
+/**
+ * The protobuf schema of a serialised ChipProgram (`.aerprog` files), as text parsed once by
+ * protobufjs. The file around it is: 8-byte magic "AERPROG\0", a uint32 little-endian schema version,
+ * then one `Program` message (see codec.ts).
+ *
+ * Every typed array is a `bytes` field holding the array's raw little-endian contents; its element
+ * type is fixed by the field (named in its comment). protobufjs would decode a `repeated double` into
+ * a plain JS array (8+ bytes per element plus boxing, and slow), so only tiny lists (a shape) use
+ * repeated scalars. Field numbers are the stable contract: never renumber or reuse one; a change
+ * that old readers would misread bumps PROGRAM_SCHEMA_VERSION instead.
+ */
+import protobuf from "protobufjs";
+
+/** Version written after the magic; bump it when a change would be misread by an older reader. */
+export const PROGRAM_SCHEMA_VERSION = 1 as const;
+
+export const PROGRAM_PROTO = `
+syntax = "proto3";
+
+package aerchip.program.v1;
+
+// One compiled program: the contents of every core's memories plus the maps that name them.
+message Program {
+  // Name of the ChipSpec compiled for, and the mesh it assumed (checked when the program is loaded).
+  string spec_name = 1;
+  uint32 mesh_width_tiles = 2;
+  uint32 mesh_height_tiles = 3;
+  uint32 cores_per_tile = 4;
+  string model_name = 5;
+  // Steps to simulate when the user gives none.
+  uint32 default_steps = 6;
+  // Largest synaptic delay in ticks over all synapses (>= 1).
+  uint32 max_delay_ticks = 7;
+  // Cores in program order; PopulationBlock.core_index indexes this list.
+  repeated Core cores = 8;
+  repeated Population populations = 9;
+  // Crossbar.syn_projection indexes this list.
+  repeated Projection projections = 10;
+  // CRC-32 (ISO-HDLC, as zlib computes it) of every byte of this message before this field. Always
+  // the last field: a file cut short loses it, and any changed byte fails it.
+  fixed32 checksum_crc32 = 15;
+}
+
+message Core {
+  // Global core id: tile * cores_per_tile + k, tile = y * mesh_width_tiles + x.
+  uint32 core_id = 1;
+  // Compartments on this core: every NeuronParams array has this many elements.
+  uint32 neuron_count = 2;
+  NeuronParams neurons = 3;
+  Crossbar crossbar = 4;
+  Routing routing = 5;
+}
+
+// Neuron parameter memory, struct of arrays; each field holds neuron_count elements. Codes are
+// those of chip/program/types.ts (NeuronKind, ResetMode, ThresholdOp, NeuronDynamics).
+message NeuronParams {
+  bytes kind = 1;              // uint8 NeuronKind: 0 compartment, 1 input
+  bytes spiking = 2;           // uint8: 1 can fire, 0 non-spiking readout
+  bytes voltage_decay = 3;     // float64
+  bytes current_decay = 4;     // float64
+  bytes input_gain = 5;        // float64
+  bytes bias = 6;              // float64
+  bytes v_threshold = 7;       // float64
+  bytes v_reset = 8;           // float64
+  bytes v_init = 9;            // float64
+  bytes reset_mode = 10;       // uint8 ResetMode
+  bytes threshold_op = 11;     // uint8 ThresholdOp: 0 v >= threshold, 1 v > threshold
+  bytes refractory_ticks = 12; // uint32
+  // Optional arrays (explicit presence: absent means the model does not use them; present with zero
+  // elements is a core with no neurons). Read only for NeuronDynamics sanafeLif.
+  optional bytes dynamics = 13;             // uint8 NeuronDynamics
+  optional bytes v_trunc_scale = 14;        // float64
+  optional bytes v_reverse_threshold = 15;  // float64
+  optional bytes reverse_reset_mode = 16;   // uint8 ResetMode
+  optional bytes v_reverse_reset = 17;      // float64
+  optional bytes force_update = 18;         // uint8: 1 counted as updated every tick
+}
+
+// Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per
+// synapse, row a spanning [axon_row_ptr[a], axon_row_ptr[a+1]).
+message Crossbar {
+  uint32 axon_count = 1;
+  bytes axon_row_ptr = 2;      // uint32, axon_count + 1 elements, non-decreasing, from 0 to the synapse count
+  bytes syn_target = 3;        // uint32, local neuron index < neuron_count
+  bytes syn_weight = 4;        // float64
+  bytes syn_delay_ticks = 5;   // uint16, 1..max_delay_ticks
+  bytes syn_projection = 6;    // uint16, index into Program.projections
+  bytes syn_index = 7;         // uint32, index of the synapse inside its projection
+}
+
+// Output routing table: CSR by local neuron; neuron i sends to entries [route_ptr[i], route_ptr[i+1]).
+message Routing {
+  bytes route_ptr = 1;         // uint32, neuron_count + 1 elements, non-decreasing
+  bytes route_dest_core = 2;   // uint32, global core id of a core in Program.cores
+  bytes route_dest_axon = 3;   // uint32, input axon < that core's axon_count
+}
+
+enum PopulationKind {
+  POPULATION_KIND_INPUT = 0;
+  POPULATION_KIND_NEURON = 1;
+}
+
+message Population {
+  string name = 1;
+  PopulationKind kind = 2;
+  uint32 size = 3;
+  // Logical shape in C order; its product is size ([size] for flat populations).
+  repeated uint32 shape = 4;
+  bool spiking = 5;
+  // Contiguous ranges of this population's neurons, each placed on one core.
+  repeated PopulationBlock blocks = 6;
+}
+
+message PopulationBlock {
+  uint32 core_index = 1;       // index into Program.cores
+  uint32 neuron_start = 2;     // first local neuron on that core
+  uint32 population_start = 3; // first neuron of the population in this block
+  uint32 count = 4;
+}
+
+message Projection {
+  string name = 1;
+  string pre = 2;
+  string post = 3;
+  // Synapses the model defines; Crossbar.syn_index is below it.
+  uint32 synapse_count = 4;
+  // Synapse encoding for cost look-up ("dense", "sparse", "conv").
+  string encoding = 5;
+  // Present when the projection's synapses are plastic.
+  PairStdp plasticity = 6;
+}
+
+// Pair-based trace STDP run by the core's learning engine (PairStdpProgram in chip/program/types.ts).
+// Doubles are written bit for bit (IEEE 754 binary64, little-endian).
+message PairStdp {
+  string rule = 1;             // "pair"
+  bool nearest = 2;            // nearest-spike traces (x <- 1) instead of all-to-all (x <- x + 1)
+  double a_plus = 3;
+  double a_minus = 4;
+  double decay_pre = 5;
+  double decay_post = 6;
+  double w_min = 7;
+  double w_max = 8;
+}
+`;
+
+/** Field number and wire type of `Program.checksum_crc32` (one-byte tag: (15 << 3) | 5). */
+export const CHECKSUM_FIELD_TAG = 0x7d;
+
+let cachedRoot: protobuf.Root | undefined;
+
+/** The parsed schema (parsed on first use, then shared). Field names become camelCase. */
+export function programSchemaRoot(): protobuf.Root {
+  if (cachedRoot === undefined) {
+    const root = protobuf.parse(PROGRAM_PROTO, { keepCase: false }).root;
+    root.resolveAll(); // sets Field.resolvedType, which the wire scan in codec.ts reads
+    cachedRoot = root;
+  }
+  return cachedRoot;
+}
+
+export function programMessageType(): protobuf.Type {
+  return programSchemaRoot().lookupType("aerchip.program.v1.Program");
+}
