@@ -46,6 +46,14 @@ function buildProgram(): Command {
     .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
+    .option("--tick-us <us>", "duration of one tick in microseconds (default 1000)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+      return n;
+    })
+    .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
+    .option("--log-level <level>", "pino log level on stderr (fatal|error|warn|info|debug|trace|silent)")
+    .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/")
     .action(async (model: string, o) => runCommand(model, o));
 

@@ -14,6 +14,8 @@ import { buildRunReport, type Provenance, type RunReport } from "../chip/report/
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
+import type { AerPacketBuffer } from "../core/aer.ts";
+import type { Logger } from "../core/log.ts";
 
 export type TimingModelName = "simple";
 
@@ -30,16 +32,30 @@ export interface RunOutcome {
   readonly report: RunReport;
 }
 
-export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple"): { sim: SimResult; report: RunReport } {
+export interface RunHooks {
+  readonly tracePackets?: AerPacketBuffer;
+  readonly onProgress?: (ticksDone: number) => void;
+  readonly logger?: Logger;
+}
+
+export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): { sim: SimResult; report: RunReport } {
+  const log = hooks.logger;
   const st = buildSimState(spec, program);
-  const sim = runState(spec, program, st, stimulus, { steps, tickLatency: makeSimpleLatency(spec, st) });
+  log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synTarget.length }, "simulator state built");
+  const sim = runState(spec, program, st, stimulus, {
+    steps, tickLatency: makeSimpleLatency(spec, st),
+    ...(hooks.tracePackets === undefined ? {} : { tracePackets: hooks.tracePackets }),
+    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+  });
+  log?.info({ phase: "run", steps }, "simulation finished");
   return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
 }
 
-export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?: number; compile?: CompileOptions; provenance: Provenance; timing?: TimingModelName }): RunOutcome {
+export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?: number; compile?: CompileOptions; provenance: Provenance; timing?: TimingModelName; hooks?: RunHooks }): RunOutcome {
   const compiled = compileModel(model.graph, spec, opts.compile ?? {});
+  opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
   const steps = opts.steps ?? model.graph.defaultSteps;
-  const { sim, report } = runCompiled(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple");
+  const { sim, report } = runCompiled(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
   return { compiled, sim, report };
 }
 

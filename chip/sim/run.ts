@@ -13,6 +13,7 @@
 import type { ChipSpec } from "../spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../program/types.ts";
 import { TimingWheel } from "../../core/timing-wheel.ts";
+import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
 import { NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, type SimState } from "./state.ts";
@@ -27,6 +28,32 @@ export interface SimulateOptions {
   /** Populations whose membrane potential (after the update of each tick) is recorded. */
   readonly recordVoltages?: readonly string[];
   readonly tickLatency?: TickLatencyFn;
+  /** When given, every AER packet (destination address, sending neuron, tick) is appended here. */
+  readonly tracePackets?: AerPacketBuffer;
+  /** Called every `progressEveryTicks` ticks (and after the last) with the ticks done; never per event. */
+  readonly onProgress?: (ticksDone: number) => void;
+  readonly progressEveryTicks?: number;
+}
+
+/**
+ * AER destination address of every route (chip/program routing), packed with the mesh's layout
+ * [axon | core | y | x] (core/aer.ts). Computed only when packets are traced.
+ */
+export function routeAddresses(spec: ChipSpec, program: ChipProgram, st: SimState): { layout: AerLayout; address: Uint32Array } {
+  let maxAxons = 1;
+  for (const cp of program.cores) if (cp.crossbar.axonCount > maxAxons) maxAxons = cp.crossbar.axonCount;
+  const layout = aerLayoutFor({ widthTiles: spec.mesh.widthTiles, heightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile, maxAxons });
+  const address = new Uint32Array(st.routeDestCore.length);
+  for (let n = 0; n < st.neuronCount; n++) {
+    const c = st.coreOfNeuron[n];
+    const rt = program.cores[c].routing;
+    const local = n - st.coreNeuronStart[c];
+    for (let r = st.routePtr[n], k = rt.routePtr[local]; r < st.routePtr[n + 1]; r++, k++) {
+      const dc = st.routeDestCore[r];
+      address[r] = encodeAer(layout, st.coreTileX[dc], st.coreTileY[dc], st.coreId[dc] % spec.mesh.coresPerTile, rt.routeDestAxon[k]);
+    }
+  }
+  return { layout, address };
 }
 
 export interface PopulationSpikes {
@@ -102,6 +129,9 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
 
   const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
   const { synCore } = st;
+  const trace = opts.tracePackets;
+  const routeAddress = trace === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
+  const progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
 
   for (let t = 0; t < T; t++) {
     tickCore.fill(0);
@@ -203,6 +233,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
         tickCore[o + CounterKind.packetsLocal] += neuronPacketsLocal[n];
         tickCore[o + CounterKind.packetsInTile] += neuronPacketsInTile[n];
         for (let r = rLo; r < rHi; r++) tickCore[routeInSlot[r]]++;
+        if (trace !== undefined) for (let r = rLo; r < rHi; r++) trace.push(routeAddress[r], n, t);
       }
       const gHi = neuronGroupStart[n + 1];
       for (let g = neuronGroupStart[n]; g < gHi; g++) wheel.schedule(t + groupDelay[g], g);
@@ -231,6 +262,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       }
     }
     if (opts.tickLatency !== undefined) tickLatencyNs[t] = opts.tickLatency(t, st, tickCore, tickSynOpsByEncoding);
+    if (opts.onProgress !== undefined && ((t + 1) % progressEvery === 0 || t + 1 === T)) opts.onProgress(t + 1);
   }
 
   // Spikes by population, sorted by (tick, index in population).

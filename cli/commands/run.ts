@@ -10,6 +10,10 @@ import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
+import { AerPacketBuffer } from "../../core/aer.ts";
+import { writeAerStreamFile } from "../../core/io/aer-stream.ts";
+import { cliLogger } from "../logging.ts";
+import { makeProgress } from "../progress.ts";
 
 export interface RunCommandOptions {
   readonly arch: string;
@@ -21,6 +25,11 @@ export interface RunCommandOptions {
   readonly coreNeurons?: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly packetsOut?: string;
+  /** Duration of one tick in µs (event-data binning and stream headers); default 1000 (1 ms). */
+  readonly tickUs?: number;
+  readonly logLevel?: string;
+  readonly logFile?: string;
 }
 
 export function summaryText(report: RunReport, mapping: MappingReport): string {
@@ -53,17 +62,36 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, ...(spec.name.startsWith(o.arch) ? [] : [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }])],
     options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null },
   };
-  const { compiled, sim, report } = compileAndRun(spec, model, {
-    ...(o.steps === undefined ? {} : { steps: o.steps }),
-    compile: { placement: o.placement, seed: o.seed, file: modelPath },
-    provenance,
-    timing: o.timing,
-  });
+  const logger = cliLogger(o);
+  logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: model.graph.populations.length }, "model loaded");
+  const trace = o.packetsOut === undefined ? undefined : new AerPacketBuffer(1 << 16);
+  const steps = o.steps ?? model.graph.defaultSteps;
+  const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
+  let outcome;
+  try {
+    outcome = compileAndRun(spec, model, {
+      ...(o.steps === undefined ? {} : { steps: o.steps }),
+      compile: { placement: o.placement, seed: o.seed, file: modelPath },
+      provenance,
+      timing: o.timing,
+      hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }) },
+    });
+  } finally {
+    progress.stop();
+  }
+  const { compiled, sim, report } = outcome;
   const out = resolve(o.out);
   ensureDir(out);
+  if (trace !== undefined && o.packetsOut !== undefined) {
+    writeAerStreamFile(resolve(o.packetsOut), {
+      tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }],
+      tick: trace.tickView(), address: trace.addressView(),
+    });
+  }
   writeFileAtomic(join(out, "spikes.json"), spikesJson(model.graph.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
   writeJsonAtomic(join(out, "report.json"), report);
   writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), totals: report.totals })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}\n`);
+  logger.info({ phase: "write", out }, "outputs written");
 }

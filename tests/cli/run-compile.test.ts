@@ -102,3 +102,26 @@ describe("errors are clear, coded, and leave no partial output", () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe("packet trace and logs", () => {
+  it("--packets-out writes every AER packet; addresses decode to the mapped cores", async () => {
+    const { decodeAerStream } = await import("../../core/io/aer-stream.ts");
+    const { aerLayoutFor, decodeAer } = await import("../../core/aer.ts");
+    const out = tmp();
+    const r = await cli("run", "examples/demo/ei-small.net.json", "--arch", "generic", "--core-neurons", "64", "--out", out, "--packets-out", join(out, "packets.aer"), "--log-file", join(out, "run.log"), "--quiet");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const mapping = JSON.parse(readFileSync(join(out, "mapping.json"), "utf8"));
+    const stream = decodeAerStream(readFileSync(join(out, "packets.aer")));
+    expect(stream.tick.length).toBe(report.totals.counters.packetsOut);
+    const maxAxons = Math.max(...mapping.cores.map((c: { inputAxons: number }) => c.inputAxons));
+    const layout = aerLayoutFor({ widthTiles: 16, heightTiles: 16, coresPerTile: 4, maxAxons });
+    const cores = new Set(mapping.cores.map((c: { coreId: number }) => c.coreId));
+    for (let i = 0; i < stream.address.length; i += 97) {
+      const f = decodeAer(layout, stream.address[i]);
+      expect(cores.has((f.y * 16 + f.x) * 4 + f.core)).toBe(true);
+    }
+    const log = readFileSync(join(out, "run.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(log.map((l: { phase: string }) => l.phase)).toEqual(["load", "compile", "build", "run", "write"]);
+  });
+});
