@@ -7,6 +7,7 @@ import { AerchipError } from "../core/diagnostics.ts";
 import { loadChipSpecJson, listPresetNames } from "../chip/spec/load.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import { assertValidChipSpec } from "../chip/spec/validate.ts";
+import { loadSanafeArch } from "../compiler/frontends/sanafe/index.ts";
 
 export interface ArchOverrides {
   readonly coreNeurons?: number;
@@ -16,8 +17,9 @@ export interface ArchOverrides {
 
 export function loadArch(arch: string, overrides: ArchOverrides = {}): ChipSpec {
   let spec: ChipSpec;
-  if (/\.ya?ml$/i.test(arch) && existsSync(arch)) {
-    throw new AerchipError("E_ARCH_FORMAT", `SANA-FE architecture files are not supported by this build`, { file: arch, field: "--arch", hint: `use a preset (${listPresetNames().join(", ")}) or a JSON chip spec` });
+  if (/\.ya?ml$/i.test(arch)) {
+    if (!existsSync(arch)) throw new AerchipError("E_SPEC_NOT_FOUND", `"${arch}" does not exist`, { field: "--arch", hint: `use a preset (${listPresetNames().join(", ")}), a JSON chip spec or a SANA-FE architecture YAML` });
+    spec = loadSanafeArch(arch).spec;
   } else spec = loadChipSpecJson(arch);
   if (overrides.coreNeurons === undefined && overrides.meshWidth === undefined && overrides.meshHeight === undefined) return spec;
   const next = {

@@ -36,14 +36,16 @@ function buildProgram(): Command {
   program
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
-    .argument("<model>", "model file: snnref-1 or aerchip-model-1 JSON (optionally gzipped)")
-    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
+    .argument("<model>", "model file: snnref-1 or aerchip-model-1 JSON (optionally gzipped), or a SANA-FE network YAML")
+    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
     .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
     .addOption(placement)
-    .addOption(new Option("--timing <model>", "latency model").choices(["simple"]).default("simple"))
+    .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(["simple", "detailed"]).default("simple"))
     .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
+    .option("--remap", "SANA-FE networks: map with aerchip's compiler instead of the file's mappings, and compare with them", false)
+    .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .option("--tick-us <us>", "duration of one tick in microseconds (default 1000)", (v: string) => {
@@ -54,7 +56,7 @@ function buildProgram(): Command {
     .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
     .option("--log-level <level>", "pino log level on stderr (fatal|error|warn|info|debug|trace|silent)")
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
-    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/")
+    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/")
     .action(async (model: string, o) => runCommand(model, o));
 
   program

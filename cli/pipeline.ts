@@ -7,7 +7,7 @@ import { AerchipError } from "../core/diagnostics.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { simulate, type SimResult } from "../chip/sim/run.ts";
-import { makeSimpleLatency } from "../chip/sim/simple-latency.ts";
+import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
 import { buildSimState } from "../chip/sim/state.ts";
 import { runState } from "../chip/sim/run.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
@@ -17,7 +17,7 @@ import type { LoadedModel } from "../compiler/frontends/snnref.ts";
 import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
 
-export type TimingModelName = "simple";
+export type { TimingModelName };
 
 export function loadModel(path: string): LoadedModel {
   if (/\.(nir|h5|hdf5)$/i.test(path)) {
@@ -43,7 +43,7 @@ export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: Chip
   const st = buildSimState(spec, program);
   log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synTarget.length }, "simulator state built");
   const sim = runState(spec, program, st, stimulus, {
-    steps, tickLatency: makeSimpleLatency(spec, st),
+    steps, timing: createTimingModel(timing), timingPerPacket: timing === "detailed",
     ...(hooks.tracePackets === undefined ? {} : { tracePackets: hooks.tracePackets }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   });

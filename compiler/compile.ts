@@ -22,6 +22,8 @@ export interface CompileOptions {
   readonly pack?: boolean;
   /** A fixed placement: for each population, the global core id of each neuron (e.g. SANA-FE mappings). */
   readonly fixedPlacement?: ReadonlyMap<string, Uint32Array>;
+  /** With fixedPlacement: each neuron's position in its core's processing order (default: population order). */
+  readonly fixedOrder?: ReadonlyMap<string, Uint32Array>;
   /** File name used in error messages. */
   readonly file?: string;
 }
@@ -91,17 +93,20 @@ function trafficOf(cores: readonly LogicalCore[], neuronCore: Uint32Array): Traf
   };
 }
 
-function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, ig: ReturnType<typeof normaliseGraph>, fanIn: ReturnType<typeof buildFanIn>, file: string): { cores: LogicalCore[]; slotOf: Uint32Array } {
+function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, order: ReadonlyMap<string, Uint32Array> | undefined, ig: ReturnType<typeof normaliseGraph>, fanIn: ReturnType<typeof buildFanIn>, file: string): { cores: LogicalCore[]; slotOf: Uint32Array } {
   const byCore = new Map<number, LogicalCore>();
+  const firstOrder = new Map<object, number>();
   graphPops.forEach((pop, p) => {
     const ids = fixed.get(pop.name);
     if (ids === undefined || ids.length !== pop.size) {
       throw new AerchipError("E_MAPPING_INCOMPLETE", `the fixed placement does not map every neuron of "${pop.name}"`, { file, field: `mappings.${pop.name}`, hint: "map every neuron, or compile with automatic placement (--remap)" });
     }
+    const ord = order?.get(pop.name);
     let i = 0;
     while (i < pop.size) {
       let j = i + 1;
-      while (j < pop.size && ids[j] === ids[i]) j++;
+      // A block is a run of neurons on one core that are also consecutive in the core's order.
+      while (j < pop.size && ids[j] === ids[i] && (ord === undefined || ord[j] === ord[j - 1] + 1)) j++;
       const base = ig.popOffset[p];
       const sources = new Set<number>();
       let synapses = 0;
@@ -111,12 +116,15 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
       }
       let core = byCore.get(ids[i]);
       if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0 }; byCore.set(ids[i], core); }
-      core.blocks.push({ population: p, start: i, count: j - i, sources: Uint32Array.from([...sources].sort((a, b) => a - b)), synapses, outputs: 0 });
+      const block = { population: p, start: i, count: j - i, sources: Uint32Array.from([...sources].sort((a, b) => a - b)), synapses, outputs: 0 };
+      if (ord !== undefined) firstOrder.set(block, ord[i]);
+      core.blocks.push(block);
       core.neurons += j - i;
       core.synapses += synapses;
       i = j;
     }
   });
+  if (order !== undefined) for (const core of byCore.values()) core.blocks.sort((a, b) => (firstOrder.get(a) ?? 0) - (firstOrder.get(b) ?? 0));
   const ids = [...byCore.keys()].sort((a, b) => a - b);
   return { cores: ids.map((id) => byCore.get(id) as LogicalCore), slotOf: Uint32Array.from(ids) };
 }
@@ -129,7 +137,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   let slotOf: Uint32Array;
   let placementName: string;
   if (opts.fixedPlacement !== undefined) {
-    ({ cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, ig, fanIn, file));
+    ({ cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, ig, fanIn, file));
     placementName = "fixed";
     const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
     for (let c = 0; c < cores.length; c++) {

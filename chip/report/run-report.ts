@@ -33,6 +33,14 @@ export interface RunReport {
   readonly totals: {
     readonly counters: CounterRecord;
     readonly synOpsByEncoding: Readonly<Record<string, number>>;
+    /** Synaptic events applied before the run ended (arrival t + delay < steps): the reference simulators' count. */
+    readonly synapticEventsDelivered: number;
+    /**
+     * The five counters as SANA-FE v2.2.1 defines them (docs/sanafe.md §5), for side-by-side comparison:
+     * synapticEvents = synOps; packets = packetsOut (core-local included); hops = all directions;
+     * neuronUpdates = compartment updates + input-neuron spikes; neuronsFired = all spikes incl. inputs.
+     */
+    readonly sanafe: { readonly synapticEvents: number; readonly packets: number; readonly hops: number; readonly neuronUpdates: number; readonly neuronsFired: number };
     readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
     readonly simulatedTimeNs: number;
     readonly averagePowerMw: number;
@@ -42,7 +50,7 @@ export interface RunReport {
   readonly notModelled: readonly string[];
   readonly perCore: ReadonlyArray<{ readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj }>;
   readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
-  readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number }>;
+  readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly synapticEventsDelivered: number }>;
   readonly perTick: {
     readonly latencyNs: number[];
     readonly spikes: number[];
@@ -107,6 +115,14 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     totals: {
       counters: counterRecord(totals, 0),
       synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, encTotals[i]])),
+      synapticEventsDelivered: res.synapticEventsDeliveredByProjection.reduce((a, b) => a + b, 0),
+      sanafe: {
+        synapticEvents: totals[CounterKind.synOps],
+        packets: totals[CounterKind.packetsOut],
+        hops: totals[CounterKind.hopsEast] + totals[CounterKind.hopsWest] + totals[CounterKind.hopsNorth] + totals[CounterKind.hopsSouth],
+        neuronUpdates: totals[CounterKind.neuronUpdates] + totals[CounterKind.spikes] - totals[CounterKind.neuronsFired],
+        neuronsFired: totals[CounterKind.spikes],
+      },
       energyPj: { ...dyn, static: staticPj, total },
       simulatedTimeNs,
       averagePowerMw: simulatedTimeNs > 0 ? total / simulatedTimeNs : 0,
@@ -121,7 +137,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
-    perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k] })),
+    perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     perTick: {
       latencyNs: Array.from(res.tickLatencyNs), spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
       packets: col(CounterKind.packetsOut),

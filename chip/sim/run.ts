@@ -1,33 +1,38 @@
 /**
  * The chip's time-stepped, event-driven run. One tick (the chip's algorithmic time step, barrier
  * synchronised as on Loihi and in SANA-FE):
- *   1. deliver  – apply every synapse segment due at t (scheduled when its spike was emitted):
- *                 acc[target] += weight, counting one synaptic op per synapse;
- *   2. update   – every compartment: refractory ones count down and drop their input; the others
- *                 u ← currentDecay·u + inputGain·acc; v ← (voltageDecay·v + u) + bias; fire on threshold;
- *   3. inputs   – input neurons emit the stimulus spikes of tick t;
- *   4. emit     – each spike becomes one AER packet per destination core (XY-routed: hops counted per
- *                 direction); the destination axon's segments go on the timing wheel at t + delay.
- * Spikes depend only on the program and the stimulus; the timing model only reads the counters.
+ *   0. learn    – trace decay of the learning engine (plastic programs only);
+ *   1. deliver  – apply every synapse group due at t (scheduled when its spike was emitted):
+ *                 acc[target] += weight (plastic synapses are depressed on arrival);
+ *   2. update   – each core's neurons in local order: compartments integrate and may fire (chip/program
+ *                 compartment equations, or SANA-FE's soma for `sanafeLif`); input neurons fire when the
+ *                 stimulus says so; fired compartments potentiate their plastic synapses;
+ *   3. emit     – each spike becomes one AER packet per destination core (XY-routed: hops counted per
+ *                 direction). The destination core reads the packet's whole axon row at once, so its
+ *                 synaptic ops are counted in this tick; the row's delay groups go on the timing wheel
+ *                 at t + delay.
+ * Spikes depend only on the program and the stimulus; the timing model only reads the work counted.
  */
 import type { ChipSpec } from "../spec/types.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipProgram, ChipStimulus } from "../program/types.ts";
 import { TimingWheel } from "../../core/timing-wheel.ts";
 import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
-import { NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
+import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
+import { TickWork, type TimingModel } from "../timing/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, type SimState } from "./state.ts";
 import { resolveStimulus } from "./stimulus.ts";
 import { buildPlasticity, hasPlasticity, readPlasticWeights } from "./plasticity.ts";
 
-/** Called after each tick with that tick's per-core counters; returns the tick's latency in ns. */
-export type TickLatencyFn = (tick: number, state: SimState, tickCore: Float64Array, tickSynOpsByEncoding: Float64Array) => number;
-
 export interface SimulateOptions {
   readonly steps: number;
   /** Populations whose membrane potential (after the update of each tick) is recorded. */
   readonly recordVoltages?: readonly string[];
-  readonly tickLatency?: TickLatencyFn;
+  /** Per-tick latency model (chip/timing); absent = latency not modelled (0). */
+  readonly timing?: TimingModel;
+  /** The timing model needs per-packet records (the `detailed` model). */
+  readonly timingPerPacket?: boolean;
   /** When given, every AER packet (destination address, sending neuron, tick) is appended here. */
   readonly tracePackets?: AerPacketBuffer;
   /** Called every `progressEveryTicks` ticks (and after the last) with the ticks done; never per event. */
@@ -72,6 +77,11 @@ export interface SimResult {
   readonly tickLatencyNs: Float64Array;
   /** Weights of plastic projections after the last tick, in the model's synapse order. */
   readonly finalWeights: ReadonlyMap<string, Float64Array>;
+  /**
+   * Synaptic events applied before the run ended (arrival t + delay < steps), per projection: the
+   * reference simulators' count. `counters` count ops when the packet is read (emission tick).
+   */
+  readonly synapticEventsDeliveredByProjection: Float64Array;
 }
 
 class GrowableInt32 {
@@ -107,20 +117,35 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
 
   // Hot-loop locals.
   const { kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, resetMode, thresholdOp, refractoryTicks } = st;
-  const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight } = st;
-  const { neuronGroupStart, groupSynStart, groupDelay, synCell, cellCore, cellEncoding, cellProjection } = st;
+  const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight, synCore } = st;
+  const { neuronGroupStart, groupSynStart, groupDelay, routeCellStart, routeCellId, routeCellCount, cellCore, cellEncoding, cellProjection } = st;
   const { routePtr, routeDestCore, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
+  const { dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate } = st;
   const nCells = cellCore.length;
   const cellCount = new Float64Array(nCells);
   /** Input-side packet counter slot of each route: destination core × K + packetsIn. */
   const routeInSlot = new Uint32Array(routeDestCore.length);
   for (let r = 0; r < routeDestCore.length; r++) routeInSlot[r] = routeDestCore[r] * K + CounterKind.packetsIn;
   const fired = new Uint32Array(Math.max(1, st.neuronCount));
+  // Running soma work of the firing neuron's core when it fired (accessed, updated, fired so far).
+  const firedAccessed = new Uint32Array(Math.max(1, st.neuronCount));
+  const firedUpdated = new Uint32Array(Math.max(1, st.neuronCount));
+  const firedFired = new Uint32Array(Math.max(1, st.neuronCount));
+  const inputNow = new Uint8Array(st.neuronCount);
+  // SANA-FE's soma counts a neuron as updated when any synapse reached it, even with weight 0.
+  const gotInput = dynamics !== undefined ? new Uint8Array(st.neuronCount) : undefined;
   const spikeT = new GrowableInt32();
   const spikeN = new GrowableInt32();
+  const work = opts.timing === undefined ? undefined : new TickWork(spec, st.coreId, st.encodingNames);
+  const perPacket = work !== undefined && opts.timingPerPacket === true;
+  // Which compartments the timing model counts as "updated": Loihi-style specs (an inactive-update
+  // cost) count those that received input; others every integrating compartment.
+  const updatedKind = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined ? CounterKind.neuronUpdatesWithInput : CounterKind.neuronUpdates;
+  if (work !== undefined) work.syncTiles = mappedTileCount(st, spec);
 
   const recorded = (opts.recordVoltages ?? []).map((name) => {
     const pi = program.populations.findIndex((p) => p.name === name);
+    if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
     const pop = program.populations[pi];
     const globalOf = new Uint32Array(pop.size);
     for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[b.populationStart + i] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
@@ -128,7 +153,6 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   });
 
   const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
-  const { synCore } = st;
   const trace = opts.tracePackets;
   const routeAddress = trace === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
   const progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
@@ -136,6 +160,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   for (let t = 0; t < T; t++) {
     tickCore.fill(0);
     tickSynOpsByEncoding.fill(0);
+    work?.reset();
     // 0. learning-engine trace decay (P1): x ← decayPre·x, y ← decayPost·y.
     if (pl !== undefined) {
       const { x, xDecay, y, yDecay } = pl;
@@ -144,31 +169,31 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     }
     // 1. deliver
     const bucket = wheel.bucket(t);
-    const nSeg = wheel.length(t);
-    for (let k = 0; k < nSeg; k++) {
+    const nGroups = wheel.length(t);
+    for (let k = 0; k < nGroups; k++) {
       const g = bucket[k];
       const hi = groupSynStart[g + 1];
       if (pl !== undefined && pl.groupPlastic[g] === 1) {
-        deliverPlasticGroup(pl, g, groupSynStart[g], hi, acc, synTarget, synWeight, synCell, cellCount, synCore, tickCore, K);
-        continue;
-      }
-      for (let s = groupSynStart[g]; s < hi; s++) {
-        acc[synTarget[s]] += synWeight[s];
-        cellCount[synCell[s]]++;
+        deliverPlasticGroup(pl, g, groupSynStart[g], hi, acc, synTarget, synWeight, synCore, tickCore, K);
+      } else if (gotInput !== undefined) {
+        for (let s = groupSynStart[g]; s < hi; s++) {
+          const tg = synTarget[s];
+          acc[tg] += synWeight[s];
+          gotInput[tg] = 1;
+        }
+      } else {
+        for (let s = groupSynStart[g]; s < hi; s++) acc[synTarget[s]] += synWeight[s];
       }
     }
-    // Fold the counter cells into per-core, per-encoding and per-projection counters.
-    for (let cell = 0; cell < nCells; cell++) {
-      const x = cellCount[cell];
-      if (x === 0) continue;
-      cellCount[cell] = 0;
-      const c = cellCore[cell];
-      tickCore[c * K + CounterKind.synOps] += x;
-      tickSynOpsByEncoding[c * E + cellEncoding[cell]] += x;
-      synOpsByProjection[cellProjection[cell]] += x;
+    if (pl !== undefined && gotInput !== undefined) {
+      for (let k = 0; k < nGroups; k++) {
+        const g = bucket[k];
+        if (pl.groupPlastic[g] === 1) for (let s = groupSynStart[g]; s < groupSynStart[g + 1]; s++) gotInput[synTarget[s]] = 1;
+      }
     }
     wheel.clear(t);
-    // 2. update
+    // 2. update (each core's neurons in local order; input neurons fire in place)
+    for (let k = stim.tickPtr[t]; k < stim.tickPtr[t + 1]; k++) inputNow[stim.neuron[k]] = 1;
     let nFired = 0;
     for (let c = 0; c < C; c++) {
       let accesses = 0;
@@ -177,31 +202,89 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       let firedHere = 0;
       const hiN = coreNeuronStart[c + 1];
       for (let n = coreNeuronStart[c]; n < hiN; n++) {
-        if (kind[n] === NeuronKind.input) continue;
+        if (kind[n] === NeuronKind.input) {
+          if (inputNow[n] === 1) {
+            inputNow[n] = 0;
+            firedAccessed[nFired] = accesses;
+            firedUpdated[nFired] = updatedKind === CounterKind.neuronUpdates ? updates : withInput;
+            firedFired[nFired] = firedHere;
+            fired[nFired++] = n;
+          }
+          continue;
+        }
         accesses++;
         const I = acc[n];
         acc[n] = 0;
-        if (refractoryLeft[n] > 0) {
-          refractoryLeft[n]--;
-          continue;
-        }
-        updates++;
-        if (I !== 0) withInput++;
-        const un = currentDecay[n] * u[n] + inputGain[n] * I;
-        u[n] = un;
-        let vn = voltageDecay[n] * v[n] + un + bias[n];
-        if (spiking[n] === 1) {
-          const th = vThreshold[n];
-          if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
-            const rm = resetMode[n];
-            if (rm === ResetMode.zero) vn = vReset[n];
-            else if (rm === ResetMode.subtract) vn = vn - th;
-            refractoryLeft[n] = refractoryTicks[n];
-            fired[nFired++] = n;
-            firedHere++;
+        let didFire = false;
+        if (dynamics !== undefined && dynamics[n] === NeuronDynamics.sanafeLif) {
+          // SANA-FE leaky_integrate_fire (docs/sanafe.md §4).
+          let vn = v[n];
+          let updated = vn !== 0 || gotInput![n] === 1 || bias[n] !== 0 || forceUpdate![n] === 1;
+          gotInput![n] = 0;
+          let un = u[n];
+          if (t > 0) {
+            un = currentDecay[n] * un;
+            vn = voltageDecay[n] * vn;
           }
+          const scale = vTruncScale![n];
+          if (scale > 0) vn = Math.trunc(vn * scale) / scale;
+          if (refractoryLeft[n] > 0) {
+            refractoryLeft[n]--;
+          } else {
+            vn = vn + bias[n];
+            un = un + inputGain[n] * I;
+            vn = vn + un;
+            const th = vThreshold[n];
+            if (spiking[n] === 1 && (thresholdOp[n] === ThresholdOp.gt ? vn > th : vn >= th)) {
+              const rm = resetMode[n];
+              if (rm === ResetMode.zero) vn = vReset[n];
+              else if (rm === ResetMode.subtract) vn = vn - th;
+              refractoryLeft[n] = refractoryTicks[n];
+              didFire = true;
+            }
+            const rth = vReverseThreshold![n];
+            if (vn < rth) {
+              const rr = reverseResetMode![n];
+              if (rr === ResetMode.zero) vn = vReverseReset![n];
+              else if (rr === ResetMode.subtract) vn = vn - rth;
+              else if (rr === ResetMode.saturate) vn = rth;
+            }
+          }
+          u[n] = un;
+          v[n] = vn;
+          if (didFire) updated = true;
+          if (updated) updates++;
+          if (I !== 0) withInput++;
+        } else {
+          if (gotInput !== undefined) gotInput[n] = 0;
+          if (refractoryLeft[n] > 0) {
+            refractoryLeft[n]--;
+            continue;
+          }
+          updates++;
+          if (I !== 0) withInput++;
+          const un = currentDecay[n] * u[n] + inputGain[n] * I;
+          u[n] = un;
+          let vn = voltageDecay[n] * v[n] + un + bias[n];
+          if (spiking[n] === 1) {
+            const th = vThreshold[n];
+            if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
+              const rm = resetMode[n];
+              if (rm === ResetMode.zero) vn = vReset[n];
+              else if (rm === ResetMode.subtract) vn = vn - th;
+              refractoryLeft[n] = refractoryTicks[n];
+              didFire = true;
+            }
+          }
+          v[n] = vn;
         }
-        v[n] = vn;
+        if (didFire) {
+          firedHere++;
+          firedAccessed[nFired] = accesses;
+          firedUpdated[nFired] = updatedKind === CounterKind.neuronUpdates ? updates : withInput;
+          firedFired[nFired] = firedHere;
+          fired[nFired++] = n;
+        }
       }
       const o = c * K;
       tickCore[o + CounterKind.neuronAccesses] += accesses;
@@ -211,9 +294,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     }
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
     if (pl !== undefined) potentiate(pl, fired, nFired, synWeight, coreOfNeuron, tickCore, K);
-    // 3. inputs
-    for (let k = stim.tickPtr[t]; k < stim.tickPtr[t + 1]; k++) fired[nFired++] = stim.neuron[k];
-    // 4. emit
+    // 3. emit
     for (let f = 0; f < nFired; f++) {
       const n = fired[f];
       spikesPerNeuron[n]++;
@@ -232,11 +313,30 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
         tickCore[o + CounterKind.hopsSouth] += neuronHopsSouth[n];
         tickCore[o + CounterKind.packetsLocal] += neuronPacketsLocal[n];
         tickCore[o + CounterKind.packetsInTile] += neuronPacketsInTile[n];
-        for (let r = rLo; r < rHi; r++) tickCore[routeInSlot[r]]++;
+        for (let r = rLo; r < rHi; r++) {
+          tickCore[routeInSlot[r]]++;
+          for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) cellCount[routeCellId[k]] += routeCellCount[k];
+        }
+        if (perPacket) {
+          for (let r = rLo; r < rHi; r++) {
+            const p = work!.addPacket(c, routeDestCore[r], firedAccessed[f], firedUpdated[f], firedFired[f]);
+            for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) work!.addPacketSynOps(p, cellEncoding[routeCellId[k]], routeCellCount[k]);
+          }
+        }
         if (trace !== undefined) for (let r = rLo; r < rHi; r++) trace.push(routeAddress[r], n, t);
       }
       const gHi = neuronGroupStart[n + 1];
       for (let g = neuronGroupStart[n]; g < gHi; g++) wheel.schedule(t + groupDelay[g], g);
+    }
+    // Fold the synaptic-op cells into per-core, per-encoding and per-projection counters.
+    for (let cell = 0; cell < nCells; cell++) {
+      const x = cellCount[cell];
+      if (x === 0) continue;
+      cellCount[cell] = 0;
+      const c = cellCore[cell];
+      tickCore[c * K + CounterKind.synOps] += x;
+      tickSynOpsByEncoding[c * E + cellEncoding[cell]] += x;
+      synOpsByProjection[cellProjection[cell]] += x;
     }
     for (const rec of recorded) {
       const size = rec.globalOf.length;
@@ -261,8 +361,31 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
         synOpsByTickEncoding[t * E + e] += x;
       }
     }
-    if (opts.tickLatency !== undefined) tickLatencyNs[t] = opts.tickLatency(t, st, tickCore, tickSynOpsByEncoding);
+    if (work !== undefined && opts.timing !== undefined) {
+      for (let c = 0; c < C; c++) {
+        const o = c * K;
+        work.neuronsAccessed[c] = tickCore[o + CounterKind.neuronAccesses];
+        work.neuronsUpdated[c] = tickCore[o + updatedKind];
+        work.neuronsFired[c] = tickCore[o + CounterKind.neuronsFired];
+        if (!perPacket) {
+          work.packetsOut[c] = tickCore[o + CounterKind.packetsOut];
+          work.packetsIn[c] = tickCore[o + CounterKind.packetsIn];
+          for (let e = 0; e < E; e++) work.synOps[c * E + e] = tickSynOpsByEncoding[c * E + e];
+        }
+      }
+      tickLatencyNs[t] = opts.timing.tickLatencyNs(work, spec);
+    }
     if (opts.onProgress !== undefined && ((t + 1) % progressEvery === 0 || t + 1 === T)) opts.onProgress(t + 1);
+  }
+
+  // Synaptic events still in flight at the end (arrival >= steps) were counted at emission but never applied.
+  const delivered = Float64Array.from(synOpsByProjection);
+  for (let t = T; t < T + wheel.slots - 1; t++) {
+    const bucket = wheel.bucket(t);
+    for (let k = 0; k < wheel.length(t); k++) {
+      const g = bucket[k];
+      for (let s = groupSynStart[g]; s < groupSynStart[g + 1]; s++) delivered[st.synProjection[s]]--;
+    }
   }
 
   // Spikes by population, sorted by (tick, index in population).
@@ -287,7 +410,14 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   const voltages = new Map<string, Float64Array>();
   for (const rec of recorded) voltages.set(rec.name, rec.trace);
   const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st, pl);
-  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights };
+  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered };
+}
+
+/** Tiles holding at least one program core (SANA-FE's sync-table key). */
+export function mappedTileCount(st: SimState, spec: ChipSpec): number {
+  const tiles = new Set<number>();
+  for (let c = 0; c < st.coreCount; c++) tiles.add(Math.floor(st.coreId[c] / spec.mesh.coresPerTile));
+  return tiles.size;
 }
 
 /**
@@ -296,14 +426,12 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
  */
 function deliverPlasticGroup(
   pl: NonNullable<ReturnType<typeof buildPlasticity>>, g: number, lo: number, hi: number,
-  acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array, synCell: Uint32Array, cellCount: Float64Array,
-  synCore: Uint32Array, tickCore: Float64Array, K: number,
+  acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number,
 ): void {
   const { synTrace, synProjection, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
   for (let s = lo; s < hi; s++) {
     const w = synWeight[s];
     acc[synTarget[s]] += w;
-    cellCount[synCell[s]]++;
     if (synTrace[s] >= 0) {
       const k = synProjection[s];
       synWeight[s] = Math.min(Math.max(w - aMinus[k] * y[synYSlot[s]], wMin[k]), wMax[k]);

@@ -11,7 +11,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import type { ChipProgram } from "../program/types.ts";
+import { ResetMode, type ChipProgram } from "../program/types.ts";
 
 export interface SimState {
   readonly coreCount: number;
@@ -34,6 +34,13 @@ export interface SimState {
   readonly resetMode: Uint8Array;
   readonly thresholdOp: Uint8Array;
   readonly refractoryTicks: Uint32Array;
+  /** NeuronDynamics per neuron, and the sanafeLif fields; all undefined when no core uses them. */
+  readonly dynamics: Uint8Array | undefined;
+  readonly vTruncScale: Float64Array | undefined;
+  readonly vReverseThreshold: Float64Array | undefined;
+  readonly reverseResetMode: Uint8Array | undefined;
+  readonly vReverseReset: Float64Array | undefined;
+  readonly forceUpdate: Uint8Array | undefined;
   // Neuron state.
   readonly v: Float64Array;
   readonly u: Float64Array;
@@ -58,18 +65,22 @@ export interface SimState {
   readonly segCore: Uint32Array;
   readonly segEncoding: Uint8Array;
   readonly segProjection: Uint16Array;
-  /**
-   * Counter cell of each segment: one cell per distinct (core, encoding, projection), so delivering a
-   * segment costs one increment; cells are folded into per-core/encoding/projection counters per tick.
-   */
-  readonly segCell: Uint32Array;
-  /** Counter cell of each synapse (segCell spread over the segment's synapses), for the flat delivery loop. */
-  readonly synCell: Uint32Array;
   /** First synapse of each group (groupSynStart[g] = segSynStart[groupSegStart[g]]), length groups + 1. */
   readonly groupSynStart: Uint32Array;
+  /**
+   * Synaptic ops are counted when a packet is processed by its destination core (its whole axon row is
+   * read then; delays act in the dendrite), i.e. in the tick the spike is emitted. Counter cells are the
+   * distinct (destination core, encoding, projection) triples; route r adds routeCellCount[k] ops to
+   * cell routeCellId[k] for k in [routeCellStart[r], routeCellStart[r+1]).
+   */
+  readonly routeCellStart: Uint32Array;
+  readonly routeCellId: Uint32Array;
+  readonly routeCellCount: Uint32Array;
   readonly cellCore: Uint32Array;
   readonly cellEncoding: Uint8Array;
   readonly cellProjection: Uint16Array;
+  /** Projection of each synapse (source-major order). */
+  readonly synProjection: Uint16Array;
   /** Per-neuron sums over its routes (one spike's network traffic, attributed to the sending core). */
   readonly neuronHopsEast: Uint32Array;
   readonly neuronHopsWest: Uint32Array;
@@ -128,6 +139,13 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   const thresholdOp = new Uint8Array(N);
   const refractoryTicks = new Uint32Array(N);
   const coreOfNeuron = new Uint32Array(N);
+  const anyDynamics = program.cores.some((cp) => cp.neurons.dynamics !== undefined);
+  const dynamics = anyDynamics ? new Uint8Array(N) : undefined;
+  const vTruncScale = anyDynamics ? new Float64Array(N) : undefined;
+  const vReverseThreshold = anyDynamics ? new Float64Array(N).fill(-Infinity) : undefined;
+  const reverseResetMode = anyDynamics ? new Uint8Array(N).fill(ResetMode.none) : undefined;
+  const vReverseReset = anyDynamics ? new Float64Array(N) : undefined;
+  const forceUpdate = anyDynamics ? new Uint8Array(N) : undefined;
   const encodingNames = [...new Set(program.projections.map((p) => p.encoding))].sort();
   const encOfProj = program.projections.map((p) => encodingNames.indexOf(p.encoding));
   let maxDelayTicks = 1;
@@ -138,6 +156,12 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     inputGain.set(p.inputGain, n0); bias.set(p.bias, n0); vThreshold.set(p.vThreshold, n0); vReset.set(p.vReset, n0);
     vInit.set(p.vInit, n0); resetMode.set(p.resetMode, n0); thresholdOp.set(p.thresholdOp, n0); refractoryTicks.set(p.refractoryTicks, n0);
     coreOfNeuron.fill(c, n0, n0 + cp.neuronCount);
+    if (p.dynamics !== undefined) dynamics?.set(p.dynamics, n0);
+    if (p.vTruncScale !== undefined) vTruncScale?.set(p.vTruncScale, n0);
+    if (p.vReverseThreshold !== undefined) vReverseThreshold?.set(p.vReverseThreshold, n0);
+    if (p.reverseResetMode !== undefined) reverseResetMode?.set(p.reverseResetMode, n0);
+    if (p.vReverseReset !== undefined) vReverseReset?.set(p.vReverseReset, n0);
+    if (p.forceUpdate !== undefined) forceUpdate?.set(p.forceUpdate, n0);
     const xb = cp.crossbar;
     if (xb.axonRowPtr.length !== xb.axonCount + 1 || xb.axonRowPtr[xb.axonCount] !== xb.synTarget.length) {
       throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} crossbar row pointers do not cover its ${xb.synTarget.length} synapses`, { field: `cores[${c}].crossbar.axonRowPtr`, hint: "the program is corrupt; recompile it" });
@@ -256,26 +280,40 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   const groupDelay = Uint16Array.from(groupDelays);
   const P = Math.max(1, program.projections.length);
   const Eenc = Math.max(1, encodingNames.length);
+  const groupSynStart = Uint32Array.from(groupSegStart, (k) => segSynStart[k]);
+  const synProjection = new Uint16Array(S);
+  for (let k = 0; k < segCore.length; k++) synProjection.fill(segProjection[k], segSynStart[k], segSynStart[k + 1]);
+  // Route cells: per route, synaptic ops per projection of its destination row.
   const cellIndex = new Map<number, number>();
   const cellCores: number[] = [];
   const cellEncs: number[] = [];
   const cellProjs: number[] = [];
-  const segCell = new Uint32Array(segCore.length);
-  for (let k = 0; k < segCore.length; k++) {
-    const key = (segCore[k] * Eenc + segEncoding[k]) * P + segProjection[k];
-    let cell = cellIndex.get(key);
-    if (cell === undefined) {
-      cell = cellCores.length;
-      cellIndex.set(key, cell);
-      cellCores.push(segCore[k]);
-      cellEncs.push(segEncoding[k]);
-      cellProjs.push(segProjection[k]);
+  const routeCellStart = new Uint32Array(R + 1);
+  const rcIds: number[] = [];
+  const rcCounts: number[] = [];
+  const perProj = new Map<number, number>();
+  for (let r = 0; r < R; r++) {
+    routeCellStart[r] = rcIds.length;
+    const dc = routeDestCore[r];
+    const xb = program.cores[dc].crossbar;
+    const a = axonLocal[routeAxon[r]];
+    perProj.clear();
+    for (let k = xb.axonRowPtr[a]; k < xb.axonRowPtr[a + 1]; k++) perProj.set(xb.synProjection[k], (perProj.get(xb.synProjection[k]) ?? 0) + 1);
+    for (const [proj, count] of [...perProj].sort((x, y) => x[0] - y[0])) {
+      const key = (dc * Eenc + encOfProj[proj]) * P + proj;
+      let cell = cellIndex.get(key);
+      if (cell === undefined) {
+        cell = cellCores.length;
+        cellIndex.set(key, cell);
+        cellCores.push(dc);
+        cellEncs.push(encOfProj[proj]);
+        cellProjs.push(proj);
+      }
+      rcIds.push(cell);
+      rcCounts.push(count);
     }
-    segCell[k] = cell;
   }
-  const synCell = new Uint32Array(S);
-  for (let k = 0; k < segCore.length; k++) synCell.fill(segCell[k], segSynStart[k], segSynStart[k + 1]);
-  const groupSynStart = Uint32Array.from(groupSegStart, (k) => segSynStart[k]);
+  routeCellStart[R] = rcIds.length;
   const neuronHopsEast = new Uint32Array(N);
   const neuronHopsWest = new Uint32Array(N);
   const neuronHopsNorth = new Uint32Array(N);
@@ -307,10 +345,12 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   return {
     coreCount: C, neuronCount: N, coreNeuronStart, coreId, coreTileX, coreTileY,
     kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks,
+    dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate,
     v: Float64Array.from(vInit), u: new Float64Array(N), acc: new Float64Array(N), refractoryLeft: new Uint32Array(N),
     coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore, synLocal,
     neuronGroupStart, groupSegStart, groupDelay, segSynStart, segCore, segEncoding, segProjection,
-    segCell, synCell, groupSynStart, cellCore: Uint32Array.from(cellCores), cellEncoding: Uint8Array.from(cellEncs), cellProjection: Uint16Array.from(cellProjs),
+    groupSynStart, routeCellStart, routeCellId: Uint32Array.from(rcIds), routeCellCount: Uint32Array.from(rcCounts),
+    cellCore: Uint32Array.from(cellCores), cellEncoding: Uint8Array.from(cellEncs), cellProjection: Uint16Array.from(cellProjs), synProjection,
     neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile,
     routePtr, routeAxon, routeDestCore, routeDx, routeDy, encodingNames, maxDelayTicks,
   };

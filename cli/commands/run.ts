@@ -5,6 +5,11 @@ import type { RunReport } from "../../chip/report/run-report.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRun, loadModel, spikesJson } from "../pipeline.ts";
+import { isYamlPath, loadSanafeModel, sanafeArchFor, sniffFile } from "../sanafe-inputs.ts";
+import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
+import type { CompileOptions } from "../../compiler/compile.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import { existsSync } from "node:fs";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
@@ -21,7 +26,7 @@ export interface RunCommandOptions {
   readonly steps?: number;
   readonly seed: number;
   readonly placement: PlacementStrategy;
-  readonly timing: "simple";
+  readonly timing: "simple" | "detailed";
   readonly coreNeurons?: number;
   readonly json: boolean;
   readonly quiet: boolean;
@@ -30,6 +35,9 @@ export interface RunCommandOptions {
   readonly tickUs?: number;
   readonly logLevel?: string;
   readonly logFile?: string;
+  /** SANA-FE networks: map with aerchip's compiler instead of the file's own mappings. */
+  readonly remap?: boolean;
+  readonly sanafeArch?: string;
 }
 
 export function summaryText(report: RunReport, mapping: MappingReport): string {
@@ -53,14 +61,50 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
+/** Hand mapping vs aerchip's remapping, side by side. */
+export function remapComparisonText(hand: RunReport, handMap: MappingReport, remap: RunReport, remapMap: MappingReport): string {
+  const row = (label: string, a: number, b: number, fmt: (x: number) => string): string[] => [label, fmt(a), fmt(b), a === 0 ? "" : `${(((b - a) / a) * 100).toFixed(1)}%`];
+  const he = hand.totals.energyPj;
+  const re = remap.totals.energyPj;
+  const rows = [
+    row("cores used", handMap.coresUsed, remapMap.coresUsed, fmtInt),
+    row("packets", hand.totals.counters.packetsOut, remap.totals.counters.packetsOut, fmtInt),
+    row("hops", hand.totals.sanafe.hops, remap.totals.sanafe.hops, fmtInt),
+    row("synapse energy", he.synapse, re.synapse, fmtEnergyPj),
+    row("neuron energy", he.neuron, re.neuron, fmtEnergyPj),
+    row("network energy", he.network, re.network, fmtEnergyPj),
+    row("static energy", he.static, re.static, fmtEnergyPj),
+    row("total energy", he.total, re.total, fmtEnergyPj),
+    row("simulated time", hand.totals.simulatedTimeNs, remap.totals.simulatedTimeNs, fmtTimeNs),
+  ];
+  return `mapping comparison (same network and input; spikes are identical by construction)\n${table(rows, ["", `hand mapping (${hand.chip.name})`, `aerchip remap (${remap.chip.name})`, "change"])}\n`;
+}
+
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const model = loadModel(modelPath);
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
+  const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
+  let model: LoadedModel;
+  let fixed: Pick<CompileOptions, "fixedPlacement" | "fixedOrder"> = {};
+  let handMapping: { spec: ChipSpec; placement: Pick<CompileOptions, "fixedPlacement" | "fixedOrder"> } | undefined;
+  if (sanafe !== undefined) {
+    const sm = loadSanafeModel(modelPath, sanafe.arch);
+    model = { graph: sm.graph, stimulus: sm.stimulus(o.steps ?? sm.graph.defaultSteps) };
+    const placement = { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore };
+    if (o.remap !== true) fixed = placement;
+    else handMapping = { spec: sanafe.arch.spec, placement };
+  } else {
+    if (o.remap === true) throw new AerchipError("E_CLI_OPTION", "--remap applies to models that carry their own mapping (SANA-FE networks)", { field: "--remap", hint: "aerchip maps other models automatically; drop --remap" });
+    model = loadModel(modelPath);
+  }
   const provenance = {
     aerchipVersion: aerchipVersion(),
-    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, ...(spec.name.startsWith(o.arch) ? [] : [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }])],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null },
+    inputs: [
+      { role: "model", path: modelPath, sha256: sha256File(modelPath) },
+      ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
+      ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
+    ],
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true },
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: model.graph.populations.length }, "model loaded");
@@ -71,7 +115,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   try {
     outcome = compileAndRun(spec, model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
-      compile: { placement: o.placement, seed: o.seed, file: modelPath },
+      compile: { placement: o.placement, seed: o.seed, file: modelPath, ...fixed },
       provenance,
       timing: o.timing,
       hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }) },
@@ -93,5 +137,16 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), totals: report.totals })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}\n`);
+  if (handMapping !== undefined) {
+    // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
+    const hand = compileAndRun(handMapping.spec, model, {
+      ...(o.steps === undefined ? {} : { steps: o.steps }),
+      compile: { file: modelPath, ...handMapping.placement },
+      provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },
+      timing: o.timing,
+    });
+    writeJsonAtomic(join(out, "hand-mapping-report.json"), hand.report);
+    if (!o.quiet && !o.json) process.stdout.write(`\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`);
+  }
   logger.info({ phase: "write", out }, "outputs written");
 }

@@ -11,7 +11,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import { NeuronKind, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
+import { NeuronKind, ResetMode, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
 import type { IndexedGraph } from "./normalise.ts";
 import type { LogicalCore } from "./partition.ts";
 
@@ -198,6 +198,15 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const resetMode = new Uint8Array(n);
   const thresholdOp = new Uint8Array(n);
   const refractoryTicks = new Uint32Array(n);
+  // Optional per-compartment fields (SANA-FE's soma), present only when a population on the core uses them.
+  const pops = core.blocks.map((b) => ig.graph.populations[b.population].params);
+  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate"): boolean => pops.some((pp) => pp?.[f] !== undefined);
+  const dynamics = has("dynamics") ? new Uint8Array(n) : undefined;
+  const vTruncScale = has("vTruncScale") ? new Float64Array(n) : undefined;
+  const vReverseThreshold = has("vReverseThreshold") ? new Float64Array(n).fill(-Infinity) : undefined;
+  const reverseResetMode = has("reverseResetMode") ? new Uint8Array(n).fill(ResetMode.none) : undefined;
+  const vReverseReset = has("vReverseReset") ? new Float64Array(n) : undefined;
+  const forceUpdate = has("forceUpdate") ? new Uint8Array(n) : undefined;
   let local = 0;
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
@@ -223,11 +232,22 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       resetMode[local] = pp.resetMode[j];
       thresholdOp[local] = pp.thresholdOp[j];
       refractoryTicks[local] = pp.refractoryTicks[j];
+      if (dynamics !== undefined && pp.dynamics !== undefined) dynamics[local] = pp.dynamics[j];
+      if (vTruncScale !== undefined && pp.vTruncScale !== undefined) vTruncScale[local] = pp.vTruncScale[j];
+      if (vReverseThreshold !== undefined && pp.vReverseThreshold !== undefined) vReverseThreshold[local] = pp.vReverseThreshold[j];
+      if (reverseResetMode !== undefined && pp.reverseResetMode !== undefined) reverseResetMode[local] = pp.reverseResetMode[j];
+      if (vReverseReset !== undefined && pp.vReverseReset !== undefined) vReverseReset[local] = pp.vReverseReset[j];
+      if (forceUpdate !== undefined && pp.forceUpdate !== undefined) forceUpdate[local] = pp.forceUpdate[j];
     }
   }
   return {
     coreId, neuronCount: n,
-    neurons: { kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks },
+    neurons: {
+      kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks,
+      ...(dynamics === undefined ? {} : { dynamics }), ...(vTruncScale === undefined ? {} : { vTruncScale }),
+      ...(vReverseThreshold === undefined ? {} : { vReverseThreshold }), ...(reverseResetMode === undefined ? {} : { reverseResetMode }),
+      ...(vReverseReset === undefined ? {} : { vReverseReset }), ...(forceUpdate === undefined ? {} : { forceUpdate }),
+    },
     crossbar,
   };
 }

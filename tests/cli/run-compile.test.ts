@@ -48,7 +48,8 @@ describe.skipIf(!HAS_SHARED)(`aerchip run/compile on reference cases ${SKIP_MSG}
     const exp = JSON.parse(readFileSync(sharedPath("fixtures/snnref/c04_ei_2000_int.expected.json"), "utf8"));
     expect(got.spikes).toEqual(exp.spikes);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
-    expect(report.totals.counters.synOps).toBe(exp.counts.synaptic_events);
+    expect(report.totals.synapticEventsDelivered).toBe(exp.counts.synaptic_events);
+    expect(report.totals.counters.synOps).toBeGreaterThan(exp.counts.synaptic_events);
   });
 
   it("compile writes a program that runs to the same spikes, and the mapping's utilisation", async () => {

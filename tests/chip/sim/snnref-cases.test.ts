@@ -34,8 +34,9 @@ describe.skipIf(!HAS_SHARED)(`snnref reference cases on a multi-core chip ${SKIP
       for (const [pop, list] of Object.entries(expected.spikes as Record<string, number[][]>)) {
         expect(spikesAsPairs(res.spikes.get(pop)!), pop).toEqual(list);
       }
-      const synOps = res.counters.synOpsByProjection.reduce((a, b) => a + b, 0);
-      expect(synOps).toBe(expected.counts.synaptic_events);
+      const delivered = res.synapticEventsDeliveredByProjection.reduce((a, b) => a + b, 0);
+      expect(delivered).toBe(expected.counts.synaptic_events);
+      program.projections.forEach((pr, k) => expect(res.synapticEventsDeliveredByProjection[k], pr.name).toBe(expected.counts.synaptic_events_per_projection[pr.name]));
     });
   }
 });

@@ -1,0 +1,45 @@
+/**
+ * The latencies a timing model needs, read once from a ChipSpec (ns). An absent cost is 0, as in the
+ * energy report. Synaptic latency per encoding: the encoding's override, else `latencySynOpNs`.
+ */
+import { syncTableLatencyNs, type ChipSpec, type CostEntry, type SyncSpec } from "../spec/types.ts";
+
+export interface TimingCosts {
+  /** Per TickWork encoding index. */
+  readonly synOpNs: Float64Array;
+  readonly accessNs: number;
+  readonly updateNs: number;
+  /** Latency of an accessed compartment that was not updated (Loihi's inactive update); 0 if not given. */
+  readonly inactiveNs: number;
+  readonly spikeOutNs: number;
+  readonly packetOutNs: number;
+  readonly packetInNs: number;
+  readonly hopEastWestNs: number;
+  readonly hopNorthSouthNs: number;
+}
+
+const v = (c: CostEntry | undefined): number => (c === undefined ? 0 : c.value);
+
+export function timingCosts(spec: ChipSpec, encodings: readonly string[]): TimingCosts {
+  const c = spec.costs;
+  return {
+    synOpNs: Float64Array.from(encodings, (e) => {
+      const o = c.synapseEncodings?.[e]?.latencySynOpNs;
+      return o !== undefined ? o.value : v(c.latencySynOpNs);
+    }),
+    accessNs: v(c.latencyNeuronAccessNs),
+    updateNs: v(c.latencyNeuronUpdateNs),
+    inactiveNs: v(c.latencyNeuronInactiveNs),
+    spikeOutNs: v(c.latencySpikeOutNs),
+    packetOutNs: v(c.latencyPacketOutNs),
+    packetInNs: v(c.latencyPacketInNs),
+    hopEastWestNs: v(c.latencyHopEastWestNs),
+    hopNorthSouthNs: v(c.latencyHopNorthSouthNs),
+  };
+}
+
+/** Barrier latency for `tiles` tiles from the spec's table (chip/spec/types.ts syncTableLatencyNs); 0 for no tile. */
+export function syncLatencyNs(sync: SyncSpec, tiles: number): number {
+  if (tiles <= 0) return 0;
+  return syncTableLatencyNs(sync, tiles);
+}

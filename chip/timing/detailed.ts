@@ -1,0 +1,296 @@
+/**
+ * `detailed` timing: SANA-FE's semi-analytical message schedule (schedule_messages_timestep_detailed,
+ * src/schedule.cpp at 8951ab0), computed from a TickWork.
+ *
+ * Messages. Each core's packets, in emission order, become messages with
+ *   generation g = (soma work since the core's previous packet)·costs + t_out
+ *                 (Δaccessed·t_access + Δupdated·t_update + Δfired·t_spike; the first packet counts from 0)
+ *   processing d = t_in + Σ_e synOps_e·t_syn(e)      (at the receiving core)
+ *   min hop      = |dx|·t_hopEW + |dy|·t_hopNS
+ * plus a placeholder (no destination) carrying the core's remaining soma work when it is not 0.
+ *
+ * Schedule. A priority queue ordered by send time holds each core's next message (the first is sent at
+ * its g, each next one at the previous one's send time + its g). Popping message m at time s:
+ *   1. messages in flight whose receive time ≤ s leave the network;
+ *   2. congestion: the message's XY route is a list of router links (the source core's injection
+ *      link, the links it leaves each router by, and the final link); every message in flight adds
+ *      1/(hops + 2) to each link of its route. ρ = Σ density over m's route; capacity = (hops+1)·B
+ *      (B = link buffer packets); μ = mean processing delay of the messages in flight;
+ *      if ρ > capacity: m is blocked for (ρ − capacity)·μ (its send time, and its core, move on);
+ *      network delay = max(min hop, ρ·μ/(hops + 1));
+ *      received = max(receiver free, send + network); receiver free ← max(free + d, send + network + d);
+ *   3. m enters the network; the core's next message is queued at (m's send time + its g).
+ * The tick ends at the latest send/processed time, plus sync(syncTiles).
+ *
+ * Ties: the queue follows libstdc++'s heap rules (std-heap.ts), cores enter it in SANA-FE's core order
+ * (tile id = x·height + y, then the core's place in its tile), and messages leave the network core by
+ * core in that order, so equal-time events resolve as in SANA-FE.
+ */
+import type { ChipSpec } from "../spec/types.ts";
+import { syncLatencyNs, timingCosts } from "./costs.ts";
+import { StdMinHeap } from "./std-heap.ts";
+import type { TickWork, TimingModel } from "./types.ts";
+
+const NORTH = 0;
+const EAST = 1;
+const SOUTH = 2;
+const WEST = 3;
+const DIRECTIONS = 4;
+
+/** Reusable scratch for the detailed schedule; one per simulation (not thread-safe). */
+export class DetailedScheduler {
+  private cap = 0;
+  private gen = new Float64Array(0);
+  private proc = new Float64Array(0);
+  private minHop = new Float64Array(0);
+  private sent = new Float64Array(0);
+  private received = new Float64Array(0);
+  private src = new Int32Array(0);
+  private dst = new Int32Array(0);
+  private hops = new Int32Array(0);
+  private nextInCore = new Int32Array(0);
+  private fifoNext = new Int32Array(0);
+  private heap = new StdMinHeap(new Float64Array(0));
+  private density = new Float64Array(0);
+  private route = new Int32Array(64);
+
+  tickLatencyNs(work: TickWork, spec: ChipSpec): number {
+    const k = timingCosts(spec, work.encodings);
+    const C = work.coreCount;
+    const E = work.encodings.length;
+    const P = work.packetCount;
+    this.ensure(P + C, spec);
+    const { gen, proc, minHop, sent, received, src, dst, hops, nextInCore, fifoNext, density } = this;
+    const H = spec.mesh.heightTiles;
+    const linksPerRouter = DIRECTIONS + spec.mesh.coresPerTile;
+    const B = spec.mesh.linkBufferPackets;
+    density.fill(0);
+
+    // SANA-FE's core order: tile id x·H + y (tiles are numbered column-major there), then core in tile.
+    const order = this.coreOrder(work, H);
+    const { firstOf, lastOf, accPrev, updPrev, firPrev, freeAt, fifoHead, fifoTail } = this.perCore(C);
+    firstOf.fill(-1);
+    lastOf.fill(-1);
+    accPrev.fill(0);
+    updPrev.fill(0);
+    firPrev.fill(0);
+    freeAt.fill(0);
+    fifoHead.fill(-1);
+    fifoTail.fill(-1);
+    let M = 0;
+    const link = (c: number, m: number): void => {
+      nextInCore[m] = -1;
+      if (firstOf[c] < 0) firstOf[c] = m;
+      else nextInCore[lastOf[c]] = m;
+      lastOf[c] = m;
+    };
+    for (let p = 0; p < P; p++) {
+      const c = work.packetSrc[p];
+      const a = work.packetAccessed[p];
+      const u = work.packetUpdated[p];
+      const f = work.packetFired[p];
+      gen[M] = (a - accPrev[c]) * k.accessNs + (u - updPrev[c]) * k.updateNs + (f - firPrev[c]) * k.spikeOutNs + k.packetOutNs;
+      accPrev[c] = a;
+      updPrev[c] = u;
+      firPrev[c] = f;
+      let d = k.packetInNs;
+      for (let e = 0; e < E; e++) d += work.packetSynOps[p * E + e] * k.synOpNs[e];
+      proc[M] = d;
+      const dx = work.packetDx[p];
+      const dy = work.packetDy[p];
+      hops[M] = Math.abs(dx) + Math.abs(dy);
+      minHop[M] = Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs;
+      src[M] = c;
+      dst[M] = work.packetDst[p];
+      link(c, M);
+      M++;
+    }
+    for (let c = 0; c < C; c++) {
+      const rest = (work.neuronsAccessed[c] - accPrev[c]) * k.accessNs + (work.neuronsUpdated[c] - updPrev[c]) * k.updateNs + (work.neuronsFired[c] - firPrev[c]) * k.spikeOutNs;
+      if (rest !== 0) {
+        gen[M] = rest;
+        proc[M] = 0;
+        src[M] = c;
+        dst[M] = -1;
+        hops[M] = 0;
+        minHop[M] = 0;
+        link(c, M);
+        M++;
+      }
+    }
+
+    // Network state.
+    let inFlight = 0;
+    let mean = 0;
+    let earliestHead = Infinity;
+    const heap = this.heap;
+    heap.key = sent;
+    heap.clear();
+    for (const c of order) {
+      const m = firstOf[c];
+      if (m < 0) continue;
+      sent[m] = gen[m];
+      heap.push(m);
+    }
+    let last = 0;
+    while (heap.size > 0) {
+      const m = heap.pop();
+      const t = sent[m];
+      if (t > last) last = t;
+      // 1. Messages received by t leave the network (receiving cores in SANA-FE order, FIFO each).
+      if (inFlight > 0 && t >= earliestHead) {
+        earliestHead = Infinity;
+        for (const c of order) {
+          let h = fifoHead[c];
+          while (h >= 0 && t >= received[h]) {
+            this.addRoute(work, h, -1 / (2 + hops[h]), H, linksPerRouter);
+            if (inFlight > 1) mean += (mean - proc[h]) / (inFlight - 1);
+            else mean = 0;
+            inFlight--;
+            h = fifoNext[h];
+          }
+          fifoHead[c] = h;
+          if (h < 0) fifoTail[c] = -1;
+          else if (received[h] < earliestHead) earliestHead = received[h];
+        }
+      }
+      const d = dst[m];
+      if (d >= 0) {
+        // 2. Congestion along the route, blocking, network delay, arrival at the receiver.
+        const n = this.routeLinks(work, m, H, linksPerRouter);
+        let rho = 0;
+        for (let i = 0; i < n; i++) rho += density[this.route[i]];
+        const capacity = (hops[m] + 1) * B;
+        if (rho > capacity) sent[m] += (rho - capacity) * mean;
+        const congestion = (rho * mean) / (hops[m] + 1);
+        const network = Math.max(minHop[m], congestion);
+        const earliest = sent[m] + network;
+        received[m] = Math.max(freeAt[d], earliest);
+        freeAt[d] = Math.max(freeAt[d] + proc[m], earliest + proc[m]);
+        if (freeAt[d] > last) last = freeAt[d];
+        // 3. Into the network.
+        const adjust = 1 / (2 + hops[m]);
+        for (let i = 0; i < n; i++) density[this.route[i]] += adjust;
+        mean += (proc[m] - mean) / (inFlight + 1);
+        inFlight++;
+        fifoNext[m] = -1;
+        if (fifoTail[d] < 0) {
+          fifoHead[d] = m;
+          if (received[m] < earliestHead) earliestHead = received[m];
+        } else fifoNext[fifoTail[d]] = m;
+        fifoTail[d] = m;
+      }
+      const next = nextInCore[m];
+      if (next >= 0) {
+        sent[next] = sent[m] + gen[next];
+        heap.push(next);
+        if (sent[next] > last) last = sent[next];
+      }
+    }
+    return last + syncLatencyNs(spec.sync, work.syncTiles);
+  }
+
+  private orderFor: TickWork | undefined;
+  private orderCache: readonly number[] = [];
+  private coreScratch: CoreScratch | undefined;
+
+  /** Core slots sorted by SANA-FE core id; cached per TickWork (its core table never changes). */
+  private coreOrder(work: TickWork, H: number): readonly number[] {
+    if (this.orderFor !== work || this.orderCache.length !== work.coreCount) {
+      this.orderCache = Array.from({ length: work.coreCount }, (_, c) => c).sort((a, b) => rankOf(work, a, H) - rankOf(work, b, H));
+      this.orderFor = work;
+    }
+    return this.orderCache;
+  }
+
+  private perCore(C: number): CoreScratch {
+    if (this.coreScratch === undefined || this.coreScratch.firstOf.length !== C) {
+      this.coreScratch = {
+        firstOf: new Int32Array(C), lastOf: new Int32Array(C), accPrev: new Float64Array(C), updPrev: new Float64Array(C),
+        firPrev: new Float64Array(C), freeAt: new Float64Array(C), fifoHead: new Int32Array(C), fifoTail: new Int32Array(C),
+      };
+    }
+    return this.coreScratch;
+  }
+
+  /** Fills this.route with message m's link indices (SANA-FE's XY route); returns their count. */
+  private routeLinks(work: TickWork, m: number, H: number, linksPerRouter: number): number {
+    const s = this.src[m];
+    const d = this.dst[m];
+    const sx = work.coreTileX[s];
+    const sy = work.coreTileY[s];
+    const dx = work.coreTileX[d];
+    const dy = work.coreTileY[d];
+    const inject = DIRECTIONS + work.coreInTile[s];
+    const need = Math.abs(dx - sx) + Math.abs(dy - sy) + 1;
+    if (need > this.route.length) this.route = new Int32Array(need * 2);
+    const route = this.route;
+    // Link index of (x, y, link): (x·H + y)·linksPerRouter + link (SANA-FE's NocInfo::idx).
+    let n = 0;
+    let prev = inject;
+    const xi = sx < dx ? 1 : -1;
+    const yi = sy < dy ? 1 : -1;
+    for (let x = sx; x !== dx; x += xi) {
+      const dir = xi > 0 ? EAST : WEST;
+      route[n++] = (x * H + sy) * linksPerRouter + (x === sx ? inject : dir);
+      prev = dir;
+    }
+    for (let y = sy; y !== dy; y += yi) {
+      const dir = yi > 0 ? NORTH : SOUTH;
+      route[n++] = (dx * H + y) * linksPerRouter + (sx === dx && y === sy ? inject : prev);
+      prev = dir;
+    }
+    route[n++] = (dx * H + dy) * linksPerRouter + (sx === dx && sy === dy ? inject : prev);
+    return n;
+  }
+
+  private addRoute(work: TickWork, m: number, amount: number, H: number, linksPerRouter: number): void {
+    const n = this.routeLinks(work, m, H, linksPerRouter);
+    for (let i = 0; i < n; i++) this.density[this.route[i]] += amount;
+  }
+
+  private ensure(n: number, spec: ChipSpec): void {
+    const links = spec.mesh.widthTiles * spec.mesh.heightTiles * (DIRECTIONS + spec.mesh.coresPerTile);
+    if (this.density.length !== links) this.density = new Float64Array(links);
+    if (n <= this.cap) return;
+    const cap = Math.max(n, this.cap * 2, 64);
+    this.cap = cap;
+    this.gen = new Float64Array(cap);
+    this.proc = new Float64Array(cap);
+    this.minHop = new Float64Array(cap);
+    this.sent = new Float64Array(cap);
+    this.received = new Float64Array(cap);
+    this.src = new Int32Array(cap);
+    this.dst = new Int32Array(cap);
+    this.hops = new Int32Array(cap);
+    this.nextInCore = new Int32Array(cap);
+    this.fifoNext = new Int32Array(cap);
+    this.heap = new StdMinHeap(this.sent, cap);
+  }
+}
+
+interface CoreScratch {
+  readonly firstOf: Int32Array;
+  readonly lastOf: Int32Array;
+  readonly accPrev: Float64Array;
+  readonly updPrev: Float64Array;
+  readonly firPrev: Float64Array;
+  readonly freeAt: Float64Array;
+  readonly fifoHead: Int32Array;
+  readonly fifoTail: Int32Array;
+}
+
+function rankOf(work: TickWork, c: number, H: number): number {
+  return ((work.coreTileX[c] * H + work.coreTileY[c]) * 65536) + work.coreInTile[c];
+}
+
+/** One-off detailed latency (allocates its scratch); use createDetailedTiming() inside a run. */
+export function detailedTickLatencyNs(work: TickWork, spec: ChipSpec): number {
+  return new DetailedScheduler().tickLatencyNs(work, spec);
+}
+
+/** A `detailed` TimingModel with scratch reused across ticks. */
+export function createDetailedTiming(): TimingModel {
+  const s = new DetailedScheduler();
+  return { name: "detailed", tickLatencyNs: (work, spec) => s.tickLatencyNs(work, spec) };
+}

@@ -1,0 +1,29 @@
+/**
+ * `simple` timing (SANA-FE's analytical model, schedule_messages_timestep_simple at 8951ab0): every
+ * core works in parallel, and a core's neuron work and its message work are two separate budgets:
+ *   gen(c)  = accessed_c·t_access + updated_c·t_update + (accessed_c − updated_c)·t_inactive
+ *             + fired_c·t_spike + packetsOut_c·t_out       (t_inactive: Loihi's inactive update; 0 in SANA-FE files)
+ *   recv(c) = packetsIn_c·t_in + Σ_e synOps_{c,e}·t_syn(e)
+ *   tick    = max( max_c gen(c), max_c recv(c) ) + sync(syncTiles)
+ * Network transit is not on the critical path in this model.
+ */
+import type { ChipSpec } from "../spec/types.ts";
+import { syncLatencyNs, timingCosts } from "./costs.ts";
+import type { TickWork, TimingModel } from "./types.ts";
+
+export function simpleTickLatencyNs(work: TickWork, spec: ChipSpec): number {
+  const k = timingCosts(spec, work.encodings);
+  const E = work.encodings.length;
+  let worstGen = 0;
+  let worstRecv = 0;
+  for (let c = 0; c < work.coreCount; c++) {
+    const gen = work.neuronsAccessed[c] * k.accessNs + work.neuronsUpdated[c] * k.updateNs + (work.neuronsAccessed[c] - work.neuronsUpdated[c]) * k.inactiveNs + work.neuronsFired[c] * k.spikeOutNs + work.packetsOut[c] * k.packetOutNs;
+    let recv = work.packetsIn[c] * k.packetInNs;
+    for (let e = 0; e < E; e++) recv += work.synOps[c * E + e] * k.synOpNs[e];
+    if (gen > worstGen) worstGen = gen;
+    if (recv > worstRecv) worstRecv = recv;
+  }
+  return Math.max(worstGen, worstRecv) + syncLatencyNs(spec.sync, work.syncTiles);
+}
+
+export const simpleTiming: TimingModel = { name: "simple", tickLatencyNs: simpleTickLatencyNs };

@@ -1,0 +1,168 @@
+/**
+ * TickWork: the work one tick did, as the simulator records it, for the swappable timing models.
+ *
+ * Timing models are pure functions of a TickWork and the ChipSpec: they turn work into the tick's
+ * latency and never change spikes. The simulator fills one TickWork per tick (reset() first):
+ *
+ *  per core slot c (the simulator's core index; `coreIds[c]` is the global core id):
+ *    synOps[c·E + e]   synaptic events processed *at* core c (the receiving core) with encoding e
+ *    neuronsAccessed   compartments the soma visited (SANA-FE: every mapped neuron, every tick)
+ *    neuronsUpdated    compartments counted as updated (SANA-FE's criterion, fired ones included)
+ *    neuronsFired      compartments that fired
+ *    packetsOut        AER packets core c sent (one per fired neuron and destination core)
+ *    packetsIn         AER packets core c received
+ *  Only compartments billed with the chip's soma costs are counted (input neurons are not: SANA-FE
+ *  bills them with their input unit, whose costs are 0 in its Loihi file).
+ *
+ *  per packet p, in emission order (packets of one core keep the order its neurons fired in; within
+ *  one neuron, the order of its destinations):
+ *    packetSrc, packetDst   core slots; packetDx, packetDy  signed tile offsets dst − src
+ *    packetSynOps[p·E + e]  synaptic events the packet triggers at its destination, per encoding
+ *    packetAccessed/Updated/Fired  how many compartments of the source core had been accessed /
+ *        updated / had fired when the packet was emitted, counting the firing neuron itself, in the
+ *        core's processing order. SANA-FE's detailed model charges each packet the soma work done
+ *        since the previous packet of its core (the differences of these running counts).
+ *
+ *  syncTiles: the number the sync table is looked up with (SANA-FE: tiles holding ≥ 1 neuron).
+ *
+ * Growth doubles the packet arrays; after warm-up a tick allocates nothing.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../spec/types.ts";
+
+export class TickWork {
+  readonly coreCount: number;
+  readonly encodings: readonly string[];
+  /** Global core id, tile coordinates and position in the tile of each core slot (fixed). */
+  readonly coreIds: Uint32Array;
+  readonly coreTileX: Uint32Array;
+  readonly coreTileY: Uint32Array;
+  readonly coreInTile: Uint32Array;
+
+  readonly synOps: Float64Array;
+  readonly neuronsAccessed: Float64Array;
+  readonly neuronsUpdated: Float64Array;
+  readonly neuronsFired: Float64Array;
+  readonly packetsOut: Float64Array;
+  readonly packetsIn: Float64Array;
+
+  packetCount = 0;
+  packetSrc: Uint32Array;
+  packetDst: Uint32Array;
+  packetDx: Int32Array;
+  packetDy: Int32Array;
+  packetSynOps: Uint32Array;
+  packetAccessed: Uint32Array;
+  packetUpdated: Uint32Array;
+  packetFired: Uint32Array;
+
+  syncTiles = 0;
+
+  constructor(spec: ChipSpec, coreIds: ArrayLike<number>, encodings: readonly string[], initialPackets = 1024) {
+    const C = coreIds.length;
+    const E = Math.max(1, encodings.length);
+    this.coreCount = C;
+    this.encodings = encodings.length > 0 ? [...encodings] : [""];
+    this.coreIds = Uint32Array.from(coreIds);
+    this.coreTileX = new Uint32Array(C);
+    this.coreTileY = new Uint32Array(C);
+    this.coreInTile = new Uint32Array(C);
+    const { widthTiles, heightTiles, coresPerTile } = spec.mesh;
+    for (let c = 0; c < C; c++) {
+      const id = this.coreIds[c];
+      const tile = Math.floor(id / coresPerTile);
+      if (tile >= widthTiles * heightTiles) {
+        throw new AerchipError("E_TIMING_CORE", `core id ${id} is outside the ${widthTiles}×${heightTiles}×${coresPerTile} mesh of "${spec.name}"`, { field: "coreIds", hint: "build the TickWork with the program's core ids" });
+      }
+      this.coreTileX[c] = tile % widthTiles;
+      this.coreTileY[c] = Math.floor(tile / widthTiles);
+      this.coreInTile[c] = id % coresPerTile;
+    }
+    this.synOps = new Float64Array(C * E);
+    this.neuronsAccessed = new Float64Array(C);
+    this.neuronsUpdated = new Float64Array(C);
+    this.neuronsFired = new Float64Array(C);
+    this.packetsOut = new Float64Array(C);
+    this.packetsIn = new Float64Array(C);
+    const P = Math.max(1, initialPackets);
+    this.packetSrc = new Uint32Array(P);
+    this.packetDst = new Uint32Array(P);
+    this.packetDx = new Int32Array(P);
+    this.packetDy = new Int32Array(P);
+    this.packetSynOps = new Uint32Array(P * E);
+    this.packetAccessed = new Uint32Array(P);
+    this.packetUpdated = new Uint32Array(P);
+    this.packetFired = new Uint32Array(P);
+  }
+
+  /** Clears the per-tick counters and packets (syncTiles and the core table stay). */
+  reset(): void {
+    this.synOps.fill(0);
+    this.neuronsAccessed.fill(0);
+    this.neuronsUpdated.fill(0);
+    this.neuronsFired.fill(0);
+    this.packetsOut.fill(0);
+    this.packetsIn.fill(0);
+    this.packetSynOps.fill(0, 0, this.packetCount * this.encodings.length);
+    this.packetCount = 0;
+  }
+
+  /**
+   * Records one packet from core slot `src` to `dst`; also counts packetsOut/packetsIn. Returns its
+   * index, so the caller can add its synaptic events with `addPacketSynOps`.
+   */
+  addPacket(src: number, dst: number, accessedSoFar: number, updatedSoFar: number, firedSoFar: number): number {
+    const p = this.packetCount;
+    if (p === this.packetSrc.length) this.grow();
+    this.packetSrc[p] = src;
+    this.packetDst[p] = dst;
+    this.packetDx[p] = this.coreTileX[dst] - this.coreTileX[src];
+    this.packetDy[p] = this.coreTileY[dst] - this.coreTileY[src];
+    this.packetAccessed[p] = accessedSoFar;
+    this.packetUpdated[p] = updatedSoFar;
+    this.packetFired[p] = firedSoFar;
+    this.packetsOut[src]++;
+    this.packetsIn[dst]++;
+    this.packetCount = p + 1;
+    return p;
+  }
+
+  /** Adds `count` synaptic events of encoding `e` for packet `p` (also to the destination core's synOps). */
+  addPacketSynOps(p: number, e: number, count: number): void {
+    const E = this.encodings.length;
+    this.packetSynOps[p * E + e] += count;
+    this.synOps[this.packetDst[p] * E + e] += count;
+  }
+
+  private grow(): void {
+    const P = this.packetSrc.length * 2;
+    const E = this.encodings.length;
+    const g32 = (a: Uint32Array, n: number): Uint32Array => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    const gi32 = (a: Int32Array, n: number): Int32Array => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.packetSrc = g32(this.packetSrc, P);
+    this.packetDst = g32(this.packetDst, P);
+    this.packetDx = gi32(this.packetDx, P);
+    this.packetDy = gi32(this.packetDy, P);
+    this.packetSynOps = g32(this.packetSynOps, P * E);
+    this.packetAccessed = g32(this.packetAccessed, P);
+    this.packetUpdated = g32(this.packetUpdated, P);
+    this.packetFired = g32(this.packetFired, P);
+  }
+}
+
+/** A timing model: the latency of one tick from its work. Never changes spikes or counters. */
+export interface TimingModel {
+  readonly name: string;
+  tickLatencyNs(work: TickWork, spec: ChipSpec): number;
+}
+
+export const TIMING_MODEL_NAMES = ["simple", "detailed"] as const;
+export type TimingModelName = (typeof TIMING_MODEL_NAMES)[number];

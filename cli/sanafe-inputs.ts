@@ -1,0 +1,47 @@
+/**
+ * SANA-FE files on the command line: `--arch arch.yaml` (a SANA-FE architecture) and a network YAML as
+ * the model. A SANA-FE network names the hardware units of an architecture file (soma and synapse unit
+ * names), so lowering it needs one: the `--arch` YAML when given, else `--sanafe-arch FILE`, else the
+ * SANA-FE architecture files beside the network (tried in name order, `loihi.yaml` first).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
+import { loadSanafe, loadSanafeArch, sniffSanafeYaml, type SanafeArch, type SanafeModel } from "../compiler/frontends/sanafe/index.ts";
+
+export function isYamlPath(p: string): boolean {
+  return /\.ya?ml$/i.test(p);
+}
+
+export function sniffFile(path: string): "architecture" | "network" | undefined {
+  if (!existsSync(path)) return undefined;
+  const fd = readFileSync(path, { encoding: "utf8", flag: "r" }).slice(0, 64 * 1024);
+  return sniffSanafeYaml(fd);
+}
+
+/** The SANA-FE architecture used to lower `networkPath`, with the path it came from. */
+export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?: string): { arch: SanafeArch; path: string } {
+  if (sanafeArch !== undefined) return { arch: loadSanafeArch(sanafeArch), path: sanafeArch };
+  if (isYamlPath(archArg)) return { arch: loadSanafeArch(archArg), path: archArg };
+  const dir = dirname(networkPath);
+  const candidates = readdirSync(dir).filter((f) => isYamlPath(f) && join(dir, f) !== networkPath)
+    .sort((a, b) => (a === "loihi.yaml" ? -1 : b === "loihi.yaml" ? 1 : a.localeCompare(b)));
+  for (const f of candidates) {
+    const p = join(dir, f);
+    if (sniffFile(p) !== "architecture") continue;
+    try {
+      const arch = loadSanafeArch(p);
+      loadSanafe(networkPath, arch); // the network's units must resolve against it
+      return { arch, path: p };
+    } catch (e) {
+      if (!isAerchipError(e)) throw e;
+    }
+  }
+  throw new AerchipError("E_SANAFE_ARCH_REQUIRED", `the SANA-FE network ${basename(networkPath)} names hardware units of a SANA-FE architecture, and none beside it resolves them`, {
+    file: networkPath, field: "--sanafe-arch", hint: "pass the architecture the network was written for with --sanafe-arch FILE (e.g. SANA-FE's loihi.yaml)",
+  });
+}
+
+export function loadSanafeModel(networkPath: string, arch: SanafeArch): SanafeModel {
+  return loadSanafe(networkPath, arch);
+}
