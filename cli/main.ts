@@ -32,6 +32,7 @@ function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
 
+  const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(["float", "fixed"]).default("float");
   const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(["greedy", "linear", "random"]).default("greedy");
   program
     .command("run")
@@ -42,6 +43,7 @@ function buildProgram(): Command {
     .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
     .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
     .addOption(placement)
+    .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(["simple", "detailed"]).default("simple"))
     .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
     .option("--remap", "SANA-FE networks: map with aerchip's compiler instead of the file's mappings, and compare with them", false)
@@ -67,6 +69,7 @@ function buildProgram(): Command {
     .requiredOption("--out <dir>", "output directory")
     .option("--seed <n>", "seed for the random placement", intOption("--seed", 0), 0)
     .addOption(placement)
+    .addOption(precision)
     .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)

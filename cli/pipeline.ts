@@ -56,7 +56,34 @@ export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?
   opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
   const steps = opts.steps ?? model.graph.defaultSteps;
   const { sim, report } = runCompiled(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
-  return { compiled, sim, report };
+  if (compiled.quantisation === undefined) return { compiled, sim, report };
+  // Fixed point: the same model in float64 ("ideal") arithmetic, for spike agreement.
+  const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
+  const floatSim = simulate(spec, ideal.program, model.stimulus, { steps });
+  const precision = {
+    mode: "fixed" as const,
+    layers: compiled.quantisation.layers,
+    warnings: compiled.quantisation.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    agreementWithFloat: spikeAgreement(sim, floatSim, compiled.program),
+  };
+  return { compiled, sim, report: { ...report, precision } };
+}
+
+/**
+ * Spike agreement of two runs of one model: per population, the spikes of each and the (t, i) pairs they
+ * share; jaccard = shared / (a + b − shared) (1 when both are silent).
+ */
+export function spikeAgreement(a: SimResult, b: SimResult, program: ChipProgram): Array<{ population: string; spikes: number; spikesFloat: number; shared: number; jaccard: number }> {
+  return program.populations.filter((p) => p.kind !== "input").map((p) => {
+    const sa = a.spikes.get(p.name)!;
+    const sb = b.spikes.get(p.name)!;
+    const keys = new Set<number>();
+    for (let k = 0; k < sb.tick.length; k++) keys.add(sb.tick[k] * p.size + sb.neuron[k]);
+    let shared = 0;
+    for (let k = 0; k < sa.tick.length; k++) if (keys.has(sa.tick[k] * p.size + sa.neuron[k])) shared++;
+    const union = sa.tick.length + sb.tick.length - shared;
+    return { population: p.name, spikes: sa.tick.length, spikesFloat: sb.tick.length, shared, jaccard: union === 0 ? 1 : shared / union };
+  });
 }
 
 export { simulate, compileModel, resolve as resolvePath };

@@ -4,7 +4,8 @@
  * plus the mapping report (which block sits on which core, utilisation of every per-core limit).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
  */
-import { AerchipError } from "../core/diagnostics.ts";
+import { AerchipError, type Diagnostic } from "../core/diagnostics.ts";
+import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram } from "../chip/program/types.ts";
 import type { ModelGraph } from "./ir/types.ts";
@@ -26,6 +27,8 @@ export interface CompileOptions {
   readonly fixedOrder?: ReadonlyMap<string, Uint32Array>;
   /** File name used in error messages. */
   readonly file?: string;
+  /** `fixed`: quantise onto the chip's fixed-point arithmetic (passes/quantise.ts); default `float`. */
+  readonly precision?: "float" | "fixed";
 }
 
 export interface CoreMappingEntry {
@@ -60,6 +63,8 @@ export interface MappingReport {
 export interface CompileResult {
   readonly program: ChipProgram;
   readonly mapping: MappingReport;
+  /** Fixed-point compiles: per-layer quantisation (scale, weight errors, clipping) and warnings. */
+  readonly quantisation?: { readonly layers: readonly LayerQuantisation[]; readonly diagnostics: readonly Diagnostic[] };
 }
 
 function trafficOf(cores: readonly LogicalCore[], neuronCore: Uint32Array): TrafficGraph {
@@ -131,6 +136,16 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  if (opts.precision === "fixed") {
+    const qm = quantiseGraph(graph, spec, file);
+    const res = compileModel(qm.graph, spec, { ...opts, precision: "float" });
+    const program = {
+      ...res.program,
+      fixedPoint: { decayBits: spec.precision.decayBits, stateBits: spec.precision.stateBits, currentBits: spec.precision.currentBits },
+      populations: res.program.populations.map((p) => (qm.stateScaleExp.has(p.name) ? { ...p, stateScaleExp: qm.stateScaleExp.get(p.name) as number } : p)),
+    };
+    return { program, mapping: res.mapping, quantisation: { layers: qm.layers, diagnostics: qm.diagnostics } };
+  }
   const ig = normaliseGraph(graph, spec, file);
   const fanIn = buildFanIn(ig);
   let cores: LogicalCore[];

@@ -29,7 +29,7 @@ import { CHECKSUM_FIELD_TAG, PROGRAM_SCHEMA_VERSION, programMessageType } from "
 import {
   NeuronDynamics, NeuronKind, PROGRAM_FORMAT, PROGRAM_VERSION, ResetMode, ThresholdOp,
   type ChipProgram, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
-  type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
+  type FixedPointProgram, type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
 } from "./types.ts";
 
 /** "AERPROG\0". */
@@ -207,6 +207,7 @@ function toMessage(p: ChipProgram): Record<string, unknown> {
     modelName: p.modelName,
     defaultSteps: p.defaultSteps,
     maxDelayTicks: p.maxDelayTicks,
+    fixedPoint: p.fixedPoint === undefined ? null : { decayBits: p.fixedPoint.decayBits, stateBits: p.fixedPoint.stateBits, currentBits: p.fixedPoint.currentBits } satisfies EveryKey<FixedPointProgram>,
     cores: p.cores.map((c) => ({
       coreId: c.coreId,
       neuronCount: c.neuronCount,
@@ -220,6 +221,7 @@ function toMessage(p: ChipProgram): Record<string, unknown> {
       size: pop.size,
       shape: [...pop.shape],
       spiking: pop.spiking,
+      stateScaleExp: pop.stateScaleExp ?? null,
       blocks: pop.blocks.map((b) => ({
         coreIndex: b.coreIndex, neuronStart: b.neuronStart, populationStart: b.populationStart, count: b.count,
       } satisfies EveryKey<PopulationBlock>)),
@@ -492,11 +494,13 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
       size: num(p, "size"),
       shape: Array.isArray(shape) ? shape.map(Number) : [],
       spiking: p["spiking"] === true,
+      ...(typeof p["stateScaleExp"] === "number" ? { stateScaleExp: p["stateScaleExp"] } : {}),
       blocks: messages(p, "blocks").map((b) => ({
         coreIndex: num(b, "coreIndex"), neuronStart: num(b, "neuronStart"), populationStart: num(b, "populationStart"), count: num(b, "count"),
       })),
     };
   });
+  const fixedPointMsg = subMessage(pb, "fixedPoint");
   const projections: ProjectionInfo[] = messages(pb, "projections").map((pr) => {
     const pl = subMessage(pr, "plasticity");
     const info: ProjectionInfo = { name: str(pr, "name"), pre: str(pr, "pre"), post: str(pr, "post"), synapseCount: num(pr, "synapseCount"), encoding: str(pr, "encoding") };
@@ -519,6 +523,7 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
     modelName: str(pb, "modelName"),
     defaultSteps: num(pb, "defaultSteps"),
     maxDelayTicks: num(pb, "maxDelayTicks"),
+    ...(fixedPointMsg === null ? {} : { fixedPoint: { decayBits: num(fixedPointMsg, "decayBits"), stateBits: num(fixedPointMsg, "stateBits"), currentBits: num(fixedPointMsg, "currentBits") } }),
     cores,
     populations,
     projections,

@@ -36,9 +36,17 @@ message Program {
   repeated Population populations = 9;
   // Crossbar.syn_projection indexes this list.
   repeated Projection projections = 10;
+  // Present for fixed-point programs (chip/program/types.ts FixedPointProgram).
+  FixedPoint fixed_point = 11;
   // CRC-32 (ISO-HDLC, as zlib computes it) of every byte of this message before this field. Always
   // the last field: a file cut short loses it, and any changed byte fails it.
   fixed32 checksum_crc32 = 15;
+}
+
+message FixedPoint {
+  uint32 decay_bits = 1;
+  uint32 state_bits = 2;
+  uint32 current_bits = 3;
 }
 
 message Core {
@@ -109,6 +117,8 @@ message Population {
   bool spiking = 5;
   // Contiguous ranges of this population's neurons, each placed on one core.
   repeated PopulationBlock blocks = 6;
+  // Fixed-point programs: values are integers in units of 2^-state_scale_exp.
+  optional sint32 state_scale_exp = 7;
 }
 
 message PopulationBlock {

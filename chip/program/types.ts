@@ -118,6 +118,11 @@ export interface PopulationBlock {
 }
 
 export interface PopulationMap {
+  /**
+   * Fixed-point programs only: the population's potentials, thresholds, biases and incoming weights are
+   * integers in units of 2^-stateScaleExp of the model's values (docs/fixed-point.md).
+   */
+  readonly stateScaleExp?: number;
   readonly name: string;
   readonly kind: "input" | "neuron";
   readonly size: number;
@@ -157,7 +162,22 @@ export interface ProjectionInfo {
   readonly plasticity?: PairStdpProgram;
 }
 
+/**
+ * The chip's fixed-point arithmetic (compiler `--precision fixed`). Every neuron parameter and weight is
+ * then an integer; per tick, with D = decay·2^decayBits stored in voltageDecay/currentDecay:
+ *   u ← sat_c( trunc0(u·D_u / 2^decayBits) + I )        I = Σ integer weights arriving this tick
+ *   v ← sat_s( trunc0(v·D_v / 2^decayBits) + u + bias )
+ * trunc0 rounds toward zero (Loihi's decay rule); sat_b saturates to ±(2^(b−1) − 1) and counts an overflow.
+ */
+export interface FixedPointProgram {
+  readonly decayBits: number;
+  readonly stateBits: number;
+  readonly currentBits: number;
+}
+
 export interface ChipProgram {
+  /** Present for programs in the chip's fixed-point arithmetic; absent = float64 ("ideal") arithmetic. */
+  readonly fixedPoint?: FixedPointProgram;
   readonly format: typeof PROGRAM_FORMAT;
   readonly version: typeof PROGRAM_VERSION;
   /** Name of the ChipSpec this was compiled for and the mesh it assumed (checked at load). */

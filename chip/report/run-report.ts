@@ -22,7 +22,18 @@ export interface Provenance {
   readonly options: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+export interface PrecisionReport {
+  readonly mode: "fixed";
+  /** Per layer: state scale exponent, weight quantisation error, clipped weights, exponents, decay error. */
+  readonly layers: ReadonlyArray<{ readonly population: string; readonly stateScaleExp: number; readonly maxAbsWeightError: number; readonly maxRelWeightError: number; readonly clippedWeights: number; readonly weightExponents: Readonly<Record<string, number>>; readonly maxDecayError: number }>;
+  readonly warnings: readonly string[];
+  /** Spikes of the fixed-point run against the same model in float64. */
+  readonly agreementWithFloat: ReadonlyArray<{ readonly population: string; readonly spikes: number; readonly spikesFloat: number; readonly shared: number; readonly jaccard: number }>;
+}
+
 export interface RunReport {
+  /** Fixed-point runs only. */
+  readonly precision?: PrecisionReport;
   readonly format: typeof REPORT_FORMAT;
   readonly version: typeof REPORT_VERSION;
   readonly provenance: Provenance;

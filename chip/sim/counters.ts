@@ -35,6 +35,8 @@ export const CounterKind = {
   synUpdates: 14,
   /** Spikes of compartments only (input neurons excluded). */
   neuronsFired: 15,
+  /** Fixed-point saturations of u or v (each clamp counts once). */
+  overflows: 16,
 } as const;
 export type CounterKind = (typeof CounterKind)[keyof typeof CounterKind];
 export const COUNTER_NAMES = Object.keys(CounterKind) as ReadonlyArray<keyof typeof CounterKind>;

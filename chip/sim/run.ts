@@ -142,6 +142,12 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   // cost) count those that received input; others every integrating compartment.
   const updatedKind = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined ? CounterKind.neuronUpdatesWithInput : CounterKind.neuronUpdates;
   if (work !== undefined) work.syncTiles = mappedTileCount(st, spec);
+  const fx = program.fixedPoint;
+  const fixed = fx !== undefined;
+  const decayDen = fx === undefined ? 1 : 2 ** fx.decayBits;
+  const stateLim = fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1;
+  const curLim = fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1;
+  let overflows = 0;
 
   const recorded = (opts.recordVoltages ?? []).map((name) => {
     const pi = program.populations.findIndex((p) => p.name === name);
@@ -149,7 +155,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     const pop = program.populations[pi];
     const globalOf = new Uint32Array(pop.size);
     for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[b.populationStart + i] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
-    return { name, globalOf, trace: new Float64Array(T * pop.size) };
+    return { name, globalOf, trace: new Float64Array(T * pop.size), unit: 2 ** -(pop.stateScaleExp ?? 0) };
   });
 
   const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
@@ -263,9 +269,19 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
           }
           updates++;
           if (I !== 0) withInput++;
-          const un = currentDecay[n] * u[n] + inputGain[n] * I;
+          let un: number;
+          let vn: number;
+          if (fixed) {
+            // Integer arithmetic (FixedPointProgram): decays truncate toward zero, u and v saturate.
+            un = Math.trunc((u[n] * currentDecay[n]) / decayDen) + I;
+            if (un > curLim) { un = curLim; overflows++; } else if (un < -curLim) { un = -curLim; overflows++; }
+            vn = Math.trunc((v[n] * voltageDecay[n]) / decayDen) + un + bias[n];
+            if (vn > stateLim) { vn = stateLim; overflows++; } else if (vn < -stateLim) { vn = -stateLim; overflows++; }
+          } else {
+            un = currentDecay[n] * u[n] + inputGain[n] * I;
+            vn = voltageDecay[n] * v[n] + un + bias[n];
+          }
           u[n] = un;
-          let vn = voltageDecay[n] * v[n] + un + bias[n];
           if (spiking[n] === 1) {
             const th = vThreshold[n];
             if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
@@ -291,6 +307,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       tickCore[o + CounterKind.neuronUpdates] += updates;
       tickCore[o + CounterKind.neuronUpdatesWithInput] += withInput;
       tickCore[o + CounterKind.neuronsFired] += firedHere;
+      if (overflows > 0) { tickCore[o + CounterKind.overflows] += overflows; overflows = 0; }
     }
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
     if (pl !== undefined) potentiate(pl, fired, nFired, synWeight, coreOfNeuron, tickCore, K);
@@ -341,7 +358,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     for (const rec of recorded) {
       const size = rec.globalOf.length;
       const off = t * size;
-      for (let i = 0; i < size; i++) rec.trace[off + i] = v[rec.globalOf[i]];
+      for (let i = 0; i < size; i++) rec.trace[off + i] = v[rec.globalOf[i]] * rec.unit;
     }
     // Close the tick: derived counters, totals, latency.
     const pt = t * K;

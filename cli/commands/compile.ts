@@ -16,6 +16,7 @@ export interface CompileCommandOptions {
   readonly coreNeurons?: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly precision?: "float" | "fixed";
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -35,11 +36,11 @@ export function mappingText(m: MappingReport): string {
 export async function compileCommand(modelPath: string, o: CompileCommandOptions): Promise<void> {
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const model = loadModel(modelPath);
-  const { program, mapping } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath });
+  const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   const out = resolve(o.out);
   ensureDir(out);
   writeProgramFile(join(out, "program.aerprog"), program);
-  writeJsonAtomic(join(out, "mapping.json"), mapping);
+  writeJsonAtomic(join(out, "mapping.json"), quantisation === undefined ? mapping : { ...mapping, quantisation });
   if (o.json) process.stdout.write(`${JSON.stringify({ program: join(out, "program.aerprog"), mapping: join(out, "mapping.json"), coresUsed: mapping.coresUsed })}\n`);
   else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);
 }

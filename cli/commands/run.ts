@@ -30,6 +30,7 @@ export interface RunCommandOptions {
   readonly coreNeurons?: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly precision?: "float" | "fixed";
   readonly packetsOut?: string;
   /** Duration of one tick in µs (event-data binning and stream headers); default 1000 (1 ms). */
   readonly tickUs?: number;
@@ -57,8 +58,9 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
   ];
   const time = `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW`;
+  const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
-  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
 /** Hand mapping vs aerchip's remapping, side by side. */
@@ -104,7 +106,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float" },
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: model.graph.populations.length }, "model loaded");
@@ -115,7 +117,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   try {
     outcome = compileAndRun(spec, model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
-      compile: { placement: o.placement, seed: o.seed, file: modelPath, ...fixed },
+      compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
       timing: o.timing,
       hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }) },

@@ -491,7 +491,7 @@ describe("damaged files", () => {
 
   it("unknown fields (a later compatible writer) are skipped", () => {
     const body = programMessageType().encode(messageOf(tinyProgram())).finish();
-    const extra = new Uint8Array([...body, (11 << 3) | 0, 0x96, 0x01, (12 << 3) | 2, 2, 7, 7, (13 << 3) | 5, 1, 2, 3, 4, (14 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8,
+    const extra = new Uint8Array([...body, 0x80, 0x01, 0x96, 0x01, (12 << 3) | 2, 2, 7, 7, (13 << 3) | 5, 1, 2, 3, 4, (14 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8,
       0x98, 0x06, 0x2a]); // field 99 (a two-byte tag), varint 42
     expect(canonical(decodeProgram(frame(extra)))).toEqual(canonical(tinyProgram()));
   });
@@ -608,5 +608,20 @@ describe("files", () => {
     const damaged = join(dir, "damaged.aerprog");
     writeFileSync(damaged, encodeProgram(tinyProgram()).subarray(0, 40));
     expect(() => readProgramFile(damaged)).toThrow(expect.objectContaining({ code: ProgramErrorCode.truncated, file: damaged }));
+  });
+});
+
+describe("fixed-point programs", () => {
+  it("fixedPoint and per-population state scales round-trip", async () => {
+    const { compileModel } = await import("../../../compiler/compile.ts");
+    const { loadJsonModel } = await import("../../../compiler/frontends/load-model.ts");
+    const { loadPreset } = await import("../../../chip/spec/load.ts");
+    const model = loadJsonModel("examples/demo/ei-small.net.json");
+    const { program } = compileModel(model.graph, loadPreset("loihi"), { precision: "fixed" });
+    const back = decodeProgram(encodeProgram(program));
+    expect(back.fixedPoint).toEqual({ decayBits: 12, stateBits: 24, currentBits: 24 });
+    expect(back.populations.map((p) => p.stateScaleExp)).toEqual(program.populations.map((p) => p.stateScaleExp));
+    expect(back.populations.find((p) => p.name === "in")!.stateScaleExp).toBeUndefined();
+    expect(encodeProgram(back)).toEqual(encodeProgram(program));
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * quantise: maps a float model onto the chip's fixed-point arithmetic (docs/fixed-point.md).
+ *
+ * Per post-synaptic population P the compiler picks a state scale 2^q (q integer): potentials,
+ * thresholds, biases and the weights arriving at P become integers in units of 2^-q. q is the largest
+ * value for which
+ *   |threshold|, |vReset|, |vInit| · 2^q ≤ 2^(stateBits − 3)   (two bits of headroom for overshoot), and
+ *   |bias| · 2^q ≤ 2^(stateBits − 1) − 1,
+ * so precision is spent where the neuron's range allows it. Weights onto P are mantissa · 2^e with the
+ * mantissa in weightBits (signed or not) and one exponent e per projection in the spec's exponent range
+ * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
+ * Rounding rules, one per operation:
+ *   weights, biases, thresholds, resets, initial values: round half away from zero;
+ *   decays: D = round(decay · 2^decayBits), half away from zero (an exact decay stays exact);
+ *   at run time decays truncate toward zero (chip/program/types.ts FixedPointProgram).
+ * A weight that does not fit even at the largest exponent is clipped and counted (W_QUANT_CLIPPED).
+ * inputGain is folded into the weights (w·gain) before rounding.
+ */
+import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
+
+export interface LayerQuantisation {
+  readonly population: string;
+  /** State scale exponent: values are integers in units of 2^-q. */
+  readonly stateScaleExp: number;
+  /** Largest |w − w_q| over incoming weights, in model units, and relative to the largest |w|. */
+  readonly maxAbsWeightError: number;
+  readonly maxRelWeightError: number;
+  readonly clippedWeights: number;
+  readonly weightExponents: Readonly<Record<string, number>>;
+  /** Largest |decay − D/2^decayBits|. */
+  readonly maxDecayError: number;
+}
+
+export interface QuantisedModel {
+  readonly graph: ModelGraph;
+  readonly layers: readonly LayerQuantisation[];
+  readonly stateScaleExp: ReadonlyMap<string, number>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Round half away from zero. */
+export function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]); if (v > m) m = v; }
+  return m;
+}
+
+export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): QuantisedModel {
+  const p = spec.precision;
+  const stateLim = 2 ** (p.stateBits - 1) - 1;
+  const headroomLim = 2 ** (p.stateBits - 3);
+  const wMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
+  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : 0;
+  const eBits = p.weightExponentBits ?? 0;
+  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
+  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  const D = 2 ** p.decayBits;
+  const diagnostics: Diagnostic[] = [];
+  const stateScaleExp = new Map<string, number>();
+  const incoming = new Map<string, ProjectionIR[]>();
+  for (const pr of graph.projections) {
+    if (pr.plasticity !== undefined) {
+      throw new AerchipError("E_FIXED_PLASTIC_UNSUPPORTED", `projection "${pr.name}" is plastic; this build runs on-chip learning in float arithmetic only`, { file, field: `projections.${pr.name}.stdp`, hint: "run with --precision float" });
+    }
+    const list = incoming.get(pr.post) ?? [];
+    list.push(pr);
+    incoming.set(pr.post, list);
+  }
+  const layers: LayerQuantisation[] = [];
+  const newPops: PopulationIR[] = graph.populations.map((pop) => {
+    if (pop.kind === "input" || pop.params === undefined) return pop;
+    const pp = pop.params;
+    if (pp.dynamics !== undefined) throw new AerchipError("E_FIXED_DYNAMICS_UNSUPPORTED", `population "${pop.name}" uses SANA-FE soma dynamics, which run in float arithmetic only`, { file, field: `populations.${pop.name}`, hint: "run with --precision float" });
+    // Largest q the neuron's own values allow.
+    const rangeMax = Math.max(maxAbs(pp.vThreshold), maxAbs(pp.vReset), maxAbs(pp.vInit));
+    const biasMax = maxAbs(pp.bias);
+    let q = 30;
+    while (q > -30 && (rangeMax * 2 ** q > headroomLim || biasMax * 2 ** q > stateLim)) q--;
+    // Gains folded into the weights; the largest incoming weight must fit at the largest exponent.
+    const projs = incoming.get(pop.name) ?? [];
+    let posMax = 0;
+    let negMax = 0;
+    for (const pr of projs) for (let s = 0; s < pr.weight.length; s++) {
+      const w = pr.weight[s] * pp.inputGain[pr.postIndex[s]];
+      if (w > posMax) posMax = w; else if (-w > negMax) negMax = -w;
+    }
+    const fits = (qq: number, e: number): boolean => posMax * 2 ** (qq - e) < wMax + 0.5 && -negMax * 2 ** (qq - e) >= wMin - 0.5;
+    while (q > -30 && !fits(q, eHi)) q--;
+    stateScaleExp.set(pop.name, q);
+    const scale = 2 ** q;
+    const qArr = (a: Float64Array): Float64Array => Float64Array.from(a, (x) => roundHalfAway(x * scale));
+    const qDecay = (a: Float64Array, field: string): { out: Float64Array; err: number } => {
+      let err = 0;
+      const out = Float64Array.from(a, (x) => {
+        if (!(x >= 0 && x <= 1)) throw new AerchipError("E_FIXED_DECAY_RANGE", `population "${pop.name}" has ${field} ${x}; fixed-point decays are in [0, 1]`, { file, field: `populations.${pop.name}.${field}`, hint: "use --precision float for growing dynamics" });
+        const d = roundHalfAway(x * D);
+        err = Math.max(err, Math.abs(x - d / D));
+        return d;
+      });
+      return { out, err };
+    };
+    const vd = qDecay(pp.voltageDecay, "voltageDecay");
+    const cd = qDecay(pp.currentDecay, "currentDecay");
+    const params: NeuronParamsIR = {
+      ...pp,
+      voltageDecay: vd.out,
+      currentDecay: cd.out,
+      inputGain: new Float64Array(pop.size).fill(1),
+      bias: qArr(pp.bias),
+      vThreshold: qArr(pp.vThreshold),
+      vReset: qArr(pp.vReset),
+      vInit: qArr(pp.vInit),
+    };
+    layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err) });
+    return { ...pop, params };
+  });
+  const layerOf = new Map(layers.map((l, i) => [l.population, i] as const));
+  const popByName = new Map(graph.populations.map((pop) => [pop.name, pop] as const));
+  const newProjs: ProjectionIR[] = graph.projections.map((pr) => {
+    const post = popByName.get(pr.post);
+    const q = stateScaleExp.get(pr.post);
+    if (post === undefined || q === undefined || post.params === undefined) return pr;
+    const gain = post.params.inputGain;
+    const scale = 2 ** q;
+    let big = 0;
+    let pos = 0;
+    let neg = 0;
+    for (let s = 0; s < pr.weight.length; s++) {
+      const w = pr.weight[s] * gain[pr.postIndex[s]] * scale;
+      big = Math.max(big, Math.abs(w));
+      if (w > pos) pos = w; else if (-w > neg) neg = -w;
+    }
+    // Smallest exponent at which every rounded mantissa fits: m = round(w / 2^e) in [wMin, wMax].
+    let e = eLo;
+    while (e < eHi && (pos / 2 ** e >= wMax + 0.5 || -neg / 2 ** e < wMin - 0.5)) e++;
+    const step = 2 ** e;
+    let clipped = 0;
+    let maxErr = 0;
+    const weight = new Float64Array(pr.weight.length);
+    for (let s = 0; s < pr.weight.length; s++) {
+      const w = pr.weight[s] * gain[pr.postIndex[s]];
+      let m = roundHalfAway((w * scale) / step);
+      if (m > wMax) { m = wMax; clipped++; } else if (m < wMin) { m = wMin; clipped++; }
+      weight[s] = m * step;
+      maxErr = Math.max(maxErr, Math.abs(w - (m * step) / scale));
+    }
+    const li = layerOf.get(pr.post);
+    if (li !== undefined) {
+      const l = layers[li];
+      const wBig = big / scale;
+      layers[li] = {
+        ...l, maxAbsWeightError: Math.max(l.maxAbsWeightError, maxErr), maxRelWeightError: Math.max(l.maxRelWeightError, wBig > 0 ? maxErr / wBig : 0),
+        clippedWeights: l.clippedWeights + clipped, weightExponents: { ...l.weightExponents, [pr.name]: e },
+      };
+    }
+    if (clipped > 0) {
+      diagnostics.push({ code: "W_QUANT_CLIPPED", severity: "warning", message: `${clipped} weights of projection "${pr.name}" were clipped to ${p.weightBits}-bit mantissas`, file, field: `projections.${pr.name}`, hint: "use a chip with more weight bits or a wider exponent range, or rescale the layer" });
+    }
+    return { ...pr, weight };
+  });
+  return { graph: { ...graph, populations: newPops, projections: newProjs }, layers, stateScaleExp, diagnostics };
+}
