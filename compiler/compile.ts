@@ -9,7 +9,8 @@ import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram } from "../chip/program/types.ts";
 import type { ModelGraph } from "./ir/types.ts";
-import { normaliseGraph } from "./passes/normalise.ts";
+import { neuronAt, normaliseGraph } from "./passes/normalise.ts";
+import { orderNeurons } from "./passes/order.ts";
 import { buildFanIn, partitionGraph, type LogicalCore } from "./passes/partition.ts";
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
@@ -170,10 +171,11 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
         file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
       });
     }
+    orderNeurons(ig, fanIn);
     cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true }, file);
     const neuronCore = new Uint32Array(ig.totalNeurons);
     cores.forEach((core, c) => {
-      for (const b of core.blocks) neuronCore.fill(c, ig.popOffset[b.population] + b.start, ig.popOffset[b.population] + b.start + b.count);
+      for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
     });
     placementName = opts.placement ?? "greedy";
     slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);

@@ -222,6 +222,7 @@ function toMessage(p: ChipProgram): Record<string, unknown> {
       shape: [...pop.shape],
       spiking: pop.spiking,
       stateScaleExp: pop.stateScaleExp ?? null,
+      order: pop.order === undefined ? null : littleEndianBytes(pop.order),
       blocks: pop.blocks.map((b) => ({
         coreIndex: b.coreIndex, neuronStart: b.neuronStart, populationStart: b.populationStart, count: b.count,
       } satisfies EveryKey<PopulationBlock>)),
@@ -495,6 +496,7 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
       shape: Array.isArray(shape) ? shape.map(Number) : [],
       spiking: p["spiking"] === true,
       ...(typeof p["stateScaleExp"] === "number" ? { stateScaleExp: p["stateScaleExp"] } : {}),
+      ...(p["order"] instanceof Uint8Array ? { order: orderFromBytes(p["order"], i, ctx) } : {}),
       blocks: messages(p, "blocks").map((b) => ({
         coreIndex: num(b, "coreIndex"), neuronStart: num(b, "neuronStart"), populationStart: num(b, "populationStart"), count: num(b, "count"),
       })),
@@ -558,6 +560,12 @@ export function decodeProgram(bytes: Uint8Array, file?: string): ChipProgram {
   const program = fromMessage(pb, ctx);
   validateProgram(program, ctx);
   return program;
+}
+
+/** A population's order array: whole uint32s forming a permutation (checked by validateProgram). */
+function orderFromBytes(bytes: Uint8Array, i: number, ctx: Ctx): Uint32Array {
+  if (bytes.length % 4 !== 0) fail(ctx, ProgramErrorCode.length, `populations[${i}].order`, `has ${bytes.length} bytes, not a whole number of uint32`);
+  return fromLittleEndianBytes(Uint32Array, bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,6 +692,16 @@ function validatePopulations(p: ChipProgram, ctx: Ctx): void {
       coreSpans[core].push({ start, count, population: i, block: k });
     });
     checkTiling(ctx, popSpans, size, at, "neuron");
+    if (pop.order !== undefined) {
+      if (!(pop.order instanceof Uint32Array)) fail(ctx, ProgramErrorCode.type, `${at}.order`, "must be a Uint32Array");
+      if (pop.order.length !== size) fail(ctx, ProgramErrorCode.length, `${at}.order`, `has ${pop.order.length} entries; the population has ${size}`);
+      const seen = new Uint8Array(size);
+      for (let k = 0; k < size; k++) {
+        const x = pop.order[k];
+        if (x >= size || seen[x] === 1) fail(ctx, ProgramErrorCode.range, `${at}.order[${k}]`, `is ${x}; order must be a permutation of 0..${size - 1}`);
+        seen[x] = 1;
+      }
+    }
   });
   coreSpans.forEach((spans, c) => checkTiling(ctx, spans, p.cores[c].neuronCount, `cores[${c}]`, "local neuron"));
   checkLimit(ctx, "projections", p.projections.length, PROGRAM_LIMITS.maxProjections);

@@ -119,6 +119,8 @@ message Population {
   repeated PopulationBlock blocks = 6;
   // Fixed-point programs: values are integers in units of 2^-state_scale_exp.
   optional sint32 state_scale_exp = 7;
+  // uint32 permutation of 0..size-1: block position k holds neuron order[k] (absent = identity).
+  optional bytes order = 8;
 }
 
 message PopulationBlock {

@@ -112,7 +112,7 @@ export interface PopulationBlock {
   readonly coreIndex: number;
   /** First local neuron on that core. */
   readonly neuronStart: number;
-  /** First neuron of the population this block holds. */
+  /** First position (in the population's order, see PopulationMap.order) this block holds. */
   readonly populationStart: number;
   readonly count: number;
 }
@@ -130,6 +130,16 @@ export interface PopulationMap {
   readonly shape: readonly number[];
   readonly spiking: boolean;
   readonly blocks: readonly PopulationBlock[];
+  /**
+   * The compiler's neuron order, when it is not the population's own: block positions
+   * populationStart + i refer to neuron order[populationStart + i] (a permutation of 0..size−1).
+   */
+  readonly order?: Uint32Array;
+}
+
+/** Index in the population of the neuron at block position `pos`. */
+export function populationIndexAt(pop: PopulationMap, pos: number): number {
+  return pop.order === undefined ? pos : pop.order[pos];
 }
 
 /**

@@ -18,7 +18,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipProgram, ChipStimulus } from "../program/types.ts";
 import { TimingWheel } from "../../core/timing-wheel.ts";
 import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
-import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
+import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp, populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, type SimState } from "./state.ts";
@@ -154,7 +154,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
     const pop = program.populations[pi];
     const globalOf = new Uint32Array(pop.size);
-    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[b.populationStart + i] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
     return { name, globalOf, trace: new Float64Array(T * pop.size), unit: 2 ** -(pop.stateScaleExp ?? 0) };
   });
 

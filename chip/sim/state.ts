@@ -11,7 +11,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { ResetMode, type ChipProgram } from "../program/types.ts";
+import { ResetMode, populationIndexAt, type ChipProgram } from "../program/types.ts";
 
 export interface SimState {
   readonly coreCount: number;
@@ -338,7 +338,7 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
       const n0 = coreNeuronStart[b.coreIndex] + b.neuronStart;
       for (let i = 0; i < b.count; i++) {
         populationOfNeuron[n0 + i] = pi;
-        indexInPopulation[n0 + i] = b.populationStart + i;
+        indexInPopulation[n0 + i] = populationIndexAt(pop, b.populationStart + i);
       }
     }
   });

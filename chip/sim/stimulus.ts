@@ -4,7 +4,7 @@
  * per tick) and ticks >= steps dropped.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
-import type { ChipProgram, ChipStimulus } from "../program/types.ts";
+import { populationIndexAt, type ChipProgram, type ChipStimulus } from "../program/types.ts";
 
 export interface ResolvedStimulus {
   /** tickPtr[t]..tickPtr[t+1] index `neuron` for tick t. */
@@ -21,7 +21,7 @@ export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Arr
     if (pop.kind !== "input") throw new AerchipError("E_STIMULUS_NOT_INPUT", `population "${name}" is not an input population`, { field: "input", hint: "drive input populations only" });
     // population index → global neuron, via the blocks.
     const globalOf = new Uint32Array(pop.size);
-    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[b.populationStart + i] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
     if (sp.tick.length !== sp.neuron.length) throw new AerchipError("E_STIMULUS_INVALID", `input for "${name}" has ${sp.tick.length} ticks and ${sp.neuron.length} neurons`, { field: "input", hint: "give one tick per spike" });
     for (let k = 0; k < sp.tick.length; k++) {
       const t = sp.tick[k];

@@ -18,6 +18,17 @@ export interface IndexedGraph {
   readonly totalSynapses: number;
   /** Whether any synapse has a delay other than 1 tick (then synapse words carry a delay field). */
   readonly delaysUsed: boolean;
+  /**
+   * Per population, the compiler's neuron order: order[p][pos] = the neuron (index in the population)
+   * at position pos; undefined = the population's own order. Blocks are ranges of positions.
+   */
+  readonly order: Array<Uint32Array | undefined>;
+}
+
+/** Global index of the neuron at position `pos` of population p (see IndexedGraph.order). */
+export function neuronAt(ig: IndexedGraph, p: number, pos: number): number {
+  const o = ig.order[p];
+  return ig.popOffset[p] + (o === undefined ? pos : o[pos]);
 }
 
 export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): IndexedGraph {
@@ -70,5 +81,5 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
     totalSynapses += n;
   });
   if (K > 0xffff) throw new AerchipError("E_MODEL_TOO_LARGE", `the model has ${K} projections`, { file, hint: "at most 65535 projections" });
-  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed };
+  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed, order: graph.populations.map(() => undefined) };
 }

@@ -11,7 +11,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import type { IndexedGraph } from "./normalise.ts";
+import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { synapseMemoryBits } from "../../chip/spec/memory.ts";
 
 export interface Block {
@@ -112,7 +112,6 @@ class StampSet {
 
 function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string): Block[] {
   const pop = ig.graph.populations[p];
-  const base = ig.popOffset[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
   const blocks: Block[] = [];
@@ -123,7 +122,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let synapses = 0;
     const sources: number[] = [];
     for (let i = start; i < pop.size && count < cap; i++) {
-      const g = base + i;
+      const g = neuronAt(ig, p, i);
       const lo = inPtr[g];
       const hi = inPtr[g + 1];
       // Tentatively add neuron i's sources; roll back if a limit breaks.
@@ -137,7 +136,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
           const what = axons > lim.maxInputAxons
             ? { code: "E_CORE_INPUT_AXONS_EXCEEDED", need: axons, have: lim.maxInputAxons, limit: "core.maxInputAxons", fix: "reduce the neuron's fan-in (distinct pre-synaptic neurons), or use a chip with more input axons per core" }
             : { code: "E_CORE_SYNAPSE_MEMORY_EXCEEDED", need: bits, have: lim.synapseMemoryBits, limit: "core.synapseMemoryBits", fix: "prune or share synapses, lower weight/delay bits, or use a chip with more synapse memory per core" };
-          throw new AerchipError(what.code, `neuron ${i} of population "${pop.name}" alone needs ${what.need} (${what.limit}); chip "${spec.name}" has ${what.have} per core`, { file, field: `populations.${pop.name}`, hint: what.fix });
+          throw new AerchipError(what.code, `neuron ${neuronAt(ig, p, i) - ig.popOffset[p]} of population "${pop.name}" alone needs ${what.need} (${what.limit}); chip "${spec.name}" has ${what.have} per core`, { file, field: `populations.${pop.name}`, hint: what.fix });
         }
         sources.length = mark; // the stamps of the dropped sources are stale but the block is closed now
         break;
@@ -168,7 +167,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
   const blockOf = new Uint32Array(N);
   const fanCores = new Uint32Array(N);
   for (let round = 0; round < 64; round++) {
-    blocks.forEach((b, i) => blockOf.fill(i, ig.popOffset[b.population] + b.start, ig.popOffset[b.population] + b.start + b.count));
+    blocks.forEach((b, bi) => { for (let i = 0; i < b.count; i++) blockOf[neuronAt(ig, b.population, b.start + i)] = bi; });
     const seen = new Uint32Array(blocks.length);
     for (let g = 0; g < N; g++) {
       let n = 0;
@@ -181,9 +180,9 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
     let changed = false;
     const next: Block[] = [];
     for (const b of blocks) {
-      const base = ig.popOffset[b.population] + b.start;
+      const fanOf = (i: number): number => fanCores[neuronAt(ig, b.population, b.start + i)];
       let total = 0;
-      for (let i = 0; i < b.count; i++) total += fanCores[base + i];
+      for (let i = 0; i < b.count; i++) total += fanOf(i);
       b.outputs = total;
       if (total <= lim) { next.push(b); continue; }
       changed = true;
@@ -192,10 +191,10 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
       while (i < b.count) {
         let acc = 0;
         let j = i;
-        while (j < b.count && acc + fanCores[base + j] <= lim) acc += fanCores[base + j++];
+        while (j < b.count && acc + fanOf(j) <= lim) acc += fanOf(j++);
         if (j === i) {
           const pop = ig.graph.populations[b.population];
-          throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `neuron ${b.start + i} of population "${pop.name}" alone sends to ${fanCores[base + i]} cores; chip "${spec.name}" has ${lim} output axons per core`, {
+          throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `neuron ${neuronAt(ig, b.population, b.start + i) - ig.popOffset[b.population]} of population "${pop.name}" alone sends to ${fanOf(i)} cores; chip "${spec.name}" has ${lim} output axons per core`, {
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
@@ -221,11 +220,10 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
 
 function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number): Block {
   set.reset();
-  const base = ig.popOffset[p];
   const sources: number[] = [];
   let synapses = 0;
   for (let i = start; i < start + count; i++) {
-    const g = base + i;
+    const g = neuronAt(ig, p, i);
     for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) if (set.add(fanIn.inSrc[s])) sources.push(fanIn.inSrc[s]);
     synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
   }

@@ -12,7 +12,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { NeuronKind, ResetMode, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
-import type { IndexedGraph } from "./normalise.ts";
+import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import type { LogicalCore } from "./partition.ts";
 
 export interface CoreUsage {
@@ -43,10 +43,10 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
   order.forEach((c, ci) => {
     let local = 0;
     for (const b of cores[c].blocks) {
-      const base = popOffset[b.population] + b.start;
       for (let i = 0; i < b.count; i++) {
-        coreIndexOf[base + i] = ci;
-        localOf[base + i] = local + i;
+        const g = neuronAt(ig, b.population, b.start + i);
+        coreIndexOf[g] = ci;
+        localOf[g] = local + i;
       }
       popBlocks[b.population].push({ coreIndex: ci, neuronStart: local, populationStart: b.start, count: b.count });
       local += b.count;
@@ -144,13 +144,12 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
     // Neurons of this core in local order: walk its blocks.
     let local = 0;
     for (const b of cores[order[ci]].blocks) {
-      const base = popOffset[b.population] + b.start;
       for (let i = 0; i < b.count; i++, local++) {
-        const g = base + i;
+        const g = neuronAt(ig, b.population, b.start + i);
         const lo = srcPtr[g];
         const hi = srcPtr[g + 1];
         if (spec.core.maxFanOutCores > 0 && hi - lo > spec.core.maxFanOutCores) {
-          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${b.start + i} of "${graph.populations[b.population].name}" sends to ${hi - lo} cores; chip "${spec.name}" allows ${spec.core.maxFanOutCores}`, { file, hint: "reduce the fan-out or use a chip with a larger core.maxFanOutCores" });
+          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${hi - lo} cores; chip "${spec.name}" allows ${spec.core.maxFanOutCores}`, { file, hint: "reduce the fan-out or use a chip with a larger core.maxFanOutCores" });
         }
         for (let r = lo; r < hi; r++) { dests.push(rCore[r]); axons.push(rAxon[r]); }
         routePtr[local + 1] = dests.length;
@@ -162,9 +161,10 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
     usage.push({ coreIndex: ci, coreId: cp.coreId, neurons: count, inputAxons: inputAxonsOf[ci], outputAxons: dests.length, synapses: cp.crossbar.synTarget.length });
     return { ...cp, routing: { routePtr, routeDestCore: Uint32Array.from(dests), routeDestAxon: Uint32Array.from(axons) } };
   });
-  const populations: PopulationMap[] = graph.populations.map((p, i) => ({
-    name: p.name, kind: p.kind, size: p.size, shape: [...p.shape], spiking: p.spiking, blocks: popBlocks[i],
-  }));
+  const populations: PopulationMap[] = graph.populations.map((p, i) => {
+    const o = ig.order[i];
+    return { name: p.name, kind: p.kind, size: p.size, shape: [...p.shape], spiking: p.spiking, blocks: popBlocks[i], ...(o === undefined ? {} : { order: o }) };
+  });
   let maxDelayTicks = 1;
   for (let s = 0; s < S; s++) if (synDelay[s] > maxDelayTicks) maxDelayTicks = synDelay[s];
   const program: ChipProgram = {
@@ -211,8 +211,9 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
     const pp = pop.params;
+    const o = ig.order[b.population];
     for (let i = 0; i < b.count; i++, local++) {
-      const j = b.start + i;
+      const j = o === undefined ? b.start + i : o[b.start + i];
       spiking[local] = pop.spiking ? 1 : 0;
       if (pop.kind === "input" || pp === undefined) {
         kind[local] = NeuronKind.input;
