@@ -43,4 +43,21 @@ describe.skipIf(!HAS_SHARED)(`SANA-FE reference run on the chip simulator ${SKIP
     // The two models bracket differently: detailed includes network congestion, so it is slower here.
     expect(rep.totals.simulatedTimeNs).toBeGreaterThan(16.647e6);
   }, 180_000);
+
+  it("--remap onto the loihi preset: fits its 128 cores, same spikes, compared side by side with the hand mapping", async () => {
+    const out = tmp();
+    const r = await cli("run", net, "--arch", "loihi", "--remap", "--steps", "200", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/mapping comparison/);
+    expect(r.stdout).toMatch(/hand mapping \(loihi_chip\)/);
+    const remap = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const hand = JSON.parse(readFileSync(join(out, "hand-mapping-report.json"), "utf8"));
+    expect(remap.chip.coresUsed).toBeLessThanOrEqual(128);
+    const mapping = JSON.parse(readFileSync(join(out, "mapping.json"), "utf8"));
+    for (const c of mapping.cores) for (const u of Object.values(c.utilisation) as number[]) expect(u).toBeLessThanOrEqual(1);
+    // Mapping never changes behaviour: same spikes, same synaptic events; traffic differs.
+    expect(remap.totals.sanafe.neuronsFired).toBe(hand.totals.sanafe.neuronsFired);
+    expect(remap.totals.sanafe.synapticEvents).toBe(hand.totals.sanafe.synapticEvents);
+    expect(remap.totals.sanafe.hops).not.toBe(hand.totals.sanafe.hops);
+  }, 180_000);
 });
