@@ -1,0 +1,74 @@
+/**
+ * Import options: what a NIR file cannot say (nir-notes §4), with documented defaults.
+ * docs/nir.md explains each one for users.
+ */
+import { AerchipError } from "../../../core/diagnostics.ts";
+
+export type NirResetOption = "to-v-reset" | "subtract";
+
+export interface NirLoadOptions {
+  /** Seconds per step for τ-based nodes (LI, LIF, CubaLI, CubaLIF, Delay). Default 1e-4 (NIR paper, snnTorch's exporter). */
+  readonly dtSeconds?: number;
+  /** Reset of spiking nodes: NIR-literal "to-v-reset" (v ← v_reset, default) or "subtract" (v ← v − v_threshold). */
+  readonly reset?: NirResetOption;
+  /** Per-node reset overrides, by NIR node name. */
+  readonly resetByNode?: Readonly<Record<string, NirResetOption>>;
+  /**
+   * The bias of an Affine on a cycle edge at step 0: "nirtorch" (default; also Norse) uses the back
+   * edge's output of the previous step, so nothing (not even the bias) arrives at step 0;
+   * "snntorch" applies the recurrent layer to the previous spikes (zero), so its bias arrives at step 0.
+   */
+  readonly recurrentBias?: "nirtorch" | "snntorch";
+  /** IF nodes emit several spikes per step (Sinabs' multi-spike IAF). The chip emits one; see docs/nir.md. */
+  readonly ifMultiSpike?: boolean;
+  /**
+   * Where constant drives (Affine/Conv biases, LIF v_leak terms) go: "source" (default) — synapses
+   * from an always-firing bias neuron, exact on today's chip; "compartment" — the compartment's bias
+   * field, exact only if the chip freezes a population until its latency tick (see docs/nir.md).
+   */
+  readonly bias?: "source" | "compartment";
+  /** Accept files NIR's type checker rejects (shape disagreements with equal element counts, …) with warnings. */
+  readonly lenient?: boolean;
+  /** Model name (default: the file's base name). */
+  readonly name?: string;
+  /** Steps to simulate when the user gives none (NIR stores none). Default 100. */
+  readonly defaultSteps?: number;
+}
+
+export interface ResolvedNirOptions {
+  readonly dtSeconds: number;
+  readonly reset: NirResetOption;
+  readonly resetByNode: Readonly<Record<string, NirResetOption>>;
+  readonly recurrentBias: "nirtorch" | "snntorch";
+  readonly ifMultiSpike: boolean;
+  readonly bias: "source" | "compartment";
+  readonly lenient: boolean;
+  readonly name: string;
+  readonly defaultSteps: number;
+}
+
+export const NIR_DEFAULT_DT_SECONDS = 1e-4;
+
+function bad(field: string, msg: string, hint: string): never {
+  throw new AerchipError("E_NIR_OPTION", msg, { field, hint });
+}
+
+export function resolveNirOptions(o: NirLoadOptions, defaultName: string): ResolvedNirOptions {
+  const dt = o.dtSeconds ?? NIR_DEFAULT_DT_SECONDS;
+  if (!(Number.isFinite(dt) && dt > 0)) bad("dtSeconds", `dt must be a positive number of seconds, got ${dt}`, "give e.g. --dt 1e-4");
+  const reset = o.reset ?? "to-v-reset";
+  if (reset !== "to-v-reset" && reset !== "subtract") bad("reset", `reset must be "to-v-reset" or "subtract", got ${JSON.stringify(reset)}`, "choose a reset mode");
+  for (const [k, v] of Object.entries(o.resetByNode ?? {})) {
+    if (v !== "to-v-reset" && v !== "subtract") bad(`resetByNode.${k}`, `reset of node "${k}" must be "to-v-reset" or "subtract"`, "choose a reset mode");
+  }
+  const recurrentBias = o.recurrentBias ?? "nirtorch";
+  if (recurrentBias !== "nirtorch" && recurrentBias !== "snntorch") bad("recurrentBias", `recurrentBias must be "nirtorch" or "snntorch"`, "choose a convention");
+  const bias = o.bias ?? "source";
+  if (bias !== "source" && bias !== "compartment") bad("bias", `bias must be "source" or "compartment"`, "choose where constant drives go");
+  const defaultSteps = o.defaultSteps ?? 100;
+  if (!(Number.isSafeInteger(defaultSteps) && defaultSteps >= 1)) bad("defaultSteps", `defaultSteps must be a positive integer`, "give a step count");
+  return {
+    dtSeconds: dt, reset, resetByNode: o.resetByNode ?? {}, recurrentBias, ifMultiSpike: o.ifMultiSpike ?? false, bias,
+    lenient: o.lenient ?? false, name: o.name ?? defaultName, defaultSteps,
+  };
+}

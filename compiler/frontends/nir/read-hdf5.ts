@@ -1,0 +1,209 @@
+/**
+ * Reads an HDF5 file into a plain in-memory tree (groups → datasets) with h5wasm, so the NIR
+ * parser never touches h5wasm objects and can be tested on trees built in memory.
+ *
+ * h5wasm's Node build (`h5wasm/node`) reads the host filesystem directly (NODERAWFS): a file is
+ * opened read-only by its path with `new File(path, "r")` after `await h5wasm.ready`.
+ * Before opening, the HDF5 superblock is checked by hand (signature, stored end-of-file address
+ * against the file size), so a truncated or non-HDF5 file gives a coded error with a byte offset
+ * instead of libhdf5's diagnostic dump.
+ *
+ * Values: floats → Float64Array (with the stored width), integers (any width, incl. int64 via
+ * BigInt64Array) → BigInt64Array, strings → string[]; `shape` is [] for 0-d datasets. Values are
+ * flat, row-major.
+ */
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import h5wasm, { Dataset, Group, File as H5File } from "h5wasm/node";
+import { AerchipError } from "../../../core/diagnostics.ts";
+
+export type H5Value =
+  | { readonly kind: "float"; readonly shape: readonly number[]; readonly data: Float64Array; readonly bits: number }
+  | { readonly kind: "int"; readonly shape: readonly number[]; readonly data: BigInt64Array }
+  | { readonly kind: "string"; readonly shape: readonly number[]; readonly data: readonly string[] }
+  | { readonly kind: "other"; readonly shape: readonly number[]; readonly description: string };
+
+export interface H5Dataset {
+  readonly kind: "dataset";
+  /** Path inside the file, e.g. `node/nodes/fc1/weight`. */
+  readonly path: string;
+  readonly value: H5Value;
+}
+
+export interface H5Group {
+  readonly kind: "group";
+  readonly path: string;
+  /** Children in the file's (alphabetical) order. */
+  readonly children: ReadonlyMap<string, H5Group | H5Dataset>;
+}
+
+/** Largest dataset read (elements); NIR files hold weights, far below this. */
+export const MAX_H5_DATASET_ELEMENTS = 2 ** 28;
+/** Deepest group nesting followed (NIR graphs nest a few levels). */
+const MAX_DEPTH = 64;
+
+// H5T class ids (H5Tpublic.h): the ones NIR files use.
+const H5T_INTEGER = 0;
+const H5T_FLOAT = 1;
+const H5T_STRING = 3;
+const H5T_ENUM = 8;
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function readBytes(fd: number, pos: number, len: number): Uint8Array {
+  const buf = new Uint8Array(len);
+  const n = readSync(fd, buf, 0, len, pos);
+  return buf.subarray(0, n);
+}
+
+function readOffset(b: Uint8Array, at: number, size: number): number | null {
+  if (at + size > b.length) return null;
+  let v = 0;
+  let allOnes = true;
+  for (let i = size - 1; i >= 0; i--) {
+    if (b[at + i] !== 0xff) allOnes = false;
+    v = v * 256 + b[at + i];
+  }
+  return allOnes ? null : v;
+}
+
+/**
+ * Checks the superblock: the signature sits at 0, 512, 1024, 2048, … and the superblock stores the
+ * end-of-file address (relative to its base address). A file shorter than that is truncated.
+ */
+export function checkHdf5Superblock(path: string): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error("not a file");
+    size = st.size;
+  } catch {
+    throw new AerchipError("E_NIR_NOT_FOUND", `cannot read NIR file "${path}"`, { file: path, hint: "check the path" });
+  }
+  const fd = openSync(path, "r");
+  try {
+    let sig = -1;
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      const b = readBytes(fd, at, 8);
+      if (HDF5_SIGNATURE.every((x, i) => b[i] === x)) {
+        sig = at;
+        break;
+      }
+      if (at > 2 ** 30) break;
+    }
+    if (sig < 0) {
+      throw new AerchipError("E_NIR_NOT_HDF5", `"${path}" is not an HDF5 file (no HDF5 signature found)`, {
+        file: path, byteOffset: 0, hint: "NIR files are HDF5 files written by nir.write; check that the file is not a Git-LFS pointer or a different format",
+      });
+    }
+    const sb = readBytes(fd, sig, 128);
+    const version = sb[8];
+    let eofAt: number;
+    let baseAt: number;
+    let offSize: number;
+    if (version === 0 || version === 1) {
+      offSize = sb[13];
+      baseAt = version === 0 ? 24 : 28;
+      eofAt = baseAt + 2 * offSize;
+    } else if (version === 2 || version === 3) {
+      offSize = sb[9];
+      baseAt = 12;
+      eofAt = baseAt + 2 * offSize;
+    } else {
+      throw new AerchipError("E_NIR_HDF5", `"${path}": unsupported HDF5 superblock version ${version}`, { file: path, byteOffset: sig + 8, hint: "re-write the file with h5py" });
+    }
+    if (!(offSize === 2 || offSize === 4 || offSize === 8)) {
+      throw new AerchipError("E_NIR_HDF5", `"${path}": corrupt HDF5 superblock (offset size ${offSize})`, { file: path, byteOffset: sig, hint: "the file is damaged; re-export it" });
+    }
+    const base = readOffset(sb, baseAt, offSize) ?? 0;
+    const eof = readOffset(sb, eofAt, offSize);
+    if (eof === null) {
+      throw new AerchipError("E_NIR_TRUNCATED", `"${path}": the HDF5 superblock is cut short`, { file: path, byteOffset: size, hint: "the file is truncated; copy or export it again" });
+    }
+    if (base + eof > size) {
+      throw new AerchipError("E_NIR_TRUNCATED", `"${path}" is truncated: the HDF5 superblock says the file is ${base + eof} bytes long, but it has ${size}`, {
+        file: path, byteOffset: size, hint: "the file is truncated; copy or export it again",
+      });
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toValue(ds: Dataset, path: string, file: string): H5Value {
+  const meta = ds.metadata;
+  const shape = ds.shape ?? [];
+  let count = 1;
+  for (const d of shape) count *= d;
+  if (count > MAX_H5_DATASET_ELEMENTS) {
+    throw new AerchipError("E_NIR_TOO_LARGE", `dataset "${path}" has ${count} elements; at most ${MAX_H5_DATASET_ELEMENTS} are read`, { file, field: path, hint: "split the model or reduce the layer size" });
+  }
+  const raw = ds.value;
+  if (meta.type === H5T_STRING) {
+    if (typeof raw === "string") return { kind: "string", shape, data: [raw] };
+    if (Array.isArray(raw) && raw.every((s) => typeof s === "string")) return { kind: "string", shape, data: raw as string[] };
+    return { kind: "other", shape, description: "string dataset of an unexpected form" };
+  }
+  if (meta.type === H5T_FLOAT) {
+    if (typeof raw === "number") return { kind: "float", shape, data: Float64Array.of(raw), bits: meta.size * 8 };
+    if (raw instanceof Float32Array || raw instanceof Float64Array) return { kind: "float", shape, data: Float64Array.from(raw), bits: meta.size * 8 };
+    return { kind: "other", shape, description: `float${meta.size * 8} dataset` };
+  }
+  if (meta.type === H5T_INTEGER || meta.type === H5T_ENUM) {
+    if (typeof raw === "bigint") return { kind: "int", shape, data: BigInt64Array.of(raw) };
+    if (typeof raw === "number") return { kind: "int", shape, data: BigInt64Array.of(BigInt(raw)) };
+    if (typeof raw === "boolean") return { kind: "int", shape, data: BigInt64Array.of(raw ? 1n : 0n) };
+    if (raw instanceof BigInt64Array) return { kind: "int", shape, data: raw.slice() };
+    if (raw instanceof BigUint64Array) {
+      const out = new BigInt64Array(raw.length);
+      for (let i = 0; i < raw.length; i++) out[i] = BigInt.asIntN(64, raw[i]);
+      return { kind: "int", shape, data: out };
+    }
+    if (ArrayBuffer.isView(raw) && !(raw instanceof DataView) && !(raw instanceof Float32Array) && !(raw instanceof Float64Array)) {
+      const arr = raw as unknown as ArrayLike<number>;
+      const out = new BigInt64Array(arr.length);
+      for (let i = 0; i < arr.length; i++) out[i] = BigInt(arr[i]);
+      return { kind: "int", shape, data: out };
+    }
+    return { kind: "other", shape, description: "integer dataset of an unexpected form" };
+  }
+  return { kind: "other", shape, description: `HDF5 type class ${meta.type}` };
+}
+
+function walk(g: Group, path: string, file: string, depth: number): H5Group {
+  if (depth > MAX_DEPTH) throw new AerchipError("E_NIR_STRUCTURE", `group "${path}" is nested more than ${MAX_DEPTH} levels deep`, { file, field: path, hint: "NIR graphs nest only a few levels" });
+  const children = new Map<string, H5Group | H5Dataset>();
+  for (const key of g.keys()) {
+    const child = g.get(key);
+    const p = path === "" ? key : `${path}/${key}`;
+    if (child instanceof Group) children.set(key, walk(child, p, file, depth + 1));
+    else if (child instanceof Dataset) children.set(key, { kind: "dataset", path: p, value: toValue(child, p, file) });
+    // Links, committed datatypes and references carry nothing NIR uses: skipped.
+  }
+  return { kind: "group", path, children };
+}
+
+/** Reads the whole HDF5 file at `path` (read-only) into a plain tree. */
+export async function readHdf5Tree(path: string): Promise<H5Group> {
+  const abs = resolve(path);
+  checkHdf5Superblock(abs);
+  await h5wasm.ready;
+  let f: H5File;
+  try {
+    f = new h5wasm.File(abs, "r");
+  } catch (e) {
+    throw new AerchipError("E_NIR_HDF5", `HDF5 could not open "${path}": ${(e as Error).message ?? String(e)}`, { file: path, hint: "the file is damaged or not HDF5; export it again", cause: e });
+  }
+  try {
+    return walk(f, "", path, 0);
+  } catch (e) {
+    if (e instanceof AerchipError) throw e;
+    throw new AerchipError("E_NIR_HDF5", `HDF5 failed while reading "${path}": ${(e as Error).message ?? String(e)}`, { file: path, hint: "the file is damaged; export it again", cause: e });
+  } finally {
+    try {
+      f.close();
+    } catch {
+      // Closing a file HDF5 already gave up on is not worth reporting.
+    }
+  }
+}
