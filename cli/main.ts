@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnostics.ts";
 import { aerchipVersion } from "./version.ts";
 import { runCommand } from "./commands/run.ts";
+import { runNirCommand } from "./commands/run-nir.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { presetsCommand } from "./commands/presets.ts";
 
@@ -23,6 +24,19 @@ function intOption(name: string, min: number) {
   };
 }
 
+function nirOptions(cmd: Command): Command {
+  return cmd
+    .option("--dt <seconds>", "NIR: integration time step dt in seconds (default 1e-4)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--dt must be a number of seconds > 0");
+      return n;
+    })
+    .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default) or subtract").choices(["to-v-reset", "subtract"]))
+    .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(["nirtorch", "snntorch"]))
+    .option("--if-multi-spike", "NIR: let an IF emit several spikes per tick (Sinabs); refused unless --lenient")
+    .option("--lenient", "NIR: accept files that fail type checks (with a warning)");
+}
+
 function buildProgram(): Command {
   const program = new Command();
   program
@@ -34,10 +48,11 @@ function buildProgram(): Command {
 
   const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(["float", "fixed"]).default("float");
   const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(["greedy", "linear", "random"]).default("greedy");
-  program
+  const run = program
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
-    .argument("<model>", "model file: snnref-1 or aerchip-model-1 JSON (optionally gzipped), or a SANA-FE network YAML")
+    .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), or a SANA-FE network YAML")
+    .option("--input <file>", "input spikes: a .npy tensor (T × input shape), an .aer stream, or an N-MNIST .bin recording (binned at --tick-us)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
@@ -58,10 +73,12 @@ function buildProgram(): Command {
     .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
     .option("--log-level <level>", "pino log level on stderr (fatal|error|warn|info|debug|trace|silent)")
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
-    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/")
-    .action(async (model: string, o) => runCommand(model, o));
+    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/")
+    .action(async (model: string, o) => (/\.nir$/i.test(model) ? runNirCommand(model, o) : runCommand(model, o)));
 
-  program
+  nirOptions(run);
+
+  const compile = program
     .command("compile")
     .description("compile MODEL for a chip and write the chip program (program.aerprog) and mapping.json")
     .argument("<model>", "model file")
@@ -75,6 +92,7 @@ function buildProgram(): Command {
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
     .action(async (model: string, o) => compileCommand(model, o));
+  nirOptions(compile);
 
   program
     .command("presets")

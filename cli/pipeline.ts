@@ -33,6 +33,8 @@ export interface RunOutcome {
 }
 
 export interface RunHooks {
+  /** Populations whose membrane potential is recorded every tick (non-spiking readouts). */
+  readonly recordVoltages?: readonly string[];
   readonly tracePackets?: AerPacketBuffer;
   readonly onProgress?: (ticksDone: number) => void;
   readonly logger?: Logger;
@@ -46,6 +48,7 @@ export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: Chip
     steps, timing: createTimingModel(timing), timingPerPacket: timing === "detailed",
     ...(hooks.tracePackets === undefined ? {} : { tracePackets: hooks.tracePackets }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+    ...(hooks.recordVoltages === undefined ? {} : { recordVoltages: hooks.recordVoltages }),
   });
   log?.info({ phase: "run", steps }, "simulation finished");
   return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
@@ -89,6 +92,19 @@ export function spikeAgreement(a: SimResult, b: SimResult, program: ChipProgram)
 export { simulate, compileModel, resolve as resolvePath };
 
 /** snnref-1-result JSON: spikes of every non-input population, sorted by (t, i), written compactly. */
+/** Writes an snnref-1-result document from named spike lists (already sorted by t, then i). */
+export function spikesJsonFrom(modelName: string, simulator: string, steps: number, lists: ReadonlyArray<{ name: string; tick: ArrayLike<number>; neuron: ArrayLike<number> }>, finalWeights: ReadonlyMap<string, Float64Array> = new Map()): string {
+  const parts: string[] = [];
+  for (const l of lists) {
+    const pairs = new Array<string>(l.tick.length);
+    for (let k = 0; k < l.tick.length; k++) pairs[k] = `[${l.tick[k]},${l.neuron[k]}]`;
+    parts.push(`${JSON.stringify(l.name)}:[${pairs.join(",")}]`);
+  }
+  const weights: string[] = [];
+  for (const [name, w] of finalWeights) weights.push(`${JSON.stringify(name)}:${JSON.stringify(Array.from(w))}`);
+  return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${steps},"spikes":{${parts.join(",")}},"final_weights":{${weights.join(",")}}}\n`;
+}
+
 export function spikesJson(modelName: string, simulator: string, sim: SimResult, program: ChipProgram): string {
   const parts: string[] = [];
   for (const pop of program.populations) {

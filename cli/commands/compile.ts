@@ -6,6 +6,7 @@ import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
 import { loadModel } from "../pipeline.ts";
+import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 import { fmtInt, table } from "../format.ts";
 
 export interface CompileCommandOptions {
@@ -33,14 +34,24 @@ export function mappingText(m: MappingReport): string {
   return `${head}\n\n${table(rows, hdr)}\n`;
 }
 
-export async function compileCommand(modelPath: string, o: CompileCommandOptions): Promise<void> {
+/** Synapses the chip stores against the weights the NIR nodes hold (conv kernels are expanded per position). */
+export function nirProjectionText(projections: ReadonlyArray<{ projection: string; pre: string; post: string; via: readonly string[]; modelWeights: number; synapses: number; encoding: string }>): string {
+  const rows = projections.map((p) => [p.projection, `${p.pre} → ${p.post}`, p.via.join(", "), p.encoding, fmtInt(p.modelWeights), fmtInt(p.synapses), p.modelWeights > 0 ? `${(p.synapses / p.modelWeights).toFixed(1)}×` : ""]);
+  const mw = projections.reduce((a, p) => a + p.modelWeights, 0);
+  const sy = projections.reduce((a, p) => a + p.synapses, 0);
+  rows.push(["total", "", "", "", fmtInt(mw), fmtInt(sy), mw > 0 ? `${(sy / mw).toFixed(1)}×` : ""]);
+  return `${table(rows, ["projection", "populations", "NIR nodes", "encoding", "model weights", "synapses stored", "ratio"], "lllrrrr")}\n`;
+}
+
+export async function compileCommand(modelPath: string, o: CompileCommandOptions & NirCliOptions): Promise<void> {
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const model = loadModel(modelPath);
+  const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
+  const model = nir === undefined ? loadModel(modelPath) : { graph: nir.graph, stimulus: { spikes: new Map() } };
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   const out = resolve(o.out);
   ensureDir(out);
   writeProgramFile(join(out, "program.aerprog"), program);
-  writeJsonAtomic(join(out, "mapping.json"), quantisation === undefined ? mapping : { ...mapping, quantisation });
+  writeJsonAtomic(join(out, "mapping.json"), { ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) });
   if (o.json) process.stdout.write(`${JSON.stringify({ program: join(out, "program.aerprog"), mapping: join(out, "mapping.json"), coresUsed: mapping.coresUsed })}\n`);
-  else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);
+  else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}${nir === undefined ? "" : `\n${nirProjectionText(nir.projections)}`}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);
 }

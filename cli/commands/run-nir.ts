@@ -1,0 +1,143 @@
+/**
+ * `aerchip run MODEL.nir --input FILE`: a NIR graph on the chip, with the framework's own semantics.
+ * Outputs, keyed by NIR node name (docs/nir.md):
+ *   spikes.json         every spiking node's spikes [[t, i], ...] (i = flat C-order index in the node's shape);
+ *   <node>.npy          the same as a T × shape uint8 array;
+ *   <node>.v.npy        non-spiking readouts (LI, I, CubaLI): membrane trace, T × shape float64.
+ * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
+ * are shifted back, so they are in NIR steps 0..T−1.
+ */
+import { join, resolve } from "node:path";
+import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
+import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { writeNpy } from "../../core/io/npy.ts";
+import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import type { SimResult } from "../../chip/sim/run.ts";
+import { loadArch } from "../load-arch.ts";
+import { compileAndRun, spikesJsonFrom } from "../pipeline.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { readInputSpikes } from "../spike-inputs.ts";
+import { cliLogger } from "../logging.ts";
+import { makeProgress } from "../progress.ts";
+import { summaryText, type RunCommandOptions } from "./run.ts";
+
+export interface NirCliOptions {
+  readonly input?: string;
+  readonly dt?: number;
+  readonly reset?: "to-v-reset" | "subtract";
+  readonly recurrentBias?: "nirtorch" | "snntorch";
+  readonly ifMultiSpike?: boolean;
+  readonly lenient?: boolean;
+}
+
+export function nirOptions(o: NirCliOptions): NirLoadOptions {
+  return {
+    ...(o.dt === undefined ? {} : { dtSeconds: o.dt }),
+    ...(o.reset === undefined ? {} : { reset: o.reset }),
+    ...(o.recurrentBias === undefined ? {} : { recurrentBias: o.recurrentBias }),
+    ...(o.ifMultiSpike === undefined ? {} : { ifMultiSpike: o.ifMultiSpike }),
+    ...(o.lenient === undefined ? {} : { lenient: o.lenient }),
+  };
+}
+
+export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }): Promise<LoadedNirModel> {
+  const m = await loadNirModel(modelPath, nirOptions(o));
+  if (o.quiet !== true) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+  return m;
+}
+
+const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, "_");
+
+/** One NIR node's spikes in NIR steps [0, T): chip ticks shifted back by the node's latency. */
+function nodeSpikes(sim: SimResult, population: string, latency: number, T: number): { tick: Int32Array; neuron: Int32Array } {
+  const sp = sim.spikes.get(population);
+  if (sp === undefined) return { tick: new Int32Array(0), neuron: new Int32Array(0) };
+  const ticks: number[] = [];
+  const neurons: number[] = [];
+  for (let k = 0; k < sp.tick.length; k++) {
+    const t = sp.tick[k] - latency;
+    if (t >= 0 && t < T) { ticks.push(t); neurons.push(sp.neuron[k]); }
+  }
+  return { tick: Int32Array.from(ticks), neuron: Int32Array.from(neurons) };
+}
+
+export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
+  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const m = await loadNirForCli(modelPath, o);
+  if (o.input === undefined) {
+    throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
+  }
+  const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  const T = o.steps ?? input.steps;
+  const inLatency = m.inputs[0].latencyTicks;
+  const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+  const readouts = m.nodes.filter((n) => !n.spiking && n.type !== "Input");
+  const logger = cliLogger(o);
+  const provenance = {
+    aerchipVersion: aerchipVersion(),
+    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
+    options: {
+      arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
+      precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null,
+    },
+  };
+  const ticks = T + m.extraTicks;
+  const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
+  let outcome;
+  try {
+    outcome = compileAndRun(spec, { graph: m.graph, stimulus }, {
+      steps: ticks,
+      compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
+      provenance, timing: o.timing,
+      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population) },
+    });
+  } finally {
+    progress.stop();
+  }
+  const { compiled, sim } = outcome;
+  const nodes = m.nodes.filter((n) => n.spiking && n.type !== "Input");
+  const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
+  const report: RunReport & { nir: unknown } = {
+    ...outcome.report,
+    nir: {
+      version: m.nirVersion, steps: T, extraTicks: m.extraTicks, inputShape: m.inputShape,
+      outputs: m.outputs.map((out) => {
+        const l = lists.find((x) => x.name === out.node);
+        const size = out.shape.reduce((a, b) => a * b, 1);
+        const counts = new Array<number>(size).fill(0);
+        if (l !== undefined) for (let k = 0; k < l.neuron.length; k++) counts[l.neuron[k]]++;
+        return { output: out.output, node: out.node, spiking: out.spiking, counts: out.spiking ? counts : null };
+      }),
+      projections: m.projections,
+      warnings: m.warnings.map((w) => `${w.code}: ${w.message}`),
+    },
+  };
+  const out = resolve(o.out);
+  ensureDir(out);
+  writeFileAtomic(join(out, "spikes.json"), spikesJsonFrom(m.graph.name, `aerchip ${provenance.aerchipVersion}`, T, lists));
+  for (const l of lists) {
+    const size = l.shape.reduce((a, b) => a * b, 1);
+    const dense = new Uint8Array(T * size);
+    for (let k = 0; k < l.tick.length; k++) dense[l.tick[k] * size + l.neuron[k]] = 1;
+    writeFileAtomic(join(out, `${fileSafe(l.name)}.npy`), writeNpy(dense, [T, ...l.shape], { bool: true }));
+  }
+  for (const r of readouts) {
+    const trace = sim.voltages.get(r.population);
+    if (trace === undefined) continue;
+    const size = r.shape.reduce((a, b) => a * b, 1);
+    const v = trace.subarray(r.latencyTicks * size, (r.latencyTicks + T) * size);
+    const full = new Float64Array(T * size);
+    full.set(v.subarray(0, Math.min(v.length, full.length)));
+    writeFileAtomic(join(out, `${fileSafe(r.node)}.v.npy`), writeNpy(full, [T, ...r.shape]));
+  }
+  writeJsonAtomic(join(out, "report.json"), report);
+  writeJsonAtomic(join(out, "mapping.json"), { ...compiled.mapping, nirProjections: m.projections });
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
+  if (o.quiet) return;
+  const outLines = (report.nir as { outputs: Array<{ output: string; counts: number[] | null }> }).outputs
+    .map((x) => `output ${x.output}: ${x.counts === null ? "membrane trace (see .v.npy)" : `spike counts [${x.counts.join(", ")}]`}`);
+  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n\nwrote ${o.out}/spikes.json, report.json, mapping.json and one .npy per node\n`);
+}
