@@ -23,6 +23,20 @@ export interface Block {
   readonly synapses: number;
   /** Σ over the block's neurons of the distinct blocks they send to: an upper bound of its output axons. */
   outputs: number;
+  /** Distinct neuron configurations in the block (only tracked when the chip limits them). */
+  configs?: ReadonlySet<string>;
+}
+
+/**
+ * A neuron's configuration: the parameters a core keeps in a shared configuration table (Loihi's
+ * compartment profiles: decays, threshold, reset, refractory period); bias and state stay per neuron.
+ */
+export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string {
+  const pop = ig.graph.populations[p];
+  const pp = pop.params;
+  if (pp === undefined) return "input";
+  const j = g - ig.popOffset[p];
+  return `${pop.spiking ? 1 : 0}|${pp.voltageDecay[j]}|${pp.currentDecay[j]}|${pp.vThreshold[j]}|${pp.vReset[j]}|${pp.resetMode[j]}|${pp.thresholdOp[j]}|${pp.refractoryTicks[j]}|${pp.dynamics?.[j] ?? 0}`;
 }
 
 export interface LogicalCore {
@@ -121,8 +135,14 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let count = 0;
     let synapses = 0;
     const sources: number[] = [];
+    const configs = lim.maxNeuronConfigs === undefined ? undefined : new Set<string>();
     for (let i = start; i < pop.size && count < cap; i++) {
       const g = neuronAt(ig, p, i);
+      if (configs !== undefined && lim.maxNeuronConfigs !== undefined) {
+        const key = neuronConfigKey(ig, p, g);
+        if (!configs.has(key) && configs.size >= lim.maxNeuronConfigs) break;
+        configs.add(key);
+      }
       const lo = inPtr[g];
       const hi = inPtr[g + 1];
       // Tentatively add neuron i's sources; roll back if a limit breaks.
@@ -144,7 +164,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       synapses = syn;
       count++;
     }
-    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs: 0 });
+    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs: 0, ...(configs === undefined ? {} : { configs }) });
     start += count;
   }
   return blocks;
@@ -198,7 +218,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
-        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc));
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined));
         i = j;
       }
     }
@@ -218,8 +238,10 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
   return blocks;
 }
 
-function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number): Block {
+function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number, trackConfigs: boolean): Block {
   set.reset();
+  const configs = trackConfigs ? new Set<string>() : undefined;
+  for (let i = start; i < start + count; i++) configs?.add(neuronConfigKey(ig, p, neuronAt(ig, p, i)));
   const sources: number[] = [];
   let synapses = 0;
   for (let i = start; i < start + count; i++) {
@@ -227,7 +249,7 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
     for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) if (set.add(fanIn.inSrc[s])) sources.push(fanIn.inSrc[s]);
     synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
   }
-  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs };
+  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name): LogicalCore[] {
@@ -249,6 +271,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;
   const coreSet = new StampSet(Math.max(1, ig.totalNeurons));
+  const coreConfigs = new Set<string>();
   for (const b of allBlocks) {
     if (cur !== undefined && pack) {
       // Would b fit next to what the current core holds? Input axons are the union of sources;
@@ -259,7 +282,14 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
       const outs = cur.outputAxons + b.outputs;
-      if (neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed }) <= lim.synapseMemoryBits) {
+      let configsOk = true;
+      if (lim.maxNeuronConfigs !== undefined && b.configs !== undefined) {
+        const union = new Set(coreConfigs);
+        for (const k of b.configs) union.add(k);
+        configsOk = union.size <= lim.maxNeuronConfigs;
+      }
+      if (configsOk && neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed }) <= lim.synapseMemoryBits) {
+        if (b.configs !== undefined) for (const k of b.configs) coreConfigs.add(k);
         for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
         cur.blocks.push(b);
         cur.neurons = neurons;
@@ -270,6 +300,8 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       }
     }
     coreSet.reset();
+    coreConfigs.clear();
+    if (b.configs !== undefined) for (const k of b.configs) coreConfigs.add(k);
     for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
     cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs };
     cores.push(cur);
