@@ -8,8 +8,12 @@ import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnost
 import { aerchipVersion } from "./version.ts";
 import { runCommand } from "./commands/run.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
+import { runProgramCommand } from "./commands/run-program.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { presetsCommand } from "./commands/presets.ts";
+import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
+import { compareCommand } from "./commands/compare.ts";
+import { rerunCommand } from "./commands/rerun.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -51,7 +55,7 @@ function buildProgram(): Command {
   const run = program
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
-    .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), or a SANA-FE network YAML")
+    .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
     .option("--input <file>", "input spikes: a .npy tensor (T × input shape), an .aer stream, or an N-MNIST .bin recording (binned at --tick-us)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
@@ -74,7 +78,7 @@ function buildProgram(): Command {
     .option("--log-level <level>", "pino log level on stderr (fatal|error|warn|info|debug|trace|silent)")
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/")
-    .action(async (model: string, o) => (/\.nir$/i.test(model) ? runNirCommand(model, o) : runCommand(model, o)));
+    .action(async (model: string, o) => (/\.nir$/i.test(model) ? runNirCommand(model, o) : /\.aerprog$/i.test(model) ? runProgramCommand(model, o) : runCommand(model, o)));
 
   nirOptions(run);
 
@@ -100,6 +104,44 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExample:\n  aerchip presets")
     .action(async (o) => presetsCommand(o));
+
+  program
+    .command("report")
+    .description("render a run report for papers: Markdown or LaTeX (booktabs) tables, tidy CSV, a self-contained HTML page with SVG figures, or the report's JSON Schema")
+    .argument("[report]", "report.json written by `aerchip run` (not needed for --format json-schema)")
+    .addOption(new Option("--format <format>", "output format").choices([...REPORT_FORMATS]).makeOptionMandatory())
+    .option("--out <file>", "write to this file instead of stdout")
+    .option("--spikes <file>", "HTML: spikes for the raster (default: spikes.json next to the report)")
+    .option("--json", "print a machine-readable summary (needs --out)", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip report out/report.json --format md\n  aerchip report out/report.json --format latex --out paper/tables.tex\n  aerchip report out/report.json --format csv --out out/report.csv\n  aerchip report out/report.json --format html --out out/report.html\n  aerchip report --format json-schema --out report.schema.json")
+    .action(async (report: string | undefined, o) => reportCommand(report, o));
+
+  program
+    .command("compare")
+    .description("run one model on several chips and write one comparison table (compare.md/.csv/.tex/.json) and figure (compare.svg); a chip the model does not fit on is a row with its error code")
+    .argument("<model>", "model file (as for `aerchip run`)")
+    .option("--arch <list>", "comma-separated chip presets or chip spec files (default: every preset, see `aerchip presets`)")
+    .requiredOption("--out <dir>", "output directory (each chip's run goes to <dir>/<chip>/)")
+    .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
+    .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
+    .addOption(placement)
+    .addOption(precision)
+    .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(["simple", "detailed"]).default("simple"))
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
+    .action(async (model: string, o) => compareCommand(model, o));
+
+  program
+    .command("rerun")
+    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json is byte-identical")
+    .argument("<report>", "report.json written by `aerchip run` (run from the directory the original run started in)")
+    .requiredOption("--out <dir>", "output directory for the re-run")
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExample:\n  aerchip rerun out/report.json --out out/rerun")
+    .action(async (report: string, o) => rerunCommand(report, o));
   return program;
 }
 

@@ -10,7 +10,7 @@ import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { existsSync } from "node:fs";
-import { sha256File } from "../provenance.ts";
+import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -39,6 +39,12 @@ export interface RunCommandOptions {
   /** SANA-FE networks: map with aerchip's compiler instead of the file's own mappings. */
   readonly remap?: boolean;
   readonly sanafeArch?: string;
+}
+
+/** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
+export function gitProvenance(): { gitCommit?: string } {
+  const c = gitCommit();
+  return c === undefined ? {} : { gitCommit: c };
 }
 
 export function summaryText(report: RunReport, mapping: MappingReport): string {
@@ -107,6 +113,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
     ],
     options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float" },
+    ...gitProvenance(),
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: model.graph.populations.length }, "model loaded");

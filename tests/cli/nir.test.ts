@@ -111,3 +111,22 @@ describe.skipIf(!HAS_SHARED)(`NIR exports on the chip ${SKIP_MSG}`, () => {
     expect(b.stderr).toMatch(/W_NIR_SHAPE/);
   });
 });
+
+describe.skipIf(!HAS_SHARED)(`compile once, run the program ${SKIP_MSG}`, () => {
+  it("a compiled NIR program runs from program.aerprog on the same input, on the same cores, and spikes", async () => {
+    const dir = sharedPath("fixtures/nir/snntorch");
+    const out = tmp();
+    const c = await cli("compile", join(dir, "snntorch_dense_lif.nir"), "--arch", "generic", "--out", join(out, "c"), "--quiet");
+    expect(c.code).toBe(0);
+    const a = await cli("run", join(out, "c", "program.aerprog"), "--arch", "generic", "--input", join(dir, "snntorch_dense_lif.input.npy"), "--out", join(out, "p"), "--quiet");
+    expect(a.stderr).toBe("");
+    expect(a.code).toBe(0);
+    const b = await cli("run", join(dir, "snntorch_dense_lif.nir"), "--arch", "generic", "--input", join(dir, "snntorch_dense_lif.input.npy"), "--out", join(out, "m"), "--quiet");
+    expect(b.code).toBe(0);
+    const fromProgram = JSON.parse(readFileSync(join(out, "p", "report.json"), "utf8"));
+    const fromModel = JSON.parse(readFileSync(join(out, "m", "report.json"), "utf8"));
+    // The program run has no NIR latency bookkeeping (raw chip ticks); the chip and its cores are the same.
+    expect(fromProgram.totals.counters.neuronsFired).toBeGreaterThan(0);
+    expect(fromProgram.chip.coresUsed).toBe(fromModel.chip.coresUsed);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * `aerchip run program.aerprog --arch ARCH --input FILE`: runs a program written by `aerchip compile`
+ * (compile once, run many inputs). The program must have been compiled for this chip's mesh; the input
+ * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
+ */
+import { join, resolve } from "node:path";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { readProgramFile } from "../../chip/program/codec.ts";
+import { loadArch } from "../load-arch.ts";
+import { runCompiled, spikesJson } from "../pipeline.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { readInputSpikes } from "../spike-inputs.ts";
+import { cliLogger } from "../logging.ts";
+import { makeProgress } from "../progress.ts";
+import type { RunCommandOptions } from "./run.ts";
+import type { MappingReport } from "../../compiler/compile.ts";
+import { summaryText } from "./run.ts";
+
+export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
+  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const program = readProgramFile(programPath);
+  const inputs = program.populations.filter((p) => p.kind === "input");
+  if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
+  if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
+  const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  const steps = o.steps ?? input.steps;
+  const provenance = {
+    aerchipVersion: aerchipVersion(),
+    inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null },
+  };
+  const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
+  let result;
+  try {
+    result = runCompiled(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+  const out = resolve(o.out);
+  ensureDir(out);
+  writeFileAtomic(join(out, "spikes.json"), spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program));
+  writeJsonAtomic(join(out, "report.json"), result.report);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), totals: result.report.totals })}\n`);
+  else if (!o.quiet) {
+    const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
+    process.stdout.write(`${summaryText(result.report, mapping)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}\n`);
+  }
+}
