@@ -1,22 +1,57 @@
 // `npm run bench`: runs each benchmark in its own Node process (so whole-process time and peak RSS are
 // its own) and prints one JSON record per line. Never part of `npm test`. Needs ../shared for the
 // reference networks; skipped benchmarks print {"benchmark": ..., "skipped": reason}.
-import { execFileSync } from "node:child_process";
+//   node benchmarks/run.mjs                 every benchmark, in order
+//   node benchmarks/run.mjs sanafe_dvs_simple bench_lif10k   only these (names as below)
+//   node benchmarks/run.mjs --list          the names
+// AERCHIP_DIST=<dir> runs against another build of the tree (see benchmarks/lib.mjs).
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(root, "../shared");
+const snn = (f) => join(shared, "fixtures/snnref/bench", f);
+const sanafe = (f) => join(shared, "fixtures/sanafe", f);
+const GC = ["--expose-gc"];
+const BIG_HEAP = ["--expose-gc", "--max-old-space-size=16000"];
+
 const benches = [
-  { name: "bench_lif10k", script: "benchmarks/snnref.mjs", args: [join(shared, "fixtures/snnref/bench/bench_lif10k.net.json.gz"), "generic", "140885"], needs: join(shared, "fixtures/snnref/bench/bench_lif10k.net.json.gz") },
-  { name: "bench_stdp2l", script: "benchmarks/snnref.mjs", args: [join(shared, "fixtures/snnref/bench/bench_stdp2l.net.json.gz"), "generic", "13547"], needs: join(shared, "fixtures/snnref/bench/bench_stdp2l.net.json.gz") },
+  { name: "bench_lif10k", script: "snnref.mjs", args: [snn("bench_lif10k.net.json.gz"), "generic", "140885"], needs: snn("bench_lif10k.net.json.gz") },
+  { name: "bench_stdp2l", script: "snnref.mjs", args: [snn("bench_stdp2l.net.json.gz"), "generic", "13547"], needs: snn("bench_stdp2l.net.json.gz") },
+  { name: "sanafe_dvs_simple", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "simple", "1000"], needs: sanafe("dvs.yaml") },
+  { name: "sanafe_dvs_detailed", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "detailed", "1000"], needs: sanafe("dvs.yaml") },
+  // 1M neurons × fan-out 100 (local window of 1024 neurons), ~10 Hz, 300 one-ms ticks. ~3 min and ~8 GB RSS.
+  { name: "synthetic_1M_100M", script: "synthetic.mjs", node: BIG_HEAP, args: ["--neurons=1000000", "--fanOut=100", "--window=1024", "--ticks=300"] },
+  { name: "compile_cnn_sinabs", script: "compile.mjs", args: ["nir", join(shared, "fixtures/nir/paper_cnn/cnn_sinabs.nir"), "generic"], needs: join(shared, "fixtures/nir/paper_cnn/cnn_sinabs.nir") },
+  { name: "compile_conv_1M", script: "compile.mjs", node: BIG_HEAP, args: ["conv", "generic", "--side=128"] },
+  { name: "heap_lif10k_5000", script: "heap.mjs", node: GC, args: [snn("bench_lif10k.net.json.gz"), "5", "500"], needs: snn("bench_lif10k.net.json.gz") },
 ];
+
+const argv = process.argv.slice(2);
+if (argv.includes("--list")) {
+  for (const b of benches) process.stdout.write(`${b.name}\n`);
+  process.exit(0);
+}
+const unknown = argv.filter((a) => !benches.some((b) => b.name === a));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(", ")}; known: ${benches.map((b) => b.name).join(", ")}\n`);
+  process.exit(2);
+}
+let failed = 0;
 for (const b of benches) {
+  if (argv.length > 0 && !argv.includes(b.name)) continue;
   if (b.needs !== undefined && !existsSync(b.needs)) {
     process.stdout.write(`${JSON.stringify({ benchmark: b.name, skipped: `${b.needs} not found (../shared absent)` })}\n`);
     continue;
   }
-  const out = execFileSync(process.execPath, [join(root, b.script), ...b.args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
-  process.stdout.write(out);
+  const r = spawnSync(process.execPath, [...(b.node ?? []), join(root, "benchmarks", b.script), ...b.args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, AERCHIP_BENCH_NAME: b.name } });
+  if (r.status !== 0) {
+    failed++;
+    process.stdout.write(`${JSON.stringify({ benchmark: b.name, failed: `exit ${r.status ?? r.signal}` })}\n`);
+    continue;
+  }
+  process.stdout.write(r.stdout);
 }
+process.exitCode = failed > 0 ? 1 : 0;

@@ -2,12 +2,14 @@
 // record: phase times, synaptic events/s in the simulation phase, whole-process time and peak RSS.
 // Usage: node benchmarks/snnref.mjs <net.json[.gz]> [arch=generic] [expectedSpikes]
 import { performance } from "node:perf_hooks";
-import { loadJsonModel } from "../dist/compiler/frontends/load-model.js";
-import { compileModel } from "../dist/compiler/compile.js";
-import { buildSimState } from "../dist/chip/sim/state.js";
-import { runState } from "../dist/chip/sim/run.js";
-import { loadChipSpecJson } from "../dist/chip/spec/load.js";
-import { COUNTER_COUNT, CounterKind } from "../dist/chip/sim/counters.js";
+import { closingFields, dist } from "./lib.mjs";
+
+const { loadJsonModel } = await dist("compiler/frontends/load-model.js");
+const { compileModel } = await dist("compiler/compile.js");
+const { buildSimState } = await dist("chip/sim/state.js");
+const { runState } = await dist("chip/sim/run.js");
+const { loadChipSpecJson } = await dist("chip/spec/load.js");
+const { COUNTER_COUNT, CounterKind } = await dist("chip/sim/counters.js");
 
 const [file, arch = "generic", expected] = process.argv.slice(2);
 const t0 = performance.now();
@@ -34,7 +36,6 @@ const record = {
   loadSeconds: (t1 - t0) / 1000, compileSeconds: (t2 - t1) / 1000, buildSeconds: (t3 - t2) / 1000, simulationSeconds: simS,
   synapticEventsPerSecond: synOps / simS,
   finalWeightSum,
-  wholeProcessSeconds: process.uptime(),
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  ...closingFields(),
 };
 process.stdout.write(`${JSON.stringify(record)}\n`);

@@ -1,0 +1,64 @@
+// One benchmark process: a SANA-FE network on its SANA-FE architecture, with the file's own (hand)
+// mapping, as `aerchip run dvs.yaml --arch loihi.yaml --timing <t>` does (cli/commands/run.ts), then one
+// JSON record: phase times, synaptic events/s, the five counters SANA-FE reports (computed as in
+// chip/report/run-report.ts) next to SANA-FE v2.2.1's own values, and the simulated time.
+// Usage: node benchmarks/sanafe.mjs <network.yaml> <arch.yaml> [timing=simple|detailed] [steps]
+import { basename } from "node:path";
+import { closingFields, counterTotal, dist, emit, now, seconds } from "./lib.mjs";
+
+const [netPath, archPath, timingName = "simple", stepsArg] = process.argv.slice(2);
+if (netPath === undefined || archPath === undefined) {
+  process.stderr.write("usage: node benchmarks/sanafe.mjs <network.yaml> <arch.yaml> [simple|detailed] [steps]\n");
+  process.exit(2);
+}
+const { loadSanafe, loadSanafeArch } = await dist("compiler/frontends/sanafe/index.js");
+const { compileModel } = await dist("compiler/compile.js");
+const { buildSimState } = await dist("chip/sim/state.js");
+const { runState } = await dist("chip/sim/run.js");
+const { createTimingModel } = await dist("chip/timing/index.js");
+const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
+
+// SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
+const SANAFE_DVS_1000 = {
+  synapticEvents: 51_366_924, packets: 3_724_738, hops: 8_851_223, neuronUpdates: 15_552_561, neuronsFired: 364_088,
+  simulatedTimeMs: { simple: 16.647, detailed: 18.938 },
+};
+
+const t0 = now();
+const arch = loadSanafeArch(archPath);
+const sm = loadSanafe(netPath, arch);
+const steps = stepsArg === undefined ? sm.graph.defaultSteps : Number(stepsArg);
+const stimulus = sm.stimulus(steps);
+const t1 = now();
+const spec = arch.spec;
+const { program, mapping } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
+const t2 = now();
+const st = buildSimState(spec, program);
+const t3 = now();
+const res = runState(spec, program, st, stimulus, { steps, timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" });
+const t4 = now();
+
+const tot = (k) => counterTotal(res.counters.perCore, st.coreCount, K, k);
+const counters = {
+  synapticEvents: tot(CounterKind.synOps),
+  packets: tot(CounterKind.packetsOut),
+  hops: tot(CounterKind.hopsEast) + tot(CounterKind.hopsWest) + tot(CounterKind.hopsNorth) + tot(CounterKind.hopsSouth),
+  neuronUpdates: tot(CounterKind.neuronUpdates) + tot(CounterKind.spikes) - tot(CounterKind.neuronsFired),
+  neuronsFired: tot(CounterKind.spikes),
+};
+let simulatedTimeNs = 0;
+for (let t = 0; t < res.tickLatencyNs.length; t++) simulatedTimeNs += res.tickLatencyNs[t];
+const isDvs1000 = basename(netPath) === "dvs.yaml" && basename(archPath) === "loihi.yaml" && steps === 1000;
+const simS = seconds(t3, t4);
+emit({
+  benchmark: `sanafe_${basename(netPath).replace(/\.ya?ml$/, "")}_${timingName}`, arch: spec.name, steps, timing: timingName,
+  neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
+  counters,
+  countersMatchSanafe: isDvs1000 ? Object.keys(counters).every((k) => counters[k] === SANAFE_DVS_1000[k]) : null,
+  simulatedTimeMs: simulatedTimeNs / 1e6,
+  sanafeSimulatedTimeMs: isDvs1000 ? SANAFE_DVS_1000.simulatedTimeMs[timingName] ?? null : null,
+  synapticEvents: counters.synapticEvents,
+  loadSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS,
+  synapticEventsPerSecond: counters.synapticEvents / simS,
+  ...closingFields(),
+});
