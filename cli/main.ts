@@ -11,6 +11,9 @@ import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { presetsCommand } from "./commands/presets.ts";
+import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
+import { compareCommand } from "./commands/compare.ts";
+import { rerunCommand } from "./commands/rerun.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -101,6 +104,51 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExample:\n  aerchip presets")
     .action(async (o) => presetsCommand(o));
+
+  program
+    .command("report")
+    .description("render a run report for papers: Markdown or LaTeX (booktabs) tables, tidy CSV, a self-contained HTML page with SVG figures, or the report's JSON Schema")
+    .argument("[report]", "report.json written by `aerchip run` (not needed for --format json-schema)")
+    .addOption(new Option("--format <format>", "output format").choices([...REPORT_FORMATS]).makeOptionMandatory())
+    .option("--out <file>", "write to this file instead of stdout")
+    .option("--spikes <file>", "HTML: spikes for the raster (default: spikes.json next to the report)")
+    .option("--json", "print a machine-readable summary (needs --out)", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip report out/report.json --format md\n  aerchip report out/report.json --format latex --out paper/tables.tex\n  aerchip report out/report.json --format csv --out out/report.csv\n  aerchip report out/report.json --format html --out out/report.html\n  aerchip report --format json-schema --out report.schema.json")
+    .action(async (report: string | undefined, o) => reportCommand(report, o));
+
+  const compare = program
+    .command("compare")
+    .description("run one model on several chips and write one comparison table (compare.md/.csv/.tex/.json) and figure (compare.svg); a chip the model does not fit on is a row with its error code")
+    .argument("<model>", "model file (as for `aerchip run`)")
+    .option("--arch <list>", "comma-separated chip presets or chip spec files (default: every preset, see `aerchip presets`)")
+    .requiredOption("--out <dir>", "output directory (each chip's run goes to <dir>/<chip>/)")
+    .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
+    .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
+    .addOption(placement)
+    .addOption(precision)
+    .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(["simple", "detailed"]).default("simple"))
+    .option("--input <file>", "NIR graphs: input spikes (.npy tensor, .aer stream or N-MNIST .bin)")
+    .option("--tick-us <us>", "NIR graphs: duration of one tick in microseconds for event input (default 1000)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+      return n;
+    })
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
+    .action(async (model: string, o) => compareCommand(model, o));
+  nirOptions(compare);
+
+  program
+    .command("rerun")
+    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json is byte-identical")
+    .argument("<report>", "report.json written by `aerchip run` (run from the directory the original run started in)")
+    .requiredOption("--out <dir>", "output directory for the re-run")
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExample:\n  aerchip rerun out/report.json --out out/rerun")
+    .action(async (report: string, o) => rerunCommand(report, o));
 
   return program;
 }

@@ -10,6 +10,9 @@ import type { ChipProgram } from "../program/types.ts";
 import { COUNTER_COUNT, COUNTER_NAMES, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import { dynamicEnergyPj, staticEnergyPj, type EnergyBreakdownPj } from "./energy.ts";
+import { crossbarCounts, usesCrossbarCosts } from "./crossbar.ts";
+import { createHash } from "node:crypto";
+import { computeRunMetrics, type RunMetrics } from "./metrics.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -20,6 +23,8 @@ export interface Provenance {
   readonly aerchipVersion: string;
   readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
   readonly options: Readonly<Record<string, string | number | boolean | null>>;
+  /** Commit of the aerchip source tree that produced the report (read from .git without spawning git), when known. */
+  readonly gitCommit?: string;
 }
 
 export interface PrecisionReport {
@@ -38,7 +43,13 @@ export interface RunReport {
   readonly version: typeof REPORT_VERSION;
   readonly provenance: Provenance;
   readonly model: string;
-  readonly chip: { readonly name: string; readonly source: string; readonly coresUsed: number; readonly coresAvailable: number };
+  readonly chip: {
+    readonly name: string; readonly source: string; readonly coresUsed: number; readonly coresAvailable: number;
+    /** SHA-256 of the chip spec as loaded (JSON.stringify of the validated spec): changes whenever a preset's figures do. */
+    readonly specSha256?: string;
+    /** The mesh the chip spec describes (figures draw cores on it). */
+    readonly mesh?: { readonly widthTiles: number; readonly heightTiles: number; readonly coresPerTile: number };
+  };
   readonly steps: number;
   readonly timingModel: string;
   readonly totals: {
@@ -46,6 +57,8 @@ export interface RunReport {
     readonly synOpsByEncoding: Readonly<Record<string, number>>;
     /** Synaptic events applied before the run ended (arrival t + delay < steps): the reference simulators' count. */
     readonly synapticEventsDelivered: number;
+    /** Compute-in-memory presets only: crossbar reads, active rows, ADC conversions and their energy (in `synapse`). */
+    readonly crossbar?: { readonly reads: number; readonly activeRows: number; readonly conversions: number; readonly energyPj: number };
     /**
      * The five counters as SANA-FE v2.2.1 defines them (docs/sanafe.md §5), for side-by-side comparison:
      * synapticEvents = synOps; packets = packetsOut (core-local included); hops = all directions;
@@ -62,6 +75,12 @@ export interface RunReport {
   readonly perCore: ReadonlyArray<{ readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj }>;
   readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
   readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly synapticEventsDelivered: number }>;
+  /**
+   * NeuroBench-style metrics (chip/report/metrics.ts): footprint, connection and activation sparsity,
+   * effective and dense synaptic ops, dead and bursting neurons, firing-rate histograms, utilisation per
+   * core, inferences per second. Added within version 1; absent from reports written before it.
+   */
+  readonly metrics?: RunMetrics;
   readonly perTick: {
     readonly latencyNs: number[];
     readonly spikes: number[];
@@ -78,6 +97,12 @@ function counterRecord(a: Float64Array, o: number): CounterRecord {
   return r;
 }
 
+/** Adds crossbar-read energy to the synapse component (the crossbar is the synaptic array). */
+function withCrossbar(e: EnergyBreakdownPj, crossbarPj: number): EnergyBreakdownPj {
+  if (crossbarPj === 0) return e;
+  return { ...e, synapse: e.synapse + crossbarPj, dynamic: e.dynamic + crossbarPj };
+}
+
 export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string): RunReport {
   const st = res.state;
   const K = COUNTER_COUNT;
@@ -88,9 +113,11 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   for (let c = 0; c < st.coreCount; c++) for (let k = 0; k < K; k++) totals[k] += perCore[c * K + k];
   const encTotals = new Float64Array(E);
   for (let c = 0; c < st.coreCount; c++) for (let e = 0; e < E; e++) encTotals[e] += synOpsByEncoding[c * E + e];
-  const dyn = dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs);
+  // Compute-in-memory presets: crossbar reads, derived from the spikes (chip/report/crossbar.ts).
+  const xb = usesCrossbarCosts(spec) ? crossbarCounts(spec, program, res) : undefined;
+  const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs), xb?.totalEnergyPj ?? 0);
   let simulatedTimeNs = 0;
-  for (let t = 0; t < res.steps; t++) simulatedTimeNs += res.tickLatencyNs[t];
+  for (let t = 0; t < res.steps; t++) simulatedTimeNs += res.tickLatencyNs[t] + (xb?.readLatencyPerTickNs[t] ?? 0);
   const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
   const total = dyn.dynamic + staticPj;
   const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
@@ -105,7 +132,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: costUnit(k), source: c.source, evidence: c.evidence });
   }
   const perTickEnergy: number[] = [];
-  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs).dynamic);
+  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs).dynamic + (xb?.energyPerTickPj[t] ?? 0));
   // Per population: spikes, dead neurons, synaptic ops arriving (via projections ending on it).
   const P = program.populations.length;
   const popSpikes = new Float64Array(P);
@@ -121,12 +148,22 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const col = (k: number): number[] => Array.from({ length: res.steps }, (_, t) => perTick[t * K + k]);
   return {
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
-    chip: { name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile },
+    chip: {
+      name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
+      specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex"),
+      mesh: { widthTiles: spec.mesh.widthTiles, heightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile },
+    },
     steps: res.steps, timingModel,
     totals: {
       counters: counterRecord(totals, 0),
       synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, encTotals[i]])),
       synapticEventsDelivered: res.synapticEventsDeliveredByProjection.reduce((a, b) => a + b, 0),
+      ...(xb === undefined ? {} : {
+        crossbar: {
+          reads: xb.readsPerCore.reduce((a, b) => a + b, 0), activeRows: xb.activeRowsPerCore.reduce((a, b) => a + b, 0),
+          conversions: xb.readsPerCore.reduce((a, r, c) => a + r * xb.columnsPerCore[c], 0), energyPj: xb.totalEnergyPj,
+        },
+      }),
       sanafe: {
         synapticEvents: totals[CounterKind.synOps],
         packets: totals[CounterKind.packetsOut],
@@ -142,13 +179,14 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     costs, notModelled,
     perCore: Array.from({ length: st.coreCount }, (_, c) => ({
       coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
-      counters: counterRecord(perCore, c * K), energyPj: dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs),
+      counters: counterRecord(perCore, c * K), energyPj: withCrossbar(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs), xb?.energyPerCorePj[c] ?? 0),
     })),
     perPopulation: program.populations.map((p, i) => ({
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
+    metrics: computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }),
     perTick: {
       latencyNs: Array.from(res.tickLatencyNs), spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
       packets: col(CounterKind.packetsOut),

@@ -1,0 +1,149 @@
+/**
+ * One model on several chips, side by side: the rows of `aerchip compare` (one per chip, from each
+ * chip's run report, or the error code when the model does not fit), as a table (Markdown, LaTeX, tidy
+ * CSV) and a figure (energy and time per inference per chip, vega-lite → SVG). Deterministic: rows keep
+ * the order the chips were given in.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { RunReport } from "../run-report.ts";
+import { csvField } from "./csv.ts";
+import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./tables.ts";
+import { VEGA_LITE_BASE } from "./html.ts";
+
+export interface CompareOk {
+  readonly arch: string;
+  readonly status: "ok";
+  readonly report: RunReport;
+  /** Directory (relative to the comparison's output directory) holding this chip's report.json. */
+  readonly dir: string;
+}
+
+export interface CompareFailed {
+  readonly arch: string;
+  readonly status: "error";
+  readonly code: string;
+  readonly message: string;
+}
+
+export type CompareEntry = CompareOk | CompareFailed;
+
+/** The numbers of one row (null where the chip failed or the figure is not modelled). */
+export interface CompareRow {
+  readonly arch: string;
+  readonly chip: string | null;
+  readonly status: string;
+  readonly errorMessage: string | null;
+  readonly coresUsed: number | null;
+  readonly coresAvailable: number | null;
+  readonly spikes: number | null;
+  readonly synOps: number | null;
+  readonly effectiveACs: number | null;
+  readonly energyPj: number | null;
+  readonly energyPerSynOpPj: number | null;
+  readonly inferenceTimeNs: number | null;
+  readonly inferencesPerSecond: number | null;
+  readonly averagePowerMw: number | null;
+  readonly footprintBytes: number | null;
+  readonly synapseMemoryBytes: number | null;
+  readonly activationSparsity: number | null;
+}
+
+export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
+  return entries.map((e) => {
+    if (e.status === "error") {
+      return {
+        arch: e.arch, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, spikes: null, synOps: null,
+        effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
+        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null,
+      };
+    }
+    const r = e.report;
+    const m = r.metrics?.totals;
+    const sop = r.totals.counters.synOps;
+    return {
+      arch: e.arch, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
+      spikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
+      energyPj: r.totals.energyPj.total, energyPerSynOpPj: sop > 0 ? r.totals.energyPj.total / sop : null,
+      inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
+      footprintBytes: m?.footprint.totalBytes ?? null, synapseMemoryBytes: m?.footprint.synapseMemoryBytes ?? null,
+      activationSparsity: m?.activationSparsity ?? null,
+    };
+  });
+}
+
+const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
+
+export function compareTable(model: string, rows: readonly CompareRow[]): ReportTable {
+  const eu = energyUnit(maxOf(nums(rows, (r) => r.energyPj)));
+  const tu = timeUnit(maxOf(nums(rows, (r) => r.inferenceTimeNs)));
+  const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
+  const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
+  const failed = rows.filter((r) => r.errorMessage !== null);
+  return {
+    id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
+    columns: [
+      { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes", align: "r" },
+      { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Energy/SOP (pJ)", align: "r" },
+      { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, { header: "Power (mW)", align: "r" },
+      { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" },
+    ],
+    rows: rows.map((r) => [
+      r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
+      n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), n(r.inferenceTimeNs, "sig", tu.scale), n(r.inferencesPerSecond, "sig"),
+      n(r.averagePowerMw, "sig"), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale),
+    ]),
+    note: [
+      "One run is one inference; energy includes static power; footprint = weights + neuron state + traces at each chip's bit widths.",
+      ...failed.map((r) => `${r.arch}: ${r.status} ${r.errorMessage}`),
+    ].join(" "),
+  };
+}
+
+export const COMPARE_CSV_COLUMNS = [
+  "arch", "chip", "status", "error_message", "cores_used", "cores_available", "spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
+  "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
+] as const;
+
+export function compareCsv(rows: readonly CompareRow[]): string {
+  const lines: string[] = [COMPARE_CSV_COLUMNS.join(",")];
+  for (const r of rows) {
+    lines.push([
+      r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.spikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
+      r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
+    ].map(csvField).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Log scale when the positive values span more than two decades (chips differ by orders of magnitude). */
+function scaleFor(values: readonly number[]): Record<string, unknown> {
+  const pos = values.filter((v) => v > 0);
+  if (pos.length < 2 || pos.length < values.length) return { type: "linear" };
+  let lo = Infinity, hi = 0;
+  for (const v of pos) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return hi / lo > 100 ? { type: "log" } : { type: "linear" };
+}
+
+/** Energy and time per inference of the chips that ran (vega-lite spec; render with renderVegaLiteSvg). */
+export function compareFigureSpec(model: string, rows: readonly CompareRow[]): TopLevelSpec {
+  const ok = rows.filter((r) => r.status === "ok");
+  const eu = energyUnit(maxOf(nums(ok, (r) => r.energyPj)));
+  const tu = timeUnit(maxOf(nums(ok, (r) => r.inferenceTimeNs)));
+  const energy = ok.map((r) => ({ chip: r.chip ?? r.arch, value: (r.energyPj ?? 0) / eu.scale }));
+  const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: r.chip ?? r.arch, value: (r.inferenceTimeNs ?? 0) / tu.scale }));
+  const order = ok.map((r) => r.chip ?? r.arch);
+  const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => ({
+    title, width: 300, height: { step: 22 },
+    data: { values },
+    mark: "bar",
+    encoding: {
+      y: { field: "chip", type: "nominal", sort: order, title: null },
+      x: { field: "value", type: "quantitative", title: axis, scale: scaleFor(values.map((v) => v.value)) },
+    },
+  });
+  return {
+    ...VEGA_LITE_BASE,
+    title: `${model}: one inference on each chip`,
+    hconcat: [panel("Energy per inference", energy, `energy (${eu.unit})`), panel("Time per inference", time, `time (${tu.unit})`)],
+  } as unknown as TopLevelSpec;
+}

@@ -1,0 +1,122 @@
+/**
+ * The report as one tidy CSV table: one row per entity (the chip totals, every core, population,
+ * projection and tick), one column per variable, an `entity` column saying which kind of row it is and
+ * `id` naming it. A cell is empty where the variable does not apply to that entity. Column names are
+ * snake_case with units (`_pj`, `_ns`, `_bytes`, `_bits`); numbers are JavaScript's shortest round-trip
+ * form, so the file reloads to the report's exact values. The column set is fixed (CSV_COLUMNS), so files
+ * from different runs stack.
+ */
+import type { RunReport } from "../run-report.ts";
+import { COUNTER_NAMES } from "../../sim/counters.ts";
+import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
+import { populationKind, requireMetrics } from "./tables.ts";
+
+const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+const RATE_BIN_COLUMNS = RATE_BIN_EDGES_PER_MILLE.slice(0, -1).map((lo, k) => `rate_bin_${lo}_${RATE_BIN_EDGES_PER_MILLE[k + 1]}_per_mille`);
+
+export const CSV_COLUMNS: readonly string[] = [
+  "entity", "id", "kind", "tile_x", "tile_y", "pre", "post", "encoding",
+  "neurons", "compartments", "synapses", "input_axons", "output_axons",
+  ...COUNTER_NAMES.map(snake), "hops",
+  "synaptic_events_delivered",
+  "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_dynamic_pj", "energy_static_pj", "energy_total_pj",
+  "latency_ns", "average_power_mw",
+  "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
+  "synapse_memory_bits", "neuron_memory_bits",
+  "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
+  "effective_acs", "effective_macs", "dense_ops", "membrane_updates_dense",
+  "weight_count", "footprint_weight_bytes", "footprint_neuron_state_bytes", "footprint_trace_bytes", "footprint_total_bytes", "footprint_synapse_memory_bytes",
+  "inference_time_ns", "inferences_per_second", "energy_per_inference_pj",
+  ...RATE_BIN_COLUMNS,
+];
+
+type Row = Record<string, string | number | null | undefined>;
+
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "number" ? String(v) : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function counters(c: Readonly<Record<string, number>>): Row {
+  const r: Row = {};
+  for (const name of COUNTER_NAMES) r[snake(name)] = c[name];
+  r.hops = c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth;
+  return r;
+}
+
+/** The rows of the tidy table, as objects keyed by CSV_COLUMNS names. */
+export function csvRows(report: RunReport): Row[] {
+  const r = requireMetrics(report);
+  const m = r.metrics;
+  const t = r.totals;
+  const rows: Row[] = [];
+  const e = t.energyPj;
+  rows.push({
+    entity: "totals", id: "chip", neurons: m.perCore.reduce((a, c) => a + c.neurons, 0), compartments: m.perCore.reduce((a, c) => a + c.compartments, 0),
+    synapses: m.totals.weightCount, ...counters(t.counters), synaptic_events_delivered: t.synapticEventsDelivered,
+    energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
+    energy_static_pj: e.static, energy_total_pj: e.total, latency_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
+    synapse_memory_bits: m.perCore.reduce((a, c) => a + c.synapseMemoryBits, 0), neuron_memory_bits: m.perCore.reduce((a, c) => a + c.neuronMemoryBits, 0),
+    activation_sparsity: m.totals.activationSparsity, connection_sparsity: m.totals.connectionSparsity,
+    dead_neurons: m.totals.deadNeurons, bursting_neurons: m.totals.burstingNeurons,
+    effective_acs: m.totals.synapticOps.effectiveACs, effective_macs: m.totals.synapticOps.effectiveMACs, dense_ops: m.totals.synapticOps.dense,
+    membrane_updates_dense: m.totals.neuronUpdates.dense, weight_count: m.totals.weightCount,
+    footprint_weight_bytes: m.totals.footprint.weightBytes, footprint_neuron_state_bytes: m.totals.footprint.neuronStateBytes,
+    footprint_trace_bytes: m.totals.footprint.traceBytes, footprint_total_bytes: m.totals.footprint.totalBytes,
+    footprint_synapse_memory_bytes: m.totals.footprint.synapseMemoryBytes,
+    inference_time_ns: m.totals.inferenceTimeNs, inferences_per_second: m.totals.inferencesPerSecond, energy_per_inference_pj: m.totals.energyPerInferencePj,
+  });
+  r.perCore.forEach((c, i) => {
+    const cm = m.perCore[i];
+    rows.push({
+      entity: "core", id: c.coreId, tile_x: c.tile.x, tile_y: c.tile.y,
+      ...(cm === undefined ? {} : {
+        neurons: cm.neurons, compartments: cm.compartments, synapses: cm.synapses, input_axons: cm.inputAxons, output_axons: cm.outputAxons,
+        utilisation_neurons: cm.utilisation.neurons, utilisation_input_axons: cm.utilisation.inputAxons,
+        utilisation_output_axons: cm.utilisation.outputAxons, utilisation_synapse_memory: cm.utilisation.synapseMemory,
+        synapse_memory_bits: cm.synapseMemoryBits, neuron_memory_bits: cm.neuronMemoryBits,
+      }),
+      ...counters(c.counters),
+      energy_synapse_pj: c.energyPj.synapse, energy_neuron_pj: c.energyPj.neuron, energy_network_pj: c.energyPj.network,
+      energy_learning_pj: c.energyPj.learning, energy_dynamic_pj: c.energyPj.dynamic,
+    });
+  });
+  m.perPopulation.forEach((p) => {
+    const row: Row = {
+      entity: "population", id: p.name, kind: populationKind(p), neurons: p.size,
+      spikes: p.spikes, mean_rate_per_tick: p.meanRatePerTick, activation_sparsity: p.activationSparsity,
+      connection_sparsity: p.connectionSparsityIn, dead_neurons: p.deadNeurons, bursting_neurons: p.burstingNeurons,
+      syn_ops: r.perPopulation.find((q) => q.name === p.name)?.synOpsIn,
+      effective_acs: p.synapticOpsIn.effectiveACs, effective_macs: p.synapticOpsIn.effectiveMACs, dense_ops: p.synapticOpsIn.dense,
+      footprint_weight_bytes: p.footprint.weightBytes, footprint_neuron_state_bytes: p.footprint.neuronStateBytes,
+      footprint_trace_bytes: p.footprint.traceBytes, footprint_total_bytes: p.footprint.totalBytes,
+    };
+    if (p.rateHistogram !== null) p.rateHistogram.forEach((n, k) => { row[RATE_BIN_COLUMNS[k]] = n; });
+    rows.push(row);
+  });
+  m.perProjection.forEach((p) => {
+    const base = r.perProjection.find((q) => q.name === p.name);
+    rows.push({
+      entity: "projection", id: p.name, kind: p.helper ? "bias" : "weights", pre: p.pre, post: p.post, encoding: p.encoding, synapses: p.synapses,
+      syn_ops: base?.synOps, synaptic_events_delivered: base?.synapticEventsDelivered, connection_sparsity: p.connectionSparsity,
+      effective_acs: p.synapticOps.effectiveACs, effective_macs: p.synapticOps.effectiveMACs, dense_ops: p.synapticOps.dense,
+    });
+  });
+  const pt = r.perTick;
+  for (let k = 0; k < pt.latencyNs.length; k++) {
+    rows.push({ entity: "tick", id: k, latency_ns: pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: pt.energyPj[k] });
+  }
+  return rows;
+}
+
+export function renderCsv(report: RunReport): string {
+  const cols = new Set(CSV_COLUMNS);
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const row of csvRows(report)) {
+    for (const k of Object.keys(row)) if (!cols.has(k)) throw new Error(`csv: column "${k}" is not in CSV_COLUMNS`);
+    lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The report as LaTeX booktabs tables, ready to paste into a paper (needs \usepackage{booktabs}, and
+ * \usepackage{graphicx} for the wide tables, which are scaled to \linewidth). Same tables as the Markdown
+ * and HTML outputs (formats/tables.ts); every string is escaped; deterministic text, no timestamps.
+ */
+import type { RunReport } from "../run-report.ts";
+import { groupDigits, reportTables, sigDigits, type Cell, type ReportTable } from "./tables.ts";
+
+/** Tables with more columns than this are wrapped in \resizebox{\linewidth}{!}{…}. */
+const WIDE_COLUMNS = 8;
+/** Text columns whose longest cell exceeds this many characters become wrapping p{} columns. */
+const LONG_TEXT = 40;
+
+const SPECIAL: Readonly<Record<string, string>> = {
+  "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\{", "}": "\\}",
+  "~": "\\textasciitilde{}", "^": "\\textasciicircum{}", "µ": "\\ensuremath{\\mu}", "≥": "\\ensuremath{\\geq}",
+  "≤": "\\ensuremath{\\leq}", "→": "\\ensuremath{\\rightarrow}", "×": "\\ensuremath{\\times}", "–": "--", "—": "---",
+};
+
+export function latexEscape(s: string): string {
+  let out = "";
+  for (const ch of s) out += SPECIAL[ch] ?? (ch === "\n" || ch === "\r" ? " " : ch);
+  return out;
+}
+
+export function latexCell(c: Cell): string {
+  if (c === null) return "--";
+  if (typeof c === "string") return latexEscape(c);
+  if (c.f === "int") return groupDigits(c.v, ",");
+  if (c.f === "pct") return `${(c.v * 100).toFixed(1)}\\%`;
+  const s = sigDigits(c.v);
+  return s.exponent === null ? s.mantissa : `$${s.mantissa}\\times10^{${s.exponent}}$`;
+}
+
+/** A label-safe slug: lower-case letters, digits and dashes. */
+export function latexLabelSlug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}
+
+export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = ""): string {
+  const spec = t.columns.map((c, i) => {
+    if (c.align === "r") return "r";
+    let longest = 0;
+    for (const r of t.rows) { const v = r[i]; if (typeof v === "string") longest = Math.max(longest, [...v].length); }
+    return longest > LONG_TEXT ? "p{0.45\\linewidth}" : "l";
+  }).join("");
+  const wide = t.columns.length > WIDE_COLUMNS;
+  const caption = `${captionPrefix}${t.title}.${t.note === undefined ? "" : ` ${t.note}`}`;
+  const lines = [
+    "\\begin{table}[htbp]",
+    "  \\centering",
+    `  \\caption{${latexEscape(caption)}}`,
+    `  \\label{tab:${labelPrefix}-${t.id}}`,
+    ...(wide ? ["  \\resizebox{\\linewidth}{!}{%"] : []),
+    `  \\begin{tabular}{${spec}}`,
+    "    \\toprule",
+    `    ${t.columns.map((c) => latexEscape(c.header)).join(" & ")} \\\\`,
+    "    \\midrule",
+    ...t.rows.map((r) => `    ${r.map(latexCell).join(" & ")} \\\\`),
+    "    \\bottomrule",
+    "  \\end{tabular}",
+    ...(wide ? ["  }"] : []),
+    "\\end{table}",
+  ];
+  return lines.join("\n");
+}
+
+export function renderLatex(report: RunReport): string {
+  const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexLabelSlug(report.chip.name)}`;
+  const out = [
+    `% aerchip report: ${report.model} on ${report.chip.name} (${report.format} v${report.version}, aerchip ${report.provenance.aerchipVersion})`.replace(/\r?\n/g, " "),
+    "% Needs \\usepackage{booktabs} and \\usepackage{graphicx}. Metric definitions: NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025).",
+    "",
+  ];
+  for (const t of reportTables(report)) out.push(latexTable(t, prefix, t.id === "summary" ? "" : `${report.model} on ${report.chip.name}: `), "");
+  return `${out.join("\n").trimEnd()}\n`;
+}

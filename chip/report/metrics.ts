@@ -1,0 +1,369 @@
+/**
+ * NeuroBench-style metrics of one run (Yik et al., "The NeuroBench framework for benchmarking neuromorphic
+ * computing algorithms and systems", Nat. Commun. 16:1545, 2025; definitions as in the official harness,
+ * NeuroBench/neurobench @e521c28, summarised in ../shared/docs/hardware-facts.md §6). One run is one
+ * inference (one sample of `steps` ticks), so "per sample" figures are the run's totals.
+ *
+ * Definitions implemented (§6 "Emulator mapping" in brackets):
+ *  - Footprint [stored bits of weights/state/config ÷ 8]: Σ numel × element size at the chip's real widths
+ *      weights     = synapses · w,  w = axonTypes ? 1 : weightBits            (chip/spec/memory.ts entry width;
+ *                    TrueNorth's per-type weights live in the neuron word)
+ *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters)
+ *      traces      = (pre traces + post traces) · traceBits, for plastic projections only: one pre trace per
+ *                    (source neuron, delay, projection) and one post trace per (projection, post neuron),
+ *                    the pair-STDP state of chip/program/types.ts
+ *      total       = weights + neuronState + traces. Zero weights are included (NeuroBench: "zero weights are
+ *      included"). Input neurons are data, not model, and take no neuron memory here.
+ *    `synapseMemoryBytes` is reported beside it: the chip's whole synapse memory layout (weights plus delay,
+ *    index and header bits, chip/spec/memory.ts) as the mapping report computes it.
+ *  - Connection sparsity [static]: Σ zero weights / Σ weights over weight layers. A projection is the view of
+ *    a weight matrix: for `dense`/`sparse` encodings the matrix is pre.size × post.size (absent synapses are
+ *    zeros, as in a masked Linear layer); for `conv` it is the expanded kernel, i.e. its stored synapses
+ *    (an approximation of the kernel's own zero ratio when padding makes kernel entries unequally frequent).
+ *    0 = dense, 1 = no connections.
+ *  - Activation sparsity [1 − spikes / (neurons × steps)]: over all neuron-layer outputs (spiking populations
+ *    that are not inputs) and all ticks; 0 = always active, 1 = all zero. Non-spiking readouts (LI) output a
+ *    graded membrane value every tick and are left out; input populations get a per-population figure only.
+ *  - Synaptic operations [Effective_ACs = Σ delivered (spike, non-zero synapse) pairs; graded → MACs;
+ *    Dense = Σ_layers fan-in × neurons × steps]:
+ *      effectiveACs  = Σ_n spikes(n) · |{s out of n : w_s ≠ 0}|, counted when the packet is read (emission
+ *                      tick, the chip's synOps counter) with the program's initial weights
+ *      effectiveMACs = 0: every activation the chip sends is a binary spike in {0, 1} (no graded spikes)
+ *      dense         = Σ_projections denseWeights · steps, denseWeights = pre.size · post.size (conv: synapses)
+ *    Biases are not counted.
+ *  - Membrane updates: effective = the chip's integrating compartment updates (helpers included: the chip
+ *    counts per core); dense = compartments of model layers × steps.
+ *  - Dead neurons: no spike over the run; bursting neurons: spiking in ≥ 90 % of ticks (a neuron fires at most
+ *    once per tick, so its spike count is its count of spiking ticks). Spiking populations only.
+ *  - Firing-rate histogram: per population, neurons per bin of spikes per tick, bin edges
+ *    RATE_BIN_EDGES_PER_MILLE / 1000 (1-2-5 steps; the last bin [0.9, 1] is the bursting one).
+ *  - Inferences per second: 1e9 / inference time in ns, where inference time = Σ_t max(tickPeriodNs,
+ *    latency_t) for a chip with a fixed tick period, else Σ_t latency_t (the modelled per-tick latency);
+ *    null when neither is modelled.
+ * Helper populations: front ends add populations that are not layers of the model, named with a leading
+ * "__" (NIR constant drives `__nir_bias`, `__nir_once`, docs/nir.md). Their spikes carry biases, which
+ * NeuroBench does not count as synaptic ops, so they and their outgoing projections are left out of the
+ * totals of synaptic ops, connection and activation sparsity, dead/bursting neurons and dense membrane
+ * updates (they are still listed, flagged `helper`). Their stored synapses and state stay in the footprint
+ * and weight count: NeuroBench counts biases as parameters.
+ * Energy is not a NeuroBench algorithm-track metric; energy per inference is the run's total energy.
+ * All figures are over the ticks the chip ran (a NIR model runs T + extraTicks ticks for T data steps).
+ */
+import type { ChipSpec } from "../spec/types.ts";
+import type { ChipProgram } from "../program/types.ts";
+import { NeuronKind } from "../program/types.ts";
+import { neuronStateBits, synapseMemoryBits } from "../spec/memory.ts";
+import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
+import type { SimResult } from "../sim/run.ts";
+
+/** Firing-rate histogram bin edges in spikes per 1000 ticks: bin k = [e_k, e_k+1), the last closed. */
+export const RATE_BIN_EDGES_PER_MILLE = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 900, 1000] as const;
+/** Bursting: spiking in at least BURST_PER_MILLE / 1000 of the ticks. */
+export const BURST_PER_MILLE = 900;
+
+export interface Footprint {
+  readonly weightBytes: number;
+  readonly neuronStateBytes: number;
+  readonly traceBytes: number;
+  /** weightBytes + neuronStateBytes + traceBytes. */
+  readonly totalBytes: number;
+}
+
+export interface SynapticOps {
+  readonly effectiveACs: number;
+  readonly effectiveMACs: number;
+  readonly dense: number;
+}
+
+/** Populations a front end added that are not model layers (see the module comment). */
+export function isHelperPopulation(name: string): boolean {
+  return name.startsWith("__");
+}
+
+export interface PopulationMetrics {
+  readonly name: string;
+  /** A front-end helper (constant drive), not a model layer: left out of the totals. */
+  readonly helper: boolean;
+  readonly kind: "input" | "neuron";
+  readonly spiking: boolean;
+  readonly size: number;
+  readonly spikes: number;
+  readonly meanRatePerTick: number;
+  /** null for non-spiking readouts. */
+  readonly activationSparsity: number | null;
+  readonly deadNeurons: number | null;
+  readonly burstingNeurons: number | null;
+  /** Neurons per firing-rate bin (RATE_BIN_EDGES_PER_MILLE); null for non-spiking readouts. */
+  readonly rateHistogram: number[] | null;
+  /** Over the projections ending on this population. */
+  readonly synapticOpsIn: SynapticOps;
+  /** null when no projection ends on this population. */
+  readonly connectionSparsityIn: number | null;
+  /** Incoming weights, this population's neuron state, and the traces it owns. */
+  readonly footprint: Footprint;
+}
+
+export interface ProjectionMetrics {
+  readonly name: string;
+  /** From a helper population (a bias drive): left out of synaptic-op and sparsity totals. */
+  readonly helper: boolean;
+  readonly pre: string;
+  readonly post: string;
+  readonly encoding: string;
+  readonly synapses: number;
+  readonly nonZeroSynapses: number;
+  /** Weights of the matrix the projection is a view of (see the module comment). */
+  readonly denseWeights: number;
+  readonly connectionSparsity: number;
+  readonly synapticOps: SynapticOps;
+}
+
+export interface CoreMetrics {
+  readonly coreId: number;
+  /** Mapped neurons (compartments and input neurons), as in the mapping report. */
+  readonly neurons: number;
+  readonly compartments: number;
+  readonly inputAxons: number;
+  readonly outputAxons: number;
+  readonly synapses: number;
+  readonly synapseMemoryBits: number;
+  readonly neuronMemoryBits: number;
+  /** used / limit for each per-core limit (the mapping report's definition). */
+  readonly utilisation: { readonly neurons: number; readonly inputAxons: number; readonly outputAxons: number; readonly synapseMemory: number };
+}
+
+export type InferenceTimeBasis = "tick-period" | "modelled-latency" | "not-modelled";
+
+export interface RunMetrics {
+  readonly definitions: string;
+  /** RATE_BIN_EDGES_PER_MILLE / 1000. */
+  readonly rateHistogramEdgesPerTick: number[];
+  readonly totals: {
+    /** Stored synaptic weights, bias drives included (NeuroBench parameter count; neuron constants are not learnable here). */
+    readonly weightCount: number;
+    readonly footprint: Footprint & { readonly synapseMemoryBytes: number };
+    readonly connectionSparsity: number;
+    readonly activationSparsity: number;
+    readonly synapticOps: SynapticOps;
+    readonly neuronUpdates: { readonly effective: number; readonly dense: number };
+    readonly deadNeurons: number;
+    readonly burstingNeurons: number;
+    /** Neurons of spiking non-input populations (the activation-sparsity denominator per tick). */
+    readonly spikingNeurons: number;
+    readonly inferenceTimeNs: number | null;
+    readonly inferencesPerSecond: number | null;
+    readonly inferenceTimeBasis: InferenceTimeBasis;
+    readonly energyPerInferencePj: number;
+  };
+  readonly perPopulation: PopulationMetrics[];
+  readonly perProjection: ProjectionMetrics[];
+  readonly perCore: CoreMetrics[];
+}
+
+export const METRIC_DEFINITIONS =
+  "NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025; harness @e521c28): footprint = stored bits of weights, neuron state and traces at the chip's widths / 8; " +
+  "connection sparsity = zero weights / weights; activation sparsity = 1 - spikes / (neurons x steps) over spiking non-input layers; " +
+  "effective ACs = spikes x non-zero synapses (binary spikes, so effective MACs = 0); dense ops = sum over projections of pre x post (conv: synapses) x steps; " +
+  "dead = no spike in the run; bursting = spiking in >= 90% of ticks; one run = one inference.";
+
+const bytes = (bits: number): number => bits / 8;
+const footprint = (wBits: number, sBits: number, tBits: number): Footprint => ({
+  weightBytes: bytes(wBits), neuronStateBytes: bytes(sBits), traceBytes: bytes(tBits), totalBytes: bytes(wBits + sBits + tBits),
+});
+
+/** Bin of a neuron with `spikes` spikes over `steps` ticks (exact integer comparisons). */
+export function rateBin(spikes: number, steps: number): number {
+  const last = RATE_BIN_EDGES_PER_MILLE.length - 2;
+  if (steps <= 0) return 0;
+  for (let k = last; k > 0; k--) if (spikes * 1000 >= RATE_BIN_EDGES_PER_MILLE[k] * steps) return k;
+  return 0;
+}
+
+export interface MetricsContext {
+  /** Σ_t modelled tick latency (ns). */
+  readonly simulatedTimeNs: number;
+  /** Total energy of the run (pJ), dynamic + static. */
+  readonly energyTotalPj: number;
+}
+
+export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: SimResult, ctx: MetricsContext): RunMetrics {
+  const st = res.state;
+  const T = res.steps;
+  const P = program.populations.length;
+  const K = program.projections.length;
+  const spikesPerNeuron = res.counters.spikesPerNeuron;
+  const popIndex = new Map(program.populations.map((p, i) => [p.name, i] as const));
+  const plastic = program.projections.map((pr) => pr.plasticity !== undefined);
+
+  // Per projection: non-zero synapses (program weights) and effective ACs, walking the source-major layout.
+  const nonZero = new Float64Array(K);
+  const stored = new Float64Array(K);
+  const effective = new Float64Array(K);
+  const preTraces = new Float64Array(P);
+  const lastTraceGroup = new Int32Array(K).fill(-1);
+  for (let n = 0; n < st.neuronCount; n++) {
+    const sp = spikesPerNeuron[n];
+    for (let g = st.neuronGroupStart[n]; g < st.neuronGroupStart[n + 1]; g++) {
+      for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
+        const k = st.synProjection[s];
+        stored[k]++;
+        // The simulator's weights are the program's except where learning changed them: read those from the program.
+        const w = plastic[k] ? program.cores[st.synCore[s]].crossbar.synWeight[st.synLocal[s]] : st.synWeight[s];
+        if (w !== 0) {
+          nonZero[k]++;
+          effective[k] += sp;
+        }
+        // One pre trace per (source neuron, delay, projection); a neuron has one group per delay.
+        if (plastic[k] && lastTraceGroup[k] !== g) { lastTraceGroup[k] = g; preTraces[st.populationOfNeuron[n]]++; }
+      }
+    }
+  }
+  // Post traces: one per (plastic projection, post neuron).
+  const postTraces = new Float64Array(P);
+  for (let k = 0; k < K; k++) {
+    if (!plastic[k]) continue;
+    const seen = new Uint8Array(st.neuronCount);
+    for (let s = 0; s < st.synTarget.length; s++) {
+      if (st.synProjection[s] !== k) continue;
+      const t = st.synTarget[s];
+      if (seen[t] === 0) { seen[t] = 1; postTraces[st.populationOfNeuron[t]]++; }
+    }
+  }
+
+  const wBitsPerSynapse = spec.core.axonTypes !== undefined ? 1 : spec.precision.weightBits;
+  const stateBitsPerNeuron = neuronStateBits(spec);
+  const traceBits = spec.precision.traceBits;
+
+  const perProjection: ProjectionMetrics[] = program.projections.map((pr, k) => {
+    const pre = program.populations[popIndex.get(pr.pre) ?? 0];
+    const post = program.populations[popIndex.get(pr.post) ?? 0];
+    const denseWeights = pr.encoding === "conv" ? pr.synapseCount : pre.size * post.size;
+    const nz = Math.min(nonZero[k], denseWeights);
+    return {
+      name: pr.name, helper: isHelperPopulation(pr.pre), pre: pr.pre, post: pr.post, encoding: pr.encoding, synapses: pr.synapseCount, nonZeroSynapses: nonZero[k], denseWeights,
+      connectionSparsity: denseWeights === 0 ? 1 : (denseWeights - nz) / denseWeights,
+      synapticOps: { effectiveACs: effective[k], effectiveMACs: 0, dense: denseWeights * T },
+    };
+  });
+
+  const RB = RATE_BIN_EDGES_PER_MILLE.length - 1;
+  const popSpikes = new Float64Array(P);
+  const popDead = new Float64Array(P);
+  const popBurst = new Float64Array(P);
+  const hist = new Float64Array(P * RB);
+  for (let n = 0; n < st.neuronCount; n++) {
+    const p = st.populationOfNeuron[n];
+    const sp = spikesPerNeuron[n];
+    popSpikes[p] += sp;
+    if (sp === 0) popDead[p]++;
+    if (T > 0 && sp * 1000 >= BURST_PER_MILLE * T) popBurst[p]++;
+    hist[p * RB + rateBin(sp, T)]++;
+  }
+  const perPopulation: PopulationMetrics[] = program.populations.map((p, i) => {
+    let ac = 0, dense = 0, zeros = 0, weights = 0, wBits = 0, any = false;
+    program.projections.forEach((pr, k) => {
+      if (pr.post !== p.name) return;
+      const m = perProjection[k];
+      wBits += stored[k] * wBitsPerSynapse;
+      if (m.helper) return;
+      any = true;
+      ac += m.synapticOps.effectiveACs;
+      dense += m.synapticOps.dense;
+      weights += m.denseWeights;
+      zeros += m.denseWeights - Math.min(m.nonZeroSynapses, m.denseWeights);
+    });
+    const neuronPop = p.kind === "neuron";
+    const cells = p.size * T;
+    return {
+      name: p.name, helper: isHelperPopulation(p.name), kind: p.kind, spiking: p.spiking, size: p.size, spikes: popSpikes[i],
+      meanRatePerTick: cells > 0 ? popSpikes[i] / cells : 0,
+      activationSparsity: p.spiking ? (cells > 0 ? 1 - popSpikes[i] / cells : 1) : null,
+      deadNeurons: p.spiking ? popDead[i] : null,
+      burstingNeurons: p.spiking ? popBurst[i] : null,
+      rateHistogram: p.spiking ? Array.from(hist.subarray(i * RB, (i + 1) * RB)) : null,
+      synapticOpsIn: { effectiveACs: ac, effectiveMACs: 0, dense },
+      connectionSparsityIn: any ? (weights === 0 ? 1 : zeros / weights) : null,
+      footprint: footprint(wBits, neuronPop ? p.size * stateBitsPerNeuron : 0, (preTraces[i] + postTraces[i]) * traceBits),
+    };
+  });
+
+  // Per core, as the mapping report (compiler/compile.ts) computes utilisation.
+  let delaysUsed = false;
+  for (const cp of program.cores) for (const d of cp.crossbar.synDelayTicks) if (d !== 1) { delaysUsed = true; break; }
+  const lim = spec.core;
+  let synapseMemoryTotalBits = 0;
+  const perCore: CoreMetrics[] = program.cores.map((cp) => {
+    let compartments = 0;
+    for (let i = 0; i < cp.neuronCount; i++) if (cp.neurons.kind[i] === NeuronKind.compartment) compartments++;
+    const synapses = cp.crossbar.synTarget.length;
+    const inputAxons = cp.crossbar.axonCount;
+    const outputAxons = cp.routing.routeDestCore.length;
+    const smBits = synapseMemoryBits(spec, { axons: inputAxons, neurons: cp.neuronCount, synapses, delaysUsed });
+    synapseMemoryTotalBits += smBits;
+    return {
+      coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,
+      synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron,
+      utilisation: { neurons: cp.neuronCount / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
+    };
+  });
+
+  // Totals.
+  let weightCount = 0, storedSynapses = 0, denseW = 0, zeroW = 0, acs = 0, denseOps = 0;
+  perProjection.forEach((m, k) => {
+    weightCount += m.synapses;
+    storedSynapses += stored[k];
+    if (m.helper) return;
+    denseW += m.denseWeights;
+    zeroW += m.denseWeights - Math.min(m.nonZeroSynapses, m.denseWeights);
+    acs += m.synapticOps.effectiveACs;
+    denseOps += m.synapticOps.dense;
+  });
+  let layerSpikes = 0, layerNeurons = 0, dead = 0, burst = 0, compartments = 0, stateBits = 0, traceTotal = 0;
+  perPopulation.forEach((m, i) => {
+    traceTotal += preTraces[i] + postTraces[i];
+    if (m.kind !== "neuron") return;
+    stateBits += m.size * stateBitsPerNeuron;
+    if (m.helper) return;
+    compartments += m.size;
+    if (!m.spiking) return;
+    layerSpikes += m.spikes;
+    layerNeurons += m.size;
+    dead += m.deadNeurons ?? 0;
+    burst += m.burstingNeurons ?? 0;
+  });
+  let updates = 0;
+  for (let c = 0; c < st.coreCount; c++) updates += res.counters.perCore[c * COUNTER_COUNT + CounterKind.neuronUpdates];
+  const period = spec.tickPeriodNs ?? 0;
+  let inferenceTimeNs: number | null = null;
+  let basis: InferenceTimeBasis = "not-modelled";
+  if (period > 0) {
+    let t = 0;
+    for (let i = 0; i < T; i++) t += Math.max(period, res.tickLatencyNs[i]);
+    inferenceTimeNs = t;
+    basis = "tick-period";
+  } else if (ctx.simulatedTimeNs > 0) {
+    inferenceTimeNs = ctx.simulatedTimeNs;
+    basis = "modelled-latency";
+  }
+  const wBits = storedSynapses * wBitsPerSynapse;
+  const tBits = traceTotal * traceBits;
+  const layerCells = layerNeurons * T;
+  return {
+    definitions: METRIC_DEFINITIONS,
+    rateHistogramEdgesPerTick: RATE_BIN_EDGES_PER_MILLE.map((e) => e / 1000),
+    totals: {
+      weightCount,
+      footprint: { ...footprint(wBits, stateBits, tBits), synapseMemoryBytes: bytes(synapseMemoryTotalBits) },
+      connectionSparsity: denseW === 0 ? 1 : zeroW / denseW,
+      activationSparsity: layerCells > 0 ? 1 - layerSpikes / layerCells : 1,
+      synapticOps: { effectiveACs: acs, effectiveMACs: 0, dense: denseOps },
+      neuronUpdates: { effective: updates, dense: compartments * T },
+      deadNeurons: dead, burstingNeurons: burst, spikingNeurons: layerNeurons,
+      inferenceTimeNs,
+      inferencesPerSecond: inferenceTimeNs !== null && inferenceTimeNs > 0 ? 1e9 / inferenceTimeNs : null,
+      inferenceTimeBasis: basis,
+      energyPerInferencePj: ctx.energyTotalPj,
+    },
+    perPopulation, perProjection, perCore,
+  };
+}

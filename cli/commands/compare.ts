@@ -1,0 +1,103 @@
+/**
+ * `aerchip compare MODEL --arch a,b,c --out DIR`: runs one model on several chips (presets, chip spec
+ * files) exactly as `aerchip run` would (each chip's spikes/report/mapping under DIR/<chip>/, so each can be
+ * rendered or re-run on its own), then writes one comparison table (compare.md, compare.csv, compare.tex,
+ * compare.json) and its figure (compare.svg). A chip the model does not fit on (or an unknown chip) is a
+ * row with the error code; the command fails only when no chip ran.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { listPresetNames } from "../../chip/spec/load.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import { compareCsv, compareFigureSpec, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
+import { markdownTable } from "../../chip/report/formats/markdown.ts";
+import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
+import { plainCell } from "../../chip/report/formats/tables.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { table } from "../format.ts";
+import { runCommand } from "./run.ts";
+import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
+import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadModel } from "../pipeline.ts";
+import { isYamlPath } from "../sanafe-inputs.ts";
+
+export interface CompareCommandOptions extends NirCliOptions {
+  /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
+  readonly input?: string;
+  readonly tickUs?: number;
+  /** Comma-separated presets or chip spec files; default every preset. */
+  readonly arch?: string;
+  readonly out: string;
+  readonly steps?: number;
+  readonly seed: number;
+  readonly placement: PlacementStrategy;
+  readonly timing: "simple" | "detailed";
+  readonly precision?: "float" | "fixed";
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+/** A directory name for a chip: the preset name, or a spec file's base name; unique within the comparison. */
+export function chipDirName(arch: string, taken: Set<string>): string {
+  const base = (listPresetNames().includes(arch) ? arch : basename(arch).replace(/\.(json|ya?ml)$/i, "")).replace(/[^A-Za-z0-9._-]+/g, "_") || "chip";
+  let name = base;
+  for (let k = 2; taken.has(name); k++) name = `${base}-${k}`;
+  taken.add(name);
+  return name;
+}
+
+export async function compareCommand(modelPath: string, o: CompareCommandOptions): Promise<void> {
+  const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
+  if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
+  // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
+  const nir = /\.nir$/i.test(modelPath);
+  if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
+  if (nir) await loadNirModel(modelPath, nirOptions(o));
+  else if (!isYamlPath(modelPath)) loadModel(modelPath);
+  const out = resolve(o.out);
+  ensureDir(out);
+  const taken = new Set<string>();
+  const entries: CompareEntry[] = [];
+  for (const arch of archs) {
+    const dir = chipDirName(arch, taken);
+    try {
+      // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
+      const run = {
+        ...o, arch, out: join(o.out, dir), json: false, quiet: true,
+      };
+      if (nir) await runNirCommand(modelPath, run);
+      else await runCommand(modelPath, run);
+      const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
+      entries.push({ arch, status: "ok", report, dir });
+    } catch (e) {
+      // A model that does not fit one chip (or a chip that does not exist) is a row, not a failure.
+      if (!isAerchipError(e)) throw e;
+      entries.push({ arch, status: "error", code: e.code, message: e.message });
+    }
+  }
+  const first = entries.find((e): e is CompareOk => e.status === "ok");
+  const model = first?.report.model ?? basename(modelPath);
+  const rows = compareRows(entries);
+  const t = compareTable(model, rows);
+  writeFileAtomic(join(out, "compare.md"), `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n`);
+  writeFileAtomic(join(out, "compare.tex"), `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n`);
+  writeFileAtomic(join(out, "compare.csv"), compareCsv(rows));
+  writeJsonAtomic(join(out, "compare.json"), { format: "aerchip-compare", version: 1, model, rows });
+  const ran = rows.filter((r) => r.status === "ok").length;
+  if (ran > 0) writeFileAtomic(join(out, "compare.svg"), await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare"));
+  const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
+  if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
+  else if (!o.quiet) {
+    process.stdout.write(`${t.title}\n${table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join(""))}\n`);
+    for (const r of rows) if (r.errorMessage !== null) process.stdout.write(`  ${r.arch}: ${r.status}: ${r.errorMessage}\n`);
+    process.stdout.write(`wrote ${files.join(", ")}\n`);
+  }
+  if (ran === 0) {
+    throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
+      file: modelPath, hint: "use a chip with more cores or larger per-core limits, or a smaller model",
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `aerchip report REPORT.json --format md|csv|latex|html|json-schema [--out FILE]`: renders a run report
+ * in the forms papers need. The HTML page draws the spike raster from spikes.json next to the report (or
+ * --spikes FILE). `--format json-schema` prints the JSON Schema of report version 1 (no report needed).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { writeFileAtomic, ensureDir } from "../../core/atomic-write.ts";
+import { REPORT_FORMAT, REPORT_VERSION, type RunReport } from "../../chip/report/run-report.ts";
+import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
+import { renderLatex } from "../../chip/report/formats/latex.ts";
+import { renderCsv } from "../../chip/report/formats/csv.ts";
+import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
+import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
+
+export const REPORT_FORMATS = ["md", "csv", "latex", "html", "json-schema"] as const;
+export type ReportFormatName = (typeof REPORT_FORMATS)[number];
+
+export interface ReportCommandOptions {
+  readonly format: ReportFormatName;
+  readonly out?: string;
+  readonly spikes?: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+/** Reads and validates a report.json against the report schema (version 1). */
+export function readReportFile(path: string): RunReport {
+  if (!existsSync(path)) throw new AerchipError("E_REPORT_NOT_FOUND", `"${path}" does not exist`, { file: path, hint: "give the report.json written by `aerchip run`" });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new AerchipError("E_REPORT_PARSE", `report is not valid JSON: ${(e as Error).message}`, { file: path, hint: "give the report.json written by `aerchip run`" });
+  }
+  const head = raw as { format?: unknown; version?: unknown } | null;
+  if (head === null || typeof head !== "object" || head.format !== REPORT_FORMAT) {
+    throw new AerchipError("E_REPORT_FORMAT", `format must be "${REPORT_FORMAT}", got ${JSON.stringify(head?.format)}`, { file: path, field: "format", hint: "give the report.json written by `aerchip run` (not spikes.json or mapping.json)" });
+  }
+  if (head.version !== REPORT_VERSION) {
+    throw new AerchipError("E_REPORT_VERSION", `report version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${REPORT_VERSION}`, { file: path, field: "version", hint: "regenerate the report with this aerchip (`aerchip rerun`)" });
+  }
+  const parsed = runReportReadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.map(String).join(".");
+    throw new AerchipError("E_REPORT_INVALID", `report does not match the report schema v${REPORT_VERSION}: ${issue.message}${field === "" ? "" : ` at ${field}`}`, { file: path, field, hint: "regenerate the report with `aerchip run` or `aerchip rerun`; see `aerchip report --format json-schema`" });
+  }
+  return raw as RunReport;
+}
+
+export async function renderReport(report: RunReport, format: ReportFormatName, spikesPath?: string): Promise<string> {
+  switch (format) {
+    case "md": return renderMarkdown(report);
+    case "latex": return renderLatex(report);
+    case "csv": return renderCsv(report);
+    case "json-schema": return renderJsonSchema();
+    case "html": {
+      const spikes = spikesPath !== undefined && existsSync(spikesPath) ? parseSpikesJson(readFileSync(spikesPath, "utf8"), report, spikesPath) : undefined;
+      return renderHtml(report, spikes === undefined ? {} : { spikes });
+    }
+  }
+}
+
+export async function reportCommand(reportPath: string | undefined, o: ReportCommandOptions): Promise<void> {
+  if (!(REPORT_FORMATS as readonly string[]).includes(o.format)) {
+    throw new AerchipError("E_CLI_OPTION", `--format must be one of ${REPORT_FORMATS.join(", ")}, got "${o.format}"`, { field: "--format", hint: "choose an output format" });
+  }
+  if (o.json && o.out === undefined) throw new AerchipError("E_CLI_OPTION", "--json needs --out (the document itself goes to stdout otherwise)", { field: "--json", hint: "add --out FILE, or drop --json" });
+  let text: string;
+  if (o.format === "json-schema") text = renderJsonSchema();
+  else {
+    if (reportPath === undefined) throw new AerchipError("E_CLI_OPTION", `--format ${o.format} needs a report file`, { field: "<report>", hint: "give the report.json written by `aerchip run`" });
+    const report = readReportFile(reportPath);
+    let spikesPath: string | undefined;
+    if (o.format === "html") {
+      spikesPath = o.spikes ?? join(dirname(reportPath), "spikes.json");
+      if (o.spikes !== undefined && !existsSync(o.spikes)) throw new AerchipError("E_SPIKES_NOT_FOUND", `"${o.spikes}" does not exist`, { file: o.spikes, field: "--spikes", hint: "give the spikes.json written with the report" });
+      if (!existsSync(spikesPath) && !o.quiet && !o.json) process.stderr.write(`aerchip: no ${spikesPath}; the HTML report has no spike raster\n`);
+    }
+    text = await renderReport(report, o.format, spikesPath);
+  }
+  if (o.out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  const out = resolve(o.out);
+  ensureDir(dirname(out));
+  writeFileAtomic(out, text);
+  if (o.json) process.stdout.write(`${JSON.stringify({ format: o.format, out: o.out, bytes: Buffer.byteLength(text) })}\n`);
+  else if (!o.quiet) process.stdout.write(`wrote ${o.out}\n`);
+}

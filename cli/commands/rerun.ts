@@ -1,0 +1,130 @@
+/**
+ * `aerchip rerun REPORT.json --out DIR`: regenerates a run from its report's provenance (input files,
+ * every option, the seed; model files, NIR graphs with their input, and compiled programs) and checks that the new report.json is byte-identical to the original. The
+ * inputs must still hash to the recorded SHA-256 and be reachable by the recorded paths (run it from the
+ * directory the original ran in); a different aerchip version, commit or chip preset shows up as a
+ * difference (E_RERUN_DIFFERS) naming the fields that changed.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { readReportFile } from "./report.ts";
+import { runCommand, gitProvenance, type RunCommandOptions } from "./run.ts";
+import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
+import { runProgramCommand } from "./run-program.ts";
+
+export interface RerunCommandOptions {
+  readonly out: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+type Options = RunReport["provenance"]["options"];
+
+function opt<T extends string | number | boolean>(o: Options, key: string, type: "string" | "number" | "boolean", file: string): T | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== type) throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(v)}, expected a ${type}`, { file, field: `provenance.options.${key}`, hint: "the report was edited or comes from another tool; run the model again with `aerchip run`" });
+  return v as T;
+}
+
+/** What re-runs a report: the command (`aerchip run` on a model file, a NIR graph, or a compiled program) and its options. */
+export interface RerunPlan {
+  readonly kind: "model" | "nir" | "program";
+  readonly path: string;
+  readonly options: RunCommandOptions & NirCliOptions & { readonly input?: string };
+}
+
+/** The `aerchip run` options a report's provenance records (the inverse of cli/commands/run*.ts). */
+export function runOptionsFromProvenance(report: RunReport, out: string, file: string): RerunPlan {
+  const p = report.provenance;
+  const model = p.inputs.find((i) => i.role === "model" || i.role === "program");
+  if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no model or program input", { file, field: "provenance.inputs", hint: "reports written by `aerchip run` record their model; run it again with `aerchip run`" });
+  const arch = opt<string>(p.options, "arch", "string", file);
+  if (arch === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no --arch", { file, field: "provenance.options.arch", hint: "run the model again with `aerchip run`" });
+  const sanafeArch = p.inputs.find((i) => i.role === "sanafe-arch")?.path;
+  const input = p.inputs.find((i) => i.role === "input")?.path;
+  const steps = opt<number>(p.options, "steps", "number", file);
+  const coreNeurons = opt<number>(p.options, "coreNeurons", "number", file);
+  const precision = opt<string>(p.options, "precision", "string", file);
+  const tickUs = opt<number>(p.options, "tickUs", "number", file);
+  const dt = opt<number>(p.options, "dtSeconds", "number", file);
+  const reset = opt<string>(p.options, "reset", "string", file);
+  const recurrentBias = opt<string>(p.options, "recurrentBias", "string", file);
+  const ifMultiSpike = opt<boolean>(p.options, "ifMultiSpike", "boolean", file);
+  const lenient = opt<boolean>(p.options, "lenient", "boolean", file);
+  const kind = model.role === "program" ? "program" : /\.nir$/i.test(model.path) ? "nir" : "model";
+  return {
+    kind, path: model.path,
+    options: {
+      arch, out, json: false, quiet: true,
+      seed: opt<number>(p.options, "seed", "number", file) ?? 0,
+      placement: (opt<string>(p.options, "placement", "string", file) ?? "greedy") as PlacementStrategy,
+      timing: (opt<string>(p.options, "timing", "string", file) ?? "simple") as "simple" | "detailed",
+      remap: opt<boolean>(p.options, "remap", "boolean", file) === true,
+      ...(steps === undefined ? {} : { steps }),
+      ...(coreNeurons === undefined ? {} : { coreNeurons }),
+      ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
+      ...(sanafeArch === undefined ? {} : { sanafeArch }),
+      ...(input === undefined ? {} : { input }),
+      ...(tickUs === undefined ? {} : { tickUs }),
+      ...(dt === undefined ? {} : { dt }),
+      ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
+      ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
+      ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
+      ...(lenient === undefined ? {} : { lenient }),
+    },
+  };
+}
+
+/** Top-level (and provenance/chip) fields whose JSON differs between two reports. */
+export function differingFields(a: unknown, b: unknown): string[] {
+  const out: string[] = [];
+  const ra = (a ?? {}) as Record<string, unknown>;
+  const rb = (b ?? {}) as Record<string, unknown>;
+  for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])]) {
+    if (JSON.stringify(ra[k]) === JSON.stringify(rb[k])) continue;
+    if ((k === "provenance" || k === "chip") && typeof ra[k] === "object" && typeof rb[k] === "object") {
+      for (const sub of differingFields(ra[k], rb[k])) out.push(`${k}.${sub}`);
+    } else out.push(k);
+  }
+  return out;
+}
+
+export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
+  const original = readReportFile(reportPath);
+  for (const input of original.provenance.inputs) {
+    if (!existsSync(input.path)) {
+      throw new AerchipError("E_RERUN_INPUT_MISSING", `input ${input.role} "${input.path}" recorded in the report does not exist from ${process.cwd()}`, { file: reportPath, field: "provenance.inputs", hint: "run `aerchip rerun` from the directory the original run was started in (paths are recorded as given)" });
+    }
+    const sha = sha256File(input.path);
+    if (sha !== input.sha256) {
+      throw new AerchipError("E_RERUN_INPUT_CHANGED", `input ${input.role} "${input.path}" has changed since the report was made (SHA-256 ${sha.slice(0, 12)}…, recorded ${input.sha256.slice(0, 12)}…)`, { file: reportPath, field: "provenance.inputs", hint: "restore the original input file (e.g. from version control) to reproduce the report" });
+    }
+  }
+  const plan = runOptionsFromProvenance(original, o.out, reportPath);
+  const model = plan.path;
+  if (plan.kind === "nir") await runNirCommand(plan.path, plan.options);
+  else if (plan.kind === "program") await runProgramCommand(plan.path, plan.options);
+  else await runCommand(plan.path, plan.options);
+  const newPath = join(o.out, "report.json");
+  const before = readFileSync(reportPath);
+  const after = readFileSync(newPath);
+  const identical = before.equals(after);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical })}\n`);
+  else if (!o.quiet && identical) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: ${newPath} is byte-identical to ${reportPath}\n`);
+  if (!identical) {
+    const fields = differingFields(JSON.parse(before.toString("utf8")), JSON.parse(after.toString("utf8")));
+    const why: string[] = [];
+    if (original.provenance.aerchipVersion !== aerchipVersion()) why.push(`aerchip ${original.provenance.aerchipVersion} made the report, this is ${aerchipVersion()}`);
+    const commit = gitProvenance().gitCommit;
+    if (original.provenance.gitCommit !== commit) why.push(`commit ${original.provenance.gitCommit ?? "unknown"} made the report, this is ${commit ?? "unknown"}`);
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${fields.length === 0 ? "formatting" : fields.join(", ")}${why.length === 0 ? "" : ` (${why.join("; ")})`}`, {
+      file: reportPath, hint: "the inputs hash the same, so the difference comes from aerchip itself (version, commit, or a chip preset: see chip.specSha256)",
+    });
+  }
+}
