@@ -21,7 +21,7 @@ import { aerchipVersion } from "../version.ts";
 import { readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
-import { summaryText, type RunCommandOptions } from "./run.ts";
+import { gitProvenance, summaryText, type RunCommandOptions } from "./run.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -77,6 +77,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const logger = cliLogger(o);
   const provenance = {
     aerchipVersion: aerchipVersion(),
+    ...gitProvenance(),
     inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,

@@ -16,7 +16,7 @@ import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
-import { summaryText } from "./run.ts";
+import { gitProvenance, summaryText } from "./run.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
@@ -28,6 +28,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const steps = o.steps ?? input.steps;
   const provenance = {
     aerchipVersion: aerchipVersion(),
+    ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
     options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null },
   };
