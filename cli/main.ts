@@ -9,6 +9,7 @@ import { aerchipVersion } from "./version.ts";
 import { runCommand } from "./commands/run.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
+import { convertCommand } from "./commands/convert.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { presetsCommand } from "./commands/presets.ts";
 import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
@@ -56,7 +57,7 @@ function buildProgram(): Command {
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
     .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
-    .option("--input <file>", "input spikes: a .npy tensor (T × input shape), an .aer stream, or an N-MNIST .bin recording (binned at --tick-us)")
+    .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
@@ -97,6 +98,23 @@ function buildProgram(): Command {
     .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
     .action(async (model: string, o) => compileCommand(model, o));
   nirOptions(compile);
+
+  program
+    .command("convert")
+    .description("convert an event recording between formats, or bin it onto ticks as chip input spikes (--spikes)")
+    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5")
+    .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
+    .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
+    .option("--tick-us <us>", "tick length in microseconds (spikes: default 1000)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+      return n;
+    })
+    .option("--counts", "spikes as .npy: event counts (uint32) instead of 0/1", false)
+    .option("--json", "machine-readable output", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
+    .action(async (input: string, output: string, o) => convertCommand(input, output, o));
 
   program
     .command("presets")

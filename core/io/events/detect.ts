@@ -1,0 +1,351 @@
+/**
+ * Format detection and the two entry points the CLI uses:
+ *   readEvents(path, options)          → async generator of event batches, for any event format;
+ *   readEventsForInput(path, options)  → {tick, neuron, steps}: spikes for a chip input of `inputShape`
+ *                                        (`aerchip run --input FILE`).
+ *
+ * Detection: content first (magic bytes), then the extension.
+ *   "#!AER-DAT2"            AEDAT 2.0          "#!AER-DAT3"        AEDAT 3.x
+ *   "\x93NUMPY"             .npy               "\x89HDF\r\n\x1a\n" HDF5 (SHD / SSC)
+ *   varint + 0a 04 "AERS"   aerchip AER stream
+ *   no magic: .bin → N-MNIST / N-CALTECH101, .csv / .txt → CSV; other extensions of known formats
+ *   without their magic are reported as corrupt by that format's reader.
+ */
+import { readFile } from "node:fs/promises";
+import { isAerchipError } from "../../diagnostics.ts";
+import { npyToFloat64, readNpy } from "../npy.ts";
+import { AER_STREAM_MAGIC_PREFIX } from "../aer-stream-schema.ts";
+import { readAerStreamChunks } from "../aer-stream.ts";
+import { readAedat2, type Aedat2AddressLayout } from "./aedat2.ts";
+import { readAedat31 } from "./aedat31.ts";
+import { readAerStreamEvents } from "./aer-events.ts";
+import { batchesOf, collectEvents } from "./batch.ts";
+import { readCsvEvents } from "./csv-events.ts";
+import { readGestureLabels, sliceByLabels } from "./dvs-gesture-labels.ts";
+import { EventsErrorCode, eventsError } from "./errors.ts";
+import { readHead } from "./file-io.ts";
+import { readNmnist } from "./nmnist.ts";
+import { decodeEventsNpy } from "./npy-events.ts";
+import { readShd } from "./shd.ts";
+import { applyTransforms, binToTicks, hasTransforms as anyTransforms, inputLayoutOf, mapToInputs, type EventTransformOptions, type MapToInputsOptions } from "./transforms.ts";
+import { EventFormat, type EventBatch, type InputSpikes, type ReadEventsOptions } from "./types.ts";
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+function startsWith(head: Uint8Array, bytes: readonly number[], at = 0): boolean {
+  if (head.length < at + bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (head[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+function ascii(s: string): number[] {
+  return Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Format from the first bytes of a file, or null when they match no magic. */
+export function formatFromMagic(head: Uint8Array): EventFormat | null {
+  if (startsWith(head, ascii("#!AER-DAT2"))) return EventFormat.aedat2;
+  if (startsWith(head, ascii("#!AER-DAT3"))) return EventFormat.aedat3;
+  if (startsWith(head, NPY_MAGIC)) return EventFormat.npy;
+  if (startsWith(head, HDF5_MAGIC)) return EventFormat.hdf5;
+  // AER stream: a varint message length (1–5 bytes), then the header's magic field.
+  for (let at = 1; at <= 5; at++) {
+    if (startsWith(head, Array.from(AER_STREAM_MAGIC_PREFIX), at) && (head[at - 1] & 0x80) === 0) return EventFormat.aerStream;
+  }
+  return null;
+}
+
+/** Format from the extension (null when unknown). */
+export function formatFromExtension(path: string): EventFormat | null {
+  const m = /\.([a-z0-9]+)$/i.exec(path);
+  switch (m?.[1].toLowerCase()) {
+    case "bin": return EventFormat.nmnist;
+    case "csv": case "txt": return EventFormat.csv;
+    case "npy": return EventFormat.npy;
+    case "h5": case "hdf5": return EventFormat.hdf5;
+    case "aer": case "aers": return EventFormat.aerStream;
+    case "aedat": case "dat": return EventFormat.aedat3;
+    default: return null;
+  }
+}
+
+/** Detects the format of the event file at `path` (magic bytes first, then extension). */
+export async function detectEventFormat(path: string): Promise<EventFormat> {
+  const head = await readHead(path, 64);
+  if (startsWith(head, ascii("#!AER-DAT4"))) {
+    throw eventsError(EventsErrorCode.unsupported, "is AEDAT 4 (DV), which aerchip does not read", "convert it to AEDAT 3.1 or .npy with DV or tonic", { file: path, byteOffset: 0 });
+  }
+  const byMagic = formatFromMagic(head);
+  if (byMagic !== null) return byMagic;
+  const byExt = formatFromExtension(path);
+  if (byExt === null || byExt === EventFormat.aedat3) {
+    if (byExt === EventFormat.aedat3) {
+      throw eventsError(EventsErrorCode.header, "does not start with an AEDAT version line (#!AER-DAT2.0 or #!AER-DAT3.1)", "give an AEDAT 2.0 or 3.1 recording", { file: path, byteOffset: 0 });
+    }
+    throw eventsError(EventsErrorCode.format, "is not a known event format (no recognised magic bytes or extension)",
+      "give an N-MNIST .bin, AEDAT 2.0/3.1 .aedat, .npy, .csv, SHD .h5 or aerchip .aer file", { file: path });
+  }
+  return byExt;
+}
+
+/** Options of every reader, for `readEvents` and `readAllEvents`. */
+export interface OpenEventsOptions extends ReadEventsOptions {
+  /** Skip detection. */
+  readonly format?: EventFormat;
+  /** .npy / .csv: µs per unit of t. */
+  readonly timeUnitUs?: number;
+  /** .npy (plain N × k) / .csv (no header): column names, e.g. "x,y,t,p". */
+  readonly columns?: string;
+  /** AEDAT 2.0: "dvs128" (jAER, default) or "dvs128-raw". */
+  readonly address?: Aedat2AddressLayout;
+  /** AEDAT 2.0: add 2^32 µs at each backwards jump of the timestamp (default true). */
+  readonly unwrapTimestamps?: boolean;
+  /** N-MNIST: increment per overflow marker (default 2^13 µs). */
+  readonly overflowIncrementUs?: number;
+  /** N-MNIST: keep the first saccade (t < 100 ms) only. */
+  readonly firstSaccadeOnly?: boolean;
+  /** SHD / SSC: which sample (default 0). */
+  readonly sample?: number;
+  /** AER stream: which source (name or index, default 0). */
+  readonly source?: string | number;
+}
+
+/** Streams the events of any supported file. */
+export async function* readEvents(path: string, options: OpenEventsOptions = {}): AsyncGenerator<EventBatch, void, undefined> {
+  const format = options.format ?? (await detectEventFormat(path));
+  switch (format) {
+    case EventFormat.nmnist: yield* readNmnist(path, options); return;
+    case EventFormat.aedat2: yield* readAedat2(path, options); return;
+    case EventFormat.aedat3: yield* readAedat31(path, options); return;
+    case EventFormat.csv: yield* readCsvEvents(path, options); return;
+    case EventFormat.hdf5: yield* readShd(path, options); return;
+    case EventFormat.aerStream: yield* readAerStreamEvents(path, options); return;
+    case EventFormat.npy: {
+      const bytes = await readWhole(path);
+      yield* batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents);
+      return;
+    }
+    default:
+      throw eventsError(EventsErrorCode.format, `unknown format ${String(format)}`, "use one of nmnist, aedat2, aedat3, npy, csv, hdf5, aer-stream", { file: path, field: "format" });
+  }
+}
+
+/** Reads a whole (small) event file into one batch. */
+export async function readAllEvents(path: string, options: OpenEventsOptions = {}): Promise<EventBatch> {
+  return collectEvents(readEvents(path, options), options.geometry);
+}
+
+async function readWhole(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const notFound = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw eventsError(notFound ? EventsErrorCode.notFound : EventsErrorCode.io, notFound ? "the file does not exist" : `cannot read: ${(e as Error).message}`, "check the path", { file: path, cause: e });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chip input.
+
+export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions, EventTransformOptions {
+  /** Shape of the input population (C order), e.g. [2, 34, 34]. */
+  readonly inputShape: readonly number[];
+  /** Tick length in µs for event files (default 1000 when `bins` is not given). */
+  readonly tickUs?: number;
+  /** Number of time bins spanning the events instead of `tickUs`. */
+  readonly bins?: number;
+  /** Start of tick 0 (µs or "first"); default 0, or the label's start for a labelled sample. */
+  readonly t0Us?: number | "first";
+  /** Ticks to produce (later events are dropped); default up to the last event. */
+  readonly steps?: number;
+  /** DVS128 Gesture label CSV: cut the recording and use labelled sample `sample` (default 0). */
+  readonly labels?: string;
+}
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Growable (time, index) pairs. */
+class Accumulator {
+  tUs = new Float64Array(4096);
+  idx = new Int32Array(4096);
+  n = 0;
+  add(t: Float64Array, idx: Int32Array): void {
+    const need = this.n + t.length;
+    if (need > this.tUs.length) {
+      const cap = Math.max(need, this.tUs.length * 2);
+      const t2 = new Float64Array(cap); t2.set(this.tUs.subarray(0, this.n)); this.tUs = t2;
+      const i2 = new Int32Array(cap); i2.set(this.idx.subarray(0, this.n)); this.idx = i2;
+    }
+    this.tUs.set(t, this.n);
+    this.idx.set(idx, this.n);
+    this.n = need;
+  }
+}
+
+/**
+ * Spikes for a chip input population of `inputShape` from any supported file:
+ *  - a plain .npy is a dense T × (input shape) spike tensor (0/1 or bool; time on axis 0);
+ *  - an AER stream whose source has as many addresses as the input is used as is (address = neuron),
+ *    re-binned when `tickUs` differs from the stream's tick;
+ *  - every event format is read, transformed (slice, crop, downsample, polarity), mapped to input indices
+ *    (mapToInputs) and binned (binToTicks: tickUs, default 1 ms, or bins), one spike per tick and neuron.
+ */
+export async function readEventsForInput(path: string, options: InputReadOptions): Promise<InputSpikes> {
+  const shape = options.inputShape;
+  const size = product(shape);
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw eventsError(EventsErrorCode.shape, `input shape [${shape.join(", ")}] is invalid`, "give the input population's shape", { field: "inputShape" });
+  }
+  const format = options.format ?? (await detectEventFormat(path));
+  const hasTransforms = anyTransforms(options);
+  if (format === EventFormat.npy && options.columns === undefined) {
+    const bytes = await readWhole(path);
+    const arr = readNpy(bytes, path);
+    if (arr.kind === "plain") {
+      if (hasTransforms) throw eventsError(EventsErrorCode.options, "crop, downsample, polarity and time-slice options apply to events, not to a dense spike tensor", "drop those options, or give an event file", { file: path });
+      return denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
+    }
+    return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
+  }
+  if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined) {
+    const direct = await aerStreamSpikes(path, options, size);
+    if (direct !== null) return direct;
+  }
+  // N-MNIST / N-CALTECH101 files do not record their sensor size: without a geometry, take the input's
+  // H × W (mapToInputs still checks every event against the input).
+  let readOptions: OpenEventsOptions = { ...options, format };
+  if (format === EventFormat.nmnist && options.geometry === undefined && !hasTransforms && (shape.length === 2 || shape.length === 3)) {
+    const hwc = shape.length === 3 && inputLayoutOf(shape, options.layout) === "hwc";
+    const [H, W] = shape.length === 2 ? shape : hwc ? [shape[0], shape[1]] : [shape[1], shape[2]];
+    if (H <= 256 && W <= 256) readOptions = { ...readOptions, geometry: { width: W, height: H, polarities: 2 } };
+  }
+  let stream: AsyncIterable<EventBatch> = readEvents(path, readOptions);
+  let t0: number | "first" | undefined = options.t0Us;
+  if (options.labels !== undefined) {
+    const labels = await readGestureLabels(options.labels);
+    const want = options.sample ?? 0;
+    if (!Number.isInteger(want) || want < 0 || want >= labels.length) {
+      throw eventsError(EventsErrorCode.options, `labelled sample ${want} does not exist; ${options.labels} has ${labels.length}`, `choose a sample in 0..${labels.length - 1}`, { file: options.labels, field: "sample" });
+    }
+    let picked: EventBatch | null = null;
+    for await (const s of sliceByLabels(stream, labels)) {
+      if (s.index === want) {
+        picked = s.events;
+        break;
+      }
+    }
+    const l = labels[want];
+    if (picked === null) picked = { x: new Uint16Array(0), y: new Uint16Array(0), p: new Uint8Array(0), tUs: new Float64Array(0), length: 0, geometry: { width: 1, height: 1, polarities: 1 } };
+    stream = batchesOf(picked);
+    t0 ??= l.startUs;
+  }
+  return eventsToInput(path, stream, options, size, t0);
+}
+
+async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o: InputReadOptions, size: number, t0: number | "first" | undefined): Promise<InputSpikes> {
+  const acc = new Accumulator();
+  try {
+    for await (const raw of stream) {
+      const b = applyTransforms(raw, o);
+      acc.add(b.tUs, mapToInputs(b, b.geometry, o.inputShape, o));
+    }
+  } catch (e) {
+    throw isAerchipError(e) ? e.withFile(path) : e;
+  }
+  const spikes = binToTicks(acc.tUs.subarray(0, acc.n), acc.idx.subarray(0, acc.n), {
+    ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins }),
+    ...(t0 === undefined ? {} : { t0Us: t0 }),
+    ...(o.steps === undefined ? {} : { steps: o.steps }),
+  });
+  for (let k = 0; k < spikes.channel.length; k++) {
+    if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
+  }
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps };
+}
+
+/** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
+function denseTensorSpikes(path: string, arrShape: readonly number[], data: Float64Array, inputShape: readonly number[]): InputSpikes {
+  const size = product(inputShape);
+  const T = arrShape.length > 0 ? arrShape[0] : 0;
+  const per = product(arrShape.slice(1));
+  if (arrShape.length < 2 || per !== size) {
+    throw eventsError(EventsErrorCode.shape, `the spike tensor has shape [${arrShape.join(", ")}]; the input has shape [${inputShape.join(", ")}] (${size} neurons)`,
+      `give a T × ${inputShape.join(" × ")} array (time on axis 0), or a structured event array`, { file: path, field: "shape" });
+  }
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v === 0) continue;
+    if (v !== 1) {
+      const t = Math.floor(i / per);
+      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; spike tensors hold 0 or 1`, "binarise the tensor (an input neuron emits at most one spike per tick)", { file: path, field: `[${t}, ${i - t * per}]` });
+    }
+    n++;
+  }
+  const tick = new Int32Array(n);
+  const neuron = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === 0) continue;
+    const t = Math.floor(i / per);
+    tick[k] = t;
+    neuron[k] = i - t * per;
+    k++;
+  }
+  return { tick, neuron, steps: T };
+}
+
+/** An AER stream used directly (address = neuron) when its source matches the input size; null otherwise. */
+async function aerStreamSpikes(path: string, o: InputReadOptions, size: number): Promise<InputSpikes | null> {
+  const ticks: Int32Array[] = [];
+  const neurons: Int32Array[] = [];
+  let total = 0;
+  let streamTickUs = 1;
+  let sourceId = 0;
+  for await (const c of readAerStreamChunks(path)) {
+    if (total === 0 && ticks.length === 0) {
+      const want = o.source ?? 0;
+      sourceId = typeof want === "number" ? want : c.header.sources.findIndex((s) => s.name === want);
+      const src = c.header.sources[sourceId];
+      if (src === undefined) {
+        throw eventsError(EventsErrorCode.options, `the stream has no source ${JSON.stringify(want)}`, "choose one of the stream's sources", { file: path, field: "source" });
+      }
+      if (src.shape.length > 0 && product(src.shape) !== size) return null; // pixels: go through the event path
+      streamTickUs = c.header.tickUs;
+    }
+    let n = 0;
+    for (let k = 0; k < c.tick.length; k++) if (c.source[k] === sourceId) n++;
+    const t = new Int32Array(n);
+    const a = new Int32Array(n);
+    let j = 0;
+    for (let k = 0; k < c.tick.length; k++) {
+      if (c.source[k] !== sourceId) continue;
+      if (c.address[k] >= size) {
+        throw eventsError(EventsErrorCode.outOfRange, `event ${c.firstEvent + k} addresses input ${c.address[k]}; the input has ${size} neurons`, "check the stream's source shape against the model's input", { file: path, byteOffset: c.byteOffset });
+      }
+      t[j] = c.tick[k];
+      a[j] = c.address[k];
+      j++;
+    }
+    ticks.push(t);
+    neurons.push(a);
+    total += n;
+  }
+  // On the stream's own grid, bin the integer ticks themselves (exact); otherwise re-bin the times t = tick · tickUs.
+  const rebin = o.tickUs !== undefined && o.tickUs !== streamTickUs;
+  const times = new Float64Array(total);
+  const idx = new Int32Array(total);
+  let at = 0;
+  for (let i = 0; i < ticks.length; i++) {
+    for (let k = 0; k < ticks[i].length; k++) times[at + k] = rebin ? ticks[i][k] * streamTickUs : ticks[i][k];
+    idx.set(neurons[i], at);
+    at += ticks[i].length;
+  }
+  const spikes = binToTicks(times, idx, {
+    tickUs: rebin ? (o.tickUs as number) : 1,
+    t0Us: typeof o.t0Us === "number" && !rebin ? o.t0Us / streamTickUs : (o.t0Us ?? 0),
+    ...(o.steps === undefined ? {} : { steps: o.steps }),
+  });
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps };
+}
