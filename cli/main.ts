@@ -10,6 +10,7 @@ import { runCommand } from "./commands/run.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
 import { convertCommand } from "./commands/convert.ts";
+import { registerSweepCommand } from "./commands/sweep.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { presetsCommand } from "./commands/presets.ts";
 import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
@@ -115,6 +116,8 @@ function buildProgram(): Command {
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
     .action(async (input: string, output: string, o) => convertCommand(input, output, o));
+
+  registerSweepCommand(program);
 
   program
     .command("presets")

@@ -1,0 +1,142 @@
+/**
+ * `aerchip sweep sweep.yaml [--out DIR] [--threads N]`: runs the grid a sweep file describes (weight bits,
+ * neurons per core, mesh size, chip, precision, placement, seed) on local worker threads, one simulation
+ * per task, and writes one tidy table plus a figure:
+ *   <out>/points/<id>.json   one row per finished point, written atomically as it finishes;
+ *   <out>/sweep.csv|md|tex|json, <out>/sweep.svg   built from the point files in grid order.
+ * Points already in <out>/points/ are skipped, so a killed sweep restarted with the same command finishes
+ * with byte-identical outputs. A point that fails with an AerchipError is a row with its code; the command
+ * fails (E_SWEEP_NOTHING_RAN) only when no point ran.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { markdownTable } from "../../chip/report/formats/markdown.ts";
+import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
+import { plainCell } from "../../chip/report/formats/tables.ts";
+import { table } from "../format.ts";
+import { aerchipVersion } from "../version.ts";
+import { sha256File } from "../provenance.ts";
+import { gitProvenance } from "./run.ts";
+import { loadSweepConfig } from "../sweep/config.ts";
+import { buildGrid, type PointTask } from "../sweep/grid.ts";
+import { checkModel, POINT_FORMAT, type PointRow } from "../sweep/point.ts";
+import { runPoints, type PoolRun } from "../sweep/pool.ts";
+import { makePointProgress } from "../sweep/progress.ts";
+import { SWEEP_FORMAT, sweepCsv, sweepFigureSpec, sweepTable, type SweepDocument } from "../sweep/formats.ts";
+
+export interface SweepCommandOptions {
+  /** Output directory; default the sweep file's `out`, else out/<sweep file name>. */
+  readonly out?: string;
+  /** Worker threads; default os.availableParallelism(). */
+  readonly threads?: number;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface SweepSummary {
+  readonly out: string;
+  readonly files: readonly string[];
+  readonly points: number;
+  /** Points found finished in <out>/points/ and not run again. */
+  readonly resumed: number;
+  readonly ran: number;
+  readonly failed: number;
+  readonly mode: PoolRun["mode"];
+  readonly threads: number;
+}
+
+/** A finished point's row from its file, or undefined when the file is missing, unreadable or not this point's. */
+export function readPointFile(path: string, id: string): PointRow | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const row = JSON.parse(readFileSync(path, "utf8")) as PointRow;
+    return row !== null && typeof row === "object" && row.format === POINT_FORMAT && row.version === 1 && row.id === id ? row : undefined;
+  } catch {
+    return undefined; // A damaged point file is computed again.
+  }
+}
+
+export async function sweepCommand(file: string, o: SweepCommandOptions = {}): Promise<SweepSummary> {
+  const cfg = loadSweepConfig(file);
+  const outArg = o.out ?? cfg.out ?? join("out", basename(file).replace(/\.ya?ml$/i, ""));
+  const out = resolve(outArg);
+  const threads = o.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new AerchipError("E_CLI_OPTION", `--threads must be a whole number >= 1, got ${threads}`, { field: "--threads", hint: "give the number of worker threads" });
+  const grid = buildGrid(cfg);
+  // A broken model fails the sweep before any point runs.
+  await checkModel(grid.tasks[0]);
+  const pointsDir = join(out, "points");
+  ensureDir(pointsDir);
+  const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
+  const pending = grid.tasks.filter((t) => readPointFile(pointPath(t), t.id) === undefined);
+  const resumed = grid.tasks.length - pending.length;
+  const progress = makePointProgress(pending.length, resumed, o.quiet !== true && o.json !== true);
+  let run: PoolRun;
+  try {
+    run = await runPoints(pending, threads, (row) => {
+      writeJsonAtomic(join(pointsDir, `${row.id}.json`), row);
+      progress.tick();
+    });
+  } finally {
+    progress.stop();
+  }
+  // Every output is built from the point files, in grid order: the same bytes whether a point ran now,
+  // in an earlier (killed) invocation, on a worker or in-process.
+  const rows = grid.tasks.map((t) => {
+    const row = readPointFile(pointPath(t), t.id);
+    if (row === undefined) throw new AerchipError("E_SWEEP_POINT_MISSING", `point ${t.id} has no result file after the sweep`, { file: pointPath(t), hint: "check that the output directory is writable and not shared with another sweep, then run the sweep again" });
+    return row;
+  });
+  const model = rows.find((r) => r.model !== null)?.model ?? basename(cfg.model);
+  const t = sweepTable(model, cfg, rows);
+  const doc: SweepDocument = {
+    format: SWEEP_FORMAT, version: 1, model, sweepFile: file,
+    provenance: { aerchipVersion: aerchipVersion(), ...gitProvenance(), inputs: [{ role: "sweep", path: file, sha256: sha256File(cfg.file) }, ...grid.inputs] },
+    settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept },
+    rows,
+  };
+  writeFileAtomic(join(out, "sweep.csv"), sweepCsv(rows));
+  writeFileAtomic(join(out, "sweep.md"), `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n`);
+  writeFileAtomic(join(out, "sweep.tex"), `% ${t.title} (aerchip sweep). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n`);
+  writeJsonAtomic(join(out, "sweep.json"), doc);
+  const ok = rows.filter((r) => r.status === "ok").length;
+  if (ok > 0) writeFileAtomic(join(out, "sweep.svg"), await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows), "sweep"));
+  const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
+  const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
+  if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (o.quiet !== true) {
+    process.stdout.write(`${t.title}\n${table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join(""))}\n`);
+    process.stdout.write(`${rows.length} points: ${pending.length} run (${run.mode === "workers" ? `${run.threads} worker threads` : "in-process"}), ${resumed} resumed, ${rows.length - ok} failed\nwrote ${files.join(", ")}\n`);
+  }
+  if (ok === 0) {
+    throw new AerchipError("E_SWEEP_NOTHING_RAN", `none of the ${rows.length} points ran (${[...new Set(rows.map((r) => r.status))].join(", ")})`, {
+      file, hint: "see the error of each point in sweep.csv; use a chip with more cores or larger per-core limits, or more weight bits",
+    });
+  }
+  return summary;
+}
+
+function threadsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--threads must be a whole number >= 1");
+  return n;
+}
+
+/** Adds `aerchip sweep` to the program (called from cli/main.ts). */
+export function registerSweepCommand(program: Command): Command {
+  return program
+    .command("sweep")
+    .description("run a grid of configurations (weight bits, neurons per core, mesh size, chip, precision, placement, seed) on worker threads and write one tidy table (sweep.csv/.md/.tex/.json) and a figure (sweep.svg); a killed sweep resumes from its finished points")
+    .argument("<sweep>", "sweep YAML file (see examples/sweep/weight-bits.yaml and docs/reports.md)")
+    .option("--out <dir>", "output directory (default: the file's `out`, else out/<sweep file name>)")
+    .option("--threads <n>", `worker threads (default: available parallelism, ${availableParallelism()} here)`, threadsOption)
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.")
+    .action(async (file: string, opts: SweepCommandOptions) => { await sweepCommand(file, opts); });
+}

@@ -1,0 +1,241 @@
+/**
+ * The sweep file (`aerchip sweep sweep.yaml`): which model to run and the grid axes to vary. Parsed with
+ * the `yaml` package under tight limits (a sweep file is a few lines: 1 MiB, 16 alias dereferences) and
+ * checked field by field; anything outside the schema is an AerchipError E_SWEEP_* naming the field.
+ *
+ *   model: ../demo/ei-small.net.json   # relative to the sweep file
+ *   input: spikes.npy                  # NIR models only
+ *   steps: 100                         # optional; default the model's own
+ *   seed: [0, 1]                       # a number or a list (an axis)
+ *   arch: loihi                        # a preset / chip spec file, or a list (an axis)
+ *   weightBits: {from: 2, to: 8}       # or a list; implies precision fixed
+ *   coreNeurons / meshWidth / meshHeight / precision / placement: a value or a list
+ *   timing: simple | detailed          # optional, one value
+ *   tickUs: 1000                       # optional (event-data inputs)
+ *   out: out/weight-bits               # optional; --out overrides; relative to the sweep file
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+
+export const SweepErrorCode = {
+  /** The file cannot be read or is not YAML (syntax error, too large, alias bomb). */
+  parse: "E_SWEEP_PARSE",
+  /** An unknown field, or a field of the wrong type or out of range. */
+  field: "E_SWEEP_FIELD",
+  /** A required field is missing. */
+  missing: "E_SWEEP_MISSING",
+  /** A file the sweep names does not exist. */
+  notFound: "E_SWEEP_NOT_FOUND",
+  /** The grid has more points than MAX_POINTS. */
+  tooLarge: "E_SWEEP_TOO_LARGE",
+} as const;
+
+export const MAX_SWEEP_FILE_BYTES = 1 << 20;
+export const MAX_ALIAS_COUNT = 16;
+export const MAX_POINTS = 10_000;
+/** Values one axis may list ({from, to} ranges included). */
+export const MAX_AXIS_VALUES = 1_000;
+
+/** The grid axes, in the order they nest (the last varies fastest). */
+export const AXES = ["arch", "seed", "precision", "placement", "coreNeurons", "meshWidth", "meshHeight", "weightBits"] as const;
+export type AxisName = (typeof AXES)[number];
+
+const SCALAR_FIELDS = ["model", "input", "steps", "timing", "tickUs", "out"] as const;
+const KNOWN_FIELDS: readonly string[] = [...SCALAR_FIELDS, ...AXES];
+
+const PRECISIONS = ["float", "fixed"] as const;
+const PLACEMENTS = ["greedy", "linear", "random"] as const;
+const TIMINGS = ["simple", "detailed"] as const;
+
+export interface SweepAxes {
+  readonly arch: readonly string[];
+  readonly seed: readonly number[];
+  readonly precision: ReadonlyArray<"float" | "fixed">;
+  readonly placement: readonly PlacementStrategy[];
+  /** null: the chip's own value (the axis is not swept). */
+  readonly coreNeurons: ReadonlyArray<number | null>;
+  readonly meshWidth: ReadonlyArray<number | null>;
+  readonly meshHeight: ReadonlyArray<number | null>;
+  readonly weightBits: ReadonlyArray<number | null>;
+}
+
+export interface SweepConfig {
+  /** The sweep file, absolute. */
+  readonly file: string;
+  /** As written in the file (the model path relative to the sweep file): shown in tables. */
+  readonly modelAsGiven: string;
+  /** Absolute paths. */
+  readonly model: string;
+  readonly input: string | null;
+  readonly steps: number | null;
+  readonly timing: "simple" | "detailed";
+  readonly tickUs: number | null;
+  /** Absolute, when the file names one. */
+  readonly out: string | null;
+  readonly axes: SweepAxes;
+  /** Axes given in the file with more than one value, in AXES order (the figure's x is the first of weightBits, then these). */
+  readonly swept: readonly AxisName[];
+}
+
+/**
+ * The chip an `arch` value names: a preset as is; anything that looks like a file (a path separator or a
+ * .json/.yaml ending) relative to the sweep file's directory.
+ */
+export function resolveArch(arch: string, sweepFile: string): string {
+  return /[\\/]|\.(json|ya?ml)$/i.test(arch) && !isAbsolute(arch) ? resolve(dirname(sweepFile), arch) : arch;
+}
+
+function fieldError(file: string, field: string, message: string, hint: string): AerchipError {
+  return new AerchipError(SweepErrorCode.field, `${field}: ${message}`, { file, field, hint });
+}
+
+/** Reads and validates a sweep file. */
+export function loadSweepConfig(path: string): SweepConfig {
+  const file = resolve(path);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new AerchipError(SweepErrorCode.notFound, `sweep file ${path} does not exist`, { file: path, hint: "give the path of a sweep YAML file (see examples/sweep/weight-bits.yaml)" });
+  }
+  if (statSync(file).size > MAX_SWEEP_FILE_BYTES) {
+    throw new AerchipError(SweepErrorCode.parse, `sweep file is larger than ${MAX_SWEEP_FILE_BYTES} bytes`, { file: path, hint: "a sweep file lists a model and a few axes; list long value ranges as {from, to}" });
+  }
+  return parseSweepConfig(readFileSync(file, "utf8"), file);
+}
+
+/** Parses sweep YAML text; relative paths are resolved against the directory of `file`. */
+export function parseSweepConfig(text: string, file: string): SweepConfig {
+  const raw = parseYaml(text, file);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new AerchipError(SweepErrorCode.parse, "the sweep file is not a YAML mapping of fields", { file, hint: "start with `model: path/to/model.json` and add axes such as `weightBits: {from: 2, to: 8}`" });
+  }
+  const doc = raw as Record<string, unknown>;
+  for (const key of Object.keys(doc)) {
+    if (!KNOWN_FIELDS.includes(key)) {
+      throw fieldError(file, key, "unknown field", `the fields are ${KNOWN_FIELDS.join(", ")}; the grid axes are ${AXES.join(", ")}`);
+    }
+  }
+  const base = dirname(file);
+  const pathField = (key: string): string | null => {
+    const v = doc[key];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== "string" || v === "") throw fieldError(file, key, "must be a file path", `give a path relative to the sweep file (${base})`);
+    return isAbsolute(v) ? v : resolve(base, v);
+  };
+  const model = pathField("model");
+  if (model === null) throw new AerchipError(SweepErrorCode.missing, "the sweep file names no model", { file, field: "model", hint: "add `model: path/to/model.json` (relative to the sweep file)" });
+  if (!existsSync(model)) throw new AerchipError(SweepErrorCode.notFound, `model ${model} does not exist`, { file, field: "model", hint: "paths in a sweep file are relative to the sweep file" });
+  const input = pathField("input");
+  if (input !== null && !existsSync(input)) throw new AerchipError(SweepErrorCode.notFound, `input ${input} does not exist`, { file, field: "input", hint: "paths in a sweep file are relative to the sweep file" });
+  const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, 100_000_000);
+  const tickUs = doc.tickUs === undefined || doc.tickUs === null ? null : positiveNumber(file, "tickUs", doc.tickUs);
+  const timing = doc.timing === undefined || doc.timing === null ? "simple" : choice(file, "timing", doc.timing, TIMINGS);
+  const out = pathField("out");
+
+  const archList = axisValues(file, "arch", doc.arch, (v, f) => {
+    if (typeof v !== "string" || v.trim() === "") throw fieldError(file, f, "must be a preset name or a chip spec file", "e.g. `arch: loihi` or `arch: [loihi, truenorth]`");
+    return v.trim();
+  });
+  if (archList === null) throw new AerchipError(SweepErrorCode.missing, "the sweep file names no chip", { file, field: "arch", hint: "add `arch: loihi` (a preset, a chip spec file, or a list of them)" });
+  const ints = (key: AxisName, min: number, max: number) => axisValues(file, key, doc[key], (v, f) => intValue(file, f, v, min, max), { min, max });
+  const seed = ints("seed", 0, 2 ** 32 - 1);
+  const coreNeurons = ints("coreNeurons", 1, 1 << 30);
+  const meshWidth = ints("meshWidth", 1, 1 << 16);
+  const meshHeight = ints("meshHeight", 1, 1 << 16);
+  const weightBits = ints("weightBits", 1, 32);
+  const precisionGiven = axisValues(file, "precision", doc.precision, (v, f) => choice(file, f, v, PRECISIONS));
+  const placement = axisValues(file, "placement", doc.placement, (v, f) => choice(file, f, v, PLACEMENTS));
+  // Weight bits only matter to fixed-point arithmetic: sweeping them implies `precision: fixed`.
+  const precision = precisionGiven ?? [weightBits === null ? "float" : "fixed"];
+  if (weightBits !== null && !precision.includes("fixed")) {
+    throw fieldError(file, "precision", "weightBits is swept but precision has no `fixed`", "float runs ignore the chip's weight bits: use `precision: fixed` (or [fixed, float] for a float baseline)");
+  }
+  const axes: SweepAxes = {
+    arch: archList, seed: seed ?? [0], precision, placement: placement ?? ["greedy"],
+    coreNeurons: coreNeurons ?? [null], meshWidth: meshWidth ?? [null], meshHeight: meshHeight ?? [null], weightBits: weightBits ?? [null],
+  };
+  let points = 1;
+  for (const a of AXES) points *= axes[a].length;
+  if (points > MAX_POINTS) {
+    throw new AerchipError(SweepErrorCode.tooLarge, `the grid has ${points} points, more than ${MAX_POINTS}`, { file, hint: "split the sweep into several files or sweep fewer axes at once" });
+  }
+  const swept = AXES.filter((a) => axes[a].length > 1);
+  return { file, modelAsGiven: doc.model as string, model, input, steps, timing, tickUs, out, axes, swept };
+}
+
+function parseYaml(text: string, file: string): unknown {
+  let doc;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    throw new AerchipError(SweepErrorCode.parse, `cannot parse the sweep file: ${(e as Error).message}`, { file, hint: "check the YAML syntax", cause: e });
+  }
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    throw new AerchipError(SweepErrorCode.parse, `not valid YAML: ${err.message.split("\n")[0]}`, { file, byteOffset: err.pos[0], hint: "check the YAML syntax (indentation, colons, quotes)" });
+  }
+  try {
+    // toJS counts alias dereferences against maxAliasCount (billion-laughs documents throw here).
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (isAerchipError(e)) throw e;
+    throw new AerchipError(SweepErrorCode.parse, `cannot read the sweep file: ${(e as Error).message}`, {
+      file, hint: `YAML aliases are limited to ${MAX_ALIAS_COUNT} dereferences; write the values out instead`, cause: e,
+    });
+  }
+}
+
+function intValue(file: string, field: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw fieldError(file, field, `must be a whole number in ${min}..${max}, got ${JSON.stringify(v)}`, `give a whole number between ${min} and ${max}`);
+  }
+  return v;
+}
+
+function positiveNumber(file: string, field: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw fieldError(file, field, `must be a number > 0, got ${JSON.stringify(v)}`, "give a positive number");
+  return v;
+}
+
+function choice<T extends string>(file: string, field: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+    throw fieldError(file, field, `must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`, `use one of ${allowed.join(", ")}`);
+  }
+  return v as T;
+}
+
+/**
+ * One axis: a single value, a non-empty list of distinct values, or (numeric axes) `{from, to, step?}`
+ * with from ≤ to and step ≥ 1 (default 1). undefined/null: the axis is not given.
+ */
+function axisValues<T>(file: string, key: string, v: unknown, item: (v: unknown, field: string) => T, range?: { min: number; max: number }): T[] | null {
+  if (v === undefined || v === null) return null;
+  let values: T[];
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw fieldError(file, key, "is an empty list", "list at least one value or remove the field");
+    if (v.length > MAX_AXIS_VALUES) throw fieldError(file, key, `lists ${v.length} values, more than ${MAX_AXIS_VALUES}`, "sweep fewer values");
+    values = v.map((x, i) => item(x, `${key}[${i}]`));
+  } else if (typeof v === "object") {
+    if (range === undefined) throw fieldError(file, key, "must be a value or a list of values", `e.g. \`${key}: [a, b]\``);
+    const r = v as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (!["from", "to", "step"].includes(k)) throw fieldError(file, `${key}.${k}`, "unknown field of a range", "a range is {from, to, step}");
+    if (r.from === undefined || r.to === undefined) throw fieldError(file, key, "a range needs both `from` and `to`", `e.g. \`${key}: {from: 2, to: 8}\``);
+    const from = intValue(file, `${key}.from`, r.from, range.min, range.max);
+    const to = intValue(file, `${key}.to`, r.to, range.min, range.max);
+    const step = r.step === undefined ? 1 : intValue(file, `${key}.step`, r.step, 1, range.max);
+    if (to < from) throw fieldError(file, key, `from (${from}) is greater than to (${to})`, "give from ≤ to");
+    if (Math.floor((to - from) / step) + 1 > MAX_AXIS_VALUES) throw fieldError(file, key, `the range has more than ${MAX_AXIS_VALUES} values`, "use a larger step");
+    values = [];
+    for (let x = from; x <= to; x += step) values.push(item(x, key));
+  } else {
+    values = [item(v, key)];
+  }
+  const seen = new Set<string>();
+  values.forEach((x, i) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) throw fieldError(file, `${key}[${i}]`, `lists ${k} twice`, "list each value once");
+    seen.add(k);
+  });
+  return values;
+}

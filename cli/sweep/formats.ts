@@ -1,0 +1,143 @@
+/**
+ * The sweep's outputs from its rows (in grid order): one tidy CSV row per point, a table (rendered as
+ * Markdown and LaTeX by chip/report/formats), the sweep JSON, and a vega-lite line chart of energy and
+ * spike agreement with float64 against the swept axis. Deterministic text: nothing depends on time,
+ * locale or the order in which points finished.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { csvField } from "../../chip/report/formats/csv.ts";
+import { VEGA_LITE_BASE } from "../../chip/report/formats/html.ts";
+import { energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "../../chip/report/formats/tables.ts";
+import { AXES, type AxisName, type SweepConfig } from "./config.ts";
+import type { PointRow } from "./point.ts";
+
+export const SWEEP_FORMAT = "aerchip-sweep";
+
+const AXIS_HEADER: Readonly<Record<AxisName, string>> = {
+  arch: "Chip", seed: "Seed", precision: "Precision", placement: "Placement", coreNeurons: "Neurons/core",
+  meshWidth: "Mesh width", meshHeight: "Mesh height", weightBits: "Weight bits",
+};
+const AXIS_CSV: Readonly<Record<AxisName, string>> = {
+  arch: "arch", seed: "seed", precision: "precision", placement: "placement", coreNeurons: "core_neurons",
+  meshWidth: "mesh_width", meshHeight: "mesh_height", weightBits: "weight_bits",
+};
+const NUMERIC_AXES: readonly AxisName[] = ["weightBits", "coreNeurons", "meshWidth", "meshHeight", "seed"];
+
+export const SWEEP_CSV_COLUMNS: readonly string[] = [
+  "id", ...AXES.map((a) => AXIS_CSV[a]), "status", "error_message", "model", "chip", "steps", "cores_used", "cores_available", "spikes", "syn_ops",
+  "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj",
+  "simulated_time_ns", "average_power_mw", "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
+];
+
+export function sweepCsv(rows: readonly PointRow[]): string {
+  const lines = [SWEEP_CSV_COLUMNS.join(",")];
+  for (const r of rows) {
+    const e = r.energyPj;
+    const a = r.agreement;
+    lines.push([
+      r.id, ...AXES.map((k) => r.params[k]), r.status, r.errorMessage, r.model, r.chip, r.steps, r.coresUsed, r.coresAvailable, r.spikes, r.synOps,
+      e?.synapse ?? null, e?.neuron ?? null, e?.network ?? null, e?.learning ?? null, e?.static ?? null, e?.total ?? null,
+      r.simulatedTimeNs, r.averagePowerMw, a?.spikes ?? null, a?.spikesFloat ?? null, a?.shared ?? null, a?.jaccard ?? null,
+    ].map(csvField).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The parameter columns a table shows: the chip, every swept axis, and weight bits whenever set. */
+export function tableAxes(cfg: SweepConfig): AxisName[] {
+  return AXES.filter((a) => a === "arch" || cfg.swept.includes(a) || (a === "weightBits" && cfg.axes.weightBits[0] !== null) || (a === "precision" && cfg.axes.precision.includes("fixed")));
+}
+
+/** The axes that keep one value, as `name value` pairs (the table's note). */
+function fixedAxes(cfg: SweepConfig, shown: readonly AxisName[]): string {
+  return AXES.filter((a) => !shown.includes(a) && cfg.axes[a][0] !== null).map((a) => `${AXIS_HEADER[a].toLowerCase()} ${String(cfg.axes[a][0])}`).join(", ");
+}
+
+export function sweepTitle(model: string, cfg: SweepConfig): string {
+  const over = cfg.swept.length === 0 ? "one point" : `sweep over ${cfg.swept.map((a) => AXIS_HEADER[a].toLowerCase()).join(" × ")}`;
+  return `${model}: ${over}`;
+}
+
+export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[]): ReportTable {
+  const shown = tableAxes(cfg);
+  const ok = rows.filter((r) => r.status === "ok");
+  const eu = energyUnit(maxOf(ok.map((r) => r.energyPj?.total ?? 0)));
+  const tu = timeUnit(maxOf(ok.map((r) => r.simulatedTimeNs ?? 0)));
+  const n = (v: number | null | undefined, f: "int" | "sig", scale = 1): Cell => (v === null || v === undefined ? null : { v: v / scale, f });
+  const fixed = fixedAxes(cfg, shown);
+  const failed = rows.filter((r) => r.errorMessage !== null);
+  return {
+    id: "sweep", title: sweepTitle(model, cfg),
+    columns: [
+      ...shown.map((a) => ({ header: AXIS_HEADER[a], align: NUMERIC_AXES.includes(a) ? "r" as const : "l" as const })),
+      { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes", align: "r" }, { header: "SOPs", align: "r" },
+      { header: `Energy (${eu.unit})`, align: "r" }, { header: `Time (${tu.unit})`, align: "r" }, { header: "Agreement", align: "r" },
+    ],
+    rows: rows.map((r) => [
+      ...shown.map((a): Cell => { const v = r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
+      r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
+      n(r.energyPj?.total, "sig", eu.scale), n(r.simulatedTimeNs, "sig", tu.scale), n(r.agreement?.jaccard, "sig"),
+    ]),
+    note: [
+      `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
+      "Energy includes static power. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the fixed-point run and of the same model in float64.",
+      ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
+    ].join(" "),
+  };
+}
+
+/** The x axis of the figure: weight bits when swept, else the first swept numeric axis, else the first swept axis. */
+export function figureAxis(cfg: SweepConfig): AxisName | null {
+  return NUMERIC_AXES.find((a) => cfg.swept.includes(a)) ?? cfg.swept[0] ?? null;
+}
+
+export function sweepFigureSpec(model: string, cfg: SweepConfig, rows: readonly PointRow[]): TopLevelSpec {
+  const x = figureAxis(cfg) ?? "arch";
+  const numeric = NUMERIC_AXES.includes(x);
+  const ok = rows.filter((r) => r.status === "ok" && r.params[x] !== null);
+  // Lines: one per combination of the other axes that vary among the plotted points (float points have
+  // no weight bits, so a [fixed, float] precision axis does not split the weight-bit lines).
+  const series = cfg.swept.filter((a) => a !== x && new Set(ok.map((r) => r.params[a])).size > 1);
+  const eu = energyUnit(maxOf(ok.map((r) => r.energyPj?.total ?? 0)));
+  const hasAgreement = ok.some((r) => r.agreement !== null);
+  const label = (r: PointRow): string => (series.length === 0 ? model : series.map((a) => `${AXIS_HEADER[a].toLowerCase()} ${String(r.params[a] ?? "chip's own")}`).join(", "));
+  const values = ok.map((r) => ({
+    x: r.params[x], series: label(r), energy: (r.energyPj?.total ?? 0) / eu.scale,
+    second: hasAgreement ? r.agreement?.jaccard ?? null : r.spikes,
+  }));
+  const order = [...new Set(values.map((v) => v.series))];
+  const panel = (title: string, field: string, axis: string, domain?: number[]) => ({
+    title, width: 300, height: 200,
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "x", type: numeric ? "quantitative" : "ordinal", title: AXIS_HEADER[x], ...(numeric ? { axis: { tickMinStep: 1, format: "d" } } : { sort: null }) },
+      y: { field, type: "quantitative", title: axis, ...(domain === undefined ? {} : { scale: { domain } }) },
+      color: { field: "series", type: "nominal", sort: order, title: null, legend: series.length === 0 ? null : { orient: "bottom", labelLimit: 480 } },
+    },
+  });
+  return {
+    ...VEGA_LITE_BASE,
+    title: sweepTitle(model, cfg),
+    data: { values },
+    hconcat: [
+      panel("Energy per run", "energy", `energy (${eu.unit})`),
+      hasAgreement
+        ? { ...panel("Spike agreement with float64", "second", "Jaccard index", [0, 1]), transform: [{ filter: "datum.second !== null" }] }
+        : panel("Spikes", "second", "spikes"),
+    ],
+  } as unknown as TopLevelSpec;
+}
+
+export interface SweepDocument {
+  readonly format: typeof SWEEP_FORMAT;
+  readonly version: 1;
+  readonly model: string;
+  readonly sweepFile: string;
+  readonly provenance: {
+    readonly aerchipVersion: string;
+    readonly gitCommit?: string;
+    readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
+  };
+  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[] };
+  readonly rows: readonly PointRow[];
+}

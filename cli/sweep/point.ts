@@ -1,0 +1,133 @@
+/**
+ * One sweep point: load the model, build the chip (preset or spec file, with the point's overrides of
+ * neurons per core, mesh size and weight bits), compile, run and keep the totals as one row. The same
+ * function runs in a piscina worker and in-process, so the rows are identical either way.
+ *
+ * A point that fails with an AerchipError (the model does not fit, the spec becomes invalid at these
+ * weight bits) is a row with the error code: it is a result of the sweep, not a failure of it.
+ */
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipStimulus } from "../../chip/program/types.ts";
+import { assertValidChipSpec } from "../../chip/spec/validate.ts";
+import type { ModelGraph } from "../../compiler/ir/types.ts";
+import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadArch } from "../load-arch.ts";
+import { compileAndRun, loadModel } from "../pipeline.ts";
+import { readInputSpikes } from "../spike-inputs.ts";
+import { aerchipVersion } from "../version.ts";
+import type { PointParams, PointTask } from "./grid.ts";
+
+export const POINT_FORMAT = "aerchip-sweep-point";
+
+export interface PointEnergyPj {
+  readonly synapse: number;
+  readonly neuron: number;
+  readonly network: number;
+  readonly learning: number;
+  readonly static: number;
+  readonly total: number;
+}
+
+/** Spike agreement of a fixed-point run with the same model in float64, over all non-input populations. */
+export interface PointAgreement {
+  readonly spikes: number;
+  readonly spikesFloat: number;
+  readonly shared: number;
+  /** shared / (spikes + spikesFloat − shared); 1 when both runs are silent. */
+  readonly jaccard: number;
+}
+
+export interface PointRow {
+  readonly format: typeof POINT_FORMAT;
+  readonly version: 1;
+  readonly id: string;
+  readonly index: number;
+  readonly params: PointParams;
+  /** "ok", or the AerchipError code of a failed point. */
+  readonly status: string;
+  readonly errorMessage: string | null;
+  readonly model: string | null;
+  readonly chip: string | null;
+  readonly steps: number | null;
+  readonly coresUsed: number | null;
+  readonly coresAvailable: number | null;
+  /** All spikes, inputs included (the run report's counters.spikes). */
+  readonly spikes: number | null;
+  readonly synOps: number | null;
+  readonly energyPj: PointEnergyPj | null;
+  readonly simulatedTimeNs: number | null;
+  readonly averagePowerMw: number | null;
+  /** Fixed-point points only. */
+  readonly agreement: PointAgreement | null;
+}
+
+/** The chip of a point: the spec with its overrides, validated again (weight bits change the synapse entry). */
+export function pointSpec(archPath: string, p: PointParams): ChipSpec {
+  const spec = loadArch(archPath, {
+    ...(p.coreNeurons === null ? {} : { coreNeurons: p.coreNeurons }),
+    ...(p.meshWidth === null ? {} : { meshWidth: p.meshWidth }),
+    ...(p.meshHeight === null ? {} : { meshHeight: p.meshHeight }),
+  });
+  if (p.weightBits === null || p.weightBits === spec.precision.weightBits) return spec;
+  const next = { ...spec, name: spec.name.endsWith("*") ? spec.name : `${spec.name}*`, precision: { ...spec.precision, weightBits: p.weightBits } };
+  return assertValidChipSpec(next, `${archPath} with weightBits ${p.weightBits}`);
+}
+
+async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number }> {
+  if (/\.nir$/i.test(task.model)) {
+    const m = await loadNirModel(task.model, {});
+    if (task.input === null) {
+      throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: task.model, field: "input", hint: `add \`input: FILE\` to the sweep file (a T × ${m.inputShape.join(" × ")} .npy, an .aer stream or an N-MNIST .bin)` });
+    }
+    const input = await readInputSpikes(task.input, m.inputShape, task.tickUs === null ? {} : { tickUs: task.tickUs });
+    const T = task.steps ?? input.steps;
+    const lat = m.inputs[0].latencyTicks;
+    const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + lat), neuron: input.neuron }]]) };
+    return { graph: m.graph, stimulus, steps: T + m.extraTicks };
+  }
+  const m = loadModel(task.model);
+  return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
+}
+
+/** Loads the model once, so a broken model fails the sweep before any point runs. */
+export async function checkModel(task: PointTask): Promise<void> {
+  await pointModel(task);
+}
+
+export async function runPoint(task: PointTask): Promise<PointRow> {
+  const p = task.params;
+  const base = { format: POINT_FORMAT, version: 1, id: task.id, index: task.index, params: p } as const;
+  try {
+    const model = await pointModel(task);
+    const spec = pointSpec(task.archPath, p);
+    const outcome = compileAndRun(spec, { graph: model.graph, stimulus: model.stimulus }, {
+      steps: model.steps,
+      compile: { placement: p.placement, seed: p.seed, file: task.model, precision: p.precision },
+      // Rows keep only totals; the run's own provenance is the sweep's (sweep.json).
+      provenance: { aerchipVersion: aerchipVersion(), inputs: [], options: {} },
+      timing: task.timing,
+    });
+    const r = outcome.report;
+    const e = r.totals.energyPj;
+    let agreement: PointAgreement | null = null;
+    if (r.precision !== undefined) {
+      let spikes = 0, spikesFloat = 0, shared = 0;
+      for (const a of r.precision.agreementWithFloat) { spikes += a.spikes; spikesFloat += a.spikesFloat; shared += a.shared; }
+      const union = spikes + spikesFloat - shared;
+      agreement = { spikes, spikesFloat, shared, jaccard: union === 0 ? 1 : shared / union };
+    }
+    return {
+      ...base, status: "ok", errorMessage: null, model: r.model, chip: r.chip.name, steps: r.steps,
+      coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable, spikes: r.totals.counters.spikes, synOps: r.totals.counters.synOps,
+      energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
+      simulatedTimeNs: r.totals.simulatedTimeNs, averagePowerMw: r.totals.averagePowerMw, agreement,
+    };
+  } catch (e) {
+    if (!isAerchipError(e)) throw e;
+    return {
+      ...base, status: e.code, errorMessage: e.message, model: null, chip: null, steps: null, coresUsed: null, coresAvailable: null,
+      spikes: null, synOps: null, energyPj: null, simulatedTimeNs: null, averagePowerMw: null, agreement: null,
+    };
+  }
+}
