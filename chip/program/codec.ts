@@ -29,7 +29,7 @@ import { CHECKSUM_FIELD_TAG, PROGRAM_SCHEMA_VERSION, programMessageType } from "
 import {
   NeuronDynamics, NeuronKind, PROGRAM_FORMAT, PROGRAM_VERSION, ResetMode, ThresholdOp,
   type ChipProgram, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
-  type FixedPointProgram, type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
+  type FixedPointProgram, type LearningRuleProgram, type LearningTraceProgram, type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
 } from "./types.ts";
 
 /** "AERPROG\0". */
@@ -101,11 +101,12 @@ const NEURON_ARRAYS: ArrayTable<CoreNeuronParams> = {
   inputGain: Float64Array, bias: Float64Array, vThreshold: Float64Array, vReset: Float64Array,
   vInit: Float64Array, resetMode: Uint8Array, thresholdOp: Uint8Array, refractoryTicks: Uint32Array,
   dynamics: Uint8Array, vTruncScale: Float64Array, vReverseThreshold: Float64Array, reverseResetMode: Uint8Array,
-  vReverseReset: Float64Array, forceUpdate: Uint8Array,
+  vReverseReset: Float64Array, forceUpdate: Uint8Array, thetaPlus: Float64Array, thetaDecay: Float64Array,
 };
 /** Neuron arrays a program may leave out (explicit presence in the schema). */
 const OPTIONAL_NEURON_ARRAYS: { readonly [K in OptionalKeys<CoreNeuronParams>]: true } = {
   dynamics: true, vTruncScale: true, vReverseThreshold: true, reverseResetMode: true, vReverseReset: true, forceUpdate: true,
+  thetaPlus: true, thetaDecay: true,
 };
 const isOptionalNeuronArray = (k: string): boolean => Object.hasOwn(OPTIONAL_NEURON_ARRAYS, k);
 const CROSSBAR_ARRAYS: ArrayTable<CrossbarArrays> = {
@@ -197,6 +198,75 @@ function plasticityMessage(pl: PairStdpProgram | undefined): Record<string, unkn
   } satisfies EveryKey<PairStdpProgram>;
 }
 
+function learningMessage(lr: LearningRuleProgram | undefined): Record<string, unknown> | undefined {
+  if (lr === undefined) return undefined;
+  return {
+    name: lr.name, ruleTexts: [...lr.ruleTexts],
+    traces: lr.traces.map((t) => ({
+      trace: t.trace, decay: t.decay, impulse: t.impulse, mode: t.mode, input: t.input, bits: t.bits ?? null, lsb: t.lsb ?? null,
+    } satisfies EveryKey<LearningTraceProgram>)),
+    wMin: lr.wMin, wMax: lr.wMax, tagMin: lr.tagMin ?? null, tagMax: lr.tagMax ?? null, epochTicks: lr.epochTicks,
+    thirdFactorFromTick: lr.thirdFactorFromTick ?? null, apply: lr.apply, weightBits: lr.weightBits ?? null,
+    rounding: lr.rounding, seed: lr.seed,
+  } satisfies EveryKey<LearningRuleProgram>;
+}
+
+/** A LearningRuleProgram from its message; enum-like strings are checked by validateProgram. */
+function learningFromMessage(m: PbMessage): LearningRuleProgram {
+  const opt = (o: PbMessage, k: string): number | undefined => (typeof o[k] === "number" ? (o[k] as number) : undefined);
+  const texts = m["ruleTexts"];
+  const tagMin = opt(m, "tagMin");
+  const tagMax = opt(m, "tagMax");
+  const from = opt(m, "thirdFactorFromTick");
+  const wb = opt(m, "weightBits");
+  return {
+    name: str(m, "name"),
+    ruleTexts: Array.isArray(texts) ? texts.map(String) : [],
+    traces: messages(m, "traces").map((t) => {
+      const bits = opt(t, "bits");
+      const lsb = opt(t, "lsb");
+      return {
+        trace: str(t, "trace") as LearningTraceProgram["trace"], decay: num(t, "decay"), impulse: num(t, "impulse"),
+        mode: str(t, "mode") as LearningTraceProgram["mode"], input: str(t, "input") as LearningTraceProgram["input"],
+        ...(bits === undefined ? {} : { bits }), ...(lsb === undefined ? {} : { lsb }),
+      };
+    }),
+    wMin: num(m, "wMin"), wMax: num(m, "wMax"),
+    ...(tagMin === undefined ? {} : { tagMin }), ...(tagMax === undefined ? {} : { tagMax }),
+    epochTicks: num(m, "epochTicks"),
+    ...(from === undefined ? {} : { thirdFactorFromTick: from }),
+    apply: str(m, "apply") as LearningRuleProgram["apply"],
+    ...(wb === undefined ? {} : { weightBits: wb }),
+    rounding: str(m, "rounding") as LearningRuleProgram["rounding"],
+    seed: num(m, "seed"),
+  };
+}
+
+/** Structural checks of a learning rule (the rule text itself is parsed by the simulator, which names the term). */
+function validateLearning(ctx: Ctx, at: string, lr: LearningRuleProgram): void {
+  if (!Array.isArray(lr.ruleTexts) || lr.ruleTexts.some((t) => typeof t !== "string")) fail(ctx, ProgramErrorCode.type, `${at}.ruleTexts`, "must be a list of strings");
+  for (const k of ["wMin", "wMax"] as const) if (typeof lr[k] !== "number" || Number.isNaN(lr[k])) fail(ctx, ProgramErrorCode.type, `${at}.${k}`, "must be a number");
+  if (lr.wMin > lr.wMax) fail(ctx, ProgramErrorCode.range, `${at}.wMin`, `is ${lr.wMin} > wMax ${lr.wMax}`);
+  if (!Number.isInteger(lr.epochTicks) || lr.epochTicks < 1 || lr.epochTicks > 2 ** 16 || (lr.epochTicks & (lr.epochTicks - 1)) !== 0) fail(ctx, ProgramErrorCode.range, `${at}.epochTicks`, `is ${lr.epochTicks}; it must be a power of two in 1..65536`);
+  if (lr.apply !== "per-epoch" && lr.apply !== "tag-at-sample-end") fail(ctx, ProgramErrorCode.range, `${at}.apply`, `is "${String(lr.apply)}"; use "per-epoch" or "tag-at-sample-end"`);
+  if (lr.rounding !== "nearest" && lr.rounding !== "stochastic") fail(ctx, ProgramErrorCode.range, `${at}.rounding`, `is "${String(lr.rounding)}"; use "nearest" or "stochastic"`);
+  if (lr.weightBits !== undefined && (!Number.isInteger(lr.weightBits) || lr.weightBits < 1 || lr.weightBits > 24)) fail(ctx, ProgramErrorCode.range, `${at}.weightBits`, `is ${lr.weightBits}; it must be an integer in 1..24`);
+  if (lr.weightBits !== undefined && !(Number.isFinite(lr.wMin) && Number.isFinite(lr.wMax))) fail(ctx, ProgramErrorCode.range, `${at}.wMin/wMax`, "must be finite when weightBits is given");
+  const seen = new Set<string>();
+  lr.traces.forEach((t, i) => {
+    const ta = `${at}.traces[${i}]`;
+    if (!["x1", "x2", "y1", "y2", "y3"].includes(t.trace)) fail(ctx, ProgramErrorCode.range, `${ta}.trace`, `is "${String(t.trace)}"; use x1, x2, y1, y2 or y3`);
+    if (seen.has(t.trace)) fail(ctx, ProgramErrorCode.range, `${ta}.trace`, `repeats "${t.trace}"`);
+    seen.add(t.trace);
+    if (t.mode !== "add" && t.mode !== "set") fail(ctx, ProgramErrorCode.range, `${ta}.mode`, `is "${String(t.mode)}"; use "add" or "set"`);
+    if (t.input !== "spike" && t.input !== "graded") fail(ctx, ProgramErrorCode.range, `${ta}.input`, `is "${String(t.input)}"; use "spike" or "graded"`);
+    if (!(t.decay >= 0 && t.decay <= 1)) fail(ctx, ProgramErrorCode.range, `${ta}.decay`, `is ${t.decay}; it must be in [0, 1]`);
+    if (typeof t.impulse !== "number" || !Number.isFinite(t.impulse)) fail(ctx, ProgramErrorCode.type, `${ta}.impulse`, "must be a finite number");
+    if (t.bits !== undefined && (!Number.isInteger(t.bits) || t.bits < 1 || t.bits > 24)) fail(ctx, ProgramErrorCode.range, `${ta}.bits`, `is ${t.bits}; it must be an integer in 1..24`);
+    if (t.lsb !== undefined && !(t.lsb > 0 && Number.isFinite(t.lsb))) fail(ctx, ProgramErrorCode.range, `${ta}.lsb`, `is ${t.lsb}; it must be > 0`);
+  });
+}
+
 function toMessage(p: ChipProgram): Record<string, unknown> {
   // Each literal `satisfies EveryKey<...>`: a field added to the contract must be added here too.
   return {
@@ -230,6 +300,7 @@ function toMessage(p: ChipProgram): Record<string, unknown> {
     projections: p.projections.map((pr) => ({
       name: pr.name, pre: pr.pre, post: pr.post, synapseCount: pr.synapseCount, encoding: pr.encoding,
       plasticity: plasticityMessage(pr.plasticity),
+      learning: learningMessage(pr.learning),
     } satisfies EveryKey<ProjectionInfo>)),
   } satisfies EveryKey<Omit<ChipProgram, "format" | "version">>;
 }
@@ -505,7 +576,11 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
   const fixedPointMsg = subMessage(pb, "fixedPoint");
   const projections: ProjectionInfo[] = messages(pb, "projections").map((pr) => {
     const pl = subMessage(pr, "plasticity");
-    const info: ProjectionInfo = { name: str(pr, "name"), pre: str(pr, "pre"), post: str(pr, "post"), synapseCount: num(pr, "synapseCount"), encoding: str(pr, "encoding") };
+    const lm = subMessage(pr, "learning");
+    const info: ProjectionInfo = {
+      name: str(pr, "name"), pre: str(pr, "pre"), post: str(pr, "post"), synapseCount: num(pr, "synapseCount"), encoding: str(pr, "encoding"),
+      ...(lm === null ? {} : { learning: learningFromMessage(lm) }),
+    };
     if (pl === null) return info;
     const plasticity = {
       rule: str(pl, "rule") as PairStdpProgram["rule"], // checked by validateProgram
@@ -717,6 +792,10 @@ function validatePopulations(p: ChipProgram, ctx: Ctx): void {
       for (const k of ["aPlus", "aMinus", "decayPre", "decayPost", "wMin", "wMax"] as const) {
         if (typeof pl[k] !== "number") fail(ctx, ProgramErrorCode.type, `${at}.plasticity.${k}`, "must be a number");
       }
+    }
+    if (pr.learning !== undefined) {
+      if (pl !== undefined) fail(ctx, ProgramErrorCode.range, `${at}.learning`, "is given together with plasticity; a projection runs one rule");
+      validateLearning(ctx, `${at}.learning`, pr.learning);
     }
     for (const end of ["pre", "post"] as const) {
       const name = checkText(ctx, `${at}.${end}`, pr[end]);

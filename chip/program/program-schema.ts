@@ -82,6 +82,9 @@ message NeuronParams {
   optional bytes reverse_reset_mode = 16;   // uint8 ResetMode
   optional bytes v_reverse_reset = 17;      // float64
   optional bytes force_update = 18;         // uint8: 1 counted as updated every tick
+  // Adaptive threshold (both or neither): effective threshold v_threshold + theta.
+  optional bytes theta_plus = 19;           // float64, theta increment per spike
+  optional bytes theta_decay = 20;          // float64, per-tick multiplier of theta
 }
 
 // Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per
@@ -140,6 +143,35 @@ message Projection {
   string encoding = 5;
   // Present when the projection's synapses are plastic.
   PairStdp plasticity = 6;
+  // Present when the projection runs a general learning rule (LearningRuleProgram).
+  LearningRule learning = 7;
+}
+
+// A learning rule as data (LearningRuleProgram in chip/program/types.ts).
+message LearningRule {
+  string name = 1;
+  repeated string rule_texts = 2;
+  repeated LearningTrace traces = 3;
+  double w_min = 4;
+  double w_max = 5;
+  optional double tag_min = 6;
+  optional double tag_max = 7;
+  uint32 epoch_ticks = 8;
+  optional uint32 third_factor_from_tick = 9;
+  string apply = 10;               // "per-epoch" | "tag-at-sample-end"
+  optional uint32 weight_bits = 11;
+  string rounding = 12;            // "nearest" | "stochastic"
+  uint32 seed = 13;
+}
+
+message LearningTrace {
+  string trace = 1;                // x1 x2 y1 y2 y3
+  double decay = 2;
+  double impulse = 3;
+  string mode = 4;                 // "add" | "set"
+  string input = 5;                // "spike" | "graded"
+  optional uint32 bits = 6;
+  optional double lsb = 7;
 }
 
 // Pair-based trace STDP run by the core's learning engine (PairStdpProgram in chip/program/types.ts).

@@ -70,6 +70,13 @@ export interface CoreNeuronParams {
   readonly vReverseReset?: Float64Array;
   /** 1 = counted as updated every tick (SANA-FE's force_update). */
   readonly forceUpdate?: Uint8Array;
+  /**
+   * Adaptive threshold (homeostasis, Diehl & Cook 2015): each compartment keeps θ ≥ 0, the effective
+   * threshold is vThreshold + θ; per tick θ ← thetaDecay·θ, and on a spike θ ← θ + thetaPlus.
+   * Absent = no adaptation (θ = 0). Both arrays are present together.
+   */
+  readonly thetaPlus?: Float64Array;
+  readonly thetaDecay?: Float64Array;
 }
 
 /** Synapse memory of one core: CSR rows indexed by local input axon. */
@@ -170,6 +177,57 @@ export interface ProjectionInfo {
   readonly encoding: string;
   /** Present when the projection's synapses are plastic. */
   readonly plasticity?: PairStdpProgram;
+  /**
+   * A general learning rule run by the core's learning engine (chip/sim/learning.ts); exclusive with
+   * `plasticity` (the snnref pair-STDP path).
+   */
+  readonly learning?: LearningRuleProgram;
+}
+
+/** A trace of the learning engine: pre traces x1, x2 per input axon; post traces y1, y2, y3 per neuron. */
+export interface LearningTraceProgram {
+  readonly trace: "x1" | "x2" | "y1" | "y2" | "y3";
+  /** Per-tick multiplier: z ← decay·z. */
+  readonly decay: number;
+  /** Spike: z ← z + impulse (`add`) or z ← impulse (`set`); graded: z ← z + impulse·g[t] every tick. */
+  readonly impulse: number;
+  readonly mode: "add" | "set";
+  /** `spike`: jumps on the neuron's spikes; `graded`: driven by a per-neuron value each tick (SimulateOptions.learningInput). */
+  readonly input: "spike" | "graded";
+  /** Unsigned hardware width; absent = float64 trace. With bits, z is a multiple of `lsb` in [0, (2^bits − 1)·lsb]. */
+  readonly bits?: number;
+  /** Trace value of one LSB (with `bits`). */
+  readonly lsb?: number;
+}
+
+/**
+ * A learning rule as data: sum-of-products equations in the learning-rule language
+ * (chip/program/learning-rule.ts, e.g. `dw = 2^-4*x1*y0 - 2^-5*y1*x0`), its traces, bounds, epoch and
+ * weight precision. The engine semantics are in chip/sim/learning.ts and docs/learning.md.
+ */
+export interface LearningRuleProgram {
+  /** Named rule it came from (`pair-stdp`, `diehl-cook-2015-code`, …) or `custom`. */
+  readonly name: string;
+  /** One equation per target (dw, dt, dd). */
+  readonly ruleTexts: readonly string[];
+  readonly traces: readonly LearningTraceProgram[];
+  readonly wMin: number;
+  readonly wMax: number;
+  /** Tag bounds (absent = unbounded). */
+  readonly tagMin?: number;
+  readonly tagMax?: number;
+  /** Ticks per learning epoch, a power of two (1 = every tick, event-ordered phases). */
+  readonly epochTicks: number;
+  /** The third factor m is forced to 0 before this tick (S-TLLR's T_l); absent = 0. */
+  readonly thirdFactorFromTick?: number;
+  /** `per-epoch`: updates apply as computed; `tag-at-sample-end`: the tag accumulates and w ← w + t at the run's end. */
+  readonly apply: "per-epoch" | "tag-at-sample-end";
+  /** Weight memory width: weights live on wMin + k·(wMax − wMin)/(2^bits − 1); absent = float64. */
+  readonly weightBits?: number;
+  /** Rounding of weights and quantised traces onto their grids. */
+  readonly rounding: "nearest" | "stochastic";
+  /** Seed of the stochastic rounding (stream per core: createRng(seed).fork(coreId)). */
+  readonly seed: number;
 }
 
 /**

@@ -37,6 +37,10 @@ export const CounterKind = {
   neuronsFired: 15,
   /** Fixed-point saturations of u or v (each clamp counts once). */
   overflows: 16,
+  /** General learning engine: equations evaluated (one per synapse, phase and target dw/dt). */
+  learnRuleEvaluations: 17,
+  /** General learning engine: trace decay steps and spike/graded jumps of x1, x2, y1, y2, y3. */
+  learnTraceUpdates: 18,
 } as const;
 export type CounterKind = (typeof CounterKind)[keyof typeof CounterKind];
 export const COUNTER_NAMES = Object.keys(CounterKind) as ReadonlyArray<keyof typeof CounterKind>;

@@ -24,6 +24,10 @@ import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from
 import { buildSimState, type SimState } from "./state.ts";
 import { resolveStimulus } from "./stimulus.ts";
 import { buildPlasticity, hasPlasticity, readPlasticWeights } from "./plasticity.ts";
+import {
+  addGradedTraces, applyTagsAtRunEnd, buildLearningEngine, decayTraces, deliverLearningGroup, hasGeneralLearning, learnEpochEnd,
+  learnOnPostSpikes, readLearningWeights, type LearningEngine,
+} from "./learning.ts";
 
 export interface SimulateOptions {
   readonly steps: number;
@@ -38,6 +42,18 @@ export interface SimulateOptions {
   /** Called every `progressEveryTicks` ticks (and after the last) with the ticks done; never per event. */
   readonly onProgress?: (ticksDone: number) => void;
   readonly progressEveryTicks?: number;
+  /**
+   * A general learning engine built by buildLearningEngine(program, state) and kept across runs of the
+   * same state (training schedules); absent = built for this run when the program has `learning` rules.
+   */
+  readonly learningEngine?: LearningEngine;
+  /** false = weights, traces and tags frozen for this run (inference); plastic synapses act as static ones. */
+  readonly learningEnabled?: boolean;
+  /**
+   * Called at the start of every tick when a rule reads the third factor m or has graded post traces:
+   * write m and g per global neuron (arrays keep their values until overwritten).
+   */
+  readonly learningInput?: (tick: number, thirdFactor: Float64Array, graded: Float64Array) => void;
 }
 
 /**
@@ -82,6 +98,8 @@ export interface SimResult {
    * reference simulators' count. `counters` count ops when the packet is read (emission tick).
    */
   readonly synapticEventsDeliveredByProjection: Float64Array;
+  /** The general learning engine of the run, when the program has `learning` rules. */
+  readonly learning?: LearningEngine;
 }
 
 class GrowableInt32 {
@@ -120,7 +138,7 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight, synCore } = st;
   const { neuronGroupStart, groupSynStart, groupDelay, routeCellStart, routeCellId, routeCellCount, cellCore, cellEncoding, cellProjection } = st;
   const { routePtr, routeDestCore, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
-  const { dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate } = st;
+  const { dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate, theta, thetaPlus, thetaDecay } = st;
   const nCells = cellCore.length;
   const cellCount = new Float64Array(nCells);
   /** Input-side packet counter slot of each route: destination core × K + packetsIn. */
@@ -159,6 +177,8 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   });
 
   const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
+  const le = opts.learningEnabled === false ? undefined : opts.learningEngine ?? (hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined);
+  const learningInput = le !== undefined && le.needsInput ? opts.learningInput : undefined;
   const trace = opts.tracePackets;
   const routeAddress = trace === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
   const progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
@@ -173,13 +193,20 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
       for (let i = 0; i < x.length; i++) x[i] = x[i] * xDecay[i];
       for (let i = 0; i < y.length; i++) y[i] = y[i] * yDecay[i];
     }
+    if (le !== undefined) {
+      if (learningInput !== undefined) learningInput(t, le.thirdFactor, le.graded);
+      decayTraces(le, tickCore, K);
+    }
     // 1. deliver
     const bucket = wheel.bucket(t);
     const nGroups = wheel.length(t);
     for (let k = 0; k < nGroups; k++) {
       const g = bucket[k];
       const hi = groupSynStart[g + 1];
-      if (pl !== undefined && pl.groupPlastic[g] === 1) {
+      if (le !== undefined && le.groupPlastic[g] === 1) {
+        deliverLearningGroup(le, g, groupSynStart[g], hi, t, acc, synTarget, synWeight, synCore, tickCore, K);
+        if (gotInput !== undefined) for (let s = groupSynStart[g]; s < hi; s++) gotInput[synTarget[s]] = 1;
+      } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
         deliverPlasticGroup(pl, g, groupSynStart[g], hi, acc, synTarget, synWeight, synCore, tickCore, K);
       } else if (gotInput !== undefined) {
         for (let s = groupSynStart[g]; s < hi; s++) {
@@ -263,6 +290,8 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
           if (I !== 0) withInput++;
         } else {
           if (gotInput !== undefined) gotInput[n] = 0;
+          // Adaptive threshold decays every tick, refractory or not: θ ← thetaDecay·θ.
+          if (theta !== undefined) theta[n] *= thetaDecay![n];
           if (refractoryLeft[n] > 0) {
             refractoryLeft[n]--;
             continue;
@@ -283,13 +312,14 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
           }
           u[n] = un;
           if (spiking[n] === 1) {
-            const th = vThreshold[n];
+            const th = theta === undefined ? vThreshold[n] : vThreshold[n] + theta[n];
             if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
               const rm = resetMode[n];
               if (rm === ResetMode.zero) vn = vReset[n];
               else if (rm === ResetMode.subtract) vn = vn - th;
               refractoryLeft[n] = refractoryTicks[n];
               didFire = true;
+              if (theta !== undefined) theta[n] += thetaPlus![n];
             }
           }
           v[n] = vn;
@@ -311,6 +341,12 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
     }
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
     if (pl !== undefined) potentiate(pl, fired, nFired, synWeight, coreOfNeuron, tickCore, K);
+    // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
+    if (le !== undefined) {
+      learnOnPostSpikes(le, fired, nFired, t, synWeight, synTarget, synCore, coreOfNeuron, tickCore, K);
+      if (le.needsInput) addGradedTraces(le, coreOfNeuron, tickCore, K);
+      learnEpochEnd(le, t, synWeight, synTarget, synCore, tickCore, K);
+    }
     // 3. emit
     for (let f = 0; f < nFired; f++) {
       const n = fired[f];
@@ -426,8 +462,13 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   });
   const voltages = new Map<string, Float64Array>();
   for (const rec of recorded) voltages.set(rec.name, rec.trace);
+  if (le !== undefined) applyTagsAtRunEnd(le, synWeight, synCore);
   const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st, pl);
-  return { steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered };
+  if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
+  return {
+    steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
+    ...(le === undefined ? {} : { learning: le }),
+  };
 }
 
 /** Tiles holding at least one program core (SANA-FE's sync-table key). */

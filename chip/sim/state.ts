@@ -41,6 +41,10 @@ export interface SimState {
   readonly reverseResetMode: Uint8Array | undefined;
   readonly vReverseReset: Float64Array | undefined;
   readonly forceUpdate: Uint8Array | undefined;
+  /** Adaptive threshold parameters and state θ (effective threshold vThreshold + θ); undefined when no core uses them. */
+  readonly thetaPlus: Float64Array | undefined;
+  readonly thetaDecay: Float64Array | undefined;
+  readonly theta: Float64Array | undefined;
   // Neuron state.
   readonly v: Float64Array;
   readonly u: Float64Array;
@@ -146,6 +150,9 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   const reverseResetMode = anyDynamics ? new Uint8Array(N).fill(ResetMode.none) : undefined;
   const vReverseReset = anyDynamics ? new Float64Array(N) : undefined;
   const forceUpdate = anyDynamics ? new Uint8Array(N) : undefined;
+  const anyTheta = program.cores.some((cp) => cp.neurons.thetaPlus !== undefined);
+  const thetaPlus = anyTheta ? new Float64Array(N) : undefined;
+  const thetaDecay = anyTheta ? new Float64Array(N).fill(1) : undefined;
   const encodingNames = [...new Set(program.projections.map((p) => p.encoding))].sort();
   const encOfProj = program.projections.map((p) => encodingNames.indexOf(p.encoding));
   let maxDelayTicks = 1;
@@ -162,6 +169,8 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     if (p.reverseResetMode !== undefined) reverseResetMode?.set(p.reverseResetMode, n0);
     if (p.vReverseReset !== undefined) vReverseReset?.set(p.vReverseReset, n0);
     if (p.forceUpdate !== undefined) forceUpdate?.set(p.forceUpdate, n0);
+    if (p.thetaPlus !== undefined) thetaPlus?.set(p.thetaPlus, n0);
+    if (p.thetaDecay !== undefined) thetaDecay?.set(p.thetaDecay, n0);
     const xb = cp.crossbar;
     if (xb.axonRowPtr.length !== xb.axonCount + 1 || xb.axonRowPtr[xb.axonCount] !== xb.synTarget.length) {
       throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} crossbar row pointers do not cover its ${xb.synTarget.length} synapses`, { field: `cores[${c}].crossbar.axonRowPtr`, hint: "the program is corrupt; recompile it" });
@@ -346,6 +355,7 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     coreCount: C, neuronCount: N, coreNeuronStart, coreId, coreTileX, coreTileY,
     kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks,
     dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate,
+    thetaPlus, thetaDecay, theta: anyTheta ? new Float64Array(N) : undefined,
     v: Float64Array.from(vInit), u: new Float64Array(N), acc: new Float64Array(N), refractoryLeft: new Uint32Array(N),
     coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore, synLocal,
     neuronGroupStart, groupSegStart, groupDelay, segSynStart, segCore, segEncoding, segProjection,
@@ -354,4 +364,15 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile,
     routePtr, routeAxon, routeDestCore, routeDx, routeDy, encodingNames, maxDelayTicks,
   };
+}
+
+/**
+ * The state reset between samples of a presentation schedule: v ← vInit, u ← 0, no pending input, not
+ * refractory. Weights and adaptive thresholds θ are kept (they are what learning and homeostasis change).
+ */
+export function resetNeuronState(st: SimState): void {
+  st.v.set(st.vInit);
+  st.u.fill(0);
+  st.acc.fill(0);
+  st.refractoryLeft.fill(0);
 }

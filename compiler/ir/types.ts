@@ -6,7 +6,7 @@
  * Front ends do the model-specific discretisation (e.g. NIR's tau/dt → voltageDecay); the passes
  * after this point (normalise, quantise, partition, place, route) never look at the source format.
  */
-import type { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
+import type { LearningRuleProgram, ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 
 /** Per-neuron parameters of a population; every array has `size` entries. */
 export interface NeuronParamsIR {
@@ -27,6 +27,9 @@ export interface NeuronParamsIR {
   readonly reverseResetMode?: Uint8Array;
   readonly vReverseReset?: Float64Array;
   readonly forceUpdate?: Uint8Array;
+  /** Optional adaptive threshold (CoreNeuronParams.thetaPlus/thetaDecay): both or neither. */
+  readonly thetaPlus?: Float64Array;
+  readonly thetaDecay?: Float64Array;
 }
 
 export interface PopulationIR {
@@ -55,7 +58,12 @@ export interface ProjectionIR {
   readonly delayTicks: Uint16Array;
   /** On-chip learning rule, when the projection is plastic. */
   readonly plasticity?: PairStdpIR;
+  /** A general on-chip learning rule (exclusive with `plasticity`), carried unchanged into ProjectionInfo.learning. */
+  readonly learning?: LearningRuleIR;
 }
+
+/** The general learning rule of a projection: the ChipProgram's form (chip/program/types.ts). */
+export type LearningRuleIR = LearningRuleProgram;
 
 export interface ModelGraph {
   readonly name: string;

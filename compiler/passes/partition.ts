@@ -36,7 +36,7 @@ export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string 
   const pp = pop.params;
   if (pp === undefined) return "input";
   const j = g - ig.popOffset[p];
-  return `${pop.spiking ? 1 : 0}|${pp.voltageDecay[j]}|${pp.currentDecay[j]}|${pp.vThreshold[j]}|${pp.vReset[j]}|${pp.resetMode[j]}|${pp.thresholdOp[j]}|${pp.refractoryTicks[j]}|${pp.dynamics?.[j] ?? 0}`;
+  return `${pop.spiking ? 1 : 0}|${pp.voltageDecay[j]}|${pp.currentDecay[j]}|${pp.vThreshold[j]}|${pp.vReset[j]}|${pp.resetMode[j]}|${pp.thresholdOp[j]}|${pp.refractoryTicks[j]}|${pp.dynamics?.[j] ?? 0}|${pp.thetaPlus?.[j] ?? 0}|${pp.thetaDecay?.[j] ?? 1}`;
 }
 
 export interface LogicalCore {

@@ -65,7 +65,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const stateScaleExp = new Map<string, number>();
   const incoming = new Map<string, ProjectionIR[]>();
   for (const pr of graph.projections) {
-    if (pr.plasticity !== undefined) {
+    if (pr.plasticity !== undefined || pr.learning !== undefined) {
       throw new AerchipError("E_FIXED_PLASTIC_UNSUPPORTED", `projection "${pr.name}" is plastic; this build runs on-chip learning in float arithmetic only`, { file, field: `projections.${pr.name}.stdp`, hint: "run with --precision float" });
     }
     const list = incoming.get(pr.post) ?? [];
@@ -76,6 +76,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const newPops: PopulationIR[] = graph.populations.map((pop) => {
     if (pop.kind === "input" || pop.params === undefined) return pop;
     const pp = pop.params;
+    if (pp.thetaPlus !== undefined) throw new AerchipError("E_FIXED_THETA_UNSUPPORTED", `population "${pop.name}" has an adaptive threshold, which runs in float arithmetic only`, { file, field: `populations.${pop.name}.thetaPlus`, hint: "run with --precision float" });
     if (pp.dynamics !== undefined) throw new AerchipError("E_FIXED_DYNAMICS_UNSUPPORTED", `population "${pop.name}" uses SANA-FE soma dynamics, which run in float arithmetic only`, { file, field: `populations.${pop.name}`, hint: "run with --precision float" });
     // Largest q the neuron's own values allow.
     const rangeMax = Math.max(maxAbs(pp.vThreshold), maxAbs(pp.vReset), maxAbs(pp.vInit));

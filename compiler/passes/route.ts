@@ -179,6 +179,7 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
           decayPre: pr.plasticity.decayPre, decayPost: pr.plasticity.decayPost, wMin: pr.plasticity.wMin, wMax: pr.plasticity.wMax,
         },
       }),
+      ...(pr.learning === undefined ? {} : { learning: pr.learning }),
     })),
   };
   return { program, usage, coreIndexOf, localOf };
@@ -200,13 +201,16 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const refractoryTicks = new Uint32Array(n);
   // Optional per-compartment fields (SANA-FE's soma), present only when a population on the core uses them.
   const pops = core.blocks.map((b) => ig.graph.populations[b.population].params);
-  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate"): boolean => pops.some((pp) => pp?.[f] !== undefined);
+  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate" | "thetaPlus"): boolean => pops.some((pp) => pp?.[f] !== undefined);
   const dynamics = has("dynamics") ? new Uint8Array(n) : undefined;
   const vTruncScale = has("vTruncScale") ? new Float64Array(n) : undefined;
   const vReverseThreshold = has("vReverseThreshold") ? new Float64Array(n).fill(-Infinity) : undefined;
   const reverseResetMode = has("reverseResetMode") ? new Uint8Array(n).fill(ResetMode.none) : undefined;
   const vReverseReset = has("vReverseReset") ? new Float64Array(n) : undefined;
   const forceUpdate = has("forceUpdate") ? new Uint8Array(n) : undefined;
+  // Adaptive threshold (both arrays or neither); neurons without it get θ+ = 0, decay 1.
+  const thetaPlus = has("thetaPlus") ? new Float64Array(n) : undefined;
+  const thetaDecay = thetaPlus !== undefined ? new Float64Array(n).fill(1) : undefined;
   let local = 0;
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
@@ -239,6 +243,8 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       if (reverseResetMode !== undefined && pp.reverseResetMode !== undefined) reverseResetMode[local] = pp.reverseResetMode[j];
       if (vReverseReset !== undefined && pp.vReverseReset !== undefined) vReverseReset[local] = pp.vReverseReset[j];
       if (forceUpdate !== undefined && pp.forceUpdate !== undefined) forceUpdate[local] = pp.forceUpdate[j];
+      if (thetaPlus !== undefined && pp.thetaPlus !== undefined) thetaPlus[local] = pp.thetaPlus[j];
+      if (thetaDecay !== undefined && pp.thetaDecay !== undefined) thetaDecay[local] = pp.thetaDecay[j];
     }
   }
   return {
@@ -248,6 +254,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       ...(dynamics === undefined ? {} : { dynamics }), ...(vTruncScale === undefined ? {} : { vTruncScale }),
       ...(vReverseThreshold === undefined ? {} : { vReverseThreshold }), ...(reverseResetMode === undefined ? {} : { reverseResetMode }),
       ...(vReverseReset === undefined ? {} : { vReverseReset }), ...(forceUpdate === undefined ? {} : { forceUpdate }),
+      ...(thetaPlus === undefined || thetaDecay === undefined ? {} : { thetaPlus, thetaDecay }),
     },
     crossbar,
   };

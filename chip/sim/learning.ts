@@ -1,0 +1,605 @@
+/**
+ * The general learning engine (Loihi-style sum-of-products rules, chip/program LearningRuleProgram),
+ * beside the snnref pair-STDP engine of plasticity.ts, selected per projection (`learning` vs
+ * `plasticity`). Rule text is parsed and compiled here (chip/program/learning-rule.ts), once per run.
+ *
+ * State, in the simulator's source-major layout (state.ts):
+ *   - pre traces x1, x2 per (source group, projection): every synapse of a (source, delay, projection)
+ *     sees the same arrivals, so they share one trace (one per input axon and delay on hardware);
+ *   - post traces y1, y2, y3 per (projection, post neuron);
+ *   - per synapse: the weight (SimState.synWeight) and a tag t (allocated when a rule reads or writes it).
+ *
+ * Semantics, epoch E = epochTicks ticks (docs/learning.md §3):
+ *   E = 1 (event-ordered, identical to named-rules.ts simulateSynapse):
+ *     1. every trace decays z ← decay·z;
+ *     2. pre arrival on s: the x0 products are evaluated on the current state and applied, then the pre
+ *        traces jump (z ← z + impulse, or z ← impulse for `set`);
+ *     3. post spike of j: the y0 products of every plastic synapse onto j are evaluated and applied,
+ *        then the spike-driven post traces jump; graded post traces add impulse·g_j[t] every tick;
+ *     4. u<k> products (epoch mod 2^k = 0) are evaluated on every plastic synapse and applied.
+ *   E > 1 (epoch-batched, Loihi's learning epoch): traces decay and jump per tick as above, spikes only
+ *     set x0/y0 flags; at the last tick of each epoch every plastic synapse with an active dependency
+ *     evaluates dZ = Σ [dep]·S·ΠF once on the epoch-end traces and applies it.
+ *   Within one evaluation all targets (dw, dt, dd) read the same state; the weight is clipped to
+ *   [wMin, wMax] and, with weightBits b, rounded onto wMin + k·(wMax − wMin)/(2^b − 1) (nearest, or
+ *   stochastic: up with probability equal to the fraction). Quantised traces (bits, lsb) are rounded the
+ *   same way after every decay and saturate at (2^bits − 1)·lsb.
+ * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
+ * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import { createRng, type Rng } from "../../core/rng.ts";
+import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, type CompiledRule } from "../program/learning-rule.ts";
+import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
+import { CounterKind } from "./counters.ts";
+import type { SimState } from "./state.ts";
+
+const TRACE_INDEX = { x1: 0, x2: 1, y1: 0, y2: 1, y3: 2 } as const;
+
+/** One rule's compiled form and parameters. */
+export interface RuleRuntime {
+  readonly program: LearningRuleProgram;
+  readonly equations: readonly CompiledRule[];
+  readonly hasX0: boolean;
+  readonly hasY0: boolean;
+  readonly hasU: boolean;
+  /** Trace parameters, indexed x: [x1, x2], y: [y1, y2, y3]; present = 1. */
+  readonly xPresent: Uint8Array;
+  readonly yPresent: Uint8Array;
+  readonly xDecay: Float64Array;
+  readonly yDecay: Float64Array;
+  readonly xImpulse: Float64Array;
+  readonly yImpulse: Float64Array;
+  readonly xSet: Uint8Array;
+  readonly ySet: Uint8Array;
+  readonly yGraded: Uint8Array;
+  /** Trace LSB (0 = float trace) and largest value. */
+  readonly xLsb: Float64Array;
+  readonly yLsb: Float64Array;
+  readonly xMax: Float64Array;
+  readonly yMax: Float64Array;
+  /** Weight grid step (0 = float weights). */
+  readonly wStep: number;
+  readonly stochastic: boolean;
+  readonly tagMin: number;
+  readonly tagMax: number;
+  readonly fromTick: number;
+  /** Trace memory of this rule: bits per pre trace set (input axon) and per post neuron. */
+  readonly preTraceBits: number;
+  readonly postTraceBits: number;
+}
+
+export interface LearningEngine {
+  readonly rules: readonly RuleRuntime[];
+  /** Rule index of each projection (−1: not a general-rule projection). */
+  readonly projRule: Int32Array;
+  /** Per synapse: rule index (−1 = not plastic here), pre-trace id, post-trace slot. */
+  readonly synRule: Int32Array;
+  readonly synX: Uint32Array;
+  readonly synY: Uint32Array;
+  /** Tag per synapse (length 0 when no rule uses it). */
+  readonly tag: Float64Array;
+  readonly groupPlastic: Uint8Array;
+  readonly groupTraceStart: Uint32Array;
+  readonly groupTraceId: Uint32Array;
+  /** Pre traces [x1 | x2], each of length X; trace id → rule, core. */
+  readonly x: Float64Array;
+  readonly xRule: Uint32Array;
+  readonly xCore: Uint32Array;
+  /** Post traces [y1 | y2 | y3], each of length Y; slot → rule, global neuron. */
+  readonly y: Float64Array;
+  readonly yRule: Uint32Array;
+  readonly yNeuron: Uint32Array;
+  readonly yCore: Uint32Array;
+  /** General plastic synapses onto neuron n, and n's post slots. */
+  readonly postPtr: Uint32Array;
+  readonly postSyn: Uint32Array;
+  readonly neuronYPtr: Uint32Array;
+  readonly neuronYSlot: Uint32Array;
+  /** Plastic synapses of each rule: ruleSyn[ruleSynPtr[r]..ruleSynPtr[r+1]). */
+  readonly ruleSynPtr: Uint32Array;
+  readonly ruleSyn: Uint32Array;
+  /** Epoch-batched dependency flags (E > 1). */
+  readonly xFlag: Uint8Array;
+  readonly yFlag: Uint8Array;
+  /** Third factor m and graded post input g, per global neuron, for the current tick (written by SimulateOptions.learningInput). */
+  readonly thirdFactor: Float64Array;
+  readonly graded: Float64Array;
+  readonly needsInput: boolean;
+  /** Stochastic-rounding stream per program core: createRng(seed).fork(coreId). */
+  readonly coreRng: readonly Rng[];
+  /** Total trace memory in bits (pre traces per input axon and delay, post traces per neuron). */
+  readonly traceMemoryBits: number;
+  /** Scratch value vector for rule evaluation. */
+  readonly vec: Float64Array;
+}
+
+export function hasGeneralLearning(program: ChipProgram): boolean {
+  return program.projections.some((p) => p.learning !== undefined);
+}
+
+function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime, "xPresent" | "yPresent" | "xDecay" | "yDecay" | "xImpulse" | "yImpulse" | "xSet" | "ySet" | "yGraded" | "xLsb" | "yLsb" | "xMax" | "yMax" | "preTraceBits" | "postTraceBits"> {
+  const xPresent = new Uint8Array(2);
+  const yPresent = new Uint8Array(3);
+  const xDecay = new Float64Array(2);
+  const yDecay = new Float64Array(3);
+  const xImpulse = new Float64Array(2);
+  const yImpulse = new Float64Array(3);
+  const xSet = new Uint8Array(2);
+  const ySet = new Uint8Array(3);
+  const yGraded = new Uint8Array(3);
+  const xLsb = new Float64Array(2);
+  const yLsb = new Float64Array(3);
+  const xMax = new Float64Array(2).fill(Infinity);
+  const yMax = new Float64Array(3).fill(Infinity);
+  let preTraceBits = 0;
+  let postTraceBits = 0;
+  for (const t of lr.traces) {
+    const pre = t.trace.startsWith("x");
+    const i = TRACE_INDEX[t.trace];
+    if (pre && t.input === "graded") {
+      throw new AerchipError("E_LEARNING_TRACE", `${field}: pre trace ${t.trace} is graded; only post traces (y1..y3) can be driven by a graded value`, { field: `${field}.traces`, hint: "use input \"spike\" for x1 and x2" });
+    }
+    // Default LSB: `set` traces span [0, impulse]; `add` traces keep room for 2^3 impulses.
+    const lsb = t.bits === undefined ? 0 : (t.lsb ?? (t.mode === "set" ? t.impulse / (2 ** t.bits - 1) : t.impulse / 2 ** Math.max(0, t.bits - 3)));
+    const max = t.bits === undefined ? Infinity : (2 ** t.bits - 1) * lsb;
+    const bits = t.bits ?? 64;
+    if (pre) {
+      xPresent[i] = 1; xDecay[i] = t.decay; xImpulse[i] = t.impulse; xSet[i] = t.mode === "set" ? 1 : 0; xLsb[i] = lsb; xMax[i] = max;
+      preTraceBits += bits;
+    } else {
+      yPresent[i] = 1; yDecay[i] = t.decay; yImpulse[i] = t.impulse; ySet[i] = t.mode === "set" ? 1 : 0; yGraded[i] = t.input === "graded" ? 1 : 0;
+      yLsb[i] = lsb; yMax[i] = max;
+      postTraceBits += bits;
+    }
+  }
+  return { xPresent, yPresent, xDecay, yDecay, xImpulse, yImpulse, xSet, ySet, yGraded, xLsb, yLsb, xMax, yMax, preTraceBits, postTraceBits };
+}
+
+const SLOT_OF_TRACE: Readonly<Record<string, number>> = { x1: RuleSlot.x1, x2: RuleSlot.x2, y1: RuleSlot.y1, y2: RuleSlot.y2, y3: RuleSlot.y3 };
+
+function buildRule(lr: LearningRuleProgram, field: string): RuleRuntime {
+  const equations = lr.ruleTexts.map((text, i) => compileRule(parseRule(text, { field: `${field}.ruleTexts[${i}]` })));
+  const targets = new Set<string>();
+  for (const eq of equations) {
+    if (eq.target === "dd") throw new AerchipError("E_LEARNING_TARGET", `${field}: the engine does not learn delays (dd)`, { field: `${field}.ruleTexts`, hint: "learn dw and dt only" });
+    if (targets.has(eq.target)) throw new AerchipError("E_LEARNING_TARGET", `${field}: two equations for ${eq.target}`, { field: `${field}.ruleTexts`, hint: "merge them into one sum of products" });
+    targets.add(eq.target);
+    if (eq.usedSlots.includes(RuleSlot.r0) || eq.usedSlots.includes(RuleSlot.r1) || eq.usedSlots.includes(RuleSlot.d)) {
+      throw new AerchipError("E_LEARNING_FACTOR", `${field}: the rule reads r0, r1 or d, which this engine does not provide`, { field: `${field}.ruleTexts`, hint: "use the third factor m for reward; delays are not plastic" });
+    }
+  }
+  const tr = traceRuntime(lr, field);
+  // Every trace a rule reads must be declared.
+  for (const eq of equations) for (const slot of eq.usedSlots) {
+    for (const [name, s] of Object.entries(SLOT_OF_TRACE)) {
+      if (s !== slot) continue;
+      const i = TRACE_INDEX[name as keyof typeof TRACE_INDEX];
+      const present = name.startsWith("x") ? tr.xPresent[i] : tr.yPresent[i];
+      if (present !== 1) throw new AerchipError("E_LEARNING_TRACE", `${field}: the rule reads ${name}, which has no trace definition`, { field: `${field}.traces`, hint: `add {trace: "${name}", decay, impulse, mode, input}` });
+    }
+  }
+  let hasX0 = false;
+  let hasY0 = false;
+  let hasU = false;
+  for (const eq of equations) for (let i = 0; i < eq.productCount; i++) {
+    if (eq.depKind[i] === RuleGate.x0) hasX0 = true;
+    else if (eq.depKind[i] === RuleGate.y0) hasY0 = true;
+    else hasU = true;
+  }
+  const wStep = lr.weightBits === undefined ? 0 : (lr.wMax - lr.wMin) / (2 ** lr.weightBits - 1);
+  return {
+    program: lr, equations, hasX0, hasY0, hasU, ...tr, wStep, stochastic: lr.rounding === "stochastic",
+    tagMin: lr.tagMin ?? -Infinity, tagMax: lr.tagMax ?? Infinity, fromTick: lr.thirdFactorFromTick ?? 0,
+  };
+}
+
+export function buildLearningEngine(program: ChipProgram, st: SimState): LearningEngine {
+  const N = st.neuronCount;
+  const S = st.synTarget.length;
+  const G = st.groupDelay.length;
+  const P = program.projections.length;
+  const projRule = new Int32Array(P).fill(-1);
+  const rules: RuleRuntime[] = [];
+  const yOffset = new Int32Array(P).fill(-1);
+  const popIndex = new Map(program.populations.map((p, i) => [p.name, i] as const));
+  let Y = 0;
+  const yRuleList: number[] = [];
+  const yNeuronList: number[] = [];
+  // Global neuron of each (population, index).
+  const globalOf = program.populations.map((pop) => {
+    const g = new Uint32Array(pop.size);
+    return g;
+  });
+  for (let n = 0; n < N; n++) globalOf[st.populationOfNeuron[n]][st.indexInPopulation[n]] = n;
+  program.projections.forEach((pr, k) => {
+    if (pr.learning === undefined) return;
+    if (pr.plasticity !== undefined) throw new AerchipError("E_LEARNING_MIXED", `projection "${pr.name}" has both a pair-STDP and a general learning rule`, { field: `projections[${k}]`, hint: "give one of plasticity or learning" });
+    projRule[k] = rules.length;
+    rules.push(buildRule(pr.learning, `projections[${k}].learning`));
+    yOffset[k] = Y;
+    const pi = popIndex.get(pr.post) ?? 0;
+    const size = program.populations[pi].size;
+    for (let i = 0; i < size; i++) { yRuleList.push(projRule[k]); yNeuronList.push(globalOf[pi][i]); }
+    Y += size;
+  });
+  if (program.projections.some((p) => p.plasticity !== undefined) && rules.length > 0) {
+    throw new AerchipError("E_LEARNING_MIXED", "the program mixes pair-STDP (plasticity) and general learning rules", { field: "projections", hint: "express the pair rule as a general rule (named-rules.ts pairStdp) or keep only pair STDP" });
+  }
+  const synRule = new Int32Array(S).fill(-1);
+  const synX = new Uint32Array(S);
+  const synY = new Uint32Array(S);
+  const groupPlastic = new Uint8Array(G);
+  const groupTraceStart = new Uint32Array(G + 1);
+  const traceIds: number[] = [];
+  const xRuleList: number[] = [];
+  const xCoreList: number[] = [];
+  const postCount = new Uint32Array(N + 1);
+  const ruleCount = new Uint32Array(rules.length + 1);
+  const local = new Map<number, number>();
+  for (let g = 0; g < G; g++) {
+    groupTraceStart[g] = traceIds.length;
+    local.clear();
+    for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
+      const k = st.synProjection[s];
+      const r = projRule[k];
+      if (r < 0) continue;
+      let id = local.get(k);
+      if (id === undefined) {
+        id = xRuleList.length;
+        local.set(k, id);
+        traceIds.push(id);
+        xRuleList.push(r);
+        xCoreList.push(st.synCore[s]);
+      }
+      synRule[s] = r;
+      synX[s] = id;
+      synY[s] = yOffset[k] + st.indexInPopulation[st.synTarget[s]];
+      groupPlastic[g] = 1;
+      postCount[st.synTarget[s] + 1]++;
+      ruleCount[r + 1]++;
+    }
+  }
+  groupTraceStart[G] = traceIds.length;
+  for (let n = 0; n < N; n++) postCount[n + 1] += postCount[n];
+  const postPtr = postCount;
+  const fill = postPtr.slice(0, N);
+  const postSyn = new Uint32Array(postPtr[N]);
+  for (let r = 0; r < rules.length; r++) ruleCount[r + 1] += ruleCount[r];
+  const ruleSynPtr = ruleCount;
+  const rfill = ruleSynPtr.slice(0, rules.length);
+  const ruleSyn = new Uint32Array(ruleSynPtr[rules.length]);
+  for (let s = 0; s < S; s++) {
+    if (synRule[s] < 0) continue;
+    postSyn[fill[st.synTarget[s]]++] = s;
+    ruleSyn[rfill[synRule[s]]++] = s;
+  }
+  // Post slots per neuron.
+  const neuronYPtr = new Uint32Array(N + 1);
+  const perNeuron: number[][] = Array.from({ length: N }, () => []);
+  for (let slot = 0; slot < Y; slot++) perNeuron[yNeuronList[slot]].push(slot);
+  const slots: number[] = [];
+  for (let n = 0; n < N; n++) { for (const sl of perNeuron[n]) slots.push(sl); neuronYPtr[n + 1] = slots.length; }
+  const usesTag = rules.some((r) => r.equations.some((e) => e.target === "dt" || e.usedSlots.includes(RuleSlot.t)));
+  const needsInput = rules.some((r) => r.yGraded.some((v) => v === 1) || r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)));
+  const X = xRuleList.length;
+  let traceMemoryBits = 0;
+  for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits;
+  for (let i = 0; i < Y; i++) traceMemoryBits += rules[yRuleList[i]].postTraceBits;
+  // One rounding stream per core, seeded by the first rule's seed (createRng(seed).fork(coreId)).
+  const seed = rules.length > 0 ? rules[0].program.seed : 0;
+  const coreRng = program.cores.map((cp) => createRng(seed).fork(cp.coreId));
+  const engine: LearningEngine = {
+    rules, projRule, synRule, synX, synY, tag: new Float64Array(usesTag ? S : 0),
+    groupPlastic, groupTraceStart, groupTraceId: Uint32Array.from(traceIds),
+    x: new Float64Array(2 * X), xRule: Uint32Array.from(xRuleList), xCore: Uint32Array.from(xCoreList),
+    y: new Float64Array(3 * Y), yRule: Uint32Array.from(yRuleList), yNeuron: Uint32Array.from(yNeuronList),
+    yCore: Uint32Array.from(yNeuronList, (n) => st.coreOfNeuron[n]),
+    postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
+    xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
+    thirdFactor: new Float64Array(N), graded: new Float64Array(N), needsInput,
+    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
+  };
+  // Weights start on the weight grid (nearest).
+  for (let s = 0; s < S; s++) {
+    const r = synRule[s];
+    if (r < 0) continue;
+    const rr = rules[r];
+    let w = Math.min(Math.max(st.synWeight[s], rr.program.wMin), rr.program.wMax);
+    if (rr.wStep > 0) w = rr.program.wMin + Math.round((w - rr.program.wMin) / rr.wStep) * rr.wStep;
+    st.synWeight[s] = w;
+  }
+  return engine;
+}
+
+/** Zeroes every trace, flag and tag (the state reset between samples); weights are kept. */
+export function resetLearningState(le: LearningEngine): void {
+  le.x.fill(0);
+  le.y.fill(0);
+  le.tag.fill(0);
+  le.xFlag.fill(0);
+  le.yFlag.fill(0);
+  le.thirdFactor.fill(0);
+  le.graded.fill(0);
+}
+
+/** Rounds z ≥ 0 onto the grid lsb·k (nearest, or stochastic with the core's stream) and saturates. */
+function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rng: Rng): number {
+  if (lsb === 0) return z;
+  const q = z / lsb;
+  let k: number;
+  if (stochastic) {
+    const f = Math.floor(q);
+    k = f + (rng.nextFloat() < q - f ? 1 : 0);
+  } else k = Math.round(q);
+  const v = k * lsb;
+  return v > max ? max : v < 0 ? 0 : v;
+}
+
+/** Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core. */
+export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: number): void {
+  const { x, y, xRule, xCore, yRule, yCore, rules, coreRng } = le;
+  const X = xRule.length;
+  const Y = yRule.length;
+  for (let j = 0; j < 2; j++) {
+    for (let i = 0; i < X; i++) {
+      const r = rules[xRule[i]];
+      if (r.xPresent[j] === 0) continue;
+      const o = j * X + i;
+      if (x[o] === 0) continue;
+      x[o] = roundTrace(x[o] * r.xDecay[j], r.xLsb[j], r.xMax[j], r.stochastic, coreRng[xCore[i]]);
+      tickCore[xCore[i] * K + CounterKind.learnTraceUpdates]++;
+    }
+  }
+  for (let j = 0; j < 3; j++) {
+    for (let i = 0; i < Y; i++) {
+      const r = rules[yRule[i]];
+      if (r.yPresent[j] === 0) continue;
+      const o = j * Y + i;
+      if (y[o] === 0) continue;
+      y[o] = roundTrace(y[o] * r.yDecay[j], r.yLsb[j], r.yMax[j], r.stochastic, coreRng[yCore[i]]);
+      tickCore[yCore[i] * K + CounterKind.learnTraceUpdates]++;
+    }
+  }
+}
+
+/** Loads synapse s's factors into the value vector (x0/y0 set by the caller). */
+function loadValues(le: LearningEngine, s: number, w: number, tick: number, r: RuleRuntime, vec: Float64Array, postNeuron: number): void {
+  const X = le.xRule.length;
+  const Y = le.yRule.length;
+  const xi = le.synX[s];
+  const yi = le.synY[s];
+  vec[RuleSlot.x1] = le.x[xi];
+  vec[RuleSlot.x2] = le.x[X + xi];
+  vec[RuleSlot.y1] = le.y[yi];
+  vec[RuleSlot.y2] = le.y[Y + yi];
+  vec[RuleSlot.y3] = le.y[2 * Y + yi];
+  vec[RuleSlot.w] = w;
+  vec[RuleSlot.t] = le.tag.length > 0 ? le.tag[s] : 0;
+  vec[RuleSlot.m] = tick >= r.fromTick ? le.thirdFactor[postNeuron] : 0;
+}
+
+/** Applies dw (clip, round onto the weight grid) and dt (clip) to synapse s. */
+function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: Float64Array, dw: number, dt: number, core: number): void {
+  if (dw !== 0) {
+    const lo = r.program.wMin;
+    const hi = r.program.wMax;
+    let w = synWeight[s] + dw;
+    if (w < lo) w = lo; else if (w > hi) w = hi;
+    if (r.wStep > 0) {
+      const q = (w - lo) / r.wStep;
+      let k: number;
+      if (r.stochastic) {
+        const f = Math.floor(q);
+        k = f + (le.coreRng[core].nextFloat() < q - f ? 1 : 0);
+      } else k = Math.round(q);
+      w = lo + k * r.wStep;
+      if (w > hi) w = hi;
+    }
+    synWeight[s] = w;
+  }
+  if (dt !== 0) {
+    let t = le.tag[s] + dt;
+    if (t < r.tagMin) t = r.tagMin; else if (t > r.tagMax) t = r.tagMax;
+    le.tag[s] = t;
+  }
+}
+
+/** Evaluates gate `gate` of rule r on synapse s and applies it; adds rule evaluations to `tickCore`. */
+function evaluateGateOn(le: LearningEngine, r: RuleRuntime, s: number, gate: RuleGate, epoch: number, tick: number, synWeight: Float64Array, synTarget: Uint32Array, synCore: Uint32Array, tickCore: Float64Array, K: number): void {
+  const vec = le.vec;
+  loadValues(le, s, synWeight[s], tick, r, vec, synTarget[s]);
+  let dw = 0;
+  let dt = 0;
+  const eqs = r.equations;
+  for (let e = 0; e < eqs.length; e++) {
+    const v = eqs[e].evaluateGate(vec, gate, epoch);
+    if (eqs[e].target === "dw") dw += v; else dt += v;
+  }
+  const c = synCore[s];
+  applyUpdate(le, r, s, synWeight, dw, dt, c);
+  tickCore[c * K + CounterKind.synUpdates]++;
+  tickCore[c * K + CounterKind.learnRuleEvaluations] += eqs.length;
+}
+
+/**
+ * A group with general-rule synapses arrives: each synapse adds its weight as read; then (E = 1) the x0
+ * products are applied, or (E > 1) the pre flag is set; finally the group's pre traces jump.
+ */
+export function deliverLearningGroup(
+  le: LearningEngine, g: number, lo: number, hi: number, tick: number, acc: Float64Array, synTarget: Uint32Array,
+  synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number,
+): void {
+  const { synRule, rules } = le;
+  for (let s = lo; s < hi; s++) {
+    acc[synTarget[s]] += synWeight[s];
+    const ri = synRule[s];
+    if (ri < 0) continue;
+    const r = rules[ri];
+    if (r.program.epochTicks === 1 && r.hasX0) evaluateGateOn(le, r, s, RuleGate.x0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+  }
+  const X = le.xRule.length;
+  for (let i = le.groupTraceStart[g]; i < le.groupTraceStart[g + 1]; i++) {
+    const id = le.groupTraceId[i];
+    const r = rules[le.xRule[id]];
+    le.xFlag[id] = 1;
+    for (let j = 0; j < 2; j++) {
+      if (r.xPresent[j] === 0) continue;
+      const o = j * X + id;
+      const z = r.xSet[j] === 1 ? r.xImpulse[j] : le.x[o] + r.xImpulse[j];
+      le.x[o] = z > r.xMax[j] ? r.xMax[j] : z;
+      tickCore[le.xCore[id] * K + CounterKind.learnTraceUpdates]++;
+    }
+  }
+}
+
+/** Post spikes: (E = 1) y0 products on every plastic synapse onto each fired neuron, then its spike-driven post traces jump. */
+export function learnOnPostSpikes(
+  le: LearningEngine, fired: Uint32Array, nFired: number, tick: number, synWeight: Float64Array, synTarget: Uint32Array,
+  synCore: Uint32Array, coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number,
+): void {
+  const { postPtr, postSyn, synRule, rules, neuronYPtr, neuronYSlot, yRule, y } = le;
+  const Y = yRule.length;
+  for (let f = 0; f < nFired; f++) {
+    const n = fired[f];
+    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+      const s = postSyn[i];
+      const r = rules[synRule[s]];
+      if (r.program.epochTicks === 1 && r.hasY0) evaluateGateOn(le, r, s, RuleGate.y0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+    }
+    for (let i = neuronYPtr[n]; i < neuronYPtr[n + 1]; i++) {
+      const slot = neuronYSlot[i];
+      const r = rules[yRule[slot]];
+      le.yFlag[slot] = 1;
+      for (let j = 0; j < 3; j++) {
+        if (r.yPresent[j] === 0 || r.yGraded[j] === 1) continue;
+        const o = j * Y + slot;
+        const z = r.ySet[j] === 1 ? r.yImpulse[j] : y[o] + r.yImpulse[j];
+        y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+        tickCore[coreOfNeuron[n] * K + CounterKind.learnTraceUpdates]++;
+      }
+    }
+  }
+}
+
+/** Graded post traces: y ← y + impulse·g_n[t] (every tick, after the post phase). */
+export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number): void {
+  const { yRule, yNeuron, rules, y, graded } = le;
+  const Y = yRule.length;
+  for (let slot = 0; slot < Y; slot++) {
+    const r = rules[yRule[slot]];
+    const gv = graded[yNeuron[slot]];
+    for (let j = 0; j < 3; j++) {
+      if (r.yGraded[j] === 0) continue;
+      const o = j * Y + slot;
+      const z = y[o] + r.yImpulse[j] * gv;
+      y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+      tickCore[coreOfNeuron[yNeuron[slot]] * K + CounterKind.learnTraceUpdates]++;
+    }
+  }
+}
+
+/**
+ * End of tick t: (E = 1) u products on every plastic synapse of rules that have them; (E > 1, last
+ * tick of an epoch) one evaluation of every synapse with an active dependency, then the flags clear.
+ */
+export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float64Array, synTarget: Uint32Array, synCore: Uint32Array, tickCore: Float64Array, K: number): void {
+  const { rules, ruleSynPtr, ruleSyn, synX, synY, xFlag, yFlag, vec } = le;
+  for (let ri = 0; ri < rules.length; ri++) {
+    const r = rules[ri];
+    const E = r.program.epochTicks;
+    if (E === 1) {
+      if (!r.hasU) continue;
+      for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) evaluateGateOn(le, r, ruleSyn[i], RuleGate.u, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+      continue;
+    }
+    if ((tick + 1) % E !== 0) continue;
+    const epoch = Math.floor(tick / E);
+    let uActive = false;
+    for (const eq of r.equations) for (let p = 0; p < eq.productCount; p++) if (eq.depKind[p] === RuleGate.u && epoch % eq.depPeriod[p] === 0) uActive = true;
+    for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) {
+      const s = ruleSyn[i];
+      const x0 = xFlag[synX[s]];
+      const y0 = yFlag[synY[s]];
+      if (x0 === 0 && y0 === 0 && !uActive) continue;
+      loadValues(le, s, synWeight[s], tick, r, vec, synTarget[s]);
+      vec[RuleSlot.x0] = x0;
+      vec[RuleSlot.y0] = y0;
+      let dw = 0;
+      let dt = 0;
+      for (const eq of r.equations) {
+        const v = eq.evaluate(vec, epoch);
+        if (eq.target === "dw") dw += v; else dt += v;
+      }
+      const c = synCore[s];
+      applyUpdate(le, r, s, synWeight, dw, dt, c);
+      tickCore[c * K + CounterKind.synUpdates]++;
+      tickCore[c * K + CounterKind.learnRuleEvaluations] += r.equations.length;
+    }
+    vec[RuleSlot.x0] = 0;
+    vec[RuleSlot.y0] = 0;
+    for (let i = 0; i < xFlag.length; i++) if (le.xRule[i] === ri) xFlag[i] = 0;
+    for (let i = 0; i < yFlag.length; i++) if (le.yRule[i] === ri) yFlag[i] = 0;
+  }
+}
+
+/** `tag-at-sample-end` rules: w ← w + t (clipped, rounded), t ← 0, at the end of a run. */
+export function applyTagsAtRunEnd(le: LearningEngine, synWeight: Float64Array, synCore: Uint32Array): void {
+  const { rules, ruleSynPtr, ruleSyn, tag } = le;
+  if (tag.length === 0) return;
+  for (let ri = 0; ri < rules.length; ri++) {
+    const r = rules[ri];
+    if (r.program.apply !== "tag-at-sample-end") continue;
+    for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) {
+      const s = ruleSyn[i];
+      const t = tag[s];
+      tag[s] = 0;
+      applyUpdate(le, r, s, synWeight, t, 0, synCore[s]);
+    }
+  }
+}
+
+/** Weights of every general-rule projection, in the model's synapse order. */
+export function readLearningWeights(program: ChipProgram, st: SimState): Map<string, Float64Array> {
+  const arrays = program.projections.map((pr) => (pr.learning === undefined ? undefined : new Float64Array(pr.synapseCount)));
+  for (let s = 0; s < st.synTarget.length; s++) {
+    const arr = arrays[st.synProjection[s]];
+    if (arr !== undefined) arr[program.cores[st.synCore[s]].crossbar.synIndex[st.synLocal[s]]] = st.synWeight[s];
+  }
+  const out = new Map<string, Float64Array>();
+  program.projections.forEach((pr, k) => { const a = arrays[k]; if (a !== undefined) out.set(pr.name, a); });
+  return out;
+}
+
+/**
+ * Per-neuron weight normalisation of one projection (Diehl & Cook): for every post neuron j,
+ * w_ij ← w_ij·target/Σ_i w_ij, then clipped and rounded onto the weight grid. Returns the weights touched.
+ */
+export function normaliseIncoming(le: LearningEngine, st: SimState, projection: number, target: number): number {
+  const ri = le.projRule[projection];
+  if (ri < 0) throw new AerchipError("E_LEARNING_NORMALISE", `projection ${projection} has no general learning rule`, { field: "projection", hint: "normalise a projection with a `learning` rule" });
+  const r = le.rules[ri];
+  const { postPtr, postSyn } = le;
+  const w = st.synWeight;
+  let ops = 0;
+  for (let n = 0; n < st.neuronCount; n++) {
+    let sum = 0;
+    let count = 0;
+    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+      const s = postSyn[i];
+      if (st.synProjection[s] !== projection) continue;
+      sum += w[s];
+      count++;
+    }
+    if (count === 0 || sum <= 0) continue;
+    const f = target / sum;
+    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+      const s = postSyn[i];
+      if (st.synProjection[s] !== projection) continue;
+      const dw = w[s] * f - w[s];
+      applyUpdate(le, r, s, w, dw, 0, st.synCore[s]);
+    }
+    ops += 2 * count;
+  }
+  return ops;
+}

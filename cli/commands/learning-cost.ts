@@ -1,0 +1,39 @@
+/**
+ * `aerchip learning-cost`: a local learning rule (S-TLLR) beside BPTT from network shapes
+ * (compiler/analysis/learning-cost.ts): memory T·ΣN vs k·ΣN, MACs 2T·ΣN·F vs c·(T − T_l)·ΣN·F, with
+ * the counting convention. Shapes come from MODEL (NIR or JSON) or, without one, from the built-in
+ * tables of the S-TLLR paper (VGG-9 on DVS Gesture, the SHD recurrent SNN).
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import { learningCostFromLayers, renderLearningCost, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
+import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
+import { loadModel } from "../pipeline.ts";
+import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
+
+export interface LearningCostCommandOptions {
+  readonly rule: RuleCostName;
+  readonly T?: number;
+  readonly Tl?: number;
+  readonly table?: string;
+  readonly format: "text" | "markdown";
+  readonly json: boolean;
+}
+
+export async function learningCostCommand(model: string | undefined, o: LearningCostCommandOptions & NirCliOptions): Promise<void> {
+  if (model !== undefined) {
+    if (o.T === undefined || o.Tl === undefined) throw new AerchipError("E_LEARNING_COST", "a model's learning cost needs --T and --Tl", { field: "--T/--Tl", hint: "e.g. --T 20 --Tl 15" });
+    const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
+    const report = learningCostFromLayers(layersFromModelGraph(graph), { T: o.T, Tl: o.Tl, rule: o.rule });
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
+    return;
+  }
+  const ids = o.table === undefined ? ["vgg9-dvs-gesture", "shd-rsnn"] : o.table === "all" ? Object.keys(LEARNING_SHAPE_TABLES) : [o.table];
+  const overrides = { rule: o.rule, ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)), null, 2)}\n`);
+    return;
+  }
+  // Each table keeps its own T and T_l unless one table is chosen (then --T/--Tl override it).
+  const perTable = ids.length === 1 ? overrides : { rule: o.rule };
+  process.stdout.write(`${ids.map((id) => renderLearningCostTable(id, o.format, perTable)).join("\n\n")}\n`);
+}
