@@ -456,9 +456,15 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   const spikes = new Map<string, PopulationSpikes>();
   program.populations.forEach((pop, p) => {
     const { tick, neuron } = byPop[p];
-    // Within a tick spikes come in core order; sort each tick's run by neuron index.
-    const idx = Uint32Array.from({ length: tick.length }, (_, k) => k).sort((a, b) => tick[a] - tick[b] || neuron[a] - neuron[b]);
-    spikes.set(pop.name, { tick: Int32Array.from(idx, (k) => tick[k]), neuron: Int32Array.from(idx, (k) => neuron[k]) });
+    // Spikes were recorded in tick order; within a tick they come in core order, so sort each tick's run of
+    // neuron indices (a numeric typed-array sort: no comparator, no index permutation).
+    for (let a = 0; a < tick.length;) {
+      let b = a + 1;
+      while (b < tick.length && tick[b] === tick[a]) b++;
+      if (b - a > 1) neuron.subarray(a, b).sort();
+      a = b;
+    }
+    spikes.set(pop.name, { tick, neuron });
   });
   const voltages = new Map<string, Float64Array>();
   for (const rec of recorded) voltages.set(rec.name, rec.trace);

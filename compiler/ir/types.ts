@@ -6,31 +6,14 @@
  * Front ends do the model-specific discretisation (e.g. NIR's tau/dt → voltageDecay); the passes
  * after this point (normalise, quantise, partition, place, route) never look at the source format.
  */
-import type { LearningRuleProgram, ResetMode, ThresholdOp } from "../../chip/program/types.ts";
+import type { CoreNeuronParams, LearningRuleProgram, ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 
-/** Per-neuron parameters of a population; every array has `size` entries. */
-export interface NeuronParamsIR {
-  readonly voltageDecay: Float64Array;
-  readonly currentDecay: Float64Array;
-  readonly inputGain: Float64Array;
-  readonly bias: Float64Array;
-  readonly vThreshold: Float64Array;
-  readonly vReset: Float64Array;
-  readonly vInit: Float64Array;
-  readonly resetMode: Uint8Array; // ResetMode values
-  readonly thresholdOp: Uint8Array; // ThresholdOp values
-  readonly refractoryTicks: Uint32Array;
-  /** Optional, as in CoreNeuronParams (chip/program/types.ts): NeuronDynamics and the `sanafeLif` fields. */
-  readonly dynamics?: Uint8Array;
-  readonly vTruncScale?: Float64Array;
-  readonly vReverseThreshold?: Float64Array;
-  readonly reverseResetMode?: Uint8Array;
-  readonly vReverseReset?: Float64Array;
-  readonly forceUpdate?: Uint8Array;
-  /** Optional adaptive threshold (CoreNeuronParams.thetaPlus/thetaDecay): both or neither. */
-  readonly thetaPlus?: Float64Array;
-  readonly thetaDecay?: Float64Array;
-}
+/**
+ * Per-neuron parameters of a population; every array has `size` entries. The same fields, with the same
+ * meaning, as a core's neuron parameter memory (chip/program/types.ts CoreNeuronParams), without the
+ * per-compartment kind and spiking flags, which the IR keeps per population.
+ */
+export type NeuronParamsIR = Omit<CoreNeuronParams, "kind" | "spiking">;
 
 export interface PopulationIR {
   readonly name: string;
