@@ -2,14 +2,12 @@
  * The library-level pipeline the CLI drives: load a model, compile it for a chip, run it and build the
  * report. Every step is a plain function so that the same numbers come out of the CLI and the API.
  */
-import { resolve } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
-import { simulate, type SimResult } from "../chip/sim/run.ts";
+import { runState, simulate, type SimResult } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
 import { buildSimState } from "../chip/sim/state.ts";
-import { runState } from "../chip/sim/run.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
@@ -89,7 +87,6 @@ export function spikeAgreement(a: SimResult, b: SimResult, program: ChipProgram)
   });
 }
 
-export { simulate, compileModel, resolve as resolvePath };
 
 /** snnref-1-result JSON: spikes of every non-input population, sorted by (t, i), written compactly. */
 /** Writes an snnref-1-result document from named spike lists (already sorted by t, then i). */

@@ -72,8 +72,7 @@ export function buildPlasticity(program: ChipProgram, st: SimState): PlasticityS
     yNearest.fill(pl.nearest ? 1 : 0, yOffset[k], yOffset[k] + size);
   });
   // Per-synapse projection, pre-trace ids per (group, projection), post slots.
-  const synProjection = new Uint16Array(S);
-  for (let s = 0; s < S; s++) synProjection[s] = program.cores[st.synCore[s]].crossbar.synProjection[st.synLocal[s]];
+  const synProjection = st.synProjection;
   const synTrace = new Int32Array(S).fill(-1);
   const synYSlot = new Uint32Array(S);
   const groupPlastic = new Uint8Array(G);

@@ -4,10 +4,10 @@
  * Neurons of all cores are concatenated (core c owns [coreNeuronStart[c], coreNeuronStart[c+1])), so the
  * hot loops index plain typed arrays with integers. The crossbars are re-laid out *source-major* for
  * memory locality: all synapses a neuron's spike reaches (over every destination core's axon row) are
- * stored contiguously, ordered by (delay, destination route, projection). Runs with one destination core
- * and projection are *segments* (the unit of counting); runs with one delay are *groups* (the unit of
- * scheduling). A spike schedules each of its groups on the timing wheel at t + delay; applying a group
- * is one contiguous scan `acc[target[s]] += weight[s]` over its segments.
+ * stored contiguously, ordered by (delay, destination route, projection, target). Runs with one delay
+ * are *groups* (the unit of scheduling): a spike schedules each of its groups on the timing wheel at
+ * t + delay, and applying a group is one contiguous scan `acc[target[s]] += weight[s]`. Synaptic ops
+ * are counted per route (counter cells below), when the packet reaches its core.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
@@ -60,16 +60,10 @@ export interface SimState {
   /** Program core index and local crossbar index of each synapse (weight read-back). */
   readonly synCore: Uint32Array;
   readonly synLocal: Uint32Array;
-  /** Groups of neuron n: [neuronGroupStart[n], neuronGroupStart[n+1]); group g spans segments [groupSegStart[g], groupSegStart[g+1]) and synapses [segSynStart[groupSegStart[g]], segSynStart[groupSegStart[g+1]]). */
+  /** Groups of neuron n: [neuronGroupStart[n], neuronGroupStart[n+1]); group g spans synapses [groupSynStart[g], groupSynStart[g+1]). */
   readonly neuronGroupStart: Uint32Array;
-  readonly groupSegStart: Uint32Array;
   readonly groupDelay: Uint16Array;
-  /** Segment k spans synapses [segSynStart[k], segSynStart[k+1]). */
-  readonly segSynStart: Uint32Array;
-  readonly segCore: Uint32Array;
-  readonly segEncoding: Uint8Array;
-  readonly segProjection: Uint16Array;
-  /** First synapse of each group (groupSynStart[g] = segSynStart[groupSegStart[g]]), length groups + 1. */
+  /** First synapse of each group, length groups + 1. */
   readonly groupSynStart: Uint32Array;
   /**
    * Synaptic ops are counted when a packet is processed by its destination core (its whole axon row is
@@ -211,8 +205,8 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
       }
     }
   });
-  // Source-major synapse layout. Pass 1 counts segments and groups; pass 2 fills. Within a neuron the
-  // segments of all its routes are merged by delay (rows are sorted by delay, projection, target).
+  // Source-major synapse layout: within a neuron the rows of all its routes are merged by delay (each
+  // row is sorted by delay, projection, target), one group per distinct delay.
   const axonCore = new Uint32Array(A);
   const axonLocal = new Uint32Array(A);
   program.cores.forEach((cp, c) => { for (let a = 0; a < cp.crossbar.axonCount; a++) { axonCore[coreAxonStart[c] + a] = c; axonLocal[coreAxonStart[c] + a] = a; } });
@@ -220,12 +214,9 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   const synWeight = new Float64Array(S);
   const synCore = new Uint32Array(S);
   const synLocal = new Uint32Array(S);
+  const synProjection = new Uint16Array(S);
   const neuronGroupStart = new Uint32Array(N + 1);
-  const segStarts: number[] = [];
-  const segCores: number[] = [];
-  const segEncs: number[] = [];
-  const segProjs: number[] = [];
-  const groupSegStarts: number[] = [];
+  const groupSynStarts: number[] = [];
   const groupDelays: number[] = [];
   const cursor: number[] = []; // per route of the current neuron: next synapse in its row
   let at = 0;
@@ -248,7 +239,7 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
         if (k < xb.axonRowPtr[axonLocal[a] + 1] && xb.synDelayTicks[k] < d) d = xb.synDelayTicks[k];
       }
       if (d === Infinity) break;
-      groupSegStarts.push(segStarts.length);
+      groupSynStarts.push(at);
       groupDelays.push(d);
       for (let r = r0; r < r1; r++) {
         const a = routeAxon[r];
@@ -257,19 +248,13 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
         const end = xb.axonRowPtr[axonLocal[a] + 1];
         let k = cursor[r - r0];
         while (k < end && xb.synDelayTicks[k] === d) {
-          const proj = xb.synProjection[k];
-          segStarts.push(at);
-          segCores.push(c);
-          segEncs.push(encOfProj[proj]);
-          segProjs.push(proj);
-          while (k < end && xb.synDelayTicks[k] === d && xb.synProjection[k] === proj) {
-            synTarget[at] = coreNeuronStart[c] + xb.synTarget[k];
-            synWeight[at] = xb.synWeight[k];
-            synCore[at] = c;
-            synLocal[at] = k;
-            at++;
-            k++;
-          }
+          synTarget[at] = coreNeuronStart[c] + xb.synTarget[k];
+          synWeight[at] = xb.synWeight[k];
+          synCore[at] = c;
+          synLocal[at] = k;
+          synProjection[at] = xb.synProjection[k];
+          at++;
+          k++;
         }
         cursor[r - r0] = k;
       }
@@ -279,19 +264,11 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
   if (at !== S) {
     throw new AerchipError("E_PROGRAM_INVALID", `${S - at} synapses are on axons no neuron routes to, or rows are not sorted by delay`, { field: "cores[].crossbar", hint: "the program is corrupt; recompile it" });
   }
-  segStarts.push(at);
-  groupSegStarts.push(segCores.length);
-  const segSynStart = Uint32Array.from(segStarts);
-  const segCore = Uint32Array.from(segCores);
-  const segEncoding = Uint8Array.from(segEncs);
-  const segProjection = Uint16Array.from(segProjs);
-  const groupSegStart = Uint32Array.from(groupSegStarts);
+  groupSynStarts.push(at);
+  const groupSynStart = Uint32Array.from(groupSynStarts);
   const groupDelay = Uint16Array.from(groupDelays);
   const P = Math.max(1, program.projections.length);
   const Eenc = Math.max(1, encodingNames.length);
-  const groupSynStart = Uint32Array.from(groupSegStart, (k) => segSynStart[k]);
-  const synProjection = new Uint16Array(S);
-  for (let k = 0; k < segCore.length; k++) synProjection.fill(segProjection[k], segSynStart[k], segSynStart[k + 1]);
   // Route cells: per route, synaptic ops per projection of its destination row.
   const cellIndex = new Map<number, number>();
   const cellCores: number[] = [];
@@ -358,7 +335,7 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
     thetaPlus, thetaDecay, theta: anyTheta ? new Float64Array(N) : undefined,
     v: Float64Array.from(vInit), u: new Float64Array(N), acc: new Float64Array(N), refractoryLeft: new Uint32Array(N),
     coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore, synLocal,
-    neuronGroupStart, groupSegStart, groupDelay, segSynStart, segCore, segEncoding, segProjection,
+    neuronGroupStart, groupDelay,
     groupSynStart, routeCellStart, routeCellId: Uint32Array.from(rcIds), routeCellCount: Uint32Array.from(rcCounts),
     cellCore: Uint32Array.from(cellCores), cellEncoding: Uint8Array.from(cellEncs), cellProjection: Uint16Array.from(cellProjs), synProjection,
     neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile,
