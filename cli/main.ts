@@ -1,11 +1,12 @@
 /**
  * The aerchip command line. Exit codes (docs/cli.md):
  *   0 success · 1 the input or the chip needs changing (an AerchipError with a stable code) ·
- *   2 command-line usage error · 70 internal error (a bug: please report it).
+ *   2 command-line usage error · 70 internal error (a bug: please report it) · 130 interrupted (Ctrl-C).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnostics.ts";
 import { aerchipVersion } from "./version.ts";
+import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
 import { runCommand } from "./commands/run.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
@@ -213,6 +214,7 @@ function buildProgram(): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  const removeInterruptHandler = installInterruptHandler();
   try {
     await program.parseAsync([...argv]);
     return EXIT_OK;
@@ -223,11 +225,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     if (isAerchipError(e)) {
       process.stderr.write(`aerchip: ${formatDiagnostic((e as AerchipError).toDiagnostic())}\n`);
-      return EXIT_INPUT;
+      return (e as AerchipError).code === "E_INTERRUPTED" ? EXIT_INTERRUPTED : EXIT_INPUT;
     }
     const err = e as Error;
     process.stderr.write(`aerchip: E_INTERNAL: ${err?.message ?? String(e)}\n  this is a bug in aerchip; set AERCHIP_DEBUG=1 for a stack trace and report it\n`);
     if (process.env.AERCHIP_DEBUG === "1" && err?.stack !== undefined) process.stderr.write(`${err.stack}\n`);
     return EXIT_INTERNAL;
+  } finally {
+    removeInterruptHandler();
   }
 }
