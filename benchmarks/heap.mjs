@@ -2,7 +2,7 @@
 // `repeat` times back to back (tick offsets of defaultSteps), runs repeat × defaultSteps ticks and samples
 // process.memoryUsage() every `every` ticks from the simulator's onProgress hook (never per event).
 // The hot loop should allocate nothing per event: after warm-up, heapUsed must stay flat. Typed-array
-// memory (arrayBuffers) may grow only by the recorded spikes (8 bytes per spike, doubling buffers).
+// memory (arrayBuffers) may grow only by the recorded spikes (4 bytes per spike, doubling buffers).
 // Usage: node --expose-gc benchmarks/heap.mjs <net.json[.gz]> [repeat=5] [every=500] [arch=generic]
 import { closingFields, counterTotal, dist, emit, gc, now, seconds } from "./lib.mjs";
 

@@ -1,5 +1,6 @@
 // Kernel experiments behind the profile of bench_lif10k (not a target benchmark; a measuring tool for the
-// engine work of issue 8). Runs the network once with the real simulator to get which neurons fire at
+// engine work of issue 8; these are the stand-alone loops the proposals were measured with, before the
+// engine was rewritten — the state is built in the `wide` layout they index). Runs the network once with the real simulator to get which neurons fire at
 // which tick, then replays that exact spike train through stand-alone versions of the three hot loops
 // of chip/sim/run.js, each as it is now and in a proposed layout, and prints ns per unit of work:
 //   deliver  – acc[target[s]] += weight[s] over every group a spike schedules (delays ignored: same work)
@@ -24,7 +25,7 @@ const { TimingWheel } = await dist("core/timing-wheel.js");
 const model = loadJsonModel(file);
 const spec = loadChipSpecJson(arch);
 const { program } = compileModel(model.graph, spec, {});
-const st = buildSimState(spec, program);
+const st = buildSimState(spec, program, { layout: "wide" });
 const T = model.graph.defaultSteps;
 const t0 = now();
 const res = runState(spec, program, st, model.stimulus, { steps: T });
@@ -41,7 +42,7 @@ const firedAt = new Uint32Array(total);
 const fill = perTick.slice(0, T);
 program.populations.forEach((p, pi) => { const s = res.spikes.get(p.name); for (let k = 0; k < s.tick.length; k++) firedAt[fill[s.tick[k]]++] = globalOf[pi][s.neuron[k]]; });
 
-const { synTarget, synWeight, neuronGroupStart, groupSynStart, routePtr, routeCellStart, routeCellId, routeCellCount, routeDestCore } = st;
+const { synTarget, synWeight, neuronGroupStart, groupSynStart, routePtr, routeSynapses, routeDestCore } = st;
 const acc = new Float64Array(N);
 const acc32 = new Float32Array(N);
 const w32 = Float32Array.from(synWeight);
@@ -80,8 +81,8 @@ function deliverF32U16(lo, hi) {
   }
   return ev;
 }
-// Counting as run.js does it now, per spike and route.
-const nCells = st.cellCore.length;
+// Counting per spike and route (as run.js did before the rewrite; one cell per destination core here).
+const nCells = st.coreCount;
 const cellCount = new Float64Array(nCells);
 const tickCore = new Float64Array(st.coreCount * K);
 const routeInSlot = new Uint32Array(routeDestCore.length);
@@ -91,7 +92,7 @@ function countRoutes(lo, hi) {
     const n = firedAt[f];
     for (let r = routePtr[n]; r < routePtr[n + 1]; r++) {
       tickCore[routeInSlot[r]]++;
-      for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) cellCount[routeCellId[k]] += routeCellCount[k];
+      cellCount[routeDestCore[r]] += routeSynapses[r];
     }
   }
   for (let c = 0; c < nCells; c++) cellCount[c] = 0;
@@ -99,7 +100,7 @@ function countRoutes(lo, hi) {
 // Proposed: per-neuron totals (exact for the per-tick totals; per-core totals follow at the end from
 // spikesPerNeuron × the neuron's route cells, or per tick only when a timing model needs them).
 const neuronSynOps = new Float64Array(N);
-for (let n = 0; n < N; n++) for (let r = routePtr[n]; r < routePtr[n + 1]; r++) for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) neuronSynOps[n] += routeCellCount[k];
+for (let n = 0; n < N; n++) for (let r = routePtr[n]; r < routePtr[n + 1]; r++) neuronSynOps[n] += routeSynapses[r];
 const spikesPerNeuron = new Uint32Array(N);
 let tickSynOps = 0;
 let tickPackets = 0;

@@ -80,10 +80,24 @@ export function typedArrayBytes(obj, seen = new Set()) {
   return n;
 }
 
-/** Per field of a SimState: total bytes of its typed array (top-level fields only), largest first. */
+/**
+ * Per field of a SimState: total bytes of its typed array, largest first. Nested stores (st.synapses and
+ * its weights) are listed as `synapses.offset`, `synapses.weights.code`, …; an array shared by two fields
+ * (the wide layout's synapses.target = synTarget) is counted once.
+ */
 export function simStateBytesByField(st) {
   const rows = [];
-  for (const [k, v] of Object.entries(st)) if (ArrayBuffer.isView(v)) rows.push([k, v.byteLength]);
+  const seen = new Set();
+  const walk = (obj, prefix) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (ArrayBuffer.isView(v)) {
+        if (seen.has(v)) continue;
+        seen.add(v);
+        if (v.byteLength > 0) rows.push([prefix + k, v.byteLength]);
+      } else if (v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Map)) walk(v, `${prefix}${k}.`);
+    }
+  };
+  walk(st, "");
   return rows.sort((a, b) => b[1] - a[1]);
 }
 

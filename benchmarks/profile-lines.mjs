@@ -26,7 +26,9 @@ for (const node of prof.nodes) {
   if (!cf.url.includes(filter)) continue;
   matched += hits;
   // positionTicks attribute a node's self samples to source lines (1-based).
-  for (const pt of node.positionTicks ?? []) byLine.set(pt.line, (byLine.get(pt.line) ?? 0) + pt.ticks);
+  // Keyed by file and line: a filter can match several files.
+  const short = cf.url.replace(/^.*\/(dist|node_modules|\.bench-out\/[^/]+)\//, "");
+  for (const pt of node.positionTicks ?? []) { const key = `${short}:${pt.line}`; byLine.set(key, (byLine.get(key) ?? 0) + pt.ticks); }
 }
 const top = Number(topArg);
 const ms = (n) => Math.round(n * dtUs) / 1000;

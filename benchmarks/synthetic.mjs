@@ -12,9 +12,15 @@
 // synapses per row). Weights are small and zero-mean, so the rate stays near rateHz while recurrent input
 // makes the spike trains irregular.
 //
+// Weights are quantised to the chip's weight precision (spec.precision.weightBits, signed: w = k·lsb with
+// |k| ≤ 2^(bits−1) − 1, lsb = wMax / (2^(bits−1) − 1)), as a chip stores them; --weightBits=0 keeps float64
+// weights. After the state is built the program's per-synapse arrays are released
+// (releaseProgramSynapses), so the memory record is what the simulation keeps: the SimState and the
+// program's skeleton (--keepProgram=1 keeps the full program, as before).
+//
 // Usage: node [--expose-gc] benchmarks/synthetic.mjs [--neurons=1000000] [--fanOut=100] [--window=4096]
 //   [--ticks=300] [--rateHz=10] [--maxDelay=4] [--wMax=0.002] [--seed=1] [--meshWidth=auto]
-//   [--placement=linear] [--coreNeurons=] [--heapEvery=0] [--note=]
+//   [--placement=linear] [--coreNeurons=] [--heapEvery=0] [--weightBits=chip] [--keepProgram=0] [--note=]
 import { closingFields, dist, emit, settle, memoryNow, now, perSynapseTable, programBytesByField, seconds, simStateBytesByField, typedArrayBytes, counterTotal } from "./lib.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
@@ -33,16 +39,22 @@ const wMax = num("wMax", 0.002);
 const seed = num("seed", 1);
 const placement = args.placement ?? "linear";
 const heapEvery = num("heapEvery", 0);
+const keepProgram = num("keepProgram", 0) === 1;
 
 const { createRng } = await dist("core/rng.js");
 const { loadChipSpecJson } = await dist("chip/spec/load.js");
 const { compileModel } = await dist("compiler/compile.js");
-const { buildSimState } = await dist("chip/sim/state.js");
+const { buildSimState, releaseProgramSynapses } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
 const { uniformNeuronParams } = await dist("compiler/ir/types.js");
 const { ResetMode } = await dist("chip/program/types.js");
 
+const baseSpec = loadChipSpecJson("generic");
+const weightBits = args.weightBits === undefined ? baseSpec.precision.weightBits : Number(args.weightBits);
+// Signed weightBits-bit weights: k·lsb, |k| ≤ 2^(bits−1) − 1.
+const levels = weightBits > 0 ? 2 ** (weightBits - 1) - 1 : 0;
+const lsb = levels > 0 ? wMax / levels : 0;
 await settle();
 const mBase = memoryNow();
 const t0 = now();
@@ -66,7 +78,8 @@ for (let i = 0, s = 0; i < N; i++) {
     j %= N;
     if (j < 0) j += N;
     postIndex[s] = j;
-    weight[s] = (2 * rng.nextFloat() - 1) * wMax;
+    const w = (2 * rng.nextFloat() - 1) * wMax;
+    weight[s] = levels > 0 ? Math.round(w / lsb) * lsb : w;
     delayTicks[s] = 1 + rng.nextBelow(D);
   }
 }
@@ -85,7 +98,7 @@ const mGraph = memoryNow();
 
 // --- the chip: generic, with enough tiles. Synapse memory bounds neurons per core (≈ 1 Mbit / ~27 bits per
 // synapse / fan-in), so size the mesh for ~3× the cores that N·F synapses need, rounded to a square.
-const base = loadChipSpecJson("generic");
+const base = baseSpec;
 const coreNeurons = args.coreNeurons === undefined ? base.core.maxNeurons : Number(args.coreNeurons);
 const coresNeeded = Math.max(Math.ceil(N / coreNeurons), Math.ceil((S * 27) / base.core.synapseMemoryBits));
 const side = args.meshWidth !== undefined ? Number(args.meshWidth) : Math.max(base.mesh.widthTiles, Math.ceil(Math.sqrt((3 * coresNeeded) / base.mesh.coresPerTile)));
@@ -100,15 +113,19 @@ try {
   process.exit(0);
 }
 const t2 = now();
-const programBytes = typedArrayBytes(program);
+const programBytesCompiled = typedArrayBytes(program);
+const programArraysCompiled = perSynapseTable(programBytesByField(program), S, 8);
 graph = null; // the IR is not needed to run; what stays is the program and the simulator state
 await settle();
 const mProgram = memoryNow();
 const st = buildSimState(spec, program);
 const t3 = now();
+// The state holds everything the run needs: drop the compiled crossbars, keep the program's skeleton.
+if (!keepProgram) program = releaseProgramSynapses(program);
 await settle();
 const mState = memoryNow();
 const stateBytes = typedArrayBytes(st);
+const programBytes = typedArrayBytes(program);
 
 // --- run ---
 const heapSamples = [];
@@ -132,18 +149,27 @@ emit({
   steps: T, spikes, meanRateHz: (spikes / N / T) * 1000, synapticEvents: synOps,
   buildGraphSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS,
   synapticEventsPerSecond: synOps / simS,
+  weights: weightBits > 0 ? `quantised to the chip's ${weightBits}-bit signed weights (${2 * levels + 1} levels, lsb ${lsb})` : "float64 (not quantised)",
+  stateLayout: { synapses: st.synapses.kind, weights: st.synapses.weights.kind, bytesPerWeight: st.synapses.weights.kind === "palette" ? st.synapses.weights.code.BYTES_PER_ELEMENT : st.synapses.weights.w.BYTES_PER_ELEMENT, weightTable: st.synapses.weights.kind === "palette" ? st.synapses.weights.table.length : null },
+  programReleased: !keepProgram,
   memory: {
-    graphMb: mb(graphBytes), programMb: mb(programBytes), stateMb: mb(stateBytes),
+    graphMb: mb(graphBytes), programCompiledMb: mb(programBytesCompiled), programMb: mb(programBytes), stateMb: mb(stateBytes),
     bytesPerSynapse: {
       program: programBytes / S, state: stateBytes / S, programPlusState: (programBytes + stateBytes) / S,
+      programCompiled: programBytesCompiled / S,
+      // Live memory V8 accounts for (array buffers + JS heap) after the state is built and the program
+      // released, minus the same before the model was built. RSS below also holds allocator pages freed
+      // by the graph and the compiler that glibc keeps mapped.
+      liveAfterStateMinusBase: (mState.arrayBuffers + mState.heapUsed - mBase.arrayBuffers - mBase.heapUsed) / S,
       rssAfterStateMinusBase: (mState.rss - mBase.rss) / S,
       rssDeltaProgram: (mProgram.rss - mGraph.rss + graphBytes) / S,
       rssDeltaState: (mState.rss - mProgram.rss) / S,
     },
     rssMb: { base: mb(mBase.rss), afterGraph: mb(mGraph.rss), afterCompile: mb(mProgram.rss), afterState: mb(mState.rss) },
     heapUsedMb: { base: mb(mBase.heapUsed), afterGraph: mb(mGraph.heapUsed), afterCompile: mb(mProgram.heapUsed), afterState: mb(mState.heapUsed) },
-    programArrays: perSynapseTable(programBytesByField(program), S, 8),
-    stateArrays: perSynapseTable(simStateBytesByField(st), S, 14),
+    arrayBuffersMb: { base: mb(mBase.arrayBuffers), afterGraph: mb(mGraph.arrayBuffers), afterCompile: mb(mProgram.arrayBuffers), afterState: mb(mState.arrayBuffers) },
+    programArraysCompiled,
+    stateArrays: perSynapseTable(simStateBytesByField(st), S, 40),
   },
   ...(heapSamples.length > 0 ? { heapSamples } : {}),
   ...closingFields(),

@@ -1,11 +1,17 @@
 /**
  * The library-level pipeline the CLI drives: load a model, compile it for a chip, run it and build the
  * report. Every step is a plain function so that the same numbers come out of the CLI and the API.
+ *
+ * The CLI uses the async variants (runCompiledAsync, compileAndRunAsync): they run the simulation in
+ * chunks of about YIELD_EVERY_MS and yield to the event loop between chunks (cli/interrupt.ts), so that
+ * Ctrl-C stops a long run with E_INTERRUPTED (exit 130) before any output is written. The synchronous
+ * variants give identical results (the chunks only change when the event loop runs).
  */
 import { AerchipError } from "../core/diagnostics.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
-import { runState, simulate, type SimResult } from "../chip/sim/run.ts";
+import { performance } from "node:perf_hooks";
+import { runState, simulate, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
 import { buildSimState } from "../chip/sim/state.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
@@ -14,6 +20,7 @@ import { loadJsonModel } from "../compiler/frontends/load-model.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
 import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
+import { YIELD_EVERY_MS, yieldForSignals } from "./interrupt.ts";
 
 export type { TimingModelName };
 
@@ -38,21 +45,58 @@ export interface RunHooks {
   readonly logger?: Logger;
 }
 
-export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): { sim: SimResult; report: RunReport } {
-  const log = hooks.logger;
-  const st = buildSimState(spec, program);
-  log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synTarget.length }, "simulator state built");
-  const sim = runState(spec, program, st, stimulus, {
+function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks): SimulateOptions {
+  return {
     steps, timing: createTimingModel(timing), timingPerPacket: timing === "detailed",
     ...(hooks.tracePackets === undefined ? {} : { tracePackets: hooks.tracePackets }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     ...(hooks.recordVoltages === undefined ? {} : { recordVoltages: hooks.recordVoltages }),
-  });
+  };
+}
+
+export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): { sim: SimResult; report: RunReport } {
+  const log = hooks.logger;
+  const st = buildSimState(spec, program);
+  log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
+  const sim = runState(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
   log?.info({ phase: "run", steps }, "simulation finished");
   return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
 }
 
-export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?: number; compile?: CompileOptions; provenance: Provenance; timing?: TimingModelName; hooks?: RunHooks }): RunOutcome {
+/**
+ * Runs `run` to its end in chunks of about YIELD_EVERY_MS of simulation, yielding to the event loop
+ * before each chunk; throws E_INTERRUPTED ("at tick X of Y") when SIGINT arrived.
+ */
+export async function stepWithSignals(run: SimRun, what = "simulating"): Promise<void> {
+  while (!run.done) {
+    await yieldForSignals(`while ${what}, at tick ${run.ticksDone} of ${run.steps}`);
+    const deadline = performance.now() + YIELD_EVERY_MS;
+    do run.step(1);
+    while (!run.done && performance.now() < deadline);
+  }
+}
+
+/** runCompiled, interruptible: the simulation yields for signals between chunks. */
+export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): Promise<{ sim: SimResult; report: RunReport }> {
+  const log = hooks.logger;
+  const st = buildSimState(spec, program);
+  log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
+  const run = startRun(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
+  await stepWithSignals(run);
+  const sim = run.finish();
+  log?.info({ phase: "run", steps }, "simulation finished");
+  return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
+}
+
+interface CompileAndRunOptions {
+  readonly steps?: number;
+  readonly compile?: CompileOptions;
+  readonly provenance: Provenance;
+  readonly timing?: TimingModelName;
+  readonly hooks?: RunHooks;
+}
+
+export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): RunOutcome {
   const compiled = compileModel(model.graph, spec, opts.compile ?? {});
   opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
   const steps = opts.steps ?? model.graph.defaultSteps;
@@ -61,13 +105,31 @@ export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: { steps?
   // Fixed point: the same model in float64 ("ideal") arithmetic, for spike agreement.
   const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
   const floatSim = simulate(spec, ideal.program, model.stimulus, { steps });
+  return { compiled, sim, report: withPrecision(report, compiled, sim, floatSim) };
+}
+
+/** compileAndRun, interruptible: both simulations (fixed point and its float reference) yield for signals. */
+export async function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): Promise<RunOutcome> {
+  const compiled = compileModel(model.graph, spec, opts.compile ?? {});
+  opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
+  const steps = opts.steps ?? model.graph.defaultSteps;
+  const { sim, report } = await runCompiledAsync(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
+  if (compiled.quantisation === undefined) return { compiled, sim, report };
+  const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
+  const floatRun = startRun(spec, ideal.program, buildSimState(spec, ideal.program), model.stimulus, { steps });
+  await stepWithSignals(floatRun, "simulating the float64 reference");
+  return { compiled, sim, report: withPrecision(report, compiled, sim, floatRun.finish()) };
+}
+
+function withPrecision(report: RunReport, compiled: CompileResult, sim: SimResult, floatSim: SimResult): RunReport {
+  const q = compiled.quantisation!;
   const precision = {
     mode: "fixed" as const,
-    layers: compiled.quantisation.layers,
-    warnings: compiled.quantisation.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    layers: q.layers,
+    warnings: q.diagnostics.map((d) => `${d.code}: ${d.message}`),
     agreementWithFloat: spikeAgreement(sim, floatSim, compiled.program),
   };
-  return { compiled, sim, report: { ...report, precision } };
+  return { ...report, precision };
 }
 
 /**

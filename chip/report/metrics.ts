@@ -55,6 +55,7 @@ import { NeuronKind } from "../program/types.ts";
 import { neuronStateBits, synapseMemoryBits } from "../spec/memory.ts";
 import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
+import { weightAt } from "../sim/weights.ts";
 
 /** Firing-rate histogram bin edges in spikes per 1000 ticks: bin k = [e_k, e_k+1), the last closed. */
 export const RATE_BIN_EDGES_PER_MILLE = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 900, 1000] as const;
@@ -201,20 +202,38 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   const effective = new Float64Array(K);
   const preTraces = new Float64Array(P);
   const lastTraceGroup = new Int32Array(K).fill(-1);
-  for (let n = 0; n < st.neuronCount; n++) {
-    const sp = spikesPerNeuron[n];
-    for (let g = st.neuronGroupStart[n]; g < st.neuronGroupStart[n + 1]; g++) {
-      for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
-        const k = st.synProjection[s];
+  if (st.synapses.kind !== "wide") {
+    // Compact layouts (no plastic projection): the state's weights are the program's.
+    const ws = st.synapses.weights;
+    const proj = st.synapses.projection;
+    for (let n = 0; n < st.neuronCount; n++) {
+      const sp = spikesPerNeuron[n];
+      const hi = st.groupSynStart[st.neuronGroupStart[n + 1]];
+      for (let s = st.groupSynStart[st.neuronGroupStart[n]]; s < hi; s++) {
+        const k = proj === undefined ? 0 : proj[s];
         stored[k]++;
-        // The simulator's weights are the program's except where learning changed them: read those from the program.
-        const w = plastic[k] ? program.cores[st.synCore[s]].crossbar.synWeight[st.synLocal[s]] : st.synWeight[s];
-        if (w !== 0) {
+        if (weightAt(ws, s) !== 0) {
           nonZero[k]++;
           effective[k] += sp;
         }
-        // One pre trace per (source neuron, delay, projection); a neuron has one group per delay.
-        if (plastic[k] && lastTraceGroup[k] !== g) { lastTraceGroup[k] = g; preTraces[st.populationOfNeuron[n]]++; }
+      }
+    }
+  } else {
+    for (let n = 0; n < st.neuronCount; n++) {
+      const sp = spikesPerNeuron[n];
+      for (let g = st.neuronGroupStart[n]; g < st.neuronGroupStart[n + 1]; g++) {
+        for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
+          const k = st.synProjection[s];
+          stored[k]++;
+          // The simulator's weights are the program's except where learning changed them: read those from the program.
+          const w = plastic[k] ? program.cores[st.synCore[s]].crossbar.synWeight[st.synLocal[s]] : st.synWeight[s];
+          if (w !== 0) {
+            nonZero[k]++;
+            effective[k] += sp;
+          }
+          // One pre trace per (source neuron, delay, projection); a neuron has one group per delay.
+          if (plastic[k] && lastTraceGroup[k] !== g) { lastTraceGroup[k] = g; preTraces[st.populationOfNeuron[n]]++; }
+        }
       }
     }
   }

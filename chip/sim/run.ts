@@ -9,25 +9,47 @@
  *                 stimulus says so; fired compartments potentiate their plastic synapses;
  *   3. emit     – each spike becomes one AER packet per destination core (XY-routed: hops counted per
  *                 direction). The destination core reads the packet's whole axon row at once, so its
- *                 synaptic ops are counted in this tick; the row's delay groups go on the timing wheel
- *                 at t + delay.
+ *                 synaptic ops are counted in this tick; the row's delay groups are queued for t + delay.
  * Spikes depend only on the program and the stimulus; the timing model only reads the work counted.
+ *
+ * Each phase is a small function of its own (deliver.ts, update.ts, plasticity.ts, and emit below), so
+ * V8 optimises each with full type feedback. Counting: per tick, totals over cores (perTick) are added
+ * per spike from per-neuron constants; per-core totals of the emission and synaptic counters follow
+ * from the spike counts when the run finishes (derive-counters.ts). The per-route loop (packets and
+ * synaptic ops per destination core and tick) runs only when a timing model needs it.
+ *
+ * A run is resumable: startRun() returns a SimRun whose step(maxTicks) advances the simulation and whose
+ * finish() returns the SimResult; runState() is the one-shot wrapper. All run scratch lives in the run
+ * object (no module state), and every kernel takes explicit ranges of cores or records.
  */
 import type { ChipSpec } from "../spec/types.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipProgram, ChipStimulus } from "../program/types.ts";
-import { TimingWheel } from "../../core/timing-wheel.ts";
 import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
-import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp, populationIndexAt } from "../program/types.ts";
+import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
-import { buildSimState, type SimState } from "./state.ts";
-import { resolveStimulus } from "./stimulus.ts";
-import { buildPlasticity, hasPlasticity, readPlasticWeights } from "./plasticity.ts";
+import { buildSimState, hasCells, type SimState } from "./state.ts";
+import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
+import {
+  buildPlasticity, decayPlasticTraces, deliverPlasticGroup, hasPlasticity, markPlasticGroup, potentiate, readPlasticWeights, resetPlasticTraces, type PlasticityState,
+} from "./plasticity.ts";
 import {
   addGradedTraces, applyTagsAtRunEnd, buildLearningEngine, decayTraces, deliverLearningGroup, hasGeneralLearning, learnEpochEnd,
   learnOnPostSpikes, readLearningWeights, type LearningEngine,
 } from "./learning.ts";
+import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
+import {
+  deliverFlat, deliverFlatMark, deliverFlatPalette, deliverFlatPaletteMark, deliverOffset, deliverOffsetMark, deliverOffsetPalette, deliverOffsetPaletteMark,
+} from "./deliver.ts";
+import {
+  classifyCores, classRuns, CoreClass, fireInputs, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT,
+  updateGeneric, updateLif, updateLifFixed, updateLifUniform, updateSanafe, updateSanafeUniform, type UpdateContext,
+} from "./update.ts";
+import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
+import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
+
+export type { PopulationSpikes } from "./spike-record.ts";
 
 export interface SimulateOptions {
   readonly steps: number;
@@ -60,27 +82,16 @@ export interface SimulateOptions {
  * AER destination address of every route (chip/program routing), packed with the mesh's layout
  * [axon | core | y | x] (core/aer.ts). Computed only when packets are traced.
  */
-export function routeAddresses(spec: ChipSpec, program: ChipProgram, st: SimState): { layout: AerLayout; address: Uint32Array } {
+export function routeAddresses(spec: ChipSpec, _program: ChipProgram, st: SimState): { layout: AerLayout; address: Uint32Array } {
   let maxAxons = 1;
-  for (const cp of program.cores) if (cp.crossbar.axonCount > maxAxons) maxAxons = cp.crossbar.axonCount;
+  for (let c = 0; c < st.coreCount; c++) maxAxons = Math.max(maxAxons, st.coreAxonStart[c + 1] - st.coreAxonStart[c]);
   const layout = aerLayoutFor({ widthTiles: spec.mesh.widthTiles, heightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile, maxAxons });
   const address = new Uint32Array(st.routeDestCore.length);
-  for (let n = 0; n < st.neuronCount; n++) {
-    const c = st.coreOfNeuron[n];
-    const rt = program.cores[c].routing;
-    const local = n - st.coreNeuronStart[c];
-    for (let r = st.routePtr[n], k = rt.routePtr[local]; r < st.routePtr[n + 1]; r++, k++) {
-      const dc = st.routeDestCore[r];
-      address[r] = encodeAer(layout, st.coreTileX[dc], st.coreTileY[dc], st.coreId[dc] % spec.mesh.coresPerTile, rt.routeDestAxon[k]);
-    }
+  for (let r = 0; r < address.length; r++) {
+    const dc = st.routeDestCore[r];
+    address[r] = encodeAer(layout, st.coreTileX[dc], st.coreTileY[dc], st.coreId[dc] % spec.mesh.coresPerTile, st.routeAxon[r] - st.coreAxonStart[dc]);
   }
   return { layout, address };
-}
-
-export interface PopulationSpikes {
-  /** Sorted by tick, then neuron index in the population. */
-  readonly tick: Int32Array;
-  readonly neuron: Int32Array;
 }
 
 export interface SimResult {
@@ -102,17 +113,15 @@ export interface SimResult {
   readonly learning?: LearningEngine;
 }
 
-class GrowableInt32 {
-  data = new Int32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const g = new Int32Array(this.data.length * 2);
-      g.set(this.data);
-      this.data = g;
-    }
-    this.data[this.length++] = x;
-  }
+/** A run in progress: advance it with step(), then take its result with finish(). */
+export interface SimRun {
+  readonly steps: number;
+  readonly ticksDone: number;
+  readonly done: boolean;
+  /** Runs up to `maxTicks` more ticks (default: to the end); returns the ticks run. */
+  step(maxTicks?: number): number;
+  /** The result (once done; at most once). */
+  finish(): SimResult;
 }
 
 export function simulate(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions): SimResult {
@@ -121,360 +130,13 @@ export function simulate(spec: ChipSpec, program: ChipProgram, stimulus: ChipSti
 }
 
 export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions): SimResult {
-  const T = opts.steps;
-  const C = st.coreCount;
-  const K = COUNTER_COUNT;
-  const E = Math.max(1, st.encodingNames.length);
-  const counters = allocateCounters(C, T, E, program.projections.length, st.neuronCount);
-  const { perCore, perTick, tickCore, synOpsByEncoding, synOpsByTickEncoding, synOpsByProjection, spikesPerNeuron } = counters;
-  const tickSynOpsByEncoding = new Float64Array(C * E);
-  const stim = resolveStimulus(program, st.coreNeuronStart, stimulus, T);
-  const wheel = new TimingWheel(st.maxDelayTicks + 1, 256);
-  const tickLatencyNs = new Float64Array(T);
-  const weightBits = spec.precision.weightBits;
+  const run = startRun(spec, program, st, stimulus, opts);
+  run.step();
+  return run.finish();
+}
 
-  // Hot-loop locals.
-  const { kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, resetMode, thresholdOp, refractoryTicks } = st;
-  const { v, u, acc, refractoryLeft, coreNeuronStart, coreOfNeuron, synTarget, synWeight, synCore } = st;
-  const { neuronGroupStart, groupSynStart, groupDelay, routeCellStart, routeCellId, routeCellCount, cellCore, cellEncoding, cellProjection } = st;
-  const { routePtr, routeDestCore, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
-  const { dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate, theta, thetaPlus, thetaDecay } = st;
-  const nCells = cellCore.length;
-  const cellCount = new Float64Array(nCells);
-  /** Input-side packet counter slot of each route: destination core × K + packetsIn. */
-  const routeInSlot = new Uint32Array(routeDestCore.length);
-  for (let r = 0; r < routeDestCore.length; r++) routeInSlot[r] = routeDestCore[r] * K + CounterKind.packetsIn;
-  const fired = new Uint32Array(Math.max(1, st.neuronCount));
-  // Running soma work of the firing neuron's core when it fired (accessed, updated, fired so far).
-  const firedAccessed = new Uint32Array(Math.max(1, st.neuronCount));
-  const firedUpdated = new Uint32Array(Math.max(1, st.neuronCount));
-  const firedFired = new Uint32Array(Math.max(1, st.neuronCount));
-  const inputNow = new Uint8Array(st.neuronCount);
-  // SANA-FE's soma counts a neuron as updated when any synapse reached it, even with weight 0.
-  const gotInput = dynamics !== undefined ? new Uint8Array(st.neuronCount) : undefined;
-  const spikeT = new GrowableInt32();
-  const spikeN = new GrowableInt32();
-  const work = opts.timing === undefined ? undefined : new TickWork(spec, st.coreId, st.encodingNames);
-  const perPacket = work !== undefined && opts.timingPerPacket === true;
-  // Which compartments the timing model counts as "updated": Loihi-style specs (an inactive-update
-  // cost) count those that received input; others every integrating compartment.
-  const updatedKind = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined ? CounterKind.neuronUpdatesWithInput : CounterKind.neuronUpdates;
-  if (work !== undefined) work.syncTiles = mappedTileCount(st, spec);
-  const fx = program.fixedPoint;
-  const fixed = fx !== undefined;
-  const decayDen = fx === undefined ? 1 : 2 ** fx.decayBits;
-  const stateLim = fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1;
-  const curLim = fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1;
-  let overflows = 0;
-
-  const recorded = (opts.recordVoltages ?? []).map((name) => {
-    const pi = program.populations.findIndex((p) => p.name === name);
-    if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
-    const pop = program.populations[pi];
-    const globalOf = new Uint32Array(pop.size);
-    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
-    return { name, globalOf, trace: new Float64Array(T * pop.size), unit: 2 ** -(pop.stateScaleExp ?? 0) };
-  });
-
-  const pl = hasPlasticity(program) ? buildPlasticity(program, st) : undefined;
-  const le = opts.learningEnabled === false ? undefined : opts.learningEngine ?? (hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined);
-  const learningInput = le !== undefined && le.needsInput ? opts.learningInput : undefined;
-  const trace = opts.tracePackets;
-  const routeAddress = trace === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
-  const progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
-
-  for (let t = 0; t < T; t++) {
-    tickCore.fill(0);
-    tickSynOpsByEncoding.fill(0);
-    work?.reset();
-    // 0. learning-engine trace decay (P1): x ← decayPre·x, y ← decayPost·y.
-    if (pl !== undefined) {
-      const { x, xDecay, y, yDecay } = pl;
-      for (let i = 0; i < x.length; i++) x[i] = x[i] * xDecay[i];
-      for (let i = 0; i < y.length; i++) y[i] = y[i] * yDecay[i];
-    }
-    if (le !== undefined) {
-      if (learningInput !== undefined) learningInput(t, le.thirdFactor, le.graded);
-      decayTraces(le, tickCore, K);
-    }
-    // 1. deliver
-    const bucket = wheel.bucket(t);
-    const nGroups = wheel.length(t);
-    for (let k = 0; k < nGroups; k++) {
-      const g = bucket[k];
-      const hi = groupSynStart[g + 1];
-      if (le !== undefined && le.groupPlastic[g] === 1) {
-        deliverLearningGroup(le, g, groupSynStart[g], hi, t, acc, synTarget, synWeight, synCore, tickCore, K);
-        if (gotInput !== undefined) for (let s = groupSynStart[g]; s < hi; s++) gotInput[synTarget[s]] = 1;
-      } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
-        deliverPlasticGroup(pl, g, groupSynStart[g], hi, acc, synTarget, synWeight, synCore, tickCore, K);
-      } else if (gotInput !== undefined) {
-        for (let s = groupSynStart[g]; s < hi; s++) {
-          const tg = synTarget[s];
-          acc[tg] += synWeight[s];
-          gotInput[tg] = 1;
-        }
-      } else {
-        for (let s = groupSynStart[g]; s < hi; s++) acc[synTarget[s]] += synWeight[s];
-      }
-    }
-    if (pl !== undefined && gotInput !== undefined) {
-      for (let k = 0; k < nGroups; k++) {
-        const g = bucket[k];
-        if (pl.groupPlastic[g] === 1) for (let s = groupSynStart[g]; s < groupSynStart[g + 1]; s++) gotInput[synTarget[s]] = 1;
-      }
-    }
-    wheel.clear(t);
-    // 2. update (each core's neurons in local order; input neurons fire in place)
-    for (let k = stim.tickPtr[t]; k < stim.tickPtr[t + 1]; k++) inputNow[stim.neuron[k]] = 1;
-    let nFired = 0;
-    for (let c = 0; c < C; c++) {
-      let accesses = 0;
-      let updates = 0;
-      let withInput = 0;
-      let firedHere = 0;
-      const hiN = coreNeuronStart[c + 1];
-      for (let n = coreNeuronStart[c]; n < hiN; n++) {
-        if (kind[n] === NeuronKind.input) {
-          if (inputNow[n] === 1) {
-            inputNow[n] = 0;
-            firedAccessed[nFired] = accesses;
-            firedUpdated[nFired] = updatedKind === CounterKind.neuronUpdates ? updates : withInput;
-            firedFired[nFired] = firedHere;
-            fired[nFired++] = n;
-          }
-          continue;
-        }
-        accesses++;
-        const I = acc[n];
-        acc[n] = 0;
-        let didFire = false;
-        if (dynamics !== undefined && dynamics[n] === NeuronDynamics.sanafeLif) {
-          // SANA-FE leaky_integrate_fire (docs/sanafe.md §4).
-          let vn = v[n];
-          let updated = vn !== 0 || gotInput![n] === 1 || bias[n] !== 0 || forceUpdate![n] === 1;
-          gotInput![n] = 0;
-          let un = u[n];
-          if (t > 0) {
-            un = currentDecay[n] * un;
-            vn = voltageDecay[n] * vn;
-          }
-          const scale = vTruncScale![n];
-          if (scale > 0) vn = Math.trunc(vn * scale) / scale;
-          if (refractoryLeft[n] > 0) {
-            refractoryLeft[n]--;
-          } else {
-            vn = vn + bias[n];
-            un = un + inputGain[n] * I;
-            vn = vn + un;
-            const th = vThreshold[n];
-            if (spiking[n] === 1 && (thresholdOp[n] === ThresholdOp.gt ? vn > th : vn >= th)) {
-              const rm = resetMode[n];
-              if (rm === ResetMode.zero) vn = vReset[n];
-              else if (rm === ResetMode.subtract) vn = vn - th;
-              refractoryLeft[n] = refractoryTicks[n];
-              didFire = true;
-            }
-            const rth = vReverseThreshold![n];
-            if (vn < rth) {
-              const rr = reverseResetMode![n];
-              if (rr === ResetMode.zero) vn = vReverseReset![n];
-              else if (rr === ResetMode.subtract) vn = vn - rth;
-              else if (rr === ResetMode.saturate) vn = rth;
-            }
-          }
-          u[n] = un;
-          v[n] = vn;
-          if (didFire) updated = true;
-          if (updated) updates++;
-          if (I !== 0) withInput++;
-        } else {
-          if (gotInput !== undefined) gotInput[n] = 0;
-          // Adaptive threshold decays every tick, refractory or not: θ ← thetaDecay·θ.
-          if (theta !== undefined) theta[n] *= thetaDecay![n];
-          if (refractoryLeft[n] > 0) {
-            refractoryLeft[n]--;
-            continue;
-          }
-          updates++;
-          if (I !== 0) withInput++;
-          let un: number;
-          let vn: number;
-          if (fixed) {
-            // Integer arithmetic (FixedPointProgram): decays truncate toward zero, u and v saturate.
-            un = Math.trunc((u[n] * currentDecay[n]) / decayDen) + I;
-            if (un > curLim) { un = curLim; overflows++; } else if (un < -curLim) { un = -curLim; overflows++; }
-            vn = Math.trunc((v[n] * voltageDecay[n]) / decayDen) + un + bias[n];
-            if (vn > stateLim) { vn = stateLim; overflows++; } else if (vn < -stateLim) { vn = -stateLim; overflows++; }
-          } else {
-            un = currentDecay[n] * u[n] + inputGain[n] * I;
-            vn = voltageDecay[n] * v[n] + un + bias[n];
-          }
-          u[n] = un;
-          if (spiking[n] === 1) {
-            const th = theta === undefined ? vThreshold[n] : vThreshold[n] + theta[n];
-            if (thresholdOp[n] === ThresholdOp.ge ? vn >= th : vn > th) {
-              const rm = resetMode[n];
-              if (rm === ResetMode.zero) vn = vReset[n];
-              else if (rm === ResetMode.subtract) vn = vn - th;
-              refractoryLeft[n] = refractoryTicks[n];
-              didFire = true;
-              if (theta !== undefined) theta[n] += thetaPlus![n];
-            }
-          }
-          v[n] = vn;
-        }
-        if (didFire) {
-          firedHere++;
-          firedAccessed[nFired] = accesses;
-          firedUpdated[nFired] = updatedKind === CounterKind.neuronUpdates ? updates : withInput;
-          firedFired[nFired] = firedHere;
-          fired[nFired++] = n;
-        }
-      }
-      const o = c * K;
-      tickCore[o + CounterKind.neuronAccesses] += accesses;
-      tickCore[o + CounterKind.neuronUpdates] += updates;
-      tickCore[o + CounterKind.neuronUpdatesWithInput] += withInput;
-      tickCore[o + CounterKind.neuronsFired] += firedHere;
-      if (overflows > 0) { tickCore[o + CounterKind.overflows] += overflows; overflows = 0; }
-    }
-    // 2b. potentiation (P5) for compartments that fired, then their post traces.
-    if (pl !== undefined) potentiate(pl, fired, nFired, synWeight, coreOfNeuron, tickCore, K);
-    // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
-    if (le !== undefined) {
-      learnOnPostSpikes(le, fired, nFired, t, synWeight, synTarget, synCore, coreOfNeuron, tickCore, K);
-      if (le.needsInput) addGradedTraces(le, coreOfNeuron, tickCore, K);
-      learnEpochEnd(le, t, synWeight, synTarget, synCore, tickCore, K);
-    }
-    // 3. emit
-    for (let f = 0; f < nFired; f++) {
-      const n = fired[f];
-      spikesPerNeuron[n]++;
-      spikeT.push(t);
-      spikeN.push(n);
-      const c = coreOfNeuron[n];
-      const o = c * K;
-      tickCore[o + CounterKind.spikes]++;
-      const rLo = routePtr[n];
-      const rHi = routePtr[n + 1];
-      if (rHi > rLo) {
-        tickCore[o + CounterKind.packetsOut] += rHi - rLo;
-        tickCore[o + CounterKind.hopsEast] += neuronHopsEast[n];
-        tickCore[o + CounterKind.hopsWest] += neuronHopsWest[n];
-        tickCore[o + CounterKind.hopsNorth] += neuronHopsNorth[n];
-        tickCore[o + CounterKind.hopsSouth] += neuronHopsSouth[n];
-        tickCore[o + CounterKind.packetsLocal] += neuronPacketsLocal[n];
-        tickCore[o + CounterKind.packetsInTile] += neuronPacketsInTile[n];
-        for (let r = rLo; r < rHi; r++) {
-          tickCore[routeInSlot[r]]++;
-          for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) cellCount[routeCellId[k]] += routeCellCount[k];
-        }
-        if (perPacket) {
-          for (let r = rLo; r < rHi; r++) {
-            const p = work!.addPacket(c, routeDestCore[r], firedAccessed[f], firedUpdated[f], firedFired[f]);
-            for (let k = routeCellStart[r]; k < routeCellStart[r + 1]; k++) work!.addPacketSynOps(p, cellEncoding[routeCellId[k]], routeCellCount[k]);
-          }
-        }
-        if (trace !== undefined) for (let r = rLo; r < rHi; r++) trace.push(routeAddress[r], n, t);
-      }
-      const gHi = neuronGroupStart[n + 1];
-      for (let g = neuronGroupStart[n]; g < gHi; g++) wheel.schedule(t + groupDelay[g], g);
-    }
-    // Fold the synaptic-op cells into per-core, per-encoding and per-projection counters.
-    for (let cell = 0; cell < nCells; cell++) {
-      const x = cellCount[cell];
-      if (x === 0) continue;
-      cellCount[cell] = 0;
-      const c = cellCore[cell];
-      tickCore[c * K + CounterKind.synOps] += x;
-      tickSynOpsByEncoding[c * E + cellEncoding[cell]] += x;
-      synOpsByProjection[cellProjection[cell]] += x;
-    }
-    for (const rec of recorded) {
-      const size = rec.globalOf.length;
-      const off = t * size;
-      for (let i = 0; i < size; i++) rec.trace[off + i] = v[rec.globalOf[i]] * rec.unit;
-    }
-    // Close the tick: derived counters, totals, latency.
-    const pt = t * K;
-    for (let c = 0; c < C; c++) {
-      const o = c * K;
-      tickCore[o + CounterKind.weightReadBits] = tickCore[o + CounterKind.synOps] * weightBits;
-      for (let k = 0; k < K; k++) {
-        const x = tickCore[o + k];
-        if (x !== 0) {
-          perCore[o + k] += x;
-          perTick[pt + k] += x;
-        }
-      }
-      for (let e = 0; e < E; e++) {
-        const x = tickSynOpsByEncoding[c * E + e];
-        synOpsByEncoding[c * E + e] += x;
-        synOpsByTickEncoding[t * E + e] += x;
-      }
-    }
-    if (work !== undefined && opts.timing !== undefined) {
-      for (let c = 0; c < C; c++) {
-        const o = c * K;
-        work.neuronsAccessed[c] = tickCore[o + CounterKind.neuronAccesses];
-        work.neuronsUpdated[c] = tickCore[o + updatedKind];
-        work.neuronsFired[c] = tickCore[o + CounterKind.neuronsFired];
-        if (!perPacket) {
-          work.packetsOut[c] = tickCore[o + CounterKind.packetsOut];
-          work.packetsIn[c] = tickCore[o + CounterKind.packetsIn];
-          for (let e = 0; e < E; e++) work.synOps[c * E + e] = tickSynOpsByEncoding[c * E + e];
-        }
-      }
-      tickLatencyNs[t] = opts.timing.tickLatencyNs(work, spec);
-    }
-    if (opts.onProgress !== undefined && ((t + 1) % progressEvery === 0 || t + 1 === T)) opts.onProgress(t + 1);
-  }
-
-  // Synaptic events still in flight at the end (arrival >= steps) were counted at emission but never applied.
-  const delivered = Float64Array.from(synOpsByProjection);
-  for (let t = T; t < T + wheel.slots - 1; t++) {
-    const bucket = wheel.bucket(t);
-    for (let k = 0; k < wheel.length(t); k++) {
-      const g = bucket[k];
-      for (let s = groupSynStart[g]; s < groupSynStart[g + 1]; s++) delivered[st.synProjection[s]]--;
-    }
-  }
-
-  // Spikes by population, sorted by (tick, index in population).
-  const P = program.populations.length;
-  const counts = new Uint32Array(P);
-  for (let k = 0; k < spikeT.length; k++) counts[st.populationOfNeuron[spikeN.data[k]]]++;
-  const byPop = program.populations.map((_, p) => ({ tick: new Int32Array(counts[p]), neuron: new Int32Array(counts[p]), n: 0 }));
-  for (let k = 0; k < spikeT.length; k++) {
-    const g = spikeN.data[k];
-    const bp = byPop[st.populationOfNeuron[g]];
-    bp.tick[bp.n] = spikeT.data[k];
-    bp.neuron[bp.n] = st.indexInPopulation[g];
-    bp.n++;
-  }
-  const spikes = new Map<string, PopulationSpikes>();
-  program.populations.forEach((pop, p) => {
-    const { tick, neuron } = byPop[p];
-    // Spikes were recorded in tick order; within a tick they come in core order, so sort each tick's run of
-    // neuron indices (a numeric typed-array sort: no comparator, no index permutation).
-    for (let a = 0; a < tick.length;) {
-      let b = a + 1;
-      while (b < tick.length && tick[b] === tick[a]) b++;
-      if (b - a > 1) neuron.subarray(a, b).sort();
-      a = b;
-    }
-    spikes.set(pop.name, { tick, neuron });
-  });
-  const voltages = new Map<string, Float64Array>();
-  for (const rec of recorded) voltages.set(rec.name, rec.trace);
-  if (le !== undefined) applyTagsAtRunEnd(le, synWeight, synCore);
-  const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st, pl);
-  if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
-  return {
-    steps: T, state: st, spikes, voltages, counters, tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-    ...(le === undefined ? {} : { learning: le }),
-  };
+export function startRun(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions): SimRun {
+  return new Run(spec, program, st, stimulus, opts);
 }
 
 /** Tiles holding at least one program core (SANA-FE's sync-table key). */
@@ -484,49 +146,505 @@ export function mappedTileCount(st: SimState, spec: ChipSpec): number {
   return tiles.size;
 }
 
-/**
- * A group with plastic synapses arrives (P2): each synapse adds its weight as read, then plastic ones are
- * depressed w ← clip(w − A−·y_post); finally the group's pre traces jump (x ← x + 1, or 1 for nearest).
- */
-function deliverPlasticGroup(
-  pl: NonNullable<ReturnType<typeof buildPlasticity>>, g: number, lo: number, hi: number,
-  acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number,
-): void {
-  const { synTrace, synProjection, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
-  for (let s = lo; s < hi; s++) {
-    const w = synWeight[s];
-    acc[synTarget[s]] += w;
-    if (synTrace[s] >= 0) {
-      const k = synProjection[s];
-      synWeight[s] = Math.min(Math.max(w - aMinus[k] * y[synYSlot[s]], wMin[k]), wMax[k]);
-      tickCore[synCore[s] * K + CounterKind.synUpdates]++;
+/** How phase 1 runs for this state and run. */
+const DeliverMode = {
+  wide: 0, offset: 1, offsetPalette: 2, flat: 3, flatPalette: 4, offsetMark: 5, offsetPaletteMark: 6, flatMark: 7, flatPaletteMark: 8,
+} as const;
+type DeliverMode = (typeof DeliverMode)[keyof typeof DeliverMode];
+
+interface RecordedPopulation {
+  readonly name: string;
+  readonly globalOf: Uint32Array;
+  readonly trace: Float64Array;
+  readonly unit: number;
+}
+
+class Run implements SimRun {
+  readonly steps: number;
+  ticksDone = 0;
+  private finished = false;
+  private readonly spec: ChipSpec;
+  private readonly program: ChipProgram;
+  private readonly st: SimState;
+  private readonly opts: SimulateOptions;
+  private readonly E: number;
+  private readonly counters: CounterArrays;
+  private readonly stim: ResolvedStimulus;
+  private readonly queue: DelayQueue;
+  private readonly tickLatencyNs: Float64Array;
+  private readonly upd: UpdateContext;
+  private readonly coreClass: Uint8Array;
+  /** Consecutive cores of one class: (first, end, class) triples. */
+  private readonly classRuns: Uint32Array;
+  private readonly work: TickWork | undefined;
+  private readonly perPacket: boolean;
+  private readonly updatedWithInput: boolean;
+  private readonly weightBits: number;
+  private readonly pl: PlasticityState | undefined;
+  private readonly le: LearningEngine | undefined;
+  private readonly learningInput: SimulateOptions["learningInput"];
+  private readonly recorded: readonly RecordedPopulation[];
+  private readonly record: SpikeRecord;
+  private readonly deliverMode: DeliverMode;
+  /** Per neuron and encoding synaptic ops of one spike (E > 1 only). */
+  private readonly synOpsByEnc: Float64Array;
+  private readonly routeAddress: Uint32Array;
+  private readonly progressEvery: number;
+
+  constructor(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
+    const T = opts.steps;
+    this.steps = T;
+    this.spec = spec;
+    this.program = program;
+    this.st = st;
+    this.opts = opts;
+    const N = st.neuronCount;
+    this.E = Math.max(1, st.encodingNames.length);
+    this.counters = allocateCounters(st.coreCount, T, this.E, program.projections.length, N);
+    this.stim = resolveStimulus(program, st.coreNeuronStart, stimulus, T);
+    this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
+    this.tickLatencyNs = new Float64Array(T);
+    this.weightBits = spec.precision.weightBits;
+    // Which compartments the timing model counts as "updated": Loihi-style specs (an inactive-update
+    // cost) count those that received input; others every integrating compartment.
+    this.updatedWithInput = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined;
+    this.work = opts.timing === undefined ? undefined : new TickWork(spec, st.coreId, st.encodingNames);
+    this.perPacket = this.work !== undefined && opts.timingPerPacket === true;
+    if (this.work !== undefined) this.work.syncTiles = mappedTileCount(st, spec);
+    const fx = program.fixedPoint;
+    const hasDynamics = st.dynamics !== undefined;
+    const none8 = new Uint8Array(0);
+    const noneF = new Float64Array(0);
+    const firedLen = Math.max(1, N);
+    this.upd = {
+      kind: st.kind, spiking: st.spiking, voltageDecay: st.voltageDecay, currentDecay: st.currentDecay, inputGain: st.inputGain, bias: st.bias,
+      vThreshold: st.vThreshold, vReset: st.vReset, resetMode: st.resetMode, thresholdOp: st.thresholdOp, refractoryTicks: st.refractoryTicks,
+      v: st.v, u: st.u, acc: st.acc, refractoryLeft: st.refractoryLeft,
+      dynamics: st.dynamics ?? none8, vTruncScale: st.vTruncScale ?? noneF, vReverseThreshold: st.vReverseThreshold ?? noneF,
+      reverseResetMode: st.reverseResetMode ?? none8, vReverseReset: st.vReverseReset ?? noneF, forceUpdate: st.forceUpdate ?? none8, hasDynamics,
+      theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
+      gotInput: hasDynamics ? new Uint8Array(N) : none8, inputNow: new Uint8Array(N),
+      fired: new Uint32Array(firedLen), firedAccessed: new Uint32Array(firedLen), firedUpdated: new Uint32Array(firedLen), firedFired: new Uint32Array(firedLen),
+      updatedWithInput: this.updatedWithInput, fixed: fx !== undefined,
+      decayDen: fx === undefined ? 1 : 2 ** fx.decayBits, stateLim: fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1, curLim: fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1,
+      coreTally: new Float64Array(st.coreCount * TALLY_COUNT), coreNeuronStart: st.coreNeuronStart, stimCursor: new Int32Array(1),
+    };
+    this.coreClass = classifyCores(st, fx !== undefined);
+    this.classRuns = classRuns(this.coreClass);
+    this.recorded = (opts.recordVoltages ?? []).map((name) => {
+      const pi = program.populations.findIndex((p) => p.name === name);
+      if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
+      const pop = program.populations[pi];
+      const globalOf = new Uint32Array(pop.size);
+      for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+      return { name, globalOf, trace: new Float64Array(T * pop.size), unit: 2 ** -(pop.stateScaleExp ?? 0) };
+    });
+    this.pl = hasPlasticity(program) ? st.plasticity ?? buildPlasticity(program, st) : undefined;
+    if (this.pl !== undefined) resetPlasticTraces(this.pl);
+    this.le = opts.learningEnabled === false ? undefined : opts.learningEngine ?? (hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined);
+    if ((this.pl !== undefined || this.le !== undefined) && st.synapses.kind !== "wide") {
+      throw new AerchipError("E_SIM_LAYOUT", `plastic synapses need the wide synapse layout; this state uses ${st.synapses.kind}`, { field: "state", hint: "build the state with buildSimState(spec, program) without a layout option" });
+    }
+    this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
+    this.record = new SpikeRecord(T);
+    this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
+    this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : noneF;
+    this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
+    this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
+  }
+
+  get done(): boolean {
+    return this.ticksDone >= this.steps;
+  }
+
+  step(maxTicks = Infinity): number {
+    if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run has finished; its state cannot be stepped again", { field: "run", hint: "start a new run with startRun" });
+    const onProgress = this.opts.onProgress;
+    let ran = 0;
+    while (ran < maxTicks && this.ticksDone < this.steps) {
+      const t = this.ticksDone;
+      this.tick(t);
+      this.ticksDone = t + 1;
+      ran++;
+      if (onProgress !== undefined && ((t + 1) % this.progressEvery === 0 || t + 1 === this.steps)) onProgress(t + 1);
+    }
+    return ran;
+  }
+
+  private tick(t: number): void {
+    const { st, le, pl, counters, upd } = this;
+    const K = COUNTER_COUNT;
+    const pt = t * K;
+    if (le !== undefined) counters.tickCore.fill(0);
+    this.work?.reset();
+    // 0. learning-engine trace decay (P1).
+    if (pl !== undefined) decayPlasticTraces(pl);
+    if (le !== undefined) {
+      if (this.learningInput !== undefined) this.learningInput(t, le.thirdFactor, le.graded);
+      decayTraces(le, counters.tickCore, K);
+    }
+    // 1. deliver
+    this.deliver(t, pt);
+    // 2. update
+    const nFired = this.update(t, pt);
+    // 2b. potentiation (P5) for compartments that fired, then their post traces.
+    if (pl !== undefined) potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.perCore, counters.perTick, pt, K);
+    // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
+    if (le !== undefined) {
+      learnOnPostSpikes(le, upd.fired, nFired, t, st.synWeight, st.synTarget, st.synCore, st.coreOfNeuron, counters.tickCore, K);
+      if (le.needsInput) addGradedTraces(le, st.coreOfNeuron, counters.tickCore, K);
+      learnEpochEnd(le, t, st.synWeight, st.synTarget, st.synCore, counters.tickCore, K);
+    }
+    // 3. emit
+    this.emit(t, pt, nFired);
+    for (let i = 0; i < this.recorded.length; i++) {
+      const rec = this.recorded[i];
+      const size = rec.globalOf.length;
+      const off = t * size;
+      for (let i = 0; i < size; i++) rec.trace[off + i] = st.v[rec.globalOf[i]] * rec.unit;
+    }
+    // Close the tick: the learning engine's per-core counters, latency.
+    if (le !== undefined) foldTickCore(counters, st.coreCount, pt);
+    const work = this.work;
+    if (work !== undefined) this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
+  }
+
+  private deliver(t: number, pt: number): void {
+    const { st, queue, upd } = this;
+    const records = queue.bucket(t);
+    const count = queue.length(t);
+    if (count === 0) return;
+    const sy = st.synapses;
+    const acc = st.acc;
+    const ws = sy.weights;
+    switch (this.deliverMode) {
+      case DeliverMode.wide: this.deliverWide(t, pt, records, count); break;
+      case DeliverMode.offset: deliverOffset(records, count, sy.offset, sy.target, directWeights(ws), acc); break;
+      case DeliverMode.offsetPalette: deliverOffsetPalette(records, count, sy.offset, sy.target, paletteCodes(ws), paletteTable(ws), acc); break;
+      case DeliverMode.flat: deliverFlat(records, count, sy.target, directWeights(ws), acc); break;
+      case DeliverMode.flatPalette: deliverFlatPalette(records, count, sy.target, paletteCodes(ws), paletteTable(ws), acc); break;
+      case DeliverMode.offsetMark: deliverOffsetMark(records, count, sy.offset, sy.target, directWeights(ws), acc, upd.gotInput); break;
+      case DeliverMode.offsetPaletteMark: deliverOffsetPaletteMark(records, count, sy.offset, sy.target, paletteCodes(ws), paletteTable(ws), acc, upd.gotInput); break;
+      case DeliverMode.flatMark: deliverFlatMark(records, count, sy.target, directWeights(ws), acc, upd.gotInput); break;
+      case DeliverMode.flatPaletteMark: deliverFlatPaletteMark(records, count, sy.target, paletteCodes(ws), paletteTable(ws), acc, upd.gotInput); break;
+    }
+    queue.clear(t);
+  }
+
+  /** Phase 1 with plastic groups (pair STDP and/or the general learning engine), wide layout. */
+  private deliverWide(t: number, pt: number, records: Int32Array, count: number): void {
+    const { st, le, pl, counters } = this;
+    const K = COUNTER_COUNT;
+    const { acc, synTarget, synWeight, synCore } = st;
+    const gotInput = this.upd.hasDynamics ? this.upd.gotInput : undefined;
+    for (let k = 0; k < count; k += RECORD_INTS) {
+      const g = records[k];
+      const lo = records[k + 1];
+      const hi = records[k + 2];
+      if (le !== undefined && le.groupPlastic[g] === 1) {
+        deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K);
+        if (gotInput !== undefined) for (let s = lo; s < hi; s++) gotInput[synTarget[s]] = 1;
+      } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
+        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.perCore, counters.perTick, pt, K);
+      } else if (gotInput !== undefined) {
+        for (let s = lo; s < hi; s++) { const tg = synTarget[s]; acc[tg] += synWeight[s]; gotInput[tg] = 1; }
+      } else {
+        for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
+      }
+    }
+    if (pl !== undefined && gotInput !== undefined) {
+      for (let k = 0; k < count; k += RECORD_INTS) if (pl.groupPlastic[records[k]] === 1) markPlasticGroup(pl, records[k], synTarget, gotInput);
     }
   }
-  for (let i = groupTraceStart[g]; i < groupTraceStart[g + 1]; i++) {
-    const id = groupTraceId[i];
-    x[id] = xNearest[id] === 1 ? 1 : x[id] + 1;
+
+  /** Phase 2 over every core; returns the number of neurons fired (in upd.fired). */
+  private update(t: number, pt: number): number {
+    const { st, upd, coreClass, stim } = this;
+    const from = stim.tickPtr[t];
+    const to = stim.tickPtr[t + 1];
+    for (let k = from; k < to; k++) {
+      const n = stim.neuron[k];
+      if (coreClass[st.coreOfNeuron[n]] === CoreClass.generic) upd.inputNow[n] = 1;
+    }
+    upd.stimCursor[0] = from;
+    const runs = this.classRuns;
+    const clearGotInput = upd.hasDynamics;
+    let nFired = 0;
+    for (let i = 0; i < runs.length; i += 3) {
+      const c0 = runs[i];
+      const c1 = runs[i + 1];
+      switch (runs[i + 2]) {
+        case CoreClass.empty: break;
+        case CoreClass.input: nFired = fireInputs(upd, c0, c1, stim.neuron, to, nFired); break;
+        case CoreClass.lif: nFired = updateLif(upd, c0, c1, t, nFired); break;
+        case CoreClass.lifUniform: nFired = updateLifUniform(upd, c0, c1, t, nFired); break;
+        case CoreClass.lifFixed: nFired = updateLifFixed(upd, c0, c1, t, nFired); break;
+        case CoreClass.sanafe: nFired = updateSanafe(upd, c0, c1, t, nFired); break;
+        case CoreClass.sanafeUniform: nFired = updateSanafeUniform(upd, c0, c1, t, nFired); break;
+        default: nFired = updateGeneric(upd, c0, c1, t, nFired); break;
+      }
+      const cls = runs[i + 2];
+      if (clearGotInput && (cls === CoreClass.lif || cls === CoreClass.lifUniform || cls === CoreClass.lifFixed)) upd.gotInput.fill(0, st.coreNeuronStart[c0], st.coreNeuronStart[c1]);
+    }
+    this.addTallies(pt);
+    return nFired;
+  }
+
+  /** Adds the update kernels' per-core tallies of this tick to the counters (and the timing model's work). */
+  private addTallies(pt: number): void {
+    const { counters, work, coreClass } = this;
+    const K = COUNTER_COUNT;
+    const tally = this.upd.coreTally;
+    const { perCore, perTick } = counters;
+    let accessesT = 0, updatesT = 0, withInputT = 0, firedT = 0, overflowsT = 0;
+    for (let c = 0; c < coreClass.length; c++) {
+      const cls = coreClass[c];
+      if (cls === CoreClass.empty || cls === CoreClass.input) continue;
+      const j = c * TALLY_COUNT;
+      const accesses = tally[j + TALLY_ACCESSES];
+      const updates = tally[j + TALLY_UPDATES];
+      const withInput = tally[j + TALLY_WITH_INPUT];
+      const fired = tally[j + TALLY_FIRED];
+      const overflows = tally[j + TALLY_OVERFLOWS];
+      const o = c * K;
+      perCore[o + CounterKind.neuronAccesses] += accesses;
+      perCore[o + CounterKind.neuronUpdates] += updates;
+      perCore[o + CounterKind.neuronUpdatesWithInput] += withInput;
+      perCore[o + CounterKind.neuronsFired] += fired;
+      if (overflows > 0) perCore[o + CounterKind.overflows] += overflows;
+      accessesT += accesses;
+      updatesT += updates;
+      withInputT += withInput;
+      firedT += fired;
+      overflowsT += overflows;
+      if (work !== undefined) {
+        work.neuronsAccessed[c] = accesses;
+        work.neuronsUpdated[c] = this.updatedWithInput ? withInput : updates;
+        work.neuronsFired[c] = fired;
+      }
+    }
+    perTick[pt + CounterKind.neuronAccesses] += accessesT;
+    perTick[pt + CounterKind.neuronUpdates] += updatesT;
+    perTick[pt + CounterKind.neuronUpdatesWithInput] += withInputT;
+    perTick[pt + CounterKind.neuronsFired] += firedT;
+    perTick[pt + CounterKind.overflows] += overflowsT;
+  }
+
+  /** Phase 3: spikes become packets; per-tick totals; groups queued; per-route work for timing models. */
+  private emit(t: number, pt: number, nFired: number): void {
+    const { st, upd, counters, queue, E } = this;
+    const { fired } = upd;
+    const { spikesPerNeuron, perTick, synOpsByTickEncoding } = counters;
+    const { routePtr, neuronGroupStart, groupDelay, groupSynStart, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
+    const offsetLayout = st.synapses.kind === "offset16";
+    const neuronBase = st.synapses.neuronBase;
+    let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
+    for (let f = 0; f < nFired; f++) {
+      const n = fired[f];
+      spikesPerNeuron[n]++;
+      const g0 = neuronGroupStart[n];
+      const g1 = neuronGroupStart[n + 1];
+      const routes = routePtr[n + 1] - routePtr[n];
+      if (routes > 0) {
+        packets += routes;
+        hopsE += neuronHopsEast[n];
+        hopsW += neuronHopsWest[n];
+        hopsN += neuronHopsNorth[n];
+        hopsS += neuronHopsSouth[n];
+        local += neuronPacketsLocal[n];
+        inTile += neuronPacketsInTile[n];
+        synOps += groupSynStart[g1] - groupSynStart[g0];
+      }
+      if (g1 > g0) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
+    }
+    this.record.addTick(t, fired, nFired);
+    perTick[pt + CounterKind.spikes] += nFired;
+    perTick[pt + CounterKind.packetsOut] += packets;
+    perTick[pt + CounterKind.packetsIn] += packets;
+    perTick[pt + CounterKind.hopsEast] += hopsE;
+    perTick[pt + CounterKind.hopsWest] += hopsW;
+    perTick[pt + CounterKind.hopsNorth] += hopsN;
+    perTick[pt + CounterKind.hopsSouth] += hopsS;
+    perTick[pt + CounterKind.packetsLocal] += local;
+    perTick[pt + CounterKind.packetsInTile] += inTile;
+    perTick[pt + CounterKind.synOps] += synOps;
+    perTick[pt + CounterKind.weightReadBits] += synOps * this.weightBits;
+    if (E === 1) synOpsByTickEncoding[t] += synOps;
+    else {
+      const byEnc = this.synOpsByEnc;
+      for (let f = 0; f < nFired; f++) for (let e = 0; e < E; e++) synOpsByTickEncoding[t * E + e] += byEnc[fired[f] * E + e];
+    }
+    if (this.work !== undefined) {
+      if (this.perPacket) this.emitPackets(nFired);
+      else this.emitCoreWork(nFired);
+    }
+    const trace = this.opts.tracePackets;
+    if (trace !== undefined) {
+      const address = this.routeAddress;
+      for (let f = 0; f < nFired; f++) {
+        const n = fired[f];
+        for (let r = routePtr[n]; r < routePtr[n + 1]; r++) trace.push(address[r], n, t);
+      }
+    }
+  }
+
+  /** Timing (simple): packets and synaptic ops per core for this tick. */
+  private emitCoreWork(nFired: number): void {
+    const { st, E } = this;
+    const work = this.work!;
+    const fired = this.upd.fired;
+    const { routePtr, routeDestCore, routeAxon, routeSynapses, routeCell, axonCellStart, axonCellId, axonCellCount, cellCore, cellEncoding, coreOfNeuron } = st;
+    const cells = hasCells(st);
+    const { packetsOut, packetsIn, synOps } = work;
+    for (let f = 0; f < nFired; f++) {
+      const n = fired[f];
+      const r0 = routePtr[n];
+      const r1 = routePtr[n + 1];
+      packetsOut[coreOfNeuron[n]] += r1 - r0;
+      for (let r = r0; r < r1; r++) {
+        const d = routeDestCore[r];
+        packetsIn[d]++;
+        if (cells) {
+          const one = routeCell[r];
+          if (one >= 0) { synOps[cellCore[one] * E + cellEncoding[one]] += routeSynapses[r]; continue; }
+          const a = routeAxon[r];
+          for (let k = axonCellStart[a]; k < axonCellStart[a + 1]; k++) {
+            const cell = axonCellId[k];
+            synOps[cellCore[cell] * E + cellEncoding[cell]] += axonCellCount[k];
+          }
+        } else synOps[d * E] += routeSynapses[r];
+      }
+    }
+  }
+
+  /**
+   * Timing (detailed): one record per packet, in emission order (as TickWork.addPacket and
+   * addPacketSynOps would write them, filled directly after one reservation per tick).
+   */
+  private emitPackets(nFired: number): void {
+    const { st } = this;
+    const work = this.work!;
+    const { fired, firedAccessed, firedUpdated, firedFired } = this.upd;
+    const { routePtr, routeDestCore, routeAxon, routeSynapses, routeCell, axonCellStart, axonCellId, axonCellCount, cellEncoding, coreOfNeuron } = st;
+    const cells = hasCells(st);
+    let more = 0;
+    for (let f = 0; f < nFired; f++) more += routePtr[fired[f] + 1] - routePtr[fired[f]];
+    if (more === 0) return;
+    work.reservePackets(more);
+    const { packetSrc, packetDst, packetDx, packetDy, packetAccessed, packetUpdated, packetFired, packetSynOps, packetsOut, packetsIn, synOps, coreTileX, coreTileY } = work;
+    const E = work.encodings.length;
+    let p = work.packetCount;
+    for (let f = 0; f < nFired; f++) {
+      const n = fired[f];
+      const c = coreOfNeuron[n];
+      const acc = firedAccessed[f];
+      const upd = firedUpdated[f];
+      const fir = firedFired[f];
+      for (let r = routePtr[n]; r < routePtr[n + 1]; r++, p++) {
+        const d = routeDestCore[r];
+        packetSrc[p] = c;
+        packetDst[p] = d;
+        packetDx[p] = coreTileX[d] - coreTileX[c];
+        packetDy[p] = coreTileY[d] - coreTileY[c];
+        packetAccessed[p] = acc;
+        packetUpdated[p] = upd;
+        packetFired[p] = fir;
+        packetsOut[c]++;
+        packetsIn[d]++;
+        if (cells) {
+          const one = routeCell[r];
+          if (one >= 0) {
+            packetSynOps[p * E + cellEncoding[one]] += routeSynapses[r];
+            synOps[d * E + cellEncoding[one]] += routeSynapses[r];
+            continue;
+          }
+          const a = routeAxon[r];
+          for (let k = axonCellStart[a]; k < axonCellStart[a + 1]; k++) {
+            const e = cellEncoding[axonCellId[k]];
+            packetSynOps[p * E + e] += axonCellCount[k];
+            synOps[d * E + e] += axonCellCount[k];
+          }
+        } else if (routeSynapses[r] > 0) {
+          packetSynOps[p * E] += routeSynapses[r];
+          synOps[d * E] += routeSynapses[r];
+        }
+      }
+    }
+    work.packetCount = p;
+  }
+
+  finish(): SimResult {
+    if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run's result was already taken", { field: "run", hint: "call finish() once" });
+    if (!this.done) throw new AerchipError("E_SIM_NOT_DONE", `the run is at tick ${this.ticksDone} of ${this.steps}`, { field: "run", hint: "step() to the end before finish()" });
+    this.finished = true;
+    const { st, program, counters, le, pl } = this;
+    const T = this.steps;
+    deriveSpikeCounters(st, counters, this.weightBits);
+    // Synaptic events still in flight at the end (arrival >= steps) were counted at emission but never applied.
+    const delivered = Float64Array.from(counters.synOpsByProjection);
+    const proj = st.synapses.projection;
+    for (let t = T; t < T + this.queue.slots - 1; t++) {
+      const records = this.queue.bucket(t);
+      const count = this.queue.length(t);
+      for (let k = 0; k < count; k += RECORD_INTS) {
+        const lo = records[k + 1];
+        const hi = records[k + 2];
+        if (proj === undefined) delivered[0] -= hi - lo;
+        else for (let s = lo; s < hi; s++) delivered[proj[s]]--;
+      }
+    }
+    const spikes = this.record.byPopulation(st, program.populations.map((p) => p.name), T);
+    const voltages = new Map<string, Float64Array>();
+    for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
+    if (le !== undefined) applyTagsAtRunEnd(le, st.synWeight, st.synCore);
+    const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st);
+    if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
+    return {
+      steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
+      ...(le === undefined ? {} : { learning: le }),
+    };
   }
 }
 
-/** P5: for each fired compartment j, w ← clip(w + A+·x) on its plastic synapses, then y_j ← y_j + 1 (or 1). */
-function potentiate(
-  pl: NonNullable<ReturnType<typeof buildPlasticity>>, fired: Uint32Array, nFired: number, synWeight: Float64Array,
-  coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number,
-): void {
-  const { postPtr, postSyn, synTrace, synProjection, x, aPlus, wMin, wMax, neuronYPtr, neuronYSlot, y, yNearest } = pl;
-  for (let f = 0; f < nFired; f++) {
-    const n = fired[f];
-    const lo = postPtr[n];
-    const hi = postPtr[n + 1];
-    for (let i = lo; i < hi; i++) {
-      const s = postSyn[i];
-      const k = synProjection[s];
-      synWeight[s] = Math.min(Math.max(synWeight[s] + aPlus[k] * x[synTrace[s]], wMin[k]), wMax[k]);
-    }
-    if (hi > lo) tickCore[coreOfNeuron[n] * K + CounterKind.synUpdates] += hi - lo;
-    for (let i = neuronYPtr[n]; i < neuronYPtr[n + 1]; i++) {
-      const slot = neuronYSlot[i];
-      y[slot] = yNearest[slot] === 1 ? 1 : y[slot] + 1;
+function chooseDeliverMode(st: SimState, plastic: boolean, mark: boolean): DeliverMode {
+  const sy = st.synapses;
+  if (plastic) return DeliverMode.wide;
+  const palette = sy.weights.kind === "palette";
+  if (sy.kind === "offset16") {
+    if (palette) return mark ? DeliverMode.offsetPaletteMark : DeliverMode.offsetPalette;
+    return mark ? DeliverMode.offsetMark : DeliverMode.offset;
+  }
+  if (palette) return mark ? DeliverMode.flatPaletteMark : DeliverMode.flatPalette;
+  return mark ? DeliverMode.flatMark : DeliverMode.flat;
+}
+
+function directWeights(ws: SimState["synapses"]["weights"]): Float64Array | Float32Array {
+  if (ws.kind === "palette") throw new AerchipError("E_INTERNAL", "palette weights in a direct-weight kernel", { field: "weights" });
+  return ws.w;
+}
+
+function paletteCodes(ws: SimState["synapses"]["weights"]): Uint8Array | Uint16Array {
+  if (ws.kind !== "palette") throw new AerchipError("E_INTERNAL", "direct weights in a palette kernel", { field: "weights" });
+  return ws.code;
+}
+
+function paletteTable(ws: SimState["synapses"]["weights"]): Float64Array {
+  if (ws.kind !== "palette") throw new AerchipError("E_INTERNAL", "direct weights in a palette kernel", { field: "weights" });
+  return ws.table;
+}
+
+/** Adds the learning engine's per-core counters of this tick (tickCore) to the run totals. */
+function foldTickCore(counters: CounterArrays, C: number, pt: number): void {
+  const K = COUNTER_COUNT;
+  const { tickCore, perCore, perTick } = counters;
+  for (let c = 0; c < C; c++) {
+    const o = c * K;
+    for (let k = 0; k < K; k++) {
+      const x = tickCore[o + k];
+      if (x !== 0) {
+        perCore[o + k] += x;
+        perTick[pt + k] += x;
+      }
     }
   }
 }

@@ -2,21 +2,65 @@
  * buildSimState: turns (ChipSpec, ChipProgram) into flat struct-of-arrays state, sized once.
  *
  * Neurons of all cores are concatenated (core c owns [coreNeuronStart[c], coreNeuronStart[c+1])), so the
- * hot loops index plain typed arrays with integers. The crossbars are re-laid out *source-major* for
- * memory locality: all synapses a neuron's spike reaches (over every destination core's axon row) are
- * stored contiguously, ordered by (delay, destination route, projection, target). Runs with one delay
- * are *groups* (the unit of scheduling): a spike schedules each of its groups on the timing wheel at
- * t + delay, and applying a group is one contiguous scan `acc[target[s]] += weight[s]`. Synaptic ops
- * are counted per route (counter cells below), when the packet reaches its core.
+ * hot loops index plain typed arrays with integers. The crossbars are re-laid out *source-major*: all
+ * synapses a neuron's spike reaches (over every destination core's axon row) are stored contiguously,
+ * grouped by delay in ascending order, each row in its own order (source-major.ts says in which order the
+ * rows of a group come and why no sum depends on it). A group is the unit of scheduling: a spike
+ * schedules each of its groups at t + delay, and applying a group is one contiguous scan
+ * `acc[target] += weight`. The build's passes are in build-parts.ts, source-major.ts, counter-cells.ts.
+ *
+ * Synapse layouts (SimState.synapses.kind):
+ *   wide      programs with plastic synapses (pair STDP, learning rules): float64 weights, global uint32
+ *             targets, and per synapse its core, crossbar index and projection (weight updates, read-back);
+ *   offset16  every other program whose neurons' targets each lie within 65,536 consecutive neurons:
+ *             target = neuronBase[source] + offset[s] (uint16); the rare neurons whose targets span more
+ *             keep uint32 targets in a side array; weights in the smallest exact encoding (weights.ts);
+ *   flat32    as offset16 with uint32 global targets (when too many neurons span more than 65,536).
+ * The `syn*` fields of the wide layout are empty (length 0) in the compact layouts.
+ *
+ * Counting: a spike of neuron n costs the same work every time, so its synaptic ops (its synapse count),
+ * packets and hops are per-neuron constants; per-core totals are derived after the run from the spike
+ * counts (run.ts). Per route the row length (`routeSynapses`) and, when the program has several
+ * projections or encodings, counter cells (destination core, encoding, projection) with op counts.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { ResetMode, populationIndexAt, type ChipProgram } from "../program/types.ts";
+import type { ChipProgram } from "../program/types.ts";
+import { copyU16, copyU32, heapArrays, narrowCopy, type ArrayAllocator, type UintArray } from "./alloc.ts";
+import { buildRouting, copyNeuronParams, coreTable, invalid, neuronTraffic, populationMembership, validateCrossbars } from "./build-parts.ts";
+import { buildAxonCells, emptyCells } from "./counter-cells.ts";
+import {
+  neuronBases, planByAxon, planGroups, routesReachDistinctCores, scatterByAxon, scatterCompact, scatterWide, summariseAxons, type AxonPlan, type GroupPlan,
+} from "./source-major.ts";
+import { allocateWeights, planFloat64, planWeights, type WeightPlan, type WeightStore } from "./weights.ts";
+import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
+
+export type SynapseLayoutKind = "wide" | "offset16" | "flat32";
+
+/** The engine's synapse arrays, in source-major order (see the header). */
+export interface SynapseStore {
+  readonly kind: SynapseLayoutKind;
+  /** offset16: target = neuronBase[source] + offset[s]; empty in the other layouts. */
+  readonly offset: Uint16Array;
+  /**
+   * flat32: global target of every synapse. offset16: global targets of the synapses of neurons with a
+   * negative base (side array, index s − shift with shift = −1 − neuronBase[source]). wide: SimState.synTarget.
+   */
+  readonly target: Uint32Array;
+  readonly weights: WeightStore;
+  /** Projection of each synapse; undefined in compact layouts of single-projection programs (all 0). */
+  readonly projection: Uint8Array | Uint16Array | undefined;
+  /** offset16 only (see `offset` and `target`); empty otherwise. */
+  readonly neuronBase: Int32Array;
+}
 
 export interface SimState {
   readonly coreCount: number;
   readonly neuronCount: number;
+  readonly synapseCount: number;
   readonly coreNeuronStart: Uint32Array;
+  /** Global input-axon id of each core's axon 0 (length cores + 1). */
+  readonly coreAxonStart: Uint32Array;
   /** Physical core id and tile coordinates of each program core. */
   readonly coreId: Uint32Array;
   readonly coreTileX: Uint16Array;
@@ -54,293 +98,173 @@ export interface SimState {
   readonly coreOfNeuron: Uint32Array;
   readonly populationOfNeuron: Uint16Array;
   readonly indexInPopulation: Uint32Array;
-  // Synapses in source-major order; targets are global neuron indices.
+  /** The engine's synapses (every layout). */
+  readonly synapses: SynapseStore;
+  // Wide layout only (empty otherwise): per synapse in source-major order, targets are global neuron indices.
   readonly synTarget: Uint32Array;
   readonly synWeight: Float64Array;
   /** Program core index and local crossbar index of each synapse (weight read-back). */
   readonly synCore: Uint32Array;
   readonly synLocal: Uint32Array;
+  /** Projection of each synapse. */
+  readonly synProjection: Uint16Array;
   /** Groups of neuron n: [neuronGroupStart[n], neuronGroupStart[n+1]); group g spans synapses [groupSynStart[g], groupSynStart[g+1]). */
   readonly neuronGroupStart: Uint32Array;
   readonly groupDelay: Uint16Array;
   /** First synapse of each group, length groups + 1. */
   readonly groupSynStart: Uint32Array;
+  /** Synapses in the destination row of each route (the ops one packet causes at its destination core). */
+  readonly routeSynapses: UintArray;
   /**
-   * Synaptic ops are counted when a packet is processed by its destination core (its whole axon row is
-   * read then; delays act in the dendrite), i.e. in the tick the spike is emitted. Counter cells are the
-   * distinct (destination core, encoding, projection) triples; route r adds routeCellCount[k] ops to
-   * cell routeCellId[k] for k in [routeCellStart[r], routeCellStart[r+1]).
+   * Counter cells, built when the program has several projections (else empty: the cell of route r is
+   * (routeDestCore[r], encoding 0, projection 0) with routeSynapses[r] ops). Cells are the distinct
+   * (destination core, encoding, projection) triples. A route whose row has one projection has one cell,
+   * routeCell[r]; a packet to a global input axon a whose row mixes projections adds axonCellCount[k] ops
+   * to cell axonCellId[k] for k in [axonCellStart[a], axonCellStart[a+1]) (empty for single-cell rows).
    */
-  readonly routeCellStart: Uint32Array;
-  readonly routeCellId: Uint32Array;
-  readonly routeCellCount: Uint32Array;
+  readonly axonCellStart: Uint32Array;
+  readonly axonCellId: Uint32Array;
+  readonly axonCellCount: Uint32Array;
+  /** With cells: the one cell of route r's row (its count is routeSynapses[r]), or −1 when the row mixes projections or is empty. */
+  readonly routeCell: Int32Array;
   readonly cellCore: Uint32Array;
   readonly cellEncoding: Uint8Array;
   readonly cellProjection: Uint16Array;
-  /** Projection of each synapse (source-major order). */
-  readonly synProjection: Uint16Array;
-  /** Per-neuron sums over its routes (one spike's network traffic, attributed to the sending core). */
-  readonly neuronHopsEast: Uint32Array;
-  readonly neuronHopsWest: Uint32Array;
-  readonly neuronHopsNorth: Uint32Array;
-  readonly neuronHopsSouth: Uint32Array;
-  readonly neuronPacketsLocal: Uint32Array;
-  readonly neuronPacketsInTile: Uint32Array;
+  /** Per-neuron sums over its routes (one spike's network traffic, attributed to the sending core); narrowest width that fits. */
+  readonly neuronHopsEast: UintArray;
+  readonly neuronHopsWest: UintArray;
+  readonly neuronHopsNorth: UintArray;
+  readonly neuronHopsSouth: UintArray;
+  readonly neuronPacketsLocal: UintArray;
+  readonly neuronPacketsInTile: UintArray;
   // Routing (global per neuron).
   readonly routePtr: Uint32Array;
   /** Global axon id at the destination. */
   readonly routeAxon: Uint32Array;
-  readonly routeDestCore: Uint32Array;
-  readonly routeDx: Int16Array;
-  readonly routeDy: Int16Array;
+  /** Program core index of each route's destination (16 bits when the program has ≤ 65,536 cores). */
+  readonly routeDestCore: Uint16Array | Uint32Array;
   readonly encodingNames: readonly string[];
   readonly maxDelayTicks: number;
+  /**
+   * Pair-STDP structures of programs with `plasticity` projections (runs, post lists, trace slots),
+   * built once with the state; each run starts from zero traces.
+   */
+  readonly plasticity?: PlasticityState;
 }
 
-export function buildSimState(spec: ChipSpec, program: ChipProgram): SimState {
+export interface BuildStateOptions {
+  /** Backing memory of every array (default: ordinary ArrayBuffers; sharedArrays() for worker threads). */
+  readonly alloc?: ArrayAllocator;
+  /** Force a synapse layout (tests compare layouts); default: wide for plastic programs, else the smallest. */
+  readonly layout?: SynapseLayoutKind;
+  /** Force float64 weights in compact layouts (tests). */
+  readonly float64Weights?: boolean;
+  /** Force float32 weights in compact layouts (tests); every weight must be a float32 value. */
+  readonly float32Weights?: boolean;
+}
+
+/** Compact layouts fall back to flat32 when more than this share of synapses would need the side array. */
+const MAX_SIDE_SHARE = 0.25;
+
+/** True when the program's weights change during a run (pair STDP or a general learning rule). */
+export function programIsPlastic(program: ChipProgram): boolean {
+  return program.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined);
+}
+
+export function buildSimState(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions = {}): SimState {
   if (program.meshWidthTiles !== spec.mesh.widthTiles || program.meshHeightTiles !== spec.mesh.heightTiles || program.coresPerTile !== spec.mesh.coresPerTile) {
     throw new AerchipError("E_PROGRAM_SPEC_MISMATCH", `the program was compiled for a ${program.meshWidthTiles}×${program.meshHeightTiles}×${program.coresPerTile} mesh ("${program.specName}"), the chip "${spec.name}" is ${spec.mesh.widthTiles}×${spec.mesh.heightTiles}×${spec.mesh.coresPerTile}`, {
       field: "mesh", hint: "recompile the model for this chip",
     });
   }
-  const C = program.cores.length;
-  const coreNeuronStart = new Uint32Array(C + 1);
-  const coreAxonStart = new Uint32Array(C + 1);
-  const coreSynStart = new Float64Array(C + 1);
-  const coreIndexById = new Map<number, number>();
-  const coreId = new Uint32Array(C);
-  const coreTileX = new Uint16Array(C);
-  const coreTileY = new Uint16Array(C);
+  const alloc = options.alloc ?? heapArrays;
+  const P = program.projections.length;
   program.cores.forEach((cp, c) => {
-    coreNeuronStart[c + 1] = coreNeuronStart[c] + cp.neuronCount;
-    coreAxonStart[c + 1] = coreAxonStart[c] + cp.crossbar.axonCount;
-    coreSynStart[c + 1] = coreSynStart[c] + cp.crossbar.synTarget.length;
-    coreIndexById.set(cp.coreId, c);
-    coreId[c] = cp.coreId;
-    const tile = Math.floor(cp.coreId / spec.mesh.coresPerTile);
-    coreTileX[c] = tile % spec.mesh.widthTiles;
-    coreTileY[c] = Math.floor(tile / spec.mesh.widthTiles);
+    if (cp.neurons.kind.length !== cp.neuronCount) {
+      throw invalid(`core ${cp.coreId} has ${cp.neurons.kind.length} neuron parameter entries for ${cp.neuronCount} neurons`, `cores[${c}].neurons`, "build the state from the program as compiled (a program passed through releaseProgramSynapses cannot be built again)");
+    }
   });
-  const N = coreNeuronStart[C];
-  const A = coreAxonStart[C];
-  const S = coreSynStart[C];
-  const kind = new Uint8Array(N);
-  const spiking = new Uint8Array(N);
-  const voltageDecay = new Float64Array(N);
-  const currentDecay = new Float64Array(N);
-  const inputGain = new Float64Array(N);
-  const bias = new Float64Array(N);
-  const vThreshold = new Float64Array(N);
-  const vReset = new Float64Array(N);
-  const vInit = new Float64Array(N);
-  const resetMode = new Uint8Array(N);
-  const thresholdOp = new Uint8Array(N);
-  const refractoryTicks = new Uint32Array(N);
-  const coreOfNeuron = new Uint32Array(N);
-  const anyDynamics = program.cores.some((cp) => cp.neurons.dynamics !== undefined);
-  const dynamics = anyDynamics ? new Uint8Array(N) : undefined;
-  const vTruncScale = anyDynamics ? new Float64Array(N) : undefined;
-  const vReverseThreshold = anyDynamics ? new Float64Array(N).fill(-Infinity) : undefined;
-  const reverseResetMode = anyDynamics ? new Uint8Array(N).fill(ResetMode.none) : undefined;
-  const vReverseReset = anyDynamics ? new Float64Array(N) : undefined;
-  const forceUpdate = anyDynamics ? new Uint8Array(N) : undefined;
-  const anyTheta = program.cores.some((cp) => cp.neurons.thetaPlus !== undefined);
-  const thetaPlus = anyTheta ? new Float64Array(N) : undefined;
-  const thetaDecay = anyTheta ? new Float64Array(N).fill(1) : undefined;
+  // Each step below is its own function: V8 optimises small functions with complete type feedback,
+  // where one large function with many loops runs long stretches in unoptimised code.
+  const cl = coreTable(spec, program, alloc);
+  const N = cl.coreNeuronStart[cl.C];
+  const neurons = copyNeuronParams(program, cl.coreNeuronStart, N, alloc);
+  const maxDelayTicks = validateCrossbars(program);
+  const rt = buildRouting(program, cl.coreNeuronStart, cl.coreAxonStart, N, alloc);
+  const plastic = programIsPlastic(program);
+  // Compact layouts of programs whose neurons reach each core by one route at most (no two routes of a
+  // neuron can then share a target) are built in axon order (sequential passes over the crossbars):
+  // within a group the routes' rows may then come in axon order rather than route order without
+  // changing any sum. Otherwise, and for plastic programs, the rows are taken in route order.
+  const byAxon = !plastic && options.layout !== "wide" && maxDelayTicks <= 32 && routesReachDistinctCores(rt, N, cl.C);
+  const axons = byAxon ? undefined : summariseAxons(program, cl, rt, N);
+  const groups: GroupPlan = byAxon ? planByAxon(program, cl, rt, N) : planGroups(rt, axons!, cl, N, maxDelayTicks);
+  const S = cl.S;
+  const layout: SynapseLayoutKind = options.layout ?? (plastic ? "wide" : (groups.sideSynapses <= MAX_SIDE_SHARE * S ? "offset16" : "flat32"));
+  if (plastic && layout !== "wide") throw new AerchipError("E_SIM_LAYOUT", `a program with plastic synapses needs the wide synapse layout, not ${layout}`, { field: "layout", hint: "omit the layout option" });
+  const wide = layout === "wide";
+  const synTarget = alloc.u32(wide ? S : 0);
+  const synWeight = alloc.f64(wide ? S : 0);
+  const synCore = alloc.u32(wide ? S : 0);
+  const synLocal = alloc.u32(wide ? S : 0);
+  const synProjection = alloc.u16(wide ? S : 0);
+  const weightPlan = wide || options.float64Weights === true ? planFloat64() : options.float32Weights === true ? planFloat32(program) : planWeights(program.cores.map((cp) => cp.crossbar.synWeight));
+  const store: SynapseStore = wide
+    ? { kind: "wide", offset: alloc.u16(0), target: synTarget, weights: { kind: "f64", w: synWeight }, projection: synProjection, neuronBase: alloc.i32(0) }
+    : {
+      kind: layout,
+      offset: alloc.u16(layout === "offset16" ? S : 0),
+      target: alloc.u32(layout === "flat32" ? S : layout === "offset16" ? groups.sideSynapses : 0),
+      weights: allocateWeights(alloc, weightPlan, S),
+      projection: P <= 1 ? undefined : P <= 256 ? alloc.u8(S) : alloc.u16(S),
+      neuronBase: layout === "offset16" ? neuronBases(groups, N, alloc) : alloc.i32(0),
+    };
+  if (wide) scatterWide(program, cl, axons!, groups, { synTarget, synWeight, synCore, synLocal, synProjection });
+  else if (byAxon) scatterByAxon(program, cl, groups as AxonPlan, store, weightPlan.codes);
+  else scatterCompact(program, cl, axons!, groups, store, weightPlan.codes);
   const encodingNames = [...new Set(program.projections.map((p) => p.encoding))].sort();
-  const encOfProj = program.projections.map((p) => encodingNames.indexOf(p.encoding));
-  let maxDelayTicks = 1;
-  program.cores.forEach((cp, c) => {
-    const n0 = coreNeuronStart[c];
-    const p = cp.neurons;
-    kind.set(p.kind, n0); spiking.set(p.spiking, n0); voltageDecay.set(p.voltageDecay, n0); currentDecay.set(p.currentDecay, n0);
-    inputGain.set(p.inputGain, n0); bias.set(p.bias, n0); vThreshold.set(p.vThreshold, n0); vReset.set(p.vReset, n0);
-    vInit.set(p.vInit, n0); resetMode.set(p.resetMode, n0); thresholdOp.set(p.thresholdOp, n0); refractoryTicks.set(p.refractoryTicks, n0);
-    coreOfNeuron.fill(c, n0, n0 + cp.neuronCount);
-    if (p.dynamics !== undefined) dynamics?.set(p.dynamics, n0);
-    if (p.vTruncScale !== undefined) vTruncScale?.set(p.vTruncScale, n0);
-    if (p.vReverseThreshold !== undefined) vReverseThreshold?.set(p.vReverseThreshold, n0);
-    if (p.reverseResetMode !== undefined) reverseResetMode?.set(p.reverseResetMode, n0);
-    if (p.vReverseReset !== undefined) vReverseReset?.set(p.vReverseReset, n0);
-    if (p.forceUpdate !== undefined) forceUpdate?.set(p.forceUpdate, n0);
-    if (p.thetaPlus !== undefined) thetaPlus?.set(p.thetaPlus, n0);
-    if (p.thetaDecay !== undefined) thetaDecay?.set(p.thetaDecay, n0);
-    const xb = cp.crossbar;
-    if (xb.axonRowPtr.length !== xb.axonCount + 1 || xb.axonRowPtr[xb.axonCount] !== xb.synTarget.length) {
-      throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} crossbar row pointers do not cover its ${xb.synTarget.length} synapses`, { field: `cores[${c}].crossbar.axonRowPtr`, hint: "the program is corrupt; recompile it" });
-    }
-    for (let s = 0; s < xb.synTarget.length; s++) {
-      if (xb.synTarget[s] >= cp.neuronCount) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} synapse ${s} targets neuron ${xb.synTarget[s]} of ${cp.neuronCount}`, { field: `cores[${c}].crossbar.synTarget`, hint: "the program is corrupt; recompile it" });
-      const d = xb.synDelayTicks[s];
-      if (d < 1) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} synapse ${s} has delay ${d}`, { field: `cores[${c}].crossbar.synDelayTicks`, hint: "delays are >= 1 tick" });
-      if (d > maxDelayTicks) maxDelayTicks = d;
-    }
-  });
-  // Routing (global per neuron) and validation of every route.
-  const routePtr = new Uint32Array(N + 1);
-  program.cores.forEach((cp, c) => {
-    const n0 = coreNeuronStart[c];
-    if (cp.routing.routePtr.length !== cp.neuronCount + 1) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} routing table has ${cp.routing.routePtr.length - 1} neurons, the core ${cp.neuronCount}`, { field: `cores[${c}].routing.routePtr`, hint: "the program is corrupt; recompile it" });
-    for (let i = 0; i < cp.neuronCount; i++) routePtr[n0 + i + 1] = cp.routing.routePtr[i + 1] - cp.routing.routePtr[i];
-  });
-  for (let n = 0; n < N; n++) routePtr[n + 1] += routePtr[n];
-  const R = routePtr[N];
-  const routeAxon = new Uint32Array(R);
-  const routeDestCore = new Uint32Array(R);
-  const routeDx = new Int16Array(R);
-  const routeDy = new Int16Array(R);
-  program.cores.forEach((cp, c) => {
-    const n0 = coreNeuronStart[c];
-    const rt = cp.routing;
-    for (let i = 0; i < cp.neuronCount; i++) {
-      let at = routePtr[n0 + i];
-      for (let r = rt.routePtr[i]; r < rt.routePtr[i + 1]; r++, at++) {
-        const dc = coreIndexById.get(rt.routeDestCore[r]);
-        if (dc === undefined) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} routes to core ${rt.routeDestCore[r]}, which the program does not define`, { field: `cores[${c}].routing`, hint: "the program is corrupt; recompile it" });
-        if (rt.routeDestAxon[r] >= program.cores[dc].crossbar.axonCount) throw new AerchipError("E_PROGRAM_INVALID", `core ${cp.coreId} routes to axon ${rt.routeDestAxon[r]} of core ${rt.routeDestCore[r]}, which has ${program.cores[dc].crossbar.axonCount}`, { field: `cores[${c}].routing`, hint: "the program is corrupt; recompile it" });
-        routeAxon[at] = coreAxonStart[dc] + rt.routeDestAxon[r];
-        routeDestCore[at] = dc;
-        routeDx[at] = coreTileX[dc] - coreTileX[c];
-        routeDy[at] = coreTileY[dc] - coreTileY[c];
-      }
-    }
-  });
-  // Source-major synapse layout: within a neuron the rows of all its routes are merged by delay (each
-  // row is sorted by delay, projection, target), one group per distinct delay.
-  const axonCore = new Uint32Array(A);
-  const axonLocal = new Uint32Array(A);
-  program.cores.forEach((cp, c) => { for (let a = 0; a < cp.crossbar.axonCount; a++) { axonCore[coreAxonStart[c] + a] = c; axonLocal[coreAxonStart[c] + a] = a; } });
-  const synTarget = new Uint32Array(S);
-  const synWeight = new Float64Array(S);
-  const synCore = new Uint32Array(S);
-  const synLocal = new Uint32Array(S);
-  const synProjection = new Uint16Array(S);
-  const neuronGroupStart = new Uint32Array(N + 1);
-  const groupSynStarts: number[] = [];
-  const groupDelays: number[] = [];
-  const cursor: number[] = []; // per route of the current neuron: next synapse in its row
-  let at = 0;
-  for (let n = 0; n < N; n++) {
-    neuronGroupStart[n] = groupDelays.length;
-    const r0 = routePtr[n];
-    const r1 = routePtr[n + 1];
-    cursor.length = 0;
-    for (let r = r0; r < r1; r++) {
-      const a = routeAxon[r];
-      cursor.push(program.cores[axonCore[a]].crossbar.axonRowPtr[axonLocal[a]]);
-    }
-    for (;;) {
-      // Smallest pending delay over this neuron's routes.
-      let d = Infinity;
-      for (let r = r0; r < r1; r++) {
-        const a = routeAxon[r];
-        const xb = program.cores[axonCore[a]].crossbar;
-        const k = cursor[r - r0];
-        if (k < xb.axonRowPtr[axonLocal[a] + 1] && xb.synDelayTicks[k] < d) d = xb.synDelayTicks[k];
-      }
-      if (d === Infinity) break;
-      groupSynStarts.push(at);
-      groupDelays.push(d);
-      for (let r = r0; r < r1; r++) {
-        const a = routeAxon[r];
-        const c = axonCore[a];
-        const xb = program.cores[c].crossbar;
-        const end = xb.axonRowPtr[axonLocal[a] + 1];
-        let k = cursor[r - r0];
-        while (k < end && xb.synDelayTicks[k] === d) {
-          synTarget[at] = coreNeuronStart[c] + xb.synTarget[k];
-          synWeight[at] = xb.synWeight[k];
-          synCore[at] = c;
-          synLocal[at] = k;
-          synProjection[at] = xb.synProjection[k];
-          at++;
-          k++;
-        }
-        cursor[r - r0] = k;
-      }
-    }
-  }
-  neuronGroupStart[N] = groupDelays.length;
-  if (at !== S) {
-    throw new AerchipError("E_PROGRAM_INVALID", `${S - at} synapses are on axons no neuron routes to, or rows are not sorted by delay`, { field: "cores[].crossbar", hint: "the program is corrupt; recompile it" });
-  }
-  groupSynStarts.push(at);
-  const groupSynStart = Uint32Array.from(groupSynStarts);
-  const groupDelay = Uint16Array.from(groupDelays);
-  const P = Math.max(1, program.projections.length);
-  const Eenc = Math.max(1, encodingNames.length);
-  // Route cells: per route, synaptic ops per projection of its destination row.
-  const cellIndex = new Map<number, number>();
-  const cellCores: number[] = [];
-  const cellEncs: number[] = [];
-  const cellProjs: number[] = [];
-  const routeCellStart = new Uint32Array(R + 1);
-  const rcIds: number[] = [];
-  const rcCounts: number[] = [];
-  const perProj = new Map<number, number>();
-  for (let r = 0; r < R; r++) {
-    routeCellStart[r] = rcIds.length;
-    const dc = routeDestCore[r];
-    const xb = program.cores[dc].crossbar;
-    const a = axonLocal[routeAxon[r]];
-    perProj.clear();
-    for (let k = xb.axonRowPtr[a]; k < xb.axonRowPtr[a + 1]; k++) perProj.set(xb.synProjection[k], (perProj.get(xb.synProjection[k]) ?? 0) + 1);
-    for (const [proj, count] of [...perProj].sort((x, y) => x[0] - y[0])) {
-      const key = (dc * Eenc + encOfProj[proj]) * P + proj;
-      let cell = cellIndex.get(key);
-      if (cell === undefined) {
-        cell = cellCores.length;
-        cellIndex.set(key, cell);
-        cellCores.push(dc);
-        cellEncs.push(encOfProj[proj]);
-        cellProjs.push(proj);
-      }
-      rcIds.push(cell);
-      rcCounts.push(count);
-    }
-  }
-  routeCellStart[R] = rcIds.length;
-  const neuronHopsEast = new Uint32Array(N);
-  const neuronHopsWest = new Uint32Array(N);
-  const neuronHopsNorth = new Uint32Array(N);
-  const neuronHopsSouth = new Uint32Array(N);
-  const neuronPacketsLocal = new Uint32Array(N);
-  const neuronPacketsInTile = new Uint32Array(N);
-  for (let n = 0; n < N; n++) {
-    for (let r = routePtr[n]; r < routePtr[n + 1]; r++) {
-      const dx = routeDx[r];
-      const dy = routeDy[r];
-      if (dx > 0) neuronHopsEast[n] += dx; else neuronHopsWest[n] -= dx;
-      if (dy > 0) neuronHopsNorth[n] += dy; else neuronHopsSouth[n] -= dy;
-      if (routeDestCore[r] === coreOfNeuron[n]) neuronPacketsLocal[n]++;
-      else if (dx === 0 && dy === 0) neuronPacketsInTile[n]++;
-    }
-  }
-  // Population membership.
-  const populationOfNeuron = new Uint16Array(N);
-  const indexInPopulation = new Uint32Array(N);
-  program.populations.forEach((pop, pi) => {
-    for (const b of pop.blocks) {
-      const n0 = coreNeuronStart[b.coreIndex] + b.neuronStart;
-      for (let i = 0; i < b.count; i++) {
-        populationOfNeuron[n0 + i] = pi;
-        indexInPopulation[n0 + i] = populationIndexAt(pop, b.populationStart + i);
-      }
-    }
-  });
-  return {
-    coreCount: C, neuronCount: N, coreNeuronStart, coreId, coreTileX, coreTileY,
-    kind, spiking, voltageDecay, currentDecay, inputGain, bias, vThreshold, vReset, vInit, resetMode, thresholdOp, refractoryTicks,
-    dynamics, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, forceUpdate,
-    thetaPlus, thetaDecay, theta: anyTheta ? new Float64Array(N) : undefined,
-    v: Float64Array.from(vInit), u: new Float64Array(N), acc: new Float64Array(N), refractoryLeft: new Uint32Array(N),
-    coreOfNeuron, populationOfNeuron, indexInPopulation, synTarget, synWeight, synCore, synLocal,
-    neuronGroupStart, groupDelay,
-    groupSynStart, routeCellStart, routeCellId: Uint32Array.from(rcIds), routeCellCount: Uint32Array.from(rcCounts),
-    cellCore: Uint32Array.from(cellCores), cellEncoding: Uint8Array.from(cellEncs), cellProjection: Uint16Array.from(cellProjs), synProjection,
-    neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile,
-    routePtr, routeAxon, routeDestCore, routeDx, routeDy, encodingNames, maxDelayTicks,
+  const encOfProj = Uint8Array.from(program.projections, (p) => encodingNames.indexOf(p.encoding));
+  const cells = P > 1 ? buildAxonCells(program, cl, encOfProj, byAxon ? (groups as AxonPlan).routeOfAxon : axons!.routeOfAxon, alloc) : emptyCells(alloc);
+  const traffic = neuronTraffic(rt, cl, neurons.coreOfNeuron, N, alloc);
+  const members = populationMembership(program, cl.coreNeuronStart, N, alloc);
+  const v = alloc.f64(N);
+  v.set(neurons.vInit);
+  const st: SimState = {
+    coreCount: cl.C, neuronCount: N, synapseCount: S, coreNeuronStart: cl.coreNeuronStart, coreAxonStart: cl.coreAxonStart,
+    coreId: cl.coreId, coreTileX: cl.coreTileX, coreTileY: cl.coreTileY,
+    ...neurons,
+    theta: neurons.thetaPlus !== undefined ? alloc.f64(N) : undefined,
+    v, u: alloc.f64(N), acc: alloc.f64(N), refractoryLeft: alloc.u32(N),
+    ...members,
+    synapses: store, synTarget, synWeight, synCore, synLocal, synProjection,
+    neuronGroupStart: copyU32(alloc, groups.neuronGroupStart), groupDelay: copyU16(alloc, groups.groupDelay), groupSynStart: copyU32(alloc, groups.groupSynStart),
+    routeSynapses: narrowCopy(alloc, byAxon ? (groups as AxonPlan).routeSynapses : axons!.routeSynapses), ...cells, ...traffic,
+    routePtr: rt.routePtr, routeAxon: rt.routeAxon, routeDestCore: rt.routeDestCore, encodingNames, maxDelayTicks,
   };
+  return hasPlasticity(program) ? { ...st, plasticity: buildPlasticity(program, st) } : st;
+}
+
+/** Float32 weights (forced; tests): every weight must read back exactly. */
+function planFloat32(program: ChipProgram): WeightPlan {
+  for (const cp of program.cores) {
+    for (const w of cp.crossbar.synWeight) {
+      if (Math.fround(w) !== w) throw new AerchipError("E_SIM_LAYOUT", `weight ${w} is not a float32 value`, { field: "float32Weights", hint: "omit float32Weights: the weight encoding is chosen exactly" });
+    }
+  }
+  return { kind: "f32", palette: undefined, codes: undefined };
+}
+
+/** True when the state keeps explicit counter cells (several projections); else each route is one cell. */
+export function hasCells(st: SimState): boolean {
+  return st.axonCellStart.length > 0;
+}
+
+/** Global target neuron of synapse s, a synapse of source neuron n (any layout). */
+export function synapseTarget(st: SimState, n: number, s: number): number {
+  const sy = st.synapses;
+  if (sy.kind !== "offset16") return sy.target[s];
+  const base = sy.neuronBase[n];
+  return base >= 0 ? base + sy.offset[s] : sy.target[s + 1 + base];
 }
 
 /**
@@ -352,4 +276,33 @@ export function resetNeuronState(st: SimState): void {
   st.u.fill(0);
   st.acc.fill(0);
   st.refractoryLeft.fill(0);
+}
+
+/**
+ * Drops the per-synapse and per-neuron arrays of a program whose state is built, keeping what a run
+ * still reads (populations, projections, fixed-point format, core ids and sizes): a state built from a
+ * non-plastic program holds everything the simulation needs, so the caller can release the compiled
+ * crossbars (≈ 21 bytes per synapse) by dropping its references to `program` and keeping the returned
+ * skeleton. The skeleton runs the state (startRun, runState) but cannot be built, encoded or reported
+ * on again. Plastic programs are returned unchanged (weight read-back and reports use their crossbars).
+ */
+export function releaseProgramSynapses(program: ChipProgram): ChipProgram {
+  if (programIsPlastic(program)) return program;
+  const none32 = new Uint32Array(0);
+  const none16 = new Uint16Array(0);
+  const none8 = new Uint8Array(0);
+  const noneF = new Float64Array(0);
+  return {
+    ...program,
+    cores: program.cores.map((cp) => ({
+      coreId: cp.coreId,
+      neuronCount: cp.neuronCount,
+      neurons: {
+        kind: none8, spiking: none8, voltageDecay: noneF, currentDecay: noneF, inputGain: noneF, bias: noneF, vThreshold: noneF,
+        vReset: noneF, vInit: noneF, resetMode: none8, thresholdOp: none8, refractoryTicks: none32,
+      },
+      crossbar: { axonCount: cp.crossbar.axonCount, axonRowPtr: none32, synTarget: none32, synWeight: noneF, synDelayTicks: none16, synProjection: none16, synIndex: none32 },
+      routing: { routePtr: none32, routeDestCore: none32, routeDestAxon: none32 },
+    })),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Resolves a ChipStimulus (population name → (tick, neuron-in-population)) into global input-neuron
  * spikes sorted by tick then neuron, with duplicates removed (an input neuron emits at most one spike
- * per tick) and ticks >= steps dropped.
+ * per tick) and ticks >= steps dropped. Counting sort by tick, then a numeric sort of each tick's
+ * neurons: O(spikes + steps), no comparator.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { populationIndexAt, type ChipProgram, type ChipStimulus } from "../program/types.ts";
@@ -13,8 +14,8 @@ export interface ResolvedStimulus {
 }
 
 export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Array, stimulus: ChipStimulus, steps: number): ResolvedStimulus {
-  const ticks: number[] = [];
-  const neurons: number[] = [];
+  const sources: Array<{ globalOf: Uint32Array; tick: Int32Array; neuron: Int32Array }> = [];
+  const perTick = new Uint32Array(steps + 1);
   for (const [name, sp] of stimulus.spikes) {
     const pop = program.populations.find((p) => p.name === name);
     if (pop === undefined) throw new AerchipError("E_STIMULUS_UNKNOWN_POPULATION", `the input names population "${name}", which the program does not have`, { field: "input", hint: `use one of: ${program.populations.filter((p) => p.kind === "input").map((p) => p.name).join(", ")}` });
@@ -23,28 +24,38 @@ export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Arr
     const globalOf = new Uint32Array(pop.size);
     for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
     if (sp.tick.length !== sp.neuron.length) throw new AerchipError("E_STIMULUS_INVALID", `input for "${name}" has ${sp.tick.length} ticks and ${sp.neuron.length} neurons`, { field: "input", hint: "give one tick per spike" });
-    for (let k = 0; k < sp.tick.length; k++) {
-      const t = sp.tick[k];
-      const i = sp.neuron[k];
+    const { tick, neuron } = sp;
+    for (let k = 0; k < tick.length; k++) {
+      const t = tick[k];
+      const i = neuron[k];
       if (i < 0 || i >= pop.size) throw new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${name}" addresses neuron ${i}; the population has ${pop.size}`, { field: "input", hint: "check the input's shape against the model's input" });
       if (t < 0) throw new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${name}" is at tick ${t}`, { field: "input", hint: "ticks start at 0" });
-      if (t >= steps) continue;
-      ticks.push(t);
-      neurons.push(globalOf[i]);
+      if (t < steps) perTick[t + 1]++;
+    }
+    sources.push({ globalOf, tick, neuron });
+  }
+  for (let t = 0; t < steps; t++) perTick[t + 1] += perTick[t];
+  const all = new Uint32Array(perTick[steps]);
+  const at = perTick.slice(0, steps);
+  for (const { globalOf, tick, neuron } of sources) {
+    for (let k = 0; k < tick.length; k++) {
+      const t = tick[k];
+      if (t < steps) all[at[t]++] = globalOf[neuron[k]];
     }
   }
-  const order = Uint32Array.from({ length: ticks.length }, (_, k) => k).sort((a, b) => ticks[a] - ticks[b] || neurons[a] - neurons[b]);
+  // Sort each tick's neurons and drop duplicates, compacting in place.
   const tickPtr = new Uint32Array(steps + 1);
-  const out: number[] = [];
-  let prevT = -1;
-  let prevN = -1;
-  for (const k of order) {
-    if (ticks[k] === prevT && neurons[k] === prevN) continue;
-    prevT = ticks[k];
-    prevN = neurons[k];
-    out.push(neurons[k]);
-    tickPtr[ticks[k] + 1]++;
+  let out = 0;
+  for (let t = 0; t < steps; t++) {
+    const lo = perTick[t];
+    const hi = perTick[t + 1];
+    if (hi - lo > 1) all.subarray(lo, hi).sort();
+    for (let k = lo; k < hi; k++) {
+      const n = all[k];
+      if (k > lo && n === all[k - 1]) continue;
+      all[out++] = n;
+    }
+    tickPtr[t + 1] = out;
   }
-  for (let t = 0; t < steps; t++) tickPtr[t + 1] += tickPtr[t];
-  return { tickPtr, neuron: Uint32Array.from(out) };
+  return { tickPtr, neuron: all.slice(0, out) };
 }

@@ -27,7 +27,7 @@
  * core in that order, so equal-time events resolve as in SANA-FE.
  */
 import type { ChipSpec } from "../spec/types.ts";
-import { syncLatencyNs, timingCosts } from "./costs.ts";
+import { syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
 import { StdMinHeap } from "./std-heap.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
@@ -53,14 +53,29 @@ export class DetailedScheduler {
   private heap = new StdMinHeap(new Float64Array(0));
   private density = new Float64Array(0);
   private route = new Int32Array(64);
+  /** Per message: its links in routeBuf [routeStart, routeStart + routeLen) while it is in the network. */
+  private routeStart = new Int32Array(0);
+  private routeLen = new Int32Array(0);
+  private routeBuf = new Int32Array(1024);
+  private costsSpec: ChipSpec | undefined;
+  private costsEncodings: readonly string[] | undefined;
+  private costs: TimingCosts | undefined;
+  private rankFor: readonly number[] | undefined;
+  private rank = new Int32Array(0);
+  private readyBits = new Uint32Array(0);
+  private heads = new Int32Array(0);
+  private headKey = new Float64Array(0);
 
   tickLatencyNs(work: TickWork, spec: ChipSpec): number {
-    const k = timingCosts(spec, work.encodings);
+    const k = this.costsFor(spec, work.encodings);
     const C = work.coreCount;
     const E = work.encodings.length;
     const P = work.packetCount;
     this.ensure(P + C, spec);
-    const { gen, proc, minHop, sent, received, src, dst, hops, nextInCore, fifoNext, density } = this;
+    const { gen, proc, minHop, sent, received, src, dst, hops, nextInCore, fifoNext, density, routeStart, routeLen } = this;
+    let routeBuf: Int32Array = this.routeBuf;
+    let routeUsed = 0;
+    const pairOffset = this.pairCache(work);
     const H = spec.mesh.heightTiles;
     const linksPerRouter = DIRECTIONS + spec.mesh.coresPerTile;
     const B = spec.mesh.linkBufferPackets;
@@ -78,12 +93,6 @@ export class DetailedScheduler {
     fifoHead.fill(-1);
     fifoTail.fill(-1);
     let M = 0;
-    const link = (c: number, m: number): void => {
-      nextInCore[m] = -1;
-      if (firstOf[c] < 0) firstOf[c] = m;
-      else nextInCore[lastOf[c]] = m;
-      lastOf[c] = m;
-    };
     for (let p = 0; p < P; p++) {
       const c = work.packetSrc[p];
       const a = work.packetAccessed[p];
@@ -102,7 +111,10 @@ export class DetailedScheduler {
       minHop[M] = Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs;
       src[M] = c;
       dst[M] = work.packetDst[p];
-      link(c, M);
+      nextInCore[M] = -1;
+      if (firstOf[c] < 0) firstOf[c] = M;
+      else nextInCore[lastOf[c]] = M;
+      lastOf[c] = M;
       M++;
     }
     for (let c = 0; c < C; c++) {
@@ -114,18 +126,27 @@ export class DetailedScheduler {
         dst[M] = -1;
         hops[M] = 0;
         minHop[M] = 0;
-        link(c, M);
+        nextInCore[M] = -1;
+        if (firstOf[c] < 0) firstOf[c] = M;
+        else nextInCore[lastOf[c]] = M;
+        lastOf[c] = M;
         M++;
       }
     }
 
-    // Network state.
+    // Network state. When messages leave the network only the receiving cores whose FIFO head has
+    // arrived are visited: heads not yet arrived wait in a min-heap by arrival time; arrived ones are
+    // flagged in a bit set indexed by the core's position in SANA-FE's order and visited in that order
+    // (so the density and mean updates happen in exactly SANA-FE's sequence). Each message's route is
+    // computed once, when it enters the network.
     let inFlight = 0;
     let mean = 0;
-    let earliestHead = Infinity;
     const heap = this.heap;
     heap.key = sent;
     heap.clear();
+    const { rankOf, ready, heads, headKey } = this.orderIndex(order, C);
+    ready.fill(0);
+    let nHeads = 0;
     for (const c of order) {
       const m = firstOf[c];
       if (m < 0) continue;
@@ -138,28 +159,62 @@ export class DetailedScheduler {
       const t = sent[m];
       if (t > last) last = t;
       // 1. Messages received by t leave the network (receiving cores in SANA-FE order, FIFO each).
-      if (inFlight > 0 && t >= earliestHead) {
-        earliestHead = Infinity;
-        for (const c of order) {
-          let h = fifoHead[c];
-          while (h >= 0 && t >= received[h]) {
-            this.addRoute(work, h, -1 / (2 + hops[h]), H, linksPerRouter);
-            if (inFlight > 1) mean += (mean - proc[h]) / (inFlight - 1);
-            else mean = 0;
-            inFlight--;
-            h = fifoNext[h];
+      if (nHeads > 0 && headKey[heads[0]] <= t) {
+        while (nHeads > 0 && headKey[heads[0]] <= t) {
+          const c = heads[0];
+          nHeads = popHead(heads, headKey, nHeads);
+          const rank = rankOf[c];
+          ready[rank >> 5] |= 1 << (rank & 31);
+        }
+        for (let w = 0; w < ready.length; w++) {
+          let bits = ready[w];
+          ready[w] = 0;
+          while (bits !== 0) {
+            const low = bits & -bits;
+            bits ^= low;
+            const c = order[(w << 5) + 31 - Math.clz32(low)];
+            let h = fifoHead[c];
+            while (h >= 0 && t >= received[h]) {
+              const amount = -1 / (2 + hops[h]);
+              const r0 = routeStart[h];
+              const r1 = r0 + routeLen[h];
+              const links = pairOffset !== undefined ? this.pairLinks : routeBuf;
+              for (let i = r0; i < r1; i++) density[links[i]] += amount;
+              if (inFlight > 1) mean += (mean - proc[h]) / (inFlight - 1);
+              else mean = 0;
+              inFlight--;
+              h = fifoNext[h];
+            }
+            fifoHead[c] = h;
+            if (h < 0) fifoTail[c] = -1;
+            else {
+              headKey[c] = received[h];
+              nHeads = pushHead(heads, headKey, nHeads, c);
+            }
           }
-          fifoHead[c] = h;
-          if (h < 0) fifoTail[c] = -1;
-          else if (received[h] < earliestHead) earliestHead = received[h];
         }
       }
       const d = dst[m];
       if (d >= 0) {
-        // 2. Congestion along the route, blocking, network delay, arrival at the receiver.
-        const n = this.routeLinks(work, m, H, linksPerRouter);
+        // 2. Congestion along the route, blocking, network delay, arrival at the receiver. Routes depend
+        // only on (source core, destination core): computed once per pair and kept.
+        let r0: number;
+        let n: number;
+        if (pairOffset !== undefined) {
+          const key = src[m] * C + d;
+          r0 = pairOffset[key];
+          if (r0 < 0) r0 = this.cachePairRoute(work, m, key, H, linksPerRouter);
+          n = this.pairLength[key];
+        } else {
+          n = this.routeLinks(work, m, H, linksPerRouter);
+          if (routeUsed + n > routeBuf.length) routeBuf = this.growRouteBuf(routeUsed + n);
+          for (let i = 0; i < n; i++) routeBuf[routeUsed + i] = this.route[i];
+          r0 = routeUsed;
+          routeUsed += n;
+        }
+        const links = pairOffset !== undefined ? this.pairLinks : routeBuf;
         let rho = 0;
-        for (let i = 0; i < n; i++) rho += density[this.route[i]];
+        for (let i = r0; i < r0 + n; i++) rho += density[links[i]];
         const capacity = (hops[m] + 1) * B;
         if (rho > capacity) sent[m] += (rho - capacity) * mean;
         const congestion = (rho * mean) / (hops[m] + 1);
@@ -168,15 +223,18 @@ export class DetailedScheduler {
         received[m] = Math.max(freeAt[d], earliest);
         freeAt[d] = Math.max(freeAt[d] + proc[m], earliest + proc[m]);
         if (freeAt[d] > last) last = freeAt[d];
-        // 3. Into the network.
+        // 3. Into the network (its links kept for when it leaves).
         const adjust = 1 / (2 + hops[m]);
-        for (let i = 0; i < n; i++) density[this.route[i]] += adjust;
+        routeStart[m] = r0;
+        routeLen[m] = n;
+        for (let i = r0; i < r0 + n; i++) density[links[i]] += adjust;
         mean += (proc[m] - mean) / (inFlight + 1);
         inFlight++;
         fifoNext[m] = -1;
         if (fifoTail[d] < 0) {
           fifoHead[d] = m;
-          if (received[m] < earliestHead) earliestHead = received[m];
+          headKey[d] = received[m];
+          nHeads = pushHead(heads, headKey, nHeads, d);
         } else fifoNext[fifoTail[d]] = m;
         fifoTail[d] = m;
       }
@@ -188,6 +246,73 @@ export class DetailedScheduler {
       }
     }
     return last + syncLatencyNs(spec.sync, work.syncTiles);
+  }
+
+  /** Per (source core, destination core): offset of its route in pairLinks (−1: not computed yet) and length. */
+  private pairFor: TickWork | undefined;
+  private pairOffsets: Int32Array | undefined;
+  private pairLength = new Int32Array(0);
+  private pairLinks = new Int32Array(0);
+  private pairUsed = 0;
+
+  /** The route cache for `work`'s core table (undefined when C² pairs would take too much memory). */
+  private pairCache(work: TickWork): Int32Array | undefined {
+    const C = work.coreCount;
+    if (C > 1024) return undefined;
+    if (this.pairFor !== work || this.pairOffsets === undefined) {
+      this.pairOffsets = new Int32Array(C * C).fill(-1);
+      this.pairLength = new Int32Array(C * C);
+      this.pairLinks = new Int32Array(1024);
+      this.pairUsed = 0;
+      this.pairFor = work;
+    }
+    return this.pairOffsets;
+  }
+
+  /** Computes message m's route into the pair cache under `key`; returns its offset. */
+  private cachePairRoute(work: TickWork, m: number, key: number, H: number, linksPerRouter: number): number {
+    const n = this.routeLinks(work, m, H, linksPerRouter);
+    if (this.pairUsed + n > this.pairLinks.length) {
+      const g = new Int32Array(Math.max(this.pairUsed + n, this.pairLinks.length * 2));
+      g.set(this.pairLinks);
+      this.pairLinks = g;
+    }
+    const at = this.pairUsed;
+    for (let i = 0; i < n; i++) this.pairLinks[at + i] = this.route[i];
+    this.pairUsed += n;
+    this.pairOffsets![key] = at;
+    this.pairLength[key] = n;
+    return at;
+  }
+
+  /** Timing costs of (spec, encodings), read once per scheduler rather than per tick. */
+  private costsFor(spec: ChipSpec, encodings: readonly string[]): TimingCosts {
+    if (this.costs === undefined || this.costsSpec !== spec || this.costsEncodings !== encodings) {
+      this.costs = timingCosts(spec, encodings);
+      this.costsSpec = spec;
+      this.costsEncodings = encodings;
+    }
+    return this.costs;
+  }
+
+  /** Position of each core in `order`, a bit set over positions, and the arrival heap of FIFO heads. */
+  private orderIndex(order: readonly number[], C: number): { rankOf: Int32Array; ready: Uint32Array; heads: Int32Array; headKey: Float64Array } {
+    if (this.rankFor !== order || this.rank.length !== C) {
+      this.rank = new Int32Array(C);
+      order.forEach((c, i) => { this.rank[c] = i; });
+      this.readyBits = new Uint32Array(Math.ceil(C / 32));
+      this.heads = new Int32Array(C);
+      this.headKey = new Float64Array(C);
+      this.rankFor = order;
+    }
+    return { rankOf: this.rank, ready: this.readyBits, heads: this.heads, headKey: this.headKey };
+  }
+
+  private growRouteBuf(n: number): Int32Array {
+    const g = new Int32Array(Math.max(n, this.routeBuf.length * 2));
+    g.set(this.routeBuf);
+    this.routeBuf = g;
+    return g;
   }
 
   private orderFor: TickWork | undefined;
@@ -244,11 +369,6 @@ export class DetailedScheduler {
     return n;
   }
 
-  private addRoute(work: TickWork, m: number, amount: number, H: number, linksPerRouter: number): void {
-    const n = this.routeLinks(work, m, H, linksPerRouter);
-    for (let i = 0; i < n; i++) this.density[this.route[i]] += amount;
-  }
-
   private ensure(n: number, spec: ChipSpec): void {
     const links = spec.mesh.widthTiles * spec.mesh.heightTiles * (DIRECTIONS + spec.mesh.coresPerTile);
     if (this.density.length !== links) this.density = new Float64Array(links);
@@ -265,8 +385,43 @@ export class DetailedScheduler {
     this.hops = new Int32Array(cap);
     this.nextInCore = new Int32Array(cap);
     this.fifoNext = new Int32Array(cap);
+    this.routeStart = new Int32Array(cap);
+    this.routeLen = new Int32Array(cap);
     this.heap = new StdMinHeap(this.sent, cap);
   }
+}
+
+/** Binary min-heap of cores keyed by headKey (the arrival of their FIFO head); returns the new size. */
+function pushHead(heads: Int32Array, key: Float64Array, n: number, c: number): number {
+  let i = n;
+  const k = key[c];
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (key[heads[parent]] <= k) break;
+    heads[i] = heads[parent];
+    i = parent;
+  }
+  heads[i] = c;
+  return n + 1;
+}
+
+/** Removes the root of the heap; returns the new size. */
+function popHead(heads: Int32Array, key: Float64Array, n: number): number {
+  const size = n - 1;
+  if (size === 0) return 0;
+  const c = heads[size];
+  const k = key[c];
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && key[heads[child + 1]] < key[heads[child]]) child++;
+    if (key[heads[child]] >= k) break;
+    heads[i] = heads[child];
+    i = child;
+  }
+  heads[i] = c;
+  return size;
 }
 
 interface CoreScratch {

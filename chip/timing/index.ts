@@ -4,18 +4,18 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { createDetailedTiming } from "./detailed.ts";
-import { simpleTiming } from "./simple.ts";
+import { createSimpleTiming } from "./simple.ts";
 import { TIMING_MODEL_NAMES, type TimingModel } from "./types.ts";
 
 export { TickWork, TIMING_MODEL_NAMES } from "./types.ts";
 export type { TimingModel, TimingModelName } from "./types.ts";
-export { simpleTickLatencyNs, simpleTiming } from "./simple.ts";
+export { createSimpleTiming, simpleTickLatencyNs, simpleTiming } from "./simple.ts";
 export { detailedTickLatencyNs, createDetailedTiming, DetailedScheduler } from "./detailed.ts";
 export { syncLatencyNs, timingCosts } from "./costs.ts";
 
-/** A fresh timing model by name (each `detailed` instance owns its scratch buffers). */
+/** A fresh timing model by name (each instance owns its scratch buffers and cost cache). */
 export function createTimingModel(name: string): TimingModel {
-  if (name === "simple") return simpleTiming;
+  if (name === "simple") return createSimpleTiming();
   if (name === "detailed") return createDetailedTiming();
   throw new AerchipError("E_TIMING_MODEL", `unknown timing model "${name}"`, { field: "--timing", hint: `use one of: ${TIMING_MODEL_NAMES.join(", ")}` });
 }

@@ -8,11 +8,14 @@
  * Network transit is not on the critical path in this model.
  */
 import type { ChipSpec } from "../spec/types.ts";
-import { syncLatencyNs, timingCosts } from "./costs.ts";
+import { syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
 export function simpleTickLatencyNs(work: TickWork, spec: ChipSpec): number {
-  const k = timingCosts(spec, work.encodings);
+  return simpleLatency(work, spec, timingCosts(spec, work.encodings));
+}
+
+function simpleLatency(work: TickWork, spec: ChipSpec, k: TimingCosts): number {
   const E = work.encodings.length;
   let worstGen = 0;
   let worstRecv = 0;
@@ -27,3 +30,21 @@ export function simpleTickLatencyNs(work: TickWork, spec: ChipSpec): number {
 }
 
 export const simpleTiming: TimingModel = { name: "simple", tickLatencyNs: simpleTickLatencyNs };
+
+/** A `simple` TimingModel that reads the spec's costs once (per spec and encodings), not every tick. */
+export function createSimpleTiming(): TimingModel {
+  let cachedSpec: ChipSpec | undefined;
+  let cachedEncodings: readonly string[] | undefined;
+  let costs: TimingCosts | undefined;
+  return {
+    name: "simple",
+    tickLatencyNs: (work, spec) => {
+      if (costs === undefined || cachedSpec !== spec || cachedEncodings !== work.encodings) {
+        costs = timingCosts(spec, work.encodings);
+        cachedSpec = spec;
+        cachedEncodings = work.encodings;
+      }
+      return simpleLatency(work, spec, costs);
+    },
+  };
+}

@@ -134,6 +134,11 @@ export class TickWork {
     this.synOps[this.packetDst[p] * E + e] += count;
   }
 
+  /** Makes room for `more` packets beyond packetCount (callers filling the packet arrays directly). */
+  reservePackets(more: number): void {
+    while (this.packetCount + more > this.packetSrc.length) this.grow();
+  }
+
   private grow(): void {
     const P = this.packetSrc.length * 2;
     const E = this.encodings.length;

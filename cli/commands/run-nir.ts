@@ -15,7 +15,7 @@ import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../co
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
 import { loadArch } from "../load-arch.ts";
-import { compileAndRun, spikesJsonFrom } from "../pipeline.ts";
+import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { readInputSpikes } from "../spike-inputs.ts";
@@ -89,7 +89,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;
   try {
-    outcome = compileAndRun(spec, { graph: m.graph, stimulus }, {
+    outcome = await compileAndRunAsync(spec, { graph: m.graph, stimulus }, {
       steps: ticks,
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
       provenance, timing: o.timing,

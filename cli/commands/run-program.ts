@@ -8,7 +8,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { loadArch } from "../load-arch.ts";
-import { runCompiled, spikesJson } from "../pipeline.ts";
+import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { readInputSpikes } from "../spike-inputs.ts";
@@ -35,7 +35,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = runCompiled(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update });
   } finally {
     progress.stop();
   }

@@ -4,7 +4,7 @@ import { writeFileAtomic, writeJsonAtomic, ensureDir } from "../../core/atomic-w
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
-import { compileAndRun, loadModel, spikesJson } from "../pipeline.ts";
+import { compileAndRunAsync, loadModel, spikesJson } from "../pipeline.ts";
 import { isYamlPath, loadSanafeModel, sanafeArchFor, sniffFile } from "../sanafe-inputs.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
@@ -122,7 +122,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {
-    outcome = compileAndRun(spec, model, {
+    outcome = await compileAndRunAsync(spec, model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
@@ -148,7 +148,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}\n`);
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
-    const hand = compileAndRun(handMapping.spec, model, {
+    const hand = await compileAndRunAsync(handMapping.spec, model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { file: modelPath, ...handMapping.placement },
       provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },

@@ -1,0 +1,131 @@
+/**
+ * buildSimState: exact weight encodings, validation of the program's crossbars and routes, stimulus
+ * resolution.
+ */
+import { describe, expect, it } from "vitest";
+import { compileModel } from "../../../compiler/compile.ts";
+import { uniformNeuronParams, type ModelGraph } from "../../../compiler/ir/types.ts";
+import { ResetMode, populationIndexAt, type ChipProgram, type CoreProgram } from "../../../chip/program/types.ts";
+import { buildSimState } from "../../../chip/sim/state.ts";
+import { planWeights, weightAt, allocateWeights, bitsOf } from "../../../chip/sim/weights.ts";
+import { heapArrays } from "../../../chip/sim/alloc.ts";
+import { resolveStimulus } from "../../../chip/sim/stimulus.ts";
+import { genericWith } from "../../helpers/specs.ts";
+
+describe("weight encodings are exact", () => {
+  const encode = (ws: Float64Array[]) => {
+    const plan = planWeights(ws);
+    const store = allocateWeights(heapArrays, plan, ws.reduce((a, w) => a + w.length, 0));
+    let s = 0;
+    ws.forEach((w, c) => { for (let k = 0; k < w.length; k++, s++) { if (store.kind === "palette") store.code[s] = plan.codes![c][k]; else store.w[s] = w[k]; } });
+    return { plan, store };
+  };
+  const sameBits = (a: number, b: number) => {
+    const x = bitsOf(Float64Array.of(a));
+    const y = bitsOf(Float64Array.of(b));
+    return x[0] === y[0] && x[1] === y[1];
+  };
+
+  it("≤ 256 distinct weights: 1-byte palette codes; −0 and +0 stay distinct", () => {
+    const w = [Float64Array.of(0.25, -0, 0, 0.1, 0.25, 1e-300), Float64Array.of(0.1, -7.5)];
+    const { plan, store } = encode(w);
+    expect(plan.kind).toBe("palette8");
+    expect(store.kind === "palette" && store.code.BYTES_PER_ELEMENT).toBe(1);
+    const flat = w.flatMap((a) => Array.from(a));
+    flat.forEach((x, s) => expect(sameBits(weightAt(store, s), x), `synapse ${s}`).toBe(true));
+    expect(Object.is(weightAt(store, 1), -0)).toBe(true);
+  });
+
+  it("511 levels of a 9-bit signed weight: 2-byte palette codes", () => {
+    const lsb = 0.002 / 255;
+    const w = Float64Array.from({ length: 2000 }, (_, i) => ((i * 37) % 511 - 255) * lsb);
+    const { plan, store } = encode([w]);
+    expect(plan.kind).toBe("palette16");
+    for (let s = 0; s < w.length; s++) expect(weightAt(store, s)).toBe(w[s]);
+  });
+
+  it("more than 65,536 distinct float32 values: float32; otherwise float64", () => {
+    const f32 = Float32Array.from({ length: 70000 }, (_, i) => 1 + i / 1024);
+    expect(planWeights([Float64Array.from(f32)]).kind).toBe("f32");
+    const f64 = Float64Array.from({ length: 70000 }, (_, i) => 1 + i / 3);
+    expect(planWeights([f64]).kind).toBe("f64");
+  });
+});
+
+/** in (2) → out (2): input 0 reaches out 0 with delays 1 and 2 (one axon row with two delays). */
+function tinyGraph(): ModelGraph {
+  return {
+    name: "tiny", defaultSteps: 10,
+    populations: [
+      { name: "in", kind: "input", size: 2, shape: [2], spiking: true },
+      { name: "out", kind: "neuron", size: 2, shape: [2], spiking: true, params: uniformNeuronParams(2, { voltageDecay: 1, vThreshold: 1, resetMode: ResetMode.zero }) },
+    ],
+    projections: [{
+      name: "p", pre: "in", post: "out", encoding: "sparse",
+      preIndex: Uint32Array.of(0, 0, 1), postIndex: Uint32Array.of(0, 1, 1), weight: Float64Array.of(0.5, 0.5, 0.5), delayTicks: Uint16Array.of(1, 2, 1),
+    }],
+  };
+}
+
+function withCore(program: ChipProgram, c: number, edit: (cp: CoreProgram) => CoreProgram): ChipProgram {
+  return { ...program, cores: program.cores.map((cp, i) => (i === c ? edit(cp) : cp)) };
+}
+
+describe("buildSimState rejects corrupt programs with E_PROGRAM_INVALID", () => {
+  const spec = genericWith();
+  const { program } = compileModel(tinyGraph(), spec, {});
+  const codeOf = (p: ChipProgram): { code?: string; message?: string } => {
+    try { buildSimState(spec, p); } catch (e) { return e as { code?: string; message?: string }; }
+    return {};
+  };
+  const rowCore = program.cores.findIndex((cp) => cp.crossbar.synTarget.length === 3);
+  const sourceCore = program.cores.findIndex((cp) => cp.routing.routeDestCore.length > 0);
+
+  it("builds the valid program", () => {
+    expect(rowCore).toBeGreaterThanOrEqual(0);
+    expect(buildSimState(spec, program).synapseCount).toBe(3);
+  });
+
+  it("an axon row not sorted by delay", () => {
+    const bad = withCore(program, rowCore, (cp) => {
+      const d = Uint16Array.from(cp.crossbar.synDelayTicks);
+      const a = Array.from({ length: cp.crossbar.axonCount }, (_, i) => i).find((i) => cp.crossbar.axonRowPtr[i + 1] - cp.crossbar.axonRowPtr[i] === 2)!;
+      const k = cp.crossbar.axonRowPtr[a];
+      [d[k], d[k + 1]] = [d[k + 1], d[k]];
+      return { ...cp, crossbar: { ...cp.crossbar, synDelayTicks: d } };
+    });
+    const e = codeOf(bad);
+    expect(e.code).toBe("E_PROGRAM_INVALID");
+    expect(e.message).toMatch(/not sorted by delay/);
+  });
+
+  it("two routes to one axon, and synapses on an axon no neuron routes to", () => {
+    const twice = withCore(program, sourceCore, (cp) => ({ ...cp, routing: { ...cp.routing, routeDestAxon: new Uint32Array(cp.routing.routeDestAxon.length) } }));
+    expect(codeOf(twice).message).toMatch(/more than one route/);
+    const none = withCore(program, sourceCore, (cp) => {
+      // Drop the core's last route: its destination axon (with a synapse) is then routed by nobody.
+      const R = cp.routing.routeDestAxon.length - 1;
+      const rp = Uint32Array.from(cp.routing.routePtr, (x) => Math.min(x, R));
+      return { ...cp, routing: { routePtr: rp, routeDestCore: cp.routing.routeDestCore.slice(0, R), routeDestAxon: cp.routing.routeDestAxon.slice(0, R) } };
+    });
+    const e = codeOf(none);
+    expect(e.code).toBe("E_PROGRAM_INVALID");
+    expect(e.message).toMatch(/no neuron routes to/);
+  });
+});
+
+describe("resolveStimulus", () => {
+  it("sorts each tick by neuron, drops duplicates and ticks ≥ steps, maps population indices to global neurons", () => {
+    const spec = genericWith();
+    const { program } = compileModel(tinyGraph(), spec, {});
+    const st = buildSimState(spec, program);
+    const stim = { spikes: new Map([["in", { tick: Int32Array.of(3, 0, 3, 3, 12, 0), neuron: Int32Array.of(1, 0, 0, 1, 0, 0) }]]) };
+    const r = resolveStimulus(program, st.coreNeuronStart, stim, 10);
+    const pop = program.populations.find((p) => p.name === "in")!;
+    const globalOf = new Array<number>(pop.size);
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    expect(Array.from(r.tickPtr.subarray(0, 5))).toEqual([0, 1, 1, 1, 3]);
+    expect(r.tickPtr[10]).toBe(3);
+    expect(Array.from(r.neuron)).toEqual([globalOf[0], ...[globalOf[0], globalOf[1]].sort((x, y) => x - y)]);
+  });
+});

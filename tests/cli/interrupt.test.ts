@@ -1,0 +1,69 @@
+/**
+ * Ctrl-C during `aerchip run`: the simulation yields to the event loop between chunks, so SIGINT stops
+ * it with E_INTERRUPTED (exit 130) and no output file is written.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { clearInterrupt, requestInterrupt } from "../../cli/interrupt.ts";
+
+const DEMO = "examples/demo/ei-small.net.json";
+const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-int-"));
+const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
+
+describe("an interrupted run (in process)", () => {
+  afterEach(() => clearInterrupt());
+
+  it("stops with E_INTERRUPTED at a tick of the simulation, exit code 130, and writes no output", async () => {
+    const out = join(tmp(), "out");
+    // The interrupt arrives as SIGINT would: the flag is set when the event loop next runs, i.e. at the
+    // run's first yield (load and compile of the demo are synchronous).
+    const timer = setTimeout(() => requestInterrupt(), 0);
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "5000", "--quiet");
+    clearTimeout(timer);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/E_INTERRUPTED/);
+    expect(r.stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 5000/);
+    expect(filesIn(out)).toEqual([]);
+  });
+
+  it("the same command without an interrupt completes and writes its outputs", async () => {
+    const out = join(tmp(), "out");
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "50", "--quiet");
+    expect(r.code).toBe(0);
+    expect(filesIn(out).sort()).toEqual(["mapping.json", "report.json", "spikes.json"]);
+  });
+});
+
+const BIN = resolve(process.cwd(), "bin/aerchip.js");
+const hasDist = existsSync(resolve(process.cwd(), "dist/cli/main.js"));
+
+describe.skipIf(!hasDist)("Ctrl-C on a spawned `aerchip run` (needs dist/; skipped: run `npm run build` first)", () => {
+  it("SIGINT after the simulation started: exit 130, the message on stderr, no partial outputs", async () => {
+    const out = join(tmp(), "out");
+    // A long run; the log line "simulator state built" (pino, on stderr) says the simulation is starting.
+    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "3000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let signalled = false;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && stderr.includes("simulator state built")) {
+        signalled = true;
+        setTimeout(() => child.kill("SIGINT"), 200);
+      }
+    });
+    const { code, signal } = await exited;
+    clearTimeout(killer);
+    expect(signalled).toBe(true);
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/aerchip: E_INTERRUPTED/);
+    expect(stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 3000000/);
+    expect(filesIn(out)).toEqual([]);
+  }, 90_000);
+});
