@@ -9,9 +9,9 @@ import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram } from "../chip/program/types.ts";
 import type { ModelGraph } from "./ir/types.ts";
-import { neuronAt, normaliseGraph } from "./passes/normalise.ts";
+import { neuronAt, normaliseGraph, type IndexedGraph } from "./passes/normalise.ts";
 import { orderNeurons } from "./passes/order.ts";
-import { buildFanIn, partitionGraph, type LogicalCore } from "./passes/partition.ts";
+import { buildFanIn, buildFanOut, partitionGraph, type LogicalCore } from "./passes/partition.ts";
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
@@ -68,40 +68,83 @@ export interface CompileResult {
   readonly quantisation?: { readonly layers: readonly LayerQuantisation[]; readonly diagnostics: readonly Diagnostic[] };
 }
 
+/**
+ * Traffic between logical cores: T(a, b) = distinct source neurons on a that project onto b, made
+ * symmetric (an edge counts from both ends). Per core: peers ascending, weight = T(a, b) + T(b, a).
+ */
 function trafficOf(cores: readonly LogicalCore[], neuronCore: Uint32Array): TrafficGraph {
-  const adj = cores.map((core, c) => {
-    const w = new Map<number, number>();
-    const seen = new Set<number>();
-    for (const b of core.blocks) {
-      for (let i = 0; i < b.sources.length; i++) {
-        const src = b.sources[i];
-        if (seen.has(src)) continue;
-        seen.add(src);
-        const from = neuronCore[src];
-        if (from !== c) w.set(from, (w.get(from) ?? 0) + 1);
+  const C = cores.length;
+  // Directed edges (to ← from, count), collected core by core with a stamp set over source neurons.
+  const seen = new Uint32Array(neuronCore.length);
+  const acc = new Float64Array(C);
+  const touched = new Uint32Array(C);
+  let eTo = new Uint32Array(1024);
+  let eFrom = new Uint32Array(1024);
+  let eCount = new Float64Array(1024);
+  let E = 0;
+  for (let c = 0; c < C; c++) {
+    let nt = 0;
+    for (const b of cores[c].blocks) {
+      const src = b.sources;
+      for (let i = 0; i < src.length; i++) {
+        const g = src[i];
+        if (seen[g] === c + 1) continue;
+        seen[g] = c + 1;
+        const from = neuronCore[g];
+        if (from === c) continue;
+        if (acc[from] === 0) touched[nt++] = from;
+        acc[from]++;
       }
     }
-    return w;
-  });
-  // Symmetrise: the cost of an edge counts from both ends.
-  const sym = cores.map(() => new Map<number, number>());
-  adj.forEach((w, c) => {
-    for (const [from, n] of w) {
-      sym[c].set(from, (sym[c].get(from) ?? 0) + n);
-      sym[from].set(c, (sym[from].get(c) ?? 0) + n);
+    if (E + nt > eTo.length) {
+      const cap = Math.max(2 * eTo.length, E + nt);
+      const t = new Uint32Array(cap); t.set(eTo); eTo = t;
+      const f = new Uint32Array(cap); f.set(eFrom); eFrom = f;
+      const w = new Float64Array(cap); w.set(eCount); eCount = w;
     }
-  });
-  return {
-    adj: sym.map((m) => {
-      const keys = [...m.keys()].sort((a, b) => a - b);
-      return { peer: Uint32Array.from(keys), weight: Float64Array.from(keys.map((k) => m.get(k) ?? 0)) };
-    }),
-  };
+    for (let i = 0; i < nt; i++) {
+      const from = touched[i];
+      eTo[E] = c; eFrom[E] = from; eCount[E] = acc[from]; E++;
+      acc[from] = 0;
+    }
+  }
+  // Symmetrise into per-core rows (each edge in both rows), then sum duplicates per row with peers ascending.
+  const rowPtr = new Uint32Array(C + 1);
+  for (let e = 0; e < E; e++) { rowPtr[eTo[e] + 1]++; rowPtr[eFrom[e] + 1]++; }
+  for (let c = 0; c < C; c++) rowPtr[c + 1] += rowPtr[c];
+  const fill = rowPtr.slice(0, C);
+  const rowPeer = new Uint32Array(2 * E);
+  const rowW = new Float64Array(2 * E);
+  for (let e = 0; e < E; e++) {
+    let at = fill[eTo[e]]++;
+    rowPeer[at] = eFrom[e]; rowW[at] = eCount[e];
+    at = fill[eFrom[e]]++;
+    rowPeer[at] = eTo[e]; rowW[at] = eCount[e];
+  }
+  const adj: Array<{ peer: Uint32Array; weight: Float64Array }> = [];
+  for (let c = 0; c < C; c++) {
+    let nt = 0;
+    for (let i = rowPtr[c]; i < rowPtr[c + 1]; i++) {
+      const q = rowPeer[i];
+      if (acc[q] === 0) touched[nt++] = q;
+      acc[q] += rowW[i];
+    }
+    const peer = touched.slice(0, nt).sort();
+    const weight = new Float64Array(nt);
+    for (let i = 0; i < nt; i++) { weight[i] = acc[peer[i]]; acc[peer[i]] = 0; }
+    adj.push({ peer, weight });
+  }
+  return { adj };
 }
 
-function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, order: ReadonlyMap<string, Uint32Array> | undefined, ig: ReturnType<typeof normaliseGraph>, fanIn: ReturnType<typeof buildFanIn>, file: string): { cores: LogicalCore[]; slotOf: Uint32Array } {
+/**
+ * The logical cores of a fixed placement: runs of neurons on one core (and consecutive in its order) are
+ * blocks. Routing finds the input axons and synapses itself, so these blocks carry no source lists.
+ */
+function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, order: ReadonlyMap<string, Uint32Array> | undefined, file: string): { cores: LogicalCore[]; slotOf: Uint32Array } {
   const byCore = new Map<number, LogicalCore>();
   const firstOrder = new Map<object, number>();
+  const none = new Uint32Array(0);
   graphPops.forEach((pop, p) => {
     const ids = fixed.get(pop.name);
     if (ids === undefined || ids.length !== pop.size) {
@@ -113,26 +156,54 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
       let j = i + 1;
       // A block is a run of neurons on one core that are also consecutive in the core's order.
       while (j < pop.size && ids[j] === ids[i] && (ord === undefined || ord[j] === ord[j - 1] + 1)) j++;
-      const base = ig.popOffset[p];
-      const sources = new Set<number>();
-      let synapses = 0;
-      for (let n = i; n < j; n++) {
-        for (let s = fanIn.inPtr[base + n]; s < fanIn.inPtr[base + n + 1]; s++) sources.add(fanIn.inSrc[s]);
-        synapses += fanIn.inPtr[base + n + 1] - fanIn.inPtr[base + n];
-      }
       let core = byCore.get(ids[i]);
       if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0 }; byCore.set(ids[i], core); }
-      const block = { population: p, start: i, count: j - i, sources: Uint32Array.from([...sources].sort((a, b) => a - b)), synapses, outputs: 0 };
+      const block = { population: p, start: i, count: j - i, sources: none, synapses: 0, outputs: 0 };
       if (ord !== undefined) firstOrder.set(block, ord[i]);
       core.blocks.push(block);
       core.neurons += j - i;
-      core.synapses += synapses;
       i = j;
     }
   });
   if (order !== undefined) for (const core of byCore.values()) core.blocks.sort((a, b) => (firstOrder.get(a) ?? 0) - (firstOrder.get(b) ?? 0));
   const ids = [...byCore.keys()].sort((a, b) => a - b);
   return { cores: ids.map((id) => byCore.get(id) as LogicalCore), slotOf: Uint32Array.from(ids) };
+}
+
+/**
+ * Logical cores and their physical slots: the fixed placement, or order → partition → place. The fan-in
+ * and fan-out lists (4 bytes per synapse each) live only in here, so they are garbage before routing.
+ */
+function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
+  if (opts.fixedPlacement !== undefined) {
+    const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file);
+    const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
+    for (let c = 0; c < cores.length; c++) {
+      if (slotOf[c] >= physical) throw new AerchipError("E_MAPPING_INVALID", `the placement uses core ${slotOf[c]}; chip "${spec.name}" has ${physical}`, { file, field: "mappings", hint: "map onto existing cores" });
+      if (cores[c].neurons > spec.core.maxNeurons) {
+        throw new AerchipError("E_CORE_NEURONS_EXCEEDED", `core ${slotOf[c]} is given ${cores[c].neurons} neurons; chip "${spec.name}" has ${spec.core.maxNeurons} per core`, { file, field: "mappings", hint: "spread the neurons over more cores, or compile with automatic placement (--remap)" });
+      }
+    }
+    return { cores, slotOf, placementName: "fixed" };
+  }
+  // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
+  const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
+  const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
+  if (atLeast > physical) {
+    throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${ig.totalNeurons} neurons and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, {
+      file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
+    });
+  }
+  const fanIn = buildFanIn(ig);
+  const fanOut = buildFanOut(ig);
+  orderNeurons(ig, fanIn, fanOut);
+  const cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true }, file, fanOut);
+  const neuronCore = new Uint32Array(ig.totalNeurons);
+  cores.forEach((core, c) => {
+    for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
+  });
+  const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
+  return { cores, slotOf, placementName: opts.placement ?? "greedy" };
 }
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
@@ -148,38 +219,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
     return { program, mapping: res.mapping, quantisation: { layers: qm.layers, diagnostics: qm.diagnostics } };
   }
   const ig = normaliseGraph(graph, spec, file);
-  const fanIn = buildFanIn(ig);
-  let cores: LogicalCore[];
-  let slotOf: Uint32Array;
-  let placementName: string;
-  if (opts.fixedPlacement !== undefined) {
-    ({ cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, ig, fanIn, file));
-    placementName = "fixed";
-    const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
-    for (let c = 0; c < cores.length; c++) {
-      if (slotOf[c] >= physical) throw new AerchipError("E_MAPPING_INVALID", `the placement uses core ${slotOf[c]}; chip "${spec.name}" has ${physical}`, { file, field: "mappings", hint: "map onto existing cores" });
-      if (cores[c].neurons > spec.core.maxNeurons) {
-        throw new AerchipError("E_CORE_NEURONS_EXCEEDED", `core ${slotOf[c]} is given ${cores[c].neurons} neurons; chip "${spec.name}" has ${spec.core.maxNeurons} per core`, { file, field: "mappings", hint: "spread the neurons over more cores, or compile with automatic placement (--remap)" });
-      }
-    }
-  } else {
-    // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
-    const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
-    const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
-    if (atLeast > physical) {
-      throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${ig.totalNeurons} neurons and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, {
-        file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
-      });
-    }
-    orderNeurons(ig, fanIn);
-    cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true }, file);
-    const neuronCore = new Uint32Array(ig.totalNeurons);
-    cores.forEach((core, c) => {
-      for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
-    });
-    placementName = opts.placement ?? "greedy";
-    slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
-  }
+  const { cores, slotOf, placementName } = mapToCores(graph, ig, spec, opts, file);
   const routed = routeAndEmit(ig, spec, cores, slotOf, file);
   const lim = spec.core;
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);

@@ -10,6 +10,18 @@ export type JsonObject = { [k: string]: Json };
 /** Largest population or synapse list a JSON model may declare (protects allocation). */
 export const MAX_JSON_ELEMENTS = 1 << 28;
 
+/**
+ * A flat JSON list of numbers read straight into a Float64Array (json-packed.ts), holding exactly the
+ * numbers JSON.parse would give. It stands where the list stood in the Json tree; every list reader
+ * below accepts it (`array` hands back the plain list).
+ */
+export class PackedNumbers {
+  readonly values: Float64Array;
+  constructor(values: Float64Array) {
+    this.values = values;
+  }
+}
+
 export class FieldReader {
   readonly file: string;
   constructor(file: string) {
@@ -21,13 +33,19 @@ export class FieldReader {
   }
 
   object(v: Json | undefined, field: string): JsonObject {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(field, `${field} must be an object`, "see the format's documentation");
+    if (typeof v !== "object" || v === null || Array.isArray(v) || (v as unknown) instanceof PackedNumbers) this.fail(field, `${field} must be an object`, "see the format's documentation");
     return v;
   }
 
   array(v: Json | undefined, field: string): Json[] {
+    if ((v as unknown) instanceof PackedNumbers) return Array.from((v as unknown as PackedNumbers).values);
     if (!Array.isArray(v)) this.fail(field, `${field} must be a list`, "see the format's documentation");
     return v;
+  }
+
+  /** The numbers of a packed list, or undefined for anything else. */
+  packed(v: Json | undefined): Float64Array | undefined {
+    return (v as unknown) instanceof PackedNumbers ? (v as unknown as PackedNumbers).values : undefined;
   }
 
   string(v: Json | undefined, field: string, fallback?: string): string {
@@ -55,31 +73,61 @@ export class FieldReader {
     const out = new Float64Array(size);
     if (v === undefined || v === null) return out.fill(fallback);
     if (typeof v === "number") return out.fill(this.number(v, field));
-    const list = this.array(v, field);
+    const list = this.packed(v) ?? this.array(v, field);
     if (list.length !== size) this.fail(field, `${field} has ${list.length} entries, the population has ${size} neurons`, "give one value per neuron or a single scalar");
-    for (let i = 0; i < size; i++) out[i] = this.number(list[i], `${field}[${i}]`);
+    if (list instanceof Float64Array) {
+      for (let i = 0; i < size; i++) if (!Number.isFinite(list[i])) this.number(list[i], `${field}[${i}]`);
+      out.set(list);
+      return out;
+    }
+    for (let i = 0; i < size; i++) {
+      const x = list[i];
+      // The field path is built only for the error (building it per element dominates large lists).
+      if (typeof x !== "number" || !Number.isFinite(x)) this.number(x, `${field}[${i}]`);
+      out[i] = x as number;
+    }
     return out;
   }
 
   /** A list of numbers as Float64Array, with a per-element check. */
   numberList(v: Json | undefined, field: string, expectedLength?: number): Float64Array {
-    const list = this.array(v, field);
+    const list = this.packed(v) ?? this.array(v, field);
     if (list.length > MAX_JSON_ELEMENTS) this.fail(field, `${field} has ${list.length} entries, more than ${MAX_JSON_ELEMENTS}`, "split the model");
     if (expectedLength !== undefined && list.length !== expectedLength) {
       this.fail(field, `${field} has ${list.length} entries, expected ${expectedLength}`, "make the synapse lists the same length");
     }
+    if (list instanceof Float64Array) {
+      for (let i = 0; i < list.length; i++) if (!Number.isFinite(list[i])) this.number(list[i], `${field}[${i}]`);
+      return list;
+    }
     const out = new Float64Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.number(list[i], `${field}[${i}]`);
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (typeof x !== "number" || !Number.isFinite(x)) this.number(x, `${field}[${i}]`);
+      out[i] = x as number;
+    }
     return out;
   }
 
   intList(v: Json | undefined, field: string, min: number, max: number, expectedLength?: number): Uint32Array {
-    const list = this.array(v, field);
+    const list = this.packed(v) ?? this.array(v, field);
     if (expectedLength !== undefined && list.length !== expectedLength) {
       this.fail(field, `${field} has ${list.length} entries, expected ${expectedLength}`, "make the synapse lists the same length");
     }
     const out = new Uint32Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.int(list[i], `${field}[${i}]`, min, max);
+    if (list instanceof Float64Array) {
+      for (let i = 0; i < list.length; i++) {
+        const x = list[i];
+        if (!Number.isInteger(x) || x < min || x > max) this.int(x, `${field}[${i}]`, min, max);
+        out[i] = x;
+      }
+      return out;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (typeof x !== "number" || !Number.isInteger(x) || x < min || x > max) this.int(x, `${field}[${i}]`, min, max);
+      out[i] = x as number;
+    }
     return out;
   }
 }

@@ -127,7 +127,12 @@ function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count
     const d = r.int(raw, field, 1, MAX_DELAY, 1);
     return out.fill(d);
   }
-  for (let s = 0; s < count; s++) out[s] = r.int(perSynapse(s), `${field}[${s}]`, 1, MAX_DELAY);
+  for (let s = 0; s < count; s++) {
+    const d = perSynapse(s);
+    // The field path is built only for the error.
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > MAX_DELAY) r.int(d, `${field}[${s}]`, 1, MAX_DELAY);
+    out[s] = d as number;
+  }
   return out;
 }
 
@@ -169,9 +174,17 @@ export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<
       }
     }
     const dl = d.delays;
+    // Rows are checked as the synapses reach them (row-major), so the first bad entry is the one reported.
+    let rowsD: Json[] | undefined;
+    let rowAt = -1;
+    let row: Json[] = [];
     delayTicks = parseDelays(r, dl, `${field}.dense.delays`, n, (s) => {
-      const rowsD = r.array(dl, `${field}.dense.delays`);
-      const row = r.array(rowsD[Math.floor(s / post.size)], `${field}.dense.delays[${Math.floor(s / post.size)}]`);
+      rowsD ??= r.array(dl, `${field}.dense.delays`);
+      const i = Math.floor(s / post.size);
+      if (i !== rowAt) {
+        row = r.array(rowsD[i], `${field}.dense.delays[${i}]`);
+        rowAt = i;
+      }
       return row[s % post.size];
     });
   } else {
@@ -181,8 +194,10 @@ export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<
     postIndex = r.intList(sp.post, `${field}.sparse.post`, 0, post.size - 1, n);
     weight = typeof sp.weights === "number" ? new Float64Array(n).fill(r.number(sp.weights, `${field}.sparse.weights`)) : r.numberList(sp.weights, `${field}.sparse.weights`, n);
     const dl = sp.delays;
-    if (Array.isArray(dl) && dl.length !== n) r.fail(`${field}.sparse.delays`, `${field}.sparse.delays has ${dl.length} entries, expected ${n}`, "one delay per synapse or a scalar");
-    delayTicks = parseDelays(r, dl, `${field}.sparse.delays`, n, (s) => (dl as Json[])[s]);
+    const dlPacked = r.packed(dl);
+    const dlList = dlPacked ?? (Array.isArray(dl) ? dl : undefined);
+    if (dlList !== undefined && dlList.length !== n) r.fail(`${field}.sparse.delays`, `${field}.sparse.delays has ${dlList.length} entries, expected ${n}`, "one delay per synapse or a scalar");
+    delayTicks = parseDelays(r, dl, `${field}.sparse.delays`, n, dlPacked !== undefined ? (s) => dlPacked[s] : (s) => (dl as Json[])[s]);
   }
   const plasticity = parseStdp(r, o.stdp, `${field}.stdp`);
   return {

@@ -18,6 +18,8 @@ export interface IndexedGraph {
   readonly totalSynapses: number;
   /** Whether any synapse has a delay other than 1 tick (then synapse words carry a delay field). */
   readonly delaysUsed: boolean;
+  /** Largest synapse delay in ticks (1 when there are no synapses). */
+  readonly maxDelayTicks: number;
   /**
    * Per population, the compiler's neuron order: order[p][pos] = the neuron (index in the population)
    * at position pos; undefined = the population's own order. Blocks are ranges of positions.
@@ -49,6 +51,7 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
   const projPost = new Uint32Array(K);
   let totalSynapses = 0;
   let delaysUsed = false;
+  let maxDelayTicks = 1;
   const maxDelay = spec.core.maxDelayTicks;
   graph.projections.forEach((pr, k) => {
     const field = `projections[${k}] (${pr.name})`;
@@ -62,24 +65,26 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
     }
     const preSize = graph.populations[a].size;
     const postSize = graph.populations[b].size;
+    const { preIndex, postIndex, delayTicks, weight } = pr;
     for (let s = 0; s < n; s++) {
-      if (pr.preIndex[s] >= preSize || pr.postIndex[s] >= postSize) {
-        throw new AerchipError("E_MODEL_INDEX", `${field} synapse ${s} connects ${pr.preIndex[s]} → ${pr.postIndex[s]}, outside ${preSize} × ${postSize}`, { file, field, hint: "fix the synapse indices" });
+      if (preIndex[s] >= preSize || postIndex[s] >= postSize) {
+        throw new AerchipError("E_MODEL_INDEX", `${field} synapse ${s} connects ${preIndex[s]} → ${postIndex[s]}, outside ${preSize} × ${postSize}`, { file, field, hint: "fix the synapse indices" });
       }
-      const d = pr.delayTicks[s];
+      const d = delayTicks[s];
       if (d !== 1) delaysUsed = true;
+      if (d > maxDelayTicks) maxDelayTicks = d;
       if (d < 1) throw new AerchipError("E_MODEL_DELAY", `${field} synapse ${s} has delay ${d}`, { file, field, hint: "delays are whole ticks >= 1" });
       if (d > maxDelay) {
         throw new AerchipError("E_CORE_DELAY_EXCEEDED", `${field} synapse ${s} needs a delay of ${d} ticks; chip "${spec.name}" holds at most ${maxDelay}`, {
           file, field, hint: `shorten the delay, insert relay neurons, or use a chip with core.maxDelayTicks >= ${d}`,
         });
       }
-      if (!Number.isFinite(pr.weight[s])) throw new AerchipError("E_MODEL_WEIGHT", `${field} synapse ${s} has weight ${pr.weight[s]}`, { file, field, hint: "weights must be finite" });
+      if (!Number.isFinite(weight[s])) throw new AerchipError("E_MODEL_WEIGHT", `${field} synapse ${s} has weight ${weight[s]}`, { file, field, hint: "weights must be finite" });
     }
     projPre[k] = a;
     projPost[k] = b;
     totalSynapses += n;
   });
   if (K > 0xffff) throw new AerchipError("E_MODEL_TOO_LARGE", `the model has ${K} projections`, { file, hint: "at most 65535 projections" });
-  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed, order: graph.populations.map(() => undefined) };
+  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed, maxDelayTicks, order: graph.populations.map(() => undefined) };
 }

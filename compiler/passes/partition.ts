@@ -57,19 +57,21 @@ export function buildFanIn(ig: IndexedGraph): FanIn {
   const N = ig.totalNeurons;
   const inPtr = new Float64Array(N + 1);
   const { graph, popOffset, projPre, projPost } = ig;
-  graph.projections.forEach((pr, k) => {
-    const postBase = popOffset[projPost[k]];
-    const post = pr.postIndex;
-    for (let s = 0; s < post.length; s++) inPtr[postBase + post[s] + 1]++;
-  });
+  const K = graph.projections.length;
+  for (let k = 0; k < K; k++) {
+    const post = graph.projections[k].postIndex;
+    const postBase = popOffset[projPost[k]] + 1;
+    for (let s = 0; s < post.length; s++) inPtr[postBase + post[s]]++;
+  }
   for (let g = 0; g < N; g++) inPtr[g + 1] += inPtr[g];
   const fill = inPtr.slice(0, N);
   const inSrc = new Uint32Array(ig.totalSynapses);
-  graph.projections.forEach((pr, k) => {
+  for (let k = 0; k < K; k++) {
+    const { preIndex: pre, postIndex: post } = graph.projections[k];
     const postBase = popOffset[projPost[k]];
     const preBase = popOffset[projPre[k]];
-    for (let s = 0; s < pr.postIndex.length; s++) inSrc[fill[postBase + pr.postIndex[s]]++] = preBase + pr.preIndex[s];
-  });
+    for (let s = 0; s < post.length; s++) inSrc[fill[postBase + post[s]]++] = preBase + pre[s];
+  }
   return { inPtr, inSrc };
 }
 
@@ -83,18 +85,21 @@ export function buildFanOut(ig: IndexedGraph): FanOut {
   const N = ig.totalNeurons;
   const outPtr = new Float64Array(N + 1);
   const { graph, popOffset, projPre, projPost } = ig;
-  graph.projections.forEach((pr, k) => {
-    const preBase = popOffset[projPre[k]];
-    for (let s = 0; s < pr.preIndex.length; s++) outPtr[preBase + pr.preIndex[s] + 1]++;
-  });
+  const K = graph.projections.length;
+  for (let k = 0; k < K; k++) {
+    const pre = graph.projections[k].preIndex;
+    const preBase = popOffset[projPre[k]] + 1;
+    for (let s = 0; s < pre.length; s++) outPtr[preBase + pre[s]]++;
+  }
   for (let g = 0; g < N; g++) outPtr[g + 1] += outPtr[g];
   const fill = outPtr.slice(0, N);
   const outDst = new Uint32Array(ig.totalSynapses);
-  graph.projections.forEach((pr, k) => {
+  for (let k = 0; k < K; k++) {
+    const { preIndex: pre, postIndex: post } = graph.projections[k];
     const preBase = popOffset[projPre[k]];
     const postBase = popOffset[projPost[k]];
-    for (let s = 0; s < pr.preIndex.length; s++) outDst[fill[preBase + pr.preIndex[s]]++] = postBase + pr.postIndex[s];
-  });
+    for (let s = 0; s < pre.length; s++) outDst[fill[preBase + pre[s]]++] = postBase + post[s];
+  }
   return { outPtr, outDst };
 }
 
@@ -175,6 +180,22 @@ export interface PartitionOptions {
   readonly pack?: boolean;
 }
 
+/** fanCores[g] = number of distinct blocks neuron g sends to (its output axons if blocks were cores). */
+function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number, fanCores: Uint32Array): void {
+  const { outPtr, outDst } = fanOut;
+  const seen = new Uint32Array(blockCount);
+  const N = fanCores.length;
+  for (let g = 0; g < N; g++) {
+    let n = 0;
+    const hi = outPtr[g + 1];
+    for (let s = outPtr[g]; s < hi; s++) {
+      const b = blockOf[outDst[s]];
+      if (seen[b] !== g + 1) { seen[b] = g + 1; n++; }
+    }
+    fanCores[g] = n;
+  }
+}
+
 /**
  * Output axons: a neuron needs one routing entry per destination core. Fan-out in cores depends on how the
  * targets are cut, so blocks whose Σ fan-out exceeds core.maxOutputAxons are split and the count redone
@@ -188,15 +209,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
   const fanCores = new Uint32Array(N);
   for (let round = 0; round < 64; round++) {
     blocks.forEach((b, bi) => { for (let i = 0; i < b.count; i++) blockOf[neuronAt(ig, b.population, b.start + i)] = bi; });
-    const seen = new Uint32Array(blocks.length);
-    for (let g = 0; g < N; g++) {
-      let n = 0;
-      for (let s = fanOut.outPtr[g]; s < fanOut.outPtr[g + 1]; s++) {
-        const b = blockOf[fanOut.outDst[s]];
-        if (seen[b] !== g + 1) { seen[b] = g + 1; n++; }
-      }
-      fanCores[g] = n;
-    }
+    countFanBlocks(fanOut, blockOf, blocks.length, fanCores);
     let changed = false;
     const next: Block[] = [];
     for (const b of blocks) {
@@ -252,7 +265,7 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
   return { population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
-export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name): LogicalCore[] {
+export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
   const lim = spec.core;
   const set = new StampSet(Math.max(1, ig.totalNeurons));
   let allBlocks: Block[] = [];
@@ -266,7 +279,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
     }
     for (const b of blocks) allBlocks.push(b);
   });
-  allBlocks = splitByOutputs(ig, fanIn, buildFanOut(ig), spec, allBlocks, set, file);
+  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file);
   const pack = opts.pack ?? true;
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;

@@ -13,6 +13,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { createRng } from "../../core/rng.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { totalCores } from "../../chip/spec/types.ts";
+import { improvePlacementGreedy } from "./place-greedy.ts";
 
 export type PlacementStrategy = "linear" | "greedy" | "random";
 
@@ -24,12 +25,6 @@ export interface TrafficGraph {
 export function tileOfCore(spec: ChipSpec, coreId: number): { x: number; y: number; k: number } {
   const tile = Math.floor(coreId / spec.mesh.coresPerTile);
   return { x: tile % spec.mesh.widthTiles, y: Math.floor(tile / spec.mesh.widthTiles), k: coreId % spec.mesh.coresPerTile };
-}
-
-function distance(spec: ChipSpec, a: number, b: number): number {
-  const ta = tileOfCore(spec, a);
-  const tb = tileOfCore(spec, b);
-  return Math.abs(ta.x - tb.x) + Math.abs(ta.y - tb.y);
 }
 
 /** Bound on swap evaluations (each costs the degree of two cores), so placement stays fast on big models. */
@@ -57,44 +52,5 @@ export function placeCores(spec: ChipSpec, logicalCount: number, strategy: Place
   for (let c = 0; c < logicalCount; c++) slotOf[c] = c;
   if (strategy === "linear" || logicalCount < 2) return slotOf;
   // greedy improvement: swap logical cores (or move into free slots) while the traffic cost drops.
-  const occupant = new Int32Array(physical).fill(-1);
-  for (let c = 0; c < logicalCount; c++) occupant[slotOf[c]] = c;
-  const costAt = (c: number, slot: number, ignore: number): number => {
-    const { peer, weight } = traffic.adj[c];
-    let sum = 0;
-    for (let i = 0; i < peer.length; i++) {
-      const q = peer[i];
-      if (q === c || q === ignore) continue;
-      sum += weight[i] * distance(spec, slot, slotOf[q]);
-    }
-    return sum;
-  };
-  let budget = SWAP_BUDGET;
-  for (let pass = 0; pass < 4 && budget > 0; pass++) {
-    let improved = false;
-    for (let a = 0; a < logicalCount && budget > 0; a++) {
-      if (traffic.adj[a].peer.length === 0) continue;
-      for (let slot = 0; slot < physical && budget > 0; slot++) {
-        const sa = slotOf[a];
-        if (slot === sa) continue;
-        const b = occupant[slot];
-        budget -= traffic.adj[a].peer.length + (b >= 0 ? traffic.adj[b].peer.length : 0);
-        // Pairs (a, b) keep their distance under a swap, so they are ignored on both sides.
-        let before = costAt(a, sa, b);
-        let after = costAt(a, slot, b);
-        if (b >= 0) {
-          before += costAt(b, slot, a);
-          after += costAt(b, sa, a);
-        }
-        if (after < before - 1e-9) {
-          slotOf[a] = slot;
-          occupant[slot] = a;
-          if (b >= 0) { slotOf[b] = sa; occupant[sa] = b; } else occupant[sa] = -1;
-          improved = true;
-        }
-      }
-    }
-    if (!improved) break;
-  }
-  return slotOf;
+  return improvePlacementGreedy(spec, slotOf, physical, traffic, SWAP_BUDGET);
 }

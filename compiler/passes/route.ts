@@ -8,6 +8,14 @@
  * run of equal delay to the timing wheel as one segment. Axons are numbered by ascending global source
  * neuron; routes are listed by ascending destination core: the program is a pure function of the model
  * and the placement.
+ *
+ * Cost: O(S + Σ_cores (key range + axons·log axons)), no comparison sort over synapses. One sequential
+ * sweep over the model scatters each synapse into its core's crossbar arrays in model order (a stable
+ * bucket sort); each core's rows are then ordered in place by stable least-significant-key-first counting
+ * sorts — (delay, projection, target), usually as one combined key, then source — which gives the order
+ * of the comparison (source, delay, projection, target, model order) exactly. Beyond the program itself
+ * the pass holds 4 bytes per synapse (each synapse's source, bucketed like the crossbars) and per-core
+ * scratch arrays.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -32,6 +40,196 @@ export interface RouteResult {
   readonly localOf: Uint32Array;
 }
 
+/**
+ * One stable counting-sort pass: dst[0..n) ← src[0..n) ordered by key[e] ∈ [0, range), equal keys keeping
+ * their order in src (src undefined: the identity 0..n−1). cnt needs range + 1 entries.
+ */
+function countingPass(src: Uint32Array | undefined, dst: Uint32Array, n: number, key: Uint32Array, range: number, cnt: Uint32Array): void {
+  cnt.fill(0, 0, range + 1);
+  if (src === undefined) {
+    // From the identity order: no gather.
+    for (let j = 0; j < n; j++) cnt[key[j] + 1]++;
+    for (let r = 0; r < range; r++) cnt[r + 1] += cnt[r];
+    for (let j = 0; j < n; j++) dst[cnt[key[j]]++] = j;
+    return;
+  }
+  for (let j = 0; j < n; j++) cnt[key[src[j]] + 1]++;
+  for (let r = 0; r < range; r++) cnt[r + 1] += cnt[r];
+  for (let j = 0; j < n; j++) {
+    const e = src[j];
+    dst[cnt[key[e]]++] = e;
+  }
+}
+
+/** Per-core scratch arrays, sized for the largest core and reused core after core. */
+class Scratch {
+  readonly key: Uint32Array;
+  readonly axon: Uint32Array;
+  readonly p: Uint32Array;
+  readonly q: Uint32Array;
+  readonly distinct: Uint32Array;
+  readonly u32: Uint32Array;
+  readonly u32b: Uint32Array;
+  readonly f64: Float64Array;
+  readonly u16: Uint16Array;
+  readonly u16b: Uint16Array;
+  /** Per global neuron: the core (ci + 1) that last saw it as a source, and its axon there. */
+  readonly stamp: Uint32Array;
+  readonly axonOf: Uint32Array;
+  cnt = new Uint32Array(0);
+  constructor(n: number, neurons: number) {
+    this.stamp = new Uint32Array(neurons);
+    this.axonOf = new Uint32Array(neurons);
+    this.key = new Uint32Array(n);
+    this.axon = new Uint32Array(n);
+    this.p = new Uint32Array(n);
+    this.q = new Uint32Array(n);
+    this.distinct = new Uint32Array(n);
+    this.u32 = new Uint32Array(n);
+    this.u32b = new Uint32Array(n);
+    this.f64 = new Float64Array(n);
+    this.u16 = new Uint16Array(n);
+    this.u16b = new Uint16Array(n);
+  }
+  counts(range: number): Uint32Array {
+    if (this.cnt.length < range + 1) this.cnt = new Uint32Array(Math.max(range + 1, 2 * this.cnt.length));
+    return this.cnt;
+  }
+}
+
+/** Each core's crossbar arrays while they are built (index: program core). */
+interface CoreArrays {
+  readonly target: Uint32Array[];
+  readonly weight: Float64Array[];
+  readonly delay: Uint16Array[];
+  readonly projection: Uint16Array[];
+  readonly index: Uint32Array[];
+}
+
+/** perCore[c + 1] += synapses of this projection onto core c. (Hot loops live in small functions, so V8 optimises each on its own.) */
+function countByCore(post: Uint32Array, postBase: number, coreIndexOf: Uint32Array, perCore: Float64Array): void {
+  for (let s = 0; s < post.length; s++) perCore[coreIndexOf[postBase + post[s]] + 1]++;
+}
+
+/** Appends projection k's synapses to their cores' arrays, in model order. */
+function scatterProjection(
+  k: number, pre: Uint32Array, post: Uint32Array, dly: Uint16Array, w: Float64Array, preBase: number, postBase: number,
+  coreIndexOf: Uint32Array, localOf: Uint32Array, perCore: Float64Array, fill: Float64Array, arrays: CoreArrays, bPre: Uint32Array,
+): void {
+  const { target, weight, delay, projection, index } = arrays;
+  for (let s = 0; s < post.length; s++) {
+    const g = postBase + post[s];
+    const c = coreIndexOf[g];
+    const j = fill[c]++;
+    target[c][j] = localOf[g];
+    weight[c][j] = w[s];
+    delay[c][j] = dly[s];
+    projection[c][j] = k;
+    index[c][j] = s;
+    bPre[perCore[c] + j] = preBase + pre[s];
+  }
+}
+
+/**
+ * Orders core ci's synapses (given in model order; their sources at bPre[lo..]) into rows by
+ * (source, delay, projection, local target, model order), in place, and returns the crossbar. The
+ * core's input axons (its distinct sources, ascending) are left in tmp.distinct[0..axonCount).
+ */
+function orderCore(
+  ci: number, synTarget: Uint32Array, synWeight: Float64Array, synDelayTicks: Uint16Array, synProjection: Uint16Array, synIndex: Uint32Array,
+  bPre: Uint32Array, lo: number, L: number, D: number, K: number, tmp: Scratch,
+): CoreProgram["crossbar"] {
+  const n = synTarget.length;
+  const { distinct, key, stamp, axonOf } = tmp;
+  let p: Uint32Array = tmp.p;
+  let q: Uint32Array = tmp.q;
+  let t: Uint32Array;
+  // Stable counting sorts, least significant key first, starting from the model order. Usually
+  // (delay, projection, target) fit one combined key over the whole model's ranges, computed in the same
+  // scan that finds the sources (stamp[g] = ci + 1 once source g is seen).
+  const combined = D * K * L;
+  let A = 0;
+  if (combined <= Math.max(4 * n, 65536) && combined < 2 ** 32) {
+    for (let j = 0; j < n; j++) {
+      key[j] = ((synDelayTicks[j] - 1) * K + synProjection[j]) * L + synTarget[j];
+      const g = bPre[lo + j];
+      if (stamp[g] !== ci + 1) {
+        stamp[g] = ci + 1;
+        distinct[A++] = g;
+      }
+    }
+    countingPass(undefined, p, n, key, combined, tmp.counts(combined));
+  } else {
+    // One pass per key, over the ranges this core uses.
+    let dMin = 0xffff;
+    let dMax = 0;
+    let kMin = 0xffff;
+    let kMax = 0;
+    for (let j = 0; j < n; j++) {
+      const d = synDelayTicks[j];
+      if (d < dMin) dMin = d;
+      if (d > dMax) dMax = d;
+      const k = synProjection[j];
+      if (k < kMin) kMin = k;
+      if (k > kMax) kMax = k;
+      const g = bPre[lo + j];
+      if (stamp[g] !== ci + 1) {
+        stamp[g] = ci + 1;
+        distinct[A++] = g;
+      }
+    }
+    const Dr = dMax - dMin + 1;
+    const Kr = kMax - kMin + 1;
+    countingPass(undefined, p, n, synTarget, L, tmp.counts(L));
+    if (Kr > 1) {
+      for (let j = 0; j < n; j++) key[j] = synProjection[j] - kMin;
+      countingPass(p, q, n, key, Kr, tmp.counts(Kr));
+      t = p; p = q; q = t;
+    }
+    if (Dr > 1) {
+      for (let j = 0; j < n; j++) key[j] = synDelayTicks[j] - dMin;
+      countingPass(p, q, n, key, Dr, tmp.counts(Dr));
+      t = p; p = q; q = t;
+    }
+  }
+  // Input axons: the distinct sources in ascending global index; the last pass orders rows by them.
+  const sources = distinct.subarray(0, A).sort();
+  for (let a = 0; a < A; a++) axonOf[sources[a]] = a;
+  const cnt = tmp.counts(A);
+  const eAxon = tmp.axon;
+  cnt.fill(0, 0, A + 1);
+  for (let j = 0; j < n; j++) {
+    const a = axonOf[bPre[lo + j]];
+    eAxon[j] = a;
+    cnt[a + 1]++;
+  }
+  for (let a = 0; a < A; a++) cnt[a + 1] += cnt[a];
+  for (let j = 0; j < n; j++) {
+    const e = p[j];
+    q[cnt[eAxon[e]]++] = e;
+  }
+  p = q;
+  // cnt[a] is now the end of row a, i.e. the start of row a + 1.
+  const axonRowPtr = new Uint32Array(A + 1);
+  for (let a = 0; a < A; a++) axonRowPtr[a + 1] = cnt[a];
+  // Apply the order to the five arrays in one sweep, from copies.
+  const { u32: cTarget, u32b: cIndex, f64: cWeight, u16: cDelay, u16b: cProj } = tmp;
+  cTarget.set(synTarget);
+  cIndex.set(synIndex);
+  cWeight.set(synWeight);
+  cDelay.set(synDelayTicks);
+  cProj.set(synProjection);
+  for (let j = 0; j < n; j++) {
+    const e = p[j];
+    synTarget[j] = cTarget[e];
+    synIndex[j] = cIndex[e];
+    synWeight[j] = cWeight[e];
+    synDelayTicks[j] = cDelay[e];
+    synProjection[j] = cProj[e];
+  }
+  return { axonCount: A, axonRowPtr, synTarget, synWeight, synDelayTicks, synProjection, synIndex };
+}
+
 export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly LogicalCore[], slotOf: Uint32Array, file: string): RouteResult {
   const { graph, popOffset, projPre, projPost } = ig;
   const N = ig.totalNeurons;
@@ -53,120 +251,116 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
     }
   });
   const C = order.length;
-  // Materialise synapses once (global pre/post, delay, projection, index in projection).
+  const K = graph.projections.length;
   const S = ig.totalSynapses;
-  const synPre = new Uint32Array(S);
-  const synPost = new Uint32Array(S);
-  const synDelay = new Uint16Array(S);
-  const synProj = new Uint16Array(S);
-  const synW = new Float64Array(S);
-  const synIdx = new Uint32Array(S);
+  const preArr = graph.projections.map((pr) => pr.preIndex);
+  const postArr = graph.projections.map((pr) => pr.postIndex);
+  const delayArr = graph.projections.map((pr) => pr.delayTicks);
+  const weightArr = graph.projections.map((pr) => pr.weight);
+  // Synapses per destination core, then each core's crossbar arrays (filled in model order first).
   const perCore = new Float64Array(C + 1);
-  let id = 0;
-  graph.projections.forEach((pr, k) => {
-    const a = popOffset[projPre[k]];
-    const b = popOffset[projPost[k]];
-    for (let s = 0; s < pr.preIndex.length; s++, id++) {
-      synPre[id] = a + pr.preIndex[s];
-      const post = b + pr.postIndex[s];
-      synPost[id] = post;
-      synDelay[id] = pr.delayTicks[s];
-      synProj[id] = k;
-      synW[id] = pr.weight[s];
-      synIdx[id] = s;
-      perCore[coreIndexOf[post] + 1]++;
-    }
-  });
-  for (let c = 0; c < C; c++) perCore[c + 1] += perCore[c];
-  const byCore = new Uint32Array(S);
-  const fill = perCore.slice(0, C);
-  for (let s = 0; s < S; s++) byCore[fill[coreIndexOf[synPost[s]]]++] = s;
+  for (let k = 0; k < K; k++) countByCore(postArr[k], popOffset[projPost[k]], coreIndexOf, perCore);
+  let maxCoreSynapses = 0;
+  for (let c = 0; c < C; c++) {
+    maxCoreSynapses = Math.max(maxCoreSynapses, perCore[c + 1]);
+    perCore[c + 1] += perCore[c];
+  }
+  const arrays: CoreArrays = { target: [], weight: [], delay: [], projection: [], index: [] };
+  for (let c = 0; c < C; c++) {
+    const n = perCore[c + 1] - perCore[c];
+    arrays.target.push(new Uint32Array(n));
+    arrays.weight.push(new Float64Array(n));
+    arrays.delay.push(new Uint16Array(n));
+    arrays.projection.push(new Uint16Array(n));
+    arrays.index.push(new Uint32Array(n));
+  }
+  // One sequential sweep over the model scatters every synapse to the end of its core's arrays (a stable
+  // bucket sort by core: the model is read once, in order). The global source of each synapse goes to
+  // bPre, bucketed the same way (core c at perCore[c]).
+  const bPre = new Uint32Array(S);
+  const fill = new Float64Array(C);
+  for (let k = 0; k < K; k++) {
+    scatterProjection(k, preArr[k], postArr[k], delayArr[k], weightArr[k], popOffset[projPre[k]], popOffset[projPost[k]], coreIndexOf, localOf, perCore, fill, arrays, bPre);
+  }
 
-  // Route entries: one per (source neuron, destination core) = one input axon.
-  const routeSrc: number[] = [];
-  const routeCore: number[] = [];
-  const routeAxon: number[] = [];
+  // Route entries: one per (source neuron, destination core) = one input axon; axon a of core ci is
+  // sourcesOf[ci][a].
+  const sourcesOf: Uint32Array[] = [];
   const coreProgramsPartial: Array<Omit<CoreProgram, "routing">> = [];
   const inputAxonsOf = new Uint32Array(C);
+  const tmp = new Scratch(maxCoreSynapses, N);
+  const maxDelayTicks = ig.maxDelayTicks;
   for (let ci = 0; ci < C; ci++) {
-    const ids = byCore.subarray(perCore[ci], perCore[ci + 1]);
-    ids.sort((x, y) => synPre[x] - synPre[y] || synDelay[x] - synDelay[y] || synProj[x] - synProj[y] || localOf[synPost[x]] - localOf[synPost[y]] || x - y);
-    const n = ids.length;
-    const synTarget = new Uint32Array(n);
-    const synWeight = new Float64Array(n);
-    const synDelayTicks = new Uint16Array(n);
-    const synProjection = new Uint16Array(n);
-    const synIndex = new Uint32Array(n);
-    const rowPtr: number[] = [0];
-    let prevSrc = -1;
-    for (let j = 0; j < n; j++) {
-      const s = ids[j];
-      if (synPre[s] !== prevSrc) {
-        if (j > 0) rowPtr.push(j);
-        prevSrc = synPre[s];
-        routeSrc.push(prevSrc);
-        routeCore.push(ci);
-        routeAxon.push(rowPtr.length - 1);
-      }
-      synTarget[j] = localOf[synPost[s]];
-      synWeight[j] = synW[s];
-      synDelayTicks[j] = synDelay[s];
-      synProjection[j] = synProj[s];
-      synIndex[j] = synIdx[s];
+    const crossbar = orderCore(ci, arrays.target[ci], arrays.weight[ci], arrays.delay[ci], arrays.projection[ci], arrays.index[ci], bPre, perCore[ci], cores[order[ci]].neurons, maxDelayTicks, K, tmp);
+    const A = crossbar.axonCount;
+    sourcesOf.push(tmp.distinct.slice(0, A));
+    inputAxonsOf[ci] = A;
+    if (A > spec.core.maxInputAxons) {
+      throw new AerchipError("E_CORE_INPUT_AXONS_EXCEEDED", `core ${slotOf[order[ci]]} needs ${A} input axons; chip "${spec.name}" has ${spec.core.maxInputAxons} per core`, { file, hint: "use a partition with smaller blocks or a chip with more input axons" });
     }
-    if (n > 0) rowPtr.push(n);
-    const axonCount = rowPtr.length - 1;
-    inputAxonsOf[ci] = axonCount;
-    if (axonCount > spec.core.maxInputAxons) {
-      throw new AerchipError("E_CORE_INPUT_AXONS_EXCEEDED", `core ${slotOf[order[ci]]} needs ${axonCount} input axons; chip "${spec.name}" has ${spec.core.maxInputAxons} per core`, { file, hint: "use a partition with smaller blocks or a chip with more input axons" });
-    }
-    coreProgramsPartial.push(buildCoreParams(ig, cores[order[ci]], slotOf[order[ci]], { axonCount, axonRowPtr: Uint32Array.from(rowPtr), synTarget, synWeight, synDelayTicks, synProjection, synIndex }));
+    coreProgramsPartial.push(buildCoreParams(ig, cores[order[ci]], slotOf[order[ci]], crossbar));
   }
-  // Routing tables: entries grouped by source neuron (stable: destination cores stay ascending).
-  const R = routeSrc.length;
+  // Routing tables: entries grouped by source neuron, destination cores ascending (cores in order).
   const srcPtr = new Uint32Array(N + 1);
-  for (let r = 0; r < R; r++) srcPtr[routeSrc[r] + 1]++;
+  for (let ci = 0; ci < C; ci++) {
+    const src = sourcesOf[ci];
+    for (let a = 0; a < src.length; a++) srcPtr[src[a] + 1]++;
+  }
   for (let g = 0; g < N; g++) srcPtr[g + 1] += srcPtr[g];
+  const R = srcPtr[N];
   const rFill = srcPtr.slice(0, N);
   const rCore = new Uint32Array(R);
   const rAxon = new Uint32Array(R);
-  for (let r = 0; r < R; r++) {
-    const at = rFill[routeSrc[r]]++;
-    rCore[at] = slotOf[order[routeCore[r]]];
-    rAxon[at] = routeAxon[r];
+  for (let ci = 0; ci < C; ci++) {
+    const src = sourcesOf[ci];
+    const coreId = slotOf[order[ci]];
+    for (let a = 0; a < src.length; a++) {
+      const at = rFill[src[a]]++;
+      rCore[at] = coreId;
+      rAxon[at] = a;
+    }
   }
   const usage: CoreUsage[] = [];
+  const maxFan = spec.core.maxFanOutCores;
   const programCores: CoreProgram[] = coreProgramsPartial.map((cp, ci) => {
     const count = cp.neuronCount;
     const routePtr = new Uint32Array(count + 1);
-    const dests: number[] = [];
-    const axons: number[] = [];
-    // Neurons of this core in local order: walk its blocks.
+    // Neurons of this core in local order: walk its blocks (first the counts and the fan-out check).
     let local = 0;
+    let total = 0;
     for (const b of cores[order[ci]].blocks) {
       for (let i = 0; i < b.count; i++, local++) {
         const g = neuronAt(ig, b.population, b.start + i);
-        const lo = srcPtr[g];
-        const hi = srcPtr[g + 1];
-        if (spec.core.maxFanOutCores > 0 && hi - lo > spec.core.maxFanOutCores) {
-          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${hi - lo} cores; chip "${spec.name}" allows ${spec.core.maxFanOutCores}`, { file, hint: "reduce the fan-out or use a chip with a larger core.maxFanOutCores" });
+        const fan = srcPtr[g + 1] - srcPtr[g];
+        if (maxFan > 0 && fan > maxFan) {
+          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${fan} cores; chip "${spec.name}" allows ${maxFan}`, { file, hint: "reduce the fan-out or use a chip with a larger core.maxFanOutCores" });
         }
-        for (let r = lo; r < hi; r++) { dests.push(rCore[r]); axons.push(rAxon[r]); }
-        routePtr[local + 1] = dests.length;
+        total += fan;
+        routePtr[local + 1] = total;
       }
     }
-    if (dests.length > spec.core.maxOutputAxons) {
-      throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `core ${cp.coreId} needs ${dests.length} output routing entries; chip "${spec.name}" has ${spec.core.maxOutputAxons} per core`, { file, hint: "reduce fan-out across cores (smaller blocks of the target population), or use a chip with more output axons" });
+    if (total > spec.core.maxOutputAxons) {
+      throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `core ${cp.coreId} needs ${total} output routing entries; chip "${spec.name}" has ${spec.core.maxOutputAxons} per core`, { file, hint: "reduce fan-out across cores (smaller blocks of the target population), or use a chip with more output axons" });
     }
-    usage.push({ coreIndex: ci, coreId: cp.coreId, neurons: count, inputAxons: inputAxonsOf[ci], outputAxons: dests.length, synapses: cp.crossbar.synTarget.length });
-    return { ...cp, routing: { routePtr, routeDestCore: Uint32Array.from(dests), routeDestAxon: Uint32Array.from(axons) } };
+    const routeDestCore = new Uint32Array(total);
+    const routeDestAxon = new Uint32Array(total);
+    let at = 0;
+    for (const b of cores[order[ci]].blocks) {
+      for (let i = 0; i < b.count; i++) {
+        const g = neuronAt(ig, b.population, b.start + i);
+        for (let r = srcPtr[g]; r < srcPtr[g + 1]; r++, at++) {
+          routeDestCore[at] = rCore[r];
+          routeDestAxon[at] = rAxon[r];
+        }
+      }
+    }
+    usage.push({ coreIndex: ci, coreId: cp.coreId, neurons: count, inputAxons: inputAxonsOf[ci], outputAxons: total, synapses: cp.crossbar.synTarget.length });
+    return { ...cp, routing: { routePtr, routeDestCore, routeDestAxon } };
   });
   const populations: PopulationMap[] = graph.populations.map((p, i) => {
     const o = ig.order[i];
     return { name: p.name, kind: p.kind, size: p.size, shape: [...p.shape], spiking: p.spiking, blocks: popBlocks[i], ...(o === undefined ? {} : { order: o }) };
   });
-  let maxDelayTicks = 1;
-  for (let s = 0; s < S; s++) if (synDelay[s] > maxDelayTicks) maxDelayTicks = synDelay[s];
   const program: ChipProgram = {
     format: PROGRAM_FORMAT, version: PROGRAM_VERSION, specName: spec.name,
     meshWidthTiles: spec.mesh.widthTiles, meshHeightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile,

@@ -218,8 +218,7 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
     if (isInput[qi]) fail(`edge ${e.pre} -> ${e.post} (line ${e.line}) targets input neurons`, "SANA-FE's input soma rejects synaptic current; remove the edge", "E_SANAFE_UNSUPPORTED");
     const coo = expandEdge(r, e, net.groups[pi], net.groups[qi]);
     const enc = encOfNeuron[qi];
-    const counts = new Uint32Array(encodings.length);
-    for (let s = 0; s < coo.post.length; s++) counts[enc[coo.post[s]]]++;
+    const counts = encodingCounts(coo.post, enc, encodings.length);
     const used = [...counts.keys()].filter((k) => counts[k] > 0);
     const base = `${e.pre}->${e.post}`;
     if (used.length <= 1) {
@@ -255,6 +254,17 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
   };
   const graph: ModelGraph = { name: net.name, defaultSteps: SANAFE_DEFAULT_STEPS, populations, projections };
   return { graph, placement, inputUnits, warnings };
+}
+
+/** Synapses per encoding (the target neuron's synapse unit); with one encoding, all of them. */
+function encodingCounts(post: Uint32Array, enc: Uint16Array, encodingCount: number): Uint32Array {
+  const counts = new Uint32Array(encodingCount);
+  if (encodingCount === 1) {
+    counts[0] = post.length;
+    return counts;
+  }
+  for (let s = 0; s < post.length; s++) counts[enc[post[s]]]++;
+  return counts;
 }
 
 function lifArrays(r: AttrReader, g: SanafeGroup): NeuronParamsIR {
@@ -334,28 +344,31 @@ export function expandEdge(r: AttrReader, e: SanafeEdge, pre: SanafeGroup, post:
   const outH = Math.floor((c.inputHeight - c.kernelHeight) / c.strideHeight) + 1;
   const n = c.kernelCount * outH * outW * c.inputChannels * c.kernelHeight * c.kernelWidth;
   const w = weightsOf(e.weights, field);
-  const out = { pre: new Uint32Array(n), post: new Uint32Array(n), weight: new Float64Array(n) };
+  const preIdx = new Uint32Array(n);
+  const postIdx = new Uint32Array(n);
+  const weight = new Float64Array(n);
+  const { kernelCount: KC, inputChannels: CI, kernelHeight: KH, kernelWidth: KW, inputWidth: IW, inputHeight: IH, strideHeight: SH, strideWidth: SW } = c;
   let k = 0;
-  for (let co = 0; co < c.kernelCount; co++) {
+  for (let co = 0; co < KC; co++) {
     for (let yo = 0; yo < outH; yo++) {
       for (let xo = 0; xo < outW; xo++) {
         const dst = (co * outH + yo) * outW + xo;
-        for (let ci = 0; ci < c.inputChannels; ci++) {
-          for (let ky = 0; ky < c.kernelHeight; ky++) {
-            const yi = yo * c.strideHeight + ky;
-            for (let kx = 0; kx < c.kernelWidth; kx++, k++) {
-              const xi = xo * c.strideWidth + kx;
-              out.pre[k] = ci * c.inputWidth * c.inputHeight + yi * c.inputWidth + xi;
-              out.post[k] = dst;
-              const f = ((ky * c.kernelWidth + kx) * c.inputChannels + ci) * c.kernelCount + co;
-              out.weight[k] = w === undefined ? 0 : w[f];
+        for (let ci = 0; ci < CI; ci++) {
+          for (let ky = 0; ky < KH; ky++) {
+            const yi = yo * SH + ky;
+            for (let kx = 0; kx < KW; kx++, k++) {
+              const xi = xo * SW + kx;
+              preIdx[k] = ci * IW * IH + yi * IW + xi;
+              postIdx[k] = dst;
+              const f = ((ky * KW + kx) * CI + ci) * KC + co;
+              weight[k] = w === undefined ? 0 : w[f];
             }
           }
         }
       }
     }
   }
-  return out;
+  return { pre: preIdx, post: postIdx, weight };
 }
 
 function collectInputUnits(

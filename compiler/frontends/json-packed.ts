@@ -1,0 +1,228 @@
+/**
+ * JSON model files, parsed with their large numeric lists read straight into typed arrays.
+ *
+ * A model file is mostly flat lists of numbers (synapse indices, weights, delays: 26 MB of text for
+ * bench_lif10k). JSON.parse turns each into a JS array of numbers (a heap number per weight) that the
+ * front end then copies into a typed array. Here one byte scan finds every flat array of at least
+ * `minPacked` numbers in a value position, reads it into a Float64Array, and JSON.parse only sees the
+ * rest, with a placeholder string in its place; the placeholders then become PackedNumbers objects,
+ * which the field readers (json-fields.ts) accept wherever a list is read.
+ *
+ * Same values as JSON.parse: a number is m·10^e computed as one exact operation when the decimal
+ * significand m < 2^53 and |e| ≤ 22 (both operands exact, so the result is the correctly rounded
+ * value; Clinger's fast path), and Number(text) otherwise — both correctly rounded, as JSON.parse is.
+ * Same errors: an array is packed only if it is valid JSON in a position where any value may stand
+ * (after `:`, `,` or `[`, and followed by `,`, `]` or `}`), so the reduced text is valid exactly when
+ * the original is; when it is not, the original text is parsed for JSON.parse's own message.
+ */
+import { PackedNumbers, parseJsonText, type Json } from "./json-fields.ts";
+
+/** Lists shorter than this stay JS arrays. */
+export const MIN_PACKED_NUMBERS = 1024;
+
+/**
+ * Placeholders start with NUL, which a JSON string can only hold when the file writes the escape
+ * `\u0000`; files that do are parsed plainly, so a placeholder cannot be confused with a string of the file.
+ */
+const PLACEHOLDER = "\u0000aerchip-packed:";
+const PLACEHOLDER_ESCAPED = "\\u0000aerchip-packed:";
+const NUL_ESCAPE = "\\u0000";
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACK = 0x5b;
+const RBRACK = 0x5d;
+const RBRACE = 0x7d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const D0 = 0x30;
+const D9 = 0x39;
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Reads one flat array of JSON numbers starting at bytes[start] = '['; undefined unless it is one. */
+class ArrayReader {
+  private buf = new Float64Array(4096);
+  end = 0;
+  count = 0;
+  private readonly bytes: Uint8Array;
+  private readonly text: (from: number, to: number) => string;
+  constructor(bytes: Uint8Array, text: (from: number, to: number) => string) {
+    this.bytes = bytes;
+    this.text = text;
+  }
+
+  /** Parses [n, n, …] at `start`; on success `end` is just past ']' and values() holds the numbers. */
+  read(start: number): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    let i = start + 1;
+    while (i < n && isWs(b[i])) i++;
+    if (i >= n || b[i] === RBRACK) return false;
+    let buf = this.buf;
+    let count = 0;
+    for (;;) {
+      // One number: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
+      const numStart = i;
+      let neg = false;
+      if (b[i] === MINUS) { neg = true; i++; }
+      if (i >= n) return false;
+      let c = b[i];
+      if (c < D0 || c > D9) return false;
+      let m = 0;
+      let exact = true;
+      let exp10 = 0;
+      if (c === D0) {
+        i++;
+        if (i < n && b[i] >= D0 && b[i] <= D9) return false;
+      } else {
+        while (i < n && (c = b[i]) >= D0 && c <= D9) {
+          if (m < 900719925474099) m = m * 10 + (c - D0);
+          else { exact = false; }
+          i++;
+        }
+      }
+      if (i < n && b[i] === DOT) {
+        i++;
+        if (i >= n || b[i] < D0 || b[i] > D9) return false;
+        while (i < n && (c = b[i]) >= D0 && c <= D9) {
+          if (m < 900719925474099) { m = m * 10 + (c - D0); exp10--; } else exact = false;
+          i++;
+        }
+      }
+      if (i < n && (b[i] === 0x65 || b[i] === 0x45)) {
+        i++;
+        let eNeg = false;
+        if (i < n && (b[i] === PLUS || b[i] === MINUS)) { eNeg = b[i] === MINUS; i++; }
+        if (i >= n || b[i] < D0 || b[i] > D9) return false;
+        let e = 0;
+        while (i < n && (c = b[i]) >= D0 && c <= D9) {
+          if (e < 100000) e = e * 10 + (c - D0);
+          i++;
+        }
+        exp10 += eNeg ? -e : e;
+      }
+      let v: number;
+      if (exact && exp10 >= -22 && exp10 <= 22) v = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
+      else v = Number(this.text(numStart, i));
+      if (neg && exact && exp10 >= -22 && exp10 <= 22) v = -v;
+      if (count === buf.length) {
+        const grown = new Float64Array(buf.length * 2);
+        grown.set(buf);
+        buf = grown;
+        this.buf = grown;
+      }
+      buf[count++] = v;
+      while (i < n && isWs(b[i])) i++;
+      if (i >= n) return false;
+      if (b[i] === COMMA) {
+        i++;
+        while (i < n && isWs(b[i])) i++;
+        continue;
+      }
+      if (b[i] === RBRACK) {
+        this.end = i + 1;
+        this.count = count;
+        return true;
+      }
+      this.count = count;
+      return false;
+    }
+  }
+
+  values(): Float64Array {
+    return this.buf.slice(0, this.count);
+  }
+}
+
+/** Parses a JSON model file's bytes (UTF-8) like parseJsonText, with large numeric lists packed. */
+export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = MIN_PACKED_NUMBERS): Json {
+  const n = bytes.length;
+  const text = (from: number, to: number): string => bytes.toString("latin1", from, to);
+  if (bytes.includes(NUL_ESCAPE, 0, "latin1")) return parseJsonText(bytes.toString("utf8"), file);
+  const pieces: string[] = [];
+  const packed: Float64Array[] = [];
+  const reader = new ArrayReader(bytes, text);
+  let last = 0;
+  // The last significant byte outside strings (−1 at the start: a top-level array is never packed).
+  let prev = -1;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      // Skip the string (its bytes never start a packed array).
+      i++;
+      while (i < n) {
+        const d = bytes[i];
+        if (d === BACKSLASH) { i += 2; continue; }
+        i++;
+        if (d === QUOTE) break;
+      }
+      prev = QUOTE;
+      continue;
+    }
+    if (c === LBRACK && (prev === COLON || prev === COMMA || prev === LBRACK) && reader.read(i)) {
+      let j = reader.end;
+      while (j < n && isWs(bytes[j])) j++;
+      const next = j < n ? bytes[j] : -1;
+      if (reader.count >= minPacked && (next === COMMA || next === RBRACK || next === RBRACE)) {
+        pieces.push(bytes.toString("utf8", last, i), `"${PLACEHOLDER_ESCAPED}${packed.length}"`);
+        packed.push(reader.values());
+        last = reader.end;
+        i = reader.end;
+        prev = RBRACK;
+        continue;
+      }
+    }
+    if (!isWs(c)) prev = c;
+    i++;
+  }
+  if (packed.length === 0) return parseJsonText(bytes.toString("utf8"), file);
+  pieces.push(bytes.toString("utf8", last, n));
+  let tree: Json;
+  try {
+    tree = JSON.parse(pieces.join("")) as Json;
+  } catch {
+    // Report the original text's error (the reduced text is invalid exactly when it is).
+    return parseJsonText(bytes.toString("utf8"), file);
+  }
+  return unpackPlaceholders(tree, packed);
+}
+
+/** Replaces placeholder strings (in arrays and object values) by PackedNumbers, without recursion. */
+function unpackPlaceholders(tree: Json, packed: readonly Float64Array[]): Json {
+  const resolve = (v: Json): Json | undefined => {
+    if (typeof v !== "string" || !v.startsWith(PLACEHOLDER)) return undefined;
+    const k = Number(v.slice(PLACEHOLDER.length));
+    return new PackedNumbers(packed[k]) as unknown as Json;
+  };
+  const top = resolve(tree);
+  if (top !== undefined) return top;
+  const stack: Json[] = [tree];
+  while (stack.length > 0) {
+    const v = stack.pop() as Json;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        const r = resolve(x);
+        if (r !== undefined) v[i] = r;
+        else if (x !== null && typeof x === "object") stack.push(x);
+      }
+    } else if (v !== null && typeof v === "object") {
+      for (const key of Object.keys(v)) {
+        const x = v[key];
+        const r = resolve(x);
+        if (r !== undefined) v[key] = r;
+        else if (x !== null && typeof x === "object") stack.push(x);
+      }
+    }
+  }
+  return tree;
+}
