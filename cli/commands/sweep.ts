@@ -7,6 +7,8 @@
  * Points already in <out>/points/ are skipped, so a killed sweep restarted with the same command finishes
  * with byte-identical outputs. A point that fails with an AerchipError is a row with its code; the command
  * fails (E_SWEEP_NOTHING_RAN) only when no point ran.
+ * Ctrl-C starts no further point, keeps the finished point files and fails with E_INTERRUPTED (exit 130),
+ * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -36,6 +38,8 @@ export interface SweepCommandOptions {
   readonly threads?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** Called on the main thread after each finished point's file is written (progress for embedding applications). */
+  readonly onPoint?: (row: PointRow) => void;
 }
 
 export interface SweepSummary {
@@ -81,9 +85,17 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     run = await runPoints(pending, threads, (row) => {
       writeJsonAtomic(join(pointsDir, `${row.id}.json`), row);
       progress.tick();
+      o.onPoint?.(row);
     });
   } finally {
     progress.stop();
+  }
+  if (run.stopped) {
+    const done = grid.tasks.filter((t) => readPointFile(pointPath(t), t.id) !== undefined).length;
+    // Built here rather than by throwIfInterrupted: the pool saw the stop, whatever the flag is now.
+    throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT after ${done} of ${grid.tasks.length} sweep points (the finished ones are kept in ${join(outArg, "points")})`, {
+      file, hint: `run the same command again (aerchip sweep ${file} --out ${outArg}) to run only the ${grid.tasks.length - done} missing points; the tables are written when every point is done`,
+    });
   }
   // Every output is built from the point files, in grid order: the same bytes whether a point ran now,
   // in an earlier (killed) invocation, on a worker or in-process.
