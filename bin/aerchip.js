@@ -8,5 +8,7 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("aerchip: dist/ is missing; run `npm run build` (npm ci does this for you).\n");
   process.exit(70);
 }
-const { runCli } = await import(main.href);
+const { runCli, enableFatalWatchdogs } = await import(main.href);
+// A standalone process may be ended by a watchdog if libhdf5 hangs on a damaged file (core/watchdog.ts).
+enableFatalWatchdogs();
 process.exitCode = await runCli(process.argv);

@@ -7,6 +7,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnostics.ts";
 import { aerchipVersion } from "./version.ts";
 import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
+// The process entry (bin/aerchip.js) enables the watchdogs; in-process callers (tests, embedders) do not.
+export { enableFatalWatchdogs } from "../core/watchdog.ts";
 import { runCommand } from "./commands/run.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
@@ -188,6 +190,10 @@ function buildProgram(): Command {
     .option("--trace-bits <n>", "learning-trace width (default: float traces)", intOption("--trace-bits", 1))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
     .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", intOption("--seed", 0), 1)
+    .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md)")
+    .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
+    .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
+    .option("--resume", "continue the run saved in --checkpoint (same options required)", false)
     .requiredOption("--out <dir>", "output directory (learn-mnist.json)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)

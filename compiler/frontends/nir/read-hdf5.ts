@@ -16,6 +16,8 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import h5wasm, { Dataset, Group, File as H5File } from "h5wasm/node";
 import { AerchipError } from "../../../core/diagnostics.ts";
+import { hdf5TimeLimitMs, hdf5HangMessage } from "../../../core/io/hdf5-time-limit.ts";
+import { armWatchdog } from "../../../core/watchdog.ts";
 
 export type H5Value =
   | { readonly kind: "float"; readonly shape: readonly number[]; readonly data: Float64Array; readonly bits: number }
@@ -188,6 +190,18 @@ export async function readHdf5Tree(path: string): Promise<H5Group> {
   const abs = resolve(path);
   checkHdf5Superblock(abs);
   await h5wasm.ready;
+  // libhdf5 can spin forever on a damaged file (core/watchdog.ts): in the CLI a watchdog ends the run
+  // with a coded message instead of a silent hang.
+  const limitMs = hdf5TimeLimitMs(statSync(abs).size);
+  const watchdog = armWatchdog(limitMs, hdf5HangMessage(path, limitMs, "E_NIR_HDF5_HANG"));
+  try {
+    return readOpened(abs, path);
+  } finally {
+    watchdog.disarm();
+  }
+}
+
+function readOpened(abs: string, path: string): H5Group {
   let f: H5File;
   try {
     f = new h5wasm.File(abs, "r");

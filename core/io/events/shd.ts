@@ -19,10 +19,13 @@
  * against the real size) so a truncated or non-HDF5 file gives E_EVENTS_TRUNCATED / E_EVENTS_FORMAT with a
  * byte offset instead of libhdf5's diagnostic output.
  */
+import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Dataset as H5Dataset, File as H5FileT } from "h5wasm/node";
 import { isAerchipError } from "../../diagnostics.ts";
+import { createWatchdog, type Watchdog } from "../../watchdog.ts";
+import { hdf5HangMessage, hdf5TimeLimitMs } from "../hdf5-time-limit.ts";
 import { checkGeometry } from "./batch.ts";
 import { EventsErrorCode, checkPositiveInt, eventsError } from "./errors.ts";
 import type { EventBatch, SensorGeometry } from "./types.ts";
@@ -173,11 +176,15 @@ export class ShdFile {
   private readonly timeType: ElementType;
   private readonly unitType: ElementType;
   private readonly samplesPerRead: number;
+  /** Ends the process if libhdf5 hangs inside a read (core/watchdog.ts; CLI only). */
+  private readonly watchdog: Watchdog;
 
   private constructor(init: {
     path: string; Module: H5Module; file: H5FileT; times: H5Dataset; units: H5Dataset; timeType: ElementType; unitType: ElementType;
     samples: number; labels: Int32Array | null; classNames: string[] | null; geometry: SensorGeometry; samplesPerRead: number;
+    watchdog: Watchdog;
   }) {
+    this.watchdog = init.watchdog;
     this.path = init.path;
     this.Module = init.Module;
     this.file = init.file;
@@ -197,6 +204,23 @@ export class ShdFile {
     const samplesPerRead = checkPositiveInt(options.samplesPerRead ?? 64, "samplesPerRead", 1 << 20);
     await checkHdf5File(path);
     const { h5, Module } = await loadH5();
+    // libhdf5 can spin forever on a damaged file: guard every synchronous libhdf5 region.
+    const limitMs = hdf5TimeLimitMs(statSync(resolve(path)).size);
+    const watchdog = createWatchdog(limitMs, hdf5HangMessage(path, limitMs, "E_EVENTS_HDF5_HANG"));
+    watchdog.arm();
+    try {
+      const opened = ShdFile.openLayout(path, h5, Module, geometry, samplesPerRead, watchdog);
+      watchdog.disarm();
+      return opened;
+    } catch (e) {
+      watchdog.close();
+      throw e;
+    }
+  }
+
+  private static openLayout(
+    path: string, h5: typeof import("h5wasm/node"), Module: H5Module, geometry: SensorGeometry, samplesPerRead: number, watchdog: Watchdog,
+  ): ShdFile {
     let file: H5FileT;
     try {
       file = new h5.default.File(resolve(path), "r");
@@ -251,7 +275,7 @@ export class ShdFile {
           classNames = null; // optional metadata in an unexpected encoding
         }
       }
-      return new ShdFile({ path, Module, file, times, units, timeType: tt.t, unitType: ut.t, samples: tt.n, labels, classNames, geometry, samplesPerRead });
+      return new ShdFile({ path, Module, file, times, units, timeType: tt.t, unitType: ut.t, samples: tt.n, labels, classNames, geometry, samplesPerRead, watchdog });
     } catch (e) {
       try { file.close(); } catch { /* already failing */ }
       if (isAerchipError(e)) throw e;
@@ -272,10 +296,13 @@ export class ShdFile {
     M.HEAPU8.fill(0, ptr, ptr + n * HVL_BYTES);
     const count = [BigInt(n)];
     try {
+      this.watchdog.arm();
       try {
         M.get_dataset_data(d.file_id, d.path, count, [BigInt(lo)], [1n], BigInt(ptr));
       } catch (e) {
         throw eventsError(EventsErrorCode.corrupt, `HDF5 failed reading samples ${lo}–${hi - 1} of ${field}: ${(e as Error).message ?? String(e)}`, "the file is damaged; download it again", { file: this.path, field, cause: e });
+      } finally {
+        this.watchdog.disarm();
       }
       const heap = M.HEAPU8; // after the call: memory may have grown
       const dv = new DataView(heap.buffer, heap.byteOffset, heap.byteLength);
@@ -347,6 +374,7 @@ export class ShdFile {
   }
 
   close(): void {
+    this.watchdog.close();
     try { this.file.close(); } catch { /* nothing to report when closing */ }
   }
 }
