@@ -77,6 +77,18 @@ class Xoshiro128ss implements Rng {
     }
   }
 
+  /** The four state words (rngState). */
+  saveState(): Uint32Array {
+    return Uint32Array.of(this.a, this.b, this.c, this.d);
+  }
+
+  /** Loads four state words (restoreRngState); the all-zero state is refused (it is a fixed point). */
+  loadState(w: ArrayLike<number>): void {
+    const a = w[0] | 0, b = w[1] | 0, c = w[2] | 0, d = w[3] | 0;
+    if ((a | b | c | d) === 0) throw new RangeError("restoreRngState: the all-zero state is not a valid position");
+    this.a = a; this.b = b; this.c = c; this.d = d;
+  }
+
   fork(streamId: number): Rng {
     return new Xoshiro128ss(this.seed, Math.imul(this.streamSalt ^ 0x9e3779b9, 31) + (streamId >>> 0) + 1);
   }
@@ -90,4 +102,20 @@ function rotl(x: number, k: number): number {
 export function createRng(seed: number): Rng {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   return new Xoshiro128ss(seed >>> 0, 0);
+}
+
+/**
+ * The position of a stream as four 32-bit words (xoshiro128** state), for checkpoints. Restoring it
+ * with `restoreRngState` into a stream of the same seed and sub-stream continues the exact sequence.
+ */
+export function rngState(rng: Rng): Uint32Array {
+  if (!(rng instanceof Xoshiro128ss)) throw new TypeError("rngState: not a stream created by createRng");
+  return rng.saveState();
+}
+
+/** Sets a stream's position to one saved by `rngState` (four words, not all zero). */
+export function restoreRngState(rng: Rng, state: ArrayLike<number>): void {
+  if (!(rng instanceof Xoshiro128ss)) throw new TypeError("restoreRngState: not a stream created by createRng");
+  if (state.length !== 4) throw new RangeError(`restoreRngState: a state has 4 words, got ${state.length}`);
+  rng.loadState(state);
 }

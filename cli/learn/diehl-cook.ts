@@ -1,18 +1,23 @@
 /**
  * Unsupervised MNIST on the chip, Diehl & Cook 2015 style (papers.md §5; their released code's
- * parameters, mapped onto the chip's current-based compartment with 1 ms ticks, voltages in mV above rest):
+ * parameters, mapped onto the chip's current-based compartment, voltages in mV above rest; the tick is
+ * 1 ms by default, `params.tickMs` changes it and every decay, refractory period and trace constant with it):
  *   input (784, Poisson, rate = pixel·63.75 Hz·intensity/2) ─plastic─▶ exc (N LIF, adaptive θ)
  *   exc ─one-to-one─▶ inh (N) ─all-but-self, inhibitory─▶ exc          (winner-take-all as synapses)
- * Schedule per sample: Σ_i w_ij ← 78 for every exc neuron j (normalisation), `ticksOn` ticks of input
+ * Schedule per sample: Σ_i w_ij ← 78 for every exc neuron j (normalisation), 350 ms of input
  * with learning on; if exc fired < 5 spikes the intensity rises by 1 and the sample is shown again
- * (D&C); then the state resets (v, u, traces: what the 150-tick rest achieves, so the rest ticks are
+ * (D&C); then the state resets (v, u, traces: what the 150 ms rest achieves, so the rest ticks are
  * not simulated). Readout: with weights and θ frozen, the training digits are shown once more and each
  * neuron is labelled with its strongest class (label assignment); then accuracy on the test digits.
  * Conductances become currents: one input spike of weight w moves v by ≈ 0.6·w mV (D&C: w·1 ms/100 ms
  * ·(E_exc − v) with v ≈ −60 mV), hence inputGain 0.38 with a 1 ms synaptic current (0.38·Σ e^−k ≈ 0.6);
  * one inhibitory spike moves v by ≈ −13.6 mV (17·2 ms/100 ms·(−100 + 60)).
+ *
+ * The run is a step machine (DiehlCookRun: one sample per step) so the CLI can yield for Ctrl-C and
+ * checkpoint between samples; `snapshot()`/`restore()` carry the whole between-sample state.
  */
 import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
 import { ResetMode } from "../../chip/program/types.ts";
@@ -20,14 +25,73 @@ import { diehlCook2015Code } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { runState, type SimResult } from "../../chip/sim/run.ts";
-import { buildLearningEngine, normaliseIncoming, resetLearningState } from "../../chip/sim/learning.ts";
+import { buildLearningEngine, normaliseIncoming, resetLearningState, type LearningEngine } from "../../chip/sim/learning.ts";
 import { COUNTER_COUNT, CounterKind } from "../../chip/sim/counters.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
 import { poissonEncode } from "../../chip/learning/encoders.ts";
 import { accuracy, assignLabels } from "../../chip/learning/readout.ts";
-import { createRng, type Rng } from "../../core/rng.ts";
+import { createRng, restoreRngState, rngState, type Rng } from "../../core/rng.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { MNIST_CLASSES, MNIST_PIXELS, type MnistSplit } from "./mnist-data.ts";
+
+/** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
+export interface DiehlCookParams {
+  /** Simulation tick in ms (D&C: 0.5). Decays become exp(−tickMs/τ), refractory periods and trace time constants are converted to ticks. */
+  readonly tickMs: number;
+  /** Presentation length in ms (D&C: 350). */
+  readonly presentMs: number;
+  readonly tauExcMs: number;
+  readonly tauInhMs: number;
+  readonly tauSynMs: number;
+  readonly vThresholdExc: number;
+  readonly vThresholdInh: number;
+  readonly vResetInh: number;
+  readonly refractoryExcMs: number;
+  readonly refractoryInhMs: number;
+  /** Adaptive threshold: θ ← θ + thetaPlus on a spike, decaying with tauThetaMs. */
+  readonly thetaPlus: number;
+  readonly tauThetaMs: number;
+  /** Input current gain of the excitatory neurons at a 1 ms tick (scaled by (1 − e^(−tick/τsyn))/(1 − e^(−1 ms/τsyn)) at other ticks). */
+  readonly inputGainExc: number;
+  readonly inputGainInh: number;
+  /** E→I weight and I→E weight (negative: inhibition). */
+  readonly wExcInh: number;
+  readonly wInhExc: number;
+  readonly wInitMax: number;
+  /** Input rate per unit pixel at intensity 2 is rateHzPerPixel (D&C: 255/4 Hz). */
+  readonly rateHzPerPixel: number;
+  readonly minSpikes: number;
+  readonly maxIntensity: number;
+  /** The rule's learning rates (diehlCook2015Code) and trace time constants in ms. */
+  readonly nuPre: number;
+  readonly nuPost: number;
+  readonly preTauMs: number;
+  readonly post1TauMs: number;
+  readonly post2TauMs: number;
+}
+
+export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
+  tickMs: 1, presentMs: 350, tauExcMs: 100, tauInhMs: 10, tauSynMs: 1, vThresholdExc: 13, vThresholdInh: 20, vResetInh: 15,
+  refractoryExcMs: 5, refractoryInhMs: 2, thetaPlus: 0.05, tauThetaMs: 1e7, inputGainExc: 0.38, inputGainInh: 3,
+  wExcInh: 10.4, wInhExc: -22.6, wInitMax: 0.3, rateHzPerPixel: 63.75, minSpikes: 5, maxIntensity: 32,
+  nuPre: 1e-4, nuPost: 1e-2, preTauMs: 20, post1TauMs: 20, post2TauMs: 40,
+};
+
+/** Overrides of DIEHL_COOK_DEFAULTS, checked: every value finite, time constants and the tick > 0. */
+export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): DiehlCookParams {
+  const p: Record<string, number> = { ...DIEHL_COOK_DEFAULTS };
+  for (const [k, v] of Object.entries(over)) {
+    if (!(k in DIEHL_COOK_DEFAULTS)) {
+      throw new AerchipError("E_LEARN_PARAM", `unknown Diehl & Cook parameter "${k}"`, { field: k, hint: `use one of: ${Object.keys(DIEHL_COOK_DEFAULTS).join(", ")}` });
+    }
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${String(v)}; it must be a finite number`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
+    p[k] = v;
+  }
+  for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauSynMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
+    if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
+  }
+  return p as unknown as DiehlCookParams;
+}
 
 export interface DiehlCookOptions {
   readonly neurons: number;
@@ -38,6 +102,7 @@ export interface DiehlCookOptions {
   readonly traceBits?: number;
   readonly rounding?: "nearest" | "stochastic";
   readonly seed?: number;
+  /** Presentation length in ticks (default presentMs / tickMs). */
   readonly ticksOn?: number;
   readonly ticksRest?: number;
   readonly normTarget?: number;
@@ -46,6 +111,8 @@ export interface DiehlCookOptions {
    * (default: all of them); 0 = label from the responses recorded during the last training pass.
    */
   readonly labelSamples?: number;
+  /** Network and schedule overrides (DIEHL_COOK_DEFAULTS). */
+  readonly params?: Partial<DiehlCookParams>;
   /** Called after every training / label / test sample. */
   readonly onProgress?: (phase: "train" | "label" | "test", done: number, total: number) => void;
 }
@@ -76,39 +143,38 @@ export interface DiehlCookResult {
   readonly opsPerTrainSample: LearningOps;
   readonly memory: { readonly plasticSynapses: number; readonly weightMemoryBits: number; readonly traceMemoryBits: number; readonly thetaMemoryBits: number };
   readonly presentations: number;
+  /** Wall time of the whole run (summed over resumed parts). Not deterministic: reports keep it apart from the results. */
   readonly wallSeconds: number;
 }
 
-const D_AND_C = {
-  tauExcMs: 100, tauInhMs: 10, tauSynMs: 1, vThresholdExc: 13, vThresholdInh: 20, vResetInh: 15,
-  refractoryExc: 5, refractoryInh: 2, thetaPlus: 0.05, tauThetaMs: 1e7, inputGainExc: 0.38, inputGainInh: 3,
-  wExcInh: 10.4, wInhExc: -22.6, wInitMax: 0.3, rateHzPerPixel: 63.75, minSpikes: 5, maxIntensity: 32,
-} as const;
-
-export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng): ModelGraph {
+export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS): ModelGraph {
   const N = neurons;
+  const P = params;
+  const dt = P.tickMs;
+  // Charge per input spike is kept at the 1 ms value: gain·Σ_k e^(−k·dt/τsyn) = gain·/(1 − e^(−dt/τsyn)).
+  const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
   const exc = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-1 / D_AND_C.tauExcMs), currentDecay: Math.exp(-1 / D_AND_C.tauSynMs), inputGain: D_AND_C.inputGainExc,
-    vThreshold: D_AND_C.vThresholdExc, vReset: 0, resetMode: ResetMode.zero, refractoryTicks: D_AND_C.refractoryExc,
+    voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
+    vThreshold: P.vThresholdExc, vReset: 0, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
   });
-  const excParams = { ...exc, thetaPlus: new Float64Array(N).fill(D_AND_C.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-1 / D_AND_C.tauThetaMs)) };
+  const excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
   const inh = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-1 / D_AND_C.tauInhMs), currentDecay: 0, inputGain: D_AND_C.inputGainInh,
-    vThreshold: D_AND_C.vThresholdInh, vReset: D_AND_C.vResetInh, resetMode: ResetMode.zero, refractoryTicks: D_AND_C.refractoryInh,
+    voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
+    vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
   });
   const S = MNIST_PIXELS * N;
   const pre = new Uint32Array(S);
   const post = new Uint32Array(S);
   const w = new Float64Array(S);
   for (let i = 0, s = 0; i < MNIST_PIXELS; i++) for (let j = 0; j < N; j++, s++) {
-    pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + 0.01) * D_AND_C.wInitMax;
+    pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + 0.01) * P.wInitMax;
   }
   const oneToOne = Uint32Array.from({ length: N }, (_, j) => j);
   const ip: number[] = [];
   const ie: number[] = [];
   for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (i !== j) { ip.push(i); ie.push(j); }
   return {
-    name: `diehl-cook-${N}`, defaultSteps: 350,
+    name: `diehl-cook-${N}`, defaultSteps: Math.round(P.presentMs / dt),
     populations: [
       { name: "input", kind: "input", size: MNIST_PIXELS, shape: [28, 28], spiking: true },
       { name: "exc", kind: "neuron", size: N, shape: [N], spiking: true, params: excParams },
@@ -116,8 +182,8 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
     ],
     projections: [
       { name: "input_exc", pre: "input", post: "exc", encoding: "dense", preIndex: pre, postIndex: post, weight: w, delayTicks: new Uint16Array(S).fill(1), learning },
-      { name: "exc_inh", pre: "exc", post: "inh", encoding: "sparse", preIndex: oneToOne, postIndex: oneToOne.slice(), weight: new Float64Array(N).fill(D_AND_C.wExcInh), delayTicks: new Uint16Array(N).fill(1) },
-      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(D_AND_C.wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
+      { name: "exc_inh", pre: "exc", post: "inh", encoding: "sparse", preIndex: oneToOne, postIndex: oneToOne.slice(), weight: new Float64Array(N).fill(P.wExcInh), delayTicks: new Uint16Array(N).fill(1) },
+      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(P.wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
     ],
   };
 }
@@ -144,115 +210,340 @@ function countSpikes(res: SimResult, name: string, out: Float64Array, offset: nu
   return sp.neuron.length;
 }
 
-export function trainDiehlCook(spec: ChipSpec, data: MnistSplit, opts: DiehlCookOptions): DiehlCookResult {
-  const t0 = performance.now();
-  const N = opts.neurons;
-  if (!Number.isInteger(N) || N < 1) throw new AerchipError("E_LEARN_NEURONS", `--neurons is ${N}; it must be an integer ≥ 1`, { field: "--neurons", hint: "e.g. --neurons 100" });
-  const passes = opts.passes ?? 1;
-  if (!Number.isInteger(passes) || passes < 1 || passes > 3) throw new AerchipError("E_LEARN_PASSES", `--passes is ${passes}; it must be 1, 2 or 3`, { field: "--passes", hint: "the benchmark allows at most 3 passes over the training digits" });
-  const seed = opts.seed ?? 1;
-  const ticksOn = opts.ticksOn ?? 350;
-  const normTarget = opts.normTarget ?? 78;
-  const rng = createRng(seed);
-  const rule = diehlCook2015Code();
-  const lr = learningProgramFromNamedRule(rule, {
-    ...(opts.weightBits === undefined ? {} : { weightBits: opts.weightBits }),
-    ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
-    rounding: opts.rounding ?? "stochastic", seed,
-  });
-  const graph = diehlCookGraph(N, lr, rng.fork(1));
-  const { program } = compileModel(graph, spec, {});
-  const st = buildSimState(spec, program);
-  const le = buildLearningEngine(program, st);
-  const projIndex = program.projections.findIndex((p) => p.name === "input_exc");
-  const encRng = rng.fork(2);
-  const nTrain = data.trainLabels.length;
-  const nTest = data.testLabels.length;
-  const rates = new Float64Array(MNIST_PIXELS);
-  const trainAcc = newAcc(st);
-  let normOps = 0;
-  let presentations = 0;
-  const trainCounts = new Float64Array(nTrain * N);
-  const present = (images: Float32Array, s: number, intensity: number, learn: boolean): SimResult => {
-    for (let p = 0; p < MNIST_PIXELS; p++) rates[p] = images[s * MNIST_PIXELS + p] * D_AND_C.rateHzPerPixel * (intensity / 2);
-    const train = poissonEncode(rates, ticksOn, 1, encRng);
-    const res = runState(spec, program, st, { spikes: new Map([["input", train]]) }, { steps: ticksOn, learningEngine: le, learningEnabled: learn });
-    resetNeuronState(st);
-    resetLearningState(le);
-    return res;
-  };
-  for (let pass = 0; pass < passes; pass++) {
-    const last = pass === passes - 1;
-    for (let s = 0; s < nTrain; s++) {
-      normOps += normaliseIncoming(le, st, projIndex, normTarget);
-      let intensity = 2;
-      for (;;) {
-        const res = present(data.trainImages, s, intensity, true);
-        presentations++;
-        addCounters(trainAcc, st, res);
-        const spikes = res.spikes.get("exc")!.neuron.length;
-        if (spikes >= D_AND_C.minSpikes || intensity >= D_AND_C.maxIntensity) {
-          if (last) countSpikes(res, "exc", trainCounts, s * N);
-          break;
-        }
-        intensity++;
-      }
-      opts.onProgress?.("train", pass * nTrain + s + 1, passes * nTrain);
+/** Where a run is: phase, pass and sample index of the next sample to process. */
+export const DiehlCookPhase = { train: 0, label: 1, test: 2, done: 3 } as const;
+export type DiehlCookPhase = (typeof DiehlCookPhase)[keyof typeof DiehlCookPhase];
+
+/**
+ * Everything that changes between samples, for checkpoints (cli/learn/checkpoint.ts). Between two
+ * samples the neuron state, the traces and the presentation intensity are at their reset values, so
+ * the weights, θ, the two random streams (Poisson input, stochastic rounding per core), the position and
+ * the accumulated counters and responses are the whole state.
+ */
+export interface DiehlCookSnapshot {
+  readonly phase: DiehlCookPhase;
+  readonly pass: number;
+  readonly sample: number;
+  readonly presentations: number;
+  readonly normOps: number;
+  readonly wallSeconds: number;
+  /** Plastic weights in the engine's synapse order (LearningEngine.ruleSyn). */
+  readonly weights: Float64Array;
+  readonly theta: Float64Array;
+  readonly encRng: Uint32Array;
+  /** One 4-word state per program core, concatenated. */
+  readonly coreRng: Uint32Array;
+  readonly trainCounters: Float64Array;
+  readonly trainSynOpsByEnc: Float64Array;
+  readonly testCounters: Float64Array;
+  readonly testSynOpsByEnc: Float64Array;
+  /** Response rows filled so far (samples × neurons): last-pass training responses (labelSamples 0), label responses, test responses. */
+  readonly trainCounts: Float64Array;
+  readonly labelCounts: Float64Array;
+  readonly testCounts: Float64Array;
+}
+
+/**
+ * One training-and-evaluation run as a step machine: `step()` processes one sample (a training digit
+ * with its re-presentations, a label digit or a test digit), so callers can yield, checkpoint and
+ * resume between samples. `trainDiehlCook` runs it to the end in one call.
+ */
+export class DiehlCookRun {
+  readonly neurons: number;
+  readonly passes: number;
+  readonly nTrain: number;
+  readonly nTest: number;
+  readonly nLabel: number;
+  readonly params: DiehlCookParams;
+  private readonly spec: ChipSpec;
+  private readonly data: MnistSplit;
+  private readonly opts: DiehlCookOptions;
+  private readonly program: ChipProgram;
+  private readonly st: SimState;
+  private readonly le: LearningEngine;
+  private readonly projIndex: number;
+  private readonly encRng: Rng;
+  private readonly ticksOn: number;
+  private readonly normTarget: number;
+  private readonly rates = new Float64Array(MNIST_PIXELS);
+  private readonly trainAcc: Accumulator;
+  private readonly testAcc: Accumulator;
+  private readonly trainCounts: Float64Array;
+  private readonly labelCounts: Float64Array;
+  private readonly testCounts: Float64Array;
+  private assignment: Int32Array | undefined;
+  private phaseNow: DiehlCookPhase = DiehlCookPhase.train;
+  private passNow = 0;
+  private sampleNow = 0;
+  private normOps = 0;
+  private presentations = 0;
+  private wallBefore = 0;
+  private readonly t0 = performance.now();
+
+  constructor(spec: ChipSpec, data: MnistSplit, opts: DiehlCookOptions) {
+    const N = opts.neurons;
+    if (!Number.isInteger(N) || N < 1) throw new AerchipError("E_LEARN_NEURONS", `--neurons is ${N}; it must be an integer ≥ 1`, { field: "--neurons", hint: "e.g. --neurons 100" });
+    const passes = opts.passes ?? 1;
+    if (!Number.isInteger(passes) || passes < 1 || passes > 3) throw new AerchipError("E_LEARN_PASSES", `--passes is ${passes}; it must be 1, 2 or 3`, { field: "--passes", hint: "the benchmark allows at most 3 passes over the training digits" });
+    this.neurons = N;
+    this.passes = passes;
+    this.spec = spec;
+    this.data = data;
+    this.opts = opts;
+    const P = resolveDiehlCookParams(opts.params);
+    this.params = P;
+    const seed = opts.seed ?? 1;
+    this.ticksOn = opts.ticksOn ?? Math.round(P.presentMs / P.tickMs);
+    this.normTarget = opts.normTarget ?? 78;
+    const rng = createRng(seed);
+    const rule = diehlCook2015Code({
+      nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs,
+    });
+    const lr = learningProgramFromNamedRule(rule, {
+      ...(opts.weightBits === undefined ? {} : { weightBits: opts.weightBits }),
+      ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
+      rounding: opts.rounding ?? "stochastic", seed,
+    });
+    const graph = diehlCookGraph(N, lr, rng.fork(1), P);
+    this.program = compileModel(graph, spec, {}).program;
+    this.st = buildSimState(spec, this.program);
+    this.le = buildLearningEngine(this.program, this.st);
+    this.projIndex = this.program.projections.findIndex((p) => p.name === "input_exc");
+    this.encRng = rng.fork(2);
+    this.nTrain = data.trainLabels.length;
+    this.nTest = data.testLabels.length;
+    this.nLabel = Math.min(this.nTrain, opts.labelSamples ?? this.nTrain);
+    this.trainAcc = newAcc(this.st);
+    this.testAcc = newAcc(this.st);
+    this.trainCounts = new Float64Array(this.nLabel === 0 ? this.nTrain * N : 0);
+    this.labelCounts = new Float64Array(this.nLabel * N);
+    this.testCounts = new Float64Array(this.nTest * N);
+  }
+
+  get phase(): DiehlCookPhase { return this.phaseNow; }
+  get done(): boolean { return this.phaseNow === DiehlCookPhase.done; }
+
+  /** "training sample 12 of 9000 (pass 2 of 3)" and the like, for messages. */
+  where(): string {
+    switch (this.phaseNow) {
+      case DiehlCookPhase.train: return `training sample ${this.sampleNow} of ${this.nTrain} (pass ${this.passNow + 1} of ${this.passes})`;
+      case DiehlCookPhase.label: return `label sample ${this.sampleNow} of ${this.nLabel}`;
+      case DiehlCookPhase.test: return `test sample ${this.sampleNow} of ${this.nTest}`;
+      default: return "the end";
     }
   }
-  // From here on weights and θ are frozen (D&C's test mode).
-  st.thetaPlus?.fill(0);
-  st.thetaDecay?.fill(1);
-  const respond = (images: Float32Array, s: number, counts: Float64Array, row: number, acc: Accumulator | undefined): void => {
+
+  /** Samples processed so far and in total (all phases). */
+  progress(): { done: number; total: number } {
+    const total = this.passes * this.nTrain + this.nLabel + this.nTest;
+    const done = this.phaseNow === DiehlCookPhase.train ? this.passNow * this.nTrain + this.sampleNow
+      : this.phaseNow === DiehlCookPhase.label ? this.passes * this.nTrain + this.sampleNow
+        : this.phaseNow === DiehlCookPhase.test ? this.passes * this.nTrain + this.nLabel + this.sampleNow : total;
+    return { done, total };
+  }
+
+  private present(images: Float32Array, s: number, intensity: number, learn: boolean): SimResult {
+    const P = this.params;
+    for (let p = 0; p < MNIST_PIXELS; p++) this.rates[p] = images[s * MNIST_PIXELS + p] * P.rateHzPerPixel * (intensity / 2);
+    const train = poissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng);
+    const res = runState(this.spec, this.program, this.st, { spikes: new Map([["input", train]]) }, { steps: this.ticksOn, learningEngine: this.le, learningEnabled: learn });
+    resetNeuronState(this.st);
+    resetLearningState(this.le);
+    return res;
+  }
+
+  /** Weights and θ frozen (D&C's test mode). */
+  private freeze(): void {
+    this.st.thetaPlus?.fill(0);
+    this.st.thetaDecay?.fill(1);
+  }
+
+  private respond(images: Float32Array, s: number, counts: Float64Array, row: number, acc: Accumulator | undefined): void {
+    const N = this.neurons;
     let intensity = 2;
     for (;;) {
       counts.fill(0, row * N, (row + 1) * N);
-      const res = present(images, s, intensity, false);
-      if (acc !== undefined) addCounters(acc, st, res);
+      const res = this.present(images, s, intensity, false);
+      if (acc !== undefined) addCounters(acc, this.st, res);
       const spikes = countSpikes(res, "exc", counts, row * N);
-      if (spikes >= D_AND_C.minSpikes || intensity >= D_AND_C.maxIntensity) break;
+      if (spikes >= this.params.minSpikes || intensity >= this.params.maxIntensity) break;
       intensity++;
     }
-  };
-  const nLabel = Math.min(nTrain, opts.labelSamples ?? nTrain);
-  let labelCounts = trainCounts;
-  let labelLabels: ArrayLike<number> = data.trainLabels;
-  if (nLabel > 0) {
-    labelCounts = new Float64Array(nLabel * N);
-    labelLabels = data.trainLabels.subarray(nTrain - nLabel);
-    for (let k = 0; k < nLabel; k++) {
-      respond(data.trainImages, nTrain - nLabel + k, labelCounts, k, undefined);
-      opts.onProgress?.("label", k + 1, nLabel);
+  }
+
+  private labelSet(): { counts: Float64Array; labels: ArrayLike<number> } {
+    return this.nLabel > 0
+      ? { counts: this.labelCounts, labels: this.data.trainLabels.subarray(this.nTrain - this.nLabel) }
+      : { counts: this.trainCounts, labels: this.data.trainLabels };
+  }
+
+  private enterPhaseAfterTraining(): void {
+    this.freeze();
+    this.sampleNow = 0;
+    if (this.nLabel > 0) { this.phaseNow = DiehlCookPhase.label; return; }
+    this.startTest();
+  }
+
+  private startTest(): void {
+    const ls = this.labelSet();
+    this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, MNIST_CLASSES);
+    this.phaseNow = this.nTest > 0 ? DiehlCookPhase.test : DiehlCookPhase.done;
+    this.sampleNow = 0;
+  }
+
+  /** Processes the next sample. */
+  step(): void {
+    const N = this.neurons;
+    const P = this.params;
+    switch (this.phaseNow) {
+      case DiehlCookPhase.train: {
+        const s = this.sampleNow;
+        const last = this.passNow === this.passes - 1;
+        this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
+        let intensity = 2;
+        for (;;) {
+          const res = this.present(this.data.trainImages, s, intensity, true);
+          this.presentations++;
+          addCounters(this.trainAcc, this.st, res);
+          const spikes = res.spikes.get("exc")!.neuron.length;
+          if (spikes >= P.minSpikes || intensity >= P.maxIntensity) {
+            if (last && this.nLabel === 0) countSpikes(res, "exc", this.trainCounts, s * N);
+            break;
+          }
+          intensity++;
+        }
+        this.opts.onProgress?.("train", this.passNow * this.nTrain + s + 1, this.passes * this.nTrain);
+        this.sampleNow++;
+        if (this.sampleNow === this.nTrain) {
+          this.sampleNow = 0;
+          this.passNow++;
+          if (this.passNow === this.passes) this.enterPhaseAfterTraining();
+        }
+        return;
+      }
+      case DiehlCookPhase.label: {
+        const k = this.sampleNow;
+        this.respond(this.data.trainImages, this.nTrain - this.nLabel + k, this.labelCounts, k, undefined);
+        this.opts.onProgress?.("label", k + 1, this.nLabel);
+        this.sampleNow++;
+        if (this.sampleNow === this.nLabel) this.startTest();
+        return;
+      }
+      case DiehlCookPhase.test: {
+        const s = this.sampleNow;
+        this.respond(this.data.testImages, s, this.testCounts, s, this.testAcc);
+        this.opts.onProgress?.("test", s + 1, this.nTest);
+        this.sampleNow++;
+        if (this.sampleNow === this.nTest) this.phaseNow = DiehlCookPhase.done;
+        return;
+      }
+      default:
+        throw new AerchipError("E_LEARN_DONE", "the learning run has finished", { field: "run", hint: "read result()" });
     }
   }
-  const assignment = assignLabels(labelCounts, labelLabels, N, MNIST_CLASSES);
-  const trainAccuracy = accuracy(labelCounts, labelLabels, assignment, MNIST_CLASSES);
-  const testAcc = newAcc(st);
-  const testCounts = new Float64Array(nTest * N);
-  for (let s = 0; s < nTest; s++) {
-    respond(data.testImages, s, testCounts, s, testAcc);
-    opts.onProgress?.("test", s + 1, nTest);
+
+  /** The run's results (after the last step). */
+  result(): DiehlCookResult {
+    if (!this.done) throw new AerchipError("E_LEARN_NOT_DONE", `the learning run is at ${this.where()}`, { field: "run", hint: "step() until done" });
+    const N = this.neurons;
+    if (this.assignment === undefined) this.startTest();
+    const assignment = this.assignment!;
+    const ls = this.labelSet();
+    const trainAccuracy = accuracy(ls.counts, ls.labels, assignment, MNIST_CLASSES);
+    const acc = accuracy(this.testCounts, this.data.testLabels, assignment, MNIST_CLASSES);
+    const { spec, st, trainAcc, testAcc } = this;
+    const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames);
+    const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames);
+    const perTrain = Math.max(1, this.passes * this.nTrain);
+    const plasticSynapses = this.le.ruleSyn.length;
+    return {
+      neurons: N, weightBits: this.opts.weightBits ?? "float", trainSamples: this.nTrain, testSamples: this.nTest, passes: this.passes,
+      accuracy: acc, trainAccuracy,
+      energyPerTrainSamplePj: eTrain.dynamic / perTrain, energyPerInferencePj: eTest.dynamic / Math.max(1, this.nTest),
+      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain,
+      opsPerTrainSample: {
+        synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
+        traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: this.normOps / perTrain,
+        synOps: trainAcc.counts[CounterKind.synOps] / perTrain, spikes: trainAcc.counts[CounterKind.spikes] / perTrain,
+      },
+      memory: {
+        plasticSynapses, weightMemoryBits: plasticSynapses * (this.opts.weightBits ?? 64), traceMemoryBits: this.le.traceMemoryBits,
+        thetaMemoryBits: N * 64,
+      },
+      presentations: this.presentations, wallSeconds: this.wallSeconds(),
+    };
   }
-  const acc = accuracy(testCounts, data.testLabels, assignment, MNIST_CLASSES);
-  const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames);
-  const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames);
-  const perTrain = Math.max(1, passes * nTrain);
-  const plasticSynapses = le.ruleSyn.length;
-  return {
-    neurons: N, weightBits: opts.weightBits ?? "float", trainSamples: nTrain, testSamples: nTest, passes,
-    accuracy: acc, trainAccuracy,
-    energyPerTrainSamplePj: eTrain.dynamic / perTrain, energyPerInferencePj: eTest.dynamic / Math.max(1, nTest),
-    learningEnergyPerTrainSamplePj: eTrain.learning / perTrain,
-    opsPerTrainSample: {
-      synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
-      traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: normOps / perTrain,
-      synOps: trainAcc.counts[CounterKind.synOps] / perTrain, spikes: trainAcc.counts[CounterKind.spikes] / perTrain,
-    },
-    memory: {
-      plasticSynapses, weightMemoryBits: plasticSynapses * (opts.weightBits ?? 64), traceMemoryBits: le.traceMemoryBits,
-      thetaMemoryBits: N * 64,
-    },
-    presentations, wallSeconds: (performance.now() - t0) / 1000,
-  };
+
+  private wallSeconds(): number {
+    return this.wallBefore + (performance.now() - this.t0) / 1000;
+  }
+
+  /** The state between two samples (copies). */
+  snapshot(): DiehlCookSnapshot {
+    const { le, st, N } = { le: this.le, st: this.st, N: this.neurons };
+    const weights = new Float64Array(le.ruleSyn.length);
+    for (let i = 0; i < weights.length; i++) weights[i] = st.synWeight[le.ruleSyn[i]];
+    const coreRng = new Uint32Array(4 * le.coreRng.length);
+    le.coreRng.forEach((r, c) => coreRng.set(rngState(r), 4 * c));
+    const rows = (counts: Float64Array, filled: number) => counts.slice(0, filled * N);
+    const trainRows = this.phaseNow === DiehlCookPhase.train ? (this.passNow === this.passes - 1 ? this.sampleNow : 0) : this.nTrain;
+    const labelRows = this.phaseNow === DiehlCookPhase.train ? 0 : this.phaseNow === DiehlCookPhase.label ? this.sampleNow : this.nLabel;
+    const testRows = this.phaseNow === DiehlCookPhase.test ? this.sampleNow : this.phaseNow === DiehlCookPhase.done ? this.nTest : 0;
+    return {
+      phase: this.phaseNow, pass: this.passNow, sample: this.sampleNow, presentations: this.presentations, normOps: this.normOps,
+      wallSeconds: this.wallSeconds(), weights, theta: (st.theta ?? new Float64Array(0)).slice(), encRng: rngState(this.encRng), coreRng,
+      trainCounters: this.trainAcc.counts.slice(), trainSynOpsByEnc: this.trainAcc.synOpsByEnc.slice(),
+      testCounters: this.testAcc.counts.slice(), testSynOpsByEnc: this.testAcc.synOpsByEnc.slice(),
+      trainCounts: rows(this.trainCounts, this.trainCounts.length === 0 ? 0 : trainRows),
+      labelCounts: rows(this.labelCounts, labelRows), testCounts: rows(this.testCounts, testRows),
+    };
+  }
+
+  /** Continues from a snapshot of a run with the same options (the checkpoint layer checks that). */
+  restore(snap: DiehlCookSnapshot): void {
+    const { le, st } = this;
+    const bad = (field: string, detail: string): never => {
+      throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint field ${field}: ${detail}`, { field, hint: "resume with the options of the run that wrote the checkpoint, or start again without --resume" });
+    };
+    if (snap.weights.length !== le.ruleSyn.length) bad("weights", `${snap.weights.length} plastic weights; this network has ${le.ruleSyn.length}`);
+    if (snap.theta.length !== (st.theta?.length ?? 0)) bad("theta", `${snap.theta.length} thresholds; this network has ${st.theta?.length ?? 0}`);
+    if (snap.coreRng.length !== 4 * le.coreRng.length) bad("coreRng", `${snap.coreRng.length / 4} rounding streams; this program has ${le.coreRng.length} cores`);
+    if (snap.trainCounters.length !== this.trainAcc.counts.length || snap.testCounters.length !== this.testAcc.counts.length) bad("trainCounters", "counter table size differs");
+    if (snap.trainSynOpsByEnc.length !== this.trainAcc.synOpsByEnc.length || snap.testSynOpsByEnc.length !== this.testAcc.synOpsByEnc.length) bad("trainSynOpsByEnc", "encoding count differs");
+    if (!(snap.phase >= DiehlCookPhase.train && snap.phase <= DiehlCookPhase.done)) bad("phase", `${snap.phase} is not a phase`);
+    if (!(Number.isInteger(snap.pass) && snap.pass >= 0 && snap.pass <= this.passes)) bad("pass", `${snap.pass} is outside 0..${this.passes}`);
+    const phaseLen = [this.nTrain, this.nLabel, this.nTest, 0][snap.phase];
+    if (!(Number.isInteger(snap.sample) && snap.sample >= 0 && snap.sample <= phaseLen)) bad("sample", `${snap.sample} is outside 0..${phaseLen}`);
+    const N = this.neurons;
+    const fits = (name: string, got: Float64Array, into: Float64Array) => { if (got.length > into.length || got.length % Math.max(1, N) !== 0) bad(name, `${got.length} values do not fit ${into.length}`); into.fill(0); into.set(got); };
+    fits("trainCounts", snap.trainCounts, this.trainCounts);
+    fits("labelCounts", snap.labelCounts, this.labelCounts);
+    fits("testCounts", snap.testCounts, this.testCounts);
+    for (let i = 0; i < snap.weights.length; i++) st.synWeight[le.ruleSyn[i]] = snap.weights[i];
+    st.theta?.set(snap.theta);
+    restoreRngState(this.encRng, snap.encRng);
+    le.coreRng.forEach((r, c) => restoreRngState(r, snap.coreRng.subarray(4 * c, 4 * c + 4)));
+    this.trainAcc.counts.set(snap.trainCounters);
+    this.trainAcc.synOpsByEnc.set(snap.trainSynOpsByEnc);
+    this.testAcc.counts.set(snap.testCounters);
+    this.testAcc.synOpsByEnc.set(snap.testSynOpsByEnc);
+    this.phaseNow = snap.phase;
+    this.passNow = snap.pass;
+    this.sampleNow = snap.sample;
+    this.presentations = snap.presentations;
+    this.normOps = snap.normOps;
+    this.wallBefore = snap.wallSeconds - (performance.now() - this.t0) / 1000;
+    this.assignment = undefined;
+    if (this.phaseNow !== DiehlCookPhase.train) this.freeze();
+    if (this.phaseNow === DiehlCookPhase.test || this.phaseNow === DiehlCookPhase.done) {
+      const ls = this.labelSet();
+      this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, MNIST_CLASSES);
+    }
+  }
 }
 
+export function trainDiehlCook(spec: ChipSpec, data: MnistSplit, opts: DiehlCookOptions): DiehlCookResult {
+  const run = new DiehlCookRun(spec, data, opts);
+  while (!run.done) run.step();
+  return run.result();
+}
