@@ -13,7 +13,8 @@ import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { performance } from "node:perf_hooks";
 import { runState, simulate, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
-import { buildSimState } from "../chip/sim/state.ts";
+import { buildSimState, type SimState } from "../chip/sim/state.ts";
+import { sharedArrays } from "../chip/sim/alloc.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
@@ -43,6 +44,8 @@ export interface RunHooks {
   readonly tracePackets?: AerPacketBuffer;
   readonly onProgress?: (ticksDone: number) => void;
   readonly logger?: Logger;
+  /** Threads that run the chip's cores (chip/sim/threads); results are identical for every count. */
+  readonly threads?: number;
 }
 
 function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks): SimulateOptions {
@@ -51,12 +54,18 @@ function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks
     ...(hooks.tracePackets === undefined ? {} : { tracePackets: hooks.tracePackets }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     ...(hooks.recordVoltages === undefined ? {} : { recordVoltages: hooks.recordVoltages }),
+    ...(hooks.threads === undefined ? {} : { threads: hooks.threads }),
   };
+}
+
+/** The simulator state, in shared memory when worker threads will map it. */
+function stateFor(spec: ChipSpec, program: ChipProgram, threads: number | undefined): SimState {
+  return buildSimState(spec, program, (threads ?? 1) > 1 ? { alloc: sharedArrays() } : {});
 }
 
 export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): { sim: SimResult; report: RunReport } {
   const log = hooks.logger;
-  const st = buildSimState(spec, program);
+  const st = stateFor(spec, program, hooks.threads);
   log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
   const sim = runState(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
   log?.info({ phase: "run", steps }, "simulation finished");
@@ -79,12 +88,17 @@ export async function stepWithSignals(run: SimRun, what = "simulating"): Promise
 /** runCompiled, interruptible: the simulation yields for signals between chunks. */
 export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): Promise<{ sim: SimResult; report: RunReport }> {
   const log = hooks.logger;
-  const st = buildSimState(spec, program);
+  const st = stateFor(spec, program, hooks.threads);
   log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
   const run = startRun(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
-  await stepWithSignals(run);
+  try {
+    await stepWithSignals(run);
+  } catch (e) {
+    run.close();
+    throw e;
+  }
   const sim = run.finish();
-  log?.info({ phase: "run", steps }, "simulation finished");
+  log?.info({ phase: "run", steps, threads: sim.threads }, "simulation finished");
   return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
 }
 
@@ -104,7 +118,8 @@ export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileA
   if (compiled.quantisation === undefined) return { compiled, sim, report };
   // Fixed point: the same model in float64 ("ideal") arithmetic, for spike agreement.
   const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
-  const floatSim = simulate(spec, ideal.program, model.stimulus, { steps });
+  const threads = opts.hooks?.threads;
+  const floatSim = runState(spec, ideal.program, stateFor(spec, ideal.program, threads), model.stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
   return { compiled, sim, report: withPrecision(report, compiled, sim, floatSim) };
 }
 
@@ -116,8 +131,14 @@ export async function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opt
   const { sim, report } = await runCompiledAsync(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
   if (compiled.quantisation === undefined) return { compiled, sim, report };
   const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
-  const floatRun = startRun(spec, ideal.program, buildSimState(spec, ideal.program), model.stimulus, { steps });
-  await stepWithSignals(floatRun, "simulating the float64 reference");
+  const threads = opts.hooks?.threads;
+  const floatRun = startRun(spec, ideal.program, stateFor(spec, ideal.program, threads), model.stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
+  try {
+    await stepWithSignals(floatRun, "simulating the float64 reference");
+  } catch (e) {
+    floatRun.close();
+    throw e;
+  }
   return { compiled, sim, report: withPrecision(report, compiled, sim, floatRun.finish()) };
 }
 

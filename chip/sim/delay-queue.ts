@@ -62,6 +62,28 @@ export class DelayQueue {
     }
   }
 
+  /**
+   * As scheduleGroups, for a thread that owns part of the targets (threads/segments.ts): one spike's
+   * records k in [k0, k1), synapses [lo[k], hi[k]) due at tick + delay[k]. The group field is not needed
+   * by the compact kernels and is written as −1.
+   */
+  scheduleRecords(tick: number, k0: number, k1: number, delay: Uint16Array, lo: Uint32Array, hi: Uint32Array, base: number): void {
+    const slots = this.slots;
+    const t0 = tick % slots;
+    for (let k = k0; k < k1; k++) {
+      let slot = t0 + delay[k];
+      if (slot >= slots) slot -= slots;
+      let b = this.buckets[slot];
+      const len = this.lengths[slot];
+      if (len + RECORD_INTS > b.length) b = this.grow(slot);
+      b[len] = -1;
+      b[len + 1] = lo[k];
+      b[len + 2] = hi[k];
+      b[len + 3] = base;
+      this.lengths[slot] = len + RECORD_INTS;
+    }
+  }
+
   private grow(slot: number): Int32Array {
     const old = this.buckets[slot];
     const b = new Int32Array(old.length * 2);

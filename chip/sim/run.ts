@@ -29,7 +29,7 @@ import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from ".
 import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
-import { buildSimState, hasCells, type SimState } from "./state.ts";
+import { buildSimState, hasCells, programIsPlastic, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
 import {
   buildPlasticity, decayPlasticTraces, deliverPlasticGroup, hasPlasticity, markPlasticGroup, potentiate, readPlasticWeights, resetPlasticTraces, type PlasticityState,
@@ -39,13 +39,12 @@ import {
   learnOnPostSpikes, readLearningWeights, type LearningEngine,
 } from "./learning.ts";
 import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
-import {
-  deliverFlat, deliverFlatMark, deliverFlatPalette, deliverFlatPaletteMark, deliverOffset, deliverOffsetMark, deliverOffsetPalette, deliverOffsetPaletteMark,
-} from "./deliver.ts";
-import {
-  classifyCores, classRuns, CoreClass, fireInputs, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT,
-  updateGeneric, updateLif, updateLifFixed, updateLifUniform, updateSanafe, updateSanafeUniform, type UpdateContext,
-} from "./update.ts";
+import { chooseDeliverMode, deliverCompact, DeliverMode } from "./deliver-dispatch.ts";
+import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
+import { allocFiredLists, allocSharedUpdateBuffers, createUpdateContext } from "./update-context.ts";
+import { updateCoreRuns } from "./update-cores.ts";
+import { createThreadTeam, MAX_THREADS, type ThreadTeam } from "./threads/team.ts";
+import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
 import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
 
@@ -76,6 +75,14 @@ export interface SimulateOptions {
    * write m and g per global neuron (arrays keep their values until overwritten).
    */
   readonly learningInput?: (tick: number, thirdFactor: Float64Array, graded: Float64Array) => void;
+  /**
+   * Threads that run the chip's cores (threads/team.ts): 1 (default) runs on the calling thread; more
+   * partitions the cores over worker threads with identical results. Programs with plastic synapses run
+   * on one thread (SimResult.threads says what ran).
+   */
+  readonly threads?: number;
+  /** A team made by createThreadTeam for this state, reused across runs (else one is made per run). */
+  readonly team?: ThreadTeam;
 }
 
 /**
@@ -111,6 +118,8 @@ export interface SimResult {
   readonly synapticEventsDeliveredByProjection: Float64Array;
   /** The general learning engine of the run, when the program has `learning` rules. */
   readonly learning?: LearningEngine;
+  /** Threads the run used (1, or the team's size). */
+  readonly threads: number;
 }
 
 /** A run in progress: advance it with step(), then take its result with finish(). */
@@ -120,8 +129,10 @@ export interface SimRun {
   readonly done: boolean;
   /** Runs up to `maxTicks` more ticks (default: to the end); returns the ticks run. */
   step(maxTicks?: number): number;
-  /** The result (once done; at most once). */
+  /** The result (once done; at most once). Stops the run's worker threads. */
   finish(): SimResult;
+  /** Stops the run's worker threads without a result (an abandoned run); finish() calls it. */
+  close(): void;
 }
 
 export function simulate(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions): SimResult {
@@ -145,12 +156,6 @@ export function mappedTileCount(st: SimState, spec: ChipSpec): number {
   for (let c = 0; c < st.coreCount; c++) tiles.add(Math.floor(st.coreId[c] / spec.mesh.coresPerTile));
   return tiles.size;
 }
-
-/** How phase 1 runs for this state and run. */
-const DeliverMode = {
-  wide: 0, offset: 1, offsetPalette: 2, flat: 3, flatPalette: 4, offsetMark: 5, offsetPaletteMark: 6, flatMark: 7, flatPaletteMark: 8,
-} as const;
-type DeliverMode = (typeof DeliverMode)[keyof typeof DeliverMode];
 
 interface RecordedPopulation {
   readonly name: string;
@@ -190,14 +195,26 @@ class Run implements SimRun {
   private readonly synOpsByEnc: Float64Array;
   private readonly routeAddress: Uint32Array;
   private readonly progressEvery: number;
+  /** The threads running the cores (multi-threaded runs only). */
+  private readonly team: ThreadTeam | undefined;
+  private readonly ownsTeam: boolean = false;
 
-  constructor(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
+  constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
     this.steps = T;
     this.spec = spec;
     this.program = program;
-    this.st = st;
     this.opts = opts;
+    if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS)) {
+      throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${opts.threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
+    }
+    // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
+    const threaded = (opts.team !== undefined || (opts.threads ?? 1) > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide";
+    if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
+      throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with createThreadTeam(state, …) for the state you run" });
+    }
+    const st = threaded && opts.team === undefined ? shareState(stIn) : stIn;
+    this.st = st;
     const N = st.neuronCount;
     this.E = Math.max(1, st.encodingNames.length);
     this.counters = allocateCounters(st.coreCount, T, this.E, program.projections.length, N);
@@ -213,24 +230,16 @@ class Run implements SimRun {
     if (this.work !== undefined) this.work.syncTiles = mappedTileCount(st, spec);
     const fx = program.fixedPoint;
     const hasDynamics = st.dynamics !== undefined;
-    const none8 = new Uint8Array(0);
-    const noneF = new Float64Array(0);
-    const firedLen = Math.max(1, N);
-    this.upd = {
-      kind: st.kind, spiking: st.spiking, voltageDecay: st.voltageDecay, currentDecay: st.currentDecay, inputGain: st.inputGain, bias: st.bias,
-      vThreshold: st.vThreshold, vReset: st.vReset, resetMode: st.resetMode, thresholdOp: st.thresholdOp, refractoryTicks: st.refractoryTicks,
-      v: st.v, u: st.u, acc: st.acc, refractoryLeft: st.refractoryLeft,
-      dynamics: st.dynamics ?? none8, vTruncScale: st.vTruncScale ?? noneF, vReverseThreshold: st.vReverseThreshold ?? noneF,
-      reverseResetMode: st.reverseResetMode ?? none8, vReverseReset: st.vReverseReset ?? noneF, forceUpdate: st.forceUpdate ?? none8, hasDynamics,
-      theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
-      gotInput: hasDynamics ? new Uint8Array(N) : none8, inputNow: new Uint8Array(N),
-      fired: new Uint32Array(firedLen), firedAccessed: new Uint32Array(firedLen), firedUpdated: new Uint32Array(firedLen), firedFired: new Uint32Array(firedLen),
-      updatedWithInput: this.updatedWithInput, fixed: fx !== undefined,
-      decayDen: fx === undefined ? 1 : 2 ** fx.decayBits, stateLim: fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1, curLim: fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1,
-      coreTally: new Float64Array(st.coreCount * TALLY_COUNT), coreNeuronStart: st.coreNeuronStart, stimCursor: new Int32Array(1),
-    };
     this.coreClass = classifyCores(st, fx !== undefined);
     this.classRuns = classRuns(this.coreClass);
+    if (threaded) {
+      this.team = opts.team ?? createThreadTeam(st, { threads: opts.threads ?? 1, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput });
+      this.ownsTeam = opts.team === undefined;
+      // The run's fired list is the team's combined list (the same order as one thread's).
+      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...this.team.shared, ...this.team.combined, stimCursor: new Int32Array(1) });
+    } else {
+      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N), stimCursor: new Int32Array(1) });
+    }
     this.recorded = (opts.recordVoltages ?? []).map((name) => {
       const pi = program.populations.findIndex((p) => p.name === name);
       if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
@@ -248,9 +257,22 @@ class Run implements SimRun {
     this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
-    this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : noneF;
+    this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
+    if (this.team !== undefined) {
+      try {
+        this.team.begin(this.stim);
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    }
+  }
+
+  close(): void {
+    if (this.ownsTeam) this.team?.close();
+    else this.team?.settle();
   }
 
   get done(): boolean {
@@ -283,10 +305,25 @@ class Run implements SimRun {
       if (this.learningInput !== undefined) this.learningInput(t, le.thirdFactor, le.graded);
       decayTraces(le, counters.tickCore, K);
     }
-    // 1. deliver
-    this.deliver(t, pt);
-    // 2. update
-    const nFired = this.update(t, pt);
+    let nFired: number;
+    if (this.team === undefined) {
+      // 1. deliver, 2. update
+      this.deliver(t, pt);
+      nFired = this.update(t);
+    } else {
+      // 1 and 2 on every thread, each with its own timing wheel.
+      nFired = this.team.finish(t, this.perPacket);
+    }
+    this.addTallies(pt);
+    for (let i = 0; i < this.recorded.length; i++) {
+      const rec = this.recorded[i];
+      const size = rec.globalOf.length;
+      const off = t * size;
+      for (let i = 0; i < size; i++) rec.trace[off + i] = st.v[rec.globalOf[i]] * rec.unit;
+    }
+    // The workers start the next tick while this thread counts and times this one (below): it reads only
+    // the combined fired lists and read-only tables, which the workers do not write.
+    if (this.team !== undefined && t + 1 < this.steps) this.team.start(t + 1);
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
     if (pl !== undefined) potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.perCore, counters.perTick, pt, K);
     // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
@@ -297,12 +334,6 @@ class Run implements SimRun {
     }
     // 3. emit
     this.emit(t, pt, nFired);
-    for (let i = 0; i < this.recorded.length; i++) {
-      const rec = this.recorded[i];
-      const size = rec.globalOf.length;
-      const off = t * size;
-      for (let i = 0; i < size; i++) rec.trace[off + i] = st.v[rec.globalOf[i]] * rec.unit;
-    }
     // Close the tick: the learning engine's per-core counters, latency.
     if (le !== undefined) foldTickCore(counters, st.coreCount, pt);
     const work = this.work;
@@ -314,20 +345,8 @@ class Run implements SimRun {
     const records = queue.bucket(t);
     const count = queue.length(t);
     if (count === 0) return;
-    const sy = st.synapses;
-    const acc = st.acc;
-    const ws = sy.weights;
-    switch (this.deliverMode) {
-      case DeliverMode.wide: this.deliverWide(t, pt, records, count); break;
-      case DeliverMode.offset: deliverOffset(records, count, sy.offset, sy.target, directWeights(ws), acc); break;
-      case DeliverMode.offsetPalette: deliverOffsetPalette(records, count, sy.offset, sy.target, paletteCodes(ws), paletteTable(ws), acc); break;
-      case DeliverMode.flat: deliverFlat(records, count, sy.target, directWeights(ws), acc); break;
-      case DeliverMode.flatPalette: deliverFlatPalette(records, count, sy.target, paletteCodes(ws), paletteTable(ws), acc); break;
-      case DeliverMode.offsetMark: deliverOffsetMark(records, count, sy.offset, sy.target, directWeights(ws), acc, upd.gotInput); break;
-      case DeliverMode.offsetPaletteMark: deliverOffsetPaletteMark(records, count, sy.offset, sy.target, paletteCodes(ws), paletteTable(ws), acc, upd.gotInput); break;
-      case DeliverMode.flatMark: deliverFlatMark(records, count, sy.target, directWeights(ws), acc, upd.gotInput); break;
-      case DeliverMode.flatPaletteMark: deliverFlatPaletteMark(records, count, sy.target, paletteCodes(ws), paletteTable(ws), acc, upd.gotInput); break;
-    }
+    if (this.deliverMode === DeliverMode.wide) this.deliverWide(t, pt, records, count);
+    else deliverCompact(this.deliverMode, records, count, st, upd.gotInput);
     queue.clear(t);
   }
 
@@ -358,36 +377,9 @@ class Run implements SimRun {
   }
 
   /** Phase 2 over every core; returns the number of neurons fired (in upd.fired). */
-  private update(t: number, pt: number): number {
-    const { st, upd, coreClass, stim } = this;
-    const from = stim.tickPtr[t];
-    const to = stim.tickPtr[t + 1];
-    for (let k = from; k < to; k++) {
-      const n = stim.neuron[k];
-      if (coreClass[st.coreOfNeuron[n]] === CoreClass.generic) upd.inputNow[n] = 1;
-    }
-    upd.stimCursor[0] = from;
-    const runs = this.classRuns;
-    const clearGotInput = upd.hasDynamics;
-    let nFired = 0;
-    for (let i = 0; i < runs.length; i += 3) {
-      const c0 = runs[i];
-      const c1 = runs[i + 1];
-      switch (runs[i + 2]) {
-        case CoreClass.empty: break;
-        case CoreClass.input: nFired = fireInputs(upd, c0, c1, stim.neuron, to, nFired); break;
-        case CoreClass.lif: nFired = updateLif(upd, c0, c1, t, nFired); break;
-        case CoreClass.lifUniform: nFired = updateLifUniform(upd, c0, c1, t, nFired); break;
-        case CoreClass.lifFixed: nFired = updateLifFixed(upd, c0, c1, t, nFired); break;
-        case CoreClass.sanafe: nFired = updateSanafe(upd, c0, c1, t, nFired); break;
-        case CoreClass.sanafeUniform: nFired = updateSanafeUniform(upd, c0, c1, t, nFired); break;
-        default: nFired = updateGeneric(upd, c0, c1, t, nFired); break;
-      }
-      const cls = runs[i + 2];
-      if (clearGotInput && (cls === CoreClass.lif || cls === CoreClass.lifUniform || cls === CoreClass.lifFixed)) upd.gotInput.fill(0, st.coreNeuronStart[c0], st.coreNeuronStart[c1]);
-    }
-    this.addTallies(pt);
-    return nFired;
+  private update(t: number): number {
+    const { st, stim } = this;
+    return updateCoreRuns(this.upd, this.classRuns, t, stim.neuron, stim.tickPtr[t], stim.tickPtr[t + 1], this.coreClass, st.coreOfNeuron, 0, st.neuronCount);
   }
 
   /** Adds the update kernels' per-core tallies of this tick to the counters (and the timing model's work). */
@@ -438,6 +430,8 @@ class Run implements SimRun {
     const { routePtr, neuronGroupStart, groupDelay, groupSynStart, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
     const offsetLayout = st.synapses.kind === "offset16";
     const neuronBase = st.synapses.neuronBase;
+    // With threads, each thread keeps its own wheel (threads/part.ts); this one stays empty.
+    const schedule = this.team === undefined;
     let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
     for (let f = 0; f < nFired; f++) {
       const n = fired[f];
@@ -455,7 +449,7 @@ class Run implements SimRun {
         inTile += neuronPacketsInTile[n];
         synOps += groupSynStart[g1] - groupSynStart[g0];
       }
-      if (g1 > g0) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
+      if (g1 > g0 && schedule) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
     }
     this.record.addTick(t, fired, nFired);
     perTick[pt + CounterKind.spikes] += nFired;
@@ -577,20 +571,26 @@ class Run implements SimRun {
     if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run's result was already taken", { field: "run", hint: "call finish() once" });
     if (!this.done) throw new AerchipError("E_SIM_NOT_DONE", `the run is at tick ${this.ticksDone} of ${this.steps}`, { field: "run", hint: "step() to the end before finish()" });
     this.finished = true;
+    this.close();
     const { st, program, counters, le, pl } = this;
     const T = this.steps;
     deriveSpikeCounters(st, counters, this.weightBits);
-    // Synaptic events still in flight at the end (arrival >= steps) were counted at emission but never applied.
+    // Synaptic events still in flight at the end (arrival t + delay >= steps) were counted at emission but
+    // never applied: those of the spikes of the last maxDelay ticks whose group's delay reaches past the end.
     const delivered = Float64Array.from(counters.synOpsByProjection);
     const proj = st.synapses.projection;
-    for (let t = T; t < T + this.queue.slots - 1; t++) {
-      const records = this.queue.bucket(t);
-      const count = this.queue.length(t);
-      for (let k = 0; k < count; k += RECORD_INTS) {
-        const lo = records[k + 1];
-        const hi = records[k + 2];
-        if (proj === undefined) delivered[0] -= hi - lo;
-        else for (let s = lo; s < hi; s++) delivered[proj[s]]--;
+    const { neuronGroupStart, groupDelay, groupSynStart } = st;
+    const rec = this.record;
+    for (let t = Math.max(0, T - st.maxDelayTicks); t < T; t++) {
+      for (let k = rec.tickStart(t); k < rec.tickStop(t); k++) {
+        const n = rec.neuronAt(k);
+        for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
+          if (t + groupDelay[g] < T) continue;
+          const lo = groupSynStart[g];
+          const hi = groupSynStart[g + 1];
+          if (proj === undefined) delivered[0] -= hi - lo;
+          else for (let s = lo; s < hi; s++) delivered[proj[s]]--;
+        }
       }
     }
     const spikes = this.record.byPopulation(st, program.populations.map((p) => p.name), T);
@@ -601,36 +601,9 @@ class Run implements SimRun {
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
     return {
       steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-      ...(le === undefined ? {} : { learning: le }),
+      ...(le === undefined ? {} : { learning: le }), threads: this.team?.threads ?? 1,
     };
   }
-}
-
-function chooseDeliverMode(st: SimState, plastic: boolean, mark: boolean): DeliverMode {
-  const sy = st.synapses;
-  if (plastic) return DeliverMode.wide;
-  const palette = sy.weights.kind === "palette";
-  if (sy.kind === "offset16") {
-    if (palette) return mark ? DeliverMode.offsetPaletteMark : DeliverMode.offsetPalette;
-    return mark ? DeliverMode.offsetMark : DeliverMode.offset;
-  }
-  if (palette) return mark ? DeliverMode.flatPaletteMark : DeliverMode.flatPalette;
-  return mark ? DeliverMode.flatMark : DeliverMode.flat;
-}
-
-function directWeights(ws: SimState["synapses"]["weights"]): Float64Array | Float32Array {
-  if (ws.kind === "palette") throw new AerchipError("E_INTERNAL", "palette weights in a direct-weight kernel", { field: "weights" });
-  return ws.w;
-}
-
-function paletteCodes(ws: SimState["synapses"]["weights"]): Uint8Array | Uint16Array {
-  if (ws.kind !== "palette") throw new AerchipError("E_INTERNAL", "direct weights in a palette kernel", { field: "weights" });
-  return ws.code;
-}
-
-function paletteTable(ws: SimState["synapses"]["weights"]): Float64Array {
-  if (ws.kind !== "palette") throw new AerchipError("E_INTERNAL", "direct weights in a palette kernel", { field: "weights" });
-  return ws.table;
 }
 
 /** Adds the learning engine's per-core counters of this tick (tickCore) to the run totals. */

@@ -41,6 +41,19 @@ export class SpikeRecord {
     return this.count;
   }
 
+  /** Tick t's spikes are neuronAt(k) for k in [tickStart(t), tickStop(t)). */
+  tickStart(t: number): number {
+    return t === 0 ? 0 : this.tickEnd[t - 1];
+  }
+
+  tickStop(t: number): number {
+    return this.tickEnd[t];
+  }
+
+  neuronAt(k: number): number {
+    return this.neurons[k];
+  }
+
   /**
    * Spikes by population name over ticks [0, ticks), sorted by (tick, index in population). Within a
    * tick spikes come in core order, so each tick's run of indices is sorted numerically (no comparator).

@@ -93,7 +93,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
       steps: ticks,
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
       provenance, timing: o.timing,
-      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {
     progress.stop();

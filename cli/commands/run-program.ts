@@ -35,7 +35,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, ...(o.threads === undefined ? {} : { threads: o.threads }) });
   } finally {
     progress.stop();
   }

@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   /** SANA-FE networks: map with aerchip's compiler instead of the file's own mappings. */
   readonly remap?: boolean;
   readonly sanafeArch?: string;
+  /** Threads that run the chip's cores (results identical for every count; not part of the report). */
+  readonly threads?: number;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -127,7 +129,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
       timing: o.timing,
-      hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }) },
+      hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {
     progress.stop();
@@ -153,6 +155,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       compile: { file: modelPath, ...handMapping.placement },
       provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },
       timing: o.timing,
+      ...(o.threads === undefined ? {} : { hooks: { threads: o.threads } }),
     });
     writeJsonAtomic(join(out, "hand-mapping-report.json"), hand.report);
     if (!o.quiet && !o.json) process.stdout.write(`\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`);

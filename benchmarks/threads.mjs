@@ -1,0 +1,119 @@
+// Multi-threaded simulation (issue 8): the same network run with 1 and N threads, alternating, in fresh
+// processes. Prints one JSON record per thread count and one summary record:
+//   cold  – the first run of a process (JIT warm-up and GC of the load/compile phases included), as a
+//           one-off CLI run sees it;
+//   warm  – later runs of the same state in the same process (the team of threads reused), the steady
+//           state of sweeps and repeated runs;
+//   teamStartSeconds – starting the workers and building their parts (outside the simulation phase, as
+//           building the state is);
+//   identical – every thread count produced the same SHA-256 of spikes, counters and latencies;
+//   machineParallelEfficiency – two independent one-thread processes at once vs one alone (warm runs):
+//           1.0 means the machine runs two threads at full speed; the speed-up of N threads is bounded
+//           by about N × this.
+// Usage: node benchmarks/threads.mjs [net=bench_lif10k] [arch=generic] [threads=2] [rounds=3] [warmRuns=4] [timing=none] [steps]
+//   timing: none (as bench_lif10k), simple or detailed (the timing model runs on the main thread).
+// Child mode (internal): node benchmarks/threads.mjs --child <net> <arch> <threads> <warmRuns> <timing> [steps]
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { closingFields, dist, emit, now, seconds } from "./lib.mjs";
+
+const self = fileURLToPath(import.meta.url);
+const root = resolve(dirname(self), "..");
+
+if (process.argv[2] === "--child") {
+  const [net, arch, threadsArg, warmArg, timingName, stepsArg] = process.argv.slice(3);
+  const { loadJsonModel } = await dist("compiler/frontends/load-model.js");
+  const { compileModel } = await dist("compiler/compile.js");
+  const { buildSimState, resetNeuronState } = await dist("chip/sim/state.js");
+  const { sharedArrays } = await dist("chip/sim/alloc.js");
+  const { runState } = await dist("chip/sim/run.js");
+  const { createThreadTeam } = await dist("chip/sim/threads/team.js");
+  const { classifyCores } = await dist("chip/sim/update.js");
+  const { loadChipSpecJson } = await dist("chip/spec/load.js");
+  const { createTimingModel } = await dist("chip/timing/index.js");
+  const model = loadJsonModel(net);
+  const spec = loadChipSpecJson(arch);
+  const { program } = compileModel(model.graph, spec, {});
+  const steps = stepsArg === undefined ? model.graph.defaultSteps : Number(stepsArg);
+  const threads = Number(threadsArg);
+  const st = buildSimState(spec, program, { alloc: sharedArrays() });
+  const t0 = now();
+  const updatedWithInput = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined;
+  const team = threads > 1 ? createThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput }) : undefined;
+  team?.awaitStart();
+  const teamStartSeconds = seconds(t0, now());
+  const runs = [];
+  const busy = [];
+  let digest = "";
+  let synapticEvents = 0;
+  for (let r = 0; r < 1 + Number(warmArg); r++) {
+    resetNeuronState(st);
+    if (team !== undefined) { team.busySeconds.fill(0); team.waitSeconds = 0; }
+    const a = now();
+    const res = runState(spec, program, st, model.stimulus, { steps, ...(timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" }), ...(team === undefined ? {} : { team }) });
+    runs.push(seconds(a, now()));
+    if (team !== undefined) busy.push({ partSeconds: Array.from(team.busySeconds), mainWaitSeconds: team.waitSeconds });
+    const h = createHash("sha256");
+    for (const [name, p] of res.spikes) h.update(name).update(new Uint8Array(p.tick.buffer, p.tick.byteOffset, p.tick.byteLength)).update(new Uint8Array(p.neuron.buffer, p.neuron.byteOffset, p.neuron.byteLength));
+    for (const a of [res.counters.perCore, res.counters.perTick, res.tickLatencyNs, res.synapticEventsDeliveredByProjection]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const d = h.digest("hex");
+    if (digest !== "" && d !== digest) throw new Error("outputs differ between runs of one process");
+    digest = d;
+    synapticEvents = res.counters.synOpsByTickEncoding.reduce((x, y) => x + y, 0);
+  }
+  team?.close();
+  process.stdout.write(`${JSON.stringify({ threads: team?.threads ?? 1, teamStartSeconds, coldSeconds: runs[0], warmSeconds: runs.slice(1), busy, digest, synapticEvents, steps, ...closingFields() })}\n`);
+  process.exit(0);
+}
+
+const [netArg = "bench_lif10k", arch = "generic", threadsArg = "2", roundsArg = "3", warmArg = "4", timingName = "none", stepsArg] = process.argv.slice(2);
+const net = existsSync(netArg) ? netArg : join(root, "../shared/fixtures/snnref/bench", `${netArg}.net.json.gz`);
+if (!existsSync(net)) {
+  emit({ benchmark: "threads", skipped: `${net} not found (../shared absent)` });
+  process.exit(0);
+}
+const counts = [1, ...threadsArg.split(",").map(Number).filter((n) => n > 1)];
+
+function child(threads) {
+  return new Promise((ok, fail) => {
+    const p = spawn(process.execPath, [self, "--child", net, arch, String(threads), warmArg, timingName, ...(stepsArg === undefined ? [] : [stepsArg])], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d) => { out += d; });
+    p.on("close", (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`child (${threads} threads) exited ${code}`))));
+  });
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const results = new Map(counts.map((c) => [c, []]));
+for (let round = 0; round < Number(roundsArg); round++) {
+  for (const c of counts) results.get(c).push(await child(c));
+}
+// The machine's own parallel efficiency: two one-thread processes at once.
+const alone = results.get(1).flatMap((r) => r.warmSeconds);
+const pair = (await Promise.all([child(1), child(1)])).flatMap((r) => r.warmSeconds);
+const machineParallelEfficiency = median(alone) / median(pair);
+
+const digests = new Set([...results.values()].flat().map((r) => r.digest));
+const base = results.get(1);
+const summary = { benchmark: "threads", network: net.replace(`${root}/`, ""), arch, timing: timingName, steps: base[0].steps, synapticEvents: base[0].synapticEvents, rounds: Number(roundsArg), identical: digests.size === 1, byThreads: [] };
+for (const c of counts) {
+  const rs = results.get(c);
+  const cold = rs.map((r) => r.coldSeconds);
+  const warm = rs.flatMap((r) => r.warmSeconds);
+  const rec = {
+    threads: c, threadsUsed: rs[0].threads,
+    coldSecondsBest: Math.min(...cold), coldSecondsMedian: median(cold),
+    warmSecondsBest: Math.min(...warm), warmSecondsMedian: median(warm),
+    warmEventsPerSecond: base[0].synapticEvents / median(warm),
+    teamStartSecondsMedian: median(rs.map((r) => r.teamStartSeconds)),
+    speedupColdMedian: median(base.map((r) => r.coldSeconds)) / median(cold),
+    speedupWarmMedian: median(base.flatMap((r) => r.warmSeconds)) / median(warm),
+    speedupWarmBest: Math.min(...base.flatMap((r) => r.warmSeconds)) / Math.min(...warm),
+  };
+  summary.byThreads.push(rec);
+}
+emit({ ...summary, machineParallelEfficiency, oneThreadWarmAloneMedian: median(alone), oneThreadWarmPairedMedian: median(pair), ...closingFields() });
+if (digests.size !== 1) process.exitCode = 1;

@@ -1,0 +1,100 @@
+/**
+ * One thread's share of a multi-threaded run: the cores [c0, c1) (neurons [n0, n1)), its own timing wheel
+ * of records restricted to its neurons (segments.ts), its own fired list and stimulus cursor. One tick:
+ *   a. schedule the previous tick's spikes (the run's combined fired list, in one-thread order);
+ *   b. deliver its bucket of this tick into its neurons' inputs;
+ *   c. update its cores (update-cores.ts).
+ * The main thread runs part 0 itself; workers (worker.ts) run the others. Nothing here allocates per
+ * event; the wheel grows only while warming up.
+ */
+import type { FixedPointProgram } from "../../program/types.ts";
+import { DelayQueue } from "../delay-queue.ts";
+import { chooseDeliverMode, deliverCompact, type DeliverMode } from "../deliver-dispatch.ts";
+import type { SimState } from "../state.ts";
+import type { UpdateContext } from "../update.ts";
+import { createUpdateContext, type SharedUpdateBuffers } from "../update-context.ts";
+import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
+import { buildSpikeRecords, type SpikeRecords } from "./segments.ts";
+
+/** What a part needs besides the state (sent to workers as plain data). */
+export interface PartConfig {
+  readonly c0: number;
+  readonly c1: number;
+  readonly coreClass: Uint8Array;
+  readonly fixedPoint: FixedPointProgram | undefined;
+  readonly updatedWithInput: boolean;
+  readonly shared: SharedUpdateBuffers;
+  /** The part's fired list (shared: the main thread combines the lists). */
+  readonly fired: Uint32Array;
+  readonly firedAccessed: Uint32Array;
+  readonly firedUpdated: Uint32Array;
+  readonly firedFired: Uint32Array;
+}
+
+/** A run's stimulus, resolved (stimulus.ts). */
+export interface PartStimulus {
+  readonly tickPtr: Uint32Array;
+  readonly neuron: Uint32Array;
+}
+
+export class Part {
+  readonly n0: number;
+  readonly n1: number;
+  private readonly st: SimState;
+  private readonly coreClass: Uint8Array;
+  private readonly runs: Uint32Array;
+  private readonly upd: UpdateContext;
+  private readonly records: SpikeRecords;
+  private readonly queue: DelayQueue;
+  private readonly mode: DeliverMode;
+  private readonly offsetLayout: boolean;
+  private stim: PartStimulus = { tickPtr: new Uint32Array(1), neuron: new Uint32Array(0) };
+
+  constructor(st: SimState, cfg: PartConfig) {
+    this.st = st;
+    this.coreClass = cfg.coreClass;
+    this.n0 = st.coreNeuronStart[cfg.c0];
+    this.n1 = st.coreNeuronStart[cfg.c1];
+    this.runs = classRunsOf(cfg.coreClass, cfg.c0, cfg.c1);
+    this.upd = createUpdateContext(st, cfg.fixedPoint, cfg.updatedWithInput, {
+      ...cfg.shared, fired: cfg.fired, firedAccessed: cfg.firedAccessed, firedUpdated: cfg.firedUpdated, firedFired: cfg.firedFired, stimCursor: new Int32Array(1),
+    });
+    this.records = buildSpikeRecords(st, this.n0, this.n1);
+    this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
+    this.mode = chooseDeliverMode(st, false, st.dynamics !== undefined);
+    this.offsetLayout = st.synapses.kind === "offset16";
+  }
+
+  /** Starts a run: empty wheel, this run's stimulus. */
+  begin(stim: PartStimulus): void {
+    this.stim = stim;
+    this.queue.clearAll();
+  }
+
+  /**
+   * Tick t: schedules `prev[0..prevCount)` (the fired list of tick t − 1; none at the run's first tick),
+   * delivers, updates; returns the number of the part's neurons fired (in its fired list).
+   */
+  tick(t: number, prev: Uint32Array, prevCount: number): number {
+    const st = this.st;
+    if (prevCount > 0) {
+      const { recStart, recDelay, recLo, recHi } = this.records;
+      const neuronBase = st.synapses.neuronBase;
+      const offset = this.offsetLayout;
+      const q = this.queue;
+      for (let f = 0; f < prevCount; f++) {
+        const n = prev[f];
+        const k0 = recStart[n];
+        const k1 = recStart[n + 1];
+        if (k1 > k0) q.scheduleRecords(t - 1, k0, k1, recDelay, recLo, recHi, offset ? neuronBase[n] : 0);
+      }
+    }
+    const count = this.queue.length(t);
+    if (count > 0) {
+      deliverCompact(this.mode, this.queue.bucket(t), count, st, this.upd.gotInput);
+      this.queue.clear(t);
+    }
+    const stim = this.stim;
+    return updateCoreRuns(this.upd, this.runs, t, stim.neuron, stim.tickPtr[t], stim.tickPtr[t + 1], this.coreClass, st.coreOfNeuron, this.n0, this.n1);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * A thread's share of every spike's synapses. Threads own contiguous ranges of cores, hence of neurons
+ * [n0, n1); a source neuron's groups (its synapses of one delay each, source-major order, state.ts) may
+ * reach neurons of several threads. For each source neuron n the thread keeps its records
+ * k in [recStart[n], recStart[n+1]): the maximal runs of consecutive synapses [recLo[k], recHi[k]) of one
+ * group whose targets it owns, with that group's delay recDelay[k], in group then synapse order. A spike
+ * reads its records sequentially (one cache miss per spike, not one per group).
+ *
+ * Why this keeps every sum bit-identical to one thread: a neuron's input is the float64 sum of its
+ * synapses' weights in bucket order, then synapse order (deliver.ts). A thread schedules the same spikes
+ * in the same order as the one-thread run and applies, for each record, the same synapses to its neurons
+ * in the same order; it merely skips synapses of other threads' neurons, which touch other sums.
+ */
+import { synapseTarget, type SimState } from "../state.ts";
+
+export interface SpikeRecords {
+  readonly recStart: Uint32Array;
+  readonly recDelay: Uint16Array;
+  readonly recLo: Uint32Array;
+  readonly recHi: Uint32Array;
+}
+
+export function buildSpikeRecords(st: SimState, n0: number, n1: number): SpikeRecords {
+  const { neuronGroupStart, groupSynStart, groupDelay } = st;
+  const N = st.neuronCount;
+  const recStart = new Uint32Array(N + 1);
+  let delay = new Uint16Array(1024);
+  let lo = new Uint32Array(1024);
+  let hi = new Uint32Array(1024);
+  let count = 0;
+  for (let n = 0; n < N; n++) {
+    for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
+      const s1 = groupSynStart[g + 1];
+      let s = groupSynStart[g];
+      while (s < s1) {
+        const tg = synapseTarget(st, n, s);
+        if (tg < n0 || tg >= n1) { s++; continue; }
+        const start = s;
+        s++;
+        while (s < s1) {
+          const t2 = synapseTarget(st, n, s);
+          if (t2 < n0 || t2 >= n1) break;
+          s++;
+        }
+        if (count === lo.length) {
+          const d2 = new Uint16Array(count * 2); d2.set(delay); delay = d2;
+          const l2 = new Uint32Array(count * 2); l2.set(lo); lo = l2;
+          const h2 = new Uint32Array(count * 2); h2.set(hi); hi = h2;
+        }
+        delay[count] = groupDelay[g];
+        lo[count] = start;
+        hi[count] = s;
+        count++;
+      }
+    }
+    recStart[n + 1] = count;
+  }
+  return { recStart, recDelay: delay.slice(0, count), recLo: lo.slice(0, count), recHi: hi.slice(0, count) };
+}

@@ -1,0 +1,270 @@
+/**
+ * A team of threads that runs a state's ticks: the main thread runs part 0 (part.ts) and one worker
+ * thread runs each other part, all over the same SharedArrayBuffer state. Per tick the main thread
+ * publishes the command, runs its own part, waits for the workers (control.ts) and concatenates the parts'
+ * fired lists in core order into the combined list, which is exactly the one-thread fired list; the run
+ * (run.ts) then counts, records and times the tick from it as with one thread, and the parts schedule it
+ * at the start of the next tick. So spikes, counters and latencies are identical for any thread count.
+ *
+ * Workers run the compiled engine (dist/chip/sim/threads/worker.js): Node 20 cannot start a worker from
+ * TypeScript source. Running from source (tests), the team uses the build next to the sources and says
+ * how to make one when it is missing.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { AerchipError } from "../../../core/diagnostics.ts";
+import type { FixedPointProgram } from "../../program/types.ts";
+import { sharedArrays } from "../alloc.ts";
+import type { SimState } from "../state.ts";
+import { allocFiredLists, allocSharedUpdateBuffers, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
+import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, waitForValue } from "./control.ts";
+import { Part, type PartConfig, type PartStimulus } from "./part.ts";
+import { partitionCores } from "./partition.ts";
+import { isStateShared } from "./share-state.ts";
+
+/** Most threads a run may use (a chip's cores are partitioned; more threads than cores is pointless). */
+export const MAX_THREADS = 64;
+/** A worker that has not built its part within this time is reported (it failed to start). */
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Part 0's work relative to a worker's: the main thread also counts, records and times every tick
+ * (overlapped with the workers' next tick, run.ts), so it takes a smaller share.
+ */
+export const MAIN_SHARE = mainShareFromEnv();
+
+function mainShareFromEnv(): number {
+  const v = Number(process.env.AERCHIP_MAIN_SHARE);
+  return Number.isFinite(v) && v > 0 && v <= 1 ? v : 0.85;
+}
+
+export interface ThreadTeamOptions {
+  readonly threads: number;
+  /** Part 0's share relative to the others' (default MAIN_SHARE). */
+  readonly mainShare?: number;
+  readonly coreClass: Uint8Array;
+  readonly fixedPoint: FixedPointProgram | undefined;
+  readonly updatedWithInput: boolean;
+}
+
+type FiredLists = Pick<UpdateBuffers, "fired" | "firedAccessed" | "firedUpdated" | "firedFired">;
+
+export class ThreadTeam {
+  /** Threads in use (≤ requested: at most one per core). */
+  readonly threads: number;
+  readonly state: SimState;
+  /** Core boundaries of the parts. */
+  readonly bounds: Uint32Array;
+  readonly shared: SharedUpdateBuffers;
+  /** The combined fired list of the last tick (one-thread order). */
+  readonly combined: FiredLists;
+  private readonly lists: FiredLists[];
+  private readonly part0: Part;
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly ctrl: Int32Array;
+  private readonly done: Int32Array;
+  private readonly counts: Int32Array;
+  /** Seconds each part spent computing ticks, and the main thread's wait for the workers. */
+  readonly busySeconds: Float64Array;
+  waitSeconds = 0;
+  private seq = 0;
+  /** Busy-wait before sleeping: SPIN_MS, or 0 when the team has more threads than the machine has cores. */
+  private readonly spinMs: number;
+  private prevFired = 0;
+  /** The tick the workers were last told to run (−1: none since begin). */
+  private startedTick = -1;
+  private started = false;
+  private closed = false;
+
+  constructor(st: SimState, opts: ThreadTeamOptions) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS) {
+      throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${opts.threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
+    }
+    if (!isStateShared(st)) {
+      throw new AerchipError("E_SIM_THREADS_STATE", "a multi-threaded run needs a state in shared memory", { field: "state", hint: "build it with buildSimState(spec, program, { alloc: sharedArrays() }) or pass it through shareState()" });
+    }
+    this.state = st;
+    this.bounds = partitionCores(st, opts.threads, opts.mainShare ?? MAIN_SHARE);
+    const P = this.bounds.length - 1;
+    this.threads = P;
+    this.spinMs = P <= availableParallelism() ? SPIN_MS : 0;
+    const alloc = sharedArrays();
+    this.shared = allocSharedUpdateBuffers(st, alloc);
+    this.combined = allocFiredLists(st.neuronCount, alloc);
+    this.ctrl = alloc.i32(CTRL_INTS);
+    this.done = alloc.i32(P);
+    this.done.fill(-1);
+    this.counts = alloc.i32(P);
+    this.busySeconds = alloc.f64(P);
+    this.lists = [];
+    const configs: PartConfig[] = [];
+    for (let p = 0; p < P; p++) {
+      const lists = allocFiredLists(st.coreNeuronStart[this.bounds[p + 1]] - st.coreNeuronStart[this.bounds[p]], alloc);
+      this.lists.push(lists);
+      configs.push({ c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists });
+    }
+    if (P > 1) {
+      const url = workerUrl();
+      for (let p = 1; p < P; p++) {
+        const { port1, port2 } = new MessageChannel();
+        const w = new Worker(url, {
+          workerData: { st, cfg: configs[p], index: p, ctrl: this.ctrl, done: this.done, counts: this.counts, combined: this.combined.fired, busySeconds: this.busySeconds, port: port2, spinMs: this.spinMs },
+          transferList: [port2], execArgv: [], stdout: false, stderr: false,
+        });
+        w.unref();
+        port1.unref();
+        this.workers.push(w);
+        this.ports.push(port1);
+      }
+    }
+    // Part 0 is built while the workers build theirs.
+    this.part0 = new Part(st, configs[0]);
+  }
+
+  /** Waits until every worker has built its part (called by the first begin()). */
+  awaitStart(): void {
+    if (this.started) return;
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    for (let p = 1; p < this.threads; p++) {
+      if (!waitForValue(this.done, p, 0, this.spinMs, deadline) && Atomics.load(this.ctrl, CTRL_ERROR) === 0) {
+        this.close();
+        throw new AerchipError("E_SIM_THREAD_FAILED", `worker thread ${p} did not start within ${START_TIMEOUT_MS / 1000} s`, { field: "threads", hint: "run with --threads 1; check that `npm run build` completed" });
+      }
+      this.checkError();
+    }
+    this.started = true;
+  }
+
+  /** Starts a run of `stim` (resolved stimulus): empty timing wheels. */
+  begin(stim: PartStimulus): void {
+    if (this.closed) throw new AerchipError("E_SIM_THREADS", "the thread team is closed", { field: "team", hint: "create a new team" });
+    this.awaitStart();
+    this.settle();
+    for (const port of this.ports) port.postMessage(stim);
+    this.command(OP_BEGIN, 0);
+    this.part0.begin(stim);
+    this.waitWorkers();
+    this.prevFired = 0;
+    this.startedTick = -1;
+  }
+
+  /**
+   * Runs tick t on every part and returns the number of neurons fired; the combined lists hold them in
+   * one-thread order (the soma counts per spike only when `withSomaCounts`: the detailed timing model).
+   */
+  tick(t: number, withSomaCounts = true): number {
+    this.start(t);
+    return this.finish(t, withSomaCounts);
+  }
+
+  /**
+   * Lets the workers start tick t (they schedule the combined list of t − 1, deliver and update). The
+   * main thread may meanwhile count and time tick t − 1 from the combined lists, which stay untouched
+   * until finish(t).
+   */
+  start(t: number): void {
+    if (this.startedTick === t) return;
+    Atomics.store(this.ctrl, CTRL_PREV_FIRED, t > 0 ? this.prevFired : 0);
+    this.command(OP_TICK, t);
+    this.startedTick = t;
+  }
+
+  /** Runs part 0's tick t, waits for the workers and combines the fired lists (see tick). */
+  finish(t: number, withSomaCounts = true): number {
+    this.start(t);
+    const t0 = performance.now();
+    this.counts[0] = this.part0.tick(t, this.combined.fired, t > 0 ? this.prevFired : 0);
+    const t1 = performance.now();
+    this.waitWorkers();
+    this.busySeconds[0] += (t1 - t0) / 1000;
+    this.waitSeconds += (performance.now() - t1) / 1000;
+    const { fired, firedAccessed, firedUpdated, firedFired } = this.combined;
+    let n = 0;
+    for (let p = 0; p < this.threads; p++) {
+      const k = this.counts[p];
+      const l = this.lists[p];
+      // Plain loops: subarray() would allocate views every tick.
+      const src = l.fired;
+      for (let i = 0; i < k; i++) fired[n + i] = src[i];
+      if (withSomaCounts) {
+        const a = l.firedAccessed;
+        const u = l.firedUpdated;
+        const f = l.firedFired;
+        for (let i = 0; i < k; i++) {
+          firedAccessed[n + i] = a[i];
+          firedUpdated[n + i] = u[i];
+          firedFired[n + i] = f[i];
+        }
+      }
+      n += k;
+    }
+    this.prevFired = n;
+    return n;
+  }
+
+  /**
+   * Waits until the workers are idle (a tick started for a run that was then abandoned has finished), so
+   * the caller may reset or reuse the state.
+   */
+  settle(): void {
+    if (!this.closed) this.waitWorkers();
+  }
+
+  /** Stops the workers (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.workers.length > 0) {
+      Atomics.store(this.ctrl, CTRL_OP, OP_EXIT);
+      Atomics.add(this.ctrl, CTRL_SEQ, 1);
+      Atomics.notify(this.ctrl, CTRL_SEQ);
+    }
+    for (const w of this.workers) void w.terminate();
+    for (const p of this.ports) p.close();
+  }
+
+  private command(op: number, arg: number): void {
+    if (this.workers.length === 0) return;
+    this.seq++;
+    Atomics.store(this.ctrl, CTRL_OP, op);
+    Atomics.store(this.ctrl, CTRL_ARG, arg);
+    Atomics.store(this.ctrl, CTRL_SEQ, this.seq);
+    Atomics.notify(this.ctrl, CTRL_SEQ);
+  }
+
+  private waitWorkers(): void {
+    for (let p = 1; p < this.threads; p++) {
+      waitForValue(this.done, p, this.seq, this.spinMs);
+      this.checkError();
+    }
+  }
+
+  private checkError(): void {
+    if (Atomics.load(this.ctrl, CTRL_ERROR) === 0) return;
+    let detail = "unknown error";
+    for (const port of this.ports) {
+      const m = receiveMessageOnPort(port);
+      const e = (m?.message as { error?: { code?: string; message: string } } | undefined)?.error;
+      if (e !== undefined) { detail = e.code === undefined ? e.message : `${e.code}: ${e.message}`; break; }
+    }
+    this.close();
+    throw new AerchipError("E_SIM_THREAD_FAILED", `a worker thread failed: ${detail}`, { field: "threads", hint: "run with --threads 1 and report the error" });
+  }
+}
+
+/** The compiled worker: next to this module in a build, else in dist/ beside the sources. */
+export function workerUrl(): URL {
+  if (import.meta.url.endsWith(".js")) return new URL("./worker.js", import.meta.url);
+  const built = new URL("../../../dist/chip/sim/threads/worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "multi-threaded runs need the compiled engine (dist/chip/sim/threads/worker.js), which is missing", {
+    field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
+  });
+}
+
+export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadTeam {
+  return new ThreadTeam(st, opts);
+}

@@ -1,0 +1,73 @@
+/**
+ * Worker thread of a multi-threaded run (team.ts starts it from the compiled build, dist/): builds its
+ * Part from the shared state, then runs the main thread's commands until told to exit. A failure is sent
+ * back on the message port and flagged in the control block, so the main thread never waits forever.
+ */
+import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
+import type { SimState } from "../state.ts";
+import { CTRL_ARG, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, waitForChange } from "./control.ts";
+import { Part, type PartConfig, type PartStimulus } from "./part.ts";
+
+interface WorkerInit {
+  readonly st: SimState;
+  readonly cfg: PartConfig;
+  readonly index: number;
+  readonly ctrl: Int32Array;
+  readonly done: Int32Array;
+  readonly counts: Int32Array;
+  readonly combined: Uint32Array;
+  /** Seconds each part spent computing ticks (balance diagnostics). */
+  readonly busySeconds: Float64Array;
+  readonly port: MessagePort;
+  /** Busy-wait before sleeping (control.ts). */
+  readonly spinMs: number;
+}
+
+const init = workerData as WorkerInit;
+const { ctrl, done, counts, combined, busySeconds, index, port, spinMs } = init;
+
+function fail(e: unknown, seq: number): void {
+  const err = e as { code?: unknown; message?: unknown; stack?: unknown };
+  port.postMessage({ error: { code: typeof err?.code === "string" ? err.code : undefined, message: String(err?.message ?? e), stack: String(err?.stack ?? "") } });
+  Atomics.store(ctrl, CTRL_ERROR, 1);
+  Atomics.store(done, index, seq);
+  Atomics.notify(done, index);
+}
+
+function receive(): PartStimulus {
+  // The main thread posts before it bumps SEQ; the message is already queued on the port.
+  for (let i = 0; i < 1000; i++) {
+    const m = receiveMessageOnPort(port);
+    if (m !== undefined) return m.message as PartStimulus;
+    Atomics.wait(ctrl, CTRL_ERROR, 0, 1);
+  }
+  throw new Error("the run's stimulus did not arrive");
+}
+
+let seq = 0;
+try {
+  const part = new Part(init.st, init.cfg);
+  Atomics.store(done, index, 0);
+  Atomics.notify(done, index);
+  for (;;) {
+    seq = waitForChange(ctrl, CTRL_SEQ, seq, spinMs);
+    const op = Atomics.load(ctrl, CTRL_OP);
+    if (op === OP_TICK) {
+      const t = Atomics.load(ctrl, CTRL_ARG);
+      const t0 = performance.now();
+      counts[index] = part.tick(t, combined, t > 0 ? Atomics.load(ctrl, CTRL_PREV_FIRED) : 0);
+      busySeconds[index] += (performance.now() - t0) / 1000;
+    } else if (op === OP_BEGIN) {
+      part.begin(receive());
+    } else if (op === OP_EXIT) {
+      Atomics.store(done, index, seq);
+      Atomics.notify(done, index);
+      break;
+    }
+    Atomics.store(done, index, seq);
+    Atomics.notify(done, index);
+  }
+} catch (e) {
+  fail(e, seq);
+}
+port.close();
