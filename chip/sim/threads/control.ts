@@ -22,10 +22,9 @@ export const OP_TICK = 2;
 export const OP_EXIT = 3;
 
 /**
- * Busy-wait time before sleeping, ms. A worker that sleeps costs a futex wake-up (30–100 µs on a VM) at
- * the next tick; the main thread's serial part of a tick (counting, timing model) is shorter than this, so
- * during a run nobody sleeps. A team with more threads than the machine has cores does not spin (a
- * spinning thread would hold the core its partner needs). AERCHIP_SPIN_MS overrides it (0 = never spin).
+ * Longest busy-wait before sleeping, ms. A thread that sleeps costs a futex wake-up (30–100 µs on a VM)
+ * at the next tick; a tick's serial part on the main thread and the imbalance between parts are shorter
+ * than this, so during a run on idle cores nobody sleeps. AERCHIP_SPIN_MS overrides it (0 = never spin).
  */
 export const SPIN_MS = spinMsFromEnv();
 
@@ -34,42 +33,69 @@ function spinMsFromEnv(): number {
   return Number.isFinite(v) && v >= 0 ? v : 2;
 }
 
-/** Spins until a[i] !== `from` or `spinMs` passed; returns the value seen last. */
-function spin(a: Int32Array, i: number, from: number, spinMs: number): number {
-  if (spinMs <= 0) return Atomics.load(a, i);
-  const until = performance.now() + spinMs;
-  for (;;) {
-    for (let k = 0; k < 1000; k++) {
+/** Below this the spin budget stops shrinking (a few hundred loads). */
+const MIN_SPIN_MS = 0.005;
+
+/**
+ * Waits of one thread, spin-then-sleep with an adaptive spin budget: a spin that times out halves the
+ * budget, one that succeeds lets it grow back towards the maximum. On a machine with fewer free cores
+ * than threads (another process busy, or more threads than cores) the partner is often descheduled;
+ * spinning would then hold the core it needs, so the budget falls to almost nothing and the threads
+ * sleep, as a plain futex barrier would.
+ */
+export class Waiter {
+  private budgetMs: number;
+  private readonly maxMs: number;
+
+  constructor(maxMs: number = SPIN_MS) {
+    this.maxMs = maxMs;
+    this.budgetMs = maxMs;
+  }
+
+  /** Spins until a[i] !== `from` or the budget passed; returns the value seen last. */
+  private spin(a: Int32Array, i: number, from: number): number {
+    if (this.maxMs <= 0) return Atomics.load(a, i);
+    const start = performance.now();
+    const until = start + this.budgetMs;
+    for (;;) {
+      for (let k = 0; k < 256; k++) {
+        const v = Atomics.load(a, i);
+        if (v !== from) {
+          this.budgetMs = Math.min(this.maxMs, this.budgetMs * 1.5 + MIN_SPIN_MS);
+          return v;
+        }
+      }
+      if (performance.now() > until) {
+        this.budgetMs = Math.max(MIN_SPIN_MS, this.budgetMs / 2);
+        return from;
+      }
+    }
+  }
+
+  /** Waits until a[i] differs from `from` and returns the new value. */
+  waitForChange(a: Int32Array, i: number, from: number): number {
+    const s = this.spin(a, i, from);
+    if (s !== from) return s;
+    for (;;) {
+      Atomics.wait(a, i, from);
       const v = Atomics.load(a, i);
       if (v !== from) return v;
     }
-    if (performance.now() > until) return from;
   }
-}
 
-/** Waits until a[i] differs from `from` and returns the new value. */
-export function waitForChange(a: Int32Array, i: number, from: number, spinMs = SPIN_MS): number {
-  const s = spin(a, i, from, spinMs);
-  if (s !== from) return s;
-  for (;;) {
-    Atomics.wait(a, i, from);
-    const v = Atomics.load(a, i);
-    if (v !== from) return v;
-  }
-}
-
-/**
- * Waits until a[i] === want (values only grow towards it); sleeps in slices of `sliceMs` and returns
- * false when `deadlineMs` (performance.now() time) passes first.
- */
-export function waitForValue(a: Int32Array, i: number, want: number, spinMs = SPIN_MS, deadlineMs = Infinity, sliceMs = 100): boolean {
-  let v = Atomics.load(a, i);
-  if (v === want) return true;
-  v = spin(a, i, v, spinMs);
-  for (;;) {
-    v = Atomics.load(a, i);
+  /**
+   * Waits until a[i] === want (values only grow towards it); sleeps in slices of `sliceMs` and returns
+   * false when `deadlineMs` (performance.now() time) passes first.
+   */
+  waitForValue(a: Int32Array, i: number, want: number, deadlineMs = Infinity, sliceMs = 100): boolean {
+    let v = Atomics.load(a, i);
     if (v === want) return true;
-    if (performance.now() > deadlineMs) return false;
-    Atomics.wait(a, i, v, sliceMs);
+    this.spin(a, i, v);
+    for (;;) {
+      v = Atomics.load(a, i);
+      if (v === want) return true;
+      if (performance.now() > deadlineMs) return false;
+      Atomics.wait(a, i, v, sliceMs);
+    }
   }
 }

@@ -19,7 +19,7 @@ import type { FixedPointProgram } from "../../program/types.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
-import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, waitForValue } from "./control.ts";
+import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
@@ -73,6 +73,7 @@ export class ThreadTeam {
   private seq = 0;
   /** Busy-wait before sleeping: SPIN_MS, or 0 when the team has more threads than the machine has cores. */
   private readonly spinMs: number;
+  private readonly waiter: Waiter;
   private prevFired = 0;
   /** The tick the workers were last told to run (−1: none since begin). */
   private startedTick = -1;
@@ -91,6 +92,7 @@ export class ThreadTeam {
     const P = this.bounds.length - 1;
     this.threads = P;
     this.spinMs = P <= availableParallelism() ? SPIN_MS : 0;
+    this.waiter = new Waiter(this.spinMs);
     const alloc = sharedArrays();
     this.shared = allocSharedUpdateBuffers(st, alloc);
     this.combined = allocFiredLists(st.neuronCount, alloc);
@@ -129,7 +131,7 @@ export class ThreadTeam {
     if (this.started) return;
     const deadline = performance.now() + START_TIMEOUT_MS;
     for (let p = 1; p < this.threads; p++) {
-      if (!waitForValue(this.done, p, 0, this.spinMs, deadline) && Atomics.load(this.ctrl, CTRL_ERROR) === 0) {
+      if (!this.waiter.waitForValue(this.done, p, 0, deadline) && Atomics.load(this.ctrl, CTRL_ERROR) === 0) {
         this.close();
         throw new AerchipError("E_SIM_THREAD_FAILED", `worker thread ${p} did not start within ${START_TIMEOUT_MS / 1000} s`, { field: "threads", hint: "run with --threads 1; check that `npm run build` completed" });
       }
@@ -237,7 +239,7 @@ export class ThreadTeam {
 
   private waitWorkers(): void {
     for (let p = 1; p < this.threads; p++) {
-      waitForValue(this.done, p, this.seq, this.spinMs);
+      this.waiter.waitForValue(this.done, p, this.seq);
       this.checkError();
     }
   }

@@ -5,7 +5,7 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { SimState } from "../state.ts";
-import { CTRL_ARG, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, waitForChange } from "./control.ts";
+import { CTRL_ARG, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 
 interface WorkerInit {
@@ -45,12 +45,13 @@ function receive(): PartStimulus {
 }
 
 let seq = 0;
+const waiter = new Waiter(spinMs);
 try {
   const part = new Part(init.st, init.cfg);
   Atomics.store(done, index, 0);
   Atomics.notify(done, index);
   for (;;) {
-    seq = waitForChange(ctrl, CTRL_SEQ, seq, spinMs);
+    seq = waiter.waitForChange(ctrl, CTRL_SEQ, seq);
     const op = Atomics.load(ctrl, CTRL_OP);
     if (op === OP_TICK) {
       const t = Atomics.load(ctrl, CTRL_ARG);
