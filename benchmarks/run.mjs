@@ -26,6 +26,12 @@ const benches = [
   { name: "synthetic_1M_100M", script: "synthetic.mjs", node: BIG_HEAP, args: ["--neurons=1000000", "--fanOut=100", "--window=1024", "--ticks=300"] },
   { name: "compile_cnn_sinabs", script: "compile.mjs", args: ["nir", join(shared, "fixtures/nir/paper_cnn/cnn_sinabs.nir"), "generic"], needs: join(shared, "fixtures/nir/paper_cnn/cnn_sinabs.nir") },
   { name: "compile_conv_1M", script: "compile.mjs", node: BIG_HEAP, args: ["conv", "generic", "--side=128"] },
+  // Multi-threaded runs (--threads 2): the same networks; outputs identical to one thread.
+  { name: "bench_lif10k_2threads", script: "snnref.mjs", args: [snn("bench_lif10k.net.json.gz"), "generic", "140885", "2"], needs: snn("bench_lif10k.net.json.gz") },
+  { name: "sanafe_dvs_simple_2threads", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "simple", "1000", "2"], needs: sanafe("dvs.yaml") },
+  { name: "sanafe_dvs_detailed_2threads", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "detailed", "1000", "2"], needs: sanafe("dvs.yaml") },
+  // 1 vs 2 threads alternating in fresh processes, cold and warm, with the machine's own parallel efficiency.
+  { name: "threads_lif10k", script: "threads.mjs", args: ["bench_lif10k", "generic", "2", "3", "4", "none"], needs: snn("bench_lif10k.net.json.gz") },
   { name: "heap_lif10k_5000", script: "heap.mjs", node: GC, args: [snn("bench_lif10k.net.json.gz"), "5", "500"], needs: snn("bench_lif10k.net.json.gz") },
 ];
 

@@ -6,9 +6,10 @@
 import { basename } from "node:path";
 import { closingFields, counterTotal, dist, emit, now, seconds } from "./lib.mjs";
 
-const [netPath, archPath, timingName = "simple", stepsArg] = process.argv.slice(2);
+const [netPath, archPath, timingName = "simple", stepsArg, threadsArg = "1"] = process.argv.slice(2);
+const threads = Number(threadsArg);
 if (netPath === undefined || archPath === undefined) {
-  process.stderr.write("usage: node benchmarks/sanafe.mjs <network.yaml> <arch.yaml> [simple|detailed] [steps]\n");
+  process.stderr.write("usage: node benchmarks/sanafe.mjs <network.yaml> <arch.yaml> [simple|detailed] [steps] [threads]\n");
   process.exit(2);
 }
 const { loadSanafe, loadSanafeArch } = await dist("compiler/frontends/sanafe/index.js");
@@ -17,6 +18,8 @@ const { buildSimState } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { createTimingModel } = await dist("chip/timing/index.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
+const { sharedArrays } = await dist("chip/sim/alloc.js");
+const { threadTeamFor } = await dist("chip/sim/threads/team.js");
 
 // SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
 const SANAFE_DVS_1000 = {
@@ -33,9 +36,13 @@ const t1 = now();
 const spec = arch.spec;
 const { program, mapping } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
 const t2 = now();
-const st = buildSimState(spec, program);
+const st = buildSimState(spec, program, threads > 1 ? { alloc: sharedArrays() } : {});
+// Threads: the workers start and build their parts here (part of loading the chip, like the state).
+const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
+team?.awaitStart();
 const t3 = now();
-const res = runState(spec, program, st, stimulus, { steps, timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" });
+const res = runState(spec, program, st, stimulus, { steps, timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed", ...(team === undefined ? {} : { team }) });
+team?.close();
 const t4 = now();
 
 const tot = (k) => counterTotal(res.counters.perCore, st.coreCount, K, k);
@@ -51,7 +58,7 @@ for (let t = 0; t < res.tickLatencyNs.length; t++) simulatedTimeNs += res.tickLa
 const isDvs1000 = basename(netPath) === "dvs.yaml" && basename(archPath) === "loihi.yaml" && steps === 1000;
 const simS = seconds(t3, t4);
 emit({
-  benchmark: `sanafe_${basename(netPath).replace(/\.ya?ml$/, "")}_${timingName}`, arch: spec.name, steps, timing: timingName,
+  benchmark: `sanafe_${basename(netPath).replace(/\.ya?ml$/, "")}_${timingName}`, arch: spec.name, steps, timing: timingName, threads: res.threads,
   neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
   counters,
   countersMatchSanafe: isDvs1000 ? Object.keys(counters).every((k) => counters[k] === SANAFE_DVS_1000[k]) : null,

@@ -1,6 +1,6 @@
 // One benchmark process: load an snnref-1 network, compile it for a chip and run it, then print one JSON
 // record: phase times, synaptic events/s in the simulation phase, whole-process time and peak RSS.
-// Usage: node benchmarks/snnref.mjs <net.json[.gz]> [arch=generic] [expectedSpikes]
+// Usage: node benchmarks/snnref.mjs <net.json[.gz]> [arch=generic] [expectedSpikes] [threads=1]
 import { performance } from "node:perf_hooks";
 import { closingFields, dist } from "./lib.mjs";
 
@@ -10,17 +10,24 @@ const { buildSimState } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { loadChipSpecJson } = await dist("chip/spec/load.js");
 const { COUNTER_COUNT, CounterKind } = await dist("chip/sim/counters.js");
+const { sharedArrays } = await dist("chip/sim/alloc.js");
+const { threadTeamFor } = await dist("chip/sim/threads/team.js");
 
-const [file, arch = "generic", expected] = process.argv.slice(2);
+const [file, arch = "generic", expected, threadsArg = "1"] = process.argv.slice(2);
+const threads = Number(threadsArg);
 const t0 = performance.now();
 const model = loadJsonModel(file);
 const t1 = performance.now();
 const spec = loadChipSpecJson(arch);
 const { program, mapping } = compileModel(model.graph, spec, {});
 const t2 = performance.now();
-const st = buildSimState(spec, program);
+const st = buildSimState(spec, program, threads > 1 ? { alloc: sharedArrays() } : {});
+// Threads: the workers start and build their parts here (part of loading the chip, like the state).
+const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
+team?.awaitStart();
 const t3 = performance.now();
-const res = runState(spec, program, st, model.stimulus, { steps: model.graph.defaultSteps });
+const res = runState(spec, program, st, model.stimulus, { steps: model.graph.defaultSteps, ...(team === undefined ? {} : { team }) });
+team?.close();
 const t4 = performance.now();
 let synOps = 0;
 for (let c = 0; c < st.coreCount; c++) synOps += res.counters.perCore[c * COUNTER_COUNT + CounterKind.synOps];
@@ -30,7 +37,7 @@ const simS = (t4 - t3) / 1000;
 let finalWeightSum = null;
 for (const w of res.finalWeights.values()) { finalWeightSum ??= 0; for (let i = 0; i < w.length; i++) finalWeightSum += w[i]; }
 const record = {
-  benchmark: model.graph.name, arch: spec.name, steps: model.graph.defaultSteps,
+  benchmark: model.graph.name, arch: spec.name, steps: model.graph.defaultSteps, threads: res.threads,
   neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
   spikes, synapticEvents: synOps, spikesMatchExpected: expected === undefined ? null : spikes === Number(expected),
   loadSeconds: (t1 - t0) / 1000, compileSeconds: (t2 - t1) / 1000, buildSeconds: (t3 - t2) / 1000, simulationSeconds: simS,

@@ -30,8 +30,7 @@ if (process.argv[2] === "--child") {
   const { buildSimState, resetNeuronState } = await dist("chip/sim/state.js");
   const { sharedArrays } = await dist("chip/sim/alloc.js");
   const { runState } = await dist("chip/sim/run.js");
-  const { createThreadTeam } = await dist("chip/sim/threads/team.js");
-  const { classifyCores } = await dist("chip/sim/update.js");
+  const { threadTeamFor } = await dist("chip/sim/threads/team.js");
   const { loadChipSpecJson } = await dist("chip/spec/load.js");
   const { createTimingModel } = await dist("chip/timing/index.js");
   const model = loadJsonModel(net);
@@ -41,8 +40,7 @@ if (process.argv[2] === "--child") {
   const threads = Number(threadsArg);
   const st = buildSimState(spec, program, { alloc: sharedArrays() });
   const t0 = now();
-  const updatedWithInput = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined;
-  const team = threads > 1 ? createThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput }) : undefined;
+  const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
   team?.awaitStart();
   const teamStartSeconds = seconds(t0, now());
   const runs = [];

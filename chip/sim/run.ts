@@ -41,7 +41,7 @@ import {
 import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
 import { chooseDeliverMode, deliverCompact, DeliverMode } from "./deliver-dispatch.ts";
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
-import { allocFiredLists, allocSharedUpdateBuffers, createUpdateContext } from "./update-context.ts";
+import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
 import { createThreadTeam, MAX_THREADS, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
@@ -222,9 +222,7 @@ class Run implements SimRun {
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
     this.tickLatencyNs = new Float64Array(T);
     this.weightBits = spec.precision.weightBits;
-    // Which compartments the timing model counts as "updated": Loihi-style specs (an inactive-update
-    // cost) count those that received input; others every integrating compartment.
-    this.updatedWithInput = spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined;
+    this.updatedWithInput = countsUpdatesWithInput(spec);
     this.work = opts.timing === undefined ? undefined : new TickWork(spec, st.coreId, st.encodingNames);
     this.perPacket = this.work !== undefined && opts.timingPerPacket === true;
     if (this.work !== undefined) this.work.syncTiles = mappedTileCount(st, spec);
@@ -232,6 +230,9 @@ class Run implements SimRun {
     const hasDynamics = st.dynamics !== undefined;
     this.coreClass = classifyCores(st, fx !== undefined);
     this.classRuns = classRuns(this.coreClass);
+    if (threaded && opts.team !== undefined && (opts.team.updatedWithInput !== this.updatedWithInput || opts.team.fixed !== (fx !== undefined))) {
+      throw new AerchipError("E_SIM_THREADS", "the thread team was made for another chip or precision", { field: "team", hint: "create it with threadTeamFor(spec, program, state, threads)" });
+    }
     if (threaded) {
       this.team = opts.team ?? createThreadTeam(st, { threads: opts.threads ?? 1, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput });
       this.ownsTeam = opts.team === undefined;

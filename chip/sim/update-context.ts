@@ -5,6 +5,7 @@
  * thread writes only its own cores' entries), so the same kernels serve one thread or many.
  */
 import type { FixedPointProgram } from "../program/types.ts";
+import type { ChipSpec } from "../spec/types.ts";
 import { heapArrays, type ArrayAllocator } from "./alloc.ts";
 import type { SimState } from "./state.ts";
 import { TALLY_COUNT, type UpdateContext } from "./update.ts";
@@ -40,6 +41,14 @@ export function allocSharedUpdateBuffers(st: SimState, alloc: ArrayAllocator = h
 export function allocFiredLists(capacity: number, alloc: ArrayAllocator = heapArrays): Pick<UpdateBuffers, "fired" | "firedAccessed" | "firedUpdated" | "firedFired"> {
   const n = Math.max(1, capacity);
   return { fired: alloc.u32(n), firedAccessed: alloc.u32(n), firedUpdated: alloc.u32(n), firedFired: alloc.u32(n) };
+}
+
+/**
+ * Which compartments the timing model counts as "updated": Loihi-style specs (an inactive-update cost)
+ * count those that received input; others every integrating compartment.
+ */
+export function countsUpdatesWithInput(spec: ChipSpec): boolean {
+  return spec.costs.energyNeuronInactivePj !== undefined || spec.costs.latencyNeuronInactiveNs !== undefined;
 }
 
 /**

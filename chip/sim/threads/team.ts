@@ -15,10 +15,12 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { AerchipError } from "../../../core/diagnostics.ts";
-import type { FixedPointProgram } from "../../program/types.ts";
+import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
+import type { ChipSpec } from "../../spec/types.ts";
+import { classifyCores } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { SimState } from "../state.ts";
-import { allocFiredLists, allocSharedUpdateBuffers, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
+import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
 import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
@@ -58,6 +60,9 @@ export class ThreadTeam {
   /** Core boundaries of the parts. */
   readonly bounds: Uint32Array;
   readonly shared: SharedUpdateBuffers;
+  /** The options the parts were built with (a run checks them against its own). */
+  readonly updatedWithInput: boolean;
+  readonly fixed: boolean;
   /** The combined fired list of the last tick (one-thread order). */
   readonly combined: FiredLists;
   private readonly lists: FiredLists[];
@@ -88,6 +93,8 @@ export class ThreadTeam {
       throw new AerchipError("E_SIM_THREADS_STATE", "a multi-threaded run needs a state in shared memory", { field: "state", hint: "build it with buildSimState(spec, program, { alloc: sharedArrays() }) or pass it through shareState()" });
     }
     this.state = st;
+    this.updatedWithInput = opts.updatedWithInput;
+    this.fixed = opts.fixedPoint !== undefined;
     this.bounds = partitionCores(st, opts.threads, opts.mainShare ?? MAIN_SHARE);
     const P = this.bounds.length - 1;
     this.threads = P;
@@ -269,4 +276,12 @@ export function workerUrl(): URL {
 
 export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadTeam {
   return new ThreadTeam(st, opts);
+}
+
+/**
+ * A team for running `program` on `spec` from the state `st` (built with sharedArrays()), reusable across
+ * runs of that state: call close() when done. Starting the workers takes ~0.1 s; awaitStart() waits.
+ */
+export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number): ThreadTeam {
+  return new ThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec) });
 }

@@ -13,8 +13,7 @@ import type { ChipSpec } from "../../../../chip/spec/types.ts";
 import { buildSimState, resetNeuronState } from "../../../../chip/sim/state.ts";
 import { sharedArrays } from "../../../../chip/sim/alloc.ts";
 import { runState, startRun, type SimResult, type SimulateOptions } from "../../../../chip/sim/run.ts";
-import { createThreadTeam } from "../../../../chip/sim/threads/team.ts";
-import { classifyCores } from "../../../../chip/sim/update.ts";
+import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { genericWith } from "../../../helpers/specs.ts";
@@ -85,7 +84,7 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs equal one-thread runs ${NEEDS_DIS
     const opts: SimulateOptions = { steps: 250, timing: createTimingModel("simple") };
     const one = runWith(spec, program, model.stimulus, opts, false).out;
     const st = buildSimState(spec, program, { alloc: sharedArrays() });
-    const team = createThreadTeam(st, { threads: 3, coreClass: classifyCores(st, false), fixedPoint: undefined, updatedWithInput: false });
+    const team = threadTeamFor(spec, program, st, 3);
     try {
       for (let rep = 0; rep < 3; rep++) {
         resetNeuronState(st);
