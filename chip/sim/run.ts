@@ -198,6 +198,8 @@ class Run implements SimRun {
   /** The threads running the cores (multi-threaded runs only). */
   private readonly team: ThreadTeam | undefined;
   private readonly ownsTeam: boolean = false;
+  /** Per core synUpdates before this tick (plastic runs with a timing model: the learning phase's work). */
+  private readonly synUpdatesBefore: Float64Array;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -261,6 +263,7 @@ class Run implements SimRun {
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
+    this.synUpdatesBefore = new Float64Array(this.work !== undefined && (this.pl !== undefined || this.le !== undefined) ? st.coreCount : 0);
     if (this.team !== undefined) {
       try {
         this.team.begin(this.stim);
@@ -300,6 +303,8 @@ class Run implements SimRun {
     const pt = t * K;
     if (le !== undefined) counters.tickCore.fill(0);
     this.work?.reset();
+    const before = this.synUpdatesBefore;
+    for (let c = 0; c < before.length; c++) before[c] = counters.perCore[c * K + CounterKind.synUpdates];
     // 0. learning-engine trace decay (P1).
     if (pl !== undefined) decayPlasticTraces(pl);
     if (le !== undefined) {
@@ -338,7 +343,10 @@ class Run implements SimRun {
     // Close the tick: the learning engine's per-core counters, latency.
     if (le !== undefined) foldTickCore(counters, st.coreCount, pt);
     const work = this.work;
-    if (work !== undefined) this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
+    if (work !== undefined) {
+      for (let c = 0; c < before.length; c++) work.synUpdates[c] = counters.perCore[c * K + CounterKind.synUpdates] - before[c];
+      this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
+    }
   }
 
   private deliver(t: number, pt: number): void {

@@ -16,6 +16,8 @@ export interface TimingCosts {
   readonly packetInNs: number;
   readonly hopEastWestNs: number;
   readonly hopNorthSouthNs: number;
+  /** One synaptic update of the learning engine (read-modify-write of a plastic weight). */
+  readonly synUpdateNs: number;
 }
 
 const v = (c: CostEntry | undefined): number => (c === undefined ? 0 : c.value);
@@ -35,6 +37,7 @@ export function timingCosts(spec: ChipSpec, encodings: readonly string[]): Timin
     packetInNs: v(c.latencyPacketInNs),
     hopEastWestNs: v(c.latencyHopEastWestNs),
     hopNorthSouthNs: v(c.latencyHopNorthSouthNs),
+    synUpdateNs: v(c.latencySynUpdateNs),
   };
 }
 
@@ -42,4 +45,17 @@ export function timingCosts(spec: ChipSpec, encodings: readonly string[]): Timin
 export function syncLatencyNs(sync: SyncSpec, tiles: number): number {
   if (tiles <= 0) return 0;
   return syncTableLatencyNs(sync, tiles);
+}
+
+/**
+ * The learning phase of a tick (Loihi: after the spiking phase; Davies et al., IEEE Micro 2018): every
+ * core applies its synaptic updates in parallel, so the phase lasts
+ *   learn = max_c synUpdates_c · t_synUpdate
+ * and is added to the spiking phase's latency. 0 for ticks without plastic updates.
+ */
+export function learningPhaseNs(synUpdates: Float64Array, k: TimingCosts): number {
+  if (k.synUpdateNs === 0) return 0;
+  let worst = 0;
+  for (let c = 0; c < synUpdates.length; c++) if (synUpdates[c] > worst) worst = synUpdates[c];
+  return worst * k.synUpdateNs;
 }

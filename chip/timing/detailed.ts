@@ -20,14 +20,15 @@
  *      network delay = max(min hop, ρ·μ/(hops + 1));
  *      received = max(receiver free, send + network); receiver free ← max(free + d, send + network + d);
  *   3. m enters the network; the core's next message is queued at (m's send time + its g).
- * The tick ends at the latest send/processed time, plus sync(syncTiles).
+ * The tick ends at the latest send/processed time, plus the learning phase (costs.ts learningPhaseNs; 0
+ * without plasticity, so SANA-FE's networks are unaffected), plus sync(syncTiles).
  *
  * Ties: the queue follows libstdc++'s heap rules (std-heap.ts), cores enter it in SANA-FE's core order
  * (tile id = x·height + y, then the core's place in its tile), and messages leave the network core by
  * core in that order, so equal-time events resolve as in SANA-FE.
  */
 import type { ChipSpec } from "../spec/types.ts";
-import { syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
+import { learningPhaseNs, syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
 import { StdMinHeap } from "./std-heap.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
@@ -245,7 +246,7 @@ export class DetailedScheduler {
         if (sent[next] > last) last = sent[next];
       }
     }
-    return last + syncLatencyNs(spec.sync, work.syncTiles);
+    return last + learningPhaseNs(work.synUpdates, k) + syncLatencyNs(spec.sync, work.syncTiles);
   }
 
   /** Per (source core, destination core): offset of its route in pairLinks (−1: not computed yet) and length. */

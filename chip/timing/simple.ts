@@ -4,11 +4,12 @@
  *   gen(c)  = accessed_c·t_access + updated_c·t_update + (accessed_c − updated_c)·t_inactive
  *             + fired_c·t_spike + packetsOut_c·t_out       (t_inactive: Loihi's inactive update; 0 in SANA-FE files)
  *   recv(c) = packetsIn_c·t_in + Σ_e synOps_{c,e}·t_syn(e)
- *   tick    = max( max_c gen(c), max_c recv(c) ) + sync(syncTiles)
+ *   tick    = max( max_c gen(c), max_c recv(c) ) + learn + sync(syncTiles)
+ *   learn   = max_c synUpdates_c·t_synUpdate   (the learning phase, costs.ts; 0 without plasticity)
  * Network transit is not on the critical path in this model.
  */
 import type { ChipSpec } from "../spec/types.ts";
-import { syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
+import { learningPhaseNs, syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
 export function simpleTickLatencyNs(work: TickWork, spec: ChipSpec): number {
@@ -26,7 +27,7 @@ function simpleLatency(work: TickWork, spec: ChipSpec, k: TimingCosts): number {
     if (gen > worstGen) worstGen = gen;
     if (recv > worstRecv) worstRecv = recv;
   }
-  return Math.max(worstGen, worstRecv) + syncLatencyNs(spec.sync, work.syncTiles);
+  return Math.max(worstGen, worstRecv) + learningPhaseNs(work.synUpdates, k) + syncLatencyNs(spec.sync, work.syncTiles);
 }
 
 export const simpleTiming: TimingModel = { name: "simple", tickLatencyNs: simpleTickLatencyNs };

@@ -11,6 +11,7 @@
  *    neuronsFired      compartments that fired
  *    packetsOut        AER packets core c sent (one per fired neuron and destination core)
  *    packetsIn         AER packets core c received
+ *    synUpdates        plastic weight updates (read-modify-writes) of core c's learning engine
  *  Only compartments billed with the chip's soma costs are counted (input neurons are not: SANA-FE
  *  bills them with their input unit, whose costs are 0 in its Loihi file).
  *
@@ -45,6 +46,7 @@ export class TickWork {
   readonly neuronsFired: Float64Array;
   readonly packetsOut: Float64Array;
   readonly packetsIn: Float64Array;
+  readonly synUpdates: Float64Array;
 
   packetCount = 0;
   packetSrc: Uint32Array;
@@ -84,6 +86,7 @@ export class TickWork {
     this.neuronsFired = new Float64Array(C);
     this.packetsOut = new Float64Array(C);
     this.packetsIn = new Float64Array(C);
+    this.synUpdates = new Float64Array(C);
     const P = Math.max(1, initialPackets);
     this.packetSrc = new Uint32Array(P);
     this.packetDst = new Uint32Array(P);
@@ -103,6 +106,7 @@ export class TickWork {
     this.neuronsFired.fill(0);
     this.packetsOut.fill(0);
     this.packetsIn.fill(0);
+    this.synUpdates.fill(0);
     this.packetSynOps.fill(0, 0, this.packetCount * this.encodings.length);
     this.packetCount = 0;
   }
