@@ -1,6 +1,10 @@
 /**
  * A last-resort watchdog for synchronous third-party code that can spin forever.
  *
+ * HDF5 reads no longer use it: libhdf5 now runs in a worker thread that is terminated at the time
+ * limit, giving an ordinary coded error (core/io/hdf5-worker.ts). The watchdog stays for synchronous
+ * code that cannot be moved off the main thread (the CLI entry still enables it).
+ *
  * Why: libhdf5 (h5wasm) loops without end on some damaged HDF5 files (about 1 in 1,000 bit-flipped
  * files; tests/robustness/fixtures/*-libhdf5-hang.*). The loop is synchronous WebAssembly on the main
  * thread, so neither a timer nor a SIGINT handler can run. A watchdog thread can: it waits on a shared

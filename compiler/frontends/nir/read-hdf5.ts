@@ -3,7 +3,8 @@
  * parser never touches h5wasm objects and can be tested on trees built in memory.
  *
  * h5wasm's Node build (`h5wasm/node`) reads the host filesystem directly (NODERAWFS): a file is
- * opened read-only by its path with `new File(path, "r")` after `await h5wasm.ready`.
+ * opened read-only by its path with `new File(path, "r")`. That happens in a worker thread with a time
+ * limit (core/io/hdf5-worker.ts), which sends the tree back as plain data (typed arrays transferred).
  * Before opening, the HDF5 superblock is checked by hand (signature, stored end-of-file address
  * against the file size), so a truncated or non-HDF5 file gives a coded error with a byte offset
  * instead of libhdf5's diagnostic dump.
@@ -14,10 +15,9 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import h5wasm, { Dataset, Group, File as H5File } from "h5wasm/node";
 import { AerchipError } from "../../../core/diagnostics.ts";
-import { hdf5TimeLimitMs, hdf5HangMessage } from "../../../core/io/hdf5-time-limit.ts";
-import { armWatchdog } from "../../../core/watchdog.ts";
+import { Hdf5WorkerError, withHdf5Worker } from "../../../core/io/hdf5-worker.ts";
+import { hdf5TimeLimitMs } from "../../../core/io/hdf5-time-limit.ts";
 
 export type H5Value =
   | { readonly kind: "float"; readonly shape: readonly number[]; readonly data: Float64Array; readonly bits: number }
@@ -132,30 +132,43 @@ export function checkHdf5Superblock(path: string): void {
   }
 }
 
-function toValue(ds: Dataset, path: string, file: string): H5Value {
-  const meta = ds.metadata;
-  const shape = ds.shape ?? [];
-  let count = 1;
-  for (const d of shape) count *= d;
-  if (count > MAX_H5_DATASET_ELEMENTS) {
-    throw new AerchipError("E_NIR_TOO_LARGE", `dataset "${path}" has ${count} elements; at most ${MAX_H5_DATASET_ELEMENTS} are read`, { file, field: path, hint: "split the model or reduce the layer size" });
-  }
+/** A dataset as the libhdf5 worker returns it (core/io/hdf5-worker.ts, operation "tree"). */
+interface RawDataset {
+  readonly kind: "dataset";
+  readonly path: string;
+  /** H5T class id and element size in bytes (h5wasm's metadata). */
+  readonly type: number;
+  readonly size: number;
+  readonly shape: number[];
+  /** h5wasm's `Dataset.value`, or null when it is of a form structured clone does not carry. */
+  readonly value: unknown;
+}
+
+interface RawGroup {
+  readonly kind: "group";
+  readonly path: string;
+  readonly children: Map<string, RawGroup | RawDataset>;
+}
+
+function toValue(ds: RawDataset): H5Value {
+  const { shape, size } = ds;
   const raw = ds.value;
-  if (meta.type === H5T_STRING) {
+  if (ds.type === H5T_STRING) {
     if (typeof raw === "string") return { kind: "string", shape, data: [raw] };
     if (Array.isArray(raw) && raw.every((s) => typeof s === "string")) return { kind: "string", shape, data: raw as string[] };
     return { kind: "other", shape, description: "string dataset of an unexpected form" };
   }
-  if (meta.type === H5T_FLOAT) {
-    if (typeof raw === "number") return { kind: "float", shape, data: Float64Array.of(raw), bits: meta.size * 8 };
-    if (raw instanceof Float32Array || raw instanceof Float64Array) return { kind: "float", shape, data: Float64Array.from(raw), bits: meta.size * 8 };
-    return { kind: "other", shape, description: `float${meta.size * 8} dataset` };
+  if (ds.type === H5T_FLOAT) {
+    if (typeof raw === "number") return { kind: "float", shape, data: Float64Array.of(raw), bits: size * 8 };
+    if (raw instanceof Float32Array || raw instanceof Float64Array) return { kind: "float", shape, data: raw instanceof Float64Array ? raw : Float64Array.from(raw), bits: size * 8 };
+    return { kind: "other", shape, description: `float${size * 8} dataset` };
   }
-  if (meta.type === H5T_INTEGER || meta.type === H5T_ENUM) {
+  if (ds.type === H5T_INTEGER || ds.type === H5T_ENUM) {
     if (typeof raw === "bigint") return { kind: "int", shape, data: BigInt64Array.of(raw) };
     if (typeof raw === "number") return { kind: "int", shape, data: BigInt64Array.of(BigInt(raw)) };
     if (typeof raw === "boolean") return { kind: "int", shape, data: BigInt64Array.of(raw ? 1n : 0n) };
-    if (raw instanceof BigInt64Array) return { kind: "int", shape, data: raw.slice() };
+    // The worker sent a copy of its own: no second copy needed.
+    if (raw instanceof BigInt64Array) return { kind: "int", shape, data: raw };
     if (raw instanceof BigUint64Array) {
       const out = new BigInt64Array(raw.length);
       for (let i = 0; i < raw.length; i++) out[i] = BigInt.asIntN(64, raw[i]);
@@ -169,55 +182,50 @@ function toValue(ds: Dataset, path: string, file: string): H5Value {
     }
     return { kind: "other", shape, description: "integer dataset of an unexpected form" };
   }
-  return { kind: "other", shape, description: `HDF5 type class ${meta.type}` };
+  return { kind: "other", shape, description: `HDF5 type class ${ds.type}` };
 }
 
-function walk(g: Group, path: string, file: string, depth: number): H5Group {
-  if (depth > MAX_DEPTH) throw new AerchipError("E_NIR_STRUCTURE", `group "${path}" is nested more than ${MAX_DEPTH} levels deep`, { file, field: path, hint: "NIR graphs nest only a few levels" });
+function convert(g: RawGroup): H5Group {
   const children = new Map<string, H5Group | H5Dataset>();
-  for (const key of g.keys()) {
-    const child = g.get(key);
-    const p = path === "" ? key : `${path}/${key}`;
-    if (child instanceof Group) children.set(key, walk(child, p, file, depth + 1));
-    else if (child instanceof Dataset) children.set(key, { kind: "dataset", path: p, value: toValue(child, p, file) });
-    // Links, committed datatypes and references carry nothing NIR uses: skipped.
+  for (const [key, child] of g.children) {
+    children.set(key, child.kind === "group" ? convert(child) : { kind: "dataset", path: child.path, value: toValue(child) });
   }
-  return { kind: "group", path, children };
+  return { kind: "group", path: g.path, children };
 }
 
-/** Reads the whole HDF5 file at `path` (read-only) into a plain tree. */
+/**
+ * Reads the whole HDF5 file at `path` (read-only) into a plain tree. libhdf5 runs in a worker thread
+ * (core/io/hdf5-worker.ts): it can loop forever on a damaged file, and past the time limit
+ * (core/io/hdf5-time-limit.ts) the worker is stopped and E_NIR_HDF5_HANG is thrown.
+ */
 export async function readHdf5Tree(path: string): Promise<H5Group> {
   const abs = resolve(path);
   checkHdf5Superblock(abs);
-  await h5wasm.ready;
-  // libhdf5 can spin forever on a damaged file (core/watchdog.ts): in the CLI a watchdog ends the run
-  // with a coded message instead of a silent hang.
   const limitMs = hdf5TimeLimitMs(statSync(abs).size);
-  const watchdog = armWatchdog(limitMs, hdf5HangMessage(path, limitMs, "E_NIR_HDF5_HANG"));
+  let raw: RawGroup;
   try {
-    return readOpened(abs, path);
-  } finally {
-    watchdog.disarm();
+    raw = await withHdf5Worker<RawGroup>("tree", { path: abs, maxElements: MAX_H5_DATASET_ELEMENTS, maxDepth: MAX_DEPTH }, { limitMs, hangCode: "E_NIR_HDF5_HANG", file: path });
+  } catch (e) {
+    throw nirHdf5Error(e, path);
   }
+  return convert(raw);
 }
 
-function readOpened(abs: string, path: string): H5Group {
-  let f: H5File;
-  try {
-    f = new h5wasm.File(abs, "r");
-  } catch (e) {
-    throw new AerchipError("E_NIR_HDF5", `HDF5 could not open "${path}": ${(e as Error).message ?? String(e)}`, { file: path, hint: "the file is damaged or not HDF5; export it again", cause: e });
-  }
-  try {
-    return walk(f, "", path, 0);
-  } catch (e) {
-    if (e instanceof AerchipError) throw e;
-    throw new AerchipError("E_NIR_HDF5", `HDF5 failed while reading "${path}": ${(e as Error).message ?? String(e)}`, { file: path, hint: "the file is damaged; export it again", cause: e });
-  } finally {
-    try {
-      f.close();
-    } catch {
-      // Closing a file HDF5 already gave up on is not worth reporting.
+/** The coded error for a failure inside the worker (the same codes and messages as reading on this thread). */
+function nirHdf5Error(e: unknown, path: string): AerchipError {
+  if (e instanceof AerchipError) return e;
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof Hdf5WorkerError) {
+    const where = String(e.detail?.path ?? "");
+    if (e.tag === "tooLarge") {
+      return new AerchipError("E_NIR_TOO_LARGE", `dataset "${where}" has ${String(e.detail?.count)} elements; at most ${MAX_H5_DATASET_ELEMENTS} are read`, { file: path, field: where, hint: "split the model or reduce the layer size" });
+    }
+    if (e.tag === "tooDeep") {
+      return new AerchipError("E_NIR_STRUCTURE", `group "${where}" is nested more than ${MAX_DEPTH} levels deep`, { file: path, field: where, hint: "NIR graphs nest only a few levels" });
+    }
+    if (e.phase === "open") {
+      return new AerchipError("E_NIR_HDF5", `HDF5 could not open "${path}": ${message}`, { file: path, hint: "the file is damaged or not HDF5; export it again", cause: e });
     }
   }
+  return new AerchipError("E_NIR_HDF5", `HDF5 failed while reading "${path}": ${message}`, { file: path, hint: "the file is damaged; export it again", cause: e });
 }

@@ -8,12 +8,13 @@
  *   extra/keys     class names (optional), extra/speaker, extra/meta_info (not read)
  * An event is (x = unit, y = 0, p = 0, t = time · 10^6 µs); geometry 700×1×1 (tonic's (700, 1, 1)).
  *
- * Reading goes through h5wasm (libhdf5 compiled to WebAssembly, loaded on first use). h5wasm's own value
- * decoding does not handle float16 vlen arrays, so rows are read with its low-level calls: a hyperslab of
- * `samplesPerRead` rows is read into the WebAssembly heap as hvl_t {uint32 length, uint32 pointer} pairs,
- * each row's elements are decoded here (float16/32/64, any integer width, either byte order), and the
- * rows' memory is reclaimed with the matching count (`reclaim_vlen_memory_count`). Memory is bounded by
- * the rows of one read, not by the file.
+ * Reading goes through h5wasm (libhdf5 compiled to WebAssembly) in a worker thread with a time limit
+ * (core/io/hdf5-worker.ts): libhdf5 loops forever on some damaged files, and such a read is stopped with
+ * E_EVENTS_HDF5_HANG instead of hanging the process. One worker per open file, given back on close().
+ * h5wasm's own value decoding does not handle float16 vlen arrays, so rows are read with its low-level
+ * calls: the worker reads a hyperslab of `samplesPerRead` rows as hvl_t pairs and sends back each row's
+ * length and raw element bytes; the elements are decoded here (float16/32/64, any integer width, either
+ * byte order). Memory is bounded by the rows of one read, not by the file.
  *
  * Before libhdf5 sees the file, its superblock is checked here (signature, stored end-of-file address
  * against the real size) so a truncated or non-HDF5 file gives E_EVENTS_TRUNCATED / E_EVENTS_FORMAT with a
@@ -22,10 +23,9 @@
 import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Dataset as H5Dataset, File as H5FileT } from "h5wasm/node";
-import { isAerchipError } from "../../diagnostics.ts";
-import { createWatchdog, type Watchdog } from "../../watchdog.ts";
-import { hdf5HangMessage, hdf5TimeLimitMs } from "../hdf5-time-limit.ts";
+import { type AerchipError, isAerchipError } from "../../diagnostics.ts";
+import { type Hdf5CallLimit, Hdf5Worker, Hdf5WorkerError } from "../hdf5-worker.ts";
+import { hdf5TimeLimitMs } from "../hdf5-time-limit.ts";
 import { checkGeometry } from "./batch.ts";
 import { EventsErrorCode, checkPositiveInt, eventsError } from "./errors.ts";
 import type { EventBatch, SensorGeometry } from "./types.ts";
@@ -38,7 +38,8 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 const H5T_VLEN = 9;
-const HVL_BYTES = 8; // wasm32 hvl_t: size_t length, void* pointer
+/** libhdf5 did not return within the time limit (core/io/hdf5-time-limit.ts): the file is damaged. */
+export const SHD_HANG_CODE = "E_EVENTS_HDF5_HANG";
 
 // ---------------------------------------------------------------------------------------------
 // Superblock check (HDF5 file format spec, "Superblock", versions 0–3).
@@ -139,8 +140,6 @@ function decodeElements(heap: Uint8Array, at: number, n: number, t: ElementType,
 // ---------------------------------------------------------------------------------------------
 // The file.
 
-type H5Module = Awaited<typeof import("h5wasm/node")["default"]["ready"]>;
-
 export interface ShdReadOptions {
   readonly geometry?: SensorGeometry;
   /** Rows read from the file at a time (default 64). */
@@ -154,13 +153,20 @@ export interface ShdSample {
   readonly events: EventBatch;
 }
 
-async function loadH5(): Promise<{ h5: typeof import("h5wasm/node"); Module: H5Module }> {
-  const h5 = await import("h5wasm/node");
-  const Module = await h5.default.ready;
-  return { h5, Module };
+/** h5wasm's dataset metadata, as far as it is read here. */
+interface H5Metadata {
+  readonly type: number;
+  readonly shape?: number[] | null;
+  readonly vlen_type?: { readonly type: number; readonly size: number; readonly signed: boolean; readonly littleEndian: boolean };
 }
 
-/** An open SHD/SSC file. Close it (the WebAssembly heap holds the file's metadata). */
+/** Rows [lo, hi) of a vlen dataset as the worker sends them: per-row element counts and the rows' bytes. */
+interface RawRows {
+  readonly lengths: Uint32Array;
+  readonly bytes: Uint8Array;
+}
+
+/** An open SHD/SSC file. Close it (a worker thread holds the file open in its libhdf5 instance). */
 export class ShdFile {
   readonly path: string;
   readonly samples: number;
@@ -169,27 +175,23 @@ export class ShdFile {
   /** Class names from extra/keys, when present. */
   readonly classNames: readonly string[] | null;
   readonly geometry: SensorGeometry;
-  private readonly Module: H5Module;
-  private readonly file: H5FileT;
-  private readonly times: H5Dataset;
-  private readonly units: H5Dataset;
+  /** libhdf5 in a worker thread (core/io/hdf5-worker.ts): a read that hangs is stopped at `limit`. */
+  private readonly worker: Hdf5Worker;
+  private readonly handle: number;
+  private readonly limit: Hdf5CallLimit;
   private readonly timeType: ElementType;
   private readonly unitType: ElementType;
   private readonly samplesPerRead: number;
-  /** Ends the process if libhdf5 hangs inside a read (core/watchdog.ts; CLI only). */
-  private readonly watchdog: Watchdog;
+  private closed = false;
 
   private constructor(init: {
-    path: string; Module: H5Module; file: H5FileT; times: H5Dataset; units: H5Dataset; timeType: ElementType; unitType: ElementType;
+    path: string; worker: Hdf5Worker; handle: number; limit: Hdf5CallLimit; timeType: ElementType; unitType: ElementType;
     samples: number; labels: Int32Array | null; classNames: string[] | null; geometry: SensorGeometry; samplesPerRead: number;
-    watchdog: Watchdog;
   }) {
-    this.watchdog = init.watchdog;
     this.path = init.path;
-    this.Module = init.Module;
-    this.file = init.file;
-    this.times = init.times;
-    this.units = init.units;
+    this.worker = init.worker;
+    this.handle = init.handle;
+    this.limit = init.limit;
     this.timeType = init.timeType;
     this.unitType = init.unitType;
     this.samples = init.samples;
@@ -203,42 +205,36 @@ export class ShdFile {
     const geometry = checkGeometry(options.geometry ?? SHD_GEOMETRY);
     const samplesPerRead = checkPositiveInt(options.samplesPerRead ?? 64, "samplesPerRead", 1 << 20);
     await checkHdf5File(path);
-    const { h5, Module } = await loadH5();
-    // libhdf5 can spin forever on a damaged file: guard every synchronous libhdf5 region.
-    const limitMs = hdf5TimeLimitMs(statSync(resolve(path)).size);
-    const watchdog = createWatchdog(limitMs, hdf5HangMessage(path, limitMs, "E_EVENTS_HDF5_HANG"));
-    watchdog.arm();
+    // libhdf5 can spin forever on a damaged file: every call into it has this limit.
+    const limit: Hdf5CallLimit = { limitMs: hdf5TimeLimitMs(statSync(resolve(path)).size), hangCode: SHD_HANG_CODE, file: path };
+    const worker = Hdf5Worker.acquire();
     try {
-      const opened = ShdFile.openLayout(path, h5, Module, geometry, samplesPerRead, watchdog);
-      watchdog.disarm();
-      return opened;
+      return await ShdFile.openLayout(path, worker, limit, geometry, samplesPerRead);
     } catch (e) {
-      watchdog.close();
+      worker.release();
       throw e;
     }
   }
 
-  private static openLayout(
-    path: string, h5: typeof import("h5wasm/node"), Module: H5Module, geometry: SensorGeometry, samplesPerRead: number, watchdog: Watchdog,
-  ): ShdFile {
-    let file: H5FileT;
+  private static async openLayout(path: string, worker: Hdf5Worker, limit: Hdf5CallLimit, geometry: SensorGeometry, samplesPerRead: number): Promise<ShdFile> {
+    let handle: number;
     try {
-      file = new h5.default.File(resolve(path), "r");
+      handle = await worker.call<number>("open", { path: resolve(path) }, limit);
     } catch (e) {
+      if (isAerchipError(e)) throw e;
       throw eventsError(EventsErrorCode.corrupt, `HDF5 could not open the file: ${(e as Error).message ?? String(e)}`, "the file is damaged; download it again", { file: path, cause: e });
     }
     try {
       const layoutHint = "an SHD/SSC file has spikes/times and spikes/units (variable-length arrays, one per sample) and labels";
-      const getDataset = (p: string, required: boolean): H5Dataset | null => {
-        const d = file.get(p);
-        if (d instanceof h5.Dataset) return d;
+      const getDataset = async (p: string, required: boolean): Promise<H5Metadata | null> => {
+        const d = await worker.call<{ kind: string; metadata?: H5Metadata }>("describe", { handle, path: p }, limit);
+        if (d.kind === "dataset" && d.metadata !== undefined) return d.metadata;
         if (required) throw eventsError(EventsErrorCode.header, `has no dataset "${p}"`, layoutHint, { file: path, field: p });
         return null;
       };
-      const times = getDataset(SHD_TIMES_PATH, true) as H5Dataset;
-      const units = getDataset(SHD_UNITS_PATH, true) as H5Dataset;
-      const vlenType = (d: H5Dataset, p: string, kinds: readonly number[]): { n: number; t: ElementType } => {
-        const m = d.metadata;
+      const times = (await getDataset(SHD_TIMES_PATH, true)) as H5Metadata;
+      const units = (await getDataset(SHD_UNITS_PATH, true)) as H5Metadata;
+      const vlenType = (m: H5Metadata, p: string, kinds: readonly number[]): { n: number; t: ElementType } => {
         const shape = m.shape ?? [];
         const base = m.vlen_type;
         if (m.type !== H5T_VLEN || base === undefined || shape.length !== 1) {
@@ -255,9 +251,8 @@ export class ShdFile {
         throw eventsError(EventsErrorCode.corrupt, `spikes/times has ${tt.n} samples but spikes/units has ${ut.n}`, "the file is damaged; download it again", { file: path, field: SHD_UNITS_PATH });
       }
       let labels: Int32Array | null = null;
-      const ld = getDataset(SHD_LABELS_PATH, false);
-      if (ld !== null) {
-        const v = ld.value;
+      if ((await getDataset(SHD_LABELS_PATH, false)) !== null) {
+        const v = await worker.call<unknown>("value", { handle, path: SHD_LABELS_PATH }, limit);
         const arr = ArrayBuffer.isView(v) && !(v instanceof DataView) ? (v as unknown as ArrayLike<number | bigint>) : null;
         if (arr === null || arr.length !== tt.n) {
           throw eventsError(EventsErrorCode.corrupt, `labels has ${arr === null ? "no numeric values" : `${arr.length} entries`} for ${tt.n} samples`, layoutHint, { file: path, field: SHD_LABELS_PATH });
@@ -266,77 +261,103 @@ export class ShdFile {
         for (let i = 0; i < tt.n; i++) labels[i] = Number(arr[i]);
       }
       let classNames: string[] | null = null;
-      const kd = getDataset("extra/keys", false);
-      if (kd !== null) {
+      if ((await getDataset("extra/keys", false)) !== null) {
         try {
-          const v = kd.value;
+          const v = await worker.call<unknown>("value", { handle, path: "extra/keys" }, limit);
           if (Array.isArray(v) && v.every((s) => typeof s === "string")) classNames = v as string[];
-        } catch {
+        } catch (e) {
+          if (isAerchipError(e)) throw e; // a hang is not optional
           classNames = null; // optional metadata in an unexpected encoding
         }
       }
-      return new ShdFile({ path, Module, file, times, units, timeType: tt.t, unitType: ut.t, samples: tt.n, labels, classNames, geometry, samplesPerRead, watchdog });
+      return new ShdFile({ path, worker, handle, limit, timeType: tt.t, unitType: ut.t, samples: tt.n, labels, classNames, geometry, samplesPerRead });
     } catch (e) {
-      try { file.close(); } catch { /* already failing */ }
+      try { worker.callSync("close", { handle }, limit); } catch { /* already failing */ }
       if (isAerchipError(e)) throw e;
       throw eventsError(EventsErrorCode.corrupt, `HDF5 failed while reading the layout: ${(e as Error).message ?? String(e)}`, "the file is damaged; download it again", { file: path, cause: e });
     }
   }
 
-  /**
-   * Reads rows [lo, hi) of a vlen dataset; returns the concatenated values and per-row start offsets
-   * (row r is values[starts[r], starts[r + 1])).
-   */
-  private readRows(d: H5Dataset, t: ElementType, lo: number, hi: number, field: string): { values: Float64Array; starts: Float64Array } {
-    const M = this.Module;
-    const n = hi - lo;
-    const ptr = M._malloc(n * HVL_BYTES);
-    if (ptr === 0) throw eventsError(EventsErrorCode.io, `out of WebAssembly memory reading ${n} rows of ${field}`, "lower samplesPerRead", { file: this.path, field });
-    // Zeroed so that a failed read leaves (0, NULL) entries, which reclaiming frees safely.
-    M.HEAPU8.fill(0, ptr, ptr + n * HVL_BYTES);
-    const count = [BigInt(n)];
-    try {
-      this.watchdog.arm();
-      try {
-        M.get_dataset_data(d.file_id, d.path, count, [BigInt(lo)], [1n], BigInt(ptr));
-      } catch (e) {
-        throw eventsError(EventsErrorCode.corrupt, `HDF5 failed reading samples ${lo}–${hi - 1} of ${field}: ${(e as Error).message ?? String(e)}`, "the file is damaged; download it again", { file: this.path, field, cause: e });
-      } finally {
-        this.watchdog.disarm();
-      }
-      const heap = M.HEAPU8; // after the call: memory may have grown
-      const dv = new DataView(heap.buffer, heap.byteOffset, heap.byteLength);
-      const starts = new Float64Array(n + 1);
-      let total = 0;
-      for (let r = 0; r < n; r++) {
-        starts[r] = total;
-        total += dv.getUint32(ptr + r * HVL_BYTES, true);
-      }
-      starts[n] = total;
-      const values = new Float64Array(total);
-      for (let r = 0; r < n; r++) {
-        const len = starts[r + 1] - starts[r];
-        const dataPtr = dv.getUint32(ptr + r * HVL_BYTES + 4, true);
-        if (len > 0) decodeElements(heap, dataPtr, len, t, values.subarray(starts[r], starts[r + 1]));
-      }
-      return { values, starts };
-    } finally {
-      try {
-        M.reclaim_vlen_memory_count(d.file_id, d.path, "", BigInt(ptr), count);
-      } finally {
-        M._free(ptr);
-      }
-    }
+  private rowsArgs(path: string, t: ElementType, lo: number, hi: number): Record<string, unknown> {
+    return { handle: this.handle, path, lo, hi, elementBytes: t.size };
   }
 
-  /** Reads samples [lo, hi) as event batches. */
-  readSamples(lo: number, hi: number): ShdSample[] {
+  /** The coded error for a failed row read (a hang's AerchipError passes through). */
+  private rowsError(e: unknown, lo: number, hi: number, field: string): AerchipError {
+    if (isAerchipError(e)) return e;
+    if (e instanceof Hdf5WorkerError && e.tag === "oom") {
+      return eventsError(EventsErrorCode.io, `out of WebAssembly memory reading ${hi - lo} rows of ${field}`, "lower samplesPerRead", { file: this.path, field });
+    }
+    return eventsError(EventsErrorCode.corrupt, `HDF5 failed reading samples ${lo}–${hi - 1} of ${field}: ${(e as Error).message ?? String(e)}`, "the file is damaged; download it again", { file: this.path, field, cause: e });
+  }
+
+  /**
+   * Rows [lo, hi) of a vlen dataset decoded: the concatenated values and per-row start offsets
+   * (row r is values[starts[r], starts[r + 1])).
+   */
+  private decodeRows(raw: RawRows, t: ElementType): { values: Float64Array; starts: Float64Array } {
+    const n = raw.lengths.length;
+    const starts = new Float64Array(n + 1);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      starts[r] = total;
+      total += raw.lengths[r];
+    }
+    starts[n] = total;
+    const values = new Float64Array(total);
+    if (total > 0) decodeElements(raw.bytes, 0, total, t, values);
+    return { values, starts };
+  }
+
+  private checkRange(lo: number, hi: number): void {
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > this.samples || lo > hi) {
       throw eventsError(EventsErrorCode.options, `sample range [${lo}, ${hi}) is outside the file's ${this.samples} samples`, `choose samples in 0..${this.samples - 1}`, { file: this.path, field: "sample" });
     }
+    if (this.closed) throw eventsError(EventsErrorCode.options, "the file was closed", "open it again", { file: this.path });
+  }
+
+  /** Reads samples [lo, hi) as event batches (this thread waits for libhdf5; see `readSamplesAsync`). */
+  readSamples(lo: number, hi: number): ShdSample[] {
+    this.checkRange(lo, hi);
     if (lo === hi) return [];
-    const t = this.readRows(this.times, this.timeType, lo, hi, SHD_TIMES_PATH);
-    const u = this.readRows(this.units, this.unitType, lo, hi, SHD_UNITS_PATH);
+    let t: RawRows;
+    let u: RawRows;
+    try {
+      t = this.worker.callSync<RawRows>("vlenRows", this.rowsArgs(SHD_TIMES_PATH, this.timeType, lo, hi), this.limit);
+    } catch (e) {
+      throw this.rowsError(e, lo, hi, SHD_TIMES_PATH);
+    }
+    try {
+      u = this.worker.callSync<RawRows>("vlenRows", this.rowsArgs(SHD_UNITS_PATH, this.unitType, lo, hi), this.limit);
+    } catch (e) {
+      throw this.rowsError(e, lo, hi, SHD_UNITS_PATH);
+    }
+    return this.toSamples(lo, hi, t, u);
+  }
+
+  /** Reads samples [lo, hi) as event batches; other work goes on while libhdf5 reads. */
+  async readSamplesAsync(lo: number, hi: number): Promise<ShdSample[]> {
+    this.checkRange(lo, hi);
+    if (lo === hi) return [];
+    let t: RawRows;
+    let u: RawRows;
+    try {
+      t = await this.worker.call<RawRows>("vlenRows", this.rowsArgs(SHD_TIMES_PATH, this.timeType, lo, hi), this.limit);
+    } catch (e) {
+      throw this.rowsError(e, lo, hi, SHD_TIMES_PATH);
+    }
+    try {
+      u = await this.worker.call<RawRows>("vlenRows", this.rowsArgs(SHD_UNITS_PATH, this.unitType, lo, hi), this.limit);
+    } catch (e) {
+      throw this.rowsError(e, lo, hi, SHD_UNITS_PATH);
+    }
+    return this.toSamples(lo, hi, t, u);
+  }
+
+  /** Checks and converts decoded rows into samples (unit within the geometry, time finite and ≥ 0). */
+  private toSamples(lo: number, hi: number, rawT: RawRows, rawU: RawRows): ShdSample[] {
+    const t = this.decodeRows(rawT, this.timeType);
+    const u = this.decodeRows(rawU, this.unitType);
     const out: ShdSample[] = [];
     const W = this.geometry.width;
     for (let r = 0; r < hi - lo; r++) {
@@ -369,13 +390,20 @@ export class ShdFile {
   async *iterate(start = 0, count = this.samples - start): AsyncGenerator<ShdSample, void, undefined> {
     const end = Math.min(this.samples, start + count);
     for (let lo = start; lo < end; lo += this.samplesPerRead) {
-      for (const s of this.readSamples(lo, Math.min(end, lo + this.samplesPerRead))) yield s;
+      for (const s of await this.readSamplesAsync(lo, Math.min(end, lo + this.samplesPerRead))) yield s;
     }
   }
 
+  /** Closes the file and gives the worker back (idempotent). */
   close(): void {
-    this.watchdog.close();
-    try { this.file.close(); } catch { /* nothing to report when closing */ }
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.worker.callSync("close", { handle: this.handle }, this.limit);
+    } catch {
+      // nothing to report when closing; a worker that failed here is not reused
+    }
+    this.worker.release();
   }
 }
 
@@ -392,7 +420,7 @@ export async function* readShd(path: string, options: ShdEventsOptions = {}): As
     if (!Number.isInteger(s) || s < 0 || s >= f.samples) {
       throw eventsError(EventsErrorCode.options, `sample ${s} does not exist; the file has ${f.samples} samples`, `choose a sample in 0..${f.samples - 1}`, { file: path, field: "sample" });
     }
-    yield f.readSamples(s, s + 1)[0].events;
+    yield (await f.readSamplesAsync(s, s + 1))[0].events;
   } finally {
     f.close();
   }
