@@ -1,11 +1,19 @@
 /**
  * Splits a state's cores into contiguous ranges, one per thread, of about equal work. A tick's work on a
- * core is dominated by the synaptic events it receives; without knowing the activity, the proxy is its
- * incoming synapses (every route's row length, credited to the destination core) plus one per neuron
- * (the update). Contiguous ranges keep the concatenation of the threads' fired lists in core order,
+ * core is its neurons' updates plus the synaptic events it receives; without knowing the activity, the
+ * proxy is neurons + SYNAPSE_WEIGHT × incoming synapses (every route's row length, credited to the
+ * destination core). Contiguous ranges keep the concatenation of the threads' fired lists in core order,
  * which is the one-thread order (update-cores.ts).
  */
 import type { SimState } from "../state.ts";
+
+/**
+ * Work of one incoming synapse relative to one neuron, per tick. A neuron is updated every tick (~10 ns);
+ * a synapse costs ~4 ns per event, and the reference networks fire at 1–2% per neuron and tick
+ * (bench_lif10k 1.3%, SANA-FE's DVS 1.9%): ≈ 0.02. Measured on DVS (2 threads): weight 1 (synapses only)
+ * 0.64–0.74 s, 0.01–0.05 0.59–0.63 s; bench_lif10k is indifferent (its cores are alike).
+ */
+export const SYNAPSE_WEIGHT = 0.02;
 
 /**
  * Core boundaries b[0] = 0 < b[1] < … < b[P] = cores, P ≤ threads (fewer when there are fewer cores).
@@ -16,7 +24,7 @@ export function partitionCores(st: SimState, threads: number, firstShare = 1): U
   const work = new Float64Array(C);
   for (let c = 0; c < C; c++) work[c] = st.coreNeuronStart[c + 1] - st.coreNeuronStart[c];
   const { routeDestCore, routeSynapses } = st;
-  for (let r = 0; r < routeDestCore.length; r++) work[routeDestCore[r]] += routeSynapses[r];
+  for (let r = 0; r < routeDestCore.length; r++) work[routeDestCore[r]] += SYNAPSE_WEIGHT * routeSynapses[r];
   // prefix[c] = work of cores [0, c).
   const prefix = new Float64Array(C + 1);
   for (let c = 0; c < C; c++) prefix[c + 1] = prefix[c] + work[c];
