@@ -11,23 +11,10 @@ import type { SimState } from "./state.ts";
 import { TALLY_COUNT, type UpdateContext } from "./update.ts";
 
 /** Per-run buffers of an UpdateContext. */
-export interface UpdateBuffers {
-  readonly gotInput: Uint8Array;
-  readonly inputNow: Uint8Array;
-  readonly fired: Uint32Array;
-  readonly firedAccessed: Uint32Array;
-  readonly firedUpdated: Uint32Array;
-  readonly firedFired: Uint32Array;
-  readonly coreTally: Float64Array;
-  readonly stimCursor: Int32Array;
-}
+export type UpdateBuffers = Pick<UpdateContext, "gotInput" | "inputNow" | "fired" | "firedAccessed" | "firedUpdated" | "firedFired" | "coreTally" | "stimCursor">;
 
 /** Per-neuron and per-core buffers (shared by every thread of a run). */
-export interface SharedUpdateBuffers {
-  readonly gotInput: Uint8Array;
-  readonly inputNow: Uint8Array;
-  readonly coreTally: Float64Array;
-}
+export type SharedUpdateBuffers = Pick<UpdateContext, "gotInput" | "inputNow" | "coreTally">;
 
 export function allocSharedUpdateBuffers(st: SimState, alloc: ArrayAllocator = heapArrays): SharedUpdateBuffers {
   return {
