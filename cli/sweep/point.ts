@@ -13,7 +13,7 @@ import { assertValidChipSpec } from "../../chip/spec/validate.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
-import { compileAndRun, loadModel } from "../pipeline.ts";
+import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { readInputSpikes } from "../spike-inputs.ts";
 import { aerchipVersion } from "../version.ts";
 import type { PointParams, PointTask } from "./grid.ts";
@@ -101,7 +101,8 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
   try {
     const model = await pointModel(task);
     const spec = pointSpec(task.archPath, p);
-    const outcome = compileAndRun(spec, { graph: model.graph, stimulus: model.stimulus }, {
+    // Interruptible: in-process, Ctrl-C stops the running point between chunks of its simulation.
+    const outcome = await compileAndRunAsync(spec, { graph: model.graph, stimulus: model.stimulus }, {
       steps: model.steps,
       compile: { placement: p.placement, seed: p.seed, file: task.model, precision: p.precision },
       // Rows keep only totals; the run's own provenance is the sweep's (sweep.json).
@@ -124,7 +125,8 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
       simulatedTimeNs: r.totals.simulatedTimeNs, averagePowerMw: r.totals.averagePowerMw, agreement,
     };
   } catch (e) {
-    if (!isAerchipError(e)) throw e;
+    // A stopped point is not a result: it must run again on resume.
+    if (!isAerchipError(e) || e.code === "E_INTERRUPTED") throw e;
     return {
       ...base, status: e.code, errorMessage: e.message, model: null, chip: null, steps: null, coresUsed: null, coresAvailable: null,
       spikes: null, synOps: null, energyPj: null, simulatedTimeNs: null, averagePowerMw: null, agreement: null,

@@ -10,13 +10,14 @@
  * fresh).
  *
  * Ctrl-C (cli/interrupt.ts): no new point is started once SIGINT arrived. In-process, the running point
- * finishes first (the check is between points); on workers, running points are aborted (their threads
+ * stops within its simulation (its chunks yield for signals) and is not written; on workers, running points are aborted (their threads
  * are terminated) and lose nothing but their own work. Every finished point has already been handed to
  * `onDone` (and written), so the caller reports `stopped` and a rerun resumes from those points.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { isAerchipError } from "../../core/diagnostics.ts";
 import { interruptRequested, YIELD_EVERY_MS } from "../interrupt.ts";
 import type { PointTask } from "./grid.ts";
 import { runPoint, type PointRow } from "./point.ts";
@@ -52,7 +53,15 @@ export async function runPoints(tasks: readonly PointTask[], threads: number, on
   if (worker === undefined || threads <= 1 || tasks.length <= 1) {
     for (const t of tasks) {
       if (await interruptedNow()) return { mode: "in-process", threads: 1, stopped: true };
-      onDone(await runPoint(t));
+      let row: PointRow;
+      try {
+        row = await runPoint(t);
+      } catch (e) {
+        // Ctrl-C inside a point's simulation: that point is dropped (not written) and the run stops.
+        if (isAerchipError(e) && e.code === "E_INTERRUPTED") return { mode: "in-process", threads: 1, stopped: true };
+        throw e;
+      }
+      onDone(row);
     }
     return { mode: "in-process", threads: 1, stopped: false };
   }

@@ -116,3 +116,23 @@ describe.skipIf(!distFresh())("spawned `aerchip sweep` + SIGINT (needs a fresh `
     expectSame(ref, snapshot(out));
   }, 120_000);
 });
+
+describe("a sweep point stopped inside its simulation", () => {
+  it("throws E_INTERRUPTED (so the point is not written and runs again on resume) instead of returning a row", async () => {
+    const { loadSweepConfig } = await import("../../cli/sweep/config.ts");
+    const { buildGrid } = await import("../../cli/sweep/grid.ts");
+    const { runPoint } = await import("../../cli/sweep/point.ts");
+    const task = buildGrid(loadSweepConfig(EXAMPLE)).tasks[0];
+    // Uninterrupted, the point is a result row.
+    const row = await runPoint(task);
+    expect(row.status).toBe("ok");
+    requestInterrupt();
+    let caught: unknown;
+    try {
+      await runPoint(task);
+    } catch (e) {
+      caught = e;
+    }
+    expect(isAerchipError(caught) && caught.code).toBe("E_INTERRUPTED");
+  });
+});
