@@ -199,3 +199,20 @@ export function spikesJson(modelName: string, simulator: string, sim: SimResult,
   for (const [name, w] of sim.finalWeights) weights.push(`${JSON.stringify(name)}:${JSON.stringify(Array.from(w))}`);
   return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${sim.steps},"spikes":{${parts.join(",")}},"final_weights":{${weights.join(",")}}}\n`;
 }
+
+/**
+ * aerchip-weights JSON (docs/model-format.md, "Final weights"): the weights of every plastic projection
+ * after the run, in the model's synapse order (SimResult.finalWeights), one line per projection so the
+ * file stays diffable. Projections appear in program order; undefined when the model has no plastic ones.
+ */
+export function weightsJson(modelName: string, sim: SimResult, program: ChipProgram): string | undefined {
+  const lines: string[] = [];
+  for (const pr of program.projections) {
+    const w = sim.finalWeights.get(pr.name);
+    if (w === undefined) continue;
+    const rule = pr.learning !== undefined ? pr.learning.name : pr.plasticity !== undefined ? "pair" : "";
+    lines.push(`${JSON.stringify(pr.name)}:{"pre":${JSON.stringify(pr.pre)},"post":${JSON.stringify(pr.post)},"rule":${JSON.stringify(rule)},"synapseCount":${w.length},"weights":${JSON.stringify(Array.from(w))}}`);
+  }
+  if (lines.length === 0) return undefined;
+  return `{"format":"aerchip-weights","version":1,"model":${JSON.stringify(modelName)},"projections":{\n${lines.join(",\n")}\n}}\n`;
+}

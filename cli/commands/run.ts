@@ -4,7 +4,7 @@ import { writeFileAtomic, writeJsonAtomic, ensureDir } from "../../core/atomic-w
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
-import { compileAndRunAsync, loadModel, spikesJson } from "../pipeline.ts";
+import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
 import { isYamlPath, loadSanafeModel, sanafeArchFor, sniffFile } from "../sanafe-inputs.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
@@ -146,8 +146,12 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   writeFileAtomic(join(out, "spikes.json"), spikesJson(model.graph.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
   writeJsonAtomic(join(out, "report.json"), report);
   writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), totals: report.totals })}\n`);
-  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}\n`);
+  // Final weights of plastic projections (stdp or learning), only when the model has any.
+  const weights = weightsJson(model.graph.name, sim, compiled.program);
+  if (weights !== undefined) writeFileAtomic(join(out, "weights.json"), weights);
+  const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
+  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
     const hand = await compileAndRunAsync(handMapping.spec, model, {

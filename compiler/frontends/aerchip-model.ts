@@ -2,13 +2,15 @@
  * Front end for aerchip's own model format, `aerchip-model-1` (JSON; documented in docs/model-format.md).
  * It is snnref-1 with the chip's full compartment model: populations give the compartment parameters
  * directly (scalar or one value per neuron), projections are written exactly as in snnref-1 (`dense` or
- * `sparse`, optional `stdp`), input populations carry their spikes, and shapes may be given.
+ * `sparse`, optional `stdp`), input populations carry their spikes, and shapes may be given. A projection
+ * may instead carry a general on-chip learning rule, `learning` (aerchip-model-learning.ts).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json } from "./json-fields.ts";
 import { parseProjection, type LoadedModel } from "./snnref.ts";
+import { parseLearning } from "./aerchip-model-learning.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 
@@ -83,9 +85,20 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   });
   const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
     const pr = parseProjection(r, p, k, pops);
-    const enc = (p as Record<string, Json>).encoding;
-    return enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };
+    const po = p as Record<string, Json>;
+    const enc = po.encoding;
+    const withEnc = enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };
+    if (po.learning === undefined || po.learning === null) return withEnc;
+    // One rule per projection (the program codec and the engine refuse both).
+    if (pr.plasticity !== undefined) r.fail(`projections[${k}].learning`, `projections[${k}] has both "stdp" and "learning"`, "give one rule: write the pair rule as learning {\"named\": \"pair-stdp\", …}", "E_LEARNING_MIXED");
+    return { ...withEnc, learning: parseLearning(r, po.learning, `projections[${k}].learning`) };
   });
+  // The engine runs either snnref pair STDP or general rules in one program, not both (chip/sim/learning.ts).
+  const pairAt = projections.findIndex((p) => p.plasticity !== undefined);
+  const ruleAt = projections.findIndex((p) => p.learning !== undefined);
+  if (pairAt >= 0 && ruleAt >= 0) {
+    r.fail(`projections[${ruleAt}].learning`, `projections[${ruleAt}] has a learning rule while projections[${pairAt}] uses "stdp"; a model runs one kind`, "write the pair rule as learning {\"named\": \"pair-stdp\", …} too", "E_LEARNING_MIXED");
+  }
   return {
     graph: { name: r.string(o.name, "name", "model"), defaultSteps: steps, populations: [...pops.values()], projections },
     stimulus: { spikes: stim },
