@@ -1,10 +1,11 @@
 /**
  * Splits a state's cores into contiguous ranges, one per thread, of about equal work. A tick's work on a
  * core is its neurons' updates plus the synaptic events it receives; without knowing the activity, the
- * proxy is neurons + SYNAPSE_WEIGHT × incoming synapses (every route's row length, credited to the
+ * proxy is its non-input neurons + SYNAPSE_WEIGHT × incoming synapses (every route's row length, credited to the
  * destination core). Contiguous ranges keep the concatenation of the threads' fired lists in core order,
  * which is the one-thread order (update-cores.ts).
  */
+import { NeuronKind } from "../../program/types.ts";
 import type { SimState } from "../state.ts";
 
 /**
@@ -22,7 +23,9 @@ export const SYNAPSE_WEIGHT = 0.02;
 export function partitionCores(st: SimState, threads: number, firstShare = 1): Uint32Array {
   const C = st.coreCount;
   const work = new Float64Array(C);
-  for (let c = 0; c < C; c++) work[c] = st.coreNeuronStart[c + 1] - st.coreNeuronStart[c];
+  // Input neurons only replay the stimulus: no update work.
+  const { kind, coreOfNeuron } = st;
+  for (let n = 0; n < st.neuronCount; n++) if (kind[n] !== NeuronKind.input) work[coreOfNeuron[n]] += 1;
   const { routeDestCore, routeSynapses } = st;
   for (let r = 0; r < routeDestCore.length; r++) work[routeDestCore[r]] += SYNAPSE_WEIGHT * routeSynapses[r];
   // prefix[c] = work of cores [0, c).

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadJsonModel } from "../../../../compiler/frontends/load-model.ts";
 import { compileModel } from "../../../../compiler/compile.ts";
 import { buildSimState, synapseTarget, type SimState } from "../../../../chip/sim/state.ts";
+import { NeuronKind } from "../../../../chip/program/types.ts";
 import { partitionCores, SYNAPSE_WEIGHT } from "../../../../chip/sim/threads/partition.ts";
 import { buildSpikeRecords } from "../../../../chip/sim/threads/segments.ts";
 import { genericWith } from "../../../helpers/specs.ts";
@@ -33,10 +34,10 @@ describe("partitionCores", () => {
     }
   });
 
-  it("balances neurons plus weighted incoming synapses: no part holds more than an equal share plus its largest core", () => {
+  it("balances non-input neurons plus weighted incoming synapses: no part holds more than an equal share plus its largest core", () => {
     const C = st.coreCount;
     const work = new Float64Array(C);
-    for (let c = 0; c < C; c++) work[c] = st.coreNeuronStart[c + 1] - st.coreNeuronStart[c];
+    for (let n = 0; n < st.neuronCount; n++) if (st.kind[n] !== NeuronKind.input) work[st.coreOfNeuron[n]] += 1;
     for (let r = 0; r < st.routeDestCore.length; r++) work[st.routeDestCore[r]] += SYNAPSE_WEIGHT * st.routeSynapses[r];
     const total = work.reduce((a, b) => a + b, 0);
     const biggest = Math.max(...work);
