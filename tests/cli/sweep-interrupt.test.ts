@@ -13,22 +13,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isAerchipError } from "../../core/diagnostics.ts";
 import { clearInterrupt, requestInterrupt } from "../../cli/interrupt.ts";
 import { sweepCommand } from "../../cli/commands/sweep.ts";
+import { expectSameFiles, SWEEP_EXAMPLE, SWEEP_OUTPUTS, sweepSnapshot } from "../helpers/sweep-files.ts";
 
-const EXAMPLE = resolve("examples/sweep/weight-bits.yaml");
-const OUTPUTS = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", "sweep.svg"];
+const EXAMPLE = SWEEP_EXAMPLE;
+const OUTPUTS = SWEEP_OUTPUTS;
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-sweep-int-"));
 
-function snapshot(out: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const f of OUTPUTS) files.set(f, readFileSync(join(out, f)));
-  for (const f of readdirSync(join(out, "points")).sort()) files.set(`points/${f}`, readFileSync(join(out, "points", f)));
-  return files;
-}
-
-function expectSame(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
-  expect([...b.keys()]).toEqual([...a.keys()]);
-  for (const [name, bytes] of a) expect(b.get(name)?.equals(bytes), name).toBe(true);
-}
+const snapshot = sweepSnapshot;
+const expectSame = expectSameFiles;
 
 const pointFiles = (out: string): string[] => (existsSync(join(out, "points")) ? readdirSync(join(out, "points")).filter((f) => f.endsWith(".json") && !f.startsWith(".")) : []);
 

@@ -20,23 +20,15 @@ import { parseSweepConfig } from "../../cli/sweep/config.ts";
 import { buildGrid } from "../../cli/sweep/grid.ts";
 import type { PointRow } from "../../cli/sweep/point.ts";
 import { SWEEP_CSV_COLUMNS } from "../../cli/sweep/formats.ts";
+import { expectSameFiles, SWEEP_EXAMPLE, SWEEP_OUTPUTS, sweepSnapshot } from "../helpers/sweep-files.ts";
 
-const EXAMPLE = resolve("examples/sweep/weight-bits.yaml");
+const EXAMPLE = SWEEP_EXAMPLE;
 const DEMO = resolve("examples/demo/ei-small.net.json");
-const OUTPUTS = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", "sweep.svg"];
+const OUTPUTS = SWEEP_OUTPUTS;
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-sweep-"));
 
-function snapshot(out: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const f of OUTPUTS) files.set(f, readFileSync(join(out, f)));
-  for (const f of readdirSync(join(out, "points")).sort()) files.set(`points/${f}`, readFileSync(join(out, "points", f)));
-  return files;
-}
-
-function expectSame(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
-  expect([...b.keys()]).toEqual([...a.keys()]);
-  for (const [name, bytes] of a) expect(b.get(name)?.equals(bytes), name).toBe(true);
-}
+const snapshot = sweepSnapshot;
+const expectSame = expectSameFiles;
 
 function codeOf(f: () => unknown): { code: string; field: string | undefined } {
   try {
