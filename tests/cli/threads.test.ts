@@ -63,3 +63,16 @@ describe.skipIf(!DIST_OK || !HAS_SHARED)(`aerchip run --threads on NIR and SANA-
     await expectIdenticalOutputs(["run", sharedPath("fixtures/sanafe/dvs.yaml"), "--arch", sharedPath("fixtures/sanafe/loihi.yaml"), "--steps", "100", "--timing", "detailed"]);
   });
 });
+
+describe("aerchip run --threads on a plastic model", () => {
+  it("runs on one thread and says so (the weights and spikes are those of --threads 1)", async () => {
+    const a = tmp();
+    const b = tmp();
+    const one = await cli("run", "examples/learning/stdp-pair.model.json", "--arch", "loihi", "--out", a, "--quiet");
+    expect(one.code).toBe(0);
+    const two = await cli("run", "examples/learning/stdp-pair.model.json", "--arch", "loihi", "--out", b, "--threads", "2");
+    expect(two.code).toBe(0);
+    expect(two.stdout).toMatch(/note: ran on 1 thread of the 2 asked/);
+    for (const f of ["weights.json", "spikes.json", "report.json"]) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+  });
+});
