@@ -11,7 +11,7 @@ import { AerchipError } from "../core/diagnostics.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { performance } from "node:perf_hooks";
-import { runState, simulate, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
+import { runState, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
 import { buildSimState, type SimState } from "../chip/sim/state.ts";
 import { sharedArrays } from "../chip/sim/alloc.ts";

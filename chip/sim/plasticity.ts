@@ -299,11 +299,12 @@ export function decayPlasticTraces(pl: PlasticityState): void {
 /**
  * A group with plastic synapses arrives (P2): each synapse adds its weight as read, then plastic ones are
  * depressed w ← clip(w − A−·y_post); finally the group's pre traces jump (x ← x + 1, or 1 for nearest).
- * Synaptic updates are counted per core in perCore and in the tick's row of perTick (offset pt).
+ * Synaptic updates are counted per core in the tick's per-core row `tickCore` (run.ts folds it into the
+ * totals and hands it to the timing model's learning phase).
  */
 export function deliverPlasticGroup(
   pl: PlasticityState, g: number, acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array,
-  perCore: Float64Array, perTick: Float64Array, pt: number, K: number,
+  tickCore: Float64Array, K: number,
 ): void {
   const { groupRunStart, runSynStart, runProjection, runCore, runKind, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
   for (let r = groupRunStart[g]; r < groupRunStart[g + 1]; r++) {
@@ -334,8 +335,7 @@ export function deliverPlasticGroup(
         synWeight[s] = Math.min(Math.max(w - am * y[synYSlot[s]], wl), wh);
       }
     }
-    perCore[runCore[r] * K + CounterKind.synUpdates] += hi - lo;
-    perTick[pt + CounterKind.synUpdates] += hi - lo;
+    tickCore[runCore[r] * K + CounterKind.synUpdates] += hi - lo;
   }
   for (let i = groupTraceStart[g]; i < groupTraceStart[g + 1]; i++) {
     const id = groupTraceId[i];
@@ -352,7 +352,7 @@ export function markPlasticGroup(pl: PlasticityState, g: number, synTarget: Uint
 /** P5: for each fired compartment j, w ← clip(w + A+·x) on its plastic synapses, then y_j ← y_j + 1 (or 1). */
 export function potentiate(
   pl: PlasticityState, fired: Uint32Array, nFired: number, synWeight: Float64Array, coreOfNeuron: Uint32Array,
-  perCore: Float64Array, perTick: Float64Array, pt: number, K: number,
+  tickCore: Float64Array, K: number,
 ): void {
   const { postPtr, postSyn, postTrace, neuronPostRunStart, postRunEnd, postRunProjection, postRunStride, x, aPlus, wMin, wMax, neuronYPtr, neuronYSlot, y, yNearest } = pl;
   for (let f = 0; f < nFired; f++) {
@@ -380,8 +380,7 @@ export function potentiate(
     }
     const count = postPtr[n + 1] - postPtr[n];
     if (count > 0) {
-      perCore[coreOfNeuron[n] * K + CounterKind.synUpdates] += count;
-      perTick[pt + CounterKind.synUpdates] += count;
+      tickCore[coreOfNeuron[n] * K + CounterKind.synUpdates] += count;
     }
     for (let j = neuronYPtr[n]; j < neuronYPtr[n + 1]; j++) {
       const slot = neuronYSlot[j];

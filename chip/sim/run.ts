@@ -43,7 +43,7 @@ import { chooseDeliverMode, deliverCompact, DeliverMode } from "./deliver-dispat
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import { createThreadTeam, MAX_THREADS, type ThreadTeam } from "./threads/team.ts";
+import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
 import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
@@ -81,7 +81,7 @@ export interface SimulateOptions {
    * on one thread (SimResult.threads says what ran).
    */
   readonly threads?: number;
-  /** A team made by createThreadTeam for this state, reused across runs (else one is made per run). */
+  /** A team made by threadTeamFor for this state, reused across runs (else one is made per run). */
   readonly team?: ThreadTeam;
 }
 
@@ -198,8 +198,6 @@ class Run implements SimRun {
   /** The threads running the cores (multi-threaded runs only). */
   private readonly team: ThreadTeam | undefined;
   private readonly ownsTeam: boolean = false;
-  /** Per core synUpdates before this tick (plastic runs with a timing model: the learning phase's work). */
-  private readonly synUpdatesBefore: Float64Array;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -207,13 +205,11 @@ class Run implements SimRun {
     this.spec = spec;
     this.program = program;
     this.opts = opts;
-    if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS)) {
-      throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${opts.threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
-    }
+    if (opts.threads !== undefined) checkThreadCount(opts.threads);
     // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
     const threaded = (opts.team !== undefined || (opts.threads ?? 1) > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide";
     if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
-      throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with createThreadTeam(state, …) for the state you run" });
+      throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with threadTeamFor(spec, program, state, threads) for the state you run" });
     }
     const st = threaded && opts.team === undefined ? shareState(stIn) : stIn;
     this.st = st;
@@ -263,7 +259,6 @@ class Run implements SimRun {
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
-    this.synUpdatesBefore = new Float64Array(this.work !== undefined && (this.pl !== undefined || this.le !== undefined) ? st.coreCount : 0);
     if (this.team !== undefined) {
       try {
         this.team.begin(this.stim);
@@ -301,10 +296,10 @@ class Run implements SimRun {
     const { st, le, pl, counters, upd } = this;
     const K = COUNTER_COUNT;
     const pt = t * K;
-    if (le !== undefined) counters.tickCore.fill(0);
+    // The tick's per-core learning counters (pair STDP and the learning engine), folded at its end.
+    const learns = le !== undefined || pl !== undefined;
+    if (learns) counters.tickCore.fill(0);
     this.work?.reset();
-    const before = this.synUpdatesBefore;
-    for (let c = 0; c < before.length; c++) before[c] = counters.perCore[c * K + CounterKind.synUpdates];
     // 0. learning-engine trace decay (P1).
     if (pl !== undefined) decayPlasticTraces(pl);
     if (le !== undefined) {
@@ -331,7 +326,7 @@ class Run implements SimRun {
     // the combined fired lists and read-only tables, which the workers do not write.
     if (this.team !== undefined && t + 1 < this.steps) this.team.start(t + 1);
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
-    if (pl !== undefined) potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.perCore, counters.perTick, pt, K);
+    if (pl !== undefined) potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.tickCore, K);
     // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
     if (le !== undefined) {
       learnOnPostSpikes(le, upd.fired, nFired, t, st.synWeight, st.synTarget, st.synCore, st.coreOfNeuron, counters.tickCore, K);
@@ -341,10 +336,10 @@ class Run implements SimRun {
     // 3. emit
     this.emit(t, pt, nFired);
     // Close the tick: the learning engine's per-core counters, latency.
-    if (le !== undefined) foldTickCore(counters, st.coreCount, pt);
+    if (learns) foldTickCore(counters, st.coreCount, pt);
     const work = this.work;
     if (work !== undefined) {
-      for (let c = 0; c < before.length; c++) work.synUpdates[c] = counters.perCore[c * K + CounterKind.synUpdates] - before[c];
+      if (learns) for (let c = 0; c < st.coreCount; c++) work.synUpdates[c] = counters.tickCore[c * K + CounterKind.synUpdates];
       this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
     }
   }
@@ -373,7 +368,7 @@ class Run implements SimRun {
         deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K);
         if (gotInput !== undefined) for (let s = lo; s < hi; s++) gotInput[synTarget[s]] = 1;
       } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
-        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.perCore, counters.perTick, pt, K);
+        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.tickCore, K);
       } else if (gotInput !== undefined) {
         for (let s = lo; s < hi; s++) { const tg = synTarget[s]; acc[tg] += synWeight[s]; gotInput[tg] = 1; }
       } else {
@@ -615,7 +610,7 @@ class Run implements SimRun {
   }
 }
 
-/** Adds the learning engine's per-core counters of this tick (tickCore) to the run totals. */
+/** Adds this tick's per-core learning counters (tickCore: pair STDP and the learning engine) to the run totals. */
 function foldTickCore(counters: CounterArrays, C: number, pt: number): void {
   const K = COUNTER_COUNT;
   const { tickCore, perCore, perTick } = counters;

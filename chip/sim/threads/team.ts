@@ -88,9 +88,7 @@ export class ThreadTeam {
   private closed = false;
 
   constructor(st: SimState, opts: ThreadTeamOptions) {
-    if (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS) {
-      throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${opts.threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
-    }
+    checkThreadCount(opts.threads);
     if (!isStateShared(st)) {
       throw new AerchipError("E_SIM_THREADS_STATE", "a multi-threaded run needs a state in shared memory", { field: "state", hint: "build it with buildSimState(spec, program, { alloc: sharedArrays() }) or pass it through shareState()" });
     }
@@ -163,15 +161,6 @@ export class ThreadTeam {
   }
 
   /**
-   * Runs tick t on every part and returns the number of neurons fired; the combined lists hold them in
-   * one-thread order (the soma counts per spike only when `withSomaCounts`: the detailed timing model).
-   */
-  tick(t: number, withSomaCounts = true): number {
-    this.start(t);
-    return this.finish(t, withSomaCounts);
-  }
-
-  /**
    * Lets the workers start tick t (they schedule the combined list of t − 1, deliver and update). The
    * main thread may meanwhile count and time tick t − 1 from the combined lists, which stay untouched
    * until finish(t).
@@ -183,7 +172,11 @@ export class ThreadTeam {
     this.startedTick = t;
   }
 
-  /** Runs part 0's tick t, waits for the workers and combines the fired lists (see tick). */
+  /**
+   * Runs part 0's tick t, waits for the workers and combines the fired lists: returns the number of
+   * neurons fired, held in `combined` in one-thread order (the soma counts per spike only when
+   * `withSomaCounts`: the detailed timing model).
+   */
   finish(t: number, withSomaCounts = true): number {
     this.start(t);
     const t0 = performance.now();
@@ -274,6 +267,13 @@ export function workerUrl(): URL {
   throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "multi-threaded runs need the compiled engine (dist/chip/sim/threads/worker.js), which is missing", {
     field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
   });
+}
+
+/** Refuses a thread count outside 1..MAX_THREADS (E_SIM_THREADS). */
+export function checkThreadCount(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
+  }
 }
 
 export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadTeam {
