@@ -36,7 +36,7 @@ const t1 = now();
 const spec = arch.spec;
 const { program, mapping } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
 const t2 = now();
-const st = buildSimState(spec, program, threads > 1 ? { alloc: sharedArrays() } : {});
+const st = buildSimState(spec, program, threads > 1 && process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();

@@ -21,7 +21,7 @@ const t1 = performance.now();
 const spec = loadChipSpecJson(arch);
 const { program, mapping } = compileModel(model.graph, spec, {});
 const t2 = performance.now();
-const st = buildSimState(spec, program, threads > 1 ? { alloc: sharedArrays() } : {});
+const st = buildSimState(spec, program, threads > 1 && process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();

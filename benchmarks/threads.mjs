@@ -38,7 +38,8 @@ if (process.argv[2] === "--child") {
   const { program } = compileModel(model.graph, spec, {});
   const steps = stepsArg === undefined ? model.graph.defaultSteps : Number(stepsArg);
   const threads = Number(threadsArg);
-  const st = buildSimState(spec, program, { alloc: sharedArrays() });
+  // The default state (WebAssembly kernels) lives in a shared memory; the TypeScript kernels need shared arrays.
+  const st = buildSimState(spec, program, process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
   const t0 = now();
   const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
   team?.awaitStart();
@@ -47,6 +48,7 @@ if (process.argv[2] === "--child") {
   const busy = [];
   let digest = "";
   let synapticEvents = 0;
+  let kernels = "";
   for (let r = 0; r < 1 + Number(warmArg); r++) {
     resetNeuronState(st);
     if (team !== undefined) { team.busySeconds.fill(0); team.waitSeconds = 0; }
@@ -61,9 +63,10 @@ if (process.argv[2] === "--child") {
     if (digest !== "" && d !== digest) throw new Error("outputs differ between runs of one process");
     digest = d;
     synapticEvents = res.counters.synOpsByTickEncoding.reduce((x, y) => x + y, 0);
+    kernels = res.kernels;
   }
   team?.close();
-  process.stdout.write(`${JSON.stringify({ threads: team?.threads ?? 1, teamStartSeconds, coldSeconds: runs[0], warmSeconds: runs.slice(1), busy, digest, synapticEvents, steps, ...closingFields() })}\n`);
+  process.stdout.write(`${JSON.stringify({ threads: team?.threads ?? 1, kernels, teamStartSeconds, coldSeconds: runs[0], warmSeconds: runs.slice(1), busy, digest, synapticEvents, steps, ...closingFields() })}\n`);
   process.exit(0);
 }
 
@@ -102,7 +105,7 @@ for (const c of counts) {
   const cold = rs.map((r) => r.coldSeconds);
   const warm = rs.flatMap((r) => r.warmSeconds);
   const rec = {
-    threads: c, threadsUsed: rs[0].threads,
+    threads: c, threadsUsed: rs[0].threads, kernels: rs[0].kernels,
     coldSecondsBest: Math.min(...cold), coldSecondsMedian: median(cold),
     warmSecondsBest: Math.min(...warm), warmSecondsMedian: median(warm),
     warmEventsPerSecond: base[0].synapticEvents / median(warm),

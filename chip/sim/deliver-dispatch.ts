@@ -28,6 +28,11 @@ export function chooseDeliverMode(st: SimState, plastic: boolean, mark: boolean)
   return mark ? DeliverMode.flatMark : DeliverMode.flat;
 }
 
+/** True for the modes that flag the targets in gotInput. */
+export function deliverMarks(mode: DeliverMode): boolean {
+  return mode === DeliverMode.offsetMark || mode === DeliverMode.offsetPaletteMark || mode === DeliverMode.flatMark || mode === DeliverMode.flatPaletteMark;
+}
+
 /** Applies `count` Int32 entries of records (delay-queue.ts) with a compact-layout kernel. */
 export function deliverCompact(mode: DeliverMode, records: Int32Array, count: number, st: SimState, gotInput: Uint8Array): void {
   const sy = st.synapses;

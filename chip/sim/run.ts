@@ -29,7 +29,7 @@ import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from ".
 import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
-import { buildSimState, hasCells, programIsPlastic, type SimState } from "./state.ts";
+import { buildSimState, hasCells, programIsPlastic, type KernelChoice, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
 import {
   buildPlasticity, decayPlasticTraces, deliverPlasticGroup, hasPlasticity, markPlasticGroup, potentiate, readPlasticWeights, resetPlasticTraces, type PlasticityState,
@@ -39,10 +39,12 @@ import {
   learnOnPostSpikes, readLearningWeights, type LearningEngine,
 } from "./learning.ts";
 import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
-import { chooseDeliverMode, deliverCompact, DeliverMode } from "./deliver-dispatch.ts";
+import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./deliver-dispatch.ts";
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
+import { assertDeliveryArrays, deliverWasm, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
+import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -83,6 +85,11 @@ export interface SimulateOptions {
   readonly threads?: number;
   /** A team made by threadTeamFor for this state, reused across runs (else one is made per run). */
   readonly team?: ThreadTeam;
+  /**
+   * "js" runs the TypeScript kernels even on a state built for the WebAssembly ones (comparisons); default
+   * "wasm" uses them when the state has them (one-thread runs of static synapses).
+   */
+  readonly kernels?: KernelChoice;
 }
 
 /**
@@ -120,6 +127,8 @@ export interface SimResult {
   readonly learning?: LearningEngine;
   /** Threads the run used (1, or the team's size). */
   readonly threads: number;
+  /** Kernels of the hot loops: "wasm" when delivery and the `lifUniform` updates ran in WebAssembly (on every thread). */
+  readonly kernels: KernelChoice;
 }
 
 /** A run in progress: advance it with step(), then take its result with finish(). */
@@ -198,6 +207,8 @@ class Run implements SimRun {
   /** The threads running the cores (multi-threaded runs only). */
   private readonly team: ThreadTeam | undefined;
   private readonly ownsTeam: boolean = false;
+  /** The WebAssembly kernels (one-thread runs of states built in a WebAssembly memory). */
+  private readonly wasm: WasmKernelExports | undefined;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -232,10 +243,13 @@ class Run implements SimRun {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another chip or precision", { field: "team", hint: "create it with threadTeamFor(spec, program, state, threads)" });
     }
     if (threaded) {
-      this.team = opts.team ?? createThreadTeam(st, { threads: opts.threads ?? 1, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput });
+      this.team = opts.team ?? createThreadTeam(st, { threads: opts.threads ?? 1, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput, ...(opts.kernels === undefined ? {} : { kernels: opts.kernels }) });
       this.ownsTeam = opts.team === undefined;
       // The run's fired list is the team's combined list (the same order as one thread's).
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...this.team.shared, ...this.team.combined, stimCursor: new Int32Array(1) });
+    } else if (st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm") {
+      // The state's WebAssembly memory holds the run buffers too (reused by every run on it).
+      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...runBuffers(st.wasm), stimCursor: new Int32Array(1) });
     } else {
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N), stimCursor: new Int32Array(1) });
     }
@@ -256,6 +270,12 @@ class Run implements SimRun {
     this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
+    if (!threaded && st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm" && this.deliverMode !== DeliverMode.wide) {
+      this.wasm = kernelsFor(st.wasm.memory);
+      assertDeliveryArrays(st.wasm.memory, st, this.upd.gotInput, st.wasm.thread.records);
+      this.upd.wasm = this.wasm;
+      this.upd.wasmContext = writeUpdateContext(st.wasm.memory, st.wasm.thread.ctx, this.upd);
+    }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
@@ -350,6 +370,7 @@ class Run implements SimRun {
     const count = queue.length(t);
     if (count === 0) return;
     if (this.deliverMode === DeliverMode.wide) this.deliverWide(t, pt, records, count);
+    else if (this.wasm !== undefined) deliverWasm(this.wasm, st.wasm!.thread.records, st, records, count, deliverMarks(this.deliverMode), upd.gotInput);
     else deliverCompact(this.deliverMode, records, count, st, upd.gotInput);
     queue.clear(t);
   }
@@ -605,7 +626,7 @@ class Run implements SimRun {
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
     return {
       steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-      ...(le === undefined ? {} : { learning: le }), threads: this.team?.threads ?? 1,
+      ...(le === undefined ? {} : { learning: le }), threads: this.team?.threads ?? 1, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
 }

@@ -34,6 +34,9 @@ import {
 } from "./source-major.ts";
 import { allocateWeights, planFloat64, planWeights, type WeightPlan, type WeightStore } from "./weights.ts";
 import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
+import { WasmArena } from "./wasm/arena.ts";
+import { allocateBinding, type WasmStateBinding } from "./wasm/binding.ts";
+import { wasmKernelsAvailable } from "./wasm/kernels.ts";
 
 export type SynapseLayoutKind = "wide" | "offset16" | "flat32";
 
@@ -150,6 +153,8 @@ export interface SimState {
    * built once with the state; each run starts from zero traces.
    */
   readonly plasticity?: PlasticityState;
+  /** Present when the state lives in a WebAssembly memory (kernels "wasm"): what the WebAssembly kernels need. */
+  readonly wasm?: WasmStateBinding;
 }
 
 export interface BuildStateOptions {
@@ -161,6 +166,8 @@ export interface BuildStateOptions {
   readonly float64Weights?: boolean;
   /** Force float32 weights in compact layouts (tests); every weight must be a float32 value. */
   readonly float32Weights?: boolean;
+  /** Kernels of the state's hot loops (default: defaultKernels()). */
+  readonly kernels?: KernelChoice;
 }
 
 /** Compact layouts fall back to flat32 when more than this share of synapses would need the side array. */
@@ -171,13 +178,42 @@ export function programIsPlastic(program: ChipProgram): boolean {
   return program.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined);
 }
 
+/**
+ * Which kernels run a state's hot loops: "wasm" (default) builds the state in a WebAssembly memory so that
+ * the WebAssembly kernels (chip/sim/wasm/) can run delivery and the `lifUniform` update; "js" keeps ordinary
+ * arrays and the TypeScript kernels. Both give bit-identical results. AERCHIP_KERNELS=js sets the default.
+ * Plastic programs, a forced wide layout, an explicit `alloc` and states past 4 GiB use "js".
+ */
+export type KernelChoice = "wasm" | "js";
+
+export function defaultKernels(): KernelChoice {
+  return process.env.AERCHIP_KERNELS === "js" ? "js" : "wasm";
+}
+
 export function buildSimState(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions = {}): SimState {
+  const kernels = options.kernels ?? defaultKernels();
+  if (kernels === "wasm" && options.alloc === undefined && options.layout !== "wide" && !programIsPlastic(program) && wasmKernelsAvailable()) {
+    // A first guess of the state's size (4 B per synapse, 160 B per neuron); the arena grows as needed.
+    const synapses = program.cores.reduce((sum, cp) => sum + cp.crossbar.synWeight.length, 0);
+    const neurons = program.cores.reduce((sum, cp) => sum + cp.neuronCount, 0);
+    const arena = new WasmArena(4 * synapses + 160 * neurons + (1 << 20));
+    try {
+      const st = buildOn(spec, program, options, arena.allocator());
+      return { ...st, wasm: allocateBinding(arena, st) };
+    } catch (e) {
+      if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
+      // Past 4 GiB of addresses: ordinary arrays and the TypeScript kernels.
+    }
+  }
+  return buildOn(spec, program, options, options.alloc ?? heapArrays);
+}
+
+function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions, alloc: ArrayAllocator): SimState {
   if (program.meshWidthTiles !== spec.mesh.widthTiles || program.meshHeightTiles !== spec.mesh.heightTiles || program.coresPerTile !== spec.mesh.coresPerTile) {
     throw new AerchipError("E_PROGRAM_SPEC_MISMATCH", `the program was compiled for a ${program.meshWidthTiles}×${program.meshHeightTiles}×${program.coresPerTile} mesh ("${program.specName}"), the chip "${spec.name}" is ${spec.mesh.widthTiles}×${spec.mesh.heightTiles}×${spec.mesh.coresPerTile}`, {
       field: "mesh", hint: "recompile the model for this chip",
     });
   }
-  const alloc = options.alloc ?? heapArrays;
   const P = program.projections.length;
   program.cores.forEach((cp, c) => {
     if (cp.neurons.kind.length !== cp.neuronCount) {

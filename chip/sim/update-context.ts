@@ -58,5 +58,6 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
     updatedWithInput, fixed: fx !== undefined,
     decayDen: fx === undefined ? 1 : 2 ** fx.decayBits, stateLim: fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1, curLim: fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1,
     coreTally: buffers.coreTally, coreNeuronStart: st.coreNeuronStart, stimCursor: buffers.stimCursor,
+    wasm: undefined, wasmContext: 0,
   };
 }

@@ -43,7 +43,7 @@ export function updateCoreRuns(
       case CoreClass.empty: break;
       case CoreClass.input: nFired = fireInputs(upd, c0, c1, stim, to, nFired); break;
       case CoreClass.lif: nFired = updateLif(upd, c0, c1, t, nFired); break;
-      case CoreClass.lifUniform: nFired = updateLifUniform(upd, c0, c1, t, nFired); break;
+      case CoreClass.lifUniform: nFired = upd.wasm !== undefined ? upd.wasm.updateLifUniform(upd.wasmContext, c0, c1, nFired) : updateLifUniform(upd, c0, c1, t, nFired); break;
       case CoreClass.lifFixed: nFired = updateLifFixed(upd, c0, c1, t, nFired); break;
       case CoreClass.sanafe: nFired = updateSanafe(upd, c0, c1, t, nFired); break;
       case CoreClass.sanafeUniform: nFired = updateSanafeUniform(upd, c0, c1, t, nFired); break;

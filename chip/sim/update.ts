@@ -18,6 +18,7 @@
  */
 import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
 import type { SimState } from "./state.ts";
+import type { WasmKernelExports } from "./wasm/kernels.ts";
 
 export const CoreClass = { empty: 0, input: 1, lif: 2, lifFixed: 3, sanafe: 4, generic: 5, lifUniform: 6, sanafeUniform: 7 } as const;
 export type CoreClass = (typeof CoreClass)[keyof typeof CoreClass];
@@ -79,6 +80,12 @@ export interface UpdateContext {
   readonly coreNeuronStart: Uint32Array;
   /** Position in the tick's stimulus list (input cores, in core order). */
   readonly stimCursor: Int32Array;
+  /**
+   * The WebAssembly kernels and the address of this context's block in their memory (wasm/binding.ts),
+   * when the run uses them; `lifUniform` cores then run in WebAssembly.
+   */
+  wasm: WasmKernelExports | undefined;
+  wasmContext: number;
 }
 
 /** The class of every core (see the header). */

@@ -9,11 +9,13 @@
  */
 import type { FixedPointProgram } from "../../program/types.ts";
 import { DelayQueue } from "../delay-queue.ts";
-import { chooseDeliverMode, deliverCompact, type DeliverMode } from "../deliver-dispatch.ts";
+import { chooseDeliverMode, deliverCompact, deliverMarks, type DeliverMode } from "../deliver-dispatch.ts";
 import type { SimState } from "../state.ts";
 import type { UpdateContext } from "../update.ts";
 import { createUpdateContext, type SharedUpdateBuffers } from "../update-context.ts";
 import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
+import { deliverWasm, fillUpdateContext, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { buildSpikeRecords, type SpikeRecords } from "./segments.ts";
 
 /** What a part needs besides the state (sent to workers as plain data). */
@@ -29,6 +31,11 @@ export interface PartConfig {
   readonly firedAccessed: Uint32Array;
   readonly firedUpdated: Uint32Array;
   readonly firedFired: Uint32Array;
+  /**
+   * This thread's buffers in the state's WebAssembly memory when the part runs the WebAssembly kernels
+   * (the team has checked that the part's arrays live in that memory).
+   */
+  readonly wasm: WasmThreadBuffers | undefined;
 }
 
 /** A run's stimulus, resolved (stimulus.ts). */
@@ -48,6 +55,9 @@ export class Part {
   private readonly queue: DelayQueue;
   private readonly mode: DeliverMode;
   private readonly offsetLayout: boolean;
+  private readonly wasm: WasmKernelExports | undefined;
+  private readonly wasmRecords: Int32Array;
+  private readonly marks: boolean;
   private stim: PartStimulus = { tickPtr: new Uint32Array(1), neuron: new Uint32Array(0) };
 
   constructor(st: SimState, cfg: PartConfig) {
@@ -62,7 +72,14 @@ export class Part {
     this.records = buildSpikeRecords(st, this.n0, this.n1);
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
     this.mode = chooseDeliverMode(st, false, st.dynamics !== undefined);
+    this.marks = deliverMarks(this.mode);
     this.offsetLayout = st.synapses.kind === "offset16";
+    this.wasmRecords = cfg.wasm?.records ?? new Int32Array(0);
+    if (cfg.wasm !== undefined && st.wasm !== undefined) {
+      this.wasm = kernelsFor(st.wasm.memory);
+      this.upd.wasm = this.wasm;
+      this.upd.wasmContext = fillUpdateContext(cfg.wasm.ctx, this.upd);
+    }
   }
 
   /** Starts a run: empty wheel, this run's stimulus. */
@@ -91,7 +108,8 @@ export class Part {
     }
     const count = this.queue.length(t);
     if (count > 0) {
-      deliverCompact(this.mode, this.queue.bucket(t), count, st, this.upd.gotInput);
+      if (this.wasm !== undefined) deliverWasm(this.wasm, this.wasmRecords, st, this.queue.bucket(t), count, this.marks, this.upd.gotInput);
+      else deliverCompact(this.mode, this.queue.bucket(t), count, st, this.upd.gotInput);
       this.queue.clear(t);
     }
     const stim = this.stim;

@@ -19,8 +19,9 @@ import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
 import type { ChipSpec } from "../../spec/types.ts";
 import { classifyCores } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
-import type { SimState } from "../state.ts";
-import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
+import type { KernelChoice, SimState } from "../state.ts";
+import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
+import { assertDeliveryArrays, assertUpdateArrays, runBuffers, teamThreadBuffers } from "../wasm/binding.ts";
 import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
@@ -51,6 +52,8 @@ export interface ThreadTeamOptions {
   readonly coreClass: Uint8Array;
   readonly fixedPoint: FixedPointProgram | undefined;
   readonly updatedWithInput: boolean;
+  /** "js" keeps the TypeScript kernels on a state built for the WebAssembly ones (default "wasm"). */
+  readonly kernels?: KernelChoice;
 }
 
 type FiredLists = Pick<UpdateBuffers, "fired" | "firedAccessed" | "firedUpdated" | "firedFired">;
@@ -67,6 +70,8 @@ export class ThreadTeam {
   readonly fixed: boolean;
   /** The combined fired list of the last tick (one-thread order). */
   readonly combined: FiredLists;
+  /** Kernels the parts run. */
+  readonly kernels: KernelChoice;
   private readonly lists: FiredLists[];
   private readonly part0: Part;
   private readonly workers: Worker[] = [];
@@ -101,7 +106,13 @@ export class ThreadTeam {
     this.spinMs = P <= availableParallelism() ? SPIN_MS : 0;
     this.waiter = new Waiter(this.spinMs);
     const alloc = sharedArrays();
-    this.shared = allocSharedUpdateBuffers(st, alloc);
+    // With the WebAssembly kernels, the buffers they write live in the state's memory: the state's
+    // one-thread run buffers (a state serves one run at a time), each part's fired lists a slice of them
+    // (parts hold disjoint neuron ranges), and each thread's record buffer and context block.
+    const wb = st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm" ? st.wasm : undefined;
+    this.kernels = wb !== undefined ? "wasm" : "js";
+    this.shared = wb !== undefined ? sharedOf(runBuffers(wb)) : allocSharedUpdateBuffers(st, alloc);
+    const threadBuffers = wb !== undefined ? teamThreadBuffers(wb, P) : [];
     this.combined = allocFiredLists(st.neuronCount, alloc);
     this.ctrl = alloc.i32(CTRL_INTS);
     this.done = alloc.i32(P);
@@ -111,9 +122,18 @@ export class ThreadTeam {
     this.lists = [];
     const configs: PartConfig[] = [];
     for (let p = 0; p < P; p++) {
-      const lists = allocFiredLists(st.coreNeuronStart[this.bounds[p + 1]] - st.coreNeuronStart[this.bounds[p]], alloc);
+      const n0 = st.coreNeuronStart[this.bounds[p]];
+      const n1 = st.coreNeuronStart[this.bounds[p + 1]];
+      const lists = wb !== undefined ? sliceFiredLists(wb.run, n0, n1) : allocFiredLists(n1 - n0, alloc);
       this.lists.push(lists);
-      configs.push({ c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists });
+      const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists, wasm: threadBuffers[p] };
+      if (wb !== undefined) {
+        // Checked here, on the main thread, before any worker exists (the check writes a probe byte).
+        const upd = createUpdateContext(st, opts.fixedPoint, opts.updatedWithInput, { ...this.shared, ...lists, stimCursor: new Int32Array(1) });
+        assertUpdateArrays(wb.memory, threadBuffers[p].ctx, upd);
+        assertDeliveryArrays(wb.memory, st, this.shared.gotInput, threadBuffers[p].records);
+      }
+      configs.push(cfg);
     }
     if (P > 1) {
       const url = workerUrl();
@@ -276,6 +296,16 @@ export function checkThreadCount(threads: number): void {
   }
 }
 
+function sharedOf(b: SharedUpdateBuffers): SharedUpdateBuffers {
+  return { gotInput: b.gotInput, inputNow: b.inputNow, coreTally: b.coreTally };
+}
+
+/** Part [n0, n1)'s fired lists as slices of the state's one-thread lists (neurons of parts are disjoint). */
+function sliceFiredLists(l: FiredLists, n0: number, n1: number): FiredLists {
+  const end = Math.max(n1, n0 + 1);
+  return { fired: l.fired.subarray(n0, end), firedAccessed: l.firedAccessed.subarray(n0, end), firedUpdated: l.firedUpdated.subarray(n0, end), firedFired: l.firedFired.subarray(n0, end) };
+}
+
 export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadTeam {
   return new ThreadTeam(st, opts);
 }
@@ -284,6 +314,6 @@ export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadT
  * A team for running `program` on `spec` from the state `st` (built with sharedArrays()), reusable across
  * runs of that state: call close() when done. Starting the workers takes ~0.1 s; awaitStart() waits.
  */
-export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number): ThreadTeam {
-  return new ThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec) });
+export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number, kernels?: KernelChoice): ThreadTeam {
+  return new ThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec), ...(kernels === undefined ? {} : { kernels }) });
 }

@@ -19,35 +19,11 @@ import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 import { distIsFresh } from "../../../helpers/dist.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
+import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
 
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
 const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
 const DEMO = "examples/demo/ei-small.net.json";
-
-function outputs(res: SimResult, trace?: AerPacketBuffer): Map<string, ArrayLike<number>> {
-  const out = new Map<string, ArrayLike<number>>();
-  for (const [name, sp] of res.spikes) { out.set(`spikes.${name}.tick`, sp.tick); out.set(`spikes.${name}.neuron`, sp.neuron); }
-  const c = res.counters;
-  for (const k of ["perCore", "perTick", "synOpsByEncoding", "synOpsByTickEncoding", "synOpsByProjection", "spikesPerNeuron"] as const) out.set(k, c[k]);
-  out.set("tickLatencyNs", res.tickLatencyNs);
-  out.set("delivered", res.synapticEventsDeliveredByProjection);
-  for (const [name, v] of res.voltages) out.set(`voltages.${name}`, v);
-  if (trace !== undefined) {
-    out.set("packets.address", trace.address.subarray(0, trace.length));
-    out.set("packets.source", trace.source.subarray(0, trace.length));
-    out.set("packets.tick", trace.tick.subarray(0, trace.length));
-  }
-  return out;
-}
-
-function expectSame(a: Map<string, ArrayLike<number>>, b: Map<string, ArrayLike<number>>, what: string): void {
-  expect([...b.keys()], what).toEqual([...a.keys()]);
-  for (const [key, x] of a) {
-    const y = b.get(key)!;
-    expect(y.length, `${what}: ${key}`).toBe(x.length);
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) expect(`${what}: ${key}[${i}] = ${y[i]}`).toBe(`${key}[${i}] = ${x[i]}`);
-  }
-}
 
 function runWith(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions, withTrace: boolean): { res: SimResult; out: Map<string, ArrayLike<number>> } {
   const trace = withTrace ? new AerPacketBuffer() : undefined;

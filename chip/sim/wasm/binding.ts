@@ -1,0 +1,186 @@
+/**
+ * What a state built in a WasmArena carries for the WebAssembly kernels (SimState.wasm), and the calls
+ * that run a phase with them: the delivery of one bucket of records, and the update context block that
+ * `updateLifUniform` reads (byte addresses of the arrays it uses, and the enum values it compares to).
+ *
+ * Per-run buffers (fired lists, per-core tallies, input flags) are allocated once with the state and
+ * reused by every one-thread run on it (each run clears them), so repeated runs allocate nothing in the
+ * memory. A state serves one run at a time, as its neuron state already implies.
+ */
+import { AerchipError } from "../../../core/diagnostics.ts";
+import { ResetMode, ThresholdOp } from "../../program/types.ts";
+import { TALLY_COUNT, type UpdateContext } from "../update.ts";
+import type { SimState } from "../state.ts";
+import type { UpdateBuffers } from "../update-context.ts";
+import type { WasmMemory } from "./api.ts";
+import type { WasmArena } from "./arena.ts";
+import type { WasmKernelExports } from "./kernels.ts";
+
+export interface WasmStateBinding {
+  readonly memory: WasmMemory;
+  /** The arena the state was built in (the main thread allocates thread teams' buffers from it). */
+  readonly arena: WasmArena;
+  /** Per-run buffers of one-thread runs (without the stimulus cursor, a plain Int32Array). */
+  readonly run: Omit<UpdateBuffers, "stimCursor">;
+  /** Where a one-thread run's records and update context go. */
+  readonly thread: WasmThreadBuffers;
+  /** Each thread's own buffers in thread teams (part p uses entry p), made on first use and reused. */
+  readonly teamThreads: WasmThreadBuffers[];
+}
+
+/** A thread's own buffers in the state's memory. */
+export interface WasmThreadBuffers {
+  /**
+   * Records of one bucket (delay-queue.ts) are copied here before delivery, in chunks of at most this
+   * many Int32 entries (a chunk is a whole number of records; chunks are applied in order).
+   */
+  readonly records: Int32Array;
+  /** The update context block (CX_* words of assembly/kernels.ts). */
+  readonly ctx: Uint32Array;
+}
+
+/** Int32 entries of a thread's record buffer: 16,384 records, 256 KiB. */
+const RECORD_CHUNK_INTS = 4 * 16384;
+
+/** Words of the update context block, in the order of assembly/kernels.ts (CX_*: byte offset = 4 × index). */
+const CTX_FIELDS = [
+  "coreNeuronStart", "currentDecay", "inputGain", "voltageDecay", "vThreshold", "vReset", "resetMode", "thresholdOp", "refractoryTicks",
+  "spiking", "acc", "v", "u", "refractoryLeft", "bias", "fired", "firedAccessed", "firedUpdated", "firedFired", "coreTally",
+] as const;
+const CTX_WITH_INPUT_COUNTS = CTX_FIELDS.length;
+const CTX_WORDS = CTX_WITH_INPUT_COUNTS + 5;
+
+/** Allocates the binding's buffers in the arena the state was built in. */
+export function allocateBinding(arena: WasmArena, st: Pick<SimState, "neuronCount" | "coreCount" | "groupSynStart" | "dynamics">): WasmStateBinding {
+  const a = arena.allocator();
+  const N = Math.max(1, st.neuronCount);
+  return {
+    memory: arena.memory,
+    arena,
+    run: {
+      gotInput: a.u8(st.dynamics !== undefined ? st.neuronCount : 0),
+      inputNow: a.u8(st.neuronCount),
+      coreTally: a.f64(st.coreCount * TALLY_COUNT),
+      fired: a.u32(N), firedAccessed: a.u32(N), firedUpdated: a.u32(N), firedFired: a.u32(N),
+    },
+    thread: allocateThreadBuffers(arena, Math.max(1, st.groupSynStart.length - 1)),
+    teamThreads: [],
+  };
+}
+
+/** The buffers of `parts` threads of a team (main thread only: allocates in the arena on first use). */
+export function teamThreadBuffers(b: WasmStateBinding, parts: number): WasmThreadBuffers[] {
+  while (b.teamThreads.length < parts) b.teamThreads.push(allocateThreadBuffers(b.arena, RECORD_CHUNK_INTS / 4));
+  return b.teamThreads.slice(0, parts);
+}
+
+/** A thread's record buffer (at most `maxRecords` records are ever due at once) and context block. */
+export function allocateThreadBuffers(arena: WasmArena, maxRecords: number): WasmThreadBuffers {
+  const a = arena.allocator();
+  return { records: a.i32(Math.min(RECORD_CHUNK_INTS, 4 * Math.max(1, maxRecords))), ctx: a.u32(CTX_WORDS) };
+}
+
+/** The binding's run buffers, cleared for a new run. */
+export function runBuffers(b: WasmStateBinding): Omit<UpdateBuffers, "stimCursor"> {
+  const r = b.run;
+  r.gotInput.fill(0);
+  r.inputNow.fill(0);
+  r.coreTally.fill(0);
+  return r;
+}
+
+/**
+ * Checks that `a` is a view into `memory` (so its byteOffset is its address there): a byte flipped through
+ * the memory must show through the array. Done once per array per run, never per event.
+ */
+function assertInMemory(name: string, a: ArrayBufferView, memory: WasmMemory): void {
+  if (a.byteLength === 0) return;
+  const viaArray = new Uint8Array(a.buffer, a.byteOffset, 1);
+  const viaMemory = new Uint8Array(memory.buffer, a.byteOffset, 1);
+  const saved = viaArray[0];
+  viaMemory[0] = saved ^ 0xff;
+  const same = viaArray[0] === (saved ^ 0xff);
+  viaMemory[0] = saved;
+  if (!same || !(a.buffer instanceof SharedArrayBuffer)) {
+    throw new AerchipError("E_INTERNAL", `the WebAssembly kernels need ${name} in the state's memory`, { field: name, hint: "build the state with buildSimState without an alloc option, or run with kernels: \"js\"" });
+  }
+}
+
+/** Writes the update context block for `upd` (whose arrays must live in `memory`) into `ctx`; returns its address. */
+export function writeUpdateContext(memory: WasmMemory, ctx: Uint32Array, upd: UpdateContext): number {
+  assertUpdateArrays(memory, ctx, upd);
+  return fillUpdateContext(ctx, upd);
+}
+
+/** Checks that `ctx` and every array of `upd` the update kernel reads live in `memory`. */
+export function assertUpdateArrays(memory: WasmMemory, ctx: Uint32Array, upd: UpdateContext): void {
+  assertInMemory("ctx", ctx, memory);
+  for (const name of CTX_FIELDS) assertInMemory(name, upd[name], memory);
+}
+
+/**
+ * Writes the block without checking (a worker thread, whose arrays the team checked on the main thread:
+ * the check flips a byte, which only one thread may do at a time).
+ */
+export function fillUpdateContext(ctx: Uint32Array, upd: UpdateContext): number {
+  for (let i = 0; i < CTX_FIELDS.length; i++) ctx[i] = upd[CTX_FIELDS[i]].byteOffset;
+  ctx[CTX_WITH_INPUT_COUNTS] = upd.updatedWithInput ? 1 : 0;
+  ctx[CTX_WITH_INPUT_COUNTS + 1] = ResetMode.zero;
+  ctx[CTX_WITH_INPUT_COUNTS + 2] = ResetMode.subtract;
+  ctx[CTX_WITH_INPUT_COUNTS + 3] = ThresholdOp.ge;
+  ctx[CTX_WITH_INPUT_COUNTS + 4] = TALLY_COUNT;
+  return ctx.byteOffset;
+}
+
+/** Checks that every array the delivery kernels read lives in `memory`. */
+export function assertDeliveryArrays(memory: WasmMemory, st: SimState, gotInput: Uint8Array, records: Int32Array): void {
+  const sy = st.synapses;
+  assertInMemory("synapses.offset", sy.offset, memory);
+  assertInMemory("synapses.target", sy.target, memory);
+  const ws = sy.weights;
+  if (ws.kind === "palette") {
+    assertInMemory("synapses.weights.code", ws.code, memory);
+    assertInMemory("synapses.weights.table", ws.table, memory);
+  } else assertInMemory("synapses.weights.w", ws.w, memory);
+  assertInMemory("acc", st.acc, memory);
+  assertInMemory("gotInput", gotInput, memory);
+  assertInMemory("records", records, memory);
+}
+
+/**
+ * Phase 1 with the WebAssembly kernels: copies the bucket's `count` Int32 entries, a chunk at a time, into
+ * the thread's record buffer and applies each chunk in order (same order and sums as deliver.ts). `mark`
+ * sets gotInput (programs with dynamics).
+ */
+export function deliverWasm(k: WasmKernelExports, records: Int32Array, st: SimState, bucket: Int32Array, count: number, mark: boolean, gotInput: Uint8Array): void {
+  const chunk = records.length;
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from);
+    records.set(bucket.subarray(from, from + n));
+    deliverChunk(k, records.byteOffset, n, st, mark, gotInput);
+  }
+}
+
+function deliverChunk(k: WasmKernelExports, r: number, count: number, st: SimState, mark: boolean, gotInput: Uint8Array): void {
+  const sy = st.synapses;
+  const ws = sy.weights;
+  const acc = st.acc.byteOffset;
+  const m = mark ? 1 : 0;
+  const g = gotInput.byteOffset;
+  if (sy.kind === "offset16") {
+    const off = sy.offset.byteOffset;
+    const side = sy.target.byteOffset;
+    if (ws.kind === "palette") {
+      if (ws.code.BYTES_PER_ELEMENT === 1) k.deliverOffsetPalette8(r, count, off, side, ws.code.byteOffset, ws.table.byteOffset, acc, g, m);
+      else k.deliverOffsetPalette16(r, count, off, side, ws.code.byteOffset, ws.table.byteOffset, acc, g, m);
+    } else if (ws.kind === "f32") k.deliverOffsetF32(r, count, off, side, ws.w.byteOffset, acc, g, m);
+    else k.deliverOffsetF64(r, count, off, side, ws.w.byteOffset, acc, g, m);
+  } else {
+    const tgt = sy.target.byteOffset;
+    if (ws.kind === "palette") {
+      if (ws.code.BYTES_PER_ELEMENT === 1) k.deliverFlatPalette8(r, count, tgt, ws.code.byteOffset, ws.table.byteOffset, acc, g, m);
+      else k.deliverFlatPalette16(r, count, tgt, ws.code.byteOffset, ws.table.byteOffset, acc, g, m);
+    } else if (ws.kind === "f32") k.deliverFlatF32(r, count, tgt, ws.w.byteOffset, acc, g, m);
+    else k.deliverFlatF64(r, count, tgt, ws.w.byteOffset, acc, g, m);
+  }
+}

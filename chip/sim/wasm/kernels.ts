@@ -1,0 +1,48 @@
+/**
+ * The WebAssembly kernels (assembly/kernels.ts, compiled into kernels-binary.ts): compiled once per
+ * thread, instantiated once per state memory. Exports take byte addresses into that memory.
+ */
+import { Wasm, type WasmMemory } from "./api.ts";
+import { KERNELS_WASM_BASE64 } from "./kernels-binary.ts";
+
+export interface WasmKernelExports {
+  deliverOffsetF64(rec: number, count: number, offset: number, side: number, w: number, acc: number, mark: number, doMark: number): void;
+  deliverOffsetF32(rec: number, count: number, offset: number, side: number, w: number, acc: number, mark: number, doMark: number): void;
+  deliverOffsetPalette8(rec: number, count: number, offset: number, side: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
+  deliverOffsetPalette16(rec: number, count: number, offset: number, side: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
+  deliverFlatF64(rec: number, count: number, target: number, w: number, acc: number, mark: number, doMark: number): void;
+  deliverFlatF32(rec: number, count: number, target: number, w: number, acc: number, mark: number, doMark: number): void;
+  deliverFlatPalette8(rec: number, count: number, target: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
+  deliverFlatPalette16(rec: number, count: number, target: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
+  updateLifUniform(ctx: number, c0: number, c1: number, nFired: number): number;
+}
+
+let compiled: object | undefined;
+const instances = new WeakMap<WasmMemory, WasmKernelExports>();
+
+function kernelModule(): object {
+  // Synchronous compile: the module is ~4 KB, and a state is built synchronously.
+  compiled ??= new Wasm.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+  return compiled;
+}
+
+/** The kernels bound to `memory` (one instance per memory and thread). */
+export function kernelsFor(memory: WasmMemory): WasmKernelExports {
+  let k = instances.get(memory);
+  if (k === undefined) {
+    const instance = new Wasm.Instance(kernelModule(), { env: { memory } });
+    k = instance.exports as unknown as WasmKernelExports;
+    instances.set(memory, k);
+  }
+  return k;
+}
+
+/** Whether this Node can run the kernels (WebAssembly with threads: shared memories). */
+export function wasmKernelsAvailable(): boolean {
+  try {
+    kernelsFor(new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+    return true;
+  } catch {
+    return false;
+  }
+}
