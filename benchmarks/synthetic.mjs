@@ -124,7 +124,11 @@ const t3 = now();
 if (!keepProgram) program = releaseProgramSynapses(program);
 await settle();
 const mState = memoryNow();
-const stateBytes = typedArrayBytes(st);
+// A state built for the WebAssembly kernels lives in one WebAssembly memory: its arrays are views into it
+// (views made between grows hold different SharedArrayBuffer objects over the same memory, so summing
+// buffers would count it several times). Its size is what the arena handed out.
+const stateBytes = st.wasm !== undefined ? st.wasm.arena.usedBytes : typedArrayBytes(st);
+const wasmMemoryBytes = st.wasm !== undefined ? st.wasm.memory.buffer.byteLength : 0;
 const programBytes = typedArrayBytes(program);
 
 // --- run ---
@@ -157,16 +161,17 @@ emit({
     bytesPerSynapse: {
       program: programBytes / S, state: stateBytes / S, programPlusState: (programBytes + stateBytes) / S,
       programCompiled: programBytesCompiled / S,
-      // Live memory V8 accounts for (array buffers + JS heap) after the state is built and the program
+      // Live memory (array buffers + the state's WebAssembly memory + JS heap) after the state is built and the program
       // released, minus the same before the model was built. RSS below also holds allocator pages freed
       // by the graph and the compiler that glibc keeps mapped.
-      liveAfterStateMinusBase: (mState.arrayBuffers + mState.heapUsed - mBase.arrayBuffers - mBase.heapUsed) / S,
+      liveAfterStateMinusBase: (mState.arrayBuffers + wasmMemoryBytes + mState.heapUsed - mBase.arrayBuffers - mBase.heapUsed) / S,
       rssAfterStateMinusBase: (mState.rss - mBase.rss) / S,
       rssDeltaProgram: (mProgram.rss - mGraph.rss + graphBytes) / S,
       rssDeltaState: (mState.rss - mProgram.rss) / S,
     },
     rssMb: { base: mb(mBase.rss), afterGraph: mb(mGraph.rss), afterCompile: mb(mProgram.rss), afterState: mb(mState.rss) },
     heapUsedMb: { base: mb(mBase.heapUsed), afterGraph: mb(mGraph.heapUsed), afterCompile: mb(mProgram.heapUsed), afterState: mb(mState.heapUsed) },
+    wasmMemoryMb: { used: mb(st.wasm !== undefined ? st.wasm.arena.usedBytes : 0), committed: mb(wasmMemoryBytes) },
     arrayBuffersMb: { base: mb(mBase.arrayBuffers), afterGraph: mb(mGraph.arrayBuffers), afterCompile: mb(mProgram.arrayBuffers), afterState: mb(mState.arrayBuffers) },
     programArraysCompiled,
     stateArrays: perSynapseTable(simStateBytesByField(st), S, 40),

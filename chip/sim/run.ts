@@ -43,7 +43,7 @@ import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import { assertDeliveryArrays, deliverWasm, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
+import { assertDeliveryArrays, deliverStdpWasm, deliverWasm, oneThreadBuffers, runBuffers, writeStdpContext, writeUpdateContext } from "./wasm/binding.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
@@ -209,6 +209,10 @@ class Run implements SimRun {
   private readonly ownsTeam: boolean = false;
   /** The WebAssembly kernels (one-thread runs of states built in a WebAssembly memory). */
   private readonly wasm: WasmKernelExports | undefined;
+  private readonly wasmRecords: Int32Array = new Int32Array(0);
+  /** Pair STDP in WebAssembly: the context block's address (0: not used) and the per-core update counts. */
+  private readonly stdpContext: number = 0;
+  private readonly coreSynUpdates: Float64Array = new Float64Array(0);
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -224,6 +228,7 @@ class Run implements SimRun {
     }
     const st = threaded && opts.team === undefined ? shareState(stIn) : stIn;
     this.st = st;
+    const useWasm = !threaded && st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm";
     const N = st.neuronCount;
     this.E = Math.max(1, st.encodingNames.length);
     this.counters = allocateCounters(st.coreCount, T, this.E, program.projections.length, N);
@@ -247,9 +252,9 @@ class Run implements SimRun {
       this.ownsTeam = opts.team === undefined;
       // The run's fired list is the team's combined list (the same order as one thread's).
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...this.team.shared, ...this.team.combined, stimCursor: new Int32Array(1) });
-    } else if (st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm") {
+    } else if (useWasm) {
       // The state's WebAssembly memory holds the run buffers too (reused by every run on it).
-      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...runBuffers(st.wasm), stimCursor: new Int32Array(1) });
+      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...runBuffers(st.wasm!, st), stimCursor: new Int32Array(1) });
     } else {
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N), stimCursor: new Int32Array(1) });
     }
@@ -270,11 +275,25 @@ class Run implements SimRun {
     this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
-    if (!threaded && st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm" && this.deliverMode !== DeliverMode.wide) {
-      this.wasm = kernelsFor(st.wasm.memory);
-      assertDeliveryArrays(st.wasm.memory, st, this.upd.gotInput, st.wasm.thread.records);
-      this.upd.wasm = this.wasm;
-      this.upd.wasmContext = writeUpdateContext(st.wasm.memory, st.wasm.thread.ctx, this.upd);
+    if (useWasm) {
+      // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
+      // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
+      const b = st.wasm!;
+      const tb = oneThreadBuffers(b, st);
+      if (this.deliverMode !== DeliverMode.wide) {
+        assertDeliveryArrays(b.memory, st, this.upd.gotInput, tb.records);
+        this.wasm = kernelsFor(b.memory);
+      } else if (this.pl !== undefined && this.le === undefined && !hasDynamics && st.plasticity === this.pl) {
+        const stdp = writeStdpContext(b, st, this.pl);
+        this.stdpContext = stdp.ctx;
+        this.coreSynUpdates = stdp.coreSynUpdates;
+        this.wasm = kernelsFor(b.memory);
+      }
+      if (this.wasm !== undefined) {
+        this.wasmRecords = tb.records;
+        this.upd.wasm = this.wasm;
+        this.upd.wasmContext = writeUpdateContext(b.memory, tb.ctx, this.upd);
+      }
     }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
@@ -321,7 +340,10 @@ class Run implements SimRun {
     if (learns) counters.tickCore.fill(0);
     this.work?.reset();
     // 0. learning-engine trace decay (P1).
-    if (pl !== undefined) decayPlasticTraces(pl);
+    if (pl !== undefined) {
+      if (this.stdpContext !== 0) this.wasm!.decayStdpTraces(this.stdpContext);
+      else decayPlasticTraces(pl);
+    }
     if (le !== undefined) {
       if (this.learningInput !== undefined) this.learningInput(t, le.thirdFactor, le.graded);
       decayTraces(le, counters.tickCore, K);
@@ -346,7 +368,12 @@ class Run implements SimRun {
     // the combined fired lists and read-only tables, which the workers do not write.
     if (this.team !== undefined && t + 1 < this.steps) this.team.start(t + 1);
     // 2b. potentiation (P5) for compartments that fired, then their post traces.
-    if (pl !== undefined) potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.tickCore, K);
+    if (pl !== undefined) {
+      if (this.stdpContext !== 0) {
+        this.wasm!.potentiateStdp(this.stdpContext, upd.fired.byteOffset, nFired);
+        this.foldStdpUpdates();
+      } else potentiate(pl, upd.fired, nFired, st.synWeight, st.coreOfNeuron, counters.tickCore, K);
+    }
     // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
     if (le !== undefined) {
       learnOnPostSpikes(le, upd.fired, nFired, t, st.synWeight, st.synTarget, st.synCore, st.coreOfNeuron, counters.tickCore, K);
@@ -369,10 +396,28 @@ class Run implements SimRun {
     const records = queue.bucket(t);
     const count = queue.length(t);
     if (count === 0) return;
-    if (this.deliverMode === DeliverMode.wide) this.deliverWide(t, pt, records, count);
-    else if (this.wasm !== undefined) deliverWasm(this.wasm, st.wasm!.thread.records, st, records, count, deliverMarks(this.deliverMode), upd.gotInput);
+    if (this.deliverMode === DeliverMode.wide) {
+      if (this.stdpContext !== 0) deliverStdpWasm(this.wasm!, this.wasmRecords, this.stdpContext, records, count);
+      else this.deliverWide(t, pt, records, count);
+    } else if (this.wasm !== undefined) deliverWasm(this.wasm, this.wasmRecords, st, records, count, deliverMarks(this.deliverMode), upd.gotInput);
     else deliverCompact(this.deliverMode, records, count, st, upd.gotInput);
     queue.clear(t);
+  }
+
+  /**
+   * The WebAssembly STDP kernels count synaptic updates per core in their own buffer (whole numbers in
+   * float64, exact in any order); they join the tick's per-core row here, once per tick.
+   */
+  private foldStdpUpdates(): void {
+    const buf = this.coreSynUpdates;
+    const tickCore = this.counters.tickCore;
+    for (let c = 0; c < buf.length; c++) {
+      const x = buf[c];
+      if (x !== 0) {
+        tickCore[c * COUNTER_COUNT + CounterKind.synUpdates] += x;
+        buf[c] = 0;
+      }
+    }
   }
 
   /** Phase 1 with plastic groups (pair STDP and/or the general learning engine), wide layout. */

@@ -35,7 +35,7 @@ import {
 import { allocateWeights, planFloat64, planWeights, type WeightPlan, type WeightStore } from "./weights.ts";
 import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
 import { WasmArena } from "./wasm/arena.ts";
-import { allocateBinding, type WasmStateBinding } from "./wasm/binding.ts";
+import { createBinding, plasticityInArena, type WasmStateBinding } from "./wasm/binding.ts";
 import { wasmKernelsAvailable } from "./wasm/kernels.ts";
 
 export type SynapseLayoutKind = "wide" | "offset16" | "flat32";
@@ -182,7 +182,8 @@ export function programIsPlastic(program: ChipProgram): boolean {
  * Which kernels run a state's hot loops: "wasm" (default) builds the state in a WebAssembly memory so that
  * the WebAssembly kernels (chip/sim/wasm/) can run delivery and the `lifUniform` update; "js" keeps ordinary
  * arrays and the TypeScript kernels. Both give bit-identical results. AERCHIP_KERNELS=js sets the default.
- * Plastic programs, a forced wide layout, an explicit `alloc` and states past 4 GiB use "js".
+ * Programs with general learning rules, a forced wide layout of a static program, an explicit `alloc` and
+ * states past 4 GiB use "js"; pair STDP runs in WebAssembly too.
  */
 export type KernelChoice = "wasm" | "js";
 
@@ -192,14 +193,17 @@ export function defaultKernels(): KernelChoice {
 
 export function buildSimState(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions = {}): SimState {
   const kernels = options.kernels ?? defaultKernels();
-  if (kernels === "wasm" && options.alloc === undefined && options.layout !== "wide" && !programIsPlastic(program) && wasmKernelsAvailable()) {
-    // A first guess of the state's size (4 B per synapse, 160 B per neuron); the arena grows as needed.
+  const learningRules = program.projections.some((p) => p.learning !== undefined);
+  if (kernels === "wasm" && options.alloc === undefined && (options.layout !== "wide" || programIsPlastic(program)) && !learningRules && wasmKernelsAvailable()) {
+    // A first guess of the state's size (per synapse 4 B compact, 24 B wide; 160 B per neuron); the arena
+    // grows as needed.
     const synapses = program.cores.reduce((sum, cp) => sum + cp.crossbar.synWeight.length, 0);
     const neurons = program.cores.reduce((sum, cp) => sum + cp.neuronCount, 0);
-    const arena = new WasmArena(4 * synapses + 160 * neurons + (1 << 20));
+    const arena = new WasmArena((programIsPlastic(program) ? 24 : 4) * synapses + 160 * neurons + (1 << 20));
     try {
       const st = buildOn(spec, program, options, arena.allocator());
-      return { ...st, wasm: allocateBinding(arena, st) };
+      const wasm = createBinding(arena);
+      return st.plasticity === undefined ? { ...st, wasm } : { ...st, plasticity: plasticityInArena(arena, st.plasticity), wasm };
     } catch (e) {
       if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
       // Past 4 GiB of addresses: ordinary arrays and the TypeScript kernels.

@@ -44,10 +44,11 @@ export class WasmArena {
           field: "kernels", hint: "the state is built again on ordinary arrays with the TypeScript kernels",
         });
       }
-      // Grow geometrically (×1.5, at least what is asked), so building a state costs O(log size) grows.
+      // Grow by at least 1/64 of the size (a shared memory's addresses are reserved up front, so a grow is
+      // cheap and copies nothing); the slack left at the end of a build stays under 2%.
       const havePages = have / PAGE_BYTES;
       const needPages = Math.ceil(end / PAGE_BYTES);
-      const target = Math.min(WASM_MAX_PAGES, Math.max(needPages, Math.ceil(havePages * 1.5)));
+      const target = Math.min(WASM_MAX_PAGES, Math.max(needPages, havePages + Math.ceil(havePages / 64)));
       this.memory.grow(target - havePages);
     }
     this.top = end;

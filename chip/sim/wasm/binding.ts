@@ -10,6 +10,7 @@
 import { AerchipError } from "../../../core/diagnostics.ts";
 import { ResetMode, ThresholdOp } from "../../program/types.ts";
 import { TALLY_COUNT, type UpdateContext } from "../update.ts";
+import type { PlasticityState } from "../plasticity.ts";
 import type { SimState } from "../state.ts";
 import type { UpdateBuffers } from "../update-context.ts";
 import type { WasmMemory } from "./api.ts";
@@ -18,14 +19,23 @@ import type { WasmKernelExports } from "./kernels.ts";
 
 export interface WasmStateBinding {
   readonly memory: WasmMemory;
-  /** The arena the state was built in (the main thread allocates thread teams' buffers from it). */
+  /** The arena the state was built in (the main thread allocates run and team buffers from it). */
   readonly arena: WasmArena;
-  /** Per-run buffers of one-thread runs (without the stimulus cursor, a plain Int32Array). */
-  readonly run: Omit<UpdateBuffers, "stimCursor">;
-  /** Where a one-thread run's records and update context go. */
-  readonly thread: WasmThreadBuffers;
-  /** Each thread's own buffers in thread teams (part p uses entry p), made on first use and reused. */
-  readonly teamThreads: WasmThreadBuffers[];
+  /**
+   * The buffers of runs on this state, allocated on the first run and reused by every later one (a state
+   * serves one run at a time): one-thread runs' update buffers, record buffer and context blocks, and each
+   * team thread's record buffer and context block.
+   */
+  readonly runs: WasmRunBuffers;
+}
+
+/** See WasmStateBinding.runs; filled by runBuffers / teamThreadBuffers (main thread only). */
+export interface WasmRunBuffers {
+  update?: Omit<UpdateBuffers, "stimCursor">;
+  thread?: WasmThreadBuffers;
+  /** Pair STDP: per-core synaptic updates of the tick, and the plasticity context block. */
+  stdp?: { readonly coreSynUpdates: Float64Array; readonly ctx: Uint32Array };
+  readonly team: WasmThreadBuffers[];
 }
 
 /** A thread's own buffers in the state's memory. */
@@ -43,35 +53,16 @@ export interface WasmThreadBuffers {
 const RECORD_CHUNK_INTS = 4 * 16384;
 
 /** Words of the update context block, in the order of assembly/kernels.ts (CX_*: byte offset = 4 × index). */
-const CTX_FIELDS = [
+export const CTX_FIELDS = [
   "coreNeuronStart", "currentDecay", "inputGain", "voltageDecay", "vThreshold", "vReset", "resetMode", "thresholdOp", "refractoryTicks",
   "spiking", "acc", "v", "u", "refractoryLeft", "bias", "fired", "firedAccessed", "firedUpdated", "firedFired", "coreTally",
 ] as const;
 const CTX_WITH_INPUT_COUNTS = CTX_FIELDS.length;
 const CTX_WORDS = CTX_WITH_INPUT_COUNTS + 5;
 
-/** Allocates the binding's buffers in the arena the state was built in. */
-export function allocateBinding(arena: WasmArena, st: Pick<SimState, "neuronCount" | "coreCount" | "groupSynStart" | "dynamics">): WasmStateBinding {
-  const a = arena.allocator();
-  const N = Math.max(1, st.neuronCount);
-  return {
-    memory: arena.memory,
-    arena,
-    run: {
-      gotInput: a.u8(st.dynamics !== undefined ? st.neuronCount : 0),
-      inputNow: a.u8(st.neuronCount),
-      coreTally: a.f64(st.coreCount * TALLY_COUNT),
-      fired: a.u32(N), firedAccessed: a.u32(N), firedUpdated: a.u32(N), firedFired: a.u32(N),
-    },
-    thread: allocateThreadBuffers(arena, Math.max(1, st.groupSynStart.length - 1)),
-    teamThreads: [],
-  };
-}
-
-/** The buffers of `parts` threads of a team (main thread only: allocates in the arena on first use). */
-export function teamThreadBuffers(b: WasmStateBinding, parts: number): WasmThreadBuffers[] {
-  while (b.teamThreads.length < parts) b.teamThreads.push(allocateThreadBuffers(b.arena, RECORD_CHUNK_INTS / 4));
-  return b.teamThreads.slice(0, parts);
+/** The binding of a state built in `arena` (its run buffers come with its first run). */
+export function createBinding(arena: WasmArena): WasmStateBinding {
+  return { memory: arena.memory, arena, runs: { team: [] } };
 }
 
 /** A thread's record buffer (at most `maxRecords` records are ever due at once) and context block. */
@@ -80,13 +71,35 @@ export function allocateThreadBuffers(arena: WasmArena, maxRecords: number): Was
   return { records: a.i32(Math.min(RECORD_CHUNK_INTS, 4 * Math.max(1, maxRecords))), ctx: a.u32(CTX_WORDS) };
 }
 
-/** The binding's run buffers, cleared for a new run. */
-export function runBuffers(b: WasmStateBinding): Omit<UpdateBuffers, "stimCursor"> {
-  const r = b.run;
+/** The state's update buffers for a run, cleared (allocated on first use). */
+export function runBuffers(b: WasmStateBinding, st: Pick<SimState, "neuronCount" | "coreCount" | "dynamics">): Omit<UpdateBuffers, "stimCursor"> {
+  if (b.runs.update === undefined) {
+    const a = b.arena.allocator();
+    const N = Math.max(1, st.neuronCount);
+    b.runs.update = {
+      gotInput: a.u8(st.dynamics !== undefined ? st.neuronCount : 0),
+      inputNow: a.u8(st.neuronCount),
+      coreTally: a.f64(st.coreCount * TALLY_COUNT),
+      fired: a.u32(N), firedAccessed: a.u32(N), firedUpdated: a.u32(N), firedFired: a.u32(N),
+    };
+  }
+  const r = b.runs.update;
   r.gotInput.fill(0);
   r.inputNow.fill(0);
   r.coreTally.fill(0);
   return r;
+}
+
+/** A one-thread run's record buffer and context block (allocated on first use). */
+export function oneThreadBuffers(b: WasmStateBinding, st: Pick<SimState, "groupSynStart">): WasmThreadBuffers {
+  b.runs.thread ??= allocateThreadBuffers(b.arena, Math.max(1, st.groupSynStart.length - 1));
+  return b.runs.thread;
+}
+
+/** The buffers of `parts` threads of a team (allocated in the arena on first use, then reused). */
+export function teamThreadBuffers(b: WasmStateBinding, parts: number): WasmThreadBuffers[] {
+  while (b.runs.team.length < parts) b.runs.team.push(allocateThreadBuffers(b.arena, RECORD_CHUNK_INTS / 4));
+  return b.runs.team.slice(0, parts);
 }
 
 /**
@@ -182,5 +195,66 @@ function deliverChunk(k: WasmKernelExports, r: number, count: number, st: SimSta
       else k.deliverFlatPalette16(r, count, tgt, ws.code.byteOffset, ws.table.byteOffset, acc, g, m);
     } else if (ws.kind === "f32") k.deliverFlatF32(r, count, tgt, ws.w.byteOffset, acc, g, m);
     else k.deliverFlatF64(r, count, tgt, ws.w.byteOffset, acc, g, m);
+  }
+}
+
+/** Words of the plasticity context block, in the order of assembly/kernels.ts (PX_*: byte offset = 4 × index). */
+export const STDP_FIELDS = [
+  "groupPlastic", "groupTraceStart", "groupTraceId", "groupRunStart", "runSynStart", "runProjection", "runCore", "runKind", "synYSlot",
+  "x", "xDecay", "xNearest", "y", "yDecay", "yNearest", "postPtr", "postSyn", "postTrace", "neuronPostRunStart", "postRunEnd",
+  "postRunProjection", "postRunStride", "neuronYPtr", "neuronYSlot", "aPlus", "aMinus", "wMin", "wMax",
+] as const satisfies readonly (keyof PlasticityState)[];
+const STDP_WORDS = 3 + STDP_FIELDS.length + 4;
+
+/** A copy of `pl` whose arrays live in the arena (pair STDP's structures are built on ordinary arrays). */
+export function plasticityInArena(arena: WasmArena, pl: PlasticityState): PlasticityState {
+  const a = arena.allocator();
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pl)) {
+    const arr = value as Float64Array | Uint32Array | Uint16Array | Uint8Array;
+    let copy: typeof arr;
+    if (arr instanceof Float64Array) copy = a.f64(arr.length);
+    else if (arr instanceof Uint32Array) copy = a.u32(arr.length);
+    else if (arr instanceof Uint16Array) copy = a.u16(arr.length);
+    else if (arr instanceof Uint8Array) copy = a.u8(arr.length);
+    else throw new AerchipError("E_INTERNAL", `plasticity field ${key} is not a typed array the kernels know`, { field: key });
+    copy.set(arr as never);
+    out[key] = copy;
+  }
+  return out as unknown as PlasticityState;
+}
+
+/**
+ * Writes the pair-STDP context block (allocated with the run buffers on first use) after checking that
+ * every array the STDP kernels address lives in the state's memory; returns its address and the per-core
+ * synaptic-update buffer the kernels add to.
+ */
+export function writeStdpContext(b: WasmStateBinding, st: SimState, pl: PlasticityState): { ctx: number; coreSynUpdates: Float64Array } {
+  if (b.runs.stdp === undefined) {
+    const a = b.arena.allocator();
+    b.runs.stdp = { coreSynUpdates: a.f64(Math.max(1, st.coreCount)), ctx: a.u32(STDP_WORDS) };
+  }
+  const { ctx, coreSynUpdates } = b.runs.stdp;
+  coreSynUpdates.fill(0);
+  const arrays: [string, ArrayBufferView][] = [["acc", st.acc], ["synTarget", st.synTarget], ["synWeight", st.synWeight]];
+  for (const name of STDP_FIELDS) arrays.splice(arrays.length, 0, [name, pl[name]]);
+  arrays.push(["coreOfNeuron", st.coreOfNeuron], ["coreSynUpdates", coreSynUpdates]);
+  assertInMemory("ctx", ctx, b.memory);
+  for (let i = 0; i < arrays.length; i++) {
+    assertInMemory(arrays[i][0], arrays[i][1], b.memory);
+    ctx[i] = arrays[i][1].byteOffset;
+  }
+  ctx[arrays.length] = pl.x.length;
+  ctx[arrays.length + 1] = pl.y.length;
+  return { ctx: ctx.byteOffset, coreSynUpdates };
+}
+
+/** Pair-STDP delivery of a bucket, in chunks through the thread's record buffer (as deliverWasm). */
+export function deliverStdpWasm(k: WasmKernelExports, records: Int32Array, ctx: number, bucket: Int32Array, count: number): void {
+  const chunk = records.length;
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from);
+    records.set(bucket.subarray(from, from + n));
+    k.deliverStdp(ctx, records.byteOffset, n);
   }
 }

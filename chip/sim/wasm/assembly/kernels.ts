@@ -162,21 +162,31 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
   const resetSubtract = load<i32>(ctx + CX_RESET_SUBTRACT);
   const thresholdGe = load<i32>(ctx + CX_THRESHOLD_GE);
   const tallyCount = <usize>load<i32>(ctx + CX_TALLY_COUNT);
+  // Loaded once: the stores below could alias the context block as far as the compiler knows.
+  const cdP = ptr(ctx, CX_CURRENT_DECAY);
+  const igP = ptr(ctx, CX_INPUT_GAIN);
+  const vdP = ptr(ctx, CX_VOLTAGE_DECAY);
+  const thP = ptr(ctx, CX_V_THRESHOLD);
+  const vrP = ptr(ctx, CX_V_RESET);
+  const rmP = ptr(ctx, CX_RESET_MODE);
+  const opP = ptr(ctx, CX_THRESHOLD_OP);
+  const rtP = ptr(ctx, CX_REFRACTORY_TICKS);
+  const spP = ptr(ctx, CX_SPIKING);
   for (let c = c0; c < c1; c++) {
     const lo = load<i32>(cns + ((<usize>c) << 2));
     const hi = load<i32>(cns + ((<usize>(c + 1)) << 2));
     const l8 = (<usize>lo) << 3;
-    const cd = load<f64>(ptr(ctx, CX_CURRENT_DECAY) + l8);
-    const ig = load<f64>(ptr(ctx, CX_INPUT_GAIN) + l8);
-    const vd = load<f64>(ptr(ctx, CX_VOLTAGE_DECAY) + l8);
-    const th = load<f64>(ptr(ctx, CX_V_THRESHOLD) + l8);
-    const vr = load<f64>(ptr(ctx, CX_V_RESET) + l8);
-    const rm = <i32>load<u8>(ptr(ctx, CX_RESET_MODE) + <usize>lo);
+    const cd = load<f64>(cdP + l8);
+    const ig = load<f64>(igP + l8);
+    const vd = load<f64>(vdP + l8);
+    const th = load<f64>(thP + l8);
+    const vr = load<f64>(vrP + l8);
+    const rm = <i32>load<u8>(rmP + <usize>lo);
     const toValue = rm === resetZero;
     const subtract = rm === resetSubtract;
-    const ge = <i32>load<u8>(ptr(ctx, CX_THRESHOLD_OP) + <usize>lo) === thresholdGe;
-    const rt = load<u32>(ptr(ctx, CX_REFRACTORY_TICKS) + ((<usize>lo) << 2));
-    const spiking = load<u8>(ptr(ctx, CX_SPIKING) + <usize>lo) === 1;
+    const ge = <i32>load<u8>(opP + <usize>lo) === thresholdGe;
+    const rt = load<u32>(rtP + ((<usize>lo) << 2));
+    const spiking = load<u8>(spP + <usize>lo) === 1;
     let updates = 0;
     let withInput = 0;
     let firedHere = 0;
@@ -217,4 +227,213 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
     store<f64>(t, 0, 32);
   }
   return nFired;
+}
+
+// ---- Pair STDP (plasticity.ts): arrival with depression, potentiation, trace decay ----
+// Arrival (P2):   acc[target] += w (the weight as read), then w ← min(max(w − A−·y_post, wMin), wMax);
+//                 then the group's pre traces jump: x ← x + 1 (all-to-all) or 1 (nearest).
+// Post spike (P5): w ← min(max(w + A+·x_pre, wMin), wMax); then y ← y + 1 or 1.
+// min/max are f64.min/f64.max, which order −0 below +0 and propagate NaN as Math.min/Math.max do.
+// Synaptic updates are added per core to `coreSynUpdates` (float64, whole numbers: exact in any order).
+
+/** Byte offsets of the words of the plasticity context block (wasm/binding.ts writes them). */
+const PX_ACC = 0;
+const PX_SYN_TARGET = 4;
+const PX_SYN_WEIGHT = 8;
+const PX_GROUP_PLASTIC = 12;
+const PX_GROUP_TRACE_START = 16;
+const PX_GROUP_TRACE_ID = 20;
+const PX_GROUP_RUN_START = 24;
+const PX_RUN_SYN_START = 28;
+const PX_RUN_PROJECTION = 32;
+const PX_RUN_CORE = 36;
+const PX_RUN_KIND = 40;
+const PX_SYN_Y_SLOT = 44;
+const PX_X = 48;
+const PX_X_DECAY = 52;
+const PX_X_NEAREST = 56;
+const PX_Y = 60;
+const PX_Y_DECAY = 64;
+const PX_Y_NEAREST = 68;
+const PX_POST_PTR = 72;
+const PX_POST_SYN = 76;
+const PX_POST_TRACE = 80;
+const PX_NEURON_POST_RUN_START = 84;
+const PX_POST_RUN_END = 88;
+const PX_POST_RUN_PROJECTION = 92;
+const PX_POST_RUN_STRIDE = 96;
+const PX_NEURON_Y_PTR = 100;
+const PX_NEURON_Y_SLOT = 104;
+const PX_A_PLUS = 108;
+const PX_A_MINUS = 112;
+const PX_W_MIN = 116;
+const PX_W_MAX = 120;
+const PX_CORE_OF_NEURON = 124;
+const PX_CORE_SYN_UPDATES = 128;
+const PX_X_COUNT = 132;
+const PX_Y_COUNT = 136;
+
+@inline function at32(p: usize, i: i32): i32 {
+  return load<i32>(p + ((<usize>i) << 2));
+}
+
+@inline function atF(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+
+@inline function clip(w: f64, lo: f64, hi: f64): f64 {
+  return min<f64>(max<f64>(w, lo), hi);
+}
+
+/** Step 0 of a tick: x ← decayPre·x, y ← decayPost·y. */
+export function decayStdpTraces(px: usize): void {
+  const xP = ptr(px, PX_X);
+  const xdP = ptr(px, PX_X_DECAY);
+  const nx = load<i32>(px + PX_X_COUNT);
+  for (let i = 0; i < nx; i++) {
+    const o = (<usize>i) << 3;
+    store<f64>(xP + o, load<f64>(xP + o) * load<f64>(xdP + o));
+  }
+  const yP = ptr(px, PX_Y);
+  const ydP = ptr(px, PX_Y_DECAY);
+  const ny = load<i32>(px + PX_Y_COUNT);
+  for (let i = 0; i < ny; i++) {
+    const o = (<usize>i) << 3;
+    store<f64>(yP + o, load<f64>(yP + o) * load<f64>(ydP + o));
+  }
+}
+
+/** Phase 1 of a program with pair STDP (wide layout, no dynamics, no general learning rule). */
+export function deliverStdp(px: usize, rec: usize, count: i32): void {
+  const accP = ptr(px, PX_ACC);
+  const tgtP = ptr(px, PX_SYN_TARGET);
+  const wP = ptr(px, PX_SYN_WEIGHT);
+  const gPlastic = ptr(px, PX_GROUP_PLASTIC);
+  const gTraceStart = ptr(px, PX_GROUP_TRACE_START);
+  const gTraceId = ptr(px, PX_GROUP_TRACE_ID);
+  const gRunStart = ptr(px, PX_GROUP_RUN_START);
+  const runSynStart = ptr(px, PX_RUN_SYN_START);
+  const runProj = ptr(px, PX_RUN_PROJECTION);
+  const runCore = ptr(px, PX_RUN_CORE);
+  const runKind = ptr(px, PX_RUN_KIND);
+  const ySlotP = ptr(px, PX_SYN_Y_SLOT);
+  const xP = ptr(px, PX_X);
+  const xNearP = ptr(px, PX_X_NEAREST);
+  const yP = ptr(px, PX_Y);
+  const aMinusP = ptr(px, PX_A_MINUS);
+  const wMinP = ptr(px, PX_W_MIN);
+  const wMaxP = ptr(px, PX_W_MAX);
+  const updP = ptr(px, PX_CORE_SYN_UPDATES);
+  for (let k = 0; k < count; k += 4) {
+    const r4 = rec + ((<usize>k) << 2);
+    const g = load<i32>(r4);
+    if (load<u8>(gPlastic + <usize>g) != 1) {
+      const lo = load<i32>(r4, 4);
+      const hi = load<i32>(r4, 8);
+      for (let s = lo; s < hi; s++) addTo(accP, <usize>at32(tgtP, s), atF(wP, s));
+      continue;
+    }
+    const r1 = at32(gRunStart, g + 1);
+    for (let r = at32(gRunStart, g); r < r1; r++) {
+      const lo = at32(runSynStart, r);
+      const hi = at32(runSynStart, r + 1);
+      const kind = load<u8>(runKind + <usize>r);
+      if (kind == 0) {
+        for (let s = lo; s < hi; s++) addTo(accP, <usize>at32(tgtP, s), atF(wP, s));
+        continue;
+      }
+      const p = <i32>load<u16>(runProj + ((<usize>r) << 1));
+      const am = atF(aMinusP, p);
+      const wl = atF(wMinP, p);
+      const wh = atF(wMaxP, p);
+      if (kind == 2) {
+        // Consecutive targets and post slots (a dense row): no per-synapse index.
+        const t0 = at32(tgtP, lo) - lo;
+        const y0 = at32(ySlotP, lo) - lo;
+        for (let s = lo; s < hi; s++) {
+          const wp = wP + ((<usize>s) << 3);
+          const w = load<f64>(wp);
+          addTo(accP, <usize>(t0 + s), w);
+          store<f64>(wp, clip(w - am * atF(yP, y0 + s), wl, wh));
+        }
+      } else {
+        for (let s = lo; s < hi; s++) {
+          const wp = wP + ((<usize>s) << 3);
+          const w = load<f64>(wp);
+          addTo(accP, <usize>at32(tgtP, s), w);
+          store<f64>(wp, clip(w - am * atF(yP, at32(ySlotP, s)), wl, wh));
+        }
+      }
+      const cu = updP + ((<usize>at32(runCore, r)) << 3);
+      store<f64>(cu, load<f64>(cu) + <f64>(hi - lo));
+    }
+    const i1 = at32(gTraceStart, g + 1);
+    for (let i = at32(gTraceStart, g); i < i1; i++) {
+      const id = at32(gTraceId, i);
+      const xp = xP + ((<usize>id) << 3);
+      store<f64>(xp, load<u8>(xNearP + <usize>id) == 1 ? 1.0 : load<f64>(xp) + 1.0);
+    }
+  }
+}
+
+/** P5 for the fired list [0, nFired): potentiate each fired neuron's plastic synapses, then bump its post traces. */
+export function potentiateStdp(px: usize, firedP: usize, nFired: i32): void {
+  const wP = ptr(px, PX_SYN_WEIGHT);
+  const postPtr = ptr(px, PX_POST_PTR);
+  const postSyn = ptr(px, PX_POST_SYN);
+  const postTrace = ptr(px, PX_POST_TRACE);
+  const nPostRunStart = ptr(px, PX_NEURON_POST_RUN_START);
+  const postRunEnd = ptr(px, PX_POST_RUN_END);
+  const postRunProj = ptr(px, PX_POST_RUN_PROJECTION);
+  const postRunStride = ptr(px, PX_POST_RUN_STRIDE);
+  const xP = ptr(px, PX_X);
+  const aPlusP = ptr(px, PX_A_PLUS);
+  const wMinP = ptr(px, PX_W_MIN);
+  const wMaxP = ptr(px, PX_W_MAX);
+  const nYPtr = ptr(px, PX_NEURON_Y_PTR);
+  const nYSlot = ptr(px, PX_NEURON_Y_SLOT);
+  const yP = ptr(px, PX_Y);
+  const yNearP = ptr(px, PX_Y_NEAREST);
+  const coreOf = ptr(px, PX_CORE_OF_NEURON);
+  const updP = ptr(px, PX_CORE_SYN_UPDATES);
+  for (let f = 0; f < nFired; f++) {
+    const n = at32(firedP, f);
+    let i = at32(postPtr, n);
+    const q1 = at32(nPostRunStart, n + 1);
+    for (let q = at32(nPostRunStart, n); q < q1; q++) {
+      const p = <i32>load<u16>(postRunProj + ((<usize>q) << 1));
+      const ap = atF(aPlusP, p);
+      const wl = atF(wMinP, p);
+      const wh = atF(wMaxP, p);
+      const end = at32(postRunEnd, q);
+      const stride = <i32>atF(postRunStride, q);
+      if (stride > 0) {
+        // A dense column: synapse postSyn[i] + j·stride with pre trace postTrace[i] + j.
+        const len = end - i;
+        const x0 = at32(postTrace, i);
+        let s = at32(postSyn, i);
+        for (let j = 0; j < len; j++, s += stride) {
+          const wp = wP + ((<usize>s) << 3);
+          store<f64>(wp, clip(load<f64>(wp) + ap * atF(xP, x0 + j), wl, wh));
+        }
+        i = end;
+        continue;
+      }
+      for (; i < end; i++) {
+        const wp = wP + ((<usize>at32(postSyn, i)) << 3);
+        store<f64>(wp, clip(load<f64>(wp) + ap * atF(xP, at32(postTrace, i)), wl, wh));
+      }
+    }
+    const count = at32(postPtr, n + 1) - at32(postPtr, n);
+    if (count > 0) {
+      const cu = updP + ((<usize>at32(coreOf, n)) << 3);
+      store<f64>(cu, load<f64>(cu) + <f64>count);
+    }
+    const j1 = at32(nYPtr, n + 1);
+    for (let j = at32(nYPtr, n); j < j1; j++) {
+      const slot = at32(nYSlot, j);
+      const yp = yP + ((<usize>slot) << 3);
+      store<f64>(yp, load<u8>(yNearP + <usize>slot) == 1 ? 1.0 : load<f64>(yp) + 1.0);
+    }
+  }
 }

@@ -22,6 +22,9 @@ import { chooseDeliverMode, deliverCompact } from "../../../../chip/sim/deliver-
 import { createTimingModel } from "../../../../chip/timing/index.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { createRng } from "../../../../core/rng.ts";
+import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
+import { pairStdp } from "../../../../chip/program/named-rules.ts";
+import { learningProgramFromNamedRule } from "../../../../chip/program/learning-program.ts";
 import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 import { distIsFresh } from "../../../helpers/dist.ts";
@@ -120,14 +123,41 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
     expect(ran.res.spikes.get("ring")!.tick.length).toBeGreaterThan(20);
   });
 
-  it("plastic programs keep ordinary arrays and the TypeScript kernels", () => {
+  for (const mode of ["all_to_all", "nearest"] as const) {
+    it(`pair STDP (${mode}) runs in WebAssembly with the same spikes, counters and final weights bit for bit; general learning rules keep the TypeScript kernels`, () => {
+      const { graph, stimulus } = randomGraph(5);
+      // Two plastic projections with different constants (the kernels read them per projection).
+      const plastic: ModelGraph = {
+        ...graph,
+        projections: graph.projections.map((p, i) => (i === 1 || i === 6
+          ? { ...p, plasticity: { rule: "pair" as const, mode, aPlus: 0.01 * i, aMinus: 0.012, decayPre: 0.9, decayPost: 0.8, wMin: -0.3, wMax: 0.5 } }
+          : p)),
+      };
+      const spec = genericWith({ maxNeurons: 53 });
+      const { program } = compileModel(plastic, spec, { placement: "random", seed: 2 });
+      const opts: SimulateOptions = { steps: 400, timing: createTimingModel("detailed"), timingPerPacket: true };
+      const ran = expectKernelsAgree(spec, program, stimulus, opts, {}, `pair STDP ${mode}`);
+      expect(ran.st.synapses.kind).toBe("wide");
+      const js = runState(spec, program, buildSimState(spec, program, { kernels: "js" }), stimulus, opts);
+      const weights = (r: SimResult) => [...r.finalWeights.entries()].map(([k, w]) => [k, Array.from(w)]);
+      expect(weights(ran.res)).toEqual(weights(js));
+      const updates = (r: SimResult) => { let n = 0; for (let c = 0; c < r.counters.perCore.length; c += COUNTER_COUNT) n += r.counters.perCore[c + CounterKind.synUpdates]; return n; };
+      expect(updates(ran.res), "synaptic updates counted").toBeGreaterThan(1000);
+      expect(updates(ran.res)).toBe(updates(js));
+      // The weights moved from the model's.
+      for (const [name, w] of ran.res.finalWeights) {
+        const initial = plastic.projections.find((p) => p.name === name)!.weight;
+        expect(w.length).toBe(initial.length);
+        expect(Array.from(w).filter((x, i) => x !== initial[i]).length, `${name}: weights changed`).toBeGreaterThan(10);
+      }
+    });
+  }
+
+  it("a program with a general learning rule keeps ordinary arrays and the TypeScript kernels", () => {
     const { graph, stimulus } = randomGraph(5);
-    const plastic: ModelGraph = {
-      ...graph,
-      projections: graph.projections.map((p, i) => (i === 1 ? { ...p, plasticity: { rule: "pair", mode: "all_to_all", aPlus: 0.01, aMinus: 0.012, decayPre: 0.9, decayPost: 0.9, wMin: -2, wMax: 2 } } : p)),
-    };
+    const withRule: ModelGraph = { ...graph, projections: graph.projections.map((p, i) => (i === 1 ? { ...p, learning: learningProgramFromNamedRule(pairStdp({ aPlus: 0.01, aMinus: 0.012, preDecay: 0.9, postDecay: 0.9 })) } : p)) };
     const spec = genericWith({ maxNeurons: 53 });
-    const { program } = compileModel(plastic, spec, { placement: "random", seed: 2 });
+    const { program } = compileModel(withRule, spec, { placement: "random", seed: 2 });
     const st = buildSimState(spec, program);
     expect(st.wasm).toBeUndefined();
     expect(runState(spec, program, st, stimulus, { steps: 50 }).kernels).toBe("js");
@@ -201,7 +231,7 @@ describe("delivery in chunks (a bucket larger than a thread's record buffer)", (
     expect(expected.some((x) => x !== 0)).toBe(true);
     st.acc.fill(0);
     const small = st.wasm!.arena.allocator().i32(12);
-    deliverWasm(kernelsFor(st.wasm!.memory), small, st, bucket, k, false, st.wasm!.run.gotInput);
+    deliverWasm(kernelsFor(st.wasm!.memory), small, st, bucket, k, false, new Uint8Array(st.wasm!.memory.buffer, 64, 0));
     expect(Array.from(st.acc)).toEqual(Array.from(expected));
   });
 });
@@ -241,6 +271,28 @@ describe.skipIf(!HAS_SHARED)(`WebAssembly kernels on the reference networks ${SK
     const { program } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore });
     const steps = 150;
     expectKernelsAgree(spec, program, sm.stimulus(steps), { steps, timing: createTimingModel("detailed"), timingPerPacket: true }, {}, "DVS");
+  });
+
+  it("c05 (pair STDP, dense all-to-all: contiguous arrival runs) over 3 cores, final weights included", () => {
+    const model = loadJsonModel(sharedPath("fixtures/snnref/c05_stdp_all2all_dense.net.json"));
+    const spec = genericWith({ maxNeurons: 7 });
+    const { program } = compileModel(model.graph, spec, {});
+    const opts: SimulateOptions = { steps: model.graph.defaultSteps, timing: createTimingModel("simple") };
+    const ran = expectKernelsAgree(spec, program, model.stimulus, opts, {}, "c05");
+    const js = runState(spec, program, buildSimState(spec, program, { kernels: "js" }), model.stimulus, opts);
+    expect([...ran.res.finalWeights.values()].flatMap((w) => [...w])).toEqual([...js.finalWeights.values()].flatMap((w) => [...w]));
+    expect(ran.st.plasticity!.runKind.includes(2), "dense rows: contiguous arrival runs").toBe(true);
+  });
+
+  it("bench_stdp2l (1M plastic synapses, strided post columns), 300 ticks, final weights included", () => {
+    const model = loadJsonModel(sharedPath("fixtures/snnref/bench/bench_stdp2l.net.json.gz"));
+    const spec = genericWith({});
+    const { program } = compileModel(model.graph, spec, {});
+    const opts: SimulateOptions = { steps: 300, timing: createTimingModel("simple") };
+    const ran = expectKernelsAgree(spec, program, model.stimulus, opts, {}, "bench_stdp2l");
+    expect(ran.st.plasticity!.postRunStride.some((x) => x > 0), "dense columns: strided post runs").toBe(true);
+    const js = runState(spec, program, buildSimState(spec, program, { kernels: "js" }), model.stimulus, opts);
+    expect([...ran.res.finalWeights.values()].flatMap((w) => [...w])).toEqual([...js.finalWeights.values()].flatMap((w) => [...w]));
   });
 
   it("bench_lif10k (1.1M synapses, delays 1–5), 300 ticks", () => {
