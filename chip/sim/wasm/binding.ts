@@ -169,9 +169,14 @@ export function deliverWasm(k: WasmKernelExports, records: Int32Array, st: SimSt
   const chunk = records.length;
   for (let from = 0; from < count; from += chunk) {
     const n = Math.min(chunk, count - from);
-    records.set(bucket.subarray(from, from + n));
+    copyRecords(records, bucket, from, n);
     deliverChunk(k, records.byteOffset, n, st, mark, gotInput);
   }
+}
+
+/** records[0, n) ← bucket[from, from + n), without the view subarray() would allocate every tick. */
+function copyRecords(records: Int32Array, bucket: Int32Array, from: number, n: number): void {
+  for (let i = 0; i < n; i++) records[i] = bucket[from + i];
 }
 
 function deliverChunk(k: WasmKernelExports, r: number, count: number, st: SimState, mark: boolean, gotInput: Uint8Array): void {
@@ -254,7 +259,7 @@ export function deliverStdpWasm(k: WasmKernelExports, records: Int32Array, ctx: 
   const chunk = records.length;
   for (let from = 0; from < count; from += chunk) {
     const n = Math.min(chunk, count - from);
-    records.set(bucket.subarray(from, from + n));
+    copyRecords(records, bucket, from, n);
     k.deliverStdp(ctx, records.byteOffset, n);
   }
 }
