@@ -171,7 +171,8 @@ emit({
     },
     rssMb: { base: mb(mBase.rss), afterGraph: mb(mGraph.rss), afterCompile: mb(mProgram.rss), afterState: mb(mState.rss) },
     heapUsedMb: { base: mb(mBase.heapUsed), afterGraph: mb(mGraph.heapUsed), afterCompile: mb(mProgram.heapUsed), afterState: mb(mState.heapUsed) },
-    wasmMemoryMb: { used: mb(st.wasm !== undefined ? st.wasm.arena.usedBytes : 0), committed: mb(wasmMemoryBytes) },
+    // After the build (the first run adds its buffers: fired lists, tallies, record buffer).
+    wasmMemoryMb: { used: mb(stateBytes), committed: mb(wasmMemoryBytes), usedAfterRun: mb(st.wasm !== undefined ? st.wasm.arena.usedBytes : 0) },
     arrayBuffersMb: { base: mb(mBase.arrayBuffers), afterGraph: mb(mGraph.arrayBuffers), afterCompile: mb(mProgram.arrayBuffers), afterState: mb(mState.arrayBuffers) },
     programArraysCompiled,
     stateArrays: perSynapseTable(simStateBytesByField(st), S, 40),
