@@ -55,17 +55,26 @@ export class SpikeRecord {
   }
 
   /**
-   * Spikes by population name over ticks [0, ticks), sorted by (tick, index in population). Within a
-   * tick spikes come in core order, so each tick's run of indices is sorted numerically (no comparator).
+   * Spikes by population name over ticks [0, ticks), sorted by (tick, index in population). Within a tick
+   * spikes come in core order, which is not index order once the compiler has ordered neurons inside
+   * cores, so each population's spikes are sorted by a two-pass counting sort (radix sort, least
+   * significant key first): stable by index, then stable by tick. O(spikes + population size + ticks) per
+   * population, no comparisons (a neuron fires at most once per tick, so keys never tie).
    */
   byPopulation(st: SimState, populationNames: readonly string[], ticks: number): Map<string, PopulationSpikes> {
     const P = populationNames.length;
     const { populationOfNeuron, indexInPopulation } = st;
     const neurons = this.neurons;
     const counts = new Uint32Array(P);
+    const sizes = new Uint32Array(P);
     for (let k = 0; k < this.count; k++) counts[populationOfNeuron[neurons[k]]]++;
-    const tick = populationNames.map((_, p) => new Int32Array(counts[p]));
-    const neuron = populationNames.map((_, p) => new Int32Array(counts[p]));
+    for (let n = 0; n < st.neuronCount; n++) {
+      const p = populationOfNeuron[n];
+      if (indexInPopulation[n] + 1 > sizes[p]) sizes[p] = indexInPopulation[n] + 1;
+    }
+    // Record order (ticks ascending) per population: the input of the sort.
+    const recTick = populationNames.map((_, p) => new Int32Array(counts[p]));
+    const recIndex = populationNames.map((_, p) => new Int32Array(counts[p]));
     const fill = new Uint32Array(P);
     let k = 0;
     for (let t = 0; t < ticks; t++) {
@@ -74,23 +83,45 @@ export class SpikeRecord {
         const g = neurons[k];
         const p = populationOfNeuron[g];
         const i = fill[p]++;
-        tick[p][i] = t;
-        neuron[p][i] = indexInPopulation[g];
+        recTick[p][i] = t;
+        recIndex[p][i] = indexInPopulation[g];
       }
     }
     const out = new Map<string, PopulationSpikes>();
     for (let p = 0; p < P; p++) {
-      const tk = tick[p];
-      const nr = neuron[p];
-      for (let a = 0; a < tk.length;) {
-        let b = a + 1;
-        let sorted = true;
-        while (b < tk.length && tk[b] === tk[a]) { if (nr[b] < nr[b - 1]) sorted = false; b++; }
-        if (!sorted) nr.subarray(a, b).sort();
-        a = b;
-      }
-      out.set(populationNames[p], { tick: tk, neuron: nr });
+      const tick = new Int32Array(counts[p]);
+      const neuron = new Int32Array(counts[p]);
+      if (counts[p] > 0) radixByTickThenIndex(recTick[p], recIndex[p], sizes[p], ticks, tick, neuron);
+      out.set(populationNames[p], { tick, neuron });
     }
     return out;
   }
+}
+
+/**
+ * (tick, neuron) ← (recTick, recIndex) sorted by (tick, index): counting sort by index (stable), then by
+ * tick (stable). recTick / recIndex are reused as scratch.
+ */
+function radixByTickThenIndex(recTick: Int32Array, recIndex: Int32Array, size: number, ticks: number, tick: Int32Array, neuron: Int32Array): void {
+  const c = recTick.length;
+  const byIndex = new Uint32Array(size + 1);
+  const byTick = new Uint32Array(ticks + 1);
+  for (let j = 0; j < c; j++) {
+    byIndex[recIndex[j] + 1]++;
+    byTick[recTick[j] + 1]++;
+  }
+  for (let x = 0; x < size; x++) byIndex[x + 1] += byIndex[x];
+  for (let t = 0; t < ticks; t++) byTick[t + 1] += byTick[t];
+  for (let j = 0; j < c; j++) {
+    const at = byIndex[recIndex[j]]++;
+    tick[at] = recTick[j];
+    neuron[at] = recIndex[j];
+  }
+  for (let j = 0; j < c; j++) {
+    const at = byTick[tick[j]]++;
+    recTick[at] = tick[j];
+    recIndex[at] = neuron[j];
+  }
+  tick.set(recTick);
+  neuron.set(recIndex);
 }
