@@ -43,7 +43,7 @@ import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import { assertDeliveryArrays, deliverStdpWasm, deliverWasm, oneThreadBuffers, runBuffers, writeStdpContext, writeUpdateContext } from "./wasm/binding.ts";
+import { assertDeliveryArrays, deliverStdpWasm, deliverWasm, deriveSpikeCountersWasm, oneThreadBuffers, spikesByPopulationWasm, runBuffers, writeStdpContext, writeUpdateContext } from "./wasm/binding.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
@@ -644,7 +644,10 @@ class Run implements SimRun {
     this.close();
     const { st, program, counters, le, pl } = this;
     const T = this.steps;
-    deriveSpikeCounters(st, counters, this.weightBits);
+    // The main thread of a team whose parts ran the WebAssembly kernels derives with them too.
+    const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
+    if (k !== undefined) deriveSpikeCountersWasm(k, st.wasm!, st, counters, this.weightBits);
+    else deriveSpikeCounters(st, counters, this.weightBits);
     // Synaptic events still in flight at the end (arrival t + delay >= steps) were counted at emission but
     // never applied: those of the spikes of the last maxDelay ticks whose group's delay reaches past the end.
     const delivered = Float64Array.from(counters.synOpsByProjection);
@@ -663,7 +666,9 @@ class Run implements SimRun {
         }
       }
     }
-    const spikes = this.record.byPopulation(st, program.populations.map((p) => p.name), T);
+    const spikes = k !== undefined
+      ? spikesByPopulationWasm(k, st.wasm!, st, program.populations, this.record.raw(), T)
+      : this.record.byPopulation(st, program.populations.map((p) => p.name), T);
     const voltages = new Map<string, Float64Array>();
     for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
     if (le !== undefined) applyTagsAtRunEnd(le, st.synWeight, st.synCore);

@@ -41,6 +41,11 @@ export class SpikeRecord {
     return this.count;
   }
 
+  /** The record as stored: neurons[0, count) in tick order, tickEnd[t] = spikes up to and including tick t. */
+  raw(): { readonly neurons: Uint32Array; readonly count: number; readonly tickEnd: Float64Array } {
+    return { neurons: this.neurons, count: this.count, tickEnd: this.tickEnd };
+  }
+
   /** Tick t's spikes are neuronAt(k) for k in [tickStart(t), tickStop(t)). */
   tickStart(t: number): number {
     return t === 0 ? 0 : this.tickEnd[t - 1];

@@ -10,6 +10,7 @@
 import { AerchipError } from "../../../core/diagnostics.ts";
 import { ResetMode, ThresholdOp } from "../../program/types.ts";
 import { TALLY_COUNT, type UpdateContext } from "../update.ts";
+import { COUNTER_COUNT, CounterKind, type CounterArrays } from "../counters.ts";
 import type { PlasticityState } from "../plasticity.ts";
 import type { SimState } from "../state.ts";
 import type { UpdateBuffers } from "../update-context.ts";
@@ -35,6 +36,10 @@ export interface WasmRunBuffers {
   thread?: WasmThreadBuffers;
   /** Pair STDP: per-core synaptic updates of the tick, and the plasticity context block. */
   stdp?: { readonly coreSynUpdates: Float64Array; readonly ctx: Uint32Array };
+  /** Counters derived at the end of a run: scratch sums and the context block. */
+  derive?: DeriveScratch;
+  /** Spikes sorted by population at the end of a run. */
+  byPopulation?: ByPopulationScratch;
   readonly team: WasmThreadBuffers[];
 }
 
@@ -262,4 +267,167 @@ export function deliverStdpWasm(k: WasmKernelExports, records: Int32Array, ctx: 
     copyRecords(records, bucket, from, n);
     k.deliverStdp(ctx, records.byteOffset, n);
   }
+}
+
+/** Words of the derive context block: addresses (DX_* of assembly/kernels.ts, in this order), then numbers. */
+export const DERIVE_ARRAYS = [
+  "spikes", "coreOfNeuron", "routePtr", "routeDestCore", "routeAxon", "routeSynapses", "routeCell", "axonCellStart", "axonCellId",
+  "axonCellCount", "cellCore", "cellEncoding", "cellProjection", "hopsEast", "hopsWest", "hopsNorth", "hopsSouth", "packetsLocal",
+  "packetsInTile", "perCore", "synOpsByEncoding", "synOpsByProjection", "cellOps", "axonSpikes",
+] as const;
+export const DERIVE_SHIFTS = ["routeDestCore", "routeSynapses", "hopsEast", "hopsWest", "hopsNorth", "hopsSouth", "packetsLocal", "packetsInTile"] as const;
+export const DERIVE_NUMBERS = ["neurons", "axons", "cells", "encodings", "k", "kindSynOps", "kindSpikes", "kindPacketsOut", "kindPacketsIn", "kindHopsEast", "kindHopsWest", "kindHopsNorth", "kindHopsSouth", "kindPacketsInTile", "kindPacketsLocal"] as const;
+
+interface DeriveScratch {
+  readonly spikes: Float64Array;
+  readonly perCore: Float64Array;
+  readonly synOpsByEncoding: Float64Array;
+  readonly synOpsByProjection: Float64Array;
+  readonly cellOps: Float64Array;
+  readonly axonSpikes: Float64Array;
+  readonly ctx: Uint32Array;
+}
+
+/**
+ * derive-counters.ts deriveSpikeCounters with the WebAssembly kernel: the spike counts are copied into the
+ * state's memory, the kernel sums into zeroed scratch arrays there, and the sums are added to the run's
+ * counters (whole numbers: exact in any order). weightReadBits follows from the total synOps, as there.
+ */
+export function deriveSpikeCountersWasm(k: WasmKernelExports, b: WasmStateBinding, st: SimState, counters: CounterArrays, weightBits: number): void {
+  const K = COUNTER_COUNT;
+  const E = Math.max(1, st.encodingNames.length);
+  const cells = st.cellCore.length;
+  const hasCells = st.axonCellStart.length > 0;
+  const axons = hasCells ? st.coreAxonStart[st.coreCount] : 0;
+  const x = deriveScratch(b, st, counters.synOpsByProjection.length, E, cells, axons);
+  const sp = counters.spikesPerNeuron;
+  for (let n = 0; n < sp.length; n++) x.spikes[n] = sp[n];
+  x.perCore.fill(0);
+  x.synOpsByEncoding.fill(0);
+  x.synOpsByProjection.fill(0);
+  x.cellOps.fill(0);
+  x.axonSpikes.fill(0);
+  const arrays: Record<(typeof DERIVE_ARRAYS)[number], ArrayBufferView> = {
+    spikes: x.spikes, coreOfNeuron: st.coreOfNeuron, routePtr: st.routePtr, routeDestCore: st.routeDestCore, routeAxon: st.routeAxon,
+    routeSynapses: st.routeSynapses, routeCell: st.routeCell, axonCellStart: st.axonCellStart, axonCellId: st.axonCellId,
+    axonCellCount: st.axonCellCount, cellCore: st.cellCore, cellEncoding: st.cellEncoding, cellProjection: st.cellProjection,
+    hopsEast: st.neuronHopsEast, hopsWest: st.neuronHopsWest, hopsNorth: st.neuronHopsNorth, hopsSouth: st.neuronHopsSouth,
+    packetsLocal: st.neuronPacketsLocal, packetsInTile: st.neuronPacketsInTile, perCore: x.perCore, synOpsByEncoding: x.synOpsByEncoding,
+    synOpsByProjection: x.synOpsByProjection, cellOps: x.cellOps, axonSpikes: x.axonSpikes,
+  };
+  const numbers: Record<(typeof DERIVE_NUMBERS)[number], number> = {
+    neurons: st.neuronCount, axons, cells: hasCells ? cells : 0, encodings: E, k: K,
+    kindSynOps: CounterKind.synOps, kindSpikes: CounterKind.spikes, kindPacketsOut: CounterKind.packetsOut, kindPacketsIn: CounterKind.packetsIn,
+    kindHopsEast: CounterKind.hopsEast, kindHopsWest: CounterKind.hopsWest, kindHopsNorth: CounterKind.hopsNorth, kindHopsSouth: CounterKind.hopsSouth,
+    kindPacketsInTile: CounterKind.packetsInTile, kindPacketsLocal: CounterKind.packetsLocal,
+  };
+  const ctx = x.ctx;
+  assertInMemory("ctx", ctx, b.memory);
+  let w = 0;
+  for (const name of DERIVE_ARRAYS) {
+    assertInMemory(name, arrays[name], b.memory);
+    ctx[w++] = arrays[name].byteOffset;
+  }
+  for (const name of DERIVE_SHIFTS) ctx[w++] = Math.log2((arrays[name] as Uint8Array).BYTES_PER_ELEMENT);
+  for (const name of DERIVE_NUMBERS) ctx[w++] = numbers[name];
+  k.deriveSpikeCounters(ctx.byteOffset);
+  addInto(counters.perCore, x.perCore);
+  addInto(counters.synOpsByEncoding, x.synOpsByEncoding);
+  addInto(counters.synOpsByProjection, x.synOpsByProjection);
+  const perCore = counters.perCore;
+  for (let c = 0; c < st.coreCount; c++) perCore[c * K + CounterKind.weightReadBits] += perCore[c * K + CounterKind.synOps] * weightBits;
+}
+
+function addInto(to: Float64Array, from: Float64Array): void {
+  for (let i = 0; i < to.length; i++) to[i] += from[i];
+}
+
+function deriveScratch(b: WasmStateBinding, st: SimState, projections: number, E: number, cells: number, axons: number): DeriveScratch {
+  const have = b.runs.derive;
+  if (have !== undefined && have.synOpsByProjection.length === projections && have.synOpsByEncoding.length === st.coreCount * E) return have;
+  const a = b.arena.allocator();
+  const made: DeriveScratch = {
+    spikes: a.f64(st.neuronCount), perCore: a.f64(st.coreCount * COUNTER_COUNT), synOpsByEncoding: a.f64(st.coreCount * E),
+    synOpsByProjection: a.f64(projections), cellOps: a.f64(cells), axonSpikes: a.f64(axons),
+    ctx: a.u32(DERIVE_ARRAYS.length + DERIVE_SHIFTS.length + DERIVE_NUMBERS.length),
+  };
+  b.runs.derive = made;
+  return made;
+}
+
+/** Words of the spikes-by-population context block (BX_* of assembly/kernels.ts, in this order). */
+export const BY_POPULATION_WORDS = [
+  "neurons", "tickEnd", "populationOfNeuron", "indexInPopulation", "populationSize", "popStart", "fill", "recTick", "recIndex", "byIndex",
+  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations",
+] as const;
+
+interface ByPopulationScratch {
+  readonly spikeCapacity: number;
+  readonly ticks: number;
+  readonly sizes: Uint32Array;
+  readonly neurons: Uint32Array;
+  readonly tickEnd: Float64Array;
+  readonly popStart: Int32Array;
+  readonly fill: Int32Array;
+  readonly recTick: Int32Array;
+  readonly recIndex: Int32Array;
+  readonly byIndex: Int32Array;
+  readonly byTick: Int32Array;
+  readonly outTick: Int32Array;
+  readonly outIndex: Int32Array;
+  readonly ctx: Uint32Array;
+}
+
+/**
+ * spike-record.ts byPopulation with the WebAssembly kernel: the record is copied into the state's memory,
+ * sorted there, and each population's spikes copied out into arrays of their own (the caller keeps them;
+ * the scratch is reused by the next run).
+ */
+export function spikesByPopulationWasm(
+  k: WasmKernelExports, b: WasmStateBinding, st: SimState, populations: readonly { readonly name: string; readonly size: number }[],
+  record: { readonly neurons: Uint32Array; readonly count: number; readonly tickEnd: Float64Array }, ticks: number,
+): Map<string, { tick: Int32Array; neuron: Int32Array }> {
+  const P = populations.length;
+  const x = byPopulationScratch(b, record.count, ticks, populations.map((p) => p.size));
+  for (let i = 0; i < record.count; i++) x.neurons[i] = record.neurons[i];
+  for (let t = 0; t < ticks; t++) x.tickEnd[t] = record.tickEnd[t];
+  const arrays: ArrayBufferView[] = [x.neurons, x.tickEnd, st.populationOfNeuron, st.indexInPopulation, x.sizes, x.popStart, x.fill, x.recTick, x.recIndex, x.byIndex, x.byTick, x.outTick, x.outIndex];
+  const ctx = x.ctx;
+  assertInMemory("ctx", ctx, b.memory);
+  for (let i = 0; i < arrays.length; i++) {
+    assertInMemory(BY_POPULATION_WORDS[i], arrays[i], b.memory);
+    ctx[i] = arrays[i].byteOffset;
+  }
+  ctx[arrays.length] = record.count;
+  ctx[arrays.length + 1] = ticks;
+  ctx[arrays.length + 2] = P;
+  k.spikesByPopulation(ctx.byteOffset);
+  const out = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  for (let p = 0; p < P; p++) {
+    const j0 = x.popStart[p];
+    const j1 = x.popStart[p + 1];
+    out.set(populations[p].name, { tick: x.outTick.slice(j0, j1), neuron: x.outIndex.slice(j0, j1) });
+  }
+  return out;
+}
+
+function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number, sizes: readonly number[]): ByPopulationScratch {
+  const have = b.runs.byPopulation;
+  const maxSize = sizes.reduce((m, s) => Math.max(m, s), 0);
+  if (have !== undefined && have.spikeCapacity >= spikes && have.ticks === ticks && have.sizes.length === sizes.length && have.byIndex.length >= maxSize + 1) {
+    have.sizes.set(sizes);
+    return have;
+  }
+  // Grown geometrically, so runs with more and more spikes allocate O(log) times.
+  const cap = Math.max(spikes, 2 * (have?.spikeCapacity ?? 0), 1024);
+  const a = b.arena.allocator();
+  const P = sizes.length;
+  const made: ByPopulationScratch = {
+    spikeCapacity: cap, ticks, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(ticks), popStart: a.i32(P + 1), fill: a.i32(P),
+    recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(maxSize + 1), byTick: a.i32(ticks + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
+    ctx: a.u32(BY_POPULATION_WORDS.length),
+  };
+  made.sizes.set(sizes);
+  b.runs.byPopulation = made;
+  return made;
 }

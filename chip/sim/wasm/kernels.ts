@@ -18,6 +18,8 @@ export interface WasmKernelExports {
   decayStdpTraces(ctx: number): void;
   deliverStdp(ctx: number, rec: number, count: number): void;
   potentiateStdp(ctx: number, fired: number, nFired: number): void;
+  deriveSpikeCounters(ctx: number): void;
+  spikesByPopulation(ctx: number): void;
 }
 
 let compiled: object | undefined;

@@ -437,3 +437,268 @@ export function potentiateStdp(px: usize, firedP: usize, nFired: i32): void {
     }
   }
 }
+
+// ---- Counters derived from spike counts at the end of a run (derive-counters.ts) ----
+// spikes_c, packetsOut_c, hops_c, packetsLocal_c, packetsInTile_c += Σ_{n on c} spikes_n · (per-spike value of n)
+// packetsIn_d += Σ_n spikes_n · (routes of n to d);   synOps_d[e, p] += spikes_n · (synapses of the route's row)
+// Every value is a whole number below 2^53: exact in any order. The outputs are scratch arrays the caller
+// zeroes and then adds to the run's counters (weightReadBits follows there, from the total synOps).
+
+const DX_SPIKES = 0;
+const DX_CORE_OF_NEURON = 4;
+const DX_ROUTE_PTR = 8;
+const DX_ROUTE_DEST_CORE = 12;
+const DX_ROUTE_AXON = 16;
+const DX_ROUTE_SYNAPSES = 20;
+const DX_ROUTE_CELL = 24;
+const DX_AXON_CELL_START = 28;
+const DX_AXON_CELL_ID = 32;
+const DX_AXON_CELL_COUNT = 36;
+const DX_CELL_CORE = 40;
+const DX_CELL_ENCODING = 44;
+const DX_CELL_PROJECTION = 48;
+const DX_HOPS_EAST = 52;
+const DX_HOPS_WEST = 56;
+const DX_HOPS_NORTH = 60;
+const DX_HOPS_SOUTH = 64;
+const DX_PACKETS_LOCAL = 68;
+const DX_PACKETS_IN_TILE = 72;
+const DX_PER_CORE = 76;
+const DX_SYN_OPS_BY_ENCODING = 80;
+const DX_SYN_OPS_BY_PROJECTION = 84;
+const DX_CELL_OPS = 88;
+const DX_AXON_SPIKES = 92;
+/** log2 of the element size of the variable-width arrays (routeDestCore, routeSynapses, hops, packets). */
+const DX_SHIFT_ROUTE_DEST_CORE = 96;
+const DX_SHIFT_ROUTE_SYNAPSES = 100;
+const DX_SHIFT_HOPS_EAST = 104;
+const DX_SHIFT_HOPS_WEST = 108;
+const DX_SHIFT_HOPS_NORTH = 112;
+const DX_SHIFT_HOPS_SOUTH = 116;
+const DX_SHIFT_PACKETS_LOCAL = 120;
+const DX_SHIFT_PACKETS_IN_TILE = 124;
+const DX_NEURONS = 128;
+const DX_AXONS = 132;
+const DX_CELLS = 136;
+const DX_ENCODINGS = 140;
+/** CounterKind indices and the counters per core (K). */
+const DX_K = 144;
+const DX_KIND_SYN_OPS = 148;
+const DX_KIND_SPIKES = 152;
+const DX_KIND_PACKETS_OUT = 156;
+const DX_KIND_PACKETS_IN = 160;
+const DX_KIND_HOPS_EAST = 164;
+const DX_KIND_HOPS_WEST = 168;
+const DX_KIND_HOPS_NORTH = 172;
+const DX_KIND_HOPS_SOUTH = 176;
+const DX_KIND_PACKETS_IN_TILE = 180;
+const DX_KIND_PACKETS_LOCAL = 184;
+
+/** Element i of an unsigned array whose elements are 1 << shift bytes wide. */
+@inline function uintAt(p: usize, i: i32, shift: i32): f64 {
+  if (shift == 0) return <f64>load<u8>(p + <usize>i);
+  if (shift == 1) return <f64>load<u16>(p + ((<usize>i) << 1));
+  return <f64>load<u32>(p + ((<usize>i) << 2));
+}
+
+@inline function word(dx: usize, at: usize): i32 {
+  return load<i32>(dx + at);
+}
+
+@inline function addF(p: usize, i: i32, x: f64): void {
+  const a = p + ((<usize>i) << 3);
+  store<f64>(a, load<f64>(a) + x);
+}
+
+export function deriveSpikeCounters(dx: usize): void {
+  const spikesP = ptr(dx, DX_SPIKES);
+  const coreOf = ptr(dx, DX_CORE_OF_NEURON);
+  const routePtr = ptr(dx, DX_ROUTE_PTR);
+  const destP = ptr(dx, DX_ROUTE_DEST_CORE);
+  const axonP = ptr(dx, DX_ROUTE_AXON);
+  const synP = ptr(dx, DX_ROUTE_SYNAPSES);
+  const cellP = ptr(dx, DX_ROUTE_CELL);
+  const perCore = ptr(dx, DX_PER_CORE);
+  const byEnc = ptr(dx, DX_SYN_OPS_BY_ENCODING);
+  const byProj = ptr(dx, DX_SYN_OPS_BY_PROJECTION);
+  const cellOps = ptr(dx, DX_CELL_OPS);
+  const axonSpikes = ptr(dx, DX_AXON_SPIKES);
+  const hE = ptr(dx, DX_HOPS_EAST), hW = ptr(dx, DX_HOPS_WEST), hN = ptr(dx, DX_HOPS_NORTH), hS = ptr(dx, DX_HOPS_SOUTH);
+  const pL = ptr(dx, DX_PACKETS_LOCAL), pT = ptr(dx, DX_PACKETS_IN_TILE);
+  const sDest = word(dx, DX_SHIFT_ROUTE_DEST_CORE), sSyn = word(dx, DX_SHIFT_ROUTE_SYNAPSES);
+  const sE = word(dx, DX_SHIFT_HOPS_EAST), sW = word(dx, DX_SHIFT_HOPS_WEST), sN = word(dx, DX_SHIFT_HOPS_NORTH), sS = word(dx, DX_SHIFT_HOPS_SOUTH);
+  const sL = word(dx, DX_SHIFT_PACKETS_LOCAL), sT = word(dx, DX_SHIFT_PACKETS_IN_TILE);
+  const N = word(dx, DX_NEURONS);
+  const A = word(dx, DX_AXONS);
+  const cells = word(dx, DX_CELLS);
+  const E = word(dx, DX_ENCODINGS);
+  const K = word(dx, DX_K);
+  const kSyn = word(dx, DX_KIND_SYN_OPS), kSpikes = word(dx, DX_KIND_SPIKES), kOut = word(dx, DX_KIND_PACKETS_OUT), kIn = word(dx, DX_KIND_PACKETS_IN);
+  const kE = word(dx, DX_KIND_HOPS_EAST), kW = word(dx, DX_KIND_HOPS_WEST), kN = word(dx, DX_KIND_HOPS_NORTH), kS = word(dx, DX_KIND_HOPS_SOUTH);
+  const kT = word(dx, DX_KIND_PACKETS_IN_TILE), kL = word(dx, DX_KIND_PACKETS_LOCAL);
+  const hasCells = cells > 0;
+  for (let n = 0; n < N; n++) {
+    const sp = atF(spikesP, n);
+    if (sp == 0) continue;
+    const o = at32(coreOf, n) * K;
+    addF(perCore, o + kSpikes, sp);
+    const r0 = at32(routePtr, n);
+    const r1 = at32(routePtr, n + 1);
+    if (r1 == r0) continue;
+    addF(perCore, o + kOut, sp * <f64>(r1 - r0));
+    addF(perCore, o + kE, sp * uintAt(hE, n, sE));
+    addF(perCore, o + kW, sp * uintAt(hW, n, sW));
+    addF(perCore, o + kN, sp * uintAt(hN, n, sN));
+    addF(perCore, o + kS, sp * uintAt(hS, n, sS));
+    addF(perCore, o + kL, sp * uintAt(pL, n, sL));
+    addF(perCore, o + kT, sp * uintAt(pT, n, sT));
+    for (let r = r0; r < r1; r++) {
+      const d = <i32>uintAt(destP, r, sDest);
+      addF(perCore, d * K + kIn, sp);
+      const rs = uintAt(synP, r, sSyn);
+      if (hasCells) {
+        const one = at32(cellP, r);
+        if (one >= 0) addF(cellOps, one, sp * rs);
+        else store<f64>(axonSpikes + ((<usize>at32(axonP, r)) << 3), sp);
+      } else if (rs > 0) {
+        const x = sp * rs;
+        addF(perCore, d * K + kSyn, x);
+        addF(byEnc, d * E, x);
+        addF(byProj, 0, x);
+      }
+    }
+  }
+  if (hasCells) {
+    const acStart = ptr(dx, DX_AXON_CELL_START);
+    const acId = ptr(dx, DX_AXON_CELL_ID);
+    const acCount = ptr(dx, DX_AXON_CELL_COUNT);
+    for (let a = 0; a < A; a++) {
+      const sp = atF(axonSpikes, a);
+      if (sp == 0) continue;
+      const k1 = at32(acStart, a + 1);
+      for (let k = at32(acStart, a); k < k1; k++) addF(cellOps, at32(acId, k), sp * <f64>load<u32>(acCount + ((<usize>k) << 2)));
+    }
+    const cCore = ptr(dx, DX_CELL_CORE);
+    const cEnc = ptr(dx, DX_CELL_ENCODING);
+    const cProj = ptr(dx, DX_CELL_PROJECTION);
+    for (let cell = 0; cell < cells; cell++) {
+      const x = atF(cellOps, cell);
+      if (x == 0) continue;
+      const cc = at32(cCore, cell);
+      addF(perCore, cc * K + kSyn, x);
+      addF(byEnc, cc * E + <i32>load<u8>(cEnc + <usize>cell), x);
+      addF(byProj, <i32>load<u16>(cProj + ((<usize>cell) << 1)), x);
+    }
+  }
+}
+
+// ---- Spikes by population at the end of a run (spike-record.ts byPopulation) ----
+// The record (global neuron ids, ticks ascending, each tick in core order) is split by population and each
+// population's spikes sorted by (tick, index in population) with a two-pass counting sort: stable by index,
+// then stable by tick (a neuron fires at most once per tick: keys never tie). Output: for population p,
+// entries [popStart[p], popStart[p + 1]) of outTick / outIndex.
+
+const BX_NEURONS = 0;
+const BX_TICK_END = 4;
+const BX_POPULATION_OF_NEURON = 8;
+const BX_INDEX_IN_POPULATION = 12;
+const BX_POPULATION_SIZE = 16;
+const BX_POP_START = 20;
+const BX_FILL = 24;
+const BX_REC_TICK = 28;
+const BX_REC_INDEX = 32;
+const BX_BY_INDEX = 36;
+const BX_BY_TICK = 40;
+const BX_OUT_TICK = 44;
+const BX_OUT_INDEX = 48;
+const BX_SPIKES = 52;
+const BX_TICKS = 56;
+const BX_POPULATIONS = 60;
+
+export function spikesByPopulation(bx: usize): void {
+  const neurons = ptr(bx, BX_NEURONS);
+  const tickEnd = ptr(bx, BX_TICK_END);
+  const popOf = ptr(bx, BX_POPULATION_OF_NEURON);
+  const indexOf = ptr(bx, BX_INDEX_IN_POPULATION);
+  const popSize = ptr(bx, BX_POPULATION_SIZE);
+  const popStart = ptr(bx, BX_POP_START);
+  const fill = ptr(bx, BX_FILL);
+  const recTick = ptr(bx, BX_REC_TICK);
+  const recIndex = ptr(bx, BX_REC_INDEX);
+  const byIndex = ptr(bx, BX_BY_INDEX);
+  const byTick = ptr(bx, BX_BY_TICK);
+  const outTick = ptr(bx, BX_OUT_TICK);
+  const outIndex = ptr(bx, BX_OUT_INDEX);
+  const S = word(bx, BX_SPIKES);
+  const T = word(bx, BX_TICKS);
+  const P = word(bx, BX_POPULATIONS);
+  // Counts, then each population's first entry.
+  for (let p = 0; p <= P; p++) store<i32>(popStart + ((<usize>p) << 2), 0);
+  for (let k = 0; k < S; k++) {
+    const p = <i32>load<u16>(popOf + ((<usize>at32(neurons, k)) << 1));
+    const a = popStart + ((<usize>(p + 1)) << 2);
+    store<i32>(a, load<i32>(a) + 1);
+  }
+  for (let p = 0; p < P; p++) {
+    const a = popStart + ((<usize>(p + 1)) << 2);
+    store<i32>(a, load<i32>(a) + at32(popStart, p));
+    store<i32>(fill + ((<usize>p) << 2), at32(popStart, p));
+  }
+  // Record order per population.
+  let k = 0;
+  for (let t = 0; t < T; t++) {
+    const end = <i32>atF(tickEnd, t);
+    for (; k < end; k++) {
+      const g = at32(neurons, k);
+      const p = <i32>load<u16>(popOf + ((<usize>g) << 1));
+      const fa = fill + ((<usize>p) << 2);
+      const i = load<i32>(fa);
+      store<i32>(fa, i + 1);
+      store<i32>(recTick + ((<usize>i) << 2), t);
+      store<i32>(recIndex + ((<usize>i) << 2), at32(indexOf, g));
+    }
+  }
+  // Per population: counting sort by index, then by tick.
+  for (let p = 0; p < P; p++) {
+    const j0 = at32(popStart, p);
+    const j1 = at32(popStart, p + 1);
+    if (j1 == j0) continue;
+    const size = at32(popSize, p);
+    for (let x = 0; x <= size; x++) store<i32>(byIndex + ((<usize>x) << 2), 0);
+    for (let t = 0; t <= T; t++) store<i32>(byTick + ((<usize>t) << 2), 0);
+    for (let j = j0; j < j1; j++) {
+      const bi = byIndex + ((<usize>(at32(recIndex, j) + 1)) << 2);
+      store<i32>(bi, load<i32>(bi) + 1);
+      const bt = byTick + ((<usize>(at32(recTick, j) + 1)) << 2);
+      store<i32>(bt, load<i32>(bt) + 1);
+    }
+    for (let x = 0; x < size; x++) {
+      const a = byIndex + ((<usize>(x + 1)) << 2);
+      store<i32>(a, load<i32>(a) + at32(byIndex, x));
+    }
+    for (let t = 0; t < T; t++) {
+      const a = byTick + ((<usize>(t + 1)) << 2);
+      store<i32>(a, load<i32>(a) + at32(byTick, t));
+    }
+    // Pass 1 (by index) into out*, offsets relative to j0.
+    for (let j = j0; j < j1; j++) {
+      const x = at32(recIndex, j);
+      const ba = byIndex + ((<usize>x) << 2);
+      const at = j0 + load<i32>(ba);
+      store<i32>(ba, load<i32>(ba) + 1);
+      store<i32>(outTick + ((<usize>at) << 2), at32(recTick, j));
+      store<i32>(outIndex + ((<usize>at) << 2), x);
+    }
+    // Pass 2 (by tick) back into rec*, then the result into out*.
+    for (let j = j0; j < j1; j++) {
+      const t = at32(outTick, j);
+      const ba = byTick + ((<usize>t) << 2);
+      const at = j0 + load<i32>(ba);
+      store<i32>(ba, load<i32>(ba) + 1);
+      store<i32>(recTick + ((<usize>at) << 2), t);
+      store<i32>(recIndex + ((<usize>at) << 2), at32(outIndex, j));
+    }
+    memory.copy(outTick + ((<usize>j0) << 2), recTick + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+    memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+  }
+}

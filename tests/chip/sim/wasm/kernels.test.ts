@@ -114,6 +114,18 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
     expectKernelsAgree(spec, program, stimulus, opts, { layout: "flat32" }, "random network, flat32");
   });
 
+  it("a single-projection network (no counter cells: the derived counters' direct path)", () => {
+    const { graph } = ringGraph(300);
+    const ring = graph.populations[1];
+    const params = ring.kind === "neuron" ? { ...ring.params!, bias: Float64Array.from({ length: 300 }, (_, i) => (i % 7) * 0.05) } : undefined;
+    const single: ModelGraph = { ...graph, populations: [{ ...ring, params }], projections: [graph.projections[1]] };
+    const spec = genericWith({ maxNeurons: 37 });
+    const { program } = compileModel(single, spec, { placement: "random", seed: 4 });
+    const ran = expectKernelsAgree(spec, program, { spikes: new Map() }, { steps: 120, timing: createTimingModel("simple") }, {}, "single projection");
+    expect(ran.st.axonCellStart.length, "no counter cells").toBe(0);
+    expect(ran.res.spikes.get("ring")!.tick.length).toBeGreaterThan(100);
+  });
+
   it("offset16's side array (targets spanning more than 65,536 neurons)", () => {
     const { graph, stimulus } = ringGraph(70000);
     const spec = genericWith({ maxNeurons: 4096 }, { widthTiles: 8, heightTiles: 8 });
