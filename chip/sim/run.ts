@@ -43,7 +43,10 @@ import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import { assertDeliveryArrays, deliverStdpWasm, deliverWasm, deriveSpikeCountersWasm, oneThreadBuffers, spikesByPopulationWasm, runBuffers, writeStdpContext, writeUpdateContext } from "./wasm/binding.ts";
+import {
+  assertDeliveryArrays, clearWheelBucket, deliverFromWheel, deriveSpikeCountersWasm, emitWasm, oneThreadBuffers, runBuffers, spikesByPopulationWasm,
+  wheelBucketAddress, wheelBucketLength, wheelFor, writeStdpContext, writeUpdateContext, type WasmWheel,
+} from "./wasm/binding.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
@@ -209,10 +212,11 @@ class Run implements SimRun {
   private readonly ownsTeam: boolean = false;
   /** The WebAssembly kernels (one-thread runs of states built in a WebAssembly memory). */
   private readonly wasm: WasmKernelExports | undefined;
-  private readonly wasmRecords: Int32Array = new Int32Array(0);
   /** Pair STDP in WebAssembly: the context block's address (0: not used) and the per-core update counts. */
   private readonly stdpContext: number = 0;
   private readonly coreSynUpdates: Float64Array = new Float64Array(0);
+  /** The timing wheel in the state's memory (one-thread WebAssembly runs; else `queue`). */
+  private readonly wheel: WasmWheel | undefined;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -279,7 +283,7 @@ class Run implements SimRun {
       // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
       // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
       const b = st.wasm!;
-      const tb = oneThreadBuffers(b, st);
+      const tb = oneThreadBuffers(b);
       if (this.deliverMode !== DeliverMode.wide) {
         assertDeliveryArrays(b.memory, st, this.upd.gotInput, tb.records);
         this.wasm = kernelsFor(b.memory);
@@ -290,7 +294,7 @@ class Run implements SimRun {
         this.wasm = kernelsFor(b.memory);
       }
       if (this.wasm !== undefined) {
-        this.wasmRecords = tb.records;
+        this.wheel = wheelFor(b, st, this.upd.fired);
         this.upd.wasm = this.wasm;
         this.upd.wasmContext = writeUpdateContext(b.memory, tb.ctx, this.upd);
       }
@@ -393,13 +397,20 @@ class Run implements SimRun {
 
   private deliver(t: number, pt: number): void {
     const { st, queue, upd } = this;
+    const wheel = this.wheel;
+    if (wheel !== undefined) {
+      // Records straight from the wheel in the state's memory.
+      if (this.stdpContext !== 0) {
+        const count = wheelBucketLength(wheel, t);
+        if (count > 0) this.wasm!.deliverStdp(this.stdpContext, wheelBucketAddress(wheel, t), count);
+        clearWheelBucket(wheel, t);
+      } else deliverFromWheel(this.wasm!, wheel, st, t, deliverMarks(this.deliverMode), upd.gotInput);
+      return;
+    }
     const records = queue.bucket(t);
     const count = queue.length(t);
     if (count === 0) return;
-    if (this.deliverMode === DeliverMode.wide) {
-      if (this.stdpContext !== 0) deliverStdpWasm(this.wasm!, this.wasmRecords, this.stdpContext, records, count);
-      else this.deliverWide(t, pt, records, count);
-    } else if (this.wasm !== undefined) deliverWasm(this.wasm, this.wasmRecords, st, records, count, deliverMarks(this.deliverMode), upd.gotInput);
+    if (this.deliverMode === DeliverMode.wide) this.deliverWide(t, pt, records, count);
     else deliverCompact(this.deliverMode, records, count, st, upd.gotInput);
     queue.clear(t);
   }
@@ -503,7 +514,10 @@ class Run implements SimRun {
     // With threads, each thread keeps its own wheel (threads/part.ts); this one stays empty.
     const schedule = this.team === undefined;
     let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
-    for (let f = 0; f < nFired; f++) {
+    if (this.wheel !== undefined) {
+      const tot = emitWasm(this.wasm!, st.wasm!, this.wheel, st, fired, nFired, t);
+      packets = tot[0]; hopsE = tot[1]; hopsW = tot[2]; hopsN = tot[3]; hopsS = tot[4]; local = tot[5]; inTile = tot[6]; synOps = tot[7];
+    } else for (let f = 0; f < nFired; f++) {
       const n = fired[f];
       spikesPerNeuron[n]++;
       const g0 = neuronGroupStart[n];
@@ -645,6 +659,7 @@ class Run implements SimRun {
     const { st, program, counters, le, pl } = this;
     const T = this.steps;
     // The main thread of a team whose parts ran the WebAssembly kernels derives with them too.
+    if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
     const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
     if (k !== undefined) deriveSpikeCountersWasm(k, st.wasm!, st, counters, this.weightBits);
     else deriveSpikeCounters(st, counters, this.weightBits);

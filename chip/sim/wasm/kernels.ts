@@ -20,6 +20,7 @@ export interface WasmKernelExports {
   potentiateStdp(ctx: number, fired: number, nFired: number): void;
   deriveSpikeCounters(ctx: number): void;
   spikesByPopulation(ctx: number): void;
+  emitSpikes(ctx: number, t: number, from: number, nFired: number): number;
 }
 
 let compiled: object | undefined;

@@ -702,3 +702,109 @@ export function spikesByPopulation(bx: usize): void {
     memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
   }
 }
+
+// ---- Phase 3 of a one-thread run: emit (run.ts emit) ----
+// Per fired neuron n: spikes_n += 1; the tick's totals add its per-spike traffic (packets = routes of n,
+// hops per direction, local and in-tile packets, synaptic ops = synapses of its groups); its groups go on
+// the timing wheel: group g at slot (t + delay_g) mod slots as a record (g, first synapse, end synapse,
+// base). The wheel's buckets live in this memory (EX_BUCKETS: per slot its address, capacity and length
+// in Int32 entries). Before a spike the kernel checks that each bucket the spike writes to has room for
+// all of its records; if one has not, it returns that spike's position and the caller grows the buckets
+// and calls again from there. Returns nFired when done. Totals are whole numbers (exact).
+
+const EX_FIRED = 0;
+const EX_SPIKES_PER_NEURON = 4;
+const EX_NEURON_GROUP_START = 8;
+const EX_GROUP_DELAY = 12;
+const EX_GROUP_SYN_START = 16;
+const EX_NEURON_BASE = 20;
+const EX_ROUTE_PTR = 24;
+const EX_HOPS_EAST = 28;
+const EX_HOPS_WEST = 32;
+const EX_HOPS_NORTH = 36;
+const EX_HOPS_SOUTH = 40;
+const EX_PACKETS_LOCAL = 44;
+const EX_PACKETS_IN_TILE = 48;
+const EX_BUCKETS = 52;
+const EX_TOTALS = 56;
+const EX_SHIFT_HOPS_EAST = 60;
+const EX_SHIFT_HOPS_WEST = 64;
+const EX_SHIFT_HOPS_NORTH = 68;
+const EX_SHIFT_HOPS_SOUTH = 72;
+const EX_SHIFT_PACKETS_LOCAL = 76;
+const EX_SHIFT_PACKETS_IN_TILE = 80;
+const EX_SLOTS = 84;
+const EX_OFFSET_LAYOUT = 88;
+
+/** Totals (float64) written to EX_TOTALS: packets, hops E/W/N/S, local, in-tile, synaptic ops. */
+export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
+  const fired = ptr(ex, EX_FIRED);
+  const spikes = ptr(ex, EX_SPIKES_PER_NEURON);
+  const ngs = ptr(ex, EX_NEURON_GROUP_START);
+  const gDelay = ptr(ex, EX_GROUP_DELAY);
+  const gSyn = ptr(ex, EX_GROUP_SYN_START);
+  const nBase = ptr(ex, EX_NEURON_BASE);
+  const routePtr = ptr(ex, EX_ROUTE_PTR);
+  const hE = ptr(ex, EX_HOPS_EAST), hW = ptr(ex, EX_HOPS_WEST), hN = ptr(ex, EX_HOPS_NORTH), hS = ptr(ex, EX_HOPS_SOUTH);
+  const pL = ptr(ex, EX_PACKETS_LOCAL), pT = ptr(ex, EX_PACKETS_IN_TILE);
+  const sE = word(ex, EX_SHIFT_HOPS_EAST), sW = word(ex, EX_SHIFT_HOPS_WEST), sN = word(ex, EX_SHIFT_HOPS_NORTH), sS = word(ex, EX_SHIFT_HOPS_SOUTH);
+  const sL = word(ex, EX_SHIFT_PACKETS_LOCAL), sT = word(ex, EX_SHIFT_PACKETS_IN_TILE);
+  const buckets = ptr(ex, EX_BUCKETS);
+  const totals = ptr(ex, EX_TOTALS);
+  const slots = word(ex, EX_SLOTS);
+  const offsetLayout = word(ex, EX_OFFSET_LAYOUT) != 0;
+  const t0 = t % slots;
+  let packets: f64 = 0, hopsE: f64 = 0, hopsW: f64 = 0, hopsN: f64 = 0, hopsS: f64 = 0, local: f64 = 0, inTile: f64 = 0, synOps: f64 = 0;
+  let f = from;
+  for (; f < nFired; f++) {
+    const n = at32(fired, f);
+    const g0 = at32(ngs, n);
+    const g1 = at32(ngs, n + 1);
+    // Room for all of this spike's records in each bucket it writes to (else the caller grows the buckets
+    // and calls again from f; nothing of spike f is counted yet).
+    const room = (g1 - g0) << 2;
+    let full = false;
+    for (let g = g0; g < g1; g++) {
+      let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
+      if (slot >= slots) slot -= slots;
+      const b = buckets + (<usize>slot) * 12;
+      if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+    }
+    if (full) break;
+    const sa = spikes + ((<usize>n) << 2);
+    store<u32>(sa, load<u32>(sa) + 1);
+    const routes = at32(routePtr, n + 1) - at32(routePtr, n);
+    if (routes > 0) {
+      packets += <f64>routes;
+      hopsE += uintAt(hE, n, sE);
+      hopsW += uintAt(hW, n, sW);
+      hopsN += uintAt(hN, n, sN);
+      hopsS += uintAt(hS, n, sS);
+      local += uintAt(pL, n, sL);
+      inTile += uintAt(pT, n, sT);
+      synOps += <f64>(at32(gSyn, g1) - at32(gSyn, g0));
+    }
+    const base = offsetLayout ? at32(nBase, n) : 0;
+    for (let g = g0; g < g1; g++) {
+      let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
+      if (slot >= slots) slot -= slots;
+      const b = buckets + (<usize>slot) * 12;
+      const len = load<i32>(b, 8);
+      const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
+      store<i32>(r, g);
+      store<i32>(r, at32(gSyn, g), 4);
+      store<i32>(r, at32(gSyn, g + 1), 8);
+      store<i32>(r, base, 12);
+      store<i32>(b, len + 4, 8);
+    }
+  }
+  addF(totals, 0, packets);
+  addF(totals, 1, hopsE);
+  addF(totals, 2, hopsW);
+  addF(totals, 3, hopsN);
+  addF(totals, 4, hopsS);
+  addF(totals, 5, local);
+  addF(totals, 6, inTile);
+  addF(totals, 7, synOps);
+  return f;
+}

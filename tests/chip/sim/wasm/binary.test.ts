@@ -8,7 +8,7 @@ import { binaryModuleText, compileKernels, KERNELS_BINARY_MODULE } from "../../.
 import { KERNELS_WASM_BASE64 } from "../../../../chip/sim/wasm/kernels-binary.ts";
 import { kernelsFor } from "../../../../chip/sim/wasm/kernels.ts";
 import { WasmArena } from "../../../../chip/sim/wasm/arena.ts";
-import { BY_POPULATION_WORDS, CTX_FIELDS, DERIVE_ARRAYS, DERIVE_NUMBERS, DERIVE_SHIFTS, STDP_FIELDS } from "../../../../chip/sim/wasm/binding.ts";
+import { BY_POPULATION_WORDS, CTX_FIELDS, DERIVE_ARRAYS, EMIT_WORDS, DERIVE_NUMBERS, DERIVE_SHIFTS, STDP_FIELDS } from "../../../../chip/sim/wasm/binding.ts";
 import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 
 /** `const PREFIX_NAME = byteOffset;` declarations of the AssemblyScript source, in source order. */
@@ -20,7 +20,7 @@ function contextWords(prefix: string): [string, number][] {
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();
 
 describe("the WebAssembly kernel binary", () => {
-  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_* and BX_* against binding.ts)", () => {
+  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_* and EX_* against binding.ts)", () => {
     const cx = contextWords("CX");
     const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT"];
     expect(cx).toEqual(cxWant.map((name, i) => [name, 4 * i]));
@@ -31,6 +31,7 @@ describe("the WebAssembly kernel binary", () => {
     const dxWant = [...DERIVE_ARRAYS.map(snake), ...DERIVE_SHIFTS.map((n) => `SHIFT_${snake(n)}`), ...DERIVE_NUMBERS.map(snake)];
     expect(dx).toEqual(dxWant.map((name, i) => [name, 4 * i]));
     expect(contextWords("BX")).toEqual(BY_POPULATION_WORDS.map((name, i) => [snake(name), 4 * i]));
+    expect(contextWords("EX")).toEqual(EMIT_WORDS.map((name, i) => [snake(name), 4 * i]));
   });
 
   it("is the AssemblyScript source compiled (run `node scripts/build-wasm.mjs` after editing the source)", async () => {
@@ -45,7 +46,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "potentiateStdp", "spikesByPopulation", "updateLifUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "emitSpikes", "potentiateStdp", "spikesByPopulation", "updateLifUniform",
     ]);
     // One instance per memory.
     const arena = new WasmArena();
