@@ -215,6 +215,9 @@ class Run implements SimRun {
   /** Pair STDP in WebAssembly: the context block's address (0: not used) and the per-core update counts. */
   private readonly stdpContext: number = 0;
   private readonly coreSynUpdates: Float64Array = new Float64Array(0);
+  /** The tick's emission totals of the TypeScript emit (see emit). */
+  private readonly emitTotals = new Float64Array(8);
+  private readonly emitTotalsInt = new Int32Array(8);
   /** The timing wheel in the state's memory (one-thread WebAssembly runs; else `queue`). */
   private readonly wheel: WasmWheel | undefined;
 
@@ -505,48 +508,17 @@ class Run implements SimRun {
 
   /** Phase 3: spikes become packets; per-tick totals; groups queued; per-route work for timing models. */
   private emit(t: number, pt: number, nFired: number): void {
-    const { st, upd, counters, queue, E } = this;
+    const { st, upd, counters, E } = this;
     const { fired } = upd;
-    const { spikesPerNeuron, perTick, synOpsByTickEncoding } = counters;
-    const { routePtr, neuronGroupStart, groupDelay, groupSynStart, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
-    const offsetLayout = st.synapses.kind === "offset16";
-    const neuronBase = st.synapses.neuronBase;
-    // With threads, each thread keeps its own wheel (threads/part.ts); this one stays empty.
-    const schedule = this.team === undefined;
-    let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
-    if (this.wheel !== undefined) {
-      const tot = emitWasm(this.wasm!, st.wasm!, this.wheel, st, fired, nFired, t);
-      packets = tot[0]; hopsE = tot[1]; hopsW = tot[2]; hopsN = tot[3]; hopsS = tot[4]; local = tot[5]; inTile = tot[6]; synOps = tot[7];
-    } else for (let f = 0; f < nFired; f++) {
-      const n = fired[f];
-      spikesPerNeuron[n]++;
-      const g0 = neuronGroupStart[n];
-      const g1 = neuronGroupStart[n + 1];
-      const routes = routePtr[n + 1] - routePtr[n];
-      if (routes > 0) {
-        packets += routes;
-        hopsE += neuronHopsEast[n];
-        hopsW += neuronHopsWest[n];
-        hopsN += neuronHopsNorth[n];
-        hopsS += neuronHopsSouth[n];
-        local += neuronPacketsLocal[n];
-        inTile += neuronPacketsInTile[n];
-        synOps += groupSynStart[g1] - groupSynStart[g0];
-      }
-      if (g1 > g0 && schedule) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
-    }
+    const { perTick, synOpsByTickEncoding } = counters;
+    const { routePtr } = st;
+    // The tick's totals: packets, hops east / west / north / south, local and in-tile packets, synaptic ops
+    // (int32 when they fit: this per-tick code runs unoptimised for the first thousands of ticks, where a
+    // float64 element read allocates a number and an int32 one does not).
+    const tot = this.wheel !== undefined ? emitWasm(this.wasm!, st.wasm!, this.wheel, st, fired, nFired, t) : this.emitSpikes(t, nFired);
+    const synOps = tot[7];
+    addEmitTotals(perTick, pt, tot, nFired, this.weightBits);
     this.record.addTick(t, fired, nFired);
-    perTick[pt + CounterKind.spikes] += nFired;
-    perTick[pt + CounterKind.packetsOut] += packets;
-    perTick[pt + CounterKind.packetsIn] += packets;
-    perTick[pt + CounterKind.hopsEast] += hopsE;
-    perTick[pt + CounterKind.hopsWest] += hopsW;
-    perTick[pt + CounterKind.hopsNorth] += hopsN;
-    perTick[pt + CounterKind.hopsSouth] += hopsS;
-    perTick[pt + CounterKind.packetsLocal] += local;
-    perTick[pt + CounterKind.packetsInTile] += inTile;
-    perTick[pt + CounterKind.synOps] += synOps;
-    perTick[pt + CounterKind.weightReadBits] += synOps * this.weightBits;
     if (E === 1) synOpsByTickEncoding[t] += synOps;
     else {
       const byEnc = this.synOpsByEnc;
@@ -564,6 +536,43 @@ class Run implements SimRun {
         for (let r = routePtr[n]; r < routePtr[n + 1]; r++) trace.push(address[r], n, t);
       }
     }
+  }
+
+  /**
+   * Phase 3's per-spike part in TypeScript: spike counts, the tick's totals (this.emitTotals, see emit) and,
+   * with one thread, the groups on the timing wheel (with threads each part keeps its own wheel).
+   */
+  private emitSpikes(t: number, nFired: number): Float64Array | Int32Array {
+    const { st, upd, counters, queue } = this;
+    const { fired } = upd;
+    const { spikesPerNeuron } = counters;
+    const { routePtr, neuronGroupStart, groupDelay, groupSynStart, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
+    const offsetLayout = st.synapses.kind === "offset16";
+    const neuronBase = st.synapses.neuronBase;
+    const schedule = this.team === undefined;
+    let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
+    for (let f = 0; f < nFired; f++) {
+      const n = fired[f];
+      spikesPerNeuron[n]++;
+      const g0 = neuronGroupStart[n];
+      const g1 = neuronGroupStart[n + 1];
+      const routes = routePtr[n + 1] - routePtr[n];
+      if (routes > 0) {
+        packets += routes;
+        hopsE += neuronHopsEast[n];
+        hopsW += neuronHopsWest[n];
+        hopsN += neuronHopsNorth[n];
+        hopsS += neuronHopsSouth[n];
+        local += neuronPacketsLocal[n];
+        inTile += neuronPacketsInTile[n];
+        synOps += groupSynStart[g1] - groupSynStart[g0];
+      }
+      if (g1 > g0 && schedule) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
+    }
+    const fits = Math.max(packets, hopsE, hopsW, hopsN, hopsS, local, inTile, synOps) <= 0x7fffffff;
+    const tot = fits ? this.emitTotalsInt : this.emitTotals;
+    tot[0] = packets; tot[1] = hopsE; tot[2] = hopsW; tot[3] = hopsN; tot[4] = hopsS; tot[5] = local; tot[6] = inTile; tot[7] = synOps;
+    return tot;
   }
 
   /** Timing (simple): packets and synaptic ops per core for this tick. */
@@ -694,6 +703,24 @@ class Run implements SimRun {
       ...(le === undefined ? {} : { learning: le }), threads: this.team?.threads ?? 1, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
+}
+
+/** Counter kind of each emission total (emit's `tot`), in order. */
+const EMIT_TOTAL_KINDS = Int32Array.of(
+  CounterKind.packetsOut, CounterKind.hopsEast, CounterKind.hopsWest, CounterKind.hopsNorth, CounterKind.hopsSouth,
+  CounterKind.packetsLocal, CounterKind.packetsInTile, CounterKind.synOps,
+);
+
+/**
+ * The tick's emission totals into its perTick row. A loop, so that V8 optimises it within the first
+ * hundreds of ticks (loop-free code waits for thousands of calls, and unoptimised code boxes every
+ * float64 element it reads).
+ */
+function addEmitTotals(perTick: Float64Array, pt: number, tot: Float64Array | Int32Array, nFired: number, weightBits: number): void {
+  for (let i = 0; i < EMIT_TOTAL_KINDS.length; i++) perTick[pt + EMIT_TOTAL_KINDS[i]] += tot[i];
+  perTick[pt + CounterKind.spikes] += nFired;
+  perTick[pt + CounterKind.packetsIn] += tot[0];
+  perTick[pt + CounterKind.weightReadBits] += tot[7] * weightBits;
 }
 
 /** Adds this tick's per-core learning counters (tickCore: pair STDP and the learning engine) to the run totals. */

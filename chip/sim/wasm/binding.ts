@@ -431,7 +431,7 @@ function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number,
 export const EMIT_WORDS = [
   "fired", "spikesPerNeuron", "neuronGroupStart", "groupDelay", "groupSynStart", "neuronBase", "routePtr", "hopsEast", "hopsWest", "hopsNorth",
   "hopsSouth", "packetsLocal", "packetsInTile", "buckets", "totals", "shiftHopsEast", "shiftHopsWest", "shiftHopsNorth", "shiftHopsSouth",
-  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout",
+  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout", "totalsInt",
 ] as const;
 
 /**
@@ -445,6 +445,8 @@ export interface WasmWheel {
   readonly spikes: Uint32Array;
   /** packets, hops east / west / north / south, local packets, in-tile packets, synaptic ops. */
   readonly totals: Float64Array;
+  /** The same as int32, and [8] = 1 when every total fits (see emitSpikes). */
+  readonly totalsInt: Int32Array;
   readonly ctx: Uint32Array;
 }
 
@@ -462,7 +464,7 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array):
       table[3 * s] = bucket.byteOffset;
       table[3 * s + 1] = bucket.length;
     }
-    b.runs.wheel = { slots, table, spikes: a.u32(Math.max(1, st.neuronCount)), totals: a.f64(8), ctx: a.u32(EMIT_WORDS.length) };
+    b.runs.wheel = { slots, table, spikes: a.u32(Math.max(1, st.neuronCount)), totals: a.f64(8), totalsInt: a.i32(9), ctx: a.u32(EMIT_WORDS.length) };
   }
   const w = b.runs.wheel;
   for (let s = 0; s < slots; s++) w.table[3 * s + 2] = 0;
@@ -484,6 +486,8 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array):
   for (const name of ["hopsEast", "hopsWest", "hopsNorth", "hopsSouth", "packetsLocal", "packetsInTile"]) ctx[i++] = Math.log2((arrays[name] as Uint8Array).BYTES_PER_ELEMENT);
   ctx[i++] = slots;
   ctx[i++] = st.synapses.kind === "offset16" ? 1 : 0;
+  assertInMemory("totalsInt", w.totalsInt, b.memory);
+  ctx[i++] = w.totalsInt.byteOffset;
   return w;
 }
 
@@ -492,12 +496,12 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array):
  * (w.totals) and the groups on the wheel. Grows a bucket (in the arena, doubling) whenever the kernel
  * stops for room.
  */
-export function emitWasm(k: WasmKernelExports, b: WasmStateBinding, w: WasmWheel, st: SimState, fired: Uint32Array, nFired: number, t: number): Float64Array {
+export function emitWasm(k: WasmKernelExports, b: WasmStateBinding, w: WasmWheel, st: SimState, fired: Uint32Array, nFired: number, t: number): Float64Array | Int32Array {
   w.totals.fill(0);
   let f = 0;
   for (;;) {
     f = k.emitSpikes(w.ctx.byteOffset, t, f, nFired);
-    if (f >= nFired) return w.totals;
+    if (f >= nFired) return w.totalsInt[8] === 1 ? w.totalsInt : w.totals;
     const n = fired[f];
     const need = 4 * (st.neuronGroupStart[n + 1] - st.neuronGroupStart[n]);
     for (let s = 0; s < w.slots; s++) {

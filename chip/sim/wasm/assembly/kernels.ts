@@ -735,6 +735,7 @@ const EX_SHIFT_PACKETS_LOCAL = 76;
 const EX_SHIFT_PACKETS_IN_TILE = 80;
 const EX_SLOTS = 84;
 const EX_OFFSET_LAYOUT = 88;
+const EX_TOTALS_INT = 92;
 
 /** Totals (float64) written to EX_TOTALS: packets, hops E/W/N/S, local, in-tile, synaptic ops. */
 export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
@@ -806,5 +807,16 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   addF(totals, 5, local);
   addF(totals, 6, inTile);
   addF(totals, 7, synOps);
+  // The totals as int32 too, with [8] = 1 when all fit: the caller's per-tick code may still run
+  // unoptimised, where reading a float64 element allocates and reading an int32 one does not.
+  const totalsInt = ptr(ex, EX_TOTALS_INT);
+  let fits = 1;
+  for (let i = 0; i < 8; i++) {
+    const v = atF(totals, i);
+    const ok = v <= 2147483647.0;
+    if (!ok) fits = 0;
+    store<i32>(totalsInt + ((<usize>i) << 2), ok ? <i32>v : 0);
+  }
+  store<i32>(totalsInt, fits, 32);
   return f;
 }
