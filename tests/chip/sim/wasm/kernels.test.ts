@@ -27,6 +27,7 @@ import { pairStdp } from "../../../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../../../chip/program/learning-program.ts";
 import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { genericWith } from "../../../helpers/specs.ts";
+import { ringGraph } from "../../../helpers/graphs.ts";
 import { distIsFresh } from "../../../helpers/dist.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
@@ -353,23 +354,4 @@ function randomGraph(seed: number): { graph: ModelGraph; stimulus: ChipStimulus 
   for (let t = 0; t < 400; t++) for (let i = 0; i < 40; i++) if (rng.nextFloat() < 0.08) { tick.push(t); neuron.push(i); }
   const graph: ModelGraph = { name: "random-variants", defaultSteps: 400, populations, projections };
   return { graph, stimulus: { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) } };
-}
-
-/** A ring of IF neurons whose last neuron also projects onto the first: its targets span the whole ring. */
-function ringGraph(size: number): { graph: ModelGraph; stimulus: ChipStimulus } {
-  const pre: number[] = [], post: number[] = [], w: number[] = [], d: number[] = [];
-  for (let i = 0; i < size; i++) {
-    pre.push(i); post.push((i + 1) % size); w.push(1.2); d.push(1 + (i % 3));
-    pre.push(i); post.push((i + 2) % size); w.push(0.3); d.push(2);
-  }
-  const params = uniformNeuronParams(size, { voltageDecay: 0.9, vThreshold: 1, resetMode: ResetMode.zero });
-  const graph: ModelGraph = {
-    name: "ring", defaultSteps: 60,
-    populations: [{ name: "in", kind: "input", size: 4, shape: [4], spiking: true }, { name: "ring", kind: "neuron", size, shape: [size], spiking: true, params }],
-    projections: [
-      { name: "drive", pre: "in", post: "ring", encoding: "sparse", preIndex: Uint32Array.of(0, 1, 2, 3), postIndex: Uint32Array.of(0, 1, size - 2, size - 1), weight: Float64Array.of(1.5, 1.5, 1.5, 1.5), delayTicks: Uint16Array.of(1, 1, 1, 1) },
-      { name: "ring", pre: "ring", post: "ring", encoding: "sparse", preIndex: Uint32Array.from(pre), postIndex: Uint32Array.from(post), weight: Float64Array.from(w), delayTicks: Uint16Array.from(d) },
-    ],
-  };
-  return { graph, stimulus: { spikes: new Map([["in", { tick: Int32Array.of(0, 0, 5, 9, 9, 9), neuron: Int32Array.of(0, 3, 1, 2, 2, 0) }]]) } };
 }
