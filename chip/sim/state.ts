@@ -199,14 +199,14 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram, options: Bui
     // grows as needed.
     const synapses = program.cores.reduce((sum, cp) => sum + cp.crossbar.synWeight.length, 0);
     const neurons = program.cores.reduce((sum, cp) => sum + cp.neuronCount, 0);
-    const arena = new WasmArena((programIsPlastic(program) ? 24 : 4) * synapses + 160 * neurons + (1 << 20));
     try {
+      const arena = new WasmArena((programIsPlastic(program) ? 24 : 4) * synapses + 160 * neurons + (1 << 20));
       const st = buildOn(spec, program, options, arena.allocator());
       const wasm = createBinding(arena);
       return st.plasticity === undefined ? { ...st, wasm } : { ...st, plasticity: plasticityInArena(arena, st.plasticity), wasm };
     } catch (e) {
       if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
-      // Past 4 GiB of addresses: ordinary arrays and the TypeScript kernels.
+      // Past 4 GiB of addresses, or no address space for a memory: ordinary arrays, TypeScript kernels.
     }
   }
   return buildOn(spec, program, options, options.alloc ?? heapArrays);

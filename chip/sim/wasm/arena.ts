@@ -25,7 +25,11 @@ export class WasmArena {
 
   constructor(initialBytes = PAGE_BYTES) {
     const pages = Math.min(WASM_MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE_BYTES)));
-    this.memory = new Wasm.Memory({ initial: pages, maximum: WASM_MAX_PAGES, shared: true });
+    try {
+      this.memory = new Wasm.Memory({ initial: pages, maximum: WASM_MAX_PAGES, shared: true });
+    } catch (e) {
+      throw noMemory(`a WebAssembly memory of ${pages * PAGE_BYTES} bytes could not be created`, e);
+    }
   }
 
   /** Bytes handed out so far. */
@@ -49,7 +53,11 @@ export class WasmArena {
       const havePages = have / PAGE_BYTES;
       const needPages = Math.ceil(end / PAGE_BYTES);
       const target = Math.min(WASM_MAX_PAGES, Math.max(needPages, havePages + Math.ceil(havePages / 64)));
-      this.memory.grow(target - havePages);
+      try {
+        this.memory.grow(target - havePages);
+      } catch (e) {
+        throw noMemory(`the state's WebAssembly memory could not grow to ${target * PAGE_BYTES} bytes`, e);
+      }
     }
     this.top = end;
     return at;
@@ -71,4 +79,9 @@ export class WasmArena {
       u8: view(Uint8Array, 1),
     };
   }
+}
+
+/** The arena cannot hold the state: buildSimState builds it again on ordinary arrays (TypeScript kernels). */
+function noMemory(message: string, cause: unknown): AerchipError {
+  return new AerchipError("E_SIM_WASM_MEMORY", message, { field: "kernels", hint: "the state is built again on ordinary arrays with the TypeScript kernels", cause });
 }

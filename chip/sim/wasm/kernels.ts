@@ -43,12 +43,21 @@ export function kernelsFor(memory: WasmMemory): WasmKernelExports {
   return k;
 }
 
-/** Whether this Node can run the kernels (WebAssembly with threads: shared memories). */
+let available: boolean | undefined;
+
+/**
+ * Whether this process can run the kernels: WebAssembly with threads (shared memories), and the address
+ * space a memory reserves (V8 reserves several GiB per memory for its guard regions; a process limited by
+ * `ulimit -v` may not have them). Checked once.
+ */
 export function wasmKernelsAvailable(): boolean {
-  try {
-    kernelsFor(new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
-    return true;
-  } catch {
-    return false;
+  if (available === undefined) {
+    try {
+      kernelsFor(new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+      available = true;
+    } catch {
+      available = false;
+    }
   }
+  return available;
 }

@@ -1,0 +1,48 @@
+/**
+ * Without the address space a WebAssembly memory reserves (V8 reserves several GiB of guard region per
+ * memory), the simulator builds its state on ordinary arrays and runs the TypeScript kernels with the same
+ * results, instead of failing. Run in a child process under `ulimit -v` (Linux shells; the compiled engine).
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { distIsFresh } from "../../../helpers/dist.ts";
+
+const DIST_OK = distIsFresh("chip/sim/wasm/kernels.js", ["chip", "core", "compiler"]);
+const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`)";
+
+const SCRIPT = `
+const { loadJsonModel } = await import("./dist/compiler/frontends/load-model.js");
+const { compileModel } = await import("./dist/compiler/compile.js");
+const { buildSimState } = await import("./dist/chip/sim/state.js");
+const { runState } = await import("./dist/chip/sim/run.js");
+const { loadChipSpecJson } = await import("./dist/chip/spec/load.js");
+const model = loadJsonModel("examples/demo/ei-small.net.json");
+const spec = loadChipSpecJson("generic");
+const { program } = compileModel(model.graph, spec, {});
+const st = buildSimState(spec, program);
+const res = runState(spec, program, st, model.stimulus, { steps: 200 });
+let spikes = 0;
+for (const p of res.spikes.values()) spikes += p.tick.length;
+console.log(JSON.stringify({ wasm: st.wasm !== undefined, kernels: res.kernels, spikes, synOps: Array.from(res.counters.perTick).reduce((a, b) => a + b, 0) }));
+`;
+
+function runWith(limitKb: number | undefined): { wasm: boolean; kernels: string; spikes: number; synOps: number } {
+  const cmd = `${limitKb === undefined ? "" : `ulimit -v ${limitKb}; `}exec "${process.execPath}" --input-type=module -e "$AERCHIP_SCRIPT"`;
+  const r = spawnSync("bash", ["-c", cmd], { encoding: "utf8", env: { ...process.env, AERCHIP_SCRIPT: SCRIPT, AERCHIP_KERNELS: "" }, timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+describe.skipIf(!DIST_OK || process.platform !== "linux")(`WebAssembly memory unavailable ${NEEDS_DIST}`, () => {
+  it("with 3 GB of address space the state falls back to ordinary arrays and gives the same results", () => {
+    const normal = runWith(undefined);
+    expect(normal.wasm).toBe(true);
+    expect(normal.kernels).toBe("wasm");
+    const limited = runWith(3_000_000);
+    expect(limited.wasm).toBe(false);
+    expect(limited.kernels).toBe("js");
+    expect(limited.spikes).toBe(normal.spikes);
+    expect(limited.synOps).toBe(normal.synOps);
+    expect(normal.spikes).toBeGreaterThan(100);
+  }, 120_000);
+});
