@@ -46,7 +46,7 @@ export function updateCoreRuns(
       case CoreClass.lifUniform: nFired = upd.wasm !== undefined ? upd.wasm.updateLifUniform(upd.wasmContext, c0, c1, nFired) : updateLifUniform(upd, c0, c1, t, nFired); break;
       case CoreClass.lifFixed: nFired = updateLifFixed(upd, c0, c1, t, nFired); break;
       case CoreClass.sanafe: nFired = updateSanafe(upd, c0, c1, t, nFired); break;
-      case CoreClass.sanafeUniform: nFired = updateSanafeUniform(upd, c0, c1, t, nFired); break;
+      case CoreClass.sanafeUniform: nFired = upd.wasm !== undefined ? upd.wasm.updateSanafeUniform(upd.wasmContext, c0, c1, nFired, t > 0 ? 1 : 0) : updateSanafeUniform(upd, c0, c1, t, nFired); break;
       default: nFired = updateGeneric(upd, c0, c1, t, nFired); break;
     }
     if (clearGotInput && (cls === CoreClass.lif || cls === CoreClass.lifUniform || cls === CoreClass.lifFixed)) upd.gotInput.fill(0, cns[c0], cns[c1]);

@@ -63,9 +63,10 @@ const RECORD_CHUNK_INTS = 4 * 16384;
 export const CTX_FIELDS = [
   "coreNeuronStart", "currentDecay", "inputGain", "voltageDecay", "vThreshold", "vReset", "resetMode", "thresholdOp", "refractoryTicks",
   "spiking", "acc", "v", "u", "refractoryLeft", "bias", "fired", "firedAccessed", "firedUpdated", "firedFired", "coreTally",
+  "gotInput", "vTruncScale", "vReverseThreshold", "reverseResetMode", "vReverseReset", "forceUpdate",
 ] as const;
 const CTX_WITH_INPUT_COUNTS = CTX_FIELDS.length;
-const CTX_WORDS = CTX_WITH_INPUT_COUNTS + 5;
+const CTX_WORDS = CTX_WITH_INPUT_COUNTS + 6;
 
 /** The binding of a state built in `arena` (its run buffers come with its first run). */
 export function createBinding(arena: WasmArena): WasmStateBinding {
@@ -152,6 +153,7 @@ export function fillUpdateContext(ctx: Uint32Array, upd: UpdateContext): number 
   ctx[CTX_WITH_INPUT_COUNTS + 2] = ResetMode.subtract;
   ctx[CTX_WITH_INPUT_COUNTS + 3] = ThresholdOp.ge;
   ctx[CTX_WITH_INPUT_COUNTS + 4] = TALLY_COUNT;
+  ctx[CTX_WITH_INPUT_COUNTS + 5] = ResetMode.saturate;
   return ctx.byteOffset;
 }
 

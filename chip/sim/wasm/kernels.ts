@@ -15,6 +15,7 @@ export interface WasmKernelExports {
   deliverFlatPalette8(rec: number, count: number, target: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
   deliverFlatPalette16(rec: number, count: number, target: number, code: number, table: number, acc: number, mark: number, doMark: number): void;
   updateLifUniform(ctx: number, c0: number, c1: number, nFired: number): number;
+  updateSanafeUniform(ctx: number, c0: number, c1: number, nFired: number, decay: number): number;
   decayStdpTraces(ctx: number): void;
   deliverStdp(ctx: number, rec: number, count: number): void;
   potentiateStdp(ctx: number, fired: number, nFired: number): void;

@@ -134,11 +134,18 @@ const CX_FIRED_ACCESSED = 64;
 const CX_FIRED_UPDATED = 68;
 const CX_FIRED_FIRED = 72;
 const CX_CORE_TALLY = 76;
-const CX_WITH_INPUT_COUNTS = 80;
-const CX_RESET_ZERO = 84;
-const CX_RESET_SUBTRACT = 88;
-const CX_THRESHOLD_GE = 92;
-const CX_TALLY_COUNT = 96;
+const CX_GOT_INPUT = 80;
+const CX_V_TRUNC_SCALE = 84;
+const CX_V_REVERSE_THRESHOLD = 88;
+const CX_REVERSE_RESET_MODE = 92;
+const CX_V_REVERSE_RESET = 96;
+const CX_FORCE_UPDATE = 100;
+const CX_WITH_INPUT_COUNTS = 104;
+const CX_RESET_ZERO = 108;
+const CX_RESET_SUBTRACT = 112;
+const CX_THRESHOLD_GE = 116;
+const CX_TALLY_COUNT = 120;
+const CX_RESET_SATURATE = 124;
 
 @inline function ptr(ctx: usize, at: usize): usize {
   return <usize>load<u32>(ctx + at);
@@ -218,6 +225,124 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
         nFired++;
       }
       store<f64>(vP + o, vn);
+    }
+    const t = tallyP + (((<usize>c) * tallyCount) << 3);
+    store<f64>(t, <f64>(hi - lo));
+    store<f64>(t, <f64>updates, 8);
+    store<f64>(t, <f64>withInput, 16);
+    store<f64>(t, <f64>firedHere, 24);
+    store<f64>(t, 0, 32);
+  }
+  return nFired;
+}
+
+// ---- Phase 2: `sanafeUniform` cores (update.ts updateSanafeUniform: SANA-FE's leaky_integrate_fire soma) ----
+// Per neuron, with the core's shared parameters: updated iff v ≠ 0, a synapse reached it, bias ≠ 0 or
+// forced; from the second tick u ← cd·u, v ← vd·v; v ← trunc(v·s)/s when s > 0 (division: for a power of
+// two s it equals the TypeScript product with 1/s exactly); unless refractory: v ← v + bias, u ← u + ig·I,
+// v ← v + u, fire iff v > θ (gt) or v ≥ θ, reset, then the reverse threshold (reset to a value, subtract,
+// or saturate at it).
+
+export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, decay: bool): i32 {
+  const cns = ptr(ctx, CX_CORE_NEURON_START);
+  const accP = ptr(ctx, CX_ACC);
+  const vP = ptr(ctx, CX_V);
+  const uP = ptr(ctx, CX_U);
+  const refP = ptr(ctx, CX_REFRACTORY_LEFT);
+  const biasP = ptr(ctx, CX_BIAS);
+  const gotP = ptr(ctx, CX_GOT_INPUT);
+  const firedP = ptr(ctx, CX_FIRED);
+  const accessedP = ptr(ctx, CX_FIRED_ACCESSED);
+  const updatedP = ptr(ctx, CX_FIRED_UPDATED);
+  const firedFiredP = ptr(ctx, CX_FIRED_FIRED);
+  const tallyP = ptr(ctx, CX_CORE_TALLY);
+  const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
+  const resetZero = load<i32>(ctx + CX_RESET_ZERO);
+  const resetSubtract = load<i32>(ctx + CX_RESET_SUBTRACT);
+  const resetSaturate = load<i32>(ctx + CX_RESET_SATURATE);
+  const thresholdGe = load<i32>(ctx + CX_THRESHOLD_GE);
+  const tallyCount = <usize>load<i32>(ctx + CX_TALLY_COUNT);
+  const cdP = ptr(ctx, CX_CURRENT_DECAY), igP = ptr(ctx, CX_INPUT_GAIN), vdP = ptr(ctx, CX_VOLTAGE_DECAY);
+  const thP = ptr(ctx, CX_V_THRESHOLD), vrP = ptr(ctx, CX_V_RESET), rmP = ptr(ctx, CX_RESET_MODE), opP = ptr(ctx, CX_THRESHOLD_OP);
+  const rtP = ptr(ctx, CX_REFRACTORY_TICKS), spP = ptr(ctx, CX_SPIKING);
+  const scP = ptr(ctx, CX_V_TRUNC_SCALE), rthP = ptr(ctx, CX_V_REVERSE_THRESHOLD), rrP = ptr(ctx, CX_REVERSE_RESET_MODE);
+  const rresetP = ptr(ctx, CX_V_REVERSE_RESET), forceP = ptr(ctx, CX_FORCE_UPDATE);
+  for (let c = c0; c < c1; c++) {
+    const lo = load<i32>(cns + ((<usize>c) << 2));
+    const hi = load<i32>(cns + ((<usize>(c + 1)) << 2));
+    const l8 = (<usize>lo) << 3;
+    const cd = load<f64>(cdP + l8);
+    const ig = load<f64>(igP + l8);
+    const vd = load<f64>(vdP + l8);
+    const th = load<f64>(thP + l8);
+    const vr = load<f64>(vrP + l8);
+    const rm = <i32>load<u8>(rmP + <usize>lo);
+    const toValue = rm === resetZero;
+    const subtract = rm === resetSubtract;
+    const gt = <i32>load<u8>(opP + <usize>lo) !== thresholdGe;
+    const rt = load<u32>(rtP + ((<usize>lo) << 2));
+    const spiking = load<u8>(spP + <usize>lo) === 1;
+    const scale = load<f64>(scP + l8);
+    const rth = load<f64>(rthP + l8);
+    const rr = <i32>load<u8>(rrP + <usize>lo);
+    const revToValue = rr === resetZero;
+    const revSubtract = rr === resetSubtract;
+    const revSaturate = rr === resetSaturate;
+    const rreset = load<f64>(rresetP + l8);
+    const force = load<u8>(forceP + <usize>lo) === 1;
+    let updates = 0;
+    let withInput = 0;
+    let firedHere = 0;
+    for (let n = lo; n < hi; n++) {
+      const o = (<usize>n) << 3;
+      const I = load<f64>(accP + o);
+      store<f64>(accP + o, 0);
+      let vn = load<f64>(vP + o);
+      const b = load<f64>(biasP + o);
+      const gp = gotP + <usize>n;
+      let updated = vn != 0 || load<u8>(gp) == 1 || b != 0 || force;
+      store<u8>(gp, 0);
+      let un = load<f64>(uP + o);
+      if (decay) {
+        un = cd * un;
+        vn = vd * vn;
+      }
+      if (scale > 0) vn = trunc<f64>(vn * scale) / scale;
+      let didFire = false;
+      const rp = refP + ((<usize>n) << 2);
+      const left = load<u32>(rp);
+      if (left > 0) {
+        store<u32>(rp, left - 1);
+      } else {
+        vn = vn + b;
+        un = un + ig * I;
+        vn = vn + un;
+        if (spiking && (gt ? vn > th : vn >= th)) {
+          if (toValue) vn = vr;
+          else if (subtract) vn = vn - th;
+          store<u32>(rp, rt);
+          didFire = true;
+        }
+        if (vn < rth) {
+          if (revToValue) vn = rreset;
+          else if (revSubtract) vn = vn - rth;
+          else if (revSaturate) vn = rth;
+        }
+      }
+      store<f64>(uP + o, un);
+      store<f64>(vP + o, vn);
+      if (didFire) updated = true;
+      if (updated) updates++;
+      if (I != 0) withInput++;
+      if (didFire) {
+        firedHere++;
+        const f = (<usize>nFired) << 2;
+        store<u32>(firedP + f, n);
+        store<u32>(accessedP + f, n - lo + 1);
+        store<u32>(updatedP + f, withInputCounts ? withInput : updates);
+        store<u32>(firedFiredP + f, firedHere);
+        nFired++;
+      }
     }
     const t = tallyP + (((<usize>c) * tallyCount) << 3);
     store<f64>(t, <f64>(hi - lo));

@@ -22,7 +22,7 @@ const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$
 describe("the WebAssembly kernel binary", () => {
   it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_* and EX_* against binding.ts)", () => {
     const cx = contextWords("CX");
-    const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT"];
+    const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT", "RESET_SATURATE"];
     expect(cx).toEqual(cxWant.map((name, i) => [name, 4 * i]));
     const px = contextWords("PX");
     const pxWant = ["ACC", "SYN_TARGET", "SYN_WEIGHT", ...STDP_FIELDS.map(snake), "CORE_OF_NEURON", "CORE_SYN_UPDATES", "X_COUNT", "Y_COUNT"];
@@ -46,7 +46,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "emitSpikes", "potentiateStdp", "spikesByPopulation", "updateLifUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "emitSpikes", "potentiateStdp", "spikesByPopulation", "updateLifUniform", "updateSanafeUniform",
     ]);
     // One instance per memory.
     const arena = new WasmArena();
