@@ -43,10 +43,12 @@ import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import {
-  assertDeliveryArrays, clearWheelBucket, deliverFromWheel, deriveSpikeCountersWasm, emitWasm, oneThreadBuffers, runBuffers, spikesByPopulationWasm,
-  wheelBucketAddress, wheelBucketLength, wheelFor, writeStdpContext, writeUpdateContext, type WasmWheel,
-} from "./wasm/binding.ts";
+import { oneThreadBuffers, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
+import { spikesByPopulationWasm } from "./wasm/by-population.ts";
+import { assertDeliveryArrays } from "./wasm/deliver.ts";
+import { deriveSpikeCountersWasm } from "./wasm/derive.ts";
+import { writeStdpContext } from "./wasm/stdp.ts";
+import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";

@@ -35,7 +35,8 @@ import {
 import { allocateWeights, planFloat64, planWeights, type WeightPlan, type WeightStore } from "./weights.ts";
 import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
 import { WasmArena } from "./wasm/arena.ts";
-import { createBinding, plasticityInArena, type WasmStateBinding } from "./wasm/binding.ts";
+import { createBinding, type WasmStateBinding } from "./wasm/binding.ts";
+import { plasticityInArena } from "./wasm/stdp.ts";
 import { wasmKernelsAvailable } from "./wasm/kernels.ts";
 
 export type SynapseLayoutKind = "wide" | "offset16" | "flat32";

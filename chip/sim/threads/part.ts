@@ -14,7 +14,8 @@ import type { SimState } from "../state.ts";
 import type { UpdateContext } from "../update.ts";
 import { createUpdateContext, type SharedUpdateBuffers } from "../update-context.ts";
 import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
-import { deliverWasm, fillUpdateContext, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { fillUpdateContext, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { deliverWasm } from "../wasm/deliver.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { buildSpikeRecords, type SpikeRecords } from "./segments.ts";
 

@@ -8,7 +8,11 @@ import { binaryModuleText, compileKernels, KERNELS_BINARY_MODULE } from "../../.
 import { KERNELS_WASM_BASE64 } from "../../../../chip/sim/wasm/kernels-binary.ts";
 import { kernelsFor } from "../../../../chip/sim/wasm/kernels.ts";
 import { WasmArena } from "../../../../chip/sim/wasm/arena.ts";
-import { BY_POPULATION_WORDS, CTX_FIELDS, DERIVE_ARRAYS, EMIT_WORDS, DERIVE_NUMBERS, DERIVE_SHIFTS, STDP_FIELDS } from "../../../../chip/sim/wasm/binding.ts";
+import { CTX_FIELDS } from "../../../../chip/sim/wasm/binding.ts";
+import { BY_POPULATION_WORDS } from "../../../../chip/sim/wasm/by-population.ts";
+import { DERIVE_ARRAYS, DERIVE_NUMBERS, DERIVE_SHIFTS } from "../../../../chip/sim/wasm/derive.ts";
+import { STDP_FIELDS } from "../../../../chip/sim/wasm/stdp.ts";
+import { EMIT_WORDS } from "../../../../chip/sim/wasm/wheel.ts";
 import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 
 /** `const PREFIX_NAME = byteOffset;` declarations of the AssemblyScript source, in source order. */

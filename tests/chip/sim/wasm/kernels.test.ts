@@ -16,7 +16,7 @@ import type { ChipSpec } from "../../../../chip/spec/types.ts";
 import { buildSimState, resetNeuronState, type BuildStateOptions, type SimState } from "../../../../chip/sim/state.ts";
 import { runState, type SimResult, type SimulateOptions } from "../../../../chip/sim/run.ts";
 import { WasmArena } from "../../../../chip/sim/wasm/arena.ts";
-import { deliverWasm } from "../../../../chip/sim/wasm/binding.ts";
+import { deliverWasm } from "../../../../chip/sim/wasm/deliver.ts";
 import { kernelsFor } from "../../../../chip/sim/wasm/kernels.ts";
 import { chooseDeliverMode, deliverCompact } from "../../../../chip/sim/deliver-dispatch.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";

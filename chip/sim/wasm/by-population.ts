@@ -1,0 +1,83 @@
+/**
+ * Spikes by population at the end of a run (spike-record.ts byPopulation) with the WebAssembly kernel.
+ */
+import type { SimState } from "../state.ts";
+import { assertInMemory, type WasmStateBinding } from "./binding.ts";
+import type { WasmKernelExports } from "./kernels.ts";
+
+/** Words of the spikes-by-population context block (BX_* of assembly/kernels.ts, in this order). */
+export const BY_POPULATION_WORDS = [
+  "neurons", "tickEnd", "populationOfNeuron", "indexInPopulation", "populationSize", "popStart", "fill", "recTick", "recIndex", "byIndex",
+  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations",
+] as const;
+
+export interface ByPopulationScratch {
+  readonly spikeCapacity: number;
+  readonly ticks: number;
+  readonly sizes: Uint32Array;
+  readonly neurons: Uint32Array;
+  readonly tickEnd: Float64Array;
+  readonly popStart: Int32Array;
+  readonly fill: Int32Array;
+  readonly recTick: Int32Array;
+  readonly recIndex: Int32Array;
+  readonly byIndex: Int32Array;
+  readonly byTick: Int32Array;
+  readonly outTick: Int32Array;
+  readonly outIndex: Int32Array;
+  readonly ctx: Uint32Array;
+}
+
+/**
+ * spike-record.ts byPopulation with the WebAssembly kernel: the record is copied into the state's memory,
+ * sorted there, and each population's spikes copied out into arrays of their own (the caller keeps them;
+ * the scratch is reused by the next run).
+ */
+export function spikesByPopulationWasm(
+  k: WasmKernelExports, b: WasmStateBinding, st: SimState, populations: readonly { readonly name: string; readonly size: number }[],
+  record: { readonly neurons: Uint32Array; readonly count: number; readonly tickEnd: Float64Array }, ticks: number,
+): Map<string, { tick: Int32Array; neuron: Int32Array }> {
+  const P = populations.length;
+  const x = byPopulationScratch(b, record.count, ticks, populations.map((p) => p.size));
+  for (let i = 0; i < record.count; i++) x.neurons[i] = record.neurons[i];
+  for (let t = 0; t < ticks; t++) x.tickEnd[t] = record.tickEnd[t];
+  const arrays: ArrayBufferView[] = [x.neurons, x.tickEnd, st.populationOfNeuron, st.indexInPopulation, x.sizes, x.popStart, x.fill, x.recTick, x.recIndex, x.byIndex, x.byTick, x.outTick, x.outIndex];
+  const ctx = x.ctx;
+  assertInMemory("ctx", ctx, b.memory);
+  for (let i = 0; i < arrays.length; i++) {
+    assertInMemory(BY_POPULATION_WORDS[i], arrays[i], b.memory);
+    ctx[i] = arrays[i].byteOffset;
+  }
+  ctx[arrays.length] = record.count;
+  ctx[arrays.length + 1] = ticks;
+  ctx[arrays.length + 2] = P;
+  k.spikesByPopulation(ctx.byteOffset);
+  const out = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  for (let p = 0; p < P; p++) {
+    const j0 = x.popStart[p];
+    const j1 = x.popStart[p + 1];
+    out.set(populations[p].name, { tick: x.outTick.slice(j0, j1), neuron: x.outIndex.slice(j0, j1) });
+  }
+  return out;
+}
+
+function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number, sizes: readonly number[]): ByPopulationScratch {
+  const have = b.runs.byPopulation;
+  const maxSize = sizes.reduce((m, s) => Math.max(m, s), 0);
+  if (have !== undefined && have.spikeCapacity >= spikes && have.ticks === ticks && have.sizes.length === sizes.length && have.byIndex.length >= maxSize + 1) {
+    have.sizes.set(sizes);
+    return have;
+  }
+  // Grown geometrically, so runs with more and more spikes allocate O(log) times.
+  const cap = Math.max(spikes, 2 * (have?.spikeCapacity ?? 0), 1024);
+  const a = b.arena.allocator();
+  const P = sizes.length;
+  const made: ByPopulationScratch = {
+    spikeCapacity: cap, ticks, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(ticks), popStart: a.i32(P + 1), fill: a.i32(P),
+    recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(maxSize + 1), byTick: a.i32(ticks + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
+    ctx: a.u32(BY_POPULATION_WORDS.length),
+  };
+  made.sizes.set(sizes);
+  b.runs.byPopulation = made;
+  return made;
+}
