@@ -18,7 +18,6 @@ const { buildSimState } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { createTimingModel } = await dist("chip/timing/index.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
-const { sharedArrays } = await dist("chip/sim/alloc.js");
 const { threadTeamFor } = await dist("chip/sim/threads/team.js");
 
 // SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
@@ -36,7 +35,7 @@ const t1 = now();
 const spec = arch.spec;
 const { program, mapping } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
 const t2 = now();
-const st = buildSimState(spec, program, threads > 1 && process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
+const st = buildSimState(spec, program, { shared: threads > 1 });
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();

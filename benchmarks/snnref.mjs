@@ -10,7 +10,6 @@ const { buildSimState } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { loadChipSpecJson } = await dist("chip/spec/load.js");
 const { COUNTER_COUNT, CounterKind } = await dist("chip/sim/counters.js");
-const { sharedArrays } = await dist("chip/sim/alloc.js");
 const { threadTeamFor } = await dist("chip/sim/threads/team.js");
 
 const [file, arch = "generic", expected, threadsArg = "1"] = process.argv.slice(2);
@@ -21,7 +20,7 @@ const t1 = performance.now();
 const spec = loadChipSpecJson(arch);
 const { program, mapping } = compileModel(model.graph, spec, {});
 const t2 = performance.now();
-const st = buildSimState(spec, program, threads > 1 && process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
+const st = buildSimState(spec, program, { shared: threads > 1 });
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();

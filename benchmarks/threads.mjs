@@ -28,7 +28,6 @@ if (process.argv[2] === "--child") {
   const { loadJsonModel } = await dist("compiler/frontends/load-model.js");
   const { compileModel } = await dist("compiler/compile.js");
   const { buildSimState, resetNeuronState } = await dist("chip/sim/state.js");
-  const { sharedArrays } = await dist("chip/sim/alloc.js");
   const { runState } = await dist("chip/sim/run.js");
   const { threadTeamFor } = await dist("chip/sim/threads/team.js");
   const { loadChipSpecJson } = await dist("chip/spec/load.js");
@@ -38,8 +37,7 @@ if (process.argv[2] === "--child") {
   const { program } = compileModel(model.graph, spec, {});
   const steps = stepsArg === undefined ? model.graph.defaultSteps : Number(stepsArg);
   const threads = Number(threadsArg);
-  // The default state (WebAssembly kernels) lives in a shared memory; the TypeScript kernels need shared arrays.
-  const st = buildSimState(spec, program, process.env.AERCHIP_KERNELS === "js" ? { alloc: sharedArrays() } : {});
+  const st = buildSimState(spec, program, { shared: true });
   const t0 = now();
   const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
   team?.awaitStart();

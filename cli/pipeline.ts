@@ -13,8 +13,7 @@ import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { performance } from "node:perf_hooks";
 import { runState, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
-import { buildSimState, defaultKernels, type SimState } from "../chip/sim/state.ts";
-import { sharedArrays } from "../chip/sim/alloc.ts";
+import { buildSimState, type SimState } from "../chip/sim/state.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
@@ -58,12 +57,9 @@ function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks
   };
 }
 
-/**
- * The simulator state, in shared memory when worker threads will map it: a state built for the
- * WebAssembly kernels already is (its memory is shared); with the TypeScript kernels, shared arrays.
- */
+/** The simulator state, in shared memory when worker threads will map it. */
 function stateFor(spec: ChipSpec, program: ChipProgram, threads: number | undefined): SimState {
-  return buildSimState(spec, program, (threads ?? 1) > 1 && defaultKernels() === "js" ? { alloc: sharedArrays() } : {});
+  return buildSimState(spec, program, { shared: (threads ?? 1) > 1 });
 }
 
 export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): { sim: SimResult; report: RunReport } {

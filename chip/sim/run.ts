@@ -43,7 +43,7 @@ import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./
 import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
-import { oneThreadBuffers, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
+import { oneThreadContext, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
 import { spikesByPopulationWasm } from "./wasm/by-population.ts";
 import { assertDeliveryArrays } from "./wasm/deliver.ts";
 import { deriveSpikeCountersWasm } from "./wasm/derive.ts";
@@ -288,9 +288,8 @@ class Run implements SimRun {
       // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
       // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
       const b = st.wasm!;
-      const tb = oneThreadBuffers(b);
       if (this.deliverMode !== DeliverMode.wide) {
-        assertDeliveryArrays(b.memory, st, this.upd.gotInput, tb.records);
+        assertDeliveryArrays(b.memory, st, this.upd.gotInput);
         this.wasm = kernelsFor(b.memory);
       } else if (this.pl !== undefined && this.le === undefined && !hasDynamics && st.plasticity === this.pl) {
         const stdp = writeStdpContext(b, st, this.pl);
@@ -301,7 +300,7 @@ class Run implements SimRun {
       if (this.wasm !== undefined) {
         this.wheel = wheelFor(b, st, this.upd.fired);
         this.upd.wasm = this.wasm;
-        this.upd.wasmContext = writeUpdateContext(b.memory, tb.ctx, this.upd);
+        this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
       }
     }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);

@@ -26,7 +26,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { ChipProgram } from "../program/types.ts";
-import { copyU16, copyU32, heapArrays, narrowCopy, type ArrayAllocator, type UintArray } from "./alloc.ts";
+import { copyU16, copyU32, heapArrays, narrowCopy, sharedArrays, type ArrayAllocator, type UintArray } from "./alloc.ts";
 import { buildRouting, copyNeuronParams, coreTable, invalid, neuronTraffic, populationMembership, validateCrossbars } from "./build-parts.ts";
 import { buildAxonCells, emptyCells } from "./counter-cells.ts";
 import {
@@ -169,6 +169,11 @@ export interface BuildStateOptions {
   readonly float32Weights?: boolean;
   /** Kernels of the state's hot loops (default: defaultKernels()). */
   readonly kernels?: KernelChoice;
+  /**
+   * Every array in shared memory, for worker threads (`threads` > 1): a state in a WebAssembly memory
+   * already is; otherwise (TypeScript kernels, or no `alloc` given) the arrays come from sharedArrays().
+   */
+  readonly shared?: boolean;
 }
 
 /** Compact layouts fall back to flat32 when more than this share of synapses would need the side array. */
@@ -210,7 +215,7 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram, options: Bui
       // Past 4 GiB of addresses, or no address space for a memory: ordinary arrays, TypeScript kernels.
     }
   }
-  return buildOn(spec, program, options, options.alloc ?? heapArrays);
+  return buildOn(spec, program, options, options.alloc ?? (options.shared === true ? sharedArrays() : heapArrays));
 }
 
 function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions, alloc: ArrayAllocator): SimState {

@@ -112,7 +112,8 @@ export class ThreadTeam {
     // (parts hold disjoint neuron ranges), and each thread's record buffer and context block.
     const wb = st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm" ? st.wasm : undefined;
     this.kernels = wb !== undefined ? "wasm" : "js";
-    this.shared = wb !== undefined ? sharedOf(runBuffers(wb, st)) : allocSharedUpdateBuffers(st, alloc);
+    const stateBuffers = wb !== undefined ? runBuffers(wb, st) : undefined;
+    this.shared = stateBuffers !== undefined ? sharedOf(stateBuffers) : allocSharedUpdateBuffers(st, alloc);
     const threadBuffers = wb !== undefined ? teamThreadBuffers(wb, P) : [];
     this.combined = allocFiredLists(st.neuronCount, alloc);
     this.ctrl = alloc.i32(CTRL_INTS);
@@ -125,7 +126,7 @@ export class ThreadTeam {
     for (let p = 0; p < P; p++) {
       const n0 = st.coreNeuronStart[this.bounds[p]];
       const n1 = st.coreNeuronStart[this.bounds[p + 1]];
-      const lists = wb !== undefined ? sliceFiredLists(runBuffers(wb, st), n0, n1) : allocFiredLists(n1 - n0, alloc);
+      const lists = stateBuffers !== undefined ? sliceFiredLists(stateBuffers, n0, n1) : allocFiredLists(n1 - n0, alloc);
       this.lists.push(lists);
       const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists, wasm: threadBuffers[p] };
       if (wb !== undefined) {

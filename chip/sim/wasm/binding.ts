@@ -26,7 +26,7 @@ export interface WasmStateBinding {
   readonly arena: WasmArena;
   /**
    * The buffers of runs on this state, allocated on the first run and reused by every later one (a state
-   * serves one run at a time): one-thread runs' update buffers, record buffer and context blocks, and each
+   * serves one run at a time): one-thread runs' update buffers and context blocks, and each
    * team thread's record buffer and context block.
    */
   readonly runs: WasmRunBuffers;
@@ -35,7 +35,7 @@ export interface WasmStateBinding {
 /** See WasmStateBinding.runs; filled by runBuffers / teamThreadBuffers (main thread only). */
 export interface WasmRunBuffers {
   update?: Omit<UpdateBuffers, "stimCursor">;
-  thread?: WasmThreadBuffers;
+  context?: Uint32Array;
   /** Pair STDP: per-core synaptic updates of the tick, and the plasticity context block. */
   stdp?: { readonly coreSynUpdates: Float64Array; readonly ctx: Uint32Array };
   /** Counters derived at the end of a run: scratch sums and the context block. */
@@ -75,10 +75,10 @@ export function createBinding(arena: WasmArena): WasmStateBinding {
   return { memory: arena.memory, arena, runs: { team: [] } };
 }
 
-/** A thread's record buffer (at most `maxRecords` records are ever due at once) and context block. */
-export function allocateThreadBuffers(arena: WasmArena, maxRecords: number): WasmThreadBuffers {
+/** A team thread's record buffer and context block. */
+function allocateThreadBuffers(arena: WasmArena): WasmThreadBuffers {
   const a = arena.allocator();
-  return { records: a.i32(Math.min(RECORD_CHUNK_INTS, 4 * Math.max(1, maxRecords))), ctx: a.u32(CTX_WORDS) };
+  return { records: a.i32(RECORD_CHUNK_INTS), ctx: a.u32(CTX_WORDS) };
 }
 
 /** The state's update buffers for a run, cleared (allocated on first use). */
@@ -101,17 +101,17 @@ export function runBuffers(b: WasmStateBinding, st: Pick<SimState, "neuronCount"
 }
 
 /**
- * A one-thread run's context block (allocated on first use). Its record buffer is minimal: one-thread runs
- * deliver straight from their wheel in the state's memory (WasmWheel).
+ * A one-thread run's update context block (allocated on first use). It needs no record buffer: one-thread
+ * runs deliver straight from their wheel in the state's memory (wheel.ts).
  */
-export function oneThreadBuffers(b: WasmStateBinding): WasmThreadBuffers {
-  b.runs.thread ??= allocateThreadBuffers(b.arena, 1);
-  return b.runs.thread;
+export function oneThreadContext(b: WasmStateBinding): Uint32Array {
+  b.runs.context ??= b.arena.allocator().u32(CTX_WORDS);
+  return b.runs.context;
 }
 
 /** The buffers of `parts` threads of a team (allocated in the arena on first use, then reused). */
 export function teamThreadBuffers(b: WasmStateBinding, parts: number): WasmThreadBuffers[] {
-  while (b.runs.team.length < parts) b.runs.team.push(allocateThreadBuffers(b.arena, RECORD_CHUNK_INTS / 4));
+  while (b.runs.team.length < parts) b.runs.team.push(allocateThreadBuffers(b.arena));
   return b.runs.team.slice(0, parts);
 }
 

@@ -151,6 +151,25 @@ const CX_RESET_SATURATE = 124;
   return <usize>load<u32>(ctx + at);
 }
 
+/** Appends neuron n to the fired list with its core's running soma counts (read by the detailed timing model). */
+@inline function recordFired(ctx: usize, at: i32, n: i32, accessed: i32, updated: i32, firedInCore: i32): void {
+  const f = (<usize>at) << 2;
+  store<u32>(ptr(ctx, CX_FIRED) + f, n);
+  store<u32>(ptr(ctx, CX_FIRED_ACCESSED) + f, accessed);
+  store<u32>(ptr(ctx, CX_FIRED_UPDATED) + f, updated);
+  store<u32>(ptr(ctx, CX_FIRED_FIRED) + f, firedInCore);
+}
+
+/** Core c's tallies: accesses, updates, updates with input, fired, overflows (0: float kernels). */
+@inline function writeTally(ctx: usize, c: i32, accesses: i32, updates: i32, withInput: i32, fired: i32): void {
+  const t = ptr(ctx, CX_CORE_TALLY) + (((<usize>c) * (<usize>load<i32>(ctx + CX_TALLY_COUNT))) << 3);
+  store<f64>(t, <f64>accesses);
+  store<f64>(t, <f64>updates, 8);
+  store<f64>(t, <f64>withInput, 16);
+  store<f64>(t, <f64>fired, 24);
+  store<f64>(t, 0, 32);
+}
+
 /** Returns the new length of the fired list (nFired on entry). Tallies per core: accesses, updates, with input, fired, 0. */
 export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32 {
   const cns = ptr(ctx, CX_CORE_NEURON_START);
@@ -159,16 +178,10 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
   const uP = ptr(ctx, CX_U);
   const refP = ptr(ctx, CX_REFRACTORY_LEFT);
   const biasP = ptr(ctx, CX_BIAS);
-  const firedP = ptr(ctx, CX_FIRED);
-  const accessedP = ptr(ctx, CX_FIRED_ACCESSED);
-  const updatedP = ptr(ctx, CX_FIRED_UPDATED);
-  const firedFiredP = ptr(ctx, CX_FIRED_FIRED);
-  const tallyP = ptr(ctx, CX_CORE_TALLY);
   const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
   const resetZero = load<i32>(ctx + CX_RESET_ZERO);
   const resetSubtract = load<i32>(ctx + CX_RESET_SUBTRACT);
   const thresholdGe = load<i32>(ctx + CX_THRESHOLD_GE);
-  const tallyCount = <usize>load<i32>(ctx + CX_TALLY_COUNT);
   // Loaded once: the stores below could alias the context block as far as the compiler knows.
   const cdP = ptr(ctx, CX_CURRENT_DECAY);
   const igP = ptr(ctx, CX_INPUT_GAIN);
@@ -217,21 +230,11 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
         else if (subtract) vn = vn - th;
         store<u32>(rp, rt);
         firedHere++;
-        const f = (<usize>nFired) << 2;
-        store<u32>(firedP + f, n);
-        store<u32>(accessedP + f, n - lo + 1);
-        store<u32>(updatedP + f, withInputCounts ? withInput : updates);
-        store<u32>(firedFiredP + f, firedHere);
-        nFired++;
+        recordFired(ctx, nFired++, n, n - lo + 1, withInputCounts ? withInput : updates, firedHere);
       }
       store<f64>(vP + o, vn);
     }
-    const t = tallyP + (((<usize>c) * tallyCount) << 3);
-    store<f64>(t, <f64>(hi - lo));
-    store<f64>(t, <f64>updates, 8);
-    store<f64>(t, <f64>withInput, 16);
-    store<f64>(t, <f64>firedHere, 24);
-    store<f64>(t, 0, 32);
+    writeTally(ctx, c, hi - lo, updates, withInput, firedHere);
   }
   return nFired;
 }
@@ -251,17 +254,11 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
   const refP = ptr(ctx, CX_REFRACTORY_LEFT);
   const biasP = ptr(ctx, CX_BIAS);
   const gotP = ptr(ctx, CX_GOT_INPUT);
-  const firedP = ptr(ctx, CX_FIRED);
-  const accessedP = ptr(ctx, CX_FIRED_ACCESSED);
-  const updatedP = ptr(ctx, CX_FIRED_UPDATED);
-  const firedFiredP = ptr(ctx, CX_FIRED_FIRED);
-  const tallyP = ptr(ctx, CX_CORE_TALLY);
   const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
   const resetZero = load<i32>(ctx + CX_RESET_ZERO);
   const resetSubtract = load<i32>(ctx + CX_RESET_SUBTRACT);
   const resetSaturate = load<i32>(ctx + CX_RESET_SATURATE);
   const thresholdGe = load<i32>(ctx + CX_THRESHOLD_GE);
-  const tallyCount = <usize>load<i32>(ctx + CX_TALLY_COUNT);
   const cdP = ptr(ctx, CX_CURRENT_DECAY), igP = ptr(ctx, CX_INPUT_GAIN), vdP = ptr(ctx, CX_VOLTAGE_DECAY);
   const thP = ptr(ctx, CX_V_THRESHOLD), vrP = ptr(ctx, CX_V_RESET), rmP = ptr(ctx, CX_RESET_MODE), opP = ptr(ctx, CX_THRESHOLD_OP);
   const rtP = ptr(ctx, CX_REFRACTORY_TICKS), spP = ptr(ctx, CX_SPIKING);
@@ -336,20 +333,10 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
       if (I != 0) withInput++;
       if (didFire) {
         firedHere++;
-        const f = (<usize>nFired) << 2;
-        store<u32>(firedP + f, n);
-        store<u32>(accessedP + f, n - lo + 1);
-        store<u32>(updatedP + f, withInputCounts ? withInput : updates);
-        store<u32>(firedFiredP + f, firedHere);
-        nFired++;
+        recordFired(ctx, nFired++, n, n - lo + 1, withInputCounts ? withInput : updates, firedHere);
       }
     }
-    const t = tallyP + (((<usize>c) * tallyCount) << 3);
-    store<f64>(t, <f64>(hi - lo));
-    store<f64>(t, <f64>updates, 8);
-    store<f64>(t, <f64>withInput, 16);
-    store<f64>(t, <f64>firedHere, 24);
-    store<f64>(t, 0, 32);
+    writeTally(ctx, c, hi - lo, updates, withInput, firedHere);
   }
   return nFired;
 }

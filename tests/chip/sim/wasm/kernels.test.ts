@@ -26,6 +26,7 @@ import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
 import { pairStdp } from "../../../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../../../chip/program/learning-program.ts";
 import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
+import { isStateShared } from "../../../../chip/sim/threads/share-state.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 import { ringGraph } from "../../../helpers/graphs.ts";
 import { distIsFresh } from "../../../helpers/dist.ts";
@@ -174,6 +175,14 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
     const st = buildSimState(spec, program);
     expect(st.wasm).toBeUndefined();
     expect(runState(spec, program, st, stimulus, { steps: 50 }).kernels).toBe("js");
+  });
+
+  it("`shared: true` gives a state worker threads can map, with either kernels", () => {
+    const spec = genericWith({ maxNeurons: 37 });
+    const { program } = compileModel(model.graph, spec, {});
+    expect(isStateShared(buildSimState(spec, program, { shared: true }))).toBe(true);
+    expect(isStateShared(buildSimState(spec, program, { shared: true, kernels: "js" }))).toBe(true);
+    expect(isStateShared(buildSimState(spec, program, { kernels: "js" }))).toBe(false);
   });
 
   it("refuses to run the WebAssembly kernels on an array outside the state's memory (E_INTERNAL), instead of reading stray memory", () => {
