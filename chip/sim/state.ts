@@ -37,7 +37,7 @@ import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plastici
 import { WasmArena } from "./wasm/arena.ts";
 import { createBinding, type WasmStateBinding } from "./wasm/binding.ts";
 import { plasticityInArena } from "./wasm/stdp.ts";
-import { wasmKernelsAvailable } from "./wasm/kernels.ts";
+import { defaultKernels, wasmKernelsAvailable, type KernelChoice } from "./wasm/kernels.ts";
 
 export type SynapseLayoutKind = "wide" | "offset16" | "flat32";
 
@@ -191,11 +191,8 @@ export function programIsPlastic(program: ChipProgram): boolean {
  * Programs with general learning rules, a forced wide layout of a static program, an explicit `alloc` and
  * states past 4 GiB use "js"; pair STDP runs in WebAssembly too.
  */
-export type KernelChoice = "wasm" | "js";
-
-export function defaultKernels(): KernelChoice {
-  return process.env.AERCHIP_KERNELS === "js" ? "js" : "wasm";
-}
+export type { KernelChoice } from "./wasm/kernels.ts";
+export { defaultKernels } from "./wasm/kernels.ts";
 
 export function buildSimState(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions = {}): SimState {
   const kernels = options.kernels ?? defaultKernels();

@@ -30,13 +30,12 @@
 import type { ChipSpec } from "../spec/types.ts";
 import { learningPhaseNs, syncLatencyNs, timingCosts, type TimingCosts } from "./costs.ts";
 import { StdMinHeap } from "./std-heap.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { defaultKernels, wasmKernelsAvailable, type KernelChoice } from "../sim/wasm/kernels.ts";
+import { WasmDetailedScheduler } from "./detailed-wasm.ts";
+import { linksPerRouter as linksPerRouterOf, routeLength, sanafeCoreOrder, writeRouteLinks } from "./mesh-links.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
-const NORTH = 0;
-const EAST = 1;
-const SOUTH = 2;
-const WEST = 3;
-const DIRECTIONS = 4;
 
 /** Reusable scratch for the detailed schedule; one per simulation (not thread-safe). */
 export class DetailedScheduler {
@@ -78,7 +77,7 @@ export class DetailedScheduler {
     let routeUsed = 0;
     const pairOffset = this.pairCache(work);
     const H = spec.mesh.heightTiles;
-    const linksPerRouter = DIRECTIONS + spec.mesh.coresPerTile;
+    const linksPerRouter = linksPerRouterOf(spec);
     const B = spec.mesh.linkBufferPackets;
     density.fill(0);
 
@@ -323,7 +322,7 @@ export class DetailedScheduler {
   /** Core slots sorted by SANA-FE core id; cached per TickWork (its core table never changes). */
   private coreOrder(work: TickWork, H: number): readonly number[] {
     if (this.orderFor !== work || this.orderCache.length !== work.coreCount) {
-      this.orderCache = Array.from({ length: work.coreCount }, (_, c) => c).sort((a, b) => rankOf(work, a, H) - rankOf(work, b, H));
+      this.orderCache = sanafeCoreOrder(work, H);
       this.orderFor = work;
     }
     return this.orderCache;
@@ -341,37 +340,13 @@ export class DetailedScheduler {
 
   /** Fills this.route with message m's link indices (SANA-FE's XY route); returns their count. */
   private routeLinks(work: TickWork, m: number, H: number, linksPerRouter: number): number {
-    const s = this.src[m];
-    const d = this.dst[m];
-    const sx = work.coreTileX[s];
-    const sy = work.coreTileY[s];
-    const dx = work.coreTileX[d];
-    const dy = work.coreTileY[d];
-    const inject = DIRECTIONS + work.coreInTile[s];
-    const need = Math.abs(dx - sx) + Math.abs(dy - sy) + 1;
+    const need = routeLength(work, this.src[m], this.dst[m]);
     if (need > this.route.length) this.route = new Int32Array(need * 2);
-    const route = this.route;
-    // Link index of (x, y, link): (x·H + y)·linksPerRouter + link (SANA-FE's NocInfo::idx).
-    let n = 0;
-    let prev = inject;
-    const xi = sx < dx ? 1 : -1;
-    const yi = sy < dy ? 1 : -1;
-    for (let x = sx; x !== dx; x += xi) {
-      const dir = xi > 0 ? EAST : WEST;
-      route[n++] = (x * H + sy) * linksPerRouter + (x === sx ? inject : dir);
-      prev = dir;
-    }
-    for (let y = sy; y !== dy; y += yi) {
-      const dir = yi > 0 ? NORTH : SOUTH;
-      route[n++] = (dx * H + y) * linksPerRouter + (sx === dx && y === sy ? inject : prev);
-      prev = dir;
-    }
-    route[n++] = (dx * H + dy) * linksPerRouter + (sx === dx && sy === dy ? inject : prev);
-    return n;
+    return writeRouteLinks(work, this.src[m], this.dst[m], H, linksPerRouter, this.route, 0);
   }
 
   private ensure(n: number, spec: ChipSpec): void {
-    const links = spec.mesh.widthTiles * spec.mesh.heightTiles * (DIRECTIONS + spec.mesh.coresPerTile);
+    const links = spec.mesh.widthTiles * spec.mesh.heightTiles * linksPerRouterOf(spec);
     if (this.density.length !== links) this.density = new Float64Array(links);
     if (n <= this.cap) return;
     const cap = Math.max(n, this.cap * 2, 64);
@@ -436,17 +411,44 @@ interface CoreScratch {
   readonly fifoTail: Int32Array;
 }
 
-function rankOf(work: TickWork, c: number, H: number): number {
-  return ((work.coreTileX[c] * H + work.coreTileY[c]) * 65536) + work.coreInTile[c];
-}
 
 /** One-off detailed latency (allocates its scratch); use createDetailedTiming() inside a run. */
 export function detailedTickLatencyNs(work: TickWork, spec: ChipSpec): number {
   return new DetailedScheduler().tickLatencyNs(work, spec);
 }
 
-/** A `detailed` TimingModel with scratch reused across ticks. */
-export function createDetailedTiming(): TimingModel {
-  const s = new DetailedScheduler();
-  return { name: "detailed", tickLatencyNs: (work, spec) => s.tickLatencyNs(work, spec) };
+/**
+ * A `detailed` TimingModel with scratch reused across ticks. `kernels` "wasm" (the default unless
+ * AERCHIP_KERNELS=js) runs the schedule in WebAssembly (detailed-wasm.ts), "js" with DetailedScheduler;
+ * both give bit-identical latencies. Without a WebAssembly memory, or when it cannot grow, the TypeScript
+ * scheduler takes over (from that tick on: no tick depends on another's schedule).
+ */
+export function createDetailedTiming(kernels: KernelChoice = defaultKernels()): TimingModel & { readonly kernels: KernelChoice } {
+  let js: DetailedScheduler | undefined;
+  let wasm: WasmDetailedScheduler | undefined;
+  if (kernels === "wasm" && wasmKernelsAvailable()) {
+    try {
+      wasm = new WasmDetailedScheduler();
+    } catch (e) {
+      if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
+    }
+  }
+  const model: { name: string; kernels: KernelChoice; tickLatencyNs(work: TickWork, spec: ChipSpec): number } = {
+    name: "detailed",
+    kernels: wasm === undefined ? "js" : "wasm",
+    tickLatencyNs: (work: TickWork, spec: ChipSpec): number => {
+      if (wasm !== undefined) {
+        try {
+          return wasm.tickLatencyNs(work, spec);
+        } catch (e) {
+          if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
+          wasm = undefined;
+          model.kernels = "js";
+        }
+      }
+      js ??= new DetailedScheduler();
+      return js.tickLatencyNs(work, spec);
+    },
+  };
+  return model;
 }

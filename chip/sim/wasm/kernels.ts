@@ -22,6 +22,17 @@ export interface WasmKernelExports {
   deriveSpikeCounters(ctx: number): void;
   spikesByPopulation(ctx: number): void;
   emitSpikes(ctx: number, t: number, from: number, nFired: number): number;
+  detailedSchedule(tx: number): number;
+}
+
+/**
+ * Which kernels run the hot loops: "wasm" (default) or "js" (the TypeScript twins); both give bit-identical
+ * results. AERCHIP_KERNELS=js sets the default.
+ */
+export type KernelChoice = "wasm" | "js";
+
+export function defaultKernels(): KernelChoice {
+  return process.env.AERCHIP_KERNELS === "js" ? "js" : "wasm";
 }
 
 let compiled: object | undefined;

@@ -932,3 +932,416 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   store<i32>(totalsInt, fits, 32);
   return f;
 }
+
+// ---- Timing: SANA-FE's detailed message schedule of one tick (chip/timing/detailed.ts) ----
+//   The same computation as DetailedScheduler.tickLatencyNs, float64 operations in the same order; the
+//   libstdc++ heap rules (std-heap.ts) and the arrival heap of FIFO heads are the same sift loops, so equal
+//   send times resolve identically. Returns the tick's latest send/processed time (ns); the caller adds
+//   learning and sync.
+//   Memory layout, for speed (the schedule visits messages in send-time order, across cores): one 64-byte
+//   record per message (one cache line, MSG_*), and heap entries that carry their key (16 bytes: key, id),
+//   so a sift compares keys without following ids. Routes come from a table of every core pair's links
+//   (TX_PAIR_START ≠ 0) or are walked on the mesh (routeLinks' order either way).
+// Context block (TX_*): byte addresses, then counts. Costs: float64 words (TC_*) at TX_COSTS.
+const TX_PACKET_SRC = 0;
+const TX_PACKET_DST = 4;
+const TX_PACKET_DX = 8;
+const TX_PACKET_DY = 12;
+const TX_PACKET_SYN_OPS = 16;
+const TX_PACKET_ACCESSED = 20;
+const TX_PACKET_UPDATED = 24;
+const TX_PACKET_FIRED = 28;
+const TX_NEURONS_ACCESSED = 32;
+const TX_NEURONS_UPDATED = 36;
+const TX_NEURONS_FIRED = 40;
+const TX_CORE_TILE_X = 44;
+const TX_CORE_TILE_Y = 48;
+const TX_CORE_IN_TILE = 52;
+const TX_ORDER = 56;
+const TX_RANK_OF = 60;
+const TX_SYN_OP_NS = 64;
+const TX_COSTS = 68;
+const TX_MESSAGES = 72;
+const TX_HEAP = 76;
+const TX_FIRST_OF = 80;
+const TX_LAST_OF = 84;
+const TX_ACC_PREV = 88;
+const TX_UPD_PREV = 92;
+const TX_FIR_PREV = 96;
+const TX_FREE_AT = 100;
+const TX_FIFO_HEAD = 104;
+const TX_FIFO_TAIL = 108;
+const TX_READY = 112;
+const TX_HEADS = 116;
+const TX_DENSITY = 120;
+const TX_PAIR_START = 124;
+const TX_PAIR_LINKS = 128;
+const TX_PACKETS = 132;
+const TX_CORES = 136;
+const TX_ENCODINGS = 140;
+const TX_HEIGHT_TILES = 144;
+const TX_LINKS_PER_ROUTER = 148;
+const TX_READY_WORDS = 152;
+const TX_DENSITY_LINKS = 156;
+
+const TC_ACCESS_NS = 0;
+const TC_UPDATE_NS = 8;
+const TC_SPIKE_OUT_NS = 16;
+const TC_PACKET_OUT_NS = 24;
+const TC_PACKET_IN_NS = 32;
+const TC_HOP_EAST_WEST_NS = 40;
+const TC_HOP_NORTH_SOUTH_NS = 48;
+const TC_LINK_BUFFER_PACKETS = 56;
+
+// A message record (64 bytes).
+const MSG_SENT = 0; // f64: send time (ns)
+const MSG_RECEIVED = 8; // f64: time its processing starts at the receiver
+const MSG_GEN = 16; // f64: generation latency since the core's previous message
+const MSG_PROC = 24; // f64: processing latency at the receiver
+const MSG_MIN_HOP = 32; // f64: network latency without congestion
+const MSG_SRC = 40; // i32: source core slot
+const MSG_DST = 44; // i32: destination core slot (−1: the core's trailing soma work, no packet)
+const MSG_HOPS = 48; // i32: |dx| + |dy|
+const MSG_NEXT_IN_CORE = 52; // i32: the core's next message (−1: none)
+const MSG_FIFO_NEXT = 56; // i32: next message in the receiver's FIFO (−1: none)
+const MSG_BYTES = 64; // (msg() shifts by 6)
+
+@inline function msg(base: usize, m: i32): usize {
+  return base + ((<usize>m) << 6);
+}
+
+@inline function set32(p: usize, i: i32, v: i32): void {
+  store<i32>(p + ((<usize>i) << 2), v);
+}
+
+@inline function setF(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+
+/** Route operations on the links' densities. */
+const SUM = 0; // Σ density
+const ADD = 1; // density += amount
+const SUM_THEN_ADD = 2; // Σ density as it was, and density += amount (a route's links are distinct)
+
+@inline function onLink(density: usize, link: i32, op: i32, amount: f64, sum: f64): f64 {
+  const p = density + ((<usize>link) << 3);
+  const x = load<f64>(p);
+  if (op != SUM) store<f64>(p, x + amount);
+  return op == ADD ? sum : sum + x;
+}
+
+/**
+ * The XY route of a message from core s to core d, link by link in routeLinks' order: link index
+ * (x·H + y)·L + port, the source's injection port, then the port it leaves each router by.
+ */
+@inline function onRoute(tx: usize, s: i32, d: i32, op: i32, amount: f64): f64 {
+  const density = ptr(tx, TX_DENSITY);
+  const tileX = ptr(tx, TX_CORE_TILE_X), tileY = ptr(tx, TX_CORE_TILE_Y);
+  const H = word(tx, TX_HEIGHT_TILES);
+  const L = word(tx, TX_LINKS_PER_ROUTER);
+  const sx = at32(tileX, s), sy = at32(tileY, s), dx = at32(tileX, d), dy = at32(tileY, d);
+  const inject = 4 + at32(ptr(tx, TX_CORE_IN_TILE), s);
+  const xi = sx < dx ? 1 : -1;
+  const yi = sy < dy ? 1 : -1;
+  let sum: f64 = 0;
+  let prev = inject;
+  for (let x = sx; x != dx; x += xi) {
+    const dir = xi > 0 ? 1 : 3; // EAST : WEST
+    sum = onLink(density, (x * H + sy) * L + (x == sx ? inject : dir), op, amount, sum);
+    prev = dir;
+  }
+  for (let y = sy; y != dy; y += yi) {
+    const dir = yi > 0 ? 0 : 2; // NORTH : SOUTH
+    sum = onLink(density, (dx * H + y) * L + (sx == dx && y == sy ? inject : prev), op, amount, sum);
+    prev = dir;
+  }
+  return onLink(density, (dx * H + dy) * L + (sx == dx && sy == dy ? inject : prev), op, amount, sum);
+}
+
+/** onRoute through the route table when there is one: pairLinks[pairStart[s·C + d] .. pairStart[s·C + d + 1]). */
+@inline function onPair(tx: usize, pairStart: usize, s: i32, d: i32, op: i32, amount: f64): f64 {
+  if (pairStart == 0) return onRoute(tx, s, d, op, amount);
+  const density = ptr(tx, TX_DENSITY);
+  const links = ptr(tx, TX_PAIR_LINKS);
+  const key = s * word(tx, TX_CORES) + d;
+  const i1 = at32(pairStart, key + 1);
+  let sum: f64 = 0;
+  for (let i = at32(pairStart, key); i < i1; i++) sum = onLink(density, at32(links, i), op, amount, sum);
+  return sum;
+}
+
+// Heap entries (16 bytes): key (f64), id (i32).
+@inline function hKey(h: usize, i: i32): f64 {
+  return load<f64>(h + ((<usize>i) << 4));
+}
+
+@inline function hId(h: usize, i: i32): i32 {
+  return load<i32>(h + ((<usize>i) << 4), 8);
+}
+
+@inline function hSet(h: usize, i: i32, key: f64, id: i32): void {
+  const p = h + ((<usize>i) << 4);
+  store<f64>(p, key);
+  store<i32>(p, id, 8);
+}
+
+@inline function hMove(h: usize, to: i32, from: i32): void {
+  const f = h + ((<usize>from) << 4);
+  const t = h + ((<usize>to) << 4);
+  store<i64>(t, load<i64>(f));
+  store<i64>(t, load<i64>(f, 8), 8);
+}
+
+/** std::push_heap's hole loop (std-heap.ts siftUp): comp(a, b) = a.key > b.key. */
+@inline function stdSiftUp(h: usize, hole: i32, key: f64, id: i32): void {
+  let parent = (hole - 1) >> 1;
+  while (hole > 0 && hKey(h, parent) > key) {
+    hMove(h, hole, parent);
+    hole = parent;
+    parent = (hole - 1) >> 1;
+  }
+  hSet(h, hole, key, id);
+}
+
+/** std::pop_heap (std-heap.ts pop): __adjust_heap from the root hole, then __push_heap. Heap of n > 0; returns the top's id. */
+function stdPop(h: usize, n: i32): i32 {
+  const top = hId(h, 0);
+  const len = n - 1;
+  if (len > 0) {
+    const key = hKey(h, len);
+    const id = hId(h, len);
+    let hole = 0;
+    let second = 0;
+    while (second < ((len - 1) >> 1)) {
+      second = 2 * (second + 1);
+      second -= <i32>(hKey(h, second) > hKey(h, second - 1)); // (no branch to mispredict)
+      hMove(h, hole, second);
+      hole = second;
+    }
+    if ((len & 1) == 0 && second == ((len - 2) >> 1)) {
+      second = 2 * (second + 1);
+      hMove(h, hole, second - 1);
+      hole = second - 1;
+    }
+    stdSiftUp(h, hole, key, id);
+  }
+  return top;
+}
+
+/** Arrival heap of cores keyed by their FIFO head's arrival (detailed.ts pushHead); returns the new size. */
+function pushHead(h: usize, n: i32, c: i32, key: f64): i32 {
+  let i = n;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (hKey(h, parent) <= key) break;
+    hMove(h, i, parent);
+    i = parent;
+  }
+  hSet(h, i, key, c);
+  return n + 1;
+}
+
+/** Removes the root of the arrival heap (detailed.ts popHead); returns the new size. */
+function popHead(h: usize, n: i32): i32 {
+  const size = n - 1;
+  if (size == 0) return 0;
+  const key = hKey(h, size);
+  const c = hId(h, size);
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    const right = child + 1 < size ? child + 1 : child; // (a select: no branch to mispredict)
+    child += <i32>(hKey(h, right) < hKey(h, child));
+    if (hKey(h, child) >= key) break;
+    hMove(h, i, child);
+    i = child;
+  }
+  hSet(h, i, key, c);
+  return size;
+}
+
+export function detailedSchedule(tx: usize): f64 {
+  const P = word(tx, TX_PACKETS);
+  const C = word(tx, TX_CORES);
+  const E = word(tx, TX_ENCODINGS);
+  const costs = ptr(tx, TX_COSTS);
+  const accessNs = load<f64>(costs, TC_ACCESS_NS);
+  const updateNs = load<f64>(costs, TC_UPDATE_NS);
+  const spikeOutNs = load<f64>(costs, TC_SPIKE_OUT_NS);
+  const packetOutNs = load<f64>(costs, TC_PACKET_OUT_NS);
+  const packetInNs = load<f64>(costs, TC_PACKET_IN_NS);
+  const hopEwNs = load<f64>(costs, TC_HOP_EAST_WEST_NS);
+  const hopNsNs = load<f64>(costs, TC_HOP_NORTH_SOUTH_NS);
+  const B = load<f64>(costs, TC_LINK_BUFFER_PACKETS);
+  const synOpNs = ptr(tx, TX_SYN_OP_NS);
+  const pSrc = ptr(tx, TX_PACKET_SRC), pDst = ptr(tx, TX_PACKET_DST), pDx = ptr(tx, TX_PACKET_DX), pDy = ptr(tx, TX_PACKET_DY);
+  const pSyn = ptr(tx, TX_PACKET_SYN_OPS), pAcc = ptr(tx, TX_PACKET_ACCESSED), pUpd = ptr(tx, TX_PACKET_UPDATED), pFir = ptr(tx, TX_PACKET_FIRED);
+  const msgs = ptr(tx, TX_MESSAGES);
+  const firstOf = ptr(tx, TX_FIRST_OF), lastOf = ptr(tx, TX_LAST_OF);
+  const accPrev = ptr(tx, TX_ACC_PREV), updPrev = ptr(tx, TX_UPD_PREV), firPrev = ptr(tx, TX_FIR_PREV), freeAt = ptr(tx, TX_FREE_AT);
+  const fifoHead = ptr(tx, TX_FIFO_HEAD), fifoTail = ptr(tx, TX_FIFO_TAIL);
+  const ready = ptr(tx, TX_READY), readyWords = word(tx, TX_READY_WORDS);
+  const heads = ptr(tx, TX_HEADS);
+  const order = ptr(tx, TX_ORDER), rankOf = ptr(tx, TX_RANK_OF), heap = ptr(tx, TX_HEAP);
+  const density = ptr(tx, TX_DENSITY);
+  const pairStart = ptr(tx, TX_PAIR_START);
+  const c4 = (<usize>C) << 2, c8 = (<usize>C) << 3;
+  memory.fill(density, 0, (<usize>word(tx, TX_DENSITY_LINKS)) << 3);
+  memory.fill(firstOf, 0xff, c4); // −1
+  memory.fill(lastOf, 0xff, c4);
+  memory.fill(fifoHead, 0xff, c4);
+  memory.fill(fifoTail, 0xff, c4);
+  memory.fill(accPrev, 0, c8);
+  memory.fill(updPrev, 0, c8);
+  memory.fill(firPrev, 0, c8);
+  memory.fill(freeAt, 0, c8);
+  memory.fill(ready, 0, (<usize>readyWords) << 2);
+
+  // Messages: each packet, in emission order, with the soma work since its core's previous packet.
+  let M = 0;
+  for (let p = 0; p < P; p++) {
+    const c = at32(pSrc, p);
+    const a = <f64>load<u32>(pAcc + ((<usize>p) << 2));
+    const u = <f64>load<u32>(pUpd + ((<usize>p) << 2));
+    const f = <f64>load<u32>(pFir + ((<usize>p) << 2));
+    const r = msg(msgs, M);
+    store<f64>(r, (a - atF(accPrev, c)) * accessNs + (u - atF(updPrev, c)) * updateNs + (f - atF(firPrev, c)) * spikeOutNs + packetOutNs, MSG_GEN);
+    setF(accPrev, c, a);
+    setF(updPrev, c, u);
+    setF(firPrev, c, f);
+    let d = packetInNs;
+    for (let e = 0; e < E; e++) d += (<f64>load<u32>(pSyn + ((<usize>(p * E + e)) << 2))) * atF(synOpNs, e);
+    store<f64>(r, d, MSG_PROC);
+    const ax = abs<i32>(at32(pDx, p));
+    const ay = abs<i32>(at32(pDy, p));
+    store<i32>(r, ax + ay, MSG_HOPS);
+    store<f64>(r, (<f64>ax) * hopEwNs + (<f64>ay) * hopNsNs, MSG_MIN_HOP);
+    store<i32>(r, c, MSG_SRC);
+    store<i32>(r, at32(pDst, p), MSG_DST);
+    store<i32>(r, -1, MSG_NEXT_IN_CORE);
+    if (at32(firstOf, c) < 0) set32(firstOf, c, M);
+    else store<i32>(msg(msgs, at32(lastOf, c)), M, MSG_NEXT_IN_CORE);
+    set32(lastOf, c, M);
+    M++;
+  }
+  // A message without a packet per core for the soma work after its last packet (when not 0).
+  const nAcc = ptr(tx, TX_NEURONS_ACCESSED), nUpd = ptr(tx, TX_NEURONS_UPDATED), nFir = ptr(tx, TX_NEURONS_FIRED);
+  for (let c = 0; c < C; c++) {
+    const rest = (atF(nAcc, c) - atF(accPrev, c)) * accessNs + (atF(nUpd, c) - atF(updPrev, c)) * updateNs + (atF(nFir, c) - atF(firPrev, c)) * spikeOutNs;
+    if (rest != 0) {
+      const r = msg(msgs, M);
+      store<f64>(r, rest, MSG_GEN);
+      store<f64>(r, 0, MSG_PROC);
+      store<i32>(r, c, MSG_SRC);
+      store<i32>(r, -1, MSG_DST);
+      store<i32>(r, 0, MSG_HOPS);
+      store<f64>(r, 0, MSG_MIN_HOP);
+      store<i32>(r, -1, MSG_NEXT_IN_CORE);
+      if (at32(firstOf, c) < 0) set32(firstOf, c, M);
+      else store<i32>(msg(msgs, at32(lastOf, c)), M, MSG_NEXT_IN_CORE);
+      set32(lastOf, c, M);
+      M++;
+    }
+  }
+
+  // The schedule (detailed.ts): each core's next message in a std heap by send time.
+  let inFlight = 0;
+  let mean: f64 = 0;
+  let n = 0;
+  let nHeads = 0;
+  for (let i = 0; i < C; i++) {
+    const m = at32(firstOf, at32(order, i));
+    if (m < 0) continue;
+    const r = msg(msgs, m);
+    const g = load<f64>(r, MSG_GEN);
+    store<f64>(r, g, MSG_SENT);
+    stdSiftUp(heap, n, g, m);
+    n++;
+  }
+  let last: f64 = 0;
+  while (n > 0) {
+    const m = stdPop(heap, n);
+    n--;
+    const r = msg(msgs, m);
+    const t = load<f64>(r, MSG_SENT);
+    if (t > last) last = t;
+    // 1. Messages received by t leave the network (receiving cores in SANA-FE order, FIFO each).
+    if (nHeads > 0 && hKey(heads, 0) <= t) {
+      while (nHeads > 0 && hKey(heads, 0) <= t) {
+        const rank = at32(rankOf, hId(heads, 0));
+        nHeads = popHead(heads, nHeads);
+        const w = ready + ((<usize>(rank >> 5)) << 2);
+        store<u32>(w, load<u32>(w) | ((<u32>1) << (<u32>(rank & 31))));
+      }
+      for (let w = 0; w < readyWords; w++) {
+        const wp = ready + ((<usize>w) << 2);
+        let bits = load<u32>(wp);
+        store<u32>(wp, 0);
+        while (bits != 0) {
+          const bit = <i32>ctz<u32>(bits);
+          bits &= bits - 1;
+          const c = at32(order, (w << 5) + bit);
+          let h = at32(fifoHead, c);
+          while (h >= 0) {
+            const rh = msg(msgs, h);
+            if (!(t >= load<f64>(rh, MSG_RECEIVED))) break;
+            const amount = -1 / (<f64>(2 + load<i32>(rh, MSG_HOPS)));
+            onPair(tx, pairStart, load<i32>(rh, MSG_SRC), load<i32>(rh, MSG_DST), ADD, amount);
+            if (inFlight > 1) mean += (mean - load<f64>(rh, MSG_PROC)) / (<f64>(inFlight - 1));
+            else mean = 0;
+            inFlight--;
+            h = load<i32>(rh, MSG_FIFO_NEXT);
+          }
+          set32(fifoHead, c, h);
+          if (h < 0) set32(fifoTail, c, -1);
+          else nHeads = pushHead(heads, nHeads, c, load<f64>(msg(msgs, h), MSG_RECEIVED));
+        }
+      }
+    }
+    const d = load<i32>(r, MSG_DST);
+    if (d >= 0) {
+      // 2. Congestion along the route, blocking, network delay, arrival at the receiver. ρ is read and
+      // (step 3, in the same pass: nothing between reads the densities) the message's 1/(hops + 2) added
+      // to each link of its route.
+      const hm = load<i32>(r, MSG_HOPS);
+      const rho = onPair(tx, pairStart, load<i32>(r, MSG_SRC), d, SUM_THEN_ADD, 1 / (<f64>(2 + hm)));
+      const capacity = (<f64>(hm + 1)) * B;
+      let sent = t;
+      if (rho > capacity) {
+        sent = t + (rho - capacity) * mean;
+        store<f64>(r, sent, MSG_SENT);
+      }
+      const congestion = (rho * mean) / (<f64>(hm + 1));
+      const network = max<f64>(load<f64>(r, MSG_MIN_HOP), congestion);
+      const earliest = sent + network;
+      const pm = load<f64>(r, MSG_PROC);
+      const was = atF(freeAt, d);
+      const received = max<f64>(was, earliest);
+      store<f64>(r, received, MSG_RECEIVED);
+      const free = max<f64>(was + pm, earliest + pm);
+      setF(freeAt, d, free);
+      if (free > last) last = free;
+      // 3. Into the network.
+      mean += (pm - mean) / (<f64>(inFlight + 1));
+      inFlight++;
+      store<i32>(r, -1, MSG_FIFO_NEXT);
+      const tail = at32(fifoTail, d);
+      if (tail < 0) {
+        set32(fifoHead, d, m);
+        nHeads = pushHead(heads, nHeads, d, received);
+      } else store<i32>(msg(msgs, tail), m, MSG_FIFO_NEXT);
+      set32(fifoTail, d, m);
+    }
+    const next = load<i32>(r, MSG_NEXT_IN_CORE);
+    if (next >= 0) {
+      const rn = msg(msgs, next);
+      const s = load<f64>(r, MSG_SENT) + load<f64>(rn, MSG_GEN);
+      store<f64>(rn, s, MSG_SENT);
+      stdSiftUp(heap, n, s, next);
+      n++;
+      if (s > last) last = s;
+    }
+  }
+  return last;
+}

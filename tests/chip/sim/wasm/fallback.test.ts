@@ -1,7 +1,7 @@
 /**
  * Without the address space a WebAssembly memory reserves (V8 reserves several GiB of guard region per
  * memory), the simulator builds its state on ordinary arrays and runs the TypeScript kernels with the same
- * results, instead of failing. Run in a child process under `ulimit -v` (Linux shells; the compiled engine).
+ * results, instead of failing; so does the detailed timing model's schedule. Run in a child process under `ulimit -v` (Linux shells; the compiled engine).
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -16,17 +16,19 @@ const { compileModel } = await import("./dist/compiler/compile.js");
 const { buildSimState } = await import("./dist/chip/sim/state.js");
 const { runState } = await import("./dist/chip/sim/run.js");
 const { loadChipSpecJson } = await import("./dist/chip/spec/load.js");
+const { createDetailedTiming } = await import("./dist/chip/timing/detailed.js");
 const model = loadJsonModel("examples/demo/ei-small.net.json");
 const spec = loadChipSpecJson("generic");
 const { program } = compileModel(model.graph, spec, {});
 const st = buildSimState(spec, program);
-const res = runState(spec, program, st, model.stimulus, { steps: 200 });
+const timing = createDetailedTiming();
+const res = runState(spec, program, st, model.stimulus, { steps: 200, timing, timingPerPacket: true });
 let spikes = 0;
 for (const p of res.spikes.values()) spikes += p.tick.length;
-console.log(JSON.stringify({ wasm: st.wasm !== undefined, kernels: res.kernels, spikes, synOps: Array.from(res.counters.perTick).reduce((a, b) => a + b, 0) }));
+console.log(JSON.stringify({ wasm: st.wasm !== undefined, kernels: res.kernels, timingKernels: timing.kernels, spikes, synOps: Array.from(res.counters.perTick).reduce((a, b) => a + b, 0), latencyNs: Array.from(res.tickLatencyNs) }));
 `;
 
-function runWith(limitKb: number | undefined): { wasm: boolean; kernels: string; spikes: number; synOps: number } {
+function runWith(limitKb: number | undefined): { wasm: boolean; kernels: string; timingKernels: string; spikes: number; synOps: number; latencyNs: number[] } {
   const cmd = `${limitKb === undefined ? "" : `ulimit -v ${limitKb}; `}exec "${process.execPath}" --input-type=module -e "$AERCHIP_SCRIPT"`;
   const r = spawnSync("bash", ["-c", cmd], { encoding: "utf8", env: { ...process.env, AERCHIP_SCRIPT: SCRIPT, AERCHIP_KERNELS: "" }, timeout: 60_000 });
   expect(r.status, r.stderr).toBe(0);
@@ -43,6 +45,11 @@ describe.skipIf(!DIST_OK || process.platform !== "linux")(`WebAssembly memory un
     expect(limited.kernels).toBe("js");
     expect(limited.spikes).toBe(normal.spikes);
     expect(limited.synOps).toBe(normal.synOps);
+    // The detailed timing model's schedule falls back the same way, with the same latencies.
+    expect(normal.timingKernels).toBe("wasm");
+    expect(limited.timingKernels).toBe("js");
+    expect(limited.latencyNs).toEqual(normal.latencyNs);
+    expect(normal.latencyNs.filter((ns) => ns > 0).length).toBeGreaterThan(100);
     expect(normal.spikes).toBeGreaterThan(100);
   }, 120_000);
 });
