@@ -26,15 +26,23 @@ const SANAFE_DVS_1000 = {
   simulatedTimeMs: { simple: 16.647, detailed: 18.938 },
 };
 
-const t0 = now();
-const arch = loadSanafeArch(archPath);
-const sm = loadSanafe(netPath, arch);
-const steps = stepsArg === undefined ? sm.graph.defaultSteps : Number(stepsArg);
-const stimulus = sm.stimulus(steps);
-const t1 = now();
-const spec = arch.spec;
-const { program, mapping } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
-const t2 = now();
+// Load and compile in one function so that the loaded network (its IR graph: about 64 MB of per-synapse
+// arrays; the parsed YAML; sm.stimulus, which closes over all of it) becomes garbage when it returns:
+// the run keeps only the program, the stimulus and the counts, as `aerchip run` does (cli/commands/run.ts
+// hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled). A
+// module-scope `const sm` would stay reachable to the end and add the graph to peakRssMb.
+function loadAndCompile() {
+  const t0 = now();
+  const arch = loadSanafeArch(archPath);
+  const sm = loadSanafe(netPath, arch);
+  const steps = stepsArg === undefined ? sm.graph.defaultSteps : Number(stepsArg);
+  const stimulus = sm.stimulus(steps);
+  const t1 = now();
+  const { program, mapping } = compileModel(sm.graph, arch.spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
+  const t2 = now();
+  return { spec: arch.spec, steps, stimulus, program, mapping, t0, t1, t2 };
+}
+const { spec, steps, stimulus, program, mapping, t0, t1, t2 } = loadAndCompile();
 const st = buildSimState(spec, program, { shared: threads > 1 });
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;

@@ -18,6 +18,7 @@ import { buildRunReport, type Provenance, type RunReport } from "../chip/report/
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
+import type { ModelGraph } from "../compiler/ir/types.ts";
 import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
 import { YIELD_EVERY_MS, yieldForSignals } from "./interrupt.ts";
@@ -109,29 +110,63 @@ interface CompileAndRunOptions {
   readonly hooks?: RunHooks;
 }
 
-export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): RunOutcome {
+/**
+ * What a run keeps of its model once compiled. The IR graph (per-population and per-synapse arrays, about
+ * 64 MB for SANA-FE's dvs.yaml) is not among them, except for a fixed-point compile, whose float64
+ * ("ideal") reference recompiles it after the run: the simulation itself never reads it.
+ */
+interface CompiledRun {
+  readonly compiled: CompileResult;
+  readonly steps: number;
+  readonly stimulus: ChipStimulus;
+  /** The graph to recompile in float64 after the run (fixed-point compiles only). */
+  readonly floatReference?: ModelGraph;
+}
+
+function compileForRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): CompiledRun {
   const compiled = compileModel(model.graph, spec, opts.compile ?? {});
   opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
-  const steps = opts.steps ?? model.graph.defaultSteps;
-  const { sim, report } = runCompiled(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
-  if (compiled.quantisation === undefined) return { compiled, sim, report };
+  return {
+    compiled, steps: opts.steps ?? model.graph.defaultSteps, stimulus: model.stimulus,
+    ...(compiled.quantisation === undefined ? {} : { floatReference: model.graph }),
+  };
+}
+
+export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): RunOutcome {
+  const { compiled, steps, stimulus, floatReference } = compileForRun(spec, model, opts);
+  const { sim, report } = runCompiled(spec, compiled.program, stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
+  if (floatReference === undefined) return { compiled, sim, report };
   // Fixed point: the same model in float64 ("ideal") arithmetic, for spike agreement.
-  const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
+  const ideal = compileModel(floatReference, spec, { ...(opts.compile ?? {}), precision: "float" });
   const threads = opts.hooks?.threads;
-  const floatSim = runState(spec, ideal.program, stateFor(spec, ideal.program, threads), model.stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
+  const floatSim = runState(spec, ideal.program, stateFor(spec, ideal.program, threads), stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
   return { compiled, sim, report: withPrecision(report, compiled, sim, floatSim) };
 }
 
-/** compileAndRun, interruptible: both simulations (fixed point and its float reference) yield for signals. */
-export async function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): Promise<RunOutcome> {
-  const compiled = compileModel(model.graph, spec, opts.compile ?? {});
-  opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
-  const steps = opts.steps ?? model.graph.defaultSteps;
-  const { sim, report } = await runCompiledAsync(spec, compiled.program, model.stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
-  if (compiled.quantisation === undefined) return { compiled, sim, report };
-  const ideal = compileModel(model.graph, spec, { ...(opts.compile ?? {}), precision: "float" });
+/**
+ * compileAndRun, interruptible: both simulations (fixed point and its float reference) yield for signals.
+ *
+ * The model is compiled here, synchronously, and only the CompiledRun goes on to the async part. This
+ * function is not itself async on purpose: V8 keeps every parameter and local of a suspended async
+ * function reachable until it returns, used again or not, so an async compileAndRunAsync would hold
+ * `model` (and its graph) through the whole simulation. A caller that does not keep the model either
+ * lets the graph be collected while the chip runs (cli/commands/run.ts). Compile errors still reject.
+ */
+export function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): Promise<RunOutcome> {
+  try {
+    return runCompiledRunAsync(spec, compileForRun(spec, model, opts), opts);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+async function runCompiledRunAsync(spec: ChipSpec, run: CompiledRun, opts: CompileAndRunOptions): Promise<RunOutcome> {
+  const { compiled, steps, stimulus } = run;
+  const { sim, report } = await runCompiledAsync(spec, compiled.program, stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
+  if (run.floatReference === undefined) return { compiled, sim, report };
+  const ideal = compileModel(run.floatReference, spec, { ...(opts.compile ?? {}), precision: "float" });
   const threads = opts.hooks?.threads;
-  const floatRun = startRun(spec, ideal.program, stateFor(spec, ideal.program, threads), model.stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
+  const floatRun = startRun(spec, ideal.program, stateFor(spec, ideal.program, threads), stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
   try {
     await stepWithSignals(floatRun, "simulating the float64 reference");
   } catch (e) {

@@ -6,6 +6,7 @@ import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
 import { isYamlPath, loadSanafeModel, sanafeArchFor, sniffFile } from "../sanafe-inputs.ts";
+import type { SanafeArch } from "../../compiler/frontends/sanafe/index.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -90,23 +91,63 @@ export function remapComparisonText(hand: RunReport, handMap: MappingReport, rem
   return `mapping comparison (same network and input; spikes are identical by construction)\n${table(rows, ["", `hand mapping (${hand.chip.name})`, `aerchip remap (${remap.chip.name})`, "change"])}\n`;
 }
 
-export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
-  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
-  const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
-  let model: LoadedModel;
-  let fixed: Pick<CompileOptions, "fixedPlacement" | "fixedOrder"> = {};
-  let handMapping: { spec: ChipSpec; placement: Pick<CompileOptions, "fixedPlacement" | "fixedOrder"> } | undefined;
+type FixedMapping = Pick<CompileOptions, "fixedPlacement" | "fixedOrder">;
+
+/** The model of `aerchip run`, loaded: what runCommand reads of it, and the model itself behind take(). */
+interface RunModel {
+  readonly name: string;
+  readonly defaultSteps: number;
+  readonly populations: number;
+  /** SANA-FE networks without --remap: the file's own mapping. */
+  readonly fixed: FixedMapping;
+  /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
+  readonly handMapping?: { readonly spec: ChipSpec; readonly placement: FixedMapping; readonly model: LoadedModel };
+  /** Hands the model over to the pipeline and forgets it; call once. */
+  take(): LoadedModel;
+}
+
+/**
+ * Loads the model outside runCommand, so that no local of that async function holds it: V8 keeps every
+ * local of a suspended async function reachable, used again or not, and the IR graph (per-synapse arrays,
+ * about 64 MB for SANA-FE's dvs.yaml) would then stay in memory through the whole simulation, though
+ * only the compiler reads it (compileAndRunAsync keeps it for a fixed-point run's float64 reference;
+ * --remap keeps it in handMapping for the second run). A SANA-FE model's stimulus() closes over the
+ * whole lowered network, so only its result is kept.
+ */
+function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: SanafeArch } | undefined): RunModel {
+  let model: LoadedModel | undefined;
+  let fixed: FixedMapping = {};
+  let handMapping: RunModel["handMapping"];
   if (sanafe !== undefined) {
     const sm = loadSanafeModel(modelPath, sanafe.arch);
-    model = { graph: sm.graph, stimulus: sm.stimulus(o.steps ?? sm.graph.defaultSteps) };
+    const loaded = { graph: sm.graph, stimulus: sm.stimulus(o.steps ?? sm.graph.defaultSteps) };
     const placement = { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore };
     if (o.remap !== true) fixed = placement;
-    else handMapping = { spec: sanafe.arch.spec, placement };
+    else handMapping = { spec: sanafe.arch.spec, placement, model: loaded };
+    model = loaded;
   } else {
     if (o.remap === true) throw new AerchipError("E_CLI_OPTION", "--remap applies to models that carry their own mapping (SANA-FE networks)", { field: "--remap", hint: "aerchip maps other models automatically; drop --remap" });
     model = loadModel(modelPath);
   }
+  const graph = model.graph;
+  return {
+    name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, fixed,
+    ...(handMapping === undefined ? {} : { handMapping }),
+    take: () => {
+      if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
+      const m = model;
+      model = undefined;
+      return m;
+    },
+  };
+}
+
+export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
+  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
+  const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
+  const rm = loadRunModel(modelPath, o, sanafe);
+  const { fixed, handMapping } = rm;
   const provenance = {
     aerchipVersion: aerchipVersion(),
     inputs: [
@@ -118,13 +159,14 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
-  logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: model.graph.populations.length }, "model loaded");
+  logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
   const trace = o.packetsOut === undefined ? undefined : new AerPacketBuffer(1 << 16);
-  const steps = o.steps ?? model.graph.defaultSteps;
+  const steps = o.steps ?? rm.defaultSteps;
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {
-    outcome = await compileAndRunAsync(spec, model, {
+    // rm.take(): the model goes to the pipeline as a temporary, not a local of this function (loadRunModel).
+    outcome = await compileAndRunAsync(spec, rm.take(), {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
@@ -143,11 +185,11 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       tick: trace.tickView(), address: trace.addressView(),
     });
   }
-  writeFileAtomic(join(out, "spikes.json"), spikesJson(model.graph.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
+  writeFileAtomic(join(out, "spikes.json"), spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
   writeJsonAtomic(join(out, "report.json"), report);
   writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
   // Final weights of plastic projections (stdp or learning), only when the model has any.
-  const weights = weightsJson(model.graph.name, sim, compiled.program);
+  const weights = weightsJson(rm.name, sim, compiled.program);
   if (weights !== undefined) writeFileAtomic(join(out, "weights.json"), weights);
   const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
@@ -155,7 +197,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads));
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
-    const hand = await compileAndRunAsync(handMapping.spec, model, {
+    const hand = await compileAndRunAsync(handMapping.spec, handMapping.model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { file: modelPath, ...handMapping.placement },
       provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },
