@@ -23,7 +23,7 @@ export const TIMING_WORDS = [
   "packetSrc", "packetDst", "packetDx", "packetDy", "packetSynOps", "packetAccessed", "packetUpdated", "packetFired",
   "neuronsAccessed", "neuronsUpdated", "neuronsFired", "coreTileX", "coreTileY", "coreInTile", "order", "rankOf", "synOpNs", "costs",
   "messages", "heap", "firstOf", "lastOf", "accPrev", "updPrev", "firPrev", "freeAt", "fifoHead", "fifoTail", "ready", "heads", "density",
-  "pairStart", "pairLinks", "packets", "cores", "encodings", "heightTiles", "linksPerRouter", "readyWords", "densityLinks",
+  "pairStart", "pairLinks", "shareOfHops", "packets", "cores", "encodings", "heightTiles", "linksPerRouter", "readyWords", "densityLinks",
 ] as const;
 
 /** Bytes of one message record (MSG_BYTES of assembly/kernels.ts), and of one heap entry (key, id). */
@@ -151,6 +151,7 @@ export class WasmDetailedScheduler {
   private makeLayout(shape: Shape, spec: ChipSpec): Layout {
     const { C, E, cap, links } = shape;
     const readyWords = Math.ceil(C / 32);
+    const maxHops = spec.mesh.widthTiles + spec.mesh.heightTiles - 2;
     const f64 = Float64Array, i32 = Int32Array, u32 = Uint32Array, u8 = Uint8Array;
     const spec_: Record<ArrayWord, [Ctor, number]> = {
       packetSrc: [u32, cap], packetDst: [u32, cap], packetDx: [i32, cap], packetDy: [i32, cap], packetSynOps: [u32, cap * E],
@@ -160,6 +161,7 @@ export class WasmDetailedScheduler {
       messages: [u8, cap * MESSAGE_BYTES], heap: [u8, C * HEAP_ENTRY_BYTES],
       firstOf: [i32, C], lastOf: [i32, C], accPrev: [f64, C], updPrev: [f64, C], firPrev: [f64, C], freeAt: [f64, C],
       fifoHead: [i32, C], fifoTail: [i32, C], ready: [u32, readyWords], heads: [u8, C * HEAP_ENTRY_BYTES], density: [f64, links],
+      shareOfHops: [f64, maxHops + 1],
     };
     // Offsets: the context block first, then each array on a 64-byte cache line (a message record is one
     // line); address 0 is never used.
@@ -189,6 +191,9 @@ export class WasmDetailedScheduler {
       readyWords, densityLinks: links, pairStart: 0, pairLinks: 0,
     };
     for (const [w, v] of Object.entries(counts)) ctx[TIMING_WORDS.indexOf(w as Word)] = v;
+    // A message's density on each link of its route: 1 / (hops + 2) (detailed.ts computes it per message).
+    const share = arrays.shareOfHops;
+    for (let h = 0; h <= maxHops; h++) share[h] = 1 / (2 + h);
     return { shape, end: top, ctx, arrays };
   }
 

@@ -244,7 +244,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
 // forced; from the second tick u ← cd·u, v ← vd·v; v ← trunc(v·s)/s when s > 0 (division: for a power of
 // two s it equals the TypeScript product with 1/s exactly); unless refractory: v ← v + bias, u ← u + ig·I,
 // v ← v + u, fire iff v > θ (gt) or v ≥ θ, reset, then the reverse threshold (reset to a value, subtract,
-// or saturate at it).
+// or saturate at it). For a power of two s the division is the product with 1/s, exactly as in update.ts.
 
 export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, decay: bool): i32 {
   const cns = ptr(ctx, CX_CORE_NEURON_START);
@@ -280,6 +280,10 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
     const rt = load<u32>(rtP + ((<usize>lo) << 2));
     const spiking = load<u8>(spP + <usize>lo) === 1;
     const scale = load<f64>(scP + l8);
+    // trunc(v·s)/s: for a power of two s (Loihi: 64) the product with 1/s is exact and equal to the
+    // division (as in update.ts), and much cheaper than a division per neuron.
+    const invScale = 1 / scale;
+    const pow2 = scale > 0 && (reinterpret<u64>(scale) & 0x000fffffffffffff) == 0 && isFinite<f64>(scale) && isFinite<f64>(invScale) && invScale * scale == 1;
     const rth = load<f64>(rthP + l8);
     const rr = <i32>load<u8>(rrP + <usize>lo);
     const revToValue = rr === resetZero;
@@ -304,7 +308,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
         un = cd * un;
         vn = vd * vn;
       }
-      if (scale > 0) vn = trunc<f64>(vn * scale) / scale;
+      if (scale > 0) vn = pow2 ? trunc<f64>(vn * scale) * invScale : trunc<f64>(vn * scale) / scale;
       let didFire = false;
       const rp = refP + ((<usize>n) << 2);
       const left = load<u32>(rp);
@@ -976,13 +980,14 @@ const TX_HEADS = 116;
 const TX_DENSITY = 120;
 const TX_PAIR_START = 124;
 const TX_PAIR_LINKS = 128;
-const TX_PACKETS = 132;
-const TX_CORES = 136;
-const TX_ENCODINGS = 140;
-const TX_HEIGHT_TILES = 144;
-const TX_LINKS_PER_ROUTER = 148;
-const TX_READY_WORDS = 152;
-const TX_DENSITY_LINKS = 156;
+const TX_SHARE_OF_HOPS = 132;
+const TX_PACKETS = 136;
+const TX_CORES = 140;
+const TX_ENCODINGS = 144;
+const TX_HEIGHT_TILES = 148;
+const TX_LINKS_PER_ROUTER = 152;
+const TX_READY_WORDS = 156;
+const TX_DENSITY_LINKS = 160;
 
 const TC_ACCESS_NS = 0;
 const TC_UPDATE_NS = 8;
@@ -1186,6 +1191,8 @@ export function detailedSchedule(tx: usize): f64 {
   const order = ptr(tx, TX_ORDER), rankOf = ptr(tx, TX_RANK_OF), heap = ptr(tx, TX_HEAP);
   const density = ptr(tx, TX_DENSITY);
   const pairStart = ptr(tx, TX_PAIR_START);
+  // share[h] = 1 / (h + 2): a message's density on each link of its route (a division, done once per mesh).
+  const share = ptr(tx, TX_SHARE_OF_HOPS);
   const c4 = (<usize>C) << 2, c8 = (<usize>C) << 3;
   memory.fill(density, 0, (<usize>word(tx, TX_DENSITY_LINKS)) << 3);
   memory.fill(firstOf, 0xff, c4); // −1
@@ -1286,7 +1293,7 @@ export function detailedSchedule(tx: usize): f64 {
           while (h >= 0) {
             const rh = msg(msgs, h);
             if (!(t >= load<f64>(rh, MSG_RECEIVED))) break;
-            const amount = -1 / (<f64>(2 + load<i32>(rh, MSG_HOPS)));
+            const amount = -atF(share, load<i32>(rh, MSG_HOPS)); // −1/(hops + 2), exactly (IEEE negation)
             onPair(tx, pairStart, load<i32>(rh, MSG_SRC), load<i32>(rh, MSG_DST), ADD, amount);
             if (inFlight > 1) mean += (mean - load<f64>(rh, MSG_PROC)) / (<f64>(inFlight - 1));
             else mean = 0;
@@ -1305,7 +1312,7 @@ export function detailedSchedule(tx: usize): f64 {
       // (step 3, in the same pass: nothing between reads the densities) the message's 1/(hops + 2) added
       // to each link of its route.
       const hm = load<i32>(r, MSG_HOPS);
-      const rho = onPair(tx, pairStart, load<i32>(r, MSG_SRC), d, SUM_THEN_ADD, 1 / (<f64>(2 + hm)));
+      const rho = onPair(tx, pairStart, load<i32>(r, MSG_SRC), d, SUM_THEN_ADD, atF(share, hm));
       const capacity = (<f64>(hm + 1)) * B;
       let sent = t;
       if (rho > capacity) {
