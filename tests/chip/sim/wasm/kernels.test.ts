@@ -295,6 +295,19 @@ describe.skipIf(!HAS_SHARED)(`WebAssembly kernels on the reference networks ${SK
     expectKernelsAgree(spec, program, sm.stimulus(steps), { steps, timing: createTimingModel("detailed"), timingPerPacket: true }, {}, "DVS");
   });
 
+  it("SANA-FE soma truncation with a scale that is not a power of two (the kernel divides; 64 multiplies by 1/64)", () => {
+    const arch = loadSanafeArch(sharedPath("fixtures/sanafe/loihi.yaml"));
+    const sm = loadSanafe(sharedPath("fixtures/sanafe/dvs.yaml"), arch);
+    const spec = arch.spec;
+    const { program } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore });
+    const scales = program.cores.flatMap((c) => Array.from(c.neurons.vTruncScale ?? []));
+    expect(scales.some((s) => s === 64)).toBe(true);
+    const tenths = structuredClone(program);
+    for (const core of tenths.cores) if (core.neurons.vTruncScale !== undefined) core.neurons.vTruncScale.fill(10);
+    const steps = 60;
+    expectKernelsAgree(spec, tenths, sm.stimulus(steps), { steps, timing: createTimingModel("simple") }, {}, "DVS, scale 10");
+  });
+
   it("c05 (pair STDP, dense all-to-all: contiguous arrival runs) over 3 cores, final weights included", () => {
     const model = loadJsonModel(sharedPath("fixtures/snnref/c05_stdp_all2all_dense.net.json"));
     const spec = genericWith({ maxNeurons: 7 });
