@@ -48,6 +48,8 @@ import { spikesByPopulationWasm } from "./wasm/by-population.ts";
 import { assertDeliveryArrays } from "./wasm/deliver.ts";
 import { deriveSpikeCountersWasm } from "./wasm/derive.ts";
 import { writeStdpContext } from "./wasm/stdp.ts";
+import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
+import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
@@ -195,7 +197,9 @@ class Run implements SimRun {
   private readonly coreClass: Uint8Array;
   /** Consecutive cores of one class: (first, end, class) triples. */
   private readonly classRuns: Uint32Array;
-  private readonly work: TickWork | undefined;
+  /** The tick's work for the timing model (the state's own, in its memory, when the packet kernel records it). */
+  private work: TickWork | undefined;
+  private packets: WasmPacketRecords | undefined;
   private readonly perPacket: boolean;
   private readonly updatedWithInput: boolean;
   private readonly weightBits: number;
@@ -301,6 +305,11 @@ class Run implements SimRun {
         this.wheel = wheelFor(b, st, this.upd.fired);
         this.upd.wasm = this.wasm;
         this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
+        if (this.perPacket) {
+          this.packets = packetRecordsFor(b, st, spec);
+          this.work = this.packets.work;
+          this.work.syncTiles = mappedTileCount(st, spec);
+        }
       }
     }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
@@ -526,7 +535,8 @@ class Run implements SimRun {
       for (let f = 0; f < nFired; f++) for (let e = 0; e < E; e++) synOpsByTickEncoding[t * E + e] += byEnc[fired[f] * E + e];
     }
     if (this.work !== undefined) {
-      if (this.perPacket) this.emitPackets(nFired);
+      if (this.packets !== undefined) recordPacketsWasm(this.wasm!, this.st.wasm!, this.st, this.upd, this.packets, nFired);
+      else if (this.perPacket) this.emitPackets(nFired);
       else this.emitCoreWork(nFired);
     }
     const trace = this.opts.tracePackets;

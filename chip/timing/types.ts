@@ -30,6 +30,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
+import { heapArrays, type ArrayAllocator } from "../sim/alloc.ts";
 
 export class TickWork {
   readonly coreCount: number;
@@ -60,15 +61,19 @@ export class TickWork {
 
   syncTiles = 0;
 
-  constructor(spec: ChipSpec, coreIds: ArrayLike<number>, encodings: readonly string[], initialPackets = 1024) {
+  /** Where the packet arrays (and the per-core counts) live: ordinary arrays, or a simulator state's memory. */
+  private readonly alloc: ArrayAllocator;
+
+  constructor(spec: ChipSpec, coreIds: ArrayLike<number>, encodings: readonly string[], initialPackets = 1024, alloc: ArrayAllocator = heapArrays) {
+    this.alloc = alloc;
     const C = coreIds.length;
     const E = Math.max(1, encodings.length);
     this.coreCount = C;
     this.encodings = encodings.length > 0 ? [...encodings] : [""];
     this.coreIds = Uint32Array.from(coreIds);
-    this.coreTileX = new Uint32Array(C);
-    this.coreTileY = new Uint32Array(C);
-    this.coreInTile = new Uint32Array(C);
+    this.coreTileX = alloc.u32(C);
+    this.coreTileY = alloc.u32(C);
+    this.coreInTile = alloc.u32(C);
     const { widthTiles, heightTiles, coresPerTile } = spec.mesh;
     for (let c = 0; c < C; c++) {
       const id = this.coreIds[c];
@@ -80,22 +85,22 @@ export class TickWork {
       this.coreTileY[c] = Math.floor(tile / widthTiles);
       this.coreInTile[c] = id % coresPerTile;
     }
-    this.synOps = new Float64Array(C * E);
-    this.neuronsAccessed = new Float64Array(C);
-    this.neuronsUpdated = new Float64Array(C);
-    this.neuronsFired = new Float64Array(C);
-    this.packetsOut = new Float64Array(C);
-    this.packetsIn = new Float64Array(C);
-    this.synUpdates = new Float64Array(C);
+    this.synOps = alloc.f64(C * E);
+    this.neuronsAccessed = alloc.f64(C);
+    this.neuronsUpdated = alloc.f64(C);
+    this.neuronsFired = alloc.f64(C);
+    this.packetsOut = alloc.f64(C);
+    this.packetsIn = alloc.f64(C);
+    this.synUpdates = alloc.f64(C);
     const P = Math.max(1, initialPackets);
-    this.packetSrc = new Uint32Array(P);
-    this.packetDst = new Uint32Array(P);
-    this.packetDx = new Int32Array(P);
-    this.packetDy = new Int32Array(P);
-    this.packetSynOps = new Uint32Array(P * E);
-    this.packetAccessed = new Uint32Array(P);
-    this.packetUpdated = new Uint32Array(P);
-    this.packetFired = new Uint32Array(P);
+    this.packetSrc = alloc.u32(P);
+    this.packetDst = alloc.u32(P);
+    this.packetDx = alloc.i32(P);
+    this.packetDy = alloc.i32(P);
+    this.packetSynOps = alloc.u32(P * E);
+    this.packetAccessed = alloc.u32(P);
+    this.packetUpdated = alloc.u32(P);
+    this.packetFired = alloc.u32(P);
   }
 
   /** Clears the per-tick counters and packets (syncTiles and the core table stay). */
@@ -147,12 +152,12 @@ export class TickWork {
     const P = this.packetSrc.length * 2;
     const E = this.encodings.length;
     const g32 = (a: Uint32Array, n: number): Uint32Array => {
-      const b = new Uint32Array(n);
+      const b = this.alloc.u32(n);
       b.set(a);
       return b;
     };
     const gi32 = (a: Int32Array, n: number): Int32Array => {
-      const b = new Int32Array(n);
+      const b = this.alloc.i32(n);
       b.set(a);
       return b;
     };

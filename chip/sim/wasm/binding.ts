@@ -19,6 +19,8 @@ import type { WasmArena } from "./arena.ts";
 import type { ByPopulationScratch } from "./by-population.ts";
 import type { DeriveScratch } from "./derive.ts";
 import type { WasmWheel } from "./wheel.ts";
+import type { ChipSpec } from "../../spec/types.ts";
+import type { TickWork } from "../../timing/types.ts";
 
 export interface WasmStateBinding {
   readonly memory: WasmMemory;
@@ -44,7 +46,16 @@ export interface WasmRunBuffers {
   byPopulation?: ByPopulationScratch;
   /** The timing wheel of one-thread runs. */
   wheel?: WasmWheel;
+  /** Per-packet records for the detailed timing model (one-thread runs): the TickWork and context block. */
+  packets?: WasmPacketRecords;
   readonly team: WasmThreadBuffers[];
+}
+
+/** See WasmRunBuffers.packets (packets.ts). */
+export interface WasmPacketRecords {
+  readonly spec: ChipSpec;
+  readonly work: TickWork;
+  readonly ctx: Uint32Array;
 }
 
 /** A thread's own buffers in the state's memory. */

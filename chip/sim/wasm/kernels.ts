@@ -23,6 +23,7 @@ export interface WasmKernelExports {
   spikesByPopulation(ctx: number): void;
   emitSpikes(ctx: number, t: number, from: number, nFired: number): number;
   detailedSchedule(tx: number): number;
+  recordPackets(rx: number, nFired: number, p0: number): number;
 }
 
 /**

@@ -1352,3 +1352,101 @@ export function detailedSchedule(tx: usize): f64 {
   }
   return last;
 }
+
+// ---- Per-packet records for the detailed timing model (run.ts emitPackets) ----
+//   For each fired neuron f, each of its routes r (in order) becomes packet p: source and destination core
+//   slots, tile offsets, the core's running soma counts at f, and its synaptic events per encoding (one
+//   counter cell, or the axon's cells); packetsOut/packetsIn/synOps of the TickWork grow with it.
+//   Returns the new packet count. The caller reserved room for every packet.
+const RX_FIRED = 0;
+const RX_FIRED_ACCESSED = 4;
+const RX_FIRED_UPDATED = 8;
+const RX_FIRED_FIRED = 12;
+const RX_CORE_OF_NEURON = 16;
+const RX_ROUTE_PTR = 20;
+const RX_ROUTE_DEST_CORE = 24;
+const RX_ROUTE_AXON = 28;
+const RX_ROUTE_SYNAPSES = 32;
+const RX_ROUTE_CELL = 36;
+const RX_AXON_CELL_START = 40;
+const RX_AXON_CELL_ID = 44;
+const RX_AXON_CELL_COUNT = 48;
+const RX_CELL_ENCODING = 52;
+const RX_CORE_TILE_X = 56;
+const RX_CORE_TILE_Y = 60;
+const RX_PACKET_SRC = 64;
+const RX_PACKET_DST = 68;
+const RX_PACKET_DX = 72;
+const RX_PACKET_DY = 76;
+const RX_PACKET_ACCESSED = 80;
+const RX_PACKET_UPDATED = 84;
+const RX_PACKET_FIRED = 88;
+const RX_PACKET_SYN_OPS = 92;
+const RX_PACKETS_OUT = 96;
+const RX_PACKETS_IN = 100;
+const RX_SYN_OPS = 104;
+const RX_SHIFT_ROUTE_DEST_CORE = 108;
+const RX_SHIFT_ROUTE_SYNAPSES = 112;
+const RX_ENCODINGS = 116;
+const RX_HAS_CELLS = 120;
+
+@inline function addU32(p: usize, i: i32, x: u32): void {
+  const a = p + ((<usize>i) << 2);
+  store<u32>(a, load<u32>(a) + x);
+}
+
+export function recordPackets(rx: usize, nFired: i32, p0: i32): i32 {
+  const fired = ptr(rx, RX_FIRED), fAcc = ptr(rx, RX_FIRED_ACCESSED), fUpd = ptr(rx, RX_FIRED_UPDATED), fFir = ptr(rx, RX_FIRED_FIRED);
+  const coreOf = ptr(rx, RX_CORE_OF_NEURON), routePtr = ptr(rx, RX_ROUTE_PTR), routeDest = ptr(rx, RX_ROUTE_DEST_CORE);
+  const routeAxon = ptr(rx, RX_ROUTE_AXON), routeSyn = ptr(rx, RX_ROUTE_SYNAPSES), routeCell = ptr(rx, RX_ROUTE_CELL);
+  const cellStart = ptr(rx, RX_AXON_CELL_START), cellId = ptr(rx, RX_AXON_CELL_ID), cellCount = ptr(rx, RX_AXON_CELL_COUNT);
+  const cellEnc = ptr(rx, RX_CELL_ENCODING), tileX = ptr(rx, RX_CORE_TILE_X), tileY = ptr(rx, RX_CORE_TILE_Y);
+  const pSrc = ptr(rx, RX_PACKET_SRC), pDst = ptr(rx, RX_PACKET_DST), pDx = ptr(rx, RX_PACKET_DX), pDy = ptr(rx, RX_PACKET_DY);
+  const pAcc = ptr(rx, RX_PACKET_ACCESSED), pUpd = ptr(rx, RX_PACKET_UPDATED), pFir = ptr(rx, RX_PACKET_FIRED), pSyn = ptr(rx, RX_PACKET_SYN_OPS);
+  const out = ptr(rx, RX_PACKETS_OUT), inn = ptr(rx, RX_PACKETS_IN), synOps = ptr(rx, RX_SYN_OPS);
+  const sDest = word(rx, RX_SHIFT_ROUTE_DEST_CORE), sSyn = word(rx, RX_SHIFT_ROUTE_SYNAPSES);
+  const E = word(rx, RX_ENCODINGS);
+  const cells = word(rx, RX_HAS_CELLS) != 0;
+  let p = p0;
+  for (let f = 0; f < nFired; f++) {
+    const n = at32(fired, f);
+    const c = at32(coreOf, n);
+    const acc = at32(fAcc, f), upd = at32(fUpd, f), fir = at32(fFir, f);
+    const r1 = at32(routePtr, n + 1);
+    for (let r = at32(routePtr, n); r < r1; r++) {
+      const d = <i32>uintAt(routeDest, r, sDest);
+      set32(pSrc, p, c);
+      set32(pDst, p, d);
+      set32(pDx, p, at32(tileX, d) - at32(tileX, c));
+      set32(pDy, p, at32(tileY, d) - at32(tileY, c));
+      set32(pAcc, p, acc);
+      set32(pUpd, p, upd);
+      set32(pFir, p, fir);
+      addF(out, c, 1);
+      addF(inn, d, 1);
+      const syn = <u32>uintAt(routeSyn, r, sSyn);
+      if (cells) {
+        const one = at32(routeCell, r);
+        if (one >= 0) {
+          const e = <i32>load<u8>(cellEnc + <usize>one);
+          addU32(pSyn, p * E + e, syn);
+          addF(synOps, d * E + e, <f64>syn);
+        } else {
+          const a = at32(routeAxon, r);
+          const k1 = at32(cellStart, a + 1);
+          for (let k = at32(cellStart, a); k < k1; k++) {
+            const e = <i32>load<u8>(cellEnc + <usize>at32(cellId, k));
+            const count = load<u32>(cellCount + ((<usize>k) << 2));
+            addU32(pSyn, p * E + e, count);
+            addF(synOps, d * E + e, <f64>count);
+          }
+        }
+      } else if (syn > 0) {
+        addU32(pSyn, p * E, syn);
+        addF(synOps, d * E, <f64>syn);
+      }
+      p++;
+    }
+  }
+  return p;
+}

@@ -15,6 +15,7 @@ import { STDP_FIELDS } from "../../../../chip/sim/wasm/stdp.ts";
 import { EMIT_WORDS } from "../../../../chip/sim/wasm/wheel.ts";
 import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 import { MESSAGE_BYTES, TIMING_COST_WORDS, TIMING_WORDS } from "../../../../chip/timing/detailed-wasm.ts";
+import { PACKET_WORDS } from "../../../../chip/sim/wasm/packets.ts";
 
 /** `const PREFIX_NAME = byteOffset;` declarations of the AssemblyScript source, in source order. */
 function contextWords(prefix: string): [string, number][] {
@@ -25,7 +26,7 @@ function contextWords(prefix: string): [string, number][] {
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();
 
 describe("the WebAssembly kernel binary", () => {
-  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_* against binding.ts; TX_*, TC_* against detailed-wasm.ts)", () => {
+  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_* against binding.ts; TX_*, TC_* against detailed-wasm.ts; RX_* against packets.ts)", () => {
     const cx = contextWords("CX");
     const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT", "RESET_SATURATE"];
     expect(cx).toEqual(cxWant.map((name, i) => [name, 4 * i]));
@@ -40,6 +41,7 @@ describe("the WebAssembly kernel binary", () => {
     // The detailed timing kernel (chip/timing/detailed-wasm.ts): context words, float64 costs, message records.
     expect(contextWords("TX")).toEqual(TIMING_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("TC")).toEqual(TIMING_COST_WORDS.map((name, i) => [snake(name), 8 * i]));
+    expect(contextWords("RX")).toEqual(PACKET_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("MSG").find(([name]) => name === "BYTES")).toEqual(["BYTES", MESSAGE_BYTES]);
   });
 
@@ -55,7 +57,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "potentiateStdp", "spikesByPopulation", "updateLifUniform", "updateSanafeUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "potentiateStdp", "recordPackets", "spikesByPopulation", "updateLifUniform", "updateSanafeUniform",
     ]);
     // One instance per memory.
     const arena = new WasmArena();

@@ -86,11 +86,12 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
     });
   }
 
-  it("repeated runs on one WebAssembly state reuse its buffers and repeat the first run exactly", () => {
+  it.each(["simple", "detailed"] as const)("repeated runs on one WebAssembly state reuse its buffers and repeat the first run exactly (%s timing)", (timing) => {
     const spec = genericWith({ maxNeurons: 37 });
     const { program } = compileModel(model.graph, spec, { placement: "greedy", seed: 3 });
     const st = buildSimState(spec, program);
-    const opts: SimulateOptions = { steps: 250, timing: createTimingModel("simple") };
+    // Detailed timing: the state's TickWork (in its memory, filled by the packet kernel) is reused too.
+    const opts: SimulateOptions = { steps: 250, timing: createTimingModel(timing), timingPerPacket: timing === "detailed" };
     const first = outputs(runState(spec, program, st, model.stimulus, opts));
     const used = st.wasm!.memory.buffer.byteLength;
     for (let k = 0; k < 3; k++) {
@@ -126,6 +127,9 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
     const ran = expectKernelsAgree(spec, program, { spikes: new Map() }, { steps: 120, timing: createTimingModel("simple") }, {}, "single projection");
     expect(ran.st.axonCellStart.length, "no counter cells").toBe(0);
     expect(ran.res.spikes.get("ring")!.tick.length).toBeGreaterThan(100);
+    // Detailed timing: per-packet records (the packet kernel's path without counter cells).
+    const timed = expectKernelsAgree(spec, program, { spikes: new Map() }, { steps: 120, timing: createTimingModel("detailed"), timingPerPacket: true }, {}, "single projection, detailed");
+    expect(timed.res.tickLatencyNs.some((ns) => ns > 0)).toBe(true);
   });
 
   it("offset16's side array (targets spanning more than 65,536 neurons)", () => {
