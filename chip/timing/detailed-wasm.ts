@@ -36,6 +36,8 @@ const HEAP_ENTRY_BYTES = 16;
  */
 const MAX_TABLE_LINKS = 4 << 20;
 
+const PACKETS_WORD = TIMING_WORDS.indexOf("packets");
+
 /** Float64 words at `costs` (TC_* of assembly/kernels.ts, in this order). */
 export const TIMING_COST_WORDS = ["accessNs", "updateNs", "spikeOutNs", "packetOutNs", "packetInNs", "hopEastWestNs", "hopNorthSouthNs", "linkBufferPackets"] as const;
 
@@ -104,7 +106,7 @@ export class WasmDetailedScheduler {
     a.neuronsAccessed.set(work.neuronsAccessed);
     a.neuronsUpdated.set(work.neuronsUpdated);
     a.neuronsFired.set(work.neuronsFired);
-    L.ctx[TIMING_WORDS.indexOf("packets")] = P;
+    L.ctx[PACKETS_WORD] = P;
     const last = this.k.detailedSchedule(L.ctx.byteOffset);
     return last + learningPhaseNs(work.synUpdates, k) + syncLatencyNs(spec.sync, work.syncTiles);
   }

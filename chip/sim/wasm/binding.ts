@@ -56,6 +56,8 @@ export interface WasmPacketRecords {
   readonly spec: ChipSpec;
   readonly work: TickWork;
   readonly ctx: Uint32Array;
+  /** The packet and fired arrays `ctx` was last written for. */
+  readonly writtenFor: { packetSrc?: Uint32Array; fired?: Uint32Array };
 }
 
 /** A thread's own buffers in the state's memory. */

@@ -23,7 +23,7 @@ export const PACKET_WORDS = [
 export function packetRecordsFor(b: WasmStateBinding, st: SimState, spec: ChipSpec): WasmPacketRecords {
   if (b.runs.packets === undefined || b.runs.packets.spec !== spec) {
     const a = b.arena.allocator();
-    b.runs.packets = { spec, work: new TickWork(spec, st.coreId, st.encodingNames, 1024, a), ctx: a.u32(PACKET_WORDS.length) };
+    b.runs.packets = { spec, work: new TickWork(spec, st.coreId, st.encodingNames, 1024, a), ctx: a.u32(PACKET_WORDS.length), writtenFor: {} };
   }
   return b.runs.packets;
 }
@@ -37,10 +37,22 @@ export function recordPacketsWasm(k: WasmKernelExports, b: WasmStateBinding, st:
   if (more === 0) return;
   const work = rec.work;
   work.reservePackets(more);
-  // Written each tick: a grown TickWork has new packet arrays (a few dozen words against thousands of records).
+  // The context block changes only when the TickWork grew (new packet arrays) or another run's fired
+  // list is used; it is checked and written then, not every tick.
+  if (rec.writtenFor.packetSrc !== work.packetSrc || rec.writtenFor.fired !== fired) {
+    writePacketContext(b, st, upd, rec);
+    rec.writtenFor.packetSrc = work.packetSrc;
+    rec.writtenFor.fired = fired;
+  }
+  work.packetCount = k.recordPackets(rec.ctx.byteOffset, nFired, work.packetCount);
+}
+
+/** Checks every array the kernel addresses is in the state's memory and writes the context block. */
+function writePacketContext(b: WasmStateBinding, st: SimState, upd: UpdateContext, rec: WasmPacketRecords): void {
+  const work = rec.work;
   const arrays: Record<(typeof PACKET_WORDS)[number], ArrayBufferView | undefined> = {
-    fired, firedAccessed: upd.firedAccessed, firedUpdated: upd.firedUpdated, firedFired: upd.firedFired, coreOfNeuron: st.coreOfNeuron,
-    routePtr, routeDestCore: st.routeDestCore, routeAxon: st.routeAxon, routeSynapses: st.routeSynapses, routeCell: st.routeCell,
+    fired: upd.fired, firedAccessed: upd.firedAccessed, firedUpdated: upd.firedUpdated, firedFired: upd.firedFired, coreOfNeuron: st.coreOfNeuron,
+    routePtr: st.routePtr, routeDestCore: st.routeDestCore, routeAxon: st.routeAxon, routeSynapses: st.routeSynapses, routeCell: st.routeCell,
     axonCellStart: st.axonCellStart, axonCellId: st.axonCellId, axonCellCount: st.axonCellCount, cellEncoding: st.cellEncoding,
     coreTileX: work.coreTileX, coreTileY: work.coreTileY, packetSrc: work.packetSrc, packetDst: work.packetDst, packetDx: work.packetDx,
     packetDy: work.packetDy, packetAccessed: work.packetAccessed, packetUpdated: work.packetUpdated, packetFired: work.packetFired,
@@ -49,7 +61,6 @@ export function recordPacketsWasm(k: WasmKernelExports, b: WasmStateBinding, st:
   };
   const ctx = rec.ctx;
   assertInMemory("ctx", ctx, b.memory);
-  const cells = hasCells(st);
   for (let i = 0; i < PACKET_WORDS.length; i++) {
     const a = arrays[PACKET_WORDS[i]];
     if (a === undefined) continue;
@@ -59,6 +70,5 @@ export function recordPacketsWasm(k: WasmKernelExports, b: WasmStateBinding, st:
   ctx[PACKET_WORDS.indexOf("shiftRouteDestCore")] = Math.log2(st.routeDestCore.BYTES_PER_ELEMENT);
   ctx[PACKET_WORDS.indexOf("shiftRouteSynapses")] = Math.log2(st.routeSynapses.BYTES_PER_ELEMENT);
   ctx[PACKET_WORDS.indexOf("encodings")] = work.encodings.length;
-  ctx[PACKET_WORDS.indexOf("hasCells")] = cells ? 1 : 0;
-  work.packetCount = k.recordPackets(ctx.byteOffset, nFired, work.packetCount);
+  ctx[PACKET_WORDS.indexOf("hasCells")] = hasCells(st) ? 1 : 0;
 }
