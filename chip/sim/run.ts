@@ -28,6 +28,8 @@ import type { ChipProgram, ChipStimulus } from "../program/types.ts";
 import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
 import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
+import { isSimpleTiming } from "../timing/simple.ts";
+import { learningPhaseNs, syncLatencyNs, timingCosts } from "../timing/costs.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, hasCells, programIsPlastic, type KernelChoice, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
@@ -52,6 +54,7 @@ import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
+import { addFusedCoreSums, fusedBuffersFor, fusedClassesOnly, runFusedTicks, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -226,6 +229,11 @@ class Run implements SimRun {
   private readonly emitTotalsInt = new Int32Array(8);
   /** The timing wheel in the state's memory (one-thread WebAssembly runs; else `queue`). */
   private readonly wheel: WasmWheel | undefined;
+  /**
+   * Whole ticks in one kernel call (wasm/fused.ts): one-thread WebAssembly runs whose cores all have update
+   * kernels and that need nothing per tick but counters and spikes.
+   */
+  private readonly fused: FusedBuffers | undefined;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -310,6 +318,21 @@ class Run implements SimRun {
           this.work = this.packets.work;
           this.work.syncTiles = mappedTileCount(st, spec);
         }
+        // The `simple` timing model's latency is computed in the kernel too (the same operations).
+        const simple = opts.timing !== undefined && isSimpleTiming(opts.timing) && !this.perPacket;
+        const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || opts.tracePackets !== undefined;
+        if (!perTickOutput && this.stdpContext === 0 && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, st, fx !== undefined)) {
+          const E = Math.max(1, st.encodingNames.length);
+          const timing = simple ? (() => {
+            const costs = timingCosts(spec, this.work!.encodings);
+            return { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, this.work!.syncTiles) };
+          })() : undefined;
+          this.fused = fusedBuffersFor(b, st, {
+            updateCtx: this.upd.wasmContext, wheel: this.wheel, classRuns: this.classRuns, mark: deliverMarks(this.deliverMode),
+            clearGotInput: this.upd.hasDynamics, weightBits: this.weightBits, synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0),
+            ...(timing === undefined ? {} : { timing }),
+          });
+        }
       }
     }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
@@ -336,6 +359,7 @@ class Run implements SimRun {
 
   step(maxTicks = Infinity): number {
     if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run has finished; its state cannot be stepped again", { field: "run", hint: "start a new run with startRun" });
+    if (this.fused !== undefined) return this.stepFused(maxTicks);
     const onProgress = this.opts.onProgress;
     let ran = 0;
     while (ran < maxTicks && this.ticksDone < this.steps) {
@@ -346,6 +370,22 @@ class Run implements SimRun {
       if (onProgress !== undefined && ((t + 1) % this.progressEvery === 0 || t + 1 === this.steps)) onProgress(t + 1);
     }
     return ran;
+  }
+
+  /** step() of a fused run: chunks of whole ticks in the kernel, ending at each progress report. */
+  private stepFused(maxTicks: number): number {
+    const onProgress = this.opts.onProgress;
+    const first = this.ticksDone;
+    const target = Math.min(this.steps, first + Math.max(0, Math.floor(maxTicks)));
+    const every = this.progressEvery;
+    while (this.ticksDone < target) {
+      const t = this.ticksDone;
+      const next = onProgress === undefined ? target : Math.min(target, (Math.floor(t / every) + 1) * every);
+      runFusedTicks(this.wasm!, this.st.wasm!, this.st, this.fused!, this.wheel!, this.stim, this.counters, this.record, this.tickLatencyNs, t, next);
+      this.ticksDone = next;
+      if (onProgress !== undefined && (next % every === 0 || next === this.steps)) onProgress(next);
+    }
+    return this.ticksDone - first;
   }
 
   private tick(t: number): void {
@@ -680,6 +720,7 @@ class Run implements SimRun {
     const T = this.steps;
     // The main thread of a team whose parts ran the WebAssembly kernels derives with them too.
     if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
+    if (this.fused !== undefined) addFusedCoreSums(this.fused, counters);
     const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
     if (k !== undefined) deriveSpikeCountersWasm(k, st.wasm!, st, counters, this.weightBits);
     else deriveSpikeCounters(st, counters, this.weightBits);

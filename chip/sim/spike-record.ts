@@ -37,6 +37,25 @@ export class SpikeRecord {
     this.tickEnd[t] = this.count;
   }
 
+  /**
+   * Appends `ticks` ticks from t0 on at once: their spikes are neurons[0, tickEnd[ticks − 1]), tick t0 + i's
+   * ending at tickEnd[i] (the fused kernel's chunk buffers).
+   */
+  addTicks(t0: number, ticks: number, neurons: Uint32Array, tickEnd: Uint32Array): void {
+    if (ticks <= 0) return;
+    const n = tickEnd[ticks - 1];
+    if (this.count + n > this.neurons.length) {
+      let cap = this.neurons.length * 2;
+      while (cap < this.count + n) cap *= 2;
+      const g = new Uint32Array(cap);
+      g.set(this.neurons.subarray(0, this.count));
+      this.neurons = g;
+    }
+    this.neurons.set(neurons.subarray(0, n), this.count);
+    for (let i = 0; i < ticks; i++) this.tickEnd[t0 + i] = this.count + tickEnd[i];
+    this.count += n;
+  }
+
   get spikes(): number {
     return this.count;
   }

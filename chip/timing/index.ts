@@ -9,7 +9,7 @@ import { TIMING_MODEL_NAMES, type TimingModel } from "./types.ts";
 
 export { TickWork, TIMING_MODEL_NAMES } from "./types.ts";
 export type { TimingModel, TimingModelName } from "./types.ts";
-export { createSimpleTiming, simpleTickLatencyNs, simpleTiming } from "./simple.ts";
+export { createSimpleTiming, isSimpleTiming, simpleTickLatencyNs, simpleTiming } from "./simple.ts";
 export { detailedTickLatencyNs, createDetailedTiming, DetailedScheduler } from "./detailed.ts";
 export { syncLatencyNs, timingCosts } from "./costs.ts";
 

@@ -30,14 +30,26 @@ function simpleLatency(work: TickWork, spec: ChipSpec, k: TimingCosts): number {
   return Math.max(worstGen, worstRecv) + learningPhaseNs(work.synUpdates, k) + syncLatencyNs(spec.sync, work.syncTiles);
 }
 
+/**
+ * The models of this module. The simulator may compute their latency inside its fused WebAssembly kernel
+ * (chip/sim/wasm/fused.ts: the same operations in the same order) instead of calling tickLatencyNs.
+ */
+const builtIn = new WeakSet<TimingModel>();
+
+/** Whether `m` is this module's `simple` model (not a user's model of the same name). */
+export function isSimpleTiming(m: TimingModel): boolean {
+  return builtIn.has(m);
+}
+
 export const simpleTiming: TimingModel = { name: "simple", tickLatencyNs: simpleTickLatencyNs };
+builtIn.add(simpleTiming);
 
 /** A `simple` TimingModel that reads the spec's costs once (per spec and encodings), not every tick. */
 export function createSimpleTiming(): TimingModel {
   let cachedSpec: ChipSpec | undefined;
   let cachedEncodings: readonly string[] | undefined;
   let costs: TimingCosts | undefined;
-  return {
+  const model: TimingModel = {
     name: "simple",
     tickLatencyNs: (work, spec) => {
       if (costs === undefined || cachedSpec !== spec || cachedEncodings !== work.encodings) {
@@ -48,4 +60,6 @@ export function createSimpleTiming(): TimingModel {
       return simpleLatency(work, spec, costs);
     },
   };
+  builtIn.add(model);
+  return model;
 }

@@ -19,6 +19,7 @@ import type { WasmArena } from "./arena.ts";
 import type { ByPopulationScratch } from "./by-population.ts";
 import type { DeriveScratch } from "./derive.ts";
 import type { WasmWheel } from "./wheel.ts";
+import type { FusedBuffers } from "./fused.ts";
 import type { ChipSpec } from "../../spec/types.ts";
 import type { TickWork } from "../../timing/types.ts";
 
@@ -48,6 +49,8 @@ export interface WasmRunBuffers {
   wheel?: WasmWheel;
   /** Per-packet records for the detailed timing model (one-thread runs): the TickWork and context block. */
   packets?: WasmPacketRecords;
+  /** Whole-tick runs (fused.ts): the context block, chunk buffers and per-core sums. */
+  fused?: FusedBuffers;
   readonly team: WasmThreadBuffers[];
 }
 

@@ -8,7 +8,7 @@ import type { WasmKernelExports } from "./kernels.ts";
 /** Words of the spikes-by-population context block (BX_* of assembly/kernels.ts, in this order). */
 export const BY_POPULATION_WORDS = [
   "neurons", "tickEnd", "populationOfNeuron", "indexInPopulation", "populationSize", "popStart", "fill", "recTick", "recIndex", "byIndex",
-  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations",
+  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations", "lastKey", "unsorted",
 ] as const;
 
 export interface ByPopulationScratch {
@@ -25,6 +25,9 @@ export interface ByPopulationScratch {
   readonly byTick: Int32Array;
   readonly outTick: Int32Array;
   readonly outIndex: Int32Array;
+  /** Per population: the key of its last spike in record order, and whether its spikes need sorting. */
+  readonly lastKey: Float64Array;
+  readonly unsorted: Int32Array;
   readonly ctx: Uint32Array;
 }
 
@@ -39,8 +42,8 @@ export function spikesByPopulationWasm(
 ): Map<string, { tick: Int32Array; neuron: Int32Array }> {
   const P = populations.length;
   const x = byPopulationScratch(b, record.count, ticks, populations.map((p) => p.size));
-  for (let i = 0; i < record.count; i++) x.neurons[i] = record.neurons[i];
-  for (let t = 0; t < ticks; t++) x.tickEnd[t] = record.tickEnd[t];
+  x.neurons.set(record.neurons.subarray(0, record.count));
+  x.tickEnd.set(record.tickEnd.subarray(0, ticks));
   const arrays: ArrayBufferView[] = [x.neurons, x.tickEnd, st.populationOfNeuron, st.indexInPopulation, x.sizes, x.popStart, x.fill, x.recTick, x.recIndex, x.byIndex, x.byTick, x.outTick, x.outIndex];
   const ctx = x.ctx;
   assertInMemory("ctx", ctx, b.memory);
@@ -51,6 +54,10 @@ export function spikesByPopulationWasm(
   ctx[arrays.length] = record.count;
   ctx[arrays.length + 1] = ticks;
   ctx[arrays.length + 2] = P;
+  for (const [i, a] of [[arrays.length + 3, x.lastKey], [arrays.length + 4, x.unsorted]] as const) {
+    assertInMemory(BY_POPULATION_WORDS[i], a, b.memory);
+    ctx[i] = a.byteOffset;
+  }
   k.spikesByPopulation(ctx.byteOffset);
   const out = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   for (let p = 0; p < P; p++) {
@@ -75,7 +82,7 @@ function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number,
   const made: ByPopulationScratch = {
     spikeCapacity: cap, ticks, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(ticks), popStart: a.i32(P + 1), fill: a.i32(P),
     recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(maxSize + 1), byTick: a.i32(ticks + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
-    ctx: a.u32(BY_POPULATION_WORDS.length),
+    lastKey: a.f64(P), unsorted: a.i32(P), ctx: a.u32(BY_POPULATION_WORDS.length),
   };
   made.sizes.set(sizes);
   b.runs.byPopulation = made;

@@ -19,11 +19,12 @@ export interface WasmKernelExports {
   decayStdpTraces(ctx: number): void;
   deliverStdp(ctx: number, rec: number, count: number): void;
   potentiateStdp(ctx: number, fired: number, nFired: number): void;
-  deriveSpikeCounters(ctx: number): void;
+  deriveSpikeCounters(ctx: number, n0: number, n1: number, last: number): void;
   spikesByPopulation(ctx: number): void;
   emitSpikes(ctx: number, t: number, from: number, nFired: number): number;
   detailedSchedule(tx: number): number;
   recordPackets(rx: number, nFired: number, p0: number): number;
+  runTicks(rt: number, t: number, tEnd: number): number;
 }
 
 /**

@@ -81,17 +81,21 @@ export function emitWasm(k: WasmKernelExports, b: WasmStateBinding, w: WasmWheel
   for (;;) {
     f = k.emitSpikes(w.ctx.byteOffset, t, f, nFired);
     if (f >= nFired) return w.totalsInt[8] === 1 ? w.totalsInt : w.totals;
-    const n = fired[f];
-    const need = 4 * (st.neuronGroupStart[n + 1] - st.neuronGroupStart[n]);
-    for (let s = 0; s < w.slots; s++) {
-      const cap = w.table[3 * s + 1];
-      const len = w.table[3 * s + 2];
-      if (len + need <= cap) continue;
-      const grown = b.arena.allocator().i32(Math.max(2 * cap, len + need));
-      grown.set(new Int32Array(b.memory.buffer, w.table[3 * s], len));
-      w.table[3 * s] = grown.byteOffset;
-      w.table[3 * s + 1] = grown.length;
-    }
+    growWheelBuckets(b, w, st, fired[f]);
+  }
+}
+
+/** Grows (doubling, in the arena) every bucket without room for all of neuron n's records. */
+export function growWheelBuckets(b: WasmStateBinding, w: WasmWheel, st: SimState, n: number): void {
+  const need = 4 * (st.neuronGroupStart[n + 1] - st.neuronGroupStart[n]);
+  for (let s = 0; s < w.slots; s++) {
+    const cap = w.table[3 * s + 1];
+    const len = w.table[3 * s + 2];
+    if (len + need <= cap) continue;
+    const grown = b.arena.allocator().i32(Math.max(2 * cap, len + need));
+    grown.set(new Int32Array(b.memory.buffer, w.table[3 * s], len));
+    w.table[3 * s] = grown.byteOffset;
+    w.table[3 * s + 1] = grown.length;
   }
 }
 

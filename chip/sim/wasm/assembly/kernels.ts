@@ -626,7 +626,12 @@ const DX_KIND_PACKETS_LOCAL = 184;
   store<f64>(a, load<f64>(a) + x);
 }
 
-export function deriveSpikeCounters(dx: usize): void {
+/**
+ * Neurons [n0, n1); `last` adds the per-cell pass (after every neuron's chunk). Sums of whole numbers:
+ * chunks in any order give the same result. The caller runs it in chunks so that a long derivation is
+ * not all in V8's baseline code (its optimising tier takes over between calls, never within one).
+ */
+export function deriveSpikeCounters(dx: usize, n0: i32, n1: i32, last: bool): void {
   const spikesP = ptr(dx, DX_SPIKES);
   const coreOf = ptr(dx, DX_CORE_OF_NEURON);
   const routePtr = ptr(dx, DX_ROUTE_PTR);
@@ -653,7 +658,8 @@ export function deriveSpikeCounters(dx: usize): void {
   const kE = word(dx, DX_KIND_HOPS_EAST), kW = word(dx, DX_KIND_HOPS_WEST), kN = word(dx, DX_KIND_HOPS_NORTH), kS = word(dx, DX_KIND_HOPS_SOUTH);
   const kT = word(dx, DX_KIND_PACKETS_IN_TILE), kL = word(dx, DX_KIND_PACKETS_LOCAL);
   const hasCells = cells > 0;
-  for (let n = 0; n < N; n++) {
+  const nEnd = min<i32>(n1, N);
+  for (let n = n0; n < nEnd; n++) {
     const sp = atF(spikesP, n);
     if (sp == 0) continue;
     const o = at32(coreOf, n) * K;
@@ -684,7 +690,7 @@ export function deriveSpikeCounters(dx: usize): void {
       }
     }
   }
-  if (hasCells) {
+  if (hasCells && last) {
     const acStart = ptr(dx, DX_AXON_CELL_START);
     const acId = ptr(dx, DX_AXON_CELL_ID);
     const acCount = ptr(dx, DX_AXON_CELL_COUNT);
@@ -730,6 +736,8 @@ const BX_OUT_INDEX = 48;
 const BX_SPIKES = 52;
 const BX_TICKS = 56;
 const BX_POPULATIONS = 60;
+const BX_LAST_KEY = 64;
+const BX_UNSORTED = 68;
 
 export function spikesByPopulation(bx: usize): void {
   const neurons = ptr(bx, BX_NEURONS);
@@ -760,7 +768,15 @@ export function spikesByPopulation(bx: usize): void {
     store<i32>(a, load<i32>(a) + at32(popStart, p));
     store<i32>(fill + ((<usize>p) << 2), at32(popStart, p));
   }
-  // Record order per population.
+  // Record order per population, noting the populations whose spikes are not already in (tick, index)
+  // order there (keys (tick << 32) | index strictly increasing): only those are sorted below. A tick's
+  // fired list is in core order, so a population whose blocks lie in index order needs no sort.
+  const lastKey = ptr(bx, BX_LAST_KEY);
+  const unsorted = ptr(bx, BX_UNSORTED);
+  for (let p = 0; p < P; p++) {
+    store<i64>(lastKey + ((<usize>p) << 3), -1);
+    store<i32>(unsorted + ((<usize>p) << 2), 0);
+  }
   let k = 0;
   for (let t = 0; t < T; t++) {
     const end = <i32>atF(tickEnd, t);
@@ -770,8 +786,13 @@ export function spikesByPopulation(bx: usize): void {
       const fa = fill + ((<usize>p) << 2);
       const i = load<i32>(fa);
       store<i32>(fa, i + 1);
+      const x = at32(indexOf, g);
       store<i32>(recTick + ((<usize>i) << 2), t);
-      store<i32>(recIndex + ((<usize>i) << 2), at32(indexOf, g));
+      store<i32>(recIndex + ((<usize>i) << 2), x);
+      const key = ((<i64>t) << 32) | <i64>x;
+      const ka = lastKey + ((<usize>p) << 3);
+      if (key <= load<i64>(ka)) store<i32>(unsorted + ((<usize>p) << 2), 1);
+      store<i64>(ka, key);
     }
   }
   // Per population: counting sort by index, then by tick.
@@ -779,6 +800,11 @@ export function spikesByPopulation(bx: usize): void {
     const j0 = at32(popStart, p);
     const j1 = at32(popStart, p + 1);
     if (j1 == j0) continue;
+    if (at32(unsorted, p) == 0) {
+      memory.copy(outTick + ((<usize>j0) << 2), recTick + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+      memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+      continue;
+    }
     const size = at32(popSize, p);
     for (let x = 0; x <= size; x++) store<i32>(byIndex + ((<usize>x) << 2), 0);
     for (let t = 0; t <= T; t++) store<i32>(byTick + ((<usize>t) << 2), 0);
@@ -1449,4 +1475,424 @@ export function recordPackets(rx: usize, nFired: i32, p0: i32): i32 {
     }
   }
   return p;
+}
+
+// ---- A run of whole ticks in one call (run.ts runFused; wasm/fused.ts) ----
+// For one-thread runs whose cores are all empty, input, `lifUniform` or `sanafeUniform` and that need no
+// per-tick output besides counters and spikes (no timing model, no recorded potentials, no learning, no
+// packet trace, one weight encoding). Per tick t, the same steps as run.ts tick() with the same kernels:
+//   1. deliver the wheel's bucket of t (deliver* kernels by layout and encoding) and empty it;
+//   2. update the cores run by run of one class (updateCoreRuns): input cores fire the stimulus' neurons of
+//      t (sorted, so one cursor serves the input runs in core order), the uniform LIF and SANA-FE kernels
+//      the others; gotInput of LIF cores is cleared after their update when the program marks it;
+//   3. the per-core tallies of updated cores (run.ts addTallies) into the tick's counter row and per-core
+//      sums (counts: whole numbers, exact in float64 in any order);
+//   4. the fired list appended to the spike buffer;
+//   5. emitSpikes (the wheel, spike counts, the tick's traffic totals) and the totals into the row:
+//      packets out and in, hops by direction, local and in-tile packets, synaptic ops, weight bits read.
+// Rows are COUNTER_COUNT float64 in CounterKind order, one per tick of the chunk (the caller adds them to
+// its perTick counters); per-core sums likewise, per core. The kernel stops before a tick when the spike
+// buffer might not hold it (caller: fold and start a new chunk), and within step 5 when a wheel bucket
+// needs room (RT_RESUME_FROM ≥ 0: the caller grows the buckets and calls again, which resumes the
+// emission of that tick). Returns the first tick not completed.
+
+const RT_UPDATE_CTX = 0;
+const RT_EMIT_CTX = 4;
+const RT_DELIVER_KIND = 8;
+const RT_SYN_INDEX = 12;
+const RT_SYN_SIDE = 16;
+const RT_WEIGHTS = 20;
+const RT_TABLE = 24;
+const RT_MARK = 28;
+const RT_RUNS = 32;
+const RT_RUN_COUNT = 36;
+const RT_STIM = 40;
+const RT_STIM_PTR = 44;
+const RT_CHUNK_T0 = 48;
+const RT_SPIKES = 52;
+const RT_SPIKE_CAP = 56;
+const RT_SPIKE_LEN = 60;
+const RT_TICK_END = 64;
+const RT_ROWS = 68;
+const RT_CORE_SUMS = 72;
+const RT_COUNTERS = 76;
+const RT_MAX_FIRED = 80;
+const RT_RESUME_FROM = 84;
+const RT_N_FIRED = 88;
+const RT_CLEAR_GOT_INPUT = 92;
+const RT_WEIGHT_BITS = 96;
+const RT_CLASS_INPUT = 100;
+const RT_CLASS_LIF_UNIFORM = 104;
+const RT_CLASS_SANAFE_UNIFORM = 108;
+// Counter kinds (row positions) of the quantities the kernel counts.
+const RT_K_ACCESSES = 112;
+const RT_K_UPDATES = 116;
+const RT_K_WITH_INPUT = 120;
+const RT_K_FIRED = 124;
+const RT_K_OVERFLOWS = 128;
+const RT_K_PACKETS_OUT = 132;
+const RT_K_HOPS_EAST = 136;
+const RT_K_HOPS_WEST = 140;
+const RT_K_HOPS_NORTH = 144;
+const RT_K_HOPS_SOUTH = 148;
+const RT_K_PACKETS_LOCAL = 152;
+const RT_K_PACKETS_IN_TILE = 156;
+const RT_K_SYN_OPS = 160;
+const RT_K_SPIKES = 164;
+const RT_K_PACKETS_IN = 168;
+const RT_K_WEIGHT_READ_BITS = 172;
+const RT_CLASS_GENERIC = 176;
+const RT_KIND = 180;
+const RT_KIND_INPUT = 184;
+const RT_CLASS_LIF = 188;
+// Several weight encodings: each spike's synaptic ops per encoding (per neuron × encoding), summed per
+// tick into ENC_ROWS (tick of the chunk × encoding).
+const RT_ENCODINGS = 192;
+const RT_SYN_OPS_BY_ENC = 196;
+const RT_ENC_ROWS = 200;
+// `simple` timing (chip/timing/simple.ts): per-core work of the tick, then its latency into LATENCY.
+const RT_TIMING = 204;
+const RT_COSTS = 208;
+const RT_LATENCY = 212;
+const RT_WORK_OUT = 216;
+const RT_WORK_IN = 220;
+const RT_WORK_SYN = 224;
+const RT_CORE_COUNT = 228;
+const RT_CORE_OF_NEURON = 232;
+const RT_ROUTE_PTR = 236;
+const RT_ROUTE_DEST_CORE = 240;
+const RT_ROUTE_SYNAPSES = 244;
+const RT_ROUTE_CELL = 248;
+const RT_ROUTE_AXON = 252;
+const RT_AXON_CELL_START = 256;
+const RT_AXON_CELL_ID = 260;
+const RT_AXON_CELL_COUNT = 264;
+const RT_CELL_CORE = 268;
+const RT_CELL_ENCODING = 272;
+const RT_SHIFT_ROUTE_DEST_CORE = 276;
+const RT_SHIFT_ROUTE_SYNAPSES = 280;
+const RT_HAS_CELLS = 284;
+// Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
+// the barrier of a tick (constants of the run), then synOpNs per encoding.
+const RC_ACCESS_NS = 0;
+const RC_UPDATE_NS = 8;
+const RC_INACTIVE_NS = 16;
+const RC_SPIKE_OUT_NS = 24;
+const RC_PACKET_OUT_NS = 32;
+const RC_PACKET_IN_NS = 40;
+const RC_LEARN_NS = 48;
+const RC_SYNC_NS = 56;
+const RC_SYN_OP_NS = 64;
+
+/** The stimulus cursor of the tick being updated (updateRuns). */
+let stimCursor: i32 = 0;
+
+/**
+ * `generic` and `lif` cores of a float program without soma dynamics or adaptive thresholds (update.ts
+ * updateGeneric on that path, and updateLif, the same without input neurons): input neurons fire when the tick's sorted stimulus names them (the cursor advances in
+ * neuron order, as updateCoreRuns' inputNow marks do); the others are LIF compartments with their own
+ * parameters: u ← cd·u + ig·I; v ← (vd·v + u) + bias; fire iff v ≥ θ (or v > θ), reset, refractory.
+ */
+function updateLifMixed(rt: usize, cx: usize, c0: i32, c1: i32, nFired: i32, stim: usize, to: i32): i32 {
+  const cns = ptr(cx, CX_CORE_NEURON_START);
+  const kindP = ptr(rt, RT_KIND);
+  const kindInput = <u8>word(rt, RT_KIND_INPUT);
+  const accP = ptr(cx, CX_ACC), vP = ptr(cx, CX_V), uP = ptr(cx, CX_U), refP = ptr(cx, CX_REFRACTORY_LEFT), biasP = ptr(cx, CX_BIAS);
+  const cdP = ptr(cx, CX_CURRENT_DECAY), igP = ptr(cx, CX_INPUT_GAIN), vdP = ptr(cx, CX_VOLTAGE_DECAY), thP = ptr(cx, CX_V_THRESHOLD);
+  const vrP = ptr(cx, CX_V_RESET), rmP = ptr(cx, CX_RESET_MODE), opP = ptr(cx, CX_THRESHOLD_OP), rtP = ptr(cx, CX_REFRACTORY_TICKS);
+  const spP = ptr(cx, CX_SPIKING);
+  const withInputCounts = load<i32>(cx + CX_WITH_INPUT_COUNTS) !== 0;
+  const resetZero = <u8>load<i32>(cx + CX_RESET_ZERO);
+  const resetSubtract = <u8>load<i32>(cx + CX_RESET_SUBTRACT);
+  const thresholdGe = <u8>load<i32>(cx + CX_THRESHOLD_GE);
+  let k = stimCursor;
+  for (let c = c0; c < c1; c++) {
+    const lo = at32(cns, c), hi = at32(cns, c + 1);
+    let accesses = 0, updates = 0, withInput = 0, firedHere = 0;
+    for (let n = lo; n < hi; n++) {
+      if (load<u8>(kindP + <usize>n) == kindInput) {
+        while (k < to && at32(stim, k) < n) k++;
+        if (k < to && at32(stim, k) == n) {
+          k++;
+          recordFired(cx, nFired++, n, accesses, withInputCounts ? withInput : updates, firedHere);
+        }
+        continue;
+      }
+      accesses++;
+      const o = (<usize>n) << 3;
+      const I = load<f64>(accP + o);
+      store<f64>(accP + o, 0);
+      const rp = refP + ((<usize>n) << 2);
+      const left = load<u32>(rp);
+      if (left > 0) {
+        store<u32>(rp, left - 1);
+        continue;
+      }
+      updates++;
+      withInput += <i32>(I != 0);
+      const un = load<f64>(cdP + o) * load<f64>(uP + o) + load<f64>(igP + o) * I;
+      let vn = load<f64>(vdP + o) * load<f64>(vP + o) + un + load<f64>(biasP + o);
+      store<f64>(uP + o, un);
+      let didFire = false;
+      if (load<u8>(spP + <usize>n) == 1) {
+        const th = load<f64>(thP + o);
+        if (load<u8>(opP + <usize>n) == thresholdGe ? vn >= th : vn > th) {
+          const rm = load<u8>(rmP + <usize>n);
+          if (rm == resetZero) vn = load<f64>(vrP + o);
+          else if (rm == resetSubtract) vn = vn - th;
+          store<u32>(rp, load<u32>(rtP + ((<usize>n) << 2)));
+          didFire = true;
+        }
+      }
+      store<f64>(vP + o, vn);
+      if (didFire) {
+        firedHere++;
+        recordFired(cx, nFired++, n, accesses, withInputCounts ? withInput : updates, firedHere);
+      }
+    }
+    writeTally(cx, c, accesses, updates, withInput, firedHere);
+  }
+  stimCursor = k;
+  return nFired;
+}
+
+/** Step 1: tick t's bucket through the delivery kernel of the state's layout and encoding, then emptied. */
+function deliverBucket(rt: usize, ex: usize, t: i32): void {
+  const slots = word(ex, EX_SLOTS);
+  const b = ptr(ex, EX_BUCKETS) + (<usize>(t % slots)) * 12;
+  const count = load<i32>(b, 8);
+  if (count == 0) return;
+  const rec = <usize>load<u32>(b);
+  const ix = ptr(rt, RT_SYN_INDEX), side = ptr(rt, RT_SYN_SIDE), w = ptr(rt, RT_WEIGHTS), table = ptr(rt, RT_TABLE);
+  const cx = ptr(rt, RT_UPDATE_CTX);
+  const acc = ptr(cx, CX_ACC), mark = ptr(cx, CX_GOT_INPUT);
+  const m = word(rt, RT_MARK) != 0;
+  switch (word(rt, RT_DELIVER_KIND)) {
+    case 0: deliverOffsetF64(rec, count, ix, side, w, acc, mark, m); break;
+    case 1: deliverOffsetF32(rec, count, ix, side, w, acc, mark, m); break;
+    case 2: deliverOffsetPalette8(rec, count, ix, side, w, table, acc, mark, m); break;
+    case 3: deliverOffsetPalette16(rec, count, ix, side, w, table, acc, mark, m); break;
+    case 4: deliverFlatF64(rec, count, ix, w, acc, mark, m); break;
+    case 5: deliverFlatF32(rec, count, ix, w, acc, mark, m); break;
+    case 6: deliverFlatPalette8(rec, count, ix, w, table, acc, mark, m); break;
+    default: deliverFlatPalette16(rec, count, ix, w, table, acc, mark, m); break;
+  }
+  store<i32>(b, 0, 8);
+}
+
+/** Step 2: every class run of cores; returns the length of the fired list. */
+function updateRuns(rt: usize, t: i32): i32 {
+  const cx = ptr(rt, RT_UPDATE_CTX);
+  const cns = ptr(cx, CX_CORE_NEURON_START);
+  const runs = ptr(rt, RT_RUNS);
+  const nRuns = word(rt, RT_RUN_COUNT);
+  const stim = ptr(rt, RT_STIM);
+  const stimPtr = ptr(rt, RT_STIM_PTR);
+  const i = t - word(rt, RT_CHUNK_T0);
+  let k = at32(stimPtr, i);
+  const to = at32(stimPtr, i + 1);
+  const clsInput = word(rt, RT_CLASS_INPUT), clsLif = word(rt, RT_CLASS_LIF_UNIFORM), clsSanafe = word(rt, RT_CLASS_SANAFE_UNIFORM);
+  const clsGeneric = word(rt, RT_CLASS_GENERIC), clsLifPerNeuron = word(rt, RT_CLASS_LIF);
+  const clearGotInput = word(rt, RT_CLEAR_GOT_INPUT) != 0;
+  let nFired = 0;
+  for (let r = 0; r < nRuns; r++) {
+    const c0 = at32(runs, 3 * r), c1 = at32(runs, 3 * r + 1), cls = at32(runs, 3 * r + 2);
+    if (cls == clsInput) {
+      // update.ts fireInputs: the stimulus' neurons on these cores fire (soma counts 0); tallies 0.
+      const lo = at32(cns, c0), hi = at32(cns, c1);
+      while (k < to && at32(stim, k) < lo) k++;
+      for (; k < to && at32(stim, k) < hi; k++) recordFired(cx, nFired++, at32(stim, k), 0, 0, 0);
+      for (let c = c0; c < c1; c++) writeTally(cx, c, 0, 0, 0, 0);
+    } else if (cls == clsLif) {
+      nFired = updateLifUniform(cx, c0, c1, nFired);
+      if (clearGotInput) {
+        const lo = at32(cns, c0);
+        memory.fill(ptr(cx, CX_GOT_INPUT) + <usize>lo, 0, <usize>(at32(cns, c1) - lo));
+      }
+    } else if (cls == clsSanafe) {
+      nFired = updateSanafeUniform(cx, c0, c1, nFired, t > 0);
+    } else if (cls == clsGeneric || cls == clsLifPerNeuron) {
+      stimCursor = k;
+      nFired = updateLifMixed(rt, cx, c0, c1, nFired, stim, to);
+      k = stimCursor;
+    }
+  }
+  return nFired;
+}
+
+/** Step 3: the tallies of the updated cores into the row and the per-core sums. */
+function addTallies(rt: usize, row: usize): void {
+  const cx = ptr(rt, RT_UPDATE_CTX);
+  const tally = ptr(cx, CX_CORE_TALLY);
+  const tc = word(cx, CX_TALLY_COUNT);
+  const sums = ptr(rt, RT_CORE_SUMS);
+  const K = word(rt, RT_COUNTERS);
+  const runs = ptr(rt, RT_RUNS);
+  const nRuns = word(rt, RT_RUN_COUNT);
+  const clsLif = word(rt, RT_CLASS_LIF_UNIFORM), clsSanafe = word(rt, RT_CLASS_SANAFE_UNIFORM), clsGeneric = word(rt, RT_CLASS_GENERIC);
+  const clsLifPerNeuron = word(rt, RT_CLASS_LIF);
+  const kA = word(rt, RT_K_ACCESSES), kU = word(rt, RT_K_UPDATES), kW = word(rt, RT_K_WITH_INPUT), kF = word(rt, RT_K_FIRED), kO = word(rt, RT_K_OVERFLOWS);
+  let a: f64 = 0, u: f64 = 0, w: f64 = 0, f: f64 = 0, o: f64 = 0;
+  for (let r = 0; r < nRuns; r++) {
+    const cls = at32(runs, 3 * r + 2);
+    if (cls != clsLif && cls != clsSanafe && cls != clsGeneric && cls != clsLifPerNeuron) continue;
+    const c1 = at32(runs, 3 * r + 1);
+    for (let c = at32(runs, 3 * r); c < c1; c++) {
+      const tp = tally + (((<usize>c) * (<usize>tc)) << 3);
+      const sp = sums + (((<usize>c) * (<usize>K)) << 3);
+      const ta = load<f64>(tp), tu = load<f64>(tp, 8), tw = load<f64>(tp, 16), tf = load<f64>(tp, 24), to = load<f64>(tp, 32);
+      addF(sp, kA, ta); addF(sp, kU, tu); addF(sp, kW, tw); addF(sp, kF, tf); addF(sp, kO, to);
+      a += ta; u += tu; w += tw; f += tf; o += to;
+    }
+  }
+  addF(row, kA, a); addF(row, kU, u); addF(row, kW, w); addF(row, kF, f); addF(row, kO, o);
+}
+
+/** Step 5's totals (emitSpikes' EX_TOTALS) and the tick's spike count into its row. */
+function addEmitted(rt: usize, ex: usize, row: usize, nFired: i32): void {
+  const totals = ptr(ex, EX_TOTALS);
+  const packets = atF(totals, 0), synOps = atF(totals, 7);
+  addF(row, word(rt, RT_K_PACKETS_OUT), packets);
+  addF(row, word(rt, RT_K_HOPS_EAST), atF(totals, 1));
+  addF(row, word(rt, RT_K_HOPS_WEST), atF(totals, 2));
+  addF(row, word(rt, RT_K_HOPS_NORTH), atF(totals, 3));
+  addF(row, word(rt, RT_K_HOPS_SOUTH), atF(totals, 4));
+  addF(row, word(rt, RT_K_PACKETS_LOCAL), atF(totals, 5));
+  addF(row, word(rt, RT_K_PACKETS_IN_TILE), atF(totals, 6));
+  addF(row, word(rt, RT_K_SYN_OPS), synOps);
+  addF(row, word(rt, RT_K_SPIKES), <f64>nFired);
+  addF(row, word(rt, RT_K_PACKETS_IN), packets);
+  addF(row, word(rt, RT_K_WEIGHT_READ_BITS), synOps * <f64>word(rt, RT_WEIGHT_BITS));
+}
+
+@inline function zeroTotals(ex: usize): void {
+  memory.fill(ptr(ex, EX_TOTALS), 0, 64);
+}
+
+export function runTicks(rt: usize, t: i32, tEnd: i32): i32 {
+  const ex = ptr(rt, RT_EMIT_CTX);
+  const K = word(rt, RT_COUNTERS);
+  const rows = ptr(rt, RT_ROWS);
+  const t0 = word(rt, RT_CHUNK_T0);
+  const spikes = ptr(rt, RT_SPIKES);
+  const tickEnd = ptr(rt, RT_TICK_END);
+  const cap = word(rt, RT_SPIKE_CAP);
+  const maxFired = word(rt, RT_MAX_FIRED);
+  const resume = word(rt, RT_RESUME_FROM);
+  if (resume >= 0) {
+    // Finish tick t's emission, stopped for bucket room (its steps 1–4 are done).
+    const nFired = word(rt, RT_N_FIRED);
+    const f = emitSpikes(ex, t, resume, nFired);
+    store<i32>(rt + RT_RESUME_FROM, f < nFired ? f : -1);
+    if (f < nFired) return t;
+    addEmitted(rt, ex, rows + (((<usize>(t - t0)) * (<usize>K)) << 3), nFired);
+    closeTick(rt, t - t0, nFired);
+    t++;
+  }
+  const fired = ptr(ex, EX_FIRED);
+  for (; t < tEnd; t++) {
+    let len = word(rt, RT_SPIKE_LEN);
+    if (len + maxFired > cap) break;
+    const row = rows + (((<usize>(t - t0)) * (<usize>K)) << 3);
+    memory.fill(row, 0, (<usize>K) << 3);
+    deliverBucket(rt, ex, t);
+    const nFired = updateRuns(rt, t);
+    addTallies(rt, row);
+    memory.copy(spikes + ((<usize>len) << 2), fired, (<usize>nFired) << 2);
+    len += nFired;
+    store<i32>(rt + RT_SPIKE_LEN, len);
+    store<i32>(tickEnd + ((<usize>(t - t0)) << 2), len);
+    zeroTotals(ex);
+    const f = emitSpikes(ex, t, 0, nFired);
+    if (f < nFired) {
+      store<i32>(rt + RT_N_FIRED, nFired);
+      store<i32>(rt + RT_RESUME_FROM, f);
+      return t;
+    }
+    addEmitted(rt, ex, row, nFired);
+    closeTick(rt, t - t0, nFired);
+  }
+  return t;
+}
+
+/** After step 5: the tick's synaptic ops per encoding (several encodings) and its `simple` latency. */
+function closeTick(rt: usize, i: i32, nFired: i32): void {
+  const E = word(rt, RT_ENCODINGS);
+  const fired = ptr(ptr(rt, RT_UPDATE_CTX), CX_FIRED);
+  if (E > 1) {
+    // run.ts emit: for each spike in order, for each encoding, the neuron's ops of one spike.
+    const byEnc = ptr(rt, RT_SYN_OPS_BY_ENC);
+    const encRow = ptr(rt, RT_ENC_ROWS) + (((<usize>i) * (<usize>E)) << 3);
+    memory.fill(encRow, 0, (<usize>E) << 3);
+    for (let f = 0; f < nFired; f++) {
+      const n = at32(fired, f);
+      for (let e = 0; e < E; e++) addF(encRow, e, atF(byEnc, n * E + e));
+    }
+  }
+  if (word(rt, RT_TIMING) != 0) store<f64>(ptr(rt, RT_LATENCY) + ((<usize>i) << 3), simpleTickLatency(rt, fired, nFired));
+}
+
+/**
+ * run.ts emitCoreWork then chip/timing/simple.ts simpleLatency, float64 operations in the same order:
+ *   gen(c)  = accessed·t_access + updated·t_update + (accessed − updated)·t_inactive + fired·t_spike + out·t_out
+ *   recv(c) = in·t_in + Σ_e synOps_{c,e}·t_syn(e)
+ *   tick    = max(max_c gen, max_c recv) + learn + sync
+ * The soma counts are the update kernels' tallies (updated: with input only when the chip counts so).
+ */
+function simpleTickLatency(rt: usize, fired: usize, nFired: i32): f64 {
+  const E = word(rt, RT_ENCODINGS);
+  const C = word(rt, RT_CORE_COUNT);
+  const out = ptr(rt, RT_WORK_OUT), inn = ptr(rt, RT_WORK_IN), syn = ptr(rt, RT_WORK_SYN);
+  const coreOf = ptr(rt, RT_CORE_OF_NEURON), routePtr = ptr(rt, RT_ROUTE_PTR), routeDest = ptr(rt, RT_ROUTE_DEST_CORE);
+  const routeSyn = ptr(rt, RT_ROUTE_SYNAPSES), routeCell = ptr(rt, RT_ROUTE_CELL), routeAxon = ptr(rt, RT_ROUTE_AXON);
+  const cellStart = ptr(rt, RT_AXON_CELL_START), cellId = ptr(rt, RT_AXON_CELL_ID), cellCount = ptr(rt, RT_AXON_CELL_COUNT);
+  const cellCore = ptr(rt, RT_CELL_CORE), cellEnc = ptr(rt, RT_CELL_ENCODING);
+  const sDest = word(rt, RT_SHIFT_ROUTE_DEST_CORE), sSyn = word(rt, RT_SHIFT_ROUTE_SYNAPSES);
+  const cells = word(rt, RT_HAS_CELLS) != 0;
+  memory.fill(out, 0, (<usize>C) << 3);
+  memory.fill(inn, 0, (<usize>C) << 3);
+  memory.fill(syn, 0, ((<usize>C) * (<usize>E)) << 3);
+  for (let f = 0; f < nFired; f++) {
+    const n = at32(fired, f);
+    const r0 = at32(routePtr, n);
+    const r1 = at32(routePtr, n + 1);
+    addF(out, at32(coreOf, n), <f64>(r1 - r0));
+    for (let r = r0; r < r1; r++) {
+      const d = <i32>uintAt(routeDest, r, sDest);
+      addF(inn, d, 1);
+      if (cells) {
+        const one = at32(routeCell, r);
+        if (one >= 0) {
+          addF(syn, at32(cellCore, one) * E + <i32>load<u8>(cellEnc + <usize>one), uintAt(routeSyn, r, sSyn));
+          continue;
+        }
+        const a = at32(routeAxon, r);
+        const k1 = at32(cellStart, a + 1);
+        for (let k = at32(cellStart, a); k < k1; k++) {
+          const cell = at32(cellId, k);
+          addF(syn, at32(cellCore, cell) * E + <i32>load<u8>(cellEnc + <usize>cell), <f64>load<u32>(cellCount + ((<usize>k) << 2)));
+        }
+      } else addF(syn, d * E, uintAt(routeSyn, r, sSyn));
+    }
+  }
+  const costs = ptr(rt, RT_COSTS);
+  const accessNs = load<f64>(costs + RC_ACCESS_NS), updateNs = load<f64>(costs + RC_UPDATE_NS), inactiveNs = load<f64>(costs + RC_INACTIVE_NS);
+  const spikeOutNs = load<f64>(costs + RC_SPIKE_OUT_NS), packetOutNs = load<f64>(costs + RC_PACKET_OUT_NS), packetInNs = load<f64>(costs + RC_PACKET_IN_NS);
+  const cx = ptr(rt, RT_UPDATE_CTX);
+  const tally = ptr(cx, CX_CORE_TALLY);
+  const tc = word(cx, CX_TALLY_COUNT);
+  const withInputCounts = load<i32>(cx + CX_WITH_INPUT_COUNTS) != 0;
+  let worstGen: f64 = 0, worstRecv: f64 = 0;
+  for (let c = 0; c < C; c++) {
+    const tp = tally + (((<usize>c) * (<usize>tc)) << 3);
+    const accessed = load<f64>(tp);
+    const updated = withInputCounts ? load<f64>(tp, 16) : load<f64>(tp, 8);
+    const firedC = load<f64>(tp, 24);
+    const gen = accessed * accessNs + updated * updateNs + (accessed - updated) * inactiveNs + firedC * spikeOutNs + atF(out, c) * packetOutNs;
+    let recv = atF(inn, c) * packetInNs;
+    for (let e = 0; e < E; e++) recv += atF(syn, c * E + e) * load<f64>(costs + RC_SYN_OP_NS + ((<usize>e) << 3));
+    if (gen > worstGen) worstGen = gen;
+    if (recv > worstRecv) worstRecv = recv;
+  }
+  return max<f64>(worstGen, worstRecv) + load<f64>(costs + RC_LEARN_NS) + load<f64>(costs + RC_SYNC_NS);
 }

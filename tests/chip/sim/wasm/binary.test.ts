@@ -16,6 +16,7 @@ import { EMIT_WORDS } from "../../../../chip/sim/wasm/wheel.ts";
 import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 import { MESSAGE_BYTES, TIMING_COST_WORDS, TIMING_WORDS } from "../../../../chip/timing/detailed-wasm.ts";
 import { PACKET_WORDS } from "../../../../chip/sim/wasm/packets.ts";
+import { FUSED_COST_WORDS, FUSED_WORDS } from "../../../../chip/sim/wasm/fused.ts";
 
 /** `const PREFIX_NAME = byteOffset;` declarations of the AssemblyScript source, in source order. */
 function contextWords(prefix: string): [string, number][] {
@@ -26,7 +27,7 @@ function contextWords(prefix: string): [string, number][] {
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();
 
 describe("the WebAssembly kernel binary", () => {
-  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_* against binding.ts; TX_*, TC_* against detailed-wasm.ts; RX_* against packets.ts)", () => {
+  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_* against binding.ts; TX_*, TC_* against detailed-wasm.ts; RX_* against packets.ts; RT_*, RC_* against fused.ts)", () => {
     const cx = contextWords("CX");
     const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT", "RESET_SATURATE"];
     expect(cx).toEqual(cxWant.map((name, i) => [name, 4 * i]));
@@ -42,6 +43,9 @@ describe("the WebAssembly kernel binary", () => {
     expect(contextWords("TX")).toEqual(TIMING_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("TC")).toEqual(TIMING_COST_WORDS.map((name, i) => [snake(name), 8 * i]));
     expect(contextWords("RX")).toEqual(PACKET_WORDS.map((name, i) => [snake(name), 4 * i]));
+    // The fused tick kernel (wasm/fused.ts): context words and float64 costs (then synOpNs per encoding).
+    expect(contextWords("RT")).toEqual(FUSED_WORDS.map((name, i) => [snake(name), 4 * i]));
+    expect(contextWords("RC")).toEqual([...FUSED_COST_WORDS, "synOpNs"].map((name, i) => [snake(name), 8 * i]));
     expect(contextWords("MSG").find(([name]) => name === "BYTES")).toEqual(["BYTES", MESSAGE_BYTES]);
   });
 
@@ -57,7 +61,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "potentiateStdp", "recordPackets", "spikesByPopulation", "updateLifUniform", "updateSanafeUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "potentiateStdp", "recordPackets", "runTicks", "spikesByPopulation", "updateLifUniform", "updateSanafeUniform",
     ]);
     // One instance per memory.
     const arena = new WasmArena();

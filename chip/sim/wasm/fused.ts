@@ -1,0 +1,261 @@
+/**
+ * Whole ticks in one WebAssembly call (the `runTicks` kernel, assembly/kernels.ts): delivery, the update
+ * of every core, the tallies, the spike record and the emission of a chunk of ticks run without returning
+ * to TypeScript. It serves one-thread runs whose per-tick work is all in kernels (fusedEligible); their
+ * per-tick TypeScript glue (tallies over cores, emission totals, the spike record) otherwise runs
+ * unoptimised for the first thousands of ticks, which on bench_lif10k cost about a quarter of a cold run.
+ *
+ * Results are those of the per-tick path: the same kernels in the same order, and counts added as whole
+ * numbers (exact in float64 in any order). A chunk is at most FUSED_CHUNK_TICKS ticks; the caller adds its
+ * per-tick counter rows to the run's counters and its spikes to the run's record, then starts the next.
+ */
+import { NeuronKind } from "../../program/types.ts";
+import { COUNTER_COUNT, CounterKind, type CounterArrays } from "../counters.ts";
+import type { SimState } from "../state.ts";
+import type { SpikeRecord } from "../spike-record.ts";
+import { CoreClass } from "../update.ts";
+import type { ResolvedStimulus } from "../stimulus.ts";
+import type { TimingCosts } from "../../timing/costs.ts";
+import { assertInMemory, type WasmStateBinding } from "./binding.ts";
+import type { WasmKernelExports } from "./kernels.ts";
+import { growWheelBuckets, type WasmWheel } from "./wheel.ts";
+
+/** Words of the run context block (RT_* of assembly/kernels.ts, in this order). */
+export const FUSED_WORDS = [
+  "updateCtx", "emitCtx", "deliverKind", "synIndex", "synSide", "weights", "table", "mark", "runs", "runCount", "stim", "stimPtr",
+  "chunkT0", "spikes", "spikeCap", "spikeLen", "tickEnd", "rows", "coreSums", "counters", "maxFired", "resumeFrom", "nFired",
+  "clearGotInput", "weightBits", "classInput", "classLifUniform", "classSanafeUniform", "kAccesses", "kUpdates", "kWithInput",
+  "kFired", "kOverflows", "kPacketsOut", "kHopsEast", "kHopsWest", "kHopsNorth", "kHopsSouth", "kPacketsLocal", "kPacketsInTile",
+  "kSynOps", "kSpikes", "kPacketsIn", "kWeightReadBits", "classGeneric", "kind", "kindInput", "classLif",
+  "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
+  "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
+  "shiftRouteDestCore", "shiftRouteSynapses", "hasCells",
+] as const;
+/** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
+export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
+type FusedWord = (typeof FUSED_WORDS)[number];
+const W = Object.fromEntries(FUSED_WORDS.map((name, i) => [name, i])) as Record<FusedWord, number>;
+
+/** Ticks per call at most (rows of counters kept in the state's memory: 256 × 19 float64 = 39 KB). */
+export const FUSED_CHUNK_TICKS = 256;
+/** Least capacity of the chunk's stimulus and spike buffers, in neurons. */
+const MIN_BUFFER = 65536;
+
+/** The classes of cores the kernel updates. */
+const FUSED_CLASSES: ReadonlySet<number> = new Set([CoreClass.empty, CoreClass.input, CoreClass.lifUniform, CoreClass.sanafeUniform]);
+
+/**
+ * Whether every core of the run is of a class the fused kernel updates (the run checks the rest): `generic`
+ * cores (input neurons beside LIF compartments) and `lif` ones (parameters per neuron) only in float
+ * programs without soma dynamics or adaptive thresholds, the path of updateGeneric its kernel implements.
+ */
+export function fusedClassesOnly(classRuns: Uint32Array, st: SimState, fixedPoint: boolean): boolean {
+  const generic = !fixedPoint && st.dynamics === undefined && st.theta === undefined;
+  for (let i = 2; i < classRuns.length; i += 3) {
+    const cls = classRuns[i];
+    if (!FUSED_CLASSES.has(cls) && !(generic && (cls === CoreClass.generic || cls === CoreClass.lif))) return false;
+  }
+  return true;
+}
+
+/** The state's buffers for fused runs (allocated in its memory on first use, reused by later runs). */
+export interface FusedBuffers {
+  readonly encodings: number;
+  readonly ctx: Int32Array;
+  /** Per neuron × encoding: synaptic ops of one spike (several encodings only). */
+  readonly synOpsByEnc: Float64Array;
+  readonly encRows: Float64Array;
+  readonly costs: Float64Array;
+  readonly latency: Float64Array;
+  readonly workOut: Float64Array;
+  readonly workIn: Float64Array;
+  readonly workSyn: Float64Array;
+  readonly runs: Uint32Array;
+  readonly stim: Uint32Array;
+  readonly stimPtr: Uint32Array;
+  readonly spikes: Uint32Array;
+  readonly tickEnd: Uint32Array;
+  readonly rows: Float64Array;
+  readonly coreSums: Float64Array;
+}
+
+export interface FusedSetup {
+  readonly updateCtx: number;
+  readonly wheel: WasmWheel;
+  readonly classRuns: Uint32Array;
+  /** Delivery marks gotInput (programs with soma dynamics), and LIF cores clear it after their update. */
+  readonly mark: boolean;
+  readonly clearGotInput: boolean;
+  readonly weightBits: number;
+  /** Several encodings: run.ts's per neuron × encoding ops of one spike. */
+  readonly synOpsByEnc: Float64Array;
+  /** The `simple` timing model's constants (absent: no timing model). */
+  readonly timing?: {
+    readonly costs: TimingCosts;
+    /** The learning phase of a tick without plastic updates, and the barrier (both constant in the run). */
+    readonly learnNs: number;
+    readonly syncNs: number;
+  };
+}
+
+/** The fused-run buffers of `st`, with their context block written for this run; per-core sums zeroed. */
+export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup): FusedBuffers {
+  const K = COUNTER_COUNT;
+  const N = Math.max(1, st.neuronCount);
+  const E = Math.max(1, st.encodingNames.length);
+  const C = Math.max(1, st.coreCount);
+  let f = b.runs.fused;
+  if (f === undefined || f.runs.length < s.classRuns.length || f.coreSums.length !== C * K || f.encodings !== E) {
+    const a = b.arena.allocator();
+    f = {
+      encodings: E, synOpsByEnc: a.f64(E > 1 ? N * E : 0), encRows: a.f64(E > 1 ? FUSED_CHUNK_TICKS * E : 0),
+      costs: a.f64(FUSED_COST_WORDS.length + E), latency: a.f64(FUSED_CHUNK_TICKS), workOut: a.f64(C), workIn: a.f64(C), workSyn: a.f64(C * E),
+      ctx: a.i32(FUSED_WORDS.length), runs: a.u32(Math.max(3, s.classRuns.length)),
+      stim: a.u32(Math.max(N, MIN_BUFFER)), stimPtr: a.u32(FUSED_CHUNK_TICKS + 1),
+      spikes: a.u32(Math.max(2 * N, MIN_BUFFER)), tickEnd: a.u32(FUSED_CHUNK_TICKS),
+      rows: a.f64(FUSED_CHUNK_TICKS * K), coreSums: a.f64(C * K),
+    };
+    for (const [name, arr] of Object.entries(f)) if (ArrayBuffer.isView(arr)) assertInMemory(`fused.${name}`, arr, b.memory);
+    b.runs.fused = f;
+  }
+  assertInMemory("kind", st.kind, b.memory);
+  f.runs.set(s.classRuns);
+  f.coreSums.fill(0);
+  const c = f.ctx;
+  const sy = st.synapses;
+  const ws = sy.weights;
+  const offset = sy.kind === "offset16";
+  const kind = ws.kind === "palette" ? (ws.code.BYTES_PER_ELEMENT === 1 ? 2 : 3) : ws.kind === "f32" ? 1 : 0;
+  c[W.updateCtx] = s.updateCtx;
+  c[W.emitCtx] = s.wheel.ctx.byteOffset;
+  c[W.deliverKind] = kind + (offset ? 0 : 4);
+  c[W.synIndex] = offset ? sy.offset.byteOffset : sy.target.byteOffset;
+  c[W.synSide] = offset ? sy.target.byteOffset : 0;
+  c[W.weights] = ws.kind === "palette" ? ws.code.byteOffset : ws.w.byteOffset;
+  c[W.table] = ws.kind === "palette" ? ws.table.byteOffset : 0;
+  c[W.mark] = s.mark ? 1 : 0;
+  c[W.runs] = f.runs.byteOffset;
+  c[W.runCount] = s.classRuns.length / 3;
+  c[W.stim] = f.stim.byteOffset;
+  c[W.stimPtr] = f.stimPtr.byteOffset;
+  c[W.spikes] = f.spikes.byteOffset;
+  c[W.spikeCap] = f.spikes.length;
+  c[W.tickEnd] = f.tickEnd.byteOffset;
+  c[W.rows] = f.rows.byteOffset;
+  c[W.coreSums] = f.coreSums.byteOffset;
+  c[W.counters] = K;
+  c[W.maxFired] = st.neuronCount;
+  c[W.resumeFrom] = -1;
+  c[W.clearGotInput] = s.clearGotInput ? 1 : 0;
+  c[W.weightBits] = s.weightBits;
+  c[W.classInput] = CoreClass.input;
+  c[W.classLifUniform] = CoreClass.lifUniform;
+  c[W.classSanafeUniform] = CoreClass.sanafeUniform;
+  c[W.kAccesses] = CounterKind.neuronAccesses;
+  c[W.kUpdates] = CounterKind.neuronUpdates;
+  c[W.kWithInput] = CounterKind.neuronUpdatesWithInput;
+  c[W.kFired] = CounterKind.neuronsFired;
+  c[W.kOverflows] = CounterKind.overflows;
+  c[W.kPacketsOut] = CounterKind.packetsOut;
+  c[W.kHopsEast] = CounterKind.hopsEast;
+  c[W.kHopsWest] = CounterKind.hopsWest;
+  c[W.kHopsNorth] = CounterKind.hopsNorth;
+  c[W.kHopsSouth] = CounterKind.hopsSouth;
+  c[W.kPacketsLocal] = CounterKind.packetsLocal;
+  c[W.kPacketsInTile] = CounterKind.packetsInTile;
+  c[W.kSynOps] = CounterKind.synOps;
+  c[W.kSpikes] = CounterKind.spikes;
+  c[W.kPacketsIn] = CounterKind.packetsIn;
+  c[W.kWeightReadBits] = CounterKind.weightReadBits;
+  c[W.classGeneric] = CoreClass.generic;
+  c[W.kind] = st.kind.byteOffset;
+  c[W.kindInput] = NeuronKind.input;
+  c[W.classLif] = CoreClass.lif;
+  c[W.encodings] = E;
+  if (E > 1) f.synOpsByEnc.set(s.synOpsByEnc);
+  c[W.synOpsByEnc] = f.synOpsByEnc.byteOffset;
+  c[W.encRows] = f.encRows.byteOffset;
+  c[W.timing] = s.timing === undefined ? 0 : 1;
+  if (s.timing !== undefined) {
+    const k = s.timing.costs;
+    const words: Record<(typeof FUSED_COST_WORDS)[number], number> = {
+      accessNs: k.accessNs, updateNs: k.updateNs, inactiveNs: k.inactiveNs, spikeOutNs: k.spikeOutNs, packetOutNs: k.packetOutNs,
+      packetInNs: k.packetInNs, learnNs: s.timing.learnNs, syncNs: s.timing.syncNs,
+    };
+    FUSED_COST_WORDS.forEach((name, i) => { f.costs[i] = words[name]; });
+    f.costs.set(k.synOpNs, FUSED_COST_WORDS.length);
+  }
+  c[W.costs] = f.costs.byteOffset;
+  c[W.latency] = f.latency.byteOffset;
+  c[W.workOut] = f.workOut.byteOffset;
+  c[W.workIn] = f.workIn.byteOffset;
+  c[W.workSyn] = f.workSyn.byteOffset;
+  c[W.coreCount] = st.coreCount;
+  const routeArrays: Partial<Record<FusedWord, ArrayBufferView>> = {
+    coreOfNeuron: st.coreOfNeuron, routePtr: st.routePtr, routeDestCore: st.routeDestCore, routeSynapses: st.routeSynapses, routeCell: st.routeCell,
+    routeAxon: st.routeAxon, axonCellStart: st.axonCellStart, axonCellId: st.axonCellId, axonCellCount: st.axonCellCount, cellCore: st.cellCore,
+    cellEncoding: st.cellEncoding,
+  };
+  for (const [name, arr] of Object.entries(routeArrays) as [FusedWord, ArrayBufferView][]) {
+    assertInMemory(name, arr, b.memory);
+    c[W[name]] = arr.byteOffset;
+  }
+  c[W.shiftRouteDestCore] = Math.log2(st.routeDestCore.BYTES_PER_ELEMENT);
+  c[W.shiftRouteSynapses] = Math.log2(st.routeSynapses.BYTES_PER_ELEMENT);
+  c[W.hasCells] = st.axonCellStart.length > 0 ? 1 : 0;
+  return f;
+}
+
+/**
+ * Runs ticks [t0, t1) (t0 < t1) through the kernel in chunks; each chunk's counter rows go into
+ * `counters.perTick` and `synOpsByTickEncoding` (one encoding), its spikes into `record`.
+ */
+export function runFusedTicks(
+  k: WasmKernelExports, b: WasmStateBinding, st: SimState, f: FusedBuffers, wheel: WasmWheel, stim: ResolvedStimulus,
+  counters: CounterArrays, record: SpikeRecord, tickLatencyNs: Float64Array, t0: number, t1: number,
+): void {
+  const K = COUNTER_COUNT;
+  const { perTick, synOpsByTickEncoding } = counters;
+  const { tickPtr, neuron } = stim;
+  const c = f.ctx;
+  let t = t0;
+  while (t < t1) {
+    // The chunk: at most FUSED_CHUNK_TICKS ticks whose inputs fit the stimulus buffer (one tick always does:
+    // an input neuron fires at most once per tick, and the buffer holds every neuron).
+    let end = Math.min(t1, t + FUSED_CHUNK_TICKS);
+    while (end > t + 1 && tickPtr[end] - tickPtr[t] > f.stim.length) end = t + ((end - t) >> 1);
+    const base = tickPtr[t];
+    f.stim.set(neuron.subarray(base, tickPtr[end]));
+    for (let i = 0; i <= end - t; i++) f.stimPtr[i] = tickPtr[t + i] - base;
+    c[W.chunkT0] = t;
+    c[W.spikeLen] = 0;
+    c[W.resumeFrom] = -1;
+    const chunkT0 = t;
+    for (;;) {
+      t = k.runTicks(c.byteOffset, t, end);
+      const from = c[W.resumeFrom];
+      if (from < 0) break;
+      // Tick t's emission stopped at fired[from]: its buckets grow, then the kernel resumes it.
+      const n = f.spikes[f.tickEnd[t - chunkT0] - c[W.nFired] + from];
+      growWheelBuckets(b, wheel, st, n);
+    }
+    const rows = f.rows;
+    const E = f.encodings;
+    for (let i = 0; i < t - chunkT0; i++) {
+      const pt = (chunkT0 + i) * K;
+      const o = i * K;
+      for (let j = 0; j < K; j++) perTick[pt + j] += rows[o + j];
+      if (E === 1) synOpsByTickEncoding[chunkT0 + i] += rows[o + CounterKind.synOps];
+      else for (let e = 0; e < E; e++) synOpsByTickEncoding[(chunkT0 + i) * E + e] += f.encRows[i * E + e];
+    }
+    if (c[W.timing] !== 0) tickLatencyNs.set(f.latency.subarray(0, t - chunkT0), chunkT0);
+    record.addTicks(chunkT0, t - chunkT0, f.spikes, f.tickEnd);
+  }
+}
+
+/** The run's per-core tallies (summed by the kernel over every fused tick) into `counters.perCore`. */
+export function addFusedCoreSums(f: FusedBuffers, counters: CounterArrays): void {
+  const { perCore } = counters;
+  const sums = f.coreSums;
+  for (let i = 0; i < perCore.length; i++) perCore[i] += sums[i];
+}

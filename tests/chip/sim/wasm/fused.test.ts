@@ -1,0 +1,217 @@
+/**
+ * Whole ticks in one WebAssembly call (chip/sim/wasm/fused.ts, the `runTicks` kernel): runs that need no
+ * per-tick output take it, and every output — spikes, every counter, delivered events — and the neuron
+ * state after the run are bit-identical to the TypeScript kernels and to the per-tick WebAssembly path (a
+ * packet trace forces that one). Covered: every class the kernel updates (input, lifUniform, lif with
+ * parameters per neuron, generic cores holding input neurons beside LIF compartments, SANA-FE's uniform
+ * soma), the `simple` timing model's latencies, several weight encodings, chunks of ticks, a chunk cut short by the spike buffer, wheel buckets grown in the middle of a
+ * tick's emission, progress reports and partial stepping, and a state reused by a second run.
+ */
+import { describe, expect, it } from "vitest";
+import { compileModel } from "../../../../compiler/compile.ts";
+import { loadJsonModel } from "../../../../compiler/frontends/load-model.ts";
+import { loadSanafe, loadSanafeArch } from "../../../../compiler/frontends/sanafe/index.ts";
+import { uniformNeuronParams, type ModelGraph, type PopulationIR, type ProjectionIR } from "../../../../compiler/ir/types.ts";
+import { ResetMode, ThresholdOp, type ChipProgram, type ChipStimulus } from "../../../../chip/program/types.ts";
+import type { ChipSpec } from "../../../../chip/spec/types.ts";
+import { buildSimState, resetNeuronState, type BuildStateOptions, type SimState } from "../../../../chip/sim/state.ts";
+import { runState, startRun, type SimulateOptions } from "../../../../chip/sim/run.ts";
+import { classifyCores, CoreClass } from "../../../../chip/sim/update.ts";
+import { FUSED_CHUNK_TICKS } from "../../../../chip/sim/wasm/fused.ts";
+import { WHEEL_BUCKET_INTS } from "../../../../chip/sim/wasm/wheel.ts";
+import { AerPacketBuffer } from "../../../../core/aer.ts";
+import { createTimingModel } from "../../../../chip/timing/index.ts";
+import type { TimingModel } from "../../../../chip/timing/types.ts";
+import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
+import { createRng } from "../../../../core/rng.ts";
+import { genericWith } from "../../../helpers/specs.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
+import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
+
+type Outputs = Map<string, ArrayLike<number>>;
+
+function withState(out: Outputs, st: SimState): Outputs {
+  out.set("state.v", Float64Array.from(st.v));
+  out.set("state.u", Float64Array.from(st.u));
+  out.set("state.refractoryLeft", Uint32Array.from(st.refractoryLeft));
+  return out;
+}
+
+/** A run of `st` and whether it took the fused path (its buffers exist in the state's memory only then). */
+function run(st: SimState, spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions): { out: Outputs; fused: boolean } {
+  const before = st.wasm?.runs.fused;
+  if (st.wasm !== undefined) st.wasm.runs.fused = undefined;
+  const res = runState(spec, program, st, stimulus, opts);
+  const fused = st.wasm?.runs.fused !== undefined;
+  if (st.wasm !== undefined && !fused) st.wasm.runs.fused = before;
+  return { out: withState(outputs(res), st), fused };
+}
+
+/** TypeScript kernels, the per-tick WebAssembly path and the fused one: identical; returns the fused outputs. */
+function expectFusedAgrees(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions, build: BuildStateOptions, what: string): Outputs {
+  const js = run(buildSimState(spec, program, { ...build, kernels: "js" }), spec, program, stimulus, opts);
+  const perTick = run(buildSimState(spec, program, build), spec, program, stimulus, { ...opts, tracePackets: new AerPacketBuffer() });
+  expect(perTick.fused, `${what}: a packet trace keeps the per-tick path`).toBe(false);
+  const fused = run(buildSimState(spec, program, build), spec, program, stimulus, opts);
+  expect(fused.fused, `${what}: the run takes the fused path`).toBe(true);
+  expectSame(js.out, perTick.out, `${what}: per-tick WebAssembly`);
+  expectSame(js.out, fused.out, `${what}: fused`);
+  return fused.out;
+}
+
+/**
+ * Input neurons, a small LIF population (packed beside the inputs' last block: a generic core), a uniform
+ * LIF population, and one whose thresholds, biases, resets and threshold tests differ per neuron.
+ */
+function mixedGraph(seed: number, steps: number): { graph: ModelGraph; stimulus: ChipStimulus } {
+  const rng = createRng(seed);
+  const size = 90;
+  const uniform = uniformNeuronParams(size, { voltageDecay: 0.9, currentDecay: 0.5, vThreshold: 1, resetMode: ResetMode.zero, thresholdOp: ThresholdOp.ge, refractoryTicks: 2, vReset: -0.25 });
+  const varied = uniformNeuronParams(size, { voltageDecay: 0.95, vThreshold: 0.75, resetMode: ResetMode.subtract, thresholdOp: ThresholdOp.gt, refractoryTicks: 1 });
+  for (let i = 0; i < size; i++) {
+    varied.vThreshold[i] = 0.6 + 0.4 * rng.nextFloat();
+    varied.bias[i] = (rng.nextFloat() - 0.3) * 0.05;
+    if (i % 5 === 0) varied.resetMode[i] = ResetMode.zero;
+    if (i % 7 === 0) varied.thresholdOp[i] = ThresholdOp.ge;
+  }
+  const tiny = uniformNeuronParams(6, { voltageDecay: 0.8, vThreshold: 0.5, resetMode: ResetMode.zero, refractoryTicks: 1 });
+  const populations: PopulationIR[] = [
+    { name: "in", kind: "input", size: 50, shape: [50], spiking: true },
+    { name: "tiny", kind: "neuron", size: 6, shape: [6], spiking: true, params: tiny },
+    { name: "uni", kind: "neuron", size, shape: [size], spiking: true, params: uniform },
+    { name: "var", kind: "neuron", size, shape: [size], spiking: true, params: varied },
+  ];
+  const projections: ProjectionIR[] = [];
+  const connect = (pre: string, preSize: number, post: string, p: number, wScale: number, postSize = size): void => {
+    const pi: number[] = [], qi: number[] = [], w: number[] = [], d: number[] = [];
+    for (let i = 0; i < preSize; i++) {
+      for (let j = 0; j < postSize; j++) {
+        if (rng.nextFloat() >= p) continue;
+        pi.push(i); qi.push(j);
+        // Multiples of 2^-11 (exact in float32 too, for the float32 weight layout).
+        w.push(((rng.nextBelow(1000) - 400) / 1024) * wScale);
+        d.push(1 + rng.nextBelow(5));
+      }
+    }
+    projections.push({ name: `${pre}_${post}`, pre, post, encoding: "sparse", preIndex: Uint32Array.from(pi), postIndex: Uint32Array.from(qi), weight: Float64Array.from(w), delayTicks: Uint16Array.from(d) });
+  };
+  for (const post of ["uni", "var"]) connect("in", 50, post, 0.2, 1.5);
+  connect("in", 50, "tiny", 0.3, 1.5, 6);
+  connect("tiny", 6, "uni", 0.5, 0.75);
+  for (const pre of ["uni", "var"]) for (const post of ["uni", "var"]) connect(pre, size, post, 0.06, 0.625);
+  const tick: number[] = [], neuron: number[] = [];
+  for (let t = 0; t < steps; t++) for (let i = 0; i < 50; i++) if (rng.nextFloat() < 0.08) { tick.push(t); neuron.push(i); }
+  const graph: ModelGraph = { name: "fused-mixed", defaultSteps: steps, populations, projections };
+  return { graph, stimulus: { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) } };
+}
+
+function classesOf(spec: ChipSpec, program: ChipProgram): Set<number> {
+  return new Set(classifyCores(buildSimState(spec, program, { kernels: "js" }), false));
+}
+
+describe("whole ticks in one WebAssembly call (fused runs)", () => {
+  const steps = 2 * FUSED_CHUNK_TICKS + 77;
+  const { graph, stimulus } = mixedGraph(5, steps);
+  // 23 neurons per core: the input population's last core also holds LIF neurons (a generic core).
+  const spec = genericWith({ maxNeurons: 23 });
+  const { program } = compileModel(graph, spec, {});
+
+  it("covers input, lifUniform, lif (parameters per neuron) and generic cores over several chunks, every layout and encoding, with and without `simple` timing", () => {
+    const classes = classesOf(spec, program);
+    for (const cls of [CoreClass.input, CoreClass.lifUniform, CoreClass.lif, CoreClass.generic]) expect(classes.has(cls), `class ${cls} present`).toBe(true);
+    const builds: BuildStateOptions[] = [{}, { layout: "flat32" }, { float64Weights: true }, { float32Weights: true }, { layout: "flat32", float32Weights: true }];
+    for (const build of builds) {
+      const out = expectFusedAgrees(spec, program, stimulus, { steps }, build, JSON.stringify(build));
+      for (const p of ["tiny", "uni", "var"]) expect((out.get(`spikes.${p}.tick`) as Int32Array).length, `${p} fires`).toBeGreaterThan(100);
+      const timed = expectFusedAgrees(spec, program, stimulus, { steps, timing: createTimingModel("simple") }, build, `${JSON.stringify(build)}, simple timing`);
+      const latency = timed.get("tickLatencyNs") as Float64Array;
+      expect(latency.every((ns) => ns > 0), "every tick has a latency").toBe(true);
+      expect(new Set(latency).size, "latencies vary with the work").toBeGreaterThan(10);
+    }
+  });
+
+  it("reports progress and steps in parts exactly as the per-tick path; a reused state allocates nothing more", () => {
+    const collect = (st: SimState, trace: boolean): { ticks: number[]; stepped: number[]; out: Outputs } => {
+      const ticks: number[] = [];
+      const r = startRun(spec, program, st, stimulus, { steps, onProgress: (t) => ticks.push(t), progressEveryTicks: 50, ...(trace ? { tracePackets: new AerPacketBuffer() } : {}) });
+      const stepped = [r.step(37), r.step(0), r.step(300), r.step()];
+      expect(r.done).toBe(true);
+      return { ticks, stepped, out: withState(outputs(r.finish()), st) };
+    };
+    const perTick = collect(buildSimState(spec, program), true);
+    const st = buildSimState(spec, program);
+    const fused = collect(st, false);
+    expect(st.wasm!.runs.fused, "fused buffers").toBeDefined();
+    expect(fused.ticks).toEqual(perTick.ticks);
+    expect(fused.stepped).toEqual([37, 0, 300, steps - 337]);
+    expect(fused.stepped).toEqual(perTick.stepped);
+    expectSame(perTick.out, fused.out, "stepped in parts");
+    // A second run on the same state: same outputs, no new memory.
+    const used = st.wasm!.arena.usedBytes;
+    resetNeuronState(st);
+    const again = collect(st, false);
+    expectSame(fused.out, again.out, "second run");
+    expect(st.wasm!.arena.usedBytes).toBe(used);
+  });
+
+  it("cuts a chunk short when the spike buffer could overflow, and grows wheel buckets in the middle of a tick's emission", () => {
+    // 1200 input neurons fire on every tick: 240,000 spikes (the buffer holds 65,536 per chunk), and each
+    // spike queues 3 delay groups: 1200 records for one wheel slot (a bucket starts with 256).
+    const inputs = 1200, size = 40, T = 200;
+    const pi: number[] = [], qi: number[] = [], w: number[] = [], d: number[] = [];
+    for (let i = 0; i < inputs; i++) for (let k = 0; k < 3; k++) { pi.push(i); qi.push((i + 7 * k) % size); w.push(0.01 * (1 + (i % 5))); d.push(1 + k); }
+    const g: ModelGraph = {
+      name: "flood", defaultSteps: T,
+      populations: [
+        { name: "in", kind: "input", size: inputs, shape: [inputs], spiking: true },
+        { name: "out", kind: "neuron", size, shape: [size], spiking: true, params: uniformNeuronParams(size, { voltageDecay: 0.5, vThreshold: 2, resetMode: ResetMode.zero }) },
+      ],
+      projections: [{ name: "p", pre: "in", post: "out", encoding: "sparse", preIndex: Uint32Array.from(pi), postIndex: Uint32Array.from(qi), weight: Float64Array.from(w), delayTicks: Uint16Array.from(d) }],
+    };
+    const tick: number[] = [], neuron: number[] = [];
+    for (let t = 0; t < T; t++) for (let i = 0; i < inputs; i++) { tick.push(t); neuron.push(i); }
+    const stim: ChipStimulus = { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+    const s = genericWith({ maxNeurons: 256 });
+    const { program: p } = compileModel(g, s, {});
+    const out = expectFusedAgrees(s, p, stim, { steps: T }, {}, "flood");
+    expect((out.get("spikes.in.tick") as Int32Array).length).toBe(inputs * T);
+    expect((out.get("spikes.out.tick") as Int32Array).length).toBeGreaterThan(0);
+    const st = buildSimState(s, p);
+    runState(s, p, st, stim, { steps: T });
+    const table = st.wasm!.runs.wheel!.table;
+    let grown = false;
+    for (let k = 1; k < table.length; k += 3) if (table[k] > WHEEL_BUCKET_INTS) grown = true;
+    expect(grown, "a bucket grew").toBe(true);
+  });
+
+  it("keeps the per-tick path for recorded potentials, the detailed model and timing models of the caller's own", () => {
+    const st = buildSimState(spec, program);
+    expect(run(st, spec, program, stimulus, { steps: 20, recordVoltages: ["uni"] }).fused).toBe(false);
+    expect(run(st, spec, program, stimulus, { steps: 20, kernels: "js" }).fused).toBe(false);
+    expect(run(st, spec, program, stimulus, { steps: 20, timing: createTimingModel("detailed"), timingPerPacket: true }).fused).toBe(false);
+    const own: TimingModel = { name: "simple", tickLatencyNs: (work) => work.packetsIn.reduce((a, b) => a + b, 0) };
+    const mine = runState(spec, program, buildSimState(spec, program), stimulus, { steps: 20, timing: own });
+    expect(Array.from(mine.tickLatencyNs), "a model named simple that is not the built-in one is called").toEqual(Array.from(mine.counters.perTick.filter((_, i) => i % COUNTER_COUNT === CounterKind.packetsIn)));
+    expect(run(st, spec, program, stimulus, { steps: 20 }).fused).toBe(true);
+  });
+});
+
+describe.skipIf(!HAS_SHARED)(`fused runs on the reference networks ${SKIP_MSG}`, () => {
+  it("bench_lif10k (a generic core: Poisson inputs beside LIF neurons), 300 ticks", () => {
+    const model = loadJsonModel(sharedPath("fixtures/snnref/bench/bench_lif10k.net.json.gz"));
+    const spec = genericWith({});
+    const { program } = compileModel(model.graph, spec, {});
+    expectFusedAgrees(spec, program, model.stimulus, { steps: 300 }, {}, "bench_lif10k");
+  });
+
+  it("SANA-FE's DVS network (uniform SANA-FE soma cores, two weight encodings) with and without `simple` timing, 150 ticks", () => {
+    const arch = loadSanafeArch(sharedPath("fixtures/sanafe/loihi.yaml"));
+    const sm = loadSanafe(sharedPath("fixtures/sanafe/dvs.yaml"), arch);
+    const spec = arch.spec;
+    const { program } = compileModel(sm.graph, spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore });
+    expect(classesOf(spec, program).has(CoreClass.sanafeUniform)).toBe(true);
+    expect(buildSimState(spec, program, { kernels: "js" }).encodingNames.length).toBe(2);
+    expectFusedAgrees(spec, program, sm.stimulus(150), { steps: 150 }, {}, "DVS");
+    expectFusedAgrees(spec, program, sm.stimulus(150), { steps: 150, timing: createTimingModel("simple") }, {}, "DVS, simple timing");
+  });
+});
