@@ -77,13 +77,23 @@ export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: Chip
  * before each chunk; throws E_INTERRUPTED ("at tick X of Y") when SIGINT arrived.
  */
 export async function stepWithSignals(run: SimRun, what = "simulating"): Promise<void> {
+  // Ticks per step() call: doubled while a call takes under STEP_BATCH_MS, so that fast runs (whole ticks
+  // in one WebAssembly call, run.ts) go in chunks and slow ones still yield every YIELD_EVERY_MS or so.
+  let batch = 1;
   while (!run.done) {
     await yieldForSignals(`while ${what}, at tick ${run.ticksDone} of ${run.steps}`);
     const deadline = performance.now() + YIELD_EVERY_MS;
-    do run.step(1);
-    while (!run.done && performance.now() < deadline);
+    do {
+      const t0 = performance.now();
+      run.step(batch);
+      if (performance.now() - t0 < STEP_BATCH_MS && batch < MAX_STEP_BATCH) batch *= 2;
+    } while (!run.done && performance.now() < deadline);
   }
 }
+
+/** A step() call shorter than this doubles the next one's ticks (up to MAX_STEP_BATCH). */
+const STEP_BATCH_MS = 2;
+const MAX_STEP_BATCH = 4096;
 
 /** runCompiled, interruptible: the simulation yields for signals between chunks. */
 export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): Promise<{ sim: SimResult; report: RunReport }> {

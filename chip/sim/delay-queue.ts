@@ -41,6 +41,13 @@ export class DelayQueue {
     this.lengths.fill(0);
   }
 
+  /** Appends `ints` Int32 entries (whole records, in order) to ring slot `slot` (a wheel moved here from elsewhere). */
+  appendSlot(slot: number, src: Int32Array, ints: number): void {
+    while (this.lengths[slot] + ints > this.buckets[slot].length) this.grow(slot);
+    this.buckets[slot].set(src.subarray(0, ints), this.lengths[slot]);
+    this.lengths[slot] += ints;
+  }
+
   /**
    * Schedules the groups [g0, g1) of one spike emitted at `tick`: group g at tick + groupDelay[g], with its
    * synapses [groupSynStart[g], groupSynStart[g+1]) and `base`.

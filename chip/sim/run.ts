@@ -54,7 +54,7 @@ import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
-import { addFusedCoreSums, fusedBuffersFor, fusedClassesOnly, runFusedTicks, type FusedBuffers } from "./wasm/fused.ts";
+import { addFusedCoreSums, beginChunk, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -234,6 +234,8 @@ class Run implements SimRun {
    * kernels and that need nothing per tick but counters and spikes.
    */
   private readonly fused: FusedBuffers | undefined;
+  /** Multi-threaded runs counting each tick with the teamTick kernel (`fused` holds its chunk). */
+  private readonly teamFused: boolean = false;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -335,6 +337,28 @@ class Run implements SimRun {
         }
       }
     }
+    if (this.team !== undefined && this.team.kernels === "wasm") {
+      // The main thread's counting of each tick in one kernel call (teamTick), when it needs no other per-tick output.
+      const simple = opts.timing !== undefined && isSimpleTiming(opts.timing) && !this.perPacket;
+      const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || opts.tracePackets !== undefined;
+      if (!perTickOutput && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, st, fx !== undefined)) {
+        const b = st.wasm!;
+        this.wasm = kernelsFor(b.memory);
+        this.wheel = wheelFor(b, st, this.upd.fired, false);
+        this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
+        const E = Math.max(1, st.encodingNames.length);
+        const timing = simple ? (() => {
+          const costs = timingCosts(spec, this.work!.encodings);
+          return { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, this.work!.syncTiles) };
+        })() : undefined;
+        this.fused = fusedBuffersFor(b, st, {
+          updateCtx: this.upd.wasmContext, wheel: this.wheel, classRuns: this.classRuns, mark: false, clearGotInput: false,
+          weightBits: this.weightBits, synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0), ...(timing === undefined ? {} : { timing }),
+        });
+        beginChunk(this.fused, 0);
+        this.teamFused = true;
+      }
+    }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
@@ -359,6 +383,7 @@ class Run implements SimRun {
 
   step(maxTicks = Infinity): number {
     if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run has finished; its state cannot be stepped again", { field: "run", hint: "start a new run with startRun" });
+    if (this.teamFused) return this.stepTeamFused(maxTicks);
     if (this.fused !== undefined) return this.stepFused(maxTicks);
     const onProgress = this.opts.onProgress;
     let ran = 0;
@@ -386,6 +411,31 @@ class Run implements SimRun {
       if (onProgress !== undefined && (next % every === 0 || next === this.steps)) onProgress(next);
     }
     return this.ticksDone - first;
+  }
+
+  /**
+   * step() of a multi-threaded run counted by teamTick: per tick the parts' tick (team.finish), the counting
+   * of its combined fired list in one kernel call, then the parts start the next tick.
+   */
+  private stepTeamFused(maxTicks: number): number {
+    const onProgress = this.opts.onProgress;
+    const team = this.team!;
+    const f = this.fused!;
+    const k = this.wasm!;
+    const rt = f.ctx.byteOffset;
+    const N = this.st.neuronCount;
+    let ran = 0;
+    while (ran < maxTicks && this.ticksDone < this.steps) {
+      const t = this.ticksDone;
+      if (chunkFull(f, t, N)) foldChunk(f, this.counters, this.record, this.tickLatencyNs, t);
+      const nFired = team.finish(t, false);
+      k.teamTick(rt, t, nFired);
+      if (t + 1 < this.steps) team.start(t + 1);
+      this.ticksDone = t + 1;
+      ran++;
+      if (onProgress !== undefined && ((t + 1) % this.progressEvery === 0 || t + 1 === this.steps)) onProgress(t + 1);
+    }
+    return ran;
   }
 
   private tick(t: number): void {
@@ -720,6 +770,7 @@ class Run implements SimRun {
     const T = this.steps;
     // The main thread of a team whose parts ran the WebAssembly kernels derives with them too.
     if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
+    if (this.teamFused) foldChunk(this.fused!, counters, this.record, this.tickLatencyNs, this.steps);
     if (this.fused !== undefined) addFusedCoreSums(this.fused, counters);
     const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
     if (k !== undefined) deriveSpikeCountersWasm(k, st.wasm!, st, counters, this.weightBits);

@@ -22,11 +22,12 @@ describe("an interrupted run (in process)", () => {
     // The interrupt arrives as SIGINT would: the flag is set when the event loop next runs, i.e. at the
     // run's first yield (load and compile of the demo are synchronous).
     const timer = setTimeout(() => requestInterrupt(), 0);
-    const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "5000", "--quiet");
+    // Enough ticks that the run cannot end within its first chunk of simulation (~50 ms) before it yields.
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "500000", "--quiet");
     clearTimeout(timer);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/E_INTERRUPTED/);
-    expect(r.stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 5000/);
+    expect(r.stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 500000/);
     expect(filesIn(out)).toEqual([]);
   });
 

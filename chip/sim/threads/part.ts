@@ -14,7 +14,8 @@ import type { SimState } from "../state.ts";
 import type { UpdateContext } from "../update.ts";
 import { createUpdateContext, type SharedUpdateBuffers } from "../update-context.ts";
 import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
-import { fillUpdateContext, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { fillUpdateContext, type WasmPartConfig, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { partResumeFrom } from "../wasm/fused.ts";
 import { deliverWasm } from "../wasm/deliver.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { buildSpikeRecords, type SpikeRecords } from "./segments.ts";
@@ -60,6 +61,9 @@ export class Part {
   private readonly wasmRecords: Int32Array;
   private readonly marks: boolean;
   private stim: PartStimulus = { tickPtr: new Uint32Array(1), neuron: new Uint32Array(0) };
+  /** The whole tick in one kernel call (partTick), until a wheel bucket lacks room in a run. */
+  private readonly part: WasmPartConfig | undefined;
+  private degraded = false;
 
   constructor(st: SimState, cfg: PartConfig) {
     this.st = st;
@@ -70,7 +74,7 @@ export class Part {
     this.upd = createUpdateContext(st, cfg.fixedPoint, cfg.updatedWithInput, {
       ...cfg.shared, fired: cfg.fired, firedAccessed: cfg.firedAccessed, firedUpdated: cfg.firedUpdated, firedFired: cfg.firedFired, stimCursor: new Int32Array(1),
     });
-    this.records = buildSpikeRecords(st, this.n0, this.n1);
+    this.records = cfg.wasm?.part?.records ?? buildSpikeRecords(st, this.n0, this.n1);
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
     this.mode = chooseDeliverMode(st, false, st.dynamics !== undefined);
     this.marks = deliverMarks(this.mode);
@@ -81,12 +85,16 @@ export class Part {
       this.upd.wasm = this.wasm;
       this.upd.wasmContext = fillUpdateContext(cfg.wasm.ctx, this.upd);
     }
+    this.part = this.wasm !== undefined ? cfg.wasm?.part : undefined;
   }
 
   /** Starts a run: empty wheel, this run's stimulus. */
   begin(stim: PartStimulus): void {
     this.stim = stim;
     this.queue.clearAll();
+    this.degraded = false;
+    const table = this.part?.table;
+    if (table !== undefined) for (let s = 2; s < table.length; s += 3) table[s] = 0;
   }
 
   /**
@@ -94,19 +102,56 @@ export class Part {
    * delivers, updates; returns the number of the part's neurons fired (in its fired list).
    */
   tick(t: number, prev: Uint32Array, prevCount: number): number {
+    const part = this.part;
+    if (part !== undefined && !this.degraded) {
+      const n = this.wasm!.partTick(part.rt.byteOffset, t, prevCount);
+      if (n >= 0) return n;
+      this.degrade(t, prev, prevCount, partResumeFrom(part.rt));
+      return this.deliverAndUpdate(t);
+    }
+    this.schedule(t, prev, 0, prevCount);
+    return this.deliverAndUpdate(t);
+  }
+
+  /**
+   * A bucket of the part's wheel lacked room for spike `from` of tick t − 1 (the kernel wrote none of its
+   * records): the wheel moves, slot by slot in order, into the TypeScript queue, which takes the rest of the
+   * run (a worker thread cannot grow the state's memory; the team grows the buckets before the next run).
+   */
+  private degrade(t: number, prev: Uint32Array, prevCount: number, from: number): void {
+    const part = this.part!;
+    const table = part.table;
+    const buffer = this.st.wasm!.memory.buffer;
+    for (let s = 0; s < this.queue.slots; s++) {
+      const len = table[3 * s + 2];
+      if (len > 0) this.queue.appendSlot(s, new Int32Array(buffer, table[3 * s], len), len);
+      table[3 * s + 2] = 0;
+    }
+    this.degraded = true;
+    Atomics.store(part.degraded, 0, 1);
+    this.schedule(t, prev, from, prevCount);
+  }
+
+  /** Spikes prev[from, to) of tick t − 1 onto the TypeScript queue. */
+  private schedule(t: number, prev: Uint32Array, from: number, to: number): void {
     const st = this.st;
-    if (prevCount > 0) {
+    if (to > from) {
       const { recStart, recDelay, recLo, recHi } = this.records;
       const neuronBase = st.synapses.neuronBase;
       const offset = this.offsetLayout;
       const q = this.queue;
-      for (let f = 0; f < prevCount; f++) {
+      for (let f = from; f < to; f++) {
         const n = prev[f];
         const k0 = recStart[n];
         const k1 = recStart[n + 1];
         if (k1 > k0) q.scheduleRecords(t - 1, k0, k1, recDelay, recLo, recHi, offset ? neuronBase[n] : 0);
       }
     }
+  }
+
+  /** Delivers tick t's bucket of the TypeScript queue and updates the part's cores. */
+  private deliverAndUpdate(t: number): number {
+    const st = this.st;
     const count = this.queue.length(t);
     if (count > 0) {
       if (this.wasm !== undefined) deliverWasm(this.wasm, this.wasmRecords, st, this.queue.bucket(t), count, this.marks, this.upd.gotInput);

@@ -12,6 +12,7 @@
  * in the same order; it merely skips synapses of other threads' neurons, which touch other sums.
  */
 import { synapseTarget, type SimState } from "../state.ts";
+import type { ArrayAllocator } from "../alloc.ts";
 
 export interface SpikeRecords {
   readonly recStart: Uint32Array;
@@ -20,7 +21,8 @@ export interface SpikeRecords {
   readonly recHi: Uint32Array;
 }
 
-export function buildSpikeRecords(st: SimState, n0: number, n1: number): SpikeRecords {
+/** The records of neurons [n0, n1)'s part; with `alloc`, in arrays it makes (the state's memory, for the WebAssembly part kernel). */
+export function buildSpikeRecords(st: SimState, n0: number, n1: number, alloc?: ArrayAllocator): SpikeRecords {
   const { neuronGroupStart, groupSynStart, groupDelay } = st;
   const N = st.neuronCount;
   const recStart = new Uint32Array(N + 1);
@@ -55,5 +57,11 @@ export function buildSpikeRecords(st: SimState, n0: number, n1: number): SpikeRe
     }
     recStart[n + 1] = count;
   }
-  return { recStart, recDelay: delay.slice(0, count), recLo: lo.slice(0, count), recHi: hi.slice(0, count) };
+  if (alloc === undefined) return { recStart, recDelay: delay.slice(0, count), recLo: lo.slice(0, count), recHi: hi.slice(0, count) };
+  const out = { recStart: alloc.u32(N + 1), recDelay: alloc.u16(count), recLo: alloc.u32(count), recHi: alloc.u32(count) };
+  out.recStart.set(recStart);
+  out.recDelay.set(delay.subarray(0, count));
+  out.recLo.set(lo.subarray(0, count));
+  out.recHi.set(hi.subarray(0, count));
+  return out;
 }

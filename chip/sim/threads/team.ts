@@ -21,7 +21,12 @@ import { classifyCores } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
-import { assertUpdateArrays, runBuffers, teamThreadBuffers } from "../wasm/binding.ts";
+import { assertUpdateArrays, runBuffers, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { FUSED_WORDS, fusedClassesOnly, setPartStimulus, writePartBlock } from "../wasm/fused.ts";
+import { EMIT_WORDS } from "../wasm/wheel.ts";
+import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
+import { classRunsOf } from "../update-cores.ts";
+import { buildSpikeRecords } from "./segments.ts";
 import { assertDeliveryArrays } from "../wasm/deliver.ts";
 import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
@@ -88,6 +93,11 @@ export class ThreadTeam {
   private readonly spinMs: number;
   private readonly waiter: Waiter;
   private prevFired = 0;
+  /** The parts' partTick buffers (WebAssembly teams whose parts' cores all have kernels). */
+  private readonly partConfigs: WasmPartConfig[] = [];
+  /** The run's stimulus in the state's memory for the part kernel (grown by doubling, reused). */
+  private stimNeuron: Uint32Array | undefined;
+  private stimTickPtr: Uint32Array | undefined;
   /** The tick the workers were last told to run (−1: none since begin). */
   private startedTick = -1;
   private started = false;
@@ -114,8 +124,13 @@ export class ThreadTeam {
     this.kernels = wb !== undefined ? "wasm" : "js";
     const stateBuffers = wb !== undefined ? runBuffers(wb, st) : undefined;
     this.shared = stateBuffers !== undefined ? sharedOf(stateBuffers) : allocSharedUpdateBuffers(st, alloc);
-    const threadBuffers = wb !== undefined ? teamThreadBuffers(wb, P) : [];
-    this.combined = allocFiredLists(st.neuronCount, alloc);
+    const threadBuffers: WasmThreadBuffers[] = wb !== undefined ? teamThreadBuffers(wb, P) : [];
+    // With the WebAssembly kernels the combined list and the parts' kernel buffers live in the state's
+    // memory (made once per partition, reused by later teams on the state).
+    const key = `${Array.from(this.bounds).join(",")}|${opts.fixedPoint !== undefined}`;
+    const cached = wb?.runs.teamParts?.key === key ? wb.runs.teamParts : undefined;
+    this.combined = cached !== undefined ? (cached.combined as FiredLists) : allocFiredLists(st.neuronCount, wb !== undefined ? wb.arena.allocator() : alloc);
+    const partOf: (WasmPartConfig | undefined)[] = [];
     this.ctrl = alloc.i32(CTRL_INTS);
     this.done = alloc.i32(P);
     this.done.fill(-1);
@@ -128,7 +143,16 @@ export class ThreadTeam {
       const n1 = st.coreNeuronStart[this.bounds[p + 1]];
       const lists = stateBuffers !== undefined ? sliceFiredLists(stateBuffers, n0, n1) : allocFiredLists(n1 - n0, alloc);
       this.lists.push(lists);
-      const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists, wasm: threadBuffers[p] };
+      let wasm = threadBuffers[p];
+      if (wb !== undefined) {
+        const part = cached !== undefined ? cached.parts[p] : partConfig(wb, st, this.bounds[p], this.bounds[p + 1], opts, wasm.ctx.byteOffset, this.combined.fired);
+        partOf.push(part);
+        if (part !== undefined) {
+          wasm = { ...wasm, part };
+          this.partConfigs.push(part);
+        }
+      }
+      const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists, wasm };
       if (wb !== undefined) {
         // Checked here, on the main thread, before any worker exists (the check writes a probe byte).
         const upd = createUpdateContext(st, opts.fixedPoint, opts.updatedWithInput, { ...this.shared, ...lists, stimCursor: new Int32Array(1) });
@@ -137,6 +161,7 @@ export class ThreadTeam {
       }
       configs.push(cfg);
     }
+    if (wb !== undefined) wb.runs.teamParts = { key, combined: this.combined, parts: partOf };
     if (P > 1) {
       const url = workerUrl();
       for (let p = 1; p < P; p++) {
@@ -174,12 +199,33 @@ export class ThreadTeam {
     if (this.closed) throw new AerchipError("E_SIM_THREADS", "the thread team is closed", { field: "team", hint: "create a new team" });
     this.awaitStart();
     this.settle();
+    if (this.partConfigs.length > 0) this.partStimulus(stim);
     for (const port of this.ports) port.postMessage(stim);
     this.command(OP_BEGIN, 0);
     this.part0.begin(stim);
     this.waitWorkers();
     this.prevFired = 0;
     this.startedTick = -1;
+  }
+
+  /**
+   * The stimulus into the state's memory for the part kernel, and each part's wheel grown (doubled) when a
+   * bucket lacked room in the last run (workers cannot grow the memory; they went on in TypeScript).
+   */
+  private partStimulus(stim: PartStimulus): void {
+    const wb = this.state.wasm!;
+    const a = wb.arena.allocator();
+    if (this.stimNeuron === undefined || this.stimNeuron.length < stim.neuron.length) this.stimNeuron = a.u32(Math.max(1024, stim.neuron.length, 2 * (this.stimNeuron?.length ?? 0)));
+    if (this.stimTickPtr === undefined || this.stimTickPtr.length < stim.tickPtr.length) this.stimTickPtr = a.u32(Math.max(1024, stim.tickPtr.length, 2 * (this.stimTickPtr?.length ?? 0)));
+    this.stimNeuron.set(stim.neuron);
+    this.stimTickPtr.set(stim.tickPtr);
+    for (const part of this.partConfigs) {
+      setPartStimulus(part.rt, this.stimNeuron, this.stimTickPtr);
+      if (Atomics.load(part.degraded, 0) === 1) {
+        growPartWheel(wb, part);
+        Atomics.store(part.degraded, 0, 0);
+      }
+    }
   }
 
   /**
@@ -295,6 +341,59 @@ export function workerUrl(): URL {
 export function checkThreadCount(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new AerchipError("E_SIM_THREADS", `threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`, { field: "threads", hint: "use --threads 1 … the machine's core count" });
+  }
+}
+
+/** Least and most initial capacity of a part's wheel bucket, in Int32 entries (4 per record). */
+const PART_BUCKET_MIN_INTS = 4096;
+const PART_BUCKET_MAX_INTS = 65536;
+
+/**
+ * The partTick buffers of the part of cores [c0, c1), made on the main thread in the state's memory: its
+ * spike records, class runs, wheel and run block; undefined when a class of its cores has no kernel (the
+ * part then runs its per-phase TypeScript path). Buckets start with room for every record of the part
+ * (at most 16,384 records); a run that needs more goes on in TypeScript and the buckets grow before the
+ * next run.
+ */
+function partConfig(
+  wb: WasmStateBinding, st: SimState, c0: number, c1: number, opts: ThreadTeamOptions, updateCtx: number, combined: Uint32Array,
+): WasmPartConfig | undefined {
+  const runs = classRunsOf(opts.coreClass, c0, c1);
+  if (!fusedClassesOnly(runs, st, opts.fixedPoint !== undefined)) return undefined;
+  const a = wb.arena.allocator();
+  const n0 = st.coreNeuronStart[c0];
+  const n1 = st.coreNeuronStart[c1];
+  const records = buildSpikeRecords(st, n0, n1, a);
+  const slots = st.maxDelayTicks + 1;
+  const cap = Math.min(PART_BUCKET_MAX_INTS, Math.max(PART_BUCKET_MIN_INTS, 4 * records.recLo.length));
+  const table = a.i32(3 * slots);
+  for (let s = 0; s < slots; s++) {
+    const bucket = a.i32(cap);
+    table[3 * s] = bucket.byteOffset;
+    table[3 * s + 1] = cap;
+  }
+  const ex = a.u32(EMIT_WORDS.length);
+  ex[EMIT_WORDS.indexOf("buckets")] = table.byteOffset;
+  ex[EMIT_WORDS.indexOf("slots")] = slots;
+  const runsInMemory = a.u32(Math.max(3, runs.length));
+  runsInMemory.set(runs);
+  const rt = a.i32(FUSED_WORDS.length);
+  const mode = chooseDeliverMode(st, false, st.dynamics !== undefined);
+  writePartBlock(rt, wb, st, {
+    updateCtx, emitCtx: ex.byteOffset, runs: runsInMemory, runCount: runs.length / 3, mark: deliverMarks(mode), clearGotInput: st.dynamics !== undefined,
+    combined, records,
+  });
+  return { rt, ex, table, runs: runsInMemory, records, degraded: a.i32(1) };
+}
+
+/** Doubles every bucket of a part's wheel (between runs: the buckets are empty). */
+function growPartWheel(wb: WasmStateBinding, part: WasmPartConfig): void {
+  const a = wb.arena.allocator();
+  for (let s = 0; s < part.table.length; s += 3) {
+    const bucket = a.i32(2 * part.table[s + 1]);
+    part.table[s] = bucket.byteOffset;
+    part.table[s + 1] = bucket.length;
+    part.table[s + 2] = 0;
   }
 }
 

@@ -19,7 +19,7 @@ import type { WasmArena } from "./arena.ts";
 import type { ByPopulationScratch } from "./by-population.ts";
 import type { DeriveScratch } from "./derive.ts";
 import type { WasmWheel } from "./wheel.ts";
-import type { FusedBuffers } from "./fused.ts";
+import type { FusedBuffers, PartRecords } from "./fused.ts";
 import type { ChipSpec } from "../../spec/types.ts";
 import type { TickWork } from "../../timing/types.ts";
 
@@ -52,6 +52,11 @@ export interface WasmRunBuffers {
   /** Whole-tick runs (fused.ts): the context block, chunk buffers and per-core sums. */
   fused?: FusedBuffers;
   readonly team: WasmThreadBuffers[];
+  /**
+   * A team's combined fired lists and its parts' partTick buffers, for the partition they were made for
+   * (`key`: the part bounds), reused by the next team of the same partition.
+   */
+  teamParts?: { readonly key: string; readonly combined: unknown; readonly parts: readonly (WasmPartConfig | undefined)[] };
 }
 
 /** See WasmRunBuffers.packets (packets.ts). */
@@ -72,6 +77,22 @@ export interface WasmThreadBuffers {
   readonly records: Int32Array;
   /** The update context block (CX_* words of assembly/kernels.ts). */
   readonly ctx: Uint32Array;
+  /** The part's whole tick in one kernel call (partTick), when every class of its cores has a kernel. */
+  readonly part?: WasmPartConfig;
+}
+
+/** A thread part's buffers for the partTick kernel (threads/team.ts makes them on the main thread). */
+export interface WasmPartConfig {
+  /** The run block (wasm/fused.ts FUSED_WORDS) of the part. */
+  readonly rt: Int32Array;
+  /** An emit block (wheel.ts EMIT_WORDS) holding only the wheel's words: buckets and slots. */
+  readonly ex: Uint32Array;
+  /** The part's wheel: per ring slot its bucket's address, capacity and length in Int32 entries. */
+  readonly table: Int32Array;
+  readonly runs: Uint32Array;
+  readonly records: PartRecords;
+  /** [0] = 1 once a bucket lacked room in a run (the part then went on in TypeScript; buckets grow before the next run). */
+  readonly degraded: Int32Array;
 }
 
 /** Int32 entries of a thread's record buffer: 16,384 records, 256 KiB. */

@@ -29,7 +29,7 @@ export const FUSED_WORDS = [
   "kSynOps", "kSpikes", "kPacketsIn", "kWeightReadBits", "classGeneric", "kind", "kindInput", "classLif",
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
-  "shiftRouteDestCore", "shiftRouteSynapses", "hasCells",
+  "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "recDelay", "recLo", "recHi", "neuronBase", "offsetLayout",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -118,24 +118,10 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
     for (const [name, arr] of Object.entries(f)) if (ArrayBuffer.isView(arr)) assertInMemory(`fused.${name}`, arr, b.memory);
     b.runs.fused = f;
   }
-  assertInMemory("kind", st.kind, b.memory);
   f.runs.set(s.classRuns);
   f.coreSums.fill(0);
   const c = f.ctx;
-  const sy = st.synapses;
-  const ws = sy.weights;
-  const offset = sy.kind === "offset16";
-  const kind = ws.kind === "palette" ? (ws.code.BYTES_PER_ELEMENT === 1 ? 2 : 3) : ws.kind === "f32" ? 1 : 0;
-  c[W.updateCtx] = s.updateCtx;
-  c[W.emitCtx] = s.wheel.ctx.byteOffset;
-  c[W.deliverKind] = kind + (offset ? 0 : 4);
-  c[W.synIndex] = offset ? sy.offset.byteOffset : sy.target.byteOffset;
-  c[W.synSide] = offset ? sy.target.byteOffset : 0;
-  c[W.weights] = ws.kind === "palette" ? ws.code.byteOffset : ws.w.byteOffset;
-  c[W.table] = ws.kind === "palette" ? ws.table.byteOffset : 0;
-  c[W.mark] = s.mark ? 1 : 0;
-  c[W.runs] = f.runs.byteOffset;
-  c[W.runCount] = s.classRuns.length / 3;
+  writeTickWords(c, b, st, { updateCtx: s.updateCtx, emitCtx: s.wheel.ctx.byteOffset, runs: f.runs, runCount: s.classRuns.length / 3, mark: s.mark, clearGotInput: s.clearGotInput });
   c[W.stim] = f.stim.byteOffset;
   c[W.stimPtr] = f.stimPtr.byteOffset;
   c[W.spikes] = f.spikes.byteOffset;
@@ -146,11 +132,7 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.counters] = K;
   c[W.maxFired] = st.neuronCount;
   c[W.resumeFrom] = -1;
-  c[W.clearGotInput] = s.clearGotInput ? 1 : 0;
   c[W.weightBits] = s.weightBits;
-  c[W.classInput] = CoreClass.input;
-  c[W.classLifUniform] = CoreClass.lifUniform;
-  c[W.classSanafeUniform] = CoreClass.sanafeUniform;
   c[W.kAccesses] = CounterKind.neuronAccesses;
   c[W.kUpdates] = CounterKind.neuronUpdates;
   c[W.kWithInput] = CounterKind.neuronUpdatesWithInput;
@@ -167,10 +149,6 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.kSpikes] = CounterKind.spikes;
   c[W.kPacketsIn] = CounterKind.packetsIn;
   c[W.kWeightReadBits] = CounterKind.weightReadBits;
-  c[W.classGeneric] = CoreClass.generic;
-  c[W.kind] = st.kind.byteOffset;
-  c[W.kindInput] = NeuronKind.input;
-  c[W.classLif] = CoreClass.lif;
   c[W.encodings] = E;
   if (E > 1) f.synOpsByEnc.set(s.synOpsByEnc);
   c[W.synOpsByEnc] = f.synOpsByEnc.byteOffset;
@@ -206,6 +184,80 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   return f;
 }
 
+/** What one tick reads in every use of a run block: delivery, the class runs, the update context. */
+interface TickWords {
+  readonly updateCtx: number;
+  /** An emit context block (wheel.ts EMIT_WORDS): its wheel buckets are delivered from. */
+  readonly emitCtx: number;
+  readonly runs: Uint32Array;
+  readonly runCount: number;
+  readonly mark: boolean;
+  readonly clearGotInput: boolean;
+}
+
+/** The words deliverBucket and updateRuns read: the state's layout and encoding, the class runs, classes. */
+function writeTickWords(c: Int32Array, b: WasmStateBinding, st: SimState, w: TickWords): void {
+  assertInMemory("kind", st.kind, b.memory);
+  assertInMemory("runs", w.runs, b.memory);
+  const sy = st.synapses;
+  const ws = sy.weights;
+  const offset = sy.kind === "offset16";
+  const kind = ws.kind === "palette" ? (ws.code.BYTES_PER_ELEMENT === 1 ? 2 : 3) : ws.kind === "f32" ? 1 : 0;
+  c[W.updateCtx] = w.updateCtx;
+  c[W.emitCtx] = w.emitCtx;
+  c[W.deliverKind] = kind + (offset ? 0 : 4);
+  c[W.synIndex] = offset ? sy.offset.byteOffset : sy.target.byteOffset;
+  c[W.synSide] = offset ? sy.target.byteOffset : 0;
+  c[W.weights] = ws.kind === "palette" ? ws.code.byteOffset : ws.w.byteOffset;
+  c[W.table] = ws.kind === "palette" ? ws.table.byteOffset : 0;
+  c[W.mark] = w.mark ? 1 : 0;
+  c[W.runs] = w.runs.byteOffset;
+  c[W.runCount] = w.runCount;
+  c[W.clearGotInput] = w.clearGotInput ? 1 : 0;
+  c[W.classInput] = CoreClass.input;
+  c[W.classLifUniform] = CoreClass.lifUniform;
+  c[W.classSanafeUniform] = CoreClass.sanafeUniform;
+  c[W.classGeneric] = CoreClass.generic;
+  c[W.kind] = st.kind.byteOffset;
+  c[W.kindInput] = NeuronKind.input;
+  c[W.classLif] = CoreClass.lif;
+}
+
+/** A thread part's spike records (threads/segments.ts), in the state's memory. */
+export interface PartRecords {
+  readonly recStart: Uint32Array;
+  readonly recDelay: Uint16Array;
+  readonly recLo: Uint32Array;
+  readonly recHi: Uint32Array;
+}
+
+/** The block of a thread part for the partTick kernel (assembly/kernels.ts); the stimulus comes with setPartStimulus. */
+export function writePartBlock(
+  c: Int32Array, b: WasmStateBinding, st: SimState,
+  p: TickWords & { readonly combined: Uint32Array; readonly records: PartRecords },
+): void {
+  c.fill(0);
+  writeTickWords(c, b, st, p);
+  for (const [name, arr] of [["combined", p.combined], ["recStart", p.records.recStart], ["recDelay", p.records.recDelay], ["recLo", p.records.recLo], ["recHi", p.records.recHi], ["neuronBase", st.synapses.neuronBase]] as const) {
+    assertInMemory(name, arr, b.memory);
+    c[W[name]] = arr.byteOffset;
+  }
+  c[W.offsetLayout] = st.synapses.kind === "offset16" ? 1 : 0;
+  c[W.resumeFrom] = -1;
+}
+
+/** The run's resolved stimulus (in the state's memory) for a part's block: read from tick 0. */
+export function setPartStimulus(c: Int32Array, neuron: Uint32Array, tickPtr: Uint32Array): void {
+  c[W.stim] = neuron.byteOffset;
+  c[W.stimPtr] = tickPtr.byteOffset;
+  c[W.chunkT0] = 0;
+}
+
+/** Where partTick stopped for room (its RT_RESUME_FROM). */
+export function partResumeFrom(c: Int32Array): number {
+  return c[W.resumeFrom];
+}
+
 /**
  * Runs ticks [t0, t1) (t0 < t1) through the kernel in chunks; each chunk's counter rows go into
  * `counters.perTick` and `synOpsByTickEncoding` (one encoding), its spikes into `record`.
@@ -214,8 +266,6 @@ export function runFusedTicks(
   k: WasmKernelExports, b: WasmStateBinding, st: SimState, f: FusedBuffers, wheel: WasmWheel, stim: ResolvedStimulus,
   counters: CounterArrays, record: SpikeRecord, tickLatencyNs: Float64Array, t0: number, t1: number,
 ): void {
-  const K = COUNTER_COUNT;
-  const { perTick, synOpsByTickEncoding } = counters;
   const { tickPtr, neuron } = stim;
   const c = f.ctx;
   let t = t0;
@@ -239,18 +289,41 @@ export function runFusedTicks(
       const n = f.spikes[f.tickEnd[t - chunkT0] - c[W.nFired] + from];
       growWheelBuckets(b, wheel, st, n);
     }
-    const rows = f.rows;
-    const E = f.encodings;
-    for (let i = 0; i < t - chunkT0; i++) {
-      const pt = (chunkT0 + i) * K;
-      const o = i * K;
-      for (let j = 0; j < K; j++) perTick[pt + j] += rows[o + j];
-      if (E === 1) synOpsByTickEncoding[chunkT0 + i] += rows[o + CounterKind.synOps];
-      else for (let e = 0; e < E; e++) synOpsByTickEncoding[(chunkT0 + i) * E + e] += f.encRows[i * E + e];
-    }
-    if (c[W.timing] !== 0) tickLatencyNs.set(f.latency.subarray(0, t - chunkT0), chunkT0);
-    record.addTicks(chunkT0, t - chunkT0, f.spikes, f.tickEnd);
+    foldChunk(f, counters, record, tickLatencyNs, t);
   }
+}
+
+/** Starts a chunk of ticks at tick t (empty rows and spike buffer). */
+export function beginChunk(f: FusedBuffers, t: number): void {
+  f.ctx[W.chunkT0] = t;
+  f.ctx[W.spikeLen] = 0;
+  f.ctx[W.resumeFrom] = -1;
+}
+
+/** Whether the chunk cannot take tick t (its rows are full, or its spike buffer might overflow). */
+export function chunkFull(f: FusedBuffers, t: number, neurons: number): boolean {
+  return t - f.ctx[W.chunkT0] >= FUSED_CHUNK_TICKS || f.ctx[W.spikeLen] + neurons > f.spikes.length;
+}
+
+/** The chunk's ticks [chunk start, tEnd): counter rows into the run's counters, latencies, spikes into the record. */
+export function foldChunk(f: FusedBuffers, counters: CounterArrays, record: SpikeRecord, tickLatencyNs: Float64Array, tEnd: number): void {
+  const K = COUNTER_COUNT;
+  const { perTick, synOpsByTickEncoding } = counters;
+  const c = f.ctx;
+  const chunkT0 = c[W.chunkT0];
+  const rows = f.rows;
+  const E = f.encodings;
+  for (let i = 0; i < tEnd - chunkT0; i++) {
+    const pt = (chunkT0 + i) * K;
+    const o = i * K;
+    for (let j = 0; j < K; j++) perTick[pt + j] += rows[o + j];
+    if (E === 1) synOpsByTickEncoding[chunkT0 + i] += rows[o + CounterKind.synOps];
+    else for (let e = 0; e < E; e++) synOpsByTickEncoding[(chunkT0 + i) * E + e] += f.encRows[i * E + e];
+  }
+  if (c[W.timing] !== 0) tickLatencyNs.set(f.latency.subarray(0, tEnd - chunkT0), chunkT0);
+  record.addTicks(chunkT0, tEnd - chunkT0, f.spikes, f.tickEnd);
+  c[W.chunkT0] = tEnd;
+  c[W.spikeLen] = 0;
 }
 
 /** The run's per-core tallies (summed by the kernel over every fused tick) into `counters.perCore`. */

@@ -25,6 +25,8 @@ export interface WasmKernelExports {
   detailedSchedule(tx: number): number;
   recordPackets(rx: number, nFired: number, p0: number): number;
   runTicks(rt: number, t: number, tEnd: number): number;
+  partTick(rt: number, t: number, prevCount: number): number;
+  teamTick(rt: number, t: number, nFired: number): void;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { WasmKernelExports } from "./kernels.ts";
 export const EMIT_WORDS = [
   "fired", "spikesPerNeuron", "neuronGroupStart", "groupDelay", "groupSynStart", "neuronBase", "routePtr", "hopsEast", "hopsWest", "hopsNorth",
   "hopsSouth", "packetsLocal", "packetsInTile", "buckets", "totals", "shiftHopsEast", "shiftHopsWest", "shiftHopsNorth", "shiftHopsSouth",
-  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout", "totalsInt",
+  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout", "totalsInt", "schedule",
 ] as const;
 
 /**
@@ -32,8 +32,11 @@ export interface WasmWheel {
 /** Initial capacity of a wheel bucket, in Int32 entries (256 records); buckets double when full. */
 export const WHEEL_BUCKET_INTS = 1024;
 
-/** The state's wheel, empty, with zero spike counts (allocated on the first run, reused). */
-export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array): WasmWheel {
+/**
+ * The state's wheel, empty, with zero spike counts (allocated on the first run, reused). `schedule` false:
+ * emitSpikes only counts (multi-threaded runs, whose thread parts keep wheels of their own).
+ */
+export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array, schedule = true): WasmWheel {
   const slots = st.maxDelayTicks + 1;
   if (b.runs.wheel === undefined || b.runs.wheel.slots !== slots) {
     const a = b.arena.allocator();
@@ -67,6 +70,7 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array):
   ctx[i++] = st.synapses.kind === "offset16" ? 1 : 0;
   assertInMemory("totalsInt", w.totalsInt, b.memory);
   ctx[i++] = w.totalsInt.byteOffset;
+  ctx[i++] = schedule ? 1 : 0;
   return w;
 }
 

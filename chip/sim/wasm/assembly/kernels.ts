@@ -878,6 +878,7 @@ const EX_SHIFT_PACKETS_IN_TILE = 80;
 const EX_SLOTS = 84;
 const EX_OFFSET_LAYOUT = 88;
 const EX_TOTALS_INT = 92;
+const EX_SCHEDULE = 96;
 
 /** Totals (float64) written to EX_TOTALS: packets, hops E/W/N/S, local, in-tile, synaptic ops. */
 export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
@@ -896,6 +897,8 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   const totals = ptr(ex, EX_TOTALS);
   const slots = word(ex, EX_SLOTS);
   const offsetLayout = word(ex, EX_OFFSET_LAYOUT) != 0;
+  // 0: count only (multi-threaded runs: each thread part schedules its own records).
+  const schedule = word(ex, EX_SCHEDULE) != 0;
   const t0 = t % slots;
   let packets: f64 = 0, hopsE: f64 = 0, hopsW: f64 = 0, hopsN: f64 = 0, hopsS: f64 = 0, local: f64 = 0, inTile: f64 = 0, synOps: f64 = 0;
   let f = from;
@@ -907,7 +910,7 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
     // and calls again from f; nothing of spike f is counted yet).
     const room = (g1 - g0) << 2;
     let full = false;
-    for (let g = g0; g < g1; g++) {
+    if (schedule) for (let g = g0; g < g1; g++) {
       let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
       if (slot >= slots) slot -= slots;
       const b = buckets + (<usize>slot) * 12;
@@ -928,7 +931,7 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
       synOps += <f64>(at32(gSyn, g1) - at32(gSyn, g0));
     }
     const base = offsetLayout ? at32(nBase, n) : 0;
-    for (let g = g0; g < g1; g++) {
+    if (schedule) for (let g = g0; g < g1; g++) {
       let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
       if (slot >= slots) slot -= slots;
       const b = buckets + (<usize>slot) * 12;
@@ -1572,6 +1575,15 @@ const RT_CELL_ENCODING = 272;
 const RT_SHIFT_ROUTE_DEST_CORE = 276;
 const RT_SHIFT_ROUTE_SYNAPSES = 280;
 const RT_HAS_CELLS = 284;
+// A thread's part of a multi-threaded run (partTick): the run's combined fired list of the previous tick,
+// the part's spike records (threads/segments.ts) and the source neurons' target bases (offset layout).
+const RT_COMBINED = 288;
+const RT_REC_START = 292;
+const RT_REC_DELAY = 296;
+const RT_REC_LO = 300;
+const RT_REC_HI = 304;
+const RT_NEURON_BASE = 308;
+const RT_OFFSET_LAYOUT = 312;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -1895,4 +1907,80 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32): f64 {
     if (recv > worstRecv) worstRecv = recv;
   }
   return max<f64>(worstGen, worstRecv) + load<f64>(costs + RC_LEARN_NS) + load<f64>(costs + RC_SYNC_NS);
+}
+
+// ---- One tick of a thread's part of a multi-threaded run (threads/part.ts) ----
+// The part's cores [c0, c1) hold neurons [n0, n1); its RT block is a fused-run block whose class runs, fired
+// list and wheel are the part's, with the run's whole stimulus (chunk start 0). One tick t:
+//   a. the previous tick's combined fired list (one-thread order) onto the part's wheel: for each spike, its
+//      records (segments.ts: runs of one group's synapses whose targets the part owns) at slot
+//      (t − 1 + delay) mod slots, as delay-queue.ts scheduleRecords writes them (-1, first, end, base);
+//   b. the bucket of t delivered (deliverBucket) and emptied; c. the part's cores updated (updateRuns).
+// Returns the part's fired count; or −1 when a bucket lacks room for a spike's records (nothing of that
+// spike is written; RT_RESUME_FROM = its position): the caller moves the wheel into its TypeScript queue
+// and goes on there (a worker thread cannot grow the state's memory).
+export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
+  const ex = ptr(rt, RT_EMIT_CTX);
+  if (prevCount > 0) {
+    const buckets = ptr(ex, EX_BUCKETS);
+    const slots = word(ex, EX_SLOTS);
+    const combined = ptr(rt, RT_COMBINED);
+    const recStart = ptr(rt, RT_REC_START), recDelay = ptr(rt, RT_REC_DELAY), recLo = ptr(rt, RT_REC_LO), recHi = ptr(rt, RT_REC_HI);
+    const nBase = ptr(rt, RT_NEURON_BASE);
+    const offsetLayout = word(rt, RT_OFFSET_LAYOUT) != 0;
+    const t0 = (t - 1) % slots;
+    for (let f = 0; f < prevCount; f++) {
+      const n = at32(combined, f);
+      const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
+      if (k1 == k0) continue;
+      const room = (k1 - k0) << 2;
+      let full = false;
+      for (let k = k0; k < k1; k++) {
+        let slot = t0 + <i32>load<u16>(recDelay + ((<usize>k) << 1));
+        if (slot >= slots) slot -= slots;
+        const b = buckets + (<usize>slot) * 12;
+        if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+      }
+      if (full) {
+        store<i32>(rt + RT_RESUME_FROM, f);
+        return -1;
+      }
+      const base = offsetLayout ? at32(nBase, n) : 0;
+      for (let k = k0; k < k1; k++) {
+        let slot = t0 + <i32>load<u16>(recDelay + ((<usize>k) << 1));
+        if (slot >= slots) slot -= slots;
+        const b = buckets + (<usize>slot) * 12;
+        const len = load<i32>(b, 8);
+        const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
+        store<i32>(r, -1);
+        store<i32>(r, at32(recLo, k), 4);
+        store<i32>(r, at32(recHi, k), 8);
+        store<i32>(r, base, 12);
+        store<i32>(b, len + 4, 8);
+      }
+    }
+  }
+  deliverBucket(rt, ex, t);
+  return updateRuns(rt, t);
+}
+
+// ---- The counting of one tick of a multi-threaded run (run.ts, after the parts' tick) ----
+// Steps 3–5 of runTicks for the run's combined fired list of tick t (the update block's fired list): the
+// tallies of every updated core, the spike record, emitSpikes counting only (EX_SCHEDULE = 0), then the
+// encodings and the `simple` latency. The caller keeps the chunk (rows, spike buffer) as runTicks' caller does.
+export function teamTick(rt: usize, t: i32, nFired: i32): void {
+  const ex = ptr(rt, RT_EMIT_CTX);
+  const K = word(rt, RT_COUNTERS);
+  const i = t - word(rt, RT_CHUNK_T0);
+  const row = ptr(rt, RT_ROWS) + (((<usize>i) * (<usize>K)) << 3);
+  memory.fill(row, 0, (<usize>K) << 3);
+  addTallies(rt, row);
+  const len = word(rt, RT_SPIKE_LEN);
+  memory.copy(ptr(rt, RT_SPIKES) + ((<usize>len) << 2), ptr(ex, EX_FIRED), (<usize>nFired) << 2);
+  store<i32>(rt + RT_SPIKE_LEN, len + nFired);
+  store<i32>(ptr(rt, RT_TICK_END) + ((<usize>i) << 2), len + nFired);
+  zeroTotals(ex);
+  emitSpikes(ex, t, 0, nFired);
+  addEmitted(rt, ex, row, nFired);
+  closeTick(rt, i, nFired);
 }

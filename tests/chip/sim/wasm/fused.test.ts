@@ -5,7 +5,9 @@
  * packet trace forces that one). Covered: every class the kernel updates (input, lifUniform, lif with
  * parameters per neuron, generic cores holding input neurons beside LIF compartments, SANA-FE's uniform
  * soma), the `simple` timing model's latencies, several weight encodings, chunks of ticks, a chunk cut short by the spike buffer, wheel buckets grown in the middle of a
- * tick's emission, progress reports and partial stepping, and a state reused by a second run.
+ * tick's emission, progress reports and partial stepping, and a state reused by a second run. Multi-threaded
+ * runs: each thread part's tick in one call (partTick) and the main thread's counting of a tick in one call
+ * (teamTick) give the one-thread outputs, also when a part's wheel runs out of room and goes on in TypeScript.
  */
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../../../compiler/compile.ts";
@@ -25,6 +27,8 @@ import type { TimingModel } from "../../../../chip/timing/types.ts";
 import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
 import { createRng } from "../../../../core/rng.ts";
 import { genericWith } from "../../../helpers/specs.ts";
+import { distIsFresh } from "../../../helpers/dist.ts";
+import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
 
@@ -193,6 +197,80 @@ describe("whole ticks in one WebAssembly call (fused runs)", () => {
     const mine = runState(spec, program, buildSimState(spec, program), stimulus, { steps: 20, timing: own });
     expect(Array.from(mine.tickLatencyNs), "a model named simple that is not the built-in one is called").toEqual(Array.from(mine.counters.perTick.filter((_, i) => i % COUNTER_COUNT === CounterKind.packetsIn)));
     expect(run(st, spec, program, stimulus, { steps: 20 }).fused).toBe(true);
+  });
+});
+
+const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
+const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+
+/**
+ * Inputs (each with one synapse, delay 1) onto 16 LIF neurons that never fire (their potentials keep every
+ * float64 sum, so a record lost or applied out of order shows); all inputs fire at ticks 0 and 1.
+ */
+function fanInGraph(inputs: number): { graph: ModelGraph; stimulus: ChipStimulus } {
+  const pi = Uint32Array.from({ length: inputs }, (_, i) => i);
+  const graph: ModelGraph = {
+    name: "fan-in", defaultSteps: 6,
+    populations: [
+      { name: "in", kind: "input", size: inputs, shape: [inputs], spiking: true },
+      { name: "out", kind: "neuron", size: 16, shape: [16], spiking: true, params: uniformNeuronParams(16, { voltageDecay: 0.5, vThreshold: 1e9, resetMode: ResetMode.zero }) },
+    ],
+    projections: [{ name: "p", pre: "in", post: "out", encoding: "sparse", preIndex: pi, postIndex: pi.map((i) => i % 16), weight: Float64Array.from(pi, (i) => 0.01 * (1 + (i % 3))), delayTicks: new Uint16Array(inputs).fill(1) }],
+  };
+  const tick = Int32Array.from({ length: 2 * inputs }, (_, k) => (k < inputs ? 0 : 1));
+  const neuron = Int32Array.from({ length: 2 * inputs }, (_, k) => k % inputs);
+  return { graph, stimulus: { spikes: new Map([["in", { tick, neuron }]]) } };
+}
+
+describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEEDS_DIST}`, () => {
+  const steps = FUSED_CHUNK_TICKS + 90;
+  const { graph, stimulus } = mixedGraph(7, steps);
+  const spec = genericWith({ maxNeurons: 23 });
+  const { program } = compileModel(graph, spec, {});
+
+  it("2 and 3 threads equal the TypeScript kernels on one thread, with and without `simple` timing; the parts run partTick", () => {
+    for (const timing of [undefined, "simple"] as const) {
+      const opts: SimulateOptions = { steps, ...(timing === undefined ? {} : { timing: createTimingModel(timing) }) };
+      const js = run(buildSimState(spec, program, { kernels: "js" }), spec, program, stimulus, opts);
+      for (const threads of [2, 3]) {
+        const st = buildSimState(spec, program);
+        const team = threadTeamFor(spec, program, st, threads);
+        try {
+          const res = runState(spec, program, st, stimulus, { ...opts, team });
+          expect(res.threads).toBe(threads);
+          expectSame(js.out, withState(outputs(res), st), `${threads} threads, timing ${timing ?? "none"}`);
+          const parts = st.wasm!.runs.teamParts!.parts;
+          expect(parts.length).toBe(threads);
+          for (const part of parts) {
+            expect(part, "every part has the kernel's buffers").toBeDefined();
+            expect(part!.degraded[0], "no part left the kernel").toBe(0);
+          }
+        } finally {
+          team.close();
+        }
+      }
+    }
+  });
+
+  it("a part whose wheel runs out of room goes on in TypeScript with the same outputs; its wheel grows for the next run", () => {
+    // 20,000 records for each part and one ring slot: more than a part's buckets start with (16,384).
+    const fan = fanInGraph(40000);
+    const s = genericWith({ maxNeurons: 1024 });
+    const { program: p } = compileModel(fan.graph, s, {});
+    const js = run(buildSimState(s, p, { kernels: "js" }), s, p, fan.stimulus, { steps: 6 });
+    expect((js.out.get("state.v") as Float64Array).some((v) => v > 1), "the outputs integrate").toBe(true);
+    const st = buildSimState(s, p);
+    const team = threadTeamFor(s, p, st, 2);
+    try {
+      expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "first run (a part degrades)");
+      const parts = st.wasm!.runs.teamParts!.parts;
+      expect(parts.some((part) => part!.degraded[0] === 1), "a part went on in TypeScript").toBe(true);
+      resetNeuronState(st);
+      expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "second run (grown wheel)");
+      expect(parts.every((part) => part!.degraded[0] === 0), "the grown wheels held the second run").toBe(true);
+    } finally {
+      team.close();
+    }
   });
 });
 
