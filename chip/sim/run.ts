@@ -620,10 +620,7 @@ class Run implements SimRun {
     addEmitTotals(perTick, pt, tot, nFired, this.weightBits);
     this.record.addTick(t, fired, nFired);
     if (E === 1) synOpsByTickEncoding[t] += synOps;
-    else {
-      const byEnc = this.synOpsByEnc;
-      for (let f = 0; f < nFired; f++) for (let e = 0; e < E; e++) synOpsByTickEncoding[t * E + e] += byEnc[fired[f] * E + e];
-    }
+    else addOpsByEncoding(synOpsByTickEncoding, t * E, this.synOpsByEnc, fired, nFired, E);
     if (this.work !== undefined) {
       if (this.packets !== undefined) recordPacketsWasm(this.wasm!, this.st.wasm!, this.st, this.upd, this.packets, nFired);
       else if (this.perPacket) this.emitPackets(nFired);
@@ -824,6 +821,19 @@ function addEmitTotals(perTick: Float64Array, pt: number, tot: Float64Array | In
   perTick[pt + CounterKind.spikes] += nFired;
   perTick[pt + CounterKind.packetsIn] += tot[0];
   perTick[pt + CounterKind.weightReadBits] += tot[7] * weightBits;
+}
+
+/**
+ * The tick's synaptic ops per encoding: Σ over its spikes of each neuron's ops of one spike. Whole numbers,
+ * so the sum per encoding, then one add, equals adding spike by spike. A function of its own with locals
+ * only, so V8 optimises it early (inline in emit it cost ~20 ms over SANA-FE's DVS run).
+ */
+function addOpsByEncoding(out: Float64Array, at: number, byEnc: Float64Array, fired: Uint32Array, nFired: number, E: number): void {
+  for (let e = 0; e < E; e++) {
+    let sum = 0;
+    for (let f = 0; f < nFired; f++) sum += byEnc[fired[f] * E + e];
+    out[at + e] += sum;
+  }
 }
 
 /** Adds this tick's per-core learning counters (tickCore: pair STDP and the learning engine) to the run totals. */
