@@ -320,44 +320,20 @@ class Run implements SimRun {
           this.work = this.packets.work;
           this.work.syncTiles = mappedTileCount(st, spec);
         }
-        // The `simple` timing model's latency is computed in the kernel too (the same operations).
-        const simple = opts.timing !== undefined && isSimpleTiming(opts.timing) && !this.perPacket;
-        const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || opts.tracePackets !== undefined;
-        if (!perTickOutput && this.stdpContext === 0 && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, st, fx !== undefined)) {
-          const E = Math.max(1, st.encodingNames.length);
-          const timing = simple ? (() => {
-            const costs = timingCosts(spec, this.work!.encodings);
-            return { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, this.work!.syncTiles) };
-          })() : undefined;
-          this.fused = fusedBuffersFor(b, st, {
-            updateCtx: this.upd.wasmContext, wheel: this.wheel, classRuns: this.classRuns, mark: deliverMarks(this.deliverMode),
-            clearGotInput: this.upd.hasDynamics, weightBits: this.weightBits, synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0),
-            ...(timing === undefined ? {} : { timing }),
-          });
+        if (this.stdpContext === 0 && this.canFuse(fx !== undefined)) {
+          this.fused = this.fusedBuffers(deliverMarks(this.deliverMode), this.upd.hasDynamics);
         }
       }
     }
-    if (this.team !== undefined && this.team.kernels === "wasm") {
-      // The main thread's counting of each tick in one kernel call (teamTick), when it needs no other per-tick output.
-      const simple = opts.timing !== undefined && isSimpleTiming(opts.timing) && !this.perPacket;
-      const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || opts.tracePackets !== undefined;
-      if (!perTickOutput && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, st, fx !== undefined)) {
-        const b = st.wasm!;
-        this.wasm = kernelsFor(b.memory);
-        this.wheel = wheelFor(b, st, this.upd.fired, false);
-        this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
-        const E = Math.max(1, st.encodingNames.length);
-        const timing = simple ? (() => {
-          const costs = timingCosts(spec, this.work!.encodings);
-          return { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, this.work!.syncTiles) };
-        })() : undefined;
-        this.fused = fusedBuffersFor(b, st, {
-          updateCtx: this.upd.wasmContext, wheel: this.wheel, classRuns: this.classRuns, mark: false, clearGotInput: false,
-          weightBits: this.weightBits, synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0), ...(timing === undefined ? {} : { timing }),
-        });
-        beginChunk(this.fused, 0);
-        this.teamFused = true;
-      }
+    if (this.team !== undefined && this.team.kernels === "wasm" && this.canFuse(fx !== undefined)) {
+      // The main thread counts each tick in one kernel call (teamTick); the parts deliver and update.
+      const b = st.wasm!;
+      this.wasm = kernelsFor(b.memory);
+      this.wheel = wheelFor(b, st, this.upd.fired, false);
+      this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
+      this.fused = this.fusedBuffers(false, false);
+      beginChunk(this.fused, 0);
+      this.teamFused = true;
     }
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
@@ -370,6 +346,30 @@ class Run implements SimRun {
         throw e;
       }
     }
+  }
+
+  /**
+   * Whether ticks can run in whole-tick kernel calls: no per-tick output besides counters, spikes and the
+   * built-in `simple` model's latency (which the kernel computes with the same operations), no learning,
+   * and every core of a class the kernel updates.
+   */
+  private canFuse(fixedPoint: boolean): boolean {
+    const simple = this.opts.timing !== undefined && isSimpleTiming(this.opts.timing) && !this.perPacket;
+    const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || this.opts.tracePackets !== undefined;
+    return !perTickOutput && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, this.st, fixedPoint);
+  }
+
+  /** The state's fused-run buffers for this run (its one-thread update context block must be written). */
+  private fusedBuffers(mark: boolean, clearGotInput: boolean): FusedBuffers {
+    const { st, spec } = this;
+    const E = Math.max(1, st.encodingNames.length);
+    const work = this.work;
+    const costs = work === undefined ? undefined : timingCosts(spec, work.encodings);
+    return fusedBuffersFor(st.wasm!, st, {
+      updateCtx: this.upd.wasmContext, wheel: this.wheel!, classRuns: this.classRuns, mark, clearGotInput, weightBits: this.weightBits,
+      synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0),
+      ...(work === undefined || costs === undefined ? {} : { timing: { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, work.syncTiles) } }),
+    });
   }
 
   close(): void {

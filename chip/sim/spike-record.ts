@@ -22,13 +22,7 @@ export class SpikeRecord {
 
   /** Appends tick t's fired neurons fired[0..n). */
   addTick(t: number, fired: Uint32Array, n: number): void {
-    if (this.count + n > this.neurons.length) {
-      let cap = this.neurons.length * 2;
-      while (cap < this.count + n) cap *= 2;
-      const g = new Uint32Array(cap);
-      g.set(this.neurons.subarray(0, this.count));
-      this.neurons = g;
-    }
+    this.reserve(n);
     // A plain copy: fired.subarray() would allocate a view object every tick.
     const out = this.neurons;
     let at = this.count;
@@ -44,16 +38,20 @@ export class SpikeRecord {
   addTicks(t0: number, ticks: number, neurons: Uint32Array, tickEnd: Uint32Array): void {
     if (ticks <= 0) return;
     const n = tickEnd[ticks - 1];
-    if (this.count + n > this.neurons.length) {
-      let cap = this.neurons.length * 2;
-      while (cap < this.count + n) cap *= 2;
-      const g = new Uint32Array(cap);
-      g.set(this.neurons.subarray(0, this.count));
-      this.neurons = g;
-    }
+    this.reserve(n);
     this.neurons.set(neurons.subarray(0, n), this.count);
     for (let i = 0; i < ticks; i++) this.tickEnd[t0 + i] = this.count + tickEnd[i];
     this.count += n;
+  }
+
+  /** Room for n more spikes (doubling). */
+  private reserve(n: number): void {
+    if (this.count + n <= this.neurons.length) return;
+    let cap = this.neurons.length * 2;
+    while (cap < this.count + n) cap *= 2;
+    const g = new Uint32Array(cap);
+    g.set(this.neurons.subarray(0, this.count));
+    this.neurons = g;
   }
 
   get spikes(): number {
