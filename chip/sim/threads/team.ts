@@ -95,9 +95,6 @@ export class ThreadTeam {
   private prevFired = 0;
   /** The parts' partTick buffers (WebAssembly teams whose parts' cores all have kernels). */
   private readonly partConfigs: WasmPartConfig[] = [];
-  /** The run's stimulus in the state's memory for the part kernel (grown by doubling, reused). */
-  private stimNeuron: Uint32Array | undefined;
-  private stimTickPtr: Uint32Array | undefined;
   /** The tick the workers were last told to run (−1: none since begin). */
   private startedTick = -1;
   private started = false;
@@ -214,13 +211,16 @@ export class ThreadTeam {
    */
   private partStimulus(stim: PartStimulus): void {
     const wb = this.state.wasm!;
+    // Kept with the state's run buffers (grown by doubling), so later runs and teams reuse them.
     const a = wb.arena.allocator();
-    if (this.stimNeuron === undefined || this.stimNeuron.length < stim.neuron.length) this.stimNeuron = a.u32(Math.max(1024, stim.neuron.length, 2 * (this.stimNeuron?.length ?? 0)));
-    if (this.stimTickPtr === undefined || this.stimTickPtr.length < stim.tickPtr.length) this.stimTickPtr = a.u32(Math.max(1024, stim.tickPtr.length, 2 * (this.stimTickPtr?.length ?? 0)));
-    this.stimNeuron.set(stim.neuron);
-    this.stimTickPtr.set(stim.tickPtr);
+    const have = wb.runs.teamStimulus;
+    const neuron = have !== undefined && have.neuron.length >= stim.neuron.length ? have.neuron : a.u32(Math.max(1024, stim.neuron.length, 2 * (have?.neuron.length ?? 0)));
+    const tickPtr = have !== undefined && have.tickPtr.length >= stim.tickPtr.length ? have.tickPtr : a.u32(Math.max(1024, stim.tickPtr.length, 2 * (have?.tickPtr.length ?? 0)));
+    wb.runs.teamStimulus = { neuron, tickPtr };
+    neuron.set(stim.neuron);
+    tickPtr.set(stim.tickPtr);
     for (const part of this.partConfigs) {
-      setPartStimulus(part.rt, this.stimNeuron, this.stimTickPtr);
+      setPartStimulus(part.rt, neuron, tickPtr);
       if (Atomics.load(part.degraded, 0) === 1) {
         growPartWheel(wb, part);
         Atomics.store(part.degraded, 0, 0);

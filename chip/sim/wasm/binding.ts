@@ -57,6 +57,8 @@ export interface WasmRunBuffers {
    * (`key`: the part bounds), reused by the next team of the same partition.
    */
   teamParts?: { readonly key: string; readonly combined: unknown; readonly parts: readonly (WasmPartConfig | undefined)[] };
+  /** A multi-threaded run's resolved stimulus, for the part kernel (grown by doubling). */
+  teamStimulus?: { readonly neuron: Uint32Array; readonly tickPtr: Uint32Array };
 }
 
 /** See WasmRunBuffers.packets (packets.ts). */

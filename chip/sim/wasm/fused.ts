@@ -1,9 +1,11 @@
 /**
  * Whole ticks in one WebAssembly call (the `runTicks` kernel, assembly/kernels.ts): delivery, the update
  * of every core, the tallies, the spike record and the emission of a chunk of ticks run without returning
- * to TypeScript. It serves one-thread runs whose per-tick work is all in kernels (fusedEligible); their
- * per-tick TypeScript glue (tallies over cores, emission totals, the spike record) otherwise runs
- * unoptimised for the first thousands of ticks, which on bench_lif10k cost about a quarter of a cold run.
+ * to TypeScript. It serves one-thread runs whose per-tick work is all in kernels (run.ts canFuse and
+ * fusedClassesOnly below); their per-tick TypeScript glue (tallies over cores, emission totals, the spike
+ * record) otherwise runs unoptimised for the first thousands of ticks, which on bench_lif10k cost about a
+ * quarter of a cold run. The same run block serves a thread part's tick (`partTick`, writePartBlock) and
+ * the main thread's counting of a multi-threaded tick (`teamTick`).
  *
  * Results are those of the per-tick path: the same kernels in the same order, and counts added as whole
  * numbers (exact in float64 in any order). A chunk is at most FUSED_CHUNK_TICKS ticks; the caller adds its
