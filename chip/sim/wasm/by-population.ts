@@ -11,6 +11,13 @@ export const BY_POPULATION_WORDS = [
   "byTick", "outTick", "outIndex", "spikes", "ticks", "populations", "lastKey", "unsorted",
 ] as const;
 
+/** Phases of the kernel (BP_* of assembly/kernels.ts, in this order). */
+export const BY_POPULATION_PHASES = ["count", "prefix", "scatter", "sort"] as const;
+const [BP_COUNT, BP_PREFIX, BP_SCATTER, BP_SORT] = [0, 1, 2, 3];
+/** The counting and the scatter run in up to this many calls of at least BY_POPULATION_CHUNK_MIN spikes. */
+const BY_POPULATION_CHUNKS = 16;
+const BY_POPULATION_CHUNK_MIN = 4096;
+
 export interface ByPopulationScratch {
   readonly spikeCapacity: number;
   readonly ticks: number;
@@ -58,7 +65,17 @@ export function spikesByPopulationWasm(
     assertInMemory(BY_POPULATION_WORDS[i], a, b.memory);
     ctx[i] = a.byteOffset;
   }
-  k.spikesByPopulation(ctx.byteOffset);
+  // Phase by phase, the counting and the scatter in chunks (assembly/kernels.ts BP_*): V8 runs a
+  // WebAssembly function in its baseline tier until a call ends, so one long call would stay there.
+  const at = ctx.byteOffset;
+  const S = record.count;
+  const spikeChunk = Math.max(BY_POPULATION_CHUNK_MIN, Math.ceil(S / BY_POPULATION_CHUNKS));
+  const tickChunk = Math.max(1, Math.ceil(ticks / BY_POPULATION_CHUNKS));
+  k.spikesByPopulation(at, BP_COUNT, 0, Math.min(S, spikeChunk));
+  for (let from = spikeChunk; from < S; from += spikeChunk) k.spikesByPopulation(at, BP_COUNT, from, Math.min(S, from + spikeChunk));
+  k.spikesByPopulation(at, BP_PREFIX, 0, 0);
+  for (let from = 0; from < ticks; from += tickChunk) k.spikesByPopulation(at, BP_SCATTER, from, Math.min(ticks, from + tickChunk));
+  for (let p = 0; p < P; p++) k.spikesByPopulation(at, BP_SORT, p, p + 1);
   const out = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   for (let p = 0; p < P; p++) {
     const j0 = x.popStart[p];

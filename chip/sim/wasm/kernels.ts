@@ -20,7 +20,7 @@ export interface WasmKernelExports {
   deliverStdp(ctx: number, rec: number, count: number): void;
   potentiateStdp(ctx: number, fired: number, nFired: number): void;
   deriveSpikeCounters(ctx: number, n0: number, n1: number, last: number): void;
-  spikesByPopulation(ctx: number): void;
+  spikesByPopulation(ctx: number, phase: number, from: number, to: number): void;
   emitSpikes(ctx: number, t: number, from: number, nFired: number): number;
   detailedSchedule(tx: number): number;
   recordPackets(rx: number, nFired: number, p0: number): number;

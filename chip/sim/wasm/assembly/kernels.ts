@@ -739,46 +739,72 @@ const BX_POPULATIONS = 60;
 const BX_LAST_KEY = 64;
 const BX_UNSORTED = 68;
 
-export function spikesByPopulation(bx: usize): void {
+/** Phases of spikesByPopulation (one function, called phase by phase and in chunks: see by-population.ts). */
+const BP_COUNT = 0;
+const BP_PREFIX = 1;
+const BP_SCATTER = 2;
+const BP_SORT = 3;
+
+/**
+ * BP_COUNT: population counts of spikes [from, to) (the first call, from = 0, zeroes them); BP_PREFIX:
+ * first entries and fill cursors; BP_SCATTER: ticks [from, to) into record order per population; BP_SORT:
+ * population `from`. Called in chunks so that V8 moves the function to its optimising tier between calls.
+ */
+export function spikesByPopulation(bx: usize, phase: i32, from: i32, to: i32): void {
+  const neurons = ptr(bx, BX_NEURONS);
+  const popOf = ptr(bx, BX_POPULATION_OF_NEURON);
+  const popStart = ptr(bx, BX_POP_START);
+  const fill = ptr(bx, BX_FILL);
+  const S = word(bx, BX_SPIKES);
+  const T = word(bx, BX_TICKS);
+  const P = word(bx, BX_POPULATIONS);
+  const lastKey = ptr(bx, BX_LAST_KEY);
+  const unsorted = ptr(bx, BX_UNSORTED);
+  if (phase == BP_COUNT) {
+    // Counts, then (BP_PREFIX) each population's first entry.
+    if (from == 0) for (let p = 0; p <= P; p++) store<i32>(popStart + ((<usize>p) << 2), 0);
+    const end = min<i32>(to, S);
+    for (let k = from; k < end; k++) {
+      const p = <i32>load<u16>(popOf + ((<usize>at32(neurons, k)) << 1));
+      const a = popStart + ((<usize>(p + 1)) << 2);
+      store<i32>(a, load<i32>(a) + 1);
+    }
+    return;
+  }
+  if (phase == BP_PREFIX) {
+    for (let p = 0; p < P; p++) {
+      const a = popStart + ((<usize>(p + 1)) << 2);
+      store<i32>(a, load<i32>(a) + at32(popStart, p));
+      store<i32>(fill + ((<usize>p) << 2), at32(popStart, p));
+      store<i64>(lastKey + ((<usize>p) << 3), -1);
+      store<i32>(unsorted + ((<usize>p) << 2), 0);
+    }
+    return;
+  }
+  if (phase == BP_SCATTER) {
+    scatterByPopulation(bx, from, min<i32>(to, T));
+    return;
+  }
+  sortPopulation(bx, from);
+}
+
+/**
+ * Ticks [t0, t1) of the record into record order per population, noting the populations whose spikes are
+ * not already in (tick, index) order there (keys (tick << 32) | index strictly increasing): only those are
+ * sorted. A tick's fired list is in core order, so a population whose blocks lie in index order needs none.
+ */
+@inline function scatterByPopulation(bx: usize, t0: i32, t1: i32): void {
   const neurons = ptr(bx, BX_NEURONS);
   const tickEnd = ptr(bx, BX_TICK_END);
   const popOf = ptr(bx, BX_POPULATION_OF_NEURON);
   const indexOf = ptr(bx, BX_INDEX_IN_POPULATION);
-  const popSize = ptr(bx, BX_POPULATION_SIZE);
-  const popStart = ptr(bx, BX_POP_START);
   const fill = ptr(bx, BX_FILL);
   const recTick = ptr(bx, BX_REC_TICK);
   const recIndex = ptr(bx, BX_REC_INDEX);
-  const byIndex = ptr(bx, BX_BY_INDEX);
-  const byTick = ptr(bx, BX_BY_TICK);
-  const outTick = ptr(bx, BX_OUT_TICK);
-  const outIndex = ptr(bx, BX_OUT_INDEX);
-  const S = word(bx, BX_SPIKES);
-  const T = word(bx, BX_TICKS);
-  const P = word(bx, BX_POPULATIONS);
-  // Counts, then each population's first entry.
-  for (let p = 0; p <= P; p++) store<i32>(popStart + ((<usize>p) << 2), 0);
-  for (let k = 0; k < S; k++) {
-    const p = <i32>load<u16>(popOf + ((<usize>at32(neurons, k)) << 1));
-    const a = popStart + ((<usize>(p + 1)) << 2);
-    store<i32>(a, load<i32>(a) + 1);
-  }
-  for (let p = 0; p < P; p++) {
-    const a = popStart + ((<usize>(p + 1)) << 2);
-    store<i32>(a, load<i32>(a) + at32(popStart, p));
-    store<i32>(fill + ((<usize>p) << 2), at32(popStart, p));
-  }
-  // Record order per population, noting the populations whose spikes are not already in (tick, index)
-  // order there (keys (tick << 32) | index strictly increasing): only those are sorted below. A tick's
-  // fired list is in core order, so a population whose blocks lie in index order needs no sort.
   const lastKey = ptr(bx, BX_LAST_KEY);
   const unsorted = ptr(bx, BX_UNSORTED);
-  for (let p = 0; p < P; p++) {
-    store<i64>(lastKey + ((<usize>p) << 3), -1);
-    store<i32>(unsorted + ((<usize>p) << 2), 0);
-  }
-  let k = 0;
-  for (let t = 0; t < T; t++) {
+  let k = t0 == 0 ? 0 : <i32>atF(tickEnd, t0 - 1);
+  for (let t = t0; t < t1; t++) {
     const end = <i32>atF(tickEnd, t);
     for (; k < end; k++) {
       const g = at32(neurons, k);
@@ -795,54 +821,65 @@ export function spikesByPopulation(bx: usize): void {
       store<i64>(ka, key);
     }
   }
-  // Per population: counting sort by index, then by tick.
-  for (let p = 0; p < P; p++) {
-    const j0 = at32(popStart, p);
-    const j1 = at32(popStart, p + 1);
-    if (j1 == j0) continue;
-    if (at32(unsorted, p) == 0) {
-      memory.copy(outTick + ((<usize>j0) << 2), recTick + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
-      memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
-      continue;
-    }
-    const size = at32(popSize, p);
-    for (let x = 0; x <= size; x++) store<i32>(byIndex + ((<usize>x) << 2), 0);
-    for (let t = 0; t <= T; t++) store<i32>(byTick + ((<usize>t) << 2), 0);
-    for (let j = j0; j < j1; j++) {
-      const bi = byIndex + ((<usize>(at32(recIndex, j) + 1)) << 2);
-      store<i32>(bi, load<i32>(bi) + 1);
-      const bt = byTick + ((<usize>(at32(recTick, j) + 1)) << 2);
-      store<i32>(bt, load<i32>(bt) + 1);
-    }
-    for (let x = 0; x < size; x++) {
-      const a = byIndex + ((<usize>(x + 1)) << 2);
-      store<i32>(a, load<i32>(a) + at32(byIndex, x));
-    }
-    for (let t = 0; t < T; t++) {
-      const a = byTick + ((<usize>(t + 1)) << 2);
-      store<i32>(a, load<i32>(a) + at32(byTick, t));
-    }
-    // Pass 1 (by index) into out*, offsets relative to j0.
-    for (let j = j0; j < j1; j++) {
-      const x = at32(recIndex, j);
-      const ba = byIndex + ((<usize>x) << 2);
-      const at = j0 + load<i32>(ba);
-      store<i32>(ba, load<i32>(ba) + 1);
-      store<i32>(outTick + ((<usize>at) << 2), at32(recTick, j));
-      store<i32>(outIndex + ((<usize>at) << 2), x);
-    }
-    // Pass 2 (by tick) back into rec*, then the result into out*.
-    for (let j = j0; j < j1; j++) {
-      const t = at32(outTick, j);
-      const ba = byTick + ((<usize>t) << 2);
-      const at = j0 + load<i32>(ba);
-      store<i32>(ba, load<i32>(ba) + 1);
-      store<i32>(recTick + ((<usize>at) << 2), t);
-      store<i32>(recIndex + ((<usize>at) << 2), at32(outIndex, j));
-    }
+}
+
+/** Population p's spikes: copied when in order, else a counting sort by index, then by tick. */
+@inline function sortPopulation(bx: usize, p: i32): void {
+  const popSize = ptr(bx, BX_POPULATION_SIZE);
+  const popStart = ptr(bx, BX_POP_START);
+  const recTick = ptr(bx, BX_REC_TICK);
+  const recIndex = ptr(bx, BX_REC_INDEX);
+  const byIndex = ptr(bx, BX_BY_INDEX);
+  const byTick = ptr(bx, BX_BY_TICK);
+  const outTick = ptr(bx, BX_OUT_TICK);
+  const outIndex = ptr(bx, BX_OUT_INDEX);
+  const unsorted = ptr(bx, BX_UNSORTED);
+  const T = word(bx, BX_TICKS);
+  const j0 = at32(popStart, p);
+  const j1 = at32(popStart, p + 1);
+  if (j1 == j0) return;
+  if (at32(unsorted, p) == 0) {
     memory.copy(outTick + ((<usize>j0) << 2), recTick + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
     memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+    return;
   }
+  const size = at32(popSize, p);
+  for (let x = 0; x <= size; x++) store<i32>(byIndex + ((<usize>x) << 2), 0);
+  for (let t = 0; t <= T; t++) store<i32>(byTick + ((<usize>t) << 2), 0);
+  for (let j = j0; j < j1; j++) {
+    const bi = byIndex + ((<usize>(at32(recIndex, j) + 1)) << 2);
+    store<i32>(bi, load<i32>(bi) + 1);
+    const bt = byTick + ((<usize>(at32(recTick, j) + 1)) << 2);
+    store<i32>(bt, load<i32>(bt) + 1);
+  }
+  for (let x = 0; x < size; x++) {
+    const a = byIndex + ((<usize>(x + 1)) << 2);
+    store<i32>(a, load<i32>(a) + at32(byIndex, x));
+  }
+  for (let t = 0; t < T; t++) {
+    const a = byTick + ((<usize>(t + 1)) << 2);
+    store<i32>(a, load<i32>(a) + at32(byTick, t));
+  }
+  // Pass 1 (by index) into out*, offsets relative to j0.
+  for (let j = j0; j < j1; j++) {
+    const x = at32(recIndex, j);
+    const ba = byIndex + ((<usize>x) << 2);
+    const at = j0 + load<i32>(ba);
+    store<i32>(ba, load<i32>(ba) + 1);
+    store<i32>(outTick + ((<usize>at) << 2), at32(recTick, j));
+    store<i32>(outIndex + ((<usize>at) << 2), x);
+  }
+  // Pass 2 (by tick) back into rec*, then the result into out*.
+  for (let j = j0; j < j1; j++) {
+    const t = at32(outTick, j);
+    const ba = byTick + ((<usize>t) << 2);
+    const at = j0 + load<i32>(ba);
+    store<i32>(ba, load<i32>(ba) + 1);
+    store<i32>(recTick + ((<usize>at) << 2), t);
+    store<i32>(recIndex + ((<usize>at) << 2), at32(outIndex, j));
+  }
+  memory.copy(outTick + ((<usize>j0) << 2), recTick + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
+  memory.copy(outIndex + ((<usize>j0) << 2), recIndex + ((<usize>j0) << 2), (<usize>(j1 - j0)) << 2);
 }
 
 // ---- Phase 3 of a one-thread run: emit (run.ts emit) ----

@@ -9,7 +9,7 @@ import { KERNELS_WASM_BASE64 } from "../../../../chip/sim/wasm/kernels-binary.ts
 import { kernelsFor } from "../../../../chip/sim/wasm/kernels.ts";
 import { WasmArena } from "../../../../chip/sim/wasm/arena.ts";
 import { CTX_FIELDS } from "../../../../chip/sim/wasm/binding.ts";
-import { BY_POPULATION_WORDS } from "../../../../chip/sim/wasm/by-population.ts";
+import { BY_POPULATION_PHASES, BY_POPULATION_WORDS } from "../../../../chip/sim/wasm/by-population.ts";
 import { DERIVE_ARRAYS, DERIVE_NUMBERS, DERIVE_SHIFTS } from "../../../../chip/sim/wasm/derive.ts";
 import { STDP_FIELDS } from "../../../../chip/sim/wasm/stdp.ts";
 import { EMIT_WORDS } from "../../../../chip/sim/wasm/wheel.ts";
@@ -38,6 +38,7 @@ describe("the WebAssembly kernel binary", () => {
     const dxWant = [...DERIVE_ARRAYS.map(snake), ...DERIVE_SHIFTS.map((n) => `SHIFT_${snake(n)}`), ...DERIVE_NUMBERS.map(snake)];
     expect(dx).toEqual(dxWant.map((name, i) => [name, 4 * i]));
     expect(contextWords("BX")).toEqual(BY_POPULATION_WORDS.map((name, i) => [snake(name), 4 * i]));
+    expect(contextWords("BP")).toEqual(BY_POPULATION_PHASES.map((name, i) => [snake(name), i]));
     expect(contextWords("EX")).toEqual(EMIT_WORDS.map((name, i) => [snake(name), 4 * i]));
     // The detailed timing kernel (chip/timing/detailed-wasm.ts): context words, float64 costs, message records.
     expect(contextWords("TX")).toEqual(TIMING_WORDS.map((name, i) => [snake(name), 4 * i]));
