@@ -298,6 +298,7 @@ class Run implements SimRun {
     this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
+    this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     if (useWasm) {
       // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
       // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
@@ -335,7 +336,6 @@ class Run implements SimRun {
       beginChunk(this.fused, 0);
       this.teamFused = true;
     }
-    this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
     if (this.team !== undefined) {
@@ -361,14 +361,14 @@ class Run implements SimRun {
 
   /** The state's fused-run buffers for this run (its one-thread update context block must be written). */
   private fusedBuffers(mark: boolean, clearGotInput: boolean): FusedBuffers {
-    const { st, spec } = this;
-    const E = Math.max(1, st.encodingNames.length);
-    const work = this.work;
-    const costs = work === undefined ? undefined : timingCosts(spec, work.encodings);
+    const { st, spec, work } = this;
+    const timing = work === undefined ? undefined : (() => {
+      const costs = timingCosts(spec, work.encodings);
+      return { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, work.syncTiles) };
+    })();
     return fusedBuffersFor(st.wasm!, st, {
       updateCtx: this.upd.wasmContext, wheel: this.wheel!, classRuns: this.classRuns, mark, clearGotInput, weightBits: this.weightBits,
-      synOpsByEnc: E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0),
-      ...(work === undefined || costs === undefined ? {} : { timing: { costs, learnNs: learningPhaseNs(new Float64Array(st.coreCount), costs), syncNs: syncLatencyNs(spec.sync, work.syncTiles) } }),
+      synOpsByEnc: this.synOpsByEnc, ...(timing === undefined ? {} : { timing }),
     });
   }
 

@@ -262,7 +262,8 @@ export function partResumeFrom(c: Int32Array): number {
 
 /**
  * Runs ticks [t0, t1) (t0 < t1) through the kernel in chunks; each chunk's counter rows go into
- * `counters.perTick` and `synOpsByTickEncoding` (one encoding), its spikes into `record`.
+ * `counters.perTick` and `synOpsByTickEncoding`, its latencies into `tickLatencyNs` (with `simple` timing)
+ * and its spikes into `record`.
  */
 export function runFusedTicks(
   k: WasmKernelExports, b: WasmStateBinding, st: SimState, f: FusedBuffers, wheel: WasmWheel, stim: ResolvedStimulus,
@@ -279,9 +280,7 @@ export function runFusedTicks(
     const base = tickPtr[t];
     f.stim.set(neuron.subarray(base, tickPtr[end]));
     for (let i = 0; i <= end - t; i++) f.stimPtr[i] = tickPtr[t + i] - base;
-    c[W.chunkT0] = t;
-    c[W.spikeLen] = 0;
-    c[W.resumeFrom] = -1;
+    beginChunk(f, t);
     const chunkT0 = t;
     for (;;) {
       t = k.runTicks(c.byteOffset, t, end);
@@ -324,8 +323,7 @@ export function foldChunk(f: FusedBuffers, counters: CounterArrays, record: Spik
   }
   if (c[W.timing] !== 0) tickLatencyNs.set(f.latency.subarray(0, tEnd - chunkT0), chunkT0);
   record.addTicks(chunkT0, tEnd - chunkT0, f.spikes, f.tickEnd);
-  c[W.chunkT0] = tEnd;
-  c[W.spikeLen] = 0;
+  beginChunk(f, tEnd);
 }
 
 /** The run's per-core tallies (summed by the kernel over every fused tick) into `counters.perCore`. */

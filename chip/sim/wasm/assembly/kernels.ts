@@ -1517,19 +1517,22 @@ export function recordPackets(rx: usize, nFired: i32, p0: i32): i32 {
   return p;
 }
 
-// ---- A run of whole ticks in one call (run.ts runFused; wasm/fused.ts) ----
-// For one-thread runs whose cores are all empty, input, `lifUniform` or `sanafeUniform` and that need no
-// per-tick output besides counters and spikes (no timing model, no recorded potentials, no learning, no
-// packet trace, one weight encoding). Per tick t, the same steps as run.ts tick() with the same kernels:
+// ---- A run of whole ticks in one call (run.ts stepFused; wasm/fused.ts) ----
+// For one-thread runs whose cores are all empty, input, `lifUniform`, `sanafeUniform`, or (float programs
+// without soma dynamics or adaptive thresholds) `lif` and `generic`, and that need no per-tick output
+// besides counters, spikes and the `simple` latency (no recorded potentials, no learning, no packet trace).
+// Per tick t, the same steps as run.ts tick() with the same kernels:
 //   1. deliver the wheel's bucket of t (deliver* kernels by layout and encoding) and empty it;
 //   2. update the cores run by run of one class (updateCoreRuns): input cores fire the stimulus' neurons of
 //      t (sorted, so one cursor serves the input runs in core order), the uniform LIF and SANA-FE kernels
-//      the others; gotInput of LIF cores is cleared after their update when the program marks it;
+//      and updateLifMixed the others; gotInput of LIF cores is cleared after their update when the program
+//      marks it;
 //   3. the per-core tallies of updated cores (run.ts addTallies) into the tick's counter row and per-core
 //      sums (counts: whole numbers, exact in float64 in any order);
 //   4. the fired list appended to the spike buffer;
 //   5. emitSpikes (the wheel, spike counts, the tick's traffic totals) and the totals into the row:
-//      packets out and in, hops by direction, local and in-tile packets, synaptic ops, weight bits read.
+//      packets out and in, hops by direction, local and in-tile packets, synaptic ops, weight bits read;
+//      then (closeTick) synaptic ops per encoding and the `simple` latency.
 // Rows are COUNTER_COUNT float64 in CounterKind order, one per tick of the chunk (the caller adds them to
 // its perTick counters); per-core sums likewise, per core. The kernel stops before a tick when the spike
 // buffer might not hold it (caller: fold and start a new chunk), and within step 5 when a wheel bucket
