@@ -210,12 +210,52 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
     let updates = 0;
     let withInput = 0;
     let firedHere = 0;
-    for (let n = lo; n < hi; n++) {
+    // Two neurons per iteration in float64x2 lanes when neither is refractory: lane arithmetic is the
+    // scalar IEEE binary64 product and sum, so each lane equals the scalar loop bit for bit. Spikes are
+    // rare: a pair with a lane over threshold finishes its resets and fired-list entries lane by lane, in
+    // neuron order, with the running counts at that neuron. Refractory pairs and an odd last neuron go
+    // through the scalar body.
+    const cd2 = f64x2.splat(cd), ig2 = f64x2.splat(ig), vd2 = f64x2.splat(vd), th2 = f64x2.splat(th);
+    const zero2 = f64x2.splat(0);
+    let n = lo;
+    while (n < hi) {
       const o = (<usize>n) << 3;
+      const rp = refP + ((<usize>n) << 2);
+      if (n + 1 < hi && load<u64>(rp) == 0) {
+        const I2 = v128.load(accP + o);
+        v128.store(accP + o, zero2);
+        const got = i64x2.bitmask(f64x2.ne(I2, zero2));
+        const un2 = f64x2.add(f64x2.mul(cd2, v128.load(uP + o)), f64x2.mul(ig2, I2));
+        const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v128.load(vP + o)), un2), v128.load(biasP + o));
+        v128.store(uP + o, un2);
+        v128.store(vP + o, vn2);
+        const over = spiking ? i64x2.bitmask(ge ? f64x2.ge(vn2, th2) : f64x2.gt(vn2, th2)) : 0;
+        if (over != 0) {
+          for (let lane = 0; lane < 2; lane++) {
+            if ((over & (1 << lane)) == 0) continue;
+            const m = n + lane;
+            const mo = (<usize>m) << 3;
+            // Counts up to and including neuron m: lane 0 excludes lane 1's update and input.
+            const upTo = updates + lane + 1;
+            const inUpTo = withInput + (got & 1) + (lane == 1 ? (got >> 1) : 0);
+            let vn = load<f64>(vP + mo);
+            if (toValue) vn = vr;
+            else if (subtract) vn = vn - th;
+            store<f64>(vP + mo, vn);
+            store<u32>(refP + ((<usize>m) << 2), rt);
+            firedHere++;
+            recordFired(ctx, nFired++, m, m - lo + 1, withInputCounts ? inUpTo : upTo, firedHere);
+          }
+        }
+        updates += 2;
+        withInput += popcnt<i32>(got);
+        n += 2;
+        continue;
+      }
       const I = load<f64>(accP + o);
       store<f64>(accP + o, 0);
-      const rp = refP + ((<usize>n) << 2);
       const left = load<u32>(rp);
+      n++;
       if (left > 0) {
         store<u32>(rp, left - 1);
         continue;
@@ -230,7 +270,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
         else if (subtract) vn = vn - th;
         store<u32>(rp, rt);
         firedHere++;
-        recordFired(ctx, nFired++, n, n - lo + 1, withInputCounts ? withInput : updates, firedHere);
+        recordFired(ctx, nFired++, n - 1, n - lo, withInputCounts ? withInput : updates, firedHere);
       }
       store<f64>(vP + o, vn);
     }

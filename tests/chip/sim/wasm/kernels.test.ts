@@ -20,6 +20,7 @@ import { deliverWasm } from "../../../../chip/sim/wasm/deliver.ts";
 import { kernelsFor } from "../../../../chip/sim/wasm/kernels.ts";
 import { chooseDeliverMode, deliverCompact } from "../../../../chip/sim/deliver-dispatch.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";
+import { countsUpdatesWithInput } from "../../../../chip/sim/update-context.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { createRng } from "../../../../core/rng.ts";
 import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
@@ -115,6 +116,13 @@ describe("WebAssembly kernels equal the TypeScript kernels", () => {
       expect(ran.res.spikes.get(p.name)!.tick.length, `${p.name} fires`).toBeGreaterThan(50);
     }
     expectKernelsAgree(spec, program, stimulus, opts, { layout: "flat32" }, "random network, flat32");
+    // Without the inactive-neuron costs the detailed model counts every integrating update (firedUpdated is
+    // the running update count, not the with-input count): the other branch of the fired-list entry.
+    const { energyNeuronInactivePj: _e, latencyNeuronInactiveNs: _l, ...activeOnly } = spec.costs;
+    const every: ChipSpec = { ...spec, costs: activeOnly };
+    expect(countsUpdatesWithInput(every)).toBe(false);
+    const { program: p2 } = compileModel(graph, every, { placement: "random", seed: 2 });
+    expectKernelsAgree(every, p2, stimulus, { ...opts, timing: createTimingModel("detailed") }, {}, "random network, every update counted");
   });
 
   it("a single-projection network (no counter cells: the derived counters' direct path)", () => {
