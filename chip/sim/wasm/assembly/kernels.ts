@@ -334,13 +334,77 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
     let updates = 0;
     let withInput = 0;
     let firedHere = 0;
-    for (let n = lo; n < hi; n++) {
+    // Two neurons per iteration in float64x2 lanes when neither is refractory (as updateLifUniform: each
+    // lane is the scalar IEEE operation, f64x2.trunc is trunc). A pair with a lane that fires or falls
+    // below the reverse threshold finishes both lanes' potentials one by one, in neuron order.
+    const cd2 = f64x2.splat(cd), ig2 = f64x2.splat(ig), vd2 = f64x2.splat(vd), th2 = f64x2.splat(th);
+    const sc2 = f64x2.splat(scale), inv2 = f64x2.splat(invScale), rth2 = f64x2.splat(rth);
+    const zero2 = f64x2.splat(0);
+    const forced = force ? 3 : 0;
+    let n = lo;
+    while (n < hi) {
       const o = (<usize>n) << 3;
+      const rp = refP + ((<usize>n) << 2);
+      const gp = gotP + <usize>n;
+      if (n + 1 < hi && load<u64>(rp) == 0) {
+        const I2 = v128.load(accP + o);
+        v128.store(accP + o, zero2);
+        let vn2 = v128.load(vP + o);
+        const b2 = v128.load(biasP + o);
+        const g = <i32>load<u16>(gp);
+        store<u16>(gp, 0);
+        // Lane i is updated iff v ≠ 0, it got input (gotInput byte == 1), bias ≠ 0, forced, or it fires.
+        const upd = i64x2.bitmask(v128.or(f64x2.ne(vn2, zero2), f64x2.ne(b2, zero2))) | <i32>((g & 0xff) == 1) | (<i32>((g >> 8) == 1) << 1) | forced;
+        let un2 = v128.load(uP + o);
+        if (decay) {
+          un2 = f64x2.mul(cd2, un2);
+          vn2 = f64x2.mul(vd2, vn2);
+        }
+        if (scale > 0) {
+          const tr = f64x2.trunc(f64x2.mul(vn2, sc2));
+          vn2 = pow2 ? f64x2.mul(tr, inv2) : f64x2.div(tr, sc2);
+        }
+        vn2 = f64x2.add(vn2, b2);
+        un2 = f64x2.add(un2, f64x2.mul(ig2, I2));
+        vn2 = f64x2.add(vn2, un2);
+        v128.store(uP + o, un2);
+        const fire = spiking ? i64x2.bitmask(gt ? f64x2.gt(vn2, th2) : f64x2.ge(vn2, th2)) : 0;
+        const got = i64x2.bitmask(f64x2.ne(I2, zero2));
+        const updated = upd | fire;
+        if ((fire | i64x2.bitmask(f64x2.lt(vn2, rth2))) == 0) {
+          v128.store(vP + o, vn2);
+        } else {
+          for (let lane = 0; lane < 2; lane++) {
+            const m = n + lane;
+            let vn = lane == 0 ? f64x2.extract_lane(vn2, 0) : f64x2.extract_lane(vn2, 1);
+            if ((fire & (1 << lane)) != 0) {
+              if (toValue) vn = vr;
+              else if (subtract) vn = vn - th;
+              store<u32>(refP + ((<usize>m) << 2), rt);
+              firedHere++;
+              // Counts up to and including neuron m (lane 0 leaves out lane 1).
+              const upTo = updates + (lane == 0 ? 1 : popcnt<i32>(updated));
+              const inUpTo = withInput + (lane == 0 ? (got & 1) : popcnt<i32>(got));
+              recordFired(ctx, nFired++, m, m - lo + 1, withInputCounts ? inUpTo : upTo, firedHere);
+            }
+            if (vn < rth) {
+              if (revToValue) vn = rreset;
+              else if (revSubtract) vn = vn - rth;
+              else if (revSaturate) vn = rth;
+            }
+            store<f64>(vP + ((<usize>m) << 3), vn);
+          }
+        }
+        updates += popcnt<i32>(updated);
+        withInput += popcnt<i32>(got);
+        n += 2;
+        continue;
+      }
+      n++;
       const I = load<f64>(accP + o);
       store<f64>(accP + o, 0);
       let vn = load<f64>(vP + o);
       const b = load<f64>(biasP + o);
-      const gp = gotP + <usize>n;
       let updated = vn != 0 || load<u8>(gp) == 1 || b != 0 || force;
       store<u8>(gp, 0);
       let un = load<f64>(uP + o);
@@ -350,7 +414,6 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
       }
       if (scale > 0) vn = pow2 ? trunc<f64>(vn * scale) * invScale : trunc<f64>(vn * scale) / scale;
       let didFire = false;
-      const rp = refP + ((<usize>n) << 2);
       const left = load<u32>(rp);
       if (left > 0) {
         store<u32>(rp, left - 1);
@@ -377,7 +440,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
       if (I != 0) withInput++;
       if (didFire) {
         firedHere++;
-        recordFired(ctx, nFired++, n, n - lo + 1, withInputCounts ? withInput : updates, firedHere);
+        recordFired(ctx, nFired++, n - 1, n - lo, withInputCounts ? withInput : updates, firedHere);
       }
     }
     writeTally(ctx, c, hi - lo, updates, withInput, firedHere);
