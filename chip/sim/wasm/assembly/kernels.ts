@@ -335,10 +335,10 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
     let withInput = 0;
     let firedHere = 0;
     // Two neurons per iteration in float64x2 lanes when neither is refractory (as updateLifUniform: each
-    // lane is the scalar IEEE operation, f64x2.trunc is trunc). A pair with a lane that fires or falls
-    // below the reverse threshold finishes both lanes' potentials one by one, in neuron order.
+    // lane is the scalar IEEE operation, f64x2.trunc is trunc). A pair with a lane that fires finishes
+    // both lanes' potentials one by one, in neuron order (a reset comes before the reverse threshold).
     const cd2 = f64x2.splat(cd), ig2 = f64x2.splat(ig), vd2 = f64x2.splat(vd), th2 = f64x2.splat(th);
-    const sc2 = f64x2.splat(scale), inv2 = f64x2.splat(invScale), rth2 = f64x2.splat(rth);
+    const sc2 = f64x2.splat(scale), inv2 = f64x2.splat(invScale), rth2 = f64x2.splat(rth), rreset2 = f64x2.splat(rreset);
     const zero2 = f64x2.splat(0);
     const forced = force ? 3 : 0;
     let n = lo;
@@ -371,7 +371,14 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
         const fire = spiking ? i64x2.bitmask(gt ? f64x2.gt(vn2, th2) : f64x2.ge(vn2, th2)) : 0;
         const got = i64x2.bitmask(f64x2.ne(I2, zero2));
         const updated = upd | fire;
-        if ((fire | i64x2.bitmask(f64x2.lt(vn2, rth2))) == 0) {
+        if (fire == 0) {
+          // Below the reverse threshold: reset to a value, subtract it, or saturate at it, lane-wise.
+          const below = f64x2.lt(vn2, rth2);
+          if (v128.any_true(below)) {
+            if (revToValue) vn2 = v128.bitselect(rreset2, vn2, below);
+            else if (revSubtract) vn2 = v128.bitselect(f64x2.sub(vn2, rth2), vn2, below);
+            else if (revSaturate) vn2 = v128.bitselect(rth2, vn2, below);
+          }
           v128.store(vP + o, vn2);
         } else {
           for (let lane = 0; lane < 2; lane++) {
