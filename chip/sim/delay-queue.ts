@@ -1,7 +1,8 @@
 /**
  * The simulator's timing wheel: a ring of per-tick buckets of records (group, first synapse, end synapse,
  * target base) — a synapse group a spike scheduled for that tick, its synapse range (so delivery reads no
- * group table), and the target base of its source neuron (offset16 layout; 0 otherwise).
+ * group table; the first synapse's sign bit flags a dense group, dense-groups.ts), and the target base of
+ * its source neuron (offset16 layout; 0 otherwise).
  * FIFO within a bucket, so a tick's groups are applied in the order their spikes were emitted (oldest
  * emission tick first, then firing order, then the neuron's groups by delay), which fixes the order of
  * the float64 additions into each neuron's input.
@@ -9,6 +10,8 @@
  * With `slots` = maxDelay + 1, a record scheduled at tick t for t + d (1 ≤ d ≤ maxDelay) never lands in
  * the bucket of tick t. Buckets double when full; after warm-up scheduling allocates nothing.
  */
+import { DENSE_RECORD_BIT } from "./dense-groups.ts";
+
 /** Int32 entries per record: group, first synapse, end synapse, base. */
 export const RECORD_INTS = 4;
 
@@ -50,9 +53,11 @@ export class DelayQueue {
 
   /**
    * Schedules the groups [g0, g1) of one spike emitted at `tick`: group g at tick + groupDelay[g], with its
-   * synapses [groupSynStart[g], groupSynStart[g+1]) and `base`.
+   * synapses [groupSynStart[g], groupSynStart[g+1]) and `base`; a dense group's first synapse carries
+   * DENSE_RECORD_BIT (dense-groups.ts; `groupDense` is empty for the wide layout, whose records carry none).
    */
-  scheduleGroups(tick: number, g0: number, g1: number, groupDelay: Uint16Array, groupSynStart: Uint32Array, base: number): void {
+  scheduleGroups(tick: number, g0: number, g1: number, groupDelay: Uint16Array, groupSynStart: Uint32Array, base: number, groupDense: Uint8Array): void {
+    const flags = groupDense.length > 0;
     const slots = this.slots;
     const t0 = tick % slots;
     for (let g = g0; g < g1; g++) {
@@ -62,7 +67,7 @@ export class DelayQueue {
       const len = this.lengths[slot];
       if (len + RECORD_INTS > b.length) b = this.grow(slot);
       b[len] = g;
-      b[len + 1] = groupSynStart[g];
+      b[len + 1] = flags && groupDense[g] === 1 ? groupSynStart[g] | DENSE_RECORD_BIT : groupSynStart[g];
       b[len + 2] = groupSynStart[g + 1];
       b[len + 3] = base;
       this.lengths[slot] = len + RECORD_INTS;

@@ -646,7 +646,7 @@ class Run implements SimRun {
     const { spikesPerNeuron } = counters;
     const { routePtr, neuronGroupStart, groupDelay, groupSynStart, neuronHopsEast, neuronHopsWest, neuronHopsNorth, neuronHopsSouth, neuronPacketsLocal, neuronPacketsInTile } = st;
     const offsetLayout = st.synapses.kind === "offset16";
-    const neuronBase = st.synapses.neuronBase;
+    const { neuronBase, groupDense } = st.synapses;
     const schedule = this.team === undefined;
     let packets = 0, hopsE = 0, hopsW = 0, hopsN = 0, hopsS = 0, local = 0, inTile = 0, synOps = 0;
     for (let f = 0; f < nFired; f++) {
@@ -665,7 +665,7 @@ class Run implements SimRun {
         inTile += neuronPacketsInTile[n];
         synOps += groupSynStart[g1] - groupSynStart[g0];
       }
-      if (g1 > g0 && schedule) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0);
+      if (g1 > g0 && schedule) queue.scheduleGroups(t, g0, g1, groupDelay, groupSynStart, offsetLayout ? neuronBase[n] : 0, groupDense);
     }
     const fits = Math.max(packets, hopsE, hopsW, hopsN, hopsS, local, inTile, synOps) <= 0x7fffffff;
     const tot = fits ? this.emitTotalsInt : this.emitTotals;

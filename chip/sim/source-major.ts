@@ -238,11 +238,11 @@ export function countCore(cp: CoreProgram, a0: number, axonSource: Int32Array, n
 }
 
 /** Pass 3 in axon order: every synapse to the next free place of its group (compact layouts). */
-export function scatterByAxon(program: ChipProgram, cl: CoreTable, plan: AxonPlan, store: SynapseStore, codes: ReadonlyArray<Uint8Array | Uint16Array> | undefined): void {
+export function scatterByAxon(program: ChipProgram, cl: CoreTable, plan: AxonPlan, store: Omit<SynapseStore, "groupDense">, codes: ReadonlyArray<Uint8Array | Uint16Array> | undefined): void {
   for (let c = 0; c < cl.C; c++) scatterCoreByAxon(program.cores[c], cl.coreNeuronStart[c], cl.coreAxonStart[c], plan, store, codes === undefined ? undefined : codes[c]);
 }
 
-export function scatterCoreByAxon(cp: CoreProgram, n0: number, a0: number, plan: AxonPlan, store: SynapseStore, cd: Uint8Array | Uint16Array | undefined): void {
+export function scatterCoreByAxon(cp: CoreProgram, n0: number, a0: number, plan: AxonPlan, store: Omit<SynapseStore, "groupDense">, cd: Uint8Array | Uint16Array | undefined): void {
   const { axonSource, neuronGroupStart, delayMask, groupCursor } = plan;
   const { offset, target, projection, neuronBase } = store;
   const ws = store.weights;
@@ -335,7 +335,7 @@ export function scatterWide(program: ChipProgram, cl: CoreTable, axons: AxonRuns
 }
 
 /** Pass 3 (compact layouts), per core sequentially over its crossbar: every synapse to its source-major place. */
-export function scatterCompact(program: ChipProgram, cl: CoreTable, axons: AxonRuns, groups: GroupPlan, store: SynapseStore, codes: ReadonlyArray<Uint8Array | Uint16Array> | undefined): void {
+export function scatterCompact(program: ChipProgram, cl: CoreTable, axons: AxonRuns, groups: GroupPlan, store: Omit<SynapseStore, "groupDense">, codes: ReadonlyArray<Uint8Array | Uint16Array> | undefined): void {
   const { runs, axonRunStart, axonSource } = axons;
   const { runDest } = groups;
   const { offset, target, projection, neuronBase } = store;

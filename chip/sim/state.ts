@@ -7,7 +7,9 @@
  * grouped by delay in ascending order, each row in its own order (source-major.ts says in which order the
  * rows of a group come and why no sum depends on it). A group is the unit of scheduling: a spike
  * schedules each of its groups at t + delay, and applying a group is one contiguous scan
- * `acc[target] += weight`. The build's passes are in build-parts.ts, source-major.ts, counter-cells.ts.
+ * `acc[target] += weight`. Runs of consecutive targets (dense crossbar rows) are split into groups of
+ * their own, applied without reading their targets (dense-groups.ts). The build's passes are in
+ * build-parts.ts, source-major.ts, counter-cells.ts, dense-groups.ts.
  *
  * Synapse layouts (SimState.synapses.kind):
  *   wide      programs with plastic synapses (pair STDP, learning rules): float64 weights, global uint32
@@ -29,6 +31,7 @@ import type { ChipProgram } from "../program/types.ts";
 import { copyU16, copyU32, heapArrays, narrowCopy, sharedArrays, type ArrayAllocator, type UintArray } from "./alloc.ts";
 import { buildRouting, copyNeuronParams, coreTable, invalid, neuronTraffic, populationMembership, validateCrossbars } from "./build-parts.ts";
 import { buildAxonCells, emptyCells } from "./counter-cells.ts";
+import { splitDenseGroups } from "./dense-groups.ts";
 import {
   neuronBases, planByAxon, planGroups, routesReachDistinctCores, scatterByAxon, scatterCompact, scatterWide, summariseAxons, type AxonPlan, type GroupPlan,
 } from "./source-major.ts";
@@ -56,6 +59,8 @@ export interface SynapseStore {
   readonly projection: Uint8Array | Uint16Array | undefined;
   /** offset16 only (see `offset` and `target`); empty otherwise. */
   readonly neuronBase: Int32Array;
+  /** Per group, 1 when its targets are consecutive (dense-groups.ts); empty without dense groups. */
+  readonly groupDense: Uint8Array;
 }
 
 export interface SimState {
@@ -170,6 +175,12 @@ export interface BuildStateOptions {
   /** Kernels of the state's hot loops (default: defaultKernels()). */
   readonly kernels?: KernelChoice;
   /**
+   * Split runs of consecutive targets into dense groups, delivered without per-synapse target reads
+   * (default true; dense-groups.ts). false keeps one group per neuron and delay, every synapse read by its
+   * target (tests and benchmarks compare the two: the results are bit-identical).
+   */
+  readonly denseGroups?: boolean;
+  /**
    * Every array in shared memory, for worker threads (`threads` > 1): a state in a WebAssembly memory
    * already is; otherwise (TypeScript kernels, or no `alloc` given) the arrays come from sharedArrays().
    */
@@ -252,7 +263,7 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const synLocal = alloc.u32(wide ? S : 0);
   const synProjection = alloc.u16(wide ? S : 0);
   const weightPlan = wide || options.float64Weights === true ? planFloat64() : options.float32Weights === true ? planFloat32(program) : planWeights(program.cores.map((cp) => cp.crossbar.synWeight));
-  const store: SynapseStore = wide
+  const scattered: Omit<SynapseStore, "groupDense"> = wide
     ? { kind: "wide", offset: alloc.u16(0), target: synTarget, weights: { kind: "f64", w: synWeight }, projection: synProjection, neuronBase: alloc.i32(0) }
     : {
       kind: layout,
@@ -263,8 +274,14 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
       neuronBase: layout === "offset16" ? neuronBases(groups, N, alloc) : alloc.i32(0),
     };
   if (wide) scatterWide(program, cl, axons!, groups, { synTarget, synWeight, synCore, synLocal, synProjection });
-  else if (byAxon) scatterByAxon(program, cl, groups as AxonPlan, store, weightPlan.codes);
-  else scatterCompact(program, cl, axons!, groups, store, weightPlan.codes);
+  else if (byAxon) scatterByAxon(program, cl, groups as AxonPlan, scattered, weightPlan.codes);
+  else scatterCompact(program, cl, axons!, groups, scattered, weightPlan.codes);
+  // Dense runs of targets become groups of their own (dense-groups.ts); the tables are then new arrays.
+  const split = options.denseGroups === false
+    ? { neuronGroupStart: groups.neuronGroupStart, groupDelay: groups.groupDelay, groupSynStart: groups.groupSynStart, groupDense: alloc.u8(0) }
+    : splitDenseGroups(scattered, groups.neuronGroupStart, groups.groupDelay, groups.groupSynStart, N, alloc);
+  const fresh = split.neuronGroupStart !== groups.neuronGroupStart;
+  const store: SynapseStore = { ...scattered, groupDense: split.groupDense };
   const encodingNames = [...new Set(program.projections.map((p) => p.encoding))].sort();
   const encOfProj = Uint8Array.from(program.projections, (p) => encodingNames.indexOf(p.encoding));
   const cells = P > 1 ? buildAxonCells(program, cl, encOfProj, byAxon ? (groups as AxonPlan).routeOfAxon : axons!.routeOfAxon, alloc) : emptyCells(alloc);
@@ -280,7 +297,9 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
     v, u: alloc.f64(N), acc: alloc.f64(N), refractoryLeft: alloc.u32(N),
     ...members,
     synapses: store, synTarget, synWeight, synCore, synLocal, synProjection,
-    neuronGroupStart: copyU32(alloc, groups.neuronGroupStart), groupDelay: copyU16(alloc, groups.groupDelay), groupSynStart: copyU32(alloc, groups.groupSynStart),
+    neuronGroupStart: fresh ? split.neuronGroupStart : copyU32(alloc, split.neuronGroupStart),
+    groupDelay: fresh ? split.groupDelay : copyU16(alloc, split.groupDelay),
+    groupSynStart: fresh ? split.groupSynStart : copyU32(alloc, split.groupSynStart),
     routeSynapses: narrowCopy(alloc, byAxon ? (groups as AxonPlan).routeSynapses : axons!.routeSynapses), ...cells, ...traffic,
     routePtr: rt.routePtr, routeAxon: rt.routeAxon, routeDestCore: rt.routeDestCore, encodingNames, maxDelayTicks,
   };

@@ -3,8 +3,9 @@
  * [n0, n1); a source neuron's groups (its synapses of one delay each, source-major order, state.ts) may
  * reach neurons of several threads. For each source neuron n the thread keeps its records
  * k in [recStart[n], recStart[n+1]): the maximal runs of consecutive synapses [recLo[k], recHi[k]) of one
- * group whose targets it owns, with that group's delay recDelay[k], in group then synapse order. A spike
- * reads its records sequentially (one cache miss per spike, not one per group).
+ * group whose targets it owns (bit 31 of recLo[k] set for a run of a dense group), with that group's delay
+ * recDelay[k], in group then synapse order. A spike reads its records sequentially (one cache miss per
+ * spike, not one per group).
  *
  * Why this keeps every sum bit-identical to one thread: a neuron's input is the float64 sum of its
  * synapses' weights in bucket order, then synapse order (deliver.ts). A thread schedules the same spikes
@@ -13,6 +14,9 @@
  */
 import { synapseTarget, type SimState } from "../state.ts";
 import type { ArrayAllocator } from "../alloc.ts";
+
+/** DENSE_RECORD_BIT (dense-groups.ts) as the uint32 bit the record arrays hold. */
+const DENSE_FLAG_U32 = 0x80000000;
 
 export interface SpikeRecords {
   readonly recStart: Uint32Array;
@@ -24,6 +28,8 @@ export interface SpikeRecords {
 /** The records of neurons [n0, n1)'s part; with `alloc`, in arrays it makes (the state's memory, for the WebAssembly part kernel). */
 export function buildSpikeRecords(st: SimState, n0: number, n1: number, alloc?: ArrayAllocator): SpikeRecords {
   const { neuronGroupStart, groupSynStart, groupDelay } = st;
+  const { groupDense } = st.synapses;
+  const dense = groupDense.length > 0;
   const N = st.neuronCount;
   const recStart = new Uint32Array(N + 1);
   let delay = new Uint16Array(1024);
@@ -50,7 +56,9 @@ export function buildSpikeRecords(st: SimState, n0: number, n1: number, alloc?: 
           const h2 = new Uint32Array(count * 2); h2.set(hi); hi = h2;
         }
         delay[count] = groupDelay[g];
-        lo[count] = start;
+        // A run of a dense group is dense too: its first synapse carries the flag (as an unsigned bit 31,
+        // which the int32 record word reads as DENSE_RECORD_BIT).
+        lo[count] = dense && groupDense[g] === 1 ? start + DENSE_FLAG_U32 : start;
         hi[count] = s;
         count++;
       }

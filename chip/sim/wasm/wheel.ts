@@ -10,7 +10,7 @@ import type { WasmKernelExports } from "./kernels.ts";
 export const EMIT_WORDS = [
   "fired", "spikesPerNeuron", "neuronGroupStart", "groupDelay", "groupSynStart", "neuronBase", "routePtr", "hopsEast", "hopsWest", "hopsNorth",
   "hopsSouth", "packetsLocal", "packetsInTile", "buckets", "totals", "shiftHopsEast", "shiftHopsWest", "shiftHopsNorth", "shiftHopsSouth",
-  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout", "totalsInt", "schedule",
+  "shiftPacketsLocal", "shiftPacketsInTile", "slots", "offsetLayout", "totalsInt", "schedule", "groupDense", "hasDense",
 ] as const;
 
 /**
@@ -71,6 +71,10 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array, 
   assertInMemory("totalsInt", w.totalsInt, b.memory);
   ctx[i++] = w.totalsInt.byteOffset;
   ctx[i++] = schedule ? 1 : 0;
+  const dense = st.synapses.groupDense;
+  assertInMemory("groupDense", dense, b.memory);
+  ctx[i++] = dense.byteOffset;
+  ctx[i++] = dense.length > 0 ? 1 : 0;
   return w;
 }
 

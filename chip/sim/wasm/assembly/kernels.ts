@@ -29,15 +29,48 @@
   store<f64>(p, load<f64>(p) + x);
 }
 
+/** A record's first-synapse word without the dense flag (dense-groups.ts RECORD_SYNAPSE_MASK). */
+const RECORD_SYNAPSE_MASK = 0x7fffffff;
+
+/**
+ * A dense run (dense-groups.ts): synapses [lo, hi) reach first, first + 1, …. Float64 weights go two per
+ * f64x2 add (acc[i] + w[i] lane-wise: the same IEEE additions, and the targets are distinct), float32 ones
+ * widened exactly two at a time; palette codes one by one. Marked targets are one byte range.
+ */
+@inline function deliverDense<C, W>(lo: i32, hi: i32, first: i32, codePtr: usize, wPtr: usize, accPtr: usize, markPtr: usize, mark: bool): void {
+  const len = hi - lo;
+  const a = accPtr + ((<usize>first) << 3);
+  let i = 0;
+  if (!isInteger<C>()) {
+    const w = wPtr + (<usize>lo) * sizeof<W>();
+    for (; i + 1 < len; i += 2) {
+      const p = a + ((<usize>i) << 3);
+      const x = sizeof<W>() == 8 ? v128.load(w + ((<usize>i) << 3)) : f64x2.promote_low_f32x4(v128.load64_zero(w + ((<usize>i) << 2)));
+      v128.store(p, f64x2.add(v128.load(p), x));
+    }
+  }
+  for (; i < len; i++) {
+    const p = a + ((<usize>i) << 3);
+    store<f64>(p, load<f64>(p) + (isInteger<C>() ? paletteAt<C>(codePtr, wPtr, lo + i) : weightAt<W>(wPtr, lo + i)));
+  }
+  if (mark) memory.fill(markPtr + <usize>first, 1, <usize>len);
+}
+
 /** offset16 layout: target = base + offset[s], or side[s − shift] for a source with a negative base. */
 @inline function deliverOffsetT<C, W>(
   rec: usize, count: i32, offsetPtr: usize, sidePtr: usize, codePtr: usize, wPtr: usize, accPtr: usize, markPtr: usize, mark: bool,
 ): void {
   for (let k = 0; k < count; k += 4) {
     const r = rec + ((<usize>k) << 2);
-    const lo = load<i32>(r, 4);
+    let lo = load<i32>(r, 4);
     const hi = load<i32>(r, 8);
     const base = load<i32>(r, 12);
+    if (lo < 0) {
+      lo &= RECORD_SYNAPSE_MASK;
+      const first = base >= 0 ? base + <i32>load<u16>(offsetPtr + ((<usize>lo) << 1)) : load<i32>(sidePtr + ((<usize>(lo + 1 + base)) << 2));
+      deliverDense<C, W>(lo, hi, first, codePtr, wPtr, accPtr, markPtr, mark);
+      continue;
+    }
     if (base >= 0) {
       for (let s = lo; s < hi; s++) {
         const n = <usize>base + <usize>load<u16>(offsetPtr + ((<usize>s) << 1));
@@ -61,8 +94,13 @@
 ): void {
   for (let k = 0; k < count; k += 4) {
     const r = rec + ((<usize>k) << 2);
-    const lo = load<i32>(r, 4);
+    let lo = load<i32>(r, 4);
     const hi = load<i32>(r, 8);
+    if (lo < 0) {
+      lo &= RECORD_SYNAPSE_MASK;
+      deliverDense<C, W>(lo, hi, load<i32>(targetPtr + ((<usize>lo) << 2)), codePtr, wPtr, accPtr, markPtr, mark);
+      continue;
+    }
     for (let s = lo; s < hi; s++) {
       const n = <usize>load<u32>(targetPtr + ((<usize>s) << 2));
       addTo(accPtr, n, isInteger<C>() ? paletteAt<C>(codePtr, wPtr, s) : weightAt<W>(wPtr, s));
@@ -996,7 +1034,7 @@ export function spikesByPopulation(bx: usize, phase: i32, from: i32, to: i32): v
 // Per fired neuron n: spikes_n += 1; the tick's totals add its per-spike traffic (packets = routes of n,
 // hops per direction, local and in-tile packets, synaptic ops = synapses of its groups); its groups go on
 // the timing wheel: group g at slot (t + delay_g) mod slots as a record (g, first synapse, end synapse,
-// base). The wheel's buckets live in this memory (EX_BUCKETS: per slot its address, capacity and length
+// base), the first synapse with bit 31 set for a dense group. The wheel's buckets live in this memory (EX_BUCKETS: per slot its address, capacity and length
 // in Int32 entries). Before a spike the kernel checks that each bucket the spike writes to has room for
 // all of its records; if one has not, it returns that spike's position and the caller grows the buckets
 // and calls again from there. Returns nFired when done. Totals are whole numbers (exact).
@@ -1026,6 +1064,8 @@ const EX_SLOTS = 84;
 const EX_OFFSET_LAYOUT = 88;
 const EX_TOTALS_INT = 92;
 const EX_SCHEDULE = 96;
+const EX_GROUP_DENSE = 100;
+const EX_HAS_DENSE = 104;
 
 /** Totals (float64) written to EX_TOTALS: packets, hops E/W/N/S, local, in-tile, synaptic ops. */
 export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
@@ -1046,6 +1086,9 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   const offsetLayout = word(ex, EX_OFFSET_LAYOUT) != 0;
   // 0: count only (multi-threaded runs: each thread part schedules its own records).
   const schedule = word(ex, EX_SCHEDULE) != 0;
+  // Dense groups' records carry the flag on their first synapse (dense-groups.ts; compact layouts only).
+  const gDense = ptr(ex, EX_GROUP_DENSE);
+  const hasDense = word(ex, EX_HAS_DENSE) != 0;
   const t0 = t % slots;
   let packets: f64 = 0, hopsE: f64 = 0, hopsW: f64 = 0, hopsN: f64 = 0, hopsS: f64 = 0, local: f64 = 0, inTile: f64 = 0, synOps: f64 = 0;
   let f = from;
@@ -1085,7 +1128,7 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
       const len = load<i32>(b, 8);
       const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
       store<i32>(r, g);
-      store<i32>(r, at32(gSyn, g), 4);
+      store<i32>(r, hasDense ? at32(gSyn, g) | (<i32>load<u8>(gDense + <usize>g) << 31) : at32(gSyn, g), 4);
       store<i32>(r, at32(gSyn, g + 1), 8);
       store<i32>(r, base, 12);
       store<i32>(b, len + 4, 8);
