@@ -410,13 +410,12 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
         const got = i64x2.bitmask(f64x2.ne(I2, zero2));
         const updated = upd | fire;
         if (fire == 0) {
-          // Below the reverse threshold: reset to a value, subtract it, or saturate at it, lane-wise.
+          // Below the reverse threshold: reset to a value, subtract it, or saturate at it, lane-wise. A
+          // select, not a branch: whether a lane falls below it is close to a coin toss in DVS.
           const below = f64x2.lt(vn2, rth2);
-          if (v128.any_true(below)) {
-            if (revToValue) vn2 = v128.bitselect(rreset2, vn2, below);
-            else if (revSubtract) vn2 = v128.bitselect(f64x2.sub(vn2, rth2), vn2, below);
-            else if (revSaturate) vn2 = v128.bitselect(rth2, vn2, below);
-          }
+          if (revToValue) vn2 = v128.bitselect(rreset2, vn2, below);
+          else if (revSubtract) vn2 = v128.bitselect(f64x2.sub(vn2, rth2), vn2, below);
+          else if (revSaturate) vn2 = v128.bitselect(rth2, vn2, below);
           v128.store(vP + o, vn2);
         } else {
           for (let lane = 0; lane < 2; lane++) {
