@@ -19,6 +19,7 @@ const { runState } = await dist("chip/sim/run.js");
 const { createTimingModel } = await dist("chip/timing/index.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
 const { threadTeamFor } = await dist("chip/sim/threads/team.js");
+const { graphReleaseRefs, releaseGraph } = await dist("cli/release-graph.js");
 
 // SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
 const SANAFE_DVS_1000 = {
@@ -29,8 +30,9 @@ const SANAFE_DVS_1000 = {
 // Load and compile in one function so that the loaded network (its IR graph: about 64 MB of per-synapse
 // arrays; the parsed YAML; sm.stimulus, which closes over all of it) becomes garbage when it returns:
 // the run keeps only the program, the stimulus and the counts, as `aerchip run` does (cli/commands/run.ts
-// hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled). A
-// module-scope `const sm` would stay reachable to the end and add the graph to peakRssMb.
+// hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled and
+// collects it before building the state, cli/release-graph.ts). A module-scope `const sm` would stay
+// reachable to the end and add the graph to peakRssMb.
 function loadAndCompile() {
   const t0 = now();
   const arch = loadSanafeArch(archPath);
@@ -40,9 +42,11 @@ function loadAndCompile() {
   const t1 = now();
   const { program, mapping } = compileModel(sm.graph, arch.spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
   const t2 = now();
-  return { spec: arch.spec, steps, stimulus, program, mapping, t0, t1, t2 };
+  return { spec: arch.spec, steps, stimulus, program, mapping, graphRefs: graphReleaseRefs(sm.graph), t0, t1, t2 };
 }
-const { spec, steps, stimulus, program, mapping, t0, t1, t2 } = loadAndCompile();
+const { spec, steps, stimulus, program, mapping, graphRefs, t0, t1, t2 } = loadAndCompile();
+// As the CLI's pipeline: the graph is collected before the state is built (counted in buildSeconds).
+const graphReleased = await releaseGraph(graphRefs);
 const st = buildSimState(spec, program, { shared: threads > 1 });
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
@@ -72,7 +76,7 @@ emit({
   simulatedTimeMs: simulatedTimeNs / 1e6,
   sanafeSimulatedTimeMs: isDvs1000 ? SANAFE_DVS_1000.simulatedTimeMs[timingName] ?? null : null,
   synapticEvents: counters.synapticEvents,
-  loadSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS,
+  loadSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS, graphReleased,
   synapticEventsPerSecond: counters.synapticEvents / simS,
   ...closingFields(),
 });

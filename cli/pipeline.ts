@@ -22,6 +22,7 @@ import type { ModelGraph } from "../compiler/ir/types.ts";
 import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
 import { YIELD_EVERY_MS, yieldForSignals } from "./interrupt.ts";
+import { graphReleaseRefs, releaseGraph } from "./release-graph.ts";
 
 export type { TimingModelName };
 
@@ -118,6 +119,12 @@ interface CompileAndRunOptions {
   readonly provenance: Provenance;
   readonly timing?: TimingModelName;
   readonly hooks?: RunHooks;
+  /**
+   * The caller keeps no reference to the model (compileAndRunAsync only): its IR graph is collected after
+   * compiling, before the state is built, when it is large (cli/release-graph.ts). Without this the graph
+   * of a large model stays resident beside the program and the state until the process ends.
+   */
+  readonly modelReleased?: boolean;
 }
 
 /**
@@ -131,14 +138,18 @@ interface CompiledRun {
   readonly stimulus: ChipStimulus;
   /** The graph to recompile in float64 after the run (fixed-point compiles only). */
   readonly floatReference?: ModelGraph;
+  /** The released graph, watched until it is collected (empty: nothing to collect). */
+  readonly graphRefs: ReadonlyArray<WeakRef<object>>;
 }
 
 function compileForRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): CompiledRun {
   const compiled = compileModel(model.graph, spec, opts.compile ?? {});
   opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
+  const fixed = compiled.quantisation !== undefined;
   return {
     compiled, steps: opts.steps ?? model.graph.defaultSteps, stimulus: model.stimulus,
-    ...(compiled.quantisation === undefined ? {} : { floatReference: model.graph }),
+    ...(fixed ? { floatReference: model.graph } : {}),
+    graphRefs: opts.modelReleased === true && !fixed ? graphReleaseRefs(model.graph) : [],
   };
 }
 
@@ -160,7 +171,8 @@ export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileA
  * function is not itself async on purpose: V8 keeps every parameter and local of a suspended async
  * function reachable until it returns, used again or not, so an async compileAndRunAsync would hold
  * `model` (and its graph) through the whole simulation. A caller that does not keep the model either
- * lets the graph be collected while the chip runs (cli/commands/run.ts). Compile errors still reject.
+ * lets the graph be collected while the chip runs (cli/commands/run.ts), and with `modelReleased` it is
+ * collected before the state is built. Compile errors still reject.
  */
 export function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): Promise<RunOutcome> {
   try {
@@ -171,6 +183,9 @@ export function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: Com
 }
 
 async function runCompiledRunAsync(spec: ChipSpec, run: CompiledRun, opts: CompileAndRunOptions): Promise<RunOutcome> {
+  // compileAndRunAsync, which held the model, returns at this function's first await: the graph can then
+  // be collected before the state is built, so graph, program and state are never resident together.
+  if (run.graphRefs.length > 0) await releaseGraph(run.graphRefs, opts.hooks?.logger);
   const { compiled, steps, stimulus } = run;
   const { sim, report } = await runCompiledAsync(spec, compiled.program, stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
   if (run.floatReference === undefined) return { compiled, sim, report };
