@@ -29,7 +29,8 @@ const SANAFE_DVS_1000 = {
 
 // Load and compile in one function so that the loaded network (its IR graph: about 64 MB of per-synapse
 // arrays; the parsed YAML; sm.stimulus, which closes over all of it) becomes garbage when it returns:
-// the run keeps only the program, the stimulus and the counts, as `aerchip run` does (cli/commands/run.ts
+// the run keeps only the program (its skeleton once the state is built), the stimulus and the counts, as
+// `aerchip run` does (cli/commands/run.ts
 // hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled and
 // collects it before building the state, cli/release.ts). A module-scope `const sm` would stay
 // reachable to the end and add the graph to peakRssMb.
