@@ -14,11 +14,12 @@ if (netPath === undefined || archPath === undefined) {
 }
 const { loadSanafe, loadSanafeArch } = await dist("compiler/frontends/sanafe/index.js");
 const { compileModel } = await dist("compiler/compile.js");
-const { buildSimState } = await dist("chip/sim/state.js");
+const { buildSimState, releaseProgramSynapses } = await dist("chip/sim/state.js");
 const { runState } = await dist("chip/sim/run.js");
 const { createTimingModel } = await dist("chip/timing/index.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
 const { threadTeamFor } = await dist("chip/sim/threads/team.js");
+const { collectReleased, graphReleaseRefs, programReleaseRefs } = await dist("cli/release.js");
 
 // SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
 const SANAFE_DVS_1000 = {
@@ -28,9 +29,11 @@ const SANAFE_DVS_1000 = {
 
 // Load and compile in one function so that the loaded network (its IR graph: about 64 MB of per-synapse
 // arrays; the parsed YAML; sm.stimulus, which closes over all of it) becomes garbage when it returns:
-// the run keeps only the program, the stimulus and the counts, as `aerchip run` does (cli/commands/run.ts
-// hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled). A
-// module-scope `const sm` would stay reachable to the end and add the graph to peakRssMb.
+// the run keeps only the program (its skeleton once the state is built), the stimulus and the counts, as
+// `aerchip run` does (cli/commands/run.ts
+// hands the model to the pipeline and keeps no reference; cli/pipeline.ts drops it once compiled and
+// collects it before building the state, cli/release.ts). A module-scope `const sm` would stay
+// reachable to the end and add the graph to peakRssMb.
 function loadAndCompile() {
   const t0 = now();
   const arch = loadSanafeArch(archPath);
@@ -40,10 +43,24 @@ function loadAndCompile() {
   const t1 = now();
   const { program, mapping } = compileModel(sm.graph, arch.spec, { fixedPlacement: sm.placement.coreOf, fixedOrder: sm.placement.orderInCore, file: netPath });
   const t2 = now();
-  return { spec: arch.spec, steps, stimulus, program, mapping, t0, t1, t2 };
+  return { spec: arch.spec, steps, stimulus, program, mapping, graphRefs: graphReleaseRefs(sm.graph), t0, t1, t2 };
 }
-const { spec, steps, stimulus, program, mapping, t0, t1, t2 } = loadAndCompile();
-const st = buildSimState(spec, program, { shared: threads > 1 });
+// Builds the state, then swaps the compiled program for its skeleton, as cli/pipeline.ts buildReleasing
+// does (in a function of its own: no frame of this module keeps the full program).
+function buildReleasing(loaded) {
+  const st = buildSimState(loaded.spec, loaded.program, { shared: threads > 1 });
+  const programRefs = programReleaseRefs(loaded.program);
+  if (programRefs.length > 0) loaded.program = releaseProgramSynapses(loaded.program);
+  return { st, programRefs };
+}
+const loaded = loadAndCompile();
+const { spec, steps, stimulus, mapping, graphRefs, t0, t1, t2 } = loaded;
+// As the CLI's pipeline (both collections counted in buildSeconds): the graph is collected before the
+// state is built; once it is built, the program's per-synapse arrays are released and collected.
+const graphReleased = await collectReleased("IR graph", graphRefs);
+const { st, programRefs } = buildReleasing(loaded);
+const program = loaded.program;
+const programReleased = programRefs.length > 0 && await collectReleased("program arrays", programRefs);
 // Threads: the workers start and build their parts here (part of loading the chip, like the state).
 const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();
@@ -72,7 +89,7 @@ emit({
   simulatedTimeMs: simulatedTimeNs / 1e6,
   sanafeSimulatedTimeMs: isDvs1000 ? SANAFE_DVS_1000.simulatedTimeMs[timingName] ?? null : null,
   synapticEvents: counters.synapticEvents,
-  loadSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS,
+  loadSeconds: seconds(t0, t1), compileSeconds: seconds(t1, t2), buildSeconds: seconds(t2, t3), simulationSeconds: simS, graphReleased, programReleased,
   synapticEventsPerSecond: counters.synapticEvents / simS,
   ...closingFields(),
 });

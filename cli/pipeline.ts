@@ -13,8 +13,9 @@ import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { performance } from "node:perf_hooks";
 import { runState, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
-import { buildSimState, type SimState } from "../chip/sim/state.ts";
+import { buildSimState, releaseProgramSynapses, type SimState } from "../chip/sim/state.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
+import { programCoreFigures, type ProgramCoreFigures } from "../chip/report/metrics.ts";
 import { compileModel, type CompileOptions, type CompileResult } from "../compiler/compile.ts";
 import { loadJsonModel } from "../compiler/frontends/load-model.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
@@ -22,6 +23,7 @@ import type { ModelGraph } from "../compiler/ir/types.ts";
 import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
 import { YIELD_EVERY_MS, yieldForSignals } from "./interrupt.ts";
+import { collectReleased, graphReleaseRefs, programReleaseRefs } from "./release.ts";
 
 export type { TimingModelName };
 
@@ -33,6 +35,7 @@ export function loadModel(path: string): LoadedModel {
 }
 
 export interface RunOutcome {
+  /** With CompileAndRunOptions.releaseProgram, a large non-plastic program is its skeleton here. */
   readonly compiled: CompileResult;
   readonly sim: SimResult;
   readonly report: RunReport;
@@ -97,9 +100,13 @@ const MAX_STEP_BATCH = 4096;
 
 /** runCompiled, interruptible: the simulation yields for signals between chunks. */
 export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): Promise<{ sim: SimResult; report: RunReport }> {
-  const log = hooks.logger;
   const st = stateFor(spec, program, hooks.threads);
-  log?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
+  hooks.logger?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
+  return simulateBuilt(spec, program, st, stimulus, steps, provenance, timing, hooks);
+}
+
+/** Runs a built state to its end, yielding for signals between chunks, and reports; `cores`: see buildRunReport. */
+async function simulateBuilt(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName, hooks: RunHooks, cores?: ProgramCoreFigures): Promise<{ sim: SimResult; report: RunReport }> {
   const run = startRun(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
   try {
     await stepWithSignals(run);
@@ -108,8 +115,8 @@ export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, sti
     throw e;
   }
   const sim = run.finish();
-  log?.info({ phase: "run", steps, threads: sim.threads }, "simulation finished");
-  return { sim, report: buildRunReport(spec, program, sim, provenance, timing) };
+  hooks.logger?.info({ phase: "run", steps, threads: sim.threads }, "simulation finished");
+  return { sim, report: buildRunReport(spec, program, sim, provenance, timing, cores) };
 }
 
 interface CompileAndRunOptions {
@@ -118,6 +125,18 @@ interface CompileAndRunOptions {
   readonly provenance: Provenance;
   readonly timing?: TimingModelName;
   readonly hooks?: RunHooks;
+  /**
+   * The caller keeps no reference to the model (compileAndRunAsync only): its IR graph is collected after
+   * compiling, before the state is built, when it is large (cli/release.ts). Without this the graph
+   * of a large model stays resident beside the program and the state until the process ends.
+   */
+  readonly modelReleased?: boolean;
+  /**
+   * compileAndRunAsync only: once the state is built, a large non-plastic program's per-synapse and
+   * per-neuron arrays are released and collected before the run, and RunOutcome.compiled.program is its
+   * skeleton (chip/sim/state.ts releaseProgramSynapses: populations, projections, core ids and sizes).
+   */
+  readonly releaseProgram?: boolean;
 }
 
 /**
@@ -126,19 +145,24 @@ interface CompileAndRunOptions {
  * ("ideal") reference recompiles it after the run: the simulation itself never reads it.
  */
 interface CompiledRun {
-  readonly compiled: CompileResult;
+  /** Its program becomes the skeleton once the state is built, with CompileAndRunOptions.releaseProgram. */
+  compiled: CompileResult;
   readonly steps: number;
   readonly stimulus: ChipStimulus;
   /** The graph to recompile in float64 after the run (fixed-point compiles only). */
   readonly floatReference?: ModelGraph;
+  /** The released graph, watched until it is collected (empty: nothing to collect). */
+  readonly graphRefs: ReadonlyArray<WeakRef<object>>;
 }
 
 function compileForRun(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): CompiledRun {
   const compiled = compileModel(model.graph, spec, opts.compile ?? {});
   opts.hooks?.logger?.info({ phase: "compile", coresUsed: compiled.mapping.coresUsed, neurons: compiled.mapping.neurons, synapses: compiled.mapping.synapses }, "model compiled");
+  const fixed = compiled.quantisation !== undefined;
   return {
     compiled, steps: opts.steps ?? model.graph.defaultSteps, stimulus: model.stimulus,
-    ...(compiled.quantisation === undefined ? {} : { floatReference: model.graph }),
+    ...(fixed ? { floatReference: model.graph } : {}),
+    graphRefs: opts.modelReleased === true && !fixed ? graphReleaseRefs(model.graph) : [],
   };
 }
 
@@ -160,7 +184,8 @@ export function compileAndRun(spec: ChipSpec, model: LoadedModel, opts: CompileA
  * function is not itself async on purpose: V8 keeps every parameter and local of a suspended async
  * function reachable until it returns, used again or not, so an async compileAndRunAsync would hold
  * `model` (and its graph) through the whole simulation. A caller that does not keep the model either
- * lets the graph be collected while the chip runs (cli/commands/run.ts). Compile errors still reject.
+ * lets the graph be collected while the chip runs (cli/commands/run.ts), and with `modelReleased` it is
+ * collected before the state is built. Compile errors still reject.
  */
 export function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: CompileAndRunOptions): Promise<RunOutcome> {
   try {
@@ -171,8 +196,14 @@ export function compileAndRunAsync(spec: ChipSpec, model: LoadedModel, opts: Com
 }
 
 async function runCompiledRunAsync(spec: ChipSpec, run: CompiledRun, opts: CompileAndRunOptions): Promise<RunOutcome> {
+  const hooks = opts.hooks ?? {};
+  // compileAndRunAsync, which held the model, returns at this function's first await: the graph can then
+  // be collected before the state is built, so graph, program and state are never resident together.
+  if (run.graphRefs.length > 0) await collectReleased("IR graph", run.graphRefs, hooks.logger);
+  const built = buildReleasing(spec, run, hooks, opts.releaseProgram === true);
+  if (built.released.length > 0) await collectReleased("program arrays", built.released, hooks.logger);
   const { compiled, steps, stimulus } = run;
-  const { sim, report } = await runCompiledAsync(spec, compiled.program, stimulus, steps, opts.provenance, opts.timing ?? "simple", opts.hooks ?? {});
+  const { sim, report } = await simulateBuilt(spec, compiled.program, built.st, stimulus, steps, opts.provenance, opts.timing ?? "simple", hooks, built.cores);
   if (run.floatReference === undefined) return { compiled, sim, report };
   const ideal = compileModel(run.floatReference, spec, { ...(opts.compile ?? {}), precision: "float" });
   const threads = opts.hooks?.threads;
@@ -184,6 +215,22 @@ async function runCompiledRunAsync(spec: ChipSpec, run: CompiledRun, opts: Compi
     throw e;
   }
   return { compiled, sim, report: withPrecision(report, compiled, sim, floatRun.finish()) };
+}
+
+/**
+ * Builds the state of run's program (synchronously: no suspended frame keeps the program). With `release`
+ * and a large non-plastic program, run.compiled's program then becomes its skeleton; the per-core figures
+ * the report reads of the crossbars are computed first, and WeakRefs to the dropped arrays are returned.
+ */
+function buildReleasing(spec: ChipSpec, run: CompiledRun, hooks: RunHooks, release: boolean): { st: SimState; cores?: ProgramCoreFigures; released: Array<WeakRef<object>> } {
+  const program = run.compiled.program;
+  const st = stateFor(spec, program, hooks.threads);
+  hooks.logger?.info({ phase: "build", cores: st.coreCount, neurons: st.neuronCount, synapses: st.synapseCount }, "simulator state built");
+  const released = release ? programReleaseRefs(program) : [];
+  if (released.length === 0) return { st, released };
+  const cores = programCoreFigures(spec, program);
+  run.compiled = { ...run.compiled, program: releaseProgramSynapses(program) };
+  return { st, cores, released };
 }
 
 function withPrecision(report: RunReport, compiled: CompileResult, sim: SimResult, floatSim: SimResult): RunReport {

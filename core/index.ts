@@ -10,3 +10,4 @@ export * from "./io/aer-stream.ts";
 export { AER_STREAM_MAGIC, AER_STREAM_PROTO, AER_STREAM_VERSION } from "./io/aer-stream-schema.ts";
 export * from "./log.ts";
 export * from "./atomic-write.ts";
+export * from "./gc.ts";

@@ -56,6 +56,7 @@ import { neuronStateBits, synapseMemoryBits } from "../spec/memory.ts";
 import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import { weightAt } from "../sim/weights.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
 
 /** Firing-rate histogram bin edges in spikes per 1000 ticks: bin k = [e_k, e_k+1), the last closed. */
 export const RATE_BIN_EDGES_PER_MILLE = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 900, 1000] as const;
@@ -187,7 +188,48 @@ export interface MetricsContext {
   readonly energyTotalPj: number;
 }
 
-export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: SimResult, ctx: MetricsContext): RunMetrics {
+/** What the per-core metrics read of a program: they do not depend on the run. */
+export interface ProgramCoreFigures {
+  readonly perCore: CoreMetrics[];
+  /** Σ synapseMemoryBits over the cores. */
+  readonly synapseMemoryTotalBits: number;
+}
+
+/**
+ * Per-core metrics of `program`, as the mapping report (compiler/compile.ts) computes utilisation. They read
+ * the crossbars, so a caller that releases the program's per-synapse arrays once the state is built
+ * (chip/sim/state.ts releaseProgramSynapses) computes them before and hands them to computeRunMetrics.
+ */
+export function programCoreFigures(spec: ChipSpec, program: ChipProgram): ProgramCoreFigures {
+  program.cores.forEach((cp) => {
+    if (cp.neurons.kind.length !== cp.neuronCount) {
+      throw new AerchipError("E_INTERNAL", `core ${cp.coreId} of the program has no neuron parameters: its arrays were released`, { field: "program", hint: "compute programCoreFigures before releaseProgramSynapses and pass them to the report" });
+    }
+  });
+  let delaysUsed = false;
+  for (const cp of program.cores) for (const d of cp.crossbar.synDelayTicks) if (d !== 1) { delaysUsed = true; break; }
+  const lim = spec.core;
+  const stateBitsPerNeuron = neuronStateBits(spec);
+  let synapseMemoryTotalBits = 0;
+  const perCore: CoreMetrics[] = program.cores.map((cp) => {
+    let compartments = 0;
+    for (let i = 0; i < cp.neuronCount; i++) if (cp.neurons.kind[i] === NeuronKind.compartment) compartments++;
+    const synapses = cp.crossbar.synTarget.length;
+    const inputAxons = cp.crossbar.axonCount;
+    const outputAxons = cp.routing.routeDestCore.length;
+    const smBits = synapseMemoryBits(spec, { axons: inputAxons, neurons: cp.neuronCount, synapses, delaysUsed });
+    synapseMemoryTotalBits += smBits;
+    return {
+      coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,
+      synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron,
+      utilisation: { neurons: cp.neuronCount / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
+    };
+  });
+  return { perCore, synapseMemoryTotalBits };
+}
+
+/** `cores`: the program's per-core figures, computed before its arrays were released (else from `program`). */
+export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: SimResult, ctx: MetricsContext, cores?: ProgramCoreFigures): RunMetrics {
   const st = res.state;
   const T = res.steps;
   const P = program.populations.length;
@@ -306,25 +348,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
     };
   });
 
-  // Per core, as the mapping report (compiler/compile.ts) computes utilisation.
-  let delaysUsed = false;
-  for (const cp of program.cores) for (const d of cp.crossbar.synDelayTicks) if (d !== 1) { delaysUsed = true; break; }
-  const lim = spec.core;
-  let synapseMemoryTotalBits = 0;
-  const perCore: CoreMetrics[] = program.cores.map((cp) => {
-    let compartments = 0;
-    for (let i = 0; i < cp.neuronCount; i++) if (cp.neurons.kind[i] === NeuronKind.compartment) compartments++;
-    const synapses = cp.crossbar.synTarget.length;
-    const inputAxons = cp.crossbar.axonCount;
-    const outputAxons = cp.routing.routeDestCore.length;
-    const smBits = synapseMemoryBits(spec, { axons: inputAxons, neurons: cp.neuronCount, synapses, delaysUsed });
-    synapseMemoryTotalBits += smBits;
-    return {
-      coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,
-      synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron,
-      utilisation: { neurons: cp.neuronCount / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
-    };
-  });
+  const { perCore, synapseMemoryTotalBits } = cores ?? programCoreFigures(spec, program);
 
   // Totals.
   let weightCount = 0, storedSynapses = 0, denseW = 0, zeroW = 0, acs = 0, denseOps = 0;

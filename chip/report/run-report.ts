@@ -12,7 +12,7 @@ import type { SimResult } from "../sim/run.ts";
 import { dynamicEnergyPj, staticEnergyPj, type EnergyBreakdownPj } from "./energy.ts";
 import { crossbarCounts, usesCrossbarCosts } from "./crossbar.ts";
 import { createHash } from "node:crypto";
-import { computeRunMetrics, type RunMetrics } from "./metrics.ts";
+import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./metrics.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -103,7 +103,11 @@ function withCrossbar(e: EnergyBreakdownPj, crossbarPj: number): EnergyBreakdown
   return { ...e, synapse: e.synapse + crossbarPj, dynamic: e.dynamic + crossbarPj };
 }
 
-export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string): RunReport {
+/**
+ * `cores`: the program's per-core figures (metrics.ts programCoreFigures), needed when `program` is a
+ * skeleton whose per-synapse arrays were released after the state was built.
+ */
+export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string, cores?: ProgramCoreFigures): RunReport {
   const st = res.state;
   const K = COUNTER_COUNT;
   const encs = st.encodingNames;
@@ -186,7 +190,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
-    metrics: computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }),
+    metrics: computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }, cores),
     perTick: {
       latencyNs: Array.from(res.tickLatencyNs), spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
       packets: col(CounterKind.packetsOut),

@@ -165,12 +165,16 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {
-    // rm.take(): the model goes to the pipeline as a temporary, not a local of this function (loadRunModel).
+    // rm.take(): the model goes to the pipeline as a temporary, not a local of this function (loadRunModel),
+    // so the pipeline can collect its graph before building the state; --remap keeps it for the second run.
+    // Of the program, only populations and projections are read below (spikes and weights files).
     outcome = await compileAndRunAsync(spec, rm.take(), {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
       timing: o.timing,
+      modelReleased: handMapping === undefined,
+      releaseProgram: true,
       hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {

@@ -14,8 +14,9 @@
  * bucket sort); each core's rows are then ordered in place by stable least-significant-key-first counting
  * sorts — (delay, projection, target), usually as one combined key, then source — which gives the order
  * of the comparison (source, delay, projection, target, model order) exactly. Beyond the program itself
- * the pass holds 4 bytes per synapse (each synapse's source, bucketed like the crossbars) and per-core
- * scratch arrays.
+ * the pass holds only per-core scratch arrays: a synapse's source is looked up from its projection and
+ * model index (synProjection, synIndex) when its core is ordered, not kept per synapse (which would add
+ * 4 bytes per synapse to the compile's peak memory, where the model and the program are both resident).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -63,6 +64,8 @@ function countingPass(src: Uint32Array | undefined, dst: Uint32Array, n: number,
 
 /** Per-core scratch arrays, sized for the largest core and reused core after core. */
 class Scratch {
+  /** Global source neuron of each of the core's synapses. */
+  readonly src: Uint32Array;
   readonly key: Uint32Array;
   readonly axon: Uint32Array;
   readonly p: Uint32Array;
@@ -80,6 +83,7 @@ class Scratch {
   constructor(n: number, neurons: number) {
     this.stamp = new Uint32Array(neurons);
     this.axonOf = new Uint32Array(neurons);
+    this.src = new Uint32Array(n);
     this.key = new Uint32Array(n);
     this.axon = new Uint32Array(n);
     this.p = new Uint32Array(n);
@@ -106,6 +110,37 @@ interface CoreArrays {
   readonly index: Uint32Array[];
 }
 
+/**
+ * Every core's crossbar arrays, as views into one ArrayBuffer (all weights, then targets, model indices,
+ * delays and projections; core c's views start at synapse perCore[c]). Why one buffer: a run that drops
+ * the program once its state is built (cli/release.ts) gets the memory back only if the allocator returns
+ * it. glibc's malloc serves blocks under its mmap threshold — which rises to the largest block freed so far,
+ * up to 32 MB — from its heap, where freed blocks stay resident; a block over 32 MB is always a mapping of
+ * its own, unmapped when freed. SANA-FE DVS: 245 arrays of 0.1–2 MB stayed resident after their release
+ * (72 MB); the one 72 MB buffer is returned.
+ */
+function crossbarArrays(perCore: Float64Array, C: number): CoreArrays {
+  const S = perCore[C];
+  const buffer = new ArrayBuffer(20 * S);
+  // Offsets in bytes of each kind's first element: 8-byte weights first keep every view aligned.
+  const weightAt = 0;
+  const targetAt = 8 * S;
+  const indexAt = 12 * S;
+  const delayAt = 16 * S;
+  const projectionAt = 18 * S;
+  const arrays: CoreArrays = { target: [], weight: [], delay: [], projection: [], index: [] };
+  for (let c = 0; c < C; c++) {
+    const s0 = perCore[c];
+    const n = perCore[c + 1] - s0;
+    arrays.weight.push(new Float64Array(buffer, weightAt + 8 * s0, n));
+    arrays.target.push(new Uint32Array(buffer, targetAt + 4 * s0, n));
+    arrays.index.push(new Uint32Array(buffer, indexAt + 4 * s0, n));
+    arrays.delay.push(new Uint16Array(buffer, delayAt + 2 * s0, n));
+    arrays.projection.push(new Uint16Array(buffer, projectionAt + 2 * s0, n));
+  }
+  return arrays;
+}
+
 /** perCore[c + 1] += synapses of this projection onto core c. (Hot loops live in small functions, so V8 optimises each on its own.) */
 function countByCore(post: Uint32Array, postBase: number, coreIndexOf: Uint32Array, perCore: Float64Array): void {
   for (let s = 0; s < post.length; s++) perCore[coreIndexOf[postBase + post[s]] + 1]++;
@@ -113,8 +148,8 @@ function countByCore(post: Uint32Array, postBase: number, coreIndexOf: Uint32Arr
 
 /** Appends projection k's synapses to their cores' arrays, in model order. */
 function scatterProjection(
-  k: number, pre: Uint32Array, post: Uint32Array, dly: Uint16Array, w: Float64Array, preBase: number, postBase: number,
-  coreIndexOf: Uint32Array, localOf: Uint32Array, perCore: Float64Array, fill: Float64Array, arrays: CoreArrays, bPre: Uint32Array,
+  k: number, post: Uint32Array, dly: Uint16Array, w: Float64Array, postBase: number,
+  coreIndexOf: Uint32Array, localOf: Uint32Array, fill: Float64Array, arrays: CoreArrays,
 ): void {
   const { target, weight, delay, projection, index } = arrays;
   for (let s = 0; s < post.length; s++) {
@@ -126,21 +161,28 @@ function scatterProjection(
     delay[c][j] = dly[s];
     projection[c][j] = k;
     index[c][j] = s;
-    bPre[perCore[c] + j] = preBase + pre[s];
+  }
+}
+
+/** src[j] ← the global source of the core's synapse j: its projection's pre neuron at its model index. */
+function sourcesOfCore(synProjection: Uint16Array, synIndex: Uint32Array, preArr: readonly Uint32Array[], preBase: Uint32Array, src: Uint32Array): void {
+  for (let j = 0; j < synIndex.length; j++) {
+    const k = synProjection[j];
+    src[j] = preBase[k] + preArr[k][synIndex[j]];
   }
 }
 
 /**
- * Orders core ci's synapses (given in model order; their sources at bPre[lo..]) into rows by
+ * Orders core ci's synapses (given in model order; their sources in tmp.src) into rows by
  * (source, delay, projection, local target, model order), in place, and returns the crossbar. The
  * core's input axons (its distinct sources, ascending) are left in tmp.distinct[0..axonCount).
  */
 function orderCore(
   ci: number, synTarget: Uint32Array, synWeight: Float64Array, synDelayTicks: Uint16Array, synProjection: Uint16Array, synIndex: Uint32Array,
-  bPre: Uint32Array, lo: number, L: number, D: number, K: number, tmp: Scratch,
+  L: number, D: number, K: number, tmp: Scratch,
 ): CoreProgram["crossbar"] {
   const n = synTarget.length;
-  const { distinct, key, stamp, axonOf } = tmp;
+  const { src, distinct, key, stamp, axonOf } = tmp;
   let p: Uint32Array = tmp.p;
   let q: Uint32Array = tmp.q;
   let t: Uint32Array;
@@ -152,7 +194,7 @@ function orderCore(
   if (combined <= Math.max(4 * n, 65536) && combined < 2 ** 32) {
     for (let j = 0; j < n; j++) {
       key[j] = ((synDelayTicks[j] - 1) * K + synProjection[j]) * L + synTarget[j];
-      const g = bPre[lo + j];
+      const g = src[j];
       if (stamp[g] !== ci + 1) {
         stamp[g] = ci + 1;
         distinct[A++] = g;
@@ -172,7 +214,7 @@ function orderCore(
       const k = synProjection[j];
       if (k < kMin) kMin = k;
       if (k > kMax) kMax = k;
-      const g = bPre[lo + j];
+      const g = src[j];
       if (stamp[g] !== ci + 1) {
         stamp[g] = ci + 1;
         distinct[A++] = g;
@@ -199,7 +241,7 @@ function orderCore(
   const eAxon = tmp.axon;
   cnt.fill(0, 0, A + 1);
   for (let j = 0; j < n; j++) {
-    const a = axonOf[bPre[lo + j]];
+    const a = axonOf[src[j]];
     eAxon[j] = a;
     cnt[a + 1]++;
   }
@@ -252,7 +294,6 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
   });
   const C = order.length;
   const K = graph.projections.length;
-  const S = ig.totalSynapses;
   const preArr = graph.projections.map((pr) => pr.preIndex);
   const postArr = graph.projections.map((pr) => pr.postIndex);
   const delayArr = graph.projections.map((pr) => pr.delayTicks);
@@ -265,23 +306,14 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
     maxCoreSynapses = Math.max(maxCoreSynapses, perCore[c + 1]);
     perCore[c + 1] += perCore[c];
   }
-  const arrays: CoreArrays = { target: [], weight: [], delay: [], projection: [], index: [] };
-  for (let c = 0; c < C; c++) {
-    const n = perCore[c + 1] - perCore[c];
-    arrays.target.push(new Uint32Array(n));
-    arrays.weight.push(new Float64Array(n));
-    arrays.delay.push(new Uint16Array(n));
-    arrays.projection.push(new Uint16Array(n));
-    arrays.index.push(new Uint32Array(n));
-  }
+  const arrays = crossbarArrays(perCore, C);
   // One sequential sweep over the model scatters every synapse to the end of its core's arrays (a stable
-  // bucket sort by core: the model is read once, in order). The global source of each synapse goes to
-  // bPre, bucketed the same way (core c at perCore[c]).
-  const bPre = new Uint32Array(S);
+  // bucket sort by core: the model is read once, in order).
   const fill = new Float64Array(C);
   for (let k = 0; k < K; k++) {
-    scatterProjection(k, preArr[k], postArr[k], delayArr[k], weightArr[k], popOffset[projPre[k]], popOffset[projPost[k]], coreIndexOf, localOf, perCore, fill, arrays, bPre);
+    scatterProjection(k, postArr[k], delayArr[k], weightArr[k], popOffset[projPost[k]], coreIndexOf, localOf, fill, arrays);
   }
+  const preBase = Uint32Array.from(projPre, (p) => popOffset[p]);
 
   // Route entries: one per (source neuron, destination core) = one input axon; axon a of core ci is
   // sourcesOf[ci][a].
@@ -291,7 +323,8 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
   const tmp = new Scratch(maxCoreSynapses, N);
   const maxDelayTicks = ig.maxDelayTicks;
   for (let ci = 0; ci < C; ci++) {
-    const crossbar = orderCore(ci, arrays.target[ci], arrays.weight[ci], arrays.delay[ci], arrays.projection[ci], arrays.index[ci], bPre, perCore[ci], cores[order[ci]].neurons, maxDelayTicks, K, tmp);
+    sourcesOfCore(arrays.projection[ci], arrays.index[ci], preArr, preBase, tmp.src);
+    const crossbar = orderCore(ci, arrays.target[ci], arrays.weight[ci], arrays.delay[ci], arrays.projection[ci], arrays.index[ci], cores[order[ci]].neurons, maxDelayTicks, K, tmp);
     const A = crossbar.axonCount;
     sourcesOf.push(tmp.distinct.slice(0, A));
     inputAxonsOf[ci] = A;

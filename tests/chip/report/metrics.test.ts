@@ -8,7 +8,8 @@ import type { Json } from "../../../compiler/frontends/json-fields.ts";
 import { compileModel } from "../../../compiler/compile.ts";
 import { simulate } from "../../../chip/sim/run.ts";
 import { buildRunReport } from "../../../chip/report/run-report.ts";
-import { computeRunMetrics, rateBin, RATE_BIN_EDGES_PER_MILLE } from "../../../chip/report/metrics.ts";
+import { computeRunMetrics, programCoreFigures, rateBin, RATE_BIN_EDGES_PER_MILLE } from "../../../chip/report/metrics.ts";
+import { releaseProgramSynapses } from "../../../chip/sim/state.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { createTimingModel } from "../../../chip/timing/index.ts";
 import { genericWith } from "../../helpers/specs.ts";
@@ -176,6 +177,16 @@ describe("NeuroBench metric arithmetic (hardware-facts.md §6), written out", ()
       expect(c.utilisation).toEqual(compiled.mapping.cores[i].utilisation);
       expect(c.synapseMemoryBits).toBe(compiled.mapping.cores[i].synapseMemoryBits);
     });
+  });
+
+  it("a released program reports the same with the per-core figures computed before the release", () => {
+    const spec = testSpec({ core: { ...genericWith().core, maxNeurons: 3 } });
+    const { compiled, sim, report } = runModel(MODEL, spec);
+    const figures = programCoreFigures(spec, compiled.program);
+    const skeleton = releaseProgramSynapses(compiled.program);
+    expect(buildRunReport(spec, skeleton, sim, PROV, "none", figures)).toEqual(report);
+    // Without them the skeleton's empty crossbars would give zero synapses: refused.
+    expect(() => buildRunReport(spec, skeleton, sim, PROV, "none")).toThrow(/released/);
   });
 });
 
