@@ -42,7 +42,7 @@ import {
 } from "./learning.ts";
 import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
 import { chooseDeliverMode, deliverCompact, deliverMarks, DeliverMode } from "./deliver-dispatch.ts";
-import { CoreClass, classifyCores, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
+import { CoreClass, coreClassesOf, classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_OVERFLOWS, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext } from "./update-context.ts";
 import { updateCoreRuns } from "./update-cores.ts";
 import { oneThreadContext, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
@@ -265,7 +265,7 @@ class Run implements SimRun {
     if (this.work !== undefined) this.work.syncTiles = mappedTileCount(st, spec);
     const fx = program.fixedPoint;
     const hasDynamics = st.dynamics !== undefined;
-    this.coreClass = classifyCores(st, fx !== undefined);
+    this.coreClass = coreClassesOf(st, fx !== undefined);
     this.classRuns = classRuns(this.coreClass);
     if (threaded && opts.team !== undefined && (opts.team.updatedWithInput !== this.updatedWithInput || opts.team.fixed !== (fx !== undefined))) {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another chip or precision", { field: "team", hint: "create it with threadTeamFor(spec, program, state, threads)" });

@@ -32,6 +32,7 @@ import { copyU16, copyU32, heapArrays, narrowCopy, sharedArrays, type ArrayAlloc
 import { buildRouting, copyNeuronParams, coreTable, invalid, neuronTraffic, populationMembership, validateCrossbars } from "./build-parts.ts";
 import { buildAxonCells, emptyCells } from "./counter-cells.ts";
 import { splitDenseGroups } from "./dense-groups.ts";
+import { classifyCores } from "./update.ts";
 import {
   neuronBases, planByAxon, planGroups, routesReachDistinctCores, scatterByAxon, scatterCompact, scatterWide, summariseAxons, type AxonPlan, type GroupPlan,
 } from "./source-major.ts";
@@ -65,6 +66,9 @@ export interface SynapseStore {
 
 export interface SimState {
   readonly coreCount: number;
+  /** Class of every core (update.ts classifyCores), for the program's precision (coreClassFixedPoint). */
+  readonly coreClass: Uint8Array;
+  readonly coreClassFixedPoint: boolean;
   readonly neuronCount: number;
   readonly synapseCount: number;
   readonly coreNeuronStart: Uint32Array;
@@ -289,7 +293,7 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const members = populationMembership(program, cl.coreNeuronStart, N, alloc);
   const v = alloc.f64(N);
   v.set(neurons.vInit);
-  const st: SimState = {
+  const unclassified: Omit<SimState, "coreClass" | "coreClassFixedPoint"> = {
     coreCount: cl.C, neuronCount: N, synapseCount: S, coreNeuronStart: cl.coreNeuronStart, coreAxonStart: cl.coreAxonStart,
     coreId: cl.coreId, coreTileX: cl.coreTileX, coreTileY: cl.coreTileY,
     ...neurons,
@@ -303,6 +307,11 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
     routeSynapses: narrowCopy(alloc, byAxon ? (groups as AxonPlan).routeSynapses : axons!.routeSynapses), ...cells, ...traffic,
     routePtr: rt.routePtr, routeAxon: rt.routeAxon, routeDestCore: rt.routeDestCore, encodingNames, maxDelayTicks,
   };
+  // The update kernel of each core, decided once per state (update.ts; a run in another precision classifies again).
+  const fixed = program.fixedPoint !== undefined;
+  const coreClass = alloc.u8(cl.C);
+  coreClass.set(classifyCores(unclassified, fixed));
+  const st: SimState = { ...unclassified, coreClass, coreClassFixedPoint: fixed };
   return hasPlasticity(program) ? { ...st, plasticity: buildPlasticity(program, st) } : st;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Phase 2 of a tick: every core's neurons in local order (chip/program/types.ts equations). Each core is
- * classified once per run and updated by the tightest kernel that is exact for it:
+ * classified once per state (when it is built) and updated by the tightest kernel that is exact for it:
  *   input    all neurons are input neurons: they fire when the stimulus says so;
  *   lif      compartment dynamics in float64, no adaptive threshold, no input neuron;
  *   lifUniform  the same when the core's neurons share every parameter but the bias (a Loihi
@@ -89,7 +89,7 @@ export interface UpdateContext {
 }
 
 /** The class of every core (see the header). */
-export function classifyCores(st: SimState, fixed: boolean): Uint8Array {
+export function classifyCores(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, fixed: boolean): Uint8Array {
   const out = new Uint8Array(st.coreCount);
   const { kind, dynamics, coreNeuronStart } = st;
   for (let c = 0; c < st.coreCount; c++) {
@@ -113,6 +113,14 @@ export function classifyCores(st: SimState, fixed: boolean): Uint8Array {
   return out;
 }
 
+/**
+ * The core classes of a run: those the state was built with (classified once, at build time) when the
+ * run's precision is the program's, else classified now.
+ */
+export function coreClassesOf(st: SimState, fixed: boolean): Uint8Array {
+  return st.coreClassFixedPoint === fixed ? st.coreClass : classifyCores(st, fixed);
+}
+
 /** Maximal runs of consecutive cores of one class, as (first core, end core, class) triples. */
 export function classRuns(coreClass: Uint8Array): Uint32Array {
   const out: number[] = [];
@@ -133,11 +141,11 @@ function uniform(a: ArrayLike<number> | undefined, lo: number, hi: number): bool
   return true;
 }
 
-function lifUniform(st: SimState, lo: number, hi: number): boolean {
+function lifUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, lo: number, hi: number): boolean {
   return [st.currentDecay, st.inputGain, st.voltageDecay, st.vThreshold, st.vReset, st.resetMode, st.thresholdOp, st.refractoryTicks, st.spiking].every((a) => uniform(a, lo, hi));
 }
 
-function sanafeUniform(st: SimState, lo: number, hi: number): boolean {
+function sanafeUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, lo: number, hi: number): boolean {
   return [st.currentDecay, st.inputGain, st.voltageDecay, st.vThreshold, st.vReset, st.resetMode, st.thresholdOp, st.refractoryTicks, st.spiking,
     st.vTruncScale, st.vReverseThreshold, st.reverseResetMode, st.vReverseReset, st.forceUpdate].every((a) => uniform(a, lo, hi));
 }

@@ -17,7 +17,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
 import type { ChipSpec } from "../../spec/types.ts";
-import { classifyCores } from "../update.ts";
+import { coreClassesOf } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
@@ -416,5 +416,5 @@ export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadT
  * runs of that state: call close() when done. Starting the workers takes ~0.1 s; awaitStart() waits.
  */
 export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number, kernels?: KernelChoice): ThreadTeam {
-  return new ThreadTeam(st, { threads, coreClass: classifyCores(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec), ...(kernels === undefined ? {} : { kernels }) });
+  return new ThreadTeam(st, { threads, coreClass: coreClassesOf(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec), ...(kernels === undefined ? {} : { kernels }) });
 }

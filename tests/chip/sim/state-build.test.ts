@@ -128,4 +128,41 @@ describe("resolveStimulus", () => {
     expect(r.tickPtr[10]).toBe(3);
     expect(Array.from(r.neuron)).toEqual([globalOf[0], ...[globalOf[0], globalOf[1]].sort((x, y) => x - y)]);
   });
+
+  it("takes input already in (tick, neuron) order as it is, and gives the same result as for any order of it", () => {
+    const spec = genericWith();
+    const { program } = compileModel(tinyGraph(), spec, {});
+    const st = buildSimState(spec, program);
+    const pop = program.populations.find((p) => p.name === "in")!;
+    // Population indices in the order of their global neurons, so that the ordered input is ordered globally.
+    const byGlobal = Array.from({ length: pop.size }, (_, i) => i);
+    const globalOf = new Array<number>(pop.size);
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    byGlobal.sort((a, b) => globalOf[a] - globalOf[b]);
+    const tick: number[] = [], neuron: number[] = [];
+    for (let t = 0; t < 12; t++) for (let j = 0; j < pop.size; j++) if ((t * 7 + j * 3) % 4 !== 0) { tick.push(t); neuron.push(byGlobal[j]); }
+    const ordered = resolveStimulus(program, st.coreNeuronStart, { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) }, 10);
+    // The same spikes reversed, with every spike of tick 4 twice: the general path (sort, duplicates dropped).
+    const k4 = tick.flatMap((t, k) => (t === 4 ? [k] : []));
+    const rt = [...tick].reverse().concat(k4.map((k) => tick[k]));
+    const rn = [...neuron].reverse().concat(k4.map((k) => neuron[k]));
+    const shuffled = resolveStimulus(program, st.coreNeuronStart, { spikes: new Map([["in", { tick: Int32Array.from(rt), neuron: Int32Array.from(rn) }]]) }, 10);
+    expect(Array.from(ordered.tickPtr)).toEqual(Array.from(shuffled.tickPtr));
+    expect(Array.from(ordered.neuron)).toEqual(Array.from(shuffled.neuron));
+    // Ticks in order but each tick's neurons reversed, and one spike repeated at once: not taken as it is.
+    const order = tick.map((_, k) => k).sort((a, b) => tick[a] - tick[b] || b - a);
+    order.splice(1, 0, order[0]);
+    const perTickReversed = resolveStimulus(program, st.coreNeuronStart, { spikes: new Map([["in", { tick: Int32Array.from(order, (k) => tick[k]), neuron: Int32Array.from(order, (k) => neuron[k]) }]]) }, 10);
+    expect(Array.from(perTickReversed.tickPtr)).toEqual(Array.from(ordered.tickPtr));
+    expect(Array.from(perTickReversed.neuron)).toEqual(Array.from(ordered.neuron));
+    // In order, but with its first spike repeated at once: the duplicate is dropped.
+    const repeated = resolveStimulus(program, st.coreNeuronStart, { spikes: new Map([["in", { tick: Int32Array.from([tick[0], ...tick]), neuron: Int32Array.from([neuron[0], ...neuron]) }]]) }, 10);
+    expect(Array.from(repeated.tickPtr)).toEqual(Array.from(ordered.tickPtr));
+    expect(Array.from(repeated.neuron)).toEqual(Array.from(ordered.neuron));
+    expect(ordered.neuron.length).toBe(tick.filter((t) => t < 10).length);
+    for (let t = 0; t < 10; t++) {
+      const got = Array.from(ordered.neuron.subarray(ordered.tickPtr[t], ordered.tickPtr[t + 1]));
+      expect(got).toEqual(byGlobal.filter((_, j) => (t * 7 + j * 3) % 4 !== 0).map((i) => globalOf[i]));
+    }
+  });
 });
