@@ -62,6 +62,30 @@ function forEachPiece(store: Targets, n: number, g: number, lo: number, hi: numb
   if (hi > sparseFrom) piece(g, sparseFrom, hi, false);
 }
 
+/** Length of the longest run of consecutive values in a[from, to) (at least 1). */
+function longestRun(a: Uint16Array | Uint32Array, from: number, to: number): number {
+  let best = 1;
+  let run = 1;
+  for (let s = from + 1; s < to; s++) {
+    run = a[s] === a[s - 1] + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/**
+ * Whether neuron n's synapses [lo, hi) hold a dense run: one monomorphic scan of the stored targets (no
+ * call per synapse), so that sparse networks pay one pass over their target array and nothing more.
+ */
+function hasDenseRun(store: Targets, n: number, lo: number, hi: number): boolean {
+  if (hi - lo < DENSE_MIN_SYNAPSES) return false;
+  if (store.kind === "flat32") return longestRun(store.target, lo, hi) >= DENSE_MIN_SYNAPSES;
+  const base = store.neuronBase[n];
+  // base + offset[s] is consecutive exactly where offset[s] is; side entries are at s + 1 + base.
+  if (base >= 0) return longestRun(store.offset, lo, hi) >= DENSE_MIN_SYNAPSES;
+  return longestRun(store.target, lo + 1 + base, hi + 1 + base) >= DENSE_MIN_SYNAPSES;
+}
+
 /**
  * The group tables with dense runs split out (see the header). Compact layouts only: the wide layout's
  * readers take records as they are, so for it (and for more than 2^31 synapses, where the flag bit would
@@ -74,11 +98,17 @@ export function splitDenseGroups(
   const G = neuronGroupStart[N];
   const unchanged: GroupTables = { neuronGroupStart, groupDelay, groupSynStart, groupDense: alloc.u8(0) };
   if (store.kind === "wide" || groupSynStart[G] >= 2 ** 31) return unchanged;
+  // Pass 1: which groups hold a dense run (most of a sparse network's hold none), and the pieces.
+  const holds = new Uint8Array(G);
   let pieces = 0;
   let dense = 0;
   const count = (_g: number, _lo: number, _hi: number, d: boolean): void => { pieces++; if (d) dense++; };
   for (let n = 0; n < N; n++) {
-    for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) forEachPiece(store, n, g, groupSynStart[g], groupSynStart[g + 1], count);
+    for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
+      if (!hasDenseRun(store, n, groupSynStart[g], groupSynStart[g + 1])) { pieces++; continue; }
+      holds[g] = 1;
+      forEachPiece(store, n, g, groupSynStart[g], groupSynStart[g + 1], count);
+    }
   }
   if (dense === 0) return unchanged;
   const out = { neuronGroupStart: alloc.u32(N + 1), groupDelay: alloc.u16(pieces), groupSynStart: alloc.u32(pieces + 1), groupDense: alloc.u8(pieces) };
@@ -91,7 +121,10 @@ export function splitDenseGroups(
   };
   for (let n = 0; n < N; n++) {
     out.neuronGroupStart[n] = p;
-    for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) forEachPiece(store, n, g, groupSynStart[g], groupSynStart[g + 1], fill);
+    for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
+      if (holds[g] === 1) forEachPiece(store, n, g, groupSynStart[g], groupSynStart[g + 1], fill);
+      else fill(g, groupSynStart[g], groupSynStart[g + 1], false);
+    }
   }
   out.neuronGroupStart[N] = p;
   out.groupSynStart[p] = groupSynStart[G];
