@@ -20,7 +20,7 @@ export function deriveSpikeCounters(st: SimState, counters: CounterArrays, weigh
   const cellOps = new Float64Array(cells ? cellCore.length : 0);
   // With cells: a route whose row has one cell adds to it directly; for the others, spikes are spread
   // onto their destination axons (each axon has one route) and the axons' cells walked in memory order.
-  const axonSpikes = new Float64Array(cells ? st.coreAxonStart[st.coreCount] : 0);
+  const axonSpikes = new Float64Array(cells && st.axonCellId.length > 0 ? st.coreAxonStart[st.coreCount] : 0);
   for (let n = 0; n < st.neuronCount; n++) {
     const sp = spikesPerNeuron[n];
     if (sp === 0) continue;

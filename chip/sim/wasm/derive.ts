@@ -43,7 +43,9 @@ export function deriveSpikeCountersWasm(k: WasmKernelExports, b: WasmStateBindin
   const E = Math.max(1, st.encodingNames.length);
   const cells = st.cellCore.length;
   const hasCells = st.axonCellStart.length > 0;
-  const axons = hasCells ? st.coreAxonStart[st.coreCount] : 0;
+  // Per-axon spike counts are needed only for rows that mix projections (cells listed per axon); without
+  // any (axonCellId empty: every route has its one cell) the kernel neither writes nor walks them.
+  const axons = hasCells && st.axonCellId.length > 0 ? st.coreAxonStart[st.coreCount] : 0;
   const x = deriveScratch(b, st, counters.synOpsByProjection.length, E, cells, axons);
   const sp = counters.spikesPerNeuron;
   x.spikes.set(sp);
