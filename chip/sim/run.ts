@@ -33,6 +33,7 @@ import { learningPhaseNs, syncLatencyNs, timingCosts } from "../timing/costs.ts"
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, hasCells, programIsPlastic, type KernelChoice, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
+import { resolveStimulusWasm } from "./wasm/stimulus.ts";
 import {
   buildPlasticity, decayPlasticTraces, deliverPlasticGroup, hasPlasticity, markPlasticGroup, potentiate, readPlasticWeights, resetPlasticTraces, type PlasticityState,
 } from "./plasticity.ts";
@@ -255,7 +256,10 @@ class Run implements SimRun {
     const N = st.neuronCount;
     this.E = Math.max(1, st.encodingNames.length);
     this.counters = allocateCounters(st.coreCount, T, this.E, program.projections.length, N);
-    this.stim = resolveStimulus(program, st.coreNeuronStart, stimulus, T);
+    // The input's per-spike pass in a kernel when the state lives in a WebAssembly memory (same result).
+    this.stim = st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm"
+      ? resolveStimulusWasm(kernelsFor(st.wasm.memory), st.wasm, program, st.coreNeuronStart, stimulus, T)
+      : resolveStimulus(program, st.coreNeuronStart, stimulus, T);
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
     this.tickLatencyNs = new Float64Array(T);
     this.weightBits = spec.precision.weightBits;

@@ -14,8 +14,38 @@ export interface ResolvedStimulus {
   readonly neuron: Uint32Array;
 }
 
+/** An input population's spikes, checked, with each population index's global neuron. */
+export interface StimulusSource {
+  readonly name: string;
+  readonly size: number;
+  readonly globalOf: Uint32Array;
+  readonly tick: Int32Array;
+  readonly neuron: Int32Array;
+}
+
+/** The population `name` drives, checked (exists, is an input, one tick per spike), with its global neurons. */
+export function stimulusSource(program: ChipProgram, coreNeuronStart: Uint32Array, name: string, sp: { readonly tick: Int32Array; readonly neuron: Int32Array }): StimulusSource {
+  const pop = program.populations.find((p) => p.name === name);
+  if (pop === undefined) throw new AerchipError("E_STIMULUS_UNKNOWN_POPULATION", `the input names population "${name}", which the program does not have`, { field: "input", hint: `use one of: ${program.populations.filter((p) => p.kind === "input").map((p) => p.name).join(", ")}` });
+  if (pop.kind !== "input") throw new AerchipError("E_STIMULUS_NOT_INPUT", `population "${name}" is not an input population`, { field: "input", hint: "drive input populations only" });
+  // population index → global neuron, via the blocks.
+  const globalOf = new Uint32Array(pop.size);
+  for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+  if (sp.tick.length !== sp.neuron.length) throw new AerchipError("E_STIMULUS_INVALID", `input for "${name}" has ${sp.tick.length} ticks and ${sp.neuron.length} neurons`, { field: "input", hint: "give one tick per spike" });
+  return { name, size: pop.size, globalOf, tick: sp.tick, neuron: sp.neuron };
+}
+
+/** The error for spike k of `src` when it addresses no neuron of the population or a tick before 0, else undefined. */
+export function invalidSpike(src: StimulusSource, k: number): AerchipError | undefined {
+  const t = src.tick[k];
+  const i = src.neuron[k];
+  if (i < 0 || i >= src.size) return new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${src.name}" addresses neuron ${i}; the population has ${src.size}`, { field: "input", hint: "check the input's shape against the model's input" });
+  if (t < 0) return new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${src.name}" is at tick ${t}`, { field: "input", hint: "ticks start at 0" });
+  return undefined;
+}
+
 export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Array, stimulus: ChipStimulus, steps: number): ResolvedStimulus {
-  const sources: Array<{ globalOf: Uint32Array; tick: Int32Array; neuron: Int32Array }> = [];
+  const sources: StimulusSource[] = [];
   const perTick = new Uint32Array(steps + 1);
   // Whether the input, taken population by population, is already in (tick, global neuron) order without
   // duplicates (files and generated trains usually are): then the spikes are the result as they come.
@@ -23,19 +53,12 @@ export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Arr
   let prevTick = -1;
   let prevNeuron = -1;
   for (const [name, sp] of stimulus.spikes) {
-    const pop = program.populations.find((p) => p.name === name);
-    if (pop === undefined) throw new AerchipError("E_STIMULUS_UNKNOWN_POPULATION", `the input names population "${name}", which the program does not have`, { field: "input", hint: `use one of: ${program.populations.filter((p) => p.kind === "input").map((p) => p.name).join(", ")}` });
-    if (pop.kind !== "input") throw new AerchipError("E_STIMULUS_NOT_INPUT", `population "${name}" is not an input population`, { field: "input", hint: "drive input populations only" });
-    // population index → global neuron, via the blocks.
-    const globalOf = new Uint32Array(pop.size);
-    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = coreNeuronStart[b.coreIndex] + b.neuronStart + i;
-    if (sp.tick.length !== sp.neuron.length) throw new AerchipError("E_STIMULUS_INVALID", `input for "${name}" has ${sp.tick.length} ticks and ${sp.neuron.length} neurons`, { field: "input", hint: "give one tick per spike" });
-    const { tick, neuron } = sp;
+    const src = stimulusSource(program, coreNeuronStart, name, sp);
+    const { tick, neuron, globalOf, size } = src;
     for (let k = 0; k < tick.length; k++) {
       const t = tick[k];
       const i = neuron[k];
-      if (i < 0 || i >= pop.size) throw new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${name}" addresses neuron ${i}; the population has ${pop.size}`, { field: "input", hint: "check the input's shape against the model's input" });
-      if (t < 0) throw new AerchipError("E_STIMULUS_INVALID", `input spike ${k} of "${name}" is at tick ${t}`, { field: "input", hint: "ticks start at 0" });
+      if (i < 0 || i >= size || t < 0) throw invalidSpike(src, k)!;
       if (t < steps) {
         perTick[t + 1]++;
         const g = globalOf[i];
@@ -44,7 +67,7 @@ export function resolveStimulus(program: ChipProgram, coreNeuronStart: Uint32Arr
         prevNeuron = g;
       }
     }
-    sources.push({ globalOf, tick, neuron });
+    sources.push(src);
   }
   for (let t = 0; t < steps; t++) perTick[t + 1] += perTick[t];
   const all = new Uint32Array(perTick[steps]);

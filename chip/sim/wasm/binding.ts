@@ -17,6 +17,7 @@ import type { UpdateBuffers } from "../update-context.ts";
 import type { WasmMemory } from "./api.ts";
 import type { WasmArena } from "./arena.ts";
 import type { ByPopulationScratch } from "./by-population.ts";
+import type { StimulusScratch } from "./stimulus.ts";
 import type { DeriveScratch } from "./derive.ts";
 import type { WasmWheel } from "./wheel.ts";
 import type { FusedBuffers, PartRecords } from "./fused.ts";
@@ -45,6 +46,8 @@ export interface WasmRunBuffers {
   derive?: DeriveScratch;
   /** Spikes sorted by population at the end of a run. */
   byPopulation?: ByPopulationScratch;
+  /** The input spikes' pass at the start of a run (wasm/stimulus.ts). */
+  stimulus?: StimulusScratch;
   /** The timing wheel of one-thread runs. */
   wheel?: WasmWheel;
   /** Per-packet records for the detailed timing model (one-thread runs): the TickWork and context block. */

@@ -492,6 +492,56 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
   return nFired;
 }
 
+// ---- Input spikes of one population to global neurons (stimulus.ts resolveStimulus, its first pass) ----
+// For spikes k of the population, in input order: invalid (index outside [0, size) or tick < 0) → return k;
+// tick t < steps → perTick[t + 1] += 1, out[outLen++] = globalOf[index], and `ordered` cleared unless
+// (t, global) increases strictly over the previous kept spike (also across populations: the state words
+// carry on between calls). Returns −1 when every spike is valid.
+
+const SX_TICK = 0;
+const SX_NEURON = 4;
+const SX_COUNT = 8;
+const SX_STEPS = 12;
+const SX_SIZE = 16;
+const SX_GLOBAL_OF = 20;
+const SX_PER_TICK = 24;
+const SX_OUT = 28;
+const SX_OUT_LEN = 32;
+const SX_PREV_TICK = 36;
+const SX_PREV_NEURON = 40;
+const SX_ORDERED = 44;
+
+export function mapStimulus(sx: usize): i32 {
+  const tick = ptr(sx, SX_TICK), neuron = ptr(sx, SX_NEURON), globalOf = ptr(sx, SX_GLOBAL_OF);
+  const perTick = ptr(sx, SX_PER_TICK), out = ptr(sx, SX_OUT);
+  const count = word(sx, SX_COUNT), steps = word(sx, SX_STEPS), size = word(sx, SX_SIZE);
+  let outLen = word(sx, SX_OUT_LEN), prevTick = word(sx, SX_PREV_TICK), prevNeuron = word(sx, SX_PREV_NEURON);
+  let ordered = word(sx, SX_ORDERED);
+  let bad = -1;
+  for (let k = 0; k < count; k++) {
+    const t = at32(tick, k);
+    const i = at32(neuron, k);
+    if (i < 0 || i >= size || t < 0) {
+      bad = k;
+      break;
+    }
+    if (t < steps) {
+      addU32(perTick, t + 1, 1);
+      const g = at32(globalOf, i);
+      store<i32>(out + ((<usize>outLen) << 2), g);
+      outLen++;
+      if (t < prevTick || (t == prevTick && <u32>g <= <u32>prevNeuron)) ordered = 0;
+      prevTick = t;
+      prevNeuron = g;
+    }
+  }
+  store<i32>(sx + SX_OUT_LEN, outLen);
+  store<i32>(sx + SX_PREV_TICK, prevTick);
+  store<i32>(sx + SX_PREV_NEURON, prevNeuron);
+  store<i32>(sx + SX_ORDERED, ordered);
+  return bad;
+}
+
 // ---- Pair STDP (plasticity.ts): arrival with depression, potentiation, trace decay ----
 // Arrival (P2):   acc[target] += w (the weight as read), then w ← min(max(w − A−·y_post, wMin), wMax);
 //                 then the group's pre traces jump: x ← x + 1 (all-to-all) or 1 (nearest).

@@ -1,0 +1,83 @@
+/**
+ * stimulus.ts resolveStimulus with its per-spike pass in the `mapStimulus` kernel: the checks, the counts
+ * per tick, the global neurons and whether the input is already in (tick, neuron) order. Why: the pass
+ * runs once per run, so in TypeScript it stays in V8's interpreter (~200 ns per spike: 4–8 ms of
+ * bench_lif10k's 19,825 input spikes); the kernel is compiled code from its first call. Input that is not
+ * in order takes the TypeScript path (its sort); an invalid spike raises the same error as there.
+ */
+import type { ChipProgram, ChipStimulus } from "../../program/types.ts";
+import { invalidSpike, resolveStimulus, stimulusSource, type ResolvedStimulus } from "../stimulus.ts";
+import { assertInMemory, type WasmStateBinding } from "./binding.ts";
+import type { WasmKernelExports } from "./kernels.ts";
+
+/** Words of the stimulus context block (SX_* of assembly/kernels.ts, in this order). */
+export const STIMULUS_WORDS = [
+  "tick", "neuron", "count", "steps", "size", "globalOf", "perTick", "out", "outLen", "prevTick", "prevNeuron", "ordered",
+] as const;
+const W = Object.fromEntries(STIMULUS_WORDS.map((w, i) => [w, i])) as Record<(typeof STIMULUS_WORDS)[number], number>;
+
+export interface StimulusScratch {
+  readonly spikeCapacity: number;
+  readonly neuronCapacity: number;
+  readonly ticks: number;
+  readonly tick: Int32Array;
+  readonly neuron: Int32Array;
+  readonly out: Uint32Array;
+  readonly globalOf: Uint32Array;
+  readonly perTick: Uint32Array;
+  readonly ctx: Int32Array;
+}
+
+export function resolveStimulusWasm(
+  k: WasmKernelExports, b: WasmStateBinding, program: ChipProgram, coreNeuronStart: Uint32Array, stimulus: ChipStimulus, steps: number,
+): ResolvedStimulus {
+  const sources = [...stimulus.spikes].map(([name, sp]) => stimulusSource(program, coreNeuronStart, name, sp));
+  let total = 0;
+  let widest = 0;
+  for (const s of sources) {
+    total += s.tick.length;
+    widest = Math.max(widest, s.size);
+  }
+  const x = stimulusScratch(b, total, widest, steps);
+  const c = x.ctx;
+  x.perTick.fill(0);
+  c[W.outLen] = 0;
+  c[W.prevTick] = -1;
+  c[W.prevNeuron] = -1;
+  c[W.ordered] = 1;
+  c[W.steps] = steps;
+  for (const src of sources) {
+    x.tick.set(src.tick);
+    x.neuron.set(src.neuron);
+    x.globalOf.set(src.globalOf);
+    c[W.count] = src.tick.length;
+    c[W.size] = src.size;
+    const bad = k.mapStimulus(c.byteOffset);
+    if (bad >= 0) throw invalidSpike(src, bad)!;
+  }
+  if (c[W.ordered] === 0) return resolveStimulus(program, coreNeuronStart, stimulus, steps);
+  const tickPtr = new Uint32Array(steps + 1);
+  for (let t = 0; t < steps; t++) tickPtr[t + 1] = tickPtr[t] + x.perTick[t + 1];
+  return { tickPtr, neuron: x.out.slice(0, c[W.outLen]) };
+}
+
+/** The scratch in the state's memory, reused by later runs and grown by doubling. */
+function stimulusScratch(b: WasmStateBinding, spikes: number, neurons: number, ticks: number): StimulusScratch {
+  const have = b.runs.stimulus;
+  if (have !== undefined && have.spikeCapacity >= spikes && have.neuronCapacity >= neurons && have.ticks === ticks) return have;
+  const a = b.arena.allocator();
+  const cap = Math.max(spikes, 2 * (have?.spikeCapacity ?? 0), 1024);
+  const ncap = Math.max(neurons, have?.neuronCapacity ?? 0, 1);
+  const made: StimulusScratch = {
+    spikeCapacity: cap, neuronCapacity: ncap, ticks,
+    tick: a.i32(cap), neuron: a.i32(cap), out: a.u32(cap), globalOf: a.u32(ncap), perTick: a.u32(ticks + 1), ctx: a.i32(STIMULUS_WORDS.length),
+  };
+  const c = made.ctx;
+  for (const [w, arr] of [["tick", made.tick], ["neuron", made.neuron], ["globalOf", made.globalOf], ["perTick", made.perTick], ["out", made.out]] as const) {
+    assertInMemory(w, arr, b.memory);
+    c[W[w]] = arr.byteOffset;
+  }
+  assertInMemory("ctx", c, b.memory);
+  b.runs.stimulus = made;
+  return made;
+}
