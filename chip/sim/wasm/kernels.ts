@@ -28,6 +28,7 @@ export interface WasmKernelExports {
   partTick(rt: number, t: number, prevCount: number): number;
   teamTick(rt: number, t: number, nFired: number): void;
   mapStimulus(sx: number): number;
+  sortStimulus(sx: number): number;
 }
 
 /**

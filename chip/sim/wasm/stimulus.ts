@@ -1,9 +1,11 @@
 /**
  * stimulus.ts resolveStimulus with its per-spike pass in the `mapStimulus` kernel: the checks, the counts
  * per tick, the global neurons and whether the input is already in (tick, neuron) order. Why: the pass
- * runs once per run, so in TypeScript it stays in V8's interpreter (~200 ns per spike: 4–8 ms of
- * bench_lif10k's 19,825 input spikes); the kernel is compiled code from its first call. Input that is not
- * in order takes the TypeScript path (its sort); an invalid spike raises the same error as there.
+ * runs once per run, so in TypeScript it stays in V8's interpreter (~200 ns per spike, and a typed-array
+ * sort call per tick: 4–12 ms for bench_lif10k's 19,825 input spikes, whose population order is not the
+ * chip's); the kernels are compiled code from their first call. Input not in order is sorted by
+ * `sortStimulus` (per tick, insertion sort), or by the TypeScript path when a tick holds more than 256
+ * spikes; an invalid spike raises the same error as there.
  */
 import type { ChipProgram, ChipStimulus } from "../../program/types.ts";
 import { invalidSpike, resolveStimulus, stimulusSource, type ResolvedStimulus } from "../stimulus.ts";
@@ -13,6 +15,7 @@ import type { WasmKernelExports } from "./kernels.ts";
 /** Words of the stimulus context block (SX_* of assembly/kernels.ts, in this order). */
 export const STIMULUS_WORDS = [
   "tick", "neuron", "count", "steps", "size", "globalOf", "perTick", "out", "outLen", "prevTick", "prevNeuron", "ordered",
+  "keptTick", "sorted", "cursor", "tickOut",
 ] as const;
 const W = Object.fromEntries(STIMULUS_WORDS.map((w, i) => [w, i])) as Record<(typeof STIMULUS_WORDS)[number], number>;
 
@@ -25,6 +28,10 @@ export interface StimulusScratch {
   readonly out: Uint32Array;
   readonly globalOf: Uint32Array;
   readonly perTick: Uint32Array;
+  readonly keptTick: Int32Array;
+  readonly sorted: Uint32Array;
+  readonly cursor: Uint32Array;
+  readonly tickOut: Uint32Array;
   readonly ctx: Int32Array;
 }
 
@@ -55,10 +62,16 @@ export function resolveStimulusWasm(
     const bad = k.mapStimulus(c.byteOffset);
     if (bad >= 0) throw invalidSpike(src, bad)!;
   }
-  if (c[W.ordered] === 0) return resolveStimulus(program, coreNeuronStart, stimulus, steps);
-  const tickPtr = new Uint32Array(steps + 1);
-  for (let t = 0; t < steps; t++) tickPtr[t + 1] = tickPtr[t] + x.perTick[t + 1];
-  return { tickPtr, neuron: x.out.slice(0, c[W.outLen]) };
+  if (c[W.ordered] === 1) {
+    const tickPtr = new Uint32Array(steps + 1);
+    for (let t = 0; t < steps; t++) tickPtr[t + 1] = tickPtr[t] + x.perTick[t + 1];
+    return { tickPtr, neuron: x.out.slice(0, c[W.outLen]) };
+  }
+  // Not in order: sorted by tick, then each tick by neuron, repeats dropped (in the kernel unless a tick
+  // holds too many spikes for its insertion sort).
+  const n = k.sortStimulus(c.byteOffset);
+  if (n < 0) return resolveStimulus(program, coreNeuronStart, stimulus, steps);
+  return { tickPtr: x.tickOut.slice(0, steps + 1), neuron: x.out.slice(0, n) };
 }
 
 /** The scratch in the state's memory, reused by later runs and grown by doubling. */
@@ -70,10 +83,15 @@ function stimulusScratch(b: WasmStateBinding, spikes: number, neurons: number, t
   const ncap = Math.max(neurons, have?.neuronCapacity ?? 0, 1);
   const made: StimulusScratch = {
     spikeCapacity: cap, neuronCapacity: ncap, ticks,
-    tick: a.i32(cap), neuron: a.i32(cap), out: a.u32(cap), globalOf: a.u32(ncap), perTick: a.u32(ticks + 1), ctx: a.i32(STIMULUS_WORDS.length),
+    tick: a.i32(cap), neuron: a.i32(cap), out: a.u32(cap), globalOf: a.u32(ncap), perTick: a.u32(ticks + 1),
+    keptTick: a.i32(cap), sorted: a.u32(cap), cursor: a.u32(ticks), tickOut: a.u32(ticks + 1), ctx: a.i32(STIMULUS_WORDS.length),
   };
   const c = made.ctx;
-  for (const [w, arr] of [["tick", made.tick], ["neuron", made.neuron], ["globalOf", made.globalOf], ["perTick", made.perTick], ["out", made.out]] as const) {
+  const arrays = [
+    ["tick", made.tick], ["neuron", made.neuron], ["globalOf", made.globalOf], ["perTick", made.perTick], ["out", made.out],
+    ["keptTick", made.keptTick], ["sorted", made.sorted], ["cursor", made.cursor], ["tickOut", made.tickOut],
+  ] as const;
+  for (const [w, arr] of arrays) {
     assertInMemory(w, arr, b.memory);
     c[W[w]] = arr.byteOffset;
   }

@@ -496,7 +496,8 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
 // For spikes k of the population, in input order: invalid (index outside [0, size) or tick < 0) → return k;
 // tick t < steps → perTick[t + 1] += 1, out[outLen++] = globalOf[index], and `ordered` cleared unless
 // (t, global) increases strictly over the previous kept spike (also across populations: the state words
-// carry on between calls). Returns −1 when every spike is valid.
+// carry on between calls), and the tick of each kept spike into keptTick. Returns −1 when every spike is
+// valid.
 
 const SX_TICK = 0;
 const SX_NEURON = 4;
@@ -510,6 +511,13 @@ const SX_OUT_LEN = 32;
 const SX_PREV_TICK = 36;
 const SX_PREV_NEURON = 40;
 const SX_ORDERED = 44;
+const SX_KEPT_TICK = 48;
+const SX_SORTED = 52;
+const SX_CURSOR = 56;
+const SX_TICK_OUT = 60;
+
+/** Ticks with more input spikes than this are left to the TypeScript sort (insertion sort is quadratic). */
+const SORT_MAX_PER_TICK = 256;
 
 export function mapStimulus(sx: usize): i32 {
   const tick = ptr(sx, SX_TICK), neuron = ptr(sx, SX_NEURON), globalOf = ptr(sx, SX_GLOBAL_OF);
@@ -529,6 +537,7 @@ export function mapStimulus(sx: usize): i32 {
       addU32(perTick, t + 1, 1);
       const g = at32(globalOf, i);
       store<i32>(out + ((<usize>outLen) << 2), g);
+      store<i32>(ptr(sx, SX_KEPT_TICK) + ((<usize>outLen) << 2), t);
       outLen++;
       if (t < prevTick || (t == prevTick && <u32>g <= <u32>prevNeuron)) ordered = 0;
       prevTick = t;
@@ -540,6 +549,50 @@ export function mapStimulus(sx: usize): i32 {
   store<i32>(sx + SX_PREV_NEURON, prevNeuron);
   store<i32>(sx + SX_ORDERED, ordered);
   return bad;
+}
+
+/**
+ * After mapStimulus over every population, for input not already in order (stimulus.ts, its general path):
+ * the kept spikes by tick (a counting sort: perTick's counts become offsets), each tick's neurons sorted
+ * (insertion sort) with repeats dropped, into out[0, n) with tickOut[t]..tickOut[t + 1] for tick t.
+ * Returns n, or −1 (nothing written to out) when a tick holds more than SORT_MAX_PER_TICK spikes.
+ */
+export function sortStimulus(sx: usize): i32 {
+  const perTick = ptr(sx, SX_PER_TICK), out = ptr(sx, SX_OUT), kept = ptr(sx, SX_KEPT_TICK);
+  const sorted = ptr(sx, SX_SORTED), cursor = ptr(sx, SX_CURSOR), tickOut = ptr(sx, SX_TICK_OUT);
+  const steps = word(sx, SX_STEPS), n = word(sx, SX_OUT_LEN);
+  for (let t = 0; t < steps; t++) if (at32(perTick, t + 1) > SORT_MAX_PER_TICK) return -1;
+  // Counts → first offsets; cursors from them.
+  for (let t = 0; t < steps; t++) store<i32>(perTick + ((<usize>(t + 1)) << 2), at32(perTick, t + 1) + at32(perTick, t));
+  memory.copy(cursor, perTick, (<usize>steps) << 2);
+  for (let j = 0; j < n; j++) {
+    const c = cursor + ((<usize>at32(kept, j)) << 2);
+    const at = load<i32>(c);
+    store<i32>(c, at + 1);
+    store<i32>(sorted + ((<usize>at) << 2), at32(out, j));
+  }
+  let w = 0;
+  store<i32>(tickOut, 0);
+  for (let t = 0; t < steps; t++) {
+    const lo = at32(perTick, t), hi = at32(perTick, t + 1);
+    for (let a = lo + 1; a < hi; a++) {
+      const x = <u32>at32(sorted, a);
+      let b = a - 1;
+      while (b >= lo && <u32>at32(sorted, b) > x) {
+        store<i32>(sorted + ((<usize>(b + 1)) << 2), at32(sorted, b));
+        b--;
+      }
+      store<i32>(sorted + ((<usize>(b + 1)) << 2), <i32>x);
+    }
+    for (let a = lo; a < hi; a++) {
+      const x = at32(sorted, a);
+      if (a > lo && x == at32(sorted, a - 1)) continue;
+      store<i32>(out + ((<usize>w) << 2), x);
+      w++;
+    }
+    store<i32>(tickOut + ((<usize>(t + 1)) << 2), w);
+  }
+  return w;
 }
 
 // ---- Pair STDP (plasticity.ts): arrival with depression, potentiation, trace decay ----

@@ -1,7 +1,8 @@
 /**
  * The input's per-spike pass in WebAssembly (chip/sim/wasm/stimulus.ts) against resolveStimulus: the same
- * per-tick lists for input in (tick, neuron) order (taken as it comes), in any order, with duplicates and
- * ticks past the end, over one and two input populations; the same error (code and message) for every
+ * per-tick lists for input in (tick, neuron) order (taken as it comes), in any order (sorted by the kernel,
+ * or by TypeScript for a tick of more than 256 spikes), with duplicates and ticks past the end, over one and
+ * two input populations; the same error (code and message) for every
  * invalid input; and later runs reuse the scratch in the state's memory.
  */
 import { describe, expect, it } from "vitest";
@@ -86,6 +87,8 @@ describe("the input's per-spike pass in WebAssembly", () => {
     both(spikesOf([["a", [ordT[0], ...ordT], [ordN[0], ...ordN]]]));
     // One spike per tick, ticks going down: not in order either.
     both(spikesOf([["a", [9, 7, 4, 2], [order[0], order[1], order[2], order[3]]]]));
+    // A tick with more spikes (repeats included) than the kernel's insertion sort takes: the TypeScript sort.
+    both(spikesOf([["b", [...Array(300).fill(3), 1, 0], [...Array.from({ length: 300 }, (_, j) => (j * 7) % 20), 5, 6]]]));
     both(spikesOf([["a", [], []]]));
     both(spikesOf([]));
   });
