@@ -208,6 +208,17 @@ const CX_RESET_SATURATE = 124;
   store<f64>(t, 0, 32);
 }
 
+/** The potential after a spike: vReset (reset mode zero), v − θ (subtract) or v (none). */
+@inline function resetAfterSpike(vn: f64, toValue: bool, subtract: bool, vr: f64, th: f64): f64 {
+  return toValue ? vr : subtract ? vn - th : vn;
+}
+
+/** SANA-FE's reverse threshold: below rth, reset to rreset, subtract rth, or saturate at rth (else v). */
+@inline function reverseThreshold(vn: f64, rth: f64, revToValue: bool, revSubtract: bool, revSaturate: bool, rreset: f64): f64 {
+  if (!(vn < rth)) return vn;
+  return revToValue ? rreset : revSubtract ? vn - rth : revSaturate ? rth : vn;
+}
+
 /** Returns the new length of the fired list (nFired on entry). Tallies per core: accesses, updates, with input, fired, 0. */
 export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32 {
   const cns = ptr(ctx, CX_CORE_NEURON_START);
@@ -276,10 +287,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
             // Counts up to and including neuron m: lane 0 excludes lane 1's update and input.
             const upTo = updates + lane + 1;
             const inUpTo = withInput + (got & 1) + (lane == 1 ? (got >> 1) : 0);
-            let vn = load<f64>(vP + mo);
-            if (toValue) vn = vr;
-            else if (subtract) vn = vn - th;
-            store<f64>(vP + mo, vn);
+            store<f64>(vP + mo, resetAfterSpike(load<f64>(vP + mo), toValue, subtract, vr, th));
             store<u32>(refP + ((<usize>m) << 2), rt);
             firedHere++;
             recordFired(ctx, nFired++, m, m - lo + 1, withInputCounts ? inUpTo : upTo, firedHere);
@@ -304,8 +312,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
       let vn = vd * load<f64>(vP + o) + un + load<f64>(biasP + o);
       store<f64>(uP + o, un);
       if (spiking && (ge ? vn >= th : vn > th)) {
-        if (toValue) vn = vr;
-        else if (subtract) vn = vn - th;
+        vn = resetAfterSpike(vn, toValue, subtract, vr, th);
         store<u32>(rp, rt);
         firedHere++;
         recordFired(ctx, nFired++, n - 1, n - lo, withInputCounts ? withInput : updates, firedHere);
@@ -422,8 +429,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
             const m = n + lane;
             let vn = lane == 0 ? f64x2.extract_lane(vn2, 0) : f64x2.extract_lane(vn2, 1);
             if ((fire & (1 << lane)) != 0) {
-              if (toValue) vn = vr;
-              else if (subtract) vn = vn - th;
+              vn = resetAfterSpike(vn, toValue, subtract, vr, th);
               store<u32>(refP + ((<usize>m) << 2), rt);
               firedHere++;
               // Counts up to and including neuron m (lane 0 leaves out lane 1).
@@ -431,12 +437,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
               const inUpTo = withInput + (lane == 0 ? (got & 1) : popcnt<i32>(got));
               recordFired(ctx, nFired++, m, m - lo + 1, withInputCounts ? inUpTo : upTo, firedHere);
             }
-            if (vn < rth) {
-              if (revToValue) vn = rreset;
-              else if (revSubtract) vn = vn - rth;
-              else if (revSaturate) vn = rth;
-            }
-            store<f64>(vP + ((<usize>m) << 3), vn);
+            store<f64>(vP + ((<usize>m) << 3), reverseThreshold(vn, rth, revToValue, revSubtract, revSaturate, rreset));
           }
         }
         updates += popcnt<i32>(updated);
@@ -466,16 +467,11 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
         un = un + ig * I;
         vn = vn + un;
         if (spiking && (gt ? vn > th : vn >= th)) {
-          if (toValue) vn = vr;
-          else if (subtract) vn = vn - th;
+          vn = resetAfterSpike(vn, toValue, subtract, vr, th);
           store<u32>(rp, rt);
           didFire = true;
         }
-        if (vn < rth) {
-          if (revToValue) vn = rreset;
-          else if (revSubtract) vn = vn - rth;
-          else if (revSaturate) vn = rth;
-        }
+        vn = reverseThreshold(vn, rth, revToValue, revSubtract, revSaturate, rreset);
       }
       store<f64>(uP + o, un);
       store<f64>(vP + o, vn);
@@ -521,7 +517,7 @@ const SORT_MAX_PER_TICK = 256;
 
 export function mapStimulus(sx: usize): i32 {
   const tick = ptr(sx, SX_TICK), neuron = ptr(sx, SX_NEURON), globalOf = ptr(sx, SX_GLOBAL_OF);
-  const perTick = ptr(sx, SX_PER_TICK), out = ptr(sx, SX_OUT);
+  const perTick = ptr(sx, SX_PER_TICK), out = ptr(sx, SX_OUT), kept = ptr(sx, SX_KEPT_TICK);
   const count = word(sx, SX_COUNT), steps = word(sx, SX_STEPS), size = word(sx, SX_SIZE);
   let outLen = word(sx, SX_OUT_LEN), prevTick = word(sx, SX_PREV_TICK), prevNeuron = word(sx, SX_PREV_NEURON);
   let ordered = word(sx, SX_ORDERED);
@@ -537,7 +533,7 @@ export function mapStimulus(sx: usize): i32 {
       addU32(perTick, t + 1, 1);
       const g = at32(globalOf, i);
       store<i32>(out + ((<usize>outLen) << 2), g);
-      store<i32>(ptr(sx, SX_KEPT_TICK) + ((<usize>outLen) << 2), t);
+      store<i32>(kept + ((<usize>outLen) << 2), t);
       outLen++;
       if (t < prevTick || (t == prevTick && <u32>g <= <u32>prevNeuron)) ordered = 0;
       prevTick = t;
