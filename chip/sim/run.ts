@@ -55,7 +55,7 @@ import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
-import { addFusedCoreSums, beginChunk, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, type FusedBuffers } from "./wasm/fused.ts";
+import { addFusedCoreSums, beginChunk, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -337,6 +337,7 @@ class Run implements SimRun {
       this.wheel = wheelFor(b, st, this.upd.fired, false);
       this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
       this.fused = this.fusedBuffers(false, false);
+      setTeamTallies(this.fused, this.team.tallySnap);
       beginChunk(this.fused, 0);
       this.teamFused = true;
     }
@@ -418,8 +419,8 @@ class Run implements SimRun {
   }
 
   /**
-   * step() of a multi-threaded run counted by teamTick: per tick the parts' tick (team.finish), the counting
-   * of its combined fired list in one kernel call, then the parts start the next tick.
+   * step() of a multi-threaded run counted by teamTick: per tick the parts' tick (team.finish), then the
+   * parts start the next tick while this thread counts the combined fired list in one kernel call.
    */
   private stepTeamFused(maxTicks: number): number {
     const onProgress = this.opts.onProgress;
@@ -433,8 +434,10 @@ class Run implements SimRun {
       const t = this.ticksDone;
       if (chunkFull(f, t, N)) foldChunk(f, this.counters, this.record, this.tickLatencyNs, t);
       const nFired = team.finish(t, false);
-      k.teamTick(rt, t, nFired);
+      // The parts start tick t + 1 (they read the combined list of t, untouched until finish(t + 1)) while
+      // this thread counts tick t, with the tallies the parts left in their snapshot slot of t.
       if (t + 1 < this.steps) team.start(t + 1);
+      k.teamTick(rt, t, nFired);
       this.ticksDone = t + 1;
       ran++;
       if (onProgress !== undefined && ((t + 1) % this.progressEvery === 0 || t + 1 === this.steps)) onProgress(t + 1);

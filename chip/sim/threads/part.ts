@@ -11,7 +11,7 @@ import type { FixedPointProgram } from "../../program/types.ts";
 import { DelayQueue } from "../delay-queue.ts";
 import { chooseDeliverMode, deliverCompact, deliverMarks, type DeliverMode } from "../deliver-dispatch.ts";
 import type { SimState } from "../state.ts";
-import type { UpdateContext } from "../update.ts";
+import { TALLY_COUNT, type UpdateContext } from "../update.ts";
 import { createUpdateContext, type SharedUpdateBuffers } from "../update-context.ts";
 import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
 import { fillUpdateContext, type WasmPartConfig, type WasmThreadBuffers } from "../wasm/binding.ts";
@@ -28,6 +28,8 @@ export interface PartConfig {
   readonly fixedPoint: FixedPointProgram | undefined;
   readonly updatedWithInput: boolean;
   readonly shared: SharedUpdateBuffers;
+  /** The team's tally snapshot (team.ts ThreadTeam.tallySnap; empty: none). */
+  readonly tallySnap: Float64Array;
   /** The part's fired list (shared: the main thread combines the lists). */
   readonly fired: Uint32Array;
   readonly firedAccessed: Uint32Array;
@@ -64,6 +66,11 @@ export class Part {
   /** The whole tick in one kernel call (partTick), until a wheel bucket lacks room in a run. */
   private readonly part: WasmPartConfig | undefined;
   private degraded = false;
+  private readonly tallySnap: Float64Array;
+  /** The part's cores' tallies: [tallyFrom, tallyTo) of coreTally; a snapshot slot is tallySlot long. */
+  private readonly tallyFrom: number;
+  private readonly tallyTo: number;
+  private readonly tallySlot: number;
 
   constructor(st: SimState, cfg: PartConfig) {
     this.st = st;
@@ -86,6 +93,10 @@ export class Part {
       this.upd.wasmContext = fillUpdateContext(cfg.wasm.ctx, this.upd);
     }
     this.part = this.wasm !== undefined ? cfg.wasm?.part : undefined;
+    this.tallySnap = cfg.tallySnap;
+    this.tallyFrom = cfg.c0 * TALLY_COUNT;
+    this.tallyTo = cfg.c1 * TALLY_COUNT;
+    this.tallySlot = st.coreCount * TALLY_COUNT;
   }
 
   /** Starts a run: empty wheel, this run's stimulus. */
@@ -102,6 +113,12 @@ export class Part {
    * delivers, updates; returns the number of the part's neurons fired (in its fired list).
    */
   tick(t: number, prev: Uint32Array, prevCount: number): number {
+    const n = this.compute(t, prev, prevCount);
+    this.snapshotTallies(t);
+    return n;
+  }
+
+  private compute(t: number, prev: Uint32Array, prevCount: number): number {
     const part = this.part;
     if (part !== undefined && !this.degraded) {
       const n = this.wasm!.partTick(part.rt.byteOffset, t, prevCount);
@@ -111,6 +128,15 @@ export class Part {
     }
     this.schedule(t, prev, 0, prevCount);
     return this.deliverAndUpdate(t);
+  }
+
+  /** The part's cores' tallies of tick t into the team's snapshot slot t mod 2 (a few dozen float64s). */
+  private snapshotTallies(t: number): void {
+    const snap = this.tallySnap;
+    if (snap.length === 0) return;
+    const live = this.upd.coreTally;
+    const d = (t & 1) * this.tallySlot;
+    for (let i = this.tallyFrom; i < this.tallyTo; i++) snap[d + i] = live[i];
   }
 
   /**

@@ -21,7 +21,7 @@ import { coreClassesOf } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
-import { assertUpdateArrays, runBuffers, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
+import { assertUpdateArrays, runBuffers, teamTallies, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
 import { FUSED_WORDS, fusedClassesOnly, setPartStimulus, writePartBlock } from "../wasm/fused.ts";
 import { EMIT_WORDS } from "../wasm/wheel.ts";
 import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
@@ -76,6 +76,12 @@ export class ThreadTeam {
   readonly fixed: boolean;
   /** The combined fired list of the last tick (one-thread order). */
   readonly combined: FiredLists;
+  /**
+   * Every core's tallies of tick t in slot t mod 2 (coreCount × TALLY_COUNT float64 each), written by the
+   * parts after their tick: the main thread counts tick t from it while the parts already run t + 1 and
+   * overwrite the live tallies (run.ts). Empty for TypeScript-kernel teams, which count before the next tick.
+   */
+  readonly tallySnap: Float64Array;
   /** Kernels the parts run. */
   readonly kernels: KernelChoice;
   private readonly lists: FiredLists[];
@@ -122,6 +128,7 @@ export class ThreadTeam {
     const stateBuffers = wb !== undefined ? runBuffers(wb, st) : undefined;
     this.shared = stateBuffers !== undefined ? sharedOf(stateBuffers) : allocSharedUpdateBuffers(st, alloc);
     const threadBuffers: WasmThreadBuffers[] = wb !== undefined ? teamThreadBuffers(wb, P) : [];
+    this.tallySnap = wb !== undefined ? teamTallies(wb, st) : new Float64Array(0);
     // With the WebAssembly kernels the combined list and the parts' kernel buffers live in the state's
     // memory (made once per partition, reused by later teams on the state).
     const key = `${Array.from(this.bounds).join(",")}|${opts.fixedPoint !== undefined}`;
@@ -149,7 +156,7 @@ export class ThreadTeam {
           this.partConfigs.push(part);
         }
       }
-      const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, ...lists, wasm };
+      const cfg: PartConfig = { c0: this.bounds[p], c1: this.bounds[p + 1], coreClass: opts.coreClass, fixedPoint: opts.fixedPoint, updatedWithInput: opts.updatedWithInput, shared: this.shared, tallySnap: this.tallySnap, ...lists, wasm };
       if (wb !== undefined) {
         // Checked here, on the main thread, before any worker exists (the check writes a probe byte).
         const upd = createUpdateContext(st, opts.fixedPoint, opts.updatedWithInput, { ...this.shared, ...lists, stimCursor: new Int32Array(1) });

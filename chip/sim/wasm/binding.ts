@@ -60,6 +60,8 @@ export interface WasmRunBuffers {
    * (`key`: the part bounds), reused by the next team of the same partition.
    */
   teamParts?: { readonly key: string; readonly combined: unknown; readonly parts: readonly (WasmPartConfig | undefined)[] };
+  /** A team's snapshot of every core's tallies, two ticks' slots (threads/part.ts, fused.ts setTeamTallies). */
+  teamTallies?: Float64Array;
   /** A multi-threaded run's resolved stimulus, for the part kernel (grown by doubling). */
   teamStimulus?: { readonly neuron: Uint32Array; readonly tickPtr: Uint32Array };
 }
@@ -149,6 +151,12 @@ export function runBuffers(b: WasmStateBinding, st: Pick<SimState, "neuronCount"
 export function oneThreadContext(b: WasmStateBinding): Uint32Array {
   b.runs.context ??= b.arena.allocator().u32(CTX_WORDS);
   return b.runs.context;
+}
+
+/** The team tally snapshot of the state: two slots of coreCount × TALLY_COUNT float64 (allocated on first use). */
+export function teamTallies(b: WasmStateBinding, st: Pick<SimState, "coreCount">): Float64Array {
+  b.runs.teamTallies ??= b.arena.allocator().f64(2 * st.coreCount * TALLY_COUNT);
+  return b.runs.teamTallies;
 }
 
 /** The buffers of `parts` threads of a team (allocated in the arena on first use, then reused). */

@@ -32,6 +32,7 @@ export const FUSED_WORDS = [
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
   "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "recDelay", "recLo", "recHi", "neuronBase", "offsetLayout",
+  "tallySnap", "tallySlotBytes",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -134,6 +135,8 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.counters] = K;
   c[W.maxFired] = st.neuronCount;
   c[W.resumeFrom] = -1;
+  c[W.tallySnap] = 0;
+  c[W.tallySlotBytes] = 0;
   c[W.weightBits] = s.weightBits;
   c[W.kAccesses] = CounterKind.neuronAccesses;
   c[W.kUpdates] = CounterKind.neuronUpdates;
@@ -253,6 +256,16 @@ export function setPartStimulus(c: Int32Array, neuron: Uint32Array, tickPtr: Uin
   c[W.stim] = neuron.byteOffset;
   c[W.stimPtr] = tickPtr.byteOffset;
   c[W.chunkT0] = 0;
+}
+
+/**
+ * A multi-threaded run's counting block (teamTick) reads tick t's tallies from slot t mod 2 of `snap`
+ * (two slots of every core's tallies, which the parts fill: threads/part.ts), so it can count tick t while
+ * the parts compute t + 1 and overwrite the live tallies.
+ */
+export function setTeamTallies(f: FusedBuffers, snap: Float64Array): void {
+  f.ctx[W.tallySnap] = snap.byteOffset;
+  f.ctx[W.tallySlotBytes] = snap.byteLength / 2;
 }
 
 /** Where partTick stopped for room (its RT_RESUME_FROM). */

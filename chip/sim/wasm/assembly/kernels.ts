@@ -1875,6 +1875,11 @@ const RT_REC_LO = 300;
 const RT_REC_HI = 304;
 const RT_NEURON_BASE = 308;
 const RT_OFFSET_LAYOUT = 312;
+// The main thread's counting of a multi-threaded tick (teamTick) runs while the parts compute the next
+// tick, so it reads the tallies the parts left for tick t in slot t mod 2 of this snapshot (0: the live
+// tallies of the update context, as runTicks reads them); a slot is this many bytes.
+const RT_TALLY_SNAP = 316;
+const RT_TALLY_SLOT_BYTES = 320;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -2024,10 +2029,8 @@ function updateRuns(rt: usize, t: i32): i32 {
 }
 
 /** Step 3: the tallies of the updated cores into the row and the per-core sums. */
-function addTallies(rt: usize, row: usize): void {
-  const cx = ptr(rt, RT_UPDATE_CTX);
-  const tally = ptr(cx, CX_CORE_TALLY);
-  const tc = word(cx, CX_TALLY_COUNT);
+function addTallies(rt: usize, row: usize, tally: usize): void {
+  const tc = word(ptr(rt, RT_UPDATE_CTX), CX_TALLY_COUNT);
   const sums = ptr(rt, RT_CORE_SUMS);
   const K = word(rt, RT_COUNTERS);
   const runs = ptr(rt, RT_RUNS);
@@ -2089,7 +2092,7 @@ export function runTicks(rt: usize, t: i32, tEnd: i32): i32 {
     store<i32>(rt + RT_RESUME_FROM, f < nFired ? f : -1);
     if (f < nFired) return t;
     addEmitted(rt, ex, rows + (((<usize>(t - t0)) * (<usize>K)) << 3), nFired);
-    closeTick(rt, t - t0, nFired);
+    closeTick(rt, t - t0, nFired, tickTallies(rt, t));
     t++;
   }
   const fired = ptr(ex, EX_FIRED);
@@ -2100,7 +2103,7 @@ export function runTicks(rt: usize, t: i32, tEnd: i32): i32 {
     memory.fill(row, 0, (<usize>K) << 3);
     deliverBucket(rt, ex, t);
     const nFired = updateRuns(rt, t);
-    addTallies(rt, row);
+    addTallies(rt, row, tickTallies(rt, t));
     memory.copy(spikes + ((<usize>len) << 2), fired, (<usize>nFired) << 2);
     len += nFired;
     store<i32>(rt + RT_SPIKE_LEN, len);
@@ -2113,13 +2116,19 @@ export function runTicks(rt: usize, t: i32, tEnd: i32): i32 {
       return t;
     }
     addEmitted(rt, ex, row, nFired);
-    closeTick(rt, t - t0, nFired);
+    closeTick(rt, t - t0, nFired, tickTallies(rt, t));
   }
   return t;
 }
 
+/** The per-core tallies of tick t: the snapshot slot a team's parts wrote (RT_TALLY_SNAP), else the live ones. */
+@inline function tickTallies(rt: usize, t: i32): usize {
+  const snap = word(rt, RT_TALLY_SNAP);
+  return snap != 0 ? (<usize>snap) + (<usize>(t & 1)) * (<usize>word(rt, RT_TALLY_SLOT_BYTES)) : ptr(ptr(rt, RT_UPDATE_CTX), CX_CORE_TALLY);
+}
+
 /** After step 5: the tick's synaptic ops per encoding (several encodings) and its `simple` latency. */
-function closeTick(rt: usize, i: i32, nFired: i32): void {
+function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
   const E = word(rt, RT_ENCODINGS);
   const fired = ptr(ptr(rt, RT_UPDATE_CTX), CX_FIRED);
   if (E > 1) {
@@ -2132,7 +2141,7 @@ function closeTick(rt: usize, i: i32, nFired: i32): void {
       for (let e = 0; e < E; e++) addF(encRow, e, atF(byEnc, n * E + e));
     }
   }
-  if (word(rt, RT_TIMING) != 0) store<f64>(ptr(rt, RT_LATENCY) + ((<usize>i) << 3), simpleTickLatency(rt, fired, nFired));
+  if (word(rt, RT_TIMING) != 0) store<f64>(ptr(rt, RT_LATENCY) + ((<usize>i) << 3), simpleTickLatency(rt, fired, nFired, tally));
 }
 
 /**
@@ -2142,7 +2151,7 @@ function closeTick(rt: usize, i: i32, nFired: i32): void {
  *   tick    = max(max_c gen, max_c recv) + learn + sync
  * The soma counts are the update kernels' tallies (updated: with input only when the chip counts so).
  */
-function simpleTickLatency(rt: usize, fired: usize, nFired: i32): f64 {
+function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): f64 {
   const E = word(rt, RT_ENCODINGS);
   const C = word(rt, RT_CORE_COUNT);
   const out = ptr(rt, RT_WORK_OUT), inn = ptr(rt, RT_WORK_IN), syn = ptr(rt, RT_WORK_SYN);
@@ -2182,7 +2191,6 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32): f64 {
   const accessNs = load<f64>(costs + RC_ACCESS_NS), updateNs = load<f64>(costs + RC_UPDATE_NS), inactiveNs = load<f64>(costs + RC_INACTIVE_NS);
   const spikeOutNs = load<f64>(costs + RC_SPIKE_OUT_NS), packetOutNs = load<f64>(costs + RC_PACKET_OUT_NS), packetInNs = load<f64>(costs + RC_PACKET_IN_NS);
   const cx = ptr(rt, RT_UPDATE_CTX);
-  const tally = ptr(cx, CX_CORE_TALLY);
   const tc = word(cx, CX_TALLY_COUNT);
   const withInputCounts = load<i32>(cx + CX_WITH_INPUT_COUNTS) != 0;
   let worstGen: f64 = 0, worstRecv: f64 = 0;
@@ -2255,17 +2263,19 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
   return updateRuns(rt, t);
 }
 
-// ---- The counting of one tick of a multi-threaded run (run.ts, after the parts' tick) ----
+// ---- The counting of one tick of a multi-threaded run (run.ts, while the parts run the next tick) ----
 // Steps 3–5 of runTicks for the run's combined fired list of tick t (the update block's fired list): the
-// tallies of every updated core, the spike record, emitSpikes counting only (EX_SCHEDULE = 0), then the
-// encodings and the `simple` latency. The caller keeps the chunk (rows, spike buffer) as runTicks' caller does.
+// tallies of every updated core (from the parts' snapshot slot of tick t, RT_TALLY_SNAP), the spike record,
+// emitSpikes counting only (EX_SCHEDULE = 0), then the encodings and the `simple` latency. The caller keeps
+// the chunk (rows, spike buffer) as runTicks' caller does.
 export function teamTick(rt: usize, t: i32, nFired: i32): void {
   const ex = ptr(rt, RT_EMIT_CTX);
   const K = word(rt, RT_COUNTERS);
   const i = t - word(rt, RT_CHUNK_T0);
   const row = ptr(rt, RT_ROWS) + (((<usize>i) * (<usize>K)) << 3);
   memory.fill(row, 0, (<usize>K) << 3);
-  addTallies(rt, row);
+  const tally = tickTallies(rt, t);
+  addTallies(rt, row, tally);
   const len = word(rt, RT_SPIKE_LEN);
   memory.copy(ptr(rt, RT_SPIKES) + ((<usize>len) << 2), ptr(ex, EX_FIRED), (<usize>nFired) << 2);
   store<i32>(rt + RT_SPIKE_LEN, len + nFired);
@@ -2273,5 +2283,5 @@ export function teamTick(rt: usize, t: i32, nFired: i32): void {
   zeroTotals(ex);
   emitSpikes(ex, t, 0, nFired);
   addEmitted(rt, ex, row, nFired);
-  closeTick(rt, i, nFired);
+  closeTick(rt, i, nFired, tally);
 }
