@@ -49,7 +49,7 @@ import { updateCoreRuns } from "./update-cores.ts";
 import { oneThreadContext, runBuffers, writeUpdateContext } from "./wasm/binding.ts";
 import { spikesByPopulationWasm } from "./wasm/by-population.ts";
 import { assertDeliveryArrays } from "./wasm/deliver.ts";
-import { deriveSpikeCountersWasm } from "./wasm/derive.ts";
+import { foldDerive, prepareDerive, runDeriveKernel } from "./wasm/derive.ts";
 import { writeStdpContext } from "./wasm/stdp.ts";
 import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
@@ -375,6 +375,33 @@ class Run implements SimRun {
       updateCtx: this.upd.wasmContext, wheel: this.wheel!, classRuns: this.classRuns, mark, clearGotInput, weightBits: this.weightBits,
       synOpsByEnc: this.synOpsByEnc, ...(timing === undefined ? {} : { timing }),
     });
+  }
+
+  /**
+   * Per projection, the synaptic events still in flight at the end (arrival t + delay ≥ steps): counted at
+   * emission but never applied, those of the spikes of the last maxDelay ticks whose group's delay reaches
+   * past the end.
+   */
+  private inFlightByProjection(projections: number): Float64Array {
+    const { st } = this;
+    const T = this.steps;
+    const out = new Float64Array(projections);
+    const proj = st.synapses.projection;
+    const { neuronGroupStart, groupDelay, groupSynStart } = st;
+    const rec = this.record;
+    for (let t = Math.max(0, T - st.maxDelayTicks); t < T; t++) {
+      for (let k = rec.tickStart(t); k < rec.tickStop(t); k++) {
+        const n = rec.neuronAt(k);
+        for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
+          if (t + groupDelay[g] < T) continue;
+          const lo = groupSynStart[g];
+          const hi = groupSynStart[g + 1];
+          if (proj === undefined) out[0] += hi - lo;
+          else for (let s = lo; s < hi; s++) out[proj[s]]++;
+        }
+      }
+    }
+    return out;
   }
 
   close(): void {
@@ -769,37 +796,32 @@ class Run implements SimRun {
     if (this.finished) throw new AerchipError("E_SIM_FINISHED", "the run's result was already taken", { field: "run", hint: "call finish() once" });
     if (!this.done) throw new AerchipError("E_SIM_NOT_DONE", `the run is at tick ${this.ticksDone} of ${this.steps}`, { field: "run", hint: "step() to the end before finish()" });
     this.finished = true;
-    this.close();
     const { st, program, counters, le, pl } = this;
     const T = this.steps;
-    // The main thread of a team whose parts ran the WebAssembly kernels derives with them too.
-    if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
-    if (this.teamFused) foldChunk(this.fused!, counters, this.record, this.tickLatencyNs, this.steps);
-    if (this.fused !== undefined) addFusedCoreSums(this.fused, counters);
-    const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
-    if (k !== undefined) deriveSpikeCountersWasm(k, st.wasm!, st, counters, this.weightBits);
-    else deriveSpikeCounters(st, counters, this.weightBits);
-    // Synaptic events still in flight at the end (arrival t + delay >= steps) were counted at emission but
-    // never applied: those of the spikes of the last maxDelay ticks whose group's delay reaches past the end.
-    const delivered = Float64Array.from(counters.synOpsByProjection);
-    const proj = st.synapses.projection;
-    const { neuronGroupStart, groupDelay, groupSynStart } = st;
-    const rec = this.record;
-    for (let t = Math.max(0, T - st.maxDelayTicks); t < T; t++) {
-      for (let k = rec.tickStart(t); k < rec.tickStop(t); k++) {
-        const n = rec.neuronAt(k);
-        for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
-          if (t + groupDelay[g] < T) continue;
-          const lo = groupSynStart[g];
-          const hi = groupSynStart[g + 1];
-          if (proj === undefined) delivered[0] -= hi - lo;
-          else for (let s = lo; s < hi; s++) delivered[proj[s]]--;
-        }
-      }
+    let spikes: Map<string, PopulationSpikes>;
+    let delivered: Float64Array;
+    try {
+      this.team?.settle();
+      if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
+      if (this.teamFused) foldChunk(this.fused!, counters, this.record, this.tickLatencyNs, this.steps);
+      if (this.fused !== undefined) addFusedCoreSums(this.fused, counters);
+      // The main thread of a team whose parts ran the WebAssembly kernels derives with them too; worker 1
+      // runs the kernel while this thread sorts the spikes (each reads the run's results, writes its own scratch).
+      const k = this.wasm ?? (this.team?.kernels === "wasm" ? kernelsFor(st.wasm!.memory) : undefined);
+      const derive = k !== undefined ? prepareDerive(st.wasm!, st, counters) : undefined;
+      const onWorker = derive !== undefined && this.team !== undefined && this.team.startDerive(derive.ctx.byteOffset, st.neuronCount);
+      if (derive === undefined) deriveSpikeCounters(st, counters, this.weightBits);
+      else if (!onWorker) runDeriveKernel(k!, derive.ctx.byteOffset, st.neuronCount);
+      const inFlight = this.inFlightByProjection(counters.synOpsByProjection.length);
+      spikes = k !== undefined
+        ? spikesByPopulationWasm(k, st.wasm!, st, program.populations, this.record.raw(), T)
+        : this.record.byPopulation(st, program.populations.map((p) => p.name), T);
+      if (onWorker) this.team!.awaitDerive();
+      if (derive !== undefined) foldDerive(derive, st, counters, this.weightBits);
+      delivered = Float64Array.from(counters.synOpsByProjection, (ops, p) => ops - inFlight[p]);
+    } finally {
+      this.close();
     }
-    const spikes = k !== undefined
-      ? spikesByPopulationWasm(k, st.wasm!, st, program.populations, this.record.raw(), T)
-      : this.record.byPopulation(st, program.populations.map((p) => p.name), T);
     const voltages = new Map<string, Float64Array>();
     for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
     if (le !== undefined) applyTagsAtRunEnd(le, st.synWeight, st.synCore);

@@ -15,11 +15,15 @@ export const CTRL_ARG = 2;
 export const CTRL_ERROR = 3;
 /** Length of the combined fired list of the previous tick (workers schedule it). */
 export const CTRL_PREV_FIRED = 4;
+/** A second argument (OP_DERIVE: the neuron count). */
+export const CTRL_ARG2 = 5;
 export const CTRL_INTS = 8;
 
 export const OP_BEGIN = 1;
 export const OP_TICK = 2;
 export const OP_EXIT = 3;
+/** Worker 1 runs the end-of-run counter derivation kernel (wasm/derive.ts) on the context block at ARG. */
+export const OP_DERIVE = 4;
 
 /**
  * Longest busy-wait before sleeping, ms. A thread that sleeps costs a futex wake-up (30–100 µs on a VM)

@@ -17,6 +17,7 @@ import { classRunsOf, updateCoreRuns } from "../update-cores.ts";
 import { fillUpdateContext, type WasmPartConfig, type WasmThreadBuffers } from "../wasm/binding.ts";
 import { partResumeFrom } from "../wasm/fused.ts";
 import { deliverWasm } from "../wasm/deliver.ts";
+import { runDeriveKernel } from "../wasm/derive.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { buildSpikeRecords, type SpikeRecords } from "./segments.ts";
 
@@ -128,6 +129,16 @@ export class Part {
     }
     this.schedule(t, prev, 0, prevCount);
     return this.deliverAndUpdate(t);
+  }
+
+  /**
+   * The end-of-run counter derivation over neurons [0, N) of the context block at `ctx` (wasm/derive.ts
+   * prepareDerive wrote it); false when this part has no WebAssembly kernels.
+   */
+  derive(ctx: number, N: number): boolean {
+    if (this.wasm === undefined) return false;
+    runDeriveKernel(this.wasm, ctx, N);
+    return true;
   }
 
   /** The part's cores' tallies of tick t into the team's snapshot slot t mod 2 (a few dozen float64s). */

@@ -28,7 +28,7 @@ import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
 import { classRunsOf } from "../update-cores.ts";
 import { buildSpikeRecords } from "./segments.ts";
 import { assertDeliveryArrays } from "../wasm/deliver.ts";
-import { CTRL_ARG, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
+import { CTRL_ARG, CTRL_ARG2, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_DERIVE, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
@@ -303,6 +303,25 @@ export class ThreadTeam {
     }
     for (const w of this.workers) void w.terminate();
     for (const p of this.ports) p.close();
+  }
+
+  /**
+   * Starts the end-of-run counter derivation (wasm/derive.ts runDeriveKernel over neurons [0, N) of the
+   * context block at byte `ctx`) on worker 1, so that the main thread can meanwhile sort the spike record
+   * by population; awaitDerive() waits for it. False when the team has no worker with the WebAssembly
+   * kernels: the caller derives itself.
+   */
+  startDerive(ctx: number, N: number): boolean {
+    if (this.closed || this.workers.length === 0 || this.kernels !== "wasm") return false;
+    this.settle();
+    Atomics.store(this.ctrl, CTRL_ARG2, N);
+    this.command(OP_DERIVE, ctx);
+    return true;
+  }
+
+  /** Waits for the derivation startDerive() began. */
+  awaitDerive(): void {
+    this.waitWorkers();
   }
 
   private command(op: number, arg: number): void {

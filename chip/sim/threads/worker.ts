@@ -5,7 +5,7 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { SimState } from "../state.ts";
-import { CTRL_ARG, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_EXIT, OP_TICK, Waiter } from "./control.ts";
+import { CTRL_ARG, CTRL_ARG2, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_DERIVE, OP_EXIT, OP_TICK, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 
 interface WorkerInit {
@@ -60,6 +60,8 @@ try {
       busySeconds[index] += (performance.now() - t0) / 1000;
     } else if (op === OP_BEGIN) {
       part.begin(receive());
+    } else if (op === OP_DERIVE) {
+      if (index === 1) part.derive(Atomics.load(ctrl, CTRL_ARG), Atomics.load(ctrl, CTRL_ARG2));
     } else if (op === OP_EXIT) {
       Atomics.store(done, index, seq);
       Atomics.notify(done, index);

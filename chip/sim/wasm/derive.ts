@@ -39,6 +39,16 @@ export interface DeriveScratch {
  * counters (whole numbers: exact in any order). weightReadBits follows from the total synOps, as there.
  */
 export function deriveSpikeCountersWasm(k: WasmKernelExports, b: WasmStateBinding, st: SimState, counters: CounterArrays, weightBits: number): void {
+  const x = prepareDerive(b, st, counters);
+  runDeriveKernel(k, x.ctx.byteOffset, st.neuronCount);
+  foldDerive(x, st, counters, weightBits);
+}
+
+/**
+ * The derivation's scratch and context block in the state's memory, written for this run's spike counts:
+ * runDeriveKernel (on any thread sharing the memory) then foldDerive complete it.
+ */
+export function prepareDerive(b: WasmStateBinding, st: SimState, counters: CounterArrays): DeriveScratch {
   const K = COUNTER_COUNT;
   const E = Math.max(1, st.encodingNames.length);
   const cells = st.cellCore.length;
@@ -77,10 +87,19 @@ export function deriveSpikeCountersWasm(k: WasmKernelExports, b: WasmStateBindin
   }
   for (const name of DERIVE_SHIFTS) ctx[w++] = Math.log2((arrays[name] as Uint8Array).BYTES_PER_ELEMENT);
   for (const name of DERIVE_NUMBERS) ctx[w++] = numbers[name];
-  const N = st.neuronCount;
+  return x;
+}
+
+/** The kernel over neurons [0, N) of the context block at `ctx`, in chunks (see DERIVE_CHUNKS). */
+export function runDeriveKernel(k: WasmKernelExports, ctx: number, N: number): void {
   const chunk = Math.max(DERIVE_CHUNK_MIN, Math.ceil(N / DERIVE_CHUNKS));
-  for (let n0 = 0; n0 < N; n0 += chunk) k.deriveSpikeCounters(ctx.byteOffset, n0, Math.min(N, n0 + chunk), 0);
-  k.deriveSpikeCounters(ctx.byteOffset, N, N, 1);
+  for (let n0 = 0; n0 < N; n0 += chunk) k.deriveSpikeCounters(ctx, n0, Math.min(N, n0 + chunk), 0);
+  k.deriveSpikeCounters(ctx, N, N, 1);
+}
+
+/** The kernel's sums into the run's counters. */
+export function foldDerive(x: DeriveScratch, st: SimState, counters: CounterArrays, weightBits: number): void {
+  const K = COUNTER_COUNT;
   addInto(counters.perCore, x.perCore);
   addInto(counters.synOpsByEncoding, x.synOpsByEncoding);
   addInto(counters.synOpsByProjection, x.synOpsByProjection);
