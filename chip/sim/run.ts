@@ -50,6 +50,8 @@ import { oneThreadContext, runBuffers, writeUpdateContext } from "./wasm/binding
 import { spikesByPopulationWasm } from "./wasm/by-population.ts";
 import { assertDeliveryArrays } from "./wasm/deliver.ts";
 import { foldDerive, prepareDerive, runDeriveKernel } from "./wasm/derive.ts";
+import { inFlightByProjectionWasm } from "./wasm/in-flight.ts";
+import { inFlightByProjection } from "./in-flight.ts";
 import { writeStdpContext } from "./wasm/stdp.ts";
 import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
@@ -375,33 +377,6 @@ class Run implements SimRun {
       updateCtx: this.upd.wasmContext, wheel: this.wheel!, classRuns: this.classRuns, mark, clearGotInput, weightBits: this.weightBits,
       synOpsByEnc: this.synOpsByEnc, ...(timing === undefined ? {} : { timing }),
     });
-  }
-
-  /**
-   * Per projection, the synaptic events still in flight at the end (arrival t + delay ≥ steps): counted at
-   * emission but never applied, those of the spikes of the last maxDelay ticks whose group's delay reaches
-   * past the end.
-   */
-  private inFlightByProjection(projections: number): Float64Array {
-    const { st } = this;
-    const T = this.steps;
-    const out = new Float64Array(projections);
-    const proj = st.synapses.projection;
-    const { neuronGroupStart, groupDelay, groupSynStart } = st;
-    const rec = this.record;
-    for (let t = Math.max(0, T - st.maxDelayTicks); t < T; t++) {
-      for (let k = rec.tickStart(t); k < rec.tickStop(t); k++) {
-        const n = rec.neuronAt(k);
-        for (let g = neuronGroupStart[n]; g < neuronGroupStart[n + 1]; g++) {
-          if (t + groupDelay[g] < T) continue;
-          const lo = groupSynStart[g];
-          const hi = groupSynStart[g + 1];
-          if (proj === undefined) out[0] += hi - lo;
-          else for (let s = lo; s < hi; s++) out[proj[s]]++;
-        }
-      }
-    }
-    return out;
   }
 
   close(): void {
@@ -812,7 +787,10 @@ class Run implements SimRun {
       const onWorker = derive !== undefined && this.team !== undefined && this.team.startDerive(derive.ctx.byteOffset, st.neuronCount);
       if (derive === undefined) deriveSpikeCounters(st, counters, this.weightBits);
       else if (!onWorker) runDeriveKernel(k!, derive.ctx.byteOffset, st.neuronCount);
-      const inFlight = this.inFlightByProjection(counters.synOpsByProjection.length);
+      const P = counters.synOpsByProjection.length;
+      const inFlight = k !== undefined
+        ? inFlightByProjectionWasm(k, st.wasm!, st, this.record.raw(), T, P)
+        : inFlightByProjection(st, this.record.raw(), T, P);
       spikes = k !== undefined
         ? spikesByPopulationWasm(k, st.wasm!, st, program.populations, this.record.raw(), T)
         : this.record.byPopulation(st, program.populations.map((p) => p.name), T);

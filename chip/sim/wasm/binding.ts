@@ -18,6 +18,7 @@ import type { WasmMemory } from "./api.ts";
 import type { WasmArena } from "./arena.ts";
 import type { ByPopulationScratch } from "./by-population.ts";
 import type { StimulusScratch } from "./stimulus.ts";
+import type { InFlightScratch } from "./in-flight.ts";
 import type { DeriveScratch } from "./derive.ts";
 import type { WasmWheel } from "./wheel.ts";
 import type { FusedBuffers, PartRecords } from "./fused.ts";
@@ -46,6 +47,8 @@ export interface WasmRunBuffers {
   derive?: DeriveScratch;
   /** Spikes sorted by population at the end of a run. */
   byPopulation?: ByPopulationScratch;
+  /** The synaptic events in flight at the end of a run (wasm/in-flight.ts). */
+  inFlight?: InFlightScratch;
   /** The input spikes' pass at the start of a run (wasm/stimulus.ts). */
   stimulus?: StimulusScratch;
   /** The timing wheel of one-thread runs. */

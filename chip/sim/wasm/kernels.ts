@@ -29,6 +29,7 @@ export interface WasmKernelExports {
   teamTick(rt: number, t: number, nFired: number): void;
   mapStimulus(sx: number): number;
   sortStimulus(sx: number): number;
+  inFlightSynapses(ix: number): void;
 }
 
 /**

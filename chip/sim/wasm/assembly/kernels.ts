@@ -872,6 +872,51 @@ const DX_KIND_PACKETS_LOCAL = 184;
   store<f64>(a, load<f64>(a) + x);
 }
 
+// ---- Synaptic events in flight at the end of a run (run.ts, in-flight.ts inFlightByProjection) ----
+// The spikes of the run's last ticks (neurons in record order, IX_TICK_END[i] = end of window tick i), tick
+// i being IX_LEFT − i ticks before the end: each group g of a spike with delay_g ≥ ticks left was scheduled
+// but never delivered; its synapses count per projection (IX_PROJ_BYTES 0: no projection array, all are
+// projection 0). Whole numbers, so the sums are exact in any order.
+const IX_NEURONS = 0;
+const IX_TICK_END = 4;
+const IX_TICKS = 8;
+const IX_LEFT = 12;
+const IX_GROUP_START = 16;
+const IX_GROUP_DELAY = 20;
+const IX_GROUP_SYN = 24;
+const IX_PROJ = 28;
+const IX_PROJ_BYTES = 32;
+const IX_OUT = 36;
+
+export function inFlightSynapses(ix: usize): void {
+  const neurons = ptr(ix, IX_NEURONS);
+  const tickEnd = ptr(ix, IX_TICK_END);
+  const D = word(ix, IX_TICKS);
+  const left0 = word(ix, IX_LEFT);
+  const groupStart = ptr(ix, IX_GROUP_START);
+  const groupDelay = ptr(ix, IX_GROUP_DELAY);
+  const groupSyn = ptr(ix, IX_GROUP_SYN);
+  const proj = ptr(ix, IX_PROJ);
+  const projBytes = word(ix, IX_PROJ_BYTES);
+  const out = ptr(ix, IX_OUT);
+  let k = 0;
+  for (let i = 0; i < D; i++) {
+    const left = left0 - i;
+    const end = at32(tickEnd, i);
+    for (; k < end; k++) {
+      const n = at32(neurons, k);
+      const g1 = at32(groupStart, n + 1);
+      for (let g = at32(groupStart, n); g < g1; g++) {
+        if (<i32>load<u16>(groupDelay + ((<usize>g) << 1)) < left) continue;
+        const lo = at32(groupSyn, g), hi = at32(groupSyn, g + 1);
+        if (projBytes == 0) addF(out, 0, <f64>(hi - lo));
+        else if (projBytes == 1) for (let s = lo; s < hi; s++) addF(out, <i32>load<u8>(proj + <usize>s), 1);
+        else for (let s = lo; s < hi; s++) addF(out, <i32>load<u16>(proj + ((<usize>s) << 1)), 1);
+      }
+    }
+  }
+}
+
 /**
  * Neurons [n0, n1); `last` adds the per-cell pass (after every neuron's chunk). Sums of whole numbers:
  * chunks in any order give the same result. The caller runs it in chunks so that a long derivation is

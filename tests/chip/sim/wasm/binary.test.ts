@@ -14,6 +14,7 @@ import { DERIVE_ARRAYS, DERIVE_NUMBERS, DERIVE_SHIFTS } from "../../../../chip/s
 import { STDP_FIELDS } from "../../../../chip/sim/wasm/stdp.ts";
 import { EMIT_WORDS } from "../../../../chip/sim/wasm/wheel.ts";
 import { STIMULUS_WORDS } from "../../../../chip/sim/wasm/stimulus.ts";
+import { IN_FLIGHT_WORDS } from "../../../../chip/sim/wasm/in-flight.ts";
 import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 import { MESSAGE_BYTES, TIMING_COST_WORDS, TIMING_WORDS } from "../../../../chip/timing/detailed-wasm.ts";
 import { PACKET_WORDS } from "../../../../chip/sim/wasm/packets.ts";
@@ -28,7 +29,7 @@ function contextWords(prefix: string): [string, number][] {
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();
 
 describe("the WebAssembly kernel binary", () => {
-  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_*, SX_* against binding.ts and stimulus.ts; TX_*, TC_* against detailed-wasm.ts; RX_* against packets.ts; RT_*, RC_* against fused.ts)", () => {
+  it("reads its context blocks at the offsets the TypeScript side writes (CX_*, PX_*, DX_*, BX_*, EX_*, SX_*, IX_* against binding.ts, stimulus.ts and in-flight.ts; TX_*, TC_* against detailed-wasm.ts; RX_* against packets.ts; RT_*, RC_* against fused.ts)", () => {
     const cx = contextWords("CX");
     const cxWant = [...CTX_FIELDS.map(snake), "WITH_INPUT_COUNTS", "RESET_ZERO", "RESET_SUBTRACT", "THRESHOLD_GE", "TALLY_COUNT", "RESET_SATURATE"];
     expect(cx).toEqual(cxWant.map((name, i) => [name, 4 * i]));
@@ -42,6 +43,7 @@ describe("the WebAssembly kernel binary", () => {
     expect(contextWords("BP")).toEqual(BY_POPULATION_PHASES.map((name, i) => [snake(name), i]));
     expect(contextWords("EX")).toEqual(EMIT_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("SX")).toEqual(STIMULUS_WORDS.map((name, i) => [snake(name), 4 * i]));
+    expect(contextWords("IX")).toEqual(IN_FLIGHT_WORDS.map((name, i) => [snake(name), 4 * i]));
     // The detailed timing kernel (chip/timing/detailed-wasm.ts): context words, float64 costs, message records.
     expect(contextWords("TX")).toEqual(TIMING_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("TC")).toEqual(TIMING_COST_WORDS.map((name, i) => [snake(name), 8 * i]));
@@ -64,7 +66,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "updateLifUniform", "updateSanafeUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "updateLifUniform", "updateSanafeUniform",
     ]);
     // One instance per memory.
     const arena = new WasmArena();
