@@ -37,15 +37,21 @@ function spinMsFromEnv(): number {
   return Number.isFinite(v) && v >= 0 ? v : 2;
 }
 
-/** Below this the spin budget stops shrinking (a few hundred loads). */
-const MIN_SPIN_MS = 0.005;
+/**
+ * Below this the spin budget stops shrinking: a few ticks of a busy chip (20–100 µs each) and about two
+ * futex wake-ups on a VM. Shrinking further made a run whose first ticks were slow (code not yet compiled,
+ * or the VM's neighbours busy) sleep and wake on many later ticks: bench_lif10k with 2 threads, cold runs on
+ * a noisy VM, 3–134 sleeps per thread with a 5 µs floor, 3–54 with this one.
+ */
+export const MIN_SPIN_MS = 0.2;
 
 /**
  * Waits of one thread, spin-then-sleep with an adaptive spin budget: a spin that times out halves the
  * budget, one that succeeds lets it grow back towards the maximum. On a machine with fewer free cores
  * than threads (another process busy, or more threads than cores) the partner is often descheduled;
- * spinning would then hold the core it needs, so the budget falls to almost nothing and the threads
- * sleep, as a plain futex barrier would.
+ * spinning would then hold the core it needs, so the budget falls to MIN_SPIN_MS and longer waits sleep,
+ * as a plain futex barrier would (a team with more threads than cores never spins: team.ts). Each run
+ * starts from the longest spin (reset()).
  */
 export class Waiter {
   private budgetMs: number;
@@ -54,6 +60,16 @@ export class Waiter {
   constructor(maxMs: number = SPIN_MS) {
     this.maxMs = maxMs;
     this.budgetMs = maxMs;
+  }
+
+  /** The current spin budget, ms. */
+  get budget(): number {
+    return this.budgetMs;
+  }
+
+  /** Back to the longest spin (at the start of a run: waits before it say nothing about its ticks). */
+  reset(): void {
+    this.budgetMs = this.maxMs;
   }
 
   /** Spins until a[i] !== `from` or the budget passed; returns the value seen last. */
@@ -70,7 +86,7 @@ export class Waiter {
         }
       }
       if (performance.now() > until) {
-        this.budgetMs = Math.max(MIN_SPIN_MS, this.budgetMs / 2);
+        this.budgetMs = Math.max(Math.min(MIN_SPIN_MS, this.maxMs), this.budgetMs / 2);
         return from;
       }
     }

@@ -208,6 +208,7 @@ export class ThreadTeam {
     this.command(OP_BEGIN, 0);
     this.part0.begin(stim);
     this.waitWorkers();
+    this.waiter.reset();
     this.prevFired = 0;
     this.startedTick = -1;
   }

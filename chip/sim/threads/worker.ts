@@ -60,6 +60,7 @@ try {
       busySeconds[index] += (performance.now() - t0) / 1000;
     } else if (op === OP_BEGIN) {
       part.begin(receive());
+      waiter.reset();
     } else if (op === OP_DERIVE) {
       if (index === 1) part.derive(Atomics.load(ctrl, CTRL_ARG), Atomics.load(ctrl, CTRL_ARG2));
     } else if (op === OP_EXIT) {
