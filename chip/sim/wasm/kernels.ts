@@ -46,7 +46,8 @@ let compiled: object | undefined;
 const instances = new WeakMap<WasmMemory, WasmKernelExports>();
 
 function kernelModule(): object {
-  // Synchronous compile: the module is ~4 KB, and a state is built synchronously.
+  // Synchronous compile: the module is ~26 KB, and a state is built synchronously. Workers compile it
+  // too; V8's native module cache gives them the same compiled code (measured: no function compiled twice).
   compiled ??= new Wasm.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
   return compiled;
 }
