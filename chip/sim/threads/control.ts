@@ -54,42 +54,42 @@ export const MIN_SPIN_MS = 0.2;
  * starts from the longest spin (reset()).
  */
 export class Waiter {
-  private budgetMs: number;
-  private readonly maxMs: number;
+  /**
+   * [budget, longest spin, floor], ms, in a float64 array: a field holding 2, then 0.5 would change its
+   * representation in V8 (small integer, then double), which deoptimises the code that reads it.
+   */
+  private readonly ms = new Float64Array(3);
 
   constructor(maxMs: number = SPIN_MS) {
-    this.maxMs = maxMs;
-    this.budgetMs = maxMs;
+    this.ms[0] = maxMs;
+    this.ms[1] = maxMs;
+    this.ms[2] = Math.min(MIN_SPIN_MS, maxMs);
   }
 
   /** The current spin budget, ms. */
   get budget(): number {
-    return this.budgetMs;
+    return this.ms[0];
   }
 
   /** Back to the longest spin (at the start of a run: waits before it say nothing about its ticks). */
   reset(): void {
-    this.budgetMs = this.maxMs;
+    this.ms[0] = this.ms[1];
   }
 
-  /** Spins until a[i] !== `from` or the budget passed; returns the value seen last. */
+  /**
+   * Spins until a[i] !== `from` or the budget passed; returns the value seen last. Both budget updates are
+   * computed on every call and one is kept: an optimised branch that had never run (the first wait that
+   * times out, or the first that does not) would be deoptimised and the function compiled again.
+   */
   private spin(a: Int32Array, i: number, from: number): number {
-    if (this.maxMs <= 0) return Atomics.load(a, i);
-    const start = performance.now();
-    const until = start + this.budgetMs;
-    for (;;) {
-      for (let k = 0; k < 256; k++) {
-        const v = Atomics.load(a, i);
-        if (v !== from) {
-          this.budgetMs = Math.min(this.maxMs, this.budgetMs * 1.5 + MIN_SPIN_MS);
-          return v;
-        }
-      }
-      if (performance.now() > until) {
-        this.budgetMs = Math.max(Math.min(MIN_SPIN_MS, this.maxMs), this.budgetMs / 2);
-        return from;
-      }
-    }
+    const ms = this.ms;
+    const budget = ms[0];
+    if (ms[1] <= 0) return Atomics.load(a, i);
+    const v = poll(a, i, from, performance.now() + budget);
+    const grown = Math.min(ms[1], budget * 1.5 + MIN_SPIN_MS);
+    const shrunk = Math.max(ms[2], budget * 0.5);
+    ms[0] = v !== from ? grown : shrunk;
+    return v;
   }
 
   /** Waits until a[i] differs from `from` and returns the new value. */
@@ -117,5 +117,21 @@ export class Waiter {
       if (performance.now() > deadlineMs) return false;
       Atomics.wait(a, i, v, sliceMs);
     }
+  }
+}
+
+/**
+ * Reads a[i] until it differs from `from` or performance.now() passes `untilMs`; returns the value seen
+ * last. A loop of its own with no property access: V8 optimises it on the stack (OSR) early in a run, and a
+ * loop that also updated the waiter's fields was deoptimised and recompiled several times per thread in a
+ * cold bench_lif10k run (`--trace-deopt`), each compile 2–7 ms of a core both threads need.
+ */
+function poll(a: Int32Array, i: number, from: number, untilMs: number): number {
+  for (;;) {
+    for (let k = 0; k < 256; k++) {
+      const v = Atomics.load(a, i);
+      if (v !== from) return v;
+    }
+    if (performance.now() > untilMs) return from;
   }
 }
