@@ -133,12 +133,11 @@ export class Part {
 
   /**
    * The end-of-run counter derivation over neurons [0, N) of the context block at `ctx` (wasm/derive.ts
-   * prepareDerive wrote it); false when this part has no WebAssembly kernels.
+   * prepareDerive wrote it). Only teams whose parts all run the WebAssembly kernels ask for it (team.ts).
    */
-  derive(ctx: number, N: number): boolean {
-    if (this.wasm === undefined) return false;
+  derive(ctx: number, N: number): void {
+    if (this.wasm === undefined) throw new Error("the counter derivation was sent to a part without WebAssembly kernels");
     runDeriveKernel(this.wasm, ctx, N);
-    return true;
   }
 
   /** The part's cores' tallies of tick t into the team's snapshot slot t mod 2 (a few dozen float64s). */
