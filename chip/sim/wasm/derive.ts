@@ -34,19 +34,11 @@ export interface DeriveScratch {
 }
 
 /**
- * derive-counters.ts deriveSpikeCounters with the WebAssembly kernel: the spike counts are copied into the
- * state's memory, the kernel sums into zeroed scratch arrays there, and the sums are added to the run's
- * counters (whole numbers: exact in any order). weightReadBits follows from the total synOps, as there.
- */
-export function deriveSpikeCountersWasm(k: WasmKernelExports, b: WasmStateBinding, st: SimState, counters: CounterArrays, weightBits: number): void {
-  const x = prepareDerive(b, st, counters);
-  runDeriveKernel(k, x.ctx.byteOffset, st.neuronCount);
-  foldDerive(x, st, counters, weightBits);
-}
-
-/**
- * The derivation's scratch and context block in the state's memory, written for this run's spike counts:
- * runDeriveKernel (on any thread sharing the memory) then foldDerive complete it.
+ * derive-counters.ts deriveSpikeCounters with the WebAssembly kernel, in three steps so that the kernel can
+ * run on another thread of a team (run.ts finish): prepareDerive copies the spike counts into the state's
+ * memory and writes the context block; runDeriveKernel (on any thread sharing the memory) sums into zeroed
+ * scratch arrays there; foldDerive adds the sums to the run's counters (whole numbers: exact in any order).
+ * weightReadBits follows from the total synOps, as there.
  */
 export function prepareDerive(b: WasmStateBinding, st: SimState, counters: CounterArrays): DeriveScratch {
   const K = COUNTER_COUNT;
