@@ -2,7 +2,7 @@
 // record: phase times, synaptic events/s in the simulation phase, whole-process time and peak RSS.
 // Usage: node benchmarks/snnref.mjs <net.json[.gz]> [arch=generic] [expectedSpikes] [threads=1]
 import { performance } from "node:perf_hooks";
-import { closingFields, dist } from "./lib.mjs";
+import { closingFields, dist, emit } from "./lib.mjs";
 
 const { loadJsonModel } = await dist("compiler/frontends/load-model.js");
 const { compileModel } = await dist("compiler/compile.js");
@@ -44,4 +44,4 @@ const record = {
   finalWeightSum,
   ...closingFields(),
 };
-process.stdout.write(`${JSON.stringify(record)}\n`);
+emit(record);
