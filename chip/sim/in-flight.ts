@@ -4,18 +4,11 @@
  * They are the events of the spikes of the last maxDelay ticks whose group's delay reaches past the end;
  * run.ts subtracts them per projection to report the events actually delivered.
  */
+import type { SpikeRecordView } from "./spike-record.ts";
 import type { SimState } from "./state.ts";
 
-/** The spike record as run.ts keeps it (spike-record.ts raw()). */
-export interface RecordView {
-  readonly neurons: Uint32Array;
-  readonly count: number;
-  /** tickEnd[t] = spikes recorded up to and including tick t. */
-  readonly tickEnd: Float64Array;
-}
-
 /** Per projection (P of them), the synaptic events in flight after `steps` ticks (whole numbers). */
-export function inFlightByProjection(st: SimState, rec: RecordView, steps: number, projections: number): Float64Array {
+export function inFlightByProjection(st: SimState, rec: SpikeRecordView, steps: number, projections: number): Float64Array {
   const out = new Float64Array(projections);
   const proj = st.synapses.projection;
   const { neuronGroupStart, groupDelay, groupSynStart } = st;

@@ -10,6 +10,13 @@ export interface PopulationSpikes {
   readonly neuron: Int32Array;
 }
 
+/** A spike record as stored: neurons[0, count) in tick order, tickEnd[t] = spikes up to and including tick t. */
+export interface SpikeRecordView {
+  readonly neurons: Uint32Array;
+  readonly count: number;
+  readonly tickEnd: Float64Array;
+}
+
 export class SpikeRecord {
   private neurons = new Uint32Array(4096);
   private count = 0;
@@ -58,8 +65,8 @@ export class SpikeRecord {
     return this.count;
   }
 
-  /** The record as stored: neurons[0, count) in tick order, tickEnd[t] = spikes up to and including tick t. */
-  raw(): { readonly neurons: Uint32Array; readonly count: number; readonly tickEnd: Float64Array } {
+  /** The record as stored (SpikeRecordView). */
+  raw(): SpikeRecordView {
     return { neurons: this.neurons, count: this.count, tickEnd: this.tickEnd };
   }
 

@@ -2,6 +2,7 @@
  * Spikes by population at the end of a run (spike-record.ts byPopulation) with the WebAssembly kernel.
  */
 import type { SimState } from "../state.ts";
+import type { SpikeRecordView } from "../spike-record.ts";
 import { assertInMemory, type WasmStateBinding } from "./binding.ts";
 import type { WasmKernelExports } from "./kernels.ts";
 
@@ -45,7 +46,7 @@ export interface ByPopulationScratch {
  */
 export function spikesByPopulationWasm(
   k: WasmKernelExports, b: WasmStateBinding, st: SimState, populations: readonly { readonly name: string; readonly size: number }[],
-  record: { readonly neurons: Uint32Array; readonly count: number; readonly tickEnd: Float64Array }, ticks: number,
+  record: SpikeRecordView, ticks: number,
 ): Map<string, { tick: Int32Array; neuron: Int32Array }> {
   const P = populations.length;
   const x = byPopulationScratch(b, record.count, ticks, populations.map((p) => p.size));

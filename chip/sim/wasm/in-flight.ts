@@ -3,7 +3,7 @@
  * thousand spikes and their groups' synapses, so in TypeScript it stays in V8's interpreter (2–4 ms for
  * bench_lif10k's last five ticks in a run's first call); the kernel is compiled code from its first call.
  */
-import type { RecordView } from "../in-flight.ts";
+import type { SpikeRecordView } from "../spike-record.ts";
 import type { SimState } from "../state.ts";
 import { assertInMemory, type WasmStateBinding } from "./binding.ts";
 import type { WasmKernelExports } from "./kernels.ts";
@@ -20,7 +20,7 @@ export interface InFlightScratch {
 }
 
 export function inFlightByProjectionWasm(
-  k: WasmKernelExports, b: WasmStateBinding, st: SimState, rec: RecordView, steps: number, projections: number,
+  k: WasmKernelExports, b: WasmStateBinding, st: SimState, rec: SpikeRecordView, steps: number, projections: number,
 ): Float64Array {
   const t0 = Math.max(0, steps - st.maxDelayTicks);
   const D = steps - t0;
