@@ -69,6 +69,11 @@ export interface SimState {
   /** Class of every core (update.ts classifyCores), for the program's precision (coreClassFixedPoint). */
   readonly coreClass: Uint8Array;
   readonly coreClassFixedPoint: boolean;
+  /**
+   * Per core, 1 when every bias of its neurons is +0 bit for bit (the update kernels then add the constant
+   * +0 instead of reading the biases: the same sums). Decided once per state, as the core classes are.
+   */
+  readonly coreBiasZero: Uint8Array;
   readonly neuronCount: number;
   readonly synapseCount: number;
   readonly coreNeuronStart: Uint32Array;
@@ -293,7 +298,7 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const members = populationMembership(program, cl.coreNeuronStart, N, alloc);
   const v = alloc.f64(N);
   v.set(neurons.vInit);
-  const unclassified: Omit<SimState, "coreClass" | "coreClassFixedPoint"> = {
+  const unclassified: Omit<SimState, "coreClass" | "coreClassFixedPoint" | "coreBiasZero"> = {
     coreCount: cl.C, neuronCount: N, synapseCount: S, coreNeuronStart: cl.coreNeuronStart, coreAxonStart: cl.coreAxonStart,
     coreId: cl.coreId, coreTileX: cl.coreTileX, coreTileY: cl.coreTileY,
     ...neurons,
@@ -311,8 +316,22 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const fixed = program.fixedPoint !== undefined;
   const coreClass = alloc.u8(cl.C);
   coreClass.set(classifyCores(unclassified, fixed));
-  const st: SimState = { ...unclassified, coreClass, coreClassFixedPoint: fixed };
+  const coreBiasZero = alloc.u8(cl.C);
+  coreBiasZero.set(biasZeroCores(neurons.bias, cl.coreNeuronStart));
+  const st: SimState = { ...unclassified, coreClass, coreClassFixedPoint: fixed, coreBiasZero };
   return hasPlasticity(program) ? { ...st, plasticity: buildPlasticity(program, st) } : st;
+}
+
+/** Per core, 1 when every bias in [coreNeuronStart[c], coreNeuronStart[c + 1]) is +0 (Object.is: −0 is not). */
+export function biasZeroCores(bias: Float64Array, coreNeuronStart: Uint32Array): Uint8Array {
+  const C = coreNeuronStart.length - 1;
+  const out = new Uint8Array(C);
+  for (let c = 0; c < C; c++) {
+    let zero = 1;
+    for (let n = coreNeuronStart[c]; n < coreNeuronStart[c + 1]; n++) if (!Object.is(bias[n], 0)) { zero = 0; break; }
+    out[c] = zero;
+  }
+  return out;
 }
 
 /** Float32 weights (forced; tests): every weight must read back exactly. */

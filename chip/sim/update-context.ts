@@ -47,7 +47,7 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
   const none8 = new Uint8Array(0);
   const noneF = new Float64Array(0);
   return {
-    kind: st.kind, spiking: st.spiking, voltageDecay: st.voltageDecay, currentDecay: st.currentDecay, inputGain: st.inputGain, bias: st.bias,
+    kind: st.kind, spiking: st.spiking, voltageDecay: st.voltageDecay, currentDecay: st.currentDecay, inputGain: st.inputGain, bias: st.bias, coreBiasZero: st.coreBiasZero,
     vThreshold: st.vThreshold, vReset: st.vReset, resetMode: st.resetMode, thresholdOp: st.thresholdOp, refractoryTicks: st.refractoryTicks,
     v: st.v, u: st.u, acc: st.acc, refractoryLeft: st.refractoryLeft,
     dynamics: st.dynamics ?? none8, vTruncScale: st.vTruncScale ?? noneF, vReverseThreshold: st.vReverseThreshold ?? noneF,

@@ -38,6 +38,8 @@ export interface UpdateContext {
   readonly currentDecay: Float64Array;
   readonly inputGain: Float64Array;
   readonly bias: Float64Array;
+  /** Per core, 1 when all its biases are +0 (SimState.coreBiasZero; read by the WebAssembly kernels only). */
+  readonly coreBiasZero: Uint8Array;
   readonly vThreshold: Float64Array;
   readonly vReset: Float64Array;
   readonly resetMode: Uint8Array;
@@ -89,7 +91,7 @@ export interface UpdateContext {
 }
 
 /** The class of every core (see the header). */
-export function classifyCores(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, fixed: boolean): Uint8Array {
+export function classifyCores(st: Omit<SimState, "coreClass" | "coreClassFixedPoint" | "coreBiasZero">, fixed: boolean): Uint8Array {
   const out = new Uint8Array(st.coreCount);
   const { kind, dynamics, coreNeuronStart } = st;
   for (let c = 0; c < st.coreCount; c++) {
@@ -141,11 +143,11 @@ function uniform(a: ArrayLike<number> | undefined, lo: number, hi: number): bool
   return true;
 }
 
-function lifUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, lo: number, hi: number): boolean {
+function lifUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint" | "coreBiasZero">, lo: number, hi: number): boolean {
   return [st.currentDecay, st.inputGain, st.voltageDecay, st.vThreshold, st.vReset, st.resetMode, st.thresholdOp, st.refractoryTicks, st.spiking].every((a) => uniform(a, lo, hi));
 }
 
-function sanafeUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint">, lo: number, hi: number): boolean {
+function sanafeUniform(st: Omit<SimState, "coreClass" | "coreClassFixedPoint" | "coreBiasZero">, lo: number, hi: number): boolean {
   return [st.currentDecay, st.inputGain, st.voltageDecay, st.vThreshold, st.vReset, st.resetMode, st.thresholdOp, st.refractoryTicks, st.spiking,
     st.vTruncScale, st.vReverseThreshold, st.reverseResetMode, st.vReverseReset, st.forceUpdate].every((a) => uniform(a, lo, hi));
 }

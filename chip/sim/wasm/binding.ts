@@ -112,7 +112,7 @@ const RECORD_CHUNK_INTS = 4 * 16384;
 export const CTX_FIELDS = [
   "coreNeuronStart", "currentDecay", "inputGain", "voltageDecay", "vThreshold", "vReset", "resetMode", "thresholdOp", "refractoryTicks",
   "spiking", "acc", "v", "u", "refractoryLeft", "bias", "fired", "firedAccessed", "firedUpdated", "firedFired", "coreTally",
-  "gotInput", "vTruncScale", "vReverseThreshold", "reverseResetMode", "vReverseReset", "forceUpdate",
+  "gotInput", "vTruncScale", "vReverseThreshold", "reverseResetMode", "vReverseReset", "forceUpdate", "coreBiasZero",
 ] as const;
 const CTX_WITH_INPUT_COUNTS = CTX_FIELDS.length;
 const CTX_WORDS = CTX_WITH_INPUT_COUNTS + 6;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../../compiler/ir/types.ts";
 import { ResetMode, populationIndexAt, type ChipProgram, type CoreProgram } from "../../../chip/program/types.ts";
-import { buildSimState } from "../../../chip/sim/state.ts";
+import { biasZeroCores, buildSimState } from "../../../chip/sim/state.ts";
 import { planWeights, weightAt, allocateWeights, bitsOf } from "../../../chip/sim/weights.ts";
 import { heapArrays } from "../../../chip/sim/alloc.ts";
 import { resolveStimulus } from "../../../chip/sim/stimulus.ts";
@@ -164,5 +164,29 @@ describe("resolveStimulus", () => {
       const got = Array.from(ordered.neuron.subarray(ordered.tickPtr[t], ordered.tickPtr[t + 1]));
       expect(got).toEqual(byGlobal.filter((_, j) => (t * 7 + j * 3) % 4 !== 0).map((i) => globalOf[i]));
     }
+  });
+});
+
+describe("cores whose biases are all +0 (SimState.coreBiasZero, read by the update kernels)", () => {
+  it("flags a core only when every bias in it is +0: −0 or any other value clears it; empty cores are flagged", () => {
+    const bias = Float64Array.of(0, 0, /* core 2 */ 0, -0, 0, /* core 3 */ 1e-300, /* core 4 */ 0);
+    const start = Uint32Array.of(0, 2, 2, 5, 6, 7);
+    expect(Array.from(biasZeroCores(bias, start))).toEqual([1, 1, 0, 0, 1]);
+  });
+
+  it("is built with the state, one flag per core", () => {
+    const params = uniformNeuronParams(6, { voltageDecay: 0.9, vThreshold: 1, resetMode: ResetMode.zero });
+    params.bias[4] = 0.5;
+    const graph: ModelGraph = { name: "bias", defaultSteps: 1, populations: [{ name: "p", kind: "neuron", size: 6, shape: [6], spiking: true, params }], projections: [] };
+    const spec = genericWith({ maxNeurons: 3 });
+    const { program } = compileModel(graph, spec, {});
+    const st = buildSimState(spec, program);
+    const want = Array.from({ length: st.coreCount }, (_, c) => {
+      for (let n = st.coreNeuronStart[c]; n < st.coreNeuronStart[c + 1]; n++) if (st.bias[n] !== 0) return 0;
+      return 1;
+    });
+    expect(Array.from(st.coreBiasZero)).toEqual(want);
+    expect(want).toContain(0);
+    expect(want).toContain(1);
   });
 });

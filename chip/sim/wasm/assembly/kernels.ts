@@ -60,8 +60,10 @@ const RECORD_SYNAPSE_MASK = 0x7fffffff;
 @inline function deliverOffsetT<C, W>(
   rec: usize, count: i32, offsetPtr: usize, sidePtr: usize, codePtr: usize, wPtr: usize, accPtr: usize, markPtr: usize, mark: bool,
 ): void {
+  let sink = 0;
   for (let k = 0; k < count; k += 4) {
     const r = rec + ((<usize>k) << 2);
+    if (k + 4 * TOUCH_AHEAD_RECORDS < count) sink += touchSynapses<C, W>(r + 16 * TOUCH_AHEAD_RECORDS, offsetPtr, 2, codePtr, wPtr);
     let lo = load<i32>(r, 4);
     const hi = load<i32>(r, 8);
     const base = load<i32>(r, 12);
@@ -86,14 +88,42 @@ const RECORD_SYNAPSE_MASK = 0x7fffffff;
       }
     }
   }
+  touchSink = sink;
+}
+
+/**
+ * How many records ahead delivery touches a record's synapse arrays. A spike's synapses are a few cache
+ * lines at a random place (bench_lif10k: ~110 synapses, 220 B of offsets and 220 B of palette codes); the
+ * hardware prefetcher needs a few misses to follow a stream that short, so the loop would wait on each
+ * line in turn. Loading one word per line of a later record first (independent loads, whose sum goes to
+ * a global so no compiler drops them) lets those misses overlap with this record's additions.
+ */
+const TOUCH_AHEAD_RECORDS = 1;
+let touchSink: i32 = 0;
+
+/**
+ * Loads one byte per 64-byte line of record r's synapse index array (`indexBytes` per synapse: offsets or
+ * targets) and of its weights (palette codes, or the weights themselves); returns their sum.
+ */
+@inline function touchSynapses<C, W>(r: usize, indexPtr: usize, indexBytes: i32, codePtr: usize, wPtr: usize): i32 {
+  const lo = load<i32>(r, 4) & RECORD_SYNAPSE_MASK;
+  const hi = load<i32>(r, 8);
+  let x = 0;
+  for (let s = lo; s < hi; s += 64 / indexBytes) x += <i32>load<u8>(indexPtr + (<usize>s) * <usize>indexBytes);
+  const wBytes = isInteger<C>() ? <i32>sizeof<C>() : <i32>sizeof<W>();
+  const weights = isInteger<C>() ? codePtr : wPtr;
+  for (let s = lo; s < hi; s += 64 / wBytes) x += <i32>load<u8>(weights + (<usize>s) * <usize>wBytes);
+  return x;
 }
 
 /** flat32 layout: target = target[s]. */
 @inline function deliverFlatT<C, W>(
   rec: usize, count: i32, targetPtr: usize, codePtr: usize, wPtr: usize, accPtr: usize, markPtr: usize, mark: bool,
 ): void {
+  let sink = 0;
   for (let k = 0; k < count; k += 4) {
     const r = rec + ((<usize>k) << 2);
+    if (k + 4 * TOUCH_AHEAD_RECORDS < count) sink += touchSynapses<C, W>(r + 16 * TOUCH_AHEAD_RECORDS, targetPtr, 4, codePtr, wPtr);
     let lo = load<i32>(r, 4);
     const hi = load<i32>(r, 8);
     if (lo < 0) {
@@ -107,6 +137,7 @@ const RECORD_SYNAPSE_MASK = 0x7fffffff;
       if (mark) store<u8>(markPtr + n, 1);
     }
   }
+  touchSink = sink;
 }
 
 // Direct weights use C = f64 (not an integer: no palette); W is the weight array's element type.
@@ -178,12 +209,13 @@ const CX_V_REVERSE_THRESHOLD = 88;
 const CX_REVERSE_RESET_MODE = 92;
 const CX_V_REVERSE_RESET = 96;
 const CX_FORCE_UPDATE = 100;
-const CX_WITH_INPUT_COUNTS = 104;
-const CX_RESET_ZERO = 108;
-const CX_RESET_SUBTRACT = 112;
-const CX_THRESHOLD_GE = 116;
-const CX_TALLY_COUNT = 120;
-const CX_RESET_SATURATE = 124;
+const CX_CORE_BIAS_ZERO = 104;
+const CX_WITH_INPUT_COUNTS = 108;
+const CX_RESET_ZERO = 112;
+const CX_RESET_SUBTRACT = 116;
+const CX_THRESHOLD_GE = 120;
+const CX_TALLY_COUNT = 124;
+const CX_RESET_SATURATE = 128;
 
 @inline function ptr(ctx: usize, at: usize): usize {
   return <usize>load<u32>(ctx + at);
@@ -219,109 +251,151 @@ const CX_RESET_SATURATE = 124;
   return revToValue ? rreset : revSubtract ? vn - rth : revSaturate ? rth : vn;
 }
 
-/** Returns the new length of the fired list (nFired on entry). Tallies per core: accesses, updates, with input, fired, 0. */
+/**
+ * Returns the new length of the fired list (nFired on entry). Tallies per core: accesses, updates, with input,
+ * fired, 0. Per neuron (update.ts updateLifUniform): I ← acc, acc ← 0; a refractory neuron only counts its
+ * refractory ticks down; otherwise u ← cd·u + ig·I, v ← vd·v + u + bias, and it fires iff v > θ (or v ≥ θ),
+ * then v is reset and the refractory count set.
+ *
+ * Two neurons per float64x2 operation, without branches on the common path: lane arithmetic is the scalar
+ * IEEE binary64 product and sum, so each lane equals the scalar loop bit for bit. A refractory lane is
+ * computed too and then discarded by a lane select (its u and v kept, its count decremented), so refractory
+ * neurons cost no mispredicted branch. An odd last neuron goes through the same code on lane 0 alone (its
+ * loads and stores touch lane 0 only: the next neuron may be another thread's). Spikes are rare (a few per
+ * cent of neurons per tick): lanes over threshold go to `fireLanes`, a function of its own so the loop keeps
+ * its values in registers. The loop is written out for `≥` and `>` thresholds and for non-spiking cores
+ * (`lifCore` is inlined with constant flags), so the comparison is one instruction. A core whose biases are
+ * all +0 (coreBiasZero) adds the constant +0 instead of loading them: v + (+0) is the same sum (−0 + +0 = +0
+ * included), and update is then bound by the bytes it streams.
+ */
 export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32 {
   const cns = ptr(ctx, CX_CORE_NEURON_START);
-  const accP = ptr(ctx, CX_ACC);
-  const vP = ptr(ctx, CX_V);
-  const uP = ptr(ctx, CX_U);
-  const refP = ptr(ctx, CX_REFRACTORY_LEFT);
-  const biasP = ptr(ctx, CX_BIAS);
-  const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
-  const resetZero = load<i32>(ctx + CX_RESET_ZERO);
-  const resetSubtract = load<i32>(ctx + CX_RESET_SUBTRACT);
   const thresholdGe = load<i32>(ctx + CX_THRESHOLD_GE);
-  // Loaded once: the stores below could alias the context block as far as the compiler knows.
-  const cdP = ptr(ctx, CX_CURRENT_DECAY);
-  const igP = ptr(ctx, CX_INPUT_GAIN);
-  const vdP = ptr(ctx, CX_VOLTAGE_DECAY);
-  const thP = ptr(ctx, CX_V_THRESHOLD);
-  const vrP = ptr(ctx, CX_V_RESET);
-  const rmP = ptr(ctx, CX_RESET_MODE);
   const opP = ptr(ctx, CX_THRESHOLD_OP);
-  const rtP = ptr(ctx, CX_REFRACTORY_TICKS);
   const spP = ptr(ctx, CX_SPIKING);
+  const bzP = ptr(ctx, CX_CORE_BIAS_ZERO);
+  // Loaded once: the stores below could alias the context block as far as the compiler knows.
+  const a = ptr(ctx, CX_ACC), u = ptr(ctx, CX_U), v = ptr(ctx, CX_V), rf = ptr(ctx, CX_REFRACTORY_LEFT), b = ptr(ctx, CX_BIAS);
+  const cd = ptr(ctx, CX_CURRENT_DECAY), ig = ptr(ctx, CX_INPUT_GAIN), vd = ptr(ctx, CX_VOLTAGE_DECAY), th = ptr(ctx, CX_V_THRESHOLD);
   for (let c = c0; c < c1; c++) {
     const lo = load<i32>(cns + ((<usize>c) << 2));
     const hi = load<i32>(cns + ((<usize>(c + 1)) << 2));
-    const l8 = (<usize>lo) << 3;
-    const cd = load<f64>(cdP + l8);
-    const ig = load<f64>(igP + l8);
-    const vd = load<f64>(vdP + l8);
-    const th = load<f64>(thP + l8);
-    const vr = load<f64>(vrP + l8);
-    const rm = <i32>load<u8>(rmP + <usize>lo);
-    const toValue = rm === resetZero;
-    const subtract = rm === resetSubtract;
-    const ge = <i32>load<u8>(opP + <usize>lo) === thresholdGe;
-    const rt = load<u32>(rtP + ((<usize>lo) << 2));
-    const spiking = load<u8>(spP + <usize>lo) === 1;
-    let updates = 0;
-    let withInput = 0;
-    let firedHere = 0;
-    // Two neurons per iteration in float64x2 lanes when neither is refractory: lane arithmetic is the
-    // scalar IEEE binary64 product and sum, so each lane equals the scalar loop bit for bit. Spikes are
-    // rare: a pair with a lane over threshold finishes its resets and fired-list entries lane by lane, in
-    // neuron order, with the running counts at that neuron. Refractory pairs and an odd last neuron go
-    // through the scalar body.
-    const cd2 = f64x2.splat(cd), ig2 = f64x2.splat(ig), vd2 = f64x2.splat(vd), th2 = f64x2.splat(th);
-    const zero2 = f64x2.splat(0);
-    let n = lo;
-    while (n < hi) {
-      const o = (<usize>n) << 3;
-      const rp = refP + ((<usize>n) << 2);
-      if (n + 1 < hi && load<u64>(rp) == 0) {
-        const I2 = v128.load(accP + o);
-        v128.store(accP + o, zero2);
-        const got = i64x2.bitmask(f64x2.ne(I2, zero2));
-        const un2 = f64x2.add(f64x2.mul(cd2, v128.load(uP + o)), f64x2.mul(ig2, I2));
-        const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v128.load(vP + o)), un2), v128.load(biasP + o));
-        v128.store(uP + o, un2);
-        v128.store(vP + o, vn2);
-        const over = spiking ? i64x2.bitmask(ge ? f64x2.ge(vn2, th2) : f64x2.gt(vn2, th2)) : 0;
-        if (over != 0) {
-          for (let lane = 0; lane < 2; lane++) {
-            if ((over & (1 << lane)) == 0) continue;
-            const m = n + lane;
-            const mo = (<usize>m) << 3;
-            // Counts up to and including neuron m: lane 0 excludes lane 1's update and input.
-            const upTo = updates + lane + 1;
-            const inUpTo = withInput + (got & 1) + (lane == 1 ? (got >> 1) : 0);
-            store<f64>(vP + mo, resetAfterSpike(load<f64>(vP + mo), toValue, subtract, vr, th));
-            store<u32>(refP + ((<usize>m) << 2), rt);
-            firedHere++;
-            recordFired(ctx, nFired++, m, m - lo + 1, withInputCounts ? inUpTo : upTo, firedHere);
-          }
-        }
-        updates += 2;
-        withInput += popcnt<i32>(got);
-        n += 2;
-        continue;
-      }
-      const I = load<f64>(accP + o);
-      store<f64>(accP + o, 0);
-      const left = load<u32>(rp);
-      n++;
-      if (left > 0) {
-        store<u32>(rp, left - 1);
-        continue;
-      }
-      updates++;
-      withInput += <i32>(I != 0);
-      const un = cd * load<f64>(uP + o) + ig * I;
-      let vn = vd * load<f64>(vP + o) + un + load<f64>(biasP + o);
-      store<f64>(uP + o, un);
-      if (spiking && (ge ? vn >= th : vn > th)) {
-        vn = resetAfterSpike(vn, toValue, subtract, vr, th);
-        store<u32>(rp, rt);
-        firedHere++;
-        recordFired(ctx, nFired++, n - 1, n - lo, withInputCounts ? withInput : updates, firedHere);
-      }
-      store<f64>(vP + o, vn);
-    }
-    writeTally(ctx, c, hi - lo, updates, withInput, firedHere);
+    const bz = load<u8>(bzP + <usize>c) !== 0;
+    // The core's packed counts: updates | withInput << 20 | fired << 40 (each < 2^20 per core).
+    let packed: u64;
+    if (load<u8>(spP + <usize>lo) !== 1) packed = bz ? lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, false, false, true) : lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, false, false, false);
+    else if (<i32>load<u8>(opP + <usize>lo) === thresholdGe) packed = bz ? lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, true, true, true) : lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, true, true, false);
+    else packed = bz ? lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, true, false, true) : lifCore(ctx, a, u, v, rf, b, cd, ig, vd, th, lo, hi, nFired, true, false, false);
+    const firedHere = <i32>(packed >> 40);
+    nFired += firedHere;
+    writeTally(ctx, c, hi - lo, <i32>(packed & 0xfffff), <i32>((packed >> 20) & 0xfffff), firedHere);
   }
   return nFired;
+}
+
+/** One core's neurons [lo, hi): pairs, then an odd last neuron on lane 0. */
+@inline function lifCore(
+  ctx: usize, accP: usize, uP: usize, vP: usize, refP: usize, biasP: usize, cdP: usize, igP: usize, vdP: usize, thP: usize,
+  lo: i32, hi: i32, nFired: i32, spiking: bool, ge: bool, biasZero: bool,
+): u64 {
+  const l8 = (<usize>lo) << 3;
+  const cd2 = f64x2.splat(load<f64>(cdP + l8));
+  const ig2 = f64x2.splat(load<f64>(igP + l8));
+  const vd2 = f64x2.splat(load<f64>(vdP + l8));
+  const th2 = f64x2.splat(load<f64>(thP + l8));
+  let updates = 0;
+  let withInput = 0;
+  let firedHere = 0;
+  const end = lo + ((hi - lo) & ~1);
+  let n = lo;
+  for (; n < end; n += 2) {
+    const r = lifLanes(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, false, spiking, ge, biasZero);
+    const free = r & 3, got = (r >> 2) & 3, over = r >> 4;
+    if (over != 0) {
+      fireLanes(ctx, lo, n, over, free, got, updates, withInput, firedHere, nFired + firedHere);
+      firedHere += popcnt<i32>(over);
+    }
+    updates += popcnt<i32>(free);
+    withInput += popcnt<i32>(got);
+  }
+  if (n < hi) {
+    const r = lifLanes(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, true, spiking, ge, biasZero);
+    const free = r & 3, got = (r >> 2) & 3, over = r >> 4;
+    if (over != 0) {
+      fireLanes(ctx, lo, n, over, free, got, updates, withInput, firedHere, nFired + firedHere);
+      firedHere += popcnt<i32>(over);
+    }
+    updates += popcnt<i32>(free);
+    withInput += popcnt<i32>(got);
+  }
+  return (<u64>updates) | ((<u64>withInput) << 20) | ((<u64>firedHere) << 40);
+}
+
+/**
+ * Neurons n and n + 1 (`single`: n alone, lane 0) as float64x2 lanes; returns the lanes' bits as
+ * free (not refractory) | got (nonzero input, free) << 2 | over (threshold crossed, free) << 4.
+ */
+@inline function lifLanes(
+  n: i32, accP: usize, uP: usize, vP: usize, refP: usize, biasP: usize, cd2: v128, ig2: v128, vd2: v128, th2: v128,
+  single: bool, spiking: bool, ge: bool, biasZero: bool,
+): i32 {
+  const o = (<usize>n) << 3;
+  const rp = refP + ((<usize>n) << 2);
+  const zero2 = f64x2.splat(0);
+  // Refractory counts as the low 32-bit lanes (lane 1 reads 0 when single; masked off below).
+  const ref = single ? v128.load32_zero(rp) : v128.load64_zero(rp);
+  const freeMask = i64x2.eq(i64x2.extend_low_i32x4_u(ref), i64x2.splat(0));
+  // count ← count − 1 where it is not 0 (ne gives −1 in those lanes).
+  const dec = i32x4.add(ref, i32x4.ne(ref, i32x4.splat(0)));
+  if (single) v128.store32_lane(rp, dec, 0); else v128.store64_lane(rp, dec, 0);
+  const I2 = single ? v128.load64_zero(accP + o) : v128.load(accP + o);
+  if (single) v128.store64_lane(accP + o, zero2, 0); else v128.store(accP + o, zero2);
+  const u0 = single ? v128.load64_zero(uP + o) : v128.load(uP + o);
+  const v0 = single ? v128.load64_zero(vP + o) : v128.load(vP + o);
+  const bias2 = biasZero ? zero2 : single ? v128.load64_zero(biasP + o) : v128.load(biasP + o);
+  const un2 = f64x2.add(f64x2.mul(cd2, u0), f64x2.mul(ig2, I2));
+  const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v0), un2), bias2);
+  const uOut = v128.bitselect(un2, u0, freeMask);
+  const vOut = v128.bitselect(vn2, v0, freeMask);
+  if (single) {
+    v128.store64_lane(uP + o, uOut, 0);
+    v128.store64_lane(vP + o, vOut, 0);
+  } else {
+    v128.store(uP + o, uOut);
+    v128.store(vP + o, vOut);
+  }
+  const free = i64x2.bitmask(freeMask) & (single ? 1 : 3);
+  const got = i64x2.bitmask(f64x2.ne(I2, zero2)) & free;
+  const over = spiking ? i64x2.bitmask(ge ? f64x2.ge(vn2, th2) : f64x2.gt(vn2, th2)) & free : 0;
+  return free | (got << 2) | (over << 4);
+}
+
+/**
+ * Resets the lanes of neurons n, n + 1 that fired (bits of `over`) and appends them to the fired list in
+ * neuron order, with the core's running counts up to and including each (updates and withInput are the
+ * counts before the pair; freeBits and got its lanes' update and input bits).
+ */
+@inline(never) function fireLanes(ctx: usize, lo: i32, n: i32, over: i32, freeBits: i32, got: i32, updates: i32, withInput: i32, firedHere: i32, nFired: i32): void {
+  const vP = ptr(ctx, CX_V);
+  const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
+  const rm = <i32>load<u8>(ptr(ctx, CX_RESET_MODE) + <usize>lo);
+  const toValue = rm === load<i32>(ctx + CX_RESET_ZERO);
+  const subtract = rm === load<i32>(ctx + CX_RESET_SUBTRACT);
+  const l8 = (<usize>lo) << 3;
+  const vr = load<f64>(ptr(ctx, CX_V_RESET) + l8);
+  const th = load<f64>(ptr(ctx, CX_V_THRESHOLD) + l8);
+  const rt = load<u32>(ptr(ctx, CX_REFRACTORY_TICKS) + ((<usize>lo) << 2));
+  for (let lane = 0; lane < 2; lane++) {
+    if ((over & (1 << lane)) == 0) continue;
+    const m = n + lane;
+    const mo = (<usize>m) << 3;
+    const below = (2 << lane) - 1; // this lane and the ones before it
+    store<f64>(vP + mo, resetAfterSpike(load<f64>(vP + mo), toValue, subtract, vr, th));
+    store<u32>(ptr(ctx, CX_REFRACTORY_LEFT) + ((<usize>m) << 2), rt);
+    firedHere++;
+    recordFired(ctx, nFired++, m, m - lo + 1,
+      withInputCounts ? withInput + popcnt<i32>(got & below) : updates + popcnt<i32>(freeBits & below), firedHere);
+  }
 }
 
 // ---- Phase 2: `sanafeUniform` cores (update.ts updateSanafeUniform: SANA-FE's leaky_integrate_fire soma) ----
@@ -338,6 +412,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
   const uP = ptr(ctx, CX_U);
   const refP = ptr(ctx, CX_REFRACTORY_LEFT);
   const biasP = ptr(ctx, CX_BIAS);
+  const bzP = ptr(ctx, CX_CORE_BIAS_ZERO);
   const gotP = ptr(ctx, CX_GOT_INPUT);
   const withInputCounts = load<i32>(ctx + CX_WITH_INPUT_COUNTS) !== 0;
   const resetZero = load<i32>(ctx + CX_RESET_ZERO);
@@ -386,6 +461,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
     const sc2 = f64x2.splat(scale), inv2 = f64x2.splat(invScale), rth2 = f64x2.splat(rth), rreset2 = f64x2.splat(rreset);
     const zero2 = f64x2.splat(0);
     const forced = force ? 3 : 0;
+    const biasZero = load<u8>(bzP + <usize>c) !== 0;
     let n = lo;
     while (n < hi) {
       const o = (<usize>n) << 3;
@@ -395,7 +471,8 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
         const I2 = v128.load(accP + o);
         v128.store(accP + o, zero2);
         let vn2 = v128.load(vP + o);
-        const b2 = v128.load(biasP + o);
+        // +0 biases (coreBiasZero): the constant, not the array (the same sums and the same "bias ≠ 0" test).
+        const b2 = biasZero ? zero2 : v128.load(biasP + o);
         const g = <i32>load<u16>(gp);
         store<u16>(gp, 0);
         // Lane i is updated iff v ≠ 0, it got input (gotInput byte == 1), bias ≠ 0, forced, or it fires.
@@ -449,7 +526,7 @@ export function updateSanafeUniform(ctx: usize, c0: i32, c1: i32, nFired: i32, d
       const I = load<f64>(accP + o);
       store<f64>(accP + o, 0);
       let vn = load<f64>(vP + o);
-      const b = load<f64>(biasP + o);
+      const b = biasZero ? 0 : load<f64>(biasP + o);
       let updated = vn != 0 || load<u8>(gp) == 1 || b != 0 || force;
       store<u8>(gp, 0);
       let un = load<f64>(uP + o);

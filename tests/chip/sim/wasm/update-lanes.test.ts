@@ -23,14 +23,18 @@ import { genericWith } from "../../../helpers/specs.ts";
 type Variant = Parameters<typeof uniformNeuronParams>[1] & { sanafe?: { scale: number; reverse: number; reverseMode: ResetMode; force: boolean } };
 
 /** Odd population sizes on cores of at most 23 neurons: most cores end on an unpaired neuron. */
-const VARIANTS: Array<{ name: string; size: number; v: Variant }> = [
+const VARIANTS: Array<{ name: string; size: number; spiking?: boolean; v: Variant }> = [
   { name: "a", size: 37, v: { voltageDecay: 0.9, currentDecay: 0.5, vThreshold: 1, resetMode: ResetMode.zero, thresholdOp: ThresholdOp.ge, refractoryTicks: 2, vReset: -0.25, bias: 0.0625, sanafe: { scale: 64, reverse: -0.5, reverseMode: ResetMode.zero, force: false } } },
   { name: "b", size: 52, v: { voltageDecay: 0.95, currentDecay: 0, vThreshold: 0.75, resetMode: ResetMode.subtract, thresholdOp: ThresholdOp.gt, refractoryTicks: 0, sanafe: { scale: 10, reverse: -0.25, reverseMode: ResetMode.subtract, force: true } } },
   { name: "c", size: 9, v: { voltageDecay: 0.6, currentDecay: 0.25, vThreshold: 0.5, resetMode: ResetMode.none, thresholdOp: ThresholdOp.ge, refractoryTicks: 3, inputGain: 0.5, sanafe: { scale: 0, reverse: -0.75, reverseMode: ResetMode.saturate, force: false } } },
+  // Non-spiking (the kernels' third comparison variant), with −0 biases: not "all +0", so they are read.
+  { name: "d", size: 45, spiking: false, v: { voltageDecay: 0.8, currentDecay: 0.5, vThreshold: 0.25, resetMode: ResetMode.zero, thresholdOp: ThresholdOp.gt, refractoryTicks: 1, bias: -0, sanafe: { scale: 32, reverse: -0.5, reverseMode: ResetMode.zero, force: false } } },
+  // Non-spiking with +0 biases (the constant-bias variant of the same loop).
+  { name: "e", size: 23, spiking: false, v: { voltageDecay: 0.7, currentDecay: 0.5, vThreshold: 0.25, resetMode: ResetMode.subtract, thresholdOp: ThresholdOp.ge, refractoryTicks: 2, sanafe: { scale: 16, reverse: -0.5, reverseMode: ResetMode.zero, force: true } } },
 ];
 
 function graphOf(dynamics: "lif" | "sanafe"): ModelGraph {
-  const populations: PopulationIR[] = VARIANTS.map(({ name, size, v }) => {
+  const populations: PopulationIR[] = VARIANTS.map(({ name, size, spiking = true, v }) => {
     const base = uniformNeuronParams(size, v);
     const s = v.sanafe!;
     const params: NeuronParamsIR = dynamics === "lif" ? base : {
@@ -42,7 +46,7 @@ function graphOf(dynamics: "lif" | "sanafe"): ModelGraph {
       vReverseReset: new Float64Array(size).fill(-0.125),
       forceUpdate: new Uint8Array(size).fill(s.force ? 1 : 0),
     };
-    return { name, kind: "neuron", size, shape: [size], spiking: true, params };
+    return { name, kind: "neuron", size, shape: [size], spiking, params };
   });
   return { name: `lanes-${dynamics}`, defaultSteps: 1, populations, projections: [] };
 }
