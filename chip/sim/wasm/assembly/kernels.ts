@@ -2350,8 +2350,20 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     const nBase = ptr(rt, RT_NEURON_BASE);
     const offsetLayout = word(rt, RT_OFFSET_LAYOUT) != 0;
     const t0 = (t - 1) % slots;
+    let sink = 0;
     for (let f = 0; f < prevCount; f++) {
       const n = at32(combined, f);
+      // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
+      // records are cache misses. Two spikes ahead: the neuron's words; one spike ahead: its first record.
+      if (f + 2 < prevCount) {
+        const m = at32(combined, f + 2);
+        sink += at32(recStart, m) + (offsetLayout ? at32(nBase, m) : 0);
+      }
+      if (f + 1 < prevCount) {
+        const m = at32(combined, f + 1);
+        const j = at32(recStart, m);
+        if (j < at32(recStart, m + 1)) sink += <i32>load<u16>(recDelay + ((<usize>j) << 1)) + at32(recLo, j) + at32(recHi, j);
+      }
       const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
       if (k1 == k0) continue;
       const room = (k1 - k0) << 2;
@@ -2380,6 +2392,7 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
         store<i32>(b, len + 4, 8);
       }
     }
+    touchSink = sink;
   }
   deliverBucket(rt, ex, t);
   return updateRuns(rt, t);
