@@ -79,19 +79,24 @@ export class DelayQueue {
    * records k in [k0, k1), synapses [lo[k], hi[k]) due at tick + delay[k]. The group field is not needed
    * by the compact kernels and is written as −1.
    */
-  scheduleRecords(tick: number, k0: number, k1: number, delay: Uint16Array, lo: Uint32Array, hi: Uint32Array, base: number): void {
+  /**
+   * Records k0 … k1 − 1 of a thread part's packed records (threads/segments.ts: delay, first, end, base per
+   * 4 words), each into the bucket of tick + delay as (−1, first, end, base).
+   */
+  scheduleRecords(tick: number, k0: number, k1: number, rec: Int32Array): void {
     const slots = this.slots;
     const t0 = tick % slots;
     for (let k = k0; k < k1; k++) {
-      let slot = t0 + delay[k];
+      const o = 4 * k;
+      let slot = t0 + rec[o];
       if (slot >= slots) slot -= slots;
       let b = this.buckets[slot];
       const len = this.lengths[slot];
       if (len + RECORD_INTS > b.length) b = this.grow(slot);
       b[len] = -1;
-      b[len + 1] = lo[k];
-      b[len + 2] = hi[k];
-      b[len + 3] = base;
+      b[len + 1] = rec[o + 1];
+      b[len + 2] = rec[o + 2];
+      b[len + 3] = rec[o + 3];
       this.lengths[slot] = len + RECORD_INTS;
     }
   }

@@ -59,7 +59,6 @@ export class Part {
   private readonly records: SpikeRecords;
   private readonly queue: DelayQueue;
   private readonly mode: DeliverMode;
-  private readonly offsetLayout: boolean;
   private readonly wasm: WasmKernelExports | undefined;
   private readonly wasmRecords: Int32Array;
   private readonly marks: boolean;
@@ -86,7 +85,6 @@ export class Part {
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
     this.mode = chooseDeliverMode(st, false, st.dynamics !== undefined);
     this.marks = deliverMarks(this.mode);
-    this.offsetLayout = st.synapses.kind === "offset16";
     this.wasmRecords = cfg.wasm?.records ?? new Int32Array(0);
     if (cfg.wasm !== undefined && st.wasm !== undefined) {
       this.wasm = kernelsFor(st.wasm.memory);
@@ -172,15 +170,13 @@ export class Part {
   private schedule(t: number, prev: Uint32Array, from: number, to: number): void {
     const st = this.st;
     if (to > from) {
-      const { recStart, recDelay, recLo, recHi } = this.records;
-      const neuronBase = st.synapses.neuronBase;
-      const offset = this.offsetLayout;
+      const { recStart, rec } = this.records;
       const q = this.queue;
       for (let f = from; f < to; f++) {
         const n = prev[f];
         const k0 = recStart[n];
         const k1 = recStart[n + 1];
-        if (k1 > k0) q.scheduleRecords(t - 1, k0, k1, recDelay, recLo, recHi, offset ? neuronBase[n] : 0);
+        if (k1 > k0) q.scheduleRecords(t - 1, k0, k1, rec);
       }
     }
   }

@@ -392,7 +392,7 @@ function partConfig(
   const n1 = st.coreNeuronStart[c1];
   const records = buildSpikeRecords(st, n0, n1, a);
   const slots = st.maxDelayTicks + 1;
-  const cap = Math.min(PART_BUCKET_MAX_INTS, Math.max(PART_BUCKET_MIN_INTS, 4 * records.recLo.length));
+  const cap = Math.min(PART_BUCKET_MAX_INTS, Math.max(PART_BUCKET_MIN_INTS, records.rec.length));
   const table = a.i32(3 * slots);
   for (let s = 0; s < slots; s++) {
     const bucket = a.i32(cap);

@@ -31,8 +31,7 @@ export const FUSED_WORDS = [
   "kSynOps", "kSpikes", "kPacketsIn", "kWeightReadBits", "classGeneric", "kind", "kindInput", "classLif",
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
-  "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "recDelay", "recLo", "recHi", "neuronBase", "offsetLayout",
-  "tallySnap", "tallySlotBytes",
+  "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "rec", "tallySnap", "tallySlotBytes",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -231,9 +230,8 @@ function writeTickWords(c: Int32Array, b: WasmStateBinding, st: SimState, w: Tic
 /** A thread part's spike records (threads/segments.ts), in the state's memory. */
 export interface PartRecords {
   readonly recStart: Uint32Array;
-  readonly recDelay: Uint16Array;
-  readonly recLo: Uint32Array;
-  readonly recHi: Uint32Array;
+  /** REC_WORDS (4) int32 words per record: delay, first synapse, end synapse, target base. */
+  readonly rec: Int32Array;
 }
 
 /** The block of a thread part for the partTick kernel (assembly/kernels.ts); the stimulus comes with setPartStimulus. */
@@ -243,11 +241,10 @@ export function writePartBlock(
 ): void {
   c.fill(0);
   writeTickWords(c, b, st, p);
-  for (const [name, arr] of [["combined", p.combined], ["recStart", p.records.recStart], ["recDelay", p.records.recDelay], ["recLo", p.records.recLo], ["recHi", p.records.recHi], ["neuronBase", st.synapses.neuronBase]] as const) {
+  for (const [name, arr] of [["combined", p.combined], ["recStart", p.records.recStart], ["rec", p.records.rec]] as const) {
     assertInMemory(name, arr, b.memory);
     c[W[name]] = arr.byteOffset;
   }
-  c[W.offsetLayout] = st.synapses.kind === "offset16" ? 1 : 0;
   c[W.resumeFrom] = -1;
 }
 

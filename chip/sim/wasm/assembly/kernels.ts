@@ -1989,19 +1989,16 @@ const RT_SHIFT_ROUTE_DEST_CORE = 276;
 const RT_SHIFT_ROUTE_SYNAPSES = 280;
 const RT_HAS_CELLS = 284;
 // A thread's part of a multi-threaded run (partTick): the run's combined fired list of the previous tick,
-// the part's spike records (threads/segments.ts) and the source neurons' target bases (offset layout).
+// and the part's spike records (threads/segments.ts): per neuron a range of records, each 4 words:
+// delay, first synapse, end synapse, target base.
 const RT_COMBINED = 288;
 const RT_REC_START = 292;
-const RT_REC_DELAY = 296;
-const RT_REC_LO = 300;
-const RT_REC_HI = 304;
-const RT_NEURON_BASE = 308;
-const RT_OFFSET_LAYOUT = 312;
+const RT_REC = 296;
 // The main thread's counting of a multi-threaded tick (teamTick) runs while the parts compute the next
 // tick, so it reads the tallies the parts left for tick t in slot t mod 2 of this snapshot (0: the live
 // tallies of the update context, as runTicks reads them); a slot is this many bytes.
-const RT_TALLY_SNAP = 316;
-const RT_TALLY_SLOT_BYTES = 320;
+const RT_TALLY_SNAP = 300;
+const RT_TALLY_SLOT_BYTES = 304;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -2346,30 +2343,25 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     const buckets = ptr(ex, EX_BUCKETS);
     const slots = word(ex, EX_SLOTS);
     const combined = ptr(rt, RT_COMBINED);
-    const recStart = ptr(rt, RT_REC_START), recDelay = ptr(rt, RT_REC_DELAY), recLo = ptr(rt, RT_REC_LO), recHi = ptr(rt, RT_REC_HI);
-    const nBase = ptr(rt, RT_NEURON_BASE);
-    const offsetLayout = word(rt, RT_OFFSET_LAYOUT) != 0;
+    const recStart = ptr(rt, RT_REC_START), rec = ptr(rt, RT_REC);
     const t0 = (t - 1) % slots;
     let sink = 0;
     for (let f = 0; f < prevCount; f++) {
       const n = at32(combined, f);
       // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
-      // records are cache misses. Two spikes ahead: the neuron's words; one spike ahead: its first record.
-      if (f + 2 < prevCount) {
-        const m = at32(combined, f + 2);
-        sink += at32(recStart, m) + (offsetLayout ? at32(nBase, m) : 0);
-      }
+      // records are cache misses. Two spikes ahead: the neuron's range; one spike ahead: its first record.
+      if (f + 2 < prevCount) sink += at32(recStart, at32(combined, f + 2));
       if (f + 1 < prevCount) {
         const m = at32(combined, f + 1);
         const j = at32(recStart, m);
-        if (j < at32(recStart, m + 1)) sink += <i32>load<u16>(recDelay + ((<usize>j) << 1)) + at32(recLo, j) + at32(recHi, j);
+        if (j < at32(recStart, m + 1)) sink += load<i32>(rec + ((<usize>j) << 4));
       }
       const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
       if (k1 == k0) continue;
       const room = (k1 - k0) << 2;
       let full = false;
       for (let k = k0; k < k1; k++) {
-        let slot = t0 + <i32>load<u16>(recDelay + ((<usize>k) << 1));
+        let slot = t0 + load<i32>(rec + ((<usize>k) << 4));
         if (slot >= slots) slot -= slots;
         const b = buckets + (<usize>slot) * 12;
         if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
@@ -2378,17 +2370,17 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
         store<i32>(rt + RT_RESUME_FROM, f);
         return -1;
       }
-      const base = offsetLayout ? at32(nBase, n) : 0;
       for (let k = k0; k < k1; k++) {
-        let slot = t0 + <i32>load<u16>(recDelay + ((<usize>k) << 1));
+        const q = rec + ((<usize>k) << 4);
+        let slot = t0 + load<i32>(q);
         if (slot >= slots) slot -= slots;
         const b = buckets + (<usize>slot) * 12;
         const len = load<i32>(b, 8);
         const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
         store<i32>(r, -1);
-        store<i32>(r, at32(recLo, k), 4);
-        store<i32>(r, at32(recHi, k), 8);
-        store<i32>(r, base, 12);
+        store<i32>(r, load<i32>(q, 4), 4);
+        store<i32>(r, load<i32>(q, 8), 8);
+        store<i32>(r, load<i32>(q, 12), 12);
         store<i32>(b, len + 4, 8);
       }
     }

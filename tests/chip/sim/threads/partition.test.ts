@@ -8,7 +8,7 @@ import { compileModel } from "../../../../compiler/compile.ts";
 import { buildSimState, synapseTarget, type SimState } from "../../../../chip/sim/state.ts";
 import { NeuronKind } from "../../../../chip/program/types.ts";
 import { partitionCores, SYNAPSE_WEIGHT } from "../../../../chip/sim/threads/partition.ts";
-import { buildSpikeRecords } from "../../../../chip/sim/threads/segments.ts";
+import { buildSpikeRecords, REC_WORDS } from "../../../../chip/sim/threads/segments.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 
 const DEMO = "examples/demo/ei-small.net.json";
@@ -74,15 +74,17 @@ describe("buildSpikeRecords: each thread's share of every spike's synapses", () 
         parts.forEach((r, p) => {
           let last = -1;
           for (let k = r.recStart[n]; k < r.recStart[n + 1]; k++) {
-            expect(r.recLo[k]).toBeGreaterThan(last - 1);
-            expect(r.recHi[k]).toBeGreaterThan(r.recLo[k]);
-            last = r.recHi[k];
-            // One group per record, with that group's delay.
+            const [delay, lo, hi, base] = r.rec.subarray(REC_WORDS * k, REC_WORDS * (k + 1));
+            expect(lo).toBeGreaterThan(last - 1);
+            expect(hi).toBeGreaterThan(lo);
+            last = hi;
+            // One group per record, with that group's delay; the base its bucket record carries.
             let g = g0;
-            while (st.groupSynStart[g + 1] <= r.recLo[k]) g++;
-            expect(r.recHi[k]).toBeLessThanOrEqual(st.groupSynStart[g + 1]);
-            expect(r.recDelay[k]).toBe(st.groupDelay[g]);
-            for (let s = r.recLo[k]; s < r.recHi[k]; s++) {
+            while (st.groupSynStart[g + 1] <= lo) g++;
+            expect(hi).toBeLessThanOrEqual(st.groupSynStart[g + 1]);
+            expect(delay).toBe(st.groupDelay[g]);
+            expect(base).toBe(layout === "offset16" ? st.synapses.neuronBase[n] : 0);
+            for (let s = lo; s < hi; s++) {
               expect(owner(synapseTarget(st, n, s))).toBe(p);
               seen[s - s0]++;
             }
