@@ -303,21 +303,46 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
   const ig2 = f64x2.splat(load<f64>(igP + l8));
   const vd2 = f64x2.splat(load<f64>(vdP + l8));
   const th2 = f64x2.splat(load<f64>(thP + l8));
-  let updates = 0;
-  let withInput = 0;
+  const zero2 = f64x2.splat(0);
+  // Per-lane counts of updated neurons and of updated neurons with input, as 64-bit lanes: a lane mask is
+  // −1 where true, so subtracting it counts (cheaper than a bitmask and a popcount per pair).
+  let freeCount = i64x2.splat(0);
+  let gotCount = i64x2.splat(0);
   let firedHere = 0;
   const end = lo + ((hi - lo) & ~1);
   let n = lo;
   for (; n < end; n += 2) {
-    const r = lifLanes(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, false, spiking, ge, biasZero);
-    const free = r & 3, got = (r >> 2) & 3, over = r >> 4;
-    if (over != 0) {
-      fireLanes(ctx, lo, n, over, free, got, updates, withInput, firedHere, nFired + firedHere);
-      firedHere += popcnt<i32>(over);
+    // The body of lifLanes for a pair, written out so that the counts stay in vector registers.
+    const o = (<usize>n) << 3;
+    const rp = refP + ((<usize>n) << 2);
+    const ref = v128.load64_zero(rp);
+    const freeMask = i64x2.eq(i64x2.extend_low_i32x4_u(ref), i64x2.splat(0));
+    v128.store64_lane(rp, i32x4.add(ref, i32x4.ne(ref, i32x4.splat(0))), 0);
+    const I2 = v128.load(accP + o);
+    v128.store(accP + o, zero2);
+    const u0 = v128.load(uP + o);
+    const v0 = v128.load(vP + o);
+    const un2 = f64x2.add(f64x2.mul(cd2, u0), f64x2.mul(ig2, I2));
+    const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v0), un2), biasZero ? zero2 : v128.load(biasP + o));
+    v128.store(uP + o, v128.bitselect(un2, u0, freeMask));
+    v128.store(vP + o, v128.bitselect(vn2, v0, freeMask));
+    const gotMask = v128.and(f64x2.ne(I2, zero2), freeMask);
+    freeCount = i64x2.sub(freeCount, freeMask);
+    gotCount = i64x2.sub(gotCount, gotMask);
+    if (spiking) {
+      const overMask = v128.and(ge ? f64x2.ge(vn2, th2) : f64x2.gt(vn2, th2), freeMask);
+      if (v128.any_true(overMask)) {
+        const over = i64x2.bitmask(overMask), free = i64x2.bitmask(freeMask), got = i64x2.bitmask(gotMask);
+        // The counts before this pair: the running sums less this pair's lanes.
+        const updatesBefore = laneSum(freeCount) - popcnt<i32>(free);
+        const withInputBefore = laneSum(gotCount) - popcnt<i32>(got);
+        fireLanes(ctx, lo, n, over, free, got, updatesBefore, withInputBefore, firedHere, nFired + firedHere);
+        firedHere += popcnt<i32>(over);
+      }
     }
-    updates += popcnt<i32>(free);
-    withInput += popcnt<i32>(got);
   }
+  let updates = laneSum(freeCount);
+  let withInput = laneSum(gotCount);
   if (n < hi) {
     const r = lifLanes(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, true, spiking, ge, biasZero);
     const free = r & 3, got = (r >> 2) & 3, over = r >> 4;
@@ -329,6 +354,11 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
     withInput += popcnt<i32>(got);
   }
   return (<u64>updates) | ((<u64>withInput) << 20) | ((<u64>firedHere) << 40);
+}
+
+/** The sum of the two 64-bit lanes of a count vector. */
+@inline function laneSum(v: v128): i32 {
+  return <i32>(i64x2.extract_lane(v, 0) + i64x2.extract_lane(v, 1));
 }
 
 /**
