@@ -40,6 +40,7 @@ import { allocateWeights, planFloat64, planWeights, type WeightPlan, type Weight
 import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
 import { WasmArena } from "./wasm/arena.ts";
 import { createBinding, type WasmStateBinding } from "./wasm/binding.ts";
+import { kernelsOfProgram, kernelsOfState, pretierKernels } from "./wasm/pretier.ts";
 import { plasticityInArena } from "./wasm/stdp.ts";
 import { defaultKernels, wasmKernelsAvailable, type KernelChoice } from "./wasm/kernels.ts";
 
@@ -222,10 +223,14 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram, options: Bui
     // grows as needed.
     const synapses = program.cores.reduce((sum, cp) => sum + cp.crossbar.synWeight.length, 0);
     const neurons = program.cores.reduce((sum, cp) => sum + cp.neuronCount, 0);
+    // The kernels its runs will call, optimised by V8 while the state is built (wasm/pretier.ts).
+    pretierKernels(kernelsOfProgram(program));
     try {
       const arena = new WasmArena((programIsPlastic(program) ? 24 : 4) * synapses + 160 * neurons + (1 << 20));
       const st = buildOn(spec, program, options, arena.allocator());
       const wasm = createBinding(arena);
+      // Those that depend on the state's layout and core classes.
+      pretierKernels(kernelsOfState(st));
       return st.plasticity === undefined ? { ...st, wasm } : { ...st, plasticity: plasticityInArena(arena, st.plasticity), wasm };
     } catch (e) {
       if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
