@@ -2379,10 +2379,12 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     for (let f = 0; f < prevCount; f++) {
       const n = at32(combined, f);
       // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
-      // records are cache misses. Two spikes ahead: the neuron's range; one spike ahead: its first record.
-      if (f + 2 < prevCount) sink += at32(recStart, at32(combined, f + 2));
-      if (f + 1 < prevCount) {
-        const m = at32(combined, f + 1);
+      // records are cache misses, and a spike's own work is too short to hide one. Eight spikes ahead: the
+      // neuron's range; four ahead: its first record (whose range was touched four spikes earlier). The
+      // reorder window then holds the misses of several spikes at once.
+      if (f + 8 < prevCount) sink += at32(recStart, at32(combined, f + 8));
+      if (f + 4 < prevCount) {
+        const m = at32(combined, f + 4);
         const j = at32(recStart, m);
         if (j < at32(recStart, m + 1)) sink += load<i32>(rec + ((<usize>j) << 4));
       }
