@@ -64,6 +64,19 @@ export function kernelsFor(memory: WasmMemory): WasmKernelExports {
 }
 
 let available: boolean | undefined;
+let scratch: { readonly kernels: WasmKernelExports; readonly memory: WasmMemory } | undefined;
+
+/**
+ * The kernels on a one-page memory of their own, made once per thread: the availability check below, and
+ * pre-tiering (pretier.ts), which calls kernels there with no work. No state lives in that memory.
+ */
+export function scratchKernels(): { readonly kernels: WasmKernelExports; readonly memory: WasmMemory } {
+  if (scratch === undefined) {
+    const memory = new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    scratch = { kernels: kernelsFor(memory), memory };
+  }
+  return scratch;
+}
 
 /**
  * Whether this process can run the kernels: WebAssembly with threads (shared memories), and the address
@@ -73,7 +86,7 @@ let available: boolean | undefined;
 export function wasmKernelsAvailable(): boolean {
   if (available === undefined) {
     try {
-      kernelsFor(new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+      scratchKernels();
       available = true;
     } catch {
       available = false;

@@ -15,8 +15,7 @@
 import { NeuronDynamics, type ChipProgram } from "../../program/types.ts";
 import type { SimState } from "../state.ts";
 import { CoreClass } from "../update.ts";
-import { Wasm } from "./api.ts";
-import { kernelsFor, type WasmKernelExports } from "./kernels.ts";
+import { scratchKernels, type WasmKernelExports } from "./kernels.ts";
 import { EMIT_WORDS } from "./wheel.ts";
 
 /**
@@ -58,22 +57,24 @@ function emptyCall(k: WasmKernelExports, name: PretierKernel): () => void {
   }
 }
 
-function scratchKernels(): WasmKernelExports {
-  const memory = new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
+/** The scratch instance, its emit block at address 0 given one wheel slot (see emptyCall). */
+function scratchInstance(): WasmKernelExports {
+  const { kernels, memory } = scratchKernels();
   new Uint32Array(memory.buffer)[EMIT_WORDS.indexOf("slots")] = 1;
-  return kernelsFor(memory);
+  return kernels;
 }
 
 /**
  * Gets `names` optimised (each once per process; later calls return at once). Returns the kernels it
- * called now. The scratch instance is the kernels' own, on a one-page memory of its own.
+ * called now. The calls go to the scratch instance of kernels.ts (the availability check's, on a page of
+ * its own), so pre-tiering reserves no memory beyond what the check did.
  */
 export function pretierKernels(names: Iterable<PretierKernel>): PretierKernel[] {
   const now: PretierKernel[] = [];
   for (const name of names) {
     if (done.has(name)) continue;
     done.add(name);
-    scratch ??= scratchKernels();
+    scratch ??= scratchInstance();
     const call = emptyCall(scratch, name);
     for (let i = 0; i < PRETIER_CALLS; i++) call();
     now.push(name);
