@@ -260,10 +260,10 @@ const CX_RESET_SATURATE = 128;
  * Two neurons per float64x2 operation, without branches on the common path: lane arithmetic is the scalar
  * IEEE binary64 product and sum, so each lane equals the scalar loop bit for bit. A refractory lane is
  * computed too and then discarded by a lane select (its u and v kept, its count decremented), so refractory
- * neurons cost no mispredicted branch. An odd last neuron goes through the same code on lane 0 alone (its
- * loads and stores touch lane 0 only: the next neuron may be another thread's). Spikes are rare (a few per
- * cent of neurons per tick): lanes over threshold go to `fireLanes`, a function of its own so the loop keeps
- * its values in registers. The loop is written out for `≥` and `>` thresholds and for non-spiking cores
+ * neurons cost no mispredicted branch; the counts of updated neurons and of those with input are kept in
+ * vector lanes. An odd last neuron goes through the same arithmetic on lane 0 alone (lifLane0). Spikes are
+ * rare (a few per cent of neurons per tick): a pair with a lane over threshold (`any_true`) goes to
+ * `fireLanes`, a function of its own so the loop keeps its values in registers. The loop is written out for `≥` and `>` thresholds and for non-spiking cores
  * (`lifCore` is inlined with constant flags), so the comparison is one instruction. A core whose biases are
  * all +0 (coreBiasZero) adds the constant +0 instead of loading them: v + (+0) is the same sum (−0 + +0 = +0
  * included), and update is then bound by the bytes it streams.
@@ -312,7 +312,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
   const end = lo + ((hi - lo) & ~1);
   let n = lo;
   for (; n < end; n += 2) {
-    // The body of lifLanes for a pair, written out so that the counts stay in vector registers.
+    // Both lanes loaded and stored (lifLane0 is the same for one neuron); the counts stay in vector registers.
     const o = (<usize>n) << 3;
     const rp = refP + ((<usize>n) << 2);
     const ref = v128.load64_zero(rp);
@@ -344,7 +344,7 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
   let updates = laneSum(freeCount);
   let withInput = laneSum(gotCount);
   if (n < hi) {
-    const r = lifLanes(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, true, spiking, ge, biasZero);
+    const r = lifLane0(n, accP, uP, vP, refP, biasP, cd2, ig2, vd2, th2, spiking, ge, biasZero);
     const free = r & 3, got = (r >> 2) & 3, over = r >> 4;
     if (over != 0) {
       fireLanes(ctx, lo, n, over, free, got, updates, withInput, firedHere, nFired + firedHere);
@@ -362,39 +362,29 @@ export function updateLifUniform(ctx: usize, c0: i32, c1: i32, nFired: i32): i32
 }
 
 /**
- * Neurons n and n + 1 (`single`: n alone, lane 0) as float64x2 lanes; returns the lanes' bits as
- * free (not refractory) | got (nonzero input, free) << 2 | over (threshold crossed, free) << 4.
+ * Neuron n alone (a core's odd last neuron) as lane 0, with the pair loop's arithmetic: only lane 0 is
+ * loaded and stored (the next neuron may be another thread's). Returns its bits: free (not refractory) |
+ * got (nonzero input, free) << 2 | over (threshold crossed, free) << 4.
  */
-@inline function lifLanes(
+@inline function lifLane0(
   n: i32, accP: usize, uP: usize, vP: usize, refP: usize, biasP: usize, cd2: v128, ig2: v128, vd2: v128, th2: v128,
-  single: bool, spiking: bool, ge: bool, biasZero: bool,
+  spiking: bool, ge: bool, biasZero: bool,
 ): i32 {
   const o = (<usize>n) << 3;
   const rp = refP + ((<usize>n) << 2);
   const zero2 = f64x2.splat(0);
-  // Refractory counts as the low 32-bit lanes (lane 1 reads 0 when single; masked off below).
-  const ref = single ? v128.load32_zero(rp) : v128.load64_zero(rp);
+  const ref = v128.load32_zero(rp);
   const freeMask = i64x2.eq(i64x2.extend_low_i32x4_u(ref), i64x2.splat(0));
-  // count ← count − 1 where it is not 0 (ne gives −1 in those lanes).
-  const dec = i32x4.add(ref, i32x4.ne(ref, i32x4.splat(0)));
-  if (single) v128.store32_lane(rp, dec, 0); else v128.store64_lane(rp, dec, 0);
-  const I2 = single ? v128.load64_zero(accP + o) : v128.load(accP + o);
-  if (single) v128.store64_lane(accP + o, zero2, 0); else v128.store(accP + o, zero2);
-  const u0 = single ? v128.load64_zero(uP + o) : v128.load(uP + o);
-  const v0 = single ? v128.load64_zero(vP + o) : v128.load(vP + o);
-  const bias2 = biasZero ? zero2 : single ? v128.load64_zero(biasP + o) : v128.load(biasP + o);
+  v128.store32_lane(rp, i32x4.add(ref, i32x4.ne(ref, i32x4.splat(0))), 0);
+  const I2 = v128.load64_zero(accP + o);
+  v128.store64_lane(accP + o, zero2, 0);
+  const u0 = v128.load64_zero(uP + o);
+  const v0 = v128.load64_zero(vP + o);
   const un2 = f64x2.add(f64x2.mul(cd2, u0), f64x2.mul(ig2, I2));
-  const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v0), un2), bias2);
-  const uOut = v128.bitselect(un2, u0, freeMask);
-  const vOut = v128.bitselect(vn2, v0, freeMask);
-  if (single) {
-    v128.store64_lane(uP + o, uOut, 0);
-    v128.store64_lane(vP + o, vOut, 0);
-  } else {
-    v128.store(uP + o, uOut);
-    v128.store(vP + o, vOut);
-  }
-  const free = i64x2.bitmask(freeMask) & (single ? 1 : 3);
+  const vn2 = f64x2.add(f64x2.add(f64x2.mul(vd2, v0), un2), biasZero ? zero2 : v128.load64_zero(biasP + o));
+  v128.store64_lane(uP + o, v128.bitselect(un2, u0, freeMask), 0);
+  v128.store64_lane(vP + o, v128.bitselect(vn2, v0, freeMask), 0);
+  const free = i64x2.bitmask(freeMask) & 1;
   const got = i64x2.bitmask(f64x2.ne(I2, zero2)) & free;
   const over = spiking ? i64x2.bitmask(ge ? f64x2.ge(vn2, th2) : f64x2.gt(vn2, th2)) & free : 0;
   return free | (got << 2) | (over << 4);
