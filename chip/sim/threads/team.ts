@@ -39,16 +39,20 @@ export const MAX_THREADS = 64;
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * Part 0's work relative to a worker's. The main thread also counts, records and times every tick, but
- * overlapped with the workers' next tick (run.ts); measured on bench_lif10k, equal shares were fastest
- * (warm median 0.174 s at 1.0 against 0.19–0.22 s at 0.85–0.92), and on SANA-FE's DVS with the detailed
- * model 1.0 beat 0.7. AERCHIP_MAIN_SHARE overrides it (0 < share ≤ 1).
+ * Part 0's work relative to a worker's. The main thread also counts every tick (teamTick, ~4.5 µs per tick
+ * on bench_lif10k) between starting the workers on the next tick and running its own part of it, so with
+ * equal shares the worker waits for it every tick. Balancing part 0 + counting against a worker's part,
+ * 2P·s/(1 + s) + T = 2P/(1 + s), gives s ≈ 0.9 for parts of P ≈ 45 ms and T ≈ 4.5 ms per run. Measured
+ * (threads.mjs, 3 sittings each, alternately): best warm two-thread runs 49.8, 49.8, 58.3 ms at 0.9
+ * against 50.2, 52.5, 69.1 ms at 1.0; SANA-FE's DVS on two threads no different (within the noise).
+ * (Session 7, before the counting overlapped the next tick, measured 1.0 fastest.) AERCHIP_MAIN_SHARE
+ * overrides it (0 < share ≤ 1).
  */
 export const MAIN_SHARE = mainShareFromEnv();
 
 function mainShareFromEnv(): number {
   const v = Number(process.env.AERCHIP_MAIN_SHARE);
-  return Number.isFinite(v) && v > 0 && v <= 1 ? v : 1;
+  return Number.isFinite(v) && v > 0 && v <= 1 ? v : 0.9;
 }
 
 export interface ThreadTeamOptions {
