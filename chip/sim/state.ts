@@ -40,7 +40,7 @@ import { allocateWeights, planFloat64, planWeights, type WeightPlan, type Weight
 import { buildPlasticity, hasPlasticity, type PlasticityState } from "./plasticity.ts";
 import { WasmArena } from "./wasm/arena.ts";
 import { createBinding, type WasmStateBinding } from "./wasm/binding.ts";
-import { kernelsOfProgram, kernelsOfState, pretierKernels } from "./wasm/pretier.ts";
+import { deliveryKernelOf, kernelsOfProgram, kernelsOfState, pretierKernels } from "./wasm/pretier.ts";
 import { plasticityInArena } from "./wasm/stdp.ts";
 import { defaultKernels, wasmKernelsAvailable, type KernelChoice } from "./wasm/kernels.ts";
 
@@ -227,9 +227,9 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram, options: Bui
     pretierKernels(kernelsOfProgram(program));
     try {
       const arena = new WasmArena((programIsPlastic(program) ? 24 : 4) * synapses + 160 * neurons + (1 << 20));
-      const st = buildOn(spec, program, options, arena.allocator());
+      const st = buildOn(spec, program, options, arena.allocator(), true);
       const wasm = createBinding(arena);
-      // Those that depend on the state's layout and core classes.
+      // Those that depend on its core classes (the rest are done: pretierKernels skips them).
       pretierKernels(kernelsOfState(st));
       return st.plasticity === undefined ? { ...st, wasm } : { ...st, plasticity: plasticityInArena(arena, st.plasticity), wasm };
     } catch (e) {
@@ -240,7 +240,8 @@ export function buildSimState(spec: ChipSpec, program: ChipProgram, options: Bui
   return buildOn(spec, program, options, options.alloc ?? (options.shared === true ? sharedArrays() : heapArrays));
 }
 
-function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions, alloc: ArrayAllocator): SimState {
+/** `pretier`: the state is for the WebAssembly kernels (wasm/pretier.ts: its delivery kernel is optimised once its layout is known). */
+function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions, alloc: ArrayAllocator, pretier = false): SimState {
   if (program.meshWidthTiles !== spec.mesh.widthTiles || program.meshHeightTiles !== spec.mesh.heightTiles || program.coresPerTile !== spec.mesh.coresPerTile) {
     throw new AerchipError("E_PROGRAM_SPEC_MISMATCH", `the program was compiled for a ${program.meshWidthTiles}×${program.meshHeightTiles}×${program.coresPerTile} mesh ("${program.specName}"), the chip "${spec.name}" is ${spec.mesh.widthTiles}×${spec.mesh.heightTiles}×${spec.mesh.coresPerTile}`, {
       field: "mesh", hint: "recompile the model for this chip",
@@ -287,6 +288,8 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
       projection: P <= 1 ? undefined : P <= 256 ? alloc.u8(S) : alloc.u16(S),
       neuronBase: layout === "offset16" ? neuronBases(groups, N, alloc) : alloc.i32(0),
     };
+  // Known from here: the delivery kernel's optimising compile (a few ms) overlaps with the scatter below.
+  if (pretier) pretierKernels(deliveryKernelOf(scattered));
   if (wide) scatterWide(program, cl, axons!, groups, { synTarget, synWeight, synCore, synLocal, synProjection });
   else if (byAxon) scatterByAxon(program, cl, groups as AxonPlan, scattered, weightPlan.codes);
   else scatterCompact(program, cl, axons!, groups, scattered, weightPlan.codes);

@@ -92,22 +92,23 @@ export function kernelsOfProgram(program: Pick<ChipProgram, "cores">): PretierKe
   return [sanafe ? "updateSanafeUniform" : "updateLifUniform", "emitSpikes", "spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses"];
 }
 
+/** The delivery kernel of a synapse layout and weight encoding (none for `wide`: plastic programs deliver with the STDP kernel). */
+export function deliveryKernelOf(sy: Pick<SimState["synapses"], "kind" | "weights">): PretierKernel[] {
+  if (sy.kind === "wide") return [];
+  const ws = sy.weights;
+  const enc = ws.kind === "palette" ? (ws.code.BYTES_PER_ELEMENT === 1 ? "Palette8" : "Palette16") : ws.kind === "f32" ? "F32" : "F64";
+  return [`deliver${sy.kind === "offset16" ? "Offset" : "Flat"}${enc}`];
+}
+
 /**
  * The kernels a one-thread run of `st` calls per tick and at its end: the delivery kernel of its synapse
- * layout and weight encoding (none for the `wide` layout of plastic programs, whose delivery is the
- * STDP kernel), the update kernels of its uniform core classes, and what every run's end calls: the
- * sort of spikes by population, the counter derivation, the count of events in flight.
+ * layout and weight encoding, the update kernels of its uniform core classes, emission, and what every
+ * run's end calls: the sort of spikes by population, the counter derivation, the count of events in flight.
  */
 export function kernelsOfState(st: Pick<SimState, "synapses" | "coreClass">): PretierKernel[] {
-  const out: PretierKernel[] = [];
-  const sy = st.synapses;
-  if (sy.kind !== "wide") {
-    const ws = sy.weights;
-    const enc = ws.kind === "palette" ? (ws.code.BYTES_PER_ELEMENT === 1 ? "Palette8" : "Palette16") : ws.kind === "f32" ? "F32" : "F64";
-    out.push(`deliver${sy.kind === "offset16" ? "Offset" : "Flat"}${enc}`);
-  }
+  const out = deliveryKernelOf(st.synapses);
   if (st.coreClass.includes(CoreClass.lifUniform)) out.push("updateLifUniform");
   if (st.coreClass.includes(CoreClass.sanafeUniform)) out.push("updateSanafeUniform");
-  out.push("spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses");
+  out.push("emitSpikes", "spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses");
   return out;
 }
