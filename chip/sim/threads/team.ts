@@ -40,19 +40,19 @@ const START_TIMEOUT_MS = 60_000;
 
 /**
  * Part 0's work relative to a worker's. The main thread also counts every tick (teamTick, ~4.5 µs per tick
- * on bench_lif10k) between starting the workers on the next tick and running its own part of it, so with
- * equal shares the worker waits for it every tick. Balancing part 0 + counting against a worker's part,
- * 2P·s/(1 + s) + T = 2P/(1 + s), gives s ≈ 0.9 for parts of P ≈ 45 ms and T ≈ 4.5 ms per run. Measured
- * (threads.mjs, 3 sittings each, alternately): best warm two-thread runs 49.8, 49.8, 58.3 ms at 0.9
- * against 50.2, 52.5, 69.1 ms at 1.0; SANA-FE's DVS on two threads no different (within the noise).
- * (Session 7, before the counting overlapped the next tick, measured 1.0 fastest.) AERCHIP_MAIN_SHARE
- * overrides it (0 < share ≤ 1).
+ * on bench_lif10k), between starting the workers on the next tick and running its own part of it, so
+ * balancing part 0 plus that counting against a worker's part, 2P·s/(1 + s) + T = 2P/(1 + s), suggests
+ * s ≈ 0.9 (parts of P ≈ 45 ms, T ≈ 4.5 ms per run). Measured (threads.mjs, 5 sittings per setting,
+ * alternately, session 9): best warm two-thread runs 49.8–58.3 ms at 0.9 and 50.2–69.1 ms at 1.0, medians
+ * 72–87 ms at 0.9 and 65–87 ms at 1.0: no difference this VM's noise lets through, so equal shares stay
+ * (session 7 measured them fastest on bench_lif10k, and 1.0 beat 0.7 on SANA-FE's DVS with the detailed
+ * model). AERCHIP_MAIN_SHARE overrides it (0 < share ≤ 1).
  */
 export const MAIN_SHARE = mainShareFromEnv();
 
 function mainShareFromEnv(): number {
   const v = Number(process.env.AERCHIP_MAIN_SHARE);
-  return Number.isFinite(v) && v > 0 && v <= 1 ? v : 0.9;
+  return Number.isFinite(v) && v > 0 && v <= 1 ? v : 1;
 }
 
 export interface ThreadTeamOptions {
