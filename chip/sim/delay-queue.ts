@@ -75,13 +75,10 @@ export class DelayQueue {
   }
 
   /**
-   * As scheduleGroups, for a thread that owns part of the targets (threads/segments.ts): one spike's
-   * records k in [k0, k1), synapses [lo[k], hi[k]) due at tick + delay[k]. The group field is not needed
+   * As scheduleGroups, for a thread that owns part of the targets: one spike's records k in [k0, k1) of
+   * the part's packed records (threads/segments.ts, 4 words each: delay, first synapse, end synapse, target
+   * base), each into the bucket of tick + delay as (−1, first, end, base). The group field is not needed
    * by the compact kernels and is written as −1.
-   */
-  /**
-   * Records k0 … k1 − 1 of a thread part's packed records (threads/segments.ts: delay, first, end, base per
-   * 4 words), each into the bucket of tick + delay as (−1, first, end, base).
    */
   scheduleRecords(tick: number, k0: number, k1: number, rec: Int32Array): void {
     const slots = this.slots;

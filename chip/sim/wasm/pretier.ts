@@ -9,8 +9,9 @@
  * So when a state is built, the kernels its runs will call are each called a few thousand times with no
  * work, on an instance of their own whose memory is a throwaway page (nothing of any state is read or
  * written): the budget is spent there, the optimising compile runs while the caller goes on, and the code
- * it produces is the module's, shared by every instance and worker thread. Results cannot change: both
- * tiers compile the same WebAssembly, whose arithmetic is deterministic here (no NaN is produced).
+ * it produces is the module's, shared by every instance and worker thread. Results do not depend on the
+ * tier: WebAssembly arithmetic is defined bit for bit (up to a NaN's payload), and without pre-tiering the
+ * switch already happened in the middle of a run.
  */
 import { NeuronDynamics, type ChipProgram } from "../../program/types.ts";
 import type { SimState } from "../state.ts";
