@@ -83,6 +83,9 @@ export function pretierKernels(names: Iterable<PretierKernel>): PretierKernel[] 
   return now;
 }
 
+/** What every one-thread run calls whatever its state: emission, and at its end the sort of spikes by population, the counter derivation, the events in flight. */
+const EVERY_RUN: readonly PretierKernel[] = ["emitSpikes", "spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses"];
+
 /**
  * What can be started before a state of `program` is built (the update kernels take the longest to
  * optimise, ~10 ms for updateLifUniform, so their compile overlaps with the build): the update kernel of
@@ -90,7 +93,7 @@ export function pretierKernels(names: Iterable<PretierKernel>): PretierKernel[] 
  */
 export function kernelsOfProgram(program: Pick<ChipProgram, "cores">): PretierKernel[] {
   const sanafe = program.cores.some((cp) => cp.neurons.dynamics?.includes(NeuronDynamics.sanafeLif) === true);
-  return [sanafe ? "updateSanafeUniform" : "updateLifUniform", "emitSpikes", "spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses"];
+  return [sanafe ? "updateSanafeUniform" : "updateLifUniform", ...EVERY_RUN];
 }
 
 /** The delivery kernel of a synapse layout and weight encoding (none for `wide`: plastic programs deliver with the STDP kernel). */
@@ -110,6 +113,6 @@ export function kernelsOfState(st: Pick<SimState, "synapses" | "coreClass">): Pr
   const out = deliveryKernelOf(st.synapses);
   if (st.coreClass.includes(CoreClass.lifUniform)) out.push("updateLifUniform");
   if (st.coreClass.includes(CoreClass.sanafeUniform)) out.push("updateSanafeUniform");
-  out.push("emitSpikes", "spikesByPopulation", "deriveSpikeCounters", "inFlightSynapses");
+  out.push(...EVERY_RUN);
   return out;
 }
