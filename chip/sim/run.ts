@@ -57,7 +57,7 @@ import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
-import { addFusedCoreSums, beginChunk, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
+import { addFusedCoreSums, beginChunk, chunkEndTick, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -431,10 +431,25 @@ class Run implements SimRun {
     const k = this.wasm!;
     const rt = f.ctx.byteOffset;
     const N = this.st.neuronCount;
+    const every = this.progressEvery;
     let ran = 0;
     while (ran < maxTicks && this.ticksDone < this.steps) {
       const t = this.ticksDone;
       if (chunkFull(f, t, N)) foldChunk(f, this.counters, this.record, this.tickLatencyNs, t);
+      if (team.loopReady) {
+        // Whole ticks in the main thread's WebAssembly loop, up to the chunk's end, the step's end and the
+        // next progress report; it stops early at a full spike buffer (folded above next time round) or at
+        // a tick whose part 0 went over to TypeScript (finished by the path below).
+        const end = Math.min(this.steps, t + Math.floor(Math.min(maxTicks - ran, this.steps)), chunkEndTick(f), onProgress === undefined ? Infinity : (Math.floor(t / every) + 1) * every);
+        const next = team.loop(rt, t, end, this.steps);
+        if (next > t) {
+          ran += next - t;
+          this.ticksDone = next;
+          if (onProgress !== undefined && (next % every === 0 || next === this.steps)) onProgress(next);
+          continue;
+        }
+        if (team.loopReady) continue;
+      }
       const nFired = team.finish(t, false);
       // The parts start tick t + 1 (they read the combined list of t, untouched until finish(t + 1)) while
       // this thread counts tick t, with the tallies the parts left in their snapshot slot of t.

@@ -117,15 +117,37 @@ export class Part {
     return n;
   }
 
+  /**
+   * Whether the tick loops in WebAssembly (team-loop.ts) may run this part's ticks: its cores have kernels
+   * and its wheel has not gone over to TypeScript in this run.
+   */
+  get kernelLoop(): boolean {
+    return this.part !== undefined && !this.degraded;
+  }
+
+  /**
+   * Tick t after the part kernel, called by a WebAssembly tick loop, returned −1 (a bucket lacked room):
+   * finishes it as tick() does and returns the fired count.
+   */
+  tickAfterKernel(t: number, prev: Uint32Array, prevCount: number): number {
+    const n = this.afterKernelFailed(t, prev, prevCount);
+    this.snapshotTallies(t);
+    return n;
+  }
+
   private compute(t: number, prev: Uint32Array, prevCount: number): number {
     const part = this.part;
     if (part !== undefined && !this.degraded) {
       const n = this.wasm!.partTick(part.rt.byteOffset, t, prevCount);
       if (n >= 0) return n;
-      this.degrade(t, prev, prevCount, partResumeFrom(part.rt));
-      return this.deliverAndUpdate(t);
+      return this.afterKernelFailed(t, prev, prevCount);
     }
     this.schedule(t, prev, 0, prevCount);
+    return this.deliverAndUpdate(t);
+  }
+
+  private afterKernelFailed(t: number, prev: Uint32Array, prevCount: number): number {
+    this.degrade(t, prev, prevCount, partResumeFrom(this.part!.rt));
     return this.deliverAndUpdate(t);
   }
 

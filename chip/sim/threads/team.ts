@@ -17,7 +17,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
 import type { ChipSpec } from "../../spec/types.ts";
-import { coreClassesOf } from "../update.ts";
+import { coreClassesOf, TALLY_COUNT } from "../update.ts";
 import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
@@ -32,6 +32,10 @@ import { CTRL_ARG, CTRL_ARG2, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, C
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
+import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
+import {
+  LOOP_DEGRADED, LOOP_WORKER_FAILED, loopPrevFired, loopStatus, makeLoopBlock, resetLoopSpin, setLoopPrevFired, setLoopRun, takeLoopWaitSeconds, type TeamLoopBlock,
+} from "../wasm/team-loop.ts";
 
 /** Most threads a run may use (a chip's cores are partitioned; more threads than cores is pointless). */
 export const MAX_THREADS = 64;
@@ -98,7 +102,6 @@ export class ThreadTeam {
   /** Seconds each part spent computing ticks, and the main thread's wait for the workers. */
   readonly busySeconds: Float64Array;
   waitSeconds = 0;
-  private seq = 0;
   /** Busy-wait before sleeping: SPIN_MS, or 0 when the team has more threads than the machine has cores. */
   private readonly spinMs: number;
   private readonly waiter: Waiter;
@@ -107,6 +110,13 @@ export class ThreadTeam {
   private readonly partConfigs: WasmPartConfig[] = [];
   /** The tick the workers were last told to run (−1: none since begin). */
   private startedTick = -1;
+  /** The tick whose part 0 the WebAssembly loop left to TypeScript and loop() finished (−1: none). */
+  private part0DoneTick = -1;
+  /** The main thread's WebAssembly tick loop (team-loop.ts): its block and kernels; undefined without one. */
+  private readonly loopBlock: TeamLoopBlock | undefined;
+  private readonly loopKernels: WasmKernelExports | undefined;
+  /** Threads whose ticks run in a WebAssembly loop (team-loop.ts): those whose part runs the part kernel. */
+  readonly loopThreads: number;
   private started = false;
   private closed = false;
 
@@ -139,11 +149,14 @@ export class ThreadTeam {
     const cached = wb?.runs.teamParts?.key === key ? wb.runs.teamParts : undefined;
     this.combined = cached !== undefined ? (cached.combined as FiredLists) : allocFiredLists(st.neuronCount, wb !== undefined ? wb.arena.allocator() : alloc);
     const partOf: (WasmPartConfig | undefined)[] = [];
-    this.ctrl = alloc.i32(CTRL_INTS);
-    this.done = alloc.i32(P);
+    // With the WebAssembly kernels the control block lives in the state's memory too: the tick loops read
+    // and write it there (team-loop.ts). A team's own (a few hundred bytes per team made on the state).
+    const ctl = wb !== undefined ? wb.arena.allocator() : alloc;
+    this.ctrl = ctl.i32(CTRL_INTS);
+    this.done = ctl.i32(P);
     this.done.fill(-1);
-    this.counts = alloc.i32(P);
-    this.busySeconds = alloc.f64(P);
+    this.counts = ctl.i32(P);
+    this.busySeconds = ctl.f64(P);
     this.lists = [];
     const configs: PartConfig[] = [];
     for (let p = 0; p < P; p++) {
@@ -170,12 +183,26 @@ export class ThreadTeam {
       configs.push(cfg);
     }
     if (wb !== undefined) wb.runs.teamParts = { key, combined: this.combined, parts: partOf };
+    // Each thread whose part runs the part kernel gets a WebAssembly tick loop (team-loop.ts).
+    const loops: (TeamLoopBlock | undefined)[] = [];
+    for (let p = 0; p < P; p++) {
+      const part = partOf[p];
+      const c0 = this.bounds[p], c1 = this.bounds[p + 1];
+      loops.push(wb === undefined || part === undefined ? undefined : makeLoopBlock(wb.arena.allocator(), {
+        ctrl: this.ctrl, done: this.done, counts: this.counts, busy: this.busySeconds, index: p, partRt: part.rt,
+        liveTally: this.shared.coreTally, tallySnap: this.tallySnap, tallyFrom: c0 * TALLY_COUNT, tallyTo: c1 * TALLY_COUNT, spinMs: this.spinMs,
+        ...(p === 0 ? { fired: this.lists.map((l) => l.fired), combined: this.combined.fired } : {}),
+      }));
+    }
+    this.loopBlock = loops[0];
+    this.loopThreads = loops.filter((b) => b !== undefined).length;
+    this.loopKernels = loops[0] !== undefined && wb !== undefined ? kernelsFor(wb.memory) : undefined;
     if (P > 1) {
       const url = workerUrl();
       for (let p = 1; p < P; p++) {
         const { port1, port2 } = new MessageChannel();
         const w = new Worker(url, {
-          workerData: { st, cfg: configs[p], index: p, ctrl: this.ctrl, done: this.done, counts: this.counts, combined: this.combined.fired, busySeconds: this.busySeconds, port: port2, spinMs: this.spinMs },
+          workerData: { st, cfg: configs[p], index: p, ctrl: this.ctrl, done: this.done, counts: this.counts, combined: this.combined.fired, busySeconds: this.busySeconds, port: port2, spinMs: this.spinMs, loop: loops[p] },
           transferList: [port2], execArgv: [], stdout: false, stderr: false,
         });
         w.unref();
@@ -213,8 +240,10 @@ export class ThreadTeam {
     this.part0.begin(stim);
     this.waitWorkers();
     this.waiter.reset();
+    if (this.loopBlock !== undefined) resetLoopSpin(this.loopBlock);
     this.prevFired = 0;
     this.startedTick = -1;
+    this.part0DoneTick = -1;
   }
 
   /**
@@ -260,7 +289,8 @@ export class ThreadTeam {
   finish(t: number, withSomaCounts = true): number {
     this.start(t);
     const t0 = performance.now();
-    this.counts[0] = this.part0.tick(t, this.combined.fired, t > 0 ? this.prevFired : 0);
+    if (this.part0DoneTick !== t) this.counts[0] = this.part0.tick(t, this.combined.fired, t > 0 ? this.prevFired : 0);
+    this.part0DoneTick = -1;
     const t1 = performance.now();
     this.waitWorkers();
     this.busySeconds[0] += (t1 - t0) / 1000;
@@ -287,6 +317,39 @@ export class ThreadTeam {
     }
     this.prevFired = n;
     return n;
+  }
+
+  /**
+   * Whether the main thread's WebAssembly tick loop can run the next ticks (loop()): part 0 runs the part
+   * kernel and its wheel has not gone over to TypeScript in this run.
+   */
+  get loopReady(): boolean {
+    return this.loopBlock !== undefined && this.part0.kernelLoop;
+  }
+
+  /**
+   * Ticks [t, tEnd) of a fused run in the main thread's WebAssembly loop (assembly/kernels.ts teamTicks):
+   * what finish(t), start(t + 1) and the counting of tick t (teamTick on the run block at `fusedRt`) do,
+   * tick after tick. Returns the first tick not done: before tEnd when the chunk's spike buffer is full (the
+   * caller folds it), or when part 0's wheel lacked room at that tick. Part 0 has then finished that tick
+   * in TypeScript; the caller goes on with finish() and teamTick, as for a run without the loop.
+   */
+  loop(fusedRt: number, t: number, tEnd: number, steps: number): number {
+    const b = this.loopBlock!;
+    this.start(t);
+    setLoopRun(b, fusedRt, steps);
+    setLoopPrevFired(b, this.prevFired);
+    const next = this.loopKernels!.teamTicks(b.words.byteOffset, t, tEnd);
+    this.prevFired = loopPrevFired(b);
+    this.waitSeconds += takeLoopWaitSeconds(b);
+    if (next > t && next < steps) this.startedTick = next;
+    const status = loopStatus(b);
+    if (status === LOOP_WORKER_FAILED) this.checkError();
+    if (status === LOOP_DEGRADED) {
+      this.counts[0] = this.part0.tickAfterKernel(next, this.combined.fired, next > 0 ? this.prevFired : 0);
+      this.part0DoneTick = next;
+    }
+    return next;
   }
 
   /**
@@ -329,18 +392,20 @@ export class ThreadTeam {
     this.waitWorkers();
   }
 
+  // The sequence number lives in the control block only: the WebAssembly loop issues ticks too.
   private command(op: number, arg: number): void {
     if (this.workers.length === 0) return;
-    this.seq++;
+    const seq = Atomics.load(this.ctrl, CTRL_SEQ) + 1;
     Atomics.store(this.ctrl, CTRL_OP, op);
     Atomics.store(this.ctrl, CTRL_ARG, arg);
-    Atomics.store(this.ctrl, CTRL_SEQ, this.seq);
+    Atomics.store(this.ctrl, CTRL_SEQ, seq);
     Atomics.notify(this.ctrl, CTRL_SEQ);
   }
 
   private waitWorkers(): void {
+    const seq = Atomics.load(this.ctrl, CTRL_SEQ);
     for (let p = 1; p < this.threads; p++) {
-      this.waiter.waitForValue(this.done, p, this.seq);
+      this.waiter.waitForValue(this.done, p, seq);
       this.checkError();
     }
   }

@@ -7,6 +7,8 @@ import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_
 import type { SimState } from "../state.ts";
 import { CTRL_ARG, CTRL_ARG2, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_DERIVE, OP_EXIT, OP_TICK, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
+import { kernelsFor } from "../wasm/kernels.ts";
+import { LOOP_DEGRADED, loopSeq, resetLoopSpin, setLoopSeq, type TeamLoopBlock } from "../wasm/team-loop.ts";
 
 interface WorkerInit {
   readonly st: SimState;
@@ -21,10 +23,12 @@ interface WorkerInit {
   readonly port: MessagePort;
   /** Busy-wait before sleeping (control.ts). */
   readonly spinMs: number;
+  /** The thread's WebAssembly tick loop block (team-loop.ts), when its part runs the part kernel. */
+  readonly loop: TeamLoopBlock | undefined;
 }
 
 const init = workerData as WorkerInit;
-const { ctrl, done, counts, combined, busySeconds, index, port, spinMs } = init;
+const { ctrl, done, counts, combined, busySeconds, index, port, spinMs, loop } = init;
 
 function fail(e: unknown, seq: number): void {
   const err = e as { code?: unknown; message?: unknown; stack?: unknown };
@@ -48,10 +52,24 @@ let seq = 0;
 const waiter = new Waiter(spinMs);
 try {
   const part = new Part(init.st, init.cfg);
+  const kernels = loop !== undefined && init.st.wasm !== undefined ? kernelsFor(init.st.wasm.memory) : undefined;
   Atomics.store(done, index, 0);
   Atomics.notify(done, index);
   for (;;) {
-    seq = waiter.waitForChange(ctrl, CTRL_SEQ, seq);
+    if (kernels !== undefined && part.kernelLoop) {
+      // Ticks run in the WebAssembly loop until another command arrives, or until the part's wheel lacked
+      // room at a tick: that tick is finished here, and the part's ticks go on in TypeScript for the run.
+      setLoopSeq(loop!, seq);
+      const status = kernels.workerTicks(loop!.words.byteOffset);
+      seq = loopSeq(loop!);
+      if (status === LOOP_DEGRADED) {
+        const t = Atomics.load(ctrl, CTRL_ARG);
+        counts[index] = part.tickAfterKernel(t, combined, t > 0 ? Atomics.load(ctrl, CTRL_PREV_FIRED) : 0);
+        Atomics.store(done, index, seq);
+        Atomics.notify(done, index);
+        continue;
+      }
+    } else seq = waiter.waitForChange(ctrl, CTRL_SEQ, seq);
     const op = Atomics.load(ctrl, CTRL_OP);
     if (op === OP_TICK) {
       const t = Atomics.load(ctrl, CTRL_ARG);
@@ -61,6 +79,7 @@ try {
     } else if (op === OP_BEGIN) {
       part.begin(receive());
       waiter.reset();
+      if (loop !== undefined) resetLoopSpin(loop);
     } else if (op === OP_DERIVE) {
       if (index === 1) part.derive(Atomics.load(ctrl, CTRL_ARG), Atomics.load(ctrl, CTRL_ARG2));
     } else if (op === OP_EXIT) {

@@ -311,6 +311,11 @@ export function beginChunk(f: FusedBuffers, t: number): void {
   f.ctx[W.resumeFrom] = -1;
 }
 
+/** The first tick past the chunk's rows. */
+export function chunkEndTick(f: FusedBuffers): number {
+  return f.ctx[W.chunkT0] + FUSED_CHUNK_TICKS;
+}
+
 /** Whether the chunk cannot take tick t (its rows are full, or its spike buffer might overflow). */
 export function chunkFull(f: FusedBuffers, t: number, neurons: number): boolean {
   return t - f.ctx[W.chunkT0] >= FUSED_CHUNK_TICKS || f.ctx[W.spikeLen] + neurons > f.spikes.length;

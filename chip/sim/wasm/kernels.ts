@@ -27,6 +27,8 @@ export interface WasmKernelExports {
   runTicks(rt: number, t: number, tEnd: number): number;
   partTick(rt: number, t: number, prevCount: number): number;
   teamTick(rt: number, t: number, nFired: number): void;
+  workerTicks(tm: number): number;
+  teamTicks(tm: number, t: number, tEnd: number): number;
   mapStimulus(sx: number): number;
   sortStimulus(sx: number): number;
   inFlightSynapses(ix: number): void;
@@ -43,6 +45,10 @@ export function defaultKernels(): KernelChoice {
 }
 
 let compiled: object | undefined;
+
+function nowMs(): number {
+  return performance.now();
+}
 const instances = new WeakMap<WasmMemory, WasmKernelExports>();
 
 function kernelModule(): object {
@@ -56,7 +62,8 @@ function kernelModule(): object {
 export function kernelsFor(memory: WasmMemory): WasmKernelExports {
   let k = instances.get(memory);
   if (k === undefined) {
-    const instance = new Wasm.Instance(kernelModule(), { env: { memory } });
+    // nowMs: the clock of the multi-threaded loops' spin budget and busy times (team-loop.ts).
+    const instance = new Wasm.Instance(kernelModule(), { env: { memory, nowMs } });
     k = instance.exports as unknown as WasmKernelExports;
     instances.set(memory, k);
   }

@@ -2434,3 +2434,192 @@ export function teamTick(rt: usize, t: i32, nFired: i32): void {
   addEmitted(rt, ex, row, nFired);
   closeTick(rt, i, nFired, tally);
 }
+
+// ---- The tick loops of a multi-threaded run (threads/team.ts, worker.ts, wasm/team-loop.ts) ----
+// Per tick the main thread runs part 0, waits for the workers, combines the fired lists, starts the next
+// tick and counts this one; each worker waits for a tick, runs its part and says it is done. Written here
+// rather than in TypeScript so that a run's ticks execute no JavaScript: JavaScript functions of the tick
+// loop were still being optimised, deoptimised and optimised again in a process's first few runs, and each
+// compile job took one of the machine's cores from a thread its partner was spinning for (bench_lif10k,
+// 2 threads: ticks of 3–8 ms among ticks of 40 µs).
+// The control block (threads/control.ts CTRL_*: int32 words, here their byte offsets).
+const CTRL_SEQ = 0;
+const CTRL_OP = 4;
+const CTRL_ARG = 8;
+const CTRL_ERROR = 12;
+const CTRL_PREV_FIRED = 16;
+/** threads/control.ts OP_TICK. */
+const OP_TICK_CODE = 2;
+// A thread's loop block (wasm/team-loop.ts TEAM_LOOP_WORDS): int32 words.
+const TM_CTRL = 0;
+const TM_DONE = 4;
+const TM_COUNTS = 8;
+const TM_PARTS = 12;
+const TM_INDEX = 16;
+const TM_PART_RT = 20;
+const TM_FUSED_RT = 24;
+const TM_FIRED = 28;
+const TM_COMBINED = 32;
+const TM_STEPS = 36;
+const TM_PREV_FIRED = 40;
+const TM_STATUS = 44;
+const TM_SEQ = 48;
+const TM_LIVE_TALLY = 52;
+const TM_TALLY_SNAP = 56;
+const TM_TALLY_SLOT_BYTES = 60;
+const TM_TALLY_FROM_BYTES = 64;
+const TM_TALLY_BYTES = 68;
+const TM_BUSY = 72;
+const TM_TIMES = 76;
+// Its float64 words (TEAM_LOOP_TIME_WORDS): the spin budget (control.ts Waiter: longest, current, floor), ms,
+// and the main thread's wait for the workers, ms (added up until the caller reads and clears it).
+const TMF_SPIN_MAX_MS = 0;
+const TMF_SPIN_MS = 8;
+const TMF_SPIN_FLOOR_MS = 16;
+const TMF_WAIT_MS = 24;
+/** Returned by workerTicks, and TM_STATUS of teamTicks. */
+const LOOP_OK = 0;
+const LOOP_COMMAND = 1;
+const LOOP_DEGRADED = 2;
+const LOOP_WORKER_FAILED = 3;
+
+/** performance.now(), ms: the spin budget's clock and the parts' busy time (diagnostics only). */
+@external("env", "nowMs") declare function nowMs(): f64;
+
+/**
+ * Waits until the int32 at p differs from `from` and returns it: reads it for up to the spin budget, then
+ * sleeps (memory.atomic.wait32). The budget adapts as control.ts Waiter's does: a spin that saw the change
+ * grows it (×1.5 + MIN_SPIN_MS, at most the longest), one that timed out halves it (at least the floor).
+ */
+function waitChange(tm: usize, p: usize, from: i32): i32 {
+  let v = atomic.load<i32>(p);
+  if (v != from) return v;
+  const tf = ptr(tm, TM_TIMES);
+  const most = load<f64>(tf + TMF_SPIN_MAX_MS);
+  if (most > 0) {
+    const budget = load<f64>(tf + TMF_SPIN_MS);
+    const until = nowMs() + budget;
+    for (;;) {
+      for (let k = 0; k < 256 && v == from; k++) v = atomic.load<i32>(p);
+      if (v != from || nowMs() > until) break;
+    }
+    store<f64>(tf + TMF_SPIN_MS, v != from ? min<f64>(most, budget * 1.5 + MIN_SPIN_MS) : max<f64>(load<f64>(tf + TMF_SPIN_FLOOR_MS), budget * 0.5));
+  }
+  while (v == from) {
+    atomic.wait<i32>(p, from, -1);
+    v = atomic.load<i32>(p);
+  }
+  return v;
+}
+/** control.ts MIN_SPIN_MS. */
+const MIN_SPIN_MS: f64 = 0.2;
+
+/** The part's cores' tallies of tick t into the team's snapshot slot t mod 2 (part.ts snapshotTallies). */
+@inline function snapshotTallies(tm: usize, t: i32): void {
+  const from = <usize>word(tm, TM_TALLY_FROM_BYTES);
+  const slot = (<usize>(t & 1)) * (<usize>word(tm, TM_TALLY_SLOT_BYTES));
+  memory.copy(ptr(tm, TM_TALLY_SNAP) + slot + from, ptr(tm, TM_LIVE_TALLY) + from, <usize>word(tm, TM_TALLY_BYTES));
+}
+
+/** Adds ms milliseconds to part `index`'s busy seconds (team.ts busySeconds). */
+@inline function addBusy(tm: usize, index: i32, ms: f64): void {
+  addF(ptr(tm, TM_BUSY), index, ms / 1000);
+}
+
+/**
+ * A worker's ticks (worker.ts): waits for each command; runs every OP_TICK (partTick of tick CTRL_ARG with
+ * the previous tick's CTRL_PREV_FIRED spikes, the tallies into the snapshot, its fired count into
+ * counts[index], then done[index] = the command's sequence number, as worker.ts does). Returns LOOP_COMMAND
+ * with TM_SEQ = the sequence number of another command (the worker runs it in TypeScript), or
+ * LOOP_DEGRADED when partTick found a bucket without room (the worker finishes that tick in TypeScript).
+ */
+export function workerTicks(tm: usize): i32 {
+  const ctrl = ptr(tm, TM_CTRL);
+  const index = word(tm, TM_INDEX);
+  const doneP = ptr(tm, TM_DONE) + ((<usize>index) << 2);
+  const countP = ptr(tm, TM_COUNTS) + ((<usize>index) << 2);
+  const prt = ptr(tm, TM_PART_RT);
+  let seq = word(tm, TM_SEQ);
+  for (;;) {
+    seq = waitChange(tm, ctrl + CTRL_SEQ, seq);
+    store<i32>(tm + TM_SEQ, seq);
+    if (atomic.load<i32>(ctrl + CTRL_OP) != OP_TICK_CODE) break;
+    const t = atomic.load<i32>(ctrl + CTRL_ARG);
+    const prev = t > 0 ? atomic.load<i32>(ctrl + CTRL_PREV_FIRED) : 0;
+    const a = nowMs();
+    const n = partTick(prt, t, prev);
+    if (n < 0) return LOOP_DEGRADED;
+    snapshotTallies(tm, t);
+    addBusy(tm, index, nowMs() - a);
+    store<i32>(countP, n);
+    atomic.store<i32>(doneP, seq);
+    atomic.notify(doneP, 1);
+  }
+  return LOOP_COMMAND;
+}
+
+/**
+ * The main thread's ticks [t, tEnd) of a multi-threaded fused run (run.ts stepTeamFused; tick t already
+ * started): per tick part 0's partTick and tally snapshot, the wait for every worker's done = the tick's
+ * sequence number, the parts' fired lists concatenated in part order into the combined list (the one-thread
+ * order), the next tick started (when below TM_STEPS) and this one counted (teamTick). Stops early, before
+ * a tick, when the chunk's spike buffer lacks room for one tick's spikes, as runTicks does. Returns the
+ * first tick not done; TM_STATUS says why it stopped: LOOP_OK, LOOP_DEGRADED (part 0's partTick found a
+ * bucket without room: the caller finishes that tick) or LOOP_WORKER_FAILED (a worker set CTRL_ERROR).
+ */
+export function teamTicks(tm: usize, t: i32, tEnd: i32): i32 {
+  const rt = ptr(tm, TM_FUSED_RT);
+  const prt = ptr(tm, TM_PART_RT);
+  const ctrl = ptr(tm, TM_CTRL);
+  const done = ptr(tm, TM_DONE);
+  const counts = ptr(tm, TM_COUNTS);
+  const P = word(tm, TM_PARTS);
+  const fired = ptr(tm, TM_FIRED);
+  const combined = ptr(tm, TM_COMBINED);
+  const steps = word(tm, TM_STEPS);
+  const tf = ptr(tm, TM_TIMES);
+  const cap = word(rt, RT_SPIKE_CAP);
+  const maxFired = word(rt, RT_MAX_FIRED);
+  store<i32>(tm + TM_STATUS, LOOP_OK);
+  for (; t < tEnd; t++) {
+    if (word(rt, RT_SPIKE_LEN) + maxFired > cap) break;
+    const a = nowMs();
+    const n0 = partTick(prt, t, t > 0 ? word(tm, TM_PREV_FIRED) : 0);
+    if (n0 < 0) {
+      store<i32>(tm + TM_STATUS, LOOP_DEGRADED);
+      break;
+    }
+    snapshotTallies(tm, t);
+    const b = nowMs();
+    addBusy(tm, 0, b - a);
+    store<i32>(counts, n0);
+    const seq = atomic.load<i32>(ctrl + CTRL_SEQ);
+    for (let p = 1; p < P; p++) {
+      const dp = done + ((<usize>p) << 2);
+      let v = atomic.load<i32>(dp);
+      while (v != seq) v = waitChange(tm, dp, v);
+    }
+    if (atomic.load<i32>(ctrl + CTRL_ERROR) != 0) {
+      store<i32>(tm + TM_STATUS, LOOP_WORKER_FAILED);
+      break;
+    }
+    store<f64>(tf + TMF_WAIT_MS, load<f64>(tf + TMF_WAIT_MS) + (nowMs() - b));
+    let n = 0;
+    for (let p = 0; p < P; p++) {
+      const k = at32(counts, p);
+      memory.copy(combined + ((<usize>n) << 2), <usize>load<u32>(fired + ((<usize>p) << 2)), (<usize>k) << 2);
+      n += k;
+    }
+    store<i32>(tm + TM_PREV_FIRED, n);
+    if (t + 1 < steps) {
+      // threads/team.ts start(t + 1): the spike count, the command, then the sequence number last.
+      atomic.store<i32>(ctrl + CTRL_PREV_FIRED, n);
+      atomic.store<i32>(ctrl + CTRL_OP, OP_TICK_CODE);
+      atomic.store<i32>(ctrl + CTRL_ARG, t + 1);
+      atomic.store<i32>(ctrl + CTRL_SEQ, seq + 1);
+      atomic.notify(ctrl + CTRL_SEQ, P);
+    }
+    teamTick(rt, t, n);
+  }
+  return t;
+}

@@ -19,6 +19,8 @@ import { Wasm } from "../../../../chip/sim/wasm/api.ts";
 import { MESSAGE_BYTES, TIMING_COST_WORDS, TIMING_WORDS } from "../../../../chip/timing/detailed-wasm.ts";
 import { PACKET_WORDS } from "../../../../chip/sim/wasm/packets.ts";
 import { FUSED_COST_WORDS, FUSED_WORDS } from "../../../../chip/sim/wasm/fused.ts";
+import { LOOP_COMMAND, LOOP_DEGRADED, LOOP_OK, LOOP_WORKER_FAILED, TEAM_LOOP_TIME_WORDS, TEAM_LOOP_WORDS } from "../../../../chip/sim/wasm/team-loop.ts";
+import { CTRL_ARG, CTRL_ERROR, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, MIN_SPIN_MS, OP_TICK } from "../../../../chip/sim/threads/control.ts";
 
 /** `const PREFIX_NAME = byteOffset;` declarations of the AssemblyScript source, in source order. */
 function contextWords(prefix: string): [string, number][] {
@@ -52,6 +54,14 @@ describe("the WebAssembly kernel binary", () => {
     expect(contextWords("RT")).toEqual(FUSED_WORDS.map((name, i) => [snake(name), 4 * i]));
     expect(contextWords("RC")).toEqual([...FUSED_COST_WORDS, "synOpNs"].map((name, i) => [snake(name), 8 * i]));
     expect(contextWords("MSG").find(([name]) => name === "BYTES")).toEqual(["BYTES", MESSAGE_BYTES]);
+    // The multi-threaded tick loops (wasm/team-loop.ts) and the control block they share with threads/control.ts.
+    expect(contextWords("TM")).toEqual(TEAM_LOOP_WORDS.map((name, i) => [snake(name), 4 * i]));
+    expect(contextWords("TMF")).toEqual(TEAM_LOOP_TIME_WORDS.map((name, i) => [snake(name), 8 * i]));
+    expect(contextWords("LOOP")).toEqual([["OK", LOOP_OK], ["COMMAND", LOOP_COMMAND], ["DEGRADED", LOOP_DEGRADED], ["WORKER_FAILED", LOOP_WORKER_FAILED]]);
+    expect(contextWords("CTRL")).toEqual([["SEQ", 4 * CTRL_SEQ], ["OP", 4 * CTRL_OP], ["ARG", 4 * CTRL_ARG], ["ERROR", 4 * CTRL_ERROR], ["PREV_FIRED", 4 * CTRL_PREV_FIRED]]);
+    expect(contextWords("OP")).toEqual([["TICK_CODE", OP_TICK]]);
+    const src = readFileSync("chip/sim/wasm/assembly/kernels.ts", "utf8");
+    expect(Number(/^const MIN_SPIN_MS: f64 = ([0-9.]+);/m.exec(src)?.[1])).toBe(MIN_SPIN_MS);
   });
 
   it("is the AssemblyScript source compiled (run `node scripts/build-wasm.mjs` after editing the source)", async () => {
@@ -60,13 +70,13 @@ describe("the WebAssembly kernel binary", () => {
     expect(readFileSync(KERNELS_BINARY_MODULE, "utf8")).toBe(binaryModuleText(binary));
   }, 60_000);
 
-  it("exports every kernel the engine calls and imports only the state's memory", () => {
+  it("exports every kernel the engine calls and imports only the state's memory and a clock", () => {
     const mod = new Wasm.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
-    expect(Wasm.Module.imports(mod)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+    expect(Wasm.Module.imports(mod)).toEqual([{ module: "env", name: "nowMs", kind: "function" }, { module: "env", name: "memory", kind: "memory" }]);
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "updateLifUniform", "updateSanafeUniform",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "teamTicks", "updateLifUniform", "updateSanafeUniform", "workerTicks",
     ]);
     // One instance per memory.
     const arena = new WasmArena();

@@ -205,20 +205,20 @@ const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: di
 
 /**
  * Inputs (each with one synapse, delay 1) onto 16 LIF neurons that never fire (their potentials keep every
- * float64 sum, so a record lost or applied out of order shows); all inputs fire at ticks 0 and 1.
+ * float64 sum, so a record lost or applied out of order shows); all inputs fire at ticks 0 … fireTicks − 1.
  */
-function fanInGraph(inputs: number): { graph: ModelGraph; stimulus: ChipStimulus } {
+function fanInGraph(inputs: number, fireTicks = 2, steps = 6): { graph: ModelGraph; stimulus: ChipStimulus } {
   const pi = Uint32Array.from({ length: inputs }, (_, i) => i);
   const graph: ModelGraph = {
-    name: "fan-in", defaultSteps: 6,
+    name: "fan-in", defaultSteps: steps,
     populations: [
       { name: "in", kind: "input", size: inputs, shape: [inputs], spiking: true },
       { name: "out", kind: "neuron", size: 16, shape: [16], spiking: true, params: uniformNeuronParams(16, { voltageDecay: 0.5, vThreshold: 1e9, resetMode: ResetMode.zero }) },
     ],
     projections: [{ name: "p", pre: "in", post: "out", encoding: "sparse", preIndex: pi, postIndex: pi.map((i) => i % 16), weight: Float64Array.from(pi, (i) => 0.01 * (1 + (i % 3))), delayTicks: new Uint16Array(inputs).fill(1) }],
   };
-  const tick = Int32Array.from({ length: 2 * inputs }, (_, k) => (k < inputs ? 0 : 1));
-  const neuron = Int32Array.from({ length: 2 * inputs }, (_, k) => k % inputs);
+  const tick = Int32Array.from({ length: fireTicks * inputs }, (_, k) => Math.floor(k / inputs));
+  const neuron = Int32Array.from({ length: fireTicks * inputs }, (_, k) => k % inputs);
   return { graph, stimulus: { spikes: new Map([["in", { tick, neuron }]]) } };
 }
 
@@ -238,6 +238,7 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEED
         try {
           const res = runState(spec, program, st, stimulus, { ...opts, team });
           expect(res.threads).toBe(threads);
+          expect(team.loopThreads, "every thread runs its ticks in the WebAssembly loop").toBe(threads);
           expectSame(js.out, withState(outputs(res), st), `${threads} threads, timing ${timing ?? "none"}`);
           const parts = st.wasm!.runs.teamParts!.parts;
           expect(parts.length).toBe(threads);
@@ -249,6 +250,24 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEED
           team.close();
         }
       }
+    }
+  });
+
+  it("a chunk whose spike buffer fills before its last tick is folded early, with the same outputs", () => {
+    // 600 inputs fire at every tick: the chunk's spike buffer (65,536 neurons) cannot take a tick after
+    // about 108 ticks, well before the chunk's 256, so the main thread's loop stops there and the run folds.
+    const fan = fanInGraph(600, 300, 300);
+    const s = genericWith({ maxNeurons: 64 });
+    const { program: p } = compileModel(fan.graph, s, {});
+    const js = run(buildSimState(s, p, { kernels: "js" }), s, p, fan.stimulus, { steps: 300 });
+    const st = buildSimState(s, p);
+    const team = threadTeamFor(s, p, st, 2);
+    try {
+      expect(team.loopThreads).toBe(2);
+      expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 300, team })), st), "2 threads");
+      expect(st.wasm!.runs.fused!.spikes.length, "the spike buffer holds fewer than a chunk of ticks' spikes").toBeLessThan(600 * FUSED_CHUNK_TICKS);
+    } finally {
+      team.close();
     }
   });
 
@@ -264,7 +283,9 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEED
     try {
       expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "first run (a part degrades)");
       const parts = st.wasm!.runs.teamParts!.parts;
-      expect(parts.some((part) => part!.degraded[0] === 1), "a part went on in TypeScript").toBe(true);
+      // Both parts leave their WebAssembly loop: part 0 on the main thread (team.ts loop()), part 1 on a worker.
+      expect(team.loopThreads).toBe(2);
+      expect(parts.map((part) => part!.degraded[0]), "both parts went on in TypeScript").toEqual([1, 1]);
       resetNeuronState(st);
       expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "second run (grown wheel)");
       expect(parts.every((part) => part!.degraded[0] === 0), "the grown wheels held the second run").toBe(true);
