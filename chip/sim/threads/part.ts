@@ -143,12 +143,18 @@ export class Part {
       return this.afterKernelFailed(t, prev, prevCount);
     }
     this.schedule(t, prev, 0, prevCount);
-    return this.deliverAndUpdate(t);
+    const n = this.deliverAndUpdate(t);
+    // A part with the kernel's buffers counts its tick as partTick does (a no-op unless the run asked).
+    if (part !== undefined) this.wasm!.countPart(part.rt.byteOffset, t, n);
+    return n;
   }
 
   private afterKernelFailed(t: number, prev: Uint32Array, prevCount: number): number {
-    this.degrade(t, prev, prevCount, partResumeFrom(this.part!.rt));
-    return this.deliverAndUpdate(t);
+    const rt = this.part!.rt;
+    this.degrade(t, prev, prevCount, partResumeFrom(rt));
+    const n = this.deliverAndUpdate(t);
+    this.wasm!.countPart(rt.byteOffset, t, n);
+    return n;
   }
 
   /**
