@@ -144,8 +144,8 @@ export class Part {
     }
     this.schedule(t, prev, 0, prevCount);
     const n = this.deliverAndUpdate(t);
-    // A part with the kernel's buffers ends its tick as partTick does.
-    if (part !== undefined) this.countAndPost(part.rt.byteOffset, t, n);
+    // A part with the kernel's buffers counts its tick as partTick does (a no-op unless the run asked).
+    if (part !== undefined) this.wasm!.countPart(part.rt.byteOffset, t, n);
     return n;
   }
 
@@ -153,17 +153,8 @@ export class Part {
     const rt = this.part!.rt;
     this.degrade(t, prev, prevCount, partResumeFrom(rt));
     const n = this.deliverAndUpdate(t);
-    this.countAndPost(rt.byteOffset, t, n);
+    this.wasm!.countPart(rt.byteOffset, t, n);
     return n;
-  }
-
-  /**
-   * What partTick does after its update, for a tick run in TypeScript: the part's counting (a no-op unless
-   * the run splits it) and its spikes into its outboxes (the other parts schedule them from there).
-   */
-  private countAndPost(rt: number, t: number, n: number): void {
-    this.wasm!.countPart(rt, t, n);
-    this.wasm!.writeOutboxes(rt, t, n);
   }
 
   /**

@@ -22,8 +22,7 @@ import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
 import { assertUpdateArrays, runBuffers, teamTallies, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
-import { clearPartCounting, FUSED_WORDS, fusedClassesOnly, PART_ROW_WORDS, setPartCounting, setPartOutboxes, setPartStimulus, writePartBlock, type FusedBuffers } from "../wasm/fused.ts";
-import { buildOutboxes } from "./outbox.ts";
+import { clearPartCounting, FUSED_WORDS, fusedClassesOnly, PART_ROW_WORDS, setPartCounting, setPartStimulus, writePartBlock, type FusedBuffers } from "../wasm/fused.ts";
 import { EMIT_WORDS, partCountBlock, type WasmWheel } from "../wasm/wheel.ts";
 import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
 import { classRunsOf } from "../update-cores.ts";
@@ -184,14 +183,6 @@ export class ThreadTeam {
         assertDeliveryArrays(wb.memory, st, this.shared.gotInput, threadBuffers[p].records);
       }
       configs.push(cfg);
-    }
-    if (wb !== undefined && cached === undefined && partOf.every((part) => part !== undefined)) {
-      // Every part runs the part kernel: each posts its spikes' records for the others (outbox.ts). The
-      // blocks keep the words, cached with the parts.
-      const parts = partOf as WasmPartConfig[];
-      const starts = Array.from(this.bounds, (c) => st.coreNeuronStart[c]);
-      const boxes = buildOutboxes(st, starts, parts.map((part) => part.records), wb.arena.allocator());
-      parts.forEach((part, p) => setPartOutboxes(part.rt, p, P, boxes.table, boxes.sources[p], starts[p]));
     }
     if (wb !== undefined) wb.runs.teamParts = { key, combined: this.combined, parts: partOf };
     // Each thread whose part runs the part kernel gets a WebAssembly tick loop (team-loop.ts).

@@ -32,7 +32,7 @@ export const FUSED_WORDS = [
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
   "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "rec", "tallySnap", "tallySlotBytes",
-  "partRows", "partCount", "countEx", "outStart", "outRec", "outN0", "outbox", "partIndex",
+  "partRows", "partCount", "countEx",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -300,19 +300,6 @@ export function setPartCounting(f: FusedBuffers, partRt: readonly Int32Array[], 
 export function clearPartCounting(partRt: Int32Array): void {
   partRt[W.partRows] = 0;
   partRt[W.countEx] = 0;
-}
-
-/**
- * Part `index` of `parts` reads and writes the team's outboxes (threads/outbox.ts): the box table, its
- * source records over its own neurons from n0.
- */
-export function setPartOutboxes(c: Int32Array, index: number, parts: number, table: Uint32Array, source: PartRecords, n0: number): void {
-  c[W.partIndex] = index;
-  c[W.partCount] = parts;
-  c[W.outbox] = table.byteOffset;
-  c[W.outStart] = source.recStart.byteOffset;
-  c[W.outRec] = source.rec.byteOffset;
-  c[W.outN0] = n0;
 }
 
 /** Where partTick stopped for room (its RT_RESUME_FROM). */

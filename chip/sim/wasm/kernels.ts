@@ -28,7 +28,6 @@ export interface WasmKernelExports {
   partTick(rt: number, t: number, prevCount: number): number;
   teamTick(rt: number, t: number, nFired: number): void;
   countPart(rt: number, t: number, n: number): void;
-  writeOutboxes(rt: number, t: number, n: number): void;
   workerTicks(tm: number): number;
   teamTicks(tm: number, t: number, tEnd: number): number;
   mapStimulus(sx: number): number;

@@ -2359,193 +2359,68 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
 // ---- One tick of a thread's part of a multi-threaded run (threads/part.ts) ----
 // The part's cores [c0, c1) hold neurons [n0, n1); its RT block is a fused-run block whose class runs, fired
 // list and wheel are the part's, with the run's whole stimulus (chunk start 0). One tick t:
-//   a. the previous tick's spikes onto the part's wheel in the combined (one-thread) order: for each spike,
-//      its records (segments.ts: runs of one group's synapses whose targets the part owns) at slot
-//      (t − 1 + delay) mod slots, as delay-queue.ts scheduleRecords writes them (-1, first, end, base). The
-//      records come from each source part's outbox for this part (below), in part order, which is the
-//      combined order; from the combined fired list for a source whose outbox overflowed, or for every
-//      source when the team keeps no outboxes (RT_OUTBOX = 0);
-//   b. the bucket of t delivered (deliverBucket) and emptied; c. the part's cores updated (updateRuns);
-//   d. its counting (countPart) and its spikes' records into its outboxes (writeOutboxes).
-// Returns the part's fired count; or −1 when a bucket lacks room (nothing of the spike, or of the source's
-// outbox, at RT_RESUME_FROM is written; earlier ones are): the caller moves the wheel into its TypeScript
-// queue and goes on there from that position of the combined list (a worker cannot grow the memory).
-// Outboxes (threads/outbox.ts): part p writes, at the end of its tick t, the records of its own spikes for
-// every part q into box (p, q, t mod 2), so that scheduling is split over the parts instead of every part
-// looking up every spike's records (a cache miss or two per spike and part). A box: int32 words [0] spikes
-// of p at that tick, [1] record words written (−1: it overflowed), [2] capacity in words, then records.
-// RT_OUTBOX: a table of box addresses [(p · parts + q) · 2 + parity]; RT_OUT_START / RT_OUT_REC: the
-// part's source records (per own neuron n, from [n − RT_OUT_N0]: REC_WORDS words each, word 0 =
-// delay | target part << 16).
-const RT_OUT_START = 320;
-const RT_OUT_REC = 324;
-const RT_OUT_N0 = 328;
-const RT_OUTBOX = 332;
-const RT_PART_INDEX = 336;
-const OUTBOX_HEADER_BYTES = 16;
-
-@inline function outboxAt(table: usize, P: i32, p: i32, q: i32, parity: i32): usize {
-  return <usize>load<u32>(table + ((<usize>((p * P + q) * 2 + parity)) << 2));
-}
-
-/**
- * Spikes [f0, f1) of the combined list of tick t − 1 onto the part's wheel, from the part's records. Returns
- * −1, or the position of the first spike a bucket lacked room for (none of its records written).
- */
-function scheduleCombined(rt: usize, ex: usize, t: i32, f0: i32, f1: i32): i32 {
-  const buckets = ptr(ex, EX_BUCKETS);
-  const slots = word(ex, EX_SLOTS);
-  const combined = ptr(rt, RT_COMBINED);
-  const recStart = ptr(rt, RT_REC_START), rec = ptr(rt, RT_REC);
-  const t0 = (t - 1) % slots;
-  let sink = 0;
-  for (let f = f0; f < f1; f++) {
-    const n = at32(combined, f);
-    // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
-    // records are cache misses, and a spike's own work is too short to hide one. Eight spikes ahead: the
-    // neuron's range; four ahead: its first record (whose range was touched four spikes earlier). The
-    // reorder window then holds the misses of several spikes at once.
-    if (f + 8 < f1) sink += at32(recStart, at32(combined, f + 8));
-    if (f + 4 < f1) {
-      const m = at32(combined, f + 4);
-      const j = at32(recStart, m);
-      if (j < at32(recStart, m + 1)) sink += load<i32>(rec + ((<usize>j) << 4));
-    }
-    const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
-    if (k1 == k0) continue;
-    const room = (k1 - k0) << 2;
-    let full = false;
-    for (let k = k0; k < k1; k++) {
-      let slot = t0 + load<i32>(rec + ((<usize>k) << 4));
-      if (slot >= slots) slot -= slots;
-      const b = buckets + (<usize>slot) * 12;
-      if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
-    }
-    if (full) {
-      touchSink = sink;
-      return f;
-    }
-    for (let k = k0; k < k1; k++) {
-      const q = rec + ((<usize>k) << 4);
-      let slot = t0 + load<i32>(q);
-      if (slot >= slots) slot -= slots;
-      appendRecord(buckets + (<usize>slot) * 12, load<i32>(q, 4), load<i32>(q, 8), load<i32>(q, 12));
-    }
-  }
-  touchSink = sink;
-  return -1;
-}
-
-/** A bucket record (−1, first, end, base) appended to the bucket at b (room checked by the caller). */
-@inline function appendRecord(b: usize, first: i32, end: i32, base: i32): void {
-  const len = load<i32>(b, 8);
-  const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
-  store<i32>(r, -1);
-  store<i32>(r, first, 4);
-  store<i32>(r, end, 8);
-  store<i32>(r, base, 12);
-  store<i32>(b, len + 4, 8);
-}
-
+//   a. the previous tick's combined fired list (one-thread order) onto the part's wheel: for each spike, its
+//      records (segments.ts: runs of one group's synapses whose targets the part owns) at slot
+//      (t − 1 + delay) mod slots, as delay-queue.ts scheduleRecords writes them (-1, first, end, base);
+//   b. the bucket of t delivered (deliverBucket) and emptied; c. the part's cores updated (updateRuns).
+// Returns the part's fired count; or −1 when a bucket lacks room for a spike's records (nothing of that
+// spike is written; RT_RESUME_FROM = its position): the caller moves the wheel into its TypeScript queue
+// and goes on there (a worker thread cannot grow the state's memory).
 export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
   const ex = ptr(rt, RT_EMIT_CTX);
   if (prevCount > 0) {
-    const table = ptr(rt, RT_OUTBOX);
-    if (table == 0) {
-      const f = scheduleCombined(rt, ex, t, 0, prevCount);
-      if (f >= 0) {
+    const buckets = ptr(ex, EX_BUCKETS);
+    const slots = word(ex, EX_SLOTS);
+    const combined = ptr(rt, RT_COMBINED);
+    const recStart = ptr(rt, RT_REC_START), rec = ptr(rt, RT_REC);
+    const t0 = (t - 1) % slots;
+    let sink = 0;
+    for (let f = 0; f < prevCount; f++) {
+      const n = at32(combined, f);
+      // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
+      // records are cache misses, and a spike's own work is too short to hide one. Eight spikes ahead: the
+      // neuron's range; four ahead: its first record (whose range was touched four spikes earlier). The
+      // reorder window then holds the misses of several spikes at once.
+      if (f + 8 < prevCount) sink += at32(recStart, at32(combined, f + 8));
+      if (f + 4 < prevCount) {
+        const m = at32(combined, f + 4);
+        const j = at32(recStart, m);
+        if (j < at32(recStart, m + 1)) sink += load<i32>(rec + ((<usize>j) << 4));
+      }
+      const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
+      if (k1 == k0) continue;
+      const room = (k1 - k0) << 2;
+      let full = false;
+      for (let k = k0; k < k1; k++) {
+        let slot = t0 + load<i32>(rec + ((<usize>k) << 4));
+        if (slot >= slots) slot -= slots;
+        const b = buckets + (<usize>slot) * 12;
+        if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+      }
+      if (full) {
         store<i32>(rt + RT_RESUME_FROM, f);
         return -1;
       }
-    } else {
-      const P = word(rt, RT_PART_COUNT), me = word(rt, RT_PART_INDEX);
-      const buckets = ptr(ex, EX_BUCKETS);
-      const slots = word(ex, EX_SLOTS);
-      const t0 = (t - 1) % slots;
-      const parity = (t - 1) & 1;
-      let off = 0;
-      for (let p = 0; p < P; p++) {
-        const box = outboxAt(table, P, p, me, parity);
-        const spikes = load<i32>(box);
-        const words = load<i32>(box, 4);
-        if (words < 0) {
-          const f = scheduleCombined(rt, ex, t, off, off + spikes);
-          if (f >= 0) {
-            store<i32>(rt + RT_RESUME_FROM, f);
-            return -1;
-          }
-        } else if (words > 0) {
-          // All or nothing per source: every bucket must have room for all its records.
-          for (let s = 0; s < slots; s++) {
-            const b = buckets + (<usize>s) * 12;
-            if (load<i32>(b, 8) + words > load<i32>(b, 4)) {
-              store<i32>(rt + RT_RESUME_FROM, off);
-              return -1;
-            }
-          }
-          const r0 = box + OUTBOX_HEADER_BYTES, r1 = r0 + ((<usize>words) << 2);
-          for (let r = r0; r < r1; r += 16) {
-            let slot = t0 + load<i32>(r);
-            if (slot >= slots) slot -= slots;
-            appendRecord(buckets + (<usize>slot) * 12, load<i32>(r, 4), load<i32>(r, 8), load<i32>(r, 12));
-          }
-        }
-        off += spikes;
+      for (let k = k0; k < k1; k++) {
+        const q = rec + ((<usize>k) << 4);
+        let slot = t0 + load<i32>(q);
+        if (slot >= slots) slot -= slots;
+        const b = buckets + (<usize>slot) * 12;
+        const len = load<i32>(b, 8);
+        const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
+        store<i32>(r, -1);
+        store<i32>(r, load<i32>(q, 4), 4);
+        store<i32>(r, load<i32>(q, 8), 8);
+        store<i32>(r, load<i32>(q, 12), 12);
+        store<i32>(b, len + 4, 8);
       }
     }
+    touchSink = sink;
   }
   deliverBucket(rt, ex, t);
   const n = updateRuns(rt, t);
   countPart(rt, t, n);
-  writeOutboxes(rt, t, n);
   return n;
-}
-
-/**
- * The part's n spikes of tick t (its fired list) into its outboxes of parity t mod 2 (see RT_OUTBOX): per
- * spike, in fired order, each of its source records into the box of the record's target part. A box that
- * lacks room is marked overflowed (its readers then take this part's spikes from the combined list).
- */
-export function writeOutboxes(rt: usize, t: i32, n: i32): void {
-  const table = ptr(rt, RT_OUTBOX);
-  if (table == 0) return;
-  const P = word(rt, RT_PART_COUNT), me = word(rt, RT_PART_INDEX);
-  const parity = t & 1;
-  for (let q = 0; q < P; q++) {
-    const box = outboxAt(table, P, me, q, parity);
-    store<i32>(box, n);
-    store<i32>(box, 0, 4);
-  }
-  if (n == 0) return;
-  const fired = ptr(ptr(rt, RT_UPDATE_CTX), CX_FIRED);
-  const start = ptr(rt, RT_OUT_START), rec = ptr(rt, RT_OUT_REC);
-  const n0 = word(rt, RT_OUT_N0);
-  let sink = 0;
-  for (let f = 0; f < n; f++) {
-    // Touch ahead, as scheduleCombined does: eight spikes ahead the neuron's range, four ahead its first record.
-    if (f + 8 < n) sink += at32(start, at32(fired, f + 8) - n0);
-    if (f + 4 < n) sink += load<i32>(rec + ((<usize>at32(start, at32(fired, f + 4) - n0)) << 4));
-    const i = at32(fired, f) - n0;
-    const k1 = at32(start, i + 1);
-    for (let k = at32(start, i); k < k1; k++) {
-      const src = rec + ((<usize>k) << 4);
-      const w0 = load<i32>(src);
-      const box = outboxAt(table, P, me, w0 >>> 16, parity);
-      const words = load<i32>(box, 4);
-      if (words < 0) continue;
-      if (words + 4 > load<i32>(box, 8)) {
-        store<i32>(box, -1, 4);
-        continue;
-      }
-      const dst = box + OUTBOX_HEADER_BYTES + ((<usize>words) << 2);
-      store<i32>(dst, w0 & 0xffff);
-      store<i32>(dst, load<i32>(src, 4), 4);
-      store<i32>(dst, load<i32>(src, 8), 8);
-      store<i32>(dst, load<i32>(src, 12), 12);
-      store<i32>(box, words + 4, 4);
-    }
-  }
-  touchSink = sink;
 }
 
 /**
