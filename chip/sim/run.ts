@@ -347,7 +347,7 @@ class Run implements SimRun {
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
     if (this.team !== undefined) {
       try {
-        this.team.begin(this.stim, this.teamFused ? { fused: this.fused!, wheel: this.wheel! } : undefined);
+        this.team.begin(this.stim);
       } catch (e) {
         this.close();
         throw e;

@@ -143,18 +143,12 @@ export class Part {
       return this.afterKernelFailed(t, prev, prevCount);
     }
     this.schedule(t, prev, 0, prevCount);
-    const n = this.deliverAndUpdate(t);
-    // A part with the kernel's buffers counts its tick as partTick does (a no-op unless the run asked).
-    if (part !== undefined) this.wasm!.countPart(part.rt.byteOffset, t, n);
-    return n;
+    return this.deliverAndUpdate(t);
   }
 
   private afterKernelFailed(t: number, prev: Uint32Array, prevCount: number): number {
-    const rt = this.part!.rt;
-    this.degrade(t, prev, prevCount, partResumeFrom(rt));
-    const n = this.deliverAndUpdate(t);
-    this.wasm!.countPart(rt.byteOffset, t, n);
-    return n;
+    this.degrade(t, prev, prevCount, partResumeFrom(this.part!.rt));
+    return this.deliverAndUpdate(t);
   }
 
   /**

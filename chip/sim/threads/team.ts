@@ -22,8 +22,8 @@ import { sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
 import { assertUpdateArrays, runBuffers, teamTallies, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
-import { clearPartCounting, FUSED_WORDS, fusedClassesOnly, PART_ROW_WORDS, setPartCounting, setPartStimulus, writePartBlock, type FusedBuffers } from "../wasm/fused.ts";
-import { EMIT_WORDS, partCountBlock, type WasmWheel } from "../wasm/wheel.ts";
+import { FUSED_WORDS, fusedClassesOnly, setPartStimulus, writePartBlock } from "../wasm/fused.ts";
+import { EMIT_WORDS } from "../wasm/wheel.ts";
 import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
 import { classRunsOf } from "../update-cores.ts";
 import { buildSpikeRecords } from "./segments.ts";
@@ -118,8 +118,6 @@ export class ThreadTeam {
   /** Threads whose ticks run in a WebAssembly loop (team-loop.ts): those whose part runs the part kernel. */
   readonly loopThreads: number;
   private started = false;
-  /** The parts' counter rows and count-only emit blocks (partCounting), made on the first fused run. */
-  private countBlocks: { readonly rows: Float64Array; readonly ex: readonly Uint32Array[] } | undefined;
   private closed = false;
 
   constructor(st: SimState, opts: ThreadTeamOptions) {
@@ -231,17 +229,12 @@ export class ThreadTeam {
     this.started = true;
   }
 
-  /**
-   * Starts a run of `stim` (resolved stimulus): empty timing wheels. `counting`: a fused run (run.ts
-   * stepTeamFused) whose parts count their own ticks (fused.ts setPartCounting) into rows that teamTick
-   * adds up; without it the parts do not count.
-   */
-  begin(stim: PartStimulus, counting?: { readonly fused: FusedBuffers; readonly wheel: WasmWheel }): void {
+  /** Starts a run of `stim` (resolved stimulus): empty timing wheels. */
+  begin(stim: PartStimulus): void {
     if (this.closed) throw new AerchipError("E_SIM_THREADS", "the thread team is closed", { field: "team", hint: "create a new team" });
     this.awaitStart();
     this.settle();
     if (this.partConfigs.length > 0) this.partStimulus(stim);
-    this.partCounting(counting);
     for (const port of this.ports) port.postMessage(stim);
     this.command(OP_BEGIN, 0);
     this.part0.begin(stim);
@@ -251,22 +244,6 @@ export class ThreadTeam {
     this.prevFired = 0;
     this.startedTick = -1;
     this.part0DoneTick = -1;
-  }
-
-  /** See begin(): every part counts its ticks in a fused run (all parts run the part kernel then), else none does. */
-  private partCounting(counting: { readonly fused: FusedBuffers; readonly wheel: WasmWheel } | undefined): void {
-    const wb = this.state.wasm;
-    if (counting === undefined || wb === undefined || this.partConfigs.length !== this.threads) {
-      for (const part of this.partConfigs) clearPartCounting(part.rt);
-      if (counting !== undefined) setPartCounting(counting.fused, [], new Float64Array(0), []);
-      return;
-    }
-    if (this.countBlocks === undefined) {
-      // Made on the first such run, in the state's memory; the wheel's arrays are the state's, fixed.
-      const a = wb.arena.allocator();
-      this.countBlocks = { rows: a.f64(this.threads * PART_ROW_WORDS), ex: this.lists.map((l) => partCountBlock(a, counting.wheel, l.fired)) };
-    }
-    setPartCounting(counting.fused, this.partConfigs.map((p) => p.rt), this.countBlocks.rows, this.countBlocks.ex);
   }
 
   /**

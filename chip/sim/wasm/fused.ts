@@ -32,7 +32,6 @@ export const FUSED_WORDS = [
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
   "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "rec", "tallySnap", "tallySlotBytes",
-  "partRows", "partCount", "countEx",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -137,8 +136,6 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.resumeFrom] = -1;
   c[W.tallySnap] = 0;
   c[W.tallySlotBytes] = 0;
-  c[W.partRows] = 0;
-  c[W.partCount] = 0;
   c[W.weightBits] = s.weightBits;
   c[W.kAccesses] = CounterKind.neuronAccesses;
   c[W.kUpdates] = CounterKind.neuronUpdates;
@@ -266,40 +263,6 @@ export function setPartStimulus(c: Int32Array, neuron: Uint32Array, tickPtr: Uin
 export function setTeamTallies(f: FusedBuffers, snap: Float64Array): void {
   f.ctx[W.tallySnap] = snap.byteOffset;
   f.ctx[W.tallySlotBytes] = snap.byteLength / 2;
-}
-
-/** The words of a run block the counting of a tick reads (addTallies, addEmitted): counter indices and sums. */
-const COUNTING_WORDS: readonly FusedWord[] = [
-  "coreSums", "counters", "weightBits", "kAccesses", "kUpdates", "kWithInput", "kFired", "kOverflows", "kPacketsOut", "kHopsEast",
-  "kHopsWest", "kHopsNorth", "kHopsSouth", "kPacketsLocal", "kPacketsInTile", "kSynOps", "kSpikes", "kPacketsIn", "kWeightReadBits",
-];
-
-/** Counter rows of a part: two (slots t mod 2) of COUNTER_COUNT float64 each. */
-export const PART_ROW_WORDS = 2 * COUNTER_COUNT;
-
-/**
- * A multi-threaded fused run whose parts count their own ticks (assembly/kernels.ts countPart): part p's
- * block gets the run block's counting words, its rows (PART_ROW_WORDS float64 from p · PART_ROW_WORDS of
- * `rows`) and its emit block `countEx` (count only: its fired list, totals of its own); the run block gets
- * the rows of all `parts` parts, which teamTick adds up. `partRt` empty: the parts stop counting.
- */
-export function setPartCounting(f: FusedBuffers, partRt: readonly Int32Array[], rows: Float64Array, countEx: readonly Uint32Array[]): void {
-  const c = f.ctx;
-  const on = partRt.length > 0;
-  c[W.partRows] = on ? rows.byteOffset : 0;
-  c[W.partCount] = partRt.length;
-  for (let p = 0; p < partRt.length; p++) {
-    const r = partRt[p];
-    for (const name of COUNTING_WORDS) r[W[name]] = c[W[name]];
-    r[W.partRows] = rows.byteOffset + 8 * p * PART_ROW_WORDS;
-    r[W.countEx] = countEx[p].byteOffset;
-  }
-}
-
-/** A part's block stops counting its ticks (a run that does not split its counting). */
-export function clearPartCounting(partRt: Int32Array): void {
-  partRt[W.partRows] = 0;
-  partRt[W.countEx] = 0;
 }
 
 /** Where partTick stopped for room (its RT_RESUME_FROM). */

@@ -27,7 +27,6 @@ export interface WasmKernelExports {
   runTicks(rt: number, t: number, tEnd: number): number;
   partTick(rt: number, t: number, prevCount: number): number;
   teamTick(rt: number, t: number, nFired: number): void;
-  countPart(rt: number, t: number, n: number): void;
   workerTicks(tm: number): number;
   teamTicks(tm: number, t: number, tEnd: number): number;
   mapStimulus(sx: number): number;

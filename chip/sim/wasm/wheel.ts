@@ -1,7 +1,6 @@
 /**
  * Emission (phase 3) of one-thread WebAssembly runs and their timing wheel in the state's memory.
  */
-import type { ArrayAllocator } from "../alloc.ts";
 import type { SimState } from "../state.ts";
 import { assertInMemory, type WasmStateBinding } from "./binding.ts";
 import { deliverChunk } from "./deliver.ts";
@@ -77,21 +76,6 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array, 
   ctx[i++] = dense.byteOffset;
   ctx[i++] = dense.length > 0 ? 1 : 0;
   return w;
-}
-
-/**
- * A count-only copy of the wheel's emit block for one thread part (assembly/kernels.ts countPart): the
- * part's fired list, totals of its own; the spike counts per neuron are the wheel's (parts own disjoint
- * neurons). Made in `a` (the state's memory).
- */
-export function partCountBlock(a: ArrayAllocator, w: WasmWheel, fired: Uint32Array): Uint32Array {
-  const ctx = a.u32(EMIT_WORDS.length);
-  ctx.set(w.ctx);
-  ctx[EMIT_WORDS.indexOf("fired")] = fired.byteOffset;
-  ctx[EMIT_WORDS.indexOf("totals")] = a.f64(8).byteOffset;
-  ctx[EMIT_WORDS.indexOf("totalsInt")] = a.i32(9).byteOffset;
-  ctx[EMIT_WORDS.indexOf("schedule")] = 0;
-  return ctx;
 }
 
 /**

@@ -2019,15 +2019,6 @@ const RT_REC = 296;
 // tallies of the update context, as runTicks reads them); a slot is this many bytes.
 const RT_TALLY_SNAP = 300;
 const RT_TALLY_SLOT_BYTES = 304;
-// A multi-threaded fused run's counting split over the parts (countPart): each part counts its own spikes'
-// emission totals and its own cores' tallies into a counter row of its own, slot t mod 2 (two rows of
-// RT_COUNTERS float64 per part, consecutive parts); teamTick adds the RT_PART_COUNT parts' rows. Every row
-// entry is a count, a whole number below 2^53, so any order of the additions gives the same float64 sum
-// as the one-thread order. RT_COUNT_EX: the part's emit block (count only, its own fired list and totals).
-// RT_PART_ROWS = 0: none (one-thread runs; teamTick then counts everything).
-const RT_PART_ROWS = 308;
-const RT_PART_COUNT = 312;
-const RT_COUNT_EX = 316;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -2418,28 +2409,7 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     touchSink = sink;
   }
   deliverBucket(rt, ex, t);
-  const n = updateRuns(rt, t);
-  countPart(rt, t, n);
-  return n;
-}
-
-/**
- * A part's counting of its tick t (see RT_PART_ROWS), n = its fired count: its cores' tallies (addTallies:
- * the row and the per-core sums, which only this part writes for its cores) and its spikes' emission
- * (emitSpikes, count only: the per-neuron spike counts of its own neurons and the totals, addEmitted) into
- * its row of slot t mod 2. Nothing when the run does not split its counting.
- */
-export function countPart(rt: usize, t: i32, n: i32): void {
-  const rows = ptr(rt, RT_PART_ROWS);
-  if (rows == 0) return;
-  const K = <usize>word(rt, RT_COUNTERS);
-  const row = rows + (<usize>(t & 1)) * (K << 3);
-  memory.fill(row, 0, K << 3);
-  addTallies(rt, row, ptr(ptr(rt, RT_UPDATE_CTX), CX_CORE_TALLY));
-  const ex = ptr(rt, RT_COUNT_EX);
-  zeroTotals(ex);
-  emitSpikes(ex, t, 0, n);
-  addEmitted(rt, ex, row, n);
+  return updateRuns(rt, t);
 }
 
 // ---- The counting of one tick of a multi-threaded run (run.ts, while the parts run the next tick) ----
@@ -2454,25 +2424,14 @@ export function teamTick(rt: usize, t: i32, nFired: i32): void {
   const row = ptr(rt, RT_ROWS) + (((<usize>i) * (<usize>K)) << 3);
   memory.fill(row, 0, (<usize>K) << 3);
   const tally = tickTallies(rt, t);
-  const partRows = ptr(rt, RT_PART_ROWS);
-  if (partRows == 0) addTallies(rt, row, tally);
+  addTallies(rt, row, tally);
   const len = word(rt, RT_SPIKE_LEN);
   memory.copy(ptr(rt, RT_SPIKES) + ((<usize>len) << 2), ptr(ex, EX_FIRED), (<usize>nFired) << 2);
   store<i32>(rt + RT_SPIKE_LEN, len + nFired);
   store<i32>(ptr(rt, RT_TICK_END) + ((<usize>i) << 2), len + nFired);
-  if (partRows != 0) {
-    // The parts counted tick t (countPart, slot t mod 2): their rows' sum, in part order.
-    const P = word(rt, RT_PART_COUNT);
-    const slot = (<usize>(t & 1)) * ((<usize>K) << 3);
-    for (let p = 0; p < P; p++) {
-      const pr = partRows + (<usize>p) * ((<usize>K) << 4) + slot;
-      for (let k = 0; k < K; k++) addF(row, k, atF(pr, k));
-    }
-  } else {
-    zeroTotals(ex);
-    emitSpikes(ex, t, 0, nFired);
-    addEmitted(rt, ex, row, nFired);
-  }
+  zeroTotals(ex);
+  emitSpikes(ex, t, 0, nFired);
+  addEmitted(rt, ex, row, nFired);
   closeTick(rt, i, nFired, tally);
 }
 

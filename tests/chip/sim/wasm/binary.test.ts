@@ -75,7 +75,7 @@ describe("the WebAssembly kernel binary", () => {
     expect(Wasm.Module.imports(mod)).toEqual([{ module: "env", name: "nowMs", kind: "function" }, { module: "env", name: "memory", kind: "memory" }]);
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
-      "countPart", "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
+      "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
       "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "teamTicks", "updateLifUniform", "updateSanafeUniform", "workerTicks",
     ]);
     // One instance per memory.
