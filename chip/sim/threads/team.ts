@@ -33,6 +33,7 @@ import { Part, type PartConfig, type PartStimulus } from "./part.ts";
 import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
+import { pretierKernels, TEAM_KERNELS } from "../wasm/pretier.ts";
 import {
   LOOP_DEGRADED, LOOP_WORKER_FAILED, loopPrevFired, loopStatus, makeLoopBlock, resetLoopSpin, setLoopPrevFired, setLoopRun, takeLoopWaitSeconds, type TeamLoopBlock,
 } from "../wasm/team-loop.ts";
@@ -194,6 +195,8 @@ export class ThreadTeam {
         ...(p === 0 ? { fired: this.lists.map((l) => l.fired), combined: this.combined.fired } : {}),
       }));
     }
+    // The team's kernels optimised now, while the workers start (the code is the module's, shared by them).
+    if (wb !== undefined) pretierKernels(TEAM_KERNELS);
     this.loopBlock = loops[0];
     this.loopThreads = loops.filter((b) => b !== undefined).length;
     this.loopKernels = loops[0] !== undefined && wb !== undefined ? kernelsFor(wb.memory) : undefined;

@@ -18,6 +18,7 @@ import type { SimState } from "../state.ts";
 import { CoreClass } from "../update.ts";
 import { scratchKernels, type WasmKernelExports } from "./kernels.ts";
 import { EMIT_WORDS } from "./wheel.ts";
+import { TEAM_LOOP_WORDS } from "./team-loop.ts";
 
 /**
  * Calls per kernel. Measured on Node 20.20 (V8 11.3): deliverOffsetPalette16 (1 KB body) was optimised
@@ -29,7 +30,8 @@ export const PRETIER_CALLS = 8000;
 export type PretierKernel =
   | "deliverOffsetF64" | "deliverOffsetF32" | "deliverOffsetPalette8" | "deliverOffsetPalette16"
   | "deliverFlatF64" | "deliverFlatF32" | "deliverFlatPalette8" | "deliverFlatPalette16"
-  | "updateLifUniform" | "updateSanafeUniform" | "emitSpikes" | "spikesByPopulation" | "deriveSpikeCounters" | "inFlightSynapses";
+  | "updateLifUniform" | "updateSanafeUniform" | "emitSpikes" | "spikesByPopulation" | "deriveSpikeCounters" | "inFlightSynapses"
+  | "partTick" | "teamTick" | "teamTicks" | "workerTicks";
 
 const done = new Set<PretierKernel>();
 let scratch: WasmKernelExports | undefined;
@@ -55,13 +57,31 @@ function emptyCall(k: WasmKernelExports, name: PretierKernel): () => void {
     // No neurons; no ticks of spikes.
     case "deriveSpikeCounters": return () => k.deriveSpikeCounters(0, 0, 0, 0);
     case "inFlightSynapses": return () => k.inFlightSynapses(0);
+    // A team's kernels on a zero block at TEAM_BLOCK (its emit block is the one at address 0): a part tick
+    // with no spikes, no bucket and no cores; a count of no spikes with no counters; no ticks ([t, tEnd)
+    // empty). The worker loop's block is at LOOP_BLOCK, its control block a zero one at LOOP_CONTROL: the
+    // loop sees sequence number 0 ≠ its own (1) and a command other than a tick, and returns at once
+    // (setting its own to 0, hence the store before each call).
+    case "partTick": return () => { k.partTick(TEAM_BLOCK, 0, 0); };
+    case "teamTick": return () => k.teamTick(TEAM_BLOCK, 0, 0);
+    case "teamTicks": return () => { k.teamTicks(TEAM_BLOCK, 0, 0); };
+    case "workerTicks": return () => { loopWords![TEAM_LOOP_WORDS.indexOf("seq")] = 1; k.workerTicks(LOOP_BLOCK); };
   }
 }
+
+/** Byte addresses on the scratch page (64 KiB, zero) of the team kernels' blocks (past the emit block at 0). */
+const TEAM_BLOCK = 4096;
+const LOOP_BLOCK = 8192;
+const LOOP_CONTROL = 12288;
+/** The worker loop's block on the scratch page. */
+let loopWords: Int32Array | undefined;
 
 /** The scratch instance, its emit block at address 0 given one wheel slot (see emptyCall). */
 function scratchInstance(): WasmKernelExports {
   const { kernels, memory } = scratchKernels();
   new Uint32Array(memory.buffer)[EMIT_WORDS.indexOf("slots")] = 1;
+  loopWords = new Int32Array(memory.buffer, LOOP_BLOCK, TEAM_LOOP_WORDS.length);
+  loopWords[TEAM_LOOP_WORDS.indexOf("ctrl")] = LOOP_CONTROL;
   return kernels;
 }
 
@@ -95,6 +115,13 @@ export function kernelsOfProgram(program: Pick<ChipProgram, "cores">): PretierKe
   const sanafe = program.cores.some((cp) => cp.neurons.dynamics?.includes(NeuronDynamics.sanafeLif) === true);
   return [sanafe ? "updateSanafeUniform" : "updateLifUniform", ...EVERY_RUN];
 }
+
+/**
+ * What a team's threads call per tick besides delivery and update (threads/team.ts pre-tiers them when it
+ * builds its parts, while the workers start): the part tick, the main thread's count of a tick, and the
+ * two tick loops, which are entered once per chunk or run and would otherwise run that in baseline code.
+ */
+export const TEAM_KERNELS: readonly PretierKernel[] = ["partTick", "teamTick", "teamTicks", "workerTicks"];
 
 /** The delivery kernel of a synapse layout and weight encoding (none for `wide`: plastic programs deliver with the STDP kernel). */
 export function deliveryKernelOf(sy: Pick<SimState["synapses"], "kind" | "weights">): PretierKernel[] {

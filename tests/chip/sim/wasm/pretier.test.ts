@@ -9,13 +9,13 @@ import { uniformNeuronParams, type ModelGraph } from "../../../../compiler/ir/ty
 import { NeuronDynamics, ResetMode } from "../../../../chip/program/types.ts";
 import { buildSimState } from "../../../../chip/sim/state.ts";
 import { CoreClass } from "../../../../chip/sim/update.ts";
-import { kernelsOfProgram, kernelsOfState, pretierKernels, type PretierKernel } from "../../../../chip/sim/wasm/pretier.ts";
+import { kernelsOfProgram, kernelsOfState, pretierKernels, TEAM_KERNELS, type PretierKernel } from "../../../../chip/sim/wasm/pretier.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 
 const ALL: PretierKernel[] = [
   "deliverOffsetF64", "deliverOffsetF32", "deliverOffsetPalette8", "deliverOffsetPalette16", "deliverFlatF64", "deliverFlatF32",
   "deliverFlatPalette8", "deliverFlatPalette16", "updateLifUniform", "updateSanafeUniform", "emitSpikes", "spikesByPopulation",
-  "deriveSpikeCounters", "inFlightSynapses",
+  "deriveSpikeCounters", "inFlightSynapses", ...TEAM_KERNELS,
 ];
 
 function graph(weights: number[], n = 12): ModelGraph {
@@ -73,5 +73,12 @@ describe("pre-tiering the WebAssembly kernels", () => {
     expect(now).not.toContain("deliverOffsetPalette8");
     expect(pretierKernels(ALL)).toEqual([]);
     expect(Buffer.compare(Buffer.from(new Uint8Array(mem)), Buffer.from(before))).toBe(0);
+  });
+
+  it("names a team's kernels: the part tick, the main thread's count and both tick loops (which return at once on the scratch page)", () => {
+    expect([...TEAM_KERNELS].sort()).toEqual(["partTick", "teamTick", "teamTicks", "workerTicks"]);
+    // Were the worker loop's empty call to wait (its control block unchanged), this would never return.
+    pretierKernels(TEAM_KERNELS);
+    expect(pretierKernels(TEAM_KERNELS)).toEqual([]);
   });
 });
