@@ -72,3 +72,26 @@ export function copyU16(alloc: ArrayAllocator, src: ArrayLike<number>): Uint16Ar
   return a;
 }
 
+
+/** Bytes of a cache line on the x86-64 and Arm cores Node runs on. */
+export const CACHE_LINE_BYTES = 64;
+
+/**
+ * An Int32Array of `length` elements that starts on a cache line and shares no line with another array
+ * made by `alloc` (a few lines' slack). For words one thread writes while another reads its neighbours
+ * every tick (threads/team.ts): on a shared line, each write takes the line from the reader's core.
+ */
+export function lineI32(alloc: ArrayAllocator, length: number): Int32Array {
+  const per = CACHE_LINE_BYTES / 4;
+  const a = alloc.i32(length + 2 * per);
+  const skip = ((CACHE_LINE_BYTES - (a.byteOffset % CACHE_LINE_BYTES)) % CACHE_LINE_BYTES) / 4;
+  return a.subarray(skip, skip + length);
+}
+
+/** As lineI32, for float64 words. */
+export function lineF64(alloc: ArrayAllocator, length: number): Float64Array {
+  const per = CACHE_LINE_BYTES / 8;
+  const a = alloc.f64(length + 2 * per);
+  const skip = ((CACHE_LINE_BYTES - (a.byteOffset % CACHE_LINE_BYTES)) % CACHE_LINE_BYTES) / 8;
+  return a.subarray(skip, skip + length);
+}

@@ -18,7 +18,7 @@ import { AerchipError } from "../../../core/diagnostics.ts";
 import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
 import type { ChipSpec } from "../../spec/types.ts";
 import { coreClassesOf, TALLY_COUNT } from "../update.ts";
-import { sharedArrays } from "../alloc.ts";
+import { lineF64, lineI32, sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
 import { assertUpdateArrays, runBuffers, teamTallies, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
@@ -152,12 +152,14 @@ export class ThreadTeam {
     const partOf: (WasmPartConfig | undefined)[] = [];
     // With the WebAssembly kernels the control block lives in the state's memory too: the tick loops read
     // and write it there (team-loop.ts). A team's own (a few hundred bytes per team made on the state).
+    // Each on lines of its own: the workers spin on ctrl while writing done, counts and busy times, and the
+    // main thread spins on done while writing ctrl.
     const ctl = wb !== undefined ? wb.arena.allocator() : alloc;
-    this.ctrl = ctl.i32(CTRL_INTS);
-    this.done = ctl.i32(P);
+    this.ctrl = lineI32(ctl, CTRL_INTS);
+    this.done = lineI32(ctl, P);
     this.done.fill(-1);
-    this.counts = ctl.i32(P);
-    this.busySeconds = ctl.f64(P);
+    this.counts = lineI32(ctl, P);
+    this.busySeconds = lineF64(ctl, P);
     this.lists = [];
     const configs: PartConfig[] = [];
     for (let p = 0; p < P; p++) {

@@ -6,7 +6,7 @@
  * Those stay: for commands other than a tick, for parts whose cores lack a kernel, and for a part whose
  * wheel bucket lacked room (it goes on in TypeScript for the rest of the run).
  */
-import type { ArrayAllocator } from "../alloc.ts";
+import { lineF64, lineI32, type ArrayAllocator } from "../alloc.ts";
 import { MIN_SPIN_MS } from "../threads/control.ts";
 
 /** Int32 words of a loop block (TM_* of assembly/kernels.ts, in this order). */
@@ -61,8 +61,9 @@ export interface TeamLoopArrays {
 
 /** A loop block in the state's memory for one thread (made on the main thread). */
 export function makeLoopBlock(a: ArrayAllocator, x: TeamLoopArrays): TeamLoopBlock {
-  const words = a.i32(TEAM_LOOP_WORDS.length);
-  const times = a.f64(TEAM_LOOP_TIME_WORDS.length);
+  // On lines of their own: each thread writes its block's times (spin budget, waits) every tick.
+  const words = lineI32(a, TEAM_LOOP_WORDS.length);
+  const times = lineF64(a, TEAM_LOOP_TIME_WORDS.length);
   words[L.ctrl] = x.ctrl.byteOffset;
   words[L.done] = x.done.byteOffset;
   words[L.counts] = x.counts.byteOffset;
