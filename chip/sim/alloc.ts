@@ -72,7 +72,6 @@ export function copyU16(alloc: ArrayAllocator, src: ArrayLike<number>): Uint16Ar
   return a;
 }
 
-
 /** Bytes of a cache line on the x86-64 and Arm cores Node runs on. */
 export const CACHE_LINE_BYTES = 64;
 

@@ -151,9 +151,9 @@ export class ThreadTeam {
     this.combined = cached !== undefined ? (cached.combined as FiredLists) : allocFiredLists(st.neuronCount, wb !== undefined ? wb.arena.allocator() : alloc);
     const partOf: (WasmPartConfig | undefined)[] = [];
     // With the WebAssembly kernels the control block lives in the state's memory too: the tick loops read
-    // and write it there (team-loop.ts). A team's own (a few hundred bytes per team made on the state).
-    // Each on lines of its own: the workers spin on ctrl while writing done, counts and busy times, and the
-    // main thread spins on done while writing ctrl.
+    // and write it there (team-loop.ts). A team's own (under a kilobyte per team made on the state). Each
+    // on lines of its own: the workers spin on ctrl while writing done, counts and busy times, and the main
+    // thread spins on done while writing ctrl.
     const ctl = wb !== undefined ? wb.arena.allocator() : alloc;
     this.ctrl = lineI32(ctl, CTRL_INTS);
     this.done = lineI32(ctl, P);

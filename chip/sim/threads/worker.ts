@@ -91,6 +91,8 @@ try {
     Atomics.notify(done, index);
   }
 } catch (e) {
-  fail(e, seq);
+  // The command that failed is the latest one: a failure inside the WebAssembly loop leaves `seq` at the
+  // command before the loop was entered, and the main thread waits for done = the latest.
+  fail(e, Atomics.load(ctrl, CTRL_SEQ));
 }
 port.close();

@@ -19,7 +19,7 @@ import type { ChipSpec } from "../../../../chip/spec/types.ts";
 import { buildSimState, resetNeuronState, type BuildStateOptions, type SimState } from "../../../../chip/sim/state.ts";
 import { runState, startRun, type SimulateOptions } from "../../../../chip/sim/run.ts";
 import { classifyCores, CoreClass } from "../../../../chip/sim/update.ts";
-import { FUSED_CHUNK_TICKS } from "../../../../chip/sim/wasm/fused.ts";
+import { FUSED_CHUNK_TICKS, FUSED_WORDS } from "../../../../chip/sim/wasm/fused.ts";
 import { WHEEL_BUCKET_INTS } from "../../../../chip/sim/wasm/wheel.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";
@@ -266,6 +266,18 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEED
       expect(team.loopThreads).toBe(2);
       expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 300, team })), st), "2 threads");
       expect(st.wasm!.runs.fused!.spikes.length, "the spike buffer holds fewer than a chunk of ticks' spikes").toBeLessThan(600 * FUSED_CHUNK_TICKS);
+    } finally {
+      team.close();
+    }
+  });
+
+  it("a worker whose kernel traps inside its WebAssembly loop fails the run with a coded error, not a wait", () => {
+    const st = buildSimState(spec, program);
+    const team = threadTeamFor(spec, program, st, 2);
+    try {
+      // Part 1's emit block address out of the memory: its first partTick traps (out of bounds).
+      st.wasm!.runs.teamParts!.parts[1]!.rt[FUSED_WORDS.indexOf("emitCtx")] = 0x7ffffff0;
+      expect(() => runState(spec, program, st, stimulus, { steps, team })).toThrow(expect.objectContaining({ code: "E_SIM_THREAD_FAILED", message: expect.stringMatching(/out of bounds/) }));
     } finally {
       team.close();
     }
