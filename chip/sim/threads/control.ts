@@ -7,6 +7,10 @@
  *
  * Waits spin first (a tick on a busy chip is tens of microseconds; a futex wake-up costs about as much)
  * and then sleep in Atomics.wait, so idle workers cost nothing between a run's chunks.
+ *
+ * The WebAssembly tick loops (wasm/team-loop.ts; assembly/kernels.ts teamTicks, workerTicks, waitChange)
+ * follow the same protocol on the same block and the same spin rule as Waiter: a change to either is a
+ * change to both (binary.test.ts checks the block's offsets, OP_TICK and MIN_SPIN_MS).
  */
 export const CTRL_SEQ = 0;
 export const CTRL_OP = 1;
