@@ -1276,8 +1276,9 @@ export function spikesByPopulation(bx: usize, phase: i32, from: i32, to: i32): v
 // the timing wheel: group g at slot (t + delay_g) mod slots as a record (g, first synapse, end synapse,
 // base), the first synapse with bit 31 set for a dense group. The wheel's buckets live in this memory (EX_BUCKETS: per slot its address, capacity and length
 // in Int32 entries). Before a spike the kernel checks that each bucket the spike writes to has room for
-// all of its records; if one has not, it returns that spike's position and the caller grows the buckets
-// and calls again from there. Returns nFired when done. Totals are whole numbers (exact).
+// all of its records (skipped while the least room of any bucket is enough: leastBucketRoom); if one has
+// not, it returns that spike's position and the caller grows the buckets and calls again from there.
+// Returns nFired when done. Totals are whole numbers (exact).
 
 const EX_FIRED = 0;
 const EX_SPIKES_PER_NEURON = 4;
@@ -1307,6 +1308,21 @@ const EX_SCHEDULE = 96;
 const EX_GROUP_DENSE = 100;
 const EX_HAS_DENSE = 104;
 
+/**
+ * The least free room, in int32 entries, of the wheel's buckets. A spike of m records adds at most 4m entries
+ * to any bucket, so while that room, lowered by each spike's 4m, stays ≥ the next spike's 4m, every bucket
+ * has room for it and the per-bucket check can be skipped: the same spikes are scheduled, and a wheel runs
+ * out of room at the same spike, as with the check before every spike.
+ */
+@inline function leastBucketRoom(buckets: usize, slots: i32): i32 {
+  let least = i32.MAX_VALUE;
+  for (let s = 0; s < slots; s++) {
+    const b = buckets + (<usize>s) * 12;
+    least = min(least, load<i32>(b, 4) - load<i32>(b, 8));
+  }
+  return least;
+}
+
 /** Totals (float64) written to EX_TOTALS: packets, hops E/W/N/S, local, in-tile, synaptic ops. */
 export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   const fired = ptr(ex, EX_FIRED);
@@ -1331,6 +1347,7 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   const hasDense = word(ex, EX_HAS_DENSE) != 0;
   const t0 = t % slots;
   let packets: f64 = 0, hopsE: f64 = 0, hopsW: f64 = 0, hopsN: f64 = 0, hopsS: f64 = 0, local: f64 = 0, inTile: f64 = 0, synOps: f64 = 0;
+  let roomLeft = schedule ? leastBucketRoom(buckets, slots) : 0;
   let f = from;
   for (; f < nFired; f++) {
     const n = at32(fired, f);
@@ -1339,14 +1356,20 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
     // Room for all of this spike's records in each bucket it writes to (else the caller grows the buckets
     // and calls again from f; nothing of spike f is counted yet).
     const room = (g1 - g0) << 2;
-    let full = false;
-    if (schedule) for (let g = g0; g < g1; g++) {
-      let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
-      if (slot >= slots) slot -= slots;
-      const b = buckets + (<usize>slot) * 12;
-      if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+    if (schedule) {
+      if (room > roomLeft) {
+        let full = false;
+        for (let g = g0; g < g1; g++) {
+          let slot = t0 + <i32>load<u16>(gDelay + ((<usize>g) << 1));
+          if (slot >= slots) slot -= slots;
+          const b = buckets + (<usize>slot) * 12;
+          if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+        }
+        if (full) break;
+        roomLeft = leastBucketRoom(buckets, slots);
+      }
+      roomLeft -= room;
     }
-    if (full) break;
     const sa = spikes + ((<usize>n) << 2);
     store<u32>(sa, load<u32>(sa) + 1);
     const routes = at32(routePtr, n + 1) - at32(routePtr, n);
@@ -2366,6 +2389,7 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     const recStart = ptr(rt, RT_REC_START), rec = ptr(rt, RT_REC);
     const t0 = (t - 1) % slots;
     let sink = 0;
+    let roomLeft = leastBucketRoom(buckets, slots);
     for (let f = 0; f < prevCount; f++) {
       const n = at32(combined, f);
       // Touch ahead (see TOUCH_AHEAD_RECORDS): the spikes' neurons are scattered, so their record ranges and
@@ -2381,28 +2405,30 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
       const k0 = at32(recStart, n), k1 = at32(recStart, n + 1);
       if (k1 == k0) continue;
       const room = (k1 - k0) << 2;
-      let full = false;
-      for (let k = k0; k < k1; k++) {
-        let slot = t0 + load<i32>(rec + ((<usize>k) << 4));
-        if (slot >= slots) slot -= slots;
-        const b = buckets + (<usize>slot) * 12;
-        if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+      if (room > roomLeft) {
+        // Maybe too little: check each bucket the spike writes to (emitSpikes' rule).
+        let full = false;
+        for (let k = k0; k < k1; k++) {
+          let slot = t0 + load<i32>(rec + ((<usize>k) << 4));
+          if (slot >= slots) slot -= slots;
+          const b = buckets + (<usize>slot) * 12;
+          if (load<i32>(b, 8) + room > load<i32>(b, 4)) full = true;
+        }
+        if (full) {
+          store<i32>(rt + RT_RESUME_FROM, f);
+          return -1;
+        }
+        roomLeft = leastBucketRoom(buckets, slots);
       }
-      if (full) {
-        store<i32>(rt + RT_RESUME_FROM, f);
-        return -1;
-      }
+      roomLeft -= room;
       for (let k = k0; k < k1; k++) {
         const q = rec + ((<usize>k) << 4);
         let slot = t0 + load<i32>(q);
         if (slot >= slots) slot -= slots;
         const b = buckets + (<usize>slot) * 12;
         const len = load<i32>(b, 8);
-        const r = (<usize>load<u32>(b)) + ((<usize>len) << 2);
-        store<i32>(r, -1);
-        store<i32>(r, load<i32>(q, 4), 4);
-        store<i32>(r, load<i32>(q, 8), 8);
-        store<i32>(r, load<i32>(q, 12), 12);
+        // The record's (delay, lo, hi, base) as the bucket's (−1, lo, hi, base): one 16-byte copy.
+        v128.store((<usize>load<u32>(b)) + ((<usize>len) << 2), i32x4.replace_lane(v128.load(q), 0, -1));
         store<i32>(b, len + 4, 8);
       }
     }
