@@ -10,9 +10,14 @@
 //   machineParallelEfficiency – two independent one-thread processes at once vs one alone (warm runs):
 //           1.0 means the machine runs two threads at full speed; the speed-up of N threads is bounded
 //           by about N × this.
+//   paired – one process per round holding both a one-thread state and a team of N threads, their warm runs
+//           alternating (order swapped every pair, a pause before each): the speed-up as the median of the
+//           pairs' ratios. On this project's 2-vCPU VMs whole-run times swing by ~30 % between processes
+//           and over minutes; runs side by side in one process see the same machine, so this is the
+//           steadier measure. The separate-process figures above stay, as a one-off CLI run sees them.
 // Usage: node benchmarks/threads.mjs [net=bench_lif10k] [arch=generic] [threads=2] [rounds=3] [warmRuns=4] [timing=none] [steps]
 //   timing: none (as bench_lif10k), simple or detailed (the timing model runs on the main thread).
-// Child mode (internal): node benchmarks/threads.mjs --child <net> <arch> <threads> <warmRuns> <timing> [steps]
+// Child modes (internal): node benchmarks/threads.mjs --child|--paired <net> <arch> <threads> <warmRuns> <timing> [steps]
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -21,9 +26,12 @@ import { fileURLToPath } from "node:url";
 import { closingFields, dist, emit, now, seconds } from "./lib.mjs";
 
 const self = fileURLToPath(import.meta.url);
+/** Pause before each run of a paired child, ms: longer than the workers' longest spin (control.ts SPIN_MS, 2 ms). */
+const PAIR_PAUSE_MS = 40;
 const root = resolve(dirname(self), "..");
 
-if (process.argv[2] === "--child") {
+if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
+  const paired = process.argv[2] === "--paired";
   const [net, arch, threadsArg, warmArg, timingName, stepsArg] = process.argv.slice(3);
   const { loadJsonModel } = await dist("compiler/frontends/load-model.js");
   const { compileModel } = await dist("compiler/compile.js");
@@ -37,6 +45,45 @@ if (process.argv[2] === "--child") {
   const { program } = compileModel(model.graph, spec, {});
   const steps = stepsArg === undefined ? model.graph.defaultSteps : Number(stepsArg);
   const threads = Number(threadsArg);
+  const timing = timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" };
+  // One run of a state (and team): seconds and the SHA-256 of spikes, counters and latencies.
+  const runOnce = (st, team) => {
+    resetNeuronState(st);
+    if (team !== undefined) { team.busySeconds.fill(0); team.waitSeconds = 0; }
+    const a = now();
+    const res = runState(spec, program, st, model.stimulus, { steps, ...timing, ...(team === undefined ? {} : { team }) });
+    const s = seconds(a, now());
+    const h = createHash("sha256");
+    for (const [name, p] of res.spikes) h.update(name).update(new Uint8Array(p.tick.buffer, p.tick.byteOffset, p.tick.byteLength)).update(new Uint8Array(p.neuron.buffer, p.neuron.byteOffset, p.neuron.byteLength));
+    for (const a of [res.counters.perCore, res.counters.perTick, res.tickLatencyNs, res.synapticEventsDeliveredByProjection]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return { seconds: s, digest: h.digest("hex"), synapticEvents: res.counters.synOpsByTickEncoding.reduce((x, y) => x + y, 0), kernels: res.kernels };
+  };
+  if (paired) {
+    // One process, two states of the network: one run by this thread alone, one by a team of `threads`.
+    // Their runs alternate (the order swapped every pair), each after a pause in which the idle team's
+    // workers stop spinning and sleep, so both see the same machine; the first pair warms up and is dropped.
+    const st1 = buildSimState(spec, program, { shared: true });
+    const stN = buildSimState(spec, program, { shared: true });
+    const team = threadTeamFor(spec, program, stN, threads);
+    team.awaitStart();
+    const one = [];
+    const many = [];
+    const digests = new Set();
+    let synapticEvents = 0;
+    for (let i = 0; i < 1 + Number(warmArg); i++) {
+      const order = i % 2 === 0 ? [undefined, team] : [team, undefined];
+      for (const t of order) {
+        await new Promise((ok) => setTimeout(ok, PAIR_PAUSE_MS));
+        const r = runOnce(t === undefined ? st1 : stN, t);
+        digests.add(r.digest);
+        synapticEvents = r.synapticEvents;
+        if (i > 0) (t === undefined ? one : many).push(r.seconds);
+      }
+    }
+    team.close();
+    process.stdout.write(`${JSON.stringify({ threads: team.threads, oneSeconds: one, manySeconds: many, digest: digests.size === 1 ? [...digests][0] : "differ", synapticEvents, steps })}\n`);
+    process.exit(0);
+  }
   const st = buildSimState(spec, program, { shared: true });
   const t0 = now();
   const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
@@ -48,19 +95,12 @@ if (process.argv[2] === "--child") {
   let synapticEvents = 0;
   let kernels = "";
   for (let r = 0; r < 1 + Number(warmArg); r++) {
-    resetNeuronState(st);
-    if (team !== undefined) { team.busySeconds.fill(0); team.waitSeconds = 0; }
-    const a = now();
-    const res = runState(spec, program, st, model.stimulus, { steps, ...(timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" }), ...(team === undefined ? {} : { team }) });
-    runs.push(seconds(a, now()));
+    const res = runOnce(st, team);
+    runs.push(res.seconds);
     if (team !== undefined) busy.push({ partSeconds: Array.from(team.busySeconds), mainWaitSeconds: team.waitSeconds });
-    const h = createHash("sha256");
-    for (const [name, p] of res.spikes) h.update(name).update(new Uint8Array(p.tick.buffer, p.tick.byteOffset, p.tick.byteLength)).update(new Uint8Array(p.neuron.buffer, p.neuron.byteOffset, p.neuron.byteLength));
-    for (const a of [res.counters.perCore, res.counters.perTick, res.tickLatencyNs, res.synapticEventsDeliveredByProjection]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    const d = h.digest("hex");
-    if (digest !== "" && d !== digest) throw new Error("outputs differ between runs of one process");
-    digest = d;
-    synapticEvents = res.counters.synOpsByTickEncoding.reduce((x, y) => x + y, 0);
+    if (digest !== "" && res.digest !== digest) throw new Error("outputs differ between runs of one process");
+    digest = res.digest;
+    synapticEvents = res.synapticEvents;
     kernels = res.kernels;
   }
   team?.close();
@@ -76,9 +116,9 @@ if (!existsSync(net)) {
 }
 const counts = [1, ...threadsArg.split(",").map(Number).filter((n) => n > 1)];
 
-function child(threads) {
+function child(threads, mode = "--child") {
   return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, [self, "--child", net, arch, String(threads), warmArg, timingName, ...(stepsArg === undefined ? [] : [stepsArg])], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [self, mode, net, arch, String(threads), warmArg, timingName, ...(stepsArg === undefined ? [] : [stepsArg])], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d) => { out += d; });
     p.on("close", (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`child (${threads} threads) exited ${code}`))));
@@ -95,7 +135,12 @@ const alone = results.get(1).flatMap((r) => r.warmSeconds);
 const pair = (await Promise.all([child(1), child(1)])).flatMap((r) => r.warmSeconds);
 const machineParallelEfficiency = median(alone) / median(pair);
 
-const digests = new Set([...results.values()].flat().map((r) => r.digest));
+// 1 and N threads side by side in one process per round (N: the largest count asked for).
+const pairedThreads = counts[counts.length - 1];
+const pairedRuns = [];
+if (pairedThreads > 1) for (let round = 0; round < Number(roundsArg); round++) pairedRuns.push(await child(pairedThreads, "--paired"));
+
+const digests = new Set([...[...results.values()].flat(), ...pairedRuns].map((r) => r.digest));
 const base = results.get(1);
 const summary = { benchmark: "threads", network: net.replace(`${root}/`, ""), arch, timing: timingName, steps: base[0].steps, synapticEvents: base[0].synapticEvents, rounds: Number(roundsArg), identical: digests.size === 1, byThreads: [] };
 for (const c of counts) {
@@ -113,6 +158,16 @@ for (const c of counts) {
     speedupWarmBest: Math.min(...base.flatMap((r) => r.warmSeconds)) / Math.min(...warm),
   };
   summary.byThreads.push(rec);
+}
+if (pairedRuns.length > 0) {
+  const one = pairedRuns.flatMap((r) => r.oneSeconds);
+  const many = pairedRuns.flatMap((r) => r.manySeconds);
+  const ratios = one.map((s, i) => s / many[i]);
+  summary.paired = {
+    threads: pairedThreads, threadsUsed: pairedRuns[0].threads, pairs: ratios.length,
+    oneThreadWarmSecondsMedian: median(one), threadsWarmSecondsMedian: median(many),
+    speedupMedianOfPairs: median(ratios), speedupBestPair: Math.max(...ratios), speedupWorstPair: Math.min(...ratios),
+  };
 }
 emit({ ...summary, machineParallelEfficiency, oneThreadWarmAloneMedian: median(alone), oneThreadWarmPairedMedian: median(pair), ...closingFields() });
 if (digests.size !== 1) process.exitCode = 1;
