@@ -11,7 +11,7 @@
 // measure; the first argument is the baseline. An A/A comparison (the same build twice) gave paired
 // medians of 0.99–1.01.
 //
-// Usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] <dist> <dist> ...
+// Usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] [--timing none|simple|detailed] <dist> <dist> ...
 // Prints one JSON record per build: step (simulation) and whole-run (start + step + finish) medians and
 // minima in ms, the medians of the run-by-run ratios to the first build, how many runs were faster, and
 // with threads each part's busy time and the main thread's wait (team.busySeconds, team.waitSeconds).
@@ -34,9 +34,10 @@ const runs = Number(opt("--runs", "20"));
 const pauseMs = Number(opt("--pause", "40"));
 const net = opt("--net", join(root, "../shared/fixtures/snnref/bench/bench_lif10k.net.json.gz"));
 const arch = opt("--arch", "generic");
+const timingName = opt("--timing", "none");
 const WARMUP = 2;
 if (args.length < 2) {
-  process.stderr.write("usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] <dist> <dist> ...\n");
+  process.stderr.write("usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] [--timing none|simple|detailed] <dist> <dist> ...\n");
   process.exit(2);
 }
 if (!existsSync(net)) {
@@ -54,13 +55,15 @@ for (const dir of args) {
   const { startRun } = await d("chip/sim/run.js");
   const { threadTeamFor } = await d("chip/sim/threads/team.js");
   const { loadChipSpecJson } = await d("chip/spec/load.js");
+  const { createTimingModel } = await d("chip/timing/index.js");
   const model = loadJsonModel(net);
   const spec = loadChipSpecJson(arch);
   const { program } = compileModel(model.graph, spec, {});
   const st = buildSimState(spec, program, { shared: true });
   const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
   team?.awaitStart();
-  builds.push({ dir, model, spec, program, st, team, resetNeuronState, startRun, step: [], whole: [], busy: [] });
+  const timing = timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" };
+  builds.push({ dir, model, spec, program, st, team, timing, resetNeuronState, startRun, step: [], whole: [], busy: [] });
 }
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
@@ -70,7 +73,7 @@ for (let r = 0; r < WARMUP + runs; r++) {
     b.resetNeuronState(b.st);
     if (b.team !== undefined) { b.team.busySeconds.fill(0); b.team.waitSeconds = 0; }
     const t0 = performance.now();
-    const run = b.startRun(b.spec, b.program, b.st, b.model.stimulus, { steps: b.model.graph.defaultSteps, ...(b.team === undefined ? {} : { team: b.team }) });
+    const run = b.startRun(b.spec, b.program, b.st, b.model.stimulus, { steps: b.model.graph.defaultSteps, ...b.timing, ...(b.team === undefined ? {} : { team: b.team }) });
     const t1 = performance.now();
     run.step();
     const t2 = performance.now();
@@ -91,7 +94,7 @@ for (const b of builds) {
   const stepRatio = b.step.map((s, i) => s / first.step[i]);
   const wholeRatio = b.whole.map((s, i) => s / first.whole[i]);
   emit({
-    benchmark: "compare-builds", build: b.dir, baseline: first.dir, network: net.replace(`${root}/`, ""), arch, threads: b.team?.threads ?? 1, runs,
+    benchmark: "compare-builds", build: b.dir, baseline: first.dir, network: net.replace(`${root}/`, ""), arch, timing: timingName, threads: b.team?.threads ?? 1, runs,
     stepMsMedian: round(median(b.step)), stepMsMin: round(Math.min(...b.step)), wholeMsMedian: round(median(b.whole)), wholeMsMin: round(Math.min(...b.whole)),
     stepRatioMedian: round(median(stepRatio)), wholeRatioMedian: round(median(wholeRatio)), runsFaster: stepRatio.filter((x) => x < 1).length,
     ...(b.team === undefined ? {} : { partBusyMsMedian: b.busy[0].slice(0, -1).map((_, j) => round(median(b.busy.map((x) => x[j])))), mainWaitMsMedian: round(median(b.busy.map((x) => x.at(-1)))) }),

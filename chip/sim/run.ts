@@ -702,8 +702,10 @@ class Run implements SimRun {
     const { st, E } = this;
     const work = this.work!;
     const fired = this.upd.fired;
-    const { routePtr, routeDestCore, routeAxon, routeSynapses, routeCell, axonCellStart, axonCellId, axonCellCount, cellCore, cellEncoding, coreOfNeuron } = st;
-    const cells = hasCells(st);
+    const { routePtr, routeDestCore, routeAxon, routeSynapses, routeCell, axonCellStart, axonCellId, axonCellCount, cellEncoding, coreOfNeuron } = st;
+    // A route's counter cells lie on its destination core d (counter-cells.ts), so only their encodings are
+    // looked up; with one encoding a mixed row's cells add up to its synapses (whole numbers: exact).
+    const byEncoding = hasCells(st) && E > 1;
     const { packetsOut, packetsIn, synOps } = work;
     for (let f = 0; f < nFired; f++) {
       const n = fired[f];
@@ -713,14 +715,11 @@ class Run implements SimRun {
       for (let r = r0; r < r1; r++) {
         const d = routeDestCore[r];
         packetsIn[d]++;
-        if (cells) {
+        if (byEncoding) {
           const one = routeCell[r];
-          if (one >= 0) { synOps[cellCore[one] * E + cellEncoding[one]] += routeSynapses[r]; continue; }
+          if (one >= 0) { synOps[d * E + cellEncoding[one]] += routeSynapses[r]; continue; }
           const a = routeAxon[r];
-          for (let k = axonCellStart[a]; k < axonCellStart[a + 1]; k++) {
-            const cell = axonCellId[k];
-            synOps[cellCore[cell] * E + cellEncoding[cell]] += axonCellCount[k];
-          }
+          for (let k = axonCellStart[a]; k < axonCellStart[a + 1]; k++) synOps[d * E + cellEncoding[axonCellId[k]]] += axonCellCount[k];
         } else synOps[d * E] += routeSynapses[r];
       }
     }

@@ -30,7 +30,7 @@ export const FUSED_WORDS = [
   "kFired", "kOverflows", "kPacketsOut", "kHopsEast", "kHopsWest", "kHopsNorth", "kHopsSouth", "kPacketsLocal", "kPacketsInTile",
   "kSynOps", "kSpikes", "kPacketsIn", "kWeightReadBits", "classGeneric", "kind", "kindInput", "classLif",
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
-  "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellCore", "cellEncoding",
+  "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellEncoding",
   "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "rec", "tallySnap", "tallySlotBytes",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
@@ -175,7 +175,7 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.coreCount] = st.coreCount;
   const routeArrays: Partial<Record<FusedWord, ArrayBufferView>> = {
     coreOfNeuron: st.coreOfNeuron, routePtr: st.routePtr, routeDestCore: st.routeDestCore, routeSynapses: st.routeSynapses, routeCell: st.routeCell,
-    routeAxon: st.routeAxon, axonCellStart: st.axonCellStart, axonCellId: st.axonCellId, axonCellCount: st.axonCellCount, cellCore: st.cellCore,
+    routeAxon: st.routeAxon, axonCellStart: st.axonCellStart, axonCellId: st.axonCellId, axonCellCount: st.axonCellCount,
     cellEncoding: st.cellEncoding,
   };
   for (const [name, arr] of Object.entries(routeArrays) as [FusedWord, ArrayBufferView][]) {

@@ -190,3 +190,50 @@ describe("cores whose biases are all +0 (SimState.coreBiasZero, read by the upda
     expect(want).toContain(1);
   });
 });
+
+describe("counter cells (SimState.routeCell, axonCell*) lie on their route's destination core", () => {
+  // The timing model's per-core synaptic ops (run.ts emitCoreWork and the fused kernel) index them by the
+  // route's destination core instead of cellCore, and with one encoding add a mixed row's cells up as the
+  // row's synapses: both rest on this.
+  it("a route's one cell, or a mixed row's cells, are on routeDestCore[r]; a mixed row's counts add up to routeSynapses[r]", () => {
+    const params = (n: number) => uniformNeuronParams(n, { voltageDecay: 0.9, vThreshold: 1, resetMode: ResetMode.zero });
+    const link = (pre: string, post: string, pairs: [number, number][], delay: number) => ({
+      name: `${pre}_${post}_${delay}`, pre, post, encoding: "sparse" as const,
+      preIndex: Uint32Array.from(pairs.map((p) => p[0])), postIndex: Uint32Array.from(pairs.map((p) => p[1])),
+      weight: new Float64Array(pairs.length).fill(0.25), delayTicks: new Uint16Array(pairs.length).fill(delay),
+    });
+    const all = (a: number, b: number): [number, number][] => Array.from({ length: a * b }, (_, k) => [Math.floor(k / b), k % b]);
+    // "src" reaches "a" and "b" (one core with maxNeurons 8: rows that mix two projections) and "c" alone.
+    const graph: ModelGraph = {
+      name: "cells", defaultSteps: 1,
+      populations: [
+        { name: "src", kind: "input", size: 4, shape: [4], spiking: true },
+        { name: "a", kind: "neuron", size: 3, shape: [3], spiking: true, params: params(3) },
+        { name: "b", kind: "neuron", size: 3, shape: [3], spiking: true, params: params(3) },
+        { name: "c", kind: "neuron", size: 5, shape: [5], spiking: true, params: params(5) },
+      ],
+      projections: [link("src", "a", all(4, 3), 1), link("src", "b", all(4, 3).filter(([i]) => i !== 2), 1), link("src", "c", all(4, 5), 2), link("a", "c", all(3, 5), 1)],
+    };
+    const spec = genericWith({ maxNeurons: 8 });
+    const { program } = compileModel(graph, spec, {});
+    const st = buildSimState(spec, program);
+    expect(st.cellCore.length, "the program has counter cells").toBeGreaterThan(0);
+    let single = 0;
+    let mixed = 0;
+    for (let r = 0; r < st.routeDestCore.length; r++) {
+      const d = st.routeDestCore[r];
+      const one = st.routeCell[r];
+      if (one >= 0) { single++; expect(st.cellCore[one], `route ${r}`).toBe(d); continue; }
+      const a = st.routeAxon[r];
+      let ops = 0;
+      for (let k = st.axonCellStart[a]; k < st.axonCellStart[a + 1]; k++) {
+        expect(st.cellCore[st.axonCellId[k]], `route ${r}, cell ${k}`).toBe(d);
+        ops += st.axonCellCount[k];
+      }
+      if (st.axonCellStart[a + 1] > st.axonCellStart[a]) mixed++;
+      expect(ops, `route ${r}: the mixed row's counts`).toBe(st.routeSynapses[r]);
+    }
+    expect(single, "routes to single-projection rows").toBeGreaterThan(0);
+    expect(mixed, "routes to rows mixing projections").toBeGreaterThan(0);
+  });
+});

@@ -2026,22 +2026,21 @@ const RT_ROUTE_AXON = 252;
 const RT_AXON_CELL_START = 256;
 const RT_AXON_CELL_ID = 260;
 const RT_AXON_CELL_COUNT = 264;
-const RT_CELL_CORE = 268;
-const RT_CELL_ENCODING = 272;
-const RT_SHIFT_ROUTE_DEST_CORE = 276;
-const RT_SHIFT_ROUTE_SYNAPSES = 280;
-const RT_HAS_CELLS = 284;
+const RT_CELL_ENCODING = 268;
+const RT_SHIFT_ROUTE_DEST_CORE = 272;
+const RT_SHIFT_ROUTE_SYNAPSES = 276;
+const RT_HAS_CELLS = 280;
 // A thread's part of a multi-threaded run (partTick): the run's combined fired list of the previous tick,
 // and the part's spike records (threads/segments.ts): per neuron a range of records, each 4 words:
 // delay, first synapse, end synapse, target base.
-const RT_COMBINED = 288;
-const RT_REC_START = 292;
-const RT_REC = 296;
+const RT_COMBINED = 284;
+const RT_REC_START = 288;
+const RT_REC = 292;
 // The main thread's counting of a multi-threaded tick (teamTick) runs while the parts compute the next
 // tick, so it reads the tallies the parts left for tick t in slot t mod 2 of this snapshot (0: the live
 // tallies of the update context, as runTicks reads them); a slot is this many bytes.
-const RT_TALLY_SNAP = 300;
-const RT_TALLY_SLOT_BYTES = 304;
+const RT_TALLY_SNAP = 296;
+const RT_TALLY_SLOT_BYTES = 300;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -2320,12 +2319,16 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
   const coreOf = ptr(rt, RT_CORE_OF_NEURON), routePtr = ptr(rt, RT_ROUTE_PTR), routeDest = ptr(rt, RT_ROUTE_DEST_CORE);
   const routeSyn = ptr(rt, RT_ROUTE_SYNAPSES), routeCell = ptr(rt, RT_ROUTE_CELL), routeAxon = ptr(rt, RT_ROUTE_AXON);
   const cellStart = ptr(rt, RT_AXON_CELL_START), cellId = ptr(rt, RT_AXON_CELL_ID), cellCount = ptr(rt, RT_AXON_CELL_COUNT);
-  const cellCore = ptr(rt, RT_CELL_CORE), cellEnc = ptr(rt, RT_CELL_ENCODING);
+  const cellEnc = ptr(rt, RT_CELL_ENCODING);
   const sDest = word(rt, RT_SHIFT_ROUTE_DEST_CORE), sSyn = word(rt, RT_SHIFT_ROUTE_SYNAPSES);
   const cells = word(rt, RT_HAS_CELLS) != 0;
   memory.fill(out, 0, (<usize>C) << 3);
   memory.fill(inn, 0, (<usize>C) << 3);
   memory.fill(syn, 0, ((<usize>C) * (<usize>E)) << 3);
+  // A route's counter cells are on its destination core d (counter-cells.ts: the cells of the axon it
+  // reaches), so a cell's core is d and only its encoding is looked up; with one encoding the cells of a
+  // mixed row add up to the row's synapses (whole numbers: the same float64 sum in any grouping).
+  const byEncoding = cells && E > 1;
   for (let f = 0; f < nFired; f++) {
     const n = at32(fired, f);
     const r0 = at32(routePtr, n);
@@ -2334,17 +2337,16 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
     for (let r = r0; r < r1; r++) {
       const d = <i32>uintAt(routeDest, r, sDest);
       addF(inn, d, 1);
-      if (cells) {
+      if (byEncoding) {
         const one = at32(routeCell, r);
         if (one >= 0) {
-          addF(syn, at32(cellCore, one) * E + <i32>load<u8>(cellEnc + <usize>one), uintAt(routeSyn, r, sSyn));
+          addF(syn, d * E + <i32>load<u8>(cellEnc + <usize>one), uintAt(routeSyn, r, sSyn));
           continue;
         }
         const a = at32(routeAxon, r);
         const k1 = at32(cellStart, a + 1);
         for (let k = at32(cellStart, a); k < k1; k++) {
-          const cell = at32(cellId, k);
-          addF(syn, at32(cellCore, cell) * E + <i32>load<u8>(cellEnc + <usize>cell), <f64>load<u32>(cellCount + ((<usize>k) << 2)));
+          addF(syn, d * E + <i32>load<u8>(cellEnc + <usize>at32(cellId, k)), <f64>load<u32>(cellCount + ((<usize>k) << 2)));
         }
       } else addF(syn, d * E, uintAt(routeSyn, r, sSyn));
     }
