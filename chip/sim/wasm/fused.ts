@@ -69,6 +69,11 @@ export interface FusedBuffers {
   readonly encRows: Float64Array;
   readonly costs: Float64Array;
   readonly latency: Float64Array;
+  /**
+   * Scratch of the kernel's simple latency (per core: packets out, packets in; per core × encoding: synaptic
+   * ops), 8 bytes per entry that the kernel reads and writes as int64 (assembly/kernels.ts simpleTickLatency);
+   * nothing in TypeScript reads them.
+   */
   readonly workOut: Float64Array;
   readonly workIn: Float64Array;
   readonly workSyn: Float64Array;

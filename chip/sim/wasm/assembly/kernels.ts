@@ -2312,6 +2312,25 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
  *   tick    = max(max_c gen, max_c recv) + learn + sync
  * The soma counts are the update kernels' tallies (updated: with input only when the chip counts so).
  */
+/** uintAt as an integer. */
+@inline function uintAtU(p: usize, i: i32, shift: i32): u32 {
+  if (shift == 0) return <u32>load<u8>(p + <usize>i);
+  if (shift == 1) return <u32>load<u16>(p + ((<usize>i) << 1));
+  return load<u32>(p + ((<usize>i) << 2));
+}
+
+@inline function addI64(p: usize, i: i32, x: i64): void {
+  const a = p + ((<usize>i) << 3);
+  store<i64>(a, load<i64>(a) + x);
+}
+
+@inline function atI64(p: usize, i: i32): i64 {
+  return load<i64>(p + ((<usize>i) << 3));
+}
+
+// The per-core counts (packets out and in, synaptic ops per encoding) are summed as int64 in the run block's
+// work scratch (RT_WORK_*, 8 bytes per entry) and converted once per core: whole numbers below 2^53, so the
+// same values as float64 sums in any order, at the cost of an integer add per route instead of a float one.
 function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): f64 {
   const E = word(rt, RT_ENCODINGS);
   const C = word(rt, RT_CORE_COUNT);
@@ -2333,22 +2352,22 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
     const n = at32(fired, f);
     const r0 = at32(routePtr, n);
     const r1 = at32(routePtr, n + 1);
-    addF(out, at32(coreOf, n), <f64>(r1 - r0));
+    addI64(out, at32(coreOf, n), <i64>(r1 - r0));
     for (let r = r0; r < r1; r++) {
-      const d = <i32>uintAt(routeDest, r, sDest);
-      addF(inn, d, 1);
+      const d = <i32>uintAtU(routeDest, r, sDest);
+      addI64(inn, d, 1);
       if (byEncoding) {
         const one = at32(routeCell, r);
         if (one >= 0) {
-          addF(syn, d * E + <i32>load<u8>(cellEnc + <usize>one), uintAt(routeSyn, r, sSyn));
+          addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>one), <i64>uintAtU(routeSyn, r, sSyn));
           continue;
         }
         const a = at32(routeAxon, r);
         const k1 = at32(cellStart, a + 1);
         for (let k = at32(cellStart, a); k < k1; k++) {
-          addF(syn, d * E + <i32>load<u8>(cellEnc + <usize>at32(cellId, k)), <f64>load<u32>(cellCount + ((<usize>k) << 2)));
+          addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>at32(cellId, k)), <i64>load<u32>(cellCount + ((<usize>k) << 2)));
         }
-      } else addF(syn, d * E, uintAt(routeSyn, r, sSyn));
+      } else addI64(syn, d * E, <i64>uintAtU(routeSyn, r, sSyn));
     }
   }
   const costs = ptr(rt, RT_COSTS);
@@ -2363,9 +2382,9 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
     const accessed = load<f64>(tp);
     const updated = withInputCounts ? load<f64>(tp, 16) : load<f64>(tp, 8);
     const firedC = load<f64>(tp, 24);
-    const gen = accessed * accessNs + updated * updateNs + (accessed - updated) * inactiveNs + firedC * spikeOutNs + atF(out, c) * packetOutNs;
-    let recv = atF(inn, c) * packetInNs;
-    for (let e = 0; e < E; e++) recv += atF(syn, c * E + e) * load<f64>(costs + RC_SYN_OP_NS + ((<usize>e) << 3));
+    const gen = accessed * accessNs + updated * updateNs + (accessed - updated) * inactiveNs + firedC * spikeOutNs + <f64>atI64(out, c) * packetOutNs;
+    let recv = <f64>atI64(inn, c) * packetInNs;
+    for (let e = 0; e < E; e++) recv += <f64>atI64(syn, c * E + e) * load<f64>(costs + RC_SYN_OP_NS + ((<usize>e) << 3));
     if (gen > worstGen) worstGen = gen;
     if (recv > worstRecv) worstRecv = recv;
   }
