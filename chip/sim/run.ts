@@ -57,7 +57,7 @@ import { packetRecordsFor, recordPacketsWasm } from "./wasm/packets.ts";
 import type { WasmPacketRecords } from "./wasm/binding.ts";
 import { clearWheelBucket, deliverFromWheel, emitWasm, wheelBucketAddress, wheelBucketLength, wheelFor, type WasmWheel } from "./wasm/wheel.ts";
 import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
-import { addFusedCoreSums, beginChunk, chunkEndTick, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
+import { addFusedCoreSums, beginChunk, chunkEndTick, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, fusedTimed, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
@@ -340,9 +340,10 @@ class Run implements SimRun {
       this.upd.wasmContext = writeUpdateContext(b.memory, oneThreadContext(b), this.upd);
       this.fused = this.fusedBuffers(false, false);
       setTeamTallies(this.fused, this.team.tallySnap);
+      this.team.useRouteWork(this.fused, fusedTimed(this.fused));
       beginChunk(this.fused, 0);
       this.teamFused = true;
-    }
+    } else this.team?.useRouteWork(undefined, false);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
     if (this.team !== undefined) {

@@ -143,12 +143,18 @@ export class Part {
       return this.afterKernelFailed(t, prev, prevCount);
     }
     this.schedule(t, prev, 0, prevCount);
-    return this.deliverAndUpdate(t);
+    return this.routeWork(t, this.deliverAndUpdate(t));
   }
 
   private afterKernelFailed(t: number, prev: Uint32Array, prevCount: number): number {
     this.degrade(t, prev, prevCount, partResumeFrom(this.part!.rt));
-    return this.deliverAndUpdate(t);
+    return this.routeWork(t, this.deliverAndUpdate(t));
+  }
+
+  /** A tick finished in TypeScript by a part with the part kernel: its route work, as partTick ends with. */
+  private routeWork(t: number, n: number): number {
+    if (this.part !== undefined) this.wasm!.partRouteWork(this.part.rt.byteOffset, t, n);
+    return n;
   }
 
   /**

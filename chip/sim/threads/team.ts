@@ -22,7 +22,7 @@ import { lineF64, lineI32, sharedArrays } from "../alloc.ts";
 import type { KernelChoice, SimState } from "../state.ts";
 import { allocFiredLists, allocSharedUpdateBuffers, countsUpdatesWithInput, createUpdateContext, type SharedUpdateBuffers, type UpdateBuffers } from "../update-context.ts";
 import { assertUpdateArrays, runBuffers, teamTallies, teamThreadBuffers, type WasmPartConfig, type WasmStateBinding, type WasmThreadBuffers } from "../wasm/binding.ts";
-import { FUSED_WORDS, fusedClassesOnly, setPartStimulus, writePartBlock } from "../wasm/fused.ts";
+import { FUSED_WORDS, fusedClassesOnly, partRouteWorkEntries, setPartRouteWork, setPartStimulus, writePartBlock, type FusedBuffers } from "../wasm/fused.ts";
 import { EMIT_WORDS } from "../wasm/wheel.ts";
 import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
 import { classRunsOf } from "../update-cores.ts";
@@ -109,6 +109,8 @@ export class ThreadTeam {
   private prevFired = 0;
   /** The parts' partTick buffers (WebAssembly teams whose parts' cores all have kernels). */
   private readonly partConfigs: WasmPartConfig[] = [];
+  /** The parts' route work blocks (fused.ts setPartRouteWork); undefined unless every part has the kernel. */
+  private readonly routeWork: Float64Array | undefined;
   /** The tick the workers were last told to run (−1: none since begin). */
   private startedTick = -1;
   /** The tick whose part 0 the WebAssembly loop left to TypeScript and loop() finished (−1: none). */
@@ -185,7 +187,10 @@ export class ThreadTeam {
       }
       configs.push(cfg);
     }
-    if (wb !== undefined) wb.runs.teamParts = { key, combined: this.combined, parts: partOf };
+    // The parts' route work for the simple model (fused.ts setPartRouteWork), when every part has the kernel.
+    this.routeWork = cached !== undefined ? cached.routeWork
+      : wb !== undefined && partOf.every((x) => x !== undefined) ? wb.arena.allocator().f64(P * partRouteWorkEntries(st)) : undefined;
+    if (wb !== undefined) wb.runs.teamParts = { key, combined: this.combined, parts: partOf, routeWork: this.routeWork };
     // Each thread whose part runs the part kernel gets a WebAssembly tick loop (team-loop.ts).
     const loops: (TeamLoopBlock | undefined)[] = [];
     for (let p = 0; p < P; p++) {
@@ -276,6 +281,16 @@ export class ThreadTeam {
         Atomics.store(part.degraded, 0, 0);
       }
     }
+  }
+
+  /**
+   * For a fused run with the simple model (`timed`): the parts count their own spikes' packets and synaptic
+   * ops per core, and the run block `f` adds their counts instead of walking every spike's routes on the
+   * main thread (fused.ts setPartRouteWork). Off for other runs, and for teams with a part without the part
+   * kernel; `f` undefined: off, for a run that counts without a run block. Call before begin().
+   */
+  useRouteWork(f: FusedBuffers | undefined, timed: boolean): void {
+    setPartRouteWork(f, this.partConfigs.map((c) => c.rt), f !== undefined && timed ? this.routeWork : undefined, this.state);
   }
 
   /**

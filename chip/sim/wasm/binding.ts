@@ -62,7 +62,7 @@ export interface WasmRunBuffers {
    * A team's combined fired lists and its parts' partTick buffers, for the partition they were made for
    * (`key`: the part bounds), reused by the next team of the same partition.
    */
-  teamParts?: { readonly key: string; readonly combined: unknown; readonly parts: readonly (WasmPartConfig | undefined)[] };
+  teamParts?: { readonly key: string; readonly combined: unknown; readonly parts: readonly (WasmPartConfig | undefined)[]; readonly routeWork: Float64Array | undefined };
   /** A team's snapshot of every core's tallies, two ticks' slots (threads/part.ts, fused.ts setTeamTallies). */
   teamTallies?: Float64Array;
   /** A multi-threaded run's resolved stimulus, for the part kernel (grown by doubling). */

@@ -32,6 +32,7 @@ export const FUSED_WORDS = [
   "encodings", "synOpsByEnc", "encRows", "timing", "costs", "latency", "workOut", "workIn", "workSyn", "coreCount", "coreOfNeuron", "routePtr",
   "routeDestCore", "routeSynapses", "routeCell", "routeAxon", "axonCellStart", "axonCellId", "axonCellCount", "cellEncoding",
   "shiftRouteDestCore", "shiftRouteSynapses", "hasCells", "combined", "recStart", "rec", "tallySnap", "tallySlotBytes",
+  "partWork", "partWorkParts",
 ] as const;
 /** Float64 words of the cost block (RC_* of assembly/kernels.ts), then synOpNs per encoding. */
 export const FUSED_COST_WORDS = ["accessNs", "updateNs", "inactiveNs", "spikeOutNs", "packetOutNs", "packetInNs", "learnNs", "syncNs"] as const;
@@ -177,7 +178,21 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.workOut] = f.workOut.byteOffset;
   c[W.workIn] = f.workIn.byteOffset;
   c[W.workSyn] = f.workSyn.byteOffset;
+  writeRouteWords(c, b, st);
+  c[W.partWork] = 0;
+  c[W.partWorkParts] = 0;
+  return f;
+}
+
+/** Whether the run block computes the `simple` latency. */
+export function fusedTimed(f: FusedBuffers): boolean {
+  return f.ctx[W.timing] !== 0;
+}
+
+/** The words the `simple` latency's route walk reads: core count, encodings and the route arrays. */
+function writeRouteWords(c: Int32Array, b: WasmStateBinding, st: SimState): void {
   c[W.coreCount] = st.coreCount;
+  c[W.encodings] = Math.max(1, st.encodingNames.length);
   const routeArrays: Partial<Record<FusedWord, ArrayBufferView>> = {
     coreOfNeuron: st.coreOfNeuron, routePtr: st.routePtr, routeDestCore: st.routeDestCore, routeSynapses: st.routeSynapses, routeCell: st.routeCell,
     routeAxon: st.routeAxon, axonCellStart: st.axonCellStart, axonCellId: st.axonCellId, axonCellCount: st.axonCellCount,
@@ -190,7 +205,30 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.shiftRouteDestCore] = Math.log2(st.routeDestCore.BYTES_PER_ELEMENT);
   c[W.shiftRouteSynapses] = Math.log2(st.routeSynapses.BYTES_PER_ELEMENT);
   c[W.hasCells] = st.axonCellStart.length > 0 ? 1 : 0;
-  return f;
+}
+
+/**
+ * Int64 entries of one part's route work (two slots, by tick parity, of per-core packets out and in and
+ * per core × encoding synaptic ops: assembly/kernels.ts partRouteWork).
+ */
+export function partRouteWorkEntries(st: SimState): number {
+  return 2 * st.coreCount * (2 + Math.max(1, st.encodingNames.length));
+}
+
+/**
+ * A multi-threaded run with the `simple` model: each part counts its own spikes' packets and synaptic ops
+ * per core (its block of `work`, partRouteWorkEntries(st) entries each, in part order) and teamTick's
+ * latency adds the parts' counts instead of walking every spike's routes on the main thread. `parts`
+ * (the parts' run blocks) get their block's address; `work` undefined turns it off (`f` undefined: the
+ * parts only, for a run that does not count in a run block).
+ */
+export function setPartRouteWork(f: FusedBuffers | undefined, parts: readonly Int32Array[], work: Float64Array | undefined, st: SimState): void {
+  const per = partRouteWorkEntries(st);
+  if (f !== undefined) {
+    f.ctx[W.partWork] = work === undefined ? 0 : work.byteOffset;
+    f.ctx[W.partWorkParts] = work === undefined ? 0 : parts.length;
+  }
+  parts.forEach((c, p) => { c[W.partWork] = work === undefined ? 0 : work.byteOffset + 8 * per * p; });
 }
 
 /** What one tick reads in every use of a run block: delivery, the class runs, the update context. */
@@ -246,6 +284,7 @@ export function writePartBlock(
 ): void {
   c.fill(0);
   writeTickWords(c, b, st, p);
+  writeRouteWords(c, b, st);
   for (const [name, arr] of [["combined", p.combined], ["recStart", p.records.recStart], ["rec", p.records.rec]] as const) {
     assertInMemory(name, arr, b.memory);
     c[W[name]] = arr.byteOffset;

@@ -26,6 +26,7 @@ export interface WasmKernelExports {
   recordPackets(rx: number, nFired: number, p0: number): number;
   runTicks(rt: number, t: number, tEnd: number): number;
   partTick(rt: number, t: number, prevCount: number): number;
+  partRouteWork(rt: number, t: number, n: number): void;
   teamTick(rt: number, t: number, nFired: number): void;
   workerTicks(tm: number): number;
   teamTicks(tm: number, t: number, tEnd: number): number;

@@ -2041,6 +2041,12 @@ const RT_REC = 292;
 // tallies of the update context, as runTicks reads them); a slot is this many bytes.
 const RT_TALLY_SNAP = 296;
 const RT_TALLY_SLOT_BYTES = 300;
+// A multi-threaded run with the simple model (fused.ts setPartRouteWork): in a part's block, the address of
+// its route work (partRouteWork: 2 slots by tick parity of per-core packets out, packets in, and per core ×
+// encoding synaptic ops, int64), 0: none; in the main thread's block, the first part's, and the part count
+// (the parts' blocks follow one another), 0: the latency walks every spike's routes itself.
+const RT_PART_WORK = 304;
+const RT_PART_WORK_PARTS = 308;
 // Cost block (float64 words at RT_COSTS, ns): TimingCosts' soma and packet costs, the learning phase and
 // the barrier of a tick (constants of the run), then synOpNs per encoding.
 const RC_ACCESS_NS = 0;
@@ -2302,7 +2308,7 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
       for (let e = 0; e < E; e++) addF(encRow, e, atF(byEnc, n * E + e));
     }
   }
-  if (word(rt, RT_TIMING) != 0) store<f64>(ptr(rt, RT_LATENCY) + ((<usize>i) << 3), simpleTickLatency(rt, fired, nFired, tally));
+  if (word(rt, RT_TIMING) != 0) store<f64>(ptr(rt, RT_LATENCY) + ((<usize>i) << 3), simpleTickLatency(rt, i + word(rt, RT_CHUNK_T0), fired, nFired, tally));
 }
 
 /**
@@ -2328,22 +2334,18 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
   return load<i64>(p + ((<usize>i) << 3));
 }
 
-// The per-core counts (packets out and in, synaptic ops per encoding) are summed as int64 in the run block's
-// work scratch (RT_WORK_*, 8 bytes per entry) and converted once per core: whole numbers below 2^53, so the
-// same values as float64 sums in any order, at the cost of an integer add per route instead of a float one.
-function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): f64 {
+/**
+ * The packets out (per source core), packets in and synaptic ops (per destination core × encoding) of the
+ * spikes fired[0, nFired), added as int64 to out, inn and syn (run.ts emitCoreWork).
+ */
+@inline function countRouteWork(rt: usize, fired: usize, nFired: i32, out: usize, inn: usize, syn: usize): void {
   const E = word(rt, RT_ENCODINGS);
-  const C = word(rt, RT_CORE_COUNT);
-  const out = ptr(rt, RT_WORK_OUT), inn = ptr(rt, RT_WORK_IN), syn = ptr(rt, RT_WORK_SYN);
   const coreOf = ptr(rt, RT_CORE_OF_NEURON), routePtr = ptr(rt, RT_ROUTE_PTR), routeDest = ptr(rt, RT_ROUTE_DEST_CORE);
   const routeSyn = ptr(rt, RT_ROUTE_SYNAPSES), routeCell = ptr(rt, RT_ROUTE_CELL), routeAxon = ptr(rt, RT_ROUTE_AXON);
   const cellStart = ptr(rt, RT_AXON_CELL_START), cellId = ptr(rt, RT_AXON_CELL_ID), cellCount = ptr(rt, RT_AXON_CELL_COUNT);
   const cellEnc = ptr(rt, RT_CELL_ENCODING);
   const sDest = word(rt, RT_SHIFT_ROUTE_DEST_CORE), sSyn = word(rt, RT_SHIFT_ROUTE_SYNAPSES);
   const cells = word(rt, RT_HAS_CELLS) != 0;
-  memory.fill(out, 0, (<usize>C) << 3);
-  memory.fill(inn, 0, (<usize>C) << 3);
-  memory.fill(syn, 0, ((<usize>C) * (<usize>E)) << 3);
   // A route's counter cells are on its destination core d (counter-cells.ts: the cells of the axon it
   // reaches), so a cell's core is d and only its encoding is looked up; with one encoding the cells of a
   // mixed row add up to the row's synapses (whole numbers: the same float64 sum in any grouping).
@@ -2369,6 +2371,57 @@ function simpleTickLatency(rt: usize, fired: usize, nFired: i32, tally: usize): 
         }
       } else addI64(syn, d * E, <i64>uintAtU(routeSyn, r, sSyn));
     }
+  }
+}
+
+/** dst[k] = Σ_p src[p × stride bytes + k], k < count (int64). */
+@inline function sumPartWork(dst: usize, src: usize, stride: usize, parts: i32, count: usize): void {
+  for (let k: usize = 0; k < count; k++) {
+    let x: i64 = 0;
+    for (let p = 0; p < parts; p++) x += load<i64>(src + (<usize>p) * stride + (k << 3));
+    store<i64>(dst + (k << 3), x);
+  }
+}
+
+/**
+ * A part's route work of its tick t (threads: the simple model's per-core counts of the part's own spikes,
+ * RT_PART_WORK slot t mod 2; fired: the part's fired list, n long): the main thread's latency of tick t adds
+ * the parts' counts (simpleTickLatency), whole numbers, so the same values as one walk over all spikes.
+ * Nothing when RT_PART_WORK is 0.
+ */
+export function partRouteWork(rt: usize, t: i32, n: i32): void {
+  const base = ptr(rt, RT_PART_WORK);
+  if (base == 0) return;
+  const C = <usize>word(rt, RT_CORE_COUNT);
+  const E = <usize>word(rt, RT_ENCODINGS);
+  const out = base + ((<usize>(t & 1)) * C * (2 + E) << 3);
+  const inn = out + (C << 3);
+  const syn = inn + (C << 3);
+  memory.fill(out, 0, (C * (2 + E)) << 3);
+  countRouteWork(rt, ptr(ptr(rt, RT_UPDATE_CTX), CX_FIRED), n, out, inn, syn);
+}
+
+// The per-core counts (packets out and in, synaptic ops per encoding) are summed as int64 in the run block's
+// work scratch (RT_WORK_*, 8 bytes per entry) and converted once per core: whole numbers below 2^53, so the
+// same values as float64 sums in any order, at the cost of an integer add per route instead of a float one.
+function simpleTickLatency(rt: usize, t: i32, fired: usize, nFired: i32, tally: usize): f64 {
+  const E = word(rt, RT_ENCODINGS);
+  const C = word(rt, RT_CORE_COUNT);
+  const out = ptr(rt, RT_WORK_OUT), inn = ptr(rt, RT_WORK_IN), syn = ptr(rt, RT_WORK_SYN);
+  const parts = word(rt, RT_PART_WORK_PARTS);
+  if (parts == 0) {
+    memory.fill(out, 0, (<usize>C) << 3);
+    memory.fill(inn, 0, (<usize>C) << 3);
+    memory.fill(syn, 0, ((<usize>C) * (<usize>E)) << 3);
+    countRouteWork(rt, fired, nFired, out, inn, syn);
+  } else {
+    // The parts counted their own spikes of tick t (partRouteWork, slot t mod 2): their sums, per entry.
+    const slotEntries = (<usize>C) * (<usize>(2 + E));
+    const first = ptr(rt, RT_PART_WORK) + ((<usize>(t & 1)) * slotEntries << 3);
+    const stride = slotEntries << 4;
+    sumPartWork(out, first, stride, parts, <usize>C);
+    sumPartWork(inn, first + ((<usize>C) << 3), stride, parts, <usize>C);
+    sumPartWork(syn, first + ((<usize>C) << 4), stride, parts, (<usize>C) * (<usize>E));
   }
   const costs = ptr(rt, RT_COSTS);
   const accessNs = load<f64>(costs + RC_ACCESS_NS), updateNs = load<f64>(costs + RC_UPDATE_NS), inactiveNs = load<f64>(costs + RC_INACTIVE_NS);
@@ -2456,7 +2509,9 @@ export function partTick(rt: usize, t: i32, prevCount: i32): i32 {
     touchSink = sink;
   }
   deliverBucket(rt, ex, t);
-  return updateRuns(rt, t);
+  const n = updateRuns(rt, t);
+  partRouteWork(rt, t, n);
+  return n;
 }
 
 // ---- The counting of one tick of a multi-threaded run (run.ts, while the parts run the next tick) ----

@@ -76,7 +76,7 @@ describe("the WebAssembly kernel binary", () => {
     const names = Wasm.Module.exports(mod).filter((e) => e.kind === "function").map((e) => e.name).sort();
     expect(names).toEqual([
       "decayStdpTraces", "deliverFlatF32", "deliverFlatF64", "deliverFlatPalette16", "deliverFlatPalette8",
-      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "teamTicks", "updateLifUniform", "updateSanafeUniform", "workerTicks",
+      "deliverOffsetF32", "deliverOffsetF64", "deliverOffsetPalette16", "deliverOffsetPalette8", "deliverStdp", "deriveSpikeCounters", "detailedSchedule", "emitSpikes", "inFlightSynapses", "mapStimulus", "partRouteWork", "partTick", "potentiateStdp", "recordPackets", "runTicks", "sortStimulus", "spikesByPopulation", "teamTick", "teamTicks", "updateLifUniform", "updateSanafeUniform", "workerTicks",
     ]);
     // One instance per memory.
     const arena = new WasmArena();

@@ -283,26 +283,29 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEED
     }
   });
 
-  it("a part whose wheel runs out of room goes on in TypeScript with the same outputs; its wheel grows for the next run", () => {
+  it("a part whose wheel runs out of room goes on in TypeScript with the same outputs (and `simple` latencies: the parts' route work); its wheel grows for the next run", () => {
     // 20,000 records for each part and one ring slot: more than a part's buckets start with (16,384).
     const fan = fanInGraph(40000);
     const s = genericWith({ maxNeurons: 1024 });
     const { program: p } = compileModel(fan.graph, s, {});
-    const js = run(buildSimState(s, p, { kernels: "js" }), s, p, fan.stimulus, { steps: 6 });
-    expect((js.out.get("state.v") as Float64Array).some((v) => v > 1), "the outputs integrate").toBe(true);
-    const st = buildSimState(s, p);
-    const team = threadTeamFor(s, p, st, 2);
-    try {
-      expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "first run (a part degrades)");
-      const parts = st.wasm!.runs.teamParts!.parts;
-      // Both parts leave their WebAssembly loop: part 0 on the main thread (team.ts loop()), part 1 on a worker.
-      expect(team.loopThreads).toBe(2);
-      expect(parts.map((part) => part!.degraded[0]), "both parts went on in TypeScript").toEqual([1, 1]);
-      resetNeuronState(st);
-      expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { steps: 6, team })), st), "second run (grown wheel)");
-      expect(parts.every((part) => part!.degraded[0] === 0), "the grown wheels held the second run").toBe(true);
-    } finally {
-      team.close();
+    for (const timing of [undefined, "simple"] as const) {
+      const opts: SimulateOptions = { steps: 6, ...(timing === undefined ? {} : { timing: createTimingModel(timing) }) };
+      const js = run(buildSimState(s, p, { kernels: "js" }), s, p, fan.stimulus, opts);
+      expect((js.out.get("state.v") as Float64Array).some((v) => v > 1), "the outputs integrate").toBe(true);
+      const st = buildSimState(s, p);
+      const team = threadTeamFor(s, p, st, 2);
+      try {
+        expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { ...opts, team })), st), `first run (a part degrades), timing ${timing}`);
+        const parts = st.wasm!.runs.teamParts!.parts;
+        // Both parts leave their WebAssembly loop: part 0 on the main thread (team.ts loop()), part 1 on a worker.
+        expect(team.loopThreads).toBe(2);
+        expect(parts.map((part) => part!.degraded[0]), "both parts went on in TypeScript").toEqual([1, 1]);
+        resetNeuronState(st);
+        expectSame(js.out, withState(outputs(runState(s, p, st, fan.stimulus, { ...opts, team })), st), `second run (grown wheel), timing ${timing}`);
+        expect(parts.every((part) => part!.degraded[0] === 0), "the grown wheels held the second run").toBe(true);
+      } finally {
+        team.close();
+      }
     }
   });
 });
