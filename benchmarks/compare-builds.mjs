@@ -11,7 +11,8 @@
 // measure; the first argument is the baseline. An A/A comparison (the same build twice) gave paired
 // medians of 0.99–1.01.
 //
-// Usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] [--timing none|simple|detailed] <dist> <dist> ...
+// Usage: node benchmarks/compare-builds.mjs [--threads N] [--runs R] [--pause MS] [--net file] [--arch name] [--timing none|simple|detailed] <dist>[@share] <dist>[@share] ...
+//   @share: that build's team with part 0's share of the work set (team.ts MAIN_SHARE), e.g. dist@0.9.
 // Prints one JSON record per build: step (simulation) and whole-run (start + step + finish) medians and
 // minima in ms, the medians of the run-by-run ratios to the first build, how many runs were faster, and
 // with threads each part's busy time and the main thread's wait (team.busySeconds, team.waitSeconds).
@@ -46,24 +47,29 @@ if (!existsSync(net)) {
 }
 
 const builds = [];
-for (const dir of args) {
+for (const arg of args) {
+  // <dist>@<share>: that build with part 0's share of the work (team.ts MAIN_SHARE) set to <share>.
+  const [dir, shareArg] = arg.split("@");
   const base = `${pathToFileURL(resolve(dir)).href}/`;
   const d = (rel) => import(new URL(rel, base).href);
   const { loadJsonModel } = await d("compiler/frontends/load-model.js");
   const { compileModel } = await d("compiler/compile.js");
   const { buildSimState, resetNeuronState } = await d("chip/sim/state.js");
   const { startRun } = await d("chip/sim/run.js");
-  const { threadTeamFor } = await d("chip/sim/threads/team.js");
+  const { threadTeamFor, createThreadTeam } = await d("chip/sim/threads/team.js");
+  const { coreClassesOf } = await d("chip/sim/update.js");
+  const { countsUpdatesWithInput } = await d("chip/sim/update-context.js");
   const { loadChipSpecJson } = await d("chip/spec/load.js");
   const { createTimingModel } = await d("chip/timing/index.js");
   const model = loadJsonModel(net);
   const spec = loadChipSpecJson(arch);
   const { program } = compileModel(model.graph, spec, {});
   const st = buildSimState(spec, program, { shared: true });
-  const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
+  const team = threads <= 1 ? undefined : shareArg === undefined ? threadTeamFor(spec, program, st, threads)
+    : createThreadTeam(st, { threads, mainShare: Number(shareArg), coreClass: coreClassesOf(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec) });
   team?.awaitStart();
   const timing = timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" };
-  builds.push({ dir, model, spec, program, st, team, timing, resetNeuronState, startRun, step: [], whole: [], busy: [] });
+  builds.push({ dir: arg, model, spec, program, st, team, timing, resetNeuronState, startRun, step: [], whole: [], busy: [] });
 }
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
