@@ -159,7 +159,6 @@ export function fusedBuffersFor(b: WasmStateBinding, st: SimState, s: FusedSetup
   c[W.kSpikes] = CounterKind.spikes;
   c[W.kPacketsIn] = CounterKind.packetsIn;
   c[W.kWeightReadBits] = CounterKind.weightReadBits;
-  c[W.encodings] = E;
   if (E > 1) f.synOpsByEnc.set(s.synOpsByEnc);
   c[W.synOpsByEnc] = f.synOpsByEnc.byteOffset;
   c[W.encRows] = f.encRows.byteOffset;

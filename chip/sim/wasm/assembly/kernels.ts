@@ -954,10 +954,16 @@ const DX_KIND_PACKETS_IN_TILE = 180;
 const DX_KIND_PACKETS_LOCAL = 184;
 
 /** Element i of an unsigned array whose elements are 1 << shift bytes wide. */
+/** Element i of an unsigned array of 1 << shift bytes per element. */
+@inline function uintAtU(p: usize, i: i32, shift: i32): u32 {
+  if (shift == 0) return <u32>load<u8>(p + <usize>i);
+  if (shift == 1) return <u32>load<u16>(p + ((<usize>i) << 1));
+  return load<u32>(p + ((<usize>i) << 2));
+}
+
+/** uintAtU as a float64 (exact). */
 @inline function uintAt(p: usize, i: i32, shift: i32): f64 {
-  if (shift == 0) return <f64>load<u8>(p + <usize>i);
-  if (shift == 1) return <f64>load<u16>(p + ((<usize>i) << 1));
-  return <f64>load<u32>(p + ((<usize>i) << 2));
+  return <f64>uintAtU(p, i, shift);
 }
 
 @inline function word(dx: usize, at: usize): i32 {
@@ -2318,13 +2324,6 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
  *   tick    = max(max_c gen, max_c recv) + learn + sync
  * The soma counts are the update kernels' tallies (updated: with input only when the chip counts so).
  */
-/** uintAt as an integer. */
-@inline function uintAtU(p: usize, i: i32, shift: i32): u32 {
-  if (shift == 0) return <u32>load<u8>(p + <usize>i);
-  if (shift == 1) return <u32>load<u16>(p + ((<usize>i) << 1));
-  return load<u32>(p + ((<usize>i) << 2));
-}
-
 @inline function addI64(p: usize, i: i32, x: i64): void {
   const a = p + ((<usize>i) << 3);
   store<i64>(a, load<i64>(a) + x);
