@@ -101,8 +101,9 @@ class Scratch {
   }
 }
 
-/** Each core's crossbar arrays while they are built (index: program core). */
+/** Each core's crossbar arrays while they are built (index: program core), and views of all cores' at once. */
 interface CoreArrays {
+  readonly all: { readonly target: Uint32Array; readonly weight: Float64Array; readonly delay: Uint16Array; readonly projection: Uint16Array; readonly index: Uint32Array };
   readonly target: Uint32Array[];
   readonly weight: Float64Array[];
   readonly delay: Uint16Array[];
@@ -128,7 +129,11 @@ function crossbarArrays(perCore: Float64Array, C: number): CoreArrays {
   const indexAt = 12 * S;
   const delayAt = 16 * S;
   const projectionAt = 18 * S;
-  const arrays: CoreArrays = { target: [], weight: [], delay: [], projection: [], index: [] };
+  const all = {
+    weight: new Float64Array(buffer, weightAt, S), target: new Uint32Array(buffer, targetAt, S), index: new Uint32Array(buffer, indexAt, S),
+    delay: new Uint16Array(buffer, delayAt, S), projection: new Uint16Array(buffer, projectionAt, S),
+  };
+  const arrays: CoreArrays = { all, target: [], weight: [], delay: [], projection: [], index: [] };
   for (let c = 0; c < C; c++) {
     const s0 = perCore[c];
     const n = perCore[c + 1] - s0;
@@ -146,21 +151,24 @@ function countByCore(post: Uint32Array, postBase: number, coreIndexOf: Uint32Arr
   for (let s = 0; s < post.length; s++) perCore[coreIndexOf[postBase + post[s]] + 1]++;
 }
 
-/** Appends projection k's synapses to their cores' arrays, in model order. */
+/**
+ * Appends projection k's synapses to their cores' arrays, in model order. fill[c] is the next free synapse
+ * of core c in the all-cores views (it starts at the core's first synapse): one typed array per field
+ * rather than a view per core, so each store is a single indexed write.
+ */
 function scatterProjection(
   k: number, post: Uint32Array, dly: Uint16Array, w: Float64Array, postBase: number,
   coreIndexOf: Uint32Array, localOf: Uint32Array, fill: Float64Array, arrays: CoreArrays,
 ): void {
-  const { target, weight, delay, projection, index } = arrays;
+  const { target, weight, delay, projection, index } = arrays.all;
   for (let s = 0; s < post.length; s++) {
     const g = postBase + post[s];
-    const c = coreIndexOf[g];
-    const j = fill[c]++;
-    target[c][j] = localOf[g];
-    weight[c][j] = w[s];
-    delay[c][j] = dly[s];
-    projection[c][j] = k;
-    index[c][j] = s;
+    const j = fill[coreIndexOf[g]]++;
+    target[j] = localOf[g];
+    weight[j] = w[s];
+    delay[j] = dly[s];
+    projection[j] = k;
+    index[j] = s;
   }
 }
 
@@ -309,7 +317,7 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
   const arrays = crossbarArrays(perCore, C);
   // One sequential sweep over the model scatters every synapse to the end of its core's arrays (a stable
   // bucket sort by core: the model is read once, in order).
-  const fill = new Float64Array(C);
+  const fill = perCore.slice(0, C);
   for (let k = 0; k < K; k++) {
     scatterProjection(k, postArr[k], delayArr[k], weightArr[k], popOffset[projPost[k]], coreIndexOf, localOf, fill, arrays);
   }
