@@ -61,11 +61,14 @@ const graphReleased = await collectReleased("IR graph", graphRefs);
 const { st, programRefs } = buildReleasing(loaded);
 const program = loaded.program;
 const programReleased = programRefs.length > 0 && await collectReleased("program arrays", programRefs);
-// Threads: the workers start and build their parts here (part of loading the chip, like the state).
-const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
+// Threads: the workers start and build their parts here (part of loading the chip, like the state). With
+// the detailed model the extra threads schedule the ticks instead (timing threads, the CLI's default: the
+// run starts them, so their start-up is in simulationSeconds).
+const timingThreads = threads > 1 && timingName === "detailed";
+const team = threads > 1 && !timingThreads ? threadTeamFor(spec, program, st, threads) : undefined;
 team?.awaitStart();
 const t3 = now();
-const res = runState(spec, program, st, stimulus, { steps, timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed", ...(team === undefined ? {} : { team }) });
+const res = runState(spec, program, st, stimulus, { steps, timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed", ...(team !== undefined ? { team } : timingThreads ? { threads } : {}) });
 team?.close();
 const t4 = now();
 
@@ -82,7 +85,7 @@ for (let t = 0; t < res.tickLatencyNs.length; t++) simulatedTimeNs += res.tickLa
 const isDvs1000 = basename(netPath) === "dvs.yaml" && basename(archPath) === "loihi.yaml" && steps === 1000;
 const simS = seconds(t3, t4);
 emit({
-  benchmark: `sanafe_${basename(netPath).replace(/\.ya?ml$/, "")}_${timingName}`, arch: spec.name, steps, timing: timingName, threads: res.threads,
+  benchmark: `sanafe_${basename(netPath).replace(/\.ya?ml$/, "")}_${timingName}`, arch: spec.name, steps, timing: timingName, threads: res.threads, timingThreads: res.timingThreads,
   neurons: mapping.neurons, synapses: mapping.synapses, coresUsed: mapping.coresUsed,
   counters,
   countersMatchSanafe: isDvs1000 ? Object.keys(counters).every((k) => counters[k] === SANAFE_DVS_1000[k]) : null,

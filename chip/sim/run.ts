@@ -60,6 +60,7 @@ import { kernelsFor, type WasmKernelExports } from "./wasm/kernels.ts";
 import { addFusedCoreSums, beginChunk, chunkEndTick, chunkFull, foldChunk, fusedBuffersFor, fusedClassesOnly, fusedTimed, runFusedTicks, setTeamTallies, type FusedBuffers } from "./wasm/fused.ts";
 import { checkThreadCount, createThreadTeam, type ThreadTeam } from "./threads/team.ts";
 import { shareState } from "./threads/share-state.ts";
+import { threadableTiming, TimingThreads } from "../timing/thread.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
 import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
 
@@ -98,6 +99,15 @@ export interface SimulateOptions {
   readonly threads?: number;
   /** A team made by threadTeamFor for this state, reused across runs (else one is made per run). */
   readonly team?: ThreadTeam;
+  /**
+   * Timing threads (chip/timing/thread.ts): a per-packet timing model that can be re-created by name
+   * (`detailed`; TimingModel.threadable) is scheduled on threads of their own, pipelined with the
+   * simulation, with the same latencies. Default (undefined or true): with `threads` N ≥ 2, N − 1 timing
+   * threads and the cores on this thread (the schedule is the larger part of such runs: SANA-FE's DVS
+   * network and bench_lif10k alike); false: never (the cores get the threads). With a `team`, one timing
+   * thread besides the team's, only when true.
+   */
+  readonly timingThread?: boolean;
   /**
    * "js" runs the TypeScript kernels even on a state built for the WebAssembly ones (comparisons); default
    * "wasm" uses them when the state has them (one-thread runs of static synapses).
@@ -138,8 +148,10 @@ export interface SimResult {
   readonly synapticEventsDeliveredByProjection: Float64Array;
   /** The general learning engine of the run, when the program has `learning` rules. */
   readonly learning?: LearningEngine;
-  /** Threads the run used (1, or the team's size). */
+  /** Threads the run used: 1, or the team's size, plus the timing threads. */
   readonly threads: number;
+  /** Threads that scheduled the ticks besides the simulating one (SimulateOptions.timingThread); 0: none. */
+  readonly timingThreads: number;
   /** Kernels of the hot loops: "wasm" when delivery and the `lifUniform` updates ran in WebAssembly (on every thread). */
   readonly kernels: KernelChoice;
 }
@@ -221,6 +233,8 @@ class Run implements SimRun {
   private readonly progressEvery: number;
   /** The threads running the cores (multi-threaded runs only). */
   private readonly team: ThreadTeam | undefined;
+  /** The thread scheduling a per-packet timing model (SimulateOptions.timingThread). */
+  private readonly timingThreads: TimingThreads | undefined;
   private readonly ownsTeam: boolean = false;
   /** The WebAssembly kernels (one-thread runs of states built in a WebAssembly memory). */
   private readonly wasm: WasmKernelExports | undefined;
@@ -247,8 +261,12 @@ class Run implements SimRun {
     this.program = program;
     this.opts = opts;
     if (opts.threads !== undefined) checkThreadCount(opts.threads);
+    const perPacket = opts.timing !== undefined && opts.timingPerPacket === true;
+    const useTimingThread = perPacket && threadableTiming(opts.timing) && (opts.team !== undefined ? opts.timingThread === true : (opts.threads ?? 1) > 1 && opts.timingThread !== false);
+    const timingWorkers = !useTimingThread ? 0 : opts.team !== undefined ? 1 : (opts.threads ?? 1) - 1;
+    const coreThreads = useTimingThread && opts.team === undefined ? 1 : opts.threads ?? 1;
     // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
-    const threaded = (opts.team !== undefined || (opts.threads ?? 1) > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide";
+    const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide";
     if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with threadTeamFor(spec, program, state, threads) for the state you run" });
     }
@@ -277,7 +295,7 @@ class Run implements SimRun {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another chip or precision", { field: "team", hint: "create it with threadTeamFor(spec, program, state, threads)" });
     }
     if (threaded) {
-      this.team = opts.team ?? createThreadTeam(st, { threads: opts.threads ?? 1, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput, ...(opts.kernels === undefined ? {} : { kernels: opts.kernels }) });
+      this.team = opts.team ?? createThreadTeam(st, { threads: coreThreads, coreClass: this.coreClass, fixedPoint: fx, updatedWithInput: this.updatedWithInput, ...(opts.kernels === undefined ? {} : { kernels: opts.kernels }) });
       this.ownsTeam = opts.team === undefined;
       // The run's fired list is the team's combined list (the same order as one thread's).
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...this.team.shared, ...this.team.combined, stimCursor: new Int32Array(1) });
@@ -345,6 +363,14 @@ class Run implements SimRun {
       this.teamFused = true;
     } else this.team?.useRouteWork(undefined, false);
     this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
+    if (useTimingThread) {
+      try {
+        this.timingThreads = new TimingThreads(spec, opts.timing!, this.work!, T, { workers: timingWorkers, ...(opts.kernels === undefined ? {} : { kernels: opts.kernels }) });
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    }
     this.progressEvery = Math.max(1, opts.progressEveryTicks ?? Math.ceil(T / 100));
     if (this.team !== undefined) {
       try {
@@ -381,6 +407,7 @@ class Run implements SimRun {
   }
 
   close(): void {
+    this.timingThreads?.close();
     if (this.ownsTeam) this.team?.close();
     else this.team?.settle();
   }
@@ -519,7 +546,8 @@ class Run implements SimRun {
     const work = this.work;
     if (work !== undefined) {
       if (learns) for (let c = 0; c < st.coreCount; c++) work.synUpdates[c] = counters.tickCore[c * K + CounterKind.synUpdates];
-      this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
+      if (this.timingThreads !== undefined) this.timingThreads.submit(t, work);
+      else this.tickLatencyNs[t] = this.opts.timing!.tickLatencyNs(work, this.spec);
     }
   }
 
@@ -792,6 +820,7 @@ class Run implements SimRun {
     let delivered: Float64Array;
     try {
       this.team?.settle();
+      if (this.timingThreads !== undefined) this.tickLatencyNs.set(this.timingThreads.drain());
       if (this.wheel !== undefined) counters.spikesPerNeuron.set(this.wheel.spikes);
       if (this.teamFused) foldChunk(this.fused!, counters, this.record, this.tickLatencyNs, this.steps);
       if (this.fused !== undefined) addFusedCoreSums(this.fused, counters);
@@ -822,7 +851,7 @@ class Run implements SimRun {
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
     return {
       steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-      ...(le === undefined ? {} : { learning: le }), threads: this.team?.threads ?? 1, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
+      ...(le === undefined ? {} : { learning: le }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
 }

@@ -433,8 +433,9 @@ export function createDetailedTiming(kernels: KernelChoice = defaultKernels()): 
       if (!(e instanceof AerchipError) || e.code !== "E_SIM_WASM_MEMORY") throw e;
     }
   }
-  const model: { name: string; kernels: KernelChoice; tickLatencyNs(work: TickWork, spec: ChipSpec): number } = {
+  const model: { name: string; kernels: KernelChoice; threadable: true; tickLatencyNs(work: TickWork, spec: ChipSpec): number } = {
     name: "detailed",
+    threadable: true,
     kernels: wasm === undefined ? "js" : "wasm",
     tickLatencyNs: (work: TickWork, spec: ChipSpec): number => {
       if (wasm !== undefined) {

@@ -176,6 +176,12 @@ export class TickWork {
 export interface TimingModel {
   readonly name: string;
   tickLatencyNs(work: TickWork, spec: ChipSpec): number;
+  /**
+   * true: createTimingModel(name) makes a model with the same latencies, and no tick's latency depends on
+   * another tick, so a run may schedule the ticks on a thread of its own (thread.ts). Built-in per-packet
+   * models only; absent for user models.
+   */
+  readonly threadable?: boolean;
 }
 
 export const TIMING_MODEL_NAMES = ["simple", "detailed"] as const;

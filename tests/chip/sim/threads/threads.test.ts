@@ -48,7 +48,16 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs equal one-thread runs ${NEEDS_DIS
         for (const threads of [2, 3, 4]) {
           const many = runWith(spec, program, model.stimulus, { ...opts, threads }, true);
           expect(many.res.threads).toBe(threads);
+          // The detailed model gets the extra threads (timing threads, the cores on one); without them the
+          // cores get every thread.
+          expect(many.res.timingThreads).toBe(timing === "detailed" ? threads - 1 : 0);
           expectSame(one.out, many.out, `${placement}, ${threads} threads`);
+          if (timing === "detailed") {
+            const cores = runWith(spec, program, model.stimulus, { ...opts, threads, timingThread: false }, true);
+            expect(cores.res.timingThreads).toBe(0);
+            expect(cores.res.threads).toBe(threads);
+            expectSame(one.out, cores.out, `${placement}, ${threads} threads for the cores`);
+          }
         }
       }
     });
@@ -111,7 +120,10 @@ describe.skipIf(!DIST_OK || !HAS_SHARED)(`multi-threaded runs of the reference n
     const opts: SimulateOptions = { steps, timing: createTimingModel("detailed"), timingPerPacket: true };
     const stim = sm.stimulus(steps);
     const one = runWith(spec, program, stim, opts, false).out;
-    for (const threads of [2, 3]) expectSame(one, runWith(spec, program, stim, { ...opts, threads }, false).out, `DVS, ${threads} threads`);
+    for (const threads of [2, 3]) {
+      expectSame(one, runWith(spec, program, stim, { ...opts, threads }, false).out, `DVS, ${threads} threads (timing threads)`);
+      expectSame(one, runWith(spec, program, stim, { ...opts, threads, timingThread: false }, false).out, `DVS, ${threads} threads for the cores`);
+    }
   });
 
   it("a plastic program (pair STDP, c05) asked for 2 threads runs on one, with the one-thread result", () => {

@@ -1,0 +1,306 @@
+/**
+ * A per-packet timing model (`detailed`) on a thread of its own, pipelined with the simulation.
+ *
+ * Why: the detailed schedule of a tick reads only that tick's TickWork and the ChipSpec, and no tick's
+ * latency depends on another's (detailed.ts). It is also the larger part of a detailed run: SANA-FE's DVS
+ * network sends 3.7M packets in 1000 ticks, and scheduling them takes longer than simulating the chip.
+ * So with two or more threads one of them schedules tick t while the others simulate tick t + 1, … .
+ * Latencies are bit-identical to the model on the simulating thread: the worker runs the same model
+ * (createTimingModel by name) on a copy of the same TickWork.
+ *
+ * Protocol: a ring of SLOTS slots, each a SharedArrayBuffer holding one tick's TickWork (packet records
+ * up to `slotPackets`, per-core counts). When slot k mod SLOTS is free, the simulating thread copies tick
+ * t's work into it, marks it full and wakes the worker; the worker takes slots in order, writes
+ * latency[t] and marks the slot free. When the slot is still full (the worker is behind) the simulating
+ * thread schedules the tick itself rather than wait, so the two threads share the schedule as their
+ * speeds allow; so does a tick with more packets than a slot holds. Either way the same function gives
+ * the same value. Atomics.store/load order the plain writes of the slot and of latency[] (sequentially
+ * consistent), as in threads/control.ts. Only the end of a run waits (drain), and the worker sleeps in
+ * Atomics.wait when it has caught up.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../spec/types.ts";
+import type { KernelChoice } from "../sim/wasm/kernels.ts";
+import { TickWork, type TimingModel } from "./types.ts";
+
+/** Slots of the ring (ticks the simulation may run ahead of the schedule). */
+export const TIMING_SLOTS = 16;
+/**
+ * Packets one slot holds (28 + 4·E bytes each: 2 MB per slot for one encoding). SharedArrayBuffer pages
+ * are touched only as far as ticks fill them, so an unused capacity costs address space, not memory.
+ */
+export const TIMING_SLOT_PACKETS = 1 << 16;
+
+/** Control words (Int32). */
+const C_STARTED = 0;
+const C_ERROR = 1;
+const C_CLOSED = 2;
+/** Ticks scheduled by the worker so far. */
+const C_DONE = 3;
+/** Per slot: FREE / FULL, then the tick, its packet count and its syncTiles. */
+const C_STATE = 8;
+const FREE = 0;
+const FULL = 1;
+const controlInts = (slots: number): number => C_STATE + 4 * slots;
+const stateAt = (s: number): number => C_STATE + s;
+const tickAt = (slots: number, s: number): number => C_STATE + slots + s;
+const packetsAt = (slots: number, s: number): number => C_STATE + 2 * slots + s;
+const syncAt = (slots: number, s: number): number => C_STATE + 3 * slots + s;
+
+/** How long the worker may take to start (load its modules, compile its kernels), ms. */
+const START_TIMEOUT_MS = 60_000;
+
+/** The packet arrays and per-core counts of one slot, as views into its SharedArrayBuffer. */
+export interface SlotViews {
+  readonly packetSrc: Uint32Array;
+  readonly packetDst: Uint32Array;
+  readonly packetDx: Int32Array;
+  readonly packetDy: Int32Array;
+  readonly packetAccessed: Uint32Array;
+  readonly packetUpdated: Uint32Array;
+  readonly packetFired: Uint32Array;
+  readonly packetSynOps: Uint32Array;
+  readonly synOps: Float64Array;
+  readonly neuronsAccessed: Float64Array;
+  readonly neuronsUpdated: Float64Array;
+  readonly neuronsFired: Float64Array;
+  readonly packetsOut: Float64Array;
+  readonly packetsIn: Float64Array;
+  readonly synUpdates: Float64Array;
+}
+
+/** Bytes of one slot: per-core float64 arrays first (aligned), then the packets' 32-bit arrays. */
+export function slotBytes(cap: number, C: number, E: number): number {
+  return 8 * (C * E + 6 * C) + 4 * cap * (7 + E);
+}
+
+export function slotViews(buffer: SharedArrayBuffer, cap: number, C: number, E: number): SlotViews {
+  let at = 0;
+  const f64 = (n: number): Float64Array => { const a = new Float64Array(buffer, at, n); at += 8 * n; return a; };
+  const u32 = (n: number): Uint32Array => { const a = new Uint32Array(buffer, at, n); at += 4 * n; return a; };
+  const i32 = (n: number): Int32Array => { const a = new Int32Array(buffer, at, n); at += 4 * n; return a; };
+  return {
+    synOps: f64(C * E), neuronsAccessed: f64(C), neuronsUpdated: f64(C), neuronsFired: f64(C), packetsOut: f64(C), packetsIn: f64(C), synUpdates: f64(C),
+    packetSrc: u32(cap), packetDst: u32(cap), packetDx: i32(cap), packetDy: i32(cap), packetAccessed: u32(cap), packetUpdated: u32(cap), packetFired: u32(cap),
+    packetSynOps: u32(cap * E),
+  };
+}
+
+/** What the worker needs (thread-worker.ts): all of it structured-cloneable or shared. */
+export interface TimingThreadInit {
+  readonly spec: ChipSpec;
+  readonly coreIds: Uint32Array;
+  readonly encodings: readonly string[];
+  readonly model: string;
+  readonly kernels: KernelChoice | undefined;
+  readonly slots: number;
+  readonly slotPackets: number;
+  readonly control: Int32Array;
+  readonly buffers: readonly SharedArrayBuffer[];
+  readonly latencyNs: Float64Array;
+  /** Where the worker posts its error ({ error: { code?, message } }) before it sets the error word. */
+  readonly port: MessagePort;
+}
+
+/** Whether a timing model can run on a timing thread: a built-in per-packet model, re-created by name there. */
+export function threadableTiming(model: TimingModel | undefined): model is TimingModel & { readonly threadable: true } {
+  return model !== undefined && (model as { threadable?: unknown }).threadable === true;
+}
+
+export interface TimingThreadOptions {
+  /** Worker threads (default 1). */
+  readonly workers?: number;
+  /** Slot capacity in packets (default TIMING_SLOT_PACKETS; tests use small ones). */
+  readonly slotPackets?: number;
+  readonly slots?: number;
+  /** Kernels of the workers' models (default: the model's own default). */
+  readonly kernels?: KernelChoice;
+}
+
+/** One worker and its ring. */
+interface Ring {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly control: Int32Array;
+  readonly views: SlotViews[];
+  /** Ticks handed to this worker so far (its next slot is submitted mod slots). */
+  submitted: number;
+  started: boolean;
+}
+
+/** The timing threads of a run: `workers` rings, ticks handed to the first with a free slot. */
+export class TimingThreads {
+  private readonly rings: Ring[] = [];
+  private readonly slots: number;
+  private readonly cap: number;
+  private readonly E: number;
+  /** latency[t] of every tick, written by the workers or here. */
+  readonly latencyNs: Float64Array;
+  /** Ticks scheduled on the simulating thread (diagnostics). */
+  ticksHere = 0;
+  private closed = false;
+  private startDeadline: number | undefined;
+  private readonly spec: ChipSpec;
+  private readonly model: TimingModel;
+  /** The ring tried first for the next tick (round robin, so idle workers share the ticks). */
+  private next = 0;
+
+  /**
+   * `model` is the run's model (scheduling here); each worker makes its own with createTimingModel(model.name).
+   * `work` gives the core table and the encodings; `steps` the length of latencyNs.
+   */
+  constructor(spec: ChipSpec, model: TimingModel, work: TickWork, steps: number, opts: TimingThreadOptions = {}) {
+    this.spec = spec;
+    this.model = model;
+    this.slots = opts.slots ?? TIMING_SLOTS;
+    this.cap = opts.slotPackets ?? TIMING_SLOT_PACKETS;
+    const C = work.coreCount;
+    this.E = work.encodings.length;
+    this.latencyNs = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, steps)));
+    const url = timingWorkerUrl();
+    try {
+      for (let w = 0; w < Math.max(1, opts.workers ?? 1); w++) {
+        const control = new Int32Array(new SharedArrayBuffer(4 * controlInts(this.slots)));
+        const buffers = Array.from({ length: this.slots }, () => new SharedArrayBuffer(slotBytes(this.cap, C, this.E)));
+        const { port1, port2 } = new MessageChannel();
+        const init: TimingThreadInit = {
+          spec, coreIds: work.coreIds, encodings: work.encodings, model: model.name, kernels: opts.kernels, slots: this.slots, slotPackets: this.cap,
+          control, buffers, latencyNs: this.latencyNs, port: port2,
+        };
+        const worker = new Worker(url, { workerData: init, transferList: [port2], execArgv: [], stdout: false, stderr: false });
+        worker.unref();
+        port1.unref();
+        this.rings.push({ worker, port: port1, control, views: buffers.map((b) => slotViews(b, this.cap, C, this.E)), submitted: 0, started: false });
+      }
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  get workers(): number {
+    return this.rings.length;
+  }
+
+  /**
+   * Schedules tick t's work: copied into the next slot of the first worker (from the round-robin start)
+   * whose next slot is free, or here when every worker is behind (this thread would otherwise wait) or
+   * the tick does not fit a slot. A worker takes its slots in order, so a tick scheduled here leaves the
+   * slots for the next ticks.
+   */
+  submit(t: number, work: TickWork): void {
+    const P = work.packetCount;
+    const W = this.rings.length;
+    if (P <= this.cap) {
+      for (let i = 0; i < W; i++) {
+        const r = this.rings[(this.next + i) % W];
+        const s = r.submitted % this.slots;
+        if (Atomics.load(r.control, stateAt(s)) !== FREE) continue;
+        this.fill(r, s, t, work);
+        this.next = (this.next + i + 1) % W;
+        return;
+      }
+    }
+    this.checkErrors();
+    this.latencyNs[t] = this.model.tickLatencyNs(work, this.spec);
+    this.ticksHere++;
+  }
+
+  private fill(r: Ring, s: number, t: number, work: TickWork): void {
+    const P = work.packetCount;
+    const v = r.views[s];
+    const E = this.E;
+    v.packetSrc.set(work.packetSrc.subarray(0, P));
+    v.packetDst.set(work.packetDst.subarray(0, P));
+    v.packetDx.set(work.packetDx.subarray(0, P));
+    v.packetDy.set(work.packetDy.subarray(0, P));
+    v.packetAccessed.set(work.packetAccessed.subarray(0, P));
+    v.packetUpdated.set(work.packetUpdated.subarray(0, P));
+    v.packetFired.set(work.packetFired.subarray(0, P));
+    v.packetSynOps.set(work.packetSynOps.subarray(0, P * E));
+    v.synOps.set(work.synOps);
+    v.neuronsAccessed.set(work.neuronsAccessed);
+    v.neuronsUpdated.set(work.neuronsUpdated);
+    v.neuronsFired.set(work.neuronsFired);
+    v.packetsOut.set(work.packetsOut);
+    v.packetsIn.set(work.packetsIn);
+    v.synUpdates.set(work.synUpdates);
+    const c = r.control;
+    c[tickAt(this.slots, s)] = t;
+    c[packetsAt(this.slots, s)] = P;
+    c[syncAt(this.slots, s)] = work.syncTiles;
+    Atomics.store(c, stateAt(s), FULL);
+    Atomics.notify(c, stateAt(s));
+    r.submitted++;
+  }
+
+  /** Waits until every handed-out tick is scheduled; latencyNs is then complete. */
+  drain(): Float64Array {
+    for (const r of this.rings) {
+      for (;;) {
+        this.checkErrors();
+        const done = Atomics.load(r.control, C_DONE);
+        if (done >= r.submitted) break;
+        this.checkStarted(r);
+        Atomics.wait(r.control, C_DONE, done, 50);
+      }
+    }
+    return this.latencyNs;
+  }
+
+  /** Stops the workers (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of this.rings) {
+      Atomics.store(r.control, C_CLOSED, 1);
+      for (let s = 0; s < this.slots; s++) Atomics.notify(r.control, stateAt(s));
+      void r.worker.terminate();
+    }
+  }
+
+  /** A worker that never started (its module failed to load: reported only to an event loop this run never yields to). */
+  private checkStarted(r: Ring): void {
+    if (r.started) return;
+    if (Atomics.load(r.control, C_STARTED) === 1) {
+      r.started = true;
+      return;
+    }
+    this.startDeadline ??= performance.now() + START_TIMEOUT_MS;
+    if (performance.now() > this.startDeadline) {
+      this.close();
+      throw new AerchipError("E_TIMING_THREAD_FAILED", `a timing thread did not start within ${START_TIMEOUT_MS / 1000} s`, { field: "threads", hint: "run with --threads 1; check that `npm run build` completed" });
+    }
+  }
+
+  private checkErrors(): void {
+    for (const r of this.rings) {
+      if (Atomics.load(r.control, C_ERROR) === 0) continue;
+      const m = receiveError(r.port);
+      this.close();
+      throw new AerchipError("E_TIMING_THREAD_FAILED", `a timing thread failed: ${m}`, { field: "threads", hint: "run with --threads 1 and report the error" });
+    }
+  }
+}
+
+/** The worker's error (posted before it set the error word, so already queued on the port). */
+function receiveError(port: MessagePort): string {
+  const e = (receiveMessageOnPort(port)?.message as { error?: { code?: string; message: string } } | undefined)?.error;
+  if (e === undefined) return "no message";
+  return e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+}
+
+/** The compiled worker: next to this module in a build, else in dist/ beside the sources. */
+export function timingWorkerUrl(): URL {
+  if (import.meta.url.endsWith(".js")) return new URL("./thread-worker.js", import.meta.url);
+  const built = new URL("../../dist/chip/timing/thread-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "a timing thread needs the compiled engine (dist/chip/timing/thread-worker.js), which is missing", {
+    field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
+  });
+}
+
+export const TIMING_CONTROL = { C_STARTED, C_ERROR, C_CLOSED, C_DONE, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } as const;
