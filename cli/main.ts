@@ -72,7 +72,7 @@ function buildProgram(): Command {
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(["simple", "detailed"]).default("simple"))
     .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
-    .option("--threads <n>", "threads that simulate the chip's cores (1–64; results are identical for every count; plastic models run on one)", intOption("--threads", 1), 1)
+    .option("--threads <n>", "threads that simulate the chip's cores (1–64; results are identical for every count; plastic models run on one; with --timing detailed the extra threads schedule the messages)", intOption("--threads", 1), 1)
     .option("--remap", "SANA-FE networks: map with aerchip's compiler instead of the file's mappings, and compare with them", false)
     .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)

@@ -126,7 +126,7 @@ describe.skipIf(!DIST_OK || !HAS_SHARED)(`multi-threaded runs of the reference n
     }
   });
 
-  it("a plastic program (pair STDP, c05) asked for 2 threads runs on one, with the one-thread result", () => {
+  it("a plastic program (pair STDP, c05) asked for 2 threads runs on one, with the one-thread result; a detailed run's timing thread still helps", () => {
     const model = loadJsonModel(sharedPath("fixtures/snnref/c05_stdp_all2all_dense.net.json"));
     const spec = genericWith({ maxNeurons: 7 });
     const { program } = compileModel(model.graph, spec, {});
@@ -136,6 +136,13 @@ describe.skipIf(!DIST_OK || !HAS_SHARED)(`multi-threaded runs of the reference n
     expect(b.res.threads).toBe(1);
     expectSame(a.out, b.out, "c05");
     expect([...b.res.finalWeights.values()].flatMap((w) => [...w])).toEqual([...a.res.finalWeights.values()].flatMap((w) => [...w]));
+    // With the detailed model the second thread schedules the messages (the synapses still on one thread).
+    const timed: SimulateOptions = { ...opts, timing: createTimingModel("detailed"), timingPerPacket: true };
+    const c = runWith(spec, program, model.stimulus, timed, false);
+    const d = runWith(spec, program, model.stimulus, { ...timed, threads: 2 }, false);
+    expect(d.res.threads).toBe(2);
+    expect(d.res.timingThreads).toBe(1);
+    expectSame(c.out, d.out, "c05, detailed timing");
   });
 
   it("bench_lif10k (235 cores, 1.1M synapses, delays 1–5), 300 ticks: 1 = 2 threads", () => {
