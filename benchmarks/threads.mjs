@@ -16,7 +16,8 @@
 //           and over minutes; runs side by side in one process see the same machine, so this is the
 //           steadier measure. The separate-process figures above stay, as a one-off CLI run sees them.
 // Usage: node benchmarks/threads.mjs [net=bench_lif10k] [arch=generic] [threads=2] [rounds=3] [warmRuns=4] [timing=none] [steps]
-//   timing: none (as bench_lif10k), simple or detailed (the timing model runs on the main thread).
+//   timing: none (as bench_lif10k), simple (the main thread counts and times each tick) or detailed (as the
+//   CLI runs it: the extra threads are timing threads, chip/timing/thread.ts, started by each run; no team).
 // Child modes (internal): node benchmarks/threads.mjs --child|--paired <net> <arch> <threads> <warmRuns> <timing> [steps]
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -46,12 +47,16 @@ if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
   const steps = stepsArg === undefined ? model.graph.defaultSteps : Number(stepsArg);
   const threads = Number(threadsArg);
   const timing = timingName === "none" ? {} : { timing: createTimingModel(timingName), timingPerPacket: timingName === "detailed" };
+  // The detailed model's extra threads schedule the ticks (timing threads) rather than run the cores.
+  const timingThreads = timingName === "detailed";
+  const makeTeam = (st) => (threads > 1 && !timingThreads ? threadTeamFor(spec, program, st, threads) : undefined);
+  const threadOpts = (team) => (team !== undefined ? { team } : timingThreads && threads > 1 ? { threads } : {});
   // One run of a state (and team): seconds and the SHA-256 of spikes, counters and latencies.
-  const runOnce = (st, team) => {
+  const runOnce = (st, team, many) => {
     resetNeuronState(st);
     if (team !== undefined) { team.busySeconds.fill(0); team.waitSeconds = 0; }
     const a = now();
-    const res = runState(spec, program, st, model.stimulus, { steps, ...timing, ...(team === undefined ? {} : { team }) });
+    const res = runState(spec, program, st, model.stimulus, { steps, ...timing, ...(many ? threadOpts(team) : {}) });
     const s = seconds(a, now());
     const h = createHash("sha256");
     for (const [name, p] of res.spikes) h.update(name).update(new Uint8Array(p.tick.buffer, p.tick.byteOffset, p.tick.byteLength)).update(new Uint8Array(p.neuron.buffer, p.neuron.byteOffset, p.neuron.byteLength));
@@ -64,29 +69,29 @@ if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
     // workers stop spinning and sleep, so both see the same machine; the first pair warms up and is dropped.
     const st1 = buildSimState(spec, program, { shared: true });
     const stN = buildSimState(spec, program, { shared: true });
-    const team = threadTeamFor(spec, program, stN, threads);
-    team.awaitStart();
+    const team = makeTeam(stN);
+    team?.awaitStart();
     const one = [];
     const many = [];
     const digests = new Set();
     let synapticEvents = 0;
     for (let i = 0; i < 1 + Number(warmArg); i++) {
-      const order = i % 2 === 0 ? [undefined, team] : [team, undefined];
-      for (const t of order) {
+      const order = i % 2 === 0 ? [false, true] : [true, false];
+      for (const isMany of order) {
         await new Promise((ok) => setTimeout(ok, PAIR_PAUSE_MS));
-        const r = runOnce(t === undefined ? st1 : stN, t);
+        const r = runOnce(isMany ? stN : st1, isMany ? team : undefined, isMany);
         digests.add(r.digest);
         synapticEvents = r.synapticEvents;
-        if (i > 0) (t === undefined ? one : many).push(r.seconds);
+        if (i > 0) (isMany ? many : one).push(r.seconds);
       }
     }
-    team.close();
-    process.stdout.write(`${JSON.stringify({ threads: team.threads, oneSeconds: one, manySeconds: many, digest: digests.size === 1 ? [...digests][0] : "differ", synapticEvents, steps })}\n`);
+    team?.close();
+    process.stdout.write(`${JSON.stringify({ threads, oneSeconds: one, manySeconds: many, digest: digests.size === 1 ? [...digests][0] : "differ", synapticEvents, steps })}\n`);
     process.exit(0);
   }
   const st = buildSimState(spec, program, { shared: true });
   const t0 = now();
-  const team = threads > 1 ? threadTeamFor(spec, program, st, threads) : undefined;
+  const team = makeTeam(st);
   team?.awaitStart();
   const teamStartSeconds = seconds(t0, now());
   const runs = [];
@@ -95,7 +100,7 @@ if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
   let synapticEvents = 0;
   let kernels = "";
   for (let r = 0; r < 1 + Number(warmArg); r++) {
-    const res = runOnce(st, team);
+    const res = runOnce(st, team, threads > 1);
     runs.push(res.seconds);
     if (team !== undefined) busy.push({ partSeconds: Array.from(team.busySeconds), mainWaitSeconds: team.waitSeconds });
     if (digest !== "" && res.digest !== digest) throw new Error("outputs differ between runs of one process");
@@ -104,7 +109,7 @@ if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
     kernels = res.kernels;
   }
   team?.close();
-  process.stdout.write(`${JSON.stringify({ threads: team?.threads ?? 1, kernels, teamStartSeconds, coldSeconds: runs[0], warmSeconds: runs.slice(1), busy, digest, synapticEvents, steps, ...closingFields() })}\n`);
+  process.stdout.write(`${JSON.stringify({ threads: team?.threads ?? threads, timingThreads: team === undefined && timingThreads && threads > 1 ? threads - 1 : 0, kernels, teamStartSeconds, coldSeconds: runs[0], warmSeconds: runs.slice(1), busy, digest, synapticEvents, steps, ...closingFields() })}\n`);
   process.exit(0);
 }
 
@@ -148,7 +153,7 @@ for (const c of counts) {
   const cold = rs.map((r) => r.coldSeconds);
   const warm = rs.flatMap((r) => r.warmSeconds);
   const rec = {
-    threads: c, threadsUsed: rs[0].threads, kernels: rs[0].kernels,
+    threads: c, threadsUsed: rs[0].threads, timingThreads: rs[0].timingThreads ?? 0, kernels: rs[0].kernels,
     coldSecondsBest: Math.min(...cold), coldSecondsMedian: median(cold),
     warmSecondsBest: Math.min(...warm), warmSecondsMedian: median(warm),
     warmEventsPerSecond: base[0].synapticEvents / median(warm),
