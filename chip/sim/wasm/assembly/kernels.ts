@@ -1497,6 +1497,7 @@ const MSG_DST = 44; // i32: destination core slot (−1: the core's trailing som
 const MSG_HOPS = 48; // i32: |dx| + |dy|
 const MSG_NEXT_IN_CORE = 52; // i32: the core's next message (−1: none)
 const MSG_FIFO_NEXT = 56; // i32: next message in the receiver's FIFO (−1: none)
+const MSG_ROUTE = 60; // i32: with a route table, the first of the message's hops + 1 links in pairLinks
 const MSG_BYTES = 64; // (msg() shifts by 6)
 
 @inline function msg(base: usize, m: i32): usize {
@@ -1551,15 +1552,16 @@ const SUM_THEN_ADD = 2; // Σ density as it was, and density += amount (a route'
   return onLink(density, (dx * H + dy) * L + (sx == dx && sy == dy ? inject : prev), op, amount, sum);
 }
 
-/** onRoute through the route table when there is one: pairLinks[pairStart[s·C + d] .. pairStart[s·C + d + 1]). */
-@inline function onPair(tx: usize, pairStart: usize, s: i32, d: i32, op: i32, amount: f64): f64 {
-  if (pairStart == 0) return onRoute(tx, s, d, op, amount);
+/**
+ * onRoute through the route table (TX_PAIR_START ≠ 0: every core pair's links, pairLinks[pairStart[s·C + d]
+ * ..]): the message's first link was looked up when the message was made (MSG_ROUTE), and a route of h hops
+ * has h + 1 links (routeLinks), so each visit reads the links straight away.
+ */
+@inline function onLinks(tx: usize, first: i32, n: i32, op: i32, amount: f64): f64 {
   const density = ptr(tx, TX_DENSITY);
-  const links = ptr(tx, TX_PAIR_LINKS);
-  const key = s * word(tx, TX_CORES) + d;
-  const i1 = at32(pairStart, key + 1);
+  const links = ptr(tx, TX_PAIR_LINKS) + ((<usize>first) << 2);
   let sum: f64 = 0;
-  for (let i = at32(pairStart, key); i < i1; i++) sum = onLink(density, at32(links, i), op, amount, sum);
+  for (let i = 0; i < n; i++) sum = onLink(density, load<i32>(links + ((<usize>i) << 2)), op, amount, sum);
   return sum;
 }
 
@@ -1713,7 +1715,9 @@ export function detailedSchedule(tx: usize): f64 {
     store<i32>(r, ax + ay, MSG_HOPS);
     store<f64>(r, (<f64>ax) * hopEwNs + (<f64>ay) * hopNsNs, MSG_MIN_HOP);
     store<i32>(r, c, MSG_SRC);
-    store<i32>(r, at32(pDst, p), MSG_DST);
+    const dst = at32(pDst, p);
+    store<i32>(r, dst, MSG_DST);
+    if (pairStart != 0) store<i32>(r, at32(pairStart, c * C + dst), MSG_ROUTE);
     store<i32>(r, -1, MSG_NEXT_IN_CORE);
     if (at32(firstOf, c) < 0) set32(firstOf, c, M);
     else store<i32>(msg(msgs, at32(lastOf, c)), M, MSG_NEXT_IN_CORE);
@@ -1782,7 +1786,8 @@ export function detailedSchedule(tx: usize): f64 {
             const rh = msg(msgs, h);
             if (!(t >= load<f64>(rh, MSG_RECEIVED))) break;
             const amount = -atF(share, load<i32>(rh, MSG_HOPS)); // −1/(hops + 2), exactly (IEEE negation)
-            onPair(tx, pairStart, load<i32>(rh, MSG_SRC), load<i32>(rh, MSG_DST), ADD, amount);
+            if (pairStart != 0) onLinks(tx, load<i32>(rh, MSG_ROUTE), load<i32>(rh, MSG_HOPS) + 1, ADD, amount);
+            else onRoute(tx, load<i32>(rh, MSG_SRC), load<i32>(rh, MSG_DST), ADD, amount);
             if (inFlight > 1) mean += (mean - load<f64>(rh, MSG_PROC)) / (<f64>(inFlight - 1));
             else mean = 0;
             inFlight--;
@@ -1800,7 +1805,7 @@ export function detailedSchedule(tx: usize): f64 {
       // (step 3, in the same pass: nothing between reads the densities) the message's 1/(hops + 2) added
       // to each link of its route.
       const hm = load<i32>(r, MSG_HOPS);
-      const rho = onPair(tx, pairStart, load<i32>(r, MSG_SRC), d, SUM_THEN_ADD, atF(share, hm));
+      const rho = pairStart != 0 ? onLinks(tx, load<i32>(r, MSG_ROUTE), hm + 1, SUM_THEN_ADD, atF(share, hm)) : onRoute(tx, load<i32>(r, MSG_SRC), d, SUM_THEN_ADD, atF(share, hm));
       const capacity = (<f64>(hm + 1)) * B;
       let sent = t;
       if (rho > capacity) {
