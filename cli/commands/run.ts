@@ -198,7 +198,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
-  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads));
+  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
     const hand = await compileAndRunAsync(handMapping.spec, handMapping.model, {
@@ -215,11 +215,13 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
 }
 
 /**
- * Says why a run used fewer threads than asked (plastic synapses run on one thread; at most one thread
- * per used core); empty otherwise.
+ * Says how the threads were used when some scheduled the detailed model's messages, and why a run used
+ * fewer threads than asked (plastic synapses run on one thread; at most one thread per used core); empty
+ * otherwise.
  */
-export function threadsNote(asked: number | undefined, used: number): string {
-  if (asked === undefined || asked <= used) return "";
+export function threadsNote(asked: number | undefined, used: number, timingThreads = 0): string {
+  const timing = timingThreads === 0 ? "" : `note: ${timingThreads} of the ${used} threads scheduled the detailed model's messages (timing threads, pipelined with the simulation); results do not depend on it\n`;
+  if (asked === undefined || asked <= used) return timing;
   const why = used === 1 ? "models with plastic synapses, or a chip with one used core, run on one thread" : "at most one thread per used core";
-  return `note: ran on ${used} thread${used === 1 ? "" : "s"} of the ${asked} asked (${why}); results do not depend on it\n`;
+  return `${timing}note: ran on ${used} thread${used === 1 ? "" : "s"} of the ${asked} asked (${why}); results do not depend on it\n`;
 }

@@ -38,6 +38,15 @@ describe.skipIf(!DIST_OK)(`aerchip run --threads ${NEEDS_DIST}`, () => {
     await expectIdenticalOutputs(["run", "examples/demo/ei-small.net.json", "--arch", "generic", "--core-neurons", "20", "--timing", "detailed"]);
   });
 
+  it("with --timing detailed it says that the extra threads scheduled the messages", async () => {
+    const r = await cli("run", "examples/demo/ei-small.net.json", "--arch", "generic", "--core-neurons", "20", "--timing", "detailed", "--out", tmp(), "--threads", "3");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/note: 2 of the 3 threads scheduled the detailed model's messages \(timing threads/);
+    const simple = await cli("run", "examples/demo/ei-small.net.json", "--arch", "generic", "--core-neurons", "20", "--out", tmp(), "--threads", "2");
+    expect(simple.code).toBe(0);
+    expect(simple.stdout).not.toMatch(/timing threads/);
+  });
+
   it("a fixed-point run (and its float64 reference) is byte-identical for 1, 2 and 3 threads", async () => {
     await expectIdenticalOutputs(["run", "examples/demo/ei-small.net.json", "--arch", "loihi", "--precision", "fixed", "--core-neurons", "25"]);
   });
