@@ -1,22 +1,22 @@
 /**
- * A per-packet timing model (`detailed`) on a thread of its own, pipelined with the simulation.
+ * A per-packet timing model (`detailed`) on threads of its own, pipelined with the simulation.
  *
  * Why: the detailed schedule of a tick reads only that tick's TickWork and the ChipSpec, and no tick's
  * latency depends on another's (detailed.ts). It is also the larger part of a detailed run: SANA-FE's DVS
  * network sends 3.7M packets in 1000 ticks, and scheduling them takes longer than simulating the chip.
- * So with two or more threads one of them schedules tick t while the others simulate tick t + 1, … .
- * Latencies are bit-identical to the model on the simulating thread: the worker runs the same model
+ * So with N ≥ 2 threads the N − 1 extra threads schedule ticks while the simulating thread runs the next
+ * ones. Latencies are bit-identical to the model on the simulating thread: each worker runs the same model
  * (createTimingModel by name) on a copy of the same TickWork.
  *
- * Protocol: a ring of SLOTS slots, each a SharedArrayBuffer holding one tick's TickWork (packet records
- * up to `slotPackets`, per-core counts). When slot k mod SLOTS is free, the simulating thread copies tick
- * t's work into it, marks it full and wakes the worker; the worker takes slots in order, writes
- * latency[t] and marks the slot free. When the slot is still full (the worker is behind) the simulating
- * thread schedules the tick itself rather than wait, so the two threads share the schedule as their
- * speeds allow; so does a tick with more packets than a slot holds. Either way the same function gives
- * the same value. Atomics.store/load order the plain writes of the slot and of latency[] (sequentially
- * consistent), as in threads/control.ts. Only the end of a run waits (drain), and the worker sleeps in
- * Atomics.wait when it has caught up.
+ * Protocol: each worker owns a ring of SLOTS slots, each a SharedArrayBuffer holding one tick's TickWork
+ * (packet records up to `slotPackets`, per-core counts). The simulating thread copies tick t's work into
+ * the next slot of the first worker (round robin) whose next slot is free, marks it full and wakes the
+ * worker; a worker takes its slots in order, writes latency[t] and marks the slot free. When every worker
+ * is behind, the simulating thread schedules the tick itself rather than wait, so the threads share the
+ * schedule as their speeds allow; so does a tick with more packets than a slot holds. Either way the same
+ * function gives the same value. Atomics.store/load order the plain writes of a slot and of latency[]
+ * (sequentially consistent), as in threads/control.ts. Only the end of a run waits (drain), and a worker
+ * sleeps in Atomics.wait when it has caught up.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,9 +24,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { KernelChoice } from "../sim/wasm/kernels.ts";
-import { TickWork, type TimingModel } from "./types.ts";
+import type { TickWork, TimingModel } from "./types.ts";
 
-/** Slots of the ring (ticks the simulation may run ahead of the schedule). */
+/** Slots of a worker's ring (ticks the simulation may run ahead of that worker). */
 export const TIMING_SLOTS = 16;
 /**
  * Packets one slot holds (28 + 4·E bytes each: 2 MB per slot for one encoding). SharedArrayBuffer pages
