@@ -10,17 +10,11 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { emit } from "./lib.mjs";
+import { emit, takeOption } from "./lib.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name, fallback) => takeOption(args, name, fallback);
 const runs = Number(opt("--runs", "9"));
 const steps = Number(opt("--steps", "1000"));
 const sanafe = join(root, "../shared/fixtures/sanafe");

@@ -19,6 +19,15 @@ export function dist(rel) {
 }
 
 export const now = () => performance.now();
+
+/** The value after `--name` in `args` (removing both from it), or `fallback` when absent. */
+export function takeOption(args, name, fallback) {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}
 export const seconds = (t0, t1) => (t1 - t0) / 1000;
 
 /** Peak resident set size of this process so far, in MB (getrusage maxrss is in KiB on Linux). */

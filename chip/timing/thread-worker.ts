@@ -6,7 +6,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { createTimingModel } from "./index.ts";
-import { slotViews, TIMING_CONTROL, type TimingThreadInit } from "./thread.ts";
+import { readSlot, slotViews, TIMING_CONTROL, type TimingThreadInit } from "./thread.ts";
 import { TickWork } from "./types.ts";
 
 const { C_STARTED, C_ERROR, C_CLOSED, C_DONE, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } = TIMING_CONTROL;
@@ -24,25 +24,7 @@ function run(): void {
       if (Atomics.load(c, C_CLOSED) === 1) return;
       Atomics.wait(c, stateAt(s), FREE, 1000);
     }
-    const v = views[s];
-    // The slot's packet arrays become the work's (read up to packetCount); the per-core counts are copied.
-    work.packetSrc = v.packetSrc;
-    work.packetDst = v.packetDst;
-    work.packetDx = v.packetDx;
-    work.packetDy = v.packetDy;
-    work.packetAccessed = v.packetAccessed;
-    work.packetUpdated = v.packetUpdated;
-    work.packetFired = v.packetFired;
-    work.packetSynOps = v.packetSynOps;
-    work.packetCount = c[packetsAt(slots, s)];
-    work.syncTiles = c[syncAt(slots, s)];
-    work.synOps.set(v.synOps);
-    work.neuronsAccessed.set(v.neuronsAccessed);
-    work.neuronsUpdated.set(v.neuronsUpdated);
-    work.neuronsFired.set(v.neuronsFired);
-    work.packetsOut.set(v.packetsOut);
-    work.packetsIn.set(v.packetsIn);
-    work.synUpdates.set(v.synUpdates);
+    readSlot(work, views[s], c[packetsAt(slots, s)], c[syncAt(slots, s)]);
     latencyNs[c[tickAt(slots, s)]] = model.tickLatencyNs(work, spec);
     Atomics.store(c, stateAt(s), FREE);
     Atomics.notify(c, stateAt(s));

@@ -53,23 +53,30 @@ const syncAt = (slots: number, s: number): number => C_STATE + 3 * slots + s;
 /** How long the worker may take to start (load its modules, compile its kernels), ms. */
 const START_TIMEOUT_MS = 60_000;
 
+/** A TickWork's per-packet arrays (one element per packet; packetSynOps has E per packet). */
+export const PACKET_FIELDS = ["packetSrc", "packetDst", "packetDx", "packetDy", "packetAccessed", "packetUpdated", "packetFired"] as const;
+/** A TickWork's per-core counts (synOps has E per core). */
+export const CORE_FIELDS = ["synOps", "neuronsAccessed", "neuronsUpdated", "neuronsFired", "packetsOut", "packetsIn", "synUpdates"] as const;
+
 /** The packet arrays and per-core counts of one slot, as views into its SharedArrayBuffer. */
-export interface SlotViews {
-  readonly packetSrc: Uint32Array;
-  readonly packetDst: Uint32Array;
-  readonly packetDx: Int32Array;
-  readonly packetDy: Int32Array;
-  readonly packetAccessed: Uint32Array;
-  readonly packetUpdated: Uint32Array;
-  readonly packetFired: Uint32Array;
-  readonly packetSynOps: Uint32Array;
-  readonly synOps: Float64Array;
-  readonly neuronsAccessed: Float64Array;
-  readonly neuronsUpdated: Float64Array;
-  readonly neuronsFired: Float64Array;
-  readonly packetsOut: Float64Array;
-  readonly packetsIn: Float64Array;
-  readonly synUpdates: Float64Array;
+export type SlotViews = { readonly [K in (typeof PACKET_FIELDS)[number] | "packetSynOps" | (typeof CORE_FIELDS)[number]]: TickWork[K] };
+
+/** Copies a tick's work (its first `packets` packets) into a slot. */
+export function writeSlot(v: SlotViews, work: TickWork): void {
+  const P = work.packetCount;
+  for (const f of PACKET_FIELDS) v[f].set(work[f].subarray(0, P));
+  v.packetSynOps.set(work.packetSynOps.subarray(0, P * work.encodings.length));
+  for (const f of CORE_FIELDS) v[f].set(work[f]);
+}
+
+/** Makes `work` a slot's tick: the slot's packet arrays become the work's (read up to packetCount); the per-core counts are copied. */
+export function readSlot(work: TickWork, v: SlotViews, packets: number, syncTiles: number): void {
+  const arrays = work as unknown as Record<(typeof PACKET_FIELDS)[number], Uint32Array | Int32Array>;
+  for (const f of PACKET_FIELDS) arrays[f] = v[f];
+  work.packetSynOps = v.packetSynOps;
+  work.packetCount = packets;
+  work.syncTiles = syncTiles;
+  for (const f of CORE_FIELDS) work[f].set(v[f]);
 }
 
 /** Bytes of one slot: per-core float64 arrays first (aligned), then the packets' 32-bit arrays. */
@@ -210,27 +217,10 @@ export class TimingThreads {
   }
 
   private fill(r: Ring, s: number, t: number, work: TickWork): void {
-    const P = work.packetCount;
-    const v = r.views[s];
-    const E = this.E;
-    v.packetSrc.set(work.packetSrc.subarray(0, P));
-    v.packetDst.set(work.packetDst.subarray(0, P));
-    v.packetDx.set(work.packetDx.subarray(0, P));
-    v.packetDy.set(work.packetDy.subarray(0, P));
-    v.packetAccessed.set(work.packetAccessed.subarray(0, P));
-    v.packetUpdated.set(work.packetUpdated.subarray(0, P));
-    v.packetFired.set(work.packetFired.subarray(0, P));
-    v.packetSynOps.set(work.packetSynOps.subarray(0, P * E));
-    v.synOps.set(work.synOps);
-    v.neuronsAccessed.set(work.neuronsAccessed);
-    v.neuronsUpdated.set(work.neuronsUpdated);
-    v.neuronsFired.set(work.neuronsFired);
-    v.packetsOut.set(work.packetsOut);
-    v.packetsIn.set(work.packetsIn);
-    v.synUpdates.set(work.synUpdates);
+    writeSlot(r.views[s], work);
     const c = r.control;
     c[tickAt(this.slots, s)] = t;
-    c[packetsAt(this.slots, s)] = P;
+    c[packetsAt(this.slots, s)] = work.packetCount;
     c[syncAt(this.slots, s)] = work.syncTiles;
     Atomics.store(c, stateAt(s), FULL);
     Atomics.notify(c, stateAt(s));

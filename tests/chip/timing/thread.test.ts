@@ -12,7 +12,7 @@ import { buildSimState } from "../../../chip/sim/state.ts";
 import { runState } from "../../../chip/sim/run.ts";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import { createTimingModel, TickWork, type TimingModel } from "../../../chip/timing/index.ts";
-import { TimingThreads, threadableTiming } from "../../../chip/timing/thread.ts";
+import { CORE_FIELDS, PACKET_FIELDS, TimingThreads, threadableTiming } from "../../../chip/timing/thread.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { genericWith } from "../../helpers/specs.ts";
 import { distIsFresh } from "../../helpers/dist.ts";
@@ -20,8 +20,6 @@ import { distIsFresh } from "../../helpers/dist.ts";
 const DIST_OK = distIsFresh("chip/timing/thread-worker.js", ["chip", "core"]);
 const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/timing/thread-worker.js missing or older than the sources)";
 
-const PACKET_FIELDS = ["packetSrc", "packetDst", "packetDx", "packetDy", "packetAccessed", "packetUpdated", "packetFired"] as const;
-const CORE_FIELDS = ["synOps", "neuronsAccessed", "neuronsUpdated", "neuronsFired", "packetsOut", "packetsIn", "synUpdates"] as const;
 
 interface Recorded {
   readonly spec: ChipSpec;
