@@ -44,6 +44,22 @@ describe("weight encodings are exact", () => {
     for (let s = 0; s < w.length; s++) expect(weightAt(store, s)).toBe(w[s]);
   });
 
+  it("a large palette (40,000 distinct weights, 120,000 synapses) keeps every code: first appearance order, exact values", () => {
+    const distinct = 40000;
+    const w = Float64Array.from({ length: 3 * distinct }, (_, i) => ((i * 7919) % distinct) / 3 - 5000);
+    const { plan, store } = encode([w]);
+    expect(plan.kind).toBe("palette16");
+    expect(plan.palette!.size).toBe(distinct);
+    for (let s = 0; s < w.length; s++) expect(weightAt(store, s)).toBe(w[s]);
+    // Codes are handed out in order of first appearance.
+    const first = new Map<number, number>();
+    for (let s = 0; s < w.length; s++) if (!first.has(w[s])) first.set(w[s], first.size);
+    const codes = plan.codes![0];
+    let wrong = 0;
+    for (let s = 0; s < w.length; s++) if (codes[s] !== first.get(w[s])) wrong++;
+    expect(wrong).toBe(0);
+  });
+
   it("more than 65,536 distinct float32 values: float32; otherwise float64", () => {
     const f32 = Float32Array.from({ length: 70000 }, (_, i) => 1 + i / 1024);
     expect(planWeights([Float64Array.from(f32)]).kind).toBe("f32");
