@@ -10,9 +10,7 @@
  * TypeScript source. Running from source (tests), the team uses the build next to the sources and says
  * how to make one when it is missing.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { ChipProgram, FixedPointProgram } from "../../program/types.ts";
@@ -34,6 +32,7 @@ import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { pretierKernels, TEAM_KERNELS } from "../wasm/pretier.ts";
+import { takePrestartedWorker, workerUrl } from "./prestart.ts";
 import {
   LOOP_DEGRADED, LOOP_WORKER_FAILED, loopPrevFired, loopStatus, makeLoopBlock, resetLoopSpin, setLoopPrevFired, setLoopRun, takeLoopWaitSeconds, type TeamLoopBlock,
 } from "../wasm/team-loop.ts";
@@ -211,10 +210,11 @@ export class ThreadTeam {
       const url = workerUrl();
       for (let p = 1; p < P; p++) {
         const { port1, port2 } = new MessageChannel();
-        const w = new Worker(url, {
-          workerData: { st, cfg: configs[p], index: p, ctrl: this.ctrl, done: this.done, counts: this.counts, combined: this.combined.fired, busySeconds: this.busySeconds, port: port2, spinMs: this.spinMs, loop: loops[p] },
-          transferList: [port2], execArgv: [], stdout: false, stderr: false,
-        });
+        const init = { st, cfg: configs[p], index: p, ctrl: this.ctrl, done: this.done, counts: this.counts, combined: this.combined.fired, busySeconds: this.busySeconds, port: port2, spinMs: this.spinMs, loop: loops[p] };
+        // A worker started ahead (prestart.ts) gets its part by message; else a new one by workerData.
+        let w = takePrestartedWorker();
+        if (w !== undefined) w.postMessage(init, [port2]);
+        else w = new Worker(url, { workerData: init, transferList: [port2], execArgv: [], stdout: false, stderr: false });
         w.unref();
         port1.unref();
         this.workers.push(w);
@@ -445,16 +445,6 @@ export class ThreadTeam {
     this.close();
     throw new AerchipError("E_SIM_THREAD_FAILED", `a worker thread failed: ${detail}`, { field: "threads", hint: "run with --threads 1 and report the error" });
   }
-}
-
-/** The compiled worker: next to this module in a build, else in dist/ beside the sources. */
-export function workerUrl(): URL {
-  if (import.meta.url.endsWith(".js")) return new URL("./worker.js", import.meta.url);
-  const built = new URL("../../../dist/chip/sim/threads/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "multi-threaded runs need the compiled engine (dist/chip/sim/threads/worker.js), which is missing", {
-    field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
-  });
 }
 
 /** Refuses a thread count outside 1..MAX_THREADS (E_SIM_THREADS). */

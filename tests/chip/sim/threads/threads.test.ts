@@ -14,6 +14,7 @@ import { buildSimState, resetNeuronState } from "../../../../chip/sim/state.ts";
 import { sharedArrays } from "../../../../chip/sim/alloc.ts";
 import { runState, startRun, type SimResult, type SimulateOptions } from "../../../../chip/sim/run.ts";
 import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
+import { prestartWorkers, prestartedWorkers } from "../../../../chip/sim/threads/prestart.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { genericWith } from "../../../helpers/specs.ts";
@@ -62,6 +63,25 @@ describe.skipIf(!DIST_OK)(`multi-threaded runs equal one-thread runs ${NEEDS_DIS
       }
     });
   }
+
+  it("a team takes workers started ahead (prestartWorkers) and gives the same outputs", () => {
+    const spec = genericWith({ maxNeurons: 19 });
+    const { program } = compileModel(model.graph, spec, { placement: "random", seed: 3 });
+    const opts: SimulateOptions = { steps: 200, timing: createTimingModel("simple") };
+    const one = runWith(spec, program, model.stimulus, opts, false);
+    prestartWorkers(2);
+    expect(prestartedWorkers()).toBe(2);
+    const st = buildSimState(spec, program, { shared: true });
+    const team = threadTeamFor(spec, program, st, 3);
+    try {
+      expect(prestartedWorkers(), "the team took both").toBe(0);
+      const res = runState(spec, program, st, model.stimulus, { ...opts, team });
+      expect(res.threads).toBe(3);
+      expectSame(one.out, outputs(res), "pre-started workers");
+    } finally {
+      team.close();
+    }
+  });
 
   it("chunked stepping, a reused team and repeated runs give the same outputs; close() stops an abandoned run", () => {
     const spec = genericWith({ maxNeurons: 23 });
