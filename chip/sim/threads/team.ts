@@ -24,7 +24,7 @@ import { FUSED_WORDS, fusedClassesOnly, partRouteWorkEntries, setPartRouteWork, 
 import { EMIT_WORDS } from "../wasm/wheel.ts";
 import { chooseDeliverMode, deliverMarks } from "../deliver-dispatch.ts";
 import { classRunsOf } from "../update-cores.ts";
-import { buildSpikeRecords } from "./segments.ts";
+import { buildPartRecords, type SpikeRecords } from "./segments.ts";
 import { assertDeliveryArrays } from "../wasm/deliver.ts";
 import { CTRL_ARG, CTRL_ARG2, CTRL_ERROR, CTRL_INTS, CTRL_OP, CTRL_PREV_FIRED, CTRL_SEQ, OP_BEGIN, OP_DERIVE, OP_EXIT, OP_TICK, SPIN_MS, Waiter } from "./control.ts";
 import { Part, type PartConfig, type PartStimulus } from "./part.ts";
@@ -163,6 +163,11 @@ export class ThreadTeam {
     this.busySeconds = lineF64(ctl, P);
     this.lists = [];
     const configs: PartConfig[] = [];
+    // Every kernel part's spike records, in one pass over the synapses (segments.ts), in the state's memory.
+    const kernelPart = Array.from({ length: P }, (_, p) => wb !== undefined && cached === undefined && fusedClassesOnly(classRunsOf(opts.coreClass, this.bounds[p], this.bounds[p + 1]), st, opts.fixedPoint !== undefined));
+    const records = kernelPart.some((x) => x)
+      ? buildPartRecords(st, Uint32Array.from(this.bounds, (c) => st.coreNeuronStart[c]), kernelPart, wb!.arena.allocator())
+      : [];
     for (let p = 0; p < P; p++) {
       const n0 = st.coreNeuronStart[this.bounds[p]];
       const n1 = st.coreNeuronStart[this.bounds[p + 1]];
@@ -170,7 +175,8 @@ export class ThreadTeam {
       this.lists.push(lists);
       let wasm = threadBuffers[p];
       if (wb !== undefined) {
-        const part = cached !== undefined ? cached.parts[p] : partConfig(wb, st, this.bounds[p], this.bounds[p + 1], opts, wasm.ctx.byteOffset, this.combined.fired);
+        const rec = records[p];
+        const part = cached !== undefined ? cached.parts[p] : rec === undefined ? undefined : partConfig(wb, st, this.bounds[p], this.bounds[p + 1], opts, wasm.ctx.byteOffset, this.combined.fired, rec);
         partOf.push(part);
         if (part !== undefined) {
           wasm = { ...wasm, part };
@@ -459,21 +465,17 @@ const PART_BUCKET_MIN_INTS = 4096;
 const PART_BUCKET_MAX_INTS = 65536;
 
 /**
- * The partTick buffers of the part of cores [c0, c1), made on the main thread in the state's memory: its
- * spike records, class runs, wheel and run block; undefined when a class of its cores has no kernel (the
- * part then runs its per-phase TypeScript path). Buckets start with room for every record of the part
+ * The partTick buffers of the part of cores [c0, c1), whose classes all have kernels, made on the main
+ * thread in the state's memory: its class runs, wheel and run block, around its spike records (parts whose
+ * classes do not all have kernels run their per-phase TypeScript path). Buckets start with room for every record of the part
  * (at most 16,384 records); a run that needs more goes on in TypeScript and the buckets grow before the
  * next run.
  */
 function partConfig(
-  wb: WasmStateBinding, st: SimState, c0: number, c1: number, opts: ThreadTeamOptions, updateCtx: number, combined: Uint32Array,
-): WasmPartConfig | undefined {
+  wb: WasmStateBinding, st: SimState, c0: number, c1: number, opts: ThreadTeamOptions, updateCtx: number, combined: Uint32Array, records: SpikeRecords,
+): WasmPartConfig {
   const runs = classRunsOf(opts.coreClass, c0, c1);
-  if (!fusedClassesOnly(runs, st, opts.fixedPoint !== undefined)) return undefined;
   const a = wb.arena.allocator();
-  const n0 = st.coreNeuronStart[c0];
-  const n1 = st.coreNeuronStart[c1];
-  const records = buildSpikeRecords(st, n0, n1, a);
   const slots = st.maxDelayTicks + 1;
   const cap = Math.min(PART_BUCKET_MAX_INTS, Math.max(PART_BUCKET_MIN_INTS, records.rec.length));
   const table = a.i32(3 * slots);

@@ -8,7 +8,7 @@ import { compileModel } from "../../../../compiler/compile.ts";
 import { buildSimState, synapseTarget, type SimState } from "../../../../chip/sim/state.ts";
 import { NeuronKind } from "../../../../chip/program/types.ts";
 import { partitionCores, SYNAPSE_WEIGHT } from "../../../../chip/sim/threads/partition.ts";
-import { buildSpikeRecords, REC_WORDS } from "../../../../chip/sim/threads/segments.ts";
+import { buildPartRecords, buildSpikeRecords, REC_WORDS } from "../../../../chip/sim/threads/segments.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 
 const DEMO = "examples/demo/ei-small.net.json";
@@ -65,6 +65,16 @@ describe("buildSpikeRecords: each thread's share of every spike's synapses", () 
       const b = partitionCores(st, 3);
       const owner = (n: number): number => { let p = 0; while (st.coreNeuronStart[b[p + 1]] <= n) p++; return p; };
       const parts = [0, 1, 2].map((p) => buildSpikeRecords(st, st.coreNeuronStart[b[p]], st.coreNeuronStart[b[p + 1]]));
+      // One pass for all parts (as a team builds them) gives each part's records; a part left out gets none.
+      const neuronBounds = Uint32Array.from(b, (c) => st.coreNeuronStart[c]);
+      const all = buildPartRecords(st, neuronBounds, [true, true, true]);
+      all.forEach((r, p) => {
+        expect(Array.from(r!.recStart), `part ${p} recStart`).toEqual(Array.from(parts[p].recStart));
+        expect(Array.from(r!.rec), `part ${p} rec`).toEqual(Array.from(parts[p].rec));
+      });
+      const some = buildPartRecords(st, neuronBounds, [true, false, true]);
+      expect(some[1]).toBeUndefined();
+      expect(Array.from(some[2]!.rec)).toEqual(Array.from(parts[2].rec));
       for (let n = 0; n < st.neuronCount; n++) {
         const g0 = st.neuronGroupStart[n];
         const g1 = st.neuronGroupStart[n + 1];
@@ -73,14 +83,18 @@ describe("buildSpikeRecords: each thread's share of every spike's synapses", () 
         const seen = new Uint8Array(s1 - s0);
         parts.forEach((r, p) => {
           let last = -1;
+          let lastGroup = -1;
           for (let k = r.recStart[n]; k < r.recStart[n + 1]; k++) {
             const [delay, lo, hi, base] = r.rec.subarray(REC_WORDS * k, REC_WORDS * (k + 1));
             expect(lo).toBeGreaterThan(last - 1);
             expect(hi).toBeGreaterThan(lo);
-            last = hi;
             // One group per record, with that group's delay; the base its bucket record carries.
             let g = g0;
-            while (st.groupSynStart[g + 1] <= lo) g++;
+            while (st.groupSynStart[g + 1] <= (lo & 0x7fffffff)) g++;
+            // Runs are maximal: a record never starts where the previous one of its group ended.
+            expect(g === lastGroup && (lo & 0x7fffffff) === last, `neuron ${n}: records split a run`).toBe(false);
+            last = hi;
+            lastGroup = g;
             expect(hi).toBeLessThanOrEqual(st.groupSynStart[g + 1]);
             expect(delay).toBe(st.groupDelay[g]);
             expect(base).toBe(layout === "offset16" ? st.synapses.neuronBase[n] : 0);
