@@ -11,6 +11,7 @@ import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
 export { enableFatalWatchdogs } from "../core/watchdog.ts";
 import { runCommand } from "./commands/run.ts";
 import { prestartWorkers } from "../chip/sim/threads/prestart.ts";
+import { prestartTimingWorkers } from "../chip/timing/thread.ts";
 import { runNirCommand } from "./commands/run-nir.ts";
 import { runProgramCommand } from "./commands/run-program.ts";
 import { convertCommand } from "./commands/convert.ts";
@@ -88,9 +89,12 @@ function buildProgram(): Command {
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)")
     .action(async (model: string, o) => {
-      // A run whose cores will be split over threads: their workers load the engine while this thread
-      // loads and compiles the model (with --timing detailed the extra threads are timing threads instead).
-      if (o.threads > 1 && o.timing !== "detailed") prestartWorkers(o.threads - 1);
+      // A run on several threads: their workers load the engine while this thread loads and compiles the
+      // model (the team's, or with --timing detailed the timing threads).
+      if (o.threads > 1) {
+        if (o.timing === "detailed") prestartTimingWorkers(o.threads - 1);
+        else prestartWorkers(o.threads - 1);
+      }
       return /\.nir$/i.test(model) ? runNirCommand(model, o) : /\.aerprog$/i.test(model) ? runProgramCommand(model, o) : runCommand(model, o);
     });
 

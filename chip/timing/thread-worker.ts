@@ -4,16 +4,16 @@
  * latency. A failure is posted on the message port and flagged in the control block, so the simulating
  * thread never waits forever.
  */
-import { workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { createTimingModel } from "./index.ts";
 import { readSlot, slotViews, TIMING_CONTROL, type TimingThreadInit } from "./thread.ts";
 import { TickWork } from "./types.ts";
 
 const { C_STARTED, C_ERROR, C_CLOSED, C_DONE, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } = TIMING_CONTROL;
-const init = workerData as TimingThreadInit;
-const { control: c, slots, slotPackets: cap, latencyNs, port, spec } = init;
 
-function run(): void {
+/** Takes the ring's slots in order and writes each tick's latency, until the run closes the ring. */
+function run(init: TimingThreadInit): void {
+  const { control: c, slots, slotPackets: cap, latencyNs, spec } = init;
   const model = createTimingModel(init.model, init.kernels);
   const work = new TickWork(spec, init.coreIds, init.encodings, 1);
   const views = init.buffers.map((b) => slotViews(b, cap, work.coreCount, work.encodings.length));
@@ -33,13 +33,21 @@ function run(): void {
   }
 }
 
-try {
-  run();
-} catch (e) {
-  const err = e as { code?: unknown; message?: unknown };
-  port.postMessage({ error: { code: typeof err?.code === "string" ? err.code : undefined, message: String(err?.message ?? e) } });
-  Atomics.store(c, C_ERROR, 1);
-  Atomics.notify(c, C_DONE);
-  for (let s = 0; s < slots; s++) Atomics.notify(c, stateAt(s));
+/** Schedules the ring's ticks until closed; a failure is posted and flagged. */
+function main(init: TimingThreadInit): void {
+  const { control: c, slots, port } = init;
+  try {
+    run(init);
+  } catch (e) {
+    const err = e as { code?: unknown; message?: unknown };
+    port.postMessage({ error: { code: typeof err?.code === "string" ? err.code : undefined, message: String(err?.message ?? e) } });
+    Atomics.store(c, C_ERROR, 1);
+    Atomics.notify(c, C_DONE);
+    for (let s = 0; s < slots; s++) Atomics.notify(c, stateAt(s));
+  }
+  port.close();
 }
-port.close();
+
+// A pre-started worker (chip/sim/threads/prestart.ts) loaded this module ahead of the run and waits for its ring.
+if ((workerData as { prestarted?: boolean } | undefined)?.prestarted === true) parentPort!.once("message", (init: TimingThreadInit) => main(init));
+else main(workerData as TimingThreadInit);

@@ -24,6 +24,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { KernelChoice } from "../sim/wasm/kernels.ts";
+import { prestart, takePrestarted, waitingWorkers } from "../sim/threads/prestart.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
 /** Slots of a worker's ring (ticks the simulation may run ahead of that worker). */
@@ -177,7 +178,10 @@ export class TimingThreads {
           spec, coreIds: work.coreIds, encodings: work.encodings, model: model.name, kernels: opts.kernels, slots: this.slots, slotPackets: this.cap,
           control, buffers, latencyNs: this.latencyNs, port: port2,
         };
-        const worker = new Worker(url, { workerData: init, transferList: [port2], execArgv: [], stdout: false, stderr: false });
+        // A worker started ahead (prestartTimingWorkers) gets its ring by message; else a new one by workerData.
+        let worker = takePrestarted(url);
+        if (worker !== undefined) worker.postMessage(init, [port2]);
+        else worker = new Worker(url, { workerData: init, transferList: [port2], execArgv: [], stdout: false, stderr: false });
         worker.unref();
         port1.unref();
         this.rings.push({ worker, port: port1, control, views: buffers.map((b) => slotViews(b, this.cap, C, this.E)), submitted: 0, started: false });
@@ -281,6 +285,22 @@ function receiveError(port: MessagePort): string {
   const e = (receiveMessageOnPort(port)?.message as { error?: { code?: string; message: string } } | undefined)?.error;
   if (e === undefined) return "no message";
   return e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+}
+
+/** Starts `count` timing workers ahead of a run (no-op where the compiled engine is missing). */
+export function prestartTimingWorkers(count: number): void {
+  let url: URL;
+  try {
+    url = timingWorkerUrl();
+  } catch {
+    return;
+  }
+  prestart(url, count);
+}
+
+/** Timing workers waiting (tests). */
+export function prestartedTimingWorkers(): number {
+  return waitingWorkers(timingWorkerUrl());
 }
 
 /** The compiled worker: next to this module in a build, else in dist/ beside the sources. */

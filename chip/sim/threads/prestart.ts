@@ -1,5 +1,5 @@
 /**
- * Worker threads started before a run needs them. A worker takes 60–70 ms to start and load the engine's
+ * Worker threads started before a run needs them (a team's, and the timing threads: chip/timing/thread.ts). A worker takes 60–70 ms to start and load the engine's
  * modules (measured on this project's 2-vCPU VM), which a one-off run paid after its state was built:
  * with bench_lif10k that cost more than two threads saved. A caller that knows early that a run will use a
  * team (the CLI, before it loads the model) starts the workers here; they load their modules while this
@@ -12,20 +12,17 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AerchipError } from "../../../core/diagnostics.ts";
 
-const pool: Worker[] = [];
+/** Waiting workers by script URL. */
+const pools = new Map<string, Worker[]>();
 
-/** Starts workers until `count` wait in the pool (no-op where the compiled engine is missing). */
-export function prestartWorkers(count: number): void {
-  let url: URL;
-  try {
-    url = workerUrl();
-  } catch {
-    return; // the team will say so when it is made
-  }
+/** Starts workers of script `url` until `count` wait for it. */
+export function prestart(url: URL, count: number): void {
+  const pool = pools.get(url.href) ?? [];
+  pools.set(url.href, pool);
   while (pool.length < count) {
     const w = new Worker(url, { workerData: { prestarted: true }, execArgv: [], stdout: false, stderr: false });
     w.unref();
-    // A worker that failed to start is dropped (its team then starts a new one).
+    // A worker that failed to start is dropped (its user then starts a new one).
     const drop = (): void => {
       const i = pool.indexOf(w);
       if (i >= 0) pool.splice(i, 1);
@@ -36,14 +33,35 @@ export function prestartWorkers(count: number): void {
   }
 }
 
-/** A pre-started worker, or undefined when none waits. */
-export function takePrestartedWorker(): Worker | undefined {
-  return pool.shift();
+/** A waiting worker of script `url`, or undefined when none waits. Hand it its data with postMessage. */
+export function takePrestarted(url: URL): Worker | undefined {
+  return pools.get(url.href)?.shift();
 }
 
-/** Workers waiting in the pool (tests). */
+/** Starts `count` team workers (no-op where the compiled engine is missing: the team says so when made). */
+export function prestartWorkers(count: number): void {
+  let url: URL;
+  try {
+    url = workerUrl();
+  } catch {
+    return;
+  }
+  prestart(url, count);
+}
+
+/** A waiting team worker, or undefined. */
+export function takePrestartedWorker(): Worker | undefined {
+  return takePrestarted(workerUrl());
+}
+
+/** Workers of script `url` waiting. */
+export function waitingWorkers(url: URL): number {
+  return pools.get(url.href)?.length ?? 0;
+}
+
+/** Team workers waiting (tests). */
 export function prestartedWorkers(): number {
-  return pool.length;
+  return waitingWorkers(workerUrl());
 }
 
 /** The compiled worker: next to this module in a build, else in dist/ beside the sources. */

@@ -12,7 +12,7 @@ import { buildSimState } from "../../../chip/sim/state.ts";
 import { runState } from "../../../chip/sim/run.ts";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import { createTimingModel, TickWork, type TimingModel } from "../../../chip/timing/index.ts";
-import { CORE_FIELDS, PACKET_FIELDS, TimingThreads, threadableTiming } from "../../../chip/timing/thread.ts";
+import { CORE_FIELDS, PACKET_FIELDS, prestartedTimingWorkers, prestartTimingWorkers, TimingThreads, threadableTiming } from "../../../chip/timing/thread.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { genericWith } from "../../helpers/specs.ts";
 import { distIsFresh } from "../../helpers/dist.ts";
@@ -104,6 +104,27 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
       }
     });
   }
+
+  it("workers started ahead (prestartTimingWorkers) are taken by the next run's timing threads, with the same latencies", () => {
+    prestartTimingWorkers(2);
+    expect(prestartedTimingWorkers()).toBe(2);
+    const threads = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, { workers: 2 });
+    try {
+      expect(prestartedTimingWorkers(), "both taken").toBe(0);
+      const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
+      for (let t = 0; t < T; t++) {
+        fill(w, rec.ticks[t]);
+        threads.submit(t, w);
+      }
+      const got = threads.drain();
+      let differing = 0;
+      for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
+      expect(differing).toBe(0);
+      expect(threads.ticksHere).toBeLessThanOrEqual(T - Math.min(T, 32));
+    } finally {
+      threads.close();
+    }
+  });
 
   it("a worker that fails (a model it cannot make) is reported with its error, not waited for", () => {
     const unknown: TimingModel & { threadable: true } = { name: "no-such-model", threadable: true, tickLatencyNs: () => 0 };
