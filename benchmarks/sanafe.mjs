@@ -20,6 +20,9 @@ const { createTimingModel } = await dist("chip/timing/index.js");
 const { COUNTER_COUNT: K, CounterKind } = await dist("chip/sim/counters.js");
 const { threadTeamFor } = await dist("chip/sim/threads/team.js");
 const { collectReleased, graphReleaseRefs, programReleaseRefs } = await dist("cli/release.js");
+const { prestartTimingWorkers } = await dist("chip/timing/thread.js");
+// As `aerchip run --threads N --timing detailed`: the timing workers start before the model is loaded.
+if (threads > 1 && timingName === "detailed") prestartTimingWorkers(threads - 1);
 
 // SANA-FE v2.2.1 on dvs.yaml + loihi.yaml, 1000 steps (../shared/docs/sanafe-notes.md).
 const SANAFE_DVS_1000 = {
