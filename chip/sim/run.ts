@@ -233,7 +233,7 @@ class Run implements SimRun {
   private readonly progressEvery: number;
   /** The threads running the cores (multi-threaded runs only). */
   private readonly team: ThreadTeam | undefined;
-  /** The thread scheduling a per-packet timing model (SimulateOptions.timingThread). */
+  /** The threads scheduling a per-packet timing model (SimulateOptions.timingThread). */
   private readonly timingThreads: TimingThreads | undefined;
   private readonly ownsTeam: boolean = false;
   /** The WebAssembly kernels (one-thread runs of states built in a WebAssembly memory). */

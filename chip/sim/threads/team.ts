@@ -467,9 +467,9 @@ const PART_BUCKET_MAX_INTS = 65536;
 /**
  * The partTick buffers of the part of cores [c0, c1), whose classes all have kernels, made on the main
  * thread in the state's memory: its class runs, wheel and run block, around its spike records (parts whose
- * classes do not all have kernels run their per-phase TypeScript path). Buckets start with room for every record of the part
- * (at most 16,384 records); a run that needs more goes on in TypeScript and the buckets grow before the
- * next run.
+ * classes do not all have kernels run their per-phase TypeScript path). Buckets start with room for every
+ * record of the part (at most 16,384 records); a run that needs more goes on in TypeScript and the buckets
+ * grow before the next run.
  */
 function partConfig(
   wb: WasmStateBinding, st: SimState, c0: number, c1: number, opts: ThreadTeamOptions, updateCtx: number, combined: Uint32Array, records: SpikeRecords,
