@@ -48,6 +48,15 @@ function main(init: TimingThreadInit): void {
   port.close();
 }
 
-// A pre-started worker (chip/sim/threads/prestart.ts) loaded this module ahead of the run and waits for its ring.
-if ((workerData as { prestarted?: boolean } | undefined)?.prestarted === true) parentPort!.once("message", (init: TimingThreadInit) => main(init));
-else main(workerData as TimingThreadInit);
+/** Waits for a ring by message (the run that takes this worker from the pool, prestart.ts), then the next. */
+function listen(): void {
+  parentPort!.once("message", (init: TimingThreadInit) => {
+    main(init);
+    listen();
+  });
+}
+
+// A pre-started worker loaded this module ahead of its run; a worker started with its ring runs it first.
+// Either way it then waits for the next run's ring (its run puts it back in the pool when it ends well).
+if ((workerData as { prestarted?: boolean } | undefined)?.prestarted !== true) main(workerData as TimingThreadInit);
+listen();

@@ -24,7 +24,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { KernelChoice } from "../sim/wasm/kernels.ts";
-import { prestart, takePrestarted, waitingWorkers } from "../sim/threads/prestart.ts";
+import { prestart, returnPrestarted, takePrestarted, waitingWorkers } from "../sim/threads/prestart.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
 /** Slots of a worker's ring (ticks the simulation may run ahead of that worker). */
@@ -246,13 +246,20 @@ export class TimingThreads {
   }
 
   /** Stops the workers (idempotent). */
+  /**
+   * Stops the workers (idempotent). A worker that started and did not fail leaves its ring at its next
+   * wait and then waits for another by message: it goes back to the pool (prestart.ts) for the next run,
+   * its code warm; any other is terminated.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const url = timingWorkerUrl();
     for (const r of this.rings) {
       Atomics.store(r.control, C_CLOSED, 1);
       for (let s = 0; s < this.slots; s++) Atomics.notify(r.control, stateAt(s));
-      void r.worker.terminate();
+      if (Atomics.load(r.control, C_STARTED) === 1 && Atomics.load(r.control, C_ERROR) === 0) returnPrestarted(url, r.worker);
+      else void r.worker.terminate();
     }
   }
 

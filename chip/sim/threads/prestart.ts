@@ -1,11 +1,12 @@
 /**
- * Worker threads started before a run needs them (a team's, and the timing threads: chip/timing/thread.ts). A worker takes 60–70 ms to start and load the engine's
- * modules (measured on this project's 2-vCPU VM), which a one-off run paid after its state was built:
- * with bench_lif10k that cost more than two threads saved. A caller that knows early that a run will use a
- * team (the CLI, before it loads the model) starts the workers here; they load their modules while this
- * thread loads and compiles, then wait for their part (worker.ts), and team.ts takes them instead of
- * starting new ones. A worker that is never taken just waits; it holds no event loop (unref) and ends
- * with the process.
+ * Worker threads started before a run needs them (a team's, and timing threads: chip/timing/thread.ts).
+ * A worker takes 60–70 ms to start and load the engine's modules (measured on this project's 2-vCPU VM),
+ * which a one-off run paid after its state was built: with bench_lif10k that cost more than two threads
+ * saved. A caller that knows early that a run will use threads (the CLI, before it loads the model) starts
+ * the workers here; they load their modules while this thread loads and compiles, then wait for their data
+ * by message (worker.ts, thread-worker.ts), and the run takes them instead of starting new ones. Timing
+ * workers also come back here when their run ends well (thread.ts), warm for the next run. A worker that
+ * is never taken just waits; it holds no event loop (unref) and ends with the process.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -22,15 +23,27 @@ export function prestart(url: URL, count: number): void {
   while (pool.length < count) {
     const w = new Worker(url, { workerData: { prestarted: true }, execArgv: [], stdout: false, stderr: false });
     w.unref();
-    // A worker that failed to start is dropped (its user then starts a new one).
+    returnPrestarted(url, w);
+  }
+}
+
+const watched = new WeakSet<Worker>();
+
+/** Puts a worker of script `url` that waits for its next data by message (back) into the pool. */
+export function returnPrestarted(url: URL, w: Worker): void {
+  const pool = pools.get(url.href) ?? [];
+  pools.set(url.href, pool);
+  if (!watched.has(w)) {
+    watched.add(w);
+    // A worker that failed or ended is dropped (its next user starts a new one).
     const drop = (): void => {
       const i = pool.indexOf(w);
       if (i >= 0) pool.splice(i, 1);
     };
     w.once("error", drop);
     w.once("exit", drop);
-    pool.push(w);
   }
+  pool.push(w);
 }
 
 /** A waiting worker of script `url`, or undefined when none waits. Hand it its data with postMessage. */

@@ -105,12 +105,14 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     });
   }
 
-  it("workers started ahead (prestartTimingWorkers) are taken by the next run's timing threads, with the same latencies", () => {
+  it("workers started ahead (prestartTimingWorkers) are taken by the next run's timing threads, with the same latencies, and come back after it", () => {
+    // (Earlier tests' runs left their workers in the pool: they come back when a run ends well.)
     prestartTimingWorkers(2);
-    expect(prestartedTimingWorkers()).toBe(2);
+    const waiting = prestartedTimingWorkers();
+    expect(waiting).toBeGreaterThanOrEqual(2);
     const threads = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, { workers: 2 });
     try {
-      expect(prestartedTimingWorkers(), "both taken").toBe(0);
+      expect(prestartedTimingWorkers(), "two taken").toBe(waiting - 2);
       const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
       for (let t = 0; t < T; t++) {
         fill(w, rec.ticks[t]);
@@ -124,10 +126,28 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     } finally {
       threads.close();
     }
+    expect(prestartedTimingWorkers(), "both back in the pool").toBe(waiting);
+    // A second run on the returned workers: the same latencies again.
+    const again = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, { workers: 2, slots: 4 });
+    try {
+      const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
+      for (let t = 0; t < T; t++) {
+        fill(w, rec.ticks[t]);
+        again.submit(t, w);
+      }
+      const got = again.drain();
+      let differing = 0;
+      for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
+      expect(differing).toBe(0);
+      expect(again.ticksHere).toBeLessThan(T);
+    } finally {
+      again.close();
+    }
   });
 
   it("a worker that fails (a model it cannot make) is reported with its error, not waited for", () => {
     const unknown: TimingModel & { threadable: true } = { name: "no-such-model", threadable: true, tickLatencyNs: () => 0 };
+    const poolBefore = prestartedTimingWorkers();
     const threads = new TimingThreads(rec.spec, unknown, rec.work, T, { slots: 2 });
     const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
     let error: unknown;
@@ -144,6 +164,8 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     }
     expect(error).toBeInstanceOf(AerchipError);
     expect((error as AerchipError).code).toBe("E_TIMING_THREAD_FAILED");
+    // The run took a waiting worker (if any) and did not put the failed one back.
+    expect(prestartedTimingWorkers(), "a failed worker is not pooled").toBe(Math.max(0, poolBefore - 1));
     expect((error as AerchipError).message).toMatch(/E_TIMING_MODEL/);
   });
 
