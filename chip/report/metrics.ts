@@ -207,7 +207,16 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     }
   });
   let delaysUsed = false;
-  for (const cp of program.cores) for (const d of cp.crossbar.synDelayTicks) if (d !== 1) { delaysUsed = true; break; }
+  // An indexed loop that stops at the first delay ≠ 1 (SANA-FE's DVS network: 3.56M delays, all 1).
+  scan: for (const cp of program.cores) {
+    const d = cp.crossbar.synDelayTicks;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] !== 1) {
+        delaysUsed = true;
+        break scan;
+      }
+    }
+  }
   const lim = spec.core;
   const stateBitsPerNeuron = neuronStateBits(spec);
   let synapseMemoryTotalBits = 0;
