@@ -9,20 +9,10 @@ import { aerchipVersion } from "./version.ts";
 import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
 // The process entry (bin/aerchip.js) enables the watchdogs; in-process callers (tests, embedders) do not.
 export { enableFatalWatchdogs } from "../core/watchdog.ts";
-import { runCommand } from "./commands/run.ts";
-import { prestartWorkers } from "../chip/sim/threads/prestart.ts";
-import { prestartTimingWorkers } from "../chip/timing/thread.ts";
-import { runNirCommand } from "./commands/run-nir.ts";
-import { runProgramCommand } from "./commands/run-program.ts";
-import { convertCommand } from "./commands/convert.ts";
-import { registerSweepCommand } from "./commands/sweep.ts";
-import { compileCommand } from "./commands/compile.ts";
-import { presetsCommand } from "./commands/presets.ts";
-import { REPORT_FORMATS, reportCommand } from "./commands/report.ts";
-import { compareCommand } from "./commands/compare.ts";
-import { rerunCommand } from "./commands/rerun.ts";
-import { learnCommand } from "./commands/learn.ts";
-import { learningCostCommand } from "./commands/learning-cost.ts";
+// Each command's code is imported when the command runs: loading every command's modules (the compiler,
+// the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
+import { registerSweepCommand } from "./commands/sweep-command.ts";
+import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -92,10 +82,12 @@ function buildProgram(): Command {
       // A run on several threads: their workers load the engine while this thread loads and compiles the
       // model (the team's, or with --timing detailed the timing threads).
       if (o.threads > 1) {
-        if (o.timing === "detailed") prestartTimingWorkers(o.threads - 1);
-        else prestartWorkers(o.threads - 1);
+        if (o.timing === "detailed") (await import("../chip/timing/thread.ts")).prestartTimingWorkers(o.threads - 1);
+        else (await import("../chip/sim/threads/prestart.ts")).prestartWorkers(o.threads - 1);
       }
-      return /\.nir$/i.test(model) ? runNirCommand(model, o) : /\.aerprog$/i.test(model) ? runProgramCommand(model, o) : runCommand(model, o);
+      if (/\.nir$/i.test(model)) return (await import("./commands/run-nir.ts")).runNirCommand(model, o);
+      if (/\.aerprog$/i.test(model)) return (await import("./commands/run-program.ts")).runProgramCommand(model, o);
+      return (await import("./commands/run.ts")).runCommand(model, o);
     });
 
   nirOptions(run);
@@ -113,7 +105,7 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
-    .action(async (model: string, o) => compileCommand(model, o));
+    .action(async (model: string, o) => (await import("./commands/compile.ts")).compileCommand(model, o));
   nirOptions(compile);
 
   program
@@ -131,7 +123,7 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
-    .action(async (input: string, output: string, o) => convertCommand(input, output, o));
+    .action(async (input: string, output: string, o) => (await import("./commands/convert.ts")).convertCommand(input, output, o));
 
   registerSweepCommand(program);
 
@@ -140,7 +132,7 @@ function buildProgram(): Command {
     .description("list the chip presets with the sources of their figures")
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExample:\n  aerchip presets")
-    .action(async (o) => presetsCommand(o));
+    .action(async (o) => (await import("./commands/presets.ts")).presetsCommand(o));
 
   program
     .command("report")
@@ -152,7 +144,7 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary (needs --out)", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip report out/report.json --format md\n  aerchip report out/report.json --format latex --out paper/tables.tex\n  aerchip report out/report.json --format csv --out out/report.csv\n  aerchip report out/report.json --format html --out out/report.html\n  aerchip report --format json-schema --out report.schema.json")
-    .action(async (report: string | undefined, o) => reportCommand(report, o));
+    .action(async (report: string | undefined, o) => (await import("./commands/report.ts")).reportCommand(report, o));
 
   const compare = program
     .command("compare")
@@ -174,7 +166,7 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
-    .action(async (model: string, o) => compareCommand(model, o));
+    .action(async (model: string, o) => (await import("./commands/compare.ts")).compareCommand(model, o));
   nirOptions(compare);
 
   program
@@ -185,7 +177,7 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExample:\n  aerchip rerun out/report.json --out out/rerun")
-    .action(async (report: string, o) => rerunCommand(report, o));
+    .action(async (report: string, o) => (await import("./commands/rerun.ts")).rerunCommand(report, o));
 
   program
     .command("learn")
@@ -209,7 +201,7 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip learn mnist --neurons 100 --train 9000 --test 1000 --arch loihi --weight-bits 8,6,4 --out out/\n  aerchip learn mnist --neurons 10 --train 200 --test 100 --arch loihi --out out/quick\n\nThe full-size run takes minutes per width; benchmarks/learn-mnist.mjs runs it and prints JSON.")
-    .action(async (dataset: string, o) => learnCommand(dataset, o));
+    .action(async (dataset: string, o) => (await import("./commands/learn.ts")).learnCommand(dataset, o));
 
   const learningCost = program
     .command("learning-cost")
@@ -222,7 +214,7 @@ function buildProgram(): Command {
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown")
-    .action(async (model: string | undefined, o) => learningCostCommand(model, o));
+    .action(async (model: string | undefined, o) => (await import("./commands/learning-cost.ts")).learningCostCommand(model, o));
   nirOptions(learningCost);
   return program;
 }

@@ -14,8 +14,8 @@ import { renderCsv } from "../../chip/report/formats/csv.ts";
 import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
 import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
 
-export const REPORT_FORMATS = ["md", "csv", "latex", "html", "json-schema"] as const;
-export type ReportFormatName = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormatName } from "./report-formats.ts";
+export { REPORT_FORMATS, type ReportFormatName } from "./report-formats.ts";
 
 export interface ReportCommandOptions {
   readonly format: ReportFormatName;

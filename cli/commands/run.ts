@@ -17,7 +17,6 @@ import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { AerPacketBuffer } from "../../core/aer.ts";
-import { writeAerStreamFile } from "../../core/io/aer-stream.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 
@@ -184,6 +183,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const out = resolve(o.out);
   ensureDir(out);
   if (trace !== undefined && o.packetsOut !== undefined) {
+    // The AER stream writer (protobufjs) is loaded only when asked for.
+    const { writeAerStreamFile } = await import("../../core/io/aer-stream.ts");
     writeAerStreamFile(resolve(o.packetsOut), {
       tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }],
       tick: trace.tickView(), address: trace.addressView(),

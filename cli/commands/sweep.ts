@@ -13,7 +13,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { markdownTable } from "../../chip/report/formats/markdown.ts";
@@ -133,22 +132,4 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   return summary;
 }
 
-function threadsOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--threads must be a whole number >= 1");
-  return n;
-}
-
-/** Adds `aerchip sweep` to the program (called from cli/main.ts). */
-export function registerSweepCommand(program: Command): Command {
-  return program
-    .command("sweep")
-    .description("run a grid of configurations (weight bits, neurons per core, mesh size, chip, precision, placement, seed) on worker threads and write one tidy table (sweep.csv/.md/.tex/.json) and a figure (sweep.svg); a killed sweep resumes from its finished points")
-    .argument("<sweep>", "sweep YAML file (see examples/sweep/weight-bits.yaml and docs/reports.md)")
-    .option("--out <dir>", "output directory (default: the file's `out`, else out/<sweep file name>)")
-    .option("--threads <n>", `worker threads (default: available parallelism, ${availableParallelism()} here)`, threadsOption)
-    .option("--json", "print a machine-readable summary", false)
-    .option("--quiet", "print nothing on success", false)
-    .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.")
-    .action(async (file: string, opts: SweepCommandOptions) => { await sweepCommand(file, opts); });
-}
+export { registerSweepCommand } from "./sweep-command.ts";

@@ -1,0 +1,30 @@
+/**
+ * `aerchip sweep`'s options (cli/main.ts). The command's code, with its worker pool and figure renderer,
+ * is loaded only when the command runs (sweep.ts), so other commands start without it.
+ */
+import { availableParallelism } from "node:os";
+import { type Command, InvalidArgumentError } from "commander";
+import type { SweepCommandOptions } from "./sweep.ts";
+
+function threadsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--threads must be a whole number >= 1");
+  return n;
+}
+
+/** Adds `aerchip sweep` to the program (called from cli/main.ts). */
+export function registerSweepCommand(program: Command): Command {
+  return program
+    .command("sweep")
+    .description("run a grid of configurations (weight bits, neurons per core, mesh size, chip, precision, placement, seed) on worker threads and write one tidy table (sweep.csv/.md/.tex/.json) and a figure (sweep.svg); a killed sweep resumes from its finished points")
+    .argument("<sweep>", "sweep YAML file (see examples/sweep/weight-bits.yaml and docs/reports.md)")
+    .option("--out <dir>", "output directory (default: the file's `out`, else out/<sweep file name>)")
+    .option("--threads <n>", `worker threads (default: available parallelism, ${availableParallelism()} here)`, threadsOption)
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.")
+    .action(async (file: string, opts: SweepCommandOptions) => {
+      const { sweepCommand } = await import("./sweep.ts");
+      await sweepCommand(file, opts);
+    });
+}
