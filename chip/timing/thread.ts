@@ -18,13 +18,11 @@
  * (sequentially consistent), as in threads/control.ts. Only the end of a run waits (drain), and a worker
  * sleeps in Atomics.wait when it has caught up.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { KernelChoice } from "../sim/wasm/kernels.ts";
-import { prestart, returnPrestarted, takePrestarted, waitingWorkers } from "../sim/threads/prestart.ts";
+import { compiledWorkerUrl, prestartBuilt, returnPrestarted, takePrestarted, waitingWorkers } from "../sim/threads/prestart.ts";
 import type { TickWork, TimingModel } from "./types.ts";
 
 /** Slots of a worker's ring (ticks the simulation may run ahead of that worker). */
@@ -296,13 +294,7 @@ function receiveError(port: MessagePort): string {
 
 /** Starts `count` timing workers ahead of a run (no-op where the compiled engine is missing). */
 export function prestartTimingWorkers(count: number): void {
-  let url: URL;
-  try {
-    url = timingWorkerUrl();
-  } catch {
-    return;
-  }
-  prestart(url, count);
+  prestartBuilt(timingWorkerUrl, count);
 }
 
 /** Timing workers waiting (tests). */
@@ -310,14 +302,9 @@ export function prestartedTimingWorkers(): number {
   return waitingWorkers(timingWorkerUrl());
 }
 
-/** The compiled worker: next to this module in a build, else in dist/ beside the sources. */
+/** The compiled timing worker. */
 export function timingWorkerUrl(): URL {
-  if (import.meta.url.endsWith(".js")) return new URL("./thread-worker.js", import.meta.url);
-  const built = new URL("../../dist/chip/timing/thread-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "a timing thread needs the compiled engine (dist/chip/timing/thread-worker.js), which is missing", {
-    field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
-  });
+  return compiledWorkerUrl(import.meta.url, "thread-worker.js", "dist/chip/timing/thread-worker.js", "a timing thread needs");
 }
 
 export const TIMING_CONTROL = { C_STARTED, C_ERROR, C_CLOSED, C_DONE, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } as const;

@@ -51,15 +51,20 @@ export function takePrestarted(url: URL): Worker | undefined {
   return pools.get(url.href)?.shift();
 }
 
-/** Starts `count` team workers (no-op where the compiled engine is missing: the team says so when made). */
-export function prestartWorkers(count: number): void {
-  let url: URL;
+/** Starts workers of the script `url()` gives until `count` wait (no-op where the compiled engine is missing: the run says so when it starts them). */
+export function prestartBuilt(url: () => URL, count: number): void {
+  let u: URL;
   try {
-    url = workerUrl();
+    u = url();
   } catch {
     return;
   }
-  prestart(url, count);
+  prestart(u, count);
+}
+
+/** Starts `count` team workers. */
+export function prestartWorkers(count: number): void {
+  prestartBuilt(workerUrl, count);
 }
 
 /** A waiting team worker, or undefined. */
@@ -77,12 +82,22 @@ export function prestartedWorkers(): number {
   return waitingWorkers(workerUrl());
 }
 
-/** The compiled worker: next to this module in a build, else in dist/ beside the sources. */
-export function workerUrl(): URL {
-  if (import.meta.url.endsWith(".js")) return new URL("./worker.js", import.meta.url);
-  const built = new URL("../../../dist/chip/sim/threads/worker.js", import.meta.url);
+/**
+ * A worker script of the compiled engine: `name` next to the calling module (`moduleUrl`) in a build, else
+ * `distPath` (from the repository root) when the caller runs from the TypeScript sources (tests: Node 20
+ * cannot start a worker from them). `what` says what needs it when the build is missing.
+ */
+export function compiledWorkerUrl(moduleUrl: string, name: string, distPath: string, what: string): URL {
+  if (moduleUrl.endsWith(".js")) return new URL(`./${name}`, moduleUrl);
+  const root = new URL("../../../", import.meta.url);
+  const built = new URL(distPath, root);
   if (existsSync(fileURLToPath(built))) return built;
-  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", "multi-threaded runs need the compiled engine (dist/chip/sim/threads/worker.js), which is missing", {
+  throw new AerchipError("E_SIM_THREADS_UNAVAILABLE", `${what} the compiled engine (${distPath}), which is missing`, {
     field: "threads", hint: "run `npm run build` (npm ci does it), or use --threads 1",
   });
+}
+
+/** The compiled team worker. */
+export function workerUrl(): URL {
+  return compiledWorkerUrl(import.meta.url, "worker.js", "dist/chip/sim/threads/worker.js", "multi-threaded runs need");
 }

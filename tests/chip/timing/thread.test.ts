@@ -69,6 +69,19 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
   const T = rec.ticks.length;
   const packets = rec.ticks.map((t) => t.P);
 
+  /** Hands every recorded tick to `threads` as the simulator would; the ticks whose latency differs from the model's here. */
+  const differingTicks = (threads: TimingThreads): number => {
+    const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
+    for (let t = 0; t < T; t++) {
+      fill(w, rec.ticks[t]);
+      threads.submit(t, w);
+    }
+    const got = threads.drain();
+    let differing = 0;
+    for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
+    return differing;
+  };
+
   it("the recorded workload is a real one (ticks with packets, latencies > 0)", () => {
     expect(T).toBe(300);
     expect(packets.filter((p) => p > 0).length).toBeGreaterThan(100);
@@ -84,15 +97,7 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     it(`${name}: every tick's latency equals the model's on this thread, bit for bit`, () => {
       const threads = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, opts);
       try {
-        const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
-        for (let t = 0; t < T; t++) {
-          fill(w, rec.ticks[t]);
-          threads.submit(t, w);
-        }
-        const got = threads.drain();
-        let differing = 0;
-        for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
-        expect(differing).toBe(0);
+        expect(differingTicks(threads)).toBe(0);
         // The rings start empty: at least the first slots·workers ticks that fit a slot went to the workers.
         const cap = "slotPackets" in opts ? opts.slotPackets : Infinity;
         const fitting = packets.filter((p) => p <= cap).length;
@@ -113,15 +118,7 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     const threads = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, { workers: 2 });
     try {
       expect(prestartedTimingWorkers(), "two taken").toBe(waiting - 2);
-      const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
-      for (let t = 0; t < T; t++) {
-        fill(w, rec.ticks[t]);
-        threads.submit(t, w);
-      }
-      const got = threads.drain();
-      let differing = 0;
-      for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
-      expect(differing).toBe(0);
+      expect(differingTicks(threads)).toBe(0);
       expect(threads.ticksHere).toBeLessThanOrEqual(T - Math.min(T, 32));
     } finally {
       threads.close();
@@ -130,15 +127,7 @@ describe.skipIf(!DIST_OK)(`timing threads ${NEEDS_DIST}`, () => {
     // A second run on the returned workers: the same latencies again.
     const again = new TimingThreads(rec.spec, createTimingModel("detailed"), rec.work, T, { workers: 2, slots: 4 });
     try {
-      const w = new TickWork(rec.spec, rec.work.coreIds, rec.work.encodings, 1);
-      for (let t = 0; t < T; t++) {
-        fill(w, rec.ticks[t]);
-        again.submit(t, w);
-      }
-      const got = again.drain();
-      let differing = 0;
-      for (let t = 0; t < T; t++) if (!Object.is(got[t], rec.expected[t])) differing++;
-      expect(differing).toBe(0);
+      expect(differingTicks(again)).toBe(0);
       expect(again.ticksHere).toBeLessThan(T);
     } finally {
       again.close();
