@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
 import type { Json } from "../../../compiler/frontends/json-fields.ts";
 import { compileModel } from "../../../compiler/compile.ts";
-import { simulate } from "../../../chip/sim/run.ts";
+import { runState, simulate } from "../../../chip/sim/run.ts";
 import { buildRunReport } from "../../../chip/report/run-report.ts";
 import { computeRunMetrics, programCoreFigures, rateBin, RATE_BIN_EDGES_PER_MILLE } from "../../../chip/report/metrics.ts";
-import { releaseProgramSynapses } from "../../../chip/sim/state.ts";
+import { buildSimState, releaseProgramSynapses } from "../../../chip/sim/state.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { createTimingModel } from "../../../chip/timing/index.ts";
 import { genericWith } from "../../helpers/specs.ts";
@@ -109,6 +109,26 @@ describe("NeuroBench metric arithmetic (hardware-facts.md §6), written out", ()
     expect(proj("A_R").connectionSparsity).toBe(2 / 4);
     // Total: (15 + 2) / (16 + 4) = 0.85.
     expect(metrics.totals.connectionSparsity).toBeCloseTo(17 / 20, 15);
+  });
+
+  it("non-zero synapses and effective ACs are the same whatever the state's weight encoding (palette, float32, float64)", () => {
+    const model = parseAerchipModel(MODEL as unknown as Json, "test.json");
+    const compiled = compileModel(model.graph, spec, {});
+    const counts = (options: { float64Weights?: boolean; float32Weights?: boolean }) => {
+      const st = buildSimState(spec, compiled.program, options);
+      const kind = st.synapses.kind === "wide" ? "wide" : st.synapses.weights.kind;
+      const sim = runState(spec, compiled.program, st, model.stimulus, { steps: model.graph.defaultSteps });
+      const m = buildRunReport(spec, compiled.program, sim, PROV, "none").metrics!;
+      return { kind, perProjection: m.perProjection.map((x) => [x.nonZeroSynapses, x.synapticOps.effectiveACs]) };
+    };
+    const palette = counts({});
+    expect(palette.kind).toBe("palette");
+    expect(palette.perProjection).toEqual(metrics.perProjection.map((x) => [x.nonZeroSynapses, x.synapticOps.effectiveACs]));
+    for (const options of [{ float32Weights: true }, { float64Weights: true }]) {
+      const other = counts(options);
+      expect(other.kind).toBe(options.float32Weights === true ? "f32" : "f64");
+      expect(other.perProjection, JSON.stringify(options)).toEqual(palette.perProjection);
+    }
   });
 
   it("effective ACs count spikes × non-zero synapses; dense ops count every weight every tick", () => {
