@@ -285,7 +285,7 @@ class Run implements SimRun {
     this.weightBits = spec.precision.weightBits;
     this.updatedWithInput = countsUpdatesWithInput(spec);
     this.work = opts.timing === undefined ? undefined : new TickWork(spec, st.coreId, st.encodingNames);
-    this.perPacket = this.work !== undefined && opts.timingPerPacket === true;
+    this.perPacket = perPacket;
     if (this.work !== undefined) this.work.syncTiles = mappedTileCount(st, spec);
     const fx = program.fixedPoint;
     const hasDynamics = st.dynamics !== undefined;

@@ -113,7 +113,7 @@ export interface TimingThreadInit {
 
 /** Whether a timing model can run on a timing thread: a built-in per-packet model, re-created by name there. */
 export function threadableTiming(model: TimingModel | undefined): model is TimingModel & { readonly threadable: true } {
-  return model !== undefined && (model as { threadable?: unknown }).threadable === true;
+  return model?.threadable === true;
 }
 
 export interface TimingThreadOptions {
@@ -142,7 +142,6 @@ export class TimingThreads {
   private readonly rings: Ring[] = [];
   private readonly slots: number;
   private readonly cap: number;
-  private readonly E: number;
   /** latency[t] of every tick, written by the workers or here. */
   readonly latencyNs: Float64Array;
   /** Ticks scheduled on the simulating thread (diagnostics). */
@@ -164,13 +163,13 @@ export class TimingThreads {
     this.slots = opts.slots ?? TIMING_SLOTS;
     this.cap = opts.slotPackets ?? TIMING_SLOT_PACKETS;
     const C = work.coreCount;
-    this.E = work.encodings.length;
+    const E = work.encodings.length;
     this.latencyNs = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, steps)));
     const url = timingWorkerUrl();
     try {
       for (let w = 0; w < Math.max(1, opts.workers ?? 1); w++) {
         const control = new Int32Array(new SharedArrayBuffer(4 * controlInts(this.slots)));
-        const buffers = Array.from({ length: this.slots }, () => new SharedArrayBuffer(slotBytes(this.cap, C, this.E)));
+        const buffers = Array.from({ length: this.slots }, () => new SharedArrayBuffer(slotBytes(this.cap, C, E)));
         const { port1, port2 } = new MessageChannel();
         const init: TimingThreadInit = {
           spec, coreIds: work.coreIds, encodings: work.encodings, model: model.name, kernels: opts.kernels, slots: this.slots, slotPackets: this.cap,
@@ -182,7 +181,7 @@ export class TimingThreads {
         else worker = new Worker(url, { workerData: init, transferList: [port2], execArgv: [], stdout: false, stderr: false });
         worker.unref();
         port1.unref();
-        this.rings.push({ worker, port: port1, control, views: buffers.map((b) => slotViews(b, this.cap, C, this.E)), submitted: 0, started: false });
+        this.rings.push({ worker, port: port1, control, views: buffers.map((b) => slotViews(b, this.cap, C, E)), submitted: 0, started: false });
       }
     } catch (e) {
       this.close();
