@@ -80,23 +80,35 @@ export function runCompiled(spec: ChipSpec, program: ChipProgram, stimulus: Chip
  * before each chunk; throws E_INTERRUPTED ("at tick X of Y") when SIGINT arrived.
  */
 export async function stepWithSignals(run: SimRun, what = "simulating"): Promise<void> {
-  // Ticks per step() call: doubled while a call takes under STEP_BATCH_MS, so that fast runs (whole ticks
-  // in one WebAssembly call, run.ts) go in chunks and slow ones still yield every YIELD_EVERY_MS or so.
   let batch = 1;
   while (!run.done) {
     await yieldForSignals(`while ${what}, at tick ${run.ticksDone} of ${run.steps}`);
     const deadline = performance.now() + YIELD_EVERY_MS;
     do {
       const t0 = performance.now();
-      run.step(batch);
-      if (performance.now() - t0 < STEP_BATCH_MS && batch < MAX_STEP_BATCH) batch *= 2;
+      const ticks = run.step(batch);
+      batch = nextStepBatch(batch, ticks, performance.now() - t0);
     } while (!run.done && performance.now() < deadline);
   }
 }
 
-/** A step() call shorter than this doubles the next one's ticks (up to MAX_STEP_BATCH). */
-const STEP_BATCH_MS = 2;
-const MAX_STEP_BATCH = 4096;
+/** Simulation time a step() call aims at, ms: a few calls per YIELD_EVERY_MS. */
+export const STEP_TARGET_MS = 10;
+export const MAX_STEP_BATCH = 4096;
+
+/**
+ * Ticks for the next step() call, from the last call (`batch` asked, `ticks` done in `ms`): the ticks that
+ * take about STEP_TARGET_MS at that pace, at most 4× the last batch (a run's first ticks are its slowest:
+ * code not yet optimised) and at least a quarter of it, within 1 … MAX_STEP_BATCH.
+ * Why not smaller: each call has a fixed cost, larger with threads (their part of a tick is handed over,
+ * and JavaScript folds the call's counters); the earlier rule, doubling only while calls took under 2 ms,
+ * held bench_lif10k's CLI run at 20–30 ticks per call, ~40 calls per 1,000 ticks.
+ */
+export function nextStepBatch(batch: number, ticks: number, ms: number): number {
+  const pace = ticks > 0 && ms > 0 ? (ticks * STEP_TARGET_MS) / ms : 4 * batch;
+  const next = Math.round(Math.min(4 * batch, Math.max(batch / 4, pace)));
+  return Math.min(MAX_STEP_BATCH, Math.max(1, next));
+}
 
 /** runCompiled, interruptible: the simulation yields for signals between chunks. */
 export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName = "simple", hooks: RunHooks = {}): Promise<{ sim: SimResult; report: RunReport }> {
