@@ -526,7 +526,8 @@ export function createThreadTeam(st: SimState, opts: ThreadTeamOptions): ThreadT
 /**
  * A team for running `program` on `spec` from the state `st` (built with sharedArrays()), reusable across
  * runs of that state: call close() when done. Starting the workers takes ~0.1 s; awaitStart() waits.
+ * `more.mainShare`: part 0's share (default MAIN_SHARE; benchmarks/parts-sequential.mjs compares shares).
  */
-export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number, kernels?: KernelChoice): ThreadTeam {
-  return new ThreadTeam(st, { threads, coreClass: coreClassesOf(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec), ...(kernels === undefined ? {} : { kernels }) });
+export function threadTeamFor(spec: ChipSpec, program: ChipProgram, st: SimState, threads: number, kernels?: KernelChoice, more: Pick<ThreadTeamOptions, "mainShare"> = {}): ThreadTeam {
+  return new ThreadTeam(st, { threads, coreClass: coreClassesOf(st, program.fixedPoint !== undefined), fixedPoint: program.fixedPoint, updatedWithInput: countsUpdatesWithInput(spec), ...(kernels === undefined ? {} : { kernels }), ...more });
 }
