@@ -2340,20 +2340,72 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
 
 /**
  * The packets out (per source core), packets in and synaptic ops (per destination core × encoding) of the
- * spikes fired[0, nFired), added as int64 to out, inn and syn (run.ts emitCoreWork).
+ * spikes fired[0, nFired), added as int64 to out, inn and syn (run.ts emitCoreWork). `inn` and `syn` start
+ * at zero (both callers clear them): with one synaptic-op slot per core (one encoding, or no counter cells)
+ * a route adds packets and synapses to one int64 per destination core, packets << ROUTE_PACKET_SHIFT |
+ * synapses, split into inn and syn once per core at the end (one read-modify-write per route instead of two;
+ * a tick's synapses into one core stay far below 2^40 and its packets below 2^23).
  */
 @inline function countRouteWork(rt: usize, fired: usize, nFired: i32, out: usize, inn: usize, syn: usize): void {
   const E = word(rt, RT_ENCODINGS);
+  const sDest = word(rt, RT_SHIFT_ROUTE_DEST_CORE), sSyn = word(rt, RT_SHIFT_ROUTE_SYNAPSES);
+  // A route's counter cells are on its destination core d (counter-cells.ts: the cells of the axon it
+  // reaches), so a cell's core is d and only its encoding is looked up; with one encoding the cells of a
+  // mixed row add up to the row's synapses (whole numbers: the same float64 sum in any grouping).
+  if (word(rt, RT_HAS_CELLS) != 0 && E > 1) {
+    countRouteWorkByEncoding(rt, fired, nFired, out, inn, syn, E, sDest, sSyn);
+    return;
+  }
+  // The loads' widths are fixed per state: one loop per (destination, synapse count) width pair.
+  if (sDest == 0) {
+    if (sSyn == 0) countRoutesPacked<u8, u8>(rt, fired, nFired, out, inn);
+    else if (sSyn == 1) countRoutesPacked<u8, u16>(rt, fired, nFired, out, inn);
+    else countRoutesPacked<u8, u32>(rt, fired, nFired, out, inn);
+  } else if (sDest == 1) {
+    if (sSyn == 0) countRoutesPacked<u16, u8>(rt, fired, nFired, out, inn);
+    else if (sSyn == 1) countRoutesPacked<u16, u16>(rt, fired, nFired, out, inn);
+    else countRoutesPacked<u16, u32>(rt, fired, nFired, out, inn);
+  } else {
+    if (sSyn == 0) countRoutesPacked<u32, u8>(rt, fired, nFired, out, inn);
+    else if (sSyn == 1) countRoutesPacked<u32, u16>(rt, fired, nFired, out, inn);
+    else countRoutesPacked<u32, u32>(rt, fired, nFired, out, inn);
+  }
+  const C = word(rt, RT_CORE_COUNT);
+  for (let c = 0; c < C; c++) {
+    const x = atI64(inn, c);
+    store<i64>(inn + ((<usize>c) << 3), x >>> ROUTE_PACKET_SHIFT);
+    addI64(syn, c * E, x & ROUTE_SYNAPSE_MASK);
+  }
+}
+
+/** Packed per-core route counts: packets in the bits from here up, synapses below. */
+const ROUTE_PACKET_SHIFT: i64 = 40;
+const ROUTE_SYNAPSE_MASK: i64 = (<i64>1 << ROUTE_PACKET_SHIFT) - 1;
+
+/** countRouteWork's loop with one synaptic-op slot per core: D, S the widths of routeDestCore and routeSynapses. */
+@inline function countRoutesPacked<D, S>(rt: usize, fired: usize, nFired: i32, out: usize, packed: usize): void {
+  const coreOf = ptr(rt, RT_CORE_OF_NEURON), routePtr = ptr(rt, RT_ROUTE_PTR), routeDest = ptr(rt, RT_ROUTE_DEST_CORE);
+  const routeSyn = ptr(rt, RT_ROUTE_SYNAPSES);
+  const one: i64 = <i64>1 << ROUTE_PACKET_SHIFT;
+  for (let f = 0; f < nFired; f++) {
+    const n = at32(fired, f);
+    const r0 = at32(routePtr, n);
+    const r1 = at32(routePtr, n + 1);
+    addI64(out, at32(coreOf, n), <i64>(r1 - r0));
+    for (let r = r0; r < r1; r++) {
+      const d = <usize>load<D>(routeDest + (<usize>r) * sizeof<D>());
+      const a = packed + (d << 3);
+      store<i64>(a, load<i64>(a) + (one | <i64>load<S>(routeSyn + (<usize>r) * sizeof<S>())));
+    }
+  }
+}
+
+/** countRouteWork with several encodings and counter cells: each route's synaptic ops by its cells' encodings. */
+function countRouteWorkByEncoding(rt: usize, fired: usize, nFired: i32, out: usize, inn: usize, syn: usize, E: i32, sDest: i32, sSyn: i32): void {
   const coreOf = ptr(rt, RT_CORE_OF_NEURON), routePtr = ptr(rt, RT_ROUTE_PTR), routeDest = ptr(rt, RT_ROUTE_DEST_CORE);
   const routeSyn = ptr(rt, RT_ROUTE_SYNAPSES), routeCell = ptr(rt, RT_ROUTE_CELL), routeAxon = ptr(rt, RT_ROUTE_AXON);
   const cellStart = ptr(rt, RT_AXON_CELL_START), cellId = ptr(rt, RT_AXON_CELL_ID), cellCount = ptr(rt, RT_AXON_CELL_COUNT);
   const cellEnc = ptr(rt, RT_CELL_ENCODING);
-  const sDest = word(rt, RT_SHIFT_ROUTE_DEST_CORE), sSyn = word(rt, RT_SHIFT_ROUTE_SYNAPSES);
-  const cells = word(rt, RT_HAS_CELLS) != 0;
-  // A route's counter cells are on its destination core d (counter-cells.ts: the cells of the axon it
-  // reaches), so a cell's core is d and only its encoding is looked up; with one encoding the cells of a
-  // mixed row add up to the row's synapses (whole numbers: the same float64 sum in any grouping).
-  const byEncoding = cells && E > 1;
   for (let f = 0; f < nFired; f++) {
     const n = at32(fired, f);
     const r0 = at32(routePtr, n);
@@ -2362,18 +2414,16 @@ function closeTick(rt: usize, i: i32, nFired: i32, tally: usize): void {
     for (let r = r0; r < r1; r++) {
       const d = <i32>uintAtU(routeDest, r, sDest);
       addI64(inn, d, 1);
-      if (byEncoding) {
-        const one = at32(routeCell, r);
-        if (one >= 0) {
-          addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>one), <i64>uintAtU(routeSyn, r, sSyn));
-          continue;
-        }
-        const a = at32(routeAxon, r);
-        const k1 = at32(cellStart, a + 1);
-        for (let k = at32(cellStart, a); k < k1; k++) {
-          addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>at32(cellId, k)), <i64>load<u32>(cellCount + ((<usize>k) << 2)));
-        }
-      } else addI64(syn, d * E, <i64>uintAtU(routeSyn, r, sSyn));
+      const one = at32(routeCell, r);
+      if (one >= 0) {
+        addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>one), <i64>uintAtU(routeSyn, r, sSyn));
+        continue;
+      }
+      const a = at32(routeAxon, r);
+      const k1 = at32(cellStart, a + 1);
+      for (let k = at32(cellStart, a); k < k1; k++) {
+        addI64(syn, d * E + <i32>load<u8>(cellEnc + <usize>at32(cellId, k)), <i64>load<u32>(cellCount + ((<usize>k) << 2)));
+      }
     }
   }
 }

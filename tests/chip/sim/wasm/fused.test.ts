@@ -222,6 +222,61 @@ function fanInGraph(inputs: number, fireTicks = 2, steps = 6): { graph: ModelGra
   return { graph, stimulus: { spikes: new Map([["in", { tick, neuron }]]) } };
 }
 
+/**
+ * Inputs driving a LIF population, optionally recurrent: `p` the inputs' connection probability (1: all to
+ * all), `recurrent` that of LIF to LIF (delays 1–3).
+ */
+function drivenGraph(seed: number, inputs: number, size: number, p: number, recurrent: number, steps: number): { graph: ModelGraph; stimulus: ChipStimulus } {
+  const rng = createRng(seed);
+  const projections: ProjectionIR[] = [];
+  const connect = (pre: string, preSize: number, prob: number, scale: number): void => {
+    const pi: number[] = [], qi: number[] = [], w: number[] = [], d: number[] = [];
+    for (let i = 0; i < preSize; i++) {
+      for (let j = 0; j < size; j++) {
+        if (prob < 1 && rng.nextFloat() >= prob) continue;
+        pi.push(i); qi.push(j); w.push(((rng.nextBelow(900) - 300) / 1024) * scale); d.push(1 + rng.nextBelow(3));
+      }
+    }
+    projections.push({ name: `${pre}_lif`, pre, post: "lif", encoding: "sparse", preIndex: Uint32Array.from(pi), postIndex: Uint32Array.from(qi), weight: Float64Array.from(w), delayTicks: Uint16Array.from(d) });
+  };
+  connect("in", inputs, p, 1.2);
+  if (recurrent > 0) connect("lif", size, recurrent, 0.5);
+  const params = uniformNeuronParams(size, { voltageDecay: 0.9, vThreshold: 1, resetMode: ResetMode.zero, thresholdOp: ThresholdOp.ge, refractoryTicks: 1 });
+  const tick: number[] = [], neuron: number[] = [];
+  for (let t = 0; t < steps; t++) for (let i = 0; i < inputs; i++) if (rng.nextFloat() < 0.1) { tick.push(t); neuron.push(i); }
+  const graph: ModelGraph = {
+    name: "driven", defaultSteps: steps,
+    populations: [{ name: "in", kind: "input", size: inputs, shape: [inputs], spiking: true }, { name: "lif", kind: "neuron", size, shape: [size], spiking: true, params }],
+    projections,
+  };
+  return { graph, stimulus: { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) } };
+}
+
+describe("the `simple` model's route counts with 16-bit route arrays", () => {
+  // The kernel's route loop is compiled per pair of widths of routeDestCore and routeSynapses.
+  const steps = 120;
+  it("more than 255 destination cores (16-bit core indices): fused, per tick and TypeScript agree", () => {
+    const { graph, stimulus } = drivenGraph(3, 40, 600, 0.08, 0.02, steps);
+    const spec = genericWith({ maxNeurons: 2 });
+    const { program } = compileModel(graph, spec, {});
+    const st = buildSimState(spec, program, { kernels: "js" });
+    expect(st.coreCount).toBeGreaterThan(256);
+    expect(st.routeDestCore.BYTES_PER_ELEMENT).toBe(2);
+    const out = expectFusedAgrees(spec, program, stimulus, { steps, timing: createTimingModel("simple") }, {}, "u16 cores");
+    expect((out.get("spikes.lif.tick") as Int32Array).length, "the LIF neurons fire").toBeGreaterThan(200);
+  });
+
+  it("more than 255 synapses per route (16-bit counts): fused, per tick and TypeScript agree", () => {
+    const { graph, stimulus } = drivenGraph(4, 30, 400, 1, 0, steps);
+    const spec = genericWith({ maxNeurons: 512 });
+    const { program } = compileModel(graph, spec, {});
+    const st = buildSimState(spec, program, { kernels: "js" });
+    expect(st.routeSynapses.BYTES_PER_ELEMENT).toBe(2);
+    const out = expectFusedAgrees(spec, program, stimulus, { steps, timing: createTimingModel("simple") }, {}, "u16 synapse counts");
+    expect((out.get("spikes.lif.tick") as Int32Array).length, "the LIF neurons fire").toBeGreaterThan(200);
+  });
+});
+
 describe.skipIf(!DIST_OK)(`multi-threaded runs in whole-tick kernel calls ${NEEDS_DIST}`, () => {
   const steps = FUSED_CHUNK_TICKS + 90;
   const { graph, stimulus } = mixedGraph(7, steps);
