@@ -35,9 +35,9 @@ const benches = [
   { name: "sanafe_dvs_simple_2threads", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "simple", "1000", "2"], needs: sanafe("dvs.yaml") },
   { name: "sanafe_dvs_detailed_2threads", script: "sanafe.mjs", args: [sanafe("dvs.yaml"), sanafe("loihi.yaml"), "detailed", "1000", "2"], needs: sanafe("dvs.yaml") },
   // 1 vs 2 threads alternating in fresh processes, cold and warm, with the machine's own parallel efficiency.
-  { name: "threads_lif10k", script: "threads.mjs", args: ["bench_lif10k", "generic", "2", "3", "4", "none"], needs: snn("bench_lif10k.net.json.gz") },
+  { name: "threads_lif10k", script: "threads.mjs", args: ["--pairs", "12", "bench_lif10k", "generic", "2", "3", "4", "none"], needs: snn("bench_lif10k.net.json.gz") },
   // The same with the `simple` latency, the CLI's default timing (the parts count their spikes' routes).
-  { name: "threads_lif10k_simple", script: "threads.mjs", args: ["bench_lif10k", "generic", "2", "3", "4", "simple"], needs: snn("bench_lif10k.net.json.gz") },
+  { name: "threads_lif10k_simple", script: "threads.mjs", args: ["--pairs", "12", "bench_lif10k", "generic", "2", "3", "4", "simple"], needs: snn("bench_lif10k.net.json.gz") },
   // The detailed model (SANA-FE's message schedule) on bench_lif10k: the second thread is a timing thread.
   { name: "threads_lif10k_detailed", script: "threads.mjs", args: ["bench_lif10k", "generic", "2", "3", "2", "detailed"], needs: snn("bench_lif10k.net.json.gz") },
   { name: "heap_lif10k_5000", script: "heap.mjs", node: GC, args: [snn("bench_lif10k.net.json.gz"), "5", "500"], needs: snn("bench_lif10k.net.json.gz") },

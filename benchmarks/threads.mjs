@@ -15,7 +15,8 @@
 //           pairs' ratios. On this project's 2-vCPU VMs whole-run times swing by ~30 % between processes
 //           and over minutes; runs side by side in one process see the same machine, so this is the
 //           steadier measure. The separate-process figures above stay, as a one-off CLI run sees them.
-// Usage: node benchmarks/threads.mjs [net=bench_lif10k] [arch=generic] [threads=2] [rounds=3] [warmRuns=4] [timing=none] [steps]
+// Usage: node benchmarks/threads.mjs [--pairs N] [net=bench_lif10k] [arch=generic] [threads=2] [rounds=3] [warmRuns=4] [timing=none] [steps]
+//   --pairs N: pairs per round of the paired measure (default warmRuns).
 //   timing: none (as bench_lif10k), simple (the main thread counts and times each tick) or detailed (as the
 //   CLI runs it: the extra threads are timing threads, chip/timing/thread.ts, started by each run; no team).
 // Child modes (internal): node benchmarks/threads.mjs --child|--paired <net> <arch> <threads> <warmRuns> <timing> [steps]
@@ -24,7 +25,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { closingFields, dist, emit, now, seconds } from "./lib.mjs";
+import { closingFields, dist, emit, now, seconds, takeOption } from "./lib.mjs";
 
 const self = fileURLToPath(import.meta.url);
 /** Pause before each run of a paired child, ms: longer than the workers' longest spin (control.ts SPIN_MS, 2 ms). */
@@ -113,7 +114,10 @@ if (process.argv[2] === "--child" || process.argv[2] === "--paired") {
   process.exit(0);
 }
 
-const [netArg = "bench_lif10k", arch = "generic", threadsArg = "2", roundsArg = "3", warmArg = "4", timingName = "none", stepsArg] = process.argv.slice(2);
+const cliArgs = process.argv.slice(2);
+// Pairs per round of the paired measure (default: warmRuns); more pairs narrow its median on a noisy host.
+const pairsArg = takeOption(cliArgs, "--pairs", undefined);
+const [netArg = "bench_lif10k", arch = "generic", threadsArg = "2", roundsArg = "3", warmArg = "4", timingName = "none", stepsArg] = cliArgs;
 const net = existsSync(netArg) ? netArg : join(root, "../shared/fixtures/snnref/bench", `${netArg}.net.json.gz`);
 if (!existsSync(net)) {
   emit({ benchmark: "threads", skipped: `${net} not found (../shared absent)` });
@@ -121,9 +125,9 @@ if (!existsSync(net)) {
 }
 const counts = [1, ...threadsArg.split(",").map(Number).filter((n) => n > 1)];
 
-function child(threads, mode = "--child") {
+function child(threads, mode = "--child", warm = warmArg) {
   return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, [self, mode, net, arch, String(threads), warmArg, timingName, ...(stepsArg === undefined ? [] : [stepsArg])], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [self, mode, net, arch, String(threads), warm, timingName, ...(stepsArg === undefined ? [] : [stepsArg])], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d) => { out += d; });
     p.on("close", (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`child (${threads} threads) exited ${code}`))));
@@ -143,7 +147,7 @@ const machineParallelEfficiency = median(alone) / median(pair);
 // 1 and N threads side by side in one process per round (N: the largest count asked for).
 const pairedThreads = counts[counts.length - 1];
 const pairedRuns = [];
-if (pairedThreads > 1) for (let round = 0; round < Number(roundsArg); round++) pairedRuns.push(await child(pairedThreads, "--paired"));
+if (pairedThreads > 1) for (let round = 0; round < Number(roundsArg); round++) pairedRuns.push(await child(pairedThreads, "--paired", pairsArg ?? warmArg));
 
 const digests = new Set([...[...results.values()].flat(), ...pairedRuns].map((r) => r.digest));
 const base = results.get(1);
