@@ -63,7 +63,7 @@ function orderSensitiveGraph(seed: number, steps: number, palette: boolean, floa
   for (const pre of ["uni", "var"]) for (const post of ["uni", "var"]) connect(pre, size, post, 0.08, 0.8);
   const tick: number[] = [], neuron: number[] = [];
   for (let t = 0; t < steps; t++) for (let i = 0; i < 60; i++) if (rng.nextFloat() < 0.07) { tick.push(t); neuron.push(i); }
-  return { graph: { name: "eager", defaultSteps: steps, populations, projections }, stimulus: { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) } };
+  return { graph: { name: "order-sensitive", defaultSteps: steps, populations, projections }, stimulus: { spikes: new Map([["in", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) } };
 }
 
 describe.skipIf(!DIST_OK)(`multi-threaded runs of an order-sensitive network equal one thread bit for bit ${NEEDS_DIST}`, () => {
