@@ -53,6 +53,8 @@ export interface WasmRunBuffers {
   stimulus?: StimulusScratch;
   /** The timing wheel of one-thread runs. */
   wheel?: WasmWheel;
+  /** Each neuron's traffic per spike (emit-record.ts); null: a value did not fit in 16 bits. */
+  emitRecord?: Uint16Array | null;
   /** Per-packet records for the detailed timing model (one-thread runs): the TickWork and context block. */
   packets?: WasmPacketRecords;
   /** Whole-tick runs (fused.ts): the context block, chunk buffers and per-core sums. */

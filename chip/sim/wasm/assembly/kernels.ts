@@ -1313,6 +1313,8 @@ const EX_TOTALS_INT = 92;
 const EX_SCHEDULE = 96;
 const EX_GROUP_DENSE = 100;
 const EX_HAS_DENSE = 104;
+/** Each neuron's traffic per spike as 8 uint16 (emit-record.ts), 0: none (read the per-quantity arrays). */
+const EX_EMIT_RECORD = 108;
 
 /**
  * The least free room, in int32 entries, of the wheel's buckets. A spike of m records adds at most 4m entries
@@ -1353,6 +1355,8 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
   const hasDense = word(ex, EX_HAS_DENSE) != 0;
   const t0 = t % slots;
   let packets: f64 = 0, hopsE: f64 = 0, hopsW: f64 = 0, hopsN: f64 = 0, hopsS: f64 = 0, local: f64 = 0, inTile: f64 = 0, synOps: f64 = 0;
+  const emitRec = ptr(ex, EX_EMIT_RECORD);
+  let tA = f64x2.splat(0), tB = f64x2.splat(0), tC = f64x2.splat(0), tD = f64x2.splat(0);
   let roomLeft = schedule ? leastBucketRoom(buckets, slots) : 0;
   let f = from;
   for (; f < nFired; f++) {
@@ -1378,6 +1382,16 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
     }
     const sa = spikes + ((<usize>n) << 2);
     store<u32>(sa, load<u32>(sa) + 1);
+    if (emitRec != 0) {
+      // [routes, hops E, W, N, S, local, in-tile, synaptic ops], zero for a neuron without routes: the same
+      // whole numbers added to the same sums in the same order as the arrays below, two per f64x2 lane pair.
+      const x = v128.load(emitRec + ((<usize>n) << 4));
+      const lo = i32x4.extend_low_i16x8_u(x), hi = i32x4.extend_high_i16x8_u(x);
+      tA = f64x2.add(tA, f64x2.convert_low_i32x4_u(lo));
+      tB = f64x2.add(tB, f64x2.convert_low_i32x4_u(v128.shuffle<i32>(lo, lo, 2, 3, 0, 1)));
+      tC = f64x2.add(tC, f64x2.convert_low_i32x4_u(hi));
+      tD = f64x2.add(tD, f64x2.convert_low_i32x4_u(v128.shuffle<i32>(hi, hi, 2, 3, 0, 1)));
+    } else {
     const routes = at32(routePtr, n + 1) - at32(routePtr, n);
     if (routes > 0) {
       packets += <f64>routes;
@@ -1388,6 +1402,7 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
       local += uintAt(pL, n, sL);
       inTile += uintAt(pT, n, sT);
       synOps += <f64>(at32(gSyn, g1) - at32(gSyn, g0));
+    }
     }
     const base = offsetLayout ? at32(nBase, n) : 0;
     if (schedule) for (let g = g0; g < g1; g++) {
@@ -1402,6 +1417,12 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
       store<i32>(r, base, 12);
       store<i32>(b, len + 4, 8);
     }
+  }
+  if (emitRec != 0) {
+    packets = f64x2.extract_lane(tA, 0); hopsE = f64x2.extract_lane(tA, 1);
+    hopsW = f64x2.extract_lane(tB, 0); hopsN = f64x2.extract_lane(tB, 1);
+    hopsS = f64x2.extract_lane(tC, 0); local = f64x2.extract_lane(tC, 1);
+    inTile = f64x2.extract_lane(tD, 0); synOps = f64x2.extract_lane(tD, 1);
   }
   addF(totals, 0, packets);
   addF(totals, 1, hopsE);
