@@ -9,7 +9,7 @@ import type { WasmKernelExports } from "./kernels.ts";
 /** Words of the spikes-by-population context block (BX_* of assembly/kernels.ts, in this order). */
 export const BY_POPULATION_WORDS = [
   "neurons", "tickEnd", "populationOfNeuron", "indexInPopulation", "populationSize", "popStart", "fill", "recTick", "recIndex", "byIndex",
-  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations", "lastKey", "unsorted",
+  "byTick", "outTick", "outIndex", "spikes", "ticks", "populations", "lastKey", "unsorted", "bitmap",
 ] as const;
 
 /** Phases of the kernel (BP_* of assembly/kernels.ts, in this order). */
@@ -36,6 +36,8 @@ export interface ByPopulationScratch {
   /** Per population: the key of its last spike in record order, and whether its spikes need sorting. */
   readonly lastKey: Float64Array;
   readonly unsorted: Int32Array;
+  /** One bit per index of the largest population (the kernel's per-tick sort), zero between calls. */
+  readonly bitmap: Float64Array;
   readonly ctx: Uint32Array;
 }
 
@@ -62,7 +64,7 @@ export function spikesByPopulationWasm(
   ctx[arrays.length] = record.count;
   ctx[arrays.length + 1] = ticks;
   ctx[arrays.length + 2] = P;
-  for (const [i, a] of [[arrays.length + 3, x.lastKey], [arrays.length + 4, x.unsorted]] as const) {
+  for (const [i, a] of [[arrays.length + 3, x.lastKey], [arrays.length + 4, x.unsorted], [arrays.length + 5, x.bitmap]] as const) {
     assertInMemory(BY_POPULATION_WORDS[i], a, b.memory);
     ctx[i] = a.byteOffset;
   }
@@ -100,9 +102,10 @@ function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number,
   const made: ByPopulationScratch = {
     spikeCapacity: cap, ticks, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(ticks), popStart: a.i32(P + 1), fill: a.i32(P),
     recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(maxSize + 1), byTick: a.i32(ticks + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
-    lastKey: a.f64(P), unsorted: a.i32(P), ctx: a.u32(BY_POPULATION_WORDS.length),
+    lastKey: a.f64(P), unsorted: a.i32(P), bitmap: a.f64(Math.ceil(maxSize / 64) + 1), ctx: a.u32(BY_POPULATION_WORDS.length),
   };
   made.sizes.set(sizes);
+  made.bitmap.fill(0);
   b.runs.byPopulation = made;
   return made;
 }

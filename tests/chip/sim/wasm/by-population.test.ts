@@ -1,8 +1,10 @@
 /**
  * Spikes by population at the end of a run in WebAssembly (chip/sim/wasm/by-population.ts) against the
  * TypeScript SpikeRecord.byPopulation: the same (tick, index) lists for records whose ticks list neurons in
- * random order (a dense and a sparse population: the counting sort), a record with a repeated neuron in a
- * tick (kept), populations already in order (copied), and empty ticks and populations.
+ * random order (a dense and a sparse population), a record with a repeated neuron in a
+ * tick (kept), populations already in order (copied), and empty ticks and populations. A dense population
+ * (a bitmap word read per tick costs little against its spikes) is sorted tick by tick through a bitmap;
+ * a sparse one, and one with a repeated neuron (which a bitmap would merge), by the counting sort.
  */
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../../../compiler/compile.ts";
@@ -65,6 +67,8 @@ describe("spikes by population in WebAssembly", () => {
       expect(Array.from(wa.get(name)!.tick), `${name} ticks`).toEqual(Array.from(ts.get(name)!.tick));
       expect(Array.from(wa.get(name)!.neuron), `${name} indices`).toEqual(Array.from(ts.get(name)!.neuron));
     }
+    // The per-tick bitmap is left zeroed for the next population and run.
+    expect(st.wasm!.runs.byPopulation!.bitmap.every((w) => w === 0), "bitmap zeroed").toBe(true);
     return ts;
   };
   /** Whether the kernel found a population's spikes out of order in the last call (so it sorted them). */
