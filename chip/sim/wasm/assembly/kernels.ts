@@ -1451,17 +1451,17 @@ export function emitSpikes(ex: usize, t: i32, from: i32, nFired: i32): i32 {
       tC = f64x2.add(tC, f64x2.convert_low_i32x4_u(hi));
       tD = f64x2.add(tD, f64x2.convert_low_i32x4_u(v128.shuffle<i32>(hi, hi, 2, 3, 0, 1)));
     } else {
-    const routes = at32(routePtr, n + 1) - at32(routePtr, n);
-    if (routes > 0) {
-      packets += <f64>routes;
-      hopsE += uintAt(hE, n, sE);
-      hopsW += uintAt(hW, n, sW);
-      hopsN += uintAt(hN, n, sN);
-      hopsS += uintAt(hS, n, sS);
-      local += uintAt(pL, n, sL);
-      inTile += uintAt(pT, n, sT);
-      synOps += <f64>(at32(gSyn, g1) - at32(gSyn, g0));
-    }
+      const routes = at32(routePtr, n + 1) - at32(routePtr, n);
+      if (routes > 0) {
+        packets += <f64>routes;
+        hopsE += uintAt(hE, n, sE);
+        hopsW += uintAt(hW, n, sW);
+        hopsN += uintAt(hN, n, sN);
+        hopsS += uintAt(hS, n, sS);
+        local += uintAt(pL, n, sL);
+        inTile += uintAt(pT, n, sT);
+        synOps += <f64>(at32(gSyn, g1) - at32(gSyn, g0));
+      }
     }
     const base = offsetLayout ? at32(nBase, n) : 0;
     if (schedule) for (let g = g0; g < g1; g++) {
