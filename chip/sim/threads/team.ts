@@ -32,6 +32,7 @@ import { partitionCores } from "./partition.ts";
 import { isStateShared } from "./share-state.ts";
 import { kernelsFor, type WasmKernelExports } from "../wasm/kernels.ts";
 import { pretierKernels, TEAM_KERNELS } from "../wasm/pretier.ts";
+import { emitRecordsOf } from "../wasm/emit-record.ts";
 import { takePrestartedWorker, workerUrl } from "./prestart.ts";
 import {
   LOOP_DEGRADED, LOOP_WORKER_FAILED, loopPrevFired, loopStatus, makeLoopBlock, resetLoopSpin, setLoopPrevFired, setLoopRun, takeLoopWaitSeconds, type TeamLoopBlock,
@@ -229,6 +230,8 @@ export class ThreadTeam {
     }
     // Part 0 is built while the workers build theirs.
     this.part0 = new Part(st, configs[0]);
+    // The main thread's per-neuron traffic records for counting (wasm/emit-record.ts), while workers start.
+    if (wb !== undefined) emitRecordsOf(wb, st);
   }
 
   /** Waits until every worker has built its part (called by the first begin()). */

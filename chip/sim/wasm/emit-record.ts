@@ -16,6 +16,7 @@
  */
 import type { SimState } from "../state.ts";
 import type { ArrayAllocator } from "../alloc.ts";
+import type { WasmStateBinding } from "./binding.ts";
 
 /** uint16 words per neuron. */
 export const EMIT_RECORD_WORDS = 8;
@@ -23,26 +24,53 @@ const MAX_U16 = 0xffff;
 
 type Traffic = Pick<SimState, "neuronCount" | "routePtr" | "neuronGroupStart" | "groupSynStart" | "neuronHopsEast" | "neuronHopsWest" | "neuronHopsNorth" | "neuronHopsSouth" | "neuronPacketsLocal" | "neuronPacketsInTile">;
 
-/** The records of every neuron, or undefined when a value does not fit in 16 bits. */
-export function buildEmitRecords(st: Traffic, alloc: ArrayAllocator): Uint16Array | undefined {
+/**
+ * The state's records (made once, in its memory, and kept in its binding), or null when a value does not
+ * fit. A team makes them while its workers start (threads/team.ts), so its first run does not.
+ */
+export function emitRecordsOf(b: WasmStateBinding, st: Traffic): Uint16Array | null {
+  if (b.runs.emitRecord === undefined) {
+    const tmp = buildEmitRecords(st);
+    b.runs.emitRecord = tmp === undefined ? null : b.arena.allocator().u16(tmp.length);
+    b.runs.emitRecord?.set(tmp!);
+  }
+  return b.runs.emitRecord;
+}
+
+/**
+ * The records of every neuron (in `alloc`'s memory, default a heap array), or undefined when a value does
+ * not fit in 16 bits. One pass per quantity, so each loop reads one array type (this runs once per state,
+ * mostly before V8 has optimised it).
+ */
+export function buildEmitRecords(st: Traffic, alloc?: ArrayAllocator): Uint16Array | undefined {
   const N = st.neuronCount;
   if (N === 0) return undefined;
   const { routePtr, neuronGroupStart, groupSynStart } = st;
+  const tmp = new Uint16Array(EMIT_RECORD_WORDS * N);
+  // Routes and synaptic ops; a neuron without routes keeps a zero record.
+  for (let n = 0, o = 0; n < N; n++, o += EMIT_RECORD_WORDS) {
+    const routes = routePtr[n + 1] - routePtr[n];
+    if (routes === 0) continue;
+    const syn = groupSynStart[neuronGroupStart[n + 1]] - groupSynStart[neuronGroupStart[n]];
+    if (routes > MAX_U16 || syn > MAX_U16) return undefined;
+    tmp[o] = routes;
+    tmp[o + 7] = syn;
+  }
   const fields = [st.neuronHopsEast, st.neuronHopsWest, st.neuronHopsNorth, st.neuronHopsSouth, st.neuronPacketsLocal, st.neuronPacketsInTile];
-  // Check first, so that a state that cannot have records allocates nothing.
-  for (let n = 0; n < N; n++) {
-    if (routePtr[n + 1] - routePtr[n] === 0) continue;
-    if (routePtr[n + 1] - routePtr[n] > MAX_U16) return undefined;
-    if (groupSynStart[neuronGroupStart[n + 1]] - groupSynStart[neuronGroupStart[n]] > MAX_U16) return undefined;
-    for (const f of fields) if (f[n] > MAX_U16) return undefined;
-  }
-  const rec = alloc.u16(EMIT_RECORD_WORDS * N);
-  for (let n = 0; n < N; n++) {
-    const has = routePtr[n + 1] - routePtr[n] > 0;
-    const o = EMIT_RECORD_WORDS * n;
-    rec[o] = routePtr[n + 1] - routePtr[n];
-    for (let i = 0; i < fields.length; i++) rec[o + 1 + i] = has ? fields[i][n] : 0;
-    rec[o + 7] = has ? groupSynStart[neuronGroupStart[n + 1]] - groupSynStart[neuronGroupStart[n]] : 0;
-  }
+  for (let i = 0; i < fields.length; i++) if (!copyField(fields[i], tmp, 1 + i, N)) return undefined;
+  if (alloc === undefined) return tmp;
+  const rec = alloc.u16(tmp.length);
+  rec.set(tmp);
   return rec;
+}
+
+/** Word `at` of each record with routes ← f[n]; false when a value does not fit in 16 bits. */
+function copyField(f: ArrayLike<number>, rec: Uint16Array, at: number, N: number): boolean {
+  for (let n = 0, o = 0; n < N; n++, o += EMIT_RECORD_WORDS) {
+    if (rec[o] === 0) continue;
+    const x = f[n];
+    if (x > MAX_U16) return false;
+    rec[o + at] = x;
+  }
+  return true;
 }

@@ -4,7 +4,7 @@
 import type { SimState } from "../state.ts";
 import { assertInMemory, type WasmStateBinding } from "./binding.ts";
 import { deliverChunk } from "./deliver.ts";
-import { buildEmitRecords } from "./emit-record.ts";
+import { emitRecordsOf } from "./emit-record.ts";
 import type { WasmKernelExports } from "./kernels.ts";
 
 /** Words of the emit context block (EX_* of assembly/kernels.ts, in this order). */
@@ -78,8 +78,7 @@ export function wheelFor(b: WasmStateBinding, st: SimState, fired: Uint32Array, 
   ctx[i++] = dense.length > 0 ? 1 : 0;
   // Counting only (a team's main thread): each neuron's traffic per spike on one line (emit-record.ts).
   // 0: the kernel reads the per-quantity arrays, which a one-thread run, scheduling, keeps in its caches.
-  if (!schedule && b.runs.emitRecord === undefined) b.runs.emitRecord = buildEmitRecords(st, b.arena.allocator()) ?? null;
-  const rec = schedule ? null : (b.runs.emitRecord ?? null);
+  const rec = schedule ? null : emitRecordsOf(b, st);
   if (rec !== null) assertInMemory("emitRecord", rec, b.memory);
   ctx[i++] = rec === null ? 0 : rec.byteOffset;
   return w;

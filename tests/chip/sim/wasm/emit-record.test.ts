@@ -9,7 +9,7 @@ import { loadJsonModel } from "../../../../compiler/frontends/load-model.ts";
 import { compileModel } from "../../../../compiler/compile.ts";
 import { heapArrays } from "../../../../chip/sim/alloc.ts";
 import { buildSimState, type SimState } from "../../../../chip/sim/state.ts";
-import { buildEmitRecords, EMIT_RECORD_WORDS } from "../../../../chip/sim/wasm/emit-record.ts";
+import { buildEmitRecords, emitRecordsOf, EMIT_RECORD_WORDS } from "../../../../chip/sim/wasm/emit-record.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 
 type Traffic = Parameters<typeof buildEmitRecords>[0];
@@ -54,6 +54,16 @@ describe("emission records", () => {
     // The case is not vacuous: neurons with routes, and traffic that crosses the mesh.
     expect(withRoutes).toBeGreaterThan(10);
     expect(hopsSeen).toBeGreaterThan(0);
+  });
+
+  it("are made once per state, in its memory (emitRecordsOf), with the same contents", () => {
+    const st = demoState();
+    const b = st.wasm!;
+    expect(b.runs.emitRecord).toBeUndefined();
+    const rec = emitRecordsOf(b, st)!;
+    expect(rec.buffer).toBe(b.memory.buffer);
+    expect(Array.from(rec)).toEqual(Array.from(buildEmitRecords(st)!));
+    expect(emitRecordsOf(b, st)).toBe(rec);
   });
 
   it("16 bits per value: 65,535 fits; 65,536 routes, synapses or hops leave the state without records", () => {
