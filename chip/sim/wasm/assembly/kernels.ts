@@ -1227,7 +1227,7 @@ export function spikesByPopulation(bx: usize, phase: i32, from: i32, to: i32): v
  * a spike on bench_lif10k). Returns false, with the bitmap zeroed and nothing to keep, when a tick repeats
  * an index (a bitmap would merge the two; the counting sort keeps both).
  */
-function sortByBitmap(bx: usize, j0: i32, j1: i32): bool {
+@inline function sortByBitmap(bx: usize, j0: i32, j1: i32): bool {
   const recTick = ptr(bx, BX_REC_TICK);
   const recIndex = ptr(bx, BX_REC_INDEX);
   const outTick = ptr(bx, BX_OUT_TICK);
