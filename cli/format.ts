@@ -5,17 +5,25 @@ export function fmtInt(x: number): string {
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** Energy in pJ shown in the most readable unit (pJ, nJ, µJ, mJ, J). */
+/**
+ * Energy in pJ shown in the most readable unit (pJ, nJ, µJ, mJ, J), six significant digits; an exact zero
+ * (e.g. the learning energy of a run without learning) as "0 pJ" rather than "0.00000 pJ".
+ */
 export function fmtEnergyPj(pj: number): string {
-  const units: Array<[number, string]> = [[1e12, "J"], [1e9, "mJ"], [1e6, "µJ"], [1e3, "nJ"], [1, "pJ"]];
-  for (const [scale, unit] of units) if (Math.abs(pj) >= scale) return `${(pj / scale).toPrecision(6)} ${unit}`;
-  return `${pj.toPrecision(6)} pJ`;
+  return fmtScaled(pj, [[1e12, "J"], [1e9, "mJ"], [1e6, "µJ"], [1e3, "nJ"], [1, "pJ"]]);
 }
 
+/** A duration in ns in the most readable unit (ns, µs, ms, s), as fmtEnergyPj. */
 export function fmtTimeNs(ns: number): string {
-  const units: Array<[number, string]> = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
-  for (const [scale, unit] of units) if (Math.abs(ns) >= scale) return `${(ns / scale).toPrecision(6)} ${unit}`;
-  return `${ns.toPrecision(6)} ns`;
+  return fmtScaled(ns, [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]]);
+}
+
+/** x in the largest unit it reaches (units from the largest; the last is the base unit). */
+function fmtScaled(x: number, units: ReadonlyArray<readonly [number, string]>): string {
+  const base = units[units.length - 1][1];
+  if (x === 0) return `0 ${base}`;
+  for (const [scale, unit] of units) if (Math.abs(x) >= scale) return `${(x / scale).toPrecision(6)} ${unit}`;
+  return `${x.toPrecision(6)} ${base}`;
 }
 
 /** Aligned columns; `align` gives "l" or "r" per column (default: first left, the rest right). */
