@@ -15,7 +15,6 @@
  * 1M-neuron / 100M-synapse network: 0.16 bytes per synapse).
  */
 import type { SimState } from "../state.ts";
-import type { ArrayAllocator } from "../alloc.ts";
 import type { WasmStateBinding } from "./binding.ts";
 
 /** uint16 words per neuron. */
@@ -30,19 +29,23 @@ type Traffic = Pick<SimState, "neuronCount" | "routePtr" | "neuronGroupStart" | 
  */
 export function emitRecordsOf(b: WasmStateBinding, st: Traffic): Uint16Array | null {
   if (b.runs.emitRecord === undefined) {
-    const tmp = buildEmitRecords(st);
-    b.runs.emitRecord = tmp === undefined ? null : b.arena.allocator().u16(tmp.length);
-    b.runs.emitRecord?.set(tmp!);
+    const built = buildEmitRecords(st);
+    let rec: Uint16Array | null = null;
+    if (built !== undefined) {
+      rec = b.arena.allocator().u16(built.length);
+      rec.set(built);
+    }
+    b.runs.emitRecord = rec;
   }
   return b.runs.emitRecord;
 }
 
 /**
- * The records of every neuron (in `alloc`'s memory, default a heap array), or undefined when a value does
- * not fit in 16 bits. One pass per quantity, so each loop reads one array type (this runs once per state,
- * mostly before V8 has optimised it).
+ * The records of every neuron (a heap array), or undefined when a value does not fit in 16 bits. One pass
+ * per quantity, so each loop reads one array type (this runs once per state, mostly before V8 has
+ * optimised it).
  */
-export function buildEmitRecords(st: Traffic, alloc?: ArrayAllocator): Uint16Array | undefined {
+export function buildEmitRecords(st: Traffic): Uint16Array | undefined {
   const N = st.neuronCount;
   if (N === 0) return undefined;
   const { routePtr, neuronGroupStart, groupSynStart } = st;
@@ -58,10 +61,7 @@ export function buildEmitRecords(st: Traffic, alloc?: ArrayAllocator): Uint16Arr
   }
   const fields = [st.neuronHopsEast, st.neuronHopsWest, st.neuronHopsNorth, st.neuronHopsSouth, st.neuronPacketsLocal, st.neuronPacketsInTile];
   for (let i = 0; i < fields.length; i++) if (!copyField(fields[i], tmp, 1 + i, N)) return undefined;
-  if (alloc === undefined) return tmp;
-  const rec = alloc.u16(tmp.length);
-  rec.set(tmp);
-  return rec;
+  return tmp;
 }
 
 /** Word `at` of each record with routes ← f[n]; false when a value does not fit in 16 bits. */

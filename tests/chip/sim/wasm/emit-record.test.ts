@@ -7,7 +7,6 @@
 import { describe, expect, it } from "vitest";
 import { loadJsonModel } from "../../../../compiler/frontends/load-model.ts";
 import { compileModel } from "../../../../compiler/compile.ts";
-import { heapArrays } from "../../../../chip/sim/alloc.ts";
 import { buildSimState, type SimState } from "../../../../chip/sim/state.ts";
 import { buildEmitRecords, emitRecordsOf, EMIT_RECORD_WORDS } from "../../../../chip/sim/wasm/emit-record.ts";
 import { genericWith } from "../../../helpers/specs.ts";
@@ -36,7 +35,7 @@ function traffic(routes: number, synapses: number, hopsEast: number): Traffic {
 describe("emission records", () => {
   it("hold each neuron's routes, hops, local and in-tile packets and synaptic ops; zero without routes", () => {
     const st = demoState();
-    const rec = buildEmitRecords(st, heapArrays);
+    const rec = buildEmitRecords(st);
     expect(rec).toBeDefined();
     expect(rec!.length).toBe(EMIT_RECORD_WORDS * st.neuronCount);
     let withRoutes = 0, hopsSeen = 0;
@@ -67,11 +66,11 @@ describe("emission records", () => {
   });
 
   it("16 bits per value: 65,535 fits; 65,536 routes, synapses or hops leave the state without records", () => {
-    expect(Array.from(buildEmitRecords(traffic(65535, 65535, 65535), heapArrays)!)).toEqual([65535, 65535, 1, 2, 3, 4, 5, 65535, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(buildEmitRecords(traffic(65536, 1, 1), heapArrays)).toBeUndefined();
-    expect(buildEmitRecords(traffic(1, 65536, 1), heapArrays)).toBeUndefined();
-    expect(buildEmitRecords(traffic(1, 1, 65536), heapArrays)).toBeUndefined();
+    expect(Array.from(buildEmitRecords(traffic(65535, 65535, 65535))!)).toEqual([65535, 65535, 1, 2, 3, 4, 5, 65535, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(buildEmitRecords(traffic(65536, 1, 1))).toBeUndefined();
+    expect(buildEmitRecords(traffic(1, 65536, 1))).toBeUndefined();
+    expect(buildEmitRecords(traffic(1, 1, 65536))).toBeUndefined();
     // A neuron without routes is not counted, whatever its arrays hold.
-    expect(buildEmitRecords(traffic(0, 70000, 70000), heapArrays)).toBeDefined();
+    expect(buildEmitRecords(traffic(0, 70000, 70000))).toBeDefined();
   });
 });
