@@ -8,7 +8,9 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("aerchip: dist/ is missing; run `npm run build` (npm ci does this for you).\n");
   process.exit(70);
 }
-const { runCli, enableFatalWatchdogs } = await import(main.href);
+const { runCli, enableFatalWatchdogs, guardStdioPipes } = await import(main.href);
+// `aerchip … | head`: a reader that quits early ends the output quietly, not with a stack trace (cli/pipe-guard.ts).
+guardStdioPipes();
 // A standalone process may be ended by a watchdog if libhdf5 hangs on a damaged file (core/watchdog.ts).
 enableFatalWatchdogs();
 process.exitCode = await runCli(process.argv);

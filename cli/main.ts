@@ -1,5 +1,5 @@
 /**
- * The aerchip command line. Exit codes (docs/cli.md):
+ * The aerchip command line. Exit codes (README.md, "Exit codes"):
  *   0 success · 1 the input or the chip needs changing (an AerchipError with a stable code) ·
  *   2 command-line usage error · 70 internal error (a bug: please report it) · 130 interrupted (Ctrl-C).
  */
@@ -9,6 +9,8 @@ import { aerchipVersion } from "./version.ts";
 import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
 // The process entry (bin/aerchip.js) enables the watchdogs; in-process callers (tests, embedders) do not.
 export { enableFatalWatchdogs } from "../core/watchdog.ts";
+// The process entry also guards stdout and stderr against a reader that closes early (`… | head`).
+export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
