@@ -56,6 +56,69 @@ const files = new Map();
 let nextHandle = 1;
 
 function signal() { Atomics.add(ctl, 0, 1); Atomics.notify(ctl, 0); }
+
+// libhdf5 reports a failure by printing its error stack ("HDF5-DIAG: Error detected in HDF5 …", 20–200
+// lines) and returning a negative status. Emscripten prints it with fs.writeSync on fd 2, i.e. straight onto
+// the user's terminal, and h5wasm ignores the status of dataset reads: Dataset.value then returns whatever
+// the buffer held (uninitialised memory from a damaged deflate chunk). So this worker takes fd 2 over: what
+// libhdf5 prints is collected in diag (nothing else in this thread writes to fd 2), and an operation during
+// which libhdf5 printed anything fails with the stack, tagged "hdf5" (one line for the user; the whole
+// stack is written to fd 2 only with AERCHIP_DEBUG=1). h5wasm's own functions still run to their end, so
+// they close what they opened, and the worker stays usable. (h5wasm's activate_throwing_error_handler
+// throws through the C++ frames instead; that leaks their open identifiers and stack, and libhdf5 aborts
+// after ~1,700 such errors in one instance.)
+const fs = require("node:fs");
+const realWriteSync = fs.writeSync;
+const DIAG_MAX_CHARS = 64 * 1024;
+let diag = "";
+fs.writeSync = function (fd, buffer, offset, length, position) {
+  if (fd !== 2) return realWriteSync.apply(this, arguments);
+  let n;
+  let text;
+  if (typeof buffer === "string") { text = buffer; n = Buffer.byteLength(buffer); }
+  else {
+    const at = typeof offset === "number" ? offset : 0;
+    n = typeof length === "number" ? length : buffer.byteLength - at;
+    text = Buffer.from(buffer.buffer, buffer.byteOffset + at, n).toString("utf8");
+  }
+  collect(text);
+  return n;
+};
+function collect(text) {
+  if (diag.length < DIAG_MAX_CHARS) diag += text.slice(0, DIAG_MAX_CHARS - diag.length);
+}
+// Emscripten's own messages (e.g. "Aborted(…)" before an abort) go to console.error, which h5wasm binds when
+// it loads (below): collected the same way, so nothing but aerchip's own line reaches the terminal.
+for (const k of ["log", "info", "warn", "error"]) console[k] = (...args) => collect(args.map(String).join(" ") + "\n");
+
+// One line for the user: the deepest reason of the first error stack, and the API call that failed.
+function summarizeDiag(text) {
+  const first = text.split(/(?=HDF5-DIAG)/)[0];
+  const frames = [...first.matchAll(/#\d+: .*? in ([A-Za-z0-9_]+)\(\): ([^\n]*)/g)];
+  if (frames.length === 0) return (first.split("\n").find((l) => l.trim() !== "") ?? "unknown error").trim();
+  return frames[frames.length - 1][2].trim() + " (in " + frames[0][1] + ")";
+}
+
+function hdf5Failure(text, phase, path, what, fatal) {
+  if (process.env.AERCHIP_DEBUG === "1") { try { realWriteSync.call(fs, 2, text); } catch (e) { /* terminal gone */ } }
+  const detail = { stack: text };
+  if (path !== undefined) { detail.path = path; detail.what = what; }
+  return { message: "libhdf5: " + summarizeDiag(text), phase, fatal, tag: "hdf5", detail, wrapped: true };
+}
+
+// Runs fn; fails when libhdf5 printed an error meanwhile (even if fn returned a value: that value is garbage).
+// An exception thrown after libhdf5 printed (h5wasm's "name not defined!") is replaced by libhdf5's reason,
+// keeping whether it leaves libhdf5 broken (an abort or a trap: the worker is then not reused).
+function checked(phase, path, what, fn) {
+  diag = "";
+  let v;
+  try { v = fn(); } catch (e) {
+    if (diag !== "" && !(e && e.wrapped)) throw hdf5Failure(diag, phase, path, what, describeError(e, phase).fatal);
+    throw e;
+  }
+  if (diag !== "") throw hdf5Failure(diag, phase, path, what, false);
+  return v;
+}
 process.on("exit", () => { Atomics.store(ctl, 1, 3); signal(); });
 
 function describeError(e, phase) {
@@ -87,7 +150,7 @@ function plainValue(v, buffers) {
 }
 
 function openFile(path) {
-  try { return new h5.default.File(path, "r"); } catch (e) { throw Object.assign(describeError(e, "open"), { wrapped: true }); }
+  try { return checked("open", undefined, undefined, () => new h5.default.File(path, "r")); } catch (e) { throw e && e.wrapped ? e : Object.assign(describeError(e, "open"), { wrapped: true }); }
 }
 
 function closeQuietly(f) { try { f.close(); } catch (e) { /* closing a file libhdf5 gave up on */ } }
@@ -97,17 +160,17 @@ function closeQuietly(f) { try { f.close(); } catch (e) { /* closing a file libh
 function walk(g, path, depth, a, buffers) {
   if (depth > a.maxDepth) throw tagged("tooDeep", { path });
   const children = new Map();
-  for (const key of g.keys()) {
-    const child = g.get(key);
+  for (const key of checked("read", path === "" ? "/" : path, "group", () => g.keys())) {
     const p = path === "" ? key : path + "/" + key;
+    const child = checked("read", p, "object", () => g.get(key));
     if (child instanceof h5.Group) children.set(key, walk(child, p, depth + 1, a, buffers));
     else if (child instanceof h5.Dataset) {
-      const meta = child.metadata;
-      const shape = child.shape ?? [];
+      const { meta, shape } = checked("read", p, "dataset", () => ({ meta: child.metadata, shape: child.shape ?? [] }));
       let count = 1;
       for (const d of shape) count *= d;
       if (count > a.maxElements) throw tagged("tooLarge", { path: p, count });
-      children.set(key, { kind: "dataset", path: p, type: meta.type, size: meta.size, shape: Array.from(shape), value: plainValue(child.value, buffers) });
+      const value = checked("read", p, "dataset", () => plainValue(child.value, buffers));
+      children.set(key, { kind: "dataset", path: p, type: meta.type, size: meta.size, shape: Array.from(shape), value });
     }
     // Links, committed datatypes and references: skipped.
   }
@@ -211,7 +274,9 @@ function onRequest(req) {
   try {
     const op = OPS[req.op];
     if (op === undefined) throw new Error("unknown operation " + req.op);
-    msg = { id: req.id, ok: true, value: op(req.args, buffers) };
+    // Operations on one dataset name it; a whole-file walk names the dataset itself (walk).
+    const path = req.op === "describe" || req.op === "value" || req.op === "vlenRows" ? req.args.path : undefined;
+    msg = { id: req.id, ok: true, value: checked(req.op === "tree" ? "read" : req.op, path, path === undefined ? undefined : "dataset", () => op(req.args, buffers)) };
   } catch (e) {
     msg = { id: req.id, ok: false, error: e && e.wrapped ? (delete e.wrapped, e) : describeError(e, req.op === "tree" || req.op === "open" ? "read" : req.op) };
     buffers.clear();
@@ -222,6 +287,16 @@ function onRequest(req) {
 import(workerData.h5wasmUrl).then(async (mod) => {
   h5 = mod;
   M = await mod.default.ready;
+  // Belt and braces beside diag: a dataset read whose status says it failed never returns its buffer.
+  const getDatasetData = M.get_dataset_data;
+  M.get_dataset_data = function () {
+    const status = getDatasetData.apply(this, arguments);
+    if (status < 0) {
+      if (diag === "") diag = "H5Dread returned status " + status + "\n";
+      throw new Error("dataset read failed"); // checked() turns it into the tagged failure, with the path
+    }
+    return status;
+  };
   Atomics.store(ctl, 1, 1);
   signal();
   parentPort.on("message", onRequest);

@@ -226,6 +226,14 @@ function nirHdf5Error(e: unknown, path: string): AerchipError {
     if (e.phase === "open") {
       return new AerchipError("E_NIR_HDF5", `HDF5 could not open "${path}": ${message}`, { file: path, hint: "the file is damaged or not HDF5; export it again", cause: e });
     }
+    // libhdf5 reported an error (its stack is in e.detail.stack; printed only with AERCHIP_DEBUG=1): whatever it
+    // returned is not the file's data, so nothing read is used.
+    if (e.tag === "hdf5" && where !== "") {
+      const what = String(e.detail?.what ?? "object");
+      return new AerchipError("E_NIR_HDF5", `"${path}" is damaged: reading ${what} "${where}" failed; ${message}`, {
+        file: path, field: where, hint: "the file is damaged; re-export it (nir.write) or copy it again", cause: e,
+      });
+    }
   }
   return new AerchipError("E_NIR_HDF5", `HDF5 failed while reading "${path}": ${message}`, { file: path, hint: "the file is damaged; export it again", cause: e });
 }
