@@ -69,20 +69,45 @@ function readOffset(b: Uint8Array, at: number, size: number): number | null {
   return allOnes ? null : v;
 }
 
+/** Size of a regular file; a coded error for a path that is missing, unreadable or not a regular file. */
+function regularFileSize(path: string, shown: string): number {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new AerchipError("E_NIR_NOT_FOUND", `NIR file "${shown}" does not exist`, { file: shown, hint: "check the path" });
+    }
+    throw new AerchipError("E_NIR_NOT_FOUND", `cannot read NIR file "${shown}": ${(e as Error).message}`, { file: shown, hint: "check the path and its permissions", cause: e });
+  }
+  if (!st.isFile()) {
+    // A directory named model.nir (or a device, a FIFO): "cannot read" or "not found" would send the user
+    // looking for a missing file.
+    const kind = st.isDirectory() ? "a directory" : "not a regular file";
+    throw new AerchipError("E_NIR_NOT_FILE", `"${shown}" is ${kind}, not a NIR file`, { file: shown, hint: "give the path of the .nir file itself" });
+  }
+  return st.size;
+}
+
 /**
  * Checks the superblock: the signature sits at 0, 512, 1024, 2048, … and the superblock stores the
- * end-of-file address (relative to its base address). A file shorter than that is truncated.
+ * end-of-file address (relative to its base address). A file shorter than that is truncated, and so is
+ * one that ends before the superblock's own fields (version, offset size, addresses). `shown` is the
+ * path as the user gave it (for messages).
  */
-export function checkHdf5Superblock(path: string): void {
-  let size: number;
+export function checkHdf5Superblock(path: string, shown: string = path): void {
+  const size = regularFileSize(path, shown);
+  let fd: number;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new Error("not a file");
-    size = st.size;
-  } catch {
-    throw new AerchipError("E_NIR_NOT_FOUND", `cannot read NIR file "${path}"`, { file: path, hint: "check the path" });
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw new AerchipError("E_NIR_NOT_FOUND", `cannot read NIR file "${shown}": ${(e as Error).message}`, { file: shown, hint: "check the path and its permissions", cause: e });
   }
-  const fd = openSync(path, "r");
+  const truncated = (what: string): AerchipError =>
+    new AerchipError("E_NIR_TRUNCATED", `"${shown}" is truncated: it ends inside the HDF5 superblock (${what}), after ${size} bytes`, {
+      file: shown, byteOffset: size, hint: "the file is truncated; copy or export it again",
+    });
   try {
     let sig = -1;
     for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
@@ -94,37 +119,39 @@ export function checkHdf5Superblock(path: string): void {
       if (at > 2 ** 30) break;
     }
     if (sig < 0) {
-      throw new AerchipError("E_NIR_NOT_HDF5", `"${path}" is not an HDF5 file (no HDF5 signature found)`, {
-        file: path, byteOffset: 0, hint: "NIR files are HDF5 files written by nir.write; check that the file is not a Git-LFS pointer or a different format",
+      throw new AerchipError("E_NIR_NOT_HDF5", `"${shown}" is not an HDF5 file (no HDF5 signature found)`, {
+        file: shown, byteOffset: 0, hint: "NIR files are HDF5 files written by nir.write; check that the file is not a Git-LFS pointer or a different format",
       });
     }
     const sb = readBytes(fd, sig, 128);
+    if (sb.length <= 8) throw truncated("no version byte after the signature");
     const version = sb[8];
-    let eofAt: number;
     let baseAt: number;
-    let offSize: number;
+    let offSizeAt: number;
     if (version === 0 || version === 1) {
-      offSize = sb[13];
+      offSizeAt = 13;
       baseAt = version === 0 ? 24 : 28;
-      eofAt = baseAt + 2 * offSize;
     } else if (version === 2 || version === 3) {
-      offSize = sb[9];
+      offSizeAt = 9;
       baseAt = 12;
-      eofAt = baseAt + 2 * offSize;
     } else {
-      throw new AerchipError("E_NIR_HDF5", `"${path}": unsupported HDF5 superblock version ${version}`, { file: path, byteOffset: sig + 8, hint: "re-write the file with h5py" });
+      throw new AerchipError("E_NIR_HDF5", `"${shown}": unsupported HDF5 superblock version ${version}`, { file: shown, byteOffset: sig + 8, hint: "re-write the file with h5py" });
     }
+    if (sb.length <= offSizeAt) throw truncated("no offset size");
+    const offSize = sb[offSizeAt];
+    const eofAt = baseAt + 2 * offSize;
     if (!(offSize === 2 || offSize === 4 || offSize === 8)) {
-      throw new AerchipError("E_NIR_HDF5", `"${path}": corrupt HDF5 superblock (offset size ${offSize})`, { file: path, byteOffset: sig, hint: "the file is damaged; re-export it" });
+      throw new AerchipError("E_NIR_HDF5", `"${shown}": corrupt HDF5 superblock (offset size ${offSize})`, { file: shown, byteOffset: sig, hint: "the file is damaged; re-export it" });
     }
     const base = readOffset(sb, baseAt, offSize) ?? 0;
+    if (eofAt + offSize > sb.length) throw truncated("no end-of-file address");
     const eof = readOffset(sb, eofAt, offSize);
     if (eof === null) {
-      throw new AerchipError("E_NIR_TRUNCATED", `"${path}": the HDF5 superblock is cut short`, { file: path, byteOffset: size, hint: "the file is truncated; copy or export it again" });
+      throw new AerchipError("E_NIR_TRUNCATED", `"${shown}": the HDF5 superblock is cut short`, { file: shown, byteOffset: size, hint: "the file is truncated; copy or export it again" });
     }
     if (base + eof > size) {
-      throw new AerchipError("E_NIR_TRUNCATED", `"${path}" is truncated: the HDF5 superblock says the file is ${base + eof} bytes long, but it has ${size}`, {
-        file: path, byteOffset: size, hint: "the file is truncated; copy or export it again",
+      throw new AerchipError("E_NIR_TRUNCATED", `"${shown}" is truncated: the HDF5 superblock says the file is ${base + eof} bytes long, but it has ${size}`, {
+        file: shown, byteOffset: size, hint: "the file is truncated; copy or export it again",
       });
     }
   } finally {
@@ -200,7 +227,7 @@ function convert(g: RawGroup): H5Group {
  */
 export async function readHdf5Tree(path: string): Promise<H5Group> {
   const abs = resolve(path);
-  checkHdf5Superblock(abs);
+  checkHdf5Superblock(abs, path);
   const limitMs = hdf5TimeLimitMs(statSync(abs).size);
   let raw: RawGroup;
   try {

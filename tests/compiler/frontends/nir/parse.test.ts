@@ -1,6 +1,6 @@
 /** Reading and parsing NIR files: every fixture generation, and coded errors for broken files. */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadNirModel, readNirDocument } from "../../../../compiler/frontends/nir/index.ts";
@@ -107,6 +107,23 @@ describe("broken and unusual files", () => {
     const e = await errorCode(loadNirModel(p));
     expect(e.code).toBe("E_NIR_NOT_HDF5");
     expect(e.byteOffset).toBe(0);
+  });
+  it("a directory named *.nir is reported as a directory, not as a missing file", async () => {
+    const d = join(tmp, "adir.nir");
+    mkdirSync(d);
+    const e = await errorCode(loadNirModel(d));
+    expect(e.code).toBe("E_NIR_NOT_FILE");
+    expect(e.message).toContain("directory");
+  });
+  it("a file cut inside the HDF5 superblock (8, 9, 12, 20 bytes) is truncated, not an unknown version", async () => {
+    const valid = readFileSync(resolve("tests/robustness/fixtures/small-valid.nir"));
+    for (const n of [8, 9, 12, 20]) {
+      const p = join(tmp, `cut${n}.nir`);
+      writeFileSync(p, valid.subarray(0, n));
+      const e = await errorCode(loadNirModel(p));
+      expect(e.code, `${n} bytes`).toBe("E_NIR_TRUNCATED");
+      expect(e.byteOffset, `${n} bytes`).toBe(n);
+    }
   });
   it("an unknown node type names the node and its type field", async () => {
     const p = join(tmp, "unknown.nir");
