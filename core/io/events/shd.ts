@@ -71,13 +71,20 @@ export async function checkHdf5File(path: string): Promise<void> {
     }
     if (sig < 0) throw eventsError(EventsErrorCode.format, "is not an HDF5 file (no HDF5 signature)", "give an SHD/SSC .h5 file (gunzip shd_train.h5.gz first)", { file: path, byteOffset: 0 });
     const sb = await read(sig, 64);
+    const cut = (): never => {
+      throw eventsError(EventsErrorCode.truncated, "ends inside the HDF5 superblock", "the file is truncated; download it again", { file: path, byteOffset: size });
+    };
+    // A file cut right after the signature has no version byte (undefined is no "unknown version").
+    if (sb.length <= 8) cut();
     const version = sb[8];
     let offSize: number;
     let eofAt: number;
     if (version === 0 || version === 1) {
+      if (sb.length <= 13) cut();
       offSize = sb[13];
       eofAt = (version === 0 ? 24 : 28) + 2 * offSize;
     } else if (version === 2 || version === 3) {
+      if (sb.length <= 9) cut();
       offSize = sb[9];
       eofAt = 12 + 2 * offSize;
     } else {
@@ -86,9 +93,7 @@ export async function checkHdf5File(path: string): Promise<void> {
     if (!(offSize === 2 || offSize === 4 || offSize === 8)) {
       throw eventsError(EventsErrorCode.corrupt, `has a corrupt HDF5 superblock (offset size ${offSize})`, "the file is damaged; download it again", { file: path, byteOffset: sig + 9 });
     }
-    if (sb.length < eofAt + offSize) {
-      throw eventsError(EventsErrorCode.truncated, "ends inside the HDF5 superblock", "the file is truncated; download it again", { file: path, byteOffset: size });
-    }
+    if (sb.length < eofAt + offSize) cut();
     let eof = 0;
     for (let i = offSize - 1; i >= 0; i--) eof = eof * 256 + sb[eofAt + i];
     if (sig + eof > size) {

@@ -102,6 +102,15 @@ describe("SHD / SSC HDF5", () => {
     await expect(ShdFile.open(q)).rejects.toMatchObject({ code: "E_EVENTS_FORMAT", byteOffset: 0 });
   });
 
+  it("a file cut inside the superblock (8, 9, 12 bytes: no version byte, no offset size, no addresses) is E_EVENTS_TRUNCATED", async () => {
+    const bytes = shdFile(samples);
+    for (const n of [8, 9, 12]) {
+      const p = join(dir, `cut${n}.h5`);
+      writeFileSync(p, bytes.subarray(0, n));
+      await expect(ShdFile.open(p), `${n} bytes`).rejects.toMatchObject({ code: "E_EVENTS_TRUNCATED", byteOffset: n });
+    }
+  });
+
   it("a unit beyond the geometry is E_EVENTS_OUT_OF_RANGE; mismatched times/units is E_EVENTS_CORRUPT; missing datasets E_EVENTS_HEADER", async () => {
     const p = join(dir, "bad.h5");
     writeShdFile(p, [{ times: [0.5], units: [800], label: 0 }]);
