@@ -153,7 +153,12 @@ function openFile(path) {
   try { return checked("open", undefined, undefined, () => new h5.default.File(path, "r")); } catch (e) { throw e && e.wrapped ? e : Object.assign(describeError(e, "open"), { wrapped: true }); }
 }
 
-function closeQuietly(f) { try { f.close(); } catch (e) { /* closing a file libhdf5 gave up on */ } }
+// Closing a file libhdf5 gave up on may fail or print again; neither changes what was read.
+function closeQuietly(f) {
+  const before = diag;
+  try { f.close(); } catch (e) { /* see above */ }
+  diag = before;
+}
 
 // Whole file → plain tree, in the file's (alphabetical) order; stops at the first dataset with more than
 // maxElements elements or the first group deeper than maxDepth (tagged errors, coded by the caller).
