@@ -89,7 +89,8 @@ function buildProgram(): Command {
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)")
-    .action(async (model: string, o) => {
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("run", model, cmd);
       // A run on several threads: their workers load the engine while this thread loads and compiles the
       // model (the team's, or with --timing detailed the timing threads).
       if (o.threads > 1) {
@@ -116,7 +117,10 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
-    .action(async (model: string, o) => (await import("./commands/compile.ts")).compileCommand(model, o));
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("compile", model, cmd);
+      return (await import("./commands/compile.ts")).compileCommand(model, o);
+    });
   nirOptions(compile);
 
   program
@@ -134,7 +138,10 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
-    .action(async (input: string, output: string, o) => (await import("./commands/convert.ts")).convertCommand(input, output, o));
+    .action(async (input: string, output: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkConvertOptions(cmd);
+      return (await import("./commands/convert.ts")).convertCommand(input, output, o);
+    });
 
   registerSweepCommand(program);
 
@@ -177,7 +184,10 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
-    .action(async (model: string, o) => (await import("./commands/compare.ts")).compareCommand(model, o));
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("compare", model, cmd);
+      return (await import("./commands/compare.ts")).compareCommand(model, o);
+    });
   nirOptions(compare);
 
   program
@@ -225,7 +235,10 @@ function buildProgram(): Command {
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown")
-    .action(async (model: string | undefined, o) => (await import("./commands/learning-cost.ts")).learningCostCommand(model, o));
+    .action(async (model: string | undefined, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("learning-cost", model, cmd);
+      return (await import("./commands/learning-cost.ts")).learningCostCommand(model, o);
+    });
   nirOptions(learningCost);
   // A usage error prints one line pointing at the command's help, not the whole help (25–77 lines).
   for (const cmd of program.commands) cmd.showHelpAfterError(`(run \`aerchip ${cmd.name()} --help\` for the options)`);
