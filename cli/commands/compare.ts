@@ -2,8 +2,9 @@
  * `aerchip compare MODEL --arch a,b,c --out DIR`: runs one model on several chips (presets, chip spec
  * files) exactly as `aerchip run` would (each chip's spikes/report/mapping under DIR/<chip>/, so each can be
  * rendered or re-run on its own), then writes one comparison table (compare.md, compare.csv, compare.tex,
- * compare.json) and its figure (compare.svg). A chip the model does not fit on (or an unknown chip) is a
- * row with the error code; the command fails only when no chip ran.
+ * compare.json) and its figure (compare.svg). A chip the model does not fit on is a row with the error
+ * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
+ * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
 import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -22,6 +23,7 @@ import { runCommand } from "./run.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
+import { loadArch } from "../load-arch.ts";
 import { isYamlPath } from "../sanafe-inputs.ts";
 
 export interface CompareCommandOptions extends NirCliOptions {
@@ -52,6 +54,8 @@ export function chipDirName(arch: string, taken: Set<string>): string {
 export async function compareCommand(modelPath: string, o: CompareCommandOptions): Promise<void> {
   const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
   if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
+  // Every chip must exist and be valid before any runs: a typo in --arch is not a table row.
+  for (const arch of archs) loadArch(arch);
   // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
@@ -73,7 +77,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
       entries.push({ arch, status: "ok", report, dir });
     } catch (e) {
-      // A model that does not fit one chip (or a chip that does not exist) is a row, not a failure.
+      // A model that does not fit one chip is a row, not a failure (the chips were checked above).
       if (!isAerchipError(e)) throw e;
       entries.push({ arch, status: "error", code: e.code, message: e.message });
     }

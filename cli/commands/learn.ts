@@ -19,7 +19,7 @@ import { loadArch } from "../load-arch.ts";
 import { loadMnistSplit } from "../learn/mnist-data.ts";
 import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
-import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
+import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 
 export interface LearnCommandOptions {
@@ -170,12 +170,12 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
           await yieldForSignals(`during the ${label} run`);
         } catch (e) {
           if (ckFile === undefined) {
-            throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT during the ${label} run at ${run.where()}; nothing was written`, {
+            throw new AerchipError("E_INTERRUPTED", `interrupted by ${interruptSignal()} during the ${label} run at ${run.where()}; nothing was written`, {
               hint: "add --checkpoint <file> to long runs so they can be resumed with --resume", cause: e,
             });
           }
           save(wi, run);
-          throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT during the ${label} run at ${run.where()}; checkpoint written to ${ckFile}`, {
+          throw new AerchipError("E_INTERRUPTED", `interrupted by ${interruptSignal()} during the ${label} run at ${run.where()}; checkpoint written to ${ckFile}`, {
             file: ckFile, hint: "run the same command again with --resume to continue; the results will equal an uninterrupted run's", cause: e,
           });
         }

@@ -33,7 +33,7 @@ export async function learningCostCommand(model: string | undefined, o: Learning
     process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)), null, 2)}\n`);
     return;
   }
-  // Each table keeps its own T and T_l unless one table is chosen (then --T/--Tl override it).
-  const perTable = ids.length === 1 ? overrides : { rule: o.rule };
-  process.stdout.write(`${ids.map((id) => renderLearningCostTable(id, o.format, perTable)).join("\n\n")}\n`);
+  // Each table keeps its own T and T_l unless --T/--Tl are given: then they apply to every table shown
+  // (as with --json), checked as for one table (T_l in 0..T−1).
+  process.stdout.write(`${ids.map((id) => renderLearningCostTable(id, o.format, overrides)).join("\n\n")}\n`);
 }

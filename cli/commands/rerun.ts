@@ -16,6 +16,7 @@ import { readReportFile } from "./report.ts";
 import { runCommand, gitProvenance, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
+import { MAX_CORE_NEURONS, MAX_RUN_TICKS, MAX_SEED, wholeNumberProblem } from "../option-limits.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -32,6 +33,43 @@ function opt<T extends string | number | boolean>(o: Options, key: string, type:
   return v as T;
 }
 
+const PROVENANCE_HINT = "the report was edited or comes from another tool; run the model again with `aerchip run`";
+
+function badOption(file: string, key: string, value: unknown, rule: string): AerchipError {
+  return new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(value)}; ${rule}`, { file, field: `provenance.options.${key}`, hint: PROVENANCE_HINT });
+}
+
+/**
+ * The recorded options checked with the rules the command line applies to them (cli/main.ts,
+ * cli/option-limits.ts), so that a re-run never runs, or writes, what `aerchip run` would refuse.
+ */
+function checkRecordedOptions(o: Options, file: string): void {
+  const whole = (key: string, min: number, max: number, why: string): void => {
+    const v = o[key];
+    if (v === undefined || v === null) return;
+    const problem = wholeNumberProblem(v, min, max);
+    if (problem !== undefined) throw badOption(file, key, v, `${problem} (${why})`);
+  };
+  whole("seed", 0, MAX_SEED, "seeds are 32-bit");
+  whole("steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates");
+  whole("coreNeurons", 1, MAX_CORE_NEURONS, "as --core-neurons");
+  const oneOf = (key: string, choices: readonly string[]): void => {
+    const v = o[key];
+    if (v === undefined || v === null) return;
+    if (typeof v !== "string" || !choices.includes(v)) throw badOption(file, key, v, `it must be one of ${choices.join(", ")}`);
+  };
+  oneOf("placement", ["greedy", "linear", "random"]);
+  oneOf("precision", ["float", "fixed"]);
+  oneOf("timing", ["simple", "detailed"]);
+  oneOf("reset", ["to-v-reset", "subtract"]);
+  oneOf("recurrentBias", ["nirtorch", "snntorch"]);
+  for (const key of ["tickUs", "dtSeconds"]) {
+    const v = o[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw badOption(file, key, v, "it must be a finite number > 0");
+  }
+}
+
 /** What re-runs a report: the command (`aerchip run` on a model file, a NIR graph, or a compiled program) and its options. */
 export interface RerunPlan {
   readonly kind: "model" | "nir" | "program";
@@ -42,6 +80,7 @@ export interface RerunPlan {
 /** The `aerchip run` options a report's provenance records (the inverse of cli/commands/run*.ts). */
 export function runOptionsFromProvenance(report: RunReport, out: string, file: string): RerunPlan {
   const p = report.provenance;
+  checkRecordedOptions(p.options, file);
   const model = p.inputs.find((i) => i.role === "model" || i.role === "program");
   if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no model or program input", { file, field: "provenance.inputs", hint: "reports written by `aerchip run` record their model; run it again with `aerchip run`" });
   const arch = opt<string>(p.options, "arch", "string", file);

@@ -18,7 +18,7 @@ import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { readInputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { gitProvenance, summaryText, type RunCommandOptions } from "./run.ts";
@@ -70,6 +70,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
   }
   const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const T = o.steps ?? input.steps;
   const inLatency = m.inputs[0].latencyTicks;
   const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };

@@ -11,7 +11,7 @@ import { loadArch } from "../load-arch.ts";
 import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { readInputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import type { RunCommandOptions } from "./run.ts";
@@ -25,6 +25,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const steps = o.steps ?? input.steps;
   const provenance = {
     aerchipVersion: aerchipVersion(),

@@ -20,6 +20,7 @@ import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
 import { table } from "../format.ts";
+import { interruptSignal } from "../interrupt.ts";
 import { aerchipVersion } from "../version.ts";
 import { sha256File } from "../provenance.ts";
 import { gitProvenance } from "./run.ts";
@@ -92,7 +93,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   if (run.stopped) {
     const done = grid.tasks.filter((t) => readPointFile(pointPath(t), t.id) !== undefined).length;
     // Built here rather than by throwIfInterrupted: the pool saw the stop, whatever the flag is now.
-    throw new AerchipError("E_INTERRUPTED", `interrupted by SIGINT after ${done} of ${grid.tasks.length} sweep points (the finished ones are kept in ${join(outArg, "points")})`, {
+    throw new AerchipError("E_INTERRUPTED", `interrupted by ${interruptSignal()} after ${done} of ${grid.tasks.length} sweep points (the finished ones are kept in ${join(outArg, "points")})`, {
       file, hint: `run the same command again (aerchip sweep ${file} --out ${outArg}) to run only the ${grid.tasks.length - done} missing points; the tables are written when every point is done`,
     });
   }

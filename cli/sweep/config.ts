@@ -18,6 +18,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const SweepErrorCode = {
@@ -127,8 +128,9 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   if (model === null) throw new AerchipError(SweepErrorCode.missing, "the sweep file names no model", { file, field: "model", hint: "add `model: path/to/model.json` (relative to the sweep file)" });
   if (!existsSync(model)) throw new AerchipError(SweepErrorCode.notFound, `model ${model} does not exist`, { file, field: "model", hint: "paths in a sweep file are relative to the sweep file" });
   const input = pathField("input");
+  if (input !== null && !/\.nir$/i.test(model)) throw fieldError(file, "input", "applies to NIR models only: other models carry their own input spikes", "drop `input:`, or sweep a NIR model");
   if (input !== null && !existsSync(input)) throw new AerchipError(SweepErrorCode.notFound, `input ${input} does not exist`, { file, field: "input", hint: "paths in a sweep file are relative to the sweep file" });
-  const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, 100_000_000);
+  const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, MAX_RUN_TICKS);
   const tickUs = doc.tickUs === undefined || doc.tickUs === null ? null : positiveNumber(file, "tickUs", doc.tickUs);
   const timing = doc.timing === undefined || doc.timing === null ? "simple" : choice(file, "timing", doc.timing, TIMINGS);
   const out = pathField("out");

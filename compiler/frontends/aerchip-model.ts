@@ -6,6 +6,7 @@
  * may instead carry a general on-chip learning rule, `learning` (aerchip-model-learning.ts).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
+import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json } from "./json-fields.ts";
@@ -30,7 +31,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   if (o.format !== AERCHIP_MODEL_FORMAT) {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${AERCHIP_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "see docs/model-format.md" });
   }
-  const steps = r.int(o.steps, "steps", 0, 1e9, 100);
+  const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS, 100);
   const pops = new Map<string, PopulationIR>();
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   r.array(o.populations, "populations").forEach((raw2, k) => {

@@ -9,6 +9,7 @@
  * `tau` resolves to exp(−1/tau) (null / "inf" → 1).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
+import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { ModelGraph, PairStdpIR, PopulationIR, ProjectionIR, StimulusIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
@@ -212,7 +213,7 @@ export function parseSnnref(raw: Json, file: string): LoadedModel {
   if (o.format !== SNNREF_FORMAT) {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${SNNREF_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "is this an snnref-1 network file?" });
   }
-  const steps = r.int(o.steps, "steps", 0, 1e9);
+  const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS);
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   const pops = new Map<string, PopulationIR>();
   const popList = r.array(o.populations, "populations");

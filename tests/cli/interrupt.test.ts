@@ -31,6 +31,17 @@ describe("an interrupted run (in process)", () => {
     expect(filesIn(out)).toEqual([]);
   });
 
+  it("SIGTERM stops it the same way, with exit code 143 (128 + 15) and no output", async () => {
+    const out = join(tmp(), "out");
+    const timer = setTimeout(() => requestInterrupt("SIGTERM"), 0);
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "500000", "--quiet");
+    clearTimeout(timer);
+    expect(r.code).toBe(143);
+    expect(r.stderr).toMatch(/E_INTERRUPTED/);
+    expect(r.stderr).toMatch(/interrupted by SIGTERM while simulating/);
+    expect(filesIn(out)).toEqual([]);
+  });
+
   it("the same command without an interrupt completes and writes its outputs", async () => {
     const out = join(tmp(), "out");
     const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "50", "--quiet");
@@ -46,7 +57,7 @@ describe.skipIf(!hasDist)("Ctrl-C on a spawned `aerchip run` (needs dist/; skipp
   it("SIGINT after the simulation started: exit 130, the message on stderr, no partial outputs", async () => {
     const out = join(tmp(), "out");
     // A long run; the log line "simulator state built" (pino, on stderr) says the simulation is starting.
-    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "3000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "1000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     let signalled = false;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
@@ -64,7 +75,30 @@ describe.skipIf(!hasDist)("Ctrl-C on a spawned `aerchip run` (needs dist/; skipp
     expect(signal).toBeNull();
     expect(code).toBe(130);
     expect(stderr).toMatch(/aerchip: E_INTERRUPTED/);
-    expect(stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 3000000/);
+    expect(stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 1000000/);
+    expect(filesIn(out)).toEqual([]);
+  }, 90_000);
+
+  it("SIGTERM after the simulation started: exit 143, the message on stderr, no partial outputs", async () => {
+    const out = join(tmp(), "out");
+    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "1000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let signalled = false;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && stderr.includes("simulator state built")) {
+        signalled = true;
+        setTimeout(() => child.kill("SIGTERM"), 200);
+      }
+    });
+    const { code, signal } = await exited;
+    clearTimeout(killer);
+    expect(signalled).toBe(true);
+    expect(signal).toBeNull();
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/aerchip: E_INTERRUPTED: interrupted by SIGTERM while simulating, at tick \d+ of 1000000/);
     expect(filesIn(out)).toEqual([]);
   }, 90_000);
 });

@@ -16,6 +16,16 @@ describe("aerchip learning-cost", () => {
     expect(text.stdout).toMatch(/SHD/);
   });
 
+  it("--T/--Tl without a model or --table apply to both default tables, checked as for one table", async () => {
+    const text = await cli("learning-cost", "--T", "10", "--Tl", "5");
+    expect(text.code).toBe(0);
+    expect(text.stdout.match(/T = 10, T_l = 5/g)?.length).toBe(2);
+    const bad = await cli("learning-cost", "--T", "10", "--Tl", "20");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/E_LEARNING_COST/);
+    expect(bad.stdout).toBe("");
+  });
+
   it("a model without --T is a usage error with a code", async () => {
     const r = await cli("learning-cost", "no-such-model.json");
     expect(r.code).toBe(1);

@@ -74,7 +74,7 @@ describe("aerchip report", () => {
     const invalid = await cli("report", bad, "--format", "md");
     expect([invalid.code, invalid.stderr]).toEqual([1, expect.stringMatching(/E_REPORT_INVALID.*totals\.counters\.synOps/)]);
     const json = await cli("report", join(run, "report.json"), "--format", "md", "--json");
-    expect([json.code, json.stderr]).toEqual([1, expect.stringMatching(/E_CLI_OPTION/)]);
+    expect([json.code, json.stderr]).toEqual([2, expect.stringMatching(/E_CLI_OPTION/)]);
     expect((await cli("report", join(run, "report.json"), "--format", "docx")).code).toBe(2);
     expect((await cli("report", join(run, "report.json"))).code).toBe(2);
   });
@@ -126,12 +126,12 @@ describe("aerchip compare", () => {
     const small = join(dir, "small-chip.json");
     writeFileSync(small, JSON.stringify({ ...generic, name: "small", mesh: { ...generic.mesh, widthTiles: 2, heightTiles: 2, coresPerTile: 1 }, core: { ...generic.core, maxNeurons: 64 } }));
     const out = join(dir, "cmp");
-    const r = await cli("compare", DEMO, "--arch", `generic,${small},nosuchchip`, "--out", out, "--steps", "100");
+    const r = await cli("compare", DEMO, "--arch", `generic,${small}`, "--out", out, "--steps", "100");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/E_CHIP_CORES_EXCEEDED/);
     const csv = readFileSync(join(out, "compare.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
     expect(csv[0]).toEqual([...COMPARE_CSV_COLUMNS]);
-    expect(csv.slice(1).map((row) => [row[0], row[2]])).toEqual([["generic", "ok"], [small, "E_CHIP_CORES_EXCEEDED"], ["nosuchchip", "E_SPEC_NOT_FOUND"]]);
+    expect(csv.slice(1).map((row) => [row[0], row[2]])).toEqual([["generic", "ok"], [small, "E_CHIP_CORES_EXCEEDED"]]);
     // The ok row carries its report's numbers.
     const report = JSON.parse(readFileSync(join(out, "generic", "report.json"), "utf8")) as RunReport;
     const col = (c: string) => COMPARE_CSV_COLUMNS.indexOf(c as (typeof COMPARE_CSV_COLUMNS)[number]);
@@ -153,10 +153,26 @@ describe("aerchip compare", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.rows.map((x: { arch: string; status: string }) => [x.arch, x.status])).toEqual([["generic", "ok"]]);
-    const none = await cli("compare", DEMO, "--arch", "nosuchchip,alsonot", "--out", join(dir, "b"), "--quiet");
+    const generic = JSON.parse(readFileSync("chip/spec/presets/generic.json", "utf8"));
+    const tiny = join(dir, "tiny-chip.json");
+    writeFileSync(tiny, JSON.stringify({ ...generic, name: "tiny", mesh: { ...generic.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...generic.core, maxNeurons: 64 } }));
+    const none = await cli("compare", DEMO, "--arch", `${tiny},${tiny}`, "--out", join(dir, "b"), "--quiet");
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/E_COMPARE_NOTHING_RAN/);
     expect(existsSync(join(dir, "b", "compare.csv"))).toBe(true);
+  });
+
+  it("an unknown preset or an invalid chip spec file in --arch fails before any chip runs", async () => {
+    const dir = tmp();
+    const bad = join(dir, "bad-chip.json");
+    writeFileSync(bad, JSON.stringify({ format: "aerchip-chip-spec", version: 1, name: "bad" }));
+    for (const [arch, code] of [["generic,nosuchchip", /E_SPEC_NOT_FOUND/], [`generic,${bad}`, /E_SPEC_/]] as const) {
+      const out = join(dir, `o-${code.source.length}`);
+      const r = await cli("compare", DEMO, "--arch", arch, "--out", out, "--steps", "20", "--quiet");
+      expect(r.code, arch).toBe(1);
+      expect(r.stderr).toMatch(code);
+      expect(existsSync(out), `${arch}: nothing ran or was written`).toBe(false);
+    }
   });
 });
 
@@ -179,10 +195,10 @@ describe.skipIf(!HAS_SHARED)(`rerun of a NIR run ${SKIP_MSG}`, () => {
   it("compare runs a NIR graph with its input on several chips", async () => {
     const out = tmp();
     const base = sharedPath("fixtures/nir/snntorch/snntorch_dense_lif");
-    const r = await cli("compare", `${base}.nir`, "--input", `${base}.input.npy`, "--arch", "generic,nosuchchip", "--out", out, "--json");
+    const r = await cli("compare", `${base}.nir`, "--input", `${base}.input.npy`, "--arch", "generic", "--out", out, "--json");
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout).rows as Array<{ arch: string; status: string; spikes: number | null }>;
-    expect(rows.map((x) => [x.arch, x.status])).toEqual([["generic", "ok"], ["nosuchchip", "E_SPEC_NOT_FOUND"]]);
+    expect(rows.map((x) => [x.arch, x.status])).toEqual([["generic", "ok"]]);
     const report = JSON.parse(readFileSync(join(out, "generic", "report.json"), "utf8")) as RunReport;
     expect(rows[0].spikes).toBe(report.totals.counters.neuronsFired);
     expect(report.provenance.inputs.map((i) => i.role)).toEqual(["model", "input"]);

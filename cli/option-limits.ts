@@ -1,0 +1,26 @@
+/**
+ * Limits of the command-line options that more than one place checks: the option parsers (cli/main.ts)
+ * and `aerchip rerun`, which applies the same rules to the options a report recorded.
+ */
+export { MAX_RUN_TICKS } from "../core/run-limits.ts";
+
+/** Seeds are 32-bit (core/rng.ts seeds xoshiro128** from one 32-bit word): larger ones would collide. */
+export const MAX_SEED = 2 ** 32 - 1;
+/** chip/sim/threads/team.ts MAX_THREADS (not imported: it would load the simulator at start-up; a test checks they agree). */
+export const MAX_RUN_THREADS = 64;
+/** chip/spec/validate.ts's limit on core.maxNeurons (--core-neurons; crossbar chips allow fewer, see cli/load-arch.ts). */
+export const MAX_CORE_NEURONS = 1 << 20;
+/** Learning-trace and weight widths, as model files allow (docs/model-format.md). */
+export const MAX_TRACE_BITS = 24;
+/**
+ * `learn --neurons`: Diehl & Cook 2015's largest network. The inhibitory projection is all-to-all
+ * (N·(N−1) synapses), so memory grows with N²: 6,400 neurons are already ~41 M synapses.
+ */
+export const MAX_LEARN_NEURONS = 6400;
+
+/** Why `value` is not a whole number in min..max, or undefined when it is. */
+export function wholeNumberProblem(value: unknown, min: number, max: number): string | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value)) return `it must be a whole number from ${min} to ${max}`;
+  if (value < min || value > max) return `it must be from ${min} to ${max}`;
+  return undefined;
+}

@@ -1,0 +1,11 @@
+/**
+ * The most ticks one run may simulate, for every path into the simulator (CLI options, a model's
+ * `steps`, event recordings binned at --tick-us, sweeps, re-runs).
+ *
+ * Why 1,000,000: the simulator keeps 19 float64 counters per tick (plus one per encoding), and the
+ * report holds six numbers per tick, pretty-printed one per line. A report measured ~61 bytes per tick
+ * (examples/demo/ei-small.net.json, 1e6 ticks: 61 MB, 4.4 s, 0.5 GB RSS); with full-precision floats a
+ * tick takes up to ~175 bytes, so 1e6 ticks stay near 175 MB, well under V8's 512 MiB limit on one
+ * JSON string (a 1e7-tick run failed writing report.json). Longer recordings: run them in pieces.
+ */
+export const MAX_RUN_TICKS = 1_000_000;

@@ -1,0 +1,124 @@
+/**
+ * Command-line usage problems exit 2 with one line pointing at the command's help; option values are
+ * checked against their limits as they are parsed (before anything runs), naming the option.
+ */
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { tinyModel } from "../helpers/tiny-model.ts";
+import { MAX_RUN_THREADS, MAX_RUN_TICKS } from "../../cli/option-limits.ts";
+import { MAX_THREADS } from "../../chip/sim/threads/team.ts";
+
+const DEMO = "examples/demo/ei-small.net.json";
+const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-usage-"));
+
+describe("usage errors exit 2", () => {
+  it("no command: prints the help and exits 2", async () => {
+    const r = await cli();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage: aerchip/);
+  });
+
+  it("help for an unknown command exits 2; help for a known one exits 0", async () => {
+    const bad = await cli("help", "nosuch");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown command 'nosuch'/);
+    expect((await cli("help", "run")).code).toBe(0);
+  });
+
+  it("E_CLI_OPTION errors (report without a report file, --json without --out, --remap on a JSON model, compare --arch ,) exit 2", async () => {
+    const dir = tmp();
+    const model = tinyModel(dir);
+    const cases = [
+      ["report", "--format", "md"],
+      ["report", join(dir, "report.json"), "--format", "md", "--json"],
+      ["run", model, "--arch", "generic", "--out", join(dir, "o1"), "--remap"],
+      ["compare", model, "--arch", ",", "--out", join(dir, "o2")],
+    ];
+    for (const args of cases) {
+      const r = await cli(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/E_CLI_OPTION/);
+    }
+  });
+
+  it("a bad option value prints one line of help pointer, not the whole help", async () => {
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "abc");
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(r.stderr).toMatch(/aerchip run --help/);
+    expect(r.stderr).not.toMatch(/Usage:/);
+  });
+});
+
+describe("option limits, checked at parsing", () => {
+  it("--threads above 64 is refused at once, naming --threads (no workers started)", async () => {
+    expect(MAX_RUN_THREADS).toBe(MAX_THREADS);
+    for (const n of ["65", "1000"]) {
+      const t0 = performance.now();
+      const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--threads", n);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--threads/);
+      expect(r.stderr).toMatch(/64/);
+      expect(performance.now() - t0).toBeLessThan(2000);
+    }
+  });
+
+  it("--core-neurons beyond the spec format's limit, or the chip's crossbar, names --core-neurons and the limit", async () => {
+    const big = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--core-neurons", "99999999");
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/--core-neurons/);
+    expect(big.stderr).toMatch(/1048576/);
+    const crossbar = await cli("compile", DEMO, "--arch", "truenorth", "--out", join(tmp(), "o"), "--core-neurons", "9999");
+    expect(crossbar.code).toBe(2);
+    expect(crossbar.stderr).toMatch(/E_CLI_OPTION/);
+    expect(crossbar.stderr).toMatch(/field: --core-neurons/);
+    expect(crossbar.stderr).toMatch(/at most 256/);
+  });
+
+  it("--log-level must be a pino level, named as --log-level", async () => {
+    const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--log-level", "nonsense");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--log-level/);
+  });
+
+  it("--seed is limited to 0..4294967295 on run, compile, compare and learn", async () => {
+    const dir = tmp();
+    for (const seed of ["4294967296", "9007199254740993", "1e20"]) {
+      for (const args of [
+        ["run", DEMO, "--arch", "generic", "--out", join(dir, "r")],
+        ["compile", DEMO, "--arch", "generic", "--out", join(dir, "c")],
+        ["compare", DEMO, "--arch", "generic", "--out", join(dir, "k")],
+        ["learn", "mnist", "--neurons", "2", "--train", "5", "--test", "5", "--arch", "loihi", "--out", join(dir, "l")],
+      ]) {
+        const r = await cli(...args, "--seed", seed);
+        expect(r.code, `${args[0]} --seed ${seed}`).toBe(2);
+        expect(r.stderr).toMatch(/--seed/);
+      }
+    }
+    expect(existsSync(join(dir, "r"))).toBe(false);
+    const ok = await cli("compile", DEMO, "--arch", "generic", "--out", join(dir, "c"), "--seed", "4294967295", "--placement", "random", "--quiet");
+    expect(ok.code).toBe(0);
+  });
+
+  it(`--steps above ${MAX_RUN_TICKS} is refused on run and compare`, async () => {
+    for (const cmd of ["run", "compare"]) {
+      const r = await cli(cmd, DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", String(MAX_RUN_TICKS + 1));
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr).toMatch(/--steps/);
+    }
+  });
+
+  it("learn: --trace-bits is limited to 1..24 and --neurons to 6400", async () => {
+    const base = ["learn", "mnist", "--train", "5", "--test", "5", "--arch", "loihi", "--out", join(tmp(), "l"), "--quiet"];
+    const bits = await cli(...base, "--neurons", "2", "--trace-bits", "25");
+    expect(bits.code).toBe(2);
+    expect(bits.stderr).toMatch(/--trace-bits/);
+    const neurons = await cli(...base, "--neurons", "6401");
+    expect(neurons.code).toBe(2);
+    expect(neurons.stderr).toMatch(/--neurons/);
+  });
+});
