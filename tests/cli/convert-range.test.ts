@@ -60,3 +60,28 @@ describe("convert: timestamps past the output format's range", () => {
     expect(readFileSync(join(d, "back.csv"), "utf8")).toContain(",100000000,");
   });
 });
+
+describe("convert: messages and write failures", () => {
+  it("a binary file read as CSV: the message is one printable line, cut short", async () => {
+    const d = tmp();
+    const input = join(d, "rand.csv");
+    // Bytes 0–255 repeated, with newlines and escape sequences among them.
+    writeFileSync(input, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 131 + 7) % 256).map((b) => (b === 0x0a ? 0x1b : b))));
+    const r = await cli("convert", input, join(d, "x.csv"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_EVENTS_HEADER/);
+    const line = r.stderr.split("\n")[0];
+    expect(line).toMatch(/^[\x20-\x7e…]*$/); // eslint-disable-line no-control-regex
+    expect(line.length).toBeLessThan(400);
+  });
+
+  it("a missing output directory is E_WRITE_FAILED for every output format", async () => {
+    const d = tmp();
+    const input = csv(d, "ok.csv", "1000");
+    for (const ext of ["csv", "aedat", "bin", "npy", "aer"]) {
+      const r = await cli("convert", input, join(d, "missing", `x.${ext}`));
+      expect(r.code, ext).toBe(1);
+      expect(r.stderr, ext).toMatch(/^aerchip: E_WRITE_FAILED/);
+    }
+  });
+});
