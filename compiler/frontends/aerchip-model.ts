@@ -43,6 +43,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${AERCHIP_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "see docs/model-format.md" });
   }
   r.knownKeys(o, "", AERCHIP_MODEL_KEYS.top, "an aerchip-model-1 model");
+  if (o.description !== undefined) r.string(o.description, "description");
   const steps = r.int(o.steps, "steps", 0, 1e9, 100);
   const pops = new Map<string, PopulationIR>();
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();

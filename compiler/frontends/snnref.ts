@@ -236,6 +236,7 @@ export function parseSnnref(raw: Json, file: string): LoadedModel {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${SNNREF_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "is this an snnref-1 network file?" });
   }
   r.knownKeys(o, "", SNNREF_KEYS.top, "an snnref-1 network");
+  if (o.description !== undefined) r.string(o.description, "description");
   const steps = r.int(o.steps, "steps", 0, 1e9);
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   const pops = new Map<string, PopulationIR>();

@@ -112,3 +112,11 @@ describe("model keys", () => {
     expect(closestKey("banana", ["steps", "name"])).toBeUndefined();
   });
 });
+
+describe("description", () => {
+  it("is text when present", () => {
+    const m = { ...aerchip(), description: 5 };
+    expect(error(() => parseAerchipModel(m as Json, "bad.json")).field).toBe("description");
+    expect(error(() => parseSnnref({ ...snnref(), description: [] } as Json, "bad.json")).field).toBe("description");
+  });
+});
