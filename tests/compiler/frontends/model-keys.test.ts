@@ -120,3 +120,13 @@ describe("description", () => {
     expect(error(() => parseSnnref({ ...snnref(), description: [] } as Json, "bad.json")).field).toBe("description");
   });
 });
+
+describe("learning block", () => {
+  it("a misspelt learning key names the closest one", () => {
+    const m = aerchip();
+    m.projections[0].learning = { rule: "dw = 2^-4*x1*y0", traces: { x1: { decay: 0.5, impulse: 1 } }, wMin: 0, wMaxx: 1 };
+    const e = error(() => parseAerchipModel(m as Json, "bad.json"));
+    expect(e.code).toBe("E_MODEL_FIELD");
+    expect(e.message).toContain("did you mean wMax?");
+  });
+});
