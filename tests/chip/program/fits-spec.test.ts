@@ -7,6 +7,8 @@ import { listPresetNames, loadPreset } from "../../../chip/spec/load.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { compileModel } from "../../../compiler/compile.ts";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
+import { loadNirModel } from "../../../compiler/frontends/nir/index.ts";
+import type { ModelGraph } from "../../../compiler/ir/types.ts";
 
 const SNNREF = "/work/shared/fixtures/snnref";
 const models = [
@@ -29,14 +31,23 @@ function withCore(spec: ChipSpec, core: Partial<ChipSpec["core"]>): ChipSpec {
   return { ...spec, core: { ...spec.core, ...core } };
 }
 
+const NIR = "/work/shared/fixtures/nir";
+const nirModels = ["paper_cnn/cnn_sinabs.nir", "paper_lif/lif_norse.nir", "paper_rnn/braille_noDelay_bias_zero.nir",
+  "snntorch/snntorch_conv_lif.nir", "snntorch/snntorch_dense_lif.nir", "snntorch/snntorch_rleaky_cuba.nir"].map((f) => join(NIR, f));
+
 describe("checkProgramFitsSpec", () => {
+  const graphs: Array<[string, ModelGraph]> = models.map((path) => [path, loadJsonModel(path).graph]);
+
+  it("loads the NIR fixtures (conv layers with weight sharing among them)", async () => {
+    for (const path of nirModels) graphs.push([path, (await loadNirModel(path)).graph]);
+  });
+
   // A program compiled for a chip always fits that chip (float and fixed point, every preset).
   for (const preset of listPresetNames()) {
     it(`accepts every program compiled for ${preset}`, () => {
       const spec = loadPreset(preset);
       let compiled = 0;
-      for (const path of models) {
-        const { graph } = loadJsonModel(path);
+      for (const [path, graph] of graphs) {
         for (const precision of ["float", "fixed"] as const) {
           let program;
           try {
