@@ -13,6 +13,7 @@ import { dynamicEnergyPj, staticEnergyPj, type EnergyBreakdownPj } from "./energ
 import { crossbarCounts, usesCrossbarCosts } from "./crossbar.ts";
 import { createHash } from "node:crypto";
 import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./metrics.ts";
+import { assertReportFinite } from "./finite-guard.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -150,7 +151,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const popSynIn = new Float64Array(P);
   program.projections.forEach((pr, k) => { popSynIn[popIndex.get(pr.post) ?? 0] += synOpsByProjection[k]; });
   const col = (k: number): number[] => Array.from({ length: res.steps }, (_, t) => perTick[t * K + k]);
-  return {
+  return assertReportFinite<RunReport>({
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
       name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
@@ -197,5 +198,5 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       hops: Array.from({ length: res.steps }, (_, t) => perTick[t * K + CounterKind.hopsEast] + perTick[t * K + CounterKind.hopsWest] + perTick[t * K + CounterKind.hopsNorth] + perTick[t * K + CounterKind.hopsSouth]),
       energyPj: perTickEnergy,
     },
-  };
+  }, spec.name);
 }

@@ -21,6 +21,26 @@ import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "./memory.ts";
 import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, SYNAPSE_ENCODING_COST_KEYS, type ChipSpec } from "./types.ts";
 
+/**
+ * Upper bounds of cost values, generous but finite so that counters × costs stay finite in a report
+ * (the presets' largest figures are 2190 pJ, 104 ns and 0.82 mW): 1e9 pJ (1 mJ) per operation or per bit,
+ * 1e12 ns (1000 s) per operation, 1e9 mW (1 MW) of static power. Sync latencies and tickPeriodNs: 1e12 ns.
+ */
+export const COST_VALUE_MAX = { energyPj: 1e9, latencyNs: 1e12, powerMw: 1e9 } as const;
+export const SYNC_LATENCY_MAX_NS = 1e12;
+
+function costValueMax(path: string): { value: number; unit: string; per: string } {
+  const key = path.slice(path.lastIndexOf(".") + 1);
+  if (key.endsWith("Ns")) return { value: COST_VALUE_MAX.latencyNs, unit: "ns", per: "operation" };
+  if (key.endsWith("Mw")) return { value: COST_VALUE_MAX.powerMw, unit: "mW", per: key.includes("Core") ? "core" : "chip" };
+  return { value: COST_VALUE_MAX.energyPj, unit: "pJ", per: key.endsWith("PerBit") ? "bit" : "operation" };
+}
+
+/** A number as text: JSON.stringify writes Infinity and NaN as null, which hides what was given. */
+function numberText(v: unknown): string {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
 export const SpecCode = {
   invalid: "E_SPEC_INVALID",
   range: "E_SPEC_OUT_OF_RANGE",
@@ -127,7 +147,10 @@ class Checker {
       return;
     }
     if (typeof v.value !== "number" || !Number.isFinite(v.value) || v.value < 0) {
-      this.err(SpecCode.cost, `${path}.value`, `${path}.value must be a finite number >= 0, got ${JSON.stringify(v.value)}`, "costs are non-negative pJ / ns / mW");
+      this.err(SpecCode.cost, `${path}.value`, `${path}.value must be a finite number >= 0, got ${numberText(v.value)}`, "costs are non-negative pJ / ns / mW");
+    } else {
+      const max = costValueMax(path);
+      if (v.value > max.value) this.err(SpecCode.cost, `${path}.value`, `${path}.value is ${v.value}; at most ${max.value} ${max.unit} per ${max.per}`, `costs are per operation (pJ, ns) or per core / chip (mW); ${max.value} ${max.unit} already is far beyond any chip, so a larger value is a unit mistake`);
     }
     if (typeof v.source !== "string" || v.source.trim() === "") {
       this.err(SpecCode.cost, `${path}.source`, `${path}.source is missing`, "cite the publication (authors, venue, year, table) the figure comes from");
@@ -263,8 +286,8 @@ function checkSync(c: Checker, sync: unknown): void {
   sync.table.forEach((row: unknown, i: number) => {
     const f = `sync.table[${i}]`;
     if (!isObj(row) || typeof row.tiles !== "number" || !Number.isInteger(row.tiles) || row.tiles < 1 ||
-        typeof row.latencyNs !== "number" || !Number.isFinite(row.latencyNs) || row.latencyNs < 0) {
-      c.err(SpecCode.sync, f, `${f} must be {tiles: whole number >= 1, latencyNs: number >= 0}, got ${JSON.stringify(row)}`, "give each row a tile count of at least 1 and a latency in ns");
+        typeof row.latencyNs !== "number" || !Number.isFinite(row.latencyNs) || row.latencyNs < 0 || row.latencyNs > SYNC_LATENCY_MAX_NS) {
+      c.err(SpecCode.sync, f, `${f} must be {tiles: whole number >= 1, latencyNs: number in [0, ${SYNC_LATENCY_MAX_NS}]}, got ${JSON.stringify(row)}`, "give each row a tile count of at least 1 and a latency in ns");
       return;
     }
     if (row.tiles <= prev) {
@@ -358,8 +381,8 @@ export function validateChipSpec(raw: unknown, file?: string): Diagnostic[] {
   c.text(raw, "", "name", false);
   c.text(raw, "", "description", true);
   c.text(raw, "", "source", false);
-  if (raw.tickPeriodNs !== undefined && (typeof raw.tickPeriodNs !== "number" || !Number.isFinite(raw.tickPeriodNs) || raw.tickPeriodNs < 0)) {
-    c.err(SpecCode.range, "tickPeriodNs", `tickPeriodNs must be a finite number >= 0, got ${JSON.stringify(raw.tickPeriodNs)}`, "give the tick period in ns, or 0 for an event-driven chip");
+  if (raw.tickPeriodNs !== undefined && (typeof raw.tickPeriodNs !== "number" || !Number.isFinite(raw.tickPeriodNs) || raw.tickPeriodNs < 0 || raw.tickPeriodNs > SYNC_LATENCY_MAX_NS)) {
+    c.err(SpecCode.range, "tickPeriodNs", `tickPeriodNs must be a number in [0, ${SYNC_LATENCY_MAX_NS}], got ${numberText(raw.tickPeriodNs)}`, "give the tick period in ns, or 0 for an event-driven chip");
   }
   checkMesh(c, raw.mesh);
   checkCore(c, raw.core);

@@ -1,12 +1,13 @@
 /**
  * `aerchip run program.aerprog --arch ARCH --input FILE`: runs a program written by `aerchip compile`
- * (compile once, run many inputs). The program must have been compiled for this chip's mesh; the input
+ * (compile once, run many inputs). The program must fit this chip (chip/program/fits-spec.ts); the input
  * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
  */
 import { join, resolve } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
+import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { loadArch } from "../load-arch.ts";
 import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
@@ -21,6 +22,7 @@ import { gitProvenance, summaryText } from "./run.ts";
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
+  checkProgramFitsSpec(spec, program, programPath);
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });

@@ -18,7 +18,7 @@ import {
   STLLR_PSI, diehlCook2015, diehlCook2015Code, pairStdp, rewardStdp, stllr, tripletStdp, type NamedRule,
 } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
-import type { FieldReader, Json, JsonObject } from "./json-fields.ts";
+import { closestKey, type FieldReader, type Json, type JsonObject } from "./json-fields.ts";
 
 /** Same limits as the program codec (chip/program/codec.ts validateLearning). */
 const MAX_BITS = 24;
@@ -79,7 +79,9 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
 
 function checkKeys(r: FieldReader, o: JsonObject, field: string, allowed: readonly string[], what: string): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) r.fail(`${field}.${k}`, `${field}.${k} is not a field of ${what}; allowed: ${allowed.join(", ")}`, "check the spelling (see docs/model-format.md, Learning rules)");
+    if (allowed.includes(k)) continue;
+    const near = closestKey(k, allowed);
+    r.fail(`${field}.${k}`, `${field}.${k} is not a field of ${what}${near === undefined ? "" : `; did you mean ${near}?`} Allowed: ${allowed.join(", ")}`, "check the spelling (see docs/model-format.md, Learning rules)");
   }
 }
 

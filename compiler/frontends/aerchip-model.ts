@@ -10,10 +10,22 @@ import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json } from "./json-fields.ts";
-import { parseProjection, type LoadedModel } from "./snnref.ts";
+import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
 import { parseLearning } from "./aerchip-model-learning.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
+
+/**
+ * Keys each object of aerchip-model-1 may carry (docs/model-format.md); anything else is refused with the
+ * closest known key, so a misspelt `vThresh` cannot silently leave the default threshold. Dense, sparse,
+ * stdp and learning blocks are checked by their readers (snnref.ts, aerchip-model-learning.ts).
+ */
+export const AERCHIP_MODEL_KEYS = {
+  top: ["format", "name", "description", "steps", "populations", "projections"],
+  input: ["name", "kind", "size", "shape", "spikes"],
+  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks"],
+  projection: [...SNNREF_KEYS.projection, "encoding", "learning"],
+} as const;
 
 const RESETS: Record<string, ResetMode> = { zero: ResetMode.zero, subtract: ResetMode.subtract, none: ResetMode.none };
 
@@ -31,6 +43,8 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   if (o.format !== AERCHIP_MODEL_FORMAT) {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${AERCHIP_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "see docs/model-format.md" });
   }
+  r.knownKeys(o, "", AERCHIP_MODEL_KEYS.top, "an aerchip-model-1 model");
+  if (o.description !== undefined) r.string(o.description, "description");
   const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS, 100);
   const pops = new Map<string, PopulationIR>();
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
@@ -43,6 +57,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     const size = r.int(p.size, `${field}.size`, 1, MAX_JSON_ELEMENTS);
     const shape = parseShape(r, p.shape, `${field}.shape`, size);
     if (kind === "input") {
+      r.knownKeys(p, field, AERCHIP_MODEL_KEYS.input, "an input population");
       const list = r.array(p.spikes ?? [], `${field}.spikes`);
       const ticks = new Int32Array(list.length);
       const neurons = new Int32Array(list.length);
@@ -57,6 +72,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
       return;
     }
     if (kind !== "neuron") r.fail(`${field}.kind`, `${field}.kind must be "input" or "neuron"`, "choose a population kind");
+    r.knownKeys(p, field, AERCHIP_MODEL_KEYS.neuron, "a neuron population");
     const reset = r.string(p.reset, `${field}.reset`, "zero");
     if (!(reset in RESETS)) r.fail(`${field}.reset`, `${field}.reset must be zero, subtract or none`, "choose a reset mode");
     const op = r.string(p.thresholdOp, `${field}.thresholdOp`, ">=");
@@ -67,7 +83,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
       if (!Number.isInteger(refr[i]) || refr[i] < 0 || refr[i] > 0xffff) r.fail(`${field}.refractoryTicks`, "refractoryTicks must be integers in [0, 65535]", "refractory periods are whole ticks");
       refractoryTicks[i] = refr[i];
     }
-    const spiking = p.spiking === undefined ? true : p.spiking === true;
+    const spiking = r.boolean(p.spiking, `${field}.spiking`, true);
     pops.set(name, {
       name, kind: "neuron", size, shape, spiking,
       params: {
@@ -85,7 +101,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     });
   });
   const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
-    const pr = parseProjection(r, p, k, pops);
+    const pr = parseProjection(r, p, k, pops, AERCHIP_MODEL_KEYS.projection);
     const po = p as Record<string, Json>;
     const enc = po.encoding;
     const withEnc = enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };

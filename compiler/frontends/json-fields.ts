@@ -22,6 +22,40 @@ export class PackedNumbers {
   }
 }
 
+/** A value as text for a message: JSON.stringify writes Infinity and NaN as null, which hides the problem. */
+export function valueText(v: unknown): string {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
+/** Edit distance (insert, delete, substitute), case-insensitive. */
+function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[t.length];
+}
+
+/**
+ * The known key `key` was most likely meant to be: the nearest by edit distance when close (at most a third
+ * of its length, at least 2), or one that starts with it or it starts with (vThresh → vThreshold).
+ */
+export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of allowed) {
+    const d = editDistance(key, k);
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3))) return best;
+  const low = key.toLowerCase();
+  return key.length >= 3 ? allowed.find((k) => k.toLowerCase().startsWith(low) || low.startsWith(k.toLowerCase())) : undefined;
+}
+
 export class FieldReader {
   readonly file: string;
   constructor(file: string) {
@@ -30,6 +64,26 @@ export class FieldReader {
 
   fail(field: string, message: string, hint: string, code = "E_MODEL_FIELD"): never {
     throw new AerchipError(code, message, { file: this.file, field, hint });
+  }
+
+  /**
+   * Refuses keys of `o` outside `allowed` (a misspelt key would otherwise be ignored and its default used),
+   * naming the key's path and the closest known key. `field` is the object's path ("" at the top level).
+   */
+  knownKeys(o: JsonObject, field: string, allowed: readonly string[], what: string): void {
+    for (const k of Object.keys(o)) {
+      if (allowed.includes(k)) continue;
+      const near = closestKey(k, allowed);
+      const path = field === "" ? k : `${field}.${k}`;
+      this.fail(path, `${path}: unknown key ${JSON.stringify(k)} in ${what}${near === undefined ? "" : `; did you mean ${near}?`}`,
+        `${near === undefined ? "" : `rename it to ${near}, or remove it; `}known keys: ${allowed.join(", ")}`);
+    }
+  }
+
+  boolean(v: Json | undefined, field: string, fallback: boolean): boolean {
+    if (v === undefined) return fallback;
+    if (typeof v !== "boolean") this.fail(field, `${field} must be true or false, got ${valueText(v)}`, "write the JSON literal true or false, without quotes");
+    return v;
   }
 
   object(v: Json | undefined, field: string): JsonObject {
@@ -56,14 +110,14 @@ export class FieldReader {
 
   number(v: Json | undefined, field: string, fallback?: number): number {
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(field, `${field} must be a finite number, got ${JSON.stringify(v)}`, "NaN and infinities are not allowed");
+    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(field, `${field} must be a finite number, got ${valueText(v)}`, "NaN and infinities are not allowed (a number past ±1.8e308 reads as Infinity)");
     return v;
   }
 
   int(v: Json | undefined, field: string, min: number, max: number, fallback?: number): number {
     if (v === undefined && fallback !== undefined) return fallback;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(field, `${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`, "use a whole number within the range");
+      this.fail(field, `${field} must be an integer in [${min}, ${max}], got ${valueText(v)}`, "use a whole number within the range");
     }
     return v;
   }

@@ -18,6 +18,21 @@ export const SNNREF_FORMAT = "snnref-1";
 /** Largest delay the format can express in our IR (Uint16). */
 const MAX_DELAY = 65535;
 
+/**
+ * Keys each object of snnref-1 may carry (the fixtures' README, §1). `description` (top level) and `dtype`
+ * (projection, "int" | "float") are informational: the reference exports carry them. Any other key is
+ * refused, so a misspelt `v_thr` cannot silently leave the default threshold.
+ */
+export const SNNREF_KEYS = {
+  top: ["format", "name", "description", "steps", "populations", "projections"],
+  input: ["name", "kind", "size", "spikes"],
+  lif: ["name", "kind", "size", "decay", "tau", "v_th", "threshold_op", "reset", "refractory", "bias", "v_init"],
+  projection: ["name", "pre", "post", "dtype", "dense", "sparse", "stdp"],
+  dense: ["weights", "delays"],
+  sparse: ["pre", "post", "weights", "delays"],
+  stdp: ["mode", "A_plus", "A_minus", "decay_pre", "tau_pre", "decay_post", "tau_post", "wmin", "wmax"],
+} as const;
+
 export interface LoadedModel {
   readonly graph: ModelGraph;
   readonly stimulus: StimulusIR;
@@ -43,6 +58,7 @@ function parsePopulation(r: FieldReader, raw: Json, k: number, steps: number, st
   const kind = r.string(o.kind, `${field}.kind`);
   const size = r.int(o.size, `${field}.size`, 1, MAX_JSON_ELEMENTS);
   if (kind === "input") {
+    r.knownKeys(o, field, SNNREF_KEYS.input, "an snnref-1 input population");
     const list = r.array(o.spikes ?? [], `${field}.spikes`);
     // Duplicates collapse and spikes at t >= steps are ignored (snnref README §1).
     const seen = new Set<number>();
@@ -64,6 +80,7 @@ function parsePopulation(r: FieldReader, raw: Json, k: number, steps: number, st
     return { name, kind: "input", size, shape: [size], spiking: true };
   }
   if (kind !== "lif") r.fail(`${field}.kind`, `${field}.kind must be "input" or "lif", got ${JSON.stringify(kind)}`, "snnref-1 has input and lif populations");
+  r.knownKeys(o, field, SNNREF_KEYS.lif, "an snnref-1 lif population");
   const reset = r.string(o.reset, `${field}.reset`, "zero");
   if (reset !== "zero" && reset !== "subtract") r.fail(`${field}.reset`, `${field}.reset must be "zero" or "subtract"`, "choose a reset mode");
   const op = r.string(o.threshold_op, `${field}.threshold_op`, ">=");
@@ -99,6 +116,7 @@ function parsePopulation(r: FieldReader, raw: Json, k: number, steps: number, st
 export function parseStdp(r: FieldReader, raw: Json | undefined, field: string): PairStdpIR | undefined {
   if (raw === undefined || raw === null) return undefined;
   const o = r.object(raw, field);
+  r.knownKeys(o, field, SNNREF_KEYS.stdp, "an stdp rule");
   const mode = r.string(o.mode, `${field}.mode`, "all_to_all");
   if (mode !== "all_to_all" && mode !== "nearest") r.fail(`${field}.mode`, `${field}.mode must be "all_to_all" or "nearest"`, "choose a pairing mode");
   const decay = (dk: string, tk: string): number => {
@@ -137,9 +155,12 @@ function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count
   return out;
 }
 
-export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>): ProjectionIR {
+/** `allowedKeys`: the projection keys of the format (aerchip-model-1 adds `encoding` and `learning`). */
+export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>, allowedKeys: readonly string[] = SNNREF_KEYS.projection): ProjectionIR {
   const field = `projections[${k}]`;
   const o = r.object(raw, field);
+  r.knownKeys(o, field, allowedKeys, "a projection");
+  if (o.dtype !== undefined && o.dtype !== "int" && o.dtype !== "float") r.fail(`${field}.dtype`, `${field}.dtype must be "int" or "float", got ${JSON.stringify(o.dtype)}`, "dtype is informational; give \"int\" or \"float\", or omit it");
   const name = r.string(o.name, `${field}.name`, `proj${k}`);
   const preName = r.string(o.pre, `${field}.pre`);
   const postName = r.string(o.post, `${field}.post`);
@@ -157,6 +178,7 @@ export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<
   let delayTicks: Uint16Array;
   if (hasDense) {
     const d = r.object(o.dense, `${field}.dense`);
+    r.knownKeys(d, `${field}.dense`, SNNREF_KEYS.dense, "a dense projection");
     const rows = r.array(d.weights, `${field}.dense.weights`);
     if (rows.length !== pre.size) r.fail(`${field}.dense.weights`, `${field}.dense.weights has ${rows.length} rows, pre "${preName}" has ${pre.size} neurons`, "give one row per pre neuron");
     const n = pre.size * post.size;
@@ -190,6 +212,7 @@ export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<
     });
   } else {
     const sp = r.object(o.sparse, `${field}.sparse`);
+    r.knownKeys(sp, `${field}.sparse`, SNNREF_KEYS.sparse, "a sparse projection");
     preIndex = r.intList(sp.pre, `${field}.sparse.pre`, 0, pre.size - 1);
     const n = preIndex.length;
     postIndex = r.intList(sp.post, `${field}.sparse.post`, 0, post.size - 1, n);
@@ -213,6 +236,8 @@ export function parseSnnref(raw: Json, file: string): LoadedModel {
   if (o.format !== SNNREF_FORMAT) {
     throw new AerchipError("E_MODEL_FORMAT", `format must be "${SNNREF_FORMAT}", got ${JSON.stringify(o.format)}`, { file, field: "format", hint: "is this an snnref-1 network file?" });
   }
+  r.knownKeys(o, "", SNNREF_KEYS.top, "an snnref-1 network");
+  if (o.description !== undefined) r.string(o.description, "description");
   const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS);
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
   const pops = new Map<string, PopulationIR>();

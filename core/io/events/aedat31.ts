@@ -28,6 +28,11 @@ export const AEDAT3_PACKET_HEADER_BYTES = 28;
 export const AEDAT3_POLARITY_EVENT = 1;
 export const AEDAT3_POLARITY_EVENT_BYTES = 8;
 const TWO_POW_31 = 2147483648;
+/**
+ * Times the writer can store: eventTSOverflow is an int32 count of 2^31 µs, so t < 2^31 · 2^31 = 2^62 µs
+ * (about 146,000 years). A larger time would wrap the counter negative and the file would not read back.
+ */
+export const AEDAT31_MAX_TIME_US = 2 ** 62;
 /** Events per packet the writer emits (cAER writes packets of a few thousand events). */
 export const AEDAT3_WRITE_PACKET_EVENTS = 4096;
 
@@ -185,12 +190,26 @@ export function aedat31Header(g: SensorGeometry): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** Throws E_EVENTS_RANGE for the first event AEDAT 3.1 cannot store (checked before any byte is encoded). */
+function checkAedat31Events(b: EventBatch, firstEvent: number, file: string | undefined, source: string | undefined): void {
+  for (let e = 0; e < b.length; e++) {
+    const t = b.tUs[e];
+    if (!Number.isInteger(t) || t < 0 || t >= AEDAT31_MAX_TIME_US || b.x[e] > 0x7fff || b.y[e] > 0x7fff || b.p[e] > 1) {
+      const of = source === undefined ? "" : ` of ${source}`;
+      throw eventsError(EventsErrorCode.range, `event ${firstEvent + e}${of} (x ${b.x[e]}, y ${b.y[e]}, p ${b.p[e]}, t ${t} µs) cannot be stored in AEDAT 3.1 (integer µs in [0, 2^62), x and y < 32768, p ∈ {0, 1})`,
+        "round times to µs and keep them below 2^62 µs (shift or slice the recording), or write .npy or .csv", { field: `events[${firstEvent + e}]`, ...(file === undefined ? {} : { file }) });
+    }
+  }
+}
+
 /**
  * Encodes a batch as polarity packets (≤ AEDAT3_WRITE_PACKET_EVENTS events each, one overflow value per
- * packet). Times must be integer µs ≥ 0; x, y < 32768; p ∈ {0, 1}.
+ * packet). Times must be integer µs in [0, 2^62); x, y < 32768; p ∈ {0, 1}. `file` is the output and
+ * `source` the input the events come from (both named in errors).
  */
-export function encodeAedat31Packets(b: EventBatch, firstEvent = 0, file?: string): Uint8Array {
+export function encodeAedat31Packets(b: EventBatch, firstEvent = 0, file?: string, source?: string): Uint8Array {
   const n = b.length;
+  checkAedat31Events(b, firstEvent, file, source);
   // Packet boundaries: every AEDAT3_WRITE_PACKET_EVENTS events and wherever the overflow value changes.
   let packets = 0;
   for (let i = 0; i < n; ) {
@@ -220,10 +239,6 @@ export function encodeAedat31Packets(b: EventBatch, firstEvent = 0, file?: strin
     at += AEDAT3_PACKET_HEADER_BYTES;
     for (let e = i; e < j; e++, at += AEDAT3_POLARITY_EVENT_BYTES) {
       const t = b.tUs[e];
-      if (!Number.isInteger(t) || t < 0 || b.x[e] > 0x7fff || b.y[e] > 0x7fff || b.p[e] > 1) {
-        throw eventsError(EventsErrorCode.range, `event ${firstEvent + e} (x ${b.x[e]}, y ${b.y[e]}, p ${b.p[e]}, t ${t} µs) cannot be stored in AEDAT 3.1 (integer µs ≥ 0, x and y < 32768, p ∈ {0, 1})`,
-          "round times to µs, or write .npy or .csv", { field: `events[${firstEvent + e}]`, ...(file === undefined ? {} : { file }) });
-      }
       dv.setUint32(at, ((b.x[e] << 17) | (b.y[e] << 2) | (b.p[e] << 1) | 1) >>> 0, true);
       dv.setInt32(at + 4, t - ov * TWO_POW_31, true);
     }
@@ -232,14 +247,18 @@ export function encodeAedat31Packets(b: EventBatch, firstEvent = 0, file?: strin
   return out;
 }
 
-/** Writes events as an AEDAT 3.1 file (atomically, in bounded memory). Returns the event count. */
-export async function writeAedat31(path: string, batches: AsyncIterable<EventBatch> | Iterable<EventBatch>, geometry: SensorGeometry): Promise<number> {
+/**
+ * Writes events as an AEDAT 3.1 file (atomically, in bounded memory: a batch that cannot be stored fails
+ * before its bytes are written, and no partial file is left). `source` names the input in errors.
+ * Returns the event count.
+ */
+export async function writeAedat31(path: string, batches: AsyncIterable<EventBatch> | Iterable<EventBatch>, geometry: SensorGeometry, source?: string): Promise<number> {
   const g = checkGeometry(geometry);
   let events = 0;
   await writeFileStreaming(path, async (w) => {
     await w.write(aedat31Header(g));
     for await (const b of batches) {
-      await w.write(encodeAedat31Packets(b, events, path));
+      await w.write(encodeAedat31Packets(b, events, path, source));
       events += b.length;
     }
   });

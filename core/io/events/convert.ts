@@ -119,7 +119,7 @@ export async function convertEventFile(inPath: string, outPath: string, options:
       return { inputFormat, output, mode, count };
     }
     case "bin": {
-      const count = await writeNmnist(outPath, stream, options.overflowIncrementUs);
+      const count = await writeNmnist(outPath, stream, options.overflowIncrementUs, inPath);
       return { inputFormat, output, mode, count };
     }
     case "aedat": {
@@ -131,7 +131,7 @@ export async function convertEventFile(inPath: string, outPath: string, options:
         if (first.done !== true) yield first.value;
         for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value;
       }
-      const count = await writeAedat31(outPath, rest(), g);
+      const count = await writeAedat31(outPath, rest(), g, inPath);
       return { inputFormat, output, mode, count, geometry: g };
     }
     case "npy": {

@@ -13,7 +13,7 @@
  * round-trip representation).
  */
 import { BatchBuilder, checkGeometry, resolveReadOptions } from "./batch.ts";
-import { EventsErrorCode, checkPositiveNumber, eventsError } from "./errors.ts";
+import { EventsErrorCode, checkPositiveNumber, eventsError, printable } from "./errors.ts";
 import { ChunkedFile, writeFileStreaming } from "./file-io.ts";
 import type { EventBatch, ReadEventsOptions, SensorGeometry } from "./types.ts";
 
@@ -56,7 +56,7 @@ function layoutFromNames(names: readonly string[], delim: number, unit: number, 
     if (a[0] === "t") scale = a[1];
   });
   if (col.x < 0 || col.t < 0) {
-    throw eventsError(EventsErrorCode.header, `${fromHeader ? "the header" : "the columns"} "${names.join(",")}" name${col.x < 0 ? " no x column" : " no t column"}`,
+    throw eventsError(EventsErrorCode.header, `${fromHeader ? "the header" : "the columns"} "${printable(names.join(","))}" name${col.x < 0 ? " no x column" : " no t column"}`,
       "name the columns x, y, t, p (t may be ts, timestamp, t_ms, t_s)", { file, byteOffset, field: "columns" });
   }
   return { xCol: col.x, yCol: col.y, tCol: col.t, pCol: col.p, maxCol: Math.max(col.x, col.y, col.t, col.p), delim, timeScale: scale * unit };
@@ -183,7 +183,7 @@ async function* parse(path: string, options: CsvEventsReadOptions, g: SensorGeom
         let p = L.pCol < 0 ? 0 : parseNumber(buf, cellStart[L.pCol], cellEnd[L.pCol]);
         if (p < 0) p = 0;
         if (!Number.isInteger(x) || !Number.isInteger(y) || !Number.isInteger(p) || x < 0 || y < 0 || x > 65535 || y > 65535 || p > 255 || !Number.isFinite(tRaw)) {
-          throw eventsError(EventsErrorCode.corrupt, `line ${st.line} ("${latin1(buf, ls, Math.min(lineEnd, ls + 60)).replace(/\r$/, "")}") is not x, y (integers 0–65535), t (a number), p (an integer)`,
+          throw eventsError(EventsErrorCode.corrupt, `line ${st.line} ("${printable(latin1(buf, ls, Math.min(lineEnd, ls + 61)).replace(/\r$/, ""))}") is not x, y (integers 0–65535), t (a number), p (an integer)`,
             "fix the line", { file: path, byteOffset: lineAt, field: `line ${st.line}` });
         }
         const t = tRaw * L.timeScale;

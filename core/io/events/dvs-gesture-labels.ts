@@ -8,7 +8,7 @@
  * start ≤ t < end (µs, the recording's own clock).
  */
 import { readFile } from "node:fs/promises";
-import { EventsErrorCode, eventsError } from "./errors.ts";
+import { EventsErrorCode, eventsError, printable } from "./errors.ts";
 import type { EventBatch } from "./types.ts";
 
 export interface GestureLabel {
@@ -44,7 +44,7 @@ export function parseGestureLabels(text: string, file?: string): GestureLabel[] 
     if (out.length === 0 && li === firstNonEmpty(lines) && cells.some((c) => c !== "" && !/^-?\d+(\.\d+)?$/.test(c))) {
       const names = cells.map((c) => c.toLowerCase());
       if (names.length < 3 || !names[0].startsWith("class") || !names[1].startsWith("start") || !names[2].startsWith("end")) {
-        throw eventsError(EventsErrorCode.header, `the header "${line}" is not class,startTime_usec,endTime_usec`, "give a DVS128 Gesture *_labels.csv file", where(li + 1, lineOffset));
+        throw eventsError(EventsErrorCode.header, `the header "${printable(line)}" is not class,startTime_usec,endTime_usec`, "give a DVS128 Gesture *_labels.csv file", where(li + 1, lineOffset));
       }
       continue;
     }
@@ -53,7 +53,7 @@ export function parseGestureLabels(text: string, file?: string): GestureLabel[] 
     }
     const [label, startUs, endUs] = cells.slice(0, 3).map(Number);
     if (!Number.isInteger(label) || !Number.isFinite(startUs) || !Number.isFinite(endUs) || startUs < 0 || endUs <= startUs) {
-      throw eventsError(EventsErrorCode.corrupt, `line ${li + 1} ("${line}") is not an integer class with 0 ≤ start < end`, "fix or re-download the label file", where(li + 1, lineOffset));
+      throw eventsError(EventsErrorCode.corrupt, `line ${li + 1} ("${printable(line)}") is not an integer class with 0 ≤ start < end`, "fix or re-download the label file", where(li + 1, lineOffset));
     }
     out.push({ label, startUs, endUs });
   }

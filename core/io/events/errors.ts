@@ -8,7 +8,7 @@ import { AerchipError } from "../../diagnostics.ts";
 export const EventsErrorCode = {
   /** The file does not exist. */
   notFound: "E_EVENTS_NOT_FOUND",
-  /** The operating system refused a read or a write. */
+  /** The operating system refused a read (a failed write is E_WRITE_FAILED, as for every output). */
   io: "E_EVENTS_IO",
   /** The file ends inside a record, packet or header. */
   truncated: "E_EVENTS_TRUNCATED",
@@ -38,9 +38,26 @@ export interface EventsErrorWhere {
   readonly cause?: unknown;
 }
 
-/** Builds (does not throw) an AerchipError; the message is prefixed with the file name when known. */
+/** Control characters (C0, DEL, C1): in a terminal they move the cursor, ring or switch modes. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const hex2 = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+
+/**
+ * Text read from a file, fit for a one-line message: every byte outside printable ASCII as \xNN (a binary
+ * file's "header" must not reach the terminal raw), cut to `maxChars` with "…".
+ */
+export function printable(text: string, maxChars = 60): string {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  return cut.replace(/[^\u0020-\u007e…]/g, (c) => (c.charCodeAt(0) <= 0xff ? hex2(c) : `\\u{${c.codePointAt(0)!.toString(16)}}`));
+}
+
+/**
+ * Builds (does not throw) an AerchipError; the message is prefixed with the file name when known. Control
+ * characters in the message (from file names or contents) are escaped as \xNN, whatever the caller quoted.
+ */
 export function eventsError(code: EventsErrorCode, message: string, hint: string, where: EventsErrorWhere = {}): AerchipError {
-  return new AerchipError(code, where.file === undefined ? message : `${where.file}: ${message}`, {
+  const text = (where.file === undefined ? message : `${where.file}: ${message}`).replace(CONTROL, hex2);
+  return new AerchipError(code, text, {
     ...(where.file === undefined ? {} : { file: where.file }),
     ...(where.field === undefined ? {} : { field: where.field }),
     ...(where.byteOffset === undefined ? {} : { byteOffset: where.byteOffset }),

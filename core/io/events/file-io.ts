@@ -12,7 +12,8 @@
  * the destination when closed, so an interrupted conversion never leaves a half-written output.
  */
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
-import { tempPathFor } from "../../atomic-write.ts";
+import { tempPathFor, WriteErrorCode } from "../../atomic-write.ts";
+import { AerchipError } from "../../diagnostics.ts";
 import { EventsErrorCode, eventsError } from "./errors.ts";
 
 export class ChunkedFile {
@@ -128,6 +129,14 @@ export class ChunkedFile {
   }
 }
 
+/**
+ * A failed output write: E_WRITE_FAILED, the code every other output of aerchip uses (core/atomic-write.ts),
+ * so `convert` reports a missing output directory alike for .csv/.bin/.aedat (streamed) and .npy/.aer.
+ */
+function writeFailed(path: string, message: string, hint: string, e: unknown, byteOffset?: number): AerchipError {
+  return new AerchipError(WriteErrorCode.failed, `cannot write ${path}: ${message}`, { file: path, hint, cause: e, ...(byteOffset === undefined ? {} : { byteOffset }) });
+}
+
 /** Writes a file sequentially through a temporary file; `close()` renames it into place, `abort()` removes it. */
 export class StreamFileWriter {
   readonly path: string;
@@ -146,7 +155,7 @@ export class StreamFileWriter {
     try {
       return new StreamFileWriter(path, tmp, await open(tmp, "wx"));
     } catch (e) {
-      throw eventsError(EventsErrorCode.io, `cannot create the output file: ${(e as Error).message}`, "check that the output directory exists and is writable", { file: path, cause: e });
+      throw writeFailed(path, (e as Error).message, "check that the output directory exists and is writable", e);
     }
   }
 
@@ -159,7 +168,7 @@ export class StreamFileWriter {
     try {
       while (off < bytes.length) off += (await this.fh.write(bytes, off, bytes.length - off)).bytesWritten;
     } catch (e) {
-      throw eventsError(EventsErrorCode.io, `write failed at byte ${this.written + off}: ${(e as Error).message}`, "check that the disk has space", { file: this.path, byteOffset: this.written + off, cause: e });
+      throw writeFailed(this.path, `at byte ${this.written + off}: ${(e as Error).message}`, "check that the disk has space", e, this.written + off);
     }
     this.written += bytes.length;
   }
@@ -171,7 +180,7 @@ export class StreamFileWriter {
       await rename(this.tmp, this.path);
     } catch (e) {
       await rm(this.tmp, { force: true });
-      throw eventsError(EventsErrorCode.io, `cannot finish the output file: ${(e as Error).message}`, "check that the output directory is writable", { file: this.path, cause: e });
+      throw writeFailed(this.path, (e as Error).message, "check that the output directory is writable", e);
     }
   }
 

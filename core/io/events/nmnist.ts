@@ -97,6 +97,13 @@ export async function* readNmnist(path: string, options: NmnistReadOptions = {})
 }
 
 /**
+ * Overflow markers the writer inserts into one file at most: 2^20 markers are 5 MiB of records and, at the
+ * default 2^13 µs increment, about 2.4 hours of recording (N-MNIST samples last about 0.3 s). A time that
+ * needs more is refused before anything is encoded (a time of 1e11 µs would need 12 million markers).
+ */
+export const NMNIST_MAX_OVERFLOW_MARKERS = 2 ** 20;
+
+/**
  * Encodes events as N-MNIST records. Times must be integer µs ≥ 0 and non-decreasing; a time at or past
  * the 23-bit range of the current segment is reached by inserting overflow markers (each adding
  * `overflowIncrementUs`, default 2^13, as the reader expects). Coordinates must be < 256 and y ≠ 240.
@@ -104,6 +111,8 @@ export async function* readNmnist(path: string, options: NmnistReadOptions = {})
 export class NmnistEncoder {
   private offsetUs = 0;
   private lastUs = 0;
+  /** Overflow markers encoded so far (bounded by NMNIST_MAX_OVERFLOW_MARKERS). */
+  private markers = 0;
   private readonly increment: number;
 
   constructor(overflowIncrementUs: number = NMNIST_OVERFLOW_INCREMENT_US) {
@@ -113,24 +122,38 @@ export class NmnistEncoder {
     this.increment = overflowIncrementUs;
   }
 
-  /** The bytes of one batch (events continue the stream encoded so far). */
-  encode(b: EventBatch, firstEvent = 0, file?: string): Uint8Array {
+  /** Overflow markers needed before an event at `t` µs when the segment starts at `off` µs. */
+  private markersFor(t: number, off: number): number {
+    return t - off > TS_MASK ? Math.ceil((t - off - TS_MASK) / this.increment) : 0;
+  }
+
+  /**
+   * The bytes of one batch (events continue the stream encoded so far). `file` is the output and `source`
+   * the input the events come from (both named in errors).
+   */
+  encode(b: EventBatch, firstEvent = 0, file?: string, source?: string): Uint8Array {
     let markers = 0;
-    // First pass: count markers so the output is allocated once.
+    // First pass: check every event and count markers (arithmetically: a loop adding the increment
+    // would run for ever once off + increment no longer changes off) so the output is allocated once.
     let off = this.offsetUs;
     for (let i = 0; i < b.length; i++) {
       const t = b.tUs[i];
-      this.check(b, i, t, firstEvent, file);
-      while (t - off > TS_MASK) {
-        off += this.increment;
-        markers++;
+      this.check(b, i, t, firstEvent, file, source);
+      const k = this.markersFor(t, off);
+      if (this.markers + markers + k > NMNIST_MAX_OVERFLOW_MARKERS) {
+        const maxUs = this.offsetUs + (NMNIST_MAX_OVERFLOW_MARKERS - this.markers) * this.increment + TS_MASK;
+        throw eventsError(EventsErrorCode.range, `event ${firstEvent + i}${source === undefined ? "" : ` of ${source}`} has time ${t} µs; N-MNIST reaches it only through overflow markers of ${this.increment} µs, and a file holds at most ${NMNIST_MAX_OVERFLOW_MARKERS} of them (times up to ${maxUs} µs)`,
+          "shift or slice the recording so its times start near 0, or write .npy, .csv or .aedat", { field: `events[${firstEvent + i}].t`, ...(file === undefined ? {} : { file }) });
       }
+      markers += k;
+      off += k * this.increment;
     }
+    this.markers += markers;
     const out = new Uint8Array((b.length + markers) * NMNIST_RECORD_BYTES);
     let at = 0;
     for (let i = 0; i < b.length; i++) {
       const t = b.tUs[i];
-      while (t - this.offsetUs > TS_MASK) {
+      for (let k = this.markersFor(t, this.offsetUs); k > 0; k--) {
         this.offsetUs += this.increment;
         out[at + 1] = NMNIST_OVERFLOW_Y;
         at += NMNIST_RECORD_BYTES;
@@ -147,26 +170,27 @@ export class NmnistEncoder {
     return out;
   }
 
-  private check(b: EventBatch, i: number, t: number, firstEvent: number, file: string | undefined): void {
+  private check(b: EventBatch, i: number, t: number, firstEvent: number, file: string | undefined, source: string | undefined): void {
     const where = { field: `events[${firstEvent + i}]`, ...(file === undefined ? {} : { file }) };
+    const of = source === undefined ? "" : ` of ${source}`;
     if (b.x[i] > 255 || b.y[i] > 255 || b.y[i] === NMNIST_OVERFLOW_Y || b.p[i] > 1) {
-      throw eventsError(EventsErrorCode.range, `event ${firstEvent + i} at (x ${b.x[i]}, y ${b.y[i]}, p ${b.p[i]}) cannot be stored in N-MNIST format (x, y < 256, y ≠ 240, p ∈ {0, 1})`,
+      throw eventsError(EventsErrorCode.range, `event ${firstEvent + i}${of} at (x ${b.x[i]}, y ${b.y[i]}, p ${b.p[i]}) cannot be stored in N-MNIST format (x, y < 256, y ≠ 240, p ∈ {0, 1})`,
         "crop or downsample the events, or write another format (.npy, .csv, .aedat)", where);
     }
     if (!Number.isInteger(t) || t < 0 || t < this.lastUs || (i > 0 && t < b.tUs[i - 1])) {
-      throw eventsError(EventsErrorCode.range, `event ${firstEvent + i} has time ${t} µs; N-MNIST stores non-decreasing integer microseconds ≥ 0`,
+      throw eventsError(EventsErrorCode.range, `event ${firstEvent + i}${of} has time ${t} µs; N-MNIST stores non-decreasing integer microseconds ≥ 0`,
         "sort the events by time and round times to µs, or write .npy or .csv", where);
     }
   }
 }
 
 /** Writes a stream of events as an N-MNIST `.bin` file (atomically, in bounded memory). */
-export async function writeNmnist(path: string, batches: AsyncIterable<EventBatch> | Iterable<EventBatch>, overflowIncrementUs?: number): Promise<number> {
+export async function writeNmnist(path: string, batches: AsyncIterable<EventBatch> | Iterable<EventBatch>, overflowIncrementUs?: number, source?: string): Promise<number> {
   const enc = new NmnistEncoder(overflowIncrementUs);
   let events = 0;
   await writeFileStreaming(path, async (w) => {
     for await (const b of batches) {
-      await w.write(enc.encode(b, events, path));
+      await w.write(enc.encode(b, events, path, source));
       events += b.length;
     }
   });

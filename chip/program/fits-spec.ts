@@ -1,0 +1,116 @@
+/**
+ * Whether a compiled ChipProgram fits a ChipSpec: the per-core limits the compiler enforces when it maps a
+ * model (compiler/passes/normalise.ts, partition.ts, route.ts, quantise.ts), checked again on the program
+ * itself. A `.aerprog` is compiled for one chip and may be run with another `--arch`; without this check a
+ * program with hundreds of neurons per core would run on a chip that holds one, and report it as fitting.
+ *
+ * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
+ * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
+ * E_CORE_NEURON_CONFIGS_EXCEEDED), so compiling the model for the chip and running its program fail alike.
+ * Synapse memory is counted as the mapping report counts it (chip/report/metrics.ts programCoreFigures).
+ * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
+ *
+ * Pure data: reads the program's arrays, allocates one array of the mesh's core count.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import { synapseMemoryBits } from "../spec/memory.ts";
+import type { ChipSpec } from "../spec/types.ts";
+import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
+
+const HINT = "recompile the model for this chip (aerchip compile MODEL --arch ARCH), or run the program with the chip it was compiled for";
+
+function fail(code: string, message: string, file: string | undefined, field: string): never {
+  throw new AerchipError(code, message, { ...(file === undefined ? {} : { file }), field, hint: HINT });
+}
+
+/** Distinct neuron configurations of a core, as compiler/passes/partition.ts neuronConfigKey counts them. */
+function neuronConfigs(cp: CoreProgram): number {
+  const n = cp.neurons;
+  const keys = new Set<string>();
+  for (let i = 0; i < cp.neuronCount; i++) {
+    keys.add(n.kind[i] === NeuronKind.input ? "input"
+      : `${n.spiking[i]}|${n.voltageDecay[i]}|${n.currentDecay[i]}|${n.vThreshold[i]}|${n.vReset[i]}|${n.resetMode[i]}|${n.thresholdOp[i]}|${n.refractoryTicks[i]}|${n.dynamics?.[i] ?? 0}|${n.thetaPlus?.[i] ?? 0}|${n.thetaDecay?.[i] ?? 1}`);
+  }
+  return keys.size;
+}
+
+/** Whether weight w is mantissa·2^e with the mantissa in the spec's weight bits and e in its exponent range (quantise.ts). */
+function weightFits(w: number, mMin: number, mMax: number, eLo: number, eHi: number): boolean {
+  if (w === 0) return true;
+  for (let e = eLo; e <= eHi; e++) {
+    const m = w / 2 ** e;
+    if (Number.isInteger(m) && m >= mMin && m <= mMax) return true;
+  }
+  return false;
+}
+
+function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | undefined): void {
+  const fp = program.fixedPoint;
+  if (fp === undefined) return;
+  const p = spec.precision;
+  for (const k of ["decayBits", "stateBits", "currentBits"] as const) {
+    if (fp[k] !== p[k]) fail("E_PROGRAM_SPEC_MISMATCH", `the fixed-point program was compiled for ${fp[k]}-bit ${k.replace("Bits", "")}s ("${program.specName}"); chip "${spec.name}" has precision.${k} ${p[k]}`, file, `precision.${k}`);
+  }
+  const mMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
+  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : 0;
+  const eBits = p.weightExponentBits ?? 0;
+  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
+  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  program.cores.forEach((cp) => {
+    const w = cp.crossbar.synWeight;
+    for (let s = 0; s < w.length; s++) {
+      if (!weightFits(w[s], mMin, mMax, eLo, eHi)) {
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
+      }
+    }
+  });
+}
+
+/**
+ * Throws the compiler's error code when `program` does not fit `spec`: more cores than the mesh, or any
+ * core over one of its limits. `file` (the program's path) is named in the error.
+ */
+export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?: string): void {
+  const lim = spec.core;
+  const m = spec.mesh;
+  if (program.meshWidthTiles !== m.widthTiles || program.meshHeightTiles !== m.heightTiles || program.coresPerTile !== m.coresPerTile) {
+    fail("E_PROGRAM_SPEC_MISMATCH", `the program was compiled for a ${program.meshWidthTiles}×${program.meshHeightTiles}×${program.coresPerTile} mesh ("${program.specName}"), the chip "${spec.name}" is ${m.widthTiles}×${m.heightTiles}×${m.coresPerTile}`, file, "mesh");
+  }
+  const physical = m.widthTiles * m.heightTiles * m.coresPerTile;
+  if (program.cores.length > physical) {
+    fail("E_CHIP_CORES_EXCEEDED", `the program uses ${program.cores.length} cores; chip "${spec.name}" has ${physical} (${m.widthTiles}×${m.heightTiles} tiles × ${m.coresPerTile})`, file, "mesh");
+  }
+  let delaysUsed = false;
+  for (const cp of program.cores) {
+    if (!(cp.coreId < physical)) fail("E_CHIP_CORES_EXCEEDED", `the program uses core ${cp.coreId}; chip "${spec.name}" has ${physical}`, file, "mesh");
+    const d = cp.crossbar.synDelayTicks;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] !== 1) delaysUsed = true;
+      if (d[i] > lim.maxDelayTicks) {
+        fail("E_CORE_DELAY_EXCEEDED", `core ${cp.coreId} holds a synapse with a delay of ${d[i]} ticks; chip "${spec.name}" holds at most ${lim.maxDelayTicks}`, file, "core.maxDelayTicks");
+      }
+    }
+  }
+  for (const cp of program.cores) {
+    const at = `core ${cp.coreId}`;
+    if (cp.neuronCount > lim.maxNeurons) fail("E_CORE_NEURONS_EXCEEDED", `${at} holds ${cp.neuronCount} neurons; chip "${spec.name}" has ${lim.maxNeurons} per core`, file, "core.maxNeurons");
+    const axons = cp.crossbar.axonCount;
+    if (axons > lim.maxInputAxons) fail("E_CORE_INPUT_AXONS_EXCEEDED", `${at} needs ${axons} input axons; chip "${spec.name}" has ${lim.maxInputAxons} per core`, file, "core.maxInputAxons");
+    const routes = cp.routing.routeDestCore.length;
+    if (routes > lim.maxOutputAxons) fail("E_CORE_OUTPUT_AXONS_EXCEEDED", `${at} needs ${routes} output routing entries; chip "${spec.name}" has ${lim.maxOutputAxons} per core`, file, "core.maxOutputAxons");
+    if (lim.maxFanOutCores > 0) {
+      const ptr = cp.routing.routePtr;
+      for (let i = 0; i < cp.neuronCount; i++) {
+        const fan = ptr[i + 1] - ptr[i];
+        if (fan > lim.maxFanOutCores) fail("E_CORE_FANOUT_EXCEEDED", `neuron ${i} of ${at} sends to ${fan} cores; chip "${spec.name}" allows ${lim.maxFanOutCores}`, file, "core.maxFanOutCores");
+      }
+    }
+    const bits = synapseMemoryBits(spec, { axons, neurons: cp.neuronCount, synapses: cp.crossbar.synTarget.length, delaysUsed });
+    if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
+    if (lim.maxNeuronConfigs !== undefined) {
+      const configs = neuronConfigs(cp);
+      if (configs > lim.maxNeuronConfigs) fail("E_CORE_NEURON_CONFIGS_EXCEEDED", `${at} uses ${configs} neuron configurations; chip "${spec.name}" has ${lim.maxNeuronConfigs} per core`, file, "core.maxNeuronConfigs");
+    }
+  }
+  checkFixedPoint(spec, program, file);
+}
