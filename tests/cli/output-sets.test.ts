@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { distIsFresh } from "../helpers/dist.ts";
+import { HAS_SHARED, sharedPath } from "../helpers/shared.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-output-sets-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -45,6 +46,15 @@ describe("output sets", () => {
     const r = await cli("run", MODEL, "--arch", "generic", "--out", out, "--packets-out", join(afile, "p.aer"), "--quiet");
     expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_WRITE_FAILED"]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it.skipIf(!HAS_SHARED)("run of a NIR model: the same (no spikes.json, .npy or report.json left)", async () => {
+    const dir = sharedPath("fixtures/nir/snntorch");
+    const out = join(TMP, "onir-p");
+    mkdirSync(join(out, "mapping.json"), { recursive: true });
+    const r = await cli("run", join(dir, "snntorch_dense_lif.nir"), "--input", join(dir, "snntorch_dense_lif.input.npy"), "--arch", "generic", "--out", out, "--quiet");
+    expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_WRITE_FAILED"]);
+    expect(readdirSync(out)).toEqual(["mapping.json"]);
   });
 
   it("sweep: sweep.svg being a directory leaves none of the tables", async () => {
