@@ -225,6 +225,12 @@ export function stableJson(value: unknown, path?: string): string {
   try {
     text = JSON.stringify(value, null, 2) as string | undefined;
   } catch (e) {
+    if (e instanceof RangeError && /string length/i.test(e.message)) {
+      // V8 cannot build the text: more than its longest string (0x1fffffe8 UTF-16 units, ~512 MiB).
+      throw new AerchipError(WriteErrorCode.json, `cannot serialise ${path ?? "value"} as JSON: it is too large (more than 512 MiB of text, the longest string JavaScript can hold)`, {
+        ...(path === undefined ? {} : { file: path }), hint: "make the output smaller, e.g. run fewer ticks (--steps): a run report holds per-tick counters", cause: e,
+      });
+    }
     throw new AerchipError(WriteErrorCode.json, `cannot serialise ${path ?? "value"} as JSON: ${(e as Error).message}`, {
       ...(path === undefined ? {} : { file: path }), hint: "convert BigInts to numbers or strings and remove circular references", cause: e,
     });

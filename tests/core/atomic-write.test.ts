@@ -95,6 +95,13 @@ describe("atomic writes", () => {
     expect(ensureDirCreated(join(base, "x", "y"))).toEqual([]);
   });
 
+  it("a value too large to serialise is E_WRITE_JSON saying it is too large (audit 3)", () => {
+    const huge = { toJSON(): never { throw new RangeError("Invalid string length"); } };
+    const e = errorOf(() => stableJson(huge, "out/report.json"));
+    expect([e.code, e.file]).toEqual([WriteErrorCode.json, "out/report.json"]);
+    expect(e.message).toMatch(/too large/);
+  });
+
   it("an empty --out is E_CLI_OPTION naming the option (audit 4)", () => {
     for (const bad of ["", "  "]) {
       const e = errorOf(() => outputDirOption(bad));
