@@ -29,8 +29,9 @@ export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?:
     .sort((a, b) => (a === "loihi.yaml" ? -1 : b === "loihi.yaml" ? 1 : a.localeCompare(b)));
   for (const f of candidates) {
     const p = join(dir, f);
-    if (sniffFile(p) !== "architecture") continue;
     try {
+      // Inside the try: a candidate that is a directory or unreadable is skipped, not an error.
+      if (sniffFile(p) !== "architecture") continue;
       const arch = loadSanafeArch(p);
       loadSanafe(networkPath, arch); // the network's units must resolve against it
       return { arch, path: p };

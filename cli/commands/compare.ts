@@ -22,7 +22,7 @@ import { runCommand } from "./run.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
-import { isYamlPath } from "../sanafe-inputs.ts";
+import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
 
 export interface CompareCommandOptions extends NirCliOptions {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
@@ -56,7 +56,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
-  else if (!isYamlPath(modelPath)) loadModel(modelPath);
+  else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
   const out = outputDirOption(o.out);
   ensureDir(out);
   const taken = new Set<string>();

@@ -86,6 +86,22 @@ describe("YAML given as a model", () => {
     }
   });
 
+  it("compare: a YAML file that is not a SANA-FE network fails the comparison with E_MODEL_FORMAT, before any chip runs", async () => {
+    const list = join(TMP, "list2.yaml");
+    writeFileSync(list, "- 1\n- 2\n");
+    const r = await cli("compare", list, "--arch", "loihi,generic", "--out", out("cy"));
+    expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_MODEL_FORMAT"]);
+  });
+
+  it("a SANA-FE network whose architecture is found beside it: a directory named *.yaml there is skipped", async () => {
+    const dir = join(TMP, "sf");
+    mkdirSync(join(dir, "aaa.yaml"), { recursive: true });
+    writeFileSync(join(dir, "net.yaml"), "network:\n  groups: []\n");
+    const r = await cli("run", join(dir, "net.yaml"), "--arch", "generic", "--out", out("sf"));
+    expect(r.code).toBe(1);
+    expect(codeOf(r.stderr)).toBe("E_SANAFE_ARCH_REQUIRED");
+  });
+
   it("compile and learning-cost refuse a SANA-FE network and point to `aerchip run`", async () => {
     for (const args of [["compile", NET, "--arch", "generic", "--out", out("y2")], ["learning-cost", NET, "--T", "20", "--Tl", "15"]]) {
       const r = await cli(...args);
