@@ -39,7 +39,7 @@ export function readModelBytes(path: string, maxBytes: number = MAX_MODEL_FILE_B
       return gunzipSync(raw, { maxOutputLength: maxBytes, chunkSize: 1 << 20 });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-        throw inputTooLarge(path, opts, `decompresses to more than ${maxBytes} bytes`, maxBytes, TOO_LARGE_HINT);
+        throw inputTooLarge(path, opts, "inflated", maxBytes, TOO_LARGE_HINT);
       }
       throw new AerchipError("E_MODEL_PARSE", `gzip data is corrupt or truncated: ${(e as Error).message}`, { file: path, hint: "re-download or re-export the file" });
     }

@@ -54,9 +54,13 @@ function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 1)} MiB`;
 }
 
-/** The error for a file larger than `limit` bytes (also used by callers that inflate a file). */
-export function inputTooLarge(path: string, o: ReadInputOptions, size: string, limit: number, hint?: string): AerchipError {
-  return new AerchipError(o.codes?.tooLarge ?? InputErrorCode.tooLarge, `${o.what} ${path} ${size}, more than the limit of ${limit} bytes (${mib(limit)})`, {
+/**
+ * The error for a file larger than `limit` bytes: `size` is its size, or "inflated" when a compressed
+ * file inflates past the limit (callers that inflate stop there).
+ */
+export function inputTooLarge(path: string, o: ReadInputOptions, size: number | "inflated", limit: number, hint?: string): AerchipError {
+  const what = size === "inflated" ? "inflates to more than" : `is ${size} bytes, more than`;
+  return new AerchipError(o.codes?.tooLarge ?? InputErrorCode.tooLarge, `${o.what} ${path} ${what} the limit of ${limit} bytes (${mib(limit)})`, {
     file: path, ...(o.field === undefined ? {} : { field: o.field }), hint: hint ?? `give a smaller ${o.what}`,
   });
 }
@@ -79,7 +83,7 @@ export function readInputFile(path: string, o: ReadInputOptions): Buffer {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new AerchipError(InputErrorCode.notAFile, `${o.what} ${path} is ${kindOf(st)}, not a regular file`, { ...where, hint });
-    if (st.size > o.maxBytes) throw inputTooLarge(path, o, `is ${st.size} bytes`, o.maxBytes);
+    if (st.size > o.maxBytes) throw inputTooLarge(path, o, st.size, o.maxBytes);
     const bytes = Buffer.allocUnsafe(st.size);
     let off = 0;
     while (off < st.size) {
