@@ -4,10 +4,11 @@
  * names), so lowering it needs one: the `--arch` YAML when given, else `--sanafe-arch FILE`, else the
  * SANA-FE architecture files beside the network (tried in name order, `loihi.yaml` first).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { loadSanafe, loadSanafeArch, sniffSanafeYaml, type SanafeArch, type SanafeModel } from "../compiler/frontends/sanafe/index.ts";
+import { readSanafeText } from "../compiler/frontends/sanafe/yaml-tree.ts";
 
 export function isYamlPath(p: string): boolean {
   return /\.ya?ml$/i.test(p);
@@ -15,8 +16,8 @@ export function isYamlPath(p: string): boolean {
 
 export function sniffFile(path: string): "architecture" | "network" | undefined {
   if (!existsSync(path)) return undefined;
-  const fd = readFileSync(path, { encoding: "utf8", flag: "r" }).slice(0, 64 * 1024);
-  return sniffSanafeYaml(fd);
+  // Coded errors for a directory or device (core/io/read-input.ts); the whole file is read later anyway.
+  return sniffSanafeYaml(readSanafeText(path).slice(0, 64 * 1024));
 }
 
 /** The SANA-FE architecture used to lower `networkPath`, with the path it came from. */
@@ -28,8 +29,9 @@ export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?:
     .sort((a, b) => (a === "loihi.yaml" ? -1 : b === "loihi.yaml" ? 1 : a.localeCompare(b)));
   for (const f of candidates) {
     const p = join(dir, f);
-    if (sniffFile(p) !== "architecture") continue;
     try {
+      // Inside the try: a candidate that is a directory or unreadable is skipped, not an error.
+      if (sniffFile(p) !== "architecture") continue;
       const arch = loadSanafeArch(p);
       loadSanafe(networkPath, arch); // the network's units must resolve against it
       return { arch, path: p };

@@ -4,9 +4,25 @@
  * rename(2) replaces the name in one step, so a run killed at any moment leaves either the old file or
  * the complete new one, never a half-written report. A failure removes the temporary file and throws
  * an AerchipError (E_WRITE_FAILED, E_WRITE_MKDIR, E_WRITE_JSON) naming the path.
+ *
+ * A command's outputs (run: spikes, report, mapping, …) are one set: writeOutputSet writes them all or
+ * none. The rule:
+ *  1. every file's content is rendered by the caller before the set is written (a report too large to
+ *     serialise fails before any file is touched);
+ *  2. every destination is checked first: one that is a directory fails the set before anything is written;
+ *  3. every file goes to a temporary file beside its destination (written, fsync'ed, closed);
+ *  4. only then are they renamed into place, one by one. Before that, each destination that exists is
+ *     hard-linked to a backup name; if a rename fails, the files of the set already renamed are put back
+ *     (the backup renamed over them, or removed when the name did not exist before), so the destination
+ *     holds the old set or the new set, never a mix. (Where hard links are not supported, a replaced file
+ *     that existed before keeps its new content: the one case a failed set can leave a newer file.)
+ *  On any failure the temporary files, the backups and the directories this call created are removed,
+ *  and the first error is thrown.
+ * A process killed during step 4 can still leave part of the new set beside part of the old one; each
+ * file is complete either way.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, parse, resolve } from "node:path";
 import { AerchipError } from "./diagnostics.ts";
 
 export const WriteErrorCode = {
@@ -25,21 +41,82 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter++}`);
 }
 
+/**
+ * The directory an --out option (or another output option `option`) names, resolved; an empty or blank
+ * path is refused (E_CLI_OPTION): resolve("") is the current directory, so `--out ""` would silently
+ * write there.
+ */
+export function outputDirOption(dir: string, option = "--out"): string {
+  if (dir.trim() === "") {
+    throw new AerchipError("E_CLI_OPTION", `${option} is empty`, { field: option, hint: `give ${option} a directory path (use ${option} . for the current directory)` });
+  }
+  return resolve(dir);
+}
+
+function mkdirError(dir: string, e: unknown): AerchipError {
+  return new AerchipError(WriteErrorCode.mkdir, `cannot create directory ${dir}: ${(e as Error).message}`, {
+    file: dir, hint: "choose an output directory you can write to (a path whose parents are directories)", cause: e,
+  });
+}
+
+/**
+ * Creates `dir` and its missing parents, returning the directories it created (outermost first).
+ * Parents are created one by one, from the first existing ancestor down, rather than with
+ * mkdirSync({recursive: true}): Node 20's recursive mkdir loops forever under /proc (whose
+ * directories refuse new entries with an error it retries on).
+ */
+export function ensureDirCreated(dir: string): string[] {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  const root = parse(d).root;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") throw mkdirError(dir, e);
+      if (d === root) throw mkdirError(dir, e);
+      missing.push(d);
+      d = dirname(d);
+      continue;
+    }
+    if (!st.isDirectory()) throw mkdirError(dir, new Error(`${d} is not a directory`));
+    break;
+  }
+  const created: string[] = [];
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST" && statSync(m, { throwIfNoEntry: false })?.isDirectory() === true) continue;
+      removeCreatedDirs(created);
+      throw mkdirError(dir, e);
+    }
+    created.push(m);
+  }
+  return created;
+}
+
 /** Creates `dir` and its parents if missing. */
 export function ensureDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new AerchipError(WriteErrorCode.mkdir, `cannot create directory ${dir}: ${(e as Error).message}`, {
-      file: dir, hint: "choose an output directory you can write to (a path whose parents are directories)", cause: e,
-    });
+  ensureDirCreated(dir);
+}
+
+/** Removes directories made by ensureDirCreated (innermost first), each only if still empty. */
+export function removeCreatedDirs(created: readonly string[]): void {
+  for (const d of [...created].reverse()) {
+    try { rmdirSync(d); } catch { /* not empty or already gone: leave it */ }
   }
 }
 
-/** Writes `data` (a string as UTF-8) to `path` atomically. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = tempPathFor(path);
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+/** Removes `path` if present; a failure to clean up never replaces the error being reported. */
+function removeQuietly(path: string): void {
+  try { rmSync(path, { force: true }); } catch { /* e.g. ENOTDIR: the temporary file was never created */ }
+}
+
+/** Writes `bytes` to a new file `tmp` (never an existing one), fsync'ed and closed. */
+function writeNewFile(tmp: string, bytes: Uint8Array): void {
   let fd = -1;
   try {
     fd = openSync(tmp, "wx"); // "x": never follow or reuse a file someone else created under this name
@@ -48,16 +125,98 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
   } catch (e) {
     if (fd !== -1) {
       try { closeSync(fd); } catch { /* already failing; report the first error */ }
     }
-    rmSync(tmp, { force: true });
-    throw new AerchipError(WriteErrorCode.failed, `cannot write ${path}: ${(e as Error).message}`, {
-      file: path, hint: "check that the output directory exists and is writable and that the disk has space", cause: e,
-    });
+    removeQuietly(tmp);
+    throw e;
   }
+}
+
+function writeError(path: string, e: unknown): AerchipError {
+  return new AerchipError(WriteErrorCode.failed, `cannot write ${path}: ${(e as Error).message}`, {
+    file: path, hint: "check that the output directory exists and is writable and that the disk has space", cause: e,
+  });
+}
+
+/** Writes `data` (a string as UTF-8) to `path` atomically. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tempPathFor(path);
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  try {
+    writeNewFile(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    removeQuietly(tmp);
+    throw writeError(path, e);
+  }
+}
+
+/** One file of an output set: its path and its complete content. */
+export interface OutputFile {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+}
+
+/**
+ * Writes every file of `files` or none (the rule is in this file's header). `dirs`: directories to
+ * create first (e.g. --out); those this call creates are removed again when the set fails.
+ */
+export function writeOutputSet(files: readonly OutputFile[], dirs: readonly string[] = []): void {
+  const created: string[] = [];
+  const temps: string[] = [];
+  const backups: Array<{ path: string; existed: boolean; backup: string | undefined; renamed: boolean }> = [];
+  try {
+    for (const d of dirs) created.push(...ensureDirCreated(d));
+    for (const f of files) {
+      let isDir = false;
+      try {
+        isDir = lstatSync(f.path, { throwIfNoEntry: false })?.isDirectory() === true;
+      } catch { /* e.g. ENOTDIR (a parent is a file): writing the temporary file reports it */ }
+      if (isDir) throw writeError(f.path, new Error("it is a directory"));
+    }
+    for (const f of files) {
+      const tmp = tempPathFor(f.path);
+      try {
+        writeNewFile(tmp, typeof f.data === "string" ? Buffer.from(f.data, "utf8") : f.data);
+      } catch (e) {
+        throw writeError(f.path, e);
+      }
+      temps.push(tmp);
+    }
+    for (const [i, f] of files.entries()) {
+      const entry: { path: string; existed: boolean; backup: string | undefined; renamed: boolean } = { path: f.path, existed: existsSync(f.path), backup: undefined, renamed: false };
+      backups.push(entry);
+      if (entry.existed) {
+        const backup = tempPathFor(f.path);
+        try {
+          linkSync(f.path, backup);
+          entry.backup = backup;
+        } catch { /* no hard links here: this file cannot be put back (see the header) */ }
+      }
+      try {
+        renameSync(temps[i], f.path);
+      } catch (e) {
+        throw writeError(f.path, e);
+      }
+      entry.renamed = true;
+    }
+  } catch (e) {
+    // Put back what was renamed (newest first), then drop temporaries, backups and new directories.
+    for (const b of [...backups].reverse()) {
+      if (!b.renamed) continue;
+      try {
+        if (b.backup !== undefined) renameSync(b.backup, b.path);
+        else if (!b.existed) rmSync(b.path, { force: true });
+      } catch { /* best effort; the first error is reported */ }
+    }
+    for (const t of temps) removeQuietly(t);
+    for (const b of backups) if (b.backup !== undefined) removeQuietly(b.backup);
+    removeCreatedDirs(created);
+    throw e;
+  }
+  for (const b of backups) if (b.backup !== undefined) removeQuietly(b.backup);
 }
 
 /** JSON text with 2-space indentation and a trailing newline; keys in insertion order (deterministic). */
@@ -66,6 +225,12 @@ export function stableJson(value: unknown, path?: string): string {
   try {
     text = JSON.stringify(value, null, 2) as string | undefined;
   } catch (e) {
+    if (e instanceof RangeError && /string length/i.test(e.message)) {
+      // V8 cannot build the text: more than its longest string (0x1fffffe8 UTF-16 units, ~512 MiB).
+      throw new AerchipError(WriteErrorCode.json, `cannot serialise ${path ?? "value"} as JSON: it is too large (more than 512 MiB of text, the longest string JavaScript can hold)`, {
+        ...(path === undefined ? {} : { file: path }), hint: "make the output smaller, e.g. run fewer ticks (--steps): a run report holds per-tick counters", cause: e,
+      });
+    }
     throw new AerchipError(WriteErrorCode.json, `cannot serialise ${path ?? "value"} as JSON: ${(e as Error).message}`, {
       ...(path === undefined ? {} : { file: path }), hint: "convert BigInts to numbers or strings and remove circular references", cause: e,
     });

@@ -5,8 +5,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { AerchipError } from "../../core/diagnostics.ts";
+import { readInputText } from "../../core/io/read-input.ts";
 import type { ChipSpec } from "./types.ts";
 import { assertValidChipSpec } from "./validate.ts";
+
+/** Chip spec JSON files are a few KiB; 64 MiB leaves room for any cost table and stops /dev/zero-like inputs. */
+export const MAX_CHIP_SPEC_FILE_BYTES = 64 * 1024 * 1024;
 
 const PRESET_DIR = fileURLToPath(new URL("./presets/", import.meta.url));
 
@@ -45,5 +49,10 @@ export function loadChipSpecJson(nameOrPath: string): ChipSpec {
       hint: `use one of: ${listPresetNames().join(", ")}, or a path to a chip spec file`,
     });
   }
-  return parseChipSpecJson(readFileSync(nameOrPath, "utf8"), nameOrPath);
+  const text = readInputText(nameOrPath, {
+    what: "chip spec", maxBytes: MAX_CHIP_SPEC_FILE_BYTES, field: "--arch",
+    hint: `use a preset (${listPresetNames().join(", ")}) or the path of a chip spec JSON file`,
+    codes: { notFound: "E_SPEC_NOT_FOUND", tooLarge: "E_SPEC_TOO_LARGE" },
+  });
+  return parseChipSpecJson(text, nameOrPath);
 }

@@ -7,9 +7,9 @@
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
 import { readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { ensureDir, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { compareCsv, compareFigureSpec, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -24,7 +24,7 @@ import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
-import { isYamlPath } from "../sanafe-inputs.ts";
+import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
 
 export interface CompareCommandOptions extends NirCliOptions {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
@@ -60,8 +60,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
-  else if (!isYamlPath(modelPath)) loadModel(modelPath);
-  const out = resolve(o.out);
+  else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
+  const out = outputDirOption(o.out);
   ensureDir(out);
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
@@ -86,12 +86,15 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const model = first?.report.model ?? basename(modelPath);
   const rows = compareRows(entries);
   const t = compareTable(model, rows);
-  writeFileAtomic(join(out, "compare.md"), `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n`);
-  writeFileAtomic(join(out, "compare.tex"), `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n`);
-  writeFileAtomic(join(out, "compare.csv"), compareCsv(rows));
-  writeJsonAtomic(join(out, "compare.json"), { format: "aerchip-compare", version: 1, model, rows });
   const ran = rows.filter((r) => r.status === "ok").length;
-  if (ran > 0) writeFileAtomic(join(out, "compare.svg"), await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare"));
+  // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
+  writeOutputSet([
+    { path: join(out, "compare.md"), data: `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
+    { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, "compare.csv"), data: compareCsv(rows) },
+    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 1, model, rows }, join(out, "compare.json")) },
+    ...(ran > 0 ? [{ path: join(out, "compare.svg"), data: await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") }] : []),
+  ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {

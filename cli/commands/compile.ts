@@ -1,7 +1,7 @@
 /** `aerchip compile MODEL --arch ARCH --out DIR`: writes the chip program and the mapping report. */
-import { join, resolve } from "node:path";
-import { ensureDir, writeJsonAtomic } from "../../core/atomic-write.ts";
-import { writeProgramFile } from "../../chip/program/codec.ts";
+import { join } from "node:path";
+import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
@@ -44,14 +44,16 @@ export function nirProjectionText(projections: ReadonlyArray<{ projection: strin
 }
 
 export async function compileCommand(modelPath: string, o: CompileCommandOptions & NirCliOptions): Promise<void> {
+  const out = outputDirOption(o.out); // an empty --out fails before compiling
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
   const model = nir === undefined ? loadModel(modelPath) : { graph: nir.graph, stimulus: { spikes: new Map() } };
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
-  const out = resolve(o.out);
-  ensureDir(out);
-  writeProgramFile(join(out, "program.aerprog"), program);
-  writeJsonAtomic(join(out, "mapping.json"), { ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) });
+  // One output set, written all or none (core/atomic-write.ts writeOutputSet).
+  writeOutputSet([
+    { path: join(out, "program.aerprog"), data: encodeProgram(program) },
+    { path: join(out, "mapping.json"), data: stableJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
+  ], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ program: join(out, "program.aerprog"), mapping: join(out, "mapping.json"), coresUsed: mapping.coresUsed })}\n`);
   else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}${nir === undefined ? "" : `\n${nirProjectionText(nir.projections)}`}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);
 }

@@ -3,9 +3,12 @@
  * in the forms papers need. The HTML page draws the spike raster from spikes.json next to the report (or
  * --spikes FILE). `--format json-schema` prints the JSON Schema of report version 1 (no report needed).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
+
+const REPORT_HINT = "give the report.json written by `aerchip run`";
 import { writeFileAtomic, ensureDir } from "../../core/atomic-write.ts";
 import { REPORT_FORMAT, REPORT_VERSION, type RunReport } from "../../chip/report/run-report.ts";
 import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
@@ -30,8 +33,9 @@ export function readReportFile(path: string): RunReport {
   if (!existsSync(path)) throw new AerchipError("E_REPORT_NOT_FOUND", `"${path}" does not exist`, { file: path, hint: "give the report.json written by `aerchip run`" });
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: REPORT_HINT, codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
   } catch (e) {
+    if (isAerchipError(e)) throw e;
     throw new AerchipError("E_REPORT_PARSE", `report is not valid JSON: ${(e as Error).message}`, { file: path, hint: "give the report.json written by `aerchip run`" });
   }
   const head = raw as { format?: unknown; version?: unknown } | null;
@@ -57,7 +61,9 @@ export async function renderReport(report: RunReport, format: ReportFormatName, 
     case "csv": return renderCsv(report);
     case "json-schema": return renderJsonSchema();
     case "html": {
-      const spikes = spikesPath !== undefined && existsSync(spikesPath) ? parseSpikesJson(readFileSync(spikesPath, "utf8"), report, spikesPath) : undefined;
+      const spikes = spikesPath !== undefined && existsSync(spikesPath)
+        ? parseSpikesJson(readInputText(spikesPath, { what: "spikes file", maxBytes: MAX_TEXT_FILE_BYTES, field: "--spikes", hint: "give the spikes.json written with the report", codes: { notFound: "E_SPIKES_NOT_FOUND", tooLarge: "E_SPIKES_TOO_LARGE" } }), report, spikesPath)
+        : undefined;
       return renderHtml(report, spikes === undefined ? {} : { spikes });
     }
   }

@@ -7,9 +7,9 @@
  * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
  * are shifted back, so they are in NIR steps 0..T−1.
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
-import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
@@ -64,6 +64,7 @@ function nodeSpikes(sim: SimResult, population: string, latency: number, T: numb
 }
 
 export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
+  const out = outputDirOption(o.out); // an empty --out fails before the run
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const m = await loadNirForCli(modelPath, o);
   if (o.input === undefined) {
@@ -117,14 +118,13 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
       warnings: m.warnings.map((w) => `${w.code}: ${w.message}`),
     },
   };
-  const out = resolve(o.out);
-  ensureDir(out);
-  writeFileAtomic(join(out, "spikes.json"), spikesJsonFrom(m.graph.name, `aerchip ${provenance.aerchipVersion}`, T, lists));
+  // One output set, written all or none (core/atomic-write.ts writeOutputSet).
+  const files: OutputFile[] = [{ path: join(out, "spikes.json"), data: spikesJsonFrom(m.graph.name, `aerchip ${provenance.aerchipVersion}`, T, lists) }];
   for (const l of lists) {
     const size = l.shape.reduce((a, b) => a * b, 1);
     const dense = new Uint8Array(T * size);
     for (let k = 0; k < l.tick.length; k++) dense[l.tick[k] * size + l.neuron[k]] = 1;
-    writeFileAtomic(join(out, `${fileSafe(l.name)}.npy`), writeNpy(dense, [T, ...l.shape], { bool: true }));
+    files.push({ path: join(out, `${fileSafe(l.name)}.npy`), data: writeNpy(dense, [T, ...l.shape], { bool: true }) });
   }
   for (const r of readouts) {
     const trace = sim.voltages.get(r.population);
@@ -133,10 +133,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     const v = trace.subarray(r.latencyTicks * size, (r.latencyTicks + T) * size);
     const full = new Float64Array(T * size);
     full.set(v.subarray(0, Math.min(v.length, full.length)));
-    writeFileAtomic(join(out, `${fileSafe(r.node)}.v.npy`), writeNpy(full, [T, ...r.shape]));
+    files.push({ path: join(out, `${fileSafe(r.node)}.v.npy`), data: writeNpy(full, [T, ...r.shape]) });
   }
-  writeJsonAtomic(join(out, "report.json"), report);
-  writeJsonAtomic(join(out, "mapping.json"), { ...compiled.mapping, nirProjections: m.projections });
+  files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
+  files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
+  writeOutputSet(files, [out]);
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
   if (o.quiet) return;
   const outLines = (report.nir as { outputs: Array<{ output: string; counts: number[] | null }> }).outputs

@@ -3,9 +3,9 @@
  * (compile once, run many inputs). The program must fit this chip (chip/program/fits-spec.ts); the input
  * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { loadArch } from "../load-arch.ts";
@@ -20,6 +20,7 @@ import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, summaryText } from "./run.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
+  const out = outputDirOption(o.out); // an empty --out fails before the run
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
   checkProgramFitsSpec(spec, program, programPath);
@@ -42,10 +43,11 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   } finally {
     progress.stop();
   }
-  const out = resolve(o.out);
-  ensureDir(out);
-  writeFileAtomic(join(out, "spikes.json"), spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program));
-  writeJsonAtomic(join(out, "report.json"), result.report);
+  // One output set, written all or none (core/atomic-write.ts writeOutputSet).
+  writeOutputSet([
+    { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
+    { path: join(out, "report.json"), data: stableJson(result.report, join(out, "report.json")) },
+  ], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), totals: result.report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;

@@ -1,6 +1,6 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import { join, resolve } from "node:path";
-import { writeFileAtomic, writeJsonAtomic, ensureDir } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
@@ -142,6 +142,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
 }
 
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
+  const out = outputDirOption(o.out); // an empty --out fails before the run
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
@@ -180,22 +181,24 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     progress.stop();
   }
   const { compiled, sim, report } = outcome;
-  const out = resolve(o.out);
-  ensureDir(out);
+  // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
+  // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
+  const files: OutputFile[] = [];
   if (trace !== undefined && o.packetsOut !== undefined) {
     // The AER stream writer (protobufjs) is loaded only when asked for.
-    const { writeAerStreamFile } = await import("../../core/io/aer-stream.ts");
-    writeAerStreamFile(resolve(o.packetsOut), {
-      tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }],
-      tick: trace.tickView(), address: trace.addressView(),
+    const { encodeAerStream } = await import("../../core/io/aer-stream.ts");
+    files.push({
+      path: resolve(o.packetsOut),
+      data: encodeAerStream({ tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }], tick: trace.tickView(), address: trace.addressView() }),
     });
   }
-  writeFileAtomic(join(out, "spikes.json"), spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program));
-  writeJsonAtomic(join(out, "report.json"), report);
-  writeJsonAtomic(join(out, "mapping.json"), compiled.mapping);
+  files.push({ path: join(out, "spikes.json"), data: spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program) });
+  files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
+  files.push({ path: join(out, "mapping.json"), data: stableJson(compiled.mapping, join(out, "mapping.json")) });
   // Final weights of plastic projections (stdp or learning), only when the model has any.
   const weights = weightsJson(rm.name, sim, compiled.program);
-  if (weights !== undefined) writeFileAtomic(join(out, "weights.json"), weights);
+  if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
+  writeOutputSet(files, [out]);
   const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);

@@ -12,9 +12,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { ensureDir, outputDirOption, stableJson, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
 import { markdownTable } from "../../chip/report/formats/markdown.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
@@ -68,7 +68,7 @@ export function readPointFile(path: string, id: string): PointRow | undefined {
 export async function sweepCommand(file: string, o: SweepCommandOptions = {}): Promise<SweepSummary> {
   const cfg = loadSweepConfig(file);
   const outArg = o.out ?? cfg.out ?? join("out", basename(file).replace(/\.ya?ml$/i, ""));
-  const out = resolve(outArg);
+  const out = outputDirOption(outArg);
   const threads = o.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new AerchipError("E_CLI_OPTION", `--threads must be a whole number >= 1, got ${threads}`, { field: "--threads", hint: "give the number of worker threads" });
   const grid = buildGrid(cfg);
@@ -112,12 +112,16 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept },
     rows,
   };
-  writeFileAtomic(join(out, "sweep.csv"), sweepCsv(rows));
-  writeFileAtomic(join(out, "sweep.md"), `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n`);
-  writeFileAtomic(join(out, "sweep.tex"), `% ${t.title} (aerchip sweep). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n`);
-  writeJsonAtomic(join(out, "sweep.json"), doc);
   const ok = rows.filter((r) => r.status === "ok").length;
-  if (ok > 0) writeFileAtomic(join(out, "sweep.svg"), await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows), "sweep"));
+  // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet); the point
+  // files stay (they let the sweep resume).
+  writeOutputSet([
+    { path: join(out, "sweep.csv"), data: sweepCsv(rows) },
+    { path: join(out, "sweep.md"), data: `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
+    { path: join(out, "sweep.tex"), data: `% ${t.title} (aerchip sweep). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
+    ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows), "sweep") }] : []),
+  ]);
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
   const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
   if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);

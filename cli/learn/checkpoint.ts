@@ -11,7 +11,8 @@
  * A damaged file is refused with E_CHECKPOINT_CORRUPT naming the field; a checkpoint of a run with
  * other options with E_CHECKPOINT_MISMATCH naming the option.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { readInputFile } from "../../core/io/read-input.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { writeFileAtomic } from "../../core/atomic-write.ts";
 import { DiehlCookPhase, type DiehlCookResult, type DiehlCookSnapshot } from "./diehl-cook.ts";
@@ -159,12 +160,11 @@ export function readCheckpoint(file: string): LearnCheckpoint {
   }
   const size = statSync(file).size;
   if (size > MAX_CHECKPOINT_BYTES) corrupt(file, "size", `is ${size} bytes, above the ${MAX_CHECKPOINT_BYTES}-byte limit`);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new AerchipError("E_CHECKPOINT_READ", `cannot read checkpoint ${file}: ${(e as Error).message}`, { file, hint: "check the path and its permissions", cause: e });
-  }
+  // A directory or device is E_INPUT_NOT_A_FILE (statSync gives /dev/zero size 0; reading it never ends).
+  const bytes = readInputFile(file, {
+    what: "checkpoint", maxBytes: MAX_CHECKPOINT_BYTES, field: "--checkpoint", hint: "give the checkpoint file written by `aerchip learn --checkpoint`",
+    codes: { notFound: "E_CHECKPOINT_MISSING" },
+  });
   return decodeCheckpoint(bytes, file);
 }
 

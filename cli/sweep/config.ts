@@ -14,11 +14,12 @@
  *   tickUs: 1000                       # optional (event-data inputs)
  *   out: out/weight-bits               # optional; --out overrides; relative to the sweep file
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
+import { InputErrorCode, readInputText } from "../../core/io/read-input.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const SweepErrorCode = {
@@ -93,16 +94,22 @@ function fieldError(file: string, field: string, message: string, hint: string):
   return new AerchipError(SweepErrorCode.field, `${field}: ${message}`, { file, field, hint });
 }
 
+/** E_INPUT_NOT_A_FILE when the sweep's `field` names a directory or device (checked before any point runs). */
+function assertRegularFile(file: string, field: string, path: string): void {
+  if (statSync(path).isFile()) return;
+  const what = statSync(path).isDirectory() ? "a directory" : "not a regular file";
+  throw new AerchipError(InputErrorCode.notAFile, `${field} ${path} is ${what}`, { file, field, hint: "give the path of a file (relative to the sweep file)" });
+}
+
 /** Reads and validates a sweep file. */
 export function loadSweepConfig(path: string): SweepConfig {
   const file = resolve(path);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new AerchipError(SweepErrorCode.notFound, `sweep file ${path} does not exist`, { file: path, hint: "give the path of a sweep YAML file (see examples/sweep/weight-bits.yaml)" });
-  }
-  if (statSync(file).size > MAX_SWEEP_FILE_BYTES) {
-    throw new AerchipError(SweepErrorCode.parse, `sweep file is larger than ${MAX_SWEEP_FILE_BYTES} bytes`, { file: path, hint: "a sweep file lists a model and a few axes; list long value ranges as {from, to}" });
-  }
-  return parseSweepConfig(readFileSync(file, "utf8"), file);
+  // E_SWEEP_NOT_FOUND, E_INPUT_NOT_A_FILE (a directory, a device), E_SWEEP_PARSE when too large.
+  const text = readInputText(path, {
+    what: "sweep file", maxBytes: MAX_SWEEP_FILE_BYTES, hint: "give the path of a sweep YAML file (see examples/sweep/weight-bits.yaml)",
+    codes: { notFound: SweepErrorCode.notFound, tooLarge: SweepErrorCode.parse },
+  });
+  return parseSweepConfig(text, file);
 }
 
 /** Parses sweep YAML text; relative paths are resolved against the directory of `file`. */
@@ -127,9 +134,11 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   const model = pathField("model");
   if (model === null) throw new AerchipError(SweepErrorCode.missing, "the sweep file names no model", { file, field: "model", hint: "add `model: path/to/model.json` (relative to the sweep file)" });
   if (!existsSync(model)) throw new AerchipError(SweepErrorCode.notFound, `model ${model} does not exist`, { file, field: "model", hint: "paths in a sweep file are relative to the sweep file" });
+  assertRegularFile(file, "model", model);
   const input = pathField("input");
   if (input !== null && !/\.nir$/i.test(model)) throw fieldError(file, "input", "applies to NIR models only: other models carry their own input spikes", "drop `input:`, or sweep a NIR model");
   if (input !== null && !existsSync(input)) throw new AerchipError(SweepErrorCode.notFound, `input ${input} does not exist`, { file, field: "input", hint: "paths in a sweep file are relative to the sweep file" });
+  if (input !== null) assertRegularFile(file, "input", input);
   const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, MAX_RUN_TICKS);
   const tickUs = doc.tickUs === undefined || doc.tickUs === null ? null : positiveNumber(file, "tickUs", doc.tickUs);
   const timing = doc.timing === undefined || doc.timing === null ? "simple" : choice(file, "timing", doc.timing, TIMINGS);

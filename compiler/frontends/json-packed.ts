@@ -15,6 +15,8 @@
  * (after `:`, `,` or `[`, and followed by `,`, `]` or `}`), so the reduced text is valid exactly when
  * the original is; when it is not, the original text is parsed for JSON.parse's own message.
  */
+import { AerchipError } from "../../core/diagnostics.ts";
+import { MAX_TEXT_FILE_BYTES } from "../../core/io/read-input.ts";
 import { PackedNumbers, parseJsonText, type Json } from "./json-fields.ts";
 
 /** Lists shorter than this stay JS arrays. */
@@ -142,11 +144,29 @@ class ArrayReader {
   }
 }
 
-/** Parses a JSON model file's bytes (UTF-8) like parseJsonText, with large numeric lists packed. */
-export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = MIN_PACKED_NUMBERS): Json {
+/**
+ * E_MODEL_TOO_LARGE: the JSON text JSON.parse must see (everything but the packed lists) is `textBytes`
+ * bytes, more than `maxTextBytes` (V8 cannot make a longer string: 0x1fffffe8 units).
+ */
+function textTooLarge(file: string, fileBytes: number, textBytes: number, maxTextBytes: number): AerchipError {
+  return new AerchipError("E_MODEL_TOO_LARGE", `model JSON is ${fileBytes} bytes, of which at least ${textBytes} are text outside numeric lists of ${MIN_PACKED_NUMBERS} or more numbers; the limit for that text is ${maxTextBytes} bytes (the longest string JavaScript can hold)`, {
+    file, hint: "write large weight and index data as flat numeric lists, or use NIR (HDF5) for large models",
+  });
+}
+
+/**
+ * Parses a JSON model file's bytes (UTF-8) like parseJsonText, with large numeric lists packed.
+ * `maxTextBytes`: the most bytes of text (outside packed lists) turned into one string (a parameter for tests).
+ */
+export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = MIN_PACKED_NUMBERS, maxTextBytes: number = MAX_TEXT_FILE_BYTES): Json {
   const n = bytes.length;
   const text = (from: number, to: number): string => bytes.toString("latin1", from, to);
-  if (bytes.includes(NUL_ESCAPE, 0, "latin1")) return parseJsonText(bytes.toString("utf8"), file);
+  const whole = (): string => {
+    if (n > maxTextBytes) throw textTooLarge(file, n, n, maxTextBytes);
+    return bytes.toString("utf8");
+  };
+  if (bytes.includes(NUL_ESCAPE, 0, "latin1")) return parseJsonText(whole(), file);
+  let textBytes = 0;
   const pieces: string[] = [];
   const packed: Float64Array[] = [];
   const reader = new ArrayReader(bytes, text);
@@ -173,6 +193,8 @@ export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = 
       while (j < n && isWs(bytes[j])) j++;
       const next = j < n ? bytes[j] : -1;
       if (reader.count >= minPacked && (next === COMMA || next === RBRACK || next === RBRACE)) {
+        textBytes += i - last + PLACEHOLDER_ESCAPED.length + 12;
+        if (textBytes > maxTextBytes) throw textTooLarge(file, n, textBytes, maxTextBytes);
         pieces.push(bytes.toString("utf8", last, i), `"${PLACEHOLDER_ESCAPED}${packed.length}"`);
         packed.push(reader.values());
         last = reader.end;
@@ -184,13 +206,19 @@ export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = 
     if (!isWs(c)) prev = c;
     i++;
   }
-  if (packed.length === 0) return parseJsonText(bytes.toString("utf8"), file);
+  if (packed.length === 0) return parseJsonText(whole(), file);
+  textBytes += n - last;
+  if (textBytes > maxTextBytes) throw textTooLarge(file, n, textBytes, maxTextBytes);
   pieces.push(bytes.toString("utf8", last, n));
   let tree: Json;
+  let reduced = "";
   try {
-    tree = JSON.parse(pieces.join("")) as Json;
+    reduced = pieces.join("");
+    tree = JSON.parse(reduced) as Json;
   } catch {
-    // Report the original text's error (the reduced text is invalid exactly when it is).
+    // Report the original text's error (the reduced text is invalid exactly when it is), unless the
+    // original is too long to be one string: then the reduced text's.
+    if (n > maxTextBytes) return parseJsonText(reduced, file);
     return parseJsonText(bytes.toString("utf8"), file);
   }
   return unpackPlaceholders(tree, packed);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { WriteErrorCode, ensureDir, stableJson, tempPathFor, writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { WriteErrorCode, ensureDir, ensureDirCreated, outputDirOption, stableJson, tempPathFor, writeFileAtomic, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-atomic-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -78,5 +78,74 @@ describe("atomic writes", () => {
     expect(errorOf(() => stableJson(10n)).code).toBe(WriteErrorCode.json);
     expect(errorOf(() => stableJson(undefined)).code).toBe(WriteErrorCode.json);
     expect(readdirSync(dir).sort()).toEqual(["plain", "target"]);
+  });
+
+  it("a parent path that is a regular file gives E_WRITE_FAILED, not the cleanup's ENOTDIR (audit 2.2)", () => {
+    const dir = join(TMP, "parentfile");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "afile"), "xx");
+    const e = errorOf(() => writeFileAtomic(join(dir, "afile", "p.aer"), "data"));
+    expect([e.code, e.file]).toEqual([WriteErrorCode.failed, join(dir, "afile", "p.aer")]);
+  });
+
+  it("ensureDirCreated returns the directories it made, outermost first", () => {
+    const base = join(TMP, "made");
+    mkdirSync(base);
+    expect(ensureDirCreated(join(base, "x", "y"))).toEqual([join(base, "x"), join(base, "x", "y")]);
+    expect(ensureDirCreated(join(base, "x", "y"))).toEqual([]);
+  });
+
+  it("a value too large to serialise is E_WRITE_JSON saying it is too large (audit 3)", () => {
+    const huge = { toJSON(): never { throw new RangeError("Invalid string length"); } };
+    const e = errorOf(() => stableJson(huge, "out/report.json"));
+    expect([e.code, e.file]).toEqual([WriteErrorCode.json, "out/report.json"]);
+    expect(e.message).toMatch(/too large/);
+  });
+
+  it("an empty --out is E_CLI_OPTION naming the option (audit 4)", () => {
+    for (const bad of ["", "  "]) {
+      const e = errorOf(() => outputDirOption(bad));
+      expect([e.code, e.field]).toEqual(["E_CLI_OPTION", "--out"]);
+    }
+    expect(outputDirOption(".")).toBe(process.cwd());
+  });
+});
+
+describe("output sets: all or none (audit 3)", () => {
+  it("writes every file of the set, creating the directory", () => {
+    const out = join(TMP, "set-ok", "out");
+    writeOutputSet([{ path: join(out, "a.json"), data: "A" }, { path: join(out, "b.bin"), data: Uint8Array.of(1, 2) }], [out]);
+    expect(readdirSync(out).sort()).toEqual(["a.json", "b.bin"]);
+  });
+
+  it("a later destination that is a directory: nothing written, the new --out directory removed", () => {
+    const out = join(TMP, "set-dir", "out");
+    mkdirSync(join(TMP, "set-dir"));
+    const pre = join(TMP, "set-dir", "pre");
+    mkdirSync(join(pre, "mapping.json"), { recursive: true });
+    const e = errorOf(() => writeOutputSet([{ path: join(pre, "spikes.json"), data: "S" }, { path: join(pre, "mapping.json"), data: "M" }]));
+    expect([e.code, e.file]).toEqual([WriteErrorCode.failed, join(pre, "mapping.json")]);
+    expect(readdirSync(pre)).toEqual(["mapping.json"]);
+    // An unwritable file of the set (a parent that is a regular file): the --out made for it is removed.
+    writeFileSync(join(TMP, "set-dir", "afile"), "xx");
+    expect(errorOf(() => writeOutputSet([{ path: join(out, "spikes.json"), data: "S" }, { path: join(TMP, "set-dir", "afile", "p.aer"), data: "P" }], [out])).code).toBe(WriteErrorCode.failed);
+    expect(readdirSync(join(TMP, "set-dir")).sort()).toEqual(["afile", "pre"]);
+  });
+
+  it("a rename failing part-way puts the files already renamed back (old content restored, new names removed)", () => {
+    const dir = join(TMP, "set-rollback");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "a.json"), "old A");
+    // c.json becomes a non-empty directory after the check: its rename fails (the set is a, b, c).
+    const files = [{ path: join(dir, "a.json"), data: "new A" }, { path: join(dir, "b.json"), data: "new B" }, {
+      path: join(dir, "c.json"),
+      get data(): string {
+        mkdirSync(join(dir, "c.json", "sub"), { recursive: true });
+        return "new C";
+      },
+    }];
+    expect(errorOf(() => writeOutputSet(files)).code).toBe(WriteErrorCode.failed);
+    expect(readdirSync(dir).sort()).toEqual(["a.json", "c.json"]);
+    expect(readFileSync(join(dir, "a.json"), "utf8")).toBe("old A");
   });
 });

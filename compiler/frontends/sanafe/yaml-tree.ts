@@ -17,10 +17,10 @@
  *  - E_SANAFE_NESTING: deeper than `maxDepth` nested collections;
  *  - E_SANAFE_YAML: syntax errors, duplicate keys, several documents.
  */
-import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { AerchipError } from "../../../core/diagnostics.ts";
+import { readInputText } from "../../../core/io/read-input.ts";
 import { parseYamlFast } from "./yaml-fast.ts";
 
 export type YNode = YScalar | YSeq | YMap;
@@ -43,16 +43,11 @@ export interface YamlLimits {
 const DEFAULTS = { maxAliasCount: 100, maxDepth: 64, maxNodes: 50_000_000 } as const;
 
 export function readSanafeText(path: string): string {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new AerchipError("E_SANAFE_NOT_FOUND", `cannot read SANA-FE file "${path}"`, { file: path, hint: "check the path" });
-  }
-  if (size > MAX_SANAFE_FILE_BYTES) {
-    throw new AerchipError("E_SANAFE_TOO_LARGE", `SANA-FE file is ${size} bytes, more than the limit of ${MAX_SANAFE_FILE_BYTES}`, { file: path, hint: "split the network or describe it with hyper-edges (dense/conv2d/sparse)" });
-  }
-  return readFileSync(path, "utf8");
+  // E_SANAFE_NOT_FOUND, E_INPUT_NOT_A_FILE (a directory, /dev/zero), E_SANAFE_TOO_LARGE (core/io/read-input.ts).
+  return readInputText(path, {
+    what: "SANA-FE file", maxBytes: MAX_SANAFE_FILE_BYTES, hint: "give a SANA-FE network or architecture YAML file",
+    codes: { notFound: "E_SANAFE_NOT_FOUND", tooLarge: "E_SANAFE_TOO_LARGE" },
+  });
 }
 
 /**

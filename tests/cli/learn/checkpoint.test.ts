@@ -152,3 +152,14 @@ describe.skipIf(!distReady)("learn checkpoints across a SIGKILL (needs an up-to-
 });
 
 process.on("exit", () => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+describe("readCheckpoint on a path that is not a regular file", () => {
+  it("a directory is E_INPUT_NOT_A_FILE naming --checkpoint (core/io/read-input.ts)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aerchip-ck-dir-"));
+    try {
+      expect(() => readCheckpoint(dir)).toThrow(expect.objectContaining({ code: "E_INPUT_NOT_A_FILE", file: dir, field: "--checkpoint" }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
