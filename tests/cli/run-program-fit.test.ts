@@ -40,8 +40,9 @@ describe("aerchip run program.aerprog on a chip it does not fit", () => {
       expect(r.stderr, name).toMatch(/recompile/);
       expect(existsSync(out), name).toBe(false);
     }
-    // --core-neurons lowers the limit the same way.
+    // --core-neurons cannot change a compiled program's cores: refused as a usage error (cli/option-applicability.ts).
     const r = await cli("run", prog, "--arch", "generic", "--core-neurons", "1", "--input", input, "--out", join(dir, "o-cn"), "--quiet");
-    expect(r.stderr).toMatch(/E_CORE_NEURONS_EXCEEDED/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_CLI_OPTION: --core-neurons/);
   });
 });
