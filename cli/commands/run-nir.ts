@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
@@ -88,6 +89,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     },
   };
   const ticks = T + m.extraTicks;
+  const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;
   try {
@@ -95,7 +97,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
       steps: ticks,
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
       provenance, timing: o.timing,
-      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(o.threads === undefined ? {} : { threads: o.threads }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {
     progress.stop();
@@ -137,6 +139,8 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   }
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
+  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  if (packets !== undefined) files.push(packets);
   writeOutputSet(files, [out]);
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
   if (o.quiet) return;

@@ -15,6 +15,7 @@ import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
+import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, summaryText } from "./run.ts";
@@ -36,17 +37,20 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
     options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null },
   };
+  const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, ...(o.threads === undefined ? {} : { threads: o.threads }) });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
   } finally {
     progress.stop();
   }
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
+  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(result.report, join(out, "report.json")) },
+    ...(packets === undefined ? [] : [packets]),
   ], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), totals: result.report.totals })}\n`);
   else if (!o.quiet) {

@@ -1,5 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
@@ -16,7 +16,7 @@ import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { AerPacketBuffer } from "../../core/aer.ts";
+import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 
@@ -160,7 +160,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
-  const trace = o.packetsOut === undefined ? undefined : new AerPacketBuffer(1 << 16);
+  const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? rm.defaultSteps;
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
@@ -184,14 +184,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
   const files: OutputFile[] = [];
-  if (trace !== undefined && o.packetsOut !== undefined) {
-    // The AER stream writer (protobufjs) is loaded only when asked for.
-    const { encodeAerStream } = await import("../../core/io/aer-stream.ts");
-    files.push({
-      path: resolve(o.packetsOut),
-      data: encodeAerStream({ tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }], tick: trace.tickView(), address: trace.addressView() }),
-    });
-  }
+  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  if (packets !== undefined) files.push(packets);
   files.push({ path: join(out, "spikes.json"), data: spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program) });
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson(compiled.mapping, join(out, "mapping.json")) });
