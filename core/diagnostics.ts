@@ -80,11 +80,23 @@ export function isAerchipError(e: unknown): e is AerchipError {
 /** One line for a terminal: `E_CODE: message [file: x, field: y, byte 12] — hint`. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where: string[] = [];
-  if (d.file !== undefined) where.push(`file: ${d.file}`);
-  if (d.field !== undefined) where.push(`field: ${d.field}`);
+  if (d.file !== undefined) where.push(`file: ${oneLine(d.file)}`);
+  if (d.field !== undefined) where.push(`field: ${oneLine(d.field)}`);
   if (d.byteOffset !== undefined) where.push(`byte ${d.byteOffset}`);
-  let line = `${d.code}: ${d.message}`;
+  let line = `${d.code}: ${oneLine(d.message)}`;
   if (where.length > 0) line += ` [${where.join(", ")}]`;
-  if (d.hint !== undefined) line += `\n  hint: ${d.hint}`;
+  if (d.hint !== undefined) line += `\n  hint: ${oneLine(d.hint)}`;
   return line;
+}
+
+/** Control characters (C0, DEL, C1): a newline would split the one-line error, others move the cursor or switch modes. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text for one line of a diagnostic: control characters as escapes (\n, \t, \xNN). Messages can quote a
+ * file's contents (JSON.parse quotes the text it failed on) or a file name, and neither may break the
+ * line or reach the terminal raw.
+ */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_CHARS, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
 }
