@@ -6,10 +6,10 @@
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDir, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { compareCsv, compareFigureSpec, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -25,6 +25,7 @@ import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
+import { throwIfInterrupted } from "../interrupt.ts";
 
 export interface CompareCommandOptions extends NirCliOptions {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
@@ -51,6 +52,9 @@ export function chipDirName(arch: string, taken: Set<string>): string {
   return name;
 }
 
+/** An interrupted comparison writes no table and removes the chip directories it had created. */
+const COMPARE_INTERRUPTED_HINT = "run the comparison again; no table was written (a chip directory that existed before keeps the complete run of the chips that finished)";
+
 export async function compareCommand(modelPath: string, o: CompareCommandOptions): Promise<void> {
   const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
   if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
@@ -62,25 +66,42 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
   const out = outputDirOption(o.out);
-  ensureDir(out);
+  // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
+  const outCreated = ensureDirCreated(out);
+  const chipDirsCreated: string[] = [];
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
-  for (const arch of archs) {
-    const dir = chipDirName(arch, taken);
-    try {
-      // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
-      const run = {
-        ...o, arch, out: join(o.out, dir), json: false, quiet: true,
-      };
-      if (nir) await runNirCommand(modelPath, run);
-      else await runCommand(modelPath, run);
-      const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
-      entries.push({ arch, status: "ok", report, dir });
-    } catch (e) {
-      // A model that does not fit one chip is a row, not a failure (the chips were checked above).
-      if (!isAerchipError(e)) throw e;
-      entries.push({ arch, status: "error", code: e.code, message: e.message });
+  try {
+    for (const [i, arch] of archs.entries()) {
+      const dir = chipDirName(arch, taken);
+      const chipDir = join(out, dir);
+      if (!existsSync(chipDir)) chipDirsCreated.push(chipDir);
+      try {
+        // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
+        const run = {
+          ...o, arch, out: join(o.out, dir), json: false, quiet: true,
+        };
+        if (nir) await runNirCommand(modelPath, run);
+        else await runCommand(modelPath, run);
+        const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
+        entries.push({ arch, status: "ok", report, dir });
+      } catch (e) {
+        // A model that does not fit one chip is a row, not a failure (the chips were checked above); an
+        // interrupt is not a finding about the chip: it stops the whole comparison.
+        if (!isAerchipError(e)) throw e;
+        if (e.code === "E_INTERRUPTED") throw new AerchipError("E_INTERRUPTED", `${e.message} (chip ${arch}, ${i + 1} of ${archs.length})`, { hint: COMPARE_INTERRUPTED_HINT });
+        entries.push({ arch, status: "error", code: e.code, message: e.message });
+      }
+      // A signal that came while a chip's run could not see it (its load or compile) stops before the next chip.
+      throwIfInterrupted(`after the run on chip ${arch} (${i + 1} of ${archs.length})`, COMPARE_INTERRUPTED_HINT);
     }
+  } catch (e) {
+    if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
+      // No table, and none of the chip directories this comparison created (each holds one complete run).
+      for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
+      removeCreatedDirs(outCreated);
+    }
+    throw e;
   }
   const first = entries.find((e): e is CompareOk => e.status === "ok");
   const model = first?.report.model ?? basename(modelPath);
