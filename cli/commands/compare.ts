@@ -52,6 +52,24 @@ export function chipDirName(arch: string, taken: Set<string>): string {
   return name;
 }
 
+/** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
+const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
+
+/**
+ * What to change when no chip ran, from the chips' error codes: a bigger chip only helps when the model
+ * did not fit; an error every chip shares (a missing --input, a wrong input shape) is in the command or
+ * the model, so the hint says so instead of sending the user to look for a bigger chip.
+ */
+export function nothingRanHint(codes: readonly string[]): string {
+  const distinct = [...new Set(codes)];
+  const fit = "use a chip with more cores or larger per-core limits, or a smaller model";
+  if (distinct.every((c) => DOES_NOT_FIT.test(c))) return fit;
+  if (distinct.length === 1 && distinct[0] === "E_INPUT_REQUIRED") return "give the model's input spikes with --input FILE";
+  const others = distinct.filter((c) => !DOES_NOT_FIT.test(c));
+  const because = `${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in compare.md)`;
+  return others.length === distinct.length ? because : `${because}; for the chips the model does not fit on, ${fit}`;
+}
+
 /** An interrupted comparison writes no table and removes the chip directories it had created. */
 const COMPARE_INTERRUPTED_HINT = "run the comparison again; no table was written (a chip directory that existed before keeps the complete run of the chips that finished)";
 
@@ -125,7 +143,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   if (ran === 0) {
     throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
-      file: modelPath, hint: "use a chip with more cores or larger per-core limits, or a smaller model",
+      file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
   }
 }
