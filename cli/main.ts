@@ -80,7 +80,7 @@ function buildProgram(): Command {
     .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .option("--tick-us <us>", "duration of one tick in microseconds (default 1000)", (v: string) => {
+    .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input and the --packets-out stream (default 1000)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
