@@ -71,7 +71,7 @@ export function nothingRanHint(codes: readonly string[]): string {
 }
 
 /** An interrupted comparison writes no table and removes the chip directories it had created. */
-const COMPARE_INTERRUPTED_HINT = "run the comparison again; no table was written (a chip directory that existed before keeps the complete run of the chips that finished)";
+const COMPARE_INTERRUPTED_HINT = "run the comparison again; nothing was written";
 
 export async function compareCommand(modelPath: string, o: CompareCommandOptions): Promise<void> {
   const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
@@ -87,13 +87,16 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
   const outCreated = ensureDirCreated(out);
   const chipDirsCreated: string[] = [];
+  /** Chip directories that existed before and now hold this comparison's (complete) run: not removed. */
+  const rewritten: string[] = [];
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
   try {
     for (const [i, arch] of archs.entries()) {
       const dir = chipDirName(arch, taken);
       const chipDir = join(out, dir);
-      if (!existsSync(chipDir)) chipDirsCreated.push(chipDir);
+      const existed = existsSync(chipDir);
+      if (!existed) chipDirsCreated.push(chipDir);
       try {
         // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
         const run = {
@@ -103,6 +106,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
         else await runCommand(modelPath, run);
         const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
         entries.push({ arch, status: "ok", report, dir });
+        if (existed) rewritten.push(join(o.out, dir));
       } catch (e) {
         // A model that does not fit one chip is a row, not a failure (the chips were checked above); an
         // interrupt is not a finding about the chip: it stops the whole comparison.
@@ -118,6 +122,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       // No table, and none of the chip directories this comparison created (each holds one complete run).
       for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
       removeCreatedDirs(outCreated);
+      if (rewritten.length > 0) {
+        throw new AerchipError("E_INTERRUPTED", e.message, { hint: `run the comparison again; no table was written, and ${rewritten.join(", ")} (which existed before) now hold${rewritten.length === 1 ? "s" : ""} this comparison's complete run` });
+      }
     }
     throw e;
   }

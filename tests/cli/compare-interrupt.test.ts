@@ -3,7 +3,7 @@
  * was running: an interrupt is not a row of the table. Nothing is left behind: no compare.* table, and
  * no chip directory this comparison created (also one whose run had finished).
  */
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -64,6 +64,16 @@ describe("an interrupted compare", () => {
     expect(r.stderr).toMatch(/E_INTERRUPTED/);
     expect(existsSync(out)).toBe(true);
     expect(filesIn(out)).toEqual([]);
+  });
+
+  it("a chip directory that existed before is not removed: it keeps the finished chip's complete run, and the hint says so", async () => {
+    const out = tmp();
+    mkdirSync(join(out, "interrupt-after"));
+    const r = await cli("compare", DEMO, "--arch", "interrupt-after,loihi", "--out", out, "--steps", "50", "--quiet");
+    expect(r.code, r.stderr).toBe(130);
+    expect(filesIn(out)).toEqual(["interrupt-after"]);
+    expect(filesIn(join(out, "interrupt-after")).sort()).toEqual(["mapping.json", "report.json", "spikes.json"]);
+    expect(r.stderr).toMatch(/hint: .*interrupt-after/);
   });
 
   it("without an interrupt the same comparison writes its tables and chip directories", async () => {
