@@ -7,10 +7,11 @@
  * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
  * are shifted back, so they are in NIR steps 0..T−1.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { writeNpy } from "../../core/io/npy.ts";
+import { AerPacketBuffer } from "../../core/aer.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
@@ -88,6 +89,8 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     },
   };
   const ticks = T + m.extraTicks;
+  // --packets-out: every AER packet of the run, as `aerchip run` writes it for other models.
+  const trace = o.packetsOut === undefined ? undefined : new AerPacketBuffer(1 << 16);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;
   try {
@@ -95,7 +98,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
       steps: ticks,
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
       provenance, timing: o.timing,
-      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(o.threads === undefined ? {} : { threads: o.threads }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {
     progress.stop();
@@ -137,6 +140,10 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   }
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
+  if (trace !== undefined && o.packetsOut !== undefined) {
+    const { encodeAerStream } = await import("../../core/io/aer-stream.ts"); // protobufjs, loaded only when asked for
+    files.push({ path: resolve(o.packetsOut), data: encodeAerStream({ tickUs: o.tickUs ?? 1000, sources: [{ name: "packets", shape: [] }], tick: trace.tickView(), address: trace.addressView() }) });
+  }
   writeOutputSet(files, [out]);
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
   if (o.quiet) return;
