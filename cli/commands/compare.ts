@@ -91,6 +91,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const rewritten: string[] = [];
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
+  let model: string, rows: ReturnType<typeof compareRows>, t: ReturnType<typeof compareTable>, ran: number, svg: string | undefined;
   try {
     for (const [i, arch] of archs.entries()) {
       const dir = chipDirName(arch, taken);
@@ -117,6 +118,13 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       // A signal that came while a chip's run could not see it (its load or compile) stops before the next chip.
       throwIfInterrupted(`after the run on chip ${arch} (${i + 1} of ${archs.length})`, COMPARE_INTERRUPTED_HINT);
     }
+    const first = entries.find((e): e is CompareOk => e.status === "ok");
+    model = first?.report.model ?? basename(modelPath);
+    rows = compareRows(entries);
+    t = compareTable(model, rows);
+    ran = rows.filter((r) => r.status === "ok").length;
+    svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
+    throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);
   } catch (e) {
     if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
       // No table, and none of the chip directories this comparison created (each holds one complete run).
@@ -128,18 +136,13 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     }
     throw e;
   }
-  const first = entries.find((e): e is CompareOk => e.status === "ok");
-  const model = first?.report.model ?? basename(modelPath);
-  const rows = compareRows(entries);
-  const t = compareTable(model, rows);
-  const ran = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
     { path: join(out, "compare.md"), data: `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 1, model, rows }, join(out, "compare.json")) },
-    ...(ran > 0 ? [{ path: join(out, "compare.svg"), data: await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") }] : []),
+    ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
   ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
