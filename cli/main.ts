@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { MAX_CORE_NEURONS, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS } from "./option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -80,7 +80,7 @@ function buildProgram(): Command {
     .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .option("--tick-us <us>", "duration of one tick in microseconds (default 1000)", (v: string) => {
+    .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input and the --packets-out stream (default 1000)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
@@ -229,8 +229,8 @@ function buildProgram(): Command {
     .description("set a local learning rule (S-TLLR) beside BPTT from network shapes: memory and MACs per training sample, with the counting convention")
     .argument("[model]", "model (NIR or JSON) whose populations give the layer shapes; without it, the S-TLLR paper's networks")
     .addOption(new Option("--rule <rule>", "rule cost model").choices(["stllr", "stllr-causal"]).default("stllr"))
-    .option("--T <n>", "time steps per sample", intOption("--T", 1))
-    .option("--Tl <n>", "first learning step: the rule learns on T − T_l steps", intOption("--Tl", 0))
+    .option("--T <n>", `time steps per sample (1..${MAX_LEARNING_COST_T})`, intOption("--T", 1, MAX_LEARNING_COST_T, "the most time steps the cost model takes; see README, Limits"))
+    .option("--Tl <n>", "first learning step, below --T: the rule learns on T − T_l steps", intOption("--Tl", 0, MAX_LEARNING_COST_T - 1, "it must be below --T"))
     .option("--table <id>", "built-in shape table without a model: vgg9-dvs-gesture, vgg9-dvs-cifar10, shd-rsnn, or all")
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)

@@ -2,8 +2,9 @@
  * Options that cannot change anything for the model given are refused (E_CLI_OPTION, exit 2) instead of
  * silently ignored: `--input` on a model that carries its own input spikes, NIR-only options on other
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
- * compiled program. Only options the user gave count (commander's value source "cli" or "env"), so
- * defaults such as `--placement greedy` are never mistaken for a choice.
+ * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
+ * `--tick-us` where no event file is binned onto ticks. Only options the user gave count (commander's
+ * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
 import { AerchipError } from "../core/diagnostics.ts";
@@ -25,36 +26,64 @@ export function modelKind(path: string): ModelKind {
   return "json";
 }
 
-const KIND_NAME: Record<ModelKind, string> = { nir: "NIR graphs", program: "compiled programs (.aerprog)", sanafe: "SANA-FE networks", json: "JSON models" };
+/**
+ * What a rule is checked against: the model's kind, with a SANA-FE network split by --remap (without it
+ * the file's own mapping is used, so aerchip's placement options change nothing).
+ */
+type Target = ModelKind | "sanafe-remap";
+
+const KIND_NAME: Record<Target, string> = { nir: "NIR graphs", program: "compiled programs (.aerprog)", sanafe: "SANA-FE networks", "sanafe-remap": "SANA-FE networks", json: "JSON models" };
 
 /** The options of a command, by attribute name, that apply only to some kinds of model, and why. */
 interface Rule {
   readonly option: string;
   readonly flag: string;
-  readonly appliesTo: readonly ModelKind[];
-  readonly why: (kind: ModelKind) => string;
+  readonly appliesTo: readonly Target[];
+  readonly why: (kind: Target) => string;
+  /** What to change (default: drop the flag). */
+  readonly hint?: (kind: Target) => string;
+  /** The option also applies, to any model, when this other option (attribute name) is given. */
+  readonly alsoWith?: string;
 }
 
 const NIR_ONLY = (option: string, flag: string): Rule => ({ option, flag, appliesTo: ["nir"], why: () => "it sets how a NIR graph is read" });
 const NIR_RULES: readonly Rule[] = [NIR_ONLY("dt", "--dt"), NIR_ONLY("reset", "--reset"), NIR_ONLY("recurrentBias", "--recurrent-bias"), NIR_ONLY("ifMultiSpike", "--if-multi-spike"), NIR_ONLY("lenient", "--lenient")];
-const INPUT_RULE = (kinds: readonly ModelKind[]): Rule => ({
+const INPUT_RULE = (kinds: readonly Target[]): Rule => ({
   option: "input", flag: "--input", appliesTo: kinds,
-  why: (k) => (k === "sanafe" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file (its input populations' \"spikes\")"),
+  why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file (its input populations' \"spikes\")"),
 });
-const COMPILED = (option: string, flag: string, why: string): Rule => ({ option, flag, appliesTo: ["nir", "sanafe", "json"], why: () => why });
+const COMPILED = (option: string, flag: string, why: string): Rule => ({ option, flag, appliesTo: ["nir", "sanafe", "sanafe-remap", "json"], why: () => why });
+/** --placement and --seed: aerchip's placement, which neither a compiled program nor a SANA-FE network's own mapping goes through. */
+const PLACEMENT = (option: string, flag: string, onProgram: string, runHasRemap: boolean): Rule => ({
+  option, flag, appliesTo: ["nir", "json", "sanafe-remap"],
+  why: (k) => (k === "program" ? onProgram : `${runHasRemap ? "without --remap" : "in a comparison"} a SANA-FE network runs on the file's own mapping, not on aerchip's placement${option === "seed" ? " (which the seed drives)" : ""}`),
+  hint: (k) => (k === "sanafe" ? (runHasRemap ? `add --remap to map with aerchip's compiler, or drop ${flag}` : `drop ${flag} (\`aerchip run --remap\` maps a SANA-FE network with aerchip's compiler)`) : `drop ${flag}`),
+});
+/** --tick-us bins the events of an event-file --input onto ticks (and stamps a --packets-out stream). */
+const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
+  option: "tickUs", flag: "--tick-us", appliesTo: kinds, ...(alsoWith === undefined ? {} : { alsoWith }),
+  why: () => `it bins the events of an event-file --input (of a NIR graph${kinds.includes("program") ? " or a compiled program" : ""}) onto ticks, and this model's input spikes are on ticks already`,
+  hint: () => `drop --tick-us${alsoWith === undefined ? "" : " (with --packets-out it sets the packet stream's tick length, and is accepted)"}`,
+});
 
 const RULES: Record<string, readonly Rule[]> = {
   run: [
     INPUT_RULE(["nir", "program"]),
     ...NIR_RULES,
-    { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe"], why: () => "it names the architecture a SANA-FE network's units refer to" },
-    { option: "remap", flag: "--remap", appliesTo: ["sanafe"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },
+    { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
+    { option: "remap", flag: "--remap", appliesTo: ["sanafe", "sanafe-remap"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },
     COMPILED("coreNeurons", "--core-neurons", "the program's cores were filled when it was compiled; compile the model again with --core-neurons"),
     COMPILED("precision", "--precision", "a program carries the precision it was compiled with; compile the model again with --precision"),
-    COMPILED("placement", "--placement", "the program's cores were placed when it was compiled; compile the model again with --placement"),
-    COMPILED("seed", "--seed", "the seed only drives placement, which was done when the program was compiled; compile the model again with --seed"),
+    PLACEMENT("placement", "--placement", "the program's cores were placed when it was compiled; compile the model again with --placement", true),
+    PLACEMENT("seed", "--seed", "the seed only drives placement, which was done when the program was compiled; compile the model again with --seed", true),
+    TICK_US(["nir", "program"], "packetsOut"),
   ],
-  compare: [INPUT_RULE(["nir"]), ...NIR_RULES],
+  // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
+  compare: [
+    INPUT_RULE(["nir"]), ...NIR_RULES,
+    PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
+    TICK_US(["nir"]),
+  ],
   compile: NIR_RULES,
   "learning-cost": NIR_RULES,
 };
@@ -69,12 +98,14 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   };
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
-  const kind: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);
+  const modelAs: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);
+  const kind: Target | undefined = modelAs === "sanafe" && cmd.getOptionValue("remap") === true ? "sanafe-remap" : modelAs;
   for (const r of used) {
     if (kind !== undefined && r.appliesTo.includes(kind)) continue;
+    if (r.alsoWith !== undefined && given(r.alsoWith)) continue;
     const to = kind === undefined ? "without a model" : `to ${KIND_NAME[kind]}`;
     throw new AerchipError("E_CLI_OPTION", `${r.flag} does not apply ${to}: ${kind === undefined ? "it sets how a NIR graph is read" : r.why(kind)}`, {
-      field: r.flag, ...(modelPath === undefined ? {} : { file: modelPath }), hint: `drop ${r.flag}`,
+      field: r.flag, ...(modelPath === undefined ? {} : { file: modelPath }), hint: kind !== undefined && r.hint !== undefined ? r.hint(kind) : `drop ${r.flag}`,
     });
   }
 }

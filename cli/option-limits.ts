@@ -18,6 +18,13 @@ export const MAX_TRACE_BITS = 24;
  */
 export const MAX_LEARN_NEURONS = 6400;
 
+/**
+ * `learning-cost --T`: time steps per training sample. As many as one run simulates (MAX_RUN_TICKS): far
+ * beyond any published setting (T = 20 to 100), and low enough that every count stays a finite, exact
+ * double (a --T of 1e300 printed Infinity and NaN).
+ */
+export const MAX_LEARNING_COST_T = 1_000_000;
+
 /** Why `value` is not a whole number in min..max, or undefined when it is. */
 export function wholeNumberProblem(value: unknown, min: number, max: number): string | undefined {
   if (typeof value !== "number" || !Number.isInteger(value)) return `it must be a whole number from ${min} to ${max}`;

@@ -6,10 +6,10 @@
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDir, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { compareCsv, compareFigureSpec, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -25,6 +25,7 @@ import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
+import { throwIfInterrupted } from "../interrupt.ts";
 
 export interface CompareCommandOptions extends NirCliOptions {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
@@ -51,6 +52,27 @@ export function chipDirName(arch: string, taken: Set<string>): string {
   return name;
 }
 
+/** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
+const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
+
+/**
+ * What to change when no chip ran, from the chips' error codes: a bigger chip only helps when the model
+ * did not fit; an error every chip shares (a missing --input, a wrong input shape) is in the command or
+ * the model, so the hint says so instead of sending the user to look for a bigger chip.
+ */
+export function nothingRanHint(codes: readonly string[]): string {
+  const distinct = [...new Set(codes)];
+  const fit = "use a chip with more cores or larger per-core limits, or a smaller model";
+  if (distinct.every((c) => DOES_NOT_FIT.test(c))) return fit;
+  if (distinct.length === 1 && distinct[0] === "E_INPUT_REQUIRED") return "give the model's input spikes with --input FILE";
+  const others = distinct.filter((c) => !DOES_NOT_FIT.test(c));
+  const because = `${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in compare.md)`;
+  return others.length === distinct.length ? because : `${because}; for the chips the model does not fit on, ${fit}`;
+}
+
+/** An interrupted comparison writes no table and removes the chip directories it had created. */
+const COMPARE_INTERRUPTED_HINT = "run the comparison again; nothing was written";
+
 export async function compareCommand(modelPath: string, o: CompareCommandOptions): Promise<void> {
   const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
   if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
@@ -62,38 +84,65 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
   const out = outputDirOption(o.out);
-  ensureDir(out);
+  // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
+  const outCreated = ensureDirCreated(out);
+  const chipDirsCreated: string[] = [];
+  /** Chip directories that existed before and now hold this comparison's (complete) run: not removed. */
+  const rewritten: string[] = [];
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
-  for (const arch of archs) {
-    const dir = chipDirName(arch, taken);
-    try {
-      // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
-      const run = {
-        ...o, arch, out: join(o.out, dir), json: false, quiet: true,
-      };
-      if (nir) await runNirCommand(modelPath, run);
-      else await runCommand(modelPath, run);
-      const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
-      entries.push({ arch, status: "ok", report, dir });
-    } catch (e) {
-      // A model that does not fit one chip is a row, not a failure (the chips were checked above).
-      if (!isAerchipError(e)) throw e;
-      entries.push({ arch, status: "error", code: e.code, message: e.message });
+  let model: string, rows: ReturnType<typeof compareRows>, t: ReturnType<typeof compareTable>, ran: number, svg: string | undefined;
+  try {
+    for (const [i, arch] of archs.entries()) {
+      const dir = chipDirName(arch, taken);
+      const chipDir = join(out, dir);
+      const existed = existsSync(chipDir);
+      if (!existed) chipDirsCreated.push(chipDir);
+      try {
+        // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
+        const run = {
+          ...o, arch, out: join(o.out, dir), json: false, quiet: true,
+        };
+        if (nir) await runNirCommand(modelPath, run);
+        else await runCommand(modelPath, run);
+        const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
+        entries.push({ arch, status: "ok", report, dir });
+        if (existed) rewritten.push(join(o.out, dir));
+      } catch (e) {
+        // A model that does not fit one chip is a row, not a failure (the chips were checked above); an
+        // interrupt is not a finding about the chip: it stops the whole comparison.
+        if (!isAerchipError(e)) throw e;
+        if (e.code === "E_INTERRUPTED") throw new AerchipError("E_INTERRUPTED", `${e.message} (chip ${arch}, ${i + 1} of ${archs.length})`, { hint: COMPARE_INTERRUPTED_HINT });
+        entries.push({ arch, status: "error", code: e.code, message: e.message });
+      }
+      // A signal that came while a chip's run could not see it (its load or compile) stops before the next chip.
+      throwIfInterrupted(`after the run on chip ${arch} (${i + 1} of ${archs.length})`, COMPARE_INTERRUPTED_HINT);
     }
+    const first = entries.find((e): e is CompareOk => e.status === "ok");
+    model = first?.report.model ?? basename(modelPath);
+    rows = compareRows(entries);
+    t = compareTable(model, rows);
+    ran = rows.filter((r) => r.status === "ok").length;
+    svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
+    throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);
+  } catch (e) {
+    if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
+      // No table, and none of the chip directories this comparison created (each holds one complete run).
+      for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
+      removeCreatedDirs(outCreated);
+      if (rewritten.length > 0) {
+        throw new AerchipError("E_INTERRUPTED", e.message, { hint: `run the comparison again; no table was written, and ${rewritten.join(", ")} (which existed before) now hold${rewritten.length === 1 ? "s" : ""} this comparison's complete run` });
+      }
+    }
+    throw e;
   }
-  const first = entries.find((e): e is CompareOk => e.status === "ok");
-  const model = first?.report.model ?? basename(modelPath);
-  const rows = compareRows(entries);
-  const t = compareTable(model, rows);
-  const ran = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
     { path: join(out, "compare.md"), data: `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 1, model, rows }, join(out, "compare.json")) },
-    ...(ran > 0 ? [{ path: join(out, "compare.svg"), data: await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") }] : []),
+    ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
   ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
@@ -104,7 +153,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   if (ran === 0) {
     throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
-      file: modelPath, hint: "use a chip with more cores or larger per-core limits, or a smaller model",
+      file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
   }
 }

@@ -118,7 +118,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
-  if (o.resume === true && ckFile === undefined) throw new AerchipError("E_LEARN_CHECKPOINT", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted run wrote" });
+  if (o.resume === true && ckFile === undefined) throw new AerchipError("E_CLI_OPTION", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted run wrote" });
   if (o.resume !== true && ckFile !== undefined && existsSync(ckFile)) {
     throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${ckFile} already exists`, { file: ckFile, field: "--checkpoint", hint: "add --resume to continue that run, or delete the file to start again" });
   }

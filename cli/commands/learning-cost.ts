@@ -19,15 +19,33 @@ export interface LearningCostCommandOptions {
   readonly json: boolean;
 }
 
+/** T_l must be below T (the rule learns on T − T_l ≥ 1 steps): a usage error naming the option the user gave. */
+function checkSteps(T: number, Tl: number, o: LearningCostCommandOptions, table?: string): void {
+  if (Tl < T) return;
+  const fromTable = table === undefined ? "" : ` (table ${table}'s own)`;
+  const message = o.Tl !== undefined
+    ? `--Tl is ${Tl}; it must be below T = ${T}${o.T === undefined ? fromTable : ""}`
+    : `--T is ${T}; it must be above T_l = ${Tl}${fromTable}`;
+  throw new AerchipError("E_CLI_OPTION", `${message}: the rule learns on T − T_l ≥ 1 steps`, {
+    field: o.Tl !== undefined ? "--Tl" : "--T", hint: "give --Tl below --T, e.g. --T 20 --Tl 15",
+  });
+}
+
 export async function learningCostCommand(model: string | undefined, o: LearningCostCommandOptions & NirCliOptions): Promise<void> {
   if (model !== undefined) {
-    if (o.T === undefined || o.Tl === undefined) throw new AerchipError("E_LEARNING_COST", "a model's learning cost needs --T and --Tl", { field: "--T/--Tl", hint: "e.g. --T 20 --Tl 15" });
+    if (o.table !== undefined) throw new AerchipError("E_CLI_OPTION", "--table names a built-in shape table; with a model the shapes come from the model", { field: "--table", file: model, hint: "drop --table, or drop the model" });
+    if (o.T === undefined || o.Tl === undefined) throw new AerchipError("E_CLI_OPTION", "a model's learning cost needs --T and --Tl", { field: o.T === undefined ? "--T" : "--Tl", hint: "e.g. --T 20 --Tl 15" });
+    checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
     const report = learningCostFromLayers(layersFromModelGraph(graph), { T: o.T, Tl: o.Tl, rule: o.rule });
     process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
+  if (o.table !== undefined && o.table !== "all" && !Object.hasOwn(LEARNING_SHAPE_TABLES, o.table)) {
+    throw new AerchipError("E_CLI_OPTION", `--table is '${o.table}'; there is no such built-in shape table`, { field: "--table", hint: `use one of ${[...Object.keys(LEARNING_SHAPE_TABLES), "all"].join(", ")}` });
+  }
   const ids = o.table === undefined ? ["vgg9-dvs-gesture", "shd-rsnn"] : o.table === "all" ? Object.keys(LEARNING_SHAPE_TABLES) : [o.table];
+  for (const id of ids) checkSteps(o.T ?? LEARNING_SHAPE_TABLES[id].T, o.Tl ?? LEARNING_SHAPE_TABLES[id].Tl, o, id);
   const overrides = { rule: o.rule, ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)), null, 2)}\n`);

@@ -73,6 +73,8 @@ export async function reportCommand(reportPath: string | undefined, o: ReportCom
   if (!(REPORT_FORMATS as readonly string[]).includes(o.format)) {
     throw new AerchipError("E_CLI_OPTION", `--format must be one of ${REPORT_FORMATS.join(", ")}, got "${o.format}"`, { field: "--format", hint: "choose an output format" });
   }
+  // Only the HTML page draws a raster: a --spikes file given with another format would be silently unused.
+  if (o.spikes !== undefined && o.format !== "html") throw new AerchipError("E_CLI_OPTION", `--spikes applies only to --format html (the spike raster); --format ${o.format} does not read spikes`, { field: "--spikes", hint: "drop --spikes, or use --format html" });
   if (o.json && o.out === undefined) throw new AerchipError("E_CLI_OPTION", "--json needs --out (the document itself goes to stdout otherwise)", { field: "--json", hint: "add --out FILE, or drop --json" });
   let text: string;
   if (o.format === "json-schema") text = renderJsonSchema();

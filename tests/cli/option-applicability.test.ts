@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { tinyModel } from "../helpers/tiny-model.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-apply-"));
 
@@ -54,6 +55,53 @@ describe("options that do not apply", () => {
     await refused("--seed", ...base, "--seed", "3");
     const ok = await cli(...base, "--quiet");
     expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("--tick-us on a JSON model (run, compare): refused, unless run writes --packets-out (its stream's tick length)", async () => {
+    const dir = tmp();
+    const model = tinyModel(dir);
+    const out = join(dir, "o");
+    await refused("--tick-us", "run", model, "--arch", "generic", "--out", out, "--tick-us", "5");
+    await refused("--tick-us", "compare", model, "--arch", "generic", "--out", out, "--tick-us", "5");
+    expect(existsSync(out)).toBe(false);
+    const packets = join(dir, "p.aer");
+    const ok = await cli("run", model, "--arch", "generic", "--out", out, "--tick-us", "5", "--packets-out", packets, "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(packets)).toBe(true);
+  });
+
+  it("--tick-us on a compiled program with an event --input is accepted (it bins the events)", async () => {
+    const dir = tmp();
+    expect((await cli("compile", tinyModel(dir), "--arch", "generic", "--out", join(dir, "c"), "--quiet")).code).toBe(0);
+    const events = join(dir, "ev.csv");
+    writeFileSync(events, "x,y,t,p\n0,0,0,1\n1,0,5000,0\n");
+    const ok = await cli("run", join(dir, "c", "program.aerprog"), "--arch", "generic", "--input", events, "--tick-us", "500", "--out", join(dir, "o"), "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it.skipIf(!HAS_SHARED)(`a SANA-FE network without --remap: --placement, --seed and --tick-us are refused; --remap and --core-neurons are not ${SKIP_MSG}`, async () => {
+    const dir = tmp();
+    const net = sharedPath("fixtures/sanafe/example_snn.yaml");
+    const arch = sharedPath("fixtures/sanafe/example_chip.yaml");
+    const out = join(dir, "o");
+    const base = ["run", net, "--arch", arch, "--out", out];
+    for (const [flag, value] of [["--placement", "random"], ["--seed", "5"]]) {
+      const r = await cli(...base, flag, value);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr).toMatch(/E_CLI_OPTION/);
+      expect(r.stderr).toContain(`field: ${flag}`);
+      expect(r.stderr).toContain("add --remap to map with aerchip's compiler");
+      await refused(flag, "compare", net, "--arch", "generic", "--out", out, flag, value);
+    }
+    await refused("--tick-us", ...base, "--tick-us", "5");
+    await refused("--tick-us", ...base, "--remap", "--tick-us", "5");
+    expect(existsSync(out)).toBe(false);
+    // With --remap aerchip's compiler places the network: both options apply.
+    const remapped = await cli(...base, "--remap", "--placement", "random", "--seed", "5", "--quiet");
+    expect(remapped.code, remapped.stderr).toBe(0);
+    // --core-neurons changes the chip the file's mapping is checked against (and its report): accepted.
+    const cn = await cli("run", net, "--arch", arch, "--out", join(dir, "cn"), "--core-neurons", "1", "--quiet");
+    expect(cn.stderr).not.toMatch(/E_CLI_OPTION/);
   });
 
   it("convert: --counts and --tick-us without --spikes", async () => {

@@ -58,6 +58,22 @@ describe("aerchip report", () => {
     expect(readFileSync(join(dir, "r.html"), "utf8")).toContain("No spikes were given");
   });
 
+  it("--spikes with a format other than html is a usage error naming --spikes (exit 2), not silently unused", async () => {
+    const run = await demoRun();
+    const dir = tmp();
+    for (const format of ["md", "csv", "latex", "json-schema"]) {
+      const out = join(dir, `r.${format}`);
+      const args = format === "json-schema" ? [] : [join(run, "report.json")];
+      const r = await cli("report", ...args, "--format", format, "--spikes", join(run, "spikes.json"), "--out", out);
+      expect(r.code, format).toBe(2);
+      expect(r.stderr).toMatch(/E_CLI_OPTION/);
+      expect(r.stderr).toContain("field: --spikes");
+      expect(existsSync(out)).toBe(false);
+    }
+    const html = await cli("report", join(run, "report.json"), "--format", "html", "--spikes", join(run, "spikes.json"), "--out", join(dir, "r.html"), "--quiet");
+    expect(html.code, html.stderr).toBe(0);
+  });
+
   it("bad inputs exit 1 with a code, usage errors exit 2", async () => {
     const run = await demoRun();
     const missing = await cli("report", join(run, "nope.json"), "--format", "md");

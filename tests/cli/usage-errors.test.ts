@@ -44,6 +44,15 @@ describe("usage errors exit 2", () => {
     }
   });
 
+  it("learn --resume without --checkpoint is a usage error naming --resume (exit 2), before any training", async () => {
+    const out = join(tmp(), "o");
+    const r = await cli("learn", "mnist", "--neurons", "2", "--train", "5", "--test", "5", "--arch", "loihi", "--out", out, "--resume");
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/E_CLI_OPTION/);
+    expect(r.stderr).toContain("field: --resume");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("a bad option value prints one line of help pointer, not the whole help", async () => {
     const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "abc");
     expect(r.code).toBe(2);
