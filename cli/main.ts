@@ -251,7 +251,18 @@ const USAGE_CODES: ReadonlySet<string> = new Set(["E_CLI_OPTION"]);
 /** Runs the CLI on `argv` (process.argv form) and returns the exit code; never throws. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  // Commander's own usage errors ("error: unknown option '--x'") print as aerchip's coded lines do, so every
+  // failure a user sees reads `aerchip: E_…: …` (the one-line pointer to --help follows it).
+  const output = {
+    writeErr: (s: string) => process.stderr.write(s),
+    writeOut: (s: string) => process.stdout.write(s),
+    outputError: (s: string, write: (t: string) => void) => write(s.startsWith("error: ") ? `aerchip: E_CLI_OPTION: ${s.slice("error: ".length)}` : s),
+  };
+  const configure = (cmd: Command): void => {
+    cmd.configureOutput(output);
+    for (const sub of cmd.commands) configure(sub);
+  };
+  configure(program);
   const removeInterruptHandler = installInterruptHandler();
   try {
     await program.parseAsync([...argv]);
@@ -264,7 +275,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       if (e.code === "commander.help") {
         if (e.exitCode === 0) return EXIT_OK;
         const named = argv[2] === "help" ? argv[3] : undefined;
-        process.stderr.write(named === undefined ? "aerchip: no command given\n" : `aerchip: unknown command '${named}'\n`);
+        process.stderr.write(named === undefined ? "aerchip: E_CLI_OPTION: no command given\n" : `aerchip: E_CLI_OPTION: unknown command '${named}'\n`);
         return EXIT_USAGE;
       }
       return EXIT_USAGE;

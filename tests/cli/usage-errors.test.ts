@@ -15,6 +15,23 @@ const DEMO = "examples/demo/ei-small.net.json";
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-usage-"));
 
 describe("usage errors exit 2", () => {
+  it("the option parser's own errors read as coded lines: `aerchip: E_CLI_OPTION: …`, then the pointer to --help", async () => {
+    const cases = [
+      ["run", DEMO, "--arch", "generic", "--out", tmp(), "--steps", "abc"],
+      ["run", DEMO, "--arch", "generic", "--out", tmp(), "--no-such-option"],
+      ["nosuch"],
+      ["sweep", "--bogus"],
+    ];
+    for (const args of cases) {
+      const r = await cli(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      const lines = r.stderr.trimEnd().split("\n");
+      expect(lines[0], args.join(" ")).toMatch(/^aerchip: E_CLI_OPTION: /);
+      expect(lines, args.join(" ")).toHaveLength(2);
+      expect(lines[1]).toMatch(/^\(run `aerchip( \w+)? --help` for the (options|commands)\)$/);
+    }
+  });
+
   it("no command: prints the help and exits 2", async () => {
     const r = await cli();
     expect(r.code).toBe(2);
