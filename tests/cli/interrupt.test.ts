@@ -53,52 +53,46 @@ describe("an interrupted run (in process)", () => {
 const BIN = resolve(process.cwd(), "bin/aerchip.js");
 const hasDist = existsSync(resolve(process.cwd(), "dist/cli/main.js"));
 
-describe.skipIf(!hasDist)("Ctrl-C on a spawned `aerchip run` (needs dist/; skipped: run `npm run build` first)", () => {
+/**
+ * Spawns a long `aerchip run`, sends `sig` once the log says the simulation is starting (pino's "simulator
+ * state built" on stderr), and returns how the process ended, what it printed and the output directory.
+ */
+async function signalledRun(sig: "SIGINT" | "SIGTERM"): Promise<{ code: number | null; signal: NodeJS.Signals | null; signalled: boolean; stderr: string; out: string }> {
+  const out = join(tmp(), "out");
+  const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "1000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let signalled = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
+  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (!signalled && stderr.includes("simulator state built")) {
+      signalled = true;
+      setTimeout(() => child.kill(sig), 200);
+    }
+  });
+  const { code, signal } = await exited;
+  clearTimeout(killer);
+  return { code, signal, signalled, stderr, out };
+}
+
+describe.skipIf(!hasDist)("Ctrl-C and SIGTERM on a spawned `aerchip run` (needs dist/; skipped: run `npm run build` first)", () => {
   it("SIGINT after the simulation started: exit 130, the message on stderr, no partial outputs", async () => {
-    const out = join(tmp(), "out");
-    // A long run; the log line "simulator state built" (pino, on stderr) says the simulation is starting.
-    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "1000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    let signalled = false;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!signalled && stderr.includes("simulator state built")) {
-        signalled = true;
-        setTimeout(() => child.kill("SIGINT"), 200);
-      }
-    });
-    const { code, signal } = await exited;
-    clearTimeout(killer);
-    expect(signalled).toBe(true);
-    expect(signal).toBeNull();
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/aerchip: E_INTERRUPTED/);
-    expect(stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 1000000/);
-    expect(filesIn(out)).toEqual([]);
+    const r = await signalledRun("SIGINT");
+    expect(r.signalled).toBe(true);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/aerchip: E_INTERRUPTED/);
+    expect(r.stderr).toMatch(/interrupted by SIGINT while simulating, at tick \d+ of 1000000/);
+    expect(filesIn(r.out)).toEqual([]);
   }, 90_000);
 
   it("SIGTERM after the simulation started: exit 143, the message on stderr, no partial outputs", async () => {
-    const out = join(tmp(), "out");
-    const child = spawn(process.execPath, [BIN, "run", DEMO, "--arch", "generic", "--out", out, "--steps", "1000000", "--quiet", "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    let signalled = false;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!signalled && stderr.includes("simulator state built")) {
-        signalled = true;
-        setTimeout(() => child.kill("SIGTERM"), 200);
-      }
-    });
-    const { code, signal } = await exited;
-    clearTimeout(killer);
-    expect(signalled).toBe(true);
-    expect(signal).toBeNull();
-    expect(code).toBe(143);
-    expect(stderr).toMatch(/aerchip: E_INTERRUPTED: interrupted by SIGTERM while simulating, at tick \d+ of 1000000/);
-    expect(filesIn(out)).toEqual([]);
+    const r = await signalledRun("SIGTERM");
+    expect(r.signalled).toBe(true);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(143);
+    expect(r.stderr).toMatch(/aerchip: E_INTERRUPTED: interrupted by SIGTERM while simulating, at tick \d+ of 1000000/);
+    expect(filesIn(r.out)).toEqual([]);
   }, 90_000);
 });

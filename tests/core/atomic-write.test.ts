@@ -6,19 +6,11 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { AerchipError } from "../../core/diagnostics.ts";
 import { WriteErrorCode, ensureDir, ensureDirCreated, outputDirOption, stableJson, tempPathFor, writeFileAtomic, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
+import { errorOf } from "../helpers/errors.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-atomic-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-function errorOf(f: () => unknown): AerchipError {
-  try { f(); } catch (e) {
-    if (e instanceof AerchipError) return e;
-    throw new Error(`raw exception escaped: ${String(e)}`);
-  }
-  throw new Error("expected an AerchipError");
-}
 
 describe("atomic writes", () => {
   it("writes strings as UTF-8 and bytes verbatim, replacing an existing file, leaving no temp files", () => {

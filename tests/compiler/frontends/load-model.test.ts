@@ -10,20 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { AerchipError } from "../../../core/diagnostics.ts";
 import { readModelBytes } from "../../../compiler/frontends/load-model.ts";
 import { parseJsonBytes } from "../../../compiler/frontends/json-packed.ts";
+import { errorOf } from "../../helpers/errors.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-load-model-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-function errorOf(f: () => unknown): AerchipError {
-  try { f(); } catch (e) {
-    if (e instanceof AerchipError) return e;
-    throw new Error(`raw exception escaped: ${String(e)}`);
-  }
-  throw new Error("expected an AerchipError");
-}
 
 describe("model size limits", () => {
   it("a gzipped model inflating past the limit is E_MODEL_TOO_LARGE naming the file and the limit", () => {

@@ -8,21 +8,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { AerchipError } from "../../../core/diagnostics.ts";
 import { InputErrorCode, readInputFile, readInputText } from "../../../core/io/read-input.ts";
+import { errorOf } from "../../helpers/errors.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-read-input-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 const opts = { what: "test file", maxBytes: 16 };
-
-function errorOf(f: () => unknown): AerchipError {
-  try { f(); } catch (e) {
-    if (e instanceof AerchipError) return e;
-    throw new Error(`raw exception escaped: ${String(e)}`);
-  }
-  throw new Error("expected an AerchipError");
-}
 
 describe("readInputFile", () => {
   it("reads a regular file whole", () => {
