@@ -121,8 +121,11 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   // Compute-in-memory presets: crossbar reads, derived from the spikes (chip/report/crossbar.ts).
   const xb = usesCrossbarCosts(spec) ? crossbarCounts(spec, program, res) : undefined;
   const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs), xb?.totalEnergyPj ?? 0);
+  // Tick t lasts its timing model's latency plus, on compute-in-memory presets, its crossbar reads; the
+  // per-tick series and the total are the same numbers (Σ_t latencyNs[t] = simulatedTimeNs).
+  const tickLatencyNs = Array.from(res.tickLatencyNs, (ns, t) => ns + (xb?.readLatencyPerTickNs[t] ?? 0));
   let simulatedTimeNs = 0;
-  for (let t = 0; t < res.steps; t++) simulatedTimeNs += res.tickLatencyNs[t] + (xb?.readLatencyPerTickNs[t] ?? 0);
+  for (let t = 0; t < res.steps; t++) simulatedTimeNs += tickLatencyNs[t];
   const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
   const total = dyn.dynamic + staticPj;
   const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
@@ -193,7 +196,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     metrics: computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }, cores),
     perTick: {
-      latencyNs: Array.from(res.tickLatencyNs), spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
+      latencyNs: tickLatencyNs, spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
       packets: col(CounterKind.packetsOut),
       hops: Array.from({ length: res.steps }, (_, t) => perTick[t * K + CounterKind.hopsEast] + perTick[t * K + CounterKind.hopsWest] + perTick[t * K + CounterKind.hopsNorth] + perTick[t * K + CounterKind.hopsSouth]),
       energyPj: perTickEnergy,
