@@ -4,9 +4,9 @@
  * rendering says "not modelled" rather than 0 (audit-numbers item 2). compare's spike column is the
  * non-input spikes and says so (item 3).
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
@@ -67,5 +67,18 @@ describe("time and power on a chip that does not model time", () => {
     expect(csvHead).toContain("non_input_spikes");
     expect(csvOdin[csvHead.indexOf("average_power_mw")]).toBe("");
     expect(csvOdin[csvHead.indexOf("time_modelled")]).toBe("false");
+  });
+
+  it("the sweep table says not modelled for odin's time, and sweep.json holds null", async () => {
+    const out = tmp();
+    const cfg = join(out, "sweep.yaml");
+    writeFileSync(cfg, `model: ${JSON.stringify(resolve(MODEL))}\narch: [odin, loihi]\nsteps: 10\n`);
+    const r = await cli("sweep", cfg, "--out", join(out, "sweep"), "--threads", "1", "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, "sweep", "sweep.md"), "utf8");
+    expect(md.split("\n").find((l) => l.startsWith("| odin "))).toContain("not modelled");
+    expect(md.split("\n").find((l) => l.startsWith("| loihi "))).not.toContain("not modelled");
+    const rows = (JSON.parse(readFileSync(join(out, "sweep", "sweep.json"), "utf8")) as { rows: Array<Record<string, unknown>> }).rows;
+    expect(rows[0]).toMatchObject({ simulatedTimeNs: null, averagePowerMw: null });
   });
 });
