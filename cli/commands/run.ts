@@ -58,6 +58,9 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
     ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],
     ["neuron updates", fmtInt(c.neuronUpdates), (c.neuronUpdates / Math.max(1, report.steps)).toFixed(2)],
+    // Loihi-class specs charge neuron energy on these two (active vs inactive update), not on "neuron updates".
+    ["neuron updates with input", fmtInt(c.neuronUpdatesWithInput), (c.neuronUpdatesWithInput / Math.max(1, report.steps)).toFixed(2)],
+    ["neuron accesses", fmtInt(c.neuronAccesses), (c.neuronAccesses / Math.max(1, report.steps)).toFixed(2)],
     ["packets", fmtInt(c.packetsOut), (c.packetsOut / Math.max(1, report.steps)).toFixed(2)],
     ["hops", fmtInt(c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth), ((c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth) / Math.max(1, report.steps)).toFixed(2)],
   ];

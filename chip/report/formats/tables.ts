@@ -90,6 +90,9 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     ["Dense synaptic ops", int(m.synapticOps.dense)],
     ["Membrane updates (effective)", int(m.neuronUpdates.effective)],
     ["Membrane updates (dense)", int(m.neuronUpdates.dense)],
+    // Loihi-class specs charge neuron energy on updates with input and on accesses (docs/architecture.md, "Counting conventions").
+    ["Membrane updates with input", int(t.counters.neuronUpdatesWithInput)],
+    ["Neuron accesses", int(t.counters.neuronAccesses)],
     ["Packets", int(t.counters.packetsOut)],
     ["Router hops", int(hops(t.counters))],
     ["Activation sparsity", sig(m.activationSparsity)],
