@@ -67,8 +67,10 @@ export interface RunReport {
      */
     readonly sanafe: { readonly synapticEvents: number; readonly packets: number; readonly hops: number; readonly neuronUpdates: number; readonly neuronsFired: number };
     readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
-    readonly simulatedTimeNs: number;
-    readonly averagePowerMw: number;
+    /** null when the chip does not model time (metrics.totals.inferenceTimeBasis "not-modelled"): unknown, not 0. */
+    readonly simulatedTimeNs: number | null;
+    /** null when time is not modelled (see simulatedTimeNs). */
+    readonly averagePowerMw: number | null;
     readonly energyPerStepPj: number;
   };
   readonly costs: ReadonlyArray<{ readonly key: string; readonly value: number; readonly unit: string; readonly source: string; readonly evidence: string }>;
@@ -154,6 +156,9 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const popSynIn = new Float64Array(P);
   program.projections.forEach((pr, k) => { popSynIn[popIndex.get(pr.post) ?? 0] += synOpsByProjection[k]; });
   const col = (k: number): number[] => Array.from({ length: res.steps }, (_, t) => perTick[t * K + k]);
+  const metrics = computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }, cores);
+  // A chip without latency costs (and no tick period) does not model time: its time and power are unknown, not 0.
+  const timeModelled = metrics.totals.inferenceTimeBasis !== "not-modelled";
   return assertReportFinite<RunReport>({
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
@@ -180,8 +185,8 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
         neuronsFired: totals[CounterKind.spikes],
       },
       energyPj: { ...dyn, static: staticPj, total },
-      simulatedTimeNs,
-      averagePowerMw: simulatedTimeNs > 0 ? total / simulatedTimeNs : 0,
+      simulatedTimeNs: timeModelled ? simulatedTimeNs : null,
+      averagePowerMw: timeModelled ? (simulatedTimeNs > 0 ? total / simulatedTimeNs : 0) : null,
       energyPerStepPj: res.steps > 0 ? total / res.steps : 0,
     },
     costs, notModelled,
@@ -194,7 +199,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
-    metrics: computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }, cores),
+    metrics,
     perTick: {
       latencyNs: tickLatencyNs, spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),
       packets: col(CounterKind.packetsOut),

@@ -141,7 +141,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     { path: join(out, "compare.md"), data: `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
-    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 1, model, rows }, join(out, "compare.json")) },
+    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
   ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));

@@ -58,6 +58,9 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
     ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],
     ["neuron updates", fmtInt(c.neuronUpdates), (c.neuronUpdates / Math.max(1, report.steps)).toFixed(2)],
+    // Loihi-class specs charge neuron energy on these two (active vs inactive update), not on "neuron updates".
+    ["neuron updates with input", fmtInt(c.neuronUpdatesWithInput), (c.neuronUpdatesWithInput / Math.max(1, report.steps)).toFixed(2)],
+    ["neuron accesses", fmtInt(c.neuronAccesses), (c.neuronAccesses / Math.max(1, report.steps)).toFixed(2)],
     ["packets", fmtInt(c.packetsOut), (c.packetsOut / Math.max(1, report.steps)).toFixed(2)],
     ["hops", fmtInt(c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth), ((c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth) / Math.max(1, report.steps)).toFixed(2)],
   ];
@@ -65,7 +68,9 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
   ];
-  const time = `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW`;
+  const time = t.simulatedTimeNs === null || t.averagePowerMw === null
+    ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
+    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
@@ -73,7 +78,10 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
 
 /** Hand mapping vs aerchip's remapping, side by side. */
 export function remapComparisonText(hand: RunReport, handMap: MappingReport, remap: RunReport, remapMap: MappingReport): string {
-  const row = (label: string, a: number, b: number, fmt: (x: number) => string): string[] => [label, fmt(a), fmt(b), a === 0 ? "" : `${(((b - a) / a) * 100).toFixed(1)}%`];
+  // null: not modelled by that chip spec (simulated time without latency costs).
+  const row = (label: string, a: number | null, b: number | null, fmt: (x: number) => string): string[] => [
+    label, a === null ? "not modelled" : fmt(a), b === null ? "not modelled" : fmt(b), a === null || b === null || a === 0 ? "" : `${(((b - a) / a) * 100).toFixed(1)}%`,
+  ];
   const he = hand.totals.energyPj;
   const re = remap.totals.energyPj;
   const rows = [

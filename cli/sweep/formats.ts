@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { csvField } from "../../chip/report/formats/csv.ts";
 import { VEGA_LITE_BASE } from "../../chip/report/formats/html.ts";
-import { energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "../../chip/report/formats/tables.ts";
+import { energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "../../chip/report/formats/tables.ts";
 import { AXES, type AxisName, type SweepConfig } from "./config.ts";
 import type { PointRow } from "./point.ts";
 
@@ -76,7 +76,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     rows: rows.map((r) => [
       ...shown.map((a): Cell => { const v = r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
       r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
-      n(r.energyPj?.total, "sig", eu.scale), n(r.simulatedTimeNs, "sig", tu.scale), n(r.agreement?.jaccard, "sig"),
+      n(r.energyPj?.total, "sig", eu.scale), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), n(r.agreement?.jaccard, "sig"),
     ]),
     note: [
       `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,

@@ -213,10 +213,10 @@ describe.skipIf(!HAS_SHARED)(`rerun of a NIR run ${SKIP_MSG}`, () => {
     const base = sharedPath("fixtures/nir/snntorch/snntorch_dense_lif");
     const r = await cli("compare", `${base}.nir`, "--input", `${base}.input.npy`, "--arch", "generic", "--out", out, "--json");
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout).rows as Array<{ arch: string; status: string; spikes: number | null }>;
+    const rows = JSON.parse(r.stdout).rows as Array<{ arch: string; status: string; nonInputSpikes: number | null }>;
     expect(rows.map((x) => [x.arch, x.status])).toEqual([["generic", "ok"]]);
     const report = JSON.parse(readFileSync(join(out, "generic", "report.json"), "utf8")) as RunReport;
-    expect(rows[0].spikes).toBe(report.totals.counters.neuronsFired);
+    expect(rows[0].nonInputSpikes).toBe(report.totals.counters.neuronsFired);
     expect(report.provenance.inputs.map((i) => i.role)).toEqual(["model", "input"]);
   });
 });

@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { RunReport } from "../run-report.ts";
 import { csvField } from "./csv.ts";
-import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./tables.ts";
+import { bytesUnit, energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./tables.ts";
 import { VEGA_LITE_BASE } from "./html.ts";
 
 export interface CompareOk {
@@ -35,7 +35,8 @@ export interface CompareRow {
   readonly errorMessage: string | null;
   readonly coresUsed: number | null;
   readonly coresAvailable: number | null;
-  readonly spikes: number | null;
+  /** Spikes of the model's neurons, inputs excluded (totals.counters.neuronsFired; report.json's `spikes` includes inputs). */
+  readonly nonInputSpikes: number | null;
   readonly synOps: number | null;
   readonly effectiveACs: number | null;
   readonly energyPj: number | null;
@@ -46,15 +47,17 @@ export interface CompareRow {
   readonly footprintBytes: number | null;
   readonly synapseMemoryBytes: number | null;
   readonly activationSparsity: number | null;
+  /** false when the chip ran but does not model time: its time, inferences/s and power are null as unknown, not 0. */
+  readonly timeModelled: boolean;
 }
 
 export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
   return entries.map((e) => {
     if (e.status === "error") {
       return {
-        arch: e.arch, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, spikes: null, synOps: null,
+        arch: e.arch, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
         effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
-        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null,
+        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true,
       };
     }
     const r = e.report;
@@ -62,11 +65,12 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     const sop = r.totals.counters.synOps;
     return {
       arch: e.arch, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
-      spikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
+      nonInputSpikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
       energyPj: r.totals.energyPj.total, energyPerSynOpPj: sop > 0 ? r.totals.energyPj.total / sop : null,
       inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
       footprintBytes: m?.footprint.totalBytes ?? null, synapseMemoryBytes: m?.footprint.synapseMemoryBytes ?? null,
       activationSparsity: m?.activationSparsity ?? null,
+      timeModelled: r.totals.simulatedTimeNs !== null,
     };
   });
 }
@@ -78,19 +82,21 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
   const tu = timeUnit(maxOf(nums(rows, (r) => r.inferenceTimeNs)));
   const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
   const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
+  // Time and power of a chip that ran without a latency model are unknown: say so, rather than "–" as for a failed run.
+  const t = (r: CompareRow, v: number | null, scale = 1): Cell => (r.timeModelled ? n(v, "sig", scale) : NOT_MODELLED);
   const failed = rows.filter((r) => r.errorMessage !== null);
   return {
     id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
-      { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes", align: "r" },
+      { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (excl. inputs)", align: "r" },
       { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Energy/SOP (pJ)", align: "r" },
       { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, { header: "Power (mW)", align: "r" },
       { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" },
     ],
     rows: rows.map((r) => [
-      r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
-      n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), n(r.inferenceTimeNs, "sig", tu.scale), n(r.inferencesPerSecond, "sig"),
-      n(r.averagePowerMw, "sig"), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale),
+      r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
+      n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
+      t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale),
     ]),
     note: [
       "One run is one inference; energy includes static power; footprint = weights + neuron state + traces at each chip's bit widths.",
@@ -100,16 +106,18 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
 }
 
 export const COMPARE_CSV_COLUMNS = [
-  "arch", "chip", "status", "error_message", "cores_used", "cores_available", "spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
+  "arch", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
   "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
+  "time_modelled",
 ] as const;
 
 export function compareCsv(rows: readonly CompareRow[]): string {
   const lines: string[] = [COMPARE_CSV_COLUMNS.join(",")];
   for (const r of rows) {
     lines.push([
-      r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.spikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
+      r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
+      r.status === "ok" ? String(r.timeModelled) : null,
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;

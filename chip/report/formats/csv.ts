@@ -106,7 +106,7 @@ export function csvRows(report: RunReport): Row[] {
   });
   const pt = r.perTick;
   for (let k = 0; k < pt.latencyNs.length; k++) {
-    rows.push({ entity: "tick", id: k, latency_ns: pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: pt.energyPj[k] });
+    rows.push({ entity: "tick", id: k, latency_ns: t.simulatedTimeNs === null ? null : pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: pt.energyPj[k] });
   }
   return rows;
 }

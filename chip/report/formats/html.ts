@@ -278,7 +278,11 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   const heat = heatmapSpec(r);
   parts.push(figure("mesh", "Cores on the mesh", await renderVegaLiteSvg(heat.spec, "mesh"), heat.note));
   parts.push(figure("energy", "Energy by component", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (table below) + static power × simulated time.`));
-  parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time.`));
+  if (r.totals.simulatedTimeNs === null) {
+    parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
+  } else {
+    parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time.`));
+  }
   const hist = rateHistogramSpec(r);
   if (hist !== undefined) parts.push(figure("rates", "Firing-rate histogram", await renderVegaLiteSvg(hist, "rates"), "Neurons per firing-rate bin, per spiking population; the last bin (≥ 0.9 spikes per tick) holds the bursting neurons, the first the dead ones."));
   for (const t of tables) if (t.id !== "summary") parts.push(htmlTable(t));

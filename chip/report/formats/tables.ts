@@ -45,6 +45,9 @@ const int = (v: number): Cell => ({ v, f: "int" });
 const sig = (v: number): Cell => ({ v, f: "sig" });
 const pct = (v: number): Cell => ({ v, f: "pct" });
 const orNull = (v: number | null, f: (x: number) => Cell): Cell => (v === null ? null : f(v));
+/** What a time or power cell says when the chip has no latency model (time basis "not-modelled"): unknown, not 0. */
+export const NOT_MODELLED = "not modelled";
+const orNotModelled = (v: number | null, f: (x: number) => Cell): Cell => (v === null ? NOT_MODELLED : f(v));
 
 /** One unit for a whole column: the largest power of 1000 not above the column's largest magnitude. */
 export function energyUnit(maxPj: number): { unit: string; scale: number } {
@@ -73,7 +76,7 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
   const t = r.totals;
   const m = r.metrics.totals;
   const eu = energyUnit(t.energyPj.total);
-  const tu = timeUnit(t.simulatedTimeNs);
+  const tu = timeUnit(t.simulatedTimeNs ?? 0);
   const bu = bytesUnit(Math.max(m.footprint.totalBytes, m.footprint.synapseMemoryBytes));
   const inf = m.inferenceTimeNs;
   const iu = timeUnit(inf ?? 0);
@@ -87,6 +90,9 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     ["Dense synaptic ops", int(m.synapticOps.dense)],
     ["Membrane updates (effective)", int(m.neuronUpdates.effective)],
     ["Membrane updates (dense)", int(m.neuronUpdates.dense)],
+    // Loihi-class specs charge neuron energy on updates with input and on accesses (docs/architecture.md, "Counting conventions").
+    ["Membrane updates with input", int(t.counters.neuronUpdatesWithInput)],
+    ["Neuron accesses", int(t.counters.neuronAccesses)],
     ["Packets", int(t.counters.packetsOut)],
     ["Router hops", int(hops(t.counters))],
     ["Activation sparsity", sig(m.activationSparsity)],
@@ -97,10 +103,10 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     ["Dead neurons", `${groupDigits(m.deadNeurons, ",")} of ${groupDigits(m.spikingNeurons, ",")}`],
     ["Bursting neurons (≥ 90% of ticks)", `${groupDigits(m.burstingNeurons, ",")} of ${groupDigits(m.spikingNeurons, ",")}`],
     [`Energy (${eu.unit})`, sig(t.energyPj.total / eu.scale)],
-    [`Simulated time (${tu.unit})`, sig(t.simulatedTimeNs / tu.scale)],
-    ["Average power (mW)", sig(t.averagePowerMw)],
-    [`Time per inference (${iu.unit})`, orNull(inf === null ? null : inf / iu.scale, sig)],
-    ["Inferences per second", orNull(m.inferencesPerSecond, sig)],
+    [`Simulated time (${tu.unit})`, orNotModelled(t.simulatedTimeNs === null ? null : t.simulatedTimeNs / tu.scale, sig)],
+    ["Average power (mW)", orNotModelled(t.averagePowerMw, sig)],
+    [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
+    ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
   ];
   return {
     id: "summary", title: `${r.model} on ${r.chip.name}`,

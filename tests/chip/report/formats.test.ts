@@ -112,7 +112,7 @@ describe("tidy CSV", () => {
     const sum = (rs: string[][], c: string) => rs.reduce((a, r) => a + Number(r[col(c)]), 0);
     expect(sum(of("core"), "syn_ops")).toBe(report.totals.counters.synOps);
     expect(sum(of("tick"), "syn_ops")).toBe(report.totals.counters.synOps);
-    expect(sum(of("tick"), "latency_ns")).toBeCloseTo(report.totals.simulatedTimeNs, 6);
+    expect(sum(of("tick"), "latency_ns")).toBeCloseTo(report.totals.simulatedTimeNs!, 6);
     expect(sum(of("population"), "spikes")).toBe(report.totals.counters.spikes);
     expect(sum(of("projection"), "effective_acs")).toBe(report.metrics!.totals.synapticOps.effectiveACs);
     // A cell that does not apply is empty, not 0.
