@@ -5,10 +5,12 @@
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import type { SweepCommandOptions } from "./sweep.ts";
+import { MAX_RUN_THREADS } from "../option-limits.ts";
 
+/** --threads: 1..MAX_RUN_THREADS, as for `aerchip run` (each worker holds a whole run's state; more than the machine's cores only costs memory). */
 function threadsOption(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--threads must be a whole number >= 1");
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUN_THREADS) throw new InvalidArgumentError(`--threads must be a whole number from 1 to ${MAX_RUN_THREADS}`);
   return n;
 }
 

@@ -93,6 +93,14 @@ describe("option limits, checked at parsing", () => {
     }
   });
 
+  it("sweep --threads above 64 is refused as run's is (exit 2, naming --threads and the limit)", async () => {
+    const out = join(tmp(), "o");
+    const r = await cli("sweep", "examples/sweep/weight-bits.yaml", "--out", out, "--threads", "65");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^aerchip: E_CLI_OPTION: .*--threads must be a whole number from 1 to 64/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("--core-neurons beyond the spec format's limit, or the chip's crossbar, names --core-neurons and the limit", async () => {
     const big = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--core-neurons", "99999999");
     expect(big.code).toBe(2);
