@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { distIsFresh } from "../helpers/dist.ts";
+import { distIsFresh, distNote } from "../helpers/dist.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK);
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-threads-"));
 
 async function expectIdenticalOutputs(args: readonly string[]): Promise<void> {

@@ -22,3 +22,11 @@ export function distIsFresh(builtFile: string, sourceDirs: readonly string[]): b
   const t = statSync(built).mtimeMs;
   return sourceDirs.every((d) => newestTs(resolve(process.cwd(), d)) <= t);
 }
+
+/**
+ * For a test title: that the test runs the compiled build, and (only when it is missing or stale) that it
+ * is skipped and why.
+ */
+export function distNote(ok: boolean, builtFile = "dist/chip/sim/threads/worker.js"): string {
+  return ok ? "(needs an up-to-date dist/)" : `(needs an up-to-date dist/: run \`npm run build\`; skipped: ${builtFile} missing or older than the sources)`;
+}

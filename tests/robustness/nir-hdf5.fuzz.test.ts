@@ -30,6 +30,7 @@ import { isAerchipError } from "../../core/diagnostics.ts";
 import { hdf5WorkersStarted } from "../../core/io/hdf5-worker.ts";
 import { lowerNirDocument, readNirDocument } from "../../compiler/frontends/nir/index.ts";
 import { nirFile, writeH5 } from "../compiler/frontends/nir/write-h5.ts";
+import { SKIP_MSG } from "../helpers/shared.ts";
 
 /** Fixed counts (not a time budget) so that every run tries the same inputs. */
 const HEADER_RUNS = 10_000;
@@ -137,7 +138,7 @@ describe("NIR HDF5 path under hostile bytes", () => {
     expect(seen.get("E_NIR_TRUNCATED") ?? 0).toBeGreaterThan(0);
   }, 60_000);
 
-  it.skipIf(!hasShared)("every fixture under ../shared/fixtures/nir reads or fails coded, and 2,000 truncations of them give coded errors (needs ../shared; skipped: ../shared not found)", async () => {
+  it.skipIf(!hasShared)(`every fixture under ../shared/fixtures/nir reads or fails coded, and 2,000 truncations of them give coded errors ${SKIP_MSG}`, async () => {
     expect(fixtures.length).toBeGreaterThan(0);
     for (const f of fixtures) expect(await frontEnd(f.bytes), f.name).toMatch(/^(ok|E_(NIR|MODEL)_[A-Z0-9_]+)$/);
     const seen = await fuzz(fc.integer({ min: 0, max: fixtures.length - 1 }).chain((i) => fc.nat(fixtures[i].bytes.length - 1).map((cut) => fixtures[i].bytes.slice(0, cut))), 2_000, 23);
@@ -154,7 +155,7 @@ describe("NIR HDF5 path under hostile bytes", () => {
     expect(seen.get("E_NIR_HDF5") ?? 0).toBeGreaterThan(0);
   }, 60_000);
 
-  it.skipIf(!hasShared)(`damaged copies of the ../shared NIR fixtures give coded errors (${FIXTURE_RUNS} files; needs ../shared; skipped: ../shared not found)`, async () => {
+  it.skipIf(!hasShared)(`damaged copies of the ../shared NIR fixtures give coded errors (${FIXTURE_RUNS} files) ${SKIP_MSG}`, async () => {
     expect(fixtures.length).toBeGreaterThan(0);
     const started = hdf5WorkersStarted();
     const t0 = performance.now();

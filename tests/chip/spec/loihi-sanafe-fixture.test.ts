@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadPreset } from "../../../chip/spec/load.ts";
+import { SKIP_MSG } from "../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const YAML_FILE = resolve(SHARED, "fixtures/sanafe/loihi.yaml");
@@ -15,7 +16,7 @@ const hasFixture = existsSync(YAML_FILE);
 type Attrs = Record<string, unknown>;
 interface Unit { name: string; attributes: Attrs }
 
-describe.skipIf(!hasFixture)("loihi-sanafe matches SANA-FE's loihi.yaml (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasFixture)(`loihi-sanafe matches SANA-FE's loihi.yaml ${SKIP_MSG}`, () => {
   const y = hasFixture ? (parse(readFileSync(YAML_FILE, "utf8")) as { architecture: Attrs & { attributes: Attrs; tile: Array<{ attributes: Attrs; core: Array<Record<string, Unit[]> & { attributes: Attrs }> }> } }) : undefined;
   const spec = loadPreset("loihi-sanafe");
   const pj = (j: unknown): number => Math.round(Number(j) * 1e12 * 1e6) / 1e6;

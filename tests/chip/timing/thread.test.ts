@@ -15,10 +15,10 @@ import { createTimingModel, TickWork, type TimingModel } from "../../../chip/tim
 import { CORE_FIELDS, PACKET_FIELDS, prestartedTimingWorkers, prestartTimingWorkers, TimingThreads, threadableTiming } from "../../../chip/timing/thread.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { genericWith } from "../../helpers/specs.ts";
-import { distIsFresh } from "../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../helpers/dist.ts";
 
 const DIST_OK = distIsFresh("chip/timing/thread-worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/timing/thread-worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK, "dist/chip/timing/thread-worker.js");
 
 
 interface Recorded {

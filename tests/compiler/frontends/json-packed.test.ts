@@ -12,6 +12,7 @@ import { PackedNumbers, parseJsonText, type Json } from "../../../compiler/front
 import { parseJsonBytes } from "../../../compiler/frontends/json-packed.ts";
 import { parseSnnref } from "../../../compiler/frontends/snnref.ts";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
+import { SKIP_MSG } from "../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -107,7 +108,7 @@ describe("packed JSON numbers", () => {
   });
 });
 
-describe.skipIf(!hasShared)("packed JSON on the snnref fixtures (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`packed JSON on the snnref fixtures ${SKIP_MSG}`, () => {
   it("every case and bench_lif10k give the same model", () => {
     const dir = resolve(SHARED, "fixtures/snnref");
     for (const f of ["c01_if_dense_tiny.net.json", "c02_lif_subtract_sparse.net.json", "c04_ei_2000_int.net.json", "c05_stdp_all2all_dense.net.json", "c08_bias_chain.net.json"]) {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isAerchipError } from "../../../core/diagnostics.ts";
 import { npyToFloat64, readNpy, writeNpy, writeNpyStructured, type NpyArray, type NpyPlainArray, type NpyStructuredArray } from "../../../core/io/npy.ts";
+import { SKIP_MSG } from "../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -234,7 +235,7 @@ function listNpy(dir: string): string[] {
   return out;
 }
 
-describe.skipIf(!hasShared)("fixture .npy files (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`fixture .npy files ${SKIP_MSG}`, () => {
   it("every .npy under fixtures/nir reads, with the documented shapes", () => {
     const files = listNpy(join(SHARED, "fixtures/nir"));
     expect(files.length).toBeGreaterThanOrEqual(20);

@@ -17,11 +17,11 @@ import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { createTimingModel } from "../../../../chip/timing/index.ts";
 import { createRng } from "../../../../core/rng.ts";
 import { genericWith } from "../../../helpers/specs.ts";
-import { distIsFresh } from "../../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../../helpers/dist.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
 
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK);
 
 /**
  * Inputs, a uniform LIF population and one with per-neuron parameters, connected with delays 1–6.

@@ -18,12 +18,12 @@ import { prestartWorkers, prestartedWorkers } from "../../../../chip/sim/threads
 import { createTimingModel } from "../../../../chip/timing/index.ts";
 import { AerPacketBuffer } from "../../../../core/aer.ts";
 import { genericWith } from "../../../helpers/specs.ts";
-import { distIsFresh } from "../../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../../helpers/dist.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
 
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK);
 const DEMO = "examples/demo/ei-small.net.json";
 
 function runWith(spec: ChipSpec, program: ChipProgram, stimulus: ChipStimulus, opts: SimulateOptions, withTrace: boolean): { res: SimResult; out: Map<string, ArrayLike<number>> } {

@@ -5,10 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { distIsFresh } from "../../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../../helpers/dist.ts";
 
 const DIST_OK = distIsFresh("chip/sim/wasm/kernels.js", ["chip", "core", "compiler"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`)";
+const NEEDS_DIST = distNote(DIST_OK, "dist/chip/sim/wasm/kernels.js");
 
 const SCRIPT = `
 const { loadJsonModel } = await import("./dist/compiler/frontends/load-model.js");

@@ -27,7 +27,7 @@ import type { TimingModel } from "../../../../chip/timing/types.ts";
 import { COUNTER_COUNT, CounterKind } from "../../../../chip/sim/counters.ts";
 import { createRng } from "../../../../core/rng.ts";
 import { genericWith } from "../../../helpers/specs.ts";
-import { distIsFresh } from "../../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../../helpers/dist.ts";
 import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
@@ -201,7 +201,7 @@ describe("whole ticks in one WebAssembly call (fused runs)", () => {
 });
 
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK);
 
 /**
  * Inputs (each with one synapse, delay 1) onto 16 LIF neurons that never fire (their potentials keep every

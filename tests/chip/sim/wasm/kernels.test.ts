@@ -30,13 +30,13 @@ import { threadTeamFor } from "../../../../chip/sim/threads/team.ts";
 import { isStateShared } from "../../../../chip/sim/threads/share-state.ts";
 import { genericWith } from "../../../helpers/specs.ts";
 import { ringGraph } from "../../../helpers/graphs.ts";
-import { distIsFresh } from "../../../helpers/dist.ts";
+import { distIsFresh, distNote } from "../../../helpers/dist.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { expectSame, outputs } from "../../../helpers/sim-outputs.ts";
 
 const DEMO = "examples/demo/ei-small.net.json";
 const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
-const NEEDS_DIST = "(needs an up-to-date dist/: run `npm run build`; skipped: dist/chip/sim/threads/worker.js missing or older than the sources)";
+const NEEDS_DIST = distNote(DIST_OK);
 
 interface Ran { res: SimResult; out: Map<string, ArrayLike<number>>; st: SimState }
 

@@ -8,12 +8,13 @@ import { join, resolve } from "node:path";
 import { loadNirModel, lowerNirDocument, readNirDocument } from "../../../../compiler/frontends/nir/index.ts";
 import { stepGraph } from "./stepper.ts";
 import { compareWithReference, countMismatches, countSpikes, loadNpyF64, nodeInfo, nodeSpikes, nodeTrace, padStimulus } from "./helpers.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
 const NIR = join(SHARED, "fixtures/nir");
 
-describe.skipIf(!hasShared)("NIR fixtures reproduce the exporters' spikes (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`NIR fixtures reproduce the exporters' spikes ${SKIP_MSG}`, () => {
   const cases = [
     { name: "snntorch_dense_lif", hidden: "1", out: "3" },
     { name: "snntorch_conv_lif", hidden: "1", out: "5" },

@@ -11,6 +11,7 @@ import { createRng, type Rng } from "../../../../core/rng.ts";
 import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
 import { compareWithReference, errorCode, loadNpyF64 } from "./helpers.ts";
 import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -221,7 +222,7 @@ describe("lowering matches the NIR-literal reference", () => {
   });
 });
 
-describe.skipIf(!hasShared)("paper graphs against the reference (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`paper graphs against the reference ${SKIP_MSG}`, () => {
   it("snnTorch fixtures: the reference itself reproduces them (validates the reference)", async () => {
     for (const name of ["snntorch_dense_lif", "snntorch_rleaky_cuba"]) {
       const { doc, warnings } = await readNirDocument(join(NIR, "snntorch", `${name}.nir`));

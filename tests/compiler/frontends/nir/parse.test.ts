@@ -7,6 +7,7 @@ import { loadNirModel, readNirDocument } from "../../../../compiler/frontends/ni
 import type { NirGraph } from "../../../../compiler/frontends/nir/types.ts";
 import { errorCode } from "./helpers.ts";
 import { nirFile, writeH5 } from "./write-h5.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -22,7 +23,7 @@ afterAll(() => {
 
 const lif1 = { type: "LIF", tau: [0.001], r: [1], v_leak: [0], v_threshold: [1] };
 
-describe.skipIf(!hasShared)("fixture files parse (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`fixture files parse ${SKIP_MSG}`, () => {
   it("every fixture generation (0.1.1, 0.2.0, 1.0.8.dev) reads with versions and node types", async () => {
     const files: Array<[string, string, number]> = [
       ["paper_lif/lif_norse.nir", "0.1.1", 4],

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createRng, type Rng } from "../../../../core/rng.ts";
 import { parseYamlFast } from "../../../../compiler/frontends/sanafe/yaml-fast.ts";
 import { parseYamlTree, parseYamlTreeFull, type YNode } from "../../../../compiler/frontends/sanafe/yaml-tree.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -42,7 +43,7 @@ const code = (f: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe.skipIf(!hasShared)("fast YAML reader on the SANA-FE fixtures (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`fast YAML reader on the SANA-FE fixtures ${SKIP_MSG}`, () => {
   for (const f of ["dvs.yaml", "loihi.yaml", "truenorth.yaml", "example_chip.yaml", "example_snn.yaml", "conv.yaml"]) {
     it(`${f}: same tree as the full parser`, () => {
       expect(compare(readFileSync(resolve(SHARED, "fixtures/sanafe", f), "utf8"))).toBe("same");

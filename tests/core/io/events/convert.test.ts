@@ -9,6 +9,7 @@ import { convertEventFile } from "../../../../core/io/events/convert.ts";
 import { detectEventFormat, readAllEvents, readEventsForInput } from "../../../../core/io/events/detect.ts";
 import { writeSpikes } from "../../../../core/io/events/spike-writers.ts";
 import { aedat2Bytes, eventsOf, nmnistBytes, plainNpyBytes, randomEvents, tempDir, type Ev } from "./helpers/formats.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
@@ -100,7 +101,7 @@ describe("chip input from files", () => {
   });
 });
 
-describe.skipIf(!hasShared)("the N-MNIST sample as chip input (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`the N-MNIST sample as chip input ${SKIP_MSG}`, () => {
   it("binned at 1 ms onto [2, 34, 34]: 312 steps and one spike per distinct (ms, polarity, pixel)", async () => {
     const raw = readFileSync(SAMPLE);
     const keys = new Set<number>();

@@ -5,12 +5,13 @@ import { collectEvents } from "../../../../core/io/events/batch.ts";
 import { readNmnist, writeNmnist } from "../../../../core/io/events/nmnist.ts";
 import { makeBatch } from "../../../../core/io/events/batch.ts";
 import { eventsOf, nmnistBytes, randomEvents, tempDir } from "./helpers/formats.ts";
+import { SKIP_MSG } from "../../../helpers/shared.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 const hasShared = existsSync(SHARED);
 const SAMPLE = join(SHARED, "fixtures/events/sample_nmnist.bin");
 
-describe.skipIf(!hasShared)("N-MNIST sample recording (needs ../shared; skipped: ../shared not found)", () => {
+describe.skipIf(!hasShared)(`N-MNIST sample recording ${SKIP_MSG}`, () => {
   it("reads to 4,325 events, x and y in 0..33, timestamps 654..311,175 µs, 2,145 ON (fixture README)", async () => {
     const b = await collectEvents(readNmnist(SAMPLE));
     expect(b.length).toBe(4325);
