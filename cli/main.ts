@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { MAX_CORE_NEURONS, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS } from "./option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -45,8 +45,8 @@ function nirOptions(cmd: Command): Command {
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--dt must be a number of seconds > 0");
       return n;
     })
-    .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default) or subtract").choices(["to-v-reset", "subtract"]))
-    .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(["nirtorch", "snntorch"]))
+    .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default) or subtract").choices(NIR_RESETS))
+    .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(NIR_RECURRENT_BIASES))
     .option("--if-multi-spike", "NIR: let an IF emit several spikes per tick (Sinabs); refused unless --lenient")
     .option("--lenient", "NIR: accept files that fail type checks (with a warning)");
 }
@@ -60,8 +60,8 @@ function buildProgram(): Command {
     .showHelpAfterError("(run `aerchip --help` for the commands)")
     .exitOverride();
 
-  const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(["float", "fixed"]).default("float");
-  const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(["greedy", "linear", "random"]).default("greedy");
+  const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(PRECISIONS).default("float");
+  const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(PLACEMENTS).default("greedy");
   const run = program
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
@@ -73,7 +73,7 @@ function buildProgram(): Command {
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)
-    .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(["simple", "detailed"]).default("simple"))
+    .addOption(new Option("--timing <model>", "latency model: simple (analytical) or detailed (per-packet schedule with congestion)").choices(TIMINGS).default("simple"))
     .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
     .option("--threads <n>", "threads that simulate the chip's cores (1–64; results are identical for every count; plastic models run on one; with --timing detailed the extra threads schedule the messages)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
     .option("--remap", "SANA-FE networks: map with aerchip's compiler instead of the file's mappings, and compare with them", false)
@@ -174,7 +174,7 @@ function buildProgram(): Command {
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)
-    .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(["simple", "detailed"]).default("simple"))
+    .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
     .option("--input <file>", "NIR graphs: input spikes (.npy tensor, .aer stream or N-MNIST .bin)")
     .option("--tick-us <us>", "NIR graphs: duration of one tick in microseconds for event input (default 1000)", (v: string) => {
       const n = Number(v);

@@ -1,6 +1,7 @@
 /**
- * Limits of the command-line options that more than one place checks: the option parsers (cli/main.ts)
- * and `aerchip rerun`, which applies the same rules to the options a report recorded.
+ * Limits and choices of the command-line options that more than one place checks: the option parsers
+ * (cli/main.ts), sweep files (cli/sweep/config.ts) and `aerchip rerun`, which applies the same rules to
+ * the options a report recorded.
  */
 export { MAX_RUN_TICKS } from "../core/run-limits.ts";
 
@@ -24,6 +25,17 @@ export const MAX_LEARN_NEURONS = 6400;
  * double (a --T of 1e300 printed Infinity and NaN).
  */
 export const MAX_LEARNING_COST_T = 1_000_000;
+
+/** --placement (compiler/passes/place.ts strategies). */
+export const PLACEMENTS = ["greedy", "linear", "random"] as const;
+/** --precision. */
+export const PRECISIONS = ["float", "fixed"] as const;
+/** --timing (chip/timing/types.ts TIMING_MODEL_NAMES; not imported: it would load the simulator at start-up; a test checks they agree). */
+export const TIMINGS = ["simple", "detailed"] as const;
+/** NIR --reset. */
+export const NIR_RESETS = ["to-v-reset", "subtract"] as const;
+/** NIR --recurrent-bias. */
+export const NIR_RECURRENT_BIASES = ["nirtorch", "snntorch"] as const;
 
 /** Why `value` is not a whole number in min..max, or undefined when it is. */
 export function wholeNumberProblem(value: unknown, min: number, max: number): string | undefined {

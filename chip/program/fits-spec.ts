@@ -16,6 +16,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "../spec/memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
+import { INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 
 const HINT = "recompile the model for this chip (aerchip compile MODEL --arch ARCH), or run the program with the chip it was compiled for";
 
@@ -23,13 +24,16 @@ function fail(code: string, message: string, file: string | undefined, field: st
   throw new AerchipError(code, message, { ...(file === undefined ? {} : { file }), field, hint: HINT });
 }
 
-/** Distinct neuron configurations of a core, as compiler/passes/partition.ts neuronConfigKey counts them. */
+/** Distinct neuron configurations of a core (the key the compiler counts, chip/program/neuron-config.ts). */
 function neuronConfigs(cp: CoreProgram): number {
   const n = cp.neurons;
   const keys = new Set<string>();
   for (let i = 0; i < cp.neuronCount; i++) {
-    keys.add(n.kind[i] === NeuronKind.input ? "input"
-      : `${n.spiking[i]}|${n.voltageDecay[i]}|${n.currentDecay[i]}|${n.vThreshold[i]}|${n.vReset[i]}|${n.resetMode[i]}|${n.thresholdOp[i]}|${n.refractoryTicks[i]}|${n.dynamics?.[i] ?? 0}|${n.thetaPlus?.[i] ?? 0}|${n.thetaDecay?.[i] ?? 1}`);
+    keys.add(n.kind[i] === NeuronKind.input ? INPUT_NEURON_CONFIG : neuronConfigKey({
+      spiking: n.spiking[i] === 1, voltageDecay: n.voltageDecay[i], currentDecay: n.currentDecay[i], vThreshold: n.vThreshold[i], vReset: n.vReset[i],
+      resetMode: n.resetMode[i], thresholdOp: n.thresholdOp[i], refractoryTicks: n.refractoryTicks[i],
+      dynamics: n.dynamics?.[i] ?? 0, thetaPlus: n.thetaPlus?.[i] ?? 0, thetaDecay: n.thetaDecay?.[i] ?? 1,
+    }));
   }
   return keys.size;
 }

@@ -16,7 +16,7 @@ import { readReportFile } from "./report.ts";
 import { runCommand, gitProvenance, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
-import { MAX_CORE_NEURONS, MAX_RUN_TICKS, MAX_SEED, wholeNumberProblem } from "../option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -58,11 +58,11 @@ function checkRecordedOptions(o: Options, file: string): void {
     if (v === undefined || v === null) return;
     if (typeof v !== "string" || !choices.includes(v)) throw badOption(file, key, v, `it must be one of ${choices.join(", ")}`);
   };
-  oneOf("placement", ["greedy", "linear", "random"]);
-  oneOf("precision", ["float", "fixed"]);
-  oneOf("timing", ["simple", "detailed"]);
-  oneOf("reset", ["to-v-reset", "subtract"]);
-  oneOf("recurrentBias", ["nirtorch", "snntorch"]);
+  oneOf("placement", PLACEMENTS);
+  oneOf("precision", PRECISIONS);
+  oneOf("timing", TIMINGS);
+  oneOf("reset", NIR_RESETS);
+  oneOf("recurrentBias", NIR_RECURRENT_BIASES);
   for (const key of ["tickUs", "dtSeconds"]) {
     const v = o[key];
     if (v === undefined || v === null) continue;

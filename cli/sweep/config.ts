@@ -19,6 +19,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
+import { PLACEMENTS, PRECISIONS, TIMINGS } from "../option-limits.ts";
 import { InputErrorCode, readInputText } from "../../core/io/read-input.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
@@ -48,9 +49,6 @@ export type AxisName = (typeof AXES)[number];
 const SCALAR_FIELDS = ["model", "input", "steps", "timing", "tickUs", "out"] as const;
 const KNOWN_FIELDS: readonly string[] = [...SCALAR_FIELDS, ...AXES];
 
-const PRECISIONS = ["float", "fixed"] as const;
-const PLACEMENTS = ["greedy", "linear", "random"] as const;
-const TIMINGS = ["simple", "detailed"] as const;
 
 export interface SweepAxes {
   readonly arch: readonly string[];

@@ -13,6 +13,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { synapseMemoryBits } from "../../chip/spec/memory.ts";
+import { INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
   readonly population: number;
@@ -34,9 +35,13 @@ export interface Block {
 export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string {
   const pop = ig.graph.populations[p];
   const pp = pop.params;
-  if (pp === undefined) return "input";
+  if (pp === undefined) return INPUT_NEURON_CONFIG;
   const j = g - ig.popOffset[p];
-  return `${pop.spiking ? 1 : 0}|${pp.voltageDecay[j]}|${pp.currentDecay[j]}|${pp.vThreshold[j]}|${pp.vReset[j]}|${pp.resetMode[j]}|${pp.thresholdOp[j]}|${pp.refractoryTicks[j]}|${pp.dynamics?.[j] ?? 0}|${pp.thetaPlus?.[j] ?? 0}|${pp.thetaDecay?.[j] ?? 1}`;
+  return configKey({
+    spiking: pop.spiking, voltageDecay: pp.voltageDecay[j], currentDecay: pp.currentDecay[j], vThreshold: pp.vThreshold[j], vReset: pp.vReset[j],
+    resetMode: pp.resetMode[j], thresholdOp: pp.thresholdOp[j], refractoryTicks: pp.refractoryTicks[j],
+    dynamics: pp.dynamics?.[j] ?? 0, thetaPlus: pp.thetaPlus?.[j] ?? 0, thetaDecay: pp.thetaDecay?.[j] ?? 1,
+  });
 }
 
 export interface LogicalCore {

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { tinyModel } from "../helpers/tiny-model.ts";
-import { MAX_RUN_THREADS, MAX_RUN_TICKS } from "../../cli/option-limits.ts";
+import { MAX_RUN_THREADS, MAX_RUN_TICKS, TIMINGS } from "../../cli/option-limits.ts";
+import { TIMING_MODEL_NAMES } from "../../chip/timing/types.ts";
 import { MAX_THREADS } from "../../chip/sim/threads/team.ts";
 
 const DEMO = "examples/demo/ei-small.net.json";
@@ -83,6 +84,7 @@ describe("usage errors exit 2", () => {
 describe("option limits, checked at parsing", () => {
   it("--threads above 64 is refused at once, naming --threads (no workers started)", async () => {
     expect(MAX_RUN_THREADS).toBe(MAX_THREADS);
+    expect([...TIMINGS]).toEqual([...TIMING_MODEL_NAMES]);
     for (const n of ["65", "1000"]) {
       const t0 = performance.now();
       const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--threads", n);

@@ -3,7 +3,7 @@
  * AerchipError (file, field, byte offset, hint) so every failure reads the same way:
  *   `E_EVENTS_TRUNCATED: recording.aedat: packet at byte 4096 declares 800 bytes, 312 remain [byte 4096]`.
  */
-import { AerchipError } from "../../diagnostics.ts";
+import { AerchipError, oneLine } from "../../diagnostics.ts";
 
 export const EventsErrorCode = {
   /** The file does not exist. */
@@ -38,8 +38,6 @@ export interface EventsErrorWhere {
   readonly cause?: unknown;
 }
 
-/** Control characters (C0, DEL, C1): in a terminal they move the cursor, ring or switch modes. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const hex2 = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
 
 /**
@@ -53,10 +51,11 @@ export function printable(text: string, maxChars = 60): string {
 
 /**
  * Builds (does not throw) an AerchipError; the message is prefixed with the file name when known. Control
- * characters in the message (from file names or contents) are escaped as \xNN, whatever the caller quoted.
+ * characters in the message (from file names or contents) are escaped (core/diagnostics.ts oneLine),
+ * whatever the caller quoted, so library callers get a one-line message too.
  */
 export function eventsError(code: EventsErrorCode, message: string, hint: string, where: EventsErrorWhere = {}): AerchipError {
-  const text = (where.file === undefined ? message : `${where.file}: ${message}`).replace(CONTROL, hex2);
+  const text = oneLine(where.file === undefined ? message : `${where.file}: ${message}`);
   return new AerchipError(code, text, {
     ...(where.file === undefined ? {} : { file: where.file }),
     ...(where.field === undefined ? {} : { field: where.field }),

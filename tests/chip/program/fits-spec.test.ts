@@ -9,12 +9,14 @@ import { compileModel } from "../../../compiler/compile.ts";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
 import { loadNirModel } from "../../../compiler/frontends/nir/index.ts";
 import type { ModelGraph } from "../../../compiler/ir/types.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../helpers/shared.ts";
 
-const SNNREF = "/work/shared/fixtures/snnref";
+// The snnref and NIR fixtures of ../shared join the examples when ../shared is there.
+const SNNREF = sharedPath("fixtures/snnref");
 const models = [
   "examples/demo/ei-small.net.json",
   "examples/learning/stdp-pair.model.json",
-  ...readdirSync(SNNREF).filter((f) => f.endsWith(".net.json")).map((f) => join(SNNREF, f)),
+  ...(HAS_SHARED ? readdirSync(SNNREF).filter((f) => f.endsWith(".net.json")).map((f) => join(SNNREF, f)) : []),
 ];
 
 function codeOf(f: () => void): string | undefined {
@@ -31,14 +33,14 @@ function withCore(spec: ChipSpec, core: Partial<ChipSpec["core"]>): ChipSpec {
   return { ...spec, core: { ...spec.core, ...core } };
 }
 
-const NIR = "/work/shared/fixtures/nir";
+const NIR = sharedPath("fixtures/nir");
 const nirModels = ["paper_cnn/cnn_sinabs.nir", "paper_lif/lif_norse.nir", "paper_rnn/braille_noDelay_bias_zero.nir",
   "snntorch/snntorch_conv_lif.nir", "snntorch/snntorch_dense_lif.nir", "snntorch/snntorch_rleaky_cuba.nir"].map((f) => join(NIR, f));
 
 describe("checkProgramFitsSpec", () => {
   const graphs: Array<[string, ModelGraph]> = models.map((path) => [path, loadJsonModel(path).graph]);
 
-  it("loads the NIR fixtures (conv layers with weight sharing among them)", async () => {
+  it.skipIf(!HAS_SHARED)(`loads the NIR fixtures (conv layers with weight sharing among them) ${SKIP_MSG}`, async () => {
     for (const path of nirModels) graphs.push([path, (await loadNirModel(path)).graph]);
   });
 
@@ -80,6 +82,15 @@ describe("checkProgramFitsSpec", () => {
     const maxD = Math.max(...program.cores.flatMap((c) => Array.from(c.crossbar.synDelayTicks)));
     expect(maxD).toBeGreaterThan(1);
     expect(codeOf(() => checkProgramFitsSpec(withCore(generic, { maxDelayTicks: maxD - 1 }), program))).toBe("E_CORE_DELAY_EXCEEDED");
+  });
+
+  it("rejects more neuron configurations per core than the chip holds (the compiler's key, chip/program/neuron-config.ts)", () => {
+    // ei-small's E and I populations differ in their parameters: a core holding both, or one population
+    // with per-neuron parameters, has more than one configuration; a chip with one per core refuses it.
+    const most = Math.max(...program.cores.map((c) => new Set(Array.from({ length: c.neuronCount }, (_, i) => `${c.neurons.vThreshold[i]}|${c.neurons.voltageDecay[i]}|${c.neurons.kind[i]}`)).size));
+    expect(most).toBeGreaterThan(1);
+    expect(codeOf(() => checkProgramFitsSpec(withCore(generic, { maxNeuronConfigs: 1 }), program))).toBe("E_CORE_NEURON_CONFIGS_EXCEEDED");
+    expect(codeOf(() => checkProgramFitsSpec(withCore(generic, { maxNeuronConfigs: 1000 }), program))).toBeUndefined();
   });
 
   it("rejects a mesh of another size", () => {

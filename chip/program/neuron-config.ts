@@ -1,0 +1,29 @@
+/**
+ * A neuron's configuration: the parameters a core stores once per distinct configuration (Loihi's
+ * compartment profiles, TrueNorth's per-core neuron types), as one string key. Two neurons with equal keys
+ * share a configuration entry; a core holds at most `core.maxNeuronConfigs` distinct keys.
+ *
+ * One function for both sides of that limit: the compiler counts keys while it fills cores from the
+ * graph IR (compiler/passes/partition.ts), and a compiled program is checked against a chip by counting
+ * the same keys over its cores (chip/program/fits-spec.ts).
+ */
+export interface NeuronConfig {
+  readonly spiking: boolean;
+  readonly voltageDecay: number;
+  readonly currentDecay: number;
+  readonly vThreshold: number;
+  readonly vReset: number;
+  readonly resetMode: number;
+  readonly thresholdOp: number;
+  readonly refractoryTicks: number;
+  readonly dynamics: number;
+  readonly thetaPlus: number;
+  readonly thetaDecay: number;
+}
+
+/** Input neurons have no parameters: they all share one configuration. */
+export const INPUT_NEURON_CONFIG = "input";
+
+export function neuronConfigKey(c: NeuronConfig): string {
+  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}`;
+}
