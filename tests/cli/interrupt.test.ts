@@ -76,7 +76,7 @@ async function signalledRun(sig: "SIGINT" | "SIGTERM"): Promise<{ code: number |
   return { code, signal, signalled, stderr, out };
 }
 
-describe.skipIf(!hasDist)("Ctrl-C and SIGTERM on a spawned `aerchip run` (needs dist/; skipped: run `npm run build` first)", () => {
+describe.skipIf(!hasDist)(hasDist ? "Ctrl-C and SIGTERM on a spawned `aerchip run` (needs dist/)" : "Ctrl-C and SIGTERM on a spawned `aerchip run` (needs dist/; skipped: run `npm run build` first)", () => {
   it("SIGINT after the simulation started: exit 130, the message on stderr, no partial outputs", async () => {
     const r = await signalledRun("SIGINT");
     expect(r.signalled).toBe(true);

@@ -86,7 +86,7 @@ function distFresh(): boolean {
   return true;
 }
 
-describe.skipIf(!distFresh())("spawned `aerchip sweep` + SIGINT (needs a fresh `npm run build`; skipped: dist/cli/main.js missing or older than the sources)", () => {
+describe.skipIf(!distFresh())(distFresh() ? "spawned `aerchip sweep` + SIGINT (needs a fresh `npm run build`)" : "spawned `aerchip sweep` + SIGINT (needs a fresh `npm run build`; skipped: dist/cli/main.js missing or older than the sources)", () => {
   it("exits 130 with a resume message after SIGINT, then the same command finishes with identical bytes", async () => {
     const ref = await uninterrupted();
     const out = tmp();

@@ -156,7 +156,7 @@ function distFresh(): boolean {
   return true;
 }
 
-describe.skipIf(!distFresh())("aerchip sweep on piscina worker threads (needs a fresh `npm run build`; skipped: dist/ missing or older than the sources)", () => {
+describe.skipIf(!distFresh())(distFresh() ? "aerchip sweep on piscina worker threads (needs a fresh `npm run build`)" : "aerchip sweep on piscina worker threads (needs a fresh `npm run build`; skipped: dist/ missing or older than the sources)", () => {
   it("gives the same bytes as the in-process run", async () => {
     const { files } = await firstSweep();
     const mod = (await import(pathToFileURL(resolve("dist/cli/commands/sweep.js")).href)) as { sweepCommand: typeof sweepCommand };

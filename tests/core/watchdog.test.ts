@@ -37,7 +37,7 @@ describe("watchdog in-process", () => {
   });
 });
 
-describe.skipIf(!hasDist)("watchdog in a process (needs dist/; skipped: run `npm run build` first)", () => {
+describe.skipIf(!hasDist)(hasDist ? "watchdog in a process (needs dist/)" : "watchdog in a process (needs dist/; skipped: run `npm run build` first)", () => {
   const mod = JSON.stringify(resolve(ROOT, "dist/core/watchdog.js"));
 
   it("ends a process stuck past the limit with the message, and only that one", () => {

@@ -125,7 +125,7 @@ describe("learn checkpoints", () => {
 const DIST_LEARN = resolve(process.cwd(), "dist/cli/commands/learn.js");
 const distReady = existsSync(resolve(process.cwd(), "dist/cli/main.js")) && existsSync(DIST_LEARN) && readFileSync(DIST_LEARN, "utf8").includes("checkpoint");
 
-describe.skipIf(!distReady)("learn checkpoints across a SIGKILL (needs an up-to-date dist/; skipped: dist/cli/main.js missing or older than the checkpoint code — run npm run build)", () => {
+describe.skipIf(!distReady)(distReady ? "learn checkpoints across a SIGKILL (needs an up-to-date dist/)" : "learn checkpoints across a SIGKILL (needs an up-to-date dist/; skipped: dist/cli/main.js missing or older than the checkpoint code — run npm run build)", () => {
   it("a process killed with SIGKILL after its first checkpoint resumes to identical bytes", async () => {
     const args = ["learn", "mnist", "--neurons", "12", "--train", "60", "--test", "12", "--passes", "3", "--label-samples", "10",
       "--arch", "loihi", "--seed", "5", "--set", "presentMs=100", "--quiet"];
