@@ -125,7 +125,10 @@ export class FieldReader {
   /** A scalar or a per-element list of length `size`, as Float64Array. */
   perNeuron(v: Json | undefined, field: string, size: number, fallback: number): Float64Array {
     const out = new Float64Array(size);
-    if (v === undefined || v === null) return out.fill(fallback);
+    if (v === undefined) return out.fill(fallback);
+    // null is refused rather than read as "the default": JSON writers emit null for NaN, and a null that
+    // silently became the default would hide that. Formats that give null a meaning handle it before here.
+    if (v === null) this.fail(field, `${field} is null`, `give a number or one number per neuron, or omit the key for the default (${fallback})`);
     if (typeof v === "number") return out.fill(this.number(v, field));
     const list = this.packed(v) ?? this.array(v, field);
     if (list.length !== size) this.fail(field, `${field} has ${list.length} entries, the population has ${size} neurons`, "give one value per neuron or a single scalar");

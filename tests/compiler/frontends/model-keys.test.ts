@@ -112,6 +112,22 @@ describe("model keys", () => {
     expect(error(() => loadJsonModel(f)).message).toContain("got Infinity");
   });
 
+  it("a per-neuron parameter that is null is refused, not read as its default", () => {
+    const m = aerchip();
+    m.populations[1].voltageDecay = null;
+    const e = error(() => parseAerchipModel(m as Json, "bad.json"));
+    expect(e.code).toBe("E_MODEL_FIELD");
+    expect(e.field).toBe("populations[1].voltageDecay");
+    const s = snnref();
+    s.populations[1].v_th = null;
+    expect(error(() => parseSnnref(s as Json, "bad.json")).field).toBe("populations[1].v_th");
+    // snnref documents tau: null as "no leak" (decay 1); that still loads.
+    const t = snnref();
+    delete t.populations[1].decay;
+    t.populations[1].tau = null;
+    expect(() => parseSnnref(t as Json, "ok.json")).not.toThrow();
+  });
+
   it("closestKey suggests near keys only", () => {
     expect(closestKey("vThresh", ["vThreshold", "vReset"])).toBe("vThreshold");
     expect(closestKey("stepz", ["steps", "name"])).toBe("steps");
