@@ -12,8 +12,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
-import { compareCsv, compareFigureSpec, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
-import { markdownTable } from "../../chip/report/formats/markdown.ts";
+import { compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
@@ -138,7 +137,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
-    { path: join(out, "compare.md"), data: `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
+    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows) },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows }, join(out, "compare.json")) },

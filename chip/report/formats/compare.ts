@@ -9,6 +9,7 @@ import type { RunReport } from "../run-report.ts";
 import { csvField } from "./csv.ts";
 import { bytesUnit, energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./tables.ts";
 import { VEGA_LITE_BASE } from "./html.ts";
+import { markdownTable } from "./markdown.ts";
 
 export interface CompareOk {
   readonly arch: string;
@@ -89,7 +90,7 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
     id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (excl. inputs)", align: "r" },
-      { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Energy/SOP (pJ)", align: "r" },
+      { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: ENERGY_PER_SOP_HEADER, align: "r" },
       { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, { header: "Power (mW)", align: "r" },
       { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" },
     ],
@@ -98,11 +99,33 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
       n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
       t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale),
     ]),
-    note: [
-      "One run is one inference; energy includes static power; footprint = weights + neuron state + traces at each chip's bit widths.",
-      ...failed.map((r) => `${r.arch}: ${r.status} ${r.errorMessage}`),
-    ].join(" "),
+    // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
+    note: failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`,
   };
+}
+
+/** Header of the energy-per-SOP column: the run's total energy, not the synapse cost, divided by SOPs. */
+export const ENERGY_PER_SOP_HEADER = "Total energy/SOP (pJ)";
+
+/** Definitions printed under every compare table (Markdown, LaTeX). */
+export const COMPARE_NOTE = "One run is one inference; energy includes static power; "
+  + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
+  + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths.";
+
+/** One chip that did not run, as "<arch>: <code> (<message>)". */
+function failureText(r: CompareRow): string {
+  return `${r.arch}: ${r.status} (${r.errorMessage ?? ""})`;
+}
+
+/**
+ * compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip, so
+ * that their error messages cannot run together).
+ */
+export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[]): string {
+  const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
+  const failed = rows.filter((r) => r.errorMessage !== null);
+  const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
+  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${esc(COMPARE_NOTE)}_\n${list}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [
@@ -140,15 +163,20 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[]): T
   const energy = ok.map((r) => ({ chip: r.chip ?? r.arch, value: (r.energyPj ?? 0) / eu.scale }));
   const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: r.chip ?? r.arch, value: (r.inferenceTimeNs ?? 0) / tu.scale }));
   const order = ok.map((r) => r.chip ?? r.arch);
-  const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => ({
-    title, width: 300, height: { step: 22 },
-    data: { values },
-    mark: "bar",
-    encoding: {
-      y: { field: "chip", type: "nominal", sort: order, title: null },
-      x: { field: "value", type: "quantitative", title: axis, scale: scaleFor(values.map((v) => v.value)) },
-    },
-  });
+  const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => {
+    const scale = scaleFor(values.map((v) => v.value));
+    // A log axis says so in its title: bar lengths on it are not proportional to the values.
+    const axisTitle = scale.type === "log" ? `${axis.slice(0, -1)}, log scale)` : axis;
+    return {
+      title, width: 300, height: { step: 22 },
+      data: { values },
+      mark: "bar",
+      encoding: {
+        y: { field: "chip", type: "nominal", sort: order, title: null },
+        x: { field: "value", type: "quantitative", title: axisTitle, scale },
+      },
+    };
+  };
   return {
     ...VEGA_LITE_BASE,
     title: `${model}: one inference on each chip`,

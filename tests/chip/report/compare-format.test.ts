@@ -1,0 +1,62 @@
+/**
+ * compare's outputs (audit-docs finding 19 and the compare.svg item of 24): the chips that did not run are
+ * listed one per item in compare.md and separated by "; " in the table note, so their messages cannot run
+ * together; the energy-per-SOP column says it is the total energy per SOP and the note defines it; a log
+ * axis of compare.svg says "log scale" in its title.
+ */
+import { describe, expect, it } from "vitest";
+import { compareFigureSpec, compareMarkdown, compareTable, ENERGY_PER_SOP_HEADER, type CompareRow } from "../../../chip/report/formats/compare.ts";
+
+function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow {
+  return {
+    arch, chip: arch, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 128, nonInputSpikes: 10, synOps: 100, effectiveACs: 90,
+    energyPj, energyPerSynOpPj: energyPj / 100, inferenceTimeNs, inferencesPerSecond: 1e9 / inferenceTimeNs, averagePowerMw: 1,
+    footprintBytes: 1000, synapseMemoryBytes: 2000, activationSparsity: 0.9, timeModelled: true,
+  };
+}
+
+function failed(arch: string, code: string, message: string): CompareRow {
+  return {
+    arch, chip: null, status: code, errorMessage: message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+    effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
+    footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true,
+  };
+}
+
+const ROWS = [
+  ok("loihi", 16e6, 1.2e6),
+  failed("truenorth", "E_CORE_FANOUT_EXCEEDED", 'neuron 0 of "in" sends to 4 cores; chip "truenorth" allows 1'),
+  failed("odin", "E_CORE_DELAY_EXCEEDED", 'synapse 3 needs a delay of 2 ticks; chip "odin" holds at most 1'),
+];
+
+describe("compare outputs", () => {
+  it("compare.md lists each chip that did not run as its own item", () => {
+    const md = compareMarkdown("m", compareTable("m", ROWS), ROWS);
+    const items = md.split("\n").filter((l) => l.startsWith("- "));
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatch(/^- truenorth: `E_CORE_FANOUT_EXCEEDED` .*allows 1$/);
+    expect(items[1]).toMatch(/^- odin: `E_CORE_DELAY_EXCEEDED` .*at most 1$/);
+  });
+
+  it("the table note (LaTeX caption) separates the chips that did not run with '; '", () => {
+    const note = compareTable("m", ROWS).note ?? "";
+    expect(note).toContain('allows 1); odin: E_CORE_DELAY_EXCEEDED (');
+  });
+
+  it("the energy-per-SOP column is named and defined as total energy ÷ SOPs", () => {
+    const t = compareTable("m", ROWS);
+    expect(t.columns.map((c) => c.header)).toContain(ENERGY_PER_SOP_HEADER);
+    expect(ENERGY_PER_SOP_HEADER).toMatch(/^Total energy/);
+    expect(t.note).toMatch(/total energy\/SOP = total energy \(.*static\) ÷ SOPs/);
+    expect(compareMarkdown("m", t, ROWS)).toMatch(/total energy\/SOP = total energy/);
+  });
+
+  it("a log-scale axis of compare.svg says so in its title; a linear one does not", () => {
+    type Panel = { encoding: { x: { title: string; scale: { type: string } } } };
+    const panels = (rows: CompareRow[]) => (compareFigureSpec("m", rows) as unknown as { hconcat: Panel[] }).hconcat.map((p) => p.encoding.x);
+    const wide = panels([ok("a", 1e6, 1e3), ok("b", 1e9, 1e6)]);
+    expect(wide.map((x) => [x.scale.type, x.title])).toEqual([["log", "energy (mJ, log scale)"], ["log", "time (ms, log scale)"]]);
+    const narrow = panels([ok("a", 1e6, 1e3), ok("b", 2e6, 2e3)]);
+    expect(narrow.map((x) => [x.scale.type, x.title])).toEqual([["linear", "energy (µJ)"], ["linear", "time (µs)"]]);
+  });
+});
