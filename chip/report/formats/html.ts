@@ -10,7 +10,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
-import { energyUnit, maxOf, plainCell, reportTables, requireMetrics, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
+import { staticEnergyNote } from "./static-energy-note.ts";
+import { energyUnit, groupDigits, maxOf, plainCell, reportTables, requireMetrics, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
 
 /** Largest number of spikes drawn in the raster (each is one SVG element). */
 export const MAX_RASTER_POINTS = 10_000;
@@ -96,6 +97,24 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec, prefix: string): Pro
 
 export const VEGA_LITE_BASE = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", background: "white", config: { font: "sans-serif", view: { stroke: null } } } as const;
 
+/**
+ * Vega's default categorical colours ("tableau10"), listed so that a population's colour is fixed by the
+ * report rather than by which populations a figure happens to draw.
+ */
+export const POPULATION_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"] as const;
+
+/**
+ * The colour scale of a figure drawing the populations `shown`: population k of the report (perPopulation
+ * order) is POPULATION_COLOURS[k mod 10] in every figure, so the raster (no input populations when
+ * spikes.json has none) and the firing-rate histogram (inputs included, helpers left out) agree. The
+ * domain holds only the populations shown, so the legend lists no absent ones.
+ */
+export function populationColourScale(r: RunReport, shown: readonly string[]): { domain: string[]; range: string[] } {
+  const index = new Map(r.perPopulation.map((p, k) => [p.name, k] as const));
+  const domain = [...shown];
+  return { domain, range: domain.map((name) => POPULATION_COLOURS[(index.get(name) ?? 0) % POPULATION_COLOURS.length]) };
+}
+
 function rasterSpec(r: ReportWithMetrics, spikes: readonly PopulationSpikeList[]): { spec: TopLevelSpec; note: string } {
   let total = 0;
   for (const p of spikes) total += p.tick.length;
@@ -121,7 +140,7 @@ function rasterSpec(r: ReportWithMetrics, spikes: readonly PopulationSpikeList[]
     encoding: {
       x: { field: "t", type: "quantitative", title: "tick", scale: { domain: [0, Math.max(1, r.steps)] } },
       y: { field: "row", type: "quantitative", title: every === 1 ? "neuron" : `neuron / ${every}`, scale: { domain: [0, Math.max(1, offset)] } },
-      color: { field: "population", type: "nominal", sort: bands.map((b) => b.population), title: "population" },
+      color: { field: "population", type: "nominal", title: "population", scale: populationColourScale(r, bands.map((b) => b.population)) },
     },
   } as unknown as TopLevelSpec;
   return { spec, note };
@@ -238,9 +257,21 @@ function rateHistogramSpec(r: ReportWithMetrics): TopLevelSpec | undefined {
       x: { field: "bin", type: "ordinal", sort: labels, title: "firing rate (spikes per tick)" },
       xOffset: { field: "population", type: "nominal", sort: pops.map((p) => p.name) },
       y: { field: "neurons", type: "quantitative", title: "neurons" },
-      color: { field: "population", type: "nominal", sort: pops.map((p) => p.name) },
+      color: { field: "population", type: "nominal", title: "population", scale: populationColourScale(r, pops.map((p) => p.name)) },
     },
   } as unknown as TopLevelSpec;
+}
+
+/**
+ * The first bin is [0, 0.001) spikes per tick (metrics.ts: spikes · 1000 < T). A neuron with k ≥ 1 spikes
+ * in T ticks falls in it when k < T / 1000, i.e. k < ⌈T / 1000⌉: in runs of more than 1,000 ticks the bin
+ * holds live neurons besides the dead ones.
+ */
+export function rateHistogramCaption(steps: number): string {
+  const first = steps > 1000
+    ? `the first bin (below 0.001 spikes per tick) holds the dead neurons and any that fired fewer than ${groupDigits(Math.ceil(steps / 1000), ",")} times in the ${groupDigits(steps, ",")} ticks (the dead count is in the population table)`
+    : "the first bin (below 0.001 spikes per tick) holds the dead neurons";
+  return `Neurons per firing-rate bin, per spiking population; the last bin (≥ 0.9 spikes per tick) holds the bursting neurons, ${first}.`;
 }
 
 function htmlTable(t: ReportTable): string {
@@ -277,14 +308,15 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   }
   const heat = heatmapSpec(r);
   parts.push(figure("mesh", "Cores on the mesh", await renderVegaLiteSvg(heat.spec, "mesh"), heat.note));
-  parts.push(figure("energy", "Energy by component", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (table below) + static power × simulated time.`));
+  // Headed differently from the "Energy by component" table below, so the page has no two identical headings.
+  parts.push(figure("energy", "Energy breakdown", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (tables "Energy by component" and "Per-operation costs used" below) + static energy. ${staticEnergyNote(r)}`));
   if (r.totals.simulatedTimeNs === null) {
     parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
   } else {
     parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time.`));
   }
   const hist = rateHistogramSpec(r);
-  if (hist !== undefined) parts.push(figure("rates", "Firing-rate histogram", await renderVegaLiteSvg(hist, "rates"), "Neurons per firing-rate bin, per spiking population; the last bin (≥ 0.9 spikes per tick) holds the bursting neurons, the first the dead ones."));
+  if (hist !== undefined) parts.push(figure("rates", "Firing-rate histogram", await renderVegaLiteSvg(hist, "rates"), rateHistogramCaption(r.steps)));
   for (const t of tables) if (t.id !== "summary") parts.push(htmlTable(t));
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>\n${parts.join("\n")}\n</body>\n</html>\n`;
 }

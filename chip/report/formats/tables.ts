@@ -7,6 +7,7 @@
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import type { RunMetrics } from "../metrics.ts";
+import { staticEnergyNote } from "./static-energy-note.ts";
 
 /** int: grouped digits; sig: 4 significant digits; pct: ×100 with one decimal and a % sign. */
 export type NumberFormat = "int" | "sig" | "pct";
@@ -124,7 +125,7 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   return {
     id: "energy", title: "Energy by component",
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
-    ...(r.notModelled.length > 0 ? { note: `Not modelled by this chip spec: ${r.notModelled.join(", ")}.` } : {}),
+    note: `${staticEnergyNote(r)}${r.notModelled.length > 0 ? ` Not modelled by this chip spec: ${r.notModelled.join(", ")}.` : ""}`,
   };
 }
 
