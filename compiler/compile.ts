@@ -1,7 +1,8 @@
 /**
  * compileModel: graph IR → ChipProgram through a fixed pass order
  *   normalise → partition (per-core limits) → place (mesh) → route + emit,
- * plus the mapping report (which block sits on which core, utilisation of every per-core limit).
+ * plus the mapping report (which block sits on which core, and its utilisation of the neuron, input-axon,
+ * output-axon and synapse-memory limits; fan-out, delay and neuron-configuration limits are checked, not reported).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
  */
 import { AerchipError, type Diagnostic } from "../core/diagnostics.ts";
@@ -42,7 +43,7 @@ export interface CoreMappingEntry {
   readonly outputAxons: number;
   readonly synapses: number;
   readonly synapseMemoryBits: number;
-  /** used / limit for each per-core limit. */
+  /** used / limit of four per-core limits (not fan-out, delays or neuron configurations, which are only checked). */
   readonly utilisation: { readonly neurons: number; readonly inputAxons: number; readonly outputAxons: number; readonly synapseMemory: number };
 }
 

@@ -130,7 +130,7 @@ export interface CoreMetrics {
   readonly synapses: number;
   readonly synapseMemoryBits: number;
   readonly neuronMemoryBits: number;
-  /** used / limit for each per-core limit (the mapping report's definition). */
+  /** used / limit of the neuron, input-axon, output-axon and synapse-memory limits (the mapping report's definition). */
   readonly utilisation: { readonly neurons: number; readonly inputAxons: number; readonly outputAxons: number; readonly synapseMemory: number };
 }
 
