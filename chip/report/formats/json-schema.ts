@@ -10,101 +10,202 @@ import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { REPORT_FORMAT, REPORT_VERSION } from "../run-report.ts";
 
 /**
+ * What each counter counts over its scope (chip/sim/counters.ts, docs/architecture.md "Counting
+ * conventions"); typed by the counter names, so a new counter without a description does not compile.
+ */
+const COUNTER_DESCRIPTIONS: Record<(typeof COUNTER_NAMES)[number], string> = {
+  synOps: "Synaptic operations: synapses read when a packet reaches its core (one spike × one synapse), counted in the tick the spike is sent, all delays.",
+  neuronAccesses: "Neuron accesses: every mapped compartment (not input neurons) on every tick.",
+  neuronUpdates: "Compartments that integrated in a tick (not refractory); summed over ticks.",
+  neuronUpdatesWithInput: "Integrating compartments that received synaptic input in the tick (Loihi's active update); summed over ticks.",
+  spikes: "Spikes emitted, input neurons' spikes included.",
+  packetsOut: "AER packets sent: one per spike and destination core, core-local packets included.",
+  packetsIn: "AER packets received.",
+  hopsEast: "Router hops in +x (east).",
+  hopsWest: "Router hops in −x (west).",
+  hopsNorth: "Router hops in +y (north).",
+  hopsSouth: "Router hops in −y (south).",
+  packetsInTile: "Packets between two cores of one tile (no router hop).",
+  packetsLocal: "Packets whose destination is the sending core itself.",
+  weightReadBits: "Weight-memory bits read (bits).",
+  synUpdates: "Plastic synapse updates (read-modify-write of weight memory).",
+  neuronsFired: "Spikes of the model's compartments only (input neurons excluded).",
+  overflows: "Fixed-point saturations of u or v (each clamp counts once).",
+  learnRuleEvaluations: "General learning engine: rule equations evaluated (one per synapse, phase and target).",
+  learnTraceUpdates: "General learning engine: trace decay steps and spike/graded jumps.",
+};
+
+/**
  * The report schema; `closed` objects reject unknown fields (the exported JSON Schema, the tests), open
- * ones accept them (reading reports from newer aerchips that added fields).
+ * ones accept them (reading reports from newer aerchips that added fields). Every field carries a
+ * description with its unit (zod `.describe`, exported as JSON Schema `description`; docs/reports.md,
+ * "Fields of report.json", says the same).
  */
 function buildReportSchema(closed: boolean) {
   const obj = (closed ? z.object : z.looseObject) as typeof z.object;
   const num = z.number();
   const nn = z.number().nonnegative();
-  const counters = obj(Object.fromEntries(COUNTER_NAMES.map((k) => [k, nn])) as Record<(typeof COUNTER_NAMES)[number], typeof nn>);
-  const energy = obj({ synapse: num, neuron: num, network: num, learning: num, dynamic: num });
-  const footprint = { weightBytes: nn, neuronStateBytes: nn, traceBytes: nn, totalBytes: nn };
-  const synOps = obj({ effectiveACs: nn, effectiveMACs: nn, dense: nn });
+  const str = z.string();
+  const counters = obj(Object.fromEntries(COUNTER_NAMES.map((k) => [k, nn.describe(COUNTER_DESCRIPTIONS[k])])) as Record<(typeof COUNTER_NAMES)[number], typeof nn>);
+  const energy = obj({
+    synapse: num.describe("Synapse energy (pJ): synOps × energySynOpPj (per encoding) + weightReadBits × energyWeightReadPjPerBit, + crossbar reads on compute-in-memory presets."),
+    neuron: num.describe("Neuron energy (pJ): accesses, updates and non-input spikes × their costs (chip/report/energy.ts)."),
+    network: num.describe("Network energy (pJ): packets out/in, east-west and north-south hops, in-tile packets × their costs."),
+    learning: num.describe("Learning energy (pJ): synUpdates × energySynUpdatePj."),
+    dynamic: num.describe("synapse + neuron + network + learning (pJ)."),
+  });
+  const footprint = {
+    weightBytes: nn.describe("Stored weights at the chip's weight width (bytes)."),
+    neuronStateBytes: nn.describe("Neuron state and per-neuron parameters at the chip's widths (bytes)."),
+    traceBytes: nn.describe("Learning traces (bytes)."),
+    totalBytes: nn.describe("weightBytes + neuronStateBytes + traceBytes (bytes)."),
+  };
+  const synOps = obj({
+    effectiveACs: nn.describe("Spikes × non-zero outgoing synapses (accumulates)."),
+    effectiveMACs: nn.describe("Multiply-accumulates (0: every activation is a binary spike)."),
+    dense: nn.describe("Weights of the dense matrix × ticks (what sparsity-unaware hardware would execute)."),
+  });
   const fraction = z.number().min(0).max(1);
 
   const metrics = obj({
-    definitions: z.string(),
-    rateHistogramEdgesPerTick: z.array(fraction),
+    definitions: str.describe("Where the metric definitions come from (NeuroBench)."),
+    rateHistogramEdgesPerTick: z.array(fraction).describe("Firing-rate histogram bin edges (spikes per tick); bin k = [e_k, e_k+1), the last closed."),
     totals: obj({
-      weightCount: nn,
-      footprint: obj({ ...footprint, synapseMemoryBytes: nn }),
-      connectionSparsity: fraction,
-      activationSparsity: fraction,
-      synapticOps: synOps,
-      neuronUpdates: obj({ effective: nn, dense: nn }),
-      deadNeurons: nn,
-      burstingNeurons: nn,
-      spikingNeurons: nn,
-      inferenceTimeNs: nn.nullable(),
-      inferencesPerSecond: nn.nullable(),
-      inferenceTimeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]),
-      energyPerInferencePj: num,
+      weightCount: nn.describe("Stored synaptic weights, bias drives included (NeuroBench parameter count)."),
+      footprint: obj({ ...footprint, synapseMemoryBytes: nn.describe("The chip's whole synapse-memory layout, with delay, index and header bits (bytes).") }).describe("Memory footprint at the chip's bit widths."),
+      connectionSparsity: fraction.describe("Zero weights ÷ weights of the matrices the projections are views of (0 dense, 1 no connections)."),
+      activationSparsity: fraction.describe("1 − spikes ÷ (neurons × ticks) over spiking non-input populations."),
+      synapticOps: synOps.describe("Synaptic operations over non-helper projections."),
+      neuronUpdates: obj({
+        effective: nn.describe("The chip's integrating compartment updates."),
+        dense: nn.describe("Compartments of model layers × ticks."),
+      }),
+      deadNeurons: nn.describe("Neurons of spiking non-input populations with no spike in the run."),
+      burstingNeurons: nn.describe("Neurons of spiking non-input populations spiking in ≥ 90 % of the ticks."),
+      spikingNeurons: nn.describe("Neurons of spiking non-input populations."),
+      inferenceTimeNs: nn.nullable().describe("Time of one inference (ns); null when time is not modelled."),
+      inferencesPerSecond: nn.nullable().describe("10⁹ ÷ inferenceTimeNs; null when time is not modelled."),
+      inferenceTimeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).describe("tick-period: Σ max(tickPeriodNs, latency); modelled-latency: Σ latency; not-modelled."),
+      energyPerInferencePj: num.describe("The run's total energy, static included (pJ)."),
     }),
     perPopulation: z.array(obj({
-      name: z.string(), helper: z.boolean(), kind: z.enum(["input", "neuron"]), spiking: z.boolean(), size: nn, spikes: nn, meanRatePerTick: nn,
-      activationSparsity: fraction.nullable(), deadNeurons: nn.nullable(), burstingNeurons: nn.nullable(), rateHistogram: z.array(nn).nullable(),
-      synapticOpsIn: synOps, connectionSparsityIn: fraction.nullable(), footprint: obj(footprint),
-    })),
+      name: str, helper: z.boolean().describe("A front end's constant drive (name starting with __), left out of the totals."),
+      kind: z.enum(["input", "neuron"]), spiking: z.boolean().describe("false for non-spiking readouts."),
+      size: nn.describe("Neurons."), spikes: nn, meanRatePerTick: nn.describe("spikes ÷ (size × ticks)."),
+      activationSparsity: fraction.nullable(), deadNeurons: nn.nullable(), burstingNeurons: nn.nullable(),
+      rateHistogram: z.array(nn).nullable().describe("Neurons per firing-rate bin (rateHistogramEdgesPerTick); null for non-spiking readouts."),
+      synapticOpsIn: synOps.describe("Over the projections ending on this population."),
+      connectionSparsityIn: fraction.nullable().describe("Of the projections ending on this population; null when none does."),
+      footprint: obj(footprint).describe("Incoming weights, this population's neuron state, and the traces it owns."),
+    })).describe("NeuroBench-style metrics per population."),
     perProjection: z.array(obj({
-      name: z.string(), helper: z.boolean(), pre: z.string(), post: z.string(), encoding: z.string(), synapses: nn, nonZeroSynapses: nn, denseWeights: nn,
+      name: str, helper: z.boolean().describe("From a helper population (a bias drive)."), pre: str, post: str,
+      encoding: str.describe("Synapse encoding (sparse, dense, conv, …)."), synapses: nn.describe("Stored synapses."),
+      nonZeroSynapses: nn, denseWeights: nn.describe("Weights of the matrix the projection is a view of."),
       connectionSparsity: fraction, synapticOps: synOps,
-    })),
+    })).describe("NeuroBench-style metrics per projection."),
     perCore: z.array(obj({
-      coreId: nn, neurons: nn, compartments: nn, inputAxons: nn, outputAxons: nn, synapses: nn, synapseMemoryBits: nn, neuronMemoryBits: nn,
-      utilisation: obj({ neurons: nn, inputAxons: nn, outputAxons: nn, synapseMemory: nn }),
-    })),
-  });
+      coreId: nn, neurons: nn.describe("Mapped neurons (compartments and input neurons)."), compartments: nn,
+      inputAxons: nn, outputAxons: nn, synapses: nn,
+      synapseMemoryBits: nn.describe("Synapse memory used (bits)."), neuronMemoryBits: nn.describe("Neuron memory used (bits)."),
+      utilisation: obj({ neurons: nn, inputAxons: nn, outputAxons: nn, synapseMemory: nn })
+        .describe("used ÷ limit of the neuron, input-axon, output-axon and synapse-memory limits (as in mapping.json)."),
+    })).describe("Per used core, in the order of perCore."),
+  }).describe("NeuroBench-style metrics (docs/reports.md, Metrics); absent from reports written before it.");
 
   return obj({
     format: z.literal(REPORT_FORMAT),
     version: z.literal(REPORT_VERSION),
     provenance: obj({
-      aerchipVersion: z.string(),
-      inputs: z.array(obj({ role: z.string(), path: z.string(), sha256: z.string() })),
-      options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-      gitCommit: z.string().optional(),
+      aerchipVersion: str,
+      inputs: z.array(obj({ role: str, path: str.describe("As given on the command line."), sha256: str })).describe("Every input file, with its SHA-256."),
+      options: z.record(str, z.union([str, z.number(), z.boolean(), z.null()])).describe("Every option of the run, the seed included (null: default)."),
+      gitCommit: str.optional().describe("Commit of the aerchip source tree, when run from a checkout."),
+    }).describe("What is needed to regenerate the report (aerchip rerun)."),
+    model: str.describe("Model name."),
+    chip: obj({
+      name: str.describe("Chip spec name; a trailing * marks a chip changed by command-line or sweep overrides (core neurons, mesh size, weight bits)."),
+      source: str.describe("Publication of the chip's structure and limits."),
+      coresUsed: nn.describe("Cores the program uses (the cores charged static power)."),
+      coresAvailable: nn.describe("Mesh width × height × cores per tile."),
+      specSha256: str.optional().describe("SHA-256 of the chip spec as loaded."),
+      mesh: obj({ widthTiles: nn, heightTiles: nn, coresPerTile: nn }).optional(),
     }),
-    model: z.string(),
-    chip: obj({ name: z.string(), source: z.string(), coresUsed: nn, coresAvailable: nn, specSha256: z.string().optional(),
-      mesh: obj({ widthTiles: nn, heightTiles: nn, coresPerTile: nn }).optional() }),
-    steps: nn,
-    timingModel: z.string(),
+    steps: nn.describe("Ticks run."),
+    timingModel: str.describe("Timing model: simple or detailed."),
     totals: obj({
-      counters,
-      synOpsByEncoding: z.record(z.string(), nn),
-      synapticEventsDelivered: nn,
-      /** Compute-in-memory presets only (chip/report/crossbar.ts). */
-      crossbar: obj({ reads: nn, activeRows: nn, conversions: nn, energyPj: nn }).optional(),
-      sanafe: obj({ synapticEvents: nn, packets: nn, hops: nn, neuronUpdates: nn, neuronsFired: nn }),
-      energyPj: energy.extend({ static: num, total: num }),
-      simulatedTimeNs: nn.nullable(),
-      averagePowerMw: num.nullable(),
-      energyPerStepPj: num,
+      counters: counters.describe("The simulator's counters summed over cores and ticks (docs/architecture.md, Counting conventions)."),
+      synOpsByEncoding: z.record(str, nn).describe("synOps split by the synapse encoding of their projection."),
+      synapticEventsDelivered: nn.describe("Synaptic events applied before the run ended (arrival tick + delay < steps): the reference simulators' count."),
+      crossbar: obj({
+        reads: nn.describe("Crossbar reads: one per core and tick in which a packet arrived."),
+        activeRows: nn.describe("Distinct input axons that received a packet, per core and tick, summed."),
+        conversions: nn.describe("ADC conversions: reads × the core's mapped compartments."),
+        energyPj: nn.describe("Crossbar energy (pJ), included in energyPj.synapse."),
+      }).optional().describe("Compute-in-memory presets only (chip/report/crossbar.ts)."),
+      sanafe: obj({
+        synapticEvents: nn.describe("SANA-FE synaptic events = counters.synOps."),
+        packets: nn.describe("SANA-FE packets = counters.packetsOut (core-local packets included)."),
+        hops: nn.describe("SANA-FE hops = hops in all four directions."),
+        neuronUpdates: nn.describe("SANA-FE neuron updates = counters.neuronUpdates + the input neurons' spikes (SANA-FE counts an input neuron that fires as updated)."),
+        neuronsFired: nn.describe("SANA-FE neurons fired = counters.spikes, input neurons included (counters.neuronsFired excludes them)."),
+      }).describe("The five counters with SANA-FE v2.2.1's meanings (docs/sanafe.md §5), to put beside SANA-FE's output."),
+      energyPj: energy.extend({
+        static: num.describe("Static energy (pJ) = (staticPowerPerCoreMw × coresUsed + staticPowerChipMw) × simulated time; unused cores are not charged."),
+        total: num.describe("dynamic + static (pJ)."),
+      }).describe("Energy by component (pJ)."),
+      simulatedTimeNs: nn.nullable().describe("Σ perTick.latencyNs (ns); null when time is not modelled."),
+      averagePowerMw: num.nullable().describe("energyPj.total ÷ simulatedTimeNs (mW); null when time is not modelled."),
+      energyPerStepPj: num.describe("energyPj.total ÷ steps (pJ), static included."),
     }),
-    costs: z.array(obj({ key: z.string(), value: num, unit: z.string(), source: z.string(), evidence: z.string() })),
-    notModelled: z.array(z.string()),
-    perCore: z.array(obj({ coreId: nn, tile: obj({ x: nn, y: nn }), counters, energyPj: energy })),
-    perPopulation: z.array(obj({ name: z.string(), kind: z.string(), size: nn, spikes: nn, synOpsIn: nn, meanRatePerTick: nn, deadNeurons: nn })),
-    perProjection: z.array(obj({ name: z.string(), pre: z.string(), post: z.string(), synapses: nn, synOps: nn, synapticEventsDelivered: nn })),
+    costs: z.array(obj({
+      key: str.describe("ChipSpec cost name."), value: num, unit: str, source: str.describe("Publication or derivation of the value."),
+      evidence: str.describe("simulated, measured, all-in, calibrated or derived."),
+    })).describe("Every per-operation cost used."),
+    notModelled: z.array(str).describe("Cost keys the chip spec leaves out (they contribute 0)."),
+    perCore: z.array(obj({
+      coreId: nn, tile: obj({ x: nn, y: nn }).describe("Tile on the mesh."), counters: counters.describe("This core's counters over the run."),
+      energyPj: energy.describe("This core's dynamic energy (pJ); static energy is not split per core."),
+    })).describe("Per used core."),
+    perPopulation: z.array(obj({
+      name: str, kind: str.describe("input or neuron."), size: nn.describe("Neurons."),
+      spikes: nn.describe("Spikes of the population over the run (an input population's are the stimulus spikes)."),
+      synOpsIn: nn.describe("Synaptic ops of the projections ending on this population."),
+      meanRatePerTick: nn.describe("spikes ÷ (size × steps)."), deadNeurons: nn.describe("Neurons with no spike in the run."),
+    })).describe("Per population (no energy, packets, hops or latency: those are per core and per tick)."),
+    perProjection: z.array(obj({
+      name: str, pre: str, post: str, synapses: nn.describe("Stored synapses."), synOps: nn,
+      synapticEventsDelivered: nn.describe("Synaptic events applied before the run ended."),
+    })).describe("Per projection."),
     metrics: metrics.optional(),
-    perTick: obj({ latencyNs: z.array(nn), spikes: z.array(nn), synOps: z.array(nn), packets: z.array(nn), hops: z.array(nn), energyPj: z.array(num) }),
-    /** NIR runs (cli/commands/run-nir.ts): the graph's version, steps, outputs and projections. */
+    perTick: obj({
+      latencyNs: z.array(nn).describe("Latency of each tick (ns): the timing model's, plus crossbar reads on compute-in-memory presets."),
+      spikes: z.array(nn).describe("Spikes per tick, input neurons included."),
+      synOps: z.array(nn).describe("Synaptic ops per tick."),
+      packets: z.array(nn).describe("Packets sent per tick (packetsOut)."),
+      hops: z.array(nn).describe("Router hops per tick, all directions."),
+      energyPj: z.array(num).describe("Dynamic energy per tick (pJ); static energy is not split per tick."),
+    }).describe("One value per tick, steps values each."),
     nir: obj({
-      version: z.string(), steps: nn, extraTicks: nn, inputShape: z.array(nn),
-      outputs: z.array(obj({ output: z.string(), node: z.string(), spiking: z.boolean(), counts: z.array(nn).nullable() })),
-      projections: z.array(obj({ projection: z.string(), pre: z.string(), post: z.string(), via: z.array(z.string()), modelWeights: nn, synapses: nn, encoding: z.string() })),
-      warnings: z.array(z.string()),
-    }).optional(),
+      version: str.describe("NIR version of the graph."), steps: nn.describe("Data steps of the input."),
+      extraTicks: nn.describe("Pipeline ticks run after the data (the run has steps + extraTicks ticks)."), inputShape: z.array(nn),
+      outputs: z.array(obj({ output: str, node: str, spiking: z.boolean(), counts: z.array(nn).nullable().describe("Spikes per output neuron; null for a non-spiking output.") })),
+      projections: z.array(obj({ projection: str, pre: str, post: str, via: z.array(str), modelWeights: nn.describe("Weights in the NIR graph."), synapses: nn.describe("Stored synapses on the chip."), encoding: str })),
+      warnings: z.array(str),
+    }).optional().describe("NIR runs only (cli/commands/run-nir.ts): the graph's version, steps, outputs and projections."),
     precision: obj({
       mode: z.literal("fixed"),
       layers: z.array(obj({
-        population: z.string(), stateScaleExp: num, maxAbsWeightError: num, maxRelWeightError: num, clippedWeights: nn,
-        weightExponents: z.record(z.string(), num), maxDecayError: num,
+        population: str, stateScaleExp: num.describe("State scale exponent q: a model value x is stored as the integer round(x · 2^q) (docs/fixed-point.md)."),
+        maxAbsWeightError: num, maxRelWeightError: num, clippedWeights: nn,
+        weightExponents: z.record(str, num), maxDecayError: num,
       })),
-      warnings: z.array(z.string()),
-      agreementWithFloat: z.array(obj({ population: z.string(), spikes: nn, spikesFloat: nn, shared: nn, jaccard: fraction })),
-    }).optional(),
+      warnings: z.array(str),
+      agreementWithFloat: z.array(obj({
+        population: str, spikes: nn.describe("Spikes at fixed point."), spikesFloat: nn.describe("Spikes of the same model in float64."),
+        shared: nn.describe("Spikes at the same (tick, neuron) in both."), jaccard: fraction.describe("shared ÷ (spikes + spikesFloat − shared)."),
+      })),
+    }).optional().describe("Fixed-point runs only: quantisation per layer and spike agreement with float64."),
   });
 }
 
