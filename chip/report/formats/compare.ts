@@ -108,7 +108,7 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
 export const ENERGY_PER_SOP_HEADER = "Total energy/SOP (pJ)";
 
 /** Definitions printed under every compare table (Markdown, LaTeX). */
-export const COMPARE_NOTE = "One run is one inference; energy includes static power; "
+export const COMPARE_NOTE = "One run is one inference; energy includes static power (per-core static power for the cores used only: unused cores are taken as power-gated); "
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
   + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths.";
 
