@@ -7,6 +7,9 @@
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import type { RunMetrics } from "../metrics.ts";
+import { energyTerms, type EnergyComponent } from "../energy-terms.ts";
+import { fixedPointTables } from "./fixed-point-tables.ts";
+import { nirTables } from "./nir-tables.ts";
 
 /** int: grouped digits; sig: 4 significant digits; pct: ×100 with one decimal and a % sign. */
 export type NumberFormat = "int" | "sig" | "pct";
@@ -72,29 +75,54 @@ function hops(c: RunReport["totals"]["counters"]): number {
   return c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth;
 }
 
+/** The provenance options that change a preset (cli/load-arch.ts, cli/sweep/point.ts); the chip name then ends in `*`. */
+const CHIP_OVERRIDE_OPTIONS: ReadonlyArray<[string, string]> = [["coreNeurons", "--core-neurons"], ["meshWidth", "mesh width"], ["meshHeight", "mesh height"], ["weightBits", "weight bits"]];
+
+/**
+ * What a chip name's `*` means: the chip spec named before it, with command-line overrides (`--core-neurons`,
+ * a sweep's mesh or weight-bit axes). Null for a chip without overrides.
+ */
+export function chipOverrideNote(r: RunReport): string | null {
+  const name = r.chip.name;
+  if (!name.endsWith("*")) return null;
+  const set = CHIP_OVERRIDE_OPTIONS.filter(([k]) => r.provenance.options[k] !== undefined && r.provenance.options[k] !== null)
+    .map(([k, label]) => `${label} ${String(r.provenance.options[k])}`);
+  return `${name}: chip ${name.slice(0, -1)} with overrides${set.length > 0 ? ` (${set.join(", ")})` : ""}.`;
+}
+
 export function summaryTable(r: ReportWithMetrics): ReportTable {
   const t = r.totals;
+  const c = t.counters;
   const m = r.metrics.totals;
   const eu = energyUnit(t.energyPj.total);
   const tu = timeUnit(t.simulatedTimeNs ?? 0);
   const bu = bytesUnit(Math.max(m.footprint.totalBytes, m.footprint.synapseMemoryBytes));
   const inf = m.inferenceTimeNs;
   const iu = timeUnit(inf ?? 0);
+  const xb = t.crossbar;
   const rows: Cell[][] = [
     ["Cores used", `${groupDigits(r.chip.coresUsed, ",")} of ${groupDigits(r.chip.coresAvailable, ",")}`],
     ["Ticks", int(r.steps)],
-    ["Spikes (incl. inputs)", int(t.counters.spikes)],
-    ["Synaptic ops (SOPs)", int(t.counters.synOps)],
+    ["Spikes (incl. inputs)", int(c.spikes)],
+    ["Spikes of model neurons (excl. inputs)", int(c.neuronsFired)],
+    ["Synaptic ops (SOPs)", int(c.synOps)],
     ["Effective ACs", int(m.synapticOps.effectiveACs)],
     ["Effective MACs", int(m.synapticOps.effectiveMACs)],
     ["Dense synaptic ops", int(m.synapticOps.dense)],
-    ["Membrane updates (effective)", int(m.neuronUpdates.effective)],
-    ["Membrane updates (dense)", int(m.neuronUpdates.dense)],
+    // "Neuron updates" everywhere (NeuroBench's "membrane updates"): integrating compartments, inputs never included.
+    ["Neuron updates (effective)", int(m.neuronUpdates.effective)],
+    ["Neuron updates (dense)", int(m.neuronUpdates.dense)],
     // Loihi-class specs charge neuron energy on updates with input and on accesses (docs/architecture.md, "Counting conventions").
-    ["Membrane updates with input", int(t.counters.neuronUpdatesWithInput)],
-    ["Neuron accesses", int(t.counters.neuronAccesses)],
-    ["Packets", int(t.counters.packetsOut)],
-    ["Router hops", int(hops(t.counters))],
+    ["Neuron updates with input", int(c.neuronUpdatesWithInput)],
+    ["Neuron accesses", int(c.neuronAccesses)],
+    ["Packets", int(c.packetsOut)],
+    ["In-tile packets", int(c.packetsInTile)],
+    ["Router hops", int(hops(c))],
+    // Hops cost differently by direction (energyHopEastWestPj, energyHopNorthSouthPj).
+    ["Router hops east-west", int(c.hopsEast + c.hopsWest)],
+    ["Router hops north-south", int(c.hopsNorth + c.hopsSouth)],
+    ["Synaptic updates (learning)", int(c.synUpdates)],
+    ...(xb === undefined ? [] : [["Crossbar reads", int(xb.reads)], ["Crossbar active rows", int(xb.activeRows)], ["ADC conversions", int(xb.conversions)]] as Cell[][]),
     ["Activation sparsity", sig(m.activationSparsity)],
     ["Connection sparsity", sig(m.connectionSparsity)],
     ["Synaptic weights", int(m.weightCount)],
@@ -108,10 +136,11 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
     ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
   ];
+  const overrides = chipOverrideNote(r);
   return {
     id: "summary", title: `${r.model} on ${r.chip.name}`,
     columns: [{ header: "Metric", align: "l" }, { header: "Value", align: "r" }], rows,
-    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.`,
+    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.${overrides === null ? "" : ` ${overrides}`}`,
   };
 }
 
@@ -128,9 +157,29 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   };
 }
 
-/** input, spiking, readout (non-spiking), or helper (a front end's constant drive, not a model layer). */
-export function populationKind(p: { readonly helper: boolean; readonly kind: string; readonly spiking: boolean }): string {
-  return p.helper ? "helper" : p.kind === "input" ? "input" : p.spiking ? "spiking" : "readout";
+const COMPONENT_NAME: Readonly<Record<EnergyComponent, string>> = { synapse: "Synapse", neuron: "Neuron", network: "Network", learning: "Learning", static: "Static" };
+
+/** Every energy as count × per-operation cost (chip/report/energy-terms.ts), in the energy table's unit. */
+export function energyTermsTable(r: RunReport): ReportTable {
+  const eu = energyUnit(r.totals.energyPj.total);
+  return {
+    id: "energy-terms", title: "Energy = count × per-operation cost",
+    columns: [
+      { header: "Component", align: "l" }, { header: "Count of", align: "l" }, { header: "Count", align: "r" },
+      { header: "Cost", align: "l" }, { header: "Cost value", align: "r" }, { header: "Unit", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" },
+    ],
+    rows: energyTerms(r).map((x) => [COMPONENT_NAME[x.component], x.countLabel, Number.isInteger(x.count) ? int(x.count) : sig(x.count), x.costKey, sig(x.costValue), x.costUnit, sig(x.energyPj / eu.scale)]),
+    note: "The rows of a component add up to its energy in the energy table (pJ/bit × bits, mW × ns = pJ). " +
+      "Static power is charged for the cores used only (unused cores are taken as power-gated), and only when the chip models time. " +
+      "Costs the chip spec leaves out give no row.",
+  };
+}
+
+function populationNote(pops: RunMetrics["perPopulation"]): string {
+  const notes: string[] = [];
+  if (pops.some((p) => !p.spiking)) notes.push("Spiking \"no\": a non-spiking readout (leaky integrator), which has no activation sparsity, dead or bursting neurons.");
+  if (pops.some((p) => p.helper)) notes.push("Populations named __… are front-end helpers (constant drives, not model layers), left out of the totals of synaptic ops, sparsity and dead neurons.");
+  return notes.join(" ");
 }
 
 export function populationTable(r: ReportWithMetrics): ReportTable {
@@ -139,15 +188,17 @@ export function populationTable(r: ReportWithMetrics): ReportTable {
   return {
     id: "populations", title: "Per population",
     columns: [
-      { header: "Population", align: "l" }, { header: "Kind", align: "l" }, { header: "Neurons", align: "r" }, { header: "Spikes", align: "r" },
+      { header: "Population", align: "l" }, { header: "Kind", align: "l" }, { header: "Spiking", align: "l" }, { header: "Neurons", align: "r" }, { header: "Spikes", align: "r" },
       { header: "Rate (/tick)", align: "r" }, { header: "Act. sparsity", align: "r" }, { header: "Dead", align: "r" }, { header: "Bursting", align: "r" },
       { header: "Eff. ACs in", align: "r" }, { header: "Dense ops in", align: "r" }, { header: "Conn. sparsity in", align: "r" }, { header: `Footprint (${bu.unit})`, align: "r" },
     ],
     rows: pops.map((p) => [
-      p.name, populationKind(p), int(p.size), int(p.spikes), sig(p.meanRatePerTick),
+      p.name, p.kind, p.spiking ? "yes" : "no", int(p.size), int(p.spikes), sig(p.meanRatePerTick),
       orNull(p.activationSparsity, sig), orNull(p.deadNeurons, int), orNull(p.burstingNeurons, int),
       int(p.synapticOpsIn.effectiveACs), int(p.synapticOpsIn.dense), orNull(p.connectionSparsityIn, sig), sig(p.footprint.totalBytes / bu.scale),
     ]),
+    // Kind as in report.json: "input" (driven by the stimulus) or "neuron"; a non-spiking neuron population is a readout (LI).
+    ...(populationNote(pops) === "" ? {} : { note: populationNote(pops) }),
   };
 }
 
@@ -176,13 +227,15 @@ export function coreTable(r: ReportWithMetrics): ReportTable {
     shown = [...cores].sort((a, b) => b.c.energyPj.dynamic - a.c.energyPj.dynamic || a.c.coreId - b.c.coreId).slice(0, MAX_CORE_ROWS).sort((a, b) => a.c.coreId - b.c.coreId);
     note = `${MAX_CORE_ROWS} of ${n} cores with the highest dynamic energy; the CSV lists every core.`;
   }
+  // Static energy is a chip-level figure (power × time), not split over cores: the column sums to the dynamic total.
+  note = `${note === undefined ? "" : `${note} `}Dynamic energy only: static energy is in the energy table.`;
   const eu = energyUnit(maxOf(shown.map((x) => x.c.energyPj.dynamic)));
   return {
     id: "cores", title: "Per core",
     columns: [
       { header: "Core", align: "r" }, { header: "Tile", align: "l" }, { header: "Neurons", align: "r" }, { header: "Neurons used", align: "r" },
       { header: "Axons in used", align: "r" }, { header: "Axons out used", align: "r" }, { header: "Syn. memory used", align: "r" },
-      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" },
+      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" }, { header: `Dynamic energy (${eu.unit})`, align: "r" },
     ],
     rows: shown.map(({ c, m }) => [
       int(c.coreId), `(${c.tile.x}, ${c.tile.y})`, int(m?.neurons ?? 0), orNull(m === undefined ? null : m.utilisation.neurons, pct),
@@ -215,7 +268,10 @@ export function provenanceTable(r: RunReport): ReportTable {
 /** Every table of a report, in the order the documents print them. */
 export function reportTables(report: RunReport): ReportTable[] {
   const r = requireMetrics(report);
-  return [summaryTable(r), energyTable(r), populationTable(r), projectionTable(r), coreTable(r), costTable(r), provenanceTable(r)];
+  return [
+    summaryTable(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r),
+    coreTable(r), costTable(r), provenanceTable(r),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
