@@ -37,9 +37,25 @@ export interface PrecisionReport {
   readonly agreementWithFloat: ReadonlyArray<{ readonly population: string; readonly spikes: number; readonly spikesFloat: number; readonly shared: number; readonly jaccard: number }>;
 }
 
+/** NIR runs only (written by cli/commands/run-nir.ts): the graph's version, data steps, pipeline ticks, outputs and projections. */
+export interface NirReportSection {
+  readonly version: string;
+  /** Data steps T; the chip ran T + extraTicks ticks (the pipeline's latency). */
+  readonly steps: number;
+  readonly extraTicks: number;
+  readonly inputShape: readonly number[];
+  /** Per output node: spike count of each output neuron over the T data steps (null for a non-spiking readout). */
+  readonly outputs: ReadonlyArray<{ readonly output: string; readonly node: string; readonly spiking: boolean; readonly counts: readonly number[] | null }>;
+  /** Per projection: the graph's weights and the synapses the chip stores for them. */
+  readonly projections: ReadonlyArray<{ readonly projection: string; readonly pre: string; readonly post: string; readonly via: readonly string[]; readonly modelWeights: number; readonly synapses: number; readonly encoding: string }>;
+  readonly warnings: readonly string[];
+}
+
 export interface RunReport {
   /** Fixed-point runs only. */
   readonly precision?: PrecisionReport;
+  /** NIR runs only. */
+  readonly nir?: NirReportSection;
   readonly format: typeof REPORT_FORMAT;
   readonly version: typeof REPORT_VERSION;
   readonly provenance: Provenance;

@@ -13,7 +13,7 @@ import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "..
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
-import type { RunReport } from "../../chip/report/run-report.ts";
+import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
@@ -105,7 +105,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const { compiled, sim } = outcome;
   const nodes = m.nodes.filter((n) => n.spiking && n.type !== "Input");
   const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
-  const report: RunReport & { nir: unknown } = {
+  const report: RunReport & { nir: NirReportSection } = {
     ...outcome.report,
     nir: {
       version: m.nirVersion, steps: T, extraTicks: m.extraTicks, inputShape: m.inputShape,
@@ -144,7 +144,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   writeOutputSet(files, [out]);
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
   if (o.quiet) return;
-  const outLines = (report.nir as { outputs: Array<{ output: string; counts: number[] | null }> }).outputs
+  const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? "membrane trace (see .v.npy)" : `spike counts [${x.counts.join(", ")}]`}`);
   process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n\nwrote ${o.out}/spikes.json, report.json, mapping.json and one .npy per node\n`);
 }

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
+import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
@@ -53,7 +54,10 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const t = report.totals;
   const c = t.counters;
   const e = t.energyPj;
-  const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${report.steps} steps, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}`;
+  // A chip name ending in `*` is a preset with command-line overrides: say which, under the head line.
+  const overrides = chipOverrideNote(report);
+  const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${report.steps} steps, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
+    (overrides === null ? "" : `\n${overrides}`);
   const rows: string[][] = [
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
     ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],

@@ -70,7 +70,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     id: "sweep", title: sweepTitle(model, cfg),
     columns: [
       ...shown.map((a) => ({ header: AXIS_HEADER[a], align: NUMERIC_AXES.includes(a) ? "r" as const : "l" as const })),
-      { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes", align: "r" }, { header: "SOPs", align: "r" },
+      { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (incl. inputs)", align: "r" }, { header: "SOPs", align: "r" },
       { header: `Energy (${eu.unit})`, align: "r" }, { header: `Time (${tu.unit})`, align: "r" }, { header: "Agreement", align: "r" },
     ],
     rows: rows.map((r) => [
@@ -80,7 +80,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     ]),
     note: [
       `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
-      "Energy includes static power. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the fixed-point run and of the same model in float64.",
+      "Energy includes static power. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };

@@ -23,7 +23,7 @@ describe("counts that neuron energy is charged on", () => {
     expect(run.stdout).toMatch(new RegExp(`neuron accesses +${groupDigits(c.neuronAccesses)} `));
     const md = await cli("report", join(out, "report.json"), "--format", "md");
     expect(md.code).toBe(0);
-    expect(md.stdout).toContain(`| Membrane updates with input | ${groupDigits(c.neuronUpdatesWithInput)} |`);
+    expect(md.stdout).toContain(`| Neuron updates with input | ${groupDigits(c.neuronUpdatesWithInput)} |`);
     expect(md.stdout).toContain(`| Neuron accesses | ${groupDigits(c.neuronAccesses)} |`);
   });
 });

@@ -79,6 +79,8 @@ describe("aerchip sweep: weight bits 2..8 of ei-small on loihi", () => {
     const md = readFileSync(join(out, "sweep.md"), "utf8");
     const mdRows = md.split("\n").filter((l) => /^\| loihi /.test(l));
     expect(mdRows).toHaveLength(7);
+    // The spike column counts the input spikes too (sweep.csv `spikes`); agreement is over non-input populations.
+    expect(md).toContain("| Spikes (incl. inputs) |");
     expect(mdRows.map((l) => l.split("|")[3].trim())).toEqual(["2", "3", "4", "5", "6", "7", "8"]);
     expect(readFileSync(join(out, "sweep.tex"), "utf8")).toMatch(/\\toprule[\s\S]*\\bottomrule/);
     const svg = readFileSync(join(out, "sweep.svg"), "utf8");

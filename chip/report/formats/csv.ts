@@ -4,38 +4,52 @@
  * `id` naming it. A cell is empty where the variable does not apply to that entity. Column names are
  * snake_case with units (`_pj`, `_ns`, `_bytes`, `_bits`); numbers are JavaScript's shortest round-trip
  * form, so the file reloads to the report's exact values. The column set is fixed (CSV_COLUMNS), so files
- * from different runs stack.
+ * from different runs stack; the first columns (RUN_COLUMNS, the same on every row of a file) say which
+ * run a row comes from. Energy-term rows give every energy as count × per-operation cost
+ * (chip/report/energy-terms.ts), the term's energy in its component's `energy_<component>_pj` column.
  */
 import type { RunReport } from "../run-report.ts";
 import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
-import { populationKind, requireMetrics } from "./tables.ts";
+import { energyTerms } from "../energy-terms.ts";
+import { requireMetrics } from "./tables.ts";
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const RATE_BIN_COLUMNS = RATE_BIN_EDGES_PER_MILLE.slice(0, -1).map((lo, k) => `rate_bin_${lo}_${RATE_BIN_EDGES_PER_MILLE[k + 1]}_per_mille`);
+/** Neurons of a population whose spikes per tick lie in [lo, hi) ‰ (the last bin [900, 1000] ‰ is closed). */
+const RATE_BIN_COLUMNS = RATE_BIN_EDGES_PER_MILLE.slice(0, -1).map((lo, k) => `neurons_in_rate_bin_${lo}_${RATE_BIN_EDGES_PER_MILLE[k + 1]}_per_mille`);
+
+/** Which run a row comes from: constant over a file, so stacked files stay apart. */
+export const RUN_COLUMNS: readonly string[] = ["model", "chip", "chip_spec_sha256", "steps", "timing_model", "precision", "seed", "placement"];
 
 export const CSV_COLUMNS: readonly string[] = [
-  "entity", "id", "kind", "tile_x", "tile_y", "pre", "post", "encoding",
+  ...RUN_COLUMNS,
+  "entity", "id", "kind", "spiking", "helper", "tile_x", "tile_y", "pre", "post", "encoding",
   "neurons", "compartments", "synapses", "input_axons", "output_axons",
   ...COUNTER_NAMES.map(snake), "hops",
-  "synaptic_events_delivered",
+  "synaptic_events_delivered", "crossbar_reads", "crossbar_active_rows", "crossbar_conversions",
+  "count", "cost_key", "cost_value", "cost_unit",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_dynamic_pj", "energy_static_pj", "energy_total_pj",
   "latency_ns", "average_power_mw",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
   "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
-  "effective_acs", "effective_macs", "dense_ops", "membrane_updates_dense",
+  "effective_acs", "effective_macs", "dense_ops", "neuron_updates_dense",
+  "syn_ops_in", "effective_acs_in", "effective_macs_in", "dense_ops_in", "connection_sparsity_in",
   "weight_count", "footprint_weight_bytes", "footprint_neuron_state_bytes", "footprint_trace_bytes", "footprint_total_bytes", "footprint_synapse_memory_bytes",
   "inference_time_ns", "inferences_per_second", "energy_per_inference_pj",
   ...RATE_BIN_COLUMNS,
+  "state_scale_exp", "weight_exponent", "max_abs_weight_error", "max_rel_weight_error", "clipped_weights", "max_decay_error",
+  "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
+  "nir_data_steps", "nir_extra_ticks", "model_weights",
 ];
 
-type Row = Record<string, string | number | null | undefined>;
+type Row = Record<string, string | number | boolean | null | undefined>;
 
-export function csvField(v: string | number | null | undefined): string {
+/** One field: empty for null/undefined, numbers in shortest round-trip form, booleans as true/false. */
+export function csvField(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return "";
-  const s = typeof v === "number" ? String(v) : v;
+  const s = typeof v === "string" ? v : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -53,8 +67,10 @@ export function csvRows(report: RunReport): Row[] {
   const t = r.totals;
   const rows: Row[] = [];
   const e = t.energyPj;
+  const xb = t.crossbar;
   rows.push({
-    entity: "totals", id: "chip", neurons: m.perCore.reduce((a, c) => a + c.neurons, 0), compartments: m.perCore.reduce((a, c) => a + c.compartments, 0),
+    entity: "totals", id: "chip", ...(xb === undefined ? {} : { crossbar_reads: xb.reads, crossbar_active_rows: xb.activeRows, crossbar_conversions: xb.conversions }),
+    ...(r.nir === undefined ? {} : { nir_data_steps: r.nir.steps, nir_extra_ticks: r.nir.extraTicks }), neurons: m.perCore.reduce((a, c) => a + c.neurons, 0), compartments: m.perCore.reduce((a, c) => a + c.compartments, 0),
     synapses: m.totals.weightCount, ...counters(t.counters), synaptic_events_delivered: t.synapticEventsDelivered,
     energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
     energy_static_pj: e.static, energy_total_pj: e.total, latency_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
@@ -62,7 +78,7 @@ export function csvRows(report: RunReport): Row[] {
     activation_sparsity: m.totals.activationSparsity, connection_sparsity: m.totals.connectionSparsity,
     dead_neurons: m.totals.deadNeurons, bursting_neurons: m.totals.burstingNeurons,
     effective_acs: m.totals.synapticOps.effectiveACs, effective_macs: m.totals.synapticOps.effectiveMACs, dense_ops: m.totals.synapticOps.dense,
-    membrane_updates_dense: m.totals.neuronUpdates.dense, weight_count: m.totals.weightCount,
+    neuron_updates_dense: m.totals.neuronUpdates.dense, weight_count: m.totals.weightCount,
     footprint_weight_bytes: m.totals.footprint.weightBytes, footprint_neuron_state_bytes: m.totals.footprint.neuronStateBytes,
     footprint_trace_bytes: m.totals.footprint.traceBytes, footprint_total_bytes: m.totals.footprint.totalBytes,
     footprint_synapse_memory_bytes: m.totals.footprint.synapseMemoryBytes,
@@ -83,27 +99,51 @@ export function csvRows(report: RunReport): Row[] {
       energy_learning_pj: c.energyPj.learning, energy_dynamic_pj: c.energyPj.dynamic,
     });
   });
+  // Count × per-operation cost, one row per term; the term's energy goes in its component's energy column.
+  for (const x of energyTerms(r)) {
+    rows.push({ entity: "energy_term", id: x.countKey, kind: x.component, count: x.count, cost_key: x.costKey, cost_value: x.costValue, cost_unit: x.costUnit, [`energy_${x.component}_pj`]: x.energyPj });
+  }
+  const layerOf = new Map((r.precision?.layers ?? []).map((l) => [l.population, l] as const));
+  const agreementOf = new Map((r.precision?.agreementWithFloat ?? []).map((a) => [a.population, a] as const));
   m.perPopulation.forEach((p) => {
+    const layer = layerOf.get(p.name);
+    const agree = agreementOf.get(p.name);
+    // Incoming quantities carry `_in` (report.json's synOpsIn, synapticOpsIn, connectionSparsityIn).
     const row: Row = {
-      entity: "population", id: p.name, kind: populationKind(p), neurons: p.size,
+      entity: "population", id: p.name, kind: p.kind, spiking: p.spiking, helper: p.helper, neurons: p.size,
       spikes: p.spikes, mean_rate_per_tick: p.meanRatePerTick, activation_sparsity: p.activationSparsity,
-      connection_sparsity: p.connectionSparsityIn, dead_neurons: p.deadNeurons, bursting_neurons: p.burstingNeurons,
-      syn_ops: r.perPopulation.find((q) => q.name === p.name)?.synOpsIn,
-      effective_acs: p.synapticOpsIn.effectiveACs, effective_macs: p.synapticOpsIn.effectiveMACs, dense_ops: p.synapticOpsIn.dense,
+      connection_sparsity_in: p.connectionSparsityIn, dead_neurons: p.deadNeurons, bursting_neurons: p.burstingNeurons,
+      syn_ops_in: r.perPopulation.find((q) => q.name === p.name)?.synOpsIn,
+      effective_acs_in: p.synapticOpsIn.effectiveACs, effective_macs_in: p.synapticOpsIn.effectiveMACs, dense_ops_in: p.synapticOpsIn.dense,
       footprint_weight_bytes: p.footprint.weightBytes, footprint_neuron_state_bytes: p.footprint.neuronStateBytes,
       footprint_trace_bytes: p.footprint.traceBytes, footprint_total_bytes: p.footprint.totalBytes,
+      ...(layer === undefined ? {} : {
+        state_scale_exp: layer.stateScaleExp, max_abs_weight_error: layer.maxAbsWeightError, max_rel_weight_error: layer.maxRelWeightError,
+        clipped_weights: layer.clippedWeights, max_decay_error: layer.maxDecayError,
+      }),
+      ...(agree === undefined ? {} : { agreement_spikes: agree.spikes, agreement_spikes_float: agree.spikesFloat, agreement_shared: agree.shared, agreement_jaccard: agree.jaccard }),
     };
     if (p.rateHistogram !== null) p.rateHistogram.forEach((n, k) => { row[RATE_BIN_COLUMNS[k]] = n; });
     rows.push(row);
   });
+  // A projection's weight exponent is listed under its post population's layer (docs/fixed-point.md).
+  const exponentOf = new Map<string, number>();
+  for (const l of r.precision?.layers ?? []) for (const [proj, x] of Object.entries(l.weightExponents)) exponentOf.set(proj, x);
+  const nirOf = new Map((r.nir?.projections ?? []).map((q) => [q.projection, q] as const));
   m.perProjection.forEach((p) => {
     const base = r.perProjection.find((q) => q.name === p.name);
     rows.push({
-      entity: "projection", id: p.name, kind: p.helper ? "bias" : "weights", pre: p.pre, post: p.post, encoding: p.encoding, synapses: p.synapses,
+      entity: "projection", id: p.name, helper: p.helper, pre: p.pre, post: p.post, encoding: p.encoding, synapses: p.synapses,
       syn_ops: base?.synOps, synaptic_events_delivered: base?.synapticEventsDelivered, connection_sparsity: p.connectionSparsity,
       effective_acs: p.synapticOps.effectiveACs, effective_macs: p.synapticOps.effectiveMACs, dense_ops: p.synapticOps.dense,
+      weight_exponent: exponentOf.get(p.name), model_weights: nirOf.get(p.name)?.modelWeights,
     });
   });
+  // NIR outputs: one row per output neuron with its spike count over the data steps (id `<output>[<index>]`).
+  for (const o of r.nir?.outputs ?? []) {
+    if (o.counts === null) continue;
+    o.counts.forEach((n, i) => rows.push({ entity: "nir_output", id: `${o.output}[${i}]`, pre: o.node, spikes: n }));
+  }
   const pt = r.perTick;
   for (let k = 0; k < pt.latencyNs.length; k++) {
     rows.push({ entity: "tick", id: k, latency_ns: t.simulatedTimeNs === null ? null : pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: pt.energyPj[k] });
@@ -111,10 +151,22 @@ export function csvRows(report: RunReport): Row[] {
   return rows;
 }
 
+/** The RUN_COLUMNS values of a report. */
+export function runColumns(r: RunReport): Row {
+  const o = r.provenance.options;
+  return {
+    model: r.model, chip: r.chip.name, chip_spec_sha256: r.chip.specSha256, steps: r.steps, timing_model: r.timingModel,
+    precision: r.precision === undefined ? "float" : r.precision.mode,
+    seed: typeof o.seed === "number" ? o.seed : null, placement: typeof o.placement === "string" ? o.placement : null,
+  };
+}
+
 export function renderCsv(report: RunReport): string {
   const cols = new Set(CSV_COLUMNS);
   const lines = [CSV_COLUMNS.join(",")];
-  for (const row of csvRows(report)) {
+  const run = runColumns(report);
+  for (const entityRow of csvRows(report)) {
+    const row = { ...run, ...entityRow };
     for (const k of Object.keys(row)) if (!cols.has(k)) throw new Error(`csv: column "${k}" is not in CSV_COLUMNS`);
     lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(","));
   }

@@ -15,6 +15,7 @@ const SPECIAL: Readonly<Record<string, string>> = {
   "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\{", "}": "\\}",
   "~": "\\textasciitilde{}", "^": "\\textasciicircum{}", "µ": "\\ensuremath{\\mu}", "≥": "\\ensuremath{\\geq}",
   "≤": "\\ensuremath{\\leq}", "→": "\\ensuremath{\\rightarrow}", "×": "\\ensuremath{\\times}", "–": "--", "—": "---",
+  "·": "\\ensuremath{\\cdot}", "…": "\\ldots{}", "−": "\\ensuremath{-}",
 };
 
 export function latexEscape(s: string): string {
@@ -35,6 +36,14 @@ export function latexCell(c: Cell): string {
 /** A label-safe slug: lower-case letters, digits and dashes. */
 export function latexLabelSlug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}
+
+/**
+ * The chip's part of a label. A trailing `*` (a chip with command-line overrides, e.g. "generic*") becomes
+ * "-mod", so an overridden and a stock run of one model give different labels in one paper.
+ */
+export function latexChipSlug(chip: string): string {
+  return chip.endsWith("*") ? `${latexLabelSlug(chip.slice(0, -1))}-mod` : latexLabelSlug(chip);
 }
 
 export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = ""): string {
@@ -66,7 +75,7 @@ export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = 
 }
 
 export function renderLatex(report: RunReport): string {
-  const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexLabelSlug(report.chip.name)}`;
+  const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexChipSlug(report.chip.name)}`;
   const out = [
     `% aerchip report: ${report.model} on ${report.chip.name} (${report.format} v${report.version}, aerchip ${report.provenance.aerchipVersion})`.replace(/\r?\n/g, " "),
     "% Needs \\usepackage{booktabs} and \\usepackage{graphicx}. Metric definitions: NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025).",

@@ -8,7 +8,7 @@
  * and the HTML energy figure print it with the run's numbers.
  */
 import type { RunReport } from "../run-report.ts";
-import { energyUnit, groupDigits, plainCell, timeUnit } from "./tables.ts";
+import { energyUnit, groupDigits, plainCell, timeUnit } from "./cells.ts";
 
 const sig = (v: number): string => plainCell({ v, f: "sig" });
 // The cited powers are printed as the cost table gives them (shortest form), the products with 4 digits.

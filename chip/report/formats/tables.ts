@@ -8,25 +8,13 @@ import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import type { RunMetrics } from "../metrics.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
+import { bytesUnit, energyUnit, groupDigits, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./cells.ts";
+// The shared cells and formatting, re-exported for the renderers that take them from here.
+export * from "./cells.ts";
+import { energyTerms, type EnergyComponent } from "../energy-terms.ts";
+import { fixedPointTables } from "./fixed-point-tables.ts";
+import { nirTables } from "./nir-tables.ts";
 
-/** int: grouped digits; sig: 4 significant digits; pct: ×100 with one decimal and a % sign. */
-export type NumberFormat = "int" | "sig" | "pct";
-export type Cell = string | null | { readonly v: number; readonly f: NumberFormat };
-
-export interface Column {
-  readonly header: string;
-  readonly align: "l" | "r";
-}
-
-export interface ReportTable {
-  /** Stable identifier (LaTeX label `tab:aerchip-<id>`, HTML id). */
-  readonly id: string;
-  readonly title: string;
-  readonly columns: readonly Column[];
-  readonly rows: ReadonlyArray<readonly Cell[]>;
-  /** A sentence under the table (what was left out, definitions). */
-  readonly note?: string;
-}
 
 /** Cores listed in the per-core table before it keeps only the most energetic ones (the CSV has all). */
 export const MAX_CORE_ROWS = 32;
@@ -46,56 +34,61 @@ const int = (v: number): Cell => ({ v, f: "int" });
 const sig = (v: number): Cell => ({ v, f: "sig" });
 const pct = (v: number): Cell => ({ v, f: "pct" });
 const orNull = (v: number | null, f: (x: number) => Cell): Cell => (v === null ? null : f(v));
-/** What a time or power cell says when the chip has no latency model (time basis "not-modelled"): unknown, not 0. */
-export const NOT_MODELLED = "not modelled";
 const orNotModelled = (v: number | null, f: (x: number) => Cell): Cell => (v === null ? NOT_MODELLED : f(v));
 
-/** One unit for a whole column: the largest power of 1000 not above the column's largest magnitude. */
-export function energyUnit(maxPj: number): { unit: string; scale: number } {
-  const units: Array<[number, string]> = [[1e12, "J"], [1e9, "mJ"], [1e6, "µJ"], [1e3, "nJ"]];
-  for (const [scale, unit] of units) if (Math.abs(maxPj) >= scale) return { unit, scale };
-  return { unit: "pJ", scale: 1 };
-}
-
-export function timeUnit(maxNs: number): { unit: string; scale: number } {
-  const units: Array<[number, string]> = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"]];
-  for (const [scale, unit] of units) if (Math.abs(maxNs) >= scale) return { unit, scale };
-  return { unit: "ns", scale: 1 };
-}
-
-export function bytesUnit(maxBytes: number): { unit: string; scale: number } {
-  const units: Array<[number, string]> = [[2 ** 30, "GiB"], [2 ** 20, "MiB"], [2 ** 10, "KiB"]];
-  for (const [scale, unit] of units) if (Math.abs(maxBytes) >= scale) return { unit, scale };
-  return { unit: "B", scale: 1 };
-}
 
 function hops(c: RunReport["totals"]["counters"]): number {
   return c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth;
 }
 
+/** The provenance options that change a preset (cli/load-arch.ts, cli/sweep/point.ts); the chip name then ends in `*`. */
+const CHIP_OVERRIDE_OPTIONS: ReadonlyArray<[string, string]> = [["coreNeurons", "--core-neurons"], ["meshWidth", "mesh width"], ["meshHeight", "mesh height"], ["weightBits", "weight bits"]];
+
+/**
+ * What a chip name's `*` means: the chip spec named before it, with command-line overrides (`--core-neurons`,
+ * a sweep's mesh or weight-bit axes). Null for a chip without overrides.
+ */
+export function chipOverrideNote(r: RunReport): string | null {
+  const name = r.chip.name;
+  if (!name.endsWith("*")) return null;
+  const set = CHIP_OVERRIDE_OPTIONS.filter(([k]) => r.provenance.options[k] !== undefined && r.provenance.options[k] !== null)
+    .map(([k, label]) => `${label} ${String(r.provenance.options[k])}`);
+  return `${name}: chip ${name.slice(0, -1)} with overrides${set.length > 0 ? ` (${set.join(", ")})` : ""}.`;
+}
+
 export function summaryTable(r: ReportWithMetrics): ReportTable {
   const t = r.totals;
+  const c = t.counters;
   const m = r.metrics.totals;
   const eu = energyUnit(t.energyPj.total);
   const tu = timeUnit(t.simulatedTimeNs ?? 0);
   const bu = bytesUnit(Math.max(m.footprint.totalBytes, m.footprint.synapseMemoryBytes));
   const inf = m.inferenceTimeNs;
   const iu = timeUnit(inf ?? 0);
+  const xb = t.crossbar;
   const rows: Cell[][] = [
     ["Cores used", `${groupDigits(r.chip.coresUsed, ",")} of ${groupDigits(r.chip.coresAvailable, ",")}`],
     ["Ticks", int(r.steps)],
-    ["Spikes (incl. inputs)", int(t.counters.spikes)],
-    ["Synaptic ops (SOPs)", int(t.counters.synOps)],
+    ["Spikes (incl. inputs)", int(c.spikes)],
+    ["Spikes of model neurons (excl. inputs)", int(c.neuronsFired)],
+    ["Synaptic ops (SOPs)", int(c.synOps)],
     ["Effective ACs", int(m.synapticOps.effectiveACs)],
     ["Effective MACs", int(m.synapticOps.effectiveMACs)],
     ["Dense synaptic ops", int(m.synapticOps.dense)],
-    ["Membrane updates (effective)", int(m.neuronUpdates.effective)],
-    ["Membrane updates (dense)", int(m.neuronUpdates.dense)],
+    // "Neuron updates" everywhere (NeuroBench's "membrane updates"): integrating compartments, inputs never included.
+    ["Neuron updates (effective)", int(m.neuronUpdates.effective)],
+    ["Neuron updates (dense)", int(m.neuronUpdates.dense)],
     // Loihi-class specs charge neuron energy on updates with input and on accesses (docs/architecture.md, "Counting conventions").
-    ["Membrane updates with input", int(t.counters.neuronUpdatesWithInput)],
-    ["Neuron accesses", int(t.counters.neuronAccesses)],
-    ["Packets", int(t.counters.packetsOut)],
-    ["Router hops", int(hops(t.counters))],
+    ["Neuron updates with input", int(c.neuronUpdatesWithInput)],
+    ["Neuron accesses", int(c.neuronAccesses)],
+    ["Packets", int(c.packetsOut)],
+    ["In-tile packets", int(c.packetsInTile)],
+    ["Router hops", int(hops(c))],
+    // Hops cost differently by direction (energyHopEastWestPj, energyHopNorthSouthPj).
+    ["Router hops east-west", int(c.hopsEast + c.hopsWest)],
+    ["Router hops north-south", int(c.hopsNorth + c.hopsSouth)],
+    ["Synaptic updates (learning)", int(c.synUpdates)],
+    ...(xb === undefined ? [] : [["Crossbar reads", int(xb.reads)], ["Crossbar active rows", int(xb.activeRows)], ["ADC conversions", int(xb.conversions)]] as Cell[][]),
     ["Activation sparsity", sig(m.activationSparsity)],
     ["Connection sparsity", sig(m.connectionSparsity)],
     ["Synaptic weights", int(m.weightCount)],
@@ -109,10 +102,11 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
     ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
   ];
+  const overrides = chipOverrideNote(r);
   return {
     id: "summary", title: `${r.model} on ${r.chip.name}`,
     columns: [{ header: "Metric", align: "l" }, { header: "Value", align: "r" }], rows,
-    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.`,
+    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.${overrides === null ? "" : ` ${overrides}`}`,
   };
 }
 
@@ -129,9 +123,29 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   };
 }
 
-/** input, spiking, readout (non-spiking), or helper (a front end's constant drive, not a model layer). */
-export function populationKind(p: { readonly helper: boolean; readonly kind: string; readonly spiking: boolean }): string {
-  return p.helper ? "helper" : p.kind === "input" ? "input" : p.spiking ? "spiking" : "readout";
+const COMPONENT_NAME: Readonly<Record<EnergyComponent, string>> = { synapse: "Synapse", neuron: "Neuron", network: "Network", learning: "Learning", static: "Static" };
+
+/** Every energy as count × per-operation cost (chip/report/energy-terms.ts), in the energy table's unit. */
+export function energyTermsTable(r: RunReport): ReportTable {
+  const eu = energyUnit(r.totals.energyPj.total);
+  return {
+    id: "energy-terms", title: "Energy = count × per-operation cost",
+    columns: [
+      { header: "Component", align: "l" }, { header: "Count of", align: "l" }, { header: "Count", align: "r" },
+      { header: "Cost", align: "l" }, { header: "Cost value", align: "r" }, { header: "Unit", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" },
+    ],
+    rows: energyTerms(r).map((x) => [COMPONENT_NAME[x.component], x.countLabel, Number.isInteger(x.count) ? int(x.count) : sig(x.count), x.costKey, sig(x.costValue), x.costUnit, sig(x.energyPj / eu.scale)]),
+    note: "The rows of a component add up to its energy in the energy table (pJ/bit × bits, mW × ns = pJ). " +
+      "Static power is charged for the cores used only (unused cores are taken as power-gated), and only when the chip models time. " +
+      "Costs the chip spec leaves out give no row.",
+  };
+}
+
+function populationNote(pops: RunMetrics["perPopulation"]): string {
+  const notes: string[] = [];
+  if (pops.some((p) => !p.spiking)) notes.push("Spiking \"no\": a non-spiking readout (leaky integrator), which has no activation sparsity, dead or bursting neurons.");
+  if (pops.some((p) => p.helper)) notes.push("Populations named __… are front-end helpers (constant drives, not model layers), left out of the totals of synaptic ops, sparsity and dead neurons.");
+  return notes.join(" ");
 }
 
 export function populationTable(r: ReportWithMetrics): ReportTable {
@@ -140,15 +154,17 @@ export function populationTable(r: ReportWithMetrics): ReportTable {
   return {
     id: "populations", title: "Per population",
     columns: [
-      { header: "Population", align: "l" }, { header: "Kind", align: "l" }, { header: "Neurons", align: "r" }, { header: "Spikes", align: "r" },
+      { header: "Population", align: "l" }, { header: "Kind", align: "l" }, { header: "Spiking", align: "l" }, { header: "Neurons", align: "r" }, { header: "Spikes", align: "r" },
       { header: "Rate (/tick)", align: "r" }, { header: "Act. sparsity", align: "r" }, { header: "Dead", align: "r" }, { header: "Bursting", align: "r" },
       { header: "Eff. ACs in", align: "r" }, { header: "Dense ops in", align: "r" }, { header: "Conn. sparsity in", align: "r" }, { header: `Footprint (${bu.unit})`, align: "r" },
     ],
     rows: pops.map((p) => [
-      p.name, populationKind(p), int(p.size), int(p.spikes), sig(p.meanRatePerTick),
+      p.name, p.kind, p.spiking ? "yes" : "no", int(p.size), int(p.spikes), sig(p.meanRatePerTick),
       orNull(p.activationSparsity, sig), orNull(p.deadNeurons, int), orNull(p.burstingNeurons, int),
       int(p.synapticOpsIn.effectiveACs), int(p.synapticOpsIn.dense), orNull(p.connectionSparsityIn, sig), sig(p.footprint.totalBytes / bu.scale),
     ]),
+    // Kind as in report.json: "input" (driven by the stimulus) or "neuron"; a non-spiking neuron population is a readout (LI).
+    ...(populationNote(pops) === "" ? {} : { note: populationNote(pops) }),
   };
 }
 
@@ -177,13 +193,15 @@ export function coreTable(r: ReportWithMetrics): ReportTable {
     shown = [...cores].sort((a, b) => b.c.energyPj.dynamic - a.c.energyPj.dynamic || a.c.coreId - b.c.coreId).slice(0, MAX_CORE_ROWS).sort((a, b) => a.c.coreId - b.c.coreId);
     note = `${MAX_CORE_ROWS} of ${n} cores with the highest dynamic energy; the CSV lists every core.`;
   }
+  // Static energy is a chip-level figure (power × time), not split over cores: the column sums to the dynamic total.
+  note = `${note === undefined ? "" : `${note} `}Dynamic energy only: static energy is in the energy table.`;
   const eu = energyUnit(maxOf(shown.map((x) => x.c.energyPj.dynamic)));
   return {
     id: "cores", title: "Per core",
     columns: [
       { header: "Core", align: "r" }, { header: "Tile", align: "l" }, { header: "Neurons", align: "r" }, { header: "Neurons used", align: "r" },
       { header: "Axons in used", align: "r" }, { header: "Axons out used", align: "r" }, { header: "Syn. memory used", align: "r" },
-      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" },
+      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" }, { header: `Dynamic energy (${eu.unit})`, align: "r" },
     ],
     rows: shown.map(({ c, m }) => [
       int(c.coreId), `(${c.tile.x}, ${c.tile.y})`, int(m?.neurons ?? 0), orNull(m === undefined ? null : m.utilisation.neurons, pct),
@@ -216,40 +234,9 @@ export function provenanceTable(r: RunReport): ReportTable {
 /** Every table of a report, in the order the documents print them. */
 export function reportTables(report: RunReport): ReportTable[] {
   const r = requireMetrics(report);
-  return [summaryTable(r), energyTable(r), populationTable(r), projectionTable(r), coreTable(r), costTable(r), provenanceTable(r)];
+  return [
+    summaryTable(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r),
+    coreTable(r), costTable(r), provenanceTable(r),
+  ];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Number formatting shared by the renderers (deterministic, locale-independent).
-
-export function groupDigits(x: number, sep: string): string {
-  const neg = x < 0;
-  const s = Math.round(Math.abs(x)).toString();
-  return (neg ? "-" : "") + s.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
-}
-
-/** Largest value of a list (0 when empty), without spreading it into arguments (lists may be long). */
-export function maxOf(xs: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < xs.length; i++) if (xs[i] > m) m = xs[i];
-  return m;
-}
-
-/** A cell as plain text (no escaping): grouped integers, 4 significant digits, percentages, – for null. */
-export function plainCell(c: Cell): string {
-  if (c === null) return "–";
-  if (typeof c === "string") return c;
-  if (c.f === "int") return groupDigits(c.v, ",");
-  if (c.f === "pct") return `${(c.v * 100).toFixed(1)}%`;
-  const s = sigDigits(c.v);
-  return s.exponent === null ? s.mantissa : `${s.mantissa}e${s.exponent}`;
-}
-
-/** 4 significant digits (JavaScript's toPrecision: exponent form from 1e4 up and below 1e-6). */
-export function sigDigits(x: number): { mantissa: string; exponent: number | null } {
-  if (x === 0) return { mantissa: "0", exponent: null };
-  const s = x.toPrecision(4);
-  const k = s.indexOf("e");
-  if (k < 0) return { mantissa: s, exponent: null };
-  return { mantissa: s.slice(0, k), exponent: Number(s.slice(k + 1)) };
-}

@@ -13,6 +13,7 @@ import { CSV_COLUMNS, renderCsv } from "../../../chip/report/formats/csv.ts";
 import { reportJsonSchema } from "../../../chip/report/formats/json-schema.ts";
 import { parseSpikesJson, renderHtml, renumberSvgIds } from "../../../chip/report/formats/html.ts";
 import { requireMetrics } from "../../../chip/report/formats/tables.ts";
+import { energyTerms } from "../../../chip/report/energy-terms.ts";
 import { compileAndRun, loadModel } from "../../../cli/pipeline.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
 
@@ -62,17 +63,32 @@ describe("Markdown and LaTeX golden files", () => {
     const odd = { ...r, model: "net_v2 | 100%", metrics: { ...r.metrics!, perPopulation: r.metrics!.perPopulation.map((p) => ({ ...p, name: `${p.name}|&_` })) } };
     const md = renderMarkdown(odd);
     expect(md).toContain("| in\\|&_ | input |");
-    expect(md).toContain("| A\\|&_ | spiking |");
+    expect(md).toContain("| A\\|&_ | neuron | yes |");
     const tex = renderLatex(odd);
     expect(tex).toContain("net\\_v2 | 100\\%");
     expect(tex).toContain("A|\\&\\_");
-    expect(tex).toContain("\\label{tab:aerchip-net-v2-100-generic-summary}");
+    // The fixture's chip is "generic*" (--core-neurons 3): its labels keep the override as "-mod".
+    expect(tex).toContain("\\label{tab:aerchip-net-v2-100-generic-mod-summary}");
+  });
+
+  it("a chip with overrides (name ending in *) is explained in the caption and gets its own LaTeX labels", () => {
+    const r = fixture();
+    expect(r.chip.name).toBe("generic*");
+    const stock = { ...r, chip: { ...r.chip, name: "generic" }, provenance: { ...r.provenance, options: { ...r.provenance.options, coreNeurons: null } } };
+    const labels = (tex: string) => [...tex.matchAll(/\\label\{([^}]+)\}/g)].map((m) => m[1]);
+    const modded = labels(renderLatex(r));
+    const plain = labels(renderLatex(stock));
+    expect(modded).toContain("tab:aerchip-known-rates-generic-mod-summary");
+    expect(plain).toContain("tab:aerchip-known-rates-generic-summary");
+    expect(modded.filter((l) => plain.includes(l))).toEqual([]);
+    expect(renderMarkdown(r)).toContain("generic*: chip generic with overrides (--core-neurons 3).");
+    expect(renderMarkdown(stock)).not.toContain("with overrides");
   });
 
   it("every LaTeX table is a balanced booktabs tabular with one cell per column", () => {
     const tex = renderLatex(demoReport());
     const tables = tex.split("\\begin{table}").slice(1);
-    expect(tables.length).toBe(7);
+    expect(tables.length).toBe(8);
     for (const t of tables) {
       expect(t).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
       const head = t.split("\n").find((l) => l.includes("\\begin{tabular}{"))!.trim();
@@ -92,7 +108,7 @@ describe("tidy CSV", () => {
   it("has a fixed header, one row per entity and the same number of fields on every row", () => {
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     for (const r of rows) expect(r.length).toBe(CSV_COLUMNS.length);
-    const entity = rows.slice(1).map((r) => r[0]);
+    const entity = rows.slice(1).map((r) => r[CSV_COLUMNS.indexOf("entity")]);
     const count = (e: string) => entity.filter((x) => x === e).length;
     expect(count("totals")).toBe(1);
     expect(count("core")).toBe(report.perCore.length);
@@ -100,12 +116,13 @@ describe("tidy CSV", () => {
     expect(count("projection")).toBe(report.perProjection.length);
     expect(count("tick")).toBe(report.steps);
     expect(report.perCore.length).toBeGreaterThan(1);
-    expect(rows.length).toBe(1 + 1 + report.perCore.length + report.perPopulation.length + report.perProjection.length + report.steps);
+    expect(count("energy_term")).toBe(energyTerms(report).length);
+    expect(rows.length).toBe(1 + 1 + energyTerms(report).length + report.perCore.length + report.perPopulation.length + report.perProjection.length + report.steps);
   });
 
   it("reloads to the report's exact numbers, and entity rows add up to the totals", () => {
     const col = (name: string) => CSV_COLUMNS.indexOf(name);
-    const of = (e: string) => rows.slice(1).filter((r) => r[0] === e);
+    const of = (e: string) => rows.slice(1).filter((r) => r[col("entity")] === e);
     const tot = of("totals")[0];
     expect(Number(tot[col("energy_total_pj")])).toBe(report.totals.energyPj.total);
     expect(Number(tot[col("syn_ops")])).toBe(report.totals.counters.synOps);
