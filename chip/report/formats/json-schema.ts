@@ -78,6 +78,9 @@ function buildReportSchema(closed: boolean) {
       crossbar: obj({ reads: nn, activeRows: nn, conversions: nn, energyPj: nn }).optional(),
       sanafe: obj({ synapticEvents: nn, packets: nn, hops: nn, neuronUpdates: nn, neuronsFired: nn }),
       energyPj: energy.extend({ static: num, total: num }),
+      /** chip/report/time-basis.ts; added within version 1. */
+      timeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).optional(),
+      tickPeriodNs: nn.optional(),
       simulatedTimeNs: nn.nullable(),
       averagePowerMw: num.nullable(),
       energyPerStepPj: num,
