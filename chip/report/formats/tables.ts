@@ -107,12 +107,28 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     ["Average power (mW)", orNotModelled(t.averagePowerMw, sig)],
     [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
     ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
+    ["Time basis (time, power, static energy)", timeBasisText(r)],
   ];
   return {
     id: "summary", title: `${r.model} on ${r.chip.name}`,
     columns: [{ header: "Metric", align: "l" }, { header: "Value", align: "r" }], rows,
     note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.`,
   };
+}
+
+/**
+ * The convention simulated time, average power, static energy and time per inference follow
+ * (chip/report/time-basis.ts), with the tick period when ticks are paced. Reports written before
+ * totals.timeBasis existed carry it as metrics.totals.inferenceTimeBasis.
+ */
+export function timeBasisText(r: ReportWithMetrics): string {
+  const basis = r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis;
+  const period = r.totals.tickPeriodNs;
+  if (basis === "tick-period" && period !== undefined) {
+    const pu = timeUnit(period);
+    return `tick-period (each tick max(${plainCell(sig(period / pu.scale))} ${pu.unit}, its latency))`;
+  }
+  return basis;
 }
 
 export function energyTable(r: ReportWithMetrics): ReportTable {
@@ -124,7 +140,7 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   return {
     id: "energy", title: "Energy by component",
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
-    ...(r.notModelled.length > 0 ? { note: `Not modelled by this chip spec: ${r.notModelled.join(", ")}.` } : {}),
+    note: `Static energy is static power over the simulated time, time basis ${timeBasisText(r)}.${r.notModelled.length > 0 ? ` Not modelled by this chip spec: ${r.notModelled.join(", ")}.` : ""}`,
   };
 }
 
