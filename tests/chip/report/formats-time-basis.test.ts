@@ -1,7 +1,7 @@
 /**
  * Every report format says which time basis (chip/report/time-basis.ts) its time, power and static energy
  * use: the Markdown/LaTeX/HTML summary row and energy note, and the CSV's time_basis and tick_period_ns
- * columns. Reports written before totals.timeBasis existed fall back to metrics.totals.inferenceTimeBasis.
+ * columns, and `compare`'s time-basis column (chips paced at their own tick beside compute-bound ones). Reports written before totals.timeBasis existed fall back to metrics.totals.inferenceTimeBasis.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,8 @@ import { renderMarkdown } from "../../../chip/report/formats/markdown.ts";
 import { renderLatex } from "../../../chip/report/formats/latex.ts";
 import { csvRows } from "../../../chip/report/formats/csv.ts";
 import { requireMetrics, timeBasisText } from "../../../chip/report/formats/tables.ts";
+import { compareCsv, compareRows, compareTable, COMPARE_CSV_COLUMNS } from "../../../chip/report/formats/compare.ts";
+import { markdownTable } from "../../../chip/report/formats/markdown.ts";
 import { compileAndRun, loadModel } from "../../../cli/pipeline.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
 
@@ -46,5 +48,20 @@ describe("the time basis in the rendered formats", () => {
     const old = JSON.parse(readFileSync("tests/golden/report/known-rates.report.json", "utf8")) as RunReport;
     expect(old.totals.timeBasis).toBeUndefined();
     expect(timeBasisText(requireMetrics(old))).toBe("modelled-latency");
+  });
+
+  it("compare: each chip's row names its time basis (table, CSV, compare.json rows)", () => {
+    const rows = compareRows([
+      { arch: "paced", status: "ok", report: paced, dir: "paced" },
+      { arch: "free", status: "ok", report: free, dir: "free" },
+      { arch: "broken", status: "error", code: "E_X", message: "no" },
+    ]);
+    expect(rows.map((r) => r.timeBasis)).toEqual(["tick-period", "modelled-latency", null]);
+    const md = markdownTable(compareTable("m", rows));
+    expect(md).toContain("| Time basis |");
+    expect(md).toMatch(/\| tick-period \|\n/);
+    const csv = compareCsv(rows).trim().split("\n").map((l) => l.split(","));
+    const k = COMPARE_CSV_COLUMNS.indexOf("time_basis");
+    expect(csv.slice(1).map((l) => l[k])).toEqual(["tick-period", "modelled-latency", ""]);
   });
 });
