@@ -16,6 +16,7 @@ import type { RunReport } from "../../chip/report/run-report.ts";
 import { MAX_TICK_PERIOD_US } from "../../cli/option-limits.ts";
 import { SYNC_LATENCY_MAX_NS } from "../../chip/spec/validate.ts";
 import { writeNpy } from "../../core/io/npy.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-tick-period-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -122,5 +123,22 @@ describe("--realtime", () => {
     expect(dense.stderr).toContain("--tick-period-us");
     const both = await cli("run", join(out("prog"), "program.aerprog"), "--arch", "generic", "--input", out("events.csv"), "--realtime", "--tick-period-us", "10", "--out", out("no3"));
     expect([both.code, codeOf(both.stderr)]).toEqual([2, "E_CLI_OPTION"]);
+  });
+});
+
+describe("the audit's case (audit-papers §26.3): the NIR CNN on a 1 ms-binned N-MNIST sample", () => {
+  it.skipIf(!HAS_SHARED)(`--realtime: on for every tick's 1 ms, static energy = 0.82 mW × cores × steps × 1 ms ${SKIP_MSG}`, async () => {
+    const nir = sharedPath("fixtures/nir/paper_cnn/cnn_sinabs.nir");
+    const events = sharedPath("fixtures/events/sample_nmnist.bin");
+    const r = await cli("run", nir, "--input", events, "--tick-us", "1000", "--arch", "loihi", "--realtime", "--out", out("cnn"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const rep = reportOf(out("cnn"));
+    // No tick of this run takes longer than 1 ms on loihi, so time = steps × 1 ms (312 data ticks + 5 to drain).
+    expect(Math.max(...rep.perTick.latencyNs)).toBeLessThan(1e6);
+    expect(rep.steps).toBe(317);
+    expect(rep.totals.simulatedTimeNs).toBe(317e6);
+    expect(rep.totals.energyPj.static).toBeCloseTo(0.82 * rep.chip.coresUsed * 317e6, 0);
+    expect(rep.metrics!.totals.inferencesPerSecond).toBeCloseTo(1e9 / 317e6, 9);
+    expect(rep.totals.timeBasis).toBe("tick-period");
   });
 });
