@@ -281,7 +281,9 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   if (r.totals.simulatedTimeNs === null) {
     parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
   } else {
-    parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), `Modelled latency of each tick (timing model ${r.timingModel}); ${(r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis) === "tick-period" ? "each tick lasts max(tick period, its latency), and the sum of those is the simulated time" : "the sum is the simulated time"} (time basis ${timeBasisText(r)}).`));
+    parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), (r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis) === "tick-period"
+      ? `Modelled latency of each tick (timing model ${r.timingModel}). Time basis ${timeBasisText(r)}: the simulated time is the sum of those durations, not of the latencies.`
+      : `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time (time basis ${timeBasisText(r)}).`));
   }
   const hist = rateHistogramSpec(r);
   if (hist !== undefined) parts.push(figure("rates", "Firing-rate histogram", await renderVegaLiteSvg(hist, "rates"), "Neurons per firing-rate bin, per spiking population; the last bin (≥ 0.9 spikes per tick) holds the bursting neurons, the first the dead ones."));
