@@ -16,6 +16,29 @@ export interface ArchOverrides {
   readonly meshHeight?: number;
 }
 
+/** The name of a spec changed on the command line: a `*` after the chip's name (once). */
+function overriddenName(name: string): string {
+  return name.endsWith("*") ? name : `${name}*`;
+}
+
+/**
+ * `spec` paced at `tickPeriodNs` (`run --tick-period-us`, `--realtime`): each tick then lasts
+ * max(period, its modelled latency), and simulated time, average power, static energy and inferences per
+ * second are on the basis "tick-period" (chip/report/time-basis.ts); 0 turns a preset's own period off
+ * ("modelled-latency"). A command-line override of the spec, so the chip's name gets a `*`.
+ */
+export function withTickPeriod(spec: ChipSpec, tickPeriodNs: number, flag: string): ChipSpec {
+  const next = { ...spec, name: overriddenName(spec.name), tickPeriodNs };
+  try {
+    return assertValidChipSpec(next, "--arch with command-line overrides");
+  } catch (e) {
+    if (e instanceof AerchipError && e.field === "tickPeriodNs") {
+      throw new AerchipError("E_CLI_OPTION", `${flag} sets a tick period of ${tickPeriodNs} ns: ${e.message.replace(/ \(in --arch with command-line overrides\)$/, "")}`, { field: flag, hint: "give a period from 0 to 1e9 µs", cause: e });
+    }
+    throw e;
+  }
+}
+
 export function loadArch(arch: string, overrides: ArchOverrides = {}): ChipSpec {
   let spec: ChipSpec;
   if (/\.ya?ml$/i.test(arch)) {
@@ -25,7 +48,7 @@ export function loadArch(arch: string, overrides: ArchOverrides = {}): ChipSpec 
   if (overrides.coreNeurons === undefined && overrides.meshWidth === undefined && overrides.meshHeight === undefined) return spec;
   const next = {
     ...spec,
-    name: `${spec.name}*`,
+    name: overriddenName(spec.name),
     core: { ...spec.core, ...(overrides.coreNeurons === undefined ? {} : { maxNeurons: overrides.coreNeurons }) },
     mesh: {
       ...spec.mesh,

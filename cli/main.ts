@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { MAX_CORE_NEURONS, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -35,6 +35,14 @@ function intOption(name: string, min: number, max?: number, why?: string) {
 
 const seedOption = intOption("--seed", 0, MAX_SEED, "seeds are 32-bit: larger ones would repeat smaller ones");
 const stepsOption = intOption("--steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates; see README, Limits");
+
+/** --tick-period-us: a number of µs in 0..MAX_TICK_PERIOD_US (0 = no period: modelled latency). */
+function tickPeriodOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("--tick-period-us must be a number of microseconds >= 0");
+  if (n > MAX_TICK_PERIOD_US) throw new InvalidArgumentError(`--tick-period-us is ${value}; it must be at most ${MAX_TICK_PERIOD_US} (the chip spec format's limit on tickPeriodNs, 1e12 ns)`);
+  return n;
+}
 
 const coreNeuronsOption = intOption("--core-neurons", 1, MAX_CORE_NEURONS, "the chip spec format's limit");
 
@@ -85,6 +93,8 @@ function buildProgram(): Command {
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
     })
+    .option("--tick-period-us <us>", "pace the ticks: each lasts max(this period, its modelled latency); simulated time, power, static energy and inferences/s are then on the basis tick-period (0: modelled latency, also for chips with their own period)", tickPeriodOption)
+    .option("--realtime", "event-file --input: pace the ticks at the --tick-us they were binned at (the sensor's real time), as --tick-period-us <tick-us>")
     .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")

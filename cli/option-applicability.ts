@@ -3,7 +3,9 @@
  * silently ignored: `--input` on a model that carries its own input spikes, NIR-only options on other
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
  * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
- * `--tick-us` where no event file is binned onto ticks. Only options the user gave count (commander's
+ * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (and, checked once
+ * the input is read, cli/tick-period.ts, on a dense spike tensor), and options that contradict
+ * each other (`--realtime` with `--tick-period-us`). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
@@ -77,6 +79,11 @@ const RULES: Record<string, readonly Rule[]> = {
     PLACEMENT("placement", "--placement", "the program's cores were placed when it was compiled; compile the model again with --placement", true),
     PLACEMENT("seed", "--seed", "the seed only drives placement, which was done when the program was compiled; compile the model again with --seed", true),
     TICK_US(["nir", "program"], "packetsOut"),
+    {
+      option: "realtime", flag: "--realtime", appliesTo: ["nir", "program"],
+      why: () => "it paces the ticks at the length an event-file --input was binned at, and this model's input spikes are on ticks of no stated length",
+      hint: () => "give the tick length itself: --tick-period-us <us>",
+    },
   ],
   // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
   compare: [
@@ -88,6 +95,11 @@ const RULES: Record<string, readonly Rule[]> = {
   "learning-cost": NIR_RULES,
 };
 
+/** Options of a command that cannot be given together (attribute names, flags), and what to do instead. */
+const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly hint: string }>> = {
+  run: [{ a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" }],
+};
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
   const rules = RULES[command];
@@ -96,6 +108,9 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     const source = cmd.getOptionValueSource(option);
     return source !== undefined && source !== "default";
   };
+  for (const c of CONFLICTS[command] ?? []) {
+    if (given(c.a) && given(c.b)) throw new AerchipError("E_CLI_OPTION", `${c.aFlag} and ${c.bFlag} both set the tick period`, { field: c.aFlag, hint: c.hint });
+  }
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
   const modelAs: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);

@@ -26,6 +26,12 @@ export const MAX_LEARN_NEURONS = 6400;
  */
 export const MAX_LEARNING_COST_T = 1_000_000;
 
+/**
+ * `run --tick-period-us`: chip/spec/validate.ts's limit on tickPeriodNs (SYNC_LATENCY_MAX_NS, 1e12 ns),
+ * in µs (not imported: it would load the spec validator at start-up; a test checks they agree).
+ */
+export const MAX_TICK_PERIOD_US = 1e9;
+
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;
 /** --precision. */

@@ -14,6 +14,8 @@ export interface InputSpikes {
   readonly neuron: Int32Array;
   /** Steps the input covers (T of a tensor, or the last tick + 1). */
   readonly steps: number;
+  /** The tick length (µs) timed events were binned at; absent for a dense spike tensor (`run --realtime` needs it). */
+  readonly tickUs?: number;
 }
 
 export interface InputOptions {
@@ -38,7 +40,7 @@ export async function readInputSpikes(path: string, inputShape: readonly number[
     }
     throw e;
   }
-  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps };
+  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps, ...(r.tickUs === undefined ? {} : { tickUs: r.tickUs }) };
 }
 
 /**

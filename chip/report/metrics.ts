@@ -38,8 +38,9 @@
  *  - Firing-rate histogram: per population, neurons per bin of spikes per tick, bin edges
  *    RATE_BIN_EDGES_PER_MILLE / 1000 (1-2-5 steps; the last bin [0.9, 1] is the bursting one).
  *  - Inferences per second: 1e9 / inference time in ns, where inference time = Σ_t max(tickPeriodNs,
- *    latency_t) for a chip with a fixed tick period, else Σ_t latency_t (the modelled per-tick latency);
- *    null when neither is modelled.
+ *    latency_t) for a paced chip (a fixed tick period, or `run --tick-period-us`), else Σ_t latency_t (the
+ *    modelled per-tick latency); null when neither is modelled. It is the report's simulated time
+ *    (chip/report/time-basis.ts), the same figure static energy and average power are computed on.
  * Helper populations: front ends add populations that are not layers of the model, named with a leading
  * "__" (NIR constant drives `__nir_bias`, `__nir_once`, docs/nir.md). Their spikes carry biases, which
  * NeuroBench does not count as synaptic ops, so they and their outgoing projections are left out of the
@@ -57,6 +58,7 @@ import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import type { SimState } from "../sim/state.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
+import type { TimeBasis } from "./time-basis.ts";
 
 /** Firing-rate histogram bin edges in spikes per 1000 ticks: bin k = [e_k, e_k+1), the last closed. */
 export const RATE_BIN_EDGES_PER_MILLE = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 900, 1000] as const;
@@ -134,7 +136,7 @@ export interface CoreMetrics {
   readonly utilisation: { readonly neurons: number; readonly inputAxons: number; readonly outputAxons: number; readonly synapseMemory: number };
 }
 
-export type InferenceTimeBasis = "tick-period" | "modelled-latency" | "not-modelled";
+export type InferenceTimeBasis = TimeBasis;
 
 export interface RunMetrics {
   readonly definitions: string;
@@ -182,8 +184,9 @@ export function rateBin(spikes: number, steps: number): number {
 }
 
 export interface MetricsContext {
-  /** Σ_t modelled tick latency (ns). */
+  /** The run's time on `timeBasis` (ns): Σ_t max(tickPeriodNs, latency_t) or Σ_t latency_t (chip/report/time-basis.ts). */
   readonly simulatedTimeNs: number;
+  readonly timeBasis: TimeBasis;
   /** Total energy of the run (pJ), dynamic + static. */
   readonly energyTotalPj: number;
 }
@@ -401,18 +404,9 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   });
   let updates = 0;
   for (let c = 0; c < st.coreCount; c++) updates += res.counters.perCore[c * COUNTER_COUNT + CounterKind.neuronUpdates];
-  const period = spec.tickPeriodNs ?? 0;
-  let inferenceTimeNs: number | null = null;
-  let basis: InferenceTimeBasis = "not-modelled";
-  if (period > 0) {
-    let t = 0;
-    for (let i = 0; i < T; i++) t += Math.max(period, res.tickLatencyNs[i]);
-    inferenceTimeNs = t;
-    basis = "tick-period";
-  } else if (ctx.simulatedTimeNs > 0) {
-    inferenceTimeNs = ctx.simulatedTimeNs;
-    basis = "modelled-latency";
-  }
+  // One run is one inference: its time is the report's simulated time, on the same basis.
+  const basis: InferenceTimeBasis = ctx.timeBasis;
+  const inferenceTimeNs = basis === "not-modelled" ? null : ctx.simulatedTimeNs;
   const wBits = storedSynapses * wBitsPerSynapse;
   const tBits = traceTotal * traceBits;
   const layerCells = layerNeurons * T;

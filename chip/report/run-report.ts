@@ -14,6 +14,7 @@ import { crossbarCounts, usesCrossbarCosts } from "./crossbar.ts";
 import { createHash } from "node:crypto";
 import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./metrics.ts";
 import { assertReportFinite } from "./finite-guard.ts";
+import { runTime, type TimeBasis } from "./time-basis.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -83,7 +84,15 @@ export interface RunReport {
      */
     readonly sanafe: { readonly synapticEvents: number; readonly packets: number; readonly hops: number; readonly neuronUpdates: number; readonly neuronsFired: number };
     readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
-    /** null when the chip does not model time (metrics.totals.inferenceTimeBasis "not-modelled"): unknown, not 0. */
+    /**
+     * What simulatedTimeNs, averagePowerMw, energyPj.static and metrics' inference time are computed on
+     * (chip/report/time-basis.ts): "tick-period" (Σ_t max(tickPeriodNs, latency_t)), "modelled-latency"
+     * (Σ_t latency_t) or "not-modelled". Added within version 1; absent from reports written before it.
+     */
+    readonly timeBasis?: TimeBasis;
+    /** The tick period (ns) of basis "tick-period" (the chip spec's, or `run --tick-period-us`); absent otherwise. */
+    readonly tickPeriodNs?: number;
+    /** null when the chip does not model time (timeBasis "not-modelled"): unknown, not 0. */
     readonly simulatedTimeNs: number | null;
     /** null when time is not modelled (see simulatedTimeNs). */
     readonly averagePowerMw: number | null;
@@ -139,11 +148,12 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   // Compute-in-memory presets: crossbar reads, derived from the spikes (chip/report/crossbar.ts).
   const xb = usesCrossbarCosts(spec) ? crossbarCounts(spec, program, res) : undefined;
   const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs), xb?.totalEnergyPj ?? 0);
-  // Tick t lasts its timing model's latency plus, on compute-in-memory presets, its crossbar reads; the
-  // per-tick series and the total are the same numbers (Σ_t latencyNs[t] = simulatedTimeNs).
+  // Tick t's modelled latency is its timing model's latency plus, on compute-in-memory presets, its crossbar
+  // reads (perTick.latencyNs). The run's time is Σ_t latency_t, or Σ_t max(tickPeriodNs, latency_t) on a
+  // paced chip (chip/report/time-basis.ts); static energy, average power and inference time all use it.
   const tickLatencyNs = Array.from(res.tickLatencyNs, (ns, t) => ns + (xb?.readLatencyPerTickNs[t] ?? 0));
-  let simulatedTimeNs = 0;
-  for (let t = 0; t < res.steps; t++) simulatedTimeNs += tickLatencyNs[t];
+  const time = runTime(spec, tickLatencyNs, res.steps);
+  const simulatedTimeNs = time.timeNs;
   const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
   const total = dyn.dynamic + staticPj;
   const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
@@ -172,9 +182,9 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const popSynIn = new Float64Array(P);
   program.projections.forEach((pr, k) => { popSynIn[popIndex.get(pr.post) ?? 0] += synOpsByProjection[k]; });
   const col = (k: number): number[] => Array.from({ length: res.steps }, (_, t) => perTick[t * K + k]);
-  const metrics = computeRunMetrics(spec, program, res, { simulatedTimeNs, energyTotalPj: total }, cores);
+  const metrics = computeRunMetrics(spec, program, res, { simulatedTimeNs, timeBasis: time.basis, energyTotalPj: total }, cores);
   // A chip without latency costs (and no tick period) does not model time: its time and power are unknown, not 0.
-  const timeModelled = metrics.totals.inferenceTimeBasis !== "not-modelled";
+  const timeModelled = time.basis !== "not-modelled";
   return assertReportFinite<RunReport>({
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
@@ -201,6 +211,8 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
         neuronsFired: totals[CounterKind.spikes],
       },
       energyPj: { ...dyn, static: staticPj, total },
+      timeBasis: time.basis,
+      ...(time.tickPeriodNs === null ? {} : { tickPeriodNs: time.tickPeriodNs }),
       simulatedTimeNs: timeModelled ? simulatedTimeNs : null,
       averagePowerMw: timeModelled ? (simulatedTimeNs > 0 ? total / simulatedTimeNs : 0) : null,
       energyPerStepPj: res.steps > 0 ? total / res.steps : 0,

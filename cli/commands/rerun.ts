@@ -16,7 +16,7 @@ import { readReportFile } from "./report.ts";
 import { runCommand, gitProvenance, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
-import { MAX_CORE_NEURONS, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -68,6 +68,11 @@ function checkRecordedOptions(o: Options, file: string): void {
     if (v === undefined || v === null) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw badOption(file, key, v, "it must be a finite number > 0");
   }
+  const period = o.tickPeriodUs;
+  if (period !== undefined && period !== null && (typeof period !== "number" || !Number.isFinite(period) || period < 0 || period > MAX_TICK_PERIOD_US)) {
+    throw badOption(file, "tickPeriodUs", period, `it must be a number from 0 to ${MAX_TICK_PERIOD_US} (as --tick-period-us)`);
+  }
+  if (o.realtime === true && period !== undefined && period !== null) throw badOption(file, "realtime", o.realtime, "it cannot be recorded with tickPeriodUs (as --realtime with --tick-period-us)");
 }
 
 /** What re-runs a report: the command (`aerchip run` on a model file, a NIR graph, or a compiled program) and its options. */
@@ -96,6 +101,8 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const recurrentBias = opt<string>(p.options, "recurrentBias", "string", file);
   const ifMultiSpike = opt<boolean>(p.options, "ifMultiSpike", "boolean", file);
   const lenient = opt<boolean>(p.options, "lenient", "boolean", file);
+  const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
+  const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
   const kind = model.role === "program" ? "program" : /\.nir$/i.test(model.path) ? "nir" : "model";
   return {
     kind, path: model.path,
@@ -116,6 +123,8 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
       ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
       ...(lenient === undefined ? {} : { lenient }),
+      ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
+      ...(realtime === true ? { realtime } : {}),
     },
   };
 }

@@ -22,6 +22,7 @@ import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { gitProvenance, summaryText, type RunCommandOptions } from "./run.ts";
 
 export interface NirCliOptions {
@@ -66,13 +67,14 @@ function nodeSpikes(sim: SimResult, population: string, latency: number, T: numb
 
 export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
-  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const m = await loadNirForCli(modelPath, o);
   if (o.input === undefined) {
     throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
   }
   const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
+  const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
   const inLatency = m.inputs[0].latencyTicks;
   const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
@@ -85,7 +87,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null,
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
     },
   };
   const ticks = T + m.extraTicks;

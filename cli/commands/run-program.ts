@@ -16,26 +16,28 @@ import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, summaryText } from "./run.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
-  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
-  checkProgramFitsSpec(spec, program, programPath);
+  checkProgramFitsSpec(archSpec, program, programPath);
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
+  const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const steps = o.steps ?? input.steps;
   const provenance = {
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null },
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o) },
   };
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);

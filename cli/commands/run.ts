@@ -20,6 +20,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 
 export interface RunCommandOptions {
   readonly arch: string;
@@ -42,6 +43,10 @@ export interface RunCommandOptions {
   readonly sanafeArch?: string;
   /** Threads that run the chip's cores (results identical for every count; not part of the report). */
   readonly threads?: number;
+  /** Pace the ticks at this period (µs) (cli/tick-period.ts). */
+  readonly tickPeriodUs?: number;
+  /** Pace the ticks at the event-file --input's tick length (cli/tick-period.ts). */
+  readonly realtime?: boolean;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -74,10 +79,22 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   ];
   const time = t.simulatedTimeNs === null || t.averagePowerMw === null
     ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
-    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW`;
+    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+}
+
+/**
+ * Which convention simulated time, average power and static energy follow (chip/report/time-basis.ts):
+ * researchers quote both, so the summary says which one these numbers are.
+ */
+export function timeBasisLine(t: RunReport["totals"]): string {
+  if (t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined) {
+    return `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency); static energy and power are over that time (--tick-period-us 0: compute-bound)`;
+  }
+  if (t.timeBasis === "modelled-latency") return "time basis modelled-latency: ticks run back to back (compute-bound); static energy and power are over that time (--tick-period-us, or --realtime for an event input, paces them)";
+  return "";
 }
 
 /** Hand mapping vs aerchip's remapping, side by side. */
@@ -155,7 +172,9 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
 
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
-  const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  // --realtime is refused on these models (cli/option-applicability.ts): their spikes are on ticks of no stated length.
+  const periodUs = tickPeriodUsFor(o, undefined, undefined);
+  const spec = pacedSpec(loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) }), periodUs, o);
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
   const rm = loadRunModel(modelPath, o, sanafe);
@@ -167,7 +186,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float" },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o) },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
@@ -211,7 +230,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
-    const hand = await compileAndRunAsync(handMapping.spec, handMapping.model, {
+    // Paced as aerchip's mapping, so the two are compared on the same time basis.
+    const hand = await compileAndRunAsync(pacedSpec(handMapping.spec, periodUs, o), handMapping.model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { file: modelPath, ...handMapping.placement },
       provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },

@@ -80,7 +80,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     ]),
     note: [
       `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
-      "Energy includes static power. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
+      "Energy includes static power; time and static energy are on each chip's time basis: paced at its tick period when its spec has one (TrueNorth, SpiNNaker 2), else its modelled latency (docs/reports.md, Time basis). Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };

@@ -50,6 +50,11 @@ export interface CompareRow {
   readonly activationSparsity: number | null;
   /** false when the chip ran but does not model time: its time, inferences/s and power are null as unknown, not 0. */
   readonly timeModelled: boolean;
+  /**
+   * What this chip's time, inferences/s, power and static energy are computed on (chip/report/time-basis.ts):
+   * "tick-period" (paced, e.g. TrueNorth's 1 ms ticks) or "modelled-latency" (compute-bound); null where it failed.
+   */
+  readonly timeBasis: string | null;
 }
 
 export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
@@ -58,7 +63,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
       return {
         arch: e.arch, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
         effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
-        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true,
+        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true, timeBasis: null,
       };
     }
     const r = e.report;
@@ -72,6 +77,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
       footprintBytes: m?.footprint.totalBytes ?? null, synapseMemoryBytes: m?.footprint.synapseMemoryBytes ?? null,
       activationSparsity: m?.activationSparsity ?? null,
       timeModelled: r.totals.simulatedTimeNs !== null,
+      timeBasis: r.totals.timeBasis ?? m?.inferenceTimeBasis ?? null,
     };
   });
 }
@@ -92,12 +98,12 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (excl. inputs)", align: "r" },
       { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: ENERGY_PER_SOP_HEADER, align: "r" },
       { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, { header: "Power (mW)", align: "r" },
-      { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" },
+      { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
     ],
     rows: rows.map((r) => [
       r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
       n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
-      t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale),
+      t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
     // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
     note: failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`,
@@ -110,7 +116,8 @@ export const ENERGY_PER_SOP_HEADER = "Total energy/SOP (pJ)";
 /** Definitions printed under every compare table (Markdown, LaTeX). */
 export const COMPARE_NOTE = "One run is one inference; energy includes static power (per-core static power for the cores used only: unused cores are taken as power-gated); "
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
-  + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths.";
+  + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths. "
+  + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
 
 /** One chip that did not run, as "<arch>: <code> (<message>)". */
 function failureText(r: CompareRow): string {
@@ -131,7 +138,7 @@ export function compareMarkdown(model: string, t: ReportTable, rows: readonly Co
 export const COMPARE_CSV_COLUMNS = [
   "arch", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
   "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
-  "time_modelled",
+  "time_modelled", "time_basis",
 ] as const;
 
 export function compareCsv(rows: readonly CompareRow[]): string {
@@ -140,7 +147,7 @@ export function compareCsv(rows: readonly CompareRow[]): string {
     lines.push([
       r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
-      r.status === "ok" ? String(r.timeModelled) : null,
+      r.status === "ok" ? String(r.timeModelled) : null, r.timeBasis,
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;

@@ -30,7 +30,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "synaptic_events_delivered", "crossbar_reads", "crossbar_active_rows", "crossbar_conversions",
   "count", "cost_key", "cost_value", "cost_unit",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_dynamic_pj", "energy_static_pj", "energy_total_pj",
-  "latency_ns", "average_power_mw",
+  "latency_ns", "average_power_mw", "time_basis", "tick_period_ns",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
   "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
@@ -74,6 +74,8 @@ export function csvRows(report: RunReport): Row[] {
     synapses: m.totals.weightCount, ...counters(t.counters), synaptic_events_delivered: t.synapticEventsDelivered,
     energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
     energy_static_pj: e.static, energy_total_pj: e.total, latency_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
+    // The basis of latency_ns, average_power_mw, energy_static_pj and inference_time_ns (chip/report/time-basis.ts).
+    time_basis: t.timeBasis ?? m.totals.inferenceTimeBasis, tick_period_ns: t.tickPeriodNs ?? null,
     synapse_memory_bits: m.perCore.reduce((a, c) => a + c.synapseMemoryBits, 0), neuron_memory_bits: m.perCore.reduce((a, c) => a + c.neuronMemoryBits, 0),
     activation_sparsity: m.totals.activationSparsity, connection_sparsity: m.totals.connectionSparsity,
     dead_neurons: m.totals.deadNeurons, bursting_neurons: m.totals.burstingNeurons,

@@ -11,7 +11,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
-import { energyUnit, groupDigits, maxOf, plainCell, reportTables, requireMetrics, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
+import { energyUnit, groupDigits, maxOf, plainCell, reportTables, requireMetrics, timeBasisText, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
 
 /** Largest number of spikes drawn in the raster (each is one SVG element). */
 export const MAX_RASTER_POINTS = 10_000;
@@ -313,7 +313,9 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   if (r.totals.simulatedTimeNs === null) {
     parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
   } else {
-    parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time.`));
+    parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), (r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis) === "tick-period"
+      ? `Modelled latency of each tick (timing model ${r.timingModel}). Time basis ${timeBasisText(r)}: the simulated time is the sum of those durations, not of the latencies.`
+      : `Modelled latency of each tick (timing model ${r.timingModel}); the sum is the simulated time (time basis ${timeBasisText(r)}).`));
   }
   const hist = rateHistogramSpec(r);
   if (hist !== undefined) parts.push(figure("rates", "Firing-rate histogram", await renderVegaLiteSvg(hist, "rates"), rateHistogramCaption(r.steps)));

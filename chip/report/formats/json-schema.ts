@@ -154,7 +154,10 @@ function buildReportSchema(closed: boolean) {
         static: num.describe("Static energy (pJ) = (staticPowerPerCoreMw × coresUsed + staticPowerChipMw) × simulated time; unused cores are not charged."),
         total: num.describe("dynamic + static (pJ)."),
       }).describe("Energy by component (pJ)."),
-      simulatedTimeNs: nn.nullable().describe("Σ perTick.latencyNs (ns); null when time is not modelled."),
+      timeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).optional()
+        .describe("The basis of simulatedTimeNs, averagePowerMw and static energy (chip/report/time-basis.ts; added within version 1)."),
+      tickPeriodNs: nn.optional().describe("The chip's tick period (ns) on the tick-period basis."),
+      simulatedTimeNs: nn.nullable().describe("Σ_t max(tickPeriodNs, perTick.latencyNs[t]) on the tick-period basis, Σ perTick.latencyNs on modelled-latency (ns); null when time is not modelled."),
       averagePowerMw: num.nullable().describe("energyPj.total ÷ simulatedTimeNs (mW); null when time is not modelled."),
       energyPerStepPj: num.describe("energyPj.total ÷ steps (pJ), static included."),
     }),

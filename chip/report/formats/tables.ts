@@ -8,7 +8,7 @@ import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import type { RunMetrics } from "../metrics.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
-import { bytesUnit, energyUnit, groupDigits, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./cells.ts";
+import { bytesUnit, energyUnit, groupDigits, maxOf, NOT_MODELLED, plainCell, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 // The shared cells and formatting, re-exported for the renderers that take them from here.
 export * from "./cells.ts";
 import { energyTerms, type EnergyComponent } from "../energy-terms.ts";
@@ -101,6 +101,7 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     ["Average power (mW)", orNotModelled(t.averagePowerMw, sig)],
     [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
     ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
+    ["Time basis (time, power, static energy)", timeBasisText(r)],
   ];
   const overrides = chipOverrideNote(r);
   return {
@@ -108,6 +109,21 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     columns: [{ header: "Metric", align: "l" }, { header: "Value", align: "r" }], rows,
     note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.${overrides === null ? "" : ` ${overrides}`}`,
   };
+}
+
+/**
+ * The convention simulated time, average power, static energy and time per inference follow
+ * (chip/report/time-basis.ts), with the tick period when ticks are paced. Reports written before
+ * totals.timeBasis existed carry it as metrics.totals.inferenceTimeBasis.
+ */
+export function timeBasisText(r: ReportWithMetrics): string {
+  const basis = r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis;
+  const period = r.totals.tickPeriodNs;
+  if (basis === "tick-period" && period !== undefined) {
+    const pu = timeUnit(period);
+    return `tick-period (each tick max(${plainCell(sig(period / pu.scale))} ${pu.unit}, its latency))`;
+  }
+  return basis;
 }
 
 export function energyTable(r: ReportWithMetrics): ReportTable {
@@ -119,7 +135,7 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   return {
     id: "energy", title: "Energy by component",
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
-    note: `${staticEnergyNote(r)}${r.notModelled.length > 0 ? ` Not modelled by this chip spec: ${r.notModelled.join(", ")}.` : ""}`,
+    note: `${staticEnergyNote(r)} Time basis: ${timeBasisText(r)}.${r.notModelled.length > 0 ? ` Not modelled by this chip spec: ${r.notModelled.join(", ")}.` : ""}`,
   };
 }
 

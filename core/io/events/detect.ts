@@ -261,7 +261,7 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
   for (let k = 0; k < spikes.channel.length; k++) {
     if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
   }
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}) };
 }
 
 /** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
@@ -347,5 +347,5 @@ async function aerStreamSpikes(path: string, o: InputReadOptions, size: number):
     t0Us: typeof o.t0Us === "number" && !rebin ? o.t0Us / streamTickUs : (o.t0Us ?? 0),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs };
 }

@@ -87,4 +87,10 @@ export interface InputSpikes {
   readonly neuron: Int32Array;
   /** Steps the input covers. */
   readonly steps: number;
+  /**
+   * Length of one tick in µs of the recording's time, when the input was binned from timed events at a
+   * tick length (`tickUs`, or an AER stream's own tick); absent for a dense spike tensor (already on ticks
+   * of no stated length) and for binning into a number of `bins`.
+   */
+  readonly tickUs?: number;
 }

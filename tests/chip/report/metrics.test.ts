@@ -246,7 +246,7 @@ describe("rate bins", () => {
   it("computeRunMetrics and the report agree", () => {
     const spec = testSpec();
     const { compiled, sim, report } = runModel(MODEL, spec);
-    const again = computeRunMetrics(spec, compiled.program, sim, { simulatedTimeNs: report.totals.simulatedTimeNs ?? 0, energyTotalPj: report.totals.energyPj.total });
+    const again = computeRunMetrics(spec, compiled.program, sim, { simulatedTimeNs: report.totals.simulatedTimeNs ?? 0, timeBasis: report.totals.timeBasis!, energyTotalPj: report.totals.energyPj.total });
     expect(again).toEqual(report.metrics);
   });
 });
