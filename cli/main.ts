@@ -192,7 +192,7 @@ function buildProgram(): Command {
 
   program
     .command("rerun")
-    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json is byte-identical")
+    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")
     .argument("<report>", "report.json written by `aerchip run` (run from the directory the original run started in)")
     .requiredOption("--out <dir>", "output directory for the re-run")
     .option("--json", "print a machine-readable summary", false)
