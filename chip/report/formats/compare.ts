@@ -140,15 +140,20 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[]): T
   const energy = ok.map((r) => ({ chip: r.chip ?? r.arch, value: (r.energyPj ?? 0) / eu.scale }));
   const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: r.chip ?? r.arch, value: (r.inferenceTimeNs ?? 0) / tu.scale }));
   const order = ok.map((r) => r.chip ?? r.arch);
-  const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => ({
-    title, width: 300, height: { step: 22 },
-    data: { values },
-    mark: "bar",
-    encoding: {
-      y: { field: "chip", type: "nominal", sort: order, title: null },
-      x: { field: "value", type: "quantitative", title: axis, scale: scaleFor(values.map((v) => v.value)) },
-    },
-  });
+  const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => {
+    const scale = scaleFor(values.map((v) => v.value));
+    // A log axis says so in its title: bar lengths on it are not proportional to the values.
+    const axisTitle = scale.type === "log" ? `${axis}, log scale` : axis;
+    return {
+      title, width: 300, height: { step: 22 },
+      data: { values },
+      mark: "bar",
+      encoding: {
+        y: { field: "chip", type: "nominal", sort: order, title: null },
+        x: { field: "value", type: "quantitative", title: axisTitle, scale },
+      },
+    };
+  };
   return {
     ...VEGA_LITE_BASE,
     title: `${model}: one inference on each chip`,
