@@ -136,7 +136,7 @@ function buildProgram(): Command {
   program
     .command("convert")
     .description("convert an event recording between formats, or bin it onto ticks as chip input spikes (--spikes)")
-    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5")
+    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer")
     .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
     .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
     .option("--tick-us <us>", "tick length in microseconds (spikes: default 1000)", (v: string) => {
@@ -202,7 +202,7 @@ function buildProgram(): Command {
 
   program
     .command("rerun")
-    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json is byte-identical")
+    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")
     .argument("<report>", "report.json written by `aerchip run` (run from the directory the original run started in)")
     .requiredOption("--out <dir>", "output directory for the re-run")
     .option("--json", "print a machine-readable summary", false)

@@ -20,10 +20,16 @@ export function sniffFile(path: string): "architecture" | "network" | undefined 
   return sniffSanafeYaml(readSanafeText(path).slice(0, 64 * 1024));
 }
 
+/**
+ * Where the architecture came from: `--sanafe-arch`, the `--arch` YAML, or found beside the network (the
+ * one case the command line did not name, so the run says which file it took: sanafeArchNote).
+ */
+export type SanafeArchSource = "sanafe-arch" | "arch" | "beside";
+
 /** The SANA-FE architecture used to lower `networkPath`, with the path it came from. */
-export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?: string): { arch: SanafeArch; path: string } {
-  if (sanafeArch !== undefined) return { arch: loadSanafeArch(sanafeArch), path: sanafeArch };
-  if (isYamlPath(archArg)) return { arch: loadSanafeArch(archArg), path: archArg };
+export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?: string): { arch: SanafeArch; path: string; source: SanafeArchSource } {
+  if (sanafeArch !== undefined) return { arch: loadSanafeArch(sanafeArch), path: sanafeArch, source: "sanafe-arch" };
+  if (isYamlPath(archArg)) return { arch: loadSanafeArch(archArg), path: archArg, source: "arch" };
   const dir = dirname(networkPath);
   const candidates = readdirSync(dir).filter((f) => isYamlPath(f) && join(dir, f) !== networkPath)
     .sort((a, b) => (a === "loihi.yaml" ? -1 : b === "loihi.yaml" ? 1 : a.localeCompare(b)));
@@ -34,7 +40,7 @@ export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?:
       if (sniffFile(p) !== "architecture") continue;
       const arch = loadSanafeArch(p);
       loadSanafe(networkPath, arch); // the network's units must resolve against it
-      return { arch, path: p };
+      return { arch, path: p, source: "beside" };
     } catch (e) {
       if (!isAerchipError(e)) throw e;
     }
@@ -42,6 +48,12 @@ export function sanafeArchFor(networkPath: string, archArg: string, sanafeArch?:
   throw new AerchipError("E_SANAFE_ARCH_REQUIRED", `the SANA-FE network ${basename(networkPath)} names hardware units of a SANA-FE architecture, and none beside it resolves them`, {
     file: networkPath, field: "--sanafe-arch", hint: "pass the architecture the network was written for with --sanafe-arch FILE (e.g. SANA-FE's loihi.yaml)",
   });
+}
+
+/** The line a run prints when it took the architecture from beside the network, else "". */
+export function sanafeArchNote(found: { path: string; source: SanafeArchSource } | undefined): string {
+  if (found === undefined || found.source !== "beside") return "";
+  return `SANA-FE architecture for the network's units: ${found.path} (found beside the network; --sanafe-arch FILE names another)\n`;
 }
 
 export function loadSanafeModel(networkPath: string, arch: SanafeArch): SanafeModel {

@@ -21,6 +21,11 @@ export interface Diagnostic {
   readonly hint?: string;
   /** Byte offset inside a binary file, when known. */
   readonly byteOffset?: number;
+  /**
+   * Lines shown under the message, as a compiler shows the offending source line and a caret under the
+   * column (learning-rule text). Kept out of `message` so that the message stays one line.
+   */
+  readonly excerpt?: readonly string[];
 }
 
 export interface AerchipErrorInit {
@@ -28,6 +33,7 @@ export interface AerchipErrorInit {
   readonly field?: string;
   readonly hint?: string;
   readonly byteOffset?: number;
+  readonly excerpt?: readonly string[];
   readonly cause?: unknown;
 }
 
@@ -37,6 +43,7 @@ export class AerchipError extends Error {
   readonly field: string | undefined;
   readonly hint: string | undefined;
   readonly byteOffset: number | undefined;
+  readonly excerpt: readonly string[] | undefined;
 
   constructor(code: string, message: string, init: AerchipErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -46,6 +53,7 @@ export class AerchipError extends Error {
     this.field = init.field;
     this.hint = init.hint;
     this.byteOffset = init.byteOffset;
+    this.excerpt = init.excerpt;
   }
 
   toDiagnostic(): Diagnostic {
@@ -57,6 +65,7 @@ export class AerchipError extends Error {
       ...(this.field === undefined ? {} : { field: this.field }),
       ...(this.hint === undefined ? {} : { hint: this.hint }),
       ...(this.byteOffset === undefined ? {} : { byteOffset: this.byteOffset }),
+      ...(this.excerpt === undefined ? {} : { excerpt: this.excerpt }),
     };
   }
 
@@ -68,6 +77,7 @@ export class AerchipError extends Error {
       ...(this.field === undefined ? {} : { field: this.field }),
       ...(this.hint === undefined ? {} : { hint: this.hint }),
       ...(this.byteOffset === undefined ? {} : { byteOffset: this.byteOffset }),
+      ...(this.excerpt === undefined ? {} : { excerpt: this.excerpt }),
       cause: this.cause,
     });
   }
@@ -85,6 +95,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   if (d.byteOffset !== undefined) where.push(`byte ${d.byteOffset}`);
   let line = `${d.code}: ${oneLine(d.message)}`;
   if (where.length > 0) line += ` [${where.join(", ")}]`;
+  // Each excerpt line on a line of its own (indented, escaped like the message), so a caret lines up.
+  for (const l of d.excerpt ?? []) line += `\n    ${oneLine(l)}`;
   if (d.hint !== undefined) line += `\n  hint: ${oneLine(d.hint)}`;
   return line;
 }

@@ -195,11 +195,13 @@ function fail(
   const termText = term === undefined ? "" : src.text.slice(term.start, term.end).trim();
   const inTerm = term === undefined ? "" : ` in term ${term.index} '${termText}'`;
   const caretLine = `${" ".repeat(pos.column - 1)}^`;
-  const message = `${what}${inTerm} (${where}) of learning rule:\n  ${pos.lineText}\n  ${caretLine}`;
+  const message = `${what}${inTerm} (${where}) of learning rule`;
   throw new AerchipError(code, message, {
     ...(src.options.file === undefined ? {} : { file: src.options.file }),
     ...(src.options.field === undefined ? {} : { field: src.options.field }),
     hint,
+    // The rule's line and a caret under the column: printed under the message (formatDiagnostic).
+    excerpt: [pos.lineText, caretLine],
   });
 }
 

@@ -38,7 +38,7 @@ export async function learningCostCommand(model: string | undefined, o: Learning
     checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
     const report = learningCostFromLayers(layersFromModelGraph(graph), { T: o.T, Tl: o.Tl, rule: o.rule });
-    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
+    process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
   if (o.table !== undefined && o.table !== "all" && !Object.hasOwn(LEARNING_SHAPE_TABLES, o.table)) {
@@ -48,7 +48,7 @@ export async function learningCostCommand(model: string | undefined, o: Learning
   for (const id of ids) checkSteps(o.T ?? LEARNING_SHAPE_TABLES[id].T, o.Tl ?? LEARNING_SHAPE_TABLES[id].Tl, o, id);
   const overrides = { rule: o.rule, ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)))}\n`);
     return;
   }
   // Each table keeps its own T and T_l unless --T/--Tl are given: then they apply to every table shown

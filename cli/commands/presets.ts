@@ -2,16 +2,21 @@
 import { describePresets } from "../../chip/spec/presets.ts";
 import { table } from "../format.ts";
 
+/** "1 core", "4 cores". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export async function presetsCommand(o: { json: boolean }): Promise<void> {
   const presets = describePresets();
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(presets)}\n`);
     return;
   }
   const out: string[] = [];
   for (const p of presets) {
     const lim = new Map(p.limits.map((l) => [l.field, l.value] as const));
-    out.push(`${p.name}: ${p.mesh.totalCores} cores (${p.mesh.widthTiles}×${p.mesh.heightTiles} tiles × ${p.mesh.coresPerTile}), ${String(lim.get("core.maxNeurons"))} neurons/core, ${String(lim.get("precision.weightBits"))}-bit weights`);
+    out.push(`${p.name}: ${count(p.mesh.totalCores, "core")} (${p.mesh.widthTiles}×${p.mesh.heightTiles} ${p.mesh.widthTiles * p.mesh.heightTiles === 1 ? "tile" : "tiles"} × ${count(p.mesh.coresPerTile, "core")} per tile), ${String(lim.get("core.maxNeurons"))} neurons/core, ${String(lim.get("precision.weightBits"))}-bit weights`);
     out.push(`  ${p.description}`);
     out.push(`  structure: ${p.source}`);
     if (p.costs.length > 0) out.push(table(p.costs.map((c) => [`  ${c.key}`, `${c.value} ${c.unit}`, c.evidence, c.source]), undefined, "lrll"));

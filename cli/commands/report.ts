@@ -16,6 +16,7 @@ import { renderLatex } from "../../chip/report/formats/latex.ts";
 import { renderCsv } from "../../chip/report/formats/csv.ts";
 import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
 import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
+import { requireMetrics } from "../../chip/report/formats/tables.ts";
 
 import { REPORT_FORMATS, type ReportFormatName } from "./report-formats.ts";
 export { REPORT_FORMATS, type ReportFormatName } from "./report-formats.ts";
@@ -81,6 +82,8 @@ export async function reportCommand(reportPath: string | undefined, o: ReportCom
   else {
     if (reportPath === undefined) throw new AerchipError("E_CLI_OPTION", `--format ${o.format} needs a report file`, { field: "<report>", hint: "give the report.json written by `aerchip run`" });
     const report = readReportFile(reportPath);
+    // Every rendered format needs `metrics`; checked here so that the error names the file given.
+    requireMetrics(report, reportPath);
     let spikesPath: string | undefined;
     if (o.format === "html") {
       spikesPath = o.spikes ?? join(dirname(reportPath), "spikes.json");

@@ -1,9 +1,19 @@
 /**
  * `aerchip rerun REPORT.json --out DIR`: regenerates a run from its report's provenance (input files,
- * every option, the seed; model files, NIR graphs with their input, and compiled programs) and checks that the new report.json is byte-identical to the original. The
- * inputs must still hash to the recorded SHA-256 and be reachable by the recorded paths (run it from the
- * directory the original ran in); a different aerchip version, commit or chip preset shows up as a
- * difference (E_RERUN_DIFFERS) naming the fields that changed.
+ * every option, the seed; model files, NIR graphs with their input, SANA-FE networks with their
+ * architecture, and compiled programs) and checks that the new report.json holds the same results as
+ * the original. The inputs must still hash to the recorded SHA-256 and be reachable by the recorded
+ * paths (run it from the directory the original ran in).
+ *
+ * What must match: every field of report.json except the two provenance fields that name the code
+ * version (provenance.aerchipVersion, provenance.gitCommit). Those change with every commit even when
+ * the numbers do not, so they are compared separately and reported ("same results; the report was made
+ * by commit X, this is Y"), not a failure by themselves. Everything else (counters, energies, the chip
+ * spec's SHA-256, options, input hashes) must be identical: the parsed JSON with the two fields removed
+ * is serialised again and compared as text, so every number must be the same float64.
+ *
+ * A difference is E_RERUN_DIFFERS, naming the fields. The re-run's outputs are complete (every file was
+ * written), so they are kept in --out for diffing; the message names the new report.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,9 +21,8 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { sha256File } from "../provenance.ts";
-import { aerchipVersion } from "../version.ts";
 import { readReportFile } from "./report.ts";
-import { runCommand, gitProvenance, type RunCommandOptions } from "./run.ts";
+import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { MAX_CORE_NEURONS, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
@@ -143,6 +152,28 @@ export function differingFields(a: unknown, b: unknown): string[] {
   return out;
 }
 
+/** Provenance fields that name the code which made a report, not what it computed. */
+export const CODE_VERSION_FIELDS = ["aerchipVersion", "gitCommit"] as const;
+
+/** The report's JSON text without the code-version fields, with every other value (and key order) kept. */
+export function resultsText(report: unknown): string {
+  const copy = structuredClone(report) as { provenance?: Record<string, unknown> };
+  if (copy.provenance !== null && typeof copy.provenance === "object") {
+    for (const k of CODE_VERSION_FIELDS) delete copy.provenance[k];
+  }
+  return JSON.stringify(copy);
+}
+
+/** "commit X made the report, this is Y" for each code-version field that differs; [] when none does. */
+export function codeVersionChanges(original: unknown, rerun: unknown): string[] {
+  const a = ((original as { provenance?: Record<string, unknown> })?.provenance ?? {});
+  const b = ((rerun as { provenance?: Record<string, unknown> })?.provenance ?? {});
+  const out: string[] = [];
+  if (a.aerchipVersion !== b.aerchipVersion) out.push(`aerchip ${String(a.aerchipVersion ?? "unknown")} made the report, this is ${String(b.aerchipVersion ?? "unknown")}`);
+  if (a.gitCommit !== b.gitCommit) out.push(`commit ${String(a.gitCommit ?? "unknown")} made the report, this is ${String(b.gitCommit ?? "unknown")}`);
+  return out;
+}
+
 export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
   const original = readReportFile(reportPath);
   for (const input of original.provenance.inputs) {
@@ -163,16 +194,17 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
   const before = readFileSync(reportPath);
   const after = readFileSync(newPath);
   const identical = before.equals(after);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical })}\n`);
+  const a: unknown = JSON.parse(before.toString("utf8"));
+  const b: unknown = JSON.parse(after.toString("utf8"));
+  const sameResults = identical || resultsText(a) === resultsText(b);
+  const versionChanges = identical ? [] : codeVersionChanges(a, b);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical, sameResults, codeVersionChanges: versionChanges })}\n`);
   else if (!o.quiet && identical) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: ${newPath} is byte-identical to ${reportPath}\n`);
-  if (!identical) {
-    const fields = differingFields(JSON.parse(before.toString("utf8")), JSON.parse(after.toString("utf8")));
-    const why: string[] = [];
-    if (original.provenance.aerchipVersion !== aerchipVersion()) why.push(`aerchip ${original.provenance.aerchipVersion} made the report, this is ${aerchipVersion()}`);
-    const commit = gitProvenance().gitCommit;
-    if (original.provenance.gitCommit !== commit) why.push(`commit ${original.provenance.gitCommit ?? "unknown"} made the report, this is ${commit ?? "unknown"}`);
-    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${fields.length === 0 ? "formatting" : fields.join(", ")}${why.length === 0 ? "" : ` (${why.join("; ")})`}`, {
-      file: reportPath, hint: "the inputs hash the same, so the difference comes from aerchip itself (version, commit, or a chip preset: see chip.specSha256)",
+  else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: same results; ${newPath} matches ${reportPath} in every field but the code version (${versionChanges.join("; ")})\n`);
+  if (!sameResults) {
+    const fields = differingFields(a, b).filter((f) => !CODE_VERSION_FIELDS.some((k) => f === `provenance.${k}`));
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${fields.length === 0 ? "formatting" : fields.join(", ")}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: reportPath, hint: `compare the two reports (e.g. \`diff ${reportPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
     });
   }
 }

@@ -116,7 +116,7 @@ function parseRuleTexts(r: FieldReader, raw: Json | undefined, field: string): {
       parsed = parseRuleSet(text, { file: r.file, field: f });
     } catch (e) {
       // The parser's message names the term and the column; the JSON path goes in front of it.
-      if (isAerchipError(e)) throw new AerchipError(e.code, `${f}: ${e.message}`, { file: r.file, field: f, ...(e.hint === undefined ? {} : { hint: e.hint }) });
+      if (isAerchipError(e)) throw new AerchipError(e.code, `${f}: ${e.message}`, { file: r.file, field: f, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.excerpt === undefined ? {} : { excerpt: e.excerpt }) });
       throw e;
     }
     for (const rule of parsed) {
@@ -238,7 +238,7 @@ function parseNamedLearning(r: FieldReader, o: JsonObject, field: string): Learn
     if (!isAerchipError(e)) throw e;
     const sub = e.field === undefined || e.field === "rule" || e.field.includes(".") ? "named" : e.field.split("/")[0];
     const f = `${field}.${sub}`;
-    throw new AerchipError(e.code, `${f}: ${e.message}`, { file: r.file, field: f, ...(e.hint === undefined ? {} : { hint: e.hint }) });
+    throw new AerchipError(e.code, `${f}: ${e.message}`, { file: r.file, field: f, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.excerpt === undefined ? {} : { excerpt: e.excerpt }) });
   }
   if (program.weightBits !== undefined && !(Number.isFinite(program.wMin) && Number.isFinite(program.wMax))) {
     r.fail(`${field}.weightBits`, `${field}.weightBits needs finite wMin and wMax (the weight grid spans them)`, "give wMin and wMax");

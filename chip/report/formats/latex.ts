@@ -24,9 +24,22 @@ export function latexEscape(s: string): string {
   return out;
 }
 
+/** Hex runs at least this long (SHA-256 digests, git commits) get break points: they do not hyphenate. */
+const HEX_RUN = /[0-9a-f]{16,}/g;
+/** Characters between the break points of a hex run. */
+const HEX_CHUNK = 8;
+
+/**
+ * A 64-digit SHA-256 is one unbreakable word, wider than a p{0.45\linewidth} cell: it runs into the
+ * margin (overfull \hbox). \allowbreak{} every 8 digits lets it wrap without changing the printed text.
+ */
+export function breakHexRuns(escaped: string): string {
+  return escaped.replace(HEX_RUN, (run) => run.match(new RegExp(`.{1,${HEX_CHUNK}}`, "g"))!.join("\\allowbreak{}"));
+}
+
 export function latexCell(c: Cell): string {
   if (c === null) return "--";
-  if (typeof c === "string") return latexEscape(c);
+  if (typeof c === "string") return breakHexRuns(latexEscape(c));
   if (c.f === "int") return groupDigits(c.v, ",");
   if (c.f === "pct") return `${(c.v * 100).toFixed(1)}\\%`;
   const s = sigDigits(c.v);
