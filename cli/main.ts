@@ -134,12 +134,12 @@ function buildProgram(): Command {
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
     })
-    .option("--counts", "spikes as .npy: event counts (uint32) instead of 0/1", false)
+    .option("--counts", "spikes with event counts: .npy holds uint32 counts instead of 0/1, .csv gets a count column (not .aer)", false)
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
     .action(async (input: string, output: string, o, cmd: Command) => {
-      (await import("./option-applicability.ts")).checkConvertOptions(cmd);
+      (await import("./option-applicability.ts")).checkConvertOptions(cmd, output);
       return (await import("./commands/convert.ts")).convertCommand(input, output, o);
     });
 

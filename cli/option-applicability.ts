@@ -110,13 +110,26 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   }
 }
 
-/** `aerchip convert`: --counts and --tick-us shape the spikes written with --spikes only. */
-export function checkConvertOptions(cmd: Command): void {
-  if (cmd.getOptionValueSource("spikes") === "cli") return;
-  for (const [option, flag] of [["counts", "--counts"], ["tickUs", "--tick-us"]] as const) {
+/**
+ * `aerchip convert`: --counts and --tick-us shape the spikes written with --spikes only, and an AER stream
+ * (.aer/.aers) has no place for an event count, so --counts is refused there too.
+ */
+export function checkConvertOptions(cmd: Command, output: string): void {
+  const given = (option: string): boolean => {
     const source = cmd.getOptionValueSource(option);
-    if (source !== undefined && source !== "default") {
-      throw new AerchipError("E_CLI_OPTION", `${flag} applies only with --spikes (binning events onto ticks); an event-to-event conversion keeps the events' own timestamps`, { field: flag, hint: `add --spikes, or drop ${flag}` });
+    return source !== undefined && source !== "default";
+  };
+  if (cmd.getOptionValueSource("spikes") !== "cli") {
+    for (const [option, flag] of [["counts", "--counts"], ["tickUs", "--tick-us"]] as const) {
+      if (given(option)) {
+        throw new AerchipError("E_CLI_OPTION", `${flag} applies only with --spikes (binning events onto ticks); an event-to-event conversion keeps the events' own timestamps`, { field: flag, hint: `add --spikes, or drop ${flag}` });
+      }
     }
+    return;
+  }
+  if (given("counts") && /\.aers?$/i.test(output)) {
+    throw new AerchipError("E_CLI_OPTION", `--counts does not apply to an AER stream output (${output}): a stream holds one address per spike and no event count`, {
+      field: "--counts", file: output, hint: "write the counts as .npy (a uint32 tensor) or .csv (a count column), or drop --counts",
+    });
   }
 }

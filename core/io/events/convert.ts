@@ -4,7 +4,7 @@
  *
  *   output     events (default)                                   spikes (`output: "spikes"`)
  *   .npy       structured array (x <i2, y <i2, t <i8 µs, p |b1)   dense T × (input shape) bool tensor
- *   .csv       x,y,t,p                                            tick,neuron,count
+ *   .csv       x,y,t,p                                            tick,neuron (tick,neuron,count with counts)
  *   .aer/.aers AER stream, source [P, H, W], tick = tickUs (1 µs)  AER stream, source = input shape
  *   .bin       N-MNIST records (needs x, y < 256)                 —
  *   .aedat     AEDAT 3.1 polarity packets                         —
@@ -38,7 +38,7 @@ export interface ConvertOptions extends OpenEventsOptions, Omit<Partial<InputRea
   readonly output?: "events" | "spikes";
   /** Events → AER stream: tick length in µs (default 1). Spikes: tick length (default 1000). */
   readonly tickUs?: number;
-  /** Spikes as a dense .npy hold event counts (uint32) instead of bool. */
+  /** Spikes carry event counts: a dense .npy holds uint32 counts instead of bool, a .csv a count column (not .aer). */
   readonly counts?: boolean;
 }
 
@@ -97,6 +97,9 @@ export async function convertEventFile(inPath: string, outPath: string, options:
   if (mode === "spikes") {
     if (output === "bin" || output === "aedat") {
       throw eventsError(EventsErrorCode.unsupported, `spikes on a tick grid cannot be written as .${output}`, "write spikes as .npy, .aer or .csv", { file: outPath });
+    }
+    if (options.counts === true && output === "aer") {
+      throw eventsError(EventsErrorCode.options, "an AER stream holds one address per spike and no event count", "write counts as .npy (uint32 tensor) or .csv (count column), or drop counts", { file: outPath, field: "counts" });
     }
     let shape = options.inputShape ?? denseShape;
     if (shape === null) {

@@ -87,4 +87,6 @@ export interface InputSpikes {
   readonly neuron: Int32Array;
   /** Steps the input covers. */
   readonly steps: number;
+  /** Events merged into each spike (≥ 1); only when asked for (`counts: true`). */
+  readonly count?: Uint32Array;
 }
