@@ -126,7 +126,7 @@ function buildProgram(): Command {
   program
     .command("convert")
     .description("convert an event recording between formats, or bin it onto ticks as chip input spikes (--spikes)")
-    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5")
+    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer (a --packets-out stream converts to .csv, one line per packet)")
     .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
     .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
     .option("--tick-us <us>", "tick length in microseconds (spikes: default 1000)", (v: string) => {

@@ -21,7 +21,7 @@ export async function convertCommand(input: string, output: string, o: ConvertCo
   });
   if (o.json) process.stdout.write(`${JSON.stringify(res)}\n`);
   else if (!o.quiet) {
-    const what = res.mode === "spikes" ? `${res.count} spikes over ${res.steps ?? 0} ticks` : `${res.count} events`;
+    const what = res.mode === "spikes" ? `${res.count} spikes over ${res.steps ?? 0} ticks` : res.mode === "packets" ? `${res.count} packets` : `${res.count} events`;
     process.stdout.write(`converted ${input} (${res.inputFormat}) → ${output} (${res.output}): ${what}\n`);
   }
 }

@@ -15,11 +15,16 @@
  * .npy input (a spike tensor) or an AER stream of input spikes can only be converted as spikes.
  * The transforms (time slice, crop, downsample, polarity) apply to both modes. Streaming writers
  * (.csv, .bin, .aedat) use bounded memory; .npy and .aer outputs are assembled in memory.
+ *
+ * An AER stream whose source is not pixels (no shape, or rank > 3: the packet streams of
+ * `aerchip run --packets-out`) is converted only to .csv, one line per packet (aer-packets.ts), unless a
+ * `geometry` (events) or an `inputShape` (spikes) says how to read its addresses.
  */
 import { readFile } from "node:fs/promises";
 import { readNpy } from "../npy.ts";
 import { writeFileAtomic } from "../../atomic-write.ts";
 import { encodeAerStreamEvents } from "./aer-events.ts";
+import { aerStreamSource, isAddressSource, writeAerPacketsCsv } from "./aer-packets.ts";
 import { writeAedat31 } from "./aedat31.ts";
 import { collectEvents } from "./batch.ts";
 import { writeCsvEvents } from "./csv-events.ts";
@@ -45,8 +50,9 @@ export interface ConvertOptions extends OpenEventsOptions, Omit<Partial<InputRea
 export interface ConvertResult {
   readonly inputFormat: EventFormat;
   readonly output: OutputKind;
-  readonly mode: "events" | "spikes";
-  /** Events written (events mode) or spikes written (spikes mode). */
+  /** "packets": an AER stream of packet addresses (e.g. `run --packets-out`) written as packet CSV. */
+  readonly mode: "events" | "spikes" | "packets";
+  /** Events written (events mode), spikes written (spikes mode) or packets written (packets). */
   readonly count: number;
   readonly geometry?: SensorGeometry;
   readonly steps?: number;
@@ -83,6 +89,20 @@ export async function convertEventFile(inPath: string, outPath: string, options:
   let mode = options.output ?? "events";
   if (mode !== "events" && mode !== "spikes") {
     throw eventsError(EventsErrorCode.options, `output mode "${String(mode)}" is unknown`, 'use "events" or "spikes"', { field: "output" });
+  }
+  if (inputFormat === EventFormat.aerStream && options.geometry === undefined && !(mode === "spikes" && options.inputShape !== undefined)) {
+    const source = await aerStreamSource(inPath, options.source ?? 0);
+    if (isAddressSource(source)) {
+      const what = `source "${source.name}" holds packet addresses${source.shape.length === 0 ? "" : ` (shape [${source.shape.join(", ")}])`}, not pixels`;
+      if (output !== "csv" || mode !== "events") {
+        throw eventsError(EventsErrorCode.unsupported, `${what}, so it cannot be ${mode === "spikes" ? "binned as input spikes" : `written as .${output}`}`, "convert it to .csv without --spikes: one line per packet (tick, t_us, address and its fields)", { file: inPath, field: "source" });
+      }
+      if (hasTransforms(options)) {
+        throw eventsError(EventsErrorCode.options, `${what}; crop, downsample, polarity and time-slice options apply to events`, "drop those options", { file: inPath, field: "source" });
+      }
+      const count = await writeAerPacketsCsv(inPath, outPath, options.source ?? 0);
+      return { inputFormat, output, mode: "packets", count };
+    }
   }
   // A dense spike tensor carries no events.
   let denseShape: number[] | null = null;
