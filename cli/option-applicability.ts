@@ -3,7 +3,8 @@
  * silently ignored: `--input` on a model that carries its own input spikes, NIR-only options on other
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
  * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
- * `--tick-us` where no event file is binned onto ticks. Only options the user gave count (commander's
+ * `--tick-us` where no event file is binned onto ticks, `--sample`/`--labels`/`--gesture` where `--input` is
+ * refused (cli/input-selection.ts checks them against the input file). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
@@ -52,6 +53,11 @@ const INPUT_RULE = (kinds: readonly Target[]): Rule => ({
   option: "input", flag: "--input", appliesTo: kinds,
   why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file (its input populations' \"spikes\")"),
 });
+/** --sample, --labels, --gesture pick part of an --input file, so they apply where --input does. */
+const SELECTION_RULES = (kinds: readonly Target[]): Rule[] => [["sample", "--sample"], ["labels", "--labels"], ["gesture", "--gesture"]].map(([option, flag]) => ({
+  option, flag, appliesTo: kinds,
+  why: (k: Target) => `it picks part of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
+}));
 const COMPILED = (option: string, flag: string, why: string): Rule => ({ option, flag, appliesTo: ["nir", "sanafe", "sanafe-remap", "json"], why: () => why });
 /** --placement and --seed: aerchip's placement, which neither a compiled program nor a SANA-FE network's own mapping goes through. */
 const PLACEMENT = (option: string, flag: string, onProgram: string, runHasRemap: boolean): Rule => ({
@@ -69,6 +75,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
 const RULES: Record<string, readonly Rule[]> = {
   run: [
     INPUT_RULE(["nir", "program"]),
+    ...SELECTION_RULES(["nir", "program"]),
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
     { option: "remap", flag: "--remap", appliesTo: ["sanafe", "sanafe-remap"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },
@@ -80,7 +87,7 @@ const RULES: Record<string, readonly Rule[]> = {
   ],
   // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
   compare: [
-    INPUT_RULE(["nir"]), ...NIR_RULES,
+    INPUT_RULE(["nir"]), ...SELECTION_RULES(["nir"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],

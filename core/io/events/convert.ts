@@ -13,7 +13,9 @@
  * "spikes" bins the events onto a tick grid exactly as `aerchip run --input` does (readEventsForInput:
  * transforms, mapToInputs, tickUs / bins); the input shape defaults to the sensor's [P, H, W]. A dense
  * .npy input (a spike tensor) or an AER stream of input spikes can only be converted as spikes.
- * The transforms (time slice, crop, downsample, polarity) apply to both modes. Streaming writers
+ * The transforms (time slice, crop, downsample, polarity) apply to both modes. `labels` (a DVS Gesture
+ * label CSV) with `sample` (its row) converts one gesture: the events with start ≤ t < end, t − start in
+ * events mode, tick 0 at start in spikes mode. Streaming writers
  * (.csv, .bin, .aedat) use bounded memory; .npy and .aer outputs are assembled in memory.
  *
  * An AER stream whose source is not pixels (no shape, or rank > 3: the packet streams of
@@ -27,6 +29,7 @@ import { encodeAerStreamEvents } from "./aer-events.ts";
 import { aerStreamSource, isAddressSource, writeAerPacketsCsv } from "./aer-packets.ts";
 import { writeAedat31 } from "./aedat31.ts";
 import { collectEvents } from "./batch.ts";
+import { cutGestureSample, readGestureLabel } from "./dvs-gesture-labels.ts";
 import { writeCsvEvents } from "./csv-events.ts";
 import { detectEventFormat, readEvents, readEventsForInput, type InputReadOptions, type OpenEventsOptions } from "./detect.ts";
 import { EventsErrorCode, eventsError } from "./errors.ts";
@@ -135,7 +138,11 @@ export async function convertEventFile(inPath: string, outPath: string, options:
     writeSpikes(outPath, s, { shape, tickUs: options.tickUs ?? 1000, ...(options.counts === true ? { counts: true } : {}) });
     return { inputFormat, output, mode, count: s.tick.length, steps: s.steps };
   }
-  const stream = transformed(readEvents(inPath, { ...options, format: inputFormat }), fn);
+  // A labelled DVS Gesture sample: its events, times re-based to the label's start (as spikes mode's t0).
+  const events = options.labels === undefined
+    ? readEvents(inPath, { ...options, format: inputFormat })
+    : cutGestureSample(readEvents(inPath, { ...options, format: inputFormat }), await readGestureLabel(options.labels, options.sample ?? 0));
+  const stream = transformed(events, fn);
   switch (output) {
     case "csv": {
       const count = await writeCsvEvents(outPath, stream);
