@@ -54,6 +54,12 @@ describe("packet streams", () => {
       destinations.add(key);
     }
     expect(destinations.size).toBeGreaterThan(1);
+
+    // As a run's --input, a packet stream is not pixels: the hint names the command that reads it.
+    const asInput = await cli("run", "tests/robustness/fixtures/small-valid.nir", "--arch", "generic", "--input", stream, "--out", join(dir, "in"));
+    expect(asInput.code).toBe(1);
+    expect(asInput.stderr).toMatch(/E_EVENTS_SHAPE/);
+    expect(asInput.stderr).toMatch(/hint: .*aerchip convert FILE\.aer OUT\.csv/);
   });
 
   it("an unshaped packet stream gives tick,t_us,address; other outputs and --spikes are refused with a hint to write .csv", async () => {
