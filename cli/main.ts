@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { MAX_CORE_NEURONS, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -46,6 +46,17 @@ function tickPeriodOption(value: string): number {
 
 const coreNeuronsOption = intOption("--core-neurons", 1, MAX_CORE_NEURONS, "the chip spec format's limit");
 
+const sampleOption = intOption("--sample", 0, MAX_INPUT_SAMPLE, "a 0-based index; the file's own count is checked when it is read");
+const gestureOption = intOption("--gesture", 0, MAX_INPUT_SAMPLE, "a 0-based label row; the file's own count is checked when it is read");
+
+/** --sample, --labels, --gesture (cli/input-selection.ts). */
+function selectionOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option("--sample <i>", `SHD/SSC .h5 ${what}: the sample to read (0-based; default 0)`, sampleOption)
+    .option("--labels <file>", `DVS Gesture AEDAT ${what}: its *_labels.csv (class,startTime_usec,endTime_usec), with --gesture`)
+    .option("--gesture <row>", "the label row to cut (0 = the first row after the header): events with start ≤ t < end, time re-based to start", gestureOption);
+}
+
 function nirOptions(cmd: Command): Command {
   return cmd
     .option("--dt <seconds>", "NIR: integration time step dt in seconds (default 1e-4)", (v: string) => {
@@ -74,7 +85,7 @@ function buildProgram(): Command {
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json")
     .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
-    .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us)")
+    .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", `ticks to simulate (default: the model's own; at most ${MAX_RUN_TICKS})`, stepsOption)
@@ -101,6 +112,7 @@ function buildProgram(): Command {
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)")
     .action(async (model: string, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("run", model, cmd);
+      (await import("./input-selection.ts")).checkInputSelectionOptions(cmd, true);
       // A run on several threads: their workers load the engine while this thread loads and compiles the
       // model (the team's, or with --timing detailed the timing threads).
       if (o.threads > 1) {
@@ -112,6 +124,7 @@ function buildProgram(): Command {
       return (await import("./commands/run.ts")).runCommand(model, o);
     });
 
+  selectionOptions(run, "--input");
   nirOptions(run);
 
   const compile = program
@@ -136,7 +149,7 @@ function buildProgram(): Command {
   program
     .command("convert")
     .description("convert an event recording between formats, or bin it onto ticks as chip input spikes (--spikes)")
-    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer")
+    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer (a --packets-out stream converts to .csv, one line per packet)")
     .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
     .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
     .option("--tick-us <us>", "tick length in microseconds (spikes: default 1000)", (v: string) => {
@@ -144,12 +157,16 @@ function buildProgram(): Command {
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
     })
-    .option("--counts", "spikes as .npy: event counts (uint32) instead of 0/1", false)
+    .option("--sample <i>", "SHD/SSC .h5 input: the sample to convert (0-based; default 0)", sampleOption)
+    .option("--labels <file>", "DVS Gesture AEDAT input: its *_labels.csv (class,startTime_usec,endTime_usec), with --gesture")
+    .option("--gesture <row>", "the label row to cut (0 = the first row after the header): events with start ≤ t < end, time re-based to start", gestureOption)
+    .option("--counts", "spikes with event counts: .npy holds uint32 counts instead of 0/1, .csv gets a count column (not .aer)", false)
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
     .action(async (input: string, output: string, o, cmd: Command) => {
-      (await import("./option-applicability.ts")).checkConvertOptions(cmd);
+      (await import("./option-applicability.ts")).checkConvertOptions(cmd, output);
+      (await import("./input-selection.ts")).checkInputSelectionOptions(cmd, false);
       return (await import("./commands/convert.ts")).convertCommand(input, output, o);
     });
 
@@ -196,8 +213,10 @@ function buildProgram(): Command {
     .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
     .action(async (model: string, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("compare", model, cmd);
+      (await import("./input-selection.ts")).checkInputSelectionOptions(cmd, true);
       return (await import("./commands/compare.ts")).compareCommand(model, o);
     });
+  selectionOptions(compare, "--input");
   nirOptions(compare);
 
   program

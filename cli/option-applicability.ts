@@ -4,7 +4,8 @@
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
  * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
  * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (and, checked once
- * the input is read, cli/tick-period.ts, on a dense spike tensor), and options that contradict
+ * the input is read, cli/tick-period.ts, on a dense spike tensor), `--sample`/`--labels`/`--gesture` where `--input` is
+ * refused (cli/input-selection.ts checks them against the input file), and options that contradict
  * each other (`--realtime` with `--tick-period-us`). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
@@ -54,6 +55,11 @@ const INPUT_RULE = (kinds: readonly Target[]): Rule => ({
   option: "input", flag: "--input", appliesTo: kinds,
   why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file (its input populations' \"spikes\")"),
 });
+/** --sample, --labels, --gesture pick part of an --input file, so they apply where --input does. */
+const SELECTION_RULES = (kinds: readonly Target[]): Rule[] => [["sample", "--sample"], ["labels", "--labels"], ["gesture", "--gesture"]].map(([option, flag]) => ({
+  option, flag, appliesTo: kinds,
+  why: (k: Target) => `it picks part of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
+}));
 const COMPILED = (option: string, flag: string, why: string): Rule => ({ option, flag, appliesTo: ["nir", "sanafe", "sanafe-remap", "json"], why: () => why });
 /** --placement and --seed: aerchip's placement, which neither a compiled program nor a SANA-FE network's own mapping goes through. */
 const PLACEMENT = (option: string, flag: string, onProgram: string, runHasRemap: boolean): Rule => ({
@@ -71,6 +77,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
 const RULES: Record<string, readonly Rule[]> = {
   run: [
     INPUT_RULE(["nir", "program"]),
+    ...SELECTION_RULES(["nir", "program"]),
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
     { option: "remap", flag: "--remap", appliesTo: ["sanafe", "sanafe-remap"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },
@@ -87,7 +94,7 @@ const RULES: Record<string, readonly Rule[]> = {
   ],
   // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
   compare: [
-    INPUT_RULE(["nir"]), ...NIR_RULES,
+    INPUT_RULE(["nir"]), ...SELECTION_RULES(["nir"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],
@@ -125,13 +132,26 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   }
 }
 
-/** `aerchip convert`: --counts and --tick-us shape the spikes written with --spikes only. */
-export function checkConvertOptions(cmd: Command): void {
-  if (cmd.getOptionValueSource("spikes") === "cli") return;
-  for (const [option, flag] of [["counts", "--counts"], ["tickUs", "--tick-us"]] as const) {
+/**
+ * `aerchip convert`: --counts and --tick-us shape the spikes written with --spikes only, and an AER stream
+ * (.aer/.aers) has no place for an event count, so --counts is refused there too.
+ */
+export function checkConvertOptions(cmd: Command, output: string): void {
+  const given = (option: string): boolean => {
     const source = cmd.getOptionValueSource(option);
-    if (source !== undefined && source !== "default") {
-      throw new AerchipError("E_CLI_OPTION", `${flag} applies only with --spikes (binning events onto ticks); an event-to-event conversion keeps the events' own timestamps`, { field: flag, hint: `add --spikes, or drop ${flag}` });
+    return source !== undefined && source !== "default";
+  };
+  if (cmd.getOptionValueSource("spikes") !== "cli") {
+    for (const [option, flag] of [["counts", "--counts"], ["tickUs", "--tick-us"]] as const) {
+      if (given(option)) {
+        throw new AerchipError("E_CLI_OPTION", `${flag} applies only with --spikes (binning events onto ticks); an event-to-event conversion keeps the events' own timestamps`, { field: flag, hint: `add --spikes, or drop ${flag}` });
+      }
     }
+    return;
+  }
+  if (given("counts") && /\.aers?$/i.test(output)) {
+    throw new AerchipError("E_CLI_OPTION", `--counts does not apply to an AER stream output (${output}): a stream holds one address per spike and no event count`, {
+      field: "--counts", file: output, hint: "write the counts as .npy (a uint32 tensor) or .csv (a count column), or drop --counts",
+    });
   }
 }

@@ -49,3 +49,10 @@ export function wholeNumberProblem(value: unknown, min: number, max: number): st
   if (value < min || value > max) return `it must be from ${min} to ${max}`;
   return undefined;
 }
+
+/**
+ * `--sample` (an SHD/SSC sample) and `--gesture` (a DVS Gesture label row): 0-based indices. The file's own
+ * count is checked when it is read (SHD has 8,156 training samples, SSC 75,466); this bound only keeps the
+ * index an exact int32.
+ */
+export const MAX_INPUT_SAMPLE = 2 ** 31 - 1;

@@ -6,10 +6,13 @@
  * The tracer is handed to the simulation as a hook (RunHooks.tracePackets); the stream is rendered after
  * the run and written as one file of the command's output set (core/atomic-write.ts writeOutputSet), so a
  * failed run leaves no packet file. The stream's tick length is --tick-us (1000 µs by default, the CLI's
- * tick), which is what a reader of the stream needs to place packets in time.
+ * tick), which is what a reader of the stream needs to place packets in time. The source "packets" has the
+ * shape [2^xBits, 2^yBits, 2^coreBits, 2^axonBits] of the run's address layout (core/aer.ts aerLayoutShape),
+ * so an address unravels in C order into the destination (tile x, tile y, core in tile, axon) without the
+ * chip (`aerchip convert packets.aer packets.csv`; docs/events.md, "Packet streams").
  */
 import { resolve } from "node:path";
-import { AerPacketBuffer } from "../core/aer.ts";
+import { AER_PACKET_SOURCE, AerPacketBuffer, aerLayoutShape } from "../core/aer.ts";
 import type { OutputFile } from "../core/atomic-write.ts";
 
 /** Initial capacity of the tracer, packets (it grows as needed). */
@@ -27,6 +30,6 @@ export async function packetsOutFile(trace: AerPacketBuffer | undefined, packets
   const { encodeAerStream } = await import("../core/io/aer-stream.ts");
   return {
     path: resolve(packetsOut),
-    data: encodeAerStream({ tickUs: tickUs ?? 1000, sources: [{ name: "packets", shape: [] }], tick: trace.tickView(), address: trace.addressView() }),
+    data: encodeAerStream({ tickUs: tickUs ?? 1000, sources: [{ name: AER_PACKET_SOURCE, shape: (trace.layout === undefined ? null : aerLayoutShape(trace.layout)) ?? [] }], tick: trace.tickView(), address: trace.addressView() }),
   };
 }

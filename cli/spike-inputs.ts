@@ -3,11 +3,13 @@
  * its shape), through the event readers of core/io/events: dense `.npy` spike tensors (T × input shape),
  * structured `.npy` event arrays, the AER protobuf stream, N-MNIST / N-CALTECH101 `.bin`, AEDAT 2.0 / 3.1,
  * CSV events and SHD / SSC HDF5. Events are binned into ticks of `tickUs` (at most one spike per input neuron
- * and tick) and pixels map to inputs with channel = polarity (docs/events.md).
+ * and tick) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
+ * sample and `--labels`/`--gesture` one labelled DVS Gesture sample (cli/input-selection.ts).
  */
 import { readEventsForInput } from "../core/io/events/index.ts";
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
+import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
 
 export interface InputSpikes {
   readonly tick: Int32Array;
@@ -18,22 +20,22 @@ export interface InputSpikes {
   readonly tickUs?: number;
 }
 
-export interface InputOptions {
+export interface InputOptions extends InputSelection {
   readonly tickUs?: number;
-  /** SHD / SSC files: which sample to read. */
-  readonly sample?: number;
 }
 
 export async function readInputSpikes(path: string, inputShape: readonly number[], opts: InputOptions = {}): Promise<InputSpikes> {
   const tickUs = opts.tickUs ?? 1000;
+  const selection = await inputSelectionReadOptions(path, opts);
   let r;
   try {
     r = await readEventsForInput(path, {
       inputShape: [...inputShape],
       tickUs,
-      ...(opts.sample === undefined ? {} : { sample: opts.sample }),
+      ...selection,
     });
   } catch (e) {
+    if (isAerchipError(e) && e.field === "sample") throw renameSelectionError(e, opts);
     // The binning names its own fields (steps, tickUs); on the command line both come from --tick-us.
     if (isAerchipError(e) && /^E_EVENTS_/.test(e.code) && (e.field === "steps" || e.field === "tickUs")) {
       throw new AerchipError(e.code, `${e.message} (binning ${path} at --tick-us ${tickUs})`, { file: path, field: "--tick-us", hint: "use a longer --tick-us: the recording then spans fewer ticks", cause: e });

@@ -194,6 +194,11 @@ function fieldRangeError(layout: AerLayout, x: number, y: number, core: number, 
  * Growth replaces the arrays: read `address`/`source`/`tick` again after pushing, never keep them across pushes.
  */
 export class AerPacketBuffer {
+  /**
+   * The layout the addresses were packed with, when the producer records it (the simulator does when it
+   * traces packets), so that a reader of the addresses can take them apart.
+   */
+  layout: AerLayout | undefined = undefined;
   private addressArr: Uint32Array;
   private sourceArr: Uint32Array;
   private tickArr: Int32Array;
@@ -272,4 +277,19 @@ export class AerPacketBuffer {
   tickView(): Int32Array {
     return this.tickArr.subarray(0, this.len);
   }
+}
+
+/** Name of the source of a `--packets-out` stream (cli/packets-out.ts). */
+export const AER_PACKET_SOURCE = "packets";
+
+/**
+ * The packet addresses of `layout` as a row-major shape [2^xBits, 2^yBits, 2^coreBits, 2^axonBits]: the
+ * address is then the C-order flat index of (x, y, core, axon), since
+ *   address = ((x·2^yBits + y)·2^coreBits + core)·2^axonBits + axon = axon + core·2^coreShift + y·2^yShift + x·2^xShift.
+ * A stream whose packet source carries this shape can be decoded without knowing the chip. null when a
+ * field is 32 bits wide (2^32 does not fit the stream's uint32 dimensions; no chip preset comes close).
+ */
+export function aerLayoutShape(layout: AerLayoutBits): number[] | null {
+  const bits = [layout.xBits, layout.yBits, layout.coreBits, layout.axonBits];
+  return bits.every((b) => b < AER_ADDRESS_BITS) ? bits.map((b) => 2 ** b) : null;
 }

@@ -377,7 +377,12 @@ class Run implements SimRun {
       beginChunk(this.fused, 0);
       this.teamFused = true;
     } else this.team?.useRouteWork(undefined, false);
-    this.routeAddress = opts.tracePackets === undefined ? new Uint32Array(0) : routeAddresses(spec, program, st).address;
+    if (opts.tracePackets === undefined) this.routeAddress = new Uint32Array(0);
+    else {
+      const routes = routeAddresses(spec, program, st);
+      this.routeAddress = routes.address;
+      opts.tracePackets.layout = routes.layout; // --packets-out records it, so the stream can be decoded
+    }
     if (useTimingThread) {
       try {
         this.timingThreads = new TimingThreads(spec, opts.timing!, this.work!, T, { workers: timingWorkers, ...(opts.kernels === undefined ? {} : { kernels: opts.kernels }) });

@@ -25,8 +25,9 @@ import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
 import { throwIfInterrupted } from "../interrupt.ts";
+import type { InputSelection } from "../input-selection.ts";
 
-export interface CompareCommandOptions extends NirCliOptions {
+export interface CompareCommandOptions extends NirCliOptions, InputSelection {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
   readonly input?: string;
   readonly tickUs?: number;

@@ -25,7 +25,7 @@ import { readReportFile } from "./report.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
-import { MAX_CORE_NEURONS, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -62,6 +62,8 @@ function checkRecordedOptions(o: Options, file: string): void {
   whole("seed", 0, MAX_SEED, "seeds are 32-bit");
   whole("steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates");
   whole("coreNeurons", 1, MAX_CORE_NEURONS, "as --core-neurons");
+  whole("sample", 0, MAX_INPUT_SAMPLE, "as --sample");
+  whole("gesture", 0, MAX_INPUT_SAMPLE, "as --gesture");
   const oneOf = (key: string, choices: readonly string[]): void => {
     const v = o[key];
     if (v === undefined || v === null) return;
@@ -101,6 +103,9 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   if (arch === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no --arch", { file, field: "provenance.options.arch", hint: "run the model again with `aerchip run`" });
   const sanafeArch = p.inputs.find((i) => i.role === "sanafe-arch")?.path;
   const input = p.inputs.find((i) => i.role === "input")?.path;
+  const labels = p.inputs.find((i) => i.role === "labels")?.path;
+  const sample = opt<number>(p.options, "sample", "number", file);
+  const gesture = opt<number>(p.options, "gesture", "number", file);
   const steps = opt<number>(p.options, "steps", "number", file);
   const coreNeurons = opt<number>(p.options, "coreNeurons", "number", file);
   const precision = opt<string>(p.options, "precision", "string", file);
@@ -126,6 +131,9 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
       ...(sanafeArch === undefined ? {} : { sanafeArch }),
       ...(input === undefined ? {} : { input }),
+      ...(sample === undefined ? {} : { sample }),
+      ...(labels === undefined ? {} : { labels }),
+      ...(gesture === undefined ? {} : { gesture }),
       ...(tickUs === undefined ? {} : { tickUs }),
       ...(dt === undefined ? {} : { dt }),
       ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),

@@ -20,6 +20,7 @@ import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
@@ -72,7 +73,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   if (o.input === undefined) {
     throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
   }
-  const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  const selection = inputSelectionOf(o);
+  const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection });
+  const selected = inputSelectionProvenance(selection);
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
@@ -83,11 +86,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const provenance = {
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
-    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
+    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options,
     },
   };
   const ticks = T + m.extraTicks;

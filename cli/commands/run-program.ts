@@ -13,6 +13,7 @@ import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
@@ -29,15 +30,17 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
-  const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }) });
+  const selection = inputSelectionOf(o);
+  const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection });
+  const selected = inputSelectionProvenance(selection);
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const steps = o.steps ?? input.steps;
   const provenance = {
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
-    inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o) },
+    inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options },
   };
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);

@@ -18,11 +18,12 @@ import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
+import type { InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends InputSelection {
   readonly arch: string;
   readonly out: string;
   readonly steps?: number;

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { AerchipError } from "../../core/diagnostics.ts";
 import {
   AerErrorCode, AerPacketBuffer, aerLayoutFor, bitsForCount, decodeAer, decodeAerAxon, decodeAerCore, decodeAerX, decodeAerY,
-  encodeAer, makeAerLayout,
+  aerLayoutShape, encodeAer, makeAerLayout,
 } from "../../core/aer.ts";
 
 function codeOf(f: () => unknown): string | undefined {
@@ -131,5 +131,21 @@ describe("AerPacketBuffer", () => {
     expect(buf.address[0]).toBe(7);
     buf.reserve(10);
     expect(buf.capacity).toBe(1000);
+  });
+});
+
+describe("aerLayoutShape (the shape a --packets-out stream records)", () => {
+  it("an address is the C-order flat index of (x, y, core, axon) in [2^xBits, 2^yBits, 2^coreBits, 2^axonBits]", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 10 }), fc.nat(), (xBits, yBits, coreBits, axonBits, seed) => {
+      const layout = makeAerLayout({ xBits, yBits, coreBits, axonBits });
+      const [X, Y, C, A] = aerLayoutShape(layout)!;
+      const x = seed % X, y = (seed >>> 3) % Y, core = (seed >>> 7) % C, axon = (seed >>> 11) % A;
+      expect(encodeAer(layout, x, y, core, axon)).toBe(((x * Y + y) * C + core) * A + axon);
+    }));
+  });
+
+  it("is null when a field is 32 bits wide (2^32 is not a uint32 dimension)", () => {
+    expect(aerLayoutShape({ xBits: 0, yBits: 0, coreBits: 0, axonBits: 32 })).toBeNull();
+    expect(aerLayoutShape({ xBits: 1, yBits: 0, coreBits: 2, axonBits: 0 })).toEqual([2, 1, 4, 1]);
   });
 });

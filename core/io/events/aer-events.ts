@@ -32,7 +32,8 @@ export function geometryOfAerSource(s: AerStreamSource, file?: string): SensorGe
   else if (sh.length === 2) g = { polarities: 1, height: sh[0], width: sh[1] };
   else if (sh.length === 1) g = { polarities: 1, height: 1, width: sh[0] };
   else {
-    throw eventsError(EventsErrorCode.shape, `source "${s.name}" has shape [${sh.join(", ")}]; events need a shape [P, H, W], [H, W] or [N]`, "read the stream as spikes (readEventsForInput) instead", where);
+    throw eventsError(EventsErrorCode.shape, `source "${s.name}" has shape [${sh.join(", ")}]; events need a shape [P, H, W], [H, W] or [N]`,
+      "as chip input, give a stream whose source has as many addresses as the input (address = input neuron); a packet stream (aerchip run --packets-out) is read with `aerchip convert FILE.aer OUT.csv`", where);
   }
   if (g.width > 65536 || g.height > 65536 || g.polarities > 256) {
     throw eventsError(EventsErrorCode.range, `source "${s.name}" has shape [${sh.join(", ")}], too large for event coordinates (≤ 65,536 × 65,536 × 256)`, "read the stream as spikes (readEventsForInput) instead", where);

@@ -4,7 +4,7 @@
  *
  *   output     events (default)                                   spikes (`output: "spikes"`)
  *   .npy       structured array (x <i2, y <i2, t <i8 µs, p |b1)   dense T × (input shape) bool tensor
- *   .csv       x,y,t,p                                            tick,neuron,count
+ *   .csv       x,y,t,p                                            tick,neuron (tick,neuron,count with counts)
  *   .aer/.aers AER stream, source [P, H, W], tick = tickUs (1 µs)  AER stream, source = input shape
  *   .bin       N-MNIST records (needs x, y < 256)                 —
  *   .aedat     AEDAT 3.1 polarity packets                         —
@@ -13,15 +13,23 @@
  * "spikes" bins the events onto a tick grid exactly as `aerchip run --input` does (readEventsForInput:
  * transforms, mapToInputs, tickUs / bins); the input shape defaults to the sensor's [P, H, W]. A dense
  * .npy input (a spike tensor) or an AER stream of input spikes can only be converted as spikes.
- * The transforms (time slice, crop, downsample, polarity) apply to both modes. Streaming writers
+ * The transforms (time slice, crop, downsample, polarity) apply to both modes. `labels` (a DVS Gesture
+ * label CSV) with `sample` (its row) converts one gesture: the events with start ≤ t < end, t − start in
+ * events mode, tick 0 at start in spikes mode. Streaming writers
  * (.csv, .bin, .aedat) use bounded memory; .npy and .aer outputs are assembled in memory.
+ *
+ * An AER stream whose source is not pixels (no shape, or rank > 3: the packet streams of
+ * `aerchip run --packets-out`) is converted only to .csv, one line per packet (aer-packets.ts), unless a
+ * `geometry` (events) or an `inputShape` (spikes) says how to read its addresses.
  */
 import { readFile } from "node:fs/promises";
 import { readNpy } from "../npy.ts";
 import { writeFileAtomic } from "../../atomic-write.ts";
 import { encodeAerStreamEvents } from "./aer-events.ts";
+import { aerStreamSource, isAddressSource, writeAerPacketsCsv } from "./aer-packets.ts";
 import { writeAedat31 } from "./aedat31.ts";
 import { collectEvents } from "./batch.ts";
+import { cutGestureSample, readGestureLabel } from "./dvs-gesture-labels.ts";
 import { writeCsvEvents } from "./csv-events.ts";
 import { detectEventFormat, readEvents, readEventsForInput, type InputReadOptions, type OpenEventsOptions } from "./detect.ts";
 import { EventsErrorCode, eventsError } from "./errors.ts";
@@ -38,15 +46,16 @@ export interface ConvertOptions extends OpenEventsOptions, Omit<Partial<InputRea
   readonly output?: "events" | "spikes";
   /** Events → AER stream: tick length in µs (default 1). Spikes: tick length (default 1000). */
   readonly tickUs?: number;
-  /** Spikes as a dense .npy hold event counts (uint32) instead of bool. */
+  /** Spikes carry event counts: a dense .npy holds uint32 counts instead of bool, a .csv a count column (not .aer). */
   readonly counts?: boolean;
 }
 
 export interface ConvertResult {
   readonly inputFormat: EventFormat;
   readonly output: OutputKind;
-  readonly mode: "events" | "spikes";
-  /** Events written (events mode) or spikes written (spikes mode). */
+  /** "packets": an AER stream of packet addresses (e.g. `run --packets-out`) written as packet CSV. */
+  readonly mode: "events" | "spikes" | "packets";
+  /** Events written (events mode), spikes written (spikes mode) or packets written (packets). */
   readonly count: number;
   readonly geometry?: SensorGeometry;
   readonly steps?: number;
@@ -84,6 +93,20 @@ export async function convertEventFile(inPath: string, outPath: string, options:
   if (mode !== "events" && mode !== "spikes") {
     throw eventsError(EventsErrorCode.options, `output mode "${String(mode)}" is unknown`, 'use "events" or "spikes"', { field: "output" });
   }
+  if (inputFormat === EventFormat.aerStream && options.geometry === undefined && !(mode === "spikes" && options.inputShape !== undefined)) {
+    const source = await aerStreamSource(inPath, options.source ?? 0);
+    if (isAddressSource(source)) {
+      const what = `source "${source.name}" holds packet addresses${source.shape.length === 0 ? "" : ` (shape [${source.shape.join(", ")}])`}, not pixels`;
+      if (output !== "csv" || mode !== "events") {
+        throw eventsError(EventsErrorCode.unsupported, `${what}, so it cannot be ${mode === "spikes" ? "binned as input spikes" : `written as .${output}`}`, "convert it to .csv without --spikes: one line per packet (tick, t_us, address and its fields)", { file: inPath, field: "source" });
+      }
+      if (hasTransforms(options)) {
+        throw eventsError(EventsErrorCode.options, `${what}; crop, downsample, polarity and time-slice options apply to events`, "drop those options", { file: inPath, field: "source" });
+      }
+      const count = await writeAerPacketsCsv(inPath, outPath, options.source ?? 0);
+      return { inputFormat, output, mode: "packets", count };
+    }
+  }
   // A dense spike tensor carries no events.
   let denseShape: number[] | null = null;
   if (inputFormat === EventFormat.npy && options.columns === undefined) {
@@ -97,6 +120,9 @@ export async function convertEventFile(inPath: string, outPath: string, options:
   if (mode === "spikes") {
     if (output === "bin" || output === "aedat") {
       throw eventsError(EventsErrorCode.unsupported, `spikes on a tick grid cannot be written as .${output}`, "write spikes as .npy, .aer or .csv", { file: outPath });
+    }
+    if (options.counts === true && output === "aer") {
+      throw eventsError(EventsErrorCode.options, "an AER stream holds one address per spike and no event count", "write counts as .npy (uint32 tensor) or .csv (count column), or drop counts", { file: outPath, field: "counts" });
     }
     let shape = options.inputShape ?? denseShape;
     if (shape === null) {
@@ -112,7 +138,11 @@ export async function convertEventFile(inPath: string, outPath: string, options:
     writeSpikes(outPath, s, { shape, tickUs: options.tickUs ?? 1000, ...(options.counts === true ? { counts: true } : {}) });
     return { inputFormat, output, mode, count: s.tick.length, steps: s.steps };
   }
-  const stream = transformed(readEvents(inPath, { ...options, format: inputFormat }), fn);
+  // A labelled DVS Gesture sample: its events, times re-based to the label's start (as spikes mode's t0).
+  const events = options.labels === undefined
+    ? readEvents(inPath, { ...options, format: inputFormat })
+    : cutGestureSample(readEvents(inPath, { ...options, format: inputFormat }), await readGestureLabel(options.labels, options.sample ?? 0));
+  const stream = transformed(events, fn);
   switch (output) {
     case "csv": {
       const count = await writeCsvEvents(outPath, stream);

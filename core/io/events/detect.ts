@@ -161,6 +161,8 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
   readonly steps?: number;
   /** DVS128 Gesture label CSV: cut the recording and use labelled sample `sample` (default 0). */
   readonly labels?: string;
+  /** Also return each spike's event count (`count`: the events merged into that tick and neuron). */
+  readonly counts?: boolean;
 }
 
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -204,7 +206,7 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
       if (hasTransforms) throw eventsError(EventsErrorCode.options, "crop, downsample, polarity and time-slice options apply to events, not to a dense spike tensor", "drop those options, or give an event file", { file: path });
-      return denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
+      return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
     return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
   }
@@ -261,7 +263,12 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
   for (let k = 0; k < spikes.channel.length; k++) {
     if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
   }
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}) };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}) };
+}
+
+/** A dense tensor's spikes each stand for one event (its elements are 0 or 1). */
+function withCounts(s: InputSpikes, o: InputReadOptions): InputSpikes {
+  return o.counts === true ? { ...s, count: new Uint32Array(s.tick.length).fill(1) } : s;
 }
 
 /** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
@@ -347,5 +354,5 @@ async function aerStreamSpikes(path: string, o: InputReadOptions, size: number):
     t0Us: typeof o.t0Us === "number" && !rebin ? o.t0Us / streamTickUs : (o.t0Us ?? 0),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs, ...(o.counts === true ? { count: spikes.count } : {}) };
 }

@@ -144,3 +144,34 @@ export async function* sliceByLabels(stream: AsyncIterable<EventBatch>, labels: 
   open.sort((a, c) => labels[a.idx].endUs - labels[c.idx].endUs);
   for (const o of open) yield finish(o);
 }
+
+/** Label row `row` (0-based, header excluded) of a label file; E_EVENTS_OPTIONS (field "sample") when it has none. */
+export async function readGestureLabel(path: string, row: number): Promise<GestureLabel> {
+  const labels = await readGestureLabels(path);
+  if (!Number.isInteger(row) || row < 0 || row >= labels.length) {
+    throw eventsError(EventsErrorCode.options, `labelled sample ${row} does not exist; ${path} has ${labels.length}`, labels.length === 0 ? "give a label file with rows" : `choose a sample in 0..${labels.length - 1}`, { file: path, field: "sample" });
+  }
+  return labels[row];
+}
+
+/**
+ * The events of one label, start ≤ t < end, as a stream, with times re-based to the label's start
+ * (t − start) when `rebase`. The recording is time-ordered (as sliceByLabels assumes), so reading stops at
+ * the first batch that reaches the end: memory is one batch, and the rest of the file is not read.
+ */
+export async function* cutGestureSample(stream: AsyncIterable<EventBatch>, label: GestureLabel, rebase = true): AsyncGenerator<EventBatch, void, undefined> {
+  const shift = rebase ? label.startUs : 0;
+  for await (const b of stream) {
+    let n = 0;
+    for (let i = 0; i < b.length; i++) if (b.tUs[i] >= label.startUs && b.tUs[i] < label.endUs) n++;
+    const x = new Uint16Array(n), y = new Uint16Array(n), p = new Uint8Array(n), tUs = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < b.length; i++) {
+      const t = b.tUs[i];
+      if (t < label.startUs || t >= label.endUs) continue;
+      x[k] = b.x[i]; y[k] = b.y[i]; p[k] = b.p[i]; tUs[k] = t - shift; k++;
+    }
+    yield { x, y, p, tUs, length: n, geometry: b.geometry };
+    if (b.length > 0 && b.tUs[b.length - 1] >= label.endUs) return;
+  }
+}

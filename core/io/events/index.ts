@@ -16,6 +16,7 @@ export * from "./shd.ts";
 export * from "./npy-events.ts";
 export * from "./csv-events.ts";
 export * from "./aer-events.ts";
+export * from "./aer-packets.ts";
 export * from "./transforms.ts";
 export * from "./encoders.ts";
 export * from "./spike-writers.ts";

@@ -93,4 +93,6 @@ export interface InputSpikes {
    * of no stated length) and for binning into a number of `bins`.
    */
   readonly tickUs?: number;
+  /** Events merged into each spike (≥ 1); only when asked for (`counts: true`). */
+  readonly count?: Uint32Array;
 }
