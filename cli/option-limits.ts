@@ -26,6 +26,9 @@ export const MAX_LEARN_NEURONS = 6400;
  */
 export const MAX_LEARNING_COST_T = 1_000_000;
 
+/** `learning-cost --fan-in`: how a layer's synapses are counted (compiler/analysis/learning-cost.ts, which loads nothing else). */
+export { FAN_IN_CONVENTIONS as LEARNING_COST_FAN_IN } from "../compiler/analysis/learning-cost.ts";
+
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;
 /** --precision. */
