@@ -87,6 +87,12 @@ function buildReportSchema(closed: boolean) {
     perCore: z.array(obj({ coreId: nn, tile: obj({ x: nn, y: nn }), counters, energyPj: energy })),
     perPopulation: z.array(obj({ name: z.string(), kind: z.string(), size: nn, spikes: nn, synOpsIn: nn, meanRatePerTick: nn, deadNeurons: nn })),
     perProjection: z.array(obj({ name: z.string(), pre: z.string(), post: z.string(), synapses: nn, synOps: nn, synapticEventsDelivered: nn })),
+    /** General learning engine runs (chip/report/learning-report.ts). */
+    learning: obj({
+      synUpdates: nn, ruleEvaluations: nn, weightChanges: nn,
+      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable() })),
+      notes: z.array(z.string()),
+    }).optional(),
     metrics: metrics.optional(),
     perTick: obj({ latencyNs: z.array(nn), spikes: z.array(nn), synOps: z.array(nn), packets: z.array(nn), hops: z.array(nn), energyPj: z.array(num) }),
     /** NIR runs (cli/commands/run-nir.ts): the graph's version, steps, outputs and projections. */
