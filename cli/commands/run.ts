@@ -213,7 +213,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
   writeOutputSet(files, [out]);
   const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (handMapping !== undefined) {
