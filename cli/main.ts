@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -261,9 +261,10 @@ function buildProgram(): Command {
     .option("--T <n>", `time steps per sample (1..${MAX_LEARNING_COST_T})`, intOption("--T", 1, MAX_LEARNING_COST_T, "the most time steps the cost model takes; see README, Limits"))
     .option("--Tl <n>", "first learning step, below --T: the rule learns on T − T_l steps", intOption("--Tl", 0, MAX_LEARNING_COST_T - 1, "it must be below --T"))
     .option("--table <id>", "built-in shape table without a model: vgg9-dvs-gesture, vgg9-dvs-cifar10, shd-rsnn, or all")
+    .addOption(new Option("--fan-in <convention>", "how a conv layer's synapses count: full-kernel (k×k·C_in at every output position; default for the built-in tables) or synapses (only the taps that exist; default for a model)").choices([...LEARNING_COST_FAN_IN]))
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)
-    .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown")
+    .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown\n  aerchip learning-cost --table vgg9-dvs-gesture --fan-in synapses")
     .action(async (model: string | undefined, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("learning-cost", model, cmd);
       return (await import("./commands/learning-cost.ts")).learningCostCommand(model, o);

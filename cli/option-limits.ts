@@ -31,6 +31,8 @@ export const MAX_LEARNING_COST_T = 1_000_000;
  * in µs (not imported: it would load the spec validator at start-up; a test checks they agree).
  */
 export const MAX_TICK_PERIOD_US = 1e9;
+/** `learning-cost --fan-in`: how a layer's synapses are counted (compiler/analysis/learning-cost.ts, which loads nothing else). */
+export { FAN_IN_CONVENTIONS as LEARNING_COST_FAN_IN } from "../compiler/analysis/learning-cost.ts";
 
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;

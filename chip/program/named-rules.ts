@@ -507,12 +507,18 @@ export const STLLR_PSI = {
 } as const;
 export type StllrPsi = keyof typeof STLLR_PSI;
 
-/** Factor sets [λ_post, λ_pre, α_post, α_pre] from the authors' code (papers.md §1.2) [C]. */
+/**
+ * Factor sets [λ_post, λ_pre, α_post, α_pre] of the hidden layers, read in the authors' code
+ * (mapolinario94/S-TLLR @29c5755) [C]; the paper's ablations of α_post (0 / +1 / −1) are from a
+ * secondary summary of arXiv 2306.15220 [S]. The code's readout (accumulate) layer uses its own set,
+ * [0, 0.99, 0, 1] (δ ⊗ tr_x only, λ_pre = 0.99) [C]; it is not listed here (λ_post = 0 and α_post = 0
+ * leave only the causal product): compiler/analysis/learning-cost.ts counts it as one MAC per synapse.
+ */
 export const STLLR_FACTORS = {
-  dvsGesture: { lambdaPost: 0.2, lambdaPre: 0.75, alphaPost: -1, alphaPre: 1 },
-  dvsCifar10: { lambdaPost: 0.2, lambdaPre: 0.5, alphaPost: -1, alphaPre: 1 },
-  nCaltech101: { lambdaPost: 0.2, lambdaPre: 0.5, alphaPost: -1, alphaPre: 1 },
-  shd: { lambdaPost: 0.5, lambdaPre: 1, alphaPost: 1, alphaPre: 1 },
+  dvsGesture: { lambdaPost: 0.2, lambdaPre: 0.75, alphaPost: -1, alphaPre: 1 }, //  [C] S-TLLR code, DVS Gesture
+  dvsCifar10: { lambdaPost: 0.2, lambdaPre: 0.5, alphaPost: -1, alphaPre: 1 }, //   [C] S-TLLR code, DVS-CIFAR10
+  nCaltech101: { lambdaPost: 0.2, lambdaPre: 0.5, alphaPost: -1, alphaPre: 1 }, //  [C] S-TLLR code, N-CALTECH101
+  shd: { lambdaPost: 0.5, lambdaPre: 1, alphaPost: 1, alphaPre: 1 }, //             [C] S-TLLR code, SHD hidden layer (λ_pre = 1: non-decaying pre trace)
 } as const;
 
 export interface StllrParams {

@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./metrics.ts";
 import { assertReportFinite } from "./finite-guard.ts";
 import { runTime, type TimeBasis } from "./time-basis.ts";
+import { buildLearningReport, type LearningReport } from "./learning-report.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -103,6 +104,11 @@ export interface RunReport {
   readonly perCore: ReadonlyArray<{ readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj }>;
   readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
   readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly synapticEventsDelivered: number }>;
+  /**
+   * Runs of the general learning engine only (learning-report.ts): synapse updates billed vs updates that
+   * changed a weight, per rule, and notes (a three-factor rule that never saw its signal). Added within version 1.
+   */
+  readonly learning?: LearningReport;
   /**
    * NeuroBench-style metrics (chip/report/metrics.ts): footprint, connection and activation sparsity,
    * effective and dense synaptic ops, dead and bursting neurons, firing-rate histograms, utilisation per
@@ -227,6 +233,9 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
+    ...(res.learning === undefined ? {} : {
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }),
+    }),
     metrics,
     perTick: {
       latencyNs: tickLatencyNs, spikes: col(CounterKind.spikes), synOps: col(CounterKind.synOps),

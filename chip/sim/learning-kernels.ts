@@ -35,6 +35,8 @@ export interface KernelEnv {
   readonly tag: Float64Array;
   readonly thirdFactor: Float64Array;
   readonly coreRng: readonly Rng[];
+  /** Per rule: weight writes that changed the stored weight (counted when the rule gives `changeSlot`). */
+  readonly weightChanges?: Float64Array;
 }
 
 /** The parameters of a rule a kernel bakes in. */
@@ -47,6 +49,8 @@ export interface KernelRule {
   readonly tagMin: number;
   readonly tagMax: number;
   readonly fromTick: number;
+  /** Index into env.weightChanges of this rule's count of weight-changing updates (absent: not counted). */
+  readonly changeSlot?: number;
 }
 
 /**
@@ -126,6 +130,9 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
     else lines.push("const k = Math.round(q);");
     lines.push(`nw = ${lo} + k * ${step}; if (nw > ${hi}) nw = ${hi};`);
   }
+  // A write that leaves the weight as it was (dw clipped away at a bound, or rounded back onto the same
+  // grid point) is still an update (counted by the caller) but not a weight change.
+  if (rule.changeSlot !== undefined) lines.push(`if (nw !== W[s]) chg[${rule.changeSlot}]++;`);
   lines.push("W[s] = nw; }");
   if (hasDt) {
     lines.push(`if (dt !== 0) { let nt = tag[s] + dt; if (nt < ${numberLiteral(rule.tagMin)}) nt = ${numberLiteral(rule.tagMin)}; else if (nt > ${numberLiteral(rule.tagMax)}) nt = ${numberLiteral(rule.tagMax)}; tag[s] = nt; }`);
@@ -142,7 +149,7 @@ type KernelFactory = (env: KernelEnv) => GateKernel;
 export function buildGateKernels(rule: KernelRule, gate: RuleGate, env: KernelEnv): { list: GateKernel; range: GateKernel } | undefined {
   const { body, active } = kernelBody(rule, gate);
   if (!active) return undefined;
-  const prologue = "const x = env.x, y = env.y, X = env.X, Y = env.Y, Y2 = 2 * env.Y, synX = env.synX, synY = env.synY, synTarget = env.synTarget, synCore = env.synCore, tag = env.tag, tf = env.thirdFactor, rng = env.coreRng;";
+  const prologue = "const x = env.x, y = env.y, X = env.X, Y = env.Y, Y2 = 2 * env.Y, synX = env.synX, synY = env.synY, synTarget = env.synTarget, synCore = env.synCore, tag = env.tag, tf = env.thirdFactor, rng = env.coreRng, chg = env.weightChanges;";
   const make = (indexed: boolean): GateKernel => {
     const src = `"use strict"; ${prologue}
 return function learningKernel(list, from, to, W, tick, epoch) {

@@ -26,6 +26,12 @@
  *   same way after every decay and saturate at (2^bits − 1)·lsb.
  * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
+ * synUpdates counts what the hardware does: Loihi's engine evaluates the rule on every synapse with an
+ * active dependency, whether or not Δw = 0, so the learning energy (synUpdates × energySynUpdatePj)
+ * bills them all. Beside it, per rule (not a chip counter): weightChanges, the updates that changed the
+ * stored weight (after clip and rounding; tags applied at the run's end included), and whether a rule
+ * that reads the third factor m ever saw m ≠ 0 on a learning tick (thirdFactorSeen) — without a
+ * learning signal (`aerchip run` supplies none) every product with m adds 0.
  * Speed: with E = 1 the x0, y0 and u phases run loops generated per rule (learning-kernels.ts), which
  * compute bit for bit what the interpreter below (evaluateGateOn) computes; groups or neurons whose
  * plastic synapses mix rules, and E > 1 rules, use the interpreter.
@@ -42,6 +48,8 @@ const TRACE_INDEX = { x1: 0, x2: 1, y1: 0, y2: 1, y3: 2 } as const;
 
 /** One rule's compiled form and parameters. */
 export interface RuleRuntime {
+  /** Index of the rule in LearningEngine.rules (and its weightChanges slot). */
+  readonly index: number;
   readonly program: LearningRuleProgram;
   readonly equations: readonly CompiledRule[];
   readonly hasX0: boolean;
@@ -116,6 +124,12 @@ export interface LearningEngine {
   readonly traceMemoryBits: number;
   /** Scratch value vector for rule evaluation. */
   readonly vec: Float64Array;
+  /** Per rule: updates that changed a stored weight (see the header); written by the kernels and applyUpdate. */
+  readonly weightChanges: Float64Array;
+  /** Per rule: 1 if its equations read the third factor m. */
+  readonly readsThirdFactor: Uint8Array;
+  /** Per rule: 1 once m ≠ 0 was supplied to one of its post neurons on a tick ≥ its thirdFactorFromTick (noteThirdFactor). */
+  readonly thirdFactorSeen: Uint8Array;
   /** Fast paths (learning-kernels.ts); everything below is derived from the fields above at build time. */
   readonly fast: FastPaths;
 }
@@ -194,7 +208,7 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
 
 const SLOT_OF_TRACE: Readonly<Record<string, number>> = { x1: RuleSlot.x1, x2: RuleSlot.x2, y1: RuleSlot.y1, y2: RuleSlot.y2, y3: RuleSlot.y3 };
 
-function buildRule(lr: LearningRuleProgram, field: string): RuleRuntime {
+function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "index"> {
   const equations = lr.ruleTexts.map((text, i) => compileRule(parseRule(text, { field: `${field}.ruleTexts[${i}]` })));
   const targets = new Set<string>();
   for (const eq of equations) {
@@ -252,7 +266,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     if (pr.learning === undefined) return;
     if (pr.plasticity !== undefined) throw new AerchipError("E_LEARNING_MIXED", `projection "${pr.name}" has both a pair-STDP and a general learning rule`, { field: `projections[${k}]`, hint: "give one of plasticity or learning" });
     projRule[k] = rules.length;
-    rules.push(buildRule(pr.learning, `projections[${k}].learning`));
+    rules.push({ ...buildRule(pr.learning, `projections[${k}].learning`), index: rules.length });
     yOffset[k] = Y;
     const pi = popIndex.get(pr.post) ?? 0;
     const size = program.populations[pi].size;
@@ -333,7 +347,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const yRule = Uint32Array.from(yRuleList);
   const xCore = Uint32Array.from(xCoreList);
   const yCore = Uint32Array.from(yNeuronList, (n) => st.coreOfNeuron[n]);
-  const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng }, {
+  const weightChanges = new Float64Array(rules.length);
+  const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng, weightChanges }, {
     synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length,
   });
   const engine: LearningEngine = {
@@ -344,7 +359,11 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
     thirdFactor, graded: new Float64Array(N), needsInput,
-    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT), fast,
+    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
+    weightChanges,
+    readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
+    thirdFactorSeen: new Uint8Array(rules.length),
+    fast,
   };
   // Weights start on the weight grid (nearest).
   for (let s = 0; s < S; s++) {
@@ -383,7 +402,7 @@ function commonValue(lo: number, hi: number, f: (i: number) => number): number {
 function buildFastPaths(rules: readonly RuleRuntime[], st: SimState, env: KernelEnv, lay: FastLayout): FastPaths {
   const kernelsOf = (gate: RuleGate) => rules.map((r) => (r.program.epochTicks === 1 ? buildGateKernels({
     equations: r.equations, wMin: r.program.wMin, wMax: r.program.wMax, wStep: r.wStep, stochastic: r.stochastic,
-    tagMin: r.tagMin, tagMax: r.tagMax, fromTick: r.fromTick,
+    tagMin: r.tagMin, tagMax: r.tagMax, fromTick: r.fromTick, changeSlot: r.index,
   }, gate, env) : undefined));
   const G = st.groupDelay.length;
   const N = st.neuronCount;
@@ -456,6 +475,21 @@ export function resetLearningState(le: LearningEngine): void {
   le.yFlag.fill(0);
   le.thirdFactor.fill(0);
   le.graded.fill(0);
+}
+
+/**
+ * After the host wrote this tick's third factor (SimulateOptions.learningInput): marks each rule that
+ * reads m and saw m ≠ 0 on one of its post neurons at a tick ≥ its thirdFactorFromTick (the kernels
+ * read m as 0 before it). Stops looking at a rule once it is marked.
+ */
+export function noteThirdFactor(le: LearningEngine, tick: number): void {
+  const { rules, readsThirdFactor, thirdFactorSeen, yRule, yNeuron, thirdFactor } = le;
+  for (let ri = 0; ri < rules.length; ri++) {
+    if (readsThirdFactor[ri] === 0 || thirdFactorSeen[ri] === 1 || tick < rules[ri].fromTick) continue;
+    for (let slot = 0; slot < yRule.length; slot++) {
+      if (yRule[slot] === ri && thirdFactor[yNeuron[slot]] !== 0) { thirdFactorSeen[ri] = 1; break; }
+    }
+  }
 }
 
 /** Rounds z ≥ 0 onto the grid lsb·k (nearest, or stochastic with the core's stream) and saturates. */
@@ -553,6 +587,7 @@ function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: F
       w = lo + k * r.wStep;
       if (w > hi) w = hi;
     }
+    if (w !== synWeight[s]) le.weightChanges[r.index]++;
     synWeight[s] = w;
   }
   if (dt !== 0) {

@@ -39,7 +39,7 @@ import {
   buildPlasticity, decayPlasticTraces, deliverPlasticGroup, hasPlasticity, markPlasticGroup, potentiate, readPlasticWeights, resetPlasticTraces, type PlasticityState,
 } from "./plasticity.ts";
 import {
-  addGradedTraces, applyTagsAtRunEnd, buildLearningEngine, decayTraces, deliverLearningGroup, hasGeneralLearning, learnEpochEnd,
+  addGradedTraces, applyTagsAtRunEnd, buildLearningEngine, decayTraces, deliverLearningGroup, hasGeneralLearning, learnEpochEnd, noteThirdFactor,
   learnOnPostSpikes, readLearningWeights, type LearningEngine,
 } from "./learning.ts";
 import { DelayQueue, RECORD_INTS } from "./delay-queue.ts";
@@ -524,7 +524,10 @@ class Run implements SimRun {
       else decayPlasticTraces(pl);
     }
     if (le !== undefined) {
-      if (this.learningInput !== undefined) this.learningInput(t, le.thirdFactor, le.graded);
+      if (this.learningInput !== undefined) {
+        this.learningInput(t, le.thirdFactor, le.graded);
+        noteThirdFactor(le, t);
+      }
       decayTraces(le, counters.tickCore, K);
     }
     let nFired: number;

@@ -5,7 +5,7 @@
  * tables of the S-TLLR paper (VGG-9 on DVS Gesture, the SHD recurrent SNN).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
-import { learningCostFromLayers, renderLearningCost, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
+import { learningCostFromLayers, renderLearningCost, type FanInConvention, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
 import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
@@ -15,6 +15,8 @@ export interface LearningCostCommandOptions {
   readonly T?: number;
   readonly Tl?: number;
   readonly table?: string;
+  /** Absent: "synapses" for a model, "full-kernel" for the built-in tables (the paper's N^(l)·N^(l−1)). */
+  readonly fanIn?: FanInConvention;
   readonly format: "text" | "markdown";
   readonly json: boolean;
 }
@@ -37,7 +39,8 @@ export async function learningCostCommand(model: string | undefined, o: Learning
     if (o.T === undefined || o.Tl === undefined) throw new AerchipError("E_CLI_OPTION", "a model's learning cost needs --T and --Tl", { field: o.T === undefined ? "--T" : "--Tl", hint: "e.g. --T 20 --Tl 15" });
     checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
-    const report = learningCostFromLayers(layersFromModelGraph(graph), { T: o.T, Tl: o.Tl, rule: o.rule });
+    const fanIn = o.fanIn ?? "synapses";
+    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn), { T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
     process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
@@ -46,7 +49,7 @@ export async function learningCostCommand(model: string | undefined, o: Learning
   }
   const ids = o.table === undefined ? ["vgg9-dvs-gesture", "shd-rsnn"] : o.table === "all" ? Object.keys(LEARNING_SHAPE_TABLES) : [o.table];
   for (const id of ids) checkSteps(o.T ?? LEARNING_SHAPE_TABLES[id].T, o.Tl ?? LEARNING_SHAPE_TABLES[id].Tl, o, id);
-  const overrides = { rule: o.rule, ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
+  const overrides = { rule: o.rule, fanIn: o.fanIn ?? "full-kernel", ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)))}\n`);
     return;

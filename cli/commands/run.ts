@@ -74,6 +74,17 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["packets", fmtInt(c.packetsOut), (c.packetsOut / Math.max(1, report.steps)).toFixed(2)],
     ["hops", fmtInt(c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth), ((c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth) / Math.max(1, report.steps)).toFixed(2)],
   ];
+  // Learning runs: the updates the learning energy bills beside those that changed a weight (learning-report.ts).
+  const l = report.learning;
+  if (l !== undefined) {
+    const perStep = (v: number): string => (v / Math.max(1, report.steps)).toFixed(2);
+    rows.push(
+      ["learning rule evaluations", fmtInt(l.ruleEvaluations), perStep(l.ruleEvaluations)],
+      ["synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
+      ["updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
+    );
+  }
+  const learningNotes = (l?.notes ?? []).map((n) => `note: ${n}`).join("\n");
   const energy: string[][] = [
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
@@ -83,7 +94,7 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
-  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", learningNotes, "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
 /**
@@ -226,7 +237,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
   writeOutputSet(files, [out]);
   const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));

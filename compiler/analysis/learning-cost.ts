@@ -1,24 +1,39 @@
 /**
  * Learning-cost report: a trace-based local rule (S-TLLR by default) beside BPTT, from layer shapes only.
  *
- * Formulas (Apolinario & Roy, S-TLLR, Table 1 and §4; papers.md §1.4), per sample of T time steps,
- * with N_l the neurons of layer l and F_l its fan-in (synapses per neuron, conv kernels counted in full):
+ * Formulas (Apolinario & Roy, "S-TLLR", arXiv 2306.15220, TMLR 2025: Table 1 and its memory/MAC
+ * formulas, transcribed from a secondary summary [S]), per sample of T time steps, with N_l the
+ * neurons of layer l and F_l its fan-in (synapses per neuron; FanInConvention says how a conv is counted):
  *   memory  BPTT  = T · Σ_l N_l                 (every neuron's state kept at every step)
  *           rule  = k · Σ_l N_l                 (k traces per neuron; S-TLLR: k = 2, pre + post)
  *   MACs    BPTT  = 2T · Σ_l N_l·F_l            (weight gradient + backward signal, every step)
  *           rule  = c · (T − T_l) · Σ_l N_l·F_l (c MACs per synapse per learning step; S-TLLR: 3 =
  *                                                causal + non-causal + modulation; 2 when α_post = 0)
  *   ratios  memory T/k (= T/2),  MACs 2T / (c·(T − T_l)) (= 2T / (3(T − T_l))).
+ * A readout layer (LayerShape.role = "readout") uses the rule's readout model when it has one: the
+ * authors' code (mapolinario94/S-TLLR @29c5755 [C]) trains its output (accumulate) layer with δ ⊗ tr_x
+ * only (factors [λ_post, λ_pre, α_post, α_pre] = [0, 0.99, 0, 1]): 1 trace per neuron and 1 MAC per
+ * synapse per learning step, so the totals' ratios then differ from the closed forms (printed).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 
-/** The counting convention, printed with every report. */
+/** How a layer's fan-in is counted (the synapses of a convolution differ at the map's border). */
+export type FanInConvention = "full-kernel" | "synapses";
+export const FAN_IN_CONVENTIONS: readonly FanInConvention[] = ["full-kernel", "synapses"];
+
+/** The convention line for each fan-in convention, printed with every report. */
+export const FAN_IN_CONVENTION_TEXT: Readonly<Record<FanInConvention, string>> = {
+  "full-kernel": "fan-in convention full-kernel: every neuron of a projection counts as many synapses as its best-connected neuron (a conv: the full k×k·C_in kernel at every output position, padding taps included, as the paper's N^(l)·N^(l−1) counts it); dense and recurrent layers are unchanged.",
+  synapses: "fan-in convention synapses: every synapse that exists counts once (a padded conv has fewer at the map's border: (3H−2)(3W−2)/(9HW) of the full kernel for 3×3, padding 1 on H×W); dense and recurrent layers are unchanged.",
+};
+
+/** The counting convention, printed with every report (followed by the fan-in convention line). */
 export const LEARNING_COST_CONVENTION = [
-  "Counts per training sample (one presentation of T time steps), after S-TLLR Table 1 (papers.md §1.4):",
+  "Counts per training sample (one presentation of T time steps), after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:",
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
   "MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); the forward pass, the generation of the learning signal and the optimizer are not counted;",
-  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in with the full kernel counted at every output position (padding ignored) and recurrent inputs included.",
-  "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
+  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
+  "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas with the full kernel counted; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
 ].join("\n");
 
 export interface LayerShape {
@@ -27,6 +42,8 @@ export interface LayerShape {
   readonly neurons: number;
   /** Synapses per neuron (F_l), including recurrent inputs; may be an average. */
   readonly fanIn: number;
+  /** "readout": the output (accumulate) layer, costed with the rule's readout model when it has one. */
+  readonly role?: "readout";
 }
 
 /** How a local rule is counted: traces per neuron and MACs per synapse per learning step. */
@@ -35,16 +52,30 @@ export interface RuleCostModel {
   readonly tracesPerNeuron: number;
   readonly macsPerSynapseStep: number;
   readonly note: string;
+  /** The cost of a readout layer (role "readout"), when it differs from the other layers. */
+  readonly readout?: { readonly tracesPerNeuron: number; readonly macsPerSynapseStep: number; readonly note: string };
 }
+
+/**
+ * S-TLLR's readout: the authors' code trains the output (accumulate) layer with δ ⊗ tr_x only
+ * (mapolinario94/S-TLLR @29c5755, factors [0, 0.99, 0, 1] for SHD [C]): one pre trace, one MAC
+ * (δ_i·tr_x_j) per synapse per learning step; no post trace, no non-causal term.
+ */
+const STLLR_READOUT = {
+  tracesPerNeuron: 1, macsPerSynapseStep: 1,
+  note: "δ ⊗ tr_x only (factors [0, 0.99, 0, 1] for the output layer in the authors' code, mapolinario94/S-TLLR @29c5755): 1 trace per neuron, 1 MAC per synapse per learning step",
+} as const;
 
 export const RULE_COST_MODELS = {
   stllr: {
     name: "S-TLLR", tracesPerNeuron: 2, macsPerSynapseStep: 3,
-    note: "pre trace + post trace per neuron; causal, non-causal and modulation MACs per synapse per step (papers.md §1.4)",
+    note: "pre trace + post trace per neuron; causal, non-causal and modulation MACs per synapse per step (Apolinario & Roy, arXiv 2306.15220, Table 1 formulas)",
+    readout: STLLR_READOUT,
   },
   "stllr-causal": {
     name: "S-TLLR (α_post = 0)", tracesPerNeuron: 2, macsPerSynapseStep: 2,
     note: "no non-causal term: 2 MACs per synapse per step (matches the paper's DVS-CIFAR10 T_l = 0, α_post = 0 row)",
+    readout: STLLR_READOUT,
   },
 } as const satisfies Record<string, RuleCostModel>;
 export type RuleCostName = keyof typeof RULE_COST_MODELS;
@@ -57,9 +88,14 @@ export interface LearningCostOptions {
   readonly rule?: RuleCostName | RuleCostModel;
   /** Bytes per stored value, for the optional byte columns (absent = values only). */
   readonly bytesPerValue?: number;
+  /** How the layers' fan-in was counted (a label: the layer shapes carry the counts); printed. */
+  readonly fanIn?: FanInConvention;
 }
 
 export interface LayerCost extends LayerShape {
+  /** The rule cost applied to this layer (the readout model for a readout layer). */
+  readonly tracesPerNeuron: number;
+  readonly macsPerSynapseStep: number;
   readonly synapses: number;
   readonly memoryBpttValues: number;
   readonly memoryRuleValues: number;
@@ -73,6 +109,7 @@ export interface LearningCostReport {
   readonly learningSteps: number;
   readonly rule: RuleCostModel;
   readonly bytesPerValue?: number;
+  readonly fanInConvention: FanInConvention;
   readonly layers: readonly LayerCost[];
   readonly totals: {
     readonly neurons: number;
@@ -82,13 +119,18 @@ export interface LearningCostReport {
     readonly macsBptt: number;
     readonly macsRule: number;
   };
-  /** BPTT ÷ rule, from the totals, and the closed-form ratios they must equal. */
+  /**
+   * BPTT ÷ rule, from the totals, and the closed-form ratios of the rule (equal to the totals' ratios
+   * unless a readout layer used the readout model: `readoutLayers` lists those).
+   */
   readonly ratios: {
     readonly memory: number;
     readonly memoryFormula: number;
     readonly macs: number;
     readonly macsFormula: number;
   };
+  /** Names of the layers costed with the rule's readout model (empty: every layer follows the closed forms). */
+  readonly readoutLayers: readonly string[];
   readonly convention: string;
 }
 
@@ -118,33 +160,47 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   }
   if (layers.length === 0) bad("layers", "is empty", "give at least one layer");
   const rule = resolveRule(options.rule);
+  const fanIn = options.fanIn ?? "full-kernel";
+  if (!FAN_IN_CONVENTIONS.includes(fanIn)) bad("fanIn", `is '${String(fanIn)}'`, `use one of ${FAN_IN_CONVENTIONS.join(", ")}`);
   const L = T - Tl;
   let neurons = 0;
   let synapses = 0;
+  let memoryRule = 0;
+  let macsRule = 0;
+  const readoutLayers: string[] = [];
   const out: LayerCost[] = layers.map((l, i) => {
     if (!Number.isInteger(l.neurons) || l.neurons < 0) bad(`layers[${i}].neurons`, `is ${l.neurons}; it must be an integer ≥ 0`, `fix layer '${l.name}'`);
     if (!Number.isFinite(l.fanIn) || l.fanIn < 0) bad(`layers[${i}].fanIn`, `is ${l.fanIn}; it must be ≥ 0`, `fix layer '${l.name}'`);
     const syn = l.neurons * l.fanIn;
+    const cost = l.role === "readout" && rule.readout !== undefined ? rule.readout : rule;
+    if (cost !== rule) readoutLayers.push(l.name);
     neurons += l.neurons;
     synapses += syn;
-    return {
-      name: l.name, neurons: l.neurons, fanIn: l.fanIn, synapses: syn,
+    const layer: LayerCost = {
+      name: l.name, neurons: l.neurons, fanIn: l.fanIn, ...(l.role === undefined ? {} : { role: l.role }),
+      tracesPerNeuron: cost.tracesPerNeuron, macsPerSynapseStep: cost.macsPerSynapseStep, synapses: syn,
       memoryBpttValues: T * l.neurons,
-      memoryRuleValues: rule.tracesPerNeuron * l.neurons,
+      memoryRuleValues: cost.tracesPerNeuron * l.neurons,
       macsBptt: 2 * T * syn,
-      macsRule: rule.macsPerSynapseStep * L * syn,
+      macsRule: cost.macsPerSynapseStep * L * syn,
     };
+    memoryRule += layer.memoryRuleValues;
+    macsRule += layer.macsRule;
+    return layer;
   });
+  // Without a readout layer the totals are the closed forms' products (the same figures as the sums).
+  const uniform = readoutLayers.length === 0;
   const totals = {
     neurons, synapses,
     memoryBpttValues: T * neurons,
-    memoryRuleValues: rule.tracesPerNeuron * neurons,
+    memoryRuleValues: uniform ? rule.tracesPerNeuron * neurons : memoryRule,
     macsBptt: 2 * T * synapses,
-    macsRule: rule.macsPerSynapseStep * L * synapses,
+    macsRule: uniform ? rule.macsPerSynapseStep * L * synapses : macsRule,
   };
   return {
     T, Tl, learningSteps: L, rule,
     ...(options.bytesPerValue === undefined ? {} : { bytesPerValue: options.bytesPerValue }),
+    fanInConvention: fanIn,
     layers: out, totals,
     ratios: {
       memory: totals.memoryBpttValues / totals.memoryRuleValues,
@@ -152,7 +208,8 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
       macs: totals.macsBptt / totals.macsRule,
       macsFormula: (2 * T) / (rule.macsPerSynapseStep * L),
     },
-    convention: LEARNING_COST_CONVENTION,
+    readoutLayers,
+    convention: `${LEARNING_COST_CONVENTION}\n${FAN_IN_CONVENTION_TEXT[fanIn]}`,
   };
 }
 
@@ -182,7 +239,8 @@ function formatBytes(values: number, bytesPerValue: number): string {
 export function renderLearningCost(report: LearningCostReport, format: "text" | "markdown" = "text", title?: string): string {
   const rn = report.rule.name;
   const head = ["layer", "neurons", "fan-in", "synapses", "mem BPTT", `mem ${rn}`, "MACs BPTT", `MACs ${rn}`];
-  const row = (name: string, c: Omit<LayerCost, "name">): string[] => [
+  type RowCounts = Pick<LayerCost, "neurons" | "fanIn" | "synapses" | "memoryBpttValues" | "memoryRuleValues" | "macsBptt" | "macsRule">;
+  const row = (name: string, c: RowCounts): string[] => [
     name, formatCount(c.neurons), formatCount(c.fanIn), formatCount(c.synapses),
     formatCount(c.memoryBpttValues), formatCount(c.memoryRuleValues), formatCount(c.macsBptt), formatCount(c.macsRule),
   ];
@@ -192,11 +250,17 @@ export function renderLearningCost(report: LearningCostReport, format: "text" | 
     row("total", { ...t, fanIn: t.neurons === 0 ? 0 : t.synapses / t.neurons }),
   ];
   const lines: string[] = [];
-  const heading = `${title === undefined ? "" : `${title}: `}${rn} vs BPTT, T = ${report.T}, T_l = ${report.Tl} (T − T_l = ${report.learningSteps})`;
+  const heading = `${title === undefined ? "" : `${title}: `}${rn} vs BPTT, T = ${report.T}, T_l = ${report.Tl} (T − T_l = ${report.learningSteps}), fan-in ${report.fanInConvention}`;
+  // With a readout layer on the readout model the closed forms hold for the other layers only: say so.
+  const ro = report.readoutLayers;
+  const others = ro.length === 0 ? "" : " for the layers other than the readout";
   const ratioLines = [
-    `memory BPTT / ${rn} = ${formatRatio(report.ratios.memory)} (formula T/${report.rule.tracesPerNeuron} = ${report.T}/${report.rule.tracesPerNeuron} = ${formatRatio(report.ratios.memoryFormula)})`,
-    `MACs BPTT / ${rn} = ${formatRatio(report.ratios.macs)} (formula 2T/(${report.rule.macsPerSynapseStep}(T − T_l)) = ${2 * report.T}/${report.rule.macsPerSynapseStep * report.learningSteps} = ${formatRatio(report.ratios.macsFormula)})`,
+    `memory BPTT / ${rn} = ${formatRatio(report.ratios.memory)} (formula T/${report.rule.tracesPerNeuron} = ${report.T}/${report.rule.tracesPerNeuron} = ${formatRatio(report.ratios.memoryFormula)}${others})`,
+    `MACs BPTT / ${rn} = ${formatRatio(report.ratios.macs)} (formula 2T/(${report.rule.macsPerSynapseStep}(T − T_l)) = ${2 * report.T}/${report.rule.macsPerSynapseStep * report.learningSteps} = ${formatRatio(report.ratios.macsFormula)}${others})`,
   ];
+  if (ro.length > 0 && report.rule.readout !== undefined) {
+    ratioLines.push(`readout layer ${ro.map((n) => `'${n}'`).join(", ")}: ${report.rule.readout.note}`);
+  }
   if (report.bytesPerValue !== undefined) {
     ratioLines.push(`memory at ${report.bytesPerValue} bytes/value: BPTT ${formatBytes(t.memoryBpttValues, report.bytesPerValue)}, ${rn} ${formatBytes(t.memoryRuleValues, report.bytesPerValue)}`);
   }

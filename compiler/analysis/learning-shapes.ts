@@ -2,19 +2,24 @@
  * Layer shapes for the learning-cost report: built-in tables for the S-TLLR networks, and shapes read
  * from a compiled model graph.
  *
- * VGG-9 follows the authors' code (papers.md §1.3 [C]): 3×3 convolutions (stride 1, padding 1)
- *   64, 128, pool/2, 256, 256, pool/2, 512, 512, pool/2, 512, 512, global average pool, FC(classes);
- * a convolution neuron's fan-in is 9·C_in; pooling layers hold no neurons; the input channels are not
- * neurons. Cross-check (papers.md §1.4, own arithmetic there): DVS Gesture at 32×32×2 gives
- * ΣN = 409,611 and Σ N·fan-in ≈ 6.05·10⁸; DVS-CIFAR10 at 48×48×2 gives 921,610 and ≈ 1.36·10⁹.
- * The SHD network is 700 input channels → 450 recurrent LIF → 20 leaky-integrator readout (papers.md
- * §1.3 [C][S]); the recurrent layer's fan-in counts its 700 feed-forward and 450 recurrent inputs.
+ * VGG-9 follows the authors' code (mapolinario94/S-TLLR @29c5755 [C]): 3×3 convolutions (stride 1,
+ * padding 1) 64, 128, pool/2, 256, 256, pool/2, 512, 512, pool/2, 512, 512, global average pool,
+ * FC(classes); pooling layers hold no neurons; the input channels are not neurons. A convolution
+ * neuron's fan-in is 9·C_in under the "full-kernel" convention (the default for these tables: the
+ * paper's N^(l)·N^(l−1)); under "synapses" it is the mean of the taps that exist with padding 1 on an
+ * H×W map: C_in·(3H−2)(3W−2)/(H·W) (per row, the border outputs see 2 of the 3 kernel rows:
+ * 3H − 2 = 3(H − 2) + 2·2 for H ≥ 2, and 1 for H = 1). Cross-check (own arithmetic): DVS Gesture at
+ * 32×32×2 gives ΣN = 409,611 and Σ N·fan-in ≈ 6.05·10⁸ (full kernel); DVS-CIFAR10 at 48×48×2 gives
+ * 921,610 and ≈ 1.36·10⁹.
+ * The SHD network is 700 input channels → 450 recurrent LIF → 20 leaky-integrator readout (authors'
+ * code [C], arXiv 2306.15220 [S]); the recurrent layer's fan-in counts its 700 feed-forward and 450
+ * recurrent inputs; the readout is a "readout" layer (learning-cost.ts: δ ⊗ tr_x only in the code).
  */
 import type { ModelGraph } from "../ir/types.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import {
   formatCount, learningCostFromLayers, renderLearningCost,
-  type LayerShape, type LearningCostOptions, type LearningCostReport,
+  type FanInConvention, type LayerShape, type LearningCostOptions, type LearningCostReport,
 } from "./learning-cost.ts";
 
 export interface Vgg9Input {
@@ -24,8 +29,8 @@ export interface Vgg9Input {
   readonly classes: number;
 }
 
-/** VGG-9 layer shapes for an input of height × width × channels (see the header). */
-export function vgg9Layers(input: Vgg9Input): LayerShape[] {
+/** VGG-9 layer shapes for an input of height × width × channels, fan-in counted by `fanIn` (see the header). */
+export function vgg9Layers(input: Vgg9Input, fanIn: FanInConvention = "full-kernel"): LayerShape[] {
   for (const k of ["height", "width", "channels", "classes"] as const) {
     const v = input[k];
     if (!Number.isInteger(v) || v < 1) {
@@ -43,7 +48,9 @@ export function vgg9Layers(input: Vgg9Input): LayerShape[] {
   plan.forEach(([cOut, pool], i) => {
     h = Math.floor(h / pool);
     w = Math.floor(w / pool);
-    layers.push({ name: `conv${i + 1} ${cOut}@${h}×${w}`, neurons: cOut * h * w, fanIn: 9 * cIn });
+    // Existing taps of a 3×3, padding-1 kernel summed over the h×w outputs: (3h − 2)(3w − 2) per input channel.
+    const fanInConv = fanIn === "full-kernel" ? 9 * cIn : (cIn * (3 * h - 2) * (3 * w - 2)) / (h * w);
+    layers.push({ name: `conv${i + 1} ${cOut}@${h}×${w}`, neurons: cOut * h * w, fanIn: fanInConv });
     cIn = cOut;
   });
   layers.push({ name: `fc ${input.classes}`, neurons: input.classes, fanIn: cIn });
@@ -54,11 +61,11 @@ export function vgg9Layers(input: Vgg9Input): LayerShape[] {
 export function rsnnLayers(inputs: number, hidden: number, outputs: number, recurrent = true): LayerShape[] {
   return [
     { name: `hidden ${hidden}${recurrent ? " (recurrent)" : ""}`, neurons: hidden, fanIn: inputs + (recurrent ? hidden : 0) },
-    { name: `readout ${outputs}`, neurons: outputs, fanIn: hidden },
+    { name: `readout ${outputs}`, neurons: outputs, fanIn: hidden, role: "readout" },
   ];
 }
 
-/** Values the paper's table prints for a row (papers.md §1.4 [S]): MACs in 10⁹, memory in MB. */
+/** Values the paper's results table prints for a row (Apolinario & Roy, arXiv 2306.15220; transcribed from a secondary summary [S]): MACs in 10⁹, memory in MB. */
 export interface PaperCostRow {
   readonly macsBpttG: number;
   readonly macsRuleG: number;
@@ -71,7 +78,10 @@ export interface LearningShapeTable {
   readonly title: string;
   readonly T: number;
   readonly Tl: number;
+  /** The shapes under the "full-kernel" convention. */
   readonly layers: readonly LayerShape[];
+  /** A VGG-9 table's input, to rebuild its shapes under the "synapses" convention. */
+  readonly vgg9?: Vgg9Input;
   readonly source: string;
   /** What the paper printed, for comparison only (its normalisation is undocumented). */
   readonly paper?: PaperCostRow;
@@ -83,7 +93,8 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
     title: "VGG-9 on DVS Gesture (32×32×2, 11 classes)",
     T: 20, Tl: 15,
     layers: vgg9Layers({ height: 32, width: 32, channels: 2, classes: 11 }),
-    source: "papers.md §1.3 (network, frames resized to 32×32, 2 polarities) and §1.4 (T = 20, T_l = 15)",
+    vgg9: { height: 32, width: 32, channels: 2, classes: 11 },
+    source: "network and 32×32×2 frames: mapolinario94/S-TLLR @29c5755 [C]; T = 20, T_l = 15: Apolinario & Roy, arXiv 2306.15220, DVS Gesture results [S]",
     paper: { macsBpttG: 6.06, macsRuleG: 2.27, memoryBpttMb: 16.13, memoryRuleMb: 1.61 },
   },
   "vgg9-dvs-cifar10": {
@@ -91,7 +102,8 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
     title: "VGG-9 on DVS-CIFAR10 (48×48×2, 10 classes)",
     T: 10, Tl: 5,
     layers: vgg9Layers({ height: 48, width: 48, channels: 2, classes: 10 }),
-    source: "papers.md §1.3 (10 bins, 48×48) and §1.4 (T = 10, T_l = 5)",
+    vgg9: { height: 48, width: 48, channels: 2, classes: 10 },
+    source: "network, 10 bins, 48×48: mapolinario94/S-TLLR @29c5755 [C]; T = 10, T_l = 5: Apolinario & Roy, arXiv 2306.15220, DVS-CIFAR10 results [S]",
     paper: { macsBpttG: 6.82, macsRuleG: 5.12, memoryBpttMb: 18.12, memoryRuleMb: 3.62 },
   },
   "shd-rsnn": {
@@ -99,18 +111,33 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
     title: "SHD recurrent SNN (700-450-20)",
     T: 100, Tl: 10,
     layers: rsnnLayers(700, 450, 20, true),
-    source: "papers.md §1.3 (700 → 450 recurrent LIF → 20 readout, T = 100) and §1.2 (T − T_l = 90)",
+    source: "700 → 450 recurrent LIF → 20 readout, T = 100, T − T_l = 90, readout factors [0, 0.99, 0, 1]: mapolinario94/S-TLLR @29c5755 [C] and Apolinario & Roy, arXiv 2306.15220, SHD results [S]",
     paper: { macsBpttG: 0.054, macsRuleG: 0.096, memoryBpttMb: 0.961, memoryRuleMb: 0.019 },
   },
 };
 
 /**
  * One layer per non-input population: neurons = its size, fan-in = synapses arriving from every
- * projection into it ÷ its size (so Σ N·fan-in is the exact synapse count of the graph).
+ * projection into it ÷ its size. "synapses" (the default for models): Σ N·fan-in is the exact synapse
+ * count of the graph. "full-kernel": each projection counts size × (its largest number of synapses
+ * onto one neuron), i.e. a conv's interior neuron's full kernel at every position, as the built-in
+ * tables count it; a graph keeps no kernel shape, so a map too small to have an interior neuron (e.g.
+ * 3×3 padding 1 on 1×1) counts what its best-connected neuron has. Every layer has the hidden-layer
+ * rule cost (a model's readout is not marked "readout").
  */
-export function layersFromModelGraph(graph: ModelGraph): LayerShape[] {
+export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses"): LayerShape[] {
   const incoming = new Map<string, number>();
-  for (const p of graph.projections) incoming.set(p.post, (incoming.get(p.post) ?? 0) + p.preIndex.length);
+  const sizeOf = new Map(graph.populations.map((p) => [p.name, p.size]));
+  for (const p of graph.projections) {
+    let count = p.preIndex.length;
+    if (fanIn === "full-kernel" && count > 0) {
+      const perPost = new Uint32Array(sizeOf.get(p.post) ?? 0);
+      let most = 0;
+      for (let i = 0; i < p.postIndex.length; i++) { const c = ++perPost[p.postIndex[i]]; if (c > most) most = c; }
+      count = most * perPost.length;
+    }
+    incoming.set(p.post, (incoming.get(p.post) ?? 0) + count);
+  }
   return graph.populations
     .filter((p) => p.kind === "neuron")
     .map((p) => ({ name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size }));
@@ -145,8 +172,10 @@ export function learningCostForTable(
       field: "table", hint: `use one of ${Object.keys(LEARNING_SHAPE_TABLES).join(", ")}`,
     });
   }
-  const report = learningCostFromLayers(table.layers, { ...options, T: options.T ?? table.T, Tl: options.Tl ?? table.Tl });
-  return { table, report };
+  const fanIn = options.fanIn ?? "full-kernel";
+  const layers = fanIn === "synapses" && table.vgg9 !== undefined ? vgg9Layers(table.vgg9, "synapses") : table.layers;
+  const report = learningCostFromLayers(layers, { ...options, fanIn, T: options.T ?? table.T, Tl: options.Tl ?? table.Tl });
+  return { table: { ...table, layers }, report };
 }
 
 /** A built-in table rendered, with the paper's printed values and their ratio to the formulas. */
@@ -155,11 +184,12 @@ export function renderLearningCostTable(id: string, format: "text" | "markdown" 
   const out = [renderLearningCost(report, format, table.title)];
   const p = table.paper;
   if (p !== undefined && report.T === table.T && report.Tl === table.Tl) {
+    // The paper's figures set beside the formulas (the counts of this report, under its fan-in convention).
     const k = paperScale(report, p);
     const bullet = format === "markdown" ? "- " : "";
     out.push(
       "",
-      `${bullet}paper prints (papers.md §1.4 [S]): MACs BPTT ${p.macsBpttG}e9 (${k.macsBptt.toFixed(3)} × formula ${formatCount(report.totals.macsBptt)}), ` +
+      `${bullet}paper prints (Apolinario & Roy, arXiv 2306.15220, results table, via a secondary summary [S]): MACs BPTT ${p.macsBpttG}e9 (${k.macsBptt.toFixed(3)} × formula ${formatCount(report.totals.macsBptt)}), ` +
         `${report.rule.name} ${p.macsRuleG}e9 (${k.macsRule.toFixed(3)} × ${formatCount(report.totals.macsRule)}); paper MAC ratio ${(p.macsBpttG / p.macsRuleG).toFixed(3)}`,
       `${bullet}paper memory: BPTT ${p.memoryBpttMb} MB (${k.bytesPerValueBptt.toFixed(2)} bytes/value), ${report.rule.name} ${p.memoryRuleMb} MB (${k.bytesPerValueRule.toFixed(2)} bytes/value); paper memory ratio ${(p.memoryBpttMb / p.memoryRuleMb).toFixed(2)}`,
       `${bullet}source of the shapes: ${table.source}`,

@@ -77,6 +77,32 @@ describe("aerchip run on a model with a learning rule", () => {
     expect(w.projections.in_out.weights[11]).toBeLessThan(initial[11]);
   });
 
+  it("S-TLLR without a learning signal: the summary shows updates billed vs changed and a note; counters, spikes and weights as before", async () => {
+    const dir = tmp();
+    const model = JSON.parse(readFileSync(MODEL, "utf8"));
+    model.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05, rounding: "nearest" };
+    const path = join(dir, "stllr.model.json");
+    writeFileSync(path, JSON.stringify(model));
+    const r = await cli("run", path, "--arch", "loihi", "--out", join(dir, "out"));
+    expect(r.code, r.stderr).toBe(0);
+    const row = (label: string): string[] => (r.stdout.split("\n").find((l) => l.startsWith(label)) ?? "").slice(label.length).trim().split(/\s+/);
+    expect(row("synapse updates (billed)")).toEqual(["1,080", "13.50"]);
+    expect(row("updates that changed a weight")).toEqual(["0", "0.00"]);
+    expect(r.stdout).toMatch(/^note: projection "in_out": rule s-tllr reads the third factor m/m);
+    const report = JSON.parse(readFileSync(join(dir, "out", "report.json"), "utf8"));
+    expect(report.totals.counters.synUpdates).toBe(1080);
+    expect(report.learning.weightChanges).toBe(0);
+    const w = JSON.parse(readFileSync(join(dir, "out", "weights.json"), "utf8")) as WeightsFile;
+    expect(w.projections.in_out.weights).toEqual((model.projections[0].dense.weights as number[][]).flat());
+    // --json: the summary carries the learning block with the note.
+    const j = await cli("run", path, "--arch", "loihi", "--out", join(dir, "json"), "--json");
+    expect(JSON.parse(j.stdout).learning.notes).toHaveLength(1);
+    // The pair-STDP example changes weights and prints no note.
+    const pair = await cli("run", MODEL, "--arch", "loihi", "--out", join(dir, "pair"));
+    expect(pair.stdout).toContain("updates that changed a weight");
+    expect(pair.stdout).not.toMatch(/^note:/m);
+  });
+
   it("writes no weights.json for a model without plastic projections", async () => {
     const out = tmp();
     const r = await cli("run", "examples/demo/ei-small.net.json", "--arch", "generic", "--out", out, "--quiet");

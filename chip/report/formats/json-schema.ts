@@ -180,6 +180,12 @@ function buildReportSchema(closed: boolean) {
       name: str, pre: str, post: str, synapses: nn.describe("Stored synapses."), synOps: nn,
       synapticEventsDelivered: nn.describe("Synaptic events applied before the run ended."),
     })).describe("Per projection."),
+    /** General learning engine runs (chip/report/learning-report.ts). */
+    learning: obj({
+      synUpdates: nn, ruleEvaluations: nn, weightChanges: nn,
+      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable() })),
+      notes: z.array(z.string()),
+    }).optional(),
     metrics: metrics.optional(),
     perTick: obj({
       latencyNs: z.array(nn).describe("Latency of each tick (ns): the timing model's, plus crossbar reads on compute-in-memory presets."),

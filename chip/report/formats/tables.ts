@@ -132,10 +132,21 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   const parts: Array<[string, number]> = [["Synapse", e.synapse], ["Neuron", e.neuron], ["Network", e.network], ["Learning", e.learning], ["Static", e.static]];
   const rows: Cell[][] = parts.map(([name, v]) => [name, sig(v / eu.scale), e.total > 0 ? pct(v / e.total) : null]);
   rows.push(["Total", sig(e.total / eu.scale), e.total > 0 ? pct(1) : null]);
+  // Learning runs: what the learning energy bills beside what changed, and the no-signal notes (learning-report.ts).
+  const l = r.learning;
+  const notes = [
+    staticEnergyNote(r),
+    `Time basis: ${timeBasisText(r)}.`,
+    ...(r.notModelled.length > 0 ? [`Not modelled by this chip spec: ${r.notModelled.join(", ")}.`] : []),
+    ...(l === undefined ? [] : [
+      `Learning bills ${groupDigits(l.synUpdates, ",")} synapse updates (rule evaluations: ${groupDigits(l.ruleEvaluations, ",")}); ${groupDigits(l.weightChanges, ",")} of them changed a weight.`,
+      ...l.notes.map((n) => `Note: ${n}`),
+    ]),
+  ];
   return {
     id: "energy", title: "Energy by component",
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
-    note: `${staticEnergyNote(r)} Time basis: ${timeBasisText(r)}.${r.notModelled.length > 0 ? ` Not modelled by this chip spec: ${r.notModelled.join(", ")}.` : ""}`,
+    note: notes.join(" "),
   };
 }
 

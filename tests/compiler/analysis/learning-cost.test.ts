@@ -97,7 +97,7 @@ describe("built-in shape tables", () => {
     expect(report.ratios.macs).toBeCloseTo(20 / 15, 14);
   });
 
-  it("SHD RSNN 700-450-20: ΣN = 470, Σ N·fan-in = 450·1150 + 20·450 = 526,500; ratios 50 and 200/270", () => {
+  it("SHD RSNN 700-450-20: ΣN = 470, Σ N·fan-in = 450·1150 + 20·450 = 526,500; the readout costs 1 trace and 1 MAC (authors' code: δ ⊗ tr_x)", () => {
     const t = LEARNING_SHAPE_TABLES["shd-rsnn"];
     expect(t.T).toBe(100);
     expect(t.T - t.Tl).toBe(90);
@@ -105,11 +105,24 @@ describe("built-in shape tables", () => {
     expect(report.totals.neurons).toBe(470);
     expect(report.totals.synapses).toBe(526500);
     expect(report.totals.memoryBpttValues).toBe(47000);
-    expect(report.totals.memoryRuleValues).toBe(940);
+    // Hidden: 2 traces × 450; readout: 1 trace × 20 (δ ⊗ tr_x only, factors [0, 0.99, 0, 1]).
+    expect(report.totals.memoryRuleValues).toBe(920);
     expect(report.totals.macsBptt).toBe(105300000); // 200 · 526,500
-    expect(report.totals.macsRule).toBe(142155000); // 270 · 526,500
-    expect(report.ratios.memory).toBe(50);
-    expect(report.ratios.macs).toBeCloseTo(200 / 270, 14); // 0.741: S-TLLR uses more MACs, as in the paper's SHD row
+    // Hidden 3 · 90 · 517,500 = 139,725,000; readout 1 · 90 steps · 9,000 synapses = 810,000 (not 3 · 810,000).
+    expect(report.layers.map((l) => [l.role ?? "hidden", l.tracesPerNeuron, l.macsPerSynapseStep, l.macsRule])).toEqual([
+      ["hidden", 2, 3, 139725000], ["readout", 1, 1, 810000],
+    ]);
+    expect(report.totals.macsRule).toBe(140535000);
+    expect(report.readoutLayers).toEqual(["readout 20"]);
+    expect(report.ratios.memory).toBeCloseTo(47000 / 920, 12); // 51.087
+    expect(report.ratios.memoryFormula).toBe(50); // T/2, the hidden layer's
+    expect(report.ratios.macs).toBeCloseTo(105300000 / 140535000, 12); // 0.749: S-TLLR still uses more MACs, as in the paper's SHD row
+    expect(report.ratios.macsFormula).toBeCloseTo(200 / 270, 14);
+    // The causal-only variant keeps the readout at 1 MAC: hidden 2 · 90 · 517,500 + 810,000.
+    expect(learningCostForTable("shd-rsnn", { rule: "stllr-causal" }).report.totals.macsRule).toBe(93150000 + 810000);
+    // A rule without a readout model costs the readout like any layer.
+    const flat = learningCostFromLayers(rsnnLayers(700, 450, 20, true), { T: 100, Tl: 10, rule: { name: "x", tracesPerNeuron: 2, macsPerSynapseStep: 3, note: "" } });
+    expect([flat.totals.macsRule, flat.readoutLayers]).toEqual([142155000, []]);
     // Without the recurrent inputs: 450·700 + 20·450 = 324,000.
     expect(learningCostFromLayers(rsnnLayers(700, 450, 20, false), { T: 100, Tl: 10 }).totals.synapses).toBe(324000);
   });
@@ -141,20 +154,88 @@ describe("rendering", () => {
     const md = renderLearningCost(report, "markdown");
     expect(md).toContain("| layer | neurons | fan-in | synapses | mem BPTT | mem S-TLLR | MACs BPTT | MACs S-TLLR |");
     expect(md).toContain("| hidden 450 (recurrent) | 450 | 1,150 | 517,500 | 45,000 | 900 | 103,500,000 | 139,725,000 |");
-    expect(md).toContain("formula 2T/(3(T − T_l)) = 200/270 = 0.741");
-    expect(md).toContain("formula T/2 = 100/2 = 50");
+    expect(md).toContain("| readout 20 | 20 | 450 | 9,000 | 2,000 | 20 | 1,800,000 | 810,000 |");
+    expect(md).toContain("formula 2T/(3(T − T_l)) = 200/270 = 0.741 for the layers other than the readout");
+    expect(md).toContain("formula T/2 = 100/2 = 50 for the layers other than the readout");
+    expect(md).toContain("MACs BPTT / S-TLLR = 0.749");
   });
 
-  it("a built-in table adds the paper's printed values", () => {
+  it("a built-in table adds the paper's printed values, citing the paper (not a file outside the repository)", () => {
     const text = renderLearningCostTable("vgg9-dvs-gesture");
     expect(text).toContain("MACs BPTT 6.06e9 (0.250 × formula 2.42e10)");
     expect(text).toContain("paper MAC ratio 2.670");
+    expect(text).toContain("arXiv 2306.15220");
+    const shd = renderLearningCostTable("shd-rsnn");
+    // S-TLLR 0.096e9 / 140,535,000 = 0.683 (0.675 when the readout was charged 3 MACs).
+    expect(shd).toContain("S-TLLR 0.096e9 (0.683 × 140,535,000)");
+    for (const id of Object.keys(LEARNING_SHAPE_TABLES)) expect(renderLearningCostTable(id, "markdown"), id).not.toMatch(/papers\.md/);
   });
 
   it("formatCount: separators below 1e9, scientific above", () => {
     expect(formatCount(8192220)).toBe("8,192,220");
     expect(formatCount(24206602240)).toBe("2.42e10");
     expect(formatCount(1477.4137)).toBe("1,477.41");
+  });
+});
+
+/**
+ * A 3×3 convolution, padding 1, on a 3×3 single-channel map, one output channel (9 neurons), as a
+ * sparse projection. Taps that exist per output: 4 at each corner, 6 at each edge, 9 at the centre:
+ * 4·4 + 4·6 + 9 = 49 = (3·3 − 2)²; the full kernel at every position: 9·9 = 81.
+ */
+function conv3x3Model(): ReturnType<typeof parseSnnref> {
+  const pre: number[] = [];
+  const post: number[] = [];
+  for (let oy = 0; oy < 3; oy++) for (let ox = 0; ox < 3; ox++) {
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const iy = oy + dy;
+      const ix = ox + dx;
+      if (iy >= 0 && iy < 3 && ix >= 0 && ix < 3) { pre.push(iy * 3 + ix); post.push(oy * 3 + ox); }
+    }
+  }
+  return parseSnnref({
+    format: "snnref-1", name: "conv3x3", steps: 4,
+    populations: [{ name: "in", kind: "input", size: 9, spikes: [] }, { name: "c", kind: "lif", size: 9, decay: 0.5 }],
+    projections: [{ name: "k", pre: "in", post: "c", sparse: { pre, post, weights: 1 } }],
+  }, "conv3x3.json");
+}
+
+describe("fan-in convention: full-kernel vs synapses", () => {
+  it("a 3×3 padded conv on 3×3: 49 synapses (synapses) vs 81 (full-kernel); MACs at T = 4, T_l = 2", () => {
+    const g = conv3x3Model().graph;
+    const real = learningCostFromLayers(layersFromModelGraph(g), { T: 4, Tl: 2, fanIn: "synapses" });
+    const full = learningCostFromLayers(layersFromModelGraph(g, "full-kernel"), { T: 4, Tl: 2, fanIn: "full-kernel" });
+    expect(real.totals.synapses).toBe(49);
+    expect(full.totals.synapses).toBe(81);
+    // BPTT 2·4·49 = 392 vs 2·4·81 = 648; S-TLLR 3·2·49 = 294 vs 3·2·81 = 486.
+    expect([real.totals.macsBptt, real.totals.macsRule]).toEqual([392, 294]);
+    expect([full.totals.macsBptt, full.totals.macsRule]).toEqual([648, 486]);
+    expect(real.fanInConvention).toBe("synapses");
+    expect(renderLearningCost(full)).toContain("fan-in convention full-kernel:");
+    expect(renderLearningCost(real)).toContain("fan-in convention synapses:");
+    // A dense layer is the same under both conventions.
+    const dense = parseSnnref({
+      format: "snnref-1", name: "d", steps: 1,
+      populations: [{ name: "in", kind: "input", size: 3, spikes: [] }, { name: "h", kind: "lif", size: 2, decay: 0.5 }],
+      projections: [{ name: "a", pre: "in", post: "h", dense: { weights: [[1, 1], [1, 1], [1, 1]] } }],
+    }, "d.json").graph;
+    expect(layersFromModelGraph(dense, "full-kernel")).toEqual(layersFromModelGraph(dense, "synapses"));
+  });
+
+  it("VGG-9 tables: 'synapses' counts the taps that exist, (3H−2)(3W−2)·C_in per output channel", () => {
+    // 2×2 map, 1 channel: every output sees 2×2 = 4 of the 9 taps ((3·2 − 2)² / 4 = 4).
+    expect(vgg9Layers({ height: 2, width: 2, channels: 1, classes: 1 }, "synapses")[0].fanIn).toBe(4);
+    // Gesture conv1: 64 channels × 2 inputs × 94·94 taps = 1,131,008 synapses (full kernel: 65,536 · 18 = 1,179,648).
+    const l = vgg9Layers({ height: 32, width: 32, channels: 2, classes: 11 }, "synapses");
+    expect(l[0].neurons * l[0].fanIn).toBeCloseTo(1131008, 6);
+    const { report } = learningCostForTable("vgg9-dvs-gesture", { fanIn: "synapses" });
+    // Σ c_out·c_in·(3H−2)(3W−2): 64·2·94² + 128·64·94² + 256·128·46² + 256·256·46² + 512·256·22² + 512·512·22²
+    // + 2·512·512·10² + FC 11·512 = 1,131,008 + 72,384,512 + 69,337,088 + 138,674,176 + 63,438,848 + 126,877,696
+    // + 52,428,800 + 5,632 = 524,277,760 = 0.866 × the full-kernel 605,165,056; ratios unchanged.
+    expect(report.totals.synapses).toBeCloseTo(524277760, 3);
+    expect(report.ratios.macs).toBeCloseTo(40 / 15, 12);
+    expect(report.fanInConvention).toBe("synapses");
+    expect(learningCostForTable("vgg9-dvs-gesture").report.fanInConvention).toBe("full-kernel");
   });
 });
 

@@ -1,0 +1,68 @@
+/**
+ * The report's `learning` block for runs of the general learning engine (chip/sim/learning.ts): what the
+ * engine evaluated beside what it changed, and a note when a three-factor rule ran without a signal.
+ *
+ *   synUpdates          synapse evaluations (read-modify-writes) the engine performed: the count the
+ *                       learning energy bills (energy = synUpdates · energySynUpdatePj), because a
+ *                       Loihi-style engine evaluates the rule on every synapse with an active dependency
+ *                       whether or not Δw = 0;
+ *   ruleEvaluations     equations evaluated (one per synapse, phase and equation);
+ *   weightChanges       updates after which the stored weight differed (clip and rounding applied),
+ *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
+ *                       the same weight.
+ * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
+ * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
+ * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
+ */
+import type { ChipProgram } from "../program/types.ts";
+import type { LearningEngine } from "../sim/learning.ts";
+
+export interface LearningRuleReport {
+  /** The projection the rule is attached to. */
+  readonly projection: string;
+  readonly rule: string;
+  readonly plasticSynapses: number;
+  readonly weightChanges: number;
+  readonly readsThirdFactor: boolean;
+  /** Whether m ≠ 0 reached one of its post neurons on a learning tick (null: the rule does not read m). */
+  readonly thirdFactorNonZero: boolean | null;
+}
+
+export interface LearningReport {
+  readonly synUpdates: number;
+  readonly ruleEvaluations: number;
+  readonly weightChanges: number;
+  readonly rules: readonly LearningRuleReport[];
+  /** Plain-language notes printed with the run summary and the rendered reports. */
+  readonly notes: readonly string[];
+}
+
+const int = (v: number): string => v.toLocaleString("en-US");
+
+export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }): LearningReport {
+  const rules: LearningRuleReport[] = [];
+  const notes: string[] = [];
+  program.projections.forEach((pr, k) => {
+    const ri = le.projRule[k];
+    if (ri < 0) return;
+    const reads = le.readsThirdFactor[ri] === 1;
+    const seen = le.thirdFactorSeen[ri] === 1;
+    const r: LearningRuleReport = {
+      projection: pr.name, rule: le.rules[ri].program.name,
+      plasticSynapses: le.ruleSynPtr[ri + 1] - le.ruleSynPtr[ri],
+      weightChanges: le.weightChanges[ri],
+      readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null,
+    };
+    rules.push(r);
+    if (reads && !seen) {
+      notes.push(
+        `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
+        "(aerchip run supplies none; the library's SimulateOptions.learningInput does), so its products with m added nothing; " +
+        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and the learning energy bills those evaluations.`,
+      );
+    }
+  });
+  let weightChanges = 0;
+  for (const r of rules) weightChanges += r.weightChanges;
+  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, rules, notes };
+}
