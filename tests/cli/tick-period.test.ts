@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { MAX_TICK_PERIOD_US } from "../../cli/option-limits.ts";
 import { SYNC_LATENCY_MAX_NS } from "../../chip/spec/validate.ts";
@@ -68,6 +69,8 @@ describe("--tick-period-us", () => {
     expect(b.totals.energyPj.dynamic).toBe(a.totals.energyPj.dynamic);
     expect(readFileSync(join(out("paced"), "spikes.json"))).toEqual(readFileSync(join(out("free"), "spikes.json")));
     expect(paced.stdout).toMatch(/time basis tick-period: each tick lasts max\(1\.00000 ms, its modelled latency\)/);
+    // The `*` names the override that made it, in the summary and the reports.
+    expect(paced.stdout).toContain("generic*: chip generic with overrides (--tick-period-us 1000).");
   });
 
   it("rerun reproduces a report made with it, byte for byte", async () => {
@@ -110,6 +113,7 @@ describe("--realtime", () => {
     for (const l of rep.perTick.latencyNs) hand += Math.max(5e5, l);
     expect(rep.totals.simulatedTimeNs).toBeCloseTo(hand, 6);
     expect(rep.provenance.options.realtime).toBe(true);
+    expect(chipOverrideNote(rep)).toBe("generic*: chip generic with overrides (--realtime).");
     const again = await cli("rerun", join(out("rt"), "report.json"), "--out", out("rt-rerun"), "--json");
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).identical).toBe(true);

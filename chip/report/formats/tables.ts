@@ -42,7 +42,10 @@ function hops(c: RunReport["totals"]["counters"]): number {
 }
 
 /** The provenance options that change a preset (cli/load-arch.ts, cli/sweep/point.ts); the chip name then ends in `*`. */
-const CHIP_OVERRIDE_OPTIONS: ReadonlyArray<[string, string]> = [["coreNeurons", "--core-neurons"], ["meshWidth", "mesh width"], ["meshHeight", "mesh height"], ["weightBits", "weight bits"]];
+const CHIP_OVERRIDE_OPTIONS: ReadonlyArray<[string, string]> = [
+  ["coreNeurons", "--core-neurons"], ["tickPeriodUs", "--tick-period-us"], ["realtime", "--realtime"],
+  ["meshWidth", "mesh width"], ["meshHeight", "mesh height"], ["weightBits", "weight bits"],
+];
 
 /**
  * What a chip name's `*` means: the chip spec named before it, with command-line overrides (`--core-neurons`,
@@ -52,7 +55,7 @@ export function chipOverrideNote(r: RunReport): string | null {
   const name = r.chip.name;
   if (!name.endsWith("*")) return null;
   const set = CHIP_OVERRIDE_OPTIONS.filter(([k]) => r.provenance.options[k] !== undefined && r.provenance.options[k] !== null)
-    .map(([k, label]) => `${label} ${String(r.provenance.options[k])}`);
+    .map(([k, label]) => (r.provenance.options[k] === true ? label : `${label} ${String(r.provenance.options[k])}`));
   return `${name}: chip ${name.slice(0, -1)} with overrides${set.length > 0 ? ` (${set.join(", ")})` : ""}.`;
 }
 
