@@ -15,7 +15,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // Each command's code is imported when the command runs: loading every command's modules (the compiler,
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -46,6 +46,18 @@ function tickPeriodOption(value: string): number {
 
 const coreNeuronsOption = intOption("--core-neurons", 1, MAX_CORE_NEURONS, "the chip spec format's limit");
 
+/** A number in (0, max] (finite), checked as it is parsed (exit 2). */
+function positiveNumberOption(name: string, max: number, why: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError(`${name} is ${value}; it must be a number > 0`);
+    if (n > max) throw new InvalidArgumentError(`${name} is ${value}; it must be at most ${max} (${why})`);
+    return n;
+  };
+}
+const encodeStepsOption = intOption("--steps", 1, MAX_ENCODE_STEPS, "the most ticks one run simulates");
+const maxRateOption = positiveNumberOption("--max-rate-hz", MAX_ENCODE_RATE_HZ, "one spike per µs");
+const maxValueOption = positiveNumberOption("--max-value", Number.MAX_VALUE, "the largest double");
 const sampleOption = intOption("--sample", 0, MAX_INPUT_SAMPLE, "a 0-based index; the file's own count is checked when it is read");
 const gestureOption = intOption("--gesture", 0, MAX_INPUT_SAMPLE, "a 0-based label row; the file's own count is checked when it is read");
 
@@ -148,11 +160,11 @@ function buildProgram(): Command {
 
   program
     .command("convert")
-    .description("convert an event recording between formats, or bin it onto ticks as chip input spikes (--spikes)")
-    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer (a --packets-out stream converts to .csv, one line per packet)")
+    .description("convert an event recording between formats, bin it onto ticks as chip input spikes (--spikes), or encode a static tensor as input spikes (--encode)")
+    .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer (a --packets-out stream converts to .csv, one line per packet); with --encode a plain .npy tensor of values")
     .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
     .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
-    .option("--tick-us <us>", "tick length in microseconds (spikes: default 1000)", (v: string) => {
+    .option("--tick-us <us>", "tick length in microseconds (spikes and --encode: default 1000; --encode poisson: the Δt of P = rate · Δt)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
       return n;
@@ -161,9 +173,14 @@ function buildProgram(): Command {
     .option("--labels <file>", "DVS Gesture AEDAT input: its *_labels.csv (class,startTime_usec,endTime_usec), with --gesture")
     .option("--gesture <row>", "the label row to cut (0 = the first row after the header): events with start ≤ t < end, time re-based to start", gestureOption)
     .option("--counts", "spikes with event counts: .npy holds uint32 counts instead of 0/1, .csv gets a count column (not .aer)", false)
+    .addOption(new Option("--encode <encoding>", "encode a static .npy tensor (one sample, the model's input shape, values in [0, --max-value]) as input spikes: poisson (P = x/max · rate · tick), bernoulli (P = x/max per tick) or first-spike (one spike at round((1 − x/max)(T − 1))); see docs/events.md").choices(ENCODINGS))
+    .option("--steps <n>", `--encode: ticks T to generate (1..${MAX_ENCODE_STEPS}; the output is T × the input's shape)`, encodeStepsOption)
+    .option("--max-rate-hz <hz>", "--encode poisson: the rate at x = --max-value, Hz (Diehl & Cook 2015: 63.75 with --max-value 255); rate × tick ≤ 1", maxRateOption)
+    .option("--max-value <v>", "--encode: the value that maps to probability 1 / the maximum rate (default 1; 255 for 8-bit pixels)", maxValueOption)
+    .option("--seed <n>", "--encode poisson|bernoulli: seed (0..4294967295; default 0): same tensor and seed → same bytes", seedOption)
     .option("--json", "machine-readable output", false)
     .option("--quiet", "print nothing on success", false)
-    .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000")
+    .addHelpText("after", "\nExamples:\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.aedat\n  aerchip convert ../shared/fixtures/events/sample_nmnist.bin out/sample.npy --spikes --tick-us 1000\n  aerchip convert digit.npy out/digit-spikes.npy --encode poisson --steps 350 --max-rate-hz 63.75 --max-value 255 --tick-us 1000 --seed 1")
     .action(async (input: string, output: string, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkConvertOptions(cmd, output);
       (await import("./input-selection.ts")).checkInputSelectionOptions(cmd, false);

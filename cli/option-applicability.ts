@@ -6,7 +6,7 @@
  * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (and, checked once
  * the input is read, cli/tick-period.ts, on a dense spike tensor), `--sample`/`--labels`/`--gesture` where `--input` is
  * refused (cli/input-selection.ts checks them against the input file), and options that contradict
- * each other (`--realtime` with `--tick-period-us`). Only options the user gave count (commander's
+ * each other (`--realtime` with `--tick-period-us`); `convert`'s --spikes, --counts and --encode options (checkConvertOptions). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
@@ -132,15 +132,68 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   }
 }
 
+/** `convert` options that only --encode reads (attribute name, flag). */
+const ENCODE_ONLY = [["steps", "--steps"], ["maxRateHz", "--max-rate-hz"], ["maxValue", "--max-value"], ["seed", "--seed"]] as const;
+/** `convert` options that pick or shape events, which a tensor to encode has none of. */
+const EVENTS_ONLY = [["spikes", "--spikes"], ["counts", "--counts"], ["sample", "--sample"], ["labels", "--labels"], ["gesture", "--gesture"]] as const;
+
+/**
+ * `aerchip convert --encode E`: --steps is required; --max-rate-hz is required with poisson (and refused
+ * otherwise), with --max-rate-hz × --tick-us × 10⁻⁶ ≤ 1 (one spike per tick at most: a larger product
+ * would have to be clipped, changing the rate asked for); --seed is refused with first-spike (no
+ * randomness); --tick-us is refused with bernoulli and first-spike unless the output is an AER stream,
+ * whose header records it (it changes no spike); --spikes, --counts and the event selections are refused.
+ */
+function checkEncodeOptions(cmd: Command, output: string, given: (option: string) => boolean): void {
+  const encoding = cmd.getOptionValue("encode") as string;
+  const refuse = (flag: string, why: string, hint = `drop ${flag}`): never => {
+    throw new AerchipError("E_CLI_OPTION", `${flag} does not apply to --encode ${encoding}: ${why}`, { field: flag, hint });
+  };
+  for (const [option, flag] of EVENTS_ONLY) {
+    if (given(option)) refuse(flag, flag === "--spikes" || flag === "--counts" ? "it bins the events of an event file, and a tensor to encode has none (each tick holds 0 or 1 spike)" : "it picks a sample of an event file, and a tensor to encode is one sample");
+  }
+  if (!given("steps")) {
+    throw new AerchipError("E_CLI_OPTION", `--encode ${encoding} needs --steps: the number of ticks T to generate`, { field: "--steps", hint: "add --steps T (e.g. 350 ticks of 1 ms, Diehl & Cook's presentation)" });
+  }
+  const aer = /\.aers?$/i.test(output);
+  if (encoding === "poisson") {
+    if (!given("maxRateHz")) {
+      throw new AerchipError("E_CLI_OPTION", "--encode poisson needs --max-rate-hz: the firing rate of an input at --max-value", { field: "--max-rate-hz", hint: "add --max-rate-hz R (Diehl & Cook 2015: 63.75 with --max-value 255)" });
+    }
+    const rateHz = cmd.getOptionValue("maxRateHz") as number;
+    const tickUs = (cmd.getOptionValue("tickUs") as number | undefined) ?? 1000;
+    const perTick = rateHz * tickUs * 1e-6;
+    if (perTick > 1) {
+      throw new AerchipError("E_CLI_OPTION", `--max-rate-hz ${rateHz} at --tick-us ${tickUs} is a spike probability of ${perTick} per tick; it must be at most 1 (at most one spike per tick)`, {
+        field: "--max-rate-hz", hint: `lower --max-rate-hz to at most ${1e6 / tickUs}, or use a shorter --tick-us (at most ${1e6 / rateHz})`,
+      });
+    }
+    return;
+  }
+  if (given("maxRateHz")) refuse("--max-rate-hz", encoding === "bernoulli" ? "the spike probability per tick is x / --max-value itself, not a rate" : "the spike time depends on x / --max-value only");
+  if (encoding === "first-spike" && given("seed")) refuse("--seed", "first-spike encoding is deterministic (no random draws)");
+  if (given("tickUs") && !aer) {
+    refuse("--tick-us", `it changes no spike (the probability per tick is x / --max-value${encoding === "first-spike" ? " and the time round((1 − x / --max-value)(T − 1))" : ""}), and a ${output.toLowerCase().endsWith(".csv") ? ".csv" : ".npy"} tensor records no tick length`, "drop --tick-us, or write an .aer stream, which records it");
+  }
+}
+
 /**
  * `aerchip convert`: --counts and --tick-us shape the spikes written with --spikes only, and an AER stream
- * (.aer/.aers) has no place for an event count, so --counts is refused there too.
+ * (.aer/.aers) has no place for an event count, so --counts is refused there too. --encode has its own
+ * rules (checkEncodeOptions); its options are refused without it.
  */
 export function checkConvertOptions(cmd: Command, output: string): void {
   const given = (option: string): boolean => {
     const source = cmd.getOptionValueSource(option);
     return source !== undefined && source !== "default";
   };
+  if (given("encode")) {
+    checkEncodeOptions(cmd, output, given);
+    return;
+  }
+  for (const [option, flag] of ENCODE_ONLY) {
+    if (given(option)) throw new AerchipError("E_CLI_OPTION", `${flag} applies only with --encode (a static tensor encoded as spikes); converting events keeps their own times`, { field: flag, hint: `add --encode poisson|bernoulli|first-spike, or drop ${flag}` });
+  }
   if (cmd.getOptionValueSource("spikes") !== "cli") {
     for (const [option, flag] of [["counts", "--counts"], ["tickUs", "--tick-us"]] as const) {
       if (given(option)) {

@@ -3,7 +3,8 @@
  * (cli/main.ts), sweep files (cli/sweep/config.ts) and `aerchip rerun`, which applies the same rules to
  * the options a report recorded.
  */
-export { MAX_RUN_TICKS } from "../core/run-limits.ts";
+import { MAX_RUN_TICKS } from "../core/run-limits.ts";
+export { MAX_RUN_TICKS };
 
 /** Seeds are 32-bit (core/rng.ts seeds xoshiro128** from one 32-bit word): larger ones would collide. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -58,3 +59,16 @@ export function wholeNumberProblem(value: unknown, min: number, max: number): st
  * index an exact int32.
  */
 export const MAX_INPUT_SAMPLE = 2 ** 31 - 1;
+
+/**
+ * `convert --encode` (core/io/events/encode-tensor.ts TENSOR_ENCODINGS; not imported: it would load the .npy
+ * reader at start-up; a test checks they agree): how a static tensor becomes input spikes (docs/events.md).
+ */
+export const ENCODINGS = ["poisson", "bernoulli", "first-spike"] as const;
+/** `convert --encode --steps`: ticks generated, 1 to as many as one run simulates. */
+export const MAX_ENCODE_STEPS = MAX_RUN_TICKS;
+/**
+ * `convert --encode poisson --max-rate-hz`: at most one spike per µs (10⁶ Hz). The binding limit is the
+ * spike probability per tick, --max-rate-hz × --tick-us × 10⁻⁶ ≤ 1, checked with both options.
+ */
+export const MAX_ENCODE_RATE_HZ = 1e6;
