@@ -1,7 +1,7 @@
 /**
  * Event data in and out (re-exports): readers for N-MNIST, AEDAT 2.0 / 3.1, DVS128 Gesture labels,
  * SHD / SSC HDF5, .npy, CSV and aerchip's AER stream; transforms; encoders; writers; conversion and
- * chip-input spikes. See docs/events.md.
+ * chip-input spikes; encoding a static tensor as spikes. See docs/events.md.
  */
 export * from "./types.ts";
 export * from "./errors.ts";
@@ -22,3 +22,4 @@ export * from "./encoders.ts";
 export * from "./spike-writers.ts";
 export * from "./detect.ts";
 export * from "./convert.ts";
+export * from "./encode-tensor.ts";
