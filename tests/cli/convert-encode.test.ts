@@ -104,6 +104,13 @@ describe("convert --encode", () => {
     expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_ENCODE_DTYPE"]);
   });
 
+  it("a dense output beyond 2^31 − 1 elements is refused before encoding (E_EVENTS_RANGE, field --steps)", async () => {
+    writeFileSync(out("wide.npy"), writeNpy(new Uint8Array(5000), [5000]));
+    const r = await cli("convert", out("wide.npy"), out("x.npy"), "--encode", "bernoulli", "--steps", "1000000");
+    expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_EVENTS_RANGE"]);
+    expect(r.stderr).toContain("field: --steps");
+  });
+
   it("end to end: the encoded tensor drives `run --input`; synaptic ops = input spikes × 2 targets", async () => {
     const c = await cli("compile", out("model.json"), "--arch", "generic", "--out", out("prog"), "--quiet");
     expect(c.code, c.stderr).toBe(0);

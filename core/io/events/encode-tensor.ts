@@ -20,7 +20,7 @@ import { AerchipError } from "../../diagnostics.ts";
 import { readInputFile } from "../read-input.ts";
 import { npyToFloat64, readNpy } from "../npy.ts";
 import { bernoulliEncode, poissonEncode, ttfsEncode } from "./encoders.ts";
-import { writeSpikes } from "./spike-writers.ts";
+import { MAX_DENSE_ELEMENTS, writeSpikes } from "./spike-writers.ts";
 import type { SpikeList } from "./types.ts";
 
 /** The encodings (cli/option-limits.ts ENCODINGS lists the same; a test checks they agree). */
@@ -122,6 +122,11 @@ export function encodeTensorFile(inPath: string, outPath: string, o: EncodeTenso
     throw new AerchipError("E_EVENTS_FORMAT", `${outPath}: cannot tell the spike format from the extension`, { file: outPath, hint: "write .npy (the dense T × shape tensor `run --input` reads), .aer (AER stream) or .csv" });
   }
   const { values, shape } = readTensor(inPath);
+  if (/\.npy$/i.test(outPath) && o.steps * values.length > MAX_DENSE_ELEMENTS) {
+    throw new AerchipError("E_EVENTS_RANGE", `${outPath}: a dense ${o.steps} × ${values.length} tensor has ${o.steps * values.length} elements, more than ${MAX_DENSE_ELEMENTS}`, {
+      file: outPath, field: "--steps", hint: "use fewer --steps, or write the spikes as .aer or .csv",
+    });
+  }
   const s = encodeTensorValues(inPath, values, shape, o);
   writeSpikes(outPath, { tick: s.tick, neuron: s.channel, steps: s.steps }, { shape, tickUs: s.tickUs });
   return { encoding: o.encoding, shape, steps: s.steps, count: s.tick.length };
