@@ -91,7 +91,7 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   ];
   const time = t.simulatedTimeNs === null || t.averagePowerMw === null
     ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
-    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t)}`;
+    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", learningNotes, "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
@@ -101,9 +101,13 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
  * Which convention simulated time, average power and static energy follow (chip/report/time-basis.ts):
  * researchers quote both, so the summary says which one these numbers are.
  */
-export function timeBasisLine(t: RunReport["totals"]): string {
+export function timeBasisLine(t: RunReport["totals"], options: RunReport["provenance"]["options"] = {}): string {
   if (t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined) {
-    return `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency); static energy and power are over that time (--tick-period-us 0: compute-bound)`;
+    // The way back to the other basis depends on where the period came from: --realtime, --tick-period-us, or the preset.
+    const other = options.realtime === true ? "without --realtime they run on the chip's own time basis"
+      : options.tickPeriodUs !== undefined ? "without --tick-period-us they run on the chip's own time basis"
+        : "--tick-period-us 0 drops the chip's own period";
+    return `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency); static energy and power are over that time (${other})`;
   }
   if (t.timeBasis === "modelled-latency") return "time basis modelled-latency: ticks run back to back (compute-bound); static energy and power are over that time (--tick-period-us, or --realtime for an event input, paces them)";
   return "";

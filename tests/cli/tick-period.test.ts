@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
+import { timeBasisLine } from "../../cli/commands/run.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { MAX_TICK_PERIOD_US } from "../../cli/option-limits.ts";
 import { SYNC_LATENCY_MAX_NS } from "../../chip/spec/validate.ts";
@@ -71,6 +72,10 @@ describe("--tick-period-us", () => {
     expect(paced.stdout).toMatch(/time basis tick-period: each tick lasts max\(1\.00000 ms, its modelled latency\)/);
     // The `*` names the override that made it, in the summary and the reports.
     expect(paced.stdout).toContain("generic*: chip generic with overrides (--tick-period-us 1000).");
+    // The way back names the option that set the period (not --tick-period-us 0, which --realtime refuses).
+    expect(paced.stdout).toContain("(without --tick-period-us they run on the chip's own time basis)");
+    expect(timeBasisLine(b.totals, { realtime: true })).toContain("(without --realtime they run on the chip's own time basis)");
+    expect(timeBasisLine(b.totals, {})).toContain("(--tick-period-us 0 drops the chip's own period)");
   });
 
   it("rerun reproduces a report made with it, byte for byte", async () => {
