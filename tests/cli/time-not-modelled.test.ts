@@ -38,7 +38,7 @@ describe("time and power on a chip that does not model time", () => {
     expect((await cli("report", join(out, "report.json"), "--format", "csv", "--out", csvFile)).code).toBe(0);
     const [head, totals, ...rest] = readFileSync(csvFile, "utf8").trimEnd().split("\n").map((l) => l.split(","));
     expect(totals[head.indexOf("entity")]).toBe("totals");
-    expect(totals[head.indexOf("latency_ns")]).toBe("");
+    expect(totals[head.indexOf("simulated_time_ns")]).toBe("");
     expect(totals[head.indexOf("average_power_mw")]).toBe("");
     // Per tick: report.json keeps the timing model's 0 ns (docs/reports.md says to read them as not modelled); the CSV leaves them empty.
     expect(report.perTick.latencyNs.every((ns) => ns === 0)).toBe(true);

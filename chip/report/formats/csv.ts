@@ -8,6 +8,7 @@
  * run a row comes from. Energy-term rows give every energy as count × per-operation cost
  * (chip/report/energy-terms.ts), the term's energy in its component's `energy_<component>_pj` column.
  */
+import { createHash } from "node:crypto";
 import type { RunReport } from "../run-report.ts";
 import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
@@ -20,7 +21,7 @@ const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 const RATE_BIN_COLUMNS = RATE_BIN_EDGES_PER_MILLE.slice(0, -1).map((lo, k) => `neurons_in_rate_bin_${lo}_${RATE_BIN_EDGES_PER_MILLE[k + 1]}_per_mille`);
 
 /** Which run a row comes from: constant over a file, so stacked files stay apart. */
-export const RUN_COLUMNS: readonly string[] = ["model", "chip", "chip_spec_sha256", "steps", "timing_model", "precision", "seed", "placement"];
+export const RUN_COLUMNS: readonly string[] = ["run_id", "model", "chip", "chip_spec_sha256", "steps", "timing_model", "precision", "seed", "placement"];
 
 export const CSV_COLUMNS: readonly string[] = [
   ...RUN_COLUMNS,
@@ -30,7 +31,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "synaptic_events_delivered", "crossbar_reads", "crossbar_active_rows", "crossbar_conversions",
   "count", "cost_key", "cost_value", "cost_unit",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_dynamic_pj", "energy_static_pj", "energy_total_pj",
-  "latency_ns", "average_power_mw", "time_basis", "tick_period_ns",
+  "simulated_time_ns", "latency_ns", "average_power_mw", "time_basis", "tick_period_ns", "weight_changes",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
   "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
@@ -73,8 +74,8 @@ export function csvRows(report: RunReport): Row[] {
     ...(r.nir === undefined ? {} : { nir_data_steps: r.nir.steps, nir_extra_ticks: r.nir.extraTicks }), neurons: m.perCore.reduce((a, c) => a + c.neurons, 0), compartments: m.perCore.reduce((a, c) => a + c.compartments, 0),
     synapses: m.totals.weightCount, ...counters(t.counters), synaptic_events_delivered: t.synapticEventsDelivered,
     energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
-    energy_static_pj: e.static, energy_total_pj: e.total, latency_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
-    // The basis of latency_ns, average_power_mw, energy_static_pj and inference_time_ns (chip/report/time-basis.ts).
+    energy_static_pj: e.static, energy_total_pj: e.total, simulated_time_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
+    // The basis of simulated_time_ns, average_power_mw, energy_static_pj and inference_time_ns (chip/report/time-basis.ts).
     time_basis: t.timeBasis ?? m.totals.inferenceTimeBasis, tick_period_ns: t.tickPeriodNs ?? null,
     synapse_memory_bits: m.perCore.reduce((a, c) => a + c.synapseMemoryBits, 0), neuron_memory_bits: m.perCore.reduce((a, c) => a + c.neuronMemoryBits, 0),
     activation_sparsity: m.totals.activationSparsity, connection_sparsity: m.totals.connectionSparsity,
@@ -85,6 +86,8 @@ export function csvRows(report: RunReport): Row[] {
     footprint_trace_bytes: m.totals.footprint.traceBytes, footprint_total_bytes: m.totals.footprint.totalBytes,
     footprint_synapse_memory_bytes: m.totals.footprint.synapseMemoryBytes,
     inference_time_ns: m.totals.inferenceTimeNs, inferences_per_second: m.totals.inferencesPerSecond, energy_per_inference_pj: m.totals.energyPerInferencePj,
+    // General learning engine runs: the billed updates are syn_updates; these changed a stored weight.
+    weight_changes: r.learning?.weightChanges ?? null,
   });
   r.perCore.forEach((c, i) => {
     const cm = m.perCore[i];
@@ -153,11 +156,26 @@ export function csvRows(report: RunReport): Row[] {
   return rows;
 }
 
+/**
+ * A run's identity: the first 16 hex digits of SHA-256 over its inputs (role and content hash, in order),
+ * its options (keys sorted), model, chip spec hash, steps and timing model. Runs that differ in anything
+ * that can change a number (another input file, SHD sample, DVS gesture, NIR option, seed) get different
+ * ids, where the readable run columns alone may be equal; the code version is left out, so a rerun by a
+ * later commit keeps its id.
+ */
+export function runId(r: RunReport): string {
+  const o = r.provenance.options;
+  const options = Object.keys(o).sort().map((k) => [k, o[k]]);
+  const inputs = r.provenance.inputs.map((i) => [i.role, i.sha256]);
+  const key = JSON.stringify({ model: r.model, chip: r.chip.specSha256 ?? r.chip.name, steps: r.steps, timing: r.timingModel, inputs, options });
+  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+}
+
 /** The RUN_COLUMNS values of a report. */
 export function runColumns(r: RunReport): Row {
   const o = r.provenance.options;
   return {
-    model: r.model, chip: r.chip.name, chip_spec_sha256: r.chip.specSha256, steps: r.steps, timing_model: r.timingModel,
+    run_id: runId(r), model: r.model, chip: r.chip.name, chip_spec_sha256: r.chip.specSha256, steps: r.steps, timing_model: r.timingModel,
     precision: r.precision === undefined ? "float" : r.precision.mode,
     seed: typeof o.seed === "number" ? o.seed : null, placement: typeof o.placement === "string" ? o.placement : null,
   };

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { RunReport } from "../../../chip/report/run-report.ts";
 import { renderMarkdown } from "../../../chip/report/formats/markdown.ts";
+import { renderCsv } from "../../../chip/report/formats/csv.ts";
 import { reportJsonSchema } from "../../../chip/report/formats/json-schema.ts";
 import { compileAndRun, loadModel } from "../../../cli/pipeline.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
@@ -57,6 +58,10 @@ describe("report.learning", () => {
     expect(l.rules[0].thirdFactorNonZero).toBeNull();
     expect(l.notes).toEqual([]);
     expect(renderMarkdown(r)).not.toContain("third factor");
+    // The CSV's totals row carries the count beside syn_updates.
+    const [head, totals] = renderCsv(r).split("\n").map((line) => line.split(","));
+    expect(Number(totals[head.indexOf("weight_changes")])).toBe(l.weightChanges);
+    expect(Number(totals[head.indexOf("syn_updates")])).toBe(l.synUpdates);
   });
 
   it("validates against the report's JSON Schema; a model without learning has no block", () => {

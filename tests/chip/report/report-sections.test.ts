@@ -97,6 +97,31 @@ describe("tidy CSV: run identity, population kinds, incoming quantities", () => 
     expect(row[col("chip_spec_sha256")]).toBe(r.chip.specSha256);
   });
 
+  it("run_id tells apart runs whose readable run columns are equal (another input, sample or NIR option)", () => {
+    const r = fixture();
+    const withInput = (sha: string, extra: Record<string, string | number>): RunReport => ({
+      ...r, provenance: { ...r.provenance, inputs: [...r.provenance.inputs, { role: "input", path: "x.aedat", sha256: sha }], options: { ...r.provenance.options, ...extra } },
+    });
+    const id = (x: RunReport) => csvRows(x)[0][col("run_id")];
+    const readable = (x: RunReport) => RUN_COLUMNS.filter((c) => c !== "run_id").map((c) => csvRows(x)[0][col(c)]).join("|");
+    const g0 = withInput("aa", { gesture: 0 });
+    const g1 = withInput("aa", { gesture: 1 });
+    const other = withInput("bb", { gesture: 0 });
+    expect(readable(g0)).toBe(readable(g1));
+    expect(new Set([id(g0), id(g1), id(other)]).size).toBe(3);
+    expect(id(g0)).toMatch(/^[0-9a-f]{16}$/);
+    // The code version is not part of it: a rerun by a later commit keeps its id.
+    expect(id({ ...g0, provenance: { ...g0.provenance, gitCommit: "f".repeat(40), aerchipVersion: "9.9.9" } })).toBe(id(g0));
+  });
+
+  it("the totals row's time is simulated_time_ns; tick rows keep each tick's latency_ns", () => {
+    const r = fixture();
+    const rows = csvRows(r);
+    const totals = rows.find((x) => x[col("entity")] === "totals")!;
+    expect(Number(totals[col("simulated_time_ns")])).toBe(r.totals.simulatedTimeNs);
+    expect(totals[col("latency_ns")]).toBe("");
+  });
+
   it("population kind is report.json's, with spiking and helper as their own columns; incoming quantities end in _in", () => {
     const r = fixture();
     const rows = csvRows(r).filter((x) => x[col("entity")] === "population");
