@@ -12,7 +12,7 @@ import type { RunReport } from "../run-report.ts";
 import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
 import { energyTerms } from "../energy-terms.ts";
-import { requireMetrics } from "./tables.ts";
+import { densityActive, requireMetrics } from "./tables.ts";
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -33,7 +33,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "latency_ns", "average_power_mw", "time_basis", "tick_period_ns",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
-  "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
+  "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons", "spike_density_active",
   "effective_acs", "effective_macs", "dense_ops", "neuron_updates_dense",
   "syn_ops_in", "effective_acs_in", "effective_macs_in", "dense_ops_in", "connection_sparsity_in",
   "weight_count", "footprint_weight_bytes", "footprint_neuron_state_bytes", "footprint_trace_bytes", "footprint_total_bytes", "footprint_synapse_memory_bytes",
@@ -115,6 +115,7 @@ export function csvRows(report: RunReport): Row[] {
       entity: "population", id: p.name, kind: p.kind, spiking: p.spiking, helper: p.helper, neurons: p.size,
       spikes: p.spikes, mean_rate_per_tick: p.meanRatePerTick, activation_sparsity: p.activationSparsity,
       connection_sparsity_in: p.connectionSparsityIn, dead_neurons: p.deadNeurons, bursting_neurons: p.burstingNeurons,
+      spike_density_active: densityActive(p, r.steps),
       syn_ops_in: r.perPopulation.find((q) => q.name === p.name)?.synOpsIn,
       effective_acs_in: p.synapticOpsIn.effectiveACs, effective_macs_in: p.synapticOpsIn.effectiveMACs, dense_ops_in: p.synapticOpsIn.dense,
       footprint_weight_bytes: p.footprint.weightBytes, footprint_neuron_state_bytes: p.footprint.neuronStateBytes,

@@ -93,6 +93,7 @@ function buildReportSchema(closed: boolean) {
       kind: z.enum(["input", "neuron"]), spiking: z.boolean().describe("false for non-spiking readouts."),
       size: nn.describe("Neurons."), spikes: nn, meanRatePerTick: nn.describe("spikes ÷ (size × ticks)."),
       activationSparsity: fraction.nullable(), deadNeurons: nn.nullable(), burstingNeurons: nn.nullable(),
+      spikeDensityActive: fraction.nullable().optional().describe("spikes ÷ ((size − deadNeurons) × ticks): spike density over the neurons that fired at least once; null for non-spiking readouts and when no neuron fired. Absent from reports written before it."),
       rateHistogram: z.array(nn).nullable().describe("Neurons per firing-rate bin (rateHistogramEdgesPerTick); null for non-spiking readouts."),
       synapticOpsIn: synOps.describe("Over the projections ending on this population."),
       connectionSparsityIn: fraction.nullable().describe("Of the projections ending on this population; null when none does."),
