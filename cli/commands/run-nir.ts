@@ -25,7 +25,7 @@ import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.t
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
-import { gitProvenance, summaryText, type RunCommandOptions } from "./run.ts";
+import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -142,9 +142,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   if (packets !== undefined) files.push(packets);
   writeOutputSet(files, [out]);
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
   const outLines = report.nir.outputs
-    .map((x) => `output ${x.output}: ${x.counts === null ? "membrane trace (see .v.npy)" : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n\nwrote ${o.out}/spikes.json, report.json, mapping.json and one .npy per node\n`);
+    .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
+  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${o.out}/spikes.json, report.json, mapping.json, one .npy per spiking node and one .v.npy per non-spiking node\n`);
 }

@@ -177,8 +177,10 @@ describe("NIR runs use the same readout files and decoders", () => {
     const x = Float32Array.from([1, 0, 1, 0, 0, 0, 0, 1, 0, 0]);
     writeFileSync(join(TMP, "li-in.npy"), writeNpy(x, [5, 2]));
     const out = join(TMP, "nir");
-    const r = await cli("run", path, "--input", join(TMP, "li-in.npy"), "--arch", "generic", "--out", out, "--quiet");
+    const r = await cli("run", path, "--input", join(TMP, "li-in.npy"), "--arch", "generic", "--out", out);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/output output: membrane trace \(see li\.v\.npy\)/);
+    expect(r.stdout).toMatch(/readout li \(2 neurons, membrane in li\.v\.npy\): argmax of Σv \d/);
     const a = readNpy(readFileSync(join(out, "li.v.npy"))) as NpyPlainArray;
     expect([...a.shape]).toEqual([5, 2]);
     const v = Float64Array.from(a.data as Float64Array);
