@@ -81,6 +81,18 @@ describe("run writes the membrane potential of non-spiking readouts (JSON models
     }]);
   });
 
+  it("the rendered report shows each decoder's class, and the CSV every readout neuron's values", async () => {
+    const { renderMarkdown } = await import("../../chip/report/formats/markdown.ts");
+    const { renderCsv, CSV_COLUMNS } = await import("../../chip/report/formats/csv.ts");
+    const rep = readJson(join(TMP, "float", "report.json"));
+    expect(renderMarkdown(rep)).toContain("| R | 3 | 6 | 0 | 1 | 2 | R.v.npy |");
+    const lines = renderCsv(rep).trimEnd().split("\n").map((l) => l.split(","));
+    const col = (c: string) => CSV_COLUMNS.indexOf(c);
+    const row = (entity: string, id: string) => lines.find((l) => l[col("entity")] === entity && l[col("id")] === id)!;
+    expect(["readout_argmax_sum", "readout_argmax_max", "readout_argmax_last"].map((c) => row("readout", "R")[col(c)])).toEqual(["0", "1", "2"]);
+    expect(["readout_sum_v", "readout_max_v", "readout_last_v"].map((c) => Number(row("readout_neuron", "R[1]")[col(c)]))).toEqual([7.75, 4, 0.25]);
+  });
+
   it("spikes and counters are those of the same run without recording", () => {
     const out = join(TMP, "float");
     const rep = readJson(join(out, "report.json"));

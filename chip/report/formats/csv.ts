@@ -42,6 +42,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "state_scale_exp", "weight_exponent", "max_abs_weight_error", "max_rel_weight_error", "clipped_weights", "max_decay_error",
   "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
   "nir_data_steps", "nir_extra_ticks", "model_weights",
+  "readout_sum_v", "readout_max_v", "readout_last_v", "readout_argmax_sum", "readout_argmax_max", "readout_argmax_last",
 ];
 
 type Row = Record<string, string | number | boolean | null | undefined>;
@@ -146,6 +147,12 @@ export function csvRows(report: RunReport): Row[] {
   for (const o of r.nir?.outputs ?? []) {
     if (o.counts === null) continue;
     o.counts.forEach((n, i) => rows.push({ entity: "nir_output", id: `${o.output}[${i}]`, pre: o.node, spikes: n }));
+  }
+  // Non-spiking readouts (report.json readouts): one row per readout with its decoders' classes, then one
+  // per neuron (id `<population>[<index>]`) with Σ_t v, max_t v and the last v.
+  for (const ro of r.readouts ?? []) {
+    rows.push({ entity: "readout", id: ro.population, neurons: ro.size, readout_argmax_sum: ro.argmax.sum, readout_argmax_max: ro.argmax.max, readout_argmax_last: ro.argmax.last });
+    ro.sumV.forEach((v, i) => rows.push({ entity: "readout_neuron", id: `${ro.population}[${i}]`, readout_sum_v: v, readout_max_v: ro.maxV?.[i] ?? null, readout_last_v: ro.lastV?.[i] ?? null }));
   }
   const pt = r.perTick;
   for (let k = 0; k < pt.latencyNs.length; k++) {
