@@ -13,6 +13,7 @@ import type { SimResult } from "../chip/sim/run.ts";
 import type { ReadoutReport } from "../chip/report/run-report.ts";
 import { readoutDecoders } from "../chip/report/readout-decoders.ts";
 import type { ModelGraph } from "../compiler/ir/types.ts";
+import type { ChipProgram } from "../chip/program/types.ts";
 
 /** A name as a file name: characters other than A–Z a–z 0–9 . _ - become _. */
 export const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -30,6 +31,14 @@ export interface ReadoutSource {
 /** The non-spiking neuron populations of a JSON or SANA-FE model's graph (recorded from tick 0). */
 export function graphReadouts(graph: ModelGraph): ReadoutSource[] {
   return graph.populations.filter((p) => p.kind === "neuron" && !p.spiking).map((p) => ({ name: p.name, population: p.name, shape: p.shape, latencyTicks: 0 }));
+}
+
+/**
+ * The non-spiking neuron populations of a compiled program (`run program.aerprog`), recorded from chip
+ * tick 0 like that command's spikes.json (a NIR graph's latency is not in the program: no shift).
+ */
+export function programReadouts(program: ChipProgram): ReadoutSource[] {
+  return program.populations.filter((p) => p.kind === "neuron" && !p.spiking).map((p) => ({ name: p.name, population: p.name, shape: p.shape, latencyTicks: 0 }));
 }
 
 /**

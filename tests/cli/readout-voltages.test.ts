@@ -124,6 +124,22 @@ describe("run writes the membrane potential of non-spiking readouts (JSON models
     expect(rep.readouts![0].argmax).toEqual({ sum: 0, max: 1, last: 2 });
   });
 
+  it("a compiled program (run program.aerprog --input) writes the same trace", async () => {
+    const { writeNpy } = await import("../../core/io/npy.ts");
+    const c = await cli("compile", modelPath, "--arch", "generic", "--out", join(TMP, "prog"));
+    expect(c.code, c.stderr).toBe(0);
+    // The model's input spikes as a T × 3 tensor: in0 at 0..4, in1 at 0, in2 at 4.
+    const x = new Float32Array(6 * 3);
+    for (const [t, i] of MODEL.populations[0].spikes!) x[t * 3 + i] = 1;
+    writeFileSync(join(TMP, "prog-in.npy"), writeNpy(x, [6, 3]));
+    const out = join(TMP, "prog-run");
+    const r = await cli("run", join(TMP, "prog", "program.aerprog"), "--input", join(TMP, "prog-in.npy"), "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(join(out, "R.v.npy"));
+    expect(vOf(out).rows).toEqual(V_BY_HAND);
+    expect(readJson(join(out, "report.json")).readouts![0].argmax).toEqual({ sum: 0, max: 1, last: 2 });
+  });
+
   it("models without non-spiking populations write no .v.npy and no readouts", async () => {
     const spiking = { ...MODEL, populations: MODEL.populations.filter((p) => p.name !== "R"), projections: MODEL.projections.filter((p) => p.post !== "R") };
     const path = join(TMP, "spiking.model.json");
