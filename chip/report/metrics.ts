@@ -35,6 +35,10 @@
  *    counts per core); dense = compartments of model layers × steps.
  *  - Dead neurons: no spike over the run; bursting neurons: spiking in ≥ 90 % of ticks (a neuron fires at most
  *    once per tick, so its spike count is its count of spiking ticks). Spiking populations only.
+ *  - Spike density over active neurons (per population; the spiking auto-encoder's metric, papers.md §3):
+ *    Σs / (N_active · T), N_active = neurons that fired at least once (size − dead), T = ticks. Unlike
+ *    1 − activation sparsity it leaves the dead neurons out, so it says how hard the live ones fire
+ *    (1 = a spike every tick). null for non-spiking readouts and when no neuron fired (0/0).
  *  - Firing-rate histogram: per population, neurons per bin of spikes per tick, bin edges
  *    RATE_BIN_EDGES_PER_MILLE / 1000 (1-2-5 steps; the last bin [0.9, 1] is the bursting one).
  *  - Inferences per second: 1e9 / inference time in ns, where inference time = Σ_t max(tickPeriodNs,
@@ -97,6 +101,11 @@ export interface PopulationMetrics {
   readonly activationSparsity: number | null;
   readonly deadNeurons: number | null;
   readonly burstingNeurons: number | null;
+  /**
+   * spikes ÷ ((size − deadNeurons) × ticks): spike density over the neurons that fired at least once; null for
+   * non-spiking readouts and when no neuron fired. Added within version 1; absent from reports written before it.
+   */
+  readonly spikeDensityActive?: number | null;
   /** Neurons per firing-rate bin (RATE_BIN_EDGES_PER_MILLE); null for non-spiking readouts. */
   readonly rateHistogram: number[] | null;
   /** Over the projections ending on this population. */
@@ -174,6 +183,15 @@ const bytes = (bits: number): number => bits / 8;
 const footprint = (wBits: number, sBits: number, tBits: number): Footprint => ({
   weightBytes: bytes(wBits), neuronStateBytes: bytes(sBits), traceBytes: bytes(tBits), totalBytes: bytes(wBits + sBits + tBits),
 });
+
+/**
+ * Spike density over active neurons, Σs / (N_active · T) with N_active = size − dead (neurons that fired at
+ * least once); null when none fired (0/0). A neuron fires at most once per tick, so it lies in (0, 1].
+ */
+export function spikeDensityOverActive(spikes: number, size: number, dead: number, steps: number): number | null {
+  const active = size - dead;
+  return active > 0 && steps > 0 ? spikes / (active * steps) : null;
+}
 
 /** Bin of a neuron with `spikes` spikes over `steps` ticks (exact integer comparisons). */
 export function rateBin(spikes: number, steps: number): number {
@@ -369,6 +387,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
       activationSparsity: p.spiking ? (cells > 0 ? 1 - popSpikes[i] / cells : 1) : null,
       deadNeurons: p.spiking ? popDead[i] : null,
       burstingNeurons: p.spiking ? popBurst[i] : null,
+      spikeDensityActive: p.spiking ? spikeDensityOverActive(popSpikes[i], p.size, popDead[i], T) : null,
       rateHistogram: p.spiking ? Array.from(hist.subarray(i * RB, (i + 1) * RB)) : null,
       synapticOpsIn: { effectiveACs: ac, effectiveMACs: 0, dense },
       connectionSparsityIn: any ? (weights === 0 ? 1 : zeros / weights) : null,

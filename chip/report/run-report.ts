@@ -16,6 +16,7 @@ import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./m
 import { assertReportFinite } from "./finite-guard.ts";
 import { runTime, type TimeBasis } from "./time-basis.ts";
 import { buildLearningReport, type LearningReport } from "./learning-report.ts";
+import type { ReadoutDecoders } from "./readout-decoders.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -53,7 +54,27 @@ export interface NirReportSection {
   readonly warnings: readonly string[];
 }
 
+/**
+ * One non-spiking readout population's membrane trace, written as `file` (T × shape float64, model units),
+ * and its decoders (readout-decoders.ts). Written by `run` (cli/readout-files.ts), for JSON, SANA-FE and NIR models.
+ */
+export interface ReadoutReport extends ReadoutDecoders {
+  /** The population (NIR: the node). */
+  readonly population: string;
+  /** The trace's file name, in the run's output directory. */
+  readonly file: string;
+  readonly size: number;
+  readonly shape: readonly number[];
+  /** Ticks in the trace (NIR: data steps T). */
+  readonly steps: number;
+}
+
 export interface RunReport {
+  /**
+   * Runs of models with non-spiking readout populations (written by cli/commands/run.ts and run-nir.ts):
+   * each one's trace file and decoders. Added within version 1.
+   */
+  readonly readouts?: readonly ReadoutReport[];
   /** Fixed-point runs only. */
   readonly precision?: PrecisionReport;
   /** NIR runs only. */

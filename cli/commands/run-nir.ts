@@ -12,6 +12,7 @@ import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
+import { fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
@@ -24,7 +25,7 @@ import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.t
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
-import { gitProvenance, summaryText, type RunCommandOptions } from "./run.ts";
+import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -51,7 +52,6 @@ export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quie
   return m;
 }
 
-const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, "_");
 
 /** One NIR node's spikes in NIR steps [0, T): chip ticks shifted back by the node's latency. */
 function nodeSpikes(sim: SimResult, population: string, latency: number, T: number): { tick: Int32Array; neuron: Int32Array } {
@@ -81,7 +81,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const T = o.steps ?? input.steps;
   const inLatency = m.inputs[0].latencyTicks;
   const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
-  const readouts = m.nodes.filter((n) => !n.spiking && n.type !== "Input");
+  const readouts: ReadoutSource[] = m.nodes.filter((n) => !n.spiking && n.type !== "Input").map((n) => ({ name: n.node, population: n.population, shape: n.shape, latencyTicks: n.latencyTicks }));
   const logger = cliLogger(o);
   const provenance = {
     aerchipVersion: aerchipVersion(),
@@ -133,23 +133,18 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     for (let k = 0; k < l.tick.length; k++) dense[l.tick[k] * size + l.neuron[k]] = 1;
     files.push({ path: join(out, `${fileSafe(l.name)}.npy`), data: writeNpy(dense, [T, ...l.shape], { bool: true }) });
   }
-  for (const r of readouts) {
-    const trace = sim.voltages.get(r.population);
-    if (trace === undefined) continue;
-    const size = r.shape.reduce((a, b) => a * b, 1);
-    const v = trace.subarray(r.latencyTicks * size, (r.latencyTicks + T) * size);
-    const full = new Float64Array(T * size);
-    full.set(v.subarray(0, Math.min(v.length, full.length)));
-    files.push({ path: join(out, `${fileSafe(r.node)}.v.npy`), data: writeNpy(full, [T, ...r.shape]) });
-  }
-  files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
+  // Readouts' membrane traces (<node>.v.npy) and their decoders (report.json readouts): cli/readout-files.ts.
+  const ro = readoutOutputs(sim, readouts, T, out);
+  files.push(...ro.files);
+  const full: RunReport = ro.report.length === 0 ? report : { ...report, readouts: ro.report };
+  files.push({ path: join(out, "report.json"), data: stableJson(full, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   if (packets !== undefined) files.push(packets);
   writeOutputSet(files, [out]);
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir })}\n`); return; }
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
   const outLines = report.nir.outputs
-    .map((x) => `output ${x.output}: ${x.counts === null ? "membrane trace (see .v.npy)" : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n\nwrote ${o.out}/spikes.json, report.json, mapping.json and one .npy per node\n`);
+    .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
+  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${o.out}/spikes.json, report.json, mapping.json, one .npy per spiking node and one .v.npy per non-spiking node\n`);
 }

@@ -20,7 +20,9 @@ import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
-import { gitProvenance, summaryText } from "./run.ts";
+import { gitProvenance, readoutLines, summaryText } from "./run.ts";
+import { checkReadoutFileNames, programReadouts, readoutOutputs } from "../readout-files.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
@@ -42,24 +44,31 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
     options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options },
   };
+  // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
+  const readouts = programReadouts(program);
+  checkReadoutFileNames(readouts, programPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
   } finally {
     progress.stop();
   }
+  const ro = readoutOutputs(result.sim, readouts, steps, out);
+  const report: RunReport = ro.report.length === 0 ? result.report : { ...result.report, readouts: ro.report };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
-    { path: join(out, "report.json"), data: stableJson(result.report, join(out, "report.json")) },
+    { path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) },
+    ...ro.files,
     ...(packets === undefined ? [] : [packets]),
   ], [out]);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), totals: result.report.totals })}\n`);
+  const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...voltages, totals: report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(result.report, mapping)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}\n`);
+    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}\n`);
   }
 }

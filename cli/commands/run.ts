@@ -1,7 +1,7 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
-import type { RunReport } from "../../chip/report/run-report.ts";
+import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch } from "../load-arch.ts";
@@ -22,6 +22,7 @@ import type { InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
+import { checkReadoutFileNames, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 
 export interface RunCommandOptions extends InputSelection {
   readonly arch: string;
@@ -142,6 +143,8 @@ interface RunModel {
   readonly name: string;
   readonly defaultSteps: number;
   readonly populations: number;
+  /** Its non-spiking populations, whose membrane potential the run records and writes (<name>.v.npy). */
+  readonly readouts: readonly ReadoutSource[];
   /** SANA-FE networks without --remap: the file's own mapping. */
   readonly fixed: FixedMapping;
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
@@ -174,8 +177,10 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     model = loadModel(modelPath);
   }
   const graph = model.graph;
+  const readouts = graphReadouts(graph);
+  checkReadoutFileNames(readouts, modelPath);
   return {
-    name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, fixed,
+    name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, readouts, fixed,
     ...(handMapping === undefined ? {} : { handMapping }),
     take: () => {
       if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
@@ -222,12 +227,16 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       timing: o.timing,
       modelReleased: handMapping === undefined,
       releaseProgram: true,
-      hooks: { logger, onProgress: progress.update, ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
+      // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
+      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
     });
   } finally {
     progress.stop();
   }
-  const { compiled, sim, report } = outcome;
+  const { compiled, sim } = outcome;
+  // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
+  const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
+  const report: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
   const files: OutputFile[] = [];
@@ -236,13 +245,15 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   files.push({ path: join(out, "spikes.json"), data: spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program) });
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson(compiled.mapping, join(out, "mapping.json")) });
+  files.push(...ro.files);
   // Final weights of plastic projections (stdp or learning), only when the model has any.
   const weights = weightsJson(rm.name, sim, compiled.program);
   if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
   writeOutputSet(files, [out]);
-  const wrote = weights === undefined ? "" : `, ${join(o.out, "weights.json")}`;
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
-  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
+  const vFiles = ro.report.map((r) => join(o.out, r.file));
+  const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("");
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
+  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));
   if (handMapping !== undefined) {
@@ -259,6 +270,12 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     if (!o.quiet && !o.json) process.stdout.write(`\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`);
   }
   logger.info({ phase: "write", out }, "outputs written");
+}
+
+/** One line per non-spiking readout: the class each decoder gives (report.json readouts, docs/reports.md). */
+export function readoutLines(readouts: readonly ReadoutReport[]): string {
+  const cls = (i: number | null): string => (i === null ? "none" : String(i));
+  return readouts.map((r) => `readout ${r.population} (${fmtInt(r.size)} neuron${r.size === 1 ? "" : "s"}, membrane in ${r.file}): argmax of Σv ${cls(r.argmax.sum)}, of max v ${cls(r.argmax.max)}, of last v ${cls(r.argmax.last)}\n`).join("");
 }
 
 /**

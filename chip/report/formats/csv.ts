@@ -13,7 +13,7 @@ import type { RunReport } from "../run-report.ts";
 import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
 import { energyTerms } from "../energy-terms.ts";
-import { requireMetrics } from "./tables.ts";
+import { densityActive, requireMetrics } from "./tables.ts";
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -34,7 +34,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "simulated_time_ns", "latency_ns", "average_power_mw", "time_basis", "tick_period_ns", "weight_changes",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
-  "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons",
+  "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons", "spike_density_active",
   "effective_acs", "effective_macs", "dense_ops", "neuron_updates_dense",
   "syn_ops_in", "effective_acs_in", "effective_macs_in", "dense_ops_in", "connection_sparsity_in",
   "weight_count", "footprint_weight_bytes", "footprint_neuron_state_bytes", "footprint_trace_bytes", "footprint_total_bytes", "footprint_synapse_memory_bytes",
@@ -43,6 +43,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "state_scale_exp", "weight_exponent", "max_abs_weight_error", "max_rel_weight_error", "clipped_weights", "max_decay_error",
   "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
   "nir_data_steps", "nir_extra_ticks", "model_weights",
+  "readout_sum_v", "readout_max_v", "readout_last_v", "readout_argmax_sum", "readout_argmax_max", "readout_argmax_last",
 ];
 
 type Row = Record<string, string | number | boolean | null | undefined>;
@@ -118,6 +119,7 @@ export function csvRows(report: RunReport): Row[] {
       entity: "population", id: p.name, kind: p.kind, spiking: p.spiking, helper: p.helper, neurons: p.size,
       spikes: p.spikes, mean_rate_per_tick: p.meanRatePerTick, activation_sparsity: p.activationSparsity,
       connection_sparsity_in: p.connectionSparsityIn, dead_neurons: p.deadNeurons, bursting_neurons: p.burstingNeurons,
+      spike_density_active: densityActive(p, r.steps),
       syn_ops_in: r.perPopulation.find((q) => q.name === p.name)?.synOpsIn,
       effective_acs_in: p.synapticOpsIn.effectiveACs, effective_macs_in: p.synapticOpsIn.effectiveMACs, dense_ops_in: p.synapticOpsIn.dense,
       footprint_weight_bytes: p.footprint.weightBytes, footprint_neuron_state_bytes: p.footprint.neuronStateBytes,
@@ -148,6 +150,12 @@ export function csvRows(report: RunReport): Row[] {
   for (const o of r.nir?.outputs ?? []) {
     if (o.counts === null) continue;
     o.counts.forEach((n, i) => rows.push({ entity: "nir_output", id: `${o.output}[${i}]`, pre: o.node, spikes: n }));
+  }
+  // Non-spiking readouts (report.json readouts): one row per readout with its decoders' classes, then one
+  // per neuron (id `<population>[<index>]`) with Σ_t v, max_t v and the last v.
+  for (const ro of r.readouts ?? []) {
+    rows.push({ entity: "readout", id: ro.population, neurons: ro.size, readout_argmax_sum: ro.argmax.sum, readout_argmax_max: ro.argmax.max, readout_argmax_last: ro.argmax.last });
+    ro.sumV.forEach((v, i) => rows.push({ entity: "readout_neuron", id: `${ro.population}[${i}]`, readout_sum_v: v, readout_max_v: ro.maxV?.[i] ?? null, readout_last_v: ro.lastV?.[i] ?? null }));
   }
   const pt = r.perTick;
   for (let k = 0; k < pt.latencyNs.length; k++) {

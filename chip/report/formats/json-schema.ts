@@ -93,6 +93,7 @@ function buildReportSchema(closed: boolean) {
       kind: z.enum(["input", "neuron"]), spiking: z.boolean().describe("false for non-spiking readouts."),
       size: nn.describe("Neurons."), spikes: nn, meanRatePerTick: nn.describe("spikes ÷ (size × ticks)."),
       activationSparsity: fraction.nullable(), deadNeurons: nn.nullable(), burstingNeurons: nn.nullable(),
+      spikeDensityActive: fraction.nullable().optional().describe("spikes ÷ ((size − deadNeurons) × ticks): spike density over the neurons that fired at least once; null for non-spiking readouts and when no neuron fired. Absent from reports written before it."),
       rateHistogram: z.array(nn).nullable().describe("Neurons per firing-rate bin (rateHistogramEdgesPerTick); null for non-spiking readouts."),
       synapticOpsIn: synOps.describe("Over the projections ending on this population."),
       connectionSparsityIn: fraction.nullable().describe("Of the projections ending on this population; null when none does."),
@@ -202,6 +203,19 @@ function buildReportSchema(closed: boolean) {
       projections: z.array(obj({ projection: str, pre: str, post: str, via: z.array(str), modelWeights: nn.describe("Weights in the NIR graph."), synapses: nn.describe("Stored synapses on the chip."), encoding: str })),
       warnings: z.array(str),
     }).optional().describe("NIR runs only (cli/commands/run-nir.ts): the graph's version, steps, outputs and projections."),
+    readouts: z.array(obj({
+      population: str.describe("The non-spiking population (NIR: the node)."),
+      file: str.describe("Its membrane trace in the run's output directory: <population>.v.npy, T × shape float64, the potential after each tick's update in model units."),
+      size: nn.describe("Neurons."), shape: z.array(nn).describe("Logical shape (C order)."), steps: nn.describe("Ticks in the trace, T (NIR: data steps)."),
+      sumV: z.array(num).describe("Per neuron Σ_t v[t] over the T ticks (S-TLLR's logits summed over time)."),
+      maxV: z.array(num).nullable().describe("Per neuron max_t v[t]; null when T = 0."),
+      lastV: z.array(num).nullable().describe("Per neuron v[T−1]; null when T = 0."),
+      argmax: obj({
+        sum: nn.nullable().describe("argmax_i of sumV (lowest index on ties)."),
+        max: nn.nullable().describe("argmax_i of maxV (lowest index on ties)."),
+        last: nn.nullable().describe("argmax_i of lastV (lowest index on ties)."),
+      }).describe("The class each decoder gives: index of the largest value over the population's neurons (flat, C order)."),
+    })).optional().describe("Runs of models with non-spiking readout populations: each one's trace file and its decoders (docs/reports.md, Readouts)."),
     precision: obj({
       mode: z.literal("fixed"),
       layers: z.array(obj({

@@ -6,7 +6,7 @@
  */
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
-import type { RunMetrics } from "../metrics.ts";
+import { spikeDensityOverActive, type RunMetrics } from "../metrics.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
 import { bytesUnit, energyUnit, groupDigits, maxOf, NOT_MODELLED, plainCell, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 // The shared cells and formatting, re-exported for the renderers that take them from here.
@@ -14,6 +14,7 @@ export * from "./cells.ts";
 import { energyTerms, type EnergyComponent } from "../energy-terms.ts";
 import { fixedPointTables } from "./fixed-point-tables.ts";
 import { nirTables } from "./nir-tables.ts";
+import { readoutTables } from "./readout-tables.ts";
 
 
 /** Cores listed in the per-core table before it keeps only the most energetic ones (the CSV has all). */
@@ -172,10 +173,20 @@ export function energyTermsTable(r: RunReport): ReportTable {
 }
 
 function populationNote(pops: RunMetrics["perPopulation"]): string {
-  const notes: string[] = [];
-  if (pops.some((p) => !p.spiking)) notes.push("Spiking \"no\": a non-spiking readout (leaky integrator), which has no activation sparsity, dead or bursting neurons.");
+  // The density column's definition (docs/reports.md), which its header cannot carry.
+  const notes: string[] = ["Density (active) = spikes ÷ (neurons that fired at least once × ticks); empty when none fired."];
+  if (pops.some((p) => !p.spiking)) notes.push("Spiking \"no\": a non-spiking readout (leaky integrator), which has no activation sparsity, dead or bursting neurons, or spike density.");
   if (pops.some((p) => p.helper)) notes.push("Populations named __… are front-end helpers (constant drives, not model layers), left out of the totals of synaptic ops, sparsity and dead neurons.");
   return notes.join(" ");
+}
+
+/**
+ * Spike density over active neurons (metrics.ts spikeDensityOverActive); reports written before the field
+ * existed get it from their spikes, dead neurons and ticks, which define it.
+ */
+export function densityActive(p: RunMetrics["perPopulation"][number], steps: number): number | null {
+  if (p.spikeDensityActive !== undefined) return p.spikeDensityActive;
+  return p.spiking && p.deadNeurons !== null ? spikeDensityOverActive(p.spikes, p.size, p.deadNeurons, steps) : null;
 }
 
 export function populationTable(r: ReportWithMetrics): ReportTable {
@@ -186,15 +197,15 @@ export function populationTable(r: ReportWithMetrics): ReportTable {
     columns: [
       { header: "Population", align: "l" }, { header: "Kind", align: "l" }, { header: "Spiking", align: "l" }, { header: "Neurons", align: "r" }, { header: "Spikes", align: "r" },
       { header: "Rate (/tick)", align: "r" }, { header: "Act. sparsity", align: "r" }, { header: "Dead", align: "r" }, { header: "Bursting", align: "r" },
-      { header: "Eff. ACs in", align: "r" }, { header: "Dense ops in", align: "r" }, { header: "Conn. sparsity in", align: "r" }, { header: `Footprint (${bu.unit})`, align: "r" },
+      { header: "Density (active)", align: "r" }, { header: "Eff. ACs in", align: "r" }, { header: "Dense ops in", align: "r" }, { header: "Conn. sparsity in", align: "r" }, { header: `Footprint (${bu.unit})`, align: "r" },
     ],
     rows: pops.map((p) => [
       p.name, p.kind, p.spiking ? "yes" : "no", int(p.size), int(p.spikes), sig(p.meanRatePerTick),
-      orNull(p.activationSparsity, sig), orNull(p.deadNeurons, int), orNull(p.burstingNeurons, int),
+      orNull(p.activationSparsity, sig), orNull(p.deadNeurons, int), orNull(p.burstingNeurons, int), orNull(densityActive(p, r.steps), sig),
       int(p.synapticOpsIn.effectiveACs), int(p.synapticOpsIn.dense), orNull(p.connectionSparsityIn, sig), sig(p.footprint.totalBytes / bu.scale),
     ]),
     // Kind as in report.json: "input" (driven by the stimulus) or "neuron"; a non-spiking neuron population is a readout (LI).
-    ...(populationNote(pops) === "" ? {} : { note: populationNote(pops) }),
+    note: populationNote(pops),
   };
 }
 
@@ -265,7 +276,7 @@ export function provenanceTable(r: RunReport): ReportTable {
 export function reportTables(report: RunReport): ReportTable[] {
   const r = requireMetrics(report);
   return [
-    summaryTable(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r),
+    summaryTable(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r), ...readoutTables(r),
     coreTable(r), costTable(r), provenanceTable(r),
   ];
 }

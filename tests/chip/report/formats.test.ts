@@ -137,6 +137,21 @@ describe("tidy CSV", () => {
   });
 });
 
+describe("spike density over active neurons in the CSV", () => {
+  const col = (name: string) => CSV_COLUMNS.indexOf(name);
+  const densityOf = (rows: string[][], id: string) => rows.find((r) => r[col("entity")] === "population" && r[col("id")] === id)![col("spike_density_active")];
+
+  it("is spikes ÷ ((neurons − dead) × ticks), also for a report written before the field existed", () => {
+    // The committed fixture has no spikeDensityActive: it follows from spikes, dead neurons and ticks.
+    // A: 24 spikes, 4 − 1 dead = 3 active, 10 ticks → 0.8; in: 11 / (2 × 10) = 0.55; R (readout): empty.
+    expect(fixture().metrics!.perPopulation[1].spikeDensityActive).toBeUndefined();
+    const rows = parseCsv(renderCsv(fixture()));
+    expect(Number(densityOf(rows, "A"))).toBe(24 / 30);
+    expect(Number(densityOf(rows, "in"))).toBe(11 / 20);
+    expect(densityOf(rows, "R")).toBe("");
+  });
+});
+
 describe("JSON Schema of report v1", () => {
   const schema = reportJsonSchema();
   const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);

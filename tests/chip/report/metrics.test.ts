@@ -95,6 +95,37 @@ describe("dead and bursting neurons on a network where they are known", () => {
   });
 });
 
+describe("spike density over active neurons, Σs / (N_active · T) (papers.md §3)", () => {
+  const spec = testSpec();
+  const { metrics } = runModel(MODEL, spec);
+  const pop = (name: string) => metrics.perPopulation.find((p) => p.name === name)!;
+
+  it("counts only the neurons that fired at least once, by hand", () => {
+    // A: spikes 10 + 5 + 0 + 9 = 24; active A0, A1, A3 (A2 is dead) → 24 / (3 · 10) = 0.8.
+    // (1 − activation sparsity = 24 / (4 · 10) = 0.6 counts the dead neuron too.)
+    expect(pop("A").spikes).toBe(24);
+    expect(pop("A").spikeDensityActive).toBe(24 / 30);
+    // in: spikes 10 + 1 = 11; active in0, in1 → 11 / (2 · 10) = 0.55.
+    expect(pop("in").spikeDensityActive).toBe(11 / 20);
+    // A non-spiking readout has none.
+    expect(pop("R").spikeDensityActive).toBeNull();
+  });
+
+  it("is null when no neuron of a population fired (0/0), not 0", () => {
+    // The same network with A's biases and in→A weights zeroed: A never fires.
+    const silent = {
+      ...MODEL,
+      populations: MODEL.populations.map((p) => (p.name === "A" ? { ...p, bias: [0, 0, 0, 0] } : p)),
+      projections: MODEL.projections.map((pr) => (pr.name === "in_A" ? { ...pr, sparse: { ...pr.sparse!, weights: [0, 0] } } : pr)),
+    };
+    const m = runModel(silent, spec).metrics;
+    const a = m.perPopulation.find((p) => p.name === "A")!;
+    expect(a.spikes).toBe(0);
+    expect(a.deadNeurons).toBe(4);
+    expect(a.spikeDensityActive).toBeNull();
+  });
+});
+
 describe("NeuroBench metric arithmetic (hardware-facts.md §6), written out", () => {
   const spec = testSpec();
   const { report, metrics } = runModel(MODEL, spec);
