@@ -30,7 +30,7 @@ describe("aerchip report", () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toBe(renderMarkdown(report));
     expect(report.metrics).toBeDefined();
-    for (const [format, ext, marker] of [["csv", "csv", /^model,chip,[a-z0-9_,]*,entity,id,/], ["latex", "tex", /\\begin\{tabular\}/], ["html", "html", /<svg /], ["json-schema", "schema.json", /"\$schema"/]] as const) {
+    for (const [format, ext, marker] of [["csv", "csv", /^run_id,model,chip,[a-z0-9_,]*,entity,id,/], ["latex", "tex", /\\begin\{tabular\}/], ["html", "html", /<svg /], ["json-schema", "schema.json", /"\$schema"/]] as const) {
       const file = join(run, `report.${ext}`);
       const r = await cli("report", join(run, "report.json"), "--format", format, "--out", file);
       expect(r.code, r.stderr).toBe(0);
