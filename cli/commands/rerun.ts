@@ -148,14 +148,26 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
 
 /** Top-level (and provenance/chip) fields whose JSON differs between two reports. */
 export function differingFields(a: unknown, b: unknown): string[] {
-  const out: string[] = [];
-  const ra = (a ?? {}) as Record<string, unknown>;
-  const rb = (b ?? {}) as Record<string, unknown>;
+  return fieldDifferences(a, b).map((d) => d.path);
+}
+
+/**
+ * Where two reports differ, field by field: objects are compared key by key down to the differing leaf
+ * (arrays are leaves), and each difference says whether the field is only in the re-run ("added": written by
+ * a newer aerchip), only in the original ("removed") or in both with other values ("changed").
+ */
+export function fieldDifferences(a: unknown, b: unknown, prefix = ""): Array<{ path: string; kind: "added" | "removed" | "changed" }> {
+  const out: Array<{ path: string; kind: "added" | "removed" | "changed" }> = [];
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  const ra = isObject(a) ? a : {};
+  const rb = isObject(b) ? b : {};
   for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])]) {
     if (JSON.stringify(ra[k]) === JSON.stringify(rb[k])) continue;
-    if ((k === "provenance" || k === "chip") && typeof ra[k] === "object" && typeof rb[k] === "object") {
-      for (const sub of differingFields(ra[k], rb[k])) out.push(`${k}.${sub}`);
-    } else out.push(k);
+    const path = `${prefix}${k}`;
+    if (!(k in ra)) out.push({ path, kind: "added" });
+    else if (!(k in rb)) out.push({ path, kind: "removed" });
+    else if (isObject(ra[k]) && isObject(rb[k])) out.push(...fieldDifferences(ra[k], rb[k], `${path}.`));
+    else out.push({ path, kind: "changed" });
   }
   return out;
 }
@@ -210,9 +222,16 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
   else if (!o.quiet && identical) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: ${newPath} is byte-identical to ${reportPath}\n`);
   else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: same results; ${newPath} matches ${reportPath} in every field but the code version (${versionChanges.join("; ")})\n`);
   if (!sameResults) {
-    const fields = differingFields(a, b).filter((f) => !CODE_VERSION_FIELDS.some((k) => f === `provenance.${k}`));
-    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${fields.length === 0 ? "formatting" : fields.join(", ")}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
-      file: reportPath, hint: `compare the two reports (e.g. \`diff ${reportPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
+    const diffs = fieldDifferences(a, b).filter((d) => !CODE_VERSION_FIELDS.some((k) => d.path === `provenance.${k}`));
+    const shown = diffs.slice(0, 12).map((d) => (d.kind === "changed" ? d.path : `${d.path} (${d.kind === "added" ? "only in the re-run" : "only in the original"})`));
+    const list = diffs.length === 0 ? "formatting" : `${shown.join(", ")}${diffs.length > shown.length ? `, and ${diffs.length - shown.length} more` : ""}`;
+    // Fields only the re-run has, with every shared field equal: the original was written by an older aerchip.
+    const onlyNewFields = diffs.length > 0 && diffs.every((d) => d.kind === "added");
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${list}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: reportPath,
+      hint: onlyNewFields
+        ? "every field both reports have is equal; the re-run only adds fields that the aerchip which wrote the original did not write yet, so the original is older than this aerchip: keep the re-run's report as the reproducible one"
+        : `compare the two reports (e.g. \`diff ${reportPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
     });
   }
 }
