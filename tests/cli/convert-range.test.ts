@@ -1,5 +1,5 @@
 /** Audit 1.3 / 2.4: event writers refuse times their format cannot store, before writing, naming the input. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,6 +73,18 @@ describe("convert: messages and write failures", () => {
     const line = r.stderr.split("\n")[0];
     expect(line).toMatch(/^[\x20-\x7e…]*$/); // eslint-disable-line no-control-regex
     expect(line.length).toBeLessThan(400);
+  });
+
+  it.skipIf(!existsSync("/proc/self/fd"))("a failed write leaves no input file open (the reader is ended, not left to garbage collection)", async () => {
+    const d = tmp();
+    const input = csv(d, "ok.csv", "1000");
+    const openFds = (): number => readdirSync("/proc/self/fd").length;
+    for (const ext of ["csv", "aedat", "bin", "npy", "aer"]) {
+      const before = openFds();
+      const r = await cli("convert", input, join(d, "missing", `x.${ext}`));
+      expect(r.code, ext).toBe(1);
+      expect(openFds(), ext).toBe(before);
+    }
   });
 
   it("a missing output directory is E_WRITE_FAILED for every output format", async () => {

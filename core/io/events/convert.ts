@@ -161,8 +161,14 @@ export async function convertEventFile(inPath: string, outPath: string, options:
         if (first.done !== true) yield first.value;
         for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value;
       }
-      const count = await writeAedat31(outPath, rest(), g, inPath);
-      return { inputFormat, output, mode, count, geometry: g };
+      try {
+        const count = await writeAedat31(outPath, rest(), g, inPath);
+        return { inputFormat, output, mode, count, geometry: g };
+      } finally {
+        // The reader is open since the first batch: when the writer fails before taking the rest (e.g. the
+        // output directory is missing), end it here, or its file stays open until garbage collection.
+        await it.return?.();
+      }
     }
     case "npy": {
       const all = await collectEvents(stream, options.geometry);
