@@ -21,6 +21,7 @@ import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, summaryText } from "./run.ts";
+import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
@@ -40,8 +41,9 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options },
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...layerTicksProvenance(o) },
   };
+  checkLayerTicksBeforeRun(o, steps, program.populations.length, programPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
@@ -52,14 +54,16 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   }
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  const layerTicks = layerTicksFile(o, out, program, result.sim);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(result.report, join(out, "report.json")) },
     ...(packets === undefined ? [] : [packets]),
+    ...(layerTicks === undefined ? [] : [layerTicks]),
   ], [out]);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), totals: result.report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), totals: result.report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(result.report, mapping)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}\n`);
+    process.stdout.write(`${summaryText(result.report, mapping)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}\n`);
   }
 }

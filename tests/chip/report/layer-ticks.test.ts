@@ -18,33 +18,13 @@ import { MAX_LAYER_TICK_ROWS } from "../../../core/run-limits.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 import type { ChipStimulus } from "../../../chip/program/types.ts";
 import type { ModelGraph } from "../../../compiler/ir/types.ts";
+import { expectReconciles } from "../../helpers/layer-ticks.ts";
 
 function runBoth(spec: ChipSpec, graph: ModelGraph, stimulus: ChipStimulus, steps: number): { c: LayerTickCounts; r: RunReport } {
   const { program } = compileModel(graph, spec, {});
   const res = simulate(spec, program, stimulus, { steps, timing: createTimingModel("simple") });
   const r = buildRunReport(spec, program, res, { aerchipVersion: "test", inputs: [], options: {} }, "simple");
   return { c: layerTickCounts(program, res), r };
-}
-
-/** Every identity the docs promise, exactly (toBe on float64 sums of integers). */
-export function expectReconciles(c: LayerTickCounts, r: RunReport): void {
-  const P = c.populations.length;
-  expect(c.populations).toEqual(r.perPopulation.map((p) => p.name));
-  expect(c.steps).toBe(r.steps);
-  for (let t = 0; t < c.steps; t++) {
-    let s = 0, out = 0, inn = 0;
-    for (let p = 0; p < P; p++) { s += c.spikes[t * P + p]; out += c.synOpsOut[t * P + p]; inn += c.synOpsIn[t * P + p]; }
-    expect(s, `spikes at tick ${t}`).toBe(r.perTick.spikes[t]);
-    expect(out, `synOpsOut at tick ${t}`).toBe(r.perTick.synOps[t]);
-    expect(inn, `synOpsIn at tick ${t}`).toBe(r.perTick.synOps[t]);
-  }
-  r.perPopulation.forEach((pop, p) => {
-    let s = 0, out = 0, inn = 0;
-    for (let t = 0; t < c.steps; t++) { s += c.spikes[t * P + p]; out += c.synOpsOut[t * P + p]; inn += c.synOpsIn[t * P + p]; }
-    expect(s, `spikes of ${pop.name}`).toBe(pop.spikes);
-    expect(inn, `synOpsIn of ${pop.name}`).toBe(pop.synOpsIn);
-    expect(out, `synOpsOut of ${pop.name}`).toBe(r.perProjection.filter((k) => k.pre === pop.name).reduce((a, k) => a + k.synOps, 0));
-  });
 }
 
 // in (2) → a (3), all-to-all, delay 2; a → b (2), dense, delay 1. Inputs: in0 at 0, 3; in1 at 0.
