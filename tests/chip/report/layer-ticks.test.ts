@@ -77,6 +77,12 @@ describe("layer-ticks counts", () => {
     });
   }
 
+  it("quotes a population name holding a comma or quote (RFC 4180)", () => {
+    const one = new Float64Array([1]);
+    const csv = Buffer.from(layerTicksCsv({ steps: 1, populations: ['conv,1 "a"'], spikes: one, synOpsOut: one, synOpsIn: one })).toString("utf8");
+    expect(csv.split("\n")[1]).toBe('0,"conv,1 ""a""",1,1,1');
+  });
+
   it("refuses more rows than MAX_LAYER_TICK_ROWS with E_LAYER_TICKS_SIZE", () => {
     expect(() => checkLayerTickRows(MAX_LAYER_TICK_ROWS, 1)).not.toThrow();
     expect(() => checkLayerTickRows(MAX_LAYER_TICK_ROWS / 2 + 1, 2)).toThrow(expect.objectContaining({ code: "E_LAYER_TICKS_SIZE" }));
