@@ -3,8 +3,9 @@
  * (cli/main.ts), sweep files (cli/sweep/config.ts) and `aerchip rerun`, which applies the same rules to
  * the options a report recorded.
  */
-import { MAX_RUN_TICKS } from "../core/run-limits.ts";
-export { MAX_RUN_TICKS };
+import { MAX_LAYER_TICK_ROWS, MAX_RUN_TICKS } from "../core/run-limits.ts";
+/** MAX_LAYER_TICK_ROWS: rows of `run --per-layer-ticks`'s layer-ticks.csv (checked in chip/report/layer-ticks.ts). */
+export { MAX_LAYER_TICK_ROWS, MAX_RUN_TICKS };
 
 /** Seeds are 32-bit (core/rng.ts seeds xoshiro128** from one 32-bit word): larger ones would collide. */
 export const MAX_SEED = 2 ** 32 - 1;

@@ -12,11 +12,15 @@
  * spec's SHA-256, options, input hashes) must be identical: the parsed JSON with the two fields removed
  * is serialised again and compared as text, so every number must be the same float64.
  *
- * A difference is E_RERUN_DIFFERS, naming the fields. The re-run's outputs are complete (every file was
+ * A run made with --per-layer-ticks (provenance.options.perLayerTicks) writes layer-ticks.csv again, and
+ * it must be byte-identical to the original's beside REPORT.json (when that file is there; its absence is
+ * reported, not a failure: report.json holds the run's results).
+ *
+ * A difference is E_RERUN_DIFFERS, naming the fields (or layer-ticks.csv). The re-run's outputs are complete (every file was
  * written), so they are kept in --out for diffing; the message names the new report.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -25,6 +29,7 @@ import { readReportFile } from "./report.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
+import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
 import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export interface RerunCommandOptions {
@@ -117,6 +122,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const lenient = opt<boolean>(p.options, "lenient", "boolean", file);
   const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
   const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
+  const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
   const kind = model.role === "program" ? "program" : /\.nir$/i.test(model.path) ? "nir" : "model";
   return {
     kind, path: model.path,
@@ -142,6 +148,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(lenient === undefined ? {} : { lenient }),
       ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
       ...(realtime === true ? { realtime } : {}),
+      ...(perLayerTicks === true ? { perLayerTicks } : {}),
     },
   };
 }
@@ -170,6 +177,12 @@ export function fieldDifferences(a: unknown, b: unknown, prefix = ""): Array<{ p
     else out.push({ path, kind: "changed" });
   }
   return out;
+}
+
+/** The re-run's layer-ticks.csv against the original's: "identical", "differs", or "original missing". */
+export function compareLayerTicks(originalPath: string, newPath: string): "identical" | "differs" | "original missing" {
+  if (!existsSync(originalPath)) return "original missing";
+  return readFileSync(originalPath).equals(readFileSync(newPath)) ? "identical" : "differs";
 }
 
 /** Provenance fields that name the code which made a report, not what it computed. */
@@ -218,9 +231,17 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
   const b: unknown = JSON.parse(after.toString("utf8"));
   const sameResults = identical || resultsText(a) === resultsText(b);
   const versionChanges = identical ? [] : codeVersionChanges(a, b);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical, sameResults, codeVersionChanges: versionChanges })}\n`);
+  const layerTicks = plan.options.perLayerTicks === true ? compareLayerTicks(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical, sameResults, codeVersionChanges: versionChanges, ...(layerTicks === undefined ? {} : { layerTicks }) })}\n`);
   else if (!o.quiet && identical) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: ${newPath} is byte-identical to ${reportPath}\n`);
   else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: same results; ${newPath} matches ${reportPath} in every field but the code version (${versionChanges.join("; ")})\n`);
+  if (!o.quiet && !o.json && layerTicks === "identical") process.stdout.write(`${join(o.out, LAYER_TICKS_FILE)} is byte-identical to the original's\n`);
+  if (!o.quiet && !o.json && layerTicks === "original missing") process.stdout.write(`note: the report was made with --per-layer-ticks, but no ${LAYER_TICKS_FILE} is beside it to compare; wrote ${join(o.out, LAYER_TICKS_FILE)}\n`);
+  if (sameResults && layerTicks === "differs") {
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run's ${join(o.out, LAYER_TICKS_FILE)} differs from ${join(dirname(reportPath), LAYER_TICKS_FILE)} (report.json has the same results); the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: reportPath, field: LAYER_TICKS_FILE, hint: `compare the two files (e.g. \`diff ${join(dirname(reportPath), LAYER_TICKS_FILE)} ${join(o.out, LAYER_TICKS_FILE)}\`); the original may have been edited`,
+    });
+  }
   if (!sameResults) {
     const diffs = fieldDifferences(a, b).filter((d) => !CODE_VERSION_FIELDS.some((k) => d.path === `provenance.${k}`));
     const shown = diffs.slice(0, 12).map((d) => (d.kind === "changed" ? d.path : `${d.path} (${d.kind === "added" ? "only in the re-run" : "only in the original"})`));

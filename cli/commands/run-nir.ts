@@ -26,6 +26,7 @@ import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
+import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -90,10 +91,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options,
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...layerTicksProvenance(o),
     },
   };
   const ticks = T + m.extraTicks;
+  checkLayerTicksBeforeRun(o, ticks, m.graph.populations.length, modelPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;
@@ -141,10 +143,13 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   if (packets !== undefined) files.push(packets);
+  // Chip ticks, as report.json's perTick (NIR's extraTicks included; the .npy files are shifted by node latency).
+  const layerTicks = layerTicksFile(o, out, compiled.program, sim);
+  if (layerTicks !== undefined) files.push(layerTicks);
   writeOutputSet(files, [out]);
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
   const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${o.out}/spikes.json, report.json, mapping.json, one .npy per spiking node and one .v.npy per non-spiking node\n`);
+  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${o.out}/spikes.json, report.json, mapping.json${layerTicks === undefined ? "" : ", layer-ticks.csv"}, one .npy per spiking node and one .v.npy per non-spiking node\n`);
 }

@@ -23,6 +23,7 @@ import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, readoutLines, summaryText } from "./run.ts";
 import { checkReadoutFileNames, programReadouts, readoutOutputs } from "../readout-files.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
+import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
@@ -42,11 +43,12 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options },
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...layerTicksProvenance(o) },
   };
   // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
   const readouts = programReadouts(program);
   checkReadoutFileNames(readouts, programPath);
+  checkLayerTicksBeforeRun(o, steps, program.populations.length, programPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
@@ -59,16 +61,18 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const report: RunReport = ro.report.length === 0 ? result.report : { ...result.report, readouts: ro.report };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  const layerTicks = layerTicksFile(o, out, program, result.sim);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) },
     ...ro.files,
     ...(packets === undefined ? [] : [packets]),
+    ...(layerTicks === undefined ? [] : [layerTicks]),
   ], [out]);
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...voltages, totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, totals: report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}\n`);
+    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}\n`);
   }
 }

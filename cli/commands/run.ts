@@ -23,6 +23,7 @@ import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { checkReadoutFileNames, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export interface RunCommandOptions extends InputSelection {
   readonly arch: string;
@@ -49,6 +50,8 @@ export interface RunCommandOptions extends InputSelection {
   readonly tickPeriodUs?: number;
   /** Pace the ticks at the event-file --input's tick length (cli/tick-period.ts). */
   readonly realtime?: boolean;
+  /** Also write layer-ticks.csv (cli/layer-ticks-out.ts). */
+  readonly perLayerTicks?: boolean;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -207,13 +210,14 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o) },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o) },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
   const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? rm.defaultSteps;
+  checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {
@@ -249,10 +253,12 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // Final weights of plastic projections (stdp or learning), only when the model has any.
   const weights = weightsJson(rm.name, sim, compiled.program);
   if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
+  const layerTicks = layerTicksFile(o, out, compiled.program, sim);
+  if (layerTicks !== undefined) files.push(layerTicks);
   writeOutputSet(files, [out]);
   const vFiles = ro.report.map((r) => join(o.out, r.file));
-  const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("");
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
+  const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("") + (layerTicks === undefined ? "" : `, ${layerTicks.path}`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
   if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
   if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));

@@ -1,0 +1,128 @@
+/**
+ * `aerchip run --per-layer-ticks` (cli/layer-ticks-out.ts): layer-ticks.csv beside report.json reconciles
+ * with it exactly (JSON model with delays; a NIR conv graph; a compiled program), report.json and
+ * spikes.json are unchanged by the option but for provenance.options.perLayerTicks, the file is part of
+ * the all-or-none output set, too many rows are refused before the run, and `rerun` writes and compares it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import type { LayerTickCounts } from "../../chip/report/layer-ticks.ts";
+import { expectReconciles } from "../helpers/layer-ticks.ts";
+import { MAX_LAYER_TICK_ROWS } from "../../core/run-limits.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-layer-ticks-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const EI = resolve("examples/demo/ei-small.net.json");
+
+const codeOf = (stderr: string): string | undefined => /\b(E_[A-Z0-9_]+):/.exec(stderr)?.[1];
+
+/** layer-ticks.csv back into counts (population names here have no commas or quotes). */
+function parseCsv(text: string, populations: readonly string[], steps: number): LayerTickCounts {
+  const lines = text.trimEnd().split("\n");
+  expect(lines[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn");
+  const P = populations.length;
+  expect(lines).toHaveLength(1 + steps * P);
+  const spikes = new Float64Array(steps * P);
+  const synOpsOut = new Float64Array(steps * P);
+  const synOpsIn = new Float64Array(steps * P);
+  lines.slice(1).forEach((l, i) => {
+    const [t, pop, s, o, n] = l.split(",");
+    expect([Number(t), pop]).toEqual([Math.floor(i / P), populations[i % P]]);
+    spikes[i] = Number(s); synOpsOut[i] = Number(o); synOpsIn[i] = Number(n);
+  });
+  return { steps, populations, spikes, synOpsOut, synOpsIn };
+}
+
+function readRun(out: string): { r: RunReport; c: LayerTickCounts } {
+  const r = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
+  const c = parseCsv(readFileSync(join(out, "layer-ticks.csv"), "utf8"), r.perPopulation.map((p) => p.name), r.steps);
+  return { r, c };
+}
+
+describe("run --per-layer-ticks", () => {
+  it("JSON model with delays: the file reconciles with report.json, which is unchanged but for provenance", async () => {
+    const a = join(TMP, "ei-a");
+    const b = join(TMP, "ei-b");
+    expect((await cli("run", EI, "--arch", "loihi", "--steps", "80", "--out", a, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    expect((await cli("run", EI, "--arch", "loihi", "--steps", "80", "--out", b, "--quiet")).code).toBe(0);
+    const { r, c } = readRun(a);
+    expect(r.totals.counters.synOps).toBeGreaterThan(0);
+    expectReconciles(c, r);
+    expect(r.provenance.options.perLayerTicks).toBe(true);
+    expect(existsSync(join(b, "layer-ticks.csv"))).toBe(false);
+    const plain = JSON.parse(readFileSync(join(b, "report.json"), "utf8")) as RunReport;
+    expect("perLayerTicks" in plain.provenance.options).toBe(false);
+    const { perLayerTicks: _, ...options } = r.provenance.options;
+    expect(JSON.stringify({ ...r, provenance: { ...r.provenance, options } })).toBe(JSON.stringify(plain));
+    expect(readFileSync(join(a, "spikes.json"))).toEqual(readFileSync(join(b, "spikes.json")));
+  });
+
+  it("--json names the file", async () => {
+    const out = join(TMP, "ei-json");
+    const res = await cli("run", EI, "--arch", "generic", "--steps", "10", "--out", out, "--json", "--per-layer-ticks");
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).layerTicks).toBe(join(out, "layer-ticks.csv"));
+  });
+
+  it.skipIf(!HAS_SHARED)(`NIR conv graph and the same graph compiled to a program: the file reconciles ${SKIP_MSG}`, async () => {
+    const dir = sharedPath("fixtures/nir/snntorch");
+    const nir = join(dir, "snntorch_conv_lif.nir");
+    const input = join(dir, "snntorch_conv_lif.input.npy");
+    const out = join(TMP, "conv");
+    expect((await cli("run", nir, "--input", input, "--arch", "generic", "--out", out, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    const { r, c } = readRun(out);
+    expect(r.totals.counters.synOps).toBeGreaterThan(0);
+    expectReconciles(c, r);
+    const prog = join(TMP, "conv-prog");
+    expect((await cli("compile", nir, "--arch", "generic", "--out", prog, "--quiet")).code).toBe(0);
+    const outP = join(TMP, "conv-prog-run");
+    expect((await cli("run", join(prog, "program.aerprog"), "--input", input, "--arch", "generic", "--out", outP, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    const p = readRun(outP);
+    expectReconciles(p.c, p.r);
+    expect(p.r.provenance.options.perLayerTicks).toBe(true);
+  });
+
+  it("is part of the all-or-none output set: layer-ticks.csv that cannot be written leaves no other output", async () => {
+    const out = join(TMP, "ei-set");
+    mkdirSync(join(out, "layer-ticks.csv"), { recursive: true });
+    const res = await cli("run", EI, "--arch", "generic", "--steps", "10", "--out", out, "--quiet", "--per-layer-ticks");
+    expect([res.code, codeOf(res.stderr)]).toEqual([1, "E_WRITE_FAILED"]);
+    expect(readdirSync(out)).toEqual(["layer-ticks.csv"]);
+  });
+
+  it("more rows than MAX_LAYER_TICK_ROWS are refused before the run (E_LAYER_TICKS_SIZE)", async () => {
+    const P = 11;
+    const model = {
+      format: "aerchip-model-1", name: "many", steps: 10,
+      populations: Array.from({ length: P }, (_, i) => ({ name: `p${i}`, kind: "neuron", size: 1, vThreshold: 1, voltageDecay: 0.5 })),
+      projections: [],
+    };
+    const file = join(TMP, "many.json");
+    writeFileSync(file, JSON.stringify(model));
+    const steps = Math.floor(MAX_LAYER_TICK_ROWS / P) + 1;
+    const t0 = performance.now();
+    const res = await cli("run", file, "--arch", "generic", "--steps", String(steps), "--out", join(TMP, "many"), "--quiet", "--per-layer-ticks");
+    expect([res.code, codeOf(res.stderr)]).toEqual([1, "E_LAYER_TICKS_SIZE"]);
+    expect(performance.now() - t0).toBeLessThan(5000); // refused before ~1e6 ticks were simulated
+    expect(existsSync(join(TMP, "many"))).toBe(false);
+  });
+
+  it("rerun writes the file again and compares it; an edited original is E_RERUN_DIFFERS", async () => {
+    const out = join(TMP, "ei-rr");
+    expect((await cli("run", EI, "--arch", "generic", "--steps", "40", "--out", out, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    const again = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-rr2"), "--json");
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).layerTicks).toBe("identical");
+    expect(readFileSync(join(TMP, "ei-rr2", "layer-ticks.csv"))).toEqual(readFileSync(join(out, "layer-ticks.csv")));
+    const csv = readFileSync(join(out, "layer-ticks.csv"), "utf8").split("\n");
+    csv[1] = csv[1].replace(/,(\d+)$/, (_, n: string) => `,${Number(n) + 1}`);
+    writeFileSync(join(out, "layer-ticks.csv"), csv.join("\n"));
+    const edited = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-rr3"), "--quiet");
+    expect([edited.code, codeOf(edited.stderr)]).toEqual([1, "E_RERUN_DIFFERS"]);
+  });
+});

@@ -1,0 +1,26 @@
+/** The identities layer-ticks.csv promises against report.json (chip/report/layer-ticks.ts), checked exactly. */
+import { expect } from "vitest";
+import type { LayerTickCounts } from "../../chip/report/layer-ticks.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+
+/** Every identity the docs promise, exactly (toBe on float64 sums of integers). */
+export function expectReconciles(c: LayerTickCounts, r: RunReport): void {
+  const P = c.populations.length;
+  expect(c.populations).toEqual(r.perPopulation.map((p) => p.name));
+  expect(c.steps).toBe(r.steps);
+  for (let t = 0; t < c.steps; t++) {
+    let s = 0, out = 0, inn = 0;
+    for (let p = 0; p < P; p++) { s += c.spikes[t * P + p]; out += c.synOpsOut[t * P + p]; inn += c.synOpsIn[t * P + p]; }
+    expect(s, `spikes at tick ${t}`).toBe(r.perTick.spikes[t]);
+    expect(out, `synOpsOut at tick ${t}`).toBe(r.perTick.synOps[t]);
+    expect(inn, `synOpsIn at tick ${t}`).toBe(r.perTick.synOps[t]);
+  }
+  r.perPopulation.forEach((pop, p) => {
+    let s = 0, out = 0, inn = 0;
+    for (let t = 0; t < c.steps; t++) { s += c.spikes[t * P + p]; out += c.synOpsOut[t * P + p]; inn += c.synOpsIn[t * P + p]; }
+    expect(s, `spikes of ${pop.name}`).toBe(pop.spikes);
+    expect(inn, `synOpsIn of ${pop.name}`).toBe(pop.synOpsIn);
+    expect(out, `synOpsOut of ${pop.name}`).toBe(r.perProjection.filter((k) => k.pre === pop.name).reduce((a, k) => a + k.synOps, 0));
+  });
+}
+
