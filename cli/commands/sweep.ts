@@ -26,7 +26,7 @@ import { sha256File } from "../provenance.ts";
 import { gitProvenance } from "./run.ts";
 import { loadSweepConfig } from "../sweep/config.ts";
 import { buildGrid, type PointTask } from "../sweep/grid.ts";
-import { checkModel, POINT_FORMAT, type PointRow } from "../sweep/point.ts";
+import { checkModel, POINT_FORMAT, POINT_VERSION, type PointRow } from "../sweep/point.ts";
 import { runPoints, type PoolRun } from "../sweep/pool.ts";
 import { makePointProgress } from "../sweep/progress.ts";
 import { SWEEP_FORMAT, sweepCsv, sweepFigureSpec, sweepTable, type SweepDocument } from "../sweep/formats.ts";
@@ -48,20 +48,35 @@ export interface SweepSummary {
   readonly points: number;
   /** Points found finished in <out>/points/ and not run again. */
   readonly resumed: number;
+  /** Point files from an older aerchip (an older point version) whose points ran again; counted in `ran`. */
+  readonly outdated: number;
   readonly ran: number;
   readonly failed: number;
   readonly mode: PoolRun["mode"];
   readonly threads: number;
 }
 
-/** A finished point's row from its file, or undefined when the file is missing, unreadable or not this point's. */
+/** A finished point's row from its file, or undefined when the file is missing, unreadable, not this point's or of another version. */
 export function readPointFile(path: string, id: string): PointRow | undefined {
-  if (!existsSync(path)) return undefined;
+  const f = pointFile(path, id);
+  return f.kind === "current" ? f.row : undefined;
+}
+
+/**
+ * What a point file holds: this point's row at the current POINT_VERSION; this point's row from an older
+ * aerchip ("outdated": version 1 has no time basis, so the point runs again and its file is replaced,
+ * rather than mixing rows with and without one; runs are deterministic, so the other numbers come out the
+ * same); or nothing usable (missing, damaged, another point's: computed again).
+ */
+export function pointFile(path: string, id: string): { kind: "current"; row: PointRow } | { kind: "outdated" } | { kind: "none" } {
+  if (!existsSync(path)) return { kind: "none" };
   try {
     const row = JSON.parse(readFileSync(path, "utf8")) as PointRow;
-    return row !== null && typeof row === "object" && row.format === POINT_FORMAT && row.version === 1 && row.id === id ? row : undefined;
+    if (row === null || typeof row !== "object" || row.format !== POINT_FORMAT || row.id !== id) return { kind: "none" };
+    if (row.version === POINT_VERSION) return { kind: "current", row };
+    return typeof row.version === "number" && row.version < POINT_VERSION ? { kind: "outdated" } : { kind: "none" };
   } catch {
-    return undefined; // A damaged point file is computed again.
+    return { kind: "none" }; // A damaged point file is computed again.
   }
 }
 
@@ -77,8 +92,13 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
   const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
-  const pending = grid.tasks.filter((t) => readPointFile(pointPath(t), t.id) === undefined);
+  const found = grid.tasks.map((t) => pointFile(pointPath(t), t.id).kind);
+  const pending = grid.tasks.filter((_, k) => found[k] !== "current");
   const resumed = grid.tasks.length - pending.length;
+  const outdated = found.filter((k) => k === "outdated").length;
+  if (outdated > 0 && o.quiet !== true && o.json !== true) {
+    process.stderr.write(`${outdated} point file${outdated === 1 ? "" : "s"} in ${join(outArg, "points")} came from an older aerchip (point version < ${POINT_VERSION}, no time basis): running ${outdated === 1 ? "that point" : "those points"} again\n`);
+  }
   const progress = makePointProgress(pending.length, resumed, o.quiet !== true && o.json !== true);
   let run: PoolRun;
   try {
@@ -123,7 +143,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows), "sweep") }] : []),
   ]);
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
-  const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
+  const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, outdated, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
   if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (o.quiet !== true) {
     process.stdout.write(`${t.title}\n${table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join(""))}\n`);

@@ -26,7 +26,7 @@ const NUMERIC_AXES: readonly AxisName[] = ["weightBits", "coreNeurons", "meshWid
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "id", ...AXES.map((a) => AXIS_CSV[a]), "status", "error_message", "model", "chip", "steps", "cores_used", "cores_available", "spikes", "syn_ops",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj",
-  "simulated_time_ns", "average_power_mw", "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
+  "simulated_time_ns", "time_basis", "average_power_mw", "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
 ];
 
 export function sweepCsv(rows: readonly PointRow[]): string {
@@ -37,7 +37,7 @@ export function sweepCsv(rows: readonly PointRow[]): string {
     lines.push([
       r.id, ...AXES.map((k) => r.params[k]), r.status, r.errorMessage, r.model, r.chip, r.steps, r.coresUsed, r.coresAvailable, r.spikes, r.synOps,
       e?.synapse ?? null, e?.neuron ?? null, e?.network ?? null, e?.learning ?? null, e?.static ?? null, e?.total ?? null,
-      r.simulatedTimeNs, r.averagePowerMw, a?.spikes ?? null, a?.spikesFloat ?? null, a?.shared ?? null, a?.jaccard ?? null,
+      r.simulatedTimeNs, r.timeBasis, r.averagePowerMw, a?.spikes ?? null, a?.spikesFloat ?? null, a?.shared ?? null, a?.jaccard ?? null,
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;
@@ -71,16 +71,18 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     columns: [
       ...shown.map((a) => ({ header: AXIS_HEADER[a], align: NUMERIC_AXES.includes(a) ? "r" as const : "l" as const })),
       { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (incl. inputs)", align: "r" }, { header: "SOPs", align: "r" },
-      { header: `Energy (${eu.unit})`, align: "r" }, { header: `Time (${tu.unit})`, align: "r" }, { header: "Agreement", align: "r" },
+      { header: `Energy (${eu.unit})`, align: "r" }, { header: `Time (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
+      { header: "Agreement", align: "r" },
     ],
     rows: rows.map((r) => [
       ...shown.map((a): Cell => { const v = r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
       r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
-      n(r.energyPj?.total, "sig", eu.scale), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), n(r.agreement?.jaccard, "sig"),
+      n(r.energyPj?.total, "sig", eu.scale), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), r.timeBasis,
+      n(r.agreement?.jaccard, "sig"),
     ]),
     note: [
       `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
-      "Energy includes static power; time and static energy are on each chip's time basis: paced at its tick period when its spec has one (TrueNorth, SpiNNaker 2), else its modelled latency (docs/reports.md, Time basis). Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
+      "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };

@@ -10,6 +10,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { assertValidChipSpec } from "../../chip/spec/validate.ts";
+import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
@@ -19,6 +20,11 @@ import { aerchipVersion } from "../version.ts";
 import type { PointParams, PointTask } from "./grid.ts";
 
 export const POINT_FORMAT = "aerchip-sweep-point";
+/**
+ * Version of a point file. 2 added `timeBasis`; a version-1 file (aerchip before it) has no time basis,
+ * so a resumed sweep runs that point again rather than mixing rows with and without one (cli/commands/sweep.ts).
+ */
+export const POINT_VERSION = 2;
 
 export interface PointEnergyPj {
   readonly synapse: number;
@@ -40,7 +46,7 @@ export interface PointAgreement {
 
 export interface PointRow {
   readonly format: typeof POINT_FORMAT;
-  readonly version: 1;
+  readonly version: typeof POINT_VERSION;
   readonly id: string;
   readonly index: number;
   readonly params: PointParams;
@@ -57,6 +63,12 @@ export interface PointRow {
   readonly synOps: number | null;
   readonly energyPj: PointEnergyPj | null;
   readonly simulatedTimeNs: number | null;
+  /**
+   * What simulatedTimeNs, power and static energy are computed on (chip/report/time-basis.ts): "tick-period"
+   * (paced, e.g. TrueNorth's and SpiNNaker 2's 1 ms ticks), "modelled-latency" (compute-bound) or
+   * "not-modelled"; null for a failed point. From the run report's totals.timeBasis.
+   */
+  readonly timeBasis: TimeBasis | null;
   readonly averagePowerMw: number | null;
   /** Fixed-point points only. */
   readonly agreement: PointAgreement | null;
@@ -97,7 +109,7 @@ export async function checkModel(task: PointTask): Promise<void> {
 
 export async function runPoint(task: PointTask): Promise<PointRow> {
   const p = task.params;
-  const base = { format: POINT_FORMAT, version: 1, id: task.id, index: task.index, params: p } as const;
+  const base = { format: POINT_FORMAT, version: POINT_VERSION, id: task.id, index: task.index, params: p } as const;
   try {
     const model = await pointModel(task);
     const spec = pointSpec(task.archPath, p);
@@ -122,14 +134,15 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
       ...base, status: "ok", errorMessage: null, model: r.model, chip: r.chip.name, steps: r.steps,
       coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable, spikes: r.totals.counters.spikes, synOps: r.totals.counters.synOps,
       energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
-      simulatedTimeNs: r.totals.simulatedTimeNs, averagePowerMw: r.totals.averagePowerMw, agreement,
+      simulatedTimeNs: r.totals.simulatedTimeNs, timeBasis: r.totals.timeBasis ?? r.metrics?.totals.inferenceTimeBasis ?? null,
+      averagePowerMw: r.totals.averagePowerMw, agreement,
     };
   } catch (e) {
     // A stopped point is not a result: it must run again on resume.
     if (!isAerchipError(e) || e.code === "E_INTERRUPTED") throw e;
     return {
       ...base, status: e.code, errorMessage: e.message, model: null, chip: null, steps: null, coresUsed: null, coresAvailable: null,
-      spikes: null, synOps: null, energyPj: null, simulatedTimeNs: null, averagePowerMw: null, agreement: null,
+      spikes: null, synOps: null, energyPj: null, simulatedTimeNs: null, timeBasis: null, averagePowerMw: null, agreement: null,
     };
   }
 }

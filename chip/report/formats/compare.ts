@@ -154,12 +154,23 @@ export function compareCsv(rows: readonly CompareRow[]): string {
 }
 
 /** Log scale when the positive values span more than two decades (chips differ by orders of magnitude). */
-function scaleFor(values: readonly number[]): Record<string, unknown> {
+function scaleFor(values: readonly number[]): { type: "linear" | "log" } {
   const pos = values.filter((v) => v > 0);
   if (pos.length < 2 || pos.length < values.length) return { type: "linear" };
   let lo = Infinity, hi = 0;
   for (const v of pos) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   return hi / lo > 100 ? { type: "log" } : { type: "linear" };
+}
+
+/**
+ * Where the bars of a log panel start: the power of ten strictly below the smallest value,
+ * 10^(ceil(log10(min)) − 1). A bar's usual base of 0 is at −∞ on a log axis, so vega draws it with zero
+ * width; from this datum every bar has a positive length (its end, not its length, reads the value).
+ */
+export function logBarBase(values: readonly number[]): number {
+  let lo = Infinity;
+  for (const v of values) if (v > 0) lo = Math.min(lo, v);
+  return 10 ** (Math.ceil(Math.log10(lo)) - 1);
 }
 
 /** Energy and time per inference of the chips that ran (vega-lite spec; render with renderVegaLiteSvg). */
@@ -174,14 +185,14 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[]): T
     const scale = scaleFor(values.map((v) => v.value));
     // A log axis says so in its title: bar lengths on it are not proportional to the values.
     const axisTitle = scale.type === "log" ? `${axis.slice(0, -1)}, log scale)` : axis;
+    const x = { field: "value", type: "quantitative", title: axisTitle, scale };
+    // On a log axis the bars start at a fixed datum below the smallest value (x2), not at 0.
+    const x2 = scale.type === "log" ? { x2: { datum: logBarBase(values.map((v) => v.value)) } } : {};
     return {
       title, width: 300, height: { step: 22 },
       data: { values },
       mark: "bar",
-      encoding: {
-        y: { field: "chip", type: "nominal", sort: order, title: null },
-        x: { field: "value", type: "quantitative", title: axisTitle, scale },
-      },
+      encoding: { y: { field: "chip", type: "nominal", sort: order, title: null }, x, ...x2 },
     };
   };
   return {

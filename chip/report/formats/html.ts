@@ -146,7 +146,7 @@ function rasterSpec(r: ReportWithMetrics, spikes: readonly PopulationSpikeList[]
   return { spec, note };
 }
 
-function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number | string>>; note: string; xTitle: string; yTitle: string } {
+function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number | string>>; note: string; xTitle: string; yTitle: string; columns: number; rows: number } {
   const cpt = r.chip.mesh?.coresPerTile ?? 1;
   let maxX = 0, maxY = 0;
   for (const c of r.perCore) { maxX = Math.max(maxX, c.tile.x); maxY = Math.max(maxY, c.tile.y); }
@@ -183,21 +183,41 @@ function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number 
   const note = perCore
     ? `Cores on the mesh (tiles ${maxX + 1} × ${maxY + 1} of the used region, each tile drawn as ${sx} × ${sy} cores); unused cores are 0.`
     : `Tiles of the used region (${maxX + 1} × ${maxY + 1}); per-core cells would exceed ${MAX_HEATMAP_CELLS}, so each cell sums its tile's cores (utilisation: mean over used cores).`;
-  return { values, note, xTitle: perCore ? `x (core column, ${sx} per tile)` : "tile x", yTitle: perCore ? `y (core row, ${sy} per tile)` : "tile y" };
+  return { values, note, xTitle: perCore ? `x (core column, ${sx} per tile)` : "tile x", yTitle: perCore ? `y (core row, ${sy} per tile)` : "tile y", columns: W, rows: H };
 }
 
-function heatmapSpec(r: ReportWithMetrics): { spec: TopLevelSpec; note: string } {
+/**
+ * Pixels an axis title takes along its axis: 0.8 em a character at vega's 11 px axis-title font, the
+ * estimate vega itself lays text out with when it renders without a browser (vega-scenegraph
+ * estimateWidth), so that layout has no overlap; in a browser the glyphs are narrower (≈ 0.6 em).
+ */
+export const AXIS_TITLE_PX_PER_CHAR = 0.8 * 11;
+export function axisTitlePx(title: string): number {
+  return Math.ceil(title.length * AXIS_TITLE_PX_PER_CHAR);
+}
+
+/**
+ * The mesh heatmaps (one panel per metric). Cells are square, `size` px a side, unless the used region is
+ * so small that the grid would be shorter than its axis title: the plot is then stretched to the title's
+ * length (width ≥ x title, height ≥ y title). Otherwise the rotated y title, centred on a 48 px high grid
+ * (2 × 2 cells of 24 px), reaches down over the x title below the grid.
+ */
+export function heatmapSpec(r: ReportWithMetrics): { spec: TopLevelSpec; note: string } {
   const m = meshCells(r);
   const metrics = [...new Set(m.values.map((v) => v.metric as string))];
   const cells = m.values.length / metrics.length;
   const size = Math.max(4, Math.min(24, Math.floor(200 / Math.sqrt(Math.max(1, cells)))));
+  const minWidthPx = axisTitlePx(m.xTitle);
+  const minHeightPx = axisTitlePx(m.yTitle);
+  const width = m.columns * size >= minWidthPx ? { step: size } : minWidthPx;
+  const height = m.rows * size >= minHeightPx ? { step: size } : minHeightPx;
   const spec = {
     ...VEGA_LITE_BASE,
     data: { values: m.values },
     hconcat: metrics.map((metric) => ({
       title: metric,
       transform: [{ filter: { field: "metric", equal: metric } }],
-      width: { step: size }, height: { step: size },
+      width, height,
       mark: "rect",
       encoding: {
         x: { field: "x", type: "ordinal", title: m.xTitle, axis: { labels: cells <= 256, ticks: cells <= 256 } },

@@ -51,12 +51,19 @@ export function latexLabelSlug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "x";
 }
 
+/** Hex digits of the chip spec's SHA-256 that tell two overridden specs of one chip apart in a label. */
+export const LABEL_SPEC_HASH_DIGITS = 6;
+
 /**
  * The chip's part of a label. A trailing `*` (a chip with command-line overrides, e.g. "generic*") becomes
- * "-mod", so an overridden and a stock run of one model give different labels in one paper.
+ * "-mod-<first 6 hex digits of the chip spec's SHA-256>": an overridden and a stock run of one model get
+ * different labels, and so do two runs with different overrides (their specs, hence hashes, differ), while
+ * the same overrides give the same label. A report without `chip.specSha256` (older versions) gets "-mod".
  */
-export function latexChipSlug(chip: string): string {
-  return chip.endsWith("*") ? `${latexLabelSlug(chip.slice(0, -1))}-mod` : latexLabelSlug(chip);
+export function latexChipSlug(chip: string, specSha256?: string): string {
+  if (!chip.endsWith("*")) return latexLabelSlug(chip);
+  const hash = specSha256 === undefined ? "" : `-${latexLabelSlug(specSha256.slice(0, LABEL_SPEC_HASH_DIGITS))}`;
+  return `${latexLabelSlug(chip.slice(0, -1))}-mod${hash}`;
 }
 
 export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = ""): string {
@@ -88,7 +95,7 @@ export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = 
 }
 
 export function renderLatex(report: RunReport): string {
-  const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexChipSlug(report.chip.name)}`;
+  const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexChipSlug(report.chip.name, report.chip.specSha256)}`;
   const out = [
     `% aerchip report: ${report.model} on ${report.chip.name} (${report.format} v${report.version}, aerchip ${report.provenance.aerchipVersion})`.replace(/\r?\n/g, " "),
     "% Needs \\usepackage{booktabs} and \\usepackage{graphicx}. Metric definitions: NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025).",

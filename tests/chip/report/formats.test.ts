@@ -67,8 +67,8 @@ describe("Markdown and LaTeX golden files", () => {
     const tex = renderLatex(odd);
     expect(tex).toContain("net\\_v2 | 100\\%");
     expect(tex).toContain("A|\\&\\_");
-    // The fixture's chip is "generic*" (--core-neurons 3): its labels keep the override as "-mod".
-    expect(tex).toContain("\\label{tab:aerchip-net-v2-100-generic-mod-summary}");
+    // The fixture's chip is "generic*" (--core-neurons 3): its labels keep the override as "-mod-<spec hash>".
+    expect(tex).toContain("\\label{tab:aerchip-net-v2-100-generic-mod-bcae80-summary}");
   });
 
   it("a chip with overrides (name ending in *) is explained in the caption and gets its own LaTeX labels", () => {
@@ -78,7 +78,7 @@ describe("Markdown and LaTeX golden files", () => {
     const labels = (tex: string) => [...tex.matchAll(/\\label\{([^}]+)\}/g)].map((m) => m[1]);
     const modded = labels(renderLatex(r));
     const plain = labels(renderLatex(stock));
-    expect(modded).toContain("tab:aerchip-known-rates-generic-mod-summary");
+    expect(modded).toContain("tab:aerchip-known-rates-generic-mod-bcae80-summary");
     expect(plain).toContain("tab:aerchip-known-rates-generic-summary");
     expect(modded.filter((l) => plain.includes(l))).toEqual([]);
     expect(renderMarkdown(r)).toContain("generic*: chip generic with overrides (--core-neurons 3).");
