@@ -16,6 +16,7 @@
  * synapse per learning step, so the totals' ratios then differ from the closed forms (printed).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
+import { checkConvention, conventionLines, optimizerStateCost, type LearningCostConvention, type OptimizerStateCost } from "./learning-cost-convention.ts";
 
 /** How a layer's fan-in is counted (the synapses of a convolution differ at the map's border). */
 export type FanInConvention = "full-kernel" | "synapses";
@@ -80,14 +81,13 @@ export const RULE_COST_MODELS = {
 } as const satisfies Record<string, RuleCostModel>;
 export type RuleCostName = keyof typeof RULE_COST_MODELS;
 
-export interface LearningCostOptions {
+/** The report's options; the convention (bytes, batch, optimizer state) is in learning-cost-convention.ts. */
+export interface LearningCostOptions extends LearningCostConvention {
   /** Time steps per sample. */
   readonly T: number;
   /** First learning step: the rule learns on T − T_l steps. */
   readonly Tl: number;
   readonly rule?: RuleCostName | RuleCostModel;
-  /** Bytes per stored value, for the optional byte columns (absent = values only). */
-  readonly bytesPerValue?: number;
   /** How the layers' fan-in was counted (a label: the layer shapes carry the counts); printed. */
   readonly fanIn?: FanInConvention;
 }
@@ -109,6 +109,10 @@ export interface LearningCostReport {
   readonly learningSteps: number;
   readonly rule: RuleCostModel;
   readonly bytesPerValue?: number;
+  /** Samples per batch (present only when not 1): every memory and MAC count is per batch. */
+  readonly batch?: number;
+  /** Optimizer-state memory (present only with optimizerStatePerWeight > 0). */
+  readonly optimizer?: OptimizerStateCost;
   readonly fanInConvention: FanInConvention;
   readonly layers: readonly LayerCost[];
   readonly totals: {
@@ -118,6 +122,9 @@ export interface LearningCostReport {
     readonly memoryRuleValues: number;
     readonly macsBptt: number;
     readonly macsRule: number;
+    /** values × bytesPerValue (present only with bytesPerValue). */
+    readonly memoryBpttBytes?: number;
+    readonly memoryRuleBytes?: number;
   };
   /**
    * BPTT ÷ rule, from the totals, and the closed-form ratios of the rule (equal to the totals' ratios
@@ -155,9 +162,7 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   const { T, Tl } = options;
   if (!Number.isInteger(T) || T < 1) bad("T", `is ${T}; it must be an integer ≥ 1`, "give the time steps per sample");
   if (!Number.isInteger(Tl) || Tl < 0 || Tl >= T) bad("Tl", `is ${Tl}; it must be an integer in 0..T−1 (T = ${T})`, "the rule must learn on at least one step: T_l < T");
-  if (options.bytesPerValue !== undefined && !(options.bytesPerValue > 0 && Number.isFinite(options.bytesPerValue))) {
-    bad("bytesPerValue", `is ${options.bytesPerValue}; it must be > 0`, "e.g. 2 for 16-bit state");
-  }
+  const { batch } = checkConvention(options);
   if (layers.length === 0) bad("layers", "is empty", "give at least one layer");
   const rule = resolveRule(options.rule);
   const fanIn = options.fanIn ?? "full-kernel";
@@ -179,10 +184,11 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
     const layer: LayerCost = {
       name: l.name, neurons: l.neurons, fanIn: l.fanIn, ...(l.role === undefined ? {} : { role: l.role }),
       tracesPerNeuron: cost.tracesPerNeuron, macsPerSynapseStep: cost.macsPerSynapseStep, synapses: syn,
-      memoryBpttValues: T * l.neurons,
-      memoryRuleValues: cost.tracesPerNeuron * l.neurons,
-      macsBptt: 2 * T * syn,
-      macsRule: cost.macsPerSynapseStep * L * syn,
+      // × batch: each sample of a batch keeps its own states and traces and does its own MACs.
+      memoryBpttValues: batch * T * l.neurons,
+      memoryRuleValues: batch * cost.tracesPerNeuron * l.neurons,
+      macsBptt: batch * 2 * T * syn,
+      macsRule: batch * cost.macsPerSynapseStep * L * syn,
     };
     memoryRule += layer.memoryRuleValues;
     macsRule += layer.macsRule;
@@ -190,16 +196,21 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   });
   // Without a readout layer the totals are the closed forms' products (the same figures as the sums).
   const uniform = readoutLayers.length === 0;
-  const totals = {
+  const counts = {
     neurons, synapses,
-    memoryBpttValues: T * neurons,
-    memoryRuleValues: uniform ? rule.tracesPerNeuron * neurons : memoryRule,
-    macsBptt: 2 * T * synapses,
-    macsRule: uniform ? rule.macsPerSynapseStep * L * synapses : macsRule,
+    memoryBpttValues: batch * T * neurons,
+    memoryRuleValues: uniform ? batch * rule.tracesPerNeuron * neurons : memoryRule,
+    macsBptt: batch * 2 * T * synapses,
+    macsRule: uniform ? batch * rule.macsPerSynapseStep * L * synapses : macsRule,
   };
+  const bpv = options.bytesPerValue;
+  const totals = bpv === undefined ? counts : { ...counts, memoryBpttBytes: counts.memoryBpttValues * bpv, memoryRuleBytes: counts.memoryRuleValues * bpv };
+  const optimizer = optimizerStateCost(options, synapses);
   return {
     T, Tl, learningSteps: L, rule,
-    ...(options.bytesPerValue === undefined ? {} : { bytesPerValue: options.bytesPerValue }),
+    ...(bpv === undefined ? {} : { bytesPerValue: bpv }),
+    ...(batch === 1 ? {} : { batch }),
+    ...(optimizer === undefined ? {} : { optimizer }),
     fanInConvention: fanIn,
     layers: out, totals,
     ratios: {
@@ -209,7 +220,7 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
       macsFormula: (2 * T) / (rule.macsPerSynapseStep * L),
     },
     readoutLayers,
-    convention: `${LEARNING_COST_CONVENTION}\n${FAN_IN_CONVENTION_TEXT[fanIn]}`,
+    convention: [LEARNING_COST_CONVENTION, FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(options)].join("\n"),
   };
 }
 
@@ -228,11 +239,11 @@ function formatRatio(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
 }
 
-function formatBytes(values: number, bytesPerValue: number): string {
-  const b = values * bytesPerValue;
+function formatBytes(b: number): string {
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
   if (b >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
   if (b >= 1e3) return `${(b / 1e3).toFixed(2)} kB`;
-  return `${b} B`;
+  return `${Number.isInteger(b) ? b : b.toFixed(2)} B`;
 }
 
 /** Renders the report as an aligned text table or a Markdown table, followed by the ratios and the convention. */
@@ -250,7 +261,8 @@ export function renderLearningCost(report: LearningCostReport, format: "text" | 
     row("total", { ...t, fanIn: t.neurons === 0 ? 0 : t.synapses / t.neurons }),
   ];
   const lines: string[] = [];
-  const heading = `${title === undefined ? "" : `${title}: `}${rn} vs BPTT, T = ${report.T}, T_l = ${report.Tl} (T − T_l = ${report.learningSteps}), fan-in ${report.fanInConvention}`;
+  const perBatch = report.batch === undefined ? "" : `, per batch of ${report.batch} samples`;
+  const heading = `${title === undefined ? "" : `${title}: `}${rn} vs BPTT, T = ${report.T}, T_l = ${report.Tl} (T − T_l = ${report.learningSteps}), fan-in ${report.fanInConvention}${perBatch}`;
   // With a readout layer on the readout model the closed forms hold for the other layers only: say so.
   const ro = report.readoutLayers;
   const others = ro.length === 0 ? "" : " for the layers other than the readout";
@@ -261,8 +273,14 @@ export function renderLearningCost(report: LearningCostReport, format: "text" | 
   if (ro.length > 0 && report.rule.readout !== undefined) {
     ratioLines.push(`readout layer ${ro.map((n) => `'${n}'`).join(", ")}: ${report.rule.readout.note}`);
   }
-  if (report.bytesPerValue !== undefined) {
-    ratioLines.push(`memory at ${report.bytesPerValue} bytes/value: BPTT ${formatBytes(t.memoryBpttValues, report.bytesPerValue)}, ${rn} ${formatBytes(t.memoryRuleValues, report.bytesPerValue)}`);
+  if (t.memoryBpttBytes !== undefined && t.memoryRuleBytes !== undefined) {
+    ratioLines.push(`memory at ${report.bytesPerValue} bytes/value${perBatch}: BPTT ${formatBytes(t.memoryBpttBytes)}, ${rn} ${formatBytes(t.memoryRuleBytes)}`);
+  }
+  const o = report.optimizer;
+  if (o !== undefined) {
+    // K × weights, once for the whole batch (the weights are shared by its samples).
+    const bytes = o.bytes === undefined ? "" : ` = ${formatBytes(o.bytes)} at ${o.weightBytes} bytes/weight`;
+    ratioLines.push(`optimizer state: ${o.statePerWeight} × ${formatCount(o.weights)} weights = ${formatCount(o.values)} values${bytes} (one copy for the batch; add it to either memory figure)`);
   }
   if (format === "markdown") {
     lines.push(`**${heading}**`, "");

@@ -183,7 +183,10 @@ export function renderLearningCostTable(id: string, format: "text" | "markdown" 
   const { table, report } = learningCostForTable(id, options);
   const out = [renderLearningCost(report, format, table.title)];
   const p = table.paper;
-  if (p !== undefined && report.T === table.T && report.Tl === table.Tl) {
+  // The paper's values are per sample: set beside a per-batch report they would read N× off.
+  if (p !== undefined && report.batch !== undefined) {
+    out.push("", `${format === "markdown" ? "- " : ""}paper values (per sample) not compared: this report is per batch of ${report.batch} samples (drop --batch to compare)`);
+  } else if (p !== undefined && report.T === table.T && report.Tl === table.Tl) {
     // The paper's figures set beside the formulas (the counts of this report, under its fan-in convention).
     const k = paperScale(report, p);
     const bullet = format === "markdown" ? "- " : "";
