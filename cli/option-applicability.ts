@@ -6,7 +6,7 @@
  * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (and, checked once
  * the input is read, cli/tick-period.ts, on a dense spike tensor), `--sample`/`--labels`/`--gesture` where `--input` is
  * refused (cli/input-selection.ts checks them against the input file), and options that contradict
- * each other (`--realtime` with `--tick-period-us`); `convert`'s --spikes, --counts and --encode options (checkConvertOptions). Only options the user gave count (commander's
+ * each other (`--realtime` with `--tick-period-us`), options that need another (`learning-cost --weight-bytes` without optimizer state); `convert`'s --spikes, --counts and --encode options (checkConvertOptions). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
@@ -107,6 +107,19 @@ const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFl
   run: [{ a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" }],
 };
 
+/**
+ * Options that only mean something when another option has a value (attribute names, flags): given
+ * without it they would change nothing, so they are refused.
+ */
+const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly flag: string; readonly needs: string; readonly needsFlag: string; readonly met: (value: unknown) => boolean; readonly why: string; readonly hint: string }>> = {
+  "learning-cost": [{
+    option: "weightBytes", flag: "--weight-bytes", needs: "optimizerStatePerWeight", needsFlag: "--optimizer-state-per-weight",
+    met: (v) => typeof v === "number" && v > 0,
+    why: "it sizes the optimizer state's weights, and there is none to size",
+    hint: "add --optimizer-state-per-weight K (1 for FO-STDGD's w(k-1), 2 for Adam), or drop --weight-bytes",
+  }],
+};
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
   const rules = RULES[command];
@@ -117,6 +130,11 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   };
   for (const c of CONFLICTS[command] ?? []) {
     if (given(c.a) && given(c.b)) throw new AerchipError("E_CLI_OPTION", `${c.aFlag} and ${c.bFlag} both set the tick period`, { field: c.aFlag, hint: c.hint });
+  }
+  for (const q of REQUIRES[command] ?? []) {
+    if (!given(q.option) || q.met(cmd.getOptionValue(q.needs))) continue;
+    const value = cmd.getOptionValue(q.needs) as unknown;
+    throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${q.needsFlag} of at least 1 (it is ${value === undefined ? "not given" : String(value)}): ${q.why}`, { field: q.flag, hint: q.hint });
   }
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;

@@ -33,6 +33,20 @@ export const MAX_LEARNING_COST_T = 1_000_000;
  * in µs (not imported: it would load the spec validator at start-up; a test checks they agree).
  */
 export const MAX_TICK_PERIOD_US = 1e9;
+/**
+ * `learning-cost --bytes-per-value` and `--weight-bytes`: bytes per stored value or weight, > 0 (a fraction
+ * is allowed: the S-TLLR paper's memory implies ≈ 1.97). 64 is eight float64s per value, above any
+ * storage format in use, and keeps every byte count finite.
+ */
+export const MAX_LEARNING_COST_BYTES = 64;
+/** `learning-cost --batch`: samples per batch. Far above any batch in use; × T ≤ 10⁶ keeps the counts finite doubles. */
+export const MAX_LEARNING_COST_BATCH = 1_000_000;
+/**
+ * `learning-cost --optimizer-state-per-weight`: extra weight-sized arrays the optimizer keeps (1: FO-STDGD's
+ * w(k−1); 2: Adam's moments; 3: e.g. AMSGrad's running maximum). 16 is well above any optimizer's.
+ */
+export const MAX_OPTIMIZER_STATE_PER_WEIGHT = 16;
+
 /** `learning-cost --fan-in`: how a layer's synapses are counted (compiler/analysis/learning-cost.ts, which loads nothing else). */
 export { FAN_IN_CONVENTIONS as LEARNING_COST_FAN_IN } from "../compiler/analysis/learning-cost.ts";
 

@@ -6,6 +6,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { learningCostFromLayers, renderLearningCost, type FanInConvention, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
+import type { LearningCostConvention } from "../../compiler/analysis/learning-cost-convention.ts";
 import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
@@ -18,6 +19,11 @@ export interface LearningCostCommandOptions {
   /** Absent: "synapses" for a model, "full-kernel" for the built-in tables (the paper's N^(l)·N^(l−1)). */
   readonly fanIn?: FanInConvention;
   readonly format: "text" | "markdown";
+  /** The convention (compiler/analysis/learning-cost-convention.ts); absent = today's defaults. */
+  readonly bytesPerValue?: number;
+  readonly batch?: number;
+  readonly optimizerStatePerWeight?: number;
+  readonly weightBytes?: number;
   readonly json: boolean;
 }
 
@@ -33,14 +39,26 @@ function checkSteps(T: number, Tl: number, o: LearningCostCommandOptions, table?
   });
 }
 
+/** The convention options given (only those: a default report stays as it was). */
+function convention(o: LearningCostCommandOptions): LearningCostConvention {
+  // --weight-bytes without optimizer state is refused before this (cli/option-applicability.ts REQUIRES).
+  return {
+    ...(o.bytesPerValue === undefined ? {} : { bytesPerValue: o.bytesPerValue }),
+    ...(o.batch === undefined ? {} : { batch: o.batch }),
+    ...(o.optimizerStatePerWeight === undefined ? {} : { optimizerStatePerWeight: o.optimizerStatePerWeight }),
+    ...(o.weightBytes === undefined ? {} : { weightBytes: o.weightBytes }),
+  };
+}
+
 export async function learningCostCommand(model: string | undefined, o: LearningCostCommandOptions & NirCliOptions): Promise<void> {
+  const conv = convention(o);
   if (model !== undefined) {
     if (o.table !== undefined) throw new AerchipError("E_CLI_OPTION", "--table names a built-in shape table; with a model the shapes come from the model", { field: "--table", file: model, hint: "drop --table, or drop the model" });
     if (o.T === undefined || o.Tl === undefined) throw new AerchipError("E_CLI_OPTION", "a model's learning cost needs --T and --Tl", { field: o.T === undefined ? "--T" : "--Tl", hint: "e.g. --T 20 --Tl 15" });
     checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
     const fanIn = o.fanIn ?? "synapses";
-    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn), { T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
+    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn), { ...conv, T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
     process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
@@ -49,7 +67,7 @@ export async function learningCostCommand(model: string | undefined, o: Learning
   }
   const ids = o.table === undefined ? ["vgg9-dvs-gesture", "shd-rsnn"] : o.table === "all" ? Object.keys(LEARNING_SHAPE_TABLES) : [o.table];
   for (const id of ids) checkSteps(o.T ?? LEARNING_SHAPE_TABLES[id].T, o.Tl ?? LEARNING_SHAPE_TABLES[id].Tl, o, id);
-  const overrides = { rule: o.rule, fanIn: o.fanIn ?? "full-kernel", ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
+  const overrides = { ...conv, rule: o.rule, fanIn: o.fanIn ?? "full-kernel", ...(o.T === undefined ? {} : { T: o.T }), ...(o.Tl === undefined ? {} : { Tl: o.Tl }) };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(ids.map((id) => learningCostForTable(id, overrides)))}\n`);
     return;
