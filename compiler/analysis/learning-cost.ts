@@ -14,6 +14,8 @@
  * authors' code (mapolinario94/S-TLLR @29c5755 [C]) trains its output (accumulate) layer with δ ⊗ tr_x
  * only (factors [λ_post, λ_pre, α_post, α_pre] = [0, 0.99, 0, 1]): 1 trace per neuron and 1 MAC per
  * synapse per learning step, so the totals' ratios then differ from the closed forms (printed).
+ * The user's convention (bytes per value, batch of N samples, optimizer state per weight) is applied by
+ * learning-cost-convention.ts: counts × N per batch, bytes = values × B; at its defaults nothing changes.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkConvention, conventionLines, optimizerStateCost, type LearningCostConvention, type OptimizerStateCost } from "./learning-cost-convention.ts";
