@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
 import type { OutputFile } from "../core/atomic-write.ts";
 import { writeNpy } from "../core/io/npy.ts";
-import type { SimResult } from "../chip/sim/run.ts";
+import { checkRecordedValues, type SimResult } from "../chip/sim/run.ts";
 import type { ReadoutReport } from "../chip/report/run-report.ts";
 import { readoutDecoders } from "../chip/report/readout-decoders.ts";
 import type { ModelGraph } from "../compiler/ir/types.ts";
@@ -53,8 +53,20 @@ export function checkReadoutFileNames(readouts: readonly ReadoutSource[], file: 
     if (other !== undefined) {
       throw new AerchipError("E_OUTPUT_NAME_CLASH", `non-spiking populations "${other}" and "${r.name}" would both write ${f}`, { file, field: "populations[].name", hint: "rename one of them so that the names differ in letters, digits, '.', '_' or '-'" });
     }
+    // Most file systems take names of at most 255 bytes: say so now, not after the run as a failed write.
+    if (Buffer.byteLength(f) > 255) {
+      throw new AerchipError("E_OUTPUT_NAME_TOO_LONG", `non-spiking population "${r.name.slice(0, 40)}…" would write ${Buffer.byteLength(f)}-byte file name ${f.slice(0, 40)}…; file names hold at most 255 bytes`, { file, field: "populations[].name", hint: "give the population a shorter name" });
+    }
     seen.set(f, r.name);
   }
+}
+
+/**
+ * Refuses, before the run, readouts whose traces over `chipTicks` would exceed the simulator's limit on
+ * recorded values (chip/sim/run.ts checkRecordedValues), naming the model file.
+ */
+export function checkReadoutSize(readouts: readonly ReadoutSource[], chipTicks: number, file: string): void {
+  checkRecordedValues(readouts.map((r) => r.shape.reduce((a, b) => a * b, 1)), chipTicks, file);
 }
 
 /**

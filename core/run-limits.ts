@@ -17,3 +17,11 @@ export const MAX_RUN_TICKS = 1_000_000;
  * 1e6-tick run of 10 populations fits.
  */
 export const MAX_LAYER_TICK_ROWS = 10_000_000;
+
+/**
+ * The most recorded membrane values (Σ over recorded populations of size × ticks) of one run: the traces
+ * behind `<population>.v.npy`. Why 2^27 (134,217,728): a value is a float64 recorded during the run and
+ * copied once into its .npy (written all or none), so the traces take ~1 GiB and the files ~1 GiB at peak;
+ * a 1e6-tick run of a 134-neuron readout, or 1,000 ticks of 134,217 readout neurons, fits.
+ */
+export const MAX_RECORDED_VALUES = 2 ** 27;

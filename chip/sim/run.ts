@@ -30,7 +30,7 @@ import { populationIndexAt } from "../program/types.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { isSimpleTiming } from "../timing/simple.ts";
 import { learningPhaseNs, syncLatencyNs, timingCosts } from "../timing/costs.ts";
-import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
+import { MAX_RECORDED_VALUES, MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { allocateCounters, COUNTER_COUNT, CounterKind, type CounterArrays } from "./counters.ts";
 import { buildSimState, hasCells, programIsPlastic, type KernelChoice, type SimState } from "./state.ts";
 import { resolveStimulus, type ResolvedStimulus } from "./stimulus.ts";
@@ -192,6 +192,19 @@ export function checkRunTicks(steps: number): void {
   });
 }
 
+/**
+ * Throws E_RECORD_SIZE when recording the potential of populations of `sizes` neurons over `ticks` ticks
+ * would hold more than MAX_RECORDED_VALUES values (core/run-limits.ts), before any memory is taken.
+ */
+export function checkRecordedValues(sizes: readonly number[], ticks: number, file?: string): void {
+  const perTick = sizes.reduce((a, b) => a + b, 0);
+  if (perTick * ticks <= MAX_RECORDED_VALUES) return;
+  throw new AerchipError("E_RECORD_SIZE", `recording the membrane potential of ${perTick} readout neurons over ${ticks} ticks would hold ${perTick * ticks} values; a run records at most ${MAX_RECORDED_VALUES}`, {
+    ...(file === undefined ? {} : { file }), field: "steps",
+    hint: `lower --steps to at most ${Math.floor(MAX_RECORDED_VALUES / Math.max(1, perTick))} (the non-spiking populations' <name>.v.npy traces are what is limited), or make fewer populations non-spiking`,
+  });
+}
+
 export function startRun(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, opts: SimulateOptions): SimRun {
   return new Run(spec, program, st, stimulus, opts);
 }
@@ -320,6 +333,7 @@ class Run implements SimRun {
     } else {
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N), stimCursor: new Int32Array(1) });
     }
+    checkRecordedValues((opts.recordVoltages ?? []).map((name) => program.populations.find((p) => p.name === name)?.size ?? 0), T);
     this.recorded = (opts.recordVoltages ?? []).map((name) => {
       const pi = program.populations.findIndex((p) => p.name === name);
       if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });

@@ -12,7 +12,7 @@ import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
-import { fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
@@ -96,6 +96,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   };
   const ticks = T + m.extraTicks;
   checkLayerTicksBeforeRun(o, ticks, m.graph.populations.length, modelPath);
+  checkReadoutSize(readouts, ticks, modelPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;

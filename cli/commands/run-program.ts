@@ -21,7 +21,7 @@ import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { gitProvenance, readoutLines, summaryText } from "./run.ts";
-import { checkReadoutFileNames, programReadouts, readoutOutputs } from "../readout-files.ts";
+import { checkReadoutFileNames, checkReadoutSize, programReadouts, readoutOutputs } from "../readout-files.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
@@ -49,6 +49,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const readouts = programReadouts(program);
   checkReadoutFileNames(readouts, programPath);
   checkLayerTicksBeforeRun(o, steps, program.populations.length, programPath);
+  checkReadoutSize(readouts, steps, programPath);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;

@@ -22,7 +22,7 @@ import type { InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
-import { checkReadoutFileNames, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export interface RunCommandOptions extends InputSelection {
@@ -218,6 +218,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? rm.defaultSteps;
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
+  checkReadoutSize(rm.readouts, steps, modelPath);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {

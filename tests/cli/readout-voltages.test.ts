@@ -23,6 +23,7 @@ import { compileAndRun, loadModel } from "../../cli/pipeline.ts";
 import { loadArch } from "../../cli/load-arch.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { readoutDecoders } from "../../chip/report/readout-decoders.ts";
+import { MAX_RECORDED_VALUES } from "../../core/run-limits.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-readout-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -176,6 +177,27 @@ describe("run writes the membrane potential of non-spiking readouts (JSON models
     const r = await cli("run", path, "--arch", "generic", "--out", join(TMP, "clash"), "--quiet");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E_OUTPUT_NAME_CLASH/);
+  });
+
+  it("a trace over the recording limit is refused before the run, naming the largest --steps that fits", async () => {
+    // 5,000 readout neurons × 1e6 ticks = 5e9 values (it was E_INTERNAL: an impossible typed array length).
+    const big = { ...MODEL, populations: [MODEL.populations[0], { name: "R", kind: "neuron", size: 5000, spiking: false }], projections: [] };
+    const path = join(TMP, "big.model.json");
+    writeFileSync(path, JSON.stringify(big));
+    const r = await cli("run", path, "--arch", "generic", "--steps", "1000000", "--out", join(TMP, "big"), "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^aerchip: E_RECORD_SIZE/);
+    expect(r.stderr).toContain(`at most ${Math.floor(MAX_RECORDED_VALUES / 5000)}`);
+    expect(existsSync(join(TMP, "big"))).toBe(false);
+  });
+
+  it("a readout name too long for a file name is refused before the run", async () => {
+    const long = { ...MODEL, populations: [MODEL.populations[0], { name: "R".repeat(300), kind: "neuron", size: 1, spiking: false }], projections: [] };
+    const path = join(TMP, "long.model.json");
+    writeFileSync(path, JSON.stringify(long));
+    const r = await cli("run", path, "--arch", "generic", "--out", join(TMP, "long"), "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^aerchip: E_OUTPUT_NAME_TOO_LONG/);
   });
 });
 
