@@ -16,6 +16,15 @@ const SPECIAL: Readonly<Record<string, string>> = {
   "~": "\\textasciitilde{}", "^": "\\textasciicircum{}", "µ": "\\ensuremath{\\mu}", "≥": "\\ensuremath{\\geq}",
   "≤": "\\ensuremath{\\leq}", "→": "\\ensuremath{\\rightarrow}", "×": "\\ensuremath{\\times}", "–": "--", "—": "---",
   "·": "\\ensuremath{\\cdot}", "…": "\\ldots{}", "−": "\\ensuremath{-}",
+  // The other symbols report texts use (captions, notes, headers): pdflatex stops on a Unicode character it
+  // has no definition for, so each one is spelled out (a test renders every table and finds none left).
+  "Σ": "\\ensuremath{\\Sigma}", "÷": "\\ensuremath{\\div}", "≠": "\\ensuremath{\\neq}", "≈": "\\ensuremath{\\approx}",
+  "∞": "\\ensuremath{\\infty}", "Δ": "\\ensuremath{\\Delta}", "⌈": "\\ensuremath{\\lceil}", "⌉": "\\ensuremath{\\rceil}",
+  "±": "\\ensuremath{\\pm}", "‰": "\\textperthousand{}", "§": "\\S{}", "⁹": "\\textsuperscript{9}", "²": "\\textsuperscript{2}",
+  "³": "\\textsuperscript{3}", "λ": "\\ensuremath{\\lambda}", "α": "\\ensuremath{\\alpha}", "θ": "\\ensuremath{\\theta}",
+  "τ": "\\ensuremath{\\tau}", "ρ": "\\ensuremath{\\rho}", "γ": "\\ensuremath{\\gamma}", "δ": "\\ensuremath{\\delta}",
+  "Ψ": "\\ensuremath{\\Psi}", "ε": "\\ensuremath{\\varepsilon}", "η": "\\ensuremath{\\eta}", "ν": "\\ensuremath{\\nu}",
+  "‘": "`", "’": "'", "“": "``", "”": "''",
 };
 
 export function latexEscape(s: string): string {
