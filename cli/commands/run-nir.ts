@@ -7,7 +7,7 @@
  * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
  * are shifted back, so they are in NIR steps 0..T−1.
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
@@ -152,5 +152,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   if (o.quiet) return;
   const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${o.out}/spikes.json, report.json, mapping.json${layerTicks === undefined ? "" : ", layer-ticks.csv"}, one .npy per spiking node and one .v.npy per non-spiking node\n`);
+  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${writtenList(files, out, o.out)}\n`);
+}
+
+/** Every file written, as the last output line says it: those in the output directory by name after the first, others by path. */
+function writtenList(files: readonly OutputFile[], out: string, shownOut: string): string {
+  const names = files.map((f) => (dirname(f.path) === out ? basename(f.path) : f.path));
+  return names.map((n, i) => (i === 0 && dirname(files[0].path) === out ? join(shownOut, n) : n)).join(", ");
 }

@@ -2,7 +2,7 @@
  * NIR models on the chip through the CLI (issue 3 acceptance): the real compiler and simulator, with
  * cores small enough that every layer spans several cores.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,10 @@ describe.skipIf(!HAS_SHARED)(`NIR exports on the chip ${SKIP_MSG}`, () => {
     expect(report.nir.outputs[0].counts).toEqual(counts);
     // The recording spans 654..311,175 µs: 312 one-ms steps.
     expect(report.nir.steps).toBe(312);
+    // The last line lists exactly the files in the output directory (it named .v.npy files there were none of).
+    const wrote = r.stdout.trimEnd().split("\n").at(-1)!;
+    const listed = wrote.replace(/^wrote /, "").split(", ").map((f) => f.replace(`${join(out, "r")}/`, "")).sort();
+    expect(listed).toEqual(readdirSync(join(out, "r")).sort());
   });
 
   for (const f of ["braille_noDelay_bias_zero.nir", "braille_noDelay_noBias_subtract.nir"]) {

@@ -164,6 +164,9 @@ export function csvRows(report: RunReport): Row[] {
   return rows;
 }
 
+/** Options that add an output file and change no number of the run: not part of its identity. */
+const OUTPUT_ONLY_OPTIONS: readonly string[] = ["perLayerTicks", "packetsOut"];
+
 /**
  * A run's identity: the first 16 hex digits of SHA-256 over its inputs (role and content hash, in order),
  * its options (keys sorted), model, chip spec hash, steps and timing model. Runs that differ in anything
@@ -173,7 +176,7 @@ export function csvRows(report: RunReport): Row[] {
  */
 export function runId(r: RunReport): string {
   const o = r.provenance.options;
-  const options = Object.keys(o).sort().map((k) => [k, o[k]]);
+  const options = Object.keys(o).filter((k) => !OUTPUT_ONLY_OPTIONS.includes(k)).sort().map((k) => [k, o[k]]);
   const inputs = r.provenance.inputs.map((i) => [i.role, i.sha256]);
   const key = JSON.stringify({ model: r.model, chip: r.chip.specSha256 ?? r.chip.name, steps: r.steps, timing: r.timingModel, inputs, options });
   return createHash("sha256").update(key).digest("hex").slice(0, 16);

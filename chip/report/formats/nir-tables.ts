@@ -26,7 +26,7 @@ function countsCell(counts: readonly number[]): string {
   return `${counts.slice(0, MAX_LISTED_COUNTS).join(", ")}, … (${counts.length} neurons; all in report.json and the CSV)`;
 }
 
-function outputsTable(n: NirReportSection, ticks: number): ReportTable {
+function outputsTable(n: NirReportSection, ticks: number, readouts: RunReport["readouts"]): ReportTable {
   return {
     id: "nir-outputs", title: "NIR outputs",
     columns: [
@@ -34,7 +34,7 @@ function outputsTable(n: NirReportSection, ticks: number): ReportTable {
       { header: "Most spikes (neuron)", align: "l" }, { header: "Spikes per output neuron", align: "l" },
     ],
     rows: n.outputs.map((o) => o.counts === null
-      ? [o.output, o.node, null, null, "non-spiking: membrane trace in <node>.v.npy"]
+      ? [o.output, o.node, null, null, `non-spiking: membrane trace in ${readouts?.find((x) => x.population === o.node)?.file ?? "its .v.npy"}`]
       : [o.output, o.node, int(o.counts.reduce((a, b) => a + b, 0)), mostSpikes(o.counts), countsCell(o.counts)]),
     note: `Over the ${n.steps} data steps. The chip ran ${ticks} ticks = ${n.steps} data steps + ${n.extraTicks} pipeline ticks ` +
       `(the graph's latency); NIR ${n.version}, input shape ${n.inputShape.join(" × ")}.` +
@@ -57,5 +57,5 @@ function projectionsTable(n: NirReportSection): ReportTable {
 export function nirTables(r: RunReport): ReportTable[] {
   const n = r.nir;
   if (n === undefined) return [];
-  return [outputsTable(n, r.steps), projectionsTable(n)];
+  return [outputsTable(n, r.steps, r.readouts), projectionsTable(n)];
 }

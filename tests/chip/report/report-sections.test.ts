@@ -69,6 +69,9 @@ describe("NIR section", () => {
     expect(md).toContain(`The chip ran ${r.steps} ticks = 7 data steps + 3 pipeline ticks`);
     expect(md).toContain("| in_A | fc | dense | 16 | 16 |");
     expect(renderLatex(r)).toContain("-nir-outputs}");
+    // A non-spiking output names its trace file when the report has it.
+    expect(renderMarkdown({ ...r, readouts: [{ population: "R", file: "R.v.npy", size: 1, shape: [1], steps: 7, sumV: [0], maxV: [0], lastV: [0], argmax: { sum: 0, max: 0, last: 0 } }] } as RunReport))
+      .toContain("membrane trace in R.v.npy");
   });
 
   it("the CSV has one nir_output row per output neuron and the model weights on projection rows", () => {
@@ -110,6 +113,8 @@ describe("tidy CSV: run identity, population kinds, incoming quantities", () => 
     expect(readable(g0)).toBe(readable(g1));
     expect(new Set([id(g0), id(g1), id(other)]).size).toBe(3);
     expect(id(g0)).toMatch(/^[0-9a-f]{16}$/);
+    // Options that only add an output file are not part of it.
+    expect(id({ ...g0, provenance: { ...g0.provenance, options: { ...g0.provenance.options, perLayerTicks: true } } })).toBe(id(g0));
     // The code version is not part of it: a rerun by a later commit keeps its id.
     expect(id({ ...g0, provenance: { ...g0.provenance, gitCommit: "f".repeat(40), aerchipVersion: "9.9.9" } })).toBe(id(g0));
   });
