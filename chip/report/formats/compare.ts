@@ -178,9 +178,12 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[]): T
   const ok = rows.filter((r) => r.status === "ok");
   const eu = energyUnit(maxOf(nums(ok, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(ok, (r) => r.inferenceTimeNs)));
-  const energy = ok.map((r) => ({ chip: r.chip ?? r.arch, value: (r.energyPj ?? 0) / eu.scale }));
-  const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: r.chip ?? r.arch, value: (r.inferenceTimeNs ?? 0) / tu.scale }));
-  const order = ok.map((r) => r.chip ?? r.arch);
+  // A chip paced at a tick period (TrueNorth, SpiNNaker 2, --tick-period-us) is labelled so: its time and
+  // static energy are wall-clock, beside compute-bound chips (time basis, chip/report/time-basis.ts).
+  const label = (r: CompareRow): string => `${r.chip ?? r.arch}${r.timeBasis === "tick-period" ? " (paced)" : ""}`;
+  const energy = ok.map((r) => ({ chip: label(r), value: (r.energyPj ?? 0) / eu.scale }));
+  const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: label(r), value: (r.inferenceTimeNs ?? 0) / tu.scale }));
+  const order = ok.map(label);
   const panel = (title: string, values: Array<{ chip: string; value: number }>, axis: string) => {
     const scale = scaleFor(values.map((v) => v.value));
     // A log axis says so in its title: bar lengths on it are not proportional to the values.

@@ -78,6 +78,15 @@ describe("compare figure: the rendered SVG draws every bar on log and linear axe
     for (const t of xTickLabels(svg)) expect(t.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("a chip paced at a tick period is labelled '(paced)' in both panels", () => {
+    const paced: CompareRow = { ...row("spinnaker2", 1e6, 3e8), timeBasis: "tick-period" };
+    const spec = compareFigureSpec("m", [row("loihi", 1e6, 1e6), paced]) as unknown as { hconcat: Array<{ data: { values: Array<{ chip: string }> }; encoding: { y: { sort: string[] } } }> };
+    for (const p of spec.hconcat) {
+      expect(p.data.values.map((v) => v.chip)).toEqual(["loihi", "spinnaker2 (paced)"]);
+      expect(p.encoding.y.sort).toEqual(["loihi", "spinnaker2 (paced)"]);
+    }
+  });
+
   it("the log bars' datum is the power of ten strictly below the smallest value", () => {
     expect(logBarBase([1.158, 300])).toBe(1);
     expect(logBarBase([1, 300])).toBeCloseTo(0.1, 12);
