@@ -50,7 +50,7 @@ const coreNeuronsOption = intOption("--core-neurons", 1, MAX_CORE_NEURONS, "the 
 function positiveNumberOption(name: string, max: number, why: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError(`${name} is ${value}; it must be a number > 0`);
+    if (value.trim() === "" || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError(`${name} is ${value}; it must be a finite number > 0`);
     if (n > max) throw new InvalidArgumentError(`${name} is ${value}; it must be at most ${max} (${why})`);
     return n;
   };

@@ -119,7 +119,10 @@ export function encodeTensorValues(path: string, values: Float64Array, shape: re
 export function encodeTensorFile(inPath: string, outPath: string, o: EncodeTensorOptions): EncodeTensorResult {
   // The output's format first: a wrong extension should not wait for the encoding.
   if (!/\.(npy|aers?|csv)$/i.test(outPath)) {
-    throw new AerchipError("E_EVENTS_FORMAT", `${outPath}: cannot tell the spike format from the extension`, { file: outPath, hint: "write .npy (the dense T × shape tensor `run --input` reads), .aer (AER stream) or .csv" });
+    // .bin (N-MNIST) and .aedat are sensor event formats (x, y, polarity, µs): they cannot hold spikes on ticks.
+    const ext = /\.[^./\\]+$/.exec(outPath)?.[0];
+    const why = ext === undefined ? "has no extension" : /^\.(bin|aedat)$/i.test(ext) ? `is a sensor event format (${ext}), which holds no spikes on ticks` : `has extension ${ext}, which is not a spike format`;
+    throw new AerchipError("E_EVENTS_FORMAT", `${outPath}: --encode writes spikes on ticks, and the output ${why}`, { file: outPath, hint: "write .npy (the dense T × shape tensor `run --input` reads), .aer (AER stream) or .csv" });
   }
   const { values, shape } = readTensor(inPath);
   if (/\.npy$/i.test(outPath) && o.steps * values.length > MAX_DENSE_ELEMENTS) {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { encodeTensorValues, readTensor, TENSOR_ENCODINGS, type EncodeTensorOptions } from "../../../../core/io/events/encode-tensor.ts";
+import { encodeTensorFile, encodeTensorValues, readTensor, TENSOR_ENCODINGS, type EncodeTensorOptions } from "../../../../core/io/events/encode-tensor.ts";
 import { writeNpy } from "../../../../core/io/npy.ts";
 import { isAerchipError } from "../../../../core/diagnostics.ts";
 import { ENCODINGS, MAX_ENCODE_STEPS, MAX_RUN_TICKS } from "../../../../cli/option-limits.ts";
@@ -130,6 +130,24 @@ describe("errors name the file, the element and the limit", () => {
     const b = join(dir, "b.npy");
     writeFileSync(b, writeNpy(Uint8Array.of(1, 0), [2], { bool: true }));
     expect(Array.from(readTensor(b).values)).toEqual([1, 0]);
+  });
+});
+
+describe("output format", () => {
+  it("a sensor event format (.bin, .aedat) is named as such, not as an unknown extension", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aerchip-enc-fmt-"));
+    const img = join(dir, "img.npy");
+    writeFileSync(img, writeNpy(Float64Array.of(0, 0.5), [2]));
+    for (const [out, says] of [["o.bin", "sensor event format (.bin)"], ["o.aedat", "sensor event format (.aedat)"], ["o.txt", "extension .txt"]] as const) {
+      let message = "";
+      try {
+        encodeTensorFile(img, join(dir, out), { encoding: "bernoulli", steps: 3 });
+      } catch (e) {
+        expect(isAerchipError(e) && e.code).toBe("E_EVENTS_FORMAT");
+        message = (e as Error).message;
+      }
+      expect(message).toContain(says);
+    }
   });
 });
 
