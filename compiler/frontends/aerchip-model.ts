@@ -9,7 +9,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
-import { FieldReader, MAX_JSON_ELEMENTS, type Json } from "./json-fields.ts";
+import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
 import { parseLearning } from "./aerchip-model-learning.ts";
 
@@ -23,7 +23,7 @@ export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
-  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks"],
+  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay"],
   projection: [...SNNREF_KEYS.projection, "encoding", "learning"],
 } as const;
 
@@ -84,6 +84,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
       refractoryTicks[i] = refr[i];
     }
     const spiking = r.boolean(p.spiking, `${field}.spiking`, true);
+    const theta = adaptiveThreshold(r, p, field, size);
     pops.set(name, {
       name, kind: "neuron", size, shape, spiking,
       params: {
@@ -97,6 +98,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
         resetMode: new Uint8Array(size).fill(RESETS[reset]),
         thresholdOp: new Uint8Array(size).fill(op === ">=" ? ThresholdOp.ge : ThresholdOp.gt),
         refractoryTicks,
+        ...theta,
       },
     });
   });
@@ -120,4 +122,21 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     graph: { name: r.string(o.name, "name", "model"), defaultSteps: steps, populations: [...pops.values()], projections },
     stimulus: { spikes: stim },
   };
+}
+
+/**
+ * The adaptive threshold (homeostasis, Diehl & Cook 2015; chip/program/types.ts): the neuron fires at
+ * v ≥ vThreshold + θ, θ ← θ + thetaPlus on each spike and θ ← thetaDecay · θ every tick (θ starts at 0).
+ * Absent when the population gives neither key; a key left out then takes its neutral value (thetaPlus 0,
+ * thetaDecay 1).
+ */
+function adaptiveThreshold(r: FieldReader, p: JsonObject, field: string, size: number): { thetaPlus?: Float64Array; thetaDecay?: Float64Array } {
+  if (p.thetaPlus === undefined && p.thetaDecay === undefined) return {};
+  const thetaPlus = r.perNeuron(p.thetaPlus, `${field}.thetaPlus`, size, 0);
+  const thetaDecay = r.perNeuron(p.thetaDecay, `${field}.thetaDecay`, size, 1);
+  for (let i = 0; i < size; i++) {
+    if (!(thetaPlus[i] >= 0)) r.fail(`${field}.thetaPlus`, `${field}.thetaPlus must be ≥ 0, got ${thetaPlus[i]}`, "the threshold rises by thetaPlus on each spike; give 0 for no adaptation");
+    if (!(thetaDecay[i] >= 0 && thetaDecay[i] <= 1)) r.fail(`${field}.thetaDecay`, `${field}.thetaDecay must be in [0, 1], got ${thetaDecay[i]}`, "θ is multiplied by thetaDecay every tick: exp(−tick/τθ) for a time constant τθ");
+  }
+  return { thetaPlus, thetaDecay };
 }
