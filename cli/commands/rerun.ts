@@ -153,11 +153,6 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   };
 }
 
-/** Top-level (and provenance/chip) fields whose JSON differs between two reports. */
-export function differingFields(a: unknown, b: unknown): string[] {
-  return fieldDifferences(a, b).map((d) => d.path);
-}
-
 /**
  * Where two reports differ, field by field: objects are compared key by key down to the differing leaf
  * (arrays are leaves), and each difference says whether the field is only in the re-run ("added": written by
