@@ -237,6 +237,38 @@ function buildProgram(): Command {
   selectionOptions(compare, "--input");
   nirOptions(compare);
 
+  const evaluate = program
+    .command("evaluate")
+    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex and mapping.json")
+    .argument("<model>", "NIR graph (.nir)")
+    .requiredOption("--input <path>", "the data set: a directory of event files (labels from whole-number folder names, as N-MNIST's Test/<digit>/), an SHD/SSC .h5 file (labels from the file), or one event file")
+    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
+    .option("--steps <n>", `NIR steps per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
+    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+      return n;
+    })
+    .option("--tick-period-us <us>", "pace the ticks: each lasts max(this period, its modelled latency) (as `run`)", tickPeriodOption)
+    .option("--realtime", "pace the ticks at the --tick-us the events were binned at (as `run`)")
+    .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several)")
+    .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
+    .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
+    .addOption(placement)
+    .addOption(precision)
+    .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
+    .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
+    .option("--threads <n>", "threads that simulate the chip's cores (results are identical for every count)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
+    .option("--log-file <file>", "write the pino log to this file instead of stderr")
+    .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd")
+    .action(async (model: string, o) => (await import("./commands/evaluate.ts")).evaluateCommand(model, o));
+  nirOptions(evaluate);
+
   program
     .command("rerun")
     .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")

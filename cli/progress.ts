@@ -11,10 +11,10 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => {}, stop: () => {} };
 
-export function makeProgress(label: string, total: number, enabled: boolean): Progress {
+export function makeProgress(label: string, total: number, enabled: boolean, unit = "ticks"): Progress {
   if (!enabled || !process.stderr.isTTY || process.env.CI !== undefined || total <= 0) return SILENT;
   const bar = new cliProgress.SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} ticks | ETA {eta_formatted}`,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: true,

@@ -1,0 +1,256 @@
+/**
+ * A data set's results (`aerchip evaluate`): one row per sample, each an independent inference from the
+ * chip's initial state, and their statistics. What papers quote from these is "per inference, averaged
+ * over the test set" (energy, time, operations) and the accuracy; the batch-level activity figures follow
+ * the sparse auto-encoder paper's definitions (../shared/docs/papers.md §3):
+ *   dead neurons     neurons of a population that fired in no sample of the batch;
+ *   density (active) Σ spikes / (N_active · Σ_samples T_s), N_active = size − dead, T_s the sample's ticks.
+ * Statistics over samples: mean, sample standard deviation (n − 1 in the denominator; 0 for one sample),
+ * minimum, median (the mean of the two middle values for an even count) and maximum, each summed in
+ * sample order (the same numbers on every run).
+ */
+import type { RunReport } from "./run-report.ts";
+import type { TimeBasis } from "./time-basis.ts";
+
+/** Energy components of one inference, pJ (the run report's totals.energyPj). */
+export interface SampleEnergyPj {
+  readonly synapse: number;
+  readonly neuron: number;
+  readonly network: number;
+  readonly learning: number;
+  readonly static: number;
+  readonly total: number;
+}
+
+export const SAMPLE_ENERGY_KEYS = ["synapse", "neuron", "network", "learning", "static", "total"] as const;
+
+/** One sample's inference. */
+export interface DatasetSampleResult {
+  /** Position in the data set's order. */
+  readonly index: number;
+  /** The file (relative to the data set) or "#i" for an HDF5 sample. */
+  readonly id: string;
+  readonly label: number | null;
+  /** The decoded class (argmax, lowest index on ties); null when the output gave none (no spike at all). */
+  readonly prediction: number | null;
+  /** null when the sample has no label. */
+  readonly correct: boolean | null;
+  /** Chip ticks simulated (the input's length, or --steps, plus the graph's pipeline ticks). */
+  readonly ticks: number;
+  /** Input spikes after binning. */
+  readonly inputSpikes: number;
+  /** Spikes of every non-input population. */
+  readonly spikes: number;
+  readonly synOps: number;
+  readonly neuronUpdates: number;
+  readonly packets: number;
+  readonly hops: number;
+  readonly energyPj: SampleEnergyPj;
+  /** null when the chip spec does not model time. */
+  readonly simulatedTimeNs: number | null;
+  /** The decoder's value per output neuron (spike counts, or the membrane decoder's values). */
+  readonly outputValues: readonly number[];
+}
+
+export interface SampleStat {
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+/** Spikes of one non-input population in one sample: the neuron index of each spike. */
+export interface PopulationActivity {
+  readonly name: string;
+  readonly size: number;
+}
+
+export interface DatasetPopulationSummary {
+  readonly name: string;
+  readonly size: number;
+  readonly spikes: number;
+  /** Neurons that fired in at least one sample. */
+  readonly activeNeurons: number;
+  /** size − activeNeurons. */
+  readonly deadNeurons: number;
+  readonly deadFraction: number;
+  /** spikes / (activeNeurons · Σ ticks); null when no neuron fired. */
+  readonly densityActive: number | null;
+}
+
+export interface DatasetSummary {
+  readonly samples: number;
+  /** Samples with a label. */
+  readonly labelled: number;
+  readonly correct: number;
+  /** correct / labelled; null without labels. */
+  readonly accuracy: number | null;
+  /** Samples whose output decoded to no class (counted as wrong when labelled). */
+  readonly noPrediction: number;
+  readonly ticks: { readonly total: number; readonly perSample: SampleStat };
+  readonly perInference: {
+    readonly energyPj: Readonly<Record<(typeof SAMPLE_ENERGY_KEYS)[number], SampleStat>>;
+    /** null when the chip spec does not model time. */
+    readonly simulatedTimeNs: SampleStat | null;
+    readonly spikes: SampleStat;
+    readonly synOps: SampleStat;
+    readonly neuronUpdates: SampleStat;
+    readonly packets: SampleStat;
+    readonly hops: SampleStat;
+    readonly inputSpikes: SampleStat;
+  };
+  /** Sums over the data set. */
+  readonly totals: { readonly energyPj: number; readonly simulatedTimeNs: number | null; readonly spikes: number; readonly synOps: number };
+  readonly populations: readonly DatasetPopulationSummary[];
+  /**
+   * Labelled samples: rows = label, columns = prediction (0 … classes−1), the last column "no prediction".
+   * Absent without labels.
+   */
+  readonly confusion?: { readonly classes: number; readonly counts: readonly (readonly number[])[] };
+}
+
+/** mean, sample std, min, median, max of `xs` (non-empty), summed in order. */
+export function sampleStat(xs: readonly number[]): SampleStat {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, std: 0, min: 0, median: 0, max: 0 };
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = sum / n;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  const sorted = [...xs].sort((a, b) => a - b);
+  const median = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, min: sorted[0], median, max: sorted[n - 1] };
+}
+
+/**
+ * Which neurons of each non-input population fired in any sample, and how often all of them fired:
+ * add each sample's spikes with `add`, then `summary(totalTicks)`.
+ */
+export class BatchActivity {
+  private readonly fired: Uint8Array[];
+  private readonly spikes: number[];
+  private readonly populations: readonly PopulationActivity[];
+
+  constructor(populations: readonly PopulationActivity[]) {
+    this.populations = populations;
+    this.fired = populations.map((p) => new Uint8Array(p.size));
+    this.spikes = populations.map(() => 0);
+  }
+
+  /** Population `p`'s spikes of one sample (neuron indices, any order, repeats allowed). */
+  add(p: number, neurons: ArrayLike<number>): void {
+    const f = this.fired[p];
+    for (let k = 0; k < neurons.length; k++) f[neurons[k]] = 1;
+    this.spikes[p] += neurons.length;
+  }
+
+  summary(totalTicks: number): DatasetPopulationSummary[] {
+    return this.populations.map((p, i) => {
+      let active = 0;
+      for (const b of this.fired[i]) active += b;
+      const dead = p.size - active;
+      return {
+        name: p.name, size: p.size, spikes: this.spikes[i], activeNeurons: active, deadNeurons: dead,
+        deadFraction: p.size === 0 ? 0 : dead / p.size,
+        densityActive: active === 0 || totalTicks === 0 ? null : this.spikes[i] / (active * totalTicks),
+      };
+    });
+  }
+}
+
+/** Largest class index seen among labels and predictions, + 1 (at most `limit`). */
+function classCount(rows: readonly DatasetSampleResult[]): number {
+  let c = 0;
+  for (const r of rows) {
+    if (r.label !== null) c = Math.max(c, r.label + 1);
+    if (r.prediction !== null) c = Math.max(c, r.prediction + 1);
+  }
+  return c;
+}
+
+/** A confusion matrix is written for at most this many classes (SSC has 35; larger ones would swamp the file). */
+export const MAX_CONFUSION_CLASSES = 1000;
+
+/** The data set's statistics from its rows and its batch activity. */
+export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[]): DatasetSummary {
+  const labelled = rows.filter((r) => r.label !== null);
+  const correct = labelled.filter((r) => r.correct === true).length;
+  const col = (f: (r: DatasetSampleResult) => number): number[] => rows.map(f);
+  const energy = {} as Record<(typeof SAMPLE_ENERGY_KEYS)[number], SampleStat>;
+  for (const k of SAMPLE_ENERGY_KEYS) energy[k] = sampleStat(col((r) => r.energyPj[k]));
+  const timed = rows.every((r) => r.simulatedTimeNs !== null);
+  const ticks = col((r) => r.ticks);
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const classes = classCount(labelled);
+  const confusion = labelled.length > 0 && classes <= MAX_CONFUSION_CLASSES
+    ? (() => {
+      const counts = Array.from({ length: classes }, () => new Array<number>(classes + 1).fill(0));
+      for (const r of labelled) counts[r.label as number][r.prediction === null ? classes : r.prediction]++;
+      return { classes, counts };
+    })()
+    : undefined;
+  return {
+    samples: rows.length,
+    labelled: labelled.length,
+    correct,
+    accuracy: labelled.length === 0 ? null : correct / labelled.length,
+    noPrediction: rows.filter((r) => r.prediction === null).length,
+    ticks: { total: sum(ticks), perSample: sampleStat(ticks) },
+    perInference: {
+      energyPj: energy,
+      simulatedTimeNs: timed ? sampleStat(col((r) => r.simulatedTimeNs as number)) : null,
+      spikes: sampleStat(col((r) => r.spikes)),
+      synOps: sampleStat(col((r) => r.synOps)),
+      neuronUpdates: sampleStat(col((r) => r.neuronUpdates)),
+      packets: sampleStat(col((r) => r.packets)),
+      hops: sampleStat(col((r) => r.hops)),
+      inputSpikes: sampleStat(col((r) => r.inputSpikes)),
+    },
+    totals: {
+      energyPj: sum(col((r) => r.energyPj.total)),
+      simulatedTimeNs: timed ? sum(col((r) => r.simulatedTimeNs as number)) : null,
+      spikes: sum(col((r) => r.spikes)),
+      synOps: sum(col((r) => r.synOps)),
+    },
+    populations,
+    ...(confusion === undefined ? {} : { confusion }),
+  };
+}
+
+export const DATASET_FORMAT = "aerchip-dataset-1";
+export const DATASET_VERSION = 1;
+
+/** How a sample's class is read from the Output node (cli/commands/evaluate.ts). */
+export type DecodeMode = "count" | "sum" | "max" | "last";
+export const DECODE_MODES: readonly DecodeMode[] = ["count", "sum", "max", "last"];
+
+/** The document dataset.json holds (`aerchip evaluate`). */
+export interface DatasetDocument {
+  readonly format: typeof DATASET_FORMAT;
+  readonly version: typeof DATASET_VERSION;
+  readonly provenance: RunReport["provenance"];
+  readonly model: string;
+  readonly chip: RunReport["chip"];
+  readonly dataset: {
+    readonly path: string;
+    readonly kind: "directory" | "hdf5" | "file";
+    /** Samples in the data set; `evaluated` of them were run (--samples). */
+    readonly total: number;
+    readonly evaluated: number;
+    /** Directory data sets: files skipped for not being event files. */
+    readonly skippedFiles: number;
+    readonly classNames?: readonly string[];
+  };
+  readonly timingModel: string;
+  readonly precision: "float" | "fixed";
+  readonly timeBasis: TimeBasis | null;
+  readonly tickPeriodNs: number | null;
+  readonly output: { readonly output: string; readonly node: string; readonly size: number; readonly spiking: boolean; readonly decode: DecodeMode };
+  /** Per-operation costs every energy figure is made of (as report.json's `costs`). */
+  readonly costs: RunReport["costs"];
+  readonly notModelled: RunReport["notModelled"];
+  readonly summary: DatasetSummary;
+  readonly samples: readonly DatasetSampleResult[];
+}

@@ -1,0 +1,287 @@
+/**
+ * `aerchip evaluate MODEL.nir --input DATASET --arch ARCH --out DIR`: a NIR graph over a data set, one
+ * inference per sample, and what it costs per inference (docs/evaluate.md).
+ *
+ * The model is compiled once and its state built once; before each sample the state is reset to the
+ * program's initial state (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending
+ * input, not refractory) and the timing wheel starts empty, so every sample is the run `aerchip run
+ * MODEL.nir --input SAMPLE` would make on its own (tests/cli/evaluate.test.ts checks this sample by
+ * sample). What a real chip spends on that reset (Loihi's host writes, or idle ticks to let state decay)
+ * is not modelled and not charged.
+ *
+ * The class of a sample is decoded from the graph's Output node: a spiking output by its spike counts in
+ * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
+ * index on ties (numpy.argmax). A spiking output that never fired decodes to no class (numpy would say 0)
+ * and counts as wrong.
+ *
+ * Outputs (written together or not at all): dataset.json (format aerchip-dataset-1: provenance, per-sample
+ * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
+ * per-operation costs the energy is made of) and mapping.json.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipProgram } from "../../chip/program/types.ts";
+import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
+import { startRun, type SimResult } from "../../chip/sim/run.ts";
+import { createTimingModel } from "../../chip/timing/index.ts";
+import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
+import { programCoreFigures } from "../../chip/report/metrics.ts";
+import { argmaxIndex, readoutDecoders } from "../../chip/report/readout-decoders.ts";
+import { BatchActivity, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
+import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
+import { plainCell } from "../../chip/report/formats/cells.ts";
+import { table } from "../format.ts";
+import { compileModel, type CompileResult } from "../../compiler/compile.ts";
+import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
+import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { loadArch } from "../load-arch.ts";
+import { stepWithSignals } from "../pipeline.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { checkInputTicks, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample } from "../dataset-inputs.ts";
+import { makeProgress } from "../progress.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
+import { cliLogger } from "../logging.ts";
+import { gitProvenance } from "./run.ts";
+import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
+import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
+
+export interface EvaluateOptions extends NirCliOptions {
+  readonly input: string;
+  readonly arch: string;
+  readonly out: string;
+  readonly samples?: string;
+  readonly steps?: number;
+  readonly seed: number;
+  readonly placement: PlacementStrategy;
+  readonly timing: "simple" | "detailed";
+  readonly precision?: "float" | "fixed";
+  readonly coreNeurons?: number;
+  readonly tickUs?: number;
+  readonly tickPeriodUs?: number;
+  readonly realtime?: boolean;
+  readonly threads?: number;
+  readonly output?: string;
+  readonly decode?: DecodeMode;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly logLevel?: string;
+  readonly logFile?: string;
+}
+
+/** The Output node whose class is decoded: the only one, or the one --output names. */
+function chooseOutput(m: LoadedNirModel, name: string | undefined, file: string): NirOutputInfo {
+  if (name !== undefined) {
+    const o = m.outputs.find((x) => x.output === name || x.node === name);
+    if (o === undefined) throw new AerchipError("E_CLI_OPTION", `--output ${name}: the graph has no such Output node`, { file, field: "--output", hint: `use one of: ${m.outputs.map((x) => x.output).join(", ")}` });
+    return o;
+  }
+  if (m.outputs.length !== 1) throw new AerchipError("E_CLI_OPTION", `the graph has ${m.outputs.length} Output nodes; evaluate decodes one`, { file, field: "--output", hint: `give --output NAME, one of: ${m.outputs.map((x) => x.output).join(", ") || "(none)"}` });
+  return m.outputs[0];
+}
+
+function chooseDecode(out: NirOutputInfo, asked: DecodeMode | undefined, file: string): DecodeMode {
+  if (asked === undefined) return out.spiking ? "count" : "sum";
+  if (out.spiking !== (asked === "count")) {
+    throw new AerchipError("E_CLI_OPTION", `--decode ${asked} does not apply to output ${out.output}, which is ${out.spiking ? "spiking" : "a non-spiking readout"}`, { file, field: "--decode", hint: out.spiking ? "spiking outputs decode by spike count: drop --decode or give count" : "readouts decode by their membrane: --decode sum, max or last" });
+  }
+  return asked;
+}
+
+/** SHA-256 over the samples' ids and files: what identifies the data set in the provenance. */
+function datasetDigest(listing: DatasetListing): string {
+  if (listing.kind !== "directory") return sha256File(listing.path);
+  const h = createHash("sha256");
+  for (const s of listing.samples) h.update(`${s.id}\t${sha256File(s.path)}\n`);
+  return h.digest("hex");
+}
+
+/** The decoder's value per output neuron over NIR steps 0 … T−1 of one sample. */
+function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: number, decode: DecodeMode): number[] {
+  if (decode === "count") {
+    const counts = new Array<number>(size).fill(0);
+    const sp = sim.spikes.get(out.population);
+    if (sp !== undefined) {
+      for (let k = 0; k < sp.tick.length; k++) {
+        const t = sp.tick[k] - out.latencyTicks;
+        if (t >= 0 && t < T) counts[sp.neuron[k]]++;
+      }
+    }
+    return counts;
+  }
+  const trace = sim.voltages.get(out.population);
+  if (trace === undefined) throw new AerchipError("E_INTERNAL", `no membrane trace was recorded for ${out.population}`, { field: "recordVoltages" });
+  const full = new Float64Array(T * size);
+  const v = trace.subarray(out.latencyTicks * size, (out.latencyTicks + T) * size);
+  full.set(v.subarray(0, Math.min(v.length, full.length)));
+  const d = readoutDecoders(full, T, size);
+  return decode === "sum" ? d.sumV : decode === "max" ? d.maxV ?? [] : d.lastV ?? [];
+}
+
+/** The decoded class: argmax (lowest index on ties); a spike count that is all zero decodes to none. */
+export function decodeClass(values: readonly number[], decode: DecodeMode): number | null {
+  if (decode === "count" && values.every((c) => c === 0)) return null;
+  return argmaxIndex(values);
+}
+
+interface Engine {
+  readonly spec: ChipSpec;
+  readonly program: ChipProgram;
+  readonly st: SimState;
+  readonly team: ThreadTeam | undefined;
+  readonly compiled: CompileResult;
+}
+
+async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateOptions): Promise<Engine> {
+  const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
+  const program = compiled.program;
+  if (programIsPlastic(program)) {
+    throw new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
+  }
+  const threads = o.threads ?? 1;
+  // One team for every sample (its workers start once); the detailed model's extra threads are timing
+  // threads instead, which each run starts itself.
+  const teamed = threads > 1 && o.timing !== "detailed";
+  const st = buildSimState(spec, program, { shared: threads > 1 });
+  let team: ThreadTeam | undefined;
+  if (teamed) {
+    const { threadTeamFor } = await import("../../chip/sim/threads/team.ts");
+    team = threadTeamFor(spec, program, st, threads);
+  }
+  return { spec, program, st, team, compiled };
+}
+
+/** One sample's inference on the engine, and its report (per-run figures as `aerchip run` gives them). */
+async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: string, inLatency: number, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>): Promise<{ sim: SimResult; report: RunReport }> {
+  const stimulus = { spikes: new Map([[stimulusPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+  resetNeuronState(e.st);
+  const run = startRun(e.spec, e.program, e.st, stimulus, {
+    steps: ticks, timing: createTimingModel(timing), timingPerPacket: timing === "detailed", recordVoltages,
+    ...(e.team !== undefined ? { team: e.team } : threads > 1 ? { threads } : {}),
+  });
+  try {
+    await stepWithSignals(run);
+  } catch (err) {
+    run.close();
+    throw err;
+  }
+  const sim = run.finish();
+  return { sim, report: buildRunReport(e.spec, e.program, sim, provenance, timing, cores) };
+}
+
+export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
+  const out = outputDirOption(o.out);
+  if (!/\.nir$/i.test(modelPath)) {
+    throw new AerchipError("E_EVALUATE_MODEL", "evaluate runs NIR graphs (.nir) over a data set; other models carry their own stimulus", { file: modelPath, field: "model", hint: "use `aerchip run` for JSON, SANA-FE and .aerprog models" });
+  }
+  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
+  const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples));
+  const m = await loadNirForCli(modelPath, o);
+  const out0 = chooseOutput(m, o.output, modelPath);
+  const decode = chooseDecode(out0, o.decode, modelPath);
+  const outSize = out0.shape.reduce((a, b) => a * b, 1);
+  const logger = cliLogger(o);
+
+  // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
+  const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
+    const input = await readInputSpikes(s.path, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...(s.sample === undefined ? {} : { sample: s.sample }) });
+    if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+    return input;
+  };
+  const first = await readSample(listing.samples[0]);
+  const spec = pacedSpec(archSpec, tickPeriodUsFor(o, first.tickUs, listing.samples[0].path), o);
+  const provenance = {
+    aerchipVersion: aerchipVersion(),
+    ...gitProvenance(),
+    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
+    options: {
+      arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
+      precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
+      samples: o.samples ?? null, output: out0.output, decode,
+    },
+  };
+  const engine = await buildEngine(spec, m, modelPath, o);
+  logger.info({ phase: "compile", coresUsed: engine.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
+  const cores = programCoreFigures(spec, engine.program);
+  const nonInput = engine.program.populations.filter((p) => p.kind !== "input");
+  const activity = new BatchActivity(nonInput.map((p) => ({ name: p.name, size: p.size })));
+  const recordVoltages = decode === "count" ? [] : [out0.population];
+  const rows: DatasetSampleResult[] = [];
+  let lastReport: RunReport | undefined;
+  const progress = makeProgress("evaluating", listing.samples.length, !o.quiet && !o.json, "samples");
+  try {
+    for (let i = 0; i < listing.samples.length; i++) {
+      const s = listing.samples[i];
+      const input = i === 0 ? first : await readSample(s);
+      const T = o.steps ?? input.steps;
+      const ticks = T + m.extraTicks;
+      const { sim, report } = await runSample(engine, input, m.inputPopulation, m.inputs[0].latencyTicks, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores);
+      nonInput.forEach((p, k) => activity.add(k, sim.spikes.get(p.name)?.neuron ?? []));
+      const values = outputValues(sim, out0, outSize, T, decode);
+      const prediction = decodeClass(values, decode);
+      const c = report.totals.counters;
+      const inputSpikes = report.perPopulation.filter((p) => p.kind === "input").reduce((a, p) => a + p.spikes, 0);
+      const e = report.totals.energyPj;
+      rows.push({
+        index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
+        ticks, inputSpikes,
+        spikes: report.perPopulation.filter((p) => p.kind !== "input").reduce((a, p) => a + p.spikes, 0),
+        synOps: c.synOps, neuronUpdates: c.neuronUpdates, packets: c.packetsOut, hops: c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth,
+        energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
+        simulatedTimeNs: report.totals.simulatedTimeNs,
+        outputValues: values,
+      });
+      lastReport = report;
+      progress.update(i + 1);
+    }
+  } finally {
+    progress.stop();
+    engine.team?.close();
+  }
+  const r = lastReport!;
+  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)));
+  const doc: DatasetDocument = {
+    format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
+    dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
+    timingModel: o.timing, precision: o.precision ?? "float",
+    timeBasis: r.totals.timeBasis ?? null, tickPeriodNs: r.totals.tickPeriodNs ?? null,
+    output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
+    costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
+  };
+  const files: OutputFile[] = [
+    { path: join(out, "dataset.json"), data: stableJson(doc, join(out, "dataset.json")) },
+    { path: join(out, "samples.csv"), data: datasetCsv(doc) },
+    { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
+    { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
+    { path: join(out, "mapping.json"), data: stableJson({ ...engine.compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) },
+  ];
+  writeOutputSet(files, [out]);
+  logger.info({ phase: "write", out }, "outputs written");
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ dataset: join(out, "dataset.json"), samples: join(out, "samples.csv"), markdown: join(out, "dataset.md"), mapping: join(out, "mapping.json"), summary })}\n`);
+    return;
+  }
+  if (o.quiet) return;
+  process.stdout.write(`${datasetSummaryText(doc)}\nwrote ${files.map((f) => join(o.out, f.path.slice(out.length + 1))).join(", ")}\n`);
+}
+
+/** The terminal summary: the tables of dataset.md as aligned text (summary, per inference, activity). */
+export function datasetSummaryText(d: DatasetDocument): string {
+  const parts: string[] = [];
+  for (const t of datasetTables(d)) {
+    if (t.id === "dataset-costs" || t.id === "dataset-confusion") continue;
+    if (t.id === "dataset-summary") {
+      parts.push(`aerchip ${d.provenance.aerchipVersion}: evaluate ${d.model} on ${d.chip.name}`, table(t.rows.map((r) => r.map(plainCell))));
+    } else parts.push(`${t.title.toLowerCase()}`, table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join("")));
+    if (t.note !== undefined) parts.push(t.note);
+    parts.push("");
+  }
+  return parts.join("\n");
+}

@@ -1,0 +1,152 @@
+/**
+ * The samples of `aerchip evaluate --input PATH`: one inference each, in a fixed order, with a class label
+ * where the data set says one.
+ *
+ *   a directory  every event file under it (recursively; names starting with "." skipped; extensions .bin
+ *                .aedat .dat .aer .aers .csv .npy), sorted by their path relative to PATH (code-unit order,
+ *                the same on every machine). The label of a file is the name of its nearest directory
+ *                below PATH that is a whole number: N-MNIST's Test/<digit>/<id>.bin. Files with no such
+ *                directory are unlabelled. HDF5 files inside a directory are refused (each holds many
+ *                samples: give it as PATH).
+ *   an .h5 file  SHD / SSC: every sample, labelled by the file's `labels`.
+ *   any other    one sample, the file itself (unlabelled).
+ *
+ * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { AerchipError } from "../core/diagnostics.ts";
+
+/** Extensions of one-sample event files a directory data set is made of (core/io/events/detect.ts). */
+export const DATASET_FILE_EXTENSIONS = [".bin", ".aedat", ".dat", ".aer", ".aers", ".csv", ".npy"] as const;
+const HDF5 = /\.(h5|hdf5)$/i;
+
+export interface DatasetSample {
+  /** Position in the data set's order (before --samples): the id a results row carries. */
+  readonly index: number;
+  /** The file to read. */
+  readonly path: string;
+  /** HDF5 data sets: the sample within the file. */
+  readonly sample?: number;
+  /** Class label, or null when the data set gives none. */
+  readonly label: number | null;
+  /** What a results row names: the path relative to the data set (directories), or "#i" (HDF5 samples). */
+  readonly id: string;
+}
+
+export interface DatasetListing {
+  readonly kind: "directory" | "hdf5" | "file";
+  readonly path: string;
+  /** Samples in the data set before --samples. */
+  readonly total: number;
+  readonly samples: readonly DatasetSample[];
+  /** Directory data sets: files skipped for their extension (not event files). */
+  readonly skippedFiles: number;
+  /** HDF5 data sets: class names from the file's `extra/keys`, when it has them. */
+  readonly classNames?: readonly string[];
+}
+
+/** A `--samples A:B` range: [start, end) with end undefined for "to the end". */
+export interface SampleRange {
+  readonly start: number;
+  readonly end?: number;
+}
+
+/** Parses `A:B`, `A:`, `:B` or `A` (one sample) into a range; throws E_CLI_OPTION naming --samples. */
+export function parseSampleRange(text: string): SampleRange {
+  const bad = (): AerchipError => new AerchipError("E_CLI_OPTION", `--samples must be START:END (0-based, END excluded; either may be left out) or one index, got "${text}"`, { field: "--samples", hint: "e.g. --samples 0:100 for the first 100 samples" });
+  const whole = (s: string): number => {
+    if (!/^\d+$/.test(s)) throw bad();
+    const v = Number(s);
+    if (!Number.isSafeInteger(v)) throw bad();
+    return v;
+  };
+  const m = /^([^:]*):([^:]*)$/.exec(text.trim());
+  if (m === null) {
+    const i = whole(text.trim());
+    return { start: i, end: i + 1 };
+  }
+  const start = m[1] === "" ? 0 : whole(m[1]);
+  const end = m[2] === "" ? undefined : whole(m[2]);
+  if (end !== undefined && end <= start) throw new AerchipError("E_CLI_OPTION", `--samples ${text} selects no sample (END must exceed START)`, { field: "--samples", hint: "e.g. --samples 0:100" });
+  return end === undefined ? { start } : { start, end };
+}
+
+/** The label a directory data set gives `rel` (a path relative to its root): the nearest whole-number directory. */
+export function labelFromPath(rel: string): number | null {
+  const dirs = rel.split(sep).slice(0, -1);
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    if (/^\d{1,9}$/.test(dirs[i])) return Number(dirs[i]);
+  }
+  return null;
+}
+
+function walk(root: string, dir: string, files: string[], skipped: { n: number }, hdf5: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new AerchipError("E_DATASET_READ", `cannot list ${dir}: ${(e as Error).message}`, { file: dir, field: "--input", hint: "check the directory exists and is readable" });
+  }
+  for (const name of names) {
+    if (name.startsWith(".")) continue;
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) walk(root, p, files, skipped, hdf5);
+    else if (!s.isFile()) continue;
+    else if (HDF5.test(name)) hdf5.push(p);
+    else if (DATASET_FILE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) files.push(p);
+    else skipped.n++;
+  }
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function selectRange(all: readonly DatasetSample[], range: SampleRange | undefined, path: string): DatasetSample[] {
+  if (range === undefined) return [...all];
+  if (range.start >= all.length) {
+    throw new AerchipError("E_DATASET_EMPTY", `--samples starts at ${range.start} but ${path} holds ${all.length} sample${all.length === 1 ? "" : "s"}`, { file: path, field: "--samples", hint: `choose START in 0..${all.length - 1}` });
+  }
+  return all.slice(range.start, range.end === undefined ? all.length : Math.min(all.length, range.end));
+}
+
+/** The samples of the data set at `path`, in order, restricted to `range`. */
+export async function listDatasetSamples(path: string, range?: SampleRange): Promise<DatasetListing> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new AerchipError("E_DATASET_READ", `${path} does not exist`, { file: path, field: "--input", hint: "give a directory of event files (e.g. N-MNIST's Test/), an SHD/SSC .h5 file, or one event file" });
+  }
+  if (st.isDirectory()) {
+    const files: string[] = [];
+    const hdf5: string[] = [];
+    const skipped = { n: 0 };
+    walk(path, path, files, skipped, hdf5);
+    if (hdf5.length > 0) {
+      throw new AerchipError("E_DATASET_FORMAT", `${path} contains HDF5 files (${relative(path, hdf5[0])}${hdf5.length > 1 ? ` and ${hdf5.length - 1} more` : ""}); each holds many samples`, { file: hdf5[0], field: "--input", hint: "give the .h5 file itself as --input" });
+    }
+    const rels = files.map((f) => relative(path, f)).sort(byCodeUnits);
+    if (rels.length === 0) {
+      throw new AerchipError("E_DATASET_EMPTY", `${path} holds no event file (looked for ${DATASET_FILE_EXTENSIONS.join(" ")}${skipped.n > 0 ? `; ${skipped.n} other file${skipped.n === 1 ? "" : "s"} skipped` : ""})`, { file: path, field: "--input", hint: "give a directory of event recordings, e.g. N-MNIST's Test/ folder" });
+    }
+    const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelFromPath(rel), id: rel.split(sep).join("/") }));
+    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: skipped.n };
+  }
+  if (HDF5.test(path)) {
+    const { ShdFile } = await import("../core/io/events/shd.ts");
+    const f = await ShdFile.open(path);
+    try {
+      const all: DatasetSample[] = [];
+      for (let i = 0; i < f.samples; i++) all.push({ index: i, path, sample: i, label: f.labels === null ? null : f.labels[i], id: `#${i}` });
+      if (all.length === 0) throw new AerchipError("E_DATASET_EMPTY", `${path} holds no sample`, { file: path, field: "--input", hint: "give an SHD/SSC file with samples" });
+      return { kind: "hdf5", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: 0, ...(f.classNames === null ? {} : { classNames: f.classNames }) };
+    } finally {
+      f.close();
+    }
+  }
+  const one = [{ index: 0, path, label: null, id: path }];
+  return { kind: "file", path, total: 1, samples: selectRange(one, range, path), skippedFiles: 0 };
+}

@@ -1,0 +1,216 @@
+/**
+ * `aerchip evaluate`: a NIR graph over a data set, one inference per sample.
+ *
+ * The graph by hand: input[4] → Linear (diagonal 2, 2, 2, 0.75) → IF[4] (threshold 1, r 1) → output. An input
+ * spike on channels 0–2 takes its IF neuron to 2 > 1 in the same NIR step: it fires once and resets, so those
+ * output counts are the input's per channel. Channel 3 adds 0.75: its neuron fires only on a second spike, and
+ * each sample has at most one, so it stays at 0.75 at the end of a sample — and fires in the next one unless
+ * the state is reset between samples. Data set (T = 4, one folder per label):
+ *   0/a.npy  ch0 at steps 0, 1; ch3 at 3      counts [2, 0, 0, 0]  → 0  (label 0: right)
+ *   1/b.npy  ch1 at step 2, ch0 at step 3;    counts [1, 1, 0, 0]  → 0  (tie: the lowest index; label 1: wrong)
+ *            ch3 at 0
+ *   2/c.npy  ch2 at steps 0, 1, 2; ch1 at 0   counts [0, 1, 3, 0]  → 2  (label 2: right)
+ *   3/d.npy  nothing                          counts [0, 0, 0, 0]  → none (label 3: wrong)
+ * Accuracy 2 / 4. IF neuron 3 never fires: dead 1 of 4; neuron 2 fires in sample c only. IF spikes 2 + 2 + 4 = 8,
+ * density over the 3 active neurons = 8 / (3 · Σ ticks).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { writeNpy } from "../../core/io/npy.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
+import { writeShdFile } from "../core/io/events/helpers/hdf5-writer.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-evaluate-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const MODEL = join(TMP, "if4.nir");
+const DATA = join(TMP, "data");
+
+function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
+  const x = new Float32Array(T * n);
+  for (const [t, c] of spikes) x[t * n + c] = 1;
+  writeFileSync(path, writeNpy(x, [T, n]));
+}
+
+beforeAll(async () => {
+  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+  const eye2 = Array.from({ length: 16 }, (_, k) => (k === 15 ? 0.75 : k % 5 === 0 ? 2 : 0));
+  await writeH5(MODEL, nirFile({
+    input: { type: "Input", shape: [4n] },
+    fc: { type: "Linear", weight: { f32: eye2, shape: [4, 4] } },
+    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
+    output: { type: "Output", shape: [4n] },
+  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
+  spikesNpy(join(DATA, "0", "a.npy"), 4, 4, [[0, 0], [1, 0], [3, 3]]);
+  spikesNpy(join(DATA, "1", "b.npy"), 4, 4, [[2, 1], [3, 0], [0, 3]]);
+  spikesNpy(join(DATA, "2", "c.npy"), 4, 4, [[0, 2], [1, 2], [2, 2], [0, 1]]);
+  spikesNpy(join(DATA, "3", "d.npy"), 4, 4, []);
+  writeFileSync(join(DATA, "README.txt"), "not an event file\n");
+});
+
+const readDoc = (out: string): DatasetDocument => JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+
+describe("evaluate: a directory data set, by hand", () => {
+  it("labels from folder names, argmax with ties to the lowest index, no spike = no class", async () => {
+    const out = join(TMP, "out1");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    expect(d.format).toBe("aerchip-dataset-1");
+    expect(d.dataset).toMatchObject({ kind: "directory", total: 4, evaluated: 4, skippedFiles: 1 });
+    expect(d.samples.map((s) => [s.id, s.label, s.prediction, s.correct])).toEqual([
+      ["0/a.npy", 0, 0, true], ["1/b.npy", 1, 0, false], ["2/c.npy", 2, 2, true], ["3/d.npy", 3, null, false],
+    ]);
+    expect(d.samples.map((s) => s.outputValues)).toEqual([[2, 0, 0, 0], [1, 1, 0, 0], [0, 1, 3, 0], [0, 0, 0, 0]]);
+    expect(d.samples.map((s) => s.inputSpikes)).toEqual([3, 3, 4, 0]);
+    expect(d.summary).toMatchObject({ samples: 4, labelled: 4, correct: 2, accuracy: 0.5, noPrediction: 1 });
+    expect(d.summary.confusion).toEqual({ classes: 4, counts: [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1]] });
+    const ticks = d.samples.map((s) => s.ticks);
+    expect(new Set(ticks).size).toBe(1);
+    expect(ticks[0]).toBeGreaterThanOrEqual(4);
+    const lif = d.summary.populations.find((p) => p.name === "lif")!;
+    expect(lif).toMatchObject({ size: 4, spikes: 8, activeNeurons: 3, deadNeurons: 1, deadFraction: 0.25 });
+    expect(lif.densityActive).toBe(8 / (3 * ticks.reduce((a, b) => a + b, 0)));
+    expect(d.summary.populations.some((p) => p.name === "input")).toBe(false);
+    // Per-inference statistics of the synaptic ops (2 per input spike: one synapse each… counted as the report does).
+    const ops = d.samples.map((s) => s.synOps);
+    const mean = ops.reduce((a, b) => a + b, 0) / 4;
+    expect(d.summary.perInference.synOps.mean).toBe(mean);
+    expect(d.summary.perInference.synOps.min).toBe(Math.min(...ops));
+    expect(d.summary.perInference.energyPj.total.mean).toBeCloseTo(d.samples.reduce((a, s) => a + s.energyPj.total, 0) / 4, 9);
+    expect(readdirSync(out).sort()).toEqual(["dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
+    expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class\)/);
+  });
+
+  it("each sample's row is the run `aerchip run` makes of it alone (the state is reset between samples)", async () => {
+    const out = join(TMP, "out-all");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "loihi", "--out", out, "--quiet")).code).toBe(0);
+    const all = readDoc(out);
+    for (const s of all.samples) {
+      const runOut = join(TMP, `run-${s.index}`);
+      const r = await cli("run", MODEL, "--input", join(DATA, s.id), "--arch", "loihi", "--out", runOut, "--quiet");
+      expect(r.code, r.stderr).toBe(0);
+      const rep = JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport;
+      expect(s.energyPj).toEqual({ synapse: rep.totals.energyPj.synapse, neuron: rep.totals.energyPj.neuron, network: rep.totals.energyPj.network, learning: rep.totals.energyPj.learning, static: rep.totals.energyPj.static, total: rep.totals.energyPj.total });
+      expect(s.synOps).toBe(rep.totals.counters.synOps);
+      expect(s.neuronUpdates).toBe(rep.totals.counters.neuronUpdates);
+      expect(s.simulatedTimeNs).toBe(rep.totals.simulatedTimeNs);
+      expect(s.ticks).toBe(rep.steps);
+      expect(s.outputValues).toEqual(rep.nir!.outputs[0].counts);
+    }
+    // One sample alone, after none: the same row as after three others.
+    const one = join(TMP, "out-one");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--samples", "2", "--arch", "loihi", "--out", one, "--quiet")).code).toBe(0);
+    expect(readDoc(one).samples).toEqual([all.samples[2]]);
+  });
+
+  it("the same inputs give byte-identical files; --samples picks a range", async () => {
+    const a = join(TMP, "det-a");
+    const b = join(TMP, "det-b");
+    for (const o of [a, b]) expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "odin", "--out", o, "--quiet")).code).toBe(0);
+    for (const f of ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "mapping.json"]) expect(readFileSync(join(a, f), "utf8"), f).toBe(readFileSync(join(b, f), "utf8"));
+    const part = join(TMP, "part");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--samples", "1:3", "--arch", "odin", "--out", part, "--quiet")).code).toBe(0);
+    const p = readDoc(part);
+    expect(p.samples).toEqual(readDoc(a).samples.slice(1, 3));
+    expect(p.dataset).toMatchObject({ total: 4, evaluated: 2 });
+    const csv = readFileSync(join(a, "samples.csv"), "utf8").trim().split("\n");
+    expect(csv).toHaveLength(5);
+    expect(csv[0].split(",").slice(6, 11)).toEqual(["sample_index", "sample", "label", "prediction", "correct"]);
+    expect(csv[2].split(",").slice(6, 11)).toEqual(["1", "1/b.npy", "1", "0", "false"]);
+    expect(csv[4].split(",").slice(6, 11)).toEqual(["3", "3/d.npy", "3", "", "false"]);
+    // LaTeX: every symbol spelled out (pdflatex stops on raw Unicode).
+    expect(readFileSync(join(a, "dataset.tex"), "utf8")).not.toMatch(/[^\x00-\x7f]/);
+  });
+});
+
+describe("evaluate: an SHD file", () => {
+  it("every sample of the file, labelled by its labels", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const model = join(TMP, "shd3.nir");
+    // Units 3, 10 and 699 drive classes 0, 1 and 2.
+    const w = new Array<number>(3 * 700).fill(0);
+    w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
+    await writeH5(model, nirFile({
+      input: { type: "Input", shape: [700n] },
+      fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
+      lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
+      output: { type: "Output", shape: [3n] },
+    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    const K = 1 / 1024;
+    const h5 = join(TMP, "shd.h5");
+    writeShdFile(h5, [
+      { times: [1 * K, 5 * K], units: [3, 4], label: 0 },
+      { times: [2 * K, 7 * K, 12 * K], units: [10, 699, 10], label: 1 },
+      { times: [20 * K], units: [5], label: 2 },
+    ]);
+    const out = join(TMP, "shd-out");
+    const r = await cli("evaluate", model, "--input", h5, "--arch", "loihi", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    expect(d.dataset).toMatchObject({ kind: "hdf5", total: 3, evaluated: 3 });
+    expect(d.samples.map((s) => [s.id, s.label, s.outputValues, s.prediction])).toEqual([
+      ["#0", 0, [1, 0, 0], 0], ["#1", 1, [0, 2, 1], 1], ["#2", 2, [0, 0, 0], null],
+    ]);
+    expect(d.summary.accuracy).toBeCloseTo(2 / 3, 15);
+  });
+});
+
+describe("evaluate: refusals name the file, the field and what to change", () => {
+  it("no event file, a model that is not NIR, a range past the end, a decoder for the wrong output", async () => {
+    const empty = join(TMP, "empty");
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(empty, "notes.txt"), "x");
+    const out = join(TMP, "never");
+    let r = await cli("evaluate", MODEL, "--input", empty, "--arch", "generic", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_DATASET_EMPTY.*holds no event file.*1 other file skipped/);
+    r = await cli("evaluate", MODEL, "--input", DATA, "--samples", "4:", "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/E_DATASET_EMPTY.*--samples starts at 4 but .* holds 4 samples/);
+    r = await cli("evaluate", MODEL, "--input", DATA, "--samples", "3:1", "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/--samples 3:1 selects no sample/);
+    r = await cli("evaluate", MODEL, "--input", DATA, "--decode", "sum", "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/--decode sum does not apply to output output, which is spiking/);
+    const json = join(TMP, "m.json");
+    writeFileSync(json, "{}");
+    r = await cli("evaluate", json, "--input", DATA, "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/E_EVALUATE_MODEL/);
+    const withH5 = join(TMP, "with-h5");
+    mkdirSync(withH5, { recursive: true });
+    writeFileSync(join(withH5, "x.h5"), "");
+    r = await cli("evaluate", MODEL, "--input", withH5, "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/E_DATASET_FORMAT.*x\.h5.*give the \.h5 file itself/s);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("evaluate: N-MNIST recordings of ../shared on loihi", () => {
+  it.skipIf(!HAS_SHARED)(`cnn_sinabs per sample as \`run\` gives it ${SKIP_MSG}`, async () => {
+    const src = readFileSync(sharedPath("fixtures/events/sample_nmnist.bin"));
+    const dir = join(TMP, "nmnist");
+    mkdirSync(join(dir, "4"), { recursive: true });
+    mkdirSync(join(dir, "7"), { recursive: true });
+    writeFileSync(join(dir, "4", "00001.bin"), src);
+    // The recording's first 60 % and 20 % of events (5 bytes each): shorter, valid recordings.
+    writeFileSync(join(dir, "7", "00002.bin"), src.subarray(0, Math.floor((src.length / 5) * 0.6) * 5));
+    writeFileSync(join(dir, "7", "00003.bin"), src.subarray(0, Math.floor((src.length / 5) * 0.2) * 5));
+    const nir = sharedPath("fixtures/nir/paper_cnn/cnn_sinabs.nir");
+    const out = join(TMP, "nmnist-out");
+    const r = await cli("evaluate", nir, "--input", dir, "--arch", "loihi", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    // The full recording: the known run (counts [1, 0, 0, 0, 147, 2, 0, 0, 0, 0], 2,829,234 synaptic ops).
+    expect(d.samples[0]).toMatchObject({ id: "4/00001.bin", label: 4, prediction: 4, correct: true, synOps: 2829234, outputValues: [1, 0, 0, 0, 147, 2, 0, 0, 0, 0] });
+    const runOut = join(TMP, "nmnist-run");
+    expect((await cli("run", nir, "--input", join(dir, "7", "00003.bin"), "--arch", "loihi", "--out", runOut, "--quiet")).code).toBe(0);
+    const rep = JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport;
+    expect(d.samples[2].energyPj.total).toBe(rep.totals.energyPj.total);
+    expect(d.samples[2].outputValues).toEqual(rep.nir!.outputs[0].counts);
+    expect(d.summary.accuracy).toBeCloseTo(1 / 3, 15);
+  });
+});
