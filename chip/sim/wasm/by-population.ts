@@ -91,18 +91,23 @@ export function spikesByPopulationWasm(
 function byPopulationScratch(b: WasmStateBinding, spikes: number, ticks: number, sizes: readonly number[]): ByPopulationScratch {
   const have = b.runs.byPopulation;
   const maxSize = sizes.reduce((m, s) => Math.max(m, s), 0);
-  if (have !== undefined && have.spikeCapacity >= spikes && have.ticks === ticks && have.sizes.length === sizes.length && have.byIndex.length >= maxSize + 1) {
+  if (have !== undefined && have.spikeCapacity >= spikes && have.ticks >= ticks && have.sizes.length === sizes.length && have.byIndex.length >= maxSize + 1) {
     have.sizes.set(sizes);
     return have;
   }
-  // Grown geometrically, so runs with more and more spikes allocate O(log) times.
-  const cap = Math.max(spikes, 2 * (have?.spikeCapacity ?? 0), 1024);
+  // The arena never frees, so capacities only grow, each geometrically and only when a run needs more:
+  // runs of varying lengths on one state (`aerchip evaluate`, one sample after another) then allocate
+  // O(log) times. (Reallocating whenever the tick count changed, and doubling the spike capacity each
+  // time, exhausted the 4 GiB memory after ~30 samples of different lengths.)
+  const cap = have === undefined ? Math.max(spikes, 1024) : spikes > have.spikeCapacity ? Math.max(spikes, 2 * have.spikeCapacity) : have.spikeCapacity;
+  const tickCap = have === undefined ? ticks : ticks > have.ticks ? Math.max(ticks, 2 * have.ticks) : have.ticks;
+  const sizeCap = Math.max(maxSize, (have?.byIndex.length ?? 1) - 1);
   const a = b.arena.allocator();
   const P = sizes.length;
   const made: ByPopulationScratch = {
-    spikeCapacity: cap, ticks, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(ticks), popStart: a.i32(P + 1), fill: a.i32(P),
-    recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(maxSize + 1), byTick: a.i32(ticks + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
-    lastKey: a.f64(P), unsorted: a.i32(P), bitmap: a.f64(Math.ceil(maxSize / 64) + 1), ctx: a.u32(BY_POPULATION_WORDS.length),
+    spikeCapacity: cap, ticks: tickCap, sizes: a.u32(P), neurons: a.u32(cap), tickEnd: a.f64(tickCap), popStart: a.i32(P + 1), fill: a.i32(P),
+    recTick: a.i32(cap), recIndex: a.i32(cap), byIndex: a.i32(sizeCap + 1), byTick: a.i32(tickCap + 1), outTick: a.i32(cap), outIndex: a.i32(cap),
+    lastKey: a.f64(P), unsorted: a.i32(P), bitmap: a.f64(Math.ceil(sizeCap / 64) + 1), ctx: a.u32(BY_POPULATION_WORDS.length),
   };
   made.sizes.set(sizes);
   made.bitmap.fill(0);

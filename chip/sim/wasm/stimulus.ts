@@ -77,14 +77,16 @@ export function resolveStimulusWasm(
 /** The scratch in the state's memory, reused by later runs and grown by doubling. */
 function stimulusScratch(b: WasmStateBinding, spikes: number, neurons: number, ticks: number): StimulusScratch {
   const have = b.runs.stimulus;
-  if (have !== undefined && have.spikeCapacity >= spikes && have.neuronCapacity >= neurons && have.ticks === ticks) return have;
+  if (have !== undefined && have.spikeCapacity >= spikes && have.neuronCapacity >= neurons && have.ticks >= ticks) return have;
   const a = b.arena.allocator();
-  const cap = Math.max(spikes, 2 * (have?.spikeCapacity ?? 0), 1024);
+  // Capacities only grow, and only when a run needs more (see by-population.ts byPopulationScratch).
+  const cap = have === undefined ? Math.max(spikes, 1024) : spikes > have.spikeCapacity ? Math.max(spikes, 2 * have.spikeCapacity) : have.spikeCapacity;
   const ncap = Math.max(neurons, have?.neuronCapacity ?? 0, 1);
+  const tickCap = have === undefined ? ticks : ticks > have.ticks ? Math.max(ticks, 2 * have.ticks) : have.ticks;
   const made: StimulusScratch = {
-    spikeCapacity: cap, neuronCapacity: ncap, ticks,
-    tick: a.i32(cap), neuron: a.i32(cap), out: a.u32(cap), globalOf: a.u32(ncap), perTick: a.u32(ticks + 1),
-    keptTick: a.i32(cap), sorted: a.u32(cap), cursor: a.u32(ticks), tickOut: a.u32(ticks + 1), ctx: a.i32(STIMULUS_WORDS.length),
+    spikeCapacity: cap, neuronCapacity: ncap, ticks: tickCap,
+    tick: a.i32(cap), neuron: a.i32(cap), out: a.u32(cap), globalOf: a.u32(ncap), perTick: a.u32(tickCap + 1),
+    keptTick: a.i32(cap), sorted: a.u32(cap), cursor: a.u32(tickCap), tickOut: a.u32(tickCap + 1), ctx: a.i32(STIMULUS_WORDS.length),
   };
   const c = made.ctx;
   const arrays = [
