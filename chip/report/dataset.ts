@@ -9,7 +9,7 @@
  * minimum, median (the mean of the two middle values for an even count) and maximum, each summed in
  * sample order (the same numbers on every run).
  */
-import type { RunReport } from "./run-report.ts";
+import type { PrecisionReport, RunReport } from "./run-report.ts";
 import type { TimeBasis } from "./time-basis.ts";
 
 /** Energy components of one inference, pJ (the run report's totals.energyPj). */
@@ -160,9 +160,9 @@ export class BatchActivity {
   }
 }
 
-/** Largest class index seen among labels and predictions, + 1 (at most `limit`). */
-function classCount(rows: readonly DatasetSampleResult[]): number {
-  let c = 0;
+/** Classes of the confusion matrix: the output's size, or more when a label or prediction lies beyond it. */
+function classCount(rows: readonly DatasetSampleResult[], outputSize: number): number {
+  let c = outputSize;
   for (const r of rows) {
     if (r.label !== null) c = Math.max(c, r.label + 1);
     if (r.prediction !== null) c = Math.max(c, r.prediction + 1);
@@ -173,8 +173,8 @@ function classCount(rows: readonly DatasetSampleResult[]): number {
 /** A confusion matrix is written for at most this many classes (SSC has 35; larger ones would swamp the file). */
 export const MAX_CONFUSION_CLASSES = 1000;
 
-/** The data set's statistics from its rows and its batch activity. */
-export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[]): DatasetSummary {
+/** The data set's statistics from its rows and its batch activity; `outputSize`: neurons of the decoded output (one class each). */
+export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[], outputSize = 0): DatasetSummary {
   const labelled = rows.filter((r) => r.label !== null);
   const correct = labelled.filter((r) => r.correct === true).length;
   const col = (f: (r: DatasetSampleResult) => number): number[] => rows.map(f);
@@ -183,7 +183,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
   const timed = rows.every((r) => r.simulatedTimeNs !== null);
   const ticks = col((r) => r.ticks);
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-  const classes = classCount(labelled);
+  const classes = classCount(labelled, outputSize);
   const confusion = labelled.length > 0 && classes <= MAX_CONFUSION_CLASSES
     ? (() => {
       const counts = Array.from({ length: classes }, () => new Array<number>(classes + 1).fill(0));
@@ -245,6 +245,8 @@ export interface DatasetDocument {
   };
   readonly timingModel: string;
   readonly precision: "float" | "fixed";
+  /** Fixed-point compiles: the quantisation per layer (as report.json's precision.layers) and its warnings. */
+  readonly quantisation?: { readonly layers: PrecisionReport["layers"]; readonly warnings: readonly string[] };
   readonly timeBasis: TimeBasis | null;
   readonly tickPeriodNs: number | null;
   readonly output: { readonly output: string; readonly node: string; readonly size: number; readonly spiking: boolean; readonly decode: DecodeMode };

@@ -246,11 +246,12 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
     engine.team?.close();
   }
   const r = lastReport!;
-  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)));
+  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)), outSize);
   const doc: DatasetDocument = {
     format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
     dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
     timingModel: o.timing, precision: o.precision ?? "float",
+    ...(engine.compiled.quantisation === undefined ? {} : { quantisation: { layers: engine.compiled.quantisation.layers, warnings: engine.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
     timeBasis: r.totals.timeBasis ?? null, tickPeriodNs: r.totals.tickPeriodNs ?? null,
     output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
     costs: r.costs, notModelled: r.notModelled, summary, samples: rows,

@@ -24,6 +24,9 @@ import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import { writeShdFile } from "../core/io/events/helpers/hdf5-writer.ts";
+import { distIsFresh, distNote } from "../helpers/dist.ts";
+
+const DIST_OK = distIsFresh("chip/sim/threads/worker.js", ["chip", "core"]);
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-evaluate-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -126,6 +129,59 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(csv[4].split(",").slice(6, 11)).toEqual(["3", "3/d.npy", "3", "", "false"]);
     // LaTeX: every symbol spelled out (pdflatex stops on raw Unicode).
     expect(readFileSync(join(a, "dataset.tex"), "utf8")).not.toMatch(/[^\x00-\x7f]/);
+  });
+});
+
+describe("evaluate: fixed point, threads, membrane readouts", () => {
+  it("--precision fixed reports the quantisation per layer", async () => {
+    const out = join(TMP, "fixed");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "loihi", "--precision", "fixed", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    expect(d.precision).toBe("fixed");
+    expect(d.quantisation!.layers.map((l) => l.population)).toEqual(["lif"]);
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/## Fixed-point quantisation per layer/);
+    // 2 and 0.75 are exact in the chip's weights: the same classes as in float.
+    expect(d.samples.map((s) => s.prediction)).toEqual([0, 0, 2, null]);
+  });
+
+  it.skipIf(!DIST_OK)(`--threads 2 writes the same files ${distNote(DIST_OK)}`, async () => {
+    const one = join(TMP, "t1");
+    const two = join(TMP, "t2");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--core-neurons", "1", "--out", one, "--quiet")).code).toBe(0);
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--core-neurons", "1", "--threads", "2", "--out", two, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ["dataset.json", "samples.csv", "dataset.md", "mapping.json"]) expect(readFileSync(join(two, f), "utf8"), f).toBe(readFileSync(join(one, f), "utf8"));
+  });
+
+  it("a LI readout decodes by Σv, max v or the last v, as `run` reports them", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const model = join(TMP, "li.nir");
+    await writeH5(model, nirFile({
+      input: { type: "Input", shape: [3n] },
+      fc: { type: "Linear", weight: { f32: [1, 0, 0, 0, 2, 0, 0, 0, 3], shape: [3, 3] } },
+      li: { type: "LI", tau: [1e-3, 2e-4, 1e-2], r: [1, 1, 1], v_leak: [0, 0, 0] },
+      output: { type: "Output", shape: [3n] },
+    }, [["input", "fc"], ["fc", "li"], ["li", "output"]]));
+    const dir = join(TMP, "li-data");
+    mkdirSync(join(dir, "0"), { recursive: true });
+    // Channel 1 early and strong but fast-decaying, channel 2 weak and late, channel 0 in between.
+    spikesNpy(join(dir, "0", "x.npy"), 12, 3, [[0, 1], [1, 1], [4, 0], [5, 0], [6, 0], [10, 2]]);
+    const runOut = join(TMP, "li-run");
+    expect((await cli("run", model, "--input", join(dir, "0", "x.npy"), "--arch", "generic", "--out", runOut, "--quiet")).code).toBe(0);
+    const ro = (JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport).readouts![0];
+    for (const [mode, values, cls] of [["sum", ro.sumV, ro.argmax.sum], ["max", ro.maxV, ro.argmax.max], ["last", ro.lastV, ro.argmax.last]] as const) {
+      const out = join(TMP, `li-${mode}`);
+      const r = await cli("evaluate", model, "--input", dir, "--decode", mode, "--arch", "generic", "--out", out, "--quiet");
+      expect(r.code, r.stderr).toBe(0);
+      const s = readDoc(out).samples[0];
+      expect(s.outputValues, mode).toEqual(values);
+      expect(s.prediction, mode).toBe(cls);
+    }
+    // The three decoders do not all agree here, so the test tells them apart.
+    expect(new Set([ro.argmax.sum, ro.argmax.max, ro.argmax.last]).size).toBeGreaterThan(1);
+    const r = await cli("evaluate", model, "--input", dir, "--decode", "count", "--arch", "generic", "--out", join(TMP, "li-never"));
+    expect(r.stderr).toMatch(/--decode count does not apply to output output, which is a non-spiking readout/);
   });
 });
 

@@ -85,6 +85,15 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     ...(d.notModelled.length === 0 ? {} : { note: `Not modelled by this chip spec: ${d.notModelled.join(", ")}.` }),
   };
   const tables = [summary, perInference, populations, costs];
+  if (d.quantisation !== undefined) {
+    tables.push({
+      id: "dataset-quantisation",
+      title: "Fixed-point quantisation per layer",
+      columns: [{ header: "Population", align: "l" }, { header: "State scale exp.", align: "r" }, { header: "Max abs weight error", align: "r" }, { header: "Max rel weight error", align: "r" }, { header: "Clipped weights", align: "r" }, { header: "Max decay error", align: "r" }],
+      rows: d.quantisation.layers.map((l) => [l.population, { v: l.stateScaleExp, f: "int" }, sig(l.maxAbsWeightError), sig(l.maxRelWeightError), { v: l.clippedWeights, f: "int" }, sig(l.maxDecayError)]),
+      ...(d.quantisation.warnings.length === 0 ? {} : { note: d.quantisation.warnings.join("; ") }),
+    });
+  }
   const cm = s.confusion;
   if (cm !== undefined && cm.classes <= MAX_CONFUSION_TABLE_CLASSES) {
     tables.push({
