@@ -8,6 +8,8 @@
  * - compile and run: compileModel, compileAndRun / compileAndRunAsync (compile + simulate + report, the
  *   CLI's own path, so the numbers are the CLI's), runCompiled, simulate and SimulateOptions
  *   (recordVoltages, learningInput, …), buildRunReport;
+ * - data sets: evaluateDataset (a NIR graph over a data set, one inference per sample: the document
+ *   `aerchip evaluate` writes as dataset.json), and its renderers datasetMarkdown, datasetLatex, datasetCsv;
  * - event data: readEventsForInput, convertEventFile, writeSpikes, and every reader and writer of
  *   core/io/events as the `events` namespace (docs/events.md);
  * - errors: AerchipError (every failure, with a stable `code`).
@@ -26,3 +28,6 @@ export { loadSanafe, loadSanafeArch, type SanafeArch, type SanafeModel } from ".
 export { readEventsForInput, convertEventFile, writeSpikes } from "./core/io/events/index.ts";
 export * as events from "./core/io/events/index.ts";
 export { loadModel, compileAndRun, compileAndRunAsync, runCompiled, type RunOutcome, type RunHooks, type TimingModelName } from "./cli/pipeline.ts";
+export { evaluateDataset, type EvaluateDatasetOptions, type EvaluateHooks, type DatasetEvaluation } from "./cli/commands/evaluate.ts";
+export { summariseDataset, sampleStat, BatchActivity, type DatasetDocument, type DatasetSampleResult, type DatasetSummary } from "./chip/report/dataset.ts";
+export { datasetMarkdown, datasetLatex, datasetCsv } from "./chip/report/formats/dataset.ts";

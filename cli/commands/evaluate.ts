@@ -37,6 +37,8 @@ import { table } from "../format.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
 import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import type { MappingReport } from "../../compiler/compile.ts";
+import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
 import { stepWithSignals } from "../pipeline.ts";
@@ -44,22 +46,25 @@ import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample } from "../dataset-inputs.ts";
-import { makeProgress } from "../progress.ts";
+import { makeProgress, type Progress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { cliLogger } from "../logging.ts";
 import { gitProvenance } from "./run.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
 
-export interface EvaluateOptions extends NirCliOptions {
+/** What evaluateDataset takes (the library's entry; the CLI's options add the outputs and the printing). */
+export interface EvaluateDatasetOptions extends NirCliOptions {
+  /** The data set: a directory of event files, an SHD/SSC .h5 file or one event file (cli/dataset-inputs.ts). */
   readonly input: string;
+  /** Chip preset name or chip spec JSON file. */
   readonly arch: string;
-  readonly out: string;
+  /** `START:END` of the data set's order (cli/dataset-inputs.ts parseSampleRange). */
   readonly samples?: string;
   readonly steps?: number;
-  readonly seed: number;
-  readonly placement: PlacementStrategy;
-  readonly timing: "simple" | "detailed";
+  readonly seed?: number;
+  readonly placement?: PlacementStrategy;
+  readonly timing?: "simple" | "detailed";
   readonly precision?: "float" | "fixed";
   readonly coreNeurons?: number;
   readonly tickUs?: number;
@@ -68,10 +73,26 @@ export interface EvaluateOptions extends NirCliOptions {
   readonly threads?: number;
   readonly output?: string;
   readonly decode?: DecodeMode;
+}
+
+export interface EvaluateOptions extends EvaluateDatasetOptions {
+  readonly out: string;
   readonly json: boolean;
   readonly quiet: boolean;
   readonly logLevel?: string;
   readonly logFile?: string;
+}
+
+export interface EvaluateHooks {
+  /** Called after each sample with the samples done and their number. */
+  readonly onSample?: (done: number, total: number) => void;
+  readonly logger?: Logger;
+}
+
+export interface DatasetEvaluation {
+  readonly document: DatasetDocument;
+  /** The compile's mapping (as `run`'s mapping.json) with the NIR projections. */
+  readonly mapping: MappingReport & { readonly nirProjections: LoadedNirModel["projections"] };
 }
 
 /** The Output node whose class is decoded: the only one, or the one --output names. */
@@ -137,7 +158,7 @@ interface Engine {
   readonly compiled: CompileResult;
 }
 
-async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateOptions): Promise<Engine> {
+async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateDatasetOptions): Promise<Engine> {
   const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   const program = compiled.program;
   if (programIsPlastic(program)) {
@@ -174,8 +195,12 @@ async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: stri
   return { sim, report: buildRunReport(e.spec, e.program, sim, provenance, timing, cores) };
 }
 
-export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
-  const out = outputDirOption(o.out);
+/**
+ * A NIR graph over a data set, one inference per sample (see the module comment): the document
+ * dataset.json holds, and the mapping. Writes nothing.
+ */
+export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOptions, hooks: EvaluateHooks = {}): Promise<DatasetEvaluation> {
+  const o = { seed: 0, placement: "greedy" as PlacementStrategy, timing: "simple" as const, ...opts };
   if (!/\.nir$/i.test(modelPath)) {
     throw new AerchipError("E_EVALUATE_MODEL", "evaluate runs NIR graphs (.nir) over a data set; other models carry their own stimulus", { file: modelPath, field: "model", hint: "use `aerchip run` for JSON, SANA-FE and .aerprog models" });
   }
@@ -186,7 +211,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
   const out0 = chooseOutput(m, o.output, modelPath);
   const decode = chooseDecode(out0, o.decode, modelPath);
   const outSize = out0.shape.reduce((a, b) => a * b, 1);
-  const logger = cliLogger(o);
+  const logger = hooks.logger;
 
   // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
   const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
@@ -208,14 +233,13 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
     },
   };
   const engine = await buildEngine(spec, m, modelPath, o);
-  logger.info({ phase: "compile", coresUsed: engine.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
+  logger?.info({ phase: "compile", coresUsed: engine.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
   const cores = programCoreFigures(spec, engine.program);
   const nonInput = engine.program.populations.filter((p) => p.kind !== "input");
   const activity = new BatchActivity(nonInput.map((p) => ({ name: p.name, size: p.size })));
   const recordVoltages = decode === "count" ? [] : [out0.population];
   const rows: DatasetSampleResult[] = [];
   let lastReport: RunReport | undefined;
-  const progress = makeProgress("evaluating", listing.samples.length, !o.quiet && !o.json, "samples");
   try {
     for (let i = 0; i < listing.samples.length; i++) {
       const s = listing.samples[i];
@@ -239,10 +263,9 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
         outputValues: values,
       });
       lastReport = report;
-      progress.update(i + 1);
+      hooks.onSample?.(i + 1, listing.samples.length);
     }
   } finally {
-    progress.stop();
     engine.team?.close();
   }
   const r = lastReport!;
@@ -256,12 +279,33 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
     output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
     costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
   };
+  return { document: doc, mapping: { ...engine.compiled.mapping, nirProjections: m.projections } };
+}
+
+export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
+  const out = outputDirOption(o.out);
+  const logger = cliLogger(o);
+  let bar: Progress | undefined;
+  let result: DatasetEvaluation;
+  try {
+    result = await evaluateDataset(modelPath, o, {
+      logger,
+      onSample: (done, total) => {
+        bar ??= makeProgress("evaluating", total, !o.quiet && !o.json, "samples");
+        bar.update(done);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  const doc = result.document;
+  const summary = doc.summary;
   const files: OutputFile[] = [
     { path: join(out, "dataset.json"), data: stableJson(doc, join(out, "dataset.json")) },
     { path: join(out, "samples.csv"), data: datasetCsv(doc) },
     { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
     { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
-    { path: join(out, "mapping.json"), data: stableJson({ ...engine.compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) },
+    { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
   ];
   writeOutputSet(files, [out]);
   logger.info({ phase: "write", out }, "outputs written");
