@@ -11,6 +11,13 @@
  *   an .h5 file  SHD / SSC: every sample, labelled by the file's `labels`.
  *   any other    one sample, the file itself (unlabelled).
  *
+ * `--label-from` says how a directory's files get their labels:
+ *   number   (default) the nearest whole-number folder, as above;
+ *   folders  the first-level folder a file is in, classes numbered in the sorted order of those folders'
+ *            names (torchvision's ImageFolder convention, used for N-Caltech101 and CIFAR10-DVS, whose
+ *            folders are class names); files directly in the directory are unlabelled;
+ *   none     no labels.
+ *
  * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
  */
 import { readdirSync, statSync } from "node:fs";
@@ -34,6 +41,9 @@ export interface DatasetSample {
   readonly id: string;
 }
 
+export type LabelSource = "number" | "folders" | "none";
+export const LABEL_SOURCES: readonly LabelSource[] = ["number", "folders", "none"];
+
 export interface DatasetListing {
   readonly kind: "directory" | "hdf5" | "file";
   readonly path: string;
@@ -42,7 +52,7 @@ export interface DatasetListing {
   readonly samples: readonly DatasetSample[];
   /** Directory data sets: files skipped for their extension (not event files). */
   readonly skippedFiles: number;
-  /** HDF5 data sets: class names from the file's `extra/keys`, when it has them. */
+  /** Class names: HDF5 data sets from the file's `extra/keys`, when it has them; `--label-from folders`: the sorted folder names. */
   readonly classNames?: readonly string[];
 }
 
@@ -112,8 +122,8 @@ function selectRange(all: readonly DatasetSample[], range: SampleRange | undefin
   return all.slice(range.start, range.end === undefined ? all.length : Math.min(all.length, range.end));
 }
 
-/** The samples of the data set at `path`, in order, restricted to `range`. */
-export async function listDatasetSamples(path: string, range?: SampleRange): Promise<DatasetListing> {
+/** The samples of the data set at `path`, in order, restricted to `range`; `labels`: how a directory's files are labelled. */
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number"): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
@@ -132,8 +142,16 @@ export async function listDatasetSamples(path: string, range?: SampleRange): Pro
     if (rels.length === 0) {
       throw new AerchipError("E_DATASET_EMPTY", `${path} holds no event file (looked for ${DATASET_FILE_EXTENSIONS.join(" ")}${skipped.n > 0 ? `; ${skipped.n} other file${skipped.n === 1 ? "" : "s"} skipped` : ""})`, { file: path, field: "--input", hint: "give a directory of event recordings, e.g. N-MNIST's Test/ folder" });
     }
-    const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelFromPath(rel), id: rel.split(sep).join("/") }));
-    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: skipped.n };
+    const top = (rel: string): string | null => (rel.includes(sep) ? rel.slice(0, rel.indexOf(sep)) : null);
+    const classNames = labels === "folders" ? [...new Set(rels.map(top).filter((x): x is string => x !== null))].sort(byCodeUnits) : undefined;
+    const labelOf = (rel: string): number | null => {
+      if (labels === "none") return null;
+      if (labels === "number") return labelFromPath(rel);
+      const t = top(rel);
+      return t === null ? null : classNames!.indexOf(t);
+    };
+    const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
+    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
   }
   if (HDF5.test(path)) {
     const { ShdFile } = await import("../core/io/events/shd.ts");

@@ -45,7 +45,7 @@ import { stepWithSignals } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
-import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample } from "../dataset-inputs.ts";
+import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { cliLogger } from "../logging.ts";
@@ -61,6 +61,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly arch: string;
   /** `START:END` of the data set's order (cli/dataset-inputs.ts parseSampleRange). */
   readonly samples?: string;
+  /** How a directory's files are labelled (cli/dataset-inputs.ts); default "number". */
+  readonly labelFrom?: LabelSource;
   readonly steps?: number;
   readonly seed?: number;
   readonly placement?: PlacementStrategy;
@@ -206,7 +208,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples));
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number");
+  if (o.labelFrom !== undefined && listing.kind !== "directory") {
+    throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
+  }
   const m = await loadNirForCli(modelPath, o);
   const out0 = chooseOutput(m, o.output, modelPath);
   const decode = chooseDecode(out0, o.decode, modelPath);
@@ -229,7 +234,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
       ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, output: out0.output, decode,
+      samples: o.samples ?? null, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
     },
   };
   const engine = await buildEngine(spec, m, modelPath, o);

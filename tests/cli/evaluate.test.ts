@@ -132,6 +132,32 @@ describe("evaluate: a directory data set, by hand", () => {
   });
 });
 
+describe("evaluate: labels from class-name folders", () => {
+  it("--label-from folders numbers the first-level folders in sorted order; none drops labels", async () => {
+    const dir = join(TMP, "named");
+    for (const c of ["zebra", "apple", "mango"]) mkdirSync(join(dir, c), { recursive: true });
+    // Classes: apple 0, mango 1, zebra 2. Channel c spikes → class c.
+    spikesNpy(join(dir, "zebra", "z.npy"), 4, 4, [[0, 2]]);
+    spikesNpy(join(dir, "apple", "a.npy"), 4, 4, [[0, 0]]);
+    spikesNpy(join(dir, "mango", "m.npy"), 4, 4, [[0, 0]]);
+    spikesNpy(join(dir, "loose.npy"), 4, 4, [[0, 1]]);
+    const out = join(TMP, "named-out");
+    const r = await cli("evaluate", MODEL, "--input", dir, "--label-from", "folders", "--arch", "generic", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    expect(d.dataset.classNames).toEqual(["apple", "mango", "zebra"]);
+    expect(d.samples.map((s) => [s.id, s.label, s.prediction])).toEqual([["apple/a.npy", 0, 0], ["loose.npy", null, 1], ["mango/m.npy", 1, 0], ["zebra/z.npy", 2, 2]]);
+    expect(d.summary).toMatchObject({ labelled: 3, correct: 2 });
+    // The default reads no whole-number folder here: no labels.
+    const plain = join(TMP, "named-plain");
+    expect((await cli("evaluate", MODEL, "--input", dir, "--arch", "generic", "--out", plain, "--quiet")).code).toBe(0);
+    expect(readDoc(plain).summary.labelled).toBe(0);
+    const none = join(TMP, "named-none");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--label-from", "none", "--arch", "generic", "--out", none, "--quiet")).code).toBe(0);
+    expect(readDoc(none).summary).toMatchObject({ labelled: 0, accuracy: null });
+  });
+});
+
 describe("evaluate: fixed point, threads, membrane readouts", () => {
   it("--precision fixed reports the quantisation per layer", async () => {
     const out = join(TMP, "fixed");
@@ -182,6 +208,9 @@ describe("evaluate: fixed point, threads, membrane readouts", () => {
     expect(new Set([ro.argmax.sum, ro.argmax.max, ro.argmax.last]).size).toBeGreaterThan(1);
     const r = await cli("evaluate", model, "--input", dir, "--decode", "count", "--arch", "generic", "--out", join(TMP, "li-never"));
     expect(r.stderr).toMatch(/--decode count does not apply to output output, which is a non-spiking readout/);
+    const one = await cli("evaluate", model, "--input", join(dir, "0", "x.npy"), "--label-from", "folders", "--arch", "generic", "--out", join(TMP, "li-never"));
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/E_CLI_OPTION: --label-from applies to a directory data set/);
   });
 });
 
