@@ -11,6 +11,7 @@
  */
 import type { PrecisionReport, RunReport } from "./run-report.ts";
 import type { TimeBasis } from "./time-basis.ts";
+import type { EnergyComponent, EnergyTerm } from "./energy-terms.ts";
 
 /** Energy components of one inference, pJ (the run report's totals.energyPj). */
 export interface SampleEnergyPj {
@@ -104,10 +105,53 @@ export interface DatasetSummary {
   readonly totals: { readonly energyPj: number; readonly simulatedTimeNs: number | null; readonly spikes: number; readonly synOps: number };
   readonly populations: readonly DatasetPopulationSummary[];
   /**
+   * The mean energy per inference as mean count × per-operation cost, one term per count and cost of the
+   * run reports (chip/report/energy-terms.ts): Σ of a component's terms = perInference.energyPj[component].mean
+   * up to summation order (the energy is linear in the counts).
+   */
+  readonly energyTerms: readonly DatasetEnergyTerm[];
+  /**
    * Labelled samples: rows = label, columns = prediction (0 … classes−1), the last column "no prediction".
    * Absent without labels.
    */
   readonly confusion?: { readonly classes: number; readonly counts: readonly (readonly number[])[] };
+}
+
+export interface DatasetEnergyTerm {
+  readonly component: EnergyComponent;
+  readonly countKey: string;
+  readonly countLabel: string;
+  /** Mean over the samples of the count. */
+  readonly meanCount: number;
+  readonly costKey: string;
+  readonly costValue: number;
+  readonly costUnit: string;
+  /** meanCount × costValue. */
+  readonly meanEnergyPj: number;
+}
+
+/** Sums each sample's energy terms (add), then gives their means (terms). */
+export class EnergyTermMeans {
+  private readonly byKey = new Map<string, { term: EnergyTerm; sum: number }>();
+  private samples = 0;
+
+  add(terms: readonly EnergyTerm[]): void {
+    this.samples++;
+    for (const t of terms) {
+      const key = `${t.component}|${t.countKey}|${t.costKey}`;
+      const have = this.byKey.get(key);
+      if (have === undefined) this.byKey.set(key, { term: t, sum: t.count });
+      else have.sum += t.count;
+    }
+  }
+
+  terms(): DatasetEnergyTerm[] {
+    const n = Math.max(1, this.samples);
+    return [...this.byKey.values()].map(({ term: t, sum }) => ({
+      component: t.component, countKey: t.countKey, countLabel: t.countLabel, meanCount: sum / n,
+      costKey: t.costKey, costValue: t.costValue, costUnit: t.costUnit, meanEnergyPj: (sum / n) * t.costValue,
+    }));
+  }
 }
 
 /** mean, sample std, min, median, max of `xs` (non-empty), summed in order. */
@@ -174,7 +218,7 @@ function classCount(rows: readonly DatasetSampleResult[], outputSize: number): n
 export const MAX_CONFUSION_CLASSES = 1000;
 
 /** The data set's statistics from its rows and its batch activity; `outputSize`: neurons of the decoded output (one class each). */
-export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[], outputSize = 0): DatasetSummary {
+export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[], outputSize = 0, energyTerms: readonly DatasetEnergyTerm[] = []): DatasetSummary {
   const labelled = rows.filter((r) => r.label !== null);
   const correct = labelled.filter((r) => r.correct === true).length;
   const col = (f: (r: DatasetSampleResult) => number): number[] => rows.map(f);
@@ -215,6 +259,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
       synOps: sum(col((r) => r.synOps)),
     },
     populations,
+    energyTerms,
     ...(confusion === undefined ? {} : { confusion }),
   };
 }

@@ -29,8 +29,9 @@ import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
 import { programCoreFigures } from "../../chip/report/metrics.ts";
+import { energyTerms } from "../../chip/report/energy-terms.ts";
 import { argmaxIndex, readoutDecoders } from "../../chip/report/readout-decoders.ts";
-import { BatchActivity, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
+import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
@@ -244,6 +245,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   const activity = new BatchActivity(nonInput.map((p) => ({ name: p.name, size: p.size })));
   const recordVoltages = decode === "count" ? [] : [out0.population];
   const rows: DatasetSampleResult[] = [];
+  const termMeans = new EnergyTermMeans();
   let lastReport: RunReport | undefined;
   try {
     for (let i = 0; i < listing.samples.length; i++) {
@@ -267,6 +269,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         simulatedTimeNs: report.totals.simulatedTimeNs,
         outputValues: values,
       });
+      termMeans.add(energyTerms(report));
       lastReport = report;
       hooks.onSample?.(i + 1, listing.samples.length);
     }
@@ -274,7 +277,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     engine.team?.close();
   }
   const r = lastReport!;
-  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)), outSize);
+  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)), outSize, termMeans.terms());
   const doc: DatasetDocument = {
     format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
     dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },

@@ -106,6 +106,16 @@ describe("evaluate: a directory data set, by hand", () => {
       expect(s.ticks).toBe(rep.steps);
       expect(s.outputValues).toEqual(rep.nir!.outputs[0].counts);
     }
+    // Mean energy per inference = Σ mean count × cost, term by term, for every component.
+    const e = all.summary.perInference.energyPj;
+    for (const c of ["synapse", "neuron", "network", "learning", "static"] as const) {
+      const terms = all.summary.energyTerms.filter((t) => t.component === c);
+      const sum = terms.reduce((a, t) => a + t.meanEnergyPj, 0);
+      expect(Math.abs(sum - e[c].mean), c).toBeLessThanOrEqual(1e-9 * Math.max(1, e[c].mean));
+      for (const t of terms) expect(t.meanEnergyPj).toBe(t.meanCount * t.costValue);
+    }
+    expect(all.summary.energyTerms.some((t) => t.component === "static")).toBe(true);
+    expect(all.summary.energyTerms.find((t) => t.countKey === "syn_ops")!.meanCount).toBe(all.summary.perInference.synOps.mean);
     // One sample alone, after none: the same row as after three others.
     const one = join(TMP, "out-one");
     expect((await cli("evaluate", MODEL, "--input", DATA, "--samples", "2", "--arch", "loihi", "--out", one, "--quiet")).code).toBe(0);

@@ -84,7 +84,14 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     rows: d.costs.map((c) => [c.key, sig(c.value), c.unit, c.evidence, c.source]),
     ...(d.notModelled.length === 0 ? {} : { note: `Not modelled by this chip spec: ${d.notModelled.join(", ")}.` }),
   };
-  const tables = [summary, perInference, populations, costs];
+  const terms: ReportTable = {
+    id: "dataset-energy-terms",
+    title: "Energy per inference = count x per-operation cost",
+    columns: [{ header: "Component", align: "l" }, { header: "Count (mean per inference)", align: "l" }, { header: "Mean count", align: "r" }, { header: "Cost", align: "l" }, { header: "Value", align: "r" }, { header: "Unit", align: "l" }, { header: `Mean energy (${eu.unit})`, align: "r" }],
+    rows: s.energyTerms.map((t) => [t.component, t.countLabel, sig(t.meanCount), t.costKey, sig(t.costValue), t.costUnit, sig(t.meanEnergyPj / eu.scale)]),
+    note: "Each component's terms add up to its mean energy in the per-inference table (the energy is linear in the counts).",
+  };
+  const tables = [summary, perInference, terms, populations, costs];
   if (d.quantisation !== undefined) {
     tables.push({
       id: "dataset-quantisation",
