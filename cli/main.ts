@@ -272,12 +272,12 @@ function buildProgram(): Command {
 
   program
     .command("rerun")
-    .description("re-run a report's model from its provenance (inputs, options, seed) and check that the new report.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")
-    .argument("<report>", "report.json written by `aerchip run` (run from the directory the original run started in)")
+    .description("re-run a report's model, or an evaluation, from its provenance (inputs, options, seed) and check that the new report.json or dataset.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")
+    .argument("<report>", "report.json written by `aerchip run`, or dataset.json written by `aerchip evaluate` (run from the directory the original started in)")
     .requiredOption("--out <dir>", "output directory for the re-run")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .addHelpText("after", "\nExample:\n  aerchip rerun out/report.json --out out/rerun")
+    .addHelpText("after", "\nExamples:\n  aerchip rerun out/report.json --out out/rerun\n  aerchip rerun out/eval/dataset.json --out out/eval-rerun")
     .action(async (report: string, o) => (await import("./commands/rerun.ts")).rerunCommand(report, o));
 
   program

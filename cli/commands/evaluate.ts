@@ -117,12 +117,23 @@ function chooseDecode(out: NirOutputInfo, asked: DecodeMode | undefined, file: s
   return asked;
 }
 
-/** SHA-256 over the samples' ids and files: what identifies the data set in the provenance. */
-function datasetDigest(listing: DatasetListing): string {
+/**
+ * SHA-256 that identifies the data set in the provenance: of the file (.h5 or one event file), or for a
+ * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order.
+ */
+export function datasetDigest(listing: DatasetListing): string {
   if (listing.kind !== "directory") return sha256File(listing.path);
   const h = createHash("sha256");
   for (const s of listing.samples) h.update(`${s.id}\t${sha256File(s.path)}\n`);
   return h.digest("hex");
+}
+
+/**
+ * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L]` records for its data set,
+ * recomputed from the files as they are now (`aerchip rerun` compares it with the recorded one).
+ */
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number"));
 }
 
 /** The decoder's value per output neuron over NIR steps 0 … T−1 of one sample. */

@@ -18,6 +18,11 @@
  *
  * A difference is E_RERUN_DIFFERS, naming the fields (or layer-ticks.csv). The re-run's outputs are complete (every file was
  * written), so they are kept in --out for diffing; the message names the new report.
+ *
+ * A dataset.json (`aerchip evaluate`, told apart by its format "aerchip-dataset-1") is re-run the same
+ * way (cli/commands/rerun-dataset.ts): the model's SHA-256 and the data set's digest are checked, the
+ * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
+ * with the original field by field, as a report is.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -30,65 +35,15 @@ import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
-import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import { checkRecordedOptions, inputChanged, inputMissing, opt } from "./rerun-checks.ts";
+import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
+import { evaluateCommand } from "./evaluate.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
   readonly json: boolean;
   readonly quiet: boolean;
-}
-
-type Options = RunReport["provenance"]["options"];
-
-function opt<T extends string | number | boolean>(o: Options, key: string, type: "string" | "number" | "boolean", file: string): T | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== type) throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(v)}, expected a ${type}`, { file, field: `provenance.options.${key}`, hint: "the report was edited or comes from another tool; run the model again with `aerchip run`" });
-  return v as T;
-}
-
-const PROVENANCE_HINT = "the report was edited or comes from another tool; run the model again with `aerchip run`";
-
-function badOption(file: string, key: string, value: unknown, rule: string): AerchipError {
-  return new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(value)}; ${rule}`, { file, field: `provenance.options.${key}`, hint: PROVENANCE_HINT });
-}
-
-/**
- * The recorded options checked with the rules the command line applies to them (cli/main.ts,
- * cli/option-limits.ts), so that a re-run never runs, or writes, what `aerchip run` would refuse.
- */
-function checkRecordedOptions(o: Options, file: string): void {
-  const whole = (key: string, min: number, max: number, why: string): void => {
-    const v = o[key];
-    if (v === undefined || v === null) return;
-    const problem = wholeNumberProblem(v, min, max);
-    if (problem !== undefined) throw badOption(file, key, v, `${problem} (${why})`);
-  };
-  whole("seed", 0, MAX_SEED, "seeds are 32-bit");
-  whole("steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates");
-  whole("coreNeurons", 1, MAX_CORE_NEURONS, "as --core-neurons");
-  whole("sample", 0, MAX_INPUT_SAMPLE, "as --sample");
-  whole("gesture", 0, MAX_INPUT_SAMPLE, "as --gesture");
-  const oneOf = (key: string, choices: readonly string[]): void => {
-    const v = o[key];
-    if (v === undefined || v === null) return;
-    if (typeof v !== "string" || !choices.includes(v)) throw badOption(file, key, v, `it must be one of ${choices.join(", ")}`);
-  };
-  oneOf("placement", PLACEMENTS);
-  oneOf("precision", PRECISIONS);
-  oneOf("timing", TIMINGS);
-  oneOf("reset", NIR_RESETS);
-  oneOf("recurrentBias", NIR_RECURRENT_BIASES);
-  for (const key of ["tickUs", "dtSeconds"]) {
-    const v = o[key];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw badOption(file, key, v, "it must be a finite number > 0");
-  }
-  const period = o.tickPeriodUs;
-  if (period !== undefined && period !== null && (typeof period !== "number" || !Number.isFinite(period) || period < 0 || period > MAX_TICK_PERIOD_US)) {
-    throw badOption(file, "tickPeriodUs", period, `it must be a number from 0 to ${MAX_TICK_PERIOD_US} (as --tick-period-us)`);
-  }
-  if (o.realtime === true && period !== undefined && period !== null) throw badOption(file, "realtime", o.realtime, "it cannot be recorded with tickPeriodUs (as --realtime with --tick-period-us)");
 }
 
 /** What re-runs a report: the command (`aerchip run` on a model file, a NIR graph, or a compiled program) and its options. */
@@ -154,9 +109,11 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
 }
 
 /**
- * Where two reports differ, field by field: objects are compared key by key down to the differing leaf
- * (arrays are leaves), and each difference says whether the field is only in the re-run ("added": written by
- * a newer aerchip), only in the original ("removed") or in both with other values ("changed").
+ * Where two reports differ, field by field: objects are compared key by key down to the differing leaf,
+ * and so are arrays of objects of the same length, element by element (`samples[3].energyPj.total`);
+ * other arrays (of numbers: per-tick series) are leaves. Each difference says whether the field is only in
+ * the re-run ("added": written by a newer aerchip), only in the original ("removed") or in both with other
+ * values ("changed").
  */
 export function fieldDifferences(a: unknown, b: unknown, prefix = ""): Array<{ path: string; kind: "added" | "removed" | "changed" }> {
   const out: Array<{ path: string; kind: "added" | "removed" | "changed" }> = [];
@@ -166,10 +123,16 @@ export function fieldDifferences(a: unknown, b: unknown, prefix = ""): Array<{ p
   for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])]) {
     if (JSON.stringify(ra[k]) === JSON.stringify(rb[k])) continue;
     const path = `${prefix}${k}`;
+    const x = ra[k];
+    const y = rb[k];
     if (!(k in ra)) out.push({ path, kind: "added" });
     else if (!(k in rb)) out.push({ path, kind: "removed" });
-    else if (isObject(ra[k]) && isObject(rb[k])) out.push(...fieldDifferences(ra[k], rb[k], `${path}.`));
-    else out.push({ path, kind: "changed" });
+    else if (isObject(x) && isObject(y)) out.push(...fieldDifferences(x, y, `${path}.`));
+    else if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every(isObject) && y.every(isObject)) {
+      x.forEach((xe, n) => {
+        if (JSON.stringify(xe) !== JSON.stringify(y[n])) out.push(...fieldDifferences(xe, y[n], `${path}[${n}].`));
+      });
+    } else out.push({ path, kind: "changed" });
   }
   return out;
 }
@@ -202,39 +165,40 @@ export function codeVersionChanges(original: unknown, rerun: unknown): string[] 
   return out;
 }
 
-export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
-  const original = readReportFile(reportPath);
-  for (const input of original.provenance.inputs) {
-    if (!existsSync(input.path)) {
-      throw new AerchipError("E_RERUN_INPUT_MISSING", `input ${input.role} "${input.path}" recorded in the report does not exist from ${process.cwd()}`, { file: reportPath, field: "provenance.inputs", hint: "run `aerchip rerun` from the directory the original run was started in (paths are recorded as given)" });
-    }
-    const sha = sha256File(input.path);
-    if (sha !== input.sha256) {
-      throw new AerchipError("E_RERUN_INPUT_CHANGED", `input ${input.role} "${input.path}" has changed since the report was made (SHA-256 ${sha.slice(0, 12)}…, recorded ${input.sha256.slice(0, 12)}…)`, { file: reportPath, field: "provenance.inputs", hint: "restore the original input file (e.g. from version control) to reproduce the report" });
-    }
-  }
-  const plan = runOptionsFromProvenance(original, o.out, reportPath);
-  const model = plan.path;
-  if (plan.kind === "nir") await runNirCommand(plan.path, plan.options);
-  else if (plan.kind === "program") await runProgramCommand(plan.path, plan.options);
-  else await runCommand(plan.path, plan.options);
-  const newPath = join(o.out, "report.json");
-  const before = readFileSync(reportPath);
+/** How the re-run is named in what rerun prints: the command's input, the file compared, and the original. */
+interface RerunComparison {
+  /** "MODEL" or "MODEL over DATASET". */
+  readonly what: string;
+  readonly arch: string;
+  /** "report" (report.json) or "dataset.json". */
+  readonly noun: string;
+  readonly originalPath: string;
+  readonly newPath: string;
+  /** Runs made with --per-layer-ticks: the re-run's layer-ticks.csv against the original's. */
+  readonly layerTicks?: ReturnType<typeof compareLayerTicks>;
+}
+
+/**
+ * The re-run's file against the original: prints the outcome (--json: one line; --quiet: nothing) and
+ * throws E_RERUN_DIFFERS, naming the fields, when anything but the code version differs.
+ */
+function reportComparison(c: RerunComparison, o: RerunCommandOptions): void {
+  const { originalPath, newPath, layerTicks, noun } = c;
+  const before = readFileSync(originalPath);
   const after = readFileSync(newPath);
   const identical = before.equals(after);
   const a: unknown = JSON.parse(before.toString("utf8"));
   const b: unknown = JSON.parse(after.toString("utf8"));
   const sameResults = identical || resultsText(a) === resultsText(b);
   const versionChanges = identical ? [] : codeVersionChanges(a, b);
-  const layerTicks = plan.options.perLayerTicks === true ? compareLayerTicks(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: reportPath, identical, sameResults, codeVersionChanges: versionChanges, ...(layerTicks === undefined ? {} : { layerTicks }) })}\n`);
-  else if (!o.quiet && identical) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: ${newPath} is byte-identical to ${reportPath}\n`);
-  else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${model} on ${String(original.provenance.options.arch)}: same results; ${newPath} matches ${reportPath} in every field but the code version (${versionChanges.join("; ")})\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: newPath, original: originalPath, identical, sameResults, codeVersionChanges: versionChanges, ...(layerTicks === undefined ? {} : { layerTicks }) })}\n`);
+  else if (!o.quiet && identical) process.stdout.write(`re-ran ${c.what} on ${c.arch}: ${newPath} is byte-identical to ${originalPath}\n`);
+  else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${c.what} on ${c.arch}: same results; ${newPath} matches ${originalPath} in every field but the code version (${versionChanges.join("; ")})\n`);
   if (!o.quiet && !o.json && layerTicks === "identical") process.stdout.write(`${join(o.out, LAYER_TICKS_FILE)} is byte-identical to the original's\n`);
   if (!o.quiet && !o.json && layerTicks === "original missing") process.stdout.write(`note: the report was made with --per-layer-ticks, but no ${LAYER_TICKS_FILE} is beside it to compare; wrote ${join(o.out, LAYER_TICKS_FILE)}\n`);
   if (sameResults && layerTicks === "differs") {
-    throw new AerchipError("E_RERUN_DIFFERS", `the re-run's ${join(o.out, LAYER_TICKS_FILE)} differs from ${join(dirname(reportPath), LAYER_TICKS_FILE)} (report.json has the same results); the re-run's outputs are kept in ${o.out} for comparison`, {
-      file: reportPath, field: LAYER_TICKS_FILE, hint: `compare the two files (e.g. \`diff ${join(dirname(reportPath), LAYER_TICKS_FILE)} ${join(o.out, LAYER_TICKS_FILE)}\`); the original may have been edited`,
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run's ${join(o.out, LAYER_TICKS_FILE)} differs from ${join(dirname(originalPath), LAYER_TICKS_FILE)} (report.json has the same results); the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: originalPath, field: LAYER_TICKS_FILE, hint: `compare the two files (e.g. \`diff ${join(dirname(originalPath), LAYER_TICKS_FILE)} ${join(o.out, LAYER_TICKS_FILE)}\`); the original may have been edited`,
     });
   }
   if (!sameResults) {
@@ -243,11 +207,37 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
     const list = diffs.length === 0 ? "formatting" : `${shown.join(", ")}${diffs.length > shown.length ? `, and ${diffs.length - shown.length} more` : ""}`;
     // Fields only the re-run has, with every shared field equal: the original was written by an older aerchip.
     const onlyNewFields = diffs.length > 0 && diffs.every((d) => d.kind === "added");
-    throw new AerchipError("E_RERUN_DIFFERS", `the re-run report ${newPath} differs from ${reportPath} in ${list}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
-      file: reportPath,
+    const plural = noun === "report" ? "reports" : `${noun} files`;
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run ${noun} ${newPath} differs from ${originalPath} in ${list}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: originalPath,
       hint: onlyNewFields
-        ? "every field both reports have is equal; the re-run only adds fields that the aerchip which wrote the original did not write yet, so the original is older than this aerchip: keep the re-run's report as the reproducible one"
-        : `compare the two reports (e.g. \`diff ${reportPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
+        ? `every field both ${plural} have is equal; the re-run only adds fields that the aerchip which wrote the original did not write yet, so the original is older than this aerchip: keep the re-run's ${noun} as the reproducible one`
+        : `compare the two ${plural} (e.g. \`diff ${originalPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
     });
   }
+}
+
+/** A dataset.json (`aerchip evaluate`): its inputs and options checked, evaluate run again into --out, and compared. */
+async function rerunDataset(doc: DatasetDocument, path: string, o: RerunCommandOptions): Promise<void> {
+  const plan = evaluateOptionsFromProvenance(doc, o.out, path);
+  await checkDatasetInputs(doc, plan, path);
+  await evaluateCommand(plan.model, plan.options);
+  reportComparison({ what: `${plan.model} over ${plan.dataset}`, arch: plan.options.arch, noun: "dataset.json", originalPath: path, newPath: join(o.out, "dataset.json") }, o);
+}
+
+export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
+  const dataset = readDatasetForRerun(reportPath);
+  if (dataset !== undefined) return rerunDataset(dataset, reportPath, o);
+  const original = readReportFile(reportPath);
+  for (const input of original.provenance.inputs) {
+    if (!existsSync(input.path)) throw inputMissing(input.role, input.path, reportPath);
+    const sha = sha256File(input.path);
+    if (sha !== input.sha256) throw inputChanged(input.role, input.path, sha, input.sha256, reportPath);
+  }
+  const plan = runOptionsFromProvenance(original, o.out, reportPath);
+  if (plan.kind === "nir") await runNirCommand(plan.path, plan.options);
+  else if (plan.kind === "program") await runProgramCommand(plan.path, plan.options);
+  else await runCommand(plan.path, plan.options);
+  const layerTicks = plan.options.perLayerTicks === true ? compareLayerTicks(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
+  reportComparison({ what: plan.path, arch: String(original.provenance.options.arch), noun: "report", originalPath: reportPath, newPath: join(o.out, "report.json"), ...(layerTicks === undefined ? {} : { layerTicks }) }, o);
 }

@@ -1,0 +1,75 @@
+/**
+ * What `aerchip rerun` checks before it runs anything, for a report.json (`aerchip run`) and a
+ * dataset.json (`aerchip evaluate`) alike: the recorded options, with the rules the command line applies
+ * to them (cli/main.ts, cli/option-limits.ts), so that a re-run never runs, or writes, what the command
+ * would refuse; and the recorded inputs, which must still be there and hash as recorded.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+
+export type RecordedOptions = RunReport["provenance"]["options"];
+
+/** The command that made the file: `run` for report.json, `evaluate` for dataset.json. */
+export type RecordingCommand = "run" | "evaluate";
+
+export function provenanceHint(command: RecordingCommand): string {
+  return `the ${command === "run" ? "report" : "dataset.json"} was edited or comes from another tool; run the model again with \`aerchip ${command}\``;
+}
+
+/** Recorded option `key` as a `type`, undefined when absent or null; another type is E_RERUN_PROVENANCE. */
+export function opt<T extends string | number | boolean>(o: RecordedOptions, key: string, type: "string" | "number" | "boolean", file: string, command: RecordingCommand = "run"): T | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== type) throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(v)}, expected a ${type}`, { file, field: `provenance.options.${key}`, hint: provenanceHint(command) });
+  return v as T;
+}
+
+export function badOption(file: string, key: string, value: unknown, rule: string, command: RecordingCommand = "run"): AerchipError {
+  return new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(value)}; ${rule}`, { file, field: `provenance.options.${key}`, hint: provenanceHint(command) });
+}
+
+/** The options `run` and `evaluate` share, checked with the command line's rules. */
+export function checkRecordedOptions(o: RecordedOptions, file: string, command: RecordingCommand = "run"): void {
+  const whole = (key: string, min: number, max: number, why: string): void => {
+    const v = o[key];
+    if (v === undefined || v === null) return;
+    const problem = wholeNumberProblem(v, min, max);
+    if (problem !== undefined) throw badOption(file, key, v, `${problem} (${why})`, command);
+  };
+  whole("seed", 0, MAX_SEED, "seeds are 32-bit");
+  whole("steps", 0, MAX_RUN_TICKS, "the most ticks one run simulates");
+  whole("coreNeurons", 1, MAX_CORE_NEURONS, "as --core-neurons");
+  whole("sample", 0, MAX_INPUT_SAMPLE, "as --sample");
+  whole("gesture", 0, MAX_INPUT_SAMPLE, "as --gesture");
+  const oneOf = (key: string, choices: readonly string[]): void => {
+    const v = o[key];
+    if (v === undefined || v === null) return;
+    if (typeof v !== "string" || !choices.includes(v)) throw badOption(file, key, v, `it must be one of ${choices.join(", ")}`, command);
+  };
+  oneOf("placement", PLACEMENTS);
+  oneOf("precision", PRECISIONS);
+  oneOf("timing", TIMINGS);
+  oneOf("reset", NIR_RESETS);
+  oneOf("recurrentBias", NIR_RECURRENT_BIASES);
+  for (const key of ["tickUs", "dtSeconds"]) {
+    const v = o[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw badOption(file, key, v, "it must be a finite number > 0", command);
+  }
+  const period = o.tickPeriodUs;
+  if (period !== undefined && period !== null && (typeof period !== "number" || !Number.isFinite(period) || period < 0 || period > MAX_TICK_PERIOD_US)) {
+    throw badOption(file, "tickPeriodUs", period, `it must be a number from 0 to ${MAX_TICK_PERIOD_US} (as --tick-period-us)`, command);
+  }
+  if (o.realtime === true && period !== undefined && period !== null) throw badOption(file, "realtime", o.realtime, "it cannot be recorded with tickPeriodUs (as --realtime with --tick-period-us)", command);
+}
+
+/** A recorded input that is not where it was recorded (paths are recorded as given). */
+export function inputMissing(role: string, path: string, file: string): AerchipError {
+  return new AerchipError("E_RERUN_INPUT_MISSING", `input ${role} "${path}" recorded in the report does not exist from ${process.cwd()}`, { file, field: "provenance.inputs", hint: "run `aerchip rerun` from the directory the original run was started in (paths are recorded as given)" });
+}
+
+/** A recorded input whose SHA-256 (`sha`, recomputed) is no longer the recorded one. */
+export function inputChanged(role: string, path: string, sha: string, recorded: string, file: string): AerchipError {
+  return new AerchipError("E_RERUN_INPUT_CHANGED", `input ${role} "${path}" has changed since the report was made (SHA-256 ${sha.slice(0, 12)}…, recorded ${recorded.slice(0, 12)}…)`, { file, field: "provenance.inputs", hint: "restore the original input file (e.g. from version control) to reproduce the report" });
+}

@@ -1,0 +1,153 @@
+/**
+ * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
+ * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
+ * shares, plus --steps ≥ 1, --samples, --label-from, --output and --decode), and the recorded inputs,
+ * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
+ * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
+ * every evaluated sample's id and file SHA-256, so a sample edited, added or removed changes it).
+ * cli/commands/rerun.ts runs evaluate into --out and compares the new dataset.json with the original as
+ * it compares reports.
+ */
+import { existsSync } from "node:fs";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
+import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
+import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
+import { sha256File } from "../provenance.ts";
+import { datasetInputDigest, type EvaluateOptions } from "./evaluate.ts";
+import type { NirCliOptions } from "./run-nir.ts";
+import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint } from "./rerun-checks.ts";
+
+const PROVENANCE_HINT = provenanceHint("evaluate");
+
+/**
+ * The file at `path` as a dataset.json, when its `format` says it is one; undefined for anything else
+ * (which `aerchip rerun` then reads as a report.json, with that reader's errors).
+ */
+export function readDatasetForRerun(path: string): DatasetDocument | undefined {
+  if (!existsSync(path)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: "give the report.json written by `aerchip run` or the dataset.json written by `aerchip evaluate`", codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
+  } catch (e) {
+    if (isAerchipError(e)) throw e;
+    return undefined;
+  }
+  const head = raw as { format?: unknown; version?: unknown; provenance?: unknown } | null;
+  if (head === null || typeof head !== "object" || head.format !== DATASET_FORMAT) return undefined;
+  if (head.version !== DATASET_VERSION) {
+    throw new AerchipError("E_REPORT_VERSION", `dataset.json version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${DATASET_VERSION}`, { file: path, field: "version", hint: "evaluate the model again with this aerchip (`aerchip evaluate`)" });
+  }
+  const p = head.provenance as { inputs?: unknown; options?: unknown } | null | undefined;
+  if (p === null || typeof p !== "object") throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json has no provenance", { file: path, field: "provenance", hint: PROVENANCE_HINT });
+  const inputsOk = Array.isArray(p.inputs) && p.inputs.every((i: unknown) => {
+    const x = i as { role?: unknown; path?: unknown; sha256?: unknown } | null;
+    return x !== null && typeof x === "object" && typeof x.role === "string" && typeof x.path === "string" && typeof x.sha256 === "string";
+  });
+  if (!inputsOk) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.inputs must be a list of { role, path, sha256 }", { file: path, field: "provenance.inputs", hint: PROVENANCE_HINT });
+  if (p.options === null || typeof p.options !== "object" || Array.isArray(p.options)) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.options must be an object", { file: path, field: "provenance.options", hint: PROVENANCE_HINT });
+  return raw as DatasetDocument;
+}
+
+/** What re-runs an evaluation: `aerchip evaluate MODEL --input DATASET` and its options. */
+export interface DatasetRerunPlan {
+  readonly model: string;
+  readonly dataset: string;
+  readonly options: EvaluateOptions;
+}
+
+/** The `aerchip evaluate` options a dataset.json's provenance records (the inverse of evaluateDataset's provenance). */
+export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string, file: string): DatasetRerunPlan {
+  const p = doc.provenance;
+  const o = p.options;
+  checkRecordedOptions(o, file, "evaluate");
+  if (o.steps !== undefined && o.steps !== null) {
+    const problem = wholeNumberProblem(o.steps, 1, MAX_RUN_TICKS);
+    if (problem !== undefined) throw badOption(file, "steps", o.steps, `${problem} (as evaluate --steps)`, "evaluate");
+  }
+  const oneOf = (key: string, choices: readonly string[]): void => {
+    const v = o[key];
+    if (v === undefined || v === null) return;
+    if (typeof v !== "string" || !choices.includes(v)) throw badOption(file, key, v, `it must be one of ${choices.join(", ")}`, "evaluate");
+  };
+  oneOf("labelFrom", LABEL_SOURCES);
+  oneOf("decode", DECODE_MODES);
+  const samples = opt<string>(o, "samples", "string", file, "evaluate");
+  if (samples !== undefined) {
+    try {
+      parseSampleRange(samples);
+    } catch (e) {
+      if (!isAerchipError(e)) throw e;
+      throw badOption(file, "samples", samples, "it must be START:END (0-based, END excluded, END > START; either may be left out) or one index (as --samples)", "evaluate");
+    }
+  }
+  const output = opt<string>(o, "output", "string", file, "evaluate");
+  if (output === "") throw badOption(file, "output", output, "it must name an Output node of the graph (as --output)", "evaluate");
+  const model = p.inputs.find((i) => i.role === "model");
+  if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no model input", { file, field: "provenance.inputs", hint: PROVENANCE_HINT });
+  const dataset = p.inputs.find((i) => i.role === "dataset");
+  if (dataset === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no dataset input", { file, field: "provenance.inputs", hint: PROVENANCE_HINT });
+  const arch = opt<string>(o, "arch", "string", file, "evaluate");
+  if (arch === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no --arch", { file, field: "provenance.options.arch", hint: PROVENANCE_HINT });
+  const steps = opt<number>(o, "steps", "number", file, "evaluate");
+  const coreNeurons = opt<number>(o, "coreNeurons", "number", file, "evaluate");
+  const precision = opt<string>(o, "precision", "string", file, "evaluate");
+  const tickUs = opt<number>(o, "tickUs", "number", file, "evaluate");
+  const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", file, "evaluate");
+  const realtime = opt<boolean>(o, "realtime", "boolean", file, "evaluate");
+  const dt = opt<number>(o, "dtSeconds", "number", file, "evaluate");
+  const reset = opt<string>(o, "reset", "string", file, "evaluate");
+  const recurrentBias = opt<string>(o, "recurrentBias", "string", file, "evaluate");
+  const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, "evaluate");
+  const lenient = opt<boolean>(o, "lenient", "boolean", file, "evaluate");
+  const labelFrom = opt<string>(o, "labelFrom", "string", file, "evaluate");
+  const decode = opt<string>(o, "decode", "string", file, "evaluate");
+  return {
+    model: model.path, dataset: dataset.path,
+    options: {
+      input: dataset.path, arch, out, json: false, quiet: true,
+      seed: opt<number>(o, "seed", "number", file, "evaluate") ?? 0,
+      placement: (opt<string>(o, "placement", "string", file, "evaluate") ?? "greedy") as PlacementStrategy,
+      timing: (opt<string>(o, "timing", "string", file, "evaluate") ?? "simple") as "simple" | "detailed",
+      ...(steps === undefined ? {} : { steps }),
+      ...(coreNeurons === undefined ? {} : { coreNeurons }),
+      ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
+      ...(tickUs === undefined ? {} : { tickUs }),
+      ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
+      ...(realtime === true ? { realtime } : {}),
+      ...(dt === undefined ? {} : { dt }),
+      ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
+      ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
+      ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
+      ...(lenient === undefined ? {} : { lenient }),
+      ...(samples === undefined ? {} : { samples }),
+      // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
+      ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
+      ...(output === undefined ? {} : { output }),
+      ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
+    },
+  };
+}
+
+/**
+ * Every recorded input must be there and hash as recorded: the data set by its digest over the samples
+ * the plan evaluates (a directory that can no longer be listed as it was is changed too), other inputs
+ * by their file's SHA-256.
+ */
+export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetRerunPlan, file: string): Promise<void> {
+  for (const input of doc.provenance.inputs) {
+    if (!existsSync(input.path)) throw inputMissing(input.role, input.path, file);
+    let sha: string;
+    if (input.role === "dataset") {
+      try {
+        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom);
+      } catch (e) {
+        if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT"].includes(e.code)) throw e;
+        throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });
+      }
+    } else sha = sha256File(input.path);
+    if (sha !== input.sha256) throw inputChanged(input.role, input.path, sha, input.sha256, file);
+  }
+}
