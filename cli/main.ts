@@ -239,7 +239,7 @@ function buildProgram(): Command {
 
   const evaluate = program
     .command("evaluate")
-    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex and mapping.json")
+    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json")
     .argument("<model>", "NIR graph (.nir)")
     .requiredOption("--input <path>", "the data set: a directory of event files (labels from whole-number folder names, as N-MNIST's Test/<digit>/), an SHD/SSC .h5 file (labels from the file), or one event file")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")

@@ -33,6 +33,7 @@ import { energyTerms } from "../../chip/report/energy-terms.ts";
 import { argmaxIndex, readoutDecoders } from "../../chip/report/readout-decoders.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
+import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
@@ -324,6 +325,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
     { path: join(out, "samples.csv"), data: datasetCsv(doc) },
     { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
     { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
+    { path: join(out, "dataset.html"), data: await renderDatasetHtml(doc) },
     { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
   ];
   writeOutputSet(files, [out]);

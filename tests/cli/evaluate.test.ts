@@ -86,7 +86,7 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(d.summary.perInference.synOps.mean).toBe(mean);
     expect(d.summary.perInference.synOps.min).toBe(Math.min(...ops));
     expect(d.summary.perInference.energyPj.total.mean).toBeCloseTo(d.samples.reduce((a, s) => a + s.energyPj.total, 0) / 4, 9);
-    expect(readdirSync(out).sort()).toEqual(["dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
     expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class\)/);
   });
 
@@ -126,7 +126,7 @@ describe("evaluate: a directory data set, by hand", () => {
     const a = join(TMP, "det-a");
     const b = join(TMP, "det-b");
     for (const o of [a, b]) expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "odin", "--out", o, "--quiet")).code).toBe(0);
-    for (const f of ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "mapping.json"]) expect(readFileSync(join(a, f), "utf8"), f).toBe(readFileSync(join(b, f), "utf8"));
+    for (const f of ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "dataset.html", "mapping.json"]) expect(readFileSync(join(a, f), "utf8"), f).toBe(readFileSync(join(b, f), "utf8"));
     const part = join(TMP, "part");
     expect((await cli("evaluate", MODEL, "--input", DATA, "--samples", "1:3", "--arch", "odin", "--out", part, "--quiet")).code).toBe(0);
     const p = readDoc(part);
@@ -139,6 +139,11 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(csv[4].split(",").slice(6, 11)).toEqual(["3", "3/d.npy", "3", "", "false"]);
     // LaTeX: every symbol spelled out (pdflatex stops on raw Unicode).
     expect(readFileSync(join(a, "dataset.tex"), "utf8")).not.toMatch(/[^\x00-\x7f]/);
+    // The HTML page: four figures (histogram, energy against input, components, confusion), each an SVG, no NaN.
+    const html = readFileSync(join(a, "dataset.html"), "utf8");
+    expect([...html.matchAll(/<figure id="fig-([a-z-]+)">\n<h2>[^<]+<\/h2>\n<svg/g)].map((m) => m[1])).toEqual(["energy-histogram", "energy-vs-input", "energy-components", "confusion"]);
+    expect(html).not.toMatch(/NaN/);
+    expect(html).toMatch(/<section id="table-dataset-energy-terms">/);
   });
 });
 

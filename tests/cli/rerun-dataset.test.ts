@@ -66,7 +66,7 @@ describe("rerun of a dataset.json (aerchip evaluate)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/byte-identical|same results/);
     expect(r.stdout).toContain(join(out, "dataset.json"));
-    for (const f of ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "mapping.json"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "dataset.html", "mapping.json"]) expect(existsSync(join(out, f)), f).toBe(true);
 
     // Another commit made it: same results, the versions named (--json: one line).
     const older = edited("older.json", (d) => {

@@ -294,17 +294,17 @@ export function rateHistogramCaption(steps: number): string {
   return `Neurons per firing-rate bin, per spiking population; the last bin (≥ 0.9 spikes per tick) holds the bursting neurons, ${first}.`;
 }
 
-function htmlTable(t: ReportTable): string {
+export function htmlTable(t: ReportTable): string {
   const head = t.columns.map((c) => `<th class="${c.align}">${escapeHtml(c.header)}</th>`).join("");
   const body = t.rows.map((row) => `<tr>${row.map((cell, i) => `<td class="${t.columns[i]?.align ?? "l"}">${escapeHtml(plainCell(cell))}</td>`).join("")}</tr>`).join("\n");
   return `<section id="table-${t.id}">\n<h2>${escapeHtml(t.title)}</h2>\n<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n${t.note === undefined ? "" : `<p class="note">${escapeHtml(t.note)}</p>\n`}</section>`;
 }
 
-function figure(id: string, title: string, svg: string, caption: string): string {
+export function figure(id: string, title: string, svg: string, caption: string): string {
   return `<figure id="fig-${id}">\n<h2>${escapeHtml(title)}</h2>\n${svg}\n<figcaption>${escapeHtml(caption)}</figcaption>\n</figure>`;
 }
 
-const STYLE = `body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+export const STYLE = `body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{padding:.2em .6em;border-bottom:1px solid #ddd}th{border-bottom:2px solid #444}
