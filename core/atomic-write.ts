@@ -21,7 +21,7 @@
  * A process killed during step 4 can still leave part of the new set beside part of the old one; each
  * file is complete either way.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, parse, resolve } from "node:path";
 import { AerchipError } from "./diagnostics.ts";
 
@@ -96,6 +96,37 @@ export function ensureDirCreated(dir: string): string[] {
     created.push(m);
   }
   return created;
+}
+
+/**
+ * Checks, before a long computation, that `dir` could be created and written: its first existing
+ * ancestor (or `dir` itself) is a directory this process may write to. Throws the error writing would
+ * give (E_WRITE_MKDIR), so a command that simulates for minutes does not fail only at its end.
+ * Creates nothing.
+ */
+export function checkOutputDirUsable(dir: string): void {
+  let d = resolve(dir);
+  const root = parse(d).root;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(d, { throwIfNoEntry: false });
+    } catch (e) {
+      throw mkdirError(dir, e); // ENOTDIR (a parent is a file), EACCES, ELOOP
+    }
+    if (st === undefined) {
+      if (d === root) throw mkdirError(dir, new Error(`${d} does not exist`));
+      d = dirname(d);
+      continue;
+    }
+    if (!st.isDirectory()) throw mkdirError(dir, new Error(`${d} is not a directory`));
+    try {
+      accessSync(d, fsConstants.W_OK);
+    } catch (e) {
+      throw mkdirError(dir, e);
+    }
+    return;
+  }
 }
 
 /** Creates `dir` and its parents if missing. */

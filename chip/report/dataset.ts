@@ -2,9 +2,12 @@
  * A data set's results (`aerchip evaluate`): one row per sample, each an independent inference from the
  * chip's initial state, and their statistics. What papers quote from these is "per inference, averaged
  * over the test set" (energy, time, operations) and the accuracy; the batch-level activity figures follow
- * the sparse auto-encoder paper's definitions (../shared/docs/papers.md §3):
+ * the sparse auto-encoder paper's definitions (../shared/docs/papers.md §3), over the model's layers
+ * (front-end helpers such as NIR's bias drive `__nir_bias` are left out, as in the run report's metrics):
  *   dead neurons     neurons of a population that fired in no sample of the batch;
- *   density (active) Σ spikes / (N_active · Σ_samples T_s), N_active = size − dead, T_s the sample's ticks.
+ *   density (active) Σ spikes / (N_active · Σ_samples T_s), N_active = size − dead, T_s the sample's
+ *                    time steps (NIR steps; a layer's spikes counted in its own steps 0 … T_s − 1, i.e.
+ *                    chip ticks latency … latency + T_s − 1, so the pipeline's drain ticks are not counted).
  * Statistics over samples: mean, sample standard deviation (n − 1 in the denominator; 0 for one sample),
  * minimum, median (the mean of the two middle values for an even count) and maximum, each summed in
  * sample order (the same numbers on every run).
@@ -36,13 +39,25 @@ export interface DatasetSampleResult {
   readonly prediction: number | null;
   /** null when the sample has no label. */
   readonly correct: boolean | null;
-  /** Chip ticks simulated (the input's length, or --steps, plus the graph's pipeline ticks). */
+  /** Time steps of the inference (NIR steps: the input's length, or --steps). */
+  readonly steps: number;
+  /** Chip ticks simulated: steps plus the graph's pipeline ticks. */
   readonly ticks: number;
-  /** Input spikes after binning. */
+  /** Input spikes after binning (those the chip received, as the run report counts them). */
   readonly inputSpikes: number;
-  /** Spikes of every non-input population. */
+  /** Input spikes at step ≥ steps: not part of the inference's steps (a --steps shorter than the recording). */
+  readonly inputSpikesBeyondSteps: number;
+  /** Spikes of the model's non-input layers (helpers left out), over all chip ticks. */
   readonly spikes: number;
+  /** Synaptic ops the chip performed (the run report's counter: what the synapse energy is charged on). */
   readonly synOps: number;
+  /** Of synOps, those from helper populations (NIR's bias drive: one spike per tick into every biased neuron). */
+  readonly helperSynOps: number;
+  /** NeuroBench effective synaptic ops (ACs + MACs) of the model's layers, and their dense count (run report metrics). */
+  readonly effectiveSynOps: number;
+  readonly denseSynOps: number;
+  /** NeuroBench activation sparsity of the inference (run report metrics). */
+  readonly activationSparsity: number;
   readonly neuronUpdates: number;
   readonly packets: number;
   readonly hops: number;
@@ -51,6 +66,8 @@ export interface DatasetSampleResult {
   readonly simulatedTimeNs: number | null;
   /** The decoder's value per output neuron (spike counts, or the membrane decoder's values). */
   readonly outputValues: readonly number[];
+  /** The largest value is shared by several (not all) output neurons: the lowest index was taken. */
+  readonly tie: boolean;
 }
 
 export interface SampleStat {
@@ -70,13 +87,16 @@ export interface PopulationActivity {
 export interface DatasetPopulationSummary {
   readonly name: string;
   readonly size: number;
+  /** Spikes in the layer's own steps over all samples. */
   readonly spikes: number;
+  /** spikes / samples. */
+  readonly meanSpikesPerInference: number;
   /** Neurons that fired in at least one sample. */
   readonly activeNeurons: number;
   /** size − activeNeurons. */
   readonly deadNeurons: number;
   readonly deadFraction: number;
-  /** spikes / (activeNeurons · Σ ticks); null when no neuron fired. */
+  /** spikes / (activeNeurons · Σ steps); null when no neuron fired. */
   readonly densityActive: number | null;
 }
 
@@ -89,13 +109,26 @@ export interface DatasetSummary {
   readonly accuracy: number | null;
   /** Samples whose output decoded to no class (counted as wrong when labelled). */
   readonly noPrediction: number;
+  /** Samples decided by a tie (the lowest of several largest outputs). */
+  readonly ties: number;
+  /** Samples with no input spike at all. */
+  readonly emptySamples: number;
+  /** Input spikes at step ≥ the sample's steps, over all samples. */
+  readonly inputSpikesBeyondSteps: number;
+  readonly steps: { readonly total: number; readonly perSample: SampleStat };
   readonly ticks: { readonly total: number; readonly perSample: SampleStat };
   readonly perInference: {
     readonly energyPj: Readonly<Record<(typeof SAMPLE_ENERGY_KEYS)[number], SampleStat>>;
+    /** total − static per sample. */
+    readonly dynamicEnergyPj: SampleStat;
     /** null when the chip spec does not model time. */
     readonly simulatedTimeNs: SampleStat | null;
     readonly spikes: SampleStat;
     readonly synOps: SampleStat;
+    readonly helperSynOps: SampleStat;
+    readonly effectiveSynOps: SampleStat;
+    readonly denseSynOps: SampleStat;
+    readonly activationSparsity: SampleStat;
     readonly neuronUpdates: SampleStat;
     readonly packets: SampleStat;
     readonly hops: SampleStat;
@@ -190,13 +223,14 @@ export class BatchActivity {
     this.spikes[p] += neurons.length;
   }
 
-  summary(totalTicks: number): DatasetPopulationSummary[] {
+  /** `totalTicks`: the time steps of all samples (the density's denominator); `samples`: how many. */
+  summary(totalTicks: number, samples = 1): DatasetPopulationSummary[] {
     return this.populations.map((p, i) => {
       let active = 0;
       for (const b of this.fired[i]) active += b;
       const dead = p.size - active;
       return {
-        name: p.name, size: p.size, spikes: this.spikes[i], activeNeurons: active, deadNeurons: dead,
+        name: p.name, size: p.size, spikes: this.spikes[i], meanSpikesPerInference: this.spikes[i] / Math.max(1, samples), activeNeurons: active, deadNeurons: dead,
         deadFraction: p.size === 0 ? 0 : dead / p.size,
         densityActive: active === 0 || totalTicks === 0 ? null : this.spikes[i] / (active * totalTicks),
       };
@@ -226,6 +260,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
   for (const k of SAMPLE_ENERGY_KEYS) energy[k] = sampleStat(col((r) => r.energyPj[k]));
   const timed = rows.every((r) => r.simulatedTimeNs !== null);
   const ticks = col((r) => r.ticks);
+  const steps = col((r) => r.steps);
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const classes = classCount(labelled, outputSize);
   const confusion = labelled.length > 0 && classes <= MAX_CONFUSION_CLASSES
@@ -241,12 +276,21 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     correct,
     accuracy: labelled.length === 0 ? null : correct / labelled.length,
     noPrediction: rows.filter((r) => r.prediction === null).length,
+    ties: rows.filter((r) => r.tie).length,
+    emptySamples: rows.filter((r) => r.inputSpikes + r.inputSpikesBeyondSteps === 0).length,
+    inputSpikesBeyondSteps: sum(col((r) => r.inputSpikesBeyondSteps)),
+    steps: { total: sum(steps), perSample: sampleStat(steps) },
     ticks: { total: sum(ticks), perSample: sampleStat(ticks) },
     perInference: {
       energyPj: energy,
+      dynamicEnergyPj: sampleStat(col((r) => r.energyPj.total - r.energyPj.static)),
       simulatedTimeNs: timed ? sampleStat(col((r) => r.simulatedTimeNs as number)) : null,
       spikes: sampleStat(col((r) => r.spikes)),
       synOps: sampleStat(col((r) => r.synOps)),
+      helperSynOps: sampleStat(col((r) => r.helperSynOps)),
+      effectiveSynOps: sampleStat(col((r) => r.effectiveSynOps)),
+      denseSynOps: sampleStat(col((r) => r.denseSynOps)),
+      activationSparsity: sampleStat(col((r) => r.activationSparsity)),
       neuronUpdates: sampleStat(col((r) => r.neuronUpdates)),
       packets: sampleStat(col((r) => r.packets)),
       hops: sampleStat(col((r) => r.hops)),
@@ -288,6 +332,12 @@ export interface DatasetDocument {
     readonly skippedFiles: number;
     readonly classNames?: readonly string[];
   };
+  /** What the chip name's `*` stands for (the overrides of the preset), when it has one. */
+  readonly chipOverrides?: string;
+  /** How the inputs were read: the tick length events were binned at, the NIR dt, and --steps (null: each sample's own length). */
+  readonly input: { readonly tickUs: number; readonly dtSeconds: number; readonly steps: number | null };
+  /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
+  readonly footprintBytes: number;
   readonly timingModel: string;
   readonly precision: "float" | "fixed";
   /** Fixed-point compiles: the quantisation per layer (as report.json's precision.layers) and its warnings. */

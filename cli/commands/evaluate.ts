@@ -21,14 +21,15 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
 import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
-import { programCoreFigures } from "../../chip/report/metrics.ts";
+import { isHelperPopulation, programCoreFigures } from "../../chip/report/metrics.ts";
+import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import { energyTerms } from "../../chip/report/energy-terms.ts";
 import { argmaxIndex, readoutDecoders } from "../../chip/report/readout-decoders.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
@@ -137,6 +138,18 @@ export async function datasetInputDigest(input: string, samples: string | undefi
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number"));
 }
 
+/** The neuron indices of a population's spikes in its own steps 0 … T−1 (chip ticks latency … latency + T − 1). */
+function spikesInSteps(sim: SimResult, population: string, latency: number, T: number): Int32Array {
+  const sp = sim.spikes.get(population);
+  if (sp === undefined) return new Int32Array(0);
+  let n = 0;
+  for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] >= latency && sp.tick[k] < latency + T) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] >= latency && sp.tick[k] < latency + T) out[n++] = sp.neuron[k];
+  return out;
+}
+
 /** The decoder's value per output neuron over NIR steps 0 … T−1 of one sample. */
 function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: number, decode: DecodeMode): number[] {
   if (decode === "count") {
@@ -159,10 +172,20 @@ function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: numbe
   return decode === "sum" ? d.sumV : decode === "max" ? d.maxV ?? [] : d.lastV ?? [];
 }
 
-/** The decoded class: argmax (lowest index on ties); a spike count that is all zero decodes to none. */
-export function decodeClass(values: readonly number[], decode: DecodeMode): number | null {
-  if (decode === "count" && values.every((c) => c === 0)) return null;
-  return argmaxIndex(values);
+/**
+ * The decoded class and whether a tie decided it: argmax, the lowest index when several (not all) outputs
+ * share the largest value. Outputs that are all equal (a spiking output that never fired, a readout that
+ * never moved) give no evidence for any class: no class (numpy's argmax would say 0). A one-neuron output
+ * decodes to 0 unless it is a spike count of 0.
+ */
+export function decodeClass(values: readonly number[], decode: DecodeMode): { readonly prediction: number | null; readonly tie: boolean } {
+  if (values.length === 0) return { prediction: null, tie: false };
+  if (values.length === 1) return { prediction: decode === "count" && values[0] === 0 ? null : 0, tie: false };
+  const best = argmaxIndex(values) as number;
+  let shared = 0;
+  for (const v of values) if (v === values[best]) shared++;
+  if (shared === values.length) return { prediction: null, tie: false };
+  return { prediction: best, tie: shared > 1 };
 }
 
 interface Engine {
@@ -193,7 +216,7 @@ async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string,
 }
 
 /** One sample's inference on the engine, and its report (per-run figures as `aerchip run` gives them). */
-async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: string, inLatency: number, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>): Promise<{ sim: SimResult; report: RunReport }> {
+async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: string, inLatency: number, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>, what: string): Promise<{ sim: SimResult; report: RunReport }> {
   const stimulus = { spikes: new Map([[stimulusPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
   resetNeuronState(e.st);
   const run = startRun(e.spec, e.program, e.st, stimulus, {
@@ -201,7 +224,7 @@ async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: stri
     ...(e.team !== undefined ? { team: e.team } : threads > 1 ? { threads } : {}),
   });
   try {
-    await stepWithSignals(run);
+    await stepWithSignals(run, what);
   } catch (err) {
     run.close();
     throw err;
@@ -237,8 +260,23 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
     return input;
   };
-  const first = await readSample(listing.samples[0]);
-  const spec = pacedSpec(archSpec, tickPeriodUsFor(o, first.tickUs, listing.samples[0].path), o);
+  // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
+  // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
+  // hours of simulation. The files are read again, one at a time, when their turn comes.
+  let periodUs: number | undefined;
+  for (let i = 0; i < listing.samples.length; i++) {
+    const s = listing.samples[i];
+    const input = await readSample(s);
+    const p = tickPeriodUsFor(o, input.tickUs, s.path);
+    if (i === 0) periodUs = p;
+    else if (p !== periodUs) {
+      throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+    }
+    if (s.label !== null && s.label >= outSize) {
+      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind === "directory" ? "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" : "check the data set matches the model's output" });
+    }
+  }
+  const spec = pacedSpec(archSpec, periodUs, o);
   const provenance = {
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
@@ -253,8 +291,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   const engine = await buildEngine(spec, m, modelPath, o);
   logger?.info({ phase: "compile", coresUsed: engine.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
   const cores = programCoreFigures(spec, engine.program);
-  const nonInput = engine.program.populations.filter((p) => p.kind !== "input");
-  const activity = new BatchActivity(nonInput.map((p) => ({ name: p.name, size: p.size })));
+  // The model's layers: neither inputs nor front-end helpers (NIR's bias drive), each with its latency.
+  const latencyOf = new Map(m.nodes.map((n) => [n.population, n.latencyTicks] as const));
+  const layers = engine.program.populations.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name));
+  const activity = new BatchActivity(layers.map((p) => ({ name: p.name, size: p.size })));
   const recordVoltages = decode === "count" ? [] : [out0.population];
   const rows: DatasetSampleResult[] = [];
   const termMeans = new EnergyTermMeans();
@@ -262,24 +302,33 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   try {
     for (let i = 0; i < listing.samples.length; i++) {
       const s = listing.samples[i];
-      const input = i === 0 ? first : await readSample(s);
+      const input = await readSample(s);
       const T = o.steps ?? input.steps;
       const ticks = T + m.extraTicks;
-      const { sim, report } = await runSample(engine, input, m.inputPopulation, m.inputs[0].latencyTicks, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores);
-      nonInput.forEach((p, k) => activity.add(k, sim.spikes.get(p.name)?.neuron ?? []));
+      const what = `simulating sample ${i + 1} of ${listing.samples.length} (${s.id})`;
+      const { sim, report } = await runSample(engine, input, m.inputPopulation, m.inputs[0].latencyTicks, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores, what);
+      layers.forEach((p, k) => activity.add(k, spikesInSteps(sim, p.name, latencyOf.get(p.name) ?? 0, T)));
       const values = outputValues(sim, out0, outSize, T, decode);
-      const prediction = decodeClass(values, decode);
+      const { prediction, tie } = decodeClass(values, decode);
       const c = report.totals.counters;
       const inputSpikes = report.perPopulation.filter((p) => p.kind === "input").reduce((a, p) => a + p.spikes, 0);
+      let beyond = 0;
+      for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;
       const e = report.totals.energyPj;
+      const ops = report.metrics?.totals.synapticOps;
       rows.push({
         index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
-        ticks, inputSpikes,
-        spikes: report.perPopulation.filter((p) => p.kind !== "input").reduce((a, p) => a + p.spikes, 0),
-        synOps: c.synOps, neuronUpdates: c.neuronUpdates, packets: c.packetsOut, hops: c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth,
+        steps: T, ticks, inputSpikes, inputSpikesBeyondSteps: beyond,
+        spikes: report.perPopulation.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name)).reduce((a, p) => a + p.spikes, 0),
+        synOps: c.synOps,
+        helperSynOps: report.perProjection.filter((p) => isHelperPopulation(p.pre)).reduce((a, p) => a + p.synOps, 0),
+        effectiveSynOps: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs,
+        denseSynOps: ops?.dense ?? 0,
+        activationSparsity: report.metrics?.totals.activationSparsity ?? 0,
+        neuronUpdates: c.neuronUpdates, packets: c.packetsOut, hops: c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth,
         energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
         simulatedTimeNs: report.totals.simulatedTimeNs,
-        outputValues: values,
+        outputValues: values, tie,
       });
       termMeans.add(energyTerms(report));
       lastReport = report;
@@ -289,9 +338,13 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     engine.team?.close();
   }
   const r = lastReport!;
-  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.ticks, 0)), outSize, termMeans.terms());
+  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
+  const overrides = chipOverrideNote(r);
   const doc: DatasetDocument = {
     format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
+    ...(overrides === null ? {} : { chipOverrides: overrides }),
+    input: { tickUs: o.tickUs ?? 1000, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
+    footprintBytes: r.metrics?.totals.footprint.totalBytes ?? 0,
     dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
     timingModel: o.timing, precision: o.precision ?? "float",
     ...(engine.compiled.quantisation === undefined ? {} : { quantisation: { layers: engine.compiled.quantisation.layers, warnings: engine.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
@@ -304,6 +357,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
 
 export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
   const out = outputDirOption(o.out);
+  // Before any simulation: an --out that cannot be written fails now, not at the end.
+  checkOutputDirUsable(out);
   const logger = cliLogger(o);
   let bar: Progress | undefined;
   let result: DatasetEvaluation;
@@ -331,7 +386,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
   writeOutputSet(files, [out]);
   logger.info({ phase: "write", out }, "outputs written");
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ dataset: join(out, "dataset.json"), samples: join(out, "samples.csv"), markdown: join(out, "dataset.md"), mapping: join(out, "mapping.json"), summary })}\n`);
+    process.stdout.write(`${JSON.stringify({ dataset: join(out, "dataset.json"), samples: join(out, "samples.csv"), markdown: join(out, "dataset.md"), latex: join(out, "dataset.tex"), html: join(out, "dataset.html"), mapping: join(out, "mapping.json"), summary })}\n`);
     return;
   }
   if (o.quiet) return;

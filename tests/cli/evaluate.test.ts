@@ -78,7 +78,11 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(ticks[0]).toBeGreaterThanOrEqual(4);
     const lif = d.summary.populations.find((p) => p.name === "lif")!;
     expect(lif).toMatchObject({ size: 4, spikes: 8, activeNeurons: 3, deadNeurons: 1, deadFraction: 0.25 });
-    expect(lif.densityActive).toBe(8 / (3 * ticks.reduce((a, b) => a + b, 0)));
+    // Density over the layer's own time steps (4 per sample), not the chip ticks with the pipeline's drain.
+    expect(d.samples.map((s) => s.steps)).toEqual([4, 4, 4, 4]);
+    expect(lif.densityActive).toBe(8 / (3 * 16));
+    expect(d.samples.map((s) => s.tie)).toEqual([false, true, false, false]);
+    expect(d.summary).toMatchObject({ ties: 1, emptySamples: 1, inputSpikesBeyondSteps: 0 });
     expect(d.summary.populations.some((p) => p.name === "input")).toBe(false);
     // Per-inference statistics of the synaptic ops (2 per input spike: one synapse each… counted as the report does).
     const ops = d.samples.map((s) => s.synOps);
@@ -134,9 +138,12 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(p.dataset).toMatchObject({ total: 4, evaluated: 2 });
     const csv = readFileSync(join(a, "samples.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(5);
-    expect(csv[0].split(",").slice(6, 11)).toEqual(["sample_index", "sample", "label", "prediction", "correct"]);
-    expect(csv[2].split(",").slice(6, 11)).toEqual(["1", "1/b.npy", "1", "0", "false"]);
-    expect(csv[4].split(",").slice(6, 11)).toEqual(["3", "3/d.npy", "3", "", "false"]);
+    const head = csv[0].split(",");
+    const at = head.indexOf("sample_index");
+    expect(head.slice(at, at + 6)).toEqual(["sample_index", "sample", "label", "prediction", "correct", "tie"]);
+    expect(csv[2].split(",").slice(at, at + 6)).toEqual(["1", "1/b.npy", "1", "0", "false", "true"]);
+    expect(csv[4].split(",").slice(at, at + 6)).toEqual(["3", "3/d.npy", "3", "", "false", "false"]);
+    expect(csv[1].split(",")[head.indexOf("time_basis")]).toBe(p.timeBasis);
     // LaTeX: every symbol spelled out (pdflatex stops on raw Unicode).
     expect(readFileSync(join(a, "dataset.tex"), "utf8")).not.toMatch(/[^\x00-\x7f]/);
     // The HTML page: four figures (histogram, energy against input, components, confusion), each an SVG, no NaN.
@@ -286,6 +293,76 @@ describe("evaluate: refusals name the file, the field and what to change", () =>
     r = await cli("evaluate", MODEL, "--input", withH5, "--arch", "generic", "--out", out);
     expect(r.stderr).toMatch(/E_DATASET_FORMAT.*x\.h5.*give the \.h5 file itself/s);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("evaluate: checks before any simulation, helpers, empty outputs", () => {
+  it("a damaged file, a label beyond the output, a --realtime the samples cannot share, an --out under a file: refused before the first sample runs", async () => {
+    const { evaluateDataset } = await import("../../cli/commands/evaluate.ts");
+    let simulated = 0;
+    const onSample = (): void => { simulated++; };
+    const bad = join(TMP, "bad-late");
+    for (const d of ["0", "1"]) mkdirSync(join(bad, d), { recursive: true });
+    spikesNpy(join(bad, "0", "a.npy"), 4, 4, [[0, 0]]);
+    writeFileSync(join(bad, "1", "z.npy"), "not a numpy file");
+    await expect(evaluateDataset(MODEL, { input: bad, arch: "generic" }, { onSample })).rejects.toMatchObject({ file: join(bad, "1", "z.npy") });
+    const lbl = join(TMP, "bad-label");
+    mkdirSync(join(lbl, "0"), { recursive: true });
+    mkdirSync(join(lbl, "15"), { recursive: true });
+    spikesNpy(join(lbl, "0", "a.npy"), 4, 4, [[0, 0]]);
+    spikesNpy(join(lbl, "15", "b.npy"), 4, 4, [[0, 1]]);
+    await expect(evaluateDataset(MODEL, { input: lbl, arch: "generic" }, { onSample })).rejects.toMatchObject({ code: "E_DATASET_LABEL", file: join(lbl, "15", "b.npy") });
+    const mixed = join(TMP, "mixed");
+    mkdirSync(join(mixed, "0"), { recursive: true });
+    writeFileSync(join(mixed, "0", "a.csv"), "x,y,t,p\n0,0,100,1\n1,0,200,0\n");
+    spikesNpy(join(mixed, "0", "b.npy"), 4, 4, [[0, 0]]);
+    await expect(evaluateDataset(MODEL, { input: mixed, arch: "generic", realtime: true }, { onSample })).rejects.toMatchObject({ code: "E_CLI_OPTION", field: "--realtime" });
+    expect(simulated).toBe(0);
+    const afile = join(TMP, "afile");
+    writeFileSync(afile, "x");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", join(afile, "sub"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_WRITE_MKDIR.*(is not a directory|ENOTDIR)/);
+  });
+
+  it("NIR's bias drive is a helper: out of the layers' spikes and activity, its synaptic ops shown apart", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const model = join(TMP, "bias.nir");
+    await writeH5(model, nirFile({
+      input: { type: "Input", shape: [2n] },
+      fc: { type: "Affine", weight: { f32: [2, 0, 0, 2], shape: [2, 2] }, bias: [0.3, 0] },
+      lif: { type: "IF", r: [1, 1], v_threshold: [1, 1] },
+      output: { type: "Output", shape: [2n] },
+    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    const dir = join(TMP, "bias-data");
+    mkdirSync(join(dir, "1"), { recursive: true });
+    spikesNpy(join(dir, "1", "x.npy"), 10, 2, [[0, 1], [5, 1]]);
+    const out = join(TMP, "bias-out");
+    expect((await cli("evaluate", model, "--input", dir, "--arch", "loihi", "--out", out, "--quiet")).code).toBe(0);
+    const runOut = join(TMP, "bias-run");
+    expect((await cli("run", model, "--input", join(dir, "1", "x.npy"), "--arch", "loihi", "--out", runOut, "--quiet")).code).toBe(0);
+    const rep = JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport;
+    const helper = rep.perPopulation.find((p) => p.name.startsWith("__"));
+    expect(helper, "the graph has a bias helper").toBeDefined();
+    const d = readDoc(out);
+    const s = d.samples[0];
+    expect(d.summary.populations.map((p) => p.name)).toEqual(["lif"]);
+    expect(s.spikes).toBe(rep.perPopulation.find((p) => p.name === "lif")!.spikes);
+    expect(s.helperSynOps).toBe(rep.perProjection.filter((p) => p.pre.startsWith("__")).reduce((a, p) => a + p.synOps, 0));
+    expect(s.helperSynOps).toBeGreaterThan(0);
+    expect(s.synOps).toBe(rep.totals.counters.synOps);
+    expect(s.effectiveSynOps).toBe(rep.metrics!.totals.synapticOps.effectiveACs + rep.metrics!.totals.synapticOps.effectiveMACs);
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/\|   of which bias drive \|/);
+  });
+
+  it("a readout whose outputs are all equal decodes to no class", async () => {
+    const { decodeClass } = await import("../../cli/commands/evaluate.ts");
+    expect(decodeClass([0, 0, 0], "sum")).toEqual({ prediction: null, tie: false });
+    expect(decodeClass([0, 0, 0], "count")).toEqual({ prediction: null, tie: false });
+    expect(decodeClass([2, 5, 5], "max")).toEqual({ prediction: 1, tie: true });
+    expect(decodeClass([2, 5, 1], "count")).toEqual({ prediction: 1, tie: false });
+    expect(decodeClass([0], "count")).toEqual({ prediction: null, tie: false });
+    expect(decodeClass([-3], "last")).toEqual({ prediction: 0, tie: false });
   });
 });
 

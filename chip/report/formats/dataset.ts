@@ -4,7 +4,7 @@
  * costs table (the per-sample run reports' `costs`).
  */
 import { SAMPLE_ENERGY_KEYS, type DatasetDocument, type SampleStat } from "../dataset.ts";
-import { energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
+import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 import { csvField } from "./csv.ts";
 import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.ts";
 import { markdownTable } from "./markdown.ts";
@@ -14,13 +14,24 @@ export const MAX_CONFUSION_TABLE_CLASSES = 20;
 
 const sig = (v: number): Cell => ({ v, f: "sig" });
 
-function statCells(s: SampleStat, scale = 1): Cell[] {
-  return [sig(s.mean / scale), sig(s.std / scale), sig(s.min / scale), sig(s.median / scale), sig(s.max / scale)];
+/**
+ * Mean, std, min, median, max; `count`: a whole-number quantity, whose min, median and max print as whole
+ * numbers (the mean and std stay 4 significant digits). The std of one sample is "n/a" (n − 1 = 0).
+ */
+function statCells(s: SampleStat, n: number, scale = 1, count = false): Cell[] {
+  const v = (x: number): Cell => (count && Number.isInteger(x) ? { v: x, f: "int" } : sig(x / scale));
+  return [sig(s.mean / scale), n > 1 ? sig(s.std / scale) : "n/a", v(s.min), v(s.median), v(s.max)];
 }
 
-const ENERGY_LABEL: Record<(typeof SAMPLE_ENERGY_KEYS)[number], string> = {
+const ENERGY_LABEL: Record<(typeof SAMPLE_ENERGY_KEYS)[number] | "dynamic", string> = {
+  dynamic: "Energy, dynamic (total - static)",
   total: "Energy, total", synapse: "Energy, synapse", neuron: "Energy, neuron", network: "Energy, network", learning: "Energy, learning", static: "Energy, static",
 };
+
+function fmtBytes(b: number): string {
+  const u = bytesUnit(b);
+  return `${u.scale === 1 ? String(b) : (b / u.scale).toPrecision(4)} ${u.unit}`;
+}
 
 function timeBasisText(d: DatasetDocument): string {
   if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
@@ -38,44 +49,65 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     columns: [{ header: "Item", align: "l" }, { header: "Value", align: "l" }],
     rows: [
       ["Model", d.model],
-      ["Chip", `${d.chip.name}${d.chip.specSha256 === undefined ? "" : ` (spec ${d.chip.specSha256.slice(0, 12)})`}, ${d.chip.coresUsed} of ${d.chip.coresAvailable} cores`],
+      ["Chip", `${d.chip.name}${d.chip.specSha256 === undefined ? "" : ` (spec ${d.chip.specSha256.slice(0, 12)})`}, ${d.chip.coresUsed} of ${d.chip.coresAvailable} cores; memory for the model ${fmtBytes(d.footprintBytes)}`],
+      ...(d.chipOverrides === undefined ? [] : [["Chip changes", d.chipOverrides] as Cell[]]),
       ["Data set", `${d.dataset.path} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples`],
-      ["Timing model; precision", `${d.timingModel}; ${d.precision}`],
+      ["Input", `events binned at ${d.input.tickUs} us per step; NIR dt ${d.input.dtSeconds} s; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
+      ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
-      ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax`],
+      ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
-      ["Ticks", `${s.ticks.total} in all`],
+      ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
+      ...(s.emptySamples === 0 ? [] : [["Empty samples", `${s.emptySamples} sample${s.emptySamples === 1 ? " has" : "s have"} no input spike (they are in every statistic)`] as Cell[]]),
+      ...(s.inputSpikesBeyondSteps === 0 ? [] : [["Input beyond the steps", `${s.inputSpikesBeyondSteps} input spikes at or after a sample's last step (not part of its inference)`] as Cell[]]),
     ],
     note: "Each sample is one inference from the chip's initial state (the reset itself is not charged).",
   };
+  const n = s.samples;
   const eu = energyUnit(maxOf([pi.energyPj.total.max]));
-  const rows: Cell[][] = SAMPLE_ENERGY_KEYS.map((k) => [ENERGY_LABEL[k], eu.unit, ...statCells(pi.energyPj[k], eu.scale)]);
+  // A component with no cost in the chip spec is not modelled, not zero (e.g. TrueNorth's all-in cost per synaptic op).
+  const modelled = new Set(s.energyTerms.map((t) => t.component));
+  const energyRow = (label: string, st: SampleStat, isModelled: boolean): Cell[] => {
+    if (!isModelled) return [label, "", "not modelled", null, null, null, null];
+    const u = energyUnit(st.max);
+    return [label, u.unit, ...statCells(st, n, u.scale)];
+  };
+  const rows: Cell[][] = [
+    energyRow(ENERGY_LABEL.total, pi.energyPj.total, true),
+    ...SAMPLE_ENERGY_KEYS.filter((k) => k !== "total").map((k) => energyRow(ENERGY_LABEL[k], pi.energyPj[k], modelled.has(k))),
+    energyRow(ENERGY_LABEL.dynamic, pi.dynamicEnergyPj, true),
+  ];
   if (pi.simulatedTimeNs !== null) {
     const tu = timeUnit(pi.simulatedTimeNs.max);
-    rows.push(["Simulated time", tu.unit, ...statCells(pi.simulatedTimeNs, tu.scale)]);
+    rows.push(["Simulated time", tu.unit, ...statCells(pi.simulatedTimeNs, n, tu.scale)]);
   } else rows.push(["Simulated time", "", "not modelled", null, null, null, null]);
   rows.push(
-    ["Ticks", "", ...statCells(s.ticks.perSample)],
-    ["Input spikes", "", ...statCells(pi.inputSpikes)],
-    ["Spikes (excl. inputs)", "", ...statCells(pi.spikes)],
-    ["Synaptic ops", "", ...statCells(pi.synOps)],
-    ["Neuron updates", "", ...statCells(pi.neuronUpdates)],
-    ["Packets", "", ...statCells(pi.packets)],
-    ["Hops", "", ...statCells(pi.hops)],
+    ["Time steps", "", ...statCells(s.steps.perSample, n, 1, true)],
+    ["Chip ticks (steps + pipeline)", "", ...statCells(s.ticks.perSample, n, 1, true)],
+    ["Input spikes", "", ...statCells(pi.inputSpikes, n, 1, true)],
+    ["Spikes (model layers)", "", ...statCells(pi.spikes, n, 1, true)],
+    ["Synaptic ops (chip)", "", ...statCells(pi.synOps, n, 1, true)],
+    ...(pi.helperSynOps.max === 0 ? [] : [["  of which bias drive", "", ...statCells(pi.helperSynOps, n, 1, true)] as Cell[]]),
+    ["Effective synaptic ops (NeuroBench)", "", ...statCells(pi.effectiveSynOps, n, 1, true)],
+    ["Dense synaptic ops (NeuroBench)", "", ...statCells(pi.denseSynOps, n, 1, true)],
+    ["Activation sparsity", "", ...statCells(pi.activationSparsity, n)],
+    ["Neuron updates", "", ...statCells(pi.neuronUpdates, n, 1, true)],
+    ["Packets", "", ...statCells(pi.packets, n, 1, true)],
+    ["Hops", "", ...statCells(pi.hops, n, 1, true)],
   );
   const perInference: ReportTable = {
     id: "dataset-per-inference",
     title: "Per inference",
     columns: [{ header: "Quantity", align: "l" }, { header: "Unit", align: "l" }, ...["Mean", "Std", "Min", "Median", "Max"].map((h) => ({ header: h, align: "r" as const }))],
     rows,
-    note: `Over ${s.samples} samples; Std is the sample standard deviation (n - 1). Static energy is over each inference's simulated time on the stated time basis, for the cores used.`,
+    note: `Over ${s.samples} sample${s.samples === 1 ? "" : "s"}; Std is the sample standard deviation (n - 1). Energy per inference = dynamic (counts x per-operation costs) + static (the cores used, over the inference's simulated time on the stated time basis). Synaptic ops (chip) are what the synapse energy is charged on, bias drive included; the effective ops count the model's layers only (NeuroBench).`,
   };
   const populations: ReportTable = {
     id: "dataset-populations",
     title: "Activity over the data set",
-    columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Density (active)", align: "r" }],
-    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive)]),
-    note: "Dead: fired in no sample. Density (active) = spikes / (active neurons x total ticks of all samples).",
+    columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Spikes per inference", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Density (active)", align: "r" }],
+    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, sig(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive)]),
+    note: "The model's layers (inputs and front-end helpers left out), each counted in its own time steps. Dead: fired in no sample. Density (active) = spikes / (active neurons x time steps of all samples).",
   };
   const costs: ReportTable = {
     id: "dataset-costs",
@@ -108,7 +140,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       title: "Confusion matrix",
       columns: [{ header: "Label", align: "l" }, ...Array.from({ length: cm.classes }, (_, j) => ({ header: String(j), align: "r" as const })), { header: "none", align: "r" }],
       rows: cm.counts.map((row, i) => [String(i), ...row.map((v) => ({ v, f: "int" as const }))]),
-      note: "Rows: label; columns: decoded class (none: the output never fired).",
+      note: "Rows: label; columns: decoded class (none: all outputs equal, e.g. a spiking output that never fired).",
     });
   }
   return tables;
@@ -125,14 +157,15 @@ export function datasetMarkdown(d: DatasetDocument): string {
 
 export function datasetLatex(d: DatasetDocument): string {
   const prefix = `aerchip-${latexLabelSlug(d.model)}-${latexChipSlug(d.chip.name, d.chip.specSha256)}`;
-  const out = [`% ${latexEscape(`aerchip evaluation: ${d.model} on ${d.chip.name} (${d.format} v${d.version}, aerchip ${d.provenance.aerchipVersion})`)}`.replace(/\r?\n/g, " "), "% Needs \\usepackage{booktabs} and \\usepackage{graphicx}.", ""];
+  const out = [`% ${latexEscape(`aerchip evaluation: ${d.model} on ${d.chip.name} (${d.format} v${d.version}, aerchip ${d.provenance.aerchipVersion})`)}`.replace(/\r?\n/g, " "), "% Needs \\usepackage{booktabs} and \\usepackage{graphicx} (and \\usepackage[utf8]{inputenc} on LaTeX before 2018 when names hold non-ASCII letters).", ""];
   for (const t of datasetTables(d)) out.push(latexTable(t, prefix, t.id === "dataset-summary" ? "" : `${d.model} on ${d.chip.name}: `), "");
   return `${out.join("\n").trimEnd()}\n`;
 }
 
 export const DATASET_CSV_COLUMNS = [
-  "model", "chip", "chip_spec_sha256", "timing_model", "precision", "seed",
-  "sample_index", "sample", "label", "prediction", "correct", "ticks", "input_spikes", "spikes", "syn_ops", "neuron_updates", "packets", "hops",
+  "model", "chip", "chip_spec_sha256", "timing_model", "precision", "seed", "time_basis", "tick_period_ns", "tick_us", "dt_s", "decode",
+  "sample_index", "sample", "label", "prediction", "correct", "tie", "steps", "ticks", "input_spikes", "input_spikes_beyond_steps", "spikes", "syn_ops", "helper_syn_ops",
+  "effective_syn_ops", "dense_syn_ops", "activation_sparsity", "neuron_updates", "packets", "hops",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj", "simulated_time_ns", "output_values",
 ] as const;
 
@@ -143,8 +176,9 @@ export function datasetCsv(d: DatasetDocument): string {
   for (const r of d.samples) {
     const e = r.energyPj;
     const fields = [
-      d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null,
-      r.index, r.id, r.label, r.prediction, r.correct, r.ticks, r.inputSpikes, r.spikes, r.synOps, r.neuronUpdates, r.packets, r.hops,
+      d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null, d.timeBasis, d.tickPeriodNs, d.input.tickUs, d.input.dtSeconds, d.output.decode,
+      r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps, r.spikes, r.synOps, r.helperSynOps,
+      r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
       e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.join(" "),
     ];
     lines.push(fields.map(csvField).join(","));

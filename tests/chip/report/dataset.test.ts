@@ -6,8 +6,9 @@ import { BatchActivity, sampleStat, summariseDataset, type DatasetSampleResult }
 
 function row(index: number, label: number | null, prediction: number | null, energy: number, ticks = 10): DatasetSampleResult {
   return {
-    index, id: `s${index}`, label, prediction, correct: label === null ? null : prediction === label, ticks, inputSpikes: 0, spikes: index, synOps: 2 * index,
-    neuronUpdates: 0, packets: 0, hops: 0, energyPj: { synapse: energy, neuron: 0, network: 0, learning: 0, static: 0, total: energy }, simulatedTimeNs: 100 * index, outputValues: [],
+    index, id: `s${index}`, label, prediction, correct: label === null ? null : prediction === label, steps: ticks - 2, ticks, inputSpikes: 0, inputSpikesBeyondSteps: 0, spikes: index, synOps: 2 * index,
+    helperSynOps: 0, effectiveSynOps: 2 * index, denseSynOps: 100, activationSparsity: 0.5,
+    neuronUpdates: 0, packets: 0, hops: 0, energyPj: { synapse: energy, neuron: 0, network: 0, learning: 0, static: 0, total: energy }, simulatedTimeNs: 100 * index, outputValues: [], tie: false,
   };
 }
 
@@ -29,8 +30,9 @@ describe("BatchActivity", () => {
     a.add(0, [2]);
     const [h, silent] = a.summary(3 * 20);
     // Spikes 3 + 4 + 1 = 8 over active neurons 0, 1, 2, 3: 8 / (4 · 60).
-    expect(h).toEqual({ name: "h", size: 5, spikes: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, densityActive: 8 / (4 * 60) });
-    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, densityActive: null });
+    expect(h).toEqual({ name: "h", size: 5, spikes: 8, meanSpikesPerInference: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, densityActive: 8 / (4 * 60) });
+    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, meanSpikesPerInference: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, densityActive: null });
+    expect(a.summary(60, 3)[0].meanSpikesPerInference).toBe(8 / 3);
   });
 });
 
