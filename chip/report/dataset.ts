@@ -107,6 +107,8 @@ export interface DatasetSummary {
   readonly correct: number;
   /** correct / labelled; null without labels. */
   readonly accuracy: number | null;
+  /** 95 % Wilson score interval of the accuracy ([low, high]); null without labels. */
+  readonly accuracyInterval95: readonly [number, number] | null;
   /** Samples whose output decoded to no class (counted as wrong when labelled). */
   readonly noPrediction: number;
   /** Samples decided by a tie (the lowest of several largest outputs). */
@@ -185,6 +187,20 @@ export class EnergyTermMeans {
       costKey: t.costKey, costValue: t.costValue, costUnit: t.costUnit, meanEnergyPj: (sum / n) * t.costValue,
     }));
   }
+}
+
+/**
+ * The 95 % Wilson score interval of a proportion k / n (Wilson 1927): with z = 1.959964,
+ *   centre = (p + z²/2n) / (1 + z²/n),  half-width = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n).
+ * Unlike p ± z·√(p(1−p)/n) it stays inside [0, 1] and is not empty at p = 0 or 1.
+ */
+export function wilsonInterval95(k: number, n: number): [number, number] {
+  const z = 1.959963984540054;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
 }
 
 /** mean, sample std, min, median, max of `xs` (non-empty), summed in order. */
@@ -275,6 +291,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     labelled: labelled.length,
     correct,
     accuracy: labelled.length === 0 ? null : correct / labelled.length,
+    accuracyInterval95: labelled.length === 0 ? null : wilsonInterval95(correct, labelled.length),
     noPrediction: rows.filter((r) => r.prediction === null).length,
     ties: rows.filter((r) => r.tie).length,
     emptySamples: rows.filter((r) => r.inputSpikes + r.inputSpikesBeyondSteps === 0).length,

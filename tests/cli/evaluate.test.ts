@@ -91,7 +91,7 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(d.summary.perInference.synOps.min).toBe(Math.min(...ops));
     expect(d.summary.perInference.energyPj.total.mean).toBeCloseTo(d.samples.reduce((a, s) => a + s.energyPj.total, 0) / 4, 9);
     expect(readdirSync(out).sort()).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
-    expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class\)/);
+    expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class; 95 % Wilson interval 15\.00-85\.00 %\)/);
   });
 
   it("each sample's row is the run `aerchip run` makes of it alone (the state is reset between samples)", async () => {

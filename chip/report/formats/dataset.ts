@@ -42,7 +42,8 @@ function timeBasisText(d: DatasetDocument): string {
 export function datasetTables(d: DatasetDocument): ReportTable[] {
   const s = d.summary;
   const pi = s.perInference;
-  const acc = s.accuracy === null ? "no labels" : `${(s.accuracy * 100).toFixed(2)} % (${s.correct} of ${s.labelled} labelled samples${s.noPrediction > 0 ? `; ${s.noPrediction} decoded to no class` : ""})`;
+  const ci = s.accuracyInterval95;
+  const acc = s.accuracy === null ? "no labels" : `${(s.accuracy * 100).toFixed(2)} % (${s.correct} of ${s.labelled} labelled samples${s.noPrediction > 0 ? `; ${s.noPrediction} decoded to no class` : ""}${ci === null ? "" : `; 95 % Wilson interval ${(ci[0] * 100).toFixed(2)}-${(ci[1] * 100).toFixed(2)} %`})`;
   const summary: ReportTable = {
     id: "dataset-summary",
     title: "Data set evaluation",

@@ -2,7 +2,7 @@
  * A data set's statistics (chip/report/dataset.ts), by hand.
  */
 import { describe, expect, it } from "vitest";
-import { BatchActivity, sampleStat, summariseDataset, type DatasetSampleResult } from "../../../chip/report/dataset.ts";
+import { BatchActivity, sampleStat, summariseDataset, wilsonInterval95, type DatasetSampleResult } from "../../../chip/report/dataset.ts";
 
 function row(index: number, label: number | null, prediction: number | null, energy: number, ticks = 10): DatasetSampleResult {
   return {
@@ -18,6 +18,19 @@ describe("sampleStat", () => {
     expect(sampleStat([9, 4, 2, 4, 5, 7, 4, 5])).toEqual({ mean: 5, std: Math.sqrt(32 / 7), min: 2, median: 4.5, max: 9 });
     expect(sampleStat([3, 1, 2])).toEqual({ mean: 2, std: 1, min: 1, median: 2, max: 3 });
     expect(sampleStat([7])).toEqual({ mean: 7, std: 0, min: 7, median: 7, max: 7 });
+  });
+});
+
+describe("wilsonInterval95", () => {
+  it("matches the textbook values", () => {
+    // 8 of 10: 0.4902–0.9433 (Newcombe 1998, Table I, method 3); 0 of 10: 0–0.2775; 10 of 10: 0.7225–1.
+    const [lo, hi] = wilsonInterval95(8, 10);
+    expect(lo).toBeCloseTo(0.4902, 4);
+    expect(hi).toBeCloseTo(0.9433, 4);
+    expect(wilsonInterval95(0, 10)[0]).toBe(0);
+    expect(wilsonInterval95(0, 10)[1]).toBeCloseTo(0.2775, 4);
+    expect(wilsonInterval95(10, 10)[0]).toBeCloseTo(0.7225, 4);
+    expect(wilsonInterval95(10, 10)[1]).toBeCloseTo(1, 12);
   });
 });
 
