@@ -26,17 +26,25 @@
  *            folders are class names); files directly in the directory are unlabelled;
  *   none     no labels.
  *
+ * `--shuffle` (with --seed S) permutes that order first, by a Fisher–Yates shuffle drawn from
+ * createRng(S).fork(SHUFFLE_STREAM) (core/rng.ts): for i = n−1 … 1, swap i with j = nextBelow(i + 1). So a
+ * seed gives the same order on every machine, and `--samples 0:100` then takes 100 samples from across
+ * the classes instead of the first class folder. Each sample keeps its index and id in the unshuffled order.
+ *
  * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
  */
 import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
+import { createRng } from "../core/rng.ts";
 
 /** Extensions of one-sample event files a directory data set is made of (core/io/events/detect.ts). */
 export const DATASET_FILE_EXTENSIONS = [".bin", ".aedat", ".dat", ".aer", ".aers", ".csv", ".npy"] as const;
 const HDF5 = /\.(h5|hdf5)$/i;
 /** DVS Gesture's per-recording gesture tables (user01_fluorescent_labels.csv): not event files. */
 const LABEL_TABLE = /_labels\.csv$/i;
+/** Sub-stream of the --seed stream the --shuffle permutation is drawn from (independent of placement's). */
+export const SHUFFLE_STREAM = 0x5ff1e;
 
 export interface DatasetSample {
   /** Position in the data set's order (before --samples): the id a results row carries. */
@@ -150,8 +158,22 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function selectRange(all: readonly DatasetSample[], range: SampleRange | undefined, path: string): DatasetSample[] {
-  const order = all;
+/** `all` permuted by the seeded Fisher–Yates shuffle of the module comment (a new array; `all` is left as it is). */
+export function shuffledSamples<T>(all: readonly T[], seed: number): T[] {
+  const out = [...all];
+  const rng = createRng(seed).fork(SHUFFLE_STREAM);
+  for (let i = out.length - 1; i >= 1; i--) {
+    const j = rng.nextBelow(i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}
+
+/** The data set's order (shuffled when `shuffleSeed` is given), then --samples' range of it. */
+function selectRange(all: readonly DatasetSample[], range: SampleRange | undefined, path: string, shuffleSeed: number | undefined): DatasetSample[] {
+  const order = shuffleSeed === undefined ? all : shuffledSamples(all, shuffleSeed);
   if (range === undefined) return [...order];
   if (range.start >= order.length) {
     throw new AerchipError("E_DATASET_EMPTY", `--samples starts at ${range.start} but ${path} holds ${order.length} sample${order.length === 1 ? "" : "s"}`, { file: path, field: "--samples", hint: `choose START in 0..${order.length - 1}` });
@@ -159,8 +181,11 @@ function selectRange(all: readonly DatasetSample[], range: SampleRange | undefin
   return order.slice(range.start, range.end === undefined ? order.length : Math.min(order.length, range.end));
 }
 
-/** The samples of the data set at `path`, in order, restricted to `range`; `labels`: how a directory's files are labelled. */
-export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number"): Promise<DatasetListing> {
+/**
+ * The samples of the data set at `path`, in order (shuffled by seed `shuffleSeed` when given), restricted
+ * to `range`; `labels`: how a directory's files are labelled.
+ */
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
@@ -191,7 +216,7 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       return t === null ? null : classNames!.indexOf(t);
     };
     const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
-    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
+    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path, shuffleSeed), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
   }
   if (HDF5.test(path)) {
     const { ShdFile } = await import("../core/io/events/shd.ts");
@@ -200,11 +225,11 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       const all: DatasetSample[] = [];
       for (let i = 0; i < f.samples; i++) all.push({ index: i, path, sample: i, label: f.labels === null ? null : f.labels[i], id: `#${i}` });
       if (all.length === 0) throw new AerchipError("E_DATASET_EMPTY", `${path} holds no sample`, { file: path, field: "--input", hint: "give an SHD/SSC file with samples" });
-      return { kind: "hdf5", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: 0, ...(f.classNames === null ? {} : { classNames: f.classNames }) };
+      return { kind: "hdf5", path, total: all.length, samples: selectRange(all, range, path, shuffleSeed), skippedFiles: 0, ...(f.classNames === null ? {} : { classNames: f.classNames }) };
     } finally {
       f.close();
     }
   }
   const one = [{ index: 0, path, label: null, id: path }];
-  return { kind: "file", path, total: 1, samples: selectRange(one, range, path), skippedFiles: 0 };
+  return { kind: "file", path, total: 1, samples: selectRange(one, range, path, shuffleSeed), skippedFiles: 0 };
 }

@@ -4,6 +4,8 @@
  *     and a second link to a walked folder are walked once and counted in skippedFiles (was ELOOP);
  *   - DVS Gesture's `*_labels.csv` beside a recording is skipped and counted, not read as events;
  *   - `--input Test/3` (one class folder): the folder's own whole-number name labels its files;
+ *   - `--shuffle`: a seeded Fisher–Yates permutation of the order before --samples selects, the same
+ *     for a seed, another for another seed; rows keep their original index and id.
  * Fixture model (as tests/cli/evaluate.test.ts): input[4] → Linear (diagonal 2) → IF[4] → output.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,8 +14,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { writeNpy } from "../../core/io/npy.ts";
+import { createRng } from "../../core/rng.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
-import { listDatasetSamples } from "../../cli/dataset-inputs.ts";
+import { listDatasetSamples, parseSampleRange, shuffledSamples, SHUFFLE_STREAM } from "../../cli/dataset-inputs.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-dataset-inputs-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -110,5 +113,58 @@ describe("dataset listing: what is a sample, and its label", () => {
     const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
     expect(d.samples.map((s) => s.label)).toEqual([3, 3, 3]);
     expect(d.summary.labelled).toBe(3);
+  });
+});
+
+describe("dataset listing: --shuffle", () => {
+  it("is the seeded Fisher–Yates permutation: the same for a seed, another for another seed", async () => {
+    const plain = await listDatasetSamples(DATA);
+    const a = await listDatasetSamples(DATA, undefined, "number", 0);
+    const b = await listDatasetSamples(DATA, undefined, "number", 0);
+    const c = await listDatasetSamples(DATA, undefined, "number", 1);
+    expect(a.samples).toEqual(b.samples);
+    expect(a.samples.map((s) => s.index)).not.toEqual(c.samples.map((s) => s.index));
+    expect(a.samples.map((s) => s.index)).not.toEqual(plain.samples.map((s) => s.index));
+    // A permutation of the same samples, each keeping its original index, id and label.
+    const byIndex = new Map(plain.samples.map((s) => [s.index, s]));
+    expect([...a.samples.map((s) => s.index)].sort((x, y) => x - y)).toEqual(plain.samples.map((s) => s.index));
+    for (const s of a.samples) expect(s).toEqual(byIndex.get(s.index));
+    expect(a.total).toBe(30);
+    // The permutation by hand: for i = n−1 … 1 swap i with nextBelow(i + 1) of createRng(seed).fork(SHUFFLE_STREAM).
+    const rng = createRng(0).fork(SHUFFLE_STREAM);
+    const order = Array.from({ length: 30 }, (_, i) => i);
+    for (let i = 29; i >= 1; i--) {
+      const j = rng.nextBelow(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    expect(a.samples.map((s) => s.index)).toEqual(order);
+    expect(shuffledSamples(order, 5)).not.toEqual(order);
+  });
+
+  it("--samples then selects from the shuffled order (across the classes, not the first folder)", async () => {
+    const all = await listDatasetSamples(DATA, undefined, "number", 7);
+    const part = await listDatasetSamples(DATA, parseSampleRange("0:3"), "number", 7);
+    expect(part.samples).toEqual(all.samples.slice(0, 3));
+    expect(new Set(part.samples.map((s) => s.label)).size).toBeGreaterThan(1);
+    const later = await listDatasetSamples(DATA, parseSampleRange("27:"), "number", 7);
+    expect(later.samples).toEqual(all.samples.slice(27));
+    const unshuffled = await listDatasetSamples(DATA, parseSampleRange("0:3"));
+    expect(unshuffled.samples.map((s) => s.label)).toEqual([0, 0, 0]);
+  });
+
+  it("evaluate --shuffle --samples: rows in the shuffled order with their original index and id; recorded in provenance", async () => {
+    const expected = (await listDatasetSamples(DATA, parseSampleRange("0:6"), "number", 3)).samples;
+    const out = join(TMP, "shuffled");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--shuffle", "--seed", "3", "--samples", "0:6", "--arch", "generic", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(d.samples.map((s) => [s.index, s.id, s.label])).toEqual(expected.map((s) => [s.index, s.id, s.label]));
+    expect(d.provenance.options).toMatchObject({ shuffle: true, seed: 3, samples: "0:6" });
+    const plain = join(TMP, "unshuffled");
+    const p = await cli("evaluate", MODEL, "--input", DATA, "--samples", "0:2", "--arch", "generic", "--out", plain, "--quiet");
+    expect(p.code, p.stderr).toBe(0);
+    const dp = JSON.parse(readFileSync(join(plain, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(dp.provenance.options.shuffle).toBe(false);
+    expect(dp.samples.map((s) => s.id)).toEqual(["0/s0.npy", "0/s1.npy"]);
   });
 });
