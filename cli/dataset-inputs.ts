@@ -3,11 +3,19 @@
  * where the data set says one.
  *
  *   a directory  every event file under it (recursively; names starting with "." skipped; extensions .bin
- *                .aedat .dat .aer .aers .csv .npy), sorted by their path relative to PATH (code-unit order,
- *                the same on every machine). The label of a file is the name of its nearest directory
- *                below PATH that is a whole number: N-MNIST's Test/<digit>/<id>.bin. Files with no such
- *                directory are unlabelled. HDF5 files inside a directory are refused (each holds many
+ *                .aedat .dat .aer .aers .csv .npy; `*_labels.csv` skipped: DVS Gesture keeps a gesture
+ *                table of that name beside each recording, which is not an event file), sorted by their
+ *                path relative to PATH (code-unit order, the same on every machine). The label of a file
+ *                is the name of its nearest directory below PATH that is a whole number: N-MNIST's
+ *                Test/<digit>/<id>.bin. When no directory below PATH gives a label, PATH's own name does
+ *                if it is a whole number (`--input Test/3`: one class folder, every file labelled 3);
+ *                other files are unlabelled. HDF5 files inside a directory are refused (each holds many
  *                samples: give it as PATH).
+ *                Symbolic links are followed (a data set may be assembled from links). Each directory is
+ *                walked once: names are visited in code-unit order, depth first, and a directory whose
+ *                real path (realpathSync) was already walked — a second link to it, or a link back up the
+ *                tree (`0/up -> ..`) — is skipped and counted with the skipped files. An entry that
+ *                cannot be stat'ed (a dangling link) is E_DATASET_READ naming it.
  *   an .h5 file  SHD / SSC: every sample, labelled by the file's `labels`.
  *   any other    one sample, the file itself (unlabelled).
  *
@@ -18,15 +26,25 @@
  *            folders are class names); files directly in the directory are unlabelled;
  *   none     no labels.
  *
+ * `--shuffle` (with --seed S) permutes that order first, by a Fisher–Yates shuffle drawn from
+ * createRng(S).fork(SHUFFLE_STREAM) (core/rng.ts): for i = n−1 … 1, swap i with j = nextBelow(i + 1). So a
+ * seed gives the same order on every machine, and `--samples 0:100` then takes 100 samples from across
+ * the classes instead of the first class folder. Each sample keeps its index and id in the unshuffled order.
+ *
  * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
  */
-import { readdirSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
+import { createRng } from "../core/rng.ts";
 
 /** Extensions of one-sample event files a directory data set is made of (core/io/events/detect.ts). */
 export const DATASET_FILE_EXTENSIONS = [".bin", ".aedat", ".dat", ".aer", ".aers", ".csv", ".npy"] as const;
 const HDF5 = /\.(h5|hdf5)$/i;
+/** DVS Gesture's per-recording gesture tables (user01_fluorescent_labels.csv): not event files. */
+const LABEL_TABLE = /_labels\.csv$/i;
+/** Sub-stream of the --seed stream the --shuffle permutation is drawn from (independent of placement's). */
+export const SHUFFLE_STREAM = 0x5ff1e;
 
 export interface DatasetSample {
   /** Position in the data set's order (before --samples): the id a results row carries. */
@@ -50,7 +68,7 @@ export interface DatasetListing {
   /** Samples in the data set before --samples. */
   readonly total: number;
   readonly samples: readonly DatasetSample[];
-  /** Directory data sets: files skipped for their extension (not event files). */
+  /** Directory data sets: files skipped (not event files, or `*_labels.csv`) and directories skipped as already walked. */
   readonly skippedFiles: number;
   /** Class names: HDF5 data sets from the file's `extra/keys`, when it has them; `--label-from folders`: the sorted folder names. */
   readonly classNames?: readonly string[];
@@ -91,20 +109,46 @@ export function labelFromPath(rel: string): number | null {
   return null;
 }
 
-function walk(root: string, dir: string, files: string[], skipped: { n: number }, hdf5: string[]): void {
+/** statSync(p) (following links), or E_DATASET_READ naming `p` (a dangling link, a link loop, no permission). */
+function statEntry(p: string): Stats {
+  try {
+    return statSync(p);
+  } catch (e) {
+    throw new AerchipError("E_DATASET_READ", `cannot read ${p}: ${(e as Error).message}`, { file: p, field: "--input", hint: "remove or fix the link (or the file's permissions), or move it out of the data set" });
+  }
+}
+
+function realDir(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch (e) {
+    throw new AerchipError("E_DATASET_READ", `cannot resolve ${p}: ${(e as Error).message}`, { file: p, field: "--input", hint: "remove or fix the link, or move it out of the data set" });
+  }
+}
+
+/** Walks `dir` (see the module comment): names in code-unit order, depth first, each real directory once (`walked`). */
+function walk(dir: string, files: string[], skipped: { n: number }, hdf5: string[], walked: Set<string>): void {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch (e) {
     throw new AerchipError("E_DATASET_READ", `cannot list ${dir}: ${(e as Error).message}`, { file: dir, field: "--input", hint: "check the directory exists and is readable" });
   }
-  for (const name of names) {
+  for (const name of names.sort(byCodeUnits)) {
     if (name.startsWith(".")) continue;
     const p = join(dir, name);
-    const s = statSync(p);
-    if (s.isDirectory()) walk(root, p, files, skipped, hdf5);
-    else if (!s.isFile()) continue;
+    const s = statEntry(p);
+    if (s.isDirectory()) {
+      const real = realDir(p);
+      if (walked.has(real)) {
+        skipped.n++;
+        continue;
+      }
+      walked.add(real);
+      walk(p, files, skipped, hdf5, walked);
+    } else if (!s.isFile()) continue;
     else if (HDF5.test(name)) hdf5.push(p);
+    else if (LABEL_TABLE.test(name)) skipped.n++;
     else if (DATASET_FILE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) files.push(p);
     else skipped.n++;
   }
@@ -114,16 +158,34 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function selectRange(all: readonly DatasetSample[], range: SampleRange | undefined, path: string): DatasetSample[] {
-  if (range === undefined) return [...all];
-  if (range.start >= all.length) {
-    throw new AerchipError("E_DATASET_EMPTY", `--samples starts at ${range.start} but ${path} holds ${all.length} sample${all.length === 1 ? "" : "s"}`, { file: path, field: "--samples", hint: `choose START in 0..${all.length - 1}` });
+/** `all` permuted by the seeded Fisher–Yates shuffle of the module comment (a new array; `all` is left as it is). */
+export function shuffledSamples<T>(all: readonly T[], seed: number): T[] {
+  const out = [...all];
+  const rng = createRng(seed).fork(SHUFFLE_STREAM);
+  for (let i = out.length - 1; i >= 1; i--) {
+    const j = rng.nextBelow(i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
   }
-  return all.slice(range.start, range.end === undefined ? all.length : Math.min(all.length, range.end));
+  return out;
 }
 
-/** The samples of the data set at `path`, in order, restricted to `range`; `labels`: how a directory's files are labelled. */
-export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number"): Promise<DatasetListing> {
+/** The data set's order (shuffled when `shuffleSeed` is given), then --samples' range of it. */
+function selectRange(all: readonly DatasetSample[], range: SampleRange | undefined, path: string, shuffleSeed: number | undefined): DatasetSample[] {
+  const order = shuffleSeed === undefined ? all : shuffledSamples(all, shuffleSeed);
+  if (range === undefined) return [...order];
+  if (range.start >= order.length) {
+    throw new AerchipError("E_DATASET_EMPTY", `--samples starts at ${range.start} but ${path} holds ${order.length} sample${order.length === 1 ? "" : "s"}`, { file: path, field: "--samples", hint: `choose START in 0..${order.length - 1}` });
+  }
+  return order.slice(range.start, range.end === undefined ? order.length : Math.min(order.length, range.end));
+}
+
+/**
+ * The samples of the data set at `path`, in order (shuffled by seed `shuffleSeed` when given), restricted
+ * to `range`; `labels`: how a directory's files are labelled.
+ */
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
@@ -134,7 +196,7 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
     const files: string[] = [];
     const hdf5: string[] = [];
     const skipped = { n: 0 };
-    walk(path, path, files, skipped, hdf5);
+    walk(path, files, skipped, hdf5, new Set([realDir(path)]));
     if (hdf5.length > 0) {
       throw new AerchipError("E_DATASET_FORMAT", `${path} contains HDF5 files (${relative(path, hdf5[0])}${hdf5.length > 1 ? ` and ${hdf5.length - 1} more` : ""}); each holds many samples`, { file: hdf5[0], field: "--input", hint: "give the .h5 file itself as --input" });
     }
@@ -144,14 +206,17 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
     }
     const top = (rel: string): string | null => (rel.includes(sep) ? rel.slice(0, rel.indexOf(sep)) : null);
     const classNames = labels === "folders" ? [...new Set(rels.map(top).filter((x): x is string => x !== null))].sort(byCodeUnits) : undefined;
+    // --label-from number on one class folder (`--input Test/3`): no folder below it is a number, so its own name labels every file.
+    const rootName = basename(resolve(path));
+    const rootLabel = labels === "number" && /^\d{1,9}$/.test(rootName) && rels.every((rel) => labelFromPath(rel) === null) ? Number(rootName) : null;
     const labelOf = (rel: string): number | null => {
       if (labels === "none") return null;
-      if (labels === "number") return labelFromPath(rel);
+      if (labels === "number") return labelFromPath(rel) ?? rootLabel;
       const t = top(rel);
       return t === null ? null : classNames!.indexOf(t);
     };
     const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
-    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
+    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path, shuffleSeed), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
   }
   if (HDF5.test(path)) {
     const { ShdFile } = await import("../core/io/events/shd.ts");
@@ -160,11 +225,11 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       const all: DatasetSample[] = [];
       for (let i = 0; i < f.samples; i++) all.push({ index: i, path, sample: i, label: f.labels === null ? null : f.labels[i], id: `#${i}` });
       if (all.length === 0) throw new AerchipError("E_DATASET_EMPTY", `${path} holds no sample`, { file: path, field: "--input", hint: "give an SHD/SSC file with samples" });
-      return { kind: "hdf5", path, total: all.length, samples: selectRange(all, range, path), skippedFiles: 0, ...(f.classNames === null ? {} : { classNames: f.classNames }) };
+      return { kind: "hdf5", path, total: all.length, samples: selectRange(all, range, path, shuffleSeed), skippedFiles: 0, ...(f.classNames === null ? {} : { classNames: f.classNames }) };
     } finally {
       f.close();
     }
   }
   const one = [{ index: 0, path, label: null, id: path }];
-  return { kind: "file", path, total: 1, samples: selectRange(one, range, path), skippedFiles: 0 };
+  return { kind: "file", path, total: 1, samples: selectRange(one, range, path, shuffleSeed), skippedFiles: 0 };
 }

@@ -245,6 +245,7 @@ function buildProgram(): Command {
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
     .requiredOption("--out <dir>", "output directory")
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
+    .option("--shuffle", "permute the data set's order by --seed before --samples selects (a seeded Fisher–Yates shuffle; rows keep their original index and id)", false)
     .option("--steps <n>", `NIR steps per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
     .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
       const n = Number(v);
@@ -266,7 +267,7 @@ function buildProgram(): Command {
     .option("--quiet", "print nothing on success", false)
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
-    .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd")
+    .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd")
     .action(async (model: string, o) => (await import("./commands/evaluate.ts")).evaluateCommand(model, o));
   nirOptions(evaluate);
 

@@ -66,6 +66,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly samples?: string;
   /** How a directory's files are labelled (cli/dataset-inputs.ts); default "number". */
   readonly labelFrom?: LabelSource;
+  /** Permute the data set's order by `seed` before `samples` selects (cli/dataset-inputs.ts shuffledSamples). */
+  readonly shuffle?: boolean;
   readonly steps?: number;
   readonly seed?: number;
   readonly placement?: PlacementStrategy;
@@ -131,11 +133,12 @@ export function datasetDigest(listing: DatasetListing): string {
 }
 
 /**
- * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L]` records for its data set,
- * recomputed from the files as they are now (`aerchip rerun` compares it with the recorded one).
+ * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L] [--shuffle --seed S]` records for
+ * its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as they are
+ * now (`aerchip rerun` compares it with the recorded one).
  */
-export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined): Promise<string> {
-  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number"));
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed));
 }
 
 /** The neuron indices of a population's spikes in its own steps 0 … T−1 (chip ticks latency … latency + T − 1). */
@@ -244,7 +247,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number");
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined);
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
@@ -285,7 +288,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
       ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
+      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
     },
   };
   const engine = await buildEngine(spec, m, modelPath, o);

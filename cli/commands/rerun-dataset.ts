@@ -1,10 +1,11 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
  * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
- * shares, plus --steps ≥ 1, --samples, --label-from, --output and --decode), and the recorded inputs,
+ * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --output and --decode), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
- * every evaluated sample's id and file SHA-256, so a sample edited, added or removed changes it).
+ * every evaluated sample's id and file SHA-256 in the evaluated order — shuffled by the recorded seed
+ * when `shuffle` is true — so a sample edited, added or removed changes it).
  * cli/commands/rerun.ts runs evaluate into --out and compares the new dataset.json with the original as
  * it compares reports.
  */
@@ -103,6 +104,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, "evaluate");
   const lenient = opt<boolean>(o, "lenient", "boolean", file, "evaluate");
   const labelFrom = opt<string>(o, "labelFrom", "string", file, "evaluate");
+  const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
   return {
     model: model.path, dataset: dataset.path,
@@ -123,6 +125,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
       ...(lenient === undefined ? {} : { lenient }),
       ...(samples === undefined ? {} : { samples }),
+      ...(shuffle === true ? { shuffle } : {}),
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(output === undefined ? {} : { output }),
@@ -142,7 +145,7 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
     let sha: string;
     if (input.role === "dataset") {
       try {
-        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom);
+        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined);
       } catch (e) {
         if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT"].includes(e.code)) throw e;
         throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });

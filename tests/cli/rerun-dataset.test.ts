@@ -2,7 +2,7 @@
  * `aerchip rerun DATASET.json`: re-runs an `aerchip evaluate` from its dataset.json's provenance as it
  * re-runs a report.json. Fixture (as tests/cli/evaluate.test.ts): input[4] → Linear (diagonal 2) → IF[4]
  * → output, over three .npy samples in numbered folders.
- *   - evaluate then rerun: the same results (exit 0);
+ *   - evaluate then rerun: the same results (exit 0), also for --shuffle --seed --samples;
  *   - a sample file changed after the evaluation: E_RERUN_INPUT_CHANGED naming the data set;
  *   - one sample's energy edited in dataset.json: E_RERUN_DIFFERS naming that leaf;
  *   - a recorded option the command line would refuse (decode "bogus", samples "x:y", steps 0):
@@ -81,6 +81,29 @@ describe("rerun of a dataset.json (aerchip evaluate)", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ identical: false, sameResults: true, original: older, report: join(TMP, "rr-json", "dataset.json") });
     const quiet = await cli("rerun", older, "--out", join(TMP, "rr-quiet"), "--quiet");
     expect([quiet.code, quiet.stdout]).toEqual([0, ""]);
+  });
+
+  it("a shuffled evaluation (--shuffle --seed --samples) re-runs to the same results; its recorded shuffle must be a boolean", async () => {
+    const ev = join(TMP, "eval-shuffled");
+    const e = await cli("evaluate", MODEL, "--input", DATA, "--shuffle", "--seed", "5", "--samples", "0:2", "--arch", "loihi", "--out", ev, "--quiet");
+    expect(e.code, e.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(ev, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(doc.provenance.options).toMatchObject({ shuffle: true, seed: 5 });
+    const r = await cli("rerun", join(ev, "dataset.json"), "--out", join(TMP, "rr-shuffled"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/byte-identical|same results/);
+    // Recorded without the shuffle, --samples 0:2 would select other samples: the data set digest no longer matches.
+    const d = structuredClone(doc) as unknown as { provenance: { options: Record<string, unknown> } };
+    d.provenance.options.shuffle = false;
+    writeFileSync(join(TMP, "unshuffled.json"), stableJson(d));
+    const u = await cli("rerun", join(TMP, "unshuffled.json"), "--out", join(TMP, "rr-unshuffled"));
+    expect([u.code, codeOf(u.stderr)]).toEqual([1, "E_RERUN_INPUT_CHANGED"]);
+    d.provenance.options.shuffle = "yes";
+    writeFileSync(join(TMP, "shuffle-yes.json"), stableJson(d));
+    const y = await cli("rerun", join(TMP, "shuffle-yes.json"), "--out", join(TMP, "rr-shuffle-yes"));
+    expect([y.code, codeOf(y.stderr)]).toEqual([1, "E_RERUN_PROVENANCE"]);
+    expect(y.stderr).toContain("provenance.options.shuffle");
+    expect(existsSync(join(TMP, "rr-shuffle-yes"))).toBe(false);
   });
 
   it("an edited number in dataset.json is E_RERUN_DIFFERS naming that field to the leaf", async () => {
