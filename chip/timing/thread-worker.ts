@@ -7,21 +7,43 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createTimingModel } from "./index.ts";
 import { readSlot, slotViews, TIMING_CONTROL, type TimingThreadInit } from "./thread.ts";
-import { TickWork } from "./types.ts";
+import { TickWork, type TimingModel } from "./types.ts";
 
-const { C_STARTED, C_ERROR, C_CLOSED, C_DONE, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } = TIMING_CONTROL;
+const { C_STARTED, C_ERROR, C_CLOSED, C_DONE, C_LEFT, FREE, FULL, stateAt, tickAt, packetsAt, syncAt } = TIMING_CONTROL;
+
+/**
+ * This worker's models by name and kernels, kept for its next runs: the detailed model owns a WebAssembly
+ * memory grown to the busiest tick, which a new model per run would allocate again while the old ones wait
+ * for this (mostly idle) thread's garbage collector. A model reads nothing from earlier runs: it recomputes
+ * its costs for another spec object and rewrites its core tables for another TickWork (detailed-wasm.ts).
+ */
+const models = new Map<string, TimingModel>();
+function modelFor(name: string, kernels: TimingThreadInit["kernels"]): TimingModel {
+  const key = `${name}/${kernels ?? "default"}`;
+  let m = models.get(key);
+  if (m === undefined) {
+    m = createTimingModel(name, kernels);
+    models.set(key, m);
+  }
+  return m;
+}
 
 /** Takes the ring's slots in order and writes each tick's latency, until the run closes the ring. */
 function run(init: TimingThreadInit): void {
   const { control: c, slots, slotPackets: cap, latencyNs, spec } = init;
-  const model = createTimingModel(init.model, init.kernels);
+  const model = modelFor(init.model, init.kernels);
   const work = new TickWork(spec, init.coreIds, init.encodings, 1);
   const views = init.buffers.map((b) => slotViews(b, cap, work.coreCount, work.encodings.length));
   Atomics.store(c, C_STARTED, 1);
   for (let k = 0; ; k++) {
     const s = k % slots;
     while (Atomics.load(c, stateAt(s)) !== FULL) {
-      if (Atomics.load(c, C_CLOSED) === 1) return;
+      if (Atomics.load(c, C_CLOSED) === 1) {
+        // Left: the run's close() may now hand the ring (cleared) to this worker's next run.
+        Atomics.store(c, C_LEFT, 1);
+        Atomics.notify(c, C_LEFT);
+        return;
+      }
       Atomics.wait(c, stateAt(s), FREE, 1000);
     }
     readSlot(work, views[s], c[packetsAt(slots, s)], c[syncAt(slots, s)]);
