@@ -268,7 +268,14 @@ function buildProgram(): Command {
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd")
-    .action(async (model: string, o) => (await import("./commands/evaluate.ts")).evaluateCommand(model, o));
+    .action(async (model: string, o) => {
+      // As `run`: the workers start loading the engine while this thread reads the data set and compiles.
+      if (o.threads > 1) {
+        if (o.timing === "detailed") (await import("../chip/timing/thread.ts")).prestartTimingWorkers(o.threads - 1);
+        else (await import("../chip/sim/threads/prestart.ts")).prestartWorkers(o.threads - 1);
+      }
+      return (await import("./commands/evaluate.ts")).evaluateCommand(model, o);
+    });
   nirOptions(evaluate);
 
   program
