@@ -2,7 +2,7 @@
  * Atomic writes: content lands complete, the old file is replaced, no temporary file is left behind
  * (on success or failure), and failures are coded errors naming the path.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -139,5 +139,22 @@ describe("output sets: all or none (audit 3)", () => {
     expect(errorOf(() => writeOutputSet(files)).code).toBe(WriteErrorCode.failed);
     expect(readdirSync(dir).sort()).toEqual(["a.json", "c.json"]);
     expect(readFileSync(join(dir, "a.json"), "utf8")).toBe("old A");
+  });
+});
+
+describe("checkOutputDirUsable", () => {
+  it("passes for a new directory under a writable one and an existing directory; refuses a path under a file; creates nothing", async () => {
+    const { checkOutputDirUsable } = await import("../../core/atomic-write.ts");
+    const root = mkdtempSync(join(tmpdir(), "aerchip-outcheck-"));
+    try {
+      checkOutputDirUsable(join(root, "a", "b", "c"));
+      expect(existsSync(join(root, "a"))).toBe(false);
+      checkOutputDirUsable(root);
+      writeFileSync(join(root, "file"), "x");
+      expect(() => checkOutputDirUsable(join(root, "file"))).toThrow(expect.objectContaining({ code: "E_WRITE_MKDIR" }));
+      expect(() => checkOutputDirUsable(join(root, "file", "sub"))).toThrow(expect.objectContaining({ code: "E_WRITE_MKDIR" }));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
