@@ -43,11 +43,11 @@ export interface DatasetSampleResult {
   readonly steps: number;
   /** Chip ticks simulated: steps plus the graph's pipeline ticks. */
   readonly ticks: number;
-  /** Input spikes after binning (those the chip received, as the run report counts them). */
+  /** Input spikes after binning in the inference's steps 0 … steps − 1. */
   readonly inputSpikes: number;
   /** Input spikes at step ≥ steps: not part of the inference's steps (a --steps shorter than the recording). */
   readonly inputSpikesBeyondSteps: number;
-  /** Spikes of the model's non-input layers (helpers left out), over all chip ticks. */
+  /** Spikes of the model's non-input layers (helpers left out), each layer's counted in its own steps 0 … steps − 1 (as populations[]). */
   readonly spikes: number;
   /** Synaptic ops the chip performed (the run report's counter: what the synapse energy is charged on). */
   readonly synOps: number;
@@ -113,7 +113,7 @@ export interface DatasetSummary {
   readonly noPrediction: number;
   /** Samples decided by a tie (the lowest of several largest outputs). */
   readonly ties: number;
-  /** Samples with no input spike at all. */
+  /** Samples with no input spike in their steps (an empty recording, or one --steps cut to nothing). */
   readonly emptySamples: number;
   /** Input spikes at step ≥ the sample's steps, over all samples. */
   readonly inputSpikesBeyondSteps: number;
@@ -200,7 +200,8 @@ export function wilsonInterval95(k: number, n: number): [number, number] {
   const d = 1 + (z * z) / n;
   const c = (p + (z * z) / (2 * n)) / d;
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
+  // At k = 0 (k = n) the bound is 0 (1) exactly; c − h rounds to ~1e-17 there.
+  return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
 }
 
 /** mean, sample std, min, median, max of `xs` (non-empty), summed in order. */
@@ -294,7 +295,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     accuracyInterval95: labelled.length === 0 ? null : wilsonInterval95(correct, labelled.length),
     noPrediction: rows.filter((r) => r.prediction === null).length,
     ties: rows.filter((r) => r.tie).length,
-    emptySamples: rows.filter((r) => r.inputSpikes + r.inputSpikesBeyondSteps === 0).length,
+    emptySamples: rows.filter((r) => r.inputSpikes === 0).length,
     inputSpikesBeyondSteps: sum(col((r) => r.inputSpikesBeyondSteps)),
     steps: { total: sum(steps), perSample: sampleStat(steps) },
     ticks: { total: sum(ticks), perSample: sampleStat(ticks) },
@@ -351,8 +352,12 @@ export interface DatasetDocument {
   };
   /** What the chip name's `*` stands for (the overrides of the preset), when it has one. */
   readonly chipOverrides?: string;
-  /** How the inputs were read: the tick length events were binned at, the NIR dt, and --steps (null: each sample's own length). */
-  readonly input: { readonly tickUs: number; readonly dtSeconds: number; readonly steps: number | null };
+  /**
+   * How the inputs were read: the tick length events were binned at (null when every sample is a dense
+   * spike tensor, one row per step), how many samples are dense tensors, the NIR dt, and --steps (null:
+   * each sample's own length).
+   */
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number; readonly steps: number | null };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   readonly timingModel: string;

@@ -45,9 +45,11 @@ import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
 import { stepWithSignals } from "../pipeline.ts";
+import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { checkInputTicks, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
@@ -256,6 +258,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   const decode = chooseDecode(out0, o.decode, modelPath);
   const outSize = out0.shape.reduce((a, b) => a * b, 1);
   const logger = hooks.logger;
+  if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
+    throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
+  }
 
   // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
   const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
@@ -267,16 +272,20 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
   // hours of simulation. The files are read again, one at a time, when their turn comes.
   let periodUs: number | undefined;
+  let timed = 0;
   for (let i = 0; i < listing.samples.length; i++) {
     const s = listing.samples[i];
+    // Ctrl-C is seen here too (a check of thousands of files takes seconds).
+    await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
     const input = await readSample(s);
+    if (input.tickUs !== undefined) timed++;
     const p = tickPeriodUsFor(o, input.tickUs, s.path);
     if (i === 0) periodUs = p;
     else if (p !== periodUs) {
       throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
     }
     if (s.label !== null && s.label >= outSize) {
-      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind === "directory" ? "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" : "check the data set matches the model's output" });
+      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
     }
   }
   const spec = pacedSpec(archSpec, periodUs, o);
@@ -310,19 +319,23 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       const ticks = T + m.extraTicks;
       const what = `simulating sample ${i + 1} of ${listing.samples.length} (${s.id})`;
       const { sim, report } = await runSample(engine, input, m.inputPopulation, m.inputs[0].latencyTicks, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores, what);
-      layers.forEach((p, k) => activity.add(k, spikesInSteps(sim, p.name, latencyOf.get(p.name) ?? 0, T)));
+      let layerSpikes = 0;
+      layers.forEach((p, k) => {
+        const inSteps = spikesInSteps(sim, p.name, latencyOf.get(p.name) ?? 0, T);
+        layerSpikes += inSteps.length;
+        activity.add(k, inSteps);
+      });
       const values = outputValues(sim, out0, outSize, T, decode);
       const { prediction, tie } = decodeClass(values, decode);
       const c = report.totals.counters;
-      const inputSpikes = report.perPopulation.filter((p) => p.kind === "input").reduce((a, p) => a + p.spikes, 0);
       let beyond = 0;
       for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;
       const e = report.totals.energyPj;
       const ops = report.metrics?.totals.synapticOps;
       rows.push({
         index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
-        steps: T, ticks, inputSpikes, inputSpikesBeyondSteps: beyond,
-        spikes: report.perPopulation.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name)).reduce((a, p) => a + p.spikes, 0),
+        steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
+        spikes: layerSpikes,
         synOps: c.synOps,
         helperSynOps: report.perProjection.filter((p) => isHelperPopulation(p.pre)).reduce((a, p) => a + p.synOps, 0),
         effectiveSynOps: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs,
@@ -346,7 +359,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   const doc: DatasetDocument = {
     format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
     ...(overrides === null ? {} : { chipOverrides: overrides }),
-    input: { tickUs: o.tickUs ?? 1000, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
+    input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
     footprintBytes: r.metrics?.totals.footprint.totalBytes ?? 0,
     dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
     timingModel: o.timing, precision: o.precision ?? "float",

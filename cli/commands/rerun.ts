@@ -207,10 +207,14 @@ function reportComparison(c: RerunComparison, o: RerunCommandOptions): void {
     const list = diffs.length === 0 ? "formatting" : `${shown.join(", ")}${diffs.length > shown.length ? `, and ${diffs.length - shown.length} more` : ""}`;
     // Fields only the re-run has, with every shared field equal: the original was written by an older aerchip.
     const onlyNewFields = diffs.length > 0 && diffs.every((d) => d.kind === "added");
+    // dataset.json: the data-set directory gained or lost files outside the evaluated samples (whose digest matched).
+    const onlyDatasetTree = noun === "dataset.json" && diffs.length > 0 && diffs.every((d) => d.path.startsWith("dataset."));
     const plural = noun === "report" ? "reports" : `${noun} files`;
     throw new AerchipError("E_RERUN_DIFFERS", `the re-run ${noun} ${newPath} differs from ${originalPath} in ${list}${versionChanges.length === 0 ? "" : ` (${versionChanges.join("; ")})`}; the re-run's outputs are kept in ${o.out} for comparison`, {
       file: originalPath,
-      hint: onlyNewFields
+      hint: onlyDatasetTree
+        ? `only the description of the data-set directory differs (${diffs.map((d) => d.path).join(", ")}): files outside the evaluated samples were added or removed, and the evaluated samples hash as before; the per-sample results are the same`
+        : onlyNewFields
         ? `every field both ${plural} have is equal; the re-run only adds fields that the aerchip which wrote the original did not write yet, so the original is older than this aerchip: keep the re-run's ${noun} as the reproducible one`
         : `compare the two ${plural} (e.g. \`diff ${originalPath} ${newPath}\`); the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset: see chip.specSha256)`,
     });

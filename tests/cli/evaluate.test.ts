@@ -91,7 +91,7 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(d.summary.perInference.synOps.min).toBe(Math.min(...ops));
     expect(d.summary.perInference.energyPj.total.mean).toBeCloseTo(d.samples.reduce((a, s) => a + s.energyPj.total, 0) / 4, 9);
     expect(readdirSync(out).sort()).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
-    expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class; 95 % Wilson interval 15\.00-85\.00 %\)/);
+    expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class; 95 % Wilson interval 15\.00 to 85\.00 %\)/);
   });
 
   it("each sample's row is the run `aerchip run` makes of it alone (the state is reset between samples)", async () => {
@@ -347,7 +347,10 @@ describe("evaluate: checks before any simulation, helpers, empty outputs", () =>
     const d = readDoc(out);
     const s = d.samples[0];
     expect(d.summary.populations.map((p) => p.name)).toEqual(["lif"]);
-    expect(s.spikes).toBe(rep.perPopulation.find((p) => p.name === "lif")!.spikes);
+    // The layer's spikes in its own steps: those of run's spikes.json (NIR steps 0 … T−1).
+    const runSpikes = JSON.parse(readFileSync(join(runOut, "spikes.json"), "utf8")) as { spikes: Record<string, unknown[]> };
+    expect(s.spikes).toBe(runSpikes.spikes.lif.length);
+    expect(s.spikes).toBeGreaterThan(0);
     expect(s.helperSynOps).toBe(rep.perProjection.filter((p) => p.pre.startsWith("__")).reduce((a, p) => a + p.synOps, 0));
     expect(s.helperSynOps).toBeGreaterThan(0);
     expect(s.synOps).toBe(rep.totals.counters.synOps);
@@ -363,6 +366,29 @@ describe("evaluate: checks before any simulation, helpers, empty outputs", () =>
     expect(decodeClass([2, 5, 1], "count")).toEqual({ prediction: 1, tie: false });
     expect(decodeClass([0], "count")).toEqual({ prediction: null, tie: false });
     expect(decodeClass([-3], "last")).toEqual({ prediction: 0, tie: false });
+  });
+});
+
+describe("evaluate: what the tables say about the inputs and the costs", () => {
+  it("dense tensors, a --samples range, a sample --steps cuts to nothing, an all-in cost", async () => {
+    const out = join(TMP, "words");
+    // --steps 1 keeps step 0 only: 1/b.npy keeps (0, ch3) of its 3 spikes, 2/c.npy (0, ch2) and (0, ch1) of its 4,
+    // and 3/d.npy has none (empty).
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--samples", "1:4", "--steps", "1", "--arch", "truenorth", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = readDoc(out);
+    expect(d.samples.map((x) => [x.id, x.inputSpikes, x.inputSpikesBeyondSteps])).toEqual([["1/b.npy", 1, 2], ["2/c.npy", 2, 2], ["3/d.npy", 0, 0]]);
+    expect(d.summary).toMatchObject({ emptySamples: 1, inputSpikesBeyondSteps: 4 });
+    expect(d.input).toMatchObject({ tickUs: null, denseTensors: 3, steps: 1 });
+    const md = readFileSync(join(out, "dataset.md"), "utf8");
+    expect(md).toMatch(/\| Data set \| .* \(directory\): 3 of 4 samples \(--samples 1:4 of the path order\) \|/);
+    expect(md).toMatch(/\| Input \| dense spike tensors, one row per step; /);
+    // TrueNorth's cost per synaptic event is all-in (static included): no dynamic share, neuron energy not modelled.
+    expect(md).toMatch(/\| Energy, dynamic \(total - static\) \|  \| n\/a: all-in costs include static power \|/);
+    expect(md).toMatch(/\| Energy, neuron \|  \| not modelled \|/);
+    const sh = join(TMP, "words-shuffled");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--shuffle", "--seed", "5", "--samples", ":2", "--arch", "generic", "--out", sh, "--quiet")).code).toBe(0);
+    expect(readFileSync(join(sh, "dataset.md"), "utf8")).toMatch(/2 of 4 samples \(--samples :2 of the order shuffled with seed 5\)/);
   });
 });
 

@@ -85,7 +85,7 @@ export async function renderDatasetHtml(d: DatasetDocument): Promise<string> {
   parts.push(figure("energy-vs-input", "Energy against input activity", await renderVegaLiteSvg(scatterSpec(d, eu.scale, eu.unit), "scatter"), "One point per sample: its input spikes after binning and its energy per inference, coloured by whether its decoded class was right."));
   parts.push(figure("energy-components", "Mean energy per inference by component", await renderVegaLiteSvg(componentsSpec(d, eu.scale, eu.unit), "components"), "Bars: the mean over the samples; lines: ± one sample standard deviation. The terms of each are in the table \"Energy per inference = count x per-operation cost\" below."));
   const cm = confusionSpec(d);
-  if (cm !== undefined) parts.push(figure("confusion", "Confusion matrix", await renderVegaLiteSvg(cm, "confusion"), "Rows: label; columns: decoded class (none: the output never fired)."));
+  if (cm !== undefined) parts.push(figure("confusion", "Confusion matrix", await renderVegaLiteSvg(cm, "confusion"), "Rows: label; columns: decoded class (none: all outputs equal, e.g. a spiking output that never fired)."));
   for (const t of tables.slice(1)) if (t.id !== "dataset-confusion") parts.push(htmlTable(t));
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>\n${parts.join("\n")}\n</body>\n</html>\n`;
 }

@@ -33,6 +33,21 @@ function fmtBytes(b: number): string {
   return `${u.scale === 1 ? String(b) : (b / u.scale).toPrecision(4)} ${u.unit}`;
 }
 
+/** How the samples were chosen: a --samples range of the path order or of the order shuffled with the seed. */
+function selectionText(d: DatasetDocument): string {
+  const o = d.provenance.options;
+  const range = typeof o.samples === "string" ? o.samples : null;
+  if (o.shuffle === true) return ` (${range === null ? "all" : `--samples ${range}`} of the order shuffled with seed ${String(o.seed ?? 0)})`;
+  return range === null ? "" : ` (--samples ${range} of the ${d.dataset.kind === "hdf5" ? "file's" : "path"} order)`;
+}
+
+function inputText(d: DatasetDocument): string {
+  const n = d.dataset.evaluated;
+  if (d.input.tickUs === null) return "dense spike tensors, one row per step";
+  const dense = d.input.denseTensors === 0 ? "" : ` (${d.input.denseTensors} of ${n} samples dense spike tensors, one row per step)`;
+  return `events binned at ${d.input.tickUs} us per step${dense}`;
+}
+
 function timeBasisText(d: DatasetDocument): string {
   if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
   if (d.timeBasis === "modelled-latency") return "modelled-latency (ticks back to back, compute-bound)";
@@ -43,7 +58,9 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   const s = d.summary;
   const pi = s.perInference;
   const ci = s.accuracyInterval95;
-  const acc = s.accuracy === null ? "no labels" : `${(s.accuracy * 100).toFixed(2)} % (${s.correct} of ${s.labelled} labelled samples${s.noPrediction > 0 ? `; ${s.noPrediction} decoded to no class` : ""}${ci === null ? "" : `; 95 % Wilson interval ${(ci[0] * 100).toFixed(2)}-${(ci[1] * 100).toFixed(2)} %`})`;
+  // All-in costs (TrueNorth's energy per synaptic event) already hold static power: no dynamic share to show.
+  const allIn = d.costs.some((c) => c.evidence === "all-in");
+  const acc = s.accuracy === null ? "no labels" : `${(s.accuracy * 100).toFixed(2)} % (${s.correct} of ${s.labelled} labelled samples${s.noPrediction > 0 ? `; ${s.noPrediction} decoded to no class` : ""}${ci === null ? "" : `; 95 % Wilson interval ${(ci[0] * 100).toFixed(2)} to ${(ci[1] * 100).toFixed(2)} %`})`;
   const summary: ReportTable = {
     id: "dataset-summary",
     title: "Data set evaluation",
@@ -52,15 +69,17 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Model", d.model],
       ["Chip", `${d.chip.name}${d.chip.specSha256 === undefined ? "" : ` (spec ${d.chip.specSha256.slice(0, 12)})`}, ${d.chip.coresUsed} of ${d.chip.coresAvailable} cores; memory for the model ${fmtBytes(d.footprintBytes)}`],
       ...(d.chipOverrides === undefined ? [] : [["Chip changes", d.chipOverrides] as Cell[]]),
-      ["Data set", `${d.dataset.path} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples`],
-      ["Input", `events binned at ${d.input.tickUs} us per step; NIR dt ${d.input.dtSeconds} s; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
+      ["Data set", `${d.dataset.path} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples${selectionText(d)}`],
+      ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
+      ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
+      ["Input", `${inputText(d)}; NIR dt ${d.input.dtSeconds} s; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
       ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
       ...(s.emptySamples === 0 ? [] : [["Empty samples", `${s.emptySamples} sample${s.emptySamples === 1 ? " has" : "s have"} no input spike (they are in every statistic)`] as Cell[]]),
-      ...(s.inputSpikesBeyondSteps === 0 ? [] : [["Input beyond the steps", `${s.inputSpikesBeyondSteps} input spikes at or after a sample's last step (not part of its inference)`] as Cell[]]),
+      ...(s.inputSpikesBeyondSteps === 0 ? [] : [["Input beyond the steps", `${s.inputSpikesBeyondSteps} input spikes at step T or later, beyond the samples' T steps (not part of their inference)`] as Cell[]]),
     ],
     note: "Each sample is one inference from the chip's initial state (the reset itself is not charged).",
   };
@@ -76,7 +95,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   const rows: Cell[][] = [
     energyRow(ENERGY_LABEL.total, pi.energyPj.total, true),
     ...SAMPLE_ENERGY_KEYS.filter((k) => k !== "total").map((k) => energyRow(ENERGY_LABEL[k], pi.energyPj[k], modelled.has(k))),
-    energyRow(ENERGY_LABEL.dynamic, pi.dynamicEnergyPj, true),
+    allIn ? [ENERGY_LABEL.dynamic, "", "n/a: all-in costs include static power", null, null, null, null] : energyRow(ENERGY_LABEL.dynamic, pi.dynamicEnergyPj, true),
   ];
   if (pi.simulatedTimeNs !== null) {
     const tu = timeUnit(pi.simulatedTimeNs.max);
