@@ -60,13 +60,13 @@ const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/
  * did not fit; an error every chip shares (a missing --input, a wrong input shape) is in the command or
  * the model, so the hint says so instead of sending the user to look for a bigger chip.
  */
-export function nothingRanHint(codes: readonly string[]): string {
+export function nothingRanHint(codes: readonly string[], tableFile = "compare.md"): string {
   const distinct = [...new Set(codes)];
   const fit = "use a chip with more cores or larger per-core limits, or a smaller model";
   if (distinct.every((c) => DOES_NOT_FIT.test(c))) return fit;
   if (distinct.length === 1 && distinct[0] === "E_INPUT_REQUIRED") return "give the model's input spikes with --input FILE";
   const others = distinct.filter((c) => !DOES_NOT_FIT.test(c));
-  const because = `${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in compare.md)`;
+  const because = `${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in ${tableFile})`;
   return others.length === distinct.length ? because : `${because}; for the chips the model does not fit on, ${fit}`;
 }
 

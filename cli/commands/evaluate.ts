@@ -371,7 +371,22 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   return { document: doc, mapping: { ...engine.compiled.mapping, nirProjections: m.projections } };
 }
 
+/** The files one evaluation writes into `out` (one output set: written all or none). */
+export async function datasetOutputFiles(out: string, result: DatasetEvaluation): Promise<OutputFile[]> {
+  const doc = result.document;
+  return [
+    { path: join(out, "dataset.json"), data: stableJson(doc, join(out, "dataset.json")) },
+    { path: join(out, "samples.csv"), data: datasetCsv(doc) },
+    { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
+    { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
+    { path: join(out, "dataset.html"), data: await renderDatasetHtml(doc) },
+    { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
+  ];
+}
+
 export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
+  // Several chips (`--arch loihi,truenorth`): one evaluation per chip under DIR/<chip>/ and a comparison.
+  if (o.arch.includes(",")) return (await import("./evaluate-multi.ts")).evaluateManyCommand(modelPath, o);
   const out = outputDirOption(o.out);
   // Before any simulation: an --out that cannot be written fails now, not at the end.
   checkOutputDirUsable(out);
@@ -391,14 +406,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
   }
   const doc = result.document;
   const summary = doc.summary;
-  const files: OutputFile[] = [
-    { path: join(out, "dataset.json"), data: stableJson(doc, join(out, "dataset.json")) },
-    { path: join(out, "samples.csv"), data: datasetCsv(doc) },
-    { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
-    { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
-    { path: join(out, "dataset.html"), data: await renderDatasetHtml(doc) },
-    { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
-  ];
+  const files = await datasetOutputFiles(out, result);
   writeOutputSet(files, [out]);
   logger.info({ phase: "write", out }, "outputs written");
   if (o.json) {

@@ -1,0 +1,122 @@
+/**
+ * `aerchip evaluate MODEL.nir --input DATASET --arch a,b,c --out DIR`: the evaluation of one chip
+ * (evaluate.ts) made on each chip in turn, each written to DIR/<chip>/ with exactly the files a one-chip
+ * evaluate writes (its dataset.json records that chip as its arch, so `aerchip rerun DIR/<chip>/dataset.json`
+ * re-runs it), then one comparison (evaluate-compare.md, .tex, .csv, .json; chip/report/formats/
+ * evaluate-compare.ts), as `aerchip compare` does for one input (compare.ts):
+ *   - every chip is loaded and checked before anything runs (an unknown preset is a mistake in the command);
+ *   - a chip the evaluation fails on (the model does not fit it: E_CHIP_CORES_EXCEEDED, …) is a row with
+ *     its error code, and the other chips still run;
+ *   - an interrupt stops everything: no comparison, and the chip directories this command created removed;
+ *   - E_COMPARE_NOTHING_RAN when no chip ran (the tables are written first, to say why).
+ * Each chip reads and checks the data set itself (as a one-chip evaluate does).
+ */
+import { existsSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { checkOutputDirUsable, ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { listPresetNames } from "../../chip/spec/load.ts";
+import { evaluateCompareCsv, evaluateCompareMarkdown, evaluateCompareRows, evaluateCompareTable, type EvaluateCompareEntry } from "../../chip/report/formats/evaluate-compare.ts";
+import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { plainCell } from "../../chip/report/formats/cells.ts";
+import { table } from "../format.ts";
+import { loadArch } from "../load-arch.ts";
+import { throwIfInterrupted } from "../interrupt.ts";
+import { makeProgress, type Progress } from "../progress.ts";
+import { cliLogger } from "../logging.ts";
+import { chipDirName, nothingRanHint } from "./compare.ts";
+import { datasetOutputFiles, evaluateDataset, type DatasetEvaluation, type EvaluateOptions } from "./evaluate.ts";
+
+export const EVALUATE_COMPARE_FORMAT = "aerchip-evaluate-compare";
+export const EVALUATE_COMPARE_VERSION = 1;
+
+const INTERRUPTED_HINT = "run the evaluation again; no comparison was written";
+
+export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
+  const archs = o.arch.split(",").map((a) => a.trim()).filter((a) => a !== "");
+  if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give a preset (${listPresetNames().join(", ")}), a chip spec file, or several separated by commas` });
+  // Every chip must exist and be valid before any evaluation: a typo in --arch is not a table row.
+  for (const arch of archs) loadArch(arch);
+  const out = outputDirOption(o.out);
+  // Before any simulation: an --out that cannot be written fails now, not at the end.
+  checkOutputDirUsable(out);
+  const logger = cliLogger(o);
+  // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
+  const outCreated = ensureDirCreated(out);
+  const chipDirsCreated: string[] = [];
+  /** Chip directories that existed before and now hold this command's (complete) evaluation: not removed. */
+  const rewritten: string[] = [];
+  const taken = new Set<string>();
+  const entries: EvaluateCompareEntry[] = [];
+  try {
+    for (const [i, arch] of archs.entries()) {
+      const dir = chipDirName(arch, taken);
+      const chipDir = join(out, dir);
+      let bar: Progress | undefined;
+      let result: DatasetEvaluation | undefined;
+      try {
+        // The evaluation `aerchip evaluate MODEL --arch <arch> --out DIR/<chip>` makes (the same options).
+        result = await evaluateDataset(modelPath, { ...o, arch }, {
+          logger,
+          onSample: (done, total) => {
+            bar ??= makeProgress(`evaluating on ${arch} (${i + 1} of ${archs.length})`, total, !o.quiet && !o.json, "samples");
+            bar.update(done);
+          },
+        });
+      } catch (e) {
+        // A chip the evaluation fails on is a row (the chips were checked above); an interrupt is not a
+        // finding about the chip: it stops everything.
+        if (!isAerchipError(e)) throw e;
+        if (e.code === "E_INTERRUPTED") throw new AerchipError("E_INTERRUPTED", `${e.message} (chip ${arch}, ${i + 1} of ${archs.length})`, { hint: INTERRUPTED_HINT });
+        entries.push({ arch, status: "error", code: e.code, message: e.message });
+      } finally {
+        bar?.stop();
+      }
+      if (result !== undefined) {
+        const existed = existsSync(chipDir);
+        if (!existed) chipDirsCreated.push(chipDir);
+        writeOutputSet(await datasetOutputFiles(chipDir, result), [chipDir]);
+        if (existed) rewritten.push(join(o.out, dir));
+        entries.push({ arch, status: "ok", dir, document: result.document });
+      }
+      // A signal that came while the evaluation could not see it (its load or compile) stops before the next chip.
+      throwIfInterrupted(`after the evaluation on chip ${arch} (${i + 1} of ${archs.length})`, INTERRUPTED_HINT);
+    }
+  } catch (e) {
+    if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
+      // No comparison, and none of the chip directories this command created (each holds one complete evaluation).
+      for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
+      removeCreatedDirs(outCreated);
+      if (rewritten.length > 0) {
+        throw new AerchipError("E_INTERRUPTED", e.message, { hint: `run the evaluation again; no comparison was written, and ${rewritten.join(", ")} (which existed before) now hold${rewritten.length === 1 ? "s" : ""} this command's complete evaluation` });
+      }
+    }
+    throw e;
+  }
+  const first = entries.find((e) => e.status === "ok");
+  const model = first?.status === "ok" ? first.document.model : basename(modelPath);
+  const rows = evaluateCompareRows(entries);
+  const t = evaluateCompareTable(model, o.input, rows);
+  const ran = rows.filter((r) => r.status === "ok").length;
+  // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
+  const names = ["evaluate-compare.md", "evaluate-compare.tex", "evaluate-compare.csv", "evaluate-compare.json"];
+  writeOutputSet([
+    { path: join(out, names[0]), data: evaluateCompareMarkdown(t, rows) },
+    { path: join(out, names[1]), data: `% ${model} over a data set on several chips (aerchip evaluate). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, names[2]), data: evaluateCompareCsv(rows) },
+    { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, rows }, join(out, names[3])) },
+  ], [out]);
+  logger.info({ phase: "write", out }, "outputs written");
+  const files = names.map((f) => join(o.out, f));
+  if (o.json) process.stdout.write(`${JSON.stringify({ model, dataset: o.input, files, rows })}\n`);
+  else if (!o.quiet) {
+    process.stdout.write(`${t.title}\n${table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join(""))}\n`);
+    for (const r of rows) if (r.errorMessage !== null) process.stdout.write(`  ${r.arch}: ${r.status}: ${r.errorMessage}\n`);
+    process.stdout.write(`each chip's evaluation in ${rows.filter((r) => r.dir !== null).map((r) => join(o.out, r.dir!)).join(", ") || "(none)"}\nwrote ${files.join(", ")}\n`);
+  }
+  if (ran === 0) {
+    throw new AerchipError("E_COMPARE_NOTHING_RAN", `the evaluation ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
+      file: modelPath, hint: nothingRanHint(rows.map((r) => r.status), "evaluate-compare.md"),
+    });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `aerchip evaluate --arch a,b`: one evaluation per chip under DIR/<chip>/ (the files and bytes of a
+ * one-chip evaluate) and a comparison (evaluate-compare.md/.tex/.csv/.json) whose rows are the chips'
+ * summaries. A chip the model does not fit is a row with its code; no chip running is
+ * E_COMPARE_NOTHING_RAN; an unknown chip fails before anything runs.
+ *
+ * Model: input[4] → Linear (diagonal 2) → IF[4] → output; four one-sample-per-label .npy files (T = 4).
+ * The "tiny" chip spec is the generic preset cut to one core of 2 neurons: the 4 IF neurons need 2 cores.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { writeNpy } from "../../core/io/npy.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
+import type { EvaluateCompareRow } from "../../chip/report/formats/evaluate-compare.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-evaluate-multi-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const MODEL = join(TMP, "if4.nir");
+const DATA = join(TMP, "data");
+const TINY = join(TMP, "tiny.json");
+const FILES = ["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"];
+
+function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
+  const x = new Float32Array(T * n);
+  for (const [t, c] of spikes) x[t * n + c] = 1;
+  writeFileSync(path, writeNpy(x, [T, n]));
+}
+
+beforeAll(async () => {
+  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+  const diag = Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 2 : 0));
+  await writeH5(MODEL, nirFile({
+    input: { type: "Input", shape: [4n] },
+    fc: { type: "Linear", weight: { f32: diag, shape: [4, 4] } },
+    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
+    output: { type: "Output", shape: [4n] },
+  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
+  spikesNpy(join(DATA, "0", "a.npy"), 4, 4, [[0, 0], [1, 0]]);
+  spikesNpy(join(DATA, "1", "b.npy"), 4, 4, [[2, 1], [3, 0], [0, 1]]);
+  spikesNpy(join(DATA, "2", "c.npy"), 4, 4, [[0, 2], [1, 2], [2, 2], [0, 1]]);
+  spikesNpy(join(DATA, "3", "d.npy"), 4, 4, [[0, 3], [1, 0]]);
+  const generic = JSON.parse(readFileSync(join(__dirname, "..", "..", "chip", "spec", "presets", "generic.json"), "utf8")) as Record<string, any>;
+  writeFileSync(TINY, JSON.stringify({ ...generic, name: "tiny", mesh: { ...generic.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...generic.core, maxNeurons: 2 } }));
+});
+
+const readRows = (out: string): EvaluateCompareRow[] => (JSON.parse(readFileSync(join(out, "evaluate-compare.json"), "utf8")) as { rows: EvaluateCompareRow[] }).rows;
+
+describe("evaluate on several chips", () => {
+  it("each chip's directory holds the one-chip evaluation byte for byte; the comparison's rows are their summaries", async () => {
+    const out = join(TMP, "multi");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,loihi", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "loihi"]);
+    const rows = readRows(out);
+    expect(rows.map((x) => [x.arch, x.status, x.dir])).toEqual([["generic", "ok", "generic"], ["loihi", "ok", "loihi"]]);
+    for (const [k, arch] of ["generic", "loihi"].entries()) {
+      const one = join(TMP, `one-${arch}`);
+      expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", arch, "--out", one, "--quiet")).code).toBe(0);
+      expect(readdirSync(join(out, arch)).sort()).toEqual(FILES);
+      for (const f of FILES) expect(readFileSync(join(out, arch, f), "utf8"), `${arch}/${f}`).toBe(readFileSync(join(one, f), "utf8"));
+      const d = JSON.parse(readFileSync(join(out, arch, "dataset.json"), "utf8")) as DatasetDocument;
+      expect(d.provenance.options.arch).toBe(arch);
+      const s = d.summary;
+      const pi = s.perInference;
+      expect(rows[k]).toMatchObject({
+        chip: d.chip.name, coresUsed: d.chip.coresUsed, samples: 4, accuracy: s.accuracy,
+        energyMeanPj: pi.energyPj.total.mean, energyStdPj: pi.energyPj.total.std,
+        dynamicEnergyMeanPj: pi.dynamicEnergyPj.mean, staticEnergyMeanPj: pi.energyPj.static.mean,
+        simulatedTimeMeanNs: pi.simulatedTimeNs!.mean, timeBasis: d.timeBasis,
+        effectiveSynOpsMean: pi.effectiveSynOps.mean, energyPerEffectiveSynOpPj: pi.energyPj.total.mean / pi.effectiveSynOps.mean,
+        errorMessage: null,
+      });
+      // Its dataset.json re-runs on its own chip.
+      const re = await cli("rerun", join(out, arch, "dataset.json"), "--out", join(TMP, `rerun-${arch}`), "--quiet");
+      expect(re.code, re.stderr).toBe(0);
+    }
+    const csv = readFileSync(join(out, "evaluate-compare.csv"), "utf8").trim().split("\n");
+    expect(csv).toHaveLength(3);
+    expect(r.stdout).toMatch(/generic\s+ok/);
+    expect(r.stdout).toMatch(/loihi\s+ok/);
+  });
+
+  it("a chip the model does not fit is a row with its code; the other chips still run", async () => {
+    const out = join(TMP, "fit");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", `${TINY},generic`, "--out", out, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readRows(out);
+    expect(rows.map((x) => x.status)).toEqual(["E_CHIP_CORES_EXCEEDED", "ok"]);
+    expect(rows[0].errorMessage).toMatch(/tiny/);
+    expect(rows[0].energyMeanPj).toBeNull();
+    expect(existsSync(join(out, "tiny"))).toBe(false);
+    expect(existsSync(join(out, "generic", "dataset.json"))).toBe(true);
+    // --json prints one line.
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect((JSON.parse(r.stdout) as { rows: EvaluateCompareRow[] }).rows.map((x) => x.status)).toEqual(["E_CHIP_CORES_EXCEEDED", "ok"]);
+  });
+
+  it("no chip that runs: E_COMPARE_NOTHING_RAN, exit 1, the comparison says why", async () => {
+    const out = join(TMP, "none");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", `${TINY},${TINY}`, "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_COMPARE_NOTHING_RAN/);
+    expect(readRows(out).map((x) => [x.arch, x.status])).toEqual([[TINY, "E_CHIP_CORES_EXCEEDED"], [TINY, "E_CHIP_CORES_EXCEEDED"]]);
+  });
+
+  it("an unknown chip fails before anything runs or is written", async () => {
+    const out = join(TMP, "unknown");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,nosuchchip", "--out", out);
+    expect(r.code).toBe(1);
+    // The chip itself is named (not the whole list), before the generic chip's evaluation ran.
+    expect(r.stderr).toMatch(/E_SPEC_NOT_FOUND/);
+    expect(r.stderr).toMatch(/"nosuchchip"/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
