@@ -239,10 +239,10 @@ function buildProgram(): Command {
 
   const evaluate = program
     .command("evaluate")
-    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json")
+    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json; several chips in --arch: those per chip under <out>/<chip>/ and one comparison (evaluate-compare.md/.tex/.csv/.json), a chip the model does not fit on a row with its error code")
     .argument("<model>", "NIR graph (.nir)")
     .requiredOption("--input <path>", "the data set: a directory of event files (labels from whole-number folder names, as N-MNIST's Test/<digit>/), an SHD/SSC .h5 file (labels from the file), or one event file")
-    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
+    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file; several, comma-separated, evaluate on each chip (into <out>/<chip>/) and compare them (<out>/evaluate-compare.md/.tex/.csv/.json)")
     .requiredOption("--out <dir>", "output directory")
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
     .option("--shuffle", "permute the data set's order by --seed before --samples selects (a seeded Fisher–Yates shuffle; rows keep their original index and id)", false)
@@ -267,7 +267,7 @@ function buildProgram(): Command {
     .option("--quiet", "print nothing on success", false)
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
-    .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd")
+    .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd\n  aerchip evaluate model.nir --input NMNIST/Test --samples 0:100 --shuffle --arch loihi,truenorth,generic --out out/eval-chips")
     .action(async (model: string, o) => {
       // As `run`: the workers start loading the engine while this thread reads the data set and compiles.
       if (o.threads > 1) {
