@@ -30,6 +30,9 @@ import { datasetOutputFiles, evaluateDataset, type DatasetEvaluation, type Evalu
 export const EVALUATE_COMPARE_FORMAT = "aerchip-evaluate-compare";
 export const EVALUATE_COMPARE_VERSION = 1;
 
+/** Error codes about the data set, its files or the model (not about a chip): these stop the whole command. */
+const NOT_ABOUT_THE_CHIP = /^E_(DATASET|EVENTS|EVALUATE|INPUT|NIR|NPY|AER|MODEL)_/;
+
 const INTERRUPTED_HINT = "run the evaluation again; no comparison was written";
 
 export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
@@ -68,6 +71,9 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
         // finding about the chip: it stops everything.
         if (!isAerchipError(e)) throw e;
         if (e.code === "E_INTERRUPTED") throw new AerchipError("E_INTERRUPTED", `${e.message} (chip ${arch}, ${i + 1} of ${archs.length})`, { hint: INTERRUPTED_HINT });
+        // A problem of the data set, its files or the model is the same on every chip: it stops the command
+        // at the first chip rather than repeating as every chip's row.
+        if (NOT_ABOUT_THE_CHIP.test(e.code)) throw e;
         entries.push({ arch, status: "error", code: e.code, message: e.message });
       } finally {
         bar?.stop();

@@ -107,6 +107,17 @@ describe("evaluate on several chips", () => {
     expect(readRows(out).map((x) => [x.arch, x.status])).toEqual([[TINY, "E_CHIP_CORES_EXCEEDED"], [TINY, "E_CHIP_CORES_EXCEEDED"]]);
   });
 
+  it("a problem of the data set stops the command at the first chip instead of becoming every chip's row", async () => {
+    const bad = join(TMP, "bad-label");
+    mkdirSync(join(bad, "9"), { recursive: true });
+    spikesNpy(join(bad, "9", "x.npy"), 4, 4, [[0, 0]]);
+    const out = join(TMP, "bad-out");
+    const r = await cli("evaluate", MODEL, "--input", bad, "--arch", "generic,loihi", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_DATASET_LABEL/);
+    expect(existsSync(join(out, "evaluate-compare.json"))).toBe(false);
+  });
+
   it("an unknown chip fails before anything runs or is written", async () => {
     const out = join(TMP, "unknown");
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,nosuchchip", "--out", out);
