@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { createRng } from "../../core/rng.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
@@ -26,21 +27,8 @@ const DATA = join(TMP, "data");
 
 const codeOf = (stderr: string): string | undefined => /\b(E_[A-Z0-9_]+)\b/.exec(stderr)?.[1];
 
-function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
-  const x = new Float32Array(T * n);
-  for (const [t, c] of spikes) x[t * n + c] = 1;
-  writeFileSync(path, writeNpy(x, [T, n]));
-}
-
 beforeAll(async () => {
-  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
-  const eye2 = Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 2 : 0));
-  await writeH5(MODEL, nirFile({
-    input: { type: "Input", shape: [4n] },
-    fc: { type: "Linear", weight: { f32: eye2, shape: [4, 4] } },
-    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
-    output: { type: "Output", shape: [4n] },
-  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  await writeIf4Nir(MODEL);
   for (let c = 0; c < 10; c++) {
     mkdirSync(join(DATA, String(c)), { recursive: true });
     for (let k = 0; k < 3; k++) spikesNpy(join(DATA, String(c), `s${k}.npy`), 4, 4, [[k, c % 4]]);

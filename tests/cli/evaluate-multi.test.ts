@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { writeNpy } from "../../core/io/npy.ts";
+import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import type { EvaluateCompareRow } from "../../chip/report/formats/evaluate-compare.ts";
 
@@ -23,21 +23,8 @@ const DATA = join(TMP, "data");
 const TINY = join(TMP, "tiny.json");
 const FILES = ["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"];
 
-function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
-  const x = new Float32Array(T * n);
-  for (const [t, c] of spikes) x[t * n + c] = 1;
-  writeFileSync(path, writeNpy(x, [T, n]));
-}
-
 beforeAll(async () => {
-  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
-  const diag = Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 2 : 0));
-  await writeH5(MODEL, nirFile({
-    input: { type: "Input", shape: [4n] },
-    fc: { type: "Linear", weight: { f32: diag, shape: [4, 4] } },
-    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
-    output: { type: "Output", shape: [4n] },
-  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  await writeIf4Nir(MODEL);
   for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
   spikesNpy(join(DATA, "0", "a.npy"), 4, 4, [[0, 0], [1, 0]]);
   spikesNpy(join(DATA, "1", "b.npy"), 4, 4, [[2, 1], [3, 0], [0, 1]]);

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { writeNpy } from "../../core/io/npy.ts";
+import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
@@ -33,21 +33,8 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const MODEL = join(TMP, "if4.nir");
 const DATA = join(TMP, "data");
 
-function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
-  const x = new Float32Array(T * n);
-  for (const [t, c] of spikes) x[t * n + c] = 1;
-  writeFileSync(path, writeNpy(x, [T, n]));
-}
-
 beforeAll(async () => {
-  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
-  const eye2 = Array.from({ length: 16 }, (_, k) => (k === 15 ? 0.75 : k % 5 === 0 ? 2 : 0));
-  await writeH5(MODEL, nirFile({
-    input: { type: "Input", shape: [4n] },
-    fc: { type: "Linear", weight: { f32: eye2, shape: [4, 4] } },
-    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
-    output: { type: "Output", shape: [4n] },
-  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  await writeIf4Nir(MODEL, 0.75);
   for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
   spikesNpy(join(DATA, "0", "a.npy"), 4, 4, [[0, 0], [1, 0], [3, 3]]);
   spikesNpy(join(DATA, "1", "b.npy"), 4, 4, [[2, 1], [3, 0], [0, 3]]);

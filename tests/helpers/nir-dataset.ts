@@ -1,0 +1,26 @@
+/**
+ * Small NIR graphs and .npy data sets for the `aerchip evaluate` tests: a dense spike tensor writer and a
+ * 4-input graph whose IF neurons copy their input channel (weight 2 on a threshold of 1; the diagonal
+ * weight of channel 3 may be set lower, so that its neuron only fires on a second spike).
+ */
+import { writeFileSync } from "node:fs";
+import { writeNpy } from "../../core/io/npy.ts";
+
+/** A T × n float32 0/1 spike tensor with a 1 at each (step, channel) of `spikes`. */
+export function spikesNpy(path: string, T: number, n: number, spikes: ReadonlyArray<readonly [number, number]>): void {
+  const x = new Float32Array(T * n);
+  for (const [t, c] of spikes) x[t * n + c] = 1;
+  writeFileSync(path, writeNpy(x, [T, n]));
+}
+
+/** input[4] → Linear (diagonal 2, 2, 2, `w3`) → IF[4] (threshold 1, r 1) → output, written to `path`. */
+export async function writeIf4Nir(path: string, w3 = 2): Promise<void> {
+  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+  const diag = Array.from({ length: 16 }, (_, k) => (k === 15 ? w3 : k % 5 === 0 ? 2 : 0));
+  await writeH5(path, nirFile({
+    input: { type: "Input", shape: [4n] },
+    fc: { type: "Linear", weight: { f32: diag, shape: [4, 4] } },
+    lif: { type: "IF", r: [1, 1, 1, 1], v_threshold: [1, 1, 1, 1] },
+    output: { type: "Output", shape: [4n] },
+  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+}
