@@ -31,20 +31,19 @@ import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts"
 import { isHelperPopulation, programCoreFigures } from "../../chip/report/metrics.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import { energyTerms } from "../../chip/report/energy-terms.ts";
-import { argmaxIndex, readoutDecoders } from "../../chip/report/readout-decoders.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
-import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
 import { stepWithSignals } from "../pipeline.ts";
+import { chooseDecode, chooseOutput, decodeClass, outputValues, spikesInSteps } from "../dataset-decode.ts";
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
@@ -104,25 +103,6 @@ export interface DatasetEvaluation {
   readonly mapping: MappingReport & { readonly nirProjections: LoadedNirModel["projections"] };
 }
 
-/** The Output node whose class is decoded: the only one, or the one --output names. */
-function chooseOutput(m: LoadedNirModel, name: string | undefined, file: string): NirOutputInfo {
-  if (name !== undefined) {
-    const o = m.outputs.find((x) => x.output === name || x.node === name);
-    if (o === undefined) throw new AerchipError("E_CLI_OPTION", `--output ${name}: the graph has no such Output node`, { file, field: "--output", hint: `use one of: ${m.outputs.map((x) => x.output).join(", ")}` });
-    return o;
-  }
-  if (m.outputs.length !== 1) throw new AerchipError("E_CLI_OPTION", `the graph has ${m.outputs.length} Output nodes; evaluate decodes one`, { file, field: "--output", hint: `give --output NAME, one of: ${m.outputs.map((x) => x.output).join(", ") || "(none)"}` });
-  return m.outputs[0];
-}
-
-function chooseDecode(out: NirOutputInfo, asked: DecodeMode | undefined, file: string): DecodeMode {
-  if (asked === undefined) return out.spiking ? "count" : "sum";
-  if (out.spiking !== (asked === "count")) {
-    throw new AerchipError("E_CLI_OPTION", `--decode ${asked} does not apply to output ${out.output}, which is ${out.spiking ? "spiking" : "a non-spiking readout"}`, { file, field: "--decode", hint: out.spiking ? "spiking outputs decode by spike count: drop --decode or give count" : "readouts decode by their membrane: --decode sum, max or last" });
-  }
-  return asked;
-}
-
 /**
  * SHA-256 that identifies the data set in the provenance: of the file (.h5 or one event file), or for a
  * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order.
@@ -141,56 +121,6 @@ export function datasetDigest(listing: DatasetListing): string {
  */
 export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number): Promise<string> {
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed));
-}
-
-/** The neuron indices of a population's spikes in its own steps 0 … T−1 (chip ticks latency … latency + T − 1). */
-function spikesInSteps(sim: SimResult, population: string, latency: number, T: number): Int32Array {
-  const sp = sim.spikes.get(population);
-  if (sp === undefined) return new Int32Array(0);
-  let n = 0;
-  for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] >= latency && sp.tick[k] < latency + T) n++;
-  const out = new Int32Array(n);
-  n = 0;
-  for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] >= latency && sp.tick[k] < latency + T) out[n++] = sp.neuron[k];
-  return out;
-}
-
-/** The decoder's value per output neuron over NIR steps 0 … T−1 of one sample. */
-function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: number, decode: DecodeMode): number[] {
-  if (decode === "count") {
-    const counts = new Array<number>(size).fill(0);
-    const sp = sim.spikes.get(out.population);
-    if (sp !== undefined) {
-      for (let k = 0; k < sp.tick.length; k++) {
-        const t = sp.tick[k] - out.latencyTicks;
-        if (t >= 0 && t < T) counts[sp.neuron[k]]++;
-      }
-    }
-    return counts;
-  }
-  const trace = sim.voltages.get(out.population);
-  if (trace === undefined) throw new AerchipError("E_INTERNAL", `no membrane trace was recorded for ${out.population}`, { field: "recordVoltages" });
-  const full = new Float64Array(T * size);
-  const v = trace.subarray(out.latencyTicks * size, (out.latencyTicks + T) * size);
-  full.set(v.subarray(0, Math.min(v.length, full.length)));
-  const d = readoutDecoders(full, T, size);
-  return decode === "sum" ? d.sumV : decode === "max" ? d.maxV ?? [] : d.lastV ?? [];
-}
-
-/**
- * The decoded class and whether a tie decided it: argmax, the lowest index when several (not all) outputs
- * share the largest value. Outputs that are all equal (a spiking output that never fired, a readout that
- * never moved) give no evidence for any class: no class (numpy's argmax would say 0). A one-neuron output
- * decodes to 0 unless it is a spike count of 0.
- */
-export function decodeClass(values: readonly number[], decode: DecodeMode): { readonly prediction: number | null; readonly tie: boolean } {
-  if (values.length === 0) return { prediction: null, tie: false };
-  if (values.length === 1) return { prediction: decode === "count" && values[0] === 0 ? null : 0, tie: false };
-  const best = argmaxIndex(values) as number;
-  let shared = 0;
-  for (const v of values) if (v === values[best]) shared++;
-  if (shared === values.length) return { prediction: null, tie: false };
-  return { prediction: best, tie: shared > 1 };
 }
 
 interface Engine {

@@ -346,7 +346,7 @@ describe("evaluate: checks before any simulation, helpers, empty outputs", () =>
   });
 
   it("a readout whose outputs are all equal decodes to no class", async () => {
-    const { decodeClass } = await import("../../cli/commands/evaluate.ts");
+    const { decodeClass } = await import("../../cli/dataset-decode.ts");
     expect(decodeClass([0, 0, 0], "sum")).toEqual({ prediction: null, tie: false });
     expect(decodeClass([0, 0, 0], "count")).toEqual({ prediction: null, tie: false });
     expect(decodeClass([2, 5, 5], "max")).toEqual({ prediction: 1, tie: true });
