@@ -15,12 +15,13 @@ export const MAX_CONFUSION_TABLE_CLASSES = 20;
 const sig = (v: number): Cell => ({ v, f: "sig" });
 
 /**
- * Mean, std, min, median, max; `count`: a whole-number quantity, whose min, median and max print as whole
- * numbers (the mean and std stay 4 significant digits). The std of one sample is "n/a" (n − 1 = 0).
+ * Mean, std, min, median, max; `count`: a whole-number quantity, printed in one notation across its row:
+ * whole values as grouped whole numbers, and a mean or std of 1,000 or more rounded to a whole number
+ * (its fraction is below the 4 significant digits shown elsewhere). The std of one sample is "n/a" (n − 1 = 0).
  */
 function statCells(s: SampleStat, n: number, scale = 1, count = false): Cell[] {
-  const v = (x: number): Cell => (count && Number.isInteger(x) ? { v: x, f: "int" } : sig(x / scale));
-  return [sig(s.mean / scale), n > 1 ? sig(s.std / scale) : "n/a", v(s.min), v(s.median), v(s.max)];
+  const v = (x: number): Cell => (count && (Number.isInteger(x) || Math.abs(x) >= 1000) ? { v: Math.round(x), f: "int" } : sig(x / scale));
+  return [v(s.mean), n > 1 ? v(s.std) : "n/a", v(s.min), v(s.median), v(s.max)];
 }
 
 const ENERGY_LABEL: Record<(typeof SAMPLE_ENERGY_KEYS)[number] | "dynamic", string> = {
