@@ -68,6 +68,8 @@ export interface DatasetSampleResult {
   readonly outputValues: readonly number[];
   /** The largest value is shared by several (not all) output neurons: the lowest index was taken. */
   readonly tie: boolean;
+  /** Fixed-point evaluations: the class the same model decodes to in float64 (null: no class). */
+  readonly floatPrediction?: number | null;
 }
 
 export interface SampleStat {
@@ -109,6 +111,11 @@ export interface DatasetSummary {
   readonly accuracy: number | null;
   /** 95 % Wilson score interval of the accuracy ([low, high]); null without labels. */
   readonly accuracyInterval95: readonly [number, number] | null;
+  /**
+   * Fixed-point evaluations: the same model in float64 over the same samples — its accuracy (null without
+   * labels) and the samples whose fixed-point class equals the float64 one.
+   */
+  readonly floatReference?: { readonly accuracy: number | null; readonly samePrediction: number };
   /** Samples whose output decoded to no class (counted as wrong when labelled). */
   readonly noPrediction: number;
   /** Samples decided by a tie (the lowest of several largest outputs). */
@@ -293,6 +300,12 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     correct,
     accuracy: labelled.length === 0 ? null : correct / labelled.length,
     accuracyInterval95: labelled.length === 0 ? null : wilsonInterval95(correct, labelled.length),
+    ...(rows.length > 0 && rows.every((r) => r.floatPrediction !== undefined) ? {
+      floatReference: {
+        accuracy: labelled.length === 0 ? null : labelled.filter((r) => r.floatPrediction === r.label).length / labelled.length,
+        samePrediction: rows.filter((r) => r.floatPrediction === r.prediction).length,
+      },
+    } : {}),
     noPrediction: rows.filter((r) => r.prediction === null).length,
     ties: rows.filter((r) => r.tie).length,
     emptySamples: rows.filter((r) => r.inputSpikes === 0).length,

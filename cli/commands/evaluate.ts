@@ -150,6 +150,33 @@ async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string,
   return { spec, program, st, team, compiled };
 }
 
+/** The float64 twin of a fixed-point compile: its program and a state of its own (one thread, no timing). */
+interface FloatReference {
+  readonly spec: ChipSpec;
+  readonly program: ChipProgram;
+  readonly st: SimState;
+}
+
+function floatReferenceFor(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateDatasetOptions): FloatReference {
+  const program = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: "float" }).program;
+  return { spec, program, st: buildSimState(spec, program) };
+}
+
+/** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */
+async function runFloat(f: FloatReference, input: InputSpikes, m: LoadedNirModel, ticks: number, recordVoltages: readonly string[], what: string): Promise<SimResult> {
+  const inLatency = m.inputs[0].latencyTicks;
+  const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+  resetNeuronState(f.st);
+  const run = startRun(f.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages });
+  try {
+    await stepWithSignals(run, `${what}, float64 reference`);
+  } catch (err) {
+    run.close();
+    throw err;
+  }
+  return run.finish();
+}
+
 /** One sample's inference on the engine, and its report (per-run figures as `aerchip run` gives them). */
 async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: string, inLatency: number, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>, what: string): Promise<{ sim: SimResult; report: RunReport }> {
   const stimulus = { spikes: new Map([[stimulusPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
@@ -238,6 +265,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   const layers = engine.program.populations.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name));
   const activity = new BatchActivity(layers.map((p) => ({ name: p.name, size: p.size })));
   const recordVoltages = decode === "count" ? [] : [out0.population];
+  // A fixed-point evaluation also runs each sample on the same model in float64 ("ideal"), as `run
+  // --precision fixed` does for its spike agreement: does the model still classify at the chip's precision?
+  const floatRef = engine.compiled.quantisation === undefined ? undefined : floatReferenceFor(spec, m, modelPath, o);
   const rows: DatasetSampleResult[] = [];
   const termMeans = new EnergyTermMeans();
   let lastReport: RunReport | undefined;
@@ -257,6 +287,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       });
       const values = outputValues(sim, out0, outSize, T, decode);
       const { prediction, tie } = decodeClass(values, decode);
+      const floatPrediction = floatRef === undefined ? undefined : decodeClass(outputValues(await runFloat(floatRef, input, m, ticks, recordVoltages, what), out0, outSize, T, decode), decode).prediction;
       const c = report.totals.counters;
       let beyond = 0;
       for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;
@@ -275,6 +306,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
         simulatedTimeNs: report.totals.simulatedTimeNs,
         outputValues: values, tie,
+        ...(floatPrediction === undefined ? {} : { floatPrediction }),
       });
       termMeans.add(energyTerms(report));
       lastReport = report;

@@ -180,6 +180,36 @@ describe("evaluate: fixed point, threads, membrane readouts", () => {
     expect(d.samples.map((s) => s.prediction)).toEqual([0, 0, 2, null]);
   });
 
+  it("--precision fixed also runs each sample in float64 and says where the classes differ", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const model = join(TMP, "half.nir");
+    // Neuron 0 gets 0.5001 per spike: two spikes reach 1.0002 > 1 in float64 and fire; at the chip's weight
+    // precision 0.5001 is stored as 0.5, two spikes reach exactly 1, which is not above the threshold.
+    await writeH5(model, nirFile({
+      input: { type: "Input", shape: [2n] },
+      fc: { type: "Linear", weight: { f32: [0.5001, 0, 0, 2], shape: [2, 2] } },
+      lif: { type: "IF", r: [1, 1], v_threshold: [1, 1] },
+      output: { type: "Output", shape: [2n] },
+    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    const dir = join(TMP, "half-data");
+    mkdirSync(join(dir, "0"), { recursive: true });
+    mkdirSync(join(dir, "1"), { recursive: true });
+    spikesNpy(join(dir, "0", "a.npy"), 4, 2, [[0, 0], [1, 0]]);
+    spikesNpy(join(dir, "1", "b.npy"), 4, 2, [[0, 1]]);
+    const fx = join(TMP, "half-fixed");
+    const fl = join(TMP, "half-float");
+    expect((await cli("evaluate", model, "--input", dir, "--arch", "loihi", "--precision", "fixed", "--out", fx, "--quiet")).code).toBe(0);
+    expect((await cli("evaluate", model, "--input", dir, "--arch", "loihi", "--out", fl, "--quiet")).code).toBe(0);
+    const f = readDoc(fx);
+    const g = readDoc(fl);
+    expect(g.samples.map((x) => x.prediction)).toEqual([0, 1]);
+    expect(f.samples.map((x) => x.prediction)).toEqual([null, 1]);
+    expect(f.samples.map((x) => x.floatPrediction)).toEqual(g.samples.map((x) => x.prediction));
+    expect(f.summary.floatReference).toEqual({ accuracy: g.summary.accuracy, samePrediction: 1 });
+    expect(g.summary.floatReference).toBeUndefined();
+    expect(readFileSync(join(fx, "dataset.md"), "utf8")).toMatch(/\| Same model in float64 \| accuracy 100\.00 %; 1 of 2 samples decode to the same class in fixed point and float64 \|/);
+  });
+
   it.skipIf(!DIST_OK)(`--threads 2 writes the same files ${distNote(DIST_OK)}`, async () => {
     const one = join(TMP, "t1");
     const two = join(TMP, "t2");

@@ -78,6 +78,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
+      ...(s.floatReference === undefined ? [] : [["Same model in float64", `${s.floatReference.accuracy === null ? "no labels" : `accuracy ${(s.floatReference.accuracy * 100).toFixed(2)} %`}; ${s.floatReference.samePrediction} of ${s.samples} samples decode to the same class in fixed point and float64`] as Cell[]]),
       ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
       ...(s.emptySamples === 0 ? [] : [["Empty samples", `${s.emptySamples} sample${s.emptySamples === 1 ? " has" : "s have"} no input spike (they are in every statistic)`] as Cell[]]),
       ...(s.inputSpikesBeyondSteps === 0 ? [] : [["Input beyond the steps", `${s.inputSpikesBeyondSteps} input spikes at step T or later, beyond the samples' T steps (not part of their inference)`] as Cell[]]),
@@ -187,7 +188,7 @@ export const DATASET_CSV_COLUMNS = [
   "model", "chip", "chip_spec_sha256", "timing_model", "precision", "seed", "time_basis", "tick_period_ns", "tick_us", "dt_s", "decode",
   "sample_index", "sample", "label", "prediction", "correct", "tie", "steps", "ticks", "input_spikes", "input_spikes_beyond_steps", "spikes", "syn_ops", "helper_syn_ops",
   "effective_syn_ops", "dense_syn_ops", "activation_sparsity", "neuron_updates", "packets", "hops",
-  "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj", "simulated_time_ns", "output_values",
+  "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj", "simulated_time_ns", "output_values", "float_prediction",
 ] as const;
 
 /** One row per sample, run columns first so files of several evaluations stack. */
@@ -200,7 +201,7 @@ export function datasetCsv(d: DatasetDocument): string {
       d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null, d.timeBasis, d.tickPeriodNs, d.input.tickUs, d.input.dtSeconds, d.output.decode,
       r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
-      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.join(" "),
+      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.join(" "), r.floatPrediction,
     ];
     lines.push(fields.map(csvField).join(","));
   }
