@@ -373,6 +373,8 @@ export interface DatasetDocument {
   readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number; readonly steps: number | null };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
+  /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */
+  readonly warnings?: readonly string[];
   readonly timingModel: string;
   readonly precision: "float" | "fixed";
   /** Fixed-point compiles: the quantisation per layer (as report.json's precision.layers) and its warnings. */

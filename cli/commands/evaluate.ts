@@ -20,7 +20,8 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
+import { dtBinningWarning } from "../nir-dt-check.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
@@ -81,6 +82,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly threads?: number;
   readonly output?: string;
   readonly decode?: DecodeMode;
+  /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
+  readonly quiet?: boolean;
 }
 
 export interface EvaluateOptions extends EvaluateDatasetOptions {
@@ -230,12 +233,14 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // hours of simulation. The files are read again, one at a time, when their turn comes.
   let periodUs: number | undefined;
   let timed = 0;
+  let dtWarning: Diagnostic | undefined;
   for (let i = 0; i < listing.samples.length; i++) {
     const s = listing.samples[i];
     // Ctrl-C is seen here too (a check of thousands of files takes seconds).
     await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
     const input = await readSample(s);
     if (input.tickUs !== undefined) timed++;
+    dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
     const p = tickPeriodUsFor(o, input.tickUs, s.path);
     if (i === 0) periodUs = p;
     else if (p !== periodUs) {
@@ -245,6 +250,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
     }
   }
+  if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
+  const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
   const spec = pacedSpec(archSpec, periodUs, o);
   const provenance = {
     aerchipVersion: aerchipVersion(),
@@ -323,6 +330,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     ...(overrides === null ? {} : { chipOverrides: overrides }),
     input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
     footprintBytes: r.metrics?.totals.footprint.totalBytes ?? 0,
+    ...(warnings.length === 0 ? {} : { warnings }),
     dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
     timingModel: o.timing, precision: o.precision ?? "float",
     ...(engine.compiled.quantisation === undefined ? {} : { quantisation: { layers: engine.compiled.quantisation.layers, warnings: engine.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),

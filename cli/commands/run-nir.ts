@@ -27,6 +27,7 @@ import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
+import { dtBinningWarning } from "../nir-dt-check.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -77,6 +78,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const selection = inputSelectionOf(o);
   const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection });
   const selected = inputSelectionProvenance(selection);
+  const dtWarning = dtBinningWarning(m, input.tickUs, o.input);
+  if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
+  const warnings = dtWarning === undefined ? m.warnings : [...m.warnings, dtWarning];
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
@@ -125,7 +129,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
         return { output: out.output, node: out.node, spiking: out.spiking, counts: out.spiking ? counts : null };
       }),
       projections: m.projections,
-      warnings: m.warnings.map((w) => `${w.code}: ${w.message}`),
+      warnings: warnings.map((w) => `${w.code}: ${w.message}`),
     },
   };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).

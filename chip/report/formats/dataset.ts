@@ -79,6 +79,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
       ...(s.floatReference === undefined ? [] : [["Same model in float64", `${s.floatReference.accuracy === null ? "no labels" : `accuracy ${(s.floatReference.accuracy * 100).toFixed(2)} %`}; ${s.floatReference.samePrediction} of ${s.samples} samples decode to the same class in fixed point and float64`] as Cell[]]),
+      ...(d.warnings === undefined ? [] : [["Warnings", d.warnings.join("; ")] as Cell[]]),
       ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
       ...(s.emptySamples === 0 ? [] : [["Empty samples", `${s.emptySamples} sample${s.emptySamples === 1 ? " has" : "s have"} no input spike (they are in every statistic)`] as Cell[]]),
       ...(s.inputSpikesBeyondSteps === 0 ? [] : [["Input beyond the steps", `${s.inputSpikesBeyondSteps} input spikes at step T or later, beyond the samples' T steps (not part of their inference)`] as Cell[]]),
