@@ -15,6 +15,7 @@
 import type { PrecisionReport, RunReport } from "./run-report.ts";
 import type { TimeBasis } from "./time-basis.ts";
 import type { EnergyComponent, EnergyTerm } from "./energy-terms.ts";
+import { BURST_PER_MILLE } from "./metrics.ts";
 
 /** Energy components of one inference, pJ (the run report's totals.energyPj). */
 export interface SampleEnergyPj {
@@ -98,6 +99,8 @@ export interface DatasetPopulationSummary {
   /** size − activeNeurons. */
   readonly deadNeurons: number;
   readonly deadFraction: number;
+  /** Neurons spiking in at least 90 % of the batch's time steps (the run report's bursting, over the batch). */
+  readonly burstingNeurons: number;
   /** spikes / (activeNeurons · Σ steps); null when no neuron fired. */
   readonly densityActive: number | null;
 }
@@ -230,20 +233,21 @@ export function sampleStat(xs: readonly number[]): SampleStat {
  * add each sample's spikes with `add`, then `summary(totalTicks)`.
  */
 export class BatchActivity {
-  private readonly fired: Uint8Array[];
+  /** Spikes per neuron over the batch (a neuron spikes at most once per tick: the ticks it spiked in). */
+  private readonly perNeuron: Float64Array[];
   private readonly spikes: number[];
   private readonly populations: readonly PopulationActivity[];
 
   constructor(populations: readonly PopulationActivity[]) {
     this.populations = populations;
-    this.fired = populations.map((p) => new Uint8Array(p.size));
+    this.perNeuron = populations.map((p) => new Float64Array(p.size));
     this.spikes = populations.map(() => 0);
   }
 
   /** Population `p`'s spikes of one sample (neuron indices, any order, repeats allowed). */
   add(p: number, neurons: ArrayLike<number>): void {
-    const f = this.fired[p];
-    for (let k = 0; k < neurons.length; k++) f[neurons[k]] = 1;
+    const f = this.perNeuron[p];
+    for (let k = 0; k < neurons.length; k++) f[neurons[k]]++;
     this.spikes[p] += neurons.length;
   }
 
@@ -251,11 +255,17 @@ export class BatchActivity {
   summary(totalTicks: number, samples = 1): DatasetPopulationSummary[] {
     return this.populations.map((p, i) => {
       let active = 0;
-      for (const b of this.fired[i]) active += b;
+      let bursting = 0;
+      for (const n of this.perNeuron[i]) {
+        if (n > 0) active++;
+        // Bursting as the run report's metrics define it (metrics.ts BURST_PER_MILLE), over the batch's steps.
+        if (totalTicks > 0 && n * 1000 >= BURST_PER_MILLE * totalTicks) bursting++;
+      }
       const dead = p.size - active;
       return {
         name: p.name, size: p.size, spikes: this.spikes[i], meanSpikesPerInference: this.spikes[i] / Math.max(1, samples), activeNeurons: active, deadNeurons: dead,
         deadFraction: p.size === 0 ? 0 : dead / p.size,
+        burstingNeurons: bursting,
         densityActive: active === 0 || totalTicks === 0 ? null : this.spikes[i] / (active * totalTicks),
       };
     });

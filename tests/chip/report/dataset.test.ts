@@ -43,9 +43,19 @@ describe("BatchActivity", () => {
     a.add(0, [2]);
     const [h, silent] = a.summary(3 * 20);
     // Spikes 3 + 4 + 1 = 8 over active neurons 0, 1, 2, 3: 8 / (4 · 60).
-    expect(h).toEqual({ name: "h", size: 5, spikes: 8, meanSpikesPerInference: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, densityActive: 8 / (4 * 60) });
-    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, meanSpikesPerInference: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, densityActive: null });
+    expect(h).toEqual({ name: "h", size: 5, spikes: 8, meanSpikesPerInference: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, burstingNeurons: 0, densityActive: 8 / (4 * 60) });
+    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, meanSpikesPerInference: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, burstingNeurons: 0, densityActive: null });
     expect(a.summary(60, 3)[0].meanSpikesPerInference).toBe(8 / 3);
+  });
+});
+
+describe("BatchActivity bursting", () => {
+  it("a neuron spiking in at least 90 % of the batch's steps is bursting; 89 % is not", () => {
+    // Two samples of 10 steps (20 in all): neuron 0 spikes 18 times (90 %), neuron 1 17 times (85 %).
+    const a = new BatchActivity([{ name: "h", size: 2 }]);
+    a.add(0, [...Array(9).fill(0), ...Array(9).fill(1)]);
+    a.add(0, [...Array(9).fill(0), ...Array(8).fill(1)]);
+    expect(a.summary(20, 2)[0]).toMatchObject({ burstingNeurons: 1, activeNeurons: 2 });
   });
 });
 
