@@ -92,6 +92,17 @@ export async function stepWithSignals(run: SimRun, what = "simulating"): Promise
   }
 }
 
+/** Runs `run` to its end with stepWithSignals and returns its result; on an error (an interrupt) closes it first. */
+export async function runToEnd(run: SimRun, what = "simulating"): Promise<SimResult> {
+  try {
+    await stepWithSignals(run, what);
+  } catch (e) {
+    run.close();
+    throw e;
+  }
+  return run.finish();
+}
+
 /** Simulation time a step() call aims at, ms: a few calls per YIELD_EVERY_MS. */
 export const STEP_TARGET_MS = 10;
 export const MAX_STEP_BATCH = 4096;
@@ -119,14 +130,7 @@ export async function runCompiledAsync(spec: ChipSpec, program: ChipProgram, sti
 
 /** Runs a built state to its end, yielding for signals between chunks, and reports; `cores`: see buildRunReport. */
 async function simulateBuilt(spec: ChipSpec, program: ChipProgram, st: SimState, stimulus: ChipStimulus, steps: number, provenance: Provenance, timing: TimingModelName, hooks: RunHooks, cores?: ProgramCoreFigures): Promise<{ sim: SimResult; report: RunReport }> {
-  const run = startRun(spec, program, st, stimulus, simulateOptions(steps, timing, hooks));
-  try {
-    await stepWithSignals(run);
-  } catch (e) {
-    run.close();
-    throw e;
-  }
-  const sim = run.finish();
+  const sim = await runToEnd(startRun(spec, program, st, stimulus, simulateOptions(steps, timing, hooks)));
   hooks.logger?.info({ phase: "run", steps, threads: sim.threads }, "simulation finished");
   return { sim, report: buildRunReport(spec, program, sim, provenance, timing, cores) };
 }
@@ -219,14 +223,8 @@ async function runCompiledRunAsync(spec: ChipSpec, run: CompiledRun, opts: Compi
   if (run.floatReference === undefined) return { compiled, sim, report };
   const ideal = compileModel(run.floatReference, spec, { ...(opts.compile ?? {}), precision: "float" });
   const threads = opts.hooks?.threads;
-  const floatRun = startRun(spec, ideal.program, stateFor(spec, ideal.program, threads), stimulus, { steps, ...(threads === undefined ? {} : { threads }) });
-  try {
-    await stepWithSignals(floatRun, "simulating the float64 reference");
-  } catch (e) {
-    floatRun.close();
-    throw e;
-  }
-  return { compiled, sim, report: withPrecision(report, compiled, sim, floatRun.finish()) };
+  const floatSim = await runToEnd(startRun(spec, ideal.program, stateFor(spec, ideal.program, threads), stimulus, { steps, ...(threads === undefined ? {} : { threads }) }), "simulating the float64 reference");
+  return { compiled, sim, report: withPrecision(report, compiled, sim, floatSim) };
 }
 
 /**

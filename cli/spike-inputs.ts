@@ -10,6 +10,7 @@ import { readEventsForInput } from "../core/io/events/index.ts";
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
+import type { ChipStimulus } from "../chip/program/types.ts";
 
 export interface InputSpikes {
   readonly tick: Int32Array;
@@ -18,6 +19,15 @@ export interface InputSpikes {
   readonly steps: number;
   /** The tick length (µs) timed events were binned at; absent for a dense spike tensor (`run --realtime` needs it). */
   readonly tickUs?: number;
+}
+
+/**
+ * A NIR graph's chip stimulus from its input spikes: NIR step t of the Input node is chip tick t + its
+ * latency (every chip synapse delays ≥ 1 tick; docs/nir.md).
+ */
+export function nirStimulus(m: { readonly inputPopulation: string; readonly inputs: ReadonlyArray<{ readonly latencyTicks: number }> }, input: Pick<InputSpikes, "tick" | "neuron">): ChipStimulus {
+  const lat = m.inputs[0].latencyTicks;
+  return { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + lat), neuron: input.neuron }]]) };
 }
 
 export interface InputOptions extends InputSelection {

@@ -24,7 +24,7 @@ import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diag
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import type { ChipProgram } from "../../chip/program/types.ts";
+import type { ChipProgram, ChipStimulus } from "../../chip/program/types.ts";
 import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
@@ -43,12 +43,12 @@ import type { MappingReport } from "../../compiler/compile.ts";
 import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
-import { stepWithSignals } from "../pipeline.ts";
+import { runToEnd } from "../pipeline.ts";
 import { chooseDecode, chooseOutput, decodeClass, outputValues, spikesInSteps } from "../dataset-decode.ts";
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { checkInputTicks, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
@@ -166,35 +166,18 @@ function floatReferenceFor(spec: ChipSpec, m: LoadedNirModel, modelPath: string,
 }
 
 /** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */
-async function runFloat(f: FloatReference, input: InputSpikes, m: LoadedNirModel, ticks: number, recordVoltages: readonly string[], what: string): Promise<SimResult> {
-  const inLatency = m.inputs[0].latencyTicks;
-  const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+async function runFloat(f: FloatReference, stimulus: ChipStimulus, ticks: number, recordVoltages: readonly string[], what: string): Promise<SimResult> {
   resetNeuronState(f.st);
-  const run = startRun(f.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages });
-  try {
-    await stepWithSignals(run, `${what}, float64 reference`);
-  } catch (err) {
-    run.close();
-    throw err;
-  }
-  return run.finish();
+  return runToEnd(startRun(f.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages }), `${what}, float64 reference`);
 }
 
 /** One sample's inference on the engine, and its report (per-run figures as `aerchip run` gives them). */
-async function runSample(e: Engine, input: InputSpikes, stimulusPopulation: string, inLatency: number, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>, what: string): Promise<{ sim: SimResult; report: RunReport }> {
-  const stimulus = { spikes: new Map([[stimulusPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+async function runSample(e: Engine, stimulus: ChipStimulus, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>, what: string): Promise<{ sim: SimResult; report: RunReport }> {
   resetNeuronState(e.st);
-  const run = startRun(e.spec, e.program, e.st, stimulus, {
+  const sim = await runToEnd(startRun(e.spec, e.program, e.st, stimulus, {
     steps: ticks, timing: createTimingModel(timing), timingPerPacket: timing === "detailed", recordVoltages,
     ...(e.team !== undefined ? { team: e.team } : threads > 1 ? { threads } : {}),
-  });
-  try {
-    await stepWithSignals(run, what);
-  } catch (err) {
-    run.close();
-    throw err;
-  }
-  const sim = run.finish();
+  }), what);
   return { sim, report: buildRunReport(e.spec, e.program, sim, provenance, timing, cores) };
 }
 
@@ -285,7 +268,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       const T = o.steps ?? input.steps;
       const ticks = T + m.extraTicks;
       const what = `simulating sample ${i + 1} of ${listing.samples.length} (${s.id})`;
-      const { sim, report } = await runSample(engine, input, m.inputPopulation, m.inputs[0].latencyTicks, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores, what);
+      const stimulus = nirStimulus(m, input);
+      const { sim, report } = await runSample(engine, stimulus, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores, what);
       let layerSpikes = 0;
       layers.forEach((p, k) => {
         const inSteps = spikesInSteps(sim, p.name, latencyOf.get(p.name) ?? 0, T);
@@ -294,7 +278,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       });
       const values = outputValues(sim, out0, outSize, T, decode);
       const { prediction, tie } = decodeClass(values, decode);
-      const floatPrediction = floatRef === undefined ? undefined : decodeClass(outputValues(await runFloat(floatRef, input, m, ticks, recordVoltages, what), out0, outSize, T, decode), decode).prediction;
+      const floatPrediction = floatRef === undefined ? undefined : decodeClass(outputValues(await runFloat(floatRef, stimulus, ticks, recordVoltages, what), out0, outSize, T, decode), decode).prediction;
       const c = report.totals.counters;
       let beyond = 0;
       for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;

@@ -20,7 +20,7 @@ import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, nirStimulus, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
@@ -84,8 +84,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
-  const inLatency = m.inputs[0].latencyTicks;
-  const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + inLatency), neuron: input.neuron }]]) };
+  const stimulus = nirStimulus(m, input);
   const readouts: ReadoutSource[] = m.nodes.filter((n) => !n.spiking && n.type !== "Input").map((n) => ({ name: n.node, population: n.population, shape: n.shape, latencyTicks: n.latencyTicks }));
   const logger = cliLogger(o);
   const provenance = {

@@ -15,7 +15,7 @@ import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
-import { readInputSpikes } from "../spike-inputs.ts";
+import { nirStimulus, readInputSpikes } from "../spike-inputs.ts";
 import { aerchipVersion } from "../version.ts";
 import type { PointParams, PointTask } from "./grid.ts";
 
@@ -94,9 +94,7 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
     }
     const input = await readInputSpikes(task.input, m.inputShape, task.tickUs === null ? {} : { tickUs: task.tickUs });
     const T = task.steps ?? input.steps;
-    const lat = m.inputs[0].latencyTicks;
-    const stimulus = { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + lat), neuron: input.neuron }]]) };
-    return { graph: m.graph, stimulus, steps: T + m.extraTicks };
+    return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks };
   }
   const m = loadModel(task.model);
   return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
