@@ -8,7 +8,8 @@
  *  - Footprint [stored bits of weights/state/config ÷ 8]: Σ numel × element size at the chip's real widths
  *      weights     = synapses · w,  w = axonTypes ? 1 : weightBits            (chip/spec/memory.ts entry width;
  *                    TrueNorth's per-type weights live in the neuron word)
- *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters)
+ *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters;
+ *                    + thresholdBits for each compartment that adapts its threshold, θ of thetaPlus ≠ 0)
  *      traces      = (pre traces + post traces) · traceBits, for plastic projections only: one pre trace per
  *                    (source neuron, delay, projection) and one post trace per (projection, post neuron),
  *                    the pair-STDP state of chip/program/types.ts
@@ -240,10 +241,16 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
   }
   const lim = spec.core;
   const stateBitsPerNeuron = neuronStateBits(spec);
+  const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   let synapseMemoryTotalBits = 0;
   const perCore: CoreMetrics[] = program.cores.map((cp) => {
-    let compartments = 0;
-    for (let i = 0; i < cp.neuronCount; i++) if (cp.neurons.kind[i] === NeuronKind.compartment) compartments++;
+    let compartments = 0, adaptive = 0;
+    const thetaPlus = cp.neurons.thetaPlus;
+    for (let i = 0; i < cp.neuronCount; i++) {
+      if (cp.neurons.kind[i] !== NeuronKind.compartment) continue;
+      compartments++;
+      if (thetaPlus !== undefined && thetaPlus[i] !== 0) adaptive++;
+    }
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
     const outputAxons = cp.routing.routeDestCore.length;
@@ -251,7 +258,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     synapseMemoryTotalBits += smBits;
     return {
       coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,
-      synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron,
+      synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron + adaptive * thetaBits,
       utilisation: { neurons: cp.neuronCount / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
     };
   });
@@ -384,6 +391,10 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   const wBitsPerSynapse = spec.core.axonTypes !== undefined ? 1 : spec.precision.weightBits;
   const stateBitsPerNeuron = neuronStateBits(spec);
   const traceBits = spec.precision.traceBits;
+  // Compartments that adapt their threshold keep θ too (chip/spec/memory.ts): per population, their count.
+  const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
+  const popAdaptive = new Float64Array(P);
+  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (st.thetaPlus[n] !== 0) popAdaptive[st.populationOfNeuron[n]]++;
 
   const perProjection: ProjectionMetrics[] = program.projections.map((pr, k) => {
     const pre = program.populations[popIndex.get(pr.pre) ?? 0];
@@ -435,7 +446,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
       rateHistogram: p.spiking ? Array.from(hist.subarray(i * RB, (i + 1) * RB)) : null,
       synapticOpsIn: { effectiveACs: ac, effectiveMACs: 0, dense },
       connectionSparsityIn: any ? (weights === 0 ? 1 : zeros / weights) : null,
-      footprint: footprint(wBits, neuronPop ? p.size * stateBitsPerNeuron : 0, (preTraces[i] + postTraces[i]) * traceBits),
+      footprint: footprint(wBits, neuronPop ? p.size * stateBitsPerNeuron + popAdaptive[i] * thetaBits : 0, (preTraces[i] + postTraces[i]) * traceBits),
     };
   });
 
@@ -456,7 +467,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   perPopulation.forEach((m, i) => {
     traceTotal += preTraces[i] + postTraces[i];
     if (m.kind !== "neuron") return;
-    stateBits += m.size * stateBitsPerNeuron;
+    stateBits += m.size * stateBitsPerNeuron + popAdaptive[i] * thetaBits;
     if (m.helper) return;
     compartments += m.size;
     if (!m.spiking) return;

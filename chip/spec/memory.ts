@@ -23,6 +23,8 @@
  *   stateBits + (separateCurrent ? currentBits : 0) + refractoryBits + postTraces × traceBits
  *   + (maxNeuronConfigs absent ? thresholdBits + decayBits : 0)   (per-neuron parameters)
  *   + (axonTypes ? axonTypes × weightBits : 0)                    (TrueNorth's per-type weights)
+ *   + (adaptive threshold ? thresholdBits : 0)                    (θ, kept beside the threshold)
+ * A published word is taken as it is, θ or not (the chip's word is what it stores).
  * Parameters shared through a configuration table (maxNeuronConfigs) are not charged per neuron.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -124,6 +126,11 @@ export function synapseMemoryBits(spec: ChipSpec, usage: SynapseMemoryUsage): nu
 export interface NeuronMemoryOptions {
   /** Post-synaptic learning traces kept per neuron (Loihi: up to 3 when learning); default 0. */
   readonly postTraces?: number;
+  /**
+   * The neuron adapts its threshold (θ of chip/program/types.ts CoreNeurons.thetaPlus ≠ 0): it keeps θ
+   * beside its threshold, at the threshold's width, so +precision.thresholdBits; default false.
+   */
+  readonly adaptiveThreshold?: boolean;
 }
 
 /** Neuron-memory bits of one neuron (compartment) under the spec (see the module comment). */
@@ -135,6 +142,7 @@ export function neuronStateBits(spec: ChipSpec, opts: NeuronMemoryOptions = {}):
   checkCount(postTraces, "postTraces");
   let bits = p.stateBits + p.refractoryBits + postTraces * p.traceBits;
   if (p.separateCurrent !== false) bits += p.currentBits;
+  if (opts.adaptiveThreshold === true) bits += p.thresholdBits;
   if (spec.core.maxNeuronConfigs === undefined) bits += p.thresholdBits + p.decayBits;
   if (spec.core.axonTypes !== undefined) bits += spec.core.axonTypes * p.weightBits;
   return bits;

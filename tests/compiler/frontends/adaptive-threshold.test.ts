@@ -17,6 +17,12 @@ const model = (extra: Record<string, unknown>): Json => ({
   populations: [{ name: "A", kind: "neuron", size: 1, bias: 0.5, vThreshold: 1, reset: "zero", ...extra }],
 }) as Json;
 
+function runOf(extra: Record<string, unknown>) {
+  return compileAndRun(loadPreset("generic"), parseAerchipModel(model(extra), "theta.json"), {
+    provenance: { aerchipVersion: "test", inputs: [], options: { seed: 0 } }, timing: "simple",
+  });
+}
+
 function spikeTicks(extra: Record<string, unknown>, precision: "float" | "fixed" = "float"): number[] {
   const loaded = parseAerchipModel(model(extra), "theta.json");
   const { sim } = compileAndRun(loadPreset("generic"), loaded, {
@@ -37,5 +43,20 @@ describe("adaptive threshold in aerchip-model-1", () => {
     expect(errorOf(() => parseAerchipModel(model({ thetaPlus: -1 }), "t.json")).field).toBe("populations[0].thetaPlus");
     expect(errorOf(() => parseAerchipModel(model({ thetaPlus: 1, thetaDecay: 1.5 }), "t.json")).field).toBe("populations[0].thetaDecay");
     expect(errorOf(() => spikeTicks({ thetaPlus: 0.5 }, "fixed")).code).toBe("E_FIXED_THETA_UNSUPPORTED");
+  });
+
+  it("counts θ in the neuron-state footprint: + precision.thresholdBits per adapting neuron (chip/spec/memory.ts)", () => {
+    const spec = loadPreset("generic");
+    const plain = runOf({}).report;
+    const adaptive = runOf({ thetaPlus: 0.5 }).report;
+    const extraBytes = spec.precision.thresholdBits / 8;
+    expect(extraBytes).toBeGreaterThan(0);
+    expect(adaptive.metrics!.totals.footprint.neuronStateBytes).toBe(plain.metrics!.totals.footprint.neuronStateBytes + extraBytes);
+    const pop = (r: typeof plain) => r.metrics!.perPopulation.find((p) => p.name === "A")!.footprint.neuronStateBytes;
+    expect(pop(adaptive)).toBe(pop(plain) + extraBytes);
+    const core = (r: typeof plain) => r.metrics!.perCore.reduce((a, c) => a + c.neuronMemoryBits, 0);
+    expect(core(adaptive)).toBe(core(plain) + spec.precision.thresholdBits);
+    // thetaPlus 0 adapts nothing: no θ is kept.
+    expect(runOf({ thetaPlus: 0 }).report.metrics!.totals.footprint.neuronStateBytes).toBe(plain.metrics!.totals.footprint.neuronStateBytes);
   });
 });
