@@ -68,6 +68,12 @@ export interface DiehlCookParams {
   readonly preTauMs: number;
   readonly post1TauMs: number;
   readonly post2TauMs: number;
+  /**
+   * Input→excitatory axonal delays: each synapse draws d ~ U[0, inputDelayMaxMs) ms and waits
+   * 1 + ⌊d / tickMs⌋ ticks (the chip's least delay, one tick, stands for D&C's immediate delivery, as
+   * without delays). 0 (the default): every input synapse takes one tick.
+   */
+  readonly inputDelayMaxMs: number;
 }
 
 /*
@@ -104,6 +110,7 @@ export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
   preTauMs: 20, //           [C] D&C code: pre trace τ = 20 ms
   post1TauMs: 20, //         [C] D&C code: post1 trace τ = 20 ms
   post2TauMs: 40, //         [C] D&C code: post2 trace τ = 40 ms
+  inputDelayMaxMs: 0, //     [C] BindsNET: no delays; D&C code: delay['ee_input'] = (0 ms, 10 ms), uniform per synapse (set 10 for it)
 };
 
 /** Overrides of DIEHL_COOK_DEFAULTS, checked: every value finite, time constants and the tick > 0. */
@@ -119,6 +126,9 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
   for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauSynMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
     if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
   }
+  if (!(p.inputDelayMaxMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter inputDelayMaxMs is ${p.inputDelayMaxMs}; it must be >= 0`, { field: "inputDelayMaxMs", hint: "e.g. inputDelayMaxMs=10 (D&C's input delays) or 0 (none)" });
+  // Delays are stored as 16-bit tick counts (the chip's own limit, core.maxDelayTicks, is checked when compiling).
+  if (p.inputDelayMaxMs / p.tickMs > 65534) throw new AerchipError("E_LEARN_PARAM", `inputDelayMaxMs ${p.inputDelayMaxMs} is ${p.inputDelayMaxMs / p.tickMs} ticks of ${p.tickMs} ms; at most 65534`, { field: "inputDelayMaxMs", hint: "give a shorter delay or a longer tickMs" });
   return p as unknown as DiehlCookParams;
 }
 
@@ -198,6 +208,9 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
   for (let i = 0, s = 0; i < MNIST_PIXELS; i++) for (let j = 0; j < N; j++, s++) {
     pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + 0.01) * P.wInitMax;
   }
+  // Delays are drawn after every weight, so the weights do not depend on inputDelayMaxMs.
+  const inputDelays = new Uint16Array(S).fill(1);
+  if (P.inputDelayMaxMs > 0) for (let s = 0; s < S; s++) inputDelays[s] = 1 + Math.floor(rng.nextFloat() * P.inputDelayMaxMs / dt);
   const oneToOne = Uint32Array.from({ length: N }, (_, j) => j);
   const ip: number[] = [];
   const ie: number[] = [];
@@ -210,7 +223,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
       { name: "inh", kind: "neuron", size: N, shape: [N], spiking: true, params: inh },
     ],
     projections: [
-      { name: "input_exc", pre: "input", post: "exc", encoding: "dense", preIndex: pre, postIndex: post, weight: w, delayTicks: new Uint16Array(S).fill(1), learning },
+      { name: "input_exc", pre: "input", post: "exc", encoding: "dense", preIndex: pre, postIndex: post, weight: w, delayTicks: inputDelays, learning },
       { name: "exc_inh", pre: "exc", post: "inh", encoding: "sparse", preIndex: oneToOne, postIndex: oneToOne.slice(), weight: new Float64Array(N).fill(P.wExcInh), delayTicks: new Uint16Array(N).fill(1) },
       { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(P.wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
     ],

@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { loadPreset } from "../../../chip/spec/load.ts";
 import { loadMnistSplit } from "../../../cli/learn/mnist-data.ts";
-import { trainDiehlCook } from "../../../cli/learn/diehl-cook.ts";
+import { diehlCookGraph, resolveDiehlCookParams, trainDiehlCook } from "../../../cli/learn/diehl-cook.ts";
+import { diehlCook2015Code } from "../../../chip/program/named-rules.ts";
+import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
+import { createRng } from "../../../core/rng.ts";
+import { errorOf } from "../../helpers/errors.ts";
 import { parseWeightBits } from "../../../cli/commands/learn.ts";
 
 describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
@@ -49,5 +53,43 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
     expect(parseWeightBits("8,6,4")).toEqual([undefined, 8, 6, 4]);
     expect(parseWeightBits(undefined)).toEqual([undefined]);
     expect(() => parseWeightBits("8,x")).toThrow(expect.objectContaining({ code: "E_LEARN_WEIGHT_BITS" }));
+  });
+
+  describe("input delays (D&C code: U[0, 10) ms per input synapse)", () => {
+    const graphOf = (over: Record<string, number>) => {
+      const P = resolveDiehlCookParams(over);
+      const lr = learningProgramFromNamedRule(diehlCook2015Code({ nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs }));
+      return diehlCookGraph(3, lr, createRng(1).fork(1), P);
+    };
+    const input = (over: Record<string, number>) => graphOf(over).projections.find((p) => p.name === "input_exc")!;
+
+    it("draw 1 + floor(d / tickMs) ticks per synapse after the weights; 0 (default) keeps one tick", () => {
+      const none = input({});
+      expect(new Set(none.delayTicks)).toEqual(new Set([1]));
+      const ten = input({ inputDelayMaxMs: 10 });
+      // The weights are drawn first: the same with or without delays.
+      expect(Array.from(ten.weight)).toEqual(Array.from(none.weight));
+      const d = Array.from(ten.delayTicks);
+      expect(Math.min(...d)).toBe(1);
+      expect(Math.max(...d)).toBe(10);
+      // 2,352 draws over ten values: every value occurs, near 10 % each.
+      for (let k = 1; k <= 10; k++) expect(d.filter((x) => x === k).length / d.length).toBeGreaterThan(0.07);
+      // A 0.5 ms tick doubles the ticks: 1 … 20.
+      const half = Array.from(input({ inputDelayMaxMs: 10, tickMs: 0.5 }).delayTicks);
+      expect(Math.max(...half)).toBe(20);
+      // The other projections keep one tick.
+      expect(graphOf({ inputDelayMaxMs: 10 }).projections.filter((p) => p.name !== "input_exc").every((p) => p.delayTicks.every((x) => x === 1))).toBe(true);
+    });
+
+    it("are checked (>= 0, within 16 bits) and train on chip", () => {
+      expect(errorOf(() => resolveDiehlCookParams({ inputDelayMaxMs: -1 })).field).toBe("inputDelayMaxMs");
+      expect(errorOf(() => resolveDiehlCookParams({ inputDelayMaxMs: 1e6 })).field).toBe("inputDelayMaxMs");
+      const data = loadMnistSplit(20, 10, 1);
+      const plain = trainDiehlCook(loadPreset("loihi"), data, { neurons: 4, seed: 1, labelSamples: 10 });
+      const delayed = trainDiehlCook(loadPreset("loihi"), data, { neurons: 4, seed: 1, labelSamples: 10, params: { inputDelayMaxMs: 10 } });
+      // Pre traces are kept per input axon and delay: more of them with ten delays than with one.
+      expect(delayed.memory.traceMemoryBits).toBeGreaterThan(plain.memory.traceMemoryBits);
+      expect(delayed.opsPerTrainSample.synUpdates).not.toBe(plain.opsPerTrainSample.synUpdates);
+    }, 60_000);
   });
 });
