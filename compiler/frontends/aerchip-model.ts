@@ -1,8 +1,8 @@
 /**
  * Front end for aerchip's own model format, `aerchip-model-1` (JSON; documented in docs/model-format.md).
  * It is snnref-1 with the chip's full compartment model: populations give the compartment parameters
- * directly (scalar or one value per neuron), projections are written exactly as in snnref-1 (`dense` or
- * `sparse`, optional `stdp`), input populations carry their spikes, and shapes may be given. A projection
+ * directly (scalar or one value per neuron), projections are written as in snnref-1 (`dense` or
+ * `sparse`, optional `stdp`) or as a kernel (`conv2d`, `convTranspose2d`: model-conv.ts), input populations carry their spikes, and shapes may be given. A projection
  * may instead carry a general on-chip learning rule, `learning` (aerchip-model-learning.ts).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -12,6 +12,7 @@ import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
 import { parseLearning } from "./aerchip-model-learning.ts";
+import { CONV_KINDS } from "./model-conv.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 
@@ -24,7 +25,7 @@ export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
   neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay"],
-  projection: [...SNNREF_KEYS.projection, "encoding", "learning"],
+  projection: [...SNNREF_KEYS.projection, "encoding", "learning", ...Object.keys(CONV_KINDS)],
 } as const;
 
 const RESETS: Record<string, ResetMode> = { zero: ResetMode.zero, subtract: ResetMode.subtract, none: ResetMode.none };
@@ -103,7 +104,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     });
   });
   const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
-    const pr = parseProjection(r, p, k, pops, AERCHIP_MODEL_KEYS.projection);
+    const pr = parseProjection(r, p, k, pops, AERCHIP_MODEL_KEYS.projection, CONV_KINDS);
     const po = p as Record<string, Json>;
     const enc = po.encoding;
     const withEnc = enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };

@@ -140,7 +140,7 @@ export function parseStdp(r: FieldReader, raw: Json | undefined, field: string):
   };
 }
 
-function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count: number, perSynapse: (s: number) => Json | undefined): Uint16Array {
+export function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count: number, perSynapse: (s: number) => Json | undefined): Uint16Array {
   const out = new Uint16Array(count);
   if (raw === undefined || typeof raw === "number") {
     const d = r.int(raw, field, 1, MAX_DELAY, 1);
@@ -155,8 +155,23 @@ function parseDelays(r: FieldReader, raw: Json | undefined, field: string, count
   return out;
 }
 
-/** `allowedKeys`: the projection keys of the format (aerchip-model-1 adds `encoding` and `learning`). */
-export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>, allowedKeys: readonly string[] = SNNREF_KEYS.projection): ProjectionIR {
+/** Synapses a projection block expands to (a format's own kinds beside `dense` and `sparse`). */
+export interface BlockSynapses {
+  readonly encoding: string;
+  readonly preIndex: Uint32Array;
+  readonly postIndex: Uint32Array;
+  readonly weight: Float64Array;
+  readonly delayTicks: Uint16Array;
+}
+
+/** Readers of further synapse kinds, by key (aerchip-model-1's `conv2d` and `convTranspose2d`). */
+export type SynapseKinds = Readonly<Record<string, (r: FieldReader, block: Json, field: string, pre: PopulationIR, post: PopulationIR) => BlockSynapses>>;
+
+/**
+ * `allowedKeys`: the projection keys of the format (aerchip-model-1 adds `encoding`, `learning` and the
+ * keys of `kinds`, its further synapse kinds).
+ */
+export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<string, PopulationIR>, allowedKeys: readonly string[] = SNNREF_KEYS.projection, kinds: SynapseKinds = {}): ProjectionIR {
   const field = `projections[${k}]`;
   const o = r.object(raw, field);
   r.knownKeys(o, field, allowedKeys, "a projection");
@@ -171,7 +186,17 @@ export function parseProjection(r: FieldReader, raw: Json, k: number, pops: Map<
   if (post.kind !== "neuron") r.fail(`${field}.post`, `${field}.post "${postName}" is an input population`, "projections must end on a lif population");
   const hasDense = o.dense !== undefined;
   const hasSparse = o.sparse !== undefined;
-  if (hasDense === hasSparse) r.fail(field, `${field} must have exactly one of "dense" or "sparse"`, "describe the synapses once");
+  const given = ["dense", "sparse", ...Object.keys(kinds)].filter((key) => o[key] !== undefined);
+  if (given.length !== 1) {
+    const names = ["dense", "sparse", ...Object.keys(kinds)].map((key) => `"${key}"`);
+    r.fail(field, `${field} must have exactly one of ${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}${given.length > 1 ? `; it has ${given.join(" and ")}` : ""}`, "describe the synapses once");
+  }
+  const kind = kinds[given[0]];
+  if (kind !== undefined) {
+    const b = kind(r, o[given[0]] as Json, `${field}.${given[0]}`, pre, post);
+    const plasticity = parseStdp(r, o.stdp, `${field}.stdp`);
+    return { name, pre: preName, post: postName, ...b, ...(plasticity === undefined ? {} : { plasticity }) };
+  }
   let preIndex: Uint32Array;
   let postIndex: Uint32Array;
   let weight: Float64Array;
