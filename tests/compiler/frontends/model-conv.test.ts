@@ -117,3 +117,33 @@ describe("examples/conv/autoencoder.model.json", () => {
     expect(sim.spikes.get("recon")!.tick.length).toBeGreaterThan(0);
   });
 });
+
+describe("max pooling of spikes as the docs write it (a ones-kernel into memoryless neurons)", () => {
+  it("fires each output exactly when some input of its 2 × 2 window fired one tick before", async () => {
+    const { createRng } = await import("../../../core/rng.ts");
+    const rng = createRng(7);
+    const C = 2, H = 6, W = 6, T = 30;
+    const spikes: Array<[number, number]> = [];
+    for (let t = 0; t < T; t++) for (let n = 0; n < C * H * W; n++) if (rng.nextFloat() < 0.08) spikes.push([t, n]);
+    const ones = Array.from({ length: C }, () => [[[1, 1], [1, 1]]]);
+    const m = {
+      format: "aerchip-model-1", name: "maxpool", steps: T + 2,
+      populations: [
+        { name: "in", kind: "input", size: C * H * W, shape: [C, H, W], spikes },
+        { name: "pool", kind: "neuron", size: C * 9, shape: [C, 3, 3], voltageDecay: 0, currentDecay: 0, inputGain: 1, vThreshold: 1, thresholdOp: ">=", reset: "zero" },
+      ],
+      projections: [{ name: "p", pre: "in", post: "pool", conv2d: { weights: ones, stride: 2, groups: C } }],
+    } as Json;
+    const { sim } = compileAndRun(loadPreset("generic"), parseAerchipModel(m, "pool.json"), { provenance: { aerchipVersion: "test", inputs: [], options: { seed: 0 } }, timing: "simple" });
+    const got = new Set<string>();
+    const out = sim.spikes.get("pool")!;
+    for (let k = 0; k < out.tick.length; k++) got.add(`${out.tick[k]}:${out.neuron[k]}`);
+    const want = new Set<string>();
+    for (const [t, n] of spikes) {
+      const c = Math.floor(n / (H * W)), y = Math.floor((n % (H * W)) / W), x = n % W;
+      want.add(`${t + 1}:${(c * 3 + Math.floor(y / 2)) * 3 + Math.floor(x / 2)}`);
+    }
+    expect(want.size).toBeGreaterThan(50);
+    expect(got).toEqual(want);
+  });
+});
