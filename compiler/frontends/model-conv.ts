@@ -20,6 +20,7 @@
 import type { PopulationIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseDelays, type BlockSynapses, type SynapseKinds } from "./snnref.ts";
+import { convEntries } from "./nir/ops.ts";
 
 const CONV_KEYS = ["weights", "kernelShape", "stride", "padding", "dilation", "groups", "inputShape", "delays"] as const;
 const TRANSPOSE_KEYS = [...CONV_KEYS, "outputPadding"] as const;
@@ -107,13 +108,13 @@ function expand(r: FieldReader, raw: Json, field: string, pre: PopulationIR, pos
   }
   const bound = transpose ? C * H * W * (Co / groups) * KH * KW : outSize * (C / groups) * KH * KW;
   if (bound > MAX_JSON_ELEMENTS) r.fail(field, `${field} expands to up to ${bound} synapses, more than ${MAX_JSON_ELEMENTS}`, "split the layer");
-  const preIndex = new Uint32Array(bound);
-  const postIndex = new Uint32Array(bound);
-  const weight = new Float64Array(bound);
-  let m = 0;
-  const ciG = C / groups;
-  const coG = Co / groups;
   if (transpose) {
+    const preIndex = new Uint32Array(bound);
+    const postIndex = new Uint32Array(bound);
+    const weight = new Float64Array(bound);
+    let m = 0;
+    const ciG = C / groups;
+    const coG = Co / groups;
     // Input-major: each input neuron scatters its kernel over the output.
     for (let ci = 0; ci < C; ci++) {
       const g = Math.floor(ci / ciG);
@@ -136,35 +137,19 @@ function expand(r: FieldReader, raw: Json, field: string, pre: PopulationIR, pos
         }
       }
     }
-  } else {
-    // Output-major: each output neuron gathers its receptive field.
-    for (let co = 0; co < Co; co++) {
-      const g = Math.floor(co / coG);
-      for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-        const o = (co * OH + oy) * OW + ox;
-        for (let c = 0; c < ciG; c++) {
-          const ci = g * ciG + c;
-          for (let ky = 0; ky < KH; ky++) {
-            const y = oy * SY - PY + ky * DY;
-            if (y < 0 || y >= H) continue;
-            for (let kx = 0; kx < KW; kx++) {
-              const x = ox * SX - PX + kx * DX;
-              if (x < 0 || x >= W) continue;
-              preIndex[m] = (ci * H + y) * W + x;
-              postIndex[m] = o;
-              weight[m] = data[((co * ciG + c) * KH + ky) * KW + kx];
-              m++;
-            }
-          }
-        }
-      }
-    }
+    return withDelays(r, b, field, preIndex.subarray(0, m), postIndex.subarray(0, m), weight.subarray(0, m));
   }
+  // Output-major: each output neuron gathers its receptive field (the NIR reader's Conv2d expansion).
+  const e = convEntries({ cin: C, cout: Co, groups, inSpatial: [H, W], outSpatial: [OH, OW], kernel: [KH, KW], stride: [SY, SX], pad: [PY, PX], dil: [DY, DX] }, { shape: dims, data }, field, r.file);
+  return withDelays(r, b, field, e.inIdx, e.outIdx, e.w);
+}
+
+/** The block's synapses with its one delay. */
+function withDelays(r: FieldReader, b: JsonObject, field: string, preIndex: Uint32Array, postIndex: Uint32Array, weight: Float64Array): BlockSynapses {
   if (b.delays !== undefined && typeof b.delays !== "number") r.fail(`${field}.delays`, `${field}.delays must be one whole number of ticks`, "give one delay for the whole kernel");
   return {
-    encoding: "conv",
-    preIndex: preIndex.slice(0, m), postIndex: postIndex.slice(0, m), weight: weight.slice(0, m),
-    delayTicks: parseDelays(r, b.delays, `${field}.delays`, m, () => undefined),
+    encoding: "conv", preIndex: preIndex.slice(), postIndex: postIndex.slice(), weight: weight.slice(),
+    delayTicks: parseDelays(r, b.delays, `${field}.delays`, preIndex.length, () => undefined),
   };
 }
 

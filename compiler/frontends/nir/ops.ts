@@ -51,7 +51,7 @@ export function denseOp(n: NirAffine | NirLinear, inShape: readonly number[], fi
   return opFromEntries(batch * cols, batch * rows, outIdx, inIdx, w, null, { bias, flags: TERM_DENSE, modelWeights: n.weight.data.length });
 }
 
-interface ConvGeometry {
+export interface ConvGeometry {
   readonly cin: number;
   readonly cout: number;
   readonly groups: number;
@@ -63,8 +63,11 @@ interface ConvGeometry {
   readonly dil: readonly number[];
 }
 
-/** Entries of a 1-d or 2-d convolution (1-d is 2-d with a height of 1). */
-function convEntries(geo: ConvGeometry, weight: NirTensor | null, name: string, file: string): { outIdx: Uint32Array; inIdx: Uint32Array; w: Float64Array } {
+/**
+ * Entries of a 1-d or 2-d convolution (1-d is 2-d with a height of 1); aerchip-model-1's `conv2d`
+ * (compiler/frontends/model-conv.ts) expands through it too.
+ */
+export function convEntries(geo: ConvGeometry, weight: NirTensor | null, name: string, file: string): { outIdx: Uint32Array; inIdx: Uint32Array; w: Float64Array } {
   const two = geo.kernel.length === 2;
   const [H, W] = two ? geo.inSpatial : [1, geo.inSpatial[0]];
   const [OH, OW] = two ? geo.outSpatial : [1, geo.outSpatial[0]];
