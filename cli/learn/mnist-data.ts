@@ -15,13 +15,25 @@ interface MnistDigit {
 export const MNIST_PIXELS = 784;
 export const MNIST_CLASSES = 10;
 
-export interface MnistSplit {
-  /** samples × 784 pixels in [0, 1], row-major. */
+/**
+ * What the Diehl & Cook harness learns from: samples × `inputs` values in [0, 1] (each one an input
+ * neuron's rate, as a fraction of the largest), row-major, with one class per sample. MNIST's digits are
+ * one such split (784 pixels, 10 classes); `aerchip learn FEATURES.npy` makes another
+ * (cli/learn/features-data.ts: `classes` 0 when no labels are given, and then no test samples).
+ */
+export interface LearnSplit {
+  readonly inputs: number;
+  /** The input population's shape (its product is `inputs`). */
+  readonly inputShape: readonly number[];
+  /** Classes of the labels (0: unlabelled, every label 0 and no accuracy is computed). */
+  readonly classes: number;
   readonly trainImages: Float32Array;
-  readonly trainLabels: Uint8Array;
+  readonly trainLabels: Uint8Array | Int32Array;
   readonly testImages: Float32Array;
-  readonly testLabels: Uint8Array;
+  readonly testLabels: Uint8Array | Int32Array;
 }
+
+export type MnistSplit = LearnSplit;
 
 export function loadMnistSplit(train: number, test: number, seed: number): MnistSplit {
   const require = createRequire(import.meta.url);
@@ -52,5 +64,5 @@ export function loadMnistSplit(train: number, test: number, seed: number): Mnist
   };
   const tr = take(0, train);
   const te = take(train, test);
-  return { trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels };
+  return { inputs: MNIST_PIXELS, inputShape: [28, 28], classes: MNIST_CLASSES, trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels };
 }

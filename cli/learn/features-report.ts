@@ -1,0 +1,95 @@
+/**
+ * What `aerchip learn FEATURES.npy` reports: per weight width, each sample's cluster (the winner of the
+ * frozen pass, chip/learning/clusters.ts), their sizes and, with --labels, purity, NMI and the Diehl & Cook
+ * label-assignment accuracy over the same samples; the learning cost per training sample; and the k-means
+ * baseline's multiply-accumulates per iteration for the same K (papers.md §2: "so the hardware win can be
+ * stated"). Written as learn-features.json (deterministic: no wall times) and clusters.csv.
+ */
+import { join, resolve } from "node:path";
+import { writeOutputSet, stableJson } from "../../core/atomic-write.ts";
+import { clusterSizes, clustersOf, kmeansMacsPerIteration, normalizedMutualInformation, purity } from "../../chip/learning/clusters.ts";
+import { assignLabels, accuracy } from "../../chip/learning/readout.ts";
+import { fmtInt, table } from "../format.ts";
+import { sha256File } from "../provenance.ts";
+import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
+import type { LearnSplit } from "./mnist-data.ts";
+
+export interface Clustering {
+  /** Per sample: the neuron that spiked most in the frozen pass (lowest on ties), −1 when none spiked. */
+  readonly clusters: number[];
+  /** Samples per neuron. */
+  readonly sizes: number[];
+  readonly usedClusters: number;
+  readonly silentSamples: number;
+  /** With labels (else null): purity, NMI, and the label-assignment accuracy (chip/learning/readout.ts). */
+  readonly purity: number | null;
+  readonly nmi: number | null;
+  readonly labelAssignmentAccuracy: number | null;
+  /** N·K·D: one Lloyd iteration of k-means with K = the neurons, on the same samples. */
+  readonly kmeansMacsPerIteration: number;
+}
+
+/** The clustering of a finished run from its frozen responses (samples × neurons). */
+export function clusteringOf(responses: Float64Array, data: LearnSplit, neurons: number): Clustering {
+  const n = data.trainLabels.length;
+  const clusters = clustersOf(responses, n, neurons);
+  const { sizes, silent } = clusterSizes(clusters, neurons);
+  const labelled = data.classes > 0;
+  return {
+    clusters: Array.from(clusters), sizes, usedClusters: sizes.filter((x) => x > 0).length, silentSamples: silent,
+    purity: labelled ? purity(clusters, data.trainLabels, neurons, data.classes) : null,
+    nmi: labelled ? normalizedMutualInformation(clusters, data.trainLabels, neurons, data.classes) : null,
+    labelAssignmentAccuracy: labelled ? accuracy(responses, data.trainLabels, assignLabels(responses, data.trainLabels, neurons, data.classes), data.classes) : null,
+    kmeansMacsPerIteration: kmeansMacsPerIteration(n, neurons, data.inputs),
+  };
+}
+
+const pct = (x: number | null): string => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
+const uj = (pj: number): string => (pj / 1e6).toFixed(2);
+
+export function featuresTable(results: readonly DiehlCookResult[]): string {
+  const rows = results.map((r) => {
+    const c = r.clustering!;
+    return [
+      r.weightBits === "float" ? "float" : `${r.weightBits} b`, fmtInt(c.usedClusters), fmtInt(c.silentSamples),
+      pct(c.purity), c.nmi === null ? "—" : c.nmi.toFixed(3), pct(c.labelAssignmentAccuracy),
+      uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj),
+      fmtInt(Math.round(r.opsPerTrainSample.synUpdates)), fmtInt(Math.round(r.opsPerTrainSample.synOps)), fmtInt(Math.round(r.opsPerTrainSample.normalisationOps)),
+    ];
+  });
+  const hdr = ["weights", "clusters used", "silent samples", "purity", "NMI", "label-assign acc", "µJ/train", "learn µJ/train", "syn updates", "syn ops", "norm ops"];
+  return table(rows, hdr, "lrrrrrrrrrr");
+}
+
+/** learn-features.json and clusters.csv (one output set), and the printed table. */
+export function writeFeatureResults(
+  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string },
+  arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
+): void {
+  const out = resolve(o.out);
+  const n = data.trainLabels.length;
+  const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => rest;
+  const doc = {
+    format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
+    features: {
+      path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,
+      ...(o.labels === undefined ? {} : { labels: o.labels, labelsSha256: sha256File(o.labels), classes: data.classes }),
+      rate: "x / max(X) of rateHzPerPixel, Poisson (cli/learn/features-data.ts)",
+    },
+    definitions: "cluster = the neuron with most spikes in the frozen pass (lowest index on ties, -1 if none spiked); purity counts silent samples as misclustered; NMI = 2I/(H(K)+H(C)) with silent samples as one cluster; kmeansMacsPerIteration = samples x clusters x features (chip/learning/clusters.ts)",
+    results: results.map(strip),
+  };
+  const csv = [["sample", ...results.map((r) => `cluster_${r.weightBits === "float" ? "float" : `${r.weightBits}b`}`), ...(o.labels === undefined ? [] : ["label"])].join(",")];
+  for (let s = 0; s < n; s++) csv.push([s, ...results.map((r) => r.clustering!.clusters[s]), ...(o.labels === undefined ? [] : [data.trainLabels[s]])].join(","));
+  const file = join(out, "learn-features.json");
+  const csvFile = join(out, "clusters.csv");
+  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }], [out]);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ file, clusters: csvFile, results })}\n`);
+    return;
+  }
+  if (o.quiet) return;
+  const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
+  const k = results[0]?.clustering?.kmeansMacsPerIteration ?? 0;
+  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}\n`);
+}
