@@ -48,7 +48,8 @@ import { chooseDecode, chooseOutput, decodeClass, outputValues, spikesInSteps } 
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { checkInputTicks, nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
+import { DatasetSampleReader } from "../dataset-reader.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
@@ -205,9 +206,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
   }
 
-  // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
+  // The first sample fixes the pacing (--realtime takes the tick length it was binned at). An .h5 data
+  // set is opened once for the check below and once for the evaluation (cli/dataset-reader.ts).
+  const reader = new DatasetSampleReader(m.inputShape, o.tickUs);
   const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
-    const input = await readInputSpikes(s.path, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...(s.sample === undefined ? {} : { sample: s.sample }) });
+    const input = await reader.read(s);
     if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
     return input;
   };
@@ -217,21 +220,25 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   let periodUs: number | undefined;
   let timed = 0;
   let dtWarning: Diagnostic | undefined;
-  for (let i = 0; i < listing.samples.length; i++) {
-    const s = listing.samples[i];
-    // Ctrl-C is seen here too (a check of thousands of files takes seconds).
-    await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
-    const input = await readSample(s);
-    if (input.tickUs !== undefined) timed++;
-    dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
-    const p = tickPeriodUsFor(o, input.tickUs, s.path);
-    if (i === 0) periodUs = p;
-    else if (p !== periodUs) {
-      throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+  try {
+    for (let i = 0; i < listing.samples.length; i++) {
+      const s = listing.samples[i];
+      // Ctrl-C is seen here too (a check of thousands of files takes seconds).
+      await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
+      const input = await readSample(s);
+      if (input.tickUs !== undefined) timed++;
+      dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
+      const p = tickPeriodUsFor(o, input.tickUs, s.path);
+      if (i === 0) periodUs = p;
+      else if (p !== periodUs) {
+        throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+      }
+      if (s.label !== null && s.label >= outSize) {
+        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+      }
     }
-    if (s.label !== null && s.label >= outSize) {
-      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
-    }
+  } finally {
+    reader.close();
   }
   if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
@@ -305,6 +312,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     }
   } finally {
     engine.team?.close();
+    reader.close();
   }
   const r = lastReport!;
   const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
