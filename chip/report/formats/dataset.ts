@@ -202,7 +202,7 @@ export function datasetCsv(d: DatasetDocument): string {
       d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null, d.timeBasis, d.tickPeriodNs, d.input.tickUs, d.input.dtSeconds, d.output.decode,
       r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
-      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.join(" "), r.floatPrediction,
+      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
     ];
     lines.push(fields.map(csvField).join(","));
   }
