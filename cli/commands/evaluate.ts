@@ -69,6 +69,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly samples?: string;
   /** How a directory's files are labelled (cli/dataset-inputs.ts); default "number". */
   readonly labelFrom?: LabelSource;
+  /** A directory's labels from a CSV of path,label rows (cli/dataset-labels.ts); not with labelFrom. */
+  readonly labels?: string;
   /** Permute the data set's order by `seed` before `samples` selects (cli/dataset-inputs.ts shuffledSamples). */
   readonly shuffle?: boolean;
   readonly steps?: number;
@@ -109,22 +111,24 @@ export interface DatasetEvaluation {
 
 /**
  * SHA-256 that identifies the data set in the provenance: of the file (.h5 or one event file), or for a
- * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order.
+ * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order,
+ * then, with --labels, "--labels<TAB>SHA-256 of the CSV<LF>" (a changed label file is a changed data set).
  */
 export function datasetDigest(listing: DatasetListing): string {
   if (listing.kind !== "directory") return sha256File(listing.path);
   const h = createHash("sha256");
   for (const s of listing.samples) h.update(`${s.id}\t${sha256File(s.path)}\n`);
+  if (listing.labelFile !== undefined) h.update(`--labels\t${sha256File(listing.labelFile)}\n`);
   return h.digest("hex");
 }
 
 /**
- * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L] [--shuffle --seed S]` records for
- * its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as they are
- * now (`aerchip rerun` compares it with the recorded one).
+ * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L | --labels CSV] [--shuffle --seed S]`
+ * records for its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as
+ * they are now (`aerchip rerun` compares it with the recorded one).
  */
-export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number): Promise<string> {
-  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed));
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
 }
 
 interface Engine {
@@ -193,7 +197,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined);
+  if (o.labels !== undefined && o.labelFrom !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--labels and --label-from both say how the files are labelled; give one", { field: "--labels", hint: "drop --label-from (the CSV gives the labels) or --labels" });
+  }
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels);
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
@@ -234,7 +241,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
       }
       if (s.label !== null && s.label >= outSize) {
-        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: o.labels ?? s.path, field: o.labels !== undefined ? "--labels" : listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labels !== undefined ? `check the labels in ${o.labels} (classes 0 … ${outSize - 1})` : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
       }
     }
   } finally {
@@ -251,7 +258,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
       ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
+      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
     },
   };
   const engine = await buildEngine(spec, m, modelPath, o);
