@@ -41,8 +41,12 @@ export function spikesInSteps(sim: SimResult, population: string, latency: numbe
   return out;
 }
 
-/** The decoder's value per output neuron over NIR steps 0 … T−1 of one sample. */
-export function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: number, decode: DecodeMode): number[] {
+/**
+ * The decoder's value per output neuron over NIR steps 0 … T−1 of one sample: always `size` values. A
+ * sample of 0 steps has a spike count and Σ_t v of 0 (an empty sum) but no max_t v and no last v: those
+ * are null (a readout that never ran; the sample decodes to no class).
+ */
+export function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T: number, decode: DecodeMode): Array<number | null> {
   if (decode === "count") {
     const counts = new Array<number>(size).fill(0);
     const sp = sim.spikes.get(out.population);
@@ -60,17 +64,19 @@ export function outputValues(sim: SimResult, out: NirOutputInfo, size: number, T
   const v = trace.subarray(out.latencyTicks * size, (out.latencyTicks + T) * size);
   full.set(v.subarray(0, Math.min(v.length, full.length)));
   const d = readoutDecoders(full, T, size);
-  return decode === "sum" ? d.sumV : decode === "max" ? d.maxV ?? [] : d.lastV ?? [];
+  const undefinedValues = (): null[] => new Array<null>(size).fill(null);
+  return decode === "sum" ? d.sumV : decode === "max" ? d.maxV ?? undefinedValues() : d.lastV ?? undefinedValues();
 }
 
 /**
  * The decoded class and whether a tie decided it: argmax, the lowest index when several (not all) outputs
  * share the largest value. Outputs that are all equal (a spiking output that never fired, a readout that
- * never moved) give no evidence for any class: no class (numpy's argmax would say 0). A one-neuron output
- * decodes to 0 unless it is a spike count of 0.
+ * never moved) give no evidence for any class: no class (numpy's argmax would say 0), as do values that are
+ * null (max or last of a 0-step readout). A one-neuron output decodes to 0 unless it is a spike count of 0.
  */
-export function decodeClass(values: readonly number[], decode: DecodeMode): { readonly prediction: number | null; readonly tie: boolean } {
-  if (values.length === 0) return { prediction: null, tie: false };
+export function decodeClass(values: readonly (number | null)[], decode: DecodeMode): { readonly prediction: number | null; readonly tie: boolean } {
+  // A readout of 0 steps has no max or last value (outputValues): no class.
+  if (values.length === 0 || !values.every((v): v is number => v !== null)) return { prediction: null, tie: false };
   if (values.length === 1) return { prediction: decode === "count" && values[0] === 0 ? null : 0, tie: false };
   const best = argmaxIndex(values) as number;
   let shared = 0;

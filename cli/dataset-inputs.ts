@@ -25,6 +25,8 @@
  *            names (torchvision's ImageFolder convention, used for N-Caltech101 and CIFAR10-DVS, whose
  *            folders are class names); files directly in the directory are unlabelled;
  *   none     no labels.
+ * `--labels FILE.csv` labels them from a table instead (cli/dataset-labels.ts: path relative to PATH, label):
+ * every sample evaluated must have a row. The table is not taken as a sample when it lies inside PATH.
  *
  * `--shuffle` (with --seed S) permutes that order first, by a Fisher–Yates shuffle drawn from
  * createRng(S).fork(SHUFFLE_STREAM) (core/rng.ts): for i = n−1 … 1, swap i with j = nextBelow(i + 1). So a
@@ -37,6 +39,7 @@ import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
 import { createRng } from "../core/rng.ts";
+import { readLabelTable } from "./dataset-labels.ts";
 
 /** Extensions of one-sample event files a directory data set is made of (core/io/events/detect.ts). */
 export const DATASET_FILE_EXTENSIONS = [".bin", ".aedat", ".dat", ".aer", ".aers", ".csv", ".npy"] as const;
@@ -72,6 +75,8 @@ export interface DatasetListing {
   readonly skippedFiles: number;
   /** Class names: HDF5 data sets from the file's `extra/keys`, when it has them; `--label-from folders`: the sorted folder names. */
   readonly classNames?: readonly string[];
+  /** Directory data sets labelled by `--labels FILE.csv`: the CSV (its digest is part of the data set's). */
+  readonly labelFile?: string;
 }
 
 /** A `--samples A:B` range: [start, end) with end undefined for "to the end". */
@@ -126,8 +131,11 @@ function realDir(p: string): string {
   }
 }
 
-/** Walks `dir` (see the module comment): names in code-unit order, depth first, each real directory once (`walked`). */
-function walk(dir: string, files: string[], skipped: { n: number }, hdf5: string[], walked: Set<string>): void {
+/**
+ * Walks `dir` (see the module comment): names in code-unit order, depth first, each real directory once
+ * (`walked`); a file whose real path is `excluded` (the --labels table) is skipped.
+ */
+function walk(dir: string, files: string[], skipped: { n: number }, hdf5: string[], walked: Set<string>, excluded?: string): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -145,12 +153,21 @@ function walk(dir: string, files: string[], skipped: { n: number }, hdf5: string
         continue;
       }
       walked.add(real);
-      walk(p, files, skipped, hdf5, walked);
+      walk(p, files, skipped, hdf5, walked, excluded);
     } else if (!s.isFile()) continue;
     else if (HDF5.test(name)) hdf5.push(p);
-    else if (LABEL_TABLE.test(name)) skipped.n++;
+    else if (LABEL_TABLE.test(name) || (excluded !== undefined && name.toLowerCase().endsWith(".csv") && realDir(p) === excluded)) skipped.n++;
     else if (DATASET_FILE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) files.push(p);
     else skipped.n++;
+  }
+}
+
+/** The real path of the --labels file (E_INPUT_NOT_FOUND when it does not exist). */
+function labelFileReal(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch (e) {
+    throw new AerchipError("E_INPUT_NOT_FOUND", `cannot read the label file ${file}: ${(e as Error).message}`, { file, field: "--labels", hint: "give the CSV of sample path,label rows" });
   }
 }
 
@@ -183,20 +200,24 @@ function selectRange(all: readonly DatasetSample[], range: SampleRange | undefin
 
 /**
  * The samples of the data set at `path`, in order (shuffled by seed `shuffleSeed` when given), restricted
- * to `range`; `labels`: how a directory's files are labelled.
+ * to `range`; `labels`: how a directory's files are labelled, or `labelFile`: the --labels CSV that labels
+ * them (E_CLI_OPTION for a data set that is not a directory).
  */
-export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number): Promise<DatasetListing> {
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number, labelFile?: string): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
   } catch {
     throw new AerchipError("E_DATASET_READ", `${path} does not exist`, { file: path, field: "--input", hint: "give a directory of event files (e.g. N-MNIST's Test/), an SHD/SSC .h5 file, or one event file" });
   }
+  if (labelFile !== undefined && !st.isDirectory()) {
+    throw new AerchipError("E_CLI_OPTION", `--labels labels the files of a directory data set; ${path} is ${HDF5.test(path) ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: path, field: "--labels", hint: "drop --labels" });
+  }
   if (st.isDirectory()) {
     const files: string[] = [];
     const hdf5: string[] = [];
     const skipped = { n: 0 };
-    walk(path, files, skipped, hdf5, new Set([realDir(path)]));
+    walk(path, files, skipped, hdf5, new Set([realDir(path)]), labelFile === undefined ? undefined : labelFileReal(labelFile));
     if (hdf5.length > 0) {
       throw new AerchipError("E_DATASET_FORMAT", `${path} contains HDF5 files (${relative(path, hdf5[0])}${hdf5.length > 1 ? ` and ${hdf5.length - 1} more` : ""}); each holds many samples`, { file: hdf5[0], field: "--input", hint: "give the .h5 file itself as --input" });
     }
@@ -216,7 +237,19 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       return t === null ? null : classNames!.indexOf(t);
     };
     const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
-    return { kind: "directory", path, total: all.length, samples: selectRange(all, range, path, shuffleSeed), skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
+    const selected = selectRange(all, range, path, shuffleSeed);
+    if (labelFile !== undefined) {
+      const table = readLabelTable(labelFile, new Set(all.map((s) => s.id)));
+      const labelled = selected.map((s) => {
+        const label = table.labels.get(s.id);
+        if (label === undefined) {
+          throw new AerchipError("E_DATASET_LABEL", `${s.path} has no row in the label file ${labelFile}`, { file: labelFile, field: "--labels", hint: `add the line "${s.id},LABEL" to ${labelFile} (every sample evaluated needs a label), or leave the file out of the data set` });
+        }
+        return { ...s, label };
+      });
+      return { kind: "directory", path, total: all.length, samples: labelled, skippedFiles: skipped.n, labelFile };
+    }
+    return { kind: "directory", path, total: all.length, samples: selected, skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
   }
   if (HDF5.test(path)) {
     const { ShdFile } = await import("../core/io/events/shd.ts");

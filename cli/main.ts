@@ -255,6 +255,7 @@ function buildProgram(): Command {
     .option("--tick-period-us <us>", "pace the ticks: each lasts max(this period, its modelled latency) (as `run`)", tickPeriodOption)
     .option("--realtime", "pace the ticks at the --tick-us the events were binned at (as `run`)")
     .addOption(new Option("--label-from <source>", "directory data sets: number (default: the nearest whole-number folder, as N-MNIST's Test/<digit>/), folders (first-level folders are classes, numbered in sorted name order: torchvision's ImageFolder) or none").choices(["number", "folders", "none"]))
+    .option("--labels <file.csv>", "directory data sets: labels from a CSV of path,label rows (the path relative to --input, / between folders; a whole-number label ≥ 0; an optional header line), for data sets not in class folders; every sample evaluated needs a row (not with --label-from)")
     .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several)")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)

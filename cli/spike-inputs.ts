@@ -6,7 +6,7 @@
  * and tick) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
  * sample and `--labels`/`--gesture` one labelled DVS Gesture sample (cli/input-selection.ts).
  */
-import { readEventsForInput } from "../core/io/events/index.ts";
+import { readEventsForInput, type InputSpikes as CoreInputSpikes } from "../core/io/events/index.ts";
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
@@ -37,13 +37,19 @@ export interface InputOptions extends InputSelection {
 export async function readInputSpikes(path: string, inputShape: readonly number[], opts: InputOptions = {}): Promise<InputSpikes> {
   const tickUs = opts.tickUs ?? 1000;
   const selection = await inputSelectionReadOptions(path, opts);
+  return cliInputSpikes(path, opts, () => readEventsForInput(path, { inputShape: [...inputShape], tickUs, ...selection }));
+}
+
+/**
+ * The spikes a core read of `path` (`read`) gives, with its errors named by the flags the command line
+ * gave (--sample, --tick-us): readInputSpikes' read, and an SHD data set's read of a file kept open
+ * (cli/dataset-reader.ts), which must give the same spikes and the same errors.
+ */
+export async function cliInputSpikes(path: string, opts: InputOptions, read: () => Promise<CoreInputSpikes>): Promise<InputSpikes> {
+  const tickUs = opts.tickUs ?? 1000;
   let r;
   try {
-    r = await readEventsForInput(path, {
-      inputShape: [...inputShape],
-      tickUs,
-      ...selection,
-    });
+    r = await read();
   } catch (e) {
     if (isAerchipError(e) && e.field === "sample") throw renameSelectionError(e, opts);
     // The binning names its own fields (steps, tickUs); on the command line both come from --tick-us.

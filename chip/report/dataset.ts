@@ -65,8 +65,11 @@ export interface DatasetSampleResult {
   readonly energyPj: SampleEnergyPj;
   /** null when the chip spec does not model time. */
   readonly simulatedTimeNs: number | null;
-  /** The decoder's value per output neuron (spike counts, or the membrane decoder's values). */
-  readonly outputValues: readonly number[];
+  /**
+   * The decoder's value per output neuron (spike counts, or the membrane decoder's values): one per
+   * neuron; null for max_t v and the last v of a sample of 0 steps, which has none (samples.csv: "nan").
+   */
+  readonly outputValues: readonly (number | null)[];
   /** The largest value is shared by several (not all) output neurons: the lowest index was taken. */
   readonly tie: boolean;
   /** Fixed-point evaluations: the class the same model decodes to in float64 (null: no class). */

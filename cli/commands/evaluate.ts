@@ -48,7 +48,8 @@ import { chooseDecode, chooseOutput, decodeClass, outputValues, spikesInSteps } 
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { checkInputTicks, nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
+import { DatasetSampleReader } from "../dataset-reader.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
@@ -68,6 +69,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly samples?: string;
   /** How a directory's files are labelled (cli/dataset-inputs.ts); default "number". */
   readonly labelFrom?: LabelSource;
+  /** A directory's labels from a CSV of path,label rows (cli/dataset-labels.ts); not with labelFrom. */
+  readonly labels?: string;
   /** Permute the data set's order by `seed` before `samples` selects (cli/dataset-inputs.ts shuffledSamples). */
   readonly shuffle?: boolean;
   readonly steps?: number;
@@ -108,22 +111,24 @@ export interface DatasetEvaluation {
 
 /**
  * SHA-256 that identifies the data set in the provenance: of the file (.h5 or one event file), or for a
- * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order.
+ * directory over "id<TAB>SHA-256 of the file<LF>" of every evaluated sample, in the data set's order,
+ * then, with --labels, "--labels<TAB>SHA-256 of the CSV<LF>" (a changed label file is a changed data set).
  */
 export function datasetDigest(listing: DatasetListing): string {
   if (listing.kind !== "directory") return sha256File(listing.path);
   const h = createHash("sha256");
   for (const s of listing.samples) h.update(`${s.id}\t${sha256File(s.path)}\n`);
+  if (listing.labelFile !== undefined) h.update(`--labels\t${sha256File(listing.labelFile)}\n`);
   return h.digest("hex");
 }
 
 /**
- * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L] [--shuffle --seed S]` records for
- * its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as they are
- * now (`aerchip rerun` compares it with the recorded one).
+ * The digest `evaluate --input INPUT [--samples RANGE] [--label-from L | --labels CSV] [--shuffle --seed S]`
+ * records for its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as
+ * they are now (`aerchip rerun` compares it with the recorded one).
  */
-export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number): Promise<string> {
-  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed));
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
 }
 
 interface Engine {
@@ -192,7 +197,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined);
+  if (o.labels !== undefined && o.labelFrom !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--labels and --label-from both say how the files are labelled; give one", { field: "--labels", hint: "drop --label-from (the CSV gives the labels) or --labels" });
+  }
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels);
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
@@ -205,9 +213,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
   }
 
-  // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
+  // The first sample fixes the pacing (--realtime takes the tick length it was binned at). An .h5 data
+  // set is opened once for the check below and once for the evaluation (cli/dataset-reader.ts).
+  const reader = new DatasetSampleReader(m.inputShape, o.tickUs);
   const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
-    const input = await readInputSpikes(s.path, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...(s.sample === undefined ? {} : { sample: s.sample }) });
+    const input = await reader.read(s);
     if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
     return input;
   };
@@ -217,21 +227,25 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   let periodUs: number | undefined;
   let timed = 0;
   let dtWarning: Diagnostic | undefined;
-  for (let i = 0; i < listing.samples.length; i++) {
-    const s = listing.samples[i];
-    // Ctrl-C is seen here too (a check of thousands of files takes seconds).
-    await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
-    const input = await readSample(s);
-    if (input.tickUs !== undefined) timed++;
-    dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
-    const p = tickPeriodUsFor(o, input.tickUs, s.path);
-    if (i === 0) periodUs = p;
-    else if (p !== periodUs) {
-      throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+  try {
+    for (let i = 0; i < listing.samples.length; i++) {
+      const s = listing.samples[i];
+      // Ctrl-C is seen here too (a check of thousands of files takes seconds).
+      await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
+      const input = await readSample(s);
+      if (input.tickUs !== undefined) timed++;
+      dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
+      const p = tickPeriodUsFor(o, input.tickUs, s.path);
+      if (i === 0) periodUs = p;
+      else if (p !== periodUs) {
+        throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+      }
+      if (s.label !== null && s.label >= outSize) {
+        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: o.labels ?? s.path, field: o.labels !== undefined ? "--labels" : listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labels !== undefined ? `check the labels in ${o.labels} (classes 0 … ${outSize - 1})` : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+      }
     }
-    if (s.label !== null && s.label >= outSize) {
-      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
-    }
+  } finally {
+    reader.close();
   }
   if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
@@ -244,7 +258,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
       ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
+      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
     },
   };
   const engine = await buildEngine(spec, m, modelPath, o);
@@ -305,6 +319,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     }
   } finally {
     engine.team?.close();
+    reader.close();
   }
   const r = lastReport!;
   const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());

@@ -1,11 +1,12 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
  * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
- * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --output and --decode), and the recorded inputs,
+ * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output and --decode), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
  * every evaluated sample's id and file SHA-256 in the evaluated order — shuffled by the recorded seed
- * when `shuffle` is true — so a sample edited, added or removed changes it).
+ * when `shuffle` is true — so a sample edited, added or removed changes it — and the --labels CSV's SHA-256
+ * when one labelled it, so an edited label file changes it too).
  * cli/commands/rerun.ts runs evaluate into --out and compares the new dataset.json with the original as
  * it compares reports.
  */
@@ -104,6 +105,8 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, "evaluate");
   const lenient = opt<boolean>(o, "lenient", "boolean", file, "evaluate");
   const labelFrom = opt<string>(o, "labelFrom", "string", file, "evaluate");
+  const labels = opt<string>(o, "labels", "string", file, "evaluate");
+  if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
   return {
@@ -128,6 +131,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(shuffle === true ? { shuffle } : {}),
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
+      ...(labels === undefined ? {} : { labels }),
       ...(output === undefined ? {} : { output }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
     },
@@ -144,10 +148,13 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
     if (!existsSync(input.path)) throw inputMissing(input.role, input.path, file);
     let sha: string;
     if (input.role === "dataset") {
+      const labels = plan.options.labels;
+      if (labels !== undefined && !existsSync(labels)) throw inputMissing("label file (--labels)", labels, file);
       try {
-        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined);
+        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, labels);
       } catch (e) {
-        if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT"].includes(e.code)) throw e;
+        // A label file that no longer fits the data set (a row lost, a path renamed) is a changed input too.
+        if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT", "E_DATASET_LABEL"].includes(e.code)) throw e;
         throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });
       }
     } else sha = sha256File(input.path);

@@ -6,6 +6,7 @@
 import { SAMPLE_ENERGY_KEYS, type DatasetDocument, type SampleStat } from "../dataset.ts";
 import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 import { csvField } from "./csv.ts";
+import { datasetDisplayName } from "./dataset-name.ts";
 import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.ts";
 import { markdownTable } from "./markdown.ts";
 
@@ -70,7 +71,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Model", d.model],
       ["Chip", `${d.chip.name}${d.chip.specSha256 === undefined ? "" : ` (spec ${d.chip.specSha256.slice(0, 12)})`}, ${d.chip.coresUsed} of ${d.chip.coresAvailable} cores; memory for the model ${fmtBytes(d.footprintBytes)}`],
       ...(d.chipOverrides === undefined ? [] : [["Chip changes", d.chipOverrides] as Cell[]]),
-      ["Data set", `${d.dataset.path} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples${selectionText(d)}`],
+      ["Data set", `${datasetDisplayName(d.dataset.path)} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples${selectionText(d)}`],
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; NIR dt ${d.input.dtSeconds} s; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
@@ -202,7 +203,7 @@ export function datasetCsv(d: DatasetDocument): string {
       d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null, d.timeBasis, d.tickPeriodNs, d.input.tickUs, d.input.dtSeconds, d.output.decode,
       r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
-      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.join(" "), r.floatPrediction,
+      e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
     ];
     lines.push(fields.map(csvField).join(","));
   }

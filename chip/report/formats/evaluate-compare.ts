@@ -6,6 +6,7 @@
  *   energy per effective synaptic op = mean total energy per inference ÷ mean effective synaptic ops per
  *   inference (= Σ energy ÷ Σ effective ops over the samples), NeuroBench's effective ops (the model's layers).
  */
+import { datasetDisplayName } from "./dataset-name.ts";
 import type { DatasetDocument } from "../dataset.ts";
 import { csvField } from "./csv.ts";
 import { energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./cells.ts";
@@ -102,7 +103,7 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
   const failed = rows.filter((r) => r.errorMessage !== null);
   const ran = (r: EvaluateCompareRow, c: Cell): Cell => (r.status === "ok" ? c : null);
   return {
-    id: "evaluate-compare", title: `${model} over ${dataset} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
+    id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Samples", align: "r" }, { header: "Accuracy", align: "r" },
       { header: `Energy mean (${eu.unit})`, align: "r" }, { header: `Energy std (${eu.unit})`, align: "r" }, { header: `Dynamic mean (${eu.unit})`, align: "r" },

@@ -26,7 +26,7 @@ import { EventsErrorCode, eventsError } from "./errors.ts";
 import { readHead } from "./file-io.ts";
 import { readNmnist } from "./nmnist.ts";
 import { decodeEventsNpy } from "./npy-events.ts";
-import { readShd } from "./shd.ts";
+import { readShd, type ShdFile } from "./shd.ts";
 import { applyTransforms, binToTicks, hasTransforms as anyTransforms, inputLayoutOf, mapToInputs, type EventTransformOptions, type MapToInputsOptions } from "./transforms.ts";
 import { EventFormat, type EventBatch, type InputSpikes, type ReadEventsOptions } from "./types.ts";
 
@@ -195,10 +195,7 @@ class Accumulator {
  */
 export async function readEventsForInput(path: string, options: InputReadOptions): Promise<InputSpikes> {
   const shape = options.inputShape;
-  const size = product(shape);
-  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw eventsError(EventsErrorCode.shape, `input shape [${shape.join(", ")}] is invalid`, "give the input population's shape", { field: "inputShape" });
-  }
+  const size = inputSize(shape);
   const format = options.format ?? (await detectEventFormat(path));
   const hasTransforms = anyTransforms(options);
   if (format === EventFormat.npy && options.columns === undefined) {
@@ -243,6 +240,27 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     t0 ??= l.startUs;
   }
   return eventsToInput(path, stream, options, size, t0);
+}
+
+/** The number of input neurons of `shape` (E_EVENTS_SHAPE for an empty shape or one with a size < 1). */
+function inputSize(shape: readonly number[]): number {
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw eventsError(EventsErrorCode.shape, `input shape [${shape.join(", ")}] is invalid`, "give the input population's shape", { field: "inputShape" });
+  }
+  return product(shape);
+}
+
+/**
+ * Spikes for a chip input from sample `sample` of an SHD/SSC file already open: the same spikes as
+ * readEventsForInput(f.path, { ...options, sample }) (the same transforms, mapping and binning of the same
+ * events), without opening the file again. `options.labels` (DVS Gesture) does not apply to an HDF5 file.
+ */
+export async function shdSampleForInput(f: ShdFile, sample: number, options: Omit<InputReadOptions, "labels" | "sample" | "format">): Promise<InputSpikes> {
+  const size = inputSize(options.inputShape);
+  async function* one(): AsyncGenerator<EventBatch, void, undefined> {
+    yield await f.sampleEvents(sample);
+  }
+  return eventsToInput(f.path, one(), options, size, options.t0Us);
 }
 
 async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o: InputReadOptions, size: number, t0: number | "first" | undefined): Promise<InputSpikes> {
