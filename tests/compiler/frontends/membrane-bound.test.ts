@@ -66,6 +66,11 @@ describe("membrane lower bound vMin in aerchip-model-1", () => {
     expect(x.q).toBeDefined();
     expect(x.n.vReverseThreshold?.[x.i]).toBe(-(2 ** x.q!));
     expect(x.n.vReset[x.i]).toBe(0);
+    // A bound past the state's range saturates to −(2^(stateBits − 1) − 1), and does not change q.
+    const stateLim = 2 ** (loadPreset("generic").precision.stateBits - 1) - 1;
+    const deep = neuronsOf(prog({ vMin: -1e12 }, "fixed"));
+    expect(deep.n.vReverseThreshold?.[deep.i]).toBe(-stateLim);
+    expect(deep.q).toBe(x.q);
     // Without vMin the program has no reverse-threshold fields at all (unchanged format).
     const plain = neuronsOf(prog({}, "float")).n;
     expect(plain.vReverseThreshold).toBeUndefined();
