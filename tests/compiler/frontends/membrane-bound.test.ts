@@ -19,6 +19,9 @@ import { loadPreset } from "../../../chip/spec/load.ts";
 import { ResetMode } from "../../../chip/program/types.ts";
 import { decodeProgram, encodeProgram } from "../../../chip/program/codec.ts";
 import { errorOf } from "../../helpers/errors.ts";
+import { buildSimState } from "../../../chip/sim/state.ts";
+import { runState } from "../../../chip/sim/run.ts";
+import { createTimingModel } from "../../../chip/timing/index.ts";
 
 const model = (extra: Record<string, unknown>): Json => ({
   format: "aerchip-model-1", name: "vmin", steps: 14,
@@ -86,6 +89,10 @@ describe("membrane lower bound vMin in aerchip-model-1", () => {
       expect(Array.from(c.neurons.reverseResetMode ?? [])).toEqual(Array.from(program.cores[k].neurons.reverseResetMode ?? []));
     });
     expect(back.cores.some((c) => c.neurons.reverseResetMode?.includes(ResetMode.saturate))).toBe(true);
+    // The decoded program runs to the hand-computed spikes.
+    const spec = loadPreset("generic");
+    const res = runState(spec, back, buildSimState(spec, back), loaded.stimulus, { steps: 14, timing: createTimingModel("simple") });
+    expect(Array.from(res.spikes.get("A")!.tick)).toEqual([7, 8, 9]);
   });
 
   it("refuses a vMin that is not finite, not below vThreshold, above vReset (reset zero) or above vInit", () => {
