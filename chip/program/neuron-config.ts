@@ -1,3 +1,5 @@
+import { NeuronDynamics, ResetMode } from "./types.ts";
+
 /**
  * A neuron's configuration: the parameters a core stores once per distinct configuration (Loihi's
  * compartment profiles, TrueNorth's per-core neuron types), as one string key. Two neurons with equal keys
@@ -19,11 +21,25 @@ export interface NeuronConfig {
   readonly dynamics: number;
   readonly thetaPlus: number;
   readonly thetaDecay: number;
+  /**
+   * Membrane lower bound of a compartment neuron (reverseResetMode = saturate: vMin = vReverseThreshold);
+   * absent = unbounded. It is appended to the key only when present, so every unbounded neuron keeps the
+   * key it had before bounds existed (and every existing partition stays as it was).
+   */
+  readonly vMin?: number;
+}
+
+/**
+ * The vMin of NeuronConfig from a neuron's parameters: vReverseThreshold when the neuron is of compartment
+ * dynamics (not sanafeLif) and its reverse reset mode is saturate, else undefined (no bound).
+ */
+export function compartmentVMin(dynamics: number, reverseResetMode: number | undefined, vReverseThreshold: number | undefined): number | undefined {
+  return dynamics === NeuronDynamics.compartment && reverseResetMode === ResetMode.saturate ? vReverseThreshold ?? -Infinity : undefined;
 }
 
 /** Input neurons have no parameters: they all share one configuration. */
 export const INPUT_NEURON_CONFIG = "input";
 
 export function neuronConfigKey(c: NeuronConfig): string {
-  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}`;
+  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}${c.vMin === undefined ? "" : `|vMin=${c.vMin}`}`;
 }

@@ -75,7 +75,8 @@ message NeuronParams {
   bytes threshold_op = 11;     // uint8 ThresholdOp: 0 v >= threshold, 1 v > threshold
   bytes refractory_ticks = 12; // uint32
   // Optional arrays (explicit presence: absent means the model does not use them; present with zero
-  // elements is a core with no neurons). Read only for NeuronDynamics sanafeLif.
+  // elements is a core with no neurons). Read only for NeuronDynamics sanafeLif, except that a compartment
+  // neuron reads v_reverse_threshold with reverse_reset_mode saturate (3) as its membrane lower bound vMin.
   optional bytes dynamics = 13;             // uint8 NeuronDynamics
   optional bytes v_trunc_scale = 14;        // float64
   optional bytes v_reverse_threshold = 15;  // float64

@@ -14,7 +14,10 @@
  *   v ← (voltageDecay·v + u) + bias                   (in this order, each operation rounded)
  *   spiking compartments fire iff v ≥ vThreshold (or v > vThreshold), then reset:
  *     zero: v ← vReset;  subtract: v ← v − vThreshold;  none: v unchanged
- *   and stay refractory (frozen, input discarded) for refractoryTicks ticks.
+ *   and stay refractory (frozen, input discarded) for refractoryTicks ticks;
+ *   then, for a neuron with a membrane lower bound (reverseResetMode = saturate; vMin = vReverseThreshold):
+ *     if v < vMin: v ← vMin    (an integer max in fixed point; absent or `none` = no bound, −∞).
+ *   Other reverse reset modes belong to sanafeLif and are refused on compartment neurons.
  * Input compartments (kind = input) do not integrate; they emit the externally supplied spikes.
  */
 
@@ -30,7 +33,7 @@ export type ResetMode = (typeof ResetMode)[keyof typeof ResetMode];
 
 /**
  * How a compartment evolves per tick. `compartment` (the default when `dynamics` is absent) is the
- * update in the header above. `sanafeLif` is SANA-FE's `leaky_integrate_fire` soma (docs/sanafe.md):
+ * update in the header above (its lower bound uses the reverse-threshold fields below). `sanafeLif` is SANA-FE's `leaky_integrate_fire` soma (docs/sanafe.md):
  *   updated ← v ≠ 0 ∨ input arrived ∨ bias ≠ 0 ∨ forceUpdate          (SANA-FE's "neuron update")
  *   if tick > 0: u ← currentDecay·u; v ← voltageDecay·v               (also while refractory)
  *   if vTruncScale > 0: v ← trunc(v·vTruncScale)/vTruncScale           (Loihi's 6 fraction bits)
@@ -60,11 +63,14 @@ export interface CoreNeuronParams {
   readonly resetMode: Uint8Array;
   readonly thresholdOp: Uint8Array;
   readonly refractoryTicks: Uint32Array;
-  /** NeuronDynamics per compartment; absent = all `compartment`. The fields below are read only for `sanafeLif`. */
+  /** NeuronDynamics per compartment; absent = all `compartment`. The fields below are read only for `sanafeLif`, except the reverse threshold with reset `saturate` (a compartment's vMin). */
   readonly dynamics?: Uint8Array;
   /** Potential quantisation after the decay: v ← trunc(v·s)/s when s > 0 (SANA-FE's Loihi soma: s = 64). */
   readonly vTruncScale?: Float64Array;
-  /** Reverse (negative) threshold and its reset; absent = no reverse threshold. */
+  /**
+   * Reverse (negative) threshold and its reset; absent = no reverse threshold. sanafeLif reads every mode;
+   * `compartment` neurons read `saturate` only, as their membrane lower bound vMin (header), and `none`.
+   */
   readonly vReverseThreshold?: Float64Array;
   readonly reverseResetMode?: Uint8Array;
   readonly vReverseReset?: Float64Array;

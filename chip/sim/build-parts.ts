@@ -6,7 +6,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { ResetMode, populationIndexAt, type ChipProgram, type CoreProgram } from "../program/types.ts";
+import { NeuronDynamics, NeuronKind, ResetMode, populationIndexAt, type ChipProgram, type CoreProgram } from "../program/types.ts";
 import { narrowCopy, type ArrayAllocator } from "./alloc.ts";
 import type { SimState } from "./state.ts";
 
@@ -53,6 +53,8 @@ export type NeuronParams = Pick<SimState, "kind" | "spiking" | "voltageDecay" | 
 export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Array, N: number, alloc: ArrayAllocator): NeuronParams {
   const cores = program.cores;
   const anyDynamics = cores.some((cp) => cp.neurons.dynamics !== undefined);
+  // Reverse-threshold fields serve SANA-FE somas and compartment neurons' membrane lower bound (vMin).
+  const anyReverse = anyDynamics || cores.some((cp) => cp.neurons.vReverseThreshold !== undefined || cp.neurons.reverseResetMode !== undefined);
   const anyTheta = cores.some((cp) => cp.neurons.thetaPlus !== undefined);
   const out = {
     kind: alloc.u8(N), spiking: alloc.u8(N), voltageDecay: alloc.f64(N), currentDecay: alloc.f64(N), inputGain: alloc.f64(N), bias: alloc.f64(N),
@@ -60,9 +62,9 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     coreOfNeuron: alloc.u32(N),
     dynamics: anyDynamics ? alloc.u8(N) : undefined,
     vTruncScale: anyDynamics ? alloc.f64(N) : undefined,
-    vReverseThreshold: anyDynamics ? alloc.f64(N).fill(-Infinity) : undefined,
-    reverseResetMode: anyDynamics ? alloc.u8(N).fill(ResetMode.none) : undefined,
-    vReverseReset: anyDynamics ? alloc.f64(N) : undefined,
+    vReverseThreshold: anyReverse ? alloc.f64(N).fill(-Infinity) : undefined,
+    reverseResetMode: anyReverse ? alloc.u8(N).fill(ResetMode.none) : undefined,
+    vReverseReset: anyReverse ? alloc.f64(N) : undefined,
     forceUpdate: anyDynamics ? alloc.u8(N) : undefined,
     thetaPlus: anyTheta ? alloc.f64(N) : undefined,
     thetaDecay: anyTheta ? alloc.f64(N).fill(1) : undefined,
@@ -82,8 +84,24 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     if (p.forceUpdate !== undefined) out.forceUpdate?.set(p.forceUpdate, n0);
     if (p.thetaPlus !== undefined) out.thetaPlus?.set(p.thetaPlus, n0);
     if (p.thetaDecay !== undefined) out.thetaDecay?.set(p.thetaDecay, n0);
+    if (p.reverseResetMode !== undefined) checkCompartmentReverse(p, c);
   });
   return out;
+}
+
+/**
+ * A compartment neuron (not sanafeLif) reads one reverse reset mode: `saturate`, its membrane lower bound
+ * (v ← max(v, vReverseThreshold), update.ts updateGeneric); `none` = unbounded. SANA-FE's other reverse
+ * resets (zero, subtract) are refused there rather than ignored.
+ */
+function checkCompartmentReverse(p: CoreProgram["neurons"], c: number): void {
+  const rr = p.reverseResetMode!;
+  for (let i = 0; i < rr.length; i++) {
+    if (rr[i] === ResetMode.none || rr[i] === ResetMode.saturate) continue;
+    if (p.kind[i] !== NeuronKind.compartment || p.dynamics?.[i] === NeuronDynamics.sanafeLif) continue;
+    throw invalid(`core ${c} neuron ${i} is a compartment neuron with reverse reset mode ${rr[i]}; compartment neurons take only saturate (a membrane lower bound vMin) or none`,
+      `cores[${c}].neurons.reverseResetMode[${i}]`, "give the neuron sanafeLif dynamics, or reverseResetMode saturate (3) for a lower bound");
+  }
 }
 
 export interface Routing {

@@ -52,6 +52,7 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
     v: st.v, u: st.u, acc: st.acc, refractoryLeft: st.refractoryLeft,
     dynamics: st.dynamics ?? none8, vTruncScale: st.vTruncScale ?? noneF, vReverseThreshold: st.vReverseThreshold ?? noneF,
     reverseResetMode: st.reverseResetMode ?? none8, vReverseReset: st.vReverseReset ?? noneF, forceUpdate: st.forceUpdate ?? none8, hasDynamics,
+    hasReverse: st.reverseResetMode !== undefined,
     theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
     gotInput: buffers.gotInput, inputNow: buffers.inputNow,
     fired: buffers.fired, firedAccessed: buffers.firedAccessed, firedUpdated: buffers.firedUpdated, firedFired: buffers.firedFired,

@@ -9,7 +9,9 @@
  *   lifFixed the same in the chip's fixed-point arithmetic;
  *   sanafe   SANA-FE's leaky_integrate_fire soma on every neuron, no input neuron (sanafeUniform: with
  *            shared parameters but the bias, as lifUniform);
- *   generic  anything else (mixed kinds or dynamics, adaptive thresholds): every case per neuron.
+ *   generic  anything else (mixed kinds or dynamics, adaptive thresholds, a membrane lower bound vMin on a
+ *            compartment neuron): every case per neuron. Only this kernel applies vMin, so the others
+ *            (and the WebAssembly ones) never meet a bounded neuron and run as before.
  * Kernels run over a range of cores [c0, c1) of one class (each core [lo, hi) in turn), append fired
  * neurons to the run's fired list with the running soma work of their core when they fired (for the
  * detailed timing model), and write each core's tallies to `x.coreTally` = [accesses, updates, updates
@@ -57,6 +59,11 @@ export interface UpdateContext {
   readonly vReverseReset: Float64Array;
   readonly forceUpdate: Uint8Array;
   readonly hasDynamics: boolean;
+  /**
+   * The program carries reverse-threshold fields (SANA-FE somas, or compartment neurons with a membrane
+   * lower bound: reverseResetMode = saturate, vMin = vReverseThreshold; chip/program/types.ts).
+   */
+  readonly hasReverse: boolean;
   /** Adaptive threshold (empty when absent). */
   readonly theta: Float64Array;
   readonly thetaPlus: Float64Array;
@@ -100,19 +107,30 @@ export function classifyCores(st: Omit<SimState, "coreClass" | "coreClassFixedPo
     if (hi === lo) { out[c] = CoreClass.empty; continue; }
     let inputs = 0;
     let sanafe = 0;
+    let bounded = 0;
     for (let n = lo; n < hi; n++) {
       if (kind[n] === NeuronKind.input) inputs++;
       else if (dynamics !== undefined && dynamics[n] === NeuronDynamics.sanafeLif) sanafe++;
+      else if (hasMembraneBound(st.reverseResetMode, n)) bounded++;
     }
     const count = hi - lo;
     if (inputs === count) out[c] = CoreClass.input;
     else if (inputs > 0) out[c] = CoreClass.generic;
     else if (sanafe === count) out[c] = sanafeUniform(st, lo, hi) ? CoreClass.sanafeUniform : CoreClass.sanafe;
-    else if (sanafe > 0 || st.theta !== undefined) out[c] = CoreClass.generic;
+    else if (sanafe > 0 || bounded > 0 || st.theta !== undefined) out[c] = CoreClass.generic;
     else if (fixed) out[c] = CoreClass.lifFixed;
     else out[c] = lifUniform(st, lo, hi) ? CoreClass.lifUniform : CoreClass.lif;
   }
   return out;
+}
+
+/**
+ * Whether compartment neuron n has a membrane lower bound vMin (= vReverseThreshold[n]): its reverse reset
+ * mode is `saturate` (chip/program/types.ts). Only for neurons of `compartment` dynamics; a sanafeLif
+ * neuron's reverse threshold is its own rule.
+ */
+export function hasMembraneBound(reverseResetMode: Uint8Array | undefined, n: number): boolean {
+  return reverseResetMode !== undefined && reverseResetMode[n] === ResetMode.saturate;
 }
 
 /**
@@ -497,7 +515,7 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
     const lo = cns[c];
     const hi = cns[c + 1];
     const { kind, acc, v, u, refractoryLeft, currentDecay, inputGain, voltageDecay, bias, spiking, thresholdOp, vThreshold, resetMode, vReset, refractoryTicks } = x;
-    const { gotInput, forceUpdate, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, dynamics, hasDynamics, theta, thetaPlus, thetaDecay, hasTheta, inputNow } = x;
+    const { gotInput, forceUpdate, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, dynamics, hasDynamics, hasReverse, theta, thetaPlus, thetaDecay, hasTheta, inputNow } = x;
     const { fixed, decayDen, stateLim, curLim } = x;
     const withInputCounts = x.updatedWithInput;
     let accesses = 0;
@@ -587,6 +605,12 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
             didFire = true;
             if (hasTheta) theta[n] += thetaPlus[n];
           }
+        }
+        // Membrane lower bound, after the threshold and reset (where SANA-FE's reverse threshold acts):
+        //   if v < vMin: v ← vMin    (vMin = vReverseThreshold with reverseResetMode = saturate; integer max in fixed point)
+        if (hasReverse && reverseResetMode[n] === ResetMode.saturate) {
+          const vMin = vReverseThreshold[n];
+          if (vn < vMin) vn = vMin;
         }
         v[n] = vn;
       }

@@ -24,7 +24,7 @@ export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
-  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay"],
+  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "vMin"],
   projection: [...SNNREF_KEYS.projection, "encoding", "learning", ...Object.keys(CONV_KINDS)],
 } as const;
 
@@ -86,6 +86,10 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     }
     const spiking = r.boolean(p.spiking, `${field}.spiking`, true);
     const theta = adaptiveThreshold(r, p, field, size);
+    const vThreshold = r.perNeuron(p.vThreshold, `${field}.vThreshold`, size, 1);
+    const vReset = r.perNeuron(p.vReset, `${field}.vReset`, size, 0);
+    const vInit = r.perNeuron(p.vInit, `${field}.vInit`, size, 0);
+    const bound = membraneBound(r, p, field, size, { vThreshold, vReset, vInit, resetsToValue: RESETS[reset] === ResetMode.zero });
     pops.set(name, {
       name, kind: "neuron", size, shape, spiking,
       params: {
@@ -93,13 +97,14 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
         currentDecay: r.perNeuron(p.currentDecay, `${field}.currentDecay`, size, 0),
         inputGain: r.perNeuron(p.inputGain, `${field}.inputGain`, size, 1),
         bias: r.perNeuron(p.bias, `${field}.bias`, size, 0),
-        vThreshold: r.perNeuron(p.vThreshold, `${field}.vThreshold`, size, 1),
-        vReset: r.perNeuron(p.vReset, `${field}.vReset`, size, 0),
-        vInit: r.perNeuron(p.vInit, `${field}.vInit`, size, 0),
+        vThreshold,
+        vReset,
+        vInit,
         resetMode: new Uint8Array(size).fill(RESETS[reset]),
         thresholdOp: new Uint8Array(size).fill(op === ">=" ? ThresholdOp.ge : ThresholdOp.gt),
         refractoryTicks,
         ...theta,
+        ...bound,
       },
     });
   });
@@ -123,6 +128,27 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     graph: { name: r.string(o.name, "name", "model"), defaultSteps: steps, populations: [...pops.values()], projections },
     stimulus: { spikes: stim },
   };
+}
+
+/**
+ * The membrane lower bound vMin (papers.md requirement 5, the spiking auto-encoder's clamp): after the
+ * tick's integration, threshold and reset, v ← max(v, vMin). Carried in the program's reverse-threshold
+ * fields (vReverseThreshold = vMin, reverseResetMode = saturate; chip/program/types.ts). Absent when the
+ * population has no `vMin` (no bound). Each neuron's bound must lie below its threshold and at or below
+ * the values the potential is set to: vInit, and vReset when the reset sets v to it (reset "zero").
+ */
+function membraneBound(r: FieldReader, p: JsonObject, field: string, size: number,
+  n: { vThreshold: Float64Array; vReset: Float64Array; vInit: Float64Array; resetsToValue: boolean }): { vReverseThreshold?: Float64Array; reverseResetMode?: Uint8Array } {
+  if (p.vMin === undefined) return {};
+  const f = `${field}.vMin`;
+  const vMin = r.perNeuron(p.vMin, f, size, 0);
+  for (let i = 0; i < size; i++) {
+    const at = size === 1 ? "" : ` (neuron ${i})`;
+    if (!(vMin[i] < n.vThreshold[i])) r.fail(f, `${f} ${vMin[i]} must be below vThreshold ${n.vThreshold[i]}${at}`, "vMin bounds the potential from below; give a value under the threshold (e.g. −vThreshold)");
+    if (n.resetsToValue && !(vMin[i] <= n.vReset[i])) r.fail(f, `${f} ${vMin[i]} must be ≤ vReset ${n.vReset[i]}${at}`, "the reset sets v to vReset, which must lie within the bound; lower vMin or raise vReset");
+    if (!(vMin[i] <= n.vInit[i])) r.fail(f, `${f} ${vMin[i]} must be ≤ vInit ${n.vInit[i]}${at}`, "the potential starts at vInit (default 0), which must lie within the bound; lower vMin or raise vInit");
+  }
+  return { vReverseThreshold: vMin, reverseResetMode: new Uint8Array(size).fill(ResetMode.saturate) };
 }
 
 /**

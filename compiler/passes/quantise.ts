@@ -11,6 +11,12 @@
  * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
  * Rounding rules, one per operation:
  *   weights, biases, thresholds, resets, initial values: round half away from zero;
+ *   membrane lower bounds vMin (vReverseThreshold of a compartment population, reverseResetMode saturate):
+ *     the same rule, then saturated to ±(2^(stateBits − 1) − 1); vMin takes no part in choosing q (a deep
+ *     bound must not cost the neuron precision; past the state's range it saturates, as v does). The same
+ *     rule as vReset because rounding half away from zero is monotone: the front end's vMin ≤ vReset,
+ *     vMin ≤ vInit and vMin < vThreshold stay ≤ on the integers, and a vMin equal to vReset stays equal
+ *     (a ceil would put the bound above an equal reset, a floor below it);
  *   decays: D = round(decay · 2^decayBits), half away from zero (an exact decay stays exact);
  *   at run time decays truncate toward zero (chip/program/types.ts FixedPointProgram).
  * A weight that does not fit even at the largest exponent is clipped and counted (W_QUANT_CLIPPED).
@@ -96,6 +102,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     stateScaleExp.set(pop.name, q);
     const scale = 2 ** q;
     const qArr = (a: Float64Array): Float64Array => Float64Array.from(a, (x) => roundHalfAway(x * scale));
+    const qBound = (a: Float64Array): Float64Array => Float64Array.from(a, (x) => Math.min(stateLim, Math.max(-stateLim, roundHalfAway(x * scale))));
     const qDecay = (a: Float64Array, field: string): { out: Float64Array; err: number } => {
       let err = 0;
       const out = Float64Array.from(a, (x) => {
@@ -117,6 +124,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       vThreshold: qArr(pp.vThreshold),
       vReset: qArr(pp.vReset),
       vInit: qArr(pp.vInit),
+      ...(pp.vReverseThreshold === undefined ? {} : { vReverseThreshold: qBound(pp.vReverseThreshold) }),
     };
     layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err) });
     return { ...pop, params };

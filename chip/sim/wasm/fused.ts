@@ -50,10 +50,11 @@ const FUSED_CLASSES: ReadonlySet<number> = new Set([CoreClass.empty, CoreClass.i
 /**
  * Whether every core of the run is of a class the fused kernel updates (the run checks the rest): `generic`
  * cores (input neurons beside LIF compartments) and `lif` ones (parameters per neuron) only in float
- * programs without soma dynamics or adaptive thresholds, the path of updateGeneric its kernel implements.
+ * programs without soma dynamics, adaptive thresholds or membrane lower bounds (reverse-threshold fields),
+ * the path of updateGeneric its kernel implements.
  */
 export function fusedClassesOnly(classRuns: Uint32Array, st: SimState, fixedPoint: boolean): boolean {
-  const generic = !fixedPoint && st.dynamics === undefined && st.theta === undefined;
+  const generic = !fixedPoint && st.dynamics === undefined && st.theta === undefined && st.reverseResetMode === undefined;
   for (let i = 2; i < classRuns.length; i += 3) {
     const cls = classRuns[i];
     if (!FUSED_CLASSES.has(cls) && !(generic && (cls === CoreClass.generic || cls === CoreClass.lif))) return false;
