@@ -15,20 +15,23 @@
 import type { ShdFile } from "../core/io/events/shd.ts";
 import { isAerchipError } from "../core/diagnostics.ts";
 import type { DatasetSample } from "./dataset-inputs.ts";
+import { eventReadOptions, type EventTransformChoice } from "./event-transforms.ts";
 import { cliInputSpikes, readInputSpikes, type InputSpikes } from "./spike-inputs.ts";
 
 export class DatasetSampleReader {
   private readonly inputShape: readonly number[];
   private readonly tickUs: number | undefined;
+  private readonly transforms: EventTransformChoice;
   /** The .h5 file open or being opened (its path, the open's promise, and the file once open). */
   private open: { readonly path: string; readonly file: Promise<ShdFile>; done?: ShdFile } | undefined;
   /** The last read queued: the next one starts when it has settled. */
   private last: Promise<unknown> = Promise.resolve();
 
   /** `tickUs`: the --tick-us the events are binned at (readInputSpikes' default when undefined). */
-  constructor(inputShape: readonly number[], tickUs: number | undefined) {
+  constructor(inputShape: readonly number[], tickUs: number | undefined, transforms: EventTransformChoice = {}) {
     this.inputShape = inputShape;
     this.tickUs = tickUs;
+    this.transforms = transforms;
   }
 
   /** The input spikes of sample `s`. */
@@ -39,13 +42,13 @@ export class DatasetSampleReader {
   }
 
   private async readNow(s: DatasetSample): Promise<InputSpikes> {
-    const opts = this.tickUs === undefined ? {} : { tickUs: this.tickUs };
+    const opts = { ...(this.tickUs === undefined ? {} : { tickUs: this.tickUs }), transforms: this.transforms };
     if (s.sample === undefined) return readInputSpikes(s.path, this.inputShape, opts);
     const sample = s.sample;
     return cliInputSpikes(s.path, { ...opts, sample }, async () => {
       const { shdSampleForInput } = await import("../core/io/events/detect.ts");
       const f = await this.file(s.path);
-      return shdSampleForInput(f, sample, { inputShape: [...this.inputShape], tickUs: this.tickUs ?? 1000 });
+      return shdSampleForInput(f, sample, { inputShape: [...this.inputShape], tickUs: this.tickUs ?? 1000, ...eventReadOptions(this.transforms) });
     });
   }
 

@@ -74,10 +74,17 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
   hint: () => `drop --tick-us${alsoWith === undefined ? "" : " (with --packets-out it sets the packet stream's tick length, and is accepted)"}`,
 });
 
+/** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
+const TRANSFORM_RULES = (kinds: readonly Target[]): Rule[] => [["crop", "--crop"], ["downsample", "--downsample"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
+  option, flag, appliesTo: kinds,
+  why: (k: Target) => `it transforms the events of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
+}));
+
 const RULES: Record<string, readonly Rule[]> = {
   run: [
     INPUT_RULE(["nir", "program"]),
     ...SELECTION_RULES(["nir", "program"]),
+    ...TRANSFORM_RULES(["nir", "program"]),
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
     { option: "remap", flag: "--remap", appliesTo: ["sanafe", "sanafe-remap"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },
@@ -103,8 +110,12 @@ const RULES: Record<string, readonly Rule[]> = {
 };
 
 /** Options of a command that cannot be given together (attribute names, flags), and what to do instead. */
-const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly hint: string }>> = {
-  run: [{ a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" }],
+const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
+  run: [
+    { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
+    { a: "timeBins", aFlag: "--time-bins", b: "tickUs", bFlag: "--tick-us", both: "both set how events are binned onto ticks", hint: "give one: --time-bins N equal bins per recording, or --tick-us ticks of a fixed length" },
+    { a: "timeBins", aFlag: "--time-bins", b: "realtime", bFlag: "--realtime", both: "cannot go together: --realtime paces at the --tick-us the events were binned at, and --time-bins bins of each recording's own length", hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" },
+  ],
 };
 
 /**
@@ -129,7 +140,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     return source !== undefined && source !== "default";
   };
   for (const c of CONFLICTS[command] ?? []) {
-    if (given(c.a) && given(c.b)) throw new AerchipError("E_CLI_OPTION", `${c.aFlag} and ${c.bFlag} both set the tick period`, { field: c.aFlag, hint: c.hint });
+    if (given(c.a) && given(c.b)) throw new AerchipError("E_CLI_OPTION", `${c.aFlag} and ${c.bFlag} ${c.both}`, { field: c.aFlag, hint: c.hint });
   }
   for (const q of REQUIRES[command] ?? []) {
     if (!given(q.option) || q.met(cmd.getOptionValue(q.needs))) continue;

@@ -10,6 +10,7 @@ import { readEventsForInput, type InputSpikes as CoreInputSpikes } from "../core
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
+import { eventReadOptions, type EventTransformChoice } from "./event-transforms.ts";
 import type { ChipStimulus } from "../chip/program/types.ts";
 
 export interface InputSpikes {
@@ -32,12 +33,14 @@ export function nirStimulus(m: { readonly inputPopulation: string; readonly inpu
 
 export interface InputOptions extends InputSelection {
   readonly tickUs?: number;
+  /** --crop, --downsample, --polarity, --time-bins (cli/event-transforms.ts). */
+  readonly transforms?: EventTransformChoice;
 }
 
 export async function readInputSpikes(path: string, inputShape: readonly number[], opts: InputOptions = {}): Promise<InputSpikes> {
   const tickUs = opts.tickUs ?? 1000;
   const selection = await inputSelectionReadOptions(path, opts);
-  return cliInputSpikes(path, opts, () => readEventsForInput(path, { inputShape: [...inputShape], tickUs, ...selection }));
+  return cliInputSpikes(path, opts, () => readEventsForInput(path, { inputShape: [...inputShape], tickUs, ...selection, ...eventReadOptions(opts.transforms ?? {}) }));
 }
 
 /**

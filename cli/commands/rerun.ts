@@ -24,6 +24,7 @@
  * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
  * with the original field by field, as a report is.
  */
+import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -35,7 +36,7 @@ import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
-import { checkRecordedOptions, inputChanged, inputMissing, opt } from "./rerun-checks.ts";
+import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt } from "./rerun-checks.ts";
 import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
@@ -78,6 +79,9 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
   const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
+  const transforms = eventTransformsFromProvenance(p.options, (key) => {
+    throw badOption(file, key, p.options[key], "it is not a value aerchip run records for --crop, --downsample, --polarity or --time-bins");
+  });
   const kind = model.role === "program" ? "program" : /\.nir$/i.test(model.path) ? "nir" : "model";
   return {
     kind, path: model.path,
@@ -104,6 +108,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
       ...(realtime === true ? { realtime } : {}),
       ...(perLayerTicks === true ? { perLayerTicks } : {}),
+      ...transforms,
     },
   };
 }

@@ -1,4 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import type { EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
@@ -25,7 +26,7 @@ import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period
 import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
-export interface RunCommandOptions extends InputSelection {
+export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   readonly arch: string;
   readonly out: string;
   readonly steps?: number;

@@ -1,0 +1,123 @@
+/**
+ * Event-recording transforms on the command line (`run` and `evaluate` with an event --input): the
+ * pipeline researchers apply with tonic before a model sees a recording (papers.md §1.3: DVS Gesture
+ * 128×128 resized to 32×32, CIFAR10-DVS in 10 bins), done by the readers of core/io/events/transforms.ts
+ * in their order — crop, then downsample, then polarity — before pixels map to input neurons:
+ *
+ *   --crop X,Y,W,H       keep x ∈ [X, X + W), y ∈ [Y, Y + H), re-based to (0, 0)        (tonic CenterCrop / crop)
+ *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (tonic Downsample)
+ *   --polarity merge|0|1 one channel: every event, or only that polarity
+ *   --time-bins N        N equal bins from the first to the last event instead of --tick-us ticks:
+ *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (tonic ToFrame n_time_bins)
+ *
+ * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
+ * tick), as without transforms. Dense spike tensors (.npy T × shape) are not events: the transforms are
+ * refused there by the reader. Each option given is recorded in the report's provenance (only then, so
+ * reports of runs without them keep their bytes) and `aerchip rerun` gives it back.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import type { CropBox } from "../core/io/events/transforms.ts";
+
+export interface EventTransformChoice {
+  readonly crop?: CropBox;
+  readonly downsample?: { readonly x: number; readonly y: number };
+  readonly polarity?: "merge" | number;
+  readonly timeBins?: number;
+}
+
+/** Largest factor or coordinate accepted (events carry 16-bit coordinates). */
+const MAX_COORD = 65535;
+
+function ints(v: string, flag: string, count: number[], min: number): number[] {
+  const parts = v.split(",").map((s) => s.trim());
+  if (!count.includes(parts.length)) throw new InvalidArgumentError(`${flag} takes ${count.join(" or ")} comma-separated whole numbers, got "${v}"`);
+  return parts.map((p) => {
+    const n = Number(p);
+    if (p === "" || !Number.isInteger(n) || n < min || n > MAX_COORD) throw new InvalidArgumentError(`${flag} has "${p}"; each value is a whole number in ${min}..${MAX_COORD}`);
+    return n;
+  });
+}
+
+/** commander parsers. */
+export const cropOption = (v: string): CropBox => {
+  const [x, y, w, h] = ints(v, "--crop", [4], 0);
+  if (w < 1 || h < 1) throw new InvalidArgumentError(`--crop ${v}: the width and height must be at least 1`);
+  return { x, y, width: w, height: h };
+};
+export const downsampleOption = (v: string): { x: number; y: number } => {
+  const f = ints(v, "--downsample", [1, 2], 1);
+  return { x: f[0], y: f[f.length - 1] };
+};
+export const polarityOption = (v: string): "merge" | number => {
+  if (v === "merge") return "merge";
+  if (v === "0" || v === "1") return Number(v);
+  throw new InvalidArgumentError(`--polarity is merge, 0 or 1, got "${v}"`);
+};
+
+/** The transforms of a command's parsed options. */
+export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice {
+  return {
+    ...(o.crop === undefined ? {} : { crop: o.crop }),
+    ...(o.downsample === undefined ? {} : { downsample: o.downsample }),
+    ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
+    ...(o.timeBins === undefined ? {} : { timeBins: o.timeBins }),
+  };
+}
+
+/** readEventsForInput options: the transforms, and `bins` for --time-bins. */
+export function eventReadOptions(t: EventTransformChoice): { crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number } {
+  return {
+    ...(t.crop === undefined ? {} : { crop: t.crop }),
+    ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
+    ...(t.polarity === undefined ? {} : { polarity: t.polarity }),
+    ...(t.timeBins === undefined ? {} : { bins: t.timeBins }),
+  };
+}
+
+/** Provenance options of the transforms given (none: nothing, so older reports keep their bytes). */
+export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number> {
+  return {
+    ...(t.crop === undefined ? {} : { crop: `${t.crop.x},${t.crop.y},${t.crop.width},${t.crop.height}` }),
+    ...(t.downsample === undefined ? {} : { downsample: `${t.downsample.x},${t.downsample.y}` }),
+    ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
+    ...(t.timeBins === undefined ? {} : { timeBins: t.timeBins }),
+  };
+}
+
+/** The transforms a report's provenance options recorded (for `aerchip rerun`); throws on a malformed value. */
+export function eventTransformsFromProvenance(options: Readonly<Record<string, unknown>>, bad: (field: string) => never): EventTransformChoice {
+  const str = (k: string): string | undefined => {
+    const v = options[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string") return bad(k);
+    return v;
+  };
+  const parse = <T>(k: string, f: (v: string) => T): T | undefined => {
+    const v = str(k);
+    if (v === undefined) return undefined;
+    try {
+      return f(v);
+    } catch {
+      return bad(k);
+    }
+  };
+  const crop = parse("crop", cropOption);
+  const downsample = parse("downsample", downsampleOption);
+  const polarity = parse("polarity", polarityOption);
+  const tb = options.timeBins;
+  if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
+  return eventTransformsOf({ ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }) });
+}
+
+/** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
+export function addEventTransformOptions(cmd: Command): Command {
+  return cmd
+    .option("--crop <x,y,w,h>", "event --input: keep the pixels x in [x, x+w), y in [y, y+h), re-based to 0 (before --downsample)", cropOption)
+    .option("--downsample <f|fx,fy>", "event --input: divide pixel coordinates by f (x' = floor(x/fx), y' = floor(y/fy)), e.g. 4 for a 128x128 DVS onto a 32x32 input", downsampleOption)
+    .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)
+    .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");
+      return n;
+    });
+}
