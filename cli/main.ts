@@ -237,6 +237,7 @@ function buildProgram(): Command {
       return (await import("./commands/compare.ts")).compareCommand(model, o);
     });
   selectionOptions(compare, "--input");
+  addEventTransformOptions(compare);
   nirOptions(compare);
 
   const evaluate = program

@@ -101,7 +101,7 @@ const RULES: Record<string, readonly Rule[]> = {
   ],
   // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
   compare: [
-    INPUT_RULE(["nir"]), ...SELECTION_RULES(["nir"]), ...NIR_RULES,
+    INPUT_RULE(["nir"]), ...SELECTION_RULES(["nir"]), ...TRANSFORM_RULES(["nir"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],
@@ -109,11 +109,14 @@ const RULES: Record<string, readonly Rule[]> = {
   "learning-cost": NIR_RULES,
 };
 
+const TIME_BINS_VS_TICK_US = { a: "timeBins", aFlag: "--time-bins", b: "tickUs", bFlag: "--tick-us", both: "both set how events are binned onto ticks", hint: "give one: --time-bins N equal bins per recording, or --tick-us ticks of a fixed length" };
+
 /** Options of a command that cannot be given together (attribute names, flags), and what to do instead. */
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
+  compare: [TIME_BINS_VS_TICK_US],
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
-    { a: "timeBins", aFlag: "--time-bins", b: "tickUs", bFlag: "--tick-us", both: "both set how events are binned onto ticks", hint: "give one: --time-bins N equal bins per recording, or --tick-us ticks of a fixed length" },
+    TIME_BINS_VS_TICK_US,
     { a: "timeBins", aFlag: "--time-bins", b: "realtime", bFlag: "--realtime", both: "cannot go together: --realtime paces at the --tick-us the events were binned at, and --time-bins bins of each recording's own length", hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" },
   ],
 };

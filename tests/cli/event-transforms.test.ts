@@ -102,6 +102,17 @@ describe("aerchip run --downsample … (NIR graph, 4 inputs = 2 polarities × 1 
     expect(readFileSync(join(c, "spikes.json"))).toEqual(readFileSync(join(a, "spikes.json")));
   });
 
+  it("compare passes them to every chip's run", async () => {
+    const model = join(dir, "if4c.nir");
+    await writeIf4Nir(model);
+    const file = csv("cmp.csv", [[0, 0, 0, 0], [3, 1, 1000, 1], [2, 0, 2000, 0]]);
+    const out = join(dir, "cmp");
+    const r = await cli("compare", model, "--input", file, "--downsample", "2", "--arch", "generic,loihi", "--out", out, "--quiet");
+    expect(r.code).toBe(0);
+    for (const chip of ["generic", "loihi"]) expect(JSON.parse(readFileSync(join(out, chip, "report.json"), "utf8")).provenance.options.downsample).toBe("2,2");
+    expect((await cli("compare", "examples/demo/ei-small.net.json", "--polarity", "merge", "--arch", "generic", "--out", join(dir, "cmp2"))).code).toBe(2);
+  });
+
   it("refuses transforms where no event file is read, and --time-bins with --tick-us or --realtime (exit 2)", async () => {
     const model = join(dir, "if4b.nir");
     await writeIf4Nir(model);
