@@ -40,7 +40,7 @@ import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
-import { runSamplesOnWorkers, sampleWorkerUrl } from "../evaluate/pool.ts";
+import { sampleWorkerUrl, startSampleWorkers } from "../evaluate/pool.ts";
 import { checkJobsWithThreads } from "../option-applicability.ts";
 import { MAX_EVALUATE_JOBS } from "../option-limits.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
@@ -102,6 +102,8 @@ export interface DatasetEvaluation {
   readonly document: DatasetDocument;
   /** The compile's mapping (as `run`'s mapping.json) with the NIR projections. */
   readonly mapping: MappingReport & { readonly nirProjections: LoadedNirModel["projections"] };
+  /** Where the samples ran: on `threads` worker threads (--jobs), or on this thread (--jobs 1, or no compiled worker). Not written. */
+  readonly parallel: { readonly mode: "workers" | "in-process"; readonly threads: number };
 }
 
 /**
@@ -126,6 +128,9 @@ export async function datasetInputDigest(input: string, samples: string | undefi
 
 /** Evaluations this process started on workers (tells their setups apart, cli/evaluate/batch.ts). */
 let evaluations = 0;
+
+/** The options that set how the NIR graph is read (NirCliOptions but --input). */
+const NIR_KEYS = ["dt", "reset", "recurrentBias", "ifMultiSpike", "lenient"] as const;
 
 /** The fields of `o` named in `keys` that are set (a worker's setup carries only plain option values). */
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
@@ -152,103 +157,109 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
-  const m = await loadNirForCli(modelPath, o);
-  const out0 = chooseOutput(m, o.output, modelPath);
-  const decode = chooseDecode(out0, o.decode, modelPath);
-  const outSize = out0.shape.reduce((a, b) => a * b, 1);
-  const logger = hooks.logger;
-  if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
-    throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
-  }
+  // --jobs: the workers start now and load the model while this thread reads every sample and compiles.
+  const workerUrl = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
+  const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, { modelPath, nir: pick(o, NIR_KEYS) });
+  try {
+    const m = await loadNirForCli(modelPath, o);
+    const out0 = chooseOutput(m, o.output, modelPath);
+    const decode = chooseDecode(out0, o.decode, modelPath);
+    const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    const logger = hooks.logger;
+    if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
+      throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
+    }
 
-  // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
-  const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(m, o, s);
-  // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
-  // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
-  // hours of simulation. The files are read again, one at a time, when their turn comes.
-  let periodUs: number | undefined;
-  let timed = 0;
-  let dtWarning: Diagnostic | undefined;
-  for (let i = 0; i < listing.samples.length; i++) {
-    const s = listing.samples[i];
-    // Ctrl-C is seen here too (a check of thousands of files takes seconds).
-    await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
-    const input = await readSample(s);
-    if (input.tickUs !== undefined) timed++;
-    dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
-    const p = tickPeriodUsFor(o, input.tickUs, s.path);
-    if (i === 0) periodUs = p;
-    else if (p !== periodUs) {
-      throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+    // The first sample fixes the pacing (--realtime takes the tick length it was binned at).
+    const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(m, o, s);
+    // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
+    // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
+    // hours of simulation. The files are read again, one at a time, when their turn comes.
+    let periodUs: number | undefined;
+    let timed = 0;
+    let dtWarning: Diagnostic | undefined;
+    for (let i = 0; i < listing.samples.length; i++) {
+      const s = listing.samples[i];
+      // Ctrl-C is seen here too (a check of thousands of files takes seconds).
+      await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
+      const input = await readSample(s);
+      if (input.tickUs !== undefined) timed++;
+      dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
+      const p = tickPeriodUsFor(o, input.tickUs, s.path);
+      if (i === 0) periodUs = p;
+      else if (p !== periodUs) {
+        throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+      }
+      if (s.label !== null && s.label >= outSize) {
+        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+      }
     }
-    if (s.label !== null && s.label >= outSize) {
-      throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
-    }
-  }
-  if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
-  const spec = pacedSpec(archSpec, periodUs, o);
-  const provenance = {
-    aerchipVersion: aerchipVersion(),
-    ...gitProvenance(),
-    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
-    options: {
-      arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
-      precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
-    },
-  };
-  const c = compileForDataset(spec, m, modelPath, o);
-  logger?.info({ phase: "compile", coresUsed: c.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
-  const activity = new BatchActivity(c.layers.map((p) => ({ name: p.name, size: p.size })));
-  const rows: DatasetSampleResult[] = [];
-  const termMeans = new EnergyTermMeans();
-  let last: SampleOutcome | undefined;
-  // Every sample's outcome, in sample order whichever thread ran it: the float sums (energy-term means) add
-  // in the same order, so the outputs are byte-identical for every --jobs (cli/evaluate/pool.ts).
-  const accept = (x: SampleOutcome, position: number): void => {
-    rows.push(x.row);
-    x.layerSpikes.forEach((neurons, k) => activity.add(k, neurons));
-    termMeans.add(x.terms);
-    last = x;
-    if (jobs <= 1) hooks.onSample?.(position + 1, listing.samples.length);
-  };
-  const worker = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
-  if (worker !== undefined) {
-    // Each worker loads and compiles the model itself and builds its own state (the main thread builds none).
-    const setup: SampleWorkerSetup = {
-      key: `${process.pid}:${++evaluations}`, modelPath, spec, provenance,
+    if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
+    const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
+    const spec = pacedSpec(archSpec, periodUs, o);
+    const provenance = {
+      aerchipVersion: aerchipVersion(),
+      ...gitProvenance(),
+      inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
       options: {
-        seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "dt", "reset", "recurrentBias", "ifMultiSpike", "lenient", "output", "decode"]),
+        arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
+        precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
+        ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
+        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labelFrom ?? "number", output: out0.output, decode,
       },
     };
-    await runSamplesOnWorkers(worker, setup, listing.samples, jobs, accept, (done) => hooks.onSample?.(done, listing.samples.length));
-  } else {
-    const runner = await sampleRunner(spec, m, modelPath, o, c, out0, decode, provenance);
-    try {
-      for (let i = 0; i < listing.samples.length; i++) accept(await evaluateSample(runner, listing.samples[i], i, listing.samples.length), i);
-    } finally {
-      runner.team?.close();
+    const c = compileForDataset(spec, m, modelPath, o);
+    logger?.info({ phase: "compile", coresUsed: c.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
+    const activity = new BatchActivity(c.layers.map((p) => ({ name: p.name, size: p.size })));
+    const rows: DatasetSampleResult[] = [];
+    const termMeans = new EnergyTermMeans();
+    let last: SampleOutcome | undefined;
+    // Every sample's outcome, in sample order whichever thread ran it: the float sums (energy-term means) add
+    // in the same order, so the outputs are byte-identical for every --jobs (cli/evaluate/pool.ts).
+    const accept = (x: SampleOutcome, position: number): void => {
+      rows.push(x.row);
+      x.layerSpikes.forEach((neurons, k) => activity.add(k, neurons));
+      termMeans.add(x.terms);
+      last = x;
+      if (workers === undefined) hooks.onSample?.(position + 1, listing.samples.length);
+    };
+    if (workers !== undefined) {
+      // Each worker loads and compiles the model itself and builds its own state (the main thread builds none).
+      const setup: SampleWorkerSetup = {
+        key: `${process.pid}:${++evaluations}`, modelPath, spec, provenance,
+        options: {
+          seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]),
+        },
+      };
+      await workers.run(setup, listing.samples, accept, (done) => hooks.onSample?.(done, listing.samples.length));
+    } else {
+      const runner = await sampleRunner(spec, m, modelPath, o, c, out0, decode, provenance);
+      try {
+        for (let i = 0; i < listing.samples.length; i++) accept(await evaluateSample(runner, listing.samples[i], i, listing.samples.length), i);
+      } finally {
+        runner.team?.close();
+      }
     }
+    const r = last!.facts;
+    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
+    const overrides = r.chipOverrides;
+    const doc: DatasetDocument = {
+      format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
+      ...(overrides === null ? {} : { chipOverrides: overrides }),
+      input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
+      footprintBytes: r.footprintBytes,
+      ...(warnings.length === 0 ? {} : { warnings }),
+      dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
+      timingModel: o.timing, precision: o.precision ?? "float",
+      ...(c.compiled.quantisation === undefined ? {} : { quantisation: { layers: c.compiled.quantisation.layers, warnings: c.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
+      timeBasis: r.timeBasis, tickPeriodNs: r.tickPeriodNs,
+      output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
+      costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
+    };
+    return { document: doc, mapping: { ...c.compiled.mapping, nirProjections: m.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads } };
+  } finally {
+    await workers?.close();
   }
-  const r = last!.facts;
-  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
-  const overrides = r.chipOverrides;
-  const doc: DatasetDocument = {
-    format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
-    ...(overrides === null ? {} : { chipOverrides: overrides }),
-    input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
-    footprintBytes: r.footprintBytes,
-    ...(warnings.length === 0 ? {} : { warnings }),
-    dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
-    timingModel: o.timing, precision: o.precision ?? "float",
-    ...(c.compiled.quantisation === undefined ? {} : { quantisation: { layers: c.compiled.quantisation.layers, warnings: c.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
-    timeBasis: r.timeBasis, tickPeriodNs: r.tickPeriodNs,
-    output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
-    costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
-  };
-  return { document: doc, mapping: { ...c.compiled.mapping, nirProjections: m.projections } };
 }
 
 /** The files one evaluation writes into `out` (one output set: written all or none). */

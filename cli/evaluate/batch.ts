@@ -12,7 +12,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { DecodeMode } from "../../chip/report/dataset.ts";
-import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import { chooseDecode, chooseOutput } from "../dataset-decode.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
 import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
@@ -70,10 +70,28 @@ export function aerchipErrorOf(e: SampleError): AerchipError {
   });
 }
 
+/** What a worker may load as it starts (piscina workerData), while the main thread checks the samples and compiles. */
+export interface SampleWorkerPreload {
+  readonly modelPath: string;
+  readonly nir: NirCliOptions;
+}
+
+let preloaded: { readonly modelPath: string; readonly options: string; readonly model: Promise<LoadedNirModel> } | undefined;
+
+/** Starts loading the model (called once, as the worker module loads); runnerFromSetup takes it if the setup's model and NIR options are the same. */
+export function preloadModel(p: SampleWorkerPreload): void {
+  const options = nirOptions(p.nir);
+  const model = loadNirModel(p.modelPath, options);
+  // A failure is reported when the model is used (loading it again gives the same error); not unhandled.
+  model.catch(() => {});
+  preloaded = { modelPath: p.modelPath, options: JSON.stringify(options), model };
+}
+
 /** The runner a worker builds from the setup: the same steps as the main thread's (cli/commands/evaluate.ts). */
 export async function runnerFromSetup(setup: SampleWorkerSetup): Promise<SampleRunner> {
   const o = setup.options;
-  const m = await loadNirModel(setup.modelPath, nirOptions(o));
+  const options = nirOptions(o);
+  const m = await (preloaded !== undefined && preloaded.modelPath === setup.modelPath && preloaded.options === JSON.stringify(options) ? preloaded.model : loadNirModel(setup.modelPath, options));
   const out0 = chooseOutput(m, o.output, setup.modelPath);
   const decode = chooseDecode(out0, o.decode, setup.modelPath);
   const c = compileForDataset(setup.spec, m, setup.modelPath, o);

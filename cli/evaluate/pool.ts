@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { interruptRequested, throwIfInterrupted, YIELD_EVERY_MS } from "../interrupt.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
-import { aerchipErrorOf, type SampleBatchResult, type SampleBatchTask, type SampleError, type SampleWorkerSetup } from "./batch.ts";
+import { aerchipErrorOf, type SampleBatchResult, type SampleBatchTask, type SampleError, type SampleWorkerPreload, type SampleWorkerSetup } from "./batch.ts";
 import type { SampleOutcome } from "./sample.ts";
 
 /** The compiled worker next to this module, when this module is the compiled one. */
@@ -42,16 +42,40 @@ export function batchSize(samples: number, jobs: number): number {
   return Math.max(1, Math.min(MAX_BATCH_SAMPLES, Math.floor(samples / (jobs * 8))));
 }
 
+/** A started pool of sample workers (startSampleWorkers): `run` the evaluation once, `close` in any case. */
+export interface SampleWorkers {
+  readonly threads: number;
+  /**
+   * Runs `samples` in batches; `accept(outcome, position)` is called on the main thread for each sample in
+   * sample order, `onDone(done)` as samples finish (in any order).
+   */
+  run(setup: SampleWorkerSetup, samples: readonly DatasetSample[], accept: (outcome: SampleOutcome, position: number) => void, onDone: (done: number) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs `samples` on min(jobs, batches) workers; `accept(outcome, position)` is called on the main thread
- * for each sample in sample order, `onDone(done)` as samples finish (in any order).
+ * Starts min(jobs, batches) workers for `samples` samples; each begins loading the model at once
+ * (`preload`), so that this overlaps the main thread's check of the samples and its compile.
  */
-export async function runSamplesOnWorkers(worker: URL, setup: SampleWorkerSetup, samples: readonly DatasetSample[], jobs: number, accept: (outcome: SampleOutcome, position: number) => void, onDone: (done: number) => void): Promise<void> {
-  const size = batchSize(samples.length, jobs);
+export function startSampleWorkers(worker: URL, jobs: number, samples: number, preload: SampleWorkerPreload): SampleWorkers {
+  const size = batchSize(samples, jobs);
+  const n = Math.min(jobs, Math.ceil(samples / size));
+  const pool = new Piscina<SampleBatchTask, SampleBatchResult>({ filename: worker.href, minThreads: n, maxThreads: n, idleTimeout: 1000, workerData: preload });
+  let closed = false;
+  return {
+    threads: n,
+    run: (setup, list, accept, onDone) => runOnPool(pool, n, size, setup, list, accept, onDone),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.destroy();
+    },
+  };
+}
+
+async function runOnPool(pool: Piscina<SampleBatchTask, SampleBatchResult>, n: number, size: number, setup: SampleWorkerSetup, samples: readonly DatasetSample[], accept: (outcome: SampleOutcome, position: number) => void, onDone: (done: number) => void): Promise<void> {
   const tasks: SampleBatchTask[] = [];
   for (let first = 0; first < samples.length; first += size) tasks.push({ setup, samples: samples.slice(first, first + size), first, total: samples.length });
-  const n = Math.min(jobs, tasks.length);
-  const pool = new Piscina<SampleBatchTask, SampleBatchResult>({ filename: worker.href, minThreads: n, maxThreads: n, idleTimeout: 1000 });
   const abort = new AbortController();
   // The flag is polled: requestInterrupt() (tests, embedding) sets it without a signal.
   const poll = setInterval(() => { if (interruptRequested()) abort.abort(); }, YIELD_EVERY_MS);
@@ -94,7 +118,6 @@ export async function runSamplesOnWorkers(worker: URL, setup: SampleWorkerSetup,
     if (bug !== undefined) throw bug.reason;
   } finally {
     clearInterval(poll);
-    await pool.destroy();
   }
   if (failed !== undefined) throw aerchipErrorOf(failed);
   if (merged < tasks.length) throwIfInterrupted(`while simulating the samples on ${n} worker threads (${done} of ${samples.length} done)`);

@@ -1,0 +1,163 @@
+/**
+ * `aerchip evaluate --jobs N`: the samples on N worker threads give byte-identical files to `--jobs 1`
+ * (cli/evaluate/pool.ts merges the samples' outcomes in sample order).
+ *
+ * The graph of tests/cli/evaluate.test.ts (IF neuron 3 keeps 0.75 of a spike unless the state is reset,
+ * so a worker that skipped the reset would show). 14 samples in 4 label folders, batches of one sample
+ * (batchSize(14, 2) = 1), so the two workers' batches interleave; the first sample is 60,000 steps long,
+ * so it finishes last: a merge in completion order instead of sample order would move its row (checked
+ * by breaking the merge by hand: the byte comparisons fail).
+ *
+ * The worker runs only from a fresh dist/ (Node 20 worker threads cannot load the .ts sources): those
+ * tests import the compiled evaluate; from the sources, --jobs falls back to this thread (checked too).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { distIsFresh, distNote } from "../helpers/dist.ts";
+import { batchSize } from "../../cli/evaluate/pool.ts";
+import type * as Evaluate from "../../cli/commands/evaluate.ts";
+
+const DIST_OK = distIsFresh("cli/evaluate/worker.js", ["core", "chip", "compiler", "cli"]);
+const NEEDS_DIST = distNote(DIST_OK, "dist/cli/evaluate/worker.js");
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-evaluate-jobs-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const MODEL = join(TMP, "if4.nir");
+const DATA = join(TMP, "data");
+const SAMPLES = 14;
+
+beforeAll(async () => {
+  await writeIf4Nir(MODEL, 0.75);
+  for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
+  // Sample k: label k mod 4, T = 4 + k steps (the first: 60,000), spikes spread over the channels.
+  for (let k = 0; k < SAMPLES; k++) {
+    const T = k === 0 ? 60_000 : 4 + k;
+    const spikes: Array<[number, number]> = [];
+    for (let t = 0; t < Math.min(T, 12); t++) if ((t * 7 + k * 3) % 5 < 2) spikes.push([t, (t + k) % 4]);
+    spikesNpy(join(DATA, String(k % 4), `s${String(k).padStart(2, "0")}.npy`), T, 4, spikes);
+  }
+});
+
+/** The six files of one evaluation, by name. */
+function files(dir: string): Map<string, Buffer> {
+  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))] as const));
+}
+
+function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect([...b.keys()]).toEqual([...a.keys()]);
+  expect([...a.keys()]).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
+  for (const [name, data] of a) expect(b.get(name)!.equals(data), `${name} differs`).toBe(true);
+}
+
+describe("evaluate --jobs", () => {
+  it("batches are one sample each on this data set, so the workers' samples interleave", () => {
+    expect(batchSize(SAMPLES, 2)).toBe(1);
+    expect(batchSize(SAMPLES, 3)).toBe(1);
+    expect(batchSize(10_000, 2)).toBe(16);
+  });
+
+  it("--jobs 2 with --threads 2 is refused (E_CLI_OPTION, exit 2), also with several chips", async () => {
+    for (const arch of ["generic", "generic,loihi"]) {
+      const out = join(TMP, `refused-${arch.replace(",", "-")}`);
+      const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", arch, "--out", out, "--jobs", "2", "--threads", "2");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("E_CLI_OPTION");
+      expect(r.stderr).toContain("--jobs");
+    }
+    // Either alone, or with the other at 1, runs.
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", join(TMP, "j2t1"), "--jobs", "2", "--threads", "1", "--quiet")).code).toBe(0);
+  });
+
+  it("--jobs out of 1 … 64 is a usage error; evaluateDataset refuses it too", async () => {
+    for (const bad of ["0", "65", "1.5"]) {
+      const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", join(TMP, "bad"), "--jobs", bad);
+      expect(r.code, bad).toBe(2);
+    }
+    const { evaluateDataset } = await import("../../cli/commands/evaluate.ts");
+    await expect(evaluateDataset(MODEL, { input: DATA, arch: "generic", jobs: 0 })).rejects.toMatchObject({ code: "E_CLI_OPTION" });
+    await expect(evaluateDataset(MODEL, { input: DATA, arch: "generic", jobs: 2, threads: 2 })).rejects.toMatchObject({ code: "E_CLI_OPTION" });
+  });
+
+  it("from the sources (no compiled worker) --jobs 2 runs on this thread, with the same files", async () => {
+    const one = join(TMP, "src-j1");
+    const two = join(TMP, "src-j2");
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", one, "--quiet")).code).toBe(0);
+    expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", two, "--quiet", "--jobs", "2")).code).toBe(0);
+    expectSameFiles(files(one), files(two));
+    const { evaluateDataset } = await import("../../cli/commands/evaluate.ts");
+    expect((await evaluateDataset(MODEL, { input: DATA, arch: "generic", jobs: 2, samples: "1:3" })).parallel).toEqual({ mode: "in-process", threads: 1 });
+  });
+});
+
+describe("a batch of samples (what one worker runs)", () => {
+  it("an AerchipError in a sample ends the batch: the samples before it, and the error as data, thrown again as it was", async () => {
+    const { runSampleBatch, aerchipErrorOf } = await import("../../cli/evaluate/batch.ts");
+    const { loadArch } = await import("../../cli/load-arch.ts");
+    const sample = (k: number, path: string) => ({ index: k, path, label: 0, id: `s${k}` });
+    const setup = { key: "test", modelPath: MODEL, spec: loadArch("generic"), provenance: { aerchipVersion: "test", inputs: [], options: {} }, options: { seed: 0, placement: "greedy" as const, timing: "simple" as const } };
+    const ok = join(DATA, "1", "s01.npy");
+    const r = await runSampleBatch({ setup, samples: [sample(5, ok), sample(6, join(DATA, "missing.npy")), sample(7, ok)], first: 5, total: 9 });
+    expect(r.outcomes.map((o) => o.row.index)).toEqual([5]);
+    expect(r.error).toMatchObject({ position: 6, file: join(DATA, "missing.npy") });
+    const e = aerchipErrorOf(r.error!);
+    expect(e.code).toBe(r.error!.code);
+    expect(e.code).toMatch(/^E_/);
+    expect(e.message).toBe(r.error!.message);
+  });
+});
+
+describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () => {
+  const load = async (): Promise<typeof Evaluate> => (await import(pathToFileURL(resolve("dist/cli/commands/evaluate.js")).href)) as typeof Evaluate;
+
+  /** The compiled evaluation's files, written to `out`; checks that the samples ran where asked. */
+  async function evaluateInto(out: string, opts: Partial<Evaluate.EvaluateDatasetOptions>, mode: "workers" | "in-process", threads: number): Promise<Map<string, Buffer>> {
+    const m = await load();
+    const done: number[] = [];
+    const result = await m.evaluateDataset(MODEL, { input: DATA, arch: "loihi", quiet: true, ...opts }, { onSample: (d) => done.push(d) });
+    expect(result.parallel).toEqual({ mode, threads });
+    // The progress counts every sample once, up to all of them.
+    expect(done.at(-1)).toBe(SAMPLES);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    mkdirSync(out, { recursive: true });
+    const { writeOutputSet } = await import("../../core/atomic-write.ts");
+    writeOutputSet(await m.datasetOutputFiles(out, result), [out]);
+    return files(out);
+  }
+
+  for (const precision of ["float", "fixed"] as const) {
+    it(`--precision ${precision}: --jobs 2 and 3 give the files of --jobs 1, byte for byte`, async () => {
+      const one = await evaluateInto(join(TMP, `${precision}-j1`), { precision }, "in-process", 1);
+      expectSameFiles(one, await evaluateInto(join(TMP, `${precision}-j2`), { precision, jobs: 2 }, "workers", 2));
+      expectSameFiles(one, await evaluateInto(join(TMP, `${precision}-j3`), { precision, jobs: 3 }, "workers", 3));
+    }, 120_000);
+  }
+
+  it("more jobs than samples uses one worker per sample", async () => {
+    const m = await load();
+    const one = await m.evaluateDataset(MODEL, { input: DATA, arch: "generic", samples: "1:4", quiet: true });
+    const many = await m.evaluateDataset(MODEL, { input: DATA, arch: "generic", samples: "1:4", jobs: 8, quiet: true });
+    expect(many.parallel).toEqual({ mode: "workers", threads: 3 });
+    expect(JSON.stringify(many.document)).toBe(JSON.stringify(one.document));
+  }, 60_000);
+
+  it("the CLI: `aerchip evaluate --jobs 2` writes the files `--jobs 1` writes; dataset.json records no --jobs", () => {
+    const run = (out: string, ...extra: string[]): void => {
+      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "loihi", "--out", out, "--quiet", ...extra], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    const one = join(TMP, "cli-j1");
+    const two = join(TMP, "cli-j2");
+    run(one);
+    run(two, "--jobs", "2");
+    expectSameFiles(files(one), files(two));
+    const options = (JSON.parse(readFileSync(join(two, "dataset.json"), "utf8")) as { provenance: { options: Record<string, unknown> } }).provenance.options;
+    expect(options).not.toHaveProperty("jobs");
+    expect(options).not.toHaveProperty("threads");
+  }, 120_000);
+});
