@@ -146,6 +146,18 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     expect(JSON.stringify(many.document)).toBe(JSON.stringify(one.document));
   }, 60_000);
 
+  it("an interrupt while the workers run stops them: E_INTERRUPTED, and no evaluation is returned", async () => {
+    const m = await load();
+    const signals = (await import(pathToFileURL(resolve("dist/cli/interrupt.js")).href)) as typeof import("../../cli/interrupt.ts");
+    try {
+      // The first sample (60,000 steps) is still running when the others have finished.
+      const run = m.evaluateDataset(MODEL, { input: DATA, arch: "generic", jobs: 2, quiet: true }, { onSample: () => signals.requestInterrupt() });
+      await expect(run).rejects.toMatchObject({ code: "E_INTERRUPTED" });
+    } finally {
+      signals.clearInterrupt();
+    }
+  }, 60_000);
+
   it("the CLI: `aerchip evaluate --jobs 2` writes the files `--jobs 1` writes; dataset.json records no --jobs", () => {
     const run = (out: string, ...extra: string[]): void => {
       const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "loihi", "--out", out, "--quiet", ...extra], { encoding: "utf8" });
