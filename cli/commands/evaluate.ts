@@ -2,11 +2,12 @@
  * `aerchip evaluate MODEL.nir --input DATASET --arch ARCH --out DIR`: a NIR graph over a data set, one
  * inference per sample, and what it costs per inference (docs/evaluate.md).
  *
- * The model is compiled once and its state built once; before each sample the state is reset to the
- * program's initial state (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending
- * input, not refractory) and the timing wheel starts empty, so every sample is the run `aerchip run
- * MODEL.nir --input SAMPLE` would make on its own (tests/cli/evaluate.test.ts checks this sample by
- * sample). What a real chip spends on that reset (Loihi's host writes, or idle ticks to let state decay)
+ * The model is compiled once and its state built once (with `--jobs N`: once per worker thread too,
+ * cli/evaluate/pool.ts); before each sample the state is reset to the program's initial state
+ * (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending input, not refractory)
+ * and the timing wheel starts empty, so every sample is the run `aerchip run MODEL.nir --input SAMPLE`
+ * would make on its own (tests/cli/evaluate.test.ts checks this sample by sample; cli/evaluate/sample.ts
+ * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host writes, or idle ticks to let state decay)
  * is not modelled and not charged.
  *
  * The class of a sample is decoded from the graph's Output node: a spiking output by its spike counts in
