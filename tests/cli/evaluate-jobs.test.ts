@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
 import { distIsFresh, distNote } from "../helpers/dist.ts";
+import { writeShdFile } from "../core/io/events/helpers/hdf5-writer.ts";
 import { batchSize } from "../../cli/evaluate/pool.ts";
 import type * as Evaluate from "../../cli/commands/evaluate.ts";
 
@@ -146,6 +147,29 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     expect(JSON.stringify(many.document)).toBe(JSON.stringify(one.document));
   }, 60_000);
 
+  it("an SHD/SSC .h5 data set (each worker reads its samples from the file): the same document", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const model = join(TMP, "shd3.nir");
+    // Units 3, 10 and 699 drive classes 0, 1 and 2 (as tests/cli/evaluate.test.ts).
+    const w = new Array<number>(3 * 700).fill(0);
+    w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
+    await writeH5(model, nirFile({
+      input: { type: "Input", shape: [700n] },
+      fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
+      lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
+      output: { type: "Output", shape: [3n] },
+    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    const K = 1 / 1024;
+    const h5 = join(TMP, "shd.h5");
+    writeShdFile(h5, Array.from({ length: 6 }, (_, k) => ({ times: [(1 + k) * K, (5 + 2 * k) * K], units: [[3, 10, 699][k % 3], 10], label: k % 3 })));
+    const m = await load();
+    const one = await m.evaluateDataset(model, { input: h5, arch: "loihi", quiet: true });
+    const two = await m.evaluateDataset(model, { input: h5, arch: "loihi", jobs: 2, quiet: true });
+    expect(two.parallel).toEqual({ mode: "workers", threads: 2 });
+    expect(JSON.stringify(two.document)).toBe(JSON.stringify(one.document));
+    expect(one.document.samples.map((x) => x.prediction)).toEqual([0, 1, 1, 0, 1, 1]);
+  }, 60_000);
+
   it("an interrupt while the workers run stops them: E_INTERRUPTED, and no evaluation is returned", async () => {
     const m = await load();
     const signals = (await import(pathToFileURL(resolve("dist/cli/interrupt.js")).href)) as typeof import("../../cli/interrupt.ts");
@@ -171,5 +195,16 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     const options = (JSON.parse(readFileSync(join(two, "dataset.json"), "utf8")) as { provenance: { options: Record<string, unknown> } }).provenance.options;
     expect(options).not.toHaveProperty("jobs");
     expect(options).not.toHaveProperty("threads");
+    // Several chips: each chip's evaluation on the workers, the same files as --jobs 1.
+    const many1 = join(TMP, "cli-many-j1");
+    const many2 = join(TMP, "cli-many-j2");
+    const runMany = (out: string, ...extra: string[]): void => {
+      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "generic,loihi", "--samples", "1:", "--out", out, "--quiet", ...extra], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    runMany(many1);
+    runMany(many2, "--jobs", "2");
+    for (const chip of ["generic", "loihi"]) expectSameFiles(files(join(many1, chip)), files(join(many2, chip)));
+    for (const f of ["evaluate-compare.md", "evaluate-compare.csv", "evaluate-compare.json"]) expect(readFileSync(join(many2, f)).equals(readFileSync(join(many1, f))), f).toBe(true);
   }, 120_000);
 });
