@@ -4,9 +4,12 @@
  *
  * The graph of tests/cli/evaluate.test.ts (IF neuron 3 keeps 0.75 of a spike unless the state is reset,
  * so a worker that skipped the reset would show). 14 samples in 4 label folders, batches of one sample
- * (batchSize(14, 2) = 1), so the two workers' batches interleave; the first sample is 60,000 steps long,
- * so it finishes last: a merge in completion order instead of sample order would move its row (checked
- * by breaking the merge by hand: the byte comparisons fail).
+ * (batchSize(14, 2) = 1), so the two workers' batches interleave; the first sample is 50,000 steps long,
+ * so it finishes last: a merge in completion order instead of sample order would move its row, and its
+ * simulated time (~6.7e6 ns against ~1e3 for the others) makes the float mean of the static-energy count
+ * (core·ns) depend on the order it is summed in (at 50,000 steps, not at 55,000: checked). Both were
+ * checked by breaking the merge by hand (rows, or only the energy terms, added in completion order): the
+ * byte comparisons fail.
  *
  * The worker runs only from a fresh dist/ (Node 20 worker threads cannot load the .ts sources): those
  * tests import the compiled evaluate; from the sources, --jobs falls back to this thread (checked too).
@@ -36,9 +39,9 @@ const SAMPLES = 14;
 beforeAll(async () => {
   await writeIf4Nir(MODEL, 0.75);
   for (const d of ["0", "1", "2", "3"]) mkdirSync(join(DATA, d), { recursive: true });
-  // Sample k: label k mod 4, T = 4 + k steps (the first: 60,000), spikes spread over the channels.
+  // Sample k: label k mod 4, T = 4 + k steps (the first: 50,000), spikes spread over the channels.
   for (let k = 0; k < SAMPLES; k++) {
-    const T = k === 0 ? 60_000 : 4 + k;
+    const T = k === 0 ? 50_000 : 4 + k;
     const spikes: Array<[number, number]> = [];
     for (let t = 0; t < Math.min(T, 12); t++) if ((t * 7 + k * 3) % 5 < 2) spikes.push([t, (t + k) % 4]);
     spikesNpy(join(DATA, String(k % 4), `s${String(k).padStart(2, "0")}.npy`), T, 4, spikes);
@@ -174,7 +177,7 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     const m = await load();
     const signals = (await import(pathToFileURL(resolve("dist/cli/interrupt.js")).href)) as typeof import("../../cli/interrupt.ts");
     try {
-      // The first sample (60,000 steps) is still running when the others have finished.
+      // The first sample (50,000 steps) is still running when the others have finished.
       const run = m.evaluateDataset(MODEL, { input: DATA, arch: "generic", jobs: 2, quiet: true }, { onSample: () => signals.requestInterrupt() });
       await expect(run).rejects.toMatchObject({ code: "E_INTERRUPTED" });
     } finally {
