@@ -61,10 +61,18 @@ export function startSampleWorkers(worker: URL, jobs: number, samples: number, p
   const size = batchSize(samples, jobs);
   const n = Math.min(jobs, Math.ceil(samples / size));
   const pool = new Piscina<SampleBatchTask, SampleBatchResult>({ filename: worker.href, minThreads: n, maxThreads: n, idleTimeout: 1000, workerData: preload });
+  // A worker that fails outside a task (its module does not load: a bug, or no memory for another thread)
+  // is an 'error' event, not a rejected task: kept, and thrown by `run` (piscina starts no new worker then,
+  // so the running batches are aborted rather than left waiting).
+  const broken: { error?: unknown; readonly abort: AbortController } = { abort: new AbortController() };
+  pool.on("error", (e: unknown) => {
+    broken.error ??= e;
+    broken.abort.abort();
+  });
   let closed = false;
   return {
     threads: n,
-    run: (setup, list, accept, onDone) => runOnPool(pool, n, size, setup, list, accept, onDone),
+    run: (setup, list, accept, onDone) => runOnPool(pool, broken, n, size, setup, list, accept, onDone),
     close: async () => {
       if (closed) return;
       closed = true;
@@ -73,10 +81,10 @@ export function startSampleWorkers(worker: URL, jobs: number, samples: number, p
   };
 }
 
-async function runOnPool(pool: Piscina<SampleBatchTask, SampleBatchResult>, n: number, size: number, setup: SampleWorkerSetup, samples: readonly DatasetSample[], accept: (outcome: SampleOutcome, position: number) => void, onDone: (done: number) => void): Promise<void> {
+async function runOnPool(pool: Piscina<SampleBatchTask, SampleBatchResult>, broken: { readonly error?: unknown; readonly abort: AbortController }, n: number, size: number, setup: SampleWorkerSetup, samples: readonly DatasetSample[], accept: (outcome: SampleOutcome, position: number) => void, onDone: (done: number) => void): Promise<void> {
   const tasks: SampleBatchTask[] = [];
   for (let first = 0; first < samples.length; first += size) tasks.push({ setup, samples: samples.slice(first, first + size), first, total: samples.length });
-  const abort = new AbortController();
+  const abort = broken.abort;
   // The flag is polled: requestInterrupt() (tests, embedding) sets it without a signal.
   const poll = setInterval(() => { if (interruptRequested()) abort.abort(); }, YIELD_EVERY_MS);
   const ready = new Map<number, readonly SampleOutcome[]>();
@@ -119,6 +127,7 @@ async function runOnPool(pool: Piscina<SampleBatchTask, SampleBatchResult>, n: n
   } finally {
     clearInterval(poll);
   }
+  if (broken.error !== undefined) throw broken.error;
   if (failed !== undefined) throw aerchipErrorOf(failed);
   if (merged < tasks.length) throwIfInterrupted(`while simulating the samples on ${n} worker threads (${done} of ${samples.length} done)`);
 }

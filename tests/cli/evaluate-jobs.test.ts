@@ -14,7 +14,7 @@
  * The worker runs only from a fresh dist/ (Node 20 worker threads cannot load the .ts sources): those
  * tests import the compiled evaluate; from the sources, --jobs falls back to this thread (checked too).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -120,13 +120,13 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
   const load = async (): Promise<typeof Evaluate> => (await import(pathToFileURL(resolve("dist/cli/commands/evaluate.js")).href)) as typeof Evaluate;
 
   /** The compiled evaluation's files, written to `out`; checks that the samples ran where asked. */
-  async function evaluateInto(out: string, opts: Partial<Evaluate.EvaluateDatasetOptions>, mode: "workers" | "in-process", threads: number): Promise<Map<string, Buffer>> {
+  async function evaluateInto(out: string, opts: Partial<Evaluate.EvaluateDatasetOptions>, mode: "workers" | "in-process", threads: number, count = SAMPLES): Promise<Map<string, Buffer>> {
     const m = await load();
     const done: number[] = [];
     const result = await m.evaluateDataset(MODEL, { input: DATA, arch: "loihi", quiet: true, ...opts }, { onSample: (d) => done.push(d) });
     expect(result.parallel).toEqual({ mode, threads });
     // The progress counts every sample once, up to all of them.
-    expect(done.at(-1)).toBe(SAMPLES);
+    expect(done.at(-1)).toBe(count);
     expect(done).toEqual([...done].sort((a, b) => a - b));
     mkdirSync(out, { recursive: true });
     const { writeOutputSet } = await import("../../core/atomic-write.ts");
@@ -141,6 +141,12 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
       expectSameFiles(one, await evaluateInto(join(TMP, `${precision}-j3`), { precision, jobs: 3 }, "workers", 3));
     }, 120_000);
   }
+
+  it("--timing detailed, paced at a tick period: --jobs 2 gives the files of --jobs 1", async () => {
+    const opts = { timing: "detailed" as const, tickPeriodUs: 1000, samples: "1:" };
+    const one = await evaluateInto(join(TMP, "detailed-j1"), opts, "in-process", 1, SAMPLES - 1);
+    expectSameFiles(one, await evaluateInto(join(TMP, "detailed-j2"), { ...opts, jobs: 2 }, "workers", 2, SAMPLES - 1));
+  }, 120_000);
 
   it("more jobs than samples uses one worker per sample", async () => {
     const m = await load();
@@ -171,6 +177,23 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     expect(two.parallel).toEqual({ mode: "workers", threads: 2 });
     expect(JSON.stringify(two.document)).toBe(JSON.stringify(one.document));
     expect(one.document.samples.map((x) => x.prediction)).toEqual([0, 1, 1, 0, 1, 1]);
+  }, 60_000);
+
+  it("a worker that cannot start (its module throws) before any batch is queued rejects the run instead of hanging or crashing", async () => {
+    const pool = (await import(pathToFileURL(resolve("dist/cli/evaluate/pool.js")).href)) as typeof import("../../cli/evaluate/pool.ts");
+    const bad = join(TMP, "bad-worker.mjs");
+    writeFileSync(bad, "throw new Error('worker module broken');\n");
+    const workers = pool.startSampleWorkers(pathToFileURL(bad), 2, 4, { modelPath: MODEL, nir: {} });
+    try {
+      const { loadArch } = await import("../../cli/load-arch.ts");
+      const setup = { key: "bad", modelPath: MODEL, spec: loadArch("generic"), provenance: { aerchipVersion: "test", inputs: [], options: {} }, options: { seed: 0, placement: "greedy" as const, timing: "simple" as const } };
+      const samples = [1, 2, 3, 4].map((k) => ({ index: k, path: join(DATA, "1", "s01.npy"), label: 1, id: `s${k}` }));
+      // The workers fail while no batch is queued (as while the main thread checks the samples).
+      await new Promise((r) => setTimeout(r, 1500));
+      await expect(workers.run(setup, samples, () => {}, () => {})).rejects.toThrow(/worker module broken/);
+    } finally {
+      await workers.close();
+    }
   }, 60_000);
 
   it("an interrupt while the workers run stops them: E_INTERRUPTED, and no evaluation is returned", async () => {
