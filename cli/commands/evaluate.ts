@@ -41,6 +41,7 @@ import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
 import { sampleWorkerUrl, startSampleWorkers } from "../evaluate/pool.ts";
 import { checkJobsWithThreads } from "../option-applicability.ts";
 import { MAX_EVALUATE_JOBS } from "../option-limits.ts";
@@ -130,6 +131,15 @@ export async function datasetInputDigest(input: string, samples: string | undefi
 /** Evaluations this process started on workers (tells their setups apart, cli/evaluate/batch.ts). */
 let evaluations = 0;
 
+/** `make()`, or undefined if it throws: an error it raises is raised again, in its place, by the evaluation's own call. */
+function specIfValid(make: () => ChipSpec): ChipSpec | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The options that set how the NIR graph is read (NirCliOptions but --input). */
 const NIR_KEYS = ["dt", "reset", "recurrentBias", "ifMultiSpike", "lenient"] as const;
 
@@ -160,7 +170,16 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   }
   // --jobs: the workers start now and load the model while this thread reads every sample and compiles.
   const workerUrl = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
-  const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, { modelPath, nir: pick(o, NIR_KEYS) });
+  // What each worker builds its runner from; without --realtime the chip is known now, so the workers
+  // compile and build their state meanwhile too (the setup of the first task is compared with it).
+  const workerOptions: SampleWorkerSetup["options"] = {
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]),
+  };
+  const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
+  const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
+    modelPath, nir: pick(o, NIR_KEYS),
+    ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
+  });
   try {
     const m = await loadNirForCli(modelPath, o);
     const out0 = chooseOutput(m, o.output, modelPath);
@@ -227,10 +246,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     if (workers !== undefined) {
       // Each worker loads and compiles the model itself and builds its own state (the main thread builds none).
       const setup: SampleWorkerSetup = {
-        key: `${process.pid}:${++evaluations}`, modelPath, spec, provenance,
-        options: {
-          seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]),
-        },
+        key: `${process.pid}:${++evaluations}`, modelPath, spec, provenance, options: workerOptions,
       };
       await workers.run(setup, listing.samples, accept, (done) => hooks.onSample?.(done, listing.samples.length));
     } else {

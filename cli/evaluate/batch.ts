@@ -18,14 +18,18 @@ import type { DatasetSample } from "../dataset-inputs.ts";
 import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
 import { compileForDataset, evaluateSample, sampleRunner, type SampleOutcome, type SampleRunner, type SampleRunOptions } from "./sample.ts";
 
-/** What every worker needs to build its runner: plain data (structured-cloned into the worker). */
-export interface SampleWorkerSetup {
-  /** Tells one evaluation's setup from another's (a worker keeps the runner of the last one it saw). */
-  readonly key: string;
+/** What a runner is built from: plain data (structured-cloned into the worker). */
+export interface SampleRunnerInputs {
   readonly modelPath: string;
   /** The chip, paced as the main thread paced it. */
   readonly spec: ChipSpec;
   readonly options: SampleRunOptions & NirCliOptions & { readonly output?: string; readonly decode?: DecodeMode };
+}
+
+/** What every task carries: the runner's inputs, and the provenance the samples' reports are built with. */
+export interface SampleWorkerSetup extends SampleRunnerInputs {
+  /** Tells one evaluation's setup from another's (a worker keeps the runner of the last one it saw). */
+  readonly key: string;
   readonly provenance: RunReport["provenance"];
 }
 
@@ -70,32 +74,56 @@ export function aerchipErrorOf(e: SampleError): AerchipError {
   });
 }
 
-/** What a worker may load as it starts (piscina workerData), while the main thread checks the samples and compiles. */
+/**
+ * What a worker starts on as it starts (piscina workerData), while the main thread checks the samples and
+ * compiles: the model's load, and the whole runner when the chip is known before the check (it is, unless
+ * --realtime takes the tick period from the samples).
+ */
 export interface SampleWorkerPreload {
   readonly modelPath: string;
   readonly nir: NirCliOptions;
+  readonly runner?: SampleRunnerInputs;
 }
 
-let preloaded: { readonly modelPath: string; readonly options: string; readonly model: Promise<LoadedNirModel> } | undefined;
+interface Started<T> {
+  readonly key: string;
+  readonly value: Promise<T>;
+}
 
-/** Starts loading the model (called once, as the worker module loads); runnerFromSetup takes it if the setup's model and NIR options are the same. */
+let preloaded: { readonly model: Started<LoadedNirModel>; readonly runner?: Started<SampleRunner> } | undefined;
+
+const modelKey = (modelPath: string, nir: NirCliOptions): string => JSON.stringify([modelPath, nirOptions(nir)]);
+const runnerKey = (i: SampleRunnerInputs): string => JSON.stringify([i.modelPath, i.spec, i.options]);
+
+/** Not a failure to report: a failed start fails again, with the same error, when the setup uses it. */
+function started<T>(key: string, value: Promise<T>): Started<T> {
+  value.catch(() => {});
+  return { key, value };
+}
+
+/** Starts loading the model, and building the runner (called once, as the worker module loads); runnerFromSetup takes them if the setup is the same. */
 export function preloadModel(p: SampleWorkerPreload): void {
-  const options = nirOptions(p.nir);
-  const model = loadNirModel(p.modelPath, options);
-  // A failure is reported when the model is used (loading it again gives the same error); not unhandled.
-  model.catch(() => {});
-  preloaded = { modelPath: p.modelPath, options: JSON.stringify(options), model };
+  const model = started(modelKey(p.modelPath, p.nir), loadNirModel(p.modelPath, nirOptions(p.nir)));
+  preloaded = { model };
+  // The provenance is set per task (it only goes into each sample's report, which is not kept).
+  if (p.runner !== undefined) preloaded = { model, runner: started(runnerKey(p.runner), buildRunner(p.runner, { aerchipVersion: "", inputs: [], options: {} })) };
 }
 
-/** The runner a worker builds from the setup: the same steps as the main thread's (cli/commands/evaluate.ts). */
+/** A runner built from its inputs: the same steps as the main thread's (cli/commands/evaluate.ts). */
+async function buildRunner(i: SampleRunnerInputs, provenance: RunReport["provenance"]): Promise<SampleRunner> {
+  const o = i.options;
+  const key = modelKey(i.modelPath, o);
+  const m = await (preloaded?.model.key === key ? preloaded.model.value : loadNirModel(i.modelPath, nirOptions(o)));
+  const out0 = chooseOutput(m, o.output, i.modelPath);
+  const decode = chooseDecode(out0, o.decode, i.modelPath);
+  const c = compileForDataset(i.spec, m, i.modelPath, o);
+  return sampleRunner(i.spec, m, i.modelPath, o, c, out0, decode, provenance);
+}
+
+/** The runner for a setup: the one started with the worker if its inputs are the setup's, else built now. */
 export async function runnerFromSetup(setup: SampleWorkerSetup): Promise<SampleRunner> {
-  const o = setup.options;
-  const options = nirOptions(o);
-  const m = await (preloaded !== undefined && preloaded.modelPath === setup.modelPath && preloaded.options === JSON.stringify(options) ? preloaded.model : loadNirModel(setup.modelPath, options));
-  const out0 = chooseOutput(m, o.output, setup.modelPath);
-  const decode = chooseDecode(out0, o.decode, setup.modelPath);
-  const c = compileForDataset(setup.spec, m, setup.modelPath, o);
-  return sampleRunner(setup.spec, m, setup.modelPath, o, c, out0, decode, setup.provenance);
+  if (preloaded?.runner !== undefined && preloaded.runner.key === runnerKey(setup)) return { ...(await preloaded.runner.value), provenance: setup.provenance };
+  return buildRunner(setup, setup.provenance);
 }
 
 let cached: { readonly key: string; readonly runner: Promise<SampleRunner> } | undefined;
