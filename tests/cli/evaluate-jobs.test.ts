@@ -14,7 +14,7 @@
  * The worker runs only from a fresh dist/ (Node 20 worker threads cannot load the .ts sources): those
  * tests import the compiled evaluate; from the sources, --jobs falls back to this thread (checked too).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -177,6 +177,35 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
     expect(two.parallel).toEqual({ mode: "workers", threads: 2 });
     expect(JSON.stringify(two.document)).toBe(JSON.stringify(one.document));
     expect(one.document.samples.map((x) => x.prediction)).toEqual([0, 1, 1, 0, 1, 1]);
+  }, 60_000);
+
+  it("a sample that fails while the workers run stops the evaluation with the error --jobs 1 gives (the lowest-index failure)", async () => {
+    const m = await load();
+    // Files s12 and s13 (positions 3 and 7 of the data set's order: 0/s00, 0/s04, 0/s08, 0/s12, 1/s01, …)
+    // are removed after the check of every sample, once a first sample is done: their reads fail. Their
+    // batches have not started then: one worker still runs the 50,000-step 0/s00, the other takes
+    // positions 1, 2, … one at a time. Position 3 fails first in both runs.
+    const failure = async (jobs: number): Promise<{ code: string; message: string; file: string | undefined }> => {
+      const data = join(TMP, `data-fail-${jobs}`);
+      cpSync(DATA, data, { recursive: true });
+      const doomed = [join(data, "0", "s12.npy"), join(data, "1", "s13.npy")];
+      let removed = false;
+      const e = await m.evaluateDataset(MODEL, { input: data, arch: "generic", jobs, quiet: true }, {
+        onSample: () => {
+          if (removed) return;
+          removed = true;
+          for (const f of doomed) rmSync(f);
+        },
+      }).then(() => undefined, (x: unknown) => x as { code: string; message: string; file: string | undefined });
+      expect(e, `--jobs ${jobs}`).toBeDefined();
+      return { code: e!.code, message: e!.message, file: e!.file };
+    };
+    const one = await failure(1);
+    expect(one.file).toBe(join(TMP, "data-fail-1", "0", "s12.npy"));
+    const two = await failure(2);
+    expect(two.code).toBe(one.code);
+    expect(two.message).toBe(one.message.replaceAll("data-fail-1", "data-fail-2"));
+    expect(two.file).toBe(join(TMP, "data-fail-2", "0", "s12.npy"));
   }, 60_000);
 
   it("a worker that cannot start (its module throws) before any batch is queued rejects the run instead of hanging or crashing", async () => {
