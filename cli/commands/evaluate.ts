@@ -7,8 +7,8 @@
  * (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending input, not refractory)
  * and the timing wheel starts empty, so every sample is the run `aerchip run MODEL.nir --input SAMPLE`
  * would make on its own (tests/cli/evaluate.test.ts checks this sample by sample; cli/evaluate/sample.ts
- * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host writes, or idle ticks to let state decay)
- * is not modelled and not charged.
+ * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host
+ * writes, or idle ticks to let state decay) is not modelled and not charged.
  *
  * The class of a sample is decoded from the graph's Output node: a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
