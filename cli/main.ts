@@ -16,7 +16,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -267,12 +267,14 @@ function buildProgram(): Command {
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
     .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
     .option("--threads <n>", "threads that simulate the chip's cores (results are identical for every count)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
+    .option("--jobs <n>", "samples evaluated at once, on n worker threads with a compiled model and a chip state each (outputs are byte-identical for every count; not with --threads above 1)", intOption("--jobs", 1, MAX_EVALUATE_JOBS, "one worker thread each; more than the machine's cores only costs memory"), 1)
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd\n  aerchip evaluate model.nir --input NMNIST/Test --samples 0:100 --shuffle --arch loihi,truenorth,generic --out out/eval-chips")
     .action(async (model: string, o) => {
+      (await import("./option-applicability.ts")).checkJobsWithThreads(o.jobs, o.threads);
       // As `run`: the workers start loading the engine while this thread reads the data set and compiles.
       if (o.threads > 1) {
         if (o.timing === "detailed") (await import("../chip/timing/thread.ts")).prestartTimingWorkers(o.threads - 1);

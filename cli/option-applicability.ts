@@ -134,6 +134,18 @@ const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly
   }],
 };
 
+/**
+ * `evaluate --jobs N --threads M` with both above 1: the samples would run on N threads that each split their
+ * run over M more, on a machine that has far fewer cores; refused rather than oversubscribed. --jobs is the
+ * one that pays on a data set (samples are independent), --threads on one large model.
+ */
+export function checkJobsWithThreads(jobs: number, threads: number): void {
+  if (jobs <= 1 || threads <= 1) return;
+  throw new AerchipError("E_CLI_OPTION", `--jobs ${jobs} and --threads ${threads} both spread the work over threads; give one of them`, {
+    field: "--jobs", hint: "use --jobs N to evaluate N samples at once (the faster on a data set), or --threads N to split each sample's run over N threads",
+  });
+}
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
   const rules = RULES[command];

@@ -87,3 +87,9 @@ export const MAX_ENCODE_STEPS = MAX_RUN_TICKS;
  * spike probability per tick, --max-rate-hz × --tick-us × 10⁻⁶ ≤ 1, checked with both options.
  */
 export const MAX_ENCODE_RATE_HZ = 1e6;
+
+/**
+ * `evaluate --jobs`: samples evaluated at once, one worker thread (with its own compiled model and state)
+ * each. As many as --threads allows (MAX_RUN_THREADS); more than the machine's cores only costs memory.
+ */
+export const MAX_EVALUATE_JOBS = 64;

@@ -2,12 +2,13 @@
  * `aerchip evaluate MODEL.nir --input DATASET --arch ARCH --out DIR`: a NIR graph over a data set, one
  * inference per sample, and what it costs per inference (docs/evaluate.md).
  *
- * The model is compiled once and its state built once; before each sample the state is reset to the
- * program's initial state (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending
- * input, not refractory) and the timing wheel starts empty, so every sample is the run `aerchip run
- * MODEL.nir --input SAMPLE` would make on its own (tests/cli/evaluate.test.ts checks this sample by
- * sample). What a real chip spends on that reset (Loihi's host writes, or idle ticks to let state decay)
- * is not modelled and not charged.
+ * The model is compiled once and its state built once (with `--jobs N`: once per worker thread too,
+ * cli/evaluate/pool.ts); before each sample the state is reset to the program's initial state
+ * (chip/sim/state.ts resetNeuronState: v ← vInit, no synaptic current, no pending input, not refractory)
+ * and the timing wheel starts empty, so every sample is the run `aerchip run MODEL.nir --input SAMPLE`
+ * would make on its own (tests/cli/evaluate.test.ts checks this sample by sample; cli/evaluate/sample.ts
+ * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host
+ * writes, or idle ticks to let state decay) is not modelled and not charged.
  *
  * The class of a sample is decoded from the graph's Output node: a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
@@ -23,33 +24,28 @@ import { join } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
-import type { ChipSpec } from "../../chip/spec/types.ts";
-import type { ChipProgram, ChipStimulus } from "../../chip/program/types.ts";
-import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
-import { startRun, type SimResult } from "../../chip/sim/run.ts";
-import { createTimingModel } from "../../chip/timing/index.ts";
-import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
-import { isHelperPopulation, programCoreFigures } from "../../chip/report/metrics.ts";
-import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
-import { energyTerms } from "../../chip/report/energy-terms.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
-import { compileModel, type CompileResult } from "../../compiler/compile.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
-import { runToEnd } from "../pipeline.ts";
-import { chooseDecode, chooseOutput, decodeClass, outputValues, spikesInSteps } from "../dataset-decode.ts";
+import { chooseDecode, chooseOutput } from "../dataset-decode.ts";
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
+import type { InputSpikes } from "../spike-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
+import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
+import type { SampleWorkerSetup } from "../evaluate/batch.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import { sampleWorkerUrl, startSampleWorkers } from "../evaluate/pool.ts";
+import { checkJobsWithThreads } from "../option-applicability.ts";
+import { MAX_EVALUATE_JOBS } from "../option-limits.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { listDatasetSamples, parseSampleRange, type DatasetListing, type DatasetSample, type LabelSource } from "../dataset-inputs.ts";
 import { makeProgress, type Progress } from "../progress.ts";
@@ -57,7 +53,6 @@ import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period
 import { cliLogger } from "../logging.ts";
 import { gitProvenance } from "./run.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
-import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
 
 /** What evaluateDataset takes (the library's entry; the CLI's options add the outputs and the printing). */
 export interface EvaluateDatasetOptions extends NirCliOptions {
@@ -83,6 +78,11 @@ export interface EvaluateDatasetOptions extends NirCliOptions {
   readonly tickPeriodUs?: number;
   readonly realtime?: boolean;
   readonly threads?: number;
+  /**
+   * Samples evaluated at once, each worker thread with its own compiled model and state (1 … 64; default 1).
+   * The outputs are byte-identical for every count (cli/evaluate/pool.ts); not with threads > 1.
+   */
+  readonly jobs?: number;
   readonly output?: string;
   readonly decode?: DecodeMode;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
@@ -107,6 +107,8 @@ export interface DatasetEvaluation {
   readonly document: DatasetDocument;
   /** The compile's mapping (as `run`'s mapping.json) with the NIR projections. */
   readonly mapping: MappingReport & { readonly nirProjections: LoadedNirModel["projections"] };
+  /** Where the samples ran: on `threads` worker threads (--jobs), or on this thread (--jobs 1, or no compiled worker). Not written. */
+  readonly parallel: { readonly mode: "workers" | "in-process"; readonly threads: number };
 }
 
 /**
@@ -131,59 +133,26 @@ export async function datasetInputDigest(input: string, samples: string | undefi
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
 }
 
-interface Engine {
-  readonly spec: ChipSpec;
-  readonly program: ChipProgram;
-  readonly st: SimState;
-  readonly team: ThreadTeam | undefined;
-  readonly compiled: CompileResult;
-}
+/** Evaluations this process started on workers (tells their setups apart, cli/evaluate/batch.ts). */
+let evaluations = 0;
 
-async function buildEngine(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateDatasetOptions): Promise<Engine> {
-  const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
-  const program = compiled.program;
-  if (programIsPlastic(program)) {
-    throw new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
+/** `make()`, or undefined if it throws: an error it raises is raised again, in its place, by the evaluation's own call. */
+function specIfValid(make: () => ChipSpec): ChipSpec | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
   }
-  const threads = o.threads ?? 1;
-  // One team for every sample (its workers start once); the detailed model's extra threads are timing
-  // threads instead, which each run starts itself.
-  const teamed = threads > 1 && o.timing !== "detailed";
-  const st = buildSimState(spec, program, { shared: threads > 1 });
-  let team: ThreadTeam | undefined;
-  if (teamed) {
-    const { threadTeamFor } = await import("../../chip/sim/threads/team.ts");
-    team = threadTeamFor(spec, program, st, threads);
-  }
-  return { spec, program, st, team, compiled };
 }
 
-/** The float64 twin of a fixed-point compile: its program and a state of its own (one thread, no timing). */
-interface FloatReference {
-  readonly spec: ChipSpec;
-  readonly program: ChipProgram;
-  readonly st: SimState;
-}
+/** The options that set how the NIR graph is read (NirCliOptions but --input). */
+const NIR_KEYS = ["dt", "reset", "recurrentBias", "ifMultiSpike", "lenient"] as const;
 
-function floatReferenceFor(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: EvaluateDatasetOptions): FloatReference {
-  const program = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: "float" }).program;
-  return { spec, program, st: buildSimState(spec, program) };
-}
-
-/** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */
-async function runFloat(f: FloatReference, stimulus: ChipStimulus, ticks: number, recordVoltages: readonly string[], what: string): Promise<SimResult> {
-  resetNeuronState(f.st);
-  return runToEnd(startRun(f.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages }), `${what}, float64 reference`);
-}
-
-/** One sample's inference on the engine, and its report (per-run figures as `aerchip run` gives them). */
-async function runSample(e: Engine, stimulus: ChipStimulus, ticks: number, timing: "simple" | "detailed", threads: number, recordVoltages: readonly string[], provenance: RunReport["provenance"], cores: ReturnType<typeof programCoreFigures>, what: string): Promise<{ sim: SimResult; report: RunReport }> {
-  resetNeuronState(e.st);
-  const sim = await runToEnd(startRun(e.spec, e.program, e.st, stimulus, {
-    steps: ticks, timing: createTimingModel(timing), timingPerPacket: timing === "detailed", recordVoltages,
-    ...(e.team !== undefined ? { team: e.team } : threads > 1 ? { threads } : {}),
-  }), what);
-  return { sim, report: buildRunReport(e.spec, e.program, sim, provenance, timing, cores) };
+/** The fields of `o` named in `keys` that are set (a worker's setup carries only plain option values). */
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 /**
@@ -196,6 +165,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     throw new AerchipError("E_EVALUATE_MODEL", "evaluate runs NIR graphs (.nir) over a data set; other models carry their own stimulus", { file: modelPath, field: "model", hint: "use `aerchip run` for JSON, SANA-FE and .aerprog models" });
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
+  const jobs = o.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_EVALUATE_JOBS) throw new AerchipError("E_CLI_OPTION", `--jobs must be a whole number from 1 to ${MAX_EVALUATE_JOBS}, got ${jobs}`, { field: "--jobs", hint: "give the number of samples to evaluate at once (at most the cores the machine has is useful)" });
+  checkJobsWithThreads(jobs, o.threads ?? 1);
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   if (o.labels !== undefined && o.labelFrom !== undefined) {
     throw new AerchipError("E_CLI_OPTION", "--labels and --label-from both say how the files are labelled; give one", { field: "--labels", hint: "drop --label-from (the CSV gives the labels) or --labels" });
@@ -204,140 +176,122 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
-  const m = await loadNirForCli(modelPath, o);
-  const out0 = chooseOutput(m, o.output, modelPath);
-  const decode = chooseDecode(out0, o.decode, modelPath);
-  const outSize = out0.shape.reduce((a, b) => a * b, 1);
-  const logger = hooks.logger;
-  if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
-    throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
-  }
+  // --jobs: the workers start now and load the model while this thread reads every sample and compiles.
+  const workerUrl = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
+  // What each worker builds its runner from; without --realtime the chip is known now, so the workers
+  // compile and build their state meanwhile too (the setup of the first task is compared with it).
+  const workerOptions: SampleWorkerSetup["options"] = {
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]),
+  };
+  const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
+  const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
+    modelPath, nir: pick(o, NIR_KEYS),
+    ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
+  });
+  try {
+    const m = await loadNirForCli(modelPath, o);
+    const out0 = chooseOutput(m, o.output, modelPath);
+    const decode = chooseDecode(out0, o.decode, modelPath);
+    const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    const logger = hooks.logger;
+    if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
+      throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
+    }
 
-  // The first sample fixes the pacing (--realtime takes the tick length it was binned at). An .h5 data
-  // set is opened once for the check below and once for the evaluation (cli/dataset-reader.ts).
-  const reader = new DatasetSampleReader(m.inputShape, o.tickUs);
-  const readSample = async (s: DatasetSample): Promise<InputSpikes> => {
-    const input = await reader.read(s);
-    if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
-    return input;
-  };
-  // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
-  // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
-  // hours of simulation. The files are read again, one at a time, when their turn comes.
-  let periodUs: number | undefined;
-  let timed = 0;
-  let dtWarning: Diagnostic | undefined;
-  try {
-    for (let i = 0; i < listing.samples.length; i++) {
-      const s = listing.samples[i];
-      // Ctrl-C is seen here too (a check of thousands of files takes seconds).
-      await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
-      const input = await readSample(s);
-      if (input.tickUs !== undefined) timed++;
-      dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
-      const p = tickPeriodUsFor(o, input.tickUs, s.path);
-      if (i === 0) periodUs = p;
-      else if (p !== periodUs) {
-        throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+    // The first sample fixes the pacing (--realtime takes the tick length it was binned at). An .h5 data
+    // set is opened once for the check below and once per runner for the evaluation (cli/dataset-reader.ts).
+    const checkReader = new DatasetSampleReader(m.inputShape, o.tickUs);
+    const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(m, o, s, checkReader);
+    // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
+    // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
+    // hours of simulation. The files are read again, one at a time, when their turn comes.
+    let periodUs: number | undefined;
+    let timed = 0;
+    let dtWarning: Diagnostic | undefined;
+    try {
+      for (let i = 0; i < listing.samples.length; i++) {
+        const s = listing.samples[i];
+        // Ctrl-C is seen here too (a check of thousands of files takes seconds).
+        await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
+        const input = await readSample(s);
+        if (input.tickUs !== undefined) timed++;
+        dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
+        const p = tickPeriodUsFor(o, input.tickUs, s.path);
+        if (i === 0) periodUs = p;
+        else if (p !== periodUs) {
+          throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+        }
+        if (s.label !== null && s.label >= outSize) {
+          throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: o.labels ?? s.path, field: o.labels !== undefined ? "--labels" : listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labels !== undefined ? `check the labels in ${o.labels} (classes 0 … ${outSize - 1})` : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+        }
       }
-      if (s.label !== null && s.label >= outSize) {
-        throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: o.labels ?? s.path, field: o.labels !== undefined ? "--labels" : listing.kind === "hdf5" ? "labels" : "--input", hint: listing.kind !== "directory" ? "check the data set matches the model's output" : o.labels !== undefined ? `check the labels in ${o.labels} (classes 0 … ${outSize - 1})` : o.labelFrom === "folders" ? `the data set has ${listing.classNames?.length ?? 0} class folders and the output ${outSize} neurons: check --input, or give --label-from none` : "check --input points at the data set's split folder (its whole-number folders are the labels), or give --label-from none" });
+    } finally {
+      checkReader.close();
+    }
+    if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
+    const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
+    const spec = pacedSpec(archSpec, periodUs, o);
+    const provenance = {
+      aerchipVersion: aerchipVersion(),
+      ...gitProvenance(),
+      inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
+      options: {
+        arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
+        precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
+        ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
+        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+      },
+    };
+    const c = compileForDataset(spec, m, modelPath, o);
+    logger?.info({ phase: "compile", coresUsed: c.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
+    const activity = new BatchActivity(c.layers.map((p) => ({ name: p.name, size: p.size })));
+    const rows: DatasetSampleResult[] = [];
+    const termMeans = new EnergyTermMeans();
+    let last: SampleOutcome | undefined;
+    // Every sample's outcome, in sample order whichever thread ran it: the float sums (energy-term means) add
+    // in the same order, so the outputs are byte-identical for every --jobs (cli/evaluate/pool.ts).
+    const accept = (x: SampleOutcome, position: number): void => {
+      rows.push(x.row);
+      x.layerSpikes.forEach((neurons, k) => activity.add(k, neurons));
+      termMeans.add(x.terms);
+      last = x;
+      if (workers === undefined) hooks.onSample?.(position + 1, listing.samples.length);
+    };
+    if (workers !== undefined) {
+      // Each worker loads and compiles the model itself and builds its own state (the main thread builds none).
+      const setup: SampleWorkerSetup = {
+        key: `${process.pid}:${++evaluations}`, modelPath, spec, provenance, options: workerOptions,
+      };
+      await workers.run(setup, listing.samples, accept, (done) => hooks.onSample?.(done, listing.samples.length));
+    } else {
+      const runner = await sampleRunner(spec, m, modelPath, o, c, out0, decode, provenance);
+      try {
+        for (let i = 0; i < listing.samples.length; i++) accept(await evaluateSample(runner, listing.samples[i], i, listing.samples.length), i);
+      } finally {
+        runner.team?.close();
+        runner.reader.close();
       }
     }
+    const r = last!.facts;
+    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
+    const overrides = r.chipOverrides;
+    const doc: DatasetDocument = {
+      format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
+      ...(overrides === null ? {} : { chipOverrides: overrides }),
+      input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
+      footprintBytes: r.footprintBytes,
+      ...(warnings.length === 0 ? {} : { warnings }),
+      dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
+      timingModel: o.timing, precision: o.precision ?? "float",
+      ...(c.compiled.quantisation === undefined ? {} : { quantisation: { layers: c.compiled.quantisation.layers, warnings: c.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
+      timeBasis: r.timeBasis, tickPeriodNs: r.tickPeriodNs,
+      output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
+      costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
+    };
+    return { document: doc, mapping: { ...c.compiled.mapping, nirProjections: m.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads } };
   } finally {
-    reader.close();
+    await workers?.close();
   }
-  if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
-  const spec = pacedSpec(archSpec, periodUs, o);
-  const provenance = {
-    aerchipVersion: aerchipVersion(),
-    ...gitProvenance(),
-    inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
-    options: {
-      arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
-      precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-      samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
-    },
-  };
-  const engine = await buildEngine(spec, m, modelPath, o);
-  logger?.info({ phase: "compile", coresUsed: engine.compiled.mapping.coresUsed, samples: listing.samples.length }, "model compiled for the data set");
-  const cores = programCoreFigures(spec, engine.program);
-  // The model's layers: neither inputs nor front-end helpers (NIR's bias drive), each with its latency.
-  const latencyOf = new Map(m.nodes.map((n) => [n.population, n.latencyTicks] as const));
-  const layers = engine.program.populations.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name));
-  const activity = new BatchActivity(layers.map((p) => ({ name: p.name, size: p.size })));
-  const recordVoltages = decode === "count" ? [] : [out0.population];
-  // A fixed-point evaluation also runs each sample on the same model in float64 ("ideal"), as `run
-  // --precision fixed` does for its spike agreement: does the model still classify at the chip's precision?
-  const floatRef = engine.compiled.quantisation === undefined ? undefined : floatReferenceFor(spec, m, modelPath, o);
-  const rows: DatasetSampleResult[] = [];
-  const termMeans = new EnergyTermMeans();
-  let lastReport: RunReport | undefined;
-  try {
-    for (let i = 0; i < listing.samples.length; i++) {
-      const s = listing.samples[i];
-      const input = await readSample(s);
-      const T = o.steps ?? input.steps;
-      const ticks = T + m.extraTicks;
-      const what = `simulating sample ${i + 1} of ${listing.samples.length} (${s.id})`;
-      const stimulus = nirStimulus(m, input);
-      const { sim, report } = await runSample(engine, stimulus, ticks, o.timing, o.threads ?? 1, recordVoltages, provenance, cores, what);
-      let layerSpikes = 0;
-      layers.forEach((p, k) => {
-        const inSteps = spikesInSteps(sim, p.name, latencyOf.get(p.name) ?? 0, T);
-        layerSpikes += inSteps.length;
-        activity.add(k, inSteps);
-      });
-      const values = outputValues(sim, out0, outSize, T, decode);
-      const { prediction, tie } = decodeClass(values, decode);
-      const floatPrediction = floatRef === undefined ? undefined : decodeClass(outputValues(await runFloat(floatRef, stimulus, ticks, recordVoltages, what), out0, outSize, T, decode), decode).prediction;
-      const c = report.totals.counters;
-      let beyond = 0;
-      for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;
-      const e = report.totals.energyPj;
-      const ops = report.metrics?.totals.synapticOps;
-      rows.push({
-        index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
-        steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
-        spikes: layerSpikes,
-        synOps: c.synOps,
-        helperSynOps: report.perProjection.filter((p) => isHelperPopulation(p.pre)).reduce((a, p) => a + p.synOps, 0),
-        effectiveSynOps: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs,
-        denseSynOps: ops?.dense ?? 0,
-        activationSparsity: report.metrics?.totals.activationSparsity ?? 0,
-        neuronUpdates: c.neuronUpdates, packets: c.packetsOut, hops: c.hopsEast + c.hopsWest + c.hopsNorth + c.hopsSouth,
-        energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
-        simulatedTimeNs: report.totals.simulatedTimeNs,
-        outputValues: values, tie,
-        ...(floatPrediction === undefined ? {} : { floatPrediction }),
-      });
-      termMeans.add(energyTerms(report));
-      lastReport = report;
-      hooks.onSample?.(i + 1, listing.samples.length);
-    }
-  } finally {
-    engine.team?.close();
-    reader.close();
-  }
-  const r = lastReport!;
-  const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
-  const overrides = chipOverrideNote(r);
-  const doc: DatasetDocument = {
-    format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
-    ...(overrides === null ? {} : { chipOverrides: overrides }),
-    input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
-    footprintBytes: r.metrics?.totals.footprint.totalBytes ?? 0,
-    ...(warnings.length === 0 ? {} : { warnings }),
-    dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
-    timingModel: o.timing, precision: o.precision ?? "float",
-    ...(engine.compiled.quantisation === undefined ? {} : { quantisation: { layers: engine.compiled.quantisation.layers, warnings: engine.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
-    timeBasis: r.totals.timeBasis ?? null, tickPeriodNs: r.totals.tickPeriodNs ?? null,
-    output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
-    costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
-  };
-  return { document: doc, mapping: { ...engine.compiled.mapping, nirProjections: m.projections } };
 }
 
 /** The files one evaluation writes into `out` (one output set: written all or none). */
@@ -354,6 +308,8 @@ export async function datasetOutputFiles(out: string, result: DatasetEvaluation)
 }
 
 export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
+  // Before anything runs (several chips: before the first, whose failures would otherwise be table rows).
+  checkJobsWithThreads(o.jobs ?? 1, o.threads ?? 1);
   // Several chips (`--arch loihi,truenorth`): one evaluation per chip under DIR/<chip>/ and a comparison.
   if (o.arch.includes(",")) return (await import("./evaluate-multi.ts")).evaluateManyCommand(modelPath, o);
   const out = outputDirOption(o.out);

@@ -1,0 +1,196 @@
+/**
+ * One sample of `aerchip evaluate` (cli/commands/evaluate.ts): its inference on the compiled model, its
+ * results row, the spikes its layers add to the batch activity, its energy terms and the report fields the
+ * data set's document takes from the last sample. The same function runs on the main thread (`--jobs 1`,
+ * or no compiled worker) and in the sample workers (cli/evaluate/worker.ts), so the rows cannot differ.
+ *
+ * Before each sample the state is reset to the program's initial state (chip/sim/state.ts resetNeuronState:
+ * v ← vInit, no synaptic current, no pending input, not refractory) and the timing wheel starts empty, so
+ * each sample is the run `aerchip run MODEL.nir --input SAMPLE` would make on its own, whichever state
+ * (thread) it runs on.
+ */
+import { AerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipProgram, ChipStimulus } from "../../chip/program/types.ts";
+import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
+import { startRun, type SimResult } from "../../chip/sim/run.ts";
+import { createTimingModel } from "../../chip/timing/index.ts";
+import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
+import { isHelperPopulation, programCoreFigures } from "../../chip/report/metrics.ts";
+import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
+import type { TimeBasis } from "../../chip/report/time-basis.ts";
+import { energyTerms, type EnergyTerm } from "../../chip/report/energy-terms.ts";
+import type { DatasetSampleResult, DecodeMode } from "../../chip/report/dataset.ts";
+import { compileModel, type CompileResult } from "../../compiler/compile.ts";
+import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
+import { runToEnd } from "../pipeline.ts";
+import { decodeClass, outputValues, spikesInSteps } from "../dataset-decode.ts";
+import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
+import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
+import { DatasetSampleReader } from "../dataset-reader.ts";
+import type { DatasetSample } from "../dataset-inputs.ts";
+
+/** The options a sample's run depends on (a subset of EvaluateDatasetOptions, defaults filled in). */
+export interface SampleRunOptions {
+  readonly steps?: number;
+  readonly tickUs?: number;
+  readonly seed: number;
+  readonly placement: PlacementStrategy;
+  readonly timing: "simple" | "detailed";
+  readonly precision?: "float" | "fixed";
+  readonly threads?: number;
+}
+
+/**
+ * Reads one sample's events (the same for the check pre-pass and the run) through `reader`, which keeps an
+ * SHD/SSC file open between samples (cli/dataset-reader.ts: the same spikes as readInputSpikes).
+ */
+export async function readDatasetSample(m: LoadedNirModel, o: SampleRunOptions, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
+  const input = await reader.read(s);
+  if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+  return input;
+}
+
+/** The compiled model and what the evaluation takes from it (no simulator state yet). */
+export interface DatasetCompile {
+  readonly compiled: CompileResult;
+  readonly program: ChipProgram;
+  /** The model's layers: neither inputs nor front-end helpers (NIR's bias drive). */
+  readonly layers: readonly ChipProgram["populations"][number][];
+  readonly cores: ReturnType<typeof programCoreFigures>;
+}
+
+export function compileForDataset(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: SampleRunOptions): DatasetCompile {
+  const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
+  const program = compiled.program;
+  if (programIsPlastic(program)) {
+    throw new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
+  }
+  const layers = program.populations.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name));
+  return { compiled, program, layers, cores: programCoreFigures(spec, program) };
+}
+
+/** Everything one sample's run needs: the compiled model, its state (and its float64 twin's), the decoder. */
+export interface SampleRunner {
+  readonly spec: ChipSpec;
+  readonly m: LoadedNirModel;
+  readonly o: SampleRunOptions;
+  readonly c: DatasetCompile;
+  readonly st: SimState;
+  readonly team: ThreadTeam | undefined;
+  /** The float64 twin of a fixed-point compile: its program and a state of its own (one thread, no timing). */
+  readonly floatRef: { readonly program: ChipProgram; readonly st: SimState } | undefined;
+  readonly out0: NirOutputInfo;
+  readonly outSize: number;
+  readonly decode: DecodeMode;
+  readonly recordVoltages: readonly string[];
+  readonly latencyOf: ReadonlyMap<string, number>;
+  readonly provenance: RunReport["provenance"];
+  /** Reads the samples (an SHD file stays open between them: close it when the runner's samples are done). */
+  readonly reader: DatasetSampleReader;
+}
+
+/** Builds the state (one per runner: per worker thread, or the main thread's) for a compiled model. */
+export async function sampleRunner(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: SampleRunOptions, c: DatasetCompile, out0: NirOutputInfo, decode: DecodeMode, provenance: RunReport["provenance"]): Promise<SampleRunner> {
+  const threads = o.threads ?? 1;
+  // One team for every sample (its workers start once); the detailed model's extra threads are timing
+  // threads instead, which each run starts itself.
+  const teamed = threads > 1 && o.timing !== "detailed";
+  const st = buildSimState(spec, c.program, { shared: threads > 1 });
+  let team: ThreadTeam | undefined;
+  if (teamed) {
+    const { threadTeamFor } = await import("../../chip/sim/threads/team.ts");
+    team = threadTeamFor(spec, c.program, st, threads);
+  }
+  // A fixed-point evaluation also runs each sample on the same model in float64 ("ideal"), as `run
+  // --precision fixed` does for its spike agreement: does the model still classify at the chip's precision?
+  let floatRef: SampleRunner["floatRef"];
+  if (c.compiled.quantisation !== undefined) {
+    const program = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: "float" }).program;
+    floatRef = { program, st: buildSimState(spec, program) };
+  }
+  return {
+    spec, m, o, c, st, team, floatRef, out0, outSize: out0.shape.reduce((a, b) => a * b, 1), decode,
+    recordVoltages: decode === "count" ? [] : [out0.population],
+    latencyOf: new Map(m.nodes.map((n) => [n.population, n.latencyTicks] as const)), provenance,
+    reader: new DatasetSampleReader(m.inputShape, o.tickUs),
+  };
+}
+
+/** What the data set's document takes from a sample's run report (the last sample's, as the sequential loop always did). */
+export interface SampleReportFacts {
+  readonly chip: RunReport["chip"];
+  readonly chipOverrides: ReturnType<typeof chipOverrideNote>;
+  readonly footprintBytes: number;
+  readonly timeBasis: TimeBasis | null;
+  readonly tickPeriodNs: number | null;
+  readonly costs: RunReport["costs"];
+  readonly notModelled: RunReport["notModelled"];
+}
+
+/** One sample's results: its row, its layers' spikes (neuron indices, in `layers` order), its energy terms. */
+export interface SampleOutcome {
+  readonly row: DatasetSampleResult;
+  readonly layerSpikes: readonly Int32Array[];
+  readonly terms: readonly EnergyTerm[];
+  readonly facts: SampleReportFacts;
+}
+
+/** One sample's inference on the runner's state, decoded (see the module comment). `position`: 0-based among the evaluated samples. */
+export async function evaluateSample(r: SampleRunner, s: DatasetSample, position: number, total: number): Promise<SampleOutcome> {
+  const { spec, m, o, c } = r;
+  const input = await readDatasetSample(m, o, s, r.reader);
+  const T = o.steps ?? input.steps;
+  const ticks = T + m.extraTicks;
+  const what = `simulating sample ${position + 1} of ${total} (${s.id})`;
+  const stimulus = nirStimulus(m, input);
+  const threads = o.threads ?? 1;
+  resetNeuronState(r.st);
+  const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
+    steps: ticks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
+    ...(r.team !== undefined ? { team: r.team } : threads > 1 ? { threads } : {}),
+  }), what);
+  const report = buildRunReport(spec, c.program, sim, r.provenance, o.timing, c.cores);
+  let layerSpikesTotal = 0;
+  const layerSpikes = c.layers.map((p) => {
+    const inSteps = spikesInSteps(sim, p.name, r.latencyOf.get(p.name) ?? 0, T);
+    layerSpikesTotal += inSteps.length;
+    return inSteps;
+  });
+  const values = outputValues(sim, r.out0, r.outSize, T, r.decode);
+  const { prediction, tie } = decodeClass(values, r.decode);
+  const floatPrediction = r.floatRef === undefined ? undefined : decodeClass(outputValues(await runFloat(r, r.floatRef, stimulus, ticks, `${what}, float64 reference`), r.out0, r.outSize, T, r.decode), r.decode).prediction;
+  const cn = report.totals.counters;
+  let beyond = 0;
+  for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= T) beyond++;
+  const e = report.totals.energyPj;
+  const ops = report.metrics?.totals.synapticOps;
+  const row: DatasetSampleResult = {
+    index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
+    steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
+    spikes: layerSpikesTotal,
+    synOps: cn.synOps,
+    helperSynOps: report.perProjection.filter((p) => isHelperPopulation(p.pre)).reduce((a, p) => a + p.synOps, 0),
+    effectiveSynOps: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs,
+    denseSynOps: ops?.dense ?? 0,
+    activationSparsity: report.metrics?.totals.activationSparsity ?? 0,
+    neuronUpdates: cn.neuronUpdates, packets: cn.packetsOut, hops: cn.hopsEast + cn.hopsWest + cn.hopsNorth + cn.hopsSouth,
+    energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
+    simulatedTimeNs: report.totals.simulatedTimeNs,
+    outputValues: values, tie,
+    ...(floatPrediction === undefined ? {} : { floatPrediction }),
+  };
+  const facts: SampleReportFacts = {
+    chip: report.chip, chipOverrides: chipOverrideNote(report), footprintBytes: report.metrics?.totals.footprint.totalBytes ?? 0,
+    timeBasis: report.totals.timeBasis ?? null, tickPeriodNs: report.totals.tickPeriodNs ?? null, costs: report.costs, notModelled: report.notModelled,
+  };
+  return { row, layerSpikes, terms: energyTerms(report), facts };
+}
+
+/** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */
+async function runFloat(r: SampleRunner, f: NonNullable<SampleRunner["floatRef"]>, stimulus: ChipStimulus, ticks: number, what: string): Promise<SimResult> {
+  resetNeuronState(f.st);
+  return runToEnd(startRun(r.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages: r.recordVoltages }), what);
+}
