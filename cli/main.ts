@@ -273,7 +273,8 @@ function buildProgram(): Command {
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
     .addHelpText("after", "\nExamples:\n  aerchip evaluate ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input NMNIST/Test --shuffle --samples 0:100 --arch loihi --out out/eval\n  aerchip evaluate model.nir --input shd_test.h5 --arch loihi --realtime --out out/shd\n  aerchip evaluate model.nir --input NMNIST/Test --samples 0:100 --shuffle --arch loihi,truenorth,generic --out out/eval-chips")
-    .action(async (model: string, o) => {
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("evaluate", model, cmd);
       (await import("./option-applicability.ts")).checkJobsWithThreads(o.jobs, o.threads);
       // As `run`: the workers start loading the engine while this thread reads the data set and compiles.
       if (o.threads > 1) {
@@ -282,6 +283,7 @@ function buildProgram(): Command {
       }
       return (await import("./commands/evaluate.ts")).evaluateCommand(model, o);
     });
+  addEventTransformOptions(evaluate);
   nirOptions(evaluate);
 
   program

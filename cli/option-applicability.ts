@@ -105,19 +105,24 @@ const RULES: Record<string, readonly Rule[]> = {
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],
+  // evaluate runs NIR graphs only; its rules are the conflicts below.
+  evaluate: [],
   compile: NIR_RULES,
   "learning-cost": NIR_RULES,
 };
 
 const TIME_BINS_VS_TICK_US = { a: "timeBins", aFlag: "--time-bins", b: "tickUs", bFlag: "--tick-us", both: "both set how events are binned onto ticks", hint: "give one: --time-bins N equal bins per recording, or --tick-us ticks of a fixed length" };
 
+const TIME_BINS_VS_REALTIME = { a: "timeBins", aFlag: "--time-bins", b: "realtime", bFlag: "--realtime", both: "cannot go together: --realtime paces at the --tick-us the events were binned at, and --time-bins bins of each recording's own length", hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" };
+
 /** Options of a command that cannot be given together (attribute names, flags), and what to do instead. */
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
   compare: [TIME_BINS_VS_TICK_US],
+  evaluate: [TIME_BINS_VS_TICK_US, TIME_BINS_VS_REALTIME],
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
     TIME_BINS_VS_TICK_US,
-    { a: "timeBins", aFlag: "--time-bins", b: "realtime", bFlag: "--realtime", both: "cannot go together: --realtime paces at the --tick-us the events were binned at, and --time-bins bins of each recording's own length", hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" },
+    TIME_BINS_VS_REALTIME,
   ],
 };
 

@@ -39,6 +39,7 @@ import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
+import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
@@ -55,7 +56,7 @@ import { gitProvenance } from "./run.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 
 /** What evaluateDataset takes (the library's entry; the CLI's options add the outputs and the printing). */
-export interface EvaluateDatasetOptions extends NirCliOptions {
+export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformChoice {
   /** The data set: a directory of event files, an SHD/SSC .h5 file or one event file (cli/dataset-inputs.ts). */
   readonly input: string;
   /** Chip preset name or chip spec JSON file. */
@@ -181,7 +182,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
@@ -200,7 +201,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
 
     // The first sample fixes the pacing (--realtime takes the tick length it was binned at). An .h5 data
     // set is opened once for the check below and once per runner for the evaluation (cli/dataset-reader.ts).
-    const checkReader = new DatasetSampleReader(m.inputShape, o.tickUs);
+    const transforms = eventTransformsOf(o);
+    const checkReader = new DatasetSampleReader(m.inputShape, o.tickUs, transforms);
     const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(m, o, s, checkReader);
     // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
     // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
@@ -214,7 +216,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // Ctrl-C is seen here too (a check of thousands of files takes seconds).
         await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
         const input = await readSample(s);
-        if (input.tickUs !== undefined) timed++;
+        // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
+        if (input.tickUs !== undefined || transforms.timeBins !== undefined) timed++;
         dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
         const p = tickPeriodUsFor(o, input.tickUs, s.path);
         if (i === 0) periodUs = p;
@@ -240,6 +243,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
         ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+        ...eventTransformProvenance(transforms),
       },
     };
     const c = compileForDataset(spec, m, modelPath, o);
@@ -278,7 +282,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const doc: DatasetDocument = {
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
       ...(overrides === null ? {} : { chipOverrides: overrides }),
-      input: { tickUs: timed === 0 ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null },
+      input: {
+        tickUs: timed === 0 || transforms.timeBins !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null,
+        ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
+      },
       footprintBytes: r.footprintBytes,
       ...(warnings.length === 0 ? {} : { warnings }),
       dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },

@@ -10,6 +10,7 @@
  * cli/commands/rerun.ts runs evaluate into --out and compares the new dataset.json with the original as
  * it compares reports.
  */
+import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
@@ -109,6 +110,9 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
+  const transforms = eventTransformsFromProvenance(o, (key) => {
+    throw badOption(file, key, o[key], "it is not a value aerchip evaluate records for --crop, --downsample, --polarity or --time-bins", "evaluate");
+  });
   return {
     model: model.path, dataset: dataset.path,
     options: {
@@ -132,6 +136,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(labels === undefined ? {} : { labels }),
+      ...transforms,
       ...(output === undefined ? {} : { output }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
     },

@@ -30,10 +30,14 @@ import { decodeClass, outputValues, spikesInSteps } from "../dataset-decode.ts";
 import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
 import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
+import { eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
 
-/** The options a sample's run depends on (a subset of EvaluateDatasetOptions, defaults filled in). */
-export interface SampleRunOptions {
+/**
+ * The options a sample's run depends on (a subset of EvaluateDatasetOptions, defaults filled in), with
+ * --crop, --downsample, --polarity, --time-bins (cli/event-transforms.ts).
+ */
+export interface SampleRunOptions extends EventTransformChoice {
   readonly steps?: number;
   readonly tickUs?: number;
   readonly seed: number;
@@ -115,7 +119,7 @@ export async function sampleRunner(spec: ChipSpec, m: LoadedNirModel, modelPath:
     spec, m, o, c, st, team, floatRef, out0, outSize: out0.shape.reduce((a, b) => a * b, 1), decode,
     recordVoltages: decode === "count" ? [] : [out0.population],
     latencyOf: new Map(m.nodes.map((n) => [n.population, n.latencyTicks] as const)), provenance,
-    reader: new DatasetSampleReader(m.inputShape, o.tickUs),
+    reader: new DatasetSampleReader(m.inputShape, o.tickUs, eventTransformsOf(o)),
   };
 }
 

@@ -2,7 +2,7 @@
  * --crop, --downsample, --polarity and --time-bins on an event --input (cli/event-transforms.ts): the
  * spikes they give, checked against the transform done by hand; the CLI plumbing, provenance and rerun.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -125,5 +125,52 @@ describe("aerchip run --downsample … (NIR graph, 4 inputs = 2 polarities × 1 
     expect(r2.stderr).toMatch(/--time-bins and --tick-us/);
     const r3 = await cli("run", model, "--input", file, "--time-bins", "4", "--realtime", "--arch", "generic", "--out", join(dir, "x3"));
     expect(r3.code).toBe(2);
+  });
+});
+
+describe("aerchip evaluate with event transforms", () => {
+  /** A directory data set of CSV recordings on a 4 × 2 sensor, labels from the folders. */
+  function dataset(): string {
+    const root = join(dir, "ds");
+    const recs: Array<[number, Array<[number, number, number, number]>]> = [
+      [0, [[0, 0, 0, 0], [1, 1, 1000, 0], [3, 1, 1000, 1]]],
+      [1, [[2, 0, 0, 0], [3, 1, 3000, 1], [0, 1, 500, 1]]],
+      [3, [[3, 1, 0, 1], [2, 1, 2000, 1], [0, 0, 2000, 0]]],
+    ];
+    recs.forEach(([label, ev], i) => {
+      mkdirSync(join(root, String(label)), { recursive: true });
+      writeFileSync(join(root, String(label), `r${i}.csv`), `x,y,t,p\n${ev.map((e) => e.join(",")).join("\n")}\n`);
+    });
+    return root;
+  }
+
+  it("each row is `run` with the same transforms; provenance records them; rerun is byte-identical; --time-bins is stated", async () => {
+    const model = join(dir, "if4e.nir");
+    await writeIf4Nir(model);
+    const ds = dataset();
+    const out = join(dir, "ev-out");
+    const r = await cli("evaluate", model, "--input", ds, "--crop", "0,0,4,2", "--downsample", "2", "--arch", "generic", "--out", out, "--quiet");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8"));
+    expect(doc.provenance.options).toMatchObject({ crop: "0,0,4,2", downsample: "2,2" });
+    for (const s of doc.samples) {
+      const one = join(dir, `ev-run-${s.index}`);
+      expect((await cli("run", model, "--input", join(ds, s.id), "--crop", "0,0,4,2", "--downsample", "2", "--arch", "generic", "--out", one, "--quiet")).code).toBe(0);
+      const rep = JSON.parse(readFileSync(join(one, "report.json"), "utf8"));
+      expect(s.synOps).toBe(rep.totals.counters.synOps);
+      expect(s.inputSpikes).toBeGreaterThan(0);
+    }
+    const again = join(dir, "ev-re");
+    expect((await cli("rerun", join(out, "dataset.json"), "--out", again, "--quiet")).code).toBe(0);
+    expect(readFileSync(join(again, "samples.csv"))).toEqual(readFileSync(join(out, "samples.csv")));
+    const binned = join(dir, "ev-bins");
+    expect((await cli("evaluate", model, "--input", ds, "--downsample", "2", "--time-bins", "5", "--arch", "generic", "--out", binned, "--quiet")).code).toBe(0);
+    const b = JSON.parse(readFileSync(join(binned, "dataset.json"), "utf8"));
+    expect(b.input).toMatchObject({ timeBins: 5, tickUs: null, denseTensors: 0 });
+    expect(b.samples.every((s: { steps: number }) => s.steps === 5)).toBe(true);
+    expect(readFileSync(join(binned, "dataset.md"), "utf8")).toMatch(/5 equal bins per sample/);
+    const clash = await cli("evaluate", model, "--input", ds, "--time-bins", "5", "--tick-us", "10", "--arch", "generic", "--out", join(dir, "ev-x"));
+    expect(clash.code).toBe(2);
   });
 });

@@ -45,6 +45,7 @@ function selectionText(d: DatasetDocument): string {
 
 function inputText(d: DatasetDocument): string {
   const n = d.dataset.evaluated;
+  if (d.input.timeBins !== undefined) return `events in ${d.input.timeBins} equal bins per sample, first to last event (one bin per step)`;
   if (d.input.tickUs === null) return "dense spike tensors, one row per step";
   const dense = d.input.denseTensors === 0 ? "" : ` (${d.input.denseTensors} of ${n} samples dense spike tensors, one row per step)`;
   return `events binned at ${d.input.tickUs} us per step${dense}`;
