@@ -106,6 +106,14 @@ export interface DatasetPopulationSummary {
   readonly burstingNeurons: number;
   /** spikes / (activeNeurons · Σ steps); null when no neuron fired. */
   readonly densityActive: number | null;
+  /**
+   * NeuroBench synaptic operations into the layer per inference (means over the samples of the run
+   * report's metrics.perPopulation[].synapticOpsIn): effective = non-zero synapses × their sources' spikes
+   * over each run, dense = fan-in weights × steps. Σ over layers of the effective mean = the mean of the
+   * rows' effectiveSynOps.
+   */
+  readonly meanEffectiveSynOpsIn: number;
+  readonly meanDenseSynOpsIn: number;
 }
 
 export interface DatasetSummary {
@@ -239,12 +247,22 @@ export class BatchActivity {
   /** Spikes per neuron over the batch (a neuron spikes at most once per tick: the ticks it spiked in). */
   private readonly perNeuron: Float64Array[];
   private readonly spikes: number[];
+  private readonly synOpsEffective: number[];
+  private readonly synOpsDense: number[];
   private readonly populations: readonly PopulationActivity[];
 
   constructor(populations: readonly PopulationActivity[]) {
     this.populations = populations;
     this.perNeuron = populations.map((p) => new Float64Array(p.size));
     this.spikes = populations.map(() => 0);
+    this.synOpsEffective = populations.map(() => 0);
+    this.synOpsDense = populations.map(() => 0);
+  }
+
+  /** Population `p`'s synaptic operations in one sample (whole numbers: their sums are exact in any order). */
+  addSynOpsIn(p: number, effective: number, dense: number): void {
+    this.synOpsEffective[p] += effective;
+    this.synOpsDense[p] += dense;
   }
 
   /** Population `p`'s spikes of one sample (neuron indices, any order, repeats allowed). */
@@ -270,6 +288,8 @@ export class BatchActivity {
         deadFraction: p.size === 0 ? 0 : dead / p.size,
         burstingNeurons: bursting,
         densityActive: active === 0 || totalTicks === 0 ? null : this.spikes[i] / (active * totalTicks),
+        meanEffectiveSynOpsIn: this.synOpsEffective[i] / Math.max(1, samples),
+        meanDenseSynOpsIn: this.synOpsDense[i] / Math.max(1, samples),
       };
     });
   }

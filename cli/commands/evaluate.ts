@@ -257,6 +257,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const accept = (x: SampleOutcome, position: number): void => {
       rows.push(x.row);
       x.layerSpikes.forEach((neurons, k) => activity.add(k, neurons));
+      x.layerSynOpsIn.forEach((ops, k) => activity.addSynOpsIn(k, ops.effective, ops.dense));
       termMeans.add(x.terms);
       last = x;
       if (workers === undefined) hooks.onSample?.(position + 1, listing.samples.length);

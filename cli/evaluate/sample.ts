@@ -138,6 +138,8 @@ export interface SampleReportFacts {
 export interface SampleOutcome {
   readonly row: DatasetSampleResult;
   readonly layerSpikes: readonly Int32Array[];
+  /** Per layer (in `layers` order): NeuroBench synaptic ops into it, effective (ACs + MACs) and dense (the run report's metrics). */
+  readonly layerSynOpsIn: ReadonlyArray<{ readonly effective: number; readonly dense: number }>;
   readonly terms: readonly EnergyTerm[];
   readonly facts: SampleReportFacts;
 }
@@ -190,7 +192,12 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     chip: report.chip, chipOverrides: chipOverrideNote(report), footprintBytes: report.metrics?.totals.footprint.totalBytes ?? 0,
     timeBasis: report.totals.timeBasis ?? null, tickPeriodNs: report.totals.tickPeriodNs ?? null, costs: report.costs, notModelled: report.notModelled,
   };
-  return { row, layerSpikes, terms: energyTerms(report), facts };
+  const perPop = new Map((report.metrics?.perPopulation ?? []).map((p) => [p.name, p.synapticOpsIn] as const));
+  const layerSynOpsIn = c.layers.map((p) => {
+    const ops = perPop.get(p.name);
+    return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
+  });
+  return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
 }
 
 /** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */

@@ -85,11 +85,17 @@ describe("evaluate: a directory data set, by hand", () => {
     const out = join(TMP, "out-all");
     expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", "loihi", "--out", out, "--quiet")).code).toBe(0);
     const all = readDoc(out);
+    // Per layer, the synaptic ops into it summed over the samples' own runs (NeuroBench, the run report's metrics).
+    const layerOps = new Map<string, { effective: number; dense: number }>();
     for (const s of all.samples) {
       const runOut = join(TMP, `run-${s.index}`);
       const r = await cli("run", MODEL, "--input", join(DATA, s.id), "--arch", "loihi", "--out", runOut, "--quiet");
       expect(r.code, r.stderr).toBe(0);
       const rep = JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport;
+      for (const p of rep.metrics!.perPopulation) {
+        const o = layerOps.get(p.name) ?? { effective: 0, dense: 0 };
+        layerOps.set(p.name, { effective: o.effective + p.synapticOpsIn.effectiveACs + p.synapticOpsIn.effectiveMACs, dense: o.dense + p.synapticOpsIn.dense });
+      }
       expect(s.energyPj).toEqual({ synapse: rep.totals.energyPj.synapse, neuron: rep.totals.energyPj.neuron, network: rep.totals.energyPj.network, learning: rep.totals.energyPj.learning, static: rep.totals.energyPj.static, total: rep.totals.energyPj.total });
       expect(s.synOps).toBe(rep.totals.counters.synOps);
       expect(s.neuronUpdates).toBe(rep.totals.counters.neuronUpdates);
@@ -97,6 +103,14 @@ describe("evaluate: a directory data set, by hand", () => {
       expect(s.ticks).toBe(rep.steps);
       expect(s.outputValues).toEqual(rep.nir!.outputs[0].counts);
     }
+    const n = all.samples.length;
+    for (const p of all.summary.populations) {
+      expect(p.meanEffectiveSynOpsIn, p.name).toBe(layerOps.get(p.name)!.effective / n);
+      expect(p.meanDenseSynOpsIn, p.name).toBe(layerOps.get(p.name)!.dense / n);
+    }
+    expect(all.summary.populations.some((p) => p.meanEffectiveSynOpsIn > 0)).toBe(true);
+    const layerSum = all.summary.populations.reduce((a, p) => a + p.meanEffectiveSynOpsIn, 0);
+    expect(Math.abs(layerSum - all.summary.perInference.effectiveSynOps.mean)).toBeLessThanOrEqual(1e-9 * layerSum);
     // Mean energy per inference = Σ mean count × cost, term by term, for every component.
     const e = all.summary.perInference.energyPj;
     for (const c of ["synapse", "neuron", "network", "learning", "static"] as const) {

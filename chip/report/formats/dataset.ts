@@ -130,9 +130,9 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   const populations: ReportTable = {
     id: "dataset-populations",
     title: "Activity over the data set",
-    columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Spikes per inference", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Bursting", align: "r" }, { header: "Density (active)", align: "r" }],
-    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, sig(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive)]),
-    note: "The model's layers (inputs and front-end helpers left out), each counted in its own time steps. Dead: fired in no sample. Bursting: spiked in at least 90% of all time steps. Density (active) = spikes / (active neurons x time steps of all samples).",
+    columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Spikes per inference", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Bursting", align: "r" }, { header: "Density (active)", align: "r" }, { header: "Syn. ops in per inference (effective)", align: "r" }, { header: "(dense)", align: "r" }],
+    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, sig(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive), sig(p.meanEffectiveSynOpsIn), sig(p.meanDenseSynOpsIn)]),
+    note: "The model's layers (inputs and front-end helpers left out), each counted in its own time steps. Dead: fired in no sample. Bursting: spiked in at least 90% of all time steps. Density (active) = spikes / (active neurons x time steps of all samples). Synaptic ops into each layer per inference, NeuroBench's (bias drive left out): effective = non-zero synapses x their sources' spikes over each run, dense = fan-in weights x steps; the effective column sums to the per-inference effective ops.",
   };
   const costs: ReportTable = {
     id: "dataset-costs",
