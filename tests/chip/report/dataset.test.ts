@@ -43,9 +43,17 @@ describe("BatchActivity", () => {
     a.add(0, [2]);
     const [h, silent] = a.summary(3 * 20);
     // Spikes 3 + 4 + 1 = 8 over active neurons 0, 1, 2, 3: 8 / (4 · 60).
-    expect(h).toEqual({ name: "h", size: 5, spikes: 8, meanSpikesPerInference: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, burstingNeurons: 0, densityActive: 8 / (4 * 60) });
-    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, meanSpikesPerInference: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, burstingNeurons: 0, densityActive: null });
+    expect(h).toEqual({ name: "h", size: 5, spikes: 8, meanSpikesPerInference: 8, activeNeurons: 4, deadNeurons: 1, deadFraction: 0.2, burstingNeurons: 0, densityActive: 8 / (4 * 60), meanEffectiveSynOpsIn: 0, meanDenseSynOpsIn: 0 });
+    expect(silent).toEqual({ name: "silent", size: 2, spikes: 0, meanSpikesPerInference: 0, activeNeurons: 0, deadNeurons: 2, deadFraction: 1, burstingNeurons: 0, densityActive: null, meanEffectiveSynOpsIn: 0, meanDenseSynOpsIn: 0 });
     expect(a.summary(60, 3)[0].meanSpikesPerInference).toBe(8 / 3);
+  });
+
+  it("synaptic ops into a layer: per-inference means of the samples' counts", () => {
+    const a = new BatchActivity([{ name: "h", size: 5 }]);
+    a.addSynOpsIn(0, 10, 400);
+    a.addSynOpsIn(0, 25, 400);
+    a.addSynOpsIn(0, 0, 400);
+    expect(a.summary(60, 3)[0]).toMatchObject({ meanEffectiveSynOpsIn: 35 / 3, meanDenseSynOpsIn: 400 });
   });
 });
 
