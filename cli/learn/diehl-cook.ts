@@ -144,7 +144,6 @@ export interface DiehlCookOptions {
   readonly seed?: number;
   /** Presentation length in ticks (default presentMs / tickMs). */
   readonly ticksOn?: number;
-  readonly ticksRest?: number;
   readonly normTarget?: number;
   /**
    * Training digits (the last ones) shown again with weights and θ frozen to assign the labels
