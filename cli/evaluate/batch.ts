@@ -8,7 +8,7 @@
  * message, file, field, hint), which the main thread throws again as it was. Any other error is a bug and
  * rejects the task.
  */
-import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, isAerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { DecodeMode } from "../../chip/report/dataset.ts";
@@ -42,15 +42,8 @@ export interface SampleBatchTask {
 }
 
 /** An AerchipError, as data (a worker's thrown error loses its fields when it crosses the thread). */
-export interface SampleError {
+export interface SampleError extends Omit<Diagnostic, "severity"> {
   readonly position: number;
-  readonly code: string;
-  readonly message: string;
-  readonly file?: string;
-  readonly field?: string;
-  readonly hint?: string;
-  readonly byteOffset?: number;
-  readonly excerpt?: readonly string[];
 }
 
 export interface SampleBatchResult {

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { writeShd3Nir } from "../helpers/nir-dataset.ts";
 import { writeShdFile } from "../core/io/events/helpers/hdf5-writer.ts";
 import { ShdFile } from "../../core/io/events/shd.ts";
 import { DatasetSampleReader } from "../../cli/dataset-reader.ts";
@@ -42,15 +43,7 @@ beforeAll(async () => {
     { times: [1 * K, 1.5 * K, 1.7 * K, 5 * K], units: [3, 3, 699, 10], label: 0 }, sample(4, 1), sample(5, 120),
   ], 2);
   writeShdFile(BAD, [sample(0, 5), { times: [1 * K, -2 * K], units: [1, 2], label: 1 }, sample(2, 5)]);
-  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
-  const w = new Array<number>(3 * 700).fill(0);
-  w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
-  await writeH5(MODEL, nirFile({
-    input: { type: "Input", shape: [700n] },
-    fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
-    lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
-    output: { type: "Output", shape: [3n] },
-  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+  await writeShd3Nir(MODEL);
 });
 
 describe("DatasetSampleReader on an .h5 data set", () => {

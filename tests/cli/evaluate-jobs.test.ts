@@ -21,7 +21,7 @@ import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { spikesNpy, writeIf4Nir, writeShd3Nir } from "../helpers/nir-dataset.ts";
 import { distIsFresh, distNote } from "../helpers/dist.ts";
 import { writeShdFile } from "../core/io/events/helpers/hdf5-writer.ts";
 import { batchSize } from "../../cli/evaluate/pool.ts";
@@ -157,17 +157,9 @@ describe.skipIf(!DIST_OK)(`evaluate --jobs on worker threads ${NEEDS_DIST}`, () 
   }, 60_000);
 
   it("an SHD/SSC .h5 data set (each worker reads its samples from the file): the same document", async () => {
-    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
     const model = join(TMP, "shd3.nir");
-    // Units 3, 10 and 699 drive classes 0, 1 and 2 (as tests/cli/evaluate.test.ts).
-    const w = new Array<number>(3 * 700).fill(0);
-    w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
-    await writeH5(model, nirFile({
-      input: { type: "Input", shape: [700n] },
-      fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
-      lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
-      output: { type: "Output", shape: [3n] },
-    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    // Units 3, 10 and 699 drive classes 0, 1 and 2.
+    await writeShd3Nir(model);
     const K = 1 / 1024;
     const h5 = join(TMP, "shd.h5");
     writeShdFile(h5, Array.from({ length: 6 }, (_, k) => ({ times: [(1 + k) * K, (5 + 2 * k) * K], units: [[3, 10, 699][k % 3], 10], label: k % 3 })));

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { spikesNpy, writeIf4Nir, writeShd3Nir } from "../helpers/nir-dataset.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
@@ -269,17 +269,9 @@ describe("evaluate: fixed point, threads, membrane readouts", () => {
 
 describe("evaluate: an SHD file", () => {
   it("every sample of the file, labelled by its labels", async () => {
-    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
     const model = join(TMP, "shd3.nir");
     // Units 3, 10 and 699 drive classes 0, 1 and 2.
-    const w = new Array<number>(3 * 700).fill(0);
-    w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
-    await writeH5(model, nirFile({
-      input: { type: "Input", shape: [700n] },
-      fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
-      lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
-      output: { type: "Output", shape: [3n] },
-    }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+    await writeShd3Nir(model);
     const K = 1 / 1024;
     const h5 = join(TMP, "shd.h5");
     writeShdFile(h5, [

@@ -24,3 +24,16 @@ export async function writeIf4Nir(path: string, w3 = 2): Promise<void> {
     output: { type: "Output", shape: [4n] },
   }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
 }
+
+/** input[700] (an SHD recording's units) → Linear → IF[3]: units 3, 10 and 699 drive classes 0, 1 and 2 (weight 2, threshold 1). */
+export async function writeShd3Nir(path: string): Promise<void> {
+  const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+  const w = new Array<number>(3 * 700).fill(0);
+  w[0 * 700 + 3] = 2; w[1 * 700 + 10] = 2; w[2 * 700 + 699] = 2;
+  await writeH5(path, nirFile({
+    input: { type: "Input", shape: [700n] },
+    fc: { type: "Linear", weight: { f32: w, shape: [3, 700] } },
+    lif: { type: "IF", r: [1, 1, 1], v_threshold: [1, 1, 1] },
+    output: { type: "Output", shape: [3n] },
+  }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
+}
