@@ -18,7 +18,7 @@ export { AerchipError, type Diagnostic } from "./core/diagnostics.ts";
 export { loadPreset, listPresetNames, loadChipSpecJson, parseChipSpecJson } from "./chip/spec/load.ts";
 export type { ChipSpec } from "./chip/spec/types.ts";
 export type { ChipProgram, ChipStimulus } from "./chip/program/types.ts";
-export { simulate, type SimulateOptions, type SimResult } from "./chip/sim/run.ts";
+export { simulate, type SimulateOptions, type SimResult, type ThirdFactorSchedule } from "./chip/sim/run.ts";
 export { buildRunReport, type Provenance, type RunReport } from "./chip/report/run-report.ts";
 export { compileModel, type CompileOptions, type CompileResult, type MappingReport } from "./compiler/compile.ts";
 export type { LoadedModel } from "./compiler/frontends/snnref.ts";

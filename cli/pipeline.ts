@@ -49,6 +49,8 @@ export interface RunHooks {
   readonly logger?: Logger;
   /** Threads that run the chip's cores (chip/sim/threads); results are identical for every count. */
   readonly threads?: number;
+  /** The learning rules' third factor m per tick (`run --third-factor`, cli/third-factor.ts). */
+  readonly thirdFactor?: SimulateOptions["thirdFactor"];
 }
 
 function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks): SimulateOptions {
@@ -58,6 +60,7 @@ function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     ...(hooks.recordVoltages === undefined ? {} : { recordVoltages: hooks.recordVoltages }),
     ...(hooks.threads === undefined ? {} : { threads: hooks.threads }),
+    ...(hooks.thirdFactor === undefined ? {} : { thirdFactor: hooks.thirdFactor }),
   };
 }
 

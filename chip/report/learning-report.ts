@@ -57,7 +57,7 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     if (reads && !seen) {
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
-        "(aerchip run supplies none; the library's SimulateOptions.learningInput does), so its products with m added nothing; " +
+        "(aerchip run takes it from --third-factor FILE.npy; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
         `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and the learning energy bills those evaluations.`,
       );
     }

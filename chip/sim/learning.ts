@@ -31,7 +31,7 @@
  * bills them all. Beside it, per rule (not a chip counter): weightChanges, the updates that changed the
  * stored weight (after clip and rounding; tags applied at the run's end included), and whether a rule
  * that reads the third factor m ever saw m ≠ 0 on a learning tick (thirdFactorSeen) — without a
- * learning signal (`aerchip run` supplies none) every product with m adds 0.
+ * learning signal (`aerchip run` without --third-factor) every product with m adds 0.
  * Speed: with E = 1 the x0, y0 and u phases run loops generated per rule (learning-kernels.ts), which
  * compute bit for bit what the interpreter below (evaluateGateOn) computes; groups or neurons whose
  * plastic synapses mix rules, and E > 1 rules, use the interpreter.

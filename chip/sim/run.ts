@@ -67,6 +67,12 @@ import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
 
 export type { PopulationSpikes } from "./spike-record.ts";
 
+/** One entry of SimulateOptions.thirdFactor. */
+export interface ThirdFactorSchedule {
+  readonly population: string | null;
+  readonly values: Float64Array;
+}
+
 export interface SimulateOptions {
   readonly steps: number;
   /** Populations whose membrane potential (after the update of each tick) is recorded. */
@@ -92,6 +98,14 @@ export interface SimulateOptions {
    * write m and g per global neuron (arrays keep their values until overwritten).
    */
   readonly learningInput?: (tick: number, thirdFactor: Float64Array, graded: Float64Array) => void;
+  /**
+   * The third factor m as data instead of a callback (a reward schedule, a precomputed learning signal):
+   * per entry, `population` null broadcasts values[t] to every neuron (values: one per tick), else
+   * neuron i of the population gets values[t·size + i] (row-major ticks × size, in the population's
+   * order; it overrides a broadcast for its neurons). Ticks past an entry's rows read 0; neurons no entry
+   * names read 0. Not with `learningInput`.
+   */
+  readonly thirdFactor?: readonly ThirdFactorSchedule[];
   /**
    * Threads that run the chip's cores (threads/team.ts): 1 (default) runs on the calling thread; more
    * partitions the cores over worker threads with identical results. Programs with plastic synapses run
@@ -348,7 +362,11 @@ class Run implements SimRun {
     if ((this.pl !== undefined || this.le !== undefined) && st.synapses.kind !== "wide") {
       throw new AerchipError("E_SIM_LAYOUT", `plastic synapses need the wide synapse layout; this state uses ${st.synapses.kind}`, { field: "state", hint: "build the state with buildSimState(spec, program) without a layout option" });
     }
-    this.learningInput = this.le !== undefined && this.le.needsInput ? opts.learningInput : undefined;
+    if (opts.thirdFactor !== undefined && opts.learningInput !== undefined) {
+      throw new AerchipError("E_SIM_OPTIONS", "thirdFactor and learningInput both write the third factor", { field: "thirdFactor", hint: "give one: the schedule as data, or the callback" });
+    }
+    const input = opts.thirdFactor === undefined ? opts.learningInput : thirdFactorInput(program, st, opts.thirdFactor);
+    this.learningInput = this.le !== undefined && this.le.needsInput ? input : undefined;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
@@ -938,4 +956,31 @@ function foldTickCore(counters: CounterArrays, C: number, pt: number): void {
       }
     }
   }
+}
+
+/**
+ * SimulateOptions.thirdFactor as a learningInput: each tick, m ← 0 for every neuron, then each schedule's
+ * value of that tick for its neurons (global indices computed once). Graded inputs stay 0.
+ */
+function thirdFactorInput(program: ChipProgram, st: SimState, schedules: readonly ThirdFactorSchedule[]): NonNullable<SimulateOptions["learningInput"]> {
+  // A broadcast first, so a population's own schedule overrides it for that population.
+  const ordered = [...schedules.filter((sc) => sc.population === null), ...schedules.filter((sc) => sc.population !== null)];
+  const parts = ordered.map((sc) => {
+    if (sc.population === null) return { globalOf: null, size: 1, values: sc.values };
+    const pop = program.populations.find((p) => p.name === sc.population);
+    if (pop === undefined) throw new AerchipError("E_SIM_OPTIONS", `third factor for "${sc.population}": no such population`, { field: "thirdFactor", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
+    if (sc.values.length % pop.size !== 0) throw new AerchipError("E_SIM_OPTIONS", `third factor for "${sc.population}": ${sc.values.length} values are not whole rows of its ${pop.size} neurons`, { field: "thirdFactor", hint: "give ticks × size values" });
+    const globalOf = new Uint32Array(pop.size);
+    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    return { globalOf, size: pop.size, values: sc.values };
+  });
+  return (tick, m) => {
+    m.fill(0);
+    for (const p of parts) {
+      const rows = p.values.length / p.size;
+      if (tick >= rows) continue;
+      if (p.globalOf === null) m.fill(p.values[tick]);
+      else for (let i = 0; i < p.size; i++) m[p.globalOf[i]] = p.values[tick * p.size + i];
+    }
+  };
 }

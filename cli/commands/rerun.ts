@@ -25,6 +25,7 @@
  * with the original field by field, as a report is.
  */
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
+import { thirdFactorFromProvenance } from "../third-factor.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -79,6 +80,9 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
   const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
+  const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
+    throw badOption(file, key, p.options[key], "it must list the third-factor files' populations (\"*\" for the global one), as aerchip run records --third-factor");
+  });
   const transforms = eventTransformsFromProvenance(p.options, (key) => {
     throw badOption(file, key, p.options[key], "it is not a value aerchip run records for --crop, --downsample, --polarity or --time-bins");
   });
@@ -109,6 +113,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(realtime === true ? { realtime } : {}),
       ...(perLayerTicks === true ? { perLayerTicks } : {}),
       ...transforms,
+      ...(thirdFactor === undefined ? {} : { thirdFactor }),
     },
   };
 }

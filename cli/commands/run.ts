@@ -1,4 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import { readThirdFactor, thirdFactorProvenance, type ThirdFactorArg } from "../third-factor.ts";
 import type { EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -27,6 +28,8 @@ import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs,
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
+  /** --third-factor [POP=]FILE.npy, repeatable (cli/third-factor.ts). */
+  readonly thirdFactor?: readonly ThirdFactorArg[];
   readonly arch: string;
   readonly out: string;
   readonly steps?: number;
@@ -151,6 +154,9 @@ interface RunModel {
   readonly readouts: readonly ReadoutSource[];
   /** SANA-FE networks without --remap: the file's own mapping. */
   readonly fixed: FixedMapping;
+  /** Population name → size, and whether any projection has a general learning rule (--third-factor). */
+  readonly populationSizes: ReadonlyMap<string, number>;
+  readonly learns: boolean;
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
   readonly handMapping?: { readonly spec: ChipSpec; readonly placement: FixedMapping; readonly model: LoadedModel };
   /** Hands the model over to the pipeline and forgets it; call once. */
@@ -185,6 +191,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
   checkReadoutFileNames(readouts, modelPath);
   return {
     name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, readouts, fixed,
+    populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)), learns: graph.projections.some((p) => p.learning !== undefined),
     ...(handMapping === undefined ? {} : { handMapping }),
     take: () => {
       if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
@@ -204,14 +211,21 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
   const rm = loadRunModel(modelPath, o, sanafe);
   const { fixed, handMapping } = rm;
+  const thirdFactorArgs = o.thirdFactor ?? [];
+  if (thirdFactorArgs.length > 0 && !rm.learns) {
+    throw new AerchipError("E_CLI_OPTION", "--third-factor drives learning rules, and no projection of the model has one", { file: modelPath, field: "--third-factor", hint: "give a projection a \"learning\" rule that reads m (docs/learning.md), or drop --third-factor" });
+  }
+  const thirdFactor = readThirdFactor(thirdFactorArgs, rm.populationSizes, modelPath);
+  const tf = thirdFactorProvenance(thirdFactorArgs);
   const provenance = {
     aerchipVersion: aerchipVersion(),
     inputs: [
       { role: "model", path: modelPath, sha256: sha256File(modelPath) },
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
+      ...tf.inputs,
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o) },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
@@ -234,7 +248,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       modelReleased: handMapping === undefined,
       releaseProgram: true,
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
-      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }) },
     });
   } finally {
     progress.stop();

@@ -1,0 +1,81 @@
+/**
+ * `aerchip run MODEL.json --third-factor [POP=]FILE.npy`: the learning rules' third factor m (a reward or
+ * learning signal, docs/learning.md §1) per tick from a file, so a three-factor rule (reward-modulated
+ * STDP, S-TLLR with a precomputed signal) learns from the command line; without it m is 0 and such rules
+ * change nothing.
+ *
+ *   FILE.npy        shape (T,): m[t] for every neuron (a global reward / neuromodulator)
+ *   POP=FILE.npy    shape (T, size of POP) or (T, *POP's shape): m[t] for each neuron of POP
+ *                   (overrides a global file for POP's neurons)
+ *
+ * Tick t reads row t (the engine's tick, as the model's input spikes); ticks past the file read 0. Values
+ * are finite numbers. The option repeats; a population at most once, one global file at most. Each file
+ * is recorded in the report's provenance (role "third-factor", its SHA-256) with its population in
+ * provenance.options.thirdFactor, so `aerchip rerun` reads it again.
+ */
+import { AerchipError } from "../core/diagnostics.ts";
+import { npyToFloat64, readNpy } from "../core/io/npy.ts";
+import { readInputFile } from "../core/io/read-input.ts";
+import type { ThirdFactorSchedule } from "../chip/sim/run.ts";
+import { sha256File } from "./provenance.ts";
+
+/** Largest third-factor file read (bytes). */
+const MAX_BYTES = 2 ** 31 - 1;
+
+export interface ThirdFactorArg {
+  readonly population: string | null;
+  readonly path: string;
+}
+
+/** commander collector for the repeatable option. */
+export function collectThirdFactor(v: string, prev: ThirdFactorArg[] = []): ThirdFactorArg[] {
+  const eq = v.indexOf("=");
+  const arg: ThirdFactorArg = eq > 0 && !/\.npy$/i.test(v.slice(0, eq)) ? { population: v.slice(0, eq), path: v.slice(eq + 1) } : { population: null, path: v };
+  return [...prev, arg];
+}
+
+/** The schedules, read and checked against the model's populations (name → size). */
+export function readThirdFactor(args: readonly ThirdFactorArg[], populations: ReadonlyMap<string, number>, modelPath: string): ThirdFactorSchedule[] {
+  const seen = new Set<string | null>();
+  return args.map((a) => {
+    const who = a.population === null ? "the global third factor" : `population "${a.population}"`;
+    if (seen.has(a.population)) throw new AerchipError("E_CLI_OPTION", `--third-factor gives ${who} twice`, { field: "--third-factor", hint: "give each population (and the global file) once" });
+    seen.add(a.population);
+    if (a.population !== null && (a.population.includes(",") || a.population === "*")) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: a population named with a comma or "*" cannot be recorded in the provenance`, { field: "--third-factor", hint: "rename the population" });
+    const size = a.population === null ? 1 : populations.get(a.population);
+    if (size === undefined) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: the model has no population "${a.population}"`, { file: modelPath, field: "--third-factor", hint: `use one of: ${[...populations.keys()].join(", ")}` });
+    const arr = readNpy(readInputFile(a.path, { what: "third-factor file", maxBytes: MAX_BYTES, field: "--third-factor" }), a.path);
+    if (arr.kind !== "plain") throw new AerchipError("E_THIRD_FACTOR", `${a.path} is a structured array; the third factor is a plain array of numbers`, { file: a.path, field: "--third-factor", hint: "save ticks × neurons values with numpy.save" });
+    const values = npyToFloat64(arr.data, a.path);
+    const T = arr.shape[0] ?? 0;
+    const perTick = arr.shape.slice(1).reduce((x, y) => x * y, 1);
+    const want = a.population === null ? "(T,)" : `(T, ${size}) for its ${size} neurons`;
+    if (arr.shape.length === 0 || T < 1 || perTick !== size || (a.population === null && arr.shape.length !== 1)) {
+      throw new AerchipError("E_THIRD_FACTOR", `${a.path} has shape (${arr.shape.join(", ")}); ${who} takes ${want}`, { file: a.path, field: "shape", hint: "one row per tick (row t is tick t)" });
+    }
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new AerchipError("E_THIRD_FACTOR", `${a.path}: value ${i} (tick ${Math.floor(i / size)}) is ${values[i]}; the third factor is finite`, { file: a.path, field: `[${Math.floor(i / size)}]`, hint: "replace NaN / inf" });
+    }
+    return { population: a.population, values };
+  });
+}
+
+/**
+ * Provenance: one input per file (role "third-factor") and options.thirdFactor, the populations in the same
+ * order joined by commas, "*" for the global file (readThirdFactor refused names with a comma).
+ */
+export function thirdFactorProvenance(args: readonly ThirdFactorArg[]): { inputs: Array<{ role: string; path: string; sha256: string }>; options: { thirdFactor?: string } } {
+  if (args.length === 0) return { inputs: [], options: {} };
+  return { inputs: args.map((a) => ({ role: "third-factor", path: a.path, sha256: sha256File(a.path) })), options: { thirdFactor: args.map((a) => a.population ?? "*").join(",") } };
+}
+
+/** The option values a report's provenance recorded (for `aerchip rerun`), or undefined. */
+export function thirdFactorFromProvenance(inputs: ReadonlyArray<{ role: string; path: string }>, options: Readonly<Record<string, unknown>>, bad: (field: string) => never): ThirdFactorArg[] | undefined {
+  const files = inputs.filter((i) => i.role === "third-factor").map((i) => i.path);
+  const recorded = options.thirdFactor;
+  if (files.length === 0 && recorded === undefined) return undefined;
+  if (typeof recorded !== "string") return bad("thirdFactor");
+  const pops = recorded.split(",");
+  if (pops.length !== files.length || pops.some((p) => p === "")) return bad("thirdFactor");
+  return files.map((path, k) => ({ population: pops[k] === "*" ? null : pops[k], path }));
+}

@@ -1,0 +1,77 @@
+/**
+ * `aerchip run MODEL.json --third-factor [POP=]FILE.npy` (cli/third-factor.ts): the learning rules' third
+ * factor m from a file. examples/learning/reward-stdp.model.json gates Hebbian potentiation by m
+ * (dw = 2^-4·m·x1·y0): without m nothing is learned; with m on one post neuron only, only the synapses
+ * onto that neuron change.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeNpy } from "../../core/io/npy.ts";
+import { cli } from "../helpers/cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "aerchip-m-"));
+const MODEL = "examples/learning/reward-stdp.model.json";
+const INITIAL = [0.6, 0.55, 0.5, 0.5, 0.55, 0.6, 0.3, 0.25, 0.2, 0.2, 0.25, 0.3];
+
+function npy(name: string, data: Float64Array, shape: number[]): string {
+  const p = join(dir, name);
+  writeFileSync(p, writeNpy(data, shape));
+  return p;
+}
+async function run(out: string, ...extra: string[]): Promise<{ code: number; stderr: string; weights: number[]; report: { learning: { notes: string[] }; provenance: { options: Record<string, unknown> } } }> {
+  const r = await cli("run", MODEL, "--arch", "loihi", "--out", join(dir, out), "--quiet", ...extra);
+  if (r.code !== 0) return { code: r.code, stderr: r.stderr, weights: [], report: { learning: { notes: [] }, provenance: { options: {} } } };
+  return {
+    code: 0, stderr: r.stderr,
+    weights: JSON.parse(readFileSync(join(dir, out, "weights.json"), "utf8")).projections.in_out.weights,
+    report: JSON.parse(readFileSync(join(dir, out, "report.json"), "utf8")),
+  };
+}
+
+describe("run --third-factor", () => {
+  it("without m, or with m = 0, nothing is learned (and the run says why)", async () => {
+    const none = await run("none");
+    expect(none.weights).toEqual(INITIAL);
+    expect(none.report.learning.notes.join(" ")).toMatch(/third factor m/);
+    const zero = await run("zero", "--third-factor", npy("zero.npy", new Float64Array(80), [80]));
+    expect(zero.weights).toEqual(INITIAL);
+  });
+
+  it("a global m learns; m on one neuron of the population changes only the synapses onto it", async () => {
+    const all = await run("all", "--third-factor", "examples/learning/reward.npy");
+    expect(all.weights).not.toEqual(INITIAL);
+    expect(all.report.learning.notes).toEqual([]);
+    expect(all.report.provenance.options.thirdFactor).toBe("*");
+    // m = 1 on out[0] only, for 80 ticks (T × 3).
+    const m = new Float64Array(80 * 3);
+    for (let t = 0; t < 80; t++) m[t * 3] = 1;
+    const one = await run("one", "--third-factor", `out=${npy("one.npy", m, [80, 3])}`);
+    // Dense synapse s = pre·3 + post: those onto out[1] and out[2] keep their weights, out[0]'s grow.
+    one.weights.forEach((w, s) => {
+      if (s % 3 === 0) expect(w, `synapse ${s}`).toBeGreaterThanOrEqual(INITIAL[s]);
+      else expect(w, `synapse ${s}`).toBe(INITIAL[s]);
+    });
+    expect(one.weights.filter((w, s) => s % 3 === 0 && w > INITIAL[s]).length).toBeGreaterThan(0);
+    // A population's own file overrides the global one for its neurons: the same as the file alone.
+    const both = await run("both", "--third-factor", join(dir, "zero.npy"), "--third-factor", `out=${join(dir, "one.npy")}`);
+    expect(both.weights).toEqual(one.weights);
+    expect(both.report.provenance.options.thirdFactor).toBe("*,out");
+    const re = await cli("rerun", join(dir, "both", "report.json"), "--out", join(dir, "both-re"), "--quiet");
+    expect(re.code, re.stderr).toBe(0);
+    expect(readFileSync(join(dir, "both-re", "weights.json"))).toEqual(readFileSync(join(dir, "both", "weights.json")));
+  });
+
+  it("refuses a file of the wrong shape or with NaN, an unknown population, a model without rules, a NIR graph", async () => {
+    expect((await run("b1", "--third-factor", npy("b1.npy", new Float64Array(160), [80, 2]))).stderr).toMatch(/E_THIRD_FACTOR/);
+    expect((await run("b2", "--third-factor", `out=${npy("b2.npy", new Float64Array(80), [80])}`)).stderr).toMatch(/E_THIRD_FACTOR/);
+    expect((await run("b3", "--third-factor", npy("b3.npy", Float64Array.from([1, Number.NaN]), [2]))).stderr).toMatch(/E_THIRD_FACTOR.*tick 1/);
+    const unknown = await run("b4", "--third-factor", `nope=${join(dir, "one.npy")}`);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no population "nope"/);
+    const noRules = await cli("run", "examples/demo/ei-small.net.json", "--arch", "generic", "--third-factor", join(dir, "zero.npy"), "--out", join(dir, "b5"));
+    expect(noRules.code).toBe(2);
+    expect(noRules.stderr).toMatch(/no projection of the model has one/);
+  });
+});
