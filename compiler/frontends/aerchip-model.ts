@@ -89,7 +89,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     const vThreshold = r.perNeuron(p.vThreshold, `${field}.vThreshold`, size, 1);
     const vReset = r.perNeuron(p.vReset, `${field}.vReset`, size, 0);
     const vInit = r.perNeuron(p.vInit, `${field}.vInit`, size, 0);
-    const bound = membraneBound(r, p, field, size, { vThreshold, vReset, vInit, resetsToValue: RESETS[reset] === ResetMode.zero });
+    const bound = membraneBound(r, p, field, size, { vThreshold, vReset, vInit, resetsToValue: RESETS[reset] === ResetMode.zero, spiking });
     pops.set(name, {
       name, kind: "neuron", size, shape, spiking,
       params: {
@@ -134,18 +134,22 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
  * The membrane lower bound vMin (papers.md requirement 5, the spiking auto-encoder's clamp): after the
  * tick's integration, threshold and reset, v ← max(v, vMin). Carried in the program's reverse-threshold
  * fields (vReverseThreshold = vMin, reverseResetMode = saturate; chip/program/types.ts). Absent when the
- * population has no `vMin` (no bound). Each neuron's bound must lie below its threshold and at or below
- * the values the potential is set to: vInit, and vReset when the reset sets v to it (reset "zero").
+ * population has no `vMin` (no bound). Each neuron's bound must lie at or below the values the potential
+ * is set to: vInit, and for spiking neurons below the threshold and at or below vReset when the reset sets
+ * v to it (reset "zero"); a readout neither fires nor resets, so only vInit bounds it.
  */
 function membraneBound(r: FieldReader, p: JsonObject, field: string, size: number,
-  n: { vThreshold: Float64Array; vReset: Float64Array; vInit: Float64Array; resetsToValue: boolean }): { vReverseThreshold?: Float64Array; reverseResetMode?: Uint8Array } {
+  n: { vThreshold: Float64Array; vReset: Float64Array; vInit: Float64Array; resetsToValue: boolean; spiking: boolean }): { vReverseThreshold?: Float64Array; reverseResetMode?: Uint8Array } {
   if (p.vMin === undefined) return {};
   const f = `${field}.vMin`;
+  if (p.vMin === null || typeof p.vMin === "string" || typeof p.vMin === "boolean") {
+    r.fail(f, `${f} is ${JSON.stringify(p.vMin)}; it is a number or one number per neuron`, "give the lower bound of the potential (e.g. −1), or leave the key out for no bound");
+  }
   const vMin = r.perNeuron(p.vMin, f, size, 0);
   for (let i = 0; i < size; i++) {
     const at = size === 1 ? "" : ` (neuron ${i})`;
-    if (!(vMin[i] < n.vThreshold[i])) r.fail(f, `${f} ${vMin[i]} must be below vThreshold ${n.vThreshold[i]}${at}`, "vMin bounds the potential from below; give a value under the threshold (e.g. −vThreshold)");
-    if (n.resetsToValue && !(vMin[i] <= n.vReset[i])) r.fail(f, `${f} ${vMin[i]} must be ≤ vReset ${n.vReset[i]}${at}`, "the reset sets v to vReset, which must lie within the bound; lower vMin or raise vReset");
+    if (n.spiking && !(vMin[i] < n.vThreshold[i])) r.fail(f, `${f} ${vMin[i]} must be below vThreshold ${n.vThreshold[i]}${at}`, "vMin bounds the potential from below; give a value under the threshold (e.g. −vThreshold)");
+    if (n.spiking && n.resetsToValue && !(vMin[i] <= n.vReset[i])) r.fail(f, `${f} ${vMin[i]} must be ≤ vReset ${n.vReset[i]}${at}`, "the reset sets v to vReset, which must lie within the bound; lower vMin or raise vReset");
     if (!(vMin[i] <= n.vInit[i])) r.fail(f, `${f} ${vMin[i]} must be ≤ vInit ${n.vInit[i]}${at}`, "the potential starts at vInit (default 0), which must lie within the bound; lower vMin or raise vInit");
   }
   return { vReverseThreshold: vMin, reverseResetMode: new Uint8Array(size).fill(ResetMode.saturate) };

@@ -107,5 +107,16 @@ describe("membrane lower bound vMin in aerchip-model-1", () => {
     expect(parseAerchipModel(model({ vMin: -2, vReset: -3, reset: "subtract" }), "t.json").graph.populations[1].params?.vReverseThreshold?.[0]).toBe(-2);
     // A misspelt key is refused with the near one.
     expect(field({ vmin: -1 }).message).toContain("vMin");
+    // null and a string are named as such; leaving the key out means no bound (not 0).
+    expect(field({ vMin: null }).hint).toMatch(/no bound/);
+    expect(field({ vMin: "-1" }).message).toMatch(/a number or one number per neuron/);
+  });
+
+  it("a readout (spiking false) neither fires nor resets: only vInit bounds its vMin", () => {
+    const readout = (vMin: number, vInit = 0) => parseAerchipModel(model({ spiking: false, vMin, vInit, vReset: -5 }), "t.json").graph.populations[1].params?.vReverseThreshold?.[0];
+    // Above vThreshold (1) and above vReset (−5): accepted for a readout.
+    expect(readout(0.5, 1)).toBe(0.5);
+    expect(readout(2, 3)).toBe(2);
+    expect(errorOf(() => readout(1, 0)).message).toMatch(/vInit/);
   });
 });
