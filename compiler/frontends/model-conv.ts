@@ -34,17 +34,21 @@ function pair(r: FieldReader, v: Json | undefined, field: string, min: number, f
     const n = r.int(v, field, min, MAX_JSON_ELEMENTS);
     return [n, n];
   }
-  const list = r.intList(v, field, min, MAX_JSON_ELEMENTS, 2);
+  const list = r.intList(v, field, min, MAX_JSON_ELEMENTS);
+  if (list.length !== 2) r.fail(field, `${field} has ${list.length} entries; it is one whole number or a pair [y, x]`, "give e.g. 2 or [2, 1]");
   return [list[0], list[1]];
 }
 
 /** The kernel as a flat C-order array and its 4 dimensions: nested lists, or a flat list with `kernelShape`. */
 function kernel(r: FieldReader, b: JsonObject, field: string): { data: Float64Array; dims: [number, number, number, number] } {
   if (b.kernelShape !== undefined) {
-    const dims = r.intList(b.kernelShape, `${field}.kernelShape`, 1, MAX_JSON_ELEMENTS, 4);
+    const dims = r.intList(b.kernelShape, `${field}.kernelShape`, 1, MAX_JSON_ELEMENTS);
+    if (dims.length !== 4) r.fail(`${field}.kernelShape`, `${field}.kernelShape has ${dims.length} dimensions; a kernel has 4`, "give [out, in/groups, KH, KW] for conv2d or [in, out/groups, KH, KW] for convTranspose2d");
     const n = dims[0] * dims[1] * dims[2] * dims[3];
     if (n > MAX_JSON_ELEMENTS) r.fail(`${field}.kernelShape`, `${field}.kernelShape has ${n} weights, more than ${MAX_JSON_ELEMENTS}`, "split the layer");
-    return { data: r.numberList(b.weights, `${field}.weights`, n), dims: [dims[0], dims[1], dims[2], dims[3]] };
+    const data = r.numberList(b.weights, `${field}.weights`);
+    if (data.length !== n) r.fail(`${field}.weights`, `${field}.weights has ${data.length} values; kernelShape [${Array.from(dims).join(", ")}] holds ${n}`, "give the kernel's values in C order, as many as kernelShape's product");
+    return { data, dims: [dims[0], dims[1], dims[2], dims[3]] };
   }
   const a = r.array(b.weights, `${field}.weights`);
   const dims: [number, number, number, number] = [a.length, 0, 0, 0];
@@ -75,7 +79,7 @@ function expand(r: FieldReader, raw: Json, field: string, pre: PopulationIR, pos
   const b = r.object(raw, field);
   r.knownKeys(b, field, transpose ? TRANSPOSE_KEYS : CONV_KEYS, transpose ? "a convTranspose2d block" : "a conv2d block");
   const shapeField = b.inputShape !== undefined ? `${field}.inputShape` : `population "${pre.name}".shape`;
-  const inShape = b.inputShape !== undefined ? Array.from(r.intList(b.inputShape, `${field}.inputShape`, 1, MAX_JSON_ELEMENTS, 3)) : [...pre.shape];
+  const inShape = b.inputShape !== undefined ? Array.from(r.intList(b.inputShape, `${field}.inputShape`, 1, MAX_JSON_ELEMENTS)) : [...pre.shape];
   if (inShape.length !== 3) r.fail(shapeField, `the input of ${field} needs a [C, H, W] shape; pre "${pre.name}" has shape ${JSON.stringify(pre.shape)}`, `give population "${pre.name}" a shape [C, H, W], or the block an inputShape`);
   const [C, H, W] = inShape;
   if (C * H * W !== pre.size) r.fail(shapeField, `${field}.inputShape ${JSON.stringify(inShape)} has ${C * H * W} elements; pre "${pre.name}" has ${pre.size} neurons`, "make the product equal the pre population's size");

@@ -88,6 +88,8 @@ describe("conv2d / convTranspose2d in aerchip-model-1", () => {
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3]]]] })).field).toBe("projections[0].conv2d.weights[0][0][1]");
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]], delays: [1, 2] })).field).toBe("projections[0].conv2d.delays");
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]], stide: 1 })).field).toBe("projections[0].conv2d.stide");
+    expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]], stride: [1, 1, 1] })).message).toMatch(/one whole number or a pair/);
+    expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [1, 2, 3], kernelShape: [1, 1, 2, 2] })).message).toMatch(/kernelShape \[1, 1, 2, 2\] holds 4/);
     const both = bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]] }, { dense: { weights: [] } }));
     expect(both.message).toMatch(/exactly one of/);
   });
