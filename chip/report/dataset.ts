@@ -388,6 +388,8 @@ export interface DatasetDocument {
   readonly chip: RunReport["chip"];
   readonly dataset: {
     readonly path: string;
+    /** The directory's own name when `path` has none ("." or ".."; chip/report/formats/dataset-name.ts). */
+    readonly name?: string;
     readonly kind: "directory" | "hdf5" | "file";
     /** Samples in the data set; `evaluated` of them were run (--samples). */
     readonly total: number;

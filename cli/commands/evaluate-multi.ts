@@ -11,8 +11,9 @@
  *   - E_COMPARE_NOTHING_RAN when no chip ran (the tables are written first, to say why).
  * Each chip reads and checks the data set itself (as a one-chip evaluate does).
  */
+import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
 import { existsSync, rmSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
@@ -102,7 +103,7 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
   const first = entries.find((e) => e.status === "ok");
   const model = first?.status === "ok" ? first.document.model : basename(modelPath);
   const rows = evaluateCompareRows(entries);
-  const t = evaluateCompareTable(model, o.input, rows);
+  const t = evaluateCompareTable(model, o.input, rows, datasetPathHasNoName(o.input) ? basename(resolve(o.input)) : undefined);
   const ran = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   const names = ["evaluate-compare.md", "evaluate-compare.tex", "evaluate-compare.csv", "evaluate-compare.json"];

@@ -19,8 +19,9 @@
  * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
  * per-operation costs the energy is made of) and mapping.json.
  */
+import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -289,7 +290,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       },
       footprintBytes: r.footprintBytes,
       ...(warnings.length === 0 ? {} : { warnings }),
-      dataset: { path: o.input, kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
+      dataset: { path: o.input, ...(datasetPathHasNoName(o.input) ? { name: basename(resolve(o.input)) } : {}), kind: listing.kind, total: listing.total, evaluated: rows.length, skippedFiles: listing.skippedFiles, ...(listing.classNames === undefined ? {} : { classNames: listing.classNames }) },
       timingModel: o.timing, precision: o.precision ?? "float",
       ...(c.compiled.quantisation === undefined ? {} : { quantisation: { layers: c.compiled.quantisation.layers, warnings: c.compiled.quantisation.diagnostics.map((x) => `${x.code}: ${x.message}`) } }),
       timeBasis: r.timeBasis, tickPeriodNs: r.tickPeriodNs,

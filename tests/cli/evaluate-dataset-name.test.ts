@@ -52,6 +52,16 @@ describe("the data set's name in the tables", () => {
     expect(d.provenance.inputs.find((i) => i.role === "dataset")?.path).toBe(DATA);
   });
 
+  it("a path with no name of its own (DIR/. or \".\") is named by the directory it resolves to (audit-s18 F4)", async () => {
+    const out = join(TMP, "dot");
+    const r = await cli("evaluate", MODEL, "--input", `${DATA}/.`, "--arch", "generic", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/\| Data set \| my\\?_set \(directory\)/);
+    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(d.dataset.name).toBe("my_set");
+    expect(datasetDisplayName(".", "my_set")).toBe("my_set");
+  });
+
   it("evaluate-compare.md and .tex over several chips too", async () => {
     const out = join(TMP, "multi");
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,loihi", "--out", out, "--quiet");

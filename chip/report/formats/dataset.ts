@@ -72,7 +72,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Model", d.model],
       ["Chip", `${d.chip.name}${d.chip.specSha256 === undefined ? "" : ` (spec ${d.chip.specSha256.slice(0, 12)})`}, ${d.chip.coresUsed} of ${d.chip.coresAvailable} cores; memory for the model ${fmtBytes(d.footprintBytes)}`],
       ...(d.chipOverrides === undefined ? [] : [["Chip changes", d.chipOverrides] as Cell[]]),
-      ["Data set", `${datasetDisplayName(d.dataset.path)} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples${selectionText(d)}`],
+      ["Data set", `${datasetDisplayName(d.dataset.path, d.dataset.name)} (${d.dataset.kind}): ${d.dataset.evaluated} of ${d.dataset.total} samples${selectionText(d)}`],
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; NIR dt ${d.input.dtSeconds} s; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],

@@ -96,14 +96,14 @@ export const EVALUATE_COMPARE_NOTE = "Per inference: mean over the chip's sample
   + "Dynamic n/a: the chip's costs are all-in (they hold static power). Energy/effective op = mean total energy / mean NeuroBench effective synaptic ops (the model's layers). "
   + "Each chip's full tables are in its directory's dataset.md.";
 
-export function evaluateCompareTable(model: string, dataset: string, rows: readonly EvaluateCompareRow[]): ReportTable {
+export function evaluateCompareTable(model: string, dataset: string, rows: readonly EvaluateCompareRow[], datasetName?: string): ReportTable {
   const eu = energyUnit(maxOf(nums(rows, (r) => r.energyMeanPj)));
   const tu = timeUnit(maxOf(nums(rows, (r) => r.simulatedTimeMeanNs)));
   const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
   const failed = rows.filter((r) => r.errorMessage !== null);
   const ran = (r: EvaluateCompareRow, c: Cell): Cell => (r.status === "ok" ? c : null);
   return {
-    id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
+    id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset, datasetName)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Samples", align: "r" }, { header: "Accuracy", align: "r" },
       { header: `Energy mean (${eu.unit})`, align: "r" }, { header: `Energy std (${eu.unit})`, align: "r" }, { header: `Dynamic mean (${eu.unit})`, align: "r" },
