@@ -312,7 +312,7 @@ function buildProgram(): Command {
     .option("--trace-bits <n>", `learning-trace width, 1..${MAX_TRACE_BITS} (default: float traces)`, intOption("--trace-bits", 1, MAX_TRACE_BITS, "as in model files"))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
     .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", seedOption, 1)
-    .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md)")
+    .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md); repeatable, a later value of a key wins", (v: string, prev?: string) => (prev === undefined ? v : `${prev},${v}`))
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
     .option("--resume", "continue the run saved in --checkpoint (same options required)", false)

@@ -31,7 +31,7 @@ import { dynamicEnergyPj } from "../../chip/report/energy.ts";
 import { poissonEncode } from "../../chip/learning/encoders.ts";
 import { accuracy, assignLabels } from "../../chip/learning/readout.ts";
 import { createRng, restoreRngState, rngState, type Rng } from "../../core/rng.ts";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MNIST_PIXELS, type LearnSplit } from "./mnist-data.ts";
 import type { Clustering } from "./features-report.ts";
 
@@ -352,7 +352,7 @@ export class DiehlCookRun {
       rounding: opts.rounding ?? "stochastic", seed,
     });
     const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape);
-    this.program = compileModel(graph, spec, {}).program;
+    this.program = compileDiehlCook(graph, spec, P);
     this.st = buildSimState(spec, this.program);
     this.le = buildLearningEngine(this.program, this.st);
     this.projIndex = this.program.projections.findIndex((p) => p.name === "input_exc");
@@ -596,6 +596,19 @@ export class DiehlCookRun {
       const ls = this.labelSet();
       this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, this.data.classes);
     }
+  }
+}
+
+/** The network compiled for the chip; a chip whose delays are too short for inputDelayMaxMs is named by the parameter. */
+function compileDiehlCook(graph: ModelGraph, spec: ChipSpec, P: DiehlCookParams): ChipProgram {
+  try {
+    return compileModel(graph, spec, {}).program;
+  } catch (e) {
+    if (!isAerchipError(e) || e.code !== "E_CORE_DELAY_EXCEEDED" || !(P.inputDelayMaxMs > 0)) throw e;
+    const most = spec.core.maxDelayTicks;
+    throw new AerchipError(e.code, `${e.message} (the input delays of inputDelayMaxMs ${P.inputDelayMaxMs} at tickMs ${P.tickMs})`, {
+      field: "inputDelayMaxMs", hint: `give --set inputDelayMaxMs of at most ${most * P.tickMs} (d < inputDelayMaxMs waits 1 + ⌊d/tickMs⌋ ticks; this chip holds ${most}), or a chip with longer delays`, cause: e,
+    });
   }
 }
 

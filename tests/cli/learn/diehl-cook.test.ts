@@ -90,6 +90,14 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
       // Pre traces are kept per input axon and delay: more of them with ten delays than with one.
       expect(delayed.memory.traceMemoryBits).toBeGreaterThan(plain.memory.traceMemoryBits);
       expect(delayed.opsPerTrainSample.synUpdates).not.toBe(plain.opsPerTrainSample.synUpdates);
+      // SpiNNaker 2 (as preset) holds delays of up to 15 ticks: inputDelayMaxMs 15 fits (d < 15 → at most 15 ticks), 16 does
+      // not, and the error names the parameter and its largest value.
+      const tiny = loadMnistSplit(2, 1, 1);
+      expect(() => trainDiehlCook(loadPreset("spinnaker2"), tiny, { neurons: 2, seed: 1, params: { inputDelayMaxMs: 15, presentMs: 5 } })).not.toThrow();
+      const e = errorOf(() => trainDiehlCook(loadPreset("spinnaker2"), tiny, { neurons: 2, seed: 1, params: { inputDelayMaxMs: 16, presentMs: 5 } }));
+      expect(e.code).toBe("E_CORE_DELAY_EXCEEDED");
+      expect(e.field).toBe("inputDelayMaxMs");
+      expect(e.hint).toMatch(/at most 15/);
     }, 60_000);
   });
 });

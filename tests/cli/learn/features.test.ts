@@ -97,3 +97,13 @@ describe("learn FEATURES.npy", () => {
     expect(r3.stderr).toMatch(/missing\.npy/);
   });
 });
+
+describe("learn --set", () => {
+  it("repeated --set options add up (audit-s18 F2): both overrides reach the parameters", async () => {
+    const out = join(dir, "set2");
+    const r = await cli("learn", files.x, "--neurons", "2", "--arch", "loihi", "--set", "presentMs=50", "--set", "maxIntensity=3", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, "learn-features.json"), "utf8"));
+    expect(doc.params).toMatchObject({ presentMs: 50, maxIntensity: 3 });
+  });
+});
