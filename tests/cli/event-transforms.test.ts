@@ -57,6 +57,19 @@ describe("event transforms on an --input", () => {
     expect(pairs(got)).toEqual(EVENTS.map(([x, y, t, p]) => `${Math.min(3, Math.floor((t * 4) / 4000))}:${(p * 8 + y) * 16 + x}`).sort());
   });
 
+  it("a transformed sensor that is not the input's size or channels is refused, not put in a corner (audit-s18 F1)", async () => {
+    const file = csv("ev5.csv", EVENTS);
+    const code = async (shape: number[], transforms: object) => ((await readInputSpikes(file, shape, { transforms }).catch((e: unknown) => e)) as { code?: string; message?: string });
+    // 16 × 8 downsampled by 2 is 8 × 4, not the input's 16 × 8.
+    expect(await code([2, 8, 16], { downsample: { x: 2, y: 2 } })).toMatchObject({ code: "E_EVENTS_SHAPE" });
+    expect((await code([2, 8, 16], { downsample: { x: 2, y: 2 } })).message).toMatch(/8×4 sensor with 2 channels; the model's input is 16×8/);
+    expect(await code([2, 8, 16], { crop: { x: 0, y: 0, width: 8, height: 8 } })).toMatchObject({ code: "E_EVENTS_SHAPE" });
+    // One polarity into a two-channel input.
+    expect(await code([2, 8, 16], { polarity: 1 })).toMatchObject({ code: "E_EVENTS_SHAPE" });
+    // The sizes that match are read.
+    expect((await readInputSpikes(file, [2, 4, 8], { transforms: { downsample: { x: 2, y: 2 } } })).tick.length).toBeGreaterThan(0);
+  });
+
   it("a dense spike tensor refuses every transform (its rows are ticks)", async () => {
     const dense = join(dir, "dense.npy");
     spikesNpy(dense, 3, 4, [[0, 1]]);

@@ -28,7 +28,7 @@ import { readNmnist } from "./nmnist.ts";
 import { decodeEventsNpy } from "./npy-events.ts";
 import { readShd, type ShdFile } from "./shd.ts";
 import { applyTransforms, binToTicks, hasTransforms as anyTransforms, inputLayoutOf, mapToInputs, type EventTransformOptions, type MapToInputsOptions } from "./transforms.ts";
-import { EventFormat, type EventBatch, type InputSpikes, type ReadEventsOptions } from "./types.ts";
+import { EventFormat, type EventBatch, type InputSpikes, type ReadEventsOptions, type SensorGeometry } from "./types.ts";
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -266,9 +266,14 @@ export async function shdSampleForInput(f: ShdFile, sample: number, options: Omi
 
 async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o: InputReadOptions, size: number, t0: number | "first" | undefined): Promise<InputSpikes> {
   const acc = new Accumulator();
+  let checked = false;
   try {
     for await (const raw of stream) {
       const b = applyTransforms(raw, o);
+      if (!checked) {
+        checkTransformedGeometry(b.geometry, o);
+        checked = true;
+      }
       acc.add(b.tUs, mapToInputs(b, b.geometry, o.inputShape, o));
     }
   } catch (e) {
@@ -374,4 +379,23 @@ async function aerStreamSpikes(path: string, o: InputReadOptions, size: number):
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
   return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs, ...(o.counts === true ? { count: spikes.count } : {}) };
+}
+
+/**
+ * A crop, downsample or polarity choice is meant to make the recording the model's input: when the
+ * transformed sensor (W × H, and its channels for a [C, H, W] or [H, W, C] input) is not the input's, the
+ * events would land in one corner or one channel of it, which looks like a result and is a mistake. Flat
+ * inputs are checked by mapToInputs (sizes must match exactly).
+ */
+function checkTransformedGeometry(g: SensorGeometry, o: InputReadOptions): void {
+  if (o.crop === undefined && o.downsample === undefined && o.polarity === undefined) return;
+  const shape = o.inputShape;
+  if (shape.length !== 2 && shape.length !== 3) return;
+  const hwc = shape.length === 3 && inputLayoutOf(shape, o.layout) === "hwc";
+  const [C, H, W] = shape.length === 2 ? [1, shape[0], shape[1]] : hwc ? [shape[2], shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
+  const channelsDiffer = shape.length === 3 && o.polarity !== undefined && g.polarities !== C;
+  if (g.width === W && g.height === H && !channelsDiffer) return;
+  const what = [o.crop === undefined ? "" : "--crop", o.downsample === undefined ? "" : "--downsample", o.polarity === undefined ? "" : "--polarity"].filter((x) => x !== "").join(", ");
+  throw eventsError(EventsErrorCode.shape, `after ${what} the events cover a ${g.width}×${g.height} sensor with ${g.polarities} channel${g.polarities === 1 ? "" : "s"}; the model's input is ${W}×${H} with ${C} channel${C === 1 ? "" : "s"} ([${shape.join(", ")}])`,
+    "choose the crop box and downsampling factor that turn the sensor into the input's size (e.g. a 128×128 DVS onto 32×32: --downsample 4), and --polarity only for a one-channel input", { field: "inputShape" });
 }
