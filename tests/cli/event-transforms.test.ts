@@ -167,6 +167,8 @@ describe("aerchip evaluate with event transforms", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8"));
     expect(doc.provenance.options).toMatchObject({ crop: "0,0,4,2", downsample: "2,2" });
+    // The tables a paper quotes say how the events were transformed (audit-s18 F3).
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/events cropped to 4x2 at \(0, 0\), downsampled by 2x2, binned at 1000 us per step/);
     for (const s of doc.samples) {
       const one = join(dir, `ev-run-${s.index}`);
       expect((await cli("run", model, "--input", join(ds, s.id), "--crop", "0,0,4,2", "--downsample", "2", "--arch", "generic", "--out", one, "--quiet")).code).toBe(0);

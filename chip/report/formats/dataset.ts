@@ -43,12 +43,27 @@ function selectionText(d: DatasetDocument): string {
   return range === null ? "" : ` (--samples ${range} of the ${d.dataset.kind === "hdf5" ? "file's" : "path"} order)`;
 }
 
+/** The event transforms the provenance recorded (cli/event-transforms.ts), as words: "cropped to 32x32 at (1, 1), …, ". */
+function transformText(d: DatasetDocument): string {
+  const o = d.provenance.options;
+  const parts: string[] = [];
+  if (typeof o.crop === "string") {
+    const [x, y, w, h] = o.crop.split(",");
+    parts.push(`cropped to ${w}x${h} at (${x}, ${y})`);
+  }
+  if (typeof o.downsample === "string") parts.push(`downsampled by ${o.downsample.replace(",", "x")}`);
+  if (o.polarity === "merge") parts.push("polarities merged");
+  else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
+  return parts.length === 0 ? "" : `${parts.join(", ")}, `;
+}
+
 function inputText(d: DatasetDocument): string {
   const n = d.dataset.evaluated;
-  if (d.input.timeBins !== undefined) return `events in ${d.input.timeBins} equal bins per sample, first to last event (one bin per step)`;
+  const t = transformText(d);
+  if (d.input.timeBins !== undefined) return `events ${t}in ${d.input.timeBins} equal bins per sample, first to last event (one bin per step)`;
   if (d.input.tickUs === null) return "dense spike tensors, one row per step";
   const dense = d.input.denseTensors === 0 ? "" : ` (${d.input.denseTensors} of ${n} samples dense spike tensors, one row per step)`;
-  return `events binned at ${d.input.tickUs} us per step${dense}`;
+  return `events ${t}binned at ${d.input.tickUs} us per step${dense}`;
 }
 
 function timeBasisText(d: DatasetDocument): string {
