@@ -8,7 +8,8 @@
  *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (tonic Downsample)
  *   --polarity merge|0|1 one channel: every event, or only that polarity
  *   --time-bins N        N equal bins from the first to the last event instead of --tick-us ticks:
- *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (tonic ToFrame n_time_bins)
+ *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (close to tonic's n_time_bins,
+ *                        which uses an integer window and drops the events past N of them: docs/events.md §4)
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
  * tick), as without transforms. Dense spike tensors (.npy T × shape) are not events: the transforms are
@@ -115,7 +116,7 @@ export function addEventTransformOptions(cmd: Command): Command {
     .option("--crop <x,y,w,h>", "event --input: keep the pixels x in [x, x+w), y in [y, y+h), re-based to 0 (before --downsample)", cropOption)
     .option("--downsample <f|fx,fy>", "event --input: divide pixel coordinates by f (x' = floor(x/fx), y' = floor(y/fy)), e.g. 4 for a 128x128 DVS onto a 32x32 input", downsampleOption)
     .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)
-    .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {
+    .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (proportional edges, every event kept; close to tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");
       return n;

@@ -109,7 +109,8 @@ export interface DatasetPopulationSummary {
   /**
    * NeuroBench synaptic operations into the layer per inference (means over the samples of the run
    * report's metrics.perPopulation[].synapticOpsIn): effective = non-zero synapses × their sources' spikes
-   * over each run, dense = fan-in weights × steps. Σ over layers of the effective mean = the mean of the
+   * over each run, dense = fan-in weights × the run's chip ticks (steps + pipeline ticks, as the run report
+   * counts them). Σ over layers of the effective mean = the mean of the
    * rows' effectiveSynOps.
    */
   readonly meanEffectiveSynOpsIn: number;
