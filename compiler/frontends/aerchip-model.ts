@@ -111,6 +111,12 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
     const pr = parseProjection(r, p, k, pops, AERCHIP_MODEL_KEYS.projection, CONV_KINDS);
     const po = p as Record<string, Json>;
+    // A kernel's synapses would learn one by one (each copy of a tap on its own), which no chip's shared
+    // kernel does and a convolutional STDP layer does not mean: refused rather than silently untied.
+    const kernelKind = Object.keys(CONV_KINDS).find((key) => po[key] !== undefined);
+    if (kernelKind !== undefined && ((po.learning !== undefined && po.learning !== null) || (po.stdp !== undefined && po.stdp !== null))) {
+      r.fail(`projections[${k}].${po.learning !== undefined && po.learning !== null ? "learning" : "stdp"}`, `projections[${k}] is a ${kernelKind} kernel with a learning rule: its expanded synapses would each learn on their own, untying the shared kernel`, "learn on a dense or sparse projection (one weight per synapse, as written), or keep the kernel static");
+    }
     const enc = po.encoding;
     const withEnc = enc === undefined ? pr : { ...pr, encoding: r.string(enc, `projections[${k}].encoding`) };
     if (po.learning === undefined || po.learning === null) return withEnc;

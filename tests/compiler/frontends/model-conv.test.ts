@@ -90,6 +90,9 @@ describe("conv2d / convTranspose2d in aerchip-model-1", () => {
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]], stide: 1 })).field).toBe("projections[0].conv2d.stide");
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]], stride: [1, 1, 1] })).message).toMatch(/one whole number or a pair/);
     expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [1, 2, 3], kernelShape: [1, 1, 2, 2] })).message).toMatch(/kernelShape \[1, 1, 2, 2\] holds 4/);
+    // A plastic kernel would untie (audit-s18 F7): refused, for a learning rule and for pair STDP.
+    expect(bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]] }, { learning: { named: "pair-stdp" } })).field).toBe("projections[0].learning");
+    expect(bad(model([1, 2, 2], [1, 3, 3], "convTranspose2d", { weights: [[[[1, 2], [3, 4]]]] }, { stdp: { A_plus: 0.1, A_minus: 0.1, tau_pre: 5, tau_post: 5 } })).field).toBe("projections[0].stdp");
     const both = bad(model([1, 3, 3], [1, 2, 2], "conv2d", { weights: [[[[1, 2], [3, 4]]]] }, { dense: { weights: [] } }));
     expect(both.message).toMatch(/exactly one of/);
   });
