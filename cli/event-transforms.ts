@@ -4,6 +4,8 @@
  * 128×128 resized to 32×32, CIFAR10-DVS in 10 bins), done by the readers of core/io/events/transforms.ts
  * in their order — crop, then downsample, then polarity — before pixels map to input neurons:
  *
+ *   --sensor-size W,H[,P] the recording's sensor, for files that do not state it (N-MNIST-format .bin default
+ *                        34×34: N-CALTECH101 recordings are 240×180; CSV files take their largest coordinates)
  *   --crop X,Y,W,H       keep x ∈ [X, X + W), y ∈ [Y, Y + H), re-based to (0, 0)        (tonic CenterCrop / crop)
  *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (tonic Downsample)
  *   --polarity merge|0|1 one channel: every event, or only that polarity
@@ -20,6 +22,8 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { CropBox } from "../core/io/events/transforms.ts";
 
 export interface EventTransformChoice {
+  /** The recording's sensor, width × height × polarities (files that do not state it: N-MNIST-format .bin, CSV). */
+  readonly sensorSize?: { readonly width: number; readonly height: number; readonly polarities: number };
   readonly crop?: CropBox;
   readonly downsample?: { readonly x: number; readonly y: number };
   readonly polarity?: "merge" | number;
@@ -45,6 +49,10 @@ export const cropOption = (v: string): CropBox => {
   if (w < 1 || h < 1) throw new InvalidArgumentError(`--crop ${v}: the width and height must be at least 1`);
   return { x, y, width: w, height: h };
 };
+export const sensorSizeOption = (v: string): { width: number; height: number; polarities: number } => {
+  const [width, height, polarities] = [...ints(v, "--sensor-size", [2, 3], 1), 2];
+  return { width, height, polarities };
+};
 export const downsampleOption = (v: string): { x: number; y: number } => {
   const f = ints(v, "--downsample", [1, 2], 1);
   return { x: f[0], y: f[f.length - 1] };
@@ -58,6 +66,7 @@ export const polarityOption = (v: string): "merge" | number => {
 /** The transforms of a command's parsed options. */
 export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice {
   return {
+    ...(o.sensorSize === undefined ? {} : { sensorSize: o.sensorSize }),
     ...(o.crop === undefined ? {} : { crop: o.crop }),
     ...(o.downsample === undefined ? {} : { downsample: o.downsample }),
     ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
@@ -66,8 +75,9 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number } {
   return {
+    ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
     ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity }),
@@ -78,6 +88,7 @@ export function eventReadOptions(t: EventTransformChoice): { crop?: CropBox; dow
 /** Provenance options of the transforms given (none: nothing, so older reports keep their bytes). */
 export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number> {
   return {
+    ...(t.sensorSize === undefined ? {} : { sensorSize: `${t.sensorSize.width},${t.sensorSize.height},${t.sensorSize.polarities}` }),
     ...(t.crop === undefined ? {} : { crop: `${t.crop.x},${t.crop.y},${t.crop.width},${t.crop.height}` }),
     ...(t.downsample === undefined ? {} : { downsample: `${t.downsample.x},${t.downsample.y}` }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
@@ -102,17 +113,19 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
       return bad(k);
     }
   };
+  const sensorSize = parse("sensorSize", sensorSizeOption);
   const crop = parse("crop", cropOption);
   const downsample = parse("downsample", downsampleOption);
   const polarity = parse("polarity", polarityOption);
   const tb = options.timeBins;
   if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
-  return eventTransformsOf({ ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }) });
+  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
 export function addEventTransformOptions(cmd: Command): Command {
   return cmd
+    .option("--sensor-size <w,h[,p]>", "event --input: the recording's sensor size (width, height, polarities, default 2), for files that do not state it (N-MNIST-format .bin: N-CALTECH101 is 240,180; CSV otherwise takes the largest coordinates)", sensorSizeOption)
     .option("--crop <x,y,w,h>", "event --input: keep the pixels x in [x, x+w), y in [y, y+h), re-based to 0 (before --downsample)", cropOption)
     .option("--downsample <f|fx,fy>", "event --input: divide pixel coordinates by f (x' = floor(x/fx), y' = floor(y/fy)), e.g. 4 for a 128x128 DVS onto a 32x32 input", downsampleOption)
     .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)

@@ -189,3 +189,18 @@ describe("aerchip evaluate with event transforms", () => {
     expect(clash.code).toBe(2);
   });
 });
+
+describe("--sensor-size (audit-s18 F8)", () => {
+  it("gives an N-MNIST-format .bin its sensor (N-CALTECH101-sized recordings), so it can be downsampled onto the input", async () => {
+    // Two events on a 200 × 160 sensor in the 5-byte ATIS format: x, y, p|t(23), t.
+    const ev = (x: number, y: number, p: number, t: number) => [x, y, (p << 7) | ((t >> 16) & 0x7f), (t >> 8) & 0xff, t & 0xff];
+    const file = join(dir, "big.bin");
+    writeFileSync(file, Uint8Array.from([...ev(199, 159, 1, 500), ...ev(4, 8, 0, 1500)]));
+    // Without the size the reader takes N-MNIST's 34 × 34 and refuses x = 199, naming the option.
+    const e = (await readInputSpikes(file, [2, 40, 50], { transforms: { downsample: { x: 4, y: 4 } } }).catch((x: unknown) => x)) as { code: string; hint: string };
+    expect(e.code).toBe("E_EVENTS_OUT_OF_RANGE");
+    expect(e.hint).toMatch(/--sensor-size/);
+    const got = await readInputSpikes(file, [2, 40, 50], { transforms: { sensorSize: { width: 200, height: 160, polarities: 2 }, downsample: { x: 4, y: 4 } } });
+    expect(pairs(got)).toEqual([`0:${(1 * 40 + 39) * 50 + 49}`, `1:${(0 * 40 + 2) * 50 + 1}`].sort());
+  });
+});

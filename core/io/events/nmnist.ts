@@ -73,7 +73,7 @@ export async function* readNmnist(path: string, options: NmnistReadOptions = {})
         if (x >= W || y >= H || p >= P) {
           f.consume(at - f.start);
           throw eventsError(EventsErrorCode.outOfRange, `event at byte ${base + r * NMNIST_RECORD_BYTES} is at (x ${x}, y ${y}, p ${p}), outside the ${W}×${H}×${P} geometry`,
-            "pass the sensor geometry (N-CALTECH101 needs e.g. 240×180), or check that the file is an N-MNIST recording", { file: path, byteOffset: base + r * NMNIST_RECORD_BYTES });
+            "give the sensor's size (the readers' geometry option; on the command line --sensor-size W,H: N-CALTECH101 needs e.g. 240,180), or check that the file is an N-MNIST recording", { file: path, byteOffset: base + r * NMNIST_RECORD_BYTES });
         }
         if (t >= tEnd) continue;
         const i = out.n;
