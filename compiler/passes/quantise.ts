@@ -24,6 +24,7 @@
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
+import { ThresholdOp } from "../../chip/program/types.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
 
 export interface LayerQuantisation {
@@ -115,16 +116,31 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     };
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
+    const vThresholdQ = qArr(pp.vThreshold);
+    const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
+    if (boundQ !== undefined && pop.spiking) {
+      // A bound below the threshold can round onto it (or past it) at a coarse scale; the clamp would then
+      // lift v to the threshold after every reset and the neuron would fire on every tick, whatever its
+      // input. Kept one step below the firing level instead, and said so.
+      let lifted = 0;
+      for (let i = 0; i < boundQ.length; i++) {
+        const top = pp.thresholdOp[i] === ThresholdOp.gt ? vThresholdQ[i] : vThresholdQ[i] - 1;
+        if (boundQ[i] > top) { boundQ[i] = top; lifted++; }
+      }
+      if (lifted > 0) {
+        diagnostics.push({ code: "W_QUANT_VMIN_AT_THRESHOLD", severity: "warning", message: `${lifted} neuron${lifted === 1 ? "" : "s"} of population "${pop.name}": vMin rounds onto the threshold at state scale 2^${q}; set one step (2^${-q}) below the firing level so the clamp cannot fire the neuron`, file, field: `populations.${pop.name}.vMin`, hint: "lower vMin, or use a chip with more state bits (a finer state scale)" });
+      }
+    }
     const params: NeuronParamsIR = {
       ...pp,
       voltageDecay: vd.out,
       currentDecay: cd.out,
       inputGain: new Float64Array(pop.size).fill(1),
       bias: qArr(pp.bias),
-      vThreshold: qArr(pp.vThreshold),
+      vThreshold: vThresholdQ,
       vReset: qArr(pp.vReset),
       vInit: qArr(pp.vInit),
-      ...(pp.vReverseThreshold === undefined ? {} : { vReverseThreshold: qBound(pp.vReverseThreshold) }),
+      ...(boundQ === undefined ? {} : { vReverseThreshold: boundQ }),
     };
     layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err) });
     return { ...pop, params };

@@ -119,4 +119,22 @@ describe("membrane lower bound vMin in aerchip-model-1", () => {
     expect(readout(2, 3)).toBe(2);
     expect(errorOf(() => readout(1, 0)).message).toMatch(/vInit/);
   });
+
+  it("a vMin that rounds onto the threshold in fixed point stays one step below the firing level, with a warning (audit-s18 F11)", () => {
+    // A weight of −510 forces a coarse state scale (2^−1: one step = 2); vMin 1.9 and vThreshold 2 both
+    // round to the step 1, so the clamp would lift v back to the threshold after every reset and fire the
+    // neuron on every tick (0, 2, 3, …, 7). vInit 1.9 rounds onto the threshold too: the spike at tick 0
+    // is that rounding's, as without a bound; after it the bound (one step lower) keeps v below firing.
+    const m = {
+      format: "aerchip-model-1", name: "vq", steps: 8,
+      populations: [
+        { name: "in", kind: "input", size: 1, spikes: [[0, 0]] },
+        { name: "n", kind: "neuron", size: 1, vThreshold: 2, reset: "subtract", vMin: 1.9, vInit: 1.9 },
+      ],
+      projections: [{ name: "a", pre: "in", post: "n", dense: { weights: [[-510]], delays: 1 } }],
+    } as Json;
+    const r = compileAndRun(loadPreset("generic"), parseAerchipModel(m, "vq.json"), { compile: { precision: "fixed" }, provenance: { aerchipVersion: "test", inputs: [], options: { seed: 0 } }, timing: "simple" });
+    expect(Array.from(r.sim.spikes.get("n")?.tick ?? [])).toEqual([0]);
+    expect(r.compiled.quantisation!.diagnostics.map((d) => d.code)).toContain("W_QUANT_VMIN_AT_THRESHOLD");
+  });
 });
