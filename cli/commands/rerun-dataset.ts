@@ -163,6 +163,13 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
         throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });
       }
     } else sha = sha256File(input.path);
-    if (sha !== input.sha256) throw inputChanged(input.role, input.path, sha, input.sha256, file);
+    if (sha !== input.sha256) {
+      // The data set's digest covers its files and the --labels CSV: say that either may have changed.
+      const labels = input.role === "dataset" ? plan.options.labels : undefined;
+      if (labels !== undefined) {
+        throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" or its label file "${labels}" has changed since the evaluation (SHA-256 ${sha.slice(0, 12)}…, recorded ${input.sha256.slice(0, 12)}…)`, { file, field: "provenance.inputs", hint: "restore the data set's files and the --labels CSV to reproduce the evaluation" });
+      }
+      throw inputChanged(input.role, input.path, sha, input.sha256, file);
+    }
   }
 }

@@ -92,6 +92,8 @@ describe("evaluate --labels", () => {
     writeFileSync(labels, GOOD.replace("sub/d.npy,1", "sub/d.npy,3"));
     const changed = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "rr-changed"));
     expect(codeOf(changed.stderr), changed.stderr).toBe("E_RERUN_INPUT_CHANGED");
+    // The message names the label file too (its digest is part of the data set's; audit-s18 F6).
+    expect(changed.stderr).toMatch(/or its label file/);
     writeFileSync(labels, GOOD.replace("sub/d.npy,1\n", ""));
     const lost = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "rr-lost"));
     expect(codeOf(lost.stderr), lost.stderr).toBe("E_RERUN_INPUT_CHANGED");
