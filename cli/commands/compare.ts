@@ -6,6 +6,8 @@
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
+import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { eventTransformText } from "../../chip/report/formats/event-transform-text.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
@@ -27,7 +29,7 @@ import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
 import { throwIfInterrupted } from "../interrupt.ts";
 import type { InputSelection } from "../input-selection.ts";
 
-export interface CompareCommandOptions extends NirCliOptions, InputSelection {
+export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
   readonly input?: string;
   readonly tickUs?: number;
@@ -91,6 +93,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const rewritten: string[] = [];
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
+  // Transformed event input: the tables say how (cli/event-transforms.ts); without transforms they stay as they were.
+  const transformed = o.input === undefined ? "" : eventTransformText(eventTransformProvenance(eventTransformsOf(o)));
+  const inputNote = transformed === "" || o.input === undefined ? undefined : `${basename(o.input)}, events ${transformed}`;
   let model: string, rows: ReturnType<typeof compareRows>, t: ReturnType<typeof compareTable>, ran: number, svg: string | undefined;
   try {
     for (const [i, arch] of archs.entries()) {
@@ -121,7 +126,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     const first = entries.find((e): e is CompareOk => e.status === "ok");
     model = first?.report.model ?? basename(modelPath);
     rows = compareRows(entries);
-    t = compareTable(model, rows);
+    t = compareTable(model, rows, inputNote);
     ran = rows.filter((r) => r.status === "ok").length;
     svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
     throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);
@@ -138,7 +143,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
-    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows) },
+    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote) },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows }, join(out, "compare.json")) },

@@ -84,7 +84,8 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
 
 const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
 
-export function compareTable(model: string, rows: readonly CompareRow[]): ReportTable {
+/** `input`: what the runs read, for the note (an event file and its transforms), or undefined. */
+export function compareTable(model: string, rows: readonly CompareRow[], input?: string): ReportTable {
   const eu = energyUnit(maxOf(nums(rows, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(rows, (r) => r.inferenceTimeNs)));
   const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
@@ -106,7 +107,7 @@ export function compareTable(model: string, rows: readonly CompareRow[]): Report
       t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
     // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
-    note: failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`,
+    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}`,
   };
 }
 
@@ -128,11 +129,11 @@ function failureText(r: CompareRow): string {
  * compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip, so
  * that their error messages cannot run together).
  */
-export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[]): string {
+export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string): string {
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
-  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n_${esc(COMPARE_NOTE)}_\n${list}`;
+  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE)}_\n${list}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [

@@ -7,6 +7,7 @@ import { SAMPLE_ENERGY_KEYS, type DatasetDocument, type SampleStat } from "../da
 import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 import { csvField } from "./csv.ts";
 import { datasetDisplayName } from "./dataset-name.ts";
+import { eventTransformText } from "./event-transform-text.ts";
 import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.ts";
 import { markdownTable } from "./markdown.ts";
 
@@ -43,18 +44,10 @@ function selectionText(d: DatasetDocument): string {
   return range === null ? "" : ` (--samples ${range} of the ${d.dataset.kind === "hdf5" ? "file's" : "path"} order)`;
 }
 
-/** The event transforms the provenance recorded (cli/event-transforms.ts), as words: "cropped to 32x32 at (1, 1), …, ". */
+/** The event transforms the provenance recorded, as "cropped to 32x32 at (1, 1), …, " (before the binning's words). */
 function transformText(d: DatasetDocument): string {
-  const o = d.provenance.options;
-  const parts: string[] = [];
-  if (typeof o.crop === "string") {
-    const [x, y, w, h] = o.crop.split(",");
-    parts.push(`cropped to ${w}x${h} at (${x}, ${y})`);
-  }
-  if (typeof o.downsample === "string") parts.push(`downsampled by ${o.downsample.replace(",", "x")}`);
-  if (o.polarity === "merge") parts.push("polarities merged");
-  else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
-  return parts.length === 0 ? "" : `${parts.join(", ")}, `;
+  const t = eventTransformText({ ...d.provenance.options, timeBins: undefined });
+  return t === "" ? "" : `${t}, `;
 }
 
 function inputText(d: DatasetDocument): string {

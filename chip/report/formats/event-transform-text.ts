@@ -1,0 +1,21 @@
+/**
+ * The event transforms a run or evaluation recorded in its provenance options (cli/event-transforms.ts:
+ * sensorSize, crop, downsample, polarity as strings) in words, for the tables a paper quotes:
+ * "cropped to 32x32 at (1, 1), downsampled by 4x4, polarity 1 only" ("" when none was given).
+ */
+export function eventTransformText(o: Readonly<Record<string, unknown>>): string {
+  const parts: string[] = [];
+  if (typeof o.sensorSize === "string") {
+    const [w, h] = o.sensorSize.split(",");
+    parts.push(`from a ${w}x${h} sensor`);
+  }
+  if (typeof o.crop === "string") {
+    const [x, y, w, h] = o.crop.split(",");
+    parts.push(`cropped to ${w}x${h} at (${x}, ${y})`);
+  }
+  if (typeof o.downsample === "string") parts.push(`downsampled by ${o.downsample.replace(",", "x")}`);
+  if (o.polarity === "merge") parts.push("polarities merged");
+  else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
+  if (typeof o.timeBins === "number") parts.push(`in ${o.timeBins} equal time bins`);
+  return parts.join(", ");
+}
