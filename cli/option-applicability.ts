@@ -86,6 +86,7 @@ const RULES: Record<string, readonly Rule[]> = {
     ...SELECTION_RULES(["nir", "program"]),
     ...TRANSFORM_RULES(["nir", "program"]),
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
+    { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
     { option: "remap", flag: "--remap", appliesTo: ["sanafe", "sanafe-remap"], why: () => "only SANA-FE networks carry their own mapping; aerchip maps other models itself" },

@@ -51,6 +51,8 @@ export interface RunHooks {
   readonly threads?: number;
   /** The learning rules' third factor m per tick (`run --third-factor`, cli/third-factor.ts). */
   readonly thirdFactor?: SimulateOptions["thirdFactor"];
+  /** Graded post traces from each neuron's own potential, Ψ(u) (`run --psi`). */
+  readonly gradedPsi?: SimulateOptions["gradedPsi"];
 }
 
 function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks): SimulateOptions {
@@ -61,6 +63,7 @@ function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks
     ...(hooks.recordVoltages === undefined ? {} : { recordVoltages: hooks.recordVoltages }),
     ...(hooks.threads === undefined ? {} : { threads: hooks.threads }),
     ...(hooks.thirdFactor === undefined ? {} : { thirdFactor: hooks.thirdFactor }),
+    ...(hooks.gradedPsi === undefined ? {} : { gradedPsi: hooks.gradedPsi }),
   };
 }
 

@@ -26,7 +26,8 @@ import type { ChipSpec } from "../spec/types.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipProgram, ChipStimulus } from "../program/types.ts";
 import { aerLayoutFor, encodeAer, type AerLayout, type AerPacketBuffer } from "../../core/aer.ts";
-import { populationIndexAt } from "../program/types.ts";
+import { populationIndexAt, ResetMode } from "../program/types.ts";
+import { STLLR_PSI, type StllrPsi } from "../program/named-rules.ts";
 import { TickWork, type TimingModel } from "../timing/types.ts";
 import { isSimpleTiming } from "../timing/simple.ts";
 import { learningPhaseNs, syncLatencyNs, timingCosts } from "../timing/costs.ts";
@@ -106,6 +107,15 @@ export interface SimulateOptions {
    * names read 0. Not with `learningInput`.
    */
   readonly thirdFactor?: readonly ThirdFactorSchedule[];
+  /**
+   * Graded post traces driven by the neuron itself: g_n[t] = Ψ(u_n[t], vThreshold_n), u the potential after
+   * the tick's update and before its reset (S-TLLR's secondary activation, chip/program/named-rules.ts
+   * STLLR_PSI), computed after the update, as a Loihi 2-style engine reads its own compartment. The
+   * pre-reset u is v + vThreshold for a neuron that fired with subtractive reset, v otherwise; a spiking
+   * neuron with a reset to a value loses u, and is refused. Float programs (learning runs in float).
+   * Replaces graded inputs from learningInput; m still comes from learningInput or thirdFactor.
+   */
+  readonly gradedPsi?: StllrPsi;
   /**
    * Threads that run the chip's cores (threads/team.ts): 1 (default) runs on the calling thread; more
    * partitions the cores over worker threads with identical results. Programs with plastic synapses run
@@ -263,6 +273,8 @@ class Run implements SimRun {
   private readonly pl: PlasticityState | undefined;
   private readonly le: LearningEngine | undefined;
   private readonly learningInput: SimulateOptions["learningInput"];
+  /** gradedPsi: Ψ, the neurons whose graded traces it drives, and a fired mark per neuron (cleared each tick). */
+  private readonly psi: { readonly fn: (u: number, vTh: number) => number; readonly neurons: Uint32Array; readonly firedMark: Uint8Array } | undefined;
   private readonly recorded: readonly RecordedPopulation[];
   private readonly record: SpikeRecord;
   private readonly deliverMode: DeliverMode;
@@ -367,6 +379,7 @@ class Run implements SimRun {
     }
     const input = opts.thirdFactor === undefined ? opts.learningInput : thirdFactorInput(program, st, opts.thirdFactor);
     this.learningInput = this.le !== undefined && this.le.needsInput ? input : undefined;
+    this.psi = opts.gradedPsi === undefined || this.le === undefined ? undefined : psiDriver(this.le, st, opts.gradedPsi);
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
@@ -590,6 +603,7 @@ class Run implements SimRun {
     }
     // 2c. general learning engine: y0 products and post-trace jumps, graded traces, epoch end.
     if (le !== undefined) {
+      if (this.psi !== undefined) gradedFromPotential(this.psi, le, st, upd.fired, nFired);
       learnOnPostSpikes(le, upd.fired, nFired, t, st.synWeight, st.synTarget, st.synCore, st.coreOfNeuron, counters.tickCore, K);
       if (le.needsInput) addGradedTraces(le, st.coreOfNeuron, counters.tickCore, K);
       learnEpochEnd(le, t, st.synWeight, st.synTarget, st.synCore, counters.tickCore, K);
@@ -983,4 +997,38 @@ function thirdFactorInput(program: ChipProgram, st: SimState, schedules: readonl
       else for (let i = 0; i < p.size; i++) m[p.globalOf[i]] = p.values[tick * p.size + i];
     }
   };
+}
+
+/** SimulateOptions.gradedPsi's set-up: the post neurons of rules with graded traces, checked. */
+function psiDriver(le: LearningEngine, st: SimState, name: StllrPsi): { fn: (u: number, vTh: number) => number; neurons: Uint32Array; firedMark: Uint8Array } {
+  const fn = STLLR_PSI[name];
+  if (fn === undefined) throw new AerchipError("E_SIM_OPTIONS", `gradedPsi "${String(name)}" is not a secondary activation`, { field: "gradedPsi", hint: `use one of ${Object.keys(STLLR_PSI).join(", ")}` });
+  const seen = new Uint8Array(st.neuronCount);
+  const list: number[] = [];
+  for (let slot = 0; slot < le.yRule.length; slot++) {
+    const r = le.rules[le.yRule[slot]];
+    if (!r.yGraded.some((g) => g === 1)) continue;
+    const n = le.yNeuron[slot];
+    if (seen[n] === 1) continue;
+    seen[n] = 1;
+    list.push(n);
+    if (st.spiking[n] === 1 && st.resetMode[n] === ResetMode.zero) {
+      throw new AerchipError("E_SIM_OPTIONS", `Ψ(u) of neuron ${n} needs its potential before the reset, which a reset to vReset loses`, { field: "gradedPsi", hint: "give the population a subtractive reset (S-TLLR's soft reset) or none" });
+    }
+  }
+  if (list.length === 0) throw new AerchipError("E_SIM_OPTIONS", "gradedPsi drives graded post traces, and no learning rule of the program has one", { field: "gradedPsi", hint: "give a rule a trace with input \"graded\" (S-TLLR's y1, y2), or drop gradedPsi" });
+  return { fn, neurons: Uint32Array.from(list), firedMark: new Uint8Array(st.neuronCount) };
+}
+
+/** g_n ← Ψ(u_n, vThreshold_n) for the driven neurons, u the pre-reset potential (see SimulateOptions.gradedPsi). */
+function gradedFromPotential(p: { fn: (u: number, vTh: number) => number; neurons: Uint32Array; firedMark: Uint8Array }, le: LearningEngine, st: SimState, fired: Uint32Array, nFired: number): void {
+  for (let k = 0; k < nFired; k++) p.firedMark[fired[k]] = 1;
+  const { v, vThreshold, resetMode } = st;
+  for (let i = 0; i < p.neurons.length; i++) {
+    const n = p.neurons[i];
+    const th = vThreshold[n];
+    const u = p.firedMark[n] === 1 && resetMode[n] === ResetMode.subtract ? v[n] + th : v[n];
+    le.graded[n] = p.fn(u, th);
+  }
+  for (let k = 0; k < nFired; k++) p.firedMark[fired[k]] = 0;
 }

@@ -80,6 +80,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
   const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
+  const psi = opt<string>(p.options, "psi", "string", file);
   const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
     throw badOption(file, key, p.options[key], "it must list the third-factor files' populations (\"*\" for the global one), as aerchip run records --third-factor");
   });
@@ -114,6 +115,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(perLayerTicks === true ? { perLayerTicks } : {}),
       ...transforms,
       ...(thirdFactor === undefined ? {} : { thirdFactor }),
+      ...(psi === undefined ? {} : { psi: psi as RunCommandOptions["psi"] & string }),
     },
   };
 }

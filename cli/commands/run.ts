@@ -1,4 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { readThirdFactor, thirdFactorProvenance, type ThirdFactorArg } from "../third-factor.ts";
 import type { EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   /** --third-factor [POP=]FILE.npy, repeatable (cli/third-factor.ts). */
   readonly thirdFactor?: readonly ThirdFactorArg[];
+  /** --psi NAME: graded post traces driven by Ψ(u) of each neuron's own potential (SimulateOptions.gradedPsi). */
+  readonly psi?: StllrPsi;
   readonly arch: string;
   readonly out: string;
   readonly steps?: number;
@@ -212,7 +215,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const rm = loadRunModel(modelPath, o, sanafe);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
-  if (thirdFactorArgs.length > 0 && !rm.learns) {
+  if ((thirdFactorArgs.length > 0 || o.psi !== undefined) && !rm.learns) {
+    if (o.psi !== undefined && thirdFactorArgs.length === 0) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
     throw new AerchipError("E_CLI_OPTION", "--third-factor drives learning rules, and no projection of the model has one", { file: modelPath, field: "--third-factor", hint: "give a projection a \"learning\" rule that reads m (docs/learning.md), or drop --third-factor" });
   }
   const thirdFactor = readThirdFactor(thirdFactorArgs, rm.populationSizes, modelPath);
@@ -225,7 +229,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
       ...tf.inputs,
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }) },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
@@ -248,7 +252,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       modelReleased: handMapping === undefined,
       releaseProgram: true,
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
-      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(o.psi === undefined ? {} : { gradedPsi: o.psi }) },
     });
   } finally {
     progress.stop();

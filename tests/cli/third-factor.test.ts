@@ -75,3 +75,33 @@ describe("run --third-factor", () => {
     expect(noRules.stderr).toMatch(/no projection of the model has one/);
   });
 });
+
+describe("run --psi (graded traces from the neuron's own potential: S-TLLR on chip)", () => {
+  it("S-TLLR learns from Ψ(u) and a learning signal; without --psi its graded traces read 0; recorded and rerun", async () => {
+    const m = JSON.parse(readFileSync(MODEL, "utf8"));
+    m.name = "stllr";
+    m.populations[1].reset = "subtract";
+    m.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05, psi: "triangle" };
+    const model = join(dir, "stllr.model.json");
+    writeFileSync(model, JSON.stringify(m));
+    const signal = npy("delta.npy", Float64Array.from({ length: 80 }, (_, t) => Math.sin(t / 5)), [80]);
+    const go = async (out: string, ...extra: string[]) => {
+      const r = await cli("run", model, "--arch", "loihi", "--out", join(dir, out), "--quiet", "--third-factor", signal, ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(dir, out, "weights.json"), "utf8")).projections.in_out.weights as number[];
+    };
+    const withPsi = await go("psi", "--psi", "triangle");
+    const without = await go("nopsi");
+    expect(withPsi).not.toEqual(INITIAL);
+    expect(without).toEqual(INITIAL); // both products read Ψ (y2) or its trace (y1): 0 without --psi
+    const report = JSON.parse(readFileSync(join(dir, "psi", "report.json"), "utf8"));
+    expect(report.provenance.options.psi).toBe("triangle");
+    const re = await cli("rerun", join(dir, "psi", "report.json"), "--out", join(dir, "psi-re"), "--quiet");
+    expect(re.code, re.stderr).toBe(0);
+    expect(readFileSync(join(dir, "psi-re", "weights.json"))).toEqual(readFileSync(join(dir, "psi", "weights.json")));
+    // A rule without graded traces, or a reset to a value, is refused.
+    const z = await cli("run", MODEL, "--arch", "loihi", "--psi", "triangle", "--out", join(dir, "psi-x"));
+    expect(z.code).toBe(1);
+    expect(z.stderr).toMatch(/E_SIM_OPTIONS/);
+  });
+});

@@ -21,9 +21,9 @@ const PRE: number[][] = [[3, 9, 17, 30], [5, 6, 22]];
 const POST = [7, 10, 20, 21, 33];
 const W0 = [0.2, 0.3];
 
-function graph(learning: LearningRuleProgram, opts: { post?: number; theta?: { plus: number; decay: number } } = {}): { graph: ModelGraph; stimulus: StimulusIR } {
+function graph(learning: LearningRuleProgram, opts: { post?: number; theta?: { plus: number; decay: number }; reset?: ResetMode; voltageDecay?: number } = {}): { graph: ModelGraph; stimulus: StimulusIR } {
   const nPost = opts.post ?? 1;
-  const params = uniformNeuronParams(nPost, { voltageDecay: 0, vThreshold: 1, resetMode: ResetMode.zero });
+  const params = uniformNeuronParams(nPost, { voltageDecay: opts.voltageDecay ?? 0, vThreshold: 1, resetMode: opts.reset ?? ResetMode.zero });
   const withTheta = opts.theta === undefined ? params : {
     ...params, thetaPlus: new Float64Array(nPost).fill(opts.theta.plus), thetaDecay: new Float64Array(nPost).fill(opts.theta.decay),
   };
@@ -100,6 +100,42 @@ describe("general learning engine vs the one-synapse reference (epoch = 1 tick, 
     expectMatchesReference(stllr({ lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 12, learningRate: 0.05 }), {
       m: (t) => Math.sin(t / 3), g: (t) => 0.5 + 0.4 * Math.cos(t),
     });
+  });
+});
+
+describe("graded traces driven by the neuron's own potential (SimulateOptions.gradedPsi)", () => {
+  const rule = stllr({ lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 12, learningRate: 0.05, psi: "triangle" });
+  const setup = (reset: ResetMode) => {
+    const { graph: g, stimulus } = graph(learningProgramFromNamedRule(rule), { reset, voltageDecay: 0.5 });
+    const spec = genericWith();
+    return { spec, program: compileModel(g, spec, {}).program, stimulus };
+  };
+
+  it("S-TLLR with Ψ(u[t]) from the engine equals the reference fed Ψ of the recorded pre-reset potential", () => {
+    const { spec, program, stimulus } = setup(ResetMode.subtract);
+    const m = Float64Array.from({ length: T }, (_, t) => Math.sin(t / 3));
+    const res = simulate(spec, program, stimulus, { steps: T, gradedPsi: "triangle", thirdFactor: [{ population: null, values: m }], recordVoltages: ["post"] });
+    const post = Array.from(res.spikes.get("post")!.tick);
+    expect(post.length).toBeGreaterThan(3);
+    // u[t]: the potential after the update, before the reset (v + θ where the neuron fired; θ = 1).
+    const v = res.voltages.get("post")!;
+    const u = Array.from({ length: T }, (_, t) => v[t] + (post.includes(t) ? 1 : 0));
+    expect(new Set(u.map((x) => x.toFixed(6))).size).toBeGreaterThan(5);
+    const psi = (x: number) => 0.3 * Math.max(1 - Math.abs(x - 1), 0);
+    const w = res.finalWeights.get("pre_post")!;
+    for (let i = 0; i < 2; i++) {
+      const ref = simulateSynapse(rule, { ticks: T, preTicks: PRE[i], postTicks: post, w0: W0[i], thirdFactor: Array.from(m), graded: u.map(psi) });
+      expect(ref.finalW).not.toBe(W0[i]);
+      expect(w[i]).toBeCloseTo(ref.finalW, 12);
+    }
+  });
+
+  it("refuses a spiking neuron that resets to a value (its pre-reset potential is lost), and programs without graded traces", () => {
+    const { spec, program, stimulus } = setup(ResetMode.zero);
+    expect(() => simulate(spec, program, stimulus, { steps: T, gradedPsi: "triangle" })).toThrow(expect.objectContaining({ code: "E_SIM_OPTIONS" }));
+    const pair = graph(learningProgramFromNamedRule(pairStdp({ aPlus: 0.01, aMinus: 0.01, preTauTicks: 5, postTauTicks: 5 })), { reset: ResetMode.subtract });
+    const p2 = compileModel(pair.graph, genericWith(), {}).program;
+    expect(() => simulate(genericWith(), p2, pair.stimulus, { steps: T, gradedPsi: "triangle" })).toThrow(expect.objectContaining({ code: "E_SIM_OPTIONS" }));
   });
 });
 
