@@ -104,4 +104,12 @@ describe("run --psi (graded traces from the neuron's own potential: S-TLLR on ch
     expect(z.code).toBe(1);
     expect(z.stderr).toMatch(/E_SIM_OPTIONS/);
   });
+
+  it("examples/learning/stllr.model.json runs as its README row says and learns", async () => {
+    const out = join(dir, "ex-stllr");
+    const r = await cli("run", "examples/learning/stllr.model.json", "--arch", "loihi", "--psi", "triangle", "--third-factor", "examples/learning/delta.npy", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const w = JSON.parse(readFileSync(join(out, "weights.json"), "utf8")).projections.in_out.weights as number[];
+    expect(w).not.toEqual(INITIAL);
+  });
 });
