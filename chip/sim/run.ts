@@ -364,8 +364,7 @@ class Run implements SimRun {
       const pi = program.populations.findIndex((p) => p.name === name);
       if (pi < 0) throw new AerchipError("E_RECORD_UNKNOWN_POPULATION", `cannot record the potential of "${name}": no such population`, { field: "recordVoltages", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
       const pop = program.populations[pi];
-      const globalOf = new Uint32Array(pop.size);
-      for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+      const globalOf = globalNeuronsOf(pop, st);
       return { name, globalOf, trace: new Float64Array(T * pop.size), unit: 2 ** -(pop.stateScaleExp ?? 0) };
     });
     this.pl = hasPlasticity(program) ? st.plasticity ?? buildPlasticity(program, st) : undefined;
@@ -984,8 +983,7 @@ function thirdFactorInput(program: ChipProgram, st: SimState, schedules: readonl
     const pop = program.populations.find((p) => p.name === sc.population);
     if (pop === undefined) throw new AerchipError("E_SIM_OPTIONS", `third factor for "${sc.population}": no such population`, { field: "thirdFactor", hint: `use one of: ${program.populations.map((p) => p.name).join(", ")}` });
     if (sc.values.length % pop.size !== 0) throw new AerchipError("E_SIM_OPTIONS", `third factor for "${sc.population}": ${sc.values.length} values are not whole rows of its ${pop.size} neurons`, { field: "thirdFactor", hint: "give ticks × size values" });
-    const globalOf = new Uint32Array(pop.size);
-    for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+    const globalOf = globalNeuronsOf(pop, st);
     return { globalOf, size: pop.size, values: sc.values };
   });
   return (tick, m) => {
@@ -1031,4 +1029,11 @@ function gradedFromPotential(p: { fn: (u: number, vTh: number) => number; neuron
     le.graded[n] = p.fn(u, th);
   }
   for (let k = 0; k < nFired; k++) p.firedMark[fired[k]] = 0;
+}
+
+/** The state's global index of each neuron of a population, in the population's order. */
+function globalNeuronsOf(pop: ChipProgram["populations"][number], st: SimState): Uint32Array {
+  const globalOf = new Uint32Array(pop.size);
+  for (const b of pop.blocks) for (let i = 0; i < b.count; i++) globalOf[populationIndexAt(pop, b.populationStart + i)] = st.coreNeuronStart[b.coreIndex] + b.neuronStart + i;
+  return globalOf;
 }
