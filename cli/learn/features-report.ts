@@ -3,13 +3,15 @@
  * frozen pass, chip/learning/clusters.ts), their sizes and, with --labels, purity, NMI and the Diehl & Cook
  * label-assignment accuracy over the same samples; the learning cost per training sample; and the k-means
  * baseline's multiply-accumulates per iteration for the same K (papers.md §2: "so the hardware win can be
- * stated"). Written as learn-features.json (deterministic: no wall times) and clusters.csv.
+ * stated"). Written as learn-features.json (deterministic: no wall times), clusters.csv and, per weight
+ * width, responses_<width>.npy (the frozen pass's spike counts, samples × neurons).
  */
 import { join, resolve } from "node:path";
 import { writeOutputSet, stableJson } from "../../core/atomic-write.ts";
 import { clusterSizes, clustersOf, kmeansMacsPerIteration, normalizedMutualInformation, purity } from "../../chip/learning/clusters.ts";
 import { assignLabels, accuracy } from "../../chip/learning/readout.ts";
 import { fmtInt, table } from "../format.ts";
+import { writeNpy } from "../../core/io/npy.ts";
 import { sha256File } from "../provenance.ts";
 import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
@@ -27,6 +29,11 @@ export interface Clustering {
   readonly labelAssignmentAccuracy: number | null;
   /** N·K·D: one Lloyd iteration of k-means with K = the neurons, on the same samples. */
   readonly kmeansMacsPerIteration: number;
+  /**
+   * The frozen pass's spike counts, samples × neurons row-major, which the clusters and scores come from
+   * (written as responses_<width>.npy, not into learn-features.json; kept here so a checkpoint has them).
+   */
+  readonly responses: number[];
 }
 
 /** The clustering of a finished run from its frozen responses (samples × neurons). */
@@ -41,8 +48,12 @@ export function clusteringOf(responses: Float64Array, data: LearnSplit, neurons:
     nmi: labelled ? normalizedMutualInformation(clusters, data.trainLabels, neurons, data.classes) : null,
     labelAssignmentAccuracy: labelled ? accuracy(responses, data.trainLabels, assignLabels(responses, data.trainLabels, neurons, data.classes), data.classes) : null,
     kmeansMacsPerIteration: kmeansMacsPerIteration(n, neurons, data.inputs),
+    responses: Array.from(responses.subarray(0, n * neurons)),
   };
 }
+
+/** "float" or "6b": the width's name in file and column names. */
+const widthName = (r: DiehlCookResult): string => (r.weightBits === "float" ? "float" : `${r.weightBits}b`);
 
 const pct = (x: number | null): string => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 const uj = (pj: number): string => (pj / 1e6).toFixed(2);
@@ -68,7 +79,11 @@ export function writeFeatureResults(
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
-  const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => rest;
+  const withoutResponses = (r: DiehlCookResult): DiehlCookResult => {
+    const { responses: _r, ...c } = r.clustering!;
+    return { ...r, clustering: { ...c, responsesFile: `responses_${widthName(r)}.npy` } as unknown as Clustering };
+  };
+  const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest as DiehlCookResult);
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
     features: {
@@ -79,17 +94,19 @@ export function writeFeatureResults(
     definitions: "cluster = the neuron with most spikes in the frozen pass (lowest index on ties, -1 if none spiked); purity counts silent samples as misclustered; NMI = 2I/(H(K)+H(C)) with silent samples as one cluster; kmeansMacsPerIteration = samples x clusters x features (chip/learning/clusters.ts)",
     results: results.map(strip),
   };
-  const csv = [["sample", ...results.map((r) => `cluster_${r.weightBits === "float" ? "float" : `${r.weightBits}b`}`), ...(o.labels === undefined ? [] : ["label"])].join(",")];
+  const csv = [["sample", ...results.map((r) => `cluster_${widthName(r)}`), ...(o.labels === undefined ? [] : ["label"])].join(",")];
   for (let s = 0; s < n; s++) csv.push([s, ...results.map((r) => r.clustering!.clusters[s]), ...(o.labels === undefined ? [] : [data.trainLabels[s]])].join(","));
   const file = join(out, "learn-features.json");
   const csvFile = join(out, "clusters.csv");
-  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }], [out]);
+  // Per width, the frozen pass's spike counts (samples × neurons, float64): every score can be recomputed from them.
+  const responseFiles = results.map((r) => ({ path: join(out, `responses_${widthName(r)}.npy`), data: writeNpy(Float64Array.from(r.clustering!.responses), [n, o.neurons]) }));
+  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }, ...responseFiles], [out]);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ file, clusters: csvFile, results })}\n`);
+    process.stdout.write(`${JSON.stringify({ file, clusters: csvFile, responses: responseFiles.map((f) => f.path), results: results.map(withoutResponses) })}\n`);
     return;
   }
   if (o.quiet) return;
   const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
   const k = results[0]?.clustering?.kmeansMacsPerIteration ?? 0;
-  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}\n`);
+  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}\n`);
 }

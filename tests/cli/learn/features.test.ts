@@ -79,6 +79,20 @@ describe("learn FEATURES.npy", () => {
       // Every sample was shown: at least one neuron answered most of them.
       expect(c.silentSamples).toBeLessThan(N);
     });
+    // The frozen pass's responses, per width: the clusters and the label-assignment accuracy follow from them.
+    const { readNpy, npyToFloat64 } = await import("../../../core/io/npy.ts");
+    const { clustersOf } = await import("../../../chip/learning/clusters.ts");
+    const { accuracy, assignLabels } = await import("../../../chip/learning/readout.ts");
+    doc.results.forEach((r: { weightBits: unknown; clustering: { clusters: number[]; responsesFile: string; labelAssignmentAccuracy: number; responses?: unknown } }) => {
+      const arr = readNpy(readFileSync(join(a, r.clustering.responsesFile)));
+      if (arr.kind !== "plain") throw new Error("plain expected");
+      expect(arr.shape).toEqual([N, 4]);
+      const counts = npyToFloat64(arr.data);
+      expect(Array.from(clustersOf(counts, N, 4))).toEqual(r.clustering.clusters);
+      expect(accuracy(counts, labels, assignLabels(counts, labels, 4, K), K)).toBe(r.clustering.labelAssignmentAccuracy);
+      expect(r.clustering.responses).toBeUndefined();
+    });
+    expect(readFileSync(join(a, "responses_6b.npy"))).toEqual(readFileSync(join(b, "responses_6b.npy")));
     // No test split: the MNIST-only fields are not in the document.
     expect(doc.results[0].accuracy).toBeUndefined();
     expect(doc.results[0].energyPerInferencePj).toBeUndefined();
