@@ -18,7 +18,7 @@
  * refused there by the reader. Each option given is recorded in the report's provenance (only then, so
  * reports of runs without them keep their bytes) and `aerchip rerun` gives it back.
  */
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CropBox } from "../core/io/events/transforms.ts";
 
 export interface EventTransformChoice {
@@ -28,6 +28,8 @@ export interface EventTransformChoice {
   readonly downsample?: { readonly x: number; readonly y: number };
   readonly polarity?: "merge" | number;
   readonly timeBins?: number;
+  /** How --time-bins cuts the recording: proportional edges (default) or tonic's integer window. */
+  readonly timeBinsRule?: "proportional" | "tonic";
 }
 
 /** Largest factor or coordinate accepted (events carry 16-bit coordinates). */
@@ -71,17 +73,18 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.downsample === undefined ? {} : { downsample: o.downsample }),
     ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
     ...(o.timeBins === undefined ? {} : { timeBins: o.timeBins }),
+    ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
   };
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic" } {
   return {
     ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
     ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity }),
-    ...(t.timeBins === undefined ? {} : { bins: t.timeBins }),
+    ...(t.timeBins === undefined ? {} : { bins: t.timeBins, ...(t.timeBinsRule === undefined ? {} : { binsRule: t.timeBinsRule }) }),
   };
 }
 
@@ -93,6 +96,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.downsample === undefined ? {} : { downsample: `${t.downsample.x},${t.downsample.y}` }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
     ...(t.timeBins === undefined ? {} : { timeBins: t.timeBins }),
+    ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
   };
 }
 
@@ -119,7 +123,9 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   const polarity = parse("polarity", polarityOption);
   const tb = options.timeBins;
   if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
-  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }) });
+  const rule = options.timeBinsRule;
+  if (rule !== undefined && rule !== "proportional" && rule !== "tonic") bad("timeBinsRule");
+  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
@@ -129,6 +135,7 @@ export function addEventTransformOptions(cmd: Command): Command {
     .option("--crop <x,y,w,h>", "event --input: keep the pixels x in [x, x+w), y in [y, y+h), re-based to 0 (before --downsample)", cropOption)
     .option("--downsample <f|fx,fy>", "event --input: divide pixel coordinates by f (x' = floor(x/fx), y' = floor(y/fy)), e.g. 4 for a 128x128 DVS onto a 32x32 input", downsampleOption)
     .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)
+    .addOption(new Option("--time-bins-rule <rule>", "how --time-bins cuts: proportional (default: edges at (t1 - t0)·i/n, every event kept) or tonic (tonic's ToFrame(n_time_bins): an integer window floor((t1 - t0)/n) µs, events past n windows dropped)").choices(["proportional", "tonic"]))
     .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (proportional edges, every event kept; close to tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");

@@ -128,11 +128,21 @@ const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFl
   ],
 };
 
+/** --time-bins-rule says how --time-bins cuts, and means nothing without it. */
+const TIME_BINS_RULE_NEEDS_BINS = {
+  option: "timeBinsRule", flag: "--time-bins-rule", needs: "timeBins", needsFlag: "--time-bins",
+  met: (v: unknown) => typeof v === "number" && v > 0,
+  why: "it says how --time-bins cuts a recording, and events are binned at --tick-us", hint: "add --time-bins N, or drop --time-bins-rule",
+};
+
 /**
  * Options that only mean something when another option has a value (attribute names, flags): given
  * without it they would change nothing, so they are refused.
  */
 const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly flag: string; readonly needs: string; readonly needsFlag: string; readonly met: (value: unknown) => boolean; readonly why: string; readonly hint: string }>> = {
+  run: [TIME_BINS_RULE_NEEDS_BINS],
+  compare: [TIME_BINS_RULE_NEEDS_BINS],
+  evaluate: [TIME_BINS_RULE_NEEDS_BINS],
   "learning-cost": [{
     option: "weightBytes", flag: "--weight-bytes", needs: "optimizerStatePerWeight", needsFlag: "--optimizer-state-per-weight",
     met: (v) => typeof v === "number" && v > 0,

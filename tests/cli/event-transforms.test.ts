@@ -70,6 +70,23 @@ describe("event transforms on an --input", () => {
     expect((await readInputSpikes(file, [2, 4, 8], { transforms: { downsample: { x: 2, y: 2 } } })).tick.length).toBeGreaterThan(0);
   });
 
+  it("time bins by tonic's rule: an integer window ⌊span/N⌋ µs, events past N windows dropped (binToTicks binsRule)", async () => {
+    const { binToTicks } = await import("../../core/io/events/transforms.ts");
+    const t = Float64Array.of(0, 10, 25, 30);
+    const ch = Int32Array.of(0, 1, 2, 3);
+    // span 30 µs, 3 bins: proportional edges 10, 20 keep t = 30 in bin 2; tonic's window 10 drops it.
+    expect(Array.from(binToTicks(t, ch, { bins: 3 }).tick)).toEqual([0, 1, 2, 2]);
+    const tonic = binToTicks(t, ch, { bins: 3, binsRule: "tonic" });
+    expect(Array.from(tonic.tick)).toEqual([0, 1, 2]);
+    expect(Array.from(tonic.channel)).toEqual([0, 1, 2]);
+    expect(tonic.steps).toBe(3);
+    // 4 bins of a 30 µs span: window 7 µs; 25 → bin 3, 30 → 4 (dropped).
+    expect(Array.from(binToTicks(t, ch, { bins: 4, binsRule: "tonic" }).tick)).toEqual([0, 1, 3]);
+    const file = csv("ev6.csv", EVENTS);
+    const got = await readInputSpikes(file, [2, 8, 16], { transforms: { timeBins: 4, timeBinsRule: "tonic" } });
+    expect(got.tick.length).toBe(EVENTS.length - 1);
+  });
+
   it("a dense spike tensor refuses every transform (its rows are ticks)", async () => {
     const dense = join(dir, "dense.npy");
     spikesNpy(dense, 3, 4, [[0, 1]]);
@@ -189,6 +206,13 @@ describe("aerchip evaluate with event transforms", () => {
     expect(readFileSync(join(binned, "dataset.md"), "utf8")).toMatch(/5 equal bins per sample/);
     const clash = await cli("evaluate", model, "--input", ds, "--time-bins", "5", "--tick-us", "10", "--arch", "generic", "--out", join(dir, "ev-x"));
     expect(clash.code).toBe(2);
+    // --time-bins-rule tonic: recorded, stated, rerun; without --time-bins it is refused.
+    const tonicOut = join(dir, "ev-tonic");
+    expect((await cli("evaluate", model, "--input", ds, "--downsample", "2", "--time-bins", "5", "--time-bins-rule", "tonic", "--arch", "generic", "--out", tonicOut, "--quiet")).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(tonicOut, "dataset.json"), "utf8")).provenance.options.timeBinsRule).toBe("tonic");
+    expect(readFileSync(join(tonicOut, "dataset.md"), "utf8")).toMatch(/tonic's integer window/);
+    expect((await cli("rerun", join(tonicOut, "dataset.json"), "--out", join(dir, "ev-tonic-re"), "--quiet")).code).toBe(0);
+    expect((await cli("evaluate", model, "--input", ds, "--time-bins-rule", "tonic", "--arch", "generic", "--out", join(dir, "ev-y"))).code).toBe(2);
   });
 });
 

@@ -53,7 +53,10 @@ function transformText(d: DatasetDocument): string {
 function inputText(d: DatasetDocument): string {
   const n = d.dataset.evaluated;
   const t = transformText(d);
-  if (d.input.timeBins !== undefined) return `events ${t}in ${d.input.timeBins} equal bins per sample, first to last event (one bin per step)`;
+  if (d.input.timeBins !== undefined) {
+    const rule = d.provenance.options.timeBinsRule === "tonic" ? ", tonic's integer window (events past the last bin dropped)" : "";
+    return `events ${t}in ${d.input.timeBins} equal bins per sample, first to last event${rule} (one bin per step)`;
+  }
   if (d.input.tickUs === null) return "dense spike tensors, one row per step";
   const dense = d.input.denseTensors === 0 ? "" : ` (${d.input.denseTensors} of ${n} samples dense spike tensors, one row per step)`;
   return `events ${t}binned at ${d.input.tickUs} us per step${dense}`;

@@ -155,6 +155,8 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
   readonly tickUs?: number;
   /** Number of time bins spanning the events instead of `tickUs`. */
   readonly bins?: number;
+  /** How the bins are cut (transforms.ts BinOptions.binsRule). */
+  readonly binsRule?: "proportional" | "tonic";
   /** Start of tick 0 (µs or "first"); default 0, or the label's start for a labelled sample. */
   readonly t0Us?: number | "first";
   /** Ticks to produce (later events are dropped); default up to the last event. */
@@ -280,7 +282,7 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
     throw isAerchipError(e) ? e.withFile(path) : e;
   }
   const spikes = binToTicks(acc.tUs.subarray(0, acc.n), acc.idx.subarray(0, acc.n), {
-    ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins }),
+    ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins, ...(o.binsRule === undefined ? {} : { binsRule: o.binsRule }) }),
     ...(t0 === undefined ? {} : { t0Us: t0 }),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });

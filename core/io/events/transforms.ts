@@ -260,6 +260,12 @@ export interface BinOptions {
   readonly tickUs?: number;
   /** Number of equal bins spanning the first to the last event (give this or `tickUs`). */
   readonly bins?: number;
+  /**
+   * How `bins` are cut: "proportional" (default) bin = min(bins − 1, ⌊(t − t0)·bins / (tEnd − t0)⌋), every event
+   * kept; "tonic" tonic's SliceByTimeBins / ToFrame(n_time_bins): window w = ⌊(tEnd − t0) / bins⌋ µs,
+   * bin = ⌊(t − t0) / w⌋, events at t0 + bins·w or later dropped (always the last one; all when w = 0).
+   */
+  readonly binsRule?: "proportional" | "tonic";
   /** Time of the start of tick 0: a number of µs, or "first" (the earliest event). Default 0 for tickUs, "first" for bins. */
   readonly t0Us?: number | "first";
   /** End of the last bin for `bins` (default: the last event). */
@@ -304,10 +310,18 @@ export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinO
     const bins = checkPositiveInt(options.bins as number, "bins");
     const tEnd = options.tEndUs ?? (Number.isFinite(tMax) ? tMax : t0);
     const span = tEnd - t0;
-    tickUs = span > 0 ? span / bins : 1;
+    const tonic = options.binsRule === "tonic";
+    const window = Math.floor(span / bins);
+    tickUs = tonic ? Math.max(window, 1) : span > 0 ? span / bins : 1;
     for (let i = 0; i < n; i++) {
       let k = -1;
-      if (channel[i] >= 0 && tUs[i] >= t0 && tUs[i] <= tEnd) k = span > 0 ? Math.min(bins - 1, Math.floor(((tUs[i] - t0) * bins) / span)) : 0;
+      if (channel[i] >= 0 && tUs[i] >= t0 && tUs[i] <= tEnd) {
+        if (!tonic) k = span > 0 ? Math.min(bins - 1, Math.floor(((tUs[i] - t0) * bins) / span)) : 0;
+        else if (window > 0) {
+          const b = Math.floor((tUs[i] - t0) / window);
+          k = b < bins ? b : -1;
+        }
+      }
       tick[i] = k;
       if (k > maxTick) maxTick = k;
     }
