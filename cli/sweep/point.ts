@@ -6,6 +6,7 @@
  * A point that fails with an AerchipError (the model does not fit, the spec becomes invalid at these
  * weight bits) is a row with the error code: it is a result of the sweep, not a failure of it.
  */
+import type { SampleEnergyPj } from "../../chip/report/dataset.ts";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
@@ -26,14 +27,8 @@ export const POINT_FORMAT = "aerchip-sweep-point";
  */
 export const POINT_VERSION = 2;
 
-export interface PointEnergyPj {
-  readonly synapse: number;
-  readonly neuron: number;
-  readonly network: number;
-  readonly learning: number;
-  readonly static: number;
-  readonly total: number;
-}
+/** A point's energy components, pJ: the run report's totals.energyPj, as a data set's sample carries them. */
+export type PointEnergyPj = SampleEnergyPj;
 
 /** Spike agreement of a fixed-point run with the same model in float64, over all non-input populations. */
 export interface PointAgreement {
