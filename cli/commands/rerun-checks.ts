@@ -6,6 +6,9 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { eventTransformsFromProvenance } from "../event-transforms.ts";
+import type { NirCliOptions } from "./run-nir.ts";
 import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export type RecordedOptions = RunReport["provenance"]["options"];
@@ -62,6 +65,45 @@ export function checkRecordedOptions(o: RecordedOptions, file: string, command: 
     throw badOption(file, "tickPeriodUs", period, `it must be a number from 0 to ${MAX_TICK_PERIOD_US} (as --tick-period-us)`, command);
   }
   if (o.realtime === true && period !== undefined && period !== null) throw badOption(file, "realtime", o.realtime, "it cannot be recorded with tickPeriodUs (as --realtime with --tick-period-us)", command);
+}
+
+/**
+ * The recorded options `run` and `evaluate` take alike, as the command's options (absent ones left out,
+ * defaults filled in as the command line fills them): seed, placement, timing, steps, core size, precision,
+ * the tick (--tick-us, --tick-period-us, --realtime), the NIR reader's options and the event transforms.
+ */
+export function sharedRecordedOptions(o: RecordedOptions, file: string, command: RecordingCommand) {
+  const steps = opt<number>(o, "steps", "number", file, command);
+  const coreNeurons = opt<number>(o, "coreNeurons", "number", file, command);
+  const precision = opt<string>(o, "precision", "string", file, command);
+  const tickUs = opt<number>(o, "tickUs", "number", file, command);
+  const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", file, command);
+  const realtime = opt<boolean>(o, "realtime", "boolean", file, command);
+  const dt = opt<number>(o, "dtSeconds", "number", file, command);
+  const reset = opt<string>(o, "reset", "string", file, command);
+  const recurrentBias = opt<string>(o, "recurrentBias", "string", file, command);
+  const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, command);
+  const lenient = opt<boolean>(o, "lenient", "boolean", file, command);
+  const transforms = eventTransformsFromProvenance(o, (key) => {
+    throw badOption(file, key, o[key], `it is not a value aerchip ${command} records for --sensor-size, --crop, --downsample, --polarity, --time-bins or --time-bins-rule`, command);
+  });
+  return {
+    seed: opt<number>(o, "seed", "number", file, command) ?? 0,
+    placement: (opt<string>(o, "placement", "string", file, command) ?? "greedy") as PlacementStrategy,
+    timing: (opt<string>(o, "timing", "string", file, command) ?? "simple") as "simple" | "detailed",
+    ...(steps === undefined ? {} : { steps }),
+    ...(coreNeurons === undefined ? {} : { coreNeurons }),
+    ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
+    ...(tickUs === undefined ? {} : { tickUs }),
+    ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
+    ...(realtime === true ? { realtime } : {}),
+    ...(dt === undefined ? {} : { dt }),
+    ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
+    ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
+    ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
+    ...(lenient === undefined ? {} : { lenient }),
+    ...transforms,
+  };
 }
 
 /** A recorded input that is not where it was recorded (paths are recorded as given). */

@@ -10,18 +10,15 @@
  * cli/commands/rerun.ts runs evaluate into --out and compares the new dataset.json with the original as
  * it compares reports.
  */
-import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
 import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
-import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
 import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetInputDigest, type EvaluateOptions } from "./evaluate.ts";
-import type { NirCliOptions } from "./run-nir.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint } from "./rerun-checks.ts";
+import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, sharedRecordedOptions } from "./rerun-checks.ts";
 
 const PROVENANCE_HINT = provenanceHint("evaluate");
 
@@ -94,49 +91,22 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (dataset === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no dataset input", { file, field: "provenance.inputs", hint: PROVENANCE_HINT });
   const arch = opt<string>(o, "arch", "string", file, "evaluate");
   if (arch === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no --arch", { file, field: "provenance.options.arch", hint: PROVENANCE_HINT });
-  const steps = opt<number>(o, "steps", "number", file, "evaluate");
-  const coreNeurons = opt<number>(o, "coreNeurons", "number", file, "evaluate");
-  const precision = opt<string>(o, "precision", "string", file, "evaluate");
-  const tickUs = opt<number>(o, "tickUs", "number", file, "evaluate");
-  const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", file, "evaluate");
-  const realtime = opt<boolean>(o, "realtime", "boolean", file, "evaluate");
-  const dt = opt<number>(o, "dtSeconds", "number", file, "evaluate");
-  const reset = opt<string>(o, "reset", "string", file, "evaluate");
-  const recurrentBias = opt<string>(o, "recurrentBias", "string", file, "evaluate");
-  const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, "evaluate");
-  const lenient = opt<boolean>(o, "lenient", "boolean", file, "evaluate");
+  const shared = sharedRecordedOptions(o, file, "evaluate");
   const labelFrom = opt<string>(o, "labelFrom", "string", file, "evaluate");
   const labels = opt<string>(o, "labels", "string", file, "evaluate");
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
-  const transforms = eventTransformsFromProvenance(o, (key) => {
-    throw badOption(file, key, o[key], "it is not a value aerchip evaluate records for --crop, --downsample, --polarity or --time-bins", "evaluate");
-  });
   return {
     model: model.path, dataset: dataset.path,
     options: {
       input: dataset.path, arch, out, json: false, quiet: true,
-      seed: opt<number>(o, "seed", "number", file, "evaluate") ?? 0,
-      placement: (opt<string>(o, "placement", "string", file, "evaluate") ?? "greedy") as PlacementStrategy,
-      timing: (opt<string>(o, "timing", "string", file, "evaluate") ?? "simple") as "simple" | "detailed",
-      ...(steps === undefined ? {} : { steps }),
-      ...(coreNeurons === undefined ? {} : { coreNeurons }),
-      ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
-      ...(tickUs === undefined ? {} : { tickUs }),
-      ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
-      ...(realtime === true ? { realtime } : {}),
-      ...(dt === undefined ? {} : { dt }),
-      ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
-      ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
-      ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
-      ...(lenient === undefined ? {} : { lenient }),
+      ...shared,
       ...(samples === undefined ? {} : { samples }),
       ...(shuffle === true ? { shuffle } : {}),
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(labels === undefined ? {} : { labels }),
-      ...transforms,
       ...(output === undefined ? {} : { output }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
     },

@@ -24,20 +24,18 @@
  * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
  * with the original field by field, as a report is.
  */
-import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { thirdFactorFromProvenance } from "../third-factor.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
-import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { sha256File } from "../provenance.ts";
 import { readReportFile } from "./report.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt } from "./rerun-checks.ts";
+import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, sharedRecordedOptions } from "./rerun-checks.ts";
 import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
@@ -68,52 +66,25 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const labels = p.inputs.find((i) => i.role === "labels")?.path;
   const sample = opt<number>(p.options, "sample", "number", file);
   const gesture = opt<number>(p.options, "gesture", "number", file);
-  const steps = opt<number>(p.options, "steps", "number", file);
-  const coreNeurons = opt<number>(p.options, "coreNeurons", "number", file);
-  const precision = opt<string>(p.options, "precision", "string", file);
-  const tickUs = opt<number>(p.options, "tickUs", "number", file);
-  const dt = opt<number>(p.options, "dtSeconds", "number", file);
-  const reset = opt<string>(p.options, "reset", "string", file);
-  const recurrentBias = opt<string>(p.options, "recurrentBias", "string", file);
-  const ifMultiSpike = opt<boolean>(p.options, "ifMultiSpike", "boolean", file);
-  const lenient = opt<boolean>(p.options, "lenient", "boolean", file);
-  const tickPeriodUs = opt<number>(p.options, "tickPeriodUs", "number", file);
-  const realtime = opt<boolean>(p.options, "realtime", "boolean", file);
+  const shared = sharedRecordedOptions(p.options, file, "run");
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
   const psi = opt<string>(p.options, "psi", "string", file);
   const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
     throw badOption(file, key, p.options[key], "it must list the third-factor files' populations (\"*\" for the global one), as aerchip run records --third-factor");
-  });
-  const transforms = eventTransformsFromProvenance(p.options, (key) => {
-    throw badOption(file, key, p.options[key], "it is not a value aerchip run records for --crop, --downsample, --polarity or --time-bins");
   });
   const kind = model.role === "program" ? "program" : /\.nir$/i.test(model.path) ? "nir" : "model";
   return {
     kind, path: model.path,
     options: {
       arch, out, json: false, quiet: true,
-      seed: opt<number>(p.options, "seed", "number", file) ?? 0,
-      placement: (opt<string>(p.options, "placement", "string", file) ?? "greedy") as PlacementStrategy,
-      timing: (opt<string>(p.options, "timing", "string", file) ?? "simple") as "simple" | "detailed",
+      ...shared,
       remap: opt<boolean>(p.options, "remap", "boolean", file) === true,
-      ...(steps === undefined ? {} : { steps }),
-      ...(coreNeurons === undefined ? {} : { coreNeurons }),
-      ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
       ...(sanafeArch === undefined ? {} : { sanafeArch }),
       ...(input === undefined ? {} : { input }),
       ...(sample === undefined ? {} : { sample }),
       ...(labels === undefined ? {} : { labels }),
       ...(gesture === undefined ? {} : { gesture }),
-      ...(tickUs === undefined ? {} : { tickUs }),
-      ...(dt === undefined ? {} : { dt }),
-      ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
-      ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
-      ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
-      ...(lenient === undefined ? {} : { lenient }),
-      ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
-      ...(realtime === true ? { realtime } : {}),
       ...(perLayerTicks === true ? { perLayerTicks } : {}),
-      ...transforms,
       ...(thirdFactor === undefined ? {} : { thirdFactor }),
       ...(psi === undefined ? {} : { psi: psi as RunCommandOptions["psi"] & string }),
     },
