@@ -6,12 +6,13 @@
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
+import { ChipDirs } from "../chip-dirs.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { eventTransformText } from "../../chip/report/formats/event-transform-text.ts";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -87,10 +88,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
-  const outCreated = ensureDirCreated(out);
-  const chipDirsCreated: string[] = [];
-  /** Chip directories that existed before and now hold this comparison's (complete) run: not removed. */
-  const rewritten: string[] = [];
+  const dirs = new ChipDirs(ensureDirCreated(out));
   const taken = new Set<string>();
   const entries: CompareEntry[] = [];
   // Transformed event input: the tables say how (cli/event-transforms.ts); without transforms they stay as they were.
@@ -102,7 +100,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       const dir = chipDirName(arch, taken);
       const chipDir = join(out, dir);
       const existed = existsSync(chipDir);
-      if (!existed) chipDirsCreated.push(chipDir);
+      if (!existed) dirs.createdDir(chipDir);
       try {
         // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
         const run = {
@@ -112,7 +110,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
         else await runCommand(modelPath, run);
         const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
         entries.push({ arch, status: "ok", report, dir });
-        if (existed) rewritten.push(join(o.out, dir));
+        if (existed) dirs.rewroteDir(join(o.out, dir));
       } catch (e) {
         // A model that does not fit one chip is a row, not a failure (the chips were checked above); an
         // interrupt is not a finding about the chip: it stops the whole comparison.
@@ -131,15 +129,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
     throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);
   } catch (e) {
-    if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
-      // No table, and none of the chip directories this comparison created (each holds one complete run).
-      for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
-      removeCreatedDirs(outCreated);
-      if (rewritten.length > 0) {
-        throw new AerchipError("E_INTERRUPTED", e.message, { hint: `run the comparison again; no table was written, and ${rewritten.join(", ")} (which existed before) now hold${rewritten.length === 1 ? "s" : ""} this comparison's complete run` });
-      }
-    }
-    throw e;
+    // No table, and none of the chip directories this comparison created (each holds one complete run).
+    throw dirs.errorFor(e, "run the comparison again; no table was written", "this comparison's complete run");
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([

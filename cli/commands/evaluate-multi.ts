@@ -11,11 +11,12 @@
  *   - E_COMPARE_NOTHING_RAN when no chip ran (the tables are written first, to say why).
  * Each chip reads and checks the data set itself (as a one-chip evaluate does).
  */
+import { ChipDirs } from "../chip-dirs.ts";
 import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { checkOutputDirUsable, ensureDirCreated, outputDirOption, removeCreatedDirs, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import { evaluateCompareCsv, evaluateCompareMarkdown, evaluateCompareRows, evaluateCompareTable, type EvaluateCompareEntry } from "../../chip/report/formats/evaluate-compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
@@ -46,10 +47,7 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
   checkOutputDirUsable(out);
   const logger = cliLogger(o);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
-  const outCreated = ensureDirCreated(out);
-  const chipDirsCreated: string[] = [];
-  /** Chip directories that existed before and now hold this command's (complete) evaluation: not removed. */
-  const rewritten: string[] = [];
+  const dirs = new ChipDirs(ensureDirCreated(out));
   const taken = new Set<string>();
   const entries: EvaluateCompareEntry[] = [];
   try {
@@ -81,24 +79,17 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
       }
       if (result !== undefined) {
         const existed = existsSync(chipDir);
-        if (!existed) chipDirsCreated.push(chipDir);
+        if (!existed) dirs.createdDir(chipDir);
         writeOutputSet(await datasetOutputFiles(chipDir, result), [chipDir]);
-        if (existed) rewritten.push(join(o.out, dir));
+        if (existed) dirs.rewroteDir(join(o.out, dir));
         entries.push({ arch, status: "ok", dir, document: result.document });
       }
       // A signal that came while the evaluation could not see it (its load or compile) stops before the next chip.
       throwIfInterrupted(`after the evaluation on chip ${arch} (${i + 1} of ${archs.length})`, INTERRUPTED_HINT);
     }
   } catch (e) {
-    if (isAerchipError(e) && e.code === "E_INTERRUPTED") {
-      // No comparison, and none of the chip directories this command created (each holds one complete evaluation).
-      for (const d of chipDirsCreated) rmSync(d, { recursive: true, force: true });
-      removeCreatedDirs(outCreated);
-      if (rewritten.length > 0) {
-        throw new AerchipError("E_INTERRUPTED", e.message, { hint: `run the evaluation again; no comparison was written, and ${rewritten.join(", ")} (which existed before) now hold${rewritten.length === 1 ? "s" : ""} this command's complete evaluation` });
-      }
-    }
-    throw e;
+    // No comparison, and none of the chip directories this command created (each holds one complete evaluation).
+    throw dirs.errorFor(e, "run the evaluation again; no comparison was written", "this command's complete evaluation");
   }
   const first = entries.find((e) => e.status === "ok");
   const model = first?.status === "ok" ? first.document.model : basename(modelPath);
