@@ -14,8 +14,7 @@
  * provenance.options.thirdFactor, so `aerchip rerun` reads it again.
  */
 import { AerchipError } from "../core/diagnostics.ts";
-import { npyToFloat64, readNpy } from "../core/io/npy.ts";
-import { readInputFile } from "../core/io/read-input.ts";
+import { readPlainNpyFile } from "../core/io/npy-file.ts";
 import type { ThirdFactorSchedule } from "../chip/sim/run.ts";
 import { sha256File } from "./provenance.ts";
 
@@ -44,9 +43,11 @@ export function readThirdFactor(args: readonly ThirdFactorArg[], populations: Re
     if (a.population !== null && (a.population.includes(",") || a.population === "*")) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: a population named with a comma or "*" cannot be recorded in the provenance`, { field: "--third-factor", hint: "rename the population" });
     const size = a.population === null ? 1 : populations.get(a.population);
     if (size === undefined) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: the model has no population "${a.population}"`, { file: modelPath, field: "--third-factor", hint: `use one of: ${[...populations.keys()].join(", ")}` });
-    const arr = readNpy(readInputFile(a.path, { what: "third-factor file", maxBytes: MAX_BYTES, field: "--third-factor" }), a.path);
-    if (arr.kind !== "plain") throw new AerchipError("E_THIRD_FACTOR", `${a.path} is a structured array; the third factor is a plain array of numbers`, { file: a.path, field: "--third-factor", hint: "save ticks × neurons values with numpy.save" });
-    const values = npyToFloat64(arr.data, a.path);
+    const arr = readPlainNpyFile(a.path, {
+      what: "third-factor file", maxBytes: MAX_BYTES, field: "--third-factor",
+      notPlain: { code: "E_THIRD_FACTOR", message: "the third factor is a plain array of numbers", hint: "save ticks × neurons values with numpy.save" },
+    });
+    const values = arr.values;
     const T = arr.shape[0] ?? 0;
     const perTick = arr.shape.slice(1).reduce((x, y) => x * y, 1);
     const want = a.population === null ? "(T,)" : `(T, ${size}) for its ${size} neurons`;

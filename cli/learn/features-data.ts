@@ -10,8 +10,7 @@
  * they never reach the network. Every sample trains; there is no test split.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
-import { readInputFile } from "../../core/io/read-input.ts";
-import { npyToFloat64, readNpy } from "../../core/io/npy.ts";
+import { readPlainNpyFile } from "../../core/io/npy-file.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 
 /** Largest feature file read (bytes). */
@@ -19,11 +18,11 @@ export const MAX_FEATURE_FILE_BYTES = 2 ** 31 - 1;
 /** Most classes a label file may name (the readout keeps neurons × classes sums). */
 export const MAX_FEATURE_CLASSES = 65536;
 
-function plain(path: string, field: string): { shape: readonly number[]; values: Float64Array } {
-  const bytes = readInputFile(path, { what: field === "--labels" ? "label file" : "feature file", maxBytes: MAX_FEATURE_FILE_BYTES, field });
-  const arr = readNpy(bytes, path);
-  if (arr.kind !== "plain") throw new AerchipError("E_LEARN_FEATURES", `${path} is a structured array (an event file?); features are a plain samples × D array`, { file: path, field, hint: "save the features with numpy.save(path, X) where X.shape == (samples, D)" });
-  return { shape: arr.shape, values: npyToFloat64(arr.data, path) };
+function plain(path: string, field: string): { readonly shape: readonly number[]; readonly values: Float64Array } {
+  return readPlainNpyFile(path, {
+    what: field === "--labels" ? "label file" : "feature file", maxBytes: MAX_FEATURE_FILE_BYTES, field,
+    notPlain: { code: "E_LEARN_FEATURES", message: "features are a plain samples × D array (is it an event file?)", hint: "save the features with numpy.save(path, X) where X.shape == (samples, D)" },
+  });
 }
 
 /** The features (and labels) as a LearnSplit: every sample trains, none tests. */
