@@ -53,7 +53,7 @@ export function clusteringOf(responses: Float64Array, data: LearnSplit, neurons:
 }
 
 /** "float" or "6b": the width's name in file and column names. */
-const widthName = (r: DiehlCookResult): string => (r.weightBits === "float" ? "float" : `${r.weightBits}b`);
+const widthName = (r: Pick<DiehlCookResult, "weightBits">): string => (r.weightBits === "float" ? "float" : `${r.weightBits}b`);
 
 const pct = (x: number | null): string => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 const uj = (pj: number): string => (pj / 1e6).toFixed(2);
@@ -79,11 +79,12 @@ export function writeFeatureResults(
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
-  const withoutResponses = (r: DiehlCookResult): DiehlCookResult => {
+  // The responses go to their .npy file; the clustering names it instead.
+  const withoutResponses = <R extends Pick<DiehlCookResult, "weightBits" | "clustering">>(r: R) => {
     const { responses: _r, ...c } = r.clustering!;
-    return { ...r, clustering: { ...c, responsesFile: `responses_${widthName(r)}.npy` } as unknown as Clustering };
+    return { ...r, clustering: { ...c, responsesFile: `responses_${widthName(r)}.npy` } };
   };
-  const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest as DiehlCookResult);
+  const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
     features: {
