@@ -16,8 +16,7 @@
  * no batch starts after it, the running ones are aborted (their threads terminated) and E_INTERRUPTED is
  * thrown; nothing has been written (the caller writes its outputs at the end).
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { compiledSibling } from "../compiled-sibling.ts";
 import { Piscina } from "piscina";
 import { interruptRequested, throwIfInterrupted, YIELD_EVERY_MS } from "../interrupt.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
@@ -26,9 +25,7 @@ import type { SampleOutcome } from "./sample.ts";
 
 /** The compiled worker next to this module, when this module is the compiled one. */
 export function sampleWorkerUrl(): URL | undefined {
-  if (!import.meta.url.endsWith(".js")) return undefined;
-  const url = new URL("./worker.js", import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+  return compiledSibling(import.meta.url, "worker.js");
 }
 
 /** Most samples in one task: small batches balance the load (samples differ in length) and keep progress fine-grained. */

@@ -14,8 +14,7 @@
  * are terminated) and lose nothing but their own work. Every finished point has already been handed to
  * `onDone` (and written), so the caller reports `stopped` and a rerun resumes from those points.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { compiledSibling } from "../compiled-sibling.ts";
 import { Piscina } from "piscina";
 import { isAerchipError } from "../../core/diagnostics.ts";
 import { interruptRequested, YIELD_EVERY_MS } from "../interrupt.ts";
@@ -24,9 +23,7 @@ import { runPoint, type PointRow } from "./point.ts";
 
 /** The compiled worker next to this module, when this module is the compiled one. */
 export function compiledWorkerUrl(): URL | undefined {
-  if (!import.meta.url.endsWith(".js")) return undefined;
-  const url = new URL("./worker.js", import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+  return compiledSibling(import.meta.url, "worker.js");
 }
 
 export interface PoolRun {
