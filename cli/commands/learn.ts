@@ -24,6 +24,7 @@ import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlC
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
+import { PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -202,7 +203,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
-  writeJsonAtomic(file, { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, results: results.map(stripWall) });
+  writeJsonAtomic(file, { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) });
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");

@@ -34,6 +34,7 @@ import { createRng, restoreRngState, rngState, type Rng } from "../../core/rng.t
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MNIST_PIXELS, type LearnSplit } from "./mnist-data.ts";
 import type { Clustering } from "./features-report.ts";
+import { DIEHL_COOK_SOURCED } from "./diehl-cook-defaults.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
 export interface DiehlCookParams {
@@ -77,42 +78,10 @@ export interface DiehlCookParams {
   readonly inputDelayMaxMs: number;
 }
 
-/*
- * Provenance of every default (tags as in the project's paper notes: [C] read in the authors' code,
- * [S] secondary summary of the paper, [A] abstract only, [M] background knowledge, not re-verified).
- * "D&C code" = peter-u-diehl/stdp-mnist @d527ca3 (Brian 1); "BindsNET" = BindsNET/bindsnet @34ee292
- * `DiehlAndCook2015`. Voltages are mV above the resting potential (exc rest −65 mV, inh rest −60 mV).
- * Values marked "aerchip" are this harness's own mapping of a conductance-based quantity onto the
- * chip's current-based compartment (derivation in the file header); no paper prints them.
- */
-export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
-  tickMs: 1, //              [C] BindsNET dt = 1 ms (D&C code: 0.5 ms [C])
-  presentMs: 350, //         [C] D&C code: 350 ms input per example (then 150 ms rest, not simulated)
-  tauExcMs: 100, //          [C] D&C code: excitatory membrane τ = 100 ms
-  tauInhMs: 10, //           [C] D&C code: inhibitory membrane τ = 10 ms
-  tauSynMs: 1, //            [C] D&C code: τ_ge = 1 ms (conductance → current decay)
-  vThresholdExc: 13, //      [C] D&C code: threshold −52 mV, rest −65 mV → 13 mV above rest (θ added on top)
-  vThresholdInh: 20, //      [C] D&C code: inh threshold −40 mV, rest −60 mV → 20
-  vResetInh: 15, //          [C] D&C code: inh reset −45 mV, rest −60 mV → 15
-  refractoryExcMs: 5, //     [C] D&C code: 5 ms
-  refractoryInhMs: 2, //     [C] D&C code: 2 ms
-  thetaPlus: 0.05, //        [C] D&C code: θ += 0.05 mV per spike
-  tauThetaMs: 1e7, //        [C] D&C code: τ_θ = 10⁷ ms
-  inputGainExc: 0.38, //     aerchip: 0.38·Σ_k e^(−k) ≈ 0.6, so a spike of weight w moves v by ≈ 0.6·w mV ≈ w·1 ms/100 ms·(E_exc − v), v ≈ −60 mV ([C] values)
-  inputGainInh: 3, //        aerchip: gain of the inhibitory population's input (current-based; no paper value)
-  wExcInh: 10.4, //          [C] D&C code: exc→inh weight 10.4 (BindsNET uses 22.5 [C])
-  wInhExc: -22.6, //         aerchip: −22.6·0.6 ≈ −13.6 mV = D&C code's inh→exc 17.0 · 2 ms/100 ms · (−100 + 60) mV ([C] values)
-  wInitMax: 0.3, //          [C] D&C code: initial weights (U[0,1) + 0.01)·0.3
-  rateHzPerPixel: 63.75, //  [C] D&C code: rate = pixel/8·intensity, intensity 2 → 255/4 = 63.75 Hz at pixel 1
-  minSpikes: 5, //           [C] D&C code: fewer than 5 exc spikes → intensity + 1, example shown again
-  maxIntensity: 32, //       aerchip: a cap on that loop (D&C code has none)
-  nuPre: 1e-4, //            [C] D&C code: on a pre spike w −= 1e-4·post1 (BindsNET ν = (1e-4, 1e-2) [C])
-  nuPost: 1e-2, //           [C] D&C code: on a post spike w += 1e-2·x_pre·post2
-  preTauMs: 20, //           [C] D&C code: pre trace τ = 20 ms
-  post1TauMs: 20, //         [C] D&C code: post1 trace τ = 20 ms
-  post2TauMs: 40, //         [C] D&C code: post2 trace τ = 40 ms
-  inputDelayMaxMs: 0, //     [C] BindsNET: no delays; D&C code: delay['ee_input'] = (0 ms, 10 ms), uniform per synapse (set 10 for it)
-};
+/** The defaults; each one's source is in diehl-cook-defaults.ts (and in the result files' paramsProvenance). */
+export const DIEHL_COOK_DEFAULTS: DiehlCookParams = Object.fromEntries(
+  Object.entries(DIEHL_COOK_SOURCED).map(([k, d]) => [k, d.value]),
+) as unknown as DiehlCookParams;
 
 /** Overrides of DIEHL_COOK_DEFAULTS, checked: every value finite, time constants and the tick > 0. */
 export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): DiehlCookParams {

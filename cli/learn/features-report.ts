@@ -15,6 +15,7 @@ import { writeNpy } from "../../core/io/npy.ts";
 import { sha256File } from "../provenance.ts";
 import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
+import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 
 export interface Clustering {
   /** Per sample: the neuron that spiked most in the frozen pass (lowest on ties), −1 when none spiked. */
@@ -87,6 +88,7 @@ export function writeFeatureResults(
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
+    paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS,
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,
       ...(o.labels === undefined ? {} : { labels: o.labels, labelsSha256: sha256File(o.labels), classes: data.classes }),

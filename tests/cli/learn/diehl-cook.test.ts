@@ -44,6 +44,10 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
     const file = JSON.parse(readFileSync(join(out, "learn-mnist.json"), "utf8"));
     expect(file.results.map((x: { weightBits: unknown }) => x.weightBits)).toEqual(["float", 3]);
     expect(file.results[1].memory.weightMemoryBits).toBe(4 * 784 * 3);
+    // Every parameter in the file carries its source tag (papers.md's [C]/[S]/[A]/[M], or the harness's own mapping).
+    expect(Object.keys(file.paramsProvenance)).toEqual(Object.keys(file.params));
+    for (const src of Object.values(file.paramsProvenance) as string[]) expect(src).toMatch(/^(\[[CSAM]\] |aerchip: )/);
+    expect(file.paramsProvenance.wInhExc).toMatch(/^aerchip: /);
     const bad = await cli("learn", "cifar", "--arch", "loihi", "--out", out);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/E_LEARN_DATASET/);
