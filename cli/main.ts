@@ -17,7 +17,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -306,7 +306,7 @@ function buildProgram(): Command {
     .option("--neurons <n>", `excitatory neurons (1..${MAX_LEARN_NEURONS})`, intOption("--neurons", 1, MAX_LEARN_NEURONS, "Diehl & Cook's largest network; memory grows with the square"), 100)
     .option("--train <n>", "training digits", intOption("--train", 1), 9000)
     .option("--test <n>", "test digits (disjoint from the training digits)", intOption("--test", 1), 1000)
-    .option("--passes <n>", "passes over the training digits (1..3)", intOption("--passes", 1), 1)
+    .option("--passes <n>", `passes over the training samples (1..${MAX_LEARN_PASSES})`, intOption("--passes", 1, MAX_LEARN_PASSES, "passes over the training samples"), 1)
     .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
     .option("--weight-bits <list>", "comma-separated weight widths of the plastic synapses, each run after the float run (e.g. 8,6,4,3)")
@@ -317,6 +317,7 @@ function buildProgram(): Command {
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
     .option("--resume", "continue the run saved in --checkpoint (same options required)", false)
+    .option("--eval-every <n>", "learning curve: every n training samples, evaluate frozen as at the end (label pass, test; purity/NMI for features) and go on training unchanged; writes curve.csv and each result's curve (costs a label pass and a test per point)", intOption("--eval-every", 1))
     .option("--labels <file.npy>", "feature data sets: one whole-number class per sample, to score the clusters (purity, NMI, label-assignment accuracy); never shown to the network")
     .requiredOption("--out <dir>", "output directory (learn-mnist.json; for features learn-features.json and clusters.csv)")
     .option("--json", "print a machine-readable summary", false)

@@ -20,6 +20,8 @@ export const MAX_TRACE_BITS = 24;
  * (N·(N−1) synapses), so memory grows with N²: 6,400 neurons are already ~41 M synapses.
  */
 export const MAX_LEARN_NEURONS = 6400;
+/** `learn --passes`: most passes over the training samples (BindsNET users trained 6400 neurons for 15 epochs, papers.md §5). */
+export const MAX_LEARN_PASSES = 20;
 
 /**
  * `learning-cost --T`: time steps per training sample. As many as one run simulates (MAX_RUN_TICKS): far

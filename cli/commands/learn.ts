@@ -13,7 +13,8 @@
 import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
-import { ensureDir, writeJsonAtomic } from "../../core/atomic-write.ts";
+import { ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch } from "../load-arch.ts";
 import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
@@ -46,6 +47,8 @@ export interface LearnCommandOptions {
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
   readonly resume?: boolean;
+  /** Learning curve: training samples between frozen evaluations (absent: none). */
+  readonly evalEvery?: number;
   /** Feature data sets only: one whole-number class per sample (.npy), to score the clusters. */
   readonly labels?: string;
   /** Called after every sample with the samples done in this width (tests use it to interrupt at a known point). */
@@ -78,6 +81,8 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
     ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`params.${k}`, v])),
+    // Only when given, so checkpoints written before the option existed still resume.
+    ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
   };
 }
 
@@ -160,6 +165,9 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
       ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
       ...(o.traceBits === undefined ? {} : { traceBits: o.traceBits }),
+      ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
+      // A feature run's curve points carry its clustering scores (purity, NMI with labels; clusters used).
+      ...(features && o.evalEvery !== undefined ? { scoreResponses: (r: Float64Array) => curveScores(clusteringOf(r, data, o.neurons)) } : {}),
       onProgress: (phase, done, total) => {
         if (o.quiet || o.json) return;
         const pct = Math.floor((100 * done) / total);
@@ -203,10 +211,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
-  writeJsonAtomic(file, { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) });
+  const doc = { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) };
+  writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n\nwall time: ${wall}\nwrote ${join(o.out, "learn-mnist.json")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

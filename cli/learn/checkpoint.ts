@@ -15,7 +15,7 @@ import { existsSync, statSync } from "node:fs";
 import { readInputFile } from "../../core/io/read-input.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { writeFileAtomic } from "../../core/atomic-write.ts";
-import { DiehlCookPhase, type DiehlCookResult, type DiehlCookSnapshot } from "./diehl-cook.ts";
+import { DiehlCookPhase, type CurvePoint, type DiehlCookResult, type DiehlCookSnapshot } from "./diehl-cook.ts";
 
 const MAGIC = "AERCKPT1";
 export const CHECKPOINT_FORMAT = "aerchip-learn-checkpoint";
@@ -67,9 +67,11 @@ export function encodeCheckpoint(ck: LearnCheckpoint): Uint8Array {
   const body = new Uint8Array(off);
   arrays.forEach((a, i) => body.set(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength), sections[i].offset));
   const scalars = snap === undefined ? undefined : Object.fromEntries(SCALARS.map((k) => [k, snap[k]]));
+  // The learning curve's points so far (a few numbers each) travel in the header; absent without --eval-every.
+  const curve = snap === undefined || snap.curve.length === 0 ? undefined : snap.curve;
   const header = Buffer.from(JSON.stringify({
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint: ck.fingerprint, widthIndex: ck.widthIndex, results: ck.results,
-    scalars, sections, checksum: fnv1a(body),
+    scalars, ...(curve === undefined ? {} : { curve }), sections, checksum: fnv1a(body),
   }), "utf8");
   const pre = 8 + 4 + header.length;
   const start = Math.ceil(pre / 8) * 8;
@@ -140,8 +142,12 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LearnCheckpoi
       normOps: sc.normOps as number, wallSeconds: sc.wallSeconds as number,
       weights: f("weights"), theta: f("theta"), trainCounters: f("trainCounters"), trainSynOpsByEnc: f("trainSynOpsByEnc"),
       testCounters: f("testCounters"), testSynOpsByEnc: f("testSynOpsByEnc"), trainCounts: f("trainCounts"), labelCounts: f("labelCounts"),
-      testCounts: f("testCounts"), encRng: need<Uint32Array>("encRng", "u32"), coreRng: need<Uint32Array>("coreRng", "u32"),
+      testCounts: f("testCounts"), encRng: need<Uint32Array>("encRng", "u32"), coreRng: need<Uint32Array>("coreRng", "u32"), curve: [],
     };
+    const curve = header.curve ?? [];
+    const pointOk = (p: unknown): boolean => isObj(p) && Object.values(p).every((v) => v === null || (typeof v === "number" && Number.isFinite(v))) && typeof p.samples === "number";
+    if (!Array.isArray(curve) || !curve.every(pointOk)) corrupt(file, "curve", "is not a list of curve points");
+    snapshot = { ...snapshot, curve: curve as CurvePoint[] };
     if (snapshot.encRng.length !== 4) corrupt(file, "encRng", `has ${snapshot.encRng.length} words, not 4`);
   }
   return {

@@ -35,6 +35,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MNIST_PIXELS, type LearnSplit } from "./mnist-data.ts";
 import type { Clustering } from "./features-report.ts";
 import { DIEHL_COOK_SOURCED } from "./diehl-cook-defaults.ts";
+import { MAX_LEARN_PASSES } from "../option-limits.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
 export interface DiehlCookParams {
@@ -123,6 +124,27 @@ export interface DiehlCookOptions {
   readonly params?: Partial<DiehlCookParams>;
   /** Called after every training / label / test sample. */
   readonly onProgress?: (phase: "train" | "label" | "test", done: number, total: number) => void;
+  /**
+   * Learning curve: after every `evalEvery` training presentations (counted over the passes) the network is
+   * evaluated as at the end, frozen (a label pass over the label samples, then the test samples), and the run
+   * continues exactly as without it (weights, θ, random streams and counters restored; evaluations are not
+   * charged to the training figures). The last point is the run's own final evaluation.
+   */
+  readonly evalEvery?: number;
+  /** Extra scores of a curve point from its frozen label-pass responses (samples × neurons), e.g. purity and NMI. */
+  readonly scoreResponses?: (labelResponses: Float64Array) => Readonly<Record<string, number | null>>;
+}
+
+/**
+ * One point of a learning curve: the frozen evaluation after `samples` training presentations of distinct
+ * samples (a sample shown again at a higher intensity counts once), `pass` passes started. accuracy: on the
+ * test samples (null without any); labelAccuracy: of the label assignment on the label pass it came from.
+ */
+export interface CurvePoint {
+  readonly samples: number;
+  readonly accuracy: number | null;
+  readonly labelAccuracy: number;
+  readonly [score: string]: number | null;
 }
 
 export interface LearningOps {
@@ -143,6 +165,8 @@ export interface DiehlCookResult {
   readonly accuracy: number;
   /** Accuracy of the label assignment on the (frozen) training responses it came from. */
   readonly trainAccuracy: number;
+  /** Learning curve (with evalEvery): the frozen evaluations during training, then the final one. */
+  readonly curve?: readonly CurvePoint[];
   /** Dynamic energy (chip/report/energy.ts) per training presentation (re-presentations included) and per test sample. */
   readonly energyPerTrainSamplePj: number;
   readonly energyPerInferencePj: number;
@@ -255,6 +279,8 @@ export interface DiehlCookSnapshot {
   readonly trainCounts: Float64Array;
   readonly labelCounts: Float64Array;
   readonly testCounts: Float64Array;
+  /** Learning-curve points so far (evalEvery; empty without it). */
+  readonly curve: readonly CurvePoint[];
 }
 
 /**
@@ -286,6 +312,7 @@ export class DiehlCookRun {
   private readonly labelCounts: Float64Array;
   private readonly testCounts: Float64Array;
   private assignment: Int32Array | undefined;
+  private curve: CurvePoint[] = [];
   private phaseNow: DiehlCookPhase = DiehlCookPhase.train;
   private passNow = 0;
   private sampleNow = 0;
@@ -298,7 +325,14 @@ export class DiehlCookRun {
     const N = opts.neurons;
     if (!Number.isInteger(N) || N < 1) throw new AerchipError("E_LEARN_NEURONS", `--neurons is ${N}; it must be an integer ≥ 1`, { field: "--neurons", hint: "e.g. --neurons 100" });
     const passes = opts.passes ?? 1;
-    if (!Number.isInteger(passes) || passes < 1 || passes > 3) throw new AerchipError("E_LEARN_PASSES", `--passes is ${passes}; it must be 1, 2 or 3`, { field: "--passes", hint: "the benchmark allows at most 3 passes over the training digits" });
+    if (!Number.isInteger(passes) || passes < 1 || passes > MAX_LEARN_PASSES) {
+      throw new AerchipError("E_LEARN_PASSES", `--passes is ${passes}; it must be an integer in 1..${MAX_LEARN_PASSES}`, { field: "--passes", hint: `give 1..${MAX_LEARN_PASSES} passes over the training samples (BindsNET users trained 6400 neurons for 15 epochs)` });
+    }
+    const every = opts.evalEvery;
+    if (every !== undefined) {
+      if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_EVAL_EVERY", `--eval-every is ${every}; it must be an integer ≥ 1`, { field: "--eval-every", hint: "e.g. --eval-every 500 (training samples between curve points)" });
+      if (opts.labelSamples === 0) throw new AerchipError("E_CLI_OPTION", "--eval-every evaluates frozen, with a label pass; --label-samples 0 labels from the last training pass instead, which a point in the middle of training does not have", { field: "--eval-every", hint: "drop --label-samples 0, or drop --eval-every" });
+    }
     this.neurons = N;
     this.passes = passes;
     this.spec = spec;
@@ -429,12 +463,18 @@ export class DiehlCookRun {
           }
           intensity++;
         }
-        this.opts.onProgress?.("train", this.passNow * this.nTrain + s + 1, this.passes * this.nTrain);
+        const seen = this.passNow * this.nTrain + s + 1;
+        this.opts.onProgress?.("train", seen, this.passes * this.nTrain);
         this.sampleNow++;
         if (this.sampleNow === this.nTrain) {
           this.sampleNow = 0;
           this.passNow++;
           if (this.passNow === this.passes) this.enterPhaseAfterTraining();
+        }
+        const every = this.opts.evalEvery;
+        if (every !== undefined && seen % every === 0 && seen < this.passes * this.nTrain) {
+          const point = this.evaluateFrozen(seen); // restores this.curve from its snapshot: push after
+          this.curve.push(point);
         }
         return;
       }
@@ -457,6 +497,39 @@ export class DiehlCookRun {
       default:
         throw new AerchipError("E_LEARN_DONE", "the learning run has finished", { field: "run", hint: "read result()" });
     }
+  }
+
+  /**
+   * A learning-curve point now (between two training samples): the end-of-run evaluation (freeze, label
+   * pass, label assignment, test) on the current weights and θ, then everything it touched is put back
+   * (snapshot/restore, and θ's learning parameters), so the training continues as if it had not happened.
+   * The evaluation's Poisson inputs start from the training stream's current state, as the final one does.
+   */
+  private evaluateFrozen(samples: number): CurvePoint {
+    const snap = this.snapshot();
+    const wallBefore = this.wallBefore;
+    const thetaPlus = this.st.thetaPlus?.slice();
+    const thetaDecay = this.st.thetaDecay?.slice();
+    this.freeze();
+    const N = this.neurons;
+    const first = this.nTrain - this.nLabel;
+    const labelCounts = new Float64Array(this.nLabel * N);
+    for (let k = 0; k < this.nLabel; k++) this.respond(this.data.trainImages, first + k, labelCounts, k, undefined);
+    const labels = this.data.trainLabels.subarray(first);
+    const assignment = assignLabels(labelCounts, labels, N, this.data.classes);
+    const labelAccuracy = accuracy(labelCounts, labels, assignment, this.data.classes);
+    let acc: number | null = null;
+    if (this.nTest > 0) {
+      const testCounts = new Float64Array(this.nTest * N);
+      for (let s = 0; s < this.nTest; s++) this.respond(this.data.testImages, s, testCounts, s, undefined);
+      acc = accuracy(testCounts, this.data.testLabels, assignment, this.data.classes);
+    }
+    const extra = this.opts.scoreResponses?.(labelCounts) ?? {};
+    this.restore(snap);
+    this.wallBefore = wallBefore;
+    if (thetaPlus !== undefined) this.st.thetaPlus!.set(thetaPlus);
+    if (thetaDecay !== undefined) this.st.thetaDecay!.set(thetaDecay);
+    return { samples, accuracy: acc, labelAccuracy, ...extra };
   }
 
   /**
@@ -497,6 +570,12 @@ export class DiehlCookRun {
         thetaMemoryBits: N * 64,
       },
       presentations: this.presentations, wallSeconds: this.wallSeconds(),
+      ...(this.opts.evalEvery === undefined ? {} : {
+        curve: [...this.curve, {
+          samples: this.passes * this.nTrain, accuracy: this.nTest > 0 ? acc : null, labelAccuracy: trainAccuracy,
+          ...(this.opts.scoreResponses?.(ls.counts) ?? {}),
+        }],
+      }),
     };
   }
 
@@ -522,6 +601,7 @@ export class DiehlCookRun {
       testCounters: this.testAcc.counts.slice(), testSynOpsByEnc: this.testAcc.synOpsByEnc.slice(),
       trainCounts: rows(this.trainCounts, this.trainCounts.length === 0 ? 0 : trainRows),
       labelCounts: rows(this.labelCounts, labelRows), testCounts: rows(this.testCounts, testRows),
+      curve: this.curve.map((p) => ({ ...p })),
     };
   }
 
@@ -560,6 +640,7 @@ export class DiehlCookRun {
     this.normOps = snap.normOps;
     this.wallBefore = snap.wallSeconds - (performance.now() - this.t0) / 1000;
     this.assignment = undefined;
+    this.curve = snap.curve.map((p) => ({ ...p }));
     if (this.phaseNow !== DiehlCookPhase.train) this.freeze();
     if (this.phaseNow === DiehlCookPhase.test || this.phaseNow === DiehlCookPhase.done) {
       const ls = this.labelSet();

@@ -16,6 +16,7 @@ import { sha256File } from "../provenance.ts";
 import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
+import { curveFiles, curveText } from "./curve.ts";
 
 export interface Clustering {
   /** Per sample: the neuron that spiked most in the frozen pass (lowest on ties), −1 when none spiked. */
@@ -103,7 +104,8 @@ export function writeFeatureResults(
   const csvFile = join(out, "clusters.csv");
   // Per width, the frozen pass's spike counts (samples × neurons, float64): every score can be recomputed from them.
   const responseFiles = results.map((r) => ({ path: join(out, `responses_${widthName(r)}.npy`), data: writeNpy(Float64Array.from(r.clustering!.responses), [n, o.neurons]) }));
-  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }, ...responseFiles], [out]);
+  const curve = curveFiles(out, results);
+  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }, ...responseFiles, ...curve], [out]);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ file, clusters: csvFile, responses: responseFiles.map((f) => f.path), results: results.map(withoutResponses) })}\n`);
     return;
@@ -111,5 +113,5 @@ export function writeFeatureResults(
   if (o.quiet) return;
   const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
   const k = results[0]?.clustering?.kmeansMacsPerIteration ?? 0;
-  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}\n`);
+  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n${curveText(results)}\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}${curve.length > 0 ? `, ${join(o.out, "curve.csv")}` : ""}\n`);
 }
