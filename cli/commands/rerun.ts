@@ -64,6 +64,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const sanafeArch = p.inputs.find((i) => i.role === "sanafe-arch")?.path;
   const input = p.inputs.find((i) => i.role === "input")?.path;
   const labels = p.inputs.find((i) => i.role === "labels")?.path;
+  const initialWeights = p.inputs.find((i) => i.role === "initial-weights")?.path;
   const sample = opt<number>(p.options, "sample", "number", file);
   const gesture = opt<number>(p.options, "gesture", "number", file);
   const shared = sharedRecordedOptions(p.options, file, "run");
@@ -87,6 +88,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(perLayerTicks === true ? { perLayerTicks } : {}),
       ...(thirdFactor === undefined ? {} : { thirdFactor }),
       ...(psi === undefined ? {} : { psi: psi as RunCommandOptions["psi"] & string }),
+      ...(initialWeights === undefined ? {} : { initialWeights }),
     },
   };
 }

@@ -27,6 +27,7 @@ import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
+import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   /** --third-factor [POP=]FILE.npy, repeatable (cli/third-factor.ts). */
@@ -59,6 +60,8 @@ export interface RunCommandOptions extends InputSelection, EventTransformChoice 
   readonly realtime?: boolean;
   /** Also write layer-ticks.csv (cli/layer-ticks-out.ts). */
   readonly perLayerTicks?: boolean;
+  /** An aerchip-weights file (a run's weights.json) whose weights replace the model's (cli/initial-weights.ts). */
+  readonly initialWeights?: string;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -188,6 +191,8 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
   } else {
     if (o.remap === true) throw new AerchipError("E_CLI_OPTION", "--remap applies to models that carry their own mapping (SANA-FE networks)", { field: "--remap", hint: "aerchip maps other models automatically; drop --remap" });
     model = loadModel(modelPath);
+    // Learned weights of an earlier run in place of the model's own, before compiling (cli/initial-weights.ts).
+    if (o.initialWeights !== undefined) model = { ...model, graph: applyInitialWeights(model.graph, readWeightsFile(o.initialWeights), o.initialWeights) };
   }
   const graph = model.graph;
   const readouts = graphReadouts(graph);
@@ -228,6 +233,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
       ...tf.inputs,
+      ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
     ],
     options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }) },
     ...gitProvenance(),

@@ -1,0 +1,94 @@
+/**
+ * `aerchip run MODEL --initial-weights WEIGHTS.json`: start a run from the weights another run learned.
+ *
+ * A run of a model with plastic projections writes weights.json (format aerchip-weights, cli/pipeline.ts
+ * weightsJson): per projection its pre, post, rule, synapse count and final weights in the model's synapse
+ * order. Given back to `run`, those weights replace the model's own before it is compiled, so a shell loop
+ * can train one sample per run (the neuron state and traces start from rest each run, as after a reset
+ * between samples), and a copy of the model without its learning rule can run on the learned weights.
+ * The weights go through the compiler like the model's own (quantised at the chip's precision with
+ * --precision fixed).
+ *
+ * Checks, each an E_WEIGHTS_FILE (the file is not a weights file) or E_WEIGHTS_MISMATCH (it does not fit
+ * this model) naming the file and the field: every projection in the file exists in the model with the same
+ * pre and post populations and synapse count, and every weight is a finite number. Projections of the model
+ * that the file does not name keep their own weights; a file naming none of the model's projections fails.
+ */
+import { AerchipError } from "../core/diagnostics.ts";
+import type { ModelGraph, ProjectionIR } from "../compiler/ir/types.ts";
+import { MAX_TEXT_FILE_BYTES, readInputFile } from "../core/io/read-input.ts";
+
+export const WEIGHTS_FORMAT = "aerchip-weights";
+
+/** One projection of a weights file. */
+export interface WeightsEntry {
+  readonly pre: string;
+  readonly post: string;
+  readonly rule: string;
+  readonly weights: Float64Array;
+}
+
+export interface WeightsFile {
+  readonly model: string;
+  readonly projections: ReadonlyMap<string, WeightsEntry>;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** Reads and checks an aerchip-weights file (format, version, and each projection's fields). */
+export function readWeightsFile(path: string): WeightsFile {
+  const bad = (field: string, detail: string): never => {
+    throw new AerchipError("E_WEIGHTS_FILE", `${path}: ${field} ${detail}`, { file: path, field, hint: "give the weights.json an `aerchip run` of a model with plastic projections wrote (docs/model-format.md, \"Final weights\")" });
+  };
+  const text = readInputFile(path, { what: "weights file", maxBytes: MAX_TEXT_FILE_BYTES, field: "--initial-weights", hint: "give the weights.json an `aerchip run` of a model with plastic projections wrote" }).toString("utf8");
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return bad("(file)", `is not JSON (${(e as Error).message})`);
+  }
+  if (!isObj(doc)) return bad("(file)", "is not a JSON object");
+  if (doc.format !== WEIGHTS_FORMAT) bad("format", `is ${JSON.stringify(doc.format)}, not "${WEIGHTS_FORMAT}"`);
+  if (doc.version !== 1) bad("version", `is ${JSON.stringify(doc.version)}; this aerchip reads version 1`);
+  if (!isObj(doc.projections)) bad("projections", "is not an object of projections");
+  const projections = new Map<string, WeightsEntry>();
+  for (const [name, e] of Object.entries(doc.projections as Record<string, unknown>)) {
+    const f = `projections.${name}`;
+    if (!isObj(e)) bad(f, "is not an object");
+    const x = e as Record<string, unknown>;
+    if (typeof x.pre !== "string" || typeof x.post !== "string") bad(`${f}.pre`, "and .post must be population names");
+    if (!Array.isArray(x.weights)) bad(`${f}.weights`, "is not a list of numbers");
+    const list = x.weights as unknown[];
+    if (x.synapseCount !== list.length) bad(`${f}.synapseCount`, `is ${JSON.stringify(x.synapseCount)} but weights has ${list.length} values`);
+    const w = new Float64Array(list.length);
+    list.forEach((v, i) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) bad(`${f}.weights[${i}]`, `is ${JSON.stringify(v)}, not a finite number`);
+      w[i] = v as number;
+    });
+    projections.set(name, { pre: x.pre as string, post: x.post as string, rule: typeof x.rule === "string" ? x.rule : "", weights: w });
+  }
+  if (projections.size === 0) bad("projections", "is empty");
+  return { model: typeof doc.model === "string" ? doc.model : "", projections };
+}
+
+/** `graph` with the file's weights in place of its own for every projection the file names (checked to fit). */
+export function applyInitialWeights(graph: ModelGraph, file: WeightsFile, path: string): ModelGraph {
+  const byName = new Map(graph.projections.map((p) => [p.name, p] as const));
+  const mismatch = (field: string, detail: string, hint: string): never => {
+    throw new AerchipError("E_WEIGHTS_MISMATCH", `${path}: ${field} ${detail}`, { file: path, field, hint });
+  };
+  for (const [name, e] of file.projections) {
+    const p = byName.get(name);
+    if (p === undefined) {
+      mismatch(`projections.${name}`, `is not a projection of model "${graph.name}" (it has: ${[...byName.keys()].join(", ")})`, "give the weights.json written by a run of this model, or rename the projection in the file");
+    } else {
+      if (p.pre !== e.pre || p.post !== e.post) mismatch(`projections.${name}`, `connects ${e.pre} → ${e.post}; the model's ${name} connects ${p.pre} → ${p.post}`, "give the weights.json written by a run of this model");
+      if (p.weight.length !== e.weights.length) mismatch(`projections.${name}.synapseCount`, `is ${e.weights.length}; the model's ${name} has ${p.weight.length} synapses`, "give the weights.json written by a run of this model (same projection sizes and connectivity)");
+    }
+  }
+  const projections: ProjectionIR[] = graph.projections.map((p) => {
+    const e = file.projections.get(p.name);
+    return e === undefined ? p : { ...p, weight: Float64Array.from(e.weights) };
+  });
+  return { ...graph, projections };
+}
