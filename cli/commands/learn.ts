@@ -80,7 +80,8 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
-    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`params.${k}`, v])),
+    // restMs came later: left out at its default 0, so checkpoints written before it existed still resume.
+    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !(k === "restMs" && v === 0)).map(([k, v]) => [`params.${k}`, v])),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
   };

@@ -20,7 +20,8 @@ export interface SourcedValue {
 
 export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: SourcedValue } = {
   tickMs: { value: 1, source: "[C] BindsNET dt = 1 ms (D&C code: 0.5 ms [C])" },
-  presentMs: { value: 350, source: "[C] D&C code: 350 ms input per example (then 150 ms rest, not simulated)" },
+  presentMs: { value: 350, source: "[C] D&C code: 350 ms input per example" },
+  restMs: { value: 0, source: "aerchip: 0 = the state is reset after each presentation, no rest ticks simulated or charged; [C] D&C code: 150 ms rest (set restMs=150 to simulate and charge it)" },
   tauExcMs: { value: 100, source: "[C] D&C code: excitatory membrane τ = 100 ms" },
   tauInhMs: { value: 10, source: "[C] D&C code: inhibitory membrane τ = 10 ms" },
   tauSynMs: { value: 1, source: "[C] D&C code: τ_ge = 1 ms (conductance → current decay)" },

@@ -6,8 +6,8 @@
  *   exc ─one-to-one─▶ inh (N) ─all-but-self, inhibitory─▶ exc          (winner-take-all as synapses)
  * Schedule per sample: Σ_i w_ij ← 78 for every exc neuron j (normalisation), 350 ms of input
  * with learning on; if exc fired < 5 spikes the intensity rises by 1 and the sample is shown again
- * (D&C); then the state resets (v, u, traces: what the 150 ms rest achieves, so the rest ticks are
- * not simulated). Readout: with weights and θ frozen, the training digits are shown once more and each
+ * (D&C); then the state resets (v, u, traces: what the 150 ms rest achieves; with params.restMs the rest
+ * ticks are simulated and charged first). Readout: with weights and θ frozen, the training digits are shown once more and each
  * neuron is labelled with its strongest class (label assignment); then accuracy on the test digits.
  * Conductances become currents: one input spike of weight w moves v by ≈ 0.6·w mV (D&C: w·1 ms/100 ms
  * ·(E_exc − v) with v ≈ −60 mV), hence inputGain 0.38 with a 1 ms synaptic current (0.38·Σ e^−k ≈ 0.6);
@@ -43,6 +43,13 @@ export interface DiehlCookParams {
   readonly tickMs: number;
   /** Presentation length in ms (D&C: 350). */
   readonly presentMs: number;
+  /**
+   * Input-free ticks simulated after each presentation, ms (D&C: 150). They are charged to the sample (neuron
+   * updates, learning-engine work, spikes if any) and its learning goes on through them; spikes in them do
+   * not count as the sample's responses (D&C counts the presentation's). The state is then reset as without
+   * a rest. 0 (the default): no rest ticks, the reset alone stands for the rest.
+   */
+  readonly restMs: number;
   readonly tauExcMs: number;
   readonly tauInhMs: number;
   readonly tauSynMs: number;
@@ -94,6 +101,7 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
     if (typeof v !== "number" || !Number.isFinite(v)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${String(v)}; it must be a finite number`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
     p[k] = v;
   }
+  if (!(p.restMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter restMs is ${p.restMs}; it must be >= 0`, { field: "restMs", hint: "e.g. restMs=150 (D&C's rest) or 0 (reset only)" });
   for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauSynMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
     if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
   }
@@ -241,11 +249,16 @@ function newAcc(st: SimState): Accumulator {
   return { counts: new Float64Array(COUNTER_COUNT), synOpsByEnc: new Float64Array(Math.max(1, st.encodingNames.length)) };
 }
 
-/** Spikes of population `name` per neuron (population order) in one run. */
-function countSpikes(res: SimResult, name: string, out: Float64Array, offset: number): number {
+/** Spikes of population `name` before tick `until` (the presentation), added per neuron (population order) into `out` when given; returns their number. */
+function countSpikes(res: SimResult, name: string, out: Float64Array | undefined, offset: number, until: number): number {
   const sp = res.spikes.get(name)!;
-  for (let k = 0; k < sp.neuron.length; k++) out[offset + sp.neuron[k]]++;
-  return sp.neuron.length;
+  let n = 0;
+  for (let k = 0; k < sp.neuron.length; k++) {
+    if (sp.tick[k] >= until) continue;
+    if (out !== undefined) out[offset + sp.neuron[k]]++;
+    n++;
+  }
+  return n;
 }
 
 /** Where a run is: phase, pass and sample index of the next sample to process. */
@@ -304,6 +317,7 @@ export class DiehlCookRun {
   private readonly projIndex: number;
   private readonly encRng: Rng;
   private readonly ticksOn: number;
+  private readonly restTicks: number;
   private readonly normTarget: number;
   private readonly rates: Float64Array;
   private readonly trainAcc: Accumulator;
@@ -342,6 +356,7 @@ export class DiehlCookRun {
     this.params = P;
     const seed = opts.seed ?? 1;
     this.ticksOn = opts.ticksOn ?? Math.round(P.presentMs / P.tickMs);
+    this.restTicks = Math.round(P.restMs / P.tickMs);
     // D&C's Σ_i w_ij = 78 over 784 pixels: the same mean weight per input, 78·D/784, for D inputs.
     this.normTarget = opts.normTarget ?? 78 * data.inputs / MNIST_PIXELS;
     this.rates = new Float64Array(data.inputs);
@@ -397,7 +412,9 @@ export class DiehlCookRun {
     const D = this.data.inputs;
     for (let p = 0; p < D; p++) this.rates[p] = images[s * D + p] * P.rateHzPerPixel * (intensity / 2);
     const train = poissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng);
-    const res = runState(this.spec, this.program, this.st, { spikes: new Map([["input", train]]) }, { steps: this.ticksOn, learningEngine: this.le, learningEnabled: learn });
+    // The rest ticks follow in the same run (the train has no spikes past ticksOn), so spikes still in
+    // flight on delayed synapses arrive in them, as in D&C's rest.
+    const res = runState(this.spec, this.program, this.st, { spikes: new Map([["input", train]]) }, { steps: this.ticksOn + this.restTicks, learningEngine: this.le, learningEnabled: learn });
     resetNeuronState(this.st);
     resetLearningState(this.le);
     return res;
@@ -416,7 +433,7 @@ export class DiehlCookRun {
       counts.fill(0, row * N, (row + 1) * N);
       const res = this.present(images, s, intensity, false);
       if (acc !== undefined) addCounters(acc, this.st, res);
-      const spikes = countSpikes(res, "exc", counts, row * N);
+      const spikes = countSpikes(res, "exc", counts, row * N, this.ticksOn);
       if (spikes >= this.params.minSpikes || intensity >= this.params.maxIntensity) break;
       intensity++;
     }
@@ -456,9 +473,9 @@ export class DiehlCookRun {
           const res = this.present(this.data.trainImages, s, intensity, true);
           this.presentations++;
           addCounters(this.trainAcc, this.st, res);
-          const spikes = res.spikes.get("exc")!.neuron.length;
+          const spikes = countSpikes(res, "exc", undefined, 0, this.ticksOn);
           if (spikes >= P.minSpikes || intensity >= P.maxIntensity) {
-            if (last && this.nLabel === 0) countSpikes(res, "exc", this.trainCounts, s * N);
+            if (last && this.nLabel === 0) countSpikes(res, "exc", this.trainCounts, s * N, this.ticksOn);
             break;
           }
           intensity++;

@@ -59,6 +59,24 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
     expect(() => parseWeightBits("8,x")).toThrow(expect.objectContaining({ code: "E_LEARN_WEIGHT_BITS" }));
   });
 
+  it("restMs simulates and charges input-free ticks after each presentation (D&C's 150 ms rest); 0 resets only", () => {
+    const data = loadMnistSplit(6, 4, 2);
+    const spec = loadPreset("loihi");
+    const opts = (restMs?: number) => ({ neurons: 4, seed: 2, labelSamples: 3, params: { presentMs: 60, ...(restMs === undefined ? {} : { restMs }) } });
+    const none = trainDiehlCook(spec, data, opts());
+    const { wallSeconds: _w0, ...a } = trainDiehlCook(spec, data, opts(0));
+    const { wallSeconds: _w1, ...b } = none;
+    expect(a).toEqual(b);
+    const rest = trainDiehlCook(spec, data, opts(50));
+    // The rest ticks' work is charged: traces decay through them, neurons are updated, in inference too.
+    expect(rest.opsPerTrainSample.traceUpdates).toBeGreaterThan(1.5 * none.opsPerTrainSample.traceUpdates);
+    expect(rest.energyPerInferencePj).toBeGreaterThan(none.energyPerInferencePj);
+    expect(rest.energyPerTrainSamplePj).toBeGreaterThan(none.energyPerTrainSamplePj);
+    // The <5-spike re-presentation counts the presentation's spikes only, as D&C does.
+    expect(rest.presentations).toBe(none.presentations);
+    expect(() => resolveDiehlCookParams({ restMs: -1 })).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "restMs" }));
+  }, 60_000);
+
   describe("input delays (D&C code: U[0, 10) ms per input synapse)", () => {
     const graphOf = (over: Record<string, number>) => {
       const P = resolveDiehlCookParams(over);

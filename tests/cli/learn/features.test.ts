@@ -120,7 +120,7 @@ describe("learn --set", () => {
     const doc = JSON.parse(readFileSync(join(out, "learn-features.json"), "utf8"));
     expect(doc.params).toMatchObject({ presentMs: 50, maxIntensity: 3 });
     // Each parameter keeps its source in the file; the two set here say so and name the default they replaced.
-    expect(doc.paramsProvenance.presentMs).toBe("user: --set presentMs=50 (default 350: [C] D&C code: 350 ms input per example (then 150 ms rest, not simulated))");
+    expect(doc.paramsProvenance.presentMs).toBe("user: --set presentMs=50 (default 350: [C] D&C code: 350 ms input per example)");
     expect(doc.paramsProvenance.maxIntensity).toMatch(/^user: --set maxIntensity=3 \(default 32: aerchip: /);
     expect(doc.paramsProvenance.tauExcMs).toMatch(/^\[C\] D&C code/);
     expect(Object.keys(doc.paramsProvenance)).toEqual(Object.keys(doc.params));
