@@ -7,7 +7,9 @@
  *   --sensor-size W,H[,P] the recording's sensor, for files that do not state it (N-MNIST-format .bin default
  *                        34×34: N-CALTECH101 recordings are 240×180; CSV files take their largest coordinates)
  *   --crop X,Y,W,H       keep x ∈ [X, X + W), y ∈ [Y, Y + H), re-based to (0, 0)        (tonic CenterCrop / crop)
- *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (tonic Downsample)
+ *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (integer factors)
+ *   --spatial-factor F|FX,FY  x' = ⌊x·FX⌋, y' = ⌊y·FY⌋, F in (0, 1]: the sensor becomes ⌈W·FX⌉ × ⌈H·FY⌉
+ *                        (tonic Downsample(spatial_factor), bit for bit; 0.375: 128×128 onto 48×48)
  *   --polarity merge|0|1 one channel: every event, or only that polarity
  *   --time-bins N        N equal bins from the first to the last event instead of --tick-us ticks:
  *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (close to tonic's n_time_bins,
@@ -26,6 +28,7 @@ export interface EventTransformChoice {
   readonly sensorSize?: { readonly width: number; readonly height: number; readonly polarities: number };
   readonly crop?: CropBox;
   readonly downsample?: { readonly x: number; readonly y: number };
+  readonly spatialFactor?: { readonly x: number; readonly y: number };
   readonly polarity?: "merge" | number;
   readonly timeBins?: number;
   /** How --time-bins cuts the recording: proportional edges (default) or tonic's integer window. */
@@ -59,6 +62,16 @@ export const downsampleOption = (v: string): { x: number; y: number } => {
   const f = ints(v, "--downsample", [1, 2], 1);
   return { x: f[0], y: f[f.length - 1] };
 };
+export const spatialFactorOption = (v: string): { x: number; y: number } => {
+  const parts = v.split(",").map((s) => s.trim());
+  if (parts.length !== 1 && parts.length !== 2) throw new InvalidArgumentError(`--spatial-factor takes 1 or 2 comma-separated numbers, got "${v}"`);
+  const f = parts.map((p) => {
+    const n = Number(p);
+    if (p === "" || !(n > 0 && n <= 1)) throw new InvalidArgumentError(`--spatial-factor has "${p}"; each factor is a number in (0, 1] (e.g. 0.375 for 128 pixels onto 48)`);
+    return n;
+  });
+  return { x: f[0], y: f[f.length - 1] };
+};
 export const polarityOption = (v: string): "merge" | number => {
   if (v === "merge") return "merge";
   if (v === "0" || v === "1") return Number(v);
@@ -71,6 +84,7 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.sensorSize === undefined ? {} : { sensorSize: o.sensorSize }),
     ...(o.crop === undefined ? {} : { crop: o.crop }),
     ...(o.downsample === undefined ? {} : { downsample: o.downsample }),
+    ...(o.spatialFactor === undefined ? {} : { spatialFactor: o.spatialFactor }),
     ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
     ...(o.timeBins === undefined ? {} : { timeBins: o.timeBins }),
     ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
@@ -78,11 +92,12 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic" } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic" } {
   return {
     ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
     ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
+    ...(t.spatialFactor === undefined ? {} : { spatialFactor: t.spatialFactor }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity }),
     ...(t.timeBins === undefined ? {} : { bins: t.timeBins, ...(t.timeBinsRule === undefined ? {} : { binsRule: t.timeBinsRule }) }),
   };
@@ -94,6 +109,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.sensorSize === undefined ? {} : { sensorSize: `${t.sensorSize.width},${t.sensorSize.height},${t.sensorSize.polarities}` }),
     ...(t.crop === undefined ? {} : { crop: `${t.crop.x},${t.crop.y},${t.crop.width},${t.crop.height}` }),
     ...(t.downsample === undefined ? {} : { downsample: `${t.downsample.x},${t.downsample.y}` }),
+    ...(t.spatialFactor === undefined ? {} : { spatialFactor: `${t.spatialFactor.x},${t.spatialFactor.y}` }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
     ...(t.timeBins === undefined ? {} : { timeBins: t.timeBins }),
     ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
@@ -120,12 +136,13 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   const sensorSize = parse("sensorSize", sensorSizeOption);
   const crop = parse("crop", cropOption);
   const downsample = parse("downsample", downsampleOption);
+  const spatialFactor = parse("spatialFactor", spatialFactorOption);
   const polarity = parse("polarity", polarityOption);
   const tb = options.timeBins;
   if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
   const rule = options.timeBinsRule;
   if (rule !== undefined && rule !== "proportional" && rule !== "tonic") bad("timeBinsRule");
-  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
@@ -134,6 +151,7 @@ export function addEventTransformOptions(cmd: Command): Command {
     .option("--sensor-size <w,h[,p]>", "event --input: the recording's sensor size (width, height, polarities, default 2), for files that do not state it (N-MNIST-format .bin: N-CALTECH101 is 240,180; CSV otherwise takes the largest coordinates)", sensorSizeOption)
     .option("--crop <x,y,w,h>", "event --input: keep the pixels x in [x, x+w), y in [y, y+h), re-based to 0 (before --downsample)", cropOption)
     .option("--downsample <f|fx,fy>", "event --input: divide pixel coordinates by f (x' = floor(x/fx), y' = floor(y/fy)), e.g. 4 for a 128x128 DVS onto a 32x32 input", downsampleOption)
+    .option("--spatial-factor <f|fx,fy>", "event --input: multiply pixel coordinates by f in (0, 1] and floor (tonic's Downsample(spatial_factor)), e.g. 0.375 for a 128x128 DVS onto a 48x48 input (after --crop and --downsample)", spatialFactorOption)
     .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)
     .addOption(new Option("--time-bins-rule <rule>", "how --time-bins cuts: proportional (default: edges at (t1 - t0)·i/n, every event kept) or tonic (tonic's ToFrame(n_time_bins): an integer window floor((t1 - t0)/n) µs, events past n windows dropped)").choices(["proportional", "tonic"]))
     .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (proportional edges, every event kept; close to tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {

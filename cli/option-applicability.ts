@@ -75,7 +75,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[]): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
+const TRANSFORM_RULES = (kinds: readonly Target[]): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
   option, flag, appliesTo: kinds,
   why: (k: Target) => `it transforms the events of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
 }));

@@ -85,7 +85,7 @@ export function sharedRecordedOptions(o: RecordedOptions, file: string, command:
   const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, command);
   const lenient = opt<boolean>(o, "lenient", "boolean", file, command);
   const transforms = eventTransformsFromProvenance(o, (key) => {
-    throw badOption(file, key, o[key], `it is not a value aerchip ${command} records for --sensor-size, --crop, --downsample, --polarity, --time-bins or --time-bins-rule`, command);
+    throw badOption(file, key, o[key], `it is not a value aerchip ${command} records for --sensor-size, --crop, --downsample, --spatial-factor, --polarity, --time-bins or --time-bins-rule`, command);
   });
   return {
     seed: opt<number>(o, "seed", "number", file, command) ?? 0,

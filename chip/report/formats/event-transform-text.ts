@@ -1,6 +1,6 @@
 /**
  * The event transforms a run or evaluation recorded in its provenance options (cli/event-transforms.ts:
- * sensorSize, crop, downsample, polarity as strings) in words, for the tables a paper quotes:
+ * sensorSize, crop, downsample, spatialFactor, polarity as strings) in words, for the tables a paper quotes:
  * "cropped to 32x32 at (1, 1), downsampled by 4x4, polarity 1 only" ("" when none was given).
  */
 export function eventTransformText(o: Readonly<Record<string, unknown>>): string {
@@ -14,6 +14,10 @@ export function eventTransformText(o: Readonly<Record<string, unknown>>): string
     parts.push(`cropped to ${w}x${h} at (${x}, ${y})`);
   }
   if (typeof o.downsample === "string") parts.push(`downsampled by ${o.downsample.replace(",", "x")}`);
+  if (typeof o.spatialFactor === "string") {
+    const [fx, fy] = o.spatialFactor.split(",");
+    parts.push(fx === fy ? `coordinates scaled by ${fx}` : `coordinates scaled by ${fx} (x) and ${fy} (y)`);
+  }
   if (o.polarity === "merge") parts.push("polarities merged");
   else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
   if (typeof o.timeBins === "number") parts.push(`in ${o.timeBins} equal time bins`);

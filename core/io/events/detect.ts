@@ -390,14 +390,14 @@ async function aerStreamSpikes(path: string, o: InputReadOptions, size: number):
  * inputs are checked by mapToInputs (sizes must match exactly).
  */
 function checkTransformedGeometry(g: SensorGeometry, o: InputReadOptions): void {
-  if (o.crop === undefined && o.downsample === undefined && o.polarity === undefined) return;
+  if (o.crop === undefined && o.downsample === undefined && o.spatialFactor === undefined && o.polarity === undefined) return;
   const shape = o.inputShape;
   if (shape.length !== 2 && shape.length !== 3) return;
   const hwc = shape.length === 3 && inputLayoutOf(shape, o.layout) === "hwc";
   const [C, H, W] = shape.length === 2 ? [1, shape[0], shape[1]] : hwc ? [shape[2], shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
   const channelsDiffer = shape.length === 3 && o.polarity !== undefined && g.polarities !== C;
   if (g.width === W && g.height === H && !channelsDiffer) return;
-  const what = [o.crop === undefined ? "" : "--crop", o.downsample === undefined ? "" : "--downsample", o.polarity === undefined ? "" : "--polarity"].filter((x) => x !== "").join(", ");
+  const what = [o.crop === undefined ? "" : "--crop", o.downsample === undefined ? "" : "--downsample", o.spatialFactor === undefined ? "" : "--spatial-factor", o.polarity === undefined ? "" : "--polarity"].filter((x) => x !== "").join(", ");
   throw eventsError(EventsErrorCode.shape, `after ${what} the events cover a ${g.width}×${g.height} sensor with ${g.polarities} channel${g.polarities === 1 ? "" : "s"}; the model's input is ${W}×${H} with ${C} channel${C === 1 ? "" : "s"} ([${shape.join(", ")}])`,
-    "choose the crop box and downsampling factor that turn the sensor into the input's size (e.g. a 128×128 DVS onto 32×32: --downsample 4), and --polarity only for a one-channel input", { field: "inputShape" });
+    "choose the crop box and downsampling factor that turn the sensor into the input's size (e.g. a 128×128 DVS onto 32×32: --downsample 4; onto 48×48: --spatial-factor 0.375), and --polarity only for a one-channel input", { field: "inputShape" });
 }

@@ -51,6 +51,27 @@ export function downsample(b: EventBatch, factor: number | { readonly x: number;
   return { x, y, p: b.p.slice(), tUs: b.tUs.slice(), length: b.length, geometry: { width: Math.ceil(g.width / fx), height: Math.ceil(g.height / fy), polarities: g.polarities } };
 }
 
+/**
+ * Spatial scaling by factors in (0, 1], tonic's Downsample(spatial_factor): x' = ⌊x·fx⌋, y' = ⌊y·fy⌋ (tonic
+ * multiplies the integer coordinates by the float factor and stores the product back into the integer
+ * field, which truncates; both products are float64 here too, so the pixels are tonic's bit for bit), e.g.
+ * 0.375 for a 128×128 DVS onto 48×48 (CIFAR10-DVS in S-TLLR), which integer factors cannot give. The geometry
+ * becomes ⌈W·fx⌉ × ⌈H·fy⌉ (⌊(W − 1)·fx⌋ < ⌈W·fx⌉, so every event fits).
+ */
+export function scaleCoordinates(b: EventBatch, factor: { readonly x: number; readonly y: number }): EventBatch {
+  for (const [axis, f] of [["x", factor.x], ["y", factor.y]] as const) {
+    if (!(f > 0 && f <= 1)) throw eventsError(EventsErrorCode.options, `spatial factor ${axis} is ${f}; it must be in (0, 1]`, "give a factor such as 0.375 (128 pixels onto 48)", { field: "spatialFactor" });
+  }
+  const g = b.geometry;
+  const x = new Uint16Array(b.length);
+  const y = new Uint16Array(b.length);
+  for (let i = 0; i < b.length; i++) {
+    x[i] = Math.floor(b.x[i] * factor.x);
+    y[i] = Math.floor(b.y[i] * factor.y);
+  }
+  return { x, y, p: b.p.slice(), tUs: b.tUs.slice(), length: b.length, geometry: { width: Math.ceil(g.width * factor.x), height: Math.ceil(g.height * factor.y), polarities: g.polarities } };
+}
+
 /** Maps every event to polarity 0 (one channel). */
 export function mergePolarities(b: EventBatch): EventBatch {
   return { x: b.x.slice(), y: b.y.slice(), p: new Uint8Array(b.length), tUs: b.tUs.slice(), length: b.length, geometry: { ...b.geometry, polarities: 1 } };
@@ -141,20 +162,23 @@ export interface EventTransformOptions {
   readonly timeSliceUs?: readonly [number, number];
   readonly crop?: CropBox;
   readonly downsample?: number | { readonly x: number; readonly y: number };
+  /** Coordinates × factors in (0, 1], floored (scaleCoordinates); with a downsample, after it. */
+  readonly spatialFactor?: { readonly x: number; readonly y: number };
   /** "merge" (one channel) or the one polarity to keep. */
   readonly polarity?: "merge" | number;
 }
 
 export function hasTransforms(o: EventTransformOptions): boolean {
-  return o.timeSliceUs !== undefined || o.crop !== undefined || o.downsample !== undefined || o.polarity !== undefined;
+  return o.timeSliceUs !== undefined || o.crop !== undefined || o.downsample !== undefined || o.spatialFactor !== undefined || o.polarity !== undefined;
 }
 
-/** Time slice, then crop, then downsample, then polarity. */
+/** Time slice, then crop, then downsample, then spatial factor, then polarity. */
 export function applyTransforms(b: EventBatch, o: EventTransformOptions): EventBatch {
   let e = b;
   if (o.timeSliceUs !== undefined) e = sliceTime(e, o.timeSliceUs[0], o.timeSliceUs[1]);
   if (o.crop !== undefined) e = crop(e, o.crop);
   if (o.downsample !== undefined) e = downsample(e, o.downsample);
+  if (o.spatialFactor !== undefined) e = scaleCoordinates(e, o.spatialFactor);
   if (o.polarity === "merge") e = mergePolarities(e);
   else if (typeof o.polarity === "number") e = selectPolarity(e, o.polarity);
   return e;
@@ -228,7 +252,7 @@ export function mapToInputs(b: EventBatch, geometry: SensorGeometry, inputShape:
     else if (N === g.height * g.width) flatKind = "merged";
     else {
       throw eventsError(EventsErrorCode.shape, `a flat input of ${N} neurons does not match the ${g.width}×${g.height}×${g.polarities} sensor (${g.polarities * g.height * g.width} pixels with polarity, ${g.height * g.width} without)`,
-        "give the input as [C, H, W] or [H, W], or crop / downsample the events to the input's size", { field: "inputShape" });
+        "give the input as [C, H, W] or [H, W], or crop / downsample / scale (--spatial-factor) the events to the input's size", { field: "inputShape" });
     }
     [C, H, W] = flatKind === "full" ? [g.polarities, g.height, g.width] : [1, g.height, g.width];
     mergeP = flatKind === "merged";
