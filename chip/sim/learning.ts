@@ -40,6 +40,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { createRng, type Rng } from "../../core/rng.ts";
 import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, type CompiledRule } from "../program/learning-rule.ts";
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
+import { ruleTraceSetBits } from "../program/learning-program.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
@@ -182,8 +183,9 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
   const yLsb = new Float64Array(3);
   const xMax = new Float64Array(2).fill(Infinity);
   const yMax = new Float64Array(3).fill(Infinity);
-  let preTraceBits = 0;
-  let postTraceBits = 0;
+  // A float trace (no bits) is a float64 here (ruleTraceSetBits with 64).
+  const preTraceBits = ruleTraceSetBits(lr, true, 64);
+  const postTraceBits = ruleTraceSetBits(lr, false, 64);
   for (const t of lr.traces) {
     const pre = t.trace.startsWith("x");
     const i = TRACE_INDEX[t.trace];
@@ -193,14 +195,11 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
     // Default LSB: `set` traces span [0, impulse]; `add` traces keep room for 2^3 impulses.
     const lsb = t.bits === undefined ? 0 : (t.lsb ?? (t.mode === "set" ? t.impulse / (2 ** t.bits - 1) : t.impulse / 2 ** Math.max(0, t.bits - 3)));
     const max = t.bits === undefined ? Infinity : (2 ** t.bits - 1) * lsb;
-    const bits = t.bits ?? 64;
     if (pre) {
       xPresent[i] = 1; xDecay[i] = t.decay; xImpulse[i] = t.impulse; xSet[i] = t.mode === "set" ? 1 : 0; xLsb[i] = lsb; xMax[i] = max;
-      preTraceBits += bits;
     } else {
       yPresent[i] = 1; yDecay[i] = t.decay; yImpulse[i] = t.impulse; ySet[i] = t.mode === "set" ? 1 : 0; yGraded[i] = t.input === "graded" ? 1 : 0;
       yLsb[i] = lsb; yMax[i] = max;
-      postTraceBits += bits;
     }
   }
   return { xPresent, yPresent, xDecay, yDecay, xImpulse, yImpulse, xSet, ySet, yGraded, xLsb, yLsb, xMax, yMax, preTraceBits, postTraceBits };
