@@ -255,7 +255,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
-      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }),
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi),
     }),
     metrics,
     perTick: {

@@ -131,6 +131,13 @@ export interface LearningEngine {
   readonly readsThirdFactor: Uint8Array;
   /** Per rule: 1 once m ≠ 0 was supplied to one of its post neurons on a tick ≥ its thirdFactorFromTick (noteThirdFactor). */
   readonly thirdFactorSeen: Uint8Array;
+  /** Per rule: 1 if it has a graded post trace (S-TLLR's y1, y2). */
+  readonly hasGradedTrace: Uint8Array;
+  /**
+   * Per rule with graded traces: 1 once a graded value g ≠ 0 (Ψ(u) of SimulateOptions.gradedPsi, or
+   * learningInput's) drove one of them (addGradedTraces). 0 after a run: its graded traces stayed 0.
+   */
+  readonly gradedSeen: Uint8Array;
   /** Fast paths (learning-kernels.ts); everything below is derived from the fields above at build time. */
   readonly fast: FastPaths;
 }
@@ -362,6 +369,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     weightChanges,
     readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
     thirdFactorSeen: new Uint8Array(rules.length),
+    hasGradedTrace: Uint8Array.from(rules, (r) => (r.yGraded.some((v) => v === 1) ? 1 : 0)),
+    gradedSeen: new Uint8Array(rules.length),
     fast,
   };
   // Weights start on the weight grid (nearest).
@@ -711,11 +720,12 @@ export function learnOnPostSpikes(
 
 /** Graded post traces: y ← y + impulse·g_n[t] (every tick, after the post phase). */
 export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number): void {
-  const { yRule, yNeuron, rules, y, graded } = le;
+  const { yRule, yNeuron, rules, y, graded, gradedSeen } = le;
   const Y = yRule.length;
   for (let slot = 0; slot < Y; slot++) {
     const r = rules[yRule[slot]];
     const gv = graded[yNeuron[slot]];
+    if (gv !== 0) gradedSeen[yRule[slot]] = 1;
     for (let j = 0; j < 3; j++) {
       if (r.yGraded[j] === 0) continue;
       const o = j * Y + slot;

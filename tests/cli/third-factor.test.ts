@@ -77,11 +77,12 @@ describe("run --third-factor", () => {
 });
 
 describe("run --psi (graded traces from the neuron's own potential: S-TLLR on chip)", () => {
-  it("S-TLLR learns from Ψ(u) and a learning signal; without --psi its graded traces read 0; recorded and rerun", async () => {
+  it("S-TLLR learns from Ψ(u) and a learning signal; without --psi (and no psi in the model) its graded traces read 0; recorded and rerun", async () => {
     const m = JSON.parse(readFileSync(MODEL, "utf8"));
     m.name = "stllr";
     m.populations[1].reset = "subtract";
-    m.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05, psi: "triangle" };
+    // No psi in the rule: the Ψ drive comes from --psi only (a model's psi is the default, tests/cli/psi-drive.test.ts).
+    m.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05 };
     const model = join(dir, "stllr.model.json");
     writeFileSync(model, JSON.stringify(m));
     const signal = npy("delta.npy", Float64Array.from({ length: 80 }, (_, t) => Math.sin(t / 5)), [80]);

@@ -184,7 +184,7 @@ function buildReportSchema(closed: boolean) {
     /** General learning engine runs (chip/report/learning-report.ts). */
     learning: obj({
       synUpdates: nn, ruleEvaluations: nn, weightChanges: nn,
-      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable() })),
+      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable(), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional() })),
       notes: z.array(z.string()),
     }).optional(),
     metrics: metrics.optional(),
