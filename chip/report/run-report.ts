@@ -131,6 +131,11 @@ export interface RunReport {
    */
   readonly learning?: LearningReport;
   /**
+   * Warnings of the run that belong to no section (`aerchip run`: W_THIRD_FACTOR_ROWS), as "CODE: message";
+   * absent when there are none. Added within version 1.
+   */
+  readonly warnings?: readonly string[];
+  /**
    * NeuroBench-style metrics (chip/report/metrics.ts): footprint, connection and activation sparsity,
    * effective and dense synaptic ops, dead and bursting neurons, firing-rate histograms, utilisation per
    * core, inferences per second. Added within version 1; absent from reports written before it.

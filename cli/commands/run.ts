@@ -1,6 +1,6 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
-import { readThirdFactor, thirdFactorProvenance, type ThirdFactorArg } from "../third-factor.ts";
+import { readThirdFactor, thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { resolvePsi, type ModelPsi } from "../psi-drive.ts";
 import type { EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import type { InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -242,6 +242,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
   const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? rm.defaultSteps;
+  // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
+  const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
+  if (o.quiet !== true) for (const w of warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
@@ -266,7 +269,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const { compiled, sim } = outcome;
   // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
   const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
-  const report: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
+  const withReadouts: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
+  const report: RunReport = warnings.length === 0 ? withReadouts : { ...withReadouts, warnings: warnings.map((w) => `${w.code}: ${w.message}`) };
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
   const files: OutputFile[] = [];

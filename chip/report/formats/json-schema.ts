@@ -187,6 +187,7 @@ function buildReportSchema(closed: boolean) {
       rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable(), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional() })),
       notes: z.array(z.string()),
     }).optional(),
+    warnings: z.array(str).optional().describe("Warnings of the run that belong to no section, as \"CODE: message\" (aerchip run: W_THIRD_FACTOR_ROWS, a --third-factor file whose rows differ from the run's ticks); absent when none."),
     metrics: metrics.optional(),
     perTick: obj({
       latencyNs: z.array(nn).describe("Latency of each tick (ns): the timing model's, plus crossbar reads on compute-in-memory presets."),
