@@ -124,7 +124,7 @@ function buildProgram(): Command {
     .option("--per-layer-ticks", "also write layer-ticks.csv: per tick and population, spikes, synaptic ops caused (synOpsOut) and received (synOpsIn); sums reconcile with report.json")
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .option("--log-file <file>", "write the pino log to this file instead of stderr")
-    .addOption(new Option("--psi <name>", "JSON models with graded learning traces (S-TLLR): drive them by Ψ(u) of each neuron's own potential before its reset, computed by the chip after each update (docs/learning.md)").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
+    .addOption(new Option("--psi <name>", "JSON models with graded learning traces (S-TLLR): drive them by Ψ(u) of each neuron's own potential before its reset, computed by the chip after each update; default the rule's psi in the model, and a different one is refused (docs/learning.md)").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
     .option("--initial-weights <weights.json>", "JSON models: start from the weights an earlier run learned (its weights.json) instead of the model's own, for the projections the file names (checked to fit: same pre, post and synapse count); chain runs to train over several samples (docs/learning.md)")
     .option("--third-factor <[pop=]file.npy>", "JSON models with learning rules: the third factor m per tick (a reward / learning signal), (T,) for every neuron or pop=(T, size) per neuron of pop; repeatable (docs/learning.md)", collectThirdFactor);
   addEventTransformOptions(run)

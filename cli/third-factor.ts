@@ -8,12 +8,14 @@
  *   POP=FILE.npy    shape (T, size of POP) or (T, *POP's shape): m[t] for each neuron of POP
  *                   (overrides a global file for POP's neurons)
  *
- * Tick t reads row t (the engine's tick, as the model's input spikes); ticks past the file read 0. Values
- * are finite numbers. The option repeats; a population at most once, one global file at most. Each file
+ * Tick t reads row t (the engine's tick, as the model's input spikes); ticks past the file read 0, and rows
+ * past the run's last tick are not read. Both are allowed (a signal for the first ticks only is a use), but
+ * a file whose rows ≠ the run's ticks is often a mistake, so the run warns (W_THIRD_FACTOR_ROWS, on stderr
+ * and in report.json `warnings`). Values are finite numbers. The option repeats; a population at most once, one global file at most. Each file
  * is recorded in the report's provenance (role "third-factor", its SHA-256) with its population in
  * provenance.options.thirdFactor, so `aerchip rerun` reads it again.
  */
-import { AerchipError } from "../core/diagnostics.ts";
+import { AerchipError, type Diagnostic } from "../core/diagnostics.ts";
 import { readPlainNpyFile } from "../core/io/npy-file.ts";
 import type { ThirdFactorSchedule } from "../chip/sim/run.ts";
 import { sha256File } from "./provenance.ts";
@@ -59,6 +61,29 @@ export function readThirdFactor(args: readonly ThirdFactorArg[], populations: Re
     }
     return { population: a.population, values };
   });
+}
+
+/**
+ * W_THIRD_FACTOR_ROWS for each file whose rows (ticks) differ from the run's `steps`: with fewer, the ticks
+ * after its last row read m = 0; with more, the rows after the run's last tick are not used.
+ * `schedules` are readThirdFactor's for `args`, in the same order.
+ */
+export function thirdFactorRowsWarnings(args: readonly ThirdFactorArg[], schedules: readonly ThirdFactorSchedule[], populations: ReadonlyMap<string, number>, steps: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  args.forEach((a, i) => {
+    const size = a.population === null ? 1 : populations.get(a.population) ?? 1;
+    const rows = schedules[i].values.length / size;
+    if (rows === steps) return;
+    const what = rows < steps
+      ? `ticks ${rows}..${steps - 1} read m = 0 (zero-padded)`
+      : `rows ${steps}..${rows - 1} are not used (truncated)`;
+    out.push({
+      code: "W_THIRD_FACTOR_ROWS", severity: "warning", file: a.path, field: "--third-factor",
+      message: `${a.path} has ${rows} rows (ticks) and the run has ${steps} ticks: ${what}`,
+      hint: `give the file one row per tick of the run (${steps}), or --steps ${rows}, unless the ${rows < steps ? "padding" : "cut"} is meant`,
+    });
+  });
+  return out;
 }
 
 /**

@@ -42,3 +42,14 @@ export function learningProgramFromNamedRule(rule: NamedRule, precision: Learnin
     seed: precision.seed ?? 1,
   };
 }
+
+/**
+ * Bits of one pre (x…) or post (y…) trace set of a rule, a trace without `bits` (a float64 in the engine)
+ * counted at floatTraceBits: the engine's trace memory (chip/sim/learning.ts, floatTraceBits 64) and the
+ * report's footprint (chip/report/trace-memory.ts, the chip's traceBits) both read it.
+ */
+export function ruleTraceSetBits(rule: LearningRuleProgram, pre: boolean, floatTraceBits: number): number {
+  let bits = 0;
+  for (const t of rule.traces) if (t.trace.startsWith("x") === pre) bits += t.bits ?? floatTraceBits;
+  return bits;
+}

@@ -13,9 +13,13 @@
  * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
  * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
  * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
+ * Likewise a rule with graded post traces (S-TLLR's y1, y2) whose graded value g was 0 on every tick:
+ * with no Ψ drive (no `run --psi`, no `psi` in the model's rule; SimulateOptions.gradedPsi) its Ψ-weighted
+ * products add nothing. `psi` records the Ψ the chip computed for them (null: none).
  */
 import type { ChipProgram } from "../program/types.ts";
 import type { LearningEngine } from "../sim/learning.ts";
+import type { StllrPsi } from "../program/named-rules.ts";
 
 export interface LearningRuleReport {
   /** The projection the rule is attached to. */
@@ -26,6 +30,13 @@ export interface LearningRuleReport {
   readonly readsThirdFactor: boolean;
   /** Whether m ≠ 0 reached one of its post neurons on a learning tick (null: the rule does not read m). */
   readonly thirdFactorNonZero: boolean | null;
+  /**
+   * Rules with graded post traces only: the Ψ(u) that drove them (`run --psi` or the model's `psi`), null
+   * when none did. Added within version 1; absent from reports written before it.
+   */
+  readonly psi?: StllrPsi | null;
+  /** Rules with graded post traces only: whether a graded value ≠ 0 drove them on some tick. */
+  readonly gradedNonZero?: boolean;
 }
 
 export interface LearningReport {
@@ -39,7 +50,8 @@ export interface LearningReport {
 
 const int = (v: number): string => v.toLocaleString("en-US");
 
-export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }): LearningReport {
+/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi). */
+export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi): LearningReport {
   const rules: LearningRuleReport[] = [];
   const notes: string[] = [];
   program.projections.forEach((pr, k) => {
@@ -47,11 +59,14 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     if (ri < 0) return;
     const reads = le.readsThirdFactor[ri] === 1;
     const seen = le.thirdFactorSeen[ri] === 1;
+    const graded = le.hasGradedTrace[ri] === 1;
+    const gradedSeen = le.gradedSeen[ri] === 1;
     const r: LearningRuleReport = {
       projection: pr.name, rule: le.rules[ri].program.name,
       plasticSynapses: le.ruleSynPtr[ri + 1] - le.ruleSynPtr[ri],
       weightChanges: le.weightChanges[ri],
       readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null,
+      ...(graded ? { psi: gradedPsi ?? null, gradedNonZero: gradedSeen } : {}),
     };
     rules.push(r);
     if (reads && !seen) {
@@ -60,6 +75,14 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
         "(aerchip run takes it from --third-factor FILE.npy; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
         `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and the learning energy bills those evaluations.`,
       );
+    }
+    if (graded && !gradedSeen) {
+      notes.push(gradedPsi === undefined
+        ? `projection "${pr.name}": rule ${r.rule} has graded post traces (S-TLLR's Ψ(u) traces) and nothing drove them: no Ψ was given ` +
+          "(aerchip run takes it from the rule's \"psi\" in the model or from --psi NAME; the library from SimulateOptions.gradedPsi or learningInput), " +
+          `so they were 0 on every tick and its products with them added nothing; its updates changed ${int(r.weightChanges)} weights.`
+        : `projection "${pr.name}": rule ${r.rule}'s graded post traces were driven by Ψ = ${gradedPsi}, which was 0 on every tick, ` +
+          `so its products with them added nothing; its updates changed ${int(r.weightChanges)} weights.`);
     }
   });
   let weightChanges = 0;

@@ -10,13 +10,18 @@
  *                    TrueNorth's per-type weights live in the neuron word)
  *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters;
  *                    + thresholdBits for each compartment that adapts its threshold, θ of thetaPlus ≠ 0)
- *      traces      = (pre traces + post traces) · traceBits, for plastic projections only: one pre trace per
- *                    (source neuron, delay, projection) and one post trace per (projection, post neuron),
- *                    the pair-STDP state of chip/program/types.ts
+ *      traces      = pre + post trace bits of every plastic projection, pair STDP (`plasticity`) and general
+ *                    rules (`learning`) alike, as the engines keep them (chip/report/trace-memory.ts): one pre
+ *                    trace set per (source neuron, delay, projection); post traces per (projection, post
+ *                    neuron); each trace at the chip's traceBits (a rule's trace at its own `bits` if it
+ *                    declares them). S-TLLR (x1; y1, y2) on loihi: (axons·1 + neurons·2)·7 bits
  *      total       = weights + neuronState + traces. Zero weights are included (NeuroBench: "zero weights are
  *      included"). Input neurons are data, not model, and take no neuron memory here.
  *    `synapseMemoryBytes` is reported beside it: the chip's whole synapse memory layout (weights plus delay,
  *    index and header bits, chip/spec/memory.ts) as the mapping report computes it.
+ *    Per core, neuronMemoryBits = compartments · neuronStateBits(spec) + θ bits + the post-trace bits of its
+ *    neurons (chip/spec/memory.ts: postTraces × traceBits per neuron); pre traces live with the input axons
+ *    and count in the footprint only.
  *  - Connection sparsity [static]: Σ zero weights / Σ weights over weight layers. A projection is the view of
  *    a weight matrix: for `dense`/`sparse` encodings the matrix is pre.size × post.size (absent synapses are
  *    zeros, as in a masked Linear layer); for `conv` it is the expanded kernel, i.e. its stored synapses
@@ -64,6 +69,7 @@ import type { SimResult } from "../sim/run.ts";
 import type { SimState } from "../sim/state.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { TimeBasis } from "./time-basis.ts";
+import { traceBitsPerNeuron } from "./trace-memory.ts";
 
 /** Firing-rate histogram bin edges in spikes per 1000 ticks: bin k = [e_k, e_k+1), the last closed. */
 export const RATE_BIN_EDGES_PER_MILLE = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 900, 1000] as const;
@@ -352,8 +358,6 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   const nonZero = new Float64Array(K);
   const stored = new Float64Array(K);
   const effective = new Float64Array(K);
-  const preTraces = new Float64Array(P);
-  const lastTraceGroup = new Int32Array(K).fill(-1);
   if (st.synapses.kind !== "wide") {
     // Compact layouts (no plastic projection): the state's weights are the program's.
     countCompactSynapses(st, spikesPerNeuron, stored, nonZero, effective);
@@ -370,27 +374,21 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
             nonZero[k]++;
             effective[k] += sp;
           }
-          // One pre trace per (source neuron, delay, projection); a neuron has one group per delay.
-          if (plastic[k] && lastTraceGroup[k] !== g) { lastTraceGroup[k] = g; preTraces[st.populationOfNeuron[n]]++; }
         }
       }
     }
   }
-  // Post traces: one per (plastic projection, post neuron).
-  const postTraces = new Float64Array(P);
-  for (let k = 0; k < K; k++) {
-    if (!plastic[k]) continue;
-    const seen = new Uint8Array(st.neuronCount);
-    for (let s = 0; s < st.synTarget.length; s++) {
-      if (st.synProjection[s] !== k) continue;
-      const t = st.synTarget[s];
-      if (seen[t] === 0) { seen[t] = 1; postTraces[st.populationOfNeuron[t]]++; }
-    }
+  // Trace bits of every plastic projection (pair STDP and general rules), per population and per core.
+  const traceBits = traceBitsPerNeuron(program, st, spec.precision.traceBits);
+  const popTraceBits = new Float64Array(P);
+  const corePostTraceBits = new Float64Array(program.cores.length);
+  for (let n = 0; n < st.neuronCount; n++) {
+    popTraceBits[st.populationOfNeuron[n]] += traceBits.pre[n] + traceBits.post[n];
+    corePostTraceBits[st.coreOfNeuron[n]] += traceBits.post[n];
   }
 
   const wBitsPerSynapse = spec.core.axonTypes !== undefined ? 1 : spec.precision.weightBits;
   const stateBitsPerNeuron = neuronStateBits(spec);
-  const traceBits = spec.precision.traceBits;
   // Compartments that adapt their threshold keep θ too (chip/spec/memory.ts): per population, their count.
   const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   const popAdaptive = new Float64Array(P);
@@ -446,11 +444,14 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
       rateHistogram: p.spiking ? Array.from(hist.subarray(i * RB, (i + 1) * RB)) : null,
       synapticOpsIn: { effectiveACs: ac, effectiveMACs: 0, dense },
       connectionSparsityIn: any ? (weights === 0 ? 1 : zeros / weights) : null,
-      footprint: footprint(wBits, neuronPop ? p.size * stateBitsPerNeuron + popAdaptive[i] * thetaBits : 0, (preTraces[i] + postTraces[i]) * traceBits),
+      footprint: footprint(wBits, neuronPop ? p.size * stateBitsPerNeuron + popAdaptive[i] * thetaBits : 0, popTraceBits[i]),
     };
   });
 
-  const { perCore, synapseMemoryTotalBits } = cores ?? programCoreFigures(spec, program);
+  const figures = cores ?? programCoreFigures(spec, program);
+  const { synapseMemoryTotalBits } = figures;
+  // The program's per-core figures plus the post traces its neurons keep (they depend on the state's layout).
+  const perCore = figures.perCore.map((c, i) => (corePostTraceBits[i] === 0 ? c : { ...c, neuronMemoryBits: c.neuronMemoryBits + corePostTraceBits[i] }));
 
   // Totals.
   let weightCount = 0, storedSynapses = 0, denseW = 0, zeroW = 0, acs = 0, denseOps = 0;
@@ -465,7 +466,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   });
   let layerSpikes = 0, layerNeurons = 0, dead = 0, burst = 0, compartments = 0, stateBits = 0, traceTotal = 0;
   perPopulation.forEach((m, i) => {
-    traceTotal += preTraces[i] + postTraces[i];
+    traceTotal += popTraceBits[i];
     if (m.kind !== "neuron") return;
     stateBits += m.size * stateBitsPerNeuron + popAdaptive[i] * thetaBits;
     if (m.helper) return;
@@ -482,7 +483,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   const basis: InferenceTimeBasis = ctx.timeBasis;
   const inferenceTimeNs = basis === "not-modelled" ? null : ctx.simulatedTimeNs;
   const wBits = storedSynapses * wBitsPerSynapse;
-  const tBits = traceTotal * traceBits;
+  const tBits = traceTotal;
   const layerCells = layerNeurons * T;
   return {
     definitions: METRIC_DEFINITIONS,

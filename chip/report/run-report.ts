@@ -131,6 +131,11 @@ export interface RunReport {
    */
   readonly learning?: LearningReport;
   /**
+   * Warnings of the run that belong to no section (`aerchip run`: W_THIRD_FACTOR_ROWS), as "CODE: message";
+   * absent when there are none. Added within version 1.
+   */
+  readonly warnings?: readonly string[];
+  /**
    * NeuroBench-style metrics (chip/report/metrics.ts): footprint, connection and activation sparsity,
    * effective and dense synaptic ops, dead and bursting neurons, firing-rate histograms, utilisation per
    * core, inferences per second. Added within version 1; absent from reports written before it.
@@ -255,7 +260,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
-      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }),
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi),
     }),
     metrics,
     perTick: {

@@ -40,6 +40,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { createRng, type Rng } from "../../core/rng.ts";
 import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, type CompiledRule } from "../program/learning-rule.ts";
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
+import { ruleTraceSetBits } from "../program/learning-program.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
@@ -130,6 +131,13 @@ export interface LearningEngine {
   readonly readsThirdFactor: Uint8Array;
   /** Per rule: 1 once m ≠ 0 was supplied to one of its post neurons on a tick ≥ its thirdFactorFromTick (noteThirdFactor). */
   readonly thirdFactorSeen: Uint8Array;
+  /** Per rule: 1 if it has a graded post trace (S-TLLR's y1, y2). */
+  readonly hasGradedTrace: Uint8Array;
+  /**
+   * Per rule with graded traces: 1 once a graded value g ≠ 0 (Ψ(u) of SimulateOptions.gradedPsi, or
+   * learningInput's) drove one of them (addGradedTraces). 0 after a run: its graded traces stayed 0.
+   */
+  readonly gradedSeen: Uint8Array;
   /** Fast paths (learning-kernels.ts); everything below is derived from the fields above at build time. */
   readonly fast: FastPaths;
 }
@@ -182,8 +190,9 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
   const yLsb = new Float64Array(3);
   const xMax = new Float64Array(2).fill(Infinity);
   const yMax = new Float64Array(3).fill(Infinity);
-  let preTraceBits = 0;
-  let postTraceBits = 0;
+  // A float trace (no bits) is a float64 here (ruleTraceSetBits with 64).
+  const preTraceBits = ruleTraceSetBits(lr, true, 64);
+  const postTraceBits = ruleTraceSetBits(lr, false, 64);
   for (const t of lr.traces) {
     const pre = t.trace.startsWith("x");
     const i = TRACE_INDEX[t.trace];
@@ -193,14 +202,11 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
     // Default LSB: `set` traces span [0, impulse]; `add` traces keep room for 2^3 impulses.
     const lsb = t.bits === undefined ? 0 : (t.lsb ?? (t.mode === "set" ? t.impulse / (2 ** t.bits - 1) : t.impulse / 2 ** Math.max(0, t.bits - 3)));
     const max = t.bits === undefined ? Infinity : (2 ** t.bits - 1) * lsb;
-    const bits = t.bits ?? 64;
     if (pre) {
       xPresent[i] = 1; xDecay[i] = t.decay; xImpulse[i] = t.impulse; xSet[i] = t.mode === "set" ? 1 : 0; xLsb[i] = lsb; xMax[i] = max;
-      preTraceBits += bits;
     } else {
       yPresent[i] = 1; yDecay[i] = t.decay; yImpulse[i] = t.impulse; ySet[i] = t.mode === "set" ? 1 : 0; yGraded[i] = t.input === "graded" ? 1 : 0;
       yLsb[i] = lsb; yMax[i] = max;
-      postTraceBits += bits;
     }
   }
   return { xPresent, yPresent, xDecay, yDecay, xImpulse, yImpulse, xSet, ySet, yGraded, xLsb, yLsb, xMax, yMax, preTraceBits, postTraceBits };
@@ -363,6 +369,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     weightChanges,
     readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
     thirdFactorSeen: new Uint8Array(rules.length),
+    hasGradedTrace: Uint8Array.from(rules, (r) => (r.yGraded.some((v) => v === 1) ? 1 : 0)),
+    gradedSeen: new Uint8Array(rules.length),
     fast,
   };
   // Weights start on the weight grid (nearest).
@@ -712,11 +720,12 @@ export function learnOnPostSpikes(
 
 /** Graded post traces: y ← y + impulse·g_n[t] (every tick, after the post phase). */
 export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, tickCore: Float64Array, K: number): void {
-  const { yRule, yNeuron, rules, y, graded } = le;
+  const { yRule, yNeuron, rules, y, graded, gradedSeen } = le;
   const Y = yRule.length;
   for (let slot = 0; slot < Y; slot++) {
     const r = rules[yRule[slot]];
     const gv = graded[yNeuron[slot]];
+    if (gv !== 0) gradedSeen[yRule[slot]] = 1;
     for (let j = 0; j < 3; j++) {
       if (r.yGraded[j] === 0) continue;
       const o = j * Y + slot;

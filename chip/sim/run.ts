@@ -173,6 +173,8 @@ export interface SimResult {
   readonly synapticEventsDeliveredByProjection: Float64Array;
   /** The general learning engine of the run, when the program has `learning` rules. */
   readonly learning?: LearningEngine;
+  /** The Ψ that drove the engine's graded post traces (SimulateOptions.gradedPsi), when one did. */
+  readonly gradedPsi?: StllrPsi;
   /** Threads the run used: 1, or the team's size, plus the timing threads. */
   readonly threads: number;
   /** Threads that scheduled the ticks besides the simulating one (SimulateOptions.timingThread); 0: none. */
@@ -274,6 +276,7 @@ class Run implements SimRun {
   private readonly le: LearningEngine | undefined;
   private readonly learningInput: SimulateOptions["learningInput"];
   /** gradedPsi: Ψ, the neurons whose graded traces it drives, and a fired mark per neuron (cleared each tick). */
+  private readonly psiName: StllrPsi | undefined;
   private readonly psi: { readonly fn: (u: number, vTh: number) => number; readonly neurons: Uint32Array; readonly firedMark: Uint8Array } | undefined;
   private readonly recorded: readonly RecordedPopulation[];
   private readonly record: SpikeRecord;
@@ -379,6 +382,7 @@ class Run implements SimRun {
     const input = opts.thirdFactor === undefined ? opts.learningInput : thirdFactorInput(program, st, opts.thirdFactor);
     this.learningInput = this.le !== undefined && this.le.needsInput ? input : undefined;
     this.psi = opts.gradedPsi === undefined || this.le === undefined ? undefined : psiDriver(this.le, st, opts.gradedPsi);
+    this.psiName = this.psi === undefined ? undefined : opts.gradedPsi;
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
@@ -919,7 +923,7 @@ class Run implements SimRun {
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
     return {
       steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-      ...(le === undefined ? {} : { learning: le }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
+      ...(le === undefined ? {} : { learning: le }), ...(this.psiName === undefined ? {} : { gradedPsi: this.psiName }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
 }

@@ -1,6 +1,7 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
-import { readThirdFactor, thirdFactorProvenance, type ThirdFactorArg } from "../third-factor.ts";
+import { readThirdFactor, thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
+import { resolvePsi, type ModelPsi } from "../psi-drive.ts";
 import type { EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -19,7 +20,7 @@ import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import type { InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -32,7 +33,7 @@ import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   /** --third-factor [POP=]FILE.npy, repeatable (cli/third-factor.ts). */
   readonly thirdFactor?: readonly ThirdFactorArg[];
-  /** --psi NAME: graded post traces driven by Ψ(u) of each neuron's own potential (SimulateOptions.gradedPsi). */
+  /** --psi NAME: graded post traces driven by Ψ(u) of each neuron's own potential (SimulateOptions.gradedPsi); default the model's psi. */
   readonly psi?: StllrPsi;
   readonly arch: string;
   readonly out: string;
@@ -163,6 +164,8 @@ interface RunModel {
   /** Population name → size, and whether any projection has a general learning rule (--third-factor). */
   readonly populationSizes: ReadonlyMap<string, number>;
   readonly learns: boolean;
+  /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ drive (cli/psi-drive.ts). */
+  readonly modelPsi: readonly ModelPsi[];
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
   readonly handMapping?: { readonly spec: ChipSpec; readonly placement: FixedMapping; readonly model: LoadedModel };
   /** Hands the model over to the pipeline and forgets it; call once. */
@@ -200,6 +203,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
   return {
     name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, readouts, fixed,
     populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)), learns: graph.projections.some((p) => p.learning !== undefined),
+    modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
     ...(handMapping === undefined ? {} : { handMapping }),
     take: () => {
       if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
@@ -224,6 +228,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     if (o.psi !== undefined && thirdFactorArgs.length === 0) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
     throw new AerchipError("E_CLI_OPTION", "--third-factor drives learning rules, and no projection of the model has one", { file: modelPath, field: "--third-factor", hint: "give a projection a \"learning\" rule that reads m (docs/learning.md), or drop --third-factor" });
   }
+  // Ψ of graded traces: --psi, or the model's own psi (a different --psi is refused).
+  const psi = resolvePsi(o.psi, rm.modelPsi, modelPath);
   const thirdFactor = readThirdFactor(thirdFactorArgs, rm.populationSizes, modelPath);
   const tf = thirdFactorProvenance(thirdFactorArgs);
   const provenance = {
@@ -242,6 +248,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
   const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? rm.defaultSteps;
+  // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
+  const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
+  if (o.quiet !== true) for (const w of warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
@@ -258,7 +267,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       modelReleased: handMapping === undefined,
       releaseProgram: true,
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
-      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(o.psi === undefined ? {} : { gradedPsi: o.psi }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(psi === undefined ? {} : { gradedPsi: psi }) },
     });
   } finally {
     progress.stop();
@@ -266,7 +275,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const { compiled, sim } = outcome;
   // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
   const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
-  const report: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
+  const withReadouts: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
+  const report: RunReport = warnings.length === 0 ? withReadouts : { ...withReadouts, warnings: warnings.map((w) => `${w.code}: ${w.message}`) };
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
   const files: OutputFile[] = [];

@@ -15,7 +15,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import type { LearningRuleProgram, LearningTraceProgram } from "../../chip/program/types.ts";
 import { formatRule, parseRuleSet, type ParsedRule } from "../../chip/program/learning-rule.ts";
 import {
-  STLLR_PSI, diehlCook2015, diehlCook2015Code, pairStdp, rewardStdp, stllr, tripletStdp, type NamedRule,
+  STLLR_PSI, diehlCook2015, diehlCook2015Code, pairStdp, rewardStdp, stllr, tripletStdp, type NamedRule, type StllrPsi,
 } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { closestKey, type FieldReader, type Json, type JsonObject } from "./json-fields.ts";
@@ -244,6 +244,16 @@ function parseNamedLearning(r: FieldReader, o: JsonObject, field: string): Learn
     r.fail(`${field}.weightBits`, `${field}.weightBits needs finite wMin and wMax (the weight grid spans them)`, "give wMin and wMax");
   }
   return program;
+}
+
+/**
+ * The Ψ(u) a learning object names for its graded traces: an s-tllr rule's `psi`, when the file gives it
+ * (checked by parseLearning; the builder's own default is not a choice the model made).
+ */
+export function learningPsi(raw: Json): StllrPsi | undefined {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const o = raw as JsonObject;
+  return o.named === "s-tllr" && typeof o.psi === "string" && o.psi in STLLR_PSI ? (o.psi as StllrPsi) : undefined;
 }
 
 /** The `learning` object at `field` (e.g. `projections[2].learning`), as the ChipProgram's rule. */

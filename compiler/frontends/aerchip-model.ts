@@ -11,7 +11,7 @@ import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
 import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
-import { parseLearning } from "./aerchip-model-learning.ts";
+import { learningPsi, parseLearning } from "./aerchip-model-learning.ts";
 import { CONV_KINDS } from "./model-conv.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
@@ -122,7 +122,9 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     if (po.learning === undefined || po.learning === null) return withEnc;
     // One rule per projection (the program codec and the engine refuse both).
     if (pr.plasticity !== undefined) r.fail(`projections[${k}].learning`, `projections[${k}] has both "stdp" and "learning"`, "give one rule: write the pair rule as learning {\"named\": \"pair-stdp\", …}", "E_LEARNING_MIXED");
-    return { ...withEnc, learning: parseLearning(r, po.learning, `projections[${k}].learning`) };
+    const learning = parseLearning(r, po.learning, `projections[${k}].learning`);
+    const psi = learningPsi(po.learning);
+    return { ...withEnc, learning, ...(psi === undefined ? {} : { learningPsi: psi }) };
   });
   // The engine runs either snnref pair STDP or general rules in one program, not both (chip/sim/learning.ts).
   const pairAt = projections.findIndex((p) => p.plasticity !== undefined);

@@ -7,6 +7,7 @@
  * after this point (normalise, quantise, partition, place, route) never look at the source format.
  */
 import type { CoreNeuronParams, LearningRuleProgram, ResetMode, ThresholdOp } from "../../chip/program/types.ts";
+import type { StllrPsi } from "../../chip/program/named-rules.ts";
 
 /**
  * Per-neuron parameters of a population; every array has `size` entries. The same fields, with the same
@@ -43,6 +44,12 @@ export interface ProjectionIR {
   readonly plasticity?: PairStdpIR;
   /** A general on-chip learning rule (exclusive with `plasticity`), carried unchanged into ProjectionInfo.learning. */
   readonly learning?: LearningRuleIR;
+  /**
+   * The Ψ(u) the model names for the rule's graded post traces (an s-tllr rule's `psi`, only when the
+   * model gives it): `aerchip run`'s Ψ drive for this projection unless --psi is given. The run's option,
+   * not the program's: a compiled program (.aerprog) does not carry it.
+   */
+  readonly learningPsi?: StllrPsi;
 }
 
 /** The general learning rule of a projection: the ChipProgram's form (chip/program/types.ts). */

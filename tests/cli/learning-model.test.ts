@@ -96,7 +96,8 @@ describe("aerchip run on a model with a learning rule", () => {
     expect(w.projections.in_out.weights).toEqual((model.projections[0].dense.weights as number[][]).flat());
     // --json: the summary carries the learning block with the note.
     const j = await cli("run", path, "--arch", "loihi", "--out", join(dir, "json"), "--json");
-    expect(JSON.parse(j.stdout).learning.notes).toHaveLength(1);
+    // Two notes: no learning signal m, and no Ψ drive for the graded traces (no psi in the rule, no --psi).
+    expect(JSON.parse(j.stdout).learning.notes).toHaveLength(2);
     // The pair-STDP example changes weights and prints no note.
     const pair = await cli("run", MODEL, "--arch", "loihi", "--out", join(dir, "pair"));
     expect(pair.stdout).toContain("updates that changed a weight");

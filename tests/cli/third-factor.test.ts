@@ -77,11 +77,12 @@ describe("run --third-factor", () => {
 });
 
 describe("run --psi (graded traces from the neuron's own potential: S-TLLR on chip)", () => {
-  it("S-TLLR learns from Ψ(u) and a learning signal; without --psi its graded traces read 0; recorded and rerun", async () => {
+  it("S-TLLR learns from Ψ(u) and a learning signal; without --psi (and no psi in the model) its graded traces read 0; recorded and rerun", async () => {
     const m = JSON.parse(readFileSync(MODEL, "utf8"));
     m.name = "stllr";
     m.populations[1].reset = "subtract";
-    m.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05, psi: "triangle" };
+    // No psi in the rule: the Ψ drive comes from --psi only (a model's psi is the default, tests/cli/psi-drive.test.ts).
+    m.projections[0].learning = { named: "s-tllr", lambdaPre: 0.75, lambdaPost: 0.2, alphaPre: 1, alphaPost: -1, learnFromTick: 0, learningRate: 0.05 };
     const model = join(dir, "stllr.model.json");
     writeFileSync(model, JSON.stringify(m));
     const signal = npy("delta.npy", Float64Array.from({ length: 80 }, (_, t) => Math.sin(t / 5)), [80]);
@@ -111,5 +112,38 @@ describe("run --psi (graded traces from the neuron's own potential: S-TLLR on ch
     expect(r.code, r.stderr).toBe(0);
     const w = JSON.parse(readFileSync(join(out, "weights.json"), "utf8")).projections.in_out.weights as number[];
     expect(w).not.toEqual(INITIAL);
+  });
+});
+
+describe("run --third-factor with other than one row per tick (audit s19 B4)", () => {
+  const STLLR = "examples/learning/stllr.model.json";
+  const DELTA = "examples/learning/delta.npy";
+  const go = async (out: string, file: string) => {
+    const r = await cli("run", STLLR, "--arch", "loihi", "--third-factor", file, "--out", join(dir, out));
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, out, "report.json"), "utf8")) as { warnings?: string[]; learning: { weightChanges: number } };
+    return { stderr: r.stderr, report, weights: readFileSync(join(dir, out, "weights.json"), "utf8") };
+  };
+
+  it("a shorter file is zero-padded and a longer one cut, as before, each with W_THIRD_FACTOR_ROWS on stderr and in report.json", async () => {
+    const exact = await go("rows80", DELTA);
+    expect(exact.stderr).not.toMatch(/W_THIRD_FACTOR_ROWS/);
+    expect(exact.report.warnings).toBeUndefined();
+    // 40 rows of 1 on the 80-tick example: ticks 40..79 read 0 (the audit's 504 changes instead of 1,044).
+    const short = npy("d40.npy", new Float64Array(40).fill(1), [40]);
+    const s = await go("rows40", short);
+    expect(s.report.learning.weightChanges).toBe(504);
+    expect(s.stderr).toMatch(/W_THIRD_FACTOR_ROWS/);
+    expect(s.stderr).toContain(short);
+    expect(s.report.warnings).toHaveLength(1);
+    expect(s.report.warnings![0]).toMatch(/^W_THIRD_FACTOR_ROWS: /);
+    expect(s.report.warnings![0]).toContain(short);
+    expect(s.report.warnings![0]).toMatch(/\b40 rows\b.*\b80 ticks\b/);
+    // 120 rows whose first 80 are delta.npy's: the same weights as delta.npy itself, and a warning.
+    // delta.npy: +1 for ticks 0–39, −1 for 40–79 (examples/README.md).
+    const long = npy("d120.npy", Float64Array.from({ length: 120 }, (_, t) => (t < 40 ? 1 : t < 80 ? -1 : 5)), [120]);
+    const l = await go("rows120", long);
+    expect(l.weights).toBe(exact.weights);
+    expect(l.report.warnings![0]).toMatch(/\b120 rows\b.*\b80 ticks\b/);
   });
 });

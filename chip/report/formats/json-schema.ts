@@ -184,9 +184,10 @@ function buildReportSchema(closed: boolean) {
     /** General learning engine runs (chip/report/learning-report.ts). */
     learning: obj({
       synUpdates: nn, ruleEvaluations: nn, weightChanges: nn,
-      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable() })),
+      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable(), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional() })),
       notes: z.array(z.string()),
     }).optional(),
+    warnings: z.array(str).optional().describe("Warnings of the run that belong to no section, as \"CODE: message\" (aerchip run: W_THIRD_FACTOR_ROWS, a --third-factor file whose rows differ from the run's ticks); absent when none."),
     metrics: metrics.optional(),
     perTick: obj({
       latencyNs: z.array(nn).describe("Latency of each tick (ns): the timing model's, plus crossbar reads on compute-in-memory presets."),

@@ -146,6 +146,7 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
       `Learning bills ${groupDigits(l.synUpdates, ",")} synapse updates (rule evaluations: ${groupDigits(l.ruleEvaluations, ",")}); ${groupDigits(l.weightChanges, ",")} of them changed a weight.`,
       ...l.notes.map((n) => `Note: ${n}`),
     ]),
+    ...(r.warnings ?? []).map((w) => `Warning: ${w}`),
   ];
   return {
     id: "energy", title: "Energy by component",

@@ -63,7 +63,8 @@ describe("LaTeX tables are plain ASCII", () => {
       },
     } as RunReport);
     expect(base.readouts?.length).toBe(1);
-    expect(base.learning?.notes.length).toBe(1);
+    // No learning signal m and no Ψ drive (the rule names no psi): two notes.
+    expect(base.learning?.notes.length).toBe(2);
     for (const r of reports) {
       const tex = renderLatex(r);
       expect([...new Set(tex.match(NON_ASCII) ?? [])], `${r.chip.name} ${r.precision === undefined ? "float" : "fixed"}`).toEqual([]);

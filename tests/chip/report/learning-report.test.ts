@@ -39,9 +39,11 @@ describe("report.learning", () => {
     // 80 ticks; 12 plastic synapses (4 inputs × 3 outputs); the counts the audit saw.
     expect([l.synUpdates, l.ruleEvaluations, l.weightChanges]).toEqual([1080, 1080, 0]);
     expect(l.synUpdates).toBe(r.totals.counters.synUpdates);
-    expect(l.rules).toEqual([{ projection: "in_out", rule: "s-tllr", plasticSynapses: 12, weightChanges: 0, readsThirdFactor: true, thirdFactorNonZero: false }]);
-    expect(l.notes).toHaveLength(1);
+    // Run without SimulateOptions.gradedPsi: no Ψ drove the graded traces either (psi null, second note).
+    expect(l.rules).toEqual([{ projection: "in_out", rule: "s-tllr", plasticSynapses: 12, weightChanges: 0, readsThirdFactor: true, thirdFactorNonZero: false, psi: null, gradedNonZero: false }]);
+    expect(l.notes).toHaveLength(2);
     expect(l.notes[0]).toMatch(/third factor m/);
+    expect(l.notes[1]).toMatch(/graded post traces/);
     // The hardware-faithful bill is unchanged: 1,080 × 120 pJ.
     const perUpdate = r.costs.find((c) => c.key === "energySynUpdatePj")!.value;
     expect(r.totals.energyPj.learning).toBeCloseTo(1080 * perUpdate, 9);
