@@ -246,14 +246,14 @@ function buildProgram(): Command {
 
   const evaluate = program
     .command("evaluate")
-    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json; several chips in --arch: those per chip under <out>/<chip>/ and one comparison (evaluate-compare.md/.tex/.csv/.json), a chip the model does not fit on a row with its error code")
-    .argument("<model>", "NIR graph (.nir)")
+    .description("run a NIR graph or a JSON model (its input population driven by each sample) over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json; several chips in --arch: those per chip under <out>/<chip>/ and one comparison (evaluate-compare.md/.tex/.csv/.json), a chip the model does not fit on a row with its error code")
+    .argument("<model>", "NIR graph (.nir), or aerchip-model-1 / snnref-1 JSON without plasticity")
     .requiredOption("--input <path>", "the data set: a directory of event files (labels from whole-number folder names, as N-MNIST's Test/<digit>/), an SHD/SSC .h5 file (labels from the file), or one event file")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file; several, comma-separated, evaluate on each chip (into <out>/<chip>/) and compare them (<out>/evaluate-compare.md/.tex/.csv/.json)")
     .requiredOption("--out <dir>", "output directory")
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
     .option("--shuffle", "permute the data set's order by --seed before --samples selects (a seeded Fisher–Yates shuffle; rows keep their original index and id)", false)
-    .option("--steps <n>", `NIR steps per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
+    .option("--steps <n>", `NIR steps (JSON models: ticks) per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
     .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
@@ -263,7 +263,8 @@ function buildProgram(): Command {
     .option("--realtime", "pace the ticks at the --tick-us the events were binned at (as `run`)")
     .addOption(new Option("--label-from <source>", "directory data sets: number (default: the nearest whole-number folder, as N-MNIST's Test/<digit>/), folders (first-level folders are classes, numbered in sorted name order: torchvision's ImageFolder) or none").choices(["number", "folders", "none"]))
     .option("--labels <file.csv>", "directory data sets: labels from a CSV of path,label rows (the path relative to --input, / between folders; a whole-number label ≥ 0; an optional header line), for data sets not in class folders; every sample evaluated needs a row (not with --label-from)")
-    .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several)")
+    .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several); JSON models: the population (default: the only non-input population with no outgoing projection)")
+    .option("--input-population <name>", "JSON models: the input population each sample's spikes replace (default: the model's only input population)")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)

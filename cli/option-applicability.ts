@@ -119,8 +119,8 @@ const RULES: Record<string, readonly Rule[]> = {
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],
-  // evaluate runs NIR graphs only; its rules are the conflicts below.
-  evaluate: [],
+  // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
+  evaluate: [...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" }],
   compile: NIR_RULES,
   "learning-cost": NIR_RULES,
 };
