@@ -8,10 +8,12 @@ import type { SimResult } from "../chip/sim/run.ts";
 import { argmaxIndex, readoutDecoders } from "../chip/report/readout-decoders.ts";
 import type { DecodeMode } from "../chip/report/dataset.ts";
 import type { NirOutputInfo } from "../compiler/frontends/nir/lower.ts";
-import type { LoadedNirModel } from "../compiler/frontends/nir/index.ts";
 
-/** The Output node whose class is decoded: the only one, or the one --output names. */
-export function chooseOutput(m: LoadedNirModel, name: string | undefined, file: string): NirOutputInfo {
+/**
+ * The Output node whose class is decoded: the only one, or the one --output names. A JSON model has one
+ * output, chosen when it is read (cli/evaluate/dataset-model.ts).
+ */
+export function chooseOutput(m: { readonly outputs: readonly NirOutputInfo[] }, name: string | undefined, file: string): NirOutputInfo {
   if (name !== undefined) {
     const o = m.outputs.find((x) => x.output === name || x.node === name);
     if (o === undefined) throw new AerchipError("E_CLI_OPTION", `--output ${name}: the graph has no such Output node`, { file, field: "--output", hint: `use one of: ${m.outputs.map((x) => x.output).join(", ")}` });

@@ -99,7 +99,8 @@ function buildProgram(): Command {
     .command("run")
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json (and <population>.v.npy per non-spiking readout)")
     .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
-    .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it)")
+    .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it); on a JSON model they replace an input population's embedded spikes")
+    .option("--input-population <name>", "JSON models: the input population whose spikes --input replaces (default: the model's only input population)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", `ticks to simulate (default: the model's own; at most ${MAX_RUN_TICKS})`, stepsOption)
@@ -128,7 +129,7 @@ function buildProgram(): Command {
     .option("--initial-weights <weights.json>", "JSON models: start from the weights an earlier run learned (its weights.json) instead of the model's own, for the projections the file names (checked to fit: same pre, post and synapse count); chain runs to train over several samples (docs/learning.md)")
     .option("--third-factor <[pop=]file.npy>", "JSON models with learning rules: the third factor m per tick (a reward / learning signal), (T,) for every neuron or pop=(T, size) per neuron of pop; repeatable (docs/learning.md)", collectThirdFactor);
   addEventTransformOptions(run)
-    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)")
+    .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)\n  aerchip run examples/conv/autoencoder.model.json --input image-spikes.npy --arch loihi --out out/   (the file's spikes replace the input population's)")
     .action(async (model: string, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("run", model, cmd);
       (await import("./input-selection.ts")).checkInputSelectionOptions(cmd, true);
@@ -246,14 +247,14 @@ function buildProgram(): Command {
 
   const evaluate = program
     .command("evaluate")
-    .description("run a NIR graph over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json; several chips in --arch: those per chip under <out>/<chip>/ and one comparison (evaluate-compare.md/.tex/.csv/.json), a chip the model does not fit on a row with its error code")
-    .argument("<model>", "NIR graph (.nir)")
+    .description("run a NIR graph or a JSON model (its input population driven by each sample) over a data set, one inference per sample from the chip's initial state: accuracy, and energy, time and operations per inference (mean, std, min, median, max); writes dataset.json, samples.csv, dataset.md, dataset.tex, dataset.html and mapping.json; several chips in --arch: those per chip under <out>/<chip>/ and one comparison (evaluate-compare.md/.tex/.csv/.json), a chip the model does not fit on a row with its error code")
+    .argument("<model>", "NIR graph (.nir), or aerchip-model-1 / snnref-1 JSON without plasticity")
     .requiredOption("--input <path>", "the data set: a directory of event files (labels from whole-number folder names, as N-MNIST's Test/<digit>/), an SHD/SSC .h5 file (labels from the file), or one event file")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file; several, comma-separated, evaluate on each chip (into <out>/<chip>/) and compare them (<out>/evaluate-compare.md/.tex/.csv/.json)")
     .requiredOption("--out <dir>", "output directory")
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
     .option("--shuffle", "permute the data set's order by --seed before --samples selects (a seeded Fisher–Yates shuffle; rows keep their original index and id)", false)
-    .option("--steps <n>", `NIR steps per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
+    .option("--steps <n>", `NIR steps (JSON models: ticks) per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
     .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
@@ -263,7 +264,8 @@ function buildProgram(): Command {
     .option("--realtime", "pace the ticks at the --tick-us the events were binned at (as `run`)")
     .addOption(new Option("--label-from <source>", "directory data sets: number (default: the nearest whole-number folder, as N-MNIST's Test/<digit>/), folders (first-level folders are classes, numbered in sorted name order: torchvision's ImageFolder) or none").choices(["number", "folders", "none"]))
     .option("--labels <file.csv>", "directory data sets: labels from a CSV of path,label rows (the path relative to --input, / between folders; a whole-number label ≥ 0; an optional header line), for data sets not in class folders; every sample evaluated needs a row (not with --label-from)")
-    .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several)")
+    .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several); JSON models: the population (default: the only non-input population with no outgoing projection)")
+    .option("--input-population <name>", "JSON models: the input population each sample's spikes replace (default: the model's only input population)")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)

@@ -1,12 +1,12 @@
 /**
  * Options that cannot change anything for the model given are refused (E_CLI_OPTION, exit 2) instead of
- * silently ignored: `--input` on a model that carries its own input spikes, NIR-only options on other
+ * silently ignored: `--input` on a SANA-FE network (and, in `compare`, on a JSON model), NIR-only options on other
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
  * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
- * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (and, checked once
+ * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (on a JSON model: without --input; and, checked once
  * the input is read, cli/tick-period.ts, on a dense spike tensor), `--sample`/`--labels`/`--gesture` where `--input` is
  * refused (cli/input-selection.ts checks them against the input file), and options that contradict
- * each other (`--realtime` with `--tick-period-us`), options that need another (`learning-cost --weight-bytes` without optimizer state); `convert`'s --spikes, --counts and --encode options (checkConvertOptions). Only options the user gave count (commander's
+ * each other (`--realtime` with `--tick-period-us`), options that need another (`learning-cost --weight-bytes` without optimizer state, `run --input-population` without --input); `convert`'s --spikes, --counts and --encode options (checkConvertOptions). Only options the user gave count (commander's
  * value source "cli" or "env"), so defaults such as `--placement greedy` are never mistaken for a choice.
  */
 import type { Command } from "commander";
@@ -47,18 +47,26 @@ interface Rule {
   readonly hint?: (kind: Target) => string;
   /** The option also applies, to any model, when this other option (attribute name) is given. */
   readonly alsoWith?: string;
+  /** Kinds it also applies to when --input is given (JSON models: the input that replaces an input population's spikes). */
+  readonly withInputOn?: readonly Target[];
 }
 
 const NIR_ONLY = (option: string, flag: string): Rule => ({ option, flag, appliesTo: ["nir"], why: () => "it sets how a NIR graph is read" });
 const NIR_RULES: readonly Rule[] = [NIR_ONLY("dt", "--dt"), NIR_ONLY("reset", "--reset"), NIR_ONLY("recurrentBias", "--recurrent-bias"), NIR_ONLY("ifMultiSpike", "--if-multi-spike"), NIR_ONLY("lenient", "--lenient")];
 const INPUT_RULE = (kinds: readonly Target[]): Rule => ({
   option: "input", flag: "--input", appliesTo: kinds,
-  why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file (its input populations' \"spikes\")"),
+  why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "here a JSON model runs on the input spikes in its file (its input populations' \"spikes\"; `aerchip run --input` replaces them)"),
 });
+/** Why an option that reads an --input file does not apply to a model of kind `k` (given without --input, for a JSON model). */
+const NO_INPUT_FILE = (k: Target, withInput: boolean): string => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons"
+  : withInput ? "no --input was given, and a JSON model's own input spikes are in the model file" : "a JSON model's input spikes are in the model file");
+/** The hint of such an option: on a JSON model that takes --input, adding one is the other way out. */
+const NO_INPUT_HINT = (flag: string, withInput: boolean) => (k: Target): string => (withInput && k === "json" ? `add --input FILE (it replaces an input population's spikes), or drop ${flag}` : `drop ${flag}`);
 /** --sample, --labels, --gesture pick part of an --input file, so they apply where --input does. */
-const SELECTION_RULES = (kinds: readonly Target[]): Rule[] => [["sample", "--sample"], ["labels", "--labels"], ["gesture", "--gesture"]].map(([option, flag]) => ({
-  option, flag, appliesTo: kinds,
-  why: (k: Target) => `it picks part of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
+const SELECTION_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sample", "--sample"], ["labels", "--labels"], ["gesture", "--gesture"]].map(([option, flag]) => ({
+  option, flag, appliesTo: kinds, withInputOn,
+  why: (k: Target) => `it picks part of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
+  hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
 }));
 const COMPILED = (option: string, flag: string, why: string): Rule => ({ option, flag, appliesTo: ["nir", "sanafe", "sanafe-remap", "json"], why: () => why });
 /** --placement and --seed: aerchip's placement, which neither a compiled program nor a SANA-FE network's own mapping goes through. */
@@ -68,23 +76,27 @@ const PLACEMENT = (option: string, flag: string, onProgram: string, runHasRemap:
   hint: (k) => (k === "sanafe" ? (runHasRemap ? `add --remap to map with aerchip's compiler, or drop ${flag}` : `drop ${flag} (\`aerchip run --remap\` maps a SANA-FE network with aerchip's compiler)`) : `drop ${flag}`),
 });
 /** --tick-us bins the events of an event-file --input onto ticks (and stamps a --packets-out stream). */
-const TICK_US = (kinds: readonly Target[], alsoWith?: string): Rule => ({
-  option: "tickUs", flag: "--tick-us", appliesTo: kinds, ...(alsoWith === undefined ? {} : { alsoWith }),
-  why: () => `it bins the events of an event-file --input (of a NIR graph${kinds.includes("program") ? " or a compiled program" : ""}) onto ticks, and this model's input spikes are on ticks already`,
+const TICK_US = (kinds: readonly Target[], alsoWith?: string, withInputOn: readonly Target[] = []): Rule => ({
+  option: "tickUs", flag: "--tick-us", appliesTo: kinds, withInputOn, ...(alsoWith === undefined ? {} : { alsoWith }),
+  why: () => `it bins the events of an event-file --input (of a NIR graph${kinds.includes("program") ? " or a compiled program" : ""}${withInputOn.includes("json") ? " or a JSON model" : ""}) onto ticks, and this model's input spikes are on ticks already${withInputOn.includes("json") ? " (no --input was given)" : ""}`,
   hint: () => `drop --tick-us${alsoWith === undefined ? "" : " (with --packets-out it sets the packet stream's tick length, and is accepted)"}`,
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[]): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
-  option, flag, appliesTo: kinds,
-  why: (k: Target) => `it transforms the events of an --input file, and ${k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "a JSON model's input spikes are in the model file"}`,
+const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
+  option, flag, appliesTo: kinds, withInputOn,
+  why: (k: Target) => `it transforms the events of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
+  hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
 }));
 
 const RULES: Record<string, readonly Rule[]> = {
+  // JSON models take --input too (it replaces an input population's spikes, cli/model-input.ts), and with it
+  // the options that read the input file; SANA-FE networks do not.
   run: [
-    INPUT_RULE(["nir", "program"]),
-    ...SELECTION_RULES(["nir", "program"]),
-    ...TRANSFORM_RULES(["nir", "program"]),
+    INPUT_RULE(["nir", "program", "json"]),
+    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: (k) => (k === "nir" || k === "program" ? "it names a JSON model's input population, and this model has one input, which --input drives" : "it names a JSON model's input population") },
+    ...SELECTION_RULES(["nir", "program"], ["json"]),
+    ...TRANSFORM_RULES(["nir", "program"], ["json"]),
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
     { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's weights were quantised into its cores when it was compiled; run the JSON model with --initial-weights, or compile it after applying them" : "it replaces the weights of a JSON model's projections, which the weights.json of a JSON model's run names") },
@@ -95,9 +107,9 @@ const RULES: Record<string, readonly Rule[]> = {
     COMPILED("precision", "--precision", "a program carries the precision it was compiled with; compile the model again with --precision"),
     PLACEMENT("placement", "--placement", "the program's cores were placed when it was compiled; compile the model again with --placement", true),
     PLACEMENT("seed", "--seed", "the seed only drives placement, which was done when the program was compiled; compile the model again with --seed", true),
-    TICK_US(["nir", "program"], "packetsOut"),
+    TICK_US(["nir", "program"], "packetsOut", ["json"]),
     {
-      option: "realtime", flag: "--realtime", appliesTo: ["nir", "program"],
+      option: "realtime", flag: "--realtime", appliesTo: ["nir", "program"], withInputOn: ["json"],
       why: () => "it paces the ticks at the length an event-file --input was binned at, and this model's input spikes are on ticks of no stated length",
       hint: () => "give the tick length itself: --tick-period-us <us>",
     },
@@ -108,8 +120,8 @@ const RULES: Record<string, readonly Rule[]> = {
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"]),
   ],
-  // evaluate runs NIR graphs only; its rules are the conflicts below.
-  evaluate: [],
+  // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
+  evaluate: [...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" }],
   compile: NIR_RULES,
   "learning-cost": NIR_RULES,
 };
@@ -141,7 +153,10 @@ const TIME_BINS_RULE_NEEDS_BINS = {
  * without it they would change nothing, so they are refused.
  */
 const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly flag: string; readonly needs: string; readonly needsFlag: string; readonly met: (value: unknown) => boolean; readonly why: string; readonly hint: string }>> = {
-  run: [TIME_BINS_RULE_NEEDS_BINS],
+  run: [TIME_BINS_RULE_NEEDS_BINS, {
+    option: "inputPopulation", flag: "--input-population", needs: "input", needsFlag: "--input",
+    met: (v) => typeof v === "string", why: "it names the input population --input drives", hint: "add --input FILE, or drop --input-population",
+  }],
   compare: [TIME_BINS_RULE_NEEDS_BINS],
   evaluate: [TIME_BINS_RULE_NEEDS_BINS],
   "learning-cost": [{
@@ -178,7 +193,8 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   for (const q of REQUIRES[command] ?? []) {
     if (!given(q.option) || q.met(cmd.getOptionValue(q.needs))) continue;
     const value = cmd.getOptionValue(q.needs) as unknown;
-    throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${q.needsFlag} of at least 1 (it is ${value === undefined ? "not given" : String(value)}): ${q.why}`, { field: q.flag, hint: q.hint });
+    const needs = q.needsFlag === "--input" ? `${q.needsFlag}, which was not given` : `${q.needsFlag} of at least 1 (it is ${value === undefined ? "not given" : String(value)})`;
+    throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${needs}: ${q.why}`, { field: q.flag, hint: q.hint });
   }
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
@@ -187,6 +203,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
   for (const r of used) {
     if (kind !== undefined && r.appliesTo.includes(kind)) continue;
     if (r.alsoWith !== undefined && given(r.alsoWith)) continue;
+    if (kind !== undefined && r.withInputOn?.includes(kind) === true && given("input")) continue;
     const to = kind === undefined ? "without a model" : `to ${KIND_NAME[kind]}`;
     throw new AerchipError("E_CLI_OPTION", `${r.flag} does not apply ${to}: ${kind === undefined ? "it sets how a NIR graph is read" : r.why(kind)}`, {
       field: r.flag, ...(modelPath === undefined ? {} : { file: modelPath }), hint: kind !== undefined && r.hint !== undefined ? r.hint(kind) : `drop ${r.flag}`,

@@ -407,7 +407,7 @@ export interface DatasetDocument {
    * each sample's own length).
    */
   /** tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording). */
-  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number; readonly steps: number | null; readonly timeBins?: number };
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */

@@ -1,6 +1,7 @@
 /**
- * `aerchip evaluate MODEL.nir --input DATASET --arch ARCH --out DIR`: a NIR graph over a data set, one
- * inference per sample, and what it costs per inference (docs/evaluate.md).
+ * `aerchip evaluate MODEL.nir --input DATASET --arch ARCH --out DIR`: a NIR graph, or a JSON model without
+ * plasticity (cli/evaluate/dataset-model.ts), over a data set, one inference per sample, and what it costs
+ * per inference (docs/evaluate.md).
  *
  * The model is compiled once and its state built once (with `--jobs N`: once per worker thread too,
  * cli/evaluate/pool.ts); before each sample the state is reset to the program's initial state
@@ -10,7 +11,7 @@
  * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host
  * writes, or idle ticks to let state decay) is not modelled and not charged.
  *
- * The class of a sample is decoded from the graph's Output node: a spiking output by its spike counts in
+ * The class of a sample is decoded from the graph's Output node (a JSON model's output population): a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
  * index on ties (numpy.argmax). A spiking output that never fired decodes to no class (numpy would say 0)
  * and counts as wrong.
@@ -31,6 +32,8 @@ import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadDatasetModel } from "../evaluate/dataset-model.ts";
+import { modelKind } from "../option-applicability.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import type { Logger } from "../../core/log.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -54,7 +57,7 @@ import { makeProgress, type Progress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { cliLogger } from "../logging.ts";
 import { gitProvenance } from "./run.ts";
-import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
+import type { NirCliOptions } from "./run-nir.ts";
 
 /** What evaluateDataset takes (the library's entry; the CLI's options add the outputs and the printing). */
 export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformChoice {
@@ -85,7 +88,10 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
    * The outputs are byte-identical for every count (cli/evaluate/pool.ts); not with threads > 1.
    */
   readonly jobs?: number;
+  /** The output decoded: a NIR Output node, or a JSON model's population (cli/evaluate/dataset-model.ts). */
   readonly output?: string;
+  /** JSON models: the input population each sample drives (default: the only one). */
+  readonly inputPopulation?: string;
   readonly decode?: DecodeMode;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
@@ -107,8 +113,8 @@ export interface EvaluateHooks {
 
 export interface DatasetEvaluation {
   readonly document: DatasetDocument;
-  /** The compile's mapping (as `run`'s mapping.json) with the NIR projections. */
-  readonly mapping: MappingReport & { readonly nirProjections: LoadedNirModel["projections"] };
+  /** The compile's mapping (as `run`'s mapping.json), with a NIR graph's projections. */
+  readonly mapping: MappingReport & { readonly nirProjections?: LoadedNirModel["projections"] };
   /** Where the samples ran: on `threads` worker threads (--jobs), or on this thread (--jobs 1, or no compiled worker). Not written. */
   readonly parallel: { readonly mode: "workers" | "in-process"; readonly threads: number };
 }
@@ -158,13 +164,14 @@ function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pa
 }
 
 /**
- * A NIR graph over a data set, one inference per sample (see the module comment): the document
+ * A NIR graph or JSON model over a data set, one inference per sample (see the module comment): the document
  * dataset.json holds, and the mapping. Writes nothing.
  */
 export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOptions, hooks: EvaluateHooks = {}): Promise<DatasetEvaluation> {
   const o = { seed: 0, placement: "greedy" as PlacementStrategy, timing: "simple" as const, ...opts };
-  if (!/\.nir$/i.test(modelPath)) {
-    throw new AerchipError("E_EVALUATE_MODEL", "evaluate runs NIR graphs (.nir) over a data set; other models carry their own stimulus", { file: modelPath, field: "model", hint: "use `aerchip run` for JSON, SANA-FE and .aerprog models" });
+  const kind = modelKind(modelPath);
+  if (kind !== "nir" && kind !== "json") {
+    throw new AerchipError("E_EVALUATE_MODEL", `evaluate runs NIR graphs (.nir) and JSON models over a data set; ${kind === "program" ? "a compiled program" : "a SANA-FE network"} is not one`, { file: modelPath, field: "model", hint: "use `aerchip run` for SANA-FE and .aerprog models, or evaluate the model file they were made from" });
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const jobs = o.jobs ?? 1;
@@ -183,15 +190,15 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
-    modelPath, nir: pick(o, NIR_KEYS),
+    modelPath, nir: pick(o, [...NIR_KEYS, "inputPopulation", "output"]),
     ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
   });
   try {
-    const m = await loadNirForCli(modelPath, o);
+    const m = await loadDatasetModel(modelPath, o, o.quiet === true);
     const out0 = chooseOutput(m, o.output, modelPath);
     const decode = chooseDecode(out0, o.decode, modelPath);
     const outSize = out0.shape.reduce((a, b) => a * b, 1);
@@ -219,7 +226,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         const input = await readSample(s);
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || transforms.timeBins !== undefined) timed++;
-        dtWarning ??= dtBinningWarning(m, input.tickUs, s.path);
+        if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
         const p = tickPeriodUsFor(o, input.tickUs, s.path);
         if (i === 0) periodUs = p;
         else if (p !== periodUs) {
@@ -241,8 +248,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
       options: {
         arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
-        precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-        ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
+        // A NIR graph's reader options; a JSON model's input population instead (cli/evaluate/dataset-model.ts).
+        ...(m.nir === undefined ? { inputPopulation: m.inputPopulation } : {
+          dtSeconds: m.nir.options.dtSeconds, reset: m.nir.options.reset, recurrentBias: m.nir.options.recurrentBias, ifMultiSpike: m.nir.options.ifMultiSpike, lenient: m.nir.options.lenient,
+        }),
+        tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
         ...eventTransformProvenance(transforms),
       },
@@ -285,7 +295,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
       ...(overrides === null ? {} : { chipOverrides: overrides }),
       input: {
-        tickUs: timed === 0 || transforms.timeBins !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.options.dtSeconds, steps: o.steps ?? null,
+        tickUs: timed === 0 || transforms.timeBins !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.nir?.options.dtSeconds ?? null, steps: o.steps ?? null,
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
       },
       footprintBytes: r.footprintBytes,
@@ -297,7 +307,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
       costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
     };
-    return { document: doc, mapping: { ...c.compiled.mapping, nirProjections: m.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads } };
+    return { document: doc, mapping: m.nir === undefined ? c.compiled.mapping : { ...c.compiled.mapping, nirProjections: m.nir.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads } };
   } finally {
     await workers?.close();
   }

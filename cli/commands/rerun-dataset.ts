@@ -97,6 +97,8 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
+  // JSON models: the input population the samples drove (recorded even when it was the default).
+  const inputPopulation = opt<string>(o, "inputPopulation", "string", file, "evaluate");
   return {
     model: model.path, dataset: dataset.path,
     options: {
@@ -108,6 +110,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(labels === undefined ? {} : { labels }),
       ...(output === undefined ? {} : { output }),
+      ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
     },
   };

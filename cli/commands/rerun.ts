@@ -70,6 +70,8 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const shared = sharedRecordedOptions(p.options, file, "run");
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
   const psi = opt<string>(p.options, "psi", "string", file);
+  // JSON models run with --input: the input population it drove (recorded even when it was the default).
+  const inputPopulation = opt<string>(p.options, "inputPopulation", "string", file);
   const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
     throw badOption(file, key, p.options[key], "it must list the third-factor files' populations (\"*\" for the global one), as aerchip run records --third-factor");
   });
@@ -82,6 +84,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       remap: opt<boolean>(p.options, "remap", "boolean", file) === true,
       ...(sanafeArch === undefined ? {} : { sanafeArch }),
       ...(input === undefined ? {} : { input }),
+      ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(sample === undefined ? {} : { sample }),
       ...(labels === undefined ? {} : { labels }),
       ...(gesture === undefined ? {} : { gesture }),

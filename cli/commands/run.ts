@@ -2,7 +2,7 @@
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { readThirdFactor, thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { resolvePsi, type ModelPsi } from "../psi-drive.ts";
-import type { EventTransformChoice } from "../event-transforms.ts";
+import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
@@ -22,15 +22,21 @@ import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
-import type { InputSelection } from "../input-selection.ts";
+import { inputSelectionOf, inputSelectionProvenance, type InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
+import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
+import { checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
+  /** JSON models: --input FILE replaces an input population's embedded spikes (cli/model-input.ts). */
+  readonly input?: string;
+  /** JSON models: the input population --input drives (default: the model's only one). */
+  readonly inputPopulation?: string;
   /** --third-factor [POP=]FILE.npy, repeatable (cli/third-factor.ts). */
   readonly thirdFactor?: readonly ThirdFactorArg[];
   /** --psi NAME: graded post traces driven by Ψ(u) of each neuron's own potential (SimulateOptions.gradedPsi); default the model's psi. */
@@ -166,10 +172,12 @@ interface RunModel {
   readonly learns: boolean;
   /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ drive (cli/psi-drive.ts). */
   readonly modelPsi: readonly ModelPsi[];
+  /** Name, kind, size and shape of every population (--input picks its input population among them). */
+  readonly outlines: readonly PopulationOutline[];
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
   readonly handMapping?: { readonly spec: ChipSpec; readonly placement: FixedMapping; readonly model: LoadedModel };
-  /** Hands the model over to the pipeline and forgets it; call once. */
-  take(): LoadedModel;
+  /** Hands the model over to the pipeline and forgets it; call once. With `input`, that population's spikes are replaced. */
+  take(input?: { readonly population: string; readonly spikes: InputSpikes }): LoadedModel;
 }
 
 /**
@@ -204,24 +212,39 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, readouts, fixed,
     populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)), learns: graph.projections.some((p) => p.learning !== undefined),
     modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
+    outlines: graph.populations.map((p) => ({ name: p.name, kind: p.kind, size: p.size, shape: p.shape })),
     ...(handMapping === undefined ? {} : { handMapping }),
-    take: () => {
+    take: (input) => {
       if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
       const m = model;
       model = undefined;
-      return m;
+      return input === undefined ? m : withInputSpikes(m, input.population, input.spikes);
     },
   };
 }
 
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
-  // --realtime is refused on these models (cli/option-applicability.ts): their spikes are on ticks of no stated length.
-  const periodUs = tickPeriodUsFor(o, undefined, undefined);
-  const spec = pacedSpec(loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) }), periodUs, o);
+  const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
+  if (sanafe !== undefined && (o.input !== undefined || o.inputPopulation !== undefined)) throw new AerchipError("E_CLI_OPTION", "--input does not apply to SANA-FE networks: their input spikes come from their own input neurons", { file: modelPath, field: "--input", hint: "drop --input" });
+  if (o.inputPopulation !== undefined && o.input === undefined) throw new AerchipError("E_CLI_OPTION", "--input-population names the population --input drives, and no --input was given", { file: modelPath, field: "--input-population", hint: "add --input FILE, or drop --input-population" });
   const rm = loadRunModel(modelPath, o, sanafe);
+  // --input (JSON models): the file's spikes replace one input population's (cli/model-input.ts); the run
+  // then lasts the input's T ticks unless --steps says otherwise, as for NIR graphs.
+  const selection = inputSelectionOf(o);
+  const transforms = eventTransformsOf(o);
+  let input: { readonly population: string; readonly spikes: InputSpikes } | undefined;
+  if (o.input !== undefined) {
+    const pop = chooseInputPopulation(rm.outlines, o.inputPopulation, modelPath);
+    const spikes = await readModelInput(o.input, pop, modelPath, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
+    if (o.steps === undefined) checkInputTicks(o.input, spikes, o.tickUs);
+    input = { population: pop.name, spikes };
+  }
+  // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.
+  const periodUs = tickPeriodUsFor(o, input?.spikes.tickUs, o.input);
+  const spec = pacedSpec(archSpec, periodUs, o);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
   if ((thirdFactorArgs.length > 0 || o.psi !== undefined) && !rm.learns) {
@@ -232,22 +255,29 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const psi = resolvePsi(o.psi, rm.modelPsi, modelPath);
   const thirdFactor = readThirdFactor(thirdFactorArgs, rm.populationSizes, modelPath);
   const tf = thirdFactorProvenance(thirdFactorArgs);
+  const selected = inputSelectionProvenance(selection);
+  // Recorded only with --input, so reports of runs without one stay byte-identical to earlier ones.
+  const inputRecord = input === undefined || o.input === undefined ? { inputs: [], options: {} } : {
+    inputs: [{ role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
+    options: { inputPopulation: input.population, tickUs: o.tickUs ?? null, ...selected.options, ...eventTransformProvenance(transforms) },
+  };
   const provenance = {
     aerchipVersion: aerchipVersion(),
     inputs: [
       { role: "model", path: modelPath, sha256: sha256File(modelPath) },
       ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
       ...(sanafe !== undefined && sanafe.path !== o.arch ? [{ role: "sanafe-arch", path: sanafe.path, sha256: sha256File(sanafe.path) }] : []),
+      ...inputRecord.inputs,
       ...tf.inputs,
       ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }) },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }), ...inputRecord.options },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);
   logger.info({ phase: "load", model: modelPath, arch: spec.name, populations: rm.populations }, "model loaded");
   const trace = packetTracer(o.packetsOut);
-  const steps = o.steps ?? rm.defaultSteps;
+  const steps = o.steps ?? input?.spikes.steps ?? rm.defaultSteps;
   // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
   const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
   if (o.quiet !== true) for (const w of warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
@@ -259,8 +289,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     // rm.take(): the model goes to the pipeline as a temporary, not a local of this function (loadRunModel),
     // so the pipeline can collect its graph before building the state; --remap keeps it for the second run.
     // Of the program, only populations and projections are read below (spikes and weights files).
-    outcome = await compileAndRunAsync(spec, rm.take(), {
-      ...(o.steps === undefined ? {} : { steps: o.steps }),
+    outcome = await compileAndRunAsync(spec, rm.take(input), {
+      ...(o.steps === undefined && input === undefined ? {} : { steps }),
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float", ...fixed },
       provenance,
       timing: o.timing,

@@ -1,6 +1,6 @@
 /**
  * A batch of consecutive samples of `aerchip evaluate --jobs N`, as one sample worker runs it
- * (cli/evaluate/worker.ts): the worker loads the NIR model and compiles it itself once, with the options
+ * (cli/evaluate/worker.ts): the worker loads the model (cli/evaluate/dataset-model.ts) and compiles it itself once, with the options
  * the main thread compiled it with (the compile is deterministic: the same program), builds its state, and
  * runs its samples with evaluateSample, the function the sequential loop calls.
  *
@@ -12,10 +12,10 @@ import { AerchipError, isAerchipError, type Diagnostic } from "../../core/diagno
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { DecodeMode } from "../../chip/report/dataset.ts";
-import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadDatasetModel, type DatasetModel, type DatasetModelOptions } from "./dataset-model.ts";
 import { chooseDecode, chooseOutput } from "../dataset-decode.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
-import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
+import { nirOptions } from "../commands/run-nir.ts";
 import { compileForDataset, evaluateSample, sampleRunner, type SampleOutcome, type SampleRunner, type SampleRunOptions } from "./sample.ts";
 
 /** What a runner is built from: plain data (structured-cloned into the worker). */
@@ -23,7 +23,7 @@ export interface SampleRunnerInputs {
   readonly modelPath: string;
   /** The chip, paced as the main thread paced it. */
   readonly spec: ChipSpec;
-  readonly options: SampleRunOptions & NirCliOptions & { readonly output?: string; readonly decode?: DecodeMode };
+  readonly options: SampleRunOptions & DatasetModelOptions & { readonly decode?: DecodeMode };
 }
 
 /** What every task carries: the runner's inputs, and the provenance the samples' reports are built with. */
@@ -74,7 +74,8 @@ export function aerchipErrorOf(e: SampleError): AerchipError {
  */
 export interface SampleWorkerPreload {
   readonly modelPath: string;
-  readonly nir: NirCliOptions;
+  /** How the model is read (NIR reader options; a JSON model's input and output populations). */
+  readonly nir: DatasetModelOptions;
   readonly runner?: SampleRunnerInputs;
 }
 
@@ -83,9 +84,9 @@ interface Started<T> {
   readonly value: Promise<T>;
 }
 
-let preloaded: { readonly model: Started<LoadedNirModel>; readonly runner?: Started<SampleRunner> } | undefined;
+let preloaded: { readonly model: Started<DatasetModel>; readonly runner?: Started<SampleRunner> } | undefined;
 
-const modelKey = (modelPath: string, nir: NirCliOptions): string => JSON.stringify([modelPath, nirOptions(nir)]);
+const modelKey = (modelPath: string, o: DatasetModelOptions): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null]);
 const runnerKey = (i: SampleRunnerInputs): string => JSON.stringify([i.modelPath, i.spec, i.options]);
 
 /** Not a failure to report: a failed start fails again, with the same error, when the setup uses it. */
@@ -96,7 +97,7 @@ function started<T>(key: string, value: Promise<T>): Started<T> {
 
 /** Starts loading the model, and building the runner (called once, as the worker module loads); runnerFromSetup takes them if the setup is the same. */
 export function preloadModel(p: SampleWorkerPreload): void {
-  const model = started(modelKey(p.modelPath, p.nir), loadNirModel(p.modelPath, nirOptions(p.nir)));
+  const model = started(modelKey(p.modelPath, p.nir), loadDatasetModel(p.modelPath, p.nir));
   preloaded = { model };
   // The provenance is set per task (it only goes into each sample's report, which is not kept).
   if (p.runner !== undefined) preloaded = { model, runner: started(runnerKey(p.runner), buildRunner(p.runner, { aerchipVersion: "", inputs: [], options: {} })) };
@@ -106,7 +107,7 @@ export function preloadModel(p: SampleWorkerPreload): void {
 async function buildRunner(i: SampleRunnerInputs, provenance: RunReport["provenance"]): Promise<SampleRunner> {
   const o = i.options;
   const key = modelKey(i.modelPath, o);
-  const m = await (preloaded?.model.key === key ? preloaded.model.value : loadNirModel(i.modelPath, nirOptions(o)));
+  const m = await (preloaded?.model.key === key ? preloaded.model.value : loadDatasetModel(i.modelPath, o));
   const out0 = chooseOutput(m, o.output, i.modelPath);
   const decode = chooseDecode(out0, o.decode, i.modelPath);
   const c = compileForDataset(i.spec, m, i.modelPath, o);

@@ -6,8 +6,8 @@
  *
  * Before each sample the state is reset to the program's initial state (chip/sim/state.ts resetNeuronState:
  * v ← vInit, no synaptic current, no pending input, not refractory) and the timing wheel starts empty, so
- * each sample is the run `aerchip run MODEL.nir --input SAMPLE` would make on its own, whichever state
- * (thread) it runs on.
+ * each sample is the run `aerchip run MODEL --input SAMPLE` would make on its own (a NIR graph, or a JSON
+ * model: cli/evaluate/dataset-model.ts), whichever state (thread) it runs on.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -22,7 +22,7 @@ import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import { energyTerms, type EnergyTerm } from "../../chip/report/energy-terms.ts";
 import type { DatasetSampleResult, DecodeMode } from "../../chip/report/dataset.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
-import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import type { DatasetModel } from "./dataset-model.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
 import { runToEnd } from "../pipeline.ts";
@@ -51,7 +51,7 @@ export interface SampleRunOptions extends EventTransformChoice {
  * Reads one sample's events (the same for the check pre-pass and the run) through `reader`, which keeps an
  * SHD/SSC file open between samples (cli/dataset-reader.ts: the same spikes as readInputSpikes).
  */
-export async function readDatasetSample(m: LoadedNirModel, o: SampleRunOptions, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
+export async function readDatasetSample(m: DatasetModel, o: SampleRunOptions, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
   const input = await reader.read(s);
   if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
   return input;
@@ -66,7 +66,7 @@ export interface DatasetCompile {
   readonly cores: ReturnType<typeof programCoreFigures>;
 }
 
-export function compileForDataset(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: SampleRunOptions): DatasetCompile {
+export function compileForDataset(spec: ChipSpec, m: DatasetModel, modelPath: string, o: SampleRunOptions): DatasetCompile {
   const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   const program = compiled.program;
   if (programIsPlastic(program)) {
@@ -79,7 +79,7 @@ export function compileForDataset(spec: ChipSpec, m: LoadedNirModel, modelPath: 
 /** Everything one sample's run needs: the compiled model, its state (and its float64 twin's), the decoder. */
 export interface SampleRunner {
   readonly spec: ChipSpec;
-  readonly m: LoadedNirModel;
+  readonly m: DatasetModel;
   readonly o: SampleRunOptions;
   readonly c: DatasetCompile;
   readonly st: SimState;
@@ -97,7 +97,7 @@ export interface SampleRunner {
 }
 
 /** Builds the state (one per runner: per worker thread, or the main thread's) for a compiled model. */
-export async function sampleRunner(spec: ChipSpec, m: LoadedNirModel, modelPath: string, o: SampleRunOptions, c: DatasetCompile, out0: NirOutputInfo, decode: DecodeMode, provenance: RunReport["provenance"]): Promise<SampleRunner> {
+export async function sampleRunner(spec: ChipSpec, m: DatasetModel, modelPath: string, o: SampleRunOptions, c: DatasetCompile, out0: NirOutputInfo, decode: DecodeMode, provenance: RunReport["provenance"]): Promise<SampleRunner> {
   const threads = o.threads ?? 1;
   // One team for every sample (its workers start once); the detailed model's extra threads are timing
   // threads instead, which each run starts itself.
@@ -151,7 +151,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const T = o.steps ?? input.steps;
   const ticks = T + m.extraTicks;
   const what = `simulating sample ${position + 1} of ${total} (${s.id})`;
-  const stimulus = nirStimulus(m, input);
+  const stimulus = datasetStimulus(m, input);
   const threads = o.threads ?? 1;
   resetNeuronState(r.st);
   const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
@@ -198,6 +198,16 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
   return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+}
+
+/**
+ * A sample's chip stimulus: its spikes into the model's input population (NIR: at the Input node's latency),
+ * and a JSON model's other input populations' own spikes, as `run MODEL.json --input SAMPLE` runs it.
+ */
+function datasetStimulus(m: DatasetModel, input: Pick<InputSpikes, "tick" | "neuron">): ChipStimulus {
+  const s = nirStimulus(m, input);
+  if (m.fixedSpikes === undefined || m.fixedSpikes.size === 0) return s;
+  return { spikes: new Map([...m.fixedSpikes, ...s.spikes]) };
 }
 
 /** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */

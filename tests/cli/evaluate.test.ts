@@ -306,9 +306,14 @@ describe("evaluate: refusals name the file, the field and what to change", () =>
     expect(r.stderr).toMatch(/--samples 3:1 selects no sample/);
     r = await cli("evaluate", MODEL, "--input", DATA, "--decode", "sum", "--arch", "generic", "--out", out);
     expect(r.stderr).toMatch(/--decode sum does not apply to output output, which is spiking/);
+    // JSON models are evaluated (tests/cli/evaluate-json-model.test.ts): one of no known format is the reader's error.
     const json = join(TMP, "m.json");
     writeFileSync(json, "{}");
     r = await cli("evaluate", json, "--input", DATA, "--arch", "generic", "--out", out);
+    expect(r.stderr).toMatch(/E_MODEL_FORMAT/);
+    const prog = join(TMP, "m.aerprog");
+    writeFileSync(prog, "x");
+    r = await cli("evaluate", prog, "--input", DATA, "--arch", "generic", "--out", out);
     expect(r.stderr).toMatch(/E_EVALUATE_MODEL/);
     const withH5 = join(TMP, "with-h5");
     mkdirSync(withH5, { recursive: true });

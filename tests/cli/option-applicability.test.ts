@@ -21,13 +21,13 @@ async function refused(flag: string, ...args: string[]): Promise<void> {
 }
 
 describe("options that do not apply", () => {
-  it("run/compare/compile: --input and NIR-only options on a JSON model, --sanafe-arch and --remap off SANA-FE", async () => {
+  it("compare/run/compile: --input (compare) and NIR-only options on a JSON model, --sanafe-arch and --remap off SANA-FE", async () => {
     const dir = tmp();
     const model = tinyModel(dir);
     const input = join(dir, "in.npy");
     writeFileSync(input, "not read");
     const out = join(dir, "o");
-    await refused("--input", "run", model, "--arch", "generic", "--out", out, "--input", input);
+    // `run` takes --input on a JSON model (it replaces an input population's spikes: tests/cli/model-input.test.ts).
     await refused("--input", "compare", model, "--arch", "generic", "--out", out, "--input", input);
     for (const [flag, ...value] of [["--reset", "subtract"], ["--if-multi-spike"], ["--dt", "0.001"], ["--recurrent-bias", "snntorch"], ["--lenient"]]) {
       await refused(flag, "run", model, "--arch", "generic", "--out", out, flag, ...value);

@@ -1,0 +1,83 @@
+/**
+ * The model `aerchip evaluate` runs over a data set (cli/commands/evaluate.ts), read the same way on the main
+ * thread and in the sample workers (cli/evaluate/batch.ts):
+ *
+ * - a NIR graph: its Input node takes each sample, its Output nodes are the outputs (docs/nir.md);
+ * - a JSON model (aerchip-model-1, snnref-1) without plasticity: each sample replaces the spikes of one input
+ *   population, as `aerchip run MODEL.json --input SAMPLE` does (cli/model-input.ts: the one --input-population
+ *   names, else the only one), the other input populations keep their own spikes, and the output decoded is the
+ *   population --output names, else the model's only non-input population with no outgoing projection (the
+ *   counterpart of a NIR graph's only Output node). Every population is at latency 0 (a JSON model's ticks are
+ *   the chip's), so a sample of T steps runs T ticks, as `run --input` does.
+ */
+import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
+import type { ModelGraph, StimulusIR } from "../../compiler/ir/types.ts";
+import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import type { NirOutputInfo, NirPopulationInfo } from "../../compiler/frontends/nir/lower.ts";
+import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
+import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
+import { chooseInputPopulation } from "../model-input.ts";
+
+/** How the model is read: the NIR reader's options, and for JSON models the input and output populations. */
+export interface DatasetModelOptions extends NirCliOptions {
+  /** JSON models: the input population the samples drive (default: the only one). */
+  readonly inputPopulation?: string;
+  /** The output decoded: a NIR Output node, or a JSON model's population. */
+  readonly output?: string;
+}
+
+export interface DatasetModel {
+  readonly graph: ModelGraph;
+  /** The population each sample's spikes go to, its shape, and (one entry) its latency in chip ticks. */
+  readonly inputPopulation: string;
+  readonly inputShape: readonly number[];
+  readonly inputs: ReadonlyArray<{ readonly latencyTicks: number }>;
+  /** The outputs a sample can be decoded from (cli/dataset-decode.ts chooseOutput picks one). */
+  readonly outputs: readonly NirOutputInfo[];
+  /** Every population, with the chip tick its step 0 runs at. */
+  readonly nodes: readonly NirPopulationInfo[];
+  /** Ticks simulated past a sample's T steps (NIR pipeline latency; 0 for JSON models). */
+  readonly extraTicks: number;
+  readonly warnings: readonly Diagnostic[];
+  /** NIR graphs: the loaded graph (reader options, projections' NIR nodes, dt). */
+  readonly nir?: LoadedNirModel;
+  /** JSON models: the embedded spikes of the other input populations, which every sample keeps. */
+  readonly fixedSpikes?: StimulusIR["spikes"];
+}
+
+/** The model as a data set runs it; a NIR graph's warnings are printed unless `quiet`. */
+export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true): Promise<DatasetModel> {
+  if (/\.nir$/i.test(modelPath)) {
+    const m = await loadNirModel(modelPath, nirOptions(o));
+    if (!quiet) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+    return { ...m, nir: m };
+  }
+  return jsonDatasetModel(modelPath, o);
+}
+
+function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetModel {
+  const loaded = loadJsonModel(modelPath);
+  const graph = loaded.graph;
+  const input = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
+  const nodes: NirPopulationInfo[] = graph.populations.map((p) => ({ node: p.name, type: p.kind, population: p.name, shape: p.shape, spiking: p.spiking, latencyTicks: 0 }));
+  const layers = graph.populations.filter((p) => p.kind !== "input");
+  const names = layers.map((p) => p.name).join(", ");
+  let out;
+  if (o.output !== undefined) {
+    out = layers.find((p) => p.name === o.output);
+    if (out === undefined) throw new AerchipError("E_CLI_OPTION", `--output ${o.output}: the model has no ${graph.populations.some((p) => p.name === o.output) ? "output population of that name (it is an input population)" : "population of that name"}`, { file: modelPath, field: "--output", hint: `use one of its non-input populations: ${names}` });
+  } else {
+    // The counterpart of a NIR graph's Output node: a population whose spikes or potential go nowhere else.
+    const sinks = layers.filter((p) => !graph.projections.some((q) => q.pre === p.name));
+    if (sinks.length !== 1) {
+      throw new AerchipError("E_CLI_OPTION", `the model has ${sinks.length} non-input populations with no outgoing projection${sinks.length === 0 ? "" : ` (${sinks.map((p) => p.name).join(", ")})`}; evaluate decodes one`, { file: modelPath, field: "--output", hint: `give --output NAME, one of: ${(sinks.length === 0 ? layers : sinks).map((p) => p.name).join(", ") || "(none)"}` });
+    }
+    out = sinks[0];
+  }
+  const fixedSpikes = new Map([...loaded.stimulus.spikes].filter(([name]) => name !== input.name));
+  return {
+    graph, inputPopulation: input.name, inputShape: input.shape, inputs: [{ latencyTicks: 0 }],
+    outputs: [{ node: out.name, type: out.kind, population: out.name, shape: out.shape, spiking: out.spiking, latencyTicks: 0, output: out.name }],
+    nodes, extraTicks: 0, warnings: [], fixedSpikes,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * `aerchip evaluate MODEL.json --input DATASET` (cli/evaluate/dataset-model.ts): a JSON model over a data set,
+ * each sample replacing its input population's spikes from the chip's initial state. Every row equals the
+ * `aerchip run MODEL.json --input SAMPLE` of that sample (spikes, operations, energy, output counts); the dead
+ * neurons of a layer are those silent in every sample; the output is the only population with no outgoing
+ * projection unless --output names one; plastic models stay refused.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { writeNpy } from "../../core/io/npy.ts";
+
+const AUTOENCODER = "examples/conv/autoencoder.model.json";
+const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-eval-json-"));
+
+/** A T × 1 × 8 × 8 spike tensor with a spike wherever on(t, i). */
+function tensor(T: number, on: (t: number, i: number) => boolean): Uint8Array {
+  const d = new Uint8Array(T * 64);
+  for (let t = 0; t < T; t++) for (let i = 0; i < 64; i++) if (on(t, i)) d[t * 64 + i] = 1;
+  return writeNpy(d, [T, 1, 8, 8], { bool: true });
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+interface Row { id: string; label: number | null; steps: number; spikes: number; synOps: number; neuronUpdates: number; packets: number; energyPj: Record<string, number>; outputValues: number[] }
+interface Report { steps: number; totals: { counters: { synOps: number; neuronUpdates: number; packetsOut: number }; energyPj: Record<string, number> }; perPopulation: Array<{ name: string; spikes: number }> }
+
+describe("evaluate MODEL.json", () => {
+  it("three .npy samples (label folders): each row equals `run --input` of the sample; dead = silent in all three; rerun is byte-identical", async () => {
+    const dir = tmp();
+    const data = join(dir, "data");
+    const samples: Array<[string, Uint8Array]> = [
+      ["0/a.npy", tensor(12, (t, i) => t % 2 === 0 && i >= 24 && i < 32)],
+      ["1/b.npy", tensor(10, (t, i) => t % 2 === 0 && i % 8 === 3)],
+      ["2/c.npy", tensor(14, (t, i) => t % 3 === 0 && i % 9 === 0)],
+    ];
+    for (const [id, bytes] of samples) {
+      mkdirSync(join(data, id.split("/")[0]), { recursive: true });
+      writeFileSync(join(data, id), bytes);
+    }
+    const ev = await cli("evaluate", AUTOENCODER, "--input", data, "--arch", "loihi", "--out", join(dir, "ev"), "--quiet");
+    expect(ev.code, ev.stderr).toBe(0);
+    const doc = readJson<{ output: { output: string; decode: string }; provenance: { options: Record<string, unknown> }; samples: Row[]; summary: { populations: Array<{ name: string; size: number; deadNeurons: number; spikes: number }> } }>(join(dir, "ev", "dataset.json"));
+    expect(doc.output.output).toBe("recon"); // the only population with no outgoing projection
+    expect(doc.output.decode).toBe("count");
+    expect(doc.provenance.options.inputPopulation).toBe("image");
+    expect(doc.samples.map((r) => [r.id, r.label])).toEqual([["0/a.npy", 0], ["1/b.npy", 1], ["2/c.npy", 2]]);
+
+    const fired = new Map<string, Set<number>>([["code", new Set()], ["recon", new Set()]]);
+    const layerSpikes = new Map<string, number>([["code", 0], ["recon", 0]]);
+    for (let k = 0; k < samples.length; k++) {
+      const out = join(dir, `run${k}`);
+      const r = await cli("run", AUTOENCODER, "--input", join(data, samples[k][0]), "--arch", "loihi", "--out", out, "--quiet");
+      expect(r.code, r.stderr).toBe(0);
+      const rep = readJson<Report>(join(out, "report.json"));
+      const sp = readJson<{ spikes: Record<string, Array<[number, number]>> }>(join(out, "spikes.json")).spikes;
+      const row = doc.samples[k];
+      expect(row.steps).toBe(rep.steps);
+      expect(row.spikes).toBe(rep.perPopulation.filter((p) => p.name !== "image").reduce((a, p) => a + p.spikes, 0));
+      expect(row.synOps).toBe(rep.totals.counters.synOps);
+      expect(row.neuronUpdates).toBe(rep.totals.counters.neuronUpdates);
+      expect(row.packets).toBe(rep.totals.counters.packetsOut);
+      for (const key of ["synapse", "neuron", "network", "learning", "static", "total"]) expect(row.energyPj[key], key).toBe(rep.totals.energyPj[key]);
+      const counts = new Array<number>(64).fill(0);
+      for (const [, i] of sp.recon ?? []) counts[i]++;
+      expect(row.outputValues).toEqual(counts);
+      for (const name of ["code", "recon"]) {
+        for (const [, i] of sp[name] ?? []) fired.get(name)!.add(i);
+        layerSpikes.set(name, layerSpikes.get(name)! + (sp[name] ?? []).length);
+      }
+    }
+    for (const name of ["code", "recon"]) {
+      const p = doc.summary.populations.find((x) => x.name === name)!;
+      expect(p.deadNeurons, name).toBe(64 - fired.get(name)!.size);
+      expect(p.spikes, name).toBe(layerSpikes.get(name));
+    }
+    expect(fired.get("code")!.size).toBeGreaterThan(0);
+
+    // --jobs 2 (worker threads that load the JSON model themselves, with dist/ built): the same bytes.
+    const jobs = await cli("evaluate", AUTOENCODER, "--input", data, "--jobs", "2", "--arch", "loihi", "--out", join(dir, "jobs"), "--quiet");
+    expect(jobs.code, jobs.stderr).toBe(0);
+    expect(readFileSync(join(dir, "jobs", "dataset.json"), "utf8")).toBe(readFileSync(join(dir, "ev", "dataset.json"), "utf8"));
+
+    const rr = await cli("rerun", join(dir, "ev", "dataset.json"), "--out", join(dir, "rr"));
+    expect(rr.code, rr.stderr).toBe(0);
+    expect(readFileSync(join(dir, "rr", "dataset.json"), "utf8")).toBe(readFileSync(join(dir, "ev", "dataset.json"), "utf8"));
+  });
+
+  it("the output: several populations with no outgoing projection is a usage error listing them; --output picks any non-input population; the other input populations keep their spikes", async () => {
+    const dir = tmp();
+    const model = join(dir, "two.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "two", steps: 5,
+      populations: [
+        { name: "a", kind: "input", size: 2 },
+        { name: "b", kind: "input", size: 1, spikes: [[0, 0]] },
+        { name: "n", kind: "neuron", size: 1, vThreshold: 0.5 },
+        { name: "m", kind: "neuron", size: 2, vThreshold: 0.5 },
+      ],
+      projections: [
+        { name: "an", pre: "a", post: "n", dense: { weights: [[1], [1]], delays: 1 } },
+        { name: "bn", pre: "b", post: "n", dense: { weights: [[1]], delays: 1 } },
+        { name: "am", pre: "a", post: "m", dense: { weights: [[1, 0], [0, 1]], delays: 1 } },
+      ],
+    }));
+    const data = join(dir, "data");
+    mkdirSync(join(data, "0"), { recursive: true });
+    const x = new Uint8Array(4 * 2);
+    x[2 * 2 + 1] = 1; // a[1] at tick 2
+    writeFileSync(join(data, "0", "s.npy"), writeNpy(x, [4, 2], { bool: true }));
+    const base = ["evaluate", model, "--input", data, "--input-population", "a", "--arch", "generic"];
+    const none = await cli(...base, "--out", join(dir, "o0"));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/E_CLI_OPTION/);
+    expect(none.stderr).toContain("field: --output");
+    expect(none.stderr).toContain("(n, m)");
+    const bad = await cli(...base, "--output", "a", "--out", join(dir, "o1"));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("field: --output");
+    const ok = await cli(...base, "--output", "n", "--label-from", "none", "--out", join(dir, "ok"), "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+    // n fires at tick 1 (b's own spike at 0) and tick 3 (a[1] at 2): b's embedded spike is kept.
+    const row = readJson<{ samples: Row[] }>(join(dir, "ok", "dataset.json")).samples[0];
+    expect(row.outputValues).toEqual([2]);
+    const m = await cli(...base, "--output", "m", "--label-from", "none", "--out", join(dir, "okm"), "--quiet");
+    expect(m.code, m.stderr).toBe(0);
+    expect(readJson<{ samples: Row[] }>(join(dir, "okm", "dataset.json")).samples[0].outputValues).toEqual([0, 1]);
+    // NIR-only options are refused on a JSON model.
+    const dt = await cli(...base, "--output", "n", "--dt", "0.001", "--out", join(dir, "o2"));
+    expect(dt.code).toBe(2);
+    expect(dt.stderr).toContain("field: --dt");
+  });
+
+  it("--input-population is refused on a NIR graph (its samples drive its Input node)", async () => {
+    const dir = tmp();
+    const nir = join(dir, "m.nir");
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    await writeH5(nir, nirFile({
+      input: { type: "Input", shape: [2n] },
+      fc: { type: "Linear", weight: { f32: [1, 0, 0, 1], shape: [2, 2] } },
+      li: { type: "LI", tau: [1e-3, 1e-3], r: [1, 1], v_leak: [0, 0] },
+      output: { type: "Output", shape: [2n] },
+    }, [["input", "fc"], ["fc", "li"], ["li", "output"]]));
+    const data = join(dir, "data");
+    mkdirSync(join(data, "0"), { recursive: true });
+    writeFileSync(join(data, "0", "s.npy"), writeNpy(new Uint8Array(3 * 2), [3, 2], { bool: true }));
+    const r = await cli("evaluate", nir, "--input", data, "--input-population", "input", "--arch", "generic", "--out", join(dir, "o"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("field: --input-population");
+    const ok = await cli("evaluate", nir, "--input", data, "--arch", "generic", "--out", join(dir, "ok"), "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("a plastic JSON model stays refused (E_EVALUATE_PLASTIC); a compiled program is E_EVALUATE_MODEL", async () => {
+    const dir = tmp();
+    const data = join(dir, "data");
+    mkdirSync(join(data, "0"), { recursive: true });
+    writeFileSync(join(data, "0", "s.npy"), writeNpy(new Uint8Array(3 * 4), [3, 4], { bool: true }));
+    const r = await cli("evaluate", "examples/learning/stdp-pair.model.json", "--input", data, "--arch", "loihi", "--out", join(dir, "o"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_EVALUATE_PLASTIC/);
+    const p = await cli("evaluate", join(dir, "x.aerprog"), "--input", data, "--arch", "loihi", "--out", join(dir, "o"));
+    expect(p.code).toBe(1);
+    expect(p.stderr).toMatch(/E_EVALUATE_MODEL/);
+  });
+});
