@@ -6,8 +6,10 @@
  * (core/io/events/types.ts InputEventCounts). When many events merge, the input the chip sees is much
  * sparser than the recording (a framework's count frames would carry them all): W_EVENTS_MERGED says so.
  * A dense .npy spike tensor holds spikes, not events: its section has `spikes` only, and no warning.
+ * `evaluate` warns once for the data set, on the event samples' counts summed.
  */
 import type { Diagnostic } from "../core/diagnostics.ts";
+import type { InputEventCounts } from "../core/io/events/index.ts";
 import type { InputReportSection } from "../chip/report/run-report.ts";
 import type { InputSpikes } from "./spike-inputs.ts";
 import { fmtInt } from "./format.ts";
@@ -22,13 +24,40 @@ function pct(merged: number, binned: number): string {
 
 /** W_EVENTS_MERGED for an input whose merged events exceed EVENTS_MERGED_WARN_FRACTION of those binned; undefined otherwise. */
 export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, timeBins: number | undefined): Diagnostic | undefined {
-  const e = input.events;
+  return mergedWarning(input.events, input.tickUs, file, timeBins, "");
+}
+
+/**
+ * W_EVENTS_MERGED for a data set (`evaluate`): on the event samples' counts summed (`over`: how many samples
+ * they are), so one warning stands for the data set; undefined when the sum stays at or under the line.
+ */
+export function datasetEventsMergedWarning(sum: InputEventCounts | undefined, samples: number, tickUs: number | undefined, file: string, timeBins: number | undefined): Diagnostic | undefined {
+  return mergedWarning(sum, tickUs, file, timeBins, ` over the ${fmtInt(samples)} event sample${samples === 1 ? "" : "s"}`);
+}
+
+function mergedWarning(e: InputEventCounts | undefined, tickUs: number | undefined, file: string, timeBins: number | undefined, over: string): Diagnostic | undefined {
   if (e === undefined || e.eventsBinned === 0 || e.eventsMerged <= EVENTS_MERGED_WARN_FRACTION * e.eventsBinned) return undefined;
-  const finer = timeBins !== undefined ? `more --time-bins than ${timeBins}` : input.tickUs !== undefined ? `a smaller --tick-us than ${input.tickUs}` : "shorter ticks";
   return {
     code: "W_EVENTS_MERGED", severity: "warning", file, field: timeBins !== undefined ? "--time-bins" : "--tick-us",
-    message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(e.eventsBinned)} events binned (${pct(e.eventsMerged, e.eventsBinned)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
-    hint: `use ${finer} (fewer events per tick and pixel), unless binary input frames are meant`,
+    message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(e.eventsBinned)} events binned${over} (${pct(e.eventsMerged, e.eventsBinned)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
+    hint: eventsMergedHint(tickUs, timeBins),
+  };
+}
+
+/** W_EVENTS_MERGED's hint: finer bins put fewer events of one pixel into one tick. */
+export function eventsMergedHint(tickUs: number | undefined, timeBins: number | undefined): string {
+  const finer = timeBins !== undefined ? `more --time-bins than ${timeBins}` : tickUs !== undefined ? `a smaller --tick-us than ${tickUs}` : "shorter ticks";
+  return `use ${finer} (fewer events per tick and pixel), unless binary input frames are meant`;
+}
+
+/** Adds one input's event counts to a running sum (undefined: none yet). */
+export function addEventCounts(sum: InputEventCounts | undefined, e: InputEventCounts | undefined): InputEventCounts | undefined {
+  if (e === undefined) return sum;
+  if (sum === undefined) return e;
+  return {
+    eventsRead: sum.eventsRead + e.eventsRead, eventsDroppedByTransforms: sum.eventsDroppedByTransforms + e.eventsDroppedByTransforms,
+    eventsOutsideTicks: sum.eventsOutsideTicks + e.eventsOutsideTicks, eventsBinned: sum.eventsBinned + e.eventsBinned,
+    spikes: sum.spikes + e.spikes, eventsMerged: sum.eventsMerged + e.eventsMerged,
   };
 }
 

@@ -3,10 +3,11 @@
  * read, dropped by the transforms, outside the ticks, binned, the input spikes and the events merged (an
  * input neuron emits at most one spike per tick) in report.json's `input`, the summary and the rendered
  * report, and warns W_EVENTS_MERGED when more than 10 % of the binned events merged. A dense spike tensor
- * reports its spikes only. Counts of the small fixture are worked out by hand below; the N-MNIST figures
+ * reports its spikes only. `evaluate` gives the counts per sample (dataset.json, samples.csv), summed
+ * (summary.inputEvents, dataset.md) and one W_EVENTS_MERGED for the data set. Counts of the small fixture are worked out by hand below; the N-MNIST figures
  * were checked with an independent numpy binning of the file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import { cli } from "../helpers/cli.ts";
 import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import { runReportSchema } from "../../chip/report/formats/json-schema.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-input-accounting-"));
@@ -139,5 +141,78 @@ describe.skipIf(!HAS_SHARED)(`N-MNIST sample: events merged at 10 bins and at 1 
     expect(r.code, r.stderr).toBe(0);
     expect(counts(report(ms))).toEqual({ kind: "events", eventsRead: 4325, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 4325, spikes: 4318, eventsMerged: 7 });
     expect(r.stderr).not.toMatch(/W_EVENTS_MERGED/);
+  });
+
+  it("evaluate --time-bins 10 over the sample: the same counts in its row and the summary, and the warning", async () => {
+    const dir = join(TMP, "nm-data");
+    mkdirSync(join(dir, "4"), { recursive: true });
+    writeFileSync(join(dir, "4", "a.bin"), readFileSync(bin()));
+    const out = join(TMP, "nm-eval");
+    const r = await cli("evaluate", nir(), "--input", dir, "--time-bins", "10", "--arch", "loihi", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(d.samples[0].inputEvents).toEqual({ eventsRead: 4325, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 4325, spikes: 1899, eventsMerged: 2426 });
+    expect(d.summary.inputEvents).toEqual({ samples: 1, ...d.samples[0].inputEvents });
+    expect(d.warnings!.filter((w) => w.startsWith("W_EVENTS_MERGED"))).toHaveLength(1);
+  });
+});
+
+describe("evaluate: per sample and summed, one data-set warning", () => {
+  // 1/a.csv: the 7 events above (6 spikes, 1 merged); 0/b.csv: 3 events on distinct ticks (3 spikes); 2/c.npy: a dense tensor.
+  const make = (name: string, withB: boolean): string => {
+    const dir = join(TMP, name);
+    mkdirSync(join(dir, "1"), { recursive: true });
+    writeFileSync(join(dir, "1", "a.csv"), CSV);
+    if (withB) {
+      mkdirSync(join(dir, "0"), { recursive: true });
+      writeFileSync(join(dir, "0", "b.csv"), "x,y,t,p\n0,0,100,1\n1,0,1100,0\n1,0,2100,1\n");
+      mkdirSync(join(dir, "2"), { recursive: true });
+      spikesNpy(join(dir, "2", "c.npy"), 3, 4, [[0, 1], [1, 2]]);
+    }
+    return dir;
+  };
+
+  it("dataset.json rows and summary, samples.csv columns, dataset.md row; 1 merged of 10 binned (10 %) is not over the line; rerun is byte-identical", async () => {
+    const out = join(TMP, "eval-mixed");
+    const r = await cli("evaluate", IF4, "--input", make("data-mixed", true), "--tick-us", "1000", "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/W_EVENTS_MERGED/);
+    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    const byId = new Map(d.samples.map((s) => [s.id, s]));
+    expect(byId.get("1/a.csv")!.inputEvents).toEqual({ eventsRead: 7, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 7, spikes: 6, eventsMerged: 1 });
+    expect(byId.get("0/b.csv")!.inputEvents).toEqual({ eventsRead: 3, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 3, spikes: 3, eventsMerged: 0 });
+    expect(byId.get("2/c.npy")!.inputEvents).toBeUndefined();
+    expect(d.summary.inputEvents).toEqual({ samples: 2, eventsRead: 10, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 10, spikes: 9, eventsMerged: 1 });
+    expect(d.warnings ?? []).toEqual([]);
+    const csv = readFileSync(join(out, "samples.csv"), "utf8").trimEnd().split("\n").map((l) => l.split(","));
+    const col = (name: string): number => csv[0].indexOf(name);
+    const row = (id: string): string[] => csv.find((l) => l[col("sample")] === id)!;
+    expect(["events_read", "events_dropped_by_transforms", "events_outside_ticks", "events_merged"].map((c) => row("1/a.csv")[col(c)])).toEqual(["7", "0", "0", "1"]);
+    expect(["events_read", "events_merged"].map((c) => row("2/c.npy")[col(c)])).toEqual(["", ""]);
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/\| Input events \| 10 events read over 2 samples, 10 binned → 9 input spikes; 1 events merged \(10\.0 % of those binned\)/);
+    const re = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "eval-mixed-re"));
+    expect(re.code, re.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "eval-mixed-re", "dataset.json"), "utf8")).toBe(readFileSync(join(out, "dataset.json"), "utf8"));
+  });
+
+  it("one event sample with 14.3 % merged: W_EVENTS_MERGED once, on stderr and in dataset.json's warnings", async () => {
+    const out = join(TMP, "eval-one");
+    const r = await cli("evaluate", IF4, "--input", make("data-one", false), "--tick-us", "1000", "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/W_EVENTS_MERGED/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/W_EVENTS_MERGED: 1 of the 7 events binned over the 1 event sample \(14\.3 %\)/);
+    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    expect(d.warnings!.filter((w) => w.startsWith("W_EVENTS_MERGED"))).toHaveLength(1);
+  });
+});
+
+describe("compare: every chip's report.json has the input section; the note says it once", () => {
+  it("the counts in compare.md's input note, W_EVENTS_MERGED once on stderr", async () => {
+    const out = join(TMP, "cmp");
+    const r = await cli("compare", IF4, "--input", EVENTS, "--tick-us", "1000", "--arch", "generic,loihi", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    for (const chip of ["generic", "loihi"]) expect(counts(report(join(out, chip)))).toEqual({ kind: "events", eventsRead: 7, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 7, spikes: 6, eventsMerged: 1 });
+    expect(readFileSync(join(out, "compare.md"), "utf8")).toMatch(/Input: ev\.csv, 7 events read → 6 input spikes \(1 merged\)\./);
+    expect(r.stderr.match(/W_EVENTS_MERGED/g)).toHaveLength(1);
   });
 });
