@@ -22,8 +22,17 @@ const sig = (v: number): Cell => ({ v, f: "sig" });
  * (its fraction is below the 4 significant digits shown elsewhere). The std of one sample is "n/a" (n − 1 = 0).
  */
 function statCells(s: SampleStat, n: number, scale = 1, count = false): Cell[] {
-  const v = (x: number): Cell => (count && (Number.isInteger(x) || Math.abs(x) >= 1000) ? { v: Math.round(x), f: "int" } : sig(x / scale));
+  const v = (x: number): Cell => (count ? countCell(x) : sig(x / scale));
   return [v(s.mean), n > 1 ? v(s.std) : "n/a", v(s.min), v(s.median), v(s.max)];
+}
+
+/**
+ * A mean or total of a whole-number quantity: a whole value, or one of 1,000 or more, as a grouped whole
+ * number ("5,163", "150"); a smaller fraction with 4 significant digits ("2.667"). One notation down a
+ * column whatever the size, as the grouped integer columns beside it (sig alone would print 5163 and 150.0).
+ */
+function countCell(x: number): Cell {
+  return Number.isInteger(x) || Math.abs(x) >= 1000 ? { v: Math.round(x), f: "int" } : sig(x);
 }
 
 const ENERGY_LABEL: Record<(typeof SAMPLE_ENERGY_KEYS)[number] | "dynamic", string> = {
@@ -154,7 +163,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     id: "dataset-populations",
     title: "Activity over the data set",
     columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Spikes per inference", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Bursting", align: "r" }, { header: "Density (active)", align: "r" }, { header: "Syn. ops in per inference (effective)", align: "r" }, { header: "(dense)", align: "r" }],
-    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, sig(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive), sig(p.meanEffectiveSynOpsIn), sig(p.meanDenseSynOpsIn)]),
+    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, countCell(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive), sig(p.meanEffectiveSynOpsIn), sig(p.meanDenseSynOpsIn)]),
     note: "The model's layers (inputs and front-end helpers left out), each counted in its own time steps. Dead: fired in no sample. Bursting: spiked in at least 90% of all time steps. Density (active) = spikes / (active neurons x time steps of all samples). Synaptic ops into each layer per inference, NeuroBench's (bias drive left out): effective = non-zero synapses x their sources' spikes over each run, dense = fan-in weights x the run's chip ticks (steps plus pipeline ticks); the effective column sums to the per-inference effective ops.",
   };
   const costs: ReportTable = {
