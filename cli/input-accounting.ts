@@ -17,7 +17,7 @@ import { fmtInt } from "./format.ts";
 /** W_EVENTS_MERGED is given when more than this fraction of the binned events merged into spikes they did not add to. */
 export const EVENTS_MERGED_WARN_FRACTION = 0.1;
 
-/** The fraction of binned events merged, as a percentage with one decimal ("56.5 %"). */
+/** The fraction of binned events merged, as a percentage with one decimal ("56.1 %"). */
 function pct(merged: number, binned: number): string {
   return `${((100 * merged) / binned).toFixed(1)} %`;
 }
@@ -69,7 +69,12 @@ export function inputReportSection(input: Pick<InputSpikes, "events" | "tick">, 
   return { kind: "events", ...e, warnings };
 }
 
-/** The summary's one line: "input: 4,325 events read → 1,883 spikes (2,442 events merged, 56.5 %)", with the drops when there are any. */
+/** "1 event", "4,325 events". */
+function nEvents(n: number): string {
+  return `${fmtInt(n)} event${n === 1 ? "" : "s"}`;
+}
+
+/** The summary's one line: "input: 4,325 events read → 1,899 spikes (2,426 events merged, 56.1 %: …)", with the drops when there are any. */
 export function inputSummaryLine(s: InputReportSection): string {
   if (s.kind === "spike-tensor") return `input: ${fmtInt(s.spikes)} spikes (a spike tensor)`;
   const read = s.eventsRead ?? 0;
@@ -79,5 +84,5 @@ export function inputSummaryLine(s: InputReportSection): string {
   if ((s.eventsDroppedByTransforms ?? 0) > 0) dropped.push(`${fmtInt(s.eventsDroppedByTransforms ?? 0)} dropped by the transforms`);
   if ((s.eventsOutsideTicks ?? 0) > 0) dropped.push(`${fmtInt(s.eventsOutsideTicks ?? 0)} outside the ticks`);
   const via = dropped.length === 0 ? "" : ` (${dropped.join(", ")}; ${fmtInt(binned)} binned)`;
-  return `input: ${fmtInt(read)} events read${via} → ${fmtInt(s.spikes)} spikes (${fmtInt(merged)} events merged${binned === 0 ? "" : `, ${pct(merged, binned)}`}: one spike per input neuron and tick)`;
+  return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (${nEvents(merged)} merged${binned === 0 ? "" : `, ${pct(merged, binned)}`}: one spike per input neuron and tick)`;
 }

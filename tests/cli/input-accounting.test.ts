@@ -62,7 +62,7 @@ describe("run --input: events read, dropped, binned, merged", () => {
     expect(rep.input!.warnings).toHaveLength(1);
     expect(rep.input!.warnings[0]).toMatch(/^W_EVENTS_MERGED: /);
     expect(rep.nir!.warnings.filter((w) => w.startsWith("W_EVENTS_MERGED"))).toHaveLength(1);
-    expect(r.stdout).toMatch(/^input: 7 events read → 6 spikes \(1 events merged, 14\.3 %/m);
+    expect(r.stdout).toMatch(/^input: 7 events read → 6 spikes \(1 event merged, 14\.3 %/m);
     expect(runReportSchema.safeParse(rep).success).toBe(true);
   });
 
@@ -189,7 +189,7 @@ describe("evaluate: per sample and summed, one data-set warning", () => {
     const row = (id: string): string[] => csv.find((l) => l[col("sample")] === id)!;
     expect(["events_read", "events_dropped_by_transforms", "events_outside_ticks", "events_merged"].map((c) => row("1/a.csv")[col(c)])).toEqual(["7", "0", "0", "1"]);
     expect(["events_read", "events_merged"].map((c) => row("2/c.npy")[col(c)])).toEqual(["", ""]);
-    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/\| Input events \| 10 events read over 2 samples, 10 binned → 9 input spikes; 1 events merged \(10\.0 % of those binned\)/);
+    expect(readFileSync(join(out, "dataset.md"), "utf8")).toMatch(/\| Input events \| 10 events read over 2 samples, 10 binned → 9 input spikes; 1 event merged \(10\.0 % of those binned\)/);
     const re = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "eval-mixed-re"));
     expect(re.code, re.stderr).toBe(0);
     expect(readFileSync(join(TMP, "eval-mixed-re", "dataset.json"), "utf8")).toBe(readFileSync(join(out, "dataset.json"), "utf8"));

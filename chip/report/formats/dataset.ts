@@ -79,7 +79,8 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
     e.eventsOutsideTicks === 0 ? "" : `${g(e.eventsOutsideTicks)} outside the ticks`,
   ].filter((x) => x !== "");
   const share = e.eventsBinned === 0 ? "" : ` (${((100 * e.eventsMerged) / e.eventsBinned).toFixed(1)} % of those binned)`;
-  return `${g(e.eventsRead)} events read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${g(e.eventsMerged)} events merged${share}: an input neuron emits at most one spike per step`;
+  const ev = (v: number): string => `${g(v)} event${v === 1 ? "" : "s"}`;
+  return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
 }
 
 function timeBasisText(d: DatasetDocument): string {
