@@ -3,10 +3,10 @@
  * its shape), through the event readers of core/io/events: dense `.npy` spike tensors (T × input shape),
  * structured `.npy` event arrays, the AER protobuf stream, N-MNIST / N-CALTECH101 `.bin`, AEDAT 2.0 / 3.1,
  * CSV events and SHD / SSC HDF5. Events are binned into ticks of `tickUs` (at most one spike per input neuron
- * and tick) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
+ * and tick: the events read, dropped and merged are counted, cli/input-accounting.ts) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
  * sample and `--labels`/`--gesture` one labelled DVS Gesture sample (cli/input-selection.ts).
  */
-import { readEventsForInput, type InputSpikes as CoreInputSpikes } from "../core/io/events/index.ts";
+import { readEventsForInput, type InputEventCounts, type InputSpikes as CoreInputSpikes } from "../core/io/events/index.ts";
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
@@ -20,6 +20,8 @@ export interface InputSpikes {
   readonly steps: number;
   /** The tick length (µs) timed events were binned at; absent for a dense spike tensor (`run --realtime` needs it). */
   readonly tickUs?: number;
+  /** The events behind the spikes (read, dropped, binned, merged); absent for a dense spike tensor (cli/input-accounting.ts). */
+  readonly events?: InputEventCounts;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function cliInputSpikes(path: string, opts: InputOptions, read: () 
     }
     throw e;
   }
-  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps, ...(r.tickUs === undefined ? {} : { tickUs: r.tickUs }) };
+  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps, ...(r.tickUs === undefined ? {} : { tickUs: r.tickUs }), ...(r.events === undefined ? {} : { events: r.events }) };
 }
 
 /**

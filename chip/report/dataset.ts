@@ -14,6 +14,7 @@
  */
 import type { PrecisionReport, RunReport } from "./run-report.ts";
 import type { TimeBasis } from "./time-basis.ts";
+import type { InputEventCounts } from "../../core/io/events/types.ts";
 import type { EnergyComponent, EnergyTerm } from "./energy-terms.ts";
 import { BURST_PER_MILLE } from "./metrics.ts";
 
@@ -48,6 +49,12 @@ export interface DatasetSampleResult {
   readonly inputSpikes: number;
   /** Input spikes at step ≥ steps: not part of the inference's steps (a --steps shorter than the recording). */
   readonly inputSpikesBeyondSteps: number;
+  /**
+   * An event file's events on the way to its input spikes, as report.json's `input` (core/io/events/types.ts
+   * InputEventCounts: read − dropped by the transforms − outside the ticks = binned = spikes + merged; `spikes`
+   * = inputSpikes + inputSpikesBeyondSteps). Absent for a dense spike tensor, which holds spikes, not events.
+   */
+  readonly inputEvents?: InputEventCounts;
   /** Spikes of the model's non-input layers (helpers left out), each layer's counted in its own steps 0 … steps − 1 (as populations[]). */
   readonly spikes: number;
   /** Synaptic ops the chip performed (the run report's counter: what the synapse energy is charged on). */
@@ -139,6 +146,8 @@ export interface DatasetSummary {
   readonly emptySamples: number;
   /** Input spikes at step ≥ the sample's steps, over all samples. */
   readonly inputSpikesBeyondSteps: number;
+  /** The event samples' inputEvents summed (`samples`: how many samples are event files); absent when every sample is a dense spike tensor. */
+  readonly inputEvents?: InputEventCounts & { readonly samples: number };
   readonly steps: { readonly total: number; readonly perSample: SampleStat };
   readonly ticks: { readonly total: number; readonly perSample: SampleStat };
   readonly perInference: {
@@ -344,6 +353,7 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     ties: rows.filter((r) => r.tie).length,
     emptySamples: rows.filter((r) => r.inputSpikes === 0).length,
     inputSpikesBeyondSteps: sum(col((r) => r.inputSpikesBeyondSteps)),
+    ...inputEventsSum(rows),
     steps: { total: sum(steps), perSample: sampleStat(steps) },
     ticks: { total: sum(ticks), perSample: sampleStat(ticks) },
     perInference: {
@@ -374,6 +384,19 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
 }
 
 export const DATASET_FORMAT = "aerchip-dataset-1";
+/** The event samples' input events summed, or nothing when no sample is an event file. */
+function inputEventsSum(rows: readonly DatasetSampleResult[]): { inputEvents?: InputEventCounts & { readonly samples: number } } {
+  const ev = rows.flatMap((r) => (r.inputEvents === undefined ? [] : [r.inputEvents]));
+  if (ev.length === 0) return {};
+  const add = (f: (e: InputEventCounts) => number): number => ev.reduce((a, e) => a + f(e), 0);
+  return {
+    inputEvents: {
+      samples: ev.length, eventsRead: add((e) => e.eventsRead), eventsDroppedByTransforms: add((e) => e.eventsDroppedByTransforms),
+      eventsOutsideTicks: add((e) => e.eventsOutsideTicks), eventsBinned: add((e) => e.eventsBinned), spikes: add((e) => e.spikes), eventsMerged: add((e) => e.eventsMerged),
+    },
+  };
+}
+
 export const DATASET_VERSION = 1;
 
 /** How a sample's class is read from the Output node (cli/commands/evaluate.ts). */

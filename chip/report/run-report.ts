@@ -69,7 +69,28 @@ export interface ReadoutReport extends ReadoutDecoders {
   readonly steps: number;
 }
 
+/**
+ * Runs with `--input FILE` (cli/input-accounting.ts): how the input file became the input population's
+ * spikes. An event file ("events") gives its event counts step by step (core/io/events/types.ts
+ * InputEventCounts: eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes +
+ * eventsMerged); a dense .npy spike tensor ("spike-tensor") holds spikes, not events, so it gives `spikes` only.
+ * `spikes` counts every tick of the input, also those after a shorter --steps. Added within version 1.
+ */
+export interface InputReportSection {
+  readonly kind: "events" | "spike-tensor";
+  readonly eventsRead?: number;
+  readonly eventsDroppedByTransforms?: number;
+  readonly eventsOutsideTicks?: number;
+  readonly eventsBinned?: number;
+  readonly spikes: number;
+  readonly eventsMerged?: number;
+  /** W_EVENTS_MERGED (more than 10 % of the binned events merged), as "CODE: message". */
+  readonly warnings: readonly string[];
+}
+
 export interface RunReport {
+  /** Runs with --input: the input's events and spikes (InputReportSection). Added within version 1. */
+  readonly input?: InputReportSection;
   /**
    * Runs of models with non-spiking readout populations (written by cli/commands/run.ts and run-nir.ts):
    * each one's trace file and decoders. Added within version 1.

@@ -20,7 +20,8 @@ import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
-import { table } from "../format.ts";
+import { fmtInt, table } from "../format.ts";
+import { eventsMergedHint } from "../input-accounting.ts";
 import { runCommand } from "./run.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -93,7 +94,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const entries: CompareEntry[] = [];
   // Transformed event input: the tables say how (cli/event-transforms.ts); without transforms they stay as they were.
   const transformed = o.input === undefined ? "" : eventTransformText(eventTransformProvenance(eventTransformsOf(o)));
-  const inputNote = transformed === "" || o.input === undefined ? undefined : `${basename(o.input)}, events ${transformed}`;
+  const transformNote = transformed === "" ? undefined : `events ${transformed}`;
+  let inputNote: string | undefined;
   let model: string, rows: ReturnType<typeof compareRows>, t: ReturnType<typeof compareTable>, ran: number, svg: string | undefined;
   try {
     for (const [i, arch] of archs.entries()) {
@@ -123,6 +125,12 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     }
     const first = entries.find((e): e is CompareOk => e.status === "ok");
     model = first?.report.model ?? basename(modelPath);
+    // Every chip reads the same input: its events and spikes (report.json input, cli/input-accounting.ts) are said once.
+    const counted = first?.report.input?.kind === "events" ? inputCountsNote(first.report.input) : undefined;
+    const parts = [transformNote, counted].filter((x): x is string => x !== undefined);
+    inputNote = o.input === undefined || parts.length === 0 ? undefined : `${basename(o.input)}, ${parts.join("; ")}`;
+    const merged = first?.report.input?.warnings.find((w) => w.startsWith("W_EVENTS_MERGED"));
+    if (merged !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${merged}\n  hint: ${eventsMergedHint(o.tickUs ?? 1000, o.timeBins)}\n`);
     rows = compareRows(entries);
     t = compareTable(model, rows, inputNote);
     ran = rows.filter((r) => r.status === "ok").length;
@@ -152,4 +160,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
   }
+}
+
+/** "4,325 events read → 1,899 input spikes (2,426 merged)": an event input's counts, for the comparison's note. */
+function inputCountsNote(i: NonNullable<RunReport["input"]>): string {
+  return `${fmtInt(i.eventsRead ?? 0)} events read → ${fmtInt(i.spikes)} input spikes (${fmtInt(i.eventsMerged ?? 0)} merged)`;
 }

@@ -25,6 +25,8 @@ import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
+import { addEventCounts, datasetEventsMergedWarning } from "../input-accounting.ts";
+import type { InputEventCounts } from "../../core/io/events/index.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
@@ -218,6 +220,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     let periodUs: number | undefined;
     let timed = 0;
     let dtWarning: Diagnostic | undefined;
+    // The event samples' events read, dropped, binned and merged, summed for W_EVENTS_MERGED (cli/input-accounting.ts).
+    let events: InputEventCounts | undefined;
+    let eventSamples = 0;
     try {
       for (let i = 0; i < listing.samples.length; i++) {
         const s = listing.samples[i];
@@ -227,6 +232,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || transforms.timeBins !== undefined) timed++;
         if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
+        if (input.events !== undefined) eventSamples++;
+        events = addEventCounts(events, input.events);
         const p = tickPeriodUsFor(o, input.tickUs, s.path);
         if (i === 0) periodUs = p;
         else if (p !== periodUs) {
@@ -240,7 +247,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       checkReader.close();
     }
     if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-    const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning])].map((w) => `${w.code}: ${w.message}`);
+    const mergedWarning = datasetEventsMergedWarning(events, eventSamples, o.tickUs ?? 1000, o.input, transforms.timeBins);
+    if (mergedWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
+    const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])].map((w) => `${w.code}: ${w.message}`);
     const spec = pacedSpec(archSpec, periodUs, o);
     const provenance = {
       aerchipVersion: aerchipVersion(),

@@ -29,6 +29,7 @@ import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
+import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -82,7 +83,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const selected = inputSelectionProvenance(selection);
   const dtWarning = dtBinningWarning(m, input.tickUs, o.input);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const warnings = dtWarning === undefined ? m.warnings : [...m.warnings, dtWarning];
+  const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
+  if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
+  const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
@@ -120,6 +123,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
   const report: RunReport & { nir: NirReportSection } = {
     ...outcome.report,
+    input: inputReportSection(input, mergedWarning),
     nir: {
       version: m.nirVersion, steps: T, extraTicks: m.extraTicks, inputShape: m.inputShape,
       outputs: m.outputs.map((out) => {
@@ -157,7 +161,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   if (o.quiet) return;
   const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(outcome.report, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${writtenList(files, out, o.out)}\n`);
+  process.stdout.write(`${summaryText(full, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${writtenList(files, out, o.out)}\n`);
 }
 
 /** Every file written, as the last output line says it: those in the output directory by name after the first, others by path. */

@@ -4,7 +4,7 @@
  * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
  */
 import { join } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
@@ -25,6 +25,7 @@ import { gitProvenance, readoutLines, summaryText } from "./run.ts";
 import { checkReadoutFileNames, checkReadoutSize, programReadouts, readoutOutputs } from "../readout-files.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
+import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
@@ -38,6 +39,8 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
+  const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
+  if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const steps = o.steps ?? input.steps;
@@ -61,7 +64,8 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     progress.stop();
   }
   const ro = readoutOutputs(result.sim, readouts, steps, out);
-  const report: RunReport = ro.report.length === 0 ? result.report : { ...result.report, readouts: ro.report };
+  const withInput: RunReport = { ...result.report, input: inputReportSection(input, mergedWarning) };
+  const report: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
   const layerTicks = layerTicksFile(o, out, program, result.sim);

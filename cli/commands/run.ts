@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
+import { inputSummaryLine } from "../input-accounting.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
@@ -115,7 +116,8 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
-  return [head, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", learningNotes, "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  const input = report.input === undefined ? "" : inputSummaryLine(report.input);
+  return [head, input, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", learningNotes, "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
 /**

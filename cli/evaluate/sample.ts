@@ -176,6 +176,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const row: DatasetSampleResult = {
     index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
     steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
+    ...(input.events === undefined ? {} : { inputEvents: input.events }),
     spikes: layerSpikesTotal,
     synOps: cn.synOps,
     helperSynOps: report.perProjection.filter((p) => isHelperPopulation(p.pre)).reduce((a, p) => a + p.synOps, 0),

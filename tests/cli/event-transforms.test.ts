@@ -141,7 +141,7 @@ describe("aerchip run --downsample … (NIR graph, 4 inputs = 2 polarities × 1 
     expect(r.code).toBe(0);
     for (const chip of ["generic", "loihi"]) expect(JSON.parse(readFileSync(join(out, chip, "report.json"), "utf8")).provenance.options.downsample).toBe("2,2");
     // compare.md says how the events were transformed (audit-s18 F3).
-    expect(readFileSync(join(out, "compare.md"), "utf8")).toMatch(/Input: cmp\.csv, events downsampled by 2x2\./);
+    expect(readFileSync(join(out, "compare.md"), "utf8")).toMatch(/Input: cmp\.csv, events downsampled by 2x2; 3 events read → 3 input spikes \(0 merged\)\./);
     expect((await cli("compare", "examples/demo/ei-small.net.json", "--polarity", "merge", "--arch", "generic", "--out", join(dir, "cmp2"))).code).toBe(2);
   });
 

@@ -4,7 +4,7 @@
  * costs table (the per-sample run reports' `costs`).
  */
 import { SAMPLE_ENERGY_KEYS, type DatasetDocument, type SampleStat } from "../dataset.ts";
-import { bytesUnit, energyUnit, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
+import { bytesUnit, energyUnit, groupDigits, maxOf, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 import { csvField } from "./csv.ts";
 import { datasetDisplayName } from "./dataset-name.ts";
 import { eventTransformText } from "./event-transform-text.ts";
@@ -22,8 +22,17 @@ const sig = (v: number): Cell => ({ v, f: "sig" });
  * (its fraction is below the 4 significant digits shown elsewhere). The std of one sample is "n/a" (n − 1 = 0).
  */
 function statCells(s: SampleStat, n: number, scale = 1, count = false): Cell[] {
-  const v = (x: number): Cell => (count && (Number.isInteger(x) || Math.abs(x) >= 1000) ? { v: Math.round(x), f: "int" } : sig(x / scale));
+  const v = (x: number): Cell => (count ? countCell(x) : sig(x / scale));
   return [v(s.mean), n > 1 ? v(s.std) : "n/a", v(s.min), v(s.median), v(s.max)];
+}
+
+/**
+ * A mean or total of a whole-number quantity: a whole value, or one of 1,000 or more, as a grouped whole
+ * number ("5,163", "150"); a smaller fraction with 4 significant digits ("2.667"). One notation down a
+ * column whatever the size, as the grouped integer columns beside it (sig alone would print 5163 and 150.0).
+ */
+function countCell(x: number): Cell {
+  return Number.isInteger(x) || Math.abs(x) >= 1000 ? { v: Math.round(x), f: "int" } : sig(x);
 }
 
 const ENERGY_LABEL: Record<(typeof SAMPLE_ENERGY_KEYS)[number] | "dynamic", string> = {
@@ -62,6 +71,18 @@ function inputText(d: DatasetDocument): string {
   return `events ${t}binned at ${d.input.tickUs} us per step${dense}`;
 }
 
+/** The event samples' events on the way to their input spikes, summed (dataset.json summary.inputEvents). */
+function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"]>): string {
+  const g = (v: number): string => groupDigits(v, ",");
+  const dropped = [
+    e.eventsDroppedByTransforms === 0 ? "" : `${g(e.eventsDroppedByTransforms)} dropped by the transforms`,
+    e.eventsOutsideTicks === 0 ? "" : `${g(e.eventsOutsideTicks)} outside the ticks`,
+  ].filter((x) => x !== "");
+  const share = e.eventsBinned === 0 ? "" : ` (${((100 * e.eventsMerged) / e.eventsBinned).toFixed(1)} % of those binned)`;
+  const ev = (v: number): string => `${g(v)} event${v === 1 ? "" : "s"}`;
+  return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
+}
+
 function timeBasisText(d: DatasetDocument): string {
   if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
   if (d.timeBasis === "modelled-latency") return "modelled-latency (ticks back to back, compute-bound)";
@@ -87,6 +108,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; ${d.input.dtSeconds === null ? "JSON model: a step is a chip tick" : `NIR dt ${d.input.dtSeconds} s`}; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
+      ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents)] as Cell[]]),
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
@@ -142,7 +164,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     id: "dataset-populations",
     title: "Activity over the data set",
     columns: [{ header: "Population", align: "l" }, { header: "Size", align: "r" }, { header: "Spikes", align: "r" }, { header: "Spikes per inference", align: "r" }, { header: "Active", align: "r" }, { header: "Dead", align: "r" }, { header: "Dead %", align: "r" }, { header: "Bursting", align: "r" }, { header: "Density (active)", align: "r" }, { header: "Syn. ops in per inference (effective)", align: "r" }, { header: "(dense)", align: "r" }],
-    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, sig(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive), sig(p.meanEffectiveSynOpsIn), sig(p.meanDenseSynOpsIn)]),
+    rows: s.populations.map((p) => [p.name, { v: p.size, f: "int" }, { v: p.spikes, f: "int" }, countCell(p.meanSpikesPerInference), { v: p.activeNeurons, f: "int" }, { v: p.deadNeurons, f: "int" }, { v: p.deadFraction, f: "pct" }, { v: p.burstingNeurons, f: "int" }, p.densityActive === null ? "no neuron fired" : sig(p.densityActive), sig(p.meanEffectiveSynOpsIn), sig(p.meanDenseSynOpsIn)]),
     note: "The model's layers (inputs and front-end helpers left out), each counted in its own time steps. Dead: fired in no sample. Bursting: spiked in at least 90% of all time steps. Density (active) = spikes / (active neurons x time steps of all samples). Synaptic ops into each layer per inference, NeuroBench's (bias drive left out): effective = non-zero synapses x their sources' spikes over each run, dense = fan-in weights x the run's chip ticks (steps plus pipeline ticks); the effective column sums to the per-inference effective ops.",
   };
   const costs: ReportTable = {
@@ -200,7 +222,8 @@ export function datasetLatex(d: DatasetDocument): string {
 
 export const DATASET_CSV_COLUMNS = [
   "model", "chip", "chip_spec_sha256", "timing_model", "precision", "seed", "time_basis", "tick_period_ns", "tick_us", "dt_s", "decode",
-  "sample_index", "sample", "label", "prediction", "correct", "tie", "steps", "ticks", "input_spikes", "input_spikes_beyond_steps", "spikes", "syn_ops", "helper_syn_ops",
+  "sample_index", "sample", "label", "prediction", "correct", "tie", "steps", "ticks", "input_spikes", "input_spikes_beyond_steps",
+  "events_read", "events_dropped_by_transforms", "events_outside_ticks", "events_merged", "spikes", "syn_ops", "helper_syn_ops",
   "effective_syn_ops", "dense_syn_ops", "activation_sparsity", "neuron_updates", "packets", "hops",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_static_pj", "energy_total_pj", "simulated_time_ns", "output_values", "float_prediction",
 ] as const;
@@ -211,9 +234,12 @@ export function datasetCsv(d: DatasetDocument): string {
   const lines = [DATASET_CSV_COLUMNS.join(",")];
   for (const r of d.samples) {
     const e = r.energyPj;
+    // A dense spike tensor has no events: its event cells are empty.
+    const ev = r.inputEvents;
     const fields = [
       d.model, d.chip.name, d.chip.specSha256 ?? null, d.timingModel, d.precision, seed ?? null, d.timeBasis, d.tickPeriodNs, d.input.tickUs, d.input.dtSeconds, d.output.decode,
-      r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps, r.spikes, r.synOps, r.helperSynOps,
+      r.index, r.id, r.label, r.prediction, r.correct, r.tie, r.steps, r.ticks, r.inputSpikes, r.inputSpikesBeyondSteps,
+      ev?.eventsRead ?? null, ev?.eventsDroppedByTransforms ?? null, ev?.eventsOutsideTicks ?? null, ev?.eventsMerged ?? null, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
       e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
     ];

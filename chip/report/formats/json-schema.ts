@@ -2,7 +2,7 @@
  * The schema of the run report, version 1 (chip/report/run-report.ts), as a zod 4 schema and exported as
  * JSON Schema (draft 2020-12) with `z.toJSONSchema`. Objects are closed (additionalProperties: false), so a
  * field added to the report without its schema fails the schema test; fields added within version 1
- * (`metrics`, `chip.specSha256`, `chip.mesh`, `provenance.gitCommit`, `totals.crossbar`, `precision`, `nir`) are optional, so reports written
+ * (`metrics`, `chip.specSha256`, `chip.mesh`, `provenance.gitCommit`, `totals.crossbar`, `precision`, `nir`, `input`) are optional, so reports written
  * before them still validate.
  */
 import { z } from "zod";
@@ -197,6 +197,16 @@ function buildReportSchema(closed: boolean) {
       hops: z.array(nn).describe("Router hops per tick, all directions."),
       energyPj: z.array(num).describe("Dynamic energy per tick (pJ); static energy is not split per tick."),
     }).describe("One value per tick, steps values each."),
+    input: obj({
+      kind: z.enum(["events", "spike-tensor"]).describe("events: an event file binned into ticks; spike-tensor: a dense .npy of 0/1 spikes (no events, so spikes only)."),
+      eventsRead: nn.optional().describe("Events the reader gave for this input (the file, SHD/SSC sample or labelled gesture), before any transform."),
+      eventsDroppedByTransforms: nn.optional().describe("Of eventsRead, removed before binning by a time slice, --crop or --polarity 0|1."),
+      eventsOutsideTicks: nn.optional().describe("Of the rest, binned into no tick (before tick 0, or past the last time bin: --time-bins-rule tonic drops the last event)."),
+      eventsBinned: nn.optional().describe("eventsRead − eventsDroppedByTransforms − eventsOutsideTicks: events that landed on an input neuron in a tick."),
+      spikes: nn.describe("Input spikes: occupied (tick, input neuron) pairs, every tick of the input (also after a shorter --steps)."),
+      eventsMerged: nn.optional().describe("eventsBinned − spikes: events of an input neuron in a tick that already had its one spike."),
+      warnings: z.array(str).describe("W_EVENTS_MERGED when eventsMerged > 10 % of eventsBinned."),
+    }).optional().describe("Runs with --input (cli/input-accounting.ts; added within version 1): how the input file became input spikes."),
     nir: obj({
       version: str.describe("NIR version of the graph."), steps: nn.describe("Data steps of the input."),
       extraTicks: nn.describe("Pipeline ticks run after the data (the run has steps + extraTicks ticks)."), inputShape: z.array(nn),

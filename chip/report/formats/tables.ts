@@ -15,6 +15,7 @@ import { energyTerms, type EnergyComponent } from "../energy-terms.ts";
 import { fixedPointTables } from "./fixed-point-tables.ts";
 import { nirTables } from "./nir-tables.ts";
 import { readoutTables } from "./readout-tables.ts";
+import { inputTables } from "./input-tables.ts";
 
 
 /** Cores listed in the per-core table before it keeps only the most energetic ones (the CSV has all). */
@@ -277,7 +278,7 @@ export function provenanceTable(r: RunReport): ReportTable {
 export function reportTables(report: RunReport): ReportTable[] {
   const r = requireMetrics(report);
   return [
-    summaryTable(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r), ...readoutTables(r),
+    summaryTable(r), ...inputTables(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r), ...readoutTables(r),
     coreTable(r), costTable(r), provenanceTable(r),
   ];
 }

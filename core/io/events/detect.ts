@@ -28,7 +28,7 @@ import { readNmnist } from "./nmnist.ts";
 import { decodeEventsNpy } from "./npy-events.ts";
 import { readShd, type ShdFile } from "./shd.ts";
 import { applyTransforms, binToTicks, hasTransforms as anyTransforms, inputLayoutOf, mapToInputs, type EventTransformOptions, type MapToInputsOptions } from "./transforms.ts";
-import { EventFormat, type EventBatch, type InputSpikes, type ReadEventsOptions, type SensorGeometry } from "./types.ts";
+import { EventFormat, type EventBatch, type InputEventCounts, type InputSpikes, type ReadEventsOptions, type SensorGeometry } from "./types.ts";
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -269,8 +269,10 @@ export async function shdSampleForInput(f: ShdFile, sample: number, options: Omi
 async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o: InputReadOptions, size: number, t0: number | "first" | undefined): Promise<InputSpikes> {
   const acc = new Accumulator();
   let checked = false;
+  let eventsRead = 0;
   try {
     for await (const raw of stream) {
+      eventsRead += raw.length;
       const b = applyTransforms(raw, o);
       if (!checked) {
         checkTransformedGeometry(b.geometry, o);
@@ -289,7 +291,17 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
   for (let k = 0; k < spikes.channel.length; k++) {
     if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
   }
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}) };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(eventsRead, acc.n, spikes.count) };
+}
+
+/** The accounting of InputEventCounts from the events read, those left after the transforms, and the spikes' event counts. */
+export function eventCounts(eventsRead: number, afterTransforms: number, count: Uint32Array): InputEventCounts {
+  let binned = 0;
+  for (let k = 0; k < count.length; k++) binned += count[k];
+  return {
+    eventsRead, eventsDroppedByTransforms: eventsRead - afterTransforms, eventsOutsideTicks: afterTransforms - binned,
+    eventsBinned: binned, spikes: count.length, eventsMerged: binned - count.length,
+  };
 }
 
 /** A dense tensor's spikes each stand for one event (its elements are 0 or 1). */
@@ -380,7 +392,7 @@ async function aerStreamSpikes(path: string, o: InputReadOptions, size: number):
     t0Us: typeof o.t0Us === "number" && !rebin ? o.t0Us / streamTickUs : (o.t0Us ?? 0),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs, ...(o.counts === true ? { count: spikes.count } : {}) };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, tickUs: rebin ? (o.tickUs as number) : streamTickUs, ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(total, total, spikes.count) };
 }
 
 /**

@@ -95,4 +95,27 @@ export interface InputSpikes {
   readonly tickUs?: number;
   /** Events merged into each spike (≥ 1); only when asked for (`counts: true`). */
   readonly count?: Uint32Array;
+  /** What happened to the events on the way to these spikes; absent for a dense spike tensor (it holds spikes, not events). */
+  readonly events?: InputEventCounts;
+}
+
+/**
+ * The events behind an input's spikes, step by step (docs/events.md "Events to spikes"):
+ *   eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes + eventsMerged.
+ * A chip input neuron emits at most one spike per tick, so the events of one input neuron (pixel and
+ * polarity channel, after the transforms) in one tick become one spike: eventsMerged = eventsBinned − spikes.
+ */
+export interface InputEventCounts {
+  /** Events the reader gave for this input (the file, the SHD/SSC sample or the labelled gesture), before any transform. */
+  readonly eventsRead: number;
+  /** Of eventsRead, removed by the transforms before binning (time slice, crop, one polarity only). Downsampling and merging polarities remove none. */
+  readonly eventsDroppedByTransforms: number;
+  /** Of the rest, not binned into any tick: before tick 0, at or after the last tick asked for, or past the last time bin (tonic's rule drops the last event). */
+  readonly eventsOutsideTicks: number;
+  /** Events binned into a (tick, input neuron): eventsRead − eventsDroppedByTransforms − eventsOutsideTicks. */
+  readonly eventsBinned: number;
+  /** Input spikes: occupied (tick, input neuron) pairs. */
+  readonly spikes: number;
+  /** eventsBinned − spikes: events that added no spike because their input neuron already had one in that tick. */
+  readonly eventsMerged: number;
 }

@@ -1,0 +1,40 @@
+/**
+ * The input section of a report (`input`, written by `aerchip run --input FILE`, cli/input-accounting.ts)
+ * as one table for the Markdown, LaTeX and HTML renderers: the events read, dropped and merged on the way
+ * to the input spikes (a chip input neuron emits at most one spike per tick). A dense spike tensor has
+ * no events: its table has the spikes only. Reports without the section get no table.
+ */
+import type { InputReportSection, RunReport } from "../run-report.ts";
+import type { Cell, ReportTable } from "./cells.ts";
+
+const int = (v: number): Cell => ({ v, f: "int" });
+const pct = (v: number): Cell => ({ v, f: "pct" });
+
+function inputTable(s: InputReportSection): ReportTable {
+  const columns = [{ header: "Step", align: "l" as const }, { header: "Events or spikes", align: "r" as const }, { header: "Share of events read", align: "r" as const }];
+  if (s.kind === "spike-tensor") {
+    return { id: "input", title: "Input", columns, rows: [["Input spikes (a dense spike tensor: no events)", int(s.spikes), null]] };
+  }
+  const read = s.eventsRead ?? 0;
+  const share = (v: number): Cell => (read === 0 ? null : pct(v / read));
+  const row = (label: string, v: number): Cell[] => [label, int(v), share(v)];
+  return {
+    id: "input", title: "Input",
+    columns,
+    rows: [
+      row("Events read", read),
+      row("Dropped by the transforms (time slice, crop, one polarity)", s.eventsDroppedByTransforms ?? 0),
+      row("Outside the ticks (before tick 0, past the last bin)", s.eventsOutsideTicks ?? 0),
+      row("Binned into a tick and input neuron", s.eventsBinned ?? 0),
+      row("Merged (an input neuron already had its spike in that tick)", s.eventsMerged ?? 0),
+      ["Input spikes", int(s.spikes), null],
+    ],
+    note: "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike." +
+      (s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : ""),
+  };
+}
+
+/** The input table of a run with --input; none for other reports. */
+export function inputTables(r: RunReport): ReportTable[] {
+  return r.input === undefined ? [] : [inputTable(r.input)];
+}

@@ -1,0 +1,88 @@
+/**
+ * How an `--input` file became the input population's spikes, for run's report.json (`input`), its printed
+ * summary, and evaluate's per-sample rows. A chip input neuron emits at most one spike per tick, so the
+ * events of one input neuron (pixel and polarity channel, after the transforms) in one tick are one spike:
+ *   eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes + eventsMerged
+ * (core/io/events/types.ts InputEventCounts). When many events merge, the input the chip sees is much
+ * sparser than the recording (a framework's count frames would carry them all): W_EVENTS_MERGED says so.
+ * A dense .npy spike tensor holds spikes, not events: its section has `spikes` only, and no warning.
+ * `evaluate` warns once for the data set, on the event samples' counts summed.
+ */
+import type { Diagnostic } from "../core/diagnostics.ts";
+import type { InputEventCounts } from "../core/io/events/index.ts";
+import type { InputReportSection } from "../chip/report/run-report.ts";
+import type { InputSpikes } from "./spike-inputs.ts";
+import { fmtInt } from "./format.ts";
+
+/** W_EVENTS_MERGED is given when more than this fraction of the binned events merged into spikes they did not add to. */
+export const EVENTS_MERGED_WARN_FRACTION = 0.1;
+
+/** The fraction of binned events merged, as a percentage with one decimal ("56.1 %"). */
+function pct(merged: number, binned: number): string {
+  return `${((100 * merged) / binned).toFixed(1)} %`;
+}
+
+/** W_EVENTS_MERGED for an input whose merged events exceed EVENTS_MERGED_WARN_FRACTION of those binned; undefined otherwise. */
+export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, timeBins: number | undefined): Diagnostic | undefined {
+  return mergedWarning(input.events, input.tickUs, file, timeBins, "");
+}
+
+/**
+ * W_EVENTS_MERGED for a data set (`evaluate`): on the event samples' counts summed (`over`: how many samples
+ * they are), so one warning stands for the data set; undefined when the sum stays at or under the line.
+ */
+export function datasetEventsMergedWarning(sum: InputEventCounts | undefined, samples: number, tickUs: number | undefined, file: string, timeBins: number | undefined): Diagnostic | undefined {
+  return mergedWarning(sum, tickUs, file, timeBins, ` over the ${fmtInt(samples)} event sample${samples === 1 ? "" : "s"}`);
+}
+
+function mergedWarning(e: InputEventCounts | undefined, tickUs: number | undefined, file: string, timeBins: number | undefined, over: string): Diagnostic | undefined {
+  if (e === undefined || e.eventsBinned === 0 || e.eventsMerged <= EVENTS_MERGED_WARN_FRACTION * e.eventsBinned) return undefined;
+  return {
+    code: "W_EVENTS_MERGED", severity: "warning", file, field: timeBins !== undefined ? "--time-bins" : "--tick-us",
+    message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(e.eventsBinned)} events binned${over} (${pct(e.eventsMerged, e.eventsBinned)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
+    hint: eventsMergedHint(tickUs, timeBins),
+  };
+}
+
+/** W_EVENTS_MERGED's hint: finer bins put fewer events of one pixel into one tick. */
+export function eventsMergedHint(tickUs: number | undefined, timeBins: number | undefined): string {
+  const finer = timeBins !== undefined ? `more --time-bins than ${timeBins}` : tickUs !== undefined ? `a smaller --tick-us than ${tickUs}` : "shorter ticks";
+  return `use ${finer} (fewer events per tick and pixel), unless binary input frames are meant`;
+}
+
+/** Adds one input's event counts to a running sum (undefined: none yet). */
+export function addEventCounts(sum: InputEventCounts | undefined, e: InputEventCounts | undefined): InputEventCounts | undefined {
+  if (e === undefined) return sum;
+  if (sum === undefined) return e;
+  return {
+    eventsRead: sum.eventsRead + e.eventsRead, eventsDroppedByTransforms: sum.eventsDroppedByTransforms + e.eventsDroppedByTransforms,
+    eventsOutsideTicks: sum.eventsOutsideTicks + e.eventsOutsideTicks, eventsBinned: sum.eventsBinned + e.eventsBinned,
+    spikes: sum.spikes + e.spikes, eventsMerged: sum.eventsMerged + e.eventsMerged,
+  };
+}
+
+/** report.json's `input` section (run-report.ts InputReportSection). */
+export function inputReportSection(input: Pick<InputSpikes, "events" | "tick">, warning: Diagnostic | undefined): InputReportSection {
+  const warnings = warning === undefined ? [] : [`${warning.code}: ${warning.message}`];
+  const e = input.events;
+  if (e === undefined) return { kind: "spike-tensor", spikes: input.tick.length, warnings };
+  return { kind: "events", ...e, warnings };
+}
+
+/** "1 event", "4,325 events". */
+function nEvents(n: number): string {
+  return `${fmtInt(n)} event${n === 1 ? "" : "s"}`;
+}
+
+/** The summary's one line: "input: 4,325 events read → 1,899 spikes (2,426 events merged, 56.1 %: …)", with the drops when there are any. */
+export function inputSummaryLine(s: InputReportSection): string {
+  if (s.kind === "spike-tensor") return `input: ${fmtInt(s.spikes)} spikes (a spike tensor)`;
+  const read = s.eventsRead ?? 0;
+  const binned = s.eventsBinned ?? 0;
+  const merged = s.eventsMerged ?? 0;
+  const dropped: string[] = [];
+  if ((s.eventsDroppedByTransforms ?? 0) > 0) dropped.push(`${fmtInt(s.eventsDroppedByTransforms ?? 0)} dropped by the transforms`);
+  if ((s.eventsOutsideTicks ?? 0) > 0) dropped.push(`${fmtInt(s.eventsOutsideTicks ?? 0)} outside the ticks`);
+  const via = dropped.length === 0 ? "" : ` (${dropped.join(", ")}; ${fmtInt(binned)} binned)`;
+  return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (${nEvents(merged)} merged${binned === 0 ? "" : `, ${pct(merged, binned)}`}: one spike per input neuron and tick)`;
+}
