@@ -19,7 +19,7 @@ import { existsSync } from "node:fs";
 import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
-import { inputSummaryLine } from "../input-accounting.ts";
+import { eventsMergedWarning, inputReportSection, inputSummaryLine } from "../input-accounting.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
@@ -282,6 +282,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const steps = o.steps ?? input?.spikes.steps ?? rm.defaultSteps;
   // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
   const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
+  // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for NIR graphs.
+  const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, transforms.timeBins);
+  if (mergedWarning !== undefined) warnings.push(mergedWarning);
   if (o.quiet !== true) for (const w of warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
@@ -307,7 +310,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const { compiled, sim } = outcome;
   // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
   const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
-  const withReadouts: RunReport = ro.report.length === 0 ? outcome.report : { ...outcome.report, readouts: ro.report };
+  const withInput: RunReport = input === undefined ? outcome.report : { ...outcome.report, input: inputReportSection(input.spikes, mergedWarning) };
+  const withReadouts: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
   const report: RunReport = warnings.length === 0 ? withReadouts : { ...withReadouts, warnings: warnings.map((w) => `${w.code}: ${w.message}`) };
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.

@@ -127,6 +127,15 @@ describe("run MODEL.json --input", () => {
     const opts = (readJson(join(dir, "ok", "report.json")).provenance as { options: Record<string, unknown> }).options;
     expect(opts.inputPopulation).toBe("a");
     expect(opts.tickUs).toBe(2000);
+    // The event accounting of NIR runs (cli/input-accounting.ts) holds for a JSON model's input too: 3 read, 3 spikes.
+    expect(readJson(join(dir, "ok", "report.json")).input).toMatchObject({ kind: "events", eventsRead: 3, spikes: 3, eventsMerged: 0, warnings: [] });
+    // At 10 ms with two events on one pixel they merge, and W_EVENTS_MERGED says so (1 of 3 > 10 %).
+    const events2 = join(dir, "ev2.csv");
+    writeFileSync(events2, "x,y,t,p\n0,0,0,1\n0,0,5000,1\n1,1,9000,1\n");
+    const merged = await cli("run", model, "--input", events2, "--input-population", "a", "--tick-us", "10000", "--arch", "generic", "--out", join(dir, "ok2"));
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toMatch(/W_EVENTS_MERGED/);
+    expect(readJson(join(dir, "ok2", "report.json")).input).toMatchObject({ kind: "events", eventsRead: 3, spikes: 2, eventsMerged: 1 });
   });
 
   it("options that read an --input file apply to a JSON model only with --input; --input-population needs --input", async () => {
