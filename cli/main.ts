@@ -341,6 +341,7 @@ function buildProgram(): Command {
     .option("--T <n>", `time steps per sample (1..${MAX_LEARNING_COST_T})`, intOption("--T", 1, MAX_LEARNING_COST_T, "the most time steps the cost model takes; see README, Limits"))
     .option("--Tl <n>", "first learning step, below --T: the rule learns on T − T_l steps", intOption("--Tl", 0, MAX_LEARNING_COST_T - 1, "it must be below --T"))
     .option("--table <id>", "built-in shape table without a model: vgg9-dvs-gesture, vgg9-dvs-cifar10, shd-rsnn, or all")
+    .option("--readout <names>", "with a model: the layers (neuron populations, comma-separated) costed with the rule's readout cost (S-TLLR: 1 trace, 1 MAC per synapse per learning step); default: the model's non-spiking populations")
     .addOption(new Option("--fan-in <convention>", "how a conv layer's synapses count: full-kernel (k×k·C_in at every output position; default for the built-in tables) or synapses (only the taps that exist; default for a model)").choices([...LEARNING_COST_FAN_IN]))
     .option("--bytes-per-value <B>", `print memory in bytes too: values × B, 0 < B ≤ ${MAX_LEARNING_COST_BYTES} (default: values only)`, positiveNumberOption("--bytes-per-value", MAX_LEARNING_COST_BYTES, "eight float64s per value"))
     .option("--batch <N>", `memory and MACs per batch of N samples, 1..${MAX_LEARNING_COST_BATCH}`, intOption("--batch", 1, MAX_LEARNING_COST_BATCH, "far above any batch in use"))

@@ -7,7 +7,8 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { learningCostFromLayers, renderLearningCost, type FanInConvention, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
 import type { LearningCostConvention } from "../../compiler/analysis/learning-cost-convention.ts";
-import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
+import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, modelLayerNames, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
+import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 
@@ -24,6 +25,8 @@ export interface LearningCostCommandOptions {
   readonly batch?: number;
   readonly optimizerStatePerWeight?: number;
   readonly weightBytes?: number;
+  /** `--readout A,B`: the model's layers costed as readouts (absent: its non-spiking populations). */
+  readonly readout?: string;
   readonly json: boolean;
 }
 
@@ -50,6 +53,22 @@ function convention(o: LearningCostCommandOptions): LearningCostConvention {
   };
 }
 
+/**
+ * `--readout A,B`: names of the model's neuron populations; an empty list or a name that is no layer is a
+ * usage error naming the choices (a population the user misspelt would otherwise be costed as hidden).
+ */
+function readoutNames(graph: ModelGraph, text: string | undefined, model: string): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const choices = modelLayerNames(graph);
+  const hint = `name one or more of the model's neuron populations, comma-separated: ${choices.join(", ")}`;
+  if (names.length === 0) throw new AerchipError("E_CLI_OPTION", "--readout names no layer", { field: "--readout", file: model, hint });
+  for (const n of names) {
+    if (!choices.includes(n)) throw new AerchipError("E_CLI_OPTION", `--readout names '${n}', which is not a layer of ${graph.name} (the layers are its neuron populations)`, { field: "--readout", file: model, hint });
+  }
+  return names;
+}
+
 export async function learningCostCommand(model: string | undefined, o: LearningCostCommandOptions & NirCliOptions): Promise<void> {
   const conv = convention(o);
   if (model !== undefined) {
@@ -58,10 +77,12 @@ export async function learningCostCommand(model: string | undefined, o: Learning
     checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
     const fanIn = o.fanIn ?? "synapses";
-    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn), { ...conv, T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
+    const readouts = readoutNames(graph, o.readout, model);
+    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn, readouts), { ...conv, T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
     process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
+  if (o.readout !== undefined) throw new AerchipError("E_CLI_OPTION", "--readout names a model's layers; the built-in tables mark their own readout (the SHD readout, the VGG-9 FC layer)", { field: "--readout", hint: "give a model, or drop --readout" });
   if (o.table !== undefined && o.table !== "all" && !Object.hasOwn(LEARNING_SHAPE_TABLES, o.table)) {
     throw new AerchipError("E_CLI_OPTION", `--table is '${o.table}'; there is no such built-in shape table`, { field: "--table", hint: `use one of ${[...Object.keys(LEARNING_SHAPE_TABLES), "all"].join(", ")}` });
   }

@@ -35,7 +35,7 @@ export const LEARNING_COST_CONVENTION = [
   "Counts per training sample (one presentation of T time steps), after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:",
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
   "MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); the forward pass, the generation of the learning signal and the optimizer are not counted;",
-  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
+  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer (the tables' SHD readout and VGG-9 FC; in a model, its non-spiking populations or the layers named with --readout) uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
   "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas with the full kernel counted; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
 ].join("\n");
 
@@ -66,7 +66,7 @@ export interface RuleCostModel {
  */
 const STLLR_READOUT = {
   tracesPerNeuron: 1, macsPerSynapseStep: 1,
-  note: "δ ⊗ tr_x only (factors [0, 0.99, 0, 1] for the output layer in the authors' code, mapolinario94/S-TLLR @29c5755): 1 trace per neuron, 1 MAC per synapse per learning step",
+  note: "δ ⊗ tr_x only (the authors' code, mapolinario94/S-TLLR @29c5755: factors [0, 0.99, 0, 1] for the SHD output layer; VGG-9's FC is an nn.Linear trained on δ ⊗ x): 1 trace per neuron, 1 MAC per synapse per learning step",
 } as const;
 
 export const RULE_COST_MODELS = {

@@ -11,6 +11,7 @@
  * 3H − 2 = 3(H − 2) + 2·2 for H ≥ 2, and 1 for H = 1). Cross-check (own arithmetic): DVS Gesture at
  * 32×32×2 gives ΣN = 409,611 and Σ N·fan-in ≈ 6.05·10⁸ (full kernel); DVS-CIFAR10 at 48×48×2 gives
  * 921,610 and ≈ 1.36·10⁹.
+ * The FC layer is a "readout" layer (learning-cost.ts: 1 trace, 1 MAC per synapse per learning step).
  * The SHD network is 700 input channels → 450 recurrent LIF → 20 leaky-integrator readout (authors'
  * code [C], arXiv 2306.15220 [S]); the recurrent layer's fan-in counts its 700 feed-forward and 450
  * recurrent inputs; the readout is a "readout" layer (learning-cost.ts: δ ⊗ tr_x only in the code).
@@ -53,7 +54,17 @@ export function vgg9Layers(input: Vgg9Input, fanIn: FanInConvention = "full-kern
     layers.push({ name: `conv${i + 1} ${cOut}@${h}×${w}`, neurons: cOut * h * w, fanIn: fanInConv });
     cIn = cOut;
   });
-  layers.push({ name: `fc ${input.classes}`, neurons: input.classes, fanIn: cIn });
+  // The FC layer is the network's readout: in the authors' code (models/VGG_STDP.py @29c5755 [C]) it is a
+  // plain nn.Linear on the pooled spikes, non-spiking (its output is the logits), whose gradient at each
+  // learning step t is δ[t] ⊗ x[t] (utils/train.py: one backward per step of the window) — one MAC per
+  // synapse per learning step, as the S-TLLR readout model counts it (papers.md §1.1 "Readout", §1.2
+  // "Output (accumulate) layer: δ ⊗ tr_x"). That code keeps no trace for it (x[t] is at hand); the readout
+  // model's 1 trace per neuron (11 values on Gesture) is counted all the same, as for SHD. Marked "readout"
+  // so that a model of the same network, whose non-spiking output population is a readout by default
+  // (layersFromModelGraph), gets the same totals. Against the uniform closed forms of papers.md §1.4 this
+  // moves the Gesture totals by 11 trace values and 56,320 MACs (6·10⁻⁶ of 9.08·10⁹): the paper's printed
+  // figures (3 significant digits) cannot tell the two apart.
+  layers.push({ name: `fc ${input.classes}`, neurons: input.classes, fanIn: cIn, role: "readout" });
   return layers;
 }
 
@@ -117,17 +128,45 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
 };
 
 /**
+ * The layers a model's `--readout` may name: its neuron populations, in the graph's order (input
+ * populations are no layer).
+ */
+export function modelLayerNames(graph: ModelGraph): string[] {
+  return graph.populations.filter((p) => p.kind === "neuron").map((p) => p.name);
+}
+
+/**
+ * The layers costed as readouts: the names given, or by default every non-spiking neuron population
+ * (aerchip-model-1 `spiking: false`; NIR LI, I and CubaLI nodes and the readout made for an Output fed by
+ * a linear node) — the leaky-integrator readout of papers.md §1.1, trained with δ ⊗ tr_x (§1.2).
+ */
+export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): Set<string> {
+  if (readouts === undefined) return new Set(graph.populations.filter((p) => p.kind === "neuron" && !p.spiking).map((p) => p.name));
+  const names = modelLayerNames(graph);
+  for (const r of readouts) {
+    if (!names.includes(r)) {
+      throw new AerchipError("E_LEARNING_COST", `learning cost: readout '${r}' is not a layer of model '${graph.name}'`, {
+        field: "readout", hint: `name one of its neuron populations: ${names.join(", ")}`,
+      });
+    }
+  }
+  return new Set(readouts);
+}
+
+/**
  * One layer per non-input population: neurons = its size, fan-in = synapses arriving from every
  * projection into it ÷ its size. "synapses" (the default for models): Σ N·fan-in is the exact synapse
  * count of the graph. "full-kernel": each projection counts size × (its largest number of synapses
  * onto one neuron), i.e. a conv's interior neuron's full kernel at every position, as the built-in
  * tables count it; a graph keeps no kernel shape, so a map too small to have an interior neuron (e.g.
- * 3×3 padding 1 on 1×1) counts what its best-connected neuron has. Every layer has the hidden-layer
- * rule cost (a model's readout is not marked "readout").
+ * 3×3 padding 1 on 1×1) counts what its best-connected neuron has.
+ * Readouts (`readouts`, default: the non-spiking populations, modelReadouts) get role "readout", so
+ * the rule's readout cost applies to them as to the built-in tables' readouts.
  */
-export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses"): LayerShape[] {
+export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses", readouts?: readonly string[]): LayerShape[] {
   const incoming = new Map<string, number>();
   const sizeOf = new Map(graph.populations.map((p) => [p.name, p.size]));
+  const readout = modelReadouts(graph, readouts);
   for (const p of graph.projections) {
     let count = p.preIndex.length;
     if (fanIn === "full-kernel" && count > 0) {
@@ -140,7 +179,10 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
   }
   return graph.populations
     .filter((p) => p.kind === "neuron")
-    .map((p) => ({ name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size }));
+    .map((p) => ({
+      name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size,
+      ...(readout.has(p.name) ? { role: "readout" as const } : {}),
+    }));
 }
 
 /** Paper value ÷ formula value for each printed quantity (how far the paper's normalisation is from the raw counts). */
