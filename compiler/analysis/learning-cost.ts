@@ -26,7 +26,7 @@ export const FAN_IN_CONVENTIONS: readonly FanInConvention[] = ["full-kernel", "s
 
 /** The convention line for each fan-in convention, printed with every report. */
 export const FAN_IN_CONVENTION_TEXT: Readonly<Record<FanInConvention, string>> = {
-  "full-kernel": "fan-in convention full-kernel: every neuron of a projection counts as many synapses as its best-connected neuron (a conv: the full k×k·C_in kernel at every output position, padding taps included, as the paper's N^(l)·N^(l−1) counts it); dense and recurrent layers are unchanged.",
+  "full-kernel": "fan-in convention full-kernel: every neuron of a projection counts as many synapses as its best-connected neuron (a conv: the full k×k·C_in kernel at every output position, padding taps included, as the paper's N^(l)·N^(l−1) counts it; a model's convTranspose2d: its full k×k·C_out kernel at every input position, i.e. its weight uses, cropped taps included); dense and recurrent layers are unchanged.",
   synapses: "fan-in convention synapses: every synapse that exists counts once (a padded conv has fewer at the map's border: (3H−2)(3W−2)/(9HW) of the full kernel for 3×3, padding 1 on H×W); dense and recurrent layers are unchanged.",
 };
 

@@ -156,10 +156,18 @@ export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): 
 /**
  * One layer per non-input population: neurons = its size, fan-in = synapses arriving from every
  * projection into it ÷ its size. "synapses" (the default for models): Σ N·fan-in is the exact synapse
- * count of the graph. "full-kernel": each projection counts size × (its largest number of synapses
- * onto one neuron), i.e. a conv's interior neuron's full kernel at every position, as the built-in
- * tables count it; a graph keeps no kernel shape, so a map too small to have an interior neuron (e.g.
- * 3×3 padding 1 on 1×1) counts what its best-connected neuron has.
+ * count of the graph. "full-kernel": the full kernel's weight uses, as the built-in tables count a conv
+ * (papers.md §1.4: N^(l)·N^(l−1) "incl. conv fan-in", padding taps included):
+ *   conv2d           (kernel known, aerchip-model-1)  post.size × (Ci/groups)·KH·KW   (every output position)
+ *   convTranspose2d  (kernel known, aerchip-model-1)  pre.size × (Co/groups)·KH·KW    (every input position:
+ *                    each input value is multiplied by every tap of its kernels, including taps that land on
+ *                    the cropped border, the transposed counterpart of conv2d's padding taps)
+ *   otherwise        post.size × (the projection's largest number of synapses onto one neuron), i.e. a
+ *                    NIR conv's interior neuron's kernel at every position; a map too small to have an
+ *                    interior neuron (3×3 padding 1 on 1×1) counts what its best-connected neuron has.
+ * The best-connected rule would be wrong for a transposed conv with stride > 1: its output neurons see
+ * different numbers of taps, and the best one's fan-in at every output over-counts (the autoencoder's
+ * stride-2 decoder: 16 × 64 = 1,024 against 4·4·4 inputs × 1·3·3 taps = 576 weight uses, 484 synapses).
  * Readouts (`readouts`, default: the non-spiking populations, modelReadouts) get role "readout", so
  * the rule's readout cost applies to them as to the built-in tables' readouts.
  */
@@ -169,7 +177,10 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
   const readout = modelReadouts(graph, readouts);
   for (const p of graph.projections) {
     let count = p.preIndex.length;
-    if (fanIn === "full-kernel" && count > 0) {
+    if (fanIn === "full-kernel" && p.kernel !== undefined) {
+      const anchor = p.kernel.kind === "convTranspose2d" ? p.pre : p.post;
+      count = (sizeOf.get(anchor) ?? 0) * p.kernel.tapsPerNeuron;
+    } else if (fanIn === "full-kernel" && count > 0) {
       const perPost = new Uint32Array(sizeOf.get(p.post) ?? 0);
       let most = 0;
       for (let i = 0; i < p.postIndex.length; i++) { const c = ++perPost[p.postIndex[i]]; if (c > most) most = c; }

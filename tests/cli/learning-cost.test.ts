@@ -169,4 +169,16 @@ describe("aerchip learning-cost", () => {
     expect(rep.readoutLayers).toEqual(["li"]);
     expect(rep.layers.map((l) => [l.name, l.memoryRuleValues, l.macsRule])).toEqual([["hid", 4, 54], ["li", 2, 12]]);
   });
+
+  it("--fan-in full-kernel on the autoencoder's stride-2 convTranspose2d counts 4·4·4 inputs × 1·3·3 taps = 576 weight uses (484 synapses exist)", async () => {
+    const model = "examples/conv/autoencoder.model.json";
+    const get = async (...args: string[]): Promise<{ layers: Array<{ name: string; synapses: number; macsRule: number }> }> => {
+      const r = await cli("learning-cost", model, "--T", "20", "--Tl", "15", "--json", ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    // recon: 576 × 3 MACs × 5 steps = 8,640 (it was 1,024 × 15 = 15,360 with the best-connected output neuron's 16 taps).
+    expect((await get("--fan-in", "full-kernel")).layers.map((l) => [l.name, l.synapses, l.macsRule])).toEqual([["code", 576, 8640], ["recon", 576, 8640]]);
+    expect((await get()).layers.map((l) => [l.name, l.synapses])).toEqual([["code", 484], ["recon", 484]]);
+  });
 });

@@ -4,6 +4,8 @@
  * 2T/(3(T − T_l)), rendering, shapes from a model graph, and input errors.
  */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import {
   LEARNING_COST_CONVENTION, formatCount, learningCostFromLayers, renderLearningCost,
@@ -347,5 +349,38 @@ describe("a model's readout (papers.md §1.1 readout, §1.2 output layer δ ⊗ 
       expect(model.totals[k], k).toBe(table.totals[k]);
     }
     expect([model.totals.macsRule, model.totals.memoryRuleValues, model.readoutLayers]).toEqual([140535000, 920, ["out"]]);
+  });
+});
+
+describe("full-kernel on a transposed convolution: the kernel's weight uses per input position", () => {
+  it("the autoencoder's stride-2 decoder: 4·4·4 inputs × (1·3·3) taps = 576 (484 synapses exist; the best-connected output's 16 × 64 = 1,024 was wrong)", () => {
+    const graph = parseAerchipModel(JSON.parse(readFileSync(join(import.meta.dirname, "../../../examples/conv/autoencoder.model.json"), "utf8")) as Json, "autoencoder.model.json").graph;
+    const real = layersFromModelGraph(graph, "synapses");
+    const full = layersFromModelGraph(graph, "full-kernel");
+    // Per spatial dimension 2 + 3 + 3 + 3 = 11 of the 4 × 3 taps land in the map (the first row/column loses one):
+    // 11² · 4 channels = 484 for both the conv2d encoder and the transposed decoder.
+    expect(real.map((l) => [l.name, l.neurons * l.fanIn])).toEqual([["code", 484], ["recon", 484]]);
+    // Encoder: 64 outputs × (1·3·3) = 576; decoder: 64 inputs × (1·3·3) = 576.
+    expect(full.map((l) => [l.name, l.neurons * l.fanIn])).toEqual([["code", 576], ["recon", 576]]);
+    const r = learningCostFromLayers(full, { T: 20, Tl: 15, fanIn: "full-kernel" });
+    // recon: BPTT 2 · 20 · 576 = 23,040, S-TLLR 3 · 5 · 576 = 8,640.
+    expect(r.layers.map((l) => [l.macsBptt, l.macsRule])).toEqual([[23040, 8640], [23040, 8640]]);
+    expect(renderLearningCost(r)).toContain("a model's convTranspose2d: its full k×k·C_out kernel at every input position");
+  });
+
+  it("C_in 2 → C_out 3, 2×2 kernel, stride 2, padding 1 on 2×2: 8 inputs × 3·2·2 = 96 weight uses, 24 synapses", () => {
+    const graph = parseAerchipModel({
+      format: "aerchip-model-1", name: "ct", steps: 1,
+      populations: [
+        { name: "x", kind: "input", size: 8, shape: [2, 2, 2], spikes: [] },
+        // OH = (2 − 1)·2 − 2·1 + (2 − 1) + 1 = 2.
+        { name: "y", kind: "neuron", size: 12, shape: [3, 2, 2] },
+      ],
+      projections: [{ name: "up", pre: "x", post: "y", convTranspose2d: { kernelShape: [2, 3, 2, 2], weights: new Array<number>(24).fill(1), stride: 2, padding: 1 } }],
+    } as unknown as Json, "ct.json").graph;
+    // Per dimension input 0 reaches output −1 (cropped) and 0, input 1 reaches 1 and 2 (cropped): 1 + 1 of 4 taps,
+    // so 2² = 4 per (C_in, C_out) pair: 2 · 3 · 4 = 24 synapses.
+    expect(layersFromModelGraph(graph, "synapses")[0].neurons * layersFromModelGraph(graph, "synapses")[0].fanIn).toBe(24);
+    expect(layersFromModelGraph(graph, "full-kernel")[0]).toEqual({ name: "y", neurons: 12, fanIn: 96 / 12 });
   });
 });
