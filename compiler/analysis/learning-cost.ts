@@ -30,9 +30,17 @@ export const FAN_IN_CONVENTION_TEXT: Readonly<Record<FanInConvention, string>> =
   synapses: "fan-in convention synapses: every synapse that exists counts once (a padded conv has fewer at the map's border: (3H−2)(3W−2)/(9HW) of the full kernel for 3×3, padding 1 on H×W); dense and recurrent layers are unchanged.",
 };
 
-/** The counting convention, printed with every report (followed by the fan-in convention line). */
+/** What the counts are per: one training sample, or (with --batch N) a batch of N samples. */
+function countsPer(batch: number): string {
+  return batch === 1
+    ? "Counts per training sample (one presentation of T time steps)"
+    : `Counts per batch of ${batch} training samples (${batch} presentations of T time steps: ${batch} × the per-sample counts; the optimizer state, when listed, once)`;
+}
+const SOURCE = ", after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:";
+
+/** The counting convention, printed with every report (followed by the fan-in convention line); per sample. */
 export const LEARNING_COST_CONVENTION = [
-  "Counts per training sample (one presentation of T time steps), after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:",
+  `${countsPer(1)}${SOURCE}`,
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
   "MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); the forward pass, the generation of the learning signal and the optimizer are not counted;",
   "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer (the tables' SHD readout and VGG-9 FC; in a model, its non-spiking populations or the layers named with --readout) uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
@@ -222,7 +230,11 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
       macsFormula: (2 * T) / (rule.macsPerSynapseStep * L),
     },
     readoutLayers,
-    convention: [LEARNING_COST_CONVENTION, FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(options)].join("\n"),
+    // The first line says what the counts are per (B7: it said "per training sample" under a per-batch heading).
+    convention: [
+      batch === 1 ? LEARNING_COST_CONVENTION : LEARNING_COST_CONVENTION.replace(countsPer(1), countsPer(batch)),
+      FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(options),
+    ].join("\n"),
   };
 }
 

@@ -74,6 +74,14 @@ describe("learning-cost convention options", () => {
     expect(t.stdout).toContain("7.75e11"); // MACs BPTT total, 774,611,271,680
     // The paper's per-sample figures are not set beside a per-batch report.
     expect(t.stdout).not.toMatch(/paper prints/);
+    // The footnote says per batch as the heading does, never "per training sample" (B7); text, markdown and JSON.
+    for (const out of [t.stdout, (await cli("learning-cost", "--table", "shd-rsnn", "--batch", "2", "--format", "markdown")).stdout, r.convention]) {
+      expect(out).not.toMatch(/Counts per training sample/);
+    }
+    expect(t.stdout).toContain("Counts per batch of 32 training samples (32 presentations of T time steps: 32 × the per-sample counts");
+    expect(r.convention.split("\n")[0]).toMatch(/^Counts per batch of 32 training samples/);
+    // Without --batch (or with --batch 1) it stays per training sample.
+    expect(one.convention.split("\n")[0]).toMatch(/^Counts per training sample \(one presentation of T time steps\)/);
   });
 
   it("--optimizer-state-per-weight K adds K × synapses values on a small model, once per batch, in bytes at --weight-bytes or --bytes-per-value", async () => {
