@@ -7,6 +7,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { learningCostFromLayers, renderLearningCost, type FanInConvention, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
 import type { LearningCostConvention } from "../../compiler/analysis/learning-cost-convention.ts";
+import type { LearningOptimizer, LearningSignal } from "../../compiler/analysis/learning-cost-signal.ts";
 import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, modelLayerNames, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadModel } from "../pipeline.ts";
@@ -25,6 +26,10 @@ export interface LearningCostCommandOptions {
   readonly batch?: number;
   readonly optimizerStatePerWeight?: number;
   readonly weightBytes?: number;
+  /** `--signal`: the learning signal whose generation is counted on its own line ("none": not counted). */
+  readonly signal?: LearningSignal;
+  /** `--optimizer`: "fo-stdgd" adds its extra work per weight update and w(k−1) as optimizer state. */
+  readonly optimizer?: LearningOptimizer;
   /** `--readout A,B`: the model's layers costed as readouts (absent: its non-spiking populations). */
   readonly readout?: string;
   readonly json: boolean;
@@ -42,14 +47,21 @@ function checkSteps(T: number, Tl: number, o: LearningCostCommandOptions, table?
   });
 }
 
-/** The convention options given (only those: a default report stays as it was). */
-function convention(o: LearningCostCommandOptions): LearningCostConvention {
+/** The convention options given (only those: a default report stays as it was), with --signal and --optimizer. */
+function convention(o: LearningCostCommandOptions): LearningCostConvention & { signal?: LearningSignal; optimizer?: LearningOptimizer } {
+  if (o.optimizer === "fo-stdgd" && o.optimizerStatePerWeight === 0) {
+    throw new AerchipError("E_CLI_OPTION", "--optimizer-state-per-weight 0 contradicts --optimizer fo-stdgd, which keeps the previous weight w(k-1) of every synapse", {
+      field: "--optimizer-state-per-weight", hint: "drop --optimizer-state-per-weight (fo-stdgd keeps 1), or give 1 or more",
+    });
+  }
   // --weight-bytes without optimizer state is refused before this (cli/option-applicability.ts REQUIRES).
   return {
     ...(o.bytesPerValue === undefined ? {} : { bytesPerValue: o.bytesPerValue }),
     ...(o.batch === undefined ? {} : { batch: o.batch }),
     ...(o.optimizerStatePerWeight === undefined ? {} : { optimizerStatePerWeight: o.optimizerStatePerWeight }),
     ...(o.weightBytes === undefined ? {} : { weightBytes: o.weightBytes }),
+    ...(o.signal === undefined || o.signal === "none" ? {} : { signal: o.signal }),
+    ...(o.optimizer === undefined || o.optimizer === "sgd" ? {} : { optimizer: o.optimizer }),
   };
 }
 

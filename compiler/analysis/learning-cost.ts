@@ -19,6 +19,10 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkConvention, conventionLines, optimizerStateCost, type LearningCostConvention, type OptimizerStateCost } from "./learning-cost-convention.ts";
+import {
+  LEARNING_OPTIMIZERS, LEARNING_SIGNALS, foStdgdCost, signalConventionLines, signalCost, signalLines,
+  type LearningOptimizer, type LearningSignal, type OptimizerUpdateCost, type SignalCost, type SignalLayer,
+} from "./learning-cost-signal.ts";
 
 /** How a layer's fan-in is counted (the synapses of a convolution differ at the map's border). */
 export type FanInConvention = "full-kernel" | "synapses";
@@ -37,12 +41,15 @@ function countsPer(batch: number): string {
     : `Counts per batch of ${batch} training samples (${batch} presentations of T time steps: ${batch} × the per-sample counts; the optimizer state, when listed, once)`;
 }
 const SOURCE = ", after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:";
+const NOT_COUNTED = "the forward pass, the generation of the learning signal and the optimizer are not counted;";
+/** With --signal or --optimizer fo-stdgd the second half of NOT_COUNTED no longer holds: they are counted on their own lines. */
+const COUNTED_APART = "the forward pass is not counted; the generation of the learning signal and the optimizer's extra work are counted on their own lines (below), not in these columns or the ratios;";
 
 /** The counting convention, printed with every report (followed by the fan-in convention line); per sample. */
 export const LEARNING_COST_CONVENTION = [
   `${countsPer(1)}${SOURCE}`,
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
-  "MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); the forward pass, the generation of the learning signal and the optimizer are not counted;",
+  `MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); ${NOT_COUNTED}`,
   "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer (the tables' SHD readout and VGG-9 FC; in a model, its non-spiking populations or the layers named with --readout) uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
   "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas with the full kernel counted; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
 ].join("\n");
@@ -55,6 +62,12 @@ export interface LayerShape {
   readonly fanIn: number;
   /** "readout": the output (accumulate) layer, costed with the rule's readout model when it has one. */
   readonly role?: "readout";
+  /**
+   * Synapses arriving from each other layer (not the input, not the layer's own recurrent ones): the
+   * weights a same-t backward pass (--signal bp) sends δ back through. Absent: the list is a chain, the
+   * first layer fed by the input and layer i by layer i − 1 with all its N·fan-in synapses.
+   */
+  readonly feedForward?: SignalLayer["feedForward"];
 }
 
 /** How a local rule is counted: traces per neuron and MACs per synapse per learning step. */
@@ -100,6 +113,10 @@ export interface LearningCostOptions extends LearningCostConvention {
   readonly rule?: RuleCostName | RuleCostModel;
   /** How the layers' fan-in was counted (a label: the layer shapes carry the counts); printed. */
   readonly fanIn?: FanInConvention;
+  /** The learning signal whose generation is counted on its own line (default "none": not counted). */
+  readonly signal?: LearningSignal;
+  /** "fo-stdgd": FO-STDGD's extra per-weight work on its own line, and 1 previous weight as optimizer state (default "sgd"). */
+  readonly optimizer?: LearningOptimizer;
 }
 
 export interface LayerCost extends LayerShape {
@@ -121,8 +138,12 @@ export interface LearningCostReport {
   readonly bytesPerValue?: number;
   /** Samples per batch (present only when not 1): every memory and MAC count is per batch. */
   readonly batch?: number;
-  /** Optimizer-state memory (present only with optimizerStatePerWeight > 0). */
+  /** Optimizer-state memory (present only with optimizerStatePerWeight > 0, or with FO-STDGD). */
   readonly optimizer?: OptimizerStateCost;
+  /** The learning signal's generation (present only with signal "bp" or "dfa"). */
+  readonly signal?: SignalCost;
+  /** The optimizer's extra work per update (present only with optimizer "fo-stdgd"). */
+  readonly optimizerUpdate?: OptimizerUpdateCost;
   readonly fanInConvention: FanInConvention;
   readonly layers: readonly LayerCost[];
   readonly totals: {
@@ -172,7 +193,16 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   const { T, Tl } = options;
   if (!Number.isInteger(T) || T < 1) bad("T", `is ${T}; it must be an integer ≥ 1`, "give the time steps per sample");
   if (!Number.isInteger(Tl) || Tl < 0 || Tl >= T) bad("Tl", `is ${Tl}; it must be an integer in 0..T−1 (T = ${T})`, "the rule must learn on at least one step: T_l < T");
-  const { batch } = checkConvention(options);
+  const signal = options.signal ?? "none";
+  if (!LEARNING_SIGNALS.includes(signal)) bad("signal", `is '${String(signal)}'`, `use one of ${LEARNING_SIGNALS.join(", ")}`);
+  const optimizerName = options.optimizer ?? "sgd";
+  if (!LEARNING_OPTIMIZERS.includes(optimizerName)) bad("optimizer", `is '${String(optimizerName)}'`, `use one of ${LEARNING_OPTIMIZERS.join(", ")}`);
+  // FO-STDGD keeps w(k−1): one weight-sized array of optimizer state unless the caller gives its own K ≥ 1.
+  if (optimizerName === "fo-stdgd" && options.optimizerStatePerWeight === 0) {
+    bad("optimizerStatePerWeight", "is 0 with the fo-stdgd optimizer", "FO-STDGD keeps the previous weight w(k−1): give 1 (or more), or leave it out");
+  }
+  const conv: LearningCostConvention = optimizerName === "fo-stdgd" ? { ...options, optimizerStatePerWeight: options.optimizerStatePerWeight ?? 1 } : options;
+  const { batch } = checkConvention(conv);
   if (layers.length === 0) bad("layers", "is empty", "give at least one layer");
   const rule = resolveRule(options.rule);
   const fanIn = options.fanIn ?? "full-kernel";
@@ -215,12 +245,21 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   };
   const bpv = options.bytesPerValue;
   const totals = bpv === undefined ? counts : { ...counts, memoryBpttBytes: counts.memoryBpttValues * bpv, memoryRuleBytes: counts.memoryRuleValues * bpv };
-  const optimizer = optimizerStateCost(options, synapses);
+  const optimizer = optimizerStateCost(conv, synapses);
+  const signalLayers: SignalLayer[] = layers.map((l, i) => ({
+    name: l.name, neurons: l.neurons, ...(l.role === undefined ? {} : { role: l.role }),
+    feedForward: l.feedForward ?? (i === 0 ? [] : [{ from: layers[i - 1].name, synapses: l.neurons * l.fanIn }]),
+  }));
+  const signalReport = signal === "none" ? undefined : signalCost(signal, signalLayers, L, batch);
+  const optimizerUpdate = optimizerName === "fo-stdgd" ? foStdgdCost(synapses) : undefined;
+  const extra = signalReport !== undefined || optimizerUpdate !== undefined;
   return {
     T, Tl, learningSteps: L, rule,
     ...(bpv === undefined ? {} : { bytesPerValue: bpv }),
     ...(batch === 1 ? {} : { batch }),
     ...(optimizer === undefined ? {} : { optimizer }),
+    ...(signalReport === undefined ? {} : { signal: signalReport }),
+    ...(optimizerUpdate === undefined ? {} : { optimizerUpdate }),
     fanInConvention: fanIn,
     layers: out, totals,
     ratios: {
@@ -232,8 +271,8 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
     readoutLayers,
     // The first line says what the counts are per (B7: it said "per training sample" under a per-batch heading).
     convention: [
-      batch === 1 ? LEARNING_COST_CONVENTION : LEARNING_COST_CONVENTION.replace(countsPer(1), countsPer(batch)),
-      FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(options),
+      (batch === 1 ? LEARNING_COST_CONVENTION : LEARNING_COST_CONVENTION.replace(countsPer(1), countsPer(batch))).replace(NOT_COUNTED, extra ? COUNTED_APART : NOT_COUNTED),
+      FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(conv), ...signalConventionLines(signalReport, optimizerUpdate),
     ].join("\n"),
   };
 }
@@ -296,6 +335,7 @@ export function renderLearningCost(report: LearningCostReport, format: "text" | 
     const bytes = o.bytes === undefined ? "" : ` = ${formatBytes(o.bytes)} at ${o.weightBytes} bytes/weight`;
     ratioLines.push(`optimizer state: ${o.statePerWeight} × ${formatCount(o.weights)} weights = ${formatCount(o.values)} values${bytes} (one copy for the batch; add it to either memory figure)`);
   }
+  ratioLines.push(...signalLines(report, formatCount));
   if (format === "markdown") {
     lines.push(`**${heading}**`, "");
     lines.push(`| ${head.join(" | ")} |`);

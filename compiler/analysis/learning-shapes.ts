@@ -169,11 +169,15 @@ export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): 
  * different numbers of taps, and the best one's fan-in at every output over-counts (the autoencoder's
  * stride-2 decoder: 16 × 64 = 1,024 against 4·4·4 inputs × 1·3·3 taps = 576 weight uses, 484 synapses).
  * Readouts (`readouts`, default: the non-spiking populations, modelReadouts) get role "readout", so
- * the rule's readout cost applies to them as to the built-in tables' readouts.
+ * the rule's readout cost applies to them as to the built-in tables' readouts. `feedForward` lists the
+ * synapses (counted as above) arriving from each other neuron population, for the BP signal cost.
  */
 export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses", readouts?: readonly string[]): LayerShape[] {
   const incoming = new Map<string, number>();
+  // Per post layer: synapses from each other neuron layer (not inputs, not its own recurrent ones), for --signal bp.
+  const fromLayers = new Map<string, Map<string, number>>();
   const sizeOf = new Map(graph.populations.map((p) => [p.name, p.size]));
+  const kindOf = new Map(graph.populations.map((p) => [p.name, p.kind]));
   const readout = modelReadouts(graph, readouts);
   for (const p of graph.projections) {
     let count = p.preIndex.length;
@@ -187,12 +191,18 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
       count = most * perPost.length;
     }
     incoming.set(p.post, (incoming.get(p.post) ?? 0) + count);
+    if (kindOf.get(p.pre) === "neuron" && p.pre !== p.post) {
+      const m = fromLayers.get(p.post) ?? new Map<string, number>();
+      m.set(p.pre, (m.get(p.pre) ?? 0) + count);
+      fromLayers.set(p.post, m);
+    }
   }
   return graph.populations
     .filter((p) => p.kind === "neuron")
     .map((p) => ({
       name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size,
       ...(readout.has(p.name) ? { role: "readout" as const } : {}),
+      feedForward: [...(fromLayers.get(p.name) ?? new Map<string, number>())].map(([from, synapses]) => ({ from, synapses })),
     }));
 }
 

@@ -273,10 +273,11 @@ describe("layersFromModelGraph", () => {
         { name: "b", pre: "h", post: "o", dense: { weights: [[1], [1]] } },
       ],
     }, "g.json");
-    // h: 6 feed-forward + 1 recurrent = 7 synapses over 2 neurons → 3.5; o: 2 over 1.
+    // h: 6 feed-forward + 1 recurrent = 7 synapses over 2 neurons → 3.5; o: 2 over 1. feedForward: the
+    // synapses from other layers (h's come from the input and itself: none; o's 2 from h), for --signal bp.
     expect(layersFromModelGraph(model.graph)).toEqual([
-      { name: "h", neurons: 2, fanIn: 3.5 },
-      { name: "o", neurons: 1, fanIn: 2 },
+      { name: "h", neurons: 2, fanIn: 3.5, feedForward: [] },
+      { name: "o", neurons: 1, fanIn: 2, feedForward: [{ from: "h", synapses: 2 }] },
     ]);
   });
 });
@@ -381,6 +382,6 @@ describe("full-kernel on a transposed convolution: the kernel's weight uses per 
     // Per dimension input 0 reaches output −1 (cropped) and 0, input 1 reaches 1 and 2 (cropped): 1 + 1 of 4 taps,
     // so 2² = 4 per (C_in, C_out) pair: 2 · 3 · 4 = 24 synapses.
     expect(layersFromModelGraph(graph, "synapses")[0].neurons * layersFromModelGraph(graph, "synapses")[0].fanIn).toBe(24);
-    expect(layersFromModelGraph(graph, "full-kernel")[0]).toEqual({ name: "y", neurons: 12, fanIn: 96 / 12 });
+    expect(layersFromModelGraph(graph, "full-kernel")[0]).toEqual({ name: "y", neurons: 12, fanIn: 96 / 12, feedForward: [] });
   });
 });
