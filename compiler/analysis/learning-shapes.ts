@@ -128,11 +128,22 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
 };
 
 /**
+ * A population a front end added that is no layer of the model: NIR's constant-drive sources `__nir_bias`
+ * and `__nir_once` (compiler/frontends/nir/lower.ts). The same rule as the run report's
+ * isHelperPopulation (chip/report/metrics.ts, which the compiler may not import): names starting "__".
+ * Their neuron and their bias synapses are not the paper's N^(l) and N^(l)·N^(l−1) (papers.md §1.4), so
+ * learning-cost leaves both out.
+ */
+function isHelper(name: string): boolean {
+  return name.startsWith("__");
+}
+
+/**
  * The layers a model's `--readout` may name: its neuron populations, in the graph's order (input
- * populations are no layer).
+ * populations and front-end helpers are no layer).
  */
 export function modelLayerNames(graph: ModelGraph): string[] {
-  return graph.populations.filter((p) => p.kind === "neuron").map((p) => p.name);
+  return graph.populations.filter((p) => p.kind === "neuron" && !isHelper(p.name)).map((p) => p.name);
 }
 
 /**
@@ -141,7 +152,7 @@ export function modelLayerNames(graph: ModelGraph): string[] {
  * a linear node) — the leaky-integrator readout of papers.md §1.1, trained with δ ⊗ tr_x (§1.2).
  */
 export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): Set<string> {
-  if (readouts === undefined) return new Set(graph.populations.filter((p) => p.kind === "neuron" && !p.spiking).map((p) => p.name));
+  if (readouts === undefined) return new Set(graph.populations.filter((p) => p.kind === "neuron" && !p.spiking && !isHelper(p.name)).map((p) => p.name));
   const names = modelLayerNames(graph);
   for (const r of readouts) {
     if (!names.includes(r)) {
@@ -154,9 +165,10 @@ export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): 
 }
 
 /**
- * One layer per non-input population: neurons = its size, fan-in = synapses arriving from every
- * projection into it ÷ its size. "synapses" (the default for models): Σ N·fan-in is the exact synapse
- * count of the graph. "full-kernel": the full kernel's weight uses, as the built-in tables count a conv
+ * One layer per non-input population (front-end helpers such as `__nir_bias` and their bias synapses
+ * left out): neurons = its size, fan-in = synapses arriving from every other projection into it ÷ its
+ * size. "synapses" (the default for models): Σ N·fan-in is the exact synapse count between the graph's
+ * layers. "full-kernel": the full kernel's weight uses, as the built-in tables count a conv
  * (papers.md §1.4: N^(l)·N^(l−1) "incl. conv fan-in", padding taps included):
  *   conv2d           (kernel known, aerchip-model-1)  post.size × (Ci/groups)·KH·KW   (every output position)
  *   convTranspose2d  (kernel known, aerchip-model-1)  pre.size × (Co/groups)·KH·KW    (every input position:
@@ -180,6 +192,7 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
   const kindOf = new Map(graph.populations.map((p) => [p.name, p.kind]));
   const readout = modelReadouts(graph, readouts);
   for (const p of graph.projections) {
+    if (isHelper(p.pre)) continue; // a bias drive, not a synapse between layers
     let count = p.preIndex.length;
     if (fanIn === "full-kernel" && p.kernel !== undefined) {
       const anchor = p.kernel.kind === "convTranspose2d" ? p.pre : p.post;
@@ -198,7 +211,7 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
     }
   }
   return graph.populations
-    .filter((p) => p.kind === "neuron")
+    .filter((p) => p.kind === "neuron" && !isHelper(p.name))
     .map((p) => ({
       name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size,
       ...(readout.has(p.name) ? { role: "readout" as const } : {}),

@@ -181,4 +181,17 @@ describe("aerchip learning-cost", () => {
     expect((await get("--fan-in", "full-kernel")).layers.map((l) => [l.name, l.synapses, l.macsRule])).toEqual([["code", 576, 8640], ["recon", 576, 8640]]);
     expect((await get()).layers.map((l) => [l.name, l.synapses])).toEqual([["code", 484], ["recon", 484]]);
   });
+
+  it("a NIR graph's bias source (__nir_bias) is no layer and its bias synapses no fan-in: small-valid.nir is lif 3 × 3 inputs = 9 synapses", async () => {
+    const r = await cli("learning-cost", join(import.meta.dirname, "../robustness/fixtures/small-valid.nir"), "--T", "10", "--Tl", "5", "--json", "--signal", "bp");
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { totals: { neurons: number; synapses: number; macsRule: number }; layers: Array<{ name: string }>; signal: { macs: number; broadcastValues: number } };
+    // It was lif (10 synapses: 9 + 1 bias) and __nir_bias (1 neuron): ΣN 4.
+    expect(rep.layers.map((l) => l.name)).toEqual(["lif"]);
+    expect([rep.totals.neurons, rep.totals.synapses, rep.totals.macsRule]).toEqual([3, 9, 3 * 5 * 9]);
+    // No layer feeds lif, so BP passes δ nowhere; lif's 3 neurons get δ on 5 steps.
+    expect([rep.signal.macs, rep.signal.broadcastValues]).toEqual([0, 15]);
+    const bad = await cli("learning-cost", join(import.meta.dirname, "../robustness/fixtures/small-valid.nir"), "--T", "10", "--Tl", "5", "--readout", "__nir_bias");
+    expect(bad.code).toBe(2);
+  });
 });
