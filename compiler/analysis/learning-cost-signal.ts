@@ -166,8 +166,8 @@ export function signalLines(r: ReportPart, fmt: (v: number) => string): string[]
       );
     } else {
       lines.push(
-        `learning signal BP (S-TLLR, arXiv 2306.15220: grad_in = (Ψ·δ)·W at the same t): (Ψ·δ)·W back from ${list(s.outputLayers)} through the synapses between layers at the same t: ` +
-          `${fmt(s.macsPerStep)} MACs per step ${per} = ${fmt(s.macs)} MACs; Ψ·δ: ${fmt(s.otherOpsPerStep)} multiplies per step = ${fmt(s.otherOps)} other ops; ${broadcast}`,
+        `learning signal BP (S-TLLR, arXiv 2306.15220: grad_in = (Ψ·δ)·W at the same t): δ back from ${list(s.outputLayers)} through the synapses between layers: ` +
+          `${fmt(s.macsPerStep)} MACs per step ${per} = ${fmt(s.macs)} MACs; Ψ·δ: ${fmt(s.otherOpsPerStep)} multiplies per step ${per} = ${fmt(s.otherOps)} other ops; ${broadcast}`,
       );
     }
     const t = r.totals;

@@ -16,6 +16,8 @@
  * synapse per learning step, so the totals' ratios then differ from the closed forms (printed).
  * The user's convention (bytes per value, batch of N samples, optimizer state per weight) is applied by
  * learning-cost-convention.ts: counts × N per batch, bytes = values × B; at its defaults nothing changes.
+ * The learning signal's generation (BP or DFA, papers.md §1.2) and FO-STDGD's extra work per weight
+ * update (papers.md §4) are counted by learning-cost-signal.ts on their own lines, outside the columns.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkConvention, conventionLines, optimizerStateCost, type LearningCostConvention, type OptimizerStateCost } from "./learning-cost-convention.ts";
