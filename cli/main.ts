@@ -17,7 +17,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { ENCODINGS, LEARNING_COST_FAN_IN, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -345,14 +345,17 @@ function buildProgram(): Command {
     .option("--T <n>", `time steps per sample (1..${MAX_LEARNING_COST_T})`, intOption("--T", 1, MAX_LEARNING_COST_T, "the most time steps the cost model takes; see README, Limits"))
     .option("--Tl <n>", "first learning step, below --T: the rule learns on T − T_l steps", intOption("--Tl", 0, MAX_LEARNING_COST_T - 1, "it must be below --T"))
     .option("--table <id>", "built-in shape table without a model: vgg9-dvs-gesture, vgg9-dvs-cifar10, shd-rsnn, or all")
+    .option("--readout <names>", "with a model: the layers (neuron populations, comma-separated) costed with the rule's readout cost (S-TLLR: 1 trace, 1 MAC per synapse per learning step); default: the model's non-spiking populations")
     .addOption(new Option("--fan-in <convention>", "how a conv layer's synapses count: full-kernel (k×k·C_in at every output position; default for the built-in tables) or synapses (only the taps that exist; default for a model)").choices([...LEARNING_COST_FAN_IN]))
     .option("--bytes-per-value <B>", `print memory in bytes too: values × B, 0 < B ≤ ${MAX_LEARNING_COST_BYTES} (default: values only)`, positiveNumberOption("--bytes-per-value", MAX_LEARNING_COST_BYTES, "eight float64s per value"))
     .option("--batch <N>", `memory and MACs per batch of N samples, 1..${MAX_LEARNING_COST_BATCH}`, intOption("--batch", 1, MAX_LEARNING_COST_BATCH, "far above any batch in use"))
     .option("--optimizer-state-per-weight <K>", `print the optimizer's state: K weight-sized arrays, 0..${MAX_OPTIMIZER_STATE_PER_WEIGHT} (1: FO-STDGD's w(k-1); 2: Adam; default 0)`, intOption("--optimizer-state-per-weight", 0, MAX_OPTIMIZER_STATE_PER_WEIGHT, "well above any optimizer's"))
     .option("--weight-bytes <B>", `bytes per weight of the optimizer state, 0 < B ≤ ${MAX_LEARNING_COST_BYTES} (default: --bytes-per-value)`, positiveNumberOption("--weight-bytes", MAX_LEARNING_COST_BYTES, "eight float64s per weight"))
+    .addOption(new Option("--signal <signal>", "also count generating the learning signal δ on its own line: none, bp (backward pass through the weights between layers) or dfa (random feedback from the output error)").choices([...LEARNING_COST_SIGNALS]).default("none"))
+    .addOption(new Option("--optimizer <optimizer>", "sgd, or fo-stdgd: also count FO-STDGD's extra work per weight update on its own line, and its previous weight per synapse as optimizer state").choices([...LEARNING_COST_OPTIMIZERS]).default("sgd"))
     .addOption(new Option("--format <format>", "text or markdown").choices(["text", "markdown"]).default("text"))
     .option("--json", "machine-readable output", false)
-    .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown\n  aerchip learning-cost --table vgg9-dvs-gesture --fan-in synapses\n  aerchip learning-cost --table vgg9-dvs-gesture --bytes-per-value 1.97   (the paper's ≈ 16.1 MB / 1.61 MB)\n  aerchip learning-cost --T 20 --Tl 15 --batch 32 --optimizer-state-per-weight 2 --weight-bytes 4 model.nir")
+    .addHelpText("after", "\nExamples:\n  aerchip learning-cost                                   (VGG-9 on DVS Gesture, T=20, T_l=15; SHD RSNN 700-450-20, T=100, T-T_l=90)\n  aerchip learning-cost --rule stllr --T 20 --Tl 15 model.nir\n  aerchip learning-cost --table shd-rsnn --format markdown\n  aerchip learning-cost --table vgg9-dvs-gesture --fan-in synapses\n  aerchip learning-cost --table vgg9-dvs-gesture --bytes-per-value 1.97   (the paper's ≈ 16.1 MB / 1.61 MB)\n  aerchip learning-cost --T 20 --Tl 15 --batch 32 --optimizer-state-per-weight 2 --weight-bytes 4 model.nir\n  aerchip learning-cost --table shd-rsnn --signal dfa --optimizer fo-stdgd   (DFA's 20 × 450 MACs per step; FO-STDGD's extra work per weight)")
     .action(async (model: string | undefined, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("learning-cost", model, cmd);
       return (await import("./commands/learning-cost.ts")).learningCostCommand(model, o);

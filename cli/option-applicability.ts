@@ -152,7 +152,7 @@ const TIME_BINS_RULE_NEEDS_BINS = {
  * Options that only mean something when another option has a value (attribute names, flags): given
  * without it they would change nothing, so they are refused.
  */
-const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly flag: string; readonly needs: string; readonly needsFlag: string; readonly met: (value: unknown) => boolean; readonly why: string; readonly hint: string }>> = {
+const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly flag: string; readonly needs: string; readonly needsFlag: string; readonly met: (value: unknown, cmd: Command) => boolean; readonly why: string; readonly hint: string }>> = {
   run: [TIME_BINS_RULE_NEEDS_BINS, {
     option: "inputPopulation", flag: "--input-population", needs: "input", needsFlag: "--input",
     met: (v) => typeof v === "string", why: "it names the input population --input drives", hint: "add --input FILE, or drop --input-population",
@@ -161,9 +161,10 @@ const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly
   evaluate: [TIME_BINS_RULE_NEEDS_BINS],
   "learning-cost": [{
     option: "weightBytes", flag: "--weight-bytes", needs: "optimizerStatePerWeight", needsFlag: "--optimizer-state-per-weight",
-    met: (v) => typeof v === "number" && v > 0,
+    // --optimizer fo-stdgd keeps w(k−1): one weight-sized array of state without --optimizer-state-per-weight.
+    met: (v, cmd) => (typeof v === "number" && v > 0) || (v === undefined && cmd.getOptionValue("optimizer") === "fo-stdgd"),
     why: "it sizes the optimizer state's weights, and there is none to size",
-    hint: "add --optimizer-state-per-weight K (1 for FO-STDGD's w(k-1), 2 for Adam), or drop --weight-bytes",
+    hint: "add --optimizer-state-per-weight K (1 for FO-STDGD's w(k-1), 2 for Adam) or --optimizer fo-stdgd, or drop --weight-bytes",
   }],
 };
 
@@ -191,7 +192,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     if (given(c.a) && given(c.b)) throw new AerchipError("E_CLI_OPTION", `${c.aFlag} and ${c.bFlag} ${c.both}`, { field: c.aFlag, hint: c.hint });
   }
   for (const q of REQUIRES[command] ?? []) {
-    if (!given(q.option) || q.met(cmd.getOptionValue(q.needs))) continue;
+    if (!given(q.option) || q.met(cmd.getOptionValue(q.needs), cmd)) continue;
     const value = cmd.getOptionValue(q.needs) as unknown;
     const needs = q.needsFlag === "--input" ? `${q.needsFlag}, which was not given` : `${q.needsFlag} of at least 1 (it is ${value === undefined ? "not given" : String(value)})`;
     throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${needs}: ${q.why}`, { field: q.flag, hint: q.hint });

@@ -51,6 +51,8 @@ export const MAX_OPTIMIZER_STATE_PER_WEIGHT = 16;
 
 /** `learning-cost --fan-in`: how a layer's synapses are counted (compiler/analysis/learning-cost.ts, which loads nothing else). */
 export { FAN_IN_CONVENTIONS as LEARNING_COST_FAN_IN } from "../compiler/analysis/learning-cost.ts";
+/** `learning-cost --signal` and `--optimizer` (compiler/analysis/learning-cost-signal.ts, which loads nothing else). */
+export { LEARNING_SIGNALS as LEARNING_COST_SIGNALS, LEARNING_OPTIMIZERS as LEARNING_COST_OPTIMIZERS } from "../compiler/analysis/learning-cost-signal.ts";
 
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;

@@ -7,7 +7,9 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { learningCostFromLayers, renderLearningCost, type FanInConvention, type RuleCostName } from "../../compiler/analysis/learning-cost.ts";
 import type { LearningCostConvention } from "../../compiler/analysis/learning-cost-convention.ts";
-import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
+import type { LearningOptimizer, LearningSignal } from "../../compiler/analysis/learning-cost-signal.ts";
+import { LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, modelLayerNames, renderLearningCostTable } from "../../compiler/analysis/learning-shapes.ts";
+import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 
@@ -24,6 +26,12 @@ export interface LearningCostCommandOptions {
   readonly batch?: number;
   readonly optimizerStatePerWeight?: number;
   readonly weightBytes?: number;
+  /** `--signal`: the learning signal whose generation is counted on its own line ("none": not counted). */
+  readonly signal?: LearningSignal;
+  /** `--optimizer`: "fo-stdgd" adds its extra work per weight update and w(k−1) as optimizer state. */
+  readonly optimizer?: LearningOptimizer;
+  /** `--readout A,B`: the model's layers costed as readouts (absent: its non-spiking populations). */
+  readonly readout?: string;
   readonly json: boolean;
 }
 
@@ -39,15 +47,38 @@ function checkSteps(T: number, Tl: number, o: LearningCostCommandOptions, table?
   });
 }
 
-/** The convention options given (only those: a default report stays as it was). */
-function convention(o: LearningCostCommandOptions): LearningCostConvention {
+/** The convention options given (only those: a default report stays as it was), with --signal and --optimizer. */
+function convention(o: LearningCostCommandOptions): LearningCostConvention & { signal?: LearningSignal; optimizer?: LearningOptimizer } {
+  if (o.optimizer === "fo-stdgd" && o.optimizerStatePerWeight === 0) {
+    throw new AerchipError("E_CLI_OPTION", "--optimizer-state-per-weight 0 contradicts --optimizer fo-stdgd, which keeps the previous weight w(k-1) of every synapse", {
+      field: "--optimizer-state-per-weight", hint: "drop --optimizer-state-per-weight (fo-stdgd keeps 1), or give 1 or more",
+    });
+  }
   // --weight-bytes without optimizer state is refused before this (cli/option-applicability.ts REQUIRES).
   return {
     ...(o.bytesPerValue === undefined ? {} : { bytesPerValue: o.bytesPerValue }),
     ...(o.batch === undefined ? {} : { batch: o.batch }),
     ...(o.optimizerStatePerWeight === undefined ? {} : { optimizerStatePerWeight: o.optimizerStatePerWeight }),
     ...(o.weightBytes === undefined ? {} : { weightBytes: o.weightBytes }),
+    ...(o.signal === undefined || o.signal === "none" ? {} : { signal: o.signal }),
+    ...(o.optimizer === undefined || o.optimizer === "sgd" ? {} : { optimizer: o.optimizer }),
   };
+}
+
+/**
+ * `--readout A,B`: names of the model's neuron populations; an empty list or a name that is no layer is a
+ * usage error naming the choices (a population the user misspelt would otherwise be costed as hidden).
+ */
+function readoutNames(graph: ModelGraph, text: string | undefined, model: string): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const choices = modelLayerNames(graph);
+  const hint = `name one or more of the model's neuron populations, comma-separated: ${choices.join(", ")}`;
+  if (names.length === 0) throw new AerchipError("E_CLI_OPTION", "--readout names no layer", { field: "--readout", file: model, hint });
+  for (const n of names) {
+    if (!choices.includes(n)) throw new AerchipError("E_CLI_OPTION", `--readout names '${n}', which is not a layer of ${graph.name} (the layers are its neuron populations)`, { field: "--readout", file: model, hint });
+  }
+  return names;
 }
 
 export async function learningCostCommand(model: string | undefined, o: LearningCostCommandOptions & NirCliOptions): Promise<void> {
@@ -58,10 +89,12 @@ export async function learningCostCommand(model: string | undefined, o: Learning
     checkSteps(o.T, o.Tl, o);
     const graph = /\.nir$/i.test(model) ? (await loadNirForCli(model, { ...o, quiet: o.json })).graph : loadModel(model).graph;
     const fanIn = o.fanIn ?? "synapses";
-    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn), { ...conv, T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
+    const readouts = readoutNames(graph, o.readout, model);
+    const report = learningCostFromLayers(layersFromModelGraph(graph, fanIn, readouts), { ...conv, T: o.T, Tl: o.Tl, rule: o.rule, fanIn });
     process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${renderLearningCost(report, o.format, graph.name)}\n`);
     return;
   }
+  if (o.readout !== undefined) throw new AerchipError("E_CLI_OPTION", "--readout names a model's layers; the built-in tables mark their own readout (the SHD readout, the VGG-9 FC layer)", { field: "--readout", hint: "give a model, or drop --readout" });
   if (o.table !== undefined && o.table !== "all" && !Object.hasOwn(LEARNING_SHAPE_TABLES, o.table)) {
     throw new AerchipError("E_CLI_OPTION", `--table is '${o.table}'; there is no such built-in shape table`, { field: "--table", hint: `use one of ${[...Object.keys(LEARNING_SHAPE_TABLES), "all"].join(", ")}` });
   }

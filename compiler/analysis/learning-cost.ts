@@ -16,9 +16,15 @@
  * synapse per learning step, so the totals' ratios then differ from the closed forms (printed).
  * The user's convention (bytes per value, batch of N samples, optimizer state per weight) is applied by
  * learning-cost-convention.ts: counts × N per batch, bytes = values × B; at its defaults nothing changes.
+ * The learning signal's generation (BP or DFA, papers.md §1.2) and FO-STDGD's extra work per weight
+ * update (papers.md §4) are counted by learning-cost-signal.ts on their own lines, outside the columns.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkConvention, conventionLines, optimizerStateCost, type LearningCostConvention, type OptimizerStateCost } from "./learning-cost-convention.ts";
+import {
+  LEARNING_OPTIMIZERS, LEARNING_SIGNALS, foStdgdCost, signalConventionLines, signalCost, signalLines,
+  type LearningOptimizer, type LearningSignal, type OptimizerUpdateCost, type SignalCost, type SignalLayer,
+} from "./learning-cost-signal.ts";
 
 /** How a layer's fan-in is counted (the synapses of a convolution differ at the map's border). */
 export type FanInConvention = "full-kernel" | "synapses";
@@ -26,16 +32,27 @@ export const FAN_IN_CONVENTIONS: readonly FanInConvention[] = ["full-kernel", "s
 
 /** The convention line for each fan-in convention, printed with every report. */
 export const FAN_IN_CONVENTION_TEXT: Readonly<Record<FanInConvention, string>> = {
-  "full-kernel": "fan-in convention full-kernel: every neuron of a projection counts as many synapses as its best-connected neuron (a conv: the full k×k·C_in kernel at every output position, padding taps included, as the paper's N^(l)·N^(l−1) counts it); dense and recurrent layers are unchanged.",
+  "full-kernel": "fan-in convention full-kernel: every neuron of a projection counts as many synapses as its best-connected neuron (a conv: the full k×k·C_in kernel at every output position, padding taps included, as the paper's N^(l)·N^(l−1) counts it; a model's convTranspose2d: its full k×k·C_out kernel at every input position, i.e. its weight uses, cropped taps included); dense and recurrent layers are unchanged.",
   synapses: "fan-in convention synapses: every synapse that exists counts once (a padded conv has fewer at the map's border: (3H−2)(3W−2)/(9HW) of the full kernel for 3×3, padding 1 on H×W); dense and recurrent layers are unchanged.",
 };
 
-/** The counting convention, printed with every report (followed by the fan-in convention line). */
+/** What the counts are per: one training sample, or (with --batch N) a batch of N samples. */
+function countsPer(batch: number): string {
+  return batch === 1
+    ? "Counts per training sample (one presentation of T time steps)"
+    : `Counts per batch of ${batch} training samples (${batch} presentations of T time steps: ${batch} × the per-sample counts; the optimizer state, when listed, once)`;
+}
+const SOURCE = ", after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:";
+const NOT_COUNTED = "the forward pass, the generation of the learning signal and the optimizer are not counted;";
+/** With --signal or --optimizer fo-stdgd the second half of NOT_COUNTED no longer holds: they are counted on their own lines. */
+const COUNTED_APART = "the forward pass is not counted; the generation of the learning signal and the optimizer's extra work are counted on their own lines (below), not in these columns or the ratios;";
+
+/** The counting convention, printed with every report (followed by the fan-in convention line); per sample. */
 export const LEARNING_COST_CONVENTION = [
-  "Counts per training sample (one presentation of T time steps), after Apolinario & Roy, S-TLLR, arXiv 2306.15220, Table 1 and its memory/MAC formulas:",
+  `${countsPer(1)}${SOURCE}`,
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
-  "MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); the forward pass, the generation of the learning signal and the optimizer are not counted;",
-  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
+  `MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); ${NOT_COUNTED}`,
+  "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer (the tables' SHD readout and VGG-9 FC; in a model, its non-spiking populations or the layers named with --readout) uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
   "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas with the full kernel counted; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
 ].join("\n");
 
@@ -47,6 +64,12 @@ export interface LayerShape {
   readonly fanIn: number;
   /** "readout": the output (accumulate) layer, costed with the rule's readout model when it has one. */
   readonly role?: "readout";
+  /**
+   * Synapses arriving from each other layer (not the input, not the layer's own recurrent ones): the
+   * weights a same-t backward pass (--signal bp) sends δ back through. Absent: the list is a chain, the
+   * first layer fed by the input and layer i by layer i − 1 with all its N·fan-in synapses.
+   */
+  readonly feedForward?: SignalLayer["feedForward"];
 }
 
 /** How a local rule is counted: traces per neuron and MACs per synapse per learning step. */
@@ -66,7 +89,7 @@ export interface RuleCostModel {
  */
 const STLLR_READOUT = {
   tracesPerNeuron: 1, macsPerSynapseStep: 1,
-  note: "δ ⊗ tr_x only (factors [0, 0.99, 0, 1] for the output layer in the authors' code, mapolinario94/S-TLLR @29c5755): 1 trace per neuron, 1 MAC per synapse per learning step",
+  note: "δ ⊗ tr_x only (the authors' code, mapolinario94/S-TLLR @29c5755: factors [0, 0.99, 0, 1] for the SHD output layer; VGG-9's FC is an nn.Linear trained on δ ⊗ x): 1 trace per neuron, 1 MAC per synapse per learning step",
 } as const;
 
 export const RULE_COST_MODELS = {
@@ -92,6 +115,10 @@ export interface LearningCostOptions extends LearningCostConvention {
   readonly rule?: RuleCostName | RuleCostModel;
   /** How the layers' fan-in was counted (a label: the layer shapes carry the counts); printed. */
   readonly fanIn?: FanInConvention;
+  /** The learning signal whose generation is counted on its own line (default "none": not counted). */
+  readonly signal?: LearningSignal;
+  /** "fo-stdgd": FO-STDGD's extra per-weight work on its own line, and 1 previous weight as optimizer state (default "sgd"). */
+  readonly optimizer?: LearningOptimizer;
 }
 
 export interface LayerCost extends LayerShape {
@@ -113,8 +140,12 @@ export interface LearningCostReport {
   readonly bytesPerValue?: number;
   /** Samples per batch (present only when not 1): every memory and MAC count is per batch. */
   readonly batch?: number;
-  /** Optimizer-state memory (present only with optimizerStatePerWeight > 0). */
+  /** Optimizer-state memory (present only with optimizerStatePerWeight > 0, or with FO-STDGD). */
   readonly optimizer?: OptimizerStateCost;
+  /** The learning signal's generation (present only with signal "bp" or "dfa"). */
+  readonly signal?: SignalCost;
+  /** The optimizer's extra work per update (present only with optimizer "fo-stdgd"). */
+  readonly optimizerUpdate?: OptimizerUpdateCost;
   readonly fanInConvention: FanInConvention;
   readonly layers: readonly LayerCost[];
   readonly totals: {
@@ -164,7 +195,16 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   const { T, Tl } = options;
   if (!Number.isInteger(T) || T < 1) bad("T", `is ${T}; it must be an integer ≥ 1`, "give the time steps per sample");
   if (!Number.isInteger(Tl) || Tl < 0 || Tl >= T) bad("Tl", `is ${Tl}; it must be an integer in 0..T−1 (T = ${T})`, "the rule must learn on at least one step: T_l < T");
-  const { batch } = checkConvention(options);
+  const signal = options.signal ?? "none";
+  if (!LEARNING_SIGNALS.includes(signal)) bad("signal", `is '${String(signal)}'`, `use one of ${LEARNING_SIGNALS.join(", ")}`);
+  const optimizerName = options.optimizer ?? "sgd";
+  if (!LEARNING_OPTIMIZERS.includes(optimizerName)) bad("optimizer", `is '${String(optimizerName)}'`, `use one of ${LEARNING_OPTIMIZERS.join(", ")}`);
+  // FO-STDGD keeps w(k−1): one weight-sized array of optimizer state unless the caller gives its own K ≥ 1.
+  if (optimizerName === "fo-stdgd" && options.optimizerStatePerWeight === 0) {
+    bad("optimizerStatePerWeight", "is 0 with the fo-stdgd optimizer", "FO-STDGD keeps the previous weight w(k−1): give 1 (or more), or leave it out");
+  }
+  const conv: LearningCostConvention = optimizerName === "fo-stdgd" ? { ...options, optimizerStatePerWeight: options.optimizerStatePerWeight ?? 1 } : options;
+  const { batch } = checkConvention(conv);
   if (layers.length === 0) bad("layers", "is empty", "give at least one layer");
   const rule = resolveRule(options.rule);
   const fanIn = options.fanIn ?? "full-kernel";
@@ -207,12 +247,21 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
   };
   const bpv = options.bytesPerValue;
   const totals = bpv === undefined ? counts : { ...counts, memoryBpttBytes: counts.memoryBpttValues * bpv, memoryRuleBytes: counts.memoryRuleValues * bpv };
-  const optimizer = optimizerStateCost(options, synapses);
+  const optimizer = optimizerStateCost(conv, synapses);
+  const signalLayers: SignalLayer[] = layers.map((l, i) => ({
+    name: l.name, neurons: l.neurons, ...(l.role === undefined ? {} : { role: l.role }),
+    feedForward: l.feedForward ?? (i === 0 ? [] : [{ from: layers[i - 1].name, synapses: l.neurons * l.fanIn }]),
+  }));
+  const signalReport = signal === "none" ? undefined : signalCost(signal, signalLayers, L, batch);
+  const optimizerUpdate = optimizerName === "fo-stdgd" ? foStdgdCost(synapses) : undefined;
+  const extra = signalReport !== undefined || optimizerUpdate !== undefined;
   return {
     T, Tl, learningSteps: L, rule,
     ...(bpv === undefined ? {} : { bytesPerValue: bpv }),
     ...(batch === 1 ? {} : { batch }),
     ...(optimizer === undefined ? {} : { optimizer }),
+    ...(signalReport === undefined ? {} : { signal: signalReport }),
+    ...(optimizerUpdate === undefined ? {} : { optimizerUpdate }),
     fanInConvention: fanIn,
     layers: out, totals,
     ratios: {
@@ -222,7 +271,11 @@ export function learningCostFromLayers(layers: readonly LayerShape[], options: L
       macsFormula: (2 * T) / (rule.macsPerSynapseStep * L),
     },
     readoutLayers,
-    convention: [LEARNING_COST_CONVENTION, FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(options)].join("\n"),
+    // The first line says what the counts are per (B7: it said "per training sample" under a per-batch heading).
+    convention: [
+      (batch === 1 ? LEARNING_COST_CONVENTION : LEARNING_COST_CONVENTION.replace(countsPer(1), countsPer(batch))).replace(NOT_COUNTED, extra ? COUNTED_APART : NOT_COUNTED),
+      FAN_IN_CONVENTION_TEXT[fanIn], ...conventionLines(conv), ...signalConventionLines(signalReport, optimizerUpdate),
+    ].join("\n"),
   };
 }
 
@@ -284,6 +337,7 @@ export function renderLearningCost(report: LearningCostReport, format: "text" | 
     const bytes = o.bytes === undefined ? "" : ` = ${formatBytes(o.bytes)} at ${o.weightBytes} bytes/weight`;
     ratioLines.push(`optimizer state: ${o.statePerWeight} × ${formatCount(o.weights)} weights = ${formatCount(o.values)} values${bytes} (one copy for the batch; add it to either memory figure)`);
   }
+  ratioLines.push(...signalLines(report, formatCount));
   if (format === "markdown") {
     lines.push(`**${heading}**`, "");
     lines.push(`| ${head.join(" | ")} |`);

@@ -11,6 +11,7 @@
  * 3H − 2 = 3(H − 2) + 2·2 for H ≥ 2, and 1 for H = 1). Cross-check (own arithmetic): DVS Gesture at
  * 32×32×2 gives ΣN = 409,611 and Σ N·fan-in ≈ 6.05·10⁸ (full kernel); DVS-CIFAR10 at 48×48×2 gives
  * 921,610 and ≈ 1.36·10⁹.
+ * The FC layer is a "readout" layer (learning-cost.ts: 1 trace, 1 MAC per synapse per learning step).
  * The SHD network is 700 input channels → 450 recurrent LIF → 20 leaky-integrator readout (authors'
  * code [C], arXiv 2306.15220 [S]); the recurrent layer's fan-in counts its 700 feed-forward and 450
  * recurrent inputs; the readout is a "readout" layer (learning-cost.ts: δ ⊗ tr_x only in the code).
@@ -53,7 +54,17 @@ export function vgg9Layers(input: Vgg9Input, fanIn: FanInConvention = "full-kern
     layers.push({ name: `conv${i + 1} ${cOut}@${h}×${w}`, neurons: cOut * h * w, fanIn: fanInConv });
     cIn = cOut;
   });
-  layers.push({ name: `fc ${input.classes}`, neurons: input.classes, fanIn: cIn });
+  // The FC layer is the network's readout: in the authors' code (models/VGG_STDP.py @29c5755 [C]) it is a
+  // plain nn.Linear on the pooled spikes, non-spiking (its output is the logits), whose gradient at each
+  // learning step t is δ[t] ⊗ x[t] (utils/train.py: one backward per step of the window) — one MAC per
+  // synapse per learning step, as the S-TLLR readout model counts it (papers.md §1.1 "Readout", §1.2
+  // "Output (accumulate) layer: δ ⊗ tr_x"). That code keeps no trace for it (x[t] is at hand); the readout
+  // model's 1 trace per neuron (11 values on Gesture) is counted all the same, as for SHD. Marked "readout"
+  // so that a model of the same network, whose non-spiking output population is a readout by default
+  // (layersFromModelGraph), gets the same totals. Against the uniform closed forms of papers.md §1.4 this
+  // moves the Gesture totals by 11 trace values and 56,320 MACs (6·10⁻⁶ of 9.08·10⁹): the paper's printed
+  // figures (3 significant digits) cannot tell the two apart.
+  layers.push({ name: `fc ${input.classes}`, neurons: input.classes, fanIn: cIn, role: "readout" });
   return layers;
 }
 
@@ -117,30 +128,95 @@ export const LEARNING_SHAPE_TABLES: Readonly<Record<string, LearningShapeTable>>
 };
 
 /**
- * One layer per non-input population: neurons = its size, fan-in = synapses arriving from every
- * projection into it ÷ its size. "synapses" (the default for models): Σ N·fan-in is the exact synapse
- * count of the graph. "full-kernel": each projection counts size × (its largest number of synapses
- * onto one neuron), i.e. a conv's interior neuron's full kernel at every position, as the built-in
- * tables count it; a graph keeps no kernel shape, so a map too small to have an interior neuron (e.g.
- * 3×3 padding 1 on 1×1) counts what its best-connected neuron has. Every layer has the hidden-layer
- * rule cost (a model's readout is not marked "readout").
+ * A population a front end added that is no layer of the model: NIR's constant-drive sources `__nir_bias`
+ * and `__nir_once` (compiler/frontends/nir/lower.ts). The same rule as the run report's
+ * isHelperPopulation (chip/report/metrics.ts, which the compiler may not import): names starting "__".
+ * Their neuron and their bias synapses are not the paper's N^(l) and N^(l)·N^(l−1) (papers.md §1.4), so
+ * learning-cost leaves both out.
  */
-export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses"): LayerShape[] {
+function isHelper(name: string): boolean {
+  return name.startsWith("__");
+}
+
+/**
+ * The layers a model's `--readout` may name: its neuron populations, in the graph's order (input
+ * populations and front-end helpers are no layer).
+ */
+export function modelLayerNames(graph: ModelGraph): string[] {
+  return graph.populations.filter((p) => p.kind === "neuron" && !isHelper(p.name)).map((p) => p.name);
+}
+
+/**
+ * The layers costed as readouts: the names given, or by default every non-spiking neuron population
+ * (aerchip-model-1 `spiking: false`; NIR LI, I and CubaLI nodes and the readout made for an Output fed by
+ * a linear node) — the leaky-integrator readout of papers.md §1.1, trained with δ ⊗ tr_x (§1.2).
+ */
+export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): Set<string> {
+  if (readouts === undefined) return new Set(graph.populations.filter((p) => p.kind === "neuron" && !p.spiking && !isHelper(p.name)).map((p) => p.name));
+  const names = modelLayerNames(graph);
+  for (const r of readouts) {
+    if (!names.includes(r)) {
+      throw new AerchipError("E_LEARNING_COST", `learning cost: readout '${r}' is not a layer of model '${graph.name}'`, {
+        field: "readout", hint: `name one of its neuron populations: ${names.join(", ")}`,
+      });
+    }
+  }
+  return new Set(readouts);
+}
+
+/**
+ * One layer per non-input population (front-end helpers such as `__nir_bias` and their bias synapses
+ * left out): neurons = its size, fan-in = synapses arriving from every other projection into it ÷ its
+ * size. "synapses" (the default for models): Σ N·fan-in is the exact synapse count between the graph's
+ * layers. "full-kernel": the full kernel's weight uses, as the built-in tables count a conv
+ * (papers.md §1.4: N^(l)·N^(l−1) "incl. conv fan-in", padding taps included):
+ *   conv2d           (kernel known, aerchip-model-1)  post.size × (Ci/groups)·KH·KW   (every output position)
+ *   convTranspose2d  (kernel known, aerchip-model-1)  pre.size × (Co/groups)·KH·KW    (every input position:
+ *                    each input value is multiplied by every tap of its kernels, including taps that land on
+ *                    the cropped border, the transposed counterpart of conv2d's padding taps)
+ *   otherwise        post.size × (the projection's largest number of synapses onto one neuron), i.e. a
+ *                    NIR conv's interior neuron's kernel at every position; a map too small to have an
+ *                    interior neuron (3×3 padding 1 on 1×1) counts what its best-connected neuron has.
+ * The best-connected rule would be wrong for a transposed conv with stride > 1: its output neurons see
+ * different numbers of taps, and the best one's fan-in at every output over-counts (the autoencoder's
+ * stride-2 decoder: 16 × 64 = 1,024 against 4·4·4 inputs × 1·3·3 taps = 576 weight uses, 484 synapses).
+ * Readouts (`readouts`, default: the non-spiking populations, modelReadouts) get role "readout", so
+ * the rule's readout cost applies to them as to the built-in tables' readouts. `feedForward` lists the
+ * synapses (counted as above) arriving from each other neuron population, for the BP signal cost.
+ */
+export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention = "synapses", readouts?: readonly string[]): LayerShape[] {
   const incoming = new Map<string, number>();
+  // Per post layer: synapses from each other neuron layer (not inputs, not its own recurrent ones), for --signal bp.
+  const fromLayers = new Map<string, Map<string, number>>();
   const sizeOf = new Map(graph.populations.map((p) => [p.name, p.size]));
+  const kindOf = new Map(graph.populations.map((p) => [p.name, p.kind]));
+  const readout = modelReadouts(graph, readouts);
   for (const p of graph.projections) {
+    if (isHelper(p.pre)) continue; // a bias drive, not a synapse between layers
     let count = p.preIndex.length;
-    if (fanIn === "full-kernel" && count > 0) {
+    if (fanIn === "full-kernel" && p.kernel !== undefined) {
+      const anchor = p.kernel.kind === "convTranspose2d" ? p.pre : p.post;
+      count = (sizeOf.get(anchor) ?? 0) * p.kernel.tapsPerNeuron;
+    } else if (fanIn === "full-kernel" && count > 0) {
       const perPost = new Uint32Array(sizeOf.get(p.post) ?? 0);
       let most = 0;
       for (let i = 0; i < p.postIndex.length; i++) { const c = ++perPost[p.postIndex[i]]; if (c > most) most = c; }
       count = most * perPost.length;
     }
     incoming.set(p.post, (incoming.get(p.post) ?? 0) + count);
+    if (kindOf.get(p.pre) === "neuron" && p.pre !== p.post) {
+      const m = fromLayers.get(p.post) ?? new Map<string, number>();
+      m.set(p.pre, (m.get(p.pre) ?? 0) + count);
+      fromLayers.set(p.post, m);
+    }
   }
   return graph.populations
-    .filter((p) => p.kind === "neuron")
-    .map((p) => ({ name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size }));
+    .filter((p) => p.kind === "neuron" && !isHelper(p.name))
+    .map((p) => ({
+      name: p.name, neurons: p.size, fanIn: p.size === 0 ? 0 : (incoming.get(p.name) ?? 0) / p.size,
+      ...(readout.has(p.name) ? { role: "readout" as const } : {}),
+      feedForward: [...(fromLayers.get(p.name) ?? new Map<string, number>())].map(([from, synapses]) => ({ from, synapses })),
+    }));
 }
 
 /** Paper value ÷ formula value for each printed quantity (how far the paper's normalisation is from the raw counts). */

@@ -17,7 +17,7 @@
  * or `inputShape` in the block (a flat Linear output viewed as [C, H, W]); a post population with a
  * 3-dimensional shape must have the output's, a flat one only its size. Delays: one scalar per projection.
  */
-import type { PopulationIR } from "../ir/types.ts";
+import type { KernelIR, PopulationIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseDelays, type BlockSynapses, type SynapseKinds } from "./snnref.ts";
 import { convEntries } from "./nir/ops.ts";
@@ -141,19 +141,22 @@ function expand(r: FieldReader, raw: Json, field: string, pre: PopulationIR, pos
         }
       }
     }
-    return withDelays(r, b, field, preIndex.subarray(0, m), postIndex.subarray(0, m), weight.subarray(0, m));
+    // Each input neuron uses its (Co/groups)·KH·KW taps, some of which land outside the (cropped) output.
+    return withDelays(r, b, field, preIndex.subarray(0, m), postIndex.subarray(0, m), weight.subarray(0, m), { kind: "convTranspose2d", tapsPerNeuron: coG * KH * KW });
   }
   // Output-major: each output neuron gathers its receptive field (the NIR reader's Conv2d expansion).
   const e = convEntries({ cin: C, cout: Co, groups, inSpatial: [H, W], outSpatial: [OH, OW], kernel: [KH, KW], stride: [SY, SX], pad: [PY, PX], dil: [DY, DX] }, { shape: dims, data }, field, r.file);
-  return withDelays(r, b, field, e.inIdx, e.outIdx, e.w);
+  // Each output neuron uses its (Ci/groups)·KH·KW taps, some of which fall on the padding.
+  return withDelays(r, b, field, e.inIdx, e.outIdx, e.w, { kind: "conv2d", tapsPerNeuron: (C / groups) * KH * KW });
 }
 
-/** The block's synapses with its one delay. */
-function withDelays(r: FieldReader, b: JsonObject, field: string, preIndex: Uint32Array, postIndex: Uint32Array, weight: Float64Array): BlockSynapses {
+/** The block's synapses with its one delay and its kernel geometry. */
+function withDelays(r: FieldReader, b: JsonObject, field: string, preIndex: Uint32Array, postIndex: Uint32Array, weight: Float64Array, kernelIR: KernelIR): BlockSynapses {
   if (b.delays !== undefined && typeof b.delays !== "number") r.fail(`${field}.delays`, `${field}.delays must be one whole number of ticks`, "give one delay for the whole kernel");
   return {
     encoding: "conv", preIndex: preIndex.slice(), postIndex: postIndex.slice(), weight: weight.slice(),
     delayTicks: parseDelays(r, b.delays, `${field}.delays`, preIndex.length, () => undefined),
+    kernel: kernelIR,
   };
 }
 

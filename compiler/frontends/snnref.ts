@@ -11,7 +11,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { ResetMode, ThresholdOp } from "../../chip/program/types.ts";
-import type { ModelGraph, PairStdpIR, PopulationIR, ProjectionIR, StimulusIR } from "../ir/types.ts";
+import type { KernelIR, ModelGraph, PairStdpIR, PopulationIR, ProjectionIR, StimulusIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 
 export const SNNREF_FORMAT = "snnref-1";
@@ -162,6 +162,8 @@ export interface BlockSynapses {
   readonly postIndex: Uint32Array;
   readonly weight: Float64Array;
   readonly delayTicks: Uint16Array;
+  /** The kernel geometry of a conv block (ProjectionIR.kernel). */
+  readonly kernel?: KernelIR;
 }
 
 /** Readers of further synapse kinds, by key (aerchip-model-1's `conv2d` and `convTranspose2d`). */

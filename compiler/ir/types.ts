@@ -50,6 +50,21 @@ export interface ProjectionIR {
    * not the program's: a compiled program (.aerprog) does not carry it.
    */
   readonly learningPsi?: StllrPsi;
+  /** A kernel projection's geometry (aerchip-model-1 `conv2d` / `convTranspose2d`); absent for other projections. */
+  readonly kernel?: KernelIR;
+}
+
+/**
+ * The kernel a convolution projection was expanded from, kept for conventions that count the full kernel
+ * (learning-cost `--fan-in full-kernel`; the synapse lists above drop the taps that fall outside the map).
+ * `tapsPerNeuron` is the kernel taps one neuron of the side the kernel is anchored on uses:
+ *   conv2d            per OUTPUT neuron (it gathers):  (Ci/groups)·KH·KW
+ *   convTranspose2d   per INPUT neuron (it scatters):   (Co/groups)·KH·KW
+ * so the full kernel's weight uses are post.size × taps (conv2d) or pre.size × taps (convTranspose2d).
+ */
+export interface KernelIR {
+  readonly kind: "conv2d" | "convTranspose2d";
+  readonly tapsPerNeuron: number;
 }
 
 /** The general learning rule of a projection: the ChipProgram's form (chip/program/types.ts). */

@@ -39,13 +39,14 @@ describe("learning-cost convention options", () => {
 
   it("--bytes-per-value 1.97 on the Gesture table gives the paper's 16.1 MB (BPTT) and 1.61 MB (S-TLLR)", async () => {
     // ΣN = 409,611, T = 20: BPTT 20 × 409,611 = 8,192,220 values × 1.97 = 16,138,673.4 B = 16.14 MB;
-    // S-TLLR 2 × 409,611 = 819,222 values × 1.97 = 1,613,867.34 B = 1.61 MB (paper: 16.13 and 1.61 MB).
+    // S-TLLR 2 × 409,600 + 1 × 11 (the FC readout) = 819,211 values × 1.97 = 1,613,845.67 B = 1.61 MB
+    // (paper: 16.13 and 1.61 MB).
     const j = await cli("learning-cost", "--table", "vgg9-dvs-gesture", "--bytes-per-value", "1.97", "--json");
     expect(j.code).toBe(0);
     const r = tableReport(j.stdout);
     expect(r.totals.memoryBpttValues).toBe(8_192_220);
     expect(r.totals.memoryBpttBytes).toBeCloseTo(16_138_673.4, 4);
-    expect(r.totals.memoryRuleBytes).toBeCloseTo(1_613_867.34, 4);
+    expect(r.totals.memoryRuleBytes).toBeCloseTo(1_613_845.67, 4);
     expect(r.bytesPerValue).toBe(1.97);
     expect(r.convention).toMatch(/values × 1\.97 bytes per value/);
     for (const format of ["text", "markdown"]) {
@@ -58,11 +59,12 @@ describe("learning-cost convention options", () => {
   it("--batch N multiplies memory and MACs by N and leaves the ratios", async () => {
     const one = tableReport((await cli("learning-cost", "--table", "vgg9-dvs-gesture", "--json")).stdout);
     const r = tableReport((await cli("learning-cost", "--table", "vgg9-dvs-gesture", "--batch", "32", "--bytes-per-value", "2", "--json")).stdout);
-    // Σ N·fan-in = 605,165,056: BPTT 32 × 2·20 × it = 774,611,271,680; S-TLLR 32 × 3·5 × it = 290,479,226,880.
+    // Σ N·fan-in = 605,165,056: BPTT 32 × 2·20 × it = 774,611,271,680; S-TLLR 32 × (3·5 × 605,159,424 + 1·5 × 5,632
+    // FC readout synapses) = 32 × 9,077,419,520 = 290,477,424,640.
     expect(r.totals.macsBptt).toBe(774_611_271_680);
-    expect(r.totals.macsRule).toBe(290_479_226_880);
+    expect(r.totals.macsRule).toBe(290_477_424_640);
     expect(r.totals.memoryBpttValues).toBe(32 * 8_192_220);
-    expect(r.totals.memoryRuleValues).toBe(32 * 819_222);
+    expect(r.totals.memoryRuleValues).toBe(32 * 819_211);
     expect(r.totals.memoryBpttBytes).toBe(2 * 32 * 8_192_220);
     expect(r.batch).toBe(32);
     expect(r.ratios).toEqual(one.ratios);
@@ -72,6 +74,14 @@ describe("learning-cost convention options", () => {
     expect(t.stdout).toContain("7.75e11"); // MACs BPTT total, 774,611,271,680
     // The paper's per-sample figures are not set beside a per-batch report.
     expect(t.stdout).not.toMatch(/paper prints/);
+    // The footnote says per batch as the heading does, never "per training sample" (B7); text, markdown and JSON.
+    for (const out of [t.stdout, (await cli("learning-cost", "--table", "shd-rsnn", "--batch", "2", "--format", "markdown")).stdout, r.convention]) {
+      expect(out).not.toMatch(/Counts per training sample/);
+    }
+    expect(t.stdout).toContain("Counts per batch of 32 training samples (32 presentations of T time steps: 32 × the per-sample counts");
+    expect(r.convention.split("\n")[0]).toMatch(/^Counts per batch of 32 training samples/);
+    // Without --batch (or with --batch 1) it stays per training sample.
+    expect(one.convention.split("\n")[0]).toMatch(/^Counts per training sample \(one presentation of T time steps\)/);
   });
 
   it("--optimizer-state-per-weight K adds K × synapses values on a small model, once per batch, in bytes at --weight-bytes or --bytes-per-value", async () => {

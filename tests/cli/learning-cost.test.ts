@@ -28,9 +28,11 @@ describe("aerchip learning-cost", () => {
     expect(r.code).toBe(0);
     const reports = JSON.parse(r.stdout) as Array<{ report: { T: number; Tl: number; ratios: { memory: number; memoryFormula: number; macs: number; macsFormula: number } } }>;
     expect(reports.map((x) => [x.report.T, x.report.Tl])).toEqual([[20, 15], [100, 10]]);
-    // T/2 and 2T/(3(T − T_l)).
-    expect(reports[0].report.ratios.memory).toBeCloseTo(20 / 2, 9);
-    expect(reports[0].report.ratios.macs).toBeCloseTo((2 * 20) / (3 * 5), 9);
+    // T/2 and 2T/(3(T − T_l)) for the conv layers; the FC readout (11 neurons, 5,632 synapses) at 1 trace and 1 MAC.
+    expect(reports[0].report.ratios.memoryFormula).toBeCloseTo(20 / 2, 9);
+    expect(reports[0].report.ratios.macsFormula).toBeCloseTo((2 * 20) / (3 * 5), 9);
+    expect(reports[0].report.ratios.memory).toBeCloseTo(8192220 / 819211, 9);
+    expect(reports[0].report.ratios.macs).toBeCloseTo(24206602240 / 9077419520, 9);
     // SHD: hidden 3 MACs/synapse, readout 1 (δ ⊗ tr_x): 200·526,500 / (270·517,500 + 90·9,000) = 0.749.
     expect(reports[1].report.ratios.macs).toBeCloseTo((200 * 526500) / (270 * 517500 + 90 * 9000), 9);
     expect(reports[1].report.ratios.macsFormula).toBeCloseTo((2 * 100) / (3 * 90), 9);
@@ -105,5 +107,91 @@ describe("aerchip learning-cost", () => {
     expect(report.totals.synapses).toBeCloseTo(524277760, 3);
     const bad = await cli("learning-cost", "--fan-in", "kernel");
     expect([bad.code, bad.stdout]).toEqual([2, ""]);
+  });
+
+  it("a model's non-spiking readout is costed with the rule's readout cost: the SHD network as a model gives --table shd-rsnn's totals; --readout overrides", async () => {
+    const zeros = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+    const file = join(mkdtempSync(join(tmpdir(), "aerchip-lc-")), "shd.model.json");
+    writeFileSync(file, JSON.stringify({
+      format: "aerchip-model-1", name: "shd", steps: 1,
+      populations: [
+        { name: "in", kind: "input", size: 700, spikes: [] },
+        { name: "hidden", kind: "neuron", size: 450, voltageDecay: 0.99, vThreshold: 0.8, reset: "subtract" },
+        { name: "out", kind: "neuron", size: 20, spiking: false, voltageDecay: 0.99 },
+      ],
+      projections: [
+        { name: "w_in", pre: "in", post: "hidden", dense: { weights: zeros(700, 450) } },
+        { name: "w_rec", pre: "hidden", post: "hidden", dense: { weights: zeros(450, 450) } },
+        { name: "w_out", pre: "hidden", post: "out", dense: { weights: zeros(450, 20) } },
+      ],
+    }));
+    type Totals = { macsRule: number; memoryRuleValues: number; macsBptt: number; memoryBpttValues: number };
+    const model = await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--json");
+    expect(model.code, model.stderr).toBe(0);
+    const m = JSON.parse(model.stdout) as { totals: Totals; readoutLayers: string[] };
+    const table = (JSON.parse((await cli("learning-cost", "--table", "shd-rsnn", "--json")).stdout) as Array<{ report: { totals: Totals } }>)[0].report;
+    // Hidden 3 · 90 · 517,500 + readout 1 · 90 · 9,000 = 140,535,000 MACs; traces 2 · 450 + 1 · 20 = 920.
+    expect([m.totals.macsRule, m.totals.memoryRuleValues, m.readoutLayers]).toEqual([140535000, 920, ["out"]]);
+    expect(m.totals).toEqual(table.totals);
+    // --readout hidden: the hidden layer at 1 trace / 1 MAC (450 + 90 · 517,500), out as a hidden layer (40 + 3 · 90 · 9,000).
+    const marked = JSON.parse((await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--json", "--readout", "hidden")).stdout) as { totals: Totals; readoutLayers: string[] };
+    expect([marked.totals.macsRule, marked.totals.memoryRuleValues, marked.readoutLayers]).toEqual([46575000 + 2430000, 490, ["hidden"]]);
+    const both = JSON.parse((await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--json", "--readout", "out,hidden")).stdout) as { readoutLayers: string[] };
+    expect(both.readoutLayers).toEqual(["hidden", "out"]);
+    // Unknown names (an input population is no layer) and --readout without a model are usage errors.
+    for (const name of ["nope", "in", "out,nope", ","]) {
+      const bad = await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--readout", name);
+      expect([bad.code, bad.stdout], name).toEqual([2, ""]);
+      expect(bad.stderr).toMatch(/E_CLI_OPTION/);
+      expect(bad.stderr).toContain("field: --readout");
+      expect(bad.stderr).toContain("hidden, out");
+    }
+    const noModel = await cli("learning-cost", "--readout", "out");
+    expect([noModel.code, noModel.stdout]).toEqual([2, ""]);
+    expect(noModel.stderr).toContain("field: --readout");
+  });
+
+  it("a NIR graph's LI output node is a readout by default: input 3 → IF 2 → LI 2, T = 4, T_l = 1", async () => {
+    const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
+    const path = join(mkdtempSync(join(tmpdir(), "aerchip-lc-")), "li.nir");
+    await writeH5(path, nirFile({
+      input: { type: "Input", shape: [3n] },
+      fc1: { type: "Linear", weight: { f32: [1, 1, 1, 1, 1, 1], shape: [2, 3] } },
+      hid: { type: "IF", r: [1, 1], v_threshold: [1, 1] },
+      fc2: { type: "Linear", weight: { f32: [1, 1, 1, 1], shape: [2, 2] } },
+      li: { type: "LI", tau: [1e-3, 1e-3], r: [1, 1], v_leak: [0, 0] },
+      output: { type: "Output", shape: [2n] },
+    }, [["input", "fc1"], ["fc1", "hid"], ["hid", "fc2"], ["fc2", "li"], ["li", "output"]]));
+    const r = await cli("learning-cost", path, "--T", "4", "--Tl", "1", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { readoutLayers: string[]; layers: Array<{ name: string; memoryRuleValues: number; macsRule: number }> };
+    // hid: 2 traces × 2 neurons, 3 MACs × 3 steps × 6 synapses = 54; li: 1 trace × 2, 1 × 3 × 4 synapses = 12.
+    expect(rep.readoutLayers).toEqual(["li"]);
+    expect(rep.layers.map((l) => [l.name, l.memoryRuleValues, l.macsRule])).toEqual([["hid", 4, 54], ["li", 2, 12]]);
+  });
+
+  it("--fan-in full-kernel on the autoencoder's stride-2 convTranspose2d counts 4·4·4 inputs × 1·3·3 taps = 576 weight uses (484 synapses exist)", async () => {
+    const model = "examples/conv/autoencoder.model.json";
+    const get = async (...args: string[]): Promise<{ layers: Array<{ name: string; synapses: number; macsRule: number }> }> => {
+      const r = await cli("learning-cost", model, "--T", "20", "--Tl", "15", "--json", ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    // recon: 576 × 3 MACs × 5 steps = 8,640 (it was 1,024 × 15 = 15,360 with the best-connected output neuron's 16 taps).
+    expect((await get("--fan-in", "full-kernel")).layers.map((l) => [l.name, l.synapses, l.macsRule])).toEqual([["code", 576, 8640], ["recon", 576, 8640]]);
+    expect((await get()).layers.map((l) => [l.name, l.synapses])).toEqual([["code", 484], ["recon", 484]]);
+  });
+
+  it("a NIR graph's bias source (__nir_bias) is no layer and its bias synapses no fan-in: small-valid.nir is lif 3 × 3 inputs = 9 synapses", async () => {
+    const r = await cli("learning-cost", join(import.meta.dirname, "../robustness/fixtures/small-valid.nir"), "--T", "10", "--Tl", "5", "--json", "--signal", "bp");
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { totals: { neurons: number; synapses: number; macsRule: number }; layers: Array<{ name: string }>; signal: { macs: number; broadcastValues: number } };
+    // It was lif (10 synapses: 9 + 1 bias) and __nir_bias (1 neuron): ΣN 4.
+    expect(rep.layers.map((l) => l.name)).toEqual(["lif"]);
+    expect([rep.totals.neurons, rep.totals.synapses, rep.totals.macsRule]).toEqual([3, 9, 3 * 5 * 9]);
+    // No layer feeds lif, so BP passes δ nowhere; lif's 3 neurons get δ on 5 steps.
+    expect([rep.signal.macs, rep.signal.broadcastValues]).toEqual([0, 15]);
+    const bad = await cli("learning-cost", join(import.meta.dirname, "../robustness/fixtures/small-valid.nir"), "--T", "10", "--Tl", "5", "--readout", "__nir_bias");
+    expect(bad.code).toBe(2);
   });
 });

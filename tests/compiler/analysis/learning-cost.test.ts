@@ -4,14 +4,18 @@
  * 2T/(3(T − T_l)), rendering, shapes from a model graph, and input errors.
  */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import {
   LEARNING_COST_CONVENTION, formatCount, learningCostFromLayers, renderLearningCost,
 } from "../../../compiler/analysis/learning-cost.ts";
 import {
-  LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, paperScale, renderLearningCostTable, rsnnLayers, vgg9Layers,
+  LEARNING_SHAPE_TABLES, layersFromModelGraph, learningCostForTable, modelLayerNames, paperScale, renderLearningCostTable, rsnnLayers, vgg9Layers,
 } from "../../../compiler/analysis/learning-shapes.ts";
 import { parseSnnref } from "../../../compiler/frontends/snnref.ts";
+import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
+import type { Json } from "../../../compiler/frontends/json-fields.ts";
 
 describe("learningCostFromLayers: formulas", () => {
   // Two layers: 10 neurons × fan-in 4 = 40 synapses, 5 × 10 = 50; ΣN = 15, Σ N·F = 90. T = 8, T_l = 6.
@@ -66,17 +70,25 @@ describe("built-in shape tables", () => {
     // neurons: 64·1024 + 128·1024 + 256·256·2 + 512·64·2 + 512·16·2 + 11
     expect(l.map((x) => x.neurons)).toEqual([65536, 131072, 65536, 65536, 32768, 32768, 8192, 8192, 11]);
     expect(l.map((x) => x.fanIn)).toEqual([18, 576, 1152, 2304, 2304, 4608, 4608, 4608, 512]);
+    // The FC layer is the readout (authors' code: a non-spiking nn.Linear trained on δ ⊗ x), as a model's
+    // non-spiking output population is: 1 trace and 1 MAC per synapse per learning step.
+    expect(l.map((x) => x.role ?? "hidden")).toEqual([...Array(8).fill("hidden"), "readout"]);
     const r = learningCostFromLayers(l, { T: 20, Tl: 15 });
     expect(r.totals.neurons).toBe(409611);
     // 65536·18 + 131072·576 + 65536·1152 + 65536·2304 + 32768·2304 + 32768·4608 + 2·8192·4608 + 11·512
     // = 1,179,648 + 75,497,472 + 75,497,472 + 150,994,944 + 75,497,472 + 150,994,944 + 75,497,472 + 5,632
     expect(r.totals.synapses).toBe(605165056);
     expect(r.totals.memoryBpttValues).toBe(8192220); // 20 · 409,611
-    expect(r.totals.memoryRuleValues).toBe(819222); // 2 · 409,611
+    expect(r.totals.memoryRuleValues).toBe(819211); // 2 · 409,600 hidden + 1 · 11 readout
     expect(r.totals.macsBptt).toBe(24206602240); // 40 · 605,165,056
-    expect(r.totals.macsRule).toBe(9077475840); // 15 · 605,165,056
-    expect(r.ratios.memory).toBe(10); // T/2 = 20/2
-    expect(r.ratios.macs).toBeCloseTo(40 / 15, 14); // 2T/(3(T − T_l)) = 40/15 = 2.667
+    // 3 · 5 · 605,159,424 hidden synapses + 1 · 5 · 5,632 readout synapses = 9,077,391,360 + 28,160
+    expect(r.totals.macsRule).toBe(9077419520);
+    expect(r.readoutLayers).toEqual(["fc 11"]);
+    expect(r.ratios.memory).toBeCloseTo(8192220 / 819211, 12); // 10.0001 (T/2 = 10 for the hidden layers)
+    expect(r.ratios.macs).toBeCloseTo(24206602240 / 9077419520, 12); // 2.6667 (40/15 for the hidden layers)
+    // Without the readout mark every layer follows the closed forms: 2 · 409,611 and 15 · 605,165,056.
+    const uniform = learningCostFromLayers(l.map(({ role: _role, ...x }) => x), { T: 20, Tl: 15 });
+    expect([uniform.totals.memoryRuleValues, uniform.totals.macsRule, uniform.ratios.memory]).toEqual([819222, 9077475840, 10]);
   });
 
   it("the paper's VGG-9 Gesture MACs are 0.25 × the formulas (papers.md §1.4)", () => {
@@ -93,8 +105,11 @@ describe("built-in shape tables", () => {
     const { report } = learningCostForTable("vgg9-dvs-cifar10");
     expect(report.totals.neurons).toBe(921610);
     expect(report.totals.synapses).toBe(1361613824);
-    expect(report.ratios.memory).toBe(5);
-    expect(report.ratios.macs).toBeCloseTo(20 / 15, 14);
+    // FC 10 readout (10 neurons × 512): memory 10 · 921,610 / (2 · 921,600 + 10); MACs 20 · S / (15 · (S − 5,120) + 5 · 5,120).
+    expect(report.ratios.memory).toBeCloseTo(9216100 / 1843210, 12);
+    expect(report.ratios.macs).toBeCloseTo((20 * 1361613824) / (15 * 1361608704 + 5 * 5120), 12);
+    expect(report.ratios.memoryFormula).toBe(5);
+    expect(report.ratios.macsFormula).toBeCloseTo(20 / 15, 14);
   });
 
   it("SHD RSNN 700-450-20: ΣN = 470, Σ N·fan-in = 450·1150 + 20·450 = 526,500; the readout costs 1 trace and 1 MAC (authors' code: δ ⊗ tr_x)", () => {
@@ -129,7 +144,9 @@ describe("built-in shape tables", () => {
 
   it("T and T_l can be overridden", () => {
     const { report } = learningCostForTable("vgg9-dvs-gesture", { Tl: 0 });
-    expect(report.ratios.macs).toBeCloseTo(40 / 60, 14);
+    // 40 · S / (60 · (S − 5,632) + 20 · 5,632), S = 605,165,056 (formula 40/60 for the hidden layers).
+    expect(report.ratios.macs).toBeCloseTo((40 * 605165056) / (60 * 605159424 + 20 * 5632), 14);
+    expect(report.ratios.macsFormula).toBeCloseTo(40 / 60, 14);
     expect(() => learningCostForTable("nope")).toThrow(AerchipError);
   });
 });
@@ -138,8 +155,9 @@ describe("rendering", () => {
   it("prints the ratio lines with the formulas and the convention (text)", () => {
     const { report } = learningCostForTable("vgg9-dvs-gesture");
     const text = renderLearningCost(report, "text", "VGG-9");
-    expect(text).toContain("memory BPTT / S-TLLR = 10 (formula T/2 = 20/2 = 10)");
-    expect(text).toContain("MACs BPTT / S-TLLR = 2.667 (formula 2T/(3(T − T_l)) = 40/15 = 2.667)");
+    expect(text).toContain("memory BPTT / S-TLLR = 10.000 (formula T/2 = 20/2 = 10 for the layers other than the readout)");
+    expect(text).toContain("MACs BPTT / S-TLLR = 2.667 (formula 2T/(3(T − T_l)) = 40/15 = 2.667 for the layers other than the readout)");
+    expect(text).toContain("readout layer 'fc 11': δ ⊗ tr_x only");
     expect(text).toContain("total ");
     expect(text).toContain("409,611");
     expect(text).toContain("2.42e10");
@@ -233,7 +251,8 @@ describe("fan-in convention: full-kernel vs synapses", () => {
     // + 2·512·512·10² + FC 11·512 = 1,131,008 + 72,384,512 + 69,337,088 + 138,674,176 + 63,438,848 + 126,877,696
     // + 52,428,800 + 5,632 = 524,277,760 = 0.866 × the full-kernel 605,165,056; ratios unchanged.
     expect(report.totals.synapses).toBeCloseTo(524277760, 3);
-    expect(report.ratios.macs).toBeCloseTo(40 / 15, 12);
+    // The FC readout's 5,632 synapses at 1 MAC: 40 · S / (15 · (S − 5,632) + 5 · 5,632).
+    expect(report.ratios.macs).toBeCloseTo((40 * 524277760) / (15 * 524272128 + 5 * 5632), 12);
     expect(report.fanInConvention).toBe("synapses");
     expect(learningCostForTable("vgg9-dvs-gesture").report.fanInConvention).toBe("full-kernel");
   });
@@ -254,10 +273,115 @@ describe("layersFromModelGraph", () => {
         { name: "b", pre: "h", post: "o", dense: { weights: [[1], [1]] } },
       ],
     }, "g.json");
-    // h: 6 feed-forward + 1 recurrent = 7 synapses over 2 neurons → 3.5; o: 2 over 1.
+    // h: 6 feed-forward + 1 recurrent = 7 synapses over 2 neurons → 3.5; o: 2 over 1. feedForward: the
+    // synapses from other layers (h's come from the input and itself: none; o's 2 from h), for --signal bp.
     expect(layersFromModelGraph(model.graph)).toEqual([
-      { name: "h", neurons: 2, fanIn: 3.5 },
-      { name: "o", neurons: 1, fanIn: 2 },
+      { name: "h", neurons: 2, fanIn: 3.5, feedForward: [] },
+      { name: "o", neurons: 1, fanIn: 2, feedForward: [{ from: "h", synapses: 2 }] },
     ]);
+  });
+});
+
+/** The S-TLLR SHD network as an aerchip-model-1 file: 700 inputs → 450 LIF (+ 450×450 recurrent) → 20 non-spiking readout. */
+function shdModelJson(): Json {
+  const zeros = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+  return {
+    format: "aerchip-model-1", name: "shd", steps: 1,
+    populations: [
+      { name: "in", kind: "input", size: 700, spikes: [] },
+      { name: "hidden", kind: "neuron", size: 450, voltageDecay: 0.99, vThreshold: 0.8, reset: "subtract" },
+      { name: "out", kind: "neuron", size: 20, spiking: false, voltageDecay: 0.99 },
+    ],
+    projections: [
+      { name: "w_in", pre: "in", post: "hidden", dense: { weights: zeros(700, 450) } },
+      { name: "w_rec", pre: "hidden", post: "hidden", dense: { weights: zeros(450, 450) } },
+      { name: "w_out", pre: "hidden", post: "out", dense: { weights: zeros(450, 20) } },
+    ],
+  } as unknown as Json;
+}
+
+describe("a model's readout (papers.md §1.1 readout, §1.2 output layer δ ⊗ tr_x)", () => {
+  // in → ro (non-spiking, 1 synapse) and in → th (spiking, 1 synapse); T = 8, T_l = 2: 6 learning steps.
+  const chk = parseAerchipModel({
+    format: "aerchip-model-1", name: "chk", steps: 8,
+    populations: [
+      { name: "in", kind: "input", size: 1, spikes: [] },
+      { name: "ro", kind: "neuron", size: 1, spiking: false, voltageDecay: 1 },
+      { name: "th", kind: "neuron", size: 1, voltageDecay: 1, vThreshold: 1 },
+    ],
+    projections: [
+      { name: "a", pre: "in", post: "ro", dense: { weights: [[-0.4]] } },
+      { name: "b", pre: "in", post: "th", dense: { weights: [[1]] } },
+    ],
+  }, "chk.json").graph;
+
+  it("a non-spiking population is a readout by default: ro 1 trace and 1 · 6 · 1 = 6 MACs; th 2 traces and 3 · 6 · 1 = 18", () => {
+    const layers = layersFromModelGraph(chk);
+    expect(layers.map((l) => l.role ?? "hidden")).toEqual(["readout", "hidden"]);
+    const r = learningCostFromLayers(layers, { T: 8, Tl: 2 });
+    expect(r.layers.map((l) => [l.name, l.memoryRuleValues, l.macsRule])).toEqual([["ro", 1, 6], ["th", 2, 18]]);
+    expect([r.totals.memoryRuleValues, r.totals.macsRule, r.readoutLayers]).toEqual([3, 24, ["ro"]]);
+    // BPTT is unchanged by the role: 8 · 2 values, 2 · 8 · 2 MACs.
+    expect([r.totals.memoryBpttValues, r.totals.macsBptt]).toEqual([16, 32]);
+  });
+
+  it("readouts given by name replace the default; a name that is no layer is refused naming the choices", () => {
+    const r = learningCostFromLayers(layersFromModelGraph(chk, "synapses", ["th"]), { T: 8, Tl: 2 });
+    // th: 1 trace, 6 MACs; ro now a hidden layer: 2 traces, 18 MACs.
+    expect(r.layers.map((l) => [l.name, l.memoryRuleValues, l.macsRule])).toEqual([["ro", 2, 18], ["th", 1, 6]]);
+    expect(r.readoutLayers).toEqual(["th"]);
+    expect(modelLayerNames(chk)).toEqual(["ro", "th"]);
+    for (const bad of [["nope"], ["in"]]) {
+      try {
+        layersFromModelGraph(chk, "synapses", bad);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as AerchipError).code).toBe("E_LEARNING_COST");
+        expect((e as AerchipError).hint).toContain("ro, th");
+      }
+    }
+  });
+
+  it("the SHD network written as a model gives the shd-rsnn table's totals (140,535,000 rule MACs, 920 traces)", () => {
+    const graph = parseAerchipModel(shdModelJson(), "shd.json").graph;
+    const model = learningCostFromLayers(layersFromModelGraph(graph), { T: 100, Tl: 10 });
+    const table = learningCostForTable("shd-rsnn").report;
+    for (const k of ["neurons", "synapses", "memoryBpttValues", "memoryRuleValues", "macsBptt", "macsRule"] as const) {
+      expect(model.totals[k], k).toBe(table.totals[k]);
+    }
+    expect([model.totals.macsRule, model.totals.memoryRuleValues, model.readoutLayers]).toEqual([140535000, 920, ["out"]]);
+  });
+});
+
+describe("full-kernel on a transposed convolution: the kernel's weight uses per input position", () => {
+  it("the autoencoder's stride-2 decoder: 4·4·4 inputs × (1·3·3) taps = 576 (484 synapses exist; the best-connected output's 16 × 64 = 1,024 was wrong)", () => {
+    const graph = parseAerchipModel(JSON.parse(readFileSync(join(import.meta.dirname, "../../../examples/conv/autoencoder.model.json"), "utf8")) as Json, "autoencoder.model.json").graph;
+    const real = layersFromModelGraph(graph, "synapses");
+    const full = layersFromModelGraph(graph, "full-kernel");
+    // Per spatial dimension 2 + 3 + 3 + 3 = 11 of the 4 × 3 taps land in the map (the first row/column loses one):
+    // 11² · 4 channels = 484 for both the conv2d encoder and the transposed decoder.
+    expect(real.map((l) => [l.name, l.neurons * l.fanIn])).toEqual([["code", 484], ["recon", 484]]);
+    // Encoder: 64 outputs × (1·3·3) = 576; decoder: 64 inputs × (1·3·3) = 576.
+    expect(full.map((l) => [l.name, l.neurons * l.fanIn])).toEqual([["code", 576], ["recon", 576]]);
+    const r = learningCostFromLayers(full, { T: 20, Tl: 15, fanIn: "full-kernel" });
+    // recon: BPTT 2 · 20 · 576 = 23,040, S-TLLR 3 · 5 · 576 = 8,640.
+    expect(r.layers.map((l) => [l.macsBptt, l.macsRule])).toEqual([[23040, 8640], [23040, 8640]]);
+    expect(renderLearningCost(r)).toContain("a model's convTranspose2d: its full k×k·C_out kernel at every input position");
+  });
+
+  it("C_in 2 → C_out 3, 2×2 kernel, stride 2, padding 1 on 2×2: 8 inputs × 3·2·2 = 96 weight uses, 24 synapses", () => {
+    const graph = parseAerchipModel({
+      format: "aerchip-model-1", name: "ct", steps: 1,
+      populations: [
+        { name: "x", kind: "input", size: 8, shape: [2, 2, 2], spikes: [] },
+        // OH = (2 − 1)·2 − 2·1 + (2 − 1) + 1 = 2.
+        { name: "y", kind: "neuron", size: 12, shape: [3, 2, 2] },
+      ],
+      projections: [{ name: "up", pre: "x", post: "y", convTranspose2d: { kernelShape: [2, 3, 2, 2], weights: new Array<number>(24).fill(1), stride: 2, padding: 1 } }],
+    } as unknown as Json, "ct.json").graph;
+    // Per dimension input 0 reaches output −1 (cropped) and 0, input 1 reaches 1 and 2 (cropped): 1 + 1 of 4 taps,
+    // so 2² = 4 per (C_in, C_out) pair: 2 · 3 · 4 = 24 synapses.
+    expect(layersFromModelGraph(graph, "synapses")[0].neurons * layersFromModelGraph(graph, "synapses")[0].fanIn).toBe(24);
+    expect(layersFromModelGraph(graph, "full-kernel")[0]).toEqual({ name: "y", neurons: 12, fanIn: 96 / 12, feedForward: [] });
   });
 });
