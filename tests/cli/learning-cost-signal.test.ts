@@ -5,10 +5,9 @@
  * errors exit 2.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.ts";
+import { writeShdModel } from "../helpers/shd-model.ts";
 
 interface Signal { signal: string; macs: number; otherOps: number; broadcastValues: number; feedbackWeights: number; outputLayers: string[] }
 interface Report { signal?: Signal; optimizerUpdate?: { macs: number; otherOps: number; onceOps: number }; optimizer?: { values: number; bytes?: number }; totals: { macsRule: number } }
@@ -33,21 +32,7 @@ describe("learning-cost --signal and --optimizer", () => {
   });
 
   it("the SHD network written as a model gives the table's BP and DFA signal costs", async () => {
-    const zeros = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-    const file = join(mkdtempSync(join(tmpdir(), "aerchip-lcs-")), "shd.model.json");
-    writeFileSync(file, JSON.stringify({
-      format: "aerchip-model-1", name: "shd", steps: 1,
-      populations: [
-        { name: "in", kind: "input", size: 700, spikes: [] },
-        { name: "hidden", kind: "neuron", size: 450, voltageDecay: 0.99, vThreshold: 0.8, reset: "subtract" },
-        { name: "out", kind: "neuron", size: 20, spiking: false, voltageDecay: 0.99 },
-      ],
-      projections: [
-        { name: "w_in", pre: "in", post: "hidden", dense: { weights: zeros(700, 450) } },
-        { name: "w_rec", pre: "hidden", post: "hidden", dense: { weights: zeros(450, 450) } },
-        { name: "w_out", pre: "hidden", post: "out", dense: { weights: zeros(450, 20) } },
-      ],
-    }));
+    const file = writeShdModel("aerchip-lcs-");
     for (const signal of ["bp", "dfa"]) {
       const r = await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--signal", signal, "--json");
       expect(r.code, r.stderr).toBe(0);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.ts";
+import { writeShdModel } from "../helpers/shd-model.ts";
 
 /** A 3×3, padding-1 convolution on a 3×3 map (one channel in and out) as a sparse projection: 49 synapses, 81 with the full kernel. */
 function conv3x3File(): string {
@@ -110,21 +111,7 @@ describe("aerchip learning-cost", () => {
   });
 
   it("a model's non-spiking readout is costed with the rule's readout cost: the SHD network as a model gives --table shd-rsnn's totals; --readout overrides", async () => {
-    const zeros = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-    const file = join(mkdtempSync(join(tmpdir(), "aerchip-lc-")), "shd.model.json");
-    writeFileSync(file, JSON.stringify({
-      format: "aerchip-model-1", name: "shd", steps: 1,
-      populations: [
-        { name: "in", kind: "input", size: 700, spikes: [] },
-        { name: "hidden", kind: "neuron", size: 450, voltageDecay: 0.99, vThreshold: 0.8, reset: "subtract" },
-        { name: "out", kind: "neuron", size: 20, spiking: false, voltageDecay: 0.99 },
-      ],
-      projections: [
-        { name: "w_in", pre: "in", post: "hidden", dense: { weights: zeros(700, 450) } },
-        { name: "w_rec", pre: "hidden", post: "hidden", dense: { weights: zeros(450, 450) } },
-        { name: "w_out", pre: "hidden", post: "out", dense: { weights: zeros(450, 20) } },
-      ],
-    }));
+    const file = writeShdModel("aerchip-lc-");
     type Totals = { macsRule: number; memoryRuleValues: number; macsBptt: number; memoryBpttValues: number };
     const model = await cli("learning-cost", file, "--T", "100", "--Tl", "10", "--json");
     expect(model.code, model.stderr).toBe(0);

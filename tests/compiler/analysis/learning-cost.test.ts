@@ -16,6 +16,7 @@ import {
 import { parseSnnref } from "../../../compiler/frontends/snnref.ts";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
 import type { Json } from "../../../compiler/frontends/json-fields.ts";
+import { shdModelJson as shdModel } from "../../helpers/shd-model.ts";
 
 describe("learningCostFromLayers: formulas", () => {
   // Two layers: 10 neurons × fan-in 4 = 40 synapses, 5 × 10 = 50; ΣN = 15, Σ N·F = 90. T = 8, T_l = 6.
@@ -282,22 +283,9 @@ describe("layersFromModelGraph", () => {
   });
 });
 
-/** The S-TLLR SHD network as an aerchip-model-1 file: 700 inputs → 450 LIF (+ 450×450 recurrent) → 20 non-spiking readout. */
+/** The S-TLLR SHD network as an aerchip-model-1 file (tests/helpers/shd-model.ts). */
 function shdModelJson(): Json {
-  const zeros = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-  return {
-    format: "aerchip-model-1", name: "shd", steps: 1,
-    populations: [
-      { name: "in", kind: "input", size: 700, spikes: [] },
-      { name: "hidden", kind: "neuron", size: 450, voltageDecay: 0.99, vThreshold: 0.8, reset: "subtract" },
-      { name: "out", kind: "neuron", size: 20, spiking: false, voltageDecay: 0.99 },
-    ],
-    projections: [
-      { name: "w_in", pre: "in", post: "hidden", dense: { weights: zeros(700, 450) } },
-      { name: "w_rec", pre: "hidden", post: "hidden", dense: { weights: zeros(450, 450) } },
-      { name: "w_out", pre: "hidden", post: "out", dense: { weights: zeros(450, 20) } },
-    ],
-  } as unknown as Json;
+  return shdModel() as unknown as Json;
 }
 
 describe("a model's readout (papers.md §1.1 readout, §1.2 output layer δ ⊗ tr_x)", () => {
