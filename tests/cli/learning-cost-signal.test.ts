@@ -5,7 +5,6 @@
  * errors exit 2.
  */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
 import { cli } from "../helpers/cli.ts";
 import { writeShdModel } from "../helpers/shd-model.ts";
 
