@@ -227,7 +227,8 @@ function buildProgram(): Command {
     .addOption(placement)
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
-    .option("--input <file>", "NIR graphs: input spikes (.npy tensor, .aer stream or N-MNIST .bin)")
+    .option("--input <file>", "NIR graphs and JSON models: input spikes (.npy tensor, .aer stream, N-MNIST .bin and the other event formats of `run --input`); for a JSON model they replace an input population's spikes")
+    .option("--input-population <name>", "JSON models: the input population --input replaces (default: the only one)")
     .option("--tick-us <us>", "NIR graphs: duration of one tick in microseconds for event input (default 1000)", (v: string) => {
       const n = Number(v);
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");

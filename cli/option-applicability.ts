@@ -1,6 +1,6 @@
 /**
  * Options that cannot change anything for the model given are refused (E_CLI_OPTION, exit 2) instead of
- * silently ignored: `--input` on a SANA-FE network (and, in `compare`, on a JSON model), NIR-only options on other
+ * silently ignored: `--input` on a SANA-FE network, NIR-only options on other
  * models, `--sanafe-arch` and `--remap` on models without a SANA-FE mapping, compile options on a
  * compiled program, `--placement`/`--seed` on a SANA-FE network that keeps its own mapping (no --remap),
  * `--tick-us` where no event file is binned onto ticks, `--realtime` on models that take no --input (on a JSON model: without --input; and, checked once
@@ -115,10 +115,13 @@ const RULES: Record<string, readonly Rule[]> = {
     },
   ],
   // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
+  // JSON models with --input as in run (each chip's run is `aerchip run MODEL.json --input FILE`).
   compare: [
-    INPUT_RULE(["nir"]), ...SELECTION_RULES(["nir"]), ...TRANSFORM_RULES(["nir"]), ...NIR_RULES,
+    INPUT_RULE(["nir", "json"]),
+    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and this model has one input, which --input drives" },
+    ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
-    TICK_US(["nir"]),
+    TICK_US(["nir"], undefined, ["json"]),
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
   evaluate: [...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" }],
@@ -157,7 +160,10 @@ const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly
     option: "inputPopulation", flag: "--input-population", needs: "input", needsFlag: "--input",
     met: (v) => typeof v === "string", why: "it names the input population --input drives", hint: "add --input FILE, or drop --input-population",
   }],
-  compare: [TIME_BINS_RULE_NEEDS_BINS],
+  compare: [TIME_BINS_RULE_NEEDS_BINS, {
+    option: "inputPopulation", flag: "--input-population", needs: "input", needsFlag: "--input",
+    met: (v) => typeof v === "string", why: "it names the input population --input drives", hint: "add --input FILE, or drop --input-population",
+  }],
   evaluate: [TIME_BINS_RULE_NEEDS_BINS],
   "learning-cost": [{
     option: "weightBytes", flag: "--weight-bytes", needs: "optimizerStatePerWeight", needsFlag: "--optimizer-state-per-weight",

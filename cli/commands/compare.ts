@@ -32,8 +32,10 @@ import { throwIfInterrupted } from "../interrupt.ts";
 import type { InputSelection } from "../input-selection.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
-  /** NIR graphs: the input spikes (as for `aerchip run MODEL.nir --input FILE`). */
+  /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
   readonly input?: string;
+  /** JSON models: the input population --input replaces (as for `aerchip run`). */
+  readonly inputPopulation?: string;
   readonly tickUs?: number;
   /** Comma-separated presets or chip spec files; default every preset. */
   readonly arch?: string;

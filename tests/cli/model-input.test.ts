@@ -153,9 +153,29 @@ describe("run MODEL.json --input", () => {
     const rt = await cli("run", AUTOENCODER, "--input", x, "--realtime", "--arch", "loihi", "--out", out);
     expect(rt.code).toBe(2);
     expect(rt.stderr).toContain("field: --realtime");
-    // --input stays refused on a SANA-FE network and in compare (JSON models there carry their own spikes).
-    const cmp = await cli("compare", AUTOENCODER, "--input", x, "--arch", "loihi", "--out", out);
+    // compare takes it as run does (below); an event option without --input is refused there too.
+    const cmp = await cli("compare", AUTOENCODER, "--crop", "0,0,8,8", "--arch", "loihi", "--out", out);
     expect(cmp.code).toBe(2);
-    expect(cmp.stderr).toContain("field: --input");
+    expect(cmp.stderr).toContain("field: --crop");
   });
+});
+
+describe("compare MODEL.json --input", () => {
+  it("each chip's run is `run MODEL.json --input` (spikes and report totals); --input-population needs --input", async () => {
+    const dir = tmp();
+    const x = join(dir, "x.npy");
+    writeFileSync(x, imageSpikes(12).npy);
+    const out = join(dir, "cmp");
+    const c = await cli("compare", AUTOENCODER, "--input", x, "--arch", "loihi,generic", "--out", out, "--quiet");
+    expect(c.code, c.stderr).toBe(0);
+    for (const chip of ["loihi", "generic"]) {
+      const r = await cli("run", AUTOENCODER, "--input", x, "--arch", chip, "--out", join(dir, chip), "--quiet");
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(out, chip, "spikes.json"), "utf8")).toBe(readFileSync(join(dir, chip, "spikes.json"), "utf8"));
+      expect(readJson(join(out, chip, "report.json")).totals).toEqual(readJson(join(dir, chip, "report.json")).totals);
+    }
+    const lone = await cli("compare", AUTOENCODER, "--input-population", "image", "--arch", "loihi", "--out", join(dir, "lone"));
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toMatch(/E_CLI_OPTION.*--input-population/);
+  }, 60_000);
 });

@@ -21,14 +21,15 @@ async function refused(flag: string, ...args: string[]): Promise<void> {
 }
 
 describe("options that do not apply", () => {
-  it("compare/run/compile: --input (compare) and NIR-only options on a JSON model, --sanafe-arch and --remap off SANA-FE", async () => {
+  it("compare/run/compile: NIR-only options on a JSON model, --sanafe-arch and --remap off SANA-FE", async () => {
     const dir = tmp();
     const model = tinyModel(dir);
     const input = join(dir, "in.npy");
     writeFileSync(input, "not read");
     const out = join(dir, "o");
-    // `run` takes --input on a JSON model (it replaces an input population's spikes: tests/cli/model-input.test.ts).
-    await refused("--input", "compare", model, "--arch", "generic", "--out", out, "--input", input);
+    // `run` and `compare` take --input on a JSON model (it replaces an input population's spikes: tests/cli/model-input.test.ts);
+    // an option that reads the input file is refused without one.
+    await refused("--tick-us", "compare", model, "--arch", "generic", "--out", out, "--tick-us", "500");
     for (const [flag, ...value] of [["--reset", "subtract"], ["--if-multi-spike"], ["--dt", "0.001"], ["--recurrent-bias", "snntorch"], ["--lenient"]]) {
       await refused(flag, "run", model, "--arch", "generic", "--out", out, flag, ...value);
       await refused(flag, "compile", model, "--arch", "generic", "--out", out, flag, ...value);
