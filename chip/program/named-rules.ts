@@ -48,7 +48,10 @@ export const Expressibility = {
   loihi: "loihi",
   /** Sum of products, but a post trace is driven by a graded per-neuron value every tick (Loihi 2 / Lava `Loihi3FLearningRule` style). */
   gradedTraces: "graded-traces",
-  /** Not a sum of products: the engine calls `closedForm` instead of evaluating rule text. */
+  /**
+   * Not a sum of products: `simulateSynapse` (the one-synapse reference) calls `closedForm` instead of
+   * evaluating rule text; the chip's learning engine cannot run such a rule (E_LEARNING_CLOSED_FORM).
+   */
   closedForm: "closed-form",
 } as const;
 export type Expressibility = (typeof Expressibility)[keyof typeof Expressibility];
@@ -374,7 +377,7 @@ export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
       "Depression comes only from the x_tar offset: a post spike with x_pre < x_tar weakens the synapse; pre spikes never change w.",
       ruleTexts.length > 0
         ? `μ = ${mu} makes (wMax − w)^μ a product, so the rule is a sum of products.`
-        : `μ = ${mu} is not an integer power: (wMax − w)^μ has no Loihi factor; the engine calls closedForm.onPost.`,
+        : `μ = ${mu} is not an integer power: (wMax − w)^μ has no Loihi factor, so the chip's learning engine cannot run it (E_LEARNING_CLOSED_FORM); simulateSynapse evaluates closedForm.onPost as the reference.`,
       "Parameter provenance (papers.md §5): x_tar = 0.4 and μ = 0.2 are constants in the released code (present, unused there) [C]; the equation itself is from the paper [M]; η = 0.01 is the code's ν_post.",
     ],
     sources: ["Diehl & Cook 2015, Front. Comput. Neurosci. 9:99", "papers.md §5"],
