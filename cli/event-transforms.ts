@@ -8,7 +8,8 @@
  *                        34×34: N-CALTECH101 recordings are 240×180; CSV files take their largest coordinates)
  *   --crop X,Y,W,H       keep x ∈ [X, X + W), y ∈ [Y, Y + H), re-based to (0, 0)        (tonic CenterCrop / crop)
  *   --downsample F|FX,FY x' = ⌊x / FX⌋, y' = ⌊y / FY⌋: the sensor becomes ⌈W/FX⌉ × ⌈H/FY⌉      (integer factors)
- *   --spatial-factor F|FX,FY  x' = ⌊x·FX⌋, y' = ⌊y·FY⌋, F in (0, 1]: the sensor becomes ⌈W·FX⌉ × ⌈H·FY⌉
+ *   --spatial-factor F|FX,FY  x' = ⌊x·FX⌋, y' = ⌊y·FY⌋, F in (0, 1]: the sensor becomes the reachable
+ *                        (⌊(W − 1)·FX⌋ + 1) × (⌊(H − 1)·FY⌋ + 1)
  *                        (tonic Downsample(spatial_factor), bit for bit; 0.375: 128×128 onto 48×48)
  *   --polarity merge|0|1 one channel: every event, or only that polarity
  *   --time-bins N        N equal bins from the first to the last event instead of --tick-us ticks:

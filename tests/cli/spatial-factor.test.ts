@@ -1,6 +1,6 @@
 /**
  * `--spatial-factor F` on an event --input (core/io/events/transforms.ts scaleCoordinates, tonic's
- * Downsample(spatial_factor)): x' = ⌊x·F⌋, sensor ⌈W·F⌉; hand values for 128 → 48 (CIFAR10-DVS in S-TLLR),
+ * Downsample(spatial_factor)): x' = ⌊x·F⌋, sensor ⌊(W − 1)·F⌋ + 1 (the reachable columns); hand values for 128 → 48 (CIFAR10-DVS in S-TLLR),
  * the CLI run against the events scaled by hand, provenance and rerun, and bad factors.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -32,6 +32,11 @@ describe("--spatial-factor (tonic Downsample(spatial_factor))", () => {
     expect(Array.from(c.x)).toEqual([0, 1, 47]);
     expect(Array.from(c.y)).toEqual([1, 1, 44]);
     expect(() => scaleCoordinates(batch([1], 4, 4), { x: 1.5, y: 1 })).toThrow(expect.objectContaining({ field: "spatialFactor" }));
+    // The sensor is the columns events can reach (audit-s19 F10): 346 × (100/346) is 100.00000000000001 in
+    // float64, yet column 345 maps to 99, so 100 columns; 34 × 0.9 = 30.6, yet column 33 maps to 29, so 30.
+    expect(scaleCoordinates(batch([345], 346, 260), { x: 100 / 346, y: 0.5 }).geometry.width).toBe(100);
+    expect(scaleCoordinates(batch([33], 34, 34), { x: 0.9, y: 0.9 }).geometry).toMatchObject({ width: 30, height: 30 });
+    expect(Array.from(scaleCoordinates(batch([33], 34, 34), { x: 0.9, y: 0.9 }).x)).toEqual([29]);
   });
 
   it("parses factors in (0, 1], round-trips them through provenance and states them in tables", () => {

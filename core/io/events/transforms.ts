@@ -56,7 +56,10 @@ export function downsample(b: EventBatch, factor: number | { readonly x: number;
  * multiplies the integer coordinates by the float factor and stores the product back into the integer
  * field, which truncates; both products are float64 here too, so the pixels are tonic's bit for bit), e.g.
  * 0.375 for a 128×128 DVS onto 48×48 (CIFAR10-DVS in S-TLLR), which integer factors cannot give. The geometry
- * becomes ⌈W·fx⌉ × ⌈H·fy⌉ (⌊(W − 1)·fx⌋ < ⌈W·fx⌉, so every event fits).
+ * becomes the area the events can reach, (⌊(W − 1)·fx⌋ + 1) × (⌊(H − 1)·fy⌋ + 1), with the products taken as
+ * the events' are: ⌈W·fx⌉ would be one too many where W·fx lands just above an integer in float64 (a DAVIS346's
+ * 346 columns × 100/346 = 100.00000000000001) or where W·fx is not a whole number (34 × 0.9: 31, of which
+ * only 30 columns can be reached).
  */
 export function scaleCoordinates(b: EventBatch, factor: { readonly x: number; readonly y: number }): EventBatch {
   for (const [axis, f] of [["x", factor.x], ["y", factor.y]] as const) {
@@ -69,7 +72,8 @@ export function scaleCoordinates(b: EventBatch, factor: { readonly x: number; re
     x[i] = Math.floor(b.x[i] * factor.x);
     y[i] = Math.floor(b.y[i] * factor.y);
   }
-  return { x, y, p: b.p.slice(), tUs: b.tUs.slice(), length: b.length, geometry: { width: Math.ceil(g.width * factor.x), height: Math.ceil(g.height * factor.y), polarities: g.polarities } };
+  const reach = (size: number, f: number): number => Math.floor((size - 1) * f) + 1;
+  return { x, y, p: b.p.slice(), tUs: b.tUs.slice(), length: b.length, geometry: { width: reach(g.width, factor.x), height: reach(g.height, factor.y), polarities: g.polarities } };
 }
 
 /** Maps every event to polarity 0 (one channel). */
