@@ -62,7 +62,7 @@ export function readWeightsFile(path: string): WeightsFile {
     if (x.synapseCount !== list.length) bad(`${f}.synapseCount`, `is ${JSON.stringify(x.synapseCount)} but weights has ${list.length} values`);
     const w = new Float64Array(list.length);
     list.forEach((v, i) => {
-      if (typeof v !== "number" || !Number.isFinite(v)) bad(`${f}.weights[${i}]`, `is ${JSON.stringify(v)}, not a finite number`);
+      if (typeof v !== "number" || !Number.isFinite(v)) bad(`${f}.weights[${i}]`, `is ${typeof v === "number" ? String(v) : JSON.stringify(v)}, not a finite number`);
       w[i] = v as number;
     });
     projections.set(name, { pre: x.pre as string, post: x.post as string, rule: typeof x.rule === "string" ? x.rule : "", weights: w });

@@ -282,10 +282,10 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const steps = o.steps ?? input?.spikes.steps ?? rm.defaultSteps;
   // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
   const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
-  // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for NIR graphs.
+  // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for
+  // NIR graphs: said on stderr and in report.json's input section (only there, not also in `warnings`).
   const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, transforms.timeBins);
-  if (mergedWarning !== undefined) warnings.push(mergedWarning);
-  if (o.quiet !== true) for (const w of warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+  if (o.quiet !== true) for (const w of [...warnings, ...(mergedWarning === undefined ? [] : [mergedWarning])]) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);

@@ -58,6 +58,9 @@ describe("run --initial-weights", () => {
     const p = good.projections.in_out;
     await expectError(write("count.json", { ...good, projections: { in_out: { ...p, synapseCount: 11 } } }), "E_WEIGHTS_FILE", /synapseCount/);
     await expectError(write("nan.json", { ...good, projections: { in_out: { ...p, weights: [...p.weights.slice(0, 11), "x"] } } }), "E_WEIGHTS_FILE", /weights\[11\]/);
+    // 1e999 parses as Infinity: named so, not as JSON's null (audit-s19 F2).
+    const inf = JSON.stringify({ ...good, projections: { in_out: { ...p, weights: [...p.weights.slice(0, 11), 7] } } }).replace(/,7\]/, ",1e999]");
+    await expectError(write("inf.json", inf), "E_WEIGHTS_FILE", /weights\[11\] is Infinity/);
     await expectError(write("name.json", { ...good, projections: { other: p } }), "E_WEIGHTS_MISMATCH", /projections\.other.*it has: in_out/);
     await expectError(write("prepost.json", { ...good, projections: { in_out: { ...p, post: "in" } } }), "E_WEIGHTS_MISMATCH", /connects in → in/);
     const short = { ...p, synapseCount: 6, weights: p.weights.slice(0, 6) };

@@ -136,6 +136,8 @@ describe("run MODEL.json --input", () => {
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stderr).toMatch(/W_EVENTS_MERGED/);
     expect(readJson(join(dir, "ok2", "report.json")).input).toMatchObject({ kind: "events", eventsRead: 3, spikes: 2, eventsMerged: 1 });
+    // In the input section only, not repeated in the top-level warnings (audit-s19 F4).
+    expect(readJson(join(dir, "ok2", "report.json")).warnings).toBeUndefined();
   });
 
   it("options that read an --input file apply to a JSON model only with --input; --input-population needs --input", async () => {

@@ -204,7 +204,7 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const bytes = await readWhole(path);
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
-      if (hasTransforms || options.bins !== undefined || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, polarity, time-slice and time-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
+      if (hasTransforms || options.bins !== undefined || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice and time-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
     return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
