@@ -40,5 +40,10 @@ describe("Activity over the data set: Spikes per inference", () => {
     const tex = datasetLatex(doc);
     expect(tex).toMatch(/^ {4}big & [^&]+ & 5,163 & 5,163 &/m);
     expect(tex).toMatch(/^ {4}small & [^&]+ & 150 & 150 &/m);
+    // The synaptic-ops columns of the same table follow the same rule (audit-s19 F9): 2,676 beside 2,666, not 2676.
+    const ops = [{ ...p0, name: "opsbig", meanEffectiveSynOpsIn: 2676, meanDenseSynOpsIn: 430000 }, { ...p0, name: "opsfrac", meanEffectiveSynOpsIn: 12.5, meanDenseSynOpsIn: 40 }];
+    const md2 = datasetMarkdown({ ...d, summary: { ...d.summary, populations: ops } });
+    expect(md2).toMatch(/^\| opsbig \|.*\| 2,676 \| 430,000 \|$/m);
+    expect(md2).toMatch(/^\| opsfrac \|.*\| 12\.50? \| 40 \|$/m);
   });
 });
