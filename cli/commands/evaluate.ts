@@ -376,7 +376,8 @@ export function datasetSummaryText(d: DatasetDocument): string {
   for (const t of datasetTables(d)) {
     if (t.id === "dataset-costs" || t.id === "dataset-confusion") continue;
     if (t.id === "dataset-summary") {
-      parts.push(`aerchip ${d.provenance.aerchipVersion}: evaluate ${d.model} on ${d.chip.name}`, table(t.rows.map((r) => r.map(plainCell))));
+      // Item and value both left-aligned: a long value (the warnings) must not push every other value right.
+      parts.push(`aerchip ${d.provenance.aerchipVersion}: evaluate ${d.model} on ${d.chip.name}`, table(t.rows.map((r) => r.map(plainCell)), undefined, "ll"));
     } else parts.push(`${t.title.toLowerCase()}`, table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join("")));
     if (t.note !== undefined) parts.push(t.note);
     parts.push("");
