@@ -76,3 +76,20 @@ export function checkInputTicks(path: string, input: InputSpikes, tickUs: number
     file: path, field: "--tick-us", hint: `event recordings: use a longer --tick-us (fewer ticks); or give --steps at most ${MAX_RUN_TICKS} to run the input's start`,
   });
 }
+
+/**
+ * `run` without --steps: an input that gives no tick at all (an empty file, a 0-row tensor, or every event
+ * dropped by the transforms) is refused, since a run of 0 ticks writes reports of nothing, which look like
+ * results (audit-s19 F8). With --steps the model runs that long without it, as asked. (`evaluate` keeps such
+ * a sample as an empty inference and counts it: docs/evaluate.md.)
+ */
+export function checkInputHasTicks(path: string, input: InputSpikes): void {
+  if (input.steps > 0) return;
+  const e = input.events;
+  const why = e === undefined ? "it holds no tick (a tensor of 0 rows)"
+    : e.eventsRead === 0 ? "it holds no event"
+      : `all ${e.eventsRead} of its events were dropped (${e.eventsDroppedByTransforms} by the transforms, ${e.eventsOutsideTicks} outside the ticks)`;
+  throw new AerchipError("E_INPUT_EMPTY", `the input gives the run no tick: ${why}`, {
+    file: path, field: "--input", hint: "check the --crop box, --polarity and --sample/--gesture choices, or give --steps N to run the model that many ticks without this input",
+  });
+}

@@ -21,7 +21,7 @@ import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
-import { checkInputTicks, nirStimulus, readInputSpikes } from "../spike-inputs.ts";
+import { checkInputHasTicks, checkInputTicks, nirStimulus, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
@@ -86,7 +86,10 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
-  if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
+  if (o.steps === undefined) {
+    checkInputTicks(o.input, input, o.tickUs);
+    checkInputHasTicks(o.input, input);
+  }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
   const stimulus = nirStimulus(m, input);

@@ -13,7 +13,7 @@ import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
-import { checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { checkInputHasTicks, checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
@@ -41,7 +41,10 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const selected = inputSelectionProvenance(selection);
   const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
-  if (o.steps === undefined) checkInputTicks(o.input, input, o.tickUs);
+  if (o.steps === undefined) {
+    checkInputTicks(o.input, input, o.tickUs);
+    checkInputHasTicks(o.input, input);
+  }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const steps = o.steps ?? input.steps;
   const provenance = {

@@ -31,7 +31,7 @@ import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs,
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
-import { checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
+import { checkInputHasTicks, checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   /** JSON models: --input FILE replaces an input population's embedded spikes (cli/model-input.ts). */
@@ -241,7 +241,10 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (o.input !== undefined) {
     const pop = chooseInputPopulation(rm.outlines, o.inputPopulation, modelPath);
     const spikes = await readModelInput(o.input, pop, modelPath, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
-    if (o.steps === undefined) checkInputTicks(o.input, spikes, o.tickUs);
+    if (o.steps === undefined) {
+      checkInputTicks(o.input, spikes, o.tickUs);
+      checkInputHasTicks(o.input, spikes);
+    }
     input = { population: pop.name, spikes };
   }
   // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.

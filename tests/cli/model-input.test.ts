@@ -181,3 +181,24 @@ describe("compare MODEL.json --input", () => {
     expect(lone.stderr).toMatch(/E_CLI_OPTION.*--input-population/);
   }, 60_000);
 });
+
+describe("an --input that gives no tick", () => {
+  it("is refused with E_INPUT_EMPTY naming why (every event cropped away, or a 0-row tensor), unless --steps asks for ticks (audit-s19 F8)", async () => {
+    const dir = tmp();
+    const model = twoInputModel(dir);
+    const events = join(dir, "ev.csv");
+    writeFileSync(events, "x,y,t,p\n0,0,0,1\n1,0,5000,0\n1,1,9000,1\n");
+    // A crop box with no event in it: all 3 dropped.
+    const cropped = await cli("run", model, "--input", events, "--input-population", "a", "--sensor-size", "4,4,2", "--crop", "2,2,2,2", "--arch", "generic", "--out", join(dir, "c"));
+    expect(cropped.code).toBe(1);
+    expect(cropped.stderr).toMatch(/E_INPUT_EMPTY.*all 3 of its events were dropped \(3 by the transforms/);
+    const empty = join(dir, "empty.npy");
+    writeFileSync(empty, writeNpy(new Uint8Array(0), [0, 2, 2, 2], { bool: true }));
+    const zero = await cli("run", model, "--input", empty, "--input-population", "a", "--arch", "generic", "--out", join(dir, "z"));
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/E_INPUT_EMPTY.*0 rows/);
+    // --steps runs the model that long anyway.
+    const steps = await cli("run", model, "--input", empty, "--input-population", "a", "--steps", "3", "--arch", "generic", "--out", join(dir, "s"), "--quiet");
+    expect(steps.code, steps.stderr).toBe(0);
+  });
+});
