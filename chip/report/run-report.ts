@@ -84,6 +84,13 @@ export interface InputReportSection {
   readonly eventsBinned?: number;
   readonly spikes: number;
   readonly eventsMerged?: number;
+  /**
+   * Of `spikes`, those at a step at or after `steps` (a --steps shorter than the input), outside the steps the
+   * run covers: a JSON model or program never emits them; a NIR graph's input may, in its pipeline ticks,
+   * after the steps it reports on. Present only when there are some (added within version 1), with `steps`.
+   */
+  readonly spikesAfterSteps?: number;
+  readonly steps?: number;
   /** W_EVENTS_MERGED (more than 10 % of the binned events merged), as "CODE: message". */
   readonly warnings: readonly string[];
 }

@@ -126,7 +126,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
   const report: RunReport & { nir: NirReportSection } = {
     ...outcome.report,
-    input: inputReportSection(input, mergedWarning),
+    input: inputReportSection(input, mergedWarning, T),
     nir: {
       version: m.nirVersion, steps: T, extraTicks: m.extraTicks, inputShape: m.inputShape,
       outputs: m.outputs.map((out) => {

@@ -67,7 +67,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     progress.stop();
   }
   const ro = readoutOutputs(result.sim, readouts, steps, out);
-  const withInput: RunReport = { ...result.report, input: inputReportSection(input, mergedWarning) };
+  const withInput: RunReport = { ...result.report, input: inputReportSection(input, mergedWarning, steps) };
   const report: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);

@@ -313,7 +313,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const { compiled, sim } = outcome;
   // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
   const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
-  const withInput: RunReport = input === undefined ? outcome.report : { ...outcome.report, input: inputReportSection(input.spikes, mergedWarning) };
+  const withInput: RunReport = input === undefined ? outcome.report : { ...outcome.report, input: inputReportSection(input.spikes, mergedWarning, steps) };
   const withReadouts: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
   const report: RunReport = warnings.length === 0 ? withReadouts : { ...withReadouts, warnings: warnings.map((w) => `${w.code}: ${w.message}`) };
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is

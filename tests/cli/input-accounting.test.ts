@@ -66,6 +66,19 @@ describe("run --input: events read, dropped, binned, merged", () => {
     expect(runReportSchema.safeParse(rep).success).toBe(true);
   });
 
+  it("--steps 2 of the input's 3 ticks: the spikes of tick 2 are counted and said to be outside the run's steps (audit-s19 F7)", async () => {
+    const out = join(TMP, "steps2");
+    const r = await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--steps", "2", "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = report(out);
+    // Tick 2 holds one spike, (x0, p1) at 2100 µs.
+    expect(counts(rep)).toMatchObject({ spikes: 6, spikesAfterSteps: 1 });
+    expect(r.stdout).toMatch(/; 1 of the spikes at or after --steps 2, outside the steps the run covers$/m);
+    expect(runReportSchema.safeParse(rep).success).toBe(true);
+    // Without --steps the field is absent (reports keep their bytes).
+    expect(report(join(TMP, "t1000")).input!.spikesAfterSteps).toBeUndefined();
+  });
+
   it("0.2 ms ticks: no two events share a tick and input neuron, so none merge and nothing is warned", async () => {
     const out = join(TMP, "t200");
     const r = await cli("run", IF4, "--input", EVENTS, "--tick-us", "200", "--arch", "generic", "--out", out);

@@ -13,7 +13,7 @@ const pct = (v: number): Cell => ({ v, f: "pct" });
 function inputTable(s: InputReportSection): ReportTable {
   const columns = [{ header: "Step", align: "l" as const }, { header: "Events or spikes", align: "r" as const }, { header: "Share of events read", align: "r" as const }];
   if (s.kind === "spike-tensor") {
-    return { id: "input", title: "Input", columns, rows: [["Input spikes (a dense spike tensor: no events)", int(s.spikes), null]] };
+    return { id: "input", title: "Input", columns, rows: [["Input spikes (a dense spike tensor: no events)", int(s.spikes), null], ...lateRows(s)] };
   }
   const read = s.eventsRead ?? 0;
   const share = (v: number): Cell => (read === 0 ? null : pct(v / read));
@@ -28,10 +28,16 @@ function inputTable(s: InputReportSection): ReportTable {
       row("Binned into a tick and input neuron", s.eventsBinned ?? 0),
       row("Merged (an input neuron already had its spike in that tick)", s.eventsMerged ?? 0),
       ["Input spikes", int(s.spikes), null],
+      ...lateRows(s),
     ],
     note: "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike." +
       (s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : ""),
   };
+}
+
+/** "Of them at or after --steps": input spikes outside the steps a shorter --steps covers (only when there are some). */
+function lateRows(s: InputReportSection): Cell[][] {
+  return s.spikesAfterSteps === undefined ? [] : [[`Of them at or after --steps ${s.steps ?? ""} (outside the run's steps)`, int(s.spikesAfterSteps), null]];
 }
 
 /** The input table of a run with --input; none for other reports. */

@@ -205,6 +205,8 @@ function buildReportSchema(closed: boolean) {
       eventsBinned: nn.optional().describe("eventsRead − eventsDroppedByTransforms − eventsOutsideTicks: events that landed on an input neuron in a tick."),
       spikes: nn.describe("Input spikes: occupied (tick, input neuron) pairs, every tick of the input (also after a shorter --steps)."),
       eventsMerged: nn.optional().describe("eventsBinned − spikes: events of an input neuron in a tick that already had its one spike."),
+      spikesAfterSteps: nn.optional().describe("Of spikes, those at a step at or after steps (a shorter --steps), outside the steps the run covers; present only when some are."),
+      steps: nn.optional().describe("The run's steps, with spikesAfterSteps."),
       warnings: z.array(str).describe("W_EVENTS_MERGED when eventsMerged > 10 % of eventsBinned."),
     }).optional().describe("Runs with --input (cli/input-accounting.ts; added within version 1): how the input file became input spikes."),
     nir: obj({
