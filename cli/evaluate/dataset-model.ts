@@ -55,9 +55,16 @@ export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions
   return jsonDatasetModel(modelPath, o);
 }
 
+/** E_EVALUATE_PLASTIC: a model whose learning would make each sample's start depend on the ones before. */
+export function plasticModelError(modelPath: string): AerchipError {
+  return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
+}
+
 function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetModel {
   const loaded = loadJsonModel(modelPath);
   const graph = loaded.graph;
+  // Refused here, before any sample is read (the compiled program is checked again: compileForDataset).
+  if (graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) throw plasticModelError(modelPath);
   const input = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const nodes: NirPopulationInfo[] = graph.populations.map((p) => ({ node: p.name, type: p.kind, population: p.name, shape: p.shape, spiking: p.spiking, latencyTicks: 0 }));
   const layers = graph.populations.filter((p) => p.kind !== "input");

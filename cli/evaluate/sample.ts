@@ -22,7 +22,7 @@ import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import { energyTerms, type EnergyTerm } from "../../chip/report/energy-terms.ts";
 import type { DatasetSampleResult, DecodeMode } from "../../chip/report/dataset.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
-import type { DatasetModel } from "./dataset-model.ts";
+import { plasticModelError, type DatasetModel } from "./dataset-model.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import type { ThreadTeam } from "../../chip/sim/threads/team.ts";
 import { runToEnd } from "../pipeline.ts";
@@ -69,9 +69,7 @@ export interface DatasetCompile {
 export function compileForDataset(spec: ChipSpec, m: DatasetModel, modelPath: string, o: SampleRunOptions): DatasetCompile {
   const compiled = compileModel(m.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   const program = compiled.program;
-  if (programIsPlastic(program)) {
-    throw new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
-  }
+  if (programIsPlastic(program)) throw plasticModelError(modelPath);
   const layers = program.populations.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name));
   return { compiled, program, layers, cores: programCoreFigures(spec, program) };
 }

@@ -163,6 +163,10 @@ describe("evaluate MODEL.json", () => {
     const r = await cli("evaluate", "examples/learning/stdp-pair.model.json", "--input", data, "--arch", "loihi", "--out", join(dir, "o"));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E_EVALUATE_PLASTIC/);
+    // Before any sample is read: a sample that does not fit is not what the user hears first (audit-s19 F3).
+    writeFileSync(join(data, "0", "bad.npy"), writeNpy(new Uint8Array(3 * 5), [3, 5], { bool: true }));
+    const first = await cli("evaluate", "examples/learning/stdp-pair.model.json", "--input", data, "--arch", "loihi", "--out", join(dir, "o"));
+    expect(first.stderr).toMatch(/E_EVALUATE_PLASTIC/);
     const p = await cli("evaluate", join(dir, "x.aerprog"), "--input", data, "--arch", "loihi", "--out", join(dir, "o"));
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/E_EVALUATE_MODEL/);
