@@ -124,7 +124,11 @@ const RULES: Record<string, readonly Rule[]> = {
     TICK_US(["nir"], undefined, ["json"]),
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
-  evaluate: [...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" }],
+  evaluate: [
+    ...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" },
+    { option: "frozen", flag: "--frozen", appliesTo: ["json"], why: () => "it turns off a JSON model's learning rules, and a NIR graph has none" },
+    { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: () => "it replaces the weights of a JSON model's projections (the weights.json of a JSON model's run)" },
+  ],
   compile: NIR_RULES,
   "learning-cost": NIR_RULES,
 };

@@ -94,6 +94,10 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
   readonly output?: string;
   /** JSON models: the input population each sample drives (default: the only one). */
   readonly inputPopulation?: string;
+  /** JSON models: weights learned by a run (its weights.json) in place of the model's (cli/initial-weights.ts). */
+  readonly initialWeights?: string;
+  /** JSON models: learning rules dropped, so a plastic model is evaluated with its weights fixed. */
+  readonly frozen?: boolean;
   readonly decode?: DecodeMode;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
@@ -192,11 +196,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
-    modelPath, nir: pick(o, [...NIR_KEYS, "inputPopulation", "output"]),
+    modelPath, nir: pick(o, [...NIR_KEYS, "inputPopulation", "output", "initialWeights", "frozen"]),
     ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
   });
   try {
@@ -254,11 +258,14 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const provenance = {
       aerchipVersion: aerchipVersion(),
       ...gitProvenance(),
-      inputs: [{ role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) }],
+      inputs: [
+        { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
+        ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+      ],
       options: {
         arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
         // A NIR graph's reader options; a JSON model's input population instead (cli/evaluate/dataset-model.ts).
-        ...(m.nir === undefined ? { inputPopulation: m.inputPopulation } : {
+        ...(m.nir === undefined ? { inputPopulation: m.inputPopulation, ...(o.frozen === true ? { frozen: true } : {}) } : {
           dtSeconds: m.nir.options.dtSeconds, reset: m.nir.options.reset, recurrentBias: m.nir.options.recurrentBias, ifMultiSpike: m.nir.options.ifMultiSpike, lenient: m.nir.options.lenient,
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),

@@ -99,6 +99,8 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
   // JSON models: the input population the samples drove (recorded even when it was the default).
   const inputPopulation = opt<string>(o, "inputPopulation", "string", file, "evaluate");
+  const frozen = opt<boolean>(o, "frozen", "boolean", file, "evaluate");
+  const initialWeights = p.inputs.find((i) => i.role === "initial-weights")?.path;
   return {
     model: model.path, dataset: dataset.path,
     options: {
@@ -111,6 +113,8 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(labels === undefined ? {} : { labels }),
       ...(output === undefined ? {} : { output }),
       ...(inputPopulation === undefined ? {} : { inputPopulation }),
+      ...(frozen === true ? { frozen } : {}),
+      ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
     },
   };

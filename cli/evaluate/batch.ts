@@ -86,7 +86,7 @@ interface Started<T> {
 
 let preloaded: { readonly model: Started<DatasetModel>; readonly runner?: Started<SampleRunner> } | undefined;
 
-const modelKey = (modelPath: string, o: DatasetModelOptions): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null]);
+const modelKey = (modelPath: string, o: DatasetModelOptions): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null, o.initialWeights ?? null, o.frozen === true]);
 const runnerKey = (i: SampleRunnerInputs): string => JSON.stringify([i.modelPath, i.spec, i.options]);
 
 /** Not a failure to report: a failed start fails again, with the same error, when the setup uses it. */

@@ -17,6 +17,7 @@ import type { NirOutputInfo, NirPopulationInfo } from "../../compiler/frontends/
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
 import { chooseInputPopulation } from "../model-input.ts";
+import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
 
 /** How the model is read: the NIR reader's options, and for JSON models the input and output populations. */
 export interface DatasetModelOptions extends NirCliOptions {
@@ -24,6 +25,10 @@ export interface DatasetModelOptions extends NirCliOptions {
   readonly inputPopulation?: string;
   /** The output decoded: a NIR Output node, or a JSON model's population. */
   readonly output?: string;
+  /** JSON models: an aerchip-weights file (a run's weights.json) whose weights replace the model's (cli/initial-weights.ts). */
+  readonly initialWeights?: string;
+  /** JSON models: learning off (every `stdp` and `learning` rule dropped): the weights stay as given, sample after sample. */
+  readonly frozen?: boolean;
 }
 
 export interface DatasetModel {
@@ -57,12 +62,17 @@ export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions
 
 /** E_EVALUATE_PLASTIC: a model whose learning would make each sample's start depend on the ones before. */
 export function plasticModelError(modelPath: string): AerchipError {
-  return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "use `aerchip learn` or `aerchip run` for on-chip learning" });
+  return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "add --frozen to evaluate it with learning off (with --initial-weights W.json for the weights a run learned), or use `aerchip run` / `aerchip learn` for on-chip learning" });
 }
 
 function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetModel {
   const loaded = loadJsonModel(modelPath);
-  const graph = loaded.graph;
+  // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
+  // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
+  const weighted = o.initialWeights === undefined ? loaded.graph : applyInitialWeights(loaded.graph, readWeightsFile(o.initialWeights), o.initialWeights);
+  const graph: ModelGraph = o.frozen !== true ? weighted : {
+    ...weighted, projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
+  };
   // Refused here, before any sample is read (the compiled program is checked again: compileForDataset).
   if (graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) throw plasticModelError(modelPath);
   const input = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);

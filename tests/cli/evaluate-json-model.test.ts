@@ -172,3 +172,65 @@ describe("evaluate MODEL.json", () => {
     expect(p.stderr).toMatch(/E_EVALUATE_MODEL/);
   });
 });
+
+describe("evaluate MODEL.json --frozen [--initial-weights W.json]", () => {
+  it("a plastic model with weights learned by a run, learning off: each row equals `run --input` of a copy with those weights and no rule; rerun is byte-identical", async () => {
+    const dir = tmp();
+    const MODEL = "examples/learning/stdp-pair.model.json";
+    // Train: one run of the model on its own spikes; its weights.json holds the learned weights.
+    const train = join(dir, "train");
+    expect((await cli("run", MODEL, "--arch", "loihi", "--out", train, "--quiet")).code).toBe(0);
+    const weights = join(train, "weights.json");
+    const learned: number[] = readJson<{ projections: { in_out: { weights: number[] } } }>(weights).projections.in_out.weights;
+    // The frozen, trained copy written by hand: learned weights, no learning rule.
+    const m = readJson<{ projections: Array<Record<string, unknown> & { dense: { weights: number[][] } }> }>(MODEL);
+    const { learning: _l, ...plain } = m.projections[0];
+    const frozenModel = join(dir, "frozen.model.json");
+    writeFileSync(frozenModel, JSON.stringify({ ...m, projections: [{ ...plain, dense: { ...m.projections[0].dense, weights: [0, 1, 2, 3].map((i) => learned.slice(3 * i, 3 * i + 3)) } }] }));
+    // Two samples of the 4 inputs.
+    const data = join(dir, "data");
+    mkdirSync(join(data, "0"), { recursive: true });
+    mkdirSync(join(data, "2"), { recursive: true });
+    const s = (T: number, on: (t: number, i: number) => boolean) => {
+      const d = new Uint8Array(T * 4);
+      for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
+      return writeNpy(d, [T, 4], { bool: true });
+    };
+    writeFileSync(join(data, "0", "a.npy"), s(20, (t, i) => t % 4 === 0 && i < 2));
+    writeFileSync(join(data, "2", "b.npy"), s(20, (t, i) => t % 4 === 1 && i >= 2));
+    // Input 0 alone every 4th tick: its own weights (≤ 0.6) never reach the threshold 1 at decay 0.75, the learned ~0.9 do.
+    writeFileSync(join(data, "2", "c.npy"), s(20, (t, i) => i === 0 && t % 4 === 0));
+    // Without --frozen a plastic model stays refused, and the hint names --frozen.
+    const refused = await cli("evaluate", MODEL, "--input", data, "--arch", "loihi", "--out", join(dir, "no"));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/E_EVALUATE_PLASTIC[\s\S]*--frozen/);
+    const ev = join(dir, "ev");
+    const r = await cli("evaluate", MODEL, "--input", data, "--frozen", "--initial-weights", weights, "--arch", "loihi", "--out", ev, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = readJson<{ provenance: { inputs: Array<{ role: string }>; options: Record<string, unknown> }; samples: Row[] }>(join(ev, "dataset.json"));
+    expect(doc.provenance.options.frozen).toBe(true);
+    expect(doc.provenance.inputs.map((i) => i.role)).toContain("initial-weights");
+    for (const [k, id] of ["0/a.npy", "2/b.npy", "2/c.npy"].entries()) {
+      const out = join(dir, `run${k}`);
+      const rr = await cli("run", frozenModel, "--input", join(data, id), "--arch", "loihi", "--out", out, "--quiet");
+      expect(rr.code, rr.stderr).toBe(0);
+      const rep = readJson<Report>(join(out, "report.json"));
+      const row = doc.samples[k];
+      expect(row.synOps).toBe(rep.totals.counters.synOps);
+      expect(row.energyPj.total).toBe(rep.totals.energyPj.total);
+      const sp = readJson<{ spikes: Record<string, Array<[number, number]>> }>(join(out, "spikes.json")).spikes.out;
+      expect(row.outputValues).toEqual([0, 1, 2].map((n) => sp.filter(([, i]) => i === n).length));
+    }
+    // The learned weights matter: without them the model's own weights give other outputs.
+    const own = join(dir, "own");
+    expect((await cli("evaluate", MODEL, "--input", data, "--frozen", "--arch", "loihi", "--out", own, "--quiet")).code).toBe(0);
+    expect(readJson<{ samples: Row[] }>(join(own, "dataset.json")).samples[2].outputValues).toEqual([0, 0, 0]);
+    expect(doc.samples[2].outputValues.every((v) => v > 0)).toBe(true);
+    const re = await cli("rerun", join(ev, "dataset.json"), "--out", join(dir, "re"));
+    expect(re.code, re.stderr + re.stdout).toBe(0);
+    // NIR graphs take neither option.
+    const nir = await cli("evaluate", "tests/robustness/fixtures/small-valid.nir", "--input", data, "--frozen", "--arch", "loihi", "--out", join(dir, "n"));
+    expect(nir.code).toBe(2);
+    expect(nir.stderr).toMatch(/E_CLI_OPTION.*--frozen/);
+  }, 60_000);
+});
