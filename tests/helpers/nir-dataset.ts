@@ -37,3 +37,21 @@ export async function writeShd3Nir(path: string): Promise<void> {
     output: { type: "Output", shape: [3n] },
   }, [["input", "fc"], ["fc", "lif"], ["lif", "output"]]));
 }
+
+/**
+ * `aerchip evaluate` of writeIf4Nir's graph over a one-sample data set (a 2-event CSV labelled 1) in `dir`, on
+ * `generic`: its dataset.json, for tests of the renderers of a real document.
+ */
+export async function evaluateIf4Once(dir: string): Promise<import("../../chip/report/dataset.ts").DatasetDocument> {
+  const { mkdirSync, readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { cli } = await import("./cli.ts");
+  const nir = join(dir, "if4.nir");
+  await writeIf4Nir(nir);
+  mkdirSync(join(dir, "data", "1"), { recursive: true });
+  writeFileSync(join(dir, "data", "1", "a.csv"), "x,y,t,p\n0,0,100,1\n1,0,2200,0\n");
+  const out = join(dir, "eval");
+  const r = await cli("evaluate", nir, "--input", join(dir, "data"), "--arch", "generic", "--out", out, "--quiet");
+  if (r.code !== 0) throw new Error(`evaluate failed: ${r.stderr}`);
+  return JSON.parse(readFileSync(join(out, "dataset.json"), "utf8"));
+}

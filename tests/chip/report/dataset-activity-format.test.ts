@@ -4,12 +4,11 @@
  * whole value or one of 1,000 or more (5,163 and 150, not 5163 and 150.0), 4 significant digits for a
  * smaller fraction — as the per-inference table's count rows are.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli } from "../../helpers/cli.ts";
-import { writeIf4Nir } from "../../helpers/nir-dataset.ts";
+import { evaluateIf4Once } from "../../helpers/nir-dataset.ts";
 import type { DatasetDocument } from "../../../chip/report/dataset.ts";
 import { datasetLatex, datasetMarkdown } from "../../../chip/report/formats/dataset.ts";
 
@@ -18,14 +17,7 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe("Activity over the data set: Spikes per inference", () => {
   it("5,163 and 150 (grouped, whole) beside 2.667 (a fraction), in Markdown and LaTeX", async () => {
-    const nir = join(TMP, "if4.nir");
-    await writeIf4Nir(nir);
-    mkdirSync(join(TMP, "data", "1"), { recursive: true });
-    writeFileSync(join(TMP, "data", "1", "a.csv"), "x,y,t,p\n0,0,100,1\n1,0,2200,0\n");
-    const out = join(TMP, "eval");
-    const r = await cli("evaluate", nir, "--input", join(TMP, "data"), "--arch", "generic", "--out", out, "--quiet");
-    expect(r.code, r.stderr).toBe(0);
-    const d = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")) as DatasetDocument;
+    const d = await evaluateIf4Once(TMP);
     const p0 = d.summary.populations[0];
     const pops = [
       { ...p0, name: "big", spikes: 5163, meanSpikesPerInference: 5163 },
