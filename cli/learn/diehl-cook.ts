@@ -35,6 +35,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MNIST_PIXELS, type LearnSplit } from "./mnist-data.ts";
 import type { Clustering } from "./features-report.ts";
 import { DIEHL_COOK_SOURCED } from "./diehl-cook-defaults.ts";
+import { addRunCounters, newAccumulator, type Accumulator } from "./accumulate.ts";
 import { MAX_LEARN_PASSES } from "../option-limits.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
@@ -234,21 +235,6 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
   };
 }
 
-interface Accumulator { counts: Float64Array; synOpsByEnc: Float64Array }
-
-function addCounters(acc: Accumulator, st: SimState, res: SimResult): void {
-  const K = COUNTER_COUNT;
-  const E = Math.max(1, st.encodingNames.length);
-  for (let c = 0; c < st.coreCount; c++) {
-    for (let k = 0; k < K; k++) acc.counts[k] += res.counters.perCore[c * K + k];
-    for (let e = 0; e < E; e++) acc.synOpsByEnc[e] += res.counters.synOpsByEncoding[c * E + e];
-  }
-}
-
-function newAcc(st: SimState): Accumulator {
-  return { counts: new Float64Array(COUNTER_COUNT), synOpsByEnc: new Float64Array(Math.max(1, st.encodingNames.length)) };
-}
-
 /** Spikes of population `name` before tick `until` (the presentation), added per neuron (population order) into `out` when given; returns their number. */
 function countSpikes(res: SimResult, name: string, out: Float64Array | undefined, offset: number, until: number): number {
   const sp = res.spikes.get(name)!;
@@ -378,8 +364,8 @@ export class DiehlCookRun {
     this.nTrain = data.trainLabels.length;
     this.nTest = data.testLabels.length;
     this.nLabel = Math.min(this.nTrain, opts.labelSamples ?? this.nTrain);
-    this.trainAcc = newAcc(this.st);
-    this.testAcc = newAcc(this.st);
+    this.trainAcc = newAccumulator(this.st);
+    this.testAcc = newAccumulator(this.st);
     this.trainCounts = new Float64Array(this.nLabel === 0 ? this.nTrain * N : 0);
     this.labelCounts = new Float64Array(this.nLabel * N);
     this.testCounts = new Float64Array(this.nTest * N);
@@ -432,7 +418,7 @@ export class DiehlCookRun {
     for (;;) {
       counts.fill(0, row * N, (row + 1) * N);
       const res = this.present(images, s, intensity, false);
-      if (acc !== undefined) addCounters(acc, this.st, res);
+      if (acc !== undefined) addRunCounters(acc, this.st, res);
       const spikes = countSpikes(res, "exc", counts, row * N, this.ticksOn);
       if (spikes >= this.params.minSpikes || intensity >= this.params.maxIntensity) break;
       intensity++;
@@ -472,7 +458,7 @@ export class DiehlCookRun {
         for (;;) {
           const res = this.present(this.data.trainImages, s, intensity, true);
           this.presentations++;
-          addCounters(this.trainAcc, this.st, res);
+          addRunCounters(this.trainAcc, this.st, res);
           const spikes = countSpikes(res, "exc", undefined, 0, this.ticksOn);
           if (spikes >= P.minSpikes || intensity >= P.maxIntensity) {
             if (last && this.nLabel === 0) countSpikes(res, "exc", this.trainCounts, s * N, this.ticksOn);
