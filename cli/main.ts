@@ -295,6 +295,37 @@ function buildProgram(): Command {
   addEventTransformOptions(evaluate);
   nirOptions(evaluate);
 
+  const train = program
+    .command("train")
+    .description("on-chip learning of a JSON model's stdp / learning rules over a data set, sample after sample on one chip (neuron state and traces back to rest between samples; weights, θ and rounding streams carried): writes weights.json (for run / evaluate --frozen --initial-weights) and train.json (learning work and dynamic energy per training sample)")
+    .argument("<model>", "aerchip-model-1 or snnref-1 JSON with plastic projections")
+    .requiredOption("--input <path>", "the data set: a directory of event files or .npy spike tensors, an SHD/SSC .h5 file, or one file (labels are not read)")
+    .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`) or chip spec JSON file")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--passes <n>", `passes over the data set (1..${MAX_LEARN_PASSES})`, intOption("--passes", 1, MAX_LEARN_PASSES, "passes over the training samples"), 1)
+    .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded), or one index")
+    .option("--shuffle", "permute the data set's order by --seed before --samples selects (every pass keeps that order)", false)
+    .option("--steps <n>", `ticks per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
+    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+      return n;
+    })
+    .option("--input-population <name>", "the input population each sample's spikes replace (default: the model's only input population)")
+    .option("--initial-weights <weights.json>", "start from the weights a run or train learned (its weights.json) instead of the model's")
+    .option("--seed <n>", "seed for placement and --shuffle (0..4294967295)", seedOption, 0)
+    .addOption(placement)
+    .addOption(precision)
+    .option("--json", "print a machine-readable summary", false)
+    .option("--quiet", "print nothing on success", false)
+    .addHelpText("after", "\nExample:\n  aerchip train my.model.json --input train/ --passes 2 --arch loihi --out out/train\n  aerchip evaluate my.model.json --input test/ --frozen --initial-weights out/train/weights.json --arch loihi --out out/test")
+    .action(async (model: string, o, cmd: Command) => {
+      (await import("./option-applicability.ts")).checkOptionsApply("train", model, cmd);
+      if (/\.(nir|aerprog|ya?ml)$/i.test(model)) throw new AerchipError("E_CLI_OPTION", `train learns with a JSON model's stdp / learning rules; ${model} is not a JSON model`, { file: model, field: "<model>", hint: "give an aerchip-model-1 or snnref-1 JSON model with plastic projections" });
+      return (await import("./commands/train.ts")).trainCommand(model, o);
+    });
+  addEventTransformOptions(train);
+
   program
     .command("rerun")
     .description("re-run a report's model, or an evaluation, from its provenance (inputs, options, seed) and check that the new report.json or dataset.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")

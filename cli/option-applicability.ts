@@ -130,6 +130,8 @@ const RULES: Record<string, readonly Rule[]> = {
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: () => "it replaces the weights of a JSON model's projections (the weights.json of a JSON model's run)" },
   ],
   compile: NIR_RULES,
+  // train takes JSON models only (cli/main.ts refuses others before): nothing here depends on the model.
+  train: [],
   "learning-cost": NIR_RULES,
 };
 
@@ -141,6 +143,7 @@ const TIME_BINS_VS_REALTIME = { a: "timeBins", aFlag: "--time-bins", b: "realtim
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
   compare: [TIME_BINS_VS_TICK_US],
   evaluate: [TIME_BINS_VS_TICK_US, TIME_BINS_VS_REALTIME],
+  train: [TIME_BINS_VS_TICK_US],
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
     TIME_BINS_VS_TICK_US,
@@ -169,6 +172,7 @@ const REQUIRES: Record<string, ReadonlyArray<{ readonly option: string; readonly
     met: (v) => typeof v === "string", why: "it names the input population --input drives", hint: "add --input FILE, or drop --input-population",
   }],
   evaluate: [TIME_BINS_RULE_NEEDS_BINS],
+  train: [TIME_BINS_RULE_NEEDS_BINS],
   "learning-cost": [{
     option: "weightBytes", flag: "--weight-bytes", needs: "optimizerStatePerWeight", needsFlag: "--optimizer-state-per-weight",
     // --optimizer fo-stdgd keeps w(k−1): one weight-sized array of state without --optimizer-state-per-weight.

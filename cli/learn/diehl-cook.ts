@@ -26,7 +26,7 @@ import { learningProgramFromNamedRule } from "../../chip/program/learning-progra
 import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { runState, type SimResult } from "../../chip/sim/run.ts";
 import { buildLearningEngine, normaliseIncoming, resetLearningState, type LearningEngine } from "../../chip/sim/learning.ts";
-import { COUNTER_COUNT, CounterKind } from "../../chip/sim/counters.ts";
+import { CounterKind } from "../../chip/sim/counters.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
 import { poissonEncode } from "../../chip/learning/encoders.ts";
 import { accuracy, assignLabels } from "../../chip/learning/readout.ts";

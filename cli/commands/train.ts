@@ -1,0 +1,165 @@
+/**
+ * `aerchip train MODEL.json --input DATASET --arch ARCH --out DIR`: on-chip learning of one's own JSON model
+ * (its `stdp` or `learning` rules) over a data set, sample after sample on one chip.
+ *
+ * One compile and one simulator state; per pass, per sample (the data set's order, `--shuffle` seeded by
+ * --seed): the sample's spikes replace the input population's (as `run MODEL.json --input SAMPLE`), the chip
+ * runs the sample's ticks with learning on, then the neuron state (v, u, input, refractory) and the learning
+ * traces return to rest — what a rest between samples achieves — while the weights, the adaptive thresholds
+ * θ and the learning engine's stochastic-rounding streams carry on. Without θ and with nearest rounding a
+ * pass therefore equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs
+ * (tests/cli/train.test.ts), without recompiling per sample.
+ *
+ * Writes (all or none) DIR/weights.json (the final weights: `run` and `evaluate --frozen --initial-weights`
+ * take it) and DIR/train.json (format aerchip-train-1: provenance, the schedule, and per training sample the
+ * means of the chip's counts and their dynamic energy = counts × the chip's per-operation costs; no time
+ * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
+ */
+import { join } from "node:path";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import type { ChipStimulus } from "../../chip/program/types.ts";
+import { compileModel } from "../../compiler/compile.ts";
+import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
+import { buildSimState, resetNeuronState } from "../../chip/sim/state.ts";
+import { runState, type SimResult } from "../../chip/sim/run.ts";
+import { buildLearningEngine, hasGeneralLearning, resetLearningState } from "../../chip/sim/learning.ts";
+import { resetPlasticTraces } from "../../chip/sim/plasticity.ts";
+import { CounterKind } from "../../chip/sim/counters.ts";
+import { dynamicEnergyPj } from "../../chip/report/energy.ts";
+import { loadArch } from "../load-arch.ts";
+import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
+import { DatasetSampleReader } from "../dataset-reader.ts";
+import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { checkInputTicks } from "../spike-inputs.ts";
+import { chooseInputPopulation } from "../model-input.ts";
+import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
+import { weightsJson } from "../pipeline.ts";
+import { addRunCounters, newAccumulator } from "../learn/accumulate.ts";
+import { datasetDigest } from "./evaluate.ts";
+import { gitProvenance } from "./run.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { fmtInt, table } from "../format.ts";
+import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
+import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+
+export const TRAIN_FORMAT = "aerchip-train";
+export const TRAIN_VERSION = 1;
+
+export interface TrainCommandOptions extends EventTransformChoice {
+  readonly input: string;
+  readonly arch: string;
+  readonly out: string;
+  readonly passes: number;
+  readonly seed: number;
+  readonly placement: PlacementStrategy;
+  readonly precision?: "float" | "fixed";
+  readonly steps?: number;
+  readonly tickUs?: number;
+  readonly samples?: string;
+  readonly shuffle?: boolean;
+  readonly inputPopulation?: string;
+  readonly initialWeights?: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+export async function trainCommand(modelPath: string, o: TrainCommandOptions): Promise<void> {
+  const out = outputDirOption(o.out);
+  const spec = loadArch(o.arch);
+  const loaded = loadJsonModel(modelPath);
+  const graph = o.initialWeights === undefined ? loaded.graph : applyInitialWeights(loaded.graph, readWeightsFile(o.initialWeights), o.initialWeights);
+  if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
+    throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
+  }
+  const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
+  const transforms = eventTransformsOf(o);
+  const compiled = compileModel(graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
+  const program = compiled.program;
+  const st = buildSimState(spec, program);
+  const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
+  const fixed = new Map(loaded.stimulus.spikes);
+  const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
+  const acc = newAccumulator(st);
+  const total = listing.samples.length * o.passes;
+  let last: SimResult | undefined;
+  let ticks = 0;
+  let done = 0;
+  let lastYield = performance.now();
+  try {
+    for (let pass = 0; pass < o.passes; pass++) {
+      for (const s of listing.samples) {
+        const input = await reader.read(s);
+        if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+        const steps = o.steps ?? input.steps;
+        const spikes = new Map(fixed);
+        spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
+        const stimulus: ChipStimulus = { spikes };
+        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }) });
+        addRunCounters(acc, st, last);
+        ticks += steps;
+        // Back to rest for the next sample; weights, θ and the rounding streams carry on.
+        resetNeuronState(st);
+        if (st.plasticity !== undefined) resetPlasticTraces(st.plasticity);
+        if (le !== undefined) resetLearningState(le);
+        done++;
+        if (!o.quiet && !o.json && (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total))) process.stderr.write(`aerchip train: ${done}/${total} samples\n`);
+        if (interruptRequested() || performance.now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldForSignals(`during training, at sample ${done} of ${total}`, "nothing was written; run the command again");
+          lastYield = performance.now();
+        }
+      }
+    }
+  } finally {
+    reader.close();
+  }
+  if (last === undefined) throw new AerchipError("E_DATASET_EMPTY", `${o.input} gave no sample to train on`, { file: o.input, field: "--input", hint: "give a data set with samples" });
+  const n = Math.max(1, total);
+  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames);
+  const per = (k: number): number => acc.counts[k] / n;
+  const weightChanges = le === undefined ? null : Array.from(le.weightChanges).reduce((a, b) => a + b, 0);
+  const doc = {
+    format: TRAIN_FORMAT, version: TRAIN_VERSION,
+    provenance: {
+      aerchipVersion: aerchipVersion(), ...gitProvenance(),
+      inputs: [
+        { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
+        ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+      ],
+      options: {
+        arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
+        samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
+      },
+    },
+    model: graph.name, chip: { name: spec.name, coresUsed: compiled.mapping.coresUsed, coresAvailable: compiled.mapping.coresAvailable },
+    schedule: {
+      samples: listing.samples.length, passes: o.passes, presentations: total, ticks,
+      betweenSamples: "neuron state and learning traces reset; weights, adaptive thresholds and stochastic-rounding streams carried",
+    },
+    perTrainingSample: {
+      energyPj: { dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n },
+      spikes: per(CounterKind.spikes), synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
+      synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
+    },
+    weightChanges,
+    energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy",
+  };
+  const weights = weightsJson(graph.name, last, program);
+  if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
+  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }];
+  writeOutputSet(files, [out]);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges })}\n`);
+    return;
+  }
+  if (o.quiet) return;
+  const pj = (x: number): string => `${(x / 1000).toFixed(3)} nJ`;
+  const rows = [
+    ["dynamic energy", pj(doc.perTrainingSample.energyPj.dynamic)], ["of which learning", pj(doc.perTrainingSample.energyPj.learning)],
+    ["spikes", fmtInt(Math.round(doc.perTrainingSample.spikes))], ["synaptic ops", fmtInt(Math.round(doc.perTrainingSample.synOps))],
+    ["synapse updates (billed)", fmtInt(Math.round(doc.perTrainingSample.synUpdates))],
+  ];
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}\nwrote ${join(o.out, "weights.json")}, ${join(o.out, "train.json")}\n`);
+}

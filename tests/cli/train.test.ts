@@ -1,0 +1,90 @@
+/**
+ * `aerchip train MODEL.json --input DATASET` (cli/commands/train.ts): on-chip learning of a JSON model over a
+ * data set on one chip. Without adaptive thresholds and with nearest rounding, a pass equals the chained
+ * `run --input s_k --initial-weights s_{k-1}/weights.json` runs; a second pass goes on from the first; the
+ * counts per training sample are the runs' own; a model with nothing to learn is refused.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { writeNpy } from "../../core/io/npy.ts";
+
+const MODEL = "examples/learning/stdp-pair.model.json";
+const dir = mkdtempSync(join(tmpdir(), "aerchip-train-"));
+const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
+
+/** A T × 4 spike tensor of the model's 4 inputs. */
+function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
+  const d = new Uint8Array(T * 4);
+  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
+  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
+}
+
+describe("aerchip train", () => {
+  const data = join(dir, "data");
+  mkdirSync(data, { recursive: true });
+  // Sorted order a, b, c. a ends with input 3 at tick 22, which leaves each out neuron ~0.2–0.3 below
+  // threshold at the end; b opens with input 0 at ticks 0 and 2, which fires out 0 at tick 3 only from that
+  // leftover (0.6 + 0.75²·0.6 < 1): so b learns differently unless the state is back at rest between samples.
+  sample(join(data, "a.npy"), 24, (t, i) => (i < 2 && t % 3 === 0 && t < 18) || (i === 3 && t === 22));
+  sample(join(data, "b.npy"), 24, (t, i) => (i === 0 && (t === 0 || t === 2)) || (i >= 2 && t >= 6 && t % 2 === 0));
+  sample(join(data, "c.npy"), 30, (t, i) => t % 4 === i % 2);
+
+  it("one pass equals the chained runs with --initial-weights; the counts per sample are the runs' own", async () => {
+    const out = join(dir, "t1");
+    const r = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/train stdp-pair on loihi — 3 samples × 1 pass\(es\), 78 ticks/);
+    // The same learning as three runs, each from the last one's weights.
+    let prev: string | undefined;
+    const synUpdates: number[] = [];
+    for (const [k, s] of ["a", "b", "c"].entries()) {
+      const o = join(dir, `run${k}`);
+      const rr = await cli("run", MODEL, "--input", join(data, `${s}.npy`), "--arch", "loihi", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+      expect(rr.code, rr.stderr).toBe(0);
+      prev = join(o, "weights.json");
+      synUpdates.push(readJson<{ totals: { counters: { synUpdates: number } } }>(join(o, "report.json")).totals.counters.synUpdates);
+    }
+    const w = (p: string) => readJson<{ projections: { in_out: { weights: number[] } } }>(p).projections.in_out.weights;
+    expect(w(join(out, "weights.json"))).toEqual(w(prev!));
+    expect(w(join(out, "weights.json"))).not.toEqual(readJson<{ projections: Array<{ dense: { weights: number[][] } }> }>(MODEL).projections[0].dense.weights.flat());
+    const doc = readJson<{ format: string; schedule: { samples: number; passes: number; presentations: number; ticks: number }; perTrainingSample: { synUpdates: number; energyPj: { dynamic: number; learning: number } }; weightChanges: number; provenance: { inputs: Array<{ role: string }> } }>(join(out, "train.json"));
+    expect(doc.format).toBe("aerchip-train");
+    expect(doc.schedule).toMatchObject({ samples: 3, passes: 1, presentations: 3, ticks: 78 });
+    expect(doc.perTrainingSample.synUpdates).toBeCloseTo(synUpdates.reduce((a, b) => a + b, 0) / 3, 9);
+    expect(doc.perTrainingSample.energyPj.learning).toBeCloseTo((doc.perTrainingSample.synUpdates * 120), 6); // loihi: 120 pJ per synaptic update
+    expect(doc.weightChanges).toBeGreaterThan(0);
+    expect(doc.provenance.inputs.map((i) => i.role)).toEqual(["model", "dataset"]);
+  }, 60_000);
+
+  it("two passes equal one pass then another from its weights; identical options give identical bytes", async () => {
+    const two = join(dir, "t2");
+    expect((await cli("train", MODEL, "--input", data, "--passes", "2", "--arch", "loihi", "--out", two, "--quiet")).code).toBe(0);
+    const again = join(dir, "t2b");
+    expect((await cli("train", MODEL, "--input", data, "--initial-weights", join(dir, "t1", "weights.json"), "--arch", "loihi", "--out", again, "--quiet")).code).toBe(0);
+    expect(readFileSync(join(two, "weights.json"), "utf8")).toBe(readFileSync(join(again, "weights.json"), "utf8"));
+    const same = join(dir, "t2c");
+    expect((await cli("train", MODEL, "--input", data, "--passes", "2", "--arch", "loihi", "--out", same, "--quiet")).code).toBe(0);
+    for (const f of ["weights.json", "train.json"]) expect(readFileSync(join(same, f))).toEqual(readFileSync(join(two, f)));
+  }, 60_000);
+
+  it("refuses a model with nothing to learn, a NIR graph, and samples that do not fit", async () => {
+    const fixed = join(dir, "fixed.model.json");
+    const m = readJson<{ projections: Array<Record<string, unknown>> }>(MODEL);
+    writeFileSync(fixed, JSON.stringify({ ...m, projections: m.projections.map(({ learning: _l, ...p }) => p) }));
+    const a = await cli("train", fixed, "--input", data, "--arch", "loihi", "--out", join(dir, "x"));
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/E_TRAIN_NOT_PLASTIC/);
+    const b = await cli("train", "tests/robustness/fixtures/small-valid.nir", "--input", data, "--arch", "loihi", "--out", join(dir, "x"));
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/E_CLI_OPTION/);
+    const bad = join(dir, "bad");
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, "z.npy"), writeNpy(new Uint8Array(10), [2, 5], { bool: true }));
+    const c = await cli("train", MODEL, "--input", bad, "--arch", "loihi", "--out", join(dir, "y"));
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/E_EVENTS_SHAPE/);
+  }, 60_000);
+});
