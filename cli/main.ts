@@ -26,6 +26,13 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
 /** A whole-number option in min..max (max: none when omitted), checked as it is parsed (exit 2). */
+/** --tick-us: a tick length in µs, a finite number > 0 (run, compare, evaluate, train, convert). */
+function tickUsOption(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
+  return n;
+}
+
 function intOption(name: string, min: number, max?: number, why?: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -114,11 +121,7 @@ function buildProgram(): Command {
     .option("--sanafe-arch <file>", "SANA-FE networks: the architecture YAML whose units the network names (default: --arch if YAML, else one beside the network)")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input and the --packets-out stream (default 1000)", (v: string) => {
-      const n = Number(v);
-      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
-      return n;
-    })
+    .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input and the --packets-out stream (default 1000)", tickUsOption)
     .option("--tick-period-us <us>", "pace the ticks: each lasts max(this period, its modelled latency); simulated time, power, static energy and inferences/s are then on the basis tick-period (0: modelled latency, also for chips with their own period)", tickPeriodOption)
     .option("--realtime", "event-file --input: pace the ticks at the --tick-us they were binned at (the sensor's real time), as --tick-period-us <tick-us>")
     .option("--packets-out <file>", "write every AER packet (tick, destination address) as an AER protobuf stream")
@@ -172,11 +175,7 @@ function buildProgram(): Command {
     .argument("<in>", "input: N-MNIST .bin, AEDAT 2.0/3.1 (.aedat), CSV, structured .npy, SHD/SSC .h5, AER stream .aer (a --packets-out stream converts to .csv, one line per packet); with --encode a plain .npy tensor of values")
     .argument("<out>", "output by extension: .bin, .aedat, .csv, .npy, .aer")
     .option("--spikes", "bin the events onto ticks (chip input spikes) instead of copying events", false)
-    .option("--tick-us <us>", "tick length in microseconds (spikes and --encode: default 1000; --encode poisson: the Δt of P = rate · Δt)", (v: string) => {
-      const n = Number(v);
-      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
-      return n;
-    })
+    .option("--tick-us <us>", "tick length in microseconds (spikes and --encode: default 1000; --encode poisson: the Δt of P = rate · Δt)", tickUsOption)
     .option("--sample <i>", "SHD/SSC .h5 input: the sample to convert (0-based; default 0)", sampleOption)
     .option("--labels <file>", "DVS Gesture AEDAT input: its *_labels.csv (class,startTime_usec,endTime_usec), with --gesture")
     .option("--gesture <row>", "the label row to cut (0 = the first row after the header): events with start ≤ t < end, time re-based to start", gestureOption)
@@ -229,11 +228,7 @@ function buildProgram(): Command {
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
     .option("--input <file>", "NIR graphs and JSON models: input spikes (.npy tensor, .aer stream, N-MNIST .bin and the other event formats of `run --input`); for a JSON model they replace an input population's spikes")
     .option("--input-population <name>", "JSON models: the input population --input replaces (default: the only one)")
-    .option("--tick-us <us>", "NIR graphs: duration of one tick in microseconds for event input (default 1000)", (v: string) => {
-      const n = Number(v);
-      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
-      return n;
-    })
+    .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input (default 1000)", tickUsOption)
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip compare examples/demo/ei-small.net.json --arch loihi,truenorth,odin,generic --out out/compare\n  aerchip compare examples/demo/ei-small.net.json --out out/all-presets")
@@ -256,11 +251,7 @@ function buildProgram(): Command {
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded; either may be left out), or one index")
     .option("--shuffle", "permute the data set's order by --seed before --samples selects (a seeded Fisher–Yates shuffle; rows keep their original index and id)", false)
     .option("--steps <n>", `NIR steps (JSON models: ticks) per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
-    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
-      const n = Number(v);
-      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
-      return n;
-    })
+    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", tickUsOption)
     .option("--tick-period-us <us>", "pace the ticks: each lasts max(this period, its modelled latency) (as `run`)", tickPeriodOption)
     .option("--realtime", "pace the ticks at the --tick-us the events were binned at (as `run`)")
     .addOption(new Option("--label-from <source>", "directory data sets: number (default: the nearest whole-number folder, as N-MNIST's Test/<digit>/), folders (first-level folders are classes, numbered in sorted name order: torchvision's ImageFolder) or none").choices(["number", "folders", "none"]))
@@ -306,11 +297,7 @@ function buildProgram(): Command {
     .option("--samples <range>", "samples START:END of the data set's order (0-based, END excluded), or one index")
     .option("--shuffle", "permute the data set's order by --seed before --samples selects (every pass keeps that order)", false)
     .option("--steps <n>", `ticks per sample (default: each sample's own length; at most ${MAX_RUN_TICKS})`, intOption("--steps", 1, MAX_RUN_TICKS, "the most ticks one run simulates"))
-    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", (v: string) => {
-      const n = Number(v);
-      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--tick-us must be a number > 0");
-      return n;
-    })
+    .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", tickUsOption)
     .option("--input-population <name>", "the input population each sample's spikes replace (default: the model's only input population)")
     .option("--initial-weights <weights.json>", "start from the weights a run or train learned (its weights.json) instead of the model's")
     .option("--seed <n>", "seed for placement and --shuffle (0..4294967295)", seedOption, 0)
