@@ -13,11 +13,11 @@ import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, 
 
 export type RecordedOptions = RunReport["provenance"]["options"];
 
-/** The command that made the file: `run` for report.json, `evaluate` for dataset.json. */
-export type RecordingCommand = "run" | "evaluate";
+/** The command that made the file: `run` for report.json, `evaluate` for dataset.json, `train` for train.json. */
+export type RecordingCommand = "run" | "evaluate" | "train";
 
 export function provenanceHint(command: RecordingCommand): string {
-  return `the ${command === "run" ? "report" : "dataset.json"} was edited or comes from another tool; run the model again with \`aerchip ${command}\``;
+  return `the ${command === "run" ? "report" : command === "evaluate" ? "dataset.json" : "train.json"} was edited or comes from another tool; run the model again with \`aerchip ${command}\``;
 }
 
 /** Recorded option `key` as a `type`, undefined when absent or null; another type is E_RERUN_PROVENANCE. */

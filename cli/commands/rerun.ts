@@ -22,7 +22,8 @@
  * A dataset.json (`aerchip evaluate`, told apart by its format "aerchip-dataset-1") is re-run the same
  * way (cli/commands/rerun-dataset.ts): the model's SHA-256 and the data set's digest are checked, the
  * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
- * with the original field by field, as a report is.
+ * with the original field by field, as a report is. A train.json (`aerchip train`, format "aerchip-train") too
+ * (cli/commands/rerun-train.ts), with its weights.json compared byte for byte.
  */
 import { thirdFactorFromProvenance } from "../third-factor.ts";
 import { existsSync, readFileSync } from "node:fs";
@@ -39,6 +40,8 @@ import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, share
 import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
+import { checkTrainInputs, trainRerunPlan, type TrainRerunPlan } from "./rerun-train.ts";
+import { trainCommand } from "./train.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -125,8 +128,8 @@ export function fieldDifferences(a: unknown, b: unknown, prefix = ""): Array<{ p
   return out;
 }
 
-/** The re-run's layer-ticks.csv against the original's: "identical", "differs", or "original missing". */
-export function compareLayerTicks(originalPath: string, newPath: string): "identical" | "differs" | "original missing" {
+/** A file the re-run wrote (layer-ticks.csv, weights.json) against the original's beside the report: "identical", "differs", or "original missing". */
+export function compareOutputFile(originalPath: string, newPath: string): "identical" | "differs" | "original missing" {
   if (!existsSync(originalPath)) return "original missing";
   return readFileSync(originalPath).equals(readFileSync(newPath)) ? "identical" : "differs";
 }
@@ -163,7 +166,7 @@ interface RerunComparison {
   readonly originalPath: string;
   readonly newPath: string;
   /** Runs made with --per-layer-ticks: the re-run's layer-ticks.csv against the original's. */
-  readonly layerTicks?: ReturnType<typeof compareLayerTicks>;
+  readonly layerTicks?: ReturnType<typeof compareOutputFile>;
 }
 
 /**
@@ -217,7 +220,26 @@ async function rerunDataset(doc: DatasetDocument, path: string, o: RerunCommandO
   reportComparison({ what: `${plan.model} over ${plan.dataset}`, arch: plan.options.arch, noun: "dataset.json", originalPath: path, newPath: join(o.out, "dataset.json") }, o);
 }
 
+/**
+ * A train.json (`aerchip train`): its inputs and options checked, train run again into --out; the new
+ * train.json compared as a report is, and weights.json byte for byte with the one beside the original.
+ */
+async function rerunTrain(plan: TrainRerunPlan, path: string, o: RerunCommandOptions): Promise<void> {
+  await checkTrainInputs(plan, path);
+  await trainCommand(plan.model, plan.options);
+  const weights = compareOutputFile(join(dirname(path), "weights.json"), join(o.out, "weights.json"));
+  if (weights === "differs") {
+    throw new AerchipError("E_RERUN_DIFFERS", `the re-run's ${join(o.out, "weights.json")} differs from ${join(dirname(path), "weights.json")}; the re-run's outputs are kept in ${o.out} for comparison`, {
+      file: path, field: "weights.json", hint: "compare the two files; the inputs hash the same, so the difference comes from aerchip itself (its code, or a chip preset)",
+    });
+  }
+  reportComparison({ what: `${plan.model} over ${plan.dataset}`, arch: plan.arch, noun: "train.json", originalPath: path, newPath: join(o.out, "train.json") }, o);
+  if (!o.quiet && !o.json && weights === "identical") process.stdout.write(`${join(o.out, "weights.json")} is byte-identical to the original's\n`);
+}
+
 export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
+  const train = trainRerunPlan(reportPath, o.out);
+  if (train !== undefined) return rerunTrain(train, reportPath, o);
   const dataset = readDatasetForRerun(reportPath);
   if (dataset !== undefined) return rerunDataset(dataset, reportPath, o);
   const original = readReportFile(reportPath);
@@ -230,6 +252,6 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
   if (plan.kind === "nir") await runNirCommand(plan.path, plan.options);
   else if (plan.kind === "program") await runProgramCommand(plan.path, plan.options);
   else await runCommand(plan.path, plan.options);
-  const layerTicks = plan.options.perLayerTicks === true ? compareLayerTicks(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
+  const layerTicks = plan.options.perLayerTicks === true ? compareOutputFile(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
   reportComparison({ what: plan.path, arch: String(original.provenance.options.arch), noun: "report", originalPath: reportPath, newPath: join(o.out, "report.json"), ...(layerTicks === undefined ? {} : { layerTicks }) }, o);
 }

@@ -88,3 +88,23 @@ describe("aerchip train", () => {
     expect(c.stderr).toMatch(/E_EVENTS_SHAPE/);
   }, 60_000);
 });
+
+describe("rerun of a train.json", () => {
+  it("re-trains from the provenance: train.json same results, weights.json byte-identical; a changed sample is refused", async () => {
+    const d = join(dir, "rerun-data");
+    mkdirSync(d, { recursive: true });
+    sample(join(d, "a.npy"), 20, (t, i) => i < 2 && t % 3 === 0);
+    sample(join(d, "b.npy"), 20, (t, i) => t % 4 === i);
+    const out = join(dir, "rt");
+    expect((await cli("train", MODEL, "--input", d, "--passes", "2", "--shuffle", "--seed", "5", "--arch", "loihi", "--out", out, "--quiet")).code).toBe(0);
+    const re = await cli("rerun", join(out, "train.json"), "--out", join(dir, "rt2"));
+    expect(re.code, re.stderr + re.stdout).toBe(0);
+    expect(re.stdout).toMatch(/weights\.json is byte-identical/);
+    expect(readFileSync(join(dir, "rt2", "weights.json"))).toEqual(readFileSync(join(out, "weights.json")));
+    // A sample changed since: refused, naming the data set.
+    sample(join(d, "b.npy"), 20, (t, i) => t % 5 === i);
+    const changed = await cli("rerun", join(out, "train.json"), "--out", join(dir, "rt3"));
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/E_RERUN_INPUT_CHANGED.*dataset/);
+  }, 60_000);
+});
