@@ -315,8 +315,8 @@ function buildProgram(): Command {
 
   program
     .command("rerun")
-    .description("re-run a report's model, or an evaluation, from its provenance (inputs, options, seed) and check that the new report.json or dataset.json has the same results (identical but for the code version: aerchipVersion, gitCommit)")
-    .argument("<report>", "report.json written by `aerchip run`, or dataset.json written by `aerchip evaluate` (run from the directory the original started in)")
+    .description("re-run a report's model, an evaluation or a training from its provenance (inputs, options, seed) and check that the new report.json, dataset.json or train.json has the same results (identical but for the code version: aerchipVersion, gitCommit; a training's weights.json byte for byte)")
+    .argument("<report>", "report.json written by `aerchip run`, dataset.json written by `aerchip evaluate`, or train.json written by `aerchip train` (run from the directory the original started in)")
     .requiredOption("--out <dir>", "output directory for the re-run")
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
