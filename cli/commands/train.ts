@@ -17,7 +17,7 @@
  */
 import { join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
@@ -67,6 +67,8 @@ export interface TrainCommandOptions extends EventTransformChoice {
 
 export async function trainCommand(modelPath: string, o: TrainCommandOptions): Promise<void> {
   const out = outputDirOption(o.out);
+  // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
+  checkOutputDirUsable(out);
   const spec = loadArch(o.arch);
   const loaded = loadJsonModel(modelPath);
   const graph = o.initialWeights === undefined ? loaded.graph : applyInitialWeights(loaded.graph, readWeightsFile(o.initialWeights), o.initialWeights);

@@ -86,6 +86,13 @@ describe("aerchip train", () => {
     const c = await cli("train", MODEL, "--input", bad, "--arch", "loihi", "--out", join(dir, "y"));
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/E_EVENTS_SHAPE/);
+    // An --out that is a file fails before training.
+    const file = join(dir, "a-file");
+    writeFileSync(file, "x");
+    const d = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--out", file);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/a-file/);
+    expect(d.stderr).not.toMatch(/aerchip train: \d+\/\d+ samples/);
   }, 60_000);
 });
 
