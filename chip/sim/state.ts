@@ -369,6 +369,15 @@ export function synapseTarget(st: SimState, n: number, s: number): number {
  * The state reset between samples of a presentation schedule: v ← vInit, u ← 0, no pending input, not
  * refractory. Weights and adaptive thresholds θ are kept (they are what learning and homeostasis change).
  */
+/**
+ * Adaptive thresholds back to their start, θ = 0 (a fresh state's). Not part of resetNeuronState: θ is a
+ * learned quantity that training keeps between samples (Diehl & Cook); an inference from the chip's initial
+ * state (`evaluate`) resets it too.
+ */
+export function resetAdaptiveThresholds(st: SimState): void {
+  st.theta?.fill(0);
+}
+
 export function resetNeuronState(st: SimState): void {
   st.v.set(st.vInit);
   st.u.fill(0);

@@ -5,14 +5,15 @@
  * or no compiled worker) and in the sample workers (cli/evaluate/worker.ts), so the rows cannot differ.
  *
  * Before each sample the state is reset to the program's initial state (chip/sim/state.ts resetNeuronState:
- * v ← vInit, no synaptic current, no pending input, not refractory) and the timing wheel starts empty, so
+ * v ← vInit, no synaptic current, no pending input, not refractory; resetAdaptiveThresholds: θ ← 0) and the
+ * timing wheel starts empty, so
  * each sample is the run `aerchip run MODEL --input SAMPLE` would make on its own (a NIR graph, or a JSON
  * model: cli/evaluate/dataset-model.ts), whichever state (thread) it runs on.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../../chip/program/types.ts";
-import { buildSimState, programIsPlastic, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
+import { buildSimState, programIsPlastic, resetAdaptiveThresholds, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { buildRunReport, type RunReport } from "../../chip/report/run-report.ts";
@@ -151,7 +152,9 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const what = `simulating sample ${position + 1} of ${total} (${s.id})`;
   const stimulus = datasetStimulus(m, input);
   const threads = o.threads ?? 1;
+  // θ too: each sample starts from the chip's initial state, as `run --input SAMPLE` does (audit s19 F2).
   resetNeuronState(r.st);
+  resetAdaptiveThresholds(r.st);
   const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
     steps: ticks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
     ...(r.team !== undefined ? { team: r.team } : threads > 1 ? { threads } : {}),
@@ -212,5 +215,6 @@ function datasetStimulus(m: DatasetModel, input: Pick<InputSpikes, "tick" | "neu
 /** One sample on the float64 reference: its spikes and readout traces (no timing model, no report). */
 async function runFloat(r: SampleRunner, f: NonNullable<SampleRunner["floatRef"]>, stimulus: ChipStimulus, ticks: number, what: string): Promise<SimResult> {
   resetNeuronState(f.st);
+  resetAdaptiveThresholds(f.st);
   return runToEnd(startRun(r.spec, f.program, f.st, stimulus, { steps: ticks, recordVoltages: r.recordVoltages }), what);
 }

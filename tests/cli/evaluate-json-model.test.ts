@@ -234,3 +234,31 @@ describe("evaluate MODEL.json --frozen [--initial-weights W.json]", () => {
     expect(nir.stderr).toMatch(/E_CLI_OPTION.*--frozen/);
   }, 60_000);
 });
+
+describe("evaluate: adaptive thresholds start from 0 every sample (audit s19 F2)", () => {
+  it("a JSON model with thetaPlus: each row equals `run --input` of its sample, whatever came before", async () => {
+    const dir = tmp();
+    const m = readJson<{ populations: Array<Record<string, unknown>>; projections: Array<Record<string, unknown>> }>("examples/learning/stdp-pair.model.json");
+    const { learning: _l, ...plain } = m.projections[0];
+    const model = join(dir, "theta.model.json");
+    writeFileSync(model, JSON.stringify({ ...m, populations: [m.populations[0], { ...m.populations[1], thetaPlus: 0.2 }], projections: [plain] }));
+    const data = join(dir, "data", "0");
+    mkdirSync(data, { recursive: true });
+    const s = (T: number, on: (t: number, i: number) => boolean) => {
+      const d = new Uint8Array(T * 4);
+      for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
+      return writeNpy(d, [T, 4], { bool: true });
+    };
+    for (let k = 0; k < 3; k++) writeFileSync(join(data, `s${k}.npy`), s(20, (t, i) => i < 2 && t % 2 === k % 2));
+    const ev = join(dir, "ev");
+    expect((await cli("evaluate", model, "--input", join(dir, "data"), "--arch", "loihi", "--out", ev, "--quiet")).code).toBe(0);
+    const rows = readJson<{ samples: Row[] }>(join(ev, "dataset.json")).samples;
+    for (let k = 0; k < 3; k++) {
+      const out = join(dir, `r${k}`);
+      expect((await cli("run", model, "--input", join(data, `s${k}.npy`), "--arch", "loihi", "--out", out, "--quiet")).code).toBe(0);
+      const rep = readJson<Report>(join(out, "report.json"));
+      expect(rows[k].neuronUpdates).toBe(rep.totals.counters.neuronUpdates);
+      expect(rows[k].energyPj.total).toBe(rep.totals.energyPj.total);
+    }
+  }, 60_000);
+});
