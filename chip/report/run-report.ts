@@ -95,6 +95,12 @@ export interface InputReportSection {
   readonly warnings: readonly string[];
 }
 
+/** The per-operation costs a chip spec does not give (their operations add no energy or time), in COST_KEYS order. */
+export function notModelledCosts(spec: ChipSpec): string[] {
+  const table = spec.costs as Record<string, CostEntry | undefined>;
+  return COST_KEYS.filter((key) => table[key] === undefined);
+}
+
 export interface RunReport {
   /** Runs with --input: the input's events and spikes (InputReportSection). Added within version 1. */
   readonly input?: InputReportSection;
@@ -217,12 +223,11 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
   const total = dyn.dynamic + staticPj;
   const costs: Array<{ key: string; value: number; unit: string; source: string; evidence: string }> = [];
-  const notModelled: string[] = [];
+  const notModelled = notModelledCosts(spec);
   const table = spec.costs as Record<string, CostEntry | undefined>;
   for (const key of COST_KEYS) {
     const c = table[key];
-    if (c === undefined) notModelled.push(key);
-    else costs.push({ key, value: c.value, unit: costUnit(key), source: c.source, evidence: c.evidence });
+    if (c !== undefined) costs.push({ key, value: c.value, unit: costUnit(key), source: c.source, evidence: c.evidence });
   }
   for (const [enc, cc] of Object.entries(spec.costs.synapseEncodings ?? {})) {
     for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: costUnit(k), source: c.source, evidence: c.evidence });

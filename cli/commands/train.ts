@@ -39,6 +39,10 @@ import { addRunCounters, newAccumulator } from "../learn/accumulate.ts";
 import { datasetDigest } from "./evaluate.ts";
 import { gitProvenance } from "./run.ts";
 import { sha256File } from "../provenance.ts";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolvePsi } from "../psi-drive.ts";
+import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
 import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
@@ -82,12 +86,16 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const program = compiled.program;
   const st = buildSimState(spec, program);
   const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
+  // Graded (S-TLLR) traces: the model's own Ψ, as `run` takes it without --psi (cli/psi-drive.ts).
+  const psi = resolvePsi(undefined, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
+  const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
   let last: SimResult | undefined;
   let ticks = 0;
+  let layerSpikes = 0;
   let done = 0;
   let lastYield = performance.now();
   try {
@@ -99,8 +107,9 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         const spikes = new Map(fixed);
         spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
         const stimulus: ChipStimulus = { spikes };
-        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }) });
+        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }) });
         addRunCounters(acc, st, last);
+        for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
         ticks += steps;
         // Back to rest for the next sample; weights, θ and the rounding streams carry on.
         resetNeuronState(st);
@@ -122,12 +131,24 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames);
   const per = (k: number): number => acc.counts[k] / n;
   const weightChanges = le === undefined ? null : Array.from(le.weightChanges).reduce((a, b) => a + b, 0);
+  // What the figures leave out, said beside them (as `run` says it): a rule's third factor m, which train does
+  // not supply, and the costs the chip spec does not give (their energy is not counted: 0, not unknown).
+  const notes: string[] = [];
+  if (le !== undefined) {
+    program.projections.forEach((pr, k) => {
+      const ri = le.projRule[k];
+      if (ri < 0 || le.readsThirdFactor[ri] !== 1) return;
+      notes.push(`projection "${pr.name}": rule ${le.rules[ri].program.name} reads the third factor m, which train does not supply (m = 0 on every tick), so its products with m added nothing; its updates changed ${fmtInt(le.weightChanges[ri])} weights. The engine still evaluated the rule, and the learning energy bills those evaluations (use \`run --third-factor\` per sample).`);
+    });
+  } else notes.push("weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight.");
+  const notModelled = notModelledCosts(spec);
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,
     provenance: {
       aerchipVersion: aerchipVersion(), ...gitProvenance(),
       inputs: [
         { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
+        ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
       ],
       options: {
@@ -135,18 +156,21 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
       },
     },
-    model: graph.name, chip: { name: spec.name, coresUsed: compiled.mapping.coresUsed, coresAvailable: compiled.mapping.coresAvailable },
+    model: graph.name,
+    chip: { name: spec.name, specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex"), coresUsed: compiled.mapping.coresUsed, coresAvailable: compiled.mapping.coresAvailable },
     schedule: {
       samples: listing.samples.length, passes: o.passes, presentations: total, ticks,
       betweenSamples: "neuron state and learning traces reset; weights, adaptive thresholds and stochastic-rounding streams carried",
     },
     perTrainingSample: {
       energyPj: { dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n },
-      spikes: per(CounterKind.spikes), synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
+      spikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
     weightChanges,
-    energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy",
+    notes,
+    notModelled,
+    energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
@@ -163,5 +187,5 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ["spikes", fmtInt(Math.round(doc.perTrainingSample.spikes))], ["synaptic ops", fmtInt(Math.round(doc.perTrainingSample.synOps))],
     ["synapse updates (billed)", fmtInt(Math.round(doc.perTrainingSample.synUpdates))],
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}\nwrote ${join(o.out, "weights.json")}, ${join(o.out, "train.json")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}\nwrote ${join(o.out, "weights.json")}, ${join(o.out, "train.json")}\n`);
 }

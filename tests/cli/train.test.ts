@@ -115,3 +115,35 @@ describe("rerun of a train.json", () => {
     expect(changed.stderr).toMatch(/E_RERUN_INPUT_CHANGED.*dataset/);
   }, 60_000);
 });
+
+describe("train.json says what its figures leave out (audit s19-train F1, F3, F10, F11)", () => {
+  it("a third-factor rule without m gets a note; costs the chip lacks are listed; spikes are the layers'; an arch file is an input", async () => {
+    const d = join(dir, "tf-data");
+    mkdirSync(d, { recursive: true });
+    sample(join(d, "a.npy"), 20, (t, i) => i < 2 && t % 2 === 0);
+    const reward = "examples/learning/reward-stdp.model.json";
+    const rm = readJson<{ populations: Array<{ kind: string; size: number }> }>(reward);
+    expect(rm.populations.find((p) => p.kind === "input")!.size).toBe(4);
+    const out = join(dir, "tf");
+    const r = await cli("train", reward, "--input", d, "--arch", "odin", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/note: projection ".*": rule .* reads the third factor m, which train does not supply/);
+    expect(r.stdout).toMatch(/not modelled by this chip spec: .*energySynUpdatePj/);
+    const doc = readJson<{ notes: string[]; notModelled: string[]; perTrainingSample: { spikes: number } }>(join(out, "train.json"));
+    expect(doc.notes).toHaveLength(1);
+    expect(doc.notModelled).toContain("energySynUpdatePj");
+    // The layers' spikes only: the same sample's run counts them in its non-input populations.
+    const run = join(dir, "tf-run");
+    expect((await cli("run", reward, "--input", join(d, "a.npy"), "--arch", "odin", "--out", run, "--quiet")).code).toBe(0);
+    const rep = readJson<{ perPopulation: Array<{ kind: string; spikes: number }> }>(join(run, "report.json"));
+    expect(doc.perTrainingSample.spikes).toBe(rep.perPopulation.filter((p) => p.kind !== "input").reduce((a, p) => a + p.spikes, 0));
+    // A chip spec file is an input, hashed, with the spec's hash in chip.
+    const spec = join(dir, "chip.json");
+    writeFileSync(spec, readFileSync("chip/spec/presets/loihi.json"));
+    const f = join(dir, "tf-file");
+    expect((await cli("train", MODEL, "--input", d, "--arch", spec, "--out", f, "--quiet")).code).toBe(0);
+    const fd = readJson<{ provenance: { inputs: Array<{ role: string }> }; chip: { specSha256: string } }>(join(f, "train.json"));
+    expect(fd.provenance.inputs.map((i) => i.role)).toContain("arch");
+    expect(fd.chip.specSha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+});
