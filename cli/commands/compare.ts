@@ -24,6 +24,7 @@ import { fmtInt, table } from "../format.ts";
 import { eventsMergedHint } from "../input-accounting.ts";
 import { runCommand } from "./run.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
+import { chooseInputPopulation } from "../model-input.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
@@ -88,7 +89,12 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
-  else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
+  else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
+    const m = loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
+    // A JSON model's --input population is chosen once, before any chip runs (several and no
+    // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
+    if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+  }
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
   const dirs = new ChipDirs(ensureDirCreated(out));

@@ -62,7 +62,7 @@ export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions
 
 /** E_EVALUATE_PLASTIC: a model whose learning would make each sample's start depend on the ones before. */
 export function plasticModelError(modelPath: string): AerchipError {
-  return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "add --frozen to evaluate it with learning off (with --initial-weights W.json for the weights a run learned), or use `aerchip run` / `aerchip learn` for on-chip learning" });
+  return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "add --frozen to evaluate it with learning off (with --initial-weights W.json for the weights `aerchip train` or a run learned), or use `aerchip train` / `run` for on-chip learning" });
 }
 
 function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetModel {

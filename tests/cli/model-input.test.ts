@@ -5,7 +5,7 @@
  * is a coded error naming the file, the population and both sizes; the tick count follows the input (and
  * --steps); the provenance records the input, and `rerun` reproduces the report byte for byte.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -179,6 +179,14 @@ describe("compare MODEL.json --input", () => {
     const lone = await cli("compare", AUTOENCODER, "--input-population", "image", "--arch", "loihi", "--out", join(dir, "lone"));
     expect(lone.code).toBe(2);
     expect(lone.stderr).toMatch(/E_CLI_OPTION.*--input-population/);
+    // Several input populations and no --input-population: one usage error listing them, before any chip runs.
+    const events = join(dir, "ev.csv");
+    writeFileSync(events, "x,y,t,p\n0,0,0,1\n");
+    const two = await cli("compare", twoInputModel(dir), "--input", events, "--arch", "loihi,generic", "--out", join(dir, "two"));
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/E_CLI_OPTION/);
+    expect(two.stderr).toContain("field: --input-population");
+    expect(existsSync(join(dir, "two"))).toBe(false);
   }, 60_000);
 });
 
