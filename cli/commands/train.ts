@@ -91,6 +91,17 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
+  // Every sample read and checked before the first is trained on (as evaluate does): a damaged or
+  // wrong-shape file fails in seconds, not after the samples before it have trained.
+  try {
+    for (const s of listing.samples) {
+      const input = await reader.read(s);
+      if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+    }
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
   let last: SimResult | undefined;

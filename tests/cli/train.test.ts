@@ -83,9 +83,12 @@ describe("aerchip train", () => {
     const bad = join(dir, "bad");
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, "z.npy"), writeNpy(new Uint8Array(10), [2, 5], { bool: true }));
+    sample(join(bad, "a.npy"), 10, (t, i) => t === i);
     const c = await cli("train", MODEL, "--input", bad, "--arch", "loihi", "--out", join(dir, "y"));
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/E_EVENTS_SHAPE/);
+    // Found before training a.npy (audit s19-train F4): no progress line.
+    expect(c.stderr).not.toMatch(/aerchip train: \d+\/\d+ samples/);
     // An --out that is a file fails before training.
     const file = join(dir, "a-file");
     writeFileSync(file, "x");
