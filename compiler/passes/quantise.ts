@@ -73,7 +73,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const incoming = new Map<string, ProjectionIR[]>();
   for (const pr of graph.projections) {
     if (pr.plasticity !== undefined || pr.learning !== undefined) {
-      throw new AerchipError("E_FIXED_PLASTIC_UNSUPPORTED", `projection "${pr.name}" is plastic; this build runs on-chip learning in float arithmetic only`, { file, field: `projections.${pr.name}.stdp`, hint: "run with --precision float" });
+      throw new AerchipError("E_FIXED_PLASTIC_UNSUPPORTED", `projection "${pr.name}" is plastic; this build runs on-chip learning in float arithmetic only`, { file, field: `projections.${pr.name}.${pr.learning !== undefined ? "learning" : "stdp"}`, hint: "run with --precision float (a learning rule's own weightBits sets the precision of its weights)" });
     }
     const list = incoming.get(pr.post) ?? [];
     list.push(pr);

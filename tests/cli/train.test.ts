@@ -89,6 +89,10 @@ describe("aerchip train", () => {
     expect(c.stderr).toMatch(/E_EVENTS_SHAPE/);
     // Found before training a.npy (audit s19-train F4): no progress line.
     expect(c.stderr).not.toMatch(/aerchip train: \d+\/\d+ samples/);
+    // Fixed point is refused for plastic projections, naming the rule's field (audit s19-train F6).
+    const fx = await cli("train", MODEL, "--input", data, "--precision", "fixed", "--arch", "loihi", "--out", join(dir, "fx"));
+    expect(fx.code).toBe(1);
+    expect(fx.stderr).toMatch(/E_FIXED_PLASTIC_UNSUPPORTED.*field: projections\.in_out\.learning/);
     // An --out that is a file fails before training.
     const file = join(dir, "a-file");
     writeFileSync(file, "x");
