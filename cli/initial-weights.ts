@@ -71,6 +71,11 @@ export function readWeightsFile(path: string): WeightsFile {
   return { model: typeof doc.model === "string" ? doc.model : "", projections };
 }
 
+/** `graph` with the weights of the aerchip-weights file at `path` (read and checked), or `graph` itself without one. */
+export function withInitialWeights(graph: ModelGraph, path: string | undefined): ModelGraph {
+  return path === undefined ? graph : applyInitialWeights(graph, readWeightsFile(path), path);
+}
+
 /** `graph` with the file's weights in place of its own for every projection the file names (checked to fit). */
 export function applyInitialWeights(graph: ModelGraph, file: WeightsFile, path: string): ModelGraph {
   const byName = new Map(graph.projections.map((p) => [p.name, p] as const));

@@ -217,7 +217,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     // set is opened once for the check below and once per runner for the evaluation (cli/dataset-reader.ts).
     const transforms = eventTransformsOf(o);
     const checkReader = new DatasetSampleReader(m.inputShape, o.tickUs, transforms);
-    const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(m, o, s, checkReader);
+    const readSample = (s: DatasetSample): Promise<InputSpikes> => readDatasetSample(o, s, checkReader);
     // Every sample is read (and checked) before anything is compiled or simulated: a damaged file, a file
     // --realtime cannot pace, or a label the output cannot give stops the command in seconds, not after
     // hours of simulation. The files are read again, one at a time, when their turn comes.

@@ -4,7 +4,9 @@
  * to them (cli/main.ts, cli/option-limits.ts), so that a re-run never runs, or writes, what the command
  * would refuse; and the recorded inputs, which must still be there and hash as recorded.
  */
-import { AerchipError } from "../../core/diagnostics.ts";
+import { existsSync } from "node:fs";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
@@ -18,6 +20,38 @@ export type RecordingCommand = "run" | "evaluate" | "train";
 
 export function provenanceHint(command: RecordingCommand): string {
   return `the ${command === "run" ? "report" : command === "evaluate" ? "dataset.json" : "train.json"} was edited or comes from another tool; run the model again with \`aerchip ${command}\``;
+}
+
+/**
+ * A result file `rerun` re-makes from its provenance (dataset.json, train.json): its parsed JSON when its
+ * `format` is `format` (undefined for another kind of file, or not JSON: the caller tries the next kind),
+ * checked to be `version` and to carry provenance.inputs ({ role, path, sha256 }) and provenance.options.
+ */
+export function readRecordedDocument(path: string, format: string, version: number, command: RecordingCommand): unknown {
+  if (!existsSync(path)) return undefined;
+  const noun = command === "evaluate" ? "dataset.json" : "train.json";
+  const hint = provenanceHint(command);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: "give the report.json written by `aerchip run`, the dataset.json written by `aerchip evaluate` or the train.json written by `aerchip train`", codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
+  } catch (e) {
+    if (isAerchipError(e)) throw e;
+    return undefined;
+  }
+  const head = raw as { format?: unknown; version?: unknown; provenance?: unknown } | null;
+  if (head === null || typeof head !== "object" || head.format !== format) return undefined;
+  if (head.version !== version) {
+    throw new AerchipError("E_REPORT_VERSION", `${noun} version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${version}`, { file: path, field: "version", hint: `${command} the model again with this aerchip (\`aerchip ${command}\`)` });
+  }
+  const p = head.provenance as { inputs?: unknown; options?: unknown } | null | undefined;
+  if (p === null || typeof p !== "object") throw new AerchipError("E_RERUN_PROVENANCE", `the ${noun} has no provenance`, { file: path, field: "provenance", hint });
+  const inputsOk = Array.isArray(p.inputs) && p.inputs.every((i: unknown) => {
+    const x = i as { role?: unknown; path?: unknown; sha256?: unknown } | null;
+    return x !== null && typeof x === "object" && typeof x.role === "string" && typeof x.path === "string" && typeof x.sha256 === "string";
+  });
+  if (!inputsOk) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.inputs must be a list of { role, path, sha256 }", { file: path, field: "provenance.inputs", hint });
+  if (p.options === null || typeof p.options !== "object" || Array.isArray(p.options)) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.options must be an object", { file: path, field: "provenance.options", hint });
+  return raw;
 }
 
 /** Recorded option `key` as a `type`, undefined when absent or null; another type is E_RERUN_PROVENANCE. */

@@ -12,13 +12,12 @@
  */
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
 import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
 import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetInputDigest, type EvaluateOptions } from "./evaluate.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, sharedRecordedOptions } from "./rerun-checks.ts";
+import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, sharedRecordedOptions } from "./rerun-checks.ts";
 
 const PROVENANCE_HINT = provenanceHint("evaluate");
 
@@ -27,28 +26,7 @@ const PROVENANCE_HINT = provenanceHint("evaluate");
  * (which `aerchip rerun` then reads as a report.json, with that reader's errors).
  */
 export function readDatasetForRerun(path: string): DatasetDocument | undefined {
-  if (!existsSync(path)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: "give the report.json written by `aerchip run` or the dataset.json written by `aerchip evaluate`", codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
-  } catch (e) {
-    if (isAerchipError(e)) throw e;
-    return undefined;
-  }
-  const head = raw as { format?: unknown; version?: unknown; provenance?: unknown } | null;
-  if (head === null || typeof head !== "object" || head.format !== DATASET_FORMAT) return undefined;
-  if (head.version !== DATASET_VERSION) {
-    throw new AerchipError("E_REPORT_VERSION", `dataset.json version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${DATASET_VERSION}`, { file: path, field: "version", hint: "evaluate the model again with this aerchip (`aerchip evaluate`)" });
-  }
-  const p = head.provenance as { inputs?: unknown; options?: unknown } | null | undefined;
-  if (p === null || typeof p !== "object") throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json has no provenance", { file: path, field: "provenance", hint: PROVENANCE_HINT });
-  const inputsOk = Array.isArray(p.inputs) && p.inputs.every((i: unknown) => {
-    const x = i as { role?: unknown; path?: unknown; sha256?: unknown } | null;
-    return x !== null && typeof x === "object" && typeof x.role === "string" && typeof x.path === "string" && typeof x.sha256 === "string";
-  });
-  if (!inputsOk) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.inputs must be a list of { role, path, sha256 }", { file: path, field: "provenance.inputs", hint: PROVENANCE_HINT });
-  if (p.options === null || typeof p.options !== "object" || Array.isArray(p.options)) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.options must be an object", { file: path, field: "provenance.options", hint: PROVENANCE_HINT });
-  return raw as DatasetDocument;
+  return readRecordedDocument(path, DATASET_FORMAT, DATASET_VERSION, "evaluate") as DatasetDocument | undefined;
 }
 
 /** What re-runs an evaluation: `aerchip evaluate MODEL --input DATASET` and its options. */

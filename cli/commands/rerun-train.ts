@@ -6,13 +6,12 @@
  * apart) and weights.json byte for byte.
  */
 import { existsSync } from "node:fs";
-import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetInputDigest } from "./evaluate.ts";
-import { badOption, inputChanged, inputMissing, opt, provenanceHint, type RecordedOptions } from "./rerun-checks.ts";
+import { badOption, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, type RecordedOptions } from "./rerun-checks.ts";
 import { TRAIN_FORMAT, TRAIN_VERSION, type TrainCommandOptions } from "./train.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
@@ -30,27 +29,11 @@ const HINT = provenanceHint("train");
 
 /** The plan of a train.json, or undefined when `path` is not one (another kind of report). */
 export function trainRerunPlan(path: string, out: string): TrainRerunPlan | undefined {
-  if (!existsSync(path)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
-  } catch (e) {
-    if (isAerchipError(e)) throw e;
-    return undefined;
-  }
-  const head = raw as { format?: unknown; version?: unknown; provenance?: { inputs?: unknown; options?: unknown } | null } | null;
-  if (head === null || typeof head !== "object" || head.format !== TRAIN_FORMAT) return undefined;
-  if (head.version !== TRAIN_VERSION) throw new AerchipError("E_REPORT_VERSION", `train.json version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${TRAIN_VERSION}`, { file: path, field: "version", hint: "train the model again with this aerchip (`aerchip train`)" });
-  const p = head.provenance;
-  if (p === null || typeof p !== "object" || p === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the train.json has no provenance", { file: path, field: "provenance", hint: HINT });
-  const inputsOk = Array.isArray(p.inputs) && p.inputs.every((i: unknown) => {
-    const x = i as Partial<TrainInput> | null;
-    return x !== null && typeof x === "object" && typeof x.role === "string" && typeof x.path === "string" && typeof x.sha256 === "string";
-  });
-  if (!inputsOk) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.inputs must be a list of { role, path, sha256 }", { file: path, field: "provenance.inputs", hint: HINT });
-  if (p.options === null || typeof p.options !== "object" || Array.isArray(p.options)) throw new AerchipError("E_RERUN_PROVENANCE", "provenance.options must be an object", { file: path, field: "provenance.options", hint: HINT });
-  const inputs = p.inputs as TrainInput[];
-  const o = p.options as RecordedOptions;
+  const raw = readRecordedDocument(path, TRAIN_FORMAT, TRAIN_VERSION, "train") as { provenance: { inputs: TrainInput[]; options: RecordedOptions } } | undefined;
+  if (raw === undefined) return undefined;
+  const p = raw.provenance;
+  const inputs = p.inputs;
+  const o = p.options;
   const role = (r: string): string | undefined => inputs.find((i) => i.role === r)?.path;
   const model = role("model");
   const dataset = role("dataset");

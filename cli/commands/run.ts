@@ -29,7 +29,7 @@ import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
-import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
+import { withInitialWeights } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
 import { checkInputHasTicks, checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
 
@@ -205,7 +205,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     if (o.remap === true) throw new AerchipError("E_CLI_OPTION", "--remap applies to models that carry their own mapping (SANA-FE networks)", { field: "--remap", hint: "aerchip maps other models automatically; drop --remap" });
     model = loadModel(modelPath);
     // Learned weights of an earlier run in place of the model's own, before compiling (cli/initial-weights.ts).
-    if (o.initialWeights !== undefined) model = { ...model, graph: applyInitialWeights(model.graph, readWeightsFile(o.initialWeights), o.initialWeights) };
+    if (o.initialWeights !== undefined) model = { ...model, graph: withInitialWeights(model.graph, o.initialWeights) };
   }
   const graph = model.graph;
   const readouts = graphReadouts(graph);

@@ -31,9 +31,10 @@ import { loadArch } from "../load-arch.ts";
 import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
-import { checkInputTicks } from "../spike-inputs.ts";
+import { readDatasetSample } from "../evaluate/sample.ts";
+import { buildLearningReport } from "../../chip/report/learning-report.ts";
 import { chooseInputPopulation } from "../model-input.ts";
-import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
+import { withInitialWeights } from "../initial-weights.ts";
 import { weightsJson } from "../pipeline.ts";
 import { addRunCounters, newAccumulator } from "../learn/accumulate.ts";
 import { datasetDigest } from "./evaluate.ts";
@@ -75,7 +76,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   checkOutputDirUsable(out);
   const spec = loadArch(o.arch);
   const loaded = loadJsonModel(modelPath);
-  const graph = o.initialWeights === undefined ? loaded.graph : applyInitialWeights(loaded.graph, readWeightsFile(o.initialWeights), o.initialWeights);
+  const graph = withInitialWeights(loaded.graph, o.initialWeights);
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
   }
@@ -94,10 +95,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   // Every sample read and checked before the first is trained on (as evaluate does): a damaged or
   // wrong-shape file fails in seconds, not after the samples before it have trained.
   try {
-    for (const s of listing.samples) {
-      const input = await reader.read(s);
-      if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
-    }
+    for (const s of listing.samples) await readDatasetSample(o, s, reader);
   } catch (e) {
     reader.close();
     throw e;
@@ -112,8 +110,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   try {
     for (let pass = 0; pass < o.passes; pass++) {
       for (const s of listing.samples) {
-        const input = await reader.read(s);
-        if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+        const input = await readDatasetSample(o, s, reader);
         const steps = o.steps ?? input.steps;
         const spikes = new Map(fixed);
         spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
@@ -141,17 +138,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const n = Math.max(1, total);
   const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames);
   const per = (k: number): number => acc.counts[k] / n;
-  const weightChanges = le === undefined ? null : Array.from(le.weightChanges).reduce((a, b) => a + b, 0);
-  // What the figures leave out, said beside them (as `run` says it): a rule's third factor m, which train does
-  // not supply, and the costs the chip spec does not give (their energy is not counted: 0, not unknown).
-  const notes: string[] = [];
-  if (le !== undefined) {
-    program.projections.forEach((pr, k) => {
-      const ri = le.projRule[k];
-      if (ri < 0 || le.readsThirdFactor[ri] !== 1) return;
-      notes.push(`projection "${pr.name}": rule ${le.rules[ri].program.name} reads the third factor m, which train does not supply (m = 0 on every tick), so its products with m added nothing; its updates changed ${fmtInt(le.weightChanges[ri])} weights. The engine still evaluated the rule, and the learning energy bills those evaluations (use \`run --third-factor\` per sample).`);
-    });
-  } else notes.push("weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight.");
+  // What the figures leave out, said beside them as `run` says it (chip/report/learning-report.ts, over the
+  // whole training: a rule's third factor m, which train does not supply, or undriven graded traces), and the
+  // costs the chip spec does not give (their energy is not counted: 0, not unknown).
+  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi);
+  const weightChanges = learning === undefined ? null : learning.weightChanges;
+  const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,

@@ -17,7 +17,7 @@ import type { NirOutputInfo, NirPopulationInfo } from "../../compiler/frontends/
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
 import { chooseInputPopulation } from "../model-input.ts";
-import { applyInitialWeights, readWeightsFile } from "../initial-weights.ts";
+import { withInitialWeights } from "../initial-weights.ts";
 
 /** How the model is read: the NIR reader's options, and for JSON models the input and output populations. */
 export interface DatasetModelOptions extends NirCliOptions {
@@ -69,7 +69,7 @@ function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetMod
   const loaded = loadJsonModel(modelPath);
   // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
   // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
-  const weighted = o.initialWeights === undefined ? loaded.graph : applyInitialWeights(loaded.graph, readWeightsFile(o.initialWeights), o.initialWeights);
+  const weighted = withInitialWeights(loaded.graph, o.initialWeights);
   const graph: ModelGraph = o.frozen !== true ? weighted : {
     ...weighted, projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
   };

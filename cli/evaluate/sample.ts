@@ -52,7 +52,7 @@ export interface SampleRunOptions extends EventTransformChoice {
  * Reads one sample's events (the same for the check pre-pass and the run) through `reader`, which keeps an
  * SHD/SSC file open between samples (cli/dataset-reader.ts: the same spikes as readInputSpikes).
  */
-export async function readDatasetSample(m: DatasetModel, o: SampleRunOptions, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
+export async function readDatasetSample(o: Pick<SampleRunOptions, "steps" | "tickUs">, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
   const input = await reader.read(s);
   if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
   return input;
@@ -146,7 +146,7 @@ export interface SampleOutcome {
 /** One sample's inference on the runner's state, decoded (see the module comment). `position`: 0-based among the evaluated samples. */
 export async function evaluateSample(r: SampleRunner, s: DatasetSample, position: number, total: number): Promise<SampleOutcome> {
   const { spec, m, o, c } = r;
-  const input = await readDatasetSample(m, o, s, r.reader);
+  const input = await readDatasetSample(o, s, r.reader);
   const T = o.steps ?? input.steps;
   const ticks = T + m.extraTicks;
   const what = `simulating sample ${position + 1} of ${total} (${s.id})`;

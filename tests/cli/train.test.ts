@@ -134,7 +134,7 @@ describe("train.json says what its figures leave out (audit s19-train F1, F3, F1
     const out = join(dir, "tf");
     const r = await cli("train", reward, "--input", d, "--arch", "odin", "--out", out);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/note: projection ".*": rule .* reads the third factor m, which train does not supply/);
+    expect(r.stdout).toMatch(/note: projection ".*": rule .* reads the third factor m \(the learning signal\), which was 0 on every learning tick/);
     expect(r.stdout).toMatch(/not modelled by this chip spec: .*energySynUpdatePj/);
     const doc = readJson<{ notes: string[]; notModelled: string[]; perTrainingSample: { spikes: number } }>(join(out, "train.json"));
     expect(doc.notes).toHaveLength(1);
