@@ -21,7 +21,7 @@
  * A process killed during step 4 can still leave part of the new set beside part of the old one; each
  * file is complete either way.
  */
-import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, parse, resolve } from "node:path";
 import { AerchipError } from "./diagnostics.ts";
 
@@ -102,7 +102,9 @@ export function ensureDirCreated(dir: string): string[] {
  * Checks, before a long computation, that `dir` could be created and written: its first existing
  * ancestor (or `dir` itself) is a directory this process may write to. Throws the error writing would
  * give (E_WRITE_MKDIR), so a command that simulates for minutes does not fail only at its end.
- * Creates nothing.
+ * Permission bits are not enough (as root, access(W_OK) passes under /proc, whose directories still
+ * refuse new entries), so the ancestor is probed: a uniquely named empty directory is made in it and
+ * removed at once. Leaves nothing behind.
  */
 export function checkOutputDirUsable(dir: string): void {
   let d = resolve(dir);
@@ -122,6 +124,7 @@ export function checkOutputDirUsable(dir: string): void {
     if (!st.isDirectory()) throw mkdirError(dir, new Error(`${d} is not a directory`));
     try {
       accessSync(d, fsConstants.W_OK);
+      rmdirSync(mkdtempSync(join(d, ".aerchip-probe-")));
     } catch (e) {
       throw mkdirError(dir, e);
     }

@@ -143,6 +143,12 @@ describe("output sets: all or none (audit 3)", () => {
 });
 
 describe("checkOutputDirUsable", () => {
+  // /proc's directories pass access(W_OK) as root but refuse new entries: only a real probe finds out.
+  it.skipIf(process.platform !== "linux" || !existsSync("/proc/self"))("refuses a directory under /proc (writable by its mode bits, refusing entries)", async () => {
+    const { checkOutputDirUsable } = await import("../../core/atomic-write.ts");
+    expect(() => checkOutputDirUsable("/proc/aerchip-out")).toThrow(expect.objectContaining({ code: "E_WRITE_MKDIR" }));
+  });
+
   it("passes for a new directory under a writable one and an existing directory; refuses a path under a file; creates nothing", async () => {
     const { checkOutputDirUsable } = await import("../../core/atomic-write.ts");
     const root = mkdtempSync(join(tmpdir(), "aerchip-outcheck-"));
@@ -153,6 +159,7 @@ describe("checkOutputDirUsable", () => {
       writeFileSync(join(root, "file"), "x");
       expect(() => checkOutputDirUsable(join(root, "file"))).toThrow(expect.objectContaining({ code: "E_WRITE_MKDIR" }));
       expect(() => checkOutputDirUsable(join(root, "file", "sub"))).toThrow(expect.objectContaining({ code: "E_WRITE_MKDIR" }));
+      expect(readdirSync(root)).toEqual(["file"]); // the probe directories are gone
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
