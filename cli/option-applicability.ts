@@ -122,6 +122,10 @@ const RULES: Record<string, readonly Rule[]> = {
     ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"], undefined, ["json"]),
+    // Each chip's run takes the learning drive `aerchip run` takes (a plastic JSON model learns the same on every chip).
+    { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
+    { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
+    { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: () => "it replaces the weights of a JSON model's projections, which the weights.json of a JSON model's run names" },
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
   evaluate: [

@@ -22,9 +22,11 @@ import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { fmtInt, table } from "../format.ts";
 import { eventsMergedHint } from "../input-accounting.ts";
-import { runCommand } from "./run.ts";
+import { runCommand, type RunCommandOptions } from "./run.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { chooseInputPopulation } from "../model-input.ts";
+import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
+import { withInitialWeights } from "../initial-weights.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
@@ -37,6 +39,10 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly input?: string;
   /** JSON models: the input population --input replaces (as for `aerchip run`). */
   readonly inputPopulation?: string;
+  /** JSON models with learning rules: as `run --third-factor`, `--psi` and `--initial-weights`, on every chip. */
+  readonly thirdFactor?: RunCommandOptions["thirdFactor"];
+  readonly psi?: RunCommandOptions["psi"];
+  readonly initialWeights?: string;
   readonly tickUs?: number;
   /** Comma-separated presets or chip spec files; default every preset. */
   readonly arch?: string;
@@ -91,6 +97,10 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     const m = loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
+    // What each chip's `run` would refuse of the learning drive (a model without learning rules, a Ψ other
+    // than the model's, an unreadable m file, learned weights that do not fit) is refused once, before any runs.
+    const graph = o.initialWeights === undefined ? m.graph : withInitialWeights(m.graph, o.initialWeights);
+    checkLearningDrive(learningFacts(graph), o, modelPath);
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
     if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);

@@ -1,7 +1,7 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
-import { readThirdFactor, thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
-import { resolvePsi, type ModelPsi } from "../psi-drive.ts";
+import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
+import { checkLearningDrive, learningFacts, type LearningFacts } from "../learning-drive.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -161,7 +161,7 @@ export function remapComparisonText(hand: RunReport, handMap: MappingReport, rem
 type FixedMapping = Pick<CompileOptions, "fixedPlacement" | "fixedOrder">;
 
 /** The model of `aerchip run`, loaded: what runCommand reads of it, and the model itself behind take(). */
-interface RunModel {
+interface RunModel extends LearningFacts {
   readonly name: string;
   readonly defaultSteps: number;
   readonly populations: number;
@@ -169,11 +169,6 @@ interface RunModel {
   readonly readouts: readonly ReadoutSource[];
   /** SANA-FE networks without --remap: the file's own mapping. */
   readonly fixed: FixedMapping;
-  /** Population name → size, and whether any projection has a general learning rule (--third-factor). */
-  readonly populationSizes: ReadonlyMap<string, number>;
-  readonly learns: boolean;
-  /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ drive (cli/psi-drive.ts). */
-  readonly modelPsi: readonly ModelPsi[];
   /** Name, kind, size and shape of every population (--input picks its input population among them). */
   readonly outlines: readonly PopulationOutline[];
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
@@ -212,8 +207,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
   checkReadoutFileNames(readouts, modelPath);
   return {
     name: graph.name, defaultSteps: graph.defaultSteps, populations: graph.populations.length, readouts, fixed,
-    populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)), learns: graph.projections.some((p) => p.learning !== undefined),
-    modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
+    ...learningFacts(graph),
     outlines: graph.populations.map((p) => ({ name: p.name, kind: p.kind, size: p.size, shape: p.shape })),
     ...(handMapping === undefined ? {} : { handMapping }),
     take: (input) => {
@@ -252,13 +246,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const spec = pacedSpec(archSpec, periodUs, o);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
-  if ((thirdFactorArgs.length > 0 || o.psi !== undefined) && !rm.learns) {
-    if (o.psi !== undefined && thirdFactorArgs.length === 0) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
-    throw new AerchipError("E_CLI_OPTION", "--third-factor drives learning rules, and no projection of the model has one", { file: modelPath, field: "--third-factor", hint: "give a projection a \"learning\" rule that reads m (docs/learning.md), or drop --third-factor" });
-  }
-  // Ψ of graded traces: --psi, or the model's own psi (a different --psi is refused).
-  const psi = resolvePsi(o.psi, rm.modelPsi, modelPath);
-  const thirdFactor = readThirdFactor(thirdFactorArgs, rm.populationSizes, modelPath);
+  // m and Ψ checked against the model's learning rules (cli/learning-drive.ts; compare checks the same before its chips run).
+  const { psi, thirdFactor } = checkLearningDrive(rm, o, modelPath);
   const tf = thirdFactorProvenance(thirdFactorArgs);
   const selected = inputSelectionProvenance(selection);
   // Recorded only with --input, so reports of runs without one stay byte-identical to earlier ones.

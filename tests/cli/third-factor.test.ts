@@ -147,3 +147,38 @@ describe("run --third-factor with other than one row per tick (audit s19 B4)", (
     expect(l.report.warnings![0]).toMatch(/\b120 rows\b.*\b80 ticks\b/);
   });
 });
+
+describe("compare --third-factor / --psi / --initial-weights (each chip's run is `aerchip run` with them)", () => {
+  const STLLR = "examples/learning/stllr.model.json";
+  const DELTA = "examples/learning/delta.npy";
+  it("an S-TLLR model learns on every chip of a comparison as `run` does; without the drive it learns nothing", async () => {
+    const out = join(dir, "cmp");
+    const r = await cli("compare", STLLR, "--arch", "loihi,generic", "--third-factor", DELTA, "--psi", "triangle", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    for (const chip of ["loihi", "generic"]) {
+      const alone = await cli("run", STLLR, "--arch", chip, "--third-factor", DELTA, "--out", join(dir, `cmp-run-${chip}`), "--quiet");
+      expect(alone.code, alone.stderr).toBe(0);
+      const w = readFileSync(join(out, chip, "weights.json"), "utf8");
+      expect(w).toBe(readFileSync(join(dir, `cmp-run-${chip}`, "weights.json"), "utf8"));
+      const report = JSON.parse(readFileSync(join(out, chip, "report.json"), "utf8")) as { learning: { weightChanges: number; notes: string[] }; provenance: { options: Record<string, unknown> } };
+      expect(report.learning.weightChanges).toBeGreaterThan(0);
+      expect(report.provenance.options.thirdFactor).toBe("*");
+      // The chip's directory re-runs on its own, with its third factor.
+      const again = await cli("rerun", join(out, chip, "report.json"), "--out", join(dir, `cmp-rerun-${chip}`), "--quiet");
+      expect(again.code, again.stderr).toBe(0);
+    }
+    // Starting from the learned weights on every chip: the loihi run's weights.json as --initial-weights.
+    const from = await cli("compare", STLLR, "--arch", "loihi", "--initial-weights", join(out, "loihi", "weights.json"), "--out", join(dir, "cmp-iw"), "--quiet");
+    expect(from.code, from.stderr).toBe(0);
+    const none = JSON.parse(readFileSync(join(dir, "cmp-iw", "loihi", "weights.json"), "utf8")) as { projections: Record<string, { weights: number[] }> };
+    const learned = JSON.parse(readFileSync(join(out, "loihi", "weights.json"), "utf8")) as { projections: Record<string, { weights: number[] }> };
+    // No third factor: nothing changes, so the run ends with the weights it started from.
+    expect(none.projections).toEqual(learned.projections);
+  });
+
+  it("refuses them on a model without learning rules, as run does", async () => {
+    const r = await cli("compare", "examples/demo/ei-small.net.json", "--arch", "generic", "--third-factor", DELTA, "--out", join(dir, "cmp-no"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_CLI_OPTION/);
+  });
+});
