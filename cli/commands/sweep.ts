@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { ensureDir, outputDirOption, stableJson, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
 import { markdownTable } from "../../chip/report/formats/markdown.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
@@ -88,7 +88,8 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   if (!Number.isInteger(threads) || threads < 1) throw new AerchipError("E_CLI_OPTION", `--threads must be a whole number >= 1, got ${threads}`, { field: "--threads", hint: "give the number of worker threads" });
   const grid = buildGrid(cfg);
   // A broken model fails the sweep before any point runs.
-  await checkModel(grid.tasks[0]);
+  const checked = await checkModel(grid.tasks[0]);
+  if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
   const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
@@ -125,12 +126,13 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     return row;
   });
   const model = rows.find((r) => r.model !== null)?.model ?? basename(cfg.model);
-  const t = sweepTable(model, cfg, rows);
+  const t = sweepTable(model, cfg, rows, checked.input);
   const doc: SweepDocument = {
     format: SWEEP_FORMAT, version: 1, model, sweepFile: file,
     provenance: { aerchipVersion: aerchipVersion(), ...gitProvenance(), inputs: [{ role: "sweep", path: file, sha256: sha256File(cfg.file) }, ...grid.inputs] },
     settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept },
     rows,
+    ...(checked.input === undefined ? {} : { input: checked.input }),
   };
   const ok = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet); the point

@@ -10,6 +10,8 @@ import { VEGA_LITE_BASE } from "../../chip/report/formats/html.ts";
 import { energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "../../chip/report/formats/tables.ts";
 import { AXES, type AxisName, type SweepConfig } from "./config.ts";
 import type { PointRow } from "./point.ts";
+import type { InputReportSection } from "../../chip/report/run-report.ts";
+import { inputSummaryLine } from "../input-accounting.ts";
 
 export const SWEEP_FORMAT = "aerchip-sweep";
 
@@ -58,7 +60,7 @@ export function sweepTitle(model: string, cfg: SweepConfig): string {
   return `${model}: ${over}`;
 }
 
-export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[]): ReportTable {
+export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[], input?: InputReportSection): ReportTable {
   const shown = tableAxes(cfg);
   const ok = rows.filter((r) => r.status === "ok");
   const eu = energyUnit(maxOf(ok.map((r) => r.energyPj?.total ?? 0)));
@@ -82,6 +84,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     ]),
     note: [
       `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
+      ...(input === undefined ? [] : [`Every point's ${inputSummaryLine(input)}.`]),
       "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
@@ -142,4 +145,6 @@ export interface SweepDocument {
   };
   readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[] };
   readonly rows: readonly PointRow[];
+  /** How the sweep's `input` file became input spikes (run report.json's `input`; the same for every point); absent without one. */
+  readonly input?: InputReportSection;
 }

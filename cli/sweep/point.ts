@@ -7,7 +7,7 @@
  * weight bits) is a row with the error code: it is a result of the sweep, not a failure of it.
  */
 import type { SampleEnergyPj } from "../../chip/report/dataset.ts";
-import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, isAerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { assertValidChipSpec } from "../../chip/spec/validate.ts";
@@ -16,7 +16,9 @@ import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
-import { nirStimulus, readInputSpikes } from "../spike-inputs.ts";
+import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
+import type { InputReportSection } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import type { PointParams, PointTask } from "./grid.ts";
 
@@ -81,7 +83,7 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
   return assertValidChipSpec(next, `${archPath} with weightBits ${p.weightBits}`);
 }
 
-async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number }> {
+async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
     const m = await loadNirModel(task.model, {});
     if (task.input === null) {
@@ -89,15 +91,22 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
     }
     const input = await readInputSpikes(task.input, m.inputShape, task.tickUs === null ? {} : { tickUs: task.tickUs });
     const T = task.steps ?? input.steps;
-    return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks };
+    return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks, input };
   }
   const m = loadModel(task.model);
   return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
 }
 
-/** Loads the model once, so a broken model fails the sweep before any point runs. */
-export async function checkModel(task: PointTask): Promise<void> {
-  await pointModel(task);
+/**
+ * Loads the model once, so a broken model fails the sweep before any point runs, and says how the sweep's
+ * `input` file became input spikes (cli/input-accounting.ts: events read, merged, …; the same for every
+ * point, so sweep.json and the table's note carry it once) with W_EVENTS_MERGED when many events merged.
+ */
+export async function checkModel(task: PointTask): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
+  const m = await pointModel(task);
+  if (m.input === undefined || task.input === null) return {};
+  const warning = eventsMergedWarning(m.input, task.input, undefined);
+  return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }) };
 }
 
 export async function runPoint(task: PointTask): Promise<PointRow> {

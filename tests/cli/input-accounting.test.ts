@@ -229,3 +229,31 @@ describe("compare: every chip's report.json has the input section; the note says
     expect(r.stderr.match(/W_EVENTS_MERGED/g)).toHaveLength(1);
   });
 });
+
+describe("sweep with an event input: the input's counts once, in sweep.json, the table's note and a warning", () => {
+  it("7 events → 6 spikes, 1 merged for every point; W_EVENTS_MERGED on stderr; a sweep without input has no section", async () => {
+    const sw = join(TMP, "sweep.yaml");
+    writeFileSync(sw, `model: ${IF4}\ninput: ${EVENTS}\ntickUs: 1000\narch: [generic, loihi]\n`);
+    const out = join(TMP, "sweep-out");
+    const r = await cli("sweep", sw, "--out", out, "--threads", "1");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as { input?: RunReport["input"]; rows: Array<{ spikes: number }> };
+    const { warnings, ...rest } = doc.input!;
+    expect(rest).toEqual({ kind: "events", eventsRead: 7, eventsDroppedByTransforms: 0, eventsOutsideTicks: 0, eventsBinned: 7, spikes: 6, eventsMerged: 1 });
+    expect(warnings).toHaveLength(1);
+    expect(r.stderr).toMatch(/W_EVENTS_MERGED: 1 of the 7 events binned \(14\.3 %\)/);
+    expect(readFileSync(join(out, "sweep.md"), "utf8")).toMatch(/Every point's input: 7 events read → 6 spikes \(1 event merged, 14\.3 %/);
+    // The same run as `run`: its report's input section.
+    const one = join(TMP, "sweep-run");
+    expect((await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--arch", "generic", "--out", one, "--quiet")).code).toBe(0);
+    expect(doc.input).toEqual(report(one).input);
+    const quiet = await cli("sweep", sw, "--out", join(TMP, "sweep-quiet"), "--threads", "1", "--quiet");
+    expect(quiet.stderr).not.toMatch(/W_EVENTS_MERGED/);
+    // A JSON model (its own spikes): no input section.
+    const sw2 = join(TMP, "sweep2.yaml");
+    writeFileSync(sw2, `model: ${join(process.cwd(), "examples/demo/ei-small.net.json")}\narch: generic\nsteps: 20\n`);
+    const r2 = await cli("sweep", sw2, "--out", join(TMP, "sweep2-out"), "--threads", "1", "--quiet");
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(TMP, "sweep2-out", "sweep.json"), "utf8")).input).toBeUndefined();
+  });
+});
