@@ -16,7 +16,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "../spec/memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
-import { compartmentVMin, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
+import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 
 const HINT = "recompile the model for this chip (aerchip compile MODEL --arch ARCH), or run the program with the chip it was compiled for";
 
@@ -33,7 +33,7 @@ function neuronConfigs(cp: CoreProgram): number {
       spiking: n.spiking[i] === 1, voltageDecay: n.voltageDecay[i], currentDecay: n.currentDecay[i], vThreshold: n.vThreshold[i], vReset: n.vReset[i],
       resetMode: n.resetMode[i], thresholdOp: n.thresholdOp[i], refractoryTicks: n.refractoryTicks[i],
       dynamics: n.dynamics?.[i] ?? 0, thetaPlus: n.thetaPlus?.[i] ?? 0, thetaDecay: n.thetaDecay?.[i] ?? 1,
-      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]),
+      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]), thetaBounds: thetaBoundsAt(n, i),
     }));
   }
   return keys.size;

@@ -27,6 +27,8 @@ export interface NeuronConfig {
    * key it had before bounds existed (and every existing partition stays as it was).
    */
   readonly vMin?: number;
+  /** Bounded homeostasis (thetaDrift, thetaMin, thetaMax); appended to the key only when present, as vMin. */
+  readonly thetaBounds?: readonly [drift: number, min: number, max: number];
 }
 
 /**
@@ -37,9 +39,14 @@ export function compartmentVMin(dynamics: number, reverseResetMode: number | und
   return dynamics === NeuronDynamics.compartment && reverseResetMode === ResetMode.saturate ? vReverseThreshold ?? -Infinity : undefined;
 }
 
+/** NeuronConfig.thetaBounds of neuron i from its (optional) homeostasis arrays. */
+export function thetaBoundsAt(p: { readonly thetaDrift?: Float64Array; readonly thetaMin?: Float64Array; readonly thetaMax?: Float64Array }, i: number): NeuronConfig["thetaBounds"] {
+  return p.thetaDrift === undefined || p.thetaMin === undefined || p.thetaMax === undefined ? undefined : [p.thetaDrift[i], p.thetaMin[i], p.thetaMax[i]];
+}
+
 /** Input neurons have no parameters: they all share one configuration. */
 export const INPUT_NEURON_CONFIG = "input";
 
 export function neuronConfigKey(c: NeuronConfig): string {
-  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}${c.vMin === undefined ? "" : `|vMin=${c.vMin}`}`;
+  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}${c.vMin === undefined ? "" : `|vMin=${c.vMin}`}${c.thetaBounds === undefined ? "" : `|theta=${c.thetaBounds.join(",")}`}`;
 }

@@ -86,6 +86,11 @@ message NeuronParams {
   // Adaptive threshold (both or neither): effective threshold v_threshold + theta.
   optional bytes theta_plus = 19;           // float64, theta increment per spike
   optional bytes theta_decay = 20;          // float64, per-tick multiplier of theta
+  // Bounded rate-target homeostasis (all three or none, only with theta_plus): at the end of each tick
+  // theta <- min(theta_max, max(theta_min, theta - theta_drift)).
+  optional bytes theta_drift = 21;          // float64, subtracted from theta every tick
+  optional bytes theta_min = 22;            // float64, lower bound of theta (<= 0)
+  optional bytes theta_max = 23;            // float64, upper bound of theta (>= 0)
 }
 
 // Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per

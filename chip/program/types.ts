@@ -77,12 +77,23 @@ export interface CoreNeuronParams {
   /** 1 = counted as updated every tick (SANA-FE's force_update). */
   readonly forceUpdate?: Uint8Array;
   /**
-   * Adaptive threshold (homeostasis, Diehl & Cook 2015): each compartment keeps θ ≥ 0, the effective
-   * threshold is vThreshold + θ; per tick θ ← thetaDecay·θ, and on a spike θ ← θ + thetaPlus.
+   * Adaptive threshold (homeostasis, Diehl & Cook 2015): each compartment keeps θ (starting at 0), the
+   * effective threshold is vThreshold + θ; per tick θ ← thetaDecay·θ, and on a spike θ ← θ + thetaPlus.
    * Absent = no adaptation (θ = 0). Both arrays are present together.
    */
   readonly thetaPlus?: Float64Array;
   readonly thetaDecay?: Float64Array;
+  /**
+   * Rate-target homeostasis with bounds (the spiking auto-encoder's θ += δθ·s − δθ·ε, clipped to θ0 ± 0.1):
+   * at the end of every tick, refractory or not, after the spike's increment,
+   *   θ ← min(thetaMax, max(thetaMin, θ − thetaDrift))
+   * so a neuron that fires more often than thetaDrift / thetaPlus spikes per tick raises its threshold and
+   * one that fires less lowers it, within [thetaMin, thetaMax] (thetaMin ≤ 0 ≤ thetaMax: θ starts at 0).
+   * Absent = none (drift 0, unbounded). The three arrays are present together, and only with thetaPlus.
+   */
+  readonly thetaDrift?: Float64Array;
+  readonly thetaMin?: Float64Array;
+  readonly thetaMax?: Float64Array;
 }
 
 /** Synapse memory of one core: CSR rows indexed by local input axon. */

@@ -9,7 +9,7 @@
  *      weights     = synapses · w,  w = axonTypes ? 1 : weightBits            (chip/spec/memory.ts entry width;
  *                    TrueNorth's per-type weights live in the neuron word)
  *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters;
- *                    + thresholdBits for each compartment that adapts its threshold, θ of thetaPlus ≠ 0)
+ *                    + thresholdBits for each compartment that adapts its threshold, θ of thetaPlus ≠ 0 or thetaDrift ≠ 0)
  *      traces      = pre + post trace bits of every plastic projection, pair STDP (`plasticity`) and general
  *                    rules (`learning`) alike, as the engines keep them (chip/report/trace-memory.ts): one pre
  *                    trace set per (source neuron, delay, projection); post traces per (projection, post
@@ -91,6 +91,11 @@ export interface SynapticOps {
 }
 
 /** Populations a front end added that are not model layers (see the module comment). */
+/** Whether neuron i keeps a θ that moves: it rises on spikes (thetaPlus ≠ 0) or drifts (homeostasis, thetaDrift ≠ 0). */
+function adaptsThreshold(thetaPlus: Float64Array | undefined, thetaDrift: Float64Array | undefined, i: number): boolean {
+  return (thetaPlus !== undefined && thetaPlus[i] !== 0) || (thetaDrift !== undefined && thetaDrift[i] !== 0);
+}
+
 export function isHelperPopulation(name: string): boolean {
   return name.startsWith("__");
 }
@@ -251,11 +256,10 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
   let synapseMemoryTotalBits = 0;
   const perCore: CoreMetrics[] = program.cores.map((cp) => {
     let compartments = 0, adaptive = 0;
-    const thetaPlus = cp.neurons.thetaPlus;
     for (let i = 0; i < cp.neuronCount; i++) {
       if (cp.neurons.kind[i] !== NeuronKind.compartment) continue;
       compartments++;
-      if (thetaPlus !== undefined && thetaPlus[i] !== 0) adaptive++;
+      if (adaptsThreshold(cp.neurons.thetaPlus, cp.neurons.thetaDrift, i)) adaptive++;
     }
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
@@ -392,7 +396,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   // Compartments that adapt their threshold keep θ too (chip/spec/memory.ts): per population, their count.
   const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   const popAdaptive = new Float64Array(P);
-  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (st.thetaPlus[n] !== 0) popAdaptive[st.populationOfNeuron[n]]++;
+  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (adaptsThreshold(st.thetaPlus, st.thetaDrift, n)) popAdaptive[st.populationOfNeuron[n]]++;
 
   const perProjection: ProjectionMetrics[] = program.projections.map((pr, k) => {
     const pre = program.populations[popIndex.get(pr.pre) ?? 0];

@@ -108,6 +108,10 @@ export interface SimState {
   readonly thetaPlus: Float64Array | undefined;
   readonly thetaDecay: Float64Array | undefined;
   readonly theta: Float64Array | undefined;
+  /** Bounded homeostasis (chip/program/types.ts thetaDrift): undefined when no core uses it. */
+  readonly thetaDrift: Float64Array | undefined;
+  readonly thetaMin: Float64Array | undefined;
+  readonly thetaMax: Float64Array | undefined;
   // Neuron state.
   readonly v: Float64Array;
   readonly u: Float64Array;

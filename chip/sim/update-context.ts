@@ -54,6 +54,7 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
     reverseResetMode: st.reverseResetMode ?? none8, vReverseReset: st.vReverseReset ?? noneF, forceUpdate: st.forceUpdate ?? none8, hasDynamics,
     hasReverse: st.reverseResetMode !== undefined,
     theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
+    thetaDrift: st.thetaDrift ?? noneF, thetaMin: st.thetaMin ?? noneF, thetaMax: st.thetaMax ?? noneF, hasThetaBounds: st.theta !== undefined && st.thetaDrift !== undefined,
     gotInput: buffers.gotInput, inputNow: buffers.inputNow,
     fired: buffers.fired, firedAccessed: buffers.firedAccessed, firedUpdated: buffers.firedUpdated, firedFired: buffers.firedFired,
     updatedWithInput, fixed: fx !== undefined,

@@ -69,6 +69,11 @@ export interface UpdateContext {
   readonly thetaPlus: Float64Array;
   readonly thetaDecay: Float64Array;
   readonly hasTheta: boolean;
+  /** Bounded homeostasis (empty when absent): θ ← min(thetaMax, max(thetaMin, θ − thetaDrift)) at the end of each tick. */
+  readonly thetaDrift: Float64Array;
+  readonly thetaMin: Float64Array;
+  readonly thetaMax: Float64Array;
+  readonly hasThetaBounds: boolean;
   /** A synapse reached the neuron this tick (programs with dynamics; else empty). */
   readonly gotInput: Uint8Array;
   /** Input neurons the stimulus fires this tick (set for `generic` cores only). */
@@ -508,6 +513,11 @@ export function updateSanafeUniform(x: UpdateContext, c0: number, c1: number, t:
   return nFired;
 }
 
+/** θ clipped to [lo, hi] (chip/program/types.ts thetaDrift: the homeostasis bounds). */
+function boundedTheta(th: number, lo: number, hi: number): number {
+  return th < lo ? lo : th > hi ? hi : th;
+}
+
 /** Any core: input neurons, both dynamics, adaptive thresholds and fixed point, decided per neuron. */
 export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: number, nFired: number): number {
   const cns = x.coreNeuronStart;
@@ -516,6 +526,7 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
     const hi = cns[c + 1];
     const { kind, acc, v, u, refractoryLeft, currentDecay, inputGain, voltageDecay, bias, spiking, thresholdOp, vThreshold, resetMode, vReset, refractoryTicks } = x;
     const { gotInput, forceUpdate, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, dynamics, hasDynamics, hasReverse, theta, thetaPlus, thetaDecay, hasTheta, inputNow } = x;
+    const { thetaDrift, thetaMin, thetaMax, hasThetaBounds } = x;
     const { fixed, decayDen, stateLim, curLim } = x;
     const withInputCounts = x.updatedWithInput;
     let accesses = 0;
@@ -579,6 +590,8 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
         if (hasTheta) theta[n] *= thetaDecay[n];
         if (refractoryLeft[n] > 0) {
           refractoryLeft[n]--;
+          // Homeostasis drifts refractory neurons too (one step per tick).
+          if (hasThetaBounds) theta[n] = boundedTheta(theta[n] - thetaDrift[n], thetaMin[n], thetaMax[n]);
           continue;
         }
         updates++;
@@ -606,6 +619,8 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
             if (hasTheta) theta[n] += thetaPlus[n];
           }
         }
+        // Bounded homeostasis, after the spike's increment: θ ← min(thetaMax, max(thetaMin, θ − thetaDrift)).
+        if (hasThetaBounds) theta[n] = boundedTheta(theta[n] - thetaDrift[n], thetaMin[n], thetaMax[n]);
         // Membrane lower bound, after the threshold and reset (where SANA-FE's reverse threshold acts):
         //   if v < vMin: v ← vMin    (vMin = vReverseThreshold with reverseResetMode = saturate; integer max in fixed point)
         if (hasReverse && reverseResetMode[n] === ResetMode.saturate) {

@@ -127,7 +127,7 @@ export interface NeuronMemoryOptions {
   /** Post-synaptic learning traces kept per neuron (Loihi: up to 3 when learning); default 0. */
   readonly postTraces?: number;
   /**
-   * The neuron adapts its threshold (θ of chip/program/types.ts CoreNeurons.thetaPlus ≠ 0): it keeps θ
+   * The neuron adapts its threshold (θ of chip/program/types.ts CoreNeurons.thetaPlus or thetaDrift ≠ 0): it keeps θ
    * beside its threshold, at the threshold's width, so +precision.thresholdBits; default false.
    */
   readonly adaptiveThreshold?: boolean;

@@ -24,7 +24,7 @@ export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
-  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "vMin"],
+  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "thetaDrift", "thetaMin", "thetaMax", "vMin"],
   projection: [...SNNREF_KEYS.projection, "encoding", "learning", ...Object.keys(CONV_KINDS)],
 } as const;
 
@@ -166,16 +166,31 @@ function membraneBound(r: FieldReader, p: JsonObject, field: string, size: numbe
 /**
  * The adaptive threshold (homeostasis, Diehl & Cook 2015; chip/program/types.ts): the neuron fires at
  * v ≥ vThreshold + θ, θ ← θ + thetaPlus on each spike and θ ← thetaDecay · θ every tick (θ starts at 0).
- * Absent when the population gives neither key; a key left out then takes its neutral value (thetaPlus 0,
- * thetaDecay 1).
+ * Absent when the population gives none of the keys; a key left out then takes its neutral value (thetaPlus 0,
+ * thetaDecay 1, thetaDrift 0, thetaMin −∞, thetaMax +∞).
+ * Bounded rate-target homeostasis (the spiking auto-encoder's θ += δθ·s − δθ·ε clipped to θ0 ± 0.1:
+ * thetaPlus δθ, thetaDrift δθ·ε, thetaMin −0.1, thetaMax 0.1): at the end of each tick, after the spike's
+ * increment, θ ← min(thetaMax, max(thetaMin, θ − thetaDrift)). Its three arrays are present when any of
+ * thetaDrift, thetaMin, thetaMax is given; θ starts at 0, so thetaMin ≤ 0 ≤ thetaMax.
  */
-function adaptiveThreshold(r: FieldReader, p: JsonObject, field: string, size: number): { thetaPlus?: Float64Array; thetaDecay?: Float64Array } {
-  if (p.thetaPlus === undefined && p.thetaDecay === undefined) return {};
+function adaptiveThreshold(r: FieldReader, p: JsonObject, field: string, size: number): { thetaPlus?: Float64Array; thetaDecay?: Float64Array; thetaDrift?: Float64Array; thetaMin?: Float64Array; thetaMax?: Float64Array } {
+  const bounded = p.thetaDrift !== undefined || p.thetaMin !== undefined || p.thetaMax !== undefined;
+  if (p.thetaPlus === undefined && p.thetaDecay === undefined && !bounded) return {};
   const thetaPlus = r.perNeuron(p.thetaPlus, `${field}.thetaPlus`, size, 0);
   const thetaDecay = r.perNeuron(p.thetaDecay, `${field}.thetaDecay`, size, 1);
   for (let i = 0; i < size; i++) {
     if (!(thetaPlus[i] >= 0)) r.fail(`${field}.thetaPlus`, `${field}.thetaPlus must be ≥ 0, got ${thetaPlus[i]}`, "the threshold rises by thetaPlus on each spike; give 0 for no adaptation");
     if (!(thetaDecay[i] >= 0 && thetaDecay[i] <= 1)) r.fail(`${field}.thetaDecay`, `${field}.thetaDecay must be in [0, 1], got ${thetaDecay[i]}`, "θ is multiplied by thetaDecay every tick: exp(−tick/τθ) for a time constant τθ");
   }
-  return { thetaPlus, thetaDecay };
+  if (!bounded) return { thetaPlus, thetaDecay };
+  const thetaDrift = r.perNeuron(p.thetaDrift, `${field}.thetaDrift`, size, 0);
+  const thetaMin = p.thetaMin === undefined ? new Float64Array(size).fill(-Infinity) : r.perNeuron(p.thetaMin, `${field}.thetaMin`, size, 0);
+  const thetaMax = p.thetaMax === undefined ? new Float64Array(size).fill(Infinity) : r.perNeuron(p.thetaMax, `${field}.thetaMax`, size, 0);
+  for (let i = 0; i < size; i++) {
+    const at = size === 1 ? "" : ` (neuron ${i})`;
+    if (!Number.isFinite(thetaDrift[i])) r.fail(`${field}.thetaDrift`, `${field}.thetaDrift must be a finite number, got ${thetaDrift[i]}${at}`, "θ falls by thetaDrift every tick (the rate target: thetaPlus × target spikes per tick)");
+    if (!(thetaMin[i] <= 0)) r.fail(`${field}.thetaMin`, `${field}.thetaMin must be ≤ 0, got ${thetaMin[i]}${at}`, "θ starts at 0 and is kept in [thetaMin, thetaMax]; give a bound at or below 0 (the auto-encoder's −0.1)");
+    if (!(thetaMax[i] >= 0)) r.fail(`${field}.thetaMax`, `${field}.thetaMax must be ≥ 0, got ${thetaMax[i]}${at}`, "θ starts at 0 and is kept in [thetaMin, thetaMax]; give a bound at or above 0 (the auto-encoder's 0.1)");
+  }
+  return { thetaPlus, thetaDecay, thetaDrift, thetaMin, thetaMax };
 }

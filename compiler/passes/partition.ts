@@ -13,7 +13,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { synapseMemoryBits } from "../../chip/spec/memory.ts";
-import { compartmentVMin, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
+import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
   readonly population: number;
@@ -41,7 +41,7 @@ export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string 
     spiking: pop.spiking, voltageDecay: pp.voltageDecay[j], currentDecay: pp.currentDecay[j], vThreshold: pp.vThreshold[j], vReset: pp.vReset[j],
     resetMode: pp.resetMode[j], thresholdOp: pp.thresholdOp[j], refractoryTicks: pp.refractoryTicks[j],
     dynamics: pp.dynamics?.[j] ?? 0, thetaPlus: pp.thetaPlus?.[j] ?? 0, thetaDecay: pp.thetaDecay?.[j] ?? 1,
-    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]),
+    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]), thetaBounds: thetaBoundsAt(pp, j),
   });
 }
 
