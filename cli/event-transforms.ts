@@ -15,6 +15,10 @@
  *   --time-bins N        N equal bins from the first to the last event instead of --tick-us ticks:
  *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (close to tonic's n_time_bins,
  *                        which uses an integer window and drops the events past N of them: docs/events.md §4)
+ *   --event-count N      ticks of N consecutive events (rank r → tick ⌊r / N⌋, the incomplete last tick dropped)
+ *                        (tonic's event_count, no overlap)
+ *   --event-bins N       N ticks of c = ⌊n / N⌋ consecutive events (rank r → tick ⌊r / c⌋, the last n − N·c dropped)
+ *                        (tonic's n_event_bins, no overlap)
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
  * tick), as without transforms. Dense spike tensors (.npy T × shape) are not events: the transforms are
@@ -34,7 +38,21 @@ export interface EventTransformChoice {
   readonly timeBins?: number;
   /** How --time-bins cuts the recording: proportional edges (default) or tonic's integer window. */
   readonly timeBinsRule?: "proportional" | "tonic";
+  /** Ticks of this many events each (tonic's ToFrame(event_count)). */
+  readonly eventCount?: number;
+  /** This many ticks of equal event counts (tonic's ToFrame(n_event_bins)). */
+  readonly eventBins?: number;
 }
+
+/** Largest --event-count / --event-bins accepted (as --time-bins). */
+const MAX_EVENT_BIN = 1_000_000;
+
+/** commander parser of a whole number in 1..MAX_EVENT_BIN. */
+const eventBinOption = (flag: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_EVENT_BIN) throw new InvalidArgumentError(`${flag} must be a whole number in 1..${MAX_EVENT_BIN}`);
+  return n;
+};
 
 /** Largest factor or coordinate accepted (events carry 16-bit coordinates). */
 const MAX_COORD = 65535;
@@ -89,11 +107,26 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
     ...(o.timeBins === undefined ? {} : { timeBins: o.timeBins }),
     ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
+    ...(o.eventCount === undefined ? {} : { eventCount: o.eventCount }),
+    ...(o.eventBins === undefined ? {} : { eventBins: o.eventBins }),
   };
 }
 
+/** A binning rule other than --tick-us (which one and its value), for messages and records; undefined with --tick-us. */
+export interface EventBinning {
+  readonly flag: "--time-bins" | "--event-count" | "--event-bins";
+  readonly n: number;
+}
+
+export function eventBinningOf(t: EventTransformChoice): EventBinning | undefined {
+  if (t.timeBins !== undefined) return { flag: "--time-bins", n: t.timeBins };
+  if (t.eventCount !== undefined) return { flag: "--event-count", n: t.eventCount };
+  if (t.eventBins !== undefined) return { flag: "--event-bins", n: t.eventBins };
+  return undefined;
+}
+
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic" } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number } {
   return {
     ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
@@ -101,6 +134,8 @@ export function eventReadOptions(t: EventTransformChoice): { geometry?: { width:
     ...(t.spatialFactor === undefined ? {} : { spatialFactor: t.spatialFactor }),
     ...(t.polarity === undefined ? {} : { polarity: t.polarity }),
     ...(t.timeBins === undefined ? {} : { bins: t.timeBins, ...(t.timeBinsRule === undefined ? {} : { binsRule: t.timeBinsRule }) }),
+    ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
+    ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
   };
 }
 
@@ -114,6 +149,8 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
     ...(t.timeBins === undefined ? {} : { timeBins: t.timeBins }),
     ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
+    ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
+    ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
   };
 }
 
@@ -143,7 +180,14 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
   const rule = options.timeBinsRule;
   if (rule !== undefined && rule !== "proportional" && rule !== "tonic") bad("timeBinsRule");
-  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  const count = (k: "eventCount" | "eventBins"): number | undefined => {
+    const v = options[k];
+    if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= MAX_EVENT_BIN)) bad(k);
+    return v as number | undefined;
+  };
+  const eventCount = count("eventCount");
+  const eventBins = count("eventBins");
+  return eventTransformsOf({ ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
@@ -159,5 +203,7 @@ export function addEventTransformOptions(cmd: Command): Command {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");
       return n;
-    });
+    })
+    .option("--event-count <n>", "event --input: ticks of n consecutive events each, in the recording's order, instead of --tick-us (tonic's ToFrame(event_count=n): the last, incomplete tick's events dropped)", eventBinOption("--event-count"))
+    .option("--event-bins <n>", "event --input: n ticks of floor(events / n) consecutive events each, instead of --tick-us (tonic's ToFrame(n_event_bins=n): the remaining events dropped)", eventBinOption("--event-bins"));
 }

@@ -13,6 +13,7 @@ import type { InputEventCounts } from "../core/io/events/index.ts";
 import type { InputReportSection } from "../chip/report/run-report.ts";
 import type { InputSpikes } from "./spike-inputs.ts";
 import { fmtInt } from "./format.ts";
+import type { EventBinning } from "./event-transforms.ts";
 
 /** W_EVENTS_MERGED is given when more than this fraction of the binned events merged into spikes they did not add to. */
 export const EVENTS_MERGED_WARN_FRACTION = 0.1;
@@ -23,30 +24,30 @@ function pct(merged: number, binned: number): string {
 }
 
 /** W_EVENTS_MERGED for an input whose merged events exceed EVENTS_MERGED_WARN_FRACTION of those binned; undefined otherwise. */
-export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, timeBins: number | undefined): Diagnostic | undefined {
-  return mergedWarning(input.events, input.tickUs, file, timeBins, "");
+export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, binning: EventBinning | undefined): Diagnostic | undefined {
+  return mergedWarning(input.events, input.tickUs, file, binning, "");
 }
 
 /**
  * W_EVENTS_MERGED for a data set (`evaluate`): on the event samples' counts summed (`over`: how many samples
  * they are), so one warning stands for the data set; undefined when the sum stays at or under the line.
  */
-export function datasetEventsMergedWarning(sum: InputEventCounts | undefined, samples: number, tickUs: number | undefined, file: string, timeBins: number | undefined): Diagnostic | undefined {
-  return mergedWarning(sum, tickUs, file, timeBins, ` over the ${fmtInt(samples)} event sample${samples === 1 ? "" : "s"}`);
+export function datasetEventsMergedWarning(sum: InputEventCounts | undefined, samples: number, tickUs: number | undefined, file: string, binning: EventBinning | undefined): Diagnostic | undefined {
+  return mergedWarning(sum, tickUs, file, binning, ` over the ${fmtInt(samples)} event sample${samples === 1 ? "" : "s"}`);
 }
 
-function mergedWarning(e: InputEventCounts | undefined, tickUs: number | undefined, file: string, timeBins: number | undefined, over: string): Diagnostic | undefined {
+function mergedWarning(e: InputEventCounts | undefined, tickUs: number | undefined, file: string, binning: EventBinning | undefined, over: string): Diagnostic | undefined {
   if (e === undefined || e.eventsBinned === 0 || e.eventsMerged <= EVENTS_MERGED_WARN_FRACTION * e.eventsBinned) return undefined;
   return {
-    code: "W_EVENTS_MERGED", severity: "warning", file, field: timeBins !== undefined ? "--time-bins" : "--tick-us",
+    code: "W_EVENTS_MERGED", severity: "warning", file, field: binning?.flag ?? "--tick-us",
     message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(e.eventsBinned)} events binned${over} (${pct(e.eventsMerged, e.eventsBinned)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
-    hint: eventsMergedHint(tickUs, timeBins),
+    hint: eventsMergedHint(tickUs, binning),
   };
 }
 
 /** W_EVENTS_MERGED's hint: finer bins put fewer events of one pixel into one tick. */
-export function eventsMergedHint(tickUs: number | undefined, timeBins: number | undefined): string {
-  const finer = timeBins !== undefined ? `more --time-bins than ${timeBins}` : tickUs !== undefined ? `a smaller --tick-us than ${tickUs}` : "shorter ticks";
+export function eventsMergedHint(tickUs: number | undefined, binning: EventBinning | undefined): string {
+  const finer = binning !== undefined ? (binning.flag === "--event-count" ? `a smaller --event-count than ${binning.n}` : `more ${binning.flag} than ${binning.n}`) : tickUs !== undefined ? `a smaller --tick-us than ${tickUs}` : "shorter ticks";
   return `use ${finer} (fewer events per tick and pixel), unless binary input frames are meant`;
 }
 

@@ -83,7 +83,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string, withInputOn: reado
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"]].map(([option, flag]) => ({
+const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"]].map(([option, flag]) => ({
   option, flag, appliesTo: kinds, withInputOn,
   why: (k: Target) => `it transforms the events of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
   hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
@@ -139,19 +139,24 @@ const RULES: Record<string, readonly Rule[]> = {
   "learning-cost": NIR_RULES,
 };
 
-const TIME_BINS_VS_TICK_US = { a: "timeBins", aFlag: "--time-bins", b: "tickUs", bFlag: "--tick-us", both: "both set how events are binned onto ticks", hint: "give one: --time-bins N equal bins per recording, or --tick-us ticks of a fixed length" };
+/** The rules that bin an event --input onto ticks: exactly one applies (cli/event-transforms.ts). */
+const BINNINGS = [["timeBins", "--time-bins"], ["tickUs", "--tick-us"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"]] as const;
+const BINNING_HINT = "give one: --tick-us ticks of a fixed length, --time-bins N equal time bins per recording, --event-count N events per tick, or --event-bins N bins of equal event counts";
+/** Every pair of binning rules given together. */
+const TIME_BINS_VS_TICK_US = BINNINGS.flatMap(([a, aFlag], i) => BINNINGS.slice(i + 1).map(([b, bFlag]) => ({ a, aFlag, b, bFlag, both: "both set how events are binned onto ticks", hint: BINNING_HINT })));
 
-const TIME_BINS_VS_REALTIME = { a: "timeBins", aFlag: "--time-bins", b: "realtime", bFlag: "--realtime", both: "cannot go together: --realtime paces at the --tick-us the events were binned at, and --time-bins bins of each recording's own length", hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" };
+/** --realtime paces at --tick-us; the other rules' bins have no one length. */
+const TIME_BINS_VS_REALTIME = BINNINGS.filter(([a]) => a !== "tickUs").map(([a, aFlag]) => ({ a, aFlag, b: "realtime", bFlag: "--realtime", both: `cannot go together: --realtime paces at the --tick-us the events were binned at, and ${aFlag} bins of each recording's own length`, hint: "give --tick-period-us P to pace the ticks, or bin at --tick-us" }));
 
 /** Options of a command that cannot be given together (attribute names, flags), and what to do instead. */
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
-  compare: [TIME_BINS_VS_TICK_US],
-  evaluate: [TIME_BINS_VS_TICK_US, TIME_BINS_VS_REALTIME],
-  train: [TIME_BINS_VS_TICK_US],
+  compare: TIME_BINS_VS_TICK_US,
+  evaluate: [...TIME_BINS_VS_TICK_US, ...TIME_BINS_VS_REALTIME],
+  train: TIME_BINS_VS_TICK_US,
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
-    TIME_BINS_VS_TICK_US,
-    TIME_BINS_VS_REALTIME,
+    ...TIME_BINS_VS_TICK_US,
+    ...TIME_BINS_VS_REALTIME,
   ],
 };
 

@@ -429,8 +429,11 @@ export interface DatasetDocument {
    * spike tensor, one row per step), how many samples are dense tensors, the NIR dt, and --steps (null:
    * each sample's own length).
    */
-  /** tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording). */
-  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number };
+  /**
+   * tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording,
+   * eventCount: ticks of N events, eventBins: N ticks of equal event counts).
+   */
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly eventCount?: number; readonly eventBins?: number };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */

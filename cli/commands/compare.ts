@@ -7,7 +7,7 @@
  * an invalid chip spec file (a mistake in the command, not a finding about the chip).
  */
 import { ChipDirs } from "../chip-dirs.ts";
-import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { eventTransformText } from "../../chip/report/formats/event-transform-text.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -148,7 +148,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     const parts = [transformNote, counted].filter((x): x is string => x !== undefined);
     inputNote = o.input === undefined || parts.length === 0 ? undefined : `${basename(o.input)}, ${parts.join("; ")}`;
     const merged = first?.report.input?.warnings.find((w) => w.startsWith("W_EVENTS_MERGED"));
-    if (merged !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${merged}\n  hint: ${eventsMergedHint(o.tickUs ?? 1000, o.timeBins)}\n`);
+    if (merged !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${merged}\n  hint: ${eventsMergedHint(o.tickUs ?? 1000, eventBinningOf(o))}\n`);
     rows = compareRows(entries);
     t = compareTable(model, rows, inputNote);
     ran = rows.filter((r) => r.status === "ok").length;

@@ -45,7 +45,7 @@ import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
-import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
@@ -234,7 +234,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
         const input = await readSample(s);
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
-        if (input.tickUs !== undefined || transforms.timeBins !== undefined) timed++;
+        if (input.tickUs !== undefined || eventBinningOf(transforms) !== undefined) timed++;
         if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
         if (input.events !== undefined) eventSamples++;
         events = addEventCounts(events, input.events);
@@ -251,7 +251,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       checkReader.close();
     }
     if (dtWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-    const mergedWarning = datasetEventsMergedWarning(events, eventSamples, o.tickUs ?? 1000, o.input, transforms.timeBins);
+    const mergedWarning = datasetEventsMergedWarning(events, eventSamples, o.tickUs ?? 1000, o.input, eventBinningOf(transforms));
     if (mergedWarning !== undefined && opts.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
     const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])].map((w) => `${w.code}: ${w.message}`);
     const spec = pacedSpec(archSpec, periodUs, o);
@@ -311,8 +311,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
       ...(overrides === null ? {} : { chipOverrides: overrides }),
       input: {
-        tickUs: timed === 0 || transforms.timeBins !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.nir?.options.dtSeconds ?? null, steps: o.steps ?? null,
+        tickUs: timed === 0 || eventBinningOf(transforms) !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.nir?.options.dtSeconds ?? null, steps: o.steps ?? null,
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
+        ...(transforms.eventCount === undefined ? {} : { eventCount: transforms.eventCount }),
+        ...(transforms.eventBins === undefined ? {} : { eventBins: transforms.eventBins }),
       },
       footprintBytes: r.footprintBytes,
       ...(warnings.length === 0 ? {} : { warnings }),

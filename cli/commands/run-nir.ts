@@ -20,7 +20,7 @@ import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
 import { checkInputHasTicks, checkInputTicks, nirStimulus, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -83,7 +83,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const selected = inputSelectionProvenance(selection);
   const dtWarning = dtBinningWarning(m, input.tickUs, o.input);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
+  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
   if (o.steps === undefined) {

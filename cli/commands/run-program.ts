@@ -12,7 +12,7 @@ import { loadArch } from "../load-arch.ts";
 import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
 import { checkInputHasTicks, checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -39,7 +39,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
-  const mergedWarning = eventsMergedWarning(input, o.input, transforms.timeBins);
+  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   if (o.steps === undefined) {
     checkInputTicks(o.input, input, o.tickUs);

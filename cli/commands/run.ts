@@ -2,7 +2,7 @@
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { checkLearningDrive, learningFacts, type LearningFacts } from "../learning-drive.ts";
-import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
@@ -276,7 +276,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
   // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for
   // NIR graphs: said on stderr and in report.json's input section (only there, not also in `warnings`).
-  const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, transforms.timeBins);
+  const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, eventBinningOf(transforms));
   if (o.quiet !== true) for (const w of [...warnings, ...(mergedWarning === undefined ? [] : [mergedWarning])]) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);

@@ -55,7 +55,7 @@ function selectionText(d: DatasetDocument): string {
 
 /** The event transforms the provenance recorded, as "cropped to 32x32 at (1, 1), …, " (before the binning's words). */
 function transformText(d: DatasetDocument): string {
-  const t = eventTransformText({ ...d.provenance.options, timeBins: undefined });
+  const t = eventTransformText({ ...d.provenance.options, timeBins: undefined, eventCount: undefined, eventBins: undefined });
   return t === "" ? "" : `${t}, `;
 }
 
@@ -66,6 +66,8 @@ function inputText(d: DatasetDocument): string {
     const rule = d.provenance.options.timeBinsRule === "tonic" ? ", tonic's integer window (events past the last bin dropped)" : "";
     return `events ${t}in ${d.input.timeBins} equal bins per sample, first to last event${rule} (one bin per step)`;
   }
+  if (d.input.eventCount !== undefined) return `events ${t}in ticks of ${d.input.eventCount} consecutive events per sample, the incomplete last one dropped (tonic's event_count; one bin per step)`;
+  if (d.input.eventBins !== undefined) return `events ${t}in ${d.input.eventBins} bins of equal event counts per sample, the remainder dropped (tonic's n_event_bins; one bin per step)`;
   if (d.input.tickUs === null) return "dense spike tensors, one row per step";
   const dense = d.input.denseTensors === 0 ? "" : ` (${d.input.denseTensors} of ${n} samples dense spike tensors, one row per step)`;
   return `events ${t}binned at ${d.input.tickUs} us per step${dense}`;

@@ -21,5 +21,7 @@ export function eventTransformText(o: Readonly<Record<string, unknown>>): string
   if (o.polarity === "merge") parts.push("polarities merged");
   else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
   if (typeof o.timeBins === "number") parts.push(`in ${o.timeBins} equal time bins`);
+  if (typeof o.eventCount === "number") parts.push(`in ticks of ${o.eventCount} events`);
+  if (typeof o.eventBins === "number") parts.push(`in ${o.eventBins} bins of equal event counts`);
   return parts.join(", ");
 }

@@ -157,6 +157,10 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
   readonly bins?: number;
   /** How the bins are cut (transforms.ts BinOptions.binsRule). */
   readonly binsRule?: "proportional" | "tonic";
+  /** Bins of this many events instead of a time rule (transforms.ts BinOptions.eventCount: tonic's event_count). */
+  readonly eventCount?: number;
+  /** This many bins of equal event counts (transforms.ts BinOptions.eventBins: tonic's n_event_bins). */
+  readonly eventBins?: number;
   /** Start of tick 0 (µs or "first"); default 0, or the label's start for a labelled sample. */
   readonly t0Us?: number | "first";
   /** Ticks to produce (later events are dropped); default up to the last event. */
@@ -168,6 +172,9 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
 }
 
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Whether the events are binned by a rule other than ticks of `tickUs` (time bins, or bins of events). */
+const rebins = (o: Pick<InputReadOptions, "bins" | "eventCount" | "eventBins">): boolean => o.bins !== undefined || o.eventCount !== undefined || o.eventBins !== undefined;
 
 /** Growable (time, index) pairs. */
 class Accumulator {
@@ -204,13 +211,13 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const bytes = await readWhole(path);
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
-      if (hasTransforms || options.bins !== undefined || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice and time-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
+      if (hasTransforms || rebins(options) || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice and time-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
     return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
   }
   // The stream's own ticks, unless its events are to be transformed or binned anew.
-  if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined && options.bins === undefined) {
+  if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined && !rebins(options)) {
     const direct = await aerStreamSpikes(path, options, size);
     if (direct !== null) return direct;
   }
@@ -284,14 +291,15 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
     throw isAerchipError(e) ? e.withFile(path) : e;
   }
   const spikes = binToTicks(acc.tUs.subarray(0, acc.n), acc.idx.subarray(0, acc.n), {
-    ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins, ...(o.binsRule === undefined ? {} : { binsRule: o.binsRule }) }),
+    ...(o.eventCount !== undefined ? { eventCount: o.eventCount } : o.eventBins !== undefined ? { eventBins: o.eventBins }
+      : o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins, ...(o.binsRule === undefined ? {} : { binsRule: o.binsRule }) }),
     ...(t0 === undefined ? {} : { t0Us: t0 }),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
   for (let k = 0; k < spikes.channel.length; k++) {
     if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
   }
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(eventsRead, acc.n, spikes.count) };
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(!rebins(o) ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(eventsRead, acc.n, spikes.count) };
 }
 
 /** The accounting of InputEventCounts from the events read, those left after the transforms, and the spikes' event counts. */

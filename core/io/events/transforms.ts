@@ -300,6 +300,42 @@ export interface BinOptions {
   readonly tEndUs?: number;
   /** Number of ticks kept: later events are dropped (default: up to the last event's tick). */
   readonly steps?: number;
+  /**
+   * Bins of a fixed number of events instead of a time rule (tonic's ToFrame(event_count = N), no overlap,
+   * include_incomplete False): the n events kept (channel ≥ 0), in the recording's order, are cut into
+   * ⌊(n − c) / N⌋ + 1 bins of c = min(N, n) consecutive events; the last, incomplete, bin's events are dropped
+   * (all n in one bin when n < N). Give this, `eventBins`, `tickUs` or `bins`.
+   */
+  readonly eventCount?: number;
+  /**
+   * N bins of equal event counts (tonic's ToFrame(n_event_bins = N), no overlap): c = ⌊n / N⌋ consecutive
+   * events per bin in the recording's order, the last n − N·c events dropped (every bin empty when n < N).
+   */
+  readonly eventBins?: number;
+}
+
+/** The tick of each kept event (channel ≥ 0) under BinOptions.eventCount / eventBins, −1 for dropped ones; and the ticks. */
+function binByEventRank(channel: Int32Array, eventCount: number | undefined, eventBins: number | undefined, tick: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < channel.length; i++) if (channel[i] >= 0) n++;
+  // Events per bin (c) and bins (steps): tonic's SliceByEventCount / SliceByEventBins without overlap.
+  let c: number, steps: number;
+  if (eventCount !== undefined) {
+    c = Math.min(eventCount, n);
+    steps = c === 0 ? 1 : Math.floor((n - c) / eventCount) + 1;
+  } else {
+    c = Math.floor(n / (eventBins as number));
+    steps = eventBins as number;
+  }
+  const stride = eventCount ?? c;
+  let r = 0;
+  for (let i = 0; i < channel.length; i++) {
+    if (channel[i] < 0) { tick[i] = -1; continue; }
+    const k = stride === 0 ? -1 : Math.floor(r / stride);
+    tick[i] = k >= 0 && k < steps && r - k * stride < c ? k : -1;
+    r++;
+  }
+  return steps;
 }
 
 /**
@@ -308,8 +344,9 @@ export interface BinOptions {
  */
 export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinOptions): SpikeList {
   if (tUs.length !== channel.length) throw eventsError(EventsErrorCode.options, `binToTicks: ${tUs.length} times but ${channel.length} channels`, "give one channel per event");
-  if ((options.tickUs === undefined) === (options.bins === undefined)) {
-    throw eventsError(EventsErrorCode.options, "give exactly one of tickUs and bins", "e.g. tickUs: 1000 for 1 ms ticks, or bins: 300", { field: options.tickUs === undefined ? "tickUs" : "bins" });
+  const rules = [options.tickUs, options.bins, options.eventCount, options.eventBins].filter((x) => x !== undefined).length;
+  if (rules !== 1) {
+    throw eventsError(EventsErrorCode.options, "give exactly one of tickUs, bins, eventCount and eventBins", "e.g. tickUs: 1000 for 1 ms ticks, or bins: 300", { field: options.tickUs === undefined ? "tickUs" : "bins" });
   }
   const n = tUs.length;
   let tMin = Infinity;
@@ -322,12 +359,19 @@ export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinO
     if (t > tMax) tMax = t;
     if (channel[i] > maxChannel) maxChannel = channel[i];
   }
-  const t0 = options.t0Us === "first" || (options.t0Us === undefined && options.bins !== undefined) ? (Number.isFinite(tMin) ? tMin : 0) : (options.t0Us ?? 0);
+  const t0 = options.t0Us === "first" || (options.t0Us === undefined && options.tickUs === undefined) ? (Number.isFinite(tMin) ? tMin : 0) : (options.t0Us ?? 0);
   if (!Number.isFinite(t0)) throw eventsError(EventsErrorCode.options, `t0Us is ${t0}`, "give a finite start time", { field: "t0Us" });
   const tick = new Float64Array(n);
   let tickUs: number;
   let maxTick = -1;
-  if (options.tickUs !== undefined) {
+  if (options.eventCount !== undefined || options.eventBins !== undefined) {
+    if (options.eventCount !== undefined) checkPositiveInt(options.eventCount, "eventCount");
+    else checkPositiveInt(options.eventBins as number, "eventBins");
+    const bins = binByEventRank(channel, options.eventCount, options.eventBins, tick);
+    // Bins of events have no one length: the mean, for the record.
+    tickUs = Number.isFinite(tMax) && tMax > t0 ? (tMax - t0) / bins : 1;
+    maxTick = bins - 1;
+  } else if (options.tickUs !== undefined) {
     tickUs = checkPositiveNumber(options.tickUs, "tickUs");
     for (let i = 0; i < n; i++) {
       const k = channel[i] < 0 || tUs[i] < t0 ? -1 : Math.floor((tUs[i] - t0) / tickUs);
