@@ -261,6 +261,7 @@ function buildProgram(): Command {
     .option("--frozen", "JSON models: learning off (the model's stdp and learning rules dropped), so a model with plastic synapses is evaluated with its weights fixed, as a trained network's test")
     .option("--initial-weights <weights.json>", "JSON models: the weights a run learned (its weights.json) in place of the model's, for the projections the file names; with --frozen, the trained model's test")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
+    .addOption(new Option("--target-from <source>", "auto-encoders: per-sample reconstruction error (MSE, SSE, MAE; mean ± std over the data set) of the decoded output per step (count/T, sum/T, max, last) against the sample's own input spike rates n_i/T; the output must have as many neurons as the input").choices(["input"]))
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)

@@ -14,7 +14,8 @@
  * The class of a sample is decoded from the graph's Output node (a JSON model's output population): a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
  * index on ties (numpy.argmax). A spiking output that never fired decodes to no class (numpy would say 0)
- * and counts as wrong.
+ * and counts as wrong. With --target-from input each sample also gets its reconstruction error, the decoded
+ * output per step against its own input spike rates (chip/report/reconstruction.ts).
  *
  * Outputs (written together or not at all): dataset.json (format aerchip-dataset-1: provenance, per-sample
  * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
@@ -31,6 +32,7 @@ import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
+import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/report/reconstruction.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -99,6 +101,11 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
   /** JSON models: learning rules dropped, so a plastic model is evaluated with its weights fixed. */
   readonly frozen?: boolean;
   readonly decode?: DecodeMode;
+  /**
+   * Reconstruction error per sample against a target (auto-encoders): "input", the sample's own input spike
+   * rates, against the decoded output per step (chip/report/reconstruction.ts); the output's size must be the input's.
+   */
+  readonly targetFrom?: ReconstructionTarget;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
 }
@@ -145,6 +152,19 @@ export function datasetDigest(listing: DatasetListing): string {
  */
 export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
+}
+
+/**
+ * --target-from input compares output neuron i with input neuron i (flat C order): the output population
+ * must have as many neurons as the input the samples drive. E_EVALUATE_TARGET naming both sizes otherwise.
+ */
+function checkReconstructionSizes(target: ReconstructionTarget, inputName: string, inputShape: readonly number[], outputName: string, outSize: number, modelPath: string): void {
+  if (!RECONSTRUCTION_TARGETS.includes(target)) throw new AerchipError("E_CLI_OPTION", `--target-from must be one of ${RECONSTRUCTION_TARGETS.join(", ")}, got ${String(target)}`, { field: "--target-from", hint: "give --target-from input" });
+  const inSize = inputShape.reduce((a, b) => a * b, 1);
+  if (inSize === outSize) return;
+  throw new AerchipError("E_EVALUATE_TARGET", `--target-from input compares each output neuron with the input neuron of the same index, but output ${outputName} has ${outSize} neuron${outSize === 1 ? "" : "s"} and input ${inputName} ${inSize} (shape ${inputShape.join("x")})`, {
+    file: modelPath, field: "--target-from", hint: `decode an output of ${inSize} neurons (--output NAME: the auto-encoder's reconstruction layer), or drop --target-from`,
+  });
 }
 
 /** Evaluations this process started on workers (tells their setups apart, cli/evaluate/batch.ts). */
@@ -196,7 +216,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", ...NIR_KEYS]), ...eventTransformsOf(o),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
@@ -208,6 +228,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const out0 = chooseOutput(m, o.output, modelPath);
     const decode = chooseDecode(out0, o.decode, modelPath);
     const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    if (o.targetFrom !== undefined) checkReconstructionSizes(o.targetFrom, m.inputPopulation, m.inputShape, out0.output, outSize, modelPath);
     const logger = hooks.logger;
     if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
       throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
@@ -270,6 +291,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+        ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
         ...eventTransformProvenance(transforms),
       },
     };
@@ -305,7 +327,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       }
     }
     const r = last!.facts;
-    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
+    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms(), o.targetFrom);
     const overrides = r.chipOverrides;
     const doc: DatasetDocument = {
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,

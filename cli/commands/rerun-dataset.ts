@@ -1,7 +1,7 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
  * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
- * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output and --decode), and the recorded inputs,
+ * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output, --decode and --target-from), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
  * every evaluated sample's id and file SHA-256 in the evaluated order — shuffled by the recorded seed
@@ -13,6 +13,7 @@
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
+import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/report/reconstruction.ts";
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
 import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
@@ -52,6 +53,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   };
   oneOf("labelFrom", LABEL_SOURCES);
   oneOf("decode", DECODE_MODES);
+  oneOf("targetFrom", RECONSTRUCTION_TARGETS);
   const samples = opt<string>(o, "samples", "string", file, "evaluate");
   if (samples !== undefined) {
     try {
@@ -75,6 +77,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
+  const targetFrom = opt<string>(o, "targetFrom", "string", file, "evaluate");
   // JSON models: the input population the samples drove (recorded even when it was the default).
   const inputPopulation = opt<string>(o, "inputPopulation", "string", file, "evaluate");
   const frozen = opt<boolean>(o, "frozen", "boolean", file, "evaluate");
@@ -94,6 +97,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(frozen === true ? { frozen } : {}),
       ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
+      ...(targetFrom === undefined ? {} : { targetFrom: targetFrom as ReconstructionTarget }),
     },
   };
 }

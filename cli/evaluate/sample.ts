@@ -22,6 +22,7 @@ import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import { energyTerms, type EnergyTerm } from "../../chip/report/energy-terms.ts";
 import type { DatasetSampleResult, DecodeMode } from "../../chip/report/dataset.ts";
+import { decodedPerStep, inputRateTarget, reconstructionError, type ReconstructionTarget, type SampleReconstruction } from "../../chip/report/reconstruction.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
 import { plasticModelError, type DatasetModel } from "./dataset-model.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -46,6 +47,8 @@ export interface SampleRunOptions extends EventTransformChoice {
   readonly timing: "simple" | "detailed";
   readonly precision?: "float" | "fixed";
   readonly threads?: number;
+  /** --target-from input: each row gets its reconstruction error against its own input's rates (chip/report/reconstruction.ts). */
+  readonly targetFrom?: ReconstructionTarget;
 }
 
 /**
@@ -189,6 +192,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     simulatedTimeNs: report.totals.simulatedTimeNs,
     outputValues: values, tie,
     ...(floatPrediction === undefined ? {} : { floatPrediction }),
+    ...(o.targetFrom === undefined ? {} : { reconstruction: inputReconstruction(input, T, values, r) }),
   };
   const facts: SampleReportFacts = {
     chip: report.chip, chipOverrides: chipOverrideNote(report), footprintBytes: report.metrics?.totals.footprint.totalBytes ?? 0,
@@ -200,6 +204,17 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
   return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+}
+
+/**
+ * The decoded output's error against the sample's own input spike rates (chip/report/reconstruction.ts:
+ * x̂_i = n_i / T against ŷ_i, the decoder's value per step); null for a sample of 0 steps. The output's size
+ * equals the input's (checked before anything runs, cli/commands/evaluate.ts).
+ */
+function inputReconstruction(input: Pick<InputSpikes, "tick" | "neuron">, T: number, values: readonly (number | null)[], r: SampleRunner): SampleReconstruction | null {
+  const target = inputRateTarget(input.tick, input.neuron, T, r.outSize);
+  const output = decodedPerStep(values, r.decode, T);
+  return target === null || output === null ? null : reconstructionError(output, target);
 }
 
 /**

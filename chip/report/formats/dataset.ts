@@ -83,6 +83,13 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
   return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
 }
 
+/** What the reconstruction error compares (chip/report/reconstruction.ts), and its mean ± std. */
+function reconstructionText(d: DatasetDocument, r: NonNullable<DatasetDocument["summary"]["reconstruction"]>): string {
+  const y = d.output.decode === "count" ? "output spikes / T" : d.output.decode === "sum" ? "mean membrane (sum / T)" : d.output.decode === "max" ? "max membrane over time" : "last membrane";
+  const left = d.summary.samples - r.samples;
+  return `MSE ${r.mse.mean.toPrecision(4)} ± ${r.samples > 1 ? r.mse.std.toPrecision(4) : "n/a"} (mean ± std over ${r.samples} sample${r.samples === 1 ? "" : "s"}${left === 0 ? "" : `; ${left} of 0 steps left out`}); per sample the mean over the ${r.neurons} output neurons of (${y} - input spikes / T)^2, output neuron i against input neuron i`;
+}
+
 function timeBasisText(d: DatasetDocument): string {
   if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
   if (d.timeBasis === "modelled-latency") return "modelled-latency (ticks back to back, compute-bound)";
@@ -113,6 +120,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
+      ...(s.reconstruction === undefined ? [] : [["Reconstruction error", reconstructionText(d, s.reconstruction)] as Cell[]]),
       ...(s.floatReference === undefined ? [] : [["Same model in float64", `${s.floatReference.accuracy === null ? "no labels" : `accuracy ${(s.floatReference.accuracy * 100).toFixed(2)} %`}; ${s.floatReference.samePrediction} of ${s.samples} samples decode to the same class in fixed point and float64`] as Cell[]]),
       ...(d.warnings === undefined ? [] : [["Warnings", d.warnings.join("; ")] as Cell[]]),
       ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
@@ -153,6 +161,14 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     ["Packets", "", ...statCells(pi.packets, n, 1, true)],
     ["Hops", "", ...statCells(pi.hops, n, 1, true)],
   );
+  const rec = s.reconstruction;
+  if (rec !== undefined) {
+    rows.push(
+      ["Reconstruction MSE", "", ...statCells(rec.mse, rec.samples)],
+      ["Reconstruction SSE (sum over neurons)", "", ...statCells(rec.sse, rec.samples)],
+      ["Reconstruction MAE", "", ...statCells(rec.mae, rec.samples)],
+    );
+  }
   const perInference: ReportTable = {
     id: "dataset-per-inference",
     title: "Per inference",
@@ -229,9 +245,13 @@ export const DATASET_CSV_COLUMNS = [
 ] as const;
 
 /** One row per sample, run columns first so files of several evaluations stack. */
+/** Columns added after DATASET_CSV_COLUMNS by --target-from (empty for a sample of 0 steps). */
+export const DATASET_CSV_RECONSTRUCTION_COLUMNS = ["reconstruction_mse", "reconstruction_sse", "reconstruction_mae"] as const;
+
 export function datasetCsv(d: DatasetDocument): string {
   const seed = d.provenance.options.seed;
-  const lines = [DATASET_CSV_COLUMNS.join(",")];
+  const rec = d.summary.reconstruction !== undefined;
+  const lines = [[...DATASET_CSV_COLUMNS, ...(rec ? DATASET_CSV_RECONSTRUCTION_COLUMNS : [])].join(",")];
   for (const r of d.samples) {
     const e = r.energyPj;
     // A dense spike tensor has no events: its event cells are empty.
@@ -242,6 +262,7 @@ export function datasetCsv(d: DatasetDocument): string {
       ev?.eventsRead ?? null, ev?.eventsDroppedByTransforms ?? null, ev?.eventsOutsideTicks ?? null, ev?.eventsMerged ?? null, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
       e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
+      ...(rec ? [r.reconstruction?.mse ?? null, r.reconstruction?.sse ?? null, r.reconstruction?.mae ?? null] : []),
     ];
     lines.push(fields.map(csvField).join(","));
   }
