@@ -44,7 +44,7 @@ export interface DatasetSampleResult {
   readonly correct: boolean | null;
   /** Time steps of the inference (NIR steps: the input's length, or --steps). */
   readonly steps: number;
-  /** Chip ticks simulated: steps plus the graph's pipeline ticks. */
+  /** Chip ticks simulated: steps plus the graph's pipeline ticks, plus the rest's ticks (--rest-steps). */
   readonly ticks: number;
   /** Input spikes after binning in the inference's steps 0 … steps − 1. */
   readonly inputSpikes: number;
@@ -445,7 +445,11 @@ export interface DatasetDocument {
    * each sample's own length).
    */
   /** tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording). */
-  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number };
+  /**
+   * restSteps (--rest-steps, absent when 0): input-free chip ticks simulated after each sample's own and
+   * charged (in every row's ticks, counters, energy and time); outputs and layer activity use the steps.
+   */
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly restSteps?: number };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */

@@ -9,7 +9,9 @@
  * and the timing wheel starts empty, so every sample is the run `aerchip run MODEL.nir --input SAMPLE`
  * would make on its own (tests/cli/evaluate.test.ts checks this sample by sample; cli/evaluate/sample.ts
  * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host
- * writes, or idle ticks to let state decay) is not modelled and not charged.
+ * writes, or idle ticks to let state decay) is not modelled and not charged. `--rest-steps N` adds N
+ * input-free ticks after each sample (Diehl & Cook's rest), simulated and charged (counters, energy, time),
+ * while the outputs are decoded over the sample's steps only (cli/evaluate/sample.ts).
  *
  * The class of a sample is decoded from the graph's Output node (a JSON model's output population): a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
@@ -106,6 +108,11 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
    * rates, against the decoded output per step (chip/report/reconstruction.ts); the output's size must be the input's.
    */
   readonly targetFrom?: ReconstructionTarget;
+  /**
+   * Input-free chip ticks simulated after each sample's own (Diehl & Cook's 150 ms rest), charged: energy,
+   * counts and time include them; outputs, accuracy and layer activity use the sample's steps (default 0).
+   */
+  readonly restSteps?: number;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
 }
@@ -200,6 +207,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     throw new AerchipError("E_EVALUATE_MODEL", `evaluate runs NIR graphs (.nir) and JSON models over a data set; ${kind === "program" ? "a compiled program" : "a SANA-FE network"} is not one`, { file: modelPath, field: "model", hint: "use `aerchip run` for SANA-FE and .aerprog models, or evaluate the model file they were made from" });
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
+  const rest = o.restSteps ?? 0;
+  if (!Number.isInteger(rest) || rest < 0 || rest > MAX_RUN_TICKS) throw new AerchipError("E_CLI_OPTION", `--rest-steps must be a whole number from 0 to ${MAX_RUN_TICKS}, got ${rest}`, { field: "--rest-steps", hint: "give the input-free ticks simulated after each sample" });
   const jobs = o.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_EVALUATE_JOBS) throw new AerchipError("E_CLI_OPTION", `--jobs must be a whole number from 1 to ${MAX_EVALUATE_JOBS}, got ${jobs}`, { field: "--jobs", hint: "give the number of samples to evaluate at once (at most the cores the machine has is useful)" });
   checkJobsWithThreads(jobs, o.threads ?? 1);
@@ -216,7 +225,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", "restSteps", ...NIR_KEYS]), ...eventTransformsOf(o),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
@@ -254,6 +263,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // Ctrl-C is seen here too (a check of thousands of files takes seconds).
         await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
         const input = await readSample(s);
+        const simTicks = (o.steps ?? input.steps) + m.extraTicks + rest;
+        if (rest > 0 && simTicks > MAX_RUN_TICKS) {
+          throw new AerchipError("E_CLI_OPTION", `${s.path}: its ${o.steps ?? input.steps} steps${m.extraTicks === 0 ? "" : ` plus the graph's ${m.extraTicks} pipeline ticks`} plus --rest-steps ${rest} make ${simTicks} ticks; a run simulates at most ${MAX_RUN_TICKS}`, { file: s.path, field: "--rest-steps", hint: `give --rest-steps at most ${Math.max(0, MAX_RUN_TICKS - simTicks + rest)}` });
+        }
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || transforms.timeBins !== undefined) timed++;
         if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
@@ -292,6 +305,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
         ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
+        ...(rest === 0 ? {} : { restSteps: rest }),
         ...eventTransformProvenance(transforms),
       },
     };
@@ -335,6 +349,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       input: {
         tickUs: timed === 0 || transforms.timeBins !== undefined ? null : o.tickUs ?? 1000, denseTensors: listing.samples.length - timed, dtSeconds: m.nir?.options.dtSeconds ?? null, steps: o.steps ?? null,
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
+        ...(rest === 0 ? {} : { restSteps: rest }),
       },
       footprintBytes: r.footprintBytes,
       ...(warnings.length === 0 ? {} : { warnings }),

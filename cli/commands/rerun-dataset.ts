@@ -1,7 +1,7 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
  * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
- * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output, --decode and --target-from), and the recorded inputs,
+ * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output, --decode, --target-from and --rest-steps), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
  * every evaluated sample's id and file SHA-256 in the evaluated order — shuffled by the recorded seed
@@ -45,6 +45,10 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (o.steps !== undefined && o.steps !== null) {
     const problem = wholeNumberProblem(o.steps, 1, MAX_RUN_TICKS);
     if (problem !== undefined) throw badOption(file, "steps", o.steps, `${problem} (as evaluate --steps)`, "evaluate");
+  }
+  if (o.restSteps !== undefined && o.restSteps !== null) {
+    const problem = wholeNumberProblem(o.restSteps, 0, MAX_RUN_TICKS);
+    if (problem !== undefined) throw badOption(file, "restSteps", o.restSteps, `${problem} (as evaluate --rest-steps)`, "evaluate");
   }
   const oneOf = (key: string, choices: readonly string[]): void => {
     const v = o[key];
@@ -98,6 +102,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
       ...(targetFrom === undefined ? {} : { targetFrom: targetFrom as ReconstructionTarget }),
+      ...(typeof o.restSteps === "number" && o.restSteps > 0 ? { restSteps: o.restSteps } : {}),
     },
   };
 }

@@ -49,6 +49,11 @@ export interface SampleRunOptions extends EventTransformChoice {
   readonly threads?: number;
   /** --target-from input: each row gets its reconstruction error against its own input's rates (chip/report/reconstruction.ts). */
   readonly targetFrom?: ReconstructionTarget;
+  /**
+   * --rest-steps N: N input-free ticks simulated after each sample's ticks (Diehl & Cook's 150 ms rest), and
+   * charged (they are in the run's counters, energy and time); the outputs are decoded over the sample's steps.
+   */
+  readonly restSteps?: number;
 }
 
 /**
@@ -152,14 +157,19 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const input = await readDatasetSample(o, s, r.reader);
   const T = o.steps ?? input.steps;
   const ticks = T + m.extraTicks;
+  // The rest: ticks after the sample's own, simulated with no input at all (spikes at tick ≥ `ticks`, past
+  // --steps, are dropped: without a rest the run ended before them), so the sample's ticks are those of the
+  // run without a rest, spike for spike, and the rest only adds what the state does while it decays.
+  const rest = o.restSteps ?? 0;
+  const simTicks = ticks + rest;
   const what = `simulating sample ${position + 1} of ${total} (${s.id})`;
-  const stimulus = datasetStimulus(m, input);
+  const stimulus = rest === 0 ? datasetStimulus(m, input) : stimulusBefore(datasetStimulus(m, input), ticks);
   const threads = o.threads ?? 1;
   // θ too: each sample starts from the chip's initial state, as `run --input SAMPLE` does (audit s19 F2).
   resetNeuronState(r.st);
   resetAdaptiveThresholds(r.st);
   const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
-    steps: ticks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
+    steps: simTicks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
     ...(r.team !== undefined ? { team: r.team } : threads > 1 ? { threads } : {}),
   }), what);
   const report = buildRunReport(spec, c.program, sim, r.provenance, o.timing, c.cores);
@@ -179,7 +189,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const ops = report.metrics?.totals.synapticOps;
   const row: DatasetSampleResult = {
     index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
-    steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
+    steps: T, ticks: simTicks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
     ...(input.events === undefined ? {} : { inputEvents: input.events }),
     spikes: layerSpikesTotal,
     synOps: cn.synOps,
@@ -204,6 +214,17 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
   return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+}
+
+/** The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free). */
+function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
+  const spikes = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  for (const [name, sp] of st.spikes) {
+    const keep: number[] = [];
+    for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] < end) keep.push(k);
+    spikes.set(name, { tick: Int32Array.from(keep, (k) => sp.tick[k]), neuron: Int32Array.from(keep, (k) => sp.neuron[k]) });
+  }
+  return { ...st, spikes };
 }
 
 /**

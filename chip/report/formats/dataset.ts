@@ -115,6 +115,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; ${d.input.dtSeconds === null ? "JSON model: a step is a chip tick" : `NIR dt ${d.input.dtSeconds} s`}; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
+      ...(d.input.restSteps === undefined ? [] : [["Rest after each sample", `${d.input.restSteps} input-free chip ticks after each sample's own, simulated and charged: the energy, operation counts and simulated time include them; outputs, accuracy and layer activity use the sample's steps only`] as Cell[]]),
       ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents)] as Cell[]]),
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
@@ -149,7 +150,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   } else rows.push(["Simulated time", "", "not modelled", null, null, null, null]);
   rows.push(
     ["Time steps", "", ...statCells(s.steps.perSample, n, 1, true)],
-    ["Chip ticks (steps + pipeline)", "", ...statCells(s.ticks.perSample, n, 1, true)],
+    [d.input.restSteps === undefined ? "Chip ticks (steps + pipeline)" : "Chip ticks (steps + pipeline + rest)", "", ...statCells(s.ticks.perSample, n, 1, true)],
     ["Input spikes", "", ...statCells(pi.inputSpikes, n, 1, true)],
     ["Spikes (model layers)", "", ...statCells(pi.spikes, n, 1, true)],
     ["Synaptic ops (chip)", "", ...statCells(pi.synOps, n, 1, true)],
