@@ -263,6 +263,7 @@ function buildProgram(): Command {
     .option("--initial-weights <weights.json>", "JSON models: the weights a run learned (its weights.json) in place of the model's, for the projections the file names; with --frozen, the trained model's test")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
     .addOption(new Option("--target-from <source>", "auto-encoders: per-sample reconstruction error (MSE, SSE, MAE; mean ± std over the data set) of the decoded output per step (count/T, sum/T, max, last) against the sample's own input spike rates n_i/T; the output must have as many neurons as the input").choices(["input"]))
+    .option("--target-dir <dir>", "auto-encoders: the reconstruction error against one target .npy per sample instead (DIR/<sample's path relative to --input, extension .npy>; an SHD sample #i: DIR/i.npy), as many values as the output has neurons, e.g. the image the input spikes encode (not with --target-from)")
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)

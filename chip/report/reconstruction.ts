@@ -19,13 +19,19 @@
  *
  * So an output that spikes exactly when its input neuron does has MSE 0 with count; a rate encoder that
  * fires neuron i with probability g·x_i per step (the paper's Bernoulli p = 0.2·x) makes x̂_i ≈ g·x_i, not x_i.
+ * With --target-dir the target x_i is read from a file per sample (cli/dataset-targets.ts), as stored: the
+ * paper's own comparison when the file holds the image.
  * A sample of 0 steps has no rate: its error is null and it is left out of the statistics.
  */
 import type { SampleStat } from "./dataset.ts";
 import type { DecodeMode } from "./dataset.ts";
 
-/** Where the target of the reconstruction comes from: the sample's own input spikes (rates over its steps). */
-export type ReconstructionTarget = "input";
+/**
+ * Where the target of the reconstruction comes from: "input", the sample's own input spikes (rates over its
+ * steps, x̂_i = n_i / T); "files", one .npy per sample (--target-dir: x_i as stored, e.g. the image).
+ */
+export type ReconstructionTarget = "input" | "files";
+/** The choices of --target-from ("files" is --target-dir). */
 export const RECONSTRUCTION_TARGETS: readonly ReconstructionTarget[] = ["input"];
 
 /** One sample's reconstruction error (see the module comment). */

@@ -51,6 +51,7 @@ import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
+import { readTarget, targetPathFor, targetsDigest } from "../dataset-targets.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -109,6 +110,11 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
    */
   readonly targetFrom?: ReconstructionTarget;
   /**
+   * Reconstruction error per sample against a target file of its own: DIR/<sample id, extension .npy>
+   * (cli/dataset-targets.ts), as many values as the output has neurons; not with targetFrom.
+   */
+  readonly targetDir?: string;
+  /**
    * Input-free chip ticks simulated after each sample's own (Diehl & Cook's 150 ms rest), charged: energy,
    * counts and time include them; outputs, accuracy and layer activity use the sample's steps (default 0).
    */
@@ -161,6 +167,12 @@ export async function datasetInputDigest(input: string, samples: string | undefi
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
 }
 
+/** The digest `evaluate --target-dir DIR` records for the targets of the samples it evaluates (cli/dataset-targets.ts targetsDigest), recomputed for `aerchip rerun`. */
+export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
+  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile);
+  return targetsDigest(dir, listing.kind, listing.samples);
+}
+
 /**
  * --target-from input compares output neuron i with input neuron i (flat C order): the output population
  * must have as many neurons as the input the samples drive. E_EVALUATE_TARGET naming both sizes otherwise.
@@ -209,6 +221,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
   const rest = o.restSteps ?? 0;
   if (!Number.isInteger(rest) || rest < 0 || rest > MAX_RUN_TICKS) throw new AerchipError("E_CLI_OPTION", `--rest-steps must be a whole number from 0 to ${MAX_RUN_TICKS}, got ${rest}`, { field: "--rest-steps", hint: "give the input-free ticks simulated after each sample" });
+  if (o.targetDir !== undefined && o.targetFrom !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--target-dir and --target-from both say what the output is compared with; give one", { field: "--target-dir", hint: "drop --target-from (the files are the targets) or --target-dir" });
+  }
   const jobs = o.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_EVALUATE_JOBS) throw new AerchipError("E_CLI_OPTION", `--jobs must be a whole number from 1 to ${MAX_EVALUATE_JOBS}, got ${jobs}`, { field: "--jobs", hint: "give the number of samples to evaluate at once (at most the cores the machine has is useful)" });
   checkJobsWithThreads(jobs, o.threads ?? 1);
@@ -220,12 +235,15 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
+  // --target-dir: where each sample's target file is (cli/dataset-targets.ts), on this thread and the workers.
+  const targets = o.targetDir === undefined ? undefined : { dir: o.targetDir, kind: listing.kind };
   // --jobs: the workers start now and load the model while this thread reads every sample and compiles.
   const workerUrl = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
     seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", "restSteps", ...NIR_KEYS]), ...eventTransformsOf(o),
+    ...(targets === undefined ? {} : { targets }),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
@@ -263,6 +281,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // Ctrl-C is seen here too (a check of thousands of files takes seconds).
         await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
         const input = await readSample(s);
+        if (o.targetDir !== undefined) readTarget(targetPathFor(o.targetDir, listing.kind, s), outSize, out0.output);
         const simTicks = (o.steps ?? input.steps) + m.extraTicks + rest;
         if (rest > 0 && simTicks > MAX_RUN_TICKS) {
           throw new AerchipError("E_CLI_OPTION", `${s.path}: its ${o.steps ?? input.steps} steps${m.extraTicks === 0 ? "" : ` plus the graph's ${m.extraTicks} pipeline ticks`} plus --rest-steps ${rest} make ${simTicks} ticks; a run simulates at most ${MAX_RUN_TICKS}`, { file: s.path, field: "--rest-steps", hint: `give --rest-steps at most ${Math.max(0, MAX_RUN_TICKS - simTicks + rest)}` });
@@ -295,6 +314,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       inputs: [
         { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+        ...(o.targetDir === undefined ? [] : [{ role: "targets", path: o.targetDir, sha256: targetsDigest(o.targetDir, listing.kind, listing.samples) }]),
       ],
       options: {
         arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
@@ -332,7 +352,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       };
       await workers.run(setup, listing.samples, accept, (done) => hooks.onSample?.(done, listing.samples.length));
     } else {
-      const runner = await sampleRunner(spec, m, modelPath, o, c, out0, decode, provenance);
+      const runner = await sampleRunner(spec, m, modelPath, targets === undefined ? o : { ...o, targets }, c, out0, decode, provenance);
       try {
         for (let i = 0; i < listing.samples.length; i++) accept(await evaluateSample(runner, listing.samples[i], i, listing.samples.length), i);
       } finally {
@@ -341,7 +361,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       }
     }
     const r = last!.facts;
-    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms(), o.targetFrom);
+    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms(), o.targetDir !== undefined ? "files" : o.targetFrom);
     const overrides = r.chipOverrides;
     const doc: DatasetDocument = {
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,

@@ -17,7 +17,7 @@ import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/re
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
 import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
-import { datasetInputDigest, type EvaluateOptions } from "./evaluate.ts";
+import { datasetInputDigest, targetsInputDigest, type EvaluateOptions } from "./evaluate.ts";
 import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, sharedRecordedOptions } from "./rerun-checks.ts";
 
 const PROVENANCE_HINT = provenanceHint("evaluate");
@@ -86,6 +86,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const inputPopulation = opt<string>(o, "inputPopulation", "string", file, "evaluate");
   const frozen = opt<boolean>(o, "frozen", "boolean", file, "evaluate");
   const initialWeights = p.inputs.find((i) => i.role === "initial-weights")?.path;
+  const targetDir = p.inputs.find((i) => i.role === "targets")?.path;
   return {
     model: model.path, dataset: dataset.path,
     options: {
@@ -102,6 +103,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
       ...(targetFrom === undefined ? {} : { targetFrom: targetFrom as ReconstructionTarget }),
+      ...(targetDir === undefined ? {} : { targetDir }),
       ...(typeof o.restSteps === "number" && o.restSteps > 0 ? { restSteps: o.restSteps } : {}),
     },
   };
@@ -126,6 +128,9 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
         if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT", "E_DATASET_LABEL"].includes(e.code)) throw e;
         throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });
       }
+    } else if (input.role === "targets") {
+      // --target-dir: a digest over the evaluated samples' target files (cli/dataset-targets.ts), not one file's.
+      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels);
     } else sha = sha256File(input.path);
     if (sha !== input.sha256) {
       // The data set's digest covers its files and the --labels CSV: say that either may have changed.

@@ -33,7 +33,8 @@ import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
 import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
-import type { DatasetSample } from "../dataset-inputs.ts";
+import type { DatasetListing, DatasetSample } from "../dataset-inputs.ts";
+import { readTarget, targetPathFor } from "../dataset-targets.ts";
 
 /**
  * The options a sample's run depends on (a subset of EvaluateDatasetOptions, defaults filled in), with
@@ -49,6 +50,8 @@ export interface SampleRunOptions extends EventTransformChoice {
   readonly threads?: number;
   /** --target-from input: each row gets its reconstruction error against its own input's rates (chip/report/reconstruction.ts). */
   readonly targetFrom?: ReconstructionTarget;
+  /** --target-dir: each row's reconstruction error against its target file (cli/dataset-targets.ts). */
+  readonly targets?: { readonly dir: string; readonly kind: DatasetListing["kind"] };
   /**
    * --rest-steps N: N input-free ticks simulated after each sample's ticks (Diehl & Cook's 150 ms rest), and
    * charged (they are in the run's counters, energy and time); the outputs are decoded over the sample's steps.
@@ -203,6 +206,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     outputValues: values, tie,
     ...(floatPrediction === undefined ? {} : { floatPrediction }),
     ...(o.targetFrom === undefined ? {} : { reconstruction: inputReconstruction(input, T, values, r) }),
+    ...(o.targets === undefined ? {} : { reconstruction: fileReconstruction(readTarget(targetPathFor(o.targets.dir, o.targets.kind, s), r.outSize, r.out0.output), T, values, r) }),
   };
   const facts: SampleReportFacts = {
     chip: report.chip, chipOverrides: chipOverrideNote(report), footprintBytes: report.metrics?.totals.footprint.totalBytes ?? 0,
@@ -214,6 +218,12 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
   return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+}
+
+/** The decoded output's error against the sample's target file (x_i as stored); null for a sample of 0 steps. */
+function fileReconstruction(target: Float64Array, T: number, values: readonly (number | null)[], r: SampleRunner): SampleReconstruction | null {
+  const output = decodedPerStep(values, r.decode, T);
+  return output === null ? null : reconstructionError(output, target);
 }
 
 /** The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free). */

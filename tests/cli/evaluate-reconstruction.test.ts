@@ -108,10 +108,52 @@ describe("evaluate --target-from input", () => {
     expect(r.stderr).toContain("field: --target-from");
   });
 
-  it.skipIf(!DIST_OK)(`--jobs 2 on worker threads writes the same bytes as --jobs 1 ${distNote(DIST_OK, "dist/cli/evaluate/worker.js")}`, () => {
+  it("--target-dir: each sample against its own .npy (any numeric dtype, flat C order), as computed by hand; rerun reproduces it and sees an edited target", async () => {
+    // b's target [0, 0.5, 0.5] against ŷ = [0, 1, 1] / 4: differences [0, 1/4, 1/4], SSE 1/8, MSE 1/24, MAE 1/6.
+    const dir = join(TMP, "targets");
+    mkdirSync(join(dir, "0"), { recursive: true });
+    writeFileSync(join(dir, "0", "a.npy"), writeNpy(Float64Array.of(0.75, 0.25, 0), [3]));
+    writeFileSync(join(dir, "0", "b.npy"), writeNpy(Float32Array.of(0, 0.5, 0.5), [1, 3]));
+    const out = join(TMP, "tdir");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--target-dir", dir, "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = readDoc(out) as Doc & { provenance: { inputs: Array<{ role: string; path: string }> } };
+    expect(doc.samples.map((x) => x.reconstruction)).toEqual([{ sse: 0, mse: 0, mae: 0 }, { sse: 1 / 8, mse: 1 / 24, mae: 1 / 6 }]);
+    expect(doc.summary.reconstruction?.target).toBe("files");
+    expect(doc.summary.reconstruction?.mse.mean).toBe(1 / 48);
+    expect(doc.provenance.inputs.find((i) => i.role === "targets")?.path).toBe(dir);
+    const rr = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "tdir-rr"), "--quiet");
+    expect(rr.code, rr.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "tdir-rr", "dataset.json"), "utf8")).toBe(readFileSync(join(out, "dataset.json"), "utf8"));
+    writeFileSync(join(dir, "0", "b.npy"), writeNpy(Float32Array.of(0, 0.5, 0.25), [3]));
+    const changed = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "tdir-rr2"), "--quiet");
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("E_RERUN_INPUT_CHANGED");
+  });
+
+  it("--target-dir: a missing target or one of the wrong size is refused before anything runs (E_EVALUATE_TARGET naming the file); not with --target-from", async () => {
+    const dir = join(TMP, "bad-targets");
+    mkdirSync(join(dir, "0"), { recursive: true });
+    writeFileSync(join(dir, "0", "a.npy"), writeNpy(Float64Array.of(1, 0), [2]));
+    const wrong = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--target-dir", dir, "--out", join(TMP, "bt1"));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("E_EVALUATE_TARGET");
+    expect(wrong.stderr).toMatch(/a\.npy holds 2 values, but output out has 3 neurons/);
+    writeFileSync(join(dir, "0", "a.npy"), writeNpy(Float64Array.of(1, 0, 0), [3]));
+    const missing = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--target-dir", dir, "--out", join(TMP, "bt2"));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("E_EVALUATE_TARGET");
+    expect(missing.stderr).toContain(join(dir, "0", "b.npy"));
+    const both = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--target-dir", dir, "--target-from", "input", "--out", join(TMP, "bt3"));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("field: --target-dir");
+  });
+
+  it.skipIf(!DIST_OK)(`--jobs 2 on worker threads writes the same bytes as --jobs 1 (--target-from input, --target-dir) ${distNote(DIST_OK, "dist/cli/evaluate/worker.js")}`, () => {
+    let target = ["--target-from", "input"];
     const run = (jobs: string): string => {
-      const out = join(TMP, `jobs${jobs}`);
-      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "generic", "--target-from", "input", "--jobs", jobs, "--out", out, "--quiet"], { encoding: "utf8" });
+      const out = join(TMP, `jobs${jobs}${target[0]}`);
+      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "generic", ...target, "--jobs", jobs, "--out", out, "--quiet"], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       return out;
     };
@@ -119,5 +161,15 @@ describe("evaluate --target-from input", () => {
     const b = run("2");
     for (const f of readdirSync(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
     expect(readDoc(b).samples[1].reconstruction?.mse).toBe(1 / 48);
+    // --target-dir: the workers read each sample's target themselves.
+    const dir = join(TMP, "jobs-targets");
+    mkdirSync(join(dir, "0"), { recursive: true });
+    writeFileSync(join(dir, "0", "a.npy"), writeNpy(Float64Array.of(0.75, 0.25, 0), [3]));
+    writeFileSync(join(dir, "0", "b.npy"), writeNpy(Float64Array.of(0, 0.5, 0.5), [3]));
+    target = ["--target-dir", dir];
+    const c = run("1");
+    const d = run("2");
+    for (const f of readdirSync(c)) expect(readFileSync(join(d, f)).equals(readFileSync(join(c, f))), f).toBe(true);
+    expect(readDoc(d).samples[1].reconstruction?.mse).toBe(1 / 24);
   });
 });

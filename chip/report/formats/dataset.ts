@@ -87,7 +87,8 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
 function reconstructionText(d: DatasetDocument, r: NonNullable<DatasetDocument["summary"]["reconstruction"]>): string {
   const y = d.output.decode === "count" ? "output spikes / T" : d.output.decode === "sum" ? "mean membrane (sum / T)" : d.output.decode === "max" ? "max membrane over time" : "last membrane";
   const left = d.summary.samples - r.samples;
-  return `MSE ${r.mse.mean.toPrecision(4)} ± ${r.samples > 1 ? r.mse.std.toPrecision(4) : "n/a"} (mean ± std over ${r.samples} sample${r.samples === 1 ? "" : "s"}${left === 0 ? "" : `; ${left} of 0 steps left out`}); per sample the mean over the ${r.neurons} output neurons of (${y} - input spikes / T)^2, output neuron i against input neuron i`;
+  const x = r.target === "input" ? "input spikes / T)^2, output neuron i against input neuron i" : "target)^2, the target a .npy per sample (--target-dir)";
+  return `MSE ${r.mse.mean.toPrecision(4)} ± ${r.samples > 1 ? r.mse.std.toPrecision(4) : "n/a"} (mean ± std over ${r.samples} sample${r.samples === 1 ? "" : "s"}${left === 0 ? "" : `; ${left} of 0 steps left out`}); per sample the mean over the ${r.neurons} output neurons of (${y} - ${x}`;
 }
 
 function timeBasisText(d: DatasetDocument): string {
