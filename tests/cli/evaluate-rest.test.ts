@@ -103,6 +103,23 @@ describe("evaluate --rest-steps", () => {
     for (const f of readdirSync(join(TMP, "r0"))) expect(readFileSync(join(TMP, "r00", f)).equals(readFileSync(join(TMP, "r0", f))), f).toBe(true);
   });
 
+  it("a readout's membrane decoders (sum, max, last) read the sample's steps only: the same values with a rest", async () => {
+    const readout = join(TMP, "readout3.json");
+    const m = JSON.parse(readFileSync(MODEL, "utf8")) as { populations: Array<Record<string, unknown>> };
+    m.populations[1].spiking = false;
+    writeFileSync(readout, JSON.stringify(m));
+    for (const decode of ["sum", "max", "last"]) {
+      const values: number[][][] = [];
+      for (const extra of [[], ["--rest-steps", "3"]]) {
+        const out = join(TMP, `ro-${decode}-${extra.length}`);
+        const r = await cli("evaluate", readout, "--input", DATA, "--arch", "generic", "--decode", decode, "--out", out, "--quiet", ...extra);
+        expect(r.code, r.stderr).toBe(0);
+        values.push(readDoc(out).samples.map((x) => x.outputValues));
+      }
+      expect(values[1], decode).toEqual(values[0]);
+    }
+  });
+
   it("the rest is input-free: an input spike past --steps is not delivered in it", async () => {
     // --steps 3 cuts sample b's step-3 spike (input neuron 2); a rest that delivered it would add a synaptic op.
     const cut = await evaluate("s3", "--steps", "3");
