@@ -17,6 +17,7 @@ import type { TimeBasis } from "./time-basis.ts";
 import type { InputEventCounts } from "../../core/io/events/types.ts";
 import type { EnergyComponent, EnergyTerm } from "./energy-terms.ts";
 import { BURST_PER_MILLE } from "./metrics.ts";
+import type { ReconstructionSummary, ReconstructionTarget, SampleReconstruction } from "./reconstruction.ts";
 
 /** Energy components of one inference, pJ (the run report's totals.energyPj). */
 export interface SampleEnergyPj {
@@ -43,7 +44,7 @@ export interface DatasetSampleResult {
   readonly correct: boolean | null;
   /** Time steps of the inference (NIR steps: the input's length, or --steps). */
   readonly steps: number;
-  /** Chip ticks simulated: steps plus the graph's pipeline ticks. */
+  /** Chip ticks simulated: steps plus the graph's pipeline ticks, plus the rest's ticks (--rest-steps). */
   readonly ticks: number;
   /** Input spikes after binning in the inference's steps 0 … steps − 1. */
   readonly inputSpikes: number;
@@ -81,6 +82,8 @@ export interface DatasetSampleResult {
   readonly tie: boolean;
   /** Fixed-point evaluations: the class the same model decodes to in float64 (null: no class). */
   readonly floatPrediction?: number | null;
+  /** --target-from: the decoded output's error against the target (chip/report/reconstruction.ts); null for a sample of 0 steps. */
+  readonly reconstruction?: SampleReconstruction | null;
 }
 
 export interface SampleStat {
@@ -181,6 +184,8 @@ export interface DatasetSummary {
    * Absent without labels.
    */
   readonly confusion?: { readonly classes: number; readonly counts: readonly (readonly number[])[] };
+  /** --target-from: the reconstruction error's statistics over the samples that have one (chip/report/reconstruction.ts). */
+  readonly reconstruction?: ReconstructionSummary;
 }
 
 export interface DatasetEnergyTerm {
@@ -319,7 +324,7 @@ function classCount(rows: readonly DatasetSampleResult[], outputSize: number): n
 export const MAX_CONFUSION_CLASSES = 1000;
 
 /** The data set's statistics from its rows and its batch activity; `outputSize`: neurons of the decoded output (one class each). */
-export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[], outputSize = 0, energyTerms: readonly DatasetEnergyTerm[] = []): DatasetSummary {
+export function summariseDataset(rows: readonly DatasetSampleResult[], populations: readonly DatasetPopulationSummary[], outputSize = 0, energyTerms: readonly DatasetEnergyTerm[] = [], target?: ReconstructionTarget): DatasetSummary {
   const labelled = rows.filter((r) => r.label !== null);
   const correct = labelled.filter((r) => r.correct === true).length;
   const col = (f: (r: DatasetSampleResult) => number): number[] => rows.map(f);
@@ -380,6 +385,16 @@ export function summariseDataset(rows: readonly DatasetSampleResult[], populatio
     populations,
     energyTerms,
     ...(confusion === undefined ? {} : { confusion }),
+    ...(target === undefined ? {} : { reconstruction: reconstructionSummary(rows, target, outputSize) }),
+  };
+}
+
+/** mean, std, min, median, max of each error over the rows that have one (in sample order). */
+function reconstructionSummary(rows: readonly DatasetSampleResult[], target: ReconstructionTarget, neurons: number): ReconstructionSummary {
+  const errs = rows.flatMap((r) => (r.reconstruction === undefined || r.reconstruction === null ? [] : [r.reconstruction]));
+  return {
+    target, neurons, samples: errs.length,
+    mse: sampleStat(errs.map((e) => e.mse)), sse: sampleStat(errs.map((e) => e.sse)), mae: sampleStat(errs.map((e) => e.mae)),
   };
 }
 
@@ -432,8 +447,10 @@ export interface DatasetDocument {
   /**
    * tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording,
    * eventCount: ticks of N events, eventBins: N ticks of equal event counts).
+   * restSteps (--rest-steps, absent when 0): input-free chip ticks simulated after each sample's own and
+   * charged (in every row's ticks, counters, energy and time); outputs and layer activity use the steps.
    */
-  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly eventCount?: number; readonly eventBins?: number };
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly eventCount?: number; readonly eventBins?: number; readonly restSteps?: number };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */

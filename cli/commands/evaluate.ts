@@ -9,12 +9,15 @@
  * and the timing wheel starts empty, so every sample is the run `aerchip run MODEL.nir --input SAMPLE`
  * would make on its own (tests/cli/evaluate.test.ts checks this sample by sample; cli/evaluate/sample.ts
  * runs one sample, on this thread or a worker). What a real chip spends on that reset (Loihi's host
- * writes, or idle ticks to let state decay) is not modelled and not charged.
+ * writes, or idle ticks to let state decay) is not modelled and not charged. `--rest-steps N` adds N
+ * input-free ticks after each sample (Diehl & Cook's rest), simulated and charged (counters, energy, time),
+ * while the outputs are decoded over the sample's steps only (cli/evaluate/sample.ts).
  *
  * The class of a sample is decoded from the graph's Output node (a JSON model's output population): a spiking output by its spike counts in
  * NIR steps 0 … T−1, a non-spiking readout by Σ_t v, max_t v or the last v (`--decode`); argmax, the lowest
  * index on ties (numpy.argmax). A spiking output that never fired decodes to no class (numpy would say 0)
- * and counts as wrong.
+ * and counts as wrong. With --target-from input each sample also gets its reconstruction error, the decoded
+ * output per step against its own input spike rates (chip/report/reconstruction.ts).
  *
  * Outputs (written together or not at all): dataset.json (format aerchip-dataset-1: provenance, per-sample
  * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
@@ -31,6 +34,7 @@ import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
+import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/report/reconstruction.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import type { LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -47,6 +51,7 @@ import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
+import { readTarget, targetPathFor, targetsDigest } from "../dataset-targets.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -99,6 +104,21 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
   /** JSON models: learning rules dropped, so a plastic model is evaluated with its weights fixed. */
   readonly frozen?: boolean;
   readonly decode?: DecodeMode;
+  /**
+   * Reconstruction error per sample against a target (auto-encoders): "input", the sample's own input spike
+   * rates, against the decoded output per step (chip/report/reconstruction.ts); the output's size must be the input's.
+   */
+  readonly targetFrom?: ReconstructionTarget;
+  /**
+   * Reconstruction error per sample against a target file of its own: DIR/<sample id, extension .npy>
+   * (cli/dataset-targets.ts), as many values as the output has neurons; not with targetFrom.
+   */
+  readonly targetDir?: string;
+  /**
+   * Input-free chip ticks simulated after each sample's own (Diehl & Cook's 150 ms rest), charged: energy,
+   * counts and time include them; outputs, accuracy and layer activity use the sample's steps (default 0).
+   */
+  readonly restSteps?: number;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
 }
@@ -147,6 +167,25 @@ export async function datasetInputDigest(input: string, samples: string | undefi
   return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
 }
 
+/** The digest `evaluate --target-dir DIR` records for the targets of the samples it evaluates (cli/dataset-targets.ts targetsDigest), recomputed for `aerchip rerun`. */
+export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
+  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile);
+  return targetsDigest(dir, listing.kind, listing.samples);
+}
+
+/**
+ * --target-from input compares output neuron i with input neuron i (flat C order): the output population
+ * must have as many neurons as the input the samples drive. E_EVALUATE_TARGET naming both sizes otherwise.
+ */
+function checkReconstructionSizes(target: ReconstructionTarget, inputName: string, inputShape: readonly number[], outputName: string, outSize: number, modelPath: string): void {
+  if (!RECONSTRUCTION_TARGETS.includes(target)) throw new AerchipError("E_CLI_OPTION", `--target-from must be one of ${RECONSTRUCTION_TARGETS.join(", ")}, got ${String(target)}`, { field: "--target-from", hint: "give --target-from input" });
+  const inSize = inputShape.reduce((a, b) => a * b, 1);
+  if (inSize === outSize) return;
+  throw new AerchipError("E_EVALUATE_TARGET", `--target-from input compares each output neuron with the input neuron of the same index, but output ${outputName} has ${outSize} neuron${outSize === 1 ? "" : "s"} and input ${inputName} ${inSize} (shape ${inputShape.join("x")})`, {
+    file: modelPath, field: "--target-from", hint: `decode an output of ${inSize} neurons (--output NAME: the auto-encoder's reconstruction layer), or drop --target-from`,
+  });
+}
+
 /** Evaluations this process started on workers (tells their setups apart, cli/evaluate/batch.ts). */
 let evaluations = 0;
 
@@ -180,6 +219,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     throw new AerchipError("E_EVALUATE_MODEL", `evaluate runs NIR graphs (.nir) and JSON models over a data set; ${kind === "program" ? "a compiled program" : "a SANA-FE network"} is not one`, { file: modelPath, field: "model", hint: "use `aerchip run` for SANA-FE and .aerprog models, or evaluate the model file they were made from" });
   }
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 1, got ${o.steps}`, { field: "--steps", hint: "give the NIR steps each sample runs" });
+  const rest = o.restSteps ?? 0;
+  if (!Number.isInteger(rest) || rest < 0 || rest > MAX_RUN_TICKS) throw new AerchipError("E_CLI_OPTION", `--rest-steps must be a whole number from 0 to ${MAX_RUN_TICKS}, got ${rest}`, { field: "--rest-steps", hint: "give the input-free ticks simulated after each sample" });
+  if (o.targetDir !== undefined && o.targetFrom !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--target-dir and --target-from both say what the output is compared with; give one", { field: "--target-dir", hint: "drop --target-from (the files are the targets) or --target-dir" });
+  }
   const jobs = o.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_EVALUATE_JOBS) throw new AerchipError("E_CLI_OPTION", `--jobs must be a whole number from 1 to ${MAX_EVALUATE_JOBS}, got ${jobs}`, { field: "--jobs", hint: "give the number of samples to evaluate at once (at most the cores the machine has is useful)" });
   checkJobsWithThreads(jobs, o.threads ?? 1);
@@ -191,12 +235,15 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
+  // --target-dir: where each sample's target file is (cli/dataset-targets.ts), on this thread and the workers.
+  const targets = o.targetDir === undefined ? undefined : { dir: o.targetDir, kind: listing.kind };
   // --jobs: the workers start now and load the model while this thread reads every sample and compiles.
   const workerUrl = jobs > 1 && listing.samples.length > 1 ? sampleWorkerUrl() : undefined;
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", "restSteps", ...NIR_KEYS]), ...eventTransformsOf(o),
+    ...(targets === undefined ? {} : { targets }),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
   const workers = workerUrl === undefined ? undefined : startSampleWorkers(workerUrl, jobs, listing.samples.length, {
@@ -208,6 +255,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const out0 = chooseOutput(m, o.output, modelPath);
     const decode = chooseDecode(out0, o.decode, modelPath);
     const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    if (o.targetFrom !== undefined) checkReconstructionSizes(o.targetFrom, m.inputPopulation, m.inputShape, out0.output, outSize, modelPath);
     const logger = hooks.logger;
     if (o.steps !== undefined && o.steps + m.extraTicks > MAX_RUN_TICKS) {
       throw new AerchipError("E_CLI_OPTION", `--steps ${o.steps} plus the graph's ${m.extraTicks} pipeline ticks exceeds the ${MAX_RUN_TICKS} ticks a run simulates`, { file: modelPath, field: "--steps", hint: `give --steps at most ${MAX_RUN_TICKS - m.extraTicks}` });
@@ -233,6 +281,11 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // Ctrl-C is seen here too (a check of thousands of files takes seconds).
         await yieldForSignals(`while checking sample ${i + 1} of ${listing.samples.length} (${s.id}) before the evaluation`);
         const input = await readSample(s);
+        if (o.targetDir !== undefined) readTarget(targetPathFor(o.targetDir, listing.kind, s), outSize, out0.output);
+        const simTicks = (o.steps ?? input.steps) + m.extraTicks + rest;
+        if (rest > 0 && simTicks > MAX_RUN_TICKS) {
+          throw new AerchipError("E_CLI_OPTION", `${s.path}: its ${o.steps ?? input.steps} steps${m.extraTicks === 0 ? "" : ` plus the graph's ${m.extraTicks} pipeline ticks`} plus --rest-steps ${rest} make ${simTicks} ticks; a run simulates at most ${MAX_RUN_TICKS}`, { file: s.path, field: "--rest-steps", hint: `give --rest-steps at most ${Math.max(0, MAX_RUN_TICKS - simTicks + rest)}` });
+        }
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || eventBinningOf(transforms) !== undefined) timed++;
         if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
@@ -261,6 +314,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       inputs: [
         { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+        ...(o.targetDir === undefined ? [] : [{ role: "targets", path: o.targetDir, sha256: targetsDigest(o.targetDir, listing.kind, listing.samples) }]),
       ],
       options: {
         arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
@@ -270,6 +324,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+        ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
+        ...(rest === 0 ? {} : { restSteps: rest }),
         ...eventTransformProvenance(transforms),
       },
     };
@@ -296,7 +352,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       };
       await workers.run(setup, listing.samples, accept, (done) => hooks.onSample?.(done, listing.samples.length));
     } else {
-      const runner = await sampleRunner(spec, m, modelPath, o, c, out0, decode, provenance);
+      const runner = await sampleRunner(spec, m, modelPath, targets === undefined ? o : { ...o, targets }, c, out0, decode, provenance);
       try {
         for (let i = 0; i < listing.samples.length; i++) accept(await evaluateSample(runner, listing.samples[i], i, listing.samples.length), i);
       } finally {
@@ -305,7 +361,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       }
     }
     const r = last!.facts;
-    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms());
+    const summary = summariseDataset(rows, activity.summary(rows.reduce((a, x) => a + x.steps, 0), rows.length), outSize, termMeans.terms(), o.targetDir !== undefined ? "files" : o.targetFrom);
     const overrides = r.chipOverrides;
     const doc: DatasetDocument = {
       format: DATASET_FORMAT, version: DATASET_VERSION, provenance, model: m.graph.name, chip: r.chip,
@@ -315,6 +371,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
         ...(transforms.eventCount === undefined ? {} : { eventCount: transforms.eventCount }),
         ...(transforms.eventBins === undefined ? {} : { eventBins: transforms.eventBins }),
+        ...(rest === 0 ? {} : { restSteps: rest }),
       },
       footprintBytes: r.footprintBytes,
       ...(warnings.length === 0 ? {} : { warnings }),

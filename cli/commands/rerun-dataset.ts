@@ -1,7 +1,7 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
  * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
- * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output and --decode), and the recorded inputs,
+ * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output, --decode, --target-from and --rest-steps), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
  * every evaluated sample's id and file SHA-256 in the evaluated order — shuffled by the recorded seed
@@ -13,10 +13,11 @@
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
+import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/report/reconstruction.ts";
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
 import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
-import { datasetInputDigest, type EvaluateOptions } from "./evaluate.ts";
+import { datasetInputDigest, targetsInputDigest, type EvaluateOptions } from "./evaluate.ts";
 import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, sharedRecordedOptions } from "./rerun-checks.ts";
 
 const PROVENANCE_HINT = provenanceHint("evaluate");
@@ -45,6 +46,10 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
     const problem = wholeNumberProblem(o.steps, 1, MAX_RUN_TICKS);
     if (problem !== undefined) throw badOption(file, "steps", o.steps, `${problem} (as evaluate --steps)`, "evaluate");
   }
+  if (o.restSteps !== undefined && o.restSteps !== null) {
+    const problem = wholeNumberProblem(o.restSteps, 0, MAX_RUN_TICKS);
+    if (problem !== undefined) throw badOption(file, "restSteps", o.restSteps, `${problem} (as evaluate --rest-steps)`, "evaluate");
+  }
   const oneOf = (key: string, choices: readonly string[]): void => {
     const v = o[key];
     if (v === undefined || v === null) return;
@@ -52,6 +57,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   };
   oneOf("labelFrom", LABEL_SOURCES);
   oneOf("decode", DECODE_MODES);
+  oneOf("targetFrom", RECONSTRUCTION_TARGETS);
   const samples = opt<string>(o, "samples", "string", file, "evaluate");
   if (samples !== undefined) {
     try {
@@ -75,10 +81,12 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
+  const targetFrom = opt<string>(o, "targetFrom", "string", file, "evaluate");
   // JSON models: the input population the samples drove (recorded even when it was the default).
   const inputPopulation = opt<string>(o, "inputPopulation", "string", file, "evaluate");
   const frozen = opt<boolean>(o, "frozen", "boolean", file, "evaluate");
   const initialWeights = p.inputs.find((i) => i.role === "initial-weights")?.path;
+  const targetDir = p.inputs.find((i) => i.role === "targets")?.path;
   return {
     model: model.path, dataset: dataset.path,
     options: {
@@ -94,6 +102,9 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(frozen === true ? { frozen } : {}),
       ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(decode === undefined ? {} : { decode: decode as DecodeMode }),
+      ...(targetFrom === undefined ? {} : { targetFrom: targetFrom as ReconstructionTarget }),
+      ...(targetDir === undefined ? {} : { targetDir }),
+      ...(typeof o.restSteps === "number" && o.restSteps > 0 ? { restSteps: o.restSteps } : {}),
     },
   };
 }
@@ -117,6 +128,9 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
         if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT", "E_DATASET_LABEL"].includes(e.code)) throw e;
         throw new AerchipError("E_RERUN_INPUT_CHANGED", `input dataset "${input.path}" has changed since the evaluation: ${e.message}`, { file, field: "provenance.inputs", hint: "restore the data set's original files to reproduce the evaluation" });
       }
+    } else if (input.role === "targets") {
+      // --target-dir: a digest over the evaluated samples' target files (cli/dataset-targets.ts), not one file's.
+      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels);
     } else sha = sha256File(input.path);
     if (sha !== input.sha256) {
       // The data set's digest covers its files and the --labels CSV: say that either may have changed.

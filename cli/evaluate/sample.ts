@@ -22,6 +22,7 @@ import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import { energyTerms, type EnergyTerm } from "../../chip/report/energy-terms.ts";
 import type { DatasetSampleResult, DecodeMode } from "../../chip/report/dataset.ts";
+import { decodedPerStep, inputRateTarget, reconstructionError, type ReconstructionTarget, type SampleReconstruction } from "../../chip/report/reconstruction.ts";
 import { compileModel, type CompileResult } from "../../compiler/compile.ts";
 import { plasticModelError, type DatasetModel } from "./dataset-model.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -32,7 +33,8 @@ import type { NirOutputInfo } from "../../compiler/frontends/nir/lower.ts";
 import { checkInputTicks, nirStimulus, type InputSpikes } from "../spike-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
-import type { DatasetSample } from "../dataset-inputs.ts";
+import type { DatasetListing, DatasetSample } from "../dataset-inputs.ts";
+import { readTarget, targetPathFor } from "../dataset-targets.ts";
 
 /**
  * The options a sample's run depends on (a subset of EvaluateDatasetOptions, defaults filled in), with
@@ -46,6 +48,15 @@ export interface SampleRunOptions extends EventTransformChoice {
   readonly timing: "simple" | "detailed";
   readonly precision?: "float" | "fixed";
   readonly threads?: number;
+  /** --target-from input: each row gets its reconstruction error against its own input's rates (chip/report/reconstruction.ts). */
+  readonly targetFrom?: ReconstructionTarget;
+  /** --target-dir: each row's reconstruction error against its target file (cli/dataset-targets.ts). */
+  readonly targets?: { readonly dir: string; readonly kind: DatasetListing["kind"] };
+  /**
+   * --rest-steps N: N input-free ticks simulated after each sample's ticks (Diehl & Cook's 150 ms rest), and
+   * charged (they are in the run's counters, energy and time); the outputs are decoded over the sample's steps.
+   */
+  readonly restSteps?: number;
 }
 
 /**
@@ -149,14 +160,19 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const input = await readDatasetSample(o, s, r.reader);
   const T = o.steps ?? input.steps;
   const ticks = T + m.extraTicks;
+  // The rest: ticks after the sample's own, simulated with no input at all (spikes at tick ≥ `ticks`, past
+  // --steps, are dropped: without a rest the run ended before them), so the sample's ticks are those of the
+  // run without a rest, spike for spike, and the rest only adds what the state does while it decays.
+  const rest = o.restSteps ?? 0;
+  const simTicks = ticks + rest;
   const what = `simulating sample ${position + 1} of ${total} (${s.id})`;
-  const stimulus = datasetStimulus(m, input);
+  const stimulus = rest === 0 ? datasetStimulus(m, input) : stimulusBefore(datasetStimulus(m, input), ticks);
   const threads = o.threads ?? 1;
   // θ too: each sample starts from the chip's initial state, as `run --input SAMPLE` does (audit s19 F2).
   resetNeuronState(r.st);
   resetAdaptiveThresholds(r.st);
   const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
-    steps: ticks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
+    steps: simTicks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
     ...(r.team !== undefined ? { team: r.team } : threads > 1 ? { threads } : {}),
   }), what);
   const report = buildRunReport(spec, c.program, sim, r.provenance, o.timing, c.cores);
@@ -176,7 +192,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const ops = report.metrics?.totals.synapticOps;
   const row: DatasetSampleResult = {
     index: s.index, id: s.id, label: s.label, prediction, correct: s.label === null ? null : prediction === s.label,
-    steps: T, ticks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
+    steps: T, ticks: simTicks, inputSpikes: input.tick.length - beyond, inputSpikesBeyondSteps: beyond,
     ...(input.events === undefined ? {} : { inputEvents: input.events }),
     spikes: layerSpikesTotal,
     synOps: cn.synOps,
@@ -189,6 +205,8 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     simulatedTimeNs: report.totals.simulatedTimeNs,
     outputValues: values, tie,
     ...(floatPrediction === undefined ? {} : { floatPrediction }),
+    ...(o.targetFrom === undefined ? {} : { reconstruction: inputReconstruction(input, T, values, r) }),
+    ...(o.targets === undefined ? {} : { reconstruction: fileReconstruction(readTarget(targetPathFor(o.targets.dir, o.targets.kind, s), r.outSize, r.out0.output), T, values, r) }),
   };
   const facts: SampleReportFacts = {
     chip: report.chip, chipOverrides: chipOverrideNote(report), footprintBytes: report.metrics?.totals.footprint.totalBytes ?? 0,
@@ -200,6 +218,34 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
   return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+}
+
+/** The decoded output's error against the sample's target file (x_i as stored); null for a sample of 0 steps. */
+function fileReconstruction(target: Float64Array, T: number, values: readonly (number | null)[], r: SampleRunner): SampleReconstruction | null {
+  const output = decodedPerStep(values, r.decode, T);
+  return output === null ? null : reconstructionError(output, target);
+}
+
+/** The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free). */
+function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
+  const spikes = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  for (const [name, sp] of st.spikes) {
+    const keep: number[] = [];
+    for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] < end) keep.push(k);
+    spikes.set(name, { tick: Int32Array.from(keep, (k) => sp.tick[k]), neuron: Int32Array.from(keep, (k) => sp.neuron[k]) });
+  }
+  return { ...st, spikes };
+}
+
+/**
+ * The decoded output's error against the sample's own input spike rates (chip/report/reconstruction.ts:
+ * x̂_i = n_i / T against ŷ_i, the decoder's value per step); null for a sample of 0 steps. The output's size
+ * equals the input's (checked before anything runs, cli/commands/evaluate.ts).
+ */
+function inputReconstruction(input: Pick<InputSpikes, "tick" | "neuron">, T: number, values: readonly (number | null)[], r: SampleRunner): SampleReconstruction | null {
+  const target = inputRateTarget(input.tick, input.neuron, T, r.outSize);
+  const output = decodedPerStep(values, r.decode, T);
+  return target === null || output === null ? null : reconstructionError(output, target);
 }
 
 /**

@@ -85,6 +85,14 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
   return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
 }
 
+/** What the reconstruction error compares (chip/report/reconstruction.ts), and its mean ± std. */
+function reconstructionText(d: DatasetDocument, r: NonNullable<DatasetDocument["summary"]["reconstruction"]>): string {
+  const y = d.output.decode === "count" ? "output spikes / T" : d.output.decode === "sum" ? "mean membrane (sum / T)" : d.output.decode === "max" ? "max membrane over time" : "last membrane";
+  const left = d.summary.samples - r.samples;
+  const x = r.target === "input" ? "input spikes / T)^2, output neuron i against input neuron i" : "target)^2, the target a .npy per sample (--target-dir)";
+  return `MSE ${r.mse.mean.toPrecision(4)} ± ${r.samples > 1 ? r.mse.std.toPrecision(4) : "n/a"} (mean ± std over ${r.samples} sample${r.samples === 1 ? "" : "s"}${left === 0 ? "" : `; ${left} of 0 steps left out`}); per sample the mean over the ${r.neurons} output neurons of (${y} - ${x}`;
+}
+
 function timeBasisText(d: DatasetDocument): string {
   if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
   if (d.timeBasis === "modelled-latency") return "modelled-latency (ticks back to back, compute-bound)";
@@ -110,11 +118,13 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; ${d.input.dtSeconds === null ? "JSON model: a step is a chip tick" : `NIR dt ${d.input.dtSeconds} s`}; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
+      ...(d.input.restSteps === undefined ? [] : [["Rest after each sample", `${d.input.restSteps} input-free chip ticks after each sample's own, simulated and charged: the energy, operation counts and simulated time include them; outputs, accuracy and layer activity use the sample's steps only`] as Cell[]]),
       ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents)] as Cell[]]),
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
+      ...(s.reconstruction === undefined ? [] : [["Reconstruction error", reconstructionText(d, s.reconstruction)] as Cell[]]),
       ...(s.floatReference === undefined ? [] : [["Same model in float64", `${s.floatReference.accuracy === null ? "no labels" : `accuracy ${(s.floatReference.accuracy * 100).toFixed(2)} %`}; ${s.floatReference.samePrediction} of ${s.samples} samples decode to the same class in fixed point and float64`] as Cell[]]),
       ...(d.warnings === undefined ? [] : [["Warnings", d.warnings.join("; ")] as Cell[]]),
       ...(s.ties === 0 ? [] : [["Ties", `${s.ties} sample${s.ties === 1 ? "" : "s"} decided by a tie (the lowest of the largest outputs)`] as Cell[]]),
@@ -143,7 +153,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   } else rows.push(["Simulated time", "", "not modelled", null, null, null, null]);
   rows.push(
     ["Time steps", "", ...statCells(s.steps.perSample, n, 1, true)],
-    ["Chip ticks (steps + pipeline)", "", ...statCells(s.ticks.perSample, n, 1, true)],
+    [d.input.restSteps === undefined ? "Chip ticks (steps + pipeline)" : "Chip ticks (steps + pipeline + rest)", "", ...statCells(s.ticks.perSample, n, 1, true)],
     ["Input spikes", "", ...statCells(pi.inputSpikes, n, 1, true)],
     ["Spikes (model layers)", "", ...statCells(pi.spikes, n, 1, true)],
     ["Synaptic ops (chip)", "", ...statCells(pi.synOps, n, 1, true)],
@@ -155,6 +165,14 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     ["Packets", "", ...statCells(pi.packets, n, 1, true)],
     ["Hops", "", ...statCells(pi.hops, n, 1, true)],
   );
+  const rec = s.reconstruction;
+  if (rec !== undefined) {
+    rows.push(
+      ["Reconstruction MSE", "", ...statCells(rec.mse, rec.samples)],
+      ["Reconstruction SSE (sum over neurons)", "", ...statCells(rec.sse, rec.samples)],
+      ["Reconstruction MAE", "", ...statCells(rec.mae, rec.samples)],
+    );
+  }
   const perInference: ReportTable = {
     id: "dataset-per-inference",
     title: "Per inference",
@@ -231,9 +249,13 @@ export const DATASET_CSV_COLUMNS = [
 ] as const;
 
 /** One row per sample, run columns first so files of several evaluations stack. */
+/** Columns added after DATASET_CSV_COLUMNS by --target-from (empty for a sample of 0 steps). */
+export const DATASET_CSV_RECONSTRUCTION_COLUMNS = ["reconstruction_mse", "reconstruction_sse", "reconstruction_mae"] as const;
+
 export function datasetCsv(d: DatasetDocument): string {
   const seed = d.provenance.options.seed;
-  const lines = [DATASET_CSV_COLUMNS.join(",")];
+  const rec = d.summary.reconstruction !== undefined;
+  const lines = [[...DATASET_CSV_COLUMNS, ...(rec ? DATASET_CSV_RECONSTRUCTION_COLUMNS : [])].join(",")];
   for (const r of d.samples) {
     const e = r.energyPj;
     // A dense spike tensor has no events: its event cells are empty.
@@ -244,6 +266,7 @@ export function datasetCsv(d: DatasetDocument): string {
       ev?.eventsRead ?? null, ev?.eventsDroppedByTransforms ?? null, ev?.eventsOutsideTicks ?? null, ev?.eventsMerged ?? null, r.spikes, r.synOps, r.helperSynOps,
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
       e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
+      ...(rec ? [r.reconstruction?.mse ?? null, r.reconstruction?.sse ?? null, r.reconstruction?.mae ?? null] : []),
     ];
     lines.push(fields.map(csvField).join(","));
   }
