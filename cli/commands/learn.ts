@@ -25,7 +25,8 @@ import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlC
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
-import { PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -73,7 +74,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean): Fingerprint {
   // A feature file (and its labels) by content, so a changed file is not resumed.
   const files: Fingerprint = dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
   return {
@@ -84,6 +85,7 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !(k === "restMs" && v === 0)).map(([k, v]) => [`params.${k}`, v])),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
+    ...(autoGain ? { autoGain: true } : {}),
   };
 }
 
@@ -130,8 +132,10 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; mnist has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
   const spec = loadArch(o.arch);
   const widths = parseWeightBits(o.weightBits);
-  const paramOverrides = parseSetOption(o.set);
-  const params = resolveDiehlCookParams(paramOverrides);
+  // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
+  const setAuto = splitAutoGain(o.set);
+  let paramOverrides = parseSetOption(setAuto.set);
+  let params = resolveDiehlCookParams(paramOverrides);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
@@ -141,8 +145,17 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   }
   // Read (and check) the data before the fingerprint hashes its files.
   const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : loadMnistSplit(o.train, o.test, o.seed);
+  let gainSearch: AutoGainChoice | undefined;
+  if (setAuto.auto) {
+    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
+    paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
+    params = resolveDiehlCookParams(paramOverrides);
+  }
+  const gainDoc = gainSearch === undefined ? undefined : {
+    chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, DIEHL_COOK_SOURCED.rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
+  };
   const specText = JSON.stringify(spec);
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
@@ -208,15 +221,18 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     results.push(features ? { ...run.result(), clustering: clusteringOf(run.labelResponses(), data, o.neurons) } : run.result());
     save(wi + 1, undefined);
   }
-  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results);
+  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results, gainDoc);
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
-  const doc = { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) };
+  const doc = {
+    format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
+    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: results.map(stripWall),
+  };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

@@ -60,13 +60,15 @@ export const PROVENANCE_TAGS =
 
 /**
  * Where each value of `params` comes from: the default's source, or, for a value set with --set, "user" with
- * the default it replaced and that default's source (so a figure lifted from a result file keeps its tag).
+ * the default it replaced and that default's source (so a figure lifted from a result file keeps its tag);
+ * a value in `chosen` keeps the text given there.
  */
-export function paramsProvenance(params: DiehlCookParams): Record<keyof DiehlCookParams, string> {
+export function paramsProvenance(params: DiehlCookParams, chosen: Partial<Record<keyof DiehlCookParams, string>> = {}): Record<keyof DiehlCookParams, string> {
   const out = {} as Record<keyof DiehlCookParams, string>;
   for (const k of Object.keys(DIEHL_COOK_SOURCED) as (keyof DiehlCookParams)[]) {
     const d = DIEHL_COOK_SOURCED[k];
-    out[k] = Object.is(params[k], d.value) ? d.source : `user: --set ${k}=${params[k]} (default ${d.value}: ${d.source})`;
+    // `chosen`: a value the harness chose itself (--set rateHzPerPixel=auto, cli/learn/auto-gain.ts), with its reason.
+    out[k] = chosen[k] ?? (Object.is(params[k], d.value) ? d.source : `user: --set ${k}=${params[k]} (default ${d.value}: ${d.source})`);
   }
   return out;
 }

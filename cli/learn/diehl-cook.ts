@@ -406,6 +406,22 @@ export class DiehlCookRun {
     return res;
   }
 
+  /**
+   * The input-gain probe (cli/learn/auto-gain.ts): the untrained network — the first sample's normalisation
+   * (Σ_i w_ij ← target) applied, θ frozen at its initial value, learning off — shown each of the first
+   * `samples` training samples once at D&C's first intensity (2, i.e. rateHzPerPixel itself, no re-showing);
+   * returns each one's excitatory spike count in the presentation. Meant for a run built only to be probed:
+   * it leaves the weights normalised and θ frozen, and draws from the run's Poisson stream.
+   */
+  probeSpikes(samples: number): Float64Array {
+    const n = Math.min(samples, this.nTrain);
+    normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
+    this.freeze();
+    const out = new Float64Array(n);
+    for (let s = 0; s < n; s++) out[s] = countSpikes(this.present(this.data.trainImages, s, 2, false), "exc", undefined, 0, this.ticksOn);
+    return out;
+  }
+
   /** Weights and θ frozen (D&C's test mode). */
   private freeze(): void {
     this.st.thetaPlus?.fill(0);
