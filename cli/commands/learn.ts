@@ -21,7 +21,7 @@ import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
 import { readFeatureSplit } from "../learn/features-data.ts";
 import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
 import { sha256File } from "../provenance.ts";
-import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
+import { DiehlCookRun, checkDiehlCookRuleFits, diehlCookRule, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
@@ -81,8 +81,8 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
-    // restMs came later: left out at its default 0, so checkpoints written before it existed still resume.
-    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !(k === "restMs" && v === 0)).map(([k, v]) => [`params.${k}`, v])),
+    // restMs, mu and xTar came later: left out at their defaults, so checkpoints written before them still resume.
+    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !((k === "restMs" && v === 0) || (k === "mu" && v === -1) || (k === "xTar" && v === 0.4))).map(([k, v]) => [`params.${k}`, v])),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
     ...(autoGain ? { autoGain: true } : {}),
@@ -136,6 +136,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const setAuto = splitAutoGain(o.set);
   let paramOverrides = parseSetOption(setAuto.set);
   let params = resolveDiehlCookParams(paramOverrides);
+  checkDiehlCookRuleFits(spec, params, widths);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
@@ -226,7 +227,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
   const doc = {
-    format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
+    format: "aerchip-learn", version: 1, arch: spec.name, rule: diehlCookRule(params).name, params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: results.map(stripWall),
   };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);

@@ -48,6 +48,11 @@ export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: Source
   preTauMs: { value: 20, source: "[C] D&C code: pre trace τ = 20 ms" },
   post1TauMs: { value: 20, source: "[C] D&C code: post1 trace τ = 20 ms" },
   post2TauMs: { value: 40, source: "[C] D&C code: post2 trace τ = 40 ms" },
+  mu: {
+    value: -1,
+    source: "aerchip: -1 = the released code's rule (diehl-cook-2015-code, nuPre/nuPost); mu >= 0 = the paper's rule Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes ([M] paper; [C] mu = 0.2 is a constant in the D&C code, present but unused)",
+  },
+  xTar: { value: 0.4, source: "[C] D&C code: x_tar = 0.4 (present, unused there); used only with mu >= 0" },
   inputDelayMaxMs: {
     value: 0,
     source: "[C] BindsNET: no delays; D&C code: delay['ee_input'] = (0 ms, 10 ms), uniform per synapse (set 10 for it)",

@@ -13,7 +13,7 @@ import { assignLabels, accuracy } from "../../chip/learning/readout.ts";
 import { fmtInt, table } from "../format.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { sha256File } from "../provenance.ts";
-import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
+import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 import { curveFiles, curveText } from "./curve.ts";
@@ -106,7 +106,7 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
+    format: "aerchip-learn-features", version: 1, arch, rule: diehlCookRule(params).name, params,
     paramsProvenance: paramsProvenance(params, gain?.chosen), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
