@@ -65,7 +65,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     const value = eq < 0 ? Number.NaN : Number(part.slice(eq + 1));
     if (eq < 0 || part.slice(eq + 1).trim() === "" || !Number.isFinite(value)) {
-      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1" });
+      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1 (rateHzPerPixel=auto searches the input gain)" });
     }
     out[key] = value;
   }
