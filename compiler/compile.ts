@@ -15,6 +15,7 @@ import { orderNeurons } from "./passes/order.ts";
 import { buildFanIn, buildFanOut, partitionGraph, type LogicalCore } from "./passes/partition.ts";
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
+import { attachPowerTables } from "./passes/learning-lut.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
 
 export interface CompileOptions {
@@ -219,6 +220,8 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
     };
     return { program, mapping: res.mapping, quantisation: { layers: qm.layers, diagnostics: qm.diagnostics } };
   }
+  // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).
+  graph = attachPowerTables(graph, spec, file);
   const ig = normaliseGraph(graph, spec, file);
   const { cores, slotOf, placementName } = mapToCores(graph, ig, spec, opts, file);
   const routed = routeAndEmit(ig, spec, cores, slotOf, file);

@@ -208,7 +208,7 @@ function learningMessage(lr: LearningRuleProgram | undefined): Record<string, un
     } satisfies EveryKey<LearningTraceProgram>)),
     wMin: lr.wMin, wMax: lr.wMax, tagMin: lr.tagMin ?? null, tagMax: lr.tagMax ?? null, epochTicks: lr.epochTicks,
     thirdFactorFromTick: lr.thirdFactorFromTick ?? null, apply: lr.apply, weightBits: lr.weightBits ?? null,
-    rounding: lr.rounding, seed: lr.seed,
+    rounding: lr.rounding, seed: lr.seed, powerLutFractionBits: lr.powerLutFractionBits ?? null,
   } satisfies EveryKey<LearningRuleProgram>;
 }
 
@@ -220,6 +220,7 @@ function learningFromMessage(m: PbMessage): LearningRuleProgram {
   const tagMax = opt(m, "tagMax");
   const from = opt(m, "thirdFactorFromTick");
   const wb = opt(m, "weightBits");
+  const lut = opt(m, "powerLutFractionBits");
   return {
     name: str(m, "name"),
     ruleTexts: Array.isArray(texts) ? texts.map(String) : [],
@@ -240,6 +241,7 @@ function learningFromMessage(m: PbMessage): LearningRuleProgram {
     ...(wb === undefined ? {} : { weightBits: wb }),
     rounding: str(m, "rounding") as LearningRuleProgram["rounding"],
     seed: num(m, "seed"),
+    ...(lut === undefined ? {} : { powerLutFractionBits: lut }),
   };
 }
 
@@ -253,6 +255,7 @@ function validateLearning(ctx: Ctx, at: string, lr: LearningRuleProgram): void {
   if (lr.rounding !== "nearest" && lr.rounding !== "stochastic") fail(ctx, ProgramErrorCode.range, `${at}.rounding`, `is "${String(lr.rounding)}"; use "nearest" or "stochastic"`);
   if (lr.weightBits !== undefined && (!Number.isInteger(lr.weightBits) || lr.weightBits < 1 || lr.weightBits > 24)) fail(ctx, ProgramErrorCode.range, `${at}.weightBits`, `is ${lr.weightBits}; it must be an integer in 1..24`);
   if (lr.weightBits !== undefined && !(Number.isFinite(lr.wMin) && Number.isFinite(lr.wMax))) fail(ctx, ProgramErrorCode.range, `${at}.wMin/wMax`, "must be finite when weightBits is given");
+  if (lr.powerLutFractionBits !== undefined && (!Number.isInteger(lr.powerLutFractionBits) || lr.powerLutFractionBits < 0 || lr.powerLutFractionBits > 52)) fail(ctx, ProgramErrorCode.range, `${at}.powerLutFractionBits`, `is ${lr.powerLutFractionBits}; it must be an integer in 0..52`);
   const seen = new Set<string>();
   lr.traces.forEach((t, i) => {
     const ta = `${at}.traces[${i}]`;

@@ -20,7 +20,7 @@ export interface LearningPrecision {
 export function learningProgramFromNamedRule(rule: NamedRule, precision: LearningPrecision = {}): LearningRuleProgram {
   if (rule.ruleTexts.length === 0) {
     throw new AerchipError("E_LEARNING_CLOSED_FORM", `rule "${rule.name}" is closed-form (not a sum of products), so the chip's learning engine cannot run it`, {
-      field: "rule", hint: rule.name === "diehl-cook-2015" ? "use mu = 0 or mu = 1, or the released-code rule diehl-cook-2015-code" : "choose parameters that make the rule a sum of products",
+      field: "rule", hint: "choose parameters that make the rule a sum of products",
     });
   }
   const tb = precision.traceBits;

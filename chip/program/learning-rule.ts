@@ -11,7 +11,12 @@
  *     Brian2Loihi's convention). A gated-off product contributes nothing; a gated-on one multiplies by 1;
  *   - factors F: pre traces x1, x2; post traces y1, y2, y3; synaptic variables w, d, t; sgn(w|d|t);
  *     a third factor `m` (per post neuron and tick: reward or learning signal); Loihi 1's reward
- *     spike/trace r0, r1; each optionally with an additive constant, written `(x1 - 2)` or `sgn(w + 1)`.
+ *     spike/trace r0, r1; each optionally with an additive constant, written `(x1 - 2)` or `sgn(w + 1)`;
+ *     and, beyond Loihi, a power of the weight `(C - w)^p` or `(w + C)^p` (p ≥ 0, any real: Diehl & Cook's
+ *     (wMax − w)^μ): its base is clamped at 0 (a negative base has no real power), so the factor is
+ *     max(0, ±w + C)^p. Loihi's engine has no such factor; the learning engine evaluates it exactly with
+ *     float weights and through a lookup table over the weight's 2^weightBits values with quantised ones
+ *     (chip/sim/learning.ts), on a chip whose spec has that table (precision.learningLutFractionBits).
  *
  * Grammar (whitespace is free; one equation per line or separated by `;`):
  *   equation := target '=' ['+'|'-'] product (('+'|'-') product)*
@@ -21,6 +26,7 @@
  *             | 'x0' | 'y0' | 'u' digits                 the dependency
  *             | factor | 'sgn' '(' syn [('+'|'-') number] ')'
  *             | '(' ['+'|'-'] (factor | number) [('+'|'-') (number | factor)] ')'
+ *             | '(' ['+'|'-'] w [('+'|'-') number] ')' '^' number            (or number ± w: a power of w)
  *   number   := digits ['.' digits] [('e'|'E') ['+'|'-'] digits]      (1e-4, 0.75, 3)
  *
  * Canonical form (`formatRule`): scale first, then the factors in the order written, the dependency
@@ -54,8 +60,16 @@ export type RuleDependency =
 export interface RuleFactor {
   readonly variable: RuleFactorVariable;
   readonly sgn: boolean;
-  /** Additive constant; 0 when the factor has none. */
+  /** Additive constant; 0 when the factor has none. For a power factor: the constant of the base as written. */
   readonly constant: number;
+  /** Power factors only: max(0, (negated ? −v : v) + constant)^power (absent on every other factor). */
+  readonly power?: number;
+  readonly negated?: true;
+}
+
+/** Whether a rule reads a power factor (w ± C)^p, which Loihi's sum-of-products engine does not have. */
+export function ruleHasPowerFactor(rule: ParsedRule): boolean {
+  return rule.products.some((p) => p.factors.some((f) => f.power !== undefined));
 }
 
 /** S = sign · mantissa · 2^exponent = value. */
@@ -91,6 +105,7 @@ export const RuleErrorCode = {
   duplicateTarget: "E_RULE_DUPLICATE_TARGET",
   missingValue: "E_RULE_MISSING_VALUE",
   quantise: "E_RULE_QUANTISE",
+  power: "E_RULE_POWER",
 } as const;
 export type RuleErrorCode = (typeof RuleErrorCode)[keyof typeof RuleErrorCode];
 
@@ -432,7 +447,9 @@ class EquationParser {
       } else {
         // '(' group: a factor with an additive constant, or a signed constant.
         const g = this.parseGroup(tok, term);
-        if (g.kind === "const") {
+        if (this.isOp(this.peek(), "^")) {
+          factors.push(this.parsePower(g, tok, term));
+        } else if (g.kind === "const") {
           mantissa *= g.value;
         } else if (g.kind === "dep") {
           setDependency(g.dep, g.tok);
@@ -532,7 +549,7 @@ class EquationParser {
   ):
     | { kind: "const"; value: number }
     | { kind: "dep"; dep: RuleDependency; tok: Token }
-    | { kind: "factor"; factor: RuleFactor; negate: boolean } {
+    | { kind: "factor"; factor: RuleFactor; negate: boolean; baseConstant: number } {
     const src = this.src;
     const operand = (): { tok: Token; neg: boolean } => {
       let t = this.next();
@@ -577,7 +594,7 @@ class EquationParser {
         if (a.neg) fail(src, RuleErrorCode.syntax, `dependency '${a.tok.text}' cannot be negated`, a.tok.start, term, "put the sign at the start of the term");
         return { kind: "dep", dep, tok: a.tok };
       }
-      return { kind: "factor", factor: { variable: a.tok.text as RuleFactorVariable, sgn: false, constant: 0 }, negate: a.neg };
+      return { kind: "factor", factor: { variable: a.tok.text as RuleFactorVariable, sgn: false, constant: 0 }, negate: a.neg, baseConstant: 0 };
     }
     const varOp = a.tok.kind === "ident" ? a : b;
     const numOp = a.tok.kind === "ident" ? b : a;
@@ -597,7 +614,35 @@ class EquationParser {
       kind: "factor",
       factor: { variable: varOp.tok.text as RuleFactorVariable, sgn: false, constant: constant === 0 ? 0 : constant },
       negate: varOp.neg,
+      baseConstant: c === 0 ? 0 : c,
     };
+  }
+
+  /**
+   * `(±w ± C)^p` after its group: a power factor max(0, ±w + C)^p with p a non-negative number (any real).
+   * The base keeps its sign as written ((1 − w)^p is not −(w − 1)^p), so no sign moves to the product.
+   */
+  private parsePower(
+    g: ReturnType<EquationParser["parseGroup"]>, open: Token, term: TermContext,
+  ): RuleFactor {
+    const src = this.src;
+    const caret = this.next();
+    if (g.kind !== "factor" || g.factor.variable !== "w") {
+      fail(src, RuleErrorCode.power, "a power applies to the weight only", open.start, term,
+        "write (1 - w)^0.2 or (w + 0.5)^2; powers of traces or constants are not factors (write 2^-4 for a scale)");
+    }
+    let t = this.next();
+    if (this.isOp(t, "(")) {
+      const inner = this.next();
+      const close = this.next();
+      if (!this.isOp(close, ")")) fail(src, RuleErrorCode.syntax, "expected ')' after the power", close.start, term, "write (1 - w)^0.2 or (1 - w)^(0.2)");
+      t = inner;
+    }
+    if (t.kind !== "num" || !Number.isFinite(t.value) || t.value < 0) {
+      fail(src, RuleErrorCode.power, t.kind === "num" ? `power '${t.text}' is not a finite number ≥ 0` : "missing power after '^'", t.kind === "end" ? caret.start : t.start, term,
+        "write a power ≥ 0, e.g. (1 - w)^0.2");
+    }
+    return { variable: "w", sgn: false, constant: g.baseConstant, power: t.value, ...(g.negate ? { negated: true as const } : {}) };
   }
 }
 
@@ -671,6 +716,12 @@ function formatScale(scale: RuleScale): string | undefined {
 }
 
 function formatFactor(f: RuleFactor): string {
+  if (f.power !== undefined) {
+    const v = f.negated === true ? `-${f.variable}` : f.variable;
+    const base = f.constant === 0 ? v
+      : f.negated === true ? `${formatNumber(f.constant)} - ${f.variable}` : `${v} ${f.constant < 0 ? "-" : "+"} ${formatNumber(Math.abs(f.constant))}`;
+    return `(${base})^${formatNumber(f.power)}`;
+  }
   const inner = f.constant === 0 ? f.variable : `${f.variable} ${f.constant < 0 ? "-" : "+"} ${formatNumber(Math.abs(f.constant))}`;
   if (f.sgn) return `sgn(${inner})`;
   return f.constant === 0 ? inner : `(${inner})`;
@@ -731,7 +782,8 @@ const DEP_U = RuleGate.u;
 /**
  * A rule flattened into typed arrays for the float engine: evaluate(values, epoch) returns
  *   dZ = Σ_products [dependency active] · S · Π (factor + C)      (sgn factors: sign(v + C))
- * without allocating.
+ * without allocating. A power factor is max(0, coef·w + C)^p (coef = −1 when written −w), or, when the
+ * rule is compiled with a weight table (`PowerTable`, quantised weights), the table's entry for w.
  */
 export interface CompiledRule {
   readonly target: RuleTarget;
@@ -744,6 +796,15 @@ export interface CompiledRule {
   readonly factorSlot: Uint8Array;
   readonly factorConst: Float64Array;
   readonly factorSgn: Uint8Array;
+  /** Power factors: 1 where the factor is max(0, factorCoef·v + C)^factorPow (0 elsewhere). */
+  readonly factorIsPow: Uint8Array;
+  readonly factorCoef: Float64Array;
+  readonly factorPow: Float64Array;
+  /** With a PowerTable: per factor, the table over the weight grid (empty for every other factor). */
+  readonly factorTable: readonly Float64Array[];
+  /** The weight grid the tables index: entry k is for w = tableW0 + k·tableStep (tableStep 0: no tables). */
+  readonly tableW0: number;
+  readonly tableStep: number;
   /** Slots the rule reads besides x0/y0 (for "missing value" checks and trace allocation). */
   readonly usedSlots: readonly RuleSlot[];
   /** Σ over every active product (x0/y0 active when their slot is non-zero). */
@@ -752,7 +813,26 @@ export interface CompiledRule {
   evaluateGate(values: Float64Array, gate: RuleGate, epoch: number): number;
 }
 
-export function compileRule(rule: ParsedRule): CompiledRule {
+/**
+ * A learning engine's lookup table for power factors (a modelling choice, docs/learning.md): with weights on
+ * the grid w_k = w0 + k·step, k = 0 … entries − 1, a power factor reads T[k] = round(f(w_k)·2^F)/2^F, f the
+ * exact factor max(0, ±w_k + C)^p and F = fractionBits (round half up; entries ≥ 0, their integer part not
+ * limited). A weight off the grid reads the entry of the nearest grid point.
+ */
+export interface PowerTable {
+  readonly w0: number;
+  readonly step: number;
+  readonly entries: number;
+  readonly fractionBits: number;
+}
+
+/** The exact power factor max(0, coef·v + C)^p (0^0 = 1). */
+export function powerFactorValue(v: number, coef: number, constant: number, power: number): number {
+  const b = coef * v + constant;
+  return Math.pow(b > 0 ? b : 0, power);
+}
+
+export function compileRule(rule: ParsedRule, table?: PowerTable): CompiledRule {
   const P = rule.products.length;
   const depKind = new Uint8Array(P);
   const depPeriod = new Float64Array(P).fill(1);
@@ -763,6 +843,12 @@ export function compileRule(rule: ParsedRule): CompiledRule {
   const factorSlot = new Uint8Array(nf);
   const factorConst = new Float64Array(nf);
   const factorSgn = new Uint8Array(nf);
+  const factorIsPow = new Uint8Array(nf);
+  const factorCoef = new Float64Array(nf).fill(1);
+  const factorPow = new Float64Array(nf).fill(1);
+  const factorTable: Float64Array[] = [];
+  const tableW0 = table?.w0 ?? 0;
+  const tableStep = table?.step ?? 0;
   const used = new Set<RuleSlot>();
   let f = 0;
   rule.products.forEach((p, i) => {
@@ -775,6 +861,18 @@ export function compileRule(rule: ParsedRule): CompiledRule {
       factorSlot[f] = RuleSlot[fac.variable];
       factorConst[f] = fac.constant;
       factorSgn[f] = fac.sgn ? 1 : 0;
+      let tab = new Float64Array(0);
+      if (fac.power !== undefined) {
+        factorIsPow[f] = 1;
+        factorCoef[f] = fac.negated === true ? -1 : 1;
+        factorPow[f] = fac.power;
+        if (table !== undefined) {
+          tab = new Float64Array(table.entries);
+          const scaleF = 2 ** table.fractionBits;
+          for (let k = 0; k < table.entries; k++) tab[k] = Math.round(powerFactorValue(table.w0 + k * table.step, factorCoef[f], fac.constant, fac.power) * scaleF) / scaleF;
+        }
+      }
+      factorTable.push(tab);
       used.add(RuleSlot[fac.variable]);
       f++;
     }
@@ -784,13 +882,19 @@ export function compileRule(rule: ParsedRule): CompiledRule {
   const productValue = (values: Float64Array, i: number): number => {
     let prod = scale[i];
     for (let j = factorStart[i]; j < factorStart[i + 1]; j++) {
+      if (factorIsPow[j] === 1) {
+        const w = values[factorSlot[j]];
+        prod *= tableStep > 0 ? factorTable[j][Math.round((w - tableW0) / tableStep)] : powerFactorValue(w, factorCoef[j], factorConst[j], factorPow[j]);
+        continue;
+      }
       const v = values[factorSlot[j]] + factorConst[j];
       prod *= factorSgn[j] === 1 ? Math.sign(v) : v;
     }
     return prod;
   };
   return {
-    target: rule.target, productCount: P, depKind, depPeriod, scale, factorStart, factorSlot, factorConst, factorSgn, usedSlots,
+    target: rule.target, productCount: P, depKind, depPeriod, scale, factorStart, factorSlot, factorConst, factorSgn,
+    factorIsPow, factorCoef, factorPow, factorTable, tableW0, tableStep, usedSlots,
     evaluate(values: Float64Array, epoch: number): number {
       let dz = 0;
       for (let i = 0; i < P; i++) {

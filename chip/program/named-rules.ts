@@ -49,6 +49,12 @@ export const Expressibility = {
   /** Sum of products, but a post trace is driven by a graded per-neuron value every tick (Loihi 2 / Lava `Loihi3FLearningRule` style). */
   gradedTraces: "graded-traces",
   /**
+   * Sum of products with a power of the weight (w ± C)^p (learning-rule.ts): exact with float weights on any
+   * chip; with quantised weights only on a chip whose learning engine has a lookup table over the weight's
+   * values (precision.learningLutFractionBits), else E_LEARNING_CLOSED_FORM.
+   */
+  weightPower: "weight-power",
+  /**
    * Not a sum of products: `simulateSynapse` (the one-synapse reference) calls `closedForm` instead of
    * evaluating rule text; the chip's learning engine cannot run such a rule (E_LEARNING_CLOSED_FORM).
    */
@@ -99,6 +105,11 @@ export interface NamedRule {
   readonly apply: "per-epoch" | "tag-at-sample-end";
   readonly expressibility: Expressibility;
   readonly closedForm?: ClosedFormUpdate;
+  /**
+   * The same update written in closed form beside rule text that computes it (tests compare the two);
+   * simulateSynapse does not call it.
+   */
+  readonly reference?: ClosedFormUpdate;
   /** Trace memory: Σ bits of the pre traces (per input axon) and of the post traces (per neuron). */
   readonly preTraceBitsPerAxon: number;
   readonly postTraceBitsPerNeuron: number;
@@ -342,8 +353,10 @@ export interface DiehlCookParams {
 
 /**
  * Diehl & Cook 2015's default rule, at a post spike only: Δw = η·(x_pre − x_tar)·(wMax − w)^μ.
- * Rule text for μ = 0 (dw = η·(x1 − x_tar)·y0) and μ = 1 (dw = η·(x1 − x_tar)·(wMax − w)·y0); any
- * other μ is a power of the weight, not a product, so the rule is closed-form (onPost).
+ * Rule text for μ = 0 (dw = η·(x1 − x_tar)·y0) and μ = 1 (dw = η·(x1 − x_tar)·(wMax − w)·y0), Loihi
+ * products; any other μ is a power of the weight, the factor (wMax − w)^μ (learning-rule.ts; its base clamped
+ * at 0): exact with float weights, a lookup table with quantised ones (expressibility weight-power).
+ * `reference.onPost` is the same update in closed form.
  */
 export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
   const R = "diehl-cook-2015";
@@ -357,10 +370,11 @@ export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
   const bits = p.traceBits ?? LOIHI_TRACE_BITS;
   const mode = p.preTraceMode ?? "add";
   const x = plusConst("x1", -xTar);
+  const integer = mu === 0 || mu === 1;
   const ruleTexts = mu === 0 ? [equation("dw", [[eta, `${x}*y0`]])]
     : mu === 1 ? [equation("dw", [[eta, `${x}*(${wMax} - w)*y0`]])]
-      : [];
-  const closedForm: ClosedFormUpdate | undefined = ruleTexts.length > 0 ? undefined : {
+      : [equation("dw", [[eta, `${x}*(${wMax} - w)^${mu}*y0`]])];
+  const reference: ClosedFormUpdate = {
     // Δw = η·(x_pre − x_tar)·(wMax − w)^μ; the base is clamped at 0 so a weight at the bound stays real.
     onPost: (s) => eta * (s.x1 - xTar) * Math.max(0, wMax - s.w) ** mu,
   };
@@ -370,14 +384,14 @@ export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
     traces: [spikeTrace("x1", preDecay, mode, bits, "x_pre")],
     wMin, wMax,
     apply: "per-epoch",
-    expressibility: ruleTexts.length > 0 ? Expressibility.loihi : Expressibility.closedForm,
-    ...(closedForm === undefined ? {} : { closedForm }),
+    expressibility: integer ? Expressibility.loihi : Expressibility.weightPower,
+    reference,
     parameters: { eta, xTar, mu, preDecay, preTraceMode: mode, wMin, wMax },
     notes: [
       "Depression comes only from the x_tar offset: a post spike with x_pre < x_tar weakens the synapse; pre spikes never change w.",
-      ruleTexts.length > 0
+      integer
         ? `μ = ${mu} makes (wMax − w)^μ a product, so the rule is a sum of products.`
-        : `μ = ${mu} is not an integer power: (wMax − w)^μ has no Loihi factor, so the chip's learning engine cannot run it (E_LEARNING_CLOSED_FORM); simulateSynapse evaluates closedForm.onPost as the reference.`,
+        : `μ = ${mu} is not 0 or 1: (wMax − w)^μ is a power factor, not a Loihi product. Float weights evaluate it exactly on any chip (the ideal mode); with weightBits it needs a learning engine with a lookup table over the weight's values (precision.learningLutFractionBits: the generic preset), and Loihi's refuses it (E_LEARNING_CLOSED_FORM).`,
       "Parameter provenance (papers.md §5): x_tar = 0.4 and μ = 0.2 are constants in the released code (present, unused there) [C]; the equation itself is from the paper [M]; η = 0.01 is the code's ν_post.",
     ],
     sources: ["Diehl & Cook 2015, Front. Comput. Neurosci. 9:99", "papers.md §5"],
@@ -680,7 +694,7 @@ export function simulateSynapse(rule: NamedRule, run: SynapseRun): SynapseTrajec
   }
   const pre = tickSet("preTicks", run.preTicks, T);
   const post = tickSet("postTicks", run.postTicks, T);
-  const compiled: CompiledRule[] = rule.rules.map(compileRule);
+  const compiled: CompiledRule[] = rule.rules.map((r) => compileRule(r));
   const vec = new Float64Array(RULE_SLOT_COUNT);
   const view: SynapseView = { w: run.w0, d: run.delay0 ?? 0, t: run.tag0 ?? 0, x1: 0, x2: 0, y1: 0, y2: 0, y3: 0, m: 0 };
   const tagMin = rule.tagMin ?? -Infinity;

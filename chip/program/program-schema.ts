@@ -168,6 +168,8 @@ message LearningRule {
   optional uint32 weight_bits = 11;
   string rounding = 12;            // "nearest" | "stochastic"
   uint32 seed = 13;
+  // The chip's lookup table for power factors (w ± C)^p with quantised weights: its fractional bits.
+  optional uint32 power_lut_fraction_bits = 14;
 }
 
 message LearningTrace {

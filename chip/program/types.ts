@@ -243,6 +243,12 @@ export interface LearningRuleProgram {
   readonly weightBits?: number;
   /** Rounding of weights and quantised traces onto their grids. */
   readonly rounding: "nearest" | "stochastic";
+  /**
+   * Fractional bits of the learning engine's lookup table for power factors (w ± C)^p with quantised weights
+   * (learning-rule.ts PowerTable); set by the compiler from the chip's precision.learningLutFractionBits.
+   * Absent: the chip has no such table, and such a rule with weightBits is refused (E_LEARNING_CLOSED_FORM).
+   */
+  readonly powerLutFractionBits?: number;
   /** Seed of the stochastic rounding (stream per core: createRng(seed).fork(coreId)). */
   readonly seed: number;
 }

@@ -17,10 +17,12 @@
  *   t ← clip(t + dt)
  * and they visit synapses in the interpreter's order, so stochastic rounding draws the same numbers.
  * A zero's sign never matters: an update of ±0 is skipped (dw !== 0), as in the interpreter.
+ * A power factor (w ± C)^p calls the interpreter's own powerFactorValue (float weights) or reads the
+ * rule's table at round((w − w0)/step) (quantised weights), bound once per kernel as `pt<e>_<f>`.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { Rng } from "../../core/rng.ts";
-import { RuleGate, RuleSlot, type CompiledRule } from "../program/learning-rule.ts";
+import { RuleGate, RuleSlot, powerFactorValue, type CompiledRule } from "../program/learning-rule.ts";
 
 /** Everything a kernel reads besides the weights (fixed for the engine's lifetime). */
 export interface KernelEnv {
@@ -87,11 +89,13 @@ const LOAD: Readonly<Record<string, string>> = {
 };
 
 /** The source of one kernel body (per synapse s). Exported for tests of the generator. */
-export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; active: boolean } {
+export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; active: boolean; bindings: string[] } {
   const used = new Set<string>();
   const eqLines: string[] = [];
+  const bindings: string[] = [];
   let active = false;
-  for (const eq of rule.equations) {
+  for (let e = 0; e < rule.equations.length; e++) {
+    const eq = rule.equations[e];
     const terms: string[] = [];
     for (let p = 0; p < eq.productCount; p++) {
       if (eq.depKind[p] !== gate) continue;
@@ -100,6 +104,16 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
         const name = FACTOR_NAME[eq.factorSlot[f]];
         if (name === undefined) throw new AerchipError("E_LEARNING_FACTOR", `learning kernel: factor slot ${eq.factorSlot[f]} is not provided by the engine`, { field: "learning", hint: "rules read x1 x2 y1 y2 y3 w t m" });
         used.add(name);
+        if (eq.factorIsPow[f] === 1) {
+          // Same operations as CompiledRule.evaluateGate (learning-rule.ts): table entry, or the exact power.
+          if (eq.tableStep > 0) {
+            bindings.push(`const pt${e}_${f} = eqs[${e}].factorTable[${f}];`);
+            expr = `(${expr} * pt${e}_${f}[Math.round((${name} - ${numberLiteral(eq.tableW0)}) / ${numberLiteral(eq.tableStep)})])`;
+          } else {
+            expr = `(${expr} * pfv(${name}, ${numberLiteral(eq.factorCoef[f])}, ${numberLiteral(eq.factorConst[f])}, ${numberLiteral(eq.factorPow[f])}))`;
+          }
+          continue;
+        }
         const c = eq.factorConst[f];
         const v = c === 0 ? name : `(${name} + ${numberLiteral(c)})`;
         expr = `(${expr} * ${eq.factorSgn[f] === 1 ? `Math.sign(${v})` : v})`;
@@ -137,21 +151,21 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
   if (hasDt) {
     lines.push(`if (dt !== 0) { let nt = tag[s] + dt; if (nt < ${numberLiteral(rule.tagMin)}) nt = ${numberLiteral(rule.tagMin)}; else if (nt > ${numberLiteral(rule.tagMax)}) nt = ${numberLiteral(rule.tagMax)}; tag[s] = nt; }`);
   }
-  return { body: lines.join("\n"), active };
+  return { body: lines.join("\n"), active, bindings };
 }
 
-type KernelFactory = (env: KernelEnv) => GateKernel;
+type KernelFactory = (env: KernelEnv, eqs: readonly CompiledRule[], pfv: typeof powerFactorValue) => GateKernel;
 
 /**
  * Builds the list and range kernels of one gate (undefined when the rule has no product on it).
  * The closure binds the engine's arrays once, so the loop reads them as locals.
  */
 export function buildGateKernels(rule: KernelRule, gate: RuleGate, env: KernelEnv): { list: GateKernel; range: GateKernel } | undefined {
-  const { body, active } = kernelBody(rule, gate);
+  const { body, active, bindings } = kernelBody(rule, gate);
   if (!active) return undefined;
   const prologue = "const x = env.x, y = env.y, X = env.X, Y = env.Y, Y2 = 2 * env.Y, synX = env.synX, synY = env.synY, synTarget = env.synTarget, synCore = env.synCore, tag = env.tag, tf = env.thirdFactor, rng = env.coreRng, chg = env.weightChanges;";
   const make = (indexed: boolean): GateKernel => {
-    const src = `"use strict"; ${prologue}
+    const src = `"use strict"; ${prologue} ${bindings.join(" ")}
 return function learningKernel(list, from, to, W, tick, epoch) {
   for (let i = from; i < to; i++) {
     const s = ${indexed ? "list[i]" : "i"};
@@ -159,8 +173,8 @@ return function learningKernel(list, from, to, W, tick, epoch) {
   }
 };`;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the compiled rule's numbers only (see the header)
-    const factory = new Function("env", src) as KernelFactory;
-    return factory(env);
+    const factory = new Function("env", "eqs", "pfv", src) as KernelFactory;
+    return factory(env, rule.equations, powerFactorValue);
   };
   return { list: make(true), range: make(false) };
 }

@@ -38,7 +38,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { createRng, type Rng } from "../../core/rng.ts";
-import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, type CompiledRule } from "../program/learning-rule.ts";
+import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, ruleHasPowerFactor, type CompiledRule, type ParsedRule, type PowerTable } from "../program/learning-rule.ts";
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
 import { ruleTraceSetBits } from "../program/learning-program.ts";
 import { CounterKind } from "./counters.ts";
@@ -212,10 +212,36 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
   return { xPresent, yPresent, xDecay, yDecay, xImpulse, yImpulse, xSet, ySet, yGraded, xLsb, yLsb, xMax, yMax, preTraceBits, postTraceBits };
 }
 
+/** Largest weight width a power factor's lookup table covers (2^16 entries per factor). */
+export const MAX_POWER_TABLE_WEIGHT_BITS = 16;
+
+/**
+ * A rule with a power factor (w ± C)^p: float weights evaluate it exactly; quantised weights (weightBits) read
+ * a table over the 2^weightBits grid weights (learning-rule.ts PowerTable), which the compiler allows only on a
+ * chip whose spec has one (precision.learningLutFractionBits, copied into the program as powerLutFractionBits).
+ */
+function powerTableOf(lr: LearningRuleProgram, rule: ParsedRule, wStep: number, field: string): PowerTable | undefined {
+  if (wStep === 0 || !ruleHasPowerFactor(rule)) return undefined;
+  const bits = lr.weightBits as number;
+  if (lr.powerLutFractionBits === undefined) {
+    throw new AerchipError("E_LEARNING_CLOSED_FORM", `${field}: the rule has a power of the weight, (w ± C)^p, and ${bits}-bit weights; a sum-of-products learning engine (Loihi's) has no such factor`, {
+      field: `${field}.weightBits`, hint: "drop weightBits (float weights evaluate the power exactly: the ideal mode), or compile for a chip whose learning engine has a lookup table (precision.learningLutFractionBits, e.g. the generic preset)",
+    });
+  }
+  if (bits > MAX_POWER_TABLE_WEIGHT_BITS) {
+    throw new AerchipError("E_LEARNING_CLOSED_FORM", `${field}: a power of the weight with ${bits}-bit weights needs a ${2 ** bits}-entry table; the engine models tables up to ${MAX_POWER_TABLE_WEIGHT_BITS}-bit weights`, {
+      field: `${field}.weightBits`, hint: `use weightBits ≤ ${MAX_POWER_TABLE_WEIGHT_BITS}, or float weights`,
+    });
+  }
+  return { w0: lr.wMin, step: wStep, entries: 2 ** bits, fractionBits: lr.powerLutFractionBits };
+}
+
 const SLOT_OF_TRACE: Readonly<Record<string, number>> = { x1: RuleSlot.x1, x2: RuleSlot.x2, y1: RuleSlot.y1, y2: RuleSlot.y2, y3: RuleSlot.y3 };
 
 function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "index"> {
-  const equations = lr.ruleTexts.map((text, i) => compileRule(parseRule(text, { field: `${field}.ruleTexts[${i}]` })));
+  const parsed = lr.ruleTexts.map((text, i) => parseRule(text, { field: `${field}.ruleTexts[${i}]` }));
+  const wStep = lr.weightBits === undefined ? 0 : (lr.wMax - lr.wMin) / (2 ** lr.weightBits - 1);
+  const equations = parsed.map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
   const targets = new Set<string>();
   for (const eq of equations) {
     if (eq.target === "dd") throw new AerchipError("E_LEARNING_TARGET", `${field}: the engine does not learn delays (dd)`, { field: `${field}.ruleTexts`, hint: "learn dw and dt only" });
@@ -243,7 +269,6 @@ function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "i
     else if (eq.depKind[i] === RuleGate.y0) hasY0 = true;
     else hasU = true;
   }
-  const wStep = lr.weightBits === undefined ? 0 : (lr.wMax - lr.wMin) / (2 ** lr.weightBits - 1);
   return {
     program: lr, equations, hasX0, hasY0, hasU, ...tr, wStep, stochastic: lr.rounding === "stochastic",
     tagMin: lr.tagMin ?? -Infinity, tagMax: lr.tagMax ?? Infinity, fromTick: lr.thirdFactorFromTick ?? 0,

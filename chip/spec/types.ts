@@ -218,6 +218,13 @@ export interface PrecisionSpec {
   readonly thresholdBits: number;
   /** Learning traces; 0 = the chip has no on-chip learning traces. */
   readonly traceBits: number;
+  /**
+   * The learning engine has a lookup table over a plastic weight's 2^weightBits values, so a rule may use a
+   * power of the weight (w ± C)^p (Diehl & Cook's (wMax − w)^μ) with quantised weights: the table's entries
+   * are the exact values rounded to this many fractional bits (chip/program/learning-rule.ts PowerTable).
+   * Absent = no such table (Loihi's engine is sum-of-products only); float weights need none.
+   */
+  readonly learningLutFractionBits?: number;
   /** Refractory counter width; 0 = no refractory counter. */
   readonly refractoryBits: number;
   /**

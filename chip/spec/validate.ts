@@ -71,7 +71,7 @@ const FIELDS = {
   top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
   core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron"],
-  precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "leakKind", "separateCurrent", "adcBits"],
+  precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
   synapseEncoding: ["kind", "extraBitsPerSynapse", "delayPerSynapse", "synapseWordBits", "axonHeaderBits", "synapsesPerGroup", "memoryWordBits"],
   sync: ["table", "interpolation", "source"],
 } as const;
@@ -222,6 +222,7 @@ function checkPrecision(c: Checker, p: unknown): void {
   c.oneOf(p, "precision", "leakKind", ["multiplicative", "additive"], true);
   c.bool(p, "precision", "separateCurrent", true);
   c.int(p, "precision", "adcBits", 1, 24, true);
+  c.int(p, "precision", "learningLutFractionBits", 0, 52, true);
 }
 
 function checkEncoding(c: Checker, enc: unknown): void {

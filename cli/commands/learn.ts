@@ -22,11 +22,12 @@ import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "..
 import { readFeatureSplit } from "../learn/features-data.ts";
 import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
 import { sha256File } from "../provenance.ts";
-import { DiehlCookRun, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
+import { DiehlCookRun, checkDiehlCookRuleFits, diehlCookRule, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
-import { PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -65,7 +66,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     const value = eq < 0 ? Number.NaN : Number(part.slice(eq + 1));
     if (eq < 0 || part.slice(eq + 1).trim() === "" || !Number.isFinite(value)) {
-      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1" });
+      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1 (rateHzPerPixel=auto searches the input gain)" });
     }
     out[key] = value;
   }
@@ -74,7 +75,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, idx: Record<IdxRole, string> | undefined): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined): Fingerprint {
   // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
   const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
@@ -82,10 +83,11 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
-    // restMs came later: left out at its default 0, so checkpoints written before it existed still resume.
-    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !(k === "restMs" && v === 0)).map(([k, v]) => [`params.${k}`, v])),
+    // restMs, mu and xTar came later: left out at their defaults, so checkpoints written before them still resume.
+    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !((k === "restMs" && v === 0) || (k === "mu" && v === -1) || (k === "xTar" && v === 0.4))).map(([k, v]) => [`params.${k}`, v])),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
+    ...(autoGain ? { autoGain: true } : {}),
   };
 }
 
@@ -134,8 +136,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; MNIST has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
   const spec = loadArch(o.arch);
   const widths = parseWeightBits(o.weightBits);
-  const paramOverrides = parseSetOption(o.set);
-  const params = resolveDiehlCookParams(paramOverrides);
+  // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
+  const setAuto = splitAutoGain(o.set);
+  let paramOverrides = parseSetOption(setAuto.set);
+  let params = resolveDiehlCookParams(paramOverrides);
+  checkDiehlCookRuleFits(spec, params, widths);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
@@ -145,8 +150,17 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   }
   // Read (and check) the data before the fingerprint hashes its files.
   const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : idx !== undefined ? loadMnistIdxSplit(idx, o.train, o.test) : loadMnistSplit(o.train, o.test, o.seed);
+  let gainSearch: AutoGainChoice | undefined;
+  if (setAuto.auto) {
+    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
+    paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
+    params = resolveDiehlCookParams(paramOverrides);
+  }
+  const gainDoc = gainSearch === undefined ? undefined : {
+    chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, DIEHL_COOK_SOURCED.rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
+  };
   const specText = JSON.stringify(spec);
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, idx);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
@@ -212,7 +226,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     results.push(features ? { ...run.result(), clustering: clusteringOf(run.labelResponses(), data, o.neurons) } : run.result());
     save(wi + 1, undefined);
   }
-  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results);
+  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results, gainDoc);
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
@@ -220,11 +234,14 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const source = idx === undefined
     ? { source: "mnist-package", digits: 10_000, split: "seeded shuffle of the 10,000 digits: the first --train train, the next --test test", seed: o.seed, train: o.train, test: o.test }
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
-  const doc = { format: "aerchip-learn", version: 1, arch: spec.name, rule: "diehl-cook-2015-code", dataset: source, params, paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS, results: results.map(stripWall) };
+  const doc = {
+    format: "aerchip-learn", version: 1, arch: spec.name, rule: diehlCookRule(params).name, dataset: source, params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
+    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: results.map(stripWall),
+  };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

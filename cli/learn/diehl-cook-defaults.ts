@@ -48,6 +48,11 @@ export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: Source
   preTauMs: { value: 20, source: "[C] D&C code: pre trace τ = 20 ms" },
   post1TauMs: { value: 20, source: "[C] D&C code: post1 trace τ = 20 ms" },
   post2TauMs: { value: 40, source: "[C] D&C code: post2 trace τ = 40 ms" },
+  mu: {
+    value: -1,
+    source: "aerchip: -1 = the released code's rule (diehl-cook-2015-code, nuPre/nuPost); mu >= 0 = the paper's rule Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes ([M] paper; [C] mu = 0.2 is a constant in the D&C code, present but unused)",
+  },
+  xTar: { value: 0.4, source: "[C] D&C code: x_tar = 0.4 (present, unused there); used only with mu >= 0" },
   inputDelayMaxMs: {
     value: 0,
     source: "[C] BindsNET: no delays; D&C code: delay['ee_input'] = (0 ms, 10 ms), uniform per synapse (set 10 for it)",
@@ -60,13 +65,15 @@ export const PROVENANCE_TAGS =
 
 /**
  * Where each value of `params` comes from: the default's source, or, for a value set with --set, "user" with
- * the default it replaced and that default's source (so a figure lifted from a result file keeps its tag).
+ * the default it replaced and that default's source (so a figure lifted from a result file keeps its tag);
+ * a value in `chosen` keeps the text given there.
  */
-export function paramsProvenance(params: DiehlCookParams): Record<keyof DiehlCookParams, string> {
+export function paramsProvenance(params: DiehlCookParams, chosen: Partial<Record<keyof DiehlCookParams, string>> = {}): Record<keyof DiehlCookParams, string> {
   const out = {} as Record<keyof DiehlCookParams, string>;
   for (const k of Object.keys(DIEHL_COOK_SOURCED) as (keyof DiehlCookParams)[]) {
     const d = DIEHL_COOK_SOURCED[k];
-    out[k] = Object.is(params[k], d.value) ? d.source : `user: --set ${k}=${params[k]} (default ${d.value}: ${d.source})`;
+    // `chosen`: a value the harness chose itself (--set rateHzPerPixel=auto, cli/learn/auto-gain.ts), with its reason.
+    out[k] = chosen[k] ?? (Object.is(params[k], d.value) ? d.source : `user: --set ${k}=${params[k]} (default ${d.value}: ${d.source})`);
   }
   return out;
 }

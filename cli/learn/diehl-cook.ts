@@ -21,7 +21,7 @@ import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
 import { ResetMode } from "../../chip/program/types.ts";
-import { diehlCook2015Code } from "../../chip/program/named-rules.ts";
+import { diehlCook2015, diehlCook2015Code, type NamedRule } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { runState, type SimResult } from "../../chip/sim/run.ts";
@@ -80,6 +80,14 @@ export interface DiehlCookParams {
   readonly post1TauMs: number;
   readonly post2TauMs: number;
   /**
+   * The rule: −1 (default) the released code's (diehlCook2015Code: nuPre, nuPost, three traces); μ ≥ 0 the
+   * paper's Δw = nuPost·(x_pre − xTar)·(1 − w)^μ on post spikes (diehlCook2015; its pre trace set to 1 on a
+   * spike as in the code, τ preTauMs). μ other than 0 and 1 is a power factor: float weights on any chip,
+   * quantised ones (--weight-bits) only on a chip with a learning lookup table (learning-rule.ts).
+   */
+  readonly mu: number;
+  readonly xTar: number;
+  /**
    * Input→excitatory axonal delays: each synapse draws d ~ U[0, inputDelayMaxMs) ms and waits
    * 1 + ⌊d / tickMs⌋ ticks (the chip's least delay, one tick, stands for D&C's immediate delivery, as
    * without delays). 0 (the default): every input synapse takes one tick.
@@ -106,6 +114,7 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
   for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauSynMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
     if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
   }
+  if (!(p.mu === -1 || p.mu >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter mu is ${p.mu}; it must be -1 (the released code's rule) or >= 0 (the paper's rule)`, { field: "mu", hint: "e.g. mu=0.2 (the paper's default) or mu=-1" });
   if (!(p.inputDelayMaxMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter inputDelayMaxMs is ${p.inputDelayMaxMs}; it must be >= 0`, { field: "inputDelayMaxMs", hint: "e.g. inputDelayMaxMs=10 (D&C's input delays) or 0 (none)" });
   // Delays are stored as 16-bit tick counts (the chip's own limit, core.maxDelayTicks, is checked when compiling).
   if (p.inputDelayMaxMs / p.tickMs > 65534) throw new AerchipError("E_LEARN_PARAM", `inputDelayMaxMs ${p.inputDelayMaxMs} is ${p.inputDelayMaxMs / p.tickMs} ticks of ${p.tickMs} ms; at most 65534`, { field: "inputDelayMaxMs", hint: "give a shorter delay or a longer tickMs" });
@@ -347,9 +356,7 @@ export class DiehlCookRun {
     this.normTarget = opts.normTarget ?? 78 * data.inputs / MNIST_PIXELS;
     this.rates = new Float64Array(data.inputs);
     const rng = createRng(seed);
-    const rule = diehlCook2015Code({
-      nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs,
-    });
+    const rule = diehlCookRule(P);
     const lr = learningProgramFromNamedRule(rule, {
       ...(opts.weightBits === undefined ? {} : { weightBits: opts.weightBits }),
       ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
@@ -404,6 +411,22 @@ export class DiehlCookRun {
     resetNeuronState(this.st);
     resetLearningState(this.le);
     return res;
+  }
+
+  /**
+   * The input-gain probe (cli/learn/auto-gain.ts): the untrained network — the first sample's normalisation
+   * (Σ_i w_ij ← target) applied, θ frozen at its initial value, learning off — shown each of the first
+   * `samples` training samples once at D&C's first intensity (2, i.e. rateHzPerPixel itself, no re-showing);
+   * returns each one's excitatory spike count in the presentation. Meant for a run built only to be probed:
+   * it leaves the weights normalised and θ frozen, and draws from the run's Poisson stream.
+   */
+  probeSpikes(samples: number): Float64Array {
+    const n = Math.min(samples, this.nTrain);
+    normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
+    this.freeze();
+    const out = new Float64Array(n);
+    for (let s = 0; s < n; s++) out[s] = countSpikes(this.present(this.data.trainImages, s, 2, false), "exc", undefined, 0, this.ticksOn);
+    return out;
   }
 
   /** Weights and θ frozen (D&C's test mode). */
@@ -650,6 +673,28 @@ export class DiehlCookRun {
       this.assignment = assignLabels(ls.counts, ls.labels, this.neurons, this.data.classes);
     }
   }
+}
+
+/** The harness's rule (params.mu: −1 the released code's, μ ≥ 0 the paper's power-law rule). */
+export function diehlCookRule(P: DiehlCookParams): NamedRule {
+  if (P.mu < 0) {
+    return diehlCook2015Code({
+      nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs,
+    });
+  }
+  return diehlCook2015({ eta: P.nuPost, xTar: P.xTar, mu: P.mu, preTauTicks: P.preTauMs / P.tickMs, preTraceMode: "set", wMin: 0, wMax: 1 });
+}
+
+/**
+ * Before any width runs: a power-law rule (μ not 0 or 1) with quantised weights needs a chip whose learning
+ * engine has a lookup table (the compiler would refuse it only at that width, after the float run).
+ */
+export function checkDiehlCookRuleFits(spec: ChipSpec, P: DiehlCookParams, widths: ReadonlyArray<number | undefined>): void {
+  const w = widths.find((x) => x !== undefined);
+  if (P.mu < 0 || P.mu === 0 || P.mu === 1 || w === undefined || spec.precision.learningLutFractionBits !== undefined) return;
+  throw new AerchipError("E_LEARNING_CLOSED_FORM", `mu = ${P.mu} makes the rule's (1 − w)^mu a power of the weight; with --weight-bits ${w}, chip "${spec.name}"'s learning engine (sum-of-products only) cannot evaluate it`, {
+    field: "mu", hint: "drop --weight-bits (float weights: the ideal mode), or use a chip whose learning engine has a lookup table (--arch generic, a modelling choice), or mu=0, mu=1 or mu=-1",
+  });
 }
 
 /** The network compiled for the chip; a chip whose delays are too short for inputDelayMaxMs is named by the parameter. */

@@ -13,10 +13,26 @@ import { assignLabels, accuracy } from "../../chip/learning/readout.ts";
 import { fmtInt, table } from "../format.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { sha256File } from "../provenance.ts";
-import type { DiehlCookParams, DiehlCookResult } from "./diehl-cook.ts";
+import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 import { curveFiles, curveText } from "./curve.ts";
+import type { AutoGainChoice } from "./auto-gain.ts";
+
+/**
+ * The silent samples of every width, as a share of all samples, for the summary's first lines: a silent sample
+ * (no spike in the frozen pass, cluster −1) is a failure of the input drive rather than of STDP, so a
+ * clustering score with many of them measures the encoder (audit s19 G14); the hint names the gain search.
+ */
+export function silentLine(results: readonly DiehlCookResult[], samples: number, autoGain: boolean): string {
+  const parts = results.map((r) => {
+    const k = r.clustering!.silentSamples;
+    return `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${k} of ${samples} (${(100 * k / Math.max(1, samples)).toFixed(1)}%)`;
+  });
+  const any = results.some((r) => r.clustering!.silentSamples > 0);
+  const hint = any && !autoGain ? "; raise the input gain: --set rateHzPerPixel=auto (or a larger rateHzPerPixel)" : "";
+  return `silent samples (no output spike in the frozen pass, cluster -1; scored as misclustered): ${parts.join(", ")}${hint}`;
+}
 
 export interface Clustering {
   /** Per sample: the neuron that spiked most in the frozen pass (lowest on ties), −1 when none spiked. */
@@ -78,6 +94,8 @@ export function featuresTable(results: readonly DiehlCookResult[]): string {
 export function writeFeatureResults(
   dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string },
   arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
+  /** --set rateHzPerPixel=auto: the chosen value's provenance, the search (cli/learn/auto-gain.ts) and its summary line. */
+  gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
@@ -88,8 +106,9 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, rule: "diehl-cook-2015-code", params,
-    paramsProvenance: paramsProvenance(params), provenanceTags: PROVENANCE_TAGS,
+    format: "aerchip-learn-features", version: 1, arch, rule: diehlCookRule(params).name, params,
+    paramsProvenance: paramsProvenance(params, gain?.chosen), provenanceTags: PROVENANCE_TAGS,
+    ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,
       ...(o.labels === undefined ? {} : { labels: o.labels, labelsSha256: sha256File(o.labels), classes: data.classes }),
@@ -113,5 +132,5 @@ export function writeFeatureResults(
   if (o.quiet) return;
   const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
   const k = results[0]?.clustering?.kmeansMacsPerIteration ?? 0;
-  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n\n${featuresTable(results)}\n${curveText(results)}\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}${curve.length > 0 ? `, ${join(o.out, "curve.csv")}` : ""}\n`);
+  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n${gain === undefined ? "" : `${gain.line}\n`}${silentLine(results, n, gain !== undefined)}\n\n${featuresTable(results)}\n${curveText(results)}\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}${curve.length > 0 ? `, ${join(o.out, "curve.csv")}` : ""}\n`);
 }

@@ -111,10 +111,10 @@ describe("Diehl & Cook 2015", () => {
   const train = { ticks: 4, preTicks: [0], postTicks: [1, 3], w0: 0.75 };
   const common = { eta: 0.5, xTar: 0.25, preDecay: 0.5, wMax: 1 } as const;
 
-  it("μ = 0.5 is closed-form: Δw = η(x − x_tar)(wMax − w)^μ at post spikes", () => {
+  it("μ = 0.5 is a power factor: Δw = η(x − x_tar)(wMax − w)^μ at post spikes", () => {
     const r = diehlCook2015({ ...common, mu: 0.5 });
-    expect(r.expressibility).toBe(Expressibility.closedForm);
-    expect(r.ruleTexts).toEqual([]);
+    expect(r.expressibility).toBe(Expressibility.weightPower);
+    expect(r.ruleTexts).toEqual(["dw = 2^-1*(x1 - 0.25)*(1 - w)^0.5*y0"]);
     // t0: pre: x = 1.  t1: x = 0.5; post: Δw = 0.5·(0.5 − 0.25)·√(1 − 0.75) = 0.5·0.25·0.5 = 0.0625 → 0.8125.
     // t3: x = 0.125; post: Δw = 0.5·(0.125 − 0.25)·√(1 − 0.8125) = −0.0625·√0.1875 = −0.0270632938682637.
     const run = simulateSynapse(r, train);

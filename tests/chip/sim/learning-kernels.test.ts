@@ -14,6 +14,8 @@ const RULES: readonly string[][] = [
   ["dw = -2^-3*y1*(w - 0.25)*x0 + 2^-4*x1*(1 - w)*y0 + 0.003*x2*y3*u1"],
   ["dw = 0.5*m*t*u0 + 0.02*sgn(w - 0.5)*x0", "dt = x1*y0 - 0.25*y1*x0 - 0.1*t*u0"],
   ["dw = 0.7*(x1 - 0.4)*y0 + 0.3*m*y2*x1*u2"],
+  // Powers of the weight (audit s19 G9): exact with float weights, a 16-entry table (6 fractional bits) on the grid.
+  ["dw = 0.01*(x1 - 0.4)*(1 - w)^0.2*y0 - 2^-5*y1*(w + 0.5)^1.5*x0 + 0.1*m*(2 - w)^2*u0"],
 ];
 
 /** Reference: the interpreter's evaluation and learning.ts applyUpdate, written out independently. */
@@ -80,7 +82,7 @@ describe("learning kernels", () => {
     for (const wStep of [0, 1 / 15]) {
       for (const stochastic of [false, true]) {
         it(`${texts.join("; ")} (step ${wStep.toFixed(3)}, ${stochastic ? "stochastic" : "nearest"}): kernels equal the interpreter bit for bit`, () => {
-          const equations = texts.map((t) => compileRule(parseRule(t)));
+          const equations = texts.map((t) => compileRule(parseRule(t), wStep === 0 ? undefined : { w0: -0.5, step: 1.5 * wStep, entries: 16, fractionBits: 6 }));
           const rule: KernelRule = { equations, wMin: -0.5, wMax: 1, wStep: wStep === 0 ? 0 : 1.5 * wStep, stochastic, tagMin: -2, tagMax: 2, fromTick: 3 };
           const S = 40;
           for (const gate of [RuleGate.x0, RuleGate.y0, RuleGate.u]) {
