@@ -34,6 +34,12 @@ export interface EventTransformChoice {
   readonly timeBins?: number;
   /** How --time-bins cuts the recording: proportional edges (default) or tonic's integer window. */
   readonly timeBinsRule?: "proportional" | "tonic";
+  /**
+   * --input-counts: every event binned is delivered, an input neuron with c events in a tick firing c times
+   * (a dense .npy's whole number c, c spikes), instead of one spike (cli/input-counts.ts). Not a transform,
+   * but read, recorded and re-run with them; it also applies to dense tensors.
+   */
+  readonly inputCounts?: boolean;
 }
 
 /** Largest factor or coordinate accepted (events carry 16-bit coordinates). */
@@ -89,12 +95,15 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.polarity === undefined ? {} : { polarity: o.polarity }),
     ...(o.timeBins === undefined ? {} : { timeBins: o.timeBins }),
     ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
+    ...(o.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic" } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; counts?: boolean; countTensor?: boolean } {
   return {
+    // --input-counts: each spike's event count (and a dense tensor's counts), delivered by cli/input-counts.ts.
+    ...(t.inputCounts === true ? { counts: true, countTensor: true } : {}),
     ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
     ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
@@ -105,7 +114,7 @@ export function eventReadOptions(t: EventTransformChoice): { geometry?: { width:
 }
 
 /** Provenance options of the transforms given (none: nothing, so older reports keep their bytes). */
-export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number> {
+export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number | boolean> {
   return {
     ...(t.sensorSize === undefined ? {} : { sensorSize: `${t.sensorSize.width},${t.sensorSize.height},${t.sensorSize.polarities}` }),
     ...(t.crop === undefined ? {} : { crop: `${t.crop.x},${t.crop.y},${t.crop.width},${t.crop.height}` }),
@@ -114,6 +123,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.polarity === undefined ? {} : { polarity: t.polarity === "merge" ? "merge" : String(t.polarity) }),
     ...(t.timeBins === undefined ? {} : { timeBins: t.timeBins }),
     ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
+    ...(t.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
 
@@ -143,7 +153,9 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   if (tb !== undefined && !(typeof tb === "number" && Number.isInteger(tb) && tb >= 1)) bad("timeBins");
   const rule = options.timeBinsRule;
   if (rule !== undefined && rule !== "proportional" && rule !== "tonic") bad("timeBinsRule");
-  return eventTransformsOf({ ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  const counts = options.inputCounts;
+  if (counts !== undefined && counts !== true) bad("inputCounts");
+  return eventTransformsOf({ ...(counts === true ? { inputCounts: true } : {}), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */

@@ -21,5 +21,6 @@ export function eventTransformText(o: Readonly<Record<string, unknown>>): string
   if (o.polarity === "merge") parts.push("polarities merged");
   else if (typeof o.polarity === "string") parts.push(`polarity ${o.polarity} only`);
   if (typeof o.timeBins === "number") parts.push(`in ${o.timeBins} equal time bins`);
+  if (o.inputCounts === true) parts.push("every event delivered (--input-counts)");
   return parts.join(", ");
 }
