@@ -1,0 +1,130 @@
+/**
+ * `--input-counts` (cli/input-counts.ts, audit s19 G6): every event of an --input is delivered, an input neuron
+ * with c events in one tick firing c times, as a tonic ToFrame count frame carries c. Worked by hand on a
+ * one-synapse model (w = 0.5 into a non-spiking readout with voltageDecay 1, currentDecay 0): 3 events of one
+ * pixel in tick 0 give v = 3·w = 1.5 from tick 1 on and 3 synaptic ops and 3 packets with the option, and
+ * v = w = 0.5, one op and one packet without (the 3 events merge into one spike). A dense count tensor's 3 is 3
+ * spikes (refused without the option: spike tensors hold 0 or 1). On ../shared: the N-MNIST sample through the
+ * sinabs CNN at --time-bins 10 delivers all 4,325 events as input spikes (1,899 without), --threads 2 gives
+ * the same outputs as --threads 1, and `rerun` reproduces the report.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
+import { readNpy, writeNpy } from "../../core/io/npy.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-input-counts-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+const MODEL = join(TMP, "one.json");
+writeFileSync(MODEL, JSON.stringify({
+  format: "aerchip-model-1", name: "one", steps: 3,
+  populations: [
+    { name: "in", kind: "input", size: 1 },
+    { name: "out", kind: "neuron", size: 1, spiking: false, voltageDecay: 1 },
+  ],
+  projections: [{ name: "in_out", pre: "in", post: "out", dense: { weights: [[0.5]], delays: 1 } }],
+}));
+// Three events of pixel (0, 0), polarity 1, all in tick 0 at 1 ms ticks.
+const EVENTS = join(TMP, "three.csv");
+writeFileSync(EVENTS, "x,y,t,p\n0,0,100,1\n0,0,200,1\n0,0,300,1\n");
+// A 1 × [1] count tensor holding 3.
+const COUNTS = join(TMP, "three.npy");
+writeFileSync(COUNTS, writeNpy(new Float64Array([3]), [1, 1]));
+
+const report = (out: string): RunReport => JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
+const potential = (out: string): number[] => Array.from(readNpy(readFileSync(join(out, "out.v.npy")), "out.v.npy").data as Float64Array);
+
+async function runOne(name: string, input: string, ...extra: string[]): Promise<{ code: number; stderr: string; out: string }> {
+  const out = join(TMP, name);
+  const r = await cli("run", MODEL, "--input", input, "--steps", "3", "--arch", "loihi", "--out", out, "--quiet", ...extra);
+  return { code: r.code, stderr: r.stderr, out };
+}
+
+describe("run --input-counts: 3 events of one pixel in one tick", () => {
+  // One core holds both neurons (a `generic` core); --core-neurons 1 puts the input on a core of its own.
+  for (const layout of [[], ["--core-neurons", "1"]]) {
+    it(`deliver 3·w, 3 synaptic ops and 3 packets (w, 1 and 1 without the option) ${layout.length === 0 ? "(input on a mixed core)" : "(input core)"}`, async () => {
+      const tag = layout.length === 0 ? "mixed" : "own";
+      const once = await runOne(`once-${tag}`, EVENTS, ...layout);
+      expect(once.code, once.stderr).toBe(0);
+      expect(potential(once.out)).toEqual([0, 0.5, 0.5]);
+      const o = report(once.out);
+      expect(o.totals.counters.synOps).toBe(1);
+      expect(o.totals.counters.packetsOut).toBe(1);
+      expect(o.input).toMatchObject({ spikes: 1, eventsMerged: 2 });
+      expect(o.input!.inputCounts).toBeUndefined();
+
+      const every = await runOne(`every-${tag}`, EVENTS, "--input-counts", ...layout);
+      expect(every.code, every.stderr).toBe(0);
+      expect(potential(every.out)).toEqual([0, 1.5, 1.5]);
+      const e = report(every.out);
+      expect(e.totals.counters.synOps).toBe(3);
+      expect(e.totals.counters.packetsOut).toBe(3);
+      expect(e.perPopulation.find((p) => p.name === "in")!.spikes).toBe(3);
+      expect(e.input).toMatchObject({ kind: "events", eventsRead: 3, eventsBinned: 3, spikes: 3, eventsMerged: 0, inputCounts: true, warnings: [] });
+      expect(every.stderr).not.toMatch(/W_EVENTS_MERGED/);
+      // The tick's spikes count each delivered input spike (spikes.json lists no input population).
+      expect(e.perTick.spikes[0]).toBe(3);
+      expect(e.provenance.options.inputCounts).toBe(true);
+      expect(o.provenance.options.inputCounts).toBeUndefined();
+    });
+  }
+
+  it("a dense count tensor: 3 at (0, 0) is 3 spikes with the option, refused without (E_EVENTS_RANGE)", async () => {
+    const every = await runOne("dense-every", COUNTS, "--input-counts");
+    expect(every.code, every.stderr).toBe(0);
+    expect(potential(every.out)).toEqual([0, 1.5, 1.5]);
+    expect(report(every.out).input).toMatchObject({ kind: "spike-tensor", spikes: 3, inputCounts: true });
+    const refused = await runOne("dense-once", COUNTS);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/E_EVENTS_RANGE/);
+  });
+
+  it("is refused where no --input is read (a JSON model without --input: E_CLI_OPTION, exit 2)", async () => {
+    const r = await cli("run", MODEL, "--arch", "loihi", "--out", join(TMP, "no-input"), "--quiet", "--input-counts");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_CLI_OPTION/);
+    expect(r.stderr).toMatch(/--input-counts/);
+  });
+
+  it("rerun reproduces a run with --input-counts", async () => {
+    const every = await runOne("rerun-src", EVENTS, "--input-counts");
+    expect(every.code, every.stderr).toBe(0);
+    const r = await cli("rerun", join(every.out, "report.json"), "--out", join(TMP, "rerun-out"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "rerun-out", "report.json"), "utf8")).toBe(readFileSync(join(every.out, "report.json"), "utf8"));
+  });
+});
+
+describe.skipIf(!HAS_SHARED)(`N-MNIST through the sinabs CNN with --input-counts ${SKIP_MSG}`, () => {
+  const NIR = sharedPath("fixtures", "nir", "paper_cnn", "cnn_sinabs.nir");
+  const BIN = sharedPath("fixtures", "events", "sample_nmnist.bin");
+  const run = (name: string, ...extra: string[]) => cli("run", NIR, "--input", BIN, "--time-bins", "10", "--arch", "loihi", "--out", join(TMP, name), "--quiet", ...extra);
+
+  it("delivers all 4,325 events (1,899 spikes without); --threads 2 equals --threads 1; rerun reproduces it", async () => {
+    const binary = await run("nm-binary");
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(report(join(TMP, "nm-binary")).input!.spikes).toBe(1899);
+
+    const one = await run("nm-1", "--input-counts");
+    expect(one.code, one.stderr).toBe(0);
+    const r1 = report(join(TMP, "nm-1"));
+    expect(r1.input).toMatchObject({ eventsRead: 4325, eventsBinned: 4325, spikes: 4325, eventsMerged: 0, inputCounts: true, warnings: [] });
+    expect(r1.perPopulation.find((p) => p.kind === "input")!.spikes).toBe(4325);
+
+    const two = await run("nm-2", "--input-counts", "--threads", "2");
+    expect(two.code, two.stderr).toBe(0);
+    const r2 = report(join(TMP, "nm-2"));
+    for (const k of ["totals", "perCore", "perPopulation", "perProjection", "perTick", "input", "nir"] as const) expect(r2[k], k).toEqual(r1[k]);
+    expect(readFileSync(join(TMP, "nm-2", "spikes.json"), "utf8")).toBe(readFileSync(join(TMP, "nm-1", "spikes.json"), "utf8"));
+
+    const again = await cli("rerun", join(TMP, "nm-1", "report.json"), "--out", join(TMP, "nm-rerun"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "nm-rerun", "report.json"), "utf8")).toBe(readFileSync(join(TMP, "nm-1", "report.json"), "utf8"));
+  }, 120_000);
+});
