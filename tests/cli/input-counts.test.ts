@@ -8,7 +8,7 @@
  * sinabs CNN at --time-bins 10 delivers all 4,325 events as input spikes (1,899 without), --threads 2 gives
  * the same outputs as --threads 1, and `rerun` reproduces the report.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { cli } from "../helpers/cli.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import { readNpy, writeNpy } from "../../core/io/npy.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-input-counts-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -98,6 +99,47 @@ describe("run --input-counts: 3 events of one pixel in one tick", () => {
     const r = await cli("rerun", join(every.out, "report.json"), "--out", join(TMP, "rerun-out"), "--quiet");
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(TMP, "rerun-out", "report.json"), "utf8")).toBe(readFileSync(join(every.out, "report.json"), "utf8"));
+  });
+});
+
+describe("evaluate --input-counts: each sample's events all delivered", () => {
+  it("a data set of the 3-event file: 3 input spikes and 3 synaptic ops per sample (1 and 1 without); --jobs 2 the same; rerun reproduces dataset.json", async () => {
+    const data = join(TMP, "data");
+    mkdirSync(join(data, "0"), { recursive: true });
+    for (const f of ["a.csv", "b.csv"]) writeFileSync(join(data, "0", f), readFileSync(EVENTS));
+    const evaluate = (name: string, ...extra: string[]) => cli("evaluate", MODEL, "--input", data, "--tick-us", "1000", "--steps", "3", "--arch", "loihi", "--out", join(TMP, name), "--quiet", ...extra);
+    const doc = (name: string): DatasetDocument => JSON.parse(readFileSync(join(TMP, name, "dataset.json"), "utf8")) as DatasetDocument;
+    let r = await evaluate("ev-once");
+    expect(r.code, r.stderr).toBe(0);
+    expect(doc("ev-once").samples.map((x) => [x.inputSpikes, x.synOps])).toEqual([[1, 1], [1, 1]]);
+    r = await evaluate("ev-every", "--input-counts");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/W_EVENTS_MERGED/);
+    const every = doc("ev-every");
+    expect(every.samples.map((x) => [x.inputSpikes, x.synOps, x.inputEvents?.eventsMerged])).toEqual([[3, 3, 0], [3, 3, 0]]);
+    expect(every.provenance.options.inputCounts).toBe(true);
+    r = await evaluate("ev-jobs", "--input-counts", "--jobs", "2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(doc("ev-jobs").samples).toEqual(every.samples);
+    r = await evaluate("ev-threads", "--input-counts", "--threads", "2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(doc("ev-threads").samples).toEqual(every.samples);
+    r = await cli("rerun", join(TMP, "ev-every", "dataset.json"), "--out", join(TMP, "ev-rerun"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(doc("ev-rerun").samples).toEqual(every.samples);
+  }, 60_000);
+});
+
+describe("compare --input-counts", () => {
+  it("each chip's run delivers every event (3 spikes, 3 synaptic ops)", async () => {
+    const out = join(TMP, "cmp");
+    const r = await cli("compare", MODEL, "--input", EVENTS, "--input-counts", "--arch", "loihi,generic", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    for (const chip of ["loihi", "generic"]) {
+      const rep = report(join(out, chip));
+      expect(rep.input).toMatchObject({ spikes: 3, eventsMerged: 0, inputCounts: true });
+      expect(rep.totals.counters.synOps).toBe(3);
+    }
   });
 });
 
