@@ -38,7 +38,11 @@ const COUNTS = join(TMP, "three.npy");
 writeFileSync(COUNTS, writeNpy(new Float64Array([3]), [1, 1]));
 
 const report = (out: string): RunReport => JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
-const potential = (out: string): number[] => Array.from(readNpy(readFileSync(join(out, "out.v.npy")), "out.v.npy").data as Float64Array);
+const potential = (out: string): number[] => {
+  const a = readNpy(readFileSync(join(out, "out.v.npy")), "out.v.npy");
+  if (a.kind !== "plain") throw new Error("out.v.npy is not a plain array");
+  return Array.from(a.data as Float64Array);
+};
 
 async function runOne(name: string, input: string, ...extra: string[]): Promise<{ code: number; stderr: string; out: string }> {
   const out = join(TMP, name);

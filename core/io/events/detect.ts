@@ -373,7 +373,7 @@ function denseTensorSpikes(path: string, arrShape: readonly number[], data: Floa
     if (v === 0) continue;
     if (v !== 1) {
       const t = Math.floor(i / per);
-      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; spike tensors hold 0 or 1`, "binarise the tensor (an input neuron emits at most one spike per tick)", { file: path, field: `[${t}, ${i - t * per}]` });
+      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; spike tensors hold 0 or 1`, "binarise the tensor (an input neuron emits at most one spike per tick), or read its whole numbers as spike counts (aerchip --input-counts)", { file: path, field: `[${t}, ${i - t * per}]` });
     }
     n++;
   }
