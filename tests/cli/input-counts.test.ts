@@ -17,6 +17,7 @@ import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import { readNpy, writeNpy } from "../../core/io/npy.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
+import { runReportSchema } from "../../chip/report/formats/json-schema.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-input-counts-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -76,6 +77,7 @@ describe("run --input-counts: 3 events of one pixel in one tick", () => {
       // The tick's spikes count each delivered input spike (spikes.json lists no input population).
       expect(e.perTick.spikes[0]).toBe(3);
       expect(e.provenance.options.inputCounts).toBe(true);
+      expect(runReportSchema.safeParse(e).success).toBe(true);
       expect(o.provenance.options.inputCounts).toBeUndefined();
     });
   }
