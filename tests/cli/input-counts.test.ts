@@ -99,6 +99,17 @@ describe("run --input-counts: 3 events of one pixel in one tick", () => {
     expect(r.stderr).toMatch(/--input-counts/);
   });
 
+  it("a compiled program's run delivers them too (3 synaptic ops)", async () => {
+    const prog = join(TMP, "prog");
+    const c = await cli("compile", MODEL, "--arch", "loihi", "--out", prog, "--quiet");
+    expect(c.code, c.stderr).toBe(0);
+    const out = join(TMP, "prog-run");
+    const r = await cli("run", join(prog, "program.aerprog"), "--input", EVENTS, "--input-counts", "--steps", "3", "--arch", "loihi", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(out).totals.counters.synOps).toBe(3);
+    expect(report(out).input).toMatchObject({ spikes: 3, inputCounts: true });
+  });
+
   it("rerun reproduces a run with --input-counts", async () => {
     const every = await runOne("rerun-src", EVENTS, "--input-counts");
     expect(every.code, every.stderr).toBe(0);
