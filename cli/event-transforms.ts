@@ -17,7 +17,7 @@
  *                        which uses an integer window and drops the events past N of them: docs/events.md §4)
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
- * tick), as without transforms. Dense spike tensors (.npy T × shape) are not events: the transforms are
+ * tick), as without transforms, unless --input-counts is given (cli/input-counts.ts: each event a spike). Dense spike tensors (.npy T × shape) are not events: the transforms are
  * refused there by the reader. Each option given is recorded in the report's provenance (only then, so
  * reports of runs without them keep their bytes) and `aerchip rerun` gives it back.
  */

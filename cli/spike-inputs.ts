@@ -3,7 +3,8 @@
  * its shape), through the event readers of core/io/events: dense `.npy` spike tensors (T × input shape),
  * structured `.npy` event arrays, the AER protobuf stream, N-MNIST / N-CALTECH101 `.bin`, AEDAT 2.0 / 3.1,
  * CSV events and SHD / SSC HDF5. Events are binned into ticks of `tickUs` (at most one spike per input neuron
- * and tick: the events read, dropped and merged are counted, cli/input-accounting.ts) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
+ * and tick: the events read, dropped and merged are counted, cli/input-accounting.ts; with --input-counts one
+ * spike per event, cli/input-counts.ts) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
  * sample and `--labels`/`--gesture` one labelled DVS Gesture sample (cli/input-selection.ts).
  */
 import { readEventsForInput, type InputEventCounts, type InputSpikes as CoreInputSpikes } from "../core/io/events/index.ts";
