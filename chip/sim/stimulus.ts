@@ -2,8 +2,8 @@
  * Resolves a ChipStimulus (population name → (tick, neuron-in-population)) into global input-neuron
  * spikes sorted by tick then neuron, with duplicates removed (an input neuron emits at most one spike
  * per tick) and ticks >= steps dropped. A population whose spikes say `keepRepeats` keeps its duplicates:
- * its neuron named c times in a tick is listed c times, and fires c times (`--input-counts`). Counting sort by tick, then a numeric sort of each tick's
- * neurons: O(spikes + steps), no comparator. Input already in that order, without duplicates (checked
+ * its neuron named c times in a tick is listed c times, and fires c times (`--input-counts`). Counting
+ * sort by tick, then a numeric sort of each tick's neurons: O(spikes + steps), no comparator. Input already in that order, without duplicates (checked
  * in the validating pass; files and generated trains usually are), is taken as it comes.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
