@@ -21,7 +21,7 @@
  *                        (tonic's n_event_bins, no overlap)
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
- * tick), as without transforms. Dense spike tensors (.npy T × shape) are not events: the transforms are
+ * tick), as without transforms, unless --input-counts is given (cli/input-counts.ts: each event a spike). Dense spike tensors (.npy T × shape) are not events: the transforms are
  * refused there by the reader. Each option given is recorded in the report's provenance (only then, so
  * reports of runs without them keep their bytes) and `aerchip rerun` gives it back.
  */
@@ -42,6 +42,12 @@ export interface EventTransformChoice {
   readonly eventCount?: number;
   /** This many ticks of equal event counts (tonic's ToFrame(n_event_bins)). */
   readonly eventBins?: number;
+  /**
+   * --input-counts: every event binned is delivered, an input neuron with c events in a tick firing c times
+   * (a dense .npy's whole number c, c spikes), instead of one spike (cli/input-counts.ts). Not a transform,
+   * but read, recorded and re-run with them; it also applies to dense tensors.
+   */
+  readonly inputCounts?: boolean;
 }
 
 /** Largest --event-count / --event-bins accepted (as --time-bins). */
@@ -109,6 +115,7 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
     ...(o.eventCount === undefined ? {} : { eventCount: o.eventCount }),
     ...(o.eventBins === undefined ? {} : { eventBins: o.eventBins }),
+    ...(o.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
 
@@ -126,8 +133,10 @@ export function eventBinningOf(t: EventTransformChoice): EventBinning | undefine
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number; counts?: boolean; countTensor?: boolean } {
   return {
+    // --input-counts: each spike's event count (and a dense tensor's counts), delivered by cli/input-counts.ts.
+    ...(t.inputCounts === true ? { counts: true, countTensor: true } : {}),
     ...(t.sensorSize === undefined ? {} : { geometry: { ...t.sensorSize } }),
     ...(t.crop === undefined ? {} : { crop: t.crop }),
     ...(t.downsample === undefined ? {} : { downsample: t.downsample }),
@@ -140,7 +149,7 @@ export function eventReadOptions(t: EventTransformChoice): { geometry?: { width:
 }
 
 /** Provenance options of the transforms given (none: nothing, so older reports keep their bytes). */
-export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number> {
+export function eventTransformProvenance(t: EventTransformChoice): Record<string, string | number | boolean> {
   return {
     ...(t.sensorSize === undefined ? {} : { sensorSize: `${t.sensorSize.width},${t.sensorSize.height},${t.sensorSize.polarities}` }),
     ...(t.crop === undefined ? {} : { crop: `${t.crop.x},${t.crop.y},${t.crop.width},${t.crop.height}` }),
@@ -151,6 +160,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
     ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
     ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
+    ...(t.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
 
@@ -187,7 +197,9 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   };
   const eventCount = count("eventCount");
   const eventBins = count("eventBins");
-  return eventTransformsOf({ ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  const counts = options.inputCounts;
+  if (counts !== undefined && counts !== true) bad("inputCounts");
+  return eventTransformsOf({ ...(counts === true ? { inputCounts: true } : {}), ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */

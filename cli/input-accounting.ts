@@ -6,6 +6,8 @@
  * (core/io/events/types.ts InputEventCounts). When many events merge, the input the chip sees is much
  * sparser than the recording (a framework's count frames would carry them all): W_EVENTS_MERGED says so.
  * A dense .npy spike tensor holds spikes, not events: its section has `spikes` only, and no warning.
+ * With --input-counts (cli/input-counts.ts) every binned event is a spike: nothing merges, no warning, and
+ * the section says `inputCounts: true`.
  * `evaluate` warns once for the data set, on the event samples' counts summed.
  */
 import type { Diagnostic } from "../core/diagnostics.ts";
@@ -63,15 +65,16 @@ export function addEventCounts(sum: InputEventCounts | undefined, e: InputEventC
 }
 
 /** report.json's `input` section (run-report.ts InputReportSection). */
-export function inputReportSection(input: Pick<InputSpikes, "events" | "tick">, warning: Diagnostic | undefined, steps: number): InputReportSection {
+export function inputReportSection(input: Pick<InputSpikes, "events" | "tick" | "inputCounts">, warning: Diagnostic | undefined, steps: number): InputReportSection {
   const warnings = warning === undefined ? [] : [`${warning.code}: ${warning.message}`];
   // Spikes at ticks the run does not reach (--steps shorter than the input): counted in `spikes`, said apart.
   let after = 0;
   for (let k = 0; k < input.tick.length; k++) if (input.tick[k] >= steps) after++;
   const late = after === 0 ? {} : { spikesAfterSteps: after, steps };
   const e = input.events;
-  if (e === undefined) return { kind: "spike-tensor", spikes: input.tick.length, ...late, warnings };
-  return { kind: "events", ...e, ...late, warnings };
+  const counts = input.inputCounts === true ? { inputCounts: true as const } : {};
+  if (e === undefined) return { kind: "spike-tensor", spikes: input.tick.length, ...late, ...counts, warnings };
+  return { kind: "events", ...e, ...late, ...counts, warnings };
 }
 
 /** "1 event", "4,325 events". */
@@ -82,7 +85,7 @@ function nEvents(n: number): string {
 /** The summary's one line: "input: 4,325 events read → 1,899 spikes (2,426 events merged, 56.1 %: …)", with the drops when there are any. */
 export function inputSummaryLine(s: InputReportSection): string {
   const late = s.spikesAfterSteps === undefined || s.steps === undefined ? "" : `; ${fmtInt(s.spikesAfterSteps)} of the spikes at or after --steps ${s.steps}, outside the steps the run covers`;
-  if (s.kind === "spike-tensor") return `input: ${fmtInt(s.spikes)} spikes (a spike tensor)${late}`;
+  if (s.kind === "spike-tensor") return `input: ${fmtInt(s.spikes)} spikes (a ${s.inputCounts === true ? "count" : "spike"} tensor${s.inputCounts === true ? ", every count delivered: --input-counts" : ""})${late}`;
   const read = s.eventsRead ?? 0;
   const binned = s.eventsBinned ?? 0;
   const merged = s.eventsMerged ?? 0;
@@ -90,5 +93,6 @@ export function inputSummaryLine(s: InputReportSection): string {
   if ((s.eventsDroppedByTransforms ?? 0) > 0) dropped.push(`${fmtInt(s.eventsDroppedByTransforms ?? 0)} dropped by the transforms`);
   if ((s.eventsOutsideTicks ?? 0) > 0) dropped.push(`${fmtInt(s.eventsOutsideTicks ?? 0)} outside the ticks`);
   const via = dropped.length === 0 ? "" : ` (${dropped.join(", ")}; ${fmtInt(binned)} binned)`;
+  if (s.inputCounts === true) return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (every event delivered, an input neuron firing once per event of its tick: --input-counts)${late}`;
   return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (${nEvents(merged)} merged${binned === 0 ? "" : `, ${pct(merged, binned)}`}: one spike per input neuron and tick)${late}`;
 }

@@ -16,6 +16,7 @@ export { guardStdioPipes } from "./pipe-guard.ts";
 // the simulator, HDF5, the report renderers, the sweep pool, zod) took ~0.3 s before any command started.
 import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
+import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
 import { ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
@@ -131,7 +132,7 @@ function buildProgram(): Command {
     .addOption(new Option("--psi <name>", "JSON models with graded learning traces (S-TLLR): drive them by Ψ(u) of each neuron's own potential before its reset, computed by the chip after each update; default the rule's psi in the model, and a different one is refused (docs/learning.md)").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
     .option("--initial-weights <weights.json>", "JSON models: start from the weights an earlier run learned (its weights.json) instead of the model's own, for the projections the file names (checked to fit: same pre, post and synapse count); chain runs to train over several samples (docs/learning.md)")
     .option("--third-factor <[pop=]file.npy>", "JSON models with learning rules: the third factor m per tick (a reward / learning signal), (T,) for every neuron or pop=(T, size) per neuron of pop; repeatable (docs/learning.md)", collectThirdFactor);
-  addEventTransformOptions(run)
+  addInputCountsOption(addEventTransformOptions(run))
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)\n  aerchip run examples/conv/autoencoder.model.json --input image-spikes.npy --arch loihi --out out/   (the file's spikes replace the input population's)")
     .action(async (model: string, o, cmd: Command) => {
       (await import("./option-applicability.ts")).checkOptionsApply("run", model, cmd);
@@ -241,7 +242,7 @@ function buildProgram(): Command {
       return (await import("./commands/compare.ts")).compareCommand(model, o);
     });
   selectionOptions(compare, "--input");
-  addEventTransformOptions(compare);
+  addInputCountsOption(addEventTransformOptions(compare));
   nirOptions(compare);
 
   const evaluate = program
@@ -289,7 +290,7 @@ function buildProgram(): Command {
       }
       return (await import("./commands/evaluate.ts")).evaluateCommand(model, o);
     });
-  addEventTransformOptions(evaluate);
+  addInputCountsOption(addEventTransformOptions(evaluate));
   nirOptions(evaluate);
 
   const train = program

@@ -13,7 +13,7 @@
 import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import type { PopulationIR, StimulusIR } from "../compiler/ir/types.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
-import { readInputSpikes, type InputOptions, type InputSpikes } from "./spike-inputs.ts";
+import { readInputSpikes, stimulusSpikesOf, type InputOptions, type InputSpikes } from "./spike-inputs.ts";
 
 /** What chooseInputPopulation reads of a population. */
 export type PopulationOutline = Pick<PopulationIR, "name" | "kind" | "size" | "shape">;
@@ -57,9 +57,9 @@ export async function readModelInput(path: string, pop: PopulationOutline, model
 }
 
 /** The model with `population`'s embedded spikes replaced by `input` (the other input populations keep theirs). */
-export function withInputSpikes(model: LoadedModel, population: string, input: Pick<InputSpikes, "tick" | "neuron">): LoadedModel {
+export function withInputSpikes(model: LoadedModel, population: string, input: Pick<InputSpikes, "tick" | "neuron" | "inputCounts">): LoadedModel {
   const spikes = new Map(model.stimulus.spikes);
-  spikes.set(population, { tick: input.tick, neuron: input.neuron });
+  spikes.set(population, stimulusSpikesOf(input));
   const stimulus: StimulusIR = { spikes };
   return { graph: model.graph, stimulus };
 }

@@ -89,6 +89,13 @@ const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[
   hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
 }));
 
+/** --input-counts says how an --input file's events (or a count tensor) become spikes (cli/input-counts.ts). */
+const INPUT_COUNTS_RULE = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule => ({
+  option: "inputCounts", flag: "--input-counts", appliesTo: kinds, withInputOn,
+  why: (k: Target) => `it delivers every event of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
+  hint: NO_INPUT_HINT("--input-counts", withInputOn.length > 0),
+});
+
 const RULES: Record<string, readonly Rule[]> = {
   // JSON models take --input too (it replaces an input population's spikes, cli/model-input.ts), and with it
   // the options that read the input file; SANA-FE networks do not.
@@ -97,6 +104,7 @@ const RULES: Record<string, readonly Rule[]> = {
     { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: (k) => (k === "nir" || k === "program" ? "it names a JSON model's input population, and this model has one input, which --input drives" : "it names a JSON model's input population") },
     ...SELECTION_RULES(["nir", "program"], ["json"]),
     ...TRANSFORM_RULES(["nir", "program"], ["json"]),
+    INPUT_COUNTS_RULE(["nir", "program"], ["json"]),
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
     { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's weights were quantised into its cores when it was compiled; run the JSON model with --initial-weights, or compile it after applying them" : "it replaces the weights of a JSON model's projections, which the weights.json of a JSON model's run names") },
@@ -119,7 +127,7 @@ const RULES: Record<string, readonly Rule[]> = {
   compare: [
     INPUT_RULE(["nir", "json"]),
     { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and this model has one input, which --input drives" },
-    ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), ...NIR_RULES,
+    ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), INPUT_COUNTS_RULE(["nir"], ["json"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"], undefined, ["json"]),
     // Each chip's run takes the learning drive `aerchip run` takes (a plastic JSON model learns the same on every chip).

@@ -3,7 +3,8 @@
  * its shape), through the event readers of core/io/events: dense `.npy` spike tensors (T × input shape),
  * structured `.npy` event arrays, the AER protobuf stream, N-MNIST / N-CALTECH101 `.bin`, AEDAT 2.0 / 3.1,
  * CSV events and SHD / SSC HDF5. Events are binned into ticks of `tickUs` (at most one spike per input neuron
- * and tick: the events read, dropped and merged are counted, cli/input-accounting.ts) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
+ * and tick: the events read, dropped and merged are counted, cli/input-accounting.ts; with --input-counts one
+ * spike per event, cli/input-counts.ts) and pixels map to inputs with channel = polarity (docs/events.md). `--sample` picks an SHD / SSC
  * sample and `--labels`/`--gesture` one labelled DVS Gesture sample (cli/input-selection.ts).
  */
 import { readEventsForInput, type InputEventCounts, type InputSpikes as CoreInputSpikes } from "../core/io/events/index.ts";
@@ -11,7 +12,8 @@ import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../core/run-limits.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "./input-selection.ts";
 import { eventReadOptions, type EventTransformChoice } from "./event-transforms.ts";
-import type { ChipStimulus } from "../chip/program/types.ts";
+import type { ChipStimulus, StimulusSpikes } from "../chip/program/types.ts";
+import { deliveredEventCounts, expandCounts } from "./input-counts.ts";
 
 export interface InputSpikes {
   readonly tick: Int32Array;
@@ -22,15 +24,22 @@ export interface InputSpikes {
   readonly tickUs?: number;
   /** The events behind the spikes (read, dropped, binned, merged); absent for a dense spike tensor (cli/input-accounting.ts). */
   readonly events?: InputEventCounts;
+  /** --input-counts: a neuron is listed once per event (or count) of its tick, and fires that often (cli/input-counts.ts). */
+  readonly inputCounts?: true;
+}
+
+/** An input's spikes for a chip stimulus: with --input-counts, the stimulus keeps a neuron's repeats in a tick. */
+export function stimulusSpikesOf(input: Pick<InputSpikes, "tick" | "neuron" | "inputCounts">): StimulusSpikes {
+  return { tick: input.tick, neuron: input.neuron, ...(input.inputCounts === true ? { keepRepeats: true } : {}) };
 }
 
 /**
  * A NIR graph's chip stimulus from its input spikes: NIR step t of the Input node is chip tick t + its
  * latency (every chip synapse delays ≥ 1 tick; docs/nir.md).
  */
-export function nirStimulus(m: { readonly inputPopulation: string; readonly inputs: ReadonlyArray<{ readonly latencyTicks: number }> }, input: Pick<InputSpikes, "tick" | "neuron">): ChipStimulus {
+export function nirStimulus(m: { readonly inputPopulation: string; readonly inputs: ReadonlyArray<{ readonly latencyTicks: number }> }, input: Pick<InputSpikes, "tick" | "neuron" | "inputCounts">): ChipStimulus {
   const lat = m.inputs[0].latencyTicks;
-  return { spikes: new Map([[m.inputPopulation, { tick: Int32Array.from(input.tick, (t) => t + lat), neuron: input.neuron }]]) };
+  return { spikes: new Map([[m.inputPopulation, stimulusSpikesOf({ ...input, tick: Int32Array.from(input.tick, (t) => t + lat) })]]) };
 }
 
 export interface InputOptions extends InputSelection {
@@ -63,7 +72,13 @@ export async function cliInputSpikes(path: string, opts: InputOptions, read: () 
     }
     throw e;
   }
-  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps, ...(r.tickUs === undefined ? {} : { tickUs: r.tickUs }), ...(r.events === undefined ? {} : { events: r.events }) };
+  const tu = r.tickUs === undefined ? {} : { tickUs: r.tickUs };
+  if (opts.transforms?.inputCounts === true && r.count !== undefined) {
+    // Every event a spike: each (tick, neuron) listed as often as events fell on it (cli/input-counts.ts).
+    const every = expandCounts(path, r.tick, r.neuron, r.count);
+    return { ...every, steps: r.steps, ...tu, ...(r.events === undefined ? {} : { events: deliveredEventCounts(r.events) }), inputCounts: true };
+  }
+  return { tick: Int32Array.from(r.tick), neuron: Int32Array.from(r.neuron), steps: r.steps, ...tu, ...(r.events === undefined ? {} : { events: r.events }) };
 }
 
 /**

@@ -25,3 +25,11 @@ export const MAX_LAYER_TICK_ROWS = 10_000_000;
  * a 1e6-tick run of a 134-neuron readout, or 1,000 ticks of 134,217 readout neurons, fits.
  */
 export const MAX_RECORDED_VALUES = 2 ** 27;
+
+/**
+ * The most input spikes one input delivers with `--input-counts` (every event, or a count tensor's
+ * Σ counts, a spike each). Why 2^27 (134,217,728): the chip's stimulus holds a tick and a neuron (8
+ * bytes) per spike and its resolved list 4 more, so the input takes ~1.5 GiB at most; a DVS Gesture
+ * recording (~10^6 events per sample) fits a hundred times over.
+ */
+export const MAX_INPUT_SPIKES = 2 ** 27;

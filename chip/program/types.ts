@@ -285,7 +285,19 @@ export interface ChipProgram {
   readonly projections: readonly ProjectionInfo[];
 }
 
+/**
+ * One input population's spikes: (tick, neuron) pairs in any order. A neuron named several times in one
+ * tick fires once (an input neuron emits at most one spike per tick) unless `keepRepeats` is true: then it
+ * fires as many times as it is named, each spike a spike of its own (its packets, synaptic ops and hops
+ * counted, its targets integrating w each time: `--input-counts`, docs/events.md).
+ */
+export interface StimulusSpikes {
+  readonly tick: Int32Array;
+  readonly neuron: Int32Array;
+  readonly keepRepeats?: boolean;
+}
+
 /** External spikes for input populations: population name → (tick, neuron) pairs (any order). */
 export interface ChipStimulus {
-  readonly spikes: ReadonlyMap<string, { readonly tick: Int32Array; readonly neuron: Int32Array }>;
+  readonly spikes: ReadonlyMap<string, StimulusSpikes>;
 }

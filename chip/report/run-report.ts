@@ -91,6 +91,11 @@ export interface InputReportSection {
    */
   readonly spikesAfterSteps?: number;
   readonly steps?: number;
+  /**
+   * --input-counts: every binned event (a count tensor's every count) is an input spike, an input neuron
+   * firing once per event of its tick (spikes = eventsBinned, eventsMerged = 0). Present only with it.
+   */
+  readonly inputCounts?: true;
   /** W_EVENTS_MERGED (more than 10 % of the binned events merged), as "CODE: message". */
   readonly warnings: readonly string[];
 }

@@ -322,19 +322,23 @@ class Run implements SimRun {
     const useTimingThread = perPacket && threadableTiming(opts.timing) && (opts.team !== undefined ? opts.timingThread === true : (opts.threads ?? 1) > 1 && opts.timingThread !== false);
     const timingWorkers = !useTimingThread ? 0 : opts.team !== undefined ? 1 : (opts.threads ?? 1) - 1;
     const coreThreads = useTimingThread && opts.team === undefined ? 1 : opts.threads ?? 1;
+    // A stimulus that keeps repeats (an input neuron firing several times in one tick: --input-counts) runs
+    // on this thread in the TypeScript kernels, whose fired lists are sized for its repeats (the WebAssembly
+    // and multi-threaded paths hold one entry per neuron and tick). Same results; SimResult says what ran.
+    const repeats = keepsRepeats(stimulus);
     // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
-    const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide";
+    const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide" && !repeats;
     if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with threadTeamFor(spec, program, state, threads) for the state you run" });
     }
     const st = threaded && opts.team === undefined ? shareState(stIn) : stIn;
     this.st = st;
-    const useWasm = !threaded && st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm";
+    const useWasm = !threaded && !repeats && st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm";
     const N = st.neuronCount;
     this.E = Math.max(1, st.encodingNames.length);
     this.counters = allocateCounters(st.coreCount, T, this.E, program.projections.length, N);
     // The input's per-spike pass in a kernel when the state lives in a WebAssembly memory (same result).
-    this.stim = st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm"
+    this.stim = st.wasm !== undefined && (opts.kernels ?? "wasm") === "wasm" && !repeats
       ? resolveStimulusWasm(kernelsFor(st.wasm.memory), st.wasm, program, st.coreNeuronStart, stimulus, T)
       : resolveStimulus(program, st.coreNeuronStart, stimulus, T);
     this.queue = new DelayQueue(st.maxDelayTicks + 1, 256);
@@ -360,7 +364,9 @@ class Run implements SimRun {
       // The state's WebAssembly memory holds the run buffers too (reused by every run on it).
       this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...runBuffers(st.wasm!, st), stimCursor: new Int32Array(1) });
     } else {
-      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N), stimCursor: new Int32Array(1) });
+      // A tick fires each neuron at most once, but for an input's kept repeats.
+      const inputRepeat = repeats ? { inputRepeat: new Uint32Array(N) } : {};
+      this.upd = createUpdateContext(st, fx, this.updatedWithInput, { ...allocSharedUpdateBuffers(st), ...allocFiredLists(N + this.stim.maxRepeatsPerTick), stimCursor: new Int32Array(1), ...inputRepeat });
     }
     checkRecordedValues((opts.recordVoltages ?? []).map((name) => program.populations.find((p) => p.name === name)?.size ?? 0), T);
     this.recorded = (opts.recordVoltages ?? []).map((name) => {
@@ -926,6 +932,12 @@ class Run implements SimRun {
       ...(le === undefined ? {} : { learning: le }), ...(this.psiName === undefined ? {} : { gradedPsi: this.psiName }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
+}
+
+/** Whether any population of the stimulus keeps its repeats (StimulusSpikes.keepRepeats). */
+function keepsRepeats(stimulus: ChipStimulus): boolean {
+  for (const sp of stimulus.spikes.values()) if (sp.keepRepeats === true) return true;
+  return false;
 }
 
 /** Counter kind of each emission total (emit's `tot`), in order. */

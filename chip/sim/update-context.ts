@@ -11,7 +11,10 @@ import type { SimState } from "./state.ts";
 import { TALLY_COUNT, type UpdateContext } from "./update.ts";
 
 /** Per-run buffers of an UpdateContext. */
-export type UpdateBuffers = Pick<UpdateContext, "gotInput" | "inputNow" | "fired" | "firedAccessed" | "firedUpdated" | "firedFired" | "coreTally" | "stimCursor">;
+export type UpdateBuffers = Pick<UpdateContext, "gotInput" | "inputNow" | "fired" | "firedAccessed" | "firedUpdated" | "firedFired" | "coreTally" | "stimCursor"> & {
+  /** UpdateContext.inputRepeat (runs whose stimulus keeps repeats); absent: empty. */
+  readonly inputRepeat?: Uint32Array;
+};
 
 /** Per-neuron and per-core buffers (shared by every thread of a run). */
 export type SharedUpdateBuffers = Pick<UpdateContext, "gotInput" | "inputNow" | "coreTally">;
@@ -55,7 +58,7 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
     hasReverse: st.reverseResetMode !== undefined,
     theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
     thetaDrift: st.thetaDrift ?? noneF, thetaMin: st.thetaMin ?? noneF, thetaMax: st.thetaMax ?? noneF, hasThetaBounds: st.theta !== undefined && st.thetaDrift !== undefined,
-    gotInput: buffers.gotInput, inputNow: buffers.inputNow,
+    gotInput: buffers.gotInput, inputNow: buffers.inputNow, inputRepeat: buffers.inputRepeat ?? new Uint32Array(0),
     fired: buffers.fired, firedAccessed: buffers.firedAccessed, firedUpdated: buffers.firedUpdated, firedFired: buffers.firedFired,
     updatedWithInput, fixed: fx !== undefined,
     decayDen: fx === undefined ? 1 : 2 ** fx.decayBits, stateLim: fx === undefined ? Infinity : 2 ** (fx.stateBits - 1) - 1, curLim: fx === undefined ? Infinity : 2 ** (fx.currentBits - 1) - 1,

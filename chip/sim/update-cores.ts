@@ -27,9 +27,13 @@ export function updateCoreRuns(
   upd: UpdateContext, runs: Uint32Array, t: number, stim: Uint32Array, from: number, to: number,
   coreClass: Uint8Array, coreOfNeuron: Uint32Array, n0: number, n1: number,
 ): number {
+  const repeat = upd.inputRepeat;
   for (let k = from; k < to; k++) {
     const n = stim[k];
-    if (n >= n0 && n < n1 && coreClass[coreOfNeuron[n]] === CoreClass.generic) upd.inputNow[n] = 1;
+    if (n >= n0 && n < n1 && coreClass[coreOfNeuron[n]] === CoreClass.generic) {
+      upd.inputNow[n] = 1;
+      if (repeat.length !== 0) repeat[n]++;
+    }
   }
   upd.stimCursor[0] = from;
   const clearGotInput = upd.hasDynamics;

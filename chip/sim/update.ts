@@ -78,6 +78,11 @@ export interface UpdateContext {
   readonly gotInput: Uint8Array;
   /** Input neurons the stimulus fires this tick (set for `generic` cores only). */
   readonly inputNow: Uint8Array;
+  /**
+   * Runs whose stimulus keeps repeats (`--input-counts`): per neuron of a `generic` core, the times the
+   * stimulus names it this tick (it fires that often); empty otherwise.
+   */
+  readonly inputRepeat: Uint32Array;
   /** Fired list of the tick and, per entry, the core's accessed / updated / fired counts when it fired. */
   readonly fired: Uint32Array;
   readonly firedAccessed: Uint32Array;
@@ -539,6 +544,11 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
         if (inputNow[n] === 1) {
           inputNow[n] = 0;
           record(x, nFired++, n, accesses, withInputCounts ? withInput : updates, firedHere);
+          // A stimulus that keeps repeats: the neuron fires once more per repeat (update-cores.ts counts them).
+          if (x.inputRepeat.length !== 0) {
+            for (let r = 1; r < x.inputRepeat[n]; r++) record(x, nFired++, n, accesses, withInputCounts ? withInput : updates, firedHere);
+            x.inputRepeat[n] = 0;
+          }
         }
         continue;
       }

@@ -13,7 +13,7 @@ import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
-import { checkInputHasTicks, checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { checkInputHasTicks, checkInputTicks, readInputSpikes, stimulusSpikesOf } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
@@ -62,7 +62,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, { tick: input.tick, neuron: input.neuron }]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, stimulusSpikesOf(input)]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
   } finally {
     progress.stop();
   }

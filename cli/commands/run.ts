@@ -324,7 +324,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("") + (layerTicks === undefined ? "" : `, ${layerTicks.path}`);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
-  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads));
+  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads, input?.spikes.inputCounts === true));
   if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
@@ -353,9 +353,10 @@ export function readoutLines(readouts: readonly ReadoutReport[]): string {
  * fewer threads than asked (plastic synapses run on one thread; at most one thread per used core); empty
  * otherwise.
  */
-export function threadsNote(asked: number | undefined, used: number, timingThreads = 0): string {
+export function threadsNote(asked: number | undefined, used: number, timingThreads = 0, inputCounts = false): string {
   const timing = timingThreads === 0 ? "" : `note: ${timingThreads} of the ${used} threads scheduled the detailed model's messages (timing threads, pipelined with the simulation); results do not depend on it\n`;
   if (asked === undefined || asked <= used) return timing;
-  const why = used === 1 ? "models with plastic synapses, or a chip with one used core, run on one thread" : "at most one thread per used core";
+  // --input-counts: the chip's cores run on one thread (chip/sim/run.ts: the repeats of a tick's input).
+  const why = used - timingThreads === 1 && inputCounts ? "with --input-counts the chip's cores run on one thread" : used === 1 ? "models with plastic synapses, or a chip with one used core, run on one thread" : "at most one thread per used core";
   return `${timing}note: ran on ${used} thread${used === 1 ? "" : "s"} of the ${asked} asked (${why}); results do not depend on it\n`;
 }

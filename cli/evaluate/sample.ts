@@ -252,7 +252,7 @@ function inputReconstruction(input: Pick<InputSpikes, "tick" | "neuron">, T: num
  * A sample's chip stimulus: its spikes into the model's input population (NIR: at the Input node's latency),
  * and a JSON model's other input populations' own spikes, as `run MODEL.json --input SAMPLE` runs it.
  */
-function datasetStimulus(m: DatasetModel, input: Pick<InputSpikes, "tick" | "neuron">): ChipStimulus {
+function datasetStimulus(m: DatasetModel, input: Pick<InputSpikes, "tick" | "neuron" | "inputCounts">): ChipStimulus {
   const s = nirStimulus(m, input);
   if (m.fixedSpikes === undefined || m.fixedSpikes.size === 0) return s;
   return { spikes: new Map([...m.fixedSpikes, ...s.spikes]) };

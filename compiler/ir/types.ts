@@ -80,7 +80,8 @@ export interface ModelGraph {
 
 /** External spikes for the input populations: population name → (tick, neuron) pairs. */
 export interface StimulusIR {
-  readonly spikes: ReadonlyMap<string, { readonly tick: Int32Array; readonly neuron: Int32Array }>;
+  /** keepRepeats: a neuron named c times in one tick fires c times (chip/program/types.ts StimulusSpikes). */
+  readonly spikes: ReadonlyMap<string, { readonly tick: Int32Array; readonly neuron: Int32Array; readonly keepRepeats?: boolean }>;
 }
 
 /** Fills a per-neuron parameter block with one value per field (front ends override per neuron). */

@@ -74,7 +74,7 @@ function inputText(d: DatasetDocument): string {
 }
 
 /** The event samples' events on the way to their input spikes, summed (dataset.json summary.inputEvents). */
-function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"]>): string {
+function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"]>, everyEvent: boolean): string {
   const g = (v: number): string => groupDigits(v, ",");
   const dropped = [
     e.eventsDroppedByTransforms === 0 ? "" : `${g(e.eventsDroppedByTransforms)} dropped by the transforms`,
@@ -82,6 +82,8 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
   ].filter((x) => x !== "");
   const share = e.eventsBinned === 0 ? "" : ` (${((100 * e.eventsMerged) / e.eventsBinned).toFixed(1)} % of those binned)`;
   const ev = (v: number): string => `${g(v)} event${v === 1 ? "" : "s"}`;
+  // --input-counts (cli/input-counts.ts): nothing merges, an input neuron fires once per event of its step.
+  if (everyEvent) return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes, every event delivered (--input-counts: an input neuron fires once per event of its step)`;
   return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
 }
 
@@ -119,7 +121,7 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; ${d.input.dtSeconds === null ? "JSON model: a step is a chip tick" : `NIR dt ${d.input.dtSeconds} s`}; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
       ...(d.input.restSteps === undefined ? [] : [["Rest after each sample", `${d.input.restSteps} input-free chip ticks after each sample's own, simulated and charged: the energy, operation counts and simulated time include them; outputs, accuracy and layer activity use the sample's steps only`] as Cell[]]),
-      ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents)] as Cell[]]),
+      ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents, d.provenance.options.inputCounts === true)] as Cell[]]),
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],

@@ -13,7 +13,7 @@ const pct = (v: number): Cell => ({ v, f: "pct" });
 function inputTable(s: InputReportSection): ReportTable {
   const columns = [{ header: "Step", align: "l" as const }, { header: "Events or spikes", align: "r" as const }, { header: "Share of events read", align: "r" as const }];
   if (s.kind === "spike-tensor") {
-    return { id: "input", title: "Input", columns, rows: [["Input spikes (a dense spike tensor: no events)", int(s.spikes), null], ...lateRows(s)] };
+    return { id: "input", title: "Input", columns, rows: [[s.inputCounts === true ? "Input spikes (a dense count tensor, every count delivered: --input-counts)" : "Input spikes (a dense spike tensor: no events)", int(s.spikes), null], ...lateRows(s)] };
   }
   const read = s.eventsRead ?? 0;
   const share = (v: number): Cell => (read === 0 ? null : pct(v / read));
@@ -30,7 +30,9 @@ function inputTable(s: InputReportSection): ReportTable {
       ["Input spikes", int(s.spikes), null],
       ...lateRows(s),
     ],
-    note: "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike." +
+    note: (s.inputCounts === true
+      ? "Events read − dropped − outside = binned = input spikes: with --input-counts every event is delivered, an input neuron firing once per event of its tick (none merge)."
+      : "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike.") +
       (s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : ""),
   };
 }

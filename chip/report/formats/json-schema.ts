@@ -203,10 +203,11 @@ function buildReportSchema(closed: boolean) {
       eventsDroppedByTransforms: nn.optional().describe("Of eventsRead, removed before binning by a time slice, --crop or --polarity 0|1."),
       eventsOutsideTicks: nn.optional().describe("Of the rest, binned into no tick (before tick 0, or past the last time bin: --time-bins-rule tonic drops the last event)."),
       eventsBinned: nn.optional().describe("eventsRead − eventsDroppedByTransforms − eventsOutsideTicks: events that landed on an input neuron in a tick."),
-      spikes: nn.describe("Input spikes: occupied (tick, input neuron) pairs, every tick of the input (also after a shorter --steps)."),
+      spikes: nn.describe("Input spikes: occupied (tick, input neuron) pairs (with inputCounts: one per event), every tick of the input (also after a shorter --steps)."),
       eventsMerged: nn.optional().describe("eventsBinned − spikes: events of an input neuron in a tick that already had its one spike."),
       spikesAfterSteps: nn.optional().describe("Of spikes, those at a step at or after steps (a shorter --steps), outside the steps the run covers; present only when some are."),
       steps: nn.optional().describe("The run's steps, with spikesAfterSteps."),
+      inputCounts: z.literal(true).optional().describe("--input-counts: every binned event (a count tensor's every count) is an input spike, an input neuron firing once per event of its tick; spikes = eventsBinned, eventsMerged = 0. Present only with the option."),
       warnings: z.array(str).describe("W_EVENTS_MERGED when eventsMerged > 10 % of eventsBinned."),
     }).optional().describe("Runs with --input (cli/input-accounting.ts; added within version 1): how the input file became input spikes."),
     nir: obj({

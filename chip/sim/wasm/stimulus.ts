@@ -39,6 +39,8 @@ export function resolveStimulusWasm(
   k: WasmKernelExports, b: WasmStateBinding, program: ChipProgram, coreNeuronStart: Uint32Array, stimulus: ChipStimulus, steps: number,
 ): ResolvedStimulus {
   const sources = [...stimulus.spikes].map(([name, sp]) => stimulusSource(program, coreNeuronStart, name, sp));
+  // Repeats kept (`--input-counts`): the TypeScript pass, which keeps them (the kernels drop every repeat).
+  if (sources.some((s) => s.keepRepeats)) return resolveStimulus(program, coreNeuronStart, stimulus, steps);
   let total = 0;
   let widest = 0;
   for (const s of sources) {
@@ -65,13 +67,13 @@ export function resolveStimulusWasm(
   if (c[W.ordered] === 1) {
     const tickPtr = new Uint32Array(steps + 1);
     for (let t = 0; t < steps; t++) tickPtr[t + 1] = tickPtr[t] + x.perTick[t + 1];
-    return { tickPtr, neuron: x.out.slice(0, c[W.outLen]) };
+    return { tickPtr, neuron: x.out.slice(0, c[W.outLen]), maxRepeatsPerTick: 0 };
   }
   // Not in order: sorted by tick, then each tick by neuron, repeats dropped (in the kernel unless a tick
   // holds too many spikes for its insertion sort).
   const n = k.sortStimulus(c.byteOffset);
   if (n < 0) return resolveStimulus(program, coreNeuronStart, stimulus, steps);
-  return { tickPtr: x.tickOut.slice(0, steps + 1), neuron: x.out.slice(0, n) };
+  return { tickPtr: x.tickOut.slice(0, steps + 1), neuron: x.out.slice(0, n), maxRepeatsPerTick: 0 };
 }
 
 /** The scratch in the state's memory, reused by later runs and grown by doubling. */

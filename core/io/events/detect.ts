@@ -13,6 +13,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAerchipError } from "../../diagnostics.ts";
+import { MAX_INPUT_SPIKES } from "../../run-limits.ts";
 import { npyToFloat64, readNpy } from "../npy.ts";
 import { AER_STREAM_MAGIC_PREFIX } from "../aer-stream-schema.ts";
 import { readAerStreamChunks } from "../aer-stream.ts";
@@ -169,6 +170,11 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
   readonly labels?: string;
   /** Also return each spike's event count (`count`: the events merged into that tick and neuron). */
   readonly counts?: boolean;
+  /**
+   * A dense .npy tensor's elements are spike counts: a whole number c ≥ 0 at (t, i) is c spikes of input i
+   * in tick t (`count` = c; at most MAX_INPUT_SPIKES in all). Without it only 0 and 1 are accepted.
+   */
+  readonly countTensor?: boolean;
 }
 
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -212,6 +218,7 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
       if (hasTransforms || rebins(options) || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice and time-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
+      if (options.countTensor === true) return denseCountSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
     return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
@@ -317,8 +324,8 @@ function withCounts(s: InputSpikes, o: InputReadOptions): InputSpikes {
   return o.counts === true ? { ...s, count: new Uint32Array(s.tick.length).fill(1) } : s;
 }
 
-/** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
-function denseTensorSpikes(path: string, arrShape: readonly number[], data: Float64Array, inputShape: readonly number[]): InputSpikes {
+/** A dense T × (input shape) tensor's rows (T) and elements per row, checked against the input's shape. */
+function denseShape(path: string, arrShape: readonly number[], inputShape: readonly number[]): { T: number; per: number } {
   const size = product(inputShape);
   const T = arrShape.length > 0 ? arrShape[0] : 0;
   const per = product(arrShape.slice(1));
@@ -326,13 +333,55 @@ function denseTensorSpikes(path: string, arrShape: readonly number[], data: Floa
     throw eventsError(EventsErrorCode.shape, `the spike tensor has shape [${arrShape.join(", ")}]; the input has shape [${inputShape.join(", ")}] (${size} neurons)`,
       `give a T × ${inputShape.join(" × ")} array (time on axis 0), or a structured event array`, { file: path, field: "shape" });
   }
+  return { T, per };
+}
+
+/**
+ * A dense T × (input shape) tensor of spike counts (InputReadOptions.countTensor): element c at (t, i), a
+ * whole number ≥ 0, gives one spike of input i at tick t with `count` c (a tonic ToFrame count frame).
+ */
+function denseCountSpikes(path: string, arrShape: readonly number[], data: Float64Array, inputShape: readonly number[]): InputSpikes {
+  const { T, per } = denseShape(path, arrShape, inputShape);
+  let n = 0;
+  let total = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v === 0) continue;
+    if (!(Number.isInteger(v) && v > 0)) {
+      const t = Math.floor(i / per);
+      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; a count tensor holds whole numbers ≥ 0 (spikes per tick and input)`, "round the counts to whole numbers", { file: path, field: `[${t}, ${i - t * per}]` });
+    }
+    n++;
+    total += v;
+  }
+  if (total > MAX_INPUT_SPIKES) {
+    throw eventsError(EventsErrorCode.range, `the count tensor holds ${total} spikes; an input delivers at most ${MAX_INPUT_SPIKES}`, "run fewer ticks of it, or scale the counts down", { file: path, field: "counts" });
+  }
+  const tick = new Int32Array(n);
+  const neuron = new Int32Array(n);
+  const count = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === 0) continue;
+    const t = Math.floor(i / per);
+    tick[k] = t;
+    neuron[k] = i - t * per;
+    count[k] = data[i];
+    k++;
+  }
+  return { tick, neuron, steps: T, count };
+}
+
+/** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
+function denseTensorSpikes(path: string, arrShape: readonly number[], data: Float64Array, inputShape: readonly number[]): InputSpikes {
+  const { T, per } = denseShape(path, arrShape, inputShape);
   let n = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v === 0) continue;
     if (v !== 1) {
       const t = Math.floor(i / per);
-      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; spike tensors hold 0 or 1`, "binarise the tensor (an input neuron emits at most one spike per tick)", { file: path, field: `[${t}, ${i - t * per}]` });
+      throw eventsError(EventsErrorCode.range, `element [${t}, ${i - t * per}] is ${v}; spike tensors hold 0 or 1`, "binarise the tensor (an input neuron emits at most one spike per tick), or read its whole numbers as spike counts (aerchip --input-counts)", { file: path, field: `[${t}, ${i - t * per}]` });
     }
     n++;
   }
