@@ -357,19 +357,7 @@ function denseCountSpikes(path: string, arrShape: readonly number[], data: Float
   if (total > MAX_INPUT_SPIKES) {
     throw eventsError(EventsErrorCode.range, `the count tensor holds ${total} spikes; an input delivers at most ${MAX_INPUT_SPIKES}`, "run fewer ticks of it, or scale the counts down", { file: path, field: "counts" });
   }
-  const tick = new Int32Array(n);
-  const neuron = new Int32Array(n);
-  const count = new Uint32Array(n);
-  let k = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] === 0) continue;
-    const t = Math.floor(i / per);
-    tick[k] = t;
-    neuron[k] = i - t * per;
-    count[k] = data[i];
-    k++;
-  }
-  return { tick, neuron, steps: T, count };
+  return { ...nonzeroSpikes(data, per, n, true), steps: T };
 }
 
 /** A dense T × (input shape) tensor: nonzero = spike (only 0 and 1 are accepted). */
@@ -385,17 +373,28 @@ function denseTensorSpikes(path: string, arrShape: readonly number[], data: Floa
     }
     n++;
   }
+  const { tick, neuron } = nonzeroSpikes(data, per, n, false);
+  return { tick, neuron, steps: T };
+}
+
+/**
+ * The n nonzero elements of a dense T × `per` tensor (row-major) as spikes: element i at tick ⌊i / per⌋ of
+ * input i mod per, in (tick, input) order; with `counts`, each element's value as its count.
+ */
+function nonzeroSpikes(data: Float64Array, per: number, n: number, counts: boolean): { tick: Int32Array; neuron: Int32Array; count?: Uint32Array } {
   const tick = new Int32Array(n);
   const neuron = new Int32Array(n);
+  const count = counts ? new Uint32Array(n) : undefined;
   let k = 0;
   for (let i = 0; i < data.length; i++) {
     if (data[i] === 0) continue;
     const t = Math.floor(i / per);
     tick[k] = t;
     neuron[k] = i - t * per;
+    if (count !== undefined) count[k] = data[i];
     k++;
   }
-  return { tick, neuron, steps: T };
+  return count === undefined ? { tick, neuron } : { tick, neuron, count };
 }
 
 /** An AER stream used directly (address = neuron) when its source matches the input size; null otherwise. */
