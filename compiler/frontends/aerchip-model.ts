@@ -12,6 +12,7 @@ import type { PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { FieldReader, MAX_JSON_ELEMENTS, type Json, type JsonObject } from "./json-fields.ts";
 import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
 import { learningPsi, parseLearning } from "./aerchip-model-learning.ts";
+import { withWeightStandardisation } from "./weight-standardisation.ts";
 import { CONV_KINDS } from "./model-conv.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
@@ -25,7 +26,7 @@ export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
   neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "thetaDrift", "thetaMin", "thetaMax", "vMin"],
-  projection: [...SNNREF_KEYS.projection, "encoding", "learning", ...Object.keys(CONV_KINDS)],
+  projection: [...SNNREF_KEYS.projection, "encoding", "learning", "weightStandardisation", ...Object.keys(CONV_KINDS)],
 } as const;
 
 const RESETS: Record<string, ResetMode> = { zero: ResetMode.zero, subtract: ResetMode.subtract, none: ResetMode.none };
@@ -108,7 +109,10 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
       },
     });
   });
-  const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((p, k) => {
+  const sizes = new Map([...pops.values()].map((pop) => [pop.name, pop.size] as const));
+  const projections: ProjectionIR[] = r.array(o.projections ?? [], "projections").map((raw, k) => {
+    // Scaled weight standardisation folded into the weights first (compiler/frontends/weight-standardisation.ts).
+    const p = withWeightStandardisation(r, raw, k, sizes);
     const pr = parseProjection(r, p, k, pops, AERCHIP_MODEL_KEYS.projection, CONV_KINDS);
     const po = p as Record<string, Json>;
     // A kernel's synapses would learn one by one (each copy of a tap on its own), which no chip's shared

@@ -40,7 +40,7 @@ function pair(r: FieldReader, v: Json | undefined, field: string, min: number, f
 }
 
 /** The kernel as a flat C-order array and its 4 dimensions: nested lists, or a flat list with `kernelShape`. */
-function kernel(r: FieldReader, b: JsonObject, field: string): { data: Float64Array; dims: [number, number, number, number] } {
+export function readKernel(r: FieldReader, b: JsonObject, field: string): { data: Float64Array; dims: [number, number, number, number] } {
   if (b.kernelShape !== undefined) {
     const dims = r.intList(b.kernelShape, `${field}.kernelShape`, 1, MAX_JSON_ELEMENTS);
     if (dims.length !== 4) r.fail(`${field}.kernelShape`, `${field}.kernelShape has ${dims.length} dimensions; a kernel has 4`, "give [out, in/groups, KH, KW] for conv2d or [in, out/groups, KH, KW] for convTranspose2d");
@@ -83,7 +83,7 @@ function expand(r: FieldReader, raw: Json, field: string, pre: PopulationIR, pos
   if (inShape.length !== 3) r.fail(shapeField, `the input of ${field} needs a [C, H, W] shape; pre "${pre.name}" has shape ${JSON.stringify(pre.shape)}`, `give population "${pre.name}" a shape [C, H, W], or the block an inputShape`);
   const [C, H, W] = inShape;
   if (C * H * W !== pre.size) r.fail(shapeField, `${field}.inputShape ${JSON.stringify(inShape)} has ${C * H * W} elements; pre "${pre.name}" has ${pre.size} neurons`, "make the product equal the pre population's size");
-  const { data, dims } = kernel(r, b, field);
+  const { data, dims } = readKernel(r, b, field);
   const [SY, SX] = pair(r, b.stride, `${field}.stride`, 1, 1);
   const [PY, PX] = pair(r, b.padding, `${field}.padding`, 0, 0);
   const [DY, DX] = pair(r, b.dilation, `${field}.dilation`, 1, 1);
