@@ -300,6 +300,8 @@ function buildProgram(): Command {
     .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", tickUsOption)
     .option("--input-population <name>", "the input population each sample's spikes replace (default: the model's only input population)")
     .option("--initial-weights <weights.json>", "start from the weights a run or train learned (its weights.json) instead of the model's")
+    .option("--third-factor-dir <[pop=]dir>", "models with learning rules that read m: each sample's third factor from DIR's file of the sample's name with .npy (its path in the data set; SHD: <index>.npy), read as run's --third-factor; repeatable (docs/learning.md)", collectThirdFactor)
+    .addOption(new Option("--psi <name>", "graded learning traces (S-TLLR): drive them by Ψ(u), as run --psi; default the rule's psi, a different one is refused").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
     .option("--seed <n>", "seed for placement and --shuffle (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)

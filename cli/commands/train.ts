@@ -16,7 +16,7 @@
  * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
  */
 import { join } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
@@ -43,6 +43,9 @@ import { sha256File } from "../provenance.ts";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolvePsi } from "../psi-drive.ts";
+import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
+import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
+import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
@@ -51,6 +54,8 @@ import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
 export const TRAIN_VERSION = 1;
+/** W_THIRD_FACTOR_ROWS warnings printed one by one (one per sample and directory can be thousands). */
+const MAX_PRINTED_WARNINGS = 5;
 
 export interface TrainCommandOptions extends EventTransformChoice {
   readonly input: string;
@@ -66,6 +71,10 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly shuffle?: boolean;
   readonly inputPopulation?: string;
   readonly initialWeights?: string;
+  /** --third-factor-dir [POP=]DIR (repeatable): each sample's m from DIR's file of the same name (cli/third-factor-dir.ts). */
+  readonly thirdFactorDir?: readonly ThirdFactorArg[];
+  /** --psi NAME: graded traces driven by Ψ(u), as `run --psi` (default the model's psi; a different one is refused). */
+  readonly psi?: StllrPsi;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -80,6 +89,11 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
   }
+  const dirs = o.thirdFactorDir ?? [];
+  if ((dirs.length > 0 || o.psi !== undefined) && !graph.projections.some((p) => p.learning !== undefined)) {
+    const flag = dirs.length > 0 ? "--third-factor-dir" : "--psi";
+    throw new AerchipError("E_CLI_OPTION", `${flag} drives learning rules, and no projection of the model has one (pair \`stdp\` reads no third factor and has no graded traces)`, { file: modelPath, field: flag, hint: `give a projection a "learning" rule that reads m or has graded post traces (docs/learning.md), or drop ${flag}` });
+  }
   const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   const transforms = eventTransformsOf(o);
@@ -88,17 +102,34 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const st = buildSimState(spec, program);
   const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
   // Graded (S-TLLR) traces: the model's own Ψ, as `run` takes it without --psi (cli/psi-drive.ts).
-  const psi = resolvePsi(undefined, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
+  const psi = resolvePsi(o.psi, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
   const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
-  // Every sample read and checked before the first is trained on (as evaluate does): a damaged or
-  // wrong-shape file fails in seconds, not after the samples before it have trained.
+  const sizes = new Map(graph.populations.map((p) => [p.name, p.size] as const));
+  // A sample's third factor: its files in the --third-factor-dir directories, read as `run --third-factor` reads one.
+  const thirdFactorOf = (s: (typeof listing.samples)[number]) => {
+    const args = sampleThirdFactorArgs(dirs, listing.kind, s);
+    return { args, schedules: readThirdFactor(args, sizes, modelPath, "--third-factor-dir") };
+  };
+  // Every sample (and its third-factor files) read and checked before the first is trained on (as evaluate
+  // does): a damaged, missing or wrong-shape file fails in seconds, not after the samples before it have trained.
+  const warnings: Diagnostic[] = [];
   try {
-    for (const s of listing.samples) await readDatasetSample(o, s, reader);
+    for (const s of listing.samples) {
+      const input = await readDatasetSample(o, s, reader);
+      if (dirs.length === 0) continue;
+      const tf = thirdFactorOf(s);
+      warnings.push(...thirdFactorRowsWarnings(tf.args, tf.schedules, sizes, o.steps ?? input.steps, "--third-factor-dir"));
+    }
   } catch (e) {
     reader.close();
     throw e;
+  }
+  if (!o.quiet) {
+    // Rows ≠ ticks (W_THIRD_FACTOR_ROWS, as in run): the first few on stderr, all of them in train.json.
+    for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+    if (warnings.length > MAX_PRINTED_WARNINGS) process.stderr.write(`aerchip: … and ${warnings.length - MAX_PRINTED_WARNINGS} more W_THIRD_FACTOR_ROWS warnings (all in train.json \`warnings\`)\n`);
   }
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
@@ -115,7 +146,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         const spikes = new Map(fixed);
         spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
         const stimulus: ChipStimulus = { spikes };
-        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }) });
+        const thirdFactor = dirs.length === 0 ? undefined : thirdFactorOf(s).schedules;
+        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(thirdFactor === undefined ? {} : { thirdFactor }) });
         addRunCounters(acc, st, last);
         for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
         ticks += steps;
@@ -145,6 +177,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
+  const tfRecord = thirdFactorDirProvenance(dirs, listing);
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,
     provenance: {
@@ -153,10 +186,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
         ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+        ...tfRecord.inputs,
       ],
       options: {
         arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
         samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
+        // Recorded only when given, so a train.json without them keeps its bytes.
+        ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
       },
     },
     model: graph.name,
@@ -172,6 +208,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     },
     weightChanges,
     notes,
+    ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,
     energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",
   };
