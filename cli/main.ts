@@ -259,7 +259,7 @@ function buildProgram(): Command {
     .option("--output <name>", "the Output node whose class is decoded (needed when the graph has several); JSON models: the population (default: the only non-input population with no outgoing projection)")
     .option("--input-population <name>", "JSON models: the input population each sample's spikes replace (default: the model's only input population)")
     .option("--frozen", "JSON models: learning off (the model's stdp and learning rules dropped), so a model with plastic synapses is evaluated with its weights fixed, as a trained network's test")
-    .option("--initial-weights <weights.json>", "JSON models: the weights a run learned (its weights.json) in place of the model's, for the projections the file names; with --frozen, the trained model's test")
+    .option("--initial-weights <weights.json>", "JSON models: the weights a run learned (its weights.json) in place of the model's, for the projections the file names, and its learned adaptive thresholds θ; with --frozen, the trained model's test (θ held fixed)")
     .addOption(new Option("--decode <mode>", "how the class is read: count (spiking outputs: spike counts, the default for them), sum, max or last (non-spiking readouts: membrane over time; default sum); argmax, lowest index on ties").choices(["count", "sum", "max", "last"]))
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)

@@ -86,6 +86,7 @@ message NeuronParams {
   // Adaptive threshold (both or neither): effective threshold v_threshold + theta.
   optional bytes theta_plus = 19;           // float64, theta increment per spike
   optional bytes theta_decay = 20;          // float64, per-tick multiplier of theta
+  optional bytes theta_init = 21;           // float64, theta at the start (a learned theta); absent 0; only with theta_plus
 }
 
 // Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per

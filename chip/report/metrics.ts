@@ -252,10 +252,12 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
   const perCore: CoreMetrics[] = program.cores.map((cp) => {
     let compartments = 0, adaptive = 0;
     const thetaPlus = cp.neurons.thetaPlus;
+    const thetaInit = cp.neurons.thetaInit;
     for (let i = 0; i < cp.neuronCount; i++) {
       if (cp.neurons.kind[i] !== NeuronKind.compartment) continue;
       compartments++;
-      if (thetaPlus !== undefined && thetaPlus[i] !== 0) adaptive++;
+      // A loaded θ held fixed (evaluate --frozen: thetaPlus 0) is still a per-neuron θ the core keeps.
+      if ((thetaPlus !== undefined && thetaPlus[i] !== 0) || (thetaInit !== undefined && thetaInit[i] !== 0)) adaptive++;
     }
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
@@ -392,7 +394,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   // Compartments that adapt their threshold keep θ too (chip/spec/memory.ts): per population, their count.
   const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   const popAdaptive = new Float64Array(P);
-  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (st.thetaPlus[n] !== 0) popAdaptive[st.populationOfNeuron[n]]++;
+  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (st.thetaPlus[n] !== 0 || (st.thetaInit !== undefined && st.thetaInit[n] !== 0)) popAdaptive[st.populationOfNeuron[n]]++;
 
   const perProjection: ProjectionMetrics[] = program.projections.map((pr, k) => {
     const pre = program.populations[popIndex.get(pr.pre) ?? 0];

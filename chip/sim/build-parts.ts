@@ -48,7 +48,7 @@ export function coreTable(spec: ChipSpec, program: ChipProgram, alloc: ArrayAllo
 
 export type NeuronParams = Pick<SimState, "kind" | "spiking" | "voltageDecay" | "currentDecay" | "inputGain" | "bias" | "vThreshold" | "vReset" | "vInit" | "resetMode"
   | "thresholdOp" | "refractoryTicks" | "coreOfNeuron" | "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate"
-  | "thetaPlus" | "thetaDecay">;
+  | "thetaPlus" | "thetaDecay" | "thetaInit">;
 
 export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Array, N: number, alloc: ArrayAllocator): NeuronParams {
   const cores = program.cores;
@@ -56,6 +56,8 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
   // Reverse-threshold fields serve SANA-FE somas and compartment neurons' membrane lower bound (vMin).
   const anyReverse = anyDynamics || cores.some((cp) => cp.neurons.vReverseThreshold !== undefined || cp.neurons.reverseResetMode !== undefined);
   const anyTheta = cores.some((cp) => cp.neurons.thetaPlus !== undefined);
+  // Allocated only for programs with a learned starting θ, so other states keep their memory layout.
+  const anyThetaInit = anyTheta && cores.some((cp) => cp.neurons.thetaInit !== undefined);
   const out = {
     kind: alloc.u8(N), spiking: alloc.u8(N), voltageDecay: alloc.f64(N), currentDecay: alloc.f64(N), inputGain: alloc.f64(N), bias: alloc.f64(N),
     vThreshold: alloc.f64(N), vReset: alloc.f64(N), vInit: alloc.f64(N), resetMode: alloc.u8(N), thresholdOp: alloc.u8(N), refractoryTicks: alloc.u32(N),
@@ -68,6 +70,7 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     forceUpdate: anyDynamics ? alloc.u8(N) : undefined,
     thetaPlus: anyTheta ? alloc.f64(N) : undefined,
     thetaDecay: anyTheta ? alloc.f64(N).fill(1) : undefined,
+    thetaInit: anyThetaInit ? alloc.f64(N) : undefined,
   };
   cores.forEach((cp, c) => {
     const n0 = coreNeuronStart[c];
@@ -84,6 +87,7 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     if (p.forceUpdate !== undefined) out.forceUpdate?.set(p.forceUpdate, n0);
     if (p.thetaPlus !== undefined) out.thetaPlus?.set(p.thetaPlus, n0);
     if (p.thetaDecay !== undefined) out.thetaDecay?.set(p.thetaDecay, n0);
+    if (p.thetaInit !== undefined) out.thetaInit?.set(p.thetaInit, n0);
     if (p.reverseResetMode !== undefined) checkCompartmentReverse(p, c);
   });
   return out;

@@ -6,9 +6,9 @@
  * --seed): the sample's spikes replace the input population's (as `run MODEL.json --input SAMPLE`), the chip
  * runs the sample's ticks with learning on, then the neuron state (v, u, input, refractory) and the learning
  * traces return to rest — what a rest between samples achieves — while the weights, the adaptive thresholds
- * θ and the learning engine's stochastic-rounding streams carry on. Without θ and with nearest rounding a
- * pass therefore equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs
- * (tests/cli/train.test.ts), without recompiling per sample.
+ * θ and the learning engine's stochastic-rounding streams carry on. With nearest rounding a pass therefore
+ * equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs (tests/cli/train.test.ts;
+ * with θ, which weights.json carries: tests/cli/learned-theta.test.ts), without recompiling per sample.
  *
  * Writes (all or none) DIR/weights.json (the final weights: `run` and `evaluate --frozen --initial-weights`
  * take it) and DIR/train.json (format aerchip-train-1: provenance, the schedule, and per training sample the

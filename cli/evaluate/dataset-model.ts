@@ -70,8 +70,13 @@ function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetMod
   // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
   // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
   const weighted = withInitialWeights(loaded.graph, o.initialWeights);
+  // --frozen also freezes a θ the file carried (D&C: "θ frozen at test"): thetaPlus 0 and thetaDecay 1, so
+  // every sample starts from the learned θ (resetAdaptiveThresholds) and keeps it. A model's θ that no file
+  // set still starts at 0 and adapts within each sample, as without --frozen.
   const graph: ModelGraph = o.frozen !== true ? weighted : {
-    ...weighted, projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
+    ...weighted,
+    populations: weighted.populations.map((p) => (p.params?.thetaInit === undefined ? p : { ...p, params: { ...p.params, thetaPlus: new Float64Array(p.size), thetaDecay: new Float64Array(p.size).fill(1) } })),
+    projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
   };
   // Refused here, before any sample is read (the compiled program is checked again: compileForDataset).
   if (graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) throw plasticModelError(modelPath);

@@ -436,7 +436,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const refractoryTicks = new Uint32Array(n);
   // Optional per-compartment fields (SANA-FE's soma), present only when a population on the core uses them.
   const pops = core.blocks.map((b) => ig.graph.populations[b.population].params);
-  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate" | "thetaPlus"): boolean => pops.some((pp) => pp?.[f] !== undefined);
+  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate" | "thetaPlus" | "thetaInit"): boolean => pops.some((pp) => pp?.[f] !== undefined);
   const dynamics = has("dynamics") ? new Uint8Array(n) : undefined;
   const vTruncScale = has("vTruncScale") ? new Float64Array(n) : undefined;
   const vReverseThreshold = has("vReverseThreshold") ? new Float64Array(n).fill(-Infinity) : undefined;
@@ -446,6 +446,8 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   // Adaptive threshold (both arrays or neither); neurons without it get θ+ = 0, decay 1.
   const thetaPlus = has("thetaPlus") ? new Float64Array(n) : undefined;
   const thetaDecay = thetaPlus !== undefined ? new Float64Array(n).fill(1) : undefined;
+  // A learned starting θ (--initial-weights), 0 for neurons without one.
+  const thetaInit = thetaPlus !== undefined && has("thetaInit") ? new Float64Array(n) : undefined;
   let local = 0;
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
@@ -480,6 +482,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       if (forceUpdate !== undefined && pp.forceUpdate !== undefined) forceUpdate[local] = pp.forceUpdate[j];
       if (thetaPlus !== undefined && pp.thetaPlus !== undefined) thetaPlus[local] = pp.thetaPlus[j];
       if (thetaDecay !== undefined && pp.thetaDecay !== undefined) thetaDecay[local] = pp.thetaDecay[j];
+      if (thetaInit !== undefined && pp.thetaInit !== undefined) thetaInit[local] = pp.thetaInit[j];
     }
   }
   return {
@@ -490,6 +493,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       ...(vReverseThreshold === undefined ? {} : { vReverseThreshold }), ...(reverseResetMode === undefined ? {} : { reverseResetMode }),
       ...(vReverseReset === undefined ? {} : { vReverseReset }), ...(forceUpdate === undefined ? {} : { forceUpdate }),
       ...(thetaPlus === undefined || thetaDecay === undefined ? {} : { thetaPlus, thetaDecay }),
+      ...(thetaInit === undefined ? {} : { thetaInit }),
     },
     crossbar,
   };
