@@ -57,6 +57,13 @@ describe("learned θ in weights.json", () => {
     }
     // Byte for byte: the same weights and the same θ.
     expect(readFileSync(prev!, "utf8")).toBe(readFileSync(join(out, "weights.json"), "utf8"));
+    // A second training from those weights (θ loaded), and its rerun from train.json: byte-identical weights and θ.
+    const again = join(dir, "train2");
+    expect((await cli("train", thetaModel, "--input", data, "--initial-weights", join(out, "weights.json"), "--arch", "loihi", "--out", again, "--quiet")).code).toBe(0);
+    const re = await cli("rerun", join(again, "train.json"), "--out", join(dir, "train2-re"));
+    expect(re.code, re.stderr + re.stdout).toBe(0);
+    expect(readFileSync(join(dir, "train2-re", "weights.json"), "utf8")).toBe(readFileSync(join(again, "weights.json"), "utf8"));
+    expect(readJson<Weights>(join(again, "weights.json")).thresholds!.out.theta).not.toEqual(trained.thresholds!.out.theta);
     // A model without θ writes no thresholds (its weights.json keeps its former shape).
     const plain = join(dir, "plain");
     expect((await cli("train", "examples/learning/stdp-pair.model.json", "--input", data, "--arch", "loihi", "--out", plain, "--quiet")).code).toBe(0);
