@@ -66,6 +66,11 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
     throw badOption(path, key, o[key], "it must list the third-factor directories' populations (\"*\" for the global one), as aerchip train records --third-factor-dir", "train");
   }, THIRD_FACTOR_DIR_ROLE, "thirdFactorDir");
   const psi = oneOf<NonNullable<TrainCommandOptions["psi"]>>("psi", Object.keys(STLLR_PSI));
+  // Learning curve (--eval-every N --test DATASET [--output POP]).
+  const evalEvery = whole("evalEvery", 1, Number.MAX_SAFE_INTEGER);
+  const test = role("test");
+  const output = opt<string>(o, "output", "string", path, "train");
+  if ((evalEvery === undefined) !== (test === undefined)) throw badOption(path, "evalEvery", o.evalEvery ?? null, "it and an input of role test are recorded together (--eval-every N --test DATASET)", "train");
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(path, key, o[key], "it is not a value aerchip train records for an event transform", "train");
   });
@@ -85,6 +90,8 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(initialWeights === undefined ? {} : { initialWeights }),
       ...(thirdFactorDir === undefined ? {} : { thirdFactorDir }),
       ...(psi === undefined ? {} : { psi }),
+      ...(evalEvery === undefined || test === undefined ? {} : { evalEvery, test }),
+      ...(output === undefined ? {} : { output }),
       ...transforms,
     },
   };
@@ -100,6 +107,7 @@ export async function checkTrainInputs(plan: TrainRerunPlan, file: string): Prom
   const listing = await listDatasetSamples(plan.dataset, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   for (const input of plan.inputs) {
     const sha = input.role === "dataset" ? datasetDigest(listing)
+      : input.role === "test" ? datasetDigest(await listDatasetSamples(input.path, undefined, "number"))
       : input.role === THIRD_FACTOR_DIR_ROLE ? thirdFactorDirDigest(input.path, listing)
       : sha256File(input.path);
     if (sha !== input.sha256) throw inputChanged(input.role, input.path, sha, input.sha256, file);

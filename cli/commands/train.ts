@@ -46,6 +46,9 @@ import { resolvePsi } from "../psi-drive.ts";
 import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
+import { curvePoint, trainCurveFile, type CurvePoint, type CurveSetup } from "../train-curve.ts";
+import { jsonGraphDatasetModel } from "../evaluate/dataset-model.ts";
+import { chooseOutput } from "../dataset-decode.ts";
 import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
@@ -75,12 +78,22 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly thirdFactorDir?: readonly ThirdFactorArg[];
   /** --psi NAME: graded traces driven by Ψ(u), as `run --psi` (default the model's psi; a different one is refused). */
   readonly psi?: StllrPsi;
+  /** --eval-every N with --test DATASET: a frozen test of the current weights every N training samples (cli/train-curve.ts). */
+  readonly evalEvery?: number;
+  readonly test?: string;
+  /** --output POP: the population the curve's tests decode (default as evaluate's). */
+  readonly output?: string;
   readonly json: boolean;
   readonly quiet: boolean;
 }
 
 export async function trainCommand(modelPath: string, o: TrainCommandOptions): Promise<void> {
   const out = outputDirOption(o.out);
+  if ((o.evalEvery === undefined) !== (o.test === undefined)) {
+    const [given, missing] = o.evalEvery === undefined ? ["--test", "--eval-every N"] : ["--eval-every", "--test DATASET"];
+    throw new AerchipError("E_CLI_OPTION", `${given} makes a learning curve and needs ${missing}`, { field: given, hint: "give --eval-every N and --test DATASET together (a frozen test every N training samples), or neither" });
+  }
+  if (o.output !== undefined && o.test === undefined) throw new AerchipError("E_CLI_OPTION", "--output names the population the learning curve's tests decode, and there is no --test", { field: "--output", hint: "drop --output, or give --eval-every N --test DATASET" });
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
   const spec = loadArch(o.arch);
@@ -131,6 +144,30 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
     if (warnings.length > MAX_PRINTED_WARNINGS) process.stderr.write(`aerchip: … and ${warnings.length - MAX_PRINTED_WARNINGS} more W_THIRD_FACTOR_ROWS warnings (all in train.json \`warnings\`)\n`);
   }
+  // The learning curve's test set and output, checked before training (the output as evaluate chooses it).
+  let curveSetup: CurveSetup | undefined;
+  if (o.test !== undefined) {
+    const test = await listDatasetSamples(o.test, undefined, "number");
+    const probe = jsonGraphDatasetModel(modelPath, graph, loaded.stimulus, { inputPopulation: pop.name, frozen: true, ...(o.output === undefined ? {} : { output: o.output }) });
+    const out0 = chooseOutput(probe, o.output, modelPath);
+    // Every test sample read (shape, ticks) and its label checked against the output's neurons, as evaluate
+    // checks them, before the first training sample: not at the first point, after training has run.
+    const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    const testReader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
+    try {
+      for (const s of test.samples) {
+        await readDatasetSample(o, s, testReader);
+        if (s.label !== null && s.label >= outSize) throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: "--test", hint: "check --test points at the test set's split folder (its whole-number folders are the labels), or give --output" });
+      }
+    } finally {
+      testReader.close();
+    }
+    curveSetup = {
+      spec, modelPath, graph, stimulus: loaded.stimulus, test, inputPopulation: pop.name, ...(o.output === undefined ? {} : { output: o.output }),
+      options: { seed: o.seed, placement: o.placement, timing: "simple", ...(o.precision === undefined ? {} : { precision: o.precision }), ...(o.steps === undefined ? {} : { steps: o.steps }), ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...transforms },
+    };
+  }
+  const curve: CurvePoint[] = [];
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
   let last: SimResult | undefined;
@@ -156,6 +193,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         if (st.plasticity !== undefined) resetPlasticTraces(st.plasticity);
         if (le !== undefined) resetLearningState(le);
         done++;
+        // A point every --eval-every samples and at the end: tested on a compile and state of its own.
+        if (curveSetup !== undefined && (done % o.evalEvery! === 0 || done === total)) curve.push(await curvePoint(curveSetup, done, program, st, last));
         if (!o.quiet && !o.json && (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total))) process.stderr.write(`aerchip train: ${done}/${total} samples\n`);
         if (interruptRequested() || performance.now() - lastYield >= YIELD_EVERY_MS) {
           await yieldForSignals(`during training, at sample ${done} of ${total}`, "nothing was written; run the command again");
@@ -187,12 +226,14 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
         ...tfRecord.inputs,
+        ...(curveSetup === undefined || o.test === undefined ? [] : [{ role: "test", path: o.test, sha256: datasetDigest(curveSetup.test) }]),
       ],
       options: {
         arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
         samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
         // Recorded only when given, so a train.json without them keeps its bytes.
         ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
+        ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
       },
     },
     model: graph.name,
@@ -210,11 +251,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     notes,
     ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,
+    ...(curveSetup === undefined ? {} : { curve }),
     energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
-  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }];
+  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curve)])];
   writeOutputSet(files, [out]);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges })}\n`);
@@ -227,5 +269,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ["spikes", fmtInt(Math.round(doc.perTrainingSample.spikes))], ["synaptic ops", fmtInt(Math.round(doc.perTrainingSample.synOps))],
     ["synapse updates (billed)", fmtInt(Math.round(doc.perTrainingSample.synUpdates))],
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}\nwrote ${join(o.out, "weights.json")}, ${join(o.out, "train.json")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+}
+
+/** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */
+function curveText(curve: readonly CurvePoint[], asked: boolean): string {
+  if (!asked) return "";
+  const labelled = curve.some((p) => p.accuracy !== null);
+  const at = curve.map((p) => `${p.samples}: ${labelled ? (p.accuracy === null ? "—" : `${(100 * p.accuracy).toFixed(1)}%`) : p.spikes.toFixed(1)}`).join(", ");
+  return `\nlearning curve (${labelled ? "frozen test accuracy" : "layer spikes per test inference"} after n training samples; curve.csv has every figure):\n  ${at}\n`;
 }

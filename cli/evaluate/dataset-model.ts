@@ -69,7 +69,15 @@ function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetMod
   const loaded = loadJsonModel(modelPath);
   // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
   // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
-  const weighted = withInitialWeights(loaded.graph, o.initialWeights);
+  return jsonGraphDatasetModel(modelPath, withInitialWeights(loaded.graph, o.initialWeights), loaded.stimulus, o);
+}
+
+/**
+ * A JSON model's graph (its weights already in place: a file's, or `train --eval-every`'s current ones) as a
+ * data set runs it; `stimulus`: the model file's own input spikes.
+ */
+export function jsonGraphDatasetModel(modelPath: string, weighted: ModelGraph, stimulus: StimulusIR, o: DatasetModelOptions): DatasetModel {
+  const loaded = { stimulus };
   // --frozen also freezes a θ the file carried (D&C: "θ frozen at test"): thetaPlus 0 and thetaDecay 1, so
   // every sample starts from the learned θ (resetAdaptiveThresholds) and keeps it. A model's θ that no file
   // set still starts at 0 and adapts within each sample, as without --frozen.
