@@ -9,11 +9,15 @@
  * θ and the learning engine's stochastic-rounding streams carry on. With nearest rounding a pass therefore
  * equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs (tests/cli/train.test.ts;
  * with θ, which weights.json carries: tests/cli/learned-theta.test.ts), without recompiling per sample.
+ * A three-factor rule's m comes per sample from --third-factor-dir (cli/third-factor-dir.ts; the chained runs
+ * then take --third-factor), graded traces' Ψ from the model or --psi as in run.
  *
  * Writes (all or none) DIR/weights.json (the final weights: `run` and `evaluate --frozen --initial-weights`
  * take it) and DIR/train.json (format aerchip-train-1: provenance, the schedule, and per training sample the
  * means of the chip's counts and their dynamic energy = counts × the chip's per-operation costs; no time
- * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
+ * model runs, so no static energy), with --eval-every N --test DATASET also DIR/curve.csv and train.json
+ * `curve` (frozen tests of the weights reached, cli/train-curve.ts). Ctrl-C between samples stops with
+ * E_INTERRUPTED and writes nothing.
  */
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
@@ -259,7 +263,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curve)])];
   writeOutputSet(files, [out]);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges })}\n`);
+    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve }) })}\n`);
     return;
   }
   if (o.quiet) return;
