@@ -3,7 +3,7 @@
  *
  * A run of a model with plastic projections writes weights.json (format aerchip-weights, cli/pipeline.ts
  * weightsJson): per projection its pre, post, rule, synapse count and final weights in the model's synapse
- * order. Given back to `run`, those weights replace the model's own before it is compiled, so a shell loop
+ * order (and the learned θ of populations that adapt, below). Given back to `run`, those weights replace the model's own before it is compiled, so a shell loop
  * can train one sample per run (the neuron state and traces start from rest each run, as after a reset
  * between samples), and a copy of the model without its learning rule can run on the learned weights.
  * The weights go through the compiler like the model's own (quantised at the chip's precision with
@@ -13,6 +13,14 @@
  * this model) naming the file and the field: every projection in the file exists in the model with the same
  * pre and post populations and synapse count, and every weight is a finite number. Projections of the model
  * that the file does not name keep their own weights; a file naming none of the model's projections fails.
+ *
+ * Learned adaptive thresholds: a weights.json of a model whose populations adapt their threshold (thetaPlus)
+ * also carries `thresholds` (per such population its size and θ at the end of the run). Each becomes the
+ * population's starting θ (NeuronParamsIR.thetaInit; θ returns to it when evaluate resets θ per sample),
+ * checked: the population exists, has that many neurons and an adaptive threshold (thetaPlus), and every θ
+ * is a finite number, ≥ 0 (θ only grows by thetaPlus ≥ 0 and decays) or, for a population with bounded
+ * homeostasis (thetaDrift, thetaMin, thetaMax), within its [thetaMin, thetaMax] (θ may then fall below 0). Files without `thresholds` (written
+ * before aerchip kept θ, or of models without θ) load as before: θ starts at 0.
  */
 import { AerchipError } from "../core/diagnostics.ts";
 import type { ModelGraph, ProjectionIR } from "../compiler/ir/types.ts";
@@ -31,6 +39,8 @@ export interface WeightsEntry {
 export interface WeightsFile {
   readonly model: string;
   readonly projections: ReadonlyMap<string, WeightsEntry>;
+  /** Population name → learned θ in its neuron order (empty for files without `thresholds`). */
+  readonly thresholds: ReadonlyMap<string, Float64Array>;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -68,7 +78,21 @@ export function readWeightsFile(path: string): WeightsFile {
     projections.set(name, { pre: x.pre as string, post: x.post as string, rule: typeof x.rule === "string" ? x.rule : "", weights: w });
   }
   if (projections.size === 0) bad("projections", "is empty");
-  return { model: typeof doc.model === "string" ? doc.model : "", projections };
+  const thresholds = new Map<string, Float64Array>();
+  if (doc.thresholds !== undefined) {
+    if (!isObj(doc.thresholds)) bad("thresholds", "is not an object of populations");
+    for (const [name, e] of Object.entries(doc.thresholds as Record<string, unknown>)) {
+      const f = `thresholds.${name}`;
+      if (!isObj(e) || !Array.isArray(e.theta)) return bad(`${f}.theta`, "is not a list of numbers");
+      const list = e.theta as unknown[];
+      if (e.size !== list.length) bad(`${f}.size`, `is ${JSON.stringify(e.size)} but theta has ${list.length} values`);
+      thresholds.set(name, Float64Array.from(list, (v, i) => {
+        if (typeof v !== "number" || !Number.isFinite(v)) bad(`${f}.theta[${i}]`, `is ${typeof v === "number" ? String(v) : JSON.stringify(v)}, not a finite number`);
+        return v as number;
+      }));
+    }
+  }
+  return { model: typeof doc.model === "string" ? doc.model : "", projections, thresholds };
 }
 
 /** `graph` with the weights of the aerchip-weights file at `path` (read and checked), or `graph` itself without one. */
@@ -95,5 +119,22 @@ export function applyInitialWeights(graph: ModelGraph, file: WeightsFile, path: 
     const e = file.projections.get(p.name);
     return e === undefined ? p : { ...p, weight: Float64Array.from(e.weights) };
   });
-  return { ...graph, projections };
+  const pops = new Map(graph.populations.map((p) => [p.name, p] as const));
+  for (const [name, theta] of file.thresholds) {
+    const p = pops.get(name);
+    if (p === undefined) mismatch(`thresholds.${name}`, `is not a population of model "${graph.name}" (it has: ${[...pops.keys()].join(", ")})`, "give the weights.json written by a run of this model");
+    else if (p.params?.thetaPlus === undefined) mismatch(`thresholds.${name}`, `is a learned θ, and the model's population ${name} has no adaptive threshold (thetaPlus)`, `give ${name} its thetaPlus / thetaDecay as in the model that learned it, or delete thresholds.${name} from the file`);
+    else if (p.size !== theta.length) mismatch(`thresholds.${name}.size`, `is ${theta.length}; the model's ${name} has ${p.size} neurons`, "give the weights.json written by a run of this model (same population sizes)");
+    else {
+      // θ a run of this model can reach: ≥ 0 without homeostasis, within [thetaMin, thetaMax] with it.
+      const lo = p.params.thetaMin, hi = p.params.thetaMax;
+      const i = theta.findIndex((v, k) => (lo === undefined ? v < 0 : v < lo[k]) || (hi !== undefined && v > hi[k]));
+      if (i >= 0) mismatch(`thresholds.${name}.theta[${i}]`, `is ${theta[i]}, outside the θ the model's ${name} can reach (${lo === undefined ? "≥ 0" : `[${lo[i]}, ${hi?.[i] ?? Infinity}]`})`, "give the weights.json written by a run of this model (same thetaMin / thetaMax)");
+    }
+  }
+  const populations = file.thresholds.size === 0 ? graph.populations : graph.populations.map((p) => {
+    const theta = file.thresholds.get(p.name);
+    return theta === undefined || p.params === undefined ? p : { ...p, params: { ...p.params, thetaInit: Float64Array.from(theta) } };
+  });
+  return { ...graph, populations, projections };
 }

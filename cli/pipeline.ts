@@ -11,7 +11,7 @@ import { AerchipError } from "../core/diagnostics.ts";
 import type { ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus } from "../chip/program/types.ts";
 import { performance } from "node:perf_hooks";
-import { runState, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
+import { adaptiveThresholdsOf, runState, startRun, type SimResult, type SimRun, type SimulateOptions } from "../chip/sim/run.ts";
 import { createTimingModel, type TimingModelName } from "../chip/timing/index.ts";
 import { buildSimState, releaseProgramSynapses, type SimState } from "../chip/sim/state.ts";
 import { buildRunReport, type Provenance, type RunReport } from "../chip/report/run-report.ts";
@@ -346,6 +346,8 @@ export function spikesJson(modelName: string, simulator: string, sim: SimResult,
  * aerchip-weights JSON (docs/model-format.md, "Final weights"): the weights of every plastic projection
  * after the run, in the model's synapse order (SimResult.finalWeights), one line per projection so the
  * file stays diffable. Projections appear in program order; undefined when the model has no plastic ones.
+ * `thresholds` (only when a population adapts its threshold): per such population its size and θ at the
+ * end of the run, in the population's neuron order.
  */
 export function weightsJson(modelName: string, sim: SimResult, program: ChipProgram): string | undefined {
   const lines: string[] = [];
@@ -356,5 +358,9 @@ export function weightsJson(modelName: string, sim: SimResult, program: ChipProg
     lines.push(`${JSON.stringify(pr.name)}:{"pre":${JSON.stringify(pr.pre)},"post":${JSON.stringify(pr.post)},"rule":${JSON.stringify(rule)},"synapseCount":${w.length},"weights":${JSON.stringify(Array.from(w))}}`);
   }
   if (lines.length === 0) return undefined;
-  return `{"format":"aerchip-weights","version":1,"model":${JSON.stringify(modelName)},"projections":{\n${lines.join(",\n")}\n}}\n`;
+  // Learned adaptive thresholds θ (the run's end state), per population that adapts; absent for models
+  // without θ, so their files keep their bytes. `--initial-weights` loads them (cli/initial-weights.ts).
+  const theta = [...adaptiveThresholdsOf(program, sim.state)].map(([name, t]) => `${JSON.stringify(name)}:{"size":${t.length},"theta":${JSON.stringify(Array.from(t))}}`);
+  const thresholds = theta.length === 0 ? "" : `,"thresholds":{\n${theta.join(",\n")}\n}`;
+  return `{"format":"aerchip-weights","version":1,"model":${JSON.stringify(modelName)},"projections":{\n${lines.join(",\n")}\n}${thresholds}}\n`;
 }

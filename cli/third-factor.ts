@@ -36,17 +36,17 @@ export function collectThirdFactor(v: string, prev: ThirdFactorArg[] = []): Thir
 }
 
 /** The schedules, read and checked against the model's populations (name → size). */
-export function readThirdFactor(args: readonly ThirdFactorArg[], populations: ReadonlyMap<string, number>, modelPath: string): ThirdFactorSchedule[] {
+export function readThirdFactor(args: readonly ThirdFactorArg[], populations: ReadonlyMap<string, number>, modelPath: string, option = "--third-factor"): ThirdFactorSchedule[] {
   const seen = new Set<string | null>();
   return args.map((a) => {
     const who = a.population === null ? "the global third factor" : `population "${a.population}"`;
-    if (seen.has(a.population)) throw new AerchipError("E_CLI_OPTION", `--third-factor gives ${who} twice`, { field: "--third-factor", hint: "give each population (and the global file) once" });
+    if (seen.has(a.population)) throw new AerchipError("E_CLI_OPTION", `${option} gives ${who} twice`, { field: option, hint: "give each population (and the global file) once" });
     seen.add(a.population);
-    if (a.population !== null && (a.population.includes(",") || a.population === "*")) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: a population named with a comma or "*" cannot be recorded in the provenance`, { field: "--third-factor", hint: "rename the population" });
+    if (a.population !== null && (a.population.includes(",") || a.population === "*")) throw new AerchipError("E_CLI_OPTION", `${option} ${a.population}=…: a population named with a comma or "*" cannot be recorded in the provenance`, { field: option, hint: "rename the population" });
     const size = a.population === null ? 1 : populations.get(a.population);
-    if (size === undefined) throw new AerchipError("E_CLI_OPTION", `--third-factor ${a.population}=…: the model has no population "${a.population}"`, { file: modelPath, field: "--third-factor", hint: `use one of: ${[...populations.keys()].join(", ")}` });
+    if (size === undefined) throw new AerchipError("E_CLI_OPTION", `${option} ${a.population}=…: the model has no population "${a.population}"`, { file: modelPath, field: option, hint: `use one of: ${[...populations.keys()].join(", ")}` });
     const arr = readPlainNpyFile(a.path, {
-      what: "third-factor file", maxBytes: MAX_BYTES, field: "--third-factor",
+      what: "third-factor file", maxBytes: MAX_BYTES, field: option,
       notPlain: { code: "E_THIRD_FACTOR", message: "the third factor is a plain array of numbers", hint: "save ticks × neurons values with numpy.save" },
     });
     const values = arr.values;
@@ -68,7 +68,7 @@ export function readThirdFactor(args: readonly ThirdFactorArg[], populations: Re
  * after its last row read m = 0; with more, the rows after the run's last tick are not used.
  * `schedules` are readThirdFactor's for `args`, in the same order.
  */
-export function thirdFactorRowsWarnings(args: readonly ThirdFactorArg[], schedules: readonly ThirdFactorSchedule[], populations: ReadonlyMap<string, number>, steps: number): Diagnostic[] {
+export function thirdFactorRowsWarnings(args: readonly ThirdFactorArg[], schedules: readonly ThirdFactorSchedule[], populations: ReadonlyMap<string, number>, steps: number, option = "--third-factor"): Diagnostic[] {
   const out: Diagnostic[] = [];
   args.forEach((a, i) => {
     const size = a.population === null ? 1 : populations.get(a.population) ?? 1;
@@ -78,7 +78,7 @@ export function thirdFactorRowsWarnings(args: readonly ThirdFactorArg[], schedul
       ? `ticks ${rows}..${steps - 1} read m = 0 (zero-padded)`
       : `rows ${steps}..${rows - 1} are not used (truncated)`;
     out.push({
-      code: "W_THIRD_FACTOR_ROWS", severity: "warning", file: a.path, field: "--third-factor",
+      code: "W_THIRD_FACTOR_ROWS", severity: "warning", file: a.path, field: option,
       message: `${a.path} has ${rows} rows (ticks) and the run has ${steps} ticks: ${what}`,
       hint: `give the file one row per tick of the run (${steps}), or --steps ${rows}, unless the ${rows < steps ? "padding" : "cut"} is meant`,
     });
@@ -95,13 +95,16 @@ export function thirdFactorProvenance(args: readonly ThirdFactorArg[]): { inputs
   return { inputs: args.map((a) => ({ role: "third-factor", path: a.path, sha256: sha256File(a.path) })), options: { thirdFactor: args.map((a) => a.population ?? "*").join(",") } };
 }
 
-/** The option values a report's provenance recorded (for `aerchip rerun`), or undefined. */
-export function thirdFactorFromProvenance(inputs: ReadonlyArray<{ role: string; path: string }>, options: Readonly<Record<string, unknown>>, bad: (field: string) => never): ThirdFactorArg[] | undefined {
-  const files = inputs.filter((i) => i.role === "third-factor").map((i) => i.path);
-  const recorded = options.thirdFactor;
+/**
+ * The option values a report's provenance recorded (for `aerchip rerun`), or undefined; `role` / `key`: the
+ * input role and option name (train's --third-factor-dir records "third-factor-dir" / "thirdFactorDir").
+ */
+export function thirdFactorFromProvenance(inputs: ReadonlyArray<{ role: string; path: string }>, options: Readonly<Record<string, unknown>>, bad: (field: string) => never, role = "third-factor", key = "thirdFactor"): ThirdFactorArg[] | undefined {
+  const files = inputs.filter((i) => i.role === role).map((i) => i.path);
+  const recorded = options[key];
   if (files.length === 0 && recorded === undefined) return undefined;
-  if (typeof recorded !== "string") return bad("thirdFactor");
+  if (typeof recorded !== "string") return bad(key);
   const pops = recorded.split(",");
-  if (pops.length !== files.length || pops.some((p) => p === "")) return bad("thirdFactor");
+  if (pops.length !== files.length || pops.some((p) => p === "")) return bad(key);
   return files.map((path, k) => ({ population: pops[k] === "*" ? null : pops[k], path }));
 }

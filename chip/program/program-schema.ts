@@ -91,6 +91,7 @@ message NeuronParams {
   optional bytes theta_drift = 21;          // float64, subtracted from theta every tick
   optional bytes theta_min = 22;            // float64, lower bound of theta (<= 0)
   optional bytes theta_max = 23;            // float64, upper bound of theta (>= 0)
+  optional bytes theta_init = 24;           // float64, theta at the start (a learned theta); absent 0; only with theta_plus
 }
 
 // Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per

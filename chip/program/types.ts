@@ -94,6 +94,12 @@ export interface CoreNeuronParams {
   readonly thetaDrift?: Float64Array;
   readonly thetaMin?: Float64Array;
   readonly thetaMax?: Float64Array;
+  /**
+   * θ at the start of a run and after resetAdaptiveThresholds (chip/sim/state.ts): a θ learned earlier
+   * (`--initial-weights` of a weights.json that carries it, cli/initial-weights.ts). Absent = 0. Only with
+   * thetaPlus. State, not configuration: it takes no part in the neuron configurations a core holds.
+   */
+  readonly thetaInit?: Float64Array;
 }
 
 /** Synapse memory of one core: CSR rows indexed by local input axon. */

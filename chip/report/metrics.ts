@@ -91,9 +91,12 @@ export interface SynapticOps {
 }
 
 /** Populations a front end added that are not model layers (see the module comment). */
-/** Whether neuron i keeps a θ that moves: it rises on spikes (thetaPlus ≠ 0) or drifts (homeostasis, thetaDrift ≠ 0). */
-function adaptsThreshold(thetaPlus: Float64Array | undefined, thetaDrift: Float64Array | undefined, i: number): boolean {
-  return (thetaPlus !== undefined && thetaPlus[i] !== 0) || (thetaDrift !== undefined && thetaDrift[i] !== 0);
+/**
+ * Whether neuron i keeps a θ: one that moves (it rises on spikes, thetaPlus ≠ 0, or drifts, homeostasis
+ * thetaDrift ≠ 0) or a loaded one held fixed (evaluate --frozen: thetaPlus 0, thetaInit ≠ 0).
+ */
+function adaptsThreshold(p: { readonly thetaPlus?: Float64Array; readonly thetaDrift?: Float64Array; readonly thetaInit?: Float64Array }, i: number): boolean {
+  return (p.thetaPlus !== undefined && p.thetaPlus[i] !== 0) || (p.thetaDrift !== undefined && p.thetaDrift[i] !== 0) || (p.thetaInit !== undefined && p.thetaInit[i] !== 0);
 }
 
 export function isHelperPopulation(name: string): boolean {
@@ -259,7 +262,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     for (let i = 0; i < cp.neuronCount; i++) {
       if (cp.neurons.kind[i] !== NeuronKind.compartment) continue;
       compartments++;
-      if (adaptsThreshold(cp.neurons.thetaPlus, cp.neurons.thetaDrift, i)) adaptive++;
+      if (adaptsThreshold(cp.neurons, i)) adaptive++;
     }
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
@@ -396,7 +399,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   // Compartments that adapt their threshold keep θ too (chip/spec/memory.ts): per population, their count.
   const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   const popAdaptive = new Float64Array(P);
-  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (adaptsThreshold(st.thetaPlus, st.thetaDrift, n)) popAdaptive[st.populationOfNeuron[n]]++;
+  if (st.thetaPlus !== undefined) for (let n = 0; n < st.neuronCount; n++) if (adaptsThreshold(st, n)) popAdaptive[st.populationOfNeuron[n]]++;
 
   const perProjection: ProjectionMetrics[] = program.projections.map((pr, k) => {
     const pre = program.populations[popIndex.get(pr.pre) ?? 0];

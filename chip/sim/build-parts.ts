@@ -48,7 +48,7 @@ export function coreTable(spec: ChipSpec, program: ChipProgram, alloc: ArrayAllo
 
 export type NeuronParams = Pick<SimState, "kind" | "spiking" | "voltageDecay" | "currentDecay" | "inputGain" | "bias" | "vThreshold" | "vReset" | "vInit" | "resetMode"
   | "thresholdOp" | "refractoryTicks" | "coreOfNeuron" | "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate"
-  | "thetaPlus" | "thetaDecay" | "thetaDrift" | "thetaMin" | "thetaMax">;
+  | "thetaPlus" | "thetaDecay" | "thetaDrift" | "thetaMin" | "thetaMax" | "thetaInit">;
 
 export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Array, N: number, alloc: ArrayAllocator): NeuronParams {
   const cores = program.cores;
@@ -57,6 +57,8 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
   const anyReverse = anyDynamics || cores.some((cp) => cp.neurons.vReverseThreshold !== undefined || cp.neurons.reverseResetMode !== undefined);
   const anyTheta = cores.some((cp) => cp.neurons.thetaPlus !== undefined);
   const anyThetaBounds = cores.some((cp) => cp.neurons.thetaDrift !== undefined);
+  // Allocated only for programs with a learned starting θ, so other states keep their memory layout.
+  const anyThetaInit = anyTheta && cores.some((cp) => cp.neurons.thetaInit !== undefined);
   const out = {
     kind: alloc.u8(N), spiking: alloc.u8(N), voltageDecay: alloc.f64(N), currentDecay: alloc.f64(N), inputGain: alloc.f64(N), bias: alloc.f64(N),
     vThreshold: alloc.f64(N), vReset: alloc.f64(N), vInit: alloc.f64(N), resetMode: alloc.u8(N), thresholdOp: alloc.u8(N), refractoryTicks: alloc.u32(N),
@@ -72,6 +74,7 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     thetaDrift: anyThetaBounds ? alloc.f64(N) : undefined,
     thetaMin: anyThetaBounds ? alloc.f64(N).fill(-Infinity) : undefined,
     thetaMax: anyThetaBounds ? alloc.f64(N).fill(Infinity) : undefined,
+    thetaInit: anyThetaInit ? alloc.f64(N) : undefined,
   };
   cores.forEach((cp, c) => {
     const n0 = coreNeuronStart[c];
@@ -91,6 +94,7 @@ export function copyNeuronParams(program: ChipProgram, coreNeuronStart: Uint32Ar
     if (p.thetaDrift !== undefined) out.thetaDrift?.set(p.thetaDrift, n0);
     if (p.thetaMin !== undefined) out.thetaMin?.set(p.thetaMin, n0);
     if (p.thetaMax !== undefined) out.thetaMax?.set(p.thetaMax, n0);
+    if (p.thetaInit !== undefined) out.thetaInit?.set(p.thetaInit, n0);
     if (p.reverseResetMode !== undefined) checkCompartmentReverse(p, c);
   });
   return out;

@@ -1047,6 +1047,22 @@ function gradedFromPotential(p: { fn: (u: number, vTh: number) => number; neuron
   for (let k = 0; k < nFired; k++) p.firedMark[fired[k]] = 0;
 }
 
+/**
+ * θ of each population that has an adaptive threshold (some neuron with thetaPlus ≠ 0 or a starting θ ≠ 0),
+ * in the population's neuron order, read from the state (after a run: the θ it ended with).
+ */
+export function adaptiveThresholdsOf(program: ChipProgram, st: SimState): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  const { theta, thetaPlus, thetaInit } = st;
+  if (theta === undefined || thetaPlus === undefined) return out;
+  for (const pop of program.populations) {
+    const g = globalNeuronsOf(pop, st);
+    if (!g.some((n) => thetaPlus[n] !== 0 || (thetaInit !== undefined && thetaInit[n] !== 0))) continue;
+    out.set(pop.name, Float64Array.from(g, (n) => theta[n]));
+  }
+  return out;
+}
+
 /** The state's global index of each neuron of a population, in the population's order. */
 function globalNeuronsOf(pop: ChipProgram["populations"][number], st: SimState): Uint32Array {
   const globalOf = new Uint32Array(pop.size);

@@ -107,6 +107,8 @@ export interface SimState {
   /** Adaptive threshold parameters and state θ (effective threshold vThreshold + θ); undefined when no core uses them. */
   readonly thetaPlus: Float64Array | undefined;
   readonly thetaDecay: Float64Array | undefined;
+  /** θ's starting value (CoreNeuronParams.thetaInit: a learned θ loaded with --initial-weights); undefined = 0. */
+  readonly thetaInit: Float64Array | undefined;
   readonly theta: Float64Array | undefined;
   /** Bounded homeostasis (chip/program/types.ts thetaDrift): undefined when no core uses it. */
   readonly thetaDrift: Float64Array | undefined;
@@ -310,11 +312,13 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const members = populationMembership(program, cl.coreNeuronStart, N, alloc);
   const v = alloc.f64(N);
   v.set(neurons.vInit);
+  const theta = neurons.thetaPlus !== undefined ? alloc.f64(N) : undefined;
+  if (theta !== undefined && neurons.thetaInit !== undefined) theta.set(neurons.thetaInit);
   const unclassified: Omit<SimState, "coreClass" | "coreClassFixedPoint" | "coreBiasZero"> = {
     coreCount: cl.C, neuronCount: N, synapseCount: S, coreNeuronStart: cl.coreNeuronStart, coreAxonStart: cl.coreAxonStart,
     coreId: cl.coreId, coreTileX: cl.coreTileX, coreTileY: cl.coreTileY,
     ...neurons,
-    theta: neurons.thetaPlus !== undefined ? alloc.f64(N) : undefined,
+    theta,
     v, u: alloc.f64(N), acc: alloc.f64(N), refractoryLeft: alloc.u32(N),
     ...members,
     synapses: store, synTarget, synWeight, synCore, synLocal, synProjection,
@@ -374,12 +378,14 @@ export function synapseTarget(st: SimState, n: number, s: number): number {
  * refractory. Weights and adaptive thresholds θ are kept (they are what learning and homeostasis change).
  */
 /**
- * Adaptive thresholds back to their start, θ = 0 (a fresh state's). Not part of resetNeuronState: θ is a
- * learned quantity that training keeps between samples (Diehl & Cook); an inference from the chip's initial
- * state (`evaluate`) resets it too.
+ * Adaptive thresholds back to their start, θ = thetaInit (0 without one: a fresh state's). Not part of
+ * resetNeuronState: θ is a learned quantity that training keeps between samples (Diehl & Cook); an inference
+ * from the chip's initial state (`evaluate`) resets it too.
  */
 export function resetAdaptiveThresholds(st: SimState): void {
-  st.theta?.fill(0);
+  if (st.theta === undefined) return;
+  if (st.thetaInit !== undefined) st.theta.set(st.thetaInit);
+  else st.theta.fill(0);
 }
 
 export function resetNeuronState(st: SimState): void {

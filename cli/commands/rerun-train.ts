@@ -10,7 +10,11 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import { MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
-import { datasetInputDigest } from "./evaluate.ts";
+import { datasetDigest } from "./evaluate.ts";
+import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
+import { thirdFactorFromProvenance } from "../third-factor.ts";
+import { THIRD_FACTOR_DIR_ROLE, thirdFactorDirDigest } from "../third-factor-dir.ts";
+import { STLLR_PSI } from "../../chip/program/named-rules.ts";
 import { badOption, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, type RecordedOptions } from "./rerun-checks.ts";
 import { TRAIN_FORMAT, TRAIN_VERSION, type TrainCommandOptions } from "./train.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -58,6 +62,15 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const precision = oneOf<"float" | "fixed">("precision", PRECISIONS);
   const steps = whole("steps", 1, MAX_RUN_TICKS);
   const initialWeights = role("initial-weights");
+  const thirdFactorDir = thirdFactorFromProvenance(inputs, o, (key) => {
+    throw badOption(path, key, o[key], "it must list the third-factor directories' populations (\"*\" for the global one), as aerchip train records --third-factor-dir", "train");
+  }, THIRD_FACTOR_DIR_ROLE, "thirdFactorDir");
+  const psi = oneOf<NonNullable<TrainCommandOptions["psi"]>>("psi", Object.keys(STLLR_PSI));
+  // Learning curve (--eval-every N --test DATASET [--output POP]).
+  const evalEvery = whole("evalEvery", 1, Number.MAX_SAFE_INTEGER);
+  const test = role("test");
+  const output = opt<string>(o, "output", "string", path, "train");
+  if ((evalEvery === undefined) !== (test === undefined)) throw badOption(path, "evalEvery", o.evalEvery ?? null, "it and an input of role test are recorded together (--eval-every N --test DATASET)", "train");
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(path, key, o[key], "it is not a value aerchip train records for an event transform", "train");
   });
@@ -75,17 +88,27 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(opt<boolean>(o, "shuffle", "boolean", path, "train") === true ? { shuffle: true } : {}),
       ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(initialWeights === undefined ? {} : { initialWeights }),
+      ...(thirdFactorDir === undefined ? {} : { thirdFactorDir }),
+      ...(psi === undefined ? {} : { psi }),
+      ...(evalEvery === undefined || test === undefined ? {} : { evalEvery, test }),
+      ...(output === undefined ? {} : { output }),
       ...transforms,
     },
   };
 }
 
-/** Every recorded input is there and hashes as recorded (the data set by its digest over the samples trained on). */
+/**
+ * Every recorded input is there and hashes as recorded (the data set by its digest over the samples trained
+ * on; a --third-factor-dir by its digest over those samples' files, a missing one E_THIRD_FACTOR_MISSING).
+ */
 export async function checkTrainInputs(plan: TrainRerunPlan, file: string): Promise<void> {
+  const o = plan.options;
+  for (const input of plan.inputs) if (!existsSync(input.path)) throw inputMissing(input.role, input.path, file);
+  const listing = await listDatasetSamples(plan.dataset, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   for (const input of plan.inputs) {
-    if (!existsSync(input.path)) throw inputMissing(input.role, input.path, file);
-    const sha = input.role === "dataset"
-      ? await datasetInputDigest(input.path, plan.options.samples, "none", plan.options.shuffle === true ? plan.options.seed : undefined)
+    const sha = input.role === "dataset" ? datasetDigest(listing)
+      : input.role === "test" ? datasetDigest(await listDatasetSamples(input.path, undefined, "number"))
+      : input.role === THIRD_FACTOR_DIR_ROLE ? thirdFactorDirDigest(input.path, listing)
       : sha256File(input.path);
     if (sha !== input.sha256) throw inputChanged(input.role, input.path, sha, input.sha256, file);
   }

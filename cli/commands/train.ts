@@ -6,17 +6,21 @@
  * --seed): the sample's spikes replace the input population's (as `run MODEL.json --input SAMPLE`), the chip
  * runs the sample's ticks with learning on, then the neuron state (v, u, input, refractory) and the learning
  * traces return to rest — what a rest between samples achieves — while the weights, the adaptive thresholds
- * θ and the learning engine's stochastic-rounding streams carry on. Without θ and with nearest rounding a
- * pass therefore equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs
- * (tests/cli/train.test.ts), without recompiling per sample.
+ * θ and the learning engine's stochastic-rounding streams carry on. With nearest rounding a pass therefore
+ * equals the chained `run --input s_k --initial-weights s_{k-1}/weights.json` runs (tests/cli/train.test.ts;
+ * with θ, which weights.json carries: tests/cli/learned-theta.test.ts), without recompiling per sample.
+ * A three-factor rule's m comes per sample from --third-factor-dir (cli/third-factor-dir.ts; the chained runs
+ * then take --third-factor), graded traces' Ψ from the model or --psi as in run.
  *
  * Writes (all or none) DIR/weights.json (the final weights: `run` and `evaluate --frozen --initial-weights`
  * take it) and DIR/train.json (format aerchip-train-1: provenance, the schedule, and per training sample the
  * means of the chip's counts and their dynamic energy = counts × the chip's per-operation costs; no time
- * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
+ * model runs, so no static energy), with --eval-every N --test DATASET also DIR/curve.csv and train.json
+ * `curve` (frozen tests of the weights reached, cli/train-curve.ts). Ctrl-C between samples stops with
+ * E_INTERRUPTED and writes nothing.
  */
 import { join } from "node:path";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
@@ -43,6 +47,12 @@ import { sha256File } from "../provenance.ts";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolvePsi } from "../psi-drive.ts";
+import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
+import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
+import type { StllrPsi } from "../../chip/program/named-rules.ts";
+import { curvePoint, trainCurveFile, type CurvePoint, type CurveSetup } from "../train-curve.ts";
+import { jsonGraphDatasetModel } from "../evaluate/dataset-model.ts";
+import { chooseOutput } from "../dataset-decode.ts";
 import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
@@ -51,6 +61,8 @@ import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
 export const TRAIN_VERSION = 1;
+/** W_THIRD_FACTOR_ROWS warnings printed one by one (one per sample and directory can be thousands). */
+const MAX_PRINTED_WARNINGS = 5;
 
 export interface TrainCommandOptions extends EventTransformChoice {
   readonly input: string;
@@ -66,12 +78,26 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly shuffle?: boolean;
   readonly inputPopulation?: string;
   readonly initialWeights?: string;
+  /** --third-factor-dir [POP=]DIR (repeatable): each sample's m from DIR's file of the same name (cli/third-factor-dir.ts). */
+  readonly thirdFactorDir?: readonly ThirdFactorArg[];
+  /** --psi NAME: graded traces driven by Ψ(u), as `run --psi` (default the model's psi; a different one is refused). */
+  readonly psi?: StllrPsi;
+  /** --eval-every N with --test DATASET: a frozen test of the current weights every N training samples (cli/train-curve.ts). */
+  readonly evalEvery?: number;
+  readonly test?: string;
+  /** --output POP: the population the curve's tests decode (default as evaluate's). */
+  readonly output?: string;
   readonly json: boolean;
   readonly quiet: boolean;
 }
 
 export async function trainCommand(modelPath: string, o: TrainCommandOptions): Promise<void> {
   const out = outputDirOption(o.out);
+  if ((o.evalEvery === undefined) !== (o.test === undefined)) {
+    const [given, missing] = o.evalEvery === undefined ? ["--test", "--eval-every N"] : ["--eval-every", "--test DATASET"];
+    throw new AerchipError("E_CLI_OPTION", `${given} makes a learning curve and needs ${missing}`, { field: given, hint: "give --eval-every N and --test DATASET together (a frozen test every N training samples), or neither" });
+  }
+  if (o.output !== undefined && o.test === undefined) throw new AerchipError("E_CLI_OPTION", "--output names the population the learning curve's tests decode, and there is no --test", { field: "--output", hint: "drop --output, or give --eval-every N --test DATASET" });
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
   const spec = loadArch(o.arch);
@@ -79,6 +105,11 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
+  }
+  const dirs = o.thirdFactorDir ?? [];
+  if ((dirs.length > 0 || o.psi !== undefined) && !graph.projections.some((p) => p.learning !== undefined)) {
+    const flag = dirs.length > 0 ? "--third-factor-dir" : "--psi";
+    throw new AerchipError("E_CLI_OPTION", `${flag} drives learning rules, and no projection of the model has one (pair \`stdp\` reads no third factor and has no graded traces)`, { file: modelPath, field: flag, hint: `give a projection a "learning" rule that reads m or has graded post traces (docs/learning.md), or drop ${flag}` });
   }
   const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
@@ -88,18 +119,59 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const st = buildSimState(spec, program);
   const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
   // Graded (S-TLLR) traces: the model's own Ψ, as `run` takes it without --psi (cli/psi-drive.ts).
-  const psi = resolvePsi(undefined, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
+  const psi = resolvePsi(o.psi, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
   const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
-  // Every sample read and checked before the first is trained on (as evaluate does): a damaged or
-  // wrong-shape file fails in seconds, not after the samples before it have trained.
+  const sizes = new Map(graph.populations.map((p) => [p.name, p.size] as const));
+  // A sample's third factor: its files in the --third-factor-dir directories, read as `run --third-factor` reads one.
+  const thirdFactorOf = (s: (typeof listing.samples)[number]) => {
+    const args = sampleThirdFactorArgs(dirs, listing.kind, s);
+    return { args, schedules: readThirdFactor(args, sizes, modelPath, "--third-factor-dir") };
+  };
+  // Every sample (and its third-factor files) read and checked before the first is trained on (as evaluate
+  // does): a damaged, missing or wrong-shape file fails in seconds, not after the samples before it have trained.
+  const warnings: Diagnostic[] = [];
   try {
-    for (const s of listing.samples) await readDatasetSample(o, s, reader);
+    for (const s of listing.samples) {
+      const input = await readDatasetSample(o, s, reader);
+      if (dirs.length === 0) continue;
+      const tf = thirdFactorOf(s);
+      warnings.push(...thirdFactorRowsWarnings(tf.args, tf.schedules, sizes, o.steps ?? input.steps, "--third-factor-dir"));
+    }
   } catch (e) {
     reader.close();
     throw e;
   }
+  if (!o.quiet) {
+    // Rows ≠ ticks (W_THIRD_FACTOR_ROWS, as in run): the first few on stderr, all of them in train.json.
+    for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+    if (warnings.length > MAX_PRINTED_WARNINGS) process.stderr.write(`aerchip: … and ${warnings.length - MAX_PRINTED_WARNINGS} more W_THIRD_FACTOR_ROWS warnings (all in train.json \`warnings\`)\n`);
+  }
+  // The learning curve's test set and output, checked before training (the output as evaluate chooses it).
+  let curveSetup: CurveSetup | undefined;
+  if (o.test !== undefined) {
+    const test = await listDatasetSamples(o.test, undefined, "number");
+    const probe = jsonGraphDatasetModel(modelPath, graph, loaded.stimulus, { inputPopulation: pop.name, frozen: true, ...(o.output === undefined ? {} : { output: o.output }) });
+    const out0 = chooseOutput(probe, o.output, modelPath);
+    // Every test sample read (shape, ticks) and its label checked against the output's neurons, as evaluate
+    // checks them, before the first training sample: not at the first point, after training has run.
+    const outSize = out0.shape.reduce((a, b) => a * b, 1);
+    const testReader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
+    try {
+      for (const s of test.samples) {
+        await readDatasetSample(o, s, testReader);
+        if (s.label !== null && s.label >= outSize) throw new AerchipError("E_DATASET_LABEL", `${s.path} is labelled ${s.label}, but output ${out0.output} has ${outSize} neuron${outSize === 1 ? "" : "s"} (classes 0 … ${outSize - 1})`, { file: s.path, field: "--test", hint: "check --test points at the test set's split folder (its whole-number folders are the labels), or give --output" });
+      }
+    } finally {
+      testReader.close();
+    }
+    curveSetup = {
+      spec, modelPath, graph, stimulus: loaded.stimulus, test, inputPopulation: pop.name, ...(o.output === undefined ? {} : { output: o.output }),
+      options: { seed: o.seed, placement: o.placement, timing: "simple", ...(o.precision === undefined ? {} : { precision: o.precision }), ...(o.steps === undefined ? {} : { steps: o.steps }), ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...transforms },
+    };
+  }
+  const curve: CurvePoint[] = [];
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
   let last: SimResult | undefined;
@@ -115,7 +187,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         const spikes = new Map(fixed);
         spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
         const stimulus: ChipStimulus = { spikes };
-        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }) });
+        const thirdFactor = dirs.length === 0 ? undefined : thirdFactorOf(s).schedules;
+        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(thirdFactor === undefined ? {} : { thirdFactor }) });
         addRunCounters(acc, st, last);
         for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
         ticks += steps;
@@ -124,6 +197,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         if (st.plasticity !== undefined) resetPlasticTraces(st.plasticity);
         if (le !== undefined) resetLearningState(le);
         done++;
+        // A point every --eval-every samples and at the end: tested on a compile and state of its own.
+        if (curveSetup !== undefined && (done % o.evalEvery! === 0 || done === total)) curve.push(await curvePoint(curveSetup, done, program, st, last));
         if (!o.quiet && !o.json && (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total))) process.stderr.write(`aerchip train: ${done}/${total} samples\n`);
         if (interruptRequested() || performance.now() - lastYield >= YIELD_EVERY_MS) {
           await yieldForSignals(`during training, at sample ${done} of ${total}`, "nothing was written; run the command again");
@@ -145,6 +220,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
+  const tfRecord = thirdFactorDirProvenance(dirs, listing);
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,
     provenance: {
@@ -153,10 +229,15 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
         ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
         ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+        ...tfRecord.inputs,
+        ...(curveSetup === undefined || o.test === undefined ? [] : [{ role: "test", path: o.test, sha256: datasetDigest(curveSetup.test) }]),
       ],
       options: {
         arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
         samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
+        // Recorded only when given, so a train.json without them keeps its bytes.
+        ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
+        ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
       },
     },
     model: graph.name,
@@ -172,15 +253,17 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     },
     weightChanges,
     notes,
+    ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,
+    ...(curveSetup === undefined ? {} : { curve }),
     energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
-  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }];
+  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curve)])];
   writeOutputSet(files, [out]);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges })}\n`);
+    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve }) })}\n`);
     return;
   }
   if (o.quiet) return;
@@ -190,5 +273,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ["spikes", fmtInt(Math.round(doc.perTrainingSample.spikes))], ["synaptic ops", fmtInt(Math.round(doc.perTrainingSample.synOps))],
     ["synapse updates (billed)", fmtInt(Math.round(doc.perTrainingSample.synUpdates))],
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}\nwrote ${join(o.out, "weights.json")}, ${join(o.out, "train.json")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+}
+
+/** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */
+function curveText(curve: readonly CurvePoint[], asked: boolean): string {
+  if (!asked) return "";
+  const labelled = curve.some((p) => p.accuracy !== null);
+  const at = curve.map((p) => `${p.samples}: ${labelled ? (p.accuracy === null ? "—" : `${(100 * p.accuracy).toFixed(1)}%`) : p.spikes.toFixed(1)}`).join(", ");
+  return `\nlearning curve (${labelled ? "frozen test accuracy" : "layer spikes per test inference"} after n training samples; curve.csv has every figure):\n  ${at}\n`;
 }

@@ -69,9 +69,22 @@ function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetMod
   const loaded = loadJsonModel(modelPath);
   // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
   // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
-  const weighted = withInitialWeights(loaded.graph, o.initialWeights);
+  return jsonGraphDatasetModel(modelPath, withInitialWeights(loaded.graph, o.initialWeights), loaded.stimulus, o);
+}
+
+/**
+ * A JSON model's graph (its weights already in place: a file's, or `train --eval-every`'s current ones) as a
+ * data set runs it; `stimulus`: the model file's own input spikes.
+ */
+export function jsonGraphDatasetModel(modelPath: string, weighted: ModelGraph, stimulus: StimulusIR, o: DatasetModelOptions): DatasetModel {
+  const loaded = { stimulus };
+  // --frozen also freezes a θ the file carried (D&C: "θ frozen at test"): thetaPlus 0, thetaDecay 1 and no homeostatic drift, so
+  // every sample starts from the learned θ (resetAdaptiveThresholds) and keeps it. A model's θ that no file
+  // set still starts at 0 and adapts within each sample, as without --frozen.
   const graph: ModelGraph = o.frozen !== true ? weighted : {
-    ...weighted, projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
+    ...weighted,
+    populations: weighted.populations.map((p) => (p.params?.thetaInit === undefined ? p : { ...p, params: { ...p.params, thetaPlus: new Float64Array(p.size), thetaDecay: new Float64Array(p.size).fill(1), ...(p.params.thetaDrift === undefined ? {} : { thetaDrift: new Float64Array(p.size) }) } })),
+    projections: weighted.projections.map(({ plasticity: _p, learning: _l, learningPsi: _s, ...rest }) => rest),
   };
   // Refused here, before any sample is read (the compiled program is checked again: compileForDataset).
   if (graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) throw plasticModelError(modelPath);

@@ -436,7 +436,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const refractoryTicks = new Uint32Array(n);
   // Optional per-compartment fields (SANA-FE's soma), present only when a population on the core uses them.
   const pops = core.blocks.map((b) => ig.graph.populations[b.population].params);
-  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate" | "thetaPlus" | "thetaDrift"): boolean => pops.some((pp) => pp?.[f] !== undefined);
+  const has = (f: "dynamics" | "vTruncScale" | "vReverseThreshold" | "reverseResetMode" | "vReverseReset" | "forceUpdate" | "thetaPlus" | "thetaDrift" | "thetaInit"): boolean => pops.some((pp) => pp?.[f] !== undefined);
   const dynamics = has("dynamics") ? new Uint8Array(n) : undefined;
   const vTruncScale = has("vTruncScale") ? new Float64Array(n) : undefined;
   const vReverseThreshold = has("vReverseThreshold") ? new Float64Array(n).fill(-Infinity) : undefined;
@@ -450,6 +450,8 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const thetaDrift = thetaPlus !== undefined && has("thetaDrift") ? new Float64Array(n) : undefined;
   const thetaMin = thetaDrift !== undefined ? new Float64Array(n).fill(-Infinity) : undefined;
   const thetaMax = thetaDrift !== undefined ? new Float64Array(n).fill(Infinity) : undefined;
+  // A learned starting θ (--initial-weights), 0 for neurons without one.
+  const thetaInit = thetaPlus !== undefined && has("thetaInit") ? new Float64Array(n) : undefined;
   let local = 0;
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
@@ -487,6 +489,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       if (thetaDrift !== undefined && pp.thetaDrift !== undefined) thetaDrift[local] = pp.thetaDrift[j];
       if (thetaMin !== undefined && pp.thetaMin !== undefined) thetaMin[local] = pp.thetaMin[j];
       if (thetaMax !== undefined && pp.thetaMax !== undefined) thetaMax[local] = pp.thetaMax[j];
+      if (thetaInit !== undefined && pp.thetaInit !== undefined) thetaInit[local] = pp.thetaInit[j];
     }
   }
   return {
@@ -498,6 +501,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       ...(vReverseReset === undefined ? {} : { vReverseReset }), ...(forceUpdate === undefined ? {} : { forceUpdate }),
       ...(thetaPlus === undefined || thetaDecay === undefined ? {} : { thetaPlus, thetaDecay }),
       ...(thetaDrift === undefined || thetaMin === undefined || thetaMax === undefined ? {} : { thetaDrift, thetaMin, thetaMax }),
+      ...(thetaInit === undefined ? {} : { thetaInit }),
     },
     crossbar,
   };
