@@ -126,7 +126,8 @@ describe("learned θ in weights.json", () => {
     const pop = await run(thetaModel, write("pop.json", { ...w, thresholds: { hidden: { size: 3, theta: [0, 0, 0] } } }));
     expect(pop.stderr).toMatch(/E_WEIGHTS_MISMATCH.*field: thresholds\.hidden/);
     const neg = await run(thetaModel, write("neg.json", { ...w, thresholds: { out: { size: 3, theta: [0, -1, 0] } } }));
-    expect(neg.stderr).toMatch(/E_WEIGHTS_FILE.*field: thresholds\.out\.theta\[1\]/);
+    // θ < 0 cannot come from a model without homeostasis: refused against the model (a bounded one may reach it).
+    expect(neg.stderr).toMatch(/E_WEIGHTS_MISMATCH.*field: thresholds\.out\.theta\[1\]/);
   }, 60_000);
 
   it("the starting θ goes through the compiler and the program file (field theta_init), and resetAdaptiveThresholds returns to it", () => {
@@ -140,5 +141,41 @@ describe("learned θ in weights.json", () => {
     st.theta!.fill(7);
     resetAdaptiveThresholds(st);
     expect(sorted(st.theta!)).toEqual(sorted(learned));
+  });
+});
+
+describe("learned θ with bounded homeostasis (thetaDrift, thetaMin, thetaMax)", () => {
+  /** stdp-pair with a drifting θ: it falls by 0.05 a tick to −0.4 and rises 0.3 per spike (at most 0.5). */
+  const homeo = join(dir, "homeo.model.json");
+  writeFileSync(homeo, JSON.stringify({ ...base, populations: base.populations.map((p) => (p.name === "out" ? { ...p, thetaPlus: 0.3, thetaDrift: 0.05, thetaMin: -0.4, thetaMax: 0.5 } : p)) }));
+
+  // Sample a drives the neurons; z is silent for 30 ticks, in which θ drifts down to thetaMin.
+  const data2 = join(dir, "data-homeo");
+  mkdirSync(data2, { recursive: true });
+  sample(join(data2, "a.npy"), 24, (t, i) => i < 2 && t % 3 === 0);
+  sample(join(data2, "z.npy"), 30, () => false);
+
+  it("a negative learned θ is written, loads as the next run's start (chained runs = a train pass), and one outside the bounds is refused", async () => {
+    const out = join(dir, "homeo-train");
+    const r = await cli("train", homeo, "--input", data2, "--arch", "loihi", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const trained = readJson<Weights>(join(out, "weights.json"));
+    expect(trained.thresholds!.out.theta.every((x) => x >= -0.4 && x <= 0.5)).toBe(true);
+    // The drift has taken some θ below 0 (a file a model without homeostasis would refuse).
+    expect(trained.thresholds!.out.theta.some((x) => x < 0)).toBe(true);
+    let prev: string | undefined;
+    for (const s of ["a", "z"]) {
+      const o = join(dir, `homeo-run-${s}`);
+      const rr = await cli("run", homeo, "--input", join(data2, `${s}.npy`), "--arch", "loihi", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+      expect(rr.code, rr.stderr).toBe(0);
+      prev = join(o, "weights.json");
+    }
+    expect(readFileSync(prev!, "utf8")).toBe(readFileSync(join(out, "weights.json"), "utf8"));
+    // θ below thetaMin cannot come from this model: refused, naming the entry.
+    const bad = join(dir, "homeo-bad.json");
+    writeFileSync(bad, JSON.stringify({ ...trained, thresholds: { out: { size: 3, theta: [-0.5, 0, 0] } } }));
+    const refused = await cli("run", homeo, "--input", join(data2, "a.npy"), "--arch", "loihi", "--out", join(dir, "homeo-no"), "--initial-weights", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/thresholds\.out\.theta\[0\]/);
   });
 });
