@@ -3,13 +3,13 @@
  * engine evaluated beside what it changed, and a note when a three-factor rule ran without a signal.
  *
  *   synUpdates          synapse evaluations (read-modify-writes) the engine performed: the count the
- *                       learning energy bills (energy = synUpdates · energySynUpdatePj), because a
- *                       Loihi-style engine evaluates the rule on every synapse with an active dependency
- *                       whether or not Δw = 0;
+ *                       learning energy bills (energy = synUpdates · energySynUpdatePj) with the chip
+ *                       spec's learningBilledOn "evaluations" (the default), because a Loihi-style engine
+ *                       evaluates the rule on every synapse with an active dependency whether or not Δw = 0;
  *   ruleEvaluations     equations evaluated (one per synapse, phase and equation);
  *   weightChanges       updates after which the stored weight differed (clip and rounding applied),
  *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
- *                       the same weight.
+ *                       the same weight. learningBilledOn "changes" bills these instead.
  * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
  * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
  * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
@@ -20,6 +20,7 @@
 import type { ChipProgram } from "../program/types.ts";
 import type { LearningEngine } from "../sim/learning.ts";
 import type { StllrPsi } from "../program/named-rules.ts";
+import type { LearningBillingBasis } from "../spec/types.ts";
 
 export interface LearningRuleReport {
   /** The projection the rule is attached to. */
@@ -50,8 +51,8 @@ export interface LearningReport {
 
 const int = (v: number): string => v.toLocaleString("en-US");
 
-/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi). */
-export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi): LearningReport {
+/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi); `billedOn`: what the learning energy bills (ChipSpec.learningBilledOn). */
+export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi, billedOn: LearningBillingBasis = "evaluations"): LearningReport {
   const rules: LearningRuleReport[] = [];
   const notes: string[] = [];
   program.projections.forEach((pr, k) => {
@@ -73,7 +74,8 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
         "(aerchip run takes it from --third-factor FILE.npy; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
-        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and the learning energy bills those evaluations.`,
+        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and ` +
+        (billedOn === "changes" ? "the learning energy bills only the updates that changed a weight (learningBilledOn \"changes\")." : "the learning energy bills those evaluations."),
       );
     }
     if (graded && !gradedSeen) {

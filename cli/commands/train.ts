@@ -15,6 +15,7 @@
  * means of the chip's counts and their dynamic energy = counts × the chip's per-operation costs; no time
  * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
  */
+import { learningBillingBasis } from "../../chip/spec/types.ts";
 import { join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
@@ -136,12 +137,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   }
   if (last === undefined) throw new AerchipError("E_DATASET_EMPTY", `${o.input} gave no sample to train on`, { file: o.input, field: "--input", hint: "give a data set with samples" });
   const n = Math.max(1, total);
-  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames);
   const per = (k: number): number => acc.counts[k] / n;
   // What the figures leave out, said beside them as `run` says it (chip/report/learning-report.ts, over the
   // whole training: a rule's third factor m, which train does not supply, or undriven graded traces), and the
   // costs the chip spec does not give (their energy is not counted: 0, not unknown).
-  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi);
+  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, learningBillingBasis(spec));
+  // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
+  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
