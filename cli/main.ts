@@ -301,6 +301,7 @@ function buildProgram(): Command {
     .option("--tick-us <us>", "duration of one tick in microseconds: event recordings are binned at it (default 1000)", tickUsOption)
     .option("--input-population <name>", "the input population each sample's spikes replace (default: the model's only input population)")
     .option("--initial-weights <weights.json>", "start from the weights a run or train learned (its weights.json) instead of the model's")
+    .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
     .option("--seed <n>", "seed for placement and --shuffle (0..4294967295)", seedOption, 0)
     .addOption(placement)
     .addOption(precision)

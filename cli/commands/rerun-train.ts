@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
-import { MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, wholeNumberProblem } from "../option-limits.ts";
+import { BILL_LEARNING, MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, wholeNumberProblem } from "../option-limits.ts";
+import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetInputDigest } from "./evaluate.ts";
 import { badOption, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, type RecordedOptions } from "./rerun-checks.ts";
@@ -58,6 +59,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const precision = oneOf<"float" | "fixed">("precision", PRECISIONS);
   const steps = whole("steps", 1, MAX_RUN_TICKS);
   const initialWeights = role("initial-weights");
+  const billLearning = oneOf<LearningBillingBasis>("billLearning", BILL_LEARNING);
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(path, key, o[key], "it is not a value aerchip train records for an event transform", "train");
   });
@@ -75,6 +77,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(opt<boolean>(o, "shuffle", "boolean", path, "train") === true ? { shuffle: true } : {}),
       ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(initialWeights === undefined ? {} : { initialWeights }),
+      ...(billLearning === undefined ? {} : { billLearning }),
       ...transforms,
     },
   };

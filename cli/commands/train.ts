@@ -15,7 +15,7 @@
  * means of the chip's counts and their dynamic energy = counts × the chip's per-operation costs; no time
  * model runs, so no static energy). Ctrl-C between samples stops with E_INTERRUPTED and writes nothing.
  */
-import { learningBillingBasis } from "../../chip/spec/types.ts";
+import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import { join } from "node:path";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
@@ -28,7 +28,7 @@ import { buildLearningEngine, hasGeneralLearning, resetLearningState } from "../
 import { resetPlasticTraces } from "../../chip/sim/plasticity.ts";
 import { CounterKind } from "../../chip/sim/counters.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
-import { loadArch } from "../load-arch.ts";
+import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -67,6 +67,8 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly shuffle?: boolean;
   readonly inputPopulation?: string;
   readonly initialWeights?: string;
+  /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
+  readonly billLearning?: LearningBillingBasis;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -75,9 +77,15 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const out = outputDirOption(o.out);
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
-  const spec = loadArch(o.arch);
+  const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
+  // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
+  if (learningBillingBasis(spec) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
+    const hint = "bill learning on evaluations, or write the rule as a \"learning\" rule (docs/learning.md)";
+    if (o.billLearning !== undefined) throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: `use --bill-learning evaluations, or write the rule as a "learning" rule (docs/learning.md)` });
+    throw new AerchipError("E_LEARNING_BILLING", `chip ${spec.name} bills learning on weight changes (learningBilledOn "changes"), and pair STDP ("stdp") projections of this model do not count them`, { file: modelPath, field: "learningBilledOn", hint });
+  }
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
   }
@@ -159,6 +167,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       options: {
         arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
         samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
+        ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
       },
     },
     model: graph.name,
@@ -173,6 +182,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
     weightChanges,
+    // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning).
+    learningBilledOn: learningBillingBasis(spec),
     notes,
     notModelled,
     energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",

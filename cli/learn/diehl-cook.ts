@@ -554,8 +554,10 @@ export class DiehlCookRun {
     const trainAccuracy = accuracy(ls.counts, ls.labels, assignment, this.data.classes);
     const acc = accuracy(this.testCounts, this.data.testLabels, assignment, this.data.classes);
     const { spec, st, trainAcc, testAcc } = this;
-    const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames);
-    const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames);
+    // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's, all made in
+    // training (the test runs frozen: no engine, no updates).
+    const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames, this.le.weightChanges.reduce((a, b) => a + b, 0));
+    const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames, 0);
     const perTrain = Math.max(1, this.passes * this.nTrain);
     const plasticSynapses = this.le.ruleSyn.length;
     return {

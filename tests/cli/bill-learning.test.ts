@@ -4,7 +4,7 @@
  * energySynUpdatePj, per run, core and tick. report.json records the basis, the rendered energy table says it, and
  * `aerchip rerun` reproduces it. Options that cannot apply are refused; a bad spec value has a stable code.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,6 +106,31 @@ describe("learning energy billed on evaluations or on weight changes", () => {
     expect(r.totals.learningBilledOn).toBe("changes");
     expect(r.totals.energyPj.learning).toBeCloseTo(r.learning!.weightChanges * perUpdatePj(r), 6);
   });
+});
+
+describe("train --bill-learning", () => {
+  it("changes: learning energy per training sample = weight changes × 120 pJ ÷ samples; recorded, and rerun reproduces it", async () => {
+    const data = join(TMP, "data");
+    mkdirSync(data, { recursive: true });
+    for (const [k, name] of ["a", "b"].entries()) {
+      const d = new Uint8Array(24 * 4);
+      for (let t = 0; t < 24; t++) for (let i = 0; i < 4; i++) if ((t + i + k) % 3 === 0) d[t * 4 + i] = 1;
+      writeFileSync(join(data, `${name}.npy`), writeNpy(d, [24, 4], { bool: true }));
+    }
+    const out = join(TMP, "train");
+    const res = await cli("train", "examples/learning/stdp-pair.model.json", "--input", data, "--arch", "loihi", "--bill-learning", "changes", "--out", out, "--quiet");
+    expect(res.code, res.stderr).toBe(0);
+    type Train = { learningBilledOn: string; weightChanges: number; perTrainingSample: { synUpdates: number; energyPj: { learning: number } }; provenance: { options: Record<string, unknown> } };
+    const doc = JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as Train;
+    expect(doc.learningBilledOn).toBe("changes");
+    expect(doc.provenance.options.billLearning).toBe("changes");
+    expect(doc.weightChanges).toBeGreaterThan(0);
+    expect(doc.weightChanges).toBeLessThan(doc.perTrainingSample.synUpdates * 2);
+    expect(doc.perTrainingSample.energyPj.learning).toBeCloseTo((doc.weightChanges * 120) / 2, 6);
+    const again = await cli("rerun", join(out, "train.json"), "--out", join(TMP, "train-rerun"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(join(TMP, "train-rerun", "train.json"), "utf8")) as Train).perTrainingSample.energyPj.learning).toBe(doc.perTrainingSample.energyPj.learning);
+  }, 60_000);
 });
 
 describe.skipIf(!HAS_SHARED)(`pair STDP counts no weight changes ${SKIP_MSG}`, () => {
