@@ -7,6 +7,8 @@
  *                       spec's learningBilledOn "evaluations" (the default), because a Loihi-style engine
  *                       evaluates the rule on every synapse with an active dependency whether or not Δw = 0;
  *   ruleEvaluations     equations evaluated (one per synapse, phase and equation);
+ *   thirdFactorValues   (per rule reading m, and Σ) non-zero values of the third factor m delivered to the engine:
+ *                       (post neuron, tick) pairs with m ≠ 0 from the rule's thirdFactorFromTick on;
  *   weightChanges       updates after which the stored weight differed (clip and rounding applied),
  *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
  *                       the same weight. learningBilledOn "changes" bills these instead.
@@ -32,6 +34,12 @@ export interface LearningRuleReport {
   /** Whether m ≠ 0 reached one of its post neurons on a learning tick (null: the rule does not read m). */
   readonly thirdFactorNonZero: boolean | null;
   /**
+   * Non-zero third-factor values delivered to the rule: (post neuron, tick) pairs with m ≠ 0 on its learning ticks
+   * (from its thirdFactorFromTick on); null when the rule does not read m. × the cost of sending one value gives the
+   * cost of broadcasting the learning signal. Added within version 1.
+   */
+  readonly thirdFactorValues?: number | null;
+  /**
    * Rules with graded post traces only: the Ψ(u) that drove them (`run --psi` or the model's `psi`), null
    * when none did. Added within version 1; absent from reports written before it.
    */
@@ -44,6 +52,8 @@ export interface LearningReport {
   readonly synUpdates: number;
   readonly ruleEvaluations: number;
   readonly weightChanges: number;
+  /** Σ of the rules' thirdFactorValues (a neuron under two rules that read m counts once per rule). Added within version 1. */
+  readonly thirdFactorValues?: number;
   readonly rules: readonly LearningRuleReport[];
   /** Plain-language notes printed with the run summary and the rendered reports. */
   readonly notes: readonly string[];
@@ -66,7 +76,7 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       projection: pr.name, rule: le.rules[ri].program.name,
       plasticSynapses: le.ruleSynPtr[ri + 1] - le.ruleSynPtr[ri],
       weightChanges: le.weightChanges[ri],
-      readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null,
+      readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null, thirdFactorValues: reads ? le.thirdFactorValues[ri] : null,
       ...(graded ? { psi: gradedPsi ?? null, gradedNonZero: gradedSeen } : {}),
     };
     rules.push(r);
@@ -88,6 +98,10 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     }
   });
   let weightChanges = 0;
-  for (const r of rules) weightChanges += r.weightChanges;
-  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, rules, notes };
+  let thirdFactorValues = 0;
+  for (const r of rules) {
+    weightChanges += r.weightChanges;
+    thirdFactorValues += r.thirdFactorValues ?? 0;
+  }
+  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, thirdFactorValues, rules, notes };
 }

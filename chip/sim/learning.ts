@@ -137,6 +137,11 @@ export interface LearningEngine {
   readonly readsThirdFactor: Uint8Array;
   /** Per rule: 1 once m ≠ 0 was supplied to one of its post neurons on a tick ≥ its thirdFactorFromTick (noteThirdFactor). */
   readonly thirdFactorSeen: Uint8Array;
+  /**
+   * Per rule that reads m: the (post neuron, tick) pairs with m ≠ 0 on ticks ≥ its thirdFactorFromTick (noteThirdFactor):
+   * the non-zero values of the learning signal delivered to the engine, what broadcasting it costs. Not a chip counter.
+   */
+  readonly thirdFactorValues: Float64Array;
   /** Per rule: 1 if it has a graded post trace (S-TLLR's y1, y2). */
   readonly hasGradedTrace: Uint8Array;
   /**
@@ -376,6 +381,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     weightChanges, weightChangesByCore,
     readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
     thirdFactorSeen: new Uint8Array(rules.length),
+    thirdFactorValues: new Float64Array(rules.length),
     hasGradedTrace: Uint8Array.from(rules, (r) => (r.yGraded.some((v) => v === 1) ? 1 : 0)),
     gradedSeen: new Uint8Array(rules.length),
     fast,
@@ -493,17 +499,18 @@ export function resetLearningState(le: LearningEngine): void {
 }
 
 /**
- * After the host wrote this tick's third factor (SimulateOptions.learningInput): marks each rule that
- * reads m and saw m ≠ 0 on one of its post neurons at a tick ≥ its thirdFactorFromTick (the kernels
- * read m as 0 before it). Stops looking at a rule once it is marked.
+ * After the host wrote this tick's third factor (SimulateOptions.learningInput): for each rule that reads m,
+ * on a tick ≥ its thirdFactorFromTick (the kernels read m as 0 before it), counts its post neurons with m ≠ 0
+ * (thirdFactorValues: the values the learning signal delivered to the engine this tick) and marks the rule
+ * once one was (thirdFactorSeen). One pass over the post-neuron slots per tick: no per-synapse work.
  */
 export function noteThirdFactor(le: LearningEngine, tick: number): void {
-  const { rules, readsThirdFactor, thirdFactorSeen, yRule, yNeuron, thirdFactor } = le;
-  for (let ri = 0; ri < rules.length; ri++) {
-    if (readsThirdFactor[ri] === 0 || thirdFactorSeen[ri] === 1 || tick < rules[ri].fromTick) continue;
-    for (let slot = 0; slot < yRule.length; slot++) {
-      if (yRule[slot] === ri && thirdFactor[yNeuron[slot]] !== 0) { thirdFactorSeen[ri] = 1; break; }
-    }
+  const { rules, readsThirdFactor, thirdFactorSeen, thirdFactorValues, yRule, yNeuron, thirdFactor } = le;
+  for (let slot = 0; slot < yRule.length; slot++) {
+    const ri = yRule[slot];
+    if (readsThirdFactor[ri] === 0 || tick < rules[ri].fromTick || thirdFactor[yNeuron[slot]] === 0) continue;
+    thirdFactorValues[ri]++;
+    thirdFactorSeen[ri] = 1;
   }
 }
 

@@ -109,6 +109,8 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
       [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
       [onChanges ? "updates that changed a weight (billed)" : "updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
     );
+    // Rules that read the third factor m: the non-zero values of it the engine received (the learning signal's broadcast).
+    if (l.rules.some((x) => x.readsThirdFactor)) rows.push(["third-factor values delivered (m ≠ 0)", fmtInt(l.thirdFactorValues ?? 0), perStep(l.thirdFactorValues ?? 0)]);
   }
   const learningNotes = [
     ...(onChanges ? ["learning energy billed on weight changes (learningBilledOn \"changes\"): the updates that changed a weight × energySynUpdatePj"] : []),
