@@ -123,6 +123,7 @@ const RULES: Record<string, readonly Rule[]> = {
     ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"], undefined, ["json"]),
+    { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: () => "it sets what the learning energy of plastic projections bills, which only JSON models carry" },
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
   evaluate: [

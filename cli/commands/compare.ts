@@ -22,7 +22,8 @@ import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { fmtInt, table } from "../format.ts";
 import { eventsMergedHint } from "../input-accounting.ts";
-import { runCommand } from "./run.ts";
+import { billLearningFor, runCommand } from "./run.ts";
+import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { chooseInputPopulation } from "../model-input.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -46,6 +47,8 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly placement: PlacementStrategy;
   readonly timing: "simple" | "detailed";
   readonly precision?: "float" | "fixed";
+  /** What the learning energy bills on every chip (as `run --bill-learning`). */
+  readonly billLearning?: LearningBillingBasis;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -94,6 +97,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
     if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+    // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
+    billLearningFor(o.billLearning, { learns: m.graph.projections.some((p) => p.learning !== undefined), pairStdp: m.graph.projections.some((p) => p.plasticity !== undefined) }, modelPath);
   }
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.

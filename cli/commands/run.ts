@@ -241,7 +241,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
  * --bill-learning, checked against the model: it sets what plastic projections' learning energy bills, so a
  * model without one is refused, and "changes" needs the weight changes that only `learning` rules count.
  */
-function billLearningFor(basis: LearningBillingBasis | undefined, rm: RunModel, modelPath: string): LearningBillingBasis | undefined {
+export function billLearningFor(basis: LearningBillingBasis | undefined, rm: { readonly learns: boolean; readonly pairStdp: boolean }, modelPath: string): LearningBillingBasis | undefined {
   if (basis === undefined) return undefined;
   if (!rm.learns && !rm.pairStdp) throw new AerchipError("E_CLI_OPTION", "--bill-learning sets what the learning energy bills, and no projection of the model is plastic", { file: modelPath, field: "--bill-learning", hint: "drop --bill-learning, or give a projection a \"learning\" rule (docs/learning.md)" });
   if (basis === "changes" && rm.pairStdp) {

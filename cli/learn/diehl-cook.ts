@@ -16,7 +16,7 @@
  * The run is a step machine (DiehlCookRun: one sample per step) so the CLI can yield for Ctrl-C and
  * checkpoint between samples; `snapshot()`/`restore()` carry the whole between-sample state.
  */
-import type { ChipSpec } from "../../chip/spec/types.ts";
+import { learningBillingBasis, type ChipSpec, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
@@ -180,6 +180,8 @@ export interface DiehlCookResult {
   readonly energyPerTrainSamplePj: number;
   readonly energyPerInferencePj: number;
   readonly learningEnergyPerTrainSamplePj: number;
+  /** What the learning energy bills (the chip spec's learningBilledOn, or `learn --bill-learning`). */
+  readonly learningBilledOn?: LearningBillingBasis;
   /** Learning work per training sample (means). */
   readonly opsPerTrainSample: LearningOps;
   readonly memory: { readonly plasticSynapses: number; readonly weightMemoryBits: number; readonly traceMemoryBits: number; readonly thetaMemoryBits: number };
@@ -564,7 +566,7 @@ export class DiehlCookRun {
       neurons: N, weightBits: this.opts.weightBits ?? "float", trainSamples: this.nTrain, testSamples: this.nTest, passes: this.passes,
       accuracy: acc, trainAccuracy,
       energyPerTrainSamplePj: eTrain.dynamic / perTrain, energyPerInferencePj: eTest.dynamic / Math.max(1, this.nTest),
-      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain,
+      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain, learningBilledOn: learningBillingBasis(spec),
       opsPerTrainSample: {
         synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
         traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: this.normOps / perTrain,

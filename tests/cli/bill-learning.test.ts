@@ -133,6 +133,39 @@ describe("train --bill-learning", () => {
   }, 60_000);
 });
 
+describe("compare and learn --bill-learning", () => {
+  it("compare: every chip bills changes (its report.json says so), the table's note says it; a model that does not learn is refused once", async () => {
+    const out = join(TMP, "cmp");
+    const res = await cli("compare", "examples/learning/stdp-pair.model.json", "--arch", "loihi,generic", "--bill-learning", "changes", "--out", out, "--quiet");
+    expect(res.code, res.stderr).toBe(0);
+    for (const chip of ["loihi", "generic"]) {
+      const r = read(join(out, chip));
+      expect(r.totals.learningBilledOn).toBe("changes");
+      expect(r.learning!.weightChanges).toBeGreaterThan(0);
+      expect(r.learning!.weightChanges).toBeLessThan(r.totals.counters.synUpdates);
+      expect(r.totals.energyPj.learning).toBeCloseTo(r.learning!.weightChanges * perUpdatePj(r), 6);
+    }
+    expect(readFileSync(join(out, "compare.md"), "utf8")).toContain("Learning energy billed on weight changes.");
+    const np = await cli("compare", "examples/demo/ei-small.net.json", "--arch", "generic", "--bill-learning", "changes", "--out", join(TMP, "cmp-np"));
+    expect(np.code).toBe(2);
+    expect(np.stderr).toContain("E_CLI_OPTION");
+  }, 60_000);
+
+  it("learn mnist: learning energy per training sample on changes is below the one on evaluations, and the result says its basis", async () => {
+    const args = ["learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--quiet"];
+    expect((await cli(...args, "--bill-learning", "changes", "--out", join(TMP, "learn-ch"))).code).toBe(0);
+    expect((await cli(...args, "--out", join(TMP, "learn-ev"))).code).toBe(0);
+    type Learn = { arch: string; results: Array<{ learningBilledOn: string; learningEnergyPerTrainSamplePj: number; opsPerTrainSample: { synUpdates: number } }> };
+    const ch = JSON.parse(readFileSync(join(TMP, "learn-ch", "learn-mnist.json"), "utf8")) as Learn;
+    const ev = JSON.parse(readFileSync(join(TMP, "learn-ev", "learn-mnist.json"), "utf8")) as Learn;
+    expect([ch.arch, ch.results[0].learningBilledOn, ev.results[0].learningBilledOn]).toEqual(["loihi*", "changes", "evaluations"]);
+    expect(ev.results[0].learningEnergyPerTrainSamplePj).toBeCloseTo(ev.results[0].opsPerTrainSample.synUpdates * 120, 3);
+    expect(ch.results[0].opsPerTrainSample.synUpdates).toBe(ev.results[0].opsPerTrainSample.synUpdates);
+    expect(ch.results[0].learningEnergyPerTrainSamplePj).toBeGreaterThan(0);
+    expect(ch.results[0].learningEnergyPerTrainSamplePj).toBeLessThan(ev.results[0].learningEnergyPerTrainSamplePj);
+  }, 60_000);
+});
+
 describe.skipIf(!HAS_SHARED)(`pair STDP counts no weight changes ${SKIP_MSG}`, () => {
   const C05 = sharedPath("fixtures/snnref/c05_stdp_all2all_dense.net.json");
 
