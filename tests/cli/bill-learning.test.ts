@@ -95,6 +95,9 @@ describe("learning energy billed on evaluations or on weight changes", () => {
   it("chip spec: learningBilledOn is validated (E_SPEC_INVALID) and read from a spec file", async () => {
     const preset = loadPreset("loihi");
     expect(preset.learningBilledOn).toBe("evaluations");
+    // `aerchip presets` prints it with its source.
+    const listed = await cli("presets");
+    expect(listed.stdout).toMatch(/learningBilledOn: evaluations \(hardware-facts\.md §3\.1/);
     const diags = validateChipSpec({ ...preset, learningBilledOn: "sometimes" });
     expect(diags.map((d) => [d.code, d.field])).toEqual([["E_SPEC_INVALID", "learningBilledOn"]]);
     const file = join(TMP, "loihi-changes.json");
