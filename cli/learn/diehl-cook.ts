@@ -282,6 +282,11 @@ export interface DiehlCookSnapshot {
   readonly testCounts: Float64Array;
   /** Learning-curve points so far (evalEvery; empty without it). */
   readonly curve: readonly CurvePoint[];
+  /**
+   * Per rule: the engine's updates that changed a weight so far (LearningEngine.weightChanges), which a chip billing
+   * learning on changes bills. Absent from checkpoints written before it: resumed only where learning bills evaluations.
+   */
+  readonly weightChanges?: Float64Array;
 }
 
 /**
@@ -609,6 +614,7 @@ export class DiehlCookRun {
       trainCounts: rows(this.trainCounts, this.trainCounts.length === 0 ? 0 : trainRows),
       labelCounts: rows(this.labelCounts, labelRows), testCounts: rows(this.testCounts, testRows),
       curve: this.curve.map((p) => ({ ...p })),
+      weightChanges: le.weightChanges.slice(),
     };
   }
 
@@ -632,6 +638,10 @@ export class DiehlCookRun {
     fits("trainCounts", snap.trainCounts, this.trainCounts);
     fits("labelCounts", snap.labelCounts, this.labelCounts);
     fits("testCounts", snap.testCounts, this.testCounts);
+    if (snap.weightChanges !== undefined && snap.weightChanges.length !== le.weightChanges.length) bad("weightChanges", `${snap.weightChanges.length} rules; this network has ${le.weightChanges.length}`);
+    // Without the count (a checkpoint from before it was saved), a bill on weight changes would miss the changes made before it.
+    if (snap.weightChanges === undefined && learningBillingBasis(this.spec) === "changes") bad("weightChanges", "the checkpoint does not hold the weight changes, which this chip's learning energy bills (learningBilledOn \"changes\")");
+    le.weightChanges.set(snap.weightChanges ?? new Float64Array(le.weightChanges.length));
     for (let i = 0; i < snap.weights.length; i++) st.synWeight[le.ruleSyn[i]] = snap.weights[i];
     st.theta?.set(snap.theta);
     restoreRngState(this.encRng, snap.encRng);
