@@ -18,6 +18,8 @@ export interface LearningFacts {
   readonly populationSizes: ReadonlyMap<string, number>;
   /** Whether any projection has a general learning rule (the rules m and Ψ drive). */
   readonly learns: boolean;
+  /** Whether any projection has pair STDP (`stdp`), which counts no weight changes (--bill-learning changes). */
+  readonly pairStdp: boolean;
   /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ. */
   readonly modelPsi: readonly ModelPsi[];
 }
@@ -26,6 +28,7 @@ export function learningFacts(graph: Pick<ModelGraph, "populations" | "projectio
   return {
     populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)),
     learns: graph.projections.some((p) => p.learning !== undefined),
+    pairStdp: graph.projections.some((p) => p.plasticity !== undefined),
     modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
   };
 }

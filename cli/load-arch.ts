@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { AerchipError } from "../core/diagnostics.ts";
 import { loadChipSpecJson, listPresetNames } from "../chip/spec/load.ts";
-import type { ChipSpec } from "../chip/spec/types.ts";
+import { learningBillingBasis, type ChipSpec, type LearningBillingBasis } from "../chip/spec/types.ts";
 import { assertValidChipSpec } from "../chip/spec/validate.ts";
 import { loadSanafeArch } from "../compiler/frontends/sanafe/index.ts";
 import { MAX_CORE_NEURONS } from "./option-limits.ts";
@@ -37,6 +37,15 @@ export function withTickPeriod(spec: ChipSpec, tickPeriodNs: number, flag: strin
     }
     throw e;
   }
+}
+
+/**
+ * `spec` billing its learning energy on `basis` (`run --bill-learning`, ChipSpec.learningBilledOn): a command-line
+ * override of the spec (the chip's name gets a `*`) when it differs from the spec's own basis; else `spec` itself.
+ */
+export function withLearningBilling(spec: ChipSpec, basis: LearningBillingBasis | undefined): ChipSpec {
+  if (basis === undefined || basis === learningBillingBasis(spec)) return spec;
+  return assertValidChipSpec({ ...spec, name: overriddenName(spec.name), learningBilledOn: basis }, "--arch with command-line overrides");
 }
 
 export function loadArch(arch: string, overrides: ArchOverrides = {}): ChipSpec {

@@ -54,6 +54,9 @@ export { FAN_IN_CONVENTIONS as LEARNING_COST_FAN_IN } from "../compiler/analysis
 /** `learning-cost --signal` and `--optimizer` (compiler/analysis/learning-cost-signal.ts, which loads nothing else). */
 export { LEARNING_SIGNALS as LEARNING_COST_SIGNALS, LEARNING_OPTIMIZERS as LEARNING_COST_OPTIMIZERS } from "../compiler/analysis/learning-cost-signal.ts";
 
+/** `run --bill-learning`: what the learning energy bills (ChipSpec.learningBilledOn; chip/spec/types.ts imports nothing). */
+export { LEARNING_BILLING_BASES as BILL_LEARNING } from "../chip/spec/types.ts";
+
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;
 /** --precision. */

@@ -11,7 +11,8 @@
  *            + neuronsFired · energySpikeOutPj
  *   network  = packetsOut · energyPacketOutPj + packetsIn · energyPacketInPj + (E + W hops) · energyHopEastWestPj
  *            + (N + S hops) · energyHopNorthSouthPj + packetsInTile · energyInTileSpikePj
- *   learning = synUpdates · energySynUpdatePj
+ *   learning = synUpdates · energySynUpdatePj, or learning.weightChanges · energySynUpdatePj when
+ *              totals.learningBilledOn is "changes" (energy.ts learningBilledCount)
  *   static   = cores used · simulated time · staticPowerPerCoreMw + simulated time · staticPowerChipMw (mW × ns = pJ)
  * A cost the chip spec leaves out (report.notModelled) gives no term. Σ terms of a component equals
  * report.totals.energyPj[component] up to floating-point summation order (tests/chip/report/energy-terms.test.ts).
@@ -71,7 +72,8 @@ export function energyTerms(r: RunReport): EnergyTerm[] {
   add("network", "hops_east_west", "router hops east-west", c.hopsEast + c.hopsWest, "energyHopEastWestPj");
   add("network", "hops_north_south", "router hops north-south", c.hopsNorth + c.hopsSouth, "energyHopNorthSouthPj");
   add("network", "packets_in_tile", "in-tile packets", c.packetsInTile, "energyInTileSpikePj");
-  add("learning", "syn_updates", "synaptic updates", c.synUpdates, "energySynUpdatePj");
+  if (r.totals.learningBilledOn === "changes") add("learning", "weight_changes", "synaptic updates that changed a weight", r.learning?.weightChanges ?? 0, "energySynUpdatePj");
+  else add("learning", "syn_updates", "synaptic updates", c.synUpdates, "energySynUpdatePj");
   // Static power is charged only while time is modelled (energy.ts staticEnergyPj; null time = no static energy).
   const ns = r.totals.simulatedTimeNs;
   if (ns !== null) {

@@ -3,13 +3,15 @@
  * engine evaluated beside what it changed, and a note when a three-factor rule ran without a signal.
  *
  *   synUpdates          synapse evaluations (read-modify-writes) the engine performed: the count the
- *                       learning energy bills (energy = synUpdates · energySynUpdatePj), because a
- *                       Loihi-style engine evaluates the rule on every synapse with an active dependency
- *                       whether or not Δw = 0;
+ *                       learning energy bills (energy = synUpdates · energySynUpdatePj) with the chip
+ *                       spec's learningBilledOn "evaluations" (the default), because a Loihi-style engine
+ *                       evaluates the rule on every synapse with an active dependency whether or not Δw = 0;
  *   ruleEvaluations     equations evaluated (one per synapse, phase and equation);
+ *   thirdFactorValues   (per rule reading m, and Σ) non-zero values of the third factor m delivered to the engine:
+ *                       (post neuron, tick) pairs with m ≠ 0 from the rule's thirdFactorFromTick on;
  *   weightChanges       updates after which the stored weight differed (clip and rounding applied),
  *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
- *                       the same weight.
+ *                       the same weight. learningBilledOn "changes" bills these instead.
  * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
  * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
  * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
@@ -20,6 +22,7 @@
 import type { ChipProgram } from "../program/types.ts";
 import type { LearningEngine } from "../sim/learning.ts";
 import type { StllrPsi } from "../program/named-rules.ts";
+import type { LearningBillingBasis } from "../spec/types.ts";
 
 export interface LearningRuleReport {
   /** The projection the rule is attached to. */
@@ -30,6 +33,12 @@ export interface LearningRuleReport {
   readonly readsThirdFactor: boolean;
   /** Whether m ≠ 0 reached one of its post neurons on a learning tick (null: the rule does not read m). */
   readonly thirdFactorNonZero: boolean | null;
+  /**
+   * Non-zero third-factor values delivered to the rule: (post neuron, tick) pairs with m ≠ 0 on its learning ticks
+   * (from its thirdFactorFromTick on); null when the rule does not read m. × the cost of sending one value gives the
+   * cost of broadcasting the learning signal. Added within version 1.
+   */
+  readonly thirdFactorValues?: number | null;
   /**
    * Rules with graded post traces only: the Ψ(u) that drove them (`run --psi` or the model's `psi`), null
    * when none did. Added within version 1; absent from reports written before it.
@@ -43,6 +52,8 @@ export interface LearningReport {
   readonly synUpdates: number;
   readonly ruleEvaluations: number;
   readonly weightChanges: number;
+  /** Σ of the rules' thirdFactorValues (a neuron under two rules that read m counts once per rule). Added within version 1. */
+  readonly thirdFactorValues?: number;
   readonly rules: readonly LearningRuleReport[];
   /** Plain-language notes printed with the run summary and the rendered reports. */
   readonly notes: readonly string[];
@@ -50,8 +61,8 @@ export interface LearningReport {
 
 const int = (v: number): string => v.toLocaleString("en-US");
 
-/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi). */
-export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi): LearningReport {
+/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi); `billedOn`: what the learning energy bills (ChipSpec.learningBilledOn). */
+export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi, billedOn: LearningBillingBasis = "evaluations"): LearningReport {
   const rules: LearningRuleReport[] = [];
   const notes: string[] = [];
   program.projections.forEach((pr, k) => {
@@ -65,7 +76,7 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       projection: pr.name, rule: le.rules[ri].program.name,
       plasticSynapses: le.ruleSynPtr[ri + 1] - le.ruleSynPtr[ri],
       weightChanges: le.weightChanges[ri],
-      readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null,
+      readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null, thirdFactorValues: reads ? le.thirdFactorValues[ri] : null,
       ...(graded ? { psi: gradedPsi ?? null, gradedNonZero: gradedSeen } : {}),
     };
     rules.push(r);
@@ -73,7 +84,8 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
         "(aerchip run takes it from --third-factor FILE.npy; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
-        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and the learning energy bills those evaluations.`,
+        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and ` +
+        (billedOn === "changes" ? "the learning energy bills only the updates that changed a weight (learningBilledOn \"changes\")." : "the learning energy bills those evaluations."),
       );
     }
     if (graded && !gradedSeen) {
@@ -86,6 +98,10 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     }
   });
   let weightChanges = 0;
-  for (const r of rules) weightChanges += r.weightChanges;
-  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, rules, notes };
+  let thirdFactorValues = 0;
+  for (const r of rules) {
+    weightChanges += r.weightChanges;
+    thirdFactorValues += r.thirdFactorValues ?? 0;
+  }
+  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, thirdFactorValues, rules, notes };
 }

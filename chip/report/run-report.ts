@@ -4,7 +4,8 @@
  * provenance needed to regenerate it. Energies are in pJ, times in ns; every energy figure is the
  * counters shown next to it × the cited per-operation costs (chip/report/energy.ts).
  */
-import { COST_KEYS, type ChipSpec, type CostEntry } from "../spec/types.ts";
+import { COST_KEYS, learningBillingBasis, type ChipSpec, type CostEntry, type LearningBillingBasis } from "../spec/types.ts";
+import { hasPlasticity } from "../sim/plasticity.ts";
 import { costUnit } from "../spec/presets.ts";
 import type { ChipProgram } from "../program/types.ts";
 import { COUNTER_COUNT, COUNTER_NAMES, CounterKind } from "../sim/counters.ts";
@@ -146,6 +147,13 @@ export interface RunReport {
     readonly sanafe: { readonly synapticEvents: number; readonly packets: number; readonly hops: number; readonly neuronUpdates: number; readonly neuronsFired: number };
     readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
     /**
+     * What energyPj.learning bills (ChipSpec.learningBilledOn, or `run --bill-learning`): "evaluations" =
+     * counters.synUpdates · energySynUpdatePj, "changes" = learning.weightChanges · energySynUpdatePj (per core and
+     * tick the same, with that scope's changes). Present when the run learned (synUpdates > 0 or a learning
+     * engine) or bills changes; absent from other runs and from reports written before it (added within version 1).
+     */
+    readonly learningBilledOn?: LearningBillingBasis;
+    /**
      * What simulatedTimeNs, averagePowerMw, energyPj.static and metrics' inference time are computed on
      * (chip/report/time-basis.ts): "tick-period" (Σ_t max(tickPeriodNs, latency_t)), "modelled-latency"
      * (Σ_t latency_t) or "not-modelled". Added within version 1; absent from reports written before it.
@@ -218,7 +226,12 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   for (let c = 0; c < st.coreCount; c++) for (let e = 0; e < E; e++) encTotals[e] += synOpsByEncoding[c * E + e];
   // Compute-in-memory presets: crossbar reads, derived from the spikes (chip/report/crossbar.ts).
   const xb = usesCrossbarCosts(spec) ? crossbarCounts(spec, program, res) : undefined;
-  const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs), xb?.totalEnergyPj ?? 0);
+  // Learning billed on weight changes (spec.learningBilledOn "changes"): the engine's changes of this run, by core
+  // and tick (SimResult); none for pair STDP, which counts none (learningBilledCount then refuses the run).
+  const changesByCore = hasPlasticity(program) ? undefined : res.weightChangesPerCore;
+  const changesByTick = hasPlasticity(program) ? undefined : res.weightChangesPerTick;
+  const changesTotal = changesByCore === undefined ? (hasPlasticity(program) ? undefined : 0) : changesByCore.reduce((a, b) => a + b, 0);
+  const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs, changesTotal), xb?.totalEnergyPj ?? 0);
   // Tick t's modelled latency is its timing model's latency plus, on compute-in-memory presets, its crossbar
   // reads (perTick.latencyNs). The run's time is Σ_t latency_t, or Σ_t max(tickPeriodNs, latency_t) on a
   // paced chip (chip/report/time-basis.ts); static energy, average power and inference time all use it.
@@ -238,7 +251,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: costUnit(k), source: c.source, evidence: c.evidence });
   }
   const perTickEnergy: number[] = [];
-  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs).dynamic + (xb?.energyPerTickPj[t] ?? 0));
+  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs, changesByTick === undefined ? changesTotal : changesByTick[t]).dynamic + (xb?.energyPerTickPj[t] ?? 0));
   // Per population: spikes, dead neurons, synaptic ops arriving (via projections ending on it).
   const P = program.populations.length;
   const popSpikes = new Float64Array(P);
@@ -281,6 +294,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
         neuronsFired: totals[CounterKind.spikes],
       },
       energyPj: { ...dyn, static: staticPj, total },
+      ...(totals[CounterKind.synUpdates] > 0 || res.learning !== undefined || learningBillingBasis(spec) !== "evaluations" ? { learningBilledOn: learningBillingBasis(spec) } : {}),
       timeBasis: time.basis,
       ...(time.tickPeriodNs === null ? {} : { tickPeriodNs: time.tickPeriodNs }),
       simulatedTimeNs: timeModelled ? simulatedTimeNs : null,
@@ -290,7 +304,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     costs, notModelled,
     perCore: Array.from({ length: st.coreCount }, (_, c) => ({
       coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
-      counters: counterRecord(perCore, c * K), energyPj: withCrossbar(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs), xb?.energyPerCorePj[c] ?? 0),
+      counters: counterRecord(perCore, c * K), energyPj: withCrossbar(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
     })),
     perPopulation: program.populations.map((p, i) => ({
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],
@@ -298,7 +312,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
-      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi),
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, learningBillingBasis(spec)),
     }),
     metrics,
     perTick: {

@@ -39,6 +39,8 @@ export interface KernelEnv {
   readonly coreRng: readonly Rng[];
   /** Per rule: weight writes that changed the stored weight (counted when the rule gives `changeSlot`). */
   readonly weightChanges?: Float64Array;
+  /** Per program core: the same weight changes, by the core holding the synapse (synCore[s]); with weightChanges. */
+  readonly weightChangesByCore?: Float64Array;
 }
 
 /** The parameters of a rule a kernel bakes in. */
@@ -146,7 +148,7 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
   }
   // A write that leaves the weight as it was (dw clipped away at a bound, or rounded back onto the same
   // grid point) is still an update (counted by the caller) but not a weight change.
-  if (rule.changeSlot !== undefined) lines.push(`if (nw !== W[s]) chg[${rule.changeSlot}]++;`);
+  if (rule.changeSlot !== undefined) lines.push(`if (nw !== W[s]) { chg[${rule.changeSlot}]++; chgCore[synCore[s]]++; }`);
   lines.push("W[s] = nw; }");
   if (hasDt) {
     lines.push(`if (dt !== 0) { let nt = tag[s] + dt; if (nt < ${numberLiteral(rule.tagMin)}) nt = ${numberLiteral(rule.tagMin)}; else if (nt > ${numberLiteral(rule.tagMax)}) nt = ${numberLiteral(rule.tagMax)}; tag[s] = nt; }`);
@@ -163,7 +165,7 @@ type KernelFactory = (env: KernelEnv, eqs: readonly CompiledRule[], pfv: typeof 
 export function buildGateKernels(rule: KernelRule, gate: RuleGate, env: KernelEnv): { list: GateKernel; range: GateKernel } | undefined {
   const { body, active, bindings } = kernelBody(rule, gate);
   if (!active) return undefined;
-  const prologue = "const x = env.x, y = env.y, X = env.X, Y = env.Y, Y2 = 2 * env.Y, synX = env.synX, synY = env.synY, synTarget = env.synTarget, synCore = env.synCore, tag = env.tag, tf = env.thirdFactor, rng = env.coreRng, chg = env.weightChanges;";
+  const prologue = "const x = env.x, y = env.y, X = env.X, Y = env.Y, Y2 = 2 * env.Y, synX = env.synX, synY = env.synY, synTarget = env.synTarget, synCore = env.synCore, tag = env.tag, tf = env.thirdFactor, rng = env.coreRng, chg = env.weightChanges, chgCore = env.weightChangesByCore;";
   const make = (indexed: boolean): GateKernel => {
     const src = `"use strict"; ${prologue} ${bindings.join(" ")}
 return function learningKernel(list, from, to, W, tick, epoch) {

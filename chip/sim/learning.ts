@@ -28,8 +28,9 @@
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
  * synUpdates counts what the hardware does: Loihi's engine evaluates the rule on every synapse with an
  * active dependency, whether or not Δw = 0, so the learning energy (synUpdates × energySynUpdatePj)
- * bills them all. Beside it, per rule (not a chip counter): weightChanges, the updates that changed the
- * stored weight (after clip and rounding; tags applied at the run's end included), and whether a rule
+ * bills them all (ChipSpec.learningBilledOn "evaluations", the default). Beside it, per rule and per core (not
+ * a chip counter): weightChanges, the updates that changed the stored weight (after clip and rounding; tags
+ * applied at the run's end included) — what learningBilledOn "changes" bills — and whether a rule
  * that reads the third factor m ever saw m ≠ 0 on a learning tick (thirdFactorSeen) — without a
  * learning signal (`aerchip run` without --third-factor) every product with m adds 0.
  * Speed: with E = 1 the x0, y0 and u phases run loops generated per rule (learning-kernels.ts), which
@@ -127,10 +128,20 @@ export interface LearningEngine {
   readonly vec: Float64Array;
   /** Per rule: updates that changed a stored weight (see the header); written by the kernels and applyUpdate. */
   readonly weightChanges: Float64Array;
+  /**
+   * Per program core: the same weight changes by the core holding the synapse (Σ_c = Σ_rule weightChanges),
+   * so a report billing learning on weight changes (ChipSpec.learningBilledOn "changes") can bill each core.
+   */
+  readonly weightChangesByCore: Float64Array;
   /** Per rule: 1 if its equations read the third factor m. */
   readonly readsThirdFactor: Uint8Array;
   /** Per rule: 1 once m ≠ 0 was supplied to one of its post neurons on a tick ≥ its thirdFactorFromTick (noteThirdFactor). */
   readonly thirdFactorSeen: Uint8Array;
+  /**
+   * Per rule that reads m: the (post neuron, tick) pairs with m ≠ 0 on ticks ≥ its thirdFactorFromTick (noteThirdFactor):
+   * the non-zero values of the learning signal delivered to the engine, what broadcasting it costs. Not a chip counter.
+   */
+  readonly thirdFactorValues: Float64Array;
   /** Per rule: 1 if it has a graded post trace (S-TLLR's y1, y2). */
   readonly hasGradedTrace: Uint8Array;
   /**
@@ -379,7 +390,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const xCore = Uint32Array.from(xCoreList);
   const yCore = Uint32Array.from(yNeuronList, (n) => st.coreOfNeuron[n]);
   const weightChanges = new Float64Array(rules.length);
-  const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng, weightChanges }, {
+  const weightChangesByCore = new Float64Array(program.cores.length);
+  const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng, weightChanges, weightChangesByCore }, {
     synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length,
   });
   const engine: LearningEngine = {
@@ -391,9 +403,10 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
     thirdFactor, graded: new Float64Array(N), needsInput,
     coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
-    weightChanges,
+    weightChanges, weightChangesByCore,
     readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
     thirdFactorSeen: new Uint8Array(rules.length),
+    thirdFactorValues: new Float64Array(rules.length),
     hasGradedTrace: Uint8Array.from(rules, (r) => (r.yGraded.some((v) => v === 1) ? 1 : 0)),
     gradedSeen: new Uint8Array(rules.length),
     fast,
@@ -511,17 +524,18 @@ export function resetLearningState(le: LearningEngine): void {
 }
 
 /**
- * After the host wrote this tick's third factor (SimulateOptions.learningInput): marks each rule that
- * reads m and saw m ≠ 0 on one of its post neurons at a tick ≥ its thirdFactorFromTick (the kernels
- * read m as 0 before it). Stops looking at a rule once it is marked.
+ * After the host wrote this tick's third factor (SimulateOptions.learningInput): for each rule that reads m,
+ * on a tick ≥ its thirdFactorFromTick (the kernels read m as 0 before it), counts its post neurons with m ≠ 0
+ * (thirdFactorValues: the values the learning signal delivered to the engine this tick) and marks the rule
+ * once one was (thirdFactorSeen). One pass over the post-neuron slots per tick: no per-synapse work.
  */
 export function noteThirdFactor(le: LearningEngine, tick: number): void {
-  const { rules, readsThirdFactor, thirdFactorSeen, yRule, yNeuron, thirdFactor } = le;
-  for (let ri = 0; ri < rules.length; ri++) {
-    if (readsThirdFactor[ri] === 0 || thirdFactorSeen[ri] === 1 || tick < rules[ri].fromTick) continue;
-    for (let slot = 0; slot < yRule.length; slot++) {
-      if (yRule[slot] === ri && thirdFactor[yNeuron[slot]] !== 0) { thirdFactorSeen[ri] = 1; break; }
-    }
+  const { rules, readsThirdFactor, thirdFactorSeen, thirdFactorValues, yRule, yNeuron, thirdFactor } = le;
+  for (let slot = 0; slot < yRule.length; slot++) {
+    const ri = yRule[slot];
+    if (readsThirdFactor[ri] === 0 || tick < rules[ri].fromTick || thirdFactor[yNeuron[slot]] === 0) continue;
+    thirdFactorValues[ri]++;
+    thirdFactorSeen[ri] = 1;
   }
 }
 
@@ -620,7 +634,7 @@ function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: F
       w = lo + k * r.wStep;
       if (w > hi) w = hi;
     }
-    if (w !== synWeight[s]) le.weightChanges[r.index]++;
+    if (w !== synWeight[s]) { le.weightChanges[r.index]++; le.weightChangesByCore[core]++; }
     synWeight[s] = w;
   }
   if (dt !== 0) {

@@ -173,6 +173,13 @@ export interface SimResult {
   readonly synapticEventsDeliveredByProjection: Float64Array;
   /** The general learning engine of the run, when the program has `learning` rules. */
   readonly learning?: LearningEngine;
+  /**
+   * With a learning engine: the updates of this run that changed a stored weight, per tick (tags applied at
+   * the run's end in the last tick) and per program core; Σ of either = this run's share of
+   * learning.weightChanges. What a report billing learning on changes (ChipSpec.learningBilledOn) multiplies.
+   */
+  readonly weightChangesPerTick?: Float64Array;
+  readonly weightChangesPerCore?: Float64Array;
   /** The Ψ that drove the engine's graded post traces (SimulateOptions.gradedPsi), when one did. */
   readonly gradedPsi?: StllrPsi;
   /** Threads the run used: 1, or the team's size, plus the timing threads. */
@@ -274,6 +281,10 @@ class Run implements SimRun {
   private readonly weightBits: number;
   private readonly pl: PlasticityState | undefined;
   private readonly le: LearningEngine | undefined;
+  /** With le: weight changes per tick of this run, and le's totals when the run started (an engine may be reused). */
+  private readonly changesPerTick: Float64Array;
+  private changesSoFar = 0;
+  private readonly changesByCoreAtStart: Float64Array;
   private readonly learningInput: SimulateOptions["learningInput"];
   /** gradedPsi: Ψ, the neurons whose graded traces it drives, and a fired mark per neuron (cleared each tick). */
   private readonly psiName: StllrPsi | undefined;
@@ -379,6 +390,9 @@ class Run implements SimRun {
     this.pl = hasPlasticity(program) ? st.plasticity ?? buildPlasticity(program, st) : undefined;
     if (this.pl !== undefined) resetPlasticTraces(this.pl);
     this.le = opts.learningEnabled === false ? undefined : opts.learningEngine ?? (hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined);
+    this.changesPerTick = new Float64Array(this.le === undefined ? 0 : T);
+    this.changesByCoreAtStart = this.le === undefined ? new Float64Array(0) : this.le.weightChangesByCore.slice();
+    if (this.le !== undefined) this.changesSoFar = sumOf(this.le.weightChanges);
     if ((this.pl !== undefined || this.le !== undefined) && st.synapses.kind !== "wide") {
       throw new AerchipError("E_SIM_LAYOUT", `plastic synapses need the wide synapse layout; this state uses ${st.synapses.kind}`, { field: "state", hint: "build the state with buildSimState(spec, program) without a layout option" });
     }
@@ -564,6 +578,14 @@ class Run implements SimRun {
     return ran;
   }
 
+  /** Weight changes of the engine since the last call (Σ over its rules: a few adds, once per tick). */
+  private takeNewChanges(le: LearningEngine): number {
+    const now = sumOf(le.weightChanges);
+    const d = now - this.changesSoFar;
+    this.changesSoFar = now;
+    return d;
+  }
+
   private tick(t: number): void {
     const { st, le, pl, counters, upd } = this;
     const K = COUNTER_COUNT;
@@ -621,6 +643,7 @@ class Run implements SimRun {
     this.emit(t, pt, nFired);
     // Close the tick: the learning engine's per-core counters, latency.
     if (learns) foldTickCore(counters, st.coreCount, pt);
+    if (le !== undefined) this.changesPerTick[t] = this.takeNewChanges(le);
     const work = this.work;
     if (work !== undefined) {
       if (learns) for (let c = 0; c < st.coreCount; c++) work.synUpdates[c] = counters.tickCore[c * K + CounterKind.synUpdates];
@@ -924,12 +947,18 @@ class Run implements SimRun {
     }
     const voltages = new Map<string, Float64Array>();
     for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
-    if (le !== undefined) applyTagsAtRunEnd(le, st.synWeight, st.synCore);
+    if (le !== undefined) {
+      applyTagsAtRunEnd(le, st.synWeight, st.synCore);
+      if (T > 0) this.changesPerTick[T - 1] += this.takeNewChanges(le);
+    }
     const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st);
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
     return {
       steps: T, state: st, spikes, voltages, counters, tickLatencyNs: this.tickLatencyNs, finalWeights, synapticEventsDeliveredByProjection: delivered,
-      ...(le === undefined ? {} : { learning: le }), ...(this.psiName === undefined ? {} : { gradedPsi: this.psiName }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
+      ...(le === undefined ? {} : {
+        learning: le, weightChangesPerTick: this.changesPerTick,
+        weightChangesPerCore: Float64Array.from(le.weightChangesByCore, (n, c) => n - this.changesByCoreAtStart[c]),
+      }), ...(this.psiName === undefined ? {} : { gradedPsi: this.psiName }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
     };
   }
 }
@@ -969,6 +998,12 @@ function addOpsByEncoding(out: Float64Array, at: number, byEnc: Float64Array, fi
     for (let f = 0; f < nFired; f++) sum += byEnc[fired[f] * E + e];
     out[at + e] += sum;
   }
+}
+
+function sumOf(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
 }
 
 /** Adds this tick's per-core learning counters (tickCore: pair STDP and the learning engine) to the run totals. */

@@ -283,6 +283,15 @@ export interface SynapseEncodingSpec {
   readonly memoryWordBits?: number;
 }
 
+/** ChipSpec.learningBilledOn: what the learning energy bills (see there). */
+export const LEARNING_BILLING_BASES = ["evaluations", "changes"] as const;
+export type LearningBillingBasis = (typeof LEARNING_BILLING_BASES)[number];
+
+/** The learning billing basis a spec gives ("evaluations" when it says none). */
+export function learningBillingBasis(spec: ChipSpec): LearningBillingBasis {
+  return spec.learningBilledOn ?? "evaluations";
+}
+
 export interface ChipSpec {
   readonly format: typeof CHIP_SPEC_FORMAT;
   readonly version: typeof CHIP_SPEC_VERSION;
@@ -296,6 +305,18 @@ export interface ChipSpec {
   readonly synapseEncoding: SynapseEncodingSpec;
   readonly costs: CostTable;
   readonly sync: SyncSpec;
+  /**
+   * What one `energySynUpdatePj` is paid for (chip/report/energy.ts: learning = count · energySynUpdatePj):
+   *   "evaluations"  every synapse update the learning engine performs (counter synUpdates), whether or not
+   *                  the weight changes. Loihi's engine does this: at each learning epoch it evaluates the rule
+   *                  on every plastic synapse whose dependency (x0, y0, u_k) is active and writes it back
+   *                  (hardware-facts.md §3.1, Davies et al. 2018, Table 2 prices that per-synapse update).
+   *   "changes"      only the updates after which the stored weight differs (the learning report's
+   *                  weightChanges): an event-driven engine that writes a synapse only when Δw ≠ 0 after
+   *                  clipping and rounding.
+   * Absent = "evaluations". `aerchip run --bill-learning` overrides it for one run.
+   */
+  readonly learningBilledOn?: LearningBillingBasis;
   /** Clock period of the modelled chip used to report inferences per second; 0 = event-driven (use latency). */
   readonly tickPeriodNs?: number;
   /**

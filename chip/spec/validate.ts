@@ -19,7 +19,7 @@
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "./memory.ts";
-import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, SYNAPSE_ENCODING_COST_KEYS, type ChipSpec } from "./types.ts";
+import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, LEARNING_BILLING_BASES, SYNAPSE_ENCODING_COST_KEYS, type ChipSpec } from "./types.ts";
 
 /**
  * Upper bounds of cost values, generous but finite so that counters × costs stay finite in a report
@@ -68,7 +68,7 @@ const MAX_NEURONS_PER_CORE = 1 << 20;
 
 /** The fields each section may carry (required and optional). */
 const FIELDS = {
-  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "fieldSources"],
+  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
   core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron"],
   precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
@@ -310,7 +310,8 @@ function checkFieldSources(c: Checker, raw: Obj): void {
   for (const [path, text] of Object.entries(fs)) {
     const [section, key, ...rest] = path.split(".");
     const obj = raw[section];
-    const known = rest.length === 0 && key !== undefined && (section === "mesh" || section === "core" || section === "precision" || section === "synapseEncoding") && isObj(obj) && obj[key] !== undefined;
+    const known = (rest.length === 0 && key !== undefined && (section === "mesh" || section === "core" || section === "precision" || section === "synapseEncoding") && isObj(obj) && obj[key] !== undefined) ||
+      (path === "learningBilledOn" && raw.learningBilledOn !== undefined);
     if (!known) c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources names "${path}", which is not a field of this spec`, "key fieldSources by present fields such as core.maxNeurons or precision.stateBits");
     if (typeof text !== "string" || text.trim() === "") c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources.${path} must be non-empty text`, 'cite where the figure comes from, or start with "assumed:" and say why');
   }
@@ -384,6 +385,10 @@ export function validateChipSpec(raw: unknown, file?: string): Diagnostic[] {
   c.text(raw, "", "source", false);
   if (raw.tickPeriodNs !== undefined && (typeof raw.tickPeriodNs !== "number" || !Number.isFinite(raw.tickPeriodNs) || raw.tickPeriodNs < 0 || raw.tickPeriodNs > SYNC_LATENCY_MAX_NS)) {
     c.err(SpecCode.range, "tickPeriodNs", `tickPeriodNs must be a number in [0, ${SYNC_LATENCY_MAX_NS}], got ${numberText(raw.tickPeriodNs)}`, "give the tick period in ns, or 0 for an event-driven chip");
+  }
+  if (raw.learningBilledOn !== undefined && !(LEARNING_BILLING_BASES as readonly unknown[]).includes(raw.learningBilledOn)) {
+    c.err(SpecCode.invalid, "learningBilledOn", `learningBilledOn must be one of ${LEARNING_BILLING_BASES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(raw.learningBilledOn)}`,
+      "\"evaluations\" bills every synapse update the learning engine performs (Loihi), \"changes\" only those that changed a weight; leave it out for \"evaluations\"");
   }
   checkMesh(c, raw.mesh);
   checkCore(c, raw.core);

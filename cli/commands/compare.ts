@@ -22,7 +22,8 @@ import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { fmtInt, table } from "../format.ts";
 import { eventsMergedHint } from "../input-accounting.ts";
-import { runCommand, type RunCommandOptions } from "./run.ts";
+import { billLearningFor, runCommand, type RunCommandOptions } from "./run.ts";
+import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { chooseInputPopulation } from "../model-input.ts";
 import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
@@ -52,6 +53,8 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly placement: PlacementStrategy;
   readonly timing: "simple" | "detailed";
   readonly precision?: "float" | "fixed";
+  /** What the learning energy bills on every chip (as `run --bill-learning`). */
+  readonly billLearning?: LearningBillingBasis;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -100,10 +103,13 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     // What each chip's `run` would refuse of the learning drive (a model without learning rules, a Ψ other
     // than the model's, an unreadable m file, learned weights that do not fit) is refused once, before any runs.
     const graph = o.initialWeights === undefined ? m.graph : withInitialWeights(m.graph, o.initialWeights);
-    checkLearningDrive(learningFacts(graph), o, modelPath);
+    const facts = learningFacts(graph);
+    checkLearningDrive(facts, o, modelPath);
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
     if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+    // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
+    billLearningFor(o.billLearning, facts, modelPath);
   }
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.

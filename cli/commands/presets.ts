@@ -20,6 +20,9 @@ export async function presetsCommand(o: { json: boolean }): Promise<void> {
     out.push(`  ${p.description}`);
     out.push(`  structure: ${p.source}`);
     if (p.costs.length > 0) out.push(table(p.costs.map((c) => [`  ${c.key}`, `${c.value} ${c.unit}`, c.evidence, c.source]), undefined, "lrll"));
+    // What energySynUpdatePj is paid for (ChipSpec.learningBilledOn), with its source, where the preset says.
+    const billed = p.limits.find((l) => l.field === "learningBilledOn");
+    if (billed !== undefined) out.push(`  learningBilledOn: ${String(billed.value)} (${billed.source})`);
     if (p.notModelled.length > 0) out.push(`  not modelled: ${p.notModelled.join(", ")}`);
     out.push("");
   }

@@ -11,7 +11,7 @@ import type { RunReport } from "../../chip/report/run-report.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import type { NirCliOptions } from "./run-nir.ts";
-import { MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import { BILL_LEARNING, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export type RecordedOptions = RunReport["provenance"]["options"];
 
@@ -89,6 +89,7 @@ export function checkRecordedOptions(o: RecordedOptions, file: string, command: 
   oneOf("timing", TIMINGS);
   oneOf("reset", NIR_RESETS);
   oneOf("recurrentBias", NIR_RECURRENT_BIASES);
+  oneOf("billLearning", BILL_LEARNING);
   for (const key of ["tickUs", "dtSeconds"]) {
     const v = o[key];
     if (v === undefined || v === null) continue;

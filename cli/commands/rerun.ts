@@ -25,6 +25,7 @@
  * with the original field by field, as a report is. A train.json (`aerchip train`, format "aerchip-train") too
  * (cli/commands/rerun-train.ts), with its weights.json compared byte for byte.
  */
+import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { thirdFactorFromProvenance } from "../third-factor.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -73,6 +74,7 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const shared = sharedRecordedOptions(p.options, file, "run");
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
   const psi = opt<string>(p.options, "psi", "string", file);
+  const billLearning = opt<string>(p.options, "billLearning", "string", file);
   // JSON models run with --input: the input population it drove (recorded even when it was the default).
   const inputPopulation = opt<string>(p.options, "inputPopulation", "string", file);
   const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
@@ -95,6 +97,8 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
       ...(thirdFactor === undefined ? {} : { thirdFactor }),
       ...(psi === undefined ? {} : { psi: psi as RunCommandOptions["psi"] & string }),
       ...(initialWeights === undefined ? {} : { initialWeights }),
+      // checkRecordedOptions checked it is one of BILL_LEARNING.
+      ...(billLearning === undefined ? {} : { billLearning: billLearning as LearningBillingBasis }),
     },
   };
 }

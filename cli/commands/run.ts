@@ -8,13 +8,13 @@ import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type Outp
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
-import { loadArch } from "../load-arch.ts";
+import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
 import { isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
 import type { SanafeArch } from "../../compiler/frontends/sanafe/index.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
-import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipSpec, LearningBillingBasis } from "../../chip/spec/types.ts";
 import { existsSync } from "node:fs";
 import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
@@ -70,6 +70,8 @@ export interface RunCommandOptions extends InputSelection, EventTransformChoice 
   readonly perLayerTicks?: boolean;
   /** An aerchip-weights file (a run's weights.json) whose weights replace the model's (cli/initial-weights.ts). */
   readonly initialWeights?: string;
+  /** What the learning energy bills, overriding the chip spec's learningBilledOn (cli/load-arch.ts withLearningBilling). */
+  readonly billLearning?: LearningBillingBasis;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -98,15 +100,22 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   ];
   // Learning runs: the updates the learning energy bills beside those that changed a weight (learning-report.ts).
   const l = report.learning;
+  // Which of the two the learning energy bills: totals.learningBilledOn (the chip spec's, or --bill-learning).
+  const onChanges = t.learningBilledOn === "changes";
   if (l !== undefined) {
     const perStep = (v: number): string => (v / Math.max(1, report.steps)).toFixed(2);
     rows.push(
       ["learning rule evaluations", fmtInt(l.ruleEvaluations), perStep(l.ruleEvaluations)],
-      ["synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
-      ["updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
+      [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
+      [onChanges ? "updates that changed a weight (billed)" : "updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
     );
+    // Rules that read the third factor m: the non-zero values of it the engine received (the learning signal's broadcast).
+    if (l.rules.some((x) => x.readsThirdFactor)) rows.push(["third-factor values delivered (m ≠ 0)", fmtInt(l.thirdFactorValues ?? 0), perStep(l.thirdFactorValues ?? 0)]);
   }
-  const learningNotes = (l?.notes ?? []).map((n) => `note: ${n}`).join("\n");
+  const learningNotes = [
+    ...(onChanges ? ["learning energy billed on weight changes (learningBilledOn \"changes\"): the updates that changed a weight × energySynUpdatePj"] : []),
+    ...(l?.notes ?? []).map((n) => `note: ${n}`),
+  ].join("\n");
   const energy: string[][] = [
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
@@ -219,6 +228,19 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
   };
 }
 
+/**
+ * --bill-learning, checked against the model: it sets what plastic projections' learning energy bills, so a
+ * model without one is refused, and "changes" needs the weight changes that only `learning` rules count.
+ */
+export function billLearningFor(basis: LearningBillingBasis | undefined, rm: { readonly learns: boolean; readonly pairStdp: boolean }, modelPath: string): LearningBillingBasis | undefined {
+  if (basis === undefined) return undefined;
+  if (!rm.learns && !rm.pairStdp) throw new AerchipError("E_CLI_OPTION", "--bill-learning sets what the learning energy bills, and no projection of the model is plastic", { file: modelPath, field: "--bill-learning", hint: "drop --bill-learning, or give a projection a \"learning\" rule (docs/learning.md)" });
+  if (basis === "changes" && rm.pairStdp) {
+    throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: "use --bill-learning evaluations, or write the rule as a \"learning\" rule (docs/learning.md)" });
+  }
+  return basis;
+}
+
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
@@ -243,7 +265,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   }
   // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.
   const periodUs = tickPeriodUsFor(o, input?.spikes.tickUs, o.input);
-  const spec = pacedSpec(archSpec, periodUs, o);
+  const spec = withLearningBilling(pacedSpec(archSpec, periodUs, o), billLearningFor(o.billLearning, rm, modelPath));
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
   // m and Ψ checked against the model's learning rules (cli/learning-drive.ts; compare checks the same before its chips run).
@@ -265,7 +287,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...tf.inputs,
       ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }), ...inputRecord.options },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }), ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }), ...inputRecord.options },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);

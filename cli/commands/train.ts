@@ -19,6 +19,7 @@
  * `curve` (frozen tests of the weights reached, cli/train-curve.ts). Ctrl-C between samples stops with
  * E_INTERRUPTED and writes nothing.
  */
+import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
@@ -31,7 +32,7 @@ import { buildLearningEngine, hasGeneralLearning, resetLearningState } from "../
 import { resetPlasticTraces } from "../../chip/sim/plasticity.ts";
 import { CounterKind } from "../../chip/sim/counters.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
-import { loadArch } from "../load-arch.ts";
+import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -87,6 +88,8 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly test?: string;
   /** --output POP: the population the curve's tests decode (default as evaluate's). */
   readonly output?: string;
+  /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
+  readonly billLearning?: LearningBillingBasis;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -100,9 +103,15 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (o.output !== undefined && o.test === undefined) throw new AerchipError("E_CLI_OPTION", "--output names the population the learning curve's tests decode, and there is no --test", { field: "--output", hint: "drop --output, or give --eval-every N --test DATASET" });
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
-  const spec = loadArch(o.arch);
+  const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
+  // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
+  if (learningBillingBasis(spec) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
+    const hint = "bill learning on evaluations, or write the rule as a \"learning\" rule (docs/learning.md)";
+    if (o.billLearning !== undefined) throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: `use --bill-learning evaluations, or write the rule as a "learning" rule (docs/learning.md)` });
+    throw new AerchipError("E_LEARNING_BILLING", `chip ${spec.name} bills learning on weight changes (learningBilledOn "changes"), and pair STDP ("stdp") projections of this model do not count them`, { file: modelPath, field: "learningBilledOn", hint });
+  }
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
   }
@@ -211,12 +220,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   }
   if (last === undefined) throw new AerchipError("E_DATASET_EMPTY", `${o.input} gave no sample to train on`, { file: o.input, field: "--input", hint: "give a data set with samples" });
   const n = Math.max(1, total);
-  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames);
   const per = (k: number): number => acc.counts[k] / n;
   // What the figures leave out, said beside them as `run` says it (chip/report/learning-report.ts, over the
   // whole training: a rule's third factor m, which train does not supply, or undriven graded traces), and the
   // costs the chip spec does not give (their energy is not counted: 0, not unknown).
-  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi);
+  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, learningBillingBasis(spec));
+  // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
+  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
@@ -238,6 +248,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         // Recorded only when given, so a train.json without them keeps its bytes.
         ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
         ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
+        ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
       },
     },
     model: graph.name,
@@ -252,6 +263,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
     weightChanges,
+    // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning).
+    learningBilledOn: learningBillingBasis(spec),
     notes,
     ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,

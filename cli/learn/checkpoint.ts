@@ -56,6 +56,8 @@ export function encodeCheckpoint(ck: LearnCheckpoint): Uint8Array {
   if (snap !== undefined) {
     for (const name of F64_SECTIONS) arrays.push({ name, dtype: "f64", data: snap[name] });
     for (const name of U32_SECTIONS) arrays.push({ name, dtype: "u32", data: snap[name] });
+    // Optional (added later): older checkpoints have no such section.
+    if (snap.weightChanges !== undefined) arrays.push({ name: "weightChanges", dtype: "f64", data: snap.weightChanges });
   }
   const sections: SectionEntry[] = [];
   let off = 0;
@@ -147,7 +149,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LearnCheckpoi
     const curve = header.curve ?? [];
     const pointOk = (p: unknown): boolean => isObj(p) && Object.values(p).every((v) => v === null || (typeof v === "number" && Number.isFinite(v))) && typeof p.samples === "number";
     if (!Array.isArray(curve) || !curve.every(pointOk)) corrupt(file, "curve", "is not a list of curve points");
-    snapshot = { ...snapshot, curve: curve as CurvePoint[] };
+    const changes = arrays.get("weightChanges");
+    if (changes !== undefined && !(changes instanceof Float64Array)) corrupt(file, "weightChanges", "section is not f64");
+    snapshot = { ...snapshot, curve: curve as CurvePoint[], ...(changes === undefined ? {} : { weightChanges: changes as Float64Array }) };
     if (snapshot.encRng.length !== 4) corrupt(file, "encRng", `has ${snapshot.encRng.length} words, not 4`);
   }
   return {

@@ -16,7 +16,7 @@
  * The run is a step machine (DiehlCookRun: one sample per step) so the CLI can yield for Ctrl-C and
  * checkpoint between samples; `snapshot()`/`restore()` carry the whole between-sample state.
  */
-import type { ChipSpec } from "../../chip/spec/types.ts";
+import { learningBillingBasis, type ChipSpec, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
@@ -189,6 +189,8 @@ export interface DiehlCookResult {
   readonly energyPerTrainSamplePj: number;
   readonly energyPerInferencePj: number;
   readonly learningEnergyPerTrainSamplePj: number;
+  /** What the learning energy bills (the chip spec's learningBilledOn, or `learn --bill-learning`). */
+  readonly learningBilledOn?: LearningBillingBasis;
   /** Learning work per training sample (means). */
   readonly opsPerTrainSample: LearningOps;
   readonly memory: { readonly plasticSynapses: number; readonly weightMemoryBits: number; readonly traceMemoryBits: number; readonly thetaMemoryBits: number };
@@ -289,6 +291,11 @@ export interface DiehlCookSnapshot {
   readonly testCounts: Float64Array;
   /** Learning-curve points so far (evalEvery; empty without it). */
   readonly curve: readonly CurvePoint[];
+  /**
+   * Per rule: the engine's updates that changed a weight so far (LearningEngine.weightChanges), which a chip billing
+   * learning on changes bills. Absent from checkpoints written before it: resumed only where learning bills evaluations.
+   */
+  readonly weightChanges?: Float64Array;
 }
 
 /**
@@ -577,15 +584,17 @@ export class DiehlCookRun {
     const trainAccuracy = accuracy(ls.counts, ls.labels, assignment, this.data.classes);
     const acc = accuracy(this.testCounts, this.data.testLabels, assignment, this.data.classes);
     const { spec, st, trainAcc, testAcc } = this;
-    const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames);
-    const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames);
+    // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's, all made in
+    // training (the test runs frozen: no engine, no updates).
+    const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames, this.le.weightChanges.reduce((a, b) => a + b, 0));
+    const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames, 0);
     const perTrain = Math.max(1, this.passes * this.nTrain);
     const plasticSynapses = this.le.ruleSyn.length;
     return {
       neurons: N, weightBits: this.opts.weightBits ?? "float", trainSamples: this.nTrain, testSamples: this.nTest, passes: this.passes,
       accuracy: acc, trainAccuracy,
       energyPerTrainSamplePj: eTrain.dynamic / perTrain, energyPerInferencePj: eTest.dynamic / Math.max(1, this.nTest),
-      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain,
+      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain, learningBilledOn: learningBillingBasis(spec),
       opsPerTrainSample: {
         synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
         traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: this.normOps / perTrain,
@@ -628,6 +637,7 @@ export class DiehlCookRun {
       trainCounts: rows(this.trainCounts, this.trainCounts.length === 0 ? 0 : trainRows),
       labelCounts: rows(this.labelCounts, labelRows), testCounts: rows(this.testCounts, testRows),
       curve: this.curve.map((p) => ({ ...p })),
+      weightChanges: le.weightChanges.slice(),
     };
   }
 
@@ -651,6 +661,10 @@ export class DiehlCookRun {
     fits("trainCounts", snap.trainCounts, this.trainCounts);
     fits("labelCounts", snap.labelCounts, this.labelCounts);
     fits("testCounts", snap.testCounts, this.testCounts);
+    if (snap.weightChanges !== undefined && snap.weightChanges.length !== le.weightChanges.length) bad("weightChanges", `${snap.weightChanges.length} rules; this network has ${le.weightChanges.length}`);
+    // Without the count (a checkpoint from before it was saved), a bill on weight changes would miss the changes made before it.
+    if (snap.weightChanges === undefined && learningBillingBasis(this.spec) === "changes") bad("weightChanges", "the checkpoint does not hold the weight changes, which this chip's learning energy bills (learningBilledOn \"changes\")");
+    le.weightChanges.set(snap.weightChanges ?? new Float64Array(le.weightChanges.length));
     for (let i = 0; i < snap.weights.length; i++) st.synWeight[le.ruleSyn[i]] = snap.weights[i];
     st.theta?.set(snap.theta);
     restoreRngState(this.encRng, snap.encRng);

@@ -55,6 +55,8 @@ export interface CompareRow {
    * "tick-period" (paced, e.g. TrueNorth's 1 ms ticks) or "modelled-latency" (compute-bound); null where it failed.
    */
   readonly timeBasis: string | null;
+  /** What the chip's learning energy bills (report.json totals.learningBilledOn); absent when the run did not learn. */
+  readonly learningBilledOn?: string;
 }
 
 export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
@@ -78,6 +80,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
       activationSparsity: m?.activationSparsity ?? null,
       timeModelled: r.totals.simulatedTimeNs !== null,
       timeBasis: r.totals.timeBasis ?? m?.inferenceTimeBasis ?? null,
+      ...(r.totals.learningBilledOn === undefined ? {} : { learningBilledOn: r.totals.learningBilledOn }),
     };
   });
 }
@@ -107,7 +110,7 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
       t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
     // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
-    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}`,
+    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}${learningBillingNote(rows)}`,
   };
 }
 
@@ -119,6 +122,17 @@ export const COMPARE_NOTE = "One run is one inference; energy includes static po
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
   + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths. "
   + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
+
+/** Runs that learned: what each chip's learning energy bills (evaluations: every synapse update; changes: those that changed a weight). */
+function learningBillingNote(rows: readonly CompareRow[]): string {
+  const billed = rows.filter((r) => r.learningBilledOn !== undefined);
+  if (billed.length === 0) return "";
+  const on = (b: string): string => (b === "changes" ? "weight changes" : "evaluations (every synapse update)");
+  const bases = [...new Set(billed.map((r) => r.learningBilledOn!))];
+  return bases.length === 1
+    ? ` Learning energy billed on ${on(bases[0])}.`
+    : ` Learning energy billed on ${billed.map((r) => `${r.chip ?? r.arch}: ${on(r.learningBilledOn!)}`).join("; ")}.`;
+}
 
 /** One chip that did not run, as "<arch>: <code> (<message>)". */
 function failureText(r: CompareRow): string {
@@ -133,7 +147,7 @@ export function compareMarkdown(model: string, t: ReportTable, rows: readonly Co
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
-  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE)}_\n${list}`;
+  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE + learningBillingNote(rows))}_\n${list}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [

@@ -31,7 +31,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "synaptic_events_delivered", "crossbar_reads", "crossbar_active_rows", "crossbar_conversions",
   "count", "cost_key", "cost_value", "cost_unit",
   "energy_synapse_pj", "energy_neuron_pj", "energy_network_pj", "energy_learning_pj", "energy_dynamic_pj", "energy_static_pj", "energy_total_pj",
-  "simulated_time_ns", "latency_ns", "average_power_mw", "time_basis", "tick_period_ns", "weight_changes",
+  "simulated_time_ns", "latency_ns", "average_power_mw", "time_basis", "tick_period_ns", "weight_changes", "learning_billed_on",
   "utilisation_neurons", "utilisation_input_axons", "utilisation_output_axons", "utilisation_synapse_memory",
   "synapse_memory_bits", "neuron_memory_bits",
   "mean_rate_per_tick", "activation_sparsity", "connection_sparsity", "dead_neurons", "bursting_neurons", "spike_density_active",
@@ -89,6 +89,8 @@ export function csvRows(report: RunReport): Row[] {
     inference_time_ns: m.totals.inferenceTimeNs, inferences_per_second: m.totals.inferencesPerSecond, energy_per_inference_pj: m.totals.energyPerInferencePj,
     // General learning engine runs: the billed updates are syn_updates; these changed a stored weight.
     weight_changes: r.learning?.weightChanges ?? null,
+    // What energy_learning_pj bills: syn_updates ("evaluations") or weight_changes ("changes"); empty when the run did not learn.
+    learning_billed_on: r.totals.learningBilledOn ?? null,
   });
   r.perCore.forEach((c, i) => {
     const cm = m.perCore[i];

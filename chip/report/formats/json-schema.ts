@@ -51,7 +51,7 @@ function buildReportSchema(closed: boolean) {
     synapse: num.describe("Synapse energy (pJ): synOps × energySynOpPj (per encoding) + weightReadBits × energyWeightReadPjPerBit, + crossbar reads on compute-in-memory presets."),
     neuron: num.describe("Neuron energy (pJ): accesses, updates and non-input spikes × their costs (chip/report/energy.ts)."),
     network: num.describe("Network energy (pJ): packets out/in, east-west and north-south hops, in-tile packets × their costs."),
-    learning: num.describe("Learning energy (pJ): synUpdates × energySynUpdatePj."),
+    learning: num.describe("Learning energy (pJ): synUpdates × energySynUpdatePj, or weight changes × energySynUpdatePj when totals.learningBilledOn is \"changes\"."),
     dynamic: num.describe("synapse + neuron + network + learning (pJ)."),
   });
   const footprint = {
@@ -155,6 +155,8 @@ function buildReportSchema(closed: boolean) {
         static: num.describe("Static energy (pJ) = (staticPowerPerCoreMw × coresUsed + staticPowerChipMw) × simulated time; unused cores are not charged."),
         total: num.describe("dynamic + static (pJ)."),
       }).describe("Energy by component (pJ)."),
+      learningBilledOn: z.enum(["evaluations", "changes"]).optional()
+        .describe("What energyPj.learning bills: \"evaluations\" = counters.synUpdates × energySynUpdatePj, \"changes\" = learning.weightChanges × energySynUpdatePj (ChipSpec.learningBilledOn or run --bill-learning); present when the run learned or bills changes (added within version 1)."),
       timeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).optional()
         .describe("The basis of simulatedTimeNs, averagePowerMw and static energy (chip/report/time-basis.ts; added within version 1)."),
       tickPeriodNs: nn.optional().describe("The chip's tick period (ns) on the tick-period basis."),
@@ -184,7 +186,10 @@ function buildReportSchema(closed: boolean) {
     /** General learning engine runs (chip/report/learning-report.ts). */
     learning: obj({
       synUpdates: nn, ruleEvaluations: nn, weightChanges: nn,
-      rules: z.array(obj({ projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable(), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional() })),
+      thirdFactorValues: nn.optional().describe("Non-zero third-factor values delivered to the learning engine: Σ over the rules' thirdFactorValues (added within version 1)."),
+      rules: z.array(obj({
+        projection: z.string(), rule: z.string(), plasticSynapses: nn, weightChanges: nn, readsThirdFactor: z.boolean(), thirdFactorNonZero: z.boolean().nullable(),
+        thirdFactorValues: nn.nullable().optional().describe("(post neuron, tick) pairs with m ≠ 0 on the rule's learning ticks; null when the rule does not read m (added within version 1)."), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional() })),
       notes: z.array(z.string()),
     }).optional(),
     warnings: z.array(str).optional().describe("Warnings of the run that belong to no section, as \"CODE: message\" (aerchip run: W_THIRD_FACTOR_ROWS, a --third-factor file whose rows differ from the run's ticks); absent when none."),

@@ -45,7 +45,7 @@ function hops(c: RunReport["totals"]["counters"]): number {
 
 /** The provenance options that change a preset (cli/load-arch.ts, cli/sweep/point.ts); the chip name then ends in `*`. */
 const CHIP_OVERRIDE_OPTIONS: ReadonlyArray<[string, string]> = [
-  ["coreNeurons", "--core-neurons"], ["tickPeriodUs", "--tick-period-us"], ["realtime", "--realtime"],
+  ["coreNeurons", "--core-neurons"], ["tickPeriodUs", "--tick-period-us"], ["realtime", "--realtime"], ["billLearning", "--bill-learning"],
   ["meshWidth", "mesh width"], ["meshHeight", "mesh height"], ["weightBits", "weight bits"],
 ];
 
@@ -143,10 +143,8 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
     staticEnergyNote(r),
     `Time basis: ${timeBasisText(r)}.`,
     ...(r.notModelled.length > 0 ? [`Not modelled by this chip spec: ${r.notModelled.join(", ")}.`] : []),
-    ...(l === undefined ? [] : [
-      `Learning bills ${groupDigits(l.synUpdates, ",")} synapse updates (rule evaluations: ${groupDigits(l.ruleEvaluations, ",")}); ${groupDigits(l.weightChanges, ",")} of them changed a weight.`,
-      ...l.notes.map((n) => `Note: ${n}`),
-    ]),
+    ...learningBillingNotes(r),
+    ...(l === undefined ? [] : l.notes.map((n) => `Note: ${n}`)),
     ...(r.warnings ?? []).map((w) => `Warning: ${w}`),
   ];
   return {
@@ -154,6 +152,23 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
     note: notes.join(" "),
   };
+}
+
+/**
+ * What the learning energy bills (totals.learningBilledOn; reports without it bill evaluations) beside what the
+ * engine did: its synapse updates, and the ones that changed a weight.
+ */
+export function learningBillingNotes(r: RunReport): string[] {
+  const l = r.learning;
+  const basis = r.totals.learningBilledOn;
+  const g = (n: number): string => groupDigits(n, ",");
+  if (basis === "changes") {
+    const changes = l?.weightChanges ?? 0;
+    return [`Learning billed on weight changes (learningBilledOn "changes"): ${g(changes)} synapse updates that changed a weight; the engine performed ${g(r.totals.counters.synUpdates)} synapse updates${l === undefined ? "" : ` (rule evaluations: ${g(l.ruleEvaluations)})`}.`];
+  }
+  if (l !== undefined) return [`Learning billed on evaluations (learningBilledOn "evaluations"): ${g(l.synUpdates)} synapse updates (rule evaluations: ${g(l.ruleEvaluations)}); ${g(l.weightChanges)} of them changed a weight.`];
+  if (basis === "evaluations") return [`Learning billed on evaluations (learningBilledOn "evaluations"): ${g(r.totals.counters.synUpdates)} synapse updates.`];
+  return [];
 }
 
 const COMPONENT_NAME: Readonly<Record<EnergyComponent, string>> = { synapse: "Synapse", neuron: "Neuron", network: "Network", learning: "Learning", static: "Static" };

@@ -40,7 +40,7 @@ describe("report.learning", () => {
     expect([l.synUpdates, l.ruleEvaluations, l.weightChanges]).toEqual([1080, 1080, 0]);
     expect(l.synUpdates).toBe(r.totals.counters.synUpdates);
     // Run without SimulateOptions.gradedPsi: no Ψ drove the graded traces either (psi null, second note).
-    expect(l.rules).toEqual([{ projection: "in_out", rule: "s-tllr", plasticSynapses: 12, weightChanges: 0, readsThirdFactor: true, thirdFactorNonZero: false, psi: null, gradedNonZero: false }]);
+    expect(l.rules).toEqual([{ projection: "in_out", rule: "s-tllr", plasticSynapses: 12, weightChanges: 0, readsThirdFactor: true, thirdFactorNonZero: false, thirdFactorValues: 0, psi: null, gradedNonZero: false }]);
     expect(l.notes).toHaveLength(2);
     expect(l.notes[0]).toMatch(/third factor m/);
     expect(l.notes[1]).toMatch(/graded post traces/);

@@ -92,6 +92,25 @@ describe("learn checkpoints", () => {
     }
   }, 120_000);
 
+  it("billed on weight changes (--bill-learning changes): a resumed run bills the changes made before the interrupt too", async () => {
+    const base = { ...BASE, weightBits: undefined, billLearning: "changes" as const };
+    const outA = tmp();
+    await learnCommand("mnist", { ...base, out: outA });
+    const reference = readFileSync(join(outA, "learn-mnist.json"));
+    expect(JSON.parse(reference.toString()).results[0].learningBilledOn).toBe("changes");
+    const outB = tmp();
+    const ck = join(tmp(), "run.ckpt");
+    try {
+      await expectCode(learnCommand("mnist", { ...base, out: outB, checkpoint: ck, afterSample: (_w, done) => { if (done === 41) requestInterrupt(); } }), "E_INTERRUPTED");
+      clearInterrupt();
+      expect(readCheckpoint(ck).snapshot?.weightChanges?.length).toBe(1);
+      await learnCommand("mnist", { ...base, out: outB, checkpoint: ck, resume: true });
+      expect(readFileSync(join(outB, "learn-mnist.json")).equals(reference)).toBe(true);
+    } finally {
+      clearInterrupt();
+    }
+  }, 120_000);
+
   it("a checkpoint of other options, or a damaged one, is refused naming the field", async () => {
     const ck = join(tmp(), "run.ckpt");
     const opts = { ...BASE, out: tmp(), checkpoint: ck, weightBits: undefined };
