@@ -352,6 +352,30 @@ function compactSynapseCounts(st: SimState, K: number): CompactSynapseCounts {
 }
 
 /** `cores`: the program's per-core figures, computed before its arrays were released (else from `program`). */
+/**
+ * Ticks in which each neuron fired at least once. A neuron fires at most once per tick, so this is its spike
+ * count, except for an input population whose stimulus kept repeats (--input-counts): there c spikes of one
+ * neuron in one tick are one active tick, counted from the spike record (sorted by tick, then neuron, so the
+ * repeats of one (tick, neuron) are adjacent).
+ */
+function activeTicksPerNeuron(program: ChipProgram, res: SimResult, spikesPerNeuron: ArrayLike<number>): ArrayLike<number> {
+  const st = res.state;
+  let out: Float64Array | undefined;
+  program.populations.forEach((p, pi) => {
+    if (p.kind !== "input") return;
+    const rec = res.spikes.get(p.name);
+    if (rec === undefined) return;
+    let repeats = false;
+    for (let k = 1; k < rec.tick.length && !repeats; k++) repeats = rec.tick[k] === rec.tick[k - 1] && rec.neuron[k] === rec.neuron[k - 1];
+    if (!repeats) return;
+    const local = new Float64Array(p.size);
+    for (let k = 0; k < rec.tick.length; k++) if (k === 0 || rec.tick[k] !== rec.tick[k - 1] || rec.neuron[k] !== rec.neuron[k - 1]) local[rec.neuron[k]]++;
+    out ??= Float64Array.from(spikesPerNeuron);
+    for (let n = 0; n < st.neuronCount; n++) if (st.populationOfNeuron[n] === pi) out[n] = local[st.indexInPopulation[n]];
+  });
+  return out ?? spikesPerNeuron;
+}
+
 export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: SimResult, ctx: MetricsContext, cores?: ProgramCoreFigures): RunMetrics {
   const st = res.state;
   const T = res.steps;
@@ -414,6 +438,10 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   });
 
   const RB = RATE_BIN_EDGES_PER_MILLE.length - 1;
+  // Activity is over (neuron, tick) cells: an input neuron fired c times in one tick (--input-counts) is one
+  // active cell, so sparsity, density, bursting and the rate histogram stay fractions of the cells.
+  const activeTicks = activeTicksPerNeuron(program, res, spikesPerNeuron);
+  const popActive = new Float64Array(P);
   const popSpikes = new Float64Array(P);
   const popDead = new Float64Array(P);
   const popBurst = new Float64Array(P);
@@ -421,10 +449,12 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   for (let n = 0; n < st.neuronCount; n++) {
     const p = st.populationOfNeuron[n];
     const sp = spikesPerNeuron[n];
+    const act = activeTicks[n];
     popSpikes[p] += sp;
+    popActive[p] += act;
     if (sp === 0) popDead[p]++;
-    if (T > 0 && sp * 1000 >= BURST_PER_MILLE * T) popBurst[p]++;
-    hist[p * RB + rateBin(sp, T)]++;
+    if (T > 0 && act * 1000 >= BURST_PER_MILLE * T) popBurst[p]++;
+    hist[p * RB + rateBin(act, T)]++;
   }
   const perPopulation: PopulationMetrics[] = program.populations.map((p, i) => {
     let ac = 0, dense = 0, zeros = 0, weights = 0, wBits = 0, any = false;
@@ -444,10 +474,10 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
     return {
       name: p.name, helper: isHelperPopulation(p.name), kind: p.kind, spiking: p.spiking, size: p.size, spikes: popSpikes[i],
       meanRatePerTick: cells > 0 ? popSpikes[i] / cells : 0,
-      activationSparsity: p.spiking ? (cells > 0 ? 1 - popSpikes[i] / cells : 1) : null,
+      activationSparsity: p.spiking ? (cells > 0 ? 1 - popActive[i] / cells : 1) : null,
       deadNeurons: p.spiking ? popDead[i] : null,
       burstingNeurons: p.spiking ? popBurst[i] : null,
-      spikeDensityActive: p.spiking ? spikeDensityOverActive(popSpikes[i], p.size, popDead[i], T) : null,
+      spikeDensityActive: p.spiking ? spikeDensityOverActive(popActive[i], p.size, popDead[i], T) : null,
       rateHistogram: p.spiking ? Array.from(hist.subarray(i * RB, (i + 1) * RB)) : null,
       synapticOpsIn: { effectiveACs: ac, effectiveMACs: 0, dense },
       connectionSparsityIn: any ? (weights === 0 ? 1 : zeros / weights) : null,

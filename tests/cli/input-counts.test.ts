@@ -187,3 +187,19 @@ describe.skipIf(!HAS_SHARED)(`N-MNIST through the sinabs CNN with --input-counts
     expect(readFileSync(join(TMP, "nm-rerun", "report.json"), "utf8")).toBe(readFileSync(join(TMP, "nm-1", "report.json"), "utf8"));
   }, 120_000);
 });
+
+describe("--input-counts: the input population's activity is over (neuron, tick) cells (audit s20a F1)", () => {
+  it("a neuron fired 3 times in one of 3 ticks is active in 1 cell: sparsity 2/3, density 1/3, not bursting; the report validates and reruns", async () => {
+    const r = await runOne("cells", COUNTS, "--input-counts");
+    expect(r.code, r.stderr).toBe(0);
+    const rep = report(r.out);
+    const input = rep.metrics!.perPopulation.find((p) => p.name === "in")!;
+    expect(input.spikes).toBe(3);
+    expect(input.activationSparsity).toBeCloseTo(2 / 3, 15);
+    expect(input.spikeDensityActive).toBeCloseTo(1 / 3, 15);
+    expect(input.burstingNeurons).toBe(0);
+    expect(runReportSchema.safeParse(rep).success).toBe(true);
+    const again = await cli("rerun", join(r.out, "report.json"), "--out", join(TMP, "cells-again"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+  });
+});
