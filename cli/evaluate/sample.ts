@@ -12,7 +12,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import type { ChipProgram, ChipStimulus } from "../../chip/program/types.ts";
+import type { ChipProgram, ChipStimulus, StimulusSpikes } from "../../chip/program/types.ts";
 import { buildSimState, programIsPlastic, resetAdaptiveThresholds, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
@@ -226,13 +226,16 @@ function fileReconstruction(target: Float64Array, T: number, values: readonly (n
   return output === null ? null : reconstructionError(output, target);
 }
 
-/** The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free). */
-function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
-  const spikes = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+/**
+ * The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free); each
+ * population's other fields (keepRepeats: --input-counts) as they were.
+ */
+export function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
+  const spikes = new Map<string, StimulusSpikes>();
   for (const [name, sp] of st.spikes) {
     const keep: number[] = [];
     for (let k = 0; k < sp.tick.length; k++) if (sp.tick[k] < end) keep.push(k);
-    spikes.set(name, { tick: Int32Array.from(keep, (k) => sp.tick[k]), neuron: Int32Array.from(keep, (k) => sp.neuron[k]) });
+    spikes.set(name, { ...sp, tick: Int32Array.from(keep, (k) => sp.tick[k]), neuron: Int32Array.from(keep, (k) => sp.neuron[k]) });
   }
   return { ...st, spikes };
 }
