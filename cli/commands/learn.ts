@@ -23,7 +23,7 @@ import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "..
 import { readFeatureSplit } from "../learn/features-data.ts";
 import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
 import { sha256File } from "../provenance.ts";
-import { DiehlCookRun, checkDiehlCookRuleFits, diehlCookRule, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
+import { DiehlCookRun, checkDiehlCookRuleFits, checkRuleParamsUsed, diehlCookRule, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
@@ -144,6 +144,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   let paramOverrides = parseSetOption(setAuto.set);
   let params = resolveDiehlCookParams(paramOverrides);
   checkDiehlCookRuleFits(spec, params, widths);
+  checkRuleParamsUsed(paramOverrides, params);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });

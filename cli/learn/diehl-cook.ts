@@ -700,6 +700,21 @@ export function diehlCookRule(P: DiehlCookParams): NamedRule {
 }
 
 /**
+ * --set keys the chosen rule does not read, refused (E_CLI_OPTION) rather than recorded as if they had acted:
+ * the released code's rule (mu −1) has no x_tar; the paper's rule (mu ≥ 0: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu
+ * on post spikes) has no pre-spike term (nuPre) and no post traces (post1TauMs, post2TauMs).
+ */
+export function checkRuleParamsUsed(overrides: Partial<DiehlCookParams>, P: DiehlCookParams): void {
+  const unused = P.mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
+  const given = unused.filter((k) => Object.hasOwn(overrides, k));
+  if (given.length === 0) return;
+  const rule = P.mu < 0 ? "the released code's rule (mu −1, the default)" : `the paper's rule (mu ${P.mu}: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes)`;
+  throw new AerchipError("E_CLI_OPTION", `--set ${given.join(", ")}: ${rule} does not read ${given.length === 1 ? "it" : "them"}, so ${given.length === 1 ? "it" : "they"} would change nothing`, {
+    field: "--set", hint: P.mu < 0 ? "add --set mu=0.2 (the paper's rule, which reads xTar), or drop xTar" : `drop ${given.join(", ")}, or use the released code's rule (drop mu)`,
+  });
+}
+
+/**
  * Before any width runs: a power-law rule (μ not 0 or 1) with quantised weights needs a chip whose learning
  * engine has a lookup table (the compiler would refuse it only at that width, after the float run).
  */

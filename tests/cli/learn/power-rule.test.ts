@@ -55,4 +55,17 @@ describe("learn --set mu=0.2 (Diehl & Cook's power-law rule)", () => {
     expect(doc("code").rule).toBe("diehl-cook-2015-code");
     expect(doc("code").params.mu).toBe(-1);
   }, 30_000);
+
+  it("refuses --set keys the chosen rule does not read (audit s20a F3): xTar without mu, nuPre / post traces with mu", async () => {
+    const noMu = await cli("learn", X, "--neurons", "3", "--arch", "loihi", "--set", "presentMs=60,xTar=0.1", "--out", join(dir, "xtar"));
+    expect(noMu.code).toBe(2);
+    expect(noMu.stderr).toMatch(/E_CLI_OPTION: --set xTar: the released code's rule/);
+    const withMu = await learn("nupre", "--arch", "loihi", "--set", "nuPre=0.5,post2TauMs=30");
+    expect(withMu.code).toBe(2);
+    expect(withMu.stderr).toMatch(/--set nuPre, post2TauMs: the paper's rule/);
+    // xTar with mu is read: accepted.
+    const ok = await learn("xtar-mu", "--arch", "loihi", "--set", "xTar=0.3");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(doc("xtar-mu").params.xTar).toBe(0.3);
+  }, 30_000);
 });
