@@ -9,6 +9,7 @@ import type { StllrPsi } from "../chip/program/named-rules.ts";
 import type { ThirdFactorSchedule } from "../chip/sim/run.ts";
 import type { ModelGraph } from "../compiler/ir/types.ts";
 import { AerchipError } from "../core/diagnostics.ts";
+import { RuleSlot, compileRule, parseRule } from "../chip/program/learning-rule.ts";
 import { resolvePsi, type ModelPsi } from "./psi-drive.ts";
 import { readThirdFactor, type ThirdFactorArg } from "./third-factor.ts";
 
@@ -20,6 +21,10 @@ export interface LearningFacts {
   readonly learns: boolean;
   /** Whether any projection has pair STDP (`stdp`), which counts no weight changes (--bill-learning changes). */
   readonly pairStdp: boolean;
+  /** Whether any learning rule has a graded post trace (S-TLLR's y1, y2), the traces Ψ drives (--psi). */
+  readonly gradedPost: boolean;
+  /** Whether any learning rule reads the third factor m (--third-factor). */
+  readonly readsThirdFactor: boolean;
   /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ. */
   readonly modelPsi: readonly ModelPsi[];
 }
@@ -29,17 +34,36 @@ export function learningFacts(graph: Pick<ModelGraph, "populations" | "projectio
     populationSizes: new Map(graph.populations.map((p) => [p.name, p.size] as const)),
     learns: graph.projections.some((p) => p.learning !== undefined),
     pairStdp: graph.projections.some((p) => p.plasticity !== undefined),
+    gradedPost: graph.projections.some((p) => p.learning?.traces.some((t) => t.input === "graded" && t.trace.startsWith("y")) === true),
+    // A boolean, not a closure over the graph (run.ts keeps these facts through the simulation, not the graph).
+    readsThirdFactor: graph.projections.some((p) => p.learning?.ruleTexts.some((text) => compileRule(parseRule(text)).usedSlots.includes(RuleSlot.m)) === true),
     modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
   };
+}
+
+/**
+ * The learning drive's options checked against the model, before anything is read: a third factor (`flag`:
+ * run's --third-factor, train's --third-factor-dir) needs a rule that reads m, --psi a rule with graded post
+ * traces; each refused (E_CLI_OPTION) where it would change nothing. Returns the run's Ψ (--psi, or the
+ * model's own; a different --psi is refused).
+ */
+export function checkDriveApplies(facts: LearningFacts, thirdFactor: boolean, cliPsi: StllrPsi | undefined, modelPath: string, flag: "--third-factor" | "--third-factor-dir" = "--third-factor"): StllrPsi | undefined {
+  if ((thirdFactor || cliPsi !== undefined) && !facts.learns) {
+    if (cliPsi !== undefined && !thirdFactor) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
+    throw new AerchipError("E_CLI_OPTION", `${flag} drives learning rules, and no projection of the model has one (pair \`stdp\` reads no third factor)`, { file: modelPath, field: flag, hint: `give a projection a "learning" rule that reads m (docs/learning.md), or drop ${flag}` });
+  }
+  if (thirdFactor && !facts.readsThirdFactor) {
+    throw new AerchipError("E_CLI_OPTION", `${flag} gives the factor m of learning rules that read it, and no learning rule of the model does`, { file: modelPath, field: flag, hint: `give a rule a term with m (reward-modulated STDP, S-TLLR: docs/learning.md), or drop ${flag}` });
+  }
+  if (cliPsi !== undefined && !facts.gradedPost) {
+    throw new AerchipError("E_CLI_OPTION", "--psi drives graded post traces, and no learning rule of the model has one", { file: modelPath, field: "--psi", hint: "give a rule a post trace with input \"graded\" (S-TLLR's y1, y2), or drop --psi" });
+  }
+  return resolvePsi(cliPsi, facts.modelPsi, modelPath);
 }
 
 /** The run's Ψ and third-factor schedules, read and checked (files read, shapes checked against the model). */
 export function checkLearningDrive(facts: LearningFacts, o: { readonly thirdFactor?: readonly ThirdFactorArg[]; readonly psi?: StllrPsi }, modelPath: string): { psi: StllrPsi | undefined; thirdFactor: ThirdFactorSchedule[] } {
   const args = o.thirdFactor ?? [];
-  if ((args.length > 0 || o.psi !== undefined) && !facts.learns) {
-    if (o.psi !== undefined && args.length === 0) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
-    throw new AerchipError("E_CLI_OPTION", "--third-factor drives learning rules, and no projection of the model has one", { file: modelPath, field: "--third-factor", hint: "give a projection a \"learning\" rule that reads m (docs/learning.md), or drop --third-factor" });
-  }
-  // Ψ of graded traces: --psi, or the model's own psi (a different --psi is refused).
-  return { psi: resolvePsi(o.psi, facts.modelPsi, modelPath), thirdFactor: readThirdFactor(args, facts.populationSizes, modelPath) };
+  const psi = checkDriveApplies(facts, args.length > 0, o.psi, modelPath);
+  return { psi, thirdFactor: readThirdFactor(args, facts.populationSizes, modelPath) };
 }

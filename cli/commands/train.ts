@@ -47,7 +47,7 @@ import { gitProvenance } from "./run.ts";
 import { sha256File } from "../provenance.ts";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { resolvePsi } from "../psi-drive.ts";
+import { checkDriveApplies, learningFacts } from "../learning-drive.ts";
 import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
@@ -116,10 +116,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
   }
   const dirs = o.thirdFactorDir ?? [];
-  if ((dirs.length > 0 || o.psi !== undefined) && !graph.projections.some((p) => p.learning !== undefined)) {
-    const flag = dirs.length > 0 ? "--third-factor-dir" : "--psi";
-    throw new AerchipError("E_CLI_OPTION", `${flag} drives learning rules, and no projection of the model has one (pair \`stdp\` reads no third factor and has no graded traces)`, { file: modelPath, field: flag, hint: `give a projection a "learning" rule that reads m or has graded post traces (docs/learning.md), or drop ${flag}` });
-  }
+  // --third-factor-dir and --psi checked against the model's rules as run checks its options (cli/learning-drive.ts).
+  const psi = checkDriveApplies(learningFacts(graph), dirs.length > 0, o.psi, modelPath, "--third-factor-dir");
   const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   const transforms = eventTransformsOf(o);
@@ -127,8 +125,6 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const program = compiled.program;
   const st = buildSimState(spec, program);
   const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
-  // Graded (S-TLLR) traces: the model's own Ψ, as `run` takes it without --psi (cli/psi-drive.ts).
-  const psi = resolvePsi(o.psi, graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])), modelPath);
   const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);

@@ -100,10 +100,14 @@ describe("run --psi (graded traces from the neuron's own potential: S-TLLR on ch
     const re = await cli("rerun", join(dir, "psi", "report.json"), "--out", join(dir, "psi-re"), "--quiet");
     expect(re.code, re.stderr).toBe(0);
     expect(readFileSync(join(dir, "psi-re", "weights.json"))).toEqual(readFileSync(join(dir, "psi", "weights.json")));
-    // A rule without graded traces, or a reset to a value, is refused.
+    // A model whose rules have no graded trace: --psi would drive nothing, refused before the run (a usage
+    // error, as compare refuses it before any chip runs: audit s20a F4).
     const z = await cli("run", MODEL, "--arch", "loihi", "--psi", "triangle", "--out", join(dir, "psi-x"));
-    expect(z.code).toBe(1);
-    expect(z.stderr).toMatch(/E_SIM_OPTIONS/);
+    expect(z.code).toBe(2);
+    expect(z.stderr).toMatch(/E_CLI_OPTION: --psi drives graded post traces/);
+    const zc = await cli("compare", MODEL, "--arch", "loihi,generic", "--psi", "triangle", "--out", join(dir, "psi-xc"));
+    expect(zc.code).toBe(2);
+    expect(zc.stderr).toMatch(/E_CLI_OPTION: --psi drives graded post traces/);
   });
 
   it("examples/learning/stllr.model.json runs as its README row says and learns", async () => {
@@ -174,6 +178,14 @@ describe("compare --third-factor / --psi / --initial-weights (each chip's run is
     const learned = JSON.parse(readFileSync(join(out, "loihi", "weights.json"), "utf8")) as { projections: Record<string, { weights: number[] }> };
     // No third factor: nothing changes, so the run ends with the weights it started from.
     expect(none.projections).toEqual(learned.projections);
+  });
+
+  it("refuses a third factor no rule reads (pair STDP), before any chip runs, as run does (audit s20a F6)", async () => {
+    for (const cmd of ["run", "compare"]) {
+      const r = await cli(cmd, "examples/learning/stdp-pair.model.json", "--arch", "loihi", "--third-factor", "examples/learning/reward.npy", "--out", join(dir, `no-m-${cmd}`));
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr).toMatch(/E_CLI_OPTION: --third-factor gives the factor m of learning rules that read it/);
+    }
   });
 
   it("refuses them on a model without learning rules, as run does", async () => {
