@@ -120,6 +120,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const transformed = o.input === undefined ? "" : eventTransformText(eventTransformProvenance(eventTransformsOf(o)));
   const transformNote = transformed === "" ? undefined : `events ${transformed}`;
   let inputNote: string | undefined;
+  let runWarnings: readonly string[] = [];
   let model: string, rows: ReturnType<typeof compareRows>, t: ReturnType<typeof compareTable>, ran: number, svg: string | undefined;
   try {
     for (const [i, arch] of archs.entries()) {
@@ -155,6 +156,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     inputNote = o.input === undefined || parts.length === 0 ? undefined : `${basename(o.input)}, ${parts.join("; ")}`;
     const merged = first?.report.input?.warnings.find((w) => w.startsWith("W_EVENTS_MERGED"));
     if (merged !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${merged}\n  hint: ${eventsMergedHint(o.tickUs ?? 1000, eventBinningOf(o))}\n`);
+    // The runs' own warnings (a JSON model's W_THIRD_FACTOR_ROWS: the same options, so the same on every chip), once.
+    runWarnings = (first?.report.warnings ?? []).filter((w) => !w.startsWith("W_EVENTS_MERGED"));
+    if (o.quiet !== true) for (const w of runWarnings) process.stderr.write(`aerchip: ${w}\n`);
     rows = compareRows(entries);
     t = compareTable(model, rows, inputNote);
     ran = rows.filter((r) => r.status === "ok").length;
@@ -166,10 +170,10 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
-    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote) },
+    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings) },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
-    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows }, join(out, "compare.json")) },
+    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
   ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));

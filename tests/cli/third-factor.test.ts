@@ -180,6 +180,16 @@ describe("compare --third-factor / --psi / --initial-weights (each chip's run is
     expect(none.projections).toEqual(learned.projections);
   });
 
+  it("says W_THIRD_FACTOR_ROWS once, on stderr, in compare.md and compare.json (audit s20a F5)", async () => {
+    const short = npy("cmp-d10.npy", new Float64Array(10).fill(1), [10]);
+    const out = join(dir, "cmp-rows");
+    const r = await cli("compare", STLLR, "--arch", "loihi,generic", "--third-factor", short, "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/W_THIRD_FACTOR_ROWS/g)).toHaveLength(1);
+    expect(readFileSync(join(out, "compare.md"), "utf8")).toMatch(/Warnings of every chip's run:\n\n- W\\_THIRD\\_FACTOR\\_ROWS: /);
+    expect(JSON.parse(readFileSync(join(out, "compare.json"), "utf8")).warnings[0]).toMatch(/^W_THIRD_FACTOR_ROWS: /);
+  });
+
   it("refuses a third factor no rule reads (pair STDP), before any chip runs, as run does (audit s20a F6)", async () => {
     for (const cmd of ["run", "compare"]) {
       const r = await cli(cmd, "examples/learning/stdp-pair.model.json", "--arch", "loihi", "--third-factor", "examples/learning/reward.npy", "--out", join(dir, `no-m-${cmd}`));

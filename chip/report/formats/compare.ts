@@ -143,11 +143,12 @@ function failureText(r: CompareRow): string {
  * compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip, so
  * that their error messages cannot run together).
  */
-export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string): string {
+export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = []): string {
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
-  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE + learningBillingNote(rows))}_\n${list}`;
+  const warned = warnings.length === 0 ? "" : `\nWarnings of every chip's run:\n\n${warnings.map((w) => `- ${esc(w)}`).join("\n")}\n`;
+  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE + learningBillingNote(rows))}_\n${list}${warned}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [
