@@ -36,6 +36,11 @@ export interface AutoGainRung {
   /** Probed samples that gave no excitatory spike at all. */
   readonly silentSamples: number;
   readonly probedSamples: number;
+  /**
+   * The Poisson encoder's spike probability per tick for the brightest input (value 1) at this rung,
+   * 1 − exp(−rate·tickMs/1000): the rate is the encoder's parameter, and no input fires more than once a tick.
+   */
+  readonly pSpikeBrightest: number;
 }
 
 /** The search as written to learn-features.json / learn-mnist.json (`inputGainSearch`). */
@@ -46,10 +51,15 @@ export interface AutoGainChoice {
   readonly chosenRateHzPerPixel: number;
   /** False when no rung reached the fraction (the largest rung was taken). */
   readonly reached: boolean;
+  /** The search stopped at a rung whose brightest input already spikes with p ≥ AUTO_GAIN_SATURATED_P: higher rungs could not drive it harder. */
+  readonly saturated?: boolean;
 }
 
+/** A rung whose brightest input spikes with at least this probability per tick ends the search (doubling adds < 0.1 %). */
+export const AUTO_GAIN_SATURATED_P = 0.999;
+
 export const AUTO_GAIN_RULE =
-  `rateHzPerPixel = the smallest of ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^k Hz, k = 0…${AUTO_GAIN_RUNGS - 1}, at which ≥ ${100 * AUTO_GAIN_FRACTION}% of the first ≤ ${AUTO_GAIN_PROBE_SAMPLES} training samples give ≥ minSpikes excitatory spikes, each shown once at intensity 2 to the untrained network (weights normalised, θ frozen, learning off, float weights, the run's seed); the largest rung if none does (cli/learn/auto-gain.ts)`;
+  `rateHzPerPixel = the smallest of ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^k Hz, k = 0…${AUTO_GAIN_RUNGS - 1}, at which ≥ ${100 * AUTO_GAIN_FRACTION}% of the first ≤ ${AUTO_GAIN_PROBE_SAMPLES} training samples give ≥ minSpikes excitatory spikes, each shown once at intensity 2 to the untrained network (weights normalised, θ frozen, learning off, float weights, the run's seed); the largest rung probed if none does, the ladder ending early at a rung where the brightest input already spikes with p ≥ ${AUTO_GAIN_SATURATED_P} per tick (p = 1 − exp(−rate·tickMs/1000): the rate is the Poisson encoder's parameter, and no input fires more than once a tick) (cli/learn/auto-gain.ts)`;
 
 /**
  * `--set` text with `rateHzPerPixel=auto` taken out: the rest (for parseSetOption) and whether auto was asked
@@ -91,8 +101,10 @@ export function chooseInputGain(
     let atMin = 0;
     let silent = 0;
     for (const n of spikes) { if (n >= minSpikes) atMin++; if (n === 0) silent++; }
-    rungs.push({ rateHzPerPixel: g, samplesAtMinSpikes: atMin, silentSamples: silent, probedSamples: spikes.length });
+    const pSpikeBrightest = 1 - Math.exp(-g * probe.params.tickMs * 1e-3);
+    rungs.push({ rateHzPerPixel: g, samplesAtMinSpikes: atMin, silentSamples: silent, probedSamples: spikes.length, pSpikeBrightest });
     if (atMin >= AUTO_GAIN_FRACTION * spikes.length) return { rule: AUTO_GAIN_RULE, rungs, chosenRateHzPerPixel: g, reached: true };
+    if (pSpikeBrightest >= AUTO_GAIN_SATURATED_P) return { rule: AUTO_GAIN_RULE, rungs, chosenRateHzPerPixel: g, reached: false, saturated: true };
   }
   return { rule: AUTO_GAIN_RULE, rungs, chosenRateHzPerPixel: rungs[rungs.length - 1].rateHzPerPixel, reached: false };
 }
@@ -100,12 +112,12 @@ export function chooseInputGain(
 /** paramsProvenance's entry for the chosen gain. */
 export function autoGainProvenance(c: AutoGainChoice, defaultSource: string): string {
   const last = c.rungs[c.rungs.length - 1];
-  return `aerchip: --set rateHzPerPixel=auto chose ${c.chosenRateHzPerPixel} Hz = ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^${c.rungs.length - 1} (${last.samplesAtMinSpikes} of ${last.probedSamples} probed samples at ≥ minSpikes${c.reached ? "" : "; no rung reached the target, the largest was taken"}; inputGainSearch has every rung) (default ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}: ${defaultSource})`;
+  return `aerchip: --set rateHzPerPixel=auto chose ${c.chosenRateHzPerPixel} Hz = ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^${c.rungs.length - 1} (encoder rate; brightest input p = ${last.pSpikeBrightest.toFixed(4)} per tick; ${last.samplesAtMinSpikes} of ${last.probedSamples} probed samples at ≥ minSpikes${c.reached ? "" : c.saturated === true ? "; no rung reached the target before the encoder saturated, the last was taken" : "; no rung reached the target, the largest was taken"}; inputGainSearch has every rung) (default ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}: ${defaultSource})`;
 }
 
 /** One line for the printed summary. */
 export function autoGainLine(c: AutoGainChoice): string {
   const last = c.rungs[c.rungs.length - 1];
   const tried = c.rungs.map((r) => `${r.rateHzPerPixel} Hz: ${r.samplesAtMinSpikes}/${r.probedSamples}`).join(", ");
-  return `input gain: rateHzPerPixel=auto chose ${c.chosenRateHzPerPixel} Hz (${last.samplesAtMinSpikes} of ${last.probedSamples} probed samples gave ≥ minSpikes spikes at intensity 2${c.reached ? "" : "; NO rung reached half of them, the largest was taken"}; rungs ${tried})`;
+  return `input gain: rateHzPerPixel=auto chose ${c.chosenRateHzPerPixel} Hz, the Poisson encoder's rate (brightest input spikes with p = ${last.pSpikeBrightest.toFixed(4)} per tick; ${last.samplesAtMinSpikes} of ${last.probedSamples} probed samples gave ≥ minSpikes spikes at intensity 2${c.reached ? "" : c.saturated === true ? "; NO rung reached half of them before the encoder saturated (higher rates cannot fire an input more than once a tick): more input will not help, look at the features or minSpikes" : "; NO rung reached half of them, the largest was taken"}; rungs ${tried})`;
 }
