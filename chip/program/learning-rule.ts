@@ -639,7 +639,8 @@ class EquationParser {
       t = inner;
     }
     if (t.kind !== "num" || !Number.isFinite(t.value) || t.value < 0) {
-      fail(src, RuleErrorCode.power, t.kind === "num" ? `power '${t.text}' is not a finite number ≥ 0` : "missing power after '^'", t.kind === "end" ? caret.start : t.start, term,
+      const what = t.kind === "num" ? `power '${t.text}' is not a finite number ≥ 0` : this.isOp(t, "-") ? "a negative power: powers of the weight are ≥ 0" : "missing power after '^'";
+      fail(src, RuleErrorCode.power, what, t.kind === "end" ? caret.start : t.start, term,
         "write a power ≥ 0, e.g. (1 - w)^0.2");
     }
     return { variable: "w", sgn: false, constant: g.baseConstant, power: t.value, ...(g.negate ? { negated: true as const } : {}) };

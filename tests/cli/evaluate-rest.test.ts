@@ -169,5 +169,8 @@ describe("evaluate --rest-steps with --input-counts (audit s20a F2)", () => {
     expect(plain.synOps).toBe(18);
     expect(rested.synOps).toBe(18);
     expect(rested.outputValues).toEqual(plain.outputValues);
+    // The activity table's note says the dense ops include the rest (audit s20a F8).
+    expect(readFileSync(join(TMP, "counts-rest", "dataset.md"), "utf8")).toMatch(/steps plus pipeline ticks plus the rest/);
+    expect(readFileSync(join(TMP, "counts-norest", "dataset.md"), "utf8")).not.toMatch(/plus the rest/);
   });
 });

@@ -57,6 +57,8 @@ describe("power factor (wMax − w)^μ: Diehl & Cook's μ = 0.2", () => {
     expect(parseRule(formatRule(parseRule("dw = (w + 0.5)^2*x0")))).toEqual(parseRule("dw = (w + 0.5)^2*x0"));
     expect(errorOf(() => parseRule("dw = (x1 - 1)^0.5*y0")).code).toBe("E_RULE_POWER");
     expect(errorOf(() => parseRule("dw = (1 - w)^-1*y0")).code).toBe("E_RULE_POWER");
+    // The message says what is wrong with the power (audit s20a F8), not that it is missing.
+    expect(errorOf(() => parseRule("dw = (1 - w)^-0.5*y0")).message).toMatch(/a negative power/);
   });
 
   it("float weights (ideal mode): the engine's Δw = η(x − x_tar)(wMax − w)^0.2 to 1e-12, as simulateSynapse and the closed form", () => {
