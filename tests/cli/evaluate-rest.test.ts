@@ -174,3 +174,22 @@ describe("evaluate --rest-steps with --input-counts (audit s20a F2)", () => {
     expect(readFileSync(join(TMP, "counts-norest", "dataset.md"), "utf8")).not.toMatch(/plus the rest/);
   });
 });
+
+describe("evaluate on several chips with --rest-steps and --target-from (audit s20a F8)", () => {
+  it("evaluate-compare says the rest and carries each chip's mean reconstruction MSE (its dataset.json's)", async () => {
+    const out = join(TMP, "multi");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,loihi", "--rest-steps", "2", "--target-from", "input", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, "evaluate-compare.md"), "utf8");
+    expect(md).toMatch(/Reconstruction MSE mean/);
+    expect(md).toMatch(/followed by 2 input-free rest ticks/);
+    const doc = JSON.parse(readFileSync(join(out, "evaluate-compare.json"), "utf8")) as { rows: Array<{ arch: string; reconstructionMseMean: number; restSteps: number }> };
+    for (const row of doc.rows) {
+      const own = JSON.parse(readFileSync(join(out, row.arch, "dataset.json"), "utf8")) as { summary: { reconstruction: { mse: { mean: number } } } };
+      expect(row.reconstructionMseMean).toBe(own.summary.reconstruction.mse.mean);
+      expect(row.restSteps).toBe(2);
+    }
+    const csv = readFileSync(join(out, "evaluate-compare.csv"), "utf8").split("\n")[0];
+    expect(csv.endsWith(",reconstruction_mse_mean,rest_steps")).toBe(true);
+  });
+});

@@ -58,6 +58,10 @@ export interface EvaluateCompareRow {
   readonly effectiveSynOpsMean: number | null;
   /** energyMeanPj / effectiveSynOpsMean; null when no effective op was made. */
   readonly energyPerEffectiveSynOpPj: number | null;
+  /** --target-from / --target-dir: mean reconstruction MSE over the samples that have one (absent without a target). */
+  readonly reconstructionMseMean?: number | null;
+  /** --rest-steps: input-free ticks after each sample, charged in the energy and time (absent without a rest). */
+  readonly restSteps?: number;
 }
 
 export function evaluateCompareRows(entries: readonly EvaluateCompareEntry[]): EvaluateCompareRow[] {
@@ -84,6 +88,8 @@ export function evaluateCompareRows(entries: readonly EvaluateCompareEntry[]): E
       allInCosts: allIn, staticModelled,
       simulatedTimeMeanNs: pi.simulatedTimeNs?.mean ?? null, timeBasis: d.timeBasis ?? "not-modelled",
       effectiveSynOpsMean: eff, energyPerEffectiveSynOpPj: eff > 0 ? pi.energyPj.total.mean / eff : null,
+      ...(s.reconstruction === undefined ? {} : { reconstructionMseMean: s.reconstruction.samples > 0 ? s.reconstruction.mse.mean : null }),
+      ...(d.input.restSteps === undefined ? {} : { restSteps: d.input.restSteps }),
     };
   });
 }
@@ -102,6 +108,9 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
   const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
   const failed = rows.filter((r) => r.errorMessage !== null);
   const ran = (r: EvaluateCompareRow, c: Cell): Cell => (r.status === "ok" ? c : null);
+  // Columns of the options given only (a comparison without them keeps its table).
+  const recon = rows.some((r) => r.reconstructionMseMean !== undefined);
+  const note = evaluateCompareNote(rows);
   return {
     id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset, datasetName)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
@@ -109,6 +118,7 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
       { header: `Energy mean (${eu.unit})`, align: "r" }, { header: `Energy std (${eu.unit})`, align: "r" }, { header: `Dynamic mean (${eu.unit})`, align: "r" },
       { header: `Static mean (${eu.unit})`, align: "r" }, { header: `Time mean (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
       { header: "Effective syn. ops mean", align: "r" }, { header: "Energy/effective op (pJ)", align: "r" },
+      ...(recon ? [{ header: "Reconstruction MSE mean", align: "r" as const }] : []),
     ],
     rows: rows.map((r) => [
       r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.samples, "int"),
@@ -118,9 +128,19 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
       ran(r, r.staticModelled === false ? NOT_MODELLED : n(r.staticEnergyMeanPj, "sig", eu.scale)),
       ran(r, r.simulatedTimeMeanNs === null ? NOT_MODELLED : n(r.simulatedTimeMeanNs, "sig", tu.scale)), r.timeBasis,
       n(r.effectiveSynOpsMean, "sig"), ran(r, r.energyPerEffectiveSynOpPj === null ? "n/a" : n(r.energyPerEffectiveSynOpPj, "sig")),
+      ...(recon ? [ran(r, r.reconstructionMseMean === null || r.reconstructionMseMean === undefined ? "n/a" : n(r.reconstructionMseMean, "sig"))] : []),
     ]),
-    note: failed.length === 0 ? EVALUATE_COMPARE_NOTE : `${EVALUATE_COMPARE_NOTE} Did not run: ${failed.map((r) => `${r.arch}: ${r.status} (${r.errorMessage ?? ""})`).join("; ")}.`,
+    note: failed.length === 0 ? note : `${note} Did not run: ${failed.map((r) => `${r.arch}: ${r.status} (${r.errorMessage ?? ""})`).join("; ")}.`,
   };
+}
+
+/** The definitions, and what the options given add to them (the rest's ticks are in the energy and time). */
+function evaluateCompareNote(rows: readonly EvaluateCompareRow[]): string {
+  const rest = rows.find((r) => r.restSteps !== undefined)?.restSteps;
+  const recon = rows.some((r) => r.reconstructionMseMean !== undefined);
+  return EVALUATE_COMPARE_NOTE
+    + (rest === undefined ? "" : ` Each sample is followed by ${rest} input-free rest tick${rest === 1 ? "" : "s"} (--rest-steps), simulated and charged: energy and time include them.`)
+    + (recon ? " Reconstruction MSE: the decoded output per step against the target, mean over the samples (dataset.md has SSE and MAE)." : "");
 }
 
 /** evaluate-compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip). */
@@ -128,7 +148,7 @@ export function evaluateCompareMarkdown(t: ReportTable, rows: readonly EvaluateC
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
-  return `# ${esc(t.title)}\n\n${markdownTable(t)}\n\n_${esc(EVALUATE_COMPARE_NOTE)}_\n${list}`;
+  return `# ${esc(t.title)}\n\n${markdownTable(t)}\n\n_${esc(evaluateCompareNote(rows))}_\n${list}`;
 }
 
 export const EVALUATE_COMPARE_CSV_COLUMNS = [
@@ -138,12 +158,16 @@ export const EVALUATE_COMPARE_CSV_COLUMNS = [
 ] as const;
 
 export function evaluateCompareCsv(rows: readonly EvaluateCompareRow[]): string {
-  const lines: string[] = [EVALUATE_COMPARE_CSV_COLUMNS.join(",")];
+  // Columns of the options given only, after the fixed ones (a comparison without them keeps its bytes).
+  const recon = rows.some((r) => r.reconstructionMseMean !== undefined);
+  const rest = rows.some((r) => r.restSteps !== undefined);
+  const lines: string[] = [[...EVALUATE_COMPARE_CSV_COLUMNS, ...(recon ? ["reconstruction_mse_mean"] : []), ...(rest ? ["rest_steps"] : [])].join(",")];
   for (const r of rows) {
     lines.push([
       r.arch, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.samples, r.accuracy, r.accuracyInterval95?.[0] ?? null, r.accuracyInterval95?.[1] ?? null,
       r.energyMeanPj, r.energyStdPj, r.dynamicEnergyMeanPj, r.staticEnergyMeanPj, r.allInCosts === null ? null : String(r.allInCosts), r.staticModelled === null ? null : String(r.staticModelled),
       r.simulatedTimeMeanNs, r.timeBasis, r.effectiveSynOpsMean, r.energyPerEffectiveSynOpPj,
+      ...(recon ? [r.reconstructionMseMean ?? null] : []), ...(rest ? [r.restSteps ?? null] : []),
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;
