@@ -4,7 +4,8 @@
  * checked field by field; anything outside the schema is an AerchipError E_SWEEP_* naming the field.
  *
  *   model: ../demo/ei-small.net.json   # relative to the sweep file
- *   input: spikes.npy                  # NIR models only
+ *   input: spikes.npy                  # NIR graphs, and JSON models (it replaces an input population's spikes)
+ *   inputPopulation: in                # JSON models with several input populations: the one `input` drives
  *   steps: 100                         # optional; default the model's own
  *   seed: [0, 1]                       # a number or a list (an axis)
  *   arch: loihi                        # a preset / chip spec file, or a list (an axis)
@@ -46,7 +47,7 @@ export const MAX_AXIS_VALUES = 1_000;
 export const AXES = ["arch", "seed", "precision", "placement", "coreNeurons", "meshWidth", "meshHeight", "weightBits"] as const;
 export type AxisName = (typeof AXES)[number];
 
-const SCALAR_FIELDS = ["model", "input", "steps", "timing", "tickUs", "out"] as const;
+const SCALAR_FIELDS = ["model", "input", "inputPopulation", "steps", "timing", "tickUs", "out"] as const;
 const KNOWN_FIELDS: readonly string[] = [...SCALAR_FIELDS, ...AXES];
 
 
@@ -70,6 +71,8 @@ export interface SweepConfig {
   /** Absolute paths. */
   readonly model: string;
   readonly input: string | null;
+  /** JSON models: the input population `input` drives (null: the model's only one). */
+  readonly inputPopulation: string | null;
   readonly steps: number | null;
   readonly timing: "simple" | "detailed";
   readonly tickUs: number | null;
@@ -134,7 +137,13 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   if (!existsSync(model)) throw new AerchipError(SweepErrorCode.notFound, `model ${model} does not exist`, { file, field: "model", hint: "paths in a sweep file are relative to the sweep file" });
   assertRegularFile(file, "model", model);
   const input = pathField("input");
-  if (input !== null && !/\.nir$/i.test(model)) throw fieldError(file, "input", "applies to NIR models only: other models carry their own input spikes", "drop `input:`, or sweep a NIR model");
+  // NIR graphs take it as their Input node's spikes, JSON models in place of an input population's (as `run --input`);
+  // a SANA-FE network's spikes come from its own input neurons.
+  if (input !== null && /\.ya?ml$/i.test(model)) throw fieldError(file, "input", "does not apply to SANA-FE networks: their input spikes come from their own input neurons", "drop `input:`");
+  const ip = doc.inputPopulation;
+  if (ip !== undefined && ip !== null && (typeof ip !== "string" || ip === "")) throw fieldError(file, "inputPopulation", "must be a population name", "give the name of a JSON model's input population");
+  const inputPopulation = typeof ip === "string" ? ip : null;
+  if (inputPopulation !== null && (input === null || /\.nir$/i.test(model))) throw fieldError(file, "inputPopulation", input === null ? "names the population `input` drives, and there is no `input`" : "names a JSON model's input population; a NIR graph has one input", input === null ? "add `input: FILE`, or drop `inputPopulation`" : "drop `inputPopulation`");
   if (input !== null && !existsSync(input)) throw new AerchipError(SweepErrorCode.notFound, `input ${input} does not exist`, { file, field: "input", hint: "paths in a sweep file are relative to the sweep file" });
   if (input !== null) assertRegularFile(file, "input", input);
   const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, MAX_RUN_TICKS);
@@ -170,7 +179,7 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
     throw new AerchipError(SweepErrorCode.tooLarge, `the grid has ${points} points, more than ${MAX_POINTS}`, { file, hint: "split the sweep into several files or sweep fewer axes at once" });
   }
   const swept = AXES.filter((a) => axes[a].length > 1);
-  return { file, modelAsGiven: doc.model as string, model, input, steps, timing, tickUs, out, axes, swept };
+  return { file, modelAsGiven: doc.model as string, model, input, inputPopulation, steps, timing, tickUs, out, axes, swept };
 }
 
 function parseYaml(text: string, file: string): unknown {

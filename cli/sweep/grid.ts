@@ -32,6 +32,8 @@ export interface PointTask {
   /** Absolute paths. */
   readonly model: string;
   readonly input: string | null;
+  /** JSON models: the input population `input` drives (null: the only one). */
+  readonly inputPopulation: string | null;
   readonly archPath: string;
   readonly steps: number | null;
   readonly timing: "simple" | "detailed";
@@ -68,14 +70,14 @@ export function buildGrid(cfg: SweepConfig): SweepGrid {
     for (const coreNeurons of a.coreNeurons) for (const meshWidth of a.meshWidth) for (const meshHeight of a.meshHeight) for (const wb of a.weightBits) {
       const params: PointParams = { arch, seed, precision, placement, coreNeurons, meshWidth, meshHeight, weightBits: precision === "float" ? null : wb };
       const id = pointId({
-        v: 1, model: modelSha, input: inputSha, steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, archSha: archSha.get(arch) ?? null,
+        v: 1, model: modelSha, input: inputSha, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, archSha: archSha.get(arch) ?? null,
         params: AXES.map((k) => params[k]),
       });
       // Float points do not depend on weightBits: one per combination of the other axes.
       if (seen.has(id)) continue;
       seen.add(id);
       tasks.push({
-        id, index: tasks.length, params, model: cfg.model, input: cfg.input, archPath: resolveArch(arch, cfg.file),
+        id, index: tasks.length, params, model: cfg.model, input: cfg.input, inputPopulation: cfg.inputPopulation, archPath: resolveArch(arch, cfg.file),
         steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs,
       });
     }

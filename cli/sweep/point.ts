@@ -17,6 +17,7 @@ import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
+import { chooseInputPopulation, readModelInput, withInputSpikes } from "../model-input.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
 import type { InputReportSection } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
@@ -94,7 +95,20 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
     return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks, input };
   }
   const m = loadModel(task.model);
-  return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
+  if (task.input === null) return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
+  // A JSON model's input population driven by the file, as `run MODEL.json --input FILE` (cli/model-input.ts):
+  // the run lasts the input's ticks unless `steps` says otherwise.
+  let pop;
+  try {
+    pop = chooseInputPopulation(m.graph.populations, task.inputPopulation ?? undefined, task.model);
+  } catch (e) {
+    // The choice is the sweep file's `inputPopulation`, not a command-line option.
+    if (!isAerchipError(e) || e.code !== "E_CLI_OPTION") throw e;
+    const inputs = m.graph.populations.filter((p) => p.kind === "input").map((p) => p.name);
+    throw new AerchipError("E_SWEEP_FIELD", `inputPopulation: ${e.message}`, { file: task.model, field: "inputPopulation", hint: `add \`inputPopulation: NAME\` to the sweep file, one of: ${inputs.join(", ")}` });
+  }
+  const input = await readModelInput(task.input, pop, task.model, task.tickUs === null ? {} : { tickUs: task.tickUs });
+  return { graph: m.graph, stimulus: withInputSpikes(m, pop.name, input).stimulus, steps: task.steps ?? input.steps, input };
 }
 
 /**

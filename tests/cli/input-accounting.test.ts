@@ -257,3 +257,41 @@ describe("sweep with an event input: the input's counts once, in sweep.json, the
     expect(JSON.parse(readFileSync(join(TMP, "sweep2-out", "sweep.json"), "utf8")).input).toBeUndefined();
   });
 });
+
+describe("sweep over a JSON model with an input file (its input population's spikes replaced, as run --input)", () => {
+  it("each point equals `run MODEL.json --input FILE` on its chip; inputPopulation is checked", async () => {
+    const model = join(TMP, "two-in.model.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "two-in", steps: 2,
+      populations: [{ name: "a", kind: "input", size: 3, spikes: [] }, { name: "b", kind: "input", size: 3, spikes: [] }, { name: "out", kind: "neuron", size: 3, vThreshold: 0.5 }],
+      projections: [{ pre: "a", post: "out", dense: { weights: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] } }, { pre: "b", post: "out", dense: { weights: [[0.2, 0, 0], [0, 0.2, 0], [0, 0, 0.2]] } }],
+    }));
+    const npy = join(TMP, "two-in.npy");
+    spikesNpy(npy, 4, 3, [[0, 0], [1, 1], [2, 2], [3, 0]]);
+    const sw = join(TMP, "sweep-json.yaml");
+    writeFileSync(sw, `model: ${model}\ninput: ${npy}\ninputPopulation: a\narch: [generic, loihi]\n`);
+    const out = join(TMP, "sweep-json-out");
+    const r = await cli("sweep", sw, "--out", out, "--threads", "1", "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as { rows: Array<{ params: { arch: string }; spikes: number; synOps: number; steps: number; energyPj: { total: number } }>; input: unknown };
+    expect(doc.input).toEqual({ kind: "spike-tensor", spikes: 4, warnings: [] });
+    for (const row of doc.rows) {
+      const one = join(TMP, `sweep-json-run-${row.params.arch}`);
+      const rr = await cli("run", model, "--input", npy, "--input-population", "a", "--arch", row.params.arch, "--out", one, "--quiet");
+      expect(rr.code, rr.stderr).toBe(0);
+      const rep = report(one);
+      expect(row.steps).toBe(4);
+      expect([row.spikes, row.synOps, row.energyPj.total]).toEqual([rep.totals.counters.spikes, rep.totals.counters.synOps, rep.totals.energyPj.total]);
+    }
+    // Two input populations and no inputPopulation: the run's usage error, as a failed point each.
+    writeFileSync(sw, `model: ${model}\ninput: ${npy}\narch: generic\n`);
+    const amb = await cli("sweep", sw, "--out", join(TMP, "sweep-json-amb"), "--threads", "1", "--quiet");
+    expect(amb.code).toBe(1);
+    expect(amb.stderr).toMatch(/E_SWEEP_FIELD: inputPopulation: the model has 2 input populations/);
+    // inputPopulation without input is refused when the sweep file is read.
+    writeFileSync(sw, `model: ${model}\ninputPopulation: a\narch: generic\n`);
+    const noInput = await cli("sweep", sw, "--out", join(TMP, "sweep-json-no"), "--threads", "1");
+    expect(noInput.code).not.toBe(0);
+    expect(noInput.stderr).toMatch(/E_SWEEP_FIELD.*inputPopulation/);
+  });
+});
