@@ -20,7 +20,7 @@
  * E_INTERRUPTED and writes nothing.
  */
 import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec/types.ts";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
@@ -58,10 +58,13 @@ import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
 import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
+import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoint.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
 export const TRAIN_VERSION = 1;
+/** Samples between checkpoints (--checkpoint-every), as `learn`'s default. */
+export const DEFAULT_CHECKPOINT_EVERY = 500;
 /** W_THIRD_FACTOR_ROWS warnings printed one by one (one per sample and directory can be thousands). */
 const MAX_PRINTED_WARNINGS = 5;
 
@@ -90,6 +93,12 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly output?: string;
   /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
   readonly billLearning?: LearningBillingBasis;
+  /** --checkpoint FILE: the training saved at sample boundaries (every checkpointEvery samples, and on Ctrl-C) so --resume continues it (cli/train-checkpoint.ts). */
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: number;
+  readonly resume?: boolean;
+  /** Test hook: called after each training sample with the samples done. */
+  readonly afterSample?: (done: number) => void;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -103,6 +112,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (o.output !== undefined && o.test === undefined) throw new AerchipError("E_CLI_OPTION", "--output names the population the learning curve's tests decode, and there is no --test", { field: "--output", hint: "drop --output, or give --eval-every N --test DATASET" });
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
+  if (o.resume === true && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted training wrote" });
+  if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--checkpoint-every sets how often --checkpoint saves, and there is no --checkpoint", { field: "--checkpoint-every", hint: "add --checkpoint FILE, or drop --checkpoint-every" });
+  if (o.checkpoint !== undefined && o.resume !== true && existsSync(o.checkpoint)) {
+    throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${o.checkpoint} already exists`, { file: o.checkpoint, field: "--checkpoint", hint: "add --resume to continue that training, or delete the file to start again" });
+  }
+  if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
   const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
@@ -176,6 +191,26 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       options: { seed: o.seed, placement: o.placement, timing: "simple", ...(o.precision === undefined ? {} : { precision: o.precision }), ...(o.steps === undefined ? {} : { steps: o.steps }), ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...transforms },
     };
   }
+  // The training's provenance (train.json), known before it starts: also the checkpoint's fingerprint.
+  const tfRecord = thirdFactorDirProvenance(dirs, listing);
+  const provenance = {
+    aerchipVersion: aerchipVersion(), ...gitProvenance(),
+    inputs: [
+      { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
+      ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
+      ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+      ...tfRecord.inputs,
+      ...(curveSetup === undefined || o.test === undefined ? [] : [{ role: "test", path: o.test, sha256: datasetDigest(curveSetup.test) }]),
+    ],
+    options: {
+      arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
+      samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
+      // Recorded only when given, so a train.json without them keeps its bytes.
+      ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
+      ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
+      ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
+    },
+  };
   const curve: CurvePoint[] = [];
   const acc = newAccumulator(st);
   const total = listing.samples.length * o.passes;
@@ -184,9 +219,23 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   let layerSpikes = 0;
   let done = 0;
   let lastYield = performance.now();
+  // --checkpoint: the state between samples saved (cli/train-checkpoint.ts), --resume continuing from it.
+  const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
+  const fingerprint = { provenance, specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex") };
+  if (ckFile !== undefined && o.resume === true) {
+    const p = restoreTrainCheckpoint(ckFile, fingerprint, st, le, acc, total);
+    ({ done, ticks, layerSpikes } = p);
+    curve.push(...p.curve);
+  }
+  const save = (): void => {
+    if (ckFile !== undefined && done < total) writeTrainCheckpoint(ckFile, fingerprint, st, le, acc, { done, ticks, layerSpikes, curve });
+  };
+  const every = o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   try {
     for (let pass = 0; pass < o.passes; pass++) {
-      for (const s of listing.samples) {
+      for (const [k, s] of listing.samples.entries()) {
+        // Samples a resumed training has done already.
+        if (pass * listing.samples.length + k < done) continue;
         const input = await readDatasetSample(o, s, reader);
         const steps = o.steps ?? input.steps;
         const spikes = new Map(fixed);
@@ -205,8 +254,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         // A point every --eval-every samples and at the end: tested on a compile and state of its own.
         if (curveSetup !== undefined && (done % o.evalEvery! === 0 || done === total)) curve.push(await curvePoint(curveSetup, done, program, st, last));
         if (!o.quiet && !o.json && (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total))) process.stderr.write(`aerchip train: ${done}/${total} samples\n`);
+        o.afterSample?.(done);
+        if (done % every === 0) save();
         if (interruptRequested() || performance.now() - lastYield >= YIELD_EVERY_MS) {
-          await yieldForSignals(`during training, at sample ${done} of ${total}`, "nothing was written; run the command again");
+          // Ctrl-C at a sample boundary: the checkpoint (if asked for) holds this boundary, so --resume loses nothing.
+          if (interruptRequested()) save();
+          await yieldForSignals(`during training, at sample ${done} of ${total}`, ckFile === undefined ? "nothing was written; run the command again (with --checkpoint FILE, a later Ctrl-C keeps the training for --resume)" : `the training so far is in ${o.checkpoint}; run the same command with --resume to continue it`);
           lastYield = performance.now();
         }
       }
@@ -226,27 +279,9 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
-  const tfRecord = thirdFactorDirProvenance(dirs, listing);
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,
-    provenance: {
-      aerchipVersion: aerchipVersion(), ...gitProvenance(),
-      inputs: [
-        { role: "model", path: modelPath, sha256: sha256File(modelPath) }, { role: "dataset", path: o.input, sha256: datasetDigest(listing) },
-        ...(existsSync(o.arch) ? [{ role: "arch", path: o.arch, sha256: sha256File(o.arch) }] : []),
-        ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
-        ...tfRecord.inputs,
-        ...(curveSetup === undefined || o.test === undefined ? [] : [{ role: "test", path: o.test, sha256: datasetDigest(curveSetup.test) }]),
-      ],
-      options: {
-        arch: o.arch, seed: o.seed, placement: o.placement, precision: o.precision ?? "float", passes: o.passes, steps: o.steps ?? null, tickUs: o.tickUs ?? null,
-        samples: o.samples ?? null, shuffle: o.shuffle === true, inputPopulation: pop.name, ...eventTransformProvenance(transforms),
-        // Recorded only when given, so a train.json without them keeps its bytes.
-        ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
-        ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
-        ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
-      },
-    },
+    provenance,
     model: graph.name,
     chip: { name: spec.name, specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex"), coresUsed: compiled.mapping.coresUsed, coresAvailable: compiled.mapping.coresAvailable },
     schedule: {

@@ -114,12 +114,12 @@ describe("options that do not apply", () => {
     expect((await cli("convert", events, join(dir, "c.npy"), "--spikes", "--counts", "--tick-us", "10", "--quiet")).code).toBe(0);
   });
 
-  it("sweep: `input:` with a JSON model is a field error", async () => {
+  it("sweep: `input:` with a SANA-FE network is a field error (its spikes come from its own input neurons; JSON models take it)", async () => {
     const dir = tmp();
-    tinyModel(dir);
+    writeFileSync(join(dir, "net.yaml"), "network: {}\n");
     writeFileSync(join(dir, "in.npy"), "x");
     const file = join(dir, "s.yaml");
-    writeFileSync(file, "model: tiny.json\ninput: in.npy\narch: generic\n");
+    writeFileSync(file, "model: net.yaml\ninput: in.npy\narch: generic\n");
     const r = await cli("sweep", file, "--out", join(dir, "o"), "--threads", "1");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E_SWEEP_FIELD/);

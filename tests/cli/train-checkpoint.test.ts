@@ -1,0 +1,77 @@
+/**
+ * `aerchip train --checkpoint FILE [--checkpoint-every N] [--resume]` (cli/train-checkpoint.ts): a training
+ * stopped by Ctrl-C at any sample boundary and resumed writes the bytes of an uninterrupted one — weights.json
+ * (with θ) and train.json (counts, energy, learning curve) — including the stochastic-rounding streams of a
+ * rule with quantised weights; a checkpoint of another training is refused, naming the difference.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeNpy } from "../../core/io/npy.ts";
+import { trainCommand, type TrainCommandOptions } from "../../cli/commands/train.ts";
+import { clearInterrupt, requestInterrupt } from "../../cli/interrupt.ts";
+import { cli } from "../helpers/cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "aerchip-train-ck-"));
+function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
+  const d = new Uint8Array(T * 4);
+  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
+  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
+}
+// stdp-pair with 5-bit stochastically rounded weights (the rounding streams carry on) and an adaptive threshold.
+const base = JSON.parse(readFileSync("examples/learning/stdp-pair.model.json", "utf8")) as { populations: Array<Record<string, unknown>>; projections: Array<Record<string, unknown> & { learning: Record<string, unknown> }> };
+const MODEL = join(dir, "model.json");
+writeFileSync(MODEL, JSON.stringify({
+  ...base,
+  populations: base.populations.map((p) => (p.name === "out" ? { ...p, thetaPlus: 0.2, thetaDecay: 0.98 } : p)),
+  projections: base.projections.map((p) => ({ ...p, learning: { ...p.learning, rounding: "stochastic", weightBits: 5 } })),
+}));
+const data = join(dir, "data");
+mkdirSync(data, { recursive: true });
+sample(join(data, "a.npy"), 24, (t, i) => i < 2 && t % 3 === 0);
+sample(join(data, "b.npy"), 24, (t, i) => (i >= 2 && t % 2 === 0) || (i === 0 && t % 5 === 0));
+sample(join(data, "c.npy"), 30, (t, i) => t % 4 === i % 2);
+const test = join(dir, "test");
+for (const k of [0, 1, 2]) {
+  mkdirSync(join(test, String(k)), { recursive: true });
+  sample(join(test, String(k), "x.npy"), 20, (t, i) => (t + k) % 3 === i % 3);
+}
+
+const opts = (out: string, extra: Partial<TrainCommandOptions> = {}): TrainCommandOptions => ({
+  input: data, arch: "loihi", out, passes: 3, seed: 4, placement: "greedy", evalEvery: 4, test, json: false, quiet: true, ...extra,
+});
+
+describe("train --checkpoint / --resume", () => {
+  it("a training interrupted after any sample and resumed writes the uninterrupted training's weights.json and train.json, byte for byte", async () => {
+    const whole = join(dir, "whole");
+    await trainCommand(MODEL, opts(whole));
+    for (const stopAt of [1, 4, 8]) {
+      const out = join(dir, `stop${stopAt}`);
+      const ck = join(dir, `stop${stopAt}.ckpt`);
+      try {
+        await expect(trainCommand(MODEL, opts(out, { checkpoint: ck, checkpointEvery: 2, afterSample: (done) => { if (done === stopAt) requestInterrupt(); } }))).rejects.toMatchObject({ code: "E_INTERRUPTED" });
+        clearInterrupt();
+        expect(existsSync(join(out, "weights.json"))).toBe(false);
+        await trainCommand(MODEL, opts(out, { checkpoint: ck, checkpointEvery: 2, resume: true }));
+      } finally {
+        clearInterrupt();
+      }
+      for (const f of ["weights.json", "train.json", "curve.csv"]) expect(readFileSync(join(out, f), "utf8"), `${f} after a stop at ${stopAt}`).toBe(readFileSync(join(whole, f), "utf8"));
+    }
+  }, 120_000);
+
+  it("refuses an existing checkpoint without --resume, --resume without one, and a checkpoint of another training", async () => {
+    const ck = join(dir, "stop4.ckpt");
+    const exists = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--passes", "3", "--seed", "4", "--checkpoint", ck, "--out", join(dir, "x1"));
+    expect(exists.code).toBe(1);
+    expect(exists.stderr).toMatch(/E_CHECKPOINT_EXISTS/);
+    const alone = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--resume", "--out", join(dir, "x2"));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--resume needs --checkpoint/);
+    // Another seed: another training.
+    const other = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--passes", "3", "--seed", "5", "--eval-every", "4", "--test", test, "--checkpoint", ck, "--resume", "--out", join(dir, "x3"));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/E_CHECKPOINT_MISMATCH.*fingerprint\.provenance\.options\.seed: 4 in the checkpoint, 5 now/);
+  }, 60_000);
+});
