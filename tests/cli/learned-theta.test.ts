@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { writeNpy } from "../../core/io/npy.ts";
+import { sample } from "../helpers/pair-samples.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { decodeProgram, encodeProgram } from "../../chip/program/codec.ts";
@@ -22,11 +22,6 @@ const dir = mkdtempSync(join(tmpdir(), "aerchip-theta-"));
 const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
 interface Weights { projections: { in_out: { weights: number[] } }; thresholds?: Record<string, { size: number; theta: number[] }> }
 
-function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
-  const d = new Uint8Array(T * 4);
-  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
-  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
-}
 
 type Model = { populations: Array<Record<string, unknown>>; projections: Array<Record<string, unknown>> };
 const base = readJson<Model>("examples/learning/stdp-pair.model.json");

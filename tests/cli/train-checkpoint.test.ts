@@ -8,17 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeNpy } from "../../core/io/npy.ts";
 import { trainCommand, type TrainCommandOptions } from "../../cli/commands/train.ts";
 import { clearInterrupt, requestInterrupt } from "../../cli/interrupt.ts";
 import { cli } from "../helpers/cli.ts";
+import { sample } from "../helpers/pair-samples.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "aerchip-train-ck-"));
-function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
-  const d = new Uint8Array(T * 4);
-  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
-  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
-}
 // stdp-pair with 5-bit stochastically rounded weights (the rounding streams carry on) and an adaptive threshold.
 const base = JSON.parse(readFileSync("examples/learning/stdp-pair.model.json", "utf8")) as { populations: Array<Record<string, unknown>>; projections: Array<Record<string, unknown> & { learning: Record<string, unknown> }> };
 const MODEL = join(dir, "model.json");

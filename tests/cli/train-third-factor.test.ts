@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { sample } from "../helpers/pair-samples.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { thirdFactorFileOf } from "../../cli/third-factor-dir.ts";
 
@@ -18,11 +19,6 @@ const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
 const weightsOf = (p: string): number[] => readJson<{ projections: { in_out: { weights: number[] } } }>(p).projections.in_out.weights;
 
 /** A T × 4 spike tensor of the models' 4 inputs. */
-function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
-  const d = new Uint8Array(T * 4);
-  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
-  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
-}
 
 function npy(path: string, values: number[], shape: number[]): void {
   writeFileSync(path, writeNpy(Float64Array.from(values), shape));

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { sample } from "../helpers/pair-samples.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 
 const MODEL = "examples/learning/stdp-pair.model.json";
@@ -16,11 +17,6 @@ const dir = mkdtempSync(join(tmpdir(), "aerchip-train-"));
 const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, "utf8")) as T;
 
 /** A T × 4 spike tensor of the model's 4 inputs. */
-function sample(path: string, T: number, on: (t: number, i: number) => boolean): void {
-  const d = new Uint8Array(T * 4);
-  for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (on(t, i)) d[t * 4 + i] = 1;
-  writeFileSync(path, writeNpy(d, [T, 4], { bool: true }));
-}
 
 describe("aerchip train", () => {
   const data = join(dir, "data");
