@@ -22,6 +22,7 @@ import type { SimState } from "../chip/sim/state.ts";
 import type { LearningEngine } from "../chip/sim/learning.ts";
 import type { Accumulator } from "./learn/accumulate.ts";
 import type { CurvePoint } from "./train-curve.ts";
+import type { TimeBasis } from "../chip/report/time-basis.ts";
 
 export const TRAIN_CHECKPOINT_FORMAT = "aerchip-train-checkpoint";
 export const TRAIN_CHECKPOINT_VERSION = 1;
@@ -32,6 +33,10 @@ export interface TrainProgress {
   readonly done: number;
   readonly ticks: number;
   readonly layerSpikes: number;
+  /** With --timing: the simulated time and static energy summed so far, and the time basis. */
+  readonly timeNs: number;
+  readonly staticPj: number;
+  readonly timeBasis?: TimeBasis;
   readonly curve: readonly CurvePoint[];
 }
 
@@ -96,7 +101,7 @@ export function restoreTrainCheckpoint(path: string, fingerprint: unknown, st: S
   }
   if (hash.digest("hex") !== doc.sha256) corrupt("sha256", "does not match the arrays (the file was changed or damaged)");
   const p = doc.progress;
-  if (p === undefined || !Number.isInteger(p.done) || p.done < 0 || p.done >= total || !Number.isFinite(p.ticks) || !Number.isFinite(p.layerSpikes) || !Array.isArray(p.curve)) corrupt("progress", `is not a position within the ${total} training samples`);
+  if (p === undefined || !Number.isInteger(p.done) || p.done < 0 || p.done >= total || !Number.isFinite(p.ticks) || !Number.isFinite(p.layerSpikes) || !Number.isFinite(p.timeNs) || !Number.isFinite(p.staticPj) || !Array.isArray(p.curve)) corrupt("progress", `is not a position within the ${total} training samples`);
   for (const [name, a] of Object.entries(arrays)) {
     const b = decoded.get(name)!;
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(b);

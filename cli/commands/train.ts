@@ -59,6 +59,9 @@ import { aerchipVersion } from "../version.ts";
 import { fmtInt, table } from "../format.ts";
 import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
 import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoint.ts";
+import { createTimingModel } from "../../chip/timing/index.ts";
+import { runTime, type TimeBasis } from "../../chip/report/time-basis.ts";
+import { staticEnergyPj } from "../../chip/report/energy.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
@@ -93,6 +96,12 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly output?: string;
   /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
   readonly billLearning?: LearningBillingBasis;
+  /**
+   * --timing simple|detailed: each training sample's time modelled (chip/timing) and with it the static energy
+   * (perTrainingSample.simulatedTimeNs, energyPj.static, energyPj.total); absent = no time model, dynamic
+   * energy only (train.json files written before the option).
+   */
+  readonly timing?: "simple" | "detailed";
   /** --checkpoint FILE: the training saved at sample boundaries (every checkpointEvery samples, and on Ctrl-C) so --resume continues it (cli/train-checkpoint.ts). */
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
@@ -209,6 +218,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
       ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
       ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
+      ...(o.timing === undefined ? {} : { timing: o.timing }),
     },
   };
   const curve: CurvePoint[] = [];
@@ -217,6 +227,9 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   let last: SimResult | undefined;
   let ticks = 0;
   let layerSpikes = 0;
+  let timeNs = 0;
+  let staticPj = 0;
+  let timeBasis: TimeBasis | undefined;
   let done = 0;
   let lastYield = performance.now();
   // --checkpoint: the state between samples saved (cli/train-checkpoint.ts), --resume continuing from it.
@@ -224,11 +237,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const fingerprint = { provenance, specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex") };
   if (ckFile !== undefined && o.resume === true) {
     const p = restoreTrainCheckpoint(ckFile, fingerprint, st, le, acc, total);
-    ({ done, ticks, layerSpikes } = p);
+    ({ done, ticks, layerSpikes, timeNs, staticPj } = p);
+    timeBasis = p.timeBasis;
     curve.push(...p.curve);
   }
   const save = (): void => {
-    if (ckFile !== undefined && done < total) writeTrainCheckpoint(ckFile, fingerprint, st, le, acc, { done, ticks, layerSpikes, curve });
+    if (ckFile !== undefined && done < total) writeTrainCheckpoint(ckFile, fingerprint, st, le, acc, { done, ticks, layerSpikes, timeNs, staticPj, ...(timeBasis === undefined ? {} : { timeBasis }), curve });
   };
   const every = o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   try {
@@ -242,7 +256,17 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         spikes.set(pop.name, { tick: input.tick, neuron: input.neuron });
         const stimulus: ChipStimulus = { spikes };
         const thirdFactor = dirs.length === 0 ? undefined : thirdFactorOf(s).schedules;
-        last = runState(spec, program, st, stimulus, { steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(thirdFactor === undefined ? {} : { thirdFactor }) });
+        last = runState(spec, program, st, stimulus, {
+          steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(thirdFactor === undefined ? {} : { thirdFactor }),
+          ...(o.timing === undefined ? {} : { timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed" }),
+        });
+        if (o.timing !== undefined) {
+          // The sample's time on the chip's basis (paced at its tick period, or its modelled latencies) and the static energy over it.
+          const rt = runTime(spec, last.tickLatencyNs, steps);
+          timeNs += rt.timeNs;
+          staticPj += staticEnergyPj(spec, compiled.mapping.coresUsed, rt.timeNs);
+          timeBasis = rt.basis;
+        }
         addRunCounters(acc, st, last);
         for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
         ticks += steps;
@@ -289,7 +313,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       betweenSamples: "neuron state and learning traces reset; weights, adaptive thresholds and stochastic-rounding streams carried",
     },
     perTrainingSample: {
-      energyPj: { dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n },
+      energyPj: {
+        dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n,
+        // With a time model: the static energy over the sample's simulated time, and the total.
+        ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
+      },
+      ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled" }),
       spikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
@@ -300,7 +329,9 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,
     ...(curveSetup === undefined ? {} : { curve }),
-    energyNote: "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs, so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy",
+    energyNote: o.timing === undefined
+      ? "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs (give --timing), so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy"
+      : `dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); static = the chip's static power for the cores used x each sample's simulated time (timing model ${o.timing}, on the time basis timeBasis); total = dynamic + static; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy`,
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
@@ -312,12 +343,18 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   }
   if (o.quiet) return;
   const pj = (x: number): string => `${(x / 1000).toFixed(3)} nJ`;
+  const p = doc.perTrainingSample;
+  // The learning energy bills synapse updates (Loihi) or the updates that changed a weight (learningBilledOn).
+  const onChanges = doc.learningBilledOn === "changes";
   const rows = [
-    ["dynamic energy", pj(doc.perTrainingSample.energyPj.dynamic)], ["of which learning", pj(doc.perTrainingSample.energyPj.learning)],
-    ["spikes", fmtInt(Math.round(doc.perTrainingSample.spikes))], ["synaptic ops", fmtInt(Math.round(doc.perTrainingSample.synOps))],
-    ["synapse updates (billed)", fmtInt(Math.round(doc.perTrainingSample.synUpdates))],
+    ...(p.energyPj.total === undefined ? [] : [["total energy", pj(p.energyPj.total)], ["static energy", pj(p.energyPj.static ?? 0)]]),
+    ["dynamic energy", pj(p.energyPj.dynamic)], ["of which learning", pj(p.energyPj.learning)],
+    ...(p.simulatedTimeNs === undefined ? [] : [["simulated time", `${(p.simulatedTimeNs / 1e3).toFixed(3)} µs (${p.timeBasis})`]]),
+    ["spikes", fmtInt(Math.round(p.spikes))], ["synaptic ops", fmtInt(Math.round(p.synOps))],
+    [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
+    ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${doc.learningBilledOn}: --bill-learning)` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
 }
 
 /** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */

@@ -70,3 +70,54 @@ describe("train --checkpoint / --resume", () => {
     expect(other.stderr).toMatch(/E_CHECKPOINT_MISMATCH.*fingerprint\.provenance\.options\.seed: 4 in the checkpoint, 5 now/);
   }, 60_000);
 });
+
+describe("train --timing (static energy per training sample)", () => {
+  it("each sample's time equals its run's (run --timing simple, chained with --initial-weights), static = power × cores × time; resumable; rerun", async () => {
+    // stdp-pair as shipped (nearest rounding): a pass equals the chained runs (tests/cli/train.test.ts).
+    const PAIR = "examples/learning/stdp-pair.model.json";
+    const out = join(dir, "timed");
+    const r = await cli("train", PAIR, "--input", data, "--arch", "loihi", "--timing", "simple", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; timeBasis: string; energyPj: { dynamic: number; static: number; total: number } }; provenance: { options: Record<string, unknown> } };
+    let prev: string | undefined;
+    let time = 0, stat = 0;
+    for (const s of ["a", "b", "c"]) {
+      const o = join(dir, `timed-run-${s}`);
+      const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", "loihi", "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+      expect(rr.code, rr.stderr).toBe(0);
+      const rep = JSON.parse(readFileSync(join(o, "report.json"), "utf8")) as { totals: { simulatedTimeNs: number; energyPj: { static: number } } };
+      time += rep.totals.simulatedTimeNs;
+      stat += rep.totals.energyPj.static;
+      prev = join(o, "weights.json");
+    }
+    const p = doc.perTrainingSample;
+    expect(p.simulatedTimeNs).toBeCloseTo(time / 3, 9);
+    expect(p.energyPj.static).toBeCloseTo(stat / 3, 9);
+    expect(p.energyPj.total).toBeCloseTo(p.energyPj.dynamic + p.energyPj.static, 9);
+    expect(p.timeBasis).toBe("modelled-latency");
+    expect(doc.provenance.options.timing).toBe("simple");
+    const again = await cli("rerun", join(out, "train.json"), "--out", join(dir, "timed-again"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    // Without --timing: dynamic energy only, as before.
+    const plain = await cli("train", PAIR, "--input", data, "--arch", "loihi", "--out", join(dir, "untimed"), "--quiet");
+    expect(plain.code).toBe(0);
+    const untimed = JSON.parse(readFileSync(join(dir, "untimed", "train.json"), "utf8")) as { perTrainingSample: Record<string, unknown> & { energyPj: Record<string, unknown> } };
+    expect(untimed.perTrainingSample.simulatedTimeNs).toBeUndefined();
+    expect(untimed.perTrainingSample.energyPj.static).toBeUndefined();
+  }, 60_000);
+
+  it("a timed training resumes to the uninterrupted bytes", async () => {
+    const whole = join(dir, "timed-whole");
+    await trainCommand(MODEL, opts(whole, { timing: "simple" }));
+    const out = join(dir, "timed-stop");
+    const ck = join(dir, "timed.ckpt");
+    try {
+      await expect(trainCommand(MODEL, opts(out, { timing: "simple", checkpoint: ck, afterSample: (done) => { if (done === 5) requestInterrupt(); } }))).rejects.toMatchObject({ code: "E_INTERRUPTED" });
+      clearInterrupt();
+      await trainCommand(MODEL, opts(out, { timing: "simple", checkpoint: ck, resume: true }));
+    } finally {
+      clearInterrupt();
+    }
+    for (const f of ["weights.json", "train.json"]) expect(readFileSync(join(out, f), "utf8"), f).toBe(readFileSync(join(whole, f), "utf8"));
+  }, 60_000);
+});
