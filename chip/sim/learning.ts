@@ -525,7 +525,8 @@ export function resetLearningState(le: LearningEngine): void {
 
 /**
  * After the host wrote this tick's third factor (SimulateOptions.learningInput): for each rule that reads m,
- * on a tick ≥ its thirdFactorFromTick (the kernels read m as 0 before it), counts its post neurons with m ≠ 0
+ * on its learning ticks (≥ its thirdFactorFromTick, before which the kernels read m as 0; for an epoch-batched
+ * rule only the last tick of each epoch, the one tick it reads m), counts its post neurons with m ≠ 0
  * (thirdFactorValues: the values the learning signal delivered to the engine this tick) and marks the rule
  * once one was (thirdFactorSeen). One pass over the post-neuron slots per tick: no per-synapse work.
  */
@@ -534,6 +535,9 @@ export function noteThirdFactor(le: LearningEngine, tick: number): void {
   for (let slot = 0; slot < yRule.length; slot++) {
     const ri = yRule[slot];
     if (readsThirdFactor[ri] === 0 || tick < rules[ri].fromTick || thirdFactor[yNeuron[slot]] === 0) continue;
+    // An epoch-batched rule (epochTicks E > 1) reads m only at the last tick of each epoch (learnEpochEnd).
+    const E = rules[ri].program.epochTicks;
+    if (E > 1 && (tick + 1) % E !== 0) continue;
     thirdFactorValues[ri]++;
     thirdFactorSeen[ri] = 1;
   }

@@ -47,6 +47,26 @@ describe("learning.thirdFactorValues", () => {
     expect((await learning(STLLR, "none")).thirdFactorValues).toBe(0);
   });
 
+  it("an epoch-batched rule reads m at its epochs' last ticks only (audit s20b F1): m ≠ 0 everywhere else counts 0, and says so", async () => {
+    // reward-STDP with epochTicks 4: it evaluates, and reads m, on ticks t ≡ 3 (mod 4) only.
+    const model = JSON.parse(readFileSync("examples/learning/reward-stdp.model.json", "utf8"));
+    model.projections[0].learning = { ...model.projections[0].learning, epochTicks: 4 };
+    const file = join(TMP, "ep4.model.json");
+    writeFileSync(file, JSON.stringify(model));
+    const off = new Float64Array(80).map((_, t) => ((t + 1) % 4 === 0 ? 0 : 1));
+    const offFile = join(TMP, "m-off-epoch.npy");
+    writeFileSync(offFile, writeNpy(off, [80]));
+    const l = await learning(file, "ep4-off", "--third-factor", offFile);
+    expect(l.thirdFactorValues).toBe(0);
+    expect(l.weightChanges).toBe(0);
+    expect(l.notes.join(" ")).toMatch(/third factor m/);
+    // m = 1 only at the 20 epoch ends: 20 ticks × 3 post neurons.
+    const on = new Float64Array(80).map((_, t) => ((t + 1) % 4 === 0 ? 1 : 0));
+    const onFile = join(TMP, "m-on-epoch.npy");
+    writeFileSync(onFile, writeNpy(on, [80]));
+    expect((await learning(file, "ep4-on", "--third-factor", onFile)).thirdFactorValues).toBe(60);
+  });
+
   it("a rule that does not read m: null per rule, 0 in all", async () => {
     const l = await learning("examples/learning/stdp-pair.model.json", "pair");
     expect(l.rules.map((r) => r.thirdFactorValues)).toEqual([null]);
