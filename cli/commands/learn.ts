@@ -17,6 +17,7 @@ import { ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.t
 import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
+import { learningBillingBasis } from "../../chip/spec/types.ts";
 import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
 import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "../learn/mnist-idx.ts";
@@ -118,16 +119,20 @@ const uj = (pj: number): string => (pj / 1e6).toFixed(2);
 const kib = (bits: number): string => (bits / 8192).toFixed(1);
 
 export function learnTable(results: readonly DiehlCookResult[]): string {
+  // Learning billed on weight changes: their count beside the synapse updates, and the column named for what is billed.
+  const onChanges = results.some((r) => r.opsPerTrainSample.weightChanges !== undefined);
   const rows = results.map((r) => [
     r.weightBits === "float" ? "float" : `${r.weightBits} b`,
     `${(100 * r.accuracy).toFixed(1)}%`,
     uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj), uj(r.energyPerInferencePj),
-    fmtInt(Math.round(r.opsPerTrainSample.synUpdates)), fmtInt(Math.round(r.opsPerTrainSample.ruleEvaluations)),
+    fmtInt(Math.round(r.opsPerTrainSample.synUpdates)),
+    ...(onChanges ? [fmtInt(Math.round(r.opsPerTrainSample.weightChanges ?? 0))] : []),
+    fmtInt(Math.round(r.opsPerTrainSample.ruleEvaluations)),
     fmtInt(Math.round(r.opsPerTrainSample.traceUpdates)), fmtInt(Math.round(r.opsPerTrainSample.normalisationOps)),
     kib(r.memory.weightMemoryBits), kib(r.memory.traceMemoryBits),
   ]);
-  const hdr = ["weights", "accuracy", "µJ/train", "learn µJ/train", "µJ/inference", "syn updates", "rule evals", "trace updates", "norm ops", "weight KiB", "trace KiB"];
-  return table(rows, hdr, "lrrrrrrrrrr");
+  const hdr = ["weights", "accuracy", "µJ/train", "learn µJ/train", "µJ/inference", onChanges ? "syn updates" : "syn updates (billed)", ...(onChanges ? ["changes (billed)"] : []), "rule evals", "trace updates", "norm ops", "weight KiB", "trace KiB"];
+  return table(rows, hdr, `l${"r".repeat(hdr.length - 1)}`);
 }
 
 export async function learnCommand(dataset: string, o: LearnCommandOptions): Promise<void> {
@@ -246,6 +251,6 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

@@ -172,6 +172,8 @@ export interface LearningOps {
   readonly normalisationOps: number;
   readonly synOps: number;
   readonly spikes: number;
+  /** Updates that changed a weight (the engine's, per training sample): what learning bills when learningBilledOn is "changes"; only then present. */
+  readonly weightChanges?: number;
 }
 
 export interface DiehlCookResult {
@@ -599,6 +601,8 @@ export class DiehlCookRun {
         synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
         traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: this.normOps / perTrain,
         synOps: trainAcc.counts[CounterKind.synOps] / perTrain, spikes: trainAcc.counts[CounterKind.spikes] / perTrain,
+        // Billed on changes: the count the learning energy multiplies, so the figure can be reconciled from the file.
+        ...(learningBillingBasis(spec) === "changes" ? { weightChanges: this.le.weightChanges.reduce((a, b) => a + b, 0) / perTrain } : {}),
       },
       memory: {
         plasticSynapses, weightMemoryBits: plasticSynapses * (this.opts.weightBits ?? 64), traceMemoryBits: this.le.traceMemoryBits,

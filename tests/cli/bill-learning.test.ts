@@ -166,6 +166,10 @@ describe("compare and learn --bill-learning", () => {
     expect(ch.results[0].opsPerTrainSample.synUpdates).toBe(ev.results[0].opsPerTrainSample.synUpdates);
     expect(ch.results[0].learningEnergyPerTrainSamplePj).toBeGreaterThan(0);
     expect(ch.results[0].learningEnergyPerTrainSamplePj).toBeLessThan(ev.results[0].learningEnergyPerTrainSamplePj);
+    // Billed on changes, the file holds the count it bills (audit s20b F2): energy = changes × 120 pJ; on evaluations it is absent.
+    const changes = (ch.results[0].opsPerTrainSample as { weightChanges?: number }).weightChanges!;
+    expect(ch.results[0].learningEnergyPerTrainSamplePj).toBeCloseTo(changes * 120, 3);
+    expect((ev.results[0].opsPerTrainSample as { weightChanges?: number }).weightChanges).toBeUndefined();
   }, 60_000);
 });
 
