@@ -25,6 +25,8 @@ export interface LearningFacts {
   readonly gradedPost: boolean;
   /** Whether any learning rule reads the third factor m (--third-factor). */
   readonly readsThirdFactor: boolean;
+  /** The post populations of the rules that read m: a POP= third factor drives only these. */
+  readonly thirdFactorPosts: readonly string[];
   /** Projections whose learning rule names its Ψ (an s-tllr `psi`): the run's default Ψ. */
   readonly modelPsi: readonly ModelPsi[];
 }
@@ -36,7 +38,10 @@ export function learningFacts(graph: Pick<ModelGraph, "populations" | "projectio
     pairStdp: graph.projections.some((p) => p.plasticity !== undefined),
     gradedPost: graph.projections.some((p) => p.learning?.traces.some((t) => t.input === "graded" && t.trace.startsWith("y")) === true),
     // A boolean, not a closure over the graph (run.ts keeps these facts through the simulation, not the graph).
-    readsThirdFactor: graph.projections.some((p) => p.learning?.ruleTexts.some((text) => compileRule(parseRule(text)).usedSlots.includes(RuleSlot.m)) === true),
+    ...((): { readsThirdFactor: boolean; thirdFactorPosts: string[] } => {
+      const posts = graph.projections.filter((p) => p.learning?.ruleTexts.some((text) => compileRule(parseRule(text)).usedSlots.includes(RuleSlot.m)) === true).map((p) => p.post);
+      return { readsThirdFactor: posts.length > 0, thirdFactorPosts: [...new Set(posts)] };
+    })(),
     modelPsi: graph.projections.flatMap((p, index) => (p.learningPsi === undefined ? [] : [{ projection: p.name, index, psi: p.learningPsi }])),
   };
 }
@@ -47,13 +52,19 @@ export function learningFacts(graph: Pick<ModelGraph, "populations" | "projectio
  * traces; each refused (E_CLI_OPTION) where it would change nothing. Returns the run's Ψ (--psi, or the
  * model's own; a different --psi is refused).
  */
-export function checkDriveApplies(facts: LearningFacts, thirdFactor: boolean, cliPsi: StllrPsi | undefined, modelPath: string, flag: "--third-factor" | "--third-factor-dir" = "--third-factor"): StllrPsi | undefined {
+export function checkDriveApplies(facts: LearningFacts, thirdFactorArgs: readonly Pick<ThirdFactorArg, "population">[], cliPsi: StllrPsi | undefined, modelPath: string, flag: "--third-factor" | "--third-factor-dir" = "--third-factor"): StllrPsi | undefined {
+  const thirdFactor = thirdFactorArgs.length > 0;
   if ((thirdFactor || cliPsi !== undefined) && !facts.learns) {
     if (cliPsi !== undefined && !thirdFactor) throw new AerchipError("E_CLI_OPTION", "--psi drives learning rules' graded traces, and no projection of the model has a learning rule", { file: modelPath, field: "--psi", hint: "give a projection a learning rule with graded post traces (S-TLLR), or drop --psi" });
     throw new AerchipError("E_CLI_OPTION", `${flag} drives learning rules, and no projection of the model has one (pair \`stdp\` reads no third factor)`, { file: modelPath, field: flag, hint: `give a projection a "learning" rule that reads m (docs/learning.md), or drop ${flag}` });
   }
   if (thirdFactor && !facts.readsThirdFactor) {
     throw new AerchipError("E_CLI_OPTION", `${flag} gives the factor m of learning rules that read it, and no learning rule of the model does`, { file: modelPath, field: flag, hint: `give a rule a term with m (reward-modulated STDP, S-TLLR: docs/learning.md), or drop ${flag}` });
+  }
+  // A population's own m drives only the rules whose post neurons it holds: one no m-reading rule ends on drives nothing.
+  const idle = thirdFactorArgs.find((a) => a.population !== null && facts.populationSizes.has(a.population) && !facts.thirdFactorPosts.includes(a.population));
+  if (idle !== undefined && facts.readsThirdFactor) {
+    throw new AerchipError("E_CLI_OPTION", `${flag} ${idle.population}=…: no learning rule that reads m ends on population "${idle.population}", so its m would drive nothing`, { file: modelPath, field: flag, hint: `give m to ${facts.thirdFactorPosts.map((p) => `"${p}"`).join(", ")} (the post populations of the rules that read m), or a file for every neuron (no POP=)` });
   }
   if (cliPsi !== undefined && !facts.gradedPost) {
     throw new AerchipError("E_CLI_OPTION", "--psi drives graded post traces, and no learning rule of the model has one", { file: modelPath, field: "--psi", hint: "give a rule a post trace with input \"graded\" (S-TLLR's y1, y2), or drop --psi" });
@@ -64,6 +75,6 @@ export function checkDriveApplies(facts: LearningFacts, thirdFactor: boolean, cl
 /** The run's Ψ and third-factor schedules, read and checked (files read, shapes checked against the model). */
 export function checkLearningDrive(facts: LearningFacts, o: { readonly thirdFactor?: readonly ThirdFactorArg[]; readonly psi?: StllrPsi }, modelPath: string): { psi: StllrPsi | undefined; thirdFactor: ThirdFactorSchedule[] } {
   const args = o.thirdFactor ?? [];
-  const psi = checkDriveApplies(facts, args.length > 0, o.psi, modelPath);
+  const psi = checkDriveApplies(facts, args, o.psi, modelPath);
   return { psi, thirdFactor: readThirdFactor(args, facts.populationSizes, modelPath) };
 }

@@ -141,7 +141,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   }
   const dirs = o.thirdFactorDir ?? [];
   // --third-factor-dir and --psi checked against the model's rules as run checks its options (cli/learning-drive.ts).
-  const psi = checkDriveApplies(learningFacts(graph), dirs.length > 0, o.psi, modelPath, "--third-factor-dir");
+  const psi = checkDriveApplies(learningFacts(graph), dirs, o.psi, modelPath, "--third-factor-dir");
   const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   const transforms = eventTransformsOf(o);

@@ -4,7 +4,7 @@
  * (dw = 2^-4·m·x1·y0): without m nothing is learned; with m on one post neuron only, only the synapses
  * onto that neuron change.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -196,6 +196,21 @@ describe("compare --third-factor / --psi / --initial-weights (each chip's run is
       expect(r.code, cmd).toBe(2);
       expect(r.stderr).toMatch(/E_CLI_OPTION: --third-factor gives the factor m of learning rules that read it/);
     }
+  });
+
+  it("refuses a POP= third factor for a population no m-reading rule ends on (audit s20b F4), in run, compare and train", async () => {
+    const m = npy("m-in.npy", new Float64Array(80 * 4).fill(1), [80, 4]);
+    for (const cmd of ["run", "compare"]) {
+      const r = await cli(cmd, "examples/learning/reward-stdp.model.json", "--arch", "loihi", "--third-factor", `in=${m}`, "--out", join(dir, `m-in-${cmd}`));
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr).toMatch(/--third-factor in=…: no learning rule that reads m ends on population "in"/);
+    }
+    const data = join(dir, "m-in-data");
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, "a.npy"), writeNpy(new Uint8Array(80 * 4), [80, 4], { bool: true }));
+    const t = await cli("train", "examples/learning/reward-stdp.model.json", "--input", data, "--arch", "loihi", "--third-factor-dir", `in=${dir}`, "--out", join(dir, "m-in-train"));
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--third-factor-dir in=…: no learning rule that reads m ends on population "in"/);
   });
 
   it("refuses them on a model without learning rules, as run does", async () => {
