@@ -160,7 +160,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     runWarnings = (first?.report.warnings ?? []).filter((w) => !w.startsWith("W_EVENTS_MERGED"));
     if (o.quiet !== true) for (const w of runWarnings) process.stderr.write(`aerchip: ${w}\n`);
     rows = compareRows(entries);
-    t = compareTable(model, rows, inputNote);
+    t = compareTable(model, rows, inputNote, runWarnings);
     ran = rows.filter((r) => r.status === "ok").length;
     svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
     throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);

@@ -188,6 +188,11 @@ describe("compare --third-factor / --psi / --initial-weights (each chip's run is
     expect(r.stderr.match(/W_THIRD_FACTOR_ROWS/g)).toHaveLength(1);
     expect(readFileSync(join(out, "compare.md"), "utf8")).toMatch(/Warnings of every chip's run:\n\n- W\\_THIRD\\_FACTOR\\_ROWS: /);
     expect(JSON.parse(readFileSync(join(out, "compare.json"), "utf8")).warnings[0]).toMatch(/^W_THIRD_FACTOR_ROWS: /);
+    // LaTeX too, and the CSV says what each chip's learning energy bills (audit s20b F6).
+    expect(readFileSync(join(out, "compare.tex"), "utf8")).toMatch(/Warnings of every chip's run: W\\_THIRD\\_FACTOR\\_ROWS/);
+    const csv = readFileSync(join(out, "compare.csv"), "utf8").trim().split("\n");
+    expect(csv[0].endsWith(",learning_billed_on")).toBe(true);
+    expect(csv.slice(1).every((l) => l.endsWith(",evaluations"))).toBe(true);
   });
 
   it("refuses a third factor no rule reads (pair STDP), before any chip runs, as run does (audit s20a F6)", async () => {

@@ -88,7 +88,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
 const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
 
 /** `input`: what the runs read, for the note (an event file and its transforms), or undefined. */
-export function compareTable(model: string, rows: readonly CompareRow[], input?: string): ReportTable {
+export function compareTable(model: string, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = []): ReportTable {
   const eu = energyUnit(maxOf(nums(rows, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(rows, (r) => r.inferenceTimeNs)));
   const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
@@ -110,7 +110,7 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
       t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
     // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
-    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}${learningBillingNote(rows)}`,
+    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}${learningBillingNote(rows)}${warnings.length === 0 ? "" : ` Warnings of every chip's run: ${warnings.join("; ")}`}`,
   };
 }
 
@@ -158,12 +158,15 @@ export const COMPARE_CSV_COLUMNS = [
 ] as const;
 
 export function compareCsv(rows: readonly CompareRow[]): string {
-  const lines: string[] = [COMPARE_CSV_COLUMNS.join(",")];
+  // Runs that learned: what each chip's learning energy bills, as compare.json's rows (a column only then, so other comparisons keep their bytes).
+  const learned = rows.some((r) => r.learningBilledOn !== undefined);
+  const lines: string[] = [[...COMPARE_CSV_COLUMNS, ...(learned ? ["learning_billed_on"] : [])].join(",")];
   for (const r of rows) {
     lines.push([
       r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
       r.status === "ok" ? String(r.timeModelled) : null, r.timeBasis,
+      ...(learned ? [r.learningBilledOn ?? null] : []),
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;
