@@ -9,6 +9,7 @@ import type { StllrPsi } from "../chip/program/named-rules.ts";
 import type { ThirdFactorSchedule } from "../chip/sim/run.ts";
 import type { ModelGraph } from "../compiler/ir/types.ts";
 import { AerchipError } from "../core/diagnostics.ts";
+import { learningBillingBasis, type ChipSpec } from "../chip/spec/types.ts";
 import { RuleSlot, compileRule, parseRule } from "../chip/program/learning-rule.ts";
 import { resolvePsi, type ModelPsi } from "./psi-drive.ts";
 import { readThirdFactor, type ThirdFactorArg } from "./third-factor.ts";
@@ -77,4 +78,16 @@ export function checkLearningDrive(facts: LearningFacts, o: { readonly thirdFact
   const args = o.thirdFactor ?? [];
   const psi = checkDriveApplies(facts, args, o.psi, modelPath);
   return { psi, thirdFactor: readThirdFactor(args, facts.populationSizes, modelPath) };
+}
+
+/**
+ * Pair STDP (`stdp`) counts no weight changes, so a chip spec billing learning on them (learningBilledOn
+ * "changes", not --bill-learning: that one is refused as an option) cannot bill it: refused before the run
+ * (E_LEARNING_BILLING), not after simulating it (chip/report/energy.ts refuses it too, at report time).
+ */
+export function checkSpecBillsPairStdp(spec: ChipSpec, pairStdp: boolean, modelPath: string): void {
+  if (!pairStdp || learningBillingBasis(spec) !== "changes") return;
+  throw new AerchipError("E_LEARNING_BILLING", `chip ${spec.name} bills learning on weight changes (learningBilledOn "changes"), and pair STDP ("stdp") projections of this model do not count them`, {
+    file: modelPath, field: "learningBilledOn", hint: "bill learning on evaluations (--bill-learning evaluations), or write the rule as a \"learning\" rule (docs/learning.md)",
+  });
 }

@@ -107,7 +107,7 @@ const RULES: Record<string, readonly Rule[]> = {
     INPUT_COUNTS_RULE(["nir", "program"], ["json"]),
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
     { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
-    { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: () => "it sets what the learning energy of plastic projections bills, which only JSON models carry" },
+    { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's run bills learning as its chip spec's learningBilledOn says" : "it sets what the learning energy of plastic projections bills, and this model has none (plastic projections come from JSON models)"), hint: (k) => (k === "program" ? "give a chip spec file whose learningBilledOn is \"changes\", or run the JSON model with --bill-learning" : "drop --bill-learning") },
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's weights were quantised into its cores when it was compiled; run the JSON model with --initial-weights, or compile it after applying them" : "it replaces the weights of a JSON model's projections, which the weights.json of a JSON model's run names") },
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },
@@ -135,7 +135,7 @@ const RULES: Record<string, readonly Rule[]> = {
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
     { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: () => "it replaces the weights of a JSON model's projections, which the weights.json of a JSON model's run names" },
-    { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: () => "it sets what the learning energy of plastic projections bills, which only JSON models carry" },
+    { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's run bills learning as its chip spec's learningBilledOn says" : "it sets what the learning energy of plastic projections bills, and this model has none (plastic projections come from JSON models)"), hint: (k) => (k === "program" ? "give a chip spec file whose learningBilledOn is \"changes\", or run the JSON model with --bill-learning" : "drop --bill-learning") },
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
   evaluate: [

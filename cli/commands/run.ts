@@ -1,7 +1,7 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
-import { checkLearningDrive, learningFacts, type LearningFacts } from "../learning-drive.ts";
+import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type LearningFacts } from "../learning-drive.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -266,6 +266,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.
   const periodUs = tickPeriodUsFor(o, input?.spikes.tickUs, o.input);
   const spec = withLearningBilling(pacedSpec(archSpec, periodUs, o), billLearningFor(o.billLearning, rm, modelPath));
+  checkSpecBillsPairStdp(spec, rm.pairStdp, modelPath);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
   // m and Ψ checked against the model's learning rules (cli/learning-drive.ts; compare checks the same before its chips run).

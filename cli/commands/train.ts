@@ -47,7 +47,7 @@ import { gitProvenance } from "./run.ts";
 import { sha256File } from "../provenance.ts";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { checkDriveApplies, learningFacts } from "../learning-drive.ts";
+import { checkDriveApplies, checkSpecBillsPairStdp, learningFacts } from "../learning-drive.ts";
 import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
@@ -132,9 +132,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
   // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
   if (learningBillingBasis(spec) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
-    const hint = "bill learning on evaluations, or write the rule as a \"learning\" rule (docs/learning.md)";
     if (o.billLearning !== undefined) throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: `use --bill-learning evaluations, or write the rule as a "learning" rule (docs/learning.md)` });
-    throw new AerchipError("E_LEARNING_BILLING", `chip ${spec.name} bills learning on weight changes (learningBilledOn "changes"), and pair STDP ("stdp") projections of this model do not count them`, { file: modelPath, field: "learningBilledOn", hint });
+    checkSpecBillsPairStdp(spec, true, modelPath);
   }
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });

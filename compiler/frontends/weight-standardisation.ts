@@ -3,9 +3,9 @@
  * networks trained with scaled weight standardisation instead of batch norm (S-TLLR, papers.md §1.1; the
  * NF-Net / OTTT layers it builds on) keep raw weights w and a gain, and use, per output unit o,
  *
- *   hat[o, ·] = gain[o] · (w[o, ·] − mean_o) / sqrt(var_o · fanIn + eps)
+ *   ŵ[o, ·] = gain[o] · (w[o, ·] − mean_o) / sqrt(var_o · fanIn + eps)
  *
- * with mean and variance over the unit's fanIn weights. The chip stores hat, so the fold happens here, once,
+ * with mean and variance over the unit's fanIn weights. The chip stores ŵ, so the fold happens here, once,
  * before the weights are expanded into synapses (a kernel's zeros become nonzero after the mean is taken
  * away, so it cannot happen on the synapse list). The variance is PyTorch's default, `torch.var` with the
  * n − 1 divisor ("unbiased", as the S-TLLR code calls it), unless `variance` says "population" (the 1/n of
@@ -23,10 +23,10 @@ const WS_KEYS = ["gain", "eps", "variance"] as const;
 export const DEFAULT_WS_EPS = 1e-4;
 
 /**
- * hat for `units` output units of `fanIn` weights each, where weight i of unit o is data[at(o, i)]; in place.
- * Returns nothing: the caller's array holds hat.
+ * ŵ for `units` output units of `fanIn` weights each, where weight i of unit o is data[at(o, i)]; in place.
+ * Returns the first unit whose weights are all equal when eps is 0 (the result would be 0/0), else undefined.
  */
-export function standardise(data: Float64Array, units: number, fanIn: number, at: (o: number, i: number) => number, gain: Float64Array, eps: number, unbiased: boolean): void {
+export function standardise(data: Float64Array, units: number, fanIn: number, at: (o: number, i: number) => number, gain: Float64Array, eps: number, unbiased: boolean): number | undefined {
   for (let o = 0; o < units; o++) {
     let sum = 0;
     for (let i = 0; i < fanIn; i++) sum += data[at(o, i)];
@@ -37,12 +37,15 @@ export function standardise(data: Float64Array, units: number, fanIn: number, at
       sq += d * d;
     }
     const variance = sq / (unbiased ? fanIn - 1 : fanIn);
+    // Constant weights with eps 0: 0/0. Said by the caller, naming the unit.
+    if (variance * fanIn + eps === 0) return o;
     const scale = gain[o] / Math.sqrt(variance * fanIn + eps);
     for (let i = 0; i < fanIn; i++) {
       const k = at(o, i);
       data[k] = (data[k] - mean) * scale;
     }
   }
+  return undefined;
 }
 
 /**
@@ -63,9 +66,13 @@ export function withWeightStandardisation(r: FieldReader, p: Json, k: number, si
   const { weightStandardisation: _ws, ...rest } = o;
   const gainOf = (units: number): Float64Array => {
     if (typeof ws.gain === "number" || ws.gain === undefined) return new Float64Array(units).fill(ws.gain === undefined ? 1 : r.number(ws.gain, `${field}.gain`));
+    if (!Array.isArray(ws.gain) && r.packed(ws.gain) === undefined) r.fail(`${field}.gain`, `${field}.gain must be a number or a list of numbers, got ${JSON.stringify(ws.gain)}`, "give one gain for every output unit, or one number for all");
     const g = r.numberList(ws.gain, `${field}.gain`);
     if (g.length !== units) r.fail(`${field}.gain`, `${field}.gain has ${g.length} values; the projection has ${units} output units`, "give one gain per output unit (PyTorch's gain parameter, flattened), or one number");
     return g;
+  };
+  const flat = (unit: number | undefined, what: string): void => {
+    if (unit !== undefined) r.fail(`${field}.eps`, `${what} ${unit} of projections[${k}] has all its weights equal, so var·fanIn + eps is 0 with eps ${eps}: ŵ = 0/0`, "give eps > 0 (the S-TLLR code's 1e-4), or drop weightStandardisation for this layer");
   };
   const checkFanIn = (fanIn: number): void => {
     if (unbiased && fanIn < 2) r.fail(field, `projections[${k}] has ${fanIn} weight per output unit; the unbiased variance needs at least 2`, "give \"variance\": \"population\", or drop weightStandardisation");
@@ -76,7 +83,7 @@ export function withWeightStandardisation(r: FieldReader, p: Json, k: number, si
     const fanIn = dims[1] * dims[2] * dims[3];
     checkFanIn(fanIn);
     const hat = Float64Array.from(data);
-    standardise(hat, dims[0], fanIn, (u, i) => u * fanIn + i, gainOf(dims[0]), eps, unbiased);
+    flat(standardise(hat, dims[0], fanIn, (u, i) => u * fanIn + i, gainOf(dims[0]), eps, unbiased), "output channel");
     const { weights: _w, ...block } = b;
     return { ...rest, conv2d: { ...block, kernelShape: [...dims], weights: new PackedNumbers(hat) as unknown as Json } as JsonObject };
   }
@@ -94,7 +101,7 @@ export function withWeightStandardisation(r: FieldReader, p: Json, k: number, si
     }
     checkFanIn(nPre);
     // Unit o is post neuron o: column o of the row-major n_pre × n_post matrix.
-    standardise(w, nPost, nPre, (u, i) => i * nPost + u, gainOf(nPost), eps, unbiased);
+    flat(standardise(w, nPost, nPre, (u, i) => i * nPost + u, gainOf(nPost), eps, unbiased), "post neuron");
     const hatRows: Json[] = [];
     for (let i = 0; i < nPre; i++) hatRows.push(new PackedNumbers(w.slice(i * nPost, (i + 1) * nPost)) as unknown as Json);
     return { ...rest, dense: { ...d, weights: hatRows } };

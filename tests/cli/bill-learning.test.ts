@@ -173,6 +173,22 @@ describe("compare and learn --bill-learning", () => {
   }, 60_000);
 });
 
+describe("--bill-learning in checkpoints and on compiled programs (audit s20b F7)", () => {
+  it("a learn checkpoint resumed with another --bill-learning names the option; a program's refusal says where its basis comes from", async () => {
+    const ck = join(TMP, "bill.ckpt");
+    const args = ["learn", "mnist", "--neurons", "2", "--train", "4", "--test", "2", "--label-samples", "2", "--arch", "loihi", "--set", "presentMs=20", "--checkpoint", ck, "--checkpoint-every", "1", "--quiet"];
+    expect((await cli(...args, "--bill-learning", "changes", "--out", join(TMP, "bill-ck"))).code).toBe(0);
+    const other = await cli(...args, "--resume", "--out", join(TMP, "bill-ck2"));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/E_CHECKPOINT_MISMATCH: .* billLearning/);
+    const prog = join(TMP, "rw-prog");
+    expect((await cli("compile", "examples/learning/reward-stdp.model.json", "--arch", "loihi", "--out", prog)).code).toBe(0);
+    const r = await cli("run", join(prog, "program.aerprog"), "--arch", "loihi", "--bill-learning", "changes", "--out", join(TMP, "rw-prog-run"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/learningBilledOn/);
+  }, 60_000);
+});
+
 describe.skipIf(!HAS_SHARED)(`pair STDP counts no weight changes ${SKIP_MSG}`, () => {
   const C05 = sharedPath("fixtures/snnref/c05_stdp_all2all_dense.net.json");
 

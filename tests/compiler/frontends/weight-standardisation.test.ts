@@ -61,6 +61,10 @@ describe("weightStandardisation", () => {
       projections: [{ pre: "in", post: "out", dense: { weights: [[1]] }, weightStandardisation: {} }],
     } as Json;
     expect(errorOf(() => weightsOf(onePre)).message).toMatch(/unbiased variance needs at least 2/);
+    // Constant weights with eps 0 (0/0) and a gain of the wrong type say what is wrong (audit s20b F7).
+    const flat = { ...(onePre as object), populations: [{ name: "in", kind: "input", size: 2, spikes: [[0, 0]] }, { name: "out", kind: "neuron", size: 1 }], projections: [{ pre: "in", post: "out", dense: { weights: [[1], [1]] }, weightStandardisation: { eps: 0 } }] } as Json;
+    expect(errorOf(() => weightsOf(flat))).toMatchObject({ field: "projections[0].weightStandardisation.eps" });
+    expect(errorOf(() => weightsOf(denseModel({ gain: "2" }))).message).toMatch(/must be a number or a list of numbers/);
     expect(weightsOf({ ...(onePre as object), projections: [{ pre: "in", post: "out", dense: { weights: [[1]] }, weightStandardisation: { variance: "population" } }] } as Json)[0]).toBe(0);
   });
 });
