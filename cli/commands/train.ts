@@ -20,7 +20,7 @@
  * E_INTERRUPTED and writes nothing.
  */
 import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec/types.ts";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
@@ -46,7 +46,7 @@ import { datasetDigest } from "./evaluate.ts";
 import { gitProvenance } from "./run.ts";
 import { sha256File } from "../provenance.ts";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { checkDriveApplies, checkSpecBillsPairStdp, learningFacts } from "../learning-drive.ts";
 import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
@@ -62,6 +62,7 @@ import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoin
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { runTime, type TimeBasis } from "../../chip/report/time-basis.ts";
 import { staticEnergyPj } from "../../chip/report/energy.ts";
+import { crossbarCounts, usesCrossbarCosts } from "../../chip/report/crossbar.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
@@ -123,10 +124,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   checkOutputDirUsable(out);
   if (o.resume === true && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted training wrote" });
   if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--checkpoint-every sets how often --checkpoint saves, and there is no --checkpoint", { field: "--checkpoint-every", hint: "add --checkpoint FILE, or drop --checkpoint-every" });
+  // A checkpoint that could never be written fails now, not at the first save (cli/train-checkpoint.ts).
+  if (o.checkpoint !== undefined && existsSync(o.checkpoint) && statSync(o.checkpoint).isDirectory()) throw new AerchipError("E_CLI_OPTION", `--checkpoint ${o.checkpoint} is a directory`, { field: "--checkpoint", hint: "give a file path for the checkpoint, e.g. out/train.ckpt" });
+  if (o.checkpoint !== undefined) checkOutputDirUsable(dirname(resolve(o.checkpoint)));
   if (o.checkpoint !== undefined && o.resume !== true && existsSync(o.checkpoint)) {
     throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${o.checkpoint} already exists`, { file: o.checkpoint, field: "--checkpoint", hint: "add --resume to continue that training, or delete the file to start again" });
   }
-  if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
+  if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_MISSING", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
   const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
@@ -228,6 +232,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   let layerSpikes = 0;
   let timeNs = 0;
   let staticPj = 0;
+  let crossbarPj = 0;
+  const crossbar = usesCrossbarCosts(spec);
   let timeBasis: TimeBasis | undefined;
   let done = 0;
   let lastYield = performance.now();
@@ -236,12 +242,12 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const fingerprint = { provenance, specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex") };
   if (ckFile !== undefined && o.resume === true) {
     const p = restoreTrainCheckpoint(ckFile, fingerprint, st, le, acc, total);
-    ({ done, ticks, layerSpikes, timeNs, staticPj } = p);
+    ({ done, ticks, layerSpikes, timeNs, staticPj, crossbarPj } = p);
     timeBasis = p.timeBasis;
     curve.push(...p.curve);
   }
   const save = (): void => {
-    if (ckFile !== undefined && done < total) writeTrainCheckpoint(ckFile, fingerprint, st, le, acc, { done, ticks, layerSpikes, timeNs, staticPj, ...(timeBasis === undefined ? {} : { timeBasis }), curve });
+    if (ckFile !== undefined && done < total) writeTrainCheckpoint(ckFile, fingerprint, st, le, acc, { done, ticks, layerSpikes, timeNs, staticPj, crossbarPj, ...(timeBasis === undefined ? {} : { timeBasis }), curve });
   };
   const every = o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   try {
@@ -259,9 +265,13 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
           steps, ...(le === undefined ? {} : { learningEngine: le }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(thirdFactor === undefined ? {} : { thirdFactor }),
           ...(o.timing === undefined ? {} : { timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed" }),
         });
+        // Compute-in-memory chips: the crossbar reads, derived from the spikes, as run's report adds them (chip/report/crossbar.ts).
+        const xb = crossbar ? crossbarCounts(spec, program, last) : undefined;
+        if (xb !== undefined) crossbarPj += xb.totalEnergyPj;
         if (o.timing !== undefined) {
-          // The sample's time on the chip's basis (paced at its tick period, or its modelled latencies) and the static energy over it.
-          const rt = runTime(spec, last.tickLatencyNs, steps);
+          // The sample's time on the chip's basis (paced at its tick period, or its modelled latencies plus a
+          // compute-in-memory chip's crossbar reads) and the static energy over it.
+          const rt = runTime(spec, xb === undefined ? last.tickLatencyNs : Array.from(last.tickLatencyNs, (ns, t) => ns + xb.readLatencyPerTickNs[t]), steps);
           timeNs += rt.timeNs;
           staticPj += staticEnergyPj(spec, compiled.mapping.coresUsed, rt.timeNs);
           timeBasis = rt.basis;
@@ -298,7 +308,9 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   // costs the chip spec does not give (their energy is not counted: 0, not unknown).
   const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, learningBillingBasis(spec));
   // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
-  const e = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
+  const e0 = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
+  // A compute-in-memory chip's crossbar reads are synapse energy (the crossbar is the synaptic array), as in run's report.
+  const e = crossbarPj === 0 ? e0 : { ...e0, synapse: e0.synapse + crossbarPj, dynamic: e0.dynamic + crossbarPj };
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);

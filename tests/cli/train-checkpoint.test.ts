@@ -121,3 +121,52 @@ describe("train --timing (static energy per training sample)", () => {
     for (const f of ["weights.json", "train.json"]) expect(readFileSync(join(out, f), "utf8"), f).toBe(readFileSync(join(whole, f), "utf8"));
   }, 60_000);
 });
+
+describe("train checkpoints refuse what they cannot trust (audit s20c F2–F4)", () => {
+  it("an edited position or a missing part is E_CHECKPOINT_CORRUPT; a checkpoint path that cannot be written fails before training", async () => {
+    const out = join(dir, "edit");
+    const ck = join(dir, "edit.ckpt");
+    try {
+      await expect(trainCommand(MODEL, opts(out, { checkpoint: ck, afterSample: (done) => { if (done === 3) requestInterrupt(); } }))).rejects.toMatchObject({ code: "E_INTERRUPTED" });
+    } finally {
+      clearInterrupt();
+    }
+    const doc = JSON.parse(readFileSync(ck, "utf8"));
+    const variants: Array<[string, unknown]> = [["done", { ...doc, progress: { ...doc.progress, done: 1 } }], ["null progress", { ...doc, progress: null }], ["null array", { ...doc, arrays: { ...doc.arrays, synWeight: null } }], ["null curve point", { ...doc, progress: { ...doc.progress, curve: [null] } }], ["null", null]];
+    for (const [what, v] of variants) {
+      const bad = join(dir, "edit-bad.ckpt");
+      writeFileSync(bad, JSON.stringify(v));
+      await expect(trainCommand(MODEL, opts(join(dir, "edit-out"), { checkpoint: bad, resume: true })), what).rejects.toMatchObject({ code: "E_CHECKPOINT_CORRUPT" });
+    }
+    // A checkpoint under a regular file: refused at once (E_WRITE_MKDIR), not at the first save.
+    writeFileSync(join(dir, "a-file"), "x");
+    await expect(trainCommand(MODEL, opts(join(dir, "nowhere"), { checkpoint: join(dir, "a-file", "sub", "t.ckpt") }))).rejects.toMatchObject({ code: "E_WRITE_MKDIR" });
+    // A directory that does not exist yet is made at the first save.
+    await trainCommand(MODEL, opts(join(dir, "made"), { checkpoint: join(dir, "new-dir", "t.ckpt"), checkpointEvery: 1 }));
+    expect(existsSync(join(dir, "new-dir", "t.ckpt"))).toBe(true);
+  }, 60_000);
+});
+
+describe("train on a compute-in-memory chip (audit s20c F1)", () => {
+  it("bills the crossbar reads (synapse energy) and their latency, as the chained runs' reports do", async () => {
+    const PAIR = "examples/learning/stdp-pair.model.json";
+    const out = join(dir, "cim");
+    const r = await cli("train", PAIR, "--input", data, "--arch", "cim-crossbar", "--timing", "simple", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const p = (JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; energyPj: { synapse: number; dynamic: number } } }).perTrainingSample;
+    let prev: string | undefined;
+    let synapse = 0, time = 0;
+    for (const s of ["a", "b", "c"]) {
+      const o = join(dir, `cim-run-${s}`);
+      const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", "cim-crossbar", "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+      expect(rr.code, rr.stderr).toBe(0);
+      const rep = JSON.parse(readFileSync(join(o, "report.json"), "utf8")) as { totals: { simulatedTimeNs: number; energyPj: { synapse: number } } };
+      synapse += rep.totals.energyPj.synapse;
+      time += rep.totals.simulatedTimeNs;
+      prev = join(o, "weights.json");
+    }
+    expect(p.energyPj.synapse).toBeGreaterThan(0);
+    expect(p.energyPj.synapse).toBeCloseTo(synapse / 3, 6);
+    expect(p.simulatedTimeNs).toBeCloseTo(time / 3, 6);
+  }, 60_000);
+});

@@ -72,6 +72,12 @@ describe("learn on MNIST IDX files", () => {
     expect(JSON.parse(readFileSync(join(dir, "pkg", "learn-mnist.json"), "utf8")).dataset.source).toBe("mnist-package");
   }, 120_000);
 
+  it("refuses a compute-in-memory chip, whose crossbar reads it does not count (audit s20c F1)", async () => {
+    const r = await cli("learn", "mnist", "--neurons", "2", "--train", "4", "--test", "2", "--arch", "cim-crossbar", "--out", join(dir, "cim"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_LEARN_CHIP/);
+  });
+
   it("refuses more digits than the files hold and a folder without the files", async () => {
     const at = join(dir, "small");
     writeSet(at, false);
