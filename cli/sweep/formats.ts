@@ -83,7 +83,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
       n(r.agreement?.jaccard, "sig"),
     ]),
     note: [
-      `${cfg.steps === null ? "The model's own number of" : cfg.steps} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}.`,
+      `${cfg.steps !== null ? cfg.steps : cfg.input !== null ? "The input's number of" : "The model's own number of"} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}${(cfg.inputPopulation ?? null) === null ? "" : `; input population ${cfg.inputPopulation} driven by the input`}.`,
       ...(input === undefined ? [] : [`Every point's ${inputSummaryLine(input)}.`]),
       "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
@@ -143,7 +143,7 @@ export interface SweepDocument {
     readonly gitCommit?: string;
     readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
   };
-  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[] };
+  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[]; readonly inputPopulation?: string };
   readonly rows: readonly PointRow[];
   /** How the sweep's `input` file became input spikes (run report.json's `input`; the same for every point); absent without one. */
   readonly input?: InputReportSection;

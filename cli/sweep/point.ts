@@ -105,7 +105,8 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
     // The choice is the sweep file's `inputPopulation`, not a command-line option.
     if (!isAerchipError(e) || e.code !== "E_CLI_OPTION") throw e;
     const inputs = m.graph.populations.filter((p) => p.kind === "input").map((p) => p.name);
-    throw new AerchipError("E_SWEEP_FIELD", `inputPopulation: ${e.message}`, { file: task.model, field: "inputPopulation", hint: `add \`inputPopulation: NAME\` to the sweep file, one of: ${inputs.join(", ")}` });
+    const what = task.inputPopulation === null ? `the model ${task.model} has ${inputs.length} input populations (${inputs.join(", ")}), and \`input\` drives one` : `"${task.inputPopulation}" is not an input population of ${task.model} (its input populations: ${inputs.join(", ")})`;
+    throw new AerchipError("E_SWEEP_FIELD", `inputPopulation: ${what}`, { file: task.model, field: "inputPopulation", hint: task.inputPopulation === null ? `add \`inputPopulation: NAME\` to the sweep file, one of: ${inputs.join(", ")}` : `give one of: ${inputs.join(", ")}` });
   }
   const input = await readModelInput(task.input, pop, task.model, task.tickUs === null ? {} : { tickUs: task.tickUs });
   return { graph: m.graph, stimulus: withInputSpikes(m, pop.name, input).stimulus, steps: task.steps ?? input.steps, input };

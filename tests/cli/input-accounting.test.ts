@@ -275,6 +275,9 @@ describe("sweep over a JSON model with an input file (its input population's spi
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as { rows: Array<{ params: { arch: string }; spikes: number; synOps: number; steps: number; energyPj: { total: number } }>; input: unknown };
     expect(doc.input).toEqual({ kind: "spike-tensor", spikes: 4, warnings: [] });
+    // Recorded and said (audit s20c F5, F6): the ticks are the input's, and the population it drives.
+    expect((doc as unknown as { settings: { inputPopulation: string } }).settings.inputPopulation).toBe("a");
+    expect(readFileSync(join(out, "sweep.md"), "utf8")).toMatch(/The input's number of ticks per point, .*input population a driven by the input/);
     for (const row of doc.rows) {
       const one = join(TMP, `sweep-json-run-${row.params.arch}`);
       const rr = await cli("run", model, "--input", npy, "--input-population", "a", "--arch", row.params.arch, "--out", one, "--quiet");
@@ -287,7 +290,7 @@ describe("sweep over a JSON model with an input file (its input population's spi
     writeFileSync(sw, `model: ${model}\ninput: ${npy}\narch: generic\n`);
     const amb = await cli("sweep", sw, "--out", join(TMP, "sweep-json-amb"), "--threads", "1", "--quiet");
     expect(amb.code).toBe(1);
-    expect(amb.stderr).toMatch(/E_SWEEP_FIELD: inputPopulation: the model has 2 input populations/);
+    expect(amb.stderr).toMatch(/E_SWEEP_FIELD: inputPopulation: the model .* has 2 input populations/);
     // inputPopulation without input is refused when the sweep file is read.
     writeFileSync(sw, `model: ${model}\ninputPopulation: a\narch: generic\n`);
     const noInput = await cli("sweep", sw, "--out", join(TMP, "sweep-json-no"), "--threads", "1");
