@@ -83,7 +83,7 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     if (reads && !seen) {
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
-        "(aerchip run takes it from --third-factor FILE.npy; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
+        "(aerchip run and compare take it from --third-factor FILE.npy, aerchip train from --third-factor-dir DIR; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
         `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and ` +
         (billedOn === "changes" ? "the learning energy bills only the updates that changed a weight (learningBilledOn \"changes\")." : "the learning energy bills those evaluations."),
       );

@@ -235,6 +235,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   let crossbarPj = 0;
   const crossbar = usesCrossbarCosts(spec);
   let timeBasis: TimeBasis | undefined;
+  let tickPeriodNs: number | null = null;
   let done = 0;
   let lastYield = performance.now();
   // --checkpoint: the state between samples saved (cli/train-checkpoint.ts), --resume continuing from it.
@@ -275,6 +276,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
           timeNs += rt.timeNs;
           staticPj += staticEnergyPj(spec, compiled.mapping.coresUsed, rt.timeNs);
           timeBasis = rt.basis;
+          tickPeriodNs = rt.tickPeriodNs;
         }
         addRunCounters(acc, st, last);
         for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
@@ -329,7 +331,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         // With a time model: the static energy over the sample's simulated time, and the total.
         ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
       },
-      ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled" }),
+      ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled", ...(tickPeriodNs === null ? {} : { tickPeriodNs }) }),
       spikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },

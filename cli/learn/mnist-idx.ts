@@ -42,7 +42,12 @@ export function findIdxFiles(dir: string): Record<IdxRole, string> {
   const out = {} as Record<IdxRole, string>;
   for (const role of Object.keys(ROLES) as IdxRole[]) {
     const names = ROLES[role].flatMap((n) => [n, `${n}.gz`]);
-    const found = names.map((n) => join(dir, n)).find((p) => existsSync(p));
+    const present = names.map((n) => join(dir, n)).filter((p) => existsSync(p));
+    const found = present[0];
+    // Two files for one role (a plain one beside a .gz, or both spellings): which one is meant is not ours to guess.
+    if (present.length > 1) {
+      throw new AerchipError("E_LEARN_DATASET", `${dir} has ${present.length} files for the MNIST ${role} (${present.join(", ")})`, { file: dir, field: "dataset", hint: "keep one of them in the folder (e.g. delete the .gz after gunzipping it)" });
+    }
     if (found === undefined) {
       throw new AerchipError("E_LEARN_DATASET", `${dir} has no MNIST ${role === "trainImages" ? "training images" : role === "trainLabels" ? "training labels" : role === "testImages" ? "test images" : "test labels"} file (looked for ${names.join(", ")})`, {
         file: dir, field: "dataset", hint: "give the folder holding the four MNIST IDX files (e.g. torchvision's MNIST/raw), or `mnist` for the bundled 10,000 digits",
@@ -84,7 +89,8 @@ export function parseIdx(bytes: Uint8Array, file: string, dims: number): IdxArra
 function readIdx(path: string, dims: number): IdxArray {
   const raw = readInputFile(path, { what: "MNIST IDX file", maxBytes: MAX_IDX_BYTES, field: "dataset" });
   let bytes: Uint8Array = raw;
-  if (/\.gz$/i.test(path)) {
+  // gzip by its magic bytes (1f 8b), whatever the name says: an IDX file starts 00 00.
+  if (/\.gz$/i.test(path) || (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) {
     try {
       bytes = gunzipSync(raw, { maxOutputLength: MAX_IDX_BYTES, chunkSize: 1 << 20 });
     } catch (e) {
@@ -105,7 +111,7 @@ function readPart(imagesPath: string, labelsPath: string, take: number, option: 
     throw new AerchipError("E_LEARN_DATASET", `${labelsPath} holds ${lb.dims[0]} labels for the ${im.dims[0]} images of ${imagesPath}`, { file: labelsPath, field: "dims", hint: "give the labels file that goes with the images file" });
   }
   if (take > im.dims[0]) {
-    throw new AerchipError("E_LEARN_DATASET", `${option} ${take} asks for more digits than ${imagesPath} holds (${im.dims[0]})`, { file: imagesPath, field: option, hint: `give ${option} ${im.dims[0]} or fewer` });
+    throw new AerchipError("E_LEARN_DATASET", `${option} ${take} asks for more digits than ${imagesPath} holds (${im.dims[0]})${take === (option === "--train" ? 9000 : 1000) ? ` (${take} is ${option}'s default)` : ""}`, { file: imagesPath, field: option, hint: `give ${option} ${im.dims[0]} or fewer` });
   }
   const images = new Float32Array(take * MNIST_PIXELS);
   for (let i = 0; i < images.length; i++) images[i] = im.data[i] / 255;

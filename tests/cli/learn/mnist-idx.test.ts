@@ -89,6 +89,11 @@ describe("learn on MNIST IDX files", () => {
     const none = await cli("learn", empty, "--neurons", "2", "--arch", "loihi", "--out", join(dir, "y"));
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/E_LEARN_DATASET.*train-images-idx3-ubyte/);
+    // A plain file beside a .gz of the same role: which one is meant is not guessed (audit s20c F11).
+    writeFileSync(join(at, "train-images-idx3-ubyte.gz"), gzipSync(readFileSync(join(at, "train-images-idx3-ubyte"))));
+    const two = await cli("learn", at, "--neurons", "2", "--train", "4", "--test", "2", "--arch", "loihi", "--out", join(dir, "z"));
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/E_LEARN_DATASET: .* has 2 files for the MNIST trainImages/);
   });
 
   it("parseIdx names what is wrong: not IDX, another type, swapped files, truncated, trailing bytes", () => {
