@@ -33,6 +33,23 @@ for (const k of [0, 1, 2]) {
   sample(join(test, String(k), "x.npy"), 20, (t, i) => (t + k) % 3 === i % 3);
 }
 
+/** stdp-pair as shipped (nearest rounding): a train pass equals these chained runs (tests/cli/train.test.ts). */
+const PAIR = "examples/learning/stdp-pair.model.json";
+
+/** The reports of `run PAIR --input s --timing simple` over samples a, b, c, each from the previous run's weights. */
+async function chainedRuns(arch: string, tag: string): Promise<Array<{ totals: { simulatedTimeNs: number; energyPj: { static: number; synapse: number } } }>> {
+  const reports = [];
+  let prev: string | undefined;
+  for (const s of ["a", "b", "c"]) {
+    const o = join(dir, `${tag}-run-${s}`);
+    const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", arch, "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+    expect(rr.code, rr.stderr).toBe(0);
+    reports.push(JSON.parse(readFileSync(join(o, "report.json"), "utf8")));
+    prev = join(o, "weights.json");
+  }
+  return reports;
+}
+
 const opts = (out: string, extra: Partial<TrainCommandOptions> = {}): TrainCommandOptions => ({
   input: data, arch: "loihi", out, passes: 3, seed: 4, placement: "greedy", evalEvery: 4, test, json: false, quiet: true, ...extra,
 });
@@ -73,23 +90,13 @@ describe("train --checkpoint / --resume", () => {
 
 describe("train --timing (static energy per training sample)", () => {
   it("each sample's time equals its run's (run --timing simple, chained with --initial-weights), static = power × cores × time; resumable; rerun", async () => {
-    // stdp-pair as shipped (nearest rounding): a pass equals the chained runs (tests/cli/train.test.ts).
-    const PAIR = "examples/learning/stdp-pair.model.json";
     const out = join(dir, "timed");
     const r = await cli("train", PAIR, "--input", data, "--arch", "loihi", "--timing", "simple", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; timeBasis: string; energyPj: { dynamic: number; static: number; total: number } }; provenance: { options: Record<string, unknown> } };
-    let prev: string | undefined;
-    let time = 0, stat = 0;
-    for (const s of ["a", "b", "c"]) {
-      const o = join(dir, `timed-run-${s}`);
-      const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", "loihi", "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
-      expect(rr.code, rr.stderr).toBe(0);
-      const rep = JSON.parse(readFileSync(join(o, "report.json"), "utf8")) as { totals: { simulatedTimeNs: number; energyPj: { static: number } } };
-      time += rep.totals.simulatedTimeNs;
-      stat += rep.totals.energyPj.static;
-      prev = join(o, "weights.json");
-    }
+    const runs = await chainedRuns("loihi", "timed");
+    const time = runs.reduce((x, r) => x + r.totals.simulatedTimeNs, 0);
+    const stat = runs.reduce((x, r) => x + r.totals.energyPj.static, 0);
     const p = doc.perTrainingSample;
     expect(p.simulatedTimeNs).toBeCloseTo(time / 3, 9);
     expect(p.energyPj.static).toBeCloseTo(stat / 3, 9);
@@ -149,22 +156,13 @@ describe("train checkpoints refuse what they cannot trust (audit s20c F2–F4)",
 
 describe("train on a compute-in-memory chip (audit s20c F1)", () => {
   it("bills the crossbar reads (synapse energy) and their latency, as the chained runs' reports do", async () => {
-    const PAIR = "examples/learning/stdp-pair.model.json";
     const out = join(dir, "cim");
     const r = await cli("train", PAIR, "--input", data, "--arch", "cim-crossbar", "--timing", "simple", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const p = (JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; energyPj: { synapse: number; dynamic: number } } }).perTrainingSample;
-    let prev: string | undefined;
-    let synapse = 0, time = 0;
-    for (const s of ["a", "b", "c"]) {
-      const o = join(dir, `cim-run-${s}`);
-      const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", "cim-crossbar", "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
-      expect(rr.code, rr.stderr).toBe(0);
-      const rep = JSON.parse(readFileSync(join(o, "report.json"), "utf8")) as { totals: { simulatedTimeNs: number; energyPj: { synapse: number } } };
-      synapse += rep.totals.energyPj.synapse;
-      time += rep.totals.simulatedTimeNs;
-      prev = join(o, "weights.json");
-    }
+    const runs = await chainedRuns("cim-crossbar", "cim");
+    const synapse = runs.reduce((x, r) => x + r.totals.energyPj.synapse, 0);
+    const time = runs.reduce((x, r) => x + r.totals.simulatedTimeNs, 0);
     expect(p.energyPj.synapse).toBeGreaterThan(0);
     expect(p.energyPj.synapse).toBeCloseTo(synapse / 3, 6);
     expect(p.simulatedTimeNs).toBeCloseTo(time / 3, 6);
