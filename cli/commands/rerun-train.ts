@@ -75,6 +75,8 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const billLearning = oneOf<LearningBillingBasis>("billLearning", BILL_LEARNING);
   // Absent in train.json files written before --timing: no time model, as then.
   const timing = oneOf<"simple" | "detailed">("timing", TIMINGS);
+  const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", path, "train");
+  if (tickPeriodUs !== undefined && !(tickPeriodUs >= 0 && Number.isFinite(tickPeriodUs))) throw badOption(path, "tickPeriodUs", tickPeriodUs, "it must be a number ≥ 0 (as --tick-period-us)", "train");
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(path, key, o[key], "it is not a value aerchip train records for an event transform", "train");
   });
@@ -98,6 +100,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(output === undefined ? {} : { output }),
       ...(billLearning === undefined ? {} : { billLearning }),
       ...(timing === undefined ? {} : { timing }),
+      ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
       ...transforms,
     },
   };

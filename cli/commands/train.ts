@@ -62,6 +62,7 @@ import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoin
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { runTime, type TimeBasis } from "../../chip/report/time-basis.ts";
 import { staticEnergyPj } from "../../chip/report/energy.ts";
+import { pacedSpec, tickPeriodProvenance } from "../tick-period.ts";
 import { crossbarCounts, usesCrossbarCosts } from "../../chip/report/crossbar.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
@@ -103,6 +104,8 @@ export interface TrainCommandOptions extends EventTransformChoice {
    * energy only (train.json files written before the option).
    */
   readonly timing?: "simple" | "detailed";
+  /** --tick-period-us P (with --timing): each tick lasts max(P, its modelled latency), as `run --tick-period-us` (cli/tick-period.ts). */
+  readonly tickPeriodUs?: number;
   /** --checkpoint FILE: the training saved at sample boundaries (every checkpointEvery samples, and on Ctrl-C) so --resume continues it (cli/train-checkpoint.ts). */
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
@@ -131,7 +134,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     throw new AerchipError("E_CHECKPOINT_EXISTS", `checkpoint ${o.checkpoint} already exists`, { file: o.checkpoint, field: "--checkpoint", hint: "add --resume to continue that training, or delete the file to start again" });
   }
   if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_MISSING", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
-  const spec = withLearningBilling(loadArch(o.arch), o.billLearning);
+  if (o.tickPeriodUs !== undefined && o.timing === undefined) throw new AerchipError("E_CLI_OPTION", "--tick-period-us paces each sample's modelled time, and no time is modelled without --timing", { field: "--tick-period-us", hint: "add --timing simple, or drop --tick-period-us" });
+  const spec = pacedSpec(withLearningBilling(loadArch(o.arch), o.billLearning), o.tickPeriodUs, o);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
   // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
@@ -221,7 +225,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
       ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
       ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
-      ...(o.timing === undefined ? {} : { timing: o.timing }),
+      ...(o.timing === undefined ? {} : { timing: o.timing }), ...tickPeriodProvenance(o),
     },
   };
   const curve: CurvePoint[] = [];
@@ -367,7 +371,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
     ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${doc.learningBilledOn}: --bill-learning)` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${doc.learningBilledOn}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
 }
 
 /** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */

@@ -113,6 +113,22 @@ describe("train --timing (static energy per training sample)", () => {
     expect(untimed.perTrainingSample.energyPj.static).toBeUndefined();
   }, 60_000);
 
+  it("--tick-period-us paces each tick at max(period, latency): 1 ms ticks give ticks × 1 ms per sample on the tick-period basis; needs --timing", async () => {
+    const out = join(dir, "paced");
+    const r = await cli("train", PAIR, "--input", data, "--arch", "loihi", "--timing", "simple", "--tick-period-us", "1000", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/loihi\* \(loihi with ticks paced at 1000 µs: --tick-period-us\)/);
+    const doc = JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { schedule: { ticks: number }; perTrainingSample: { simulatedTimeNs: number; timeBasis: string; tickPeriodNs: number } };
+    // The samples' 24 + 24 + 30 ticks, each far shorter than 1 ms on loihi: 78 ms over 3 samples.
+    expect(doc.schedule.ticks).toBe(78);
+    expect(doc.perTrainingSample).toMatchObject({ simulatedTimeNs: (78 * 1e6) / 3, timeBasis: "tick-period", tickPeriodNs: 1e6 });
+    const again = await cli("rerun", join(out, "train.json"), "--out", join(dir, "paced-again"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    const bare = await cli("train", PAIR, "--input", data, "--arch", "loihi", "--tick-period-us", "1000", "--out", join(dir, "paced-no"));
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/--tick-period-us paces each sample's modelled time/);
+  }, 60_000);
+
   it("a timed training resumes to the uninterrupted bytes", async () => {
     const whole = join(dir, "timed-whole");
     await trainCommand(MODEL, opts(whole, { timing: "simple" }));
