@@ -53,6 +53,7 @@ import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type Event
 import { DatasetSampleReader } from "../dataset-reader.ts";
 import { readTarget, targetPathFor, targetsDigest } from "../dataset-targets.ts";
 import { compileForDataset, evaluateSample, readDatasetSample, sampleRunner, type SampleOutcome } from "../evaluate/sample.ts";
+import { LayerTickSums } from "../evaluate/layer-ticks-sum.ts";
 import type { SampleWorkerSetup } from "../evaluate/batch.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { sampleWorkerUrl, startSampleWorkers } from "../evaluate/pool.ts";
@@ -119,6 +120,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
    * counts and time include them; outputs, accuracy and layer activity use the sample's steps (default 0).
    */
   readonly restSteps?: number;
+  /** --per-layer-ticks: layer-ticks.csv, the per-tick, per-population counts summed over the samples (cli/evaluate/layer-ticks-sum.ts). */
+  readonly perLayerTicks?: boolean;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
   readonly quiet?: boolean;
 }
@@ -143,6 +146,8 @@ export interface DatasetEvaluation {
   readonly mapping: MappingReport & { readonly nirProjections?: LoadedNirModel["projections"] };
   /** Where the samples ran: on `threads` worker threads (--jobs), or on this thread (--jobs 1, or no compiled worker). Not written. */
   readonly parallel: { readonly mode: "workers" | "in-process"; readonly threads: number };
+  /** --per-layer-ticks: layer-ticks.csv's bytes. */
+  readonly layerTicksCsv?: Uint8Array;
 }
 
 /**
@@ -242,7 +247,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   // What each worker builds its runner from; without --realtime the chip is known now, so the workers
   // compile and build their state meanwhile too (the setup of the first task is compared with it).
   const workerOptions: SampleWorkerSetup["options"] = {
-    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", "restSteps", ...NIR_KEYS]), ...eventTransformsOf(o),
+    seed: o.seed, placement: o.placement, timing: o.timing, ...pick(o, ["steps", "tickUs", "precision", "threads", "output", "inputPopulation", "initialWeights", "frozen", "decode", "targetFrom", "restSteps", "perLayerTicks", ...NIR_KEYS]), ...eventTransformsOf(o),
     ...(targets === undefined ? {} : { targets }),
   };
   const earlySpec = workerUrl === undefined || o.realtime === true ? undefined : specIfValid(() => pacedSpec(archSpec, o.tickPeriodUs, o));
@@ -326,6 +331,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
         ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
         ...(rest === 0 ? {} : { restSteps: rest }),
+        ...(o.perLayerTicks === true ? { perLayerTicks: true } : {}),
         ...eventTransformProvenance(transforms),
       },
     };
@@ -334,6 +340,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     const activity = new BatchActivity(c.layers.map((p) => ({ name: p.name, size: p.size })));
     const rows: DatasetSampleResult[] = [];
     const termMeans = new EnergyTermMeans();
+    const layerTicks = o.perLayerTicks === true ? new LayerTickSums() : undefined;
     let last: SampleOutcome | undefined;
     // Every sample's outcome, in sample order whichever thread ran it: the float sums (energy-term means) add
     // in the same order, so the outputs are byte-identical for every --jobs (cli/evaluate/pool.ts).
@@ -342,6 +349,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       x.layerSpikes.forEach((neurons, k) => activity.add(k, neurons));
       x.layerSynOpsIn.forEach((ops, k) => activity.addSynOpsIn(k, ops.effective, ops.dense));
       termMeans.add(x.terms);
+      if (layerTicks !== undefined && x.layerTicks !== undefined) layerTicks.add(x.layerTicks);
       last = x;
       if (workers === undefined) hooks.onSample?.(position + 1, listing.samples.length);
     };
@@ -382,7 +390,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       output: { output: out0.output, node: out0.node, size: outSize, spiking: out0.spiking, decode },
       costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
     };
-    return { document: doc, mapping: m.nir === undefined ? c.compiled.mapping : { ...c.compiled.mapping, nirProjections: m.nir.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads } };
+    return {
+      document: doc, mapping: m.nir === undefined ? c.compiled.mapping : { ...c.compiled.mapping, nirProjections: m.nir.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads },
+      ...(layerTicks === undefined ? {} : { layerTicksCsv: layerTicks.csv() }),
+    };
   } finally {
     await workers?.close();
   }
@@ -398,6 +409,7 @@ export async function datasetOutputFiles(out: string, result: DatasetEvaluation)
     { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
     { path: join(out, "dataset.html"), data: await renderDatasetHtml(doc) },
     { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
+    ...(result.layerTicksCsv === undefined ? [] : [{ path: join(out, "layer-ticks.csv"), data: result.layerTicksCsv }]),
   ];
 }
 

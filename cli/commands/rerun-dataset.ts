@@ -105,6 +105,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(targetFrom === undefined ? {} : { targetFrom: targetFrom as ReconstructionTarget }),
       ...(targetDir === undefined ? {} : { targetDir }),
       ...(typeof o.restSteps === "number" && o.restSteps > 0 ? { restSteps: o.restSteps } : {}),
+      ...(o.perLayerTicks === true ? { perLayerTicks: true } : {}),
     },
   };
 }

@@ -13,6 +13,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram, ChipStimulus, StimulusSpikes } from "../../chip/program/types.ts";
+import { layerTickCounts, type LayerTickCounts } from "../../chip/report/layer-ticks.ts";
 import { buildSimState, programIsPlastic, resetAdaptiveThresholds, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { startRun, type SimResult } from "../../chip/sim/run.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
@@ -57,6 +58,8 @@ export interface SampleRunOptions extends EventTransformChoice {
    * charged (they are in the run's counters, energy and time); the outputs are decoded over the sample's steps.
    */
   readonly restSteps?: number;
+  /** --per-layer-ticks: each sample's counts per tick and population (chip/report/layer-ticks.ts), summed by the caller. */
+  readonly perLayerTicks?: boolean;
 }
 
 /**
@@ -152,6 +155,8 @@ export interface SampleOutcome {
   readonly layerSynOpsIn: ReadonlyArray<{ readonly effective: number; readonly dense: number }>;
   readonly terms: readonly EnergyTerm[];
   readonly facts: SampleReportFacts;
+  /** --per-layer-ticks: the sample's counts per chip tick and population. */
+  readonly layerTicks?: LayerTickCounts;
 }
 
 /** One sample's inference on the runner's state, decoded (see the module comment). `position`: 0-based among the evaluated samples. */
@@ -217,7 +222,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     const ops = perPop.get(p.name);
     return { effective: ops === undefined ? 0 : ops.effectiveACs + ops.effectiveMACs, dense: ops?.dense ?? 0 };
   });
-  return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts };
+  return { row, layerSpikes, layerSynOpsIn, terms: energyTerms(report), facts, ...(o.perLayerTicks === true ? { layerTicks: layerTickCounts(c.program, sim) } : {}) };
 }
 
 /** The decoded output's error against the sample's target file (x_i as stored); null for a sample of 0 steps. */

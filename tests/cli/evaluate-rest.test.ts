@@ -138,12 +138,13 @@ describe("evaluate --rest-steps", () => {
   it.skipIf(!DIST_OK)(`--jobs 2 on worker threads writes the same bytes as --jobs 1 ${distNote(DIST_OK, "dist/cli/evaluate/worker.js")}`, () => {
     const run = (jobs: string): string => {
       const out = join(TMP, `jobs${jobs}`);
-      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "generic", "--rest-steps", "3", "--jobs", jobs, "--out", out, "--quiet"], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["bin/aerchip.js", "evaluate", MODEL, "--input", DATA, "--arch", "generic", "--rest-steps", "3", "--per-layer-ticks", "--jobs", jobs, "--out", out, "--quiet"], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       return out;
     };
     const a = run("1");
     const b = run("2");
+    expect(readdirSync(a)).toContain("layer-ticks.csv");
     for (const f of readdirSync(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
     expect(readDoc(b).samples[0].ticks).toBe(7);
   });
@@ -191,5 +192,32 @@ describe("evaluate on several chips with --rest-steps and --target-from (audit s
     }
     const csv = readFileSync(join(out, "evaluate-compare.csv"), "utf8").split("\n")[0];
     expect(csv.endsWith(",reconstruction_mse_mean,rest_steps")).toBe(true);
+  });
+});
+
+describe("evaluate --per-layer-ticks (requirement 21: per layer and tick over the data set)", () => {
+  it("sums each sample's layer-ticks (run --per-layer-ticks of the sample) with the samples reaching each tick; rest ticks included; rerun", async () => {
+    const out = join(TMP, "plt");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, "layer-ticks.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).toBe("tick,population,samples,spikes,synOpsOut,synOpsIn");
+    // The two samples' own run --per-layer-ticks files (4 steps + 1 rest tick each), summed by hand.
+    const sum = new Map<string, number[]>();
+    for (const s of ["a", "b"]) {
+      const o = join(TMP, `plt-run-${s}`);
+      const rr = await cli("run", MODEL, "--input", join(DATA, "0", `${s}.npy`), "--steps", "5", "--arch", "generic", "--per-layer-ticks", "--out", o, "--quiet");
+      expect(rr.code, rr.stderr).toBe(0);
+      for (const line of readFileSync(join(o, "layer-ticks.csv"), "utf8").trim().split("\n").slice(1)) {
+        const [t, p, ...v] = line.split(",");
+        const k = `${t},${p}`;
+        const acc = sum.get(k) ?? [0, 0, 0, 0];
+        sum.set(k, [acc[0] + 1, acc[1] + Number(v[0]), acc[2] + Number(v[1]), acc[3] + Number(v[2])]);
+      }
+    }
+    expect(rows.slice(1)).toEqual([...sum.entries()].map(([k, v]) => `${k},${v.join(",")}`));
+    const again = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "plt-again"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "plt-again", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
   });
 });
