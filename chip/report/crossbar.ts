@@ -12,6 +12,7 @@
 import { NeuronKind, type ChipProgram } from "../program/types.ts";
 import type { ChipSpec, CostEntry } from "../spec/types.ts";
 import type { SimResult } from "../sim/run.ts";
+import type { EnergyBreakdownPj } from "./energy.ts";
 
 export interface CrossbarCounts {
   /** Per core: crossbar reads and active rows over the run. */
@@ -95,4 +96,15 @@ export function crossbarCounts(spec: ChipSpec, program: ChipProgram, res: SimRes
   let totalEnergyPj = 0;
   for (let t = 0; t < T; t++) totalEnergyPj += energyPerTickPj[t];
   return { readsPerCore, activeRowsPerCore, columnsPerCore, energyPerTickPj, readLatencyPerTickNs, energyPerCorePj, totalEnergyPj };
+}
+
+/** Adds crossbar-read energy to the synapse component (the crossbar is the synaptic array). */
+export function withCrossbarEnergy(e: EnergyBreakdownPj, crossbarPj: number): EnergyBreakdownPj {
+  if (crossbarPj === 0) return e;
+  return { ...e, synapse: e.synapse + crossbarPj, dynamic: e.dynamic + crossbarPj };
+}
+
+/** Each tick's modelled latency with its crossbar reads added (the run's latencies as they are without crossbar counts). */
+export function latencyWithCrossbarNs(tickLatencyNs: Float64Array, xb: CrossbarCounts | undefined): ArrayLike<number> {
+  return xb === undefined ? tickLatencyNs : Array.from(tickLatencyNs, (ns, t) => ns + xb.readLatencyPerTickNs[t]);
 }

@@ -11,7 +11,7 @@ import type { ChipProgram } from "../program/types.ts";
 import { COUNTER_COUNT, COUNTER_NAMES, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import { dynamicEnergyPj, staticEnergyPj, type EnergyBreakdownPj } from "./energy.ts";
-import { crossbarCounts, usesCrossbarCosts } from "./crossbar.ts";
+import { crossbarCounts, latencyWithCrossbarNs, usesCrossbarCosts, withCrossbarEnergy } from "./crossbar.ts";
 import { createHash } from "node:crypto";
 import { computeRunMetrics, type ProgramCoreFigures, type RunMetrics } from "./metrics.ts";
 import { assertReportFinite } from "./finite-guard.ts";
@@ -204,12 +204,6 @@ function counterRecord(a: Float64Array, o: number): CounterRecord {
   return r;
 }
 
-/** Adds crossbar-read energy to the synapse component (the crossbar is the synaptic array). */
-function withCrossbar(e: EnergyBreakdownPj, crossbarPj: number): EnergyBreakdownPj {
-  if (crossbarPj === 0) return e;
-  return { ...e, synapse: e.synapse + crossbarPj, dynamic: e.dynamic + crossbarPj };
-}
-
 /**
  * `cores`: the program's per-core figures (metrics.ts programCoreFigures), needed when `program` is a
  * skeleton whose per-synapse arrays were released after the state was built.
@@ -231,11 +225,11 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const changesByCore = hasPlasticity(program) ? undefined : res.weightChangesPerCore;
   const changesByTick = hasPlasticity(program) ? undefined : res.weightChangesPerTick;
   const changesTotal = changesByCore === undefined ? (hasPlasticity(program) ? undefined : 0) : changesByCore.reduce((a, b) => a + b, 0);
-  const dyn = withCrossbar(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs, changesTotal), xb?.totalEnergyPj ?? 0);
+  const dyn = withCrossbarEnergy(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs, changesTotal), xb?.totalEnergyPj ?? 0);
   // Tick t's modelled latency is its timing model's latency plus, on compute-in-memory presets, its crossbar
   // reads (perTick.latencyNs). The run's time is Σ_t latency_t, or Σ_t max(tickPeriodNs, latency_t) on a
   // paced chip (chip/report/time-basis.ts); static energy, average power and inference time all use it.
-  const tickLatencyNs = Array.from(res.tickLatencyNs, (ns, t) => ns + (xb?.readLatencyPerTickNs[t] ?? 0));
+  const tickLatencyNs = Array.from(latencyWithCrossbarNs(res.tickLatencyNs, xb));
   const time = runTime(spec, tickLatencyNs, res.steps);
   const simulatedTimeNs = time.timeNs;
   const staticPj = staticEnergyPj(spec, st.coreCount, simulatedTimeNs);
@@ -304,7 +298,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     costs, notModelled,
     perCore: Array.from({ length: st.coreCount }, (_, c) => ({
       coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
-      counters: counterRecord(perCore, c * K), energyPj: withCrossbar(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
+      counters: counterRecord(perCore, c * K), energyPj: withCrossbarEnergy(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
     })),
     perPopulation: program.populations.map((p, i) => ({
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],

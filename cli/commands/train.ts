@@ -63,7 +63,7 @@ import { createTimingModel } from "../../chip/timing/index.ts";
 import { runTime, type TimeBasis } from "../../chip/report/time-basis.ts";
 import { staticEnergyPj } from "../../chip/report/energy.ts";
 import { pacedSpec, tickPeriodProvenance } from "../tick-period.ts";
-import { crossbarCounts, usesCrossbarCosts } from "../../chip/report/crossbar.ts";
+import { crossbarCounts, latencyWithCrossbarNs, usesCrossbarCosts, withCrossbarEnergy } from "../../chip/report/crossbar.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
@@ -239,7 +239,6 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   let crossbarPj = 0;
   const crossbar = usesCrossbarCosts(spec);
   let timeBasis: TimeBasis | undefined;
-  let tickPeriodNs: number | null = null;
   let done = 0;
   let lastYield = performance.now();
   // --checkpoint: the state between samples saved (cli/train-checkpoint.ts), --resume continuing from it.
@@ -276,11 +275,10 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         if (o.timing !== undefined) {
           // The sample's time on the chip's basis (paced at its tick period, or its modelled latencies plus a
           // compute-in-memory chip's crossbar reads) and the static energy over it.
-          const rt = runTime(spec, xb === undefined ? last.tickLatencyNs : Array.from(last.tickLatencyNs, (ns, t) => ns + xb.readLatencyPerTickNs[t]), steps);
+          const rt = runTime(spec, latencyWithCrossbarNs(last.tickLatencyNs, xb), steps);
           timeNs += rt.timeNs;
           staticPj += staticEnergyPj(spec, compiled.mapping.coresUsed, rt.timeNs);
           timeBasis = rt.basis;
-          tickPeriodNs = rt.tickPeriodNs;
         }
         addRunCounters(acc, st, last);
         for (const name of layers) layerSpikes += last.spikes.get(name)?.tick.length ?? 0;
@@ -315,8 +313,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, learningBillingBasis(spec));
   // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
   const e0 = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
-  // A compute-in-memory chip's crossbar reads are synapse energy (the crossbar is the synaptic array), as in run's report.
-  const e = crossbarPj === 0 ? e0 : { ...e0, synapse: e0.synapse + crossbarPj, dynamic: e0.dynamic + crossbarPj };
+  // A compute-in-memory chip's crossbar reads are synapse energy, as in run's report.
+  const e = withCrossbarEnergy(e0, crossbarPj);
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   const notModelled = notModelledCosts(spec);
@@ -335,7 +333,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         // With a time model: the static energy over the sample's simulated time, and the total.
         ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
       },
-      ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled", ...(tickPeriodNs === null ? {} : { tickPeriodNs }) }),
+      ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled", ...(timeBasis === "tick-period" && spec.tickPeriodNs !== undefined ? { tickPeriodNs: spec.tickPeriodNs } : {}) }),
       spikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },

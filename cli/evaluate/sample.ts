@@ -235,7 +235,7 @@ function fileReconstruction(target: Float64Array, T: number, values: readonly (n
  * The stimulus' spikes at chip ticks before `end` (the rest after a sample's ticks is input-free); each
  * population's other fields (keepRepeats: --input-counts) as they were.
  */
-export function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
+function stimulusBefore(st: ChipStimulus, end: number): ChipStimulus {
   const spikes = new Map<string, StimulusSpikes>();
   for (const [name, sp] of st.spikes) {
     const keep: number[] = [];
