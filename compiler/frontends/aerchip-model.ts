@@ -23,7 +23,7 @@ export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
  * stdp and learning blocks are checked by their readers (snnref.ts, aerchip-model-learning.ts).
  */
 export const AERCHIP_MODEL_KEYS = {
-  top: ["format", "name", "description", "steps", "populations", "projections"],
+  top: ["format", "name", "description", "provenance", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
   neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "thetaDrift", "thetaMin", "thetaMax", "vMin"],
   projection: [...SNNREF_KEYS.projection, "encoding", "learning", "weightStandardisation", ...Object.keys(CONV_KINDS)],
@@ -39,6 +39,17 @@ function parseShape(r: FieldReader, raw: Json | undefined, field: string, size: 
   return dims;
 }
 
+/**
+ * `provenance` (informational, like `description`): where each number of the model comes from, as an
+ * object of texts keyed by what they describe (papers.md requirement 28: a [C]/[S]/[A]/[M] tag and the
+ * source per number). Only its form is checked, so that a reference file's record cannot hold a number
+ * or a nested object a reader would take for a setting.
+ */
+function checkProvenance(r: FieldReader, raw: Json): void {
+  const o = r.object(raw, "provenance");
+  for (const [key, text] of Object.entries(o)) r.string(text, `provenance.${key}`);
+}
+
 export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   const r = new FieldReader(file);
   const o = r.object(raw, "(top level)");
@@ -47,6 +58,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   }
   r.knownKeys(o, "", AERCHIP_MODEL_KEYS.top, "an aerchip-model-1 model");
   if (o.description !== undefined) r.string(o.description, "description");
+  if (o.provenance !== undefined) checkProvenance(r, o.provenance);
   const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS, 100);
   const pops = new Map<string, PopulationIR>();
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();

@@ -143,6 +143,25 @@ describe("description", () => {
   });
 });
 
+describe("provenance (aerchip-model-1 only)", () => {
+  it("an object of texts is accepted and changes nothing else", () => {
+    const plain = parseAerchipModel(aerchip() as Json, "m.json");
+    const tagged = parseAerchipModel({ ...aerchip(), provenance: { steps: "[M] chosen", "populations.out.vThreshold": "[C] code" } } as Json, "m.json");
+    expect(tagged.graph).toEqual(plain.graph);
+  });
+  it("a number, a list or a nested object inside is refused, naming the entry", () => {
+    for (const bad of [{ steps: 10 }, { steps: ["[C]"] }, { steps: { tag: "[C]" } }]) {
+      const e = error(() => parseAerchipModel({ ...aerchip(), provenance: bad } as Json, "bad.json"));
+      expect(e.code).toBe("E_MODEL_FIELD");
+      expect(e.field).toBe("provenance.steps");
+    }
+    expect(error(() => parseAerchipModel({ ...aerchip(), provenance: "[C]" } as Json, "bad.json")).field).toBe("provenance");
+  });
+  it("snnref-1 has no such key", () => {
+    expect(error(() => parseSnnref({ ...snnref(), provenance: {} } as Json, "bad.json")).code).toBe("E_MODEL_FIELD");
+  });
+});
+
 describe("learning block", () => {
   it("a misspelt learning key names the closest one", () => {
     const m = aerchip();
