@@ -379,6 +379,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
         ...(transforms.eventCount === undefined ? {} : { eventCount: transforms.eventCount }),
         ...(transforms.eventBins === undefined ? {} : { eventBins: transforms.eventBins }),
+        ...(transforms.eventOverlap === undefined ? {} : { eventOverlap: transforms.eventOverlap }),
         ...(rest === 0 ? {} : { restSteps: rest }),
       },
       footprintBytes: r.footprintBytes,
