@@ -8,7 +8,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { test as fcTest, fc } from "@fast-check/vitest";
-import { binToTicks } from "../../../../core/io/events/transforms.ts";
+import { join } from "node:path";
+import { binToTicks, flatChannels } from "../../../../core/io/events/transforms.ts";
+import { collectEvents } from "../../../../core/io/events/batch.ts";
+import { readNmnist } from "../../../../core/io/events/nmnist.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 
 /** numpy.searchsorted(a, v, side="left") on an ascending array. */
 function searchsorted(a: readonly number[], v: number): number {
@@ -168,4 +172,23 @@ describe("overlapping frames (tonic's overlap)", () => {
       expect(s.eventsInTicks).toBe(distinct(kept.length, slices));
     },
   );
+
+  it.skipIf(!HAS_SHARED)(`the N-MNIST sample (4,325 events): every rule with an overlap equals tonic's slices ${SKIP_MSG}`, async () => {
+    const b = await collectEvents(readNmnist(sharedPath("fixtures", "events", "sample_nmnist.bin")));
+    const t = Array.from(b.tUs);
+    for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThanOrEqual(t[i - 1]); // tonic slices sorted times
+    const ch = flatChannels(b);
+    const chans = Array.from(ch);
+    const check = (s: ReturnType<typeof binToTicks>, slices: Array<[number, number]>): void => {
+      expect(s.steps).toBe(slices.length);
+      expect(spikes(s)).toEqual(frames(chans, slices));
+      expect(s.eventsInTicks).toBe(distinct(chans.length, slices));
+    };
+    // 1 ms windows every 0.75 ms from the first event (t0 "first"): (D − W)/S is not whole here, so tonic's include_incomplete count.
+    const first = binToTicks(b.tUs, ch, { tickUs: 1000, overlap: 250, t0Us: "first" });
+    check(first, sliceByTime(t, 1000, 250, true, t[0]));
+    check(binToTicks(b.tUs, ch, { eventCount: 100, overlap: 30 }), sliceByEventCount(t.length, 100, 30));
+    check(binToTicks(b.tUs, ch, { eventBins: 10, overlap: 0.25 }), sliceByEventBins(t.length, 10, 0.25));
+    check(binToTicks(b.tUs, ch, { bins: 10, binsRule: "tonic", overlap: 0.25 }), sliceByTimeBins(t, 10, 0.25));
+  });
 });
