@@ -162,7 +162,11 @@ const TIME_BINS_VS_REALTIME = BINNINGS.filter(([a]) => a !== "tickUs").map(([a, 
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
   compare: TIME_BINS_VS_TICK_US,
   evaluate: [...TIME_BINS_VS_TICK_US, ...TIME_BINS_VS_REALTIME],
-  train: TIME_BINS_VS_TICK_US,
+  train: [
+    { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
+    ...TIME_BINS_VS_TICK_US,
+    ...TIME_BINS_VS_REALTIME,
+  ],
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
     ...TIME_BINS_VS_TICK_US,
