@@ -16,9 +16,9 @@
  *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (close to tonic's n_time_bins,
  *                        which uses an integer window and drops the events past N of them: docs/events.md §4)
  *   --event-count N      ticks of N consecutive events (rank r → tick ⌊r / N⌋, the incomplete last tick dropped)
- *                        (tonic's event_count, no overlap)
+ *                        (tonic's event_count; with --event-overlap, below, its overlapping slices)
  *   --event-bins N       N ticks of c = ⌊n / N⌋ consecutive events (rank r → tick ⌊r / c⌋, the last n − N·c dropped)
- *                        (tonic's n_event_bins, no overlap)
+ *                        (tonic's n_event_bins; with --event-overlap, below, its overlapping slices)
  *   --event-overlap X    tonic's ToFrame `overlap` (core/io/events/overlap.ts): neighbouring ticks share events. In the
  *                        unit of the binning rule: µs in [0, W) with --tick-us W (ticks of W µs starting every W − X µs:
  *                        the run's tick length becomes W − X), a whole number of events in [0, N) with --event-count N,

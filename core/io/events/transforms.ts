@@ -14,6 +14,7 @@
  */
 import { EventsErrorCode, checkPositiveInt, checkPositiveNumber, eventsError } from "./errors.ts";
 import { checkGeometry } from "./batch.ts";
+import { MAX_INPUT_SPIKES } from "../../run-limits.ts";
 import { eventBinFrames, eventCountFrames, framesHolding, timeBinFrames, timeWindowFrames, type OverlapFrames } from "./overlap.ts";
 import type { EventBatch, SensorGeometry, SpikeList } from "./types.ts";
 
@@ -501,7 +502,8 @@ function binOverlapping(tUs: Float64Array, channel: Int32Array, options: BinOpti
     hi[i] = Math.min(b, last);
     if (hi[i] >= lo[i]) { placements += hi[i] - lo[i] + 1; inTicks++; }
   }
-  if (placements > Number.MAX_SAFE_INTEGER || placements > 2 ** 32 - 1) throw eventsError(EventsErrorCode.range, `the overlapping frames hold ${placements} events`, "give a smaller overlap", { field: "overlap" });
+  // Each placement is one (tick, channel) key before merging: bounded as a count tensor's spikes are.
+  if (placements > MAX_INPUT_SPIKES) throw eventsError(EventsErrorCode.range, `the overlapping frames hold ${placements} event deliveries; at most ${MAX_INPUT_SPIKES} are binned`, "give a smaller overlap (each event is in about tick / (tick − overlap) frames)", { field: "overlap" });
   const C = maxChannel + 1;
   const keys = new Float64Array(placements);
   let j = 0;

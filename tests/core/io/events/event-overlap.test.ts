@@ -117,6 +117,8 @@ describe("overlapping frames (tonic's overlap)", () => {
     for (const rule of [{ tickUs: 1000, overlap: 1000 }, { tickUs: 1000, overlap: -1 }, { eventCount: 3, overlap: 3 }, { eventCount: 3, overlap: 0.5 }, { eventBins: 2, overlap: 1 }, { bins: 2, binsRule: "tonic" as const, overlap: 1 }, { bins: 2, overlap: 0.5 }]) {
       expect(() => binToTicks(t, ch, rule), JSON.stringify(rule)).toThrow(expect.objectContaining({ code: "E_EVENTS_OPTIONS" }));
     }
+    // An overlap a hair below the tick puts each event in ~10^8 frames: refused before the keys are allocated.
+    expect(() => binToTicks(t, ch, { tickUs: 1000, overlap: 999.99999 })).toThrow(expect.objectContaining({ code: "E_EVENTS_RANGE", field: "overlap" }));
   });
 
   // Sorted times with repeats (integer µs), channels −1..5 (−1: dropped by a transform, in no frame).
