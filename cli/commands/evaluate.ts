@@ -293,7 +293,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         }
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || eventBinningOf(transforms) !== undefined) timed++;
-        if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
+        if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path, transforms.eventOverlap);
         if (input.events !== undefined) eventSamples++;
         events = addEventCounts(events, input.events);
         const p = tickPeriodUsFor(o, input.tickUs, s.path);

@@ -81,7 +81,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
-  const dtWarning = dtBinningWarning(m, input.tickUs, o.input);
+  const dtWarning = dtBinningWarning(m, input.tickUs, o.input, o.eventOverlap);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
   const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
