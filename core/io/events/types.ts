@@ -75,7 +75,7 @@ export interface SpikeList {
   readonly count: Uint32Array;
   /** Ticks covered: every tick is in [0, steps). */
   readonly steps: number;
-  /** Tick duration in µs (for `bins`, the computed bin width). */
+  /** Tick duration in µs (for `bins`, the computed bin width; with an overlap, the time between the starts of neighbouring ticks). */
   readonly tickUs: number;
   /** Time of the start of tick 0, µs. */
   readonly t0Us: number;
