@@ -16,9 +16,14 @@
  *                        bin = min(N − 1, ⌊(t − t_first) · N / (t_last − t_first)⌋)   (close to tonic's n_time_bins,
  *                        which uses an integer window and drops the events past N of them: docs/events.md §4)
  *   --event-count N      ticks of N consecutive events (rank r → tick ⌊r / N⌋, the incomplete last tick dropped)
- *                        (tonic's event_count, no overlap)
+ *                        (tonic's event_count; with --event-overlap, below, its overlapping slices)
  *   --event-bins N       N ticks of c = ⌊n / N⌋ consecutive events (rank r → tick ⌊r / c⌋, the last n − N·c dropped)
- *                        (tonic's n_event_bins, no overlap)
+ *                        (tonic's n_event_bins; with --event-overlap, below, its overlapping slices)
+ *   --event-overlap X    tonic's ToFrame `overlap` (core/io/events/overlap.ts): neighbouring ticks share events. In the
+ *                        unit of the binning rule: µs in [0, W) with --tick-us W (ticks of W µs starting every W − X µs:
+ *                        the run's tick length becomes W − X), a whole number of events in [0, N) with --event-count N,
+ *                        a fraction of a bin in [0, 1) with --event-bins or --time-bins --time-bins-rule tonic
+ *                        (cli/option-applicability.ts checks the range). An event in k ticks is delivered k times.
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
  * tick), as without transforms, unless --input-counts is given (cli/input-counts.ts: each event a spike). Dense spike tensors (.npy T × shape) are not events: the transforms are
@@ -42,6 +47,8 @@ export interface EventTransformChoice {
   readonly eventCount?: number;
   /** This many ticks of equal event counts (tonic's ToFrame(n_event_bins)). */
   readonly eventBins?: number;
+  /** tonic's overlap between neighbouring ticks, in the binning rule's unit (µs, events, or a fraction of a bin). */
+  readonly eventOverlap?: number;
   /**
    * --input-counts: every event binned is delivered, an input neuron with c events in a tick firing c times
    * (a dense .npy's whole number c, c spikes), instead of one spike (cli/input-counts.ts). Not a transform,
@@ -57,6 +64,13 @@ const MAX_EVENT_BIN = 1_000_000;
 const eventBinOption = (flag: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > MAX_EVENT_BIN) throw new InvalidArgumentError(`${flag} must be a whole number in 1..${MAX_EVENT_BIN}`);
+  return n;
+};
+
+/** commander parser of --event-overlap: a finite number ≥ 0 (its upper limit depends on the binning rule: cli/option-applicability.ts). */
+export const eventOverlapOption = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("--event-overlap must be a number ≥ 0 (µs with --tick-us, events with --event-count, a fraction below 1 with --event-bins or --time-bins)");
   return n;
 };
 
@@ -115,6 +129,7 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.timeBinsRule === undefined ? {} : { timeBinsRule: o.timeBinsRule }),
     ...(o.eventCount === undefined ? {} : { eventCount: o.eventCount }),
     ...(o.eventBins === undefined ? {} : { eventBins: o.eventBins }),
+    ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }),
     ...(o.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
@@ -132,8 +147,17 @@ export function eventBinningOf(t: EventTransformChoice): EventBinning | undefine
   return undefined;
 }
 
+/**
+ * The tick length (µs) a --packets-out stream records: --tick-us as given (default 1000 in the writer), except
+ * that with --event-overlap the ticks start every --tick-us − overlap µs of the recording (`inputTickUs`, the
+ * binned input's tick length), which the stream's times must follow.
+ */
+export function packetStreamTickUs(o: { readonly tickUs?: number; readonly eventOverlap?: number }, inputTickUs: number | undefined): number | undefined {
+  return o.eventOverlap !== undefined && inputTickUs !== undefined ? inputTickUs : o.tickUs;
+}
+
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number; counts?: boolean; countTensor?: boolean } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number; overlap?: number; counts?: boolean; countTensor?: boolean } {
   return {
     // --input-counts: each spike's event count (and a dense tensor's counts), delivered by cli/input-counts.ts.
     ...(t.inputCounts === true ? { counts: true, countTensor: true } : {}),
@@ -145,6 +169,7 @@ export function eventReadOptions(t: EventTransformChoice): { geometry?: { width:
     ...(t.timeBins === undefined ? {} : { bins: t.timeBins, ...(t.timeBinsRule === undefined ? {} : { binsRule: t.timeBinsRule }) }),
     ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
     ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
+    ...(t.eventOverlap === undefined ? {} : { overlap: t.eventOverlap }),
   };
 }
 
@@ -160,6 +185,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.timeBinsRule === undefined ? {} : { timeBinsRule: t.timeBinsRule }),
     ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
     ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
+    ...(t.eventOverlap === undefined ? {} : { eventOverlap: t.eventOverlap }),
     ...(t.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
@@ -199,7 +225,9 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   const eventBins = count("eventBins");
   const counts = options.inputCounts;
   if (counts !== undefined && counts !== true) bad("inputCounts");
-  return eventTransformsOf({ ...(counts === true ? { inputCounts: true } : {}), ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  const overlap = options.eventOverlap;
+  if (overlap !== undefined && !(typeof overlap === "number" && Number.isFinite(overlap) && overlap >= 0)) bad("eventOverlap");
+  return eventTransformsOf({ ...(counts === true ? { inputCounts: true } : {}), ...(overlap === undefined ? {} : { eventOverlap: overlap as number }), ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
@@ -217,5 +245,6 @@ export function addEventTransformOptions(cmd: Command): Command {
       return n;
     })
     .option("--event-count <n>", "event --input: ticks of n consecutive events each, in the recording's order, instead of --tick-us (tonic's ToFrame(event_count=n): the last, incomplete tick's events dropped)", eventBinOption("--event-count"))
-    .option("--event-bins <n>", "event --input: n ticks of floor(events / n) consecutive events each, instead of --tick-us (tonic's ToFrame(n_event_bins=n): the remaining events dropped)", eventBinOption("--event-bins"));
+    .option("--event-bins <n>", "event --input: n ticks of floor(events / n) consecutive events each, instead of --tick-us (tonic's ToFrame(n_event_bins=n): the remaining events dropped)", eventBinOption("--event-bins"))
+    .option("--event-overlap <x>", "event --input: tonic's ToFrame overlap, neighbouring ticks sharing events (each delivered in every tick it is in): with --tick-us W, x µs in [0, W) (ticks of W µs every W - x µs); with --event-count n, x events in [0, n); with --event-bins or --time-bins --time-bins-rule tonic, a fraction of a bin in [0, 1)", eventOverlapOption);
 }

@@ -3,7 +3,9 @@
  * summary, and evaluate's per-sample rows. A chip input neuron emits at most one spike per tick, so the
  * events of one input neuron (pixel and polarity channel, after the transforms) in one tick are one spike:
  *   eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes + eventsMerged
- * (core/io/events/types.ts InputEventCounts). When many events merge, the input the chip sees is much
+ * (core/io/events/types.ts InputEventCounts). With --event-overlap an event can lie in several ticks and is
+ * delivered in each: eventsRepeated counts the extra deliveries, eventsBinned + eventsRepeated = spikes +
+ * eventsMerged, and the merged share is of the events delivered. When many events merge, the input the chip sees is much
  * sparser than the recording (a framework's count frames would carry them all): W_EVENTS_MERGED says so.
  * A dense .npy spike tensor holds spikes, not events: its section has `spikes` only, and no warning.
  * With --input-counts (cli/input-counts.ts) every binned event is a spike: nothing merges, no warning, and
@@ -38,11 +40,19 @@ export function datasetEventsMergedWarning(sum: InputEventCounts | undefined, sa
   return mergedWarning(sum, tickUs, file, binning, ` over the ${fmtInt(samples)} event sample${samples === 1 ? "" : "s"}`);
 }
 
+/** The events the ticks deliver: eventsBinned, plus with an overlap the repeats of events in several ticks. */
+export function eventsDelivered(e: InputEventCounts): number {
+  return e.eventsBinned + (e.eventsRepeated ?? 0);
+}
+
 function mergedWarning(e: InputEventCounts | undefined, tickUs: number | undefined, file: string, binning: EventBinning | undefined, over: string): Diagnostic | undefined {
-  if (e === undefined || e.eventsBinned === 0 || e.eventsMerged <= EVENTS_MERGED_WARN_FRACTION * e.eventsBinned) return undefined;
+  if (e === undefined) return undefined;
+  const delivered = eventsDelivered(e);
+  if (delivered === 0 || e.eventsMerged <= EVENTS_MERGED_WARN_FRACTION * delivered) return undefined;
+  const what = (e.eventsRepeated ?? 0) === 0 ? "events binned" : "event deliveries (overlapping ticks)";
   return {
     code: "W_EVENTS_MERGED", severity: "warning", file, field: binning?.flag ?? "--tick-us",
-    message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(e.eventsBinned)} events binned${over} (${pct(e.eventsMerged, e.eventsBinned)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
+    message: `${fmtInt(e.eventsMerged)} of the ${fmtInt(delivered)} ${what}${over} (${pct(e.eventsMerged, delivered)}) fell on an input neuron that already had its one spike in that tick: the chip sees ${fmtInt(e.spikes)} input spikes`,
     hint: eventsMergedHint(tickUs, binning),
   };
 }
@@ -61,6 +71,7 @@ export function addEventCounts(sum: InputEventCounts | undefined, e: InputEventC
     eventsRead: sum.eventsRead + e.eventsRead, eventsDroppedByTransforms: sum.eventsDroppedByTransforms + e.eventsDroppedByTransforms,
     eventsOutsideTicks: sum.eventsOutsideTicks + e.eventsOutsideTicks, eventsBinned: sum.eventsBinned + e.eventsBinned,
     spikes: sum.spikes + e.spikes, eventsMerged: sum.eventsMerged + e.eventsMerged,
+    ...(sum.eventsRepeated === undefined && e.eventsRepeated === undefined ? {} : { eventsRepeated: (sum.eventsRepeated ?? 0) + (e.eventsRepeated ?? 0) }),
   };
 }
 
@@ -92,7 +103,11 @@ export function inputSummaryLine(s: InputReportSection): string {
   const dropped: string[] = [];
   if ((s.eventsDroppedByTransforms ?? 0) > 0) dropped.push(`${fmtInt(s.eventsDroppedByTransforms ?? 0)} dropped by the transforms`);
   if ((s.eventsOutsideTicks ?? 0) > 0) dropped.push(`${fmtInt(s.eventsOutsideTicks ?? 0)} outside the ticks`);
-  const via = dropped.length === 0 ? "" : ` (${dropped.join(", ")}; ${fmtInt(binned)} binned)`;
+  // With --event-overlap: the deliveries, an event in k overlapping ticks counted k times.
+  const repeated = s.eventsRepeated;
+  const delivered = binned + (repeated ?? 0);
+  const deliveries = repeated === undefined ? "" : `${dropped.length === 0 ? `${fmtInt(binned)} binned, ` : ""}${fmtInt(delivered)} delivered in overlapping ticks (${fmtInt(repeated)} repeats)`;
+  const via = dropped.length === 0 && deliveries === "" ? "" : ` (${dropped.join(", ")}${dropped.length === 0 ? "" : `; ${fmtInt(binned)} binned`}${dropped.length === 0 || deliveries === "" ? "" : ", "}${deliveries})`;
   if (s.inputCounts === true) return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (every event delivered, an input neuron firing once per event of its tick: --input-counts)${late}`;
-  return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (${nEvents(merged)} merged${binned === 0 ? "" : `, ${pct(merged, binned)}`}: one spike per input neuron and tick)${late}`;
+  return `input: ${nEvents(read)} read${via} → ${fmtInt(s.spikes)} spikes (${nEvents(merged)} merged${delivered === 0 ? "" : `, ${pct(merged, delivered)}`}: one spike per input neuron and tick)${late}`;
 }

@@ -39,9 +39,9 @@ export function expandCounts(path: string, tick: Int32Array, neuron: Int32Array,
   return { tick: t2, neuron: n2 };
 }
 
-/** The event accounting when every binned event is a spike: none merged. */
+/** The event accounting when every binned event is a spike: none merged (with an overlap, every delivery). */
 export function deliveredEventCounts(e: InputEventCounts): InputEventCounts {
-  return { ...e, spikes: e.eventsBinned, eventsMerged: 0 };
+  return { ...e, spikes: e.eventsBinned + (e.eventsRepeated ?? 0), eventsMerged: 0 };
 }
 
 /** Adds --input-counts to a command that reads an --input (run, compare, evaluate). */

@@ -318,6 +318,7 @@ function buildProgram(): Command {
     .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
     .addOption(new Option("--timing <model>", "model each training sample's time (simple or detailed, as run) and with it the static energy per training sample; default none: dynamic energy only").choices(TIMINGS))
     .option("--tick-period-us <us>", "with --timing: pace the ticks, each lasting max(this period, its modelled latency), as `run --tick-period-us`", tickPeriodOption)
+    .option("--realtime", "with --timing: pace the ticks at the --tick-us the samples' events were binned at (the sensor's real time), as `run --realtime`")
     .option("--checkpoint <file>", "save the training at sample boundaries (every --checkpoint-every samples, and on Ctrl-C) to <file>, atomically, so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints (default 500)", intOption("--checkpoint-every", 1))
     .option("--resume", "continue the training saved in --checkpoint (the same command, model, data and chip required); the outputs are those of an uninterrupted training", false)

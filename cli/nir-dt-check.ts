@@ -15,8 +15,12 @@ const TIMED_NODE_TYPES = new Set(["LIF", "CubaLIF", "LI", "CubaLI", "I"]);
 /** Relative difference below which bin width and dt are the same (float parsing of --tick-us / --dt). */
 const SAME = 1e-9;
 
-/** The warning for input binned at `tickUs` µs per tick into graph `m`, or undefined when they agree or dt cannot matter. */
-export function dtBinningWarning(m: LoadedNirModel, tickUs: number | undefined, file: string): Diagnostic | undefined {
+/**
+ * The warning for input binned at `tickUs` µs per tick into graph `m`, or undefined when they agree or dt cannot
+ * matter. With --event-overlap O (`overlapUs`) the ticks start every tickUs = --tick-us − O µs, so the
+ * --tick-us that matches dt is dt + O.
+ */
+export function dtBinningWarning(m: LoadedNirModel, tickUs: number | undefined, file: string, overlapUs = 0): Diagnostic | undefined {
   if (tickUs === undefined) return undefined; // a dense spike tensor: one row per step, no stated length
   const timed = m.nodes.filter((n) => TIMED_NODE_TYPES.has(n.type)).map((n) => n.node);
   if (timed.length === 0) return undefined;
@@ -26,7 +30,7 @@ export function dtBinningWarning(m: LoadedNirModel, tickUs: number | undefined, 
   const ratio = binS / dt;
   return {
     code: "W_NIR_DT_BINNING", severity: "warning", file, field: "--dt",
-    message: `the input is binned at ${tickUs} µs per tick but the graph integrates dt = ${dt} s per tick (${timed.length === 1 ? `node ${timed[0]}` : `nodes ${timed.slice(0, 3).join(", ")}${timed.length > 3 ? ", …" : ""}`} ha${timed.length === 1 ? "s" : "ve"} time constants): against the recording, they act ${ratio >= 1 ? `${ratio.toPrecision(3)}× faster` : `${(1 / ratio).toPrecision(3)}× slower`} than with dt equal to the bin width`,
-    hint: `give --dt ${binS} (the bin width), or --tick-us ${dt * 1e6} (dt), unless the rescaling is meant`,
+    message: `the input ${overlapUs === 0 ? `is binned at ${tickUs} µs per tick` : `has a tick every ${tickUs} µs (--event-overlap ${overlapUs})`} but the graph integrates dt = ${dt} s per tick (${timed.length === 1 ? `node ${timed[0]}` : `nodes ${timed.slice(0, 3).join(", ")}${timed.length > 3 ? ", …" : ""}`} ha${timed.length === 1 ? "s" : "ve"} time constants): against the recording, they act ${ratio >= 1 ? `${ratio.toPrecision(3)}× faster` : `${(1 / ratio).toPrecision(3)}× slower`} than with dt equal to the bin width`,
+    hint: `give --dt ${binS} (the ${overlapUs === 0 ? "bin width" : "time between ticks"}), or --tick-us ${dt * 1e6 + overlapUs} (${overlapUs === 0 ? "dt" : "dt + the overlap"}), unless the rescaling is meant`,
   };
 }

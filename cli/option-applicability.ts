@@ -83,7 +83,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string, withInputOn: reado
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"]].map(([option, flag]) => ({
+const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"], ["eventOverlap", "--event-overlap"]].map(([option, flag]) => ({
   option, flag, appliesTo: kinds, withInputOn,
   why: (k: Target) => `it transforms the events of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
   hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
@@ -162,7 +162,11 @@ const TIME_BINS_VS_REALTIME = BINNINGS.filter(([a]) => a !== "tickUs").map(([a, 
 const CONFLICTS: Record<string, ReadonlyArray<{ readonly a: string; readonly aFlag: string; readonly b: string; readonly bFlag: string; readonly both: string; readonly hint: string }>> = {
   compare: TIME_BINS_VS_TICK_US,
   evaluate: [...TIME_BINS_VS_TICK_US, ...TIME_BINS_VS_REALTIME],
-  train: TIME_BINS_VS_TICK_US,
+  train: [
+    { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
+    ...TIME_BINS_VS_TICK_US,
+    ...TIME_BINS_VS_REALTIME,
+  ],
   run: [
     { a: "realtime", aFlag: "--realtime", b: "tickPeriodUs", bFlag: "--tick-period-us", both: "both set the tick period", hint: "give one: --realtime paces at --tick-us, --tick-period-us at the period given" },
     ...TIME_BINS_VS_TICK_US,
@@ -213,6 +217,37 @@ export function checkJobsWithThreads(jobs: number, threads: number): void {
   });
 }
 
+/** Commands whose event --input takes --event-overlap (cli/event-transforms.ts). */
+const EVENT_OVERLAP_COMMANDS = new Set(["run", "compare", "evaluate", "train"]);
+
+/**
+ * --event-overlap X in the unit and range tonic gives its `overlap` for the binning rule in force (tonic's
+ * slicers assert or raise outside them): µs in [0, W) with --tick-us W (default 1000), a whole number of
+ * events in [0, N) with --event-count N, a fraction of a bin in [0, 1) with --event-bins or with --time-bins
+ * under --time-bins-rule tonic. aerchip's proportional --time-bins have no tonic overlap to follow: refused.
+ */
+function checkEventOverlap(cmd: Command, given: (option: string) => boolean): void {
+  const x = cmd.getOptionValue("eventOverlap") as number;
+  const refuse = (why: string, hint: string): never => {
+    throw new AerchipError("E_CLI_OPTION", `--event-overlap ${x} ${why}`, { field: "--event-overlap", hint });
+  };
+  if (given("eventCount")) {
+    const n = cmd.getOptionValue("eventCount") as number;
+    if (!Number.isInteger(x) || x >= n) refuse(`is not a whole number of events in [0, ${n}): with --event-count ${n} the overlap counts events shared by neighbouring ticks (tonic's stride ${n} − overlap must stay ≥ 1)`, `give a whole number below ${n}, e.g. --event-overlap ${Math.floor(n / 2)}`);
+    return;
+  }
+  if (given("timeBins") && cmd.getOptionValue("timeBinsRule") !== "tonic") {
+    refuse("does not apply to proportional --time-bins: tonic's n_time_bins overlap enlarges its integer window ⌊(t₁ − t₀)/N⌋ µs by the fraction, and proportional bins have no such window", "add --time-bins-rule tonic (tonic's own bins), or drop --event-overlap");
+  }
+  if (given("timeBins") || given("eventBins")) {
+    const flag = given("timeBins") ? "--time-bins" : "--event-bins";
+    if (!(x < 1)) refuse(`is not a fraction of a bin in [0, 1): with ${flag} the overlap enlarges each bin by that fraction (tonic asserts overlap < 1)`, "give a fraction below 1, e.g. --event-overlap 0.5");
+    return;
+  }
+  const w = given("tickUs") ? (cmd.getOptionValue("tickUs") as number) : 1000;
+  if (!(x < w)) refuse(`is not in [0, ${w}) µs: with ticks of --tick-us ${w}${given("tickUs") ? "" : " (the default)"} the overlap is the µs neighbouring ticks share, and ticks start every ${w} − overlap µs (tonic asserts a stride > 0)`, `give fewer µs than the tick, e.g. --event-overlap ${w / 2}`);
+}
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
   const rules = RULES[command];
@@ -230,6 +265,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     const needs = q.needsFlag === "--input" ? `${q.needsFlag}, which was not given` : `${q.needsFlag} of at least 1 (it is ${value === undefined ? "not given" : String(value)})`;
     throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${needs}: ${q.why}`, { field: q.flag, hint: q.hint });
   }
+  if (EVENT_OVERLAP_COMMANDS.has(command) && given("eventOverlap")) checkEventOverlap(cmd, given);
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
   const modelAs: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);

@@ -408,6 +408,7 @@ function inputEventsSum(rows: readonly DatasetSampleResult[]): { inputEvents?: I
     inputEvents: {
       samples: ev.length, eventsRead: add((e) => e.eventsRead), eventsDroppedByTransforms: add((e) => e.eventsDroppedByTransforms),
       eventsOutsideTicks: add((e) => e.eventsOutsideTicks), eventsBinned: add((e) => e.eventsBinned), spikes: add((e) => e.spikes), eventsMerged: add((e) => e.eventsMerged),
+      ...(ev.some((e) => e.eventsRepeated !== undefined) ? { eventsRepeated: add((e) => e.eventsRepeated ?? 0) } : {}),
     },
   };
 }
@@ -446,11 +447,13 @@ export interface DatasetDocument {
    */
   /**
    * tickUs: the bin width of event files (null for dense tensors only, or with timeBins: N bins per recording,
-   * eventCount: ticks of N events, eventBins: N ticks of equal event counts).
+   * eventCount: ticks of N events, eventBins: N ticks of equal event counts). eventOverlap (--event-overlap,
+   * absent without it): tonic's overlap between neighbouring ticks in the binning rule's unit (µs with tickUs,
+   * whose ticks then start every tickUs − eventOverlap µs; events with eventCount; a fraction of a bin otherwise).
    * restSteps (--rest-steps, absent when 0): input-free chip ticks simulated after each sample's own and
    * charged (in every row's ticks, counters, energy and time); outputs and layer activity use the steps.
    */
-  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly eventCount?: number; readonly eventBins?: number; readonly restSteps?: number };
+  readonly input: { readonly tickUs: number | null; readonly denseTensors: number; readonly dtSeconds: number | null; readonly steps: number | null; readonly timeBins?: number; readonly eventCount?: number; readonly eventBins?: number; readonly eventOverlap?: number; readonly restSteps?: number };
   /** The chip's memory for the model (run report metrics.totals.footprint.totalBytes: weights, neuron state, traces). */
   readonly footprintBytes: number;
   /** The NIR reader's warnings and W_NIR_DT_BINNING (input bin width ≠ the graph's dt), as "CODE: message". */

@@ -86,6 +86,11 @@ export interface InputReportSection {
   readonly spikes: number;
   readonly eventsMerged?: number;
   /**
+   * --event-overlap (tonic's overlapping frames): the extra deliveries of events in more than one tick; the
+   * ticks deliver eventsBinned + eventsRepeated events = spikes + eventsMerged. Present only with the option.
+   */
+  readonly eventsRepeated?: number;
+  /**
    * Of `spikes`, those at a step at or after `steps` (a --steps shorter than the input), outside the steps the
    * run covers: a JSON model or program never emits them; a NIR graph's input may, in its pipeline ticks,
    * after the steps it reports on. Present only when there are some (added within version 1), with `steps`.

@@ -192,5 +192,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
 
 /** "4,325 events read → 1,899 input spikes (2,426 merged)": an event input's counts, for the comparison's note. */
 function inputCountsNote(i: NonNullable<RunReport["input"]>): string {
-  return `${fmtInt(i.eventsRead ?? 0)} events read → ${fmtInt(i.spikes)} input spikes (${fmtInt(i.eventsMerged ?? 0)} merged)`;
+  // --event-overlap: events in several overlapping ticks are delivered in each (eventsRepeated the extra deliveries).
+  const repeats = i.eventsRepeated === undefined ? "" : `, ${fmtInt(i.eventsRepeated)} repeated in overlapping ticks`;
+  return `${fmtInt(i.eventsRead ?? 0)} events read → ${fmtInt(i.spikes)} input spikes (${fmtInt(i.eventsMerged ?? 0)} merged${repeats})`;
 }

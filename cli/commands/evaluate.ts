@@ -293,7 +293,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         }
         // Events binned at --tick-us, or into --time-bins (dense tensors refuse the bins): not a dense tensor.
         if (input.tickUs !== undefined || eventBinningOf(transforms) !== undefined) timed++;
-        if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path);
+        if (m.nir !== undefined) dtWarning ??= dtBinningWarning(m.nir, input.tickUs, s.path, transforms.eventOverlap);
         if (input.events !== undefined) eventSamples++;
         events = addEventCounts(events, input.events);
         const p = tickPeriodUsFor(o, input.tickUs, s.path);
@@ -379,6 +379,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         ...(transforms.timeBins === undefined ? {} : { timeBins: transforms.timeBins }),
         ...(transforms.eventCount === undefined ? {} : { eventCount: transforms.eventCount }),
         ...(transforms.eventBins === undefined ? {} : { eventBins: transforms.eventBins }),
+        ...(transforms.eventOverlap === undefined ? {} : { eventOverlap: transforms.eventOverlap }),
         ...(rest === 0 ? {} : { restSteps: rest }),
       },
       footprintBytes: r.footprintBytes,

@@ -77,6 +77,8 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const timing = oneOf<"simple" | "detailed">("timing", TIMINGS);
   const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", path, "train");
   if (tickPeriodUs !== undefined && !(tickPeriodUs >= 0 && Number.isFinite(tickPeriodUs))) throw badOption(path, "tickPeriodUs", tickPeriodUs, "it must be a number ≥ 0 (as --tick-period-us)", "train");
+  const realtime = opt<boolean>(o, "realtime", "boolean", path, "train");
+  if (realtime !== undefined && (realtime !== true || tickPeriodUs !== undefined)) throw badOption(path, "realtime", realtime, "it is recorded as true, and never with tickPeriodUs (as --realtime with --tick-period-us)", "train");
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(path, key, o[key], "it is not a value aerchip train records for an event transform", "train");
   });
@@ -101,6 +103,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(billLearning === undefined ? {} : { billLearning }),
       ...(timing === undefined ? {} : { timing }),
       ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
+      ...(realtime === true ? { realtime } : {}),
       ...transforms,
     },
   };

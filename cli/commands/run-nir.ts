@@ -20,7 +20,7 @@ import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { eventBinningOf, eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
 import { checkInputHasTicks, checkInputTicks, nirStimulus, readInputSpikes } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -81,7 +81,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, m.inputShape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
-  const dtWarning = dtBinningWarning(m, input.tickUs, o.input);
+  const dtWarning = dtBinningWarning(m, input.tickUs, o.input, o.eventOverlap);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
   const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
@@ -154,7 +154,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const full: RunReport = ro.report.length === 0 ? report : { ...report, readouts: ro.report };
   files.push({ path: join(out, "report.json"), data: stableJson(full, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
-  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   if (packets !== undefined) files.push(packets);
   // Chip ticks, as report.json's perTick (NIR's extraTicks included; the .npy files are shifted by node latency).
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);

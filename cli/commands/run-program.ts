@@ -12,7 +12,7 @@ import { loadArch } from "../load-arch.ts";
 import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
-import { eventBinningOf, eventTransformProvenance, eventTransformsOf } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
 import { checkInputHasTicks, checkInputTicks, readInputSpikes, stimulusSpikesOf } from "../spike-inputs.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -70,7 +70,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const withInput: RunReport = { ...result.report, input: inputReportSection(input, mergedWarning, steps) };
   const report: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
-  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   const layerTicks = layerTicksFile(o, out, program, result.sim);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },

@@ -2,7 +2,7 @@
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type LearningFacts } from "../learning-drive.ts";
-import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
@@ -331,7 +331,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // The outputs are one set, written all or none (core/atomic-write.ts writeOutputSet): every file is
   // rendered first, so a report too large to serialise, or an unwritable later file, leaves nothing.
   const files: OutputFile[] = [];
-  const packets = await packetsOutFile(trace, o.packetsOut, o.tickUs);
+  const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input?.spikes.tickUs));
   if (packets !== undefined) files.push(packets);
   files.push({ path: join(out, "spikes.json"), data: spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program) });
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });

@@ -62,7 +62,7 @@ import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoin
 import { createTimingModel } from "../../chip/timing/index.ts";
 import { runTime, type TimeBasis } from "../../chip/report/time-basis.ts";
 import { staticEnergyPj } from "../../chip/report/energy.ts";
-import { pacedSpec, tickPeriodProvenance } from "../tick-period.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { crossbarCounts, latencyWithCrossbarNs, usesCrossbarCosts, withCrossbarEnergy } from "../../chip/report/crossbar.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
@@ -106,6 +106,12 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly timing?: "simple" | "detailed";
   /** --tick-period-us P (with --timing): each tick lasts max(P, its modelled latency), as `run --tick-period-us` (cli/tick-period.ts). */
   readonly tickPeriodUs?: number;
+  /**
+   * --realtime (with --timing): P = the tick length the samples' events were binned at (--tick-us, default 1000;
+   * an AER stream's own tick; --tick-us − --event-overlap with an overlap), as `run --realtime` and `evaluate
+   * --realtime`; every sample must give the same P, and a dense spike tensor gives none (E_CLI_OPTION).
+   */
+  readonly realtime?: boolean;
   /** --checkpoint FILE: the training saved at sample boundaries (every checkpointEvery samples, and on Ctrl-C) so --resume continues it (cli/train-checkpoint.ts). */
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
@@ -135,13 +141,15 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   }
   if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_MISSING", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
   if (o.tickPeriodUs !== undefined && o.timing === undefined) throw new AerchipError("E_CLI_OPTION", "--tick-period-us paces each sample's modelled time, and no time is modelled without --timing", { field: "--tick-period-us", hint: "add --timing simple, or drop --tick-period-us" });
-  const spec = pacedSpec(withLearningBilling(loadArch(o.arch), o.billLearning), o.tickPeriodUs, o);
+  if (o.realtime === true && o.timing === undefined) throw new AerchipError("E_CLI_OPTION", "--realtime paces each sample's modelled time, and no time is modelled without --timing", { field: "--realtime", hint: "add --timing simple, or drop --realtime" });
+  // The chip before pacing: --realtime's period is known once the samples are read (below).
+  const unpaced = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
   // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
-  if (learningBillingBasis(spec) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
+  if (learningBillingBasis(unpaced) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
     if (o.billLearning !== undefined) throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: `use --bill-learning evaluations, or write the rule as a "learning" rule (docs/learning.md)` });
-    checkSpecBillsPairStdp(spec, true, modelPath);
+    checkSpecBillsPairStdp(unpaced, true, modelPath);
   }
   if (!graph.projections.some((p) => p.plasticity !== undefined || p.learning !== undefined)) {
     throw new AerchipError("E_TRAIN_NOT_PLASTIC", `model ${graph.name} has no plastic projection: there is nothing to train`, { file: modelPath, hint: "give a projection an `stdp` or `learning` rule (docs/model-format.md), or use `aerchip evaluate` for a fixed model" });
@@ -152,11 +160,6 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const pop = chooseInputPopulation(graph.populations, o.inputPopulation, modelPath);
   const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), "none", o.shuffle === true ? o.seed : undefined);
   const transforms = eventTransformsOf(o);
-  const compiled = compileModel(graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
-  const program = compiled.program;
-  const st = buildSimState(spec, program);
-  const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
-  const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   const fixed = new Map(loaded.stimulus.spikes);
   const reader = new DatasetSampleReader(pop.shape, o.tickUs, transforms);
   const sizes = new Map(graph.populations.map((p) => [p.name, p.size] as const));
@@ -168,9 +171,16 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   // Every sample (and its third-factor files) read and checked before the first is trained on (as evaluate
   // does): a damaged, missing or wrong-shape file fails in seconds, not after the samples before it have trained.
   const warnings: Diagnostic[] = [];
+  // --tick-period-us P, or with --realtime the tick the samples were binned at (the same for every sample, as evaluate requires).
+  let periodUs = o.tickPeriodUs;
   try {
-    for (const s of listing.samples) {
+    for (const [i, s] of listing.samples.entries()) {
       const input = await readDatasetSample(o, s, reader);
+      if (o.realtime === true) {
+        const p = tickPeriodUsFor(o, input.tickUs, s.path);
+        if (i === 0) periodUs = p;
+        else if (p !== periodUs) throw new AerchipError("E_CLI_OPTION", `--realtime paces every sample at the tick its events were binned at; ${s.path} gives ${p} µs and ${listing.samples[0].path} ${periodUs} µs`, { file: s.path, field: "--realtime", hint: "give --tick-period-us P instead, or a data set of one format" });
+      }
       if (dirs.length === 0) continue;
       const tf = thirdFactorOf(s);
       warnings.push(...thirdFactorRowsWarnings(tf.args, tf.schedules, sizes, o.steps ?? input.steps, "--third-factor-dir"));
@@ -179,6 +189,19 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     reader.close();
     throw e;
   }
+  const spec = pacedSpec(unpaced, periodUs, o);
+  const compiled = (() => {
+    try {
+      return compileModel(graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
+    } catch (e) {
+      reader.close();
+      throw e;
+    }
+  })();
+  const program = compiled.program;
+  const st = buildSimState(spec, program);
+  const le = hasGeneralLearning(program) ? buildLearningEngine(program, st) : undefined;
+  const layers = program.populations.filter((p) => p.kind !== "input").map((p) => p.name);
   if (!o.quiet) {
     // Rows ≠ ticks (W_THIRD_FACTOR_ROWS, as in run): the first few on stderr, all of them in train.json.
     for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
@@ -369,7 +392,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
     ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${doc.learningBilledOn}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${doc.learningBilledOn}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`]), ...(o.realtime === true && periodUs !== undefined ? [`ticks paced at ${periodUs} µs: --realtime`] : [])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
 }
 
 /** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */

@@ -55,11 +55,20 @@ function selectionText(d: DatasetDocument): string {
 
 /** The event transforms the provenance recorded, as "cropped to 32x32 at (1, 1), …, " (before the binning's words). */
 function transformText(d: DatasetDocument): string {
-  const t = eventTransformText({ ...d.provenance.options, timeBins: undefined, eventCount: undefined, eventBins: undefined });
+  const t = eventTransformText({ ...d.provenance.options, timeBins: undefined, eventCount: undefined, eventBins: undefined, eventOverlap: undefined });
   return t === "" ? "" : `${t}, `;
 }
 
 function inputText(d: DatasetDocument): string {
+  const text = binningText(d);
+  const x = d.input.eventOverlap;
+  if (x === undefined) return text;
+  // --event-overlap: tonic's overlap, in the rule's unit; events shared by neighbouring steps are delivered in each.
+  const unit = d.input.eventCount !== undefined ? `${x} event${x === 1 ? "" : "s"}` : d.input.timeBins !== undefined || d.input.eventBins !== undefined ? `${x} of a bin` : `${x} us (a step every ${(d.input.tickUs ?? 1000) - x} us)`;
+  return `${text}, neighbouring steps overlapping by ${unit} (tonic's overlap: an event in several steps delivered in each)`;
+}
+
+function binningText(d: DatasetDocument): string {
   const n = d.dataset.evaluated;
   const t = transformText(d);
   if (d.input.timeBins !== undefined) {
@@ -80,11 +89,14 @@ function inputEventsText(e: NonNullable<DatasetDocument["summary"]["inputEvents"
     e.eventsDroppedByTransforms === 0 ? "" : `${g(e.eventsDroppedByTransforms)} dropped by the transforms`,
     e.eventsOutsideTicks === 0 ? "" : `${g(e.eventsOutsideTicks)} outside the ticks`,
   ].filter((x) => x !== "");
-  const share = e.eventsBinned === 0 ? "" : ` (${((100 * e.eventsMerged) / e.eventsBinned).toFixed(1)} % of those binned)`;
+  // --event-overlap: an event in k overlapping steps is delivered k times (eventsRepeated the extra ones).
+  const delivered = e.eventsBinned + (e.eventsRepeated ?? 0);
+  const repeats = e.eventsRepeated === undefined ? "" : ` (${g(delivered)} delivered in overlapping steps)`;
+  const share = delivered === 0 ? "" : ` (${((100 * e.eventsMerged) / delivered).toFixed(1)} % of those ${e.eventsRepeated === undefined ? "binned" : "delivered"})`;
   const ev = (v: number): string => `${g(v)} event${v === 1 ? "" : "s"}`;
   // --input-counts (cli/input-counts.ts): nothing merges, an input neuron fires once per event of its step.
-  if (everyEvent) return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes, every event delivered (--input-counts: an input neuron fires once per event of its step)`;
-  return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
+  if (everyEvent) return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned${repeats} → ${g(e.spikes)} input spikes, every event delivered (--input-counts: an input neuron fires once per event of its step)`;
+  return `${ev(e.eventsRead)} read over ${g(e.samples)} sample${e.samples === 1 ? "" : "s"}${dropped.length === 0 ? "" : ` (${dropped.join(", ")})`}, ${g(e.eventsBinned)} binned${repeats} → ${g(e.spikes)} input spikes; ${ev(e.eventsMerged)} merged${share}: an input neuron emits at most one spike per step`;
 }
 
 /** What the reconstruction error compares (chip/report/reconstruction.ts), and its mean ± std. */

@@ -26,13 +26,14 @@ function inputTable(s: InputReportSection): ReportTable {
       row("Dropped by the transforms (time slice, crop, one polarity)", s.eventsDroppedByTransforms ?? 0),
       row("Outside the ticks (before tick 0, past the last bin)", s.eventsOutsideTicks ?? 0),
       row("Binned into a tick and input neuron", s.eventsBinned ?? 0),
+      ...(s.eventsRepeated === undefined ? [] : [row("Repeated (delivered again in overlapping ticks: --event-overlap)", s.eventsRepeated)]),
       row("Merged (an input neuron already had its spike in that tick)", s.eventsMerged ?? 0),
       ["Input spikes", int(s.spikes), null],
       ...lateRows(s),
     ],
     note: (s.inputCounts === true
       ? "Events read − dropped − outside = binned = input spikes: with --input-counts every event is delivered, an input neuron firing once per event of its tick (none merge)."
-      : "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike.") +
+      : `Events read − dropped − outside = binned${s.eventsRepeated === undefined ? "" : "; binned + repeated"} = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike.`) +
       (s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : ""),
   };
 }

@@ -210,6 +210,7 @@ function buildReportSchema(closed: boolean) {
       eventsBinned: nn.optional().describe("eventsRead − eventsDroppedByTransforms − eventsOutsideTicks: events that landed on an input neuron in a tick."),
       spikes: nn.describe("Input spikes: occupied (tick, input neuron) pairs (with inputCounts: one per event), every tick of the input (also after a shorter --steps)."),
       eventsMerged: nn.optional().describe("eventsBinned − spikes: events of an input neuron in a tick that already had its one spike."),
+      eventsRepeated: nn.optional().describe("--event-overlap: extra deliveries of events in more than one (overlapping) tick; eventsBinned + eventsRepeated = spikes + eventsMerged. Present only with the option."),
       spikesAfterSteps: nn.optional().describe("Of spikes, those at a step at or after steps (a shorter --steps), outside the steps the run covers; present only when some are."),
       steps: nn.optional().describe("The run's steps, with spikesAfterSteps."),
       inputCounts: z.literal(true).optional().describe("--input-counts: every binned event (a count tensor's every count) is an input spike, an input neuron firing once per event of its tick; spikes = eventsBinned, eventsMerged = 0. Present only with the option."),

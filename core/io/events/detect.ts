@@ -162,6 +162,8 @@ export interface InputReadOptions extends OpenEventsOptions, MapToInputsOptions,
   readonly eventCount?: number;
   /** This many bins of equal event counts (transforms.ts BinOptions.eventBins: tonic's n_event_bins). */
   readonly eventBins?: number;
+  /** tonic's overlap between neighbouring frames, in the unit of the rule (transforms.ts BinOptions.overlap). */
+  readonly overlap?: number;
   /** Start of tick 0 (µs or "first"); default 0, or the label's start for a labelled sample. */
   readonly t0Us?: number | "first";
   /** Ticks to produce (later events are dropped); default up to the last event. */
@@ -217,14 +219,14 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const bytes = await readWhole(path);
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
-      if (hasTransforms || rebins(options) || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice, time-bin, event-count and event-bin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
+      if (hasTransforms || rebins(options) || options.overlap !== undefined || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice, time-bin, event-count, event-bin and event-overlap options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
       if (options.countTensor === true) return denseCountSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
     return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
   }
   // The stream's own ticks, unless its events are to be transformed or binned anew.
-  if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined && !rebins(options)) {
+  if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined && !rebins(options) && options.overlap === undefined) {
     const direct = await aerStreamSpikes(path, options, size);
     if (direct !== null) return direct;
   }
@@ -300,22 +302,31 @@ async function eventsToInput(path: string, stream: AsyncIterable<EventBatch>, o:
   const spikes = binToTicks(acc.tUs.subarray(0, acc.n), acc.idx.subarray(0, acc.n), {
     ...(o.eventCount !== undefined ? { eventCount: o.eventCount } : o.eventBins !== undefined ? { eventBins: o.eventBins }
       : o.bins === undefined ? { tickUs: o.tickUs ?? 1000 } : { bins: o.bins, ...(o.binsRule === undefined ? {} : { binsRule: o.binsRule }) }),
+    ...(o.overlap === undefined ? {} : { overlap: o.overlap }),
     ...(t0 === undefined ? {} : { t0Us: t0 }),
     ...(o.steps === undefined ? {} : { steps: o.steps }),
   });
   for (let k = 0; k < spikes.channel.length; k++) {
     if (spikes.channel[k] >= size) throw eventsError(EventsErrorCode.shape, `input index ${spikes.channel[k]} is beyond the ${size} input neurons`, "check the input shape", { file: path });
   }
-  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(!rebins(o) ? { tickUs: o.tickUs ?? 1000 } : {}), ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(eventsRead, acc.n, spikes.count) };
+  // With an overlap, --tick-us frames start every tickUs − overlap µs: that is the time between ticks (spikes.tickUs).
+  const tickUs = o.overlap === undefined ? o.tickUs ?? 1000 : spikes.tickUs;
+  return { tick: spikes.tick, neuron: spikes.channel, steps: spikes.steps, ...(!rebins(o) ? { tickUs } : {}), ...(o.counts === true ? { count: spikes.count } : {}), events: eventCounts(eventsRead, acc.n, spikes.count, spikes.eventsInTicks) };
 }
 
-/** The accounting of InputEventCounts from the events read, those left after the transforms, and the spikes' event counts. */
-export function eventCounts(eventsRead: number, afterTransforms: number, count: Uint32Array): InputEventCounts {
-  let binned = 0;
-  for (let k = 0; k < count.length; k++) binned += count[k];
+/**
+ * The accounting of InputEventCounts from the events read, those left after the transforms, and the spikes'
+ * event counts; `eventsInTicks` (overlapping frames only: SpikeList.eventsInTicks) the distinct events binned,
+ * where the counts count an event once per tick it is in.
+ */
+export function eventCounts(eventsRead: number, afterTransforms: number, count: Uint32Array, eventsInTicks?: number): InputEventCounts {
+  let delivered = 0;
+  for (let k = 0; k < count.length; k++) delivered += count[k];
+  const binned = eventsInTicks ?? delivered;
   return {
     eventsRead, eventsDroppedByTransforms: eventsRead - afterTransforms, eventsOutsideTicks: afterTransforms - binned,
-    eventsBinned: binned, spikes: count.length, eventsMerged: binned - count.length,
+    eventsBinned: binned, spikes: count.length, eventsMerged: delivered - count.length,
+    ...(eventsInTicks === undefined ? {} : { eventsRepeated: delivered - binned }),
   };
 }
 

@@ -14,6 +14,8 @@
  */
 import { EventsErrorCode, checkPositiveInt, checkPositiveNumber, eventsError } from "./errors.ts";
 import { checkGeometry } from "./batch.ts";
+import { MAX_INPUT_SPIKES } from "../../run-limits.ts";
+import { eventBinFrames, eventCountFrames, framesHolding, timeBinFrames, timeWindowFrames, type OverlapFrames } from "./overlap.ts";
 import type { EventBatch, SensorGeometry, SpikeList } from "./types.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -312,6 +314,13 @@ export interface BinOptions {
    * events per bin in the recording's order, the last n − N·c events dropped (every bin empty when n < N).
    */
   readonly eventBins?: number;
+  /**
+   * tonic's `overlap` between neighbouring frames (overlap.ts): with `tickUs` W, O µs in [0, W) (frames of W µs
+   * starting every W − O µs); with `eventCount` N, a whole number of events in [0, N); with `bins` (binsRule
+   * "tonic" only) or `eventBins`, a fraction of a frame in [0, 1). An event in several frames is in each
+   * (SpikeList.eventsInTicks counts it once). Undefined or 0: the frames above, byte for byte.
+   */
+  readonly overlap?: number;
 }
 
 /** The tick of each kept event (channel ≥ 0) under BinOptions.eventCount / eventBins, −1 for dropped ones; and the ticks. */
@@ -361,6 +370,7 @@ export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinO
   }
   const t0 = options.t0Us === "first" || (options.t0Us === undefined && options.tickUs === undefined) ? (Number.isFinite(tMin) ? tMin : 0) : (options.t0Us ?? 0);
   if (!Number.isFinite(t0)) throw eventsError(EventsErrorCode.options, `t0Us is ${t0}`, "give a finite start time", { field: "t0Us" });
+  if (options.overlap !== undefined && options.overlap !== 0) return binOverlapping(tUs, channel, options, t0, tMax, maxChannel);
   const tick = new Float64Array(n);
   let tickUs: number;
   let maxTick = -1;
@@ -400,17 +410,26 @@ export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinO
     maxTick = Math.max(maxTick, bins - 1);
   }
   const steps = options.steps ?? maxTick + 1;
-  if (!Number.isInteger(steps) || steps < 0) throw eventsError(EventsErrorCode.options, `steps is ${steps}`, "give a non-negative integer", { field: "steps" });
-  if (steps > 2 ** 31 - 1) throw eventsError(EventsErrorCode.range, `the events span ${steps} ticks, more than 2^31 − 1`, "use a longer tickUs or fewer bins", { field: "tickUs" });
-  // Sort by key = tick · C + channel (exact in float64 below 2^53), then merge equal keys.
-  const C = maxChannel + 1;
-  if (steps * C > Number.MAX_SAFE_INTEGER) throw eventsError(EventsErrorCode.range, `${steps} ticks × ${C} channels is too many to index`, "use a longer tickUs", { field: "tickUs" });
+  checkSteps(steps, maxChannel + 1);
   let kept = 0;
   for (let i = 0; i < n; i++) if (tick[i] >= 0 && tick[i] < steps) kept++;
   const keys = new Float64Array(kept);
   let j = 0;
-  for (let i = 0; i < n; i++) if (tick[i] >= 0 && tick[i] < steps) keys[j++] = tick[i] * C + channel[i];
+  for (let i = 0; i < n; i++) if (tick[i] >= 0 && tick[i] < steps) keys[j++] = tick[i] * (maxChannel + 1) + channel[i];
+  return { ...mergeKeys(keys, maxChannel + 1), steps, tickUs, t0Us: t0, ...(options.overlap === undefined ? {} : { eventsInTicks: kept }) };
+}
+
+/** `steps` is a tick count that can be indexed with `channels` channels (E_EVENTS_OPTIONS / E_EVENTS_RANGE otherwise). */
+function checkSteps(steps: number, channels: number): void {
+  if (!Number.isInteger(steps) || steps < 0) throw eventsError(EventsErrorCode.options, `steps is ${steps}`, "give a non-negative integer", { field: "steps" });
+  if (steps > 2 ** 31 - 1) throw eventsError(EventsErrorCode.range, `the events span ${steps} ticks, more than 2^31 − 1`, "use a longer tickUs or fewer bins", { field: "tickUs" });
+  if (steps * channels > Number.MAX_SAFE_INTEGER) throw eventsError(EventsErrorCode.range, `${steps} ticks × ${channels} channels is too many to index`, "use a longer tickUs", { field: "tickUs" });
+}
+
+/** Keys tick·C + channel (exact in float64 below 2^53), sorted, equal keys merged: one entry per occupied (tick, channel) with its count. */
+function mergeKeys(keys: Float64Array, C: number): { tick: Int32Array; channel: Int32Array; count: Uint32Array } {
   keys.sort();
+  const kept = keys.length;
   let unique = 0;
   for (let i = 0; i < kept; i++) if (i === 0 || keys[i] !== keys[i - 1]) unique++;
   const outTick = new Int32Array(unique);
@@ -426,7 +445,70 @@ export function binToTicks(tUs: Float64Array, channel: Int32Array, options: BinO
     }
     count[u]++;
   }
-  return { tick: outTick, channel: outChannel, count, steps, tickUs, t0Us: t0 };
+  return { tick: outTick, channel: outChannel, count };
+}
+
+/** E_EVENTS_OPTIONS unless `overlap` is in the range its rule allows (BinOptions.overlap). */
+function checkOverlap(o: BinOptions): number {
+  const v = o.overlap as number;
+  const bad = (range: string, hint: string): never => {
+    throw eventsError(EventsErrorCode.options, `overlap is ${v}; with ${range}`, hint, { field: "overlap" });
+  };
+  if (!Number.isFinite(v) || v < 0) bad("any rule it is a number ≥ 0", "give an overlap ≥ 0");
+  if (o.tickUs !== undefined && !(v < o.tickUs)) bad(`tickUs ${o.tickUs} it is in [0, ${o.tickUs}) µs (frames start every tickUs − overlap µs)`, "give a smaller overlap than the tick");
+  if (o.eventCount !== undefined && !(Number.isInteger(v) && v < o.eventCount)) bad(`eventCount ${o.eventCount} it is a whole number of events in [0, ${o.eventCount})`, "give a whole number of events below eventCount");
+  if (o.bins !== undefined && o.binsRule !== "tonic") bad("proportional bins there is none to follow (tonic's n_time_bins overlap enlarges its integer window)", "use binsRule \"tonic\"");
+  if ((o.bins !== undefined || o.eventBins !== undefined) && !(v < 1)) bad("bins it is a fraction of a bin in [0, 1)", "give a fraction below 1");
+  return v;
+}
+
+/**
+ * binToTicks with a nonzero `overlap` (overlap.ts): each kept event goes into every frame holding it, by
+ * time (tickUs from t0, tonic-rule bins from the first event) or by rank among the kept events.
+ */
+function binOverlapping(tUs: Float64Array, channel: Int32Array, options: BinOptions, t0: number, tMax: number, maxChannel: number): SpikeList {
+  const overlap = checkOverlap(options);
+  const n = tUs.length;
+  let kept = 0;
+  let tLast: number | undefined;
+  for (let i = 0; i < n; i++) {
+    if (channel[i] < 0) continue;
+    kept++;
+    // The frames of --tick-us count from t0: events before it are in none (as without overlap).
+    if (tUs[i] >= t0 && (tLast === undefined || tUs[i] > tLast)) tLast = tUs[i];
+  }
+  const byRank = options.eventCount !== undefined || options.eventBins !== undefined;
+  let f: OverlapFrames;
+  let tickUs: number;
+  if (options.eventCount !== undefined) f = eventCountFrames(checkPositiveInt(options.eventCount, "eventCount"), overlap, kept);
+  else if (options.eventBins !== undefined) f = eventBinFrames(checkPositiveInt(options.eventBins, "eventBins"), overlap, kept);
+  else if (options.tickUs !== undefined) f = timeWindowFrames(checkPositiveNumber(options.tickUs, "tickUs"), overlap, t0, tLast);
+  else f = timeBinFrames(checkPositiveInt(options.bins as number, "bins"), overlap, t0, options.tEndUs ?? (Number.isFinite(tMax) ? tMax : t0));
+  if (byRank) tickUs = Number.isFinite(tMax) && tMax > t0 ? (tMax - t0) / f.frames : 1;
+  // The frames start every stride µs: the time between ticks.
+  else tickUs = f.stride > 0 ? f.stride : 1;
+  const steps = options.steps ?? f.frames;
+  checkSteps(steps, maxChannel + 1);
+  const last = Math.min(steps, f.frames) - 1;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  let placements = 0;
+  let inTicks = 0;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    if (channel[i] < 0) { hi[i] = -1; continue; }
+    const [a, b] = framesHolding(f, byRank ? r++ : tUs[i]);
+    lo[i] = a;
+    hi[i] = Math.min(b, last);
+    if (hi[i] >= lo[i]) { placements += hi[i] - lo[i] + 1; inTicks++; }
+  }
+  // Each placement is one (tick, channel) key before merging: bounded as a count tensor's spikes are.
+  if (placements > MAX_INPUT_SPIKES) throw eventsError(EventsErrorCode.range, `the overlapping frames hold ${placements} event deliveries; at most ${MAX_INPUT_SPIKES} are binned`, "give a smaller overlap (each event is in about tick / (tick − overlap) frames)", { field: "overlap" });
+  const C = maxChannel + 1;
+  const keys = new Float64Array(placements);
+  let j = 0;
+  for (let i = 0; i < n; i++) for (let k = lo[i]; k <= hi[i]; k++) keys[j++] = k * C + channel[i];
+  return { ...mergeKeys(keys, C), steps, tickUs, t0Us: t0, eventsInTicks: inTicks };
 }
 
 /** Bins a batch by its flat pixel channel (p·H + y)·W + x. */

@@ -75,10 +75,15 @@ export interface SpikeList {
   readonly count: Uint32Array;
   /** Ticks covered: every tick is in [0, steps). */
   readonly steps: number;
-  /** Tick duration in µs (for `bins`, the computed bin width). */
+  /** Tick duration in µs (for `bins`, the computed bin width; with an overlap, the time between the starts of neighbouring ticks). */
   readonly tickUs: number;
   /** Time of the start of tick 0, µs. */
   readonly t0Us: number;
+  /**
+   * With an overlap (BinOptions.overlap given): the events in at least one tick, each counted once, where
+   * Σ count counts an event once per tick it is in.
+   */
+  readonly eventsInTicks?: number;
 }
 
 /** Spikes for a chip's input population: tick and flat input index (C order in the input's shape). */
@@ -101,7 +106,8 @@ export interface InputSpikes {
 
 /**
  * The events behind an input's spikes, step by step (docs/events.md "Events to spikes"):
- *   eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes + eventsMerged.
+ *   eventsRead − eventsDroppedByTransforms − eventsOutsideTicks = eventsBinned = spikes + eventsMerged
+ * (with an overlap: eventsBinned + eventsRepeated = spikes + eventsMerged).
  * A chip input neuron emits at most one spike per tick, so the events of one input neuron (pixel and
  * polarity channel, after the transforms) in one tick become one spike: eventsMerged = eventsBinned − spikes.
  */
@@ -118,4 +124,10 @@ export interface InputEventCounts {
   readonly spikes: number;
   /** eventsBinned − spikes: events that added no spike because their input neuron already had one in that tick. */
   readonly eventsMerged: number;
+  /**
+   * With --event-overlap only (tonic's overlapping frames): the extra deliveries of events that lie in more
+   * than one tick, Σ over ticks of their events − eventsBinned. The ticks deliver eventsBinned + eventsRepeated
+   * events = spikes + eventsMerged (eventsMerged then counts the copies merged).
+   */
+  readonly eventsRepeated?: number;
 }
