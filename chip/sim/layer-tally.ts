@@ -167,7 +167,7 @@ function learningPopulations(program: ChipProgram, st: SimState): Int32Array {
       const b = program.populations[p].name;
       throw new AerchipError("E_LAYER_TICKS_LEARNING", `--per-layer-ticks cannot split core ${st.coreId[c]}'s learning counts between populations "${a}" and "${b}": both receive plastic synapses stored on that core, and the chip counts learning work per core`, {
         field: "--per-layer-ticks",
-        hint: "run with --frozen (no learning counts), or give the plastic projections' post populations cores of their own (e.g. larger populations, or a chip with smaller cores); report.json keeps the per-core learning counts",
+        hint: "drop --per-layer-ticks (report.json keeps the learning counts per core), or give the plastic projections' post populations cores of their own (e.g. populations too large to share a core, or a chip with smaller cores)",
       });
     }
   }

@@ -91,6 +91,28 @@ describe("run --per-layer-ticks", () => {
     expect(r.totals).toEqual(plain.totals);
   });
 
+  it("a core whose plastic synapses end in two populations is refused before the run (E_LAYER_TICKS_LEARNING)", async () => {
+    const rule = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
+    const model = {
+      format: "aerchip-model-1", name: "two-plastic", steps: 10,
+      populations: [
+        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
+        { name: "a", kind: "neuron", size: 2, vThreshold: 1 },
+        { name: "b", kind: "neuron", size: 2, vThreshold: 1 },
+      ],
+      projections: [
+        { name: "in_a", pre: "in", post: "a", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
+        { name: "in_b", pre: "in", post: "b", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
+      ],
+    };
+    const file = join(TMP, "two-plastic.json");
+    writeFileSync(file, JSON.stringify(model));
+    const res = await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet", "--per-layer-ticks");
+    expect([res.code, codeOf(res.stderr)]).toEqual([1, "E_LAYER_TICKS_LEARNING"]);
+    expect(existsSync(join(TMP, "two-plastic"))).toBe(false);
+    expect((await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet")).code).toBe(0);
+  });
+
   it("--json names the file", async () => {
     const out = join(TMP, "ei-json");
     const res = await cli("run", EI, "--arch", "generic", "--steps", "10", "--out", out, "--json", "--per-layer-ticks");
