@@ -224,5 +224,9 @@ describe("evaluate --per-layer-ticks (requirement 21: per layer and tick over th
     const jobs = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--jobs", "2", "--out", join(TMP, "plt-jobs"), "--quiet");
     expect(jobs.code, jobs.stderr).toBe(0);
     expect(readFileSync(join(TMP, "plt-jobs", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
+    // And with a thread team asked for (the samples then run their cores on one thread).
+    const threads = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--threads", "2", "--out", join(TMP, "plt-threads"), "--quiet");
+    expect(threads.code, threads.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "plt-threads", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
   });
 });

@@ -113,6 +113,20 @@ describe("run --per-layer-ticks", () => {
     expect((await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet")).code).toBe(0);
   });
 
+  it("with --threads the cores run on one thread, and the run says why; results are those of the threaded run", async () => {
+    const a = join(TMP, "thr-a");
+    const b = join(TMP, "thr-b");
+    const res = await cli("run", EI, "--arch", "spinnaker2", "--steps", "30", "--threads", "2", "--out", a, "--per-layer-ticks");
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain("with --per-layer-ticks the chip's cores run on one thread");
+    expect((await cli("run", EI, "--arch", "spinnaker2", "--steps", "30", "--threads", "2", "--out", b, "--quiet")).code).toBe(0);
+    expect(readFileSync(join(a, "spikes.json"))).toEqual(readFileSync(join(b, "spikes.json")));
+    const ra = JSON.parse(readFileSync(join(a, "report.json"), "utf8")) as RunReport;
+    const rb = JSON.parse(readFileSync(join(b, "report.json"), "utf8")) as RunReport;
+    expect(ra.totals).toEqual(rb.totals);
+    expect(ra.perTick).toEqual(rb.perTick);
+  });
+
   it("--json names the file", async () => {
     const out = join(TMP, "ei-json");
     const res = await cli("run", EI, "--arch", "generic", "--steps", "10", "--out", out, "--json", "--per-layer-ticks");
