@@ -154,6 +154,24 @@ describe("per-population, per-tick learning counters (layerTallies)", () => {
     expect(total).toBeGreaterThan(0);
   });
 
+  it("sum to perTick synUpdates with pair STDP (`stdp`, the WebAssembly STDP kernels by default) on a shared core", () => {
+    const model = {
+      ...SMALL, name: "small-stdp",
+      projections: SMALL.projections.map((pr, k) => (k === 0 ? { ...pr, stdp: { A_plus: 0.05, A_minus: 0.04, tau_pre: 5, tau_post: 5, wmin: 0, wmax: 1 } } : pr)),
+    };
+    const spec = loadPreset("loihi");
+    const m = parseAerchipModel(model as unknown as Json, "small-stdp.json");
+    const { program } = compileModel(m.graph, spec, {});
+    const on = simulate(spec, program, m.stimulus, { steps: 40, timing: createTimingModel("simple"), layerTallies: true });
+    const off = simulate(spec, program, m.stimulus, { steps: 40, timing: createTimingModel("simple") });
+    expect(sharedCores(on)).toBeGreaterThan(0);
+    expect(on.counters.perCore.reduce((x, _, i) => (i % K === CounterKind.synUpdates ? x + on.counters.perCore[i] : x), 0)).toBeGreaterThan(0);
+    expectSumsToCounters(on.layerTallies!, on, "synUpdates", CounterKind.synUpdates);
+    expectSumsToCounters(on.layerTallies!, on, "neuronUpdatesWithInput", CounterKind.neuronUpdatesWithInput);
+    expectSameResults(on, off);
+    expect(Array.from(on.finalWeights.get("in_a")!)).toEqual(Array.from(off.finalWeights.get("in_a")!));
+  });
+
   it("refuses a core whose plastic synapses end in two populations (E_LAYER_TICKS_LEARNING)", () => {
     const rule = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
     const model = {
