@@ -349,7 +349,8 @@ class Run implements SimRun {
     // on this thread in the TypeScript kernels, whose fired lists are sized for its repeats (the WebAssembly
     // and multi-threaded paths hold one entry per neuron and tick). Same results; SimResult says what ran.
     const repeats = keepsRepeats(stimulus);
-    // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
+    // Several threads for programs with static synapses (compact layouts); plastic ones, and runs counting
+    // per population (layerTallies: the update phase by population segments, layer-tally.ts), on this thread.
     const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide" && !repeats && opts.layerTallies !== true;
     if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with threadTeamFor(spec, program, state, threads) for the state you run" });
