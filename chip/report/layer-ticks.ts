@@ -22,7 +22,10 @@
  *     totals.counters, over p's neurons at t;
  *   synUpdates[t,p], learnTraceUpdates[t,p] (runs that learn) = the learning counters of the plastic
  *     synapses ending in p (a projection's work goes to its post population);
- * and Σ_p X[t,p] = perTick X[t] (counters.perTick), Σ_{t,p} X[t,p] = totals.counters.X, exactly.
+ *   weightChanges[t,p] (runs with a learning engine) = those of p's plastic synapses' updates that changed
+ *     the stored weight;
+ * and Σ_p X[t,p] = perTick X[t] (counters.perTick; weightChanges: SimResult.weightChangesPerTick),
+ * Σ_{t,p} X[t,p] = totals.counters.X (weightChanges: learning.weightChanges summed over rules), exactly.
  */
 import { Buffer } from "node:buffer";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -50,7 +53,7 @@ export interface LayerTickCounts {
 export const LAYER_TICK_COLUMNS = ["tick", "population", "spikes", "synOpsOut", "synOpsIn"] as const;
 
 /** The engine's columns, in order, after LAYER_TICK_COLUMNS; the learning ones only when the run learned. */
-export const LAYER_TICK_ENGINE_COLUMNS = ["neuronAccesses", "neuronUpdates", "neuronUpdatesWithInput", "synUpdates", "learnTraceUpdates"] as const;
+export const LAYER_TICK_ENGINE_COLUMNS = ["neuronAccesses", "neuronUpdates", "neuronUpdatesWithInput", "synUpdates", "learnTraceUpdates", "weightChanges"] as const;
 export type EngineColumn = (typeof LAYER_TICK_ENGINE_COLUMNS)[number];
 
 /** The engine's columns present in `t` (SimResult.layerTallies), in order. */

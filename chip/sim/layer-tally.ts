@@ -25,11 +25,15 @@
  * so when those all end in one population the split is exact:
  *   layer[t, p].synUpdates = Σ_{cores c with learnPopulation[c] = p} tickCore[c].synUpdates
  * A core holding post neurons of plastic projections of two populations cannot be split this way and is
- * refused (E_LAYER_TICKS_LEARNING) before the run.
+ * refused (E_LAYER_TICKS_LEARNING) before the run. With a learning engine (`learning` rules), the updates that
+ * changed a stored weight (what a chip with learningBilledOn "changes" bills) are split the same way, from
+ * the engine's per-core count (LearningEngine.weightChangesByCore, also indexed by the synapse's core), with
+ * the tags applied at the run's end in its last tick, as SimResult.weightChangesPerTick has them.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipProgram } from "../program/types.ts";
 import { COUNTER_COUNT, CounterKind } from "./counters.ts";
+import type { LearningEngine } from "./learning.ts";
 import type { SimState } from "./state.ts";
 import { classRuns, TALLY_ACCESSES, TALLY_COUNT, TALLY_FIRED, TALLY_UPDATES, TALLY_WITH_INPUT, type UpdateContext } from "./update.ts";
 import { updateCoreRuns } from "./update-cores.ts";
@@ -44,6 +48,8 @@ export interface LayerTallies {
   /** Present when the run learned (pair STDP or a learning engine, learning enabled). */
   readonly synUpdates?: Float64Array;
   readonly learnTraceUpdates?: Float64Array;
+  /** Present with a learning engine (`learning` rules; pair STDP does not count its weight changes). */
+  readonly weightChanges?: Float64Array;
 }
 
 export class LayerTally {
@@ -58,8 +64,10 @@ export class LayerTally {
   /** Per segment: the running counts of its core's earlier segments (accessed, updated, fired) this tick. */
   private readonly before: Float64Array;
   private readonly learnPop: Int32Array;
+  /** With a learning engine: its per-core weight-change counts when last read. */
+  private readonly changesSeen: Float64Array;
 
-  constructor(program: ChipProgram, st: SimState, upd: UpdateContext, coreClass: Uint8Array, steps: number, learns: boolean) {
+  constructor(program: ChipProgram, st: SimState, upd: UpdateContext, coreClass: Uint8Array, steps: number, learns: boolean, le: LearningEngine | undefined) {
     const names = program.populations.map((p) => p.name);
     const P = names.length;
     this.P = P;
@@ -87,10 +95,12 @@ export class LayerTally {
     this.segRuns = classRuns(Uint8Array.from(cores, (c) => coreClass[c]));
     this.segUpd = { ...upd, coreNeuronStart: Uint32Array.from(starts), coreTally: this.segTally, wasm: undefined, wasmContext: 0 };
     this.learnPop = learns ? learningPopulations(program, st) : new Int32Array(0);
+    this.changesSeen = le === undefined ? new Float64Array(0) : le.weightChangesByCore.slice();
     const z = (): Float64Array => new Float64Array(steps * P);
     this.result = {
       steps, populations: names, neuronAccesses: z(), neuronUpdates: z(), neuronUpdatesWithInput: z(),
       ...(learns ? { synUpdates: z(), learnTraceUpdates: z() } : {}),
+      ...(learns && le !== undefined ? { weightChanges: z() } : {}),
     };
   }
 
@@ -139,13 +149,30 @@ export class LayerTally {
       const su = tickCore[c * K + CounterKind.synUpdates];
       const tu = tickCore[c * K + CounterKind.learnTraceUpdates];
       if (su === 0 && tu === 0) continue;
-      const p = this.learnPop[c];
-      if (p < 0) {
-        throw new AerchipError("E_INTERNAL", `core ${c} counted learning work but holds no post neuron of a plastic projection`, { field: "layerTallies", hint: "report this as a bug" });
-      }
+      const p = this.populationLearningOn(c);
       r.synUpdates[t * this.P + p] += su;
       r.learnTraceUpdates[t * this.P + p] += tu;
     }
+  }
+
+  /** The engine's weight changes since the last call (per core) into tick t's rows. */
+  addWeightChanges(t: number, le: LearningEngine): void {
+    const out = this.result.weightChanges;
+    if (out === undefined) return;
+    const now = le.weightChangesByCore;
+    const seen = this.changesSeen;
+    for (let c = 0; c < seen.length; c++) {
+      const d = now[c] - seen[c];
+      if (d === 0) continue;
+      out[t * this.P + this.populationLearningOn(c)] += d;
+      seen[c] = now[c];
+    }
+  }
+
+  private populationLearningOn(c: number): number {
+    const p = this.learnPop[c];
+    if (p < 0) throw new AerchipError("E_INTERNAL", `core ${c} counted learning work but holds no post neuron of a plastic projection`, { field: "layerTallies", hint: "report this as a bug" });
+    return p;
   }
 }
 

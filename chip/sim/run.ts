@@ -419,7 +419,7 @@ class Run implements SimRun {
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
-    this.layer = opts.layerTallies === true ? new LayerTally(program, st, this.upd, this.coreClass, T, this.pl !== undefined || this.le !== undefined) : undefined;
+    this.layer = opts.layerTallies === true ? new LayerTally(program, st, this.upd, this.coreClass, T, this.pl !== undefined || this.le !== undefined, this.le) : undefined;
     if (useWasm) {
       // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
       // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
@@ -660,7 +660,10 @@ class Run implements SimRun {
       this.layer?.addLearning(t, counters.tickCore);
       foldTickCore(counters, st.coreCount, pt);
     }
-    if (le !== undefined) this.changesPerTick[t] = this.takeNewChanges(le);
+    if (le !== undefined) {
+      this.changesPerTick[t] = this.takeNewChanges(le);
+      this.layer?.addWeightChanges(t, le);
+    }
     const work = this.work;
     if (work !== undefined) {
       if (learns) for (let c = 0; c < st.coreCount; c++) work.synUpdates[c] = counters.tickCore[c * K + CounterKind.synUpdates];
@@ -967,7 +970,10 @@ class Run implements SimRun {
     for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
     if (le !== undefined) {
       applyTagsAtRunEnd(le, st.synWeight, st.synCore);
-      if (T > 0) this.changesPerTick[T - 1] += this.takeNewChanges(le);
+      if (T > 0) {
+        this.changesPerTick[T - 1] += this.takeNewChanges(le);
+        this.layer?.addWeightChanges(T - 1, le);
+      }
     }
     const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st);
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);

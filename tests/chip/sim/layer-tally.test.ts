@@ -146,7 +146,16 @@ describe("per-population, per-tick learning counters (layerTallies)", () => {
     expectSumsToCounters(lt, on, "learnTraceUpdates", CounterKind.learnTraceUpdates);
     expectSumsToCounters(lt, on, "neuronUpdatesWithInput", CounterKind.neuronUpdatesWithInput);
     expectSameResults(on, off);
+    // The updates that changed a weight: Σ_p = SimResult.weightChangesPerTick at every tick.
     const P = lt.populations.length;
+    let changes = 0;
+    for (let t = 0; t < lt.steps; t++) {
+      let s = 0;
+      for (let p = 0; p < P; p++) s += lt.weightChanges![t * P + p];
+      expect(s, `weightChanges at tick ${t}`).toBe(on.weightChangesPerTick![t]);
+      changes += s;
+    }
+    expect(changes).toBeGreaterThan(0);
     const inIdx = lt.populations.indexOf("in");
     let onIn = 0, total = 0;
     for (let t = 0; t < lt.steps; t++) { onIn += lt.synUpdates![t * P + inIdx] + lt.learnTraceUpdates![t * P + inIdx]; total += lt.synUpdates![t * P + 1 - inIdx]; }
@@ -170,6 +179,8 @@ describe("per-population, per-tick learning counters (layerTallies)", () => {
     expectSumsToCounters(on.layerTallies!, on, "neuronUpdatesWithInput", CounterKind.neuronUpdatesWithInput);
     expectSameResults(on, off);
     expect(Array.from(on.finalWeights.get("in_a")!)).toEqual(Array.from(off.finalWeights.get("in_a")!));
+    // Pair STDP does not count its weight changes (chip/sim/plasticity.ts): no such column.
+    expect(on.layerTallies!.weightChanges).toBeUndefined();
   });
 
   it("refuses a core whose plastic synapses end in two populations (E_LAYER_TICKS_LEARNING)", () => {
