@@ -1,7 +1,9 @@
 /**
  * `run --per-layer-ticks`: layer-ticks.csv beside report.json, one row per (tick, population) with the
  * population's spikes, the synaptic ops its spikes cause (synOpsOut) and the ops arriving on it (synOpsIn),
- * derived after the run (chip/report/layer-ticks.ts; docs/reports.md, "Per-layer, per-tick counts").
+ * derived after the run, then the neuron (and learning) counters the engine counted per population because
+ * the run was made with SimulateOptions.layerTallies (RunHooks.layerTallies; chip/report/layer-ticks.ts,
+ * chip/sim/layer-tally.ts; docs/reports.md, "Per-layer, per-tick counts").
  * Shared by the three kinds of run (JSON/SANA-FE models, NIR graphs, compiled programs) so the option
  * means the same for each; the file is one member of the run's output set (core/atomic-write.ts
  * writeOutputSet), and the option is recorded in provenance.options so that `aerchip rerun` writes and

@@ -53,6 +53,8 @@ export interface RunHooks {
   readonly thirdFactor?: SimulateOptions["thirdFactor"];
   /** Graded post traces from each neuron's own potential, Ψ(u) (`run --psi`). */
   readonly gradedPsi?: SimulateOptions["gradedPsi"];
+  /** --per-layer-ticks: the neuron and learning counters per tick and population too (SimulateOptions.layerTallies). */
+  readonly layerTallies?: boolean;
 }
 
 function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks): SimulateOptions {
@@ -64,6 +66,7 @@ function simulateOptions(steps: number, timing: TimingModelName, hooks: RunHooks
     ...(hooks.threads === undefined ? {} : { threads: hooks.threads }),
     ...(hooks.thirdFactor === undefined ? {} : { thirdFactor: hooks.thirdFactor }),
     ...(hooks.gradedPsi === undefined ? {} : { gradedPsi: hooks.gradedPsi }),
+    ...(hooks.layerTallies === true ? { layerTallies: true } : {}),
   };
 }
 

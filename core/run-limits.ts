@@ -12,9 +12,10 @@ export const MAX_RUN_TICKS = 1_000_000;
 
 /**
  * The most rows (ticks × populations) of `run --per-layer-ticks`'s layer-ticks.csv. Why 10,000,000: a row
- * takes up to ~60 bytes with long names and counts, so the file (built in memory, written all or none)
- * stays under ~600 MB, and the three per-(tick, population) float64 arrays behind it take 240 MB; a
- * 1e6-tick run of 10 populations fits.
+ * takes up to ~100 bytes with long names and counts (8 columns, up to 11 when the run learns), so the file
+ * (built in memory, written all or none) stays under ~1 GB, and the 6–9 per-(tick, population) float64
+ * arrays behind it (3 derived, 3–6 counted by the engine) take 480–720 MB; a 1e6-tick run of 10
+ * populations fits.
  */
 export const MAX_LAYER_TICK_ROWS = 10_000_000;
 

@@ -15,9 +15,17 @@
  * ops_{n→p} follows the projection attribution of derive-counters.ts (counter cells: a row of one
  * projection adds routeSynapses[r] to it, a mixed row its per-projection counts; a program without cells
  * has one projection, so every op is that projection's).
- * Neuron (membrane) and trace updates are not split per population: the engine counts them per core and
- * tick inside the update loop, and they depend on which neurons received input, which the spike record
- * does not say.
+ * The neuron and learning counters come from the engine (SimResult.layerTallies, chip/sim/layer-tally.ts:
+ * the run is made with SimulateOptions.layerTallies), since they depend on which neurons were refractory or
+ * received input, which the spike record does not say. For tick t and population p:
+ *   neuronAccesses[t,p], neuronUpdates[t,p], neuronUpdatesWithInput[t,p] = the counters of report.json's
+ *     totals.counters, over p's neurons at t;
+ *   synUpdates[t,p], learnTraceUpdates[t,p] (runs that learn) = the learning counters of the plastic
+ *     synapses ending in p (a projection's work goes to its post population);
+ *   weightChanges[t,p] (runs with a learning engine) = those of p's plastic synapses' updates that changed
+ *     the stored weight;
+ * and Σ_p X[t,p] = perTick X[t] (counters.perTick; weightChanges: SimResult.weightChangesPerTick),
+ * Σ_{t,p} X[t,p] = totals.counters.X (weightChanges: learning.weightChanges summed over rules), exactly.
  */
 import { Buffer } from "node:buffer";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -25,6 +33,7 @@ import { MAX_LAYER_TICK_ROWS } from "../../core/run-limits.ts";
 import type { ChipProgram } from "../program/types.ts";
 import type { SimResult } from "../sim/run.ts";
 import { hasCells, type SimState } from "../sim/state.ts";
+import type { LayerTallies } from "../sim/layer-tally.ts";
 
 export interface LayerTickCounts {
   readonly steps: number;
@@ -33,10 +42,29 @@ export interface LayerTickCounts {
   readonly spikes: Float64Array;
   readonly synOpsOut: Float64Array;
   readonly synOpsIn: Float64Array;
+  /**
+   * The engine's per-population counters (SimResult.layerTallies), in LAYER_TICK_ENGINE_COLUMNS order (the
+   * learning ones only when the run learned); absent when the run was made without layerTallies.
+   */
+  readonly engine?: ReadonlyArray<readonly [EngineColumn, Float64Array]>;
 }
 
-/** The column names of layer-ticks.csv, in order. */
+/** The column names of layer-ticks.csv, in order; the engine's columns follow (LAYER_TICK_ENGINE_COLUMNS). */
 export const LAYER_TICK_COLUMNS = ["tick", "population", "spikes", "synOpsOut", "synOpsIn"] as const;
+
+/** The engine's columns, in order, after LAYER_TICK_COLUMNS; the learning ones only when the run learned. */
+export const LAYER_TICK_ENGINE_COLUMNS = ["neuronAccesses", "neuronUpdates", "neuronUpdatesWithInput", "synUpdates", "learnTraceUpdates", "weightChanges"] as const;
+export type EngineColumn = (typeof LAYER_TICK_ENGINE_COLUMNS)[number];
+
+/** The engine's columns present in `t` (SimResult.layerTallies), in order. */
+export function engineColumns(t: LayerTallies): Array<readonly [EngineColumn, Float64Array]> {
+  const out: Array<readonly [EngineColumn, Float64Array]> = [];
+  for (const name of LAYER_TICK_ENGINE_COLUMNS) {
+    const a = t[name];
+    if (a !== undefined) out.push([name, a]);
+  }
+  return out;
+}
 
 /** Throws E_LAYER_TICKS_SIZE when steps × populations rows exceed MAX_LAYER_TICK_ROWS (core/run-limits.ts). */
 export function checkLayerTickRows(steps: number, populations: number, file?: string): void {
@@ -110,7 +138,7 @@ export function layerTickCounts(program: ChipProgram, res: SimResult): LayerTick
       }
     }
   }
-  return { steps: T, populations: names, spikes, synOpsOut, synOpsIn };
+  return { steps: T, populations: names, spikes, synOpsOut, synOpsIn, ...(res.layerTallies === undefined ? {} : { engine: engineColumns(res.layerTallies) }) };
 }
 
 /** A population name as a CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
@@ -126,12 +154,15 @@ function csvField(s: string): string {
 export function layerTicksCsv(c: LayerTickCounts): Uint8Array {
   const P = c.populations.length;
   const names = c.populations.map(csvField);
-  const chunks: Buffer[] = [Buffer.from(`${LAYER_TICK_COLUMNS.join(",")}\n`)];
+  const engine = c.engine ?? [];
+  const chunks: Buffer[] = [Buffer.from(`${[...LAYER_TICK_COLUMNS, ...engine.map(([name]) => name)].join(",")}\n`)];
   let lines: string[] = [];
   for (let t = 0; t < c.steps; t++) {
     for (let p = 0; p < P; p++) {
       const i = t * P + p;
-      lines.push(`${t},${names[p]},${c.spikes[i]},${c.synOpsOut[i]},${c.synOpsIn[i]}\n`);
+      let more = "";
+      for (let k = 0; k < engine.length; k++) more += `,${engine[k][1][i]}`;
+      lines.push(`${t},${names[p]},${c.spikes[i]},${c.synOpsOut[i]},${c.synOpsIn[i]}${more}\n`);
     }
     if (lines.length >= 65536) { chunks.push(Buffer.from(lines.join(""))); lines = []; }
   }

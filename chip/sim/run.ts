@@ -65,6 +65,7 @@ import { shareState } from "./threads/share-state.ts";
 import { threadableTiming, TimingThreads } from "../timing/thread.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
 import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
+import { LayerTally, type LayerTallies } from "./layer-tally.ts";
 
 export type { PopulationSpikes } from "./spike-record.ts";
 
@@ -138,6 +139,13 @@ export interface SimulateOptions {
    * "wasm" uses them when the state has them (one-thread runs of static synapses).
    */
   readonly kernels?: KernelChoice;
+  /**
+   * Count the neuron updates (and, when the run learns, the learning engine's synaptic and trace updates)
+   * per population and tick as well (layer-tally.ts; `run --per-layer-ticks`): SimResult.layerTallies. The
+   * cores then run on this thread, their update phase by population segments in the TypeScript kernels, one
+   * tick per call; every other result is the same as without it.
+   */
+  readonly layerTallies?: boolean;
 }
 
 /**
@@ -188,6 +196,8 @@ export interface SimResult {
   readonly timingThreads: number;
   /** Kernels of the hot loops: "wasm" when delivery and the `lifUniform` updates ran in WebAssembly (on every thread). */
   readonly kernels: KernelChoice;
+  /** SimulateOptions.layerTallies: the neuron and learning counters per tick and population. */
+  readonly layerTallies?: LayerTallies;
 }
 
 /** A run in progress: advance it with step(), then take its result with finish(). */
@@ -318,6 +328,8 @@ class Run implements SimRun {
   private readonly fused: FusedBuffers | undefined;
   /** Multi-threaded runs counting each tick with the teamTick kernel (`fused` holds its chunk). */
   private readonly teamFused: boolean = false;
+  /** SimulateOptions.layerTallies: the update phase by population segments, counted per population. */
+  private readonly layer: LayerTally | undefined;
 
   constructor(spec: ChipSpec, program: ChipProgram, stIn: SimState, stimulus: ChipStimulus, opts: SimulateOptions) {
     const T = opts.steps;
@@ -337,8 +349,9 @@ class Run implements SimRun {
     // on this thread in the TypeScript kernels, whose fired lists are sized for its repeats (the WebAssembly
     // and multi-threaded paths hold one entry per neuron and tick). Same results; SimResult says what ran.
     const repeats = keepsRepeats(stimulus);
-    // Several threads for programs with static synapses (compact layouts); plastic ones run on this thread.
-    const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide" && !repeats;
+    // Several threads for programs with static synapses (compact layouts); plastic ones, and runs counting
+    // per population (layerTallies: the update phase by population segments, layer-tally.ts), on this thread.
+    const threaded = (opts.team !== undefined || coreThreads > 1) && !programIsPlastic(program) && stIn.synapses.kind !== "wide" && !repeats && opts.layerTallies !== true;
     if (opts.team !== undefined && threaded && opts.team.state !== stIn) {
       throw new AerchipError("E_SIM_THREADS", "the thread team was made for another state", { field: "team", hint: "create the team with threadTeamFor(spec, program, state, threads) for the state you run" });
     }
@@ -406,6 +419,7 @@ class Run implements SimRun {
     this.record = new SpikeRecord(T);
     this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
+    this.layer = opts.layerTallies === true ? new LayerTally(program, st, this.upd, this.coreClass, T, this.pl !== undefined || this.le !== undefined, this.le) : undefined;
     if (useWasm) {
       // Compact layouts, and wide ones whose plasticity is pair STDP only (no learning engine, no soma
       // dynamics), run delivery in WebAssembly; the lifUniform update then does too.
@@ -478,7 +492,7 @@ class Run implements SimRun {
   private canFuse(fixedPoint: boolean): boolean {
     const simple = this.opts.timing !== undefined && isSimpleTiming(this.opts.timing) && !this.perPacket;
     const perTickOutput = (this.work !== undefined && !simple) || this.recorded.length > 0 || this.opts.tracePackets !== undefined;
-    return !perTickOutput && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, this.st, fixedPoint);
+    return !perTickOutput && this.layer === undefined && this.pl === undefined && this.le === undefined && fusedClassesOnly(this.classRuns, this.st, fixedPoint);
   }
 
   /** The state's fused-run buffers for this run (its one-thread update context block must be written). */
@@ -642,8 +656,14 @@ class Run implements SimRun {
     // 3. emit
     this.emit(t, pt, nFired);
     // Close the tick: the learning engine's per-core counters, latency.
-    if (learns) foldTickCore(counters, st.coreCount, pt);
-    if (le !== undefined) this.changesPerTick[t] = this.takeNewChanges(le);
+    if (learns) {
+      this.layer?.addLearning(t, counters.tickCore);
+      foldTickCore(counters, st.coreCount, pt);
+    }
+    if (le !== undefined) {
+      this.changesPerTick[t] = this.takeNewChanges(le);
+      this.layer?.addWeightChanges(t, le);
+    }
     const work = this.work;
     if (work !== undefined) {
       if (learns) for (let c = 0; c < st.coreCount; c++) work.synUpdates[c] = counters.tickCore[c * K + CounterKind.synUpdates];
@@ -717,6 +737,7 @@ class Run implements SimRun {
   /** Phase 2 over every core; returns the number of neurons fired (in upd.fired). */
   private update(t: number): number {
     const { st, stim } = this;
+    if (this.layer !== undefined) return this.layer.update(this.upd, t, stim.neuron, stim.tickPtr[t], stim.tickPtr[t + 1], this.coreClass, st.coreOfNeuron, 0, st.neuronCount);
     return updateCoreRuns(this.upd, this.classRuns, t, stim.neuron, stim.tickPtr[t], stim.tickPtr[t + 1], this.coreClass, st.coreOfNeuron, 0, st.neuronCount);
   }
 
@@ -949,7 +970,10 @@ class Run implements SimRun {
     for (const rec of this.recorded) voltages.set(rec.name, rec.trace);
     if (le !== undefined) {
       applyTagsAtRunEnd(le, st.synWeight, st.synCore);
-      if (T > 0) this.changesPerTick[T - 1] += this.takeNewChanges(le);
+      if (T > 0) {
+        this.changesPerTick[T - 1] += this.takeNewChanges(le);
+        this.layer?.addWeightChanges(T - 1, le);
+      }
     }
     const finalWeights = pl === undefined ? new Map<string, Float64Array>() : readPlasticWeights(program, st);
     if (le !== undefined || hasGeneralLearning(program)) for (const [name, w] of readLearningWeights(program, st)) finalWeights.set(name, w);
@@ -959,6 +983,7 @@ class Run implements SimRun {
         learning: le, weightChangesPerTick: this.changesPerTick,
         weightChangesPerCore: Float64Array.from(le.weightChangesByCore, (n, c) => n - this.changesByCoreAtStart[c]),
       }), ...(this.psiName === undefined ? {} : { gradedPsi: this.psiName }), threads: (this.team?.threads ?? 1) + (this.timingThreads?.workers ?? 0), timingThreads: this.timingThreads?.workers ?? 0, kernels: this.team !== undefined ? this.team.kernels : this.wasm !== undefined ? "wasm" : "js",
+      ...(this.layer === undefined ? {} : { layerTallies: this.layer.result }),
     };
   }
 }

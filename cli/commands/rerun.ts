@@ -14,7 +14,8 @@
  *
  * A run made with --per-layer-ticks (provenance.options.perLayerTicks) writes layer-ticks.csv again, and
  * it must be byte-identical to the original's beside REPORT.json (when that file is there; its absence is
- * reported, not a failure: report.json holds the run's results).
+ * reported, not a failure: report.json holds the run's results). An original written before the neuron and
+ * learning columns were added must match in the columns it has (compareLayerTicks).
  *
  * A difference is E_RERUN_DIFFERS, naming the fields (or layer-ticks.csv). The re-run's outputs are complete (every file was
  * written), so they are kept in --out for diffing; the message names the new report.
@@ -138,6 +139,31 @@ export function compareOutputFile(originalPath: string, newPath: string): "ident
   return readFileSync(originalPath).equals(readFileSync(newPath)) ? "identical" : "differs";
 }
 
+/**
+ * layer-ticks.csv against the original's: compareOutputFile, and an original written before the engine's
+ * columns were added (chip/report/layer-ticks.ts LAYER_TICK_ENGINE_COLUMNS: its header is a prefix of the
+ * re-run's) is compared on its own columns: "leading columns identical" when every row's leading fields are
+ * byte-identical (the re-run's row with its extra trailing fields removed, all numbers, so no quoting).
+ */
+export function compareLayerTicks(originalPath: string, newPath: string): LayerTicksComparison {
+  const whole = compareOutputFile(originalPath, newPath);
+  if (whole !== "differs") return whole;
+  const before = readFileSync(originalPath, "utf8").split("\n");
+  const after = readFileSync(newPath, "utf8").split("\n");
+  const oldColumns = before[0].split(",");
+  const newColumns = after[0].split(",");
+  const extra = newColumns.length - oldColumns.length;
+  if (extra <= 0 || before.length !== after.length || newColumns.slice(0, oldColumns.length).join(",") !== before[0]) return "differs";
+  for (let i = 1; i < after.length; i++) {
+    let line = after[i];
+    for (let k = 0; k < extra && line !== ""; k++) line = line.slice(0, line.lastIndexOf(","));
+    if (line !== before[i]) return "differs";
+  }
+  return "leading columns identical";
+}
+
+export type LayerTicksComparison = ReturnType<typeof compareOutputFile> | "leading columns identical";
+
 /** Provenance fields that name the code which made a report, not what it computed. */
 export const CODE_VERSION_FIELDS = ["aerchipVersion", "gitCommit"] as const;
 
@@ -170,7 +196,7 @@ interface RerunComparison {
   readonly originalPath: string;
   readonly newPath: string;
   /** Runs made with --per-layer-ticks: the re-run's layer-ticks.csv against the original's. */
-  readonly layerTicks?: ReturnType<typeof compareOutputFile>;
+  readonly layerTicks?: LayerTicksComparison;
 }
 
 /**
@@ -190,6 +216,7 @@ function reportComparison(c: RerunComparison, o: RerunCommandOptions): void {
   else if (!o.quiet && identical) process.stdout.write(`re-ran ${c.what} on ${c.arch}: ${newPath} is byte-identical to ${originalPath}\n`);
   else if (!o.quiet && sameResults) process.stdout.write(`re-ran ${c.what} on ${c.arch}: same results; ${newPath} matches ${originalPath} in every field but the code version (${versionChanges.join("; ")})\n`);
   if (!o.quiet && !o.json && layerTicks === "identical") process.stdout.write(`${join(o.out, LAYER_TICKS_FILE)} is byte-identical to the original's\n`);
+  if (!o.quiet && !o.json && layerTicks === "leading columns identical") process.stdout.write(`${join(o.out, LAYER_TICKS_FILE)} matches the original's in every column the original has (it was written before the neuron and learning columns were added)\n`);
   if (!o.quiet && !o.json && layerTicks === "original missing") process.stdout.write(`note: the report was made with --per-layer-ticks, but no ${LAYER_TICKS_FILE} is beside it to compare; wrote ${join(o.out, LAYER_TICKS_FILE)}\n`);
   if (sameResults && layerTicks === "differs") {
     throw new AerchipError("E_RERUN_DIFFERS", `the re-run's ${join(o.out, LAYER_TICKS_FILE)} differs from ${join(dirname(originalPath), LAYER_TICKS_FILE)} (report.json has the same results); the re-run's outputs are kept in ${o.out} for comparison`, {
@@ -256,6 +283,6 @@ export async function rerunCommand(reportPath: string, o: RerunCommandOptions): 
   if (plan.kind === "nir") await runNirCommand(plan.path, plan.options);
   else if (plan.kind === "program") await runProgramCommand(plan.path, plan.options);
   else await runCommand(plan.path, plan.options);
-  const layerTicks = plan.options.perLayerTicks === true ? compareOutputFile(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
+  const layerTicks = plan.options.perLayerTicks === true ? compareLayerTicks(join(dirname(reportPath), LAYER_TICKS_FILE), join(o.out, LAYER_TICKS_FILE)) : undefined;
   reportComparison({ what: plan.path, arch: String(original.provenance.options.arch), noun: "report", originalPath: reportPath, newPath: join(o.out, "report.json"), ...(layerTicks === undefined ? {} : { layerTicks }) }, o);
 }

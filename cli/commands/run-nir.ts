@@ -116,7 +116,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
       steps: ticks,
       compile: { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" },
       provenance, timing: o.timing,
-      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) },
     });
   } finally {
     progress.stop();

@@ -62,7 +62,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, stimulusSpikesOf(input)]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }) });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, stimulusSpikesOf(input)]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) });
   } finally {
     progress.stop();
   }

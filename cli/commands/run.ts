@@ -317,7 +317,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       modelReleased: handMapping === undefined,
       releaseProgram: true,
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
-      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(psi === undefined ? {} : { gradedPsi: psi }) },
+      hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) },
     });
   } finally {
     progress.stop();
@@ -347,7 +347,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("") + (layerTicks === undefined ? "" : `, ${layerTicks.path}`);
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
   else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
-  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads, input?.spikes.inputCounts === true));
+  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads, input?.spikes.inputCounts === true, o.perLayerTicks === true));
   if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));
   if (handMapping !== undefined) {
     // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
@@ -376,10 +376,11 @@ export function readoutLines(readouts: readonly ReadoutReport[]): string {
  * fewer threads than asked (plastic synapses run on one thread; at most one thread per used core); empty
  * otherwise.
  */
-export function threadsNote(asked: number | undefined, used: number, timingThreads = 0, inputCounts = false): string {
+export function threadsNote(asked: number | undefined, used: number, timingThreads = 0, inputCounts = false, perLayerTicks = false): string {
   const timing = timingThreads === 0 ? "" : `note: ${timingThreads} of the ${used} threads scheduled the detailed model's messages (timing threads, pipelined with the simulation); results do not depend on it\n`;
   if (asked === undefined || asked <= used) return timing;
   // --input-counts: the chip's cores run on one thread (chip/sim/run.ts: the repeats of a tick's input).
-  const why = used - timingThreads === 1 && inputCounts ? "with --input-counts the chip's cores run on one thread" : used === 1 ? "models with plastic synapses, or a chip with one used core, run on one thread" : "at most one thread per used core";
+  // --per-layer-ticks: the update phase runs by population segments on one thread (chip/sim/layer-tally.ts).
+  const why = used - timingThreads === 1 && inputCounts ? "with --input-counts the chip's cores run on one thread" : used - timingThreads === 1 && perLayerTicks ? "with --per-layer-ticks the chip's cores run on one thread" : used === 1 ? "models with plastic synapses, or a chip with one used core, run on one thread" : "at most one thread per used core";
   return `${timing}note: ran on ${used} thread${used === 1 ? "" : "s"} of the ${asked} asked (${why}); results do not depend on it\n`;
 }

@@ -1,13 +1,15 @@
 /**
  * `evaluate --per-layer-ticks`: per tick and population, the counts of layer-ticks.csv (chip/report/layer-ticks.ts:
- * spikes, synaptic ops caused and received) summed over the data set's samples, with how many samples reached
- * that tick (samples differ in length), so the mean per sample at tick t is the sum ÷ samples. Added in sample
- * order whatever thread ran a sample (integers in float64, exact below 2^53), so the file is the same for every
- * --jobs. A sample's ticks are its chip ticks: its steps, a NIR graph's pipeline ticks and --rest-steps.
+ * spikes, synaptic ops caused and received, and the engine's neuron and learning counters) summed over the data
+ * set's samples, with how many samples reached that tick (samples differ in length), so the mean per sample at
+ * tick t is the sum ÷ samples. Added in sample order whatever thread ran a sample (integers in float64, exact
+ * below 2^53), so the file is the same for every --jobs. A sample's ticks are its chip ticks: its steps, a NIR
+ * graph's pipeline ticks and --rest-steps. Every sample runs the same program, so each has the same engine
+ * columns (the learning ones only when the samples learn).
  */
 import { Buffer } from "node:buffer";
 import { csvField } from "../../chip/report/formats/csv.ts";
-import { checkLayerTickRows, type LayerTickCounts } from "../../chip/report/layer-ticks.ts";
+import { checkLayerTickRows, type EngineColumn, type LayerTickCounts } from "../../chip/report/layer-ticks.ts";
 
 export const DATASET_LAYER_TICK_COLUMNS = ["tick", "population", "samples", "spikes", "synOpsOut", "synOpsIn"] as const;
 
@@ -18,9 +20,16 @@ export class LayerTickSums {
   private spikes: Float64Array = new Float64Array(0);
   private synOpsOut: Float64Array = new Float64Array(0);
   private synOpsIn: Float64Array = new Float64Array(0);
+  /** The engine's columns (LayerTickCounts.engine), named as in the first sample. */
+  private engineNames: readonly EngineColumn[] = [];
+  private engine: Float64Array[] = [];
 
   add(c: LayerTickCounts): void {
-    if (this.populations.length === 0) this.populations = c.populations;
+    if (this.populations.length === 0) {
+      this.populations = c.populations;
+      this.engineNames = (c.engine ?? []).map(([name]) => name);
+      this.engine = this.engineNames.map(() => new Float64Array(0));
+    }
     const P = this.populations.length;
     if (c.steps > this.steps) {
       checkLayerTickRows(c.steps, P);
@@ -29,6 +38,7 @@ export class LayerTickSums {
       this.spikes = grow(this.spikes, P);
       this.synOpsOut = grow(this.synOpsOut, P);
       this.synOpsIn = grow(this.synOpsIn, P);
+      this.engine = this.engine.map((a) => grow(a, P));
       this.steps = c.steps;
     }
     for (let t = 0; t < c.steps; t++) this.samples[t]++;
@@ -37,17 +47,27 @@ export class LayerTickSums {
       this.synOpsOut[i] += c.synOpsOut[i];
       this.synOpsIn[i] += c.synOpsIn[i];
     }
+    const engine = c.engine ?? [];
+    for (let k = 0; k < this.engine.length; k++) {
+      const sum = this.engine[k];
+      const x = engine.find(([name]) => name === this.engineNames[k])?.[1];
+      if (x === undefined) continue;
+      for (let i = 0; i < c.steps * P; i++) sum[i] += x[i];
+    }
   }
 
-  /** The summed rows as CSV (DATASET_LAYER_TICK_COLUMNS), tick-major. */
+  /** The summed rows as CSV (DATASET_LAYER_TICK_COLUMNS, then the engine's columns), tick-major. */
   csv(): Uint8Array {
     const P = this.populations.length;
     const names = this.populations.map(csvField);
-    const lines: string[] = [`${DATASET_LAYER_TICK_COLUMNS.join(",")}\n`];
+    const engine = this.engine;
+    const lines: string[] = [`${[...DATASET_LAYER_TICK_COLUMNS, ...this.engineNames].join(",")}\n`];
     for (let t = 0; t < this.steps; t++) {
       for (let p = 0; p < P; p++) {
         const i = t * P + p;
-        lines.push(`${t},${names[p]},${this.samples[t]},${this.spikes[i]},${this.synOpsOut[i]},${this.synOpsIn[i]}\n`);
+        let more = "";
+        for (let k = 0; k < engine.length; k++) more += `,${engine[k][i]}`;
+        lines.push(`${t},${names[p]},${this.samples[t]},${this.spikes[i]},${this.synOpsOut[i]},${this.synOpsIn[i]}${more}\n`);
       }
     }
     return Buffer.from(lines.join(""));

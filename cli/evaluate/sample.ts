@@ -179,6 +179,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
   const sim = await runToEnd(startRun(spec, c.program, r.st, stimulus, {
     steps: simTicks, timing: createTimingModel(o.timing), timingPerPacket: o.timing === "detailed", recordVoltages: r.recordVoltages,
     ...(r.team !== undefined ? { team: r.team } : threads > 1 ? { threads } : {}),
+    ...(o.perLayerTicks === true ? { layerTallies: true } : {}),
   }), what);
   const report = buildRunReport(spec, c.program, sim, r.provenance, o.timing, c.cores);
   let layerSpikesTotal = 0;

@@ -201,7 +201,7 @@ describe("evaluate --per-layer-ticks (requirement 21: per layer and tick over th
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const rows = readFileSync(join(out, "layer-ticks.csv"), "utf8").trim().split("\n");
-    expect(rows[0]).toBe("tick,population,samples,spikes,synOpsOut,synOpsIn");
+    expect(rows[0]).toBe("tick,population,samples,spikes,synOpsOut,synOpsIn,neuronAccesses,neuronUpdates,neuronUpdatesWithInput");
     // The two samples' own run --per-layer-ticks files (4 steps + 1 rest tick each), summed by hand.
     const sum = new Map<string, number[]>();
     for (const s of ["a", "b"]) {
@@ -211,13 +211,22 @@ describe("evaluate --per-layer-ticks (requirement 21: per layer and tick over th
       for (const line of readFileSync(join(o, "layer-ticks.csv"), "utf8").trim().split("\n").slice(1)) {
         const [t, p, ...v] = line.split(",");
         const k = `${t},${p}`;
-        const acc = sum.get(k) ?? [0, 0, 0, 0];
-        sum.set(k, [acc[0] + 1, acc[1] + Number(v[0]), acc[2] + Number(v[1]), acc[3] + Number(v[2])]);
+        // samples, then every count column (the engine's neuron columns too) summed.
+        const acc = sum.get(k) ?? [0, ...v.map(() => 0)];
+        sum.set(k, [acc[0] + 1, ...v.map((x, i) => acc[i + 1] + Number(x))]);
       }
     }
     expect(rows.slice(1)).toEqual([...sum.entries()].map(([k, v]) => `${k},${v.join(",")}`));
     const again = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "plt-again"), "--quiet");
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(join(TMP, "plt-again", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
+    // The same file whatever thread ran a sample.
+    const jobs = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--jobs", "2", "--out", join(TMP, "plt-jobs"), "--quiet");
+    expect(jobs.code, jobs.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "plt-jobs", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
+    // And with a thread team asked for (the samples then run their cores on one thread).
+    const threads = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--per-layer-ticks", "--rest-steps", "1", "--threads", "2", "--out", join(TMP, "plt-threads"), "--quiet");
+    expect(threads.code, threads.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "plt-threads", "layer-ticks.csv"), "utf8")).toBe(readFileSync(join(out, "layer-ticks.csv"), "utf8"));
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
-import type { LayerTickCounts } from "../../chip/report/layer-ticks.ts";
+import { LAYER_TICK_ENGINE_COLUMNS, type EngineColumn, type LayerTickCounts } from "../../chip/report/layer-ticks.ts";
 import { expectReconciles } from "../helpers/layer-ticks.ts";
 import { MAX_LAYER_TICK_ROWS } from "../../core/run-limits.ts";
 
@@ -24,18 +24,23 @@ const codeOf = (stderr: string): string | undefined => /\b(E_[A-Z0-9_]+):/.exec(
 /** layer-ticks.csv back into counts (population names here have no commas or quotes). */
 function parseCsv(text: string, populations: readonly string[], steps: number): LayerTickCounts {
   const lines = text.trimEnd().split("\n");
-  expect(lines[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn");
+  const header = lines[0].split(",");
+  expect(header.slice(0, 5).join(",")).toBe("tick,population,spikes,synOpsOut,synOpsIn");
+  expect(header.slice(5)).toEqual(LAYER_TICK_ENGINE_COLUMNS.slice(0, header.length - 5));
   const P = populations.length;
   expect(lines).toHaveLength(1 + steps * P);
   const spikes = new Float64Array(steps * P);
   const synOpsOut = new Float64Array(steps * P);
   const synOpsIn = new Float64Array(steps * P);
+  const engine = header.slice(5).map((name) => [name as EngineColumn, new Float64Array(steps * P)] as const);
   lines.slice(1).forEach((l, i) => {
-    const [t, pop, s, o, n] = l.split(",");
+    const [t, pop, s, o, n, ...more] = l.split(",");
     expect([Number(t), pop]).toEqual([Math.floor(i / P), populations[i % P]]);
+    expect(more).toHaveLength(engine.length);
     spikes[i] = Number(s); synOpsOut[i] = Number(o); synOpsIn[i] = Number(n);
+    more.forEach((x, k) => { engine[k][1][i] = Number(x); });
   });
-  return { steps, populations, spikes, synOpsOut, synOpsIn };
+  return { steps, populations, spikes, synOpsOut, synOpsIn, engine };
 }
 
 function readRun(out: string): { r: RunReport; c: LayerTickCounts } {
@@ -52,6 +57,8 @@ describe("run --per-layer-ticks", () => {
     expect((await cli("run", EI, "--arch", "loihi", "--steps", "80", "--out", b, "--quiet")).code).toBe(0);
     const { r, c } = readRun(a);
     expect(r.totals.counters.synOps).toBeGreaterThan(0);
+    // The engine's neuron columns, no learning ones (the model does not learn); Σ = report.json's counters.
+    expect((c.engine ?? []).map(([name]) => name)).toEqual(["neuronAccesses", "neuronUpdates", "neuronUpdatesWithInput"]);
     expectReconciles(c, r);
     expect(r.provenance.options.perLayerTicks).toBe(true);
     expect(existsSync(join(b, "layer-ticks.csv"))).toBe(false);
@@ -60,6 +67,64 @@ describe("run --per-layer-ticks", () => {
     const { perLayerTicks: _, ...options } = r.provenance.options;
     expect(JSON.stringify({ ...r, provenance: { ...r.provenance, options } })).toBe(JSON.stringify(plain));
     expect(readFileSync(join(a, "spikes.json"))).toEqual(readFileSync(join(b, "spikes.json")));
+  });
+
+  it("a learning model (stdp-pair on loihi): learning columns on the post population, Σ = report.json's counters", async () => {
+    const out = join(TMP, "stdp");
+    const plainOut = join(TMP, "stdp-plain");
+    const model = resolve("examples/learning/stdp-pair.model.json");
+    expect((await cli("run", model, "--arch", "loihi", "--out", out, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    expect((await cli("run", model, "--arch", "loihi", "--out", plainOut, "--quiet")).code).toBe(0);
+    const { r, c } = readRun(out);
+    expect((c.engine ?? []).map(([name]) => name)).toEqual([...LAYER_TICK_ENGINE_COLUMNS]);
+    expect(r.totals.counters.synUpdates).toBeGreaterThan(0);
+    expectReconciles(c, r);
+    const su = c.engine!.find(([name]) => name === "synUpdates")![1];
+    const P = c.populations.length;
+    const post = c.populations.indexOf("out");
+    let onPost = 0;
+    for (let t = 0; t < c.steps; t++) onPost += su[t * P + post];
+    expect(onPost).toBe(r.totals.counters.synUpdates);
+    // The weights learned and the report are those of the run without the option.
+    expect(readFileSync(join(out, "weights.json"))).toEqual(readFileSync(join(plainOut, "weights.json")));
+    const plain = JSON.parse(readFileSync(join(plainOut, "report.json"), "utf8")) as RunReport;
+    expect(r.totals).toEqual(plain.totals);
+  });
+
+  it("a core whose plastic synapses end in two populations is refused before the run (E_LAYER_TICKS_LEARNING)", async () => {
+    const rule = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
+    const model = {
+      format: "aerchip-model-1", name: "two-plastic", steps: 10,
+      populations: [
+        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
+        { name: "a", kind: "neuron", size: 2, vThreshold: 1 },
+        { name: "b", kind: "neuron", size: 2, vThreshold: 1 },
+      ],
+      projections: [
+        { name: "in_a", pre: "in", post: "a", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
+        { name: "in_b", pre: "in", post: "b", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
+      ],
+    };
+    const file = join(TMP, "two-plastic.json");
+    writeFileSync(file, JSON.stringify(model));
+    const res = await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet", "--per-layer-ticks");
+    expect([res.code, codeOf(res.stderr)]).toEqual([1, "E_LAYER_TICKS_LEARNING"]);
+    expect(existsSync(join(TMP, "two-plastic"))).toBe(false);
+    expect((await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet")).code).toBe(0);
+  });
+
+  it("with --threads the cores run on one thread, and the run says why; results are those of the threaded run", async () => {
+    const a = join(TMP, "thr-a");
+    const b = join(TMP, "thr-b");
+    const res = await cli("run", EI, "--arch", "spinnaker2", "--steps", "30", "--threads", "2", "--out", a, "--per-layer-ticks");
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain("with --per-layer-ticks the chip's cores run on one thread");
+    expect((await cli("run", EI, "--arch", "spinnaker2", "--steps", "30", "--threads", "2", "--out", b, "--quiet")).code).toBe(0);
+    expect(readFileSync(join(a, "spikes.json"))).toEqual(readFileSync(join(b, "spikes.json")));
+    const ra = JSON.parse(readFileSync(join(a, "report.json"), "utf8")) as RunReport;
+    const rb = JSON.parse(readFileSync(join(b, "report.json"), "utf8")) as RunReport;
+    expect(ra.totals).toEqual(rb.totals);
+    expect(ra.perTick).toEqual(rb.perTick);
   });
 
   it("--json names the file", async () => {
@@ -124,5 +189,26 @@ describe("run --per-layer-ticks", () => {
     writeFileSync(join(out, "layer-ticks.csv"), csv.join("\n"));
     const edited = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-rr3"), "--quiet");
     expect([edited.code, codeOf(edited.stderr)]).toEqual([1, "E_RERUN_DIFFERS"]);
+  });
+
+  it("rerun of a run written before the neuron columns: compared on the original's columns", async () => {
+    const out = join(TMP, "ei-old");
+    expect((await cli("run", EI, "--arch", "loihi", "--steps", "30", "--out", out, "--quiet", "--per-layer-ticks")).code).toBe(0);
+    // The file as the earlier version wrote it: the first five columns only.
+    const lines = readFileSync(join(out, "layer-ticks.csv"), "utf8").split("\n");
+    const old = lines.map((l) => l.split(",").slice(0, 5).join(",")).join("\n");
+    writeFileSync(join(out, "layer-ticks.csv"), old);
+    const again = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-old2"), "--json");
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).layerTicks).toBe("leading columns identical");
+    const text = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-old3"));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("in every column the original has");
+    // A changed shared column is still a difference.
+    const edited = old.split("\n");
+    edited[2] = edited[2].replace(/,(\d+)$/, (_, n: string) => `,${Number(n) + 1}`);
+    writeFileSync(join(out, "layer-ticks.csv"), edited.join("\n"));
+    const bad = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "ei-old4"), "--quiet");
+    expect([bad.code, codeOf(bad.stderr)]).toEqual([1, "E_RERUN_DIFFERS"]);
   });
 });

@@ -22,5 +22,12 @@ export function expectReconciles(c: LayerTickCounts, r: RunReport): void {
     expect(inn, `synOpsIn of ${pop.name}`).toBe(pop.synOpsIn);
     expect(out, `synOpsOut of ${pop.name}`).toBe(r.perProjection.filter((k) => k.pre === pop.name).reduce((a, k) => a + k.synOps, 0));
   });
+  // The engine's columns (runs made with layerTallies): Σ over ticks and populations = the run's counter
+  // (weightChanges: report.json's learning.weightChanges).
+  for (const [name, a] of c.engine ?? []) {
+    let all = 0;
+    for (let i = 0; i < c.steps * P; i++) all += a[i];
+    expect(all, `${name} over the run`).toBe(name === "weightChanges" ? r.learning?.weightChanges : r.totals.counters[name]);
+  }
 }
 

@@ -2,7 +2,8 @@
  * Per-layer, per-tick counts (chip/report/layer-ticks.ts, `run --per-layer-ticks`): a hand count on a tiny
  * model, and on multi-population models with delays (several presets, one with several encodings) the
  * identities with report.json: Σ_p = perTick.spikes / perTick.synOps for every tick, Σ_t = perPopulation
- * spikes / synOpsIn and Σ of perProjection.synOps by pre population for every population.
+ * spikes / synOpsIn and Σ of perProjection.synOps by pre population for every population; the engine's
+ * neuron columns (layerTallies) against a hand count on the tiny model.
  */
 import { describe, expect, it } from "vitest";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
@@ -65,6 +66,24 @@ describe("layer-ticks counts", () => {
     expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn");
     expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0", "0,a,0,0,6", "0,b,0,0,0"]);
     expect(csv).toHaveLength(1 + 8 * 3 + 1); // every (tick, population) row, and a final newline
+  });
+
+  it("with the engine's tallies: neuron columns after the five, equal to a hand count on the tiny model", () => {
+    const spec = loadPreset("generic");
+    const m = parseAerchipModel(TINY as unknown as Json, "tiny.json");
+    const { program } = compileModel(m.graph, spec, {});
+    const res = simulate(spec, program, m.stimulus, { steps: TINY.steps, timing: createTimingModel("simple"), layerTallies: true });
+    const c = layerTickCounts(program, res);
+    const csv = Buffer.from(layerTicksCsv(c)).toString("utf8").split("\n");
+    expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn,neuronAccesses,neuronUpdates,neuronUpdatesWithInput");
+    // in: never accessed. a (3, no refractory period): 3 accesses and updates every tick, all 3 with input
+    // when in's spikes arrive (ticks 2 and 5). b (2): input when a's spikes arrive (3 and 6), both neurons
+    // (b0 gets a0's weight 1, b1 a0's and a2's), though a1's row is all zeros.
+    expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0,0,0,0", "0,a,0,0,6,3,3,0", "0,b,0,0,0,2,2,0"]);
+    const col = (pop: string, k: number): number[] => csv.slice(1, 1 + 8 * 3).filter((l) => l.split(",")[1] === pop).map((l) => Number(l.split(",")[k]));
+    expect(col("a", 7)).toEqual([0, 0, 3, 0, 0, 3, 0, 0]);
+    expect(col("b", 7)).toEqual([0, 0, 0, 2, 0, 0, 2, 0]);
+    expect(col("a", 6)).toEqual([3, 3, 3, 3, 3, 3, 3, 3]);
   });
 
   for (const preset of ["generic", "loihi", "spinnaker2", "loihi-sanafe"]) {
