@@ -18,7 +18,7 @@ import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { BILL_LEARNING, COST_MODES, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -102,6 +102,8 @@ function buildProgram(): Command {
     .exitOverride();
 
   const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(PRECISIONS).default("float");
+  // --costs (chip/report/counts-only.ts): one Option per command (commander options are not shared).
+  const costsOption = (): Option => new Option("--costs <mode>", "energy: counts and their energy, counts × the chip's per-operation costs (default); counts: the counts only (spikes, synaptic ops, MACs, neuron updates, packets, hops, memory, modelled time), no energy or power in any output (docs/reports.md, \"Counts-only reports\")").choices(COST_MODES);
   const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(PLACEMENTS).default("greedy");
   const run = program
     .command("run")
@@ -132,7 +134,8 @@ function buildProgram(): Command {
     .addOption(new Option("--psi <name>", "JSON models with graded learning traces (S-TLLR): drive them by Ψ(u) of each neuron's own potential before its reset, computed by the chip after each update; default the rule's psi in the model, and a different one is refused (docs/learning.md)").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
     .option("--initial-weights <weights.json>", "JSON models: start from the weights an earlier run learned (its weights.json) instead of the model's own, for the projections the file names (checked to fit: same pre, post and synapse count); chain runs to train over several samples (docs/learning.md)")
     .option("--third-factor <[pop=]file.npy>", "JSON models with learning rules: the third factor m per tick (a reward / learning signal), (T,) for every neuron or pop=(T, size) per neuron of pop; repeatable (docs/learning.md)", collectThirdFactor)
-    .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills, each at the chip's energySynUpdatePj: evaluations (every synapse update the engine performs, as Loihi's; the presets' default) or changes (only updates that changed a weight: an event-driven engine); default the chip spec's learningBilledOn (docs/learning.md)").choices(BILL_LEARNING));
+    .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills, each at the chip's energySynUpdatePj: evaluations (every synapse update the engine performs, as Loihi's; the presets' default) or changes (only updates that changed a weight: an event-driven engine); default the chip spec's learningBilledOn (docs/learning.md)").choices(BILL_LEARNING))
+    .addOption(costsOption());
   addInputCountsOption(addEventTransformOptions(run))
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)\n  aerchip run examples/conv/autoencoder.model.json --input image-spikes.npy --arch loihi --out out/   (the file's spikes replace the input population's)")
     .action(async (model: string, o, cmd: Command) => {

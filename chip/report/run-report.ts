@@ -18,6 +18,7 @@ import { assertReportFinite } from "./finite-guard.ts";
 import { runTime, type TimeBasis } from "./time-basis.ts";
 import { buildLearningReport, type LearningReport } from "./learning-report.ts";
 import type { ReadoutDecoders } from "./readout-decoders.ts";
+import { countsOnlyReport, isCountsOnly } from "./counts-only.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -262,7 +263,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const metrics = computeRunMetrics(spec, program, res, { simulatedTimeNs, timeBasis: time.basis, energyTotalPj: total }, cores);
   // A chip without latency costs (and no tick period) does not model time: its time and power are unknown, not 0.
   const timeModelled = time.basis !== "not-modelled";
-  return assertReportFinite<RunReport>({
+  const report = assertReportFinite<RunReport>({
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
       name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
@@ -316,4 +317,6 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       energyPj: perTickEnergy,
     },
   }, spec.name);
+  // `--costs counts` (provenance.options.costs): the same report without its energy and power (counts-only.ts).
+  return isCountsOnly({ provenance }) ? countsOnlyReport(report) : report;
 }

@@ -1,0 +1,55 @@
+/**
+ * Counts-only reports (`--costs counts`): every count of the run (spikes, synaptic ops, MACs, neuron updates,
+ * packets, hops, memory, modelled time) and no energy or power, for results the papers report as counts and
+ * memory only (S-TLLR, FO-STDGD: docs/reports.md, "Counts-only reports"). The run is simulated and its report
+ * built as usual; this one function then takes every energy and power figure out, so that renderers have one
+ * thing to check (isCountsOnly) and the default report is untouched:
+ *   totals.energyPj, totals.energyPerStepPj, totals.averagePowerMw, totals.crossbar.energyPj,
+ *   perCore[].energyPj, perTick.energyPj, metrics.totals.energyPerInferencePj      → null
+ *   costs, notModelled                                  → their latency entries only (no pJ or mW figure)
+ *   totals.learningBilledOn                             → absent (it says what the learning energy bills)
+ * The mode is recorded as provenance.options.costs = "counts" (absent in the default mode, "energy"), which is
+ * also what `aerchip rerun` reads back. Counts are the default run's, number for number.
+ */
+import type { RunReport } from "./run-report.ts";
+
+/** `--costs`: energy (counts × the chip's per-operation costs, the default) or counts (no energy or power). */
+export const COST_MODES = ["energy", "counts"] as const;
+export type CostMode = (typeof COST_MODES)[number];
+
+/** Whether a report (or anything with its provenance) was written in counts-only mode. */
+export function isCountsOnly(r: { readonly provenance: { readonly options: Readonly<Record<string, unknown>> } }): boolean {
+  return r.provenance.options.costs === "counts";
+}
+
+/** A cost key that is an energy or power figure (pJ, pJ/bit, mW), not a latency (ns). */
+export function isEnergyCostKey(key: string): boolean {
+  const name = key.slice(key.lastIndexOf(".") + 1);
+  return name.startsWith("energy") || name.startsWith("staticPower");
+}
+
+/**
+ * The report without its energy and power figures (the fields in the header comment set to null). Typed as a
+ * RunReport so that one report type flows through the writers; every reader of an energy field checks
+ * isCountsOnly first (chip/report/formats/*, cli/commands/run.ts), and a missed check fails loudly on null.
+ */
+export function countsOnlyReport(r: RunReport): RunReport {
+  const t = r.totals;
+  const { learningBilledOn: _billing, ...totals } = t;
+  const n = null as unknown as number;
+  return {
+    ...r,
+    totals: {
+      ...totals,
+      ...(t.crossbar === undefined ? {} : { crossbar: { ...t.crossbar, energyPj: n } }),
+      energyPj: null as unknown as RunReport["totals"]["energyPj"],
+      averagePowerMw: null,
+      energyPerStepPj: n,
+    },
+    costs: r.costs.filter((c) => !isEnergyCostKey(c.key)),
+    notModelled: r.notModelled.filter((k) => !isEnergyCostKey(k)),
+    perCore: r.perCore.map((c) => ({ ...c, energyPj: null as unknown as RunReport["perCore"][number]["energyPj"] })),
+    ...(r.metrics === undefined ? {} : { metrics: { ...r.metrics, totals: { ...r.metrics.totals, energyPerInferencePj: n } } }),
+    perTick: { ...r.perTick, energyPj: null as unknown as number[] },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * `--costs counts` (chip/report/counts-only.ts, requirement 26): every count of the default run and no energy
+ * or power anywhere: not in the terminal summary, report.md/.tex/.html/.csv, or report.json (energy fields
+ * null, energy costs left out, provenance.options.costs "counts"). The default mode is unchanged; the JSON
+ * Schema accepts the counts-only report; `aerchip rerun` reproduces it byte for byte; a bad value is a usage error.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { cli } from "../helpers/cli.ts";
+import type { RunReport } from "../../chip/report/run-report.ts";
+import { countsOnlyReport, isEnergyCostKey } from "../../chip/report/counts-only.ts";
+import { reportJsonSchema, runReportSchema } from "../../chip/report/formats/json-schema.ts";
+
+const MODEL = "examples/demo/ei-small.net.json";
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-costs-counts-"));
+const ARGS = ["--arch", "generic", "--core-neurons", "64", "--steps", "60"];
+
+const readText = (dir: string, f = "report.json"): string => readFileSync(join(dir, f), "utf8");
+const read = (dir: string): RunReport => JSON.parse(readText(dir)) as RunReport;
+
+async function run(name: string, ...extra: string[]): Promise<{ dir: string; stdout: string }> {
+  const dir = join(TMP, name);
+  const res = await cli("run", MODEL, ...ARGS, "--out", dir, ...extra);
+  expect(res.code, res.stderr).toBe(0);
+  return { dir, stdout: res.stdout };
+}
+
+/** The one sentence a counts-only output says about energy (that there is none); anything else is a leak. */
+const NOTES = [/Counts only \(--costs counts\): no energy or power is reported\./g, /costs counts: energy and power not reported \(--costs counts\)/g, /--costs counts/g];
+
+/** Energy or power in rendered text: an energy or power unit, or the words energy / power outside the note. */
+function energyLeaks(text: string): string[] {
+  let rest = text;
+  for (const n of NOTES) rest = rest.replace(n, "");
+  const leaks: string[] = [];
+  for (const re of [/\b(pJ|nJ|µJ|mJ|mW)\b/g, /\\ensuremath\{\\mu\}J/g, /energy/gi, /power/gi, /_pj\b/gi]) {
+    for (const m of rest.matchAll(re)) leaks.push(rest.slice(Math.max(0, m.index - 40), m.index + 40));
+  }
+  return leaks;
+}
+
+describe("run --costs counts", () => {
+  it("report.json: the default run's counts, every energy and power field null, the mode in provenance", async () => {
+    const def = await run("default", "--quiet");
+    const counts = await run("counts", "--quiet", "--costs", "counts");
+    const d = read(def.dir);
+    const c = read(counts.dir);
+    expect(c.provenance.options.costs).toBe("counts");
+    expect(d.provenance.options.costs).toBeUndefined();
+    expect(c.totals.energyPj).toBeNull();
+    expect(c.totals.averagePowerMw).toBeNull();
+    expect(c.totals.energyPerStepPj).toBeNull();
+    expect(c.perTick.energyPj).toBeNull();
+    expect(c.metrics?.totals.energyPerInferencePj).toBeNull();
+    expect(c.perCore.every((x) => x.energyPj === null)).toBe(true);
+    expect(c.costs.some((x) => isEnergyCostKey(x.key))).toBe(false);
+    expect(c.costs.length).toBeGreaterThan(0); // the latency costs stay: time is modelled
+    expect(c.notModelled.some(isEnergyCostKey)).toBe(false);
+    // Counts exactly the default run's: the counts-only report is the default one with the energy taken out.
+    expect(c.totals.counters).toEqual(d.totals.counters);
+    expect(c.totals.simulatedTimeNs).toBe(d.totals.simulatedTimeNs);
+    expect(c.perTick.latencyNs).toEqual(d.perTick.latencyNs);
+    expect(c.metrics?.totals.footprint).toEqual(d.metrics?.totals.footprint);
+    expect(c.metrics?.totals.synapticOps).toEqual(d.metrics?.totals.synapticOps);
+    const expected = countsOnlyReport({ ...d, provenance: { ...d.provenance, options: { ...d.provenance.options, costs: "counts" } } });
+    expect(c).toEqual(JSON.parse(JSON.stringify(expected)));
+    // The closed schema, and the exported JSON Schema, accept it.
+    expect(runReportSchema.safeParse(c).success).toBe(true);
+    const validator = z.fromJSONSchema(reportJsonSchema() as Parameters<typeof z.fromJSONSchema>[0]);
+    expect(validator.safeParse(c).success).toBe(true);
+    expect(validator.safeParse(d).success).toBe(true);
+  });
+
+  it("--costs energy is the default: report.json byte-identical to a run without the option", async () => {
+    const def = await run("default-2", "--quiet");
+    const energy = await run("energy", "--quiet", "--costs", "energy");
+    expect(readText(energy.dir)).toBe(readText(def.dir));
+    expect(read(energy.dir).totals.energyPj.total).toBeGreaterThan(0);
+  });
+
+  it("no energy or power in the summary, Markdown, LaTeX, HTML or CSV; the counts are printed", async () => {
+    const { dir, stdout } = await run("render", "--costs", "counts");
+    expect(stdout).toContain("synaptic ops");
+    expect(stdout).toContain("simulated time");
+    expect(energyLeaks(stdout)).toEqual([]);
+    const c = read(dir);
+    for (const format of ["md", "latex", "html"]) {
+      const res = await cli("report", join(dir, "report.json"), "--format", format);
+      expect(res.code, res.stderr).toBe(0);
+      expect(energyLeaks(res.stdout), format).toEqual([]);
+      expect(res.stdout, format).toContain("Synaptic ops");
+    }
+    // CSV: the energy and power columns stay (files of both modes stack) and are empty on every row.
+    const csv = await cli("report", join(dir, "report.json"), "--format", "csv");
+    expect(csv.code, csv.stderr).toBe(0);
+    const [head, ...rows] = csv.stdout.trimEnd().split("\n").map((l) => l.split(","));
+    const energyCols = head.map((h, i) => [h, i] as const).filter(([h]) => /energy|power/.test(h)).map(([, i]) => i);
+    expect(energyCols.length).toBeGreaterThan(0);
+    for (const row of rows) for (const i of energyCols) expect(row[i], `${head[i]} of ${row.slice(9, 11).join(" ")}`).toBe("");
+    expect(rows.some((r) => r[head.indexOf("entity")] === "energy_term")).toBe(false);
+    const totals = rows.find((r) => r[head.indexOf("entity")] === "totals")!;
+    expect(Number(totals[head.indexOf("syn_ops")])).toBe(c.totals.counters.synOps);
+  });
+
+  it("aerchip rerun reproduces a counts-only report byte for byte", async () => {
+    const { dir } = await run("rerun-src", "--quiet", "--costs", "counts");
+    const again = await cli("rerun", join(dir, "report.json"), "--out", join(TMP, "rerun-out"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(readText(join(TMP, "rerun-out"))).toBe(readText(dir));
+  });
+
+  it("an unknown --costs value, and --bill-learning with --costs counts, are usage errors (exit 2)", async () => {
+    const bad = await cli("run", MODEL, ...ARGS, "--out", join(TMP, "bad"), "--costs", "joules");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("E_CLI_OPTION");
+    const billed = await cli("run", "examples/learning/stllr.model.json", "--arch", "loihi", "--out", join(TMP, "billed"), "--costs", "counts", "--bill-learning", "changes");
+    expect(billed.code).toBe(2);
+    expect(billed.stderr).toContain("E_CLI_OPTION");
+  });
+});
