@@ -232,6 +232,7 @@ function buildProgram(): Command {
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
     .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills on every chip (as `run`): evaluations or changes").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .option("--input <file>", "NIR graphs and JSON models: input spikes (.npy tensor, .aer stream, N-MNIST .bin and the other event formats of `run --input`); for a JSON model they replace an input population's spikes")
     .option("--input-population <name>", "JSON models: the input population --input replaces (default: the only one)")
     .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input (default 1000)", tickUsOption)

@@ -121,3 +121,34 @@ describe("run --costs counts", () => {
     expect(billed.stderr).toContain("E_CLI_OPTION");
   });
 });
+
+describe("compare --costs counts", () => {
+  it("every chip's counts as in the default comparison; no energy or power in compare.md/.tex/.svg; null in compare.json, empty in compare.csv", async () => {
+    const cmp = async (name: string, ...extra: string[]): Promise<string> => {
+      const dir = join(TMP, name);
+      const res = await cli("compare", MODEL, "--arch", "loihi,generic", "--steps", "60", "--out", dir, "--quiet", ...extra);
+      expect(res.code, res.stderr).toBe(0);
+      return dir;
+    };
+    const def = await cmp("cmp-default");
+    const counts = await cmp("cmp-counts", "--costs", "counts");
+    type Doc = { costs?: string; rows: Array<Record<string, unknown>> };
+    const d = JSON.parse(readText(def, "compare.json")) as Doc;
+    const c = JSON.parse(readText(counts, "compare.json")) as Doc;
+    expect(c.costs).toBe("counts");
+    expect(d.costs).toBeUndefined();
+    const energyKeys = ["energyPj", "energyPerSynOpPj", "averagePowerMw"];
+    c.rows.forEach((row, i) => {
+      for (const k of energyKeys) expect(row[k], k).toBeNull();
+      expect(d.rows[i].energyPj).not.toBeNull();
+      const rest = (x: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(x).filter(([k]) => !energyKeys.includes(k) && k !== "learningBilledOn"));
+      expect(rest(row)).toEqual(rest(d.rows[i]));
+    });
+    for (const f of ["compare.md", "compare.tex", "compare.svg"]) expect(energyLeaks(readText(counts, f)), f).toEqual([]);
+    const [head, ...rows] = readText(counts, "compare.csv").trimEnd().split("\n").map((l) => l.split(","));
+    for (const col of ["energy_pj", "energy_per_syn_op_pj", "average_power_mw"]) for (const row of rows) expect(row[head.indexOf(col)]).toBe("");
+    // Each chip's run is a counts-only run (rerunnable on its own).
+    expect(read(join(counts, "loihi")).provenance.options.costs).toBe("counts");
+    expect(read(join(counts, "loihi")).totals.energyPj).toBeNull();
+  });
+});
