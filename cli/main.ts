@@ -282,6 +282,7 @@ function buildProgram(): Command {
     .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
     .option("--threads <n>", "threads that simulate the chip's cores (results are identical for every count)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
     .option("--jobs <n>", "samples evaluated at once, on n worker threads with a compiled model and a chip state each (outputs are byte-identical for every count; not with --threads above 1)", intOption("--jobs", 1, MAX_EVALUATE_JOBS, "one worker thread each; more than the machine's cores only costs memory"), 1)
+    .addOption(costsOption())
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))

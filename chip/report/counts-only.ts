@@ -8,10 +8,13 @@
  *   perCore[].energyPj, perTick.energyPj, metrics.totals.energyPerInferencePj      → null
  *   costs, notModelled                                  → their latency entries only (no pJ or mW figure)
  *   totals.learningBilledOn                             → absent (it says what the learning energy bills)
+ * A data set's document (`aerchip evaluate`, countsOnlyDataset) likewise: samples[].energyPj,
+ * summary.perInference.energyPj and .dynamicEnergyPj, summary.totals.energyPj and summary.energyTerms → null.
  * The mode is recorded as provenance.options.costs = "counts" (absent in the default mode, "energy"), which is
  * also what `aerchip rerun` reads back. Counts are the default run's, number for number.
  */
 import type { RunReport } from "./run-report.ts";
+import type { DatasetDocument } from "./dataset.ts";
 
 /** `--costs`: energy (counts × the chip's per-operation costs, the default) or counts (no energy or power). */
 export const COST_MODES = ["energy", "counts"] as const;
@@ -51,5 +54,28 @@ export function countsOnlyReport(r: RunReport): RunReport {
     perCore: r.perCore.map((c) => ({ ...c, energyPj: null as unknown as RunReport["perCore"][number]["energyPj"] })),
     ...(r.metrics === undefined ? {} : { metrics: { ...r.metrics, totals: { ...r.metrics.totals, energyPerInferencePj: n } } }),
     perTick: { ...r.perTick, energyPj: null as unknown as number[] },
+  };
+}
+
+/**
+ * A data set's document (dataset.json) without its energy figures, as countsOnlyReport does for a run report:
+ * the samples are run and summed as usual, then samples[].energyPj, summary.perInference.energyPj and
+ * .dynamicEnergyPj, summary.totals.energyPj and summary.energyTerms become null and the costs keep their
+ * latency entries only. `provenance` is the document's, with options.costs "counts".
+ */
+export function countsOnlyDataset(d: DatasetDocument): DatasetDocument {
+  const s = d.summary;
+  const none = null as unknown as never;
+  return {
+    ...d,
+    costs: d.costs.filter((c) => !isEnergyCostKey(c.key)),
+    notModelled: d.notModelled.filter((k) => !isEnergyCostKey(k)),
+    summary: {
+      ...s,
+      perInference: { ...s.perInference, energyPj: none, dynamicEnergyPj: none },
+      totals: { ...s.totals, energyPj: none },
+      energyTerms: none,
+    },
+    samples: d.samples.map((r) => ({ ...r, energyPj: none })),
   };
 }

@@ -4,7 +4,7 @@
  * null, energy costs left out, provenance.options.costs "counts"). The default mode is unchanged; the JSON
  * Schema accepts the counts-only report; `aerchip rerun` reproduces it byte for byte; a bad value is a usage error.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { cli } from "../helpers/cli.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { countsOnlyReport, isEnergyCostKey } from "../../chip/report/counts-only.ts";
 import { reportJsonSchema, runReportSchema } from "../../chip/report/formats/json-schema.ts";
+import type { DatasetDocument } from "../../chip/report/dataset.ts";
+import { writeNpy } from "../../core/io/npy.ts";
 
 const MODEL = "examples/demo/ei-small.net.json";
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-costs-counts-"));
@@ -29,7 +31,7 @@ async function run(name: string, ...extra: string[]): Promise<{ dir: string; std
 }
 
 /** The one sentence a counts-only output says about energy (that there is none); anything else is a leak. */
-const NOTES = [/Counts only \(--costs counts\): no energy or power is reported\./g, /costs counts: energy and power not reported \(--costs counts\)/g, /--costs counts/g];
+const NOTES = [/Counts only \(--costs counts\): no energy or power is reported\.?/gi, /costs counts: energy and power not reported \(--costs counts\)/g, /--costs counts/g];
 
 /** Energy or power in rendered text: an energy or power unit, or the words energy / power outside the note. */
 function energyLeaks(text: string): string[] {
@@ -150,5 +152,75 @@ describe("compare --costs counts", () => {
     // Each chip's run is a counts-only run (rerunnable on its own).
     expect(read(join(counts, "loihi")).provenance.options.costs).toBe("counts");
     expect(read(join(counts, "loihi")).totals.energyPj).toBeNull();
+  });
+});
+
+describe("evaluate --costs counts", () => {
+  /** Two labelled 8 × 8 spike tensors for the conv auto-encoder (as tests/cli/evaluate-json-model.test.ts). */
+  function dataset(): string {
+    const data = join(TMP, "data");
+    const tensor = (T: number, on: (t: number, i: number) => boolean): Uint8Array => {
+      const d = new Uint8Array(T * 64);
+      for (let t = 0; t < T; t++) for (let i = 0; i < 64; i++) if (on(t, i)) d[t * 64 + i] = 1;
+      return writeNpy(d, [T, 1, 8, 8], { bool: true });
+    };
+    for (const [id, bytes] of [["0/a.npy", tensor(12, (t, i) => t % 2 === 0 && i >= 24 && i < 32)], ["1/b.npy", tensor(10, (t, i) => t % 2 === 0 && i % 8 === 3)]] as const) {
+      mkdirSync(join(data, id.split("/")[0]), { recursive: true });
+      writeFileSync(join(data, id), bytes);
+    }
+    return data;
+  }
+  const AE = "examples/conv/autoencoder.model.json";
+
+  it("dataset.json: the default evaluation's counts, energy fields null; no energy in the summary, samples.csv, dataset.md/.tex/.html; rerun byte-identical", async () => {
+    const data = dataset();
+    const ev = async (name: string, ...extra: string[]): Promise<{ dir: string; stdout: string }> => {
+      const dir = join(TMP, name);
+      const res = await cli("evaluate", AE, "--input", data, "--arch", "loihi", "--out", dir, ...extra);
+      expect(res.code, res.stderr).toBe(0);
+      return { dir, stdout: res.stdout };
+    };
+    const def = await ev("ev-default", "--quiet");
+    const counts = await ev("ev-counts", "--costs", "counts");
+    const d = JSON.parse(readText(def.dir, "dataset.json")) as DatasetDocument;
+    const c = JSON.parse(readText(counts.dir, "dataset.json")) as DatasetDocument;
+    expect(c.provenance.options.costs).toBe("counts");
+    expect(d.provenance.options.costs).toBeUndefined();
+    expect(c.summary.perInference.energyPj).toBeNull();
+    expect(c.summary.perInference.dynamicEnergyPj).toBeNull();
+    expect(c.summary.totals.energyPj).toBeNull();
+    expect(c.summary.energyTerms).toBeNull();
+    expect(c.samples.every((r) => r.energyPj === null)).toBe(true);
+    expect(c.costs.some((x) => isEnergyCostKey(x.key))).toBe(false);
+    // Every count as in the default evaluation.
+    const { energyPj: _e, dynamicEnergyPj: _d, ...countsPerInference } = d.summary.perInference;
+    expect(c.summary.perInference).toEqual({ ...countsPerInference, energyPj: null, dynamicEnergyPj: null });
+    expect(c.samples.map(({ energyPj: _x, ...rest }) => rest)).toEqual(d.samples.map(({ energyPj: _x, ...rest }) => rest));
+    expect(c.summary.populations).toEqual(d.summary.populations);
+    expect(energyLeaks(counts.stdout)).toEqual([]);
+    for (const f of ["dataset.md", "dataset.tex", "dataset.html"]) expect(energyLeaks(readText(counts.dir, f)), f).toEqual([]);
+    const [head, ...rows] = readText(counts.dir, "samples.csv").trimEnd().split("\n").map((l) => l.split(","));
+    const cols = head.filter((h) => h.startsWith("energy_"));
+    expect(cols.length).toBe(6);
+    for (const row of rows) for (const col of cols) expect(row[head.indexOf(col)]).toBe("");
+    const again = await cli("rerun", join(counts.dir, "dataset.json"), "--out", join(TMP, "ev-rerun"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(readText(join(TMP, "ev-rerun"), "dataset.json")).toBe(readText(counts.dir, "dataset.json"));
+  });
+
+  it("several chips: evaluate-compare.md/.tex without energy, its JSON rows' energy null", async () => {
+    const data = join(TMP, "data");
+    const dir = join(TMP, "ev-multi");
+    const res = await cli("evaluate", AE, "--input", data, "--arch", "loihi,generic", "--out", dir, "--quiet", "--costs", "counts");
+    expect(res.code, res.stderr).toBe(0);
+    for (const f of ["evaluate-compare.md", "evaluate-compare.tex"]) expect(energyLeaks(readText(dir, f)), f).toEqual([]);
+    const doc = JSON.parse(readText(dir, "evaluate-compare.json")) as { costs?: string; rows: Array<Record<string, unknown>> };
+    expect(doc.costs).toBe("counts");
+    for (const row of doc.rows) {
+      expect(row.energyMeanPj).toBeNull();
+      expect(row.energyPerEffectiveSynOpPj).toBeNull();
+      expect(row.effectiveSynOpsMean).toBeGreaterThan(0);
+    }
+    expect((JSON.parse(readText(join(dir, "loihi"), "dataset.json")) as DatasetDocument).summary.totals.energyPj).toBeNull();
   });
 });
