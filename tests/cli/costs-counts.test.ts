@@ -122,6 +122,14 @@ describe("run --costs counts", () => {
     expect(billed.code).toBe(2);
     expect(billed.stderr).toContain("E_CLI_OPTION");
   });
+
+  it("learn, train and sweep do not take --costs (exit 2): their outputs keep their energy", async () => {
+    for (const args of [["learn", "mnist", "--arch", "loihi"], ["train", "examples/learning/stllr.model.json", "--input", TMP, "--arch", "loihi"], ["sweep", "examples/sweep/weight-bits.yaml"]]) {
+      const res = await cli(...args, "--out", join(TMP, "refused"), "--costs", "counts");
+      expect(res.code, args[0]).toBe(2);
+      expect(res.stderr).toContain("E_CLI_OPTION");
+    }
+  });
 });
 
 describe("compare --costs counts", () => {
