@@ -58,6 +58,23 @@ export function countsOnlyReport(r: RunReport): RunReport {
 }
 
 /**
+ * The first energy field that is null in a report that does not say it is counts-only (provenance.options.costs
+ * absent or "energy"), or undefined. The schema accepts null there (counts-only reports); the report readers
+ * refuse such a report rather than render a missing energy as 0 (a hand-edited or truncated report).
+ */
+export function nullEnergyField(r: RunReport): string | undefined {
+  if (isCountsOnly(r)) return undefined;
+  const t = r.totals as unknown as Record<string, unknown>;
+  for (const k of ["energyPj", "energyPerStepPj"]) if (t[k] === null) return `totals.${k}`;
+  if (r.totals.crossbar !== undefined && (r.totals.crossbar as { energyPj: unknown }).energyPj === null) return "totals.crossbar.energyPj";
+  const core = r.perCore.findIndex((c) => (c.energyPj as unknown) === null);
+  if (core >= 0) return `perCore[${core}].energyPj`;
+  if ((r.perTick.energyPj as unknown) === null) return "perTick.energyPj";
+  if (r.metrics !== undefined && (r.metrics.totals.energyPerInferencePj as unknown) === null) return "metrics.totals.energyPerInferencePj";
+  return undefined;
+}
+
+/**
  * A data set's document (dataset.json) without its energy figures, as countsOnlyReport does for a run report:
  * the samples are run and summed as usual, then samples[].energyPj, summary.perInference.energyPj and
  * .dynamicEnergyPj, summary.totals.energyPj and summary.energyTerms become null and the costs keep their

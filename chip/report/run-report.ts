@@ -108,6 +108,12 @@ export function notModelledCosts(spec: ChipSpec): string[] {
   return COST_KEYS.filter((key) => table[key] === undefined);
 }
 
+/**
+ * In a counts-only report (`--costs counts`, provenance.options.costs "counts": chip/report/counts-only.ts) every
+ * energy and power field (totals.energyPj, energyPerStepPj, averagePowerMw, crossbar.energyPj, perCore[].energyPj,
+ * perTick.energyPj, metrics.totals.energyPerInferencePj) is null although typed as a number: a reader checks
+ * isCountsOnly(report) before reading one (the renderers do; readers of files refuse nulls without the mode).
+ */
 export interface RunReport {
   /** Runs with --input: the input's events and spikes (InputReportSection). Added within version 1. */
   readonly input?: InputReportSection;

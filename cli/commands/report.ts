@@ -15,6 +15,7 @@ import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
 import { renderLatex } from "../../chip/report/formats/latex.ts";
 import { renderCsv } from "../../chip/report/formats/csv.ts";
 import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
+import { nullEnergyField } from "../../chip/report/counts-only.ts";
 import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
 import { requireMetrics } from "../../chip/report/formats/tables.ts";
 
@@ -51,6 +52,11 @@ export function readReportFile(path: string): RunReport {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join(".");
     throw new AerchipError("E_REPORT_INVALID", `report does not match the report schema v${REPORT_VERSION}: ${issue.message}${field === "" ? "" : ` at ${field}`}`, { file: path, field, hint: "regenerate the report with `aerchip run` or `aerchip rerun`; see `aerchip report --format json-schema`" });
+  }
+  // Energy fields are null only in counts-only reports (chip/report/counts-only.ts), which say so in their provenance.
+  const nullField = nullEnergyField(raw as RunReport);
+  if (nullField !== undefined) {
+    throw new AerchipError("E_REPORT_INVALID", `${nullField} is null, and the report is not counts-only (provenance.options.costs is not "counts")`, { file: path, field: nullField, hint: "regenerate the report with `aerchip run` or `aerchip rerun`; a counts-only report (--costs counts) records provenance.options.costs \"counts\"" });
   }
   return raw as RunReport;
 }

@@ -114,6 +114,20 @@ describe("run --costs counts", () => {
     expect(readText(join(TMP, "rerun-out"))).toBe(readText(dir));
   });
 
+  it("a report with null energy that does not say it is counts-only is refused by report and rerun (E_REPORT_INVALID), not rendered as 0", async () => {
+    const { dir } = await run("forged", "--quiet");
+    const r = read(dir) as unknown as { totals: Record<string, unknown> };
+    r.totals.energyPj = null;
+    const forged = join(TMP, "forged.report.json");
+    writeFileSync(forged, JSON.stringify(r));
+    for (const args of [["report", forged, "--format", "md"], ["rerun", forged, "--out", join(TMP, "forged-rerun")]]) {
+      const res = await cli(...args);
+      expect(res.code, args[0]).toBe(1);
+      expect(res.stderr).toContain("E_REPORT_INVALID");
+      expect(res.stderr).toContain("totals.energyPj");
+    }
+  });
+
   it("an unknown --costs value, and --bill-learning with --costs counts, are usage errors (exit 2)", async () => {
     const bad = await cli("run", MODEL, ...ARGS, "--out", join(TMP, "bad"), "--costs", "joules");
     expect(bad.code).toBe(2);
