@@ -215,7 +215,12 @@ function counterRecord(a: Float64Array, o: number): CounterRecord {
  * `cores`: the program's per-core figures (metrics.ts programCoreFigures), needed when `program` is a
  * skeleton whose per-synapse arrays were released after the state was built.
  */
-export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string, cores?: ProgramCoreFigures): RunReport {
+export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string, cores?: ProgramCoreFigures): RunReport {
+  // `--costs counts` (provenance.options.costs, counts-only.ts): the energy computed below is dropped at the end,
+  // so it is billed on evaluations, which every rule counts (a spec billing changes would refuse pair STDP,
+  // energy.ts learningBilledCount, over an energy no one sees). chip.specSha256 stays the given spec's.
+  const countsOnly = isCountsOnly({ provenance });
+  const spec = countsOnly && learningBillingBasis(chipSpec) === "changes" ? { ...chipSpec, learningBilledOn: "evaluations" as const } : chipSpec;
   const st = res.state;
   const K = COUNTER_COUNT;
   const encs = st.encodingNames;
@@ -273,7 +278,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
       name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
-      specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex"),
+      specSha256: createHash("sha256").update(JSON.stringify(chipSpec)).digest("hex"),
       mesh: { widthTiles: spec.mesh.widthTiles, heightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile },
     },
     steps: res.steps, timingModel,
@@ -313,7 +318,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
-      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, learningBillingBasis(spec)),
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, countsOnly ? null : learningBillingBasis(spec)),
     }),
     metrics,
     perTick: {
@@ -324,5 +329,5 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     },
   }, spec.name);
   // `--costs counts` (provenance.options.costs): the same report without its energy and power (counts-only.ts).
-  return isCountsOnly({ provenance }) ? countsOnlyReport(report) : report;
+  return countsOnly ? countsOnlyReport(report) : report;
 }

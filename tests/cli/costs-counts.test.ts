@@ -15,6 +15,7 @@ import { countsOnlyReport, isEnergyCostKey } from "../../chip/report/counts-only
 import { reportJsonSchema, runReportSchema } from "../../chip/report/formats/json-schema.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import { writeNpy } from "../../core/io/npy.ts";
+import { loadPreset } from "../../chip/spec/load.ts";
 
 const MODEL = "examples/demo/ei-small.net.json";
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-costs-counts-"));
@@ -143,6 +144,52 @@ describe("run --costs counts", () => {
       expect(res.code, args[0]).toBe(2);
       expect(res.stderr).toContain("E_CLI_OPTION");
     }
+  });
+});
+
+describe("run --costs counts on learning models", () => {
+  const STLLR = "examples/learning/stllr.model.json";
+  const runLearning = async (name: string, model: string, arch: string, ...extra: string[]): Promise<{ dir: string; stdout: string; report: RunReport }> => {
+    const dir = join(TMP, name);
+    const res = await cli("run", model, "--arch", arch, "--out", dir, ...extra);
+    expect(res.code, res.stderr).toBe(0);
+    return { dir, stdout: res.stdout, report: read(dir) };
+  };
+
+  it("S-TLLR with and without its third factor: the learning counts of the default run, no energy or billing in the notes or outputs", async () => {
+    for (const extra of [[], ["--third-factor", "examples/learning/delta.npy"]]) {
+      const tag = extra.length === 0 ? "nodelta" : "delta";
+      const def = await runLearning(`stllr-${tag}`, STLLR, "loihi", "--quiet", ...extra);
+      const counts = await runLearning(`stllr-${tag}-counts`, STLLR, "loihi", "--costs", "counts", ...extra);
+      const c = counts.report;
+      expect(c.totals.counters).toEqual(def.report.totals.counters);
+      expect(c.learning?.rules).toEqual(def.report.learning?.rules);
+      expect(c.learning?.weightChanges).toBe(def.report.learning?.weightChanges);
+      expect(c.totals.learningBilledOn).toBeUndefined();
+      expect(energyLeaks(counts.stdout), tag).toEqual([]);
+      expect(energyLeaks(JSON.stringify(c.learning)), tag).toEqual([]);
+      const md = await cli("report", join(counts.dir, "report.json"), "--format", "md");
+      expect(energyLeaks(md.stdout), tag).toEqual([]);
+    }
+  });
+
+  it("a chip spec billing weight changes runs pair STDP in counts mode (there is no energy to bill), with the default run's counts", async () => {
+    const spec = join(TMP, "loihi-changes.json");
+    writeFileSync(spec, JSON.stringify({ ...loadPreset("loihi"), name: "loihi-event-driven", learningBilledOn: "changes" }));
+    // examples/learning/stdp-pair.model.json with snnref-1's pair STDP ("stdp") in place of its learning rule.
+    const model = JSON.parse(readFileSync("examples/learning/stdp-pair.model.json", "utf8")) as { projections: Array<Record<string, unknown>> };
+    delete model.projections[0].learning;
+    model.projections[0].stdp = { A_plus: 0.03125, A_minus: 0.03125, tau_pre: 10, tau_post: 10, mode: "all_to_all", wmin: 0, wmax: 1 };
+    const pairStdp = join(TMP, "pair-stdp.model.json");
+    writeFileSync(pairStdp, JSON.stringify(model));
+    const refused = await cli("run", pairStdp, "--arch", spec, "--out", join(TMP, "stdp-refused"), "--quiet");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("E_LEARNING_BILLING");
+    const counts = await runLearning("stdp-counts", pairStdp, spec, "--quiet", "--costs", "counts");
+    const def = await runLearning("stdp-default", pairStdp, "loihi", "--quiet");
+    expect(counts.report.totals.counters.synUpdates).toBeGreaterThan(0);
+    expect(counts.report.totals.counters).toEqual(def.report.totals.counters);
+    expect(counts.report.totals.energyPj).toBeNull();
   });
 });
 
