@@ -321,6 +321,7 @@ function buildProgram(): Command {
     .option("--test <path>", "the learning curve's test data set (labels as evaluate reads them: whole-number folders)")
     .option("--output <population>", "the population the curve's tests decode (default: the model's only non-input population with no outgoing projection)")
     .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .addOption(new Option("--timing <model>", "model each training sample's time (simple or detailed, as run) and with it the static energy per training sample; default none: dynamic energy only").choices(TIMINGS))
     .option("--tick-period-us <us>", "with --timing: pace the ticks, each lasting max(this period, its modelled latency), as `run --tick-period-us`", tickPeriodOption)
     .option("--checkpoint <file>", "save the training at sample boundaries (every --checkpoint-every samples, and on Ctrl-C) to <file>, atomically, so --resume can continue it")

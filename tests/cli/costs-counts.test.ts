@@ -16,6 +16,7 @@ import { reportJsonSchema, runReportSchema } from "../../chip/report/formats/jso
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { loadPreset } from "../../chip/spec/load.ts";
+import { sample } from "../helpers/pair-samples.ts";
 
 const MODEL = "examples/demo/ei-small.net.json";
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-costs-counts-"));
@@ -138,8 +139,8 @@ describe("run --costs counts", () => {
     expect(billed.stderr).toContain("E_CLI_OPTION");
   });
 
-  it("learn, train and sweep do not take --costs (exit 2): their outputs keep their energy", async () => {
-    for (const args of [["learn", "mnist", "--arch", "loihi"], ["train", "examples/learning/stllr.model.json", "--input", TMP, "--arch", "loihi"], ["sweep", "examples/sweep/weight-bits.yaml"]]) {
+  it("learn and sweep do not take --costs (exit 2): their outputs keep their energy", async () => {
+    for (const args of [["learn", "mnist", "--arch", "loihi"], ["sweep", "examples/sweep/weight-bits.yaml"]]) {
       const res = await cli(...args, "--out", join(TMP, "refused"), "--costs", "counts");
       expect(res.code, args[0]).toBe(2);
       expect(res.stderr).toContain("E_CLI_OPTION");
@@ -292,4 +293,44 @@ describe("evaluate --costs counts", () => {
     }
     expect((JSON.parse(readText(join(dir, "loihi"), "dataset.json")) as DatasetDocument).summary.totals.energyPj).toBeNull();
   });
+});
+
+describe("train --costs counts", () => {
+  it("train.json and curve.csv: the default training's counts and weights, energy null (curve cells empty), no energy in the summary; rerun byte-identical", async () => {
+    const MODEL = "examples/learning/stdp-pair.model.json";
+    const data = join(TMP, "train-data");
+    mkdirSync(data, { recursive: true });
+    sample(join(data, "a.npy"), 24, (t, i) => i < 2 && t % 3 === 0);
+    sample(join(data, "b.npy"), 24, (t, i) => (i >= 2 && t % 2 === 0) || (i === 0 && t % 5 === 0));
+    const test = join(TMP, "train-test");
+    for (const k of [0, 1]) {
+      mkdirSync(join(test, String(k)), { recursive: true });
+      sample(join(test, String(k), "x.npy"), 20, (t, i) => (k === 0 ? i < 2 : i >= 2) && t % 2 === 0);
+    }
+    const train = async (name: string, ...extra: string[]): Promise<{ dir: string; stdout: string }> => {
+      const dir = join(TMP, name);
+      const res = await cli("train", MODEL, "--input", data, "--arch", "loihi", "--timing", "simple", "--eval-every", "1", "--test", test, "--out", dir, ...extra);
+      expect(res.code, res.stderr).toBe(0);
+      return { dir, stdout: res.stdout };
+    };
+    const def = await train("train-default", "--quiet");
+    const counts = await train("train-counts", "--costs", "counts");
+    type Doc = { provenance: { options: Record<string, unknown> }; perTrainingSample: Record<string, unknown>; learningBilledOn?: string; curve: Array<Record<string, unknown>>; notModelled: string[]; weightChanges: number | null };
+    const d = JSON.parse(readText(def.dir, "train.json")) as Doc;
+    const c = JSON.parse(readText(counts.dir, "train.json")) as Doc;
+    expect(c.provenance.options.costs).toBe("counts");
+    expect(c.perTrainingSample.energyPj).toBeNull();
+    expect(c.learningBilledOn).toBeUndefined();
+    expect(c.notModelled.some(isEnergyCostKey)).toBe(false);
+    expect({ ...c.perTrainingSample, energyPj: 0 }).toEqual({ ...d.perTrainingSample, energyPj: 0 });
+    expect(c.weightChanges).toBe(d.weightChanges);
+    expect(c.curve.map((p) => ({ ...p, dynamicEnergyPj: 0 }))).toEqual(d.curve.map((p) => ({ ...p, dynamicEnergyPj: 0 })));
+    expect(c.curve.every((p) => p.dynamicEnergyPj === null)).toBe(true);
+    expect(readText(counts.dir, "weights.json")).toBe(readText(def.dir, "weights.json"));
+    expect(readText(counts.dir, "curve.csv").trimEnd().split("\n").slice(1).every((l) => l.endsWith(","))).toBe(true);
+    expect(energyLeaks(counts.stdout)).toEqual([]);
+    const again = await cli("rerun", join(counts.dir, "train.json"), "--out", join(TMP, "train-rerun"), "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(readText(join(TMP, "train-rerun"), "train.json")).toBe(readText(counts.dir, "train.json"));
+  }, 60_000);
 });
