@@ -114,6 +114,15 @@ describe("run --costs counts", () => {
     const again = await cli("rerun", join(dir, "report.json"), "--out", join(TMP, "rerun-out"), "--quiet");
     expect(again.code, again.stderr).toBe(0);
     expect(readText(join(TMP, "rerun-out"))).toBe(readText(dir));
+    // A recorded mode other than energy or counts is refused, naming the field.
+    const bad = read(dir) as unknown as { provenance: { options: Record<string, unknown> } };
+    bad.provenance.options.costs = "joules";
+    const badPath = join(TMP, "bad-costs.report.json");
+    writeFileSync(badPath, JSON.stringify(bad));
+    const refused = await cli("rerun", badPath, "--out", join(TMP, "rerun-bad"), "--quiet");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("E_REPORT_INVALID");
+    expect(refused.stderr).toContain("provenance.options.costs");
   });
 
   it("a report with null energy that does not say it is counts-only is refused by report and rerun (E_REPORT_INVALID), not rendered as 0", async () => {
