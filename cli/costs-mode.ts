@@ -3,8 +3,14 @@
  * it. Recorded only in counts mode (provenance.options.costs = "counts"), so reports of the default mode stay
  * byte-identical to those written before the option existed.
  */
+import { Option } from "commander";
 import { AerchipError } from "../core/diagnostics.ts";
-import type { CostMode } from "../chip/report/counts-only.ts";
+import { COST_MODES, type CostMode } from "../chip/report/counts-only.ts";
+
+/** The `--costs` option (one Option per command: commander options are not shared). */
+export function costsOption(): Option {
+  return new Option("--costs <mode>", "energy: counts and their energy, counts × the chip's per-operation costs (default); counts: the counts only (spikes, synaptic ops, MACs, neuron updates, packets, hops, memory, modelled time), no energy or power in any output (docs/reports.md, \"Counts-only reports\")").choices(COST_MODES);
+}
 
 export function costsProvenance(costs: CostMode | undefined): { costs?: "counts" } {
   return costs === "counts" ? { costs: "counts" } : {};

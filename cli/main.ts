@@ -18,7 +18,8 @@ import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
-import { BILL_LEARNING, COST_MODES, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { costsOption } from "./costs-mode.ts";
+import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -102,8 +103,6 @@ function buildProgram(): Command {
     .exitOverride();
 
   const precision = new Option("--precision <mode>", "arithmetic: float (ideal float64) or fixed (the chip's bit widths, with quantisation report)").choices(PRECISIONS).default("float");
-  // --costs (chip/report/counts-only.ts): one Option per command (commander options are not shared).
-  const costsOption = (): Option => new Option("--costs <mode>", "energy: counts and their energy, counts × the chip's per-operation costs (default); counts: the counts only (spikes, synaptic ops, MACs, neuron updates, packets, hops, memory, modelled time), no energy or power in any output (docs/reports.md, \"Counts-only reports\")").choices(COST_MODES);
   const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(PLACEMENTS).default("greedy");
   const run = program
     .command("run")

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { cli } from "../helpers/cli.ts";
@@ -148,8 +148,8 @@ describe("run --costs counts", () => {
     expect(billed.stderr).toContain("E_CLI_OPTION");
   });
 
-  it("learn and sweep do not take --costs (exit 2): their outputs keep their energy", async () => {
-    for (const args of [["learn", "mnist", "--arch", "loihi"], ["sweep", "examples/sweep/weight-bits.yaml"]]) {
+  it("learn does not take --costs (exit 2): its outputs keep their energy", async () => {
+    for (const args of [["learn", "mnist", "--arch", "loihi"]]) {
       const res = await cli(...args, "--out", join(TMP, "refused"), "--costs", "counts");
       expect(res.code, args[0]).toBe(2);
       expect(res.stderr).toContain("E_CLI_OPTION");
@@ -341,5 +341,40 @@ describe("train --costs counts", () => {
     const again = await cli("rerun", join(counts.dir, "train.json"), "--out", join(TMP, "train-rerun"), "--quiet");
     expect(again.code, again.stderr).toBe(0);
     expect(readText(join(TMP, "train-rerun"), "train.json")).toBe(readText(counts.dir, "train.json"));
+  }, 60_000);
+});
+
+describe("sweep --costs counts", () => {
+  it("the default sweep's counts per point, energy null in sweep.json and the point files, no energy in sweep.md/.tex/.svg, empty in sweep.csv; points of their own", async () => {
+    const yaml = join(TMP, "sweep.yaml");
+    writeFileSync(yaml, `model: ${resolve(MODEL)}\narch: loihi\nsteps: 40\nseed: 0\nprecision: fixed\nweightBits: [4, 8]\n`);
+    const sweep = async (name: string, ...extra: string[]): Promise<string> => {
+      const dir = join(TMP, name);
+      const res = await cli("sweep", yaml, "--out", dir, "--threads", "1", "--quiet", ...extra);
+      expect(res.code, res.stderr).toBe(0);
+      return dir;
+    };
+    const def = await sweep("sweep-default");
+    const counts = await sweep("sweep-counts", "--costs", "counts");
+    type Doc = { settings: Record<string, unknown>; rows: Array<Record<string, unknown>> };
+    const d = JSON.parse(readText(def, "sweep.json")) as Doc;
+    const c = JSON.parse(readText(counts, "sweep.json")) as Doc;
+    expect(c.settings.costs).toBe("counts");
+    expect(d.settings.costs).toBeUndefined();
+    expect(c.rows.length).toBe(2);
+    c.rows.forEach((row, i) => {
+      expect(row.energyPj).toBeNull();
+      expect(row.averagePowerMw).toBeNull();
+      expect(d.rows[i].energyPj).not.toBeNull();
+      expect(row.id).not.toBe(d.rows[i].id);
+      const rest = (x: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(x).filter(([k]) => !["energyPj", "averagePowerMw", "id"].includes(k)));
+      expect(rest(row)).toEqual(rest(d.rows[i]));
+      expect((JSON.parse(readText(join(counts, "points"), `${String(row.id)}.json`)) as Record<string, unknown>).energyPj).toBeNull();
+    });
+    for (const f of ["sweep.md", "sweep.tex", "sweep.svg"]) expect(energyLeaks(readText(counts, f)), f).toEqual([]);
+    const [head, ...rows] = readText(counts, "sweep.csv").trimEnd().split("\n").map((l) => l.split(","));
+    const cols = head.filter((h) => /energy|power/.test(h));
+    expect(cols.length).toBe(7);
+    for (const row of rows) for (const col of cols) expect(row[head.indexOf(col)]).toBe("");
   }, 60_000);
 });
