@@ -5,7 +5,8 @@
  */
 import { Option } from "commander";
 import { AerchipError } from "../core/diagnostics.ts";
-import { COST_MODES, type CostMode } from "../chip/report/counts-only.ts";
+import type { CostMode } from "../chip/report/counts-only.ts";
+import { COST_MODES } from "./option-limits.ts";
 
 /** The `--costs` option (one Option per command: commander options are not shared). */
 export function costsOption(): Option {

@@ -10,6 +10,7 @@
  *   totals.learningBilledOn                             → absent (it says what the learning energy bills)
  * A data set's document (`aerchip evaluate`, countsOnlyDataset) likewise: samples[].energyPj,
  * summary.perInference.energyPj and .dynamicEnergyPj, summary.totals.energyPj and summary.energyTerms → null.
+ * (`train` and `sweep` write no run report: cli/commands/train.ts and cli/sweep/point.ts null their own energy.)
  * The mode is recorded as provenance.options.costs = "counts" (absent in the default mode, "energy"), which is
  * also what `aerchip rerun` reads back. Counts are the default run's, number for number.
  */

@@ -15,7 +15,8 @@ import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
 import { renderLatex } from "../../chip/report/formats/latex.ts";
 import { renderCsv } from "../../chip/report/formats/csv.ts";
 import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
-import { COST_MODES, nullEnergyField } from "../../chip/report/counts-only.ts";
+import { nullEnergyField } from "../../chip/report/counts-only.ts";
+import { COST_MODES } from "../option-limits.ts";
 import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
 import { requireMetrics } from "../../chip/report/formats/tables.ts";
 
