@@ -1,5 +1,5 @@
 /**
- * `--costs counts` (chip/report/counts-only.ts, requirement 26): every count of the default run and no energy
+ * `--costs counts` (chip/report/counts-only.ts, requirement 26) on run, compare, evaluate, train and sweep: every count of the default run and no energy
  * or power anywhere: not in the terminal summary, report.md/.tex/.html/.csv, or report.json (energy fields
  * null, energy costs left out, provenance.options.costs "counts"). The default mode is unchanged; the JSON
  * Schema accepts the counts-only report; `aerchip rerun` reproduces it byte for byte; a bad value is a usage error.
@@ -140,9 +140,11 @@ describe("run --costs counts", () => {
   });
 
   it("an unknown --costs value, and --bill-learning with --costs counts, are usage errors (exit 2)", async () => {
-    const bad = await cli("run", MODEL, ...ARGS, "--out", join(TMP, "bad"), "--costs", "joules");
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("E_CLI_OPTION");
+    for (const args of [["run", MODEL, ...ARGS], ["compare", MODEL], ["evaluate", MODEL, "--input", TMP, "--arch", "loihi"], ["train", MODEL, "--input", TMP, "--arch", "loihi"], ["sweep", "examples/sweep/weight-bits.yaml"]]) {
+      const bad = await cli(...args, "--out", join(TMP, "bad"), "--costs", "joules");
+      expect(bad.code, args[0]).toBe(2);
+      expect(bad.stderr, args[0]).toMatch(/^aerchip: E_CLI_OPTION: .*--costs/);
+    }
     const billed = await cli("run", "examples/learning/stllr.model.json", "--arch", "loihi", "--out", join(TMP, "billed"), "--costs", "counts", "--bill-learning", "changes");
     expect(billed.code).toBe(2);
     expect(billed.stderr).toContain("E_CLI_OPTION");
