@@ -1,8 +1,9 @@
 /**
- * `--costs counts` (chip/report/counts-only.ts, requirement 26) on run, compare, evaluate, train and sweep: every count of the default run and no energy
- * or power anywhere: not in the terminal summary, report.md/.tex/.html/.csv, or report.json (energy fields
- * null, energy costs left out, provenance.options.costs "counts"). The default mode is unchanged; the JSON
- * Schema accepts the counts-only report; `aerchip rerun` reproduces it byte for byte; a bad value is a usage error.
+ * `--costs counts` (chip/report/counts-only.ts, requirement 26) on run, compare, evaluate, train and sweep:
+ * every count of the default run and no energy or power anywhere: not in the terminal summary,
+ * report.md/.tex/.html/.csv, or report.json (energy fields null, energy costs left out,
+ * provenance.options.costs "counts"). The default mode is unchanged; the JSON Schema accepts the counts-only
+ * report; `aerchip rerun` reproduces it byte for byte; a bad value is a usage error.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
