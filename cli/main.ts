@@ -360,6 +360,7 @@ function buildProgram(): Command {
     .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
     .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .option("--weight-bits <list>", "comma-separated weight widths of the plastic synapses, each run after the float run (e.g. 8,6,4,3)")
     .option("--trace-bits <n>", `learning-trace width, 1..${MAX_TRACE_BITS} (default: float traces)`, intOption("--trace-bits", 1, MAX_TRACE_BITS, "as in model files"))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))

@@ -151,13 +151,6 @@ describe("run --costs counts", () => {
     expect(billed.stderr).toContain("E_CLI_OPTION");
   });
 
-  it("learn does not take --costs (exit 2): its outputs keep their energy", async () => {
-    for (const args of [["learn", "mnist", "--arch", "loihi"]]) {
-      const res = await cli(...args, "--out", join(TMP, "refused"), "--costs", "counts");
-      expect(res.code, args[0]).toBe(2);
-      expect(res.stderr).toContain("E_CLI_OPTION");
-    }
-  });
 });
 
 describe("run --costs counts on learning models", () => {
@@ -380,4 +373,40 @@ describe("sweep --costs counts", () => {
     expect(cols.length).toBe(7);
     for (const row of rows) for (const col of cols) expect(row[head.indexOf(col)]).toBe("");
   }, 60_000);
+});
+
+describe("learn --costs counts", () => {
+  it("learn-mnist.json and learn-features.json: the default run's results with the energy fields null, no energy columns in the printed tables", async () => {
+    const learn = async (name: string, ...args: string[]): Promise<{ dir: string; stdout: string }> => {
+      const dir = join(TMP, name);
+      const res = await cli("learn", ...args, "--arch", "loihi", "--out", dir);
+      expect(res.code, res.stderr).toBe(0);
+      return { dir, stdout: res.stdout };
+    };
+    const MNIST = ["mnist", "--neurons", "4", "--train", "20", "--test", "10", "--weight-bits", "4"];
+    const def = await learn("learn-default", ...MNIST);
+    const counts = await learn("learn-counts", ...MNIST, "--costs", "counts");
+    type Doc = { costs?: string; results: Array<Record<string, unknown>> };
+    const d = JSON.parse(readText(def.dir, "learn-mnist.json")) as Doc;
+    const c = JSON.parse(readText(counts.dir, "learn-mnist.json")) as Doc;
+    expect(c.costs).toBe("counts");
+    expect(d.costs).toBeUndefined();
+    const energy = ["energyPerTrainSamplePj", "energyPerInferencePj", "learningEnergyPerTrainSamplePj"];
+    c.results.forEach((r, i) => {
+      for (const k of energy) expect(r[k], k).toBeNull();
+      expect(r.learningBilledOn).toBeUndefined();
+      const rest = (x: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(x).filter(([k]) => !energy.includes(k) && k !== "learningBilledOn"));
+      expect(rest(r)).toEqual(rest(d.results[i]));
+    });
+    expect(energyLeaks(counts.stdout.replace(/costs counts: energy not reported \(--costs counts\)/, ""))).toEqual([]);
+    expect(def.stdout).toContain("µJ/train");
+    // A feature data set (learn-features.json).
+    const X = new Float32Array(12 * 8).map((_, k) => ((k * 7) % 5) / 4);
+    writeFileSync(join(TMP, "X.npy"), writeNpy(X, [12, 8]));
+    const f = await learn("learn-features", join(TMP, "X.npy"), "--neurons", "3", "--costs", "counts");
+    const fd = JSON.parse(readText(f.dir, "learn-features.json")) as Doc;
+    expect(fd.costs).toBe("counts");
+    expect(fd.results[0].energyPerTrainSamplePj).toBeNull();
+    expect(energyLeaks(f.stdout.replace(/costs counts: energy not reported \(--costs counts\)/, ""))).toEqual([]);
+  }, 120_000);
 });
