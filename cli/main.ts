@@ -18,6 +18,7 @@ import { collectThirdFactor } from "./third-factor.ts";
 import { addEventTransformOptions } from "./event-transforms.ts";
 import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
+import { costsOption } from "./costs-mode.ts";
 import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
@@ -132,7 +133,8 @@ function buildProgram(): Command {
     .addOption(new Option("--psi <name>", "JSON models with graded learning traces (S-TLLR): drive them by Ψ(u) of each neuron's own potential before its reset, computed by the chip after each update; default the rule's psi in the model, and a different one is refused (docs/learning.md)").choices(["inverseSquare", "triangle", "sigmoid", "lorentzian"]))
     .option("--initial-weights <weights.json>", "JSON models: start from the weights an earlier run learned (its weights.json) instead of the model's own, for the projections the file names (checked to fit: same pre, post and synapse count); chain runs to train over several samples (docs/learning.md)")
     .option("--third-factor <[pop=]file.npy>", "JSON models with learning rules: the third factor m per tick (a reward / learning signal), (T,) for every neuron or pop=(T, size) per neuron of pop; repeatable (docs/learning.md)", collectThirdFactor)
-    .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills, each at the chip's energySynUpdatePj: evaluations (every synapse update the engine performs, as Loihi's; the presets' default) or changes (only updates that changed a weight: an event-driven engine); default the chip spec's learningBilledOn (docs/learning.md)").choices(BILL_LEARNING));
+    .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills, each at the chip's energySynUpdatePj: evaluations (every synapse update the engine performs, as Loihi's; the presets' default) or changes (only updates that changed a weight: an event-driven engine); default the chip spec's learningBilledOn (docs/learning.md)").choices(BILL_LEARNING))
+    .addOption(costsOption());
   addInputCountsOption(addEventTransformOptions(run))
     .addHelpText("after", "\nExamples:\n  aerchip run examples/demo/ei-small.net.json --arch generic --out out/\n  aerchip run model.nir --input spikes.npy --arch generic --out out/\n  aerchip run ../shared/fixtures/nir/paper_cnn/cnn_sinabs.nir --input ../shared/fixtures/events/sample_nmnist.bin --tick-us 1000 --arch generic --out out/\n  aerchip run ../shared/fixtures/snnref/c04_ei_2000_int.net.json --arch generic --steps 300 --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch ../shared/fixtures/sanafe/loihi.yaml --steps 1000 --timing detailed --out out/\n  aerchip run ../shared/fixtures/sanafe/dvs.yaml --arch loihi --remap --steps 1000 --out out2/\n  aerchip run examples/learning/stdp-pair.model.json --arch loihi --out out/   (plastic projections: also writes weights.json)\n  aerchip run examples/conv/autoencoder.model.json --input image-spikes.npy --arch loihi --out out/   (the file's spikes replace the input population's)")
     .action(async (model: string, o, cmd: Command) => {
@@ -229,6 +231,7 @@ function buildProgram(): Command {
     .addOption(precision)
     .addOption(new Option("--timing <model>", "latency model: simple or detailed").choices(TIMINGS).default("simple"))
     .addOption(new Option("--bill-learning <basis>", "JSON models that learn: what the learning energy bills on every chip (as `run`): evaluations or changes").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .option("--input <file>", "NIR graphs and JSON models: input spikes (.npy tensor, .aer stream, N-MNIST .bin and the other event formats of `run --input`); for a JSON model they replace an input population's spikes")
     .option("--input-population <name>", "JSON models: the input population --input replaces (default: the only one)")
     .option("--tick-us <us>", "duration of one tick in microseconds for an event-file --input (default 1000)", tickUsOption)
@@ -278,6 +281,7 @@ function buildProgram(): Command {
     .option("--core-neurons <n>", "override the chip's neurons per core", coreNeuronsOption)
     .option("--threads <n>", "threads that simulate the chip's cores (results are identical for every count)", intOption("--threads", 1, MAX_RUN_THREADS), 1)
     .option("--jobs <n>", "samples evaluated at once, on n worker threads with a compiled model and a chip state each (outputs are byte-identical for every count; not with --threads above 1)", intOption("--jobs", 1, MAX_EVALUATE_JOBS, "one worker thread each; more than the machine's cores only costs memory"), 1)
+    .addOption(costsOption())
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addOption(new Option("--log-level <level>", "pino log level on stderr").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
@@ -316,6 +320,7 @@ function buildProgram(): Command {
     .option("--test <path>", "the learning curve's test data set (labels as evaluate reads them: whole-number folders)")
     .option("--output <population>", "the population the curve's tests decode (default: the model's only non-input population with no outgoing projection)")
     .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .addOption(new Option("--timing <model>", "model each training sample's time (simple or detailed, as run) and with it the static energy per training sample; default none: dynamic energy only").choices(TIMINGS))
     .option("--tick-period-us <us>", "with --timing: pace the ticks, each lasting max(this period, its modelled latency), as `run --tick-period-us`", tickPeriodOption)
     .option("--realtime", "with --timing: pace the ticks at the --tick-us the samples' events were binned at (the sensor's real time), as `run --realtime`")
@@ -356,6 +361,7 @@ function buildProgram(): Command {
     .option("--label-samples <n>", "training digits shown again with learning frozen to assign labels (default all; 0 = use the last training pass)", intOption("--label-samples", 0))
     .requiredOption("--arch <preset|file>", "chip preset name or chip spec JSON file (energy from its cost table)")
     .addOption(new Option("--bill-learning <basis>", "what the learning energy bills (as `run`): evaluations (every synapse update, Loihi) or changes (only updates that changed a weight); default the chip spec's learningBilledOn").choices(BILL_LEARNING))
+    .addOption(costsOption())
     .option("--weight-bits <list>", "comma-separated weight widths of the plastic synapses, each run after the float run (e.g. 8,6,4,3)")
     .option("--trace-bits <n>", `learning-trace width, 1..${MAX_TRACE_BITS} (default: float traces)`, intOption("--trace-bits", 1, MAX_TRACE_BITS, "as in model files"))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))

@@ -57,6 +57,9 @@ export { LEARNING_SIGNALS as LEARNING_COST_SIGNALS, LEARNING_OPTIMIZERS as LEARN
 /** `run --bill-learning`: what the learning energy bills (ChipSpec.learningBilledOn; chip/spec/types.ts imports nothing). */
 export { LEARNING_BILLING_BASES as BILL_LEARNING } from "../chip/spec/types.ts";
 
+/** `--costs`: energy (the default) or counts (no energy or power; chip/report/counts-only.ts, which imports nothing at run time). */
+export { COST_MODES } from "../chip/report/counts-only.ts";
+
 /** --placement (compiler/passes/place.ts strategies). */
 export const PLACEMENTS = ["greedy", "linear", "random"] as const;
 /** --precision. */

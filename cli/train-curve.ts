@@ -31,7 +31,8 @@ export interface CurvePoint {
   readonly accuracy: number | null;
   readonly labelled: number;
   readonly spikes: number;
-  readonly dynamicEnergyPj: number;
+  /** null in a counts-only training (`train --costs counts`: chip/report/counts-only.ts); curve.csv's cell is then empty. */
+  readonly dynamicEnergyPj: number | null;
 }
 
 export interface CurveSetup {
@@ -79,6 +80,6 @@ export async function curvePoint(c: CurveSetup, samples: number, program: ChipPr
 
 /** curve.csv: one row per point. */
 export function trainCurveFile(out: string, curve: readonly CurvePoint[]): OutputFile {
-  const rows = curve.map((p) => [p.samples, p.accuracy ?? "", p.labelled, p.spikes, p.dynamicEnergyPj].join(","));
+  const rows = curve.map((p) => [p.samples, p.accuracy ?? "", p.labelled, p.spikes, p.dynamicEnergyPj ?? ""].join(","));
   return { path: join(out, "curve.csv"), data: `samples,accuracy,labelled,spikes,dynamicEnergyPj\n${rows.join("\n")}\n` };
 }

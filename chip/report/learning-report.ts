@@ -61,8 +61,11 @@ export interface LearningReport {
 
 const int = (v: number): string => v.toLocaleString("en-US");
 
-/** `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi); `billedOn`: what the learning energy bills (ChipSpec.learningBilledOn). */
-export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi, billedOn: LearningBillingBasis = "evaluations"): LearningReport {
+/**
+ * `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi); `billedOn`: what the learning energy
+ * bills (ChipSpec.learningBilledOn), null in a counts-only report (--costs counts: no energy, so the notes name none).
+ */
+export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi, billedOn: LearningBillingBasis | null = "evaluations"): LearningReport {
   const rules: LearningRuleReport[] = [];
   const notes: string[] = [];
   program.projections.forEach((pr, k) => {
@@ -84,8 +87,8 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
         "(aerchip run and compare take it from --third-factor FILE.npy, aerchip train from --third-factor-dir DIR; the library from SimulateOptions.learningInput or thirdFactor), so its products with m added nothing; " +
-        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does, and ` +
-        (billedOn === "changes" ? "the learning energy bills only the updates that changed a weight (learningBilledOn \"changes\")." : "the learning energy bills those evaluations."),
+        `its updates changed ${int(r.weightChanges)} weights. The engine still evaluated the rule (synUpdates), as Loihi's learning engine does` +
+        (billedOn === null ? "." : billedOn === "changes" ? ", and the learning energy bills only the updates that changed a weight (learningBilledOn \"changes\")." : ", and the learning energy bills those evaluations."),
       );
     }
     if (graded && !gradedSeen) {

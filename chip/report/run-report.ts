@@ -18,6 +18,7 @@ import { assertReportFinite } from "./finite-guard.ts";
 import { runTime, type TimeBasis } from "./time-basis.ts";
 import { buildLearningReport, type LearningReport } from "./learning-report.ts";
 import type { ReadoutDecoders } from "./readout-decoders.ts";
+import { countsOnlyReport, isCountsOnly } from "./counts-only.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -112,6 +113,12 @@ export function notModelledCosts(spec: ChipSpec): string[] {
   return COST_KEYS.filter((key) => table[key] === undefined);
 }
 
+/**
+ * In a counts-only report (`--costs counts`, provenance.options.costs "counts": chip/report/counts-only.ts) every
+ * energy and power field (totals.energyPj, energyPerStepPj, averagePowerMw, crossbar.energyPj, perCore[].energyPj,
+ * perTick.energyPj, metrics.totals.energyPerInferencePj) is null although typed as a number: a reader checks
+ * isCountsOnly(report) before reading one (the renderers do; readers of files refuse nulls without the mode).
+ */
 export interface RunReport {
   /** Runs with --input: the input's events and spikes (InputReportSection). Added within version 1. */
   readonly input?: InputReportSection;
@@ -213,7 +220,12 @@ function counterRecord(a: Float64Array, o: number): CounterRecord {
  * `cores`: the program's per-core figures (metrics.ts programCoreFigures), needed when `program` is a
  * skeleton whose per-synapse arrays were released after the state was built.
  */
-export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string, cores?: ProgramCoreFigures): RunReport {
+export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: SimResult, provenance: Provenance, timingModel: string, cores?: ProgramCoreFigures): RunReport {
+  // `--costs counts` (provenance.options.costs, counts-only.ts): the energy computed below is dropped at the end,
+  // so it is billed on evaluations, which every rule counts (a spec billing changes would refuse pair STDP,
+  // energy.ts learningBilledCount, over an energy no one sees). chip.specSha256 stays the given spec's.
+  const countsOnly = isCountsOnly({ provenance });
+  const spec = countsOnly && learningBillingBasis(chipSpec) === "changes" ? { ...chipSpec, learningBilledOn: "evaluations" as const } : chipSpec;
   const st = res.state;
   const K = COUNTER_COUNT;
   const encs = st.encodingNames;
@@ -267,11 +279,11 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
   const metrics = computeRunMetrics(spec, program, res, { simulatedTimeNs, timeBasis: time.basis, energyTotalPj: total }, cores);
   // A chip without latency costs (and no tick period) does not model time: its time and power are unknown, not 0.
   const timeModelled = time.basis !== "not-modelled";
-  return assertReportFinite<RunReport>({
+  const report = assertReportFinite<RunReport>({
     format: REPORT_FORMAT, version: REPORT_VERSION, provenance, model: program.modelName,
     chip: {
       name: spec.name, source: spec.source, coresUsed: st.coreCount, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
-      specSha256: createHash("sha256").update(JSON.stringify(spec)).digest("hex"),
+      specSha256: createHash("sha256").update(JSON.stringify(chipSpec)).digest("hex"),
       mesh: { widthTiles: spec.mesh.widthTiles, heightTiles: spec.mesh.heightTiles, coresPerTile: spec.mesh.coresPerTile },
     },
     steps: res.steps, timingModel,
@@ -311,7 +323,7 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
     })),
     perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
-      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, learningBillingBasis(spec)),
+      learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, countsOnly ? null : learningBillingBasis(spec)),
     }),
     metrics,
     perTick: {
@@ -321,4 +333,6 @@ export function buildRunReport(spec: ChipSpec, program: ChipProgram, res: SimRes
       energyPj: perTickEnergy,
     },
   }, spec.name);
+  // `--costs counts` (provenance.options.costs): the same report without its energy and power (counts-only.ts).
+  return countsOnly ? countsOnlyReport(report) : report;
 }

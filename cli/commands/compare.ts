@@ -34,6 +34,8 @@ import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
 import { throwIfInterrupted } from "../interrupt.ts";
 import type { InputSelection } from "../input-selection.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
+import { checkCostsWithBilling } from "../costs-mode.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
@@ -55,6 +57,8 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly precision?: "float" | "fixed";
   /** What the learning energy bills on every chip (as `run --bill-learning`). */
   readonly billLearning?: LearningBillingBasis;
+  /** --costs counts: every chip's run without energy or power (as `run --costs counts`), and tables without them. */
+  readonly costs?: CostMode;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -94,6 +98,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
   // Every chip must exist and be valid before any runs: a typo in --arch is not a table row.
   for (const arch of archs) loadArch(arch);
+  checkCostsWithBilling(o.costs, o.billLearning, modelPath);
+  const countsOnly = o.costs === "counts";
   // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
@@ -160,9 +166,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     runWarnings = (first?.report.warnings ?? []).filter((w) => !w.startsWith("W_EVENTS_MERGED"));
     if (o.quiet !== true) for (const w of runWarnings) process.stderr.write(`aerchip: ${w}\n`);
     rows = compareRows(entries);
-    t = compareTable(model, rows, inputNote, runWarnings);
+    t = compareTable(model, rows, inputNote, runWarnings, countsOnly);
     ran = rows.filter((r) => r.status === "ok").length;
-    svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows), "compare") : undefined;
+    svg = ran > 0 ? await renderVegaLiteSvg(compareFigureSpec(model, rows, countsOnly), "compare") : undefined;
     throwIfInterrupted("while drawing the comparison's figure", COMPARE_INTERRUPTED_HINT);
   } catch (e) {
     // No table, and none of the chip directories this comparison created (each holds one complete run).
@@ -170,10 +176,10 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
-    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings) },
+    { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings, countsOnly) },
     { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
-    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
+    { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
   ]);
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));

@@ -94,15 +94,17 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
   const first = entries.find((e) => e.status === "ok");
   const model = first?.status === "ok" ? first.document.model : basename(modelPath);
   const rows = evaluateCompareRows(entries);
-  const t = evaluateCompareTable(model, o.input, rows, datasetPathHasNoName(o.input) ? basename(resolve(o.input)) : undefined);
+  // --costs counts (chip/report/counts-only.ts): every chip's document and the comparison without energy.
+  const countsOnly = o.costs === "counts";
+  const t = evaluateCompareTable(model, o.input, rows, datasetPathHasNoName(o.input) ? basename(resolve(o.input)) : undefined, countsOnly);
   const ran = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   const names = ["evaluate-compare.md", "evaluate-compare.tex", "evaluate-compare.csv", "evaluate-compare.json"];
   writeOutputSet([
-    { path: join(out, names[0]), data: evaluateCompareMarkdown(t, rows) },
+    { path: join(out, names[0]), data: evaluateCompareMarkdown(t, rows, countsOnly) },
     { path: join(out, names[1]), data: `% ${model} over a data set on several chips (aerchip evaluate). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, names[2]), data: evaluateCompareCsv(rows) },
-    { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, rows }, join(out, names[3])) },
+    { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, ...(countsOnly ? { costs: "counts" } : {}), rows }, join(out, names[3])) },
   ], [out]);
   logger.info({ phase: "write", out }, "outputs written");
   const files = names.map((f) => join(o.out, f));

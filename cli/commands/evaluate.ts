@@ -47,6 +47,8 @@ import { loadArch } from "../load-arch.ts";
 import { chooseDecode, chooseOutput } from "../dataset-decode.ts";
 import { yieldForSignals } from "../interrupt.ts";
 import { sha256File } from "../provenance.ts";
+import { countsOnlyDataset, type CostMode } from "../../chip/report/counts-only.ts";
+import { costsProvenance } from "../costs-mode.ts";
 import { aerchipVersion } from "../version.ts";
 import type { InputSpikes } from "../spike-inputs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -120,6 +122,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
    * counts and time include them; outputs, accuracy and layer activity use the sample's steps (default 0).
    */
   readonly restSteps?: number;
+  /** --costs counts: dataset.json and its renderings without energy or power (chip/report/counts-only.ts countsOnlyDataset). */
+  readonly costs?: CostMode;
   /** --per-layer-ticks: layer-ticks.csv, the per-tick, per-population counts summed over the samples (cli/evaluate/layer-ticks-sum.ts). */
   readonly perLayerTicks?: boolean;
   /** Print no warning on stderr (the NIR reader's, W_NIR_DT_BINNING); they are in the document either way. */
@@ -392,7 +396,9 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
       costs: r.costs, notModelled: r.notModelled, summary, samples: rows,
     };
     return {
-      document: doc, mapping: m.nir === undefined ? c.compiled.mapping : { ...c.compiled.mapping, nirProjections: m.nir.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads },
+      // --costs counts: the samples ran and were summed as usual (their reports, not kept, with energy); the
+      // document then drops every energy figure and records the mode (chip/report/counts-only.ts).
+      document: o.costs === "counts" ? countsOnlyDataset({ ...doc, provenance: { ...provenance, options: { ...provenance.options, ...costsProvenance(o.costs) } } }) : doc, mapping: m.nir === undefined ? c.compiled.mapping : { ...c.compiled.mapping, nirProjections: m.nir.projections }, parallel: workers === undefined ? { mode: "in-process", threads: 1 } : { mode: "workers", threads: workers.threads },
       ...(layerTicks === undefined ? {} : { layerTicksCsv: layerTicks.csv() }),
     };
   } finally {

@@ -30,6 +30,9 @@ import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, ty
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
+import { checkCostsWithBilling } from "../costs-mode.ts";
+import { countsOnlyLearnResult } from "../learn/counts-only.ts";
 import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 
 export interface LearnCommandOptions {
@@ -39,6 +42,8 @@ export interface LearnCommandOptions {
   readonly arch: string;
   /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
   readonly billLearning?: LearningBillingBasis;
+  /** --costs counts: the results written and printed without energy (cli/learn/counts-only.ts). */
+  readonly costs?: CostMode;
   readonly weightBits?: string;
   readonly traceBits?: number;
   readonly rounding: "nearest" | "stochastic";
@@ -121,20 +126,21 @@ export function parseWeightBits(text: string | undefined): Array<number | undefi
 const uj = (pj: number): string => (pj / 1e6).toFixed(2);
 const kib = (bits: number): string => (bits / 8192).toFixed(1);
 
-export function learnTable(results: readonly DiehlCookResult[]): string {
+/** `countsOnly` (--costs counts): no energy columns, and nothing named billed. */
+export function learnTable(results: readonly DiehlCookResult[], countsOnly = false): string {
   // Learning billed on weight changes: their count beside the synapse updates, and the column named for what is billed.
   const onChanges = results.some((r) => r.opsPerTrainSample.weightChanges !== undefined);
   const rows = results.map((r) => [
     r.weightBits === "float" ? "float" : `${r.weightBits} b`,
     `${(100 * r.accuracy).toFixed(1)}%`,
-    uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj), uj(r.energyPerInferencePj),
+    ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj), uj(r.energyPerInferencePj)]),
     fmtInt(Math.round(r.opsPerTrainSample.synUpdates)),
     ...(onChanges ? [fmtInt(Math.round(r.opsPerTrainSample.weightChanges ?? 0))] : []),
     fmtInt(Math.round(r.opsPerTrainSample.ruleEvaluations)),
     fmtInt(Math.round(r.opsPerTrainSample.traceUpdates)), fmtInt(Math.round(r.opsPerTrainSample.normalisationOps)),
     kib(r.memory.weightMemoryBits), kib(r.memory.traceMemoryBits),
   ]);
-  const hdr = ["weights", "accuracy", "µJ/train", "learn µJ/train", "µJ/inference", onChanges ? "syn updates" : "syn updates (billed)", ...(onChanges ? ["changes (billed)"] : []), "rule evals", "trace updates", "norm ops", "weight KiB", "trace KiB"];
+  const hdr = ["weights", "accuracy", ...(countsOnly ? [] : ["µJ/train", "learn µJ/train", "µJ/inference"]), onChanges || countsOnly ? "syn updates" : "syn updates (billed)", ...(onChanges ? [countsOnly ? "weight changes" : "changes (billed)"] : []), "rule evals", "trace updates", "norm ops", "weight KiB", "trace KiB"];
   return table(rows, hdr, `l${"r".repeat(hdr.length - 1)}`);
 }
 
@@ -153,6 +159,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
       field: "--arch", hint: "use a chip billed per synaptic op (loihi, generic, …), or train the network as a JSON model with `aerchip train`, which bills the crossbar",
     });
   }
+  checkCostsWithBilling(o.costs, o.billLearning);
+  const countsOnly = o.costs === "counts";
   const spec = withLearningBilling(baseSpec, o.billLearning);
   const widths = parseWeightBits(o.weightBits);
   // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
@@ -246,7 +254,9 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     results.push(features ? { ...run.result(), clustering: clusteringOf(run.labelResponses(), data, o.neurons) } : run.result());
     save(wi + 1, undefined);
   }
-  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, results, gainDoc);
+  // --costs counts: what is written and printed has no energy (the results above, and the checkpoint, keep it).
+  const shown = countsOnly ? results.map(countsOnlyLearnResult) : results;
+  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, shown, gainDoc, countsOnly);
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
@@ -255,13 +265,13 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     ? { source: "mnist-package", digits: 10_000, split: "seeded shuffle of the 10,000 digits: the first --train train, the next --test test", seed: o.seed, train: o.train, test: o.test }
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
   const doc = {
-    format: "aerchip-learn", version: 1, arch: spec.name, rule: diehlCookRule(params).name, dataset: source, params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
-    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: results.map(stripWall),
+    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
+    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: shown.map(stripWall),
   };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
-  if (o.json) process.stdout.write(`${JSON.stringify({ file, results })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ file, results: shown })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(results)}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

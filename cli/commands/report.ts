@@ -15,6 +15,8 @@ import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
 import { renderLatex } from "../../chip/report/formats/latex.ts";
 import { renderCsv } from "../../chip/report/formats/csv.ts";
 import { renderJsonSchema, runReportReadSchema } from "../../chip/report/formats/json-schema.ts";
+import { nullEnergyField } from "../../chip/report/counts-only.ts";
+import { COST_MODES } from "../option-limits.ts";
 import { parseSpikesJson, renderHtml } from "../../chip/report/formats/html.ts";
 import { requireMetrics } from "../../chip/report/formats/tables.ts";
 
@@ -51,6 +53,16 @@ export function readReportFile(path: string): RunReport {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join(".");
     throw new AerchipError("E_REPORT_INVALID", `report does not match the report schema v${REPORT_VERSION}: ${issue.message}${field === "" ? "" : ` at ${field}`}`, { file: path, field, hint: "regenerate the report with `aerchip run` or `aerchip rerun`; see `aerchip report --format json-schema`" });
+  }
+  // The cost mode (--costs, chip/report/counts-only.ts) decides which fields may be null: it must be one aerchip writes.
+  const mode = (raw as RunReport).provenance.options.costs;
+  if (mode !== undefined && !(COST_MODES as readonly unknown[]).includes(mode)) {
+    throw new AerchipError("E_REPORT_INVALID", `provenance.options.costs is ${JSON.stringify(mode)}; it must be one of ${COST_MODES.join(", ")}`, { file: path, field: "provenance.options.costs", hint: "regenerate the report with `aerchip run` or `aerchip rerun` (--costs energy|counts)" });
+  }
+  // Energy fields are null only in counts-only reports (chip/report/counts-only.ts), which say so in their provenance.
+  const nullField = nullEnergyField(raw as RunReport);
+  if (nullField !== undefined) {
+    throw new AerchipError("E_REPORT_INVALID", `${nullField} is null, and the report is not counts-only (provenance.options.costs is not "counts")`, { file: path, field: nullField, hint: "regenerate the report with `aerchip run` or `aerchip rerun`; a counts-only report (--costs counts) records provenance.options.costs \"counts\"" });
   }
   return raw as RunReport;
 }

@@ -11,7 +11,8 @@ import type { RunReport } from "../../chip/report/run-report.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import type { NirCliOptions } from "./run-nir.ts";
-import { BILL_LEARNING, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
+import { BILL_LEARNING, COST_MODES, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export type RecordedOptions = RunReport["provenance"]["options"];
 
@@ -90,6 +91,7 @@ export function checkRecordedOptions(o: RecordedOptions, file: string, command: 
   oneOf("reset", NIR_RESETS);
   oneOf("recurrentBias", NIR_RECURRENT_BIASES);
   oneOf("billLearning", BILL_LEARNING);
+  oneOf("costs", COST_MODES);
   for (const key of ["tickUs", "dtSeconds"]) {
     const v = o[key];
     if (v === undefined || v === null) continue;
@@ -119,6 +121,8 @@ export function sharedRecordedOptions(o: RecordedOptions, file: string, command:
   const recurrentBias = opt<string>(o, "recurrentBias", "string", file, command);
   const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, command);
   const lenient = opt<boolean>(o, "lenient", "boolean", file, command);
+  // --costs counts (chip/report/counts-only.ts); checkRecordedOptions checked it is one of COST_MODES.
+  const costs = opt<string>(o, "costs", "string", file, command) as CostMode | undefined;
   const transforms = eventTransformsFromProvenance(o, (key) => {
     throw badOption(file, key, o[key], `it is not a value aerchip ${command} records for --sensor-size, --crop, --downsample, --spatial-factor, --polarity, --time-bins or --time-bins-rule`, command);
   });
@@ -137,6 +141,7 @@ export function sharedRecordedOptions(o: RecordedOptions, file: string, command:
     ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
     ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
     ...(lenient === undefined ? {} : { lenient }),
+    ...(costs === undefined ? {} : { costs }),
     ...transforms,
   };
 }

@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
-import { BILL_LEARNING, MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
+import { BILL_LEARNING, COST_MODES, MAX_LEARN_PASSES, MAX_RUN_TICKS, MAX_SEED, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetDigest } from "./evaluate.ts";
@@ -73,6 +74,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const output = opt<string>(o, "output", "string", path, "train");
   if ((evalEvery === undefined) !== (test === undefined)) throw badOption(path, "evalEvery", o.evalEvery ?? null, "it and an input of role test are recorded together (--eval-every N --test DATASET)", "train");
   const billLearning = oneOf<LearningBillingBasis>("billLearning", BILL_LEARNING);
+  const costs = oneOf<CostMode>("costs", COST_MODES);
   // Absent in train.json files written before --timing: no time model, as then.
   const timing = oneOf<"simple" | "detailed">("timing", TIMINGS);
   const tickPeriodUs = opt<number>(o, "tickPeriodUs", "number", path, "train");
@@ -101,6 +103,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
       ...(evalEvery === undefined || test === undefined ? {} : { evalEvery, test }),
       ...(output === undefined ? {} : { output }),
       ...(billLearning === undefined ? {} : { billLearning }),
+      ...(costs === undefined ? {} : { costs }),
       ...(timing === undefined ? {} : { timing }),
       ...(tickPeriodUs === undefined ? {} : { tickPeriodUs }),
       ...(realtime === true ? { realtime } : {}),

@@ -21,6 +21,7 @@ import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
+import { costsProvenance } from "../costs-mode.ts";
 import { gitProvenance, readoutLines, summaryText } from "./run.ts";
 import { checkReadoutFileNames, checkReadoutSize, programReadouts, readoutOutputs } from "../readout-files.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
@@ -51,7 +52,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o) },
+    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
   };
   // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
   const readouts = programReadouts(program);

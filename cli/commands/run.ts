@@ -32,6 +32,8 @@ import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "
 import { withInitialWeights } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
 import { checkInputHasTicks, checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
+import { isCountsOnly, type CostMode } from "../../chip/report/counts-only.ts";
+import { checkCostsWithBilling, costsProvenance } from "../costs-mode.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
   /** JSON models: --input FILE replaces an input population's embedded spikes (cli/model-input.ts). */
@@ -72,6 +74,8 @@ export interface RunCommandOptions extends InputSelection, EventTransformChoice 
   readonly initialWeights?: string;
   /** What the learning energy bills, overriding the chip spec's learningBilledOn (cli/load-arch.ts withLearningBilling). */
   readonly billLearning?: LearningBillingBasis;
+  /** --costs counts: the report's counts without energy or power (chip/report/counts-only.ts); default energy. */
+  readonly costs?: CostMode;
 }
 
 /** The commit of the running aerchip, when it runs from a git checkout (provenance.gitCommit). */
@@ -83,7 +87,8 @@ export function gitProvenance(): { gitCommit?: string } {
 export function summaryText(report: RunReport, mapping: MappingReport): string {
   const t = report.totals;
   const c = t.counters;
-  const e = t.energyPj;
+  // --costs counts (chip/report/counts-only.ts): no energy table, power or billing line.
+  const countsOnly = isCountsOnly(report);
   // A chip name ending in `*` is a preset with command-line overrides: say which, under the head line.
   const overrides = chipOverrideNote(report);
   const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${report.steps} steps, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
@@ -106,27 +111,38 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     const perStep = (v: number): string => (v / Math.max(1, report.steps)).toFixed(2);
     rows.push(
       ["learning rule evaluations", fmtInt(l.ruleEvaluations), perStep(l.ruleEvaluations)],
-      [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
-      [onChanges ? "updates that changed a weight (billed)" : "updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
+      [onChanges || countsOnly ? "synapse updates" : "synapse updates (billed)", fmtInt(l.synUpdates), perStep(l.synUpdates)],
+      [onChanges && !countsOnly ? "updates that changed a weight (billed)" : "updates that changed a weight", fmtInt(l.weightChanges), perStep(l.weightChanges)],
     );
     // Rules that read the third factor m: the non-zero values of it the engine received (the learning signal's broadcast).
     if (l.rules.some((x) => x.readsThirdFactor)) rows.push(["third-factor values delivered (m ≠ 0)", fmtInt(l.thirdFactorValues ?? 0), perStep(l.thirdFactorValues ?? 0)]);
   }
   const learningNotes = [
-    ...(onChanges ? ["learning energy billed on weight changes (learningBilledOn \"changes\"): the updates that changed a weight × energySynUpdatePj"] : []),
+    ...(onChanges && !countsOnly ? ["learning energy billed on weight changes (learningBilledOn \"changes\"): the updates that changed a weight × energySynUpdatePj"] : []),
     ...(l?.notes ?? []).map((n) => `note: ${n}`),
   ].join("\n");
-  const energy: string[][] = [
+  const e = t.energyPj;
+  const energy = countsOnly ? "" : table([
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
-  ];
-  const time = t.simulatedTimeNs === null || t.averagePowerMw === null
-    ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
-    : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
+  ], ["energy", "total"]);
+  const time = countsOnly ? countsOnlyTimeText(t, report.steps)
+    : t.simulatedTimeNs === null || t.averagePowerMw === null
+      ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
+      : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
+  const countsNote = countsOnly ? "costs counts: energy and power not reported (--costs counts)" : "";
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   const input = report.input === undefined ? "" : inputSummaryLine(report.input);
-  return [head, input, "", table(rows, ["count", "total", "per step"]), "", table(energy, ["energy", "total"]), "", learningNotes, "", time, prec, missing].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  return [head, input, "", table(rows, ["count", "total", "per step"]), "", energy, "", learningNotes, "", time, prec, missing, countsNote].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+}
+
+/** The time line of a counts-only summary: the simulated time and its basis, no power or static energy. */
+function countsOnlyTimeText(t: RunReport["totals"], steps: number): string {
+  if (t.simulatedTimeNs === null) return "simulated time not modelled (this chip spec has no latency costs)";
+  const basis = t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined ? `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency)`
+    : t.timeBasis === "modelled-latency" ? "time basis modelled-latency: ticks run back to back (compute-bound)" : "";
+  return `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, steps))} per step)${basis === "" ? "" : `\n${basis}`}`;
 }
 
 /**
@@ -153,15 +169,19 @@ export function remapComparisonText(hand: RunReport, handMap: MappingReport, rem
   ];
   const he = hand.totals.energyPj;
   const re = remap.totals.energyPj;
-  const rows = [
-    row("cores used", handMap.coresUsed, remapMap.coresUsed, fmtInt),
-    row("packets", hand.totals.counters.packetsOut, remap.totals.counters.packetsOut, fmtInt),
-    row("hops", hand.totals.sanafe.hops, remap.totals.sanafe.hops, fmtInt),
+  // --costs counts: both reports carry no energy (chip/report/counts-only.ts).
+  const energyRows = isCountsOnly(remap) ? [] : [
     row("synapse energy", he.synapse, re.synapse, fmtEnergyPj),
     row("neuron energy", he.neuron, re.neuron, fmtEnergyPj),
     row("network energy", he.network, re.network, fmtEnergyPj),
     row("static energy", he.static, re.static, fmtEnergyPj),
     row("total energy", he.total, re.total, fmtEnergyPj),
+  ];
+  const rows = [
+    row("cores used", handMap.coresUsed, remapMap.coresUsed, fmtInt),
+    row("packets", hand.totals.counters.packetsOut, remap.totals.counters.packetsOut, fmtInt),
+    row("hops", hand.totals.sanafe.hops, remap.totals.sanafe.hops, fmtInt),
+    ...energyRows,
     row("simulated time", hand.totals.simulatedTimeNs, remap.totals.simulatedTimeNs, fmtTimeNs),
   ];
   return `mapping comparison (same network and input; spikes are identical by construction)\n${table(rows, ["", `hand mapping (${hand.chip.name})`, `aerchip remap (${remap.chip.name})`, "change"])}\n`;
@@ -248,6 +268,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
   if (sanafe !== undefined && (o.input !== undefined || o.inputPopulation !== undefined)) throw new AerchipError("E_CLI_OPTION", "--input does not apply to SANA-FE networks: their input spikes come from their own input neurons", { file: modelPath, field: "--input", hint: "drop --input" });
   if (o.inputPopulation !== undefined && o.input === undefined) throw new AerchipError("E_CLI_OPTION", "--input-population names the population --input drives, and no --input was given", { file: modelPath, field: "--input-population", hint: "add --input FILE, or drop --input-population" });
+  checkCostsWithBilling(o.costs, o.billLearning, modelPath);
   const rm = loadRunModel(modelPath, o, sanafe);
   // --input (JSON models): the file's spikes replace one input population's (cli/model-input.ts); the run
   // then lasts the input's T ticks unless --steps says otherwise, as for NIR graphs.
@@ -266,7 +287,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.
   const periodUs = tickPeriodUsFor(o, input?.spikes.tickUs, o.input);
   const spec = withLearningBilling(pacedSpec(archSpec, periodUs, o), billLearningFor(o.billLearning, rm, modelPath));
-  checkSpecBillsPairStdp(spec, rm.pairStdp, modelPath);
+  // A spec billing weight changes cannot bill pair STDP; a counts-only run bills nothing (chip/report/run-report.ts).
+  if (o.costs !== "counts") checkSpecBillsPairStdp(spec, rm.pairStdp, modelPath);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
   // m and Ψ checked against the model's learning rules (cli/learning-drive.ts; compare checks the same before its chips run).
@@ -288,7 +310,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       ...tf.inputs,
       ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
     ],
-    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }), ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }), ...inputRecord.options },
+    options: { arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null, remap: o.remap === true, precision: o.precision ?? "float", ...tickPeriodProvenance(o), ...layerTicksProvenance(o), ...tf.options, ...(o.psi === undefined ? {} : { psi: o.psi }), ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }), ...costsProvenance(o.costs), ...inputRecord.options },
     ...gitProvenance(),
   };
   const logger = cliLogger(o);

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import type { SweepCommandOptions } from "./sweep.ts";
 import { MAX_RUN_THREADS } from "../option-limits.ts";
+import { costsOption } from "../costs-mode.ts";
 
 /** --threads: 1..MAX_RUN_THREADS, as for `aerchip run` (each worker holds a whole run's state; more than the machine's cores only costs memory). */
 function threadsOption(value: string): number {
@@ -22,6 +23,7 @@ export function registerSweepCommand(program: Command): Command {
     .argument("<sweep>", "sweep YAML file (see examples/sweep/weight-bits.yaml and docs/reports.md)")
     .option("--out <dir>", "output directory (default: the file's `out`, else out/<sweep file name>)")
     .option("--threads <n>", `worker threads (default: available parallelism, ${availableParallelism()} here)`, threadsOption)
+    .addOption(costsOption())
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
     .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.")

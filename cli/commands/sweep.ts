@@ -26,6 +26,7 @@ import { sha256File } from "../provenance.ts";
 import { gitProvenance } from "./run.ts";
 import { loadSweepConfig } from "../sweep/config.ts";
 import { buildGrid, type PointTask } from "../sweep/grid.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkModel, POINT_FORMAT, POINT_VERSION, type PointRow } from "../sweep/point.ts";
 import { runPoints, type PoolRun } from "../sweep/pool.ts";
 import { makePointProgress } from "../sweep/progress.ts";
@@ -38,6 +39,8 @@ export interface SweepCommandOptions {
   readonly threads?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** --costs counts: every point counts-only, the outputs without energy or power (chip/report/counts-only.ts). */
+  readonly costs?: CostMode;
   /** Called on the main thread after each finished point's file is written (progress for embedding applications). */
   readonly onPoint?: (row: PointRow) => void;
 }
@@ -86,7 +89,8 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const out = outputDirOption(outArg);
   const threads = o.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new AerchipError("E_CLI_OPTION", `--threads must be a whole number >= 1, got ${threads}`, { field: "--threads", hint: "give the number of worker threads" });
-  const grid = buildGrid(cfg);
+  const countsOnly = o.costs === "counts";
+  const grid = buildGrid(cfg, o.costs);
   // A broken model fails the sweep before any point runs.
   const checked = await checkModel(grid.tasks[0]);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
@@ -126,11 +130,11 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     return row;
   });
   const model = rows.find((r) => r.model !== null)?.model ?? basename(cfg.model);
-  const t = sweepTable(model, cfg, rows, checked.input);
+  const t = sweepTable(model, cfg, rows, checked.input, countsOnly);
   const doc: SweepDocument = {
     format: SWEEP_FORMAT, version: 1, model, sweepFile: file,
     provenance: { aerchipVersion: aerchipVersion(), ...gitProvenance(), inputs: [{ role: "sweep", path: file, sha256: sha256File(cfg.file) }, ...grid.inputs] },
-    settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }) },
+    settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), ...(countsOnly ? { costs: "counts" as const } : {}) },
     rows,
     ...(checked.input === undefined ? {} : { input: checked.input }),
   };
@@ -142,7 +146,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     { path: join(out, "sweep.md"), data: `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
     { path: join(out, "sweep.tex"), data: `% ${t.title} (aerchip sweep). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
-    ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows), "sweep") }] : []),
+    ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows, countsOnly), "sweep") }] : []),
   ]);
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
   const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, outdated, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };

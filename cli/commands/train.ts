@@ -52,6 +52,8 @@ import { readThirdFactor, thirdFactorRowsWarnings, type ThirdFactorArg } from ".
 import { sampleThirdFactorArgs, thirdFactorDirProvenance } from "../third-factor-dir.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { curvePoint, trainCurveFile, type CurvePoint, type CurveSetup } from "../train-curve.ts";
+import { isEnergyCostKey, type CostMode } from "../../chip/report/counts-only.ts";
+import { checkCostsWithBilling, costsProvenance } from "../costs-mode.ts";
 import { jsonGraphDatasetModel } from "../evaluate/dataset-model.ts";
 import { chooseOutput } from "../dataset-decode.ts";
 import { notModelledCosts } from "../../chip/report/run-report.ts";
@@ -98,6 +100,8 @@ export interface TrainCommandOptions extends EventTransformChoice {
   readonly output?: string;
   /** What the learning energy bills, overriding the chip spec's learningBilledOn (as `run --bill-learning`). */
   readonly billLearning?: LearningBillingBasis;
+  /** --costs counts: train.json and curve.csv without energy (chip/report/counts-only.ts), as `run --costs counts`. */
+  readonly costs?: CostMode;
   /**
    * --timing simple|detailed: each training sample's time modelled (chip/timing) and with it the static energy
    * (perTrainingSample.simulatedTimeNs, energyPj.static, energyPj.total); absent = no time model, dynamic
@@ -142,12 +146,15 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (o.resume === true && !existsSync(o.checkpoint!)) throw new AerchipError("E_CHECKPOINT_MISSING", `checkpoint ${o.checkpoint} does not exist`, { file: o.checkpoint, field: "--checkpoint", hint: "give the file the interrupted training wrote, or start without --resume" });
   if (o.tickPeriodUs !== undefined && o.timing === undefined) throw new AerchipError("E_CLI_OPTION", "--tick-period-us paces each sample's modelled time, and no time is modelled without --timing", { field: "--tick-period-us", hint: "add --timing simple, or drop --tick-period-us" });
   if (o.realtime === true && o.timing === undefined) throw new AerchipError("E_CLI_OPTION", "--realtime paces each sample's modelled time, and no time is modelled without --timing", { field: "--realtime", hint: "add --timing simple, or drop --realtime" });
+  checkCostsWithBilling(o.costs, o.billLearning, modelPath);
+  const countsOnly = o.costs === "counts";
   // The chip before pacing: --realtime's period is known once the samples are read (below).
   const unpaced = withLearningBilling(loadArch(o.arch), o.billLearning);
   const loaded = loadJsonModel(modelPath);
   const graph = withInitialWeights(loaded.graph, o.initialWeights);
   // Pair STDP counts no weight changes: refused before training, not after it (chip/report/energy.ts learningBilledCount).
-  if (learningBillingBasis(unpaced) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
+  // A counts-only training bills nothing (its energy, computed below on evaluations, is dropped).
+  if (!countsOnly && learningBillingBasis(unpaced) === "changes" && graph.projections.some((p) => p.plasticity !== undefined)) {
     if (o.billLearning !== undefined) throw new AerchipError("E_CLI_OPTION", "--bill-learning changes bills the updates that changed a weight, and pair STDP (\"stdp\") projections of this model do not count them", { file: modelPath, field: "--bill-learning", hint: `use --bill-learning evaluations, or write the rule as a "learning" rule (docs/learning.md)` });
     checkSpecBillsPairStdp(unpaced, true, modelPath);
   }
@@ -248,7 +255,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       ...tfRecord.options, ...(o.psi === undefined ? {} : { psi: o.psi }),
       ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }), ...(o.output === undefined ? {} : { output: o.output }),
       ...(o.billLearning === undefined ? {} : { billLearning: o.billLearning }),
-      ...(o.timing === undefined ? {} : { timing: o.timing }), ...tickPeriodProvenance(o),
+      ...(o.timing === undefined ? {} : { timing: o.timing }), ...tickPeriodProvenance(o), ...costsProvenance(o.costs),
     },
   };
   const curve: CurvePoint[] = [];
@@ -333,14 +340,19 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   // What the figures leave out, said beside them as `run` says it (chip/report/learning-report.ts, over the
   // whole training: a rule's third factor m, which train does not supply, or undriven graded traces), and the
   // costs the chip spec does not give (their energy is not counted: 0, not unknown).
-  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, learningBillingBasis(spec));
+  const learning = le === undefined ? undefined : buildLearningReport(program, le, { synUpdates: acc.counts[CounterKind.synUpdates], ruleEvaluations: acc.counts[CounterKind.learnRuleEvaluations] }, psi, countsOnly ? null : learningBillingBasis(spec));
   // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
-  const e0 = dynamicEnergyPj(spec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
+  // Counts only: the energy is dropped, so it is billed on evaluations, which every rule counts.
+  const billSpec = countsOnly && learningBillingBasis(spec) === "changes" ? { ...spec, learningBilledOn: "evaluations" as const } : spec;
+  const e0 = dynamicEnergyPj(billSpec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
   // A compute-in-memory chip's crossbar reads are synapse energy, as in run's report.
   const e = withCrossbarEnergy(e0, crossbarPj);
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
-  const notModelled = notModelledCosts(spec);
+  // Counts only: the latency costs the spec leaves out, not its energy ones (chip/report/counts-only.ts).
+  const notModelled = notModelledCosts(spec).filter((k) => !countsOnly || !isEnergyCostKey(k));
+  // Counts only: the curve's test energy is null too (curve.csv's cells empty).
+  const curveOut: CurvePoint[] = countsOnly ? curve.map((p) => ({ ...p, dynamicEnergyPj: null })) : curve;
   const doc = {
     format: TRAIN_FORMAT, version: TRAIN_VERSION,
     provenance,
@@ -351,7 +363,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       betweenSamples: "neuron state and learning traces reset; weights, adaptive thresholds and stochastic-rounding streams carried",
     },
     perTrainingSample: {
-      energyPj: {
+      // Counts only (--costs counts): null.
+      energyPj: countsOnly ? null : {
         dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n,
         // With a time model: the static energy over the sample's simulated time, and the total.
         ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
@@ -361,19 +374,21 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
     weightChanges,
-    // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning).
-    learningBilledOn: learningBillingBasis(spec),
+    // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning); absent when counts only.
+    ...(countsOnly ? {} : { learningBilledOn: learningBillingBasis(spec) }),
     notes,
     ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
     notModelled,
-    ...(curveSetup === undefined ? {} : { curve }),
-    energyNote: o.timing === undefined
+    ...(curveSetup === undefined ? {} : { curve: curveOut }),
+    energyNote: countsOnly
+      ? "counts only (--costs counts): no energy is reported; spikes are those of the model's non-input populations"
+      : o.timing === undefined
       ? "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs (give --timing), so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy"
       : `dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); static = the chip's static power for the cores used x each sample's simulated time (timing model ${o.timing}, on the time basis timeBasis); total = dynamic + static; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy`,
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
-  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curve)])];
+  const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curveOut)])];
   writeOutputSet(files, [out]);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve }) })}\n`);
@@ -382,17 +397,19 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (o.quiet) return;
   const pj = (x: number): string => `${(x / 1000).toFixed(3)} nJ`;
   const p = doc.perTrainingSample;
-  // The learning energy bills synapse updates (Loihi) or the updates that changed a weight (learningBilledOn).
-  const onChanges = doc.learningBilledOn === "changes";
+  // The learning energy bills synapse updates (Loihi) or the updates that changed a weight (learningBilledOn);
+  // counts only (--costs counts): no energy row and nothing billed.
+  const onChanges = !countsOnly && learningBillingBasis(spec) === "changes";
+  const ep = p.energyPj;
   const rows = [
-    ...(p.energyPj.total === undefined ? [] : [["total energy", pj(p.energyPj.total)], ["static energy", pj(p.energyPj.static ?? 0)]]),
-    ["dynamic energy", pj(p.energyPj.dynamic)], ["of which learning", pj(p.energyPj.learning)],
+    ...(ep === null || ep.total === undefined ? [] : [["total energy", pj(ep.total)], ["static energy", pj(ep.static ?? 0)]]),
+    ...(ep === null ? [] : [["dynamic energy", pj(ep.dynamic)], ["of which learning", pj(ep.learning)]]),
     ...(p.simulatedTimeNs === undefined ? [] : [["simulated time", `${(p.simulatedTimeNs / 1e3).toFixed(3)} µs (${p.timeBasis})`]]),
     ["spikes", fmtInt(Math.round(p.spikes))], ["synaptic ops", fmtInt(Math.round(p.synOps))],
-    [onChanges ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
+    [onChanges || countsOnly ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
     ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
   ];
-  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${doc.learningBilledOn}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`]), ...(o.realtime === true && periodUs !== undefined ? [`ticks paced at ${periodUs} µs: --realtime`] : [])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
+  process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${learningBillingBasis(spec)}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`]), ...(o.realtime === true && periodUs !== undefined ? [`ticks paced at ${periodUs} µs: --realtime`] : [])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${countsOnly ? "costs counts: energy and power not reported (--costs counts)\n" : ""}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
 }
 
 /** The printed learning curve: test accuracy (or spikes per inference without labels) after n training samples. */

@@ -76,18 +76,19 @@ const widthName = (r: Pick<DiehlCookResult, "weightBits">): string => (r.weightB
 const pct = (x: number | null): string => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 const uj = (pj: number): string => (pj / 1e6).toFixed(2);
 
-export function featuresTable(results: readonly DiehlCookResult[]): string {
+/** `countsOnly` (`learn --costs counts`): no energy columns. */
+export function featuresTable(results: readonly DiehlCookResult[], countsOnly = false): string {
   const rows = results.map((r) => {
     const c = r.clustering!;
     return [
       r.weightBits === "float" ? "float" : `${r.weightBits} b`, fmtInt(c.usedClusters), fmtInt(c.silentSamples),
       pct(c.purity), c.nmi === null ? "—" : c.nmi.toFixed(3), pct(c.labelAssignmentAccuracy),
-      uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj),
+      ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj)]),
       fmtInt(Math.round(r.opsPerTrainSample.synUpdates)), fmtInt(Math.round(r.opsPerTrainSample.synOps)), fmtInt(Math.round(r.opsPerTrainSample.normalisationOps)),
     ];
   });
-  const hdr = ["weights", "clusters used", "silent samples", "purity", "NMI", "label-assign acc", "µJ/train", "learn µJ/train", "syn updates", "syn ops", "norm ops"];
-  return table(rows, hdr, "lrrrrrrrrrr");
+  const hdr = ["weights", "clusters used", "silent samples", "purity", "NMI", "label-assign acc", ...(countsOnly ? [] : ["µJ/train", "learn µJ/train"]), "syn updates", "syn ops", "norm ops"];
+  return table(rows, hdr, `l${"r".repeat(hdr.length - 1)}`);
 }
 
 /** learn-features.json and clusters.csv (one output set), and the printed table. */
@@ -96,6 +97,8 @@ export function writeFeatureResults(
   arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
   /** --set rateHzPerPixel=auto: the chosen value's provenance, the search (cli/learn/auto-gain.ts) and its summary line. */
   gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
+  /** `learn --costs counts`: `results` carry no energy (cli/learn/counts-only.ts); the document says so. */
+  countsOnly = false,
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
@@ -106,7 +109,7 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, rule: diehlCookRule(params).name, params,
+    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params,
     paramsProvenance: paramsProvenance(params, gain?.chosen), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
@@ -132,5 +135,5 @@ export function writeFeatureResults(
   if (o.quiet) return;
   const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
   const k = results[0]?.clustering?.kmeansMacsPerIteration ?? 0;
-  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n${gain === undefined ? "" : `${gain.line}\n`}${silentLine(results, n, gain !== undefined)}\n\n${featuresTable(results)}\n${curveText(results)}\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}${curve.length > 0 ? `, ${join(o.out, "curve.csv")}` : ""}\n`);
+  process.stdout.write(`STDP winner-take-all clustering (Diehl & Cook 2015 style) on ${arch}: ${n} samples × ${data.inputs} features, ${o.neurons} clusters (excitatory neurons), ${o.passes} pass(es), ${o.rounding} rounding${o.labels === undefined ? "" : `, scored against ${data.classes} classes`}\n${gain === undefined ? "" : `${gain.line}\n`}${silentLine(results, n, gain !== undefined)}\n\n${featuresTable(results, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nk-means baseline: ${fmtInt(k)} multiply-accumulates per Lloyd iteration (samples × clusters × features)\nwall time: ${wall}\nwrote ${join(o.out, "learn-features.json")}, ${join(o.out, "clusters.csv")}, ${results.map((r) => join(o.out, `responses_${widthName(r)}.npy`)).join(", ")}${curve.length > 0 ? `, ${join(o.out, "curve.csv")}` : ""}\n`);
 }

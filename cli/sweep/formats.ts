@@ -60,7 +60,8 @@ export function sweepTitle(model: string, cfg: SweepConfig): string {
   return `${model}: ${over}`;
 }
 
-export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[], input?: InputReportSection): ReportTable {
+/** `countsOnly` (`sweep --costs counts`): no energy column, and a note without energy. */
+export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[], input?: InputReportSection, countsOnly = false): ReportTable {
   const shown = tableAxes(cfg);
   const ok = rows.filter((r) => r.status === "ok");
   const eu = energyUnit(maxOf(ok.map((r) => r.energyPj?.total ?? 0)));
@@ -73,19 +74,22 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
     columns: [
       ...shown.map((a) => ({ header: AXIS_HEADER[a], align: NUMERIC_AXES.includes(a) ? "r" as const : "l" as const })),
       { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (incl. inputs)", align: "r" }, { header: "SOPs", align: "r" },
-      { header: `Energy (${eu.unit})`, align: "r" }, { header: `Time (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
+      ...(countsOnly ? [] : [{ header: `Energy (${eu.unit})`, align: "r" as const }]), { header: `Time (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
       { header: "Agreement", align: "r" },
     ],
     rows: rows.map((r) => [
       ...shown.map((a): Cell => { const v = r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
       r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
-      n(r.energyPj?.total, "sig", eu.scale), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), r.timeBasis,
+      ...(countsOnly ? [] : [n(r.energyPj?.total, "sig", eu.scale)]), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), r.timeBasis,
       n(r.agreement?.jaccard, "sig"),
     ]),
     note: [
       `${cfg.steps !== null ? cfg.steps : cfg.input !== null ? "The input's number of" : "The model's own number of"} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}${(cfg.inputPopulation ?? null) === null ? "" : `; input population ${cfg.inputPopulation} driven by the input`}.`,
       ...(input === undefined ? [] : [`Every point's ${inputSummaryLine(input)}.`]),
-      "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare. Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
+      countsOnly
+        ? "Counts only (--costs counts): no energy or power is reported. Time is on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare."
+        : "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare.",
+      "Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };
@@ -96,7 +100,8 @@ export function figureAxis(cfg: SweepConfig): AxisName | null {
   return NUMERIC_AXES.find((a) => cfg.swept.includes(a)) ?? cfg.swept[0] ?? null;
 }
 
-export function sweepFigureSpec(model: string, cfg: SweepConfig, rows: readonly PointRow[]): TopLevelSpec {
+/** `countsOnly` (`sweep --costs counts`): synaptic ops per run in place of energy. */
+export function sweepFigureSpec(model: string, cfg: SweepConfig, rows: readonly PointRow[], countsOnly = false): TopLevelSpec {
   const x = figureAxis(cfg) ?? "arch";
   const numeric = NUMERIC_AXES.includes(x);
   const ok = rows.filter((r) => r.status === "ok" && r.params[x] !== null);
@@ -107,7 +112,7 @@ export function sweepFigureSpec(model: string, cfg: SweepConfig, rows: readonly 
   const hasAgreement = ok.some((r) => r.agreement !== null);
   const label = (r: PointRow): string => (series.length === 0 ? model : series.map((a) => `${AXIS_HEADER[a].toLowerCase()} ${String(r.params[a] ?? "chip's own")}`).join(", "));
   const values = ok.map((r) => ({
-    x: r.params[x], series: label(r), energy: (r.energyPj?.total ?? 0) / eu.scale,
+    x: r.params[x], series: label(r), energy: (r.energyPj?.total ?? 0) / eu.scale, ...(countsOnly ? { synOps: r.synOps ?? 0 } : {}),
     second: hasAgreement ? r.agreement?.jaccard ?? null : r.spikes,
   }));
   const order = [...new Set(values.map((v) => v.series))];
@@ -125,7 +130,7 @@ export function sweepFigureSpec(model: string, cfg: SweepConfig, rows: readonly 
     title: sweepTitle(model, cfg),
     data: { values },
     hconcat: [
-      panel("Energy per run", "energy", `energy (${eu.unit})`),
+      countsOnly ? panel("Synaptic ops per run", "synOps", "synaptic ops (count)") : panel("Energy per run", "energy", `energy (${eu.unit})`),
       hasAgreement
         ? { ...panel("Spike agreement with float64", "second", "Jaccard index", [0, 1]), transform: [{ filter: "datum.second !== null" }] }
         : panel("Spikes", "second", "spikes"),
@@ -143,7 +148,7 @@ export interface SweepDocument {
     readonly gitCommit?: string;
     readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
   };
-  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[]; readonly inputPopulation?: string };
+  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[]; readonly inputPopulation?: string; readonly costs?: "counts" };
   readonly rows: readonly PointRow[];
   /** How the sweep's `input` file became input spikes (run report.json's `input`; the same for every point); absent without one. */
   readonly input?: InputReportSection;

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { sha256File } from "../provenance.ts";
 import { AXES, resolveArch, type SweepConfig } from "./config.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import type { CostMode } from "../../chip/report/counts-only.ts";
 
 /** The parameters of one point (null: the chip's own value). */
 export interface PointParams {
@@ -38,6 +39,8 @@ export interface PointTask {
   readonly steps: number | null;
   readonly timing: "simple" | "detailed";
   readonly tickUs: number | null;
+  /** `sweep --costs counts`: every point's run counts-only (chip/report/counts-only.ts); absent in the default mode. */
+  readonly costs?: "counts";
 }
 
 export interface SweepGrid {
@@ -50,7 +53,9 @@ export function pointId(fingerprint: unknown): string {
   return createHash("sha256").update(JSON.stringify(fingerprint)).digest("hex").slice(0, 16);
 }
 
-export function buildGrid(cfg: SweepConfig): SweepGrid {
+/** `costs`: `sweep --costs` (counts-only points have ids of their own, so a resumed sweep never mixes modes). */
+export function buildGrid(cfg: SweepConfig, costs?: CostMode): SweepGrid {
+  const counts = costs === "counts" ? { costs: "counts" as const } : {};
   const modelSha = sha256File(cfg.model);
   const inputSha = cfg.input === null ? null : sha256File(cfg.input);
   const inputs: Array<{ role: string; path: string; sha256: string }> = [{ role: "model", path: cfg.modelAsGiven, sha256: modelSha }];
@@ -71,14 +76,14 @@ export function buildGrid(cfg: SweepConfig): SweepGrid {
       const params: PointParams = { arch, seed, precision, placement, coreNeurons, meshWidth, meshHeight, weightBits: precision === "float" ? null : wb };
       const id = pointId({
         v: 1, model: modelSha, input: inputSha, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, archSha: archSha.get(arch) ?? null,
-        params: AXES.map((k) => params[k]),
+        params: AXES.map((k) => params[k]), ...counts,
       });
       // Float points do not depend on weightBits: one per combination of the other axes.
       if (seen.has(id)) continue;
       seen.add(id);
       tasks.push({
         id, index: tasks.length, params, model: cfg.model, input: cfg.input, inputPopulation: cfg.inputPopulation, archPath: resolveArch(arch, cfg.file),
-        steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs,
+        steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, ...counts,
       });
     }
   return { tasks, inputs };

@@ -59,6 +59,7 @@ export interface PointRow {
   /** All spikes, inputs included (the run report's counters.spikes). */
   readonly spikes: number | null;
   readonly synOps: number | null;
+  /** null for a failed point, and for every point of a counts-only sweep (`sweep --costs counts`). */
   readonly energyPj: PointEnergyPj | null;
   readonly simulatedTimeNs: number | null;
   /**
@@ -135,7 +136,8 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
       steps: model.steps,
       compile: { placement: p.placement, seed: p.seed, file: task.model, precision: p.precision },
       // Rows keep only totals; the run's own provenance is the sweep's (sweep.json).
-      provenance: { aerchipVersion: aerchipVersion(), inputs: [], options: {} },
+      // `sweep --costs counts`: the run's report is counts-only (chip/report/counts-only.ts), the row's energy null.
+      provenance: { aerchipVersion: aerchipVersion(), inputs: [], options: task.costs === "counts" ? { costs: "counts" } : {} },
       timing: task.timing,
     });
     const r = outcome.report;
@@ -150,7 +152,7 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
     return {
       ...base, status: "ok", errorMessage: null, model: r.model, chip: r.chip.name, steps: r.steps,
       coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable, spikes: r.totals.counters.spikes, synOps: r.totals.counters.synOps,
-      energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
+      energyPj: task.costs === "counts" ? null : { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
       simulatedTimeNs: r.totals.simulatedTimeNs, timeBasis: r.totals.timeBasis ?? r.metrics?.totals.inferenceTimeBasis ?? null,
       averagePowerMw: r.totals.averagePowerMw, agreement,
     };

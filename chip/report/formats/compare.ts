@@ -10,6 +10,7 @@ import { csvField } from "./csv.ts";
 import { bytesUnit, energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./tables.ts";
 import { VEGA_LITE_BASE } from "./html.ts";
 import { markdownTable } from "./markdown.ts";
+import { isCountsOnly } from "../counts-only.ts";
 
 export interface CompareOk {
   readonly arch: string;
@@ -71,10 +72,12 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     const r = e.report;
     const m = r.metrics?.totals;
     const sop = r.totals.counters.synOps;
+    // --costs counts (chip/report/counts-only.ts): the report has no energy; the row's energy fields are null.
+    const total = isCountsOnly(r) ? null : r.totals.energyPj.total;
     return {
       arch: e.arch, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
       nonInputSpikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
-      energyPj: r.totals.energyPj.total, energyPerSynOpPj: sop > 0 ? r.totals.energyPj.total / sop : null,
+      energyPj: total, energyPerSynOpPj: total !== null && sop > 0 ? total / sop : null,
       inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
       footprintBytes: m?.footprint.totalBytes ?? null, synapseMemoryBytes: m?.footprint.synapseMemoryBytes ?? null,
       activationSparsity: m?.activationSparsity ?? null,
@@ -87,8 +90,11 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
 
 const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
 
-/** `input`: what the runs read, for the note (an event file and its transforms), or undefined. */
-export function compareTable(model: string, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = []): ReportTable {
+/**
+ * `input`: what the runs read, for the note (an event file and its transforms), or undefined. `countsOnly`
+ * (--costs counts): no energy, energy/SOP or power column, and a note without energy.
+ */
+export function compareTable(model: string, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = [], countsOnly = false): ReportTable {
   const eu = energyUnit(maxOf(nums(rows, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(rows, (r) => r.inferenceTimeNs)));
   const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
@@ -96,21 +102,24 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
   // Time and power of a chip that ran without a latency model are unknown: say so, rather than "–" as for a failed run.
   const t = (r: CompareRow, v: number | null, scale = 1): Cell => (r.timeModelled ? n(v, "sig", scale) : NOT_MODELLED);
   const failed = rows.filter((r) => r.errorMessage !== null);
+  const definitions = countsOnly ? COMPARE_NOTE_COUNTS : COMPARE_NOTE;
+  // The energy columns and their cells, left out in counts-only mode (spliced in after SOPs and after inferences/s).
+  const e = <T,>(...xs: T[]): T[] => (countsOnly ? [] : xs);
   return {
     id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (excl. inputs)", align: "r" },
-      { header: "SOPs", align: "r" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: ENERGY_PER_SOP_HEADER, align: "r" },
-      { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, { header: "Power (mW)", align: "r" },
+      { header: "SOPs", align: "r" }, ...e<ReportTable["columns"][number]>({ header: `Energy (${eu.unit})`, align: "r" }, { header: ENERGY_PER_SOP_HEADER, align: "r" }),
+      { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, ...e<ReportTable["columns"][number]>({ header: "Power (mW)", align: "r" }),
       { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
     ],
     rows: rows.map((r) => [
       r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
-      n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig"), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
-      t(r, r.averagePowerMw), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
+      ...e(n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig")), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
+      ...e(t(r, r.averagePowerMw)), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
     // One entry per chip that did not run, separated by "; " so that several chips' messages stay apart.
-    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? COMPARE_NOTE : `${COMPARE_NOTE} Did not run: ${failed.map(failureText).join("; ")}.`}${learningBillingNote(rows)}${warnings.length === 0 ? "" : ` Warnings of every chip's run: ${warnings.join("; ")}`}`,
+    note: `${input === undefined ? "" : `Input: ${input}. `}${failed.length === 0 ? definitions : `${definitions} Did not run: ${failed.map(failureText).join("; ")}.`}${learningBillingNote(rows)}${warnings.length === 0 ? "" : ` Warnings of every chip's run: ${warnings.join("; ")}`}`,
   };
 }
 
@@ -122,6 +131,11 @@ export const COMPARE_NOTE = "One run is one inference; energy includes static po
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
   + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths. "
   + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
+
+/** The definitions under a counts-only compare table (--costs counts): no energy or power is reported. */
+export const COMPARE_NOTE_COUNTS = "Counts only (--costs counts): no energy or power is reported. One run is one inference; "
+  + "footprint = weights + neuron state + traces at each chip's bit widths. "
+  + "Time is on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
 
 /** Runs that learned: what each chip's learning energy bills (evaluations: every synapse update; changes: those that changed a weight). */
 function learningBillingNote(rows: readonly CompareRow[]): string {
@@ -143,12 +157,12 @@ function failureText(r: CompareRow): string {
  * compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip, so
  * that their error messages cannot run together).
  */
-export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = []): string {
+export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = [], countsOnly = false): string {
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
   const warned = warnings.length === 0 ? "" : `\nWarnings of every chip's run:\n\n${warnings.map((w) => `- ${esc(w)}`).join("\n")}\n`;
-  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc(COMPARE_NOTE + learningBillingNote(rows))}_\n${list}${warned}`;
+  return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc((countsOnly ? COMPARE_NOTE_COUNTS : COMPARE_NOTE) + learningBillingNote(rows))}_\n${list}${warned}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [
@@ -192,8 +206,11 @@ export function logBarBase(values: readonly number[]): number {
   return 10 ** (Math.ceil(Math.log10(lo)) - 1);
 }
 
-/** Energy and time per inference of the chips that ran (vega-lite spec; render with renderVegaLiteSvg). */
-export function compareFigureSpec(model: string, rows: readonly CompareRow[]): TopLevelSpec {
+/**
+ * Energy and time per inference of the chips that ran (vega-lite spec; render with renderVegaLiteSvg).
+ * `countsOnly` (--costs counts): synaptic ops per inference in place of energy.
+ */
+export function compareFigureSpec(model: string, rows: readonly CompareRow[], countsOnly = false): TopLevelSpec {
   const ok = rows.filter((r) => r.status === "ok");
   const eu = energyUnit(maxOf(nums(ok, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(ok, (r) => r.inferenceTimeNs)));
@@ -220,6 +237,9 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[]): T
   return {
     ...VEGA_LITE_BASE,
     title: `${model}: one inference on each chip`,
-    hconcat: [panel("Energy per inference", energy, `energy (${eu.unit})`), panel("Time per inference", time, `time (${tu.unit})`)],
+    hconcat: [
+      countsOnly ? panel("Synaptic ops per inference", ok.map((r) => ({ chip: label(r), value: r.synOps ?? 0 })), "synaptic ops (count)") : panel("Energy per inference", energy, `energy (${eu.unit})`),
+      panel("Time per inference", time, `time (${tu.unit})`),
+    ],
   } as unknown as TopLevelSpec;
 }

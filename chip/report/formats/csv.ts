@@ -14,6 +14,7 @@ import { COUNTER_NAMES } from "../../sim/counters.ts";
 import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
 import { energyTerms } from "../energy-terms.ts";
 import { densityActive, requireMetrics } from "./tables.ts";
+import { isCountsOnly } from "../counts-only.ts";
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -68,14 +69,20 @@ export function csvRows(report: RunReport): Row[] {
   const m = r.metrics;
   const t = r.totals;
   const rows: Row[] = [];
-  const e = t.energyPj;
+  // --costs counts (chip/report/counts-only.ts): the energy, power and energy-term cells are left empty (no
+  // energy_term rows); the columns stay, so files of both modes stack.
+  const countsOnly = isCountsOnly(r);
+  const e = countsOnly ? undefined : t.energyPj;
   const xb = t.crossbar;
   rows.push({
     entity: "totals", id: "chip", ...(xb === undefined ? {} : { crossbar_reads: xb.reads, crossbar_active_rows: xb.activeRows, crossbar_conversions: xb.conversions }),
     ...(r.nir === undefined ? {} : { nir_data_steps: r.nir.steps, nir_extra_ticks: r.nir.extraTicks }), neurons: m.perCore.reduce((a, c) => a + c.neurons, 0), compartments: m.perCore.reduce((a, c) => a + c.compartments, 0),
     synapses: m.totals.weightCount, ...counters(t.counters), synaptic_events_delivered: t.synapticEventsDelivered,
-    energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
-    energy_static_pj: e.static, energy_total_pj: e.total, simulated_time_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
+    ...(e === undefined ? {} : {
+      energy_synapse_pj: e.synapse, energy_neuron_pj: e.neuron, energy_network_pj: e.network, energy_learning_pj: e.learning, energy_dynamic_pj: e.dynamic,
+      energy_static_pj: e.static, energy_total_pj: e.total,
+    }),
+    simulated_time_ns: t.simulatedTimeNs, average_power_mw: t.averagePowerMw,
     // The basis of simulated_time_ns, average_power_mw, energy_static_pj and inference_time_ns (chip/report/time-basis.ts).
     time_basis: t.timeBasis ?? m.totals.inferenceTimeBasis, tick_period_ns: t.tickPeriodNs ?? null,
     synapse_memory_bits: m.perCore.reduce((a, c) => a + c.synapseMemoryBits, 0), neuron_memory_bits: m.perCore.reduce((a, c) => a + c.neuronMemoryBits, 0),
@@ -103,12 +110,14 @@ export function csvRows(report: RunReport): Row[] {
         synapse_memory_bits: cm.synapseMemoryBits, neuron_memory_bits: cm.neuronMemoryBits,
       }),
       ...counters(c.counters),
-      energy_synapse_pj: c.energyPj.synapse, energy_neuron_pj: c.energyPj.neuron, energy_network_pj: c.energyPj.network,
-      energy_learning_pj: c.energyPj.learning, energy_dynamic_pj: c.energyPj.dynamic,
+      ...(countsOnly ? {} : {
+        energy_synapse_pj: c.energyPj.synapse, energy_neuron_pj: c.energyPj.neuron, energy_network_pj: c.energyPj.network,
+        energy_learning_pj: c.energyPj.learning, energy_dynamic_pj: c.energyPj.dynamic,
+      }),
     });
   });
   // Count × per-operation cost, one row per term; the term's energy goes in its component's energy column.
-  for (const x of energyTerms(r)) {
+  for (const x of countsOnly ? [] : energyTerms(r)) {
     rows.push({ entity: "energy_term", id: x.countKey, kind: x.component, count: x.count, cost_key: x.costKey, cost_value: x.costValue, cost_unit: x.costUnit, [`energy_${x.component}_pj`]: x.energyPj });
   }
   const layerOf = new Map((r.precision?.layers ?? []).map((l) => [l.population, l] as const));
@@ -161,7 +170,7 @@ export function csvRows(report: RunReport): Row[] {
   }
   const pt = r.perTick;
   for (let k = 0; k < pt.latencyNs.length; k++) {
-    rows.push({ entity: "tick", id: k, latency_ns: t.simulatedTimeNs === null ? null : pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: pt.energyPj[k] });
+    rows.push({ entity: "tick", id: k, latency_ns: t.simulatedTimeNs === null ? null : pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: countsOnly ? null : pt.energyPj[k] });
   }
   return rows;
 }

@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { SAMPLE_ENERGY_KEYS, type DatasetDocument } from "../dataset.ts";
 import { energyUnit, plainCell } from "./cells.ts";
+import { isCountsOnly } from "../counts-only.ts";
 import { datasetTables, MAX_CONFUSION_TABLE_CLASSES } from "./dataset.ts";
 import { escapeHtml, figure, htmlTable, renderVegaLiteSvg, STYLE, VEGA_LITE_BASE } from "./html.ts";
 
@@ -78,12 +79,15 @@ export async function renderDatasetHtml(d: DatasetDocument): Promise<string> {
   const tables = datasetTables(d);
   const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(`Format ${d.format} v${d.version}; ${d.summary.samples} samples; timing model ${d.timingModel}; aerchip ${d.provenance.aerchipVersion}.`)}</p>`];
   parts.push(htmlTable(tables[0]));
-  const eu = energyUnit(d.summary.perInference.energyPj.total.max);
-  const mean = d.summary.perInference.energyPj.total;
-  const meanText = `${plainCell({ v: mean.mean / eu.scale, f: "sig" })} ± ${plainCell({ v: mean.std / eu.scale, f: "sig" })} ${eu.unit}`;
-  parts.push(figure("energy-histogram", "Energy per inference over the samples", await renderVegaLiteSvg(histogramSpec(d, eu.scale, eu.unit), "hist"), `Mean ± std ${meanText} over ${d.summary.samples} samples; each bar counts the samples whose total energy (dynamic + static, on the stated time basis) falls in it.`));
-  parts.push(figure("energy-vs-input", "Energy against input activity", await renderVegaLiteSvg(scatterSpec(d, eu.scale, eu.unit), "scatter"), "One point per sample: its input spikes after binning and its energy per inference, coloured by whether its decoded class was right."));
-  parts.push(figure("energy-components", "Mean energy per inference by component", await renderVegaLiteSvg(componentsSpec(d, eu.scale, eu.unit), "components"), "Bars: the mean over the samples; lines: ± one sample standard deviation. The terms of each are in the table \"Energy per inference = count x per-operation cost\" below."));
+  // --costs counts (chip/report/counts-only.ts): no energy figures.
+  if (!isCountsOnly(d)) {
+    const eu = energyUnit(d.summary.perInference.energyPj.total.max);
+    const mean = d.summary.perInference.energyPj.total;
+    const meanText = `${plainCell({ v: mean.mean / eu.scale, f: "sig" })} ± ${plainCell({ v: mean.std / eu.scale, f: "sig" })} ${eu.unit}`;
+    parts.push(figure("energy-histogram", "Energy per inference over the samples", await renderVegaLiteSvg(histogramSpec(d, eu.scale, eu.unit), "hist"), `Mean ± std ${meanText} over ${d.summary.samples} samples; each bar counts the samples whose total energy (dynamic + static, on the stated time basis) falls in it.`));
+    parts.push(figure("energy-vs-input", "Energy against input activity", await renderVegaLiteSvg(scatterSpec(d, eu.scale, eu.unit), "scatter"), "One point per sample: its input spikes after binning and its energy per inference, coloured by whether its decoded class was right."));
+    parts.push(figure("energy-components", "Mean energy per inference by component", await renderVegaLiteSvg(componentsSpec(d, eu.scale, eu.unit), "components"), "Bars: the mean over the samples; lines: ± one sample standard deviation. The terms of each are in the table \"Energy per inference = count x per-operation cost\" below."));
+  }
   const cm = confusionSpec(d);
   if (cm !== undefined) parts.push(figure("confusion", "Confusion matrix", await renderVegaLiteSvg(cm, "confusion"), "Rows: label; columns: decoded class (none: all outputs equal, e.g. a spiking output that never fired)."));
   for (const t of tables.slice(1)) if (t.id !== "dataset-confusion") parts.push(htmlTable(t));

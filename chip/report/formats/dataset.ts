@@ -10,6 +10,7 @@ import { datasetDisplayName } from "./dataset-name.ts";
 import { eventTransformText } from "./event-transform-text.ts";
 import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.ts";
 import { markdownTable } from "./markdown.ts";
+import { isCountsOnly } from "../counts-only.ts";
 
 /** Confusion matrices are drawn for at most this many classes (SHD's 20; SSC's 35 stay in dataset.json). */
 export const MAX_CONFUSION_TABLE_CLASSES = 20;
@@ -119,6 +120,8 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
   const ci = s.accuracyInterval95;
   // All-in costs (TrueNorth's energy per synaptic event) already hold static power: no dynamic share to show.
   const allIn = d.costs.some((c) => c.evidence === "all-in");
+  // --costs counts (chip/report/counts-only.ts): no energy rows, energy-term table or energy in the notes.
+  const countsOnly = isCountsOnly(d);
   const acc = s.accuracy === null ? "no labels" : `${(s.accuracy * 100).toFixed(2)} % (${s.correct} of ${s.labelled} labelled samples${s.noPrediction > 0 ? `; ${s.noPrediction} decoded to no class` : ""}${ci === null ? "" : `; 95 % Wilson interval ${(ci[0] * 100).toFixed(2)} to ${(ci[1] * 100).toFixed(2)} %`})`;
   const summary: ReportTable = {
     id: "dataset-summary",
@@ -132,10 +135,11 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
       ...(d.dataset.skippedFiles === 0 ? [] : [["Skipped", `${d.dataset.skippedFiles} file${d.dataset.skippedFiles === 1 ? "" : "s"} or folder${d.dataset.skippedFiles === 1 ? "" : "s"} in the directory (not event files, *_labels.csv, or a folder reached a second time through a link)`] as Cell[]]),
       ...(d.dataset.classNames === undefined ? [] : [["Classes", d.dataset.classNames.map((c, i) => `${i} ${c}`).join(", ")] as Cell[]]),
       ["Input", `${inputText(d)}; ${d.input.dtSeconds === null ? "JSON model: a step is a chip tick" : `NIR dt ${d.input.dtSeconds} s`}; ${d.input.steps === null ? "each sample its own length" : `${d.input.steps} steps per sample`} (${s.steps.total} steps, ${s.ticks.total} chip ticks in all)`],
-      ...(d.input.restSteps === undefined ? [] : [["Rest after each sample", `${d.input.restSteps} input-free chip ticks after each sample's own, simulated and charged: the energy, operation counts and simulated time include them; outputs, accuracy and layer activity use the sample's steps only`] as Cell[]]),
+      ...(d.input.restSteps === undefined ? [] : [["Rest after each sample", `${d.input.restSteps} input-free chip ticks after each sample's own, simulated and charged: the ${countsOnly ? "" : "energy, "}operation counts and simulated time include them; outputs, accuracy and layer activity use the sample's steps only`] as Cell[]]),
       ...(s.inputEvents === undefined ? [] : [["Input events", inputEventsText(s.inputEvents, d.provenance.options.inputCounts === true)] as Cell[]]),
       ["Timing model; precision; seed", `${d.timingModel}; ${d.precision}; ${String(d.provenance.options.seed ?? 0)}`],
       ["Time basis", timeBasisText(d)],
+      ...(countsOnly ? [["Costs", "counts only (--costs counts): no energy or power is reported"] as Cell[]] : []),
       ["Output decoded", `${d.output.output} (${d.output.size} neurons), ${d.output.decode === "count" ? "spike count" : `membrane ${d.output.decode} over time`}, argmax (lowest index on ties; all outputs equal: no class)`],
       ["Accuracy", acc],
       ...(s.reconstruction === undefined ? [] : [["Reconstruction error", reconstructionText(d, s.reconstruction)] as Cell[]]),
@@ -148,15 +152,15 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     note: "Each sample is one inference from the chip's initial state (the reset itself is not charged).",
   };
   const n = s.samples;
-  const eu = energyUnit(maxOf([pi.energyPj.total.max]));
+  const eu = countsOnly ? { unit: "", scale: 1 } : energyUnit(maxOf([pi.energyPj.total.max]));
   // A component with no cost in the chip spec is not modelled, not zero (e.g. TrueNorth's all-in cost per synaptic op).
-  const modelled = new Set(s.energyTerms.map((t) => t.component));
+  const modelled = new Set(countsOnly ? [] : s.energyTerms.map((t) => t.component));
   const energyRow = (label: string, st: SampleStat, isModelled: boolean): Cell[] => {
     if (!isModelled) return [label, "", "not modelled", null, null, null, null];
     const u = energyUnit(st.max);
     return [label, u.unit, ...statCells(st, n, u.scale)];
   };
-  const rows: Cell[][] = [
+  const rows: Cell[][] = countsOnly ? [] : [
     energyRow(ENERGY_LABEL.total, pi.energyPj.total, true),
     ...SAMPLE_ENERGY_KEYS.filter((k) => k !== "total").map((k) => energyRow(ENERGY_LABEL[k], pi.energyPj[k], modelled.has(k))),
     allIn ? [ENERGY_LABEL.dynamic, "", "n/a: all-in costs include static power", null, null, null, null] : energyRow(ENERGY_LABEL.dynamic, pi.dynamicEnergyPj, true),
@@ -192,7 +196,9 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     title: "Per inference",
     columns: [{ header: "Quantity", align: "l" }, { header: "Unit", align: "l" }, ...["Mean", "Std", "Min", "Median", "Max"].map((h) => ({ header: h, align: "r" as const }))],
     rows,
-    note: `Over ${s.samples} sample${s.samples === 1 ? "" : "s"}; Std is the sample standard deviation (n - 1). Energy per inference = dynamic (counts x per-operation costs) + static (the cores used, over the inference's simulated time on the stated time basis). Synaptic ops (chip) are what the synapse energy is charged on, bias drive included; the effective ops count the model's layers only (NeuroBench).`,
+    note: countsOnly
+      ? `Over ${s.samples} sample${s.samples === 1 ? "" : "s"}; Std is the sample standard deviation (n - 1). Synaptic ops (chip) are the chip's, bias drive included; the effective ops count the model's layers only (NeuroBench).`
+      : `Over ${s.samples} sample${s.samples === 1 ? "" : "s"}; Std is the sample standard deviation (n - 1). Energy per inference = dynamic (counts x per-operation costs) + static (the cores used, over the inference's simulated time on the stated time basis). Synaptic ops (chip) are what the synapse energy is charged on, bias drive included; the effective ops count the model's layers only (NeuroBench).`,
   };
   const populations: ReportTable = {
     id: "dataset-populations",
@@ -208,14 +214,14 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     rows: d.costs.map((c) => [c.key, sig(c.value), c.unit, c.evidence, c.source]),
     ...(d.notModelled.length === 0 ? {} : { note: `Not modelled by this chip spec: ${d.notModelled.join(", ")}.` }),
   };
-  const terms: ReportTable = {
+  const terms: ReportTable | undefined = countsOnly ? undefined : {
     id: "dataset-energy-terms",
     title: "Energy per inference = count x per-operation cost",
     columns: [{ header: "Component", align: "l" }, { header: "Count (mean per inference)", align: "l" }, { header: "Mean count", align: "r" }, { header: "Cost", align: "l" }, { header: "Value", align: "r" }, { header: "Unit", align: "l" }, { header: `Mean energy (${eu.unit})`, align: "r" }],
     rows: s.energyTerms.map((t) => [t.component, t.countLabel, sig(t.meanCount), t.costKey, sig(t.costValue), t.costUnit, sig(t.meanEnergyPj / eu.scale)]),
     note: "Each component's terms add up to its mean energy in the per-inference table (the energy is linear in the counts).",
   };
-  const tables = [summary, perInference, terms, populations, costs];
+  const tables = [summary, perInference, ...(terms === undefined ? [] : [terms]), populations, costs];
   if (d.quantisation !== undefined) {
     tables.push({
       id: "dataset-quantisation",
@@ -270,8 +276,10 @@ export function datasetCsv(d: DatasetDocument): string {
   const seed = d.provenance.options.seed;
   const rec = d.summary.reconstruction !== undefined;
   const lines = [[...DATASET_CSV_COLUMNS, ...(rec ? DATASET_CSV_RECONSTRUCTION_COLUMNS : [])].join(",")];
+  // --costs counts (chip/report/counts-only.ts): the energy columns stay (files stack) and are empty.
+  const countsOnly = isCountsOnly(d);
   for (const r of d.samples) {
-    const e = r.energyPj;
+    const e = countsOnly ? { synapse: null, neuron: null, network: null, learning: null, static: null, total: null } : r.energyPj;
     // A dense spike tensor has no events: its event cells are empty.
     const ev = r.inputEvents;
     const fields = [

@@ -10,6 +10,7 @@ import { datasetDisplayName } from "./dataset-name.ts";
 import type { DatasetDocument } from "../dataset.ts";
 import { csvField } from "./csv.ts";
 import { energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./cells.ts";
+import { isCountsOnly } from "../counts-only.ts";
 import { markdownTable } from "./markdown.ts";
 
 export interface EvaluateCompareOk {
@@ -76,10 +77,22 @@ export function evaluateCompareRows(entries: readonly EvaluateCompareEntry[]): E
     const d = e.document;
     const s = d.summary;
     const pi = s.perInference;
+    const eff = pi.effectiveSynOps.mean;
+    // --costs counts (chip/report/counts-only.ts): the document has no energy; the row's energy fields are null.
+    if (isCountsOnly(d)) {
+      return {
+        arch: e.arch, dir: e.dir, chip: d.chip.name, status: "ok", errorMessage: null, coresUsed: d.chip.coresUsed, coresAvailable: d.chip.coresAvailable,
+        samples: s.samples, accuracy: s.accuracy, accuracyInterval95: s.accuracyInterval95,
+        energyMeanPj: null, energyStdPj: null, dynamicEnergyMeanPj: null, staticEnergyMeanPj: null, allInCosts: null, staticModelled: null,
+        simulatedTimeMeanNs: pi.simulatedTimeNs?.mean ?? null, timeBasis: d.timeBasis ?? "not-modelled",
+        effectiveSynOpsMean: eff, energyPerEffectiveSynOpPj: null,
+        ...(s.reconstruction === undefined ? {} : { reconstructionMseMean: s.reconstruction.samples > 0 ? s.reconstruction.mse.mean : null }),
+        ...(d.input.restSteps === undefined ? {} : { restSteps: d.input.restSteps }),
+      };
+    }
     // As the per-chip tables (formats/dataset.ts): all-in costs have no dynamic share; a component without a cost is not modelled.
     const allIn = d.costs.some((c) => c.evidence === "all-in");
     const staticModelled = s.energyTerms.some((t) => t.component === "static");
-    const eff = pi.effectiveSynOps.mean;
     return {
       arch: e.arch, dir: e.dir, chip: d.chip.name, status: "ok", errorMessage: null, coresUsed: d.chip.coresUsed, coresAvailable: d.chip.coresAvailable,
       samples: s.samples, accuracy: s.accuracy, accuracyInterval95: s.accuracyInterval95,
@@ -102,7 +115,13 @@ export const EVALUATE_COMPARE_NOTE = "Per inference: mean over the chip's sample
   + "Dynamic n/a: the chip's costs are all-in (they hold static power). Energy/effective op = mean total energy / mean NeuroBench effective synaptic ops (the model's layers). "
   + "Each chip's full tables are in its directory's dataset.md.";
 
-export function evaluateCompareTable(model: string, dataset: string, rows: readonly EvaluateCompareRow[], datasetName?: string): ReportTable {
+/** The definitions under a counts-only table (--costs counts): no energy or power is reported. */
+export const EVALUATE_COMPARE_NOTE_COUNTS = "Counts only (--costs counts): no energy or power is reported. "
+  + "Per inference: mean over the chip's samples (each one inference from the chip's initial state). Time is on each chip's time basis (tick-period, paced, or modelled-latency, compute-bound). "
+  + "Each chip's full tables are in its directory's dataset.md.";
+
+/** `countsOnly` (--costs counts): no energy columns, and a note without energy. */
+export function evaluateCompareTable(model: string, dataset: string, rows: readonly EvaluateCompareRow[], datasetName?: string, countsOnly = false): ReportTable {
   const eu = energyUnit(maxOf(nums(rows, (r) => r.energyMeanPj)));
   const tu = timeUnit(maxOf(nums(rows, (r) => r.simulatedTimeMeanNs)));
   const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
@@ -110,24 +129,26 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
   const ran = (r: EvaluateCompareRow, c: Cell): Cell => (r.status === "ok" ? c : null);
   // Columns of the options given only (a comparison without them keeps its table).
   const recon = rows.some((r) => r.reconstructionMseMean !== undefined);
-  const note = evaluateCompareNote(rows);
+  const note = evaluateCompareNote(rows, countsOnly);
+  // The energy columns and their cells, left out in counts-only mode.
+  const e = <T,>(...xs: T[]): T[] => (countsOnly ? [] : xs);
   return {
     id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset, datasetName)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
       { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Samples", align: "r" }, { header: "Accuracy", align: "r" },
-      { header: `Energy mean (${eu.unit})`, align: "r" }, { header: `Energy std (${eu.unit})`, align: "r" }, { header: `Dynamic mean (${eu.unit})`, align: "r" },
-      { header: `Static mean (${eu.unit})`, align: "r" }, { header: `Time mean (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
-      { header: "Effective syn. ops mean", align: "r" }, { header: "Energy/effective op (pJ)", align: "r" },
+      ...e<ReportTable["columns"][number]>({ header: `Energy mean (${eu.unit})`, align: "r" }, { header: `Energy std (${eu.unit})`, align: "r" }, { header: `Dynamic mean (${eu.unit})`, align: "r" },
+        { header: `Static mean (${eu.unit})`, align: "r" }), { header: `Time mean (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
+      { header: "Effective syn. ops mean", align: "r" }, ...e<ReportTable["columns"][number]>({ header: "Energy/effective op (pJ)", align: "r" }),
       ...(recon ? [{ header: "Reconstruction MSE mean", align: "r" as const }] : []),
     ],
     rows: rows.map((r) => [
       r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.samples, "int"),
       ran(r, r.accuracy === null ? "no labels" : n(r.accuracy, "pct")),
-      n(r.energyMeanPj, "sig", eu.scale), ran(r, r.samples !== null && r.samples > 1 ? n(r.energyStdPj, "sig", eu.scale) : "n/a"),
-      ran(r, r.allInCosts === true ? "n/a" : n(r.dynamicEnergyMeanPj, "sig", eu.scale)),
-      ran(r, r.staticModelled === false ? NOT_MODELLED : n(r.staticEnergyMeanPj, "sig", eu.scale)),
+      ...e(n(r.energyMeanPj, "sig", eu.scale), ran(r, r.samples !== null && r.samples > 1 ? n(r.energyStdPj, "sig", eu.scale) : "n/a"),
+        ran(r, r.allInCosts === true ? "n/a" : n(r.dynamicEnergyMeanPj, "sig", eu.scale)),
+        ran(r, r.staticModelled === false ? NOT_MODELLED : n(r.staticEnergyMeanPj, "sig", eu.scale))),
       ran(r, r.simulatedTimeMeanNs === null ? NOT_MODELLED : n(r.simulatedTimeMeanNs, "sig", tu.scale)), r.timeBasis,
-      n(r.effectiveSynOpsMean, "sig"), ran(r, r.energyPerEffectiveSynOpPj === null ? "n/a" : n(r.energyPerEffectiveSynOpPj, "sig")),
+      n(r.effectiveSynOpsMean, "sig"), ...e(ran(r, r.energyPerEffectiveSynOpPj === null ? "n/a" : n(r.energyPerEffectiveSynOpPj, "sig"))),
       ...(recon ? [ran(r, r.reconstructionMseMean === null || r.reconstructionMseMean === undefined ? "n/a" : n(r.reconstructionMseMean, "sig"))] : []),
     ]),
     note: failed.length === 0 ? note : `${note} Did not run: ${failed.map((r) => `${r.arch}: ${r.status} (${r.errorMessage ?? ""})`).join("; ")}.`,
@@ -135,20 +156,20 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
 }
 
 /** The definitions, and what the options given add to them (the rest's ticks are in the energy and time). */
-function evaluateCompareNote(rows: readonly EvaluateCompareRow[]): string {
+function evaluateCompareNote(rows: readonly EvaluateCompareRow[], countsOnly = false): string {
   const rest = rows.find((r) => r.restSteps !== undefined)?.restSteps;
   const recon = rows.some((r) => r.reconstructionMseMean !== undefined);
-  return EVALUATE_COMPARE_NOTE
-    + (rest === undefined ? "" : ` Each sample is followed by ${rest} input-free rest tick${rest === 1 ? "" : "s"} (--rest-steps), simulated and charged: energy and time include them.`)
+  return (countsOnly ? EVALUATE_COMPARE_NOTE_COUNTS : EVALUATE_COMPARE_NOTE)
+    + (rest === undefined ? "" : ` Each sample is followed by ${rest} input-free rest tick${rest === 1 ? "" : "s"} (--rest-steps), simulated and charged: ${countsOnly ? "counts" : "energy"} and time include them.`)
     + (recon ? " Reconstruction MSE: the decoded output per step against the target, mean over the samples (dataset.md has SSE and MAE)." : "");
 }
 
 /** evaluate-compare.md: the table, the definitions, and the chips that did not run as a list (one item per chip). */
-export function evaluateCompareMarkdown(t: ReportTable, rows: readonly EvaluateCompareRow[]): string {
+export function evaluateCompareMarkdown(t: ReportTable, rows: readonly EvaluateCompareRow[], countsOnly = false): string {
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
   const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
-  return `# ${esc(t.title)}\n\n${markdownTable(t)}\n\n_${esc(evaluateCompareNote(rows))}_\n${list}`;
+  return `# ${esc(t.title)}\n\n${markdownTable(t)}\n\n_${esc(evaluateCompareNote(rows, countsOnly))}_\n${list}`;
 }
 
 export const EVALUATE_COMPARE_CSV_COLUMNS = [

@@ -11,6 +11,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
+import { isCountsOnly } from "../counts-only.ts";
 import { energyUnit, groupDigits, maxOf, plainCell, reportTables, requireMetrics, timeBasisText, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
 
 /** Largest number of spikes drawn in the raster (each is one SVG element). */
@@ -160,6 +161,8 @@ function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number 
   const count = new Float64Array(W * H);
   const traffic = new Float64Array(W * H);
   const energy = new Float64Array(W * H);
+  // --costs counts (chip/report/counts-only.ts): no energy heatmap.
+  const countsOnly = isCountsOnly(r);
   r.perCore.forEach((c, i) => {
     const k = perCore ? c.coreId % cpt : 0;
     const x = c.tile.x * sx + (k % sx);
@@ -168,7 +171,7 @@ function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number 
     util[cell] += r.metrics.perCore[i]?.utilisation.neurons ?? 0;
     count[cell]++;
     traffic[cell] += c.counters.packetsOut + c.counters.packetsIn;
-    energy[cell] += c.energyPj.dynamic;
+    if (!countsOnly) energy[cell] += c.energyPj.dynamic;
   });
   const eu = energyUnit(maxOf(energy));
   const values: Array<Record<string, number | string>> = [];
@@ -177,7 +180,7 @@ function meshCells(r: ReportWithMetrics): { values: Array<Record<string, number 
       const cell = y * W + x;
       values.push({ x, y, metric: "neurons used (fraction)", value: count[cell] > 0 ? util[cell] / count[cell] : 0 });
       values.push({ x, y, metric: "packets in + out", value: traffic[cell] });
-      values.push({ x, y, metric: `dynamic energy (${eu.unit})`, value: energy[cell] / eu.scale });
+      if (!countsOnly) values.push({ x, y, metric: `dynamic energy (${eu.unit})`, value: energy[cell] / eu.scale });
     }
   }
   const note = perCore
@@ -329,7 +332,8 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   const heat = heatmapSpec(r);
   parts.push(figure("mesh", "Cores on the mesh", await renderVegaLiteSvg(heat.spec, "mesh"), heat.note));
   // Headed differently from the "Energy by component" table below, so the page has no two identical headings.
-  parts.push(figure("energy", "Energy breakdown", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (tables "Energy by component" and "Per-operation costs used" below) + static energy. ${staticEnergyNote(r)}`));
+  // --costs counts (chip/report/counts-only.ts): no energy figure.
+  if (!isCountsOnly(r)) parts.push(figure("energy", "Energy breakdown", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (tables "Energy by component" and "Per-operation costs used" below) + static energy. ${staticEnergyNote(r)}`));
   if (r.totals.simulatedTimeNs === null) {
     parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
   } else {

@@ -86,7 +86,7 @@ function buildReportSchema(closed: boolean) {
       inferenceTimeNs: nn.nullable().describe("Time of one inference (ns); null when time is not modelled."),
       inferencesPerSecond: nn.nullable().describe("10⁹ ÷ inferenceTimeNs; null when time is not modelled."),
       inferenceTimeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).describe("tick-period: Σ max(tickPeriodNs, latency); modelled-latency: Σ latency; not-modelled."),
-      energyPerInferencePj: num.describe("The run's total energy, static included (pJ)."),
+      energyPerInferencePj: num.nullable().describe("The run's total energy, static included (pJ); null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
     }),
     perPopulation: z.array(obj({
       name: str, helper: z.boolean().describe("A front end's constant drive (name starting with __), left out of the totals."),
@@ -120,7 +120,7 @@ function buildReportSchema(closed: boolean) {
     provenance: obj({
       aerchipVersion: str,
       inputs: z.array(obj({ role: str, path: str.describe("As given on the command line."), sha256: str })).describe("Every input file, with its SHA-256."),
-      options: z.record(str, z.union([str, z.number(), z.boolean(), z.null()])).describe("Every option of the run, the seed included (null: default)."),
+      options: z.record(str, z.union([str, z.number(), z.boolean(), z.null()])).describe("Every option of the run, the seed included (null: default). costs: \"counts\" marks a counts-only report (--costs counts: every energy and power field null); absent in the default mode, energy."),
       gitCommit: str.optional().describe("Commit of the aerchip source tree, when run from a checkout."),
     }).describe("What is needed to regenerate the report (aerchip rerun)."),
     model: str.describe("Model name."),
@@ -142,7 +142,7 @@ function buildReportSchema(closed: boolean) {
         reads: nn.describe("Crossbar reads: one per core and tick in which a packet arrived."),
         activeRows: nn.describe("Distinct input axons that received a packet, per core and tick, summed."),
         conversions: nn.describe("ADC conversions: reads × the core's mapped compartments."),
-        energyPj: nn.describe("Crossbar energy (pJ), included in energyPj.synapse."),
+        energyPj: nn.nullable().describe("Crossbar energy (pJ), included in energyPj.synapse; null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
       }).optional().describe("Compute-in-memory presets only (chip/report/crossbar.ts)."),
       sanafe: obj({
         synapticEvents: nn.describe("SANA-FE synaptic events = counters.synOps."),
@@ -154,24 +154,24 @@ function buildReportSchema(closed: boolean) {
       energyPj: energy.extend({
         static: num.describe("Static energy (pJ) = (staticPowerPerCoreMw × coresUsed + staticPowerChipMw) × simulated time; unused cores are not charged."),
         total: num.describe("dynamic + static (pJ)."),
-      }).describe("Energy by component (pJ)."),
+      }).nullable().describe("Energy by component (pJ); null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
       learningBilledOn: z.enum(["evaluations", "changes"]).optional()
         .describe("What energyPj.learning bills: \"evaluations\" = counters.synUpdates × energySynUpdatePj, \"changes\" = learning.weightChanges × energySynUpdatePj (ChipSpec.learningBilledOn or run --bill-learning); present when the run learned or bills changes (added within version 1)."),
       timeBasis: z.enum(["tick-period", "modelled-latency", "not-modelled"]).optional()
         .describe("The basis of simulatedTimeNs, averagePowerMw and static energy (chip/report/time-basis.ts; added within version 1)."),
       tickPeriodNs: nn.optional().describe("The chip's tick period (ns) on the tick-period basis."),
       simulatedTimeNs: nn.nullable().describe("Σ_t max(tickPeriodNs, perTick.latencyNs[t]) on the tick-period basis, Σ perTick.latencyNs on modelled-latency (ns); null when time is not modelled."),
-      averagePowerMw: num.nullable().describe("energyPj.total ÷ simulatedTimeNs (mW); null when time is not modelled."),
-      energyPerStepPj: num.describe("energyPj.total ÷ steps (pJ), static included."),
+      averagePowerMw: num.nullable().describe("energyPj.total ÷ simulatedTimeNs (mW); null when time is not modelled, and in counts-only reports (--costs counts)."),
+      energyPerStepPj: num.nullable().describe("energyPj.total ÷ steps (pJ), static included; null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
     }),
     costs: z.array(obj({
       key: str.describe("ChipSpec cost name."), value: num, unit: str, source: str.describe("Publication or derivation of the value."),
       evidence: str.describe("simulated, measured, all-in, calibrated or derived."),
-    })).describe("Every per-operation cost used."),
-    notModelled: z.array(str).describe("Cost keys the chip spec leaves out (they contribute 0)."),
+    })).describe("Every per-operation cost used (counts-only reports: the latency costs only, no pJ or mW figure)."),
+    notModelled: z.array(str).describe("Cost keys the chip spec leaves out (they contribute 0; counts-only reports: the latency keys only)."),
     perCore: z.array(obj({
       coreId: nn, tile: obj({ x: nn, y: nn }).describe("Tile on the mesh."), counters: counters.describe("This core's counters over the run."),
-      energyPj: energy.describe("This core's dynamic energy (pJ); static energy is not split per core."),
+      energyPj: energy.nullable().describe("This core's dynamic energy (pJ); static energy is not split per core; null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
     })).describe("Per used core."),
     perPopulation: z.array(obj({
       name: str, kind: str.describe("input or neuron."), size: nn.describe("Neurons."),
@@ -200,7 +200,7 @@ function buildReportSchema(closed: boolean) {
       synOps: z.array(nn).describe("Synaptic ops per tick."),
       packets: z.array(nn).describe("Packets sent per tick (packetsOut)."),
       hops: z.array(nn).describe("Router hops per tick, all directions."),
-      energyPj: z.array(num).describe("Dynamic energy per tick (pJ); static energy is not split per tick."),
+      energyPj: z.array(num).nullable().describe("Dynamic energy per tick (pJ); static energy is not split per tick; null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
     }).describe("One value per tick, steps values each."),
     input: obj({
       kind: z.enum(["events", "spike-tensor"]).describe("events: an event file binned into ticks; spike-tensor: a dense .npy of 0/1 spikes (no events, so spikes only)."),

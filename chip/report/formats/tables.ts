@@ -16,6 +16,7 @@ import { fixedPointTables } from "./fixed-point-tables.ts";
 import { nirTables } from "./nir-tables.ts";
 import { readoutTables } from "./readout-tables.ts";
 import { inputTables } from "./input-tables.ts";
+import { isCountsOnly } from "../counts-only.ts";
 
 
 /** Cores listed in the per-core table before it keeps only the most energetic ones (the CSV has all). */
@@ -65,7 +66,8 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
   const t = r.totals;
   const c = t.counters;
   const m = r.metrics.totals;
-  const eu = energyUnit(t.energyPj.total);
+  // --costs counts (chip/report/counts-only.ts): no energy or power row, and the energy table's notes here.
+  const countsOnly = isCountsOnly(r);
   const tu = timeUnit(t.simulatedTimeNs ?? 0);
   const bu = bytesUnit(Math.max(m.footprint.totalBytes, m.footprint.synapseMemoryBytes));
   const inf = m.inferenceTimeNs;
@@ -101,19 +103,33 @@ export function summaryTable(r: ReportWithMetrics): ReportTable {
     [`Synapse memory (${bu.unit})`, sig(m.footprint.synapseMemoryBytes / bu.scale)],
     ["Dead neurons", `${groupDigits(m.deadNeurons, ",")} of ${groupDigits(m.spikingNeurons, ",")}`],
     ["Bursting neurons (≥ 90% of ticks)", `${groupDigits(m.burstingNeurons, ",")} of ${groupDigits(m.spikingNeurons, ",")}`],
-    [`Energy (${eu.unit})`, sig(t.energyPj.total / eu.scale)],
+    ...(countsOnly ? [] : [[`Energy (${energyUnit(t.energyPj.total).unit})`, sig(t.energyPj.total / energyUnit(t.energyPj.total).scale)]] as Cell[][]),
     [`Simulated time (${tu.unit})`, orNotModelled(t.simulatedTimeNs === null ? null : t.simulatedTimeNs / tu.scale, sig)],
-    ["Average power (mW)", orNotModelled(t.averagePowerMw, sig)],
+    ...(countsOnly ? [] : [["Average power (mW)", orNotModelled(t.averagePowerMw, sig)]] as Cell[][]),
     [`Time per inference (${iu.unit})`, orNotModelled(inf === null ? null : inf / iu.scale, sig)],
     ["Inferences per second", orNotModelled(m.inferencesPerSecond, sig)],
-    ["Time basis (time, power, static energy)", timeBasisText(r)],
+    [countsOnly ? "Time basis (time)" : "Time basis (time, power, static energy)", timeBasisText(r)],
   ];
   const overrides = chipOverrideNote(r);
+  const notes = countsOnly ? [" Counts only (--costs counts): no energy or power is reported.", ...reportNotes(r).map((n) => ` ${n}`)].join("") : "";
   return {
     id: "summary", title: `${r.model} on ${r.chip.name}`,
     columns: [{ header: "Metric", align: "l" }, { header: "Value", align: "r" }], rows,
-    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.${overrides === null ? "" : ` ${overrides}`}`,
+    note: `Timing model ${r.timingModel}; inference time basis: ${m.inferenceTimeBasis}. One run is one inference.${overrides === null ? "" : ` ${overrides}`}${notes}`,
   };
+}
+
+/**
+ * The notes of a report that are not about energy: costs the chip spec leaves out, the learning engine's notes
+ * and the run's warnings. The energy table prints them; a counts-only report, which has none, under its summary.
+ */
+function reportNotes(r: RunReport): string[] {
+  return [
+    ...(r.notModelled.length > 0 ? [`Not modelled by this chip spec: ${r.notModelled.join(", ")}.`] : []),
+    ...(isCountsOnly(r) ? [] : learningBillingNotes(r)),
+    ...(r.learning === undefined ? [] : r.learning.notes.map((n) => `Note: ${n}`)),
+    ...(r.warnings ?? []).map((w) => `Warning: ${w}`),
+  ];
 }
 
 /**
@@ -138,15 +154,7 @@ export function energyTable(r: ReportWithMetrics): ReportTable {
   const rows: Cell[][] = parts.map(([name, v]) => [name, sig(v / eu.scale), e.total > 0 ? pct(v / e.total) : null]);
   rows.push(["Total", sig(e.total / eu.scale), e.total > 0 ? pct(1) : null]);
   // Learning runs: what the learning energy bills beside what changed, and the no-signal notes (learning-report.ts).
-  const l = r.learning;
-  const notes = [
-    staticEnergyNote(r),
-    `Time basis: ${timeBasisText(r)}.`,
-    ...(r.notModelled.length > 0 ? [`Not modelled by this chip spec: ${r.notModelled.join(", ")}.`] : []),
-    ...learningBillingNotes(r),
-    ...(l === undefined ? [] : l.notes.map((n) => `Note: ${n}`)),
-    ...(r.warnings ?? []).map((w) => `Warning: ${w}`),
-  ];
+  const notes = [staticEnergyNote(r), `Time basis: ${timeBasisText(r)}.`, ...reportNotes(r)];
   return {
     id: "energy", title: "Energy by component",
     columns: [{ header: "Component", align: "l" }, { header: `Energy (${eu.unit})`, align: "r" }, { header: "Share", align: "r" }], rows,
@@ -246,26 +254,30 @@ export function coreTable(r: ReportWithMetrics): ReportTable {
   const n = cores.length;
   let shown = cores;
   let note: string | undefined;
+  // --costs counts: no energy column, and the busiest cores are those with the most synaptic ops.
+  const countsOnly = isCountsOnly(r);
   if (n > MAX_CORE_ROWS) {
-    // The cores with the highest dynamic energy, then by core id (a total order: deterministic).
-    shown = [...cores].sort((a, b) => b.c.energyPj.dynamic - a.c.energyPj.dynamic || a.c.coreId - b.c.coreId).slice(0, MAX_CORE_ROWS).sort((a, b) => a.c.coreId - b.c.coreId);
-    note = `${MAX_CORE_ROWS} of ${n} cores with the highest dynamic energy; the CSV lists every core.`;
+    // The cores with the highest dynamic energy (counts only: synaptic ops), then by core id (a total order: deterministic).
+    const key = (c: RunReport["perCore"][number]): number => (countsOnly ? c.counters.synOps : c.energyPj.dynamic);
+    shown = [...cores].sort((a, b) => key(b.c) - key(a.c) || a.c.coreId - b.c.coreId).slice(0, MAX_CORE_ROWS).sort((a, b) => a.c.coreId - b.c.coreId);
+    note = `${MAX_CORE_ROWS} of ${n} cores with the ${countsOnly ? "most synaptic ops" : "highest dynamic energy"}; the CSV lists every core.`;
   }
   // Static energy is a chip-level figure (power × time), not split over cores: the column sums to the dynamic total.
-  note = `${note === undefined ? "" : `${note} `}Dynamic energy only: static energy is in the energy table.`;
-  const eu = energyUnit(maxOf(shown.map((x) => x.c.energyPj.dynamic)));
+  if (!countsOnly) note = `${note === undefined ? "" : `${note} `}Dynamic energy only: static energy is in the energy table.`;
+  const eu = countsOnly ? undefined : energyUnit(maxOf(shown.map((x) => x.c.energyPj.dynamic)));
   return {
     id: "cores", title: "Per core",
     columns: [
       { header: "Core", align: "r" }, { header: "Tile", align: "l" }, { header: "Neurons", align: "r" }, { header: "Neurons used", align: "r" },
       { header: "Axons in used", align: "r" }, { header: "Axons out used", align: "r" }, { header: "Syn. memory used", align: "r" },
-      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" }, { header: `Dynamic energy (${eu.unit})`, align: "r" },
+      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" },
+      ...(eu === undefined ? [] : [{ header: `Dynamic energy (${eu.unit})`, align: "r" } as const]),
     ],
     rows: shown.map(({ c, m }) => [
       int(c.coreId), `(${c.tile.x}, ${c.tile.y})`, int(m?.neurons ?? 0), orNull(m === undefined ? null : m.utilisation.neurons, pct),
       orNull(m === undefined ? null : m.utilisation.inputAxons, pct), orNull(m === undefined ? null : m.utilisation.outputAxons, pct),
       orNull(m === undefined ? null : m.utilisation.synapseMemory, pct),
-      int(c.counters.synOps), int(c.counters.packetsOut), int(c.counters.packetsIn), sig(c.energyPj.dynamic / eu.scale),
+      int(c.counters.synOps), int(c.counters.packetsOut), int(c.counters.packetsIn), ...(eu === undefined ? [] : [sig(c.energyPj.dynamic / eu.scale)]),
     ]),
     ...(note === undefined ? {} : { note }),
   };
@@ -292,8 +304,10 @@ export function provenanceTable(r: RunReport): ReportTable {
 /** Every table of a report, in the order the documents print them. */
 export function reportTables(report: RunReport): ReportTable[] {
   const r = requireMetrics(report);
+  // --costs counts (chip/report/counts-only.ts): no energy tables.
+  const energy = isCountsOnly(r) ? [] : [energyTable(r), energyTermsTable(r)];
   return [
-    summaryTable(r), ...inputTables(r), energyTable(r), energyTermsTable(r), populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r), ...readoutTables(r),
+    summaryTable(r), ...inputTables(r), ...energy, populationTable(r), ...fixedPointTables(r), projectionTable(r), ...nirTables(r), ...readoutTables(r),
     coreTable(r), costTable(r), provenanceTable(r),
   ];
 }
