@@ -5,7 +5,7 @@
  * --set overrides one value on top of it; an unknown name is a usage error naming the sets; the default set
  * is unchanged; a tiny training run completes with it.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { DIEHL_COOK_SOURCED } from "../../../cli/learn/diehl-cook-defaults.ts";
 import { diehlCookGraph, diehlCookRule, resolveDiehlCookParams } from "../../../cli/learn/diehl-cook.ts";
 import { BINDSNET_ETH_MNIST_SOURCED, paramSetOverrides } from "../../../cli/learn/param-sets.ts";
 import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
+import { writeNpy } from "../../../core/io/npy.ts";
 import { createRng } from "../../../core/rng.ts";
 import { cli } from "../../helpers/cli.ts";
 
@@ -100,6 +101,19 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const { paramSet, ...rest } = db;
     expect(paramSet).toBe("diehl-cook-code");
     expect(rest).toEqual(da);
+  }, 60_000);
+
+  it("a feature data set's learn-features.json names the set and carries its sources too", async () => {
+    const X = join(dir, "X.npy");
+    const x = new Float32Array(12 * 8);
+    for (let s = 0; s < 12; s++) for (let f = 0; f < 8; f++) x[s * 8 + f] = Math.floor(f / 4) === s % 2 ? 3 : 0.2;
+    writeFileSync(X, writeNpy(x, [12, 8]));
+    const r = await cli("learn", X, "--neurons", "3", "--params", "bindsnet-eth-mnist", "--set", "presentMs=60", "--arch", "loihi", "--out", join(dir, "features"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(readFileSync(join(dir, "features", "learn-features.json"), "utf8"));
+    expect(d.paramSet).toBe("bindsnet-eth-mnist");
+    expect(d.params).toEqual({ ...BINDSNET, presentMs: 60 });
+    expect(d.paramsProvenance.tauSynMs).toBe(BINDSNET_ETH_MNIST_SOURCED.tauSynMs.source);
   }, 60_000);
 
   it("maps BindsNET's current-based neurons and PostPre onto the chip: no synaptic current, gain 1, exc reset 5, inh→exc −120, w = 0.3·U[0,1)", () => {
