@@ -366,6 +366,7 @@ function buildProgram(): Command {
     .option("--trace-bits <n>", `learning-trace width, 1..${MAX_TRACE_BITS} (default: float traces)`, intOption("--trace-bits", 1, MAX_TRACE_BITS, "as in model files"))
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
     .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", seedOption, 1)
+    .option("--params <set>", "named parameter set to start from: diehl-cook-code (default: D&C's released code) or bindsnet-eth-mnist (BindsNET's examples/mnist/eth_mnist.py); --set overrides single values on top (see docs/learning.md)")
     .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md); repeatable, a later value of a key wins", (v: string, prev?: string) => (prev === undefined ? v : `${prev},${v}`))
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)

@@ -103,3 +103,6 @@ export const MAX_ENCODE_RATE_HZ = 1e6;
  * each. As many as --threads allows (MAX_RUN_THREADS); more than the machine's cores only costs memory.
  */
 export const MAX_EVALUATE_JOBS = 64;
+
+/** `learn --params`: the named parameter sets (cli/learn/param-sets.ts; checked by the command: E_CLI_OPTION). */
+export { LEARN_PARAM_SET_NAMES } from "./learn/param-sets.ts";

@@ -30,6 +30,7 @@ import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, ty
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
+import { LEARN_PARAM_SETS, paramSetName, paramSetOverrides } from "../learn/param-sets.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { countsOnlyLearnResult } from "../learn/counts-only.ts";
@@ -53,7 +54,9 @@ export interface LearnCommandOptions {
   readonly out: string;
   readonly json: boolean;
   readonly quiet: boolean;
-  /** Network and schedule overrides as "key=value,key=value" (DiehlCookParams). */
+  /** Named parameter set the run starts from (cli/learn/param-sets.ts; default diehl-cook-code). */
+  readonly params?: string;
+  /** Network and schedule overrides as "key=value,key=value" (DiehlCookParams), on top of the set. */
   readonly set?: string;
   /** Checkpoint file, samples between checkpoints (default 500), and whether to continue from it. */
   readonly checkpoint?: string;
@@ -96,7 +99,9 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
     // restMs, mu and xTar came later: left out at their defaults, so checkpoints written before them still resume.
-    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !((k === "restMs" && v === 0) || (k === "mu" && v === -1) || (k === "xTar" && v === 0.4))).map(([k, v]) => [`params.${k}`, v])),
+    // vResetExc, wInitOffset and normTotal too (--params bindsnet-eth-mnist).
+    ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !((k === "restMs" && v === 0) || (k === "mu" && v === -1) || (k === "xTar" && v === 0.4)
+      || (k === "vResetExc" && v === 0) || (k === "wInitOffset" && v === 0.01) || (k === "normTotal" && v === 78))).map(([k, v]) => [`params.${k}`, v])),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
     ...(autoGain ? { autoGain: true } : {}),
@@ -165,10 +170,13 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const widths = parseWeightBits(o.weightBits);
   // --set rateHzPerPixel=auto: the gain is searched for once the data are read (cli/learn/auto-gain.ts).
   const setAuto = splitAutoGain(o.set);
-  let paramOverrides = parseSetOption(setAuto.set);
+  // --params: a named set (its values as overrides of the default set), then --set on top of it.
+  const setName = paramSetName(o.params);
+  const userOverrides = parseSetOption(setAuto.set);
+  let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...userOverrides };
   let params = resolveDiehlCookParams(paramOverrides);
   checkDiehlCookRuleFits(spec, params, widths);
-  checkRuleParamsUsed(paramOverrides, params);
+  checkRuleParamsUsed(userOverrides, params);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
@@ -179,13 +187,17 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   // Read (and check) the data before the fingerprint hashes its files.
   const data: LearnSplit = features ? readFeatureSplit(dataset, o.labels) : idx !== undefined ? loadMnistIdxSplit(idx, o.train, o.test) : loadMnistSplit(o.train, o.test, o.seed);
   let gainSearch: AutoGainChoice | undefined;
+  // The gain search looks for the rate at which samples reach minSpikes; with minSpikes 0 every rate does.
+  if (setAuto.auto && params.minSpikes === 0) {
+    throw new AerchipError("E_CLI_OPTION", "--set rateHzPerPixel=auto searches the rate at which samples give >= minSpikes spikes, and minSpikes is 0 (every rate does)", { field: "--set", hint: "give rateHzPerPixel a number, or --set minSpikes=5 with it" });
+  }
   if (setAuto.auto) {
     gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
     paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
     params = resolveDiehlCookParams(paramOverrides);
   }
   const gainDoc = gainSearch === undefined ? undefined : {
-    chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, DIEHL_COOK_SOURCED.rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
+    chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, LEARN_PARAM_SETS[setName].rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
   };
   const specText = JSON.stringify(baseSpec);
   const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx);
@@ -265,7 +277,10 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     ? { source: "mnist-package", digits: 10_000, split: "seeded shuffle of the 10,000 digits: the first --train train, the next --test test", seed: o.seed, train: o.train, test: o.test }
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
   const doc = {
-    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params, paramsProvenance: paramsProvenance(params, gainDoc?.chosen), provenanceTags: PROVENANCE_TAGS,
+    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params,
+    // The set's name only when --params was given, so a default run's file is as before the option.
+    ...(o.params === undefined ? {} : { paramSet: setName }),
+    paramsProvenance: paramsProvenance(params, gainDoc?.chosen, LEARN_PARAM_SETS[setName]), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: shown.map(stripWall),
   };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);

@@ -26,6 +26,7 @@ export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: Source
   tauInhMs: { value: 10, source: "[C] D&C code: inhibitory membrane τ = 10 ms" },
   tauSynMs: { value: 1, source: "[C] D&C code: τ_ge = 1 ms (conductance → current decay)" },
   vThresholdExc: { value: 13, source: "[C] D&C code: threshold −52 mV, rest −65 mV → 13 mV above rest (θ added on top)" },
+  vResetExc: { value: 0, source: "[C] D&C code: exc reset −65 mV = rest → 0 (BindsNET: −60 mV → 5 [C])" },
   vThresholdInh: { value: 20, source: "[C] D&C code: inh threshold −40 mV, rest −60 mV → 20" },
   vResetInh: { value: 15, source: "[C] D&C code: inh reset −45 mV, rest −60 mV → 15" },
   refractoryExcMs: { value: 5, source: "[C] D&C code: 5 ms" },
@@ -40,6 +41,8 @@ export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: Source
   wExcInh: { value: 10.4, source: "[C] D&C code: exc→inh weight 10.4 (BindsNET uses 22.5 [C])" },
   wInhExc: { value: -22.6, source: "aerchip: −22.6·0.6 ≈ −13.6 mV = D&C code's inh→exc 17.0 · 2 ms/100 ms · (−100 + 60) mV ([C] values)" },
   wInitMax: { value: 0.3, source: "[C] D&C code: initial weights (U[0,1) + 0.01)·0.3" },
+  wInitOffset: { value: 0.01, source: "[C] D&C code: the + 0.01 in (U[0,1) + 0.01)·0.3 (BindsNET: 0.3·U[0,1), offset 0 [C])" },
+  normTotal: { value: 78, source: "[C] D&C code: Σ_i w_ij = 78 over 784 inputs before each example (BindsNET: norm 78.4 [C]); scaled by D/784 for D inputs" },
   rateHzPerPixel: { value: 63.75, source: "[C] D&C code: rate = pixel/8·intensity, intensity 2 → 255/4 = 63.75 Hz at pixel 1" },
   minSpikes: { value: 5, source: "[C] D&C code: fewer than 5 exc spikes → intensity + 1, example shown again" },
   maxIntensity: { value: 32, source: "aerchip: a cap on that loop (D&C code has none)" },
@@ -68,10 +71,14 @@ export const PROVENANCE_TAGS =
  * the default it replaced and that default's source (so a figure lifted from a result file keeps its tag);
  * a value in `chosen` keeps the text given there.
  */
-export function paramsProvenance(params: DiehlCookParams, chosen: Partial<Record<keyof DiehlCookParams, string>> = {}): Record<keyof DiehlCookParams, string> {
+export function paramsProvenance(
+  params: DiehlCookParams, chosen: Partial<Record<keyof DiehlCookParams, string>> = {},
+  base: { readonly [K in keyof DiehlCookParams]: SourcedValue } = DIEHL_COOK_SOURCED,
+): Record<keyof DiehlCookParams, string> {
   const out = {} as Record<keyof DiehlCookParams, string>;
+  // base: the named set the run started from (--params, cli/learn/param-sets.ts); its values are the "defaults" here.
   for (const k of Object.keys(DIEHL_COOK_SOURCED) as (keyof DiehlCookParams)[]) {
-    const d = DIEHL_COOK_SOURCED[k];
+    const d = base[k];
     // `chosen`: a value the harness chose itself (--set rateHzPerPixel=auto, cli/learn/auto-gain.ts), with its reason.
     out[k] = chosen[k] ?? (Object.is(params[k], d.value) ? d.source : `user: --set ${k}=${params[k]} (default ${d.value}: ${d.source})`);
   }

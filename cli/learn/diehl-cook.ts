@@ -21,7 +21,7 @@ import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
 import { ResetMode } from "../../chip/program/types.ts";
-import { diehlCook2015, diehlCook2015Code, type NamedRule } from "../../chip/program/named-rules.ts";
+import { diehlCook2015, diehlCook2015Code, pairStdp, type NamedRule } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { runState, type SimResult } from "../../chip/sim/run.ts";
@@ -55,6 +55,8 @@ export interface DiehlCookParams {
   readonly tauInhMs: number;
   readonly tauSynMs: number;
   readonly vThresholdExc: number;
+  /** Excitatory reset potential after a spike, mV above rest (D&C: 0, reset = rest −65 mV; BindsNET: 5, reset −60 mV). */
+  readonly vResetExc: number;
   readonly vThresholdInh: number;
   readonly vResetInh: number;
   readonly refractoryExcMs: number;
@@ -68,7 +70,11 @@ export interface DiehlCookParams {
   /** E→I weight and I→E weight (negative: inhibition). */
   readonly wExcInh: number;
   readonly wInhExc: number;
+  /** Initial input weights w = (U[0,1) + wInitOffset)·wInitMax (D&C: offset 0.01; BindsNET: 0). */
   readonly wInitMax: number;
+  readonly wInitOffset: number;
+  /** Normalisation: Σ_i w_ij ← normTotal·D/784 for every exc neuron j before each training sample (D&C: 78; BindsNET: 78.4). */
+  readonly normTotal: number;
   /** Input rate per unit pixel at intensity 2 is rateHzPerPixel (D&C: 255/4 Hz). */
   readonly rateHzPerPixel: number;
   readonly minSpikes: number;
@@ -80,7 +86,9 @@ export interface DiehlCookParams {
   readonly post1TauMs: number;
   readonly post2TauMs: number;
   /**
-   * The rule: −1 (default) the released code's (diehlCook2015Code: nuPre, nuPost, three traces); μ ≥ 0 the
+   * The rule: −1 (default) the released code's (diehlCook2015Code: nuPre, nuPost, three traces); −2 BindsNET's
+   * PostPre (pair STDP with traces set to 1 on a spike: pre spike w −= nuPre·post1, post spike w += nuPost·x_pre;
+   * pairStdp nearest, additive, clipped to [0, 1]; post2TauMs unused); μ ≥ 0 the
    * paper's Δw = nuPost·(x_pre − xTar)·(1 − w)^μ on post spikes (diehlCook2015; its pre trace set to 1 on a
    * spike as in the code, τ preTauMs). μ other than 0 and 1 is a power factor: float weights on any chip,
    * quantised ones (--weight-bits) only on a chip with a learning lookup table (learning-rule.ts).
@@ -111,10 +119,13 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
     p[k] = v;
   }
   if (!(p.restMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter restMs is ${p.restMs}; it must be >= 0`, { field: "restMs", hint: "e.g. restMs=150 (D&C's rest) or 0 (reset only)" });
-  for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauSynMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
+  // tauSynMs 0: no synaptic current, an input spike's charge lands on v in the tick it arrives (BindsNET's v += Σ w·s); e^(−dt/0) = 0.
+  if (!(p.tauSynMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter tauSynMs is ${p.tauSynMs}; it must be >= 0`, { field: "tauSynMs", hint: "e.g. tauSynMs=1 (D&C's τ_ge) or 0 (BindsNET: no synaptic current)" });
+  for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
     if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
   }
-  if (!(p.mu === -1 || p.mu >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter mu is ${p.mu}; it must be -1 (the released code's rule) or >= 0 (the paper's rule)`, { field: "mu", hint: "e.g. mu=0.2 (the paper's default) or mu=-1" });
+  if (!(p.mu === -1 || p.mu === -2 || p.mu >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter mu is ${p.mu}; it must be -1 (the released code's rule), -2 (BindsNET's PostPre) or >= 0 (the paper's rule)`, { field: "mu", hint: "e.g. mu=0.2 (the paper's default), mu=-1 or mu=-2" });
+  if (!(p.normTotal > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter normTotal is ${p.normTotal}; it must be > 0`, { field: "normTotal", hint: "e.g. normTotal=78 (D&C) or 78.4 (BindsNET)" });
   if (!(p.inputDelayMaxMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter inputDelayMaxMs is ${p.inputDelayMaxMs}; it must be >= 0`, { field: "inputDelayMaxMs", hint: "e.g. inputDelayMaxMs=10 (D&C's input delays) or 0 (none)" });
   // Delays are stored as 16-bit tick counts (the chip's own limit, core.maxDelayTicks, is checked when compiling).
   if (p.inputDelayMaxMs / p.tickMs > 65534) throw new AerchipError("E_LEARN_PARAM", `inputDelayMaxMs ${p.inputDelayMaxMs} is ${p.inputDelayMaxMs / p.tickMs} ticks of ${p.tickMs} ms; at most 65534`, { field: "inputDelayMaxMs", hint: "give a shorter delay or a longer tickMs" });
@@ -212,7 +223,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
   const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
   const exc = uniformNeuronParams(N, {
     voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
-    vThreshold: P.vThresholdExc, vReset: 0, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
+    vThreshold: P.vThresholdExc, vReset: P.vResetExc, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
   });
   const excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
   const inh = uniformNeuronParams(N, {
@@ -224,7 +235,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
   const post = new Uint32Array(S);
   const w = new Float64Array(S);
   for (let i = 0, s = 0; i < D; i++) for (let j = 0; j < N; j++, s++) {
-    pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + 0.01) * P.wInitMax;
+    pre[s] = i; post[s] = j; w[s] = (rng.nextFloat() + P.wInitOffset) * P.wInitMax;
   }
   // Delays are drawn after every weight, so the weights do not depend on inputDelayMaxMs.
   const inputDelays = new Uint16Array(S).fill(1);
@@ -361,8 +372,8 @@ export class DiehlCookRun {
     const seed = opts.seed ?? 1;
     this.ticksOn = opts.ticksOn ?? Math.round(P.presentMs / P.tickMs);
     this.restTicks = Math.round(P.restMs / P.tickMs);
-    // D&C's Σ_i w_ij = 78 over 784 pixels: the same mean weight per input, 78·D/784, for D inputs.
-    this.normTarget = opts.normTarget ?? 78 * data.inputs / MNIST_PIXELS;
+    // D&C's Σ_i w_ij = 78 over 784 pixels: the same mean weight per input, normTotal·D/784, for D inputs.
+    this.normTarget = opts.normTarget ?? P.normTotal * data.inputs / MNIST_PIXELS;
     this.rates = new Float64Array(data.inputs);
     const rng = createRng(seed);
     const rule = diehlCookRule(P);
@@ -695,6 +706,11 @@ export class DiehlCookRun {
 
 /** The harness's rule (params.mu: −1 the released code's, μ ≥ 0 the paper's power-law rule). */
 export function diehlCookRule(P: DiehlCookParams): NamedRule {
+  // BindsNET's PostPre (bindsnet/learning/MCC_learning.py): traces set to 1 on a spike (trace_scale 1, not additive),
+  // pre spike w −= ν0·x_post, post spike w += ν1·x_pre, weights clipped to [wmin 0, wmax 1].
+  if (P.mu === -2) {
+    return pairStdp({ aPlus: P.nuPost, aMinus: P.nuPre, preTauTicks: P.preTauMs / P.tickMs, postTauTicks: P.post1TauMs / P.tickMs, pairing: "nearest", weightDependence: "additive", wMin: 0, wMax: 1 });
+  }
   if (P.mu < 0) {
     return diehlCook2015Code({
       nuPre: P.nuPre, nuPost: P.nuPost, preTauTicks: P.preTauMs / P.tickMs, post1TauTicks: P.post1TauMs / P.tickMs, post2TauTicks: P.post2TauMs / P.tickMs,
@@ -709,12 +725,12 @@ export function diehlCookRule(P: DiehlCookParams): NamedRule {
  * on post spikes) has no pre-spike term (nuPre) and no post traces (post1TauMs, post2TauMs).
  */
 export function checkRuleParamsUsed(overrides: Partial<DiehlCookParams>, P: DiehlCookParams): void {
-  const unused = P.mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
+  const unused = P.mu === -2 ? ["xTar", "post2TauMs"] : P.mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
   const given = unused.filter((k) => Object.hasOwn(overrides, k));
   if (given.length === 0) return;
-  const rule = P.mu < 0 ? "the released code's rule (mu −1, the default)" : `the paper's rule (mu ${P.mu}: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes)`;
+  const rule = P.mu === -2 ? "BindsNET's PostPre (mu −2: pre spike w −= nuPre·post1, post spike w += nuPost·x_pre)" : P.mu < 0 ? "the released code's rule (mu −1, the default)" : `the paper's rule (mu ${P.mu}: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes)`;
   throw new AerchipError("E_CLI_OPTION", `--set ${given.join(", ")}: ${rule} does not read ${given.length === 1 ? "it" : "them"}, so ${given.length === 1 ? "it" : "they"} would change nothing`, {
-    field: "--set", hint: P.mu < 0 ? "add --set mu=0.2 (the paper's rule, which reads xTar), or drop xTar" : `drop ${given.join(", ")}, or use the released code's rule (drop mu)`,
+    field: "--set", hint: P.mu === -2 ? `drop ${given.join(", ")} (PostPre has one post trace, post1TauMs), or use another rule (mu -1 or mu >= 0)` : P.mu < 0 ? "add --set mu=0.2 (the paper's rule, which reads xTar), or drop xTar" : `drop ${given.join(", ")}, or use the released code's rule (drop mu)`,
   });
 }
 

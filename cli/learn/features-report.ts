@@ -16,6 +16,7 @@ import { sha256File } from "../provenance.ts";
 import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
+import { LEARN_PARAM_SETS, paramSetName } from "./param-sets.ts";
 import { curveFiles, curveText } from "./curve.ts";
 import type { AutoGainChoice } from "./auto-gain.ts";
 
@@ -93,7 +94,7 @@ export function featuresTable(results: readonly DiehlCookResult[], countsOnly = 
 
 /** learn-features.json and clusters.csv (one output set), and the printed table. */
 export function writeFeatureResults(
-  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string },
+  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string; readonly params?: string },
   arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
   /** --set rateHzPerPixel=auto: the chosen value's provenance, the search (cli/learn/auto-gain.ts) and its summary line. */
   gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
@@ -110,7 +111,8 @@ export function writeFeatureResults(
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params,
-    paramsProvenance: paramsProvenance(params, gain?.chosen), provenanceTags: PROVENANCE_TAGS,
+    ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params) }),
+    paramsProvenance: paramsProvenance(params, gain?.chosen, LEARN_PARAM_SETS[paramSetName(o.params)]), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,

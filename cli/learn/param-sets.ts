@@ -1,0 +1,103 @@
+/**
+ * Named parameter sets of the Diehl & Cook harness (`aerchip learn … --params <name>`): every value with its
+ * source, as DIEHL_COOK_SOURCED (diehl-cook-defaults.ts) does for the default set. `--set key=value` still
+ * overrides single values on top of the chosen set.
+ *
+ * bindsnet-eth-mnist: BindsNET's `examples/mnist/eth_mnist.py` with its `DiehlAndCook2015` model
+ * (BindsNET/bindsnet @34ee292 = 34ee2920cf3b605a8d29e777ad6af1bf4bd04036; papers.md §5), read in these files:
+ *   models.py   = bindsnet/models/models.py (class DiehlAndCook2015)
+ *   eth_mnist   = examples/mnist/eth_mnist.py (argparse defaults)
+ *   nodes.py    = bindsnet/network/nodes.py (LIFNodes.forward, DiehlAndCookNodes.forward, Nodes traces)
+ *   MCC         = bindsnet/learning/MCC_learning.py (PostPre._connection_update)
+ *   encodings   = bindsnet/encoding/encodings.py (poisson)
+ * BindsNET's per-step equations (nodes.py, dt = 1 ms, voltages mV):
+ *   v ← e^(−dt/τ)·(v − rest) + rest; θ ← e^(−dt/τ_θ)·θ (learning only); v += Σ_i w_i·s_i unless refractory
+ *   (current-based: no synaptic current, the sum lands on v at once); s = v ≥ thresh + θ; on s: refractory
+ *   count ← refrac, v ← reset, θ += θ+. Each layer sees the other layers' spikes of the previous step.
+ * The chip's compartment with tauSynMs 0 (currentDecay 0) and inputGain 1 computes v ← e^(−dt/τ)·v + Σ w·s,
+ * fire iff v ≥ θ_th + θ, the same update in mV above rest, with these differences (also in the provenance):
+ *   - refractory: the chip holds v at reset for refractoryTicks ticks; BindsNET lets v decay toward rest
+ *     meanwhile (exc: reset 5 mV above rest → 4.76 mV after 5 ticks instead of 5); both drop the input.
+ *   - STDP timing: BindsNET pairs a pre spike at its emission step with the post trace of that step; the
+ *     chip's rule sees it on arrival, one tick later (pair-stdp: "x0 products see the post trace from
+ *     earlier post spikes only; y0 products see the pre trace including this tick's arrival").
+ *   - normalisation: BindsNET normalises after each sample (the first sample sees the raw 0.3·U[0,1)
+ *     weights); the harness before each training sample (the same weights from the second sample on).
+ *   - Poisson input: BindsNET draws inter-spike intervals (Poisson, mean 1000/rate ms, 0 → 1); the harness
+ *     draws per tick; same mean rate below saturation, at most one spike per tick in both.
+ *   - label assignment: eth_mnist labels from the spikes recorded while training (learning on), summing the
+ *     per-class mean rates of every block of 250 samples (evaluation.assign_labels with rates); the harness
+ *     labels frozen by default; `--label-samples 0` labels from the responses of the last training pass
+ *     (mean per class over all of them), the closer match. eth_mnist reports two test accuracies,
+ *     all-activity and proportion weighting; the harness reports all-activity (chip/learning/readout.ts).
+ */
+import type { DiehlCookParams } from "./diehl-cook.ts";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { DIEHL_COOK_SOURCED, type SourcedValue } from "./diehl-cook-defaults.ts";
+
+const B = "BindsNET @34ee292";
+
+export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]: SourcedValue } = {
+  tickMs: { value: 1, source: `[C] ${B} eth_mnist: --dt 1.0 (DiehlAndCook2015 dt = 1.0)` },
+  presentMs: { value: 250, source: `[C] ${B} eth_mnist: --time 250 (ms per sample)` },
+  restMs: { value: 0, source: `[C] ${B} eth_mnist: no rest; network.reset_state_variables() after each sample (v ← rest, refractory 0, traces 0; θ kept), as the harness's reset` },
+  tauExcMs: { value: 100, source: `[C] ${B} models.py: exc tc_decay = 100.0 (decay e^(−dt/τ), nodes.py, as the chip's)` },
+  tauInhMs: { value: 10, source: `[C] ${B} models.py: inh tc_decay = 10.0` },
+  tauSynMs: { value: 0, source: `[C] ${B} nodes.py: current-based, v += Σ w·s in the step (no synaptic current); aerchip: 0 = currentDecay 0` },
+  vThresholdExc: { value: 13, source: `[C] ${B} models.py: exc_thresh −52.0, rest −65.0 → 13 mV above rest (θ added on top)` },
+  vResetExc: { value: 5, source: `[C] ${B} models.py: exc reset −60.0, rest −65.0 → 5 (the chip holds v there while refractory; BindsNET lets it decay: nodes.py)` },
+  vThresholdInh: { value: 20, source: `[C] ${B} models.py: inh_thresh −40.0, rest −60.0 → 20` },
+  vResetInh: { value: 15, source: `[C] ${B} models.py: inh reset −45.0, rest −60.0 → 15` },
+  refractoryExcMs: { value: 5, source: `[C] ${B} models.py: exc refrac = 5 (5 steps without input in nodes.py, as the chip's 5 ticks)` },
+  refractoryInhMs: { value: 2, source: `[C] ${B} models.py: inh refrac = 2` },
+  thetaPlus: { value: 0.05, source: `[C] ${B} eth_mnist: --theta_plus 0.05 (models.py default 0.05); θ += θ+ on a spike, after the threshold test (nodes.py)` },
+  tauThetaMs: { value: 1e7, source: `[C] ${B} models.py: tc_theta_decay = 1e7 (θ ← e^(−dt/τ_θ)·θ every step while learning; frozen at test, as the harness)` },
+  inputGainExc: { value: 1, source: `[C] ${B} nodes.py: an input spike of weight w adds w mV to v (v += x); aerchip: gain 1 with tauSynMs 0` },
+  inputGainInh: { value: 1, source: `[C] ${B} nodes.py: LIFNodes v += x; aerchip: gain 1` },
+  wExcInh: { value: 22.5, source: `[C] ${B} eth_mnist: --exc 22.5 (= models.py default), one-to-one` },
+  wInhExc: { value: -120, source: `[C] ${B} eth_mnist: --inh 120 → weight −120, all-but-self (models.py class default inh = 17.5 is not used by the script)` },
+  wInitMax: { value: 0.3, source: `[C] ${B} models.py: w = 0.3·torch.rand(784, n)` },
+  wInitOffset: { value: 0, source: `[C] ${B} models.py: w = 0.3·U[0,1), no offset` },
+  normTotal: { value: 78.4, source: `[C] ${B} eth_mnist/models.py: norm = 78.4 (Σ_i w_ij per exc neuron); BindsNET normalises after each sample, the harness before each training sample` },
+  rateHzPerPixel: { value: 128, source: `[C] ${B} eth_mnist: --intensity 128, ToTensor pixels in [0,1] × 128 = rate in Hz (encodings.py poisson: intervals Poisson with mean 1000/rate ms; the harness draws per tick, same mean rate)` },
+  minSpikes: { value: 0, source: `[C] ${B} eth_mnist: no "< 5 spikes → raise intensity" loop; aerchip: 0 = every sample shown once` },
+  maxIntensity: { value: 32, source: "aerchip: the cap of the intensity loop, unused with minSpikes 0" },
+  nuPre: { value: 1e-4, source: `[C] ${B} models.py: nu = (1e-4, 1e-2); MCC PostPre: pre spike w −= ν0·x_post` },
+  nuPost: { value: 1e-2, source: `[C] ${B} models.py: nu = (1e-4, 1e-2); MCC PostPre: post spike w += ν1·x_pre` },
+  preTauMs: { value: 20, source: `[C] ${B} models.py: Input tc_trace = 20.0 (trace set to 1 on a spike, trace_scale 1, nodes.py)` },
+  post1TauMs: { value: 20, source: `[C] ${B} models.py: exc tc_trace = 20.0 (the post trace of PostPre)` },
+  post2TauMs: { value: 40, source: "aerchip: unused by PostPre (mu −2), which has one post trace; kept at the default set's value" },
+  mu: {
+    value: -2,
+    source: `[C] ${B} models.py: learning_rule = MMCPostPre, range [wmin 0, wmax 1]; aerchip: mu −2 = pair-stdp nearest, additive, [0, 1] (the chip's rule sees a pre spike on arrival, one tick after BindsNET pairs it)`,
+  },
+  xTar: { value: 0.4, source: "aerchip: unused by PostPre (mu −2); kept at the default set's value" },
+  inputDelayMaxMs: { value: 0, source: `[C] ${B} models.py: no delays (the chip's one-tick delivery matches BindsNET's previous-step spikes)` },
+};
+
+/** The sets by name; the first is the default. */
+export const LEARN_PARAM_SETS = {
+  "diehl-cook-code": DIEHL_COOK_SOURCED,
+  "bindsnet-eth-mnist": BINDSNET_ETH_MNIST_SOURCED,
+} as const;
+
+export type LearnParamSetName = keyof typeof LEARN_PARAM_SETS;
+export const LEARN_PARAM_SET_NAMES = Object.keys(LEARN_PARAM_SETS) as LearnParamSetName[];
+export const DEFAULT_LEARN_PARAM_SET: LearnParamSetName = "diehl-cook-code";
+
+/** The set's values as overrides of the default set (only the keys that differ, so the default set gives {}). */
+export function paramSetOverrides(name: LearnParamSetName): Partial<DiehlCookParams> {
+  const set = LEARN_PARAM_SETS[name];
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(DIEHL_COOK_SOURCED) as (keyof DiehlCookParams)[]) {
+    if (!Object.is(set[k].value, DIEHL_COOK_SOURCED[k].value)) out[k] = set[k].value;
+  }
+  return out as Partial<DiehlCookParams>;
+}
+
+/** --params: a known set's name (default diehl-cook-code); an unknown one is a usage error. */
+export function paramSetName(text: string | undefined): LearnParamSetName {
+  if (text === undefined) return "diehl-cook-code";
+  if ((LEARN_PARAM_SET_NAMES as readonly string[]).includes(text)) return text as LearnParamSetName;
+  throw new AerchipError("E_CLI_OPTION", `--params is "${text}"; the parameter sets are ${LEARN_PARAM_SET_NAMES.join(", ")}`, { field: "--params", hint: `e.g. --params bindsnet-eth-mnist (BindsNET's eth_mnist.py defaults), or drop --params (${LEARN_PARAM_SET_NAMES[0]}, D&C's code)` });
+}
