@@ -391,7 +391,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curveOut)])];
   writeOutputSet(files, [out]);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve }) })}\n`);
+    process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve: curveOut }) })}\n`);
     return;
   }
   if (o.quiet) return;

@@ -334,6 +334,11 @@ describe("train --costs counts", () => {
     expect(readText(counts.dir, "weights.json")).toBe(readText(def.dir, "weights.json"));
     expect(readText(counts.dir, "curve.csv").trimEnd().split("\n").slice(1).every((l) => l.endsWith(","))).toBe(true);
     expect(energyLeaks(counts.stdout)).toEqual([]);
+    // --json prints the curve too: its energy is null there as in train.json (audit s21 F1).
+    const js = await train("train-counts-json", "--costs", "counts", "--json");
+    const line = JSON.parse(js.stdout.trim().split("\n").pop()!) as { curve: Array<Record<string, unknown>> };
+    expect(line.curve.length).toBeGreaterThan(0);
+    expect(line.curve.every((p) => p.dynamicEnergyPj === null)).toBe(true);
     const again = await cli("rerun", join(counts.dir, "train.json"), "--out", join(TMP, "train-rerun"), "--quiet");
     expect(again.code, again.stderr).toBe(0);
     expect(readText(join(TMP, "train-rerun"), "train.json")).toBe(readText(counts.dir, "train.json"));

@@ -3,8 +3,9 @@
  * learning ones when the run learns. Checked exactly: Σ_p = counters.perTick[t] for every tick and counter,
  * Σ_{t,p} = the run's totals; the run's other results equal those of a run without the option (kernels,
  * fused ticks and threads differ, numbers do not); models whose populations share a core (the case per-core
- * tallies cannot split) on a chip that updates every compartment every tick (spinnaker2) and on ones that
- * count the compartments with input (loihi, loihi-sanafe, generic), with the detailed timing model too.
+ * tallies cannot split) on chips that count every integrating compartment as updated (spinnaker2,
+ * loihi-sanafe) and on ones that count the compartments with input (loihi, generic: an inactive-update cost),
+ * with the detailed timing model too.
  */
 import { describe, expect, it } from "vitest";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
