@@ -12,7 +12,7 @@ import { cli } from "../helpers/cli.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { LAYER_TICK_ENGINE_COLUMNS, type EngineColumn, type LayerTickCounts } from "../../chip/report/layer-ticks.ts";
-import { expectReconciles } from "../helpers/layer-ticks.ts";
+import { expectReconciles, TWO_PLASTIC_POPULATIONS_MODEL } from "../helpers/layer-ticks.ts";
 import { MAX_LAYER_TICK_ROWS } from "../../core/run-limits.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-layer-ticks-"));
@@ -92,19 +92,7 @@ describe("run --per-layer-ticks", () => {
   });
 
   it("a core whose plastic synapses end in two populations is refused before the run (E_LAYER_TICKS_LEARNING)", async () => {
-    const rule = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
-    const model = {
-      format: "aerchip-model-1", name: "two-plastic", steps: 10,
-      populations: [
-        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
-        { name: "a", kind: "neuron", size: 2, vThreshold: 1 },
-        { name: "b", kind: "neuron", size: 2, vThreshold: 1 },
-      ],
-      projections: [
-        { name: "in_a", pre: "in", post: "a", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
-        { name: "in_b", pre: "in", post: "b", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
-      ],
-    };
+    const model = TWO_PLASTIC_POPULATIONS_MODEL;
     const file = join(TMP, "two-plastic.json");
     writeFileSync(file, JSON.stringify(model));
     const res = await cli("run", file, "--arch", "loihi", "--out", join(TMP, "two-plastic"), "--quiet", "--per-layer-ticks");

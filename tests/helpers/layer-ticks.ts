@@ -31,3 +31,21 @@ export function expectReconciles(c: LayerTickCounts, r: RunReport): void {
   }
 }
 
+
+/**
+ * A model whose two learning projections end in two populations that the compiler puts on one core: the
+ * case `--per-layer-ticks` cannot split (E_LAYER_TICKS_LEARNING).
+ */
+const TWO_PLASTIC_RULE = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
+export const TWO_PLASTIC_POPULATIONS_MODEL = {
+  format: "aerchip-model-1", name: "two-plastic", steps: 10,
+  populations: [
+    { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
+    { name: "a", kind: "neuron", size: 2, vThreshold: 1 },
+    { name: "b", kind: "neuron", size: 2, vThreshold: 1 },
+  ],
+  projections: [
+    { name: "in_a", pre: "in", post: "a", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: TWO_PLASTIC_RULE },
+    { name: "in_b", pre: "in", post: "b", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: TWO_PLASTIC_RULE },
+  ],
+};

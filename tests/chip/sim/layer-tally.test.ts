@@ -8,6 +8,7 @@
  * with the detailed timing model too.
  */
 import { describe, expect, it } from "vitest";
+import { TWO_PLASTIC_POPULATIONS_MODEL } from "../../helpers/layer-ticks.ts";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
 import type { Json } from "../../../compiler/frontends/json-fields.ts";
@@ -185,19 +186,7 @@ describe("per-population, per-tick learning counters (layerTallies)", () => {
   });
 
   it("refuses a core whose plastic synapses end in two populations (E_LAYER_TICKS_LEARNING)", () => {
-    const rule = { rule: "dw = 2^-5*x1*y0", traces: { x1: { tauTicks: 10, impulse: 1, mode: "add" } }, wMin: 0, wMax: 1, epochTicks: 1 };
-    const model = {
-      format: "aerchip-model-1", name: "two-plastic", steps: 10,
-      populations: [
-        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
-        { name: "a", kind: "neuron", size: 2, vThreshold: 1 },
-        { name: "b", kind: "neuron", size: 2, vThreshold: 1 },
-      ],
-      projections: [
-        { name: "in_a", pre: "in", post: "a", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
-        { name: "in_b", pre: "in", post: "b", dense: { weights: [[0.5, 0.5], [0.5, 0.5]], delays: 1 }, learning: rule },
-      ],
-    };
+    const model = TWO_PLASTIC_POPULATIONS_MODEL;
     const spec = loadPreset("loihi");
     const m = parseAerchipModel(model as unknown as Json, "two-plastic.json");
     const { program } = compileModel(m.graph, spec, {});
