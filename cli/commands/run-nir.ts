@@ -84,7 +84,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const selected = inputSelectionProvenance(selection);
   const dtWarning = dtBinningWarning(m, input.tickUs, o.input, o.eventOverlap);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
+  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms), o);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
   if (o.steps === undefined) {

@@ -57,6 +57,23 @@ describe("--event-overlap", () => {
     expect(decodeAerStream(readFileSync(join(TMP, "p.aer"))).header.tickUs).toBe(500);
   });
 
+  it("W_EVENTS_MERGED's hint names the --tick-us W given, not the stride W − X, for NIR, JSON models and .aerprog (audit s21 G1)", async () => {
+    // 2 of the 11 deliveries merged (18 % > 10 %): the warning fires; following "--tick-us < 500" would be refused (X ≥ W).
+    const model = join(TMP, "g1.model.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "g1", steps: 1,
+      populations: [{ name: "in", kind: "input", size: 4, shape: [2, 1, 2], spikes: [] }, { name: "E", kind: "neuron", size: 1, vThreshold: 1e12 }],
+      projections: [{ name: "in_E", pre: "in", post: "E", encoding: "sparse", sparse: { pre: [0], post: [0], weights: [1], delays: [1] } }],
+    }));
+    const prog = join(TMP, "g1-prog");
+    expect((await cli("compile", model, "--arch", "generic", "--out", prog, "--quiet")).code).toBe(0);
+    for (const [name, file] of [["nir", IF4], ["json", model], ["prog", join(prog, "program.aerprog")]]) {
+      const r = await cli("run", file, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", join(TMP, `g1-${name}`));
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, name).toMatch(/W_EVENTS_MERGED: [^\n]*\n *hint: use a smaller --tick-us than 1000 /);
+    }
+  });
+
   it("no overlap, or 0: the same spikes and numbers; only --event-overlap adds eventsRepeated and the provenance key", async () => {
     for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"]]) {
       const a = join(TMP, `none${rule[0]}`);
