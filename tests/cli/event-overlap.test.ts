@@ -74,6 +74,22 @@ describe("--event-overlap", () => {
     }
   });
 
+  it("the report's Input table gives the repeats, deliveries, merges and spikes as shares of the 11 deliveries, not of the 7 events read (audit s21 G2)", async () => {
+    const a = join(TMP, "g2");
+    expect((await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
+    const md = await cli("report", join(a, "report.json"), "--format", "md");
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/\| Step \| Events or spikes \| Share of events read \| Share of deliveries \|/);
+    expect(md.stdout).toMatch(/\| Events read \| 7 \| 100\.0% \| – \|/);
+    expect(md.stdout).toMatch(/\| Binned into a tick and input neuron \| 7 \| 100\.0% \| – \|/);
+    expect(md.stdout).toMatch(/\| Repeated [^|]* \| 4 \| – \| 36\.4% \|/);
+    expect(md.stdout).toMatch(/\| Delivered in the ticks \(binned \+ repeated\) \| 11 \| – \| 100\.0% \|/);
+    // 2 of 11 = 18.2 %: the summary line's and W_EVENTS_MERGED's figure.
+    expect(md.stdout).toMatch(/\| Merged [^|]* \| 2 \| – \| 18\.2% \|/);
+    expect(md.stdout).toMatch(/\| Input spikes \| 9 \| – \| 81\.8% \|/);
+    expect(report(a).input!.warnings[0]).toMatch(/\(18\.2 %\)/);
+  });
+
   it("no overlap, or 0: the same spikes and numbers; only --event-overlap adds eventsRepeated and the provenance key", async () => {
     for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"]]) {
       const a = join(TMP, `none${rule[0]}`);
@@ -153,6 +169,33 @@ describe("--event-overlap", () => {
     const c = await cli("compare", IF4, "--input", EVENTS, "--event-count", "3", "--event-overlap", "1", "--arch", "generic,loihi", "--out", cmp, "--quiet");
     expect(c.code, c.stderr).toBe(0);
     expect(report(join(cmp, "loihi")).input).toMatchObject({ eventsRepeated: 2, spikes: 6 });
+  });
+
+  it("evaluate's samples.csv: with an overlap the rows add up (events_repeated) and say W and the stride; without one its columns are unchanged (audit s21 G3)", async () => {
+    const set = join(TMP, "set-g3");
+    mkdirSync(join(set, "1"), { recursive: true });
+    writeFileSync(join(set, "1", "a.csv"), CSV);
+    const rows = (out: string): Record<string, string>[] => {
+      const [head, ...lines] = readFileSync(join(out, "samples.csv"), "utf8").trimEnd().split("\n");
+      const cols = head.split(",");
+      return lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [cols[k], v])));
+    };
+    const a = join(TMP, "eval-g3");
+    expect((await cli("evaluate", IF4, "--input", set, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
+    const [r] = rows(a);
+    expect({ tick_us: r.tick_us, event_overlap: r.event_overlap, tick_stride_us: r.tick_stride_us, events_repeated: r.events_repeated }).toEqual({ tick_us: "1000", event_overlap: "500", tick_stride_us: "500", events_repeated: "4" });
+    const n = (k: string): number => Number(r[k]);
+    // 7 − 0 − 0 + 4 = 11 deliveries = 9 spikes + 2 merged.
+    expect(n("events_read") - n("events_dropped_by_transforms") - n("events_outside_ticks") + n("events_repeated")).toBe(n("input_spikes") + n("events_merged"));
+    expect(n("input_spikes")).toBe(9);
+    const b = join(TMP, "eval-g3-none");
+    expect((await cli("evaluate", IF4, "--input", set, "--tick-us", "1000", "--arch", "generic", "--out", b, "--quiet")).code).toBe(0);
+    const { DATASET_CSV_COLUMNS } = await import("../../chip/report/formats/dataset.ts");
+    expect(readFileSync(join(b, "samples.csv"), "utf8").split("\n")[0]).toBe(DATASET_CSV_COLUMNS.join(","));
+    // --event-count: no stride in µs (the ticks are of events), the repeats still there.
+    const c = join(TMP, "eval-g3-count");
+    expect((await cli("evaluate", IF4, "--input", set, "--event-count", "3", "--event-overlap", "1", "--arch", "generic", "--out", c, "--quiet")).code).toBe(0);
+    expect(rows(c)[0]).toMatchObject({ event_overlap: "1", tick_stride_us: "", events_repeated: "2" });
   });
 
   it("train: the overlapping ticks are the training sample's (3 ticks of 3 events, not 2)", async () => {
