@@ -224,7 +224,8 @@ const EVENT_OVERLAP_COMMANDS = new Set(["run", "compare", "evaluate", "train"]);
  * --event-overlap X in the unit and range tonic gives its `overlap` for the binning rule in force (tonic's
  * slicers assert or raise outside them): µs in [0, W) with --tick-us W (default 1000), a whole number of
  * events in [0, N) with --event-count N, a fraction of a bin in [0, 1) with --event-bins or with --time-bins
- * under --time-bins-rule tonic. aerchip's proportional --time-bins have no tonic overlap to follow: refused.
+ * under --time-bins-rule tonic. aerchip's proportional --time-bins have no tonic overlap to follow: refused,
+ * except 0 (no overlap, which every rule takes).
  */
 function checkEventOverlap(cmd: Command, given: (option: string) => boolean): void {
   const x = cmd.getOptionValue("eventOverlap") as number;
@@ -236,7 +237,8 @@ function checkEventOverlap(cmd: Command, given: (option: string) => boolean): vo
     if (!Number.isInteger(x) || x >= n) refuse(`is not a whole number of events in [0, ${n}): with --event-count ${n} the overlap counts events shared by neighbouring ticks (tonic's stride ${n} − overlap must stay ≥ 1)`, `give a whole number below ${n}, e.g. --event-overlap ${Math.floor(n / 2)}`);
     return;
   }
-  if (given("timeBins") && cmd.getOptionValue("timeBinsRule") !== "tonic") {
+  // Overlap 0 changes nothing (the frames without overlap, byte for byte: docs/events.md §4), so it is taken with every rule.
+  if (given("timeBins") && cmd.getOptionValue("timeBinsRule") !== "tonic" && x !== 0) {
     refuse("does not apply to proportional --time-bins: tonic's n_time_bins overlap enlarges its integer window ⌊(t₁ − t₀)/N⌋ µs by the fraction, and proportional bins have no such window", "add --time-bins-rule tonic (tonic's own bins), or drop --event-overlap");
   }
   if (given("timeBins") || given("eventBins")) {

@@ -88,7 +88,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
   if (o.steps === undefined) {
-    checkInputTicks(o.input, input, o.tickUs);
+    checkInputTicks(o.input, input, o);
     checkInputHasTicks(o.input, input);
   }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);

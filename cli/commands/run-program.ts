@@ -43,7 +43,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms), o);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   if (o.steps === undefined) {
-    checkInputTicks(o.input, input, o.tickUs);
+    checkInputTicks(o.input, input, o);
     checkInputHasTicks(o.input, input);
   }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);

@@ -279,7 +279,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     const pop = chooseInputPopulation(rm.outlines, o.inputPopulation, modelPath);
     const spikes = await readModelInput(o.input, pop, modelPath, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
     if (o.steps === undefined) {
-      checkInputTicks(o.input, spikes, o.tickUs);
+      checkInputTicks(o.input, spikes, o);
       checkInputHasTicks(o.input, spikes);
     }
     input = { population: pop.name, spikes };

@@ -90,8 +90,25 @@ describe("--event-overlap", () => {
     expect(report(a).input!.warnings[0]).toMatch(/\(18\.2 %\)/);
   });
 
+  it("too many ticks from a large overlap: E_EVENTS_RANGE and E_SIM_STEPS_EXCEEDED name --event-overlap in the message and hint (audit s21 G4)", async () => {
+    for (const [x, code] of [["999.99999999", "E_EVENTS_RANGE"], ["999.999", "E_SIM_STEPS_EXCEEDED"]]) {
+      const r = await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", x, "--arch", "generic", "--out", join(TMP, "no"));
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`${code}: [^\\n]*--event-overlap ${x.replace(".", "\\.")}[^\\n]*\\n *hint: [^\\n]*smaller --event-overlap`));
+    }
+  });
+
+  it("help: --realtime says it paces at --tick-us − X with an overlap, in run, evaluate and train (audit s21 G4)", async () => {
+    for (const cmd of ["run", "evaluate", "train"]) {
+      const h = await cli(cmd, "--help");
+      const flat = h.stdout.replace(/\s+/g, " ");
+      expect(flat.slice(flat.indexOf("--realtime "), flat.indexOf("--realtime ") + 300), cmd).toMatch(/--tick-us − X with --event-overlap X/);
+    }
+  });
+
   it("no overlap, or 0: the same spikes and numbers; only --event-overlap adds eventsRepeated and the provenance key", async () => {
-    for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"]]) {
+    // Proportional --time-bins take 0 too (docs/events.md §4: overlap 0 changes nothing; audit s21 G4).
+    for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"], ["--time-bins", "2"]]) {
       const a = join(TMP, `none${rule[0]}`);
       const b = join(TMP, `zero${rule[0]}`);
       expect((await cli("run", IF4, "--input", EVENTS, ...rule, "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
