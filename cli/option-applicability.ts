@@ -83,7 +83,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string, withInputOn: reado
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"], ["eventOverlap", "--event-overlap"]].map(([option, flag]) => ({
+const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"], ["eventOverlap", "--event-overlap"], ["tickOrigin", "--tick-origin"]].map(([option, flag]) => ({
   option, flag, appliesTo: kinds, withInputOn,
   why: (k: Target) => `it transforms the events of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
   hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
@@ -250,6 +250,16 @@ function checkEventOverlap(cmd: Command, given: (option: string) => boolean): vo
   if (!(x < w)) refuse(`is not in [0, ${w}) µs: with ticks of --tick-us ${w}${given("tickUs") ? "" : " (the default)"} the overlap is the µs neighbouring ticks share, and ticks start every ${w} − overlap µs (tonic asserts a stride > 0)`, `give fewer µs than the tick, e.g. --event-overlap ${w / 2}`);
 }
 
+/**
+ * --tick-origin places tick 0 of --tick-us ticks (t = 0, or the first event as tonic's time_window frames);
+ * --time-bins, --event-count and --event-bins cut from the first event or by rank already: refused there.
+ */
+function checkTickOrigin(cmd: Command, given: (option: string) => boolean): void {
+  const rule = given("timeBins") ? "--time-bins" : given("eventCount") ? "--event-count" : given("eventBins") ? "--event-bins" : undefined;
+  if (rule === undefined) return;
+  throw new AerchipError("E_CLI_OPTION", `--tick-origin does not apply with ${rule}: it places tick 0 of --tick-us ticks, and ${rule} cuts ${rule === "--time-bins" ? "from the first event" : "by the events' ranks"} already`, { field: "--tick-origin", hint: `drop --tick-origin, or bin with --tick-us instead of ${rule}` });
+}
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
   const rules = RULES[command];
@@ -268,6 +278,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${needs}: ${q.why}`, { field: q.flag, hint: q.hint });
   }
   if (EVENT_OVERLAP_COMMANDS.has(command) && given("eventOverlap")) checkEventOverlap(cmd, given);
+  if (EVENT_OVERLAP_COMMANDS.has(command) && given("tickOrigin")) checkTickOrigin(cmd, given);
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
   const modelAs: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);
