@@ -24,6 +24,10 @@
  *                        the run's tick length becomes W − X), a whole number of events in [0, N) with --event-count N,
  *                        a fraction of a bin in [0, 1) with --event-bins or --time-bins --time-bins-rule tonic
  *                        (cli/option-applicability.ts checks the range). An event in k ticks is delivered k times.
+ *   --tick-origin first-event  --tick-us ticks (with or without --event-overlap) start at the recording's first
+ *                        event, t0 = t_first, as tonic's ToFrame(time_window) frames do, instead of at t = 0 (the
+ *                        default, which keeps earlier outputs): tick k holds [t0 + k·S, t0 + k·S + W), S = W − X
+ *                        (core/io/events/transforms.ts BinOptions.t0Us "first"). The other rules start there already.
  *
  * Several events landing on one input neuron in one tick are one spike (a chip input fires at most once per
  * tick), as without transforms, unless --input-counts is given (cli/input-counts.ts: each event a spike). Dense spike tensors (.npy T × shape) are not events: the transforms are
@@ -49,6 +53,8 @@ export interface EventTransformChoice {
   readonly eventBins?: number;
   /** tonic's overlap between neighbouring ticks, in the binning rule's unit (µs, events, or a fraction of a bin). */
   readonly eventOverlap?: number;
+  /** --tick-origin first-event: --tick-us ticks start at the first event (tonic's time_window frames), not at t = 0. */
+  readonly tickOrigin?: "first-event";
   /**
    * --input-counts: every event binned is delivered, an input neuron with c events in a tick firing c times
    * (a dense .npy's whole number c, c spikes), instead of one spike (cli/input-counts.ts). Not a transform,
@@ -130,6 +136,7 @@ export function eventTransformsOf(o: EventTransformChoice): EventTransformChoice
     ...(o.eventCount === undefined ? {} : { eventCount: o.eventCount }),
     ...(o.eventBins === undefined ? {} : { eventBins: o.eventBins }),
     ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }),
+    ...(o.tickOrigin === "first-event" ? { tickOrigin: "first-event" as const } : {}),
     ...(o.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
@@ -157,7 +164,7 @@ export function packetStreamTickUs(o: { readonly tickUs?: number; readonly event
 }
 
 /** readEventsForInput options: the transforms, and `bins` for --time-bins. */
-export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number; overlap?: number; counts?: boolean; countTensor?: boolean } {
+export function eventReadOptions(t: EventTransformChoice): { geometry?: { width: number; height: number; polarities: number }; crop?: CropBox; downsample?: { x: number; y: number }; spatialFactor?: { x: number; y: number }; polarity?: "merge" | number; bins?: number; binsRule?: "proportional" | "tonic"; eventCount?: number; eventBins?: number; overlap?: number; t0Us?: "first"; counts?: boolean; countTensor?: boolean } {
   return {
     // --input-counts: each spike's event count (and a dense tensor's counts), delivered by cli/input-counts.ts.
     ...(t.inputCounts === true ? { counts: true, countTensor: true } : {}),
@@ -170,6 +177,8 @@ export function eventReadOptions(t: EventTransformChoice): { geometry?: { width:
     ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
     ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
     ...(t.eventOverlap === undefined ? {} : { overlap: t.eventOverlap }),
+    // --tick-origin first-event: tick 0 starts at the first event kept (binToTicks' t0Us "first").
+    ...(t.tickOrigin === "first-event" ? { t0Us: "first" as const } : {}),
   };
 }
 
@@ -186,6 +195,7 @@ export function eventTransformProvenance(t: EventTransformChoice): Record<string
     ...(t.eventCount === undefined ? {} : { eventCount: t.eventCount }),
     ...(t.eventBins === undefined ? {} : { eventBins: t.eventBins }),
     ...(t.eventOverlap === undefined ? {} : { eventOverlap: t.eventOverlap }),
+    ...(t.tickOrigin === undefined ? {} : { tickOrigin: t.tickOrigin }),
     ...(t.inputCounts === true ? { inputCounts: true } : {}),
   };
 }
@@ -227,7 +237,9 @@ export function eventTransformsFromProvenance(options: Readonly<Record<string, u
   if (counts !== undefined && counts !== true) bad("inputCounts");
   const overlap = options.eventOverlap;
   if (overlap !== undefined && !(typeof overlap === "number" && Number.isFinite(overlap) && overlap >= 0)) bad("eventOverlap");
-  return eventTransformsOf({ ...(counts === true ? { inputCounts: true } : {}), ...(overlap === undefined ? {} : { eventOverlap: overlap as number }), ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
+  const origin = options.tickOrigin;
+  if (origin !== undefined && origin !== "first-event") bad("tickOrigin");
+  return eventTransformsOf({ ...(origin === undefined ? {} : { tickOrigin: "first-event" }), ...(counts === true ? { inputCounts: true } : {}), ...(overlap === undefined ? {} : { eventOverlap: overlap as number }), ...(eventCount === undefined ? {} : { eventCount }), ...(eventBins === undefined ? {} : { eventBins }), ...(sensorSize === undefined ? {} : { sensorSize }), ...(crop === undefined ? {} : { crop }), ...(downsample === undefined ? {} : { downsample }), ...(spatialFactor === undefined ? {} : { spatialFactor }), ...(polarity === undefined ? {} : { polarity }), ...(tb === undefined ? {} : { timeBins: tb as number }), ...(rule === undefined ? {} : { timeBinsRule: rule as "proportional" | "tonic" }) });
 }
 
 /** Adds --crop, --downsample, --polarity and --time-bins to a command that reads an event --input. */
@@ -246,5 +258,6 @@ export function addEventTransformOptions(cmd: Command): Command {
     })
     .option("--event-count <n>", "event --input: ticks of n consecutive events each, in the recording's order, instead of --tick-us (tonic's ToFrame(event_count=n): the last, incomplete tick's events dropped)", eventBinOption("--event-count"))
     .option("--event-bins <n>", "event --input: n ticks of floor(events / n) consecutive events each, instead of --tick-us (tonic's ToFrame(n_event_bins=n): the remaining events dropped)", eventBinOption("--event-bins"))
-    .option("--event-overlap <x>", "event --input: tonic's ToFrame overlap, neighbouring ticks sharing events (each delivered in every tick it is in): with --tick-us W, x µs in [0, W) (ticks of W µs every W - x µs); with --event-count n, x events in [0, n); with --event-bins or --time-bins --time-bins-rule tonic, a fraction of a bin in [0, 1)", eventOverlapOption);
+    .option("--event-overlap <x>", "event --input: tonic's ToFrame overlap, neighbouring ticks sharing events (each delivered in every tick it is in): with --tick-us W, x µs in [0, W) (ticks of W µs every W - x µs); with --event-count n, x events in [0, n); with --event-bins or --time-bins --time-bins-rule tonic, a fraction of a bin in [0, 1). --tick-us ticks start at t = 0, tonic's at the first event: add --tick-origin first-event for tonic's frames", eventOverlapOption)
+    .addOption(new Option("--tick-origin <origin>", "event --input with --tick-us ticks: where tick 0 starts, zero (t = 0 µs of the recording, the default) or first-event (the first event kept, as tonic's ToFrame(time_window, overlap) frames start); the event and bin rules start at the first event already").choices(["zero", "first-event"]));
 }

@@ -27,9 +27,18 @@ function pct(merged: number, binned: number): string {
   return `${((100 * merged) / binned).toFixed(1)} %`;
 }
 
-/** W_EVENTS_MERGED for an input whose merged events exceed EVENTS_MERGED_WARN_FRACTION of those binned; undefined otherwise. */
-export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, binning: EventBinning | undefined): Diagnostic | undefined {
-  return mergedWarning(input.events, input.tickUs, file, binning, "");
+/**
+ * W_EVENTS_MERGED for an input whose merged events exceed EVENTS_MERGED_WARN_FRACTION of those binned; undefined otherwise.
+ * `o` (the command's --tick-us and --event-overlap): with an overlap the input's tickUs is the stride W − X
+ * between ticks, but the hint names the option the user gives, --tick-us W (hintTickUs), as evaluate does.
+ */
+export function eventsMergedWarning(input: Pick<InputSpikes, "events" | "tickUs">, file: string, binning: EventBinning | undefined, o: { readonly tickUs?: number; readonly eventOverlap?: number } = {}): Diagnostic | undefined {
+  return mergedWarning(input.events, hintTickUs(o, input.tickUs), file, binning, "");
+}
+
+/** The --tick-us a W_EVENTS_MERGED hint names: W as given (default 1000) with --event-overlap, else the input's tick length. */
+export function hintTickUs(o: { readonly tickUs?: number; readonly eventOverlap?: number }, inputTickUs: number | undefined): number | undefined {
+  return o.eventOverlap !== undefined && inputTickUs !== undefined ? o.tickUs ?? 1000 : inputTickUs;
 }
 
 /**

@@ -30,7 +30,7 @@ export function dtBinningWarning(m: LoadedNirModel, tickUs: number | undefined, 
   const ratio = binS / dt;
   return {
     code: "W_NIR_DT_BINNING", severity: "warning", file, field: "--dt",
-    message: `the input ${overlapUs === 0 ? `is binned at ${tickUs} µs per tick` : `has a tick every ${tickUs} µs (--event-overlap ${overlapUs})`} but the graph integrates dt = ${dt} s per tick (${timed.length === 1 ? `node ${timed[0]}` : `nodes ${timed.slice(0, 3).join(", ")}${timed.length > 3 ? ", …" : ""}`} ha${timed.length === 1 ? "s" : "ve"} time constants): against the recording, they act ${ratio >= 1 ? `${ratio.toPrecision(3)}× faster` : `${(1 / ratio).toPrecision(3)}× slower`} than with dt equal to the bin width`,
+    message: `the input ${overlapUs === 0 ? `is binned at ${tickUs} µs per tick` : `has a tick every ${tickUs} µs (--event-overlap ${overlapUs})`} but the graph integrates dt = ${dt} s per tick (${timed.length === 1 ? `node ${timed[0]}` : `nodes ${timed.slice(0, 3).join(", ")}${timed.length > 3 ? ", …" : ""}`} ha${timed.length === 1 ? "s" : "ve"} time constants): against the recording, they act ${ratio >= 1 ? `${ratio.toPrecision(3)}× faster` : `${(1 / ratio).toPrecision(3)}× slower`} than with dt equal to the ${overlapUs === 0 ? "bin width" : "time between ticks"}`,
     hint: `give --dt ${binS} (the ${overlapUs === 0 ? "bin width" : "time between ticks"}), or --tick-us ${dt * 1e6 + overlapUs} (${overlapUs === 0 ? "dt" : "dt + the overlap"}), unless the rescaling is meant`,
   };
 }

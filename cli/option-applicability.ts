@@ -83,7 +83,7 @@ const TICK_US = (kinds: readonly Target[], alsoWith?: string, withInputOn: reado
 });
 
 /** --crop, --downsample, --polarity, --time-bins transform an event-file --input (cli/event-transforms.ts). */
-const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"], ["eventOverlap", "--event-overlap"]].map(([option, flag]) => ({
+const TRANSFORM_RULES = (kinds: readonly Target[], withInputOn: readonly Target[] = []): Rule[] => [["sensorSize", "--sensor-size"], ["crop", "--crop"], ["downsample", "--downsample"], ["spatialFactor", "--spatial-factor"], ["polarity", "--polarity"], ["timeBins", "--time-bins"], ["eventCount", "--event-count"], ["eventBins", "--event-bins"], ["eventOverlap", "--event-overlap"], ["tickOrigin", "--tick-origin"]].map(([option, flag]) => ({
   option, flag, appliesTo: kinds, withInputOn,
   why: (k: Target) => `it transforms the events of an --input file, and ${NO_INPUT_FILE(k, withInputOn.includes(k))}`,
   hint: NO_INPUT_HINT(flag, withInputOn.length > 0),
@@ -224,7 +224,8 @@ const EVENT_OVERLAP_COMMANDS = new Set(["run", "compare", "evaluate", "train"]);
  * --event-overlap X in the unit and range tonic gives its `overlap` for the binning rule in force (tonic's
  * slicers assert or raise outside them): µs in [0, W) with --tick-us W (default 1000), a whole number of
  * events in [0, N) with --event-count N, a fraction of a bin in [0, 1) with --event-bins or with --time-bins
- * under --time-bins-rule tonic. aerchip's proportional --time-bins have no tonic overlap to follow: refused.
+ * under --time-bins-rule tonic. aerchip's proportional --time-bins have no tonic overlap to follow: refused,
+ * except 0 (no overlap, which every rule takes).
  */
 function checkEventOverlap(cmd: Command, given: (option: string) => boolean): void {
   const x = cmd.getOptionValue("eventOverlap") as number;
@@ -236,7 +237,8 @@ function checkEventOverlap(cmd: Command, given: (option: string) => boolean): vo
     if (!Number.isInteger(x) || x >= n) refuse(`is not a whole number of events in [0, ${n}): with --event-count ${n} the overlap counts events shared by neighbouring ticks (tonic's stride ${n} − overlap must stay ≥ 1)`, `give a whole number below ${n}, e.g. --event-overlap ${Math.floor(n / 2)}`);
     return;
   }
-  if (given("timeBins") && cmd.getOptionValue("timeBinsRule") !== "tonic") {
+  // Overlap 0 changes nothing (the frames without overlap, byte for byte: docs/events.md §4), so it is taken with every rule.
+  if (given("timeBins") && cmd.getOptionValue("timeBinsRule") !== "tonic" && x !== 0) {
     refuse("does not apply to proportional --time-bins: tonic's n_time_bins overlap enlarges its integer window ⌊(t₁ − t₀)/N⌋ µs by the fraction, and proportional bins have no such window", "add --time-bins-rule tonic (tonic's own bins), or drop --event-overlap");
   }
   if (given("timeBins") || given("eventBins")) {
@@ -246,6 +248,16 @@ function checkEventOverlap(cmd: Command, given: (option: string) => boolean): vo
   }
   const w = given("tickUs") ? (cmd.getOptionValue("tickUs") as number) : 1000;
   if (!(x < w)) refuse(`is not in [0, ${w}) µs: with ticks of --tick-us ${w}${given("tickUs") ? "" : " (the default)"} the overlap is the µs neighbouring ticks share, and ticks start every ${w} − overlap µs (tonic asserts a stride > 0)`, `give fewer µs than the tick, e.g. --event-overlap ${w / 2}`);
+}
+
+/**
+ * --tick-origin places tick 0 of --tick-us ticks (t = 0, or the first event as tonic's time_window frames);
+ * --time-bins, --event-count and --event-bins cut from the first event or by rank already: refused there.
+ */
+function checkTickOrigin(cmd: Command, given: (option: string) => boolean): void {
+  const rule = given("timeBins") ? "--time-bins" : given("eventCount") ? "--event-count" : given("eventBins") ? "--event-bins" : undefined;
+  if (rule === undefined) return;
+  throw new AerchipError("E_CLI_OPTION", `--tick-origin does not apply with ${rule}: it places tick 0 of --tick-us ticks, and ${rule} cuts ${rule === "--time-bins" ? "from the first event" : "by the events' ranks"} already`, { field: "--tick-origin", hint: `drop --tick-origin, or bin with --tick-us instead of ${rule}` });
 }
 
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
@@ -266,6 +278,7 @@ export function checkOptionsApply(command: string, modelPath: string | undefined
     throw new AerchipError("E_CLI_OPTION", `${q.flag} needs ${needs}: ${q.why}`, { field: q.flag, hint: q.hint });
   }
   if (EVENT_OVERLAP_COMMANDS.has(command) && given("eventOverlap")) checkEventOverlap(cmd, given);
+  if (EVENT_OVERLAP_COMMANDS.has(command) && given("tickOrigin")) checkTickOrigin(cmd, given);
   const used = rules.filter((r) => given(r.option));
   if (used.length === 0) return;
   const modelAs: ModelKind | undefined = modelPath === undefined ? undefined : modelKind(modelPath);

@@ -68,7 +68,11 @@ export async function cliInputSpikes(path: string, opts: InputOptions, read: () 
     if (isAerchipError(e) && e.field === "sample") throw renameSelectionError(e, opts);
     // The binning names its own fields (steps, tickUs); on the command line both come from --tick-us.
     if (isAerchipError(e) && /^E_EVENTS_/.test(e.code) && (e.field === "steps" || e.field === "tickUs")) {
-      throw new AerchipError(e.code, `${e.message} (binning ${path} at --tick-us ${tickUs})`, { file: path, field: "--tick-us", hint: "use a longer --tick-us: the recording then spans fewer ticks", cause: e });
+      // With --event-overlap X the ticks start every --tick-us − X µs: a large overlap makes the many ticks.
+      const x = opts.transforms?.eventOverlap;
+      const at = x === undefined ? `at --tick-us ${tickUs}` : `at --tick-us ${tickUs} --event-overlap ${x}, a tick every ${+(tickUs - x).toPrecision(6)} µs`;
+      const hint = x === undefined ? "use a longer --tick-us: the recording then spans fewer ticks" : "use a smaller --event-overlap or a longer --tick-us (the ticks start every --tick-us − overlap µs): the recording then spans fewer ticks";
+      throw new AerchipError(e.code, `${e.message} (binning ${path} ${at})`, { file: path, field: "--tick-us", hint, cause: e });
     }
     throw e;
   }
@@ -82,13 +86,17 @@ export async function cliInputSpikes(path: string, opts: InputOptions, read: () 
 }
 
 /**
- * Throws E_SIM_STEPS_EXCEEDED, naming --tick-us, when an input read without --steps spans more ticks than
- * a run simulates (core/run-limits.ts); the simulator checks again, without knowing where its steps came from.
+ * Throws E_SIM_STEPS_EXCEEDED, naming --tick-us (and --event-overlap X when given: the ticks then start every
+ * --tick-us − X µs), when an input read without --steps spans more ticks than a run simulates
+ * (core/run-limits.ts); the simulator checks again, without knowing where its steps came from.
  */
-export function checkInputTicks(path: string, input: InputSpikes, tickUs: number | undefined): void {
+export function checkInputTicks(path: string, input: InputSpikes, o: { readonly tickUs?: number; readonly eventOverlap?: number }): void {
   if (input.steps <= MAX_RUN_TICKS) return;
-  throw new AerchipError("E_SIM_STEPS_EXCEEDED", `the input spans ${input.steps} ticks${tickUs === undefined ? "" : ` at --tick-us ${tickUs}`}; a run simulates at most ${MAX_RUN_TICKS}`, {
-    file: path, field: "--tick-us", hint: `event recordings: use a longer --tick-us (fewer ticks); or give --steps at most ${MAX_RUN_TICKS} to run the input's start`,
+  const x = o.eventOverlap;
+  const at = o.tickUs === undefined && x === undefined ? "" : ` at --tick-us ${o.tickUs ?? 1000}${x === undefined ? "" : ` --event-overlap ${x}`}`;
+  const longer = x === undefined ? "use a longer --tick-us (fewer ticks)" : "use a smaller --event-overlap or a longer --tick-us (the ticks start every --tick-us − overlap µs: fewer ticks)";
+  throw new AerchipError("E_SIM_STEPS_EXCEEDED", `the input spans ${input.steps} ticks${at}; a run simulates at most ${MAX_RUN_TICKS}`, {
+    file: path, field: "--tick-us", hint: `event recordings: ${longer}; or give --steps at most ${MAX_RUN_TICKS} to run the input's start`,
   });
 }
 

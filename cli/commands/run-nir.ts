@@ -84,11 +84,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const selected = inputSelectionProvenance(selection);
   const dtWarning = dtBinningWarning(m, input.tickUs, o.input, o.eventOverlap);
   if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
-  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
+  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms), o);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   const warnings = [...m.warnings, ...(dtWarning === undefined ? [] : [dtWarning]), ...(mergedWarning === undefined ? [] : [mergedWarning])];
   if (o.steps === undefined) {
-    checkInputTicks(o.input, input, o.tickUs);
+    checkInputTicks(o.input, input, o);
     checkInputHasTicks(o.input, input);
   }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);

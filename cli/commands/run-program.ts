@@ -40,10 +40,10 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
-  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms));
+  const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms), o);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
   if (o.steps === undefined) {
-    checkInputTicks(o.input, input, o.tickUs);
+    checkInputTicks(o.input, input, o);
     checkInputHasTicks(o.input, input);
   }
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);

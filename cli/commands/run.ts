@@ -279,7 +279,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     const pop = chooseInputPopulation(rm.outlines, o.inputPopulation, modelPath);
     const spikes = await readModelInput(o.input, pop, modelPath, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
     if (o.steps === undefined) {
-      checkInputTicks(o.input, spikes, o.tickUs);
+      checkInputTicks(o.input, spikes, o);
       checkInputHasTicks(o.input, spikes);
     }
     input = { population: pop.name, spikes };
@@ -321,7 +321,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
   // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for
   // NIR graphs: said on stderr and in report.json's input section (only there, not also in `warnings`).
-  const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, eventBinningOf(transforms));
+  const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, eventBinningOf(transforms), o);
   if (o.quiet !== true) for (const w of [...warnings, ...(mergedWarning === undefined ? [] : [mergedWarning])]) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);

@@ -66,9 +66,9 @@ export interface SampleRunOptions extends EventTransformChoice {
  * Reads one sample's events (the same for the check pre-pass and the run) through `reader`, which keeps an
  * SHD/SSC file open between samples (cli/dataset-reader.ts: the same spikes as readInputSpikes).
  */
-export async function readDatasetSample(o: Pick<SampleRunOptions, "steps" | "tickUs">, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
+export async function readDatasetSample(o: Pick<SampleRunOptions, "steps" | "tickUs" | "eventOverlap">, s: DatasetSample, reader: DatasetSampleReader): Promise<InputSpikes> {
   const input = await reader.read(s);
-  if (o.steps === undefined) checkInputTicks(s.path, input, o.tickUs);
+  if (o.steps === undefined) checkInputTicks(s.path, input, o);
   return input;
 }
 

@@ -57,8 +57,58 @@ describe("--event-overlap", () => {
     expect(decodeAerStream(readFileSync(join(TMP, "p.aer"))).header.tickUs).toBe(500);
   });
 
+  it("W_EVENTS_MERGED's hint names the --tick-us W given, not the stride W − X, for NIR, JSON models and .aerprog (audit s21 G1)", async () => {
+    // 2 of the 11 deliveries merged (18 % > 10 %): the warning fires; following "--tick-us < 500" would be refused (X ≥ W).
+    const model = join(TMP, "g1.model.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "g1", steps: 1,
+      populations: [{ name: "in", kind: "input", size: 4, shape: [2, 1, 2], spikes: [] }, { name: "E", kind: "neuron", size: 1, vThreshold: 1e12 }],
+      projections: [{ name: "in_E", pre: "in", post: "E", encoding: "sparse", sparse: { pre: [0], post: [0], weights: [1], delays: [1] } }],
+    }));
+    const prog = join(TMP, "g1-prog");
+    expect((await cli("compile", model, "--arch", "generic", "--out", prog, "--quiet")).code).toBe(0);
+    for (const [name, file] of [["nir", IF4], ["json", model], ["prog", join(prog, "program.aerprog")]]) {
+      const r = await cli("run", file, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", join(TMP, `g1-${name}`));
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, name).toMatch(/W_EVENTS_MERGED: [^\n]*\n *hint: use a smaller --tick-us than 1000 /);
+    }
+  });
+
+  it("the report's Input table gives the repeats, deliveries, merges and spikes as shares of the 11 deliveries, not of the 7 events read (audit s21 G2)", async () => {
+    const a = join(TMP, "g2");
+    expect((await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
+    const md = await cli("report", join(a, "report.json"), "--format", "md");
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/\| Step \| Events or spikes \| Share of events read \| Share of deliveries \|/);
+    expect(md.stdout).toMatch(/\| Events read \| 7 \| 100\.0% \| – \|/);
+    expect(md.stdout).toMatch(/\| Binned into a tick and input neuron \| 7 \| 100\.0% \| – \|/);
+    expect(md.stdout).toMatch(/\| Repeated [^|]* \| 4 \| – \| 36\.4% \|/);
+    expect(md.stdout).toMatch(/\| Delivered in the ticks \(binned \+ repeated\) \| 11 \| – \| 100\.0% \|/);
+    // 2 of 11 = 18.2 %: the summary line's and W_EVENTS_MERGED's figure.
+    expect(md.stdout).toMatch(/\| Merged [^|]* \| 2 \| – \| 18\.2% \|/);
+    expect(md.stdout).toMatch(/\| Input spikes \| 9 \| – \| 81\.8% \|/);
+    expect(report(a).input!.warnings[0]).toMatch(/\(18\.2 %\)/);
+  });
+
+  it("too many ticks from a large overlap: E_EVENTS_RANGE and E_SIM_STEPS_EXCEEDED name --event-overlap in the message and hint (audit s21 G4)", async () => {
+    for (const [x, code] of [["999.99999999", "E_EVENTS_RANGE"], ["999.999", "E_SIM_STEPS_EXCEEDED"]]) {
+      const r = await cli("run", IF4, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", x, "--arch", "generic", "--out", join(TMP, "no"));
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`${code}: [^\\n]*--event-overlap ${x.replace(".", "\\.")}[^\\n]*\\n *hint: [^\\n]*smaller --event-overlap`));
+    }
+  });
+
+  it("help: --realtime says it paces at --tick-us − X with an overlap, in run, evaluate and train (audit s21 G4)", async () => {
+    for (const cmd of ["run", "evaluate", "train"]) {
+      const h = await cli(cmd, "--help");
+      const flat = h.stdout.replace(/\s+/g, " ");
+      expect(flat.slice(flat.indexOf("--realtime "), flat.indexOf("--realtime ") + 300), cmd).toMatch(/--tick-us − X with --event-overlap X/);
+    }
+  });
+
   it("no overlap, or 0: the same spikes and numbers; only --event-overlap adds eventsRepeated and the provenance key", async () => {
-    for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"]]) {
+    // Proportional --time-bins take 0 too (docs/events.md §4: overlap 0 changes nothing; audit s21 G4).
+    for (const rule of [["--event-count", "3"], ["--tick-us", "700"], ["--event-bins", "3"], ["--time-bins", "2"]]) {
       const a = join(TMP, `none${rule[0]}`);
       const b = join(TMP, `zero${rule[0]}`);
       expect((await cli("run", IF4, "--input", EVENTS, ...rule, "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
@@ -136,6 +186,33 @@ describe("--event-overlap", () => {
     const c = await cli("compare", IF4, "--input", EVENTS, "--event-count", "3", "--event-overlap", "1", "--arch", "generic,loihi", "--out", cmp, "--quiet");
     expect(c.code, c.stderr).toBe(0);
     expect(report(join(cmp, "loihi")).input).toMatchObject({ eventsRepeated: 2, spikes: 6 });
+  });
+
+  it("evaluate's samples.csv: with an overlap the rows add up (events_repeated) and say W and the stride; without one its columns are unchanged (audit s21 G3)", async () => {
+    const set = join(TMP, "set-g3");
+    mkdirSync(join(set, "1"), { recursive: true });
+    writeFileSync(join(set, "1", "a.csv"), CSV);
+    const rows = (out: string): Record<string, string>[] => {
+      const [head, ...lines] = readFileSync(join(out, "samples.csv"), "utf8").trimEnd().split("\n");
+      const cols = head.split(",");
+      return lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [cols[k], v])));
+    };
+    const a = join(TMP, "eval-g3");
+    expect((await cli("evaluate", IF4, "--input", set, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", a, "--quiet")).code).toBe(0);
+    const [r] = rows(a);
+    expect({ tick_us: r.tick_us, event_overlap: r.event_overlap, tick_stride_us: r.tick_stride_us, events_repeated: r.events_repeated }).toEqual({ tick_us: "1000", event_overlap: "500", tick_stride_us: "500", events_repeated: "4" });
+    const n = (k: string): number => Number(r[k]);
+    // 7 − 0 − 0 + 4 = 11 deliveries = 9 spikes + 2 merged.
+    expect(n("events_read") - n("events_dropped_by_transforms") - n("events_outside_ticks") + n("events_repeated")).toBe(n("input_spikes") + n("events_merged"));
+    expect(n("input_spikes")).toBe(9);
+    const b = join(TMP, "eval-g3-none");
+    expect((await cli("evaluate", IF4, "--input", set, "--tick-us", "1000", "--arch", "generic", "--out", b, "--quiet")).code).toBe(0);
+    const { DATASET_CSV_COLUMNS } = await import("../../chip/report/formats/dataset.ts");
+    expect(readFileSync(join(b, "samples.csv"), "utf8").split("\n")[0]).toBe(DATASET_CSV_COLUMNS.join(","));
+    // --event-count: no stride in µs (the ticks are of events), the repeats still there.
+    const c = join(TMP, "eval-g3-count");
+    expect((await cli("evaluate", IF4, "--input", set, "--event-count", "3", "--event-overlap", "1", "--arch", "generic", "--out", c, "--quiet")).code).toBe(0);
+    expect(rows(c)[0]).toMatchObject({ event_overlap: "1", tick_stride_us: "", events_repeated: "2" });
   });
 
   it("train: the overlapping ticks are the training sample's (3 ticks of 3 events, not 2)", async () => {

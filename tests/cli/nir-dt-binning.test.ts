@@ -58,7 +58,7 @@ describe("W_NIR_DT_BINNING", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/W_NIR_DT_BINNING/);
     r = await cli("run", LIF, "--input", EVENTS, "--tick-us", "1000", "--event-overlap", "500", "--arch", "generic", "--out", join(TMP, "ov-warned"));
-    expect(r.stderr).toMatch(/W_NIR_DT_BINNING: the input has a tick every 500 µs \(--event-overlap 500\)[^\n]*5\.00× faster[^\n]*\n {2}hint: give --dt 0\.0005 \(the time between ticks\), or --tick-us 600 \(dt \+ the overlap\)/);
+    expect(r.stderr).toMatch(/W_NIR_DT_BINNING: the input has a tick every 500 µs \(--event-overlap 500\)[^\n]*5\.00× faster than with dt equal to the time between ticks [^\n]*\n {2}hint: give --dt 0\.0005 \(the time between ticks\), or --tick-us 600 \(dt \+ the overlap\)/);
   });
 
   it("evaluate: in dataset.json's warnings; a dense tensor data set gets none", async () => {

@@ -155,13 +155,13 @@ describe("examples/reference/sae-mnist (the spiking auto-encoder, full size)", (
   });
 
   it("learning-cost: an all-spiking network follows T/2 and 2T/(3(T − T_l)) exactly", async () => {
-    const r = await cli("learning-cost", SAE, "--T", "100", "--Tl", "90", "--fan-in", "full-kernel", "--json");
+    const r = await cli("learning-cost", SAE, "--T", "100", "--Tl", "10", "--fan-in", "full-kernel", "--json");
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
     expect(rep.totals.neurons).toBe(9216 + 12800 + 100 + 12800 + 9216 + 784);
     expect(rep.totals.synapses).toBe(230400 + 5120000 + 1280000 + 1280000 + 5120000 + 230400);
     expect(rep.ratios.memory).toBe(50);
-    expect(rep.ratios.macs).toBeCloseTo(200 / 30, 12);
+    expect(rep.ratios.macs).toBeCloseTo(200 / 270, 12);
   });
 });
 

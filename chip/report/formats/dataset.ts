@@ -272,10 +272,21 @@ export const DATASET_CSV_COLUMNS = [
 /** Columns added after DATASET_CSV_COLUMNS by --target-from (empty for a sample of 0 steps). */
 export const DATASET_CSV_RECONSTRUCTION_COLUMNS = ["reconstruction_mse", "reconstruction_sse", "reconstruction_mae"] as const;
 
+/**
+ * Columns added last by --event-overlap X (absent without it, so other files keep their bytes): the overlap
+ * in the rule's unit, `tick_stride_us` the time between ticks W − X for --tick-us W (tick_us stays W, the
+ * window each tick integrates; empty for the other rules), and `events_repeated` the extra deliveries of
+ * events in several ticks, so a row adds up: read − dropped − outside + repeated = input spikes + merged.
+ */
+export const DATASET_CSV_OVERLAP_COLUMNS = ["event_overlap", "tick_stride_us", "events_repeated"] as const;
+
 export function datasetCsv(d: DatasetDocument): string {
   const seed = d.provenance.options.seed;
   const rec = d.summary.reconstruction !== undefined;
-  const lines = [[...DATASET_CSV_COLUMNS, ...(rec ? DATASET_CSV_RECONSTRUCTION_COLUMNS : [])].join(",")];
+  const overlap = d.input.eventOverlap;
+  const timeRule = d.input.eventCount === undefined && d.input.eventBins === undefined && d.input.timeBins === undefined && d.input.tickUs !== null;
+  const strideUs = overlap !== undefined && timeRule ? (d.input.tickUs ?? 1000) - overlap : null;
+  const lines = [[...DATASET_CSV_COLUMNS, ...(rec ? DATASET_CSV_RECONSTRUCTION_COLUMNS : []), ...(overlap === undefined ? [] : DATASET_CSV_OVERLAP_COLUMNS)].join(",")];
   // --costs counts (chip/report/counts-only.ts): the energy columns stay (files stack) and are empty.
   const countsOnly = isCountsOnly(d);
   for (const r of d.samples) {
@@ -289,6 +300,7 @@ export function datasetCsv(d: DatasetDocument): string {
       r.effectiveSynOps, r.denseSynOps, r.activationSparsity, r.neuronUpdates, r.packets, r.hops,
       e.synapse, e.neuron, e.network, e.learning, e.static, e.total, r.simulatedTimeNs, r.outputValues.map((v) => (v === null ? "nan" : String(v))).join(" "), r.floatPrediction,
       ...(rec ? [r.reconstruction?.mse ?? null, r.reconstruction?.sse ?? null, r.reconstruction?.mae ?? null] : []),
+      ...(overlap === undefined ? [] : [overlap, ev === undefined ? null : strideUs, ev === undefined ? null : ev.eventsRepeated ?? 0]),
     ];
     lines.push(fields.map(csvField).join(","));
   }

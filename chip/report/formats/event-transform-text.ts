@@ -24,6 +24,7 @@ export function eventTransformText(o: Readonly<Record<string, unknown>>): string
   if (typeof o.eventCount === "number") parts.push(`in ticks of ${o.eventCount} events`);
   if (typeof o.eventBins === "number") parts.push(`in ${o.eventBins} bins of equal event counts`);
   if (typeof o.eventOverlap === "number") parts.push(`neighbouring ticks overlapping by ${o.eventOverlap}${typeof o.eventCount === "number" ? " events" : typeof o.timeBins === "number" || typeof o.eventBins === "number" ? " of a bin" : " us"} (tonic's overlap)`);
+  if (o.tickOrigin === "first-event") parts.push("ticks counted from the first event");
   if (o.inputCounts === true) parts.push("each delivered as a spike (--input-counts)");
   return parts.join(", ");
 }

@@ -17,6 +17,7 @@ function inputTable(s: InputReportSection): ReportTable {
   }
   const read = s.eventsRead ?? 0;
   const share = (v: number): Cell => (read === 0 ? null : pct(v / read));
+  if (s.eventsRepeated !== undefined) return overlapTable(s, read, share);
   const row = (label: string, v: number): Cell[] => [label, int(v), share(v)];
   return {
     id: "input", title: "Input",
@@ -26,16 +27,51 @@ function inputTable(s: InputReportSection): ReportTable {
       row("Dropped by the transforms (time slice, crop, one polarity)", s.eventsDroppedByTransforms ?? 0),
       row("Outside the ticks (before tick 0, past the last bin)", s.eventsOutsideTicks ?? 0),
       row("Binned into a tick and input neuron", s.eventsBinned ?? 0),
-      ...(s.eventsRepeated === undefined ? [] : [row("Repeated (delivered again in overlapping ticks: --event-overlap)", s.eventsRepeated)]),
       row("Merged (an input neuron already had its spike in that tick)", s.eventsMerged ?? 0),
       ["Input spikes", int(s.spikes), null],
       ...lateRows(s),
     ],
     note: (s.inputCounts === true
       ? "Events read − dropped − outside = binned = input spikes: with --input-counts every event is delivered, an input neuron firing once per event of its tick (none merge)."
-      : `Events read − dropped − outside = binned${s.eventsRepeated === undefined ? "" : "; binned + repeated"} = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike.`) +
-      (s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : ""),
+      : "Events read − dropped − outside = binned = input spikes + merged: an input neuron emits at most one spike per tick, so the events of one pixel and polarity channel in one tick are one spike.") +
+      warningsNote(s),
   };
+}
+
+/**
+ * With --event-overlap an event lies in several ticks and is delivered in each: deliveries = binned +
+ * repeated = input spikes + merged. The events' steps keep their share of the events read; the deliveries,
+ * repeats, merges and spikes get their share of the deliveries (the basis of the summary line and
+ * W_EVENTS_MERGED, docs/events.md §7), in a column of their own, so no share exceeds 100 %.
+ */
+function overlapTable(s: InputReportSection, read: number, share: (v: number) => Cell): ReportTable {
+  const delivered = (s.eventsBinned ?? 0) + (s.eventsRepeated ?? 0);
+  const ofDelivered = (v: number): Cell => (delivered === 0 ? null : pct(v / delivered));
+  const ofRead = (label: string, v: number): Cell[] => [label, int(v), share(v), null];
+  const ofDeliveries = (label: string, v: number): Cell[] => [label, int(v), null, ofDelivered(v)];
+  return {
+    id: "input", title: "Input",
+    columns: [{ header: "Step", align: "l" }, { header: "Events or spikes", align: "r" }, { header: "Share of events read", align: "r" }, { header: "Share of deliveries", align: "r" }],
+    rows: [
+      ofRead("Events read", read),
+      ofRead("Dropped by the transforms (time slice, crop, one polarity)", s.eventsDroppedByTransforms ?? 0),
+      ofRead("Outside the ticks (before tick 0, past the last bin)", s.eventsOutsideTicks ?? 0),
+      ofRead("Binned into a tick and input neuron", s.eventsBinned ?? 0),
+      ofDeliveries("Repeated (delivered again in overlapping ticks: --event-overlap)", s.eventsRepeated ?? 0),
+      ofDeliveries("Delivered in the ticks (binned + repeated)", delivered),
+      ofDeliveries("Merged (an input neuron already had its spike in that tick)", s.eventsMerged ?? 0),
+      ofDeliveries("Input spikes", s.spikes),
+      ...lateRows(s).map((r) => [...r, null]),
+    ],
+    note: (s.inputCounts === true
+      ? "Events read − dropped − outside = binned; binned + repeated = deliveries = input spikes: with --input-counts every delivery is a spike (none merge)."
+      : "Events read − dropped − outside = binned; binned + repeated = deliveries = input spikes + merged: an input neuron emits at most one spike per tick, so the deliveries of one pixel and polarity channel in one tick are one spike.") +
+      warningsNote(s),
+  };
+}
+
+function warningsNote(s: InputReportSection): string {
+  return s.warnings.length > 0 ? ` Warnings: ${s.warnings.join("; ")}` : "";
 }
 
 /** "Of them at or after --steps": input spikes outside the steps a shorter --steps covers (only when there are some). */

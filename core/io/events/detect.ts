@@ -219,7 +219,7 @@ export async function readEventsForInput(path: string, options: InputReadOptions
     const bytes = await readWhole(path);
     const arr = readNpy(bytes, path);
     if (arr.kind === "plain") {
-      if (hasTransforms || rebins(options) || options.overlap !== undefined || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice, time-bin, event-count, event-bin and event-overlap options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
+      if (hasTransforms || rebins(options) || options.overlap !== undefined || options.t0Us === "first" || options.geometry !== undefined) throw eventsError(EventsErrorCode.options, "sensor-size, crop, downsample, spatial-factor, polarity, time-slice, time-bin, event-count, event-bin, event-overlap and first-event tick-origin options apply to events, not to a dense spike tensor (its rows are the ticks)", "drop those options, or give an event file", { file: path });
       if (options.countTensor === true) return denseCountSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
