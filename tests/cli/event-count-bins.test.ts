@@ -11,19 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { IF4_EVENTS_CSV, if4EventPaths, writeIf4Events } from "../helpers/if4-events.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-event-bins-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-const IF4 = join(TMP, "if4.nir");
-const EVENTS = join(TMP, "ev.csv");
-const CSV = "x,y,t,p\n0,0,100,1\n0,0,300,1\n0,0,500,0\n1,0,900,1\n1,0,1500,1\n0,0,1999,1\n0,0,2100,1\n";
-
-beforeAll(async () => {
-  await writeIf4Nir(IF4);
-  writeFileSync(EVENTS, CSV);
-});
+const { IF4, EVENTS } = if4EventPaths(TMP);
+beforeAll(() => writeIf4Events(TMP));
 const report = (out: string): RunReport => JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
 
 describe("--event-count / --event-bins", () => {
@@ -60,7 +54,7 @@ describe("--event-count / --event-bins", () => {
   it("evaluate: dataset.json and dataset.md say the binning", async () => {
     const set = join(TMP, "set");
     mkdirSync(join(set, "1"), { recursive: true });
-    writeFileSync(join(set, "1", "a.csv"), CSV);
+    writeFileSync(join(set, "1", "a.csv"), IF4_EVENTS_CSV);
     const out = join(TMP, "eval");
     const r = await cli("evaluate", IF4, "--input", set, "--event-count", "3", "--arch", "generic", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);

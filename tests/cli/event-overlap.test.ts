@@ -12,19 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
-import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { IF4_EVENTS_CSV, if4EventPaths, writeIf4Events } from "../helpers/if4-events.ts";
+import { spikesNpy } from "../helpers/nir-dataset.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-event-overlap-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-const IF4 = join(TMP, "if4.nir");
-const EVENTS = join(TMP, "ev.csv");
-const CSV = "x,y,t,p\n0,0,100,1\n0,0,300,1\n0,0,500,0\n1,0,900,1\n1,0,1500,1\n0,0,1999,1\n0,0,2100,1\n";
-
-beforeAll(async () => {
-  await writeIf4Nir(IF4);
-  writeFileSync(EVENTS, CSV);
-});
+const { IF4, EVENTS } = if4EventPaths(TMP);
+beforeAll(() => writeIf4Events(TMP));
 const report = (out: string): RunReport => JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
 const counts = (out: string): Record<string, unknown> => {
   const { warnings: _w, ...c } = report(out).input!;
@@ -173,7 +168,7 @@ describe("--event-overlap", () => {
   it("evaluate: dataset.json records it and sums the repeats; compare runs every chip with it", async () => {
     const set = join(TMP, "set");
     mkdirSync(join(set, "1"), { recursive: true });
-    writeFileSync(join(set, "1", "a.csv"), CSV);
+    writeFileSync(join(set, "1", "a.csv"), IF4_EVENTS_CSV);
     const out = join(TMP, "eval");
     const r = await cli("evaluate", IF4, "--input", set, "--event-count", "3", "--event-overlap", "1", "--arch", "generic", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
@@ -191,7 +186,7 @@ describe("--event-overlap", () => {
   it("evaluate's samples.csv: with an overlap the rows add up (events_repeated) and say W and the stride; without one its columns are unchanged (audit s21 G3)", async () => {
     const set = join(TMP, "set-g3");
     mkdirSync(join(set, "1"), { recursive: true });
-    writeFileSync(join(set, "1", "a.csv"), CSV);
+    writeFileSync(join(set, "1", "a.csv"), IF4_EVENTS_CSV);
     const rows = (out: string): Record<string, string>[] => {
       const [head, ...lines] = readFileSync(join(out, "samples.csv"), "utf8").trimEnd().split("\n");
       const cols = head.split(",");
@@ -218,7 +213,7 @@ describe("--event-overlap", () => {
   it("train: the overlapping ticks are the training sample's (3 ticks of 3 events, not 2)", async () => {
     const set = join(TMP, "train-set");
     mkdirSync(set, { recursive: true });
-    writeFileSync(join(set, "a.csv"), CSV);
+    writeFileSync(join(set, "a.csv"), IF4_EVENTS_CSV);
     const ticks = async (extra: string[]): Promise<number> => {
       const out = join(TMP, `train${extra.length}`);
       const r = await cli("train", "examples/learning/stdp-pair.model.json", "--input", set, "--event-count", "3", ...extra, "--arch", "loihi", "--out", out, "--quiet");

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { test as fcTest, fc } from "@fast-check/vitest";
 import { cli } from "../helpers/cli.ts";
-import { spikesNpy, writeIf4Nir } from "../helpers/nir-dataset.ts";
+import { if4EventPaths, writeIf4Events } from "../helpers/if4-events.ts";
+import { spikesNpy } from "../helpers/nir-dataset.ts";
 import { readInputSpikes } from "../../cli/spike-inputs.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 
@@ -78,17 +79,12 @@ describe("--tick-origin first-event: tonic's time_window frames", () => {
 });
 
 describe("--tick-origin on the command line", () => {
-  const IF4 = join(TMP, "if4.nir");
-  const EVENTS = join(TMP, "ev.csv");
+  const { IF4, EVENTS } = if4EventPaths(TMP);
   // 7 events from t = 100 µs, on input neurons 2 2 0 3 3 2 2. At --tick-us 1000 --event-overlap 500 from the first
   // event, ticks of [100, 1100) [600, 1600) [1100, 2100) [1600, 2600) (⌊(2100 − 100 − 1000)/500⌋ + 2 = 4):
   // {e0 e1 e2 e3} {e3 e4} {e4 e5} {e5 e6} → 3 + 1 + 2 + 1 = 7 spikes, 3 merged, 10 deliveries, 3 repeats.
   // From t = 0 (4 ticks as well): {e0 e1 e2 e3} {e2 e3} {e4 e5} {e4 e5 e6} → 9 spikes, 2 merged, 11 deliveries.
-  const CSV = "x,y,t,p\n0,0,100,1\n0,0,300,1\n0,0,500,0\n1,0,900,1\n1,0,1500,1\n0,0,1999,1\n0,0,2100,1\n";
-  beforeAll(async () => {
-    await writeIf4Nir(IF4);
-    writeFileSync(EVENTS, CSV);
-  });
+  beforeAll(() => writeIf4Events(TMP));
   const report = (out: string): RunReport => JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
 
   it("run: counted from the first event, recorded in the provenance and rerun byte for byte; zero is the default's bytes", async () => {
