@@ -30,7 +30,7 @@ import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, ty
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
-import { LEARN_PARAM_SETS, paramSetName, paramSetOverrides } from "../learn/param-sets.ts";
+import { LEARN_PARAM_SET_HARNESS, LEARN_PARAM_SETS, paramSetName, paramSetOverrides, type ParamSetHarness } from "../learn/param-sets.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { countsOnlyLearnResult } from "../learn/counts-only.ts";
@@ -88,7 +88,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness): Fingerprint {
   // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
   const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
@@ -105,6 +105,9 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
     ...(autoGain ? { autoGain: true } : {}),
+    // A set's encoder and normalisation timing, only when not the default's (older checkpoints still resume).
+    ...(harness.inputEncoder.value === "per-tick" ? {} : { inputEncoder: harness.inputEncoder.value }),
+    ...(harness.normalise.value === "before-each-sample" ? {} : { normalise: harness.normalise.value }),
   };
 }
 
@@ -200,7 +203,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, LEARN_PARAM_SETS[setName].rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
   };
   const specText = JSON.stringify(baseSpec);
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx);
+  const harness = LEARN_PARAM_SET_HARNESS[setName];
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
@@ -220,6 +224,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     let lastPct = -1;
     const run = new DiehlCookRun(spec, data, {
       neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
+      inputEncoder: harness.inputEncoder.value, normalise: harness.normalise.value,
       // Features: every sample is shown again, frozen, and its winner is its cluster.
       ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
@@ -279,7 +284,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const doc = {
     format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params,
     // The set's name only when --params was given, so a default run's file is as before the option.
-    ...(o.params === undefined ? {} : { paramSet: setName }),
+    ...(o.params === undefined ? {} : { paramSet: setName, harness }),
     paramsProvenance: paramsProvenance(params, gainDoc?.chosen, LEARN_PARAM_SETS[setName]), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: shown.map(stripWall),
   };

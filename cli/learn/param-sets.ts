@@ -21,17 +21,18 @@
  *   - STDP timing: BindsNET pairs a pre spike at its emission step with the post trace of that step; the
  *     chip's rule sees it on arrival, one tick later (pair-stdp: "x0 products see the post trace from
  *     earlier post spikes only; y0 products see the pre trace including this tick's arrival").
- *   - normalisation: BindsNET normalises after each sample (the first sample sees the raw 0.3·U[0,1)
- *     weights); the harness before each training sample (the same weights from the second sample on).
- *   - Poisson input: BindsNET draws inter-spike intervals (Poisson, mean 1000/rate ms, 0 → 1); the harness
- *     draws per tick; same mean rate below saturation, at most one spike per tick in both.
+ *   - normalisation: as BindsNET, after each training sample (LEARN_PARAM_SET_HARNESS: the first sample sees the
+ *     raw 0.3·U[0,1) weights, the label and test passes Σ_i w_ij = 78.4); the default set normalises before each.
+ *   - Poisson input: BindsNET's own construction (encodings.py poisson: intervals Poisson(1000/rate steps),
+ *     0 → 1, cumulative from step 0; chip/learning/poisson-isi-encoder.ts), from aerchip's seeded stream, so
+ *     the same statistics (white pixel ≈ 31.6 spikes per 250 steps, pixels ≲ 3.5 Hz silent), not the same spikes.
  *   - label assignment: eth_mnist labels from the spikes recorded while training (learning on), summing the
  *     per-class mean rates of every block of 250 samples (evaluation.assign_labels with rates); the harness
  *     labels frozen by default; `--label-samples 0` labels from the responses of the last training pass
  *     (mean per class over all of them), the closer match. eth_mnist reports two test accuracies,
  *     all-activity and proportion weighting; the harness reports all-activity (chip/learning/readout.ts).
  */
-import type { DiehlCookParams } from "./diehl-cook.ts";
+import type { DiehlCookParams, InputEncoderName, NormaliseWhen } from "./diehl-cook.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { DIEHL_COOK_SOURCED, type SourcedValue } from "./diehl-cook-defaults.ts";
 
@@ -58,8 +59,8 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   wInhExc: { value: -120, source: `[C] ${B} eth_mnist: --inh 120 → weight −120, all-but-self (models.py class default inh = 17.5 is not used by the script)` },
   wInitMax: { value: 0.3, source: `[C] ${B} models.py: w = 0.3·torch.rand(784, n)` },
   wInitOffset: { value: 0, source: `[C] ${B} models.py: w = 0.3·U[0,1), no offset` },
-  normTotal: { value: 78.4, source: `[C] ${B} eth_mnist/models.py: norm = 78.4 (Σ_i w_ij per exc neuron); BindsNET normalises after each sample, the harness before each training sample` },
-  rateHzPerPixel: { value: 128, source: `[C] ${B} eth_mnist: --intensity 128, ToTensor pixels in [0,1] × 128 = rate in Hz (encodings.py poisson: intervals Poisson with mean 1000/rate ms; the harness draws per tick, same mean rate)` },
+  normTotal: { value: 78.4, source: `[C] ${B} eth_mnist/models.py: norm = 78.4 (Σ_i w_ij per exc neuron), applied after each training sample as BindsNET (the set's harness choice)` },
+  rateHzPerPixel: { value: 128, source: `[C] ${B} eth_mnist: --intensity 128, ToTensor pixels in [0,1] × 128 = rate in Hz (encodings.py poisson: intervals Poisson with mean 1000/rate ms, 0 → 1; the set uses that encoder, so a white pixel gives ≈ 31.6 spikes per 250 ms, not 32)` },
   minSpikes: { value: 0, source: `[C] ${B} eth_mnist: no "< 5 spikes → raise intensity" loop; aerchip: 0 = every sample shown once` },
   maxIntensity: { value: 32, source: "aerchip: the cap of the intensity loop, unused with minSpikes 0" },
   nuPre: { value: 1e-4, source: `[C] ${B} models.py: nu = (1e-4, 1e-2); MCC PostPre: pre spike w −= ν0·x_post` },
@@ -73,6 +74,30 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   },
   xTar: { value: 0.4, source: "aerchip: unused by PostPre (mu −2); kept at the default set's value" },
   inputDelayMaxMs: { value: 0, source: `[C] ${B} models.py: no delays (the chip's one-tick delivery matches BindsNET's previous-step spikes)` },
+};
+
+/**
+ * What a set changes in the harness beyond DiehlCookParams' numbers, with sources: the input encoder and when
+ * the weights are normalised (DiehlCookOptions.inputEncoder / .normalise). The default set's are the harness's
+ * defaults, so a run without --params is as before these choices existed.
+ */
+export interface ParamSetHarness {
+  readonly inputEncoder: { readonly value: InputEncoderName; readonly source: string };
+  readonly normalise: { readonly value: NormaliseWhen; readonly source: string };
+}
+
+export const LEARN_PARAM_SET_HARNESS: { readonly [name: string]: ParamSetHarness } = {
+  "diehl-cook-code": {
+    inputEncoder: { value: "per-tick", source: "aerchip: one draw per input and tick, P(spike) = 1 − e^(−rate·dt) (chip/learning/encoders.ts), for D&C code's Brian PoissonGroup input" },
+    normalise: { value: "before-each-sample", source: "[C] D&C code: normalize_weights() before each training example (normTotal's source), none after the last" },
+  },
+  "bindsnet-eth-mnist": {
+    inputEncoder: {
+      value: "bindsnet-poisson",
+      source: `[C] ${B} encodings.py poisson: inter-spike intervals Poisson(1000/rate steps), 0 → 1, spike times their cumulative sum from step 0, cut at time; a white pixel at 128 Hz gives ≈ 31.6 spikes in 250 steps (sd ≈ 2), pixels ≲ 3.5 Hz almost none; drawn from aerchip's seeded stream (chip/learning/poisson-isi-encoder.ts)`,
+    },
+    normalise: { value: "after-each-sample", source: `[C] ${B} network.py: run() normalises after every training sample (Weight norm_frequency "sample"), so the label and test passes see Σ_i w_ij = 78.4` },
+  },
 };
 
 /** The sets by name; the first is the default. */

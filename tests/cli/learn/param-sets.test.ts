@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIEHL_COOK_SOURCED } from "../../../cli/learn/diehl-cook-defaults.ts";
 import { diehlCookGraph, diehlCookRule, resolveDiehlCookParams } from "../../../cli/learn/diehl-cook.ts";
-import { BINDSNET_ETH_MNIST_SOURCED, paramSetOverrides } from "../../../cli/learn/param-sets.ts";
+import { BINDSNET_ETH_MNIST_SOURCED, LEARN_PARAM_SET_HARNESS, paramSetOverrides } from "../../../cli/learn/param-sets.ts";
 import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
 import { writeNpy } from "../../../core/io/npy.ts";
 import { createRng } from "../../../core/rng.ts";
@@ -47,6 +47,9 @@ describe("learn --params bindsnet-eth-mnist", () => {
     expect(d.paramSet).toBe("bindsnet-eth-mnist");
     expect(d.params).toEqual(BINDSNET);
     expect(d.rule).toBe("pair-stdp");
+    // BindsNET's encoder and normalisation timing are recorded with their sources (audit s21h H2, H3).
+    expect(d.harness).toEqual(LEARN_PARAM_SET_HARNESS["bindsnet-eth-mnist"]);
+    expect(d.harness.inputEncoder.value).toBe("bindsnet-poisson");
     for (const [k, v] of Object.entries(d.paramsProvenance)) {
       expect(v, k).toBe(BINDSNET_ETH_MNIST_SOURCED[k as keyof typeof BINDSNET].source);
       expect(v, k).toMatch(/^\[C\] BindsNET @34ee292 |^aerchip: /);
@@ -95,11 +98,13 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const db = doc("named-default");
     expect(da.params).toEqual(DIEHL_COOK);
     expect(da.paramSet).toBeUndefined();
+    expect(da.harness).toBeUndefined();
     expect(da.rule).toBe("diehl-cook-2015-code");
     for (const [k, v] of Object.entries(da.paramsProvenance)) expect(v, k).toBe(DIEHL_COOK_SOURCED[k as keyof typeof DIEHL_COOK].source);
     expect(paramSetOverrides("diehl-cook-code")).toEqual({});
-    const { paramSet, ...rest } = db;
+    const { paramSet, harness, ...rest } = db;
     expect(paramSet).toBe("diehl-cook-code");
+    expect(harness).toEqual(LEARN_PARAM_SET_HARNESS["diehl-cook-code"]);
     expect(rest).toEqual(da);
   }, 60_000);
 
