@@ -16,11 +16,20 @@
  *   count ← refrac, v ← reset, θ += θ+. Each layer sees the other layers' spikes of the previous step.
  * The chip's compartment with tauSynMs 0 (currentDecay 0) and inputGain 1 computes v ← e^(−dt/τ)·v + Σ w·s,
  * fire iff v ≥ θ_th + θ, the same update in mV above rest, with these differences (also in the provenance):
+ *   - one spike per step (the largest; not emulated): BindsNET's DiehlAndCookNodes default one_spike=True
+ *     (nodes.py; models.py keeps it): every exc neuron that crosses is reset, made refractory and gets θ += θ+,
+ *     but only one, drawn at random, emits (inhibits, learns, counts). The chip emits every crossing neuron; a
+ *     population-level one-spike-per-tick rule is a winner-take-all no chip preset has. Audit s21h: after
+ *     3,000 samples at 100 neurons, 46 % of the chip's exc spikes on test digits share a tick with another;
+ *     one_spike would emit 13.4 per sample where the chip emits 19.6.
  *   - refractory: the chip holds v at reset for refractoryTicks ticks; BindsNET lets v decay toward rest
  *     meanwhile (exc: reset 5 mV above rest → 4.76 mV after 5 ticks instead of 5); both drop the input.
  *   - STDP timing: BindsNET pairs a pre spike at its emission step with the post trace of that step; the
  *     chip's rule sees it on arrival, one tick later (pair-stdp: "x0 products see the post trace from
- *     earlier post spikes only; y0 products see the pre trace including this tick's arrival").
+ *     earlier post spikes only; y0 products see the pre trace including this tick's arrival"), so every
+ *     depression is e^(−1/20) = 0.951 of BindsNET's, and potentiation uses the pre trace one tick later
+ *     (e^(+1/20) larger for earlier pairs, same-tick pre spikes missed): audit s21h, per synapse 5 % apart
+ *     at the median, 11 % at the 90th percentile, equal in sum.
  *   - normalisation: as BindsNET, after each training sample (LEARN_PARAM_SET_HARNESS: the first sample sees the
  *     raw 0.3·U[0,1) weights, the label and test passes Σ_i w_ij = 78.4); the default set normalises before each.
  *   - Poisson input: BindsNET's own construction (encodings.py poisson: intervals Poisson(1000/rate steps),
@@ -31,6 +40,10 @@
  *     labels frozen by default; `--label-samples 0` labels from the responses of the last training pass
  *     (mean per class over all of them), the closer match. eth_mnist reports two test accuracies,
  *     all-activity and proportion weighting; the harness reports all-activity (chip/learning/readout.ts).
+ *     BindsNET gives a neuron silent while labelling class 0 (it then dilutes class 0's mean) and predicts
+ *     class 0 for a test digit without exc spikes; the harness leaves such a neuron unassigned and predicts
+ *     −1 (wrong). eth_mnist labels only at multiples of 250 samples (the last 250 never label), trains
+ *     n_train + 1 samples and shuffles the training set (seed 0); the IDX path trains in file order.
  */
 import type { DiehlCookParams, InputEncoderName, NormaliseWhen } from "./diehl-cook.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -51,7 +64,7 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   vResetInh: { value: 15, source: `[C] ${B} models.py: inh reset −45.0, rest −60.0 → 15` },
   refractoryExcMs: { value: 5, source: `[C] ${B} models.py: exc refrac = 5 (5 steps without input in nodes.py, as the chip's 5 ticks)` },
   refractoryInhMs: { value: 2, source: `[C] ${B} models.py: inh refrac = 2` },
-  thetaPlus: { value: 0.05, source: `[C] ${B} eth_mnist: --theta_plus 0.05 (models.py default 0.05); θ += θ+ on a spike, after the threshold test (nodes.py)` },
+  thetaPlus: { value: 0.05, source: `[C] ${B} eth_mnist: --theta_plus 0.05 (models.py default 0.05); θ += θ+ on a spike, after the threshold test (nodes.py); BindsNET also resets and raises θ for the neurons whose spike its one-spike-per-step draw drops (one_spike=True), the chip emits them all` },
   tauThetaMs: { value: 1e7, source: `[C] ${B} models.py: tc_theta_decay = 1e7 (θ ← e^(−dt/τ_θ)·θ every step while learning; frozen at test, as the harness)` },
   inputGainExc: { value: 1, source: `[C] ${B} nodes.py: an input spike of weight w adds w mV to v (v += x); aerchip: gain 1 with tauSynMs 0` },
   inputGainInh: { value: 1, source: `[C] ${B} nodes.py: LIFNodes v += x; aerchip: gain 1` },
@@ -125,4 +138,40 @@ export function paramSetName(text: string | undefined): LearnParamSetName {
   if (text === undefined) return "diehl-cook-code";
   if ((LEARN_PARAM_SET_NAMES as readonly string[]).includes(text)) return text as LearnParamSetName;
   throw new AerchipError("E_CLI_OPTION", `--params is "${text}"; the parameter sets are ${LEARN_PARAM_SET_NAMES.join(", ")}`, { field: "--params", hint: `e.g. --params bindsnet-eth-mnist (BindsNET's eth_mnist.py defaults), or drop --params (${LEARN_PARAM_SET_NAMES[0]}, D&C's code)` });
+}
+
+type SourcedTable = { readonly [K in keyof DiehlCookParams]: SourcedValue };
+
+/**
+ * The set's sources for a run whose rule is `mu` (audit s21h H6). The bindsnet-eth-mnist set's texts for the
+ * rule's parameters describe PostPre (mu −2); after `--set mu=-1` (the released code's rule) or `mu ≥ 0`
+ * (the paper's rule) they would describe a rule that did not run, and the values it kept from the default
+ * set (post2TauMs 40, xTar 0.4) would lose their D&C source. Here those texts follow the rule in use; the
+ * values are unchanged. The default set's texts already name D&C's code and are returned as they are.
+ */
+export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): SourcedTable {
+  const set = LEARN_PARAM_SETS[name];
+  if (name !== "bindsnet-eth-mnist" || mu === set.mu.value) return set;
+  const D = DIEHL_COOK_SOURCED;
+  const nu = `[C] ${B} models.py: nu = (1e-4, 1e-2)`;
+  const inherited = (k: "post2TauMs" | "xTar") => `${D[k].source} (the default set's value, kept by bindsnet-eth-mnist: BindsNET has no such parameter)`;
+  const rule: Partial<Record<keyof DiehlCookParams, string>> = mu < 0
+    ? {
+      // mu −1: diehl-cook-2015-code reads nuPre, nuPost, preTauMs, post1TauMs, post2TauMs; not xTar.
+      nuPre: `${nu}; with --set mu=-1 the released code's rule: pre spike w −= nuPre·post1 (D&C's value too)`,
+      nuPost: `${nu}; with --set mu=-1 the released code's rule: post spike w += nuPost·x_pre·post2 (D&C's value too)`,
+      post2TauMs: inherited("post2TauMs"),
+      xTar: `aerchip: unused by the released code's rule (mu −1); ${inherited("xTar")}`,
+    }
+    : {
+      // mu ≥ 0: diehl-cook-2015 reads nuPost (as η), preTauMs and xTar; not nuPre, post1TauMs or post2TauMs.
+      nuPre: `aerchip: unused by the paper's rule (mu ≥ 0); ${nu}`,
+      nuPost: `${nu}; with --set mu=${mu} the paper's rule's η: post spike Δw = nuPost·(x_pre − xTar)·(1 − w)^mu`,
+      post1TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${set.post1TauMs.source}`,
+      post2TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${inherited("post2TauMs")}`,
+      xTar: inherited("xTar"),
+    };
+  const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
+  for (const [k, source] of Object.entries(rule) as [keyof DiehlCookParams, string][]) out[k] = { value: set[k].value, source };
+  return out;
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIEHL_COOK_SOURCED } from "../../../cli/learn/diehl-cook-defaults.ts";
 import { diehlCookGraph, diehlCookRule, resolveDiehlCookParams } from "../../../cli/learn/diehl-cook.ts";
-import { BINDSNET_ETH_MNIST_SOURCED, LEARN_PARAM_SET_HARNESS, paramSetOverrides } from "../../../cli/learn/param-sets.ts";
+import { BINDSNET_ETH_MNIST_SOURCED, LEARN_PARAM_SET_HARNESS, paramSetOverrides, paramSetSourcesForRule } from "../../../cli/learn/param-sets.ts";
 import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
 import { writeNpy } from "../../../core/io/npy.ts";
 import { createRng } from "../../../core/rng.ts";
@@ -144,5 +144,45 @@ describe("learn --params bindsnet-eth-mnist", () => {
     expect(Math.min(...w)).toBeLessThan(0.003); // no +0.01 offset (D&C's would keep every weight ≥ 0.003)
     expect(Array.from(new Set(g.projections.find((p) => p.name === "inh_exc")!.weight))).toEqual([-120]);
     expect(Array.from(new Set(g.projections.find((p) => p.name === "exc_inh")!.weight))).toEqual([22.5]);
+  });
+
+  it("--set mu on top of the set: the rule's parameters name the rule that ran and the default set's sources of the values kept from it (audit s21h H6)", async () => {
+    const code = await learn("bn-mu-1", "--params", "bindsnet-eth-mnist", "--set", "mu=-1");
+    expect(code.code, code.stderr).toBe(0);
+    const c = doc("bn-mu-1").paramsProvenance;
+    expect(c.post2TauMs).toMatch(/^\[C\] D&C code: post2 trace τ = 40 ms/);
+    expect(c.xTar).toMatch(/^aerchip: unused by the released code's rule/);
+    expect(c.nuPre).toMatch(/released code's rule: pre spike w −= nuPre·post1/);
+    for (const v of Object.values(c)) expect(v).not.toMatch(/PostPre \(mu −2\)/);
+    const paper = await learn("bn-mu-02", "--params", "bindsnet-eth-mnist", "--set", "mu=0.2");
+    expect(paper.code, paper.stderr).toBe(0);
+    const p = doc("bn-mu-02").paramsProvenance;
+    expect(p.xTar).toMatch(/^\[C\] D&C code: x_tar = 0\.4/);
+    expect(p.nuPre).toMatch(/^aerchip: unused by the paper's rule/);
+    expect(p.nuPost).toMatch(/η: post spike Δw = nuPost·\(x_pre − xTar\)/);
+    expect(p.post2TauMs).toMatch(/^aerchip: unused by the paper's rule/);
+    expect(p.mu).toMatch(/^user: --set mu=0\.2 \(default -2: /);
+    // Without a rule change the set's own texts; the default set's never change.
+    expect(paramSetSourcesForRule("bindsnet-eth-mnist", -2)).toBe(BINDSNET_ETH_MNIST_SOURCED);
+    expect(paramSetSourcesForRule("diehl-cook-code", 0.2)).toBe(DIEHL_COOK_SOURCED);
+  }, 60_000);
+
+  it("the printed summary names the set and its rule; learn-mnist.json records how labels were assigned, the seed, rounding and trace width (audit s21h H8, H9)", async () => {
+    const r = await cli("learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--params", "bindsnet-eth-mnist", "--label-samples", "0", "--out", join(dir, "bn-summary"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Diehl & Cook 2015 style; parameters bindsnet-eth-mnist, rule pair-stdp\) on loihi/);
+    expect(doc("bn-summary").run).toEqual({ seed: 1, rounding: "stochastic", traceBits: null, labelSamples: 0, labels: expect.stringMatching(/last training pass/) });
+    const d = await cli("learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--label-samples", "5", "--seed", "3", "--out", join(dir, "dc-summary"));
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).not.toMatch(/parameters/);
+    expect(doc("dc-summary").run).toMatchObject({ seed: 3, labelSamples: 5, labels: expect.stringMatching(/frozen pass over the last 5/) });
+  }, 60_000);
+
+  it("learn --help says what mu selects (audit s21h H7)", async () => {
+    const r = await cli("learn", "--help");
+    const text = r.stdout.replace(/\s+/g, " ");
+    expect(text).toMatch(/mu=-1 D&C's released code's rule/);
+    expect(text).toMatch(/mu=-2 BindsNET's PostPre/);
+    expect(text).toMatch(/mu>=0 the paper's rule/);
   });
 });
