@@ -194,6 +194,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (setAuto.auto && params.minSpikes === 0) {
     throw new AerchipError("E_CLI_OPTION", "--set rateHzPerPixel=auto searches the rate at which samples give >= minSpikes spikes, and minSpikes is 0 (every rate does)", { field: "--set", hint: "give rateHzPerPixel a number, or --set minSpikes=5 with it" });
   }
+  // The search probes with the per-tick encoder and stops at its per-tick saturation (cli/learn/auto-gain.ts);
+  // a set with another encoder would train with spikes the search never saw.
+  if (setAuto.auto && LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value !== "per-tick") {
+    throw new AerchipError("E_CLI_OPTION", `--set rateHzPerPixel=auto probes with the per-tick Poisson encoder, and --params ${setName} uses ${LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value}`, { field: "--set", hint: "give rateHzPerPixel a number with this set, or drop --params" });
+  }
   if (setAuto.auto) {
     gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
     paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };

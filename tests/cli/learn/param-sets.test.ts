@@ -86,7 +86,11 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const auto = await learn("auto", "--params", "bindsnet-eth-mnist", "--set", "rateHzPerPixel=auto");
     expect(auto.code).toBe(2);
     expect(auto.stderr).toMatch(/E_CLI_OPTION.*minSpikes/);
-    expect(existsSync(join(dir, "post2")) || existsSync(join(dir, "auto"))).toBe(false);
+    // With minSpikes > 0 the search would probe with the per-tick encoder the set does not use: refused too.
+    const enc = await learn("auto-enc", "--params", "bindsnet-eth-mnist", "--set", "minSpikes=5,rateHzPerPixel=auto");
+    expect(enc.code).toBe(2);
+    expect(enc.stderr).toMatch(/E_CLI_OPTION.*bindsnet-poisson/);
+    expect(existsSync(join(dir, "post2")) || existsSync(join(dir, "auto")) || existsSync(join(dir, "auto-enc"))).toBe(false);
   });
 
   it("the default set is unchanged: no --params and --params diehl-cook-code give D&C's values, sources and results", async () => {
