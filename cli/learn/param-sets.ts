@@ -160,6 +160,7 @@ export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): Sou
       // mu −1: diehl-cook-2015-code reads nuPre, nuPost, preTauMs, post1TauMs, post2TauMs; not xTar.
       nuPre: `${nu}; with --set mu=-1 the released code's rule: pre spike w −= nuPre·post1 (D&C's value too)`,
       nuPost: `${nu}; with --set mu=-1 the released code's rule: post spike w += nuPost·x_pre·post2 (D&C's value too)`,
+      post1TauMs: `[C] ${B} models.py: exc tc_trace = 20.0; with --set mu=-1 the released code's post1 trace (D&C's value too)`,
       post2TauMs: inherited("post2TauMs"),
       xTar: `aerchip: unused by the released code's rule (mu −1); ${inherited("xTar")}`,
     }
