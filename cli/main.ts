@@ -367,7 +367,7 @@ function buildProgram(): Command {
     .addOption(new Option("--rounding <mode>", "rounding of weights and traces onto their grids").choices(["stochastic", "nearest"]).default("stochastic"))
     .option("--seed <n>", "seed for weights, Poisson inputs, data split and stochastic rounding", seedOption, 1)
     .option("--params <set>", "named parameter set to start from: diehl-cook-code (default: D&C's released code) or bindsnet-eth-mnist (BindsNET's examples/mnist/eth_mnist.py); --set overrides single values on top (see docs/learning.md)")
-    .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md); repeatable, a later value of a key wins", (v: string, prev?: string) => (prev === undefined ? v : `${prev},${v}`))
+    .option("--set <key=value,...>", "network and schedule overrides, e.g. tickMs=0.5,thetaPlus=0.1 (see docs/learning.md); repeatable, a later value of a key wins. mu selects the rule: mu=-1 D&C's released code's rule (default set), mu=-2 BindsNET's PostPre (pair-stdp; bindsnet-eth-mnist), mu>=0 the paper's rule Δw = nuPost·(x_pre − xTar)·(1 − w)^mu", (v: string, prev?: string) => (prev === undefined ? v : `${prev},${v}`))
     .option("--checkpoint <file>", "save the run at sample boundaries to <file> (atomically) so --resume can continue it")
     .option("--checkpoint-every <n>", "samples between checkpoints", intOption("--checkpoint-every", 1), 500)
     .option("--resume", "continue the run saved in --checkpoint (same options required)", false)

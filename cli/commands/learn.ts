@@ -30,7 +30,7 @@ import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, ty
 import { YIELD_EVERY_MS, interruptRequested, interruptSignal, yieldForSignals } from "../interrupt.ts";
 import { fmtInt, table } from "../format.ts";
 import { DIEHL_COOK_SOURCED, PROVENANCE_TAGS, paramsProvenance } from "../learn/diehl-cook-defaults.ts";
-import { LEARN_PARAM_SETS, paramSetName, paramSetOverrides } from "../learn/param-sets.ts";
+import { LEARN_PARAM_SET_HARNESS, LEARN_PARAM_SETS, paramSetName, paramSetSourcesForRule, paramSetOverrides, type ParamSetHarness } from "../learn/param-sets.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { countsOnlyLearnResult } from "../learn/counts-only.ts";
@@ -88,7 +88,7 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness): Fingerprint {
   // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
   const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
@@ -105,6 +105,9 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
     ...(autoGain ? { autoGain: true } : {}),
+    // A set's encoder and normalisation timing, only when not the default's (older checkpoints still resume).
+    ...(harness.inputEncoder.value === "per-tick" ? {} : { inputEncoder: harness.inputEncoder.value }),
+    ...(harness.normalise.value === "before-each-sample" ? {} : { normalise: harness.normalise.value }),
   };
 }
 
@@ -191,6 +194,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (setAuto.auto && params.minSpikes === 0) {
     throw new AerchipError("E_CLI_OPTION", "--set rateHzPerPixel=auto searches the rate at which samples give >= minSpikes spikes, and minSpikes is 0 (every rate does)", { field: "--set", hint: "give rateHzPerPixel a number, or --set minSpikes=5 with it" });
   }
+  // The search probes with the per-tick encoder and stops at its per-tick saturation (cli/learn/auto-gain.ts);
+  // a set with another encoder would train with spikes the search never saw.
+  if (setAuto.auto && LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value !== "per-tick") {
+    throw new AerchipError("E_CLI_OPTION", `--set rateHzPerPixel=auto probes with the per-tick Poisson encoder, and --params ${setName} uses ${LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value}`, { field: "--set", hint: "give rateHzPerPixel a number with this set, or drop --params" });
+  }
   if (setAuto.auto) {
     gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
     paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
@@ -200,7 +208,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     chosen: { rateHzPerPixel: autoGainProvenance(gainSearch, LEARN_PARAM_SETS[setName].rateHzPerPixel.source) }, search: gainSearch, line: autoGainLine(gainSearch),
   };
   const specText = JSON.stringify(baseSpec);
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx);
+  const harness = LEARN_PARAM_SET_HARNESS[setName];
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
@@ -220,6 +229,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     let lastPct = -1;
     const run = new DiehlCookRun(spec, data, {
       neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
+      inputEncoder: harness.inputEncoder.value, normalise: harness.normalise.value,
       // Features: every sample is shown again, frozen, and its winner is its cluster.
       ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
@@ -276,17 +286,26 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const source = idx === undefined
     ? { source: "mnist-package", digits: 10_000, split: "seeded shuffle of the 10,000 digits: the first --train train, the next --test test", seed: o.seed, train: o.train, test: o.test }
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
+  const nLabel = Math.min(data.trainLabels.length, o.labelSamples ?? data.trainLabels.length);
   const doc = {
     format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params,
     // The set's name only when --params was given, so a default run's file is as before the option.
-    ...(o.params === undefined ? {} : { paramSet: setName }),
-    paramsProvenance: paramsProvenance(params, gainDoc?.chosen, LEARN_PARAM_SETS[setName]), provenanceTags: PROVENANCE_TAGS,
-    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }), results: shown.map(stripWall),
+    ...(o.params === undefined ? {} : { paramSet: setName, harness }),
+    paramsProvenance: paramsProvenance(params, gainDoc?.chosen, paramSetSourcesForRule(setName, params.mu)), provenanceTags: PROVENANCE_TAGS,
+    ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }),
+    // Options that change the results and were not in the file before (audit s21h H9): how the neurons were
+    // labelled (a frozen label pass, or the last training pass's responses with learning on), the seed (the
+    // IDX source does not carry it), the rounding and the trace width.
+    run: {
+      seed: o.seed, rounding: o.rounding, traceBits: o.traceBits ?? null, labelSamples: nLabel,
+      labels: nLabel === 0 ? "from the last training pass's responses, learning on (--label-samples 0)" : `from a frozen pass over the last ${nLabel} training samples`,
+    },
+    results: shown.map(stripWall),
   };
   writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results: shown })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style${o.params === undefined ? "" : `; parameters ${setName}, rule ${diehlCookRule(params).name}`}) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

@@ -29,6 +29,7 @@ import { buildLearningEngine, normaliseIncoming, resetLearningState, type Learni
 import { CounterKind } from "../../chip/sim/counters.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
 import { poissonEncode } from "../../chip/learning/encoders.ts";
+import { bindsnetPoissonEncode } from "../../chip/learning/poisson-isi-encoder.ts";
 import { accuracy, assignLabels } from "../../chip/learning/readout.ts";
 import { createRng, restoreRngState, rngState, type Rng } from "../../core/rng.ts";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
@@ -132,6 +133,12 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
   return p as unknown as DiehlCookParams;
 }
 
+/** The harness's input encoders (DiehlCookOptions.inputEncoder). */
+export type InputEncoderName = "per-tick" | "bindsnet-poisson";
+
+/** When the harness normalises the incoming weights (DiehlCookOptions.normalise). */
+export type NormaliseWhen = "before-each-sample" | "after-each-sample";
+
 export interface DiehlCookOptions {
   readonly neurons: number;
   /** Training passes over the training digits (the issue allows at most 3). */
@@ -151,6 +158,19 @@ export interface DiehlCookOptions {
   readonly labelSamples?: number;
   /** Network and schedule overrides (DIEHL_COOK_DEFAULTS). */
   readonly params?: Partial<DiehlCookParams>;
+  /**
+   * Input encoder: "per-tick" (default; chip/learning/encoders.ts, one Bernoulli draw per tick with
+   * p = 1 − e^(−r·dt), D&C's code) or "bindsnet-poisson" (BindsNET's Poisson inter-spike intervals,
+   * chip/learning/poisson-isi-encoder.ts). A parameter set chooses it (cli/learn/param-sets.ts).
+   */
+  readonly inputEncoder?: InputEncoderName;
+  /**
+   * When the incoming weights are normalised (Σ_i w_ij ← normTarget): "before-each-sample" (default; D&C's code,
+   * normalize_weights() at the start of every training example, none after the last) or "after-each-sample"
+   * (BindsNET: network.run normalises after every training sample, so the label and test passes see
+   * Σ_i w_ij = norm exactly and the first sample sees the raw initial weights). A parameter set chooses it.
+   */
+  readonly normalise?: NormaliseWhen;
   /** Called after every training / label / test sample. */
   readonly onProgress?: (phase: "train" | "label" | "test", done: number, total: number) => void;
   /**
@@ -424,7 +444,8 @@ export class DiehlCookRun {
     const P = this.params;
     const D = this.data.inputs;
     for (let p = 0; p < D; p++) this.rates[p] = images[s * D + p] * P.rateHzPerPixel * (intensity / 2);
-    const train = poissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng);
+    const train = this.opts.inputEncoder === "bindsnet-poisson" ? bindsnetPoissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng)
+      : poissonEncode(this.rates, this.ticksOn, P.tickMs, this.encRng);
     // The rest ticks follow in the same run (the train has no spikes past ticksOn), so spikes still in
     // flight on delayed synapses arrive in them, as in D&C's rest.
     const res = runState(this.spec, this.program, this.st, { spikes: new Map([["input", train]]) }, { steps: this.ticksOn + this.restTicks, learningEngine: this.le, learningEnabled: learn });
@@ -496,7 +517,8 @@ export class DiehlCookRun {
       case DiehlCookPhase.train: {
         const s = this.sampleNow;
         const last = this.passNow === this.passes - 1;
-        this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
+        const after = this.opts.normalise === "after-each-sample";
+        if (!after) this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
         let intensity = 2;
         for (;;) {
           const res = this.present(this.data.trainImages, s, intensity, true);
@@ -509,6 +531,7 @@ export class DiehlCookRun {
           }
           intensity++;
         }
+        if (after) this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
         const seen = this.passNow * this.nTrain + s + 1;
         this.opts.onProgress?.("train", seen, this.passes * this.nTrain);
         this.sampleNow++;

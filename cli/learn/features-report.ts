@@ -16,7 +16,7 @@ import { sha256File } from "../provenance.ts";
 import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
-import { LEARN_PARAM_SETS, paramSetName } from "./param-sets.ts";
+import { LEARN_PARAM_SET_HARNESS, paramSetName, paramSetSourcesForRule } from "./param-sets.ts";
 import { curveFiles, curveText } from "./curve.ts";
 import type { AutoGainChoice } from "./auto-gain.ts";
 
@@ -111,8 +111,8 @@ export function writeFeatureResults(
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params,
-    ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params) }),
-    paramsProvenance: paramsProvenance(params, gain?.chosen, LEARN_PARAM_SETS[paramSetName(o.params)]), provenanceTags: PROVENANCE_TAGS,
+    ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params), harness: LEARN_PARAM_SET_HARNESS[paramSetName(o.params)] }),
+    paramsProvenance: paramsProvenance(params, gain?.chosen, paramSetSourcesForRule(paramSetName(o.params), params.mu)), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,

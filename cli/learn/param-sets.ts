@@ -16,22 +16,36 @@
  *   count ← refrac, v ← reset, θ += θ+. Each layer sees the other layers' spikes of the previous step.
  * The chip's compartment with tauSynMs 0 (currentDecay 0) and inputGain 1 computes v ← e^(−dt/τ)·v + Σ w·s,
  * fire iff v ≥ θ_th + θ, the same update in mV above rest, with these differences (also in the provenance):
+ *   - one spike per step (the largest; not emulated): BindsNET's DiehlAndCookNodes default one_spike=True
+ *     (nodes.py; models.py keeps it): every exc neuron that crosses is reset, made refractory and gets θ += θ+,
+ *     but only one, drawn at random, emits (inhibits, learns, counts). The chip emits every crossing neuron; a
+ *     population-level one-spike-per-tick rule is a winner-take-all no chip preset has. Audit s21h: after
+ *     3,000 samples at 100 neurons, 46 % of the chip's exc spikes on test digits share a tick with another;
+ *     one_spike would emit 13.4 per sample where the chip emits 19.6.
  *   - refractory: the chip holds v at reset for refractoryTicks ticks; BindsNET lets v decay toward rest
  *     meanwhile (exc: reset 5 mV above rest → 4.76 mV after 5 ticks instead of 5); both drop the input.
  *   - STDP timing: BindsNET pairs a pre spike at its emission step with the post trace of that step; the
  *     chip's rule sees it on arrival, one tick later (pair-stdp: "x0 products see the post trace from
- *     earlier post spikes only; y0 products see the pre trace including this tick's arrival").
- *   - normalisation: BindsNET normalises after each sample (the first sample sees the raw 0.3·U[0,1)
- *     weights); the harness before each training sample (the same weights from the second sample on).
- *   - Poisson input: BindsNET draws inter-spike intervals (Poisson, mean 1000/rate ms, 0 → 1); the harness
- *     draws per tick; same mean rate below saturation, at most one spike per tick in both.
+ *     earlier post spikes only; y0 products see the pre trace including this tick's arrival"), so every
+ *     depression is e^(−1/20) = 0.951 of BindsNET's, and potentiation uses the pre trace one tick later
+ *     (e^(+1/20) larger for earlier pairs, same-tick pre spikes missed): audit s21h, per synapse 5 % apart
+ *     at the median, 11 % at the 90th percentile, equal in sum.
+ *   - normalisation: as BindsNET, after each training sample (LEARN_PARAM_SET_HARNESS: the first sample sees the
+ *     raw 0.3·U[0,1) weights, the label and test passes Σ_i w_ij = 78.4); the default set normalises before each.
+ *   - Poisson input: BindsNET's own construction (encodings.py poisson: intervals Poisson(1000/rate steps),
+ *     0 → 1, cumulative from step 0; chip/learning/poisson-isi-encoder.ts), from aerchip's seeded stream, so
+ *     the same statistics (white pixel ≈ 31.6 spikes per 250 steps, pixels ≲ 3.5 Hz silent), not the same spikes.
  *   - label assignment: eth_mnist labels from the spikes recorded while training (learning on), summing the
  *     per-class mean rates of every block of 250 samples (evaluation.assign_labels with rates); the harness
  *     labels frozen by default; `--label-samples 0` labels from the responses of the last training pass
  *     (mean per class over all of them), the closer match. eth_mnist reports two test accuracies,
  *     all-activity and proportion weighting; the harness reports all-activity (chip/learning/readout.ts).
+ *     BindsNET gives a neuron silent while labelling class 0 (it then dilutes class 0's mean) and predicts
+ *     class 0 for a test digit without exc spikes; the harness leaves such a neuron unassigned and predicts
+ *     −1 (wrong). eth_mnist labels only at multiples of 250 samples (the last 250 never label), trains
+ *     n_train + 1 samples and shuffles the training set (seed 0); the IDX path trains in file order.
  */
-import type { DiehlCookParams } from "./diehl-cook.ts";
+import type { DiehlCookParams, InputEncoderName, NormaliseWhen } from "./diehl-cook.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { DIEHL_COOK_SOURCED, type SourcedValue } from "./diehl-cook-defaults.ts";
 
@@ -50,7 +64,7 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   vResetInh: { value: 15, source: `[C] ${B} models.py: inh reset −45.0, rest −60.0 → 15` },
   refractoryExcMs: { value: 5, source: `[C] ${B} models.py: exc refrac = 5 (5 steps without input in nodes.py, as the chip's 5 ticks)` },
   refractoryInhMs: { value: 2, source: `[C] ${B} models.py: inh refrac = 2` },
-  thetaPlus: { value: 0.05, source: `[C] ${B} eth_mnist: --theta_plus 0.05 (models.py default 0.05); θ += θ+ on a spike, after the threshold test (nodes.py)` },
+  thetaPlus: { value: 0.05, source: `[C] ${B} eth_mnist: --theta_plus 0.05 (models.py default 0.05); θ += θ+ on a spike, after the threshold test (nodes.py); BindsNET also resets and raises θ for the neurons whose spike its one-spike-per-step draw drops (one_spike=True), the chip emits them all` },
   tauThetaMs: { value: 1e7, source: `[C] ${B} models.py: tc_theta_decay = 1e7 (θ ← e^(−dt/τ_θ)·θ every step while learning; frozen at test, as the harness)` },
   inputGainExc: { value: 1, source: `[C] ${B} nodes.py: an input spike of weight w adds w mV to v (v += x); aerchip: gain 1 with tauSynMs 0` },
   inputGainInh: { value: 1, source: `[C] ${B} nodes.py: LIFNodes v += x; aerchip: gain 1` },
@@ -58,8 +72,8 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   wInhExc: { value: -120, source: `[C] ${B} eth_mnist: --inh 120 → weight −120, all-but-self (models.py class default inh = 17.5 is not used by the script)` },
   wInitMax: { value: 0.3, source: `[C] ${B} models.py: w = 0.3·torch.rand(784, n)` },
   wInitOffset: { value: 0, source: `[C] ${B} models.py: w = 0.3·U[0,1), no offset` },
-  normTotal: { value: 78.4, source: `[C] ${B} eth_mnist/models.py: norm = 78.4 (Σ_i w_ij per exc neuron); BindsNET normalises after each sample, the harness before each training sample` },
-  rateHzPerPixel: { value: 128, source: `[C] ${B} eth_mnist: --intensity 128, ToTensor pixels in [0,1] × 128 = rate in Hz (encodings.py poisson: intervals Poisson with mean 1000/rate ms; the harness draws per tick, same mean rate)` },
+  normTotal: { value: 78.4, source: `[C] ${B} eth_mnist/models.py: norm = 78.4 (Σ_i w_ij per exc neuron), applied after each training sample as BindsNET (the set's harness choice)` },
+  rateHzPerPixel: { value: 128, source: `[C] ${B} eth_mnist: --intensity 128, ToTensor pixels in [0,1] × 128 = rate in Hz (encodings.py poisson: intervals Poisson with mean 1000/rate ms, 0 → 1; the set uses that encoder, so a white pixel gives ≈ 31.6 spikes per 250 ms, not 32)` },
   minSpikes: { value: 0, source: `[C] ${B} eth_mnist: no "< 5 spikes → raise intensity" loop; aerchip: 0 = every sample shown once` },
   maxIntensity: { value: 32, source: "aerchip: the cap of the intensity loop, unused with minSpikes 0" },
   nuPre: { value: 1e-4, source: `[C] ${B} models.py: nu = (1e-4, 1e-2); MCC PostPre: pre spike w −= ν0·x_post` },
@@ -73,6 +87,30 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
   },
   xTar: { value: 0.4, source: "aerchip: unused by PostPre (mu −2); kept at the default set's value" },
   inputDelayMaxMs: { value: 0, source: `[C] ${B} models.py: no delays (the chip's one-tick delivery matches BindsNET's previous-step spikes)` },
+};
+
+/**
+ * What a set changes in the harness beyond DiehlCookParams' numbers, with sources: the input encoder and when
+ * the weights are normalised (DiehlCookOptions.inputEncoder / .normalise). The default set's are the harness's
+ * defaults, so a run without --params is as before these choices existed.
+ */
+export interface ParamSetHarness {
+  readonly inputEncoder: { readonly value: InputEncoderName; readonly source: string };
+  readonly normalise: { readonly value: NormaliseWhen; readonly source: string };
+}
+
+export const LEARN_PARAM_SET_HARNESS: { readonly [name: string]: ParamSetHarness } = {
+  "diehl-cook-code": {
+    inputEncoder: { value: "per-tick", source: "aerchip: one draw per input and tick, P(spike) = 1 − e^(−rate·dt) (chip/learning/encoders.ts), for D&C code's Brian PoissonGroup input" },
+    normalise: { value: "before-each-sample", source: "[C] D&C code: normalize_weights() before each training example (normTotal's source), none after the last" },
+  },
+  "bindsnet-eth-mnist": {
+    inputEncoder: {
+      value: "bindsnet-poisson",
+      source: `[C] ${B} encodings.py poisson: inter-spike intervals Poisson(1000/rate steps), 0 → 1, spike times their cumulative sum from step 0, cut at time; a white pixel at 128 Hz gives ≈ 31.6 spikes in 250 steps (sd ≈ 2), pixels ≲ 3.5 Hz almost none; drawn from aerchip's seeded stream (chip/learning/poisson-isi-encoder.ts)`,
+    },
+    normalise: { value: "after-each-sample", source: `[C] ${B} network.py: run() normalises after every training sample (Weight norm_frequency "sample"), so the label and test passes see Σ_i w_ij = 78.4` },
+  },
 };
 
 /** The sets by name; the first is the default. */
@@ -100,4 +138,41 @@ export function paramSetName(text: string | undefined): LearnParamSetName {
   if (text === undefined) return "diehl-cook-code";
   if ((LEARN_PARAM_SET_NAMES as readonly string[]).includes(text)) return text as LearnParamSetName;
   throw new AerchipError("E_CLI_OPTION", `--params is "${text}"; the parameter sets are ${LEARN_PARAM_SET_NAMES.join(", ")}`, { field: "--params", hint: `e.g. --params bindsnet-eth-mnist (BindsNET's eth_mnist.py defaults), or drop --params (${LEARN_PARAM_SET_NAMES[0]}, D&C's code)` });
+}
+
+type SourcedTable = { readonly [K in keyof DiehlCookParams]: SourcedValue };
+
+/**
+ * The set's sources for a run whose rule is `mu` (audit s21h H6). The bindsnet-eth-mnist set's texts for the
+ * rule's parameters describe PostPre (mu −2); after `--set mu=-1` (the released code's rule) or `mu ≥ 0`
+ * (the paper's rule) they would describe a rule that did not run, and the values it kept from the default
+ * set (post2TauMs 40, xTar 0.4) would lose their D&C source. Here those texts follow the rule in use; the
+ * values are unchanged. The default set's texts already name D&C's code and are returned as they are.
+ */
+export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): SourcedTable {
+  const set = LEARN_PARAM_SETS[name];
+  if (name !== "bindsnet-eth-mnist" || mu === set.mu.value) return set;
+  const D = DIEHL_COOK_SOURCED;
+  const nu = `[C] ${B} models.py: nu = (1e-4, 1e-2)`;
+  const inherited = (k: "post2TauMs" | "xTar") => `${D[k].source} (the default set's value, kept by bindsnet-eth-mnist: BindsNET has no such parameter)`;
+  const rule: Partial<Record<keyof DiehlCookParams, string>> = mu < 0
+    ? {
+      // mu −1: diehl-cook-2015-code reads nuPre, nuPost, preTauMs, post1TauMs, post2TauMs; not xTar.
+      nuPre: `${nu}; with --set mu=-1 the released code's rule: pre spike w −= nuPre·post1 (D&C's value too)`,
+      nuPost: `${nu}; with --set mu=-1 the released code's rule: post spike w += nuPost·x_pre·post2 (D&C's value too)`,
+      post1TauMs: `[C] ${B} models.py: exc tc_trace = 20.0; with --set mu=-1 the released code's post1 trace (D&C's value too)`,
+      post2TauMs: inherited("post2TauMs"),
+      xTar: `aerchip: unused by the released code's rule (mu −1); ${inherited("xTar")}`,
+    }
+    : {
+      // mu ≥ 0: diehl-cook-2015 reads nuPost (as η), preTauMs and xTar; not nuPre, post1TauMs or post2TauMs.
+      nuPre: `aerchip: unused by the paper's rule (mu ≥ 0); ${nu}`,
+      nuPost: `${nu}; with --set mu=${mu} the paper's rule's η: post spike Δw = nuPost·(x_pre − xTar)·(1 − w)^mu`,
+      post1TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${set.post1TauMs.source}`,
+      post2TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${inherited("post2TauMs")}`,
+      xTar: inherited("xTar"),
+    };
+  const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
+  for (const [k, source] of Object.entries(rule) as [keyof DiehlCookParams, string][]) out[k] = { value: set[k].value, source };
+  return out;
 }

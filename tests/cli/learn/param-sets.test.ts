@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIEHL_COOK_SOURCED } from "../../../cli/learn/diehl-cook-defaults.ts";
 import { diehlCookGraph, diehlCookRule, resolveDiehlCookParams } from "../../../cli/learn/diehl-cook.ts";
-import { BINDSNET_ETH_MNIST_SOURCED, paramSetOverrides } from "../../../cli/learn/param-sets.ts";
+import { BINDSNET_ETH_MNIST_SOURCED, LEARN_PARAM_SET_HARNESS, paramSetOverrides, paramSetSourcesForRule } from "../../../cli/learn/param-sets.ts";
 import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
 import { writeNpy } from "../../../core/io/npy.ts";
 import { createRng } from "../../../core/rng.ts";
@@ -47,6 +47,9 @@ describe("learn --params bindsnet-eth-mnist", () => {
     expect(d.paramSet).toBe("bindsnet-eth-mnist");
     expect(d.params).toEqual(BINDSNET);
     expect(d.rule).toBe("pair-stdp");
+    // BindsNET's encoder and normalisation timing are recorded with their sources (audit s21h H2, H3).
+    expect(d.harness).toEqual(LEARN_PARAM_SET_HARNESS["bindsnet-eth-mnist"]);
+    expect(d.harness.inputEncoder.value).toBe("bindsnet-poisson");
     for (const [k, v] of Object.entries(d.paramsProvenance)) {
       expect(v, k).toBe(BINDSNET_ETH_MNIST_SOURCED[k as keyof typeof BINDSNET].source);
       expect(v, k).toMatch(/^\[C\] BindsNET @34ee292 |^aerchip: /);
@@ -83,7 +86,11 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const auto = await learn("auto", "--params", "bindsnet-eth-mnist", "--set", "rateHzPerPixel=auto");
     expect(auto.code).toBe(2);
     expect(auto.stderr).toMatch(/E_CLI_OPTION.*minSpikes/);
-    expect(existsSync(join(dir, "post2")) || existsSync(join(dir, "auto"))).toBe(false);
+    // With minSpikes > 0 the search would probe with the per-tick encoder the set does not use: refused too.
+    const enc = await learn("auto-enc", "--params", "bindsnet-eth-mnist", "--set", "minSpikes=5,rateHzPerPixel=auto");
+    expect(enc.code).toBe(2);
+    expect(enc.stderr).toMatch(/E_CLI_OPTION.*bindsnet-poisson/);
+    expect(existsSync(join(dir, "post2")) || existsSync(join(dir, "auto")) || existsSync(join(dir, "auto-enc"))).toBe(false);
   });
 
   it("the default set is unchanged: no --params and --params diehl-cook-code give D&C's values, sources and results", async () => {
@@ -95,11 +102,13 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const db = doc("named-default");
     expect(da.params).toEqual(DIEHL_COOK);
     expect(da.paramSet).toBeUndefined();
+    expect(da.harness).toBeUndefined();
     expect(da.rule).toBe("diehl-cook-2015-code");
     for (const [k, v] of Object.entries(da.paramsProvenance)) expect(v, k).toBe(DIEHL_COOK_SOURCED[k as keyof typeof DIEHL_COOK].source);
     expect(paramSetOverrides("diehl-cook-code")).toEqual({});
-    const { paramSet, ...rest } = db;
+    const { paramSet, harness, ...rest } = db;
     expect(paramSet).toBe("diehl-cook-code");
+    expect(harness).toEqual(LEARN_PARAM_SET_HARNESS["diehl-cook-code"]);
     expect(rest).toEqual(da);
   }, 60_000);
 
@@ -139,5 +148,46 @@ describe("learn --params bindsnet-eth-mnist", () => {
     expect(Math.min(...w)).toBeLessThan(0.003); // no +0.01 offset (D&C's would keep every weight ≥ 0.003)
     expect(Array.from(new Set(g.projections.find((p) => p.name === "inh_exc")!.weight))).toEqual([-120]);
     expect(Array.from(new Set(g.projections.find((p) => p.name === "exc_inh")!.weight))).toEqual([22.5]);
+  });
+
+  it("--set mu on top of the set: the rule's parameters name the rule that ran and the default set's sources of the values kept from it (audit s21h H6)", async () => {
+    const code = await learn("bn-mu-1", "--params", "bindsnet-eth-mnist", "--set", "mu=-1");
+    expect(code.code, code.stderr).toBe(0);
+    const c = doc("bn-mu-1").paramsProvenance;
+    expect(c.post2TauMs).toMatch(/^\[C\] D&C code: post2 trace τ = 40 ms/);
+    expect(c.xTar).toMatch(/^aerchip: unused by the released code's rule/);
+    expect(c.nuPre).toMatch(/released code's rule: pre spike w −= nuPre·post1/);
+    // Only mu's own line names PostPre: as the default it replaced.
+    for (const [k, v] of Object.entries(c)) if (k !== "mu") expect(v, k).not.toMatch(/PostPre/);
+    const paper = await learn("bn-mu-02", "--params", "bindsnet-eth-mnist", "--set", "mu=0.2");
+    expect(paper.code, paper.stderr).toBe(0);
+    const p = doc("bn-mu-02").paramsProvenance;
+    expect(p.xTar).toMatch(/^\[C\] D&C code: x_tar = 0\.4/);
+    expect(p.nuPre).toMatch(/^aerchip: unused by the paper's rule/);
+    expect(p.nuPost).toMatch(/η: post spike Δw = nuPost·\(x_pre − xTar\)/);
+    expect(p.post2TauMs).toMatch(/^aerchip: unused by the paper's rule/);
+    expect(p.mu).toMatch(/^user: --set mu=0\.2 \(default -2: /);
+    // Without a rule change the set's own texts; the default set's never change.
+    expect(paramSetSourcesForRule("bindsnet-eth-mnist", -2)).toBe(BINDSNET_ETH_MNIST_SOURCED);
+    expect(paramSetSourcesForRule("diehl-cook-code", 0.2)).toBe(DIEHL_COOK_SOURCED);
+  }, 60_000);
+
+  it("the printed summary names the set and its rule; learn-mnist.json records how labels were assigned, the seed, rounding and trace width (audit s21h H8, H9)", async () => {
+    const r = await cli("learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--params", "bindsnet-eth-mnist", "--label-samples", "0", "--out", join(dir, "bn-summary"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Diehl & Cook 2015 style; parameters bindsnet-eth-mnist, rule pair-stdp\) on loihi/);
+    expect(doc("bn-summary").run).toEqual({ seed: 1, rounding: "stochastic", traceBits: null, labelSamples: 0, labels: expect.stringMatching(/last training pass/) });
+    const d = await cli("learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--label-samples", "5", "--seed", "3", "--out", join(dir, "dc-summary"));
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).not.toMatch(/parameters/);
+    expect(doc("dc-summary").run).toMatchObject({ seed: 3, labelSamples: 5, labels: expect.stringMatching(/frozen pass over the last 5/) });
+  }, 60_000);
+
+  it("learn --help says what mu selects (audit s21h H7)", async () => {
+    const r = await cli("learn", "--help");
+    const text = r.stdout.replace(/\s+/g, " ");
+    expect(text).toMatch(/mu=-1 D&C's released code's rule/);
+    expect(text).toMatch(/mu=-2 BindsNET's PostPre/);
+    expect(text).toMatch(/mu>=0 the paper's rule/);
   });
 });
