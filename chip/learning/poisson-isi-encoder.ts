@@ -6,7 +6,8 @@
  *   t_k = Σ_{m ≤ k} ISI_m                    the first spike comes at the first interval, not at a random phase
  *   spike at output step t_k − 1 for 1 ≤ t_k ≤ ticks (BindsNET drops index 0 and times ≥ ticks + 1)
  * A rate of 0 gives no spikes. Consequences (measured in the audit, s21h H2): the mean count of a white pixel
- * at 128 Hz over 250 steps is ≈ 31.6 (1000/(λ + e^(−λ)) Hz, not 128), counts are nearly regular (sd ≈ 2), and a
+ * at 128 Hz over 250 steps is ≈ 31.6, not 32 (the first interval starts at step 0 with no spike there, which
+ * costs about 0.4 spike per presentation), counts are nearly regular (sd ≈ 2), and a
  * pixel whose λ is well above the presentation (rate ≲ 3.5 Hz at 250 steps) almost never spikes: its first
  * interval already ends after the presentation. BindsNET draws time + 1 intervals; drawing until the sum
  * passes `ticks` gives the same spikes (later intervals only add times ≥ ticks + 1, which it discards).
@@ -74,6 +75,8 @@ export function bindsnetPoissonEncode(ratesHz: ArrayLike<number>, ticks: number,
     if (!(r >= 0) || !Number.isFinite(r)) throw new AerchipError("E_ENCODER_RATE", `bindsnetPoissonEncode: rate ${i} is ${r} Hz; rates are finite and ≥ 0`, { field: "ratesHz", hint: "scale intensities to rates in Hz" });
     if (r === 0) continue;
     const lambda = 1000 / (r * tickMs);
+    // A rate so small that its mean interval overflows (r < ~1e-305 Hz) never spikes within any presentation.
+    if (!Number.isFinite(lambda)) continue;
     // Pixels in index order, intervals in time order: the stream's use is fixed, so a seed gives one train.
     for (let t = 0; ;) {
       t += Math.max(1, poissonDraw(lambda, rng));

@@ -151,7 +151,8 @@ type SourcedTable = { readonly [K in keyof DiehlCookParams]: SourcedValue };
  */
 export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): SourcedTable {
   const set = LEARN_PARAM_SETS[name];
-  if (name !== "bindsnet-eth-mnist" || mu === set.mu.value) return set;
+  if (mu === set.mu.value) return set;
+  if (name !== "bindsnet-eth-mnist") return withUnusedMarked(set, mu);
   const D = DIEHL_COOK_SOURCED;
   const nu = `[C] ${B} models.py: nu = (1e-4, 1e-2)`;
   const inherited = (k: "post2TauMs" | "xTar") => `${D[k].source} (the default set's value, kept by bindsnet-eth-mnist: BindsNET has no such parameter)`;
@@ -174,5 +175,19 @@ export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): Sou
     };
   const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
   for (const [k, source] of Object.entries(rule) as [keyof DiehlCookParams, string][]) out[k] = { value: set[k].value, source };
+  return out;
+}
+
+/**
+ * The default set after `--set mu` chose another rule (audit s21i I3): the texts of the rule parameters the
+ * chosen rule does not read say so first (the values and their D&C sources are kept), as checkRuleParamsUsed
+ * (diehl-cook.ts) lists them: PostPre (mu −2) reads no xTar or post2TauMs; the released code's rule (mu −1)
+ * no xTar; the paper's rule (mu ≥ 0) no nuPre, post1TauMs or post2TauMs.
+ */
+function withUnusedMarked(set: SourcedTable, mu: number): SourcedTable {
+  const unused: (keyof DiehlCookParams)[] = mu === -2 ? ["xTar", "post2TauMs"] : mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
+  const rule = mu === -2 ? "BindsNET's PostPre (mu −2)" : mu < 0 ? "the released code's rule (mu −1)" : `the paper's rule (mu ${mu})`;
+  const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
+  for (const k of unused) out[k] = { value: set[k].value, source: `aerchip: unused by ${rule}; ${set[k].source}` };
   return out;
 }

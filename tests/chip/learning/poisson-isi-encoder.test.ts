@@ -96,6 +96,8 @@ describe("bindsnetPoissonEncode (BindsNET encodings.py poisson)", () => {
     expect(encoderCounts(3, 11).every((c) => c === 0)).toBe(true);
     expect(transcriptionCounts(3, 12).every((c) => c === 0)).toBe(true);
     expect(encoderCounts(0, 13).every((c) => c === 0)).toBe(true);
+    // A rate whose mean interval overflows to infinity spikes never, rather than failing (audit s21i I2).
+    expect(bindsnetPoissonEncode([1e-320, 128], 250, 1, createRng(5)).neuron.every((i) => i === 1)).toBe(true);
     // The per-tick encoder gives such a pixel ≈ 0.75 spikes per presentation.
     expect(mean(encoderCounts(3, 11, poissonEncode))).toBeGreaterThan(0.5);
   });

@@ -167,9 +167,17 @@ describe("learn --params bindsnet-eth-mnist", () => {
     expect(p.nuPost).toMatch(/η: post spike Δw = nuPost·\(x_pre − xTar\)/);
     expect(p.post2TauMs).toMatch(/^aerchip: unused by the paper's rule/);
     expect(p.mu).toMatch(/^user: --set mu=0\.2 \(default -2: /);
-    // Without a rule change the set's own texts; the default set's never change.
+    // Without a rule change each set's own texts.
     expect(paramSetSourcesForRule("bindsnet-eth-mnist", -2)).toBe(BINDSNET_ETH_MNIST_SOURCED);
-    expect(paramSetSourcesForRule("diehl-cook-code", 0.2)).toBe(DIEHL_COOK_SOURCED);
+    expect(paramSetSourcesForRule("diehl-cook-code", -1)).toBe(DIEHL_COOK_SOURCED);
+    // The default set after --set mu (audit s21i I3): the parameters the chosen rule does not read say so, their
+    // D&C sources kept; the others are the default set's texts.
+    const dcPaper = paramSetSourcesForRule("diehl-cook-code", 0.2);
+    for (const k of ["nuPre", "post1TauMs", "post2TauMs"] as const) expect(dcPaper[k].source).toBe(`aerchip: unused by the paper's rule (mu 0.2); ${DIEHL_COOK_SOURCED[k].source}`);
+    expect(dcPaper.xTar).toBe(DIEHL_COOK_SOURCED.xTar);
+    const dcPostPre = paramSetSourcesForRule("diehl-cook-code", -2);
+    for (const k of ["xTar", "post2TauMs"] as const) expect(dcPostPre[k].source).toMatch(/^aerchip: unused by BindsNET's PostPre \(mu −2\); \[C\] D&C code/);
+    expect(dcPostPre.nuPre).toBe(DIEHL_COOK_SOURCED.nuPre);
   }, 60_000);
 
   it("the printed summary names the set and its rule; learn-mnist.json records how labels were assigned, the seed, rounding and trace width (audit s21h H8, H9)", async () => {
@@ -180,6 +188,8 @@ describe("learn --params bindsnet-eth-mnist", () => {
     const d = await cli("learn", "mnist", "--neurons", "4", "--train", "20", "--test", "10", "--arch", "loihi", "--label-samples", "5", "--seed", "3", "--out", join(dir, "dc-summary"));
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).not.toMatch(/parameters/);
+    // The rule is named without --params too (audit s21i I4).
+    expect(d.stdout).toMatch(/Diehl & Cook 2015 style, rule diehl-cook-2015-code\) on loihi/);
     expect(doc("dc-summary").run).toMatchObject({ seed: 3, labelSamples: 5, labels: expect.stringMatching(/frozen pass over the last 5/) });
   }, 60_000);
 
