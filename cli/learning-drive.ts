@@ -13,6 +13,7 @@ import { learningBillingBasis, type ChipSpec } from "../chip/spec/types.ts";
 import { RuleSlot, compileRule, parseRule } from "../chip/program/learning-rule.ts";
 import { resolvePsi, type ModelPsi } from "./psi-drive.ts";
 import { readThirdFactor, type ThirdFactorArg } from "./third-factor.ts";
+import type { CostMode } from "../chip/report/counts-only.ts";
 
 /** What of a model the learning drive is checked against. */
 export interface LearningFacts {
@@ -84,9 +85,10 @@ export function checkLearningDrive(facts: LearningFacts, o: { readonly thirdFact
  * Pair STDP (`stdp`) counts no weight changes, so a chip spec billing learning on them (learningBilledOn
  * "changes", not --bill-learning: that one is refused as an option) cannot bill it: refused before the run
  * (E_LEARNING_BILLING), not after simulating it (chip/report/energy.ts refuses it too, at report time).
+ * A counts-only run (`--costs counts`, chip/report/counts-only.ts) bills nothing, so there is nothing to refuse.
  */
-export function checkSpecBillsPairStdp(spec: ChipSpec, pairStdp: boolean, modelPath: string): void {
-  if (!pairStdp || learningBillingBasis(spec) !== "changes") return;
+export function checkSpecBillsPairStdp(spec: ChipSpec, pairStdp: boolean, modelPath: string, costs?: CostMode): void {
+  if (!pairStdp || costs === "counts" || learningBillingBasis(spec) !== "changes") return;
   throw new AerchipError("E_LEARNING_BILLING", `chip ${spec.name} bills learning on weight changes (learningBilledOn "changes"), and pair STDP ("stdp") projections of this model do not count them`, {
     file: modelPath, field: "learningBilledOn", hint: "bill learning on evaluations (--bill-learning evaluations), or write the rule as a \"learning\" rule (docs/learning.md)",
   });

@@ -287,8 +287,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   // --realtime needs an event-file --input (its binning's tick length); cli/option-applicability.ts refuses it without --input.
   const periodUs = tickPeriodUsFor(o, input?.spikes.tickUs, o.input);
   const spec = withLearningBilling(pacedSpec(archSpec, periodUs, o), billLearningFor(o.billLearning, rm, modelPath));
-  // A spec billing weight changes cannot bill pair STDP; a counts-only run bills nothing (chip/report/run-report.ts).
-  if (o.costs !== "counts") checkSpecBillsPairStdp(spec, rm.pairStdp, modelPath);
+  checkSpecBillsPairStdp(spec, rm.pairStdp, modelPath, o.costs);
   const { fixed, handMapping } = rm;
   const thirdFactorArgs = o.thirdFactor ?? [];
   // m and Ψ checked against the model's learning rules (cli/learning-drive.ts; compare checks the same before its chips run).
