@@ -17,6 +17,7 @@ import { checkAxonTypes } from "../../../compiler/passes/axon-types.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
 import { errorOf } from "../../helpers/errors.ts";
 import { cli } from "../../helpers/cli.ts";
+import { writeNpy } from "../../../core/io/npy.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-axon-types-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -102,5 +103,29 @@ describe("axon types on truenorth (core.axonTypes 4)", () => {
     const spikes = (mode: string): { h: number[][] } => JSON.parse(readFileSync(join(TMP, `typed-${mode}`, "spikes.json"), "utf8")).spikes;
     expect(spikes("fixed").h.length).toBeGreaterThan(20);
     expect(spikes("fixed")).toEqual(spikes("float"));
+  });
+});
+
+describe("a compiled fixed-point program run on truenorth", () => {
+  it("is checked against core.axonTypes like a compile (run program.aerprog --arch truenorth)", async () => {
+    // A program is bound to its chip's mesh: compile on truenorth without axon types (as before this check).
+    const spec = JSON.parse(readFileSync("chip/spec/presets/truenorth.json", "utf8"));
+    delete spec.core.axonTypes;
+    spec.core.synapseMemoryBits = 256 * 256 * spec.precision.weightBits; // a weight per crossbar entry
+    delete spec.fieldSources["core.axonTypes"];
+    const free = join(TMP, "truenorth-free.json");
+    writeFileSync(free, JSON.stringify({ ...spec, name: "truenorth-free" }));
+    const dir = join(TMP, "prog");
+    const c = await cli("compile", SMALL, "--arch", free, "--precision", "fixed", "--out", dir, "--quiet");
+    expect(c.code, c.stderr).toBe(0);
+    const input = join(TMP, "in.npy");
+    const data = new Float32Array(20 * 20);
+    for (let i = 0; i < data.length; i += 7) data[i] = 1;
+    writeFileSync(input, writeNpy(data, [20, 20]));
+    const prog = join(dir, "program.aerprog");
+    expect((await cli("run", prog, "--arch", free, "--input", input, "--out", join(TMP, "prog-free"), "--quiet")).code).toBe(0);
+    const r = await cli("run", prog, "--arch", "truenorth", "--input", input, "--out", join(TMP, "prog-tn"), "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(CODE);
   });
 });
