@@ -17,7 +17,8 @@
  * taking the type where the most of its neurons already hold its weight (ties: the lowest type) among those
  * where none holds another weight. Finding τ is graph colouring (NP-hard), so when the greedy pass fails,
  * the failing axon moves to the front and the pass repeats, a bounded number of times; then the core is
- * refused. Cost per attempt O(synapses · T) with typed scratch arrays reused across cores.
+ * refused (so a core could be refused although some assignment exists; the message says the search failed,
+ * not that none exists). Cost per attempt O(synapses · T) with typed scratch arrays reused across cores.
  *
  * Float programs are not checked: float precision is the ideal chip by design (docs/fixed-point.md).
  */
@@ -32,7 +33,6 @@ const MAX_ATTEMPTS = 16;
 /** Scratch arrays grown to the largest core and reused. */
 class Scratch {
   colPtr = new Uint32Array(1);
-  colAxon = new Uint32Array(0);
   colWeight = new Float64Array(0);
   typeWeight = new Float64Array(0);
   typeSet = new Uint8Array(0);
@@ -47,7 +47,7 @@ class Scratch {
       this.stampWeight = new Float64Array(neurons);
     }
     if (this.typeSet.length < neurons * types) { this.typeWeight = new Float64Array(neurons * types); this.typeSet = new Uint8Array(neurons * types); }
-    if (this.colAxon.length < synapses) { this.colAxon = new Uint32Array(synapses); this.colWeight = new Float64Array(synapses); }
+    if (this.colWeight.length < synapses) this.colWeight = new Float64Array(synapses);
     if (this.hash.length < axons) { this.hash = new Uint32Array(axons); this.count = new Uint32Array(axons); }
   }
 }
@@ -129,23 +129,15 @@ function checkCore(program: ChipProgram, ci: number, spec: ChipSpec, T: number, 
   const S = axonRowPtr[A];
   if (S === 0) return;
   s.grow(N, A, S, T);
-  // Columns (per neuron) of the non-zero synapses: axon and weight. Rows are in ascending axon order, so
-  // each column lists its axons ascending.
+  // The non-zero weights onto each neuron (a column-major copy, CSC by local neuron).
   const colPtr = s.colPtr;
   colPtr.fill(0, 0, N + 1);
   for (let k = 0; k < S; k++) if (synWeight[k] !== 0) colPtr[synTarget[k] + 1]++;
   for (let n = 0; n < N; n++) colPtr[n + 1] += colPtr[n];
   const fill = s.stamp; // reused as the column fill pointer, then as the stamp below
   fill.set(colPtr.subarray(0, N));
-  const { colAxon, colWeight } = s;
-  for (let a = 0; a < A; a++) {
-    for (let k = axonRowPtr[a]; k < axonRowPtr[a + 1]; k++) {
-      const w = synWeight[k];
-      if (w === 0) continue;
-      const at = fill[synTarget[k]]++;
-      colAxon[at] = a; colWeight[at] = w;
-    }
-  }
+  const colWeight = s.colWeight;
+  for (let k = 0; k < S; k++) if (synWeight[k] !== 0) colWeight[fill[synTarget[k]]++] = synWeight[k];
   // Necessary 1: at most T distinct non-zero weights per neuron (a scan of ≤ T+1 kept values).
   const seen = new Float64Array(T + 1);
   for (let n = 0; n < N; n++) {
