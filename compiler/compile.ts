@@ -1,6 +1,7 @@
 /**
  * compileModel: graph IR → ChipProgram through a fixed pass order
  *   normalise → partition (per-core limits) → place (mesh) → route + emit,
+ * with `--precision fixed` preceded by quantise and followed by the axon-type check (passes/axon-types.ts),
  * plus the mapping report (which block sits on which core, and its utilisation of the neuron, input-axon,
  * output-axon and synapse-memory limits; fan-out, delay and neuron-configuration limits are checked, not reported).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
@@ -16,6 +17,7 @@ import { buildFanIn, buildFanOut, partitionGraph, type LogicalCore } from "./pas
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
+import { checkAxonTypes } from "./passes/axon-types.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
 
 export interface CompileOptions {
@@ -218,6 +220,8 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
       fixedPoint: { decayBits: spec.precision.decayBits, stateBits: spec.precision.stateBits, currentBits: spec.precision.currentBits },
       populations: res.program.populations.map((p) => (qm.stateScaleExp.has(p.name) ? { ...p, stateScaleExp: qm.stateScaleExp.get(p.name) as number } : p)),
     };
+    // Axon types (TrueNorth): the quantised weights of each core must fit one weight per (neuron, axon type).
+    checkAxonTypes(program, spec, file);
     return { program, mapping: res.mapping, quantisation: { layers: qm.layers, diagnostics: qm.diagnostics } };
   }
   // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).

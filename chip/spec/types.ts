@@ -177,7 +177,8 @@ export interface CoreLimits {
    * weight per type (`precision.weightBits` wide), and the crossbar stores only a connect bit:
    *   w(axon a, neuron n) = connected(a, n) ? weightOfType[n][type(a)] : 0.
    * So a neuron sees at most `axonTypes` distinct non-zero weights, and all synapses of one axon into
-   * one core share its type. Absent = every synapse stores its own weight.
+   * one core share its type. Absent = every synapse stores its own weight. Checked on fixed-point
+   * programs (compiler/passes/axon-types.ts); float runs are the ideal chip (docs/fixed-point.md).
    */
   readonly axonTypes?: number;
   /**

@@ -8,6 +8,7 @@ import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
+import { checkAxonTypes } from "../../compiler/passes/axon-types.ts";
 import { loadArch } from "../load-arch.ts";
 import { runCompiledAsync, spikesJson } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
@@ -33,6 +34,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
   checkProgramFitsSpec(archSpec, program, programPath);
+  checkAxonTypes(program, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
