@@ -47,9 +47,10 @@ describe("learn checkpoints", () => {
 
   it("--set is checked", () => {
     expect(parseSetOption("tickMs=0.5, thetaPlus=0.1")).toEqual({ tickMs: 0.5, thetaPlus: 0.1 });
-    expect(() => parseSetOption("tickMs=")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM" }));
-    expect(() => parseSetOption("bogus=1")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "bogus" }));
-    expect(() => parseSetOption("tickMs=0")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "tickMs" }));
+    // Bad --set values are usage errors (E_CLI_OPTION, exit 2) naming the option; the message names the parameter.
+    expect(() => parseSetOption("tickMs=")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set" }));
+    expect(() => parseSetOption("bogus=1")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set", message: expect.stringContaining("bogus") }));
+    expect(() => parseSetOption("tickMs=0")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set", message: expect.stringContaining("tickMs") }));
   });
 
   it("a run interrupted twice (float training, 4-bit label phase) and resumed writes the uninterrupted run's bytes", async () => {
