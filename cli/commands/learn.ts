@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
-import { AerchipError } from "../../core/diagnostics.ts";
+import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { learningBillingBasis } from "../../chip/spec/types.ts";
 import { usesCrossbarCosts } from "../../chip/report/crossbar.ts";
@@ -79,12 +79,25 @@ export function parseSetOption(text: string | undefined): Partial<DiehlCookParam
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     const value = eq < 0 ? Number.NaN : Number(part.slice(eq + 1));
     if (eq < 0 || part.slice(eq + 1).trim() === "" || !Number.isFinite(value)) {
-      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1 (rateHzPerPixel=auto searches the input gain)" });
+      throw new AerchipError("E_CLI_OPTION", `--set has "${part}"; each item is key=number`, { field: "--set", hint: "e.g. --set tickMs=0.5,thetaPlus=0.1 (rateHzPerPixel=auto searches the input gain)" });
     }
     out[key] = value;
   }
-  resolveDiehlCookParams(out); // names and ranges
+  setOptionChecked(() => resolveDiehlCookParams(out)); // names and ranges
   return out as Partial<DiehlCookParams>;
+}
+
+/**
+ * Runs a check of parameters the command line sets: an unknown name or a value out of range (E_LEARN_PARAM,
+ * naming the parameter) is a bad `--set` value, a usage error (E_CLI_OPTION, exit 2) as every other option's.
+ */
+function setOptionChecked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (!isAerchipError(e) || e.code !== "E_LEARN_PARAM") throw e;
+    throw new AerchipError("E_CLI_OPTION", `--set ${e.field ?? ""}: ${e.message}`, { field: "--set", ...(e.hint === undefined ? {} : { hint: e.hint }), cause: e });
+  }
 }
 
 /** Every option that shapes the results, compared on --resume. */
@@ -117,16 +130,29 @@ function stripWall(r: DiehlCookResult): Omit<DiehlCookResult, "wallSeconds"> {
   return rest;
 }
 
-/** "float,8,6,4" or "8,6,4" → [undefined (float), 8, 6, 4]; float always first. */
+/**
+ * "float,8,6,4" or "8,6,4" → [undefined (float), 8, 6, 4]; float always first. Each item is a width once: an
+ * empty item ("8,,4", ",") or a repeat ("8,8") is refused rather than dropped, so the widths run are the ones
+ * written (E_CLI_OPTION, exit 2, as a sweep file's `weightBits: [8, 8]` is refused).
+ */
 export function parseWeightBits(text: string | undefined): Array<number | undefined> {
   const widths: Array<number | undefined> = [undefined];
-  if (text === undefined || text.trim() === "") return widths;
-  for (const part of text.split(",").map((s) => s.trim()).filter((s) => s !== "" && s !== "float")) {
-    const n = Number(part);
-    if (!Number.isInteger(n) || n < 1 || n > 24) {
-      throw new AerchipError("E_LEARN_WEIGHT_BITS", `--weight-bits has "${part}"; widths are integers in 1..24`, { field: "--weight-bits", hint: "e.g. --weight-bits 8,6,4,3" });
+  if (text === undefined) return widths;
+  const bad = (message: string): never => {
+    throw new AerchipError("E_CLI_OPTION", `--weight-bits ${JSON.stringify(text)} ${message}`, { field: "--weight-bits", hint: "list each width once, separated by commas: integers in 1..24, e.g. --weight-bits 8,6,4,3 (the float run always comes first)" });
+  };
+  let float = false;
+  for (const part of text.split(",").map((s) => s.trim())) {
+    if (part === "") bad("has an empty item");
+    if (part === "float") {
+      if (float) bad("lists float twice");
+      float = true;
+      continue;
     }
-    if (!widths.includes(n)) widths.push(n);
+    const n = Number(part);
+    if (!Number.isInteger(n) || n < 1 || n > 24) bad(`has "${part}"; widths are integers in 1..24`);
+    if (widths.includes(n)) bad(`lists ${n} twice`);
+    widths.push(n);
   }
   return widths;
 }
@@ -177,7 +203,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const setName = paramSetName(o.params);
   const userOverrides = parseSetOption(setAuto.set);
   let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...userOverrides };
-  let params = resolveDiehlCookParams(paramOverrides);
+  // The named sets are valid on their own: what fails here is a --set value against the set's (e.g. its tickMs).
+  let params = setOptionChecked(() => resolveDiehlCookParams(paramOverrides));
   checkDiehlCookRuleFits(spec, params, widths);
   checkRuleParamsUsed(userOverrides, params);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);

@@ -74,7 +74,7 @@ export function splitAutoGain(set: string | undefined): { readonly set: string |
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     const isAuto = eq >= 0 && part.slice(eq + 1).trim() === "auto";
     if (isAuto && key !== "rateHzPerPixel") {
-      throw new AerchipError("E_LEARN_PARAM", `--set has "${part}"; only rateHzPerPixel can be auto`, { field: "--set", hint: `give ${key} a number, e.g. ${key}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[key] ?? 1}` });
+      throw new AerchipError("E_CLI_OPTION", `--set has "${part}"; only rateHzPerPixel can be auto`, { field: "--set", hint: `give ${key} a number, e.g. ${key}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[key] ?? 1}` });
     }
     if (key === "rateHzPerPixel") {
       // The later value wins: drop an earlier numeric one when auto comes after it, and vice versa.

@@ -6,11 +6,16 @@
  *   "AERCKPT1" | u32 header length H | H bytes of JSON header | zero padding to a multiple of 8 | sections
  * The header holds the run's fingerprint (every option that shapes the results), the position
  * (weight width index, results of the finished widths, the scalar state of the current run), the
- * section table ({name, dtype, length, offset}) and an FNV-1a checksum of the section bytes. Arrays
- * travel as raw float64 / uint32 bytes, so every double is restored bit for bit.
+ * section table ({name, dtype, length, offset}) and, as its last field, a SHA-256 checksum of the whole
+ * file except that field: checksum = SHA-256(header text without `,"checksum":"…"` ‖ section bytes).
+ * The header carries finished results (accuracy, energies) and counters, so an edited digit there is
+ * as damaging as one in the weights (version 1 checksummed the sections only and is refused with
+ * E_CHECKPOINT_VERSION: its header cannot be checked). Arrays travel as raw float64 / uint32 bytes, so
+ * every double is restored bit for bit.
  * A damaged file is refused with E_CHECKPOINT_CORRUPT naming the field; a checkpoint of a run with
  * other options with E_CHECKPOINT_MISMATCH naming the option.
  */
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readInputFile } from "../../core/io/read-input.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
@@ -19,7 +24,8 @@ import { DiehlCookPhase, type CurvePoint, type DiehlCookResult, type DiehlCookSn
 
 const MAGIC = "AERCKPT1";
 export const CHECKPOINT_FORMAT = "aerchip-learn-checkpoint";
-export const CHECKPOINT_VERSION = 1;
+/** 2: the checksum covers the header too (1: the sections only). */
+export const CHECKPOINT_VERSION = 2;
 /** Largest checkpoint read (weights of 1600 neurons and all response tables fit far below it). */
 export const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
 
@@ -43,12 +49,13 @@ const F64_SECTIONS = ["weights", "theta", "trainCounters", "trainSynOpsByEnc", "
 const U32_SECTIONS = ["encRng", "coreRng"] as const;
 const SCALARS = ["phase", "pass", "sample", "presentations", "normOps", "wallSeconds"] as const;
 
-/** FNV-1a over bytes (32 bits): catches truncation and bit flips in the sections. */
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
+/** SHA-256 (hex) of the header text without its checksum field, then the section bytes: catches truncation and any altered byte. */
+function checksumOf(headerWithoutChecksum: string, body: Uint8Array): string {
+  return createHash("sha256").update(headerWithoutChecksum, "utf8").update(body).digest("hex");
 }
+
+/** The checksum field closes the header: `{…,"checksum":"<64 hex digits>"}`. */
+const CHECKSUM_TAIL = /,"checksum":"([0-9a-f]{64})"\}$/;
 
 export function encodeCheckpoint(ck: LearnCheckpoint): Uint8Array {
   const arrays: Array<{ name: string; dtype: Dtype; data: Float64Array | Uint32Array }> = [];
@@ -71,10 +78,12 @@ export function encodeCheckpoint(ck: LearnCheckpoint): Uint8Array {
   const scalars = snap === undefined ? undefined : Object.fromEntries(SCALARS.map((k) => [k, snap[k]]));
   // The learning curve's points so far (a few numbers each) travel in the header; absent without --eval-every.
   const curve = snap === undefined || snap.curve.length === 0 ? undefined : snap.curve;
-  const header = Buffer.from(JSON.stringify({
+  const covered = JSON.stringify({
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint: ck.fingerprint, widthIndex: ck.widthIndex, results: ck.results,
-    scalars, ...(curve === undefined ? {} : { curve }), sections, checksum: fnv1a(body),
-  }), "utf8");
+    scalars, ...(curve === undefined ? {} : { curve }), sections,
+  });
+  // The checksum goes in as the last field; the reader removes exactly that text to recompute it.
+  const header = Buffer.from(`${covered.slice(0, -1)},"checksum":"${checksumOf(covered, body)}"}`, "utf8");
   const pre = 8 + 4 + header.length;
   const start = Math.ceil(pre / 8) * 8;
   const out = new Uint8Array(start + body.length);
@@ -98,22 +107,31 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LearnCheckpoi
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const H = dv.getUint32(8, true);
   if (12 + H > bytes.length) corrupt(file, "headerLength", `${H} runs past the end of the file (${bytes.length} bytes)`);
+  const headerText = Buffer.from(bytes.subarray(12, 12 + H)).toString("utf8");
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + H)).toString("utf8"));
+    header = JSON.parse(headerText);
   } catch (e) {
     corrupt(file, "header", `is not JSON (${(e as Error).message})`);
   }
   if (!isObj(header)) corrupt(file, "header", "is not an object");
   if (header.format !== CHECKPOINT_FORMAT) corrupt(file, "format", `is ${JSON.stringify(header.format)}, not "${CHECKPOINT_FORMAT}"`);
+  if (header.version === 1) {
+    throw new AerchipError("E_CHECKPOINT_VERSION", `checkpoint ${file} is version 1, whose checksum does not cover its header (finished results, counters); this aerchip reads version ${CHECKPOINT_VERSION} only`, {
+      file, field: "version", hint: "finish that run with the aerchip that wrote the checkpoint, or delete it and start again without --resume",
+    });
+  }
   if (header.version !== CHECKPOINT_VERSION) corrupt(file, "version", `is ${JSON.stringify(header.version)}; this aerchip reads version ${CHECKPOINT_VERSION}`);
+  const start = Math.ceil((12 + H) / 8) * 8;
+  const body = bytes.subarray(Math.min(start, bytes.length));
+  // Checked before any other field is trusted: the header's results and counters become the run's output.
+  const tail = CHECKSUM_TAIL.exec(headerText);
+  if (tail === null) corrupt(file, "checksum", "is missing or malformed (it must close the header as 64 hex digits)");
+  if (tail[1] !== checksumOf(`${headerText.slice(0, tail.index)}}`, body)) corrupt(file, "checksum", "does not match the header and data (truncated or altered)");
   if (!isObj(header.fingerprint)) corrupt(file, "fingerprint", "is missing");
   if (!Number.isInteger(header.widthIndex) || (header.widthIndex as number) < 0) corrupt(file, "widthIndex", `is ${JSON.stringify(header.widthIndex)}`);
   if (!Array.isArray(header.results) || !header.results.every(isObj)) corrupt(file, "results", "is not a list of results");
   if (!Array.isArray(header.sections)) corrupt(file, "sections", "is not a list");
-  const start = Math.ceil((12 + H) / 8) * 8;
-  const body = bytes.subarray(Math.min(start, bytes.length));
-  if (header.checksum !== fnv1a(body)) corrupt(file, "checksum", "does not match the data (truncated or altered)");
   const arrays = new Map<string, Float64Array | Uint32Array>();
   (header.sections as unknown[]).forEach((e, i) => {
     if (!isObj(e) || typeof e.name !== "string" || (e.dtype !== "f64" && e.dtype !== "u32") || !Number.isInteger(e.length) || !Number.isInteger(e.offset)) corrupt(file, `sections[${i}]`, "is malformed");

@@ -23,6 +23,7 @@ import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
 import { PLACEMENTS, PRECISIONS, TIMINGS } from "../option-limits.ts";
 import { InputErrorCode, readInputText } from "../../core/io/read-input.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
+import { loadArch } from "../load-arch.ts";
 
 export const SweepErrorCode = {
   /** The file cannot be read or is not YAML (syntax error, too large, alias bomb). */
@@ -91,6 +92,22 @@ export function resolveArch(arch: string, sweepFile: string): string {
   return /[\\/]|\.(json|ya?ml)$/i.test(arch) && !isAbsolute(arch) ? resolve(dirname(sweepFile), arch) : arch;
 }
 
+/**
+ * A name that resolves to no chip, or a spec file invalid on its own, is an error of the sweep file (as
+ * `compare --arch` / `evaluate --arch` refuse it before anything runs), not a failed point: fails with the
+ * chip loader's code (E_SPEC_NOT_FOUND, E_SPEC_*, E_SANAFE_*) naming `arch[i]`. What depends on the point
+ * (its core / mesh / weight-bit overrides, whether the model fits) stays a point's row.
+ */
+function checkArch(file: string, field: string, arch: string): void {
+  try {
+    loadArch(resolveArch(arch, file));
+  } catch (e) {
+    if (!isAerchipError(e)) throw e;
+    const hint = e.code === "E_SPEC_NOT_FOUND" ? `${e.hint ?? "use a preset or a chip spec file"} (paths in a sweep file are relative to the sweep file)` : e.hint;
+    throw new AerchipError(e.code, `${field} ${JSON.stringify(arch)}: ${e.message}`, { file, field, ...(hint === undefined ? {} : { hint }), cause: e });
+  }
+}
+
 function fieldError(file: string, field: string, message: string, hint: string): AerchipError {
   return new AerchipError(SweepErrorCode.field, `${field}: ${message}`, { file, field, hint });
 }
@@ -148,11 +165,18 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   if (input !== null) assertRegularFile(file, "input", input);
   const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, MAX_RUN_TICKS);
   const tickUs = doc.tickUs === undefined || doc.tickUs === null ? null : positiveNumber(file, "tickUs", doc.tickUs);
+  // As `run --tick-us` (cli/option-applicability.ts): it bins the events of an `input` file onto ticks; a JSON
+  // model's (or SANA-FE network's) own spikes are on ticks already, so without `input` it would change nothing.
+  // (A NIR graph without `input` is refused for the missing input itself.)
+  if (tickUs !== null && input === null && !/\.nir$/i.test(model)) {
+    throw fieldError(file, "tickUs", "bins the events of an `input` file onto ticks, and there is no `input`: the model's own input spikes are on ticks already", "drop `tickUs`, or add `input: FILE` (event data whose spikes replace an input population's)");
+  }
   const timing = doc.timing === undefined || doc.timing === null ? "simple" : choice(file, "timing", doc.timing, TIMINGS);
   const out = pathField("out");
 
   const archList = axisValues(file, "arch", doc.arch, (v, f) => {
     if (typeof v !== "string" || v.trim() === "") throw fieldError(file, f, "must be a preset name or a chip spec file", "e.g. `arch: loihi` or `arch: [loihi, truenorth]`");
+    checkArch(file, f, v.trim());
     return v.trim();
   });
   if (archList === null) throw new AerchipError(SweepErrorCode.missing, "the sweep file names no chip", { file, field: "arch", hint: "add `arch: loihi` (a preset, a chip spec file, or a list of them)" });

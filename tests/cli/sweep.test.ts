@@ -235,6 +235,32 @@ describe("sweep grid", () => {
     expect(codeOf(() => parseSweepConfig(cfgText("seed: 1\nseed: 2\n"), fakeFile)).code).toBe("E_SWEEP_PARSE");
   });
 
+  it("refuses an arch that names no chip or an invalid spec file when the file is read, and writes nothing (audit s22b #5)", async () => {
+    const dir = tmp();
+    const spec = JSON.parse(readFileSync(resolve("chip/spec/presets/generic.json"), "utf8")) as { costs: { energyNeuronUpdatePj: { value: number } } };
+    spec.costs.energyNeuronUpdatePj.value = -1;
+    writeFileSync(join(dir, "negcost.json"), JSON.stringify(spec));
+    const file = join(dir, "sweep.yaml");
+    const body = (arch: string) => `model: ${JSON.stringify(DEMO)}\narch: ${arch}\nsteps: 5\n`;
+    expect(codeOf(() => parseSweepConfig(body("[loihi, lohi]"), file))).toEqual({ code: "E_SPEC_NOT_FOUND", field: "arch[1]" });
+    expect(codeOf(() => parseSweepConfig(body("nope"), file))).toEqual({ code: "E_SPEC_NOT_FOUND", field: "arch" });
+    expect(codeOf(() => parseSweepConfig(body("[loihi, negcost.json]"), file))).toEqual({ code: "E_SPEC_COST_INVALID", field: "arch[1]" });
+    expect(codeOf(() => parseSweepConfig(body("[loihi, missing/chip.json]"), file))).toEqual({ code: "E_SPEC_NOT_FOUND", field: "arch[1]" });
+    // Through the command: exit-1 error before any point runs, and no output directory.
+    writeFileSync(file, body("[loihi, lohi]"));
+    const out = join(dir, "out");
+    await expect(sweepCommand(file, { out, quiet: true })).rejects.toMatchObject({ code: "E_SPEC_NOT_FOUND", field: "arch[1]", file });
+    expect(existsSync(out)).toBe(false);
+    // A spec file valid on its own (relative to the sweep file) is accepted.
+    spec.costs.energyNeuronUpdatePj.value = 1;
+    writeFileSync(join(dir, "ok.json"), JSON.stringify(spec));
+    expect(parseSweepConfig(body("[loihi, ok.json]"), file).axes.arch).toEqual(["loihi", "ok.json"]);
+  });
+
+  it("refuses tickUs without an input file, as run refuses --tick-us (audit s22b #7)", () => {
+    expect(codeOf(() => parseSweepConfig(cfgText("tickUs: 1000\n"), fakeFile))).toEqual({ code: "E_SWEEP_FIELD", field: "tickUs" });
+  });
+
   it("refuses an alias bomb without expanding it", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let k = 1; k < 12; k++) lines.push(`${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(10).fill(`*${String.fromCharCode(96 + k)}`).join(", ")}]`);

@@ -71,6 +71,21 @@ describe("usage errors exit 2", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("learn: bad --set and --weight-bits values, and malformed --weight-bits lists, are usage errors naming the option (exit 2), before any training (audit s22b #8)", async () => {
+    const cases: Array<[string, string]> = [
+      ["--set", "tickMs=NaN"], ["--set", "bogus=1"], ["--set", "tickMs=0"], ["--set", "minSpikes=auto"],
+      ["--weight-bits", "0"], ["--weight-bits", "8,8"], ["--weight-bits", ","], ["--weight-bits", "8,,4"],
+    ];
+    for (const [flag, value] of cases) {
+      const out = join(tmp(), "o");
+      const r = await cli("learn", "mnist", "--neurons", "2", "--train", "3", "--test", "2", "--arch", "loihi", "--out", out, "--quiet", flag, value);
+      expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, `${flag} ${value}`).toMatch(/^aerchip: E_CLI_OPTION: /);
+      expect(r.stderr, `${flag} ${value}`).toContain(`field: ${flag}`);
+      expect(existsSync(out), `${flag} ${value}`).toBe(false);
+    }
+  });
+
   it("a bad option value prints one line of help pointer, not the whole help", async () => {
     const r = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "abc");
     expect(r.code).toBe(2);

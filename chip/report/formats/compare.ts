@@ -88,6 +88,33 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
   });
 }
 
+/**
+ * The name each row goes by in the table, the printed table, the notes and the figure: the chip's spec name
+ * (the --arch item for a chip that did not run). Two rows of one name (a preset and an edited copy of its spec
+ * file, which keeps the name) would read alike, so such a row gets its --arch item as given:
+ * "generic (gs/generic.json)"; the --arch item that is the name itself (the preset) stays bare. One --arch
+ * item given twice is numbered in order ("generic #2", as its directory is generic-2). compare.csv/.json
+ * carry `arch` and `chip` as they are.
+ */
+export function compareLabels(rows: readonly CompareRow[]): string[] {
+  const count = (xs: readonly string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+  const names = rows.map((r) => r.chip ?? r.arch);
+  const nameCount = count(names);
+  const withArch = rows.map((r, i) => (nameCount.get(names[i])! > 1 && r.arch !== names[i] ? `${names[i]} (${r.arch})` : names[i]));
+  const labelCount = count(withArch);
+  const seen = new Map<string, number>();
+  return withArch.map((l) => {
+    if (labelCount.get(l)! === 1) return l;
+    const k = (seen.get(l) ?? 0) + 1;
+    seen.set(l, k);
+    return k === 1 ? l : `${l} #${k}`;
+  });
+}
+
 const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
 
 /**
@@ -105,6 +132,7 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
   const definitions = countsOnly ? COMPARE_NOTE_COUNTS : COMPARE_NOTE;
   // The energy columns and their cells, left out in counts-only mode (spliced in after SOPs and after inferences/s).
   const e = <T,>(...xs: T[]): T[] => (countsOnly ? [] : xs);
+  const labels = compareLabels(rows);
   return {
     id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
@@ -113,8 +141,8 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
       { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, ...e<ReportTable["columns"][number]>({ header: "Power (mW)", align: "r" }),
       { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
     ],
-    rows: rows.map((r) => [
-      r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
+    rows: rows.map((r, i) => [
+      labels[i], r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
       ...e(n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig")), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
       ...e(t(r, r.averagePowerMw)), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
@@ -139,13 +167,14 @@ export const COMPARE_NOTE_COUNTS = "Counts only (--costs counts): no energy or p
 
 /** Runs that learned: what each chip's learning energy bills (evaluations: every synapse update; changes: those that changed a weight). */
 function learningBillingNote(rows: readonly CompareRow[]): string {
-  const billed = rows.filter((r) => r.learningBilledOn !== undefined);
+  const labels = compareLabels(rows);
+  const billed = rows.map((r, i) => ({ r, label: labels[i] })).filter(({ r }) => r.learningBilledOn !== undefined);
   if (billed.length === 0) return "";
   const on = (b: string): string => (b === "changes" ? "weight changes" : "evaluations (every synapse update)");
-  const bases = [...new Set(billed.map((r) => r.learningBilledOn!))];
+  const bases = [...new Set(billed.map(({ r }) => r.learningBilledOn!))];
   return bases.length === 1
     ? ` Learning energy billed on ${on(bases[0])}.`
-    : ` Learning energy billed on ${billed.map((r) => `${r.chip ?? r.arch}: ${on(r.learningBilledOn!)}`).join("; ")}.`;
+    : ` Learning energy billed on ${billed.map(({ r, label }) => `${label}: ${on(r.learningBilledOn!)}`).join("; ")}.`;
 }
 
 /** One chip that did not run, as "<arch>: <code> (<message>)". */
@@ -214,9 +243,12 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[], co
   const ok = rows.filter((r) => r.status === "ok");
   const eu = energyUnit(maxOf(nums(ok, (r) => r.energyPj)));
   const tu = timeUnit(maxOf(nums(ok, (r) => r.inferenceTimeNs)));
+  // The table's names (unique, compareLabels): two bars of one name would be drawn as one.
+  const names = compareLabels(rows);
+  const labels = new Map(rows.map((r, i) => [r, names[i]]));
   // A chip paced at a tick period (TrueNorth, SpiNNaker 2, --tick-period-us) is labelled so: its time and
   // static energy are wall-clock, beside compute-bound chips (time basis, chip/report/time-basis.ts).
-  const label = (r: CompareRow): string => `${r.chip ?? r.arch}${r.timeBasis === "tick-period" ? " (paced)" : ""}`;
+  const label = (r: CompareRow): string => `${labels.get(r)!}${r.timeBasis === "tick-period" ? " (paced)" : ""}`;
   const energy = ok.map((r) => ({ chip: label(r), value: (r.energyPj ?? 0) / eu.scale }));
   const time = ok.filter((r) => r.inferenceTimeNs !== null).map((r) => ({ chip: label(r), value: (r.inferenceTimeNs ?? 0) / tu.scale }));
   const order = ok.map(label);
@@ -231,7 +263,8 @@ export function compareFigureSpec(model: string, rows: readonly CompareRow[], co
       title, width: 300, height: { step: 22 },
       data: { values },
       mark: "bar",
-      encoding: { y: { field: "chip", type: "nominal", sort: order, title: null }, x, ...x2 },
+      // Labels up to 600 px: a chip told apart by its spec file's path (compareLabels) is not cut to "generic (/tmp/…".
+      encoding: { y: { field: "chip", type: "nominal", sort: order, title: null, axis: { labelLimit: 600 } }, x, ...x2 },
     };
   };
   return {

@@ -5,7 +5,7 @@
  * axis of compare.svg says "log scale" in its title.
  */
 import { describe, expect, it } from "vitest";
-import { compareFigureSpec, compareMarkdown, compareTable, ENERGY_PER_SOP_HEADER, type CompareRow } from "../../../chip/report/formats/compare.ts";
+import { compareFigureSpec, compareLabels, compareMarkdown, compareTable, ENERGY_PER_SOP_HEADER, type CompareRow } from "../../../chip/report/formats/compare.ts";
 
 function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow {
   return {
@@ -49,6 +49,24 @@ describe("compare outputs", () => {
     expect(ENERGY_PER_SOP_HEADER).toMatch(/^Total energy/);
     expect(t.note).toMatch(/total energy\/SOP = total energy \(.*static\) ÷ SOPs/);
     expect(compareMarkdown("m", t, ROWS)).toMatch(/total energy\/SOP = total energy/);
+  });
+
+  it("two chips of one spec name (a preset and an edited copy) get distinct labels in the table and the figure (audit s22b #13)", () => {
+    const copy = { ...ok("gs/generic.json", 3e6, 1e3), chip: "generic" };
+    const rows = [ok("generic", 1e6, 1e3), copy, ok("loihi", 2e6, 1e3)];
+    expect(compareLabels(rows)).toEqual(["generic", "generic (gs/generic.json)", "loihi"]);
+    expect(compareTable("m", rows).rows.map((r) => r[0])).toEqual(["generic", "generic (gs/generic.json)", "loihi"]);
+    type Panel = { data: { values: Array<{ chip: string }> }; encoding: { y: { sort: string[] } } };
+    const panels = (compareFigureSpec("m", rows) as unknown as { hconcat: Panel[] }).hconcat;
+    for (const p of panels) {
+      expect(p.data.values.map((v) => v.chip)).toEqual(["generic", "generic (gs/generic.json)", "loihi"]);
+      expect(p.encoding.y.sort).toEqual(["generic", "generic (gs/generic.json)", "loihi"]);
+    }
+    // Two copies of one name, and one --arch item given twice: still one label each.
+    expect(compareLabels([{ ...copy, arch: "a/generic.json" }, { ...copy, arch: "b/generic.json" }])).toEqual(["generic (a/generic.json)", "generic (b/generic.json)"]);
+    expect(compareLabels([ok("generic", 1, 1), ok("generic", 1, 1)])).toEqual(["generic", "generic #2"]);
+    // Names that differ are left as they are.
+    expect(compareLabels(ROWS)).toEqual(["loihi", "truenorth", "odin"]);
   });
 
   it("a log-scale axis of compare.svg says so in its title; a linear one does not", () => {

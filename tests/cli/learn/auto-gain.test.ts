@@ -77,7 +77,7 @@ describe("learn --set rateHzPerPixel=auto", () => {
     expect(splitAutoGain("rateHzPerPixel=auto,rateHzPerPixel=100")).toEqual({ set: "rateHzPerPixel=100", auto: false });
     expect(splitAutoGain("rateHzPerPixel=100,rateHzPerPixel=auto")).toEqual({ set: "", auto: true });
     expect(splitAutoGain(undefined)).toEqual({ set: undefined, auto: false });
-    expect(errorOf(() => splitAutoGain("minSpikes=auto")).code).toBe("E_LEARN_PARAM");
+    expect(errorOf(() => splitAutoGain("minSpikes=auto")).code).toBe("E_CLI_OPTION");
   });
 
   it("stops where the encoder saturates (audit s20a F7): a target no rate reaches ends at the first rung with p ≥ 0.999", async () => {

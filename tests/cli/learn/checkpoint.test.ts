@@ -47,9 +47,10 @@ describe("learn checkpoints", () => {
 
   it("--set is checked", () => {
     expect(parseSetOption("tickMs=0.5, thetaPlus=0.1")).toEqual({ tickMs: 0.5, thetaPlus: 0.1 });
-    expect(() => parseSetOption("tickMs=")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM" }));
-    expect(() => parseSetOption("bogus=1")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "bogus" }));
-    expect(() => parseSetOption("tickMs=0")).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "tickMs" }));
+    // Bad --set values are usage errors (E_CLI_OPTION, exit 2) naming the option; the message names the parameter.
+    expect(() => parseSetOption("tickMs=")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set" }));
+    expect(() => parseSetOption("bogus=1")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set", message: expect.stringContaining("bogus") }));
+    expect(() => parseSetOption("tickMs=0")).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--set", message: expect.stringContaining("tickMs") }));
   });
 
   it("a run interrupted twice (float training, 4-bit label phase) and resumed writes the uninterrupted run's bytes", async () => {
@@ -138,6 +139,43 @@ describe("learn checkpoints", () => {
     const shrunk = encodeCheckpoint({ ...parsed, snapshot: { ...parsed.snapshot!, weights: parsed.snapshot!.weights.subarray(1) } });
     writeFileSync(ck, shrunk);
     await expectCode(learnCommand("mnist", { ...opts, resume: true }), "E_CHECKPOINT_MISMATCH", "weights");
+  }, 120_000);
+});
+
+describe("learn checkpoints: the checksum covers the header (audit s22b #4)", () => {
+  /** The checkpoint with one ASCII digit of its JSON header changed (same length: a bit rot or an edit). */
+  function withHeaderDigitChanged(bytes: Buffer, after: string): Buffer {
+    const at = bytes.indexOf(after, 12, "latin1") + after.length;
+    expect(at, `${after} in the header`).toBeGreaterThan(after.length + 11);
+    const out = Buffer.from(bytes);
+    out[at] = out[at] === 0x31 ? 0x30 : 0x31;
+    return out;
+  }
+
+  it("a changed finished result, scalar or counter in the header is E_CHECKPOINT_CORRUPT (checksum); version 1 is E_CHECKPOINT_VERSION", async () => {
+    const ck = join(tmp(), "run.ckpt");
+    const opts: LearnCommandOptions = { ...BASE, neurons: 4, train: 4, test: 2, passes: 1, labelSamples: 4, weightBits: undefined, set: undefined, out: tmp(), checkpoint: ck, checkpointEvery: 2 };
+    await learnCommand("mnist", opts);
+    const good = readFileSync(ck);
+    // The finished run's checkpoint holds its results in the header: resuming it writes them as learn-mnist.json.
+    expect(decodeCheckpoint(good, "x.ckpt").results.length).toBe(1);
+    await learnCommand("mnist", { ...opts, out: tmp(), resume: true });
+    for (const after of ['"accuracy":', '"synOps":', '"widthIndex":', '"neurons":']) {
+      writeFileSync(ck, withHeaderDigitChanged(good, after));
+      await expectCode(learnCommand("mnist", { ...opts, out: tmp(), resume: true }), "E_CHECKPOINT_CORRUPT", "checksum");
+    }
+    // Scalars of a run in progress (sample index) likewise.
+    const mid = join(tmp(), "mid.ckpt");
+    await expectCode(learnCommand("mnist", { ...opts, out: tmp(), checkpoint: mid, afterSample: (_w, done) => { if (done === 3) requestInterrupt(); } }), "E_INTERRUPTED");
+    clearInterrupt();
+    const midBytes = readFileSync(mid);
+    expect(decodeCheckpoint(midBytes, "x.ckpt").snapshot?.sample).toBe(3);
+    expect(() => decodeCheckpoint(withHeaderDigitChanged(midBytes, '"presentations":'), "x.ckpt")).toThrow(expect.objectContaining({ code: "E_CHECKPOINT_CORRUPT", field: "checksum" }));
+    // A version-1 checkpoint (checksum of the sections only) cannot have its header checked: refused by version.
+    const v1 = Buffer.from(good);
+    const v = v1.indexOf('"version":2', 12, "latin1") + '"version":'.length;
+    v1[v] = 0x31;
+    expect(() => decodeCheckpoint(v1, "x.ckpt")).toThrow(expect.objectContaining({ code: "E_CHECKPOINT_VERSION", field: "version" }));
   }, 120_000);
 });
 

@@ -56,7 +56,11 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
   it("--weight-bits puts float first and refuses bad widths", () => {
     expect(parseWeightBits("8,6,4")).toEqual([undefined, 8, 6, 4]);
     expect(parseWeightBits(undefined)).toEqual([undefined]);
-    expect(() => parseWeightBits("8,x")).toThrow(expect.objectContaining({ code: "E_LEARN_WEIGHT_BITS" }));
+    expect(parseWeightBits("float,8,4")).toEqual([undefined, 8, 4]);
+    // Bad or malformed lists are usage errors (exit 2), not reshaped (audit s22b #8).
+    for (const bad of ["8,x", "0", "25", "8,8", ",", "8,,4", "8,", "", "float,float"]) {
+      expect(() => parseWeightBits(bad), bad).toThrow(expect.objectContaining({ code: "E_CLI_OPTION", field: "--weight-bits" }));
+    }
   });
 
   it("restMs simulates and charges input-free ticks after each presentation (D&C's 150 ms rest); 0 resets only", () => {
