@@ -17,6 +17,7 @@ import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } fro
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
+import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -60,7 +61,12 @@ export interface MappingReport {
   readonly synapses: number;
   readonly limits: { readonly maxNeurons: number; readonly maxInputAxons: number; readonly maxOutputAxons: number; readonly synapseMemoryBits: number };
   readonly cores: readonly CoreMappingEntry[];
-  readonly populations: ReadonlyArray<{ readonly name: string; readonly size: number; readonly cores: number }>;
+  /**
+   * Per population: `order`, present when the compiler reordered its neurons (passes/order.ts), is the model
+   * index at each position in runs (order-runs.ts); a block {start, count} of `cores[].blocks` holds the
+   * neurons at positions start … start+count−1 of it (model indices start … start+count−1 without `order`).
+   */
+  readonly populations: ReadonlyArray<{ readonly name: string; readonly size: number; readonly cores: number; readonly order?: readonly OrderEntry[] }>;
 }
 
 export interface CompileResult {
@@ -246,7 +252,10 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
     neurons: ig.totalNeurons, synapses: ig.totalSynapses,
     limits: { maxNeurons: lim.maxNeurons, maxInputAxons: lim.maxInputAxons, maxOutputAxons: lim.maxOutputAxons, synapseMemoryBits: lim.synapseMemoryBits },
     cores: mappingCores,
-    populations: routed.program.populations.map((p) => ({ name: p.name, size: p.size, cores: new Set(p.blocks.map((b) => b.coreIndex)).size })),
+    populations: routed.program.populations.map((p) => ({
+      name: p.name, size: p.size, cores: new Set(p.blocks.map((b) => b.coreIndex)).size,
+      ...(p.order === undefined ? {} : { order: encodeOrderRuns(p.order) }),
+    })),
   };
   return { program: routed.program, mapping };
 }
