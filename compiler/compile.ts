@@ -19,6 +19,7 @@ import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
+import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -62,7 +63,12 @@ export interface MappingReport {
   readonly synapses: number;
   readonly limits: { readonly maxNeurons: number; readonly maxInputAxons: number; readonly maxOutputAxons: number; readonly synapseMemoryBits: number };
   readonly cores: readonly CoreMappingEntry[];
-  readonly populations: ReadonlyArray<{ readonly name: string; readonly size: number; readonly cores: number }>;
+  /**
+   * Per population: `order`, present when the compiler reordered its neurons (passes/order.ts), is the model
+   * index at each position in runs (order-runs.ts); a block {start, count} of `cores[].blocks` holds the
+   * neurons at positions start … start+count−1 of it (model indices start … start+count−1 without `order`).
+   */
+  readonly populations: ReadonlyArray<{ readonly name: string; readonly size: number; readonly cores: number; readonly order?: readonly OrderEntry[] }>;
 }
 
 export interface CompileResult {
@@ -175,6 +181,21 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
 }
 
 /**
+ * E_CHIP_CORES_EXCEEDED, `{inputs}` in the message replaced by how many of the neurons are input neurons (if
+ * any). Input neurons take neuron slots (core.maxNeurons) on every chip, like compartments: a simplification
+ * on chips whose inputs are AER events addressing crossbar rows (ODIN: hardware-facts.md §2.4), which the
+ * message and hint say, since there the inputs alone can make a model that the crossbar holds not fit.
+ */
+function coresExceeded(graph: ModelGraph, spec: ChipSpec, message: string, file: string): AerchipError {
+  const inputs = graph.populations.reduce((a, p) => a + (p.kind === "input" ? p.size : 0), 0);
+  const ofThem = inputs === 0 ? "" : ` (${inputs} of them input neurons, which take neuron slots as compartments do)`;
+  return new AerchipError("E_CHIP_CORES_EXCEEDED", message.replace("{inputs}", ofThem), {
+    file, field: "mesh",
+    hint: `use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model${inputs === 0 ? "" : " (inputs count: aerchip places input neurons in core.maxNeurons on every chip)"}`,
+  });
+}
+
+/**
  * Logical cores and their physical slots: the fixed placement, or order → partition → place. The fan-in
  * and fan-out lists (4 bytes per synapse each) live only in here, so they are garbage before routing.
  */
@@ -193,11 +214,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
   const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
   const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
-  if (atLeast > physical) {
-    throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${ig.totalNeurons} neurons and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, {
-      file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
-    });
-  }
+  if (atLeast > physical) throw coresExceeded(graph, spec, `the model has ${ig.totalNeurons} neurons{inputs} and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, file);
   const fanIn = buildFanIn(ig);
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
@@ -206,6 +223,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
   });
+  if (cores.length > physical) throw coresExceeded(graph, spec, `the model's ${ig.totalNeurons} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, file);
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
   return { cores, slotOf, placementName: opts.placement ?? "greedy" };
 }
@@ -250,7 +268,10 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
     neurons: ig.totalNeurons, synapses: ig.totalSynapses,
     limits: { maxNeurons: lim.maxNeurons, maxInputAxons: lim.maxInputAxons, maxOutputAxons: lim.maxOutputAxons, synapseMemoryBits: lim.synapseMemoryBits },
     cores: mappingCores,
-    populations: routed.program.populations.map((p) => ({ name: p.name, size: p.size, cores: new Set(p.blocks.map((b) => b.coreIndex)).size })),
+    populations: routed.program.populations.map((p) => ({
+      name: p.name, size: p.size, cores: new Set(p.blocks.map((b) => b.coreIndex)).size,
+      ...(p.order === undefined ? {} : { order: encodeOrderRuns(p.order) }),
+    })),
   };
   return { program: routed.program, mapping };
 }

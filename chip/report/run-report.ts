@@ -181,7 +181,15 @@ export interface RunReport {
   };
   readonly costs: ReadonlyArray<{ readonly key: string; readonly value: number; readonly unit: string; readonly source: string; readonly evidence: string }>;
   readonly notModelled: readonly string[];
-  readonly perCore: ReadonlyArray<{ readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj }>;
+  readonly perCore: ReadonlyArray<{
+    readonly coreId: number; readonly tile: { readonly x: number; readonly y: number }; readonly counters: CounterRecord; readonly energyPj: EnergyBreakdownPj;
+    /**
+     * counters.synOps split by encoding, as totals.synOpsByEncoding: with per-encoding synapse costs (loihi-sanafe,
+     * SANA-FE arch YAMLs) energyPj.synapse = Σ_enc synOpsByEncoding[enc] · cost(enc) + the core's other synapse
+     * terms. Added within version 1; absent from reports written before it.
+     */
+    readonly synOpsByEncoding?: Readonly<Record<string, number>>;
+  }>;
   readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
   readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly synapticEventsDelivered: number }>;
   /**
@@ -315,7 +323,9 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
     costs, notModelled,
     perCore: Array.from({ length: st.coreCount }, (_, c) => ({
       coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
-      counters: counterRecord(perCore, c * K), energyPj: withCrossbarEnergy(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
+      counters: counterRecord(perCore, c * K),
+      synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, synOpsByEncoding[c * E + i]])),
+      energyPj: withCrossbarEnergy(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
     })),
     perPopulation: program.populations.map((p, i) => ({
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],

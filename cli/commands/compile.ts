@@ -1,6 +1,7 @@
 /** `aerchip compile MODEL --arch ARCH --out DIR`: writes the chip program and the mapping report. */
+import { mappingJson } from "../mapping-json.ts";
 import { join } from "node:path";
-import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { outputDirOption, writeOutputSet } from "../../core/atomic-write.ts";
 import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -31,7 +32,10 @@ export function mappingText(m: MappingReport): string {
     pct(c.utilisation.neurons), pct(c.utilisation.inputAxons), pct(c.utilisation.outputAxons), pct(c.utilisation.synapseMemory),
   ]);
   const hdr = ["core", "tile", "blocks", "neurons", "axons in", "axons out", "synapses", "syn bytes", "neur %", "in %", "out %", "mem %"];
-  return `${head}\n\n${table(rows, hdr)}\n`;
+  // Block ranges are positions in the compiler's neuron order; say so where that order is not the model's.
+  const reordered = m.populations.filter((p) => p.order !== undefined).map((p) => p.name);
+  const note = reordered.length === 0 ? "" : `blocks of ${reordered.join(", ")} are position ranges in the compiler's neuron order; mapping.json populations[].order gives the model index at each position\n`;
+  return `${head}\n\n${table(rows, hdr)}\n${note}`;
 }
 
 /** Synapses the chip stores against the weights the NIR nodes hold (conv kernels are expanded per position). */
@@ -52,7 +56,7 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
     { path: join(out, "program.aerprog"), data: encodeProgram(program) },
-    { path: join(out, "mapping.json"), data: stableJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
+    { path: join(out, "mapping.json"), data: mappingJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
   ], [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ program: join(out, "program.aerprog"), mapping: join(out, "mapping.json"), coresUsed: mapping.coresUsed })}\n`);
   else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}${nir === undefined ? "" : `\n${nirProjectionText(nir.projections)}`}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);

@@ -23,6 +23,7 @@
  * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
  * per-operation costs the energy is made of) and mapping.json.
  */
+import { mappingJson } from "../mapping-json.ts";
 import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
@@ -415,7 +416,7 @@ export async function datasetOutputFiles(out: string, result: DatasetEvaluation)
     { path: join(out, "dataset.md"), data: datasetMarkdown(doc) },
     { path: join(out, "dataset.tex"), data: datasetLatex(doc) },
     { path: join(out, "dataset.html"), data: await renderDatasetHtml(doc) },
-    { path: join(out, "mapping.json"), data: stableJson(result.mapping, join(out, "mapping.json")) },
+    { path: join(out, "mapping.json"), data: mappingJson(result.mapping, join(out, "mapping.json")) },
     ...(result.layerTicksCsv === undefined ? [] : [{ path: join(out, "layer-ticks.csv"), data: result.layerTicksCsv }]),
   ];
 }

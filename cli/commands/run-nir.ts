@@ -7,6 +7,7 @@
  * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
  * are shifted back, so they are in NIR steps 0..T−1.
  */
+import { mappingJson } from "../mapping-json.ts";
 import { basename, dirname, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
@@ -154,7 +155,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   files.push(...ro.files);
   const full: RunReport = ro.report.length === 0 ? report : { ...report, readouts: ro.report };
   files.push({ path: join(out, "report.json"), data: stableJson(full, join(out, "report.json")) });
-  files.push({ path: join(out, "mapping.json"), data: stableJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
+  files.push({ path: join(out, "mapping.json"), data: mappingJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
   const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   if (packets !== undefined) files.push(packets);
   // Chip ticks, as report.json's perTick (NIR's extraTicks included; the .npy files are shifted by node latency).

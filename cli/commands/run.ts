@@ -1,4 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import { mappingJson } from "../mapping-json.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type LearningFacts } from "../learning-drive.ts";
@@ -356,7 +357,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (packets !== undefined) files.push(packets);
   files.push({ path: join(out, "spikes.json"), data: spikesJson(rm.name, `aerchip ${provenance.aerchipVersion}`, sim, compiled.program) });
   files.push({ path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) });
-  files.push({ path: join(out, "mapping.json"), data: stableJson(compiled.mapping, join(out, "mapping.json")) });
+  files.push({ path: join(out, "mapping.json"), data: mappingJson(compiled.mapping, join(out, "mapping.json")) });
   files.push(...ro.files);
   // Final weights of plastic projections (stdp or learning), only when the model has any.
   const weights = weightsJson(rm.name, sim, compiled.program);

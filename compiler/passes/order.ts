@@ -8,7 +8,8 @@
  * input), then the largest, then its own index; neurons without inputs (input populations) are keyed
  * the same way by their targets, which groups inputs that feed the same neurons. The sort is stable,
  * so populations whose neurons all share the same sources (dense layers) keep their own order. The
- * order is recorded in the program (PopulationMap.order): spikes and reports use model indices.
+ * order is recorded in the program (PopulationMap.order) and in mapping.json (populations[].order,
+ * compiler/order-runs.ts): spikes and reports use model indices.
  */
 import type { FanIn, FanOut } from "./partition.ts";
 import type { IndexedGraph } from "./normalise.ts";

@@ -1,6 +1,6 @@
 /**
- * The report as one tidy CSV table: one row per entity (the chip totals, every core, population,
- * projection and tick), one column per variable, an `entity` column saying which kind of row it is and
+ * The report as one tidy CSV table: one row per entity (the chip totals, every core, with several synapse
+ * encodings every (core, encoding), population, projection and tick), one column per variable, an `entity` column saying which kind of row it is and
  * `id` naming it. A cell is empty where the variable does not apply to that entity. Column names are
  * snake_case with units (`_pj`, `_ns`, `_bytes`, `_bits`); numbers are JavaScript's shortest round-trip
  * form, so the file reloads to the report's exact values. The column set is fixed (CSV_COLUMNS), so files
@@ -99,6 +99,7 @@ export function csvRows(report: RunReport): Row[] {
     // What energy_learning_pj bills: syn_updates ("evaluations") or weight_changes ("changes"); empty when the run did not learn.
     learning_billed_on: r.totals.learningBilledOn ?? null,
   });
+  const multiEncoding = Object.keys(t.synOpsByEncoding).length > 1;
   r.perCore.forEach((c, i) => {
     const cm = m.perCore[i];
     rows.push({
@@ -115,6 +116,13 @@ export function csvRows(report: RunReport): Row[] {
         energy_learning_pj: c.energyPj.learning, energy_dynamic_pj: c.energyPj.dynamic,
       }),
     });
+    // With several encodings (each may have its own synapse cost: loihi-sanafe, SANA-FE arch YAMLs), the core's
+    // syn_ops split by encoding, one row each, so that its energy_synapse_pj is Σ syn_ops × the encoding's cost
+    // (energy_term rows `syn_ops_<encoding>` give the costs). Rows rather than columns: encoding names are open
+    // (a SANA-FE synapse unit's name), and the column set is fixed.
+    if (multiEncoding && c.synOpsByEncoding !== undefined) {
+      for (const [enc, n] of Object.entries(c.synOpsByEncoding)) rows.push({ entity: "core_encoding", id: c.coreId, tile_x: c.tile.x, tile_y: c.tile.y, encoding: enc, syn_ops: n });
+    }
   });
   // Count × per-operation cost, one row per term; the term's energy goes in its component's energy column.
   for (const x of countsOnly ? [] : energyTerms(r)) {

@@ -172,6 +172,7 @@ function buildReportSchema(closed: boolean) {
     perCore: z.array(obj({
       coreId: nn, tile: obj({ x: nn, y: nn }).describe("Tile on the mesh."), counters: counters.describe("This core's counters over the run."),
       energyPj: energy.nullable().describe("This core's dynamic energy (pJ); static energy is not split per core; null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),
+      synOpsByEncoding: z.record(str, nn).optional().describe("This core's synOps split by the synapse encoding of their projection (as totals.synOpsByEncoding); absent from reports written before it."),
     })).describe("Per used core."),
     perPopulation: z.array(obj({
       name: str, kind: str.describe("input or neuron."), size: nn.describe("Neurons."),

@@ -265,19 +265,24 @@ export function coreTable(r: ReportWithMetrics): ReportTable {
   // Static energy is a chip-level figure (power × time), not split over cores: the column sums to the dynamic total.
   if (!countsOnly) note = `${note === undefined ? "" : `${note} `}Dynamic energy only: static energy is in the energy table.`;
   const eu = countsOnly ? undefined : energyUnit(maxOf(shown.map((x) => x.c.energyPj.dynamic)));
+  // Several encodings (each may have its own synapse cost): the core's SOPs per encoding beside the total,
+  // so its synapse energy is Σ SOPs(enc) × cost(enc) (perCore[].synOpsByEncoding; reports written before it
+  // have no such columns).
+  const encs = Object.keys(r.totals.synOpsByEncoding);
+  const encCols = encs.length > 1 && r.perCore.some((c) => c.synOpsByEncoding !== undefined) ? encs : [];
   return {
     id: "cores", title: "Per core",
     columns: [
       { header: "Core", align: "r" }, { header: "Tile", align: "l" }, { header: "Neurons", align: "r" }, { header: "Neurons used", align: "r" },
       { header: "Axons in used", align: "r" }, { header: "Axons out used", align: "r" }, { header: "Syn. memory used", align: "r" },
-      { header: "SOPs", align: "r" }, { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" },
+      { header: "SOPs", align: "r" }, ...encCols.map((e) => ({ header: `SOPs ${e}`, align: "r" } as const)), { header: "Packets out", align: "r" }, { header: "Packets in", align: "r" },
       ...(eu === undefined ? [] : [{ header: `Dynamic energy (${eu.unit})`, align: "r" } as const]),
     ],
     rows: shown.map(({ c, m }) => [
       int(c.coreId), `(${c.tile.x}, ${c.tile.y})`, int(m?.neurons ?? 0), orNull(m === undefined ? null : m.utilisation.neurons, pct),
       orNull(m === undefined ? null : m.utilisation.inputAxons, pct), orNull(m === undefined ? null : m.utilisation.outputAxons, pct),
       orNull(m === undefined ? null : m.utilisation.synapseMemory, pct),
-      int(c.counters.synOps), int(c.counters.packetsOut), int(c.counters.packetsIn), ...(eu === undefined ? [] : [sig(c.energyPj.dynamic / eu.scale)]),
+      int(c.counters.synOps), ...encCols.map((e) => orNull(c.synOpsByEncoding?.[e] ?? null, int)), int(c.counters.packetsOut), int(c.counters.packetsIn), ...(eu === undefined ? [] : [sig(c.energyPj.dynamic / eu.scale)]),
     ]),
     ...(note === undefined ? {} : { note }),
   };

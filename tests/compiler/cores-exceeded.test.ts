@@ -1,0 +1,75 @@
+/**
+ * E_CHIP_CORES_EXCEEDED says how many of the model's neurons are input neurons (audit s22a finding 7):
+ * aerchip places input neurons in core.maxNeurons on every chip, so on ODIN (one 256-neuron core) a
+ * 256-input layer does not fit although ODIN's 256 × 256 crossbar would hold it (real ODIN inputs are AER
+ * events addressing crossbar rows; hardware-facts.md §2.4). The mapping itself is unchanged.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AerchipError } from "../../core/diagnostics.ts";
+import { compileModel } from "../../compiler/compile.ts";
+import { loadModel } from "../../cli/pipeline.ts";
+import { loadPreset } from "../../chip/spec/load.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+
+const LIF = { kind: "lif", decay: 0.9, v_th: 1.0, reset: "zero", refractory: 0, bias: 0.0, v_init: 0.0, threshold_op: ">=" };
+
+function modelFile(populations: unknown[], projections: unknown[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "aerchip-cores-"));
+  const path = join(dir, "m.net.json");
+  writeFileSync(path, JSON.stringify({ format: "snnref-1", name: "m", steps: 2, populations, projections }));
+  return path;
+}
+
+function errorOf(path: string, spec: ChipSpec): AerchipError {
+  try {
+    compileModel(loadModel(path).graph, spec, { file: path });
+  } catch (e) {
+    if (e instanceof AerchipError) return e;
+    throw e;
+  }
+  throw new Error("compiled");
+}
+
+const dense = (name: string, pre: string, post: string, rows: number, cols: number) =>
+  ({ name, pre, post, dtype: "float", dense: { weights: Array.from({ length: rows }, () => Array(cols).fill(0.5)), delays: 1 } });
+
+describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
+  it("ODIN: 256 inputs → 10 neurons is refused, and the message says 256 of the 266 neurons are inputs", () => {
+    const path = modelFile([{ name: "in", kind: "input", size: 256, spikes: [[0, 0]] }, { name: "out", size: 10, ...LIF }], [dense("in_out", "in", "out", 256, 10)]);
+    const e = errorOf(path, loadPreset("odin"));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toMatch(/266 neurons \(256 of them input neurons/);
+    expect(e.hint).toMatch(/input neurons in core\.maxNeurons/);
+  });
+
+  it("a model without input neurons does not mention them", () => {
+    const path = modelFile([{ name: "a", size: 300, ...LIF, bias: 2 }], []);
+    const e = errorOf(path, loadPreset("odin"));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toMatch(/300 neurons and needs at least 2 cores/);
+    expect(e.message).not.toMatch(/input/);
+  });
+
+  it("after partitioning (blocks that do not pack into the chip's cores), the message names the inputs too", () => {
+    // 12 neurons fit one 20-neuron core, but hA and hB each need 4 input axons of a core's 4: two cores on a one-core chip.
+    const g = loadPreset("generic");
+    const spec: ChipSpec = { ...g, mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...g.core, maxNeurons: 20, maxInputAxons: 4 } };
+    const path = modelFile(
+      [{ name: "inA", kind: "input", size: 4, spikes: [] }, { name: "inB", kind: "input", size: 4, spikes: [] }, { name: "hA", size: 2, ...LIF }, { name: "hB", size: 2, ...LIF }],
+      [dense("a", "inA", "hA", 4, 2), dense("b", "inB", "hB", 4, 2)],
+    );
+    const e = errorOf(path, spec);
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toMatch(/12 neurons \(8 of them input neurons.*\) need 2 cores/);
+  });
+
+  it("the odin preset states the simplification (its description and core.maxNeurons source)", () => {
+    const odin = loadPreset("odin");
+    expect(odin.description).toMatch(/input neurons take neuron slots \(core\.maxNeurons\)/);
+    expect(odin.description).toMatch(/256-input layer .* does not fit/);
+    expect(odin.fieldSources?.["core.maxNeurons"]).toMatch(/input neurons/);
+  });
+});
