@@ -7,7 +7,8 @@
  *   |threshold|, |vReset|, |vInit| · 2^q ≤ 2^(stateBits − 3)   (two bits of headroom for overshoot), and
  *   |bias| · 2^q ≤ 2^(stateBits − 1) − 1,
  * so precision is spent where the neuron's range allows it. Weights onto P are mantissa · 2^e with the
- * mantissa in weightBits (signed or not) and one exponent e per projection in the spec's exponent range
+ * mantissa in weightBits (signed or not; with `weightSignPerSource` an unsigned magnitude whose sign is the
+ * source neuron's, compiler/passes/quantise-sign.ts) and one exponent e per projection in the spec's exponent range
  * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
  * Rounding rules, one per operation:
  *   weights, biases, thresholds, resets, initial values: round half away from zero;
@@ -26,6 +27,7 @@ import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { ThresholdOp } from "../../chip/program/types.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
+import { checkSignPerSource } from "./quantise-sign.ts";
 
 export interface LayerQuantisation {
   readonly population: string;
@@ -63,7 +65,10 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const stateLim = 2 ** (p.stateBits - 1) - 1;
   const headroomLim = 2 ** (p.stateBits - 3);
   const wMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : 0;
+  // With a per-source sign (ODIN) the synapse stores a magnitude in [0, wMax] and the source neuron its
+  // sign, so a weight may be anything in [−wMax, wMax] once checkSignPerSource has found one sign per source.
+  const signPerSource = p.weightSignPerSource === true;
+  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource ? -wMax : 0;
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
@@ -79,6 +84,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     list.push(pr);
     incoming.set(pr.post, list);
   }
+  if (signPerSource) checkSignPerSource(graph, file);
   const layers: LayerQuantisation[] = [];
   const newPops: PopulationIR[] = graph.populations.map((pop) => {
     if (pop.kind === "input" || pop.params === undefined) return pop;
