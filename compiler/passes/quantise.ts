@@ -11,7 +11,8 @@
  * source neuron's, compiler/passes/quantise-sign.ts) and one exponent e per projection in the spec's exponent range
  * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
  * Rounding rules, one per operation:
- *   weights, biases, thresholds, resets, initial values: round half away from zero;
+ *   weights, biases, resets, initial values: round half away from zero;
+ *   thresholds: round half away from zero to a multiple of the threshold granularity 2^thShift (below);
  *   membrane lower bounds vMin (vReverseThreshold of a compartment population, reverseResetMode saturate):
  *     the same rule, then saturated to ±(2^(stateBits − 1) − 1); vMin takes no part in choosing q (a deep
  *     bound must not cost the neuron precision; past the state's range it saturates, as v does). The same
@@ -40,6 +41,8 @@ export interface LayerQuantisation {
   readonly weightExponents: Readonly<Record<string, number>>;
   /** Largest |decay − D/2^decayBits|. */
   readonly maxDecayError: number;
+  /** Largest |vThreshold − stored threshold|, in model units (state scale and threshold granularity). */
+  readonly maxThresholdError: number;
 }
 
 export interface QuantisedModel {
@@ -73,6 +76,14 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const D = 2 ** p.decayBits;
+  // Threshold granularity: the threshold is an unsigned `thresholdBits` mantissa aligned with the top of the
+  // state's magnitude (stateBits − 1 bits, the sign excluded), so in state units it is a multiple of
+  //   2^thShift,  thShift = max(0, stateBits − 1 − thresholdBits).
+  // Loihi: a 17-bit threshold in the high bits of the 23-bit (+ sign) state word, i.e. nengo-loihi's
+  // vth mantissa ≤ 2^17 − 1 with exponent 6 (hardware-facts.md §2.1 and §4): multiples of 2^6. Presets with
+  // thresholdBits ≥ stateBits − 1 (odin, spinnaker2, cim-crossbar) get steps of 1. The mantissa's range never
+  // binds: (2^thresholdBits − 1) · 2^thShift ≥ 2^(stateBits − 1) − 2^thShift > 2^(stateBits − 3), the headroom q obeys.
+  const thStep = 2 ** Math.max(0, p.stateBits - 1 - p.thresholdBits);
   const diagnostics: Diagnostic[] = [];
   const stateScaleExp = new Map<string, number>();
   const incoming = new Map<string, ProjectionIR[]>();
@@ -122,7 +133,12 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     };
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
-    const vThresholdQ = qArr(pp.vThreshold);
+    let thErr = 0;
+    const vThresholdQ = Float64Array.from(pp.vThreshold, (x) => {
+      const t = roundHalfAway((x * scale) / thStep) * thStep;
+      thErr = Math.max(thErr, Math.abs(x - t / scale));
+      return t;
+    });
     const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
     if (boundQ !== undefined && pop.spiking) {
       // A bound below the threshold can round onto it (or past it) at a coarse scale; the clamp would then
@@ -148,7 +164,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       vInit: qArr(pp.vInit),
       ...(boundQ === undefined ? {} : { vReverseThreshold: boundQ }),
     };
-    layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err) });
+    layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err), maxThresholdError: thErr });
     return { ...pop, params };
   });
   const layerOf = new Map(layers.map((l, i) => [l.population, i] as const));
