@@ -22,6 +22,7 @@
  *   decays: D = round(decay · 2^decayBits), half away from zero (an exact decay stays exact);
  *   at run time decays truncate toward zero (chip/program/types.ts FixedPointProgram).
  * A weight that does not fit even at the largest exponent is clipped and counted (W_QUANT_CLIPPED).
+ * Leaky populations on chips with an additive leak (`precision.leakKind` "additive") are refused (E_FIXED_LEAK_ADDITIVE).
  * inputGain is folded into the weights (w·gain) before rounding.
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
@@ -61,6 +62,28 @@ function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]); if (v > m) m = v; }
   return m;
+}
+
+/**
+ * Chips with an additive leak (`precision.leakKind` "additive": TrueNorth's signed leak λ, ODIN's leak strength
+ * subtracted and floored at 0; chip/spec/types.ts) subtract a constant per leak event, v ← v − λ. No constant
+ * reproduces the model's proportional decay v ← decay · v at every potential, and the fixed-point run applies
+ * only the multiplicative rule (docs/fixed-point.md "Run time"), so a leaky population is refused rather than run
+ * with a leak the chip does not have. Not leaky: voltageDecay = 1 (v kept) and currentDecay 0 (no current state:
+ * u = this tick's input) or 1 (kept).
+ */
+function refuseProportionalLeak(pop: PopulationIR, file: string): void {
+  const pp = pop.params!;
+  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string): void => {
+    const i = a.findIndex((x) => !keep(x));
+    if (i < 0) return;
+    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
+      file, field: `populations.${pop.name}.${field}`,
+      hint: "use IF neurons (voltageDecay 1), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
+    });
+  };
+  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay");
+  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay");
 }
 
 export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): QuantisedModel {
@@ -131,6 +154,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       });
       return { out, err };
     };
+    if (p.leakKind === "additive") refuseProportionalLeak(pop, file);
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
     let thErr = 0;
