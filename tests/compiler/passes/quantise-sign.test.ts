@@ -11,6 +11,7 @@ import { quantiseGraph } from "../../../compiler/passes/quantise.ts";
 import { simulate } from "../../../chip/sim/run.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
 import { AerchipError } from "../../../core/diagnostics.ts";
+import { checkProgramFitsSpec } from "../../../chip/program/fits-spec.ts";
 
 const odin = loadPreset("odin");
 
@@ -77,5 +78,26 @@ describe("weightSignPerSource (odin, --precision fixed)", () => {
   it("zero weights carry no sign", () => {
     const m = model(-1, [{ name: "in_m", pre: "in", post: "m", dtype: "int", dense: { weights: [[0], [-3]], delays: 1 } }]);
     expect(codeOf(() => quantiseGraph(m.graph, odin))).toBeUndefined();
+  });
+
+  it("the compiled program (negative magnitudes, one sign per input axon) fits the chip; a row of both signs does not", () => {
+    // in0 → n[0..1] +2, in1 → n[0..1] −1 and −3: each input axon's row holds two synapses of one sign.
+    const json = {
+      format: "snnref-1", name: "rows", steps: 4,
+      populations: [
+        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1]] },
+        { name: "n", kind: "lif", size: 2, decay: 1.0, v_th: 6, reset: "zero", refractory: 0, bias: 0, v_init: 0, threshold_op: ">=" },
+      ],
+      projections: [{ name: "in_n", pre: "in", post: "n", dtype: "int", dense: { weights: [[2, 2], [-1, -3]], delays: 1 } }],
+    };
+    const graph = parseSnnref(json as unknown as Json, "rows.net.json").graph;
+    const { program } = compileModel(graph, odin, { precision: "fixed" });
+    expect(codeOf(() => checkProgramFitsSpec(odin, program))).toBeUndefined();
+    const cb = program.cores[0].crossbar;
+    const synWeight = Float64Array.from(cb.synWeight);
+    const s = synWeight.findIndex((w) => w < 0);
+    synWeight[s] = -synWeight[s];
+    const bad = { ...program, cores: [{ ...program.cores[0], crossbar: { ...cb, synWeight } }] };
+    expect(codeOf(() => checkProgramFitsSpec(odin, bad))).toBe("E_PROGRAM_SPEC_MISMATCH");
   });
 });
