@@ -22,7 +22,7 @@ export function fixedPointTables(r: RunReport): ReportTable[] {
     ],
     rows: p.layers.map((l) => [
       l.population, int(l.stateScaleExp), Object.entries(l.weightExponents).map(([proj, e]) => `${proj} ${e}`).join(", "),
-      sig(l.maxAbsWeightError), sig(l.maxRelWeightError), int(l.clippedWeights), sig(l.maxDecayError), sig(l.maxThresholdError),
+      sig(l.maxAbsWeightError), sig(l.maxRelWeightError), int(l.clippedWeights), sig(l.maxDecayError), l.maxThresholdError === undefined ? null : sig(l.maxThresholdError),
     ]),
     note: "Values are integers in units of 2^-q of the model's values; weights are mantissa × 2^e with one exponent e per projection (docs/fixed-point.md)." +
       (p.warnings.length > 0 ? ` Warnings: ${p.warnings.join("; ")}` : ""),
