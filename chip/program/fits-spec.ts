@@ -15,6 +15,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "../spec/memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
+import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 
@@ -64,11 +65,21 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  const thStep = thresholdStep(p);
+  const thMax = thresholdMax(p);
   program.cores.forEach((cp) => {
     const w = cp.crossbar.synWeight;
     for (let s = 0; s < w.length; s++) {
       if (!weightFits(w[s], mMin, mMax, eLo, eHi)) {
         fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : signPerSource ? "magnitude (sign per source)" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
+      }
+    }
+    // Thresholds: a thresholdBits mantissa times the chip's threshold step (chip/spec/threshold.ts).
+    const th = cp.neurons.vThreshold;
+    for (let i = 0; i < cp.neuronCount; i++) {
+      if (cp.neurons.kind[i] === NeuronKind.input) continue;
+      if (th[i] % thStep !== 0 || Math.abs(th[i]) > thMax) {
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} neuron ${i} has threshold ${th[i]}, which is not a ${p.thresholdBits}-bit mantissa times ${thStep}; chip "${spec.name}" cannot store it`, file, "precision.thresholdBits");
       }
     }
     if (!signPerSource) return;

@@ -28,6 +28,7 @@
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { ThresholdOp } from "../../chip/program/types.ts";
+import { thresholdStep } from "../../chip/spec/threshold.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { checkSignPerSource } from "./quantise-sign.ts";
 
@@ -99,14 +100,11 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const D = 2 ** p.decayBits;
-  // Threshold granularity: the threshold is an unsigned `thresholdBits` mantissa aligned with the top of the
-  // state's magnitude (stateBits − 1 bits, the sign excluded), so in state units it is a multiple of
-  //   2^thShift,  thShift = max(0, stateBits − 1 − thresholdBits).
-  // Loihi: a 17-bit threshold in the high bits of the 23-bit (+ sign) state word, i.e. nengo-loihi's
-  // vth mantissa ≤ 2^17 − 1 with exponent 6 (hardware-facts.md §2.1 and §4): multiples of 2^6. Presets with
-  // thresholdBits ≥ stateBits − 1 (odin, spinnaker2, cim-crossbar) get steps of 1. The mantissa's range never
-  // binds: (2^thresholdBits − 1) · 2^thShift ≥ 2^(stateBits − 1) − 2^thShift > 2^(stateBits − 3), the headroom q obeys.
-  const thStep = 2 ** Math.max(0, p.stateBits - 1 - p.thresholdBits);
+  // Threshold granularity (chip/spec/threshold.ts): a `thresholdBits` mantissa in the high bits of the state
+  // word, so thresholds are multiples of 2^max(0, stateBits − 1 − thresholdBits) (loihi: 2^6, hardware-facts.md
+  // §2.1, §4). The mantissa's range never binds: (2^thresholdBits − 1) · step ≥ 2^(stateBits − 1) − step exceeds
+  // the headroom 2^(stateBits − 3) that q obeys.
+  const thStep = thresholdStep(p);
   const diagnostics: Diagnostic[] = [];
   const stateScaleExp = new Map<string, number>();
   const incoming = new Map<string, ProjectionIR[]>();
