@@ -15,6 +15,7 @@
 import { AerchipError } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "../spec/memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
+import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 
@@ -57,16 +58,37 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
     if (fp[k] !== p[k]) fail("E_PROGRAM_SPEC_MISMATCH", `the fixed-point program was compiled for ${fp[k]}-bit ${k.replace("Bits", "")}s ("${program.specName}"); chip "${spec.name}" has precision.${k} ${p[k]}`, file, `precision.${k}`);
   }
   const mMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : 0;
+  // A per-source sign (ODIN) stores a magnitude and takes the sign from the source neuron: weights in
+  // [−mMax, mMax], with one sign per input axon (row) checked below.
+  const signPerSource = p.weightSignPerSource === true;
+  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource ? -mMax : 0;
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  const thStep = thresholdStep(p);
+  const thMax = thresholdMax(p);
   program.cores.forEach((cp) => {
     const w = cp.crossbar.synWeight;
     for (let s = 0; s < w.length; s++) {
       if (!weightFits(w[s], mMin, mMax, eLo, eHi)) {
-        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : signPerSource ? "magnitude (sign per source)" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
       }
+    }
+    // Thresholds: a thresholdBits mantissa times the chip's threshold step (chip/spec/threshold.ts).
+    const th = cp.neurons.vThreshold;
+    for (let i = 0; i < cp.neuronCount; i++) {
+      if (cp.neurons.kind[i] === NeuronKind.input) continue;
+      if (th[i] % thStep !== 0 || Math.abs(th[i]) > thMax) {
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} neuron ${i} has threshold ${th[i]}, which is not a ${p.thresholdBits}-bit mantissa times ${thStep}; chip "${spec.name}" cannot store it`, file, "precision.thresholdBits");
+      }
+    }
+    if (!signPerSource) return;
+    const row = cp.crossbar.axonRowPtr;
+    for (let a = 0; a < cp.crossbar.axonCount; a++) {
+      let pos = false;
+      let neg = false;
+      for (let s = row[a]; s < row[a + 1]; s++) { if (w[s] > 0) pos = true; else if (w[s] < 0) neg = true; }
+      if (pos && neg) fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} input axon ${a} holds weights of both signs; chip "${spec.name}" stores one sign per source neuron`, file, "precision.weightSignPerSource");
     }
   });
 }

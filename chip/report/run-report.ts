@@ -35,8 +35,8 @@ export interface Provenance {
 
 export interface PrecisionReport {
   readonly mode: "fixed";
-  /** Per layer: state scale exponent, weight quantisation error, clipped weights, exponents, decay error. */
-  readonly layers: ReadonlyArray<{ readonly population: string; readonly stateScaleExp: number; readonly maxAbsWeightError: number; readonly maxRelWeightError: number; readonly clippedWeights: number; readonly weightExponents: Readonly<Record<string, number>>; readonly maxDecayError: number }>;
+  /** Per layer: state scale exponent, weight quantisation error, clipped weights, exponents, decay and threshold errors (maxThresholdError: absent in reports written before it was reported). */
+  readonly layers: ReadonlyArray<{ readonly population: string; readonly stateScaleExp: number; readonly maxAbsWeightError: number; readonly maxRelWeightError: number; readonly clippedWeights: number; readonly weightExponents: Readonly<Record<string, number>>; readonly maxDecayError: number; readonly maxThresholdError?: number }>;
   readonly warnings: readonly string[];
   /** Spikes of the fixed-point run against the same model in float64. */
   readonly agreementWithFloat: ReadonlyArray<{ readonly population: string; readonly spikes: number; readonly spikesFloat: number; readonly shared: number; readonly jaccard: number }>;

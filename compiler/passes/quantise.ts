@@ -7,10 +7,12 @@
  *   |threshold|, |vReset|, |vInit| · 2^q ≤ 2^(stateBits − 3)   (two bits of headroom for overshoot), and
  *   |bias| · 2^q ≤ 2^(stateBits − 1) − 1,
  * so precision is spent where the neuron's range allows it. Weights onto P are mantissa · 2^e with the
- * mantissa in weightBits (signed or not) and one exponent e per projection in the spec's exponent range
+ * mantissa in weightBits (signed or not; with `weightSignPerSource` an unsigned magnitude whose sign is the
+ * source neuron's, compiler/passes/quantise-sign.ts) and one exponent e per projection in the spec's exponent range
  * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
  * Rounding rules, one per operation:
- *   weights, biases, thresholds, resets, initial values: round half away from zero;
+ *   weights, biases, resets, initial values: round half away from zero;
+ *   thresholds: round half away from zero to a multiple of the threshold granularity 2^thShift (below);
  *   membrane lower bounds vMin (vReverseThreshold of a compartment population, reverseResetMode saturate):
  *     the same rule, then saturated to ±(2^(stateBits − 1) − 1); vMin takes no part in choosing q (a deep
  *     bound must not cost the neuron precision; past the state's range it saturates, as v does). The same
@@ -20,12 +22,15 @@
  *   decays: D = round(decay · 2^decayBits), half away from zero (an exact decay stays exact);
  *   at run time decays truncate toward zero (chip/program/types.ts FixedPointProgram).
  * A weight that does not fit even at the largest exponent is clipped and counted (W_QUANT_CLIPPED).
+ * Leaky populations on chips with an additive leak (`precision.leakKind` "additive") are refused (E_FIXED_LEAK_ADDITIVE).
  * inputGain is folded into the weights (w·gain) before rounding.
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { ThresholdOp } from "../../chip/program/types.ts";
+import { thresholdStep } from "../../chip/spec/threshold.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
+import { checkSignPerSource } from "./quantise-sign.ts";
 
 export interface LayerQuantisation {
   readonly population: string;
@@ -38,6 +43,8 @@ export interface LayerQuantisation {
   readonly weightExponents: Readonly<Record<string, number>>;
   /** Largest |decay − D/2^decayBits|. */
   readonly maxDecayError: number;
+  /** Largest |vThreshold − stored threshold|, in model units (state scale and threshold granularity). */
+  readonly maxThresholdError: number;
 }
 
 export interface QuantisedModel {
@@ -58,16 +65,46 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+/**
+ * Chips with an additive leak (`precision.leakKind` "additive": TrueNorth's signed leak λ, ODIN's leak strength
+ * subtracted and floored at 0; chip/spec/types.ts) subtract a constant per leak event, v ← v − λ. No constant
+ * reproduces the model's proportional decay v ← decay · v at every potential, and the fixed-point run applies
+ * only the multiplicative rule (docs/fixed-point.md "Run time"), so a leaky population is refused rather than run
+ * with a leak the chip does not have. Not leaky: voltageDecay = 1 (v kept) and currentDecay 0 (no current state:
+ * u = this tick's input) or 1 (kept).
+ */
+function refuseProportionalLeak(pop: PopulationIR, file: string): void {
+  const pp = pop.params!;
+  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string): void => {
+    const i = a.findIndex((x) => !keep(x));
+    if (i < 0) return;
+    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
+      file, field: `populations.${pop.name}.${field}`,
+      hint: "use IF neurons (voltageDecay 1), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
+    });
+  };
+  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay");
+  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay");
+}
+
 export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): QuantisedModel {
   const p = spec.precision;
   const stateLim = 2 ** (p.stateBits - 1) - 1;
   const headroomLim = 2 ** (p.stateBits - 3);
   const wMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : 0;
+  // With a per-source sign (ODIN) the synapse stores a magnitude in [0, wMax] and the source neuron its
+  // sign, so a weight may be anything in [−wMax, wMax] once checkSignPerSource has found one sign per source.
+  const signPerSource = p.weightSignPerSource === true;
+  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource ? -wMax : 0;
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const D = 2 ** p.decayBits;
+  // Threshold granularity (chip/spec/threshold.ts): a `thresholdBits` mantissa in the high bits of the state
+  // word, so thresholds are multiples of 2^max(0, stateBits − 1 − thresholdBits) (loihi: 2^6, hardware-facts.md
+  // §2.1, §4). The mantissa's range never binds: (2^thresholdBits − 1) · step ≥ 2^(stateBits − 1) − step exceeds
+  // the headroom 2^(stateBits − 3) that q obeys.
+  const thStep = thresholdStep(p);
   const diagnostics: Diagnostic[] = [];
   const stateScaleExp = new Map<string, number>();
   const incoming = new Map<string, ProjectionIR[]>();
@@ -79,6 +116,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     list.push(pr);
     incoming.set(pr.post, list);
   }
+  if (signPerSource) checkSignPerSource(graph, file);
   const layers: LayerQuantisation[] = [];
   const newPops: PopulationIR[] = graph.populations.map((pop) => {
     if (pop.kind === "input" || pop.params === undefined) return pop;
@@ -114,9 +152,15 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       });
       return { out, err };
     };
+    if (p.leakKind === "additive") refuseProportionalLeak(pop, file);
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
-    const vThresholdQ = qArr(pp.vThreshold);
+    let thErr = 0;
+    const vThresholdQ = Float64Array.from(pp.vThreshold, (x) => {
+      const t = roundHalfAway((x * scale) / thStep) * thStep;
+      thErr = Math.max(thErr, Math.abs(x - t / scale));
+      return t;
+    });
     const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
     if (boundQ !== undefined && pop.spiking) {
       // A bound below the threshold can round onto it (or past it) at a coarse scale; the clamp would then
@@ -142,7 +186,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       vInit: qArr(pp.vInit),
       ...(boundQ === undefined ? {} : { vReverseThreshold: boundQ }),
     };
-    layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err) });
+    layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err), maxThresholdError: thErr });
     return { ...pop, params };
   });
   const layerOf = new Map(layers.map((l, i) => [l.population, i] as const));

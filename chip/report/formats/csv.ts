@@ -41,7 +41,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "weight_count", "footprint_weight_bytes", "footprint_neuron_state_bytes", "footprint_trace_bytes", "footprint_total_bytes", "footprint_synapse_memory_bytes",
   "inference_time_ns", "inferences_per_second", "energy_per_inference_pj",
   ...RATE_BIN_COLUMNS,
-  "state_scale_exp", "weight_exponent", "max_abs_weight_error", "max_rel_weight_error", "clipped_weights", "max_decay_error",
+  "state_scale_exp", "weight_exponent", "max_abs_weight_error", "max_rel_weight_error", "clipped_weights", "max_decay_error", "max_threshold_error",
   "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
   "nir_data_steps", "nir_extra_ticks", "model_weights",
   "readout_sum_v", "readout_max_v", "readout_last_v", "readout_argmax_sum", "readout_argmax_max", "readout_argmax_last",
@@ -145,7 +145,7 @@ export function csvRows(report: RunReport): Row[] {
       footprint_trace_bytes: p.footprint.traceBytes, footprint_total_bytes: p.footprint.totalBytes,
       ...(layer === undefined ? {} : {
         state_scale_exp: layer.stateScaleExp, max_abs_weight_error: layer.maxAbsWeightError, max_rel_weight_error: layer.maxRelWeightError,
-        clipped_weights: layer.clippedWeights, max_decay_error: layer.maxDecayError,
+        clipped_weights: layer.clippedWeights, max_decay_error: layer.maxDecayError, max_threshold_error: layer.maxThresholdError,
       }),
       ...(agree === undefined ? {} : { agreement_spikes: agree.spikes, agreement_spikes_float: agree.spikesFloat, agreement_shared: agree.shared, agreement_jaccard: agree.jaccard }),
     };

@@ -226,8 +226,8 @@ export function datasetTables(d: DatasetDocument): ReportTable[] {
     tables.push({
       id: "dataset-quantisation",
       title: "Fixed-point quantisation per layer",
-      columns: [{ header: "Population", align: "l" }, { header: "State scale exp.", align: "r" }, { header: "Max abs weight error", align: "r" }, { header: "Max rel weight error", align: "r" }, { header: "Clipped weights", align: "r" }, { header: "Max decay error", align: "r" }],
-      rows: d.quantisation.layers.map((l) => [l.population, { v: l.stateScaleExp, f: "int" }, sig(l.maxAbsWeightError), sig(l.maxRelWeightError), { v: l.clippedWeights, f: "int" }, sig(l.maxDecayError)]),
+      columns: [{ header: "Population", align: "l" }, { header: "State scale exp.", align: "r" }, { header: "Max abs weight error", align: "r" }, { header: "Max rel weight error", align: "r" }, { header: "Clipped weights", align: "r" }, { header: "Max decay error", align: "r" }, { header: "Max threshold error", align: "r" }],
+      rows: d.quantisation.layers.map((l) => [l.population, { v: l.stateScaleExp, f: "int" }, sig(l.maxAbsWeightError), sig(l.maxRelWeightError), { v: l.clippedWeights, f: "int" }, sig(l.maxDecayError), l.maxThresholdError === undefined ? null : sig(l.maxThresholdError)]),
       ...(d.quantisation.warnings.length === 0 ? {} : { note: d.quantisation.warnings.join("; ") }),
     });
   }

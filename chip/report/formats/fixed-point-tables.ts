@@ -1,7 +1,7 @@
 /**
  * The fixed-point section of a report (`precision`, runs with --precision fixed) as two tables for the
  * Markdown, LaTeX and HTML renderers: the quantisation of each layer (docs/fixed-point.md: state scale
- * 2^q, weight exponents, weight and decay errors, clipped weights) and the spike agreement with the same
+ * 2^q, weight exponents, weight, decay and threshold errors, clipped weights) and the spike agreement with the same
  * model in float64, Jaccard = shared / (spikes + spikesFloat − shared). A float run has neither table.
  */
 import type { RunReport } from "../run-report.ts";
@@ -18,11 +18,11 @@ export function fixedPointTables(r: RunReport): ReportTable[] {
     columns: [
       { header: "Population", align: "l" }, { header: "State scale exp. q", align: "r" }, { header: "Weight exponents", align: "l" },
       { header: "Max abs. weight error", align: "r" }, { header: "Max rel. weight error", align: "r" }, { header: "Clipped weights", align: "r" },
-      { header: "Max decay error", align: "r" },
+      { header: "Max decay error", align: "r" }, { header: "Max threshold error", align: "r" },
     ],
     rows: p.layers.map((l) => [
       l.population, int(l.stateScaleExp), Object.entries(l.weightExponents).map(([proj, e]) => `${proj} ${e}`).join(", "),
-      sig(l.maxAbsWeightError), sig(l.maxRelWeightError), int(l.clippedWeights), sig(l.maxDecayError),
+      sig(l.maxAbsWeightError), sig(l.maxRelWeightError), int(l.clippedWeights), sig(l.maxDecayError), l.maxThresholdError === undefined ? null : sig(l.maxThresholdError),
     ]),
     note: "Values are integers in units of 2^-q of the model's values; weights are mantissa × 2^e with one exponent e per projection (docs/fixed-point.md)." +
       (p.warnings.length > 0 ? ` Warnings: ${p.warnings.join("; ")}` : ""),

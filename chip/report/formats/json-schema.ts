@@ -243,6 +243,7 @@ function buildReportSchema(closed: boolean) {
         population: str, stateScaleExp: num.describe("State scale exponent q: a model value x is stored as the integer round(x · 2^q) (docs/fixed-point.md)."),
         maxAbsWeightError: num, maxRelWeightError: num, clippedWeights: nn,
         weightExponents: z.record(str, num), maxDecayError: num,
+        maxThresholdError: num.optional().describe("Largest |vThreshold − stored threshold| in model units: the state scale 2^-q and the threshold granularity 2^max(0, stateBits − 1 − thresholdBits) (docs/fixed-point.md). Absent in reports written before it was reported."),
       })),
       warnings: z.array(str),
       agreementWithFloat: z.array(obj({
