@@ -61,7 +61,9 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
   // A per-source sign (ODIN) stores a magnitude and takes the sign from the source neuron: weights in
   // [−mMax, mMax], with one sign per input axon (row) checked below.
   const signPerSource = p.weightSignPerSource === true;
-  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource ? -mMax : 0;
+  // A sign bit beside the magnitude (weightSignPerSynapse, SpiNNaker's synapse type): [−mMax, mMax] too.
+  const signPerSynapse = p.weightSignPerSynapse === true;
+  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource || signPerSynapse ? -mMax : 0;
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
@@ -71,7 +73,7 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
     const w = cp.crossbar.synWeight;
     for (let s = 0; s < w.length; s++) {
       if (!weightFits(w[s], mMin, mMax, eLo, eHi)) {
-        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : signPerSource ? "magnitude (sign per source)" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : signPerSource ? "magnitude (sign per source)" : signPerSynapse ? "magnitude (sign bit per synapse)" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
       }
     }
     // Thresholds: a thresholdBits mantissa times the chip's threshold step (chip/spec/threshold.ts).

@@ -241,6 +241,12 @@ export interface PrecisionSpec {
    */
   readonly weightSignPerSource?: boolean;
   /**
+   * The sign of a weight is held per synapse outside `weightBits` (sPyNNaker: the synapse-type field
+   * selects excitatory or inhibitory input and the weight field holds the magnitude): a synapse stores a
+   * `weightBits` magnitude and its own sign (`weightSigned` is then false). Absent/false = no such bit.
+   */
+  readonly weightSignPerSynapse?: boolean;
+  /**
    * `multiplicative` (default): v ← v · (1 − d/2^decayBits) per tick (Loihi).
    * `additive`: v ← v − λ per leak event with λ a `decayBits`-wide constant (TrueNorth's signed leak,
    * ODIN's leak strength); the rounding and saturation rules belong to the fixed-point model.

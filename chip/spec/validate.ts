@@ -71,7 +71,7 @@ const FIELDS = {
   top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
   core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron"],
-  precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
+  precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "weightSignPerSynapse", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
   synapseEncoding: ["kind", "extraBitsPerSynapse", "delayPerSynapse", "synapseWordBits", "axonHeaderBits", "synapsesPerGroup", "memoryWordBits"],
   sync: ["table", "interpolation", "source"],
 } as const;
@@ -219,6 +219,7 @@ function checkPrecision(c: Checker, p: unknown): void {
   c.int(p, "precision", "refractoryBits", 0, 32);
   c.int(p, "precision", "weightExponentBits", 1, 8, true);
   c.bool(p, "precision", "weightSignPerSource", true);
+  c.bool(p, "precision", "weightSignPerSynapse", true);
   c.oneOf(p, "precision", "leakKind", ["multiplicative", "additive"], true);
   c.bool(p, "precision", "separateCurrent", true);
   c.int(p, "precision", "adcBits", 1, 24, true);
@@ -334,6 +335,9 @@ function checkConsistency(c: Checker, raw: Obj): void {
     if (pub !== undefined && pub < spec.precision.stateBits) {
       c.err(SpecCode.inconsistent, "core.neuronMemoryBitsPerNeuron", `core.neuronMemoryBitsPerNeuron is ${pub} bits, less than precision.stateBits = ${spec.precision.stateBits}`, "the neuron word must at least hold the membrane state");
     }
+  }
+  if (okPrec && spec.precision.weightSignPerSynapse === true && (spec.precision.weightSigned || spec.precision.weightSignPerSource === true)) {
+    c.err(SpecCode.inconsistent, "precision.weightSignPerSynapse", "precision.weightSignPerSynapse is true but the weight's sign is also held elsewhere (weightSigned or weightSignPerSource)", "keep one sign rule: weightSigned (two's complement), weightSignPerSource (one sign per source neuron) or weightSignPerSynapse (a sign bit beside the magnitude)");
   }
   if (okPrec && spec.precision.weightSigned && spec.precision.weightSignPerSource === true) {
     c.err(SpecCode.inconsistent, "precision.weightSignPerSource", "precision.weightSignPerSource is true but precision.weightSigned is also true: a per-source sign means the synapse stores an unsigned magnitude", "set weightSigned to false (magnitude stored per synapse) or drop weightSignPerSource");

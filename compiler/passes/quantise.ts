@@ -8,7 +8,8 @@
  *   |bias| · 2^q ≤ 2^(stateBits − 1) − 1,
  * so precision is spent where the neuron's range allows it. Weights onto P are mantissa · 2^e with the
  * mantissa in weightBits (signed or not; with `weightSignPerSource` an unsigned magnitude whose sign is the
- * source neuron's, compiler/passes/quantise-sign.ts) and one exponent e per projection in the spec's exponent range
+ * source neuron's, compiler/passes/quantise-sign.ts; with `weightSignPerSynapse` a magnitude with its own
+ * sign bit) and one exponent e per projection in the spec's exponent range
  * (0 only without `weightExponentBits`); e is the smallest exponent that holds the largest weight.
  * Rounding rules, one per operation:
  *   weights, biases, resets, initial values: round half away from zero;
@@ -94,8 +95,9 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const wMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
   // With a per-source sign (ODIN) the synapse stores a magnitude in [0, wMax] and the source neuron its
   // sign, so a weight may be anything in [−wMax, wMax] once checkSignPerSource has found one sign per source.
+  // With a sign bit beside the magnitude (SpiNNaker's synapse type, weightSignPerSynapse) likewise, per synapse.
   const signPerSource = p.weightSignPerSource === true;
-  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource ? -wMax : 0;
+  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource || p.weightSignPerSynapse === true ? -wMax : 0;
   const eBits = p.weightExponentBits ?? 0;
   const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
