@@ -17,6 +17,7 @@ import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } fro
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
+import { checkNeuronCapacity } from "./core-capacity.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -189,13 +190,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
     return { cores, slotOf, placementName: "fixed" };
   }
   // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
-  const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
-  const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
-  if (atLeast > physical) {
-    throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${ig.totalNeurons} neurons and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, {
-      file, field: "mesh", hint: "use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model",
-    });
-  }
+  checkNeuronCapacity(ig.totalNeurons, spec, file);
   const fanIn = buildFanIn(ig);
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
