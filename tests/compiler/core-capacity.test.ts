@@ -88,5 +88,8 @@ describe("run: a model far larger than the chip (audit s22b #19)", () => {
     expect(r.stderr).toMatch(/^aerchip: E_CHIP_CORES_EXCEEDED: the model has 2097153 neurons and needs at least 2097153 cores of 1; chip "generic\*" has 1024 /);
     // Loosely: nowhere near the ~128 MB of parameter arrays 2^21 neurons would take.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 2 ** 20);
+    // `compile` the same.
+    const c = await cli("compile", path, "--arch", "generic", "--core-neurons", "1", "--out", join(dir, "c"));
+    expect([c.code, c.stderr.split(":")[1]?.trim()]).toEqual([1, "E_CHIP_CORES_EXCEEDED"]);
   });
 });
