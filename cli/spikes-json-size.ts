@@ -47,12 +47,15 @@ export function checkSpikesJsonSize(lists: readonly SpikeList[], steps: number, 
   for (const l of lists) spikes += l.tick.length;
   throw new AerchipError("E_SPIKES_JSON_SIZE", `spikes.json would hold ${spikes} spikes in ${fixedChars + pairs} characters; one JSON text holds at most ${maxChars} characters`, {
     field: "spikes.json",
-    hint: `lower the number of ticks to at most ${ticksThatFit(lists, steps, maxChars - fixedChars)} (--steps; for event inputs a shorter recording or a longer --tick-us), or run the input in pieces`,
+    hint: `lower the number of ticks to at most ${ticksThatFit(lists, steps, fixedChars - integerChars(steps), maxChars)} (--steps; for event inputs a shorter recording or a longer --tick-us), or run the input in pieces`,
   });
 }
 
-/** The largest T ≤ steps such that the pairs with tick < T take at most `budget` characters. */
-function ticksThatFit(lists: readonly SpikeList[], steps: number, budget: number): number {
+/**
+ * The largest T ≤ steps whose spikes.json fits: (fixed text without the steps digits) + digits(T) + the
+ * pairs with tick < T ≤ maxChars. Both terms grow with T, so the first T that does not fit ends the scan.
+ */
+function ticksThatFit(lists: readonly SpikeList[], steps: number, fixedWithoutSteps: number, maxChars: number): number {
   const perTick = new Float64Array(steps + 1);
   for (const l of lists) {
     for (let k = 0; k < l.tick.length; k++) {
@@ -60,10 +63,10 @@ function ticksThatFit(lists: readonly SpikeList[], steps: number, budget: number
       if (Number.isInteger(t) && t >= 0 && t <= steps) perTick[t] += pairChars(l, k);
     }
   }
-  let used = 0;
+  let pairs = 0; // characters of the pairs with tick < t
   for (let t = 0; t <= steps; t++) {
-    used += perTick[t];
-    if (used > budget) return t;
+    if (fixedWithoutSteps + integerChars(t) + pairs > maxChars) return Math.max(0, t - 1);
+    pairs += perTick[t];
   }
   return steps;
 }
