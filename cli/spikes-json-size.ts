@@ -18,9 +18,11 @@ export interface SpikeList { name: string; tick: ArrayLike<number>; neuron: Arra
 /** Characters of `x` as spikePairsJson writes it (decimal digits and sign; String(x) otherwise). */
 export function integerChars(x: number): number {
   if (!Number.isInteger(x) || Math.abs(x) >= 2 ** 32) return String(x).length;
-  let digits = x < 0 ? 2 : 1;
-  for (let y = Math.abs(x); y >= 10; y = Math.floor(y / 10)) digits++;
-  return digits;
+  // Comparisons, not divisions: this runs twice per spike (the check, then the buffer's exact length).
+  const sign = x < 0 ? 1 : 0;
+  const y = Math.abs(x);
+  if (y < 1e5) return sign + (y < 10 ? 1 : y < 100 ? 2 : y < 1e3 ? 3 : y < 1e4 ? 4 : 5);
+  return sign + (y < 1e6 ? 6 : y < 1e7 ? 7 : y < 1e8 ? 8 : y < 1e9 ? 9 : 10);
 }
 
 /** Characters of spike k's pair `[t,n]` plus the comma before it: 3 + digits(t) + digits(n) (+1). */

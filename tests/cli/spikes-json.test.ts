@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { spikePairsJson, spikesJsonFrom } from "../../cli/pipeline.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { MAX_SPIKES_JSON_CHARS, spikePairChars } from "../../cli/spikes-json-size.ts";
+import { integerChars, MAX_SPIKES_JSON_CHARS, spikePairChars } from "../../cli/spikes-json-size.ts";
 
 const reference = (tick: ArrayLike<number>, neuron: ArrayLike<number>): string =>
   Array.from({ length: tick.length }, (_, k) => `[${tick[k]},${neuron[k]}]`).join(",");
@@ -33,6 +33,11 @@ describe("spikePairsJson", () => {
     const text = spikesJsonFrom("net", "aerchip test", 5, [{ name: "a", tick: [0, 2], neuron: [3, 1] }, { name: "b", tick: [], neuron: [] }], new Map([["w", Float64Array.of(0.5)]]));
     expect(text).toBe('{"format":"snnref-1-result","network":"net","simulator":"aerchip test","steps":5,"spikes":{"a":[[0,3],[2,1]],"b":[]},"final_weights":{"w":[0.5]}}\n');
     expect(JSON.parse(text).spikes.a).toEqual([[0, 3], [2, 1]]);
+  });
+
+  it("integerChars counts the characters String() writes, for every integer kind spikePairsJson meets", () => {
+    const int = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.constantFrom(0, 9, 10, 99999, 100000, 999999999, 1e9, 4294967295, -1, -10, 2 ** 40, 1.5, -0));
+    fc.assert(fc.property(int, (x) => { expect(integerChars(x)).toBe(String(x).length); }), { numRuns: 2000, seed: 5 });
   });
 
   it("the counted length equals the written text's, so a text exactly at the limit is written", () => {
