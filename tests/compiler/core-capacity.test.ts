@@ -74,6 +74,18 @@ describe("checkNeuronCapacity / checkJsonModelCapacity", () => {
 });
 
 describe("run: a model far larger than the chip (audit s22b #19)", () => {
+  it("counts the chip's neuron slots after --core-neurons: a model that fits only with it runs", async () => {
+    const dir = tmp();
+    const specFile = join(dir, "small.json");
+    writeFileSync(specFile, JSON.stringify({ ...genericWith({ maxNeurons: 4 }, { widthTiles: 1, heightTiles: 1, coresPerTile: 2 }), name: "small" }));
+    const path = join(dir, "m.json");
+    writeFileSync(path, JSON.stringify(model(1, [3, 5]))); // 9 neurons: 3 cores of 4, 2 cores of 8
+    const refused = await cli("run", path, "--arch", specFile, "--out", join(dir, "o1"));
+    expect([refused.code, refused.stderr.split(":")[1]?.trim()]).toEqual([1, "E_CHIP_CORES_EXCEEDED"]);
+    const ran = await cli("run", path, "--arch", specFile, "--core-neurons", "8", "--out", join(dir, "o2"));
+    expect([ran.code, ran.stderr]).toEqual([0, ""]);
+  });
+
   it("is refused with E_CHIP_CORES_EXCEEDED before its per-neuron arrays are built", async () => {
     const dir = tmp();
     // 2^21 neurons on generic with --core-neurons 1 (1024 slots); the projection is broken on purpose: the
