@@ -24,14 +24,16 @@ import type { AerPacketBuffer } from "../core/aer.ts";
 import type { Logger } from "../core/log.ts";
 import { YIELD_EVERY_MS, yieldForSignals } from "./interrupt.ts";
 import { collectReleased, graphReleaseRefs, programReleaseRefs } from "./release.ts";
+import { checkSpikesJsonSize, MAX_SPIKES_JSON_CHARS, spikePairChars, type SpikeList } from "./spikes-json-size.ts";
 
 export type { TimingModelName };
 
-export function loadModel(path: string): LoadedModel {
+/** `fitsChip`: refuse a model too large for that chip's cores before building it (compiler/core-capacity.ts). */
+export function loadModel(path: string, fitsChip?: ChipSpec): LoadedModel {
   if (/\.(nir|h5|hdf5)$/i.test(path)) {
     throw new AerchipError("E_MODEL_FORMAT", "NIR models are not supported by this build", { file: path, hint: "use an snnref-1 or aerchip-model-1 JSON model" });
   }
-  return loadJsonModel(path);
+  return loadJsonModel(path, fitsChip);
 }
 
 export interface RunOutcome {
@@ -292,8 +294,9 @@ export function spikeAgreement(a: SimResult, b: SimResult, program: ChipProgram)
 export function spikePairsJson(tick: ArrayLike<number>, neuron: ArrayLike<number>): string {
   const n = tick.length;
   if (n === 0) return "";
-  // At most "[-2147483648,4294967295]," per pair.
-  const buf = Buffer.allocUnsafe(25 * n);
+  // The exact length (counted as written below), not a 25-byte-per-pair bound: 5·10^7 spikes would
+  // otherwise take 1.25 GB of buffer for ~0.7 GB of text.
+  const buf = Buffer.allocUnsafe(spikePairChars([{ name: "", tick, neuron }]));
   let p = 0;
   for (let k = 0; k < n; k++) {
     if (k > 0) buf[p++] = 0x2c; // ,
@@ -326,12 +329,22 @@ function writeInteger(buf: Buffer, p: number, x: number): number {
   return p + digits;
 }
 
-export function spikesJsonFrom(modelName: string, simulator: string, steps: number, lists: ReadonlyArray<{ name: string; tick: ArrayLike<number>; neuron: ArrayLike<number> }>, finalWeights: ReadonlyMap<string, Float64Array> = new Map()): string {
-  const parts: string[] = [];
-  for (const l of lists) parts.push(`${JSON.stringify(l.name)}:[${spikePairsJson(l.tick, l.neuron)}]`);
+/**
+ * The snnref-1-result text of a run. Its length is counted first (cli/spikes-json-size.ts): a text longer
+ * than V8's string limit (`maxChars`) is refused with E_SPIKES_JSON_SIZE before any pair is written.
+ */
+export function spikesJsonFrom(modelName: string, simulator: string, steps: number, lists: ReadonlyArray<SpikeList>, finalWeights: ReadonlyMap<string, Float64Array> = new Map(), maxChars: number = MAX_SPIKES_JSON_CHARS): string {
   const weights: string[] = [];
   for (const [name, w] of finalWeights) weights.push(`${JSON.stringify(name)}:${JSON.stringify(Array.from(w))}`);
-  return `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${steps},"spikes":{${parts.join(",")}},"final_weights":{${weights.join(",")}}}\n`;
+  const head = `{"format":"snnref-1-result","network":${JSON.stringify(modelName)},"simulator":${JSON.stringify(simulator)},"steps":${steps},"spikes":{`;
+  const tail = `},"final_weights":{${weights.join(",")}}}\n`;
+  // Fixed characters: head, tail, and per list `"name":[` + `]` and the comma between lists.
+  let fixedChars = head.length + tail.length + Math.max(0, lists.length - 1);
+  for (const l of lists) fixedChars += JSON.stringify(l.name).length + 3;
+  checkSpikesJsonSize(lists, steps, fixedChars, maxChars);
+  const parts: string[] = [];
+  for (const l of lists) parts.push(`${JSON.stringify(l.name)}:[${spikePairsJson(l.tick, l.neuron)}]`);
+  return `${head}${parts.join(",")}${tail}`;
 }
 
 /** spikes.json of a run: the non-input populations' spikes in program order, and any final weights. */

@@ -20,6 +20,7 @@ import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
+import { checkNeuronCapacity, coresExceededError, physicalCores } from "./core-capacity.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -180,19 +181,9 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
   return { cores: ids.map((id) => byCore.get(id) as LogicalCore), slotOf: Uint32Array.from(ids) };
 }
 
-/**
- * E_CHIP_CORES_EXCEEDED, `{inputs}` in the message replaced by how many of the neurons are input neurons (if
- * any). Input neurons take neuron slots (core.maxNeurons) on every chip, like compartments: a simplification
- * on chips whose inputs are AER events addressing crossbar rows (ODIN: hardware-facts.md §2.4), which the
- * message and hint say, since there the inputs alone can make a model that the crossbar holds not fit.
- */
-function coresExceeded(graph: ModelGraph, spec: ChipSpec, message: string, file: string): AerchipError {
-  const inputs = graph.populations.reduce((a, p) => a + (p.kind === "input" ? p.size : 0), 0);
-  const ofThem = inputs === 0 ? "" : ` (${inputs} of them input neurons, which take neuron slots as compartments do)`;
-  return new AerchipError("E_CHIP_CORES_EXCEEDED", message.replace("{inputs}", ofThem), {
-    file, field: "mesh",
-    hint: `use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model${inputs === 0 ? "" : " (inputs count: aerchip places input neurons in core.maxNeurons on every chip)"}`,
-  });
+/** Neurons of the model's input populations (they take neuron slots: compiler/core-capacity.ts). */
+function inputNeuronsOf(graph: ModelGraph): number {
+  return graph.populations.reduce((a, p) => a + (p.kind === "input" ? p.size : 0), 0);
 }
 
 /**
@@ -212,9 +203,9 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
     return { cores, slotOf, placementName: "fixed" };
   }
   // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
-  const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
-  const atLeast = Math.ceil(ig.totalNeurons / spec.core.maxNeurons);
-  if (atLeast > physical) throw coresExceeded(graph, spec, `the model has ${ig.totalNeurons} neurons{inputs} and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, file);
+  const inputs = inputNeuronsOf(graph);
+  checkNeuronCapacity(ig.totalNeurons, spec, file, inputs);
+  const physical = physicalCores(spec);
   const fanIn = buildFanIn(ig);
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
@@ -223,7 +214,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
   });
-  if (cores.length > physical) throw coresExceeded(graph, spec, `the model's ${ig.totalNeurons} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, file);
+  if (cores.length > physical) throw coresExceededError(`the model's ${ig.totalNeurons} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, inputs, file);
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
   return { cores, slotOf, placementName: opts.placement ?? "greedy" };
 }

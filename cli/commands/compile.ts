@@ -51,7 +51,8 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
   const out = outputDirOption(o.out); // an empty --out fails before compiling
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
-  const model = nir === undefined ? loadModel(modelPath) : { graph: nir.graph, stimulus: { spikes: new Map() } };
+  // spec: a JSON model too large for the chip's cores is refused before it is built (compiler/core-capacity.ts).
+  const model = nir === undefined ? loadModel(modelPath, spec) : { graph: nir.graph, stimulus: { spikes: new Map() } };
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([

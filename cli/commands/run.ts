@@ -215,7 +215,7 @@ interface RunModel extends LearningFacts {
  * --remap keeps it in handMapping for the second run). A SANA-FE model's stimulus() closes over the
  * whole lowered network, so only its result is kept.
  */
-function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: SanafeArch } | undefined): RunModel {
+function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: SanafeArch } | undefined, archSpec: ChipSpec): RunModel {
   let model: LoadedModel | undefined;
   let fixed: FixedMapping = {};
   let handMapping: RunModel["handMapping"];
@@ -228,7 +228,8 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     model = loaded;
   } else {
     if (o.remap === true) throw new AerchipError("E_CLI_OPTION", "--remap applies to models that carry their own mapping (SANA-FE networks)", { field: "--remap", hint: "aerchip maps other models automatically; drop --remap" });
-    model = loadModel(modelPath);
+    // archSpec: a model too large for the chip's cores is refused before its per-neuron arrays exist (audit s22b #19).
+    model = loadModel(modelPath, archSpec);
     // Learned weights of an earlier run in place of the model's own, before compiling (cli/initial-weights.ts).
     if (o.initialWeights !== undefined) model = { ...model, graph: withInitialWeights(model.graph, o.initialWeights) };
   }
@@ -270,7 +271,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (sanafe !== undefined && (o.input !== undefined || o.inputPopulation !== undefined)) throw new AerchipError("E_CLI_OPTION", "--input does not apply to SANA-FE networks: their input spikes come from their own input neurons", { file: modelPath, field: "--input", hint: "drop --input" });
   if (o.inputPopulation !== undefined && o.input === undefined) throw new AerchipError("E_CLI_OPTION", "--input-population names the population --input drives, and no --input was given", { file: modelPath, field: "--input-population", hint: "add --input FILE, or drop --input-population" });
   checkCostsWithBilling(o.costs, o.billLearning, modelPath);
-  const rm = loadRunModel(modelPath, o, sanafe);
+  const rm = loadRunModel(modelPath, o, sanafe, archSpec);
   // --input (JSON models): the file's spikes replace one input population's (cli/model-input.ts); the run
   // then lasts the input's T ticks unless --steps says otherwise, as for NIR graphs.
   const selection = inputSelectionOf(o);

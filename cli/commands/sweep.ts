@@ -28,6 +28,7 @@ import { loadSweepConfig } from "../sweep/config.ts";
 import { buildGrid, type PointTask } from "../sweep/grid.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkModel, POINT_FORMAT, POINT_VERSION, type PointRow } from "../sweep/point.ts";
+import { checkPointRow, sealPointRow } from "../sweep/point-check.ts";
 import { runPoints, type PoolRun } from "../sweep/pool.ts";
 import { makePointProgress } from "../sweep/progress.ts";
 import { SWEEP_FORMAT, sweepCsv, sweepFigureSpec, sweepTable, type SweepDocument } from "../sweep/formats.ts";
@@ -69,14 +70,17 @@ export function readPointFile(path: string, id: string): PointRow | undefined {
  * What a point file holds: this point's row at the current POINT_VERSION; this point's row from an older
  * aerchip ("outdated": version 1 has no time basis, so the point runs again and its file is replaced,
  * rather than mixing rows with and without one; runs are deterministic, so the other numbers come out the
- * same); or nothing usable (missing, damaged, another point's: computed again).
+ * same); this version's file that fails its SHA-256 or its field checks ("damaged": edited, damaged, or
+ * written before point files carried a hash; cli/sweep/point-check.ts), which runs again; or nothing usable
+ * (missing, unparsable, another point's: computed again).
  */
-export function pointFile(path: string, id: string): { kind: "current"; row: PointRow } | { kind: "outdated" } | { kind: "none" } {
+export function pointFile(path: string, id: string): { kind: "current"; row: PointRow } | { kind: "outdated" } | { kind: "damaged"; reason: string } | { kind: "none" } {
   if (!existsSync(path)) return { kind: "none" };
   try {
     const row = JSON.parse(readFileSync(path, "utf8")) as PointRow;
     if (row === null || typeof row !== "object" || row.format !== POINT_FORMAT || row.id !== id) return { kind: "none" };
-    if (row.version === POINT_VERSION) return { kind: "current", row };
+    // Its hash and fields checked (cli/sweep/point-check.ts): an edited or damaged point runs again.
+    if (row.version === POINT_VERSION) { const c = checkPointRow(row as unknown as Record<string, unknown>); return c.ok ? { kind: "current", row: c.row } : { kind: "damaged", reason: c.reason }; }
     return typeof row.version === "number" && row.version < POINT_VERSION ? { kind: "outdated" } : { kind: "none" };
   } catch {
     return { kind: "none" }; // A damaged point file is computed again.
@@ -97,18 +101,20 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
   const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
-  const found = grid.tasks.map((t) => pointFile(pointPath(t), t.id).kind);
+  const onDisk = grid.tasks.map((t) => pointFile(pointPath(t), t.id));
+  const found = onDisk.map((f) => f.kind);
   const pending = grid.tasks.filter((_, k) => found[k] !== "current");
   const resumed = grid.tasks.length - pending.length;
   const outdated = found.filter((k) => k === "outdated").length;
   if (outdated > 0 && o.quiet !== true && o.json !== true) {
     process.stderr.write(`${outdated} point file${outdated === 1 ? "" : "s"} in ${join(outArg, "points")} came from an older aerchip (point version < ${POINT_VERSION}, no time basis): running ${outdated === 1 ? "that point" : "those points"} again\n`);
   }
+  onDisk.forEach((f, k) => { if (f.kind === "damaged" && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: point file ${pointPath(grid.tasks[k])} ${f.reason}: running that point again\n`); });
   const progress = makePointProgress(pending.length, resumed, o.quiet !== true && o.json !== true);
   let run: PoolRun;
   try {
     run = await runPoints(pending, threads, (row) => {
-      writeJsonAtomic(join(pointsDir, `${row.id}.json`), row);
+      writeJsonAtomic(join(pointsDir, `${row.id}.json`), sealPointRow(row));
       progress.tick();
       o.onPoint?.(row);
     });

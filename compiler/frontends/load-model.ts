@@ -11,6 +11,8 @@ import type { JsonObject } from "./json-fields.ts";
 import { parseJsonBytes } from "./json-packed.ts";
 import { parseSnnref, SNNREF_FORMAT, type LoadedModel } from "./snnref.ts";
 import { AERCHIP_MODEL_FORMAT, parseAerchipModel } from "./aerchip-model.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import { checkJsonModelCapacity } from "../core-capacity.ts";
 
 /** Largest model file read into memory (JSON models are parsed whole). */
 export const MAX_MODEL_FILE_BYTES = 2 ** 31 - 1;
@@ -68,11 +70,17 @@ function yamlModelError(path: string): AerchipError {
   });
 }
 
-export function loadJsonModel(path: string): LoadedModel {
+/**
+ * `fitsChip`: the chip the model is for; a model whose population sizes alone need more cores than it has
+ * is refused (E_CHIP_CORES_EXCEEDED, compiler/core-capacity.ts) before the front end builds its ~64 bytes
+ * of parameters per neuron.
+ */
+export function loadJsonModel(path: string, fitsChip?: ChipSpec): LoadedModel {
   if (/\.ya?ml$/i.test(path)) throw yamlModelError(path);
   // Large numeric lists are read straight into typed arrays (json-packed.ts); the readers accept both.
   const json = parseJsonBytes(readModelBytes(path), path);
   const format = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as JsonObject).format : undefined;
+  if (fitsChip !== undefined && (format === SNNREF_FORMAT || format === AERCHIP_MODEL_FORMAT)) checkJsonModelCapacity((json as JsonObject).populations, fitsChip, path);
   if (format === SNNREF_FORMAT) return parseSnnref(json, path);
   if (format === AERCHIP_MODEL_FORMAT) return parseAerchipModel(json, path);
   throw new AerchipError("E_MODEL_FORMAT", `unknown model format ${JSON.stringify(format)}`, {
