@@ -186,7 +186,12 @@ export interface PartitionOptions {
   readonly pack?: boolean;
 }
 
-/** fanCores[g] = number of distinct blocks neuron g sends to (its output axons if blocks were cores). */
+/**
+ * fanCores[g] = number of distinct blocks neuron g sends to (its output axons if blocks were cores): an upper
+ * bound of its destination cores, used only to size blocks for core.maxOutputAxons. core.maxFanOutCores is
+ * checked by the route pass on the real destination cores after packing (a neuron whose targets are two
+ * blocks packed onto one core sends to one core).
+ */
 function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number, fanCores: Uint32Array): void {
   const { outPtr, outDst } = fanOut;
   const seen = new Uint32Array(blockCount);
@@ -210,7 +215,6 @@ function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number
 function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string): Block[] {
   const N = ig.totalNeurons;
   const lim = spec.core.maxOutputAxons;
-  const maxFan = spec.core.maxFanOutCores;
   const blockOf = new Uint32Array(N);
   const fanCores = new Uint32Array(N);
   for (let round = 0; round < 64; round++) {
@@ -243,16 +247,6 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
     }
     blocks = next;
     if (!changed) break;
-  }
-  if (maxFan > 0) {
-    for (let g = 0; g < N; g++) {
-      if (fanCores[g] > maxFan) {
-        const p = ig.popOffset.findIndex((o, i) => i + 1 < ig.popOffset.length && g >= o && g < ig.popOffset[i + 1]);
-        throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - ig.popOffset[p]} of "${ig.graph.populations[p].name}" sends to ${fanCores[g]} cores; chip "${spec.name}" allows ${maxFan}`, {
-          file, field: `populations.${ig.graph.populations[p].name}`, hint: "reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores",
-        });
-      }
-    }
   }
   return blocks;
 }
