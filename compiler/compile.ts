@@ -18,9 +18,9 @@ import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } fro
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
-import { synapseMemoryBits } from "../chip/spec/memory.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 import { checkNeuronCapacity, coresExceededError, physicalCores } from "./core-capacity.ts";
+import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -168,7 +168,7 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
       // A block is a run of neurons on one core that are also consecutive in the core's order.
       while (j < pop.size && ids[j] === ids[i] && (ord === undefined || ord[j] === ord[j - 1] + 1)) j++;
       let core = byCore.get(ids[i]);
-      if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0 }; byCore.set(ids[i], core); }
+      if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0, synapseBits: 0 }; byCore.set(ids[i], core); }
       const block = { population: p, start: i, count: j - i, sources: none, synapses: 0, outputs: 0 };
       if (ord !== undefined) firstOrder.set(block, ord[i]);
       core.blocks.push(block);
@@ -242,7 +242,14 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {
     const t = tileOfCore(spec, u.coreId);
-    const bits = synapseMemoryBits(spec, { axons: u.inputAxons, neurons: u.neurons, synapses: u.synapses, delaysUsed: ig.delaysUsed });
+    // The core's exact layout (its real synapses per input axon), the figure the partitioner packed to.
+    const bits = coreSynapseMemoryBits(spec, routed.program.cores[ci], ig.delaysUsed);
+    if (bits > lim.synapseMemoryBits) {
+      // Only a fixed placement (a mapping given with the model) can get here: the partitioner packs to the exact size.
+      throw new AerchipError("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `core ${u.coreId} needs ${bits} bits of synapse memory (its ${u.synapses} synapses over ${u.inputAxons} input axons); chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, {
+        file, field: "core.synapseMemoryBits", hint: "spread the core's neurons over more cores (or compile with automatic placement, --remap), prune synapses, or use a chip with more synapse memory per core",
+      });
+    }
     return {
       coreId: u.coreId, tile: { x: t.x, y: t.y }, coreInTile: t.k,
       blocks: cores[coresPhysOrder[ci]].blocks.map((b) => ({ population: graph.populations[b.population].name, start: b.start, count: b.count })),

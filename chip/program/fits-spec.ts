@@ -7,13 +7,13 @@
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
  * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
  * E_CORE_NEURON_CONFIGS_EXCEEDED), so compiling the model for the chip and running its program fail alike.
- * Synapse memory is counted as the mapping report counts it (chip/report/metrics.ts programCoreFigures).
+ * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
  * Pure data: reads the program's arrays, allocates one array of the mesh's core count.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
-import { synapseMemoryBits } from "../spec/memory.ts";
+import { coreSynapseMemoryBits } from "./core-memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
@@ -134,7 +134,7 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
         if (fan > lim.maxFanOutCores) fail("E_CORE_FANOUT_EXCEEDED", `neuron ${i} of ${at} sends to ${fan} cores; chip "${spec.name}" allows ${lim.maxFanOutCores}`, file, "core.maxFanOutCores");
       }
     }
-    const bits = synapseMemoryBits(spec, { axons, neurons: cp.neuronCount, synapses: cp.crossbar.synTarget.length, delaysUsed });
+    const bits = coreSynapseMemoryBits(spec, cp, delaysUsed);
     if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
     if (lim.maxNeuronConfigs !== undefined) {
       const configs = neuronConfigs(cp);

@@ -63,7 +63,8 @@
 import type { ChipSpec } from "../spec/types.ts";
 import type { ChipProgram } from "../program/types.ts";
 import { NeuronKind } from "../program/types.ts";
-import { neuronStateBits, synapseMemoryBits } from "../spec/memory.ts";
+import { neuronStateBits } from "../spec/memory.ts";
+import { coreSynapseMemoryBits } from "../program/core-memory.ts";
 import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import type { SimState } from "../sim/state.ts";
@@ -267,7 +268,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
     const outputAxons = cp.routing.routeDestCore.length;
-    const smBits = synapseMemoryBits(spec, { axons: inputAxons, neurons: cp.neuronCount, synapses, delaysUsed });
+    const smBits = coreSynapseMemoryBits(spec, cp, delaysUsed); // exact per-axon layout, as the mapping report
     synapseMemoryTotalBits += smBits;
     return {
       coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,

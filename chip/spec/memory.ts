@@ -17,7 +17,11 @@
  *           bits = Σ_axons Σ_groups roundUp(n_group × entry + axonHeaderBits, memoryWordBits)
  *           with groups of ≤ synapsesPerGroup entries. Per-axon counts are exact when given
  *           (`synapsesPerAxon`); otherwise the synapses are assumed spread as evenly as possible
- *           over the axons (⌈S/A⌉ for S mod A axons, ⌊S/A⌋ for the rest), which is an estimate.
+ *           over the axons (⌈S/A⌉ for S mod A axons, ⌊S/A⌋ for the rest), which is an estimate (it
+ *           can be below the exact size: 800 axons of 65 and 800 of 1 synapse take 1,126,400 bits,
+ *           the even spread of 33 per axon 1,024,000). The compiler's fit check and the reports
+ *           always pass the core's real per-axon counts (`axonListLayout`, `synapsesPerAxonOfRows`).
+ *         Dense and ungrouped sparse sizes depend only on the totals, so they are exact either way.
  *
  * Neuron memory per neuron (bits): `core.neuronMemoryBitsPerNeuron` when published, else
  *   stateBits + (separateCurrent ? currentBits : 0) + refractoryBits + postTraces × traceBits
@@ -87,6 +91,42 @@ function groupedAxonBits(n: number, entryBits: number, header: number, perGroup:
   let bits = full * roundUp(perGroup * entryBits + header, word);
   if (rest > 0) bits += roundUp(rest * entryBits + header, word);
   return bits;
+}
+
+/**
+ * One axon's synapse list in a grouped sparse encoding (Loihi):
+ *   bits(n) = Σ_groups roundUp(n_group × entry + axonHeaderBits, memoryWordBits), groups of ≤ synapsesPerGroup
+ *   step(n) = bits(n + 1) − bits(n), the bits the (n+1)-th synapse adds; it depends only on n mod
+ *             synapsesPerGroup (a full group's size is fixed), so it is a table lookup.
+ * A core's exact size is Σ over its axons of bits(synapses of the axon): the partitioner keeps it per axon
+ * as it adds synapses (one `step` per synapse).
+ */
+export interface AxonListLayout {
+  bits(n: number): number;
+  step(n: number): number;
+}
+
+/** The spec's per-axon list layout, or undefined when a core's size depends only on its totals (dense, ungrouped sparse). */
+export function axonListLayout(spec: ChipSpec, delaysUsed: boolean): AxonListLayout | undefined {
+  if (spec.synapseEncoding.kind === "dense" || !isGrouped(spec)) return undefined;
+  const enc = spec.synapseEncoding;
+  const entry = synapseEntryBits(spec, delaysUsed);
+  const header = enc.axonHeaderBits ?? 0;
+  const perGroup = enc.synapsesPerGroup ?? Number.MAX_SAFE_INTEGER;
+  const word = enc.memoryWordBits ?? 1;
+  const bits = (n: number): number => groupedAxonBits(n, entry, header, perGroup, word);
+  if (perGroup > 1 << 16) return { bits, step: (n: number): number => bits(n + 1) - bits(n) };
+  const table = new Float64Array(perGroup);
+  for (let r = 0; r < perGroup; r++) table[r] = bits(r + 1) - bits(r);
+  return { bits, step: (n: number): number => table[n % perGroup] };
+}
+
+/** Synapses of each axon of a CSR synapse memory (row a spans [rowPtr[a], rowPtr[a+1])): one pass, one array. */
+export function synapsesPerAxonOfRows(rowPtr: ArrayLike<number>): Uint32Array {
+  const A = Math.max(0, rowPtr.length - 1);
+  const out = new Uint32Array(A);
+  for (let a = 0; a < A; a++) out[a] = rowPtr[a + 1] - rowPtr[a];
+  return out;
 }
 
 /** Synapse-memory bits a core needs for `usage` under the spec's encoding. */

@@ -8,11 +8,18 @@
  * (grow a block while it fits), then re-cut with the block size capped at ceil(size / blocks) so the
  * blocks are balanced (the slowest core sets the tick latency). Blocks are then packed first-fit into the
  * current core in graph order, which puts small populations together.
+ *
+ * Synapse memory is the exact size of the layout (chip/spec/memory.ts). Dense and ungrouped sparse sizes depend
+ * only on a core's totals; a grouped encoding (Loihi: per axon, groups of ≤ 64 entries rounded up to 64-bit
+ * words plus a header) depends on each axon's synapse count, so blocks and cores keep that count per source
+ * (a typed array indexed by source neuron, stamped per block/core) and the size as
+ *   bits = Σ_axons layout.bits(synapses of the axon)
+ * updated as synapses are added (layout.step: one table lookup, one array read and write per synapse, no allocation).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
-import { synapseMemoryBits } from "../../chip/spec/memory.ts";
+import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
@@ -22,6 +29,8 @@ export interface Block {
   /** Distinct global source neurons feeding the block (its input axons if alone on a core). */
   readonly sources: Uint32Array;
   readonly synapses: number;
+  /** Synapses from each of `sources` into the block (same order); only for grouped synapse encodings. */
+  readonly sourceSynapses?: Uint32Array;
   /** Σ over the block's neurons of the distinct blocks they send to: an upper bound of its output axons. */
   outputs: number;
   /** Distinct neuron configurations in the block (only tracked when the chip limits them). */
@@ -51,6 +60,8 @@ export interface LogicalCore {
   inputAxons: number;
   synapses: number;
   outputAxons: number;
+  /** Exact synapse-memory bits of the core's layout (0 for a fixed placement's cores: compile.ts sizes them after routing). */
+  synapseBits: number;
 }
 
 /** Incoming synapses grouped by global post neuron (CSC): sources of neuron g are inSrc[inPtr[g]..inPtr[g+1]). */
@@ -113,8 +124,11 @@ class StampSet {
   private readonly stamp: Uint32Array;
   private epoch = 1;
   size = 0;
-  constructor(universe: number) {
+  /** A number per member (synapses from a source), valid only while has(x); set by the caller when add(x) is true. */
+  readonly count: Uint32Array | undefined;
+  constructor(universe: number, counted = false) {
     this.stamp = new Uint32Array(universe);
+    this.count = counted ? new Uint32Array(universe) : undefined;
   }
   reset(): void {
     this.epoch++;
@@ -135,16 +149,29 @@ class StampSet {
   }
 }
 
-function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string): Block[] {
+/** One axon's list layout (grouped encodings), or undefined when only a core's totals matter. */
+type ListBits = AxonListLayout | undefined;
+
+/** The block's per-source synapse counts, in `sources` order (grouped encodings only). */
+function sourceCounts(sources: readonly number[], cnt: Uint32Array | undefined): Uint32Array | undefined {
+  if (cnt === undefined) return undefined;
+  const out = new Uint32Array(sources.length);
+  for (let i = 0; i < sources.length; i++) out[i] = cnt[sources[i]];
+  return out;
+}
+
+function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
+  const cnt = set.count;
   const blocks: Block[] = [];
   let start = 0;
   while (start < pop.size) {
     set.reset();
     let count = 0;
     let synapses = 0;
+    let blockBits = 0; // exact bits of the block so far (grouped encodings)
     const sources: number[] = [];
     const configs = lim.maxNeuronConfigs === undefined ? undefined : new Set<string>();
     for (let i = start; i < pop.size && count < cap; i++) {
@@ -158,10 +185,22 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       const hi = inPtr[g + 1];
       // Tentatively add neuron i's sources; roll back if a limit breaks.
       const mark = sources.length;
-      for (let s = lo; s < hi; s++) if (set.add(inSrc[s])) sources.push(inSrc[s]);
+      let bits = blockBits;
+      if (listBits === undefined || cnt === undefined) {
+        for (let s = lo; s < hi; s++) if (set.add(inSrc[s])) sources.push(inSrc[s]);
+      } else {
+        for (let s = lo; s < hi; s++) {
+          const src = inSrc[s];
+          if (set.add(src)) { sources.push(src); cnt[src] = 0; }
+          const n = cnt[src];
+          bits += listBits.step(n);
+          cnt[src] = n + 1;
+        }
+      }
       const axons = sources.length;
       const syn = synapses + (hi - lo);
-      const bits = synapseMemoryBits(spec, { axons, neurons: count + 1, synapses: syn, delaysUsed: ig.delaysUsed });
+      // Dense and ungrouped sparse sizes follow from the totals (exact); grouped ones were summed per axon above.
+      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: count + 1, synapses: syn, delaysUsed: ig.delaysUsed });
       if (axons > lim.maxInputAxons || bits > lim.synapseMemoryBits) {
         if (count === 0) {
           const what = axons > lim.maxInputAxons
@@ -169,13 +208,17 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
             : { code: "E_CORE_SYNAPSE_MEMORY_EXCEEDED", need: bits, have: lim.synapseMemoryBits, limit: "core.synapseMemoryBits", fix: "prune or share synapses, lower weight/delay bits, or use a chip with more synapse memory per core" };
           throw new AerchipError(what.code, `neuron ${neuronAt(ig, p, i) - ig.popOffset[p]} of population "${pop.name}" alone needs ${what.need} (${what.limit}); chip "${spec.name}" has ${what.have} per core`, { file, field: `populations.${pop.name}`, hint: what.fix });
         }
+        // Undo neuron i's synapses in the per-source counts (the block keeps its neurons' counts).
+        if (listBits !== undefined && cnt !== undefined) for (let s = lo; s < hi; s++) cnt[inSrc[s]]--;
         sources.length = mark; // the stamps of the dropped sources are stale but the block is closed now
         break;
       }
       synapses = syn;
+      blockBits = bits;
       count++;
     }
-    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs: 0, ...(configs === undefined ? {} : { configs }) });
+    const sourceSynapses = listBits === undefined ? undefined : sourceCounts(sources, cnt);
+    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs: 0, ...(configs === undefined ? {} : { configs }) });
     start += count;
   }
   return blocks;
@@ -186,7 +229,12 @@ export interface PartitionOptions {
   readonly pack?: boolean;
 }
 
-/** fanCores[g] = number of distinct blocks neuron g sends to (its output axons if blocks were cores). */
+/**
+ * fanCores[g] = number of distinct blocks neuron g sends to (its output axons if blocks were cores): an upper
+ * bound of its destination cores, used only to size blocks for core.maxOutputAxons. core.maxFanOutCores is
+ * checked by the route pass on the real destination cores after packing (a neuron whose targets are two
+ * blocks packed onto one core sends to one core).
+ */
 function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number, fanCores: Uint32Array): void {
   const { outPtr, outDst } = fanOut;
   const seen = new Uint32Array(blockCount);
@@ -207,10 +255,9 @@ function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number
  * targets are cut, so blocks whose Σ fan-out exceeds core.maxOutputAxons are split and the count redone
  * until nothing changes (cutting a target block can only raise its sources' counts, so this converges).
  */
-function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string): Block[] {
+function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string, listBits: ListBits): Block[] {
   const N = ig.totalNeurons;
   const lim = spec.core.maxOutputAxons;
-  const maxFan = spec.core.maxFanOutCores;
   const blockOf = new Uint32Array(N);
   const fanCores = new Uint32Array(N);
   for (let round = 0; round < 64; round++) {
@@ -237,66 +284,89 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
-        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined));
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined, listBits !== undefined));
         i = j;
       }
     }
     blocks = next;
     if (!changed) break;
   }
-  if (maxFan > 0) {
-    for (let g = 0; g < N; g++) {
-      if (fanCores[g] > maxFan) {
-        const p = ig.popOffset.findIndex((o, i) => i + 1 < ig.popOffset.length && g >= o && g < ig.popOffset[i + 1]);
-        throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - ig.popOffset[p]} of "${ig.graph.populations[p].name}" sends to ${fanCores[g]} cores; chip "${spec.name}" allows ${maxFan}`, {
-          file, field: `populations.${ig.graph.populations[p].name}`, hint: "reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores",
-        });
-      }
-    }
-  }
   return blocks;
 }
 
-function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number, trackConfigs: boolean): Block {
+function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: number, set: StampSet, outputs: number, trackConfigs: boolean, perSource: boolean): Block {
   set.reset();
+  const cnt = perSource ? set.count : undefined;
   const configs = trackConfigs ? new Set<string>() : undefined;
   for (let i = start; i < start + count; i++) configs?.add(neuronConfigKey(ig, p, neuronAt(ig, p, i)));
   const sources: number[] = [];
   let synapses = 0;
   for (let i = start; i < start + count; i++) {
     const g = neuronAt(ig, p, i);
-    for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) if (set.add(fanIn.inSrc[s])) sources.push(fanIn.inSrc[s]);
+    for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) {
+      const src = fanIn.inSrc[s];
+      if (set.add(src)) {
+        sources.push(src);
+        if (cnt !== undefined) cnt[src] = 0;
+      }
+      if (cnt !== undefined) cnt[src]++;
+    }
     synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
   }
-  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, outputs, ...(configs === undefined ? {} : { configs }) };
+  const sourceSynapses = sourceCounts(sources, cnt);
+  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
   const lim = spec.core;
-  const set = new StampSet(Math.max(1, ig.totalNeurons));
+  const listBits = axonListLayout(spec, ig.delaysUsed);
+  const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
   let allBlocks: Block[] = [];
   ig.graph.populations.forEach((pop, p) => {
-    const greedy = cutPopulation(ig, fanIn, spec, p, lim.maxNeurons, set, file);
+    const greedy = cutPopulation(ig, fanIn, spec, p, lim.maxNeurons, set, file, listBits);
     let blocks = greedy;
     if (greedy.length > 1) {
       const balancedCap = Math.ceil(pop.size / greedy.length);
-      const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file);
+      const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits);
       if (balanced.length === greedy.length) blocks = balanced;
     }
     for (const b of blocks) allBlocks.push(b);
   });
-  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file);
+  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, listBits);
   const pack = opts.pack ?? true;
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;
-  const coreSet = new StampSet(Math.max(1, ig.totalNeurons));
+  const coreSet = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
+  const coreCnt = coreSet.count;
   const coreConfigs = new Set<string>();
+  /** Adds b's sources (and per-source synapse counts) to the current core's sets. */
+  const addSources = (b: Block): void => {
+    const k = b.sourceSynapses;
+    for (let i = 0; i < b.sources.length; i++) {
+      const src = b.sources[i];
+      if (coreSet.add(src) && coreCnt !== undefined) coreCnt[src] = 0;
+      if (coreCnt !== undefined && k !== undefined) coreCnt[src] += k[i];
+    }
+  };
   for (const b of allBlocks) {
     if (cur !== undefined && pack) {
       // Would b fit next to what the current core holds? Input axons are the union of sources;
-      // output axons are bounded by the sum of the blocks' fan-outs.
+      // output axons are bounded by the sum of the blocks' fan-outs; synapse memory is the exact layout
+      // of the union (grouped: a shared source's list grows from `have` to `have + k` synapses).
       let extra = 0;
-      for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
+      let bits = cur.synapseBits;
+      const k = b.sourceSynapses;
+      if (listBits === undefined || coreCnt === undefined || k === undefined) {
+        for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
+      } else {
+        for (let i = 0; i < b.sources.length; i++) {
+          const src = b.sources[i];
+          let have = 0;
+          if (coreSet.has(src)) have = coreCnt[src];
+          else extra++;
+          bits += listBits.bits(have + k[i]) - listBits.bits(have);
+        }
+      }
       const neurons = cur.neurons + b.count;
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
@@ -307,22 +377,27 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         for (const k of b.configs) union.add(k);
         configsOk = union.size <= lim.maxNeuronConfigs;
       }
-      if (configsOk && neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed }) <= lim.synapseMemoryBits) {
-        if (b.configs !== undefined) for (const k of b.configs) coreConfigs.add(k);
-        for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
+      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (configsOk && neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && bits <= lim.synapseMemoryBits) {
+        if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
+        addSources(b);
         cur.blocks.push(b);
         cur.neurons = neurons;
         cur.inputAxons = axons;
         cur.synapses = syn;
         cur.outputAxons = outs;
+        cur.synapseBits = bits;
         continue;
       }
     }
     coreSet.reset();
     coreConfigs.clear();
-    if (b.configs !== undefined) for (const k of b.configs) coreConfigs.add(k);
-    for (let i = 0; i < b.sources.length; i++) coreSet.add(b.sources[i]);
-    cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs };
+    if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
+    addSources(b);
+    let bits = 0;
+    if (listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: b.count, synapses: b.synapses, delaysUsed: ig.delaysUsed });
+    else for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
+    cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
     cores.push(cur);
   }
   return cores;

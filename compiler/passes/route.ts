@@ -373,8 +373,11 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
       for (let i = 0; i < b.count; i++, local++) {
         const g = neuronAt(ig, b.population, b.start + i);
         const fan = srcPtr[g + 1] - srcPtr[g];
+        // core.maxFanOutCores on the real destination cores (after packing; partition.ts does not check it).
         if (maxFan > 0 && fan > maxFan) {
-          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${fan} cores; chip "${spec.name}" allows ${maxFan}`, { file, hint: "reduce the fan-out or use a chip with a larger core.maxFanOutCores" });
+          throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${fan} cores; chip "${spec.name}" allows ${maxFan}`, {
+            file, field: `populations.${graph.populations[b.population].name}`, hint: "reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores",
+          });
         }
         total += fan;
         routePtr[local + 1] = total;

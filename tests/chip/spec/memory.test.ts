@@ -1,7 +1,7 @@
 /** Memory accounting on hand-computed examples (equations in chip/spec/memory.ts). */
 import { describe, expect, it } from "vitest";
 import { loadPreset } from "../../../chip/spec/load.ts";
-import { neuronMemoryBits, neuronStateBits, sparseIndexBits, synapseEntryBits, synapseMemoryBits } from "../../../chip/spec/memory.ts";
+import { axonListLayout, neuronMemoryBits, neuronStateBits, sparseIndexBits, synapseEntryBits, synapseMemoryBits, synapsesPerAxonOfRows } from "../../../chip/spec/memory.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
 
 const generic = loadPreset("generic");
@@ -84,6 +84,26 @@ describe("synapseMemoryBits", () => {
     bad(generic, { axons: 1.5, neurons: 1, synapses: 0, delaysUsed: false });
     bad(loihi, { axons: 2, neurons: 1, synapses: 5, delaysUsed: false, synapsesPerAxon: [1, 1] });
     bad(loihi, { axons: 2, neurons: 1, synapses: 2, delaysUsed: false, synapsesPerAxon: [2] });
+  });
+});
+
+describe("axonListLayout (the partitioner's per-axon sizes)", () => {
+  it("Loihi: bits(n) is one axon's grouped list, step(n) = bits(n + 1) − bits(n); their sum over axons is synapseMemoryBits with exact counts", () => {
+    const layout = axonListLayout(loihi, false)!;
+    // 65 synapses: roundUp(64·19 + 10, 64) + roundUp(19 + 10, 64) = 1280 + 64; 1 synapse: 64; none: 0.
+    expect([layout.bits(0), layout.bits(1), layout.bits(64), layout.bits(65), layout.bits(129)]).toEqual([0, 64, 1280, 1344, 2624]);
+    for (let n = 0; n < 300; n++) expect(layout.step(n)).toBe(layout.bits(n + 1) - layout.bits(n));
+    const counts = [65, 1, 3, 200];
+    expect(counts.reduce((a, n) => a + layout.bits(n), 0)).toBe(synapseMemoryBits(loihi, { axons: 4, neurons: 100, synapses: 269, delaysUsed: false, synapsesPerAxon: counts }));
+    // With delays the entry grows by the 6 delay bits (25 bits): roundUp(25 + 10, 64) = 64, roundUp(64·25 + 10, 64) = 1664.
+    expect(axonListLayout(loihi, true)!.bits(64)).toBe(1664);
+  });
+  it("is undefined where a core's size depends only on its totals (dense, ungrouped sparse)", () => {
+    for (const s of [generic, truenorth, odin, spinnaker2, cim]) expect(axonListLayout(s, true)).toBeUndefined();
+  });
+  it("synapsesPerAxonOfRows reads a CSR row pointer", () => {
+    expect([...synapsesPerAxonOfRows(Uint32Array.from([0, 65, 66, 66, 70]))]).toEqual([65, 1, 0, 4]);
+    expect(synapsesPerAxonOfRows(new Uint32Array(0)).length).toBe(0);
   });
 });
 
