@@ -21,6 +21,8 @@ import { writeNpy } from "../../../core/io/npy.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-axon-types-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+// The auditor's 20 → 30 model (audit s22a #3), made IF without a refractory period (decay 1, refractory 0):
+// TrueNorth fixed point refuses leaky populations (E_FIXED_LEAK_ADDITIVE) and refractory periods (no counter).
 const SMALL = join(import.meta.dirname, "axon-types-small.net.json");
 const truenorth = loadPreset("truenorth");
 const CODE = "E_CORE_AXON_TYPES_EXCEEDED";
