@@ -16,6 +16,7 @@ import { buildFanIn, buildFanOut, partitionGraph, type LogicalCore } from "./pas
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
+import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
 
 export interface CompileOptions {
@@ -210,6 +211,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
   if (opts.precision === "fixed") {
     const qm = quantiseGraph(graph, spec, file);
     const res = compileModel(qm.graph, spec, { ...opts, precision: "float" });

@@ -6,7 +6,7 @@
  *
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
  * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
- * E_CORE_NEURON_CONFIGS_EXCEEDED), so compiling the model for the chip and running its program fail alike.
+ * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED), so compiling the model for the chip and running its program fail alike.
  * Synapse memory is counted as the mapping report counts it (chip/report/metrics.ts programCoreFigures).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
@@ -112,6 +112,13 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
     }
     const bits = synapseMemoryBits(spec, { axons, neurons: cp.neuronCount, synapses: cp.crossbar.synTarget.length, delaysUsed });
     if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
+    // The refractory counter: refractoryTicks <= 2^refractoryBits − 1 (compiler/passes/refractory-limit.ts).
+    const refrBits = spec.precision.refractoryBits;
+    const refrMax = 2 ** refrBits - 1;
+    const refr = cp.neurons.refractoryTicks;
+    for (let i = 0; i < cp.neuronCount; i++) {
+      if (refr[i] > refrMax) fail("E_CORE_REFRACTORY_EXCEEDED", `neuron ${i} of ${at} has a refractory period of ${refr[i]} ticks; chip "${spec.name}" ${refrBits === 0 ? "has no refractory counter (precision.refractoryBits 0)" : `holds at most ${refrMax} (a ${refrBits}-bit counter)`}`, file, "precision.refractoryBits");
+    }
     if (lim.maxNeuronConfigs !== undefined) {
       const configs = neuronConfigs(cp);
       if (configs > lim.maxNeuronConfigs) fail("E_CORE_NEURON_CONFIGS_EXCEEDED", `${at} uses ${configs} neuron configurations; chip "${spec.name}" has ${lim.maxNeuronConfigs} per core`, file, "core.maxNeuronConfigs");
