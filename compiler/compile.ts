@@ -17,6 +17,7 @@ import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } fro
 import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
+import { checkLearningSupported } from "./passes/learning-support.ts";
 import { synapseMemoryBits } from "../chip/spec/memory.ts";
 
 export interface CompileOptions {
@@ -211,6 +212,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  checkLearningSupported(graph, spec, file); // plastic projections need a learning engine (passes/learning-support.ts)
   checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
   if (opts.precision === "fixed") {
     const qm = quantiseGraph(graph, spec, file);

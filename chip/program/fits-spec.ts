@@ -6,7 +6,7 @@
  *
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
  * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
- * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED), so compiling the model for the chip and running its program fail alike.
+ * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE), so compiling the model for the chip and running its program fail alike.
  * Synapse memory is counted as the mapping report counts it (chip/report/metrics.ts programCoreFigures).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
@@ -84,6 +84,16 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
   const physical = m.widthTiles * m.heightTiles * m.coresPerTile;
   if (program.cores.length > physical) {
     fail("E_CHIP_CORES_EXCEEDED", `the program uses ${program.cores.length} cores; chip "${spec.name}" has ${physical} (${m.widthTiles}×${m.heightTiles} tiles × ${m.coresPerTile})`, file, "mesh");
+  }
+  // Plastic projections need a learning engine (compiler/passes/learning-support.ts): traceBits 0 has none.
+  if (spec.precision.traceBits === 0) {
+    const k = program.projections.findIndex((pr) => pr.plasticity !== undefined || pr.learning !== undefined);
+    if (k >= 0) {
+      throw new AerchipError("E_LEARNING_NO_ENGINE", `projection "${program.projections[k].name}" is plastic; chip "${spec.name}" has no on-chip learning (precision.traceBits 0), so it cannot learn its weights`, {
+        ...(file === undefined ? {} : { file }), field: `projections[${k}] (${program.projections[k].name})`,
+        hint: "use a chip with on-chip learning (precision.traceBits > 0, e.g. loihi or generic), or compile the model without its learning rules",
+      });
+    }
   }
   let delaysUsed = false;
   for (const cp of program.cores) {

@@ -179,10 +179,18 @@ describe("train on a compute-in-memory chip (audit s20c F1)", () => {
     const text = readFileSync(PAIR, "utf8");
     expect(text).toContain('"refractoryTicks": 1');
     writeFileSync(pair0, text.replace('"refractoryTicks": 1', '"refractoryTicks": 0'));
-    const r = await cli("train", pair0, "--input", data, "--arch", "cim-crossbar", "--timing", "simple", "--out", out, "--quiet");
+    // Nor on-chip learning (precision.traceBits 0, E_LEARNING_NO_ENGINE): the crossbar billing of a training is
+    // checked on a hypothetical compute-in-memory chip with learning traces, the preset otherwise unchanged.
+    const cim = JSON.parse(readFileSync("chip/spec/presets/cim-crossbar.json", "utf8")) as { name: string; precision: { traceBits: number }; fieldSources: Record<string, string> };
+    cim.name = "cim-crossbar-learning";
+    cim.precision.traceBits = 8;
+    cim.fieldSources["precision.traceBits"] = "test: a hypothetical compute-in-memory chip with 8-bit learning traces";
+    const cimSpec = join(dir, "cim-crossbar-learning.json");
+    writeFileSync(cimSpec, JSON.stringify(cim));
+    const r = await cli("train", pair0, "--input", data, "--arch", cimSpec, "--timing", "simple", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const p = (JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; energyPj: { synapse: number; dynamic: number } } }).perTrainingSample;
-    const runs = await chainedRuns("cim-crossbar", "cim", pair0);
+    const runs = await chainedRuns(cimSpec, "cim", pair0);
     const synapse = runs.reduce((x, r) => x + r.totals.energyPj.synapse, 0);
     const time = runs.reduce((x, r) => x + r.totals.simulatedTimeNs, 0);
     expect(p.energyPj.synapse).toBeGreaterThan(0);
