@@ -50,8 +50,9 @@ export function checkRefractoryLimit(graph: ModelGraph, spec: ChipSpec, file: st
     let at = 0;
     for (let n = 0; n < r.length; n++) if (r[n] > worst) { worst = r[n]; at = n; }
     if (worst <= max) return;
-    const who = r.length === 1 ? `population "${p.name}"` : `population "${p.name}" (neuron ${at} of ${r.length})`;
-    throw new AerchipError("E_CORE_REFRACTORY_EXCEEDED", `${who} has a refractory period of ${worst} ticks; ${refractoryLimitText(spec)}`, {
+    const uniform = r.every((x) => x === worst);
+    const who = uniform ? `population "${p.name}"` : `population "${p.name}" (neuron ${at} of ${r.length})`;
+    throw new AerchipError("E_CORE_REFRACTORY_EXCEEDED", `${who} has a refractory period of ${worst} tick${worst === 1 ? "" : "s"}; ${refractoryLimitText(spec)}`, {
       file, field: `populations[${i}] (${p.name}).refractoryTicks`, hint: refractoryHint(spec, worst),
     });
   });
