@@ -21,6 +21,8 @@ import { checkAxonTypes } from "./passes/axon-types.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 import { checkNeuronCapacity, coresExceededError, physicalCores } from "./core-capacity.ts";
 import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
+import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
+import { checkLearningSupported } from "./passes/learning-support.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -221,6 +223,8 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  checkLearningSupported(graph, spec, file); // plastic projections need a learning engine (passes/learning-support.ts)
+  checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
   if (opts.precision === "fixed") {
     const qm = quantiseGraph(graph, spec, file);
     const res = compileModel(qm.graph, spec, { ...opts, precision: "float" });

@@ -6,7 +6,7 @@
  *
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
  * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
- * E_CORE_NEURON_CONFIGS_EXCEEDED), so compiling the model for the chip and running its program fail alike.
+ * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE), so compiling the model for the chip and running its program fail alike.
  * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
@@ -109,6 +109,16 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
   if (program.cores.length > physical) {
     fail("E_CHIP_CORES_EXCEEDED", `the program uses ${program.cores.length} cores; chip "${spec.name}" has ${physical} (${m.widthTiles}×${m.heightTiles} tiles × ${m.coresPerTile})`, file, "mesh");
   }
+  // Plastic projections need a learning engine (compiler/passes/learning-support.ts): traceBits 0 has none.
+  if (spec.precision.traceBits === 0) {
+    const k = program.projections.findIndex((pr) => pr.plasticity !== undefined || pr.learning !== undefined);
+    if (k >= 0) {
+      throw new AerchipError("E_LEARNING_NO_ENGINE", `projection "${program.projections[k].name}" is plastic; chip "${spec.name}" has no on-chip learning (precision.traceBits 0), so it cannot learn its weights`, {
+        ...(file === undefined ? {} : { file }), field: `projections[${k}] (${program.projections[k].name})`,
+        hint: "use a chip with on-chip learning (precision.traceBits > 0, e.g. loihi or generic), or compile the model without its learning rules",
+      });
+    }
+  }
   let delaysUsed = false;
   for (const cp of program.cores) {
     if (!(cp.coreId < physical)) fail("E_CHIP_CORES_EXCEEDED", `the program uses core ${cp.coreId}; chip "${spec.name}" has ${physical}`, file, "mesh");
@@ -136,6 +146,13 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
     }
     const bits = coreSynapseMemoryBits(spec, cp, delaysUsed);
     if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
+    // The refractory counter: refractoryTicks <= 2^refractoryBits − 1 (compiler/passes/refractory-limit.ts).
+    const refrBits = spec.precision.refractoryBits;
+    const refrMax = 2 ** refrBits - 1;
+    const refr = cp.neurons.refractoryTicks;
+    for (let i = 0; i < cp.neuronCount; i++) {
+      if (refr[i] > refrMax) fail("E_CORE_REFRACTORY_EXCEEDED", `neuron ${i} of ${at} has a refractory period of ${refr[i]} ticks; chip "${spec.name}" ${refrBits === 0 ? "has no refractory counter (precision.refractoryBits 0)" : `holds at most ${refrMax} (a ${refrBits}-bit counter)`}`, file, "precision.refractoryBits");
+    }
     if (lim.maxNeuronConfigs !== undefined) {
       const configs = neuronConfigs(cp);
       if (configs > lim.maxNeuronConfigs) fail("E_CORE_NEURON_CONFIGS_EXCEEDED", `${at} uses ${configs} neuron configurations; chip "${spec.name}" has ${lim.maxNeuronConfigs} per core`, file, "core.maxNeuronConfigs");

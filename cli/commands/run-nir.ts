@@ -14,6 +14,7 @@ import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "..
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkNirOutputSize } from "../nir-output-size.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
@@ -110,6 +111,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const ticks = T + m.extraTicks;
   checkLayerTicksBeforeRun(o, ticks, m.graph.populations.length, modelPath);
   checkReadoutSize(readouts, ticks, modelPath);
+  checkNirOutputSize(m.nodes.filter((n) => n.spiking && n.type !== "Input"), T, modelPath, { ...(o.steps === undefined ? {} : { steps: o.steps }), ...(input.tickUs === undefined ? {} : { inputTickUs: input.tickUs }), ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }) });
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;

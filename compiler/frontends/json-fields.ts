@@ -130,6 +130,10 @@ export class FieldReader {
     // silently became the default would hide that. Formats that give null a meaning handle it before here.
     if (v === null) this.fail(field, `${field} is null`, `give a number or one number per neuron, or omit the key for the default (${fallback})`);
     if (typeof v === "number") return out.fill(this.number(v, field));
+    // Neither a number nor a list (a quoted "4", true, an object): say both forms the field takes.
+    if (this.packed(v) === undefined && !Array.isArray(v)) {
+      this.fail(field, `${field} must be a number or a list of ${size} numbers (one per neuron), got ${valueText(v)}`, "write the number without quotes, or one number per neuron");
+    }
     const list = this.packed(v) ?? this.array(v, field);
     if (list.length !== size) this.fail(field, `${field} has ${list.length} entries, the population has ${size} neurons`, "give one value per neuron or a single scalar");
     if (list instanceof Float64Array) {

@@ -37,12 +37,12 @@ for (const k of [0, 1, 2]) {
 const PAIR = "examples/learning/stdp-pair.model.json";
 
 /** The reports of `run PAIR --input s --timing simple` over samples a, b, c, each from the previous run's weights. */
-async function chainedRuns(arch: string, tag: string): Promise<Array<{ totals: { simulatedTimeNs: number; energyPj: { static: number; synapse: number } } }>> {
+async function chainedRuns(arch: string, tag: string, model = PAIR): Promise<Array<{ totals: { simulatedTimeNs: number; energyPj: { static: number; synapse: number } } }>> {
   const reports = [];
   let prev: string | undefined;
   for (const s of ["a", "b", "c"]) {
     const o = join(dir, `${tag}-run-${s}`);
-    const rr = await cli("run", PAIR, "--input", join(data, `${s}.npy`), "--arch", arch, "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
+    const rr = await cli("run", model, "--input", join(data, `${s}.npy`), "--arch", arch, "--timing", "simple", "--out", o, "--quiet", ...(prev === undefined ? [] : ["--initial-weights", prev]));
     expect(rr.code, rr.stderr).toBe(0);
     reports.push(JSON.parse(readFileSync(join(o, "report.json"), "utf8")));
     prev = join(o, "weights.json");
@@ -173,10 +173,24 @@ describe("train checkpoints refuse what they cannot trust (audit s20c F2–F4)",
 describe("train on a compute-in-memory chip (audit s20c F1)", () => {
   it("bills the crossbar reads (synapse energy) and their latency, as the chained runs' reports do", async () => {
     const out = join(dir, "cim");
-    const r = await cli("train", PAIR, "--input", data, "--arch", "cim-crossbar", "--timing", "simple", "--out", out, "--quiet");
+    // The cim-crossbar neuron has no refractory counter (precision.refractoryBits 0, E_CORE_REFRACTORY_EXCEEDED):
+    // the pair model with a refractory period of 0 instead of 1.
+    const pair0 = join(dir, "stdp-pair-r0.model.json");
+    const text = readFileSync(PAIR, "utf8");
+    expect(text).toContain('"refractoryTicks": 1');
+    writeFileSync(pair0, text.replace('"refractoryTicks": 1', '"refractoryTicks": 0'));
+    // Nor on-chip learning (precision.traceBits 0, E_LEARNING_NO_ENGINE): the crossbar billing of a training is
+    // checked on a hypothetical compute-in-memory chip with learning traces, the preset otherwise unchanged.
+    const cim = JSON.parse(readFileSync("chip/spec/presets/cim-crossbar.json", "utf8")) as { name: string; precision: { traceBits: number }; fieldSources: Record<string, string> };
+    cim.name = "cim-crossbar-learning";
+    cim.precision.traceBits = 8;
+    cim.fieldSources["precision.traceBits"] = "test: a hypothetical compute-in-memory chip with 8-bit learning traces";
+    const cimSpec = join(dir, "cim-crossbar-learning.json");
+    writeFileSync(cimSpec, JSON.stringify(cim));
+    const r = await cli("train", pair0, "--input", data, "--arch", cimSpec, "--timing", "simple", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const p = (JSON.parse(readFileSync(join(out, "train.json"), "utf8")) as { perTrainingSample: { simulatedTimeNs: number; energyPj: { synapse: number; dynamic: number } } }).perTrainingSample;
-    const runs = await chainedRuns("cim-crossbar", "cim");
+    const runs = await chainedRuns(cimSpec, "cim", pair0);
     const synapse = runs.reduce((x, r) => x + r.totals.energyPj.synapse, 0);
     const time = runs.reduce((x, r) => x + r.totals.simulatedTimeNs, 0);
     expect(p.energyPj.synapse).toBeGreaterThan(0);

@@ -124,7 +124,12 @@ describe("train.json says what its figures leave out (audit s19-train F1, F3, F1
     const d = join(dir, "tf-data");
     mkdirSync(d, { recursive: true });
     sample(join(d, "a.npy"), 20, (t, i) => i < 2 && t % 2 === 0);
-    const reward = "examples/learning/reward-stdp.model.json";
+    // ODIN's neuron has no refractory counter (precision.refractoryBits 0, E_CORE_REFRACTORY_EXCEEDED):
+    // the reward model with a refractory period of 0 instead of 1.
+    const reward = join(dir, "reward-stdp-r0.model.json");
+    const text = readFileSync("examples/learning/reward-stdp.model.json", "utf8");
+    expect(text).toContain('"refractoryTicks": 1');
+    writeFileSync(reward, text.replace('"refractoryTicks": 1', '"refractoryTicks": 0'));
     const rm = readJson<{ populations: Array<{ kind: string; size: number }> }>(reward);
     expect(rm.populations.find((p) => p.kind === "input")!.size).toBe(4);
     const out = join(dir, "tf");

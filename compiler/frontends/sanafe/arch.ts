@@ -20,7 +20,7 @@
  */
 import { basename } from "node:path";
 import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, type ChipSpec, type CostEntry, type CostTable } from "../../../chip/spec/types.ts";
-import { assertValidChipSpec } from "../../../chip/spec/validate.ts";
+import { assertValidChipSpec, COST_VALUE_MAX, SYNC_LATENCY_MAX_NS } from "../../../chip/spec/validate.ts";
 import { child, parseYamlTree, readSanafeText, type YamlLimits, type YNode } from "./yaml-tree.ts";
 import { AttrReader, nodeAttr, parseRange, type Attr } from "./scalars.ts";
 
@@ -108,6 +108,26 @@ const J_TO_PJ = 1e12;
 const S_TO_NS = 1e9;
 const round12 = (x: number): number => Number(x.toPrecision(12));
 
+/**
+ * The ChipSpec's cost limits (chip/spec/validate.ts COST_VALUE_MAX, SYNC_LATENCY_MAX_NS) in the file's units:
+ * 1e9 pJ = 1e-3 J per operation, 1e12 ns = 1000 s. Checked here, so that a bad figure is named by its YAML
+ * field and line in joules or seconds, not by the ChipSpec field it becomes in pJ or ns.
+ */
+const MAX_ENERGY_J = COST_VALUE_MAX.energyPj / J_TO_PJ;
+const MAX_LATENCY_S = COST_VALUE_MAX.latencyNs / S_TO_NS;
+const MAX_SYNC_S = SYNC_LATENCY_MAX_NS / S_TO_NS;
+
+/** A SANA-FE energy (J) or latency (s) attribute: a finite number in [0, the limit]. */
+function siCost(r: AttrReader, a: Attr, field: string, kind: "energy" | "latency" | "sync"): number {
+  const v = r.double(a, field);
+  const unit = kind === "energy" ? "J" : "s";
+  const what = kind === "energy" ? "energies are joules per operation (21.6e-12 is 21.6 pJ)" : kind === "latency" ? "latencies are seconds per operation (3.7e-9 is 3.7 ns)" : "sync latencies are durations in seconds";
+  if (v < 0) r.fail(field, a.line, `${field} must be >= 0, got ${v} ${unit}`, what);
+  const max = kind === "energy" ? MAX_ENERGY_J : kind === "latency" ? MAX_LATENCY_S : MAX_SYNC_S;
+  if (v > max) r.fail(field, a.line, `${field} is ${v} ${unit}; at most ${max} ${unit}`, `${what}; ${max} ${unit} is already far beyond any chip, so a larger value is a unit mistake`);
+  return v;
+}
+
 export function loadSanafeArch(path: string, limits: YamlLimits = {}): SanafeArch {
   const text = readSanafeText(path);
   return parseSanafeArch(text, path, limits);
@@ -173,8 +193,8 @@ export function parseSanafeArch(text: string, file: string, limits: YamlLimits =
     const tname = scalarChild(r, tn, "name", field);
     const tattrs = attrMap(r, child(tn, "attributes"), `${field}.attributes`);
     const hopOf = (dir: string): HopCost => ({
-      energyPj: round12(r.double(req(r, tattrs, `energy_${dir}_hop`, `${field}.attributes`, tn.line), `${field}.attributes.energy_${dir}_hop`) * J_TO_PJ),
-      latencyNs: round12(r.double(req(r, tattrs, `latency_${dir}_hop`, `${field}.attributes`, tn.line), `${field}.attributes.latency_${dir}_hop`) * S_TO_NS),
+      energyPj: round12(siCost(r, req(r, tattrs, `energy_${dir}_hop`, `${field}.attributes`, tn.line), `${field}.attributes.energy_${dir}_hop`, "energy") * J_TO_PJ),
+      latencyNs: round12(siCost(r, req(r, tattrs, `latency_${dir}_hop`, `${field}.attributes`, tn.line), `${field}.attributes.latency_${dir}_hop`, "latency") * S_TO_NS),
     });
     const hop = { east: hopOf("east"), west: hopOf("west"), north: hopOf("north"), south: hopOf("south") };
     for (const name of expandNames(r, tname, field, tn.line)) {
@@ -251,7 +271,8 @@ export function parseSanafeArch(text: string, file: string, limits: YamlLimits =
   const ufield = (u: RawUnit): string => `architecture.tile.core.unit "${u.name}"`;
   const num = (u: RawUnit, key: string): number | undefined => {
     const a = u.attrs.get(key);
-    return a === undefined ? undefined : r.double(a, `${ufield(u)}.attributes.${key}`);
+    // Every key read through here is a cost: energy_… in joules, latency_… in seconds.
+    return a === undefined ? undefined : siCost(r, a, `${ufield(u)}.attributes.${key}`, key.startsWith("energy_") ? "energy" : "latency");
   };
   for (const u of c0.units) {
     const modelAttr = u.attrs.get("model");
@@ -387,8 +408,7 @@ function parseSync(r: AttrReader, attrs: Map<string, Attr>, attrsNode: YNode | u
   const modelA = attrs.get("sync_model");
   const model = modelA === undefined ? "fixed" : r.string(modelA, "architecture.attributes.sync_model");
   const toNs = (a: Attr, f: string): number => {
-    const s = r.double(a, f);
-    if (s < 0) r.fail(f, a.line, `${f} must be >= 0`, "sync latencies are durations in seconds");
+    const s = siCost(r, a, f, "sync");
     return round12(s * S_TO_NS);
   };
   if (model === "fixed") {
@@ -466,8 +486,8 @@ function parseCoreTemplate(r: AttrReader, cn: YNode, field: string): CoreTemplat
           const lk = section === "axon_in" ? "latency_message_in" : "latency_message_out";
           const entry = {
             name: n,
-            energy: r.double(req(r, uattrs, ek, `${ufield}.attributes`, un.line), `${ufield}.attributes.${ek}`),
-            latency: r.double(req(r, uattrs, lk, `${ufield}.attributes`, un.line), `${ufield}.attributes.${lk}`),
+            energy: siCost(r, req(r, uattrs, ek, `${ufield}.attributes`, un.line), `${ufield}.attributes.${ek}`, "energy"),
+            latency: siCost(r, req(r, uattrs, lk, `${ufield}.attributes`, un.line), `${ufield}.attributes.${lk}`, "latency"),
           };
           (section === "axon_in" ? core.axonIn : core.axonOut).push(entry);
           continue;

@@ -87,6 +87,35 @@ describe("SANA-FE architecture errors and conversions", () => {
     expect(() => parseSanafeArch(twoKinds, "het.yaml")).toThrow(/core "d\[0\]" of tile 0 differs/);
   });
 
+  it("names a negative or too large energy / latency by its YAML field and line, in joules or seconds (audit s22b #11)", () => {
+    const err = (yaml: string) => {
+      try {
+        parseSanafeArch(yaml, "x.yaml");
+      } catch (e) {
+        return e as { code: string; field: string; message: string; hint: string };
+      }
+      throw new Error("expected an error");
+    };
+    const cases: Array<[string, string, RegExp]> = [
+      ["energy_update_neuron: 2.0e-12", "energy_update_neuron: -2.0e-12", /unit "lif"\.attributes\.energy_update_neuron must be >= 0, got -2e-12 J \(line \d+\)/],
+      ["energy_update_neuron: 2.0e-12", "energy_update_neuron: 1e300", /energy_update_neuron is 1e\+300 J; at most 0\.001 J \(line \d+\)/],
+      ["latency_process_spike: 1.0e-9", "latency_process_spike: 2000", /latency_process_spike is 2000 s; at most 1000 s/],
+      ["energy_east_hop: 1.0e-12", "energy_east_hop: -1.0e-12", /energy_east_hop must be >= 0/],
+      ["latency_message_out: 5.0e-9", "latency_message_out: -5.0e-9", /latency_message_out must be >= 0/],
+      ["energy_message_in: 1.0e-12", "energy_message_in: 1.0", /energy_message_in is 1 J; at most 0\.001 J/],
+      ["{1: 1.0e-7, 3: 3.0e-7}", "{1: 1.0e-7, 3: 3.0e+7}", /latency_sync\.3 is 30000000 s; at most 1000 s/],
+    ];
+    for (const [from, to, msg] of cases) {
+      const yaml = miniArch();
+      expect(yaml, from).toContain(from);
+      const e = err(yaml.replace(from, to));
+      expect(e.code, to).toBe("E_SANAFE_FIELD");
+      expect(e.message, to).toMatch(msg);
+      expect(e.field, to).not.toMatch(/^costs\./);
+    }
+    expect(err(miniArch().replace("energy_update_neuron: 2.0e-12", "energy_update_neuron: -2.0e-12")).hint).toMatch(/joules/);
+  });
+
   test.prop([
     fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
     fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 6, maxLength: 6 }),
