@@ -20,6 +20,9 @@
  * A difference is E_RERUN_DIFFERS, naming the fields (or layer-ticks.csv). The re-run's outputs are complete (every file was
  * written), so they are kept in --out for diffing; the message names the new report.
  *
+ * --out must not hold a file compared (the original, or the layer-ticks.csv / weights.json beside it):
+ * the re-run would replace it before the comparison (E_CLI_OPTION, cli/output-paths.ts checkRerunOut).
+ *
  * A dataset.json (`aerchip evaluate`, told apart by its format "aerchip-dataset-1") is re-run the same
  * way (cli/commands/rerun-dataset.ts): the model's SHA-256 and the data set's digest are checked, the
  * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
@@ -44,6 +47,7 @@ import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import { checkTrainInputs, trainRerunPlan, type TrainRerunPlan } from "./rerun-train.ts";
 import { trainCommand } from "./train.ts";
+import { checkRerunOut } from "../output-paths.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -269,6 +273,10 @@ async function rerunTrain(plan: TrainRerunPlan, path: string, o: RerunCommandOpt
 }
 
 export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
+  // The files compared (the report, train.json or dataset.json, and the weights.json or layer-ticks.csv
+  // beside it) are read after the re-run has written --out: an --out holding them would replace the
+  // original first and then "verify" the re-run against itself. Refused before anything runs.
+  if (existsSync(reportPath)) checkRerunOut(o.out, reportPath, [join(dirname(reportPath), "weights.json"), join(dirname(reportPath), LAYER_TICKS_FILE)]);
   const train = trainRerunPlan(reportPath, o.out);
   if (train !== undefined) return rerunTrain(train, reportPath, o);
   const dataset = readDatasetForRerun(reportPath);
