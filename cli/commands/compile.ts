@@ -1,5 +1,7 @@
 /** `aerchip compile MODEL --arch ARCH --out DIR`: writes the chip program and the mapping report. */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { checkOutputPaths } from "../output-paths.ts";
 import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
@@ -45,6 +47,8 @@ export function nirProjectionText(projections: ReadonlyArray<{ projection: strin
 
 export async function compileCommand(modelPath: string, o: CompileCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before compiling
+  // program.aerprog and mapping.json never over the model or the chip spec read (cli/output-paths.ts).
+  checkOutputPaths(["program.aerprog", "mapping.json"].map((f) => ({ role: `--out's ${f}`, path: join(out, f) })), [{ role: "<model>", path: modelPath }, ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : [])]);
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
   const model = nir === undefined ? loadModel(modelPath) : { graph: nir.graph, stimulus: { spikes: new Map() } };

@@ -10,6 +10,7 @@
 import { basename, dirname, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
@@ -73,6 +74,7 @@ function nodeSpikes(sim: SimResult, population: string, latency: number, T: numb
 
 export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const m = await loadNirForCli(modelPath, o);
   if (o.input === undefined) {

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { loadArch } from "../load-arch.ts";
@@ -30,6 +31,7 @@ import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts"
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(programPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
   checkProgramFitsSpec(archSpec, program, programPath);

@@ -5,6 +5,7 @@ import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type Learnin
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
 import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
@@ -263,6 +264,7 @@ export function billLearningFor(basis: LearningBillingBasis | undefined, rm: { r
 
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
