@@ -83,9 +83,9 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     ...(layerTicks === undefined ? [] : [layerTicks]),
   ], [out]);
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}\n`);
+    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}${packets === undefined ? "" : `, ${packets.path}`}\n`);
   }
 }
