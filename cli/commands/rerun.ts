@@ -41,7 +41,7 @@ import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, sharedRecordedOptions } from "./rerun-checks.ts";
+import { badOption, checkOptionNamesKnown, checkRecordedOptions, inputChanged, RUN_RECORDED_OPTIONS, inputMissing, opt, sharedRecordedOptions } from "./rerun-checks.ts";
 import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
@@ -65,6 +65,7 @@ export interface RerunPlan {
 /** The `aerchip run` options a report's provenance records (the inverse of cli/commands/run*.ts). */
 export function runOptionsFromProvenance(report: RunReport, out: string, file: string): RerunPlan {
   const p = report.provenance;
+  checkOptionNamesKnown(p.options, RUN_RECORDED_OPTIONS, file);
   checkRecordedOptions(p.options, file);
   const model = p.inputs.find((i) => i.role === "model" || i.role === "program");
   if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no model or program input", { file, field: "provenance.inputs", hint: "reports written by `aerchip run` record their model; run it again with `aerchip run`" });
