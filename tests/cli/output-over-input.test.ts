@@ -4,7 +4,7 @@
  * `--packets-out MODEL` destroyed the model, `report R --out R` and `convert IN IN` replaced their input):
  * E_CLI_OPTION, exit 2, naming both roles; the input is left as it was and no --out is created.
  * Covers run on a JSON model, a NIR graph, a SANA-FE network and a compiled program, report, convert,
- * compile and train.
+ * compile, train and evaluate.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,5 +94,10 @@ describe("outputs never replace an input or each other", () => {
     const trainOut = join(TMP, "t1");
     await refused(["train", "examples/learning/stdp-pair.model.json", "--input", TMP, "--arch", "loihi", "--out", trainOut, "--checkpoint", join(trainOut, "train.json")], ["--checkpoint", "train.json"], model);
     expect(existsSync(trainOut)).toBe(false);
+    await refused(["evaluate", model, "--input", TMP, "--arch", "generic", "--out", join(TMP, "e1"), "--log-file", model], ["--log-file", "<model>"], model);
+    const labels = join(TMP, "e2", "samples.csv");
+    mkdirSync(join(TMP, "e2"));
+    writeFileSync(labels, "a.npy,0\n");
+    await refused(["evaluate", model, "--input", TMP, "--labels", labels, "--arch", "generic", "--out", join(TMP, "e2")], ["samples.csv", "--labels"], labels);
   });
 });
