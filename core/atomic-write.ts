@@ -214,6 +214,11 @@ export function checkDistinctOutputs(files: readonly { readonly path: string; re
       if (canon[i] !== canon[j] && !sameFile(files[i].path, files[j].path)) continue;
       const a = roleOf(files[i]);
       const b = roleOf(files[j]);
+      // Neither path was given by the user: two names the command derived from the model (e.g. NIR node
+      // files) clash; a model problem (exit 1), not a command-line one.
+      if (files[i].role === undefined && files[j].role === undefined) {
+        throw new AerchipError("E_OUTPUT_NAME_CLASH", `two outputs would both be written to ${files[i].path}`, { file: files[i].path, hint: "rename the model's nodes or populations whose file names clash (names that differ only in characters other than letters, digits, '.', '_' or '-')" });
+      }
       throw new AerchipError("E_CLI_OPTION", `${a} (${files[i].path}) and ${b} (${files[j].path}) are the same file; one output would replace the other`, {
         field: files[i].role ?? files[j].role ?? a, hint: `give ${files[i].role !== undefined ? a : b} a path of its own`,
       });

@@ -177,7 +177,9 @@ describe("writeOutputSet: two files of one set on one path (audit s22b #1)", () 
     ensureDir(dir);
     writeFileSync(join(dir, "a.json"), "old");
     symlinkSync(join(dir, "a.json"), join(dir, "b.json"));
-    expect(errorOf(() => writeOutputSet([{ path: join(dir, "a.json"), data: "1" }, { path: join(dir, "b.json"), data: "2" }])).code).toBe("E_CLI_OPTION");
+    expect(errorOf(() => writeOutputSet([{ path: join(dir, "a.json"), data: "1" }, { path: join(dir, "b.json"), data: "2", role: "--packets-out" }])).code).toBe("E_CLI_OPTION");
+    // Two names the command derived itself (no role): a name clash of the model's, not a usage error.
+    expect(errorOf(() => writeOutputSet([{ path: join(dir, "a.json"), data: "1" }, { path: join(dir, "b.json"), data: "2" }])).code).toBe("E_OUTPUT_NAME_CLASH");
     expect(readFileSync(join(dir, "a.json"), "utf8")).toBe("old");
   });
 });
