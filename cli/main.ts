@@ -106,7 +106,7 @@ function buildProgram(): Command {
   const placement = new Option("--placement <strategy>", "core placement: greedy (traffic-aware), linear, random").choices(PLACEMENTS).default("greedy");
   const run = program
     .command("run")
-    .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json (and <population>.v.npy per non-spiking readout)")
+    .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json (a compiled .aerprog: no mapping.json, compile wrote it; and <population>.v.npy per non-spiking readout)")
     .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
     .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it); on a JSON model they replace an input population's embedded spikes")
     .option("--input-population <name>", "JSON models: the input population whose spikes --input replaces (default: the model's only input population)")

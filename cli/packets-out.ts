@@ -29,7 +29,7 @@ export async function packetsOutFile(trace: AerPacketBuffer | undefined, packets
   // The AER stream writer (protobufjs) is loaded only when asked for.
   const { encodeAerStream } = await import("../core/io/aer-stream.ts");
   return {
-    path: resolve(packetsOut),
+    path: resolve(packetsOut), role: "--packets-out",
     data: encodeAerStream({ tickUs: tickUs ?? 1000, sources: [{ name: AER_PACKET_SOURCE, shape: (trace.layout === undefined ? null : aerLayoutShape(trace.layout)) ?? [] }], tick: trace.tickView(), address: trace.addressView() }),
   };
 }

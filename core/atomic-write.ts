@@ -9,7 +9,9 @@
  * none. The rule:
  *  1. every file's content is rendered by the caller before the set is written (a report too large to
  *     serialise fails before any file is touched);
- *  2. every destination is checked first: one that is a directory fails the set before anything is written;
+ *  2. every destination is checked first: one that is a directory fails the set before anything is written,
+ *     and so do two files of the set with one path (E_CLI_OPTION naming both: the later would silently
+ *     replace the earlier, e.g. `run --packets-out OUT/report.json`; compared as core/same-file.ts does);
  *  3. every file goes to a temporary file beside its destination (written, fsync'ed, closed);
  *  4. only then are they renamed into place, one by one. Before that, each destination that exists is
  *     hard-linked to a backup name; if a rename fails, the files of the set already renamed are put back
@@ -24,6 +26,7 @@
 import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, parse, resolve } from "node:path";
 import { AerchipError } from "./diagnostics.ts";
+import { canonicalPath, sameFile } from "./same-file.ts";
 
 export const WriteErrorCode = {
   failed: "E_WRITE_FAILED",
@@ -191,6 +194,36 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export interface OutputFile {
   readonly path: string;
   readonly data: string | Uint8Array;
+  /** What the file is, as errors name it (e.g. "--packets-out"); default its file name. */
+  readonly role?: string;
+}
+
+/** A file's role as errors name it: its `role`, or its file name. */
+function roleOf(f: { readonly path: string; readonly role?: string }): string {
+  return f.role ?? basename(f.path);
+}
+
+/**
+ * Refuses (E_CLI_OPTION) two files of one output set that name the same file: writing both would leave
+ * only the later one. Compared by canonical path (links, "..", relative paths), and by inode when both exist.
+ */
+export function checkDistinctOutputs(files: readonly { readonly path: string; readonly role?: string }[]): void {
+  const canon = files.map((f) => canonicalPath(f.path));
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      if (canon[i] !== canon[j] && !sameFile(files[i].path, files[j].path)) continue;
+      const a = roleOf(files[i]);
+      const b = roleOf(files[j]);
+      // Neither path was given by the user: two names the command derived from the model (e.g. NIR node
+      // files) clash; a model problem (exit 1), not a command-line one.
+      if (files[i].role === undefined && files[j].role === undefined) {
+        throw new AerchipError("E_OUTPUT_NAME_CLASH", `two outputs would both be written to ${files[i].path}`, { file: files[i].path, hint: "rename the model's nodes or populations whose file names clash (names that differ only in characters other than letters, digits, '.', '_' or '-')" });
+      }
+      throw new AerchipError("E_CLI_OPTION", `${a} (${files[i].path}) and ${b} (${files[j].path}) are the same file; one output would replace the other`, {
+        field: files[i].role ?? files[j].role ?? a, hint: `give ${files[i].role !== undefined ? a : b} a path of its own`,
+      });
+    }
+  }
 }
 
 /**
@@ -202,6 +235,7 @@ export function writeOutputSet(files: readonly OutputFile[], dirs: readonly stri
   const temps: string[] = [];
   const backups: Array<{ path: string; existed: boolean; backup: string | undefined; renamed: boolean }> = [];
   try {
+    checkDistinctOutputs(files);
     for (const d of dirs) created.push(...ensureDirCreated(d));
     for (const f of files) {
       let isDir = false;

@@ -1,7 +1,9 @@
 /** `aerchip compile MODEL --arch ARCH --out DIR`: writes the chip program and the mapping report. */
 import { mappingJson } from "../mapping-json.ts";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { outputDirOption, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputPaths } from "../output-paths.ts";
+import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -49,6 +51,8 @@ export function nirProjectionText(projections: ReadonlyArray<{ projection: strin
 
 export async function compileCommand(modelPath: string, o: CompileCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before compiling
+  // program.aerprog and mapping.json never over the model or the chip spec read (cli/output-paths.ts).
+  checkOutputPaths(["program.aerprog", "mapping.json"].map((f) => ({ role: `--out's ${f}`, path: join(out, f) })), [{ role: "<model>", path: modelPath }, ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : [])]);
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
   // spec: a JSON model too large for the chip's cores is refused before it is built (compiler/core-capacity.ts).

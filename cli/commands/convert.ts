@@ -6,6 +6,7 @@
  * `--encode poisson|bernoulli|first-spike --steps T` encodes a static .npy tensor (one sample) as input spikes
  * instead (core/io/events/encode-tensor.ts; options checked in cli/option-applicability.ts).
  */
+import { checkOutputPaths } from "../output-paths.ts";
 import { convertEventFile } from "../../core/io/events/index.ts";
 import { encodeTensorFile, type TensorEncoding } from "../../core/io/events/encode-tensor.ts";
 import { inputSelectionReadOptions, renameSelectionError, type InputSelection } from "../input-selection.ts";
@@ -36,6 +37,8 @@ function encodeCommand(input: string, output: string, o: ConvertCommandOptions &
 }
 
 export async function convertCommand(input: string, output: string, o: ConvertCommandOptions): Promise<void> {
+  // OUT over IN (or over the --labels CSV) would replace the file being read (cli/output-paths.ts).
+  checkOutputPaths([{ role: "<out>", path: output }], [{ role: "<in>", path: input }, ...(o.labels === undefined ? [] : [{ role: "--labels", path: o.labels }])]);
   if (o.encode !== undefined) return encodeCommand(input, output, { ...o, encode: o.encode });
   const selection = await inputSelectionReadOptions(input, o);
   let res;

@@ -32,6 +32,7 @@ import { dtBinningWarning } from "../nir-dt-check.ts";
 import { addEventCounts, datasetEventsMergedWarning } from "../input-accounting.ts";
 import type { InputEventCounts } from "../../core/io/events/index.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkOutputPaths } from "../output-paths.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
@@ -424,6 +425,13 @@ export async function datasetOutputFiles(out: string, result: DatasetEvaluation)
 export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Promise<void> {
   // Before anything runs (several chips: before the first, whose failures would otherwise be table rows).
   checkJobsWithThreads(o.jobs ?? 1, o.threads ?? 1);
+  // No output (--log-file; one chip's files in --out) over a file it reads (cli/output-paths.ts).
+  const single = o.arch.includes(",") ? [] : ["dataset.json", "samples.csv", "dataset.md", "dataset.tex", "dataset.html", "mapping.json", "layer-ticks.csv"].map((f) => ({ role: `--out's ${f}`, path: join(outputDirOption(o.out), f) }));
+  checkOutputPaths([...(o.logFile === undefined ? [] : [{ role: "--log-file", path: o.logFile }]), ...single], [
+    { role: "<model>", path: modelPath }, { role: "--input", path: o.input },
+    ...(o.labels === undefined ? [] : [{ role: "--labels", path: o.labels }]),
+    ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }]),
+  ]);
   // Several chips (`--arch loihi,truenorth`): one evaluation per chip under DIR/<chip>/ and a comparison.
   if (o.arch.includes(",")) return (await import("./evaluate-multi.ts")).evaluateManyCommand(modelPath, o);
   const out = outputDirOption(o.out);

@@ -10,6 +10,7 @@ import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts"
 
 const REPORT_HINT = "give the report.json written by `aerchip run`";
 import { writeFileAtomic, ensureDir } from "../../core/atomic-write.ts";
+import { checkOutputPaths } from "../output-paths.ts";
 import { REPORT_FORMAT, REPORT_VERSION, type RunReport } from "../../chip/report/run-report.ts";
 import { renderMarkdown } from "../../chip/report/formats/markdown.ts";
 import { renderLatex } from "../../chip/report/formats/latex.ts";
@@ -89,6 +90,13 @@ export async function reportCommand(reportPath: string | undefined, o: ReportCom
   // Only the HTML page draws a raster: a --spikes file given with another format would be silently unused.
   if (o.spikes !== undefined && o.format !== "html") throw new AerchipError("E_CLI_OPTION", `--spikes applies only to --format html (the spike raster); --format ${o.format} does not read spikes`, { field: "--spikes", hint: "drop --spikes, or use --format html" });
   if (o.json && o.out === undefined) throw new AerchipError("E_CLI_OPTION", "--json needs --out (the document itself goes to stdout otherwise)", { field: "--json", hint: "add --out FILE, or drop --json" });
+  // --out over the report (or the --spikes file) being read would replace it (cli/output-paths.ts).
+  if (o.out !== undefined) {
+    checkOutputPaths([{ role: "--out", path: o.out }], [
+      ...(reportPath === undefined ? [] : [{ role: "<report>", path: reportPath }]),
+      ...(reportPath !== undefined && o.format === "html" ? [{ role: o.spikes === undefined ? "the spikes.json beside <report>" : "--spikes", path: o.spikes ?? join(dirname(reportPath), "spikes.json") }] : []),
+    ]);
+  }
   let text: string;
   if (o.format === "json-schema") text = renderJsonSchema();
   else {

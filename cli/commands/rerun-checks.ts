@@ -67,6 +67,29 @@ export function badOption(file: string, key: string, value: unknown, rule: strin
   return new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is ${JSON.stringify(value)}; ${rule}`, { file, field: `provenance.options.${key}`, hint: provenanceHint(command) });
 }
 
+/**
+ * Every option name `aerchip run` records in a report's provenance.options (cli/commands/run.ts, run-nir.ts,
+ * run-program.ts, with the recorders they spread: cli/tick-period.ts, layer-ticks-out.ts, third-factor.ts,
+ * costs-mode.ts, input-selection.ts, event-transforms.ts eventTransformProvenance). A name outside it was
+ * not written by this aerchip's run: the re-run could not repeat it, and a difference found after running
+ * would wrongly blame aerchip's code (audit s22b #9).
+ */
+export const RUN_RECORDED_OPTIONS: readonly string[] = [
+  "arch", "steps", "seed", "placement", "timing", "coreNeurons", "remap", "precision",
+  "tickUs", "tickPeriodUs", "realtime", "perLayerTicks", "thirdFactor", "psi", "billLearning", "costs", "inputPopulation",
+  "sample", "gesture",
+  "sensorSize", "crop", "downsample", "spatialFactor", "polarity", "timeBins", "timeBinsRule", "eventCount", "eventBins", "eventOverlap", "tickOrigin", "inputCounts",
+  "dtSeconds", "reset", "recurrentBias", "ifMultiSpike", "lenient",
+];
+
+/** Refuses (E_RERUN_PROVENANCE) a recorded option whose name is not in `known`, before anything runs. */
+export function checkOptionNamesKnown(o: RecordedOptions, known: readonly string[], file: string, command: RecordingCommand = "run"): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is not an option aerchip ${command} records (it records ${known.join(", ")})`, { file, field: `provenance.options.${key}`, hint: provenanceHint(command) });
+  }
+}
+
 /** The options `run` and `evaluate` share, checked with the command line's rules. */
 export function checkRecordedOptions(o: RecordedOptions, file: string, command: RecordingCommand = "run"): void {
   const whole = (key: string, min: number, max: number, why: string): void => {

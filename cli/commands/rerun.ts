@@ -20,6 +20,9 @@
  * A difference is E_RERUN_DIFFERS, naming the fields (or layer-ticks.csv). The re-run's outputs are complete (every file was
  * written), so they are kept in --out for diffing; the message names the new report.
  *
+ * --out must not hold a file compared (the original, or the layer-ticks.csv / weights.json beside it):
+ * the re-run would replace it before the comparison (E_CLI_OPTION, cli/output-paths.ts checkRerunOut).
+ *
  * A dataset.json (`aerchip evaluate`, told apart by its format "aerchip-dataset-1") is re-run the same
  * way (cli/commands/rerun-dataset.ts): the model's SHA-256 and the data set's digest are checked, the
  * recorded options are checked, evaluate writes its files into --out, and the new dataset.json is compared
@@ -38,12 +41,13 @@ import { runCommand, type RunCommandOptions } from "./run.ts";
 import { runNirCommand, type NirCliOptions } from "./run-nir.ts";
 import { runProgramCommand } from "./run-program.ts";
 import { LAYER_TICKS_FILE } from "../layer-ticks-out.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, sharedRecordedOptions } from "./rerun-checks.ts";
+import { badOption, checkOptionNamesKnown, checkRecordedOptions, inputChanged, RUN_RECORDED_OPTIONS, inputMissing, opt, sharedRecordedOptions } from "./rerun-checks.ts";
 import { checkDatasetInputs, evaluateOptionsFromProvenance, readDatasetForRerun } from "./rerun-dataset.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import type { DatasetDocument } from "../../chip/report/dataset.ts";
 import { checkTrainInputs, trainRerunPlan, type TrainRerunPlan } from "./rerun-train.ts";
 import { trainCommand } from "./train.ts";
+import { checkRerunOut } from "../output-paths.ts";
 
 export interface RerunCommandOptions {
   readonly out: string;
@@ -61,6 +65,7 @@ export interface RerunPlan {
 /** The `aerchip run` options a report's provenance records (the inverse of cli/commands/run*.ts). */
 export function runOptionsFromProvenance(report: RunReport, out: string, file: string): RerunPlan {
   const p = report.provenance;
+  checkOptionNamesKnown(p.options, RUN_RECORDED_OPTIONS, file);
   checkRecordedOptions(p.options, file);
   const model = p.inputs.find((i) => i.role === "model" || i.role === "program");
   if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no model or program input", { file, field: "provenance.inputs", hint: "reports written by `aerchip run` record their model; run it again with `aerchip run`" });
@@ -269,6 +274,10 @@ async function rerunTrain(plan: TrainRerunPlan, path: string, o: RerunCommandOpt
 }
 
 export async function rerunCommand(reportPath: string, o: RerunCommandOptions): Promise<void> {
+  // The files compared (the report, train.json or dataset.json, and the weights.json or layer-ticks.csv
+  // beside it) are read after the re-run has written --out: an --out holding them would replace the
+  // original first and then "verify" the re-run against itself. Refused before anything runs.
+  if (existsSync(reportPath)) checkRerunOut(o.out, reportPath, [join(dirname(reportPath), "weights.json"), join(dirname(reportPath), LAYER_TICKS_FILE)]);
   const train = trainRerunPlan(reportPath, o.out);
   if (train !== undefined) return rerunTrain(train, reportPath, o);
   const dataset = readDatasetForRerun(reportPath);

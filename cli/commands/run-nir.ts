@@ -11,6 +11,7 @@ import { mappingJson } from "../mapping-json.ts";
 import { basename, dirname, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { writeNpy } from "../../core/io/npy.ts";
 import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
@@ -75,6 +76,7 @@ function nodeSpikes(sim: SimResult, population: string, latency: number, T: numb
 
 export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const m = await loadNirForCli(modelPath, o);
   if (o.input === undefined) {
@@ -164,7 +166,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);
   if (layerTicks !== undefined) files.push(layerTicks);
   writeOutputSet(files, [out]);
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
   const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);

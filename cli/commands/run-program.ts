@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { checkAxonTypes } from "../../compiler/passes/axon-types.ts";
@@ -31,6 +32,7 @@ import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts"
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(programPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const program = readProgramFile(programPath);
   checkProgramFitsSpec(archSpec, program, programPath);
@@ -83,9 +85,9 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
     ...(layerTicks === undefined ? [] : [layerTicks]),
   ], [out]);
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}\n`);
+    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}${packets === undefined ? "" : `, ${packets.path}`}\n`);
   }
 }

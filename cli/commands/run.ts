@@ -5,7 +5,8 @@ import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } f
 import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type LearningFacts } from "../learning-drive.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
-import { outputDirOption, stableJson, writeJsonAtomic, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
@@ -265,6 +266,7 @@ export function billLearningFor(basis: LearningBillingBasis | undefined, rm: { r
 
 export async function runCommand(modelPath: string, o: RunCommandOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
+  checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 0)) throw new AerchipError("E_CLI_OPTION", `--steps must be a whole number >= 0, got ${o.steps}`, { field: "--steps", hint: "give a number of ticks" });
   const sanafe = isYamlPath(modelPath) && sniffFile(modelPath) === "network" ? sanafeArchFor(modelPath, o.arch, o.sanafeArch) : undefined;
@@ -365,16 +367,12 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (weights !== undefined) files.push({ path: join(out, "weights.json"), data: weights });
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);
   if (layerTicks !== undefined) files.push(layerTicks);
-  writeOutputSet(files, [out]);
-  const vFiles = ro.report.map((r) => join(o.out, r.file));
-  const wrote = (weights === undefined ? "" : `, ${join(o.out, "weights.json")}`) + vFiles.map((f) => `, ${f}`).join("") + (layerTicks === undefined ? "" : `, ${layerTicks.path}`);
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
-  else if (!o.quiet) process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report) + `\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}, ${join(o.out, "mapping.json")}${wrote}\n`);
-  if (!o.quiet && !o.json) process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads, input?.spikes.inputCounts === true, o.perLayerTicks === true));
-  if (!o.quiet && !o.json) process.stdout.write(sanafeArchNote(sanafe));
+  // --remap: the file's own (hand) mapping on its own architecture, beside aerchip's remapping; simulated
+  // before the set is written so that its report is one file of the set (all or none, also on Ctrl-C).
+  // Paced as aerchip's mapping, so the two are compared on the same time basis.
+  let handMappingText = "";
+  const handFile = join(out, "hand-mapping-report.json");
   if (handMapping !== undefined) {
-    // The file's own (hand) mapping on its own architecture, beside aerchip's remapping.
-    // Paced as aerchip's mapping, so the two are compared on the same time basis.
     const hand = await compileAndRunAsync(pacedSpec(handMapping.spec, periodUs, o), handMapping.model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { file: modelPath, ...handMapping.placement },
@@ -382,8 +380,20 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       timing: o.timing,
       ...(o.threads === undefined ? {} : { hooks: { threads: o.threads } }),
     });
-    writeJsonAtomic(join(out, "hand-mapping-report.json"), hand.report);
-    if (!o.quiet && !o.json) process.stdout.write(`\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`);
+    files.push({ path: handFile, data: stableJson(hand.report, handFile) });
+    handMappingText = `\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`;
+  }
+  writeOutputSet(files, [out]);
+  // Every file written, the --out ones as `o.out` spells it; the "wrote" line is the last line printed.
+  const vFiles = ro.report.map((r) => join(o.out, r.file));
+  const handShown = join(o.out, "hand-mapping-report.json");
+  const wrote = [join(o.out, "spikes.json"), join(o.out, "report.json"), join(o.out, "mapping.json"), ...(weights === undefined ? [] : [join(o.out, "weights.json")]), ...vFiles, ...(layerTicks === undefined ? [] : [layerTicks.path]), ...(handMapping === undefined ? [] : [handShown]), ...(packets === undefined ? [] : [packets.path])];
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }), ...(handMapping === undefined ? {} : { handMappingReport: handFile }), ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals, ...(report.learning === undefined ? {} : { learning: report.learning }) })}\n`);
+  else if (!o.quiet) {
+    process.stdout.write(summaryText(report, compiled.mapping) + readoutLines(ro.report));
+    process.stdout.write(threadsNote(o.threads, sim.threads, sim.timingThreads, input?.spikes.inputCounts === true, o.perLayerTicks === true));
+    process.stdout.write(sanafeArchNote(sanafe));
+    process.stdout.write(`${handMappingText}\nwrote ${wrote.join(", ")}\n`);
   }
   logger.info({ phase: "write", out }, "outputs written");
 }

@@ -23,6 +23,7 @@ import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec
 import { dirname, join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputPaths } from "../output-paths.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
@@ -135,6 +136,11 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   if (o.output !== undefined && o.test === undefined) throw new AerchipError("E_CLI_OPTION", "--output names the population the learning curve's tests decode, and there is no --test", { field: "--output", hint: "drop --output, or give --eval-every N --test DATASET" });
   // Before any training: a --out that cannot take the files fails in seconds, not after the last sample.
   checkOutputDirUsable(out);
+  // Its files (train.json, weights.json, --checkpoint) never over an input, nor over each other (cli/output-paths.ts).
+  checkOutputPaths([
+    ...(o.checkpoint === undefined ? [] : [{ role: "--checkpoint", path: o.checkpoint }]),
+    ...["train.json", "weights.json"].map((f) => ({ role: `--out's ${f}`, path: join(out, f) })),
+  ], [{ role: "<model>", path: modelPath }, ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }])]);
   if (o.resume === true && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted training wrote" });
   if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new AerchipError("E_CLI_OPTION", "--checkpoint-every sets how often --checkpoint saves, and there is no --checkpoint", { field: "--checkpoint-every", hint: "add --checkpoint FILE, or drop --checkpoint-every" });
   // A checkpoint that could never be written fails now, not at the first save (cli/train-checkpoint.ts).

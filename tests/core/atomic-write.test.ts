@@ -2,7 +2,7 @@
  * Atomic writes: content lands complete, the old file is replaced, no temporary file is left behind
  * (on success or failure), and failures are coded errors naming the path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -163,5 +163,23 @@ describe("checkOutputDirUsable", () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("writeOutputSet: two files of one set on one path (audit s22b #1)", () => {
+  it("is refused (E_CLI_OPTION naming both roles) before anything is written, also through .. and a link", () => {
+    const dir = join(TMP, "dup");
+    const e = errorOf(() => writeOutputSet([{ path: join(dir, "report.json"), data: "r" }, { path: join(dir, "x", "..", "report.json"), data: "p", role: "--packets-out" }], [dir]));
+    expect(e.code).toBe("E_CLI_OPTION");
+    expect(e.message).toContain("report.json");
+    expect(e.message).toContain("--packets-out");
+    expect(existsSync(dir)).toBe(false);
+    ensureDir(dir);
+    writeFileSync(join(dir, "a.json"), "old");
+    symlinkSync(join(dir, "a.json"), join(dir, "b.json"));
+    expect(errorOf(() => writeOutputSet([{ path: join(dir, "a.json"), data: "1" }, { path: join(dir, "b.json"), data: "2", role: "--packets-out" }])).code).toBe("E_CLI_OPTION");
+    // Two names the command derived itself (no role): a name clash of the model's, not a usage error.
+    expect(errorOf(() => writeOutputSet([{ path: join(dir, "a.json"), data: "1" }, { path: join(dir, "b.json"), data: "2" }])).code).toBe("E_OUTPUT_NAME_CLASH");
+    expect(readFileSync(join(dir, "a.json"), "utf8")).toBe("old");
   });
 });

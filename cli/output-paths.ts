@@ -1,0 +1,84 @@
+/**
+ * Output paths a command must not write: one of its own inputs (`run --packets-out MODEL`, `report R
+ * --out R`, `convert IN IN` would replace the file being read), or one file twice in one set (`run
+ * --packets-out OUT/report.json`). Checked before anything runs or is written (E_CLI_OPTION, exit 2,
+ * naming both roles); files compared as core/same-file.ts does (links, "..", hard links).
+ * core/atomic-write.ts writeOutputSet checks the duplicates again when the set is written.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { checkDistinctOutputs } from "../core/atomic-write.ts";
+import { AerchipError } from "../core/diagnostics.ts";
+import { canonicalPath, sameFile } from "../core/same-file.ts";
+import { LAYER_TICKS_FILE } from "./layer-ticks-out.ts";
+
+/** A file a command reads or writes, and what it is (an option, or the argument's name). */
+export interface RolePath {
+  readonly role: string;
+  readonly path: string;
+}
+
+/** Refuses an output that is one of the inputs, or two outputs that are one file (E_CLI_OPTION). */
+export function checkOutputPaths(outputs: readonly RolePath[], inputs: readonly RolePath[]): void {
+  for (const out of outputs) {
+    for (const inp of inputs) {
+      if (!sameFile(out.path, inp.path)) continue;
+      throw new AerchipError("E_CLI_OPTION", `${out.role} (${out.path}) is the same file as ${inp.role} (${inp.path}); writing it would replace the input being read`, {
+        field: out.role, hint: `give ${out.role} another path`,
+      });
+    }
+  }
+  checkDistinctOutputs(outputs);
+}
+
+/** What `aerchip run` (JSON model, SANA-FE network, NIR graph or compiled program) reads and names as output. */
+export interface RunPaths {
+  readonly out: string;
+  readonly arch: string;
+  readonly sanafeArch?: string;
+  readonly input?: string;
+  readonly labels?: string;
+  readonly initialWeights?: string;
+  readonly thirdFactor?: readonly { readonly path: string }[];
+  readonly packetsOut?: string;
+  readonly logFile?: string;
+}
+
+/**
+ * `aerchip run MODEL`: its fixed outputs in --out (spikes.json, report.json, mapping.json, weights.json,
+ * layer-ticks.csv), --packets-out and --log-file, against each other and against every file it reads.
+ */
+export function checkRunOutputPaths(model: string, o: RunPaths): void {
+  const inputs: RolePath[] = [
+    { role: "<model>", path: model },
+    ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : []),
+    ...(o.sanafeArch === undefined ? [] : [{ role: "--sanafe-arch", path: o.sanafeArch }]),
+    ...(o.input === undefined ? [] : [{ role: "--input", path: o.input }]),
+    ...(o.labels === undefined ? [] : [{ role: "--labels", path: o.labels }]),
+    ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }]),
+    ...(o.thirdFactor ?? []).map((t) => ({ role: "--third-factor", path: t.path })),
+  ];
+  const named: RolePath[] = [
+    ...(o.packetsOut === undefined ? [] : [{ role: "--packets-out", path: o.packetsOut }]),
+    ...(o.logFile === undefined ? [] : [{ role: "--log-file", path: o.logFile }]),
+  ];
+  const fixed = ["spikes.json", "report.json", "mapping.json", "weights.json", LAYER_TICKS_FILE].map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
+  checkOutputPaths([...named, ...fixed], inputs);
+}
+
+/**
+ * `aerchip rerun FILE --out DIR`: DIR must not hold a file the re-run is compared with (FILE itself, and the
+ * layer-ticks.csv or weights.json beside it): the re-run would replace it first and then compare it with
+ * itself. E_CLI_OPTION naming the file.
+ */
+export function checkRerunOut(out: string, original: string, siblings: readonly string[]): void {
+  const dir = canonicalPath(out);
+  for (const file of [original, ...siblings]) {
+    const holders = [canonicalPath(join(file, ".."))];
+    if (existsSync(file)) holders.push(join(canonicalPath(file), ".."));
+    if (!holders.some((h) => canonicalPath(h) === dir)) continue;
+    throw new AerchipError("E_CLI_OPTION", `--out ${out} holds ${file}, which the re-run is compared with; writing the re-run there would replace it before the comparison`, {
+      field: "--out", hint: "give --out another directory (a new one): the re-run's files are compared with the original's",
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * An output path that is another output of the same set, or an input of the command, is refused before
+ * anything is written (audit s22b #1: `run --packets-out OUT/report.json` lost the packet stream,
+ * `--packets-out MODEL` destroyed the model, `report R --out R` and `convert IN IN` replaced their input):
+ * E_CLI_OPTION, exit 2, naming both roles; the input is left as it was and no --out is created.
+ * Covers run on a JSON model, a NIR graph, a SANA-FE network and a compiled program, report, convert,
+ * compile, train and evaluate.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeNpy } from "../../core/io/npy.ts";
+import { cli } from "../helpers/cli.ts";
+import { HAS_SHARED, sharedPath } from "../helpers/shared.ts";
+import { tinyModel } from "../helpers/tiny-model.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "aerchip-out-over-in-"));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+/** The command is refused with E_CLI_OPTION (exit 2) naming both roles, and `kept` is unchanged. */
+async function refused(args: string[], roles: [string, string], kept: string): Promise<void> {
+  const before = readFileSync(kept);
+  const r = await cli(...args);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toMatch(/E_CLI_OPTION/);
+  for (const role of roles) expect(r.stderr).toContain(role);
+  expect(readFileSync(kept).equals(before)).toBe(true);
+}
+
+describe("outputs never replace an input or each other", () => {
+  it("run (JSON model): --packets-out onto report.json or spikes.json of --out, onto the model, through a link; --log-file onto the model", async () => {
+    const model = tinyModel(TMP);
+    const out = join(TMP, "o1");
+    await refused(["run", model, "--arch", "generic", "--out", out, "--packets-out", join(out, "report.json")], ["--packets-out", "report.json"], model);
+    await refused(["run", model, "--arch", "generic", "--out", out, "--packets-out", join(out, "x", "..", "spikes.json")], ["--packets-out", "spikes.json"], model);
+    expect(existsSync(out)).toBe(false);
+    await refused(["run", model, "--arch", "generic", "--out", out, "--packets-out", model], ["--packets-out", "<model>"], model);
+    symlinkSync(model, join(TMP, "model-link.json"));
+    await refused(["run", model, "--arch", "generic", "--out", out, "--packets-out", join(TMP, "model-link.json")], ["--packets-out", "<model>"], model);
+    await refused(["run", model, "--arch", "generic", "--out", out, "--log-file", model], ["--log-file", "<model>"], model);
+    // An --out whose report.json is the model (the model kept in the output directory).
+    const inOut = join(TMP, "o2");
+    mkdirSync(inOut);
+    copyFileSync(model, join(inOut, "report.json"));
+    await refused(["run", join(inOut, "report.json"), "--arch", "generic", "--out", inOut], ["report.json", "<model>"], join(inOut, "report.json"));
+    // A distinct --packets-out still runs.
+    const ok = await cli("run", model, "--arch", "generic", "--out", out, "--packets-out", join(out, "p.aer"), "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("run (compiled program): --packets-out onto the program or its --input", async () => {
+    const model = tinyModel(TMP);
+    const comp = join(TMP, "comp");
+    expect((await cli("compile", model, "--arch", "generic", "--out", comp, "--quiet")).code).toBe(0);
+    const input = join(TMP, "in.npy");
+    writeFileSync(input, writeNpy(new Uint8Array(10 * 4).fill(1), [10, 4], { bool: true }));
+    const program = join(comp, "program.aerprog");
+    await refused(["run", program, "--arch", "generic", "--input", input, "--out", join(TMP, "o3"), "--packets-out", program], ["--packets-out", "<model>"], program);
+    await refused(["run", program, "--arch", "generic", "--input", input, "--out", join(TMP, "o3"), "--packets-out", input], ["--packets-out", "--input"], input);
+    expect(existsSync(join(TMP, "o3"))).toBe(false);
+  });
+
+  it.skipIf(!HAS_SHARED)("run (NIR graph, SANA-FE network): --packets-out onto an input", async () => {
+    const nirDir = join(TMP, "nir");
+    mkdirSync(nirDir);
+    const nir = join(nirDir, "g.nir");
+    const input = join(nirDir, "g.input.npy");
+    copyFileSync(sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.nir"), nir);
+    copyFileSync(sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.input.npy"), input);
+    await refused(["run", nir, "--input", input, "--arch", "generic", "--out", join(TMP, "o4"), "--packets-out", input], ["--packets-out", "--input"], input);
+    await refused(["run", nir, "--input", input, "--arch", "generic", "--out", join(TMP, "o4"), "--packets-out", join(TMP, "o4", "mapping.json")], ["--packets-out", "mapping.json"], input);
+    const sanafe = join(TMP, "dvs.yaml");
+    copyFileSync(sharedPath("fixtures/sanafe/dvs.yaml"), sanafe);
+    const arch = resolve(sharedPath("fixtures/sanafe/loihi.yaml"));
+    await refused(["run", sanafe, "--arch", arch, "--steps", "2", "--out", join(TMP, "o5"), "--packets-out", sanafe], ["--packets-out", "<model>"], sanafe);
+    expect(existsSync(join(TMP, "o4")) || existsSync(join(TMP, "o5"))).toBe(false);
+  });
+
+  it("report --out onto its input; convert OUT onto IN; compile and train onto the model; train --checkpoint onto train.json", async () => {
+    const model = tinyModel(TMP);
+    const out = join(TMP, "r1");
+    expect((await cli("run", model, "--arch", "generic", "--out", out, "--quiet")).code).toBe(0);
+    const report = join(out, "report.json");
+    await refused(["report", report, "--format", "md", "--out", report], ["--out", "<report>"], report);
+    await refused(["report", report, "--format", "html", "--out", join(out, "spikes.json")], ["--out", "spikes.json"], join(out, "spikes.json"));
+    const img = join(TMP, "img.npy");
+    writeFileSync(img, writeNpy(Float64Array.of(0.1, 0.5, 0.9, 1), [2, 2]));
+    await refused(["convert", img, join(TMP, ".", "img.npy"), "--encode", "bernoulli", "--steps", "10"], ["<out>", "<in>"], img);
+    const inCompileOut = join(TMP, "c1");
+    mkdirSync(inCompileOut);
+    copyFileSync(model, join(inCompileOut, "mapping.json"));
+    await refused(["compile", join(inCompileOut, "mapping.json"), "--arch", "generic", "--out", inCompileOut], ["mapping.json", "<model>"], join(inCompileOut, "mapping.json"));
+    const trainOut = join(TMP, "t1");
+    await refused(["train", "examples/learning/stdp-pair.model.json", "--input", TMP, "--arch", "loihi", "--out", trainOut, "--checkpoint", join(trainOut, "train.json")], ["--checkpoint", "train.json"], model);
+    expect(existsSync(trainOut)).toBe(false);
+    await refused(["evaluate", model, "--input", TMP, "--arch", "generic", "--out", join(TMP, "e1"), "--log-file", model], ["--log-file", "<model>"], model);
+    const labels = join(TMP, "e2", "samples.csv");
+    mkdirSync(join(TMP, "e2"));
+    writeFileSync(labels, "a.npy,0\n");
+    await refused(["evaluate", model, "--input", TMP, "--labels", labels, "--arch", "generic", "--out", join(TMP, "e2")], ["samples.csv", "--labels"], labels);
+  });
+});
