@@ -177,8 +177,29 @@ function writeError(path: string, e: unknown): AerchipError {
   });
 }
 
+/**
+ * E_WRITE_FAILED for an output path that names an existing directory: said plainly, before any temporary
+ * file exists (the rename would fail with the temporary file's name and EISDIR, and a hint about
+ * permissions or disk space would point elsewhere).
+ */
+export function directoryOutputError(path: string): AerchipError {
+  return new AerchipError(WriteErrorCode.failed, `cannot write ${path}: it is a directory`, {
+    file: path, hint: "give a file name (e.g. inside that directory), not the directory itself",
+  });
+}
+
+/** Throws directoryOutputError when `path` is an existing directory (a symlink to one included). */
+export function refuseDirectoryOutput(path: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch { /* e.g. ENOTDIR (a parent is a file): writing the temporary file reports it */ }
+  if (isDir) throw directoryOutputError(path);
+}
+
 /** Writes `data` (a string as UTF-8) to `path` atomically. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  refuseDirectoryOutput(path);
   const tmp = tempPathFor(path);
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   try {
@@ -242,7 +263,7 @@ export function writeOutputSet(files: readonly OutputFile[], dirs: readonly stri
       try {
         isDir = lstatSync(f.path, { throwIfNoEntry: false })?.isDirectory() === true;
       } catch { /* e.g. ENOTDIR (a parent is a file): writing the temporary file reports it */ }
-      if (isDir) throw writeError(f.path, new Error("it is a directory"));
+      if (isDir) throw directoryOutputError(f.path);
     }
     for (const f of files) {
       const tmp = tempPathFor(f.path);

@@ -8,6 +8,13 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { WriteErrorCode, ensureDir, ensureDirCreated, outputDirOption, stableJson, tempPathFor, writeFileAtomic, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
 import { errorOf } from "../helpers/errors.ts";
+import { writeFileStreaming } from "../../core/io/events/file-io.ts";
+import type { AerchipError } from "../../core/diagnostics.ts";
+
+async function errorOfAsync(f: () => Promise<unknown>): Promise<AerchipError> {
+  try { await f(); } catch (e) { return e as AerchipError; }
+  throw new Error("expected an error");
+}
 
 const TMP = mkdtempSync(join(tmpdir(), "aerchip-atomic-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -70,6 +77,16 @@ describe("atomic writes", () => {
     expect(errorOf(() => stableJson(10n)).code).toBe(WriteErrorCode.json);
     expect(errorOf(() => stableJson(undefined)).code).toBe(WriteErrorCode.json);
     expect(readdirSync(dir).sort()).toEqual(["plain", "target"]);
+  });
+
+  it("a destination that is a directory is said plainly, before any temporary file (audit s22b #17)", async () => {
+    const dir = join(TMP, "isdir");
+    mkdirSync(join(dir, "out"), { recursive: true });
+    for (const e of [errorOf(() => writeFileAtomic(join(dir, "out"), "data")), await errorOfAsync(() => writeFileStreaming(join(dir, "out"), async (w) => w.write(Uint8Array.of(1))))]) {
+      expect([e.code, e.file, e.message]).toEqual([WriteErrorCode.failed, join(dir, "out"), `cannot write ${join(dir, "out")}: it is a directory`]);
+      expect(e.hint).toContain("give a file name");
+    }
+    expect(readdirSync(dir)).toEqual(["out"]); // no temporary file was made
   });
 
   it("a parent path that is a regular file gives E_WRITE_FAILED, not the cleanup's ENOTDIR (audit 2.2)", () => {

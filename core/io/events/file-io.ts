@@ -12,7 +12,7 @@
  * the destination when closed, so an interrupted conversion never leaves a half-written output.
  */
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
-import { tempPathFor, WriteErrorCode } from "../../atomic-write.ts";
+import { refuseDirectoryOutput, tempPathFor, WriteErrorCode } from "../../atomic-write.ts";
 import { AerchipError } from "../../diagnostics.ts";
 import { EventsErrorCode, eventsError } from "./errors.ts";
 
@@ -151,6 +151,7 @@ export class StreamFileWriter {
   }
 
   static async create(path: string): Promise<StreamFileWriter> {
+    refuseDirectoryOutput(path);
     const tmp = tempPathFor(path);
     try {
       return new StreamFileWriter(path, tmp, await open(tmp, "wx"));
