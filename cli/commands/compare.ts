@@ -76,18 +76,35 @@ export function chipDirName(arch: string, taken: Set<string>): string {
 const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
 
 /**
+ * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
+ * types, a multiplicative leak, per-synapse signs, a closed-form learning term): also about the chip, but a
+ * chip with more cores does not help; one with the feature, or a model without it, does.
+ */
+const LACKS_FEATURE: ReadonlySet<string> = new Set([
+  "E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE", "E_CORE_AXON_TYPES_EXCEEDED", "E_FIXED_LEAK_ADDITIVE", "E_FIXED_SOURCE_SIGN_MIXED",
+  "E_LEARNING_CLOSED_FORM",
+]);
+
+/**
  * What to change when no chip ran, from the chips' error codes: a bigger chip only helps when the model
- * did not fit; an error every chip shares (a missing --input, a wrong input shape) is in the command or
- * the model, so the hint says so instead of sending the user to look for a bigger chip.
+ * did not fit; a chip lacking a feature the model uses needs another chip or a model without it; an error
+ * every chip shares (a missing --input, a wrong input shape) is in the command or the model, so the hint
+ * says so instead of sending the user to look for a bigger chip.
  */
 export function nothingRanHint(codes: readonly string[], tableFile = "compare.md"): string {
   const distinct = [...new Set(codes)];
   const fit = "use a chip with more cores or larger per-core limits, or a smaller model";
-  if (distinct.every((c) => DOES_NOT_FIT.test(c))) return fit;
+  const features = distinct.filter((c) => LACKS_FEATURE.has(c));
+  const sizes = distinct.filter((c) => !LACKS_FEATURE.has(c) && DOES_NOT_FIT.test(c));
+  const others = distinct.filter((c) => !LACKS_FEATURE.has(c) && !DOES_NOT_FIT.test(c));
+  const lacking = `${features.join(", ")}: ${features.length === 1 ? "the chips lack" : "chips lack"} a feature the model uses; use a chip that has it, or change the model as each chip's error in ${tableFile} says`;
+  if (others.length === 0 && features.length === 0) return fit;
   if (distinct.length === 1 && distinct[0] === "E_INPUT_REQUIRED") return "give the model's input spikes with --input FILE";
-  const others = distinct.filter((c) => !DOES_NOT_FIT.test(c));
-  const because = `${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in ${tableFile})`;
-  return others.length === distinct.length ? because : `${because}; for the chips the model does not fit on, ${fit}`;
+  const parts: string[] = [];
+  if (others.length > 0) parts.push(`${others.join(", ")} ${others.length === 1 ? "is" : "are"} not about the chip's size: fix the model, its input or the options (each chip's full error is in ${tableFile})`);
+  if (features.length > 0) parts.push(parts.length === 0 ? lacking : `for ${lacking}`);
+  if (sizes.length > 0) parts.push(`for the chips the model does not fit on, ${fit}`);
+  return parts.join("; ");
 }
 
 /** An interrupted comparison writes no table and removes the chip directories it had created. */

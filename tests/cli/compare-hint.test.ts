@@ -1,6 +1,7 @@
 /**
  * E_COMPARE_NOTHING_RAN's hint follows the chips' error codes: "a bigger chip" only when the model did
- * not fit; a missing --input (or another error every chip shares) gets a hint about that instead.
+ * not fit; a chip lacking a feature the model uses gets "a chip that has it"; a missing --input (or another
+ * error every chip shares) gets a hint about that instead.
  */
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,5 +43,22 @@ describe("the hint of E_COMPARE_NOTHING_RAN", () => {
     const mixed = nothingRanHint(["E_EVENTS_SHAPE", "E_CORE_DELAY_EXCEEDED"]);
     expect(mixed).toMatch(/E_EVENTS_SHAPE/);
     expect(mixed).toMatch(/more cores/);
+  });
+
+  it("a chip lacking a feature the model uses (refractory counter, learning engine, …) is not sent to a bigger chip", async () => {
+    const refr = nothingRanHint(["E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE"]);
+    expect(refr).toMatch(/E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE: chips lack a feature the model uses; use a chip that has it/);
+    expect(refr).not.toMatch(/more cores/);
+    expect(refr).not.toMatch(/not about the chip/);
+    const mixed = nothingRanHint(["E_CORE_REFRACTORY_EXCEEDED", "E_CHIP_CORES_EXCEEDED"]);
+    expect(mixed).toMatch(/lack a feature/);
+    expect(mixed).toMatch(/for the chips the model does not fit on, use a chip with more cores/);
+    // The demo (refractory period 2) on truenorth and cim-crossbar, neither of which has a refractory counter.
+    const dir = tmp();
+    const r = await cli("compare", DEMO, "--arch", "truenorth,cim-crossbar", "--out", join(dir, "o"), "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_COMPARE_NOTHING_RAN/);
+    expect(hintOf(r.stderr)).toMatch(/lack a feature/);
+    expect(hintOf(r.stderr)).not.toMatch(/more cores/);
   });
 });
