@@ -114,4 +114,18 @@ describe("evaluate on several chips", () => {
     expect(r.stderr).toMatch(/"nosuchchip"/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("two chips of one spec name (the preset and an edited copy) get rows told apart by their --arch item", async () => {
+    const generic = JSON.parse(readFileSync(join(__dirname, "..", "..", "chip", "spec", "presets", "generic.json"), "utf8")) as Record<string, any>;
+    const copy = join(TMP, "edited", "generic.json");
+    mkdirSync(join(TMP, "edited"), { recursive: true });
+    writeFileSync(copy, JSON.stringify({ ...generic, costs: { ...generic.costs, energyNeuronUpdatePj: { ...generic.costs.energyNeuronUpdatePj, value: 500 } } }));
+    const out = join(TMP, "same-name");
+    const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", `generic,${copy}`, "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, "evaluate-compare.md"), "utf8");
+    expect(md).toMatch(/^\| generic \| ok /m);
+    expect(md).toContain(`| generic (${copy}) | ok `);
+    expect(r.stdout).toContain(`generic (${copy})`);
+  });
 });

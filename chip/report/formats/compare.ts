@@ -96,7 +96,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
  * item given twice is numbered in order ("generic #2", as its directory is generic-2). compare.csv/.json
  * carry `arch` and `chip` as they are.
  */
-export function compareLabels(rows: readonly CompareRow[]): string[] {
+export function compareLabels(rows: readonly { readonly chip: string | null; readonly arch: string }[]): string[] {
   const count = (xs: readonly string[]): Map<string, number> => {
     const m = new Map<string, number>();
     for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);

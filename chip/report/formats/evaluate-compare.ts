@@ -12,6 +12,7 @@ import { csvField } from "./csv.ts";
 import { energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type ReportTable } from "./cells.ts";
 import { isCountsOnly } from "../counts-only.ts";
 import { markdownTable } from "./markdown.ts";
+import { compareLabels } from "./compare.ts";
 
 export interface EvaluateCompareOk {
   readonly arch: string;
@@ -132,6 +133,8 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
   const note = evaluateCompareNote(rows, countsOnly);
   // The energy columns and their cells, left out in counts-only mode.
   const e = <T,>(...xs: T[]): T[] => (countsOnly ? [] : xs);
+  // Two chips of one spec name (a preset and an edited copy) are told apart by their --arch item (compare.ts).
+  const labels = compareLabels(rows);
   return {
     id: "evaluate-compare", title: `${model} over ${datasetDisplayName(dataset, datasetName)} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
@@ -141,8 +144,8 @@ export function evaluateCompareTable(model: string, dataset: string, rows: reado
       { header: "Effective syn. ops mean", align: "r" }, ...e<ReportTable["columns"][number]>({ header: "Energy/effective op (pJ)", align: "r" }),
       ...(recon ? [{ header: "Reconstruction MSE mean", align: "r" as const }] : []),
     ],
-    rows: rows.map((r) => [
-      r.chip ?? r.arch, r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.samples, "int"),
+    rows: rows.map((r, i) => [
+      labels[i], r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.samples, "int"),
       ran(r, r.accuracy === null ? "no labels" : n(r.accuracy, "pct")),
       ...e(n(r.energyMeanPj, "sig", eu.scale), ran(r, r.samples !== null && r.samples > 1 ? n(r.energyStdPj, "sig", eu.scale) : "n/a"),
         ran(r, r.allInCosts === true ? "n/a" : n(r.dynamicEnergyMeanPj, "sig", eu.scale)),
