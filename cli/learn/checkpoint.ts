@@ -19,7 +19,8 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readInputFile } from "../../core/io/read-input.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { writeFileAtomic } from "../../core/atomic-write.ts";
+import { ensureDir, writeFileAtomic } from "../../core/atomic-write.ts";
+import { dirname } from "node:path";
 import { DiehlCookPhase, type CurvePoint, type DiehlCookResult, type DiehlCookSnapshot } from "./diehl-cook.ts";
 
 const MAGIC = "AERCKPT1";
@@ -179,6 +180,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LearnCheckpoi
 }
 
 export function writeCheckpoint(file: string, ck: LearnCheckpoint): void {
+  // The checkpoint's directory may be the run's --out, which is made only when the results are written
+  // (docs/learning.md's own `--out out/ --checkpoint out/run.ckpt`): made here, as train's checkpoint does.
+  ensureDir(dirname(file));
   writeFileAtomic(file, encodeCheckpoint(ck));
 }
 

@@ -210,6 +210,23 @@ describe.skipIf(!distReady)(distReady ? "learn checkpoints across a SIGKILL (nee
 
 process.on("exit", () => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
+describe("the checkpoint's directory (audit s22r-y #13)", () => {
+  it("--out D --checkpoint D/run.ckpt with D not yet made: the checkpoints are written (D is made), the run finishes", async () => {
+    const d = join(tmp(), "fresh");
+    const ck = join(d, "run.ckpt");
+    await learnCommand("mnist", { ...BASE, neurons: 4, train: 4, test: 2, passes: 1, labelSamples: 4, weightBits: undefined, set: undefined, out: d, checkpoint: ck, checkpointEvery: 2 });
+    expect(existsSync(ck)).toBe(true);
+    expect(existsSync(join(d, "learn-mnist.json"))).toBe(true);
+  });
+
+  it("a checkpoint under a regular file is refused before training", async () => {
+    const base = tmp();
+    writeFileSync(join(base, "afile"), "x");
+    await expectCode(learnCommand("mnist", { ...BASE, neurons: 4, train: 4, test: 2, passes: 1, labelSamples: 4, weightBits: undefined, set: undefined, out: join(base, "o"), checkpoint: join(base, "afile", "run.ckpt"), checkpointEvery: 2 }), "E_WRITE_MKDIR");
+    expect(existsSync(join(base, "o"))).toBe(false);
+  });
+});
+
 describe("readCheckpoint on a path that is not a regular file", () => {
   it("a directory is E_INPUT_NOT_A_FILE naming --checkpoint (core/io/read-input.ts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "aerchip-ck-dir-"));
