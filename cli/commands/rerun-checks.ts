@@ -80,6 +80,7 @@ export const RUN_RECORDED_OPTIONS: readonly string[] = [
   "sample", "gesture",
   "sensorSize", "crop", "downsample", "spatialFactor", "polarity", "timeBins", "timeBinsRule", "eventCount", "eventBins", "eventOverlap", "tickOrigin", "inputCounts",
   "dtSeconds", "reset", "recurrentBias", "ifMultiSpike", "lenient",
+  "handMapping",
 ];
 
 /** Refuses (E_RERUN_PROVENANCE) a recorded option whose name is not in `known`, before anything runs. */

@@ -66,6 +66,11 @@ export interface RerunPlan {
 export function runOptionsFromProvenance(report: RunReport, out: string, file: string): RerunPlan {
   const p = report.provenance;
   checkOptionNamesKnown(p.options, RUN_RECORDED_OPTIONS, file);
+  if (p.options.handMapping === true) {
+    throw new AerchipError("E_RERUN_PROVENANCE", "this is the hand-mapping report of a `run --remap` (the SANA-FE network's own mapping, simulated beside aerchip's); it is re-made with that run", {
+      file, field: "provenance.options.handMapping", hint: "rerun the report.json beside it: that re-makes hand-mapping-report.json too and compares it",
+    });
+  }
   checkRecordedOptions(p.options, file);
   const model = p.inputs.find((i) => i.role === "model" || i.role === "program");
   if (model === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the report's provenance names no model or program input", { file, field: "provenance.inputs", hint: "reports written by `aerchip run` record their model; run it again with `aerchip run`" });

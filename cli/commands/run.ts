@@ -376,7 +376,8 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     const hand = await compileAndRunAsync(pacedSpec(handMapping.spec, periodUs, o), handMapping.model, {
       ...(o.steps === undefined ? {} : { steps: o.steps }),
       compile: { file: modelPath, ...handMapping.placement },
-      provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name } },
+      // handMapping: this report is the --remap run's second simulation (rerun re-makes it from report.json).
+      provenance: { ...provenance, options: { ...provenance.options, remap: false, arch: handMapping.spec.name, handMapping: true } },
       timing: o.timing,
       ...(o.threads === undefined ? {} : { hooks: { threads: o.threads } }),
     });

@@ -4,7 +4,7 @@
  * already), and `--remap`'s hand-mapping-report.json, which is now one file of the all-or-none output set
  * (written with the others after both simulations: one that cannot be written leaves none of them).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -62,4 +62,15 @@ describe("run's wrote line and --json list every file", () => {
     expect(r.stderr).toMatch(/E_WRITE_FAILED/);
     expect(readdirSync(out)).toEqual(["hand-mapping-report.json"]);
   }, 60_000);
+
+  it.skipIf(!HAS_SHARED)(`--remap: rerun of hand-mapping-report.json says to rerun the report.json beside it, which re-makes both ${SKIP_MSG}`, async () => {
+    const out = join(TMP, "hm");
+    expect((await cli("run", sharedPath("fixtures/sanafe/dvs.yaml"), "--arch", "loihi", "--remap", "--steps", "3", "--out", out, "--quiet")).code).toBe(0);
+    const hand = await cli("rerun", join(out, "hand-mapping-report.json"), "--out", join(TMP, "hm-r1"));
+    expect(hand.code).toBe(1);
+    expect(hand.stderr).toMatch(/E_RERUN_PROVENANCE: this is the hand-mapping report of a `run --remap`/);
+    const both = await cli("rerun", join(out, "report.json"), "--out", join(TMP, "hm-r2"));
+    expect(both.code, both.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "hm-r2", "hand-mapping-report.json"), "utf8")).toBe(readFileSync(join(out, "hand-mapping-report.json"), "utf8"));
+  });
 });
