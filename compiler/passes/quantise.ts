@@ -158,11 +158,33 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
     let thErr = 0;
-    const vThresholdQ = Float64Array.from(pp.vThreshold, (x) => {
-      const t = roundHalfAway((x * scale) / thStep) * thStep;
+    const vResetQ = qArr(pp.vReset);
+    const vInitQ = qArr(pp.vInit);
+    // A threshold that rounds down to a level the neuron rests at (0 with no input, its reset, its initial
+    // value) would fire it on every tick with no input (`>=`: v ≥ t at v = level). When the float threshold
+    // lies above that level, the stored one is lifted to the smallest grid step above it, the error is
+    // reported in maxThresholdError, and W_QUANT_THRESHOLD_AT_REST says so (docs/fixed-point.md "Thresholds").
+    let liftedTh = 0;
+    const vThresholdQ = Float64Array.from(pp.vThreshold, (x, i) => {
+      let t = roundHalfAway((x * scale) / thStep) * thStep;
+      const gt = pp.thresholdOp[i] === ThresholdOp.gt;
+      const fires = (th: number, v: number): boolean => (gt ? v > th : v >= th);
+      const levels: [number, number][] = [[0, 0], [pp.vReset[i], vResetQ[i]], [pp.vInit[i], vInitQ[i]]];
+      let lifted = false;
+      for (const [vf, vq] of levels) {
+        if (!fires(x, vf) && fires(t, vq)) {
+          // Smallest multiple of thStep with !fires(t, vq): t > vq for `>=`, t ≥ vq for `>`.
+          t = gt ? Math.ceil(vq / thStep) * thStep : (Math.floor(vq / thStep) + 1) * thStep;
+          lifted = true;
+        }
+      }
+      if (lifted) liftedTh++;
       thErr = Math.max(thErr, Math.abs(x - t / scale));
       return t;
     });
+    if (liftedTh > 0) {
+      diagnostics.push({ code: "W_QUANT_THRESHOLD_AT_REST", severity: "warning", message: `${liftedTh} neuron${liftedTh === 1 ? "" : "s"} of population "${pop.name}": vThreshold rounds to or below the neuron's resting, reset or initial value at state scale 2^${q} on the threshold grid of ${thStep} state units (2^${Math.log2(thStep) - q} model units), so it would fire on every tick; stored as the nearest grid step above that value (error in maxThresholdError)`, file, field: `populations.${pop.name}.vThreshold`, hint: "scale the threshold up relative to the incoming weights (the largest weight sets the state scale), or use a chip with a finer threshold step" });
+    }
     const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
     if (boundQ !== undefined && pop.spiking) {
       // A bound below the threshold can round onto it (or past it) at a coarse scale; the clamp would then
@@ -184,8 +206,8 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       inputGain: new Float64Array(pop.size).fill(1),
       bias: qArr(pp.bias),
       vThreshold: vThresholdQ,
-      vReset: qArr(pp.vReset),
-      vInit: qArr(pp.vInit),
+      vReset: vResetQ,
+      vInit: vInitQ,
       ...(boundQ === undefined ? {} : { vReverseThreshold: boundQ }),
     };
     layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err), maxThresholdError: thErr });
