@@ -76,16 +76,18 @@ function maxAbs(a: Float64Array): number {
  */
 function refuseProportionalLeak(pop: PopulationIR, file: string): void {
   const pp = pop.params!;
-  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string): void => {
+  // The IR does not know the source format (compiler/ir/types.ts), so the message gives the aerchip-model-1
+  // field and, for the voltage decay, snnref-1's `decay`/`tau` (snnref-1 has no current decay).
+  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string, snnref: string): void => {
     const i = a.findIndex((x) => !keep(x));
     if (i < 0) return;
-    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
+    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field}${snnref} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
       file, field: `populations.${pop.name}.${field}`,
-      hint: "use IF neurons (voltageDecay 1), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
+      hint: "use IF neurons (voltageDecay 1; decay 1 in an snnref-1 file), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
     });
   };
-  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay");
-  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay");
+  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay", " (decay, or tau, in an snnref-1 file)");
+  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay", "");
 }
 
 export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): QuantisedModel {
