@@ -162,16 +162,18 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     let thErr = 0;
     const vResetQ = qArr(pp.vReset);
     const vInitQ = qArr(pp.vInit);
-    // A threshold that rounds down to a level the neuron rests at (0 with no input, its reset, its initial
-    // value) would fire it on every tick with no input (`>=`: v ≥ t at v = level). When the float threshold
-    // lies above that level, the stored one is lifted to the smallest grid step above it, the error is
-    // reported in maxThresholdError, and W_QUANT_THRESHOLD_AT_REST says so (docs/fixed-point.md "Thresholds").
+    // A threshold that rounds down to a level the neuron returns to (0 with no input, its reset value) would
+    // fire it on every tick with no input (`>=`: v ≥ t at v = level). When the float threshold lies above
+    // that level, the stored one is lifted to the smallest grid step above it, the error is reported in
+    // maxThresholdError, and W_QUANT_THRESHOLD_AT_REST says so (docs/fixed-point.md "Thresholds"). vInit is
+    // not such a level: rounding onto it costs at most one spike at tick 0, and lifting the threshold for it
+    // would change every later tick.
     let liftedTh = 0;
     const vThresholdQ = Float64Array.from(pp.vThreshold, (x, i) => {
       let t = roundHalfAway((x * scale) / thStep) * thStep;
       const gt = pp.thresholdOp[i] === ThresholdOp.gt;
       const fires = (th: number, v: number): boolean => (gt ? v > th : v >= th);
-      const levels: [number, number][] = [[0, 0], [pp.vReset[i], vResetQ[i]], [pp.vInit[i], vInitQ[i]]];
+      const levels: [number, number][] = [[0, 0], [pp.vReset[i], vResetQ[i]]];
       let lifted = false;
       for (const [vf, vq] of levels) {
         if (!fires(x, vf) && fires(t, vq)) {
@@ -185,7 +187,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       return t;
     });
     if (liftedTh > 0) {
-      diagnostics.push({ code: "W_QUANT_THRESHOLD_AT_REST", severity: "warning", message: `${liftedTh} neuron${liftedTh === 1 ? "" : "s"} of population "${pop.name}": vThreshold rounds to or below the neuron's resting, reset or initial value at state scale 2^${q} on the threshold grid of ${thStep} state units (2^${Math.log2(thStep) - q} model units), so it would fire on every tick; stored as the nearest grid step above that value (error in maxThresholdError)`, file, field: `populations.${pop.name}.vThreshold`, hint: "scale the threshold up relative to the incoming weights (the largest weight sets the state scale), or use a chip with a finer threshold step" });
+      diagnostics.push({ code: "W_QUANT_THRESHOLD_AT_REST", severity: "warning", message: `${liftedTh} neuron${liftedTh === 1 ? "" : "s"} of population "${pop.name}": vThreshold rounds to or below the neuron's resting (0) or reset value at state scale 2^${q} on the threshold grid of ${thStep} state units (2^${Math.log2(thStep) - q} model units), so it would fire on every tick; stored as the nearest grid step above that value (error in maxThresholdError)`, file, field: `populations.${pop.name}.vThreshold`, hint: "scale the threshold up relative to the incoming weights (the largest weight sets the state scale), or use a chip with a finer threshold step" });
     }
     const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
     if (boundQ !== undefined && pop.spiking) {
