@@ -21,6 +21,7 @@ import { checkAxonTypes } from "./passes/axon-types.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 import { checkNeuronCapacity, coresExceededError, physicalCores } from "./core-capacity.ts";
 import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
+import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
 import { checkLearningSupported } from "./passes/learning-support.ts";
 
@@ -235,6 +236,8 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
     };
     // Axon types (TrueNorth): the quantised weights of each core must fit one weight per (neuron, axon type).
     checkAxonTypes(program, spec, file);
+    // Crossbar cells (ODIN, TrueNorth, cim-crossbar): a pair reached by two synapses holds their sum (crossbar-pairs.ts).
+    checkCrossbarPairWeights(spec, program, file);
     return { program, mapping: res.mapping, quantisation: { layers: qm.layers, diagnostics: qm.diagnostics } };
   }
   // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).

@@ -18,6 +18,7 @@ import type { ChipSpec } from "../spec/types.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
+import { checkCrossbarPairSums } from "./crossbar-pairs.ts";
 
 const HINT = "recompile the model for this chip (aerchip compile MODEL --arch ARCH), or run the program with the chip it was compiled for";
 
@@ -50,6 +51,21 @@ function weightFits(w: number, mMin: number, mMax: number, eLo: number, eHi: num
   return false;
 }
 
+/**
+ * E_FIXED_CROSSBAR_PAIR_RANGE when an (axon, neuron) pair of a fixed-point program on a crossbar chip is reached
+ * by several synapses whose sum is not a weight of the chip's format (chip/program/crossbar-pairs.ts). Called
+ * when compiling (compiler/compile.ts) and when running a program (checkFixedPoint).
+ */
+export function checkCrossbarPairWeights(spec: ChipSpec, program: ChipProgram, file: string | undefined): void {
+  const p = spec.precision;
+  const mMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
+  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : p.weightSignPerSource === true || p.weightSignPerSynapse === true ? -mMax : 0;
+  const eBits = p.weightExponentBits ?? 0;
+  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
+  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  checkCrossbarPairSums(spec, program, (w) => weightFits(w, mMin, mMax, eLo, eHi), `${p.weightBits}-bit`, file);
+}
+
 function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | undefined): void {
   const fp = program.fixedPoint;
   if (fp === undefined) return;
@@ -69,6 +85,8 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
   const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const thStep = thresholdStep(p);
   const thMax = thresholdMax(p);
+  // One cell per (axon, neuron) on crossbar chips: a pair's summed weight must fit too (crossbar-pairs.ts).
+  checkCrossbarPairWeights(spec, program, file);
   program.cores.forEach((cp) => {
     const w = cp.crossbar.synWeight;
     for (let s = 0; s < w.length; s++) {

@@ -77,12 +77,16 @@ const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/
 
 /**
  * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
- * types, a multiplicative leak, per-synapse signs, a closed-form learning term): also about the chip, but a
+ * types, a multiplicative leak, per-synapse signs, a closed-form learning term, a weight per synapse rather
+ * than per crossbar cell): also about the chip, but a
  * chip with more cores does not help; one with the feature, or a model without it, does.
  */
 const LACKS_FEATURE: ReadonlySet<string> = new Set([
   "E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE", "E_CORE_AXON_TYPES_EXCEEDED", "E_FIXED_LEAK_ADDITIVE", "E_FIXED_SOURCE_SIGN_MIXED",
   "E_LEARNING_CLOSED_FORM",
+  // One crossbar cell per (axon, neuron) holds the sum of two synapses (chip/program/crossbar-pairs.ts):
+  // a chip with per-synapse weights (loihi), or the connection written as one synapse, helps.
+  "E_FIXED_CROSSBAR_PAIR_RANGE",
 ]);
 
 /**

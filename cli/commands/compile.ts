@@ -8,6 +8,7 @@ import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
+import { formatDiagnostic } from "../../core/diagnostics.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 import { fmtInt, table } from "../format.ts";
@@ -63,6 +64,9 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
     { path: join(out, "program.aerprog"), data: encodeProgram(program) },
     { path: join(out, "mapping.json"), data: mappingJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
   ], [out]);
+  // Fixed-point warnings (a threshold or bound moved off its rounding so the neuron cannot fire at rest):
+  // recorded in mapping.json's quantisation, and said on stderr as run says its warnings (audit s22r-x #1).
+  if (!o.quiet && quantisation !== undefined) for (const d of quantisation.diagnostics) process.stderr.write(`aerchip: ${formatDiagnostic(d)}\n`);
   if (o.json) process.stdout.write(`${JSON.stringify({ program: join(out, "program.aerprog"), mapping: join(out, "mapping.json"), coresUsed: mapping.coresUsed })}\n`);
   else if (!o.quiet) process.stdout.write(`${mappingText(mapping)}${nir === undefined ? "" : `\n${nirProjectionText(nir.projections)}`}\nwrote ${join(o.out, "program.aerprog")}, ${join(o.out, "mapping.json")}\n`);
 }

@@ -76,16 +76,18 @@ function maxAbs(a: Float64Array): number {
  */
 function refuseProportionalLeak(pop: PopulationIR, file: string): void {
   const pp = pop.params!;
-  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string): void => {
+  // The IR does not know the source format (compiler/ir/types.ts), so the message gives the aerchip-model-1
+  // field and, for the voltage decay, snnref-1's `decay`/`tau` (snnref-1 has no current decay).
+  const leak = (a: Float64Array, keep: (x: number) => boolean, field: string, snnref: string): void => {
     const i = a.findIndex((x) => !keep(x));
     if (i < 0) return;
-    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
+    throw new AerchipError("E_FIXED_LEAK_ADDITIVE", `neuron ${i} of population "${pop.name}" has ${field}${snnref} ${a[i]}, a proportional leak; this chip's precision.leakKind is "additive" (v ← v − λ per tick), which fixed point cannot reproduce`, {
       file, field: `populations.${pop.name}.${field}`,
-      hint: "use IF neurons (voltageDecay 1), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
+      hint: "use IF neurons (voltageDecay 1; decay 1 in an snnref-1 file), run with --precision float, or a chip with a multiplicative leak (loihi, generic)",
     });
   };
-  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay");
-  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay");
+  leak(pp.voltageDecay, (x) => x === 1, "voltageDecay", " (decay, or tau, in an snnref-1 file)");
+  leak(pp.currentDecay, (x) => x === 0 || x === 1, "currentDecay", "");
 }
 
 export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): QuantisedModel {
@@ -158,11 +160,35 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     const vd = qDecay(pp.voltageDecay, "voltageDecay");
     const cd = qDecay(pp.currentDecay, "currentDecay");
     let thErr = 0;
-    const vThresholdQ = Float64Array.from(pp.vThreshold, (x) => {
-      const t = roundHalfAway((x * scale) / thStep) * thStep;
+    const vResetQ = qArr(pp.vReset);
+    const vInitQ = qArr(pp.vInit);
+    // A threshold that rounds down to a level the neuron returns to (0 with no input, its reset value) would
+    // fire it on every tick with no input (`>=`: v ≥ t at v = level). When the float threshold lies above
+    // that level, the stored one is lifted to the smallest grid step above it, the error is reported in
+    // maxThresholdError, and W_QUANT_THRESHOLD_AT_REST says so (docs/fixed-point.md "Thresholds"). vInit is
+    // not such a level: rounding onto it costs at most one spike at tick 0, and lifting the threshold for it
+    // would change every later tick.
+    let liftedTh = 0;
+    const vThresholdQ = Float64Array.from(pp.vThreshold, (x, i) => {
+      let t = roundHalfAway((x * scale) / thStep) * thStep;
+      const gt = pp.thresholdOp[i] === ThresholdOp.gt;
+      const fires = (th: number, v: number): boolean => (gt ? v > th : v >= th);
+      const levels: [number, number][] = [[0, 0], [pp.vReset[i], vResetQ[i]]];
+      let lifted = false;
+      for (const [vf, vq] of levels) {
+        if (!fires(x, vf) && fires(t, vq)) {
+          // Smallest multiple of thStep with !fires(t, vq): t > vq for `>=`, t ≥ vq for `>`.
+          t = gt ? Math.ceil(vq / thStep) * thStep : (Math.floor(vq / thStep) + 1) * thStep;
+          lifted = true;
+        }
+      }
+      if (lifted) liftedTh++;
       thErr = Math.max(thErr, Math.abs(x - t / scale));
       return t;
     });
+    if (liftedTh > 0) {
+      diagnostics.push({ code: "W_QUANT_THRESHOLD_AT_REST", severity: "warning", message: `${liftedTh} neuron${liftedTh === 1 ? "" : "s"} of population "${pop.name}": vThreshold rounds to or below the neuron's resting (0) or reset value at state scale 2^${q} on the threshold grid of ${thStep} state units (2^${Math.log2(thStep) - q} model units), so it would fire on every tick; stored as the nearest grid step above that value (error in maxThresholdError)`, file, field: `populations.${pop.name}.vThreshold`, hint: "scale the threshold up relative to the incoming weights (the largest weight sets the state scale), or use a chip with a finer threshold step" });
+    }
     const boundQ = pp.vReverseThreshold === undefined ? undefined : qBound(pp.vReverseThreshold);
     if (boundQ !== undefined && pop.spiking) {
       // A bound below the threshold can round onto it (or past it) at a coarse scale; the clamp would then
@@ -184,8 +210,8 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       inputGain: new Float64Array(pop.size).fill(1),
       bias: qArr(pp.bias),
       vThreshold: vThresholdQ,
-      vReset: qArr(pp.vReset),
-      vInit: qArr(pp.vInit),
+      vReset: vResetQ,
+      vInit: vInitQ,
       ...(boundQ === undefined ? {} : { vReverseThreshold: boundQ }),
     };
     layers.push({ population: pop.name, stateScaleExp: q, maxAbsWeightError: 0, maxRelWeightError: 0, clippedWeights: 0, weightExponents: {}, maxDecayError: Math.max(vd.err, cd.err), maxThresholdError: thErr });

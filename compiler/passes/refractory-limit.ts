@@ -35,15 +35,19 @@ export function refractoryLimitText(spec: ChipSpec): string {
     : `chip "${spec.name}" holds at most ${maxRefractoryTicks(bits)} (a ${bits}-bit counter, precision.refractoryBits)`;
 }
 
+/** The field in each model format: aerchip-model-1 `refractoryTicks`, snnref-1 `refractory`. */
+const REFRACTORY_NAMES = "refractoryTicks, or refractory in an snnref-1 file,";
+
 export function refractoryHint(spec: ChipSpec, ticks: number): string {
   const max = maxRefractoryTicks(spec.precision.refractoryBits);
-  return `make the refractory period at most ${max} ticks (refractoryTicks ${max === 0 ? "0 or absent" : `<= ${max}`}, or a longer tick), or use a chip whose precision.refractoryBits >= ${refractoryBitsFor(ticks)}`;
+  // The IR does not know the source format (compiler/ir/types.ts), so both formats' names are given.
+  return `make the refractory period at most ${max} ticks (${REFRACTORY_NAMES} ${max === 0 ? "0 or absent" : `<= ${max}`}, or a longer tick), or use a chip whose precision.refractoryBits >= ${refractoryBitsFor(ticks)}`;
 }
 
 /** Throws E_CORE_REFRACTORY_EXCEEDED for the first population with a neuron whose refractory period the chip cannot count. */
 export function checkRefractoryLimit(graph: ModelGraph, spec: ChipSpec, file: string): void {
   const max = maxRefractoryTicks(spec.precision.refractoryBits);
-  graph.populations.forEach((p, i) => {
+  graph.populations.forEach((p) => {
     const r = p.params?.refractoryTicks;
     if (r === undefined) return;
     let worst = 0;
@@ -52,8 +56,8 @@ export function checkRefractoryLimit(graph: ModelGraph, spec: ChipSpec, file: st
     if (worst <= max) return;
     const uniform = r.every((x) => x === worst);
     const who = uniform ? `population "${p.name}"` : `population "${p.name}" (neuron ${at} of ${r.length})`;
-    throw new AerchipError("E_CORE_REFRACTORY_EXCEEDED", `${who} has a refractory period of ${worst} tick${worst === 1 ? "" : "s"}; ${refractoryLimitText(spec)}`, {
-      file, field: `populations[${i}] (${p.name}).refractoryTicks`, hint: refractoryHint(spec, worst),
+    throw new AerchipError("E_CORE_REFRACTORY_EXCEEDED", `${who} has a refractory period of ${worst} tick${worst === 1 ? "" : "s"} (refractoryTicks; refractory in an snnref-1 file); ${refractoryLimitText(spec)}`, {
+      file, field: `populations.${p.name}.refractoryTicks`, hint: refractoryHint(spec, worst),
     });
   });
 }

@@ -22,6 +22,13 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { NeuronKind, ResetMode, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
+
+/**
+ * Blocks are packed onto cores in the file's population order, each into the current core while it fits
+ * (partition.ts), so populations fed by one source land on one core only if they are listed next to each
+ * other; reordering the file can make a refused model fit (audit s22r-x #4).
+ */
+export const FANOUT_HINT = "blocks are packed onto cores in the file's population order: list the populations fed by one source next to each other so they can share a core; or reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores";
 import type { LogicalCore } from "./partition.ts";
 
 export interface CoreUsage {
@@ -376,7 +383,7 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
         // core.maxFanOutCores on the real destination cores (after packing; partition.ts does not check it).
         if (maxFan > 0 && fan > maxFan) {
           throw new AerchipError("E_CORE_FANOUT_EXCEEDED", `neuron ${g - popOffset[b.population]} of "${graph.populations[b.population].name}" sends to ${fan} cores; chip "${spec.name}" allows ${maxFan}`, {
-            file, field: `populations.${graph.populations[b.population].name}`, hint: "reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores",
+            file, field: `populations.${graph.populations[b.population].name}`, hint: FANOUT_HINT,
           });
         }
         total += fan;

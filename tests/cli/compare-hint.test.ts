@@ -50,6 +50,8 @@ describe("the hint of E_COMPARE_NOTHING_RAN", () => {
     expect(refr).toMatch(/E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE: chips lack a feature the model uses; use a chip that has it/);
     expect(refr).not.toMatch(/more cores/);
     expect(refr).not.toMatch(/not about the chip/);
+    // A crossbar cell that cannot hold the sum of two synapses (audit s22r-x #2) is a missing feature too.
+    expect(nothingRanHint(["E_FIXED_CROSSBAR_PAIR_RANGE"])).toMatch(/the chips lack a feature the model uses/);
     const mixed = nothingRanHint(["E_CORE_REFRACTORY_EXCEEDED", "E_CHIP_CORES_EXCEEDED"]);
     expect(mixed).toMatch(/lack a feature/);
     expect(mixed).toMatch(/for the chips the model does not fit on, use a chip with more cores/);

@@ -133,7 +133,12 @@ describe("membrane lower bound vMin in aerchip-model-1", () => {
       ],
       projections: [{ name: "a", pre: "in", post: "n", dense: { weights: [[-510]], delays: 1 } }],
     } as Json;
-    const r = compileAndRun(loadPreset("generic"), parseAerchipModel(m, "vq.json"), { compile: { precision: "fixed" }, provenance: { aerchipVersion: "test", inputs: [], options: { seed: 0 } }, timing: "simple" });
+    // generic's threshold grid (2^6 state units, docs/fixed-point.md "Thresholds") would store this threshold
+    // (1 state unit) as the grid step 64 (W_QUANT_THRESHOLD_AT_REST, audit s22r-x #1); a threshold step of 1
+    // (thresholdBits = stateBits − 1) keeps this test about the vMin bound.
+    const g = loadPreset("generic");
+    const spec = { ...g, precision: { ...g.precision, thresholdBits: g.precision.stateBits - 1 } };
+    const r = compileAndRun(spec, parseAerchipModel(m, "vq.json"), { compile: { precision: "fixed" }, provenance: { aerchipVersion: "test", inputs: [], options: { seed: 0 } }, timing: "simple" });
     expect(Array.from(r.sim.spikes.get("n")?.tick ?? [])).toEqual([0]);
     expect(r.compiled.quantisation!.diagnostics.map((d) => d.code)).toContain("W_QUANT_VMIN_AT_THRESHOLD");
   });

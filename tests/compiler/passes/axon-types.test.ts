@@ -85,10 +85,12 @@ describe("axon types on truenorth (core.axonTypes 4)", () => {
     expect(() => checkAxonTypes(tnFloat.program, truenorth, "k5.json")).not.toThrow();
   });
 
-  it("one axon reaching one neuron with two different weights is refused", () => {
+  it("one axon reaching one neuron through two synapses is one pair holding their sum (audit s22r-x #2)", () => {
+    // in0 → h0 as 1 + 3 = 4: the quantiser scales each synapse (3 → 192 state units, q = 6), so the pair's
+    // sum 256 passes the 9-bit cell (max 255) and is refused (chip/program/crossbar-pairs.ts).
     const json = denseModel("dup", [[1, 1], [2, 2]]) as unknown as { projections: unknown[] };
     json.projections.push({ name: "in_h2", pre: "in", post: "h", dense: { weights: [[3, 0], [0, 0]], delays: 1 } });
-    expect(errorOf(() => compileModel(graphOf(json as unknown as Json, "dup.json"), truenorth, { precision: "fixed" })).code).toBe(CODE);
+    expect(errorOf(() => compileModel(graphOf(json as unknown as Json, "dup.json"), truenorth, { precision: "fixed" })).code).toBe("E_FIXED_CROSSBAR_PAIR_RANGE");
   });
 
   it("a model whose neurons see ≤ 4 weights with one type per input compiles, runs and matches float spike for spike", async () => {

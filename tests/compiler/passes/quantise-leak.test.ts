@@ -42,6 +42,9 @@ describe("leakKind additive (--precision fixed)", () => {
       expect(err?.code).toBe("E_FIXED_LEAK_ADDITIVE");
       expect(err?.field).toBe("populations.h.voltageDecay");
       expect(err?.message).toContain("precision.leakKind");
+      // An snnref-1 file says decay/tau: the message and hint name them too (audit s22r-x #5).
+      expect(err?.message).toContain("decay, or tau, in an snnref-1 file");
+      expect(err?.hint).toContain("decay 1 in an snnref-1 file");
     });
 
     it(`${arch}: IF neurons (decay 1) run and equal float`, () => {

@@ -61,3 +61,35 @@ describe("threshold quantisation", () => {
     expect(err?.field).toBe("precision.thresholdBits");
   });
 });
+
+describe("a threshold that would round to the resting level (audit s22r-x #1)", () => {
+  /** The auditor's th_small model: v_th 0.0001 with weights up to 1, so q = 14 on loihi and 0.0001 · 2^14 = 1.6 rounds to 0 on the 64 grid. */
+  function thSmall() {
+    const json = {
+      format: "snnref-1", name: "th_small", steps: 20,
+      populations: [
+        { name: "in", kind: "input", size: 2, spikes: [[0, 0], [1, 1], [4, 0]] },
+        { name: "n", kind: "lif", size: 2, decay: 0.9, v_th: 0.0001, reset: "zero", refractory: 0, bias: 0, v_init: 0, threshold_op: ">=" },
+      ],
+      projections: [{ name: "p", pre: "in", post: "n", dtype: "float", dense: { weights: [[1.0, 0.3], [0.5, -1.0]], delays: 1 } }],
+    };
+    return parseSnnref(json as unknown as Json, "th_small.net.json").graph;
+  }
+
+  it("loihi: stored as one grid step (64) above 0, with the error reported and W_QUANT_THRESHOLD_AT_REST", () => {
+    const q = quantiseGraph(thSmall(), loadPreset("loihi"));
+    const n = q.graph.populations.find((p) => p.name === "n")!;
+    const qq = q.stateScaleExp.get("n")!;
+    expect(qq).toBe(14);
+    expect(Array.from(n.params!.vThreshold)).toEqual([64, 64]);
+    expect(q.layers[0].maxThresholdError).toBeCloseTo(64 / 2 ** 14 - 0.0001, 15);
+    const w = q.diagnostics.filter((d) => d.code === "W_QUANT_THRESHOLD_AT_REST");
+    expect(w).toHaveLength(1);
+    expect(w[0].field).toBe("populations.n.vThreshold");
+  });
+
+  it("a threshold on the grid above rest is left alone (no warning)", () => {
+    const q = quantiseGraph(qth(), loadPreset("loihi"));
+    expect(q.diagnostics.some((d) => d.code === "W_QUANT_THRESHOLD_AT_REST")).toBe(false);
+  });
+});

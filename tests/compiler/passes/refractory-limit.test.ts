@@ -45,7 +45,11 @@ describe("refractory limit (precision.refractoryBits)", () => {
       for (const r of [64, 100]) {
         const e = errorOf(() => compileModel(graph(r), loihi, { precision, file: "refr.json" }));
         expect(e.code).toBe("E_CORE_REFRACTORY_EXCEEDED");
-        expect(e.field).toBe("populations[1] (n).refractoryTicks");
+        // One path style with the other compile-time refusals (audit s22r-x #5).
+        expect(e.field).toBe("populations.n.refractoryTicks");
+        // The IR does not know the file's format: both formats' names (snnref-1 says `refractory`).
+        expect(e.message).toContain("refractory in an snnref-1 file");
+        expect(e.hint).toContain("refractory in an snnref-1 file");
         expect(e.message).toContain(`${r} ticks`);
         expect(e.message).toContain("at most 63");
         expect(e.hint).toContain("refractoryBits >= 7");
