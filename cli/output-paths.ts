@@ -47,8 +47,11 @@ export interface RunPaths {
 /**
  * `aerchip run MODEL`: its fixed outputs in --out (spikes.json, report.json, mapping.json, weights.json,
  * layer-ticks.csv), --packets-out and --log-file, against each other and against every file it reads.
+ * `modelFiles`: the further file names in --out that only the loaded model tells (a NIR graph's
+ * `<node>.npy`, a readout's `<name>.v.npy`, cli/readout-files.ts); the commands call this again with
+ * them once the model is loaded, still before the run (audit s22r-y #1).
  */
-export function checkRunOutputPaths(model: string, o: RunPaths): void {
+export function checkRunOutputPaths(model: string, o: RunPaths, modelFiles: readonly string[] = []): void {
   const inputs: RolePath[] = [
     { role: "<model>", path: model },
     ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : []),
@@ -63,7 +66,8 @@ export function checkRunOutputPaths(model: string, o: RunPaths): void {
     ...(o.logFile === undefined ? [] : [{ role: "--log-file", path: o.logFile }]),
   ];
   const fixed = ["spikes.json", "report.json", "mapping.json", "weights.json", LAYER_TICKS_FILE].map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
-  checkOutputPaths([...named, ...fixed], inputs);
+  const perModel = modelFiles.map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
+  checkOutputPaths([...named, ...fixed, ...perModel], inputs);
 }
 
 /**

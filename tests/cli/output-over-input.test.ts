@@ -77,6 +77,34 @@ describe("outputs never replace an input or each other", () => {
     expect(existsSync(join(TMP, "o4")) || existsSync(join(TMP, "o5"))).toBe(false);
   });
 
+  it.skipIf(!HAS_SHARED)("run (NIR graph): a node's <node>.npy onto --input is refused before the run (audit s22r-y #1)", async () => {
+    const out = join(TMP, "kn");
+    mkdirSync(out);
+    const input = join(out, "1.npy"); // node 1 of the graph writes 1.npy
+    copyFileSync(sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.input.npy"), input);
+    await refused(["run", sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.nir"), "--input", input, "--arch", "loihi", "--out", out], ["--out's 1.npy", "--input"], input);
+    expect(existsSync(join(out, "report.json"))).toBe(false);
+  });
+
+  it("run (JSON model): a readout's <name>.v.npy onto --input is refused before the run (audit s22r-y #1)", async () => {
+    const model = join(TMP, "readout.model.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "readout", steps: 4,
+      populations: [{ name: "in", kind: "input", size: 2 }, { name: "R", kind: "neuron", size: 2, spiking: false, voltageDecay: 0.5 }],
+      projections: [{ name: "in_R", pre: "in", post: "R", sparse: { pre: [0, 1], post: [0, 1], weights: [1, 2], delays: 1 } }],
+    }));
+    const out = join(TMP, "kr");
+    mkdirSync(out);
+    const input = join(out, "R.v.npy");
+    writeFileSync(input, writeNpy(Uint8Array.of(1, 0, 0, 1, 1, 1, 0, 0), [4, 2], { bool: true }));
+    await refused(["run", model, "--input", input, "--arch", "generic", "--out", out], ["--out's R.v.npy", "--input"], input);
+    expect(existsSync(join(out, "report.json"))).toBe(false);
+    // Another --input path runs and writes R.v.npy.
+    copyFileSync(input, join(TMP, "r-in.npy"));
+    const ok = await cli("run", model, "--input", join(TMP, "r-in.npy"), "--arch", "generic", "--out", out, "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
   it("report --out onto its input; convert OUT onto IN; compile and train onto the model; train --checkpoint onto train.json", async () => {
     const model = tinyModel(TMP);
     const out = join(TMP, "r1");
