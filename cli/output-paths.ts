@@ -5,8 +5,8 @@
  * naming both roles); files compared as core/same-file.ts does (links, "..", hard links).
  * core/atomic-write.ts writeOutputSet checks the duplicates again when the set is written.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
 import { checkDistinctOutputs } from "../core/atomic-write.ts";
 import { AerchipError } from "../core/diagnostics.ts";
 import { canonicalPath, sameFile } from "../core/same-file.ts";
@@ -29,6 +29,21 @@ export function checkOutputPaths(outputs: readonly RolePath[], inputs: readonly 
     }
   }
   checkDistinctOutputs(outputs);
+}
+
+/**
+ * An output directory that is an input directory or inside it (`evaluate --input D --out D`): the outputs
+ * would join the data set read, whose digest was taken before they were written, and the next run would
+ * read them as samples (audit s22r-y #10). E_CLI_OPTION naming both; an input that is a file is not checked.
+ */
+export function checkOutDirOutside(out: RolePath, input: RolePath): void {
+  if (!existsSync(input.path) || !statSync(input.path).isDirectory()) return;
+  const o = canonicalPath(out.path);
+  const d = canonicalPath(input.path);
+  if (o !== d && !o.startsWith(d.endsWith(sep) ? d : d + sep)) return;
+  throw new AerchipError("E_CLI_OPTION", `${out.role} (${out.path}) is ${o === d ? "the same directory as" : "inside"} ${input.role} (${input.path}); its files would be written into the data being read`, {
+    field: out.role, hint: `give ${out.role} a directory outside ${input.role}`,
+  });
 }
 
 /** What `aerchip run` (JSON model, SANA-FE network, NIR graph or compiled program) reads and names as output. */

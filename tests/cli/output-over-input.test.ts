@@ -105,6 +105,18 @@ describe("outputs never replace an input or each other", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it("evaluate: --out the --input data-set directory or inside it is refused before the run (audit s22r-y #10)", async () => {
+    const model = tinyModel(TMP);
+    const ds = join(TMP, "ds10");
+    mkdirSync(join(ds, "0"), { recursive: true });
+    const sample = join(ds, "0", "a.npy");
+    writeFileSync(sample, writeNpy(new Uint8Array(10 * 4).fill(1), [10, 4], { bool: true }));
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic", "--out", ds], ["--out", "--input"], sample);
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic", "--out", join(ds, "0", "res")], ["--out", "--input"], sample);
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic,loihi", "--out", join(ds, "..", "ds10")], ["--out", "--input"], sample);
+    expect(existsSync(join(ds, "dataset.json")) || existsSync(join(ds, "0", "res"))).toBe(false);
+  });
+
   it("report --out onto its input; convert OUT onto IN; compile and train onto the model; train --checkpoint onto train.json", async () => {
     const model = tinyModel(TMP);
     const out = join(TMP, "r1");
