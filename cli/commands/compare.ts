@@ -36,6 +36,7 @@ import { throwIfInterrupted } from "../interrupt.ts";
 import type { InputSelection } from "../input-selection.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
+import { checkOutputPaths, checkRunOutputPaths } from "../output-paths.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
@@ -134,6 +135,16 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
     billLearningFor(o.billLearning, facts, modelPath);
   }
+  // No output over an input (audit s22r-y #3), before any chip runs: the tables, and each chip's run files
+  // (a collision there would otherwise be one chip's E_CLI_OPTION row, not a usage error).
+  const inputs = [
+    { role: "<model>", path: modelPath }, ...(o.input === undefined ? [] : [{ role: "--input", path: o.input }]),
+    ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }]),
+    ...(o.thirdFactor ?? []).map((t) => ({ role: "--third-factor", path: t.path })),
+  ];
+  checkOutputPaths(["compare.md", "compare.csv", "compare.tex", "compare.json", "compare.svg"].map((f) => ({ role: `--out's ${f}`, path: join(outputDirOption(o.out), f) })), inputs);
+  const planned = new Set<string>();
+  for (const arch of archs) checkRunOutputPaths(modelPath, { ...o, arch, out: join(o.out, chipDirName(arch, planned)) });
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
   const dirs = new ChipDirs(ensureDirCreated(out));

@@ -117,6 +117,30 @@ describe("outputs never replace an input or each other", () => {
     expect(existsSync(join(ds, "dataset.json")) || existsSync(join(ds, "0", "res"))).toBe(false);
   });
 
+  it("compare, sweep, learn: a table onto the model or sweep file, a chip's report.json onto the model, --checkpoint onto learn's result (audit s22r-y #3)", async () => {
+    const cm = join(TMP, "cm");
+    mkdirSync(cm);
+    const cmModel = join(cm, "compare.json");
+    copyFileSync(tinyModel(TMP), cmModel);
+    await refused(["compare", cmModel, "--arch", "generic,loihi", "--out", cm], ["compare.json", "<model>"], cmModel);
+    mkdirSync(join(TMP, "cm2", "generic"), { recursive: true });
+    const inChip = join(TMP, "cm2", "generic", "report.json");
+    copyFileSync(tinyModel(TMP), inChip);
+    await refused(["compare", inChip, "--arch", "generic,loihi", "--out", join(TMP, "cm2")], ["report.json", "<model>"], inChip);
+    const sw = join(TMP, "sw3");
+    mkdirSync(sw);
+    copyFileSync(tinyModel(TMP), join(sw, "m.json"));
+    const sweepFile = join(sw, "sweep.json");
+    writeFileSync(sweepFile, JSON.stringify({ model: "m.json", arch: ["generic", "loihi"], steps: 5 }));
+    await refused(["sweep", sweepFile, "--out", sw], ["sweep.json", "<sweep file>"], sweepFile);
+    writeFileSync(join(sw, "s.yaml"), "model: sweep.md\narch: [generic]\n");
+    copyFileSync(tinyModel(TMP), join(sw, "sweep.md"));
+    await refused(["sweep", join(sw, "s.yaml"), "--out", sw], ["sweep.md", "model"], join(sw, "sweep.md"));
+    const lc = join(TMP, "lc");
+    await refused(["learn", "mnist", "--neurons", "4", "--train", "4", "--test", "2", "--arch", "loihi", "--out", lc, "--checkpoint", join(lc, "learn-mnist.json"), "--checkpoint-every", "2"], ["--checkpoint", "learn-mnist.json"], cmModel);
+    expect(existsSync(join(lc, "learn-mnist.json"))).toBe(false);
+  });
+
   it("report --out onto its input; convert OUT onto IN; compile and train onto the model; train --checkpoint onto train.json", async () => {
     const model = tinyModel(TMP);
     const out = join(TMP, "r1");
