@@ -262,7 +262,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
   });
   try {
-    const m = await loadDatasetModel(modelPath, o, o.quiet === true);
+    const m = await loadDatasetModel(modelPath, o, o.quiet === true, archSpec);
     const out0 = chooseOutput(m, o.output, modelPath);
     const decode = chooseDecode(out0, o.decode, modelPath);
     const outSize = out0.shape.reduce((a, b) => a * b, 1);

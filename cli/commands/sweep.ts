@@ -103,7 +103,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const countsOnly = o.costs === "counts";
   const grid = buildGrid(cfg, o.costs);
   // A broken model fails the sweep before any point runs.
-  const checked = await checkModel(grid.tasks[0]);
+  const checked = await checkModel(grid.tasks[0], grid.tasks);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
