@@ -5,8 +5,8 @@
  * naming both roles); files compared as core/same-file.ts does (links, "..", hard links).
  * core/atomic-write.ts writeOutputSet checks the duplicates again when the set is written.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
 import { checkDistinctOutputs } from "../core/atomic-write.ts";
 import { AerchipError } from "../core/diagnostics.ts";
 import { canonicalPath, sameFile } from "../core/same-file.ts";
@@ -31,6 +31,21 @@ export function checkOutputPaths(outputs: readonly RolePath[], inputs: readonly 
   checkDistinctOutputs(outputs);
 }
 
+/**
+ * An output directory that is an input directory or inside it (`evaluate --input D --out D`): the outputs
+ * would join the data set read, whose digest was taken before they were written, and the next run would
+ * read them as samples (audit s22r-y #10). E_CLI_OPTION naming both; an input that is a file is not checked.
+ */
+export function checkOutDirOutside(out: RolePath, input: RolePath): void {
+  if (!existsSync(input.path) || !statSync(input.path).isDirectory()) return;
+  const o = canonicalPath(out.path);
+  const d = canonicalPath(input.path);
+  if (o !== d && !o.startsWith(d.endsWith(sep) ? d : d + sep)) return;
+  throw new AerchipError("E_CLI_OPTION", `${out.role} (${out.path}) is ${o === d ? "the same directory as" : "inside"} ${input.role} (${input.path}); its files would be written into the data being read`, {
+    field: out.role, hint: `give ${out.role} a directory outside ${input.role}`,
+  });
+}
+
 /** What `aerchip run` (JSON model, SANA-FE network, NIR graph or compiled program) reads and names as output. */
 export interface RunPaths {
   readonly out: string;
@@ -47,8 +62,11 @@ export interface RunPaths {
 /**
  * `aerchip run MODEL`: its fixed outputs in --out (spikes.json, report.json, mapping.json, weights.json,
  * layer-ticks.csv), --packets-out and --log-file, against each other and against every file it reads.
+ * `modelFiles`: the further file names in --out that only the loaded model tells (a NIR graph's
+ * `<node>.npy`, a readout's `<name>.v.npy`, cli/readout-files.ts); the commands call this again with
+ * them once the model is loaded, still before the run (audit s22r-y #1).
  */
-export function checkRunOutputPaths(model: string, o: RunPaths): void {
+export function checkRunOutputPaths(model: string, o: RunPaths, modelFiles: readonly string[] = []): void {
   const inputs: RolePath[] = [
     { role: "<model>", path: model },
     ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : []),
@@ -63,7 +81,8 @@ export function checkRunOutputPaths(model: string, o: RunPaths): void {
     ...(o.logFile === undefined ? [] : [{ role: "--log-file", path: o.logFile }]),
   ];
   const fixed = ["spikes.json", "report.json", "mapping.json", "weights.json", LAYER_TICKS_FILE].map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
-  checkOutputPaths([...named, ...fixed], inputs);
+  const perModel = modelFiles.map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
+  checkOutputPaths([...named, ...fixed, ...perModel], inputs);
 }
 
 /**

@@ -22,6 +22,17 @@ export function physicalCores(spec: ChipSpec): number {
 }
 
 /**
+ * Of several chips, the one holding the most neurons (cores × core.maxNeurons, the bound checked below): the
+ * early check against it refuses only a model that none of them could hold (compare, sweep; audit s22r-y #4).
+ * undefined for no chips.
+ */
+export function largestNeuronCapacity(specs: readonly ChipSpec[]): ChipSpec | undefined {
+  let best: ChipSpec | undefined;
+  for (const s of specs) if (best === undefined || physicalCores(s) * s.core.maxNeurons > physicalCores(best) * best.core.maxNeurons) best = s;
+  return best;
+}
+
+/**
  * E_CHIP_CORES_EXCEEDED, `{inputs}` in the message replaced by how many of the neurons are input neurons (if
  * any). Input neurons take neuron slots (core.maxNeurons) on every chip, like compartments: a simplification
  * on chips whose inputs are AER events addressing crossbar rows (ODIN: hardware-facts.md §2.4), which the

@@ -36,6 +36,8 @@ import { throwIfInterrupted } from "../interrupt.ts";
 import type { InputSelection } from "../input-selection.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
+import { checkOutputPaths, checkRunOutputPaths } from "../output-paths.ts";
+import { largestNeuronCapacity } from "../../compiler/core-capacity.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
@@ -118,7 +120,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const archs = (o.arch ?? listPresetNames().join(",")).split(",").map((a) => a.trim()).filter((a) => a !== "");
   if (archs.length === 0) throw new AerchipError("E_CLI_OPTION", "--arch names no chip", { field: "--arch", hint: `give comma-separated presets (${listPresetNames().join(", ")}) or chip spec files` });
   // Every chip must exist and be valid before any runs: a typo in --arch is not a table row.
-  for (const arch of archs) loadArch(arch);
+  const specs = archs.map((arch) => loadArch(arch));
   checkCostsWithBilling(o.costs, o.billLearning, modelPath);
   const countsOnly = o.costs === "counts";
   // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
@@ -126,7 +128,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
-    const m = loadModel(modelPath); // YAML that is not a network: E_MODEL_FORMAT
+    // Too large for the largest chip given: refused before its per-neuron arrays exist (compiler/core-capacity.ts,
+    // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.
+    const m = loadModel(modelPath, largestNeuronCapacity(specs)); // YAML that is not a network: E_MODEL_FORMAT
     // What each chip's `run` would refuse of the learning drive (a model without learning rules, a Ψ other
     // than the model's, an unreadable m file, learned weights that do not fit) is refused once, before any runs.
     const graph = o.initialWeights === undefined ? m.graph : withInitialWeights(m.graph, o.initialWeights);
@@ -138,6 +142,16 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
     billLearningFor(o.billLearning, facts, modelPath);
   }
+  // No output over an input (audit s22r-y #3), before any chip runs: the tables, and each chip's run files
+  // (a collision there would otherwise be one chip's E_CLI_OPTION row, not a usage error).
+  const inputs = [
+    { role: "<model>", path: modelPath }, ...(o.input === undefined ? [] : [{ role: "--input", path: o.input }]),
+    ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }]),
+    ...(o.thirdFactor ?? []).map((t) => ({ role: "--third-factor", path: t.path })),
+  ];
+  checkOutputPaths(["compare.md", "compare.csv", "compare.tex", "compare.json", "compare.svg"].map((f) => ({ role: `--out's ${f}`, path: join(outputDirOption(o.out), f) })), inputs);
+  const planned = new Set<string>();
+  for (const arch of archs) checkRunOutputPaths(modelPath, { ...o, arch, out: join(o.out, chipDirName(arch, planned)) });
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
   const dirs = new ChipDirs(ensureDirCreated(out));

@@ -32,7 +32,7 @@ import { dtBinningWarning } from "../nir-dt-check.ts";
 import { addEventCounts, datasetEventsMergedWarning } from "../input-accounting.ts";
 import type { InputEventCounts } from "../../core/io/events/index.ts";
 import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
-import { checkOutputPaths } from "../output-paths.ts";
+import { checkOutDirOutside, checkOutputPaths } from "../output-paths.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
 import { renderDatasetHtml } from "../../chip/report/formats/dataset-html.ts";
@@ -262,7 +262,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
     ...(earlySpec === undefined ? {} : { runner: { modelPath, spec: earlySpec, options: workerOptions } }),
   });
   try {
-    const m = await loadDatasetModel(modelPath, o, o.quiet === true);
+    const m = await loadDatasetModel(modelPath, o, o.quiet === true, archSpec);
     const out0 = chooseOutput(m, o.output, modelPath);
     const decode = chooseDecode(out0, o.decode, modelPath);
     const outSize = out0.shape.reduce((a, b) => a * b, 1);
@@ -432,6 +432,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
     ...(o.labels === undefined ? [] : [{ role: "--labels", path: o.labels }]),
     ...(o.initialWeights === undefined ? [] : [{ role: "--initial-weights", path: o.initialWeights }]),
   ]);
+  checkOutDirOutside({ role: "--out", path: outputDirOption(o.out) }, { role: "--input", path: o.input }); // not into the data set read
   // Several chips (`--arch loihi,truenorth`): one evaluation per chip under DIR/<chip>/ and a comparison.
   if (o.arch.includes(",")) return (await import("./evaluate-multi.ts")).evaluateManyCommand(modelPath, o);
   const out = outputDirOption(o.out);

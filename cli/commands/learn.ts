@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { checkOutputDirUsable, ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputPaths } from "../output-paths.ts";
 import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
@@ -211,6 +212,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   // A checkpoint directory that cannot be made (under a file, unwritable) is refused before training, not at
   // the first checkpoint (as train checks its own).
   if (ckFile !== undefined) checkOutputDirUsable(dirname(ckFile));
+  // --checkpoint never on a result file (audit s22r-y #3, as train): the result would replace it (cli/output-paths.ts).
+  if (ckFile !== undefined) checkOutputPaths([{ role: "--checkpoint", path: ckFile }, ...["learn-mnist.json", "curve.csv"].map((f) => ({ role: `--out's ${f}`, path: join(resolve(o.out), f) }))], []);
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(every) || every < 1) throw new AerchipError("E_LEARN_CHECKPOINT", `--checkpoint-every is ${every}; it must be an integer ≥ 1`, { field: "--checkpoint-every", hint: "e.g. --checkpoint-every 500 (samples)" });
   if (o.resume === true && ckFile === undefined) throw new AerchipError("E_CLI_OPTION", "--resume needs --checkpoint <file>", { field: "--resume", hint: "give the checkpoint file the interrupted run wrote" });

@@ -99,6 +99,11 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const T = o.steps ?? input.steps;
   const stimulus = nirStimulus(m, input);
   const readouts: ReadoutSource[] = m.nodes.filter((n) => !n.spiking && n.type !== "Input").map((n) => ({ name: n.node, population: n.population, shape: n.shape, latencyTicks: n.latencyTicks }));
+  // The node files (<node>.npy, <node>.v.npy) against the inputs too, now that the graph names them.
+  checkRunOutputPaths(modelPath, o, [
+    ...m.nodes.filter((n) => n.spiking && n.type !== "Input").map((n) => `${fileSafe(n.node)}.npy`),
+    ...readouts.map((r) => `${fileSafe(r.name)}.v.npy`),
+  ]);
   const logger = cliLogger(o);
   const provenance = {
     aerchipVersion: aerchipVersion(),

@@ -25,7 +25,7 @@ import type { RunCommandOptions } from "./run.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { costsProvenance } from "../costs-mode.ts";
 import { gitProvenance, readoutLines, summaryText } from "./run.ts";
-import { checkReadoutFileNames, checkReadoutSize, programReadouts, readoutOutputs } from "../readout-files.ts";
+import { checkReadoutFileNames, checkReadoutSize, fileSafe, programReadouts, readoutOutputs } from "../readout-files.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
@@ -63,6 +63,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   checkReadoutFileNames(readouts, programPath);
   checkLayerTicksBeforeRun(o, steps, program.populations.length, programPath);
   checkReadoutSize(readouts, steps, programPath);
+  checkRunOutputPaths(programPath, o, readouts.map((r) => `${fileSafe(r.name)}.v.npy`)); // readout files vs the inputs (audit s22r-y #1)
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;

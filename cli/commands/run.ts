@@ -29,7 +29,7 @@ import { inputSelectionOf, inputSelectionProvenance, type InputSelection } from 
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
-import { checkReadoutFileNames, checkReadoutSize, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkReadoutFileNames, checkReadoutSize, fileSafe, graphReadouts, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { withInitialWeights } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
@@ -328,6 +328,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (o.quiet !== true) for (const w of [...warnings, ...(mergedWarning === undefined ? [] : [mergedWarning])]) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
+  checkRunOutputPaths(modelPath, o, rm.readouts.map((r) => `${fileSafe(r.name)}.v.npy`)); // readout files vs the inputs (audit s22r-y #1)
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {

@@ -11,6 +11,7 @@
  * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { checkOutputPaths } from "../output-paths.ts";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
@@ -91,12 +92,18 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const cfg = loadSweepConfig(file);
   const outArg = o.out ?? cfg.out ?? join("out", basename(file).replace(/\.ya?ml$/i, ""));
   const out = outputDirOption(outArg);
+  // No table over the sweep file or a file it names (audit s22r-y #3): checked before any point runs.
+  checkOutputPaths(["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", "sweep.svg"].map((f) => ({ role: `--out's ${f}`, path: join(out, f) })), [
+    { role: "<sweep file>", path: file }, { role: "the sweep's model", path: cfg.model },
+    ...(cfg.input === null ? [] : [{ role: "the sweep's input", path: cfg.input }]),
+    ...cfg.axes.arch.filter((a) => existsSync(a)).map((a) => ({ role: "the sweep's arch", path: a })),
+  ]);
   const threads = o.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new AerchipError("E_CLI_OPTION", `--threads must be a whole number >= 1, got ${threads}`, { field: "--threads", hint: "give the number of worker threads" });
   const countsOnly = o.costs === "counts";
   const grid = buildGrid(cfg, o.costs);
   // A broken model fails the sweep before any point runs.
-  const checked = await checkModel(grid.tasks[0]);
+  const checked = await checkModel(grid.tasks[0], grid.tasks);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);

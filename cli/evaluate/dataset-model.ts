@@ -10,6 +10,7 @@
  *   counterpart of a NIR graph's only Output node). Every population is at latency 0 (a JSON model's ticks are
  *   the chip's), so a sample of T steps runs T ticks, as `run --input` does.
  */
+import type { ChipSpec } from "../../chip/spec/types.ts";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ModelGraph, StimulusIR } from "../../compiler/ir/types.ts";
 import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -51,13 +52,13 @@ export interface DatasetModel {
 }
 
 /** The model as a data set runs it; a NIR graph's warnings are printed unless `quiet`. */
-export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true): Promise<DatasetModel> {
+export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true, fitsChip?: ChipSpec): Promise<DatasetModel> {
   if (/\.nir$/i.test(modelPath)) {
     const m = await loadNirModel(modelPath, nirOptions(o));
     if (!quiet) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
     return { ...m, nir: m };
   }
-  return jsonDatasetModel(modelPath, o);
+  return jsonDatasetModel(modelPath, o, fitsChip);
 }
 
 /** E_EVALUATE_PLASTIC: a model whose learning would make each sample's start depend on the ones before. */
@@ -65,8 +66,9 @@ export function plasticModelError(modelPath: string): AerchipError {
   return new AerchipError("E_EVALUATE_PLASTIC", "the model has plastic synapses: evaluate runs each sample from the same initial state, which learning would change", { file: modelPath, hint: "add --frozen to evaluate it with learning off (with --initial-weights W.json for the weights `aerchip train` or a run learned), or use `aerchip train` / `run` for on-chip learning" });
 }
 
-function jsonDatasetModel(modelPath: string, o: DatasetModelOptions): DatasetModel {
-  const loaded = loadJsonModel(modelPath);
+function jsonDatasetModel(modelPath: string, o: DatasetModelOptions, fitsChip?: ChipSpec): DatasetModel {
+  // fitsChip: a model too large for the chip's cores is refused before it is built (compiler/core-capacity.ts, audit s22r-y #4).
+  const loaded = loadJsonModel(modelPath, fitsChip);
   // Weights learned on chip (`run`'s weights.json) and learning off: the trained model's test, as D&C's
   // frozen test pass (cli/initial-weights.ts checks that the file fits the model).
   return jsonGraphDatasetModel(modelPath, withInitialWeights(loaded.graph, o.initialWeights), loaded.stimulus, o);

@@ -15,6 +15,7 @@ import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
+import { largestNeuronCapacity } from "../../compiler/core-capacity.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes } from "../model-input.ts";
@@ -85,7 +86,7 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
   return assertValidChipSpec(next, `${archPath} with weightBits ${p.weightBits}`);
 }
 
-async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
+async function pointModel(task: PointTask, fitsChip?: ChipSpec): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
     const m = await loadNirModel(task.model, {});
     if (task.input === null) {
@@ -95,7 +96,7 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
     const T = task.steps ?? input.steps;
     return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks, input };
   }
-  const m = loadModel(task.model);
+  const m = loadModel(task.model, fitsChip); // too large for the chip: refused before it is built (compiler/core-capacity.ts)
   if (task.input === null) return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
   // A JSON model's input population driven by the file, as `run MODEL.json --input FILE` (cli/model-input.ts):
   // the run lasts the input's ticks unless `steps` says otherwise.
@@ -118,8 +119,15 @@ async function pointModel(task: PointTask): Promise<{ graph: ModelGraph; stimulu
  * `input` file became input spikes (cli/input-accounting.ts: events read, merged, …; the same for every
  * point, so sweep.json and the table's note carry it once) with W_EVENTS_MERGED when many events merged.
  */
-export async function checkModel(task: PointTask): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
-  const m = await pointModel(task);
+export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task]): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
+  // Checked against the largest of the points' chips (audit s22r-y #4): a model that no point's chip can
+  // hold fails now, coded; one that some can hold loads, and each point checks its own chip. A point whose
+  // chip overrides are invalid is left to its own row.
+  const specs: ChipSpec[] = [];
+  for (const t of tasks) {
+    try { specs.push(pointSpec(t.archPath, t.params)); } catch (e) { if (!isAerchipError(e)) throw e; }
+  }
+  const m = await pointModel(task, largestNeuronCapacity(specs));
   if (m.input === undefined || task.input === null) return {};
   const warning = eventsMergedWarning(m.input, task.input, undefined);
   return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }) };
@@ -129,8 +137,8 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
   const p = task.params;
   const base = { format: POINT_FORMAT, version: POINT_VERSION, id: task.id, index: task.index, params: p } as const;
   try {
-    const model = await pointModel(task);
     const spec = pointSpec(task.archPath, p);
+    const model = await pointModel(task, spec);
     // Interruptible: in-process, Ctrl-C stops the running point between chunks of its simulation.
     const outcome = await compileAndRunAsync(spec, { graph: model.graph, stimulus: model.stimulus }, {
       steps: model.steps,

@@ -542,6 +542,11 @@ function dataBytes(data: NpyData, bool: boolean): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** The bytes of the header writeNpy writes for a bool (|b1) array of this shape (padded to a multiple of 64). */
+export function npyBoolHeaderBytes(shape: readonly number[]): number {
+  return encodeHeader(`{'descr': ${pyStr("|b1")}, 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`).length;
+}
+
 /** Writes a plain array in C order, little endian. */
 export function writeNpy(data: NpyData, shape: readonly number[], opts: WriteNpyOptions = {}): Uint8Array {
   checkShape(shape, data.length, "writeNpy");

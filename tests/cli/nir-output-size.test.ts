@@ -7,24 +7,31 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkNirOutputSize, maxStepsForNode, MAX_OUTPUT_FILE_BYTES } from "../../cli/nir-output-size.ts";
+import { checkNirOutputSize, maxStepsForNode, MAX_OUTPUT_FILE_BYTES, nodeFileBytes } from "../../cli/nir-output-size.ts";
+import { writeNpy } from "../../core/io/npy.ts";
 import { errorOf } from "../helpers/errors.ts";
 import { cli } from "../helpers/cli.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 
 describe("NIR <node>.npy size", () => {
-  it("T_max × size plus a header fits one file; one step more does not", () => {
+  it("T_max × size plus the real .npy header fits one file; one step more does not; the stated bytes exceed the limit (audit s22r-y #7)", () => {
     const shape = [16, 16, 16];
     const tMax = maxStepsForNode(shape);
-    expect(tMax * 4096).toBeLessThanOrEqual(MAX_OUTPUT_FILE_BYTES - 4096);
-    expect((tMax + 1) * 4096).toBeGreaterThan(MAX_OUTPUT_FILE_BYTES - 4096);
+    // 524,287 × 4096 = 2,147,479,552 bytes + a header of a few hundred bytes < 2^31 − 1 (a 4096-byte allowance gave 524,286).
+    expect(tMax).toBe(524_287);
+    expect(nodeFileBytes(tMax, shape)).toBeLessThanOrEqual(MAX_OUTPUT_FILE_BYTES);
+    expect(nodeFileBytes(tMax + 1, shape)).toBeGreaterThan(MAX_OUTPUT_FILE_BYTES);
+    // nodeFileBytes is the size writeNpy writes.
+    expect(writeNpy(new Uint8Array(5 * 6), [5, 3, 2], { bool: true }).length).toBe(nodeFileBytes(5, [3, 2]));
     const nodes = [{ node: "small", shape: [10] }, { node: "1", shape }];
     expect(() => checkNirOutputSize(nodes, tMax, "g.nir", { steps: tMax })).not.toThrow();
     const e = errorOf(() => checkNirOutputSize(nodes, tMax + 1, "g.nir", { steps: tMax + 1 }));
     expect(e.code).toBe("E_RECORD_SIZE");
     expect(e.field).toBe("steps");
     expect(e.message).toContain('node "1"');
-    expect(e.message).toContain(`${(tMax + 1) * 4096} bytes`);
+    const stated = Number(/would take (\d+) bytes/.exec(e.message)![1]);
+    expect(stated).toBe(nodeFileBytes(tMax + 1, shape));
+    expect(stated).toBeGreaterThan(MAX_OUTPUT_FILE_BYTES);
     expect(e.hint).toContain(`--steps to at most ${tMax}`);
   });
 

@@ -77,6 +77,70 @@ describe("outputs never replace an input or each other", () => {
     expect(existsSync(join(TMP, "o4")) || existsSync(join(TMP, "o5"))).toBe(false);
   });
 
+  it.skipIf(!HAS_SHARED)("run (NIR graph): a node's <node>.npy onto --input is refused before the run (audit s22r-y #1)", async () => {
+    const out = join(TMP, "kn");
+    mkdirSync(out);
+    const input = join(out, "1.npy"); // node 1 of the graph writes 1.npy
+    copyFileSync(sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.input.npy"), input);
+    await refused(["run", sharedPath("fixtures/nir/snntorch/snntorch_dense_lif.nir"), "--input", input, "--arch", "loihi", "--out", out], ["--out's 1.npy", "--input"], input);
+    expect(existsSync(join(out, "report.json"))).toBe(false);
+  });
+
+  it("run (JSON model): a readout's <name>.v.npy onto --input is refused before the run (audit s22r-y #1)", async () => {
+    const model = join(TMP, "readout.model.json");
+    writeFileSync(model, JSON.stringify({
+      format: "aerchip-model-1", name: "readout", steps: 4,
+      populations: [{ name: "in", kind: "input", size: 2 }, { name: "R", kind: "neuron", size: 2, spiking: false, voltageDecay: 0.5 }],
+      projections: [{ name: "in_R", pre: "in", post: "R", sparse: { pre: [0, 1], post: [0, 1], weights: [1, 2], delays: 1 } }],
+    }));
+    const out = join(TMP, "kr");
+    mkdirSync(out);
+    const input = join(out, "R.v.npy");
+    writeFileSync(input, writeNpy(Uint8Array.of(1, 0, 0, 1, 1, 1, 0, 0), [4, 2], { bool: true }));
+    await refused(["run", model, "--input", input, "--arch", "generic", "--out", out], ["--out's R.v.npy", "--input"], input);
+    expect(existsSync(join(out, "report.json"))).toBe(false);
+    // Another --input path runs and writes R.v.npy.
+    copyFileSync(input, join(TMP, "r-in.npy"));
+    const ok = await cli("run", model, "--input", join(TMP, "r-in.npy"), "--arch", "generic", "--out", out, "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("evaluate: --out the --input data-set directory or inside it is refused before the run (audit s22r-y #10)", async () => {
+    const model = tinyModel(TMP);
+    const ds = join(TMP, "ds10");
+    mkdirSync(join(ds, "0"), { recursive: true });
+    const sample = join(ds, "0", "a.npy");
+    writeFileSync(sample, writeNpy(new Uint8Array(10 * 4).fill(1), [10, 4], { bool: true }));
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic", "--out", ds], ["--out", "--input"], sample);
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic", "--out", join(ds, "0", "res")], ["--out", "--input"], sample);
+    await refused(["evaluate", model, "--input", ds, "--arch", "generic,loihi", "--out", join(ds, "..", "ds10")], ["--out", "--input"], sample);
+    expect(existsSync(join(ds, "dataset.json")) || existsSync(join(ds, "0", "res"))).toBe(false);
+  });
+
+  it("compare, sweep, learn: a table onto the model or sweep file, a chip's report.json onto the model, --checkpoint onto learn's result (audit s22r-y #3)", async () => {
+    const cm = join(TMP, "cm");
+    mkdirSync(cm);
+    const cmModel = join(cm, "compare.json");
+    copyFileSync(tinyModel(TMP), cmModel);
+    await refused(["compare", cmModel, "--arch", "generic,loihi", "--out", cm], ["compare.json", "<model>"], cmModel);
+    mkdirSync(join(TMP, "cm2", "generic"), { recursive: true });
+    const inChip = join(TMP, "cm2", "generic", "report.json");
+    copyFileSync(tinyModel(TMP), inChip);
+    await refused(["compare", inChip, "--arch", "generic,loihi", "--out", join(TMP, "cm2")], ["report.json", "<model>"], inChip);
+    const sw = join(TMP, "sw3");
+    mkdirSync(sw);
+    copyFileSync(tinyModel(TMP), join(sw, "m.json"));
+    const sweepFile = join(sw, "sweep.json");
+    writeFileSync(sweepFile, JSON.stringify({ model: "m.json", arch: ["generic", "loihi"], steps: 5 }));
+    await refused(["sweep", sweepFile, "--out", sw], ["sweep.json", "<sweep file>"], sweepFile);
+    writeFileSync(join(sw, "s.yaml"), "model: sweep.md\narch: [generic]\n");
+    copyFileSync(tinyModel(TMP), join(sw, "sweep.md"));
+    await refused(["sweep", join(sw, "s.yaml"), "--out", sw], ["sweep.md", "model"], join(sw, "sweep.md"));
+    const lc = join(TMP, "lc");
+    await refused(["learn", "mnist", "--neurons", "4", "--train", "4", "--test", "2", "--arch", "loihi", "--out", lc, "--checkpoint", join(lc, "learn-mnist.json"), "--checkpoint-every", "2"], ["--checkpoint", "learn-mnist.json"], cmModel);
+    expect(existsSync(join(lc, "learn-mnist.json"))).toBe(false);
+  });
+
   it("report --out onto its input; convert OUT onto IN; compile and train onto the model; train --checkpoint onto train.json", async () => {
     const model = tinyModel(TMP);
     const out = join(TMP, "r1");
