@@ -171,7 +171,9 @@ describe("aerchip compare", () => {
     expect(j.rows.map((x: { arch: string; status: string }) => [x.arch, x.status])).toEqual([["generic", "ok"]]);
     const generic = JSON.parse(readFileSync("chip/spec/presets/generic.json", "utf8"));
     const tiny = join(dir, "tiny-chip.json");
-    writeFileSync(tiny, JSON.stringify({ ...generic, name: "tiny", mesh: { ...generic.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...generic.core, maxNeurons: 64 } }));
+    // Enough neuron slots (a model over every chip's slots is refused before any chip runs, compiler/core-capacity.ts),
+    // too few input axons per core: each chip's compile fails, a row each.
+    writeFileSync(tiny, JSON.stringify({ ...generic, name: "tiny", mesh: { ...generic.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...generic.core, maxInputAxons: 8 } }));
     const none = await cli("compare", DEMO, "--arch", `${tiny},${tiny}`, "--out", join(dir, "b"), "--quiet");
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/E_COMPARE_NOTHING_RAN/);
