@@ -8,7 +8,7 @@
  */
 import { AerchipError, type Diagnostic } from "../core/diagnostics.ts";
 import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
-import type { ChipSpec } from "../chip/spec/types.ts";
+import { totalCores, type ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram } from "../chip/program/types.ts";
 import type { ModelGraph } from "./ir/types.ts";
 import { neuronAt, normaliseGraph, type IndexedGraph } from "./passes/normalise.ts";
@@ -19,7 +19,7 @@ import { routeAndEmit } from "./passes/route.ts";
 import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
-import { checkNeuronCapacity, coresExceededError, physicalCores } from "./core-capacity.ts";
+import { checkNeuronCapacity, coresExceededError } from "./core-capacity.ts";
 import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
@@ -196,7 +196,7 @@ function inputNeuronsOf(graph: ModelGraph): number {
 function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
   if (opts.fixedPlacement !== undefined) {
     const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file);
-    const physical = spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
+    const physical = totalCores(spec);
     for (let c = 0; c < cores.length; c++) {
       if (slotOf[c] >= physical) throw new AerchipError("E_MAPPING_INVALID", `the placement uses core ${slotOf[c]}; chip "${spec.name}" has ${physical}`, { file, field: "mappings", hint: "map onto existing cores" });
       if (cores[c].neurons > spec.core.maxNeurons) {
@@ -208,7 +208,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
   const inputs = inputNeuronsOf(graph);
   checkNeuronCapacity(ig.totalNeurons, spec, file, inputs);
-  const physical = physicalCores(spec);
+  const physical = totalCores(spec);
   const fanIn = buildFanIn(ig);
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
@@ -269,7 +269,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   });
   const mapping: MappingReport = {
     format: "aerchip-mapping", version: 1, model: graph.name, chip: spec.name, placement: placementName,
-    coresUsed: cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile,
+    coresUsed: cores.length, coresAvailable: totalCores(spec),
     neurons: ig.totalNeurons, synapses: ig.totalSynapses,
     limits: { maxNeurons: lim.maxNeurons, maxInputAxons: lim.maxInputAxons, maxOutputAxons: lim.maxOutputAxons, synapseMemoryBits: lim.synapseMemoryBits },
     cores: mappingCores,

@@ -13,13 +13,8 @@
  * 1.1 GB before compileModel's check and the format's largest (2^28) failed to allocate (audit s22b #19).
  */
 import { AerchipError } from "../core/diagnostics.ts";
-import type { ChipSpec } from "../chip/spec/types.ts";
+import { totalCores, type ChipSpec } from "../chip/spec/types.ts";
 import { MAX_JSON_ELEMENTS } from "./frontends/json-fields.ts";
-
-/** Cores of the chip: tiles × cores per tile. */
-export function physicalCores(spec: ChipSpec): number {
-  return spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile;
-}
 
 /**
  * Of several chips, the one holding the most neurons (cores × core.maxNeurons, the bound checked below): the
@@ -28,7 +23,7 @@ export function physicalCores(spec: ChipSpec): number {
  */
 export function largestNeuronCapacity(specs: readonly ChipSpec[]): ChipSpec | undefined {
   let best: ChipSpec | undefined;
-  for (const s of specs) if (best === undefined || physicalCores(s) * s.core.maxNeurons > physicalCores(best) * best.core.maxNeurons) best = s;
+  for (const s of specs) if (best === undefined || totalCores(s) * s.core.maxNeurons > totalCores(best) * best.core.maxNeurons) best = s;
   return best;
 }
 
@@ -51,7 +46,7 @@ export function coresExceededError(message: string, inputs: number, file: string
  * chip's cores even perfectly packed.
  */
 export function checkNeuronCapacity(totalNeurons: number, spec: ChipSpec, file: string | undefined, inputs = 0): void {
-  const physical = physicalCores(spec);
+  const physical = totalCores(spec);
   const atLeast = Math.ceil(totalNeurons / spec.core.maxNeurons);
   if (atLeast <= physical) return;
   throw coresExceededError(`the model has ${totalNeurons} neurons{inputs} and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, inputs, file);

@@ -16,6 +16,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { coreSynapseMemoryBits } from "./core-memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
+import { weightFormat } from "../spec/weight-format.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 import { checkCrossbarPairSums } from "./crossbar-pairs.ts";
@@ -58,11 +59,7 @@ function weightFits(w: number, mMin: number, mMax: number, eLo: number, eHi: num
  */
 export function checkCrossbarPairWeights(spec: ChipSpec, program: ChipProgram, file: string | undefined): void {
   const p = spec.precision;
-  const mMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : p.weightSignPerSource === true || p.weightSignPerSynapse === true ? -mMax : 0;
-  const eBits = p.weightExponentBits ?? 0;
-  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
-  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
+  const { mMin, mMax, eLo, eHi } = weightFormat(p);
   checkCrossbarPairSums(spec, program, (w) => weightFits(w, mMin, mMax, eLo, eHi), `${p.weightBits}-bit`, file);
 }
 
@@ -73,16 +70,10 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
   for (const k of ["decayBits", "stateBits", "currentBits"] as const) {
     if (fp[k] !== p[k]) fail("E_PROGRAM_SPEC_MISMATCH", `the fixed-point program was compiled for ${fp[k]}-bit ${k.replace("Bits", "")}s ("${program.specName}"); chip "${spec.name}" has precision.${k} ${p[k]}`, file, `precision.${k}`);
   }
-  const mMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  // A per-source sign (ODIN) stores a magnitude and takes the sign from the source neuron: weights in
-  // [−mMax, mMax], with one sign per input axon (row) checked below.
+  // A per-source sign (ODIN) stores a magnitude and takes the sign from the source neuron (one sign per input
+  // axon, row, checked below); chip/spec/weight-format.ts.
+  const { mMin, mMax, eLo, eHi, signKind } = weightFormat(p);
   const signPerSource = p.weightSignPerSource === true;
-  // A sign bit beside the magnitude (weightSignPerSynapse, SpiNNaker's synapse type): [−mMax, mMax] too.
-  const signPerSynapse = p.weightSignPerSynapse === true;
-  const mMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource || signPerSynapse ? -mMax : 0;
-  const eBits = p.weightExponentBits ?? 0;
-  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
-  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const thStep = thresholdStep(p);
   const thMax = thresholdMax(p);
   // One cell per (axon, neuron) on crossbar chips: a pair's summed weight must fit too (crossbar-pairs.ts).
@@ -91,7 +82,7 @@ function checkFixedPoint(spec: ChipSpec, program: ChipProgram, file: string | un
     const w = cp.crossbar.synWeight;
     for (let s = 0; s < w.length; s++) {
       if (!weightFits(w[s], mMin, mMax, eLo, eHi)) {
-        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${p.weightSigned ? "signed" : signPerSource ? "magnitude (sign per source)" : signPerSynapse ? "magnitude (sign bit per synapse)" : "unsigned"} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
+        fail("E_PROGRAM_SPEC_MISMATCH", `core ${cp.coreId} holds weight ${w[s]}, which is not a ${p.weightBits}-bit ${signKind} mantissa times 2^e with e in [${eLo}, ${eHi}]; chip "${spec.name}" cannot store it`, file, "precision.weightBits");
       }
     }
     // Thresholds: a thresholdBits mantissa times the chip's threshold step (chip/spec/threshold.ts).

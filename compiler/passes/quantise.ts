@@ -30,6 +30,7 @@ import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { ThresholdOp } from "../../chip/program/types.ts";
 import { thresholdStep } from "../../chip/spec/threshold.ts";
+import { weightFormat } from "../../chip/spec/weight-format.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../ir/types.ts";
 import { checkSignPerSource } from "./quantise-sign.ts";
 
@@ -94,15 +95,12 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const p = spec.precision;
   const stateLim = 2 ** (p.stateBits - 1) - 1;
   const headroomLim = 2 ** (p.stateBits - 3);
-  const wMax = p.weightSigned ? 2 ** (p.weightBits - 1) - 1 : 2 ** p.weightBits - 1;
-  // With a per-source sign (ODIN) the synapse stores a magnitude in [0, wMax] and the source neuron its
-  // sign, so a weight may be anything in [−wMax, wMax] once checkSignPerSource has found one sign per source.
-  // With a sign bit beside the magnitude (SpiNNaker's synapse type, weightSignPerSynapse) likewise, per synapse.
+  // The chip's weight format (chip/spec/weight-format.ts). With a per-source sign (ODIN) the synapse stores a
+  // magnitude and the source neuron its sign, so a weight may be anything in [−wMax, wMax] once
+  // checkSignPerSource has found one sign per source; with a sign bit beside the magnitude (SpiNNaker's
+  // synapse type, weightSignPerSynapse) likewise, per synapse.
+  const { mMin: wMin, mMax: wMax, eLo, eHi } = weightFormat(p);
   const signPerSource = p.weightSignPerSource === true;
-  const wMin = p.weightSigned ? -(2 ** (p.weightBits - 1)) : signPerSource || p.weightSignPerSynapse === true ? -wMax : 0;
-  const eBits = p.weightExponentBits ?? 0;
-  const eLo = eBits > 0 ? -(2 ** (eBits - 1)) : 0;
-  const eHi = eBits > 0 ? 2 ** (eBits - 1) - 1 : 0;
   const D = 2 ** p.decayBits;
   // Threshold granularity (chip/spec/threshold.ts): a `thresholdBits` mantissa in the high bits of the state
   // word, so thresholds are multiples of 2^max(0, stateBits − 1 − thresholdBits) (loihi: 2^6, hardware-facts.md
