@@ -49,14 +49,30 @@ export function coresExceededError(message: string, inputs: number, spec: ChipSp
 }
 
 /**
+ * Cores a model of `totalNeurons` (of which `inputs` are input neurons) needs at least: the neurons taking slots
+ * (all, or without the inputs on a chip whose inputs take none, chip/spec/neuron-slots.ts) need ⌈slots /
+ * maxNeurons⌉; input neurons that take no slot each take at least one output axon (their AER source address),
+ * so they need ⌈inputs / maxOutputAxons⌉.
+ */
+function coresNeeded(spec: ChipSpec, totalNeurons: number, inputs: number): { slots: number; bySlots: number; byAddresses: number } {
+  const slots = slotNeurons(spec, totalNeurons, inputs);
+  const byAddresses = inputsTakeNeuronSlots(spec) ? 0 : Math.ceil(inputs / spec.core.maxOutputAxons);
+  return { slots, bySlots: Math.ceil(slots / spec.core.maxNeurons), byAddresses };
+}
+
+/**
  * Throws E_CHIP_CORES_EXCEEDED when `totalNeurons` (of which `inputs` are input neurons) cannot fit the
- * chip's cores even perfectly packed: the neurons taking slots (all, or without the inputs on a chip whose
- * inputs take none, chip/spec/neuron-slots.ts) need at least ⌈slots / maxNeurons⌉ cores.
+ * chip's cores even perfectly packed (coresNeeded).
  */
 export function checkNeuronCapacity(totalNeurons: number, spec: ChipSpec, file: string | undefined, inputs = 0): void {
   const physical = totalCores(spec);
-  const slots = slotNeurons(spec, totalNeurons, inputs);
-  const atLeast = Math.ceil(slots / spec.core.maxNeurons);
+  const { slots, bySlots: atLeast, byAddresses } = coresNeeded(spec, totalNeurons, inputs);
+  if (byAddresses > physical && byAddresses >= atLeast) {
+    throw new AerchipError("E_CHIP_CORES_EXCEEDED", `the model has ${inputs} input neurons, each an AER source address taking at least one output axon of its core (core.maxOutputAxons, ${spec.core.maxOutputAxons} per core), and needs at least ${byAddresses} cores; chip "${spec.name}" has ${physical}`, {
+      ...(file === undefined ? {} : { file }), field: "mesh",
+      hint: "use fewer input neurons (remove those that feed nothing), a larger mesh (mesh.widthTiles/heightTiles), or a chip with more output axons per core",
+    });
+  }
   if (atLeast <= physical) return;
   throw coresExceededError(`the model has ${slots} neurons{inputs} and needs at least ${atLeast} cores of ${spec.core.maxNeurons}; chip "${spec.name}" has ${physical}`, inputs, spec, file);
 }
@@ -86,7 +102,10 @@ export function checkJsonModelCapacity(populations: unknown, chips: ChipSpec | r
     checkNeuronCapacity(total, chips, file, inputs);
     return;
   }
-  const fits = (s: ChipSpec): boolean => Math.ceil(slotNeurons(s, total, inputs) / s.core.maxNeurons) <= totalCores(s);
+  const fits = (s: ChipSpec): boolean => {
+    const need = coresNeeded(s, total, inputs);
+    return Math.max(need.bySlots, need.byAddresses) <= totalCores(s);
+  };
   const largest = largestNeuronCapacity(chips);
   if (largest === undefined || chips.some(fits)) return;
   checkNeuronCapacity(total, largest, file, inputs);

@@ -8,7 +8,12 @@
  *   slots = neurons − (input neurons of the core)
  * (against maxNeurons, maxNeuronConfigs, neuron memory and a dense crossbar's columns), while the input neurons
  * are still placed on a core, still send through its output axons and routes, and their spikes still reach
- * crossbar rows (input axons) of the destination cores, which `core.maxInputAxons` limits.
+ * crossbar rows (input axons) of the destination cores, which `core.maxInputAxons` limits. Each such input neuron
+ * is one AER source address of the core it is placed on, so the compiler counts it as at least one of that core's
+ * output axons (one per destination core, one if it has none):
+ *   input neurons on a core ≤ core.maxOutputAxons
+ * (ODIN tells 256 pre-synaptic addresses apart), which also bounds a model's input neurons by
+ * cores × maxOutputAxons before its arrays are built (compiler/core-capacity.ts).
  */
 import type { ChipSpec } from "./types.ts";
 

@@ -12,8 +12,9 @@
  * Input neurons take neuron slots (core.maxNeurons, one neuron configuration, a dense crossbar's column) like
  * compartments, except on a chip whose inputs are AER events addressing crossbar rows (core.inputsTakeNeuronSlots
  * false, ODIN: chip/spec/neuron-slots.ts): there an input population is one block with no neuron limit (split only
- * by output axons) and adds no slots to the core it is packed into; it still takes output axons there, and its
- * spikes take input axons (crossbar rows) on the cores they reach.
+ * by output axons) and adds no slots to the core it is packed into; it still takes output axons there (each input
+ * neuron at least one, its AER source address: chip/spec/neuron-slots.ts), and its spikes take input axons
+ * (crossbar rows) on the cores they reach.
  *
  * Synapse memory is the exact size of the layout (chip/spec/memory.ts). Dense and ungrouped sparse sizes depend
  * only on a core's totals; a grouped encoding (Loihi: per axon, groups of ≤ 64 entries rounded up to 64-bit
@@ -282,7 +283,9 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
     let changed = false;
     const next: Block[] = [];
     for (const b of blocks) {
-      const fanOf = (i: number): number => fanCores[neuronAt(ig, b.population, b.start + i)];
+      // An input neuron that takes no neuron slot is an AER source address of its core: at least one output axon.
+      const minFan = takesSlots(ig, spec, b.population) ? 0 : 1;
+      const fanOf = (i: number): number => Math.max(minFan, fanCores[neuronAt(ig, b.population, b.start + i)]);
       let total = 0;
       for (let i = 0; i < b.count; i++) total += fanOf(i);
       b.outputs = total;

@@ -48,11 +48,11 @@ describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
     expect(e.hint).toMatch(/this chip places them in core\.maxNeurons, core\.inputsTakeNeuronSlots; a chip whose inputs are AER events addressing crossbar rows, such as odin, does not/);
   });
 
-  it("ODIN: 300 inputs → 257 neurons is refused for its 257 neurons, besides the 300 inputs", () => {
-    const path = modelFile([{ name: "in", kind: "input", size: 300, spikes: [[0, 0]] }, { name: "out", size: 257, ...LIF }], []);
+  it("ODIN: 200 inputs → 257 neurons is refused for its 257 neurons, besides the 200 inputs", () => {
+    const path = modelFile([{ name: "in", kind: "input", size: 200, spikes: [[0, 0]] }, { name: "out", size: 257, ...LIF }], []);
     const e = errorOf(path, loadPreset("odin"));
     expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
-    expect(e.message).toMatch(/the model has 257 neurons besides 300 input neurons \(which take no neuron slot on this chip: core\.inputsTakeNeuronSlots false\) and needs at least 2 cores of 256; chip "odin" has 1/);
+    expect(e.message).toMatch(/the model has 257 neurons besides 200 input neurons \(which take no neuron slot on this chip: core\.inputsTakeNeuronSlots false\) and needs at least 2 cores of 256; chip "odin" has 1/);
     expect(e.hint).not.toMatch(/input/);
   });
 

@@ -17,6 +17,9 @@ import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { programCoreFigures } from "../../chip/report/metrics.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
 import { validateChipSpec } from "../../chip/spec/validate.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import { checkJsonModelCapacity } from "../../compiler/core-capacity.ts";
+import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { cli } from "../helpers/cli.ts";
 
 const PROV = { aerchipVersion: "test", inputs: [], options: {} };
@@ -27,8 +30,9 @@ const STEPS = 12;
  * refuses for leaky populations), all-to-all with positive weights k/8 (k = 1..7, a 3-bit magnitude: exact in
  * ODIN's format) and threshold 4; input i spikes at ticks t with (t + i) mod 5 = 0, t < STEPS − 2.
  */
-function demoModel(inputs: number): string {
-  const weights = Array.from({ length: inputs }, (_, i) => Array.from({ length: 10 }, (_, j) => (1 + ((3 * i + 5 * j) % 7)) / 8));
+function demoModel(inputs: number, connected = inputs, recurrent = false): string {
+  // Inputs from `connected` on feed nothing (weight 0 everywhere: no synapse).
+  const weights = Array.from({ length: inputs }, (_, i) => Array.from({ length: 10 }, (_, j) => (i < connected ? (1 + ((3 * i + 5 * j) % 7)) / 8 : 0)));
   const spikes: Array<[number, number]> = [];
   for (let t = 0; t < STEPS - 2; t++) for (let i = 0; i < inputs; i++) if ((t + i) % 5 === 0) spikes.push([t, i]);
   const doc = {
@@ -37,7 +41,10 @@ function demoModel(inputs: number): string {
       { name: "pixels", kind: "input", size: inputs, spikes },
       { name: "out", size: 10, kind: "lif", decay: 1.0, v_th: 4.0, reset: "zero", refractory: 0, bias: 0.0, v_init: 0.0, threshold_op: ">=" },
     ],
-    projections: [{ name: "pixels_out", pre: "pixels", post: "out", dtype: "float", dense: { weights, delays: 1 } }],
+    projections: [
+      { name: "pixels_out", pre: "pixels", post: "out", dtype: "float", dense: { weights, delays: 1 } },
+      ...(recurrent ? [{ name: "out_out", pre: "out", post: "out", dtype: "float", dense: { weights: Array.from({ length: 10 }, () => Array(10).fill(1 / 8)), delays: 1 } }] : []),
+    ],
   };
   const dir = mkdtempSync(join(tmpdir(), "aerchip-odin-"));
   const path = join(dir, `demo${inputs}.net.json`);
@@ -99,10 +106,19 @@ describe("odin: input neurons take no neuron slot (core.inputsTakeNeuronSlots fa
     expect(ideal.sim.spikes.get("pixels")!.tick.length).toBe(inputSpikes);
   });
 
-  it("a 257th input is refused by the 256 crossbar rows (E_CORE_INPUT_AXONS_EXCEEDED), not by the neuron slots", () => {
-    const e = errorOf(() => compileModel(loadModel(demoModel(257)).graph, odin, { file: "demo257.net.json" }));
+  it("inputs share the 256 crossbar rows with the neurons feeding the crossbar: 250 inputs + 10 recurrent neurons are refused (E_CORE_INPUT_AXONS_EXCEEDED)", () => {
+    const e = errorOf(() => compileModel(loadModel(demoModel(250, 250, true)).graph, odin, { file: "rec.net.json" }));
     expect(e.code).toBe("E_CORE_INPUT_AXONS_EXCEEDED");
-    expect(e.message).toMatch(/neuron 0 of population "out" alone needs 257 \(core\.maxInputAxons\); chip "odin" has 256 per core/);
+    expect(e.message).toBe('neuron 0 of population "out" alone needs 260 (core.maxInputAxons); chip "odin" has 256 per core');
+    // 246 inputs + the 10 recurrent neurons fill the 256 rows exactly.
+    expect(compileModel(loadModel(demoModel(246, 246, true)).graph, odin).mapping.cores[0].inputAxons).toBe(256);
+  });
+
+  it("a 257th input is refused: ODIN tells 256 input addresses apart (E_CHIP_CORES_EXCEEDED, before partitioning)", () => {
+    const e = errorOf(() => compileModel(loadModel(demoModel(257)).graph, odin, { file: "demo257.net.json" }));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toBe('the model has 257 input neurons, each an AER source address taking at least one output axon of its core (core.maxOutputAxons, 256 per core), and needs at least 2 cores; chip "odin" has 1');
+    expect(e.hint).toMatch(/fewer input neurons/);
   });
 
   it("other chips still count input neurons in core.maxNeurons (generic with ODIN's one 256-neuron core refuses 256 + 10)", () => {
@@ -138,7 +154,57 @@ describe("odin: input neurons take no neuron slot (core.inputsTakeNeuronSlots fa
     expect(c.stdout).toMatch(/266 \(256 in\)/);
     expect(c.stdout).toMatch(/3\.9%/);
     const refused = await cli("run", demoModel(257), "--arch", "odin", "--out", join(dir, "r257"));
-    expect([refused.code, refused.stderr.split(":")[1]?.trim()]).toEqual([1, "E_CORE_INPUT_AXONS_EXCEEDED"]);
+    expect([refused.code, refused.stderr.split(":")[1]?.trim()]).toEqual([1, "E_CHIP_CORES_EXCEEDED"]);
+    expect(refused.stderr).toMatch(/257 input neurons, each an AER source address/);
+    const rows = await cli("run", demoModel(250, 250, true), "--arch", "odin", "--out", join(dir, "rec"));
+    expect([rows.code, rows.stderr.split(":")[1]?.trim()]).toEqual([1, "E_CORE_INPUT_AXONS_EXCEEDED"]);
+  });
+});
+
+describe("what still bounds input neurons that take no slot", () => {
+  const odin = loadPreset("odin");
+  const g = loadPreset("generic");
+  const oneCore: ChipSpec = { ...g, name: "one-core", mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...g.core, maxNeurons: 256 } };
+
+  it("each is an AER source address of its core (an output axon), so 257 inputs, one feeding nothing, are refused before partitioning", () => {
+    const e = errorOf(() => compileModel(loadModel(demoModel(257, 256)).graph, odin));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toBe('the model has 257 input neurons, each an AER source address taking at least one output axon of its core (core.maxOutputAxons, 256 per core), and needs at least 2 cores; chip "odin" has 1');
+    // A model far larger than the chip is refused from its population sizes, before any per-neuron array.
+    const dir = mkdtempSync(join(tmpdir(), "aerchip-odin-big-"));
+    const path = join(dir, "big.json");
+    writeFileSync(path, JSON.stringify({ format: "aerchip-model-1", name: "big", steps: 2, populations: [{ name: "in", kind: "input", size: 2 ** 28, spikes: [] }, { name: "n", kind: "neuron", size: 1, voltageDecay: 1, vThreshold: 1 }], projections: [] }));
+    expect(errorOf(() => loadJsonModel(path, odin)).message).toMatch(/268435456 input neurons.*needs at least 1048576 cores; chip "odin" has 1/);
+  });
+
+  it("several chips (compare, sweep): refused only when none holds the model, each counting inputs its own way", () => {
+    const pops = JSON.parse(readFileSync(demoModel(256), "utf8")).populations as unknown[];
+    expect(errorOf(() => checkJsonModelCapacity(pops, [oneCore], "m.json")).code).toBe("E_CHIP_CORES_EXCEEDED");
+    // odin holds fewer neurons (1 × 256 = one-core's), yet holds this model: no refusal.
+    expect(() => checkJsonModelCapacity(pops, [oneCore, odin], "m.json")).not.toThrow();
+    expect(() => checkJsonModelCapacity(pops, [], "m.json")).not.toThrow();
+  });
+
+  it("core.maxNeuronConfigs: input neurons take no configuration where they take no slot (partition and program check)", () => {
+    const graph = loadModel(demoModel(256)).graph;
+    const oneConfig: ChipSpec = { ...oneCore, core: { ...oneCore.core, maxNeuronConfigs: 1, inputsTakeNeuronSlots: false } };
+    const compiled = compileModel(graph, oneConfig);
+    expect(compiled.mapping.coresUsed).toBe(1);
+    expect(() => checkProgramFitsSpec(oneConfig, compiled.program)).not.toThrow();
+    // Inputs taking slots also take a configuration: the program's one core holds two.
+    const takes: ChipSpec = { ...oneConfig, core: { ...oneConfig.core, maxNeurons: 512, inputsTakeNeuronSlots: true } };
+    expect(errorOf(() => checkProgramFitsSpec(takes, compiled.program)).code).toBe("E_CORE_NEURON_CONFIGS_EXCEEDED");
+    expect(errorOf(() => compileModel(graph, takes)).code).toBe("E_CHIP_CORES_EXCEEDED");
+  });
+
+  it("a fixed placement of all 266 neurons on ODIN's core fits; with inputs taking slots it is E_CORE_NEURONS_EXCEEDED", () => {
+    const graph = loadModel(demoModel(256)).graph;
+    const fixedPlacement = new Map([["pixels", new Uint32Array(256)], ["out", new Uint32Array(10)]]);
+    const m = compileModel(graph, odin, { fixedPlacement }).mapping;
+    expect([m.placement, m.cores[0].neurons, m.cores[0].inputNeurons, m.cores[0].utilisation.neurons]).toEqual(["fixed", 266, 256, 10 / 256]);
+    const e = errorOf(() => compileModel(graph, { ...odin, core: { ...odin.core, inputsTakeNeuronSlots: true } }, { fixedPlacement }));
+    expect(e.code).toBe("E_CORE_NEURONS_EXCEEDED");
+    expect(e.message).toMatch(/core 0 is given 266 neurons; chip "odin" has 256 per core/);
   });
 });
 
