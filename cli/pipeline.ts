@@ -28,8 +28,8 @@ import { checkSpikesJsonSize, MAX_SPIKES_JSON_CHARS, spikePairChars, type SpikeL
 
 export type { TimingModelName };
 
-/** `fitsChip`: refuse a model too large for that chip's cores before building it (compiler/core-capacity.ts). */
-export function loadModel(path: string, fitsChip?: ChipSpec): LoadedModel {
+/** `fitsChip`: refuse a model too large for that chip's cores (for several: for every one's) before building it (compiler/core-capacity.ts). */
+export function loadModel(path: string, fitsChip?: ChipSpec | readonly ChipSpec[]): LoadedModel {
   if (/\.(nir|h5|hdf5)$/i.test(path)) {
     throw new AerchipError("E_MODEL_FORMAT", "NIR models are not supported by this build", { file: path, hint: "use an snnref-1 or aerchip-model-1 JSON model" });
   }

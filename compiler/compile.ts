@@ -20,6 +20,7 @@ import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 import { checkNeuronCapacity, coresExceededError } from "./core-capacity.ts";
+import { inputsTakeNeuronSlots, slotNeurons } from "../chip/spec/neuron-slots.ts";
 import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
@@ -46,7 +47,13 @@ export interface CoreMappingEntry {
   readonly tile: { readonly x: number; readonly y: number };
   readonly coreInTile: number;
   readonly blocks: ReadonlyArray<{ readonly population: string; readonly start: number; readonly count: number }>;
+  /** Every neuron placed on the core (input neurons included). */
   readonly neurons: number;
+  /**
+   * Of `neurons`, the input neurons that take no neuron slot (present only on a chip whose inputs are AER events,
+   * core.inputsTakeNeuronSlots false, and only when the core holds some): utilisation.neurons leaves them out.
+   */
+  readonly inputNeurons?: number;
   readonly inputAxons: number;
   readonly outputAxons: number;
   readonly synapses: number;
@@ -155,7 +162,7 @@ function trafficOf(cores: readonly LogicalCore[], neuronCore: Uint32Array): Traf
  * The logical cores of a fixed placement: runs of neurons on one core (and consecutive in its order) are
  * blocks. Routing finds the input axons and synapses itself, so these blocks carry no source lists.
  */
-function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, order: ReadonlyMap<string, Uint32Array> | undefined, file: string): { cores: LogicalCore[]; slotOf: Uint32Array } {
+function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<string, Uint32Array>, order: ReadonlyMap<string, Uint32Array> | undefined, file: string, inputsTakeSlots: boolean): { cores: LogicalCore[]; slotOf: Uint32Array } {
   const byCore = new Map<number, LogicalCore>();
   const firstOrder = new Map<object, number>();
   const none = new Uint32Array(0);
@@ -171,11 +178,12 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
       // A block is a run of neurons on one core that are also consecutive in the core's order.
       while (j < pop.size && ids[j] === ids[i] && (ord === undefined || ord[j] === ord[j - 1] + 1)) j++;
       let core = byCore.get(ids[i]);
-      if (core === undefined) { core = { blocks: [], neurons: 0, inputAxons: 0, synapses: 0, outputAxons: 0, synapseBits: 0 }; byCore.set(ids[i], core); }
+      if (core === undefined) { core = { blocks: [], neurons: 0, slots: 0, inputAxons: 0, synapses: 0, outputAxons: 0, synapseBits: 0 }; byCore.set(ids[i], core); }
       const block = { population: p, start: i, count: j - i, sources: none, synapses: 0, outputs: 0 };
       if (ord !== undefined) firstOrder.set(block, ord[i]);
       core.blocks.push(block);
       core.neurons += j - i;
+      if (inputsTakeSlots || pop.kind !== "input") core.slots += j - i;
       i = j;
     }
   });
@@ -184,7 +192,7 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
   return { cores: ids.map((id) => byCore.get(id) as LogicalCore), slotOf: Uint32Array.from(ids) };
 }
 
-/** Neurons of the model's input populations (they take neuron slots: compiler/core-capacity.ts). */
+/** Neurons of the model's input populations (they take neuron slots unless core.inputsTakeNeuronSlots is false: compiler/core-capacity.ts). */
 function inputNeuronsOf(graph: ModelGraph): number {
   return graph.populations.reduce((a, p) => a + (p.kind === "input" ? p.size : 0), 0);
 }
@@ -195,12 +203,13 @@ function inputNeuronsOf(graph: ModelGraph): number {
  */
 function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
   if (opts.fixedPlacement !== undefined) {
-    const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file);
+    const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file, inputsTakeNeuronSlots(spec));
     const physical = totalCores(spec);
     for (let c = 0; c < cores.length; c++) {
       if (slotOf[c] >= physical) throw new AerchipError("E_MAPPING_INVALID", `the placement uses core ${slotOf[c]}; chip "${spec.name}" has ${physical}`, { file, field: "mappings", hint: "map onto existing cores" });
-      if (cores[c].neurons > spec.core.maxNeurons) {
-        throw new AerchipError("E_CORE_NEURONS_EXCEEDED", `core ${slotOf[c]} is given ${cores[c].neurons} neurons; chip "${spec.name}" has ${spec.core.maxNeurons} per core`, { file, field: "mappings", hint: "spread the neurons over more cores, or compile with automatic placement (--remap)" });
+      if (cores[c].slots > spec.core.maxNeurons) {
+        const inputs = cores[c].neurons - cores[c].slots;
+        throw new AerchipError("E_CORE_NEURONS_EXCEEDED", `core ${slotOf[c]} is given ${cores[c].slots} neurons${inputs === 0 ? "" : ` (besides ${inputs} input neurons, which take no neuron slot on this chip)`}; chip "${spec.name}" has ${spec.core.maxNeurons} per core`, { file, field: "mappings", hint: "spread the neurons over more cores, or compile with automatic placement (--remap)" });
       }
     }
     return { cores, slotOf, placementName: "fixed" };
@@ -217,7 +226,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
   });
-  if (cores.length > physical) throw coresExceededError(`the model's ${ig.totalNeurons} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, inputs, file);
+  if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, inputs, spec, file);
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
   return { cores, slotOf, placementName: opts.placement ?? "greedy" };
 }
@@ -257,12 +266,14 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
         file, field: "core.synapseMemoryBits", hint: "spread the core's neurons over more cores (or compile with automatic placement, --remap), prune synapses, or use a chip with more synapse memory per core",
       });
     }
+    const logical = cores[coresPhysOrder[ci]];
     return {
       coreId: u.coreId, tile: { x: t.x, y: t.y }, coreInTile: t.k,
-      blocks: cores[coresPhysOrder[ci]].blocks.map((b) => ({ population: graph.populations[b.population].name, start: b.start, count: b.count })),
+      blocks: logical.blocks.map((b) => ({ population: graph.populations[b.population].name, start: b.start, count: b.count })),
       neurons: u.neurons, inputAxons: u.inputAxons, outputAxons: u.outputAxons, synapses: u.synapses, synapseMemoryBits: bits,
+      ...(logical.slots === logical.neurons ? {} : { inputNeurons: logical.neurons - logical.slots }),
       utilisation: {
-        neurons: u.neurons / lim.maxNeurons, inputAxons: u.inputAxons / lim.maxInputAxons,
+        neurons: logical.slots / lim.maxNeurons, inputAxons: u.inputAxons / lim.maxInputAxons,
         outputAxons: u.outputAxons / lim.maxOutputAxons, synapseMemory: bits / lim.synapseMemoryBits,
       },
     };

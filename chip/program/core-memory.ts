@@ -8,12 +8,14 @@
 import { synapseMemoryBits, synapsesPerAxonOfRows } from "../spec/memory.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { CoreProgram } from "./types.ts";
+import { coreSlotNeurons } from "./neuron-slots.ts";
 
 /** Exact synapse-memory bits of `cp` under `spec`; needs the core's synapse arrays (not released). */
 export function coreSynapseMemoryBits(spec: ChipSpec, cp: CoreProgram, delaysUsed: boolean): number {
   const x = cp.crossbar;
   return synapseMemoryBits(spec, {
-    axons: x.axonCount, neurons: cp.neuronCount, synapses: x.synTarget.length, delaysUsed,
+    // A dense crossbar's columns are the neurons that take slots (input neurons on ODIN do not: neuron-slots.ts).
+    axons: x.axonCount, neurons: coreSlotNeurons(spec, cp), synapses: x.synTarget.length, delaysUsed,
     synapsesPerAxon: synapsesPerAxonOfRows(x.axonRowPtr),
   });
 }

@@ -20,6 +20,8 @@ import { weightFormat } from "../spec/weight-format.ts";
 import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 import { checkCrossbarPairSums } from "./crossbar-pairs.ts";
+import { coreInputNeurons } from "./neuron-slots.ts";
+import { inputsTakeNeuronSlots } from "../spec/neuron-slots.ts";
 
 const HINT = "recompile the model for this chip (aerchip compile MODEL --arch ARCH), or run the program with the chip it was compiled for";
 
@@ -27,11 +29,15 @@ function fail(code: string, message: string, file: string | undefined, field: st
   throw new AerchipError(code, message, { ...(file === undefined ? {} : { file }), field, hint: HINT });
 }
 
-/** Distinct neuron configurations of a core (the key the compiler counts, chip/program/neuron-config.ts). */
-function neuronConfigs(cp: CoreProgram): number {
+/**
+ * Distinct neuron configurations of a core (the key the compiler counts, chip/program/neuron-config.ts); input
+ * neurons count as one configuration only where they take neuron slots (chip/spec/neuron-slots.ts).
+ */
+function neuronConfigs(cp: CoreProgram, inputsTakeSlots: boolean): number {
   const n = cp.neurons;
   const keys = new Set<string>();
   for (let i = 0; i < cp.neuronCount; i++) {
+    if (n.kind[i] === NeuronKind.input && !inputsTakeSlots) continue;
     keys.add(n.kind[i] === NeuronKind.input ? INPUT_NEURON_CONFIG : neuronConfigKey({
       spiking: n.spiking[i] === 1, voltageDecay: n.voltageDecay[i], currentDecay: n.currentDecay[i], vThreshold: n.vThreshold[i], vReset: n.vReset[i],
       resetMode: n.resetMode[i], thresholdOp: n.thresholdOp[i], refractoryTicks: n.refractoryTicks[i],
@@ -129,6 +135,7 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
     }
   }
   let delaysUsed = false;
+  const inputsTakeSlots = inputsTakeNeuronSlots(spec);
   for (const cp of program.cores) {
     if (!(cp.coreId < physical)) fail("E_CHIP_CORES_EXCEEDED", `the program uses core ${cp.coreId}; chip "${spec.name}" has ${physical}`, file, "mesh");
     const d = cp.crossbar.synDelayTicks;
@@ -141,7 +148,10 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
   }
   for (const cp of program.cores) {
     const at = `core ${cp.coreId}`;
-    if (cp.neuronCount > lim.maxNeurons) fail("E_CORE_NEURONS_EXCEEDED", `${at} holds ${cp.neuronCount} neurons; chip "${spec.name}" has ${lim.maxNeurons} per core`, file, "core.maxNeurons");
+    // Input neurons take no slot where the chip's inputs are AER events (core.inputsTakeNeuronSlots false, ODIN).
+    const inputs = inputsTakeSlots ? 0 : coreInputNeurons(cp);
+    const slots = cp.neuronCount - inputs;
+    if (slots > lim.maxNeurons) fail("E_CORE_NEURONS_EXCEEDED", `${at} holds ${slots} neurons${inputs === 0 ? "" : ` (besides ${inputs} input neurons, which take no neuron slot on this chip)`}; chip "${spec.name}" has ${lim.maxNeurons} per core`, file, "core.maxNeurons");
     const axons = cp.crossbar.axonCount;
     if (axons > lim.maxInputAxons) fail("E_CORE_INPUT_AXONS_EXCEEDED", `${at} needs ${axons} input axons; chip "${spec.name}" has ${lim.maxInputAxons} per core`, file, "core.maxInputAxons");
     const routes = cp.routing.routeDestCore.length;
@@ -163,7 +173,7 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
       if (refr[i] > refrMax) fail("E_CORE_REFRACTORY_EXCEEDED", `neuron ${i} of ${at} has a refractory period of ${refr[i]} ticks; chip "${spec.name}" ${refrBits === 0 ? "has no refractory counter (precision.refractoryBits 0)" : `holds at most ${refrMax} (a ${refrBits}-bit counter)`}`, file, "precision.refractoryBits");
     }
     if (lim.maxNeuronConfigs !== undefined) {
-      const configs = neuronConfigs(cp);
+      const configs = neuronConfigs(cp, inputsTakeSlots);
       if (configs > lim.maxNeuronConfigs) fail("E_CORE_NEURON_CONFIGS_EXCEEDED", `${at} uses ${configs} neuron configurations; chip "${spec.name}" has ${lim.maxNeuronConfigs} per core`, file, "core.maxNeuronConfigs");
     }
   }

@@ -65,6 +65,7 @@ import type { ChipProgram } from "../program/types.ts";
 import { NeuronKind } from "../program/types.ts";
 import { neuronStateBits } from "../spec/memory.ts";
 import { coreSynapseMemoryBits } from "../program/core-memory.ts";
+import { inputsTakeNeuronSlots } from "../spec/neuron-slots.ts";
 import { COUNTER_COUNT, CounterKind } from "../sim/counters.ts";
 import type { SimResult } from "../sim/run.ts";
 import type { SimState } from "../sim/state.ts";
@@ -157,7 +158,11 @@ export interface CoreMetrics {
   readonly synapses: number;
   readonly synapseMemoryBits: number;
   readonly neuronMemoryBits: number;
-  /** used / limit of the neuron, input-axon, output-axon and synapse-memory limits (the mapping report's definition). */
+  /**
+   * used / limit of the neuron, input-axon, output-axon and synapse-memory limits (the mapping report's definition;
+   * neurons: those taking neuron slots, i.e. without input neurons on a chip whose inputs are AER events,
+   * core.inputsTakeNeuronSlots false, chip/spec/neuron-slots.ts).
+   */
   readonly utilisation: { readonly neurons: number; readonly inputAxons: number; readonly outputAxons: number; readonly synapseMemory: number };
 }
 
@@ -255,6 +260,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     }
   }
   const lim = spec.core;
+  const takeSlots = inputsTakeNeuronSlots(spec);
   const stateBitsPerNeuron = neuronStateBits(spec);
   const thetaBits = neuronStateBits(spec, { adaptiveThreshold: true }) - stateBitsPerNeuron;
   let synapseMemoryTotalBits = 0;
@@ -273,7 +279,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     return {
       coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,
       synapseMemoryBits: smBits, neuronMemoryBits: compartments * stateBitsPerNeuron + adaptive * thetaBits,
-      utilisation: { neurons: cp.neuronCount / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
+      utilisation: { neurons: (takeSlots ? cp.neuronCount : compartments) / lim.maxNeurons, inputAxons: inputAxons / lim.maxInputAxons, outputAxons: outputAxons / lim.maxOutputAxons, synapseMemory: smBits / lim.synapseMemoryBits },
     };
   });
   return { perCore, synapseMemoryTotalBits };

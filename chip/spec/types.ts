@@ -198,6 +198,16 @@ export interface CoreLimits {
    * When set, neuron memory accounting uses it instead of summing the precision widths.
    */
   readonly neuronMemoryBitsPerNeuron?: number;
+  /**
+   * Whether the model's input neurons (populations of kind input) take neuron slots. Absent/true: an input
+   * neuron is placed on a core and counts against `maxNeurons` like a compartment (and against
+   * `maxNeuronConfigs` as one configuration, and as a crossbar column in a dense synapse memory). false: the
+   * chip's inputs are off-chip AER events addressing input axons (ODIN: an 8-bit pre-synaptic address picks one
+   * of 256 crossbar rows), so input neurons are still placed on a core (their spikes leave it as AER packets,
+   * through its output axons and routes) but take no neuron slot, configuration, neuron memory or crossbar
+   * column; the rows their spikes reach still count against `maxInputAxons` (chip/spec/neuron-slots.ts).
+   */
+  readonly inputsTakeNeuronSlots?: boolean;
 }
 
 /**

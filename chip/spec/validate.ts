@@ -70,7 +70,7 @@ const MAX_NEURONS_PER_CORE = 1 << 20;
 const FIELDS = {
   top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
-  core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron"],
+  core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron", "inputsTakeNeuronSlots"],
   precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "weightSignPerSynapse", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
   synapseEncoding: ["kind", "extraBitsPerSynapse", "delayPerSynapse", "synapseWordBits", "axonHeaderBits", "synapsesPerGroup", "memoryWordBits"],
   sync: ["table", "interpolation", "source"],
@@ -197,6 +197,7 @@ function checkCore(c: Checker, core: unknown): void {
   c.int(core, "core", "maxNeuronConfigs", 1, 1 << 20, true);
   c.bool(core, "core", "supportsWeightSharing", true);
   c.int(core, "core", "neuronMemoryBitsPerNeuron", 1, 1 << 16, true);
+  c.bool(core, "core", "inputsTakeNeuronSlots", true);
   if ((core.crossbarRows === undefined) !== (core.crossbarColumns === undefined)) {
     c.err(SpecCode.crossbar, core.crossbarRows === undefined ? "core.crossbarRows" : "core.crossbarColumns", "core.crossbarRows and core.crossbarColumns must be given together", "give both crossbar dimensions, or neither for a chip without a fixed crossbar");
   }

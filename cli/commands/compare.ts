@@ -37,7 +37,6 @@ import type { InputSelection } from "../input-selection.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { checkOutputPaths, checkRunOutputPaths } from "../output-paths.ts";
-import { largestNeuronCapacity } from "../../compiler/core-capacity.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
@@ -128,9 +127,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
-    // Too large for the largest chip given: refused before its per-neuron arrays exist (compiler/core-capacity.ts,
+    // Too large for every chip given (each counting input neurons its own way): refused before its per-neuron arrays exist (compiler/core-capacity.ts,
     // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.
-    const m = loadModel(modelPath, largestNeuronCapacity(specs)); // YAML that is not a network: E_MODEL_FORMAT
+    const m = loadModel(modelPath, specs); // YAML that is not a network: E_MODEL_FORMAT
     // What each chip's `run` would refuse of the learning drive (a model without learning rules, a Ψ other
     // than the model's, an unreadable m file, learned weights that do not fit) is refused once, before any runs.
     const graph = o.initialWeights === undefined ? m.graph : withInitialWeights(m.graph, o.initialWeights);

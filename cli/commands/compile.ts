@@ -31,14 +31,16 @@ export function mappingText(m: MappingReport): string {
   const rows = m.cores.map((c) => [
     `${c.coreId}`, `(${c.tile.x},${c.tile.y}).${c.coreInTile}`,
     c.blocks.map((b) => `${b.population}[${b.start}:${b.start + b.count}]`).join(" "),
-    fmtInt(c.neurons), fmtInt(c.inputAxons), fmtInt(c.outputAxons), fmtInt(c.synapses), fmtInt(Math.ceil(c.synapseMemoryBits / 8)),
+    c.inputNeurons === undefined ? fmtInt(c.neurons) : `${fmtInt(c.neurons)} (${fmtInt(c.inputNeurons)} in)`, fmtInt(c.inputAxons), fmtInt(c.outputAxons), fmtInt(c.synapses), fmtInt(Math.ceil(c.synapseMemoryBits / 8)),
     pct(c.utilisation.neurons), pct(c.utilisation.inputAxons), pct(c.utilisation.outputAxons), pct(c.utilisation.synapseMemory),
   ]);
   const hdr = ["core", "tile", "blocks", "neurons", "axons in", "axons out", "synapses", "syn bytes", "neur %", "in %", "out %", "mem %"];
   // Block ranges are positions in the compiler's neuron order; say so where that order is not the model's.
   const reordered = m.populations.filter((p) => p.order !== undefined).map((p) => p.name);
   const note = reordered.length === 0 ? "" : `blocks of ${reordered.join(", ")} are position ranges in the compiler's neuron order; mapping.json populations[].order gives the model index at each position\n`;
-  return `${head}\n\n${table(rows, hdr)}\n${note}`;
+  // Input neurons that take no neuron slot (core.inputsTakeNeuronSlots false, odin) are in the neuron count, not in neur %.
+  const inputsNote = m.cores.some((c) => c.inputNeurons !== undefined) ? `neurons "(N in)": N of them are input neurons, which take no neuron slot on ${m.chip} (its inputs are AER events addressing crossbar rows: core.inputsTakeNeuronSlots false), so neur % leaves them out\n` : "";
+  return `${head}\n\n${table(rows, hdr)}\n${note}${inputsNote}`;
 }
 
 /** Synapses the chip stores against the weights the NIR nodes hold (conv kernels are expanded per position). */

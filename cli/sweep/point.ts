@@ -15,7 +15,6 @@ import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
 import { loadArch } from "../load-arch.ts";
-import { largestNeuronCapacity } from "../../compiler/core-capacity.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes } from "../model-input.ts";
@@ -86,7 +85,7 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
   return assertValidChipSpec(next, `${archPath} with weightBits ${p.weightBits}`);
 }
 
-async function pointModel(task: PointTask, fitsChip?: ChipSpec): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
+async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
     const m = await loadNirModel(task.model, {});
     if (task.input === null) {
@@ -120,14 +119,14 @@ async function pointModel(task: PointTask, fitsChip?: ChipSpec): Promise<{ graph
  * point, so sweep.json and the table's note carry it once) with W_EVENTS_MERGED when many events merged.
  */
 export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task]): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
-  // Checked against the largest of the points' chips (audit s22r-y #4): a model that no point's chip can
+  // Checked against every point's chip (audit s22r-y #4; each counts input neurons its own way): a model that no point's chip can
   // hold fails now, coded; one that some can hold loads, and each point checks its own chip. A point whose
   // chip overrides are invalid is left to its own row.
   const specs: ChipSpec[] = [];
   for (const t of tasks) {
     try { specs.push(pointSpec(t.archPath, t.params)); } catch (e) { if (!isAerchipError(e)) throw e; }
   }
-  const m = await pointModel(task, largestNeuronCapacity(specs));
+  const m = await pointModel(task, specs);
   if (m.input === undefined || task.input === null) return {};
   const warning = eventsMergedWarning(m.input, task.input, undefined);
   return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }) };

@@ -71,11 +71,11 @@ function yamlModelError(path: string): AerchipError {
 }
 
 /**
- * `fitsChip`: the chip the model is for; a model whose population sizes alone need more cores than it has
+ * `fitsChip`: the chip the model is for (or several: refused only when none holds it); a model whose population sizes alone need more cores than it has
  * is refused (E_CHIP_CORES_EXCEEDED, compiler/core-capacity.ts) before the front end builds its ~64 bytes
  * of parameters per neuron.
  */
-export function loadJsonModel(path: string, fitsChip?: ChipSpec): LoadedModel {
+export function loadJsonModel(path: string, fitsChip?: ChipSpec | readonly ChipSpec[]): LoadedModel {
   if (/\.ya?ml$/i.test(path)) throw yamlModelError(path);
   // Large numeric lists are read straight into typed arrays (json-packed.ts); the readers accept both.
   const json = parseJsonBytes(readModelBytes(path), path);

@@ -9,6 +9,13 @@
  * blocks are balanced (the slowest core sets the tick latency). Blocks are then packed first-fit into the
  * current core in graph order, which puts small populations together.
  *
+ * Input neurons take neuron slots (core.maxNeurons, one neuron configuration, a dense crossbar's column) like
+ * compartments, except on a chip whose inputs are AER events addressing crossbar rows (core.inputsTakeNeuronSlots
+ * false, ODIN: chip/spec/neuron-slots.ts): there an input population is one block with no neuron limit (split only
+ * by output axons) and adds no slots to the core it is packed into; it still takes output axons there (each input
+ * neuron at least one, its AER source address: chip/spec/neuron-slots.ts), and its spikes take input axons
+ * (crossbar rows) on the cores they reach.
+ *
  * Synapse memory is the exact size of the layout (chip/spec/memory.ts). Dense and ungrouped sparse sizes depend
  * only on a core's totals; a grouped encoding (Loihi: per axon, groups of ≤ 64 entries rounded up to 64-bit
  * words plus a header) depends on each axon's synapse count, so blocks and cores keep that count per source
@@ -20,6 +27,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
+import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
@@ -56,7 +64,10 @@ export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string 
 
 export interface LogicalCore {
   readonly blocks: Block[];
+  /** Every neuron placed on the core (input neurons included). */
   neurons: number;
+  /** The neurons taking neuron slots (core.maxNeurons): `neurons`, or without the input neurons (chip/spec/neuron-slots.ts). */
+  slots: number;
   inputAxons: number;
   synapses: number;
   outputAxons: number;
@@ -160,11 +171,17 @@ function sourceCounts(sources: readonly number[], cnt: Uint32Array | undefined):
   return out;
 }
 
+/** Whether population p's neurons take neuron slots on the chip (all but input neurons where inputs are AER events). */
+function takesSlots(ig: IndexedGraph, spec: ChipSpec, p: number): boolean {
+  return inputsTakeNeuronSlots(spec) || ig.graph.populations[p].kind !== "input";
+}
+
 function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
   const cnt = set.count;
+  const slots = takesSlots(ig, spec, p);
   const blocks: Block[] = [];
   let start = 0;
   while (start < pop.size) {
@@ -173,7 +190,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let synapses = 0;
     let blockBits = 0; // exact bits of the block so far (grouped encodings)
     const sources: number[] = [];
-    const configs = lim.maxNeuronConfigs === undefined ? undefined : new Set<string>();
+    const configs = lim.maxNeuronConfigs === undefined || !slots ? undefined : new Set<string>();
     for (let i = start; i < pop.size && count < cap; i++) {
       const g = neuronAt(ig, p, i);
       if (configs !== undefined && lim.maxNeuronConfigs !== undefined) {
@@ -200,7 +217,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       const axons = sources.length;
       const syn = synapses + (hi - lo);
       // Dense and ungrouped sparse sizes follow from the totals (exact); grouped ones were summed per axon above.
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: count + 1, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots ? count + 1 : 0, synapses: syn, delaysUsed: ig.delaysUsed });
       if (axons > lim.maxInputAxons || bits > lim.synapseMemoryBits) {
         if (count === 0) {
           const what = axons > lim.maxInputAxons
@@ -266,7 +283,9 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
     let changed = false;
     const next: Block[] = [];
     for (const b of blocks) {
-      const fanOf = (i: number): number => fanCores[neuronAt(ig, b.population, b.start + i)];
+      // An input neuron that takes no neuron slot is an AER source address of its core: at least one output axon.
+      const minFan = takesSlots(ig, spec, b.population) ? 0 : 1;
+      const fanOf = (i: number): number => Math.max(minFan, fanCores[neuronAt(ig, b.population, b.start + i)]);
       let total = 0;
       for (let i = 0; i < b.count; i++) total += fanOf(i);
       b.outputs = total;
@@ -284,7 +303,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
-        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined, listBits !== undefined));
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, b.population), listBits !== undefined));
         i = j;
       }
     }
@@ -323,7 +342,8 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
   const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
   let allBlocks: Block[] = [];
   ig.graph.populations.forEach((pop, p) => {
-    const greedy = cutPopulation(ig, fanIn, spec, p, lim.maxNeurons, set, file, listBits);
+    // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
+    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, listBits);
     let blocks = greedy;
     if (greedy.length > 1) {
       const balancedCap = Math.ceil(pop.size / greedy.length);
@@ -348,7 +368,9 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       if (coreCnt !== undefined && k !== undefined) coreCnt[src] += k[i];
     }
   };
+  const popSlots = ig.graph.populations.map((_, p) => takesSlots(ig, spec, p));
   for (const b of allBlocks) {
+    const bSlots = popSlots[b.population] ? b.count : 0;
     if (cur !== undefined && pack) {
       // Would b fit next to what the current core holds? Input axons are the union of sources;
       // output axons are bounded by the sum of the blocks' fan-outs; synapse memory is the exact layout
@@ -368,6 +390,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         }
       }
       const neurons = cur.neurons + b.count;
+      const slots = cur.slots + bSlots;
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
       const outs = cur.outputAxons + b.outputs;
@@ -377,12 +400,13 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         for (const k of b.configs) union.add(k);
         configsOk = union.size <= lim.maxNeuronConfigs;
       }
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons, synapses: syn, delaysUsed: ig.delaysUsed });
-      if (configsOk && neurons <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && bits <= lim.synapseMemoryBits) {
+      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (configsOk && slots <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && bits <= lim.synapseMemoryBits) {
         if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
         addSources(b);
         cur.blocks.push(b);
         cur.neurons = neurons;
+        cur.slots = slots;
         cur.inputAxons = axons;
         cur.synapses = syn;
         cur.outputAxons = outs;
@@ -395,9 +419,9 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
     if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
     addSources(b);
     let bits = 0;
-    if (listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: b.count, synapses: b.synapses, delaysUsed: ig.delaysUsed });
+    if (listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: ig.delaysUsed });
     else for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
-    cur = { blocks: [b], neurons: b.count, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
+    cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
     cores.push(cur);
   }
   return cores;

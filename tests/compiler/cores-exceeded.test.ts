@@ -1,8 +1,9 @@
 /**
- * E_CHIP_CORES_EXCEEDED says how many of the model's neurons are input neurons (audit s22a finding 7):
- * aerchip places input neurons in core.maxNeurons on every chip, so on ODIN (one 256-neuron core) a
- * 256-input layer does not fit although ODIN's 256 × 256 crossbar would hold it (real ODIN inputs are AER
- * events addressing crossbar rows; hardware-facts.md §2.4). The mapping itself is unchanged.
+ * E_CHIP_CORES_EXCEEDED says how many of the model's neurons are input neurons (audit s22a finding 7): on
+ * chips whose input neurons take neuron slots (core.inputsTakeNeuronSlots absent or true: every preset but
+ * odin) the inputs alone can make a model not fit. On odin they take none (its inputs are AER events addressing
+ * crossbar rows; hardware-facts.md §2.4; tests/compiler/odin-aer-inputs.test.ts), and the message counts the
+ * other neurons besides them.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,12 +38,22 @@ const dense = (name: string, pre: string, post: string, rows: number, cols: numb
   ({ name, pre, post, dtype: "float", dense: { weights: Array.from({ length: rows }, () => Array(cols).fill(0.5)), delays: 1 } });
 
 describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
-  it("ODIN: 256 inputs → 10 neurons is refused, and the message says 256 of the 266 neurons are inputs", () => {
+  it("a chip whose inputs take slots (a one-core, 256-neuron generic): 256 inputs → 10 neurons is refused, and the message says 256 of the 266 neurons are inputs", () => {
+    const g = loadPreset("generic");
+    const spec: ChipSpec = { ...g, mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 1 }, core: { ...g.core, maxNeurons: 256 } };
     const path = modelFile([{ name: "in", kind: "input", size: 256, spikes: [[0, 0]] }, { name: "out", size: 10, ...LIF }], [dense("in_out", "in", "out", 256, 10)]);
-    const e = errorOf(path, loadPreset("odin"));
+    const e = errorOf(path, spec);
     expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
     expect(e.message).toMatch(/266 neurons \(256 of them input neurons/);
-    expect(e.hint).toMatch(/input neurons in core\.maxNeurons/);
+    expect(e.hint).toMatch(/this chip places them in core\.maxNeurons, core\.inputsTakeNeuronSlots; a chip whose inputs are AER events addressing crossbar rows, such as odin, does not/);
+  });
+
+  it("ODIN: 200 inputs → 257 neurons is refused for its 257 neurons, besides the 200 inputs", () => {
+    const path = modelFile([{ name: "in", kind: "input", size: 200, spikes: [[0, 0]] }, { name: "out", size: 257, ...LIF }], []);
+    const e = errorOf(path, loadPreset("odin"));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toMatch(/the model has 257 neurons besides 200 input neurons \(which take no neuron slot on this chip: core\.inputsTakeNeuronSlots false\) and needs at least 2 cores of 256; chip "odin" has 1/);
+    expect(e.hint).not.toMatch(/input/);
   });
 
   it("a model without input neurons does not mention them", () => {
@@ -66,10 +77,10 @@ describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
     expect(e.message).toMatch(/12 neurons \(8 of them input neurons.*\) need 2 cores/);
   });
 
-  it("the odin preset states the simplification (its description and core.maxNeurons source)", () => {
+  it("the odin preset states that inputs take no neuron slot (its description and core.maxNeurons source)", () => {
     const odin = loadPreset("odin");
-    expect(odin.description).toMatch(/input neurons take neuron slots \(core\.maxNeurons\)/);
-    expect(odin.description).toMatch(/256-input layer .* does not fit/);
-    expect(odin.fieldSources?.["core.maxNeurons"]).toMatch(/input neurons/);
+    expect(odin.description).toMatch(/input neurons take no neuron slot \(core\.inputsTakeNeuronSlots false\)/);
+    expect(odin.description).toMatch(/256-input layer .* fits/);
+    expect(odin.fieldSources?.["core.maxNeurons"]).toMatch(/input neurons take none of them/);
   });
 });
