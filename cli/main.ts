@@ -342,7 +342,7 @@ function buildProgram(): Command {
 
   program
     .command("rerun")
-    .description("re-run a report's model, an evaluation or a training from its provenance (inputs, options, seed) and check that the new report.json, dataset.json or train.json has the same results (identical but for the code version: aerchipVersion, gitCommit; a training's weights.json byte for byte)")
+    .description("re-run a report's model, an evaluation or a training from its provenance (inputs, options, seed) and check that the new report.json, dataset.json or train.json has the same results (identical but for the code version: aerchipVersion, gitCommit; a training's weights.json byte for byte); a recorded option the command does not record is refused (E_RERUN_PROVENANCE) before anything runs")
     .argument("<report>", "report.json written by `aerchip run`, dataset.json written by `aerchip evaluate`, or train.json written by `aerchip train` (run from the directory the original started in)")
     .requiredOption("--out <dir>", "output directory for the re-run")
     .option("--json", "print a machine-readable summary", false)

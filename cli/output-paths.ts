@@ -57,14 +57,19 @@ export interface RunPaths {
   readonly thirdFactor?: readonly { readonly path: string }[];
   readonly packetsOut?: string;
   readonly logFile?: string;
+  readonly perLayerTicks?: boolean;
 }
 
 /**
- * `aerchip run MODEL`: its fixed outputs in --out (spikes.json, report.json, mapping.json, weights.json,
- * layer-ticks.csv), --packets-out and --log-file, against each other and against every file it reads.
+ * `aerchip run MODEL`: the outputs in --out this run writes (spikes.json, report.json; mapping.json but for
+ * a compiled .aerprog, whose mapping compile wrote; layer-ticks.csv only with --per-layer-ticks),
+ * --packets-out and --log-file, against each other and against every file it reads. Only files the run
+ * writes: a file it does not write replaces no input (`run FROZEN --initial-weights D/weights.json --out D`
+ * writes no weights.json and is not refused; s23).
  * `modelFiles`: the further file names in --out that only the loaded model tells (a NIR graph's
- * `<node>.npy`, a readout's `<name>.v.npy`, cli/readout-files.ts); the commands call this again with
- * them once the model is loaded, still before the run (audit s22r-y #1).
+ * `<node>.npy`, a readout's `<name>.v.npy`, cli/readout-files.ts; weights.json when the model has plastic
+ * projections; hand-mapping-report.json for --remap); the commands call this again with them once the
+ * model is loaded, still before the run (audit s22r-y #1).
  */
 export function checkRunOutputPaths(model: string, o: RunPaths, modelFiles: readonly string[] = []): void {
   const inputs: RolePath[] = [
@@ -80,7 +85,8 @@ export function checkRunOutputPaths(model: string, o: RunPaths, modelFiles: read
     ...(o.packetsOut === undefined ? [] : [{ role: "--packets-out", path: o.packetsOut }]),
     ...(o.logFile === undefined ? [] : [{ role: "--log-file", path: o.logFile }]),
   ];
-  const fixed = ["spikes.json", "report.json", "mapping.json", "weights.json", LAYER_TICKS_FILE].map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
+  const program = /\.aerprog$/i.test(model);
+  const fixed = ["spikes.json", "report.json", ...(program ? [] : ["mapping.json"]), ...(o.perLayerTicks === true ? [LAYER_TICKS_FILE] : [])].map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
   const perModel = modelFiles.map((f) => ({ role: `--out's ${f}`, path: join(o.out, f) }));
   checkOutputPaths([...named, ...fixed, ...perModel], inputs);
 }

@@ -4,15 +4,18 @@
  * with `--precision fixed` preceded by quantise and followed by the axon-type check (passes/axon-types.ts),
  * plus the mapping report (which block sits on which core, and its utilisation of the neuron, input-axon,
  * output-axon and synapse-memory limits; fan-out, delay and neuron-configuration limits are checked, not reported).
+ * A mapping that breaks core.maxFanOutCores is partitioned, placed and routed once more with the neurons each
+ * source reaches grouped onto one core (mapAndRoute, passes/fanout-groups.ts).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
  */
-import { AerchipError, type Diagnostic } from "../core/diagnostics.ts";
+import { AerchipError, isAerchipError, type Diagnostic } from "../core/diagnostics.ts";
 import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
 import { totalCores, type ChipSpec } from "../chip/spec/types.ts";
 import type { ChipProgram } from "../chip/program/types.ts";
 import type { ModelGraph } from "./ir/types.ts";
 import { neuronAt, normaliseGraph, type IndexedGraph } from "./passes/normalise.ts";
 import { orderNeurons } from "./passes/order.ts";
+import { regroupForFanOut } from "./passes/fanout-groups.ts";
 import { buildFanIn, buildFanOut, partitionGraph, type LogicalCore } from "./passes/partition.ts";
 import { placeCores, tileOfCore, type PlacementStrategy, type TrafficGraph } from "./passes/place.ts";
 import { routeAndEmit } from "./passes/route.ts";
@@ -201,7 +204,7 @@ function inputNeuronsOf(graph: ModelGraph): number {
  * Logical cores and their physical slots: the fixed placement, or order → partition → place. The fan-in
  * and fan-out lists (4 bytes per synapse each) live only in here, so they are garbage before routing.
  */
-function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
+function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string, regroup = false): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
   if (opts.fixedPlacement !== undefined) {
     const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file, inputsTakeNeuronSlots(spec));
     const physical = totalCores(spec);
@@ -221,7 +224,8 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   const fanIn = buildFanIn(ig);
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
-  const cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true }, file, fanOut);
+  const fanOutGroups = regroup ? regroupForFanOut(ig, fanOut) : undefined;
+  const cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true, ...(fanOutGroups === undefined ? {} : { fanOutGroups }) }, file, fanOut);
   const neuronCore = new Uint32Array(ig.totalNeurons);
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
@@ -229,6 +233,28 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, inputs, spec, file);
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
   return { cores, slotOf, placementName: opts.placement ?? "greedy" };
+}
+
+/**
+ * mapToCores and routeAndEmit; when the mapping breaks core.maxFanOutCores (E_CORE_FANOUT_EXCEEDED, found
+ * by the route pass on the packed cores), once more with the neurons one source reaches cut and packed
+ * together (passes/fanout-groups.ts). Only a failed mapping is tried again, so a model that compiles maps
+ * as it did; when the second try fails too, the first error is thrown (its neuron and core count).
+ */
+function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string) {
+  const first = mapToCores(graph, ig, spec, opts, file);
+  try {
+    return { ...first, routed: routeAndEmit(ig, spec, first.cores, first.slotOf, file) };
+  } catch (e) {
+    if (!isAerchipError(e) || e.code !== "E_CORE_FANOUT_EXCEEDED" || opts.fixedPlacement !== undefined) throw e;
+    try {
+      const second = mapToCores(graph, ig, spec, opts, file, true);
+      return { ...second, routed: routeAndEmit(ig, spec, second.cores, second.slotOf, file) };
+    } catch (again) {
+      if (isAerchipError(again)) throw e;
+      throw again;
+    }
+  }
 }
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
@@ -252,8 +278,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).
   graph = attachPowerTables(graph, spec, file);
   const ig = normaliseGraph(graph, spec, file);
-  const { cores, slotOf, placementName } = mapToCores(graph, ig, spec, opts, file);
-  const routed = routeAndEmit(ig, spec, cores, slotOf, file);
+  const { cores, slotOf, placementName, routed } = mapAndRoute(graph, ig, spec, opts, file);
   const lim = spec.core;
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {

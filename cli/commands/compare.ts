@@ -124,6 +124,8 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const countsOnly = o.costs === "counts";
   // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
   const nir = /\.nir$/i.test(modelPath);
+  // A JSON model with plastic projections: each chip's run also writes weights.json (checked below).
+  let writesWeights = false;
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
   if (nir) await loadNirModel(modelPath, nirOptions(o));
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
@@ -134,6 +136,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     // than the model's, an unreadable m file, learned weights that do not fit) is refused once, before any runs.
     const graph = o.initialWeights === undefined ? m.graph : withInitialWeights(m.graph, o.initialWeights);
     const facts = learningFacts(graph);
+    writesWeights = facts.learns || facts.pairStdp;
     checkLearningDrive(facts, o, modelPath);
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
@@ -150,7 +153,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   ];
   checkOutputPaths(["compare.md", "compare.csv", "compare.tex", "compare.json", "compare.svg"].map((f) => ({ role: `--out's ${f}`, path: join(outputDirOption(o.out), f) })), inputs);
   const planned = new Set<string>();
-  for (const arch of archs) checkRunOutputPaths(modelPath, { ...o, arch, out: join(o.out, chipDirName(arch, planned)) });
+  for (const arch of archs) checkRunOutputPaths(modelPath, { ...o, arch, out: join(o.out, chipDirName(arch, planned)) }, writesWeights ? ["weights.json"] : []);
   const out = outputDirOption(o.out);
   // What this command creates, so that an interrupt (Ctrl-C, SIGTERM) can take it away again.
   const dirs = new ChipDirs(ensureDirCreated(out));

@@ -83,11 +83,49 @@ export const RUN_RECORDED_OPTIONS: readonly string[] = [
   "handMapping",
 ];
 
-/** Refuses (E_RERUN_PROVENANCE) a recorded option whose name is not in `known`, before anything runs. */
+/** The names event-transforms.ts eventTransformProvenance writes for addEventTransformOptions' options (not --input-counts). */
+const EVENT_TRANSFORM_RECORDED_OPTIONS = ["sensorSize", "crop", "downsample", "spatialFactor", "polarity", "timeBins", "timeBinsRule", "eventCount", "eventBins", "eventOverlap", "tickOrigin"] as const;
+
+/**
+ * Every option name `aerchip evaluate` records in a dataset.json's provenance.options
+ * (cli/commands/evaluate.ts evaluateDataset, with tickPeriodProvenance, costsProvenance and
+ * eventTransformProvenance; --input-counts too). A JSON model records inputPopulation and frozen, a NIR
+ * graph its reader's options instead. --threads and --jobs are not recorded: the outputs are identical
+ * for every count.
+ */
+export const EVALUATE_RECORDED_OPTIONS: readonly string[] = [
+  "arch", "steps", "seed", "placement", "timing", "coreNeurons",
+  "inputPopulation", "frozen", "dtSeconds", "reset", "recurrentBias", "ifMultiSpike", "lenient",
+  "tickUs", "tickPeriodUs", "realtime", "samples", "shuffle", "labelFrom", "labels", "output", "decode", "targetFrom", "restSteps", "perLayerTicks", "costs",
+  ...EVENT_TRANSFORM_RECORDED_OPTIONS, "inputCounts",
+];
+
+/**
+ * Every option name `aerchip train` records in a train.json's provenance.options (cli/commands/train.ts,
+ * with thirdFactorDirProvenance, tickPeriodProvenance, costsProvenance and eventTransformProvenance; train
+ * has no --input-counts). --checkpoint, --checkpoint-every and --resume are not recorded: a resumed
+ * training's outputs are an uninterrupted one's.
+ */
+export const TRAIN_RECORDED_OPTIONS: readonly string[] = [
+  "arch", "seed", "placement", "precision", "passes", "steps", "tickUs", "samples", "shuffle", "inputPopulation",
+  "thirdFactorDir", "psi", "evalEvery", "output", "billLearning", "timing", "tickPeriodUs", "realtime", "costs",
+  ...EVENT_TRANSFORM_RECORDED_OPTIONS,
+];
+
+const RECORDING_FILE: Record<RecordingCommand, string> = { run: "report.json", evaluate: "dataset.json", train: "train.json" };
+
+/**
+ * Refuses (E_RERUN_PROVENANCE) a recorded option whose name is not in `known` (the command's list above),
+ * before anything runs: the re-run could not repeat an option it does not know, and running without it
+ * would silently make something else than the original (audit s22b #9; dataset.json and train.json s23).
+ */
 export function checkOptionNamesKnown(o: RecordedOptions, known: readonly string[], file: string, command: RecordingCommand = "run"): void {
   for (const key of Object.keys(o)) {
     if (known.includes(key)) continue;
-    throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is not an option aerchip ${command} records (it records ${known.join(", ")})`, { file, field: `provenance.options.${key}`, hint: provenanceHint(command) });
+    throw new AerchipError("E_RERUN_PROVENANCE", `provenance.options.${key} is not an option aerchip ${command} records in a ${RECORDING_FILE[command]} (it records ${known.join(", ")}), so this aerchip cannot repeat it`, {
+      file, field: `provenance.options.${key}`,
+      hint: `re-run it with the aerchip that wrote it (provenance.aerchipVersion: a newer one may record options this one does not know), or, if the ${RECORDING_FILE[command]} was edited, run the model again with \`aerchip ${command}\``,
+    });
   }
 }
 

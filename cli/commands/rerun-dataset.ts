@@ -1,6 +1,7 @@
 /**
  * `aerchip rerun DATASET.json --out DIR`: what re-runs an `aerchip evaluate` from its dataset.json
- * (format aerchip-dataset-1): the recorded options, checked with the command line's rules (those `run`
+ * (format aerchip-dataset-1): the recorded options (only names evaluate records: rerun-checks.ts
+ * EVALUATE_RECORDED_OPTIONS; --precision from the document's precision), checked with the command line's rules (those `run`
  * shares, plus --steps ≥ 1, --samples, --shuffle, --label-from, --labels, --output, --decode, --target-from and --rest-steps), and the recorded inputs,
  * checked before anything runs: the model's SHA-256, and the data set's digest recomputed as evaluate
  * computes it (cli/commands/evaluate.ts datasetDigest: the .h5 file's SHA-256, or for a directory one over
@@ -15,10 +16,10 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { DATASET_FORMAT, DATASET_VERSION, DECODE_MODES, type DatasetDocument, type DecodeMode } from "../../chip/report/dataset.ts";
 import { RECONSTRUCTION_TARGETS, type ReconstructionTarget } from "../../chip/report/reconstruction.ts";
 import { LABEL_SOURCES, parseSampleRange, type LabelSource } from "../dataset-inputs.ts";
-import { MAX_RUN_TICKS, wholeNumberProblem } from "../option-limits.ts";
+import { MAX_RUN_TICKS, PRECISIONS, wholeNumberProblem } from "../option-limits.ts";
 import { sha256File } from "../provenance.ts";
 import { datasetInputDigest, targetsInputDigest, type EvaluateOptions } from "./evaluate.ts";
-import { badOption, checkRecordedOptions, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, sharedRecordedOptions } from "./rerun-checks.ts";
+import { badOption, checkOptionNamesKnown, checkRecordedOptions, EVALUATE_RECORDED_OPTIONS, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, sharedRecordedOptions } from "./rerun-checks.ts";
 
 const PROVENANCE_HINT = provenanceHint("evaluate");
 
@@ -41,6 +42,7 @@ export interface DatasetRerunPlan {
 export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string, file: string): DatasetRerunPlan {
   const p = doc.provenance;
   const o = p.options;
+  checkOptionNamesKnown(o, EVALUATE_RECORDED_OPTIONS, file, "evaluate");
   checkRecordedOptions(o, file, "evaluate");
   if (o.steps !== undefined && o.steps !== null) {
     const problem = wholeNumberProblem(o.steps, 1, MAX_RUN_TICKS);
@@ -76,6 +78,12 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const arch = opt<string>(o, "arch", "string", file, "evaluate");
   if (arch === undefined) throw new AerchipError("E_RERUN_PROVENANCE", "the dataset.json's provenance names no --arch", { file, field: "provenance.options.arch", hint: PROVENANCE_HINT });
   const shared = sharedRecordedOptions(o, file, "evaluate");
+  // evaluate records --precision as the document's precision, not in provenance.options: read it there, or
+  // a fixed-point evaluation would re-run in float and differ in every fixed-point field.
+  const precision: unknown = (doc as { precision?: unknown }).precision;
+  if (precision !== undefined && (typeof precision !== "string" || !(PRECISIONS as readonly string[]).includes(precision))) {
+    throw new AerchipError("E_RERUN_PROVENANCE", `precision is ${JSON.stringify(precision)}; it must be one of ${PRECISIONS.join(", ")}`, { file, field: "precision", hint: PROVENANCE_HINT });
+  }
   const labelFrom = opt<string>(o, "labelFrom", "string", file, "evaluate");
   const labels = opt<string>(o, "labels", "string", file, "evaluate");
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
@@ -92,6 +100,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
     options: {
       input: dataset.path, arch, out, json: false, quiet: true,
       ...shared,
+      ...(precision === undefined ? {} : { precision: precision as "float" | "fixed" }),
       ...(samples === undefined ? {} : { samples }),
       ...(shuffle === true ? { shuffle } : {}),
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.

@@ -1,6 +1,6 @@
 /**
  * `aerchip rerun DIR/train.json --out DIR2` (format aerchip-train, cli/commands/train.ts): the recorded
- * options read back and checked as the command line checks them, every input found and hashing as recorded
+ * options read back (only names train records: rerun-checks.ts TRAIN_RECORDED_OPTIONS) and checked as the command line checks them, every input found and hashing as recorded
  * (the data set by its digest over the samples trained on), then `aerchip train` runs again into DIR2;
  * cli/commands/rerun.ts compares the new train.json with the original field by field (the code version
  * apart) and weights.json byte for byte.
@@ -17,7 +17,7 @@ import { listDatasetSamples, parseSampleRange } from "../dataset-inputs.ts";
 import { thirdFactorFromProvenance } from "../third-factor.ts";
 import { THIRD_FACTOR_DIR_ROLE, thirdFactorDirDigest } from "../third-factor-dir.ts";
 import { STLLR_PSI } from "../../chip/program/named-rules.ts";
-import { badOption, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, type RecordedOptions } from "./rerun-checks.ts";
+import { badOption, checkOptionNamesKnown, inputChanged, inputMissing, opt, provenanceHint, readRecordedDocument, TRAIN_RECORDED_OPTIONS, type RecordedOptions } from "./rerun-checks.ts";
 import { TRAIN_FORMAT, TRAIN_VERSION, type TrainCommandOptions } from "./train.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
@@ -40,6 +40,7 @@ export function trainRerunPlan(path: string, out: string): TrainRerunPlan | unde
   const p = raw.provenance;
   const inputs = p.inputs;
   const o = p.options;
+  checkOptionNamesKnown(o, TRAIN_RECORDED_OPTIONS, path, "train");
   const role = (r: string): string | undefined => inputs.find((i) => i.role === r)?.path;
   const model = role("model");
   const dataset = role("dataset");

@@ -171,7 +171,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);
   if (layerTicks !== undefined) files.push(layerTicks);
   writeOutputSet(files, [out]);
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
+  // --json: a key for every file written, as run's JSON models (cli/commands/run.ts): mapping.json, and each
+  // spiking node's <node>.npy under nodeSpikes by node name (as voltages holds the readouts' .v.npy).
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), outputs: report.nir, ...(lists.length === 0 ? {} : { nodeSpikes: Object.fromEntries(lists.map((l) => [l.name, join(out, `${fileSafe(l.name)}.npy`)])) }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
   const outLines = report.nir.outputs
     .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);

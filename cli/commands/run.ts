@@ -328,7 +328,10 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   if (o.quiet !== true) for (const w of [...warnings, ...(mergedWarning === undefined ? [] : [mergedWarning])]) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   checkLayerTicksBeforeRun(o, steps, rm.populations, modelPath);
   checkReadoutSize(rm.readouts, steps, modelPath);
-  checkRunOutputPaths(modelPath, o, rm.readouts.map((r) => `${fileSafe(r.name)}.v.npy`)); // readout files vs the inputs (audit s22r-y #1)
+  // Readout files vs the inputs (audit s22r-y #1); weights.json only when the model has plastic projections
+  // (cli/pipeline.ts weightsJson writes it for them alone), so a frozen run may read D/weights.json and write D.
+  const writesWeights = rm.learns || rm.pairStdp;
+  checkRunOutputPaths(modelPath, o, [...rm.readouts.map((r) => `${fileSafe(r.name)}.v.npy`), ...(writesWeights ? ["weights.json"] : []), ...(handMapping === undefined ? [] : ["hand-mapping-report.json"])]);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let outcome;
   try {

@@ -28,6 +28,7 @@ import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
 import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
+import type { FanOutGroups } from "./fanout-groups.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
@@ -176,7 +177,12 @@ function takesSlots(ig: IndexedGraph, spec: ChipSpec, p: number): boolean {
   return inputsTakeNeuronSlots(spec) || ig.graph.populations[p].kind !== "input";
 }
 
-function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits): Block[] {
+/**
+ * The population's blocks, each grown greedily from `start` while it fits (at most `cap` neurons). With
+ * `mayStart` (fanout-groups.ts), a block that would end inside a group ends instead before that group's
+ * first position, when that leaves the block a neuron: it is grown again up to there.
+ */
+function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits, mayStart?: Uint8Array): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
@@ -184,6 +190,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
   const slots = takesSlots(ig, spec, p);
   const blocks: Block[] = [];
   let start = 0;
+  let limit = cap;
   while (start < pop.size) {
     set.reset();
     let count = 0;
@@ -191,7 +198,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let blockBits = 0; // exact bits of the block so far (grouped encodings)
     const sources: number[] = [];
     const configs = lim.maxNeuronConfigs === undefined || !slots ? undefined : new Set<string>();
-    for (let i = start; i < pop.size && count < cap; i++) {
+    for (let i = start; i < pop.size && count < limit; i++) {
       const g = neuronAt(ig, p, i);
       if (configs !== undefined && lim.maxNeuronConfigs !== undefined) {
         const key = neuronConfigKey(ig, p, g);
@@ -234,6 +241,16 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       blockBits = bits;
       count++;
     }
+    const end = start + count;
+    if (mayStart !== undefined && end < pop.size && mayStart[end] === 0) {
+      let q = end - 1;
+      while (q > start && mayStart[q] === 0) q--;
+      if (q > start) {
+        limit = q - start; // grow the block again, up to the group that does not fit whole
+        continue;
+      }
+    }
+    limit = cap;
     const sourceSynapses = listBits === undefined ? undefined : sourceCounts(sources, cnt);
     blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs: 0, ...(configs === undefined ? {} : { configs }) });
     start += count;
@@ -244,6 +261,11 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
 export interface PartitionOptions {
   /** Put blocks of different populations on one core when they fit (default true). */
   readonly pack?: boolean;
+  /**
+   * Cut at group starts and pack blocks group by group (fanout-groups.ts): compile.ts's second try when the
+   * default mapping breaks core.maxFanOutCores. Absent: the default cut (greedy, then balanced) and order.
+   */
+  readonly fanOutGroups?: FanOutGroups;
 }
 
 /**
@@ -336,16 +358,30 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
   return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
+/** The blocks in the order their groups (of their first neuron) first appear, stable otherwise. */
+function byGroup(ig: IndexedGraph, blocks: Block[], groupOf: Uint32Array): Block[] {
+  const rank = new Map<number, number>();
+  const keys = blocks.map((b) => {
+    const g = groupOf[neuronAt(ig, b.population, b.start)];
+    let r = rank.get(g);
+    if (r === undefined) rank.set(g, (r = rank.size));
+    return r;
+  });
+  return blocks.map((b, i) => ({ b, i })).sort((x, y) => keys[x.i] - keys[y.i] || x.i - y.i).map((x) => x.b);
+}
+
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
   const lim = spec.core;
   const listBits = axonListLayout(spec, ig.delaysUsed);
   const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
   let allBlocks: Block[] = [];
+  const groups = opts.fanOutGroups;
   ig.graph.populations.forEach((pop, p) => {
     // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
-    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, listBits);
+    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, listBits, groups?.mayStart[p]);
     let blocks = greedy;
-    if (greedy.length > 1) {
+    // Balancing would cut inside the groups.
+    if (greedy.length > 1 && groups === undefined) {
       const balancedCap = Math.ceil(pop.size / greedy.length);
       const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits);
       if (balanced.length === greedy.length) blocks = balanced;
@@ -353,6 +389,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
     for (const b of blocks) allBlocks.push(b);
   });
   allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, listBits);
+  if (groups !== undefined) allBlocks = byGroup(ig, allBlocks, groups.groupOf);
   const pack = opts.pack ?? true;
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;

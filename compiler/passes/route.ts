@@ -25,10 +25,11 @@ import { neuronAt, type IndexedGraph } from "./normalise.ts";
 
 /**
  * Blocks are packed onto cores in the file's population order, each into the current core while it fits
- * (partition.ts), so populations fed by one source land on one core only if they are listed next to each
- * other; reordering the file can make a refused model fit (audit s22r-x #4).
+ * (partition.ts); a mapping that breaks the limit is made again with the neurons one source reaches cut and
+ * packed together (compile.ts mapAndRoute, fanout-groups.ts), so the error reaches the user only when that
+ * fails too (or for a file's own mapping, which is not remade).
  */
-export const FANOUT_HINT = "blocks are packed onto cores in the file's population order: list the populations fed by one source next to each other so they can share a core; or reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores";
+export const FANOUT_HINT = "a second mapping, with the neurons each source reaches (and those sharing a source with them) cut and packed onto one core (compiler/passes/fanout-groups.ts), did not fit either: reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores";
 import type { LogicalCore } from "./partition.ts";
 
 export interface CoreUsage {

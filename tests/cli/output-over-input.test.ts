@@ -105,6 +105,29 @@ describe("outputs never replace an input or each other", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it("run --initial-weights D/weights.json --out D: refused only when the run writes weights.json (plastic projections), not for a frozen model (s23)", async () => {
+    const plastic = resolve("examples/learning/stdp-pair.model.json");
+    const d = join(TMP, "learned");
+    expect((await cli("run", plastic, "--arch", "loihi", "--out", d, "--quiet")).code).toBe(0);
+    const weights = join(d, "weights.json");
+    // The plastic model would write its own weights.json over the one it reads: refused, before the run.
+    await refused(["run", plastic, "--arch", "loihi", "--initial-weights", weights, "--out", d], ["--out's weights.json", "--initial-weights"], weights);
+    // compare: each chip's run writes weights.json too, refused up front (a usage error, not a failed row).
+    mkdirSync(join(TMP, "cmp", "loihi"), { recursive: true });
+    copyFileSync(weights, join(TMP, "cmp", "loihi", "weights.json"));
+    await refused(["compare", plastic, "--arch", "loihi", "--initial-weights", join(TMP, "cmp", "loihi", "weights.json"), "--out", join(TMP, "cmp")], ["--out's weights.json", "--initial-weights"], join(TMP, "cmp", "loihi", "weights.json"));
+    // The same model without its learning rule writes no weights.json: it runs on the learned weights into D.
+    const m = JSON.parse(readFileSync(plastic, "utf8"));
+    delete m.projections[0].learning;
+    const frozen = join(TMP, "frozen.model.json");
+    writeFileSync(frozen, JSON.stringify(m));
+    const before = readFileSync(weights);
+    const r = await cli("run", frozen, "--arch", "loihi", "--initial-weights", weights, "--out", d, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(weights).equals(before)).toBe(true);
+    expect(JSON.parse(readFileSync(join(d, "report.json"), "utf8")).provenance.inputs.map((i: { role: string }) => i.role)).toContain("initial-weights");
+  });
+
   it("evaluate: --out the --input data-set directory or inside it is refused before the run (audit s22r-y #10)", async () => {
     const model = tinyModel(TMP);
     const ds = join(TMP, "ds10");
