@@ -14,6 +14,7 @@ import type { Json } from "../../../compiler/frontends/json-fields.ts";
 import { compileModel } from "../../../compiler/compile.ts";
 import { simulate } from "../../../chip/sim/run.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
+import { createRng } from "../../../core/rng.ts";
 import { timingSpec } from "./spec-fixture.ts";
 
 // Fixture latencies (ns): access 2, update 3, spike 10, out 5, in 7, dense 1, hop east-west 4; inactive 0.5.
@@ -87,6 +88,40 @@ describe("an idle core on loihi (latencyNeuronInactiveNs 5.3 ns, Davies et al. 2
     for (let t = 0; t < 3; t++) {
       expect(detailed[t], `tick ${t}`).toBeGreaterThanOrEqual(gen[t] - 1e-9);
       expect(detailed[t], `tick ${t}`).toBeCloseTo(simple[t], 9);
+    }
+  });
+});
+
+describe("detailed is never below simple (it only adds network effects to the same per-core work)", () => {
+  it("on 200 random ticks with inactive and in-tile latencies, both schedulers", () => {
+    // Per core, the detailed model sends its messages one after another (Σ g = gen(c)) and a receiver
+    // processes its messages one after another (Σ d = recv(c)), so its tick ≥ max(gen, recv) = simple's.
+    const spec = timingSpec(3, 2, 2, { inactive: 1.5, inTile: 0.7 }, 4, [{ tiles: 1, latencyNs: 20 }]);
+    const cores = [0, 1, 2, 3, 4, 7, 8, 10, 11];
+    const rng = createRng(23);
+    for (const kernels of ["js", "wasm"] as const) {
+      const model = createDetailedTiming(kernels);
+      const w = new TickWork(spec, cores, ["dense"], 4);
+      for (let tick = 0; tick < 200; tick++) {
+        w.reset();
+        const soma = cores.map(() => [0, 0, 0]);
+        const P = rng.nextBelow(60);
+        for (let p = 0; p < P; p++) {
+          const c = rng.nextBelow(cores.length);
+          const s = soma[c];
+          const accessed = 1 + rng.nextBelow(20);
+          s[0] += accessed; s[1] += rng.nextBelow(accessed + 1); s[2]++;
+          w.addPacketSynOps(w.addPacket(c, rng.nextBelow(cores.length), s[0], s[1], s[2]), 0, rng.nextBelow(12));
+        }
+        cores.forEach((_, c) => {
+          const idle = rng.nextBelow(40);
+          w.neuronsAccessed[c] = soma[c][0] + idle;
+          w.neuronsUpdated[c] = soma[c][1] + rng.nextBelow(idle + 1);
+          w.neuronsFired[c] = soma[c][2];
+        });
+        w.syncTiles = 1;
+        expect(model.tickLatencyNs(w, spec), `${kernels} tick ${tick}`).toBeGreaterThanOrEqual(simpleTickLatencyNs(w, spec) - 1e-9);
+      }
     }
   });
 });
