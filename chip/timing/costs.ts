@@ -16,6 +16,8 @@ export interface TimingCosts {
   readonly packetInNs: number;
   readonly hopEastWestNs: number;
   readonly hopNorthSouthNs: number;
+  /** A message between two cores of one tile (no router hop; Davies Table 2 "within-tile spike"); 0 if not given. */
+  readonly inTileNs: number;
   /** One synaptic update of the learning engine (read-modify-write of a plastic weight). */
   readonly synUpdateNs: number;
 }
@@ -37,6 +39,7 @@ export function timingCosts(spec: ChipSpec, encodings: readonly string[]): Timin
     packetInNs: v(c.latencyPacketInNs),
     hopEastWestNs: v(c.latencyHopEastWestNs),
     hopNorthSouthNs: v(c.latencyHopNorthSouthNs),
+    inTileNs: v(c.latencyInTileSpikeNs),
     synUpdateNs: v(c.latencySynUpdateNs),
   };
 }

@@ -39,7 +39,7 @@ const MAX_TABLE_LINKS = 4 << 20;
 const PACKETS_WORD = TIMING_WORDS.indexOf("packets");
 
 /** Float64 words at `costs` (TC_* of assembly/kernels.ts, in this order). */
-export const TIMING_COST_WORDS = ["accessNs", "updateNs", "spikeOutNs", "packetOutNs", "packetInNs", "hopEastWestNs", "hopNorthSouthNs", "linkBufferPackets"] as const;
+export const TIMING_COST_WORDS = ["accessNs", "updateNs", "spikeOutNs", "packetOutNs", "packetInNs", "hopEastWestNs", "hopNorthSouthNs", "linkBufferPackets", "inactiveNs", "inTileNs"] as const;
 
 type Word = (typeof TIMING_WORDS)[number];
 type ArrayWord = Exclude<Word, "packets" | "cores" | "encodings" | "heightTiles" | "linksPerRouter" | "readyWords" | "densityLinks" | "pairStart" | "pairLinks">;
@@ -142,6 +142,7 @@ export class WasmDetailedScheduler {
       const values: Record<(typeof TIMING_COST_WORDS)[number], number> = {
         accessNs: k.accessNs, updateNs: k.updateNs, spikeOutNs: k.spikeOutNs, packetOutNs: k.packetOutNs, packetInNs: k.packetInNs,
         hopEastWestNs: k.hopEastWestNs, hopNorthSouthNs: k.hopNorthSouthNs, linkBufferPackets: spec.mesh.linkBufferPackets,
+        inactiveNs: k.inactiveNs, inTileNs: k.inTileNs,
       };
       TIMING_COST_WORDS.forEach((w, i) => { costs[i] = values[w]; });
       this.writeRouteTable(L, work, spec);

@@ -3,11 +3,23 @@
  * src/schedule.cpp at 8951ab0), computed from a TickWork.
  *
  * Messages. Each core's packets, in emission order, become messages with
- *   generation g = (soma work since the core's previous packet)·costs + t_out
- *                 (Δaccessed·t_access + Δupdated·t_update + Δfired·t_spike; the first packet counts from 0)
+ *   generation g = (soma work since the core's previous packet) + t_out, the soma work being
+ *                 Δaccessed·t_access + Δupdated·t_update + (Δaccessed − Δupdated)·t_inactive + Δfired·t_spike
+ *                 (the first packet counts from 0)
  *   processing d = t_in + Σ_e synOps_e·t_syn(e)      (at the receiving core)
- *   min hop      = |dx|·t_hopEW + |dy|·t_hopNS
+ *   min hop      = |dx|·t_hopEW + |dy|·t_hopNS, or t_inTile for a message between two cores of one tile
  * plus a placeholder (no destination) carrying the core's remaining soma work when it is not 0.
+ *
+ * t_inactive (latencyNeuronInactiveNs: Loihi's inactive update, Davies et al. 2018 Table 2; the `simple`
+ * model's (accessed − updated)·t_inactive) is soma work like an access or an update: SANA-FE adds each
+ * neuron's soma latency, in the core's processing order, to the delay of the core's next message, and the
+ * work after the last spike to a placeholder. So an idle compartment processed before a firing neuron
+ * delays that neuron's packets, and idle compartments after the last one lengthen the placeholder; summed
+ * over a core's messages, the soma work is exactly simple's gen(c) without t_out. (0 in SANA-FE files.)
+ * t_inTile (latencyInTileSpikeNs, Davies Table 2 "within-tile spike latency") is the network delay floor of
+ * a message that changes core but not tile, the messages the energy report bills at energyInTileSpikePj
+ * (packetsInTile); a message to its own core (packetsLocal) has none, and inter-tile messages pay only
+ * their hops. SANA-FE files have no in-tile cost, so their schedule is unchanged.
  *
  * Schedule. A priority queue ordered by send time holds each core's next message (the first is sent at
  * its g, each next one at the previous one's send time + its g). Popping message m at time s:
@@ -98,7 +110,9 @@ export class DetailedScheduler {
       const a = work.packetAccessed[p];
       const u = work.packetUpdated[p];
       const f = work.packetFired[p];
-      gen[M] = (a - accPrev[c]) * k.accessNs + (u - updPrev[c]) * k.updateNs + (f - firPrev[c]) * k.spikeOutNs + k.packetOutNs;
+      const da = a - accPrev[c];
+      const du = u - updPrev[c];
+      gen[M] = da * k.accessNs + du * k.updateNs + (da - du) * k.inactiveNs + (f - firPrev[c]) * k.spikeOutNs + k.packetOutNs;
       accPrev[c] = a;
       updPrev[c] = u;
       firPrev[c] = f;
@@ -108,9 +122,9 @@ export class DetailedScheduler {
       const dx = work.packetDx[p];
       const dy = work.packetDy[p];
       hops[M] = Math.abs(dx) + Math.abs(dy);
-      minHop[M] = Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs;
       src[M] = c;
       dst[M] = work.packetDst[p];
+      minHop[M] = hops[M] === 0 ? (dst[M] === c ? 0 : k.inTileNs) : Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs;
       nextInCore[M] = -1;
       if (firstOf[c] < 0) firstOf[c] = M;
       else nextInCore[lastOf[c]] = M;
@@ -118,7 +132,9 @@ export class DetailedScheduler {
       M++;
     }
     for (let c = 0; c < C; c++) {
-      const rest = (work.neuronsAccessed[c] - accPrev[c]) * k.accessNs + (work.neuronsUpdated[c] - updPrev[c]) * k.updateNs + (work.neuronsFired[c] - firPrev[c]) * k.spikeOutNs;
+      const da = work.neuronsAccessed[c] - accPrev[c];
+      const du = work.neuronsUpdated[c] - updPrev[c];
+      const rest = da * k.accessNs + du * k.updateNs + (da - du) * k.inactiveNs + (work.neuronsFired[c] - firPrev[c]) * k.spikeOutNs;
       if (rest !== 0) {
         gen[M] = rest;
         proc[M] = 0;

@@ -1,5 +1,6 @@
 /**
- * The report's per-tick series add up to its totals on every preset: Σ_t latencyNs[t] = simulatedTimeNs,
+ * The report's per-tick series add up to its totals on every preset: Σ_t latencyNs[t] = simulatedTimeNs
+ * (Σ_t max(P, latencyNs[t]) on a chip paced at its own tick period P),
  * and the spikes, synaptic ops and packets per tick sum to the counters. (On cim-crossbar the total
  * included the crossbar reads' latency while every per-tick latency was 0, so the series summed to 0.)
  */
@@ -35,7 +36,10 @@ describe("per-tick series sum to the totals", () => {
         const r = buildRunReport(spec, program, res, { aerchipVersion: "test", inputs: [], options: {} }, timing);
         expect(r.perTick.latencyNs).toHaveLength(MODEL.steps);
         // A chip without a time model (odin) reports time as null ("not modelled"); its ticks then add no time.
-        expect(sum(r.perTick.latencyNs)).toBeCloseTo(r.totals.simulatedTimeNs ?? 0, 6);
+        // A paced chip (truenorth, spinnaker2: tickPeriodNs P = 1 ms, no latency costs) lasts Σ_t max(P, latency_t).
+        const P = spec.tickPeriodNs ?? 0;
+        expect(sum(r.perTick.latencyNs.map((l) => Math.max(P, l)))).toBeCloseTo(r.totals.simulatedTimeNs ?? 0, 6);
+        if (P > 0) expect(r.totals.timeBasis).toBe("tick-period");
         expect(sum(r.perTick.spikes)).toBe(r.totals.counters.spikes);
         expect(sum(r.perTick.synOps)).toBe(r.totals.counters.synOps);
         expect(sum(r.perTick.packets)).toBe(r.totals.counters.packetsOut);

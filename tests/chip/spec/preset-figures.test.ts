@@ -118,9 +118,9 @@ describe("truenorth: Merolla et al., Science 345(6197):668-673, 2014", () => {
   it("carries only the all-in 26 pJ per synaptic event: nothing added on top", () => {
     expectCosts("truenorth", { energySynOpPj: [26, "all-in"] });
   });
-  it("ticks in real time (1 ms)", () => {
-    expect(spec.sync.table).toEqual([{ tiles: 1, latencyNs: 1_000_000 }]);
+  it("ticks in real time (1 ms) as its tick period only: no barrier latency is published, so none is charged", () => {
     expect(spec.tickPeriodNs).toBe(1_000_000);
+    expect(spec.sync.table).toEqual([{ tiles: 1, latencyNs: 0 }]);
   });
   it("marks the unverified neuron widths as assumptions", () => {
     const fs = spec.fieldSources ?? {};
@@ -156,6 +156,10 @@ describe("spinnaker2: Hoeppner et al., IEEE TCAS-I 66(8):2973-2986, 2019 (protot
   });
   it("has 450 pJ per synaptic event and 2.19 nJ per neuron update, and nothing else", () => {
     expectCosts("spinnaker2", { energySynOpPj: [450, "measured"], energyNeuronUpdatePj: [2190, "measured"] });
+  });
+  it("paces its 1 ms ticks by its tick period only (no published barrier latency)", () => {
+    expect(spec.tickPeriodNs).toBe(1_000_000);
+    expect(spec.sync.table).toEqual([{ tiles: 1, latencyNs: 0 }]);
   });
   it("marks its software-defined limits as assumptions", () => {
     const fs = spec.fieldSources ?? {};

@@ -14,7 +14,7 @@ import type { TimingModel } from "../../../chip/timing/types.ts";
 import { syncLatencyNs, timingCosts } from "../../../chip/timing/costs.ts";
 import { StdMinHeap } from "../../../chip/timing/std-heap.ts";
 import type { ChipSpec } from "../../../chip/spec/types.ts";
-import { timingSpec } from "./spec-fixture.ts";
+import { timingSpec, type FixtureLatencies } from "./spec-fixture.ts";
 
 const DIRECTIONS = 4;
 
@@ -41,21 +41,24 @@ function referenceNs(w: TickWork, spec: ChipSpec): number {
   const add = (c: number, g: number, p: number, d: number, dx: number, dy: number): void => {
     const m = gen.length;
     gen.push(g); proc.push(p); dst.push(d); src.push(c); hops.push(Math.abs(dx) + Math.abs(dy));
-    minHop.push(Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs); nextInCore.push(-1);
+    // No hop: t_inTile between two cores of a tile, nothing to the own core.
+    minHop.push(dx === 0 && dy === 0 ? (d === c || d < 0 ? 0 : k.inTileNs) : Math.abs(dx) * k.hopEastWestNs + Math.abs(dy) * k.hopNorthSouthNs); nextInCore.push(-1);
     if (first[c] < 0) first[c] = m; else nextInCore[lastOf[c]] = m;
     lastOf[c] = m;
   };
   for (let p = 0; p < w.packetCount; p++) {
     const c = w.packetSrc[p];
     const [a0, u0, f0] = prev[c];
-    const g = (w.packetAccessed[p] - a0) * k.accessNs + (w.packetUpdated[p] - u0) * k.updateNs + (w.packetFired[p] - f0) * k.spikeOutNs + k.packetOutNs;
+    const da = w.packetAccessed[p] - a0, du = w.packetUpdated[p] - u0;
+    const g = da * k.accessNs + du * k.updateNs + (da - du) * k.inactiveNs + (w.packetFired[p] - f0) * k.spikeOutNs + k.packetOutNs;
     prev[c] = [w.packetAccessed[p], w.packetUpdated[p], w.packetFired[p]];
     let d = k.packetInNs;
     for (let e = 0; e < E; e++) d += w.packetSynOps[p * E + e] * k.synOpNs[e];
     add(c, g, d, w.packetDst[p], w.packetDx[p], w.packetDy[p]);
   }
   for (let c = 0; c < C; c++) {
-    const rest = (w.neuronsAccessed[c] - prev[c][0]) * k.accessNs + (w.neuronsUpdated[c] - prev[c][1]) * k.updateNs + (w.neuronsFired[c] - prev[c][2]) * k.spikeOutNs;
+    const da = w.neuronsAccessed[c] - prev[c][0], du = w.neuronsUpdated[c] - prev[c][1];
+    const rest = da * k.accessNs + du * k.updateNs + (da - du) * k.inactiveNs + (w.neuronsFired[c] - prev[c][2]) * k.spikeOutNs;
     if (rest !== 0) add(c, rest, 0, -1, 0, 0);
   }
   const M = gen.length;
@@ -114,12 +117,18 @@ function schedulers(): [string, TimingModel][] {
 }
 
 describe("detailed timing equals the plain schedule, bit for bit", () => {
-  it.each(schedulers())("%s: on 300 random ticks of a 3×3×2 mesh, with congestion, blocking, ties and two encodings", (_, model) => {
-    const spec = timingSpec(3, 3, 2, { synConv: 0.75 }, 2, [{ tiles: 1, latencyNs: 3 }]);
+  const cases: [string, FixtureLatencies][] = [
+    ["SANA-FE's costs (no inactive or in-tile latency)", { synConv: 0.75 }],
+    ["Loihi's inactive-compartment and in-tile latencies", { synConv: 0.75, inactive: 1.25, inTile: 0.5 }],
+  ];
+  it.each(schedulers().flatMap(([name, model]) => cases.map(([what, lat]) => [name, what, model, lat] as const)))("%s, %s: on 300 random ticks of a 3×3×2 mesh, with congestion, blocking, ties and two encodings", (_, __, model, lat) => {
+    const spec = timingSpec(3, 3, 2, lat, 2, [{ tiles: 1, latencyNs: 3 }]);
     const cores = [0, 1, 2, 3, 5, 8, 9, 12, 16, 17];
     const w = new TickWork(spec, cores, ["conv", "dense"], 4);
     const rng = createRng(11);
+    const sanafeCosts = timingSpec(3, 3, 2, { synConv: 0.75 }, 2, [{ tiles: 1, latencyNs: 3 }]);
     let checked = 0;
+    let changed = 0;
     for (let tick = 0; tick < 300; tick++) {
       w.reset();
       const soma = cores.map(() => [0, 0, 0]);
@@ -136,9 +145,13 @@ describe("detailed timing equals the plain schedule, bit for bit", () => {
       w.syncTiles = 1 + rng.nextBelow(4);
       const want = referenceNs(w, spec);
       expect(model.tickLatencyNs(w, spec), `tick ${tick}`).toBe(want);
+      if (want !== referenceNs(w, sanafeCosts)) changed++;
       checked++;
     }
     expect(checked).toBe(300);
+    // The inactive and in-tile latencies are on the schedule's critical path on most of these ticks.
+    if (lat.inactive === undefined) expect(changed).toBe(0);
+    else expect(changed).toBeGreaterThan(150);
   });
 
   it.each(schedulers())("%s: with more than 1024 cores (no per-pair route cache or table)", (_, model) => {

@@ -6,6 +6,8 @@ const c = (value: number): CostEntry => ({ value, source: "test fixture", eviden
 export interface FixtureLatencies {
   access?: number; update?: number; spike?: number; out?: number; in?: number;
   synDense?: number; synConv?: number; hopEW?: number; hopNS?: number;
+  /** latencyNeuronInactiveNs and latencyInTileSpikeNs: absent (0) unless given, as in SANA-FE files. */
+  inactive?: number; inTile?: number;
 }
 
 export function timingSpec(width: number, height: number, coresPerTile: number, lat: FixtureLatencies = {}, linkBufferPackets = 16, sync: ChipSpec["sync"]["table"] = [{ tiles: 1, latencyNs: 0 }]): ChipSpec {
@@ -25,6 +27,8 @@ export function timingSpec(width: number, height: number, coresPerTile: number, 
       latencyPacketInNs: c(lat.in ?? 7),
       latencyHopEastWestNs: c(lat.hopEW ?? 4),
       latencyHopNorthSouthNs: c(lat.hopNS ?? 6),
+      ...(lat.inactive === undefined ? {} : { latencyNeuronInactiveNs: c(lat.inactive) }),
+      ...(lat.inTile === undefined ? {} : { latencyInTileSpikeNs: c(lat.inTile) }),
     },
     sync: { table: sync, interpolation: "step", source: "test" },
   };

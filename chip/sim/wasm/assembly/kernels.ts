@@ -1565,6 +1565,8 @@ const TC_PACKET_IN_NS = 32;
 const TC_HOP_EAST_WEST_NS = 40;
 const TC_HOP_NORTH_SOUTH_NS = 48;
 const TC_LINK_BUFFER_PACKETS = 56;
+const TC_INACTIVE_NS = 64;
+const TC_IN_TILE_NS = 72;
 
 // A message record (64 bytes).
 const MSG_SENT = 0; // f64: send time (ns)
@@ -1749,6 +1751,8 @@ export function detailedSchedule(tx: usize): f64 {
   const hopEwNs = load<f64>(costs, TC_HOP_EAST_WEST_NS);
   const hopNsNs = load<f64>(costs, TC_HOP_NORTH_SOUTH_NS);
   const B = load<f64>(costs, TC_LINK_BUFFER_PACKETS);
+  const inactiveNs = load<f64>(costs, TC_INACTIVE_NS);
+  const inTileNs = load<f64>(costs, TC_IN_TILE_NS);
   const synOpNs = ptr(tx, TX_SYN_OP_NS);
   const pSrc = ptr(tx, TX_PACKET_SRC), pDst = ptr(tx, TX_PACKET_DST), pDx = ptr(tx, TX_PACKET_DX), pDy = ptr(tx, TX_PACKET_DY);
   const pSyn = ptr(tx, TX_PACKET_SYN_OPS), pAcc = ptr(tx, TX_PACKET_ACCESSED), pUpd = ptr(tx, TX_PACKET_UPDATED), pFir = ptr(tx, TX_PACKET_FIRED);
@@ -1783,7 +1787,10 @@ export function detailedSchedule(tx: usize): f64 {
     const u = <f64>load<u32>(pUpd + ((<usize>p) << 2));
     const f = <f64>load<u32>(pFir + ((<usize>p) << 2));
     const r = msg(msgs, M);
-    store<f64>(r, (a - atF(accPrev, c)) * accessNs + (u - atF(updPrev, c)) * updateNs + (f - atF(firPrev, c)) * spikeOutNs + packetOutNs, MSG_GEN);
+    // Soma work since the previous packet, idle compartments included (detailed.ts header).
+    const da = a - atF(accPrev, c);
+    const du = u - atF(updPrev, c);
+    store<f64>(r, da * accessNs + du * updateNs + (da - du) * inactiveNs + (f - atF(firPrev, c)) * spikeOutNs + packetOutNs, MSG_GEN);
     setF(accPrev, c, a);
     setF(updPrev, c, u);
     setF(firPrev, c, f);
@@ -1793,9 +1800,10 @@ export function detailedSchedule(tx: usize): f64 {
     const ax = abs<i32>(at32(pDx, p));
     const ay = abs<i32>(at32(pDy, p));
     store<i32>(r, ax + ay, MSG_HOPS);
-    store<f64>(r, (<f64>ax) * hopEwNs + (<f64>ay) * hopNsNs, MSG_MIN_HOP);
     store<i32>(r, c, MSG_SRC);
     const dst = at32(pDst, p);
+    // Minimum network delay: the hops, or t_inTile between two cores of one tile (0 to the own core).
+    store<f64>(r, ax + ay == 0 ? (dst == c ? 0.0 : inTileNs) : (<f64>ax) * hopEwNs + (<f64>ay) * hopNsNs, MSG_MIN_HOP);
     store<i32>(r, dst, MSG_DST);
     if (pairStart != 0) store<i32>(r, at32(pairStart, c * C + dst), MSG_ROUTE);
     store<i32>(r, -1, MSG_NEXT_IN_CORE);
@@ -1807,7 +1815,9 @@ export function detailedSchedule(tx: usize): f64 {
   // A message without a packet per core for the soma work after its last packet (when not 0).
   const nAcc = ptr(tx, TX_NEURONS_ACCESSED), nUpd = ptr(tx, TX_NEURONS_UPDATED), nFir = ptr(tx, TX_NEURONS_FIRED);
   for (let c = 0; c < C; c++) {
-    const rest = (atF(nAcc, c) - atF(accPrev, c)) * accessNs + (atF(nUpd, c) - atF(updPrev, c)) * updateNs + (atF(nFir, c) - atF(firPrev, c)) * spikeOutNs;
+    const da = atF(nAcc, c) - atF(accPrev, c);
+    const du = atF(nUpd, c) - atF(updPrev, c);
+    const rest = da * accessNs + du * updateNs + (da - du) * inactiveNs + (atF(nFir, c) - atF(firPrev, c)) * spikeOutNs;
     if (rest != 0) {
       const r = msg(msgs, M);
       store<f64>(r, rest, MSG_GEN);
