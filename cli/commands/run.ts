@@ -12,7 +12,7 @@ import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
-import { isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
+import { fixedMappingError, isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
 import type { SanafeArch } from "../../compiler/frontends/sanafe/index.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
@@ -345,6 +345,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
       hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) },
     });
+  } catch (e) {
+    // The network file's own mapping over one of this chip's per-core limits: the hint names --remap and the file's architecture.
+    throw fixed.fixedPlacement !== undefined && sanafe !== undefined ? fixedMappingError(e, modelPath, spec.name, sanafe.path, o.arch) : e;
   } finally {
     progress.stop();
   }
