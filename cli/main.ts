@@ -19,7 +19,7 @@ import { addEventTransformOptions } from "./event-transforms.ts";
 import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
 import { costsOption } from "./costs-mode.ts";
-import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_BIASES, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -89,6 +89,7 @@ function nirOptions(cmd: Command): Command {
     })
     .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default) or subtract").choices(NIR_RESETS))
     .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(NIR_RECURRENT_BIASES))
+    .addOption(new Option("--nir-bias <where>", "NIR: where constant drives (biases, leak drives) go: source (default: synapses of a helper neuron __nir_bias that fires every tick, one synaptic op per biased neuron and tick, exact on every chip) or compartment (the compartment's bias field, no synaptic ops; exact only if the chip keeps a population frozen until its latency tick: W_NIR_NEEDS_START_TICK); docs/nir.md").choices(NIR_BIASES))
     .option("--if-multi-spike", "NIR: let an IF emit several spikes per tick (Sinabs); refused unless --lenient")
     .option("--lenient", "NIR: accept files that fail type checks (with a warning)");
 }

@@ -52,7 +52,7 @@ interface Rule {
 }
 
 const NIR_ONLY = (option: string, flag: string): Rule => ({ option, flag, appliesTo: ["nir"], why: () => "it sets how a NIR graph is read" });
-const NIR_RULES: readonly Rule[] = [NIR_ONLY("dt", "--dt"), NIR_ONLY("reset", "--reset"), NIR_ONLY("recurrentBias", "--recurrent-bias"), NIR_ONLY("ifMultiSpike", "--if-multi-spike"), NIR_ONLY("lenient", "--lenient")];
+const NIR_RULES: readonly Rule[] = [NIR_ONLY("dt", "--dt"), NIR_ONLY("reset", "--reset"), NIR_ONLY("recurrentBias", "--recurrent-bias"), NIR_ONLY("nirBias", "--nir-bias"), NIR_ONLY("ifMultiSpike", "--if-multi-spike"), NIR_ONLY("lenient", "--lenient")];
 const INPUT_RULE = (kinds: readonly Target[]): Rule => ({
   option: "input", flag: "--input", appliesTo: kinds,
   why: (k) => (k === "sanafe" || k === "sanafe-remap" ? "a SANA-FE network's input spikes come from its own input neurons" : "here a JSON model runs on the input spikes in its file (its input populations' \"spikes\"; `aerchip run --input` replaces them)"),

@@ -70,6 +70,8 @@ export const TIMINGS = ["simple", "detailed"] as const;
 export const NIR_RESETS = ["to-v-reset", "subtract"] as const;
 /** NIR --recurrent-bias. */
 export const NIR_RECURRENT_BIASES = ["nirtorch", "snntorch"] as const;
+/** NIR --nir-bias: where constant drives go (compiler/frontends/nir/options.ts `bias`; docs/nir.md "Constant drives"). */
+export const NIR_BIASES = ["source", "compartment"] as const;
 
 /** Why `value` is not a whole number in min..max, or undefined when it is. */
 export function wholeNumberProblem(value: unknown, min: number, max: number): string | undefined {

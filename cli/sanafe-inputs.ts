@@ -59,3 +59,27 @@ export function sanafeArchNote(found: { path: string; source: SanafeArchSource }
 export function loadSanafeModel(networkPath: string, arch: SanafeArch): SanafeModel {
   return loadSanafe(networkPath, arch);
 }
+
+/**
+ * Errors that depend on where neurons sit (a core over one of the chip's per-core limits, a core the chip
+ * lacks). With the network's own mapping aerchip did not choose the cores, so "repartition" cannot be
+ * followed: what can is mapping with aerchip's compiler (--remap) or the architecture the file was written for.
+ */
+const MAPPING_DEPENDENT_CODES = new Set([
+  "E_CORE_INPUT_AXONS_EXCEEDED", "E_CORE_OUTPUT_AXONS_EXCEEDED", "E_CORE_FANOUT_EXCEEDED", "E_CORE_NEURONS_EXCEEDED",
+  "E_CORE_SYNAPSE_MEMORY_EXCEEDED", "E_CORE_NEURON_CONFIGS_EXCEEDED", "E_MAPPING_INVALID",
+]);
+
+/**
+ * `e` with a hint a hand-mapped SANA-FE network can follow, when it is a mapping-dependent refusal of the
+ * file's own mapping on `chipName`; any other error unchanged. `archPath`: the SANA-FE architecture YAML the
+ * network's units resolved against (suggested unless it is already the --arch).
+ */
+export function fixedMappingError(e: unknown, networkPath: string, chipName: string, archPath: string, archArg: string): unknown {
+  if (!isAerchipError(e) || !MAPPING_DEPENDENT_CODES.has(e.code)) return e;
+  const own = archPath === archArg ? "" : `, or run it on the architecture it was written for (--arch ${archPath})`;
+  return new AerchipError(e.code, e.message, {
+    ...(e.file === undefined ? {} : { file: e.file }), ...(e.field === undefined ? {} : { field: e.field }), cause: e,
+    hint: `the cores are the network file's own mapping (${basename(networkPath)}), which aerchip does not repartition: map it with aerchip's compiler onto chip "${chipName}" with --remap${own}`,
+  });
+}

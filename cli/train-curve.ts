@@ -9,7 +9,7 @@
  * train.json but `curve` — is bit for bit what it is without --eval-every (tests/cli/train-curve.test.ts).
  *
  * A point: `samples` (training samples seen), `accuracy` (correct / labelled test samples; null when none is
- * labelled), `labelled`, and per test inference the mean spikes of the model's layers and the mean dynamic
+ * labelled), `labelled`, and per test inference the mean spikes of the model's layers (`nonInputSpikes`: inputs excluded) and the mean dynamic
  * energy (synapse + neuron + network, pJ: the chip's counts × its per-operation costs; evaluate's simple time
  * model runs, its static energy is left out as train's figures leave it out).
  */
@@ -30,7 +30,8 @@ export interface CurvePoint {
   readonly samples: number;
   readonly accuracy: number | null;
   readonly labelled: number;
-  readonly spikes: number;
+  /** Mean spikes of the model's non-input populations per test inference (evaluate's per-sample `spikes`). */
+  readonly nonInputSpikes: number;
   /** null in a counts-only training (`train --costs counts`: chip/report/counts-only.ts); curve.csv's cell is then empty. */
   readonly dynamicEnergyPj: number | null;
 }
@@ -75,11 +76,11 @@ export async function curvePoint(c: CurveSetup, samples: number, program: ChipPr
     runner.reader.close();
   }
   const n = Math.max(1, c.test.samples.length);
-  return { samples, accuracy: labelled === 0 ? null : correct / labelled, labelled, spikes: spikes / n, dynamicEnergyPj: dynamic / n };
+  return { samples, accuracy: labelled === 0 ? null : correct / labelled, labelled, nonInputSpikes: spikes / n, dynamicEnergyPj: dynamic / n };
 }
 
 /** curve.csv: one row per point. */
 export function trainCurveFile(out: string, curve: readonly CurvePoint[]): OutputFile {
-  const rows = curve.map((p) => [p.samples, p.accuracy ?? "", p.labelled, p.spikes, p.dynamicEnergyPj ?? ""].join(","));
-  return { path: join(out, "curve.csv"), data: `samples,accuracy,labelled,spikes,dynamicEnergyPj\n${rows.join("\n")}\n` };
+  const rows = curve.map((p) => [p.samples, p.accuracy ?? "", p.labelled, p.nonInputSpikes, p.dynamicEnergyPj ?? ""].join(","));
+  return { path: join(out, "curve.csv"), data: `samples,accuracy,labelled,nonInputSpikes,dynamicEnergyPj\n${rows.join("\n")}\n` };
 }

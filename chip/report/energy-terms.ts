@@ -4,6 +4,7 @@
  * counts and costs that give it. Term by term the same sums as chip/report/energy.ts (dynamic energy),
  * chip/report/crossbar.ts (compute-in-memory reads, in `synapse`) and the static energy:
  *   synapse  = Σ_e synOps_e · energySynOpPj(e) + weightReadBits · energyWeightReadPjPerBit
+ *              (synOps_e: totals.connectedSynOpsByEncoding instead on specs that bill connected synapses only)
  *            + crossbar reads · energyCrossbarReadFixedPj + active rows · energyCrossbarRowReadPj
  *            + ADC conversions · (energyAdcConversionPj + energyColumnMuxPj)
  *   neuron   = accesses · energyNeuronAccessPj + (updates with input · energyNeuronUpdatePj
@@ -44,12 +45,15 @@ export function energyTerms(r: RunReport): EnergyTerm[] {
     terms.push({ component, countKey, countLabel, count, costKey, costValue: k.value, costUnit: k.unit, energyPj: count * k.value });
   };
   // Synapse: one term per encoding (an encoding's own cost overrides energySynOpPj, chip/report/energy.ts synOpEnergyPj).
-  const encodings = Object.entries(r.totals.synOpsByEncoding);
+  // A spec billing connected synapses only (totals.synOpsBilledOn "connected", TrueNorth) bills those counts instead.
+  const connected = r.totals.synOpsBilledOn === "connected" && r.totals.connectedSynOpsByEncoding !== undefined;
+  const encodings = Object.entries(connected ? r.totals.connectedSynOpsByEncoding! : r.totals.synOpsByEncoding);
   for (const [enc, n] of encodings) {
     const own = `synapseEncodings.${enc}.energySynOpPj`;
     const key = cost.has(own) ? own : "energySynOpPj";
     const one = encodings.length === 1;
-    add("synapse", one ? "syn_ops" : `syn_ops_${enc}`, one ? "synaptic ops" : `synaptic ops (${enc})`, n, key);
+    const [k, label] = connected ? ["connected_syn_ops", "synaptic events on connected synapses (w ≠ 0)"] : ["syn_ops", "synaptic ops"];
+    add("synapse", one ? k : `${k}_${enc}`, one ? label : `${label} (${enc})`, n, key);
   }
   add("synapse", "weight_read_bits", "weight bits read", c.weightReadBits, "energyWeightReadPjPerBit");
   const xb = r.totals.crossbar;

@@ -1,7 +1,8 @@
 /**
  * Energy = Σ counters × per-operation costs, computed once at report time (SANA-FE's accounting).
  *
- *   synapse  = Σ_encodings synOps_e · energySynOpPj(e)   (encoding override, else energySynOpPj)
+ *   synapse  = Σ_encodings synOps_e · energySynOpPj(e)   (encoding override, else energySynOpPj; synOps_e is the
+ *              count the spec's synOpsBilledOn names: every entry, or the connected ones, connected-synapses.ts)
  *            + weightReadBits · energyWeightReadPjPerBit
  *   neuron   = accesses · energyNeuronAccessPj
  *            + (if energyNeuronInactivePj is given: updatesWithInput · energyNeuronUpdatePj

@@ -4,7 +4,7 @@
  * provenance needed to regenerate it. Energies are in pJ, times in ns; every energy figure is the
  * counters shown next to it × the cited per-operation costs (chip/report/energy.ts).
  */
-import { COST_KEYS, learningBillingBasis, type ChipSpec, type CostEntry, type LearningBillingBasis } from "../spec/types.ts";
+import { COST_KEYS, learningBillingBasis, synOpBillingBasis, type ChipSpec, type CostEntry, type LearningBillingBasis } from "../spec/types.ts";
 import { hasPlasticity } from "../sim/plasticity.ts";
 import { costUnit } from "../spec/presets.ts";
 import type { ChipProgram } from "../program/types.ts";
@@ -19,6 +19,7 @@ import { runTime, type TimeBasis } from "./time-basis.ts";
 import { buildLearningReport, type LearningReport } from "./learning-report.ts";
 import type { ReadoutDecoders } from "./readout-decoders.ts";
 import { countsOnlyReport, isCountsOnly } from "./counts-only.ts";
+import { connectedSynOps } from "./connected-synapses.ts";
 
 export const REPORT_FORMAT = "aerchip-report" as const;
 export const REPORT_VERSION = 1 as const;
@@ -147,6 +148,14 @@ export interface RunReport {
   readonly totals: {
     readonly counters: CounterRecord;
     readonly synOpsByEncoding: Readonly<Record<string, number>>;
+    /**
+     * Chip specs that bill synaptic energy on connected synapses only (ChipSpec.synOpsBilledOn "connected",
+     * TrueNorth): "connected", and the events on non-zero-weight synapses by encoding, the count energySynOpPj
+     * multiplies there (chip/report/connected-synapses.ts; per core and tick the same). Absent when the synaptic
+     * energy bills synOps (every entry, zero weights included), and from reports written before it (added within version 1).
+     */
+    readonly synOpsBilledOn?: "connected";
+    readonly connectedSynOpsByEncoding?: Readonly<Record<string, number>>;
     /** Synaptic events applied before the run ended (arrival t + delay < steps): the reference simulators' count. */
     readonly synapticEventsDelivered: number;
     /** Compute-in-memory presets only: crossbar reads, active rows, ADC conversions and their energy (in `synapse`). */
@@ -250,7 +259,13 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
   const changesByCore = hasPlasticity(program) ? undefined : res.weightChangesPerCore;
   const changesByTick = hasPlasticity(program) ? undefined : res.weightChangesPerTick;
   const changesTotal = changesByCore === undefined ? (hasPlasticity(program) ? undefined : 0) : changesByCore.reduce((a, b) => a + b, 0);
-  const dyn = withCrossbarEnergy(dynamicEnergyPj(spec, totals, 0, encTotals, 0, encs, changesTotal), xb?.totalEnergyPj ?? 0);
+  // The synaptic count energySynOpPj multiplies: every entry (synOps) or, on a connect-bit crossbar (spec
+  // synOpsBilledOn "connected"), the entries with a non-zero weight (connected-synapses.ts).
+  const connected = synOpBillingBasis(spec) === "connected" ? connectedSynOps(program, res) : undefined;
+  const billedByCore = connected?.perCore ?? synOpsByEncoding;
+  const billedByTick = connected?.perTick ?? synOpsByTickEncoding;
+  const billedTotals = connected?.totals ?? encTotals;
+  const dyn = withCrossbarEnergy(dynamicEnergyPj(spec, totals, 0, billedTotals, 0, encs, changesTotal), xb?.totalEnergyPj ?? 0);
   // Tick t's modelled latency is its timing model's latency plus, on compute-in-memory presets, its crossbar
   // reads (perTick.latencyNs). The run's time is Σ_t latency_t, or Σ_t max(tickPeriodNs, latency_t) on a
   // paced chip (chip/report/time-basis.ts); static energy, average power and inference time all use it.
@@ -270,7 +285,7 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
     for (const [k, c] of Object.entries(cc)) if (c !== undefined) costs.push({ key: `synapseEncodings.${enc}.${k}`, value: c.value, unit: costUnit(k), source: c.source, evidence: c.evidence });
   }
   const perTickEnergy: number[] = [];
-  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, synOpsByTickEncoding, t * E, encs, changesByTick === undefined ? changesTotal : changesByTick[t]).dynamic + (xb?.energyPerTickPj[t] ?? 0));
+  for (let t = 0; t < res.steps; t++) perTickEnergy.push(dynamicEnergyPj(spec, perTick, t * K, billedByTick, t * E, encs, changesByTick === undefined ? changesTotal : changesByTick[t]).dynamic + (xb?.energyPerTickPj[t] ?? 0));
   // Per population: spikes, dead neurons, synaptic ops arriving (via projections ending on it).
   const P = program.populations.length;
   const popSpikes = new Float64Array(P);
@@ -298,6 +313,7 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
     totals: {
       counters: counterRecord(totals, 0),
       synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, encTotals[i]])),
+      ...(connected === undefined ? {} : { synOpsBilledOn: "connected" as const, connectedSynOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, connected.totals[i]])) }),
       synapticEventsDelivered: res.synapticEventsDeliveredByProjection.reduce((a, b) => a + b, 0),
       ...(xb === undefined ? {} : {
         crossbar: {
@@ -325,7 +341,7 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
       coreId: st.coreId[c], tile: { x: st.coreTileX[c], y: st.coreTileY[c] },
       counters: counterRecord(perCore, c * K),
       synOpsByEncoding: Object.fromEntries(encs.map((e, i) => [e, synOpsByEncoding[c * E + i]])),
-      energyPj: withCrossbarEnergy(dynamicEnergyPj(spec, perCore, c * K, synOpsByEncoding, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
+      energyPj: withCrossbarEnergy(dynamicEnergyPj(spec, perCore, c * K, billedByCore, c * E, encs, changesByCore === undefined ? changesTotal : changesByCore[c]), xb?.energyPerCorePj[c] ?? 0),
     })),
     perPopulation: program.populations.map((p, i) => ({
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],

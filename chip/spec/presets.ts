@@ -32,7 +32,7 @@ export interface PresetDescription {
   readonly description: string;
   readonly source: string;
   readonly mesh: { readonly widthTiles: number; readonly heightTiles: number; readonly coresPerTile: number; readonly totalCores: number; readonly linkBufferPackets: number };
-  /** mesh.*, core.*, precision.* and synapseEncoding.* fields present in the spec, in that order, then learningBilledOn when set. */
+  /** mesh.*, core.*, precision.* and synapseEncoding.* fields present in the spec, in that order, then learningBilledOn and synOpsBilledOn when set. */
   readonly limits: readonly PresetLimitRow[];
   /** Costs in COST_KEYS order, then the per-encoding overrides. */
   readonly costs: readonly PresetCostRow[];
@@ -72,6 +72,10 @@ export function describeChipSpec(spec: ChipSpec): PresetDescription {
   if (spec.learningBilledOn !== undefined) {
     const source = fieldSources.learningBilledOn ?? spec.source;
     limits.push({ field: "learningBilledOn", value: spec.learningBilledOn, source, assumed: /^assumed\b/i.test(source.trim()) });
+  }
+  if (spec.synOpsBilledOn !== undefined) {
+    const source = fieldSources.synOpsBilledOn ?? spec.source;
+    limits.push({ field: "synOpsBilledOn", value: spec.synOpsBilledOn, source, assumed: /^assumed\b/i.test(source.trim()) });
   }
   const table = spec.costs as Readonly<Record<string, CostEntry | undefined>>;
   const costs: PresetCostRow[] = [];

@@ -300,6 +300,15 @@ export interface SynapseEncodingSpec {
   readonly memoryWordBits?: number;
 }
 
+/** ChipSpec.synOpsBilledOn: which count of synaptic work energySynOpPj multiplies (see there). */
+export const SYNOP_BILLING_BASES = ["entries", "connected"] as const;
+export type SynOpBillingBasis = (typeof SYNOP_BILLING_BASES)[number];
+
+/** The synaptic-op billing basis a spec gives ("entries" when it says none). */
+export function synOpBillingBasis(spec: ChipSpec): SynOpBillingBasis {
+  return spec.synOpsBilledOn ?? "entries";
+}
+
 /** ChipSpec.learningBilledOn: what the learning energy bills (see there). */
 export const LEARNING_BILLING_BASES = ["evaluations", "changes"] as const;
 export type LearningBillingBasis = (typeof LEARNING_BILLING_BASES)[number];
@@ -334,6 +343,17 @@ export interface ChipSpec {
    * Absent = "evaluations". `aerchip run --bill-learning` overrides it for one run.
    */
   readonly learningBilledOn?: LearningBillingBasis;
+  /**
+   * What one `energySynOpPj` (or an encoding's) is paid for (chip/report/energy.ts: synapse = count · energySynOpPj):
+   *   "entries"    every synapse entry a spike reads (counter synOps), zero weights included: the row a spike
+   *                reads is read whole (SANA-FE counts dense Loihi rows so; ODIN reads a whole crossbar row).
+   *   "connected"  only the entries with a non-zero weight (chip/report/connected-synapses.ts): a crossbar whose
+   *                synapses are connect bits, where a zero weight is an absent connection and a spike on an axon
+   *                causes a synaptic event only on connected synapses (TrueNorth: Merolla et al., Science 2014,
+   *                "26 pJ per synaptic event"). synOps itself still counts entries.
+   * Absent = "entries".
+   */
+  readonly synOpsBilledOn?: SynOpBillingBasis;
   /** Clock period of the modelled chip used to report inferences per second; 0 = event-driven (use latency). */
   readonly tickPeriodNs?: number;
   /**

@@ -19,7 +19,7 @@
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "./memory.ts";
-import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, LEARNING_BILLING_BASES, SYNAPSE_ENCODING_COST_KEYS, type ChipSpec } from "./types.ts";
+import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, LEARNING_BILLING_BASES, SYNAPSE_ENCODING_COST_KEYS, SYNOP_BILLING_BASES, type ChipSpec } from "./types.ts";
 
 /**
  * Upper bounds of cost values, generous but finite so that counters × costs stay finite in a report
@@ -68,7 +68,7 @@ const MAX_NEURONS_PER_CORE = 1 << 20;
 
 /** The fields each section may carry (required and optional). */
 const FIELDS = {
-  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "fieldSources"],
+  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "synOpsBilledOn", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
   core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron", "inputsTakeNeuronSlots"],
   precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "weightSignPerSynapse", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
@@ -313,7 +313,7 @@ function checkFieldSources(c: Checker, raw: Obj): void {
     const [section, key, ...rest] = path.split(".");
     const obj = raw[section];
     const known = (rest.length === 0 && key !== undefined && (section === "mesh" || section === "core" || section === "precision" || section === "synapseEncoding") && isObj(obj) && obj[key] !== undefined) ||
-      (path === "learningBilledOn" && raw.learningBilledOn !== undefined);
+      (path === "learningBilledOn" && raw.learningBilledOn !== undefined) || (path === "synOpsBilledOn" && raw.synOpsBilledOn !== undefined);
     if (!known) c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources names "${path}", which is not a field of this spec`, "key fieldSources by present fields such as core.maxNeurons or precision.stateBits");
     if (typeof text !== "string" || text.trim() === "") c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources.${path} must be non-empty text`, 'cite where the figure comes from, or start with "assumed:" and say why');
   }
@@ -394,6 +394,10 @@ export function validateChipSpec(raw: unknown, file?: string): Diagnostic[] {
   if (raw.learningBilledOn !== undefined && !(LEARNING_BILLING_BASES as readonly unknown[]).includes(raw.learningBilledOn)) {
     c.err(SpecCode.invalid, "learningBilledOn", `learningBilledOn must be one of ${LEARNING_BILLING_BASES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(raw.learningBilledOn)}`,
       "\"evaluations\" bills every synapse update the learning engine performs (Loihi), \"changes\" only those that changed a weight; leave it out for \"evaluations\"");
+  }
+  if (raw.synOpsBilledOn !== undefined && !(SYNOP_BILLING_BASES as readonly unknown[]).includes(raw.synOpsBilledOn)) {
+    c.err(SpecCode.invalid, "synOpsBilledOn", `synOpsBilledOn must be one of ${SYNOP_BILLING_BASES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(raw.synOpsBilledOn)}`,
+      "\"entries\" bills every synapse entry a spike reads (zero weights included), \"connected\" only non-zero ones (a connect-bit crossbar such as TrueNorth's); leave it out for \"entries\"");
   }
   checkMesh(c, raw.mesh);
   checkCore(c, raw.core);

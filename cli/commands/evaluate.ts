@@ -69,7 +69,7 @@ import { makeProgress, type Progress } from "../progress.ts";
 import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
 import { cliLogger } from "../logging.ts";
 import { gitProvenance } from "./run.ts";
-import type { NirCliOptions } from "./run-nir.ts";
+import { nirBiasProvenance, type NirCliOptions } from "./run-nir.ts";
 
 /** What evaluateDataset takes (the library's entry; the CLI's options add the outputs and the printing). */
 export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformChoice {
@@ -210,7 +210,7 @@ function specIfValid(make: () => ChipSpec): ChipSpec | undefined {
 }
 
 /** The options that set how the NIR graph is read (NirCliOptions but --input). */
-const NIR_KEYS = ["dt", "reset", "recurrentBias", "ifMultiSpike", "lenient"] as const;
+const NIR_KEYS = ["dt", "reset", "recurrentBias", "nirBias", "ifMultiSpike", "lenient"] as const;
 
 /** The fields of `o` named in `keys` that are set (a worker's setup carries only plain option values). */
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
@@ -331,7 +331,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
         // A NIR graph's reader options; a JSON model's input population instead (cli/evaluate/dataset-model.ts).
         ...(m.nir === undefined ? { inputPopulation: m.inputPopulation, ...(o.frozen === true ? { frozen: true } : {}) } : {
-          dtSeconds: m.nir.options.dtSeconds, reset: m.nir.options.reset, recurrentBias: m.nir.options.recurrentBias, ifMultiSpike: m.nir.options.ifMultiSpike, lenient: m.nir.options.lenient,
+          dtSeconds: m.nir.options.dtSeconds, reset: m.nir.options.reset, recurrentBias: m.nir.options.recurrentBias, ifMultiSpike: m.nir.options.ifMultiSpike, lenient: m.nir.options.lenient, ...nirBiasProvenance(m.nir.options.bias),
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,

@@ -23,6 +23,9 @@ export async function presetsCommand(o: { json: boolean }): Promise<void> {
     // What energySynUpdatePj is paid for (ChipSpec.learningBilledOn), with its source, where the preset says.
     const billed = p.limits.find((l) => l.field === "learningBilledOn");
     if (billed !== undefined) out.push(`  learningBilledOn: ${String(billed.value)} (${billed.source})`);
+    // Which synaptic count energySynOpPj is paid for (ChipSpec.synOpsBilledOn), where the preset says.
+    const synBilled = p.limits.find((l) => l.field === "synOpsBilledOn");
+    if (synBilled !== undefined) out.push(`  synOpsBilledOn: ${String(synBilled.value)} (${synBilled.source})`);
     if (p.notModelled.length > 0) out.push(`  not modelled: ${p.notModelled.join(", ")}`);
     out.push("");
   }

@@ -12,7 +12,7 @@ import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { eventTransformsFromProvenance } from "../event-transforms.ts";
 import type { NirCliOptions } from "./run-nir.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
-import { BILL_LEARNING, COST_MODES, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
+import { BILL_LEARNING, COST_MODES, MAX_CORE_NEURONS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_RUN_TICKS, MAX_SEED, NIR_BIASES, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberProblem } from "../option-limits.ts";
 
 export type RecordedOptions = RunReport["provenance"]["options"];
 
@@ -79,7 +79,7 @@ export const RUN_RECORDED_OPTIONS: readonly string[] = [
   "tickUs", "tickPeriodUs", "realtime", "perLayerTicks", "thirdFactor", "psi", "billLearning", "costs", "inputPopulation",
   "sample", "gesture",
   "sensorSize", "crop", "downsample", "spatialFactor", "polarity", "timeBins", "timeBinsRule", "eventCount", "eventBins", "eventOverlap", "tickOrigin", "inputCounts",
-  "dtSeconds", "reset", "recurrentBias", "ifMultiSpike", "lenient",
+  "dtSeconds", "reset", "recurrentBias", "nirBias", "ifMultiSpike", "lenient",
   "handMapping",
 ];
 
@@ -152,6 +152,7 @@ export function checkRecordedOptions(o: RecordedOptions, file: string, command: 
   oneOf("timing", TIMINGS);
   oneOf("reset", NIR_RESETS);
   oneOf("recurrentBias", NIR_RECURRENT_BIASES);
+  oneOf("nirBias", NIR_BIASES);
   oneOf("billLearning", BILL_LEARNING);
   oneOf("costs", COST_MODES);
   for (const key of ["tickUs", "dtSeconds"]) {
@@ -181,6 +182,7 @@ export function sharedRecordedOptions(o: RecordedOptions, file: string, command:
   const dt = opt<number>(o, "dtSeconds", "number", file, command);
   const reset = opt<string>(o, "reset", "string", file, command);
   const recurrentBias = opt<string>(o, "recurrentBias", "string", file, command);
+  const nirBias = opt<string>(o, "nirBias", "string", file, command);
   const ifMultiSpike = opt<boolean>(o, "ifMultiSpike", "boolean", file, command);
   const lenient = opt<boolean>(o, "lenient", "boolean", file, command);
   // --costs counts (chip/report/counts-only.ts); checkRecordedOptions checked it is one of COST_MODES.
@@ -201,6 +203,7 @@ export function sharedRecordedOptions(o: RecordedOptions, file: string, command:
     ...(dt === undefined ? {} : { dt }),
     ...(reset === undefined ? {} : { reset: reset as NirCliOptions["reset"] & string }),
     ...(recurrentBias === undefined ? {} : { recurrentBias: recurrentBias as NirCliOptions["recurrentBias"] & string }),
+    ...(nirBias === undefined ? {} : { nirBias: nirBias as NirCliOptions["nirBias"] & string }),
     ...(ifMultiSpike === undefined ? {} : { ifMultiSpike }),
     ...(lenient === undefined ? {} : { lenient }),
     ...(costs === undefined ? {} : { costs }),

@@ -40,6 +40,8 @@ export interface NirCliOptions {
   readonly dt?: number;
   readonly reset?: "to-v-reset" | "subtract";
   readonly recurrentBias?: "nirtorch" | "snntorch";
+  /** --nir-bias: where constant drives go (NirLoadOptions.bias). */
+  readonly nirBias?: "source" | "compartment";
   readonly ifMultiSpike?: boolean;
   readonly lenient?: boolean;
 }
@@ -49,9 +51,15 @@ export function nirOptions(o: NirCliOptions): NirLoadOptions {
     ...(o.dt === undefined ? {} : { dtSeconds: o.dt }),
     ...(o.reset === undefined ? {} : { reset: o.reset }),
     ...(o.recurrentBias === undefined ? {} : { recurrentBias: o.recurrentBias }),
+    ...(o.nirBias === undefined ? {} : { bias: o.nirBias }),
     ...(o.ifMultiSpike === undefined ? {} : { ifMultiSpike: o.ifMultiSpike }),
     ...(o.lenient === undefined ? {} : { lenient: o.lenient }),
   };
+}
+
+/** provenance.options.nirBias: recorded when not the default "source", so reports of default runs are unchanged. */
+export function nirBiasProvenance(bias: "source" | "compartment"): { nirBias?: "compartment" } {
+  return bias === "compartment" ? { nirBias: "compartment" } : {};
 }
 
 export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }): Promise<LoadedNirModel> {
@@ -112,7 +120,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, ...nirBiasProvenance(m.options.bias), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
     },
   };
   const ticks = T + m.extraTicks;

@@ -12,7 +12,7 @@ import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
-import { isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
+import { fixedMappingError, isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
 import type { SanafeArch } from "../../compiler/frontends/sanafe/index.ts";
 import type { LoadedModel } from "../../compiler/frontends/snnref.ts";
 import type { CompileOptions } from "../../compiler/compile.ts";
@@ -35,6 +35,7 @@ import { withInitialWeights } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
 import { checkInputHasTicks, checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
 import { isCountsOnly, type CostMode } from "../../chip/report/counts-only.ts";
+import { nirBiasDrive } from "../../chip/report/nir-bias-drive.ts";
 import { checkCostsWithBilling, costsProvenance } from "../costs-mode.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
@@ -136,7 +137,24 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const countsNote = countsOnly ? "costs counts: energy and power not reported (--costs counts)" : "";
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   const input = report.input === undefined ? "" : inputSummaryLine(report.input);
-  return [head, input, "", table(rows, ["count", "total", "per step"]), "", energy, "", learningNotes, "", time, prec, missing, countsNote].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  const drive = nirBiasDriveLine(report);
+  return [head, input, "", table(rows, ["count", "total", "per step"]), drive, "", energy, "", learningNotes, "", time, prec, missing, countsNote].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+}
+
+/**
+ * NIR runs whose constant drives are synapses of a helper neuron (`--nir-bias source`, the default): what share of
+ * the synaptic ops and dynamic energy they are (chip/report/nir-bias-drive.ts), so that it is not quoted unawares.
+ */
+export function nirBiasDriveLine(report: RunReport): string {
+  const d = nirBiasDrive(report);
+  if (d === undefined || d.synOps === 0) return "";
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  const mode = report.provenance.options.nirBias ?? "source";
+  const energy = d.energyPj === null ? "" : ` and ${fmtEnergyPj(d.energyPj)} of ${fmtEnergyPj(report.totals.energyPj.dynamic)} dynamic energy${d.dynamicEnergyShare === null ? "" : ` (${pct(d.dynamicEnergyShare)})`}`;
+  const how = mode === "compartment"
+    ? "drives that cannot be compartment biases (--nir-bias compartment takes only those from step 0 into v)"
+    : "NIR biases and leak drives, delivered as synapses of a helper neuron firing every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, no synaptic ops)";
+  return `constant drives: ${fmtInt(d.synOps)} of ${fmtInt(report.totals.counters.synOps)} synaptic ops (${pct(d.synOpsShare)})${energy} are ${how}`;
 }
 
 /** The time line of a counts-only summary: the simulated time and its basis, no power or static energy. */
@@ -348,6 +366,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
       // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
       hooks: { logger, onProgress: progress.update, recordVoltages: rm.readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(thirdFactor.length === 0 ? {} : { thirdFactor }), ...(psi === undefined ? {} : { gradedPsi: psi }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) },
     });
+  } catch (e) {
+    // The network file's own mapping over one of this chip's per-core limits: the hint names --remap and the file's architecture.
+    throw fixed.fixedPlacement !== undefined && sanafe !== undefined ? fixedMappingError(e, modelPath, spec.name, sanafe.path, o.arch) : e;
   } finally {
     progress.stop();
   }

@@ -70,7 +70,12 @@ import { crossbarCounts, latencyWithCrossbarNs, usesCrossbarCosts, withCrossbarE
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 
 export const TRAIN_FORMAT = "aerchip-train";
-export const TRAIN_VERSION = 1;
+/**
+ * train.json's format version. 2: perTrainingSample.spikes and curve[].spikes are named nonInputSpikes (they
+ * always left the input population's spikes out, while an unqualified "spikes" includes them in every other
+ * output: docs/reports.md "Names used in every output"; audit s23c #6). Version 1 files are refused by rerun.
+ */
+export const TRAIN_VERSION = 2;
 /** Samples between checkpoints (--checkpoint-every), as `learn`'s default. */
 export const DEFAULT_CHECKPOINT_EVERY = 500;
 /** W_THIRD_FACTOR_ROWS warnings printed one by one (one per sample and directory can be thousands). */
@@ -376,7 +381,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
         ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
       },
       ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled", ...(timeBasis === "tick-period" && spec.tickPeriodNs !== undefined ? { tickPeriodNs: spec.tickPeriodNs } : {}) }),
-      spikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
+      nonInputSpikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
     },
     weightChanges,
@@ -387,10 +392,10 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     notModelled,
     ...(curveSetup === undefined ? {} : { curve: curveOut }),
     energyNote: countsOnly
-      ? "counts only (--costs counts): no energy is reported; spikes are those of the model's non-input populations"
+      ? "counts only (--costs counts): no energy is reported; nonInputSpikes are the spikes of the model's non-input populations (inputs excluded)"
       : o.timing === undefined
-      ? "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs (give --timing), so no static energy; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy"
-      : `dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); static = the chip's static power for the cores used x each sample's simulated time (timing model ${o.timing}, on the time basis timeBasis); total = dynamic + static; spikes are those of the model's non-input populations; costs in notModelled are not in the chip spec, so their operations add no energy`,
+      ? "dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); no time model runs (give --timing), so no static energy; nonInputSpikes are the spikes of the model's non-input populations (inputs excluded); costs in notModelled are not in the chip spec, so their operations add no energy"
+      : `dynamic energy = the chip's counts x its per-operation costs (chip/report/energy.ts); static = the chip's static power for the cores used x each sample's simulated time (timing model ${o.timing}, on the time basis timeBasis); total = dynamic + static; nonInputSpikes are the spikes of the model's non-input populations (inputs excluded); costs in notModelled are not in the chip spec, so their operations add no energy`,
   };
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
@@ -411,7 +416,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ...(ep === null || ep.total === undefined ? [] : [["total energy", pj(ep.total)], ["static energy", pj(ep.static ?? 0)]]),
     ...(ep === null ? [] : [["dynamic energy", pj(ep.dynamic)], ["of which learning", pj(ep.learning)]]),
     ...(p.simulatedTimeNs === undefined ? [] : [["simulated time", `${(p.simulatedTimeNs / 1e3).toFixed(3)} µs (${p.timeBasis})`]]),
-    ["spikes", fmtInt(Math.round(p.spikes))], ["synaptic ops", fmtInt(Math.round(p.synOps))],
+    ["spikes (excl. inputs)", fmtInt(Math.round(p.nonInputSpikes))], ["synaptic ops", fmtInt(Math.round(p.synOps))],
     [onChanges || countsOnly ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
     ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
   ];
@@ -422,6 +427,6 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
 function curveText(curve: readonly CurvePoint[], asked: boolean): string {
   if (!asked) return "";
   const labelled = curve.some((p) => p.accuracy !== null);
-  const at = curve.map((p) => `${p.samples}: ${labelled ? (p.accuracy === null ? "—" : `${(100 * p.accuracy).toFixed(1)}%`) : p.spikes.toFixed(1)}`).join(", ");
-  return `\nlearning curve (${labelled ? "frozen test accuracy" : "layer spikes per test inference"} after n training samples; curve.csv has every figure):\n  ${at}\n`;
+  const at = curve.map((p) => `${p.samples}: ${labelled ? (p.accuracy === null ? "—" : `${(100 * p.accuracy).toFixed(1)}%`) : p.nonInputSpikes.toFixed(1)}`).join(", ");
+  return `\nlearning curve (${labelled ? "frozen test accuracy" : "spikes (excl. inputs) per test inference"} after n training samples; curve.csv has every figure):\n  ${at}\n`;
 }

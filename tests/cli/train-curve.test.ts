@@ -30,7 +30,7 @@ for (const [k, on] of [[0, (t: number, i: number) => i < 2 && t % 2 === 0], [1, 
   sample(join(test, String(k), "y.npy"), 20, (t, i) => on(t, i) || (t === 7 && i === k));
 }
 
-interface TrainDoc { curve?: Array<{ samples: number; accuracy: number | null; labelled: number; spikes: number; dynamicEnergyPj: number }>; provenance: unknown; [k: string]: unknown }
+interface TrainDoc { curve?: Array<{ samples: number; accuracy: number | null; labelled: number; nonInputSpikes: number; dynamicEnergyPj: number }>; provenance: unknown; [k: string]: unknown }
 interface DatasetDoc { summary: { accuracy: number | null; labelled: number }; samples: Array<{ spikes: number; energyPj: { synapse: number; neuron: number; network: number; learning: number } }> }
 
 async function frozenTest(weights: string, name: string): Promise<DatasetDoc> {
@@ -61,11 +61,11 @@ describe("train --eval-every N --test DATASET", () => {
       const ev = await frozenTest(w, `ev${k}`);
       expect(curve![k].accuracy).toBe(ev.summary.accuracy);
       expect(curve![k].labelled).toBe(6);
-      expect(curve![k].spikes).toBeCloseTo(ev.samples.reduce((a, x) => a + x.spikes, 0) / ev.samples.length, 12);
+      expect(curve![k].nonInputSpikes).toBeCloseTo(ev.samples.reduce((a, x) => a + x.spikes, 0) / ev.samples.length, 12);
       expect(curve![k].dynamicEnergyPj).toBeCloseTo(ev.samples.reduce((a, x) => a + x.energyPj.synapse + x.energyPj.neuron + x.energyPj.network + x.energyPj.learning, 0) / ev.samples.length, 6);
     }
-    expect(curve![0].spikes).not.toBe(curve![1].spikes);
-    expect(readFileSync(join(curved, "curve.csv"), "utf8").split("\n")[0]).toBe("samples,accuracy,labelled,spikes,dynamicEnergyPj");
+    expect(curve![0].nonInputSpikes).not.toBe(curve![1].nonInputSpikes);
+    expect(readFileSync(join(curved, "curve.csv"), "utf8").split("\n")[0]).toBe("samples,accuracy,labelled,nonInputSpikes,dynamicEnergyPj");
     const re = await cli("rerun", join(curved, "train.json"), "--out", join(dir, "curved-re"));
     expect(re.code, re.stderr + re.stdout).toBe(0);
     expect(readJson<TrainDoc>(join(dir, "curved-re", "train.json")).curve).toEqual(curve);

@@ -137,14 +137,20 @@ describe("train.json says what its figures leave out (audit s19-train F1, F3, F1
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/note: projection ".*": rule .* reads the third factor m \(the learning signal\), which was 0 on every learning tick/);
     expect(r.stdout).toMatch(/not modelled by this chip spec: .*energySynUpdatePj/);
-    const doc = readJson<{ notes: string[]; notModelled: string[]; perTrainingSample: { spikes: number } }>(join(out, "train.json"));
+    const doc = readJson<{ version: number; notes: string[]; notModelled: string[]; perTrainingSample: { spikes?: number; nonInputSpikes: number } }>(join(out, "train.json"));
     expect(doc.notes).toHaveLength(1);
     expect(doc.notModelled).toContain("energySynUpdatePj");
-    // The layers' spikes only: the same sample's run counts them in its non-input populations.
+    // The layers' spikes only, named so (audit s23c #6: an unqualified "spikes" includes inputs everywhere else);
+    // the same sample's run counts them in its non-input populations (neuronsFired). train.json version 2.
+    expect(doc.version).toBe(2);
+    expect(doc.perTrainingSample.spikes).toBeUndefined();
+    expect(r.stdout).toMatch(new RegExp(`^spikes \\(excl\\. inputs\\) +${doc.perTrainingSample.nonInputSpikes}$`, "m"));
+    expect(r.stdout).not.toMatch(/^spikes +\d/m);
     const run = join(dir, "tf-run");
     expect((await cli("run", reward, "--input", join(d, "a.npy"), "--arch", "odin", "--out", run, "--quiet")).code).toBe(0);
     const rep = readJson<{ perPopulation: Array<{ kind: string; spikes: number }> }>(join(run, "report.json"));
-    expect(doc.perTrainingSample.spikes).toBe(rep.perPopulation.filter((p) => p.kind !== "input").reduce((a, p) => a + p.spikes, 0));
+    expect(doc.perTrainingSample.nonInputSpikes).toBe(rep.perPopulation.filter((p) => p.kind !== "input").reduce((a, p) => a + p.spikes, 0));
+    expect(doc.perTrainingSample.nonInputSpikes).toBe(readJson<{ totals: { counters: { neuronsFired: number } } }>(join(run, "report.json")).totals.counters.neuronsFired);
     // A chip spec file is an input, hashed, with the spec's hash in chip.
     const spec = join(dir, "chip.json");
     writeFileSync(spec, readFileSync("chip/spec/presets/loihi.json"));

@@ -137,6 +137,8 @@ function buildReportSchema(closed: boolean) {
     totals: obj({
       counters: counters.describe("The simulator's counters summed over cores and ticks (docs/architecture.md, Counting conventions)."),
       synOpsByEncoding: z.record(str, nn).describe("synOps split by the synapse encoding of their projection."),
+      synOpsBilledOn: z.literal("connected").optional().describe("Present on chips whose synaptic cost is per event on a connected synapse (chip spec synOpsBilledOn \"connected\", TrueNorth): energyPj.synapse bills connectedSynOpsByEncoding, not synOps."),
+      connectedSynOpsByEncoding: z.record(str, nn).optional().describe("With synOpsBilledOn: synaptic events on synapses with a non-zero weight, by encoding (≤ synOpsByEncoding)."),
       synapticEventsDelivered: nn.describe("Synaptic events applied before the run ended (arrival tick + delay < steps): the reference simulators' count."),
       crossbar: obj({
         reads: nn.describe("Crossbar reads: one per core and tick in which a packet arrived."),

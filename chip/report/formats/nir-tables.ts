@@ -5,6 +5,7 @@
  */
 import type { NirReportSection, RunReport } from "../run-report.ts";
 import type { Cell, ReportTable } from "./cells.ts";
+import { nirBiasDrive } from "../nir-bias-drive.ts";
 
 const int = (v: number): Cell => ({ v, f: "int" });
 
@@ -42,7 +43,20 @@ function outputsTable(n: NirReportSection, ticks: number, readouts: RunReport["r
   };
 }
 
-function projectionsTable(n: NirReportSection): ReportTable {
+/** The constant drives' share (nir-bias-drive.ts), said under the projections; "" when the run has none. */
+function driveNote(r: RunReport): string {
+  const d = nirBiasDrive(r);
+  if (d === undefined || d.synOps === 0) return "";
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  const energy = d.energyPj === null ? "" : `, ${sig6(d.energyPj)} pJ of the ${sig6(r.totals.energyPj.dynamic)} pJ dynamic energy${d.dynamicEnergyShare === null ? "" : ` (${pct(d.dynamicEnergyShare)})`}`;
+  const mode = r.provenance.options.nirBias ?? "source";
+  const how = mode === "compartment" ? "drives --nir-bias compartment could not put in compartment biases" : "NIR biases and leak drives as synapses of a helper neuron that fires every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, with no synaptic ops)";
+  return ` Constant drives (${d.projections.join(", ")}): ${d.synOps} of ${r.totals.counters.synOps} synaptic ops (${pct(d.synOpsShare)})${energy}: ${how}.`;
+}
+
+const sig6 = (x: number): string => String(Number(x.toPrecision(6)));
+
+function projectionsTable(n: NirReportSection, r: RunReport): ReportTable {
   return {
     id: "nir-projections", title: "NIR projections",
     columns: [
@@ -50,12 +64,12 @@ function projectionsTable(n: NirReportSection): ReportTable {
       { header: "Model weights", align: "r" }, { header: "Synapses", align: "r" },
     ],
     rows: n.projections.map((p) => [p.projection, p.via.join(", "), p.encoding, int(p.modelWeights), int(p.synapses)]),
-    note: "Model weights: entries of the graph's weight tensors; synapses: the synapses the chip stores for them (kernels are expanded over the positions they connect, so synapses can exceed model weights).",
+    note: "Model weights: entries of the graph's weight tensors; synapses: the synapses the chip stores for them (kernels are expanded over the positions they connect, so synapses can exceed model weights)." + driveNote(r),
   };
 }
 
 export function nirTables(r: RunReport): ReportTable[] {
   const n = r.nir;
   if (n === undefined) return [];
-  return [outputsTable(n, r.steps, r.readouts), projectionsTable(n)];
+  return [outputsTable(n, r.steps, r.readouts), projectionsTable(n, r)];
 }
