@@ -644,10 +644,14 @@ function loadValues(le: LearningEngine, s: number, w: number, tick: number, r: R
 
 /** Applies dw (clip, round onto the weight grid) and dt (clip) to synapse s. */
 function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: Float64Array, dw: number, dt: number, core: number): void {
-  if (dw !== 0) {
-    const lo = r.program.wMin;
-    const hi = r.program.wMax;
-    let w = synWeight[s] + dw;
+  const lo = r.program.wMin;
+  const hi = r.program.wMax;
+  // An update is w ← clip(w + dw): with dw = 0 it is skipped unless the weight lies outside the bounds (a
+  // float starting weight, kept until the rule's first update: buildLearningEngine), which any update clips,
+  // dw = 0 included, as Brian2's w = clip(w + Δ, 0, wmax) and the stdp path do.
+  const w0 = synWeight[s];
+  if (dw !== 0 || w0 < lo || w0 > hi) {
+    let w = w0 + dw;
     if (w < lo) w = lo; else if (w > hi) w = hi;
     if (r.wStep > 0) {
       const q = (w - lo) / r.wStep;

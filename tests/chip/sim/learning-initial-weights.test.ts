@@ -64,6 +64,38 @@ describe("starting weights outside a learning rule's bounds", () => {
     }
   });
 
+  it("an update with dw = 0 clips an out-of-bounds weight too (a post spike before any pre spike), as stdp does", () => {
+    // drive → out (weight 5, not plastic) fires out at tick 1, when in's trace is still 0: A+·x1 = 0. The stdp
+    // path still applies w ← clip(0.8 + 0) = 0.6, so in's spike at tick 2 delivers 0.6 < 0.7 at tick 3: no spike.
+    // `other`: a second plastic projection onto out (from a silent input), under another rule: out's plastic
+    // synapses then mix rules, so the engine runs its interpreter (applyUpdate) instead of the generated kernels.
+    const withDrive = (plastic: Record<string, unknown>, other?: Record<string, unknown>): Json => ({
+      format: "aerchip-model-1", name: "tiny", steps: 5,
+      populations: [
+        { name: "in", kind: "input", size: 1, spikes: [[2, 0]] },
+        { name: "drive", kind: "input", size: 1, spikes: [[0, 0]] },
+        { name: "silent", kind: "input", size: 1, spikes: [] },
+        { name: "out", kind: "neuron", size: 1, vThreshold: 0.7 },
+      ],
+      projections: [
+        { name: "in_out", pre: "in", post: "out", dense: { weights: [[0.8]], delays: 1 }, ...plastic },
+        { name: "drive_out", pre: "drive", post: "out", dense: { weights: [[5]], delays: 1 } },
+        ...(other === undefined ? [] : [{ name: "silent_out", pre: "silent", post: "out", dense: { weights: [[0.1]], delays: 1 }, ...other }]),
+      ],
+    } as unknown as Json);
+    const spec = genericWith();
+    const go = (m: Json) => {
+      const loaded = parseAerchipModel(m, "tiny.json");
+      const sim = simulate(spec, compileModel(loaded.graph, spec, {}).program, loaded.stimulus, { steps: 5 });
+      return { spikes: Array.from(sim.spikes.get("out")!.tick), w: sim.finalWeights.get("in_out")![0] };
+    };
+    const stdp = go(withDrive({ stdp: STDP }));
+    expect(stdp.spikes).toEqual([1]);
+    for (const learning of [NAMED, RULE]) expect(go(withDrive({ learning }))).toEqual(stdp);
+    expect(go(withDrive({ stdp: STDP }, { stdp: STDP }))).toEqual(stdp);
+    expect(go(withDrive({ learning: NAMED }, { learning: RULE }))).toEqual(stdp);
+  });
+
   it("warns once per projection, naming it and how many weights lie outside", () => {
     const r = run(model({ learning: NAMED }));
     const warnings = r.report.learning!.warnings!;
