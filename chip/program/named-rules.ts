@@ -650,6 +650,7 @@ export interface SynapseRun {
   readonly thirdFactor?: readonly number[];
   /** Graded post input per tick for `graded` traces (S-TLLR: Ψ(u[t])). */
   readonly graded?: readonly number[];
+  /** Starting weight, kept as given (also outside [wMin, wMax]) until an update clips it, as the engine's float weights. */
   readonly w0: number;
   readonly tag0?: number;
   readonly delay0?: number;
@@ -701,7 +702,7 @@ export function simulateSynapse(rule: NamedRule, run: SynapseRun): SynapseTrajec
   const tagMax = rule.tagMax ?? Infinity;
   const clipW = (w: number): number => Math.min(Math.max(w, rule.wMin), rule.wMax);
   const clipT = (t: number): number => Math.min(Math.max(t, tagMin), tagMax);
-  let w = clipW(run.w0);
+  let w = run.w0; // clipped by the first update, not before (snnref-1 P2, Brian2; audit s23d #1)
   let tag = run.tag0 ?? 0;
   let delay = run.delay0 ?? 0;
   const wOut = new Float64Array(T);
@@ -711,6 +712,11 @@ export function simulateSynapse(rule: NamedRule, run: SynapseRun): SynapseTrajec
   const z = new Float64Array(RULE_SLOT_COUNT);
   const fromTick = rule.thirdFactor?.fromTick ?? 0;
   const cf = rule.closedForm;
+  // The u phase runs only for a rule with u<k> products (or a closed-form onEpoch), as in the engine
+  // (chip/sim/learning.ts hasU): a phase with dw = 0 would still clip the weight, and a starting weight
+  // outside [wMin, wMax] is kept until an update of the rule touches it.
+  let hasU = cf?.onEpoch !== undefined;
+  for (const c of compiled) for (let i = 0; i < c.productCount; i++) if (c.depKind[i] !== RuleGate.x0 && c.depKind[i] !== RuleGate.y0) hasU = true;
 
   const phase = (gate: RuleGate, t: number): void => {
     vec.set(z);
@@ -754,7 +760,7 @@ export function simulateSynapse(rule: NamedRule, run: SynapseRun): SynapseTrajec
     jump(true, pre[t] === 1, t);
     if (post[t] === 1) phase(RuleGate.y0, t);
     jump(false, post[t] === 1, t);
-    phase(RuleGate.u, t);
+    if (hasU) phase(RuleGate.u, t);
     if (rule.apply === "tag-at-sample-end" && t === T - 1) {
       w = clipW(w + tag);
       tag = 0;

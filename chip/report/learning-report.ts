@@ -12,6 +12,8 @@
  *   weightChanges       updates after which the stored weight differed (clip and rounding applied),
  *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
  *                       the same weight. learningBilledOn "changes" bills these instead.
+ *   warnings            W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS per projection whose starting weights lie outside
+ *                       its rule's [wMin, wMax] (initialWeightsWarning).
  * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
  * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
  * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
@@ -46,6 +48,11 @@ export interface LearningRuleReport {
   readonly psi?: StllrPsi | null;
   /** Rules with graded post traces only: whether a graded value ≠ 0 drove them on some tick. */
   readonly gradedNonZero?: boolean;
+  /**
+   * Plastic synapses whose starting weight lay outside the rule's [wMin, wMax] (W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS);
+   * present only when some did. Added within version 1.
+   */
+  readonly initialWeightsOutsideBounds?: number;
 }
 
 export interface LearningReport {
@@ -57,6 +64,26 @@ export interface LearningReport {
   readonly rules: readonly LearningRuleReport[];
   /** Plain-language notes printed with the run summary and the rendered reports. */
   readonly notes: readonly string[];
+  /**
+   * W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS, once per projection whose starting weights lie outside its rule's
+   * [wMin, wMax], as "CODE: message"; present only when there is one. Added within version 1.
+   */
+  readonly warnings?: readonly string[];
+}
+
+export const INITIAL_WEIGHTS_OUTSIDE_BOUNDS = "W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS";
+
+/**
+ * The warning for one projection whose starting weights lie outside its rule's bounds (chip/sim/learning.ts
+ * buildLearningEngine counts them). Float weights keep them until an update clips them, w ← clip(w + Δw, wMin,
+ * wMax) (snnref-1, Brian2, the stdp path); a rule with weightBits b holds only the grid over [wMin, wMax], so
+ * they were clipped onto it before the first tick (quantisation).
+ */
+export function initialWeightsWarning(projection: string, rule: { readonly wMin: number; readonly wMax: number; readonly weightBits?: number }, outside: number, synapses: number, largestExcess: number): string {
+  const what = rule.weightBits === undefined
+    ? "they are kept as given until an update of the rule touches them, which clips them into the bounds (as snnref-1, Brian2 and the stdp path do)"
+    : `the rule's ${rule.weightBits}-bit weight grid spans only [wMin, wMax], so they were clipped onto it before the first tick (quantisation)`;
+  return `${INITIAL_WEIGHTS_OUTSIDE_BOUNDS}: projection "${projection}": ${int(outside)} of its ${int(synapses)} plastic synapses start with a weight outside the learning rule's bounds [${rule.wMin}, ${rule.wMax}] (largest distance ${largestExcess.toPrecision(6)}); ${what}. To avoid it, give starting weights inside the bounds or widen wMin / wMax.`;
 }
 
 const int = (v: number): string => v.toLocaleString("en-US");
@@ -68,6 +95,7 @@ const int = (v: number): string => v.toLocaleString("en-US");
 export function buildLearningReport(program: ChipProgram, le: LearningEngine, totals: { readonly synUpdates: number; readonly ruleEvaluations: number }, gradedPsi?: StllrPsi, billedOn: LearningBillingBasis | null = "evaluations"): LearningReport {
   const rules: LearningRuleReport[] = [];
   const notes: string[] = [];
+  const warnings: string[] = [];
   program.projections.forEach((pr, k) => {
     const ri = le.projRule[k];
     if (ri < 0) return;
@@ -81,8 +109,10 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
       weightChanges: le.weightChanges[ri],
       readsThirdFactor: reads, thirdFactorNonZero: reads ? seen : null, thirdFactorValues: reads ? le.thirdFactorValues[ri] : null,
       ...(graded ? { psi: gradedPsi ?? null, gradedNonZero: gradedSeen } : {}),
+      ...(le.initialOutsideBounds[ri] > 0 ? { initialWeightsOutsideBounds: le.initialOutsideBounds[ri] } : {}),
     };
     rules.push(r);
+    if (le.initialOutsideBounds[ri] > 0) warnings.push(initialWeightsWarning(pr.name, le.rules[ri].program, le.initialOutsideBounds[ri], r.plasticSynapses, le.initialLargestExcess[ri]));
     if (reads && !seen) {
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +
@@ -106,5 +136,5 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     weightChanges += r.weightChanges;
     thirdFactorValues += r.thirdFactorValues ?? 0;
   }
-  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, thirdFactorValues, rules, notes };
+  return { synUpdates: totals.synUpdates, ruleEvaluations: totals.ruleEvaluations, weightChanges, thirdFactorValues, rules, notes, ...(warnings.length === 0 ? {} : { warnings }) };
 }

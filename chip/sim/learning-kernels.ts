@@ -16,7 +16,8 @@
  *   w ← clip(w + dw); rounded onto wMin + k·step (nearest, or stochastic with the core's stream);
  *   t ← clip(t + dt)
  * and they visit synapses in the interpreter's order, so stochastic rounding draws the same numbers.
- * A zero's sign never matters: an update of ±0 is skipped (dw !== 0), as in the interpreter.
+ * A zero's sign never matters: an update of ±0 is skipped (dw !== 0), as in the interpreter, unless the
+ * weight lies outside [wMin, wMax] (a float starting weight the rule has not updated yet), which it clips.
  * A power factor (w ± C)^p calls the interpreter's own powerFactorValue (float weights) or reads the
  * rule's table at round((w − w0)/step) (quantised weights), bound once per kernel as `pt<e>_<f>`.
  */
@@ -138,7 +139,8 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
   // Apply: learning.ts applyUpdate, inlined.
   const lo = numberLiteral(rule.wMin);
   const hi = numberLiteral(rule.wMax);
-  lines.push(`if (dw !== 0) { let nw = W[s] + dw; if (nw < ${lo}) nw = ${lo}; else if (nw > ${hi}) nw = ${hi};`);
+  // As applyUpdate: dw = 0 is skipped unless the weight lies outside the bounds (a kept starting weight).
+  lines.push(`if (dw !== 0 || W[s] < ${lo} || W[s] > ${hi}) { let nw = W[s] + dw; if (nw < ${lo}) nw = ${lo}; else if (nw > ${hi}) nw = ${hi};`);
   if (rule.wStep > 0) {
     const step = numberLiteral(rule.wStep);
     lines.push(`const q = (nw - ${lo}) / ${step};`);

@@ -22,7 +22,8 @@
  *     evaluates dZ = Σ [dep]·S·ΠF once on the epoch-end traces and applies it.
  *   Within one evaluation all targets (dw, dt, dd) read the same state; the weight is clipped to
  *   [wMin, wMax] and, with weightBits b, rounded onto wMin + k·(wMax − wMin)/(2^b − 1) (nearest, or
- *   stochastic: up with probability equal to the fraction). Quantised traces (bits, lsb) are rounded the
+ *   stochastic: up with probability equal to the fraction). A float starting weight outside [wMin, wMax]
+ *   stays as given until an update clips it (snnref-1, Brian2); with weightBits it starts on the grid. Quantised traces (bits, lsb) are rounded the
  *   same way after every decay and saturate at (2^bits − 1)·lsb.
  * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
@@ -149,6 +150,13 @@ export interface LearningEngine {
    * learningInput's) drove one of them (addGradedTraces). 0 after a run: its graded traces stayed 0.
    */
   readonly gradedSeen: Uint8Array;
+  /**
+   * Per rule: plastic synapses whose weight, when the engine was built, lay outside [wMin, wMax], and the
+   * largest distance of one from the nearer bound (0: none). Float weights keep such a weight until an
+   * update clips it; with weightBits it was clipped onto the grid (buildLearningEngine). The report warns.
+   */
+  readonly initialOutsideBounds: Float64Array;
+  readonly initialLargestExcess: Float64Array;
   /** Fast paths (learning-kernels.ts); everything below is derived from the fields above at build time. */
   readonly fast: FastPaths;
 }
@@ -394,6 +402,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng, weightChanges, weightChangesByCore }, {
     synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length,
   });
+  const initialOutsideBounds = new Float64Array(rules.length);
+  const initialLargestExcess = new Float64Array(rules.length);
   const engine: LearningEngine = {
     rules, projRule, synRule, synX, synY, tag,
     groupPlastic, groupTraceStart, groupTraceId: Uint32Array.from(traceIds),
@@ -409,16 +419,27 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     thirdFactorValues: new Float64Array(rules.length),
     hasGradedTrace: Uint8Array.from(rules, (r) => (r.yGraded.some((v) => v === 1) ? 1 : 0)),
     gradedSeen: new Uint8Array(rules.length),
+    initialOutsideBounds, initialLargestExcess,
     fast,
   };
-  // Weights start on the weight grid (nearest).
+  // Starting weights (audit s23d #1). Float weights (no weightBits) keep the value the program gives, also
+  // outside [wMin, wMax]: the clip belongs to an update, w ← clip(w + Δw, wMin, wMax), as in snnref-1's P2
+  // ("w read at arrival") and Brian2, and as the pair-STDP path (plasticity.ts) does. With weightBits the
+  // weight memory holds only the grid wMin + k·wStep, k = 0 … 2^b − 1, so the starting weight is quantised
+  // onto it: clipped into [wMin, wMax], then rounded to the nearest grid point. Either way the synapses
+  // that start outside the bounds are counted per rule (initialOutsideBounds; the report warns).
   for (let s = 0; s < S; s++) {
     const r = synRule[s];
     if (r < 0) continue;
     const rr = rules[r];
-    let w = Math.min(Math.max(st.synWeight[s], rr.program.wMin), rr.program.wMax);
-    if (rr.wStep > 0) w = rr.program.wMin + Math.round((w - rr.program.wMin) / rr.wStep) * rr.wStep;
-    st.synWeight[s] = w;
+    const w0 = st.synWeight[s];
+    if (w0 < rr.program.wMin || w0 > rr.program.wMax) {
+      initialOutsideBounds[r]++;
+      initialLargestExcess[r] = Math.max(initialLargestExcess[r], w0 < rr.program.wMin ? rr.program.wMin - w0 : w0 - rr.program.wMax);
+    }
+    if (rr.wStep === 0) continue;
+    const w = Math.min(Math.max(w0, rr.program.wMin), rr.program.wMax);
+    st.synWeight[s] = rr.program.wMin + Math.round((w - rr.program.wMin) / rr.wStep) * rr.wStep;
   }
   return engine;
 }
@@ -623,10 +644,14 @@ function loadValues(le: LearningEngine, s: number, w: number, tick: number, r: R
 
 /** Applies dw (clip, round onto the weight grid) and dt (clip) to synapse s. */
 function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: Float64Array, dw: number, dt: number, core: number): void {
-  if (dw !== 0) {
-    const lo = r.program.wMin;
-    const hi = r.program.wMax;
-    let w = synWeight[s] + dw;
+  const lo = r.program.wMin;
+  const hi = r.program.wMax;
+  // An update is w ← clip(w + dw): with dw = 0 it is skipped unless the weight lies outside the bounds (a
+  // float starting weight, kept until the rule's first update: buildLearningEngine), which any update clips,
+  // dw = 0 included, as Brian2's w = clip(w + Δ, 0, wmax) and the stdp path do.
+  const w0 = synWeight[s];
+  if (dw !== 0 || w0 < lo || w0 > hi) {
+    let w = w0 + dw;
     if (w < lo) w = lo; else if (w > hi) w = hi;
     if (r.wStep > 0) {
       const q = (w - lo) / r.wStep;

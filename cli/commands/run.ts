@@ -373,6 +373,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     progress.stop();
   }
   const { compiled, sim } = outcome;
+  // Plastic projections whose starting weights lie outside their rule's bounds (W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS,
+  // chip/report/learning-report.ts): on stderr as the other warnings, and in report.json's learning section.
+  if (o.quiet !== true) for (const w of outcome.report.learning?.warnings ?? []) process.stderr.write(`aerchip: ${w}\n`);
   // Readouts' membrane traces (<population>.v.npy) and their decoders (report.json readouts).
   const ro = readoutOutputs(sim, rm.readouts, sim.steps, out);
   const withInput: RunReport = input === undefined ? outcome.report : { ...outcome.report, input: inputReportSection(input.spikes, mergedWarning, steps) };

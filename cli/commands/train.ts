@@ -358,6 +358,8 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const e0 = dynamicEnergyPj(billSpec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
   // A compute-in-memory chip's crossbar reads are synapse energy, as in run's report.
   const e = withCrossbarEnergy(e0, crossbarPj);
+  // Starting weights outside a rule's bounds (W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS): on stderr as in run, and in train.json `warnings`.
+  if (!o.quiet) for (const w of learning?.warnings ?? []) process.stderr.write(`aerchip: ${w}\n`);
   const weightChanges = learning === undefined ? null : learning.weightChanges;
   const notes = learning === undefined ? ["weightChanges is null: pair STDP (`stdp`) counts its synapse updates (synUpdates), not the ones that changed a weight."] : [...learning.notes];
   // Counts only: the latency costs the spec leaves out, not its energy ones (chip/report/counts-only.ts).
@@ -388,7 +390,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning); absent when counts only.
     ...(countsOnly ? {} : { learningBilledOn: learningBillingBasis(spec) }),
     notes,
-    ...(warnings.length === 0 ? {} : { warnings: warnings.map((w) => `${w.code}: ${w.message}`) }),
+    ...(warnings.length === 0 && learning?.warnings === undefined ? {} : { warnings: [...warnings.map((w) => `${w.code}: ${w.message}`), ...(learning?.warnings ?? [])] }),
     notModelled,
     ...(curveSetup === undefined ? {} : { curve: curveOut }),
     energyNote: countsOnly

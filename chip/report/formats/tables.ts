@@ -128,6 +128,7 @@ function reportNotes(r: RunReport): string[] {
     ...(r.notModelled.length > 0 ? [`Not modelled by this chip spec: ${r.notModelled.join(", ")}.`] : []),
     ...(isCountsOnly(r) ? [] : learningBillingNotes(r)),
     ...(r.learning === undefined ? [] : r.learning.notes.map((n) => `Note: ${n}`)),
+    ...(r.learning?.warnings ?? []).map((w) => `Warning: ${w}`),
     ...(r.warnings ?? []).map((w) => `Warning: ${w}`),
   ];
 }
