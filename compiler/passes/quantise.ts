@@ -138,7 +138,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
       const w = pr.weight[s] * pp.inputGain[pr.postIndex[s]];
       if (w > posMax) posMax = w; else if (-w > negMax) negMax = -w;
     }
-    const fits = (qq: number, e: number): boolean => posMax * 2 ** (qq - e) < wMax + 0.5 && -negMax * 2 ** (qq - e) >= wMin - 0.5;
+    const fits = (qq: number, e: number): boolean => posMax * 2 ** (qq - e) < wMax + 0.5 && -negMax * 2 ** (qq - e) > wMin - 0.5;
     while (q > -30 && !fits(q, eHi)) q--;
     stateScaleExp.set(pop.name, q);
     const scale = 2 ** q;
@@ -233,7 +233,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     }
     // Smallest exponent at which every rounded mantissa fits: m = round(w / 2^e) in [wMin, wMax].
     let e = eLo;
-    while (e < eHi && (pos / 2 ** e >= wMax + 0.5 || -neg / 2 ** e < wMin - 0.5)) e++;
+    while (e < eHi && (pos / 2 ** e >= wMax + 0.5 || -neg / 2 ** e <= wMin - 0.5)) e++;
     const step = 2 ** e;
     let clipped = 0;
     let maxErr = 0;

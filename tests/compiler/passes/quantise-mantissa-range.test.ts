@@ -37,6 +37,16 @@ describe("weight mantissa range", () => {
     expect(pos.w[0]).toBe(128 * 2 ** 7);
   });
 
+  it("a negative weight whose scaled value is exactly mMin − 0.5 does not fit (it would round half away to mMin − 1 and clip)", () => {
+    // loihi: at q = 16, e = 7 this weight scales to exactly −256.5, which rounds (half away from 0) to −257 and
+    // would be clipped; so q drops to 15, where it is −128.25 → −128.
+    const w = -256.5 * 2 ** (7 - 16);
+    const r = layer([w, 0.1], "loihi");
+    expect(r.clipped).toBe(0);
+    expect(r.q).toBe(15);
+    expect(r.w[0]).toBe(-128 * 2 ** 7); // the mantissa −128 at exponent 7, in state units 2^−15
+  });
+
   it("odin (3-bit magnitude, sign per source): symmetric ±7", () => {
     const f = weightFormat(loadPreset("odin").precision);
     expect([f.mMin, f.mMax]).toEqual([-7, 7]);
