@@ -34,6 +34,7 @@ import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
+import { helperSourceWarnings } from "../nir-helper-agreement.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -133,6 +134,9 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     progress.stop();
   }
   const { compiled, sim } = outcome;
+  // A helper source (__nir_bias, __nir_once) that fires otherwise than in float: the model's drives are off.
+  const helperWarnings = helperSourceWarnings(outcome.report, new Set(m.nodes.map((n) => n.population)), modelPath);
+  if (o.quiet !== true) for (const w of helperWarnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   const nodes = m.nodes.filter((n) => n.spiking && n.type !== "Input");
   const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
   const report: RunReport & { nir: NirReportSection } = {
@@ -148,7 +152,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
         return { output: out.output, node: out.node, spiking: out.spiking, counts: out.spiking ? counts : null };
       }),
       projections: m.projections,
-      warnings: warnings.map((w) => `${w.code}: ${w.message}`),
+      warnings: [...warnings, ...helperWarnings].map((w) => `${w.code}: ${w.message}`),
     },
   };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).

@@ -84,8 +84,6 @@ export interface NirLowering {
 const BIAS_POPULATION = "__nir_bias";
 const ONCE_POPULATION = "__nir_once";
 const MAX_DELAY_TICKS = 65535;
-/** vReset of the one-shot neuron: after its spike at tick 0 it climbs by 1 per tick and never returns to 0.5. */
-const ONCE_RESET = -(2 ** 52);
 
 interface PendingProjection {
   readonly pre: string;
@@ -438,9 +436,14 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     if (list.length === 0) return;
     const name = uniqueName(popName, new Set([...taken, ...populations.map((p) => p.name)]));
     taken.add(name);
+    // v ← voltageDecay·v + u + bias, fire iff v > 0.5, then v ← 0 (chip/program/types.ts).
+    // __nir_bias: voltageDecay 0, bias 1: v = 1 on every tick, so it fires on every tick.
+    // __nir_once: vInit 1, voltageDecay 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever. Every value is
+    // 0, 0.5 or 1, so the quantiser's state scale (chosen from |vThreshold|, |vReset|, |vInit|, |bias|:
+    // compiler/passes/quantise.ts) keeps all of them exact; a bias of 1 beside a huge |vReset| rounded to 0.
     const params: NeuronParamsIR = {
       voltageDecay: Float64Array.of(once ? 1 : 0), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
-      bias: Float64Array.of(1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(once ? ONCE_RESET : 0), vInit: Float64Array.of(0),
+      bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(0), vInit: Float64Array.of(once ? 1 : 0),
       resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
     };
     populations.push({ name, kind: "neuron", size: 1, shape: [1], spiking: true, params });
