@@ -20,7 +20,7 @@ const SAME = 1e-9;
  * matter. With --event-overlap O (`overlapUs`) the ticks start every tickUs = --tick-us − O µs, so the
  * --tick-us that matches dt is dt + O.
  */
-export function dtBinningWarning(m: LoadedNirModel, tickUs: number | undefined, file: string, overlapUs = 0): Diagnostic | undefined {
+export function dtBinningWarning(m: { readonly nodes: ReadonlyArray<Pick<LoadedNirModel["nodes"][number], "node" | "type">>; readonly options: Pick<LoadedNirModel["options"], "dtSeconds"> }, tickUs: number | undefined, file: string, overlapUs = 0): Diagnostic | undefined {
   if (tickUs === undefined) return undefined; // a dense spike tensor: one row per step, no stated length
   const timed = m.nodes.filter((n) => TIMED_NODE_TYPES.has(n.type)).map((n) => n.node);
   if (timed.length === 0) return undefined;

@@ -34,8 +34,9 @@ export function graphReadouts(graph: ModelGraph): ReadoutSource[] {
 }
 
 /**
- * The non-spiking neuron populations of a compiled program (`run program.aerprog`), recorded from chip
- * tick 0 like that command's spikes.json (a NIR graph's latency is not in the program: no shift).
+ * The non-spiking neuron populations of a compiled program without NIR bookkeeping (`run program.aerprog`),
+ * recorded from chip tick 0 like that command's spikes.json; a program compiled from a NIR graph reads its
+ * readouts per node with their latencies instead (cli/nir-outputs.ts nirReadouts).
  */
 export function programReadouts(program: ChipProgram): ReadoutSource[] {
   return program.populations.filter((p) => p.kind === "neuron" && !p.spiking).map((p) => ({ name: p.name, population: p.name, shape: p.shape, latencyTicks: 0 }));

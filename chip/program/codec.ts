@@ -27,8 +27,8 @@ import { writeFileAtomic } from "../../core/atomic-write.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { CHECKSUM_FIELD_TAG, PROGRAM_SCHEMA_VERSION, programMessageType } from "./program-schema.ts";
 import {
-  NeuronDynamics, NeuronKind, PROGRAM_FORMAT, PROGRAM_VERSION, ResetMode, ThresholdOp,
-  type ChipProgram, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
+  NeuronDynamics, NeuronKind, NIR_PROGRAM_INFO_VERSION, PROGRAM_FORMAT, PROGRAM_VERSION, ResetMode, ThresholdOp,
+  type ChipProgram, type NirProgramInfo, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
   type FixedPointProgram, type LearningRuleProgram, type LearningTraceProgram, type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
 } from "./types.ts";
 
@@ -271,6 +271,32 @@ function validateLearning(ctx: Ctx, at: string, lr: LearningRuleProgram): void {
   });
 }
 
+function nirMessage(n: NirProgramInfo | undefined): Record<string, unknown> | null {
+  if (n === undefined) return null;
+  return {
+    layoutVersion: n.layoutVersion, nirVersion: n.nirVersion, dtSeconds: n.dtSeconds, extraTicks: n.extraTicks,
+    nodes: n.nodes.map((x) => ({ node: x.node, type: x.type, population: x.population, latencyTicks: x.latencyTicks })),
+    outputs: n.outputs.map((x) => ({ output: x.output, node: x.node })),
+    projections: n.projections.map((x) => ({ projection: x.projection, pre: x.pre, post: x.post, via: [...x.via], modelWeights: x.modelWeights, synapses: x.synapses, encoding: x.encoding })),
+    warnings: [...n.warnings],
+  } satisfies EveryKey<NirProgramInfo>;
+}
+
+/** NirProgramInfo from its message (checked by validateNir). */
+function nirFromMessage(m: PbMessage): NirProgramInfo {
+  const strings = (o: PbMessage, k: string): string[] => (Array.isArray(o[k]) ? (o[k] as unknown[]).map(String) : []);
+  return {
+    layoutVersion: num(m, "layoutVersion"), nirVersion: str(m, "nirVersion"), dtSeconds: num(m, "dtSeconds"), extraTicks: num(m, "extraTicks"),
+    nodes: messages(m, "nodes").map((x) => ({ node: str(x, "node"), type: str(x, "type"), population: str(x, "population"), latencyTicks: num(x, "latencyTicks") })),
+    outputs: messages(m, "outputs").map((x) => ({ output: str(x, "output"), node: str(x, "node") })),
+    projections: messages(m, "projections").map((x) => ({
+      projection: str(x, "projection"), pre: str(x, "pre"), post: str(x, "post"), via: strings(x, "via"),
+      modelWeights: num(x, "modelWeights"), synapses: num(x, "synapses"), encoding: str(x, "encoding"),
+    })),
+    warnings: strings(m, "warnings"),
+  };
+}
+
 function toMessage(p: ChipProgram): Record<string, unknown> {
   // Each literal `satisfies EveryKey<...>`: a field added to the contract must be added here too.
   return {
@@ -306,6 +332,7 @@ function toMessage(p: ChipProgram): Record<string, unknown> {
       plasticity: plasticityMessage(pr.plasticity),
       learning: learningMessage(pr.learning),
     } satisfies EveryKey<ProjectionInfo>)),
+    nir: nirMessage(p.nir),
   } satisfies EveryKey<Omit<ChipProgram, "format" | "version">>;
 }
 
@@ -363,6 +390,10 @@ const REPEATED_LIMITS: ReadonlyMap<string, number> = new Map([
   ["Program.populations", PROGRAM_LIMITS.maxPopulations],
   ["Program.projections", PROGRAM_LIMITS.maxProjections],
   ["Population.blocks", PROGRAM_LIMITS.maxBlocks],
+  // NIR bookkeeping: at most one node per population and one entry per projection; outputs name nodes.
+  ["NirInfo.nodes", PROGRAM_LIMITS.maxPopulations],
+  ["NirInfo.outputs", PROGRAM_LIMITS.maxPopulations],
+  ["NirInfo.projections", PROGRAM_LIMITS.maxProjections],
 ]);
 
 interface Scan {
@@ -578,6 +609,7 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
     };
   });
   const fixedPointMsg = subMessage(pb, "fixedPoint");
+  const nirMsg = subMessage(pb, "nir");
   const projections: ProjectionInfo[] = messages(pb, "projections").map((pr) => {
     const pl = subMessage(pr, "plasticity");
     const lm = subMessage(pr, "learning");
@@ -608,6 +640,7 @@ function fromMessage(pb: PbMessage, ctx: Ctx): ChipProgram {
     cores,
     populations,
     projections,
+    ...(nirMsg === null ? {} : { nir: nirFromMessage(nirMsg) }),
   };
 }
 
@@ -875,6 +908,57 @@ function validateProgram(p: ChipProgram, ctx: Ctx): void {
   });
   validatePopulations(p, ctx);
   p.cores.forEach((c, i) => validateCore(p, ctx, c, i, coreIndexById));
+  if (p.nir !== undefined) validateNir(p, p.nir, ctx);
+}
+
+/**
+ * The NIR bookkeeping against the program: its layout, every node naming a distinct population (an Input node
+ * an input population, every other a neuron population), latencies within extraTicks (the largest of them),
+ * outputs naming nodes, and plain numbers and text elsewhere. A run trusts these to shift ticks and size files.
+ */
+function validateNir(p: ChipProgram, n: NirProgramInfo, ctx: Ctx): void {
+  if (n.layoutVersion !== NIR_PROGRAM_INFO_VERSION) {
+    fail(ctx, ProgramErrorCode.version, "nir.layoutVersion", `is ${n.layoutVersion}; this aerchip reads NIR bookkeeping of layout ${NIR_PROGRAM_INFO_VERSION}`, { hint: "compile the .nir file again with this aerchip (`aerchip compile`)" });
+  }
+  checkText(ctx, "nir.nirVersion", n.nirVersion);
+  if (typeof n.dtSeconds !== "number" || !(n.dtSeconds > 0 && Number.isFinite(n.dtSeconds))) fail(ctx, ProgramErrorCode.range, "nir.dtSeconds", `is ${n.dtSeconds}; it must be a finite number above 0`);
+  const extra = checkUint(ctx, "nir.extraTicks", n.extraTicks);
+  checkLimit(ctx, "nir.nodes", n.nodes.length, PROGRAM_LIMITS.maxPopulations);
+  const popByName = new Map(p.populations.map((x) => [x.name, x] as const));
+  const nodes = new Set<string>();
+  const used = new Set<string>();
+  let maxLatency = 0;
+  let inputs = 0;
+  n.nodes.forEach((x, i) => {
+    const at = `nir.nodes[${i}]`;
+    checkText(ctx, `${at}.node`, x.node);
+    checkText(ctx, `${at}.type`, x.type);
+    if (nodes.has(x.node)) fail(ctx, ProgramErrorCode.range, `${at}.node`, `repeats node "${x.node}"`);
+    nodes.add(x.node);
+    const pop = popByName.get(checkText(ctx, `${at}.population`, x.population));
+    if (pop === undefined) fail(ctx, ProgramErrorCode.range, `${at}.population`, `names "${x.population}", which is not a population of the program`);
+    if (used.has(x.population)) fail(ctx, ProgramErrorCode.range, `${at}.population`, `"${x.population}" is also another node's population`);
+    used.add(x.population);
+    const isInput = x.type === "Input";
+    if (isInput) inputs++;
+    if ((pop.kind === "input") !== isInput) fail(ctx, ProgramErrorCode.range, `${at}.type`, `is "${x.type}" but population "${x.population}" is of kind ${pop.kind}: Input nodes and only they run as input populations`);
+    maxLatency = Math.max(maxLatency, checkUint(ctx, `${at}.latencyTicks`, x.latencyTicks, 0, extra));
+  });
+  if (inputs === 0) fail(ctx, ProgramErrorCode.range, "nir.nodes", "has no Input node");
+  if (maxLatency !== extra) fail(ctx, ProgramErrorCode.range, "nir.extraTicks", `is ${extra}; it must be the largest node latency, ${maxLatency}`);
+  checkLimit(ctx, "nir.outputs", n.outputs.length, PROGRAM_LIMITS.maxPopulations);
+  n.outputs.forEach((x, i) => {
+    checkText(ctx, `nir.outputs[${i}].output`, x.output);
+    if (!nodes.has(checkText(ctx, `nir.outputs[${i}].node`, x.node))) fail(ctx, ProgramErrorCode.range, `nir.outputs[${i}].node`, `names "${x.node}", which is not in nir.nodes`);
+  });
+  checkLimit(ctx, "nir.projections", n.projections.length, PROGRAM_LIMITS.maxProjections);
+  n.projections.forEach((x, i) => {
+    const at = `nir.projections[${i}]`;
+    for (const k of ["projection", "pre", "post", "encoding"] as const) checkText(ctx, `${at}.${k}`, x[k]);
+    x.via.forEach((v, j) => checkText(ctx, `${at}.via[${j}]`, v));
+    for (const k of ["modelWeights", "synapses"] as const) checkUint(ctx, `${at}.${k}`, x[k], 0, Number.MAX_SAFE_INTEGER);
+  });
+  n.warnings.forEach((w, i) => checkText(ctx, `nir.warnings[${i}]`, w));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,9 +38,45 @@ message Program {
   repeated Projection projections = 10;
   // Present for fixed-point programs (chip/program/types.ts FixedPointProgram).
   FixedPoint fixed_point = 11;
+  // Present for programs compiled from a NIR graph (chip/program/types.ts NirProgramInfo): the node map
+  // and latencies "run program.aerprog" needs to report in NIR steps. Older readers skip it.
+  NirInfo nir = 12;
   // CRC-32 (ISO-HDLC, as zlib computes it) of every byte of this message before this field. Always
   // the last field: a file cut short loses it, and any changed byte fails it.
   fixed32 checksum_crc32 = 15;
+}
+
+message NirInfo {
+  uint32 layout_version = 1;         // NIR_PROGRAM_INFO_VERSION
+  string nir_version = 2;
+  double dt_seconds = 3;
+  uint32 extra_ticks = 4;
+  repeated NirNode nodes = 5;
+  repeated NirOutput outputs = 6;
+  repeated NirProjection projections = 7;
+  repeated string warnings = 8;
+}
+
+message NirNode {
+  string node = 1;
+  string type = 2;
+  string population = 3;             // a Program.populations name
+  uint32 latency_ticks = 4;
+}
+
+message NirOutput {
+  string output = 1;
+  string node = 2;                   // a NirNode.node
+}
+
+message NirProjection {
+  string projection = 1;
+  string pre = 2;
+  string post = 3;
+  repeated string via = 4;
+  double model_weights = 5;
+  double synapses = 6;
+  string encoding = 7;
 }
 
 message FixedPoint {

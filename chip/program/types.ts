@@ -289,6 +289,51 @@ export interface ChipProgram {
   readonly cores: readonly CoreProgram[];
   readonly populations: readonly PopulationMap[];
   readonly projections: readonly ProjectionInfo[];
+  /**
+   * Present when the program was compiled from a NIR graph (`aerchip compile model.nir`): what `aerchip run
+   * program.aerprog` needs to give the spikes and files of `aerchip run model.nir` (docs/nir.md). The
+   * simulator never reads it. Absent in programs of other models and in files written before it existed
+   * (those run in raw chip ticks, as before).
+   */
+  readonly nir?: NirProgramInfo;
+}
+
+/** Layout of NirProgramInfo; a reader refuses a record of another layout (E_PROGRAM_VERSION). */
+export const NIR_PROGRAM_INFO_VERSION = 1 as const;
+
+/** One NIR node made into a population (compiler/frontends/nir/lower.ts NirPopulationInfo). */
+export interface NirProgramNode {
+  /** NIR node name (dotted for flattened subgraphs), or the Output's name for a readout made for it. */
+  readonly node: string;
+  /** NIR node type ("Input", "LIF", …; "Output" for such a readout). */
+  readonly type: string;
+  /** The program population that runs it: its shape and spiking flag are the node's. */
+  readonly population: string;
+  /** NIR step t of the node happens at chip tick t + latencyTicks. */
+  readonly latencyTicks: number;
+}
+
+/**
+ * The NIR bookkeeping of a compiled graph. A run of T NIR steps simulates T + extraTicks ticks, feeds input
+ * step t at tick t + the Input node's latency, and reads node X's step t at tick t + X.latencyTicks.
+ */
+export interface NirProgramInfo {
+  /** NIR_PROGRAM_INFO_VERSION. */
+  readonly layoutVersion: number;
+  /** The NIR file's version string. */
+  readonly nirVersion: string;
+  /** Seconds per NIR step the graph was lowered with (its τ and Delay nodes are fixed to it). */
+  readonly dtSeconds: number;
+  /** The largest latencyTicks. */
+  readonly extraTicks: number;
+  /** Every population made from a NIR node, in graph order; the first Input node is the one --input drives. */
+  readonly nodes: readonly NirProgramNode[];
+  /** Per Output node: its name and the node (in `nodes`) that carries it. */
+  readonly outputs: ReadonlyArray<{ readonly output: string; readonly node: string }>;
+  /** Per projection: the NIR nodes it comes from and their weights against the synapses stored (report.json nir.projections). */
+  readonly projections: ReadonlyArray<{ readonly projection: string; readonly pre: string; readonly post: string; readonly via: readonly string[]; readonly modelWeights: number; readonly synapses: number; readonly encoding: string }>;
+  /** The front end's warnings when it was compiled ("CODE: message"), repeated in every run's nir.warnings. */
+  readonly warnings: readonly string[];
 }
 
 /**

@@ -12,6 +12,7 @@ import { formatDiagnostic } from "../../core/diagnostics.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 import { fmtInt, table } from "../format.ts";
+import { nirProgramInfo } from "../nir-run-view.ts";
 
 export interface CompileCommandOptions {
   readonly arch: string;
@@ -63,7 +64,9 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
-    { path: join(out, "program.aerprog"), data: encodeProgram(program) },
+    // A NIR graph's program carries its node map and latencies, so that `run program.aerprog` reports in
+    // NIR steps as `run model.nir` does (chip/program/types.ts NirProgramInfo; audit s23a #2).
+    { path: join(out, "program.aerprog"), data: encodeProgram(nir === undefined ? program : { ...program, nir: nirProgramInfo(nir) }) },
     { path: join(out, "mapping.json"), data: mappingJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
   ], [out]);
   // Fixed-point warnings (a threshold or bound moved off its rounding so the neuron cannot fire at rest):

@@ -13,14 +13,14 @@ import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
-import { writeNpy } from "../../core/io/npy.ts";
-import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
+import { checkReadoutSize } from "../readout-files.ts";
+import { nirNodeFileNames, nirOutputLines, nirReadouts, nirRunOutputs, nirSpikingNodes } from "../nir-outputs.ts";
+import { nirViewOfModel } from "../nir-run-view.ts";
 import { checkNirOutputSize } from "../nir-output-size.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
-import type { SimResult } from "../../chip/sim/run.ts";
 import { loadArch } from "../load-arch.ts";
-import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
+import { compileAndRunAsync } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
@@ -34,6 +34,7 @@ import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
+import { helperSourceWarnings } from "../nir-helper-agreement.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
@@ -69,19 +70,6 @@ export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quie
 }
 
 
-/** One NIR node's spikes in NIR steps [0, T): chip ticks shifted back by the node's latency. */
-function nodeSpikes(sim: SimResult, population: string, latency: number, T: number): { tick: Int32Array; neuron: Int32Array } {
-  const sp = sim.spikes.get(population);
-  if (sp === undefined) return { tick: new Int32Array(0), neuron: new Int32Array(0) };
-  const ticks: number[] = [];
-  const neurons: number[] = [];
-  for (let k = 0; k < sp.tick.length; k++) {
-    const t = sp.tick[k] - latency;
-    if (t >= 0 && t < T) { ticks.push(t); neurons.push(sp.neuron[k]); }
-  }
-  return { tick: Int32Array.from(ticks), neuron: Int32Array.from(neurons) };
-}
-
 export async function runNirCommand(modelPath: string, o: RunCommandOptions & NirCliOptions): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
   checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
@@ -106,12 +94,10 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, o.input), o);
   const T = o.steps ?? input.steps;
   const stimulus = nirStimulus(m, input);
-  const readouts: ReadoutSource[] = m.nodes.filter((n) => !n.spiking && n.type !== "Input").map((n) => ({ name: n.node, population: n.population, shape: n.shape, latencyTicks: n.latencyTicks }));
+  const view = nirViewOfModel(m);
+  const readouts = nirReadouts(view);
   // The node files (<node>.npy, <node>.v.npy) against the inputs too, now that the graph names them.
-  checkRunOutputPaths(modelPath, o, [
-    ...m.nodes.filter((n) => n.spiking && n.type !== "Input").map((n) => `${fileSafe(n.node)}.npy`),
-    ...readouts.map((r) => `${fileSafe(r.name)}.v.npy`),
-  ]);
+  checkRunOutputPaths(modelPath, o, nirNodeFileNames(view));
   const logger = cliLogger(o);
   const provenance = {
     aerchipVersion: aerchipVersion(),
@@ -126,7 +112,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const ticks = T + m.extraTicks;
   checkLayerTicksBeforeRun(o, ticks, m.graph.populations.length, modelPath);
   checkReadoutSize(readouts, ticks, modelPath);
-  checkNirOutputSize(m.nodes.filter((n) => n.spiking && n.type !== "Input"), T, modelPath, { ...(o.steps === undefined ? {} : { steps: o.steps }), ...(input.tickUs === undefined ? {} : { inputTickUs: input.tickUs }), ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }) });
+  checkNirOutputSize(nirSpikingNodes(view), T, modelPath, { ...(o.steps === undefined ? {} : { steps: o.steps }), ...(input.tickUs === undefined ? {} : { inputTickUs: input.tickUs }), ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }) });
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
   let outcome;
@@ -141,35 +127,14 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     progress.stop();
   }
   const { compiled, sim } = outcome;
-  const nodes = m.nodes.filter((n) => n.spiking && n.type !== "Input");
-  const lists = nodes.map((n) => ({ name: n.node, ...nodeSpikes(sim, n.population, n.latencyTicks, T), shape: n.shape }));
-  const report: RunReport & { nir: NirReportSection } = {
-    ...outcome.report,
-    input: inputReportSection(input, mergedWarning, T),
-    nir: {
-      version: m.nirVersion, steps: T, extraTicks: m.extraTicks, inputShape: m.inputShape,
-      outputs: m.outputs.map((out) => {
-        const l = lists.find((x) => x.name === out.node);
-        const size = out.shape.reduce((a, b) => a * b, 1);
-        const counts = new Array<number>(size).fill(0);
-        if (l !== undefined) for (let k = 0; k < l.neuron.length; k++) counts[l.neuron[k]]++;
-        return { output: out.output, node: out.node, spiking: out.spiking, counts: out.spiking ? counts : null };
-      }),
-      projections: m.projections,
-      warnings: warnings.map((w) => `${w.code}: ${w.message}`),
-    },
-  };
-  // One output set, written all or none (core/atomic-write.ts writeOutputSet).
-  const files: OutputFile[] = [{ path: join(out, "spikes.json"), data: spikesJsonFrom(m.graph.name, `aerchip ${provenance.aerchipVersion}`, T, lists) }];
-  for (const l of lists) {
-    const size = l.shape.reduce((a, b) => a * b, 1);
-    const dense = new Uint8Array(T * size);
-    for (let k = 0; k < l.tick.length; k++) dense[l.tick[k] * size + l.neuron[k]] = 1;
-    files.push({ path: join(out, `${fileSafe(l.name)}.npy`), data: writeNpy(dense, [T, ...l.shape], { bool: true }) });
-  }
-  // Readouts' membrane traces (<node>.v.npy) and their decoders (report.json readouts): cli/readout-files.ts.
-  const ro = readoutOutputs(sim, readouts, T, out);
-  files.push(...ro.files);
+  // A helper source (__nir_bias, __nir_once) that fires otherwise than in float: the model's drives are off.
+  const helperWarnings = helperSourceWarnings(outcome.report, new Set(m.nodes.map((n) => n.population)), modelPath);
+  if (o.quiet !== true) for (const w of helperWarnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+  const nirOut = nirRunOutputs(sim, view, T, out, { modelName: m.graph.name, simulator: `aerchip ${provenance.aerchipVersion}`, warnings: [...warnings, ...helperWarnings].map((w) => `${w.code}: ${w.message}`) });
+  const report: RunReport & { nir: NirReportSection } = { ...outcome.report, input: inputReportSection(input, mergedWarning, T), nir: nirOut.nir };
+  // One output set, written all or none (core/atomic-write.ts writeOutputSet): spikes.json, node files, readouts.
+  const files: OutputFile[] = [...nirOut.files];
+  const ro = { report: nirOut.readouts };
   const full: RunReport = ro.report.length === 0 ? report : { ...report, readouts: ro.report };
   files.push({ path: join(out, "report.json"), data: stableJson(full, join(out, "report.json")) });
   files.push({ path: join(out, "mapping.json"), data: mappingJson({ ...compiled.mapping, nirProjections: m.projections }, join(out, "mapping.json")) });
@@ -181,15 +146,13 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   writeOutputSet(files, [out]);
   // --json: a key for every file written, as run's JSON models (cli/commands/run.ts): mapping.json, and each
   // spiking node's <node>.npy under nodeSpikes by node name (as voltages holds the readouts' .v.npy).
-  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), outputs: report.nir, ...(lists.length === 0 ? {} : { nodeSpikes: Object.fromEntries(lists.map((l) => [l.name, join(out, `${fileSafe(l.name)}.npy`)])) }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), outputs: report.nir, ...(Object.keys(nirOut.nodeSpikes).length === 0 ? {} : { nodeSpikes: nirOut.nodeSpikes }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;
-  const outLines = report.nir.outputs
-    .map((x) => `output ${x.output}: ${x.counts === null ? `membrane trace (see ${ro.report.find((r) => r.population === x.node)?.file ?? ".v.npy"})` : `spike counts [${x.counts.join(", ")}]`}`);
-  process.stdout.write(`${summaryText(full, compiled.mapping)}\n${outLines.join("\n")}\n${readoutLines(ro.report)}\nwrote ${writtenList(files, out, o.out)}\n`);
+  process.stdout.write(`${summaryText(full, compiled.mapping)}\n${nirOutputLines(report.nir, ro.report)}\n${readoutLines(ro.report)}\nwrote ${writtenList(files, out, o.out)}\n`);
 }
 
 /** Every file written, as the last output line says it: those in the output directory by name after the first, others by path. */
-function writtenList(files: readonly OutputFile[], out: string, shownOut: string): string {
+export function writtenList(files: readonly OutputFile[], out: string, shownOut: string): string {
   const names = files.map((f) => (dirname(f.path) === out ? basename(f.path) : f.path));
   return names.map((n, i) => (i === 0 && dirname(files[0].path) === out ? join(shownOut, n) : n)).join(", ");
 }

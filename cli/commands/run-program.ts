@@ -2,6 +2,8 @@
  * `aerchip run program.aerprog --arch ARCH --input FILE`: runs a program written by `aerchip compile`
  * (compile once, run many inputs). The program must fit this chip (chip/program/fits-spec.ts); the input
  * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
+ * A program compiled from a NIR graph carries the graph's node map and latencies and runs in NIR steps, with
+ * the outputs of `run model.nir` (run-nir-program.ts); other programs run in chip ticks from tick 0.
  */
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
@@ -29,6 +31,7 @@ import { checkReadoutFileNames, checkReadoutSize, fileSafe, programReadouts, rea
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
+import { runNirProgramCommand } from "./run-nir-program.ts";
 
 export async function runProgramCommand(programPath: string, o: RunCommandOptions & { input?: string }): Promise<void> {
   const out = outputDirOption(o.out); // an empty --out fails before the run
@@ -39,6 +42,8 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   checkAxonTypes(program, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
+  // A program compiled from a NIR graph runs in NIR steps, as `run model.nir` (cli/commands/run-nir-program.ts).
+  if (program.nir !== undefined && inputs.length === 1) return runNirProgramCommand(programPath, { ...program, nir: program.nir }, archSpec, out, o.input, o);
   if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
   const selection = inputSelectionOf(o);
   const transforms = eventTransformsOf(o);

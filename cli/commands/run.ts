@@ -94,7 +94,7 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const countsOnly = isCountsOnly(report);
   // A chip name ending in `*` is a preset with command-line overrides: say which, under the head line.
   const overrides = chipOverrideNote(report);
-  const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${report.steps} steps, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
+  const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${runLengthText(report)}, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
     (overrides === null ? "" : `\n${overrides}`);
   const rows: string[][] = [
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
@@ -132,13 +132,14 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const time = countsOnly ? countsOnlyTimeText(t, report.steps)
     : t.simulatedTimeNs === null || t.averagePowerMw === null
       ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
-      : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per step), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
+      : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per ${report.nir === undefined ? "step" : "tick"}), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const countsNote = countsOnly ? "costs counts: energy and power not reported (--costs counts)" : "";
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
   const input = report.input === undefined ? "" : inputSummaryLine(report.input);
   const drive = nirBiasDriveLine(report);
-  return [head, input, "", table(rows, ["count", "total", "per step"]), drive, "", energy, "", learningNotes, "", time, prec, missing, countsNote].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
+  // A NIR run's counts are over chip ticks (T NIR steps + the layer latency), and so is this column.
+  return [head, input, "", table(rows, ["count", "total", report.nir === undefined ? "per step" : "per tick"]), drive, "", energy, "", learningNotes, "", time, prec, missing, countsNote].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
 /**
@@ -155,6 +156,17 @@ export function nirBiasDriveLine(report: RunReport): string {
     ? "drives that cannot be compartment biases (--nir-bias compartment takes only those from step 0 into v)"
     : "NIR biases and leak drives, delivered as synapses of a helper neuron firing every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, no synaptic ops)";
   return `constant drives: ${fmtInt(d.synOps)} of ${fmtInt(report.totals.counters.synOps)} synaptic ops (${pct(d.synOpsShare)})${energy} are ${how}`;
+}
+
+/**
+ * What the run's length counts: ticks, which are the model's steps for JSON and SANA-FE models; a NIR graph's
+ * T steps take T + extraTicks chip ticks (its layer latency, docs/nir.md), and every count and per-tick
+ * figure covers all of those ticks (audit s23a #8).
+ */
+export function runLengthText(report: Pick<RunReport, "steps" | "nir">): string {
+  const n = report.nir;
+  if (n === undefined) return `${report.steps} steps`;
+  return `${report.steps} ticks (${n.steps} NIR steps + ${n.extraTicks} tick${n.extraTicks === 1 ? "" : "s"} of layer latency)`;
 }
 
 /** The time line of a counts-only summary: the simulated time and its basis, no power or static energy. */

@@ -21,7 +21,8 @@
  * compartment is split into c·(1−currentDecay) from that source plus c·currentDecay once at step 0
  * from `__nir_once` (fires at tick 0 only), because u filters its input. With `bias: "compartment"`
  * drives starting at step 0 go to the compartment's `bias`, which is exact only if the chip keeps a
- * population frozen until tick L_P (reported in `startTicks`).
+ * population frozen until tick L_P (reported in `startTicks`); no chip model does, so that is inexact
+ * (W_NIR_NEEDS_START_TICK) and library-only.
  */
 import { AerchipError, type Diagnostic } from "../../../core/diagnostics.ts";
 import { ResetMode, ThresholdOp } from "../../../chip/program/types.ts";
@@ -84,8 +85,6 @@ export interface NirLowering {
 const BIAS_POPULATION = "__nir_bias";
 const ONCE_POPULATION = "__nir_once";
 const MAX_DELAY_TICKS = 65535;
-/** vReset of the one-shot neuron: after its spike at tick 0 it climbs by 1 per tick and never returns to 0.5. */
-const ONCE_RESET = -(2 ** 52);
 
 interface PendingProjection {
   readonly pre: string;
@@ -408,8 +407,8 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
   if (startTicks.size > 0) {
     warnings.push({
       code: "W_NIR_NEEDS_START_TICK", severity: "warning", file,
-      message: `bias: "compartment" put constant drives into compartment biases of ${[...startTicks.keys()].join(", ")}; they are exact only if the chip keeps each population frozen until its latency tick (startTicks)`,
-      hint: "use bias: \"source\" on chips without a per-population start tick",
+      message: `bias: "compartment" put constant drives into compartment biases of ${[...startTicks].map(([p, L]) => `${p} (latency ${L})`).join(", ")}; the chip applies a bias from tick 0, not from the population's latency tick, so each of them integrates its bias for that many ticks before its NIR step 0: their potentials and spikes, and those of the layers they drive, are not NIR's (most in the first steps)`,
+      hint: "use bias: \"source\" (the default), which is exact on every chip",
     });
   }
   // A spiking population that fires at rest (v = 0 passes its threshold, e.g. a Threshold node with
@@ -430,17 +429,22 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
   if (restless.length > 0) {
     warnings.push({
       code: "W_NIR_NEEDS_START_TICK", severity: "warning", file,
-      message: `${restless.join(", ")} fire at rest (v = 0 passes the threshold), so they also fire in the ticks before their latency and those spikes reach their targets early; exact only if the chip keeps them frozen until their start tick (startTicks)`,
-      hint: "give these nodes thresholds above 0, or run on a chip with a per-population start tick",
+      message: `${restless.map((p) => `${p} (latency ${startTicks.get(p)})`).join(", ")} fire at rest (v = 0 passes the threshold), so they also fire in the ticks before their latency, which NIR has no steps for; those spikes reach their targets before the targets' step 0, so the targets' first steps are not NIR's (no chip holds a population back until its latency tick)`,
+      hint: "give these nodes a threshold that v = 0 does not pass (v_threshold ≥ 0, as NIR fires on v > θ) if the model allows; otherwise treat the first steps of the layers they drive as inexact",
     });
   }
   const emitConstSource = (popName: string, list: readonly ConstSynapse[], once: boolean): void => {
     if (list.length === 0) return;
     const name = uniqueName(popName, new Set([...taken, ...populations.map((p) => p.name)]));
     taken.add(name);
+    // v ← voltageDecay·v + u + bias, fire iff v > 0.5, then v ← 0 (chip/program/types.ts).
+    // __nir_bias: voltageDecay 0, bias 1: v = 1 on every tick, so it fires on every tick.
+    // __nir_once: vInit 1, voltageDecay 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever. Every value is
+    // 0, 0.5 or 1, so the quantiser's state scale (chosen from |vThreshold|, |vReset|, |vInit|, |bias|:
+    // compiler/passes/quantise.ts) keeps all of them exact; a bias of 1 beside a huge |vReset| rounded to 0.
     const params: NeuronParamsIR = {
       voltageDecay: Float64Array.of(once ? 1 : 0), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
-      bias: Float64Array.of(1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(once ? ONCE_RESET : 0), vInit: Float64Array.of(0),
+      bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(0), vInit: Float64Array.of(once ? 1 : 0),
       resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
     };
     populations.push({ name, kind: "neuron", size: 1, shape: [1], spiking: true, params });

@@ -491,8 +491,9 @@ describe("damaged files", () => {
 
   it("unknown fields (a later compatible writer) are skipped", () => {
     const body = programMessageType().encode(messageOf(tinyProgram())).finish();
-    const extra = new Uint8Array([...body, 0x80, 0x01, 0x96, 0x01, (12 << 3) | 2, 2, 7, 7, (13 << 3) | 5, 1, 2, 3, 4, (14 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8,
-      0x98, 0x06, 0x2a]); // field 99 (a two-byte tag), varint 42
+    // Field 12 is the NIR record now (audit s23a #2), so the unknown length-delimited field is 13.
+    const extra = new Uint8Array([...body, 0x80, 0x01, 0x96, 0x01, (13 << 3) | 2, 2, 7, 7, (14 << 3) | 5, 1, 2, 3, 4, 0x81, 0x01, 1, 2, 3, 4, 5, 6, 7, 8,
+      0x98, 0x06, 0x2a]); // field 16 fixed64 (tag 0x81 0x01); field 99 (a two-byte tag), varint 42
     expect(canonical(decodeProgram(frame(extra)))).toEqual(canonical(tinyProgram()));
   });
 });

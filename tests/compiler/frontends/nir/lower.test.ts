@@ -106,6 +106,10 @@ describe("lowering matches the NIR-literal reference", () => {
     // th[1] has θ = −0.5: it fires at rest, also in the tick before its latency, unless frozen.
     expect(m.warnings.map((w) => w.code)).toEqual(["W_NIR_NEEDS_START_TICK"]);
     expect([...m.startTicks]).toEqual([["th", 1]]);
+    // The hint names something the user can do: no chip has a per-population start tick (audit s23a #6).
+    expect(m.warnings[0].message).toContain("th (latency 1) fire at rest");
+    expect(m.warnings[0].hint).not.toMatch(/start tick/);
+    expect(m.warnings[0].hint).toContain("v_threshold ≥ 0");
     const stim = new Map([["input", spikes(rng, T * 5, 0.5)]]);
     const cmp = compareWithReference(doc, m, stim, T, m.startTicks);
     expectExact(cmp, 20);
@@ -188,6 +192,8 @@ describe("lowering matches the NIR-literal reference", () => {
     expect(m.graph.populations.some((p) => p.name === "__nir_bias")).toBe(false);
     expect([...m.startTicks]).toEqual([["lif1", 1], ["lif2", 2]]);
     expect(m.warnings.map((w) => w.code)).toEqual(["W_NIR_NEEDS_START_TICK"]);
+    expect(m.warnings[0].message).toContain("lif1 (latency 1), lif2 (latency 2)");
+    expect(m.warnings[0].hint).toBe("use bias: \"source\" (the default), which is exact on every chip");
     const stim = new Map([["input", spikes(rng, 80 * 4, 0.3)]]);
     expectExact(compareWithReference(doc, m, stim, 80, m.startTicks), 10);
     const wrong = compareWithReference(doc, m, stim, 80);

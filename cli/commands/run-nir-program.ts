@@ -1,0 +1,94 @@
+/**
+ * `aerchip run program.aerprog --input FILE` for a program compiled from a NIR graph (`aerchip compile
+ * model.nir`): the program's NIR bookkeeping (chip/program/types.ts NirProgramInfo) gives what `run model.nir`
+ * takes from the graph, so the two give the same spikes.json, <node>.npy, <node>.v.npy and report.json `nir`
+ * section (audit s23a #2): input step t at tick t + the Input node's latency, T + extraTicks ticks, each node's
+ * ticks shifted back by its latency. What differs: no mapping.json (compile wrote it), and the options the
+ * graph was compiled with (--dt, --reset, …) are the program's, not this command's.
+ */
+import { join } from "node:path";
+import { formatDiagnostic } from "../../core/diagnostics.ts";
+import { stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipProgram, NirProgramInfo } from "../../chip/program/types.ts";
+import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
+import type { MappingReport } from "../../compiler/compile.ts";
+import { checkRunOutputPaths } from "../output-paths.ts";
+import { runCompiledAsync } from "../pipeline.ts";
+import { sha256File } from "../provenance.ts";
+import { aerchipVersion } from "../version.ts";
+import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
+import { checkInputHasTicks, checkInputTicks, readInputSpikes, stimulusSpikesOf } from "../spike-inputs.ts";
+import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
+import { cliLogger } from "../logging.ts";
+import { makeProgress } from "../progress.ts";
+import { packetTracer, packetsOutFile } from "../packets-out.ts";
+import { pacedSpec, tickPeriodProvenance, tickPeriodUsFor } from "../tick-period.ts";
+import { costsProvenance } from "../costs-mode.ts";
+import { checkReadoutSize } from "../readout-files.ts";
+import { checkNirOutputSize } from "../nir-output-size.ts";
+import { dtBinningWarning } from "../nir-dt-check.ts";
+import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
+import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
+import { nirNodeFileNames, nirOutputLines, nirReadouts, nirRunOutputs, nirSpikingNodes } from "../nir-outputs.ts";
+import { nirViewOfProgram } from "../nir-run-view.ts";
+import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
+import { writtenList } from "./run-nir.ts";
+
+export async function runNirProgramCommand(programPath: string, program: ChipProgram & { readonly nir: NirProgramInfo }, archSpec: ChipSpec, out: string, inputPath: string, o: RunCommandOptions): Promise<void> {
+  const view = nirViewOfProgram(program);
+  const selection = inputSelectionOf(o);
+  const transforms = eventTransformsOf(o);
+  const input = await readInputSpikes(inputPath, view.input.shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
+  const selected = inputSelectionProvenance(selection);
+  const dtWarning = dtBinningWarning({ nodes: view.nodes, options: { dtSeconds: view.dtSeconds } }, input.tickUs, inputPath, o.eventOverlap);
+  if (dtWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(dtWarning)}\n`);
+  const mergedWarning = eventsMergedWarning(input, inputPath, eventBinningOf(transforms), o);
+  if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
+  if (o.steps === undefined) {
+    checkInputTicks(inputPath, input, o);
+    checkInputHasTicks(inputPath, input);
+  }
+  const spec = pacedSpec(archSpec, tickPeriodUsFor(o, input.tickUs, inputPath), o);
+  const T = o.steps ?? input.steps;
+  const ticks = T + view.extraTicks;
+  // NIR step t of the Input node is chip tick t + its latency (cli/spike-inputs.ts nirStimulus).
+  const lat = view.input.latencyTicks;
+  const stimulus = { spikes: new Map([[view.input.population, stimulusSpikesOf({ ...input, tick: Int32Array.from(input.tick, (t) => t + lat) })]]) };
+  const readouts = nirReadouts(view);
+  checkRunOutputPaths(programPath, o, nirNodeFileNames(view)); // node files vs the inputs (audit s22r-y #1)
+  checkLayerTicksBeforeRun(o, ticks, program.populations.length, programPath);
+  checkReadoutSize(readouts, ticks, programPath);
+  checkNirOutputSize(nirSpikingNodes(view), T, programPath, { ...(o.steps === undefined ? {} : { steps: o.steps }), ...(input.tickUs === undefined ? {} : { inputTickUs: input.tickUs }), ...(o.eventOverlap === undefined ? {} : { eventOverlap: o.eventOverlap }) });
+  const provenance = {
+    aerchipVersion: aerchipVersion(),
+    ...gitProvenance(),
+    inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: inputPath, sha256: sha256File(inputPath) }, ...selected.inputs],
+    options: { arch: o.arch, steps: o.steps ?? null, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
+  };
+  const trace = packetTracer(o.packetsOut);
+  const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
+  let result;
+  try {
+    result = await runCompiledAsync(spec, program, stimulus, ticks, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) });
+  } finally {
+    progress.stop();
+  }
+  const warnings = [...program.nir.warnings, ...[dtWarning, mergedWarning].filter((w) => w !== undefined).map((w) => `${w.code}: ${w.message}`)];
+  const nirOut = nirRunOutputs(result.sim, view, T, out, { modelName: program.modelName, simulator: `aerchip ${provenance.aerchipVersion}`, warnings });
+  const report: RunReport & { nir: NirReportSection } = { ...result.report, input: inputReportSection(input, mergedWarning, T), nir: nirOut.nir };
+  const full: RunReport = nirOut.readouts.length === 0 ? report : { ...report, readouts: nirOut.readouts };
+  // One output set, written all or none (core/atomic-write.ts writeOutputSet).
+  const files: OutputFile[] = [...nirOut.files, { path: join(out, "report.json"), data: stableJson(full, join(out, "report.json")) }];
+  const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
+  if (packets !== undefined) files.push(packets);
+  // Chip ticks, as report.json's perTick (extraTicks included; the .npy files are shifted by node latency).
+  const layerTicks = layerTicksFile(o, out, program, result.sim);
+  if (layerTicks !== undefined) files.push(layerTicks);
+  writeOutputSet(files, [out]);
+  const ro = nirOut.readouts;
+  if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(Object.keys(nirOut.nodeSpikes).length === 0 ? {} : { nodeSpikes: nirOut.nodeSpikes }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.length === 0 ? {} : { voltages: Object.fromEntries(ro.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
+  if (o.quiet) return;
+  const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
+  process.stdout.write(`${summaryText(full, mapping)}\n${nirOutputLines(report.nir, ro)}\n${readoutLines(ro)}\nwrote ${writtenList(files, out, o.out)}\n`);
+}
