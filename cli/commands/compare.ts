@@ -17,6 +17,7 @@ import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -212,7 +213,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
     { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings, countsOnly) },
-    { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, "compare.tex"), data: `${latexFileHead(`${model} on several chips (aerchip compare)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
