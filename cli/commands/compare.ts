@@ -15,7 +15,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
-import { compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
+import { chipDirName, compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
@@ -66,14 +66,8 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly quiet: boolean;
 }
 
-/** A directory name for a chip: the preset name, or a spec file's base name; unique within the comparison. */
-export function chipDirName(arch: string, taken: Set<string>): string {
-  const base = (listPresetNames().includes(arch) ? arch : basename(arch).replace(/\.(json|ya?ml)$/i, "")).replace(/[^A-Za-z0-9._-]+/g, "_") || "chip";
-  let name = base;
-  for (let k = 2; taken.has(name); k++) name = `${base}-${k}`;
-  taken.add(name);
-  return name;
-}
+/** Where each chip's run goes (chip/report/formats/compare.ts, which also numbers the rows' labels by it). */
+export { chipDirName };
 
 /** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
 const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
