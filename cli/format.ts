@@ -6,6 +6,18 @@ export function fmtInt(x: number): string {
 }
 
 /**
+ * A mean of counts (per training sample, per inference): six significant digits, as fmtEnergyPj and
+ * fmtTimeNs give the run summary's values, without trailing zeros and with the integer part grouped
+ * (24.5 stays 24.5, not 25; 1234567.25 → "1,234,570"; a whole mean prints as an integer).
+ */
+export function fmtMean(x: number): string {
+  const s = String(Number(x.toPrecision(6)));
+  if (/e/i.test(s)) return s; // below 1e-6 or from 1e21: exponent notation, as is
+  const [int, frac] = s.split(".");
+  return frac === undefined ? fmtInt(Number(int)) : `${int.startsWith("-") ? "-" : ""}${fmtInt(Math.abs(Number(int)))}.${frac}`;
+}
+
+/**
  * Energy in pJ shown in the most readable unit (pJ, nJ, µJ, mJ, J), six significant digits; an exact zero
  * (e.g. the learning energy of a run without learning) as "0 pJ" rather than "0.00000 pJ".
  */

@@ -15,8 +15,9 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
-import { compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
+import { chipDirName, compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -64,14 +65,8 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
   readonly quiet: boolean;
 }
 
-/** A directory name for a chip: the preset name, or a spec file's base name; unique within the comparison. */
-export function chipDirName(arch: string, taken: Set<string>): string {
-  const base = (listPresetNames().includes(arch) ? arch : basename(arch).replace(/\.(json|ya?ml)$/i, "")).replace(/[^A-Za-z0-9._-]+/g, "_") || "chip";
-  let name = base;
-  for (let k = 2; taken.has(name); k++) name = `${base}-${k}`;
-  taken.add(name);
-  return name;
-}
+/** Where each chip's run goes (chip/report/formats/compare.ts, which also numbers the rows' labels by it). */
+export { chipDirName };
 
 /** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
 const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
@@ -214,7 +209,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   writeOutputSet([
     { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings, countsOnly) },
-    { path: join(out, "compare.tex"), data: `% ${model} on several chips (aerchip compare). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, "compare.tex"), data: `${latexFileHead(`${model} on several chips (aerchip compare)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),

@@ -20,6 +20,7 @@ import { checkOutputDirUsable, ensureDirCreated, outputDirOption, stableJson, wr
 import { listPresetNames } from "../../chip/spec/load.ts";
 import { evaluateCompareCsv, evaluateCompareMarkdown, evaluateCompareRows, evaluateCompareTable, type EvaluateCompareEntry } from "../../chip/report/formats/evaluate-compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
 import { plainCell } from "../../chip/report/formats/cells.ts";
 import { table } from "../format.ts";
 import { loadArch } from "../load-arch.ts";
@@ -102,7 +103,7 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
   const names = ["evaluate-compare.md", "evaluate-compare.tex", "evaluate-compare.csv", "evaluate-compare.json"];
   writeOutputSet([
     { path: join(out, names[0]), data: evaluateCompareMarkdown(t, rows, countsOnly) },
-    { path: join(out, names[1]), data: `% ${model} over a data set on several chips (aerchip evaluate). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, names[1]), data: `${latexFileHead(`${model} over a data set on several chips (aerchip evaluate)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, names[2]), data: evaluateCompareCsv(rows) },
     { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, ...(countsOnly ? { costs: "counts" } : {}), rows }, join(out, names[3])) },
   ], [out]);

@@ -18,6 +18,7 @@ import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
 import { ensureDir, outputDirOption, stableJson, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
 import { markdownTable } from "../../chip/report/formats/markdown.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
+import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
 import { renderVegaLiteSvg } from "../../chip/report/formats/html.ts";
 import { plainCell } from "../../chip/report/formats/tables.ts";
 import { table } from "../format.ts";
@@ -157,7 +158,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   writeOutputSet([
     { path: join(out, "sweep.csv"), data: sweepCsv(rows) },
     { path: join(out, "sweep.md"), data: `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
-    { path: join(out, "sweep.tex"), data: `% ${t.title} (aerchip sweep). Needs booktabs and graphicx.\n${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
+    { path: join(out, "sweep.tex"), data: `${latexFileHead(`${t.title} (aerchip sweep)`).join("\n")}${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
     ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows, countsOnly), "sweep") }] : []),
   ]);

@@ -59,7 +59,7 @@ import { jsonGraphDatasetModel } from "../evaluate/dataset-model.ts";
 import { chooseOutput } from "../dataset-decode.ts";
 import { notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
-import { fmtInt, table } from "../format.ts";
+import { fmtInt, fmtMean, table } from "../format.ts";
 import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
 import { restoreTrainCheckpoint, writeTrainCheckpoint } from "../train-checkpoint.ts";
 import { createTimingModel } from "../../chip/timing/index.ts";
@@ -418,9 +418,10 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     ...(ep === null || ep.total === undefined ? [] : [["total energy", pj(ep.total)], ["static energy", pj(ep.static ?? 0)]]),
     ...(ep === null ? [] : [["dynamic energy", pj(ep.dynamic)], ["of which learning", pj(ep.learning)]]),
     ...(p.simulatedTimeNs === undefined ? [] : [["simulated time", `${(p.simulatedTimeNs / 1e3).toFixed(3)} µs (${p.timeBasis})`]]),
-    ["spikes (excl. inputs)", fmtInt(Math.round(p.nonInputSpikes))], ["synaptic ops", fmtInt(Math.round(p.synOps))],
-    [onChanges || countsOnly ? "synapse updates" : "synapse updates (billed)", fmtInt(Math.round(p.synUpdates))],
-    ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtInt(Math.round(weightChanges / n))]] : []),
+    // Means over the training samples keep their fraction (train.json's 24.5 spikes is not 25).
+    ["spikes (excl. inputs)", fmtMean(p.nonInputSpikes)], ["synaptic ops", fmtMean(p.synOps)],
+    [onChanges || countsOnly ? "synapse updates" : "synapse updates (billed)", fmtMean(p.synUpdates)],
+    ...(onChanges && weightChanges !== null ? [["updates that changed a weight (billed)", fmtMean(weightChanges / n)]] : []),
   ];
   process.stdout.write(`aerchip ${aerchipVersion()}: train ${graph.name} on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with ${[...(o.billLearning === undefined ? [] : [`learning billed on ${learningBillingBasis(spec)}: --bill-learning`]), ...(o.tickPeriodUs === undefined ? [] : [`ticks paced at ${o.tickPeriodUs} µs: --tick-period-us`]), ...(o.realtime === true && periodUs !== undefined ? [`ticks paced at ${periodUs} µs: --realtime`] : [])].join(", ")})` : ""} — ${listing.samples.length} samples × ${o.passes} pass(es), ${fmtInt(ticks)} ticks, input population ${pop.name}\n\nper training sample\n${table(rows, ["quantity", "mean"], "lr")}\n${weightChanges === null ? "" : `\nupdates that changed a weight: ${fmtInt(weightChanges)} in all\n`}${notes.map((x) => `note: ${x}\n`).join("")}${notModelled.length === 0 ? "" : `not modelled by this chip spec: ${notModelled.join(", ")}\n`}${countsOnly ? "costs counts: energy and power not reported (--costs counts)\n" : ""}${curveText(curve, curveSetup !== undefined)}\nwrote ${["weights.json", "train.json", ...(curveSetup === undefined ? [] : ["curve.csv"])].map((f) => join(o.out, f)).join(", ")}\n`);
 }

@@ -60,6 +60,17 @@ export function sweepTitle(model: string, cfg: SweepConfig): string {
   return `${model}: ${over}`;
 }
 
+/**
+ * The Chip cell: the point's arch with the `*` its chip name carries when options overrode the spec (weight
+ * bits, neurons per core: "loihi*"), as sweep.csv's chip column, the run summary and the report title show it
+ * (audit s23b #5). A spec file stays named by its path; a point that did not run shows its arch.
+ */
+function chipCell(r: PointRow): string | null {
+  const arch = r.params.arch;
+  if (typeof arch !== "string") return arch === null ? null : String(arch);
+  return r.chip !== null && r.chip.endsWith("*") && !arch.endsWith("*") ? `${arch}*` : arch;
+}
+
 /** `countsOnly` (`sweep --costs counts`): no energy column, and a note without energy. */
 export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[], input?: InputReportSection, countsOnly = false): ReportTable {
   const shown = tableAxes(cfg);
@@ -78,7 +89,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
       { header: "Agreement", align: "r" },
     ],
     rows: rows.map((r) => [
-      ...shown.map((a): Cell => { const v = r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
+      ...shown.map((a): Cell => { const v = a === "arch" ? chipCell(r) : r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
       r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
       ...(countsOnly ? [] : [n(r.energyPj?.total, "sig", eu.scale)]), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), r.timeBasis,
       n(r.agreement?.jaccard, "sig"),

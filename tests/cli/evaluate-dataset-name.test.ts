@@ -42,7 +42,8 @@ describe("the data set's name in the tables", () => {
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(out, "dataset.md"), "utf8");
-    const tex = readFileSync(join(out, "dataset.tex"), "utf8");
+    // A wrapping (p{}) cell starts with \raggedright\arraybackslash and may hold break points (formats/latex-layout.ts).
+    const tex = readFileSync(join(out, "dataset.tex"), "utf8").replaceAll("\\raggedright\\arraybackslash ", "").replaceAll("\\allowbreak{}", "");
     expect(md).toMatch(/\| Data set \| my\\?_set \(directory\): 2 of 2 samples \|/);
     expect(tex).toMatch(/Data set & my\\_set \(directory\): 2 of 2 samples/);
     for (const text of [md, tex]) expect(text).not.toContain("aerchip-dataset-name-");

@@ -77,8 +77,11 @@ describe("aerchip sweep: weight bits 2..8 of ei-small on loihi", () => {
     expect(doc.provenance.inputs[1].sha256).toMatch(/^[0-9a-f]{64}$/);
 
     const md = readFileSync(join(out, "sweep.md"), "utf8");
-    const mdRows = md.split("\n").filter((l) => /^\| loihi /.test(l));
+    // The Chip column carries the override marker of each point's chip, as sweep.csv's chip (audit s23b #5).
+    expect(new Set(col("chip"))).toEqual(new Set(["loihi*"]));
+    const mdRows = md.split("\n").filter((l) => /^\| loihi\* /.test(l));
     expect(mdRows).toHaveLength(7);
+    expect(readFileSync(join(out, "sweep.tex"), "utf8").split("\n").filter((l) => /^\s+loihi\* & /.test(l))).toHaveLength(7);
     // The spike column counts the input spikes too (sweep.csv `spikes`); agreement is over non-input populations.
     expect(md).toContain("| Spikes (incl. inputs) |");
     expect(mdRows.map((l) => l.split("|")[3].trim())).toEqual(["2", "3", "4", "5", "6", "7", "8"]);

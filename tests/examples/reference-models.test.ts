@@ -6,9 +6,9 @@
  * writes, byte for byte.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../cli/pipeline.ts";
@@ -144,14 +144,21 @@ describe("examples/reference/sae-mnist (the spiking auto-encoder, full size)", (
       expect(r.stderr).toContain("core.maxInputAxons");
       expect(r.stderr).toContain('"latent"');
     }
-    // The same chip with 16384 input axons per core holds it.
+    // The chip spec the README's SAE command names, written by the README's own recipe for that file name
+    // (audit s23b #6: the command named wide.json, whose recipe was the 8192-axon spec for Diehl & Cook),
+    // holds it on the 290 cores the README states.
+    const readme = readFileSync(`${DIR}/README.md`, "utf8").replace(/\n/g, " ");
+    const specName = /aerchip run examples\/reference\/sae-mnist\.model\.json\.gz --arch (\S+\.json)/.exec(readme)?.[1];
+    expect(specName).toBeDefined();
+    const recipes = [...readme.matchAll(/`node -e '([^']*)'`/g)].map((m) => m[1]!).filter((c) => c.includes(`writeFileSync("${specName}"`));
+    expect(recipes, `one recipe writes ${specName}`).toHaveLength(1);
     const dir = tmp();
-    const spec = JSON.parse(readFileSync("chip/spec/presets/generic.json", "utf8"));
-    spec.name = "generic-16k-axons";
-    spec.core.maxInputAxons = 16384;
-    writeFileSync(join(dir, "wide.json"), JSON.stringify(spec));
-    const r = await cli("run", SAE, "--arch", join(dir, "wide.json"), "--steps", "2", "--out", join(dir, "out"), "--quiet");
+    symlinkSync(resolve("chip"), join(dir, "chip"));
+    execFileSync(process.execPath, ["-e", recipes[0]!], { cwd: dir });
+    const r = await cli("run", SAE, "--arch", join(dir, specName!), "--steps", "2", "--out", join(dir, "out"), "--quiet");
     expect(r.code, r.stderr).toBe(0);
+    const cores = /holds it \(e\.g\. `generic\.json` with `core\.maxInputAxons` 16384: (\d+) cores/.exec(readme)?.[1];
+    expect(JSON.parse(readFileSync(join(dir, "out", "report.json"), "utf8")).chip.coresUsed).toBe(Number(cores));
   });
 
   it("learning-cost: an all-spiking network follows T/2 and 2T/(3(T − T_l)) exactly", async () => {

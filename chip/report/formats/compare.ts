@@ -11,6 +11,8 @@ import { bytesUnit, energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type R
 import { VEGA_LITE_BASE } from "./html.ts";
 import { markdownTable } from "./markdown.ts";
 import { isCountsOnly } from "../counts-only.ts";
+import { basename } from "node:path";
+import { listPresetNames } from "../../spec/load.ts";
 
 export interface CompareOk {
   readonly arch: string;
@@ -29,9 +31,33 @@ export interface CompareFailed {
 
 export type CompareEntry = CompareOk | CompareFailed;
 
+/** A directory name for a chip: the preset name, or a spec file's base name; unique within the comparison. */
+export function chipDirName(arch: string, taken: Set<string>): string {
+  const base = (listPresetNames().includes(arch) ? arch : basename(arch).replace(/\.(json|ya?ml)$/i, "")).replace(/[^A-Za-z0-9._-]+/g, "_") || "chip";
+  let name = base;
+  for (let k = 2; taken.has(name); k++) name = `${base}-${k}`;
+  taken.add(name);
+  return name;
+}
+
+/**
+ * The number k of each --arch item's directory `<base>-k` (1 for the bare `<base>`), as chipDirName gives them
+ * in order: every --arch item takes a name, whether its chip ran or not.
+ */
+function chipDirNumbers(archs: readonly string[]): number[] {
+  const taken = new Set<string>();
+  return archs.map((arch) => {
+    const bare = chipDirName(arch, new Set());
+    const name = chipDirName(arch, taken);
+    return name === bare ? 1 : Number(name.slice(bare.length + 1));
+  });
+}
+
 /** The numbers of one row (null where the chip failed or the figure is not modelled). */
 export interface CompareRow {
   readonly arch: string;
+  /** The chip's run directory under the comparison's --out (`generic-2`); null for a chip that did not run. */
+  readonly dir: string | null;
   readonly chip: string | null;
   readonly status: string;
   readonly errorMessage: string | null;
@@ -49,8 +75,11 @@ export interface CompareRow {
   readonly footprintBytes: number | null;
   readonly synapseMemoryBytes: number | null;
   readonly activationSparsity: number | null;
-  /** false when the chip ran but does not model time: its time, inferences/s and power are null as unknown, not 0. */
-  readonly timeModelled: boolean;
+  /**
+   * false when the chip ran but does not model time: its time, inferences/s and power are null as unknown, not 0;
+   * null for a chip that did not run (unknown, as its other numbers; compare.csv leaves the cell empty).
+   */
+  readonly timeModelled: boolean | null;
   /**
    * What this chip's time, inferences/s, power and static energy are computed on (chip/report/time-basis.ts):
    * "tick-period" (paced, e.g. TrueNorth's 1 ms ticks) or "modelled-latency" (compute-bound); null where it failed.
@@ -64,9 +93,9 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
   return entries.map((e) => {
     if (e.status === "error") {
       return {
-        arch: e.arch, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+        arch: e.arch, dir: null, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
         effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
-        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true, timeBasis: null,
+        footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: null, timeBasis: null,
       };
     }
     const r = e.report;
@@ -75,7 +104,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     // --costs counts (chip/report/counts-only.ts): the report has no energy; the row's energy fields are null.
     const total = isCountsOnly(r) ? null : r.totals.energyPj.total;
     return {
-      arch: e.arch, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
+      arch: e.arch, dir: e.dir, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
       nonInputSpikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
       energyPj: total, energyPerSynOpPj: total !== null && sop > 0 ? total / sop : null,
       inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
@@ -93,8 +122,9 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
  * (the --arch item for a chip that did not run). Two rows of one name (a preset and an edited copy of its spec
  * file, which keeps the name) would read alike, so such a row gets its --arch item as given:
  * "generic (gs/generic.json)"; the --arch item that is the name itself (the preset) stays bare. One --arch
- * item given twice is numbered in order ("generic #2", as its directory is generic-2). compare.csv/.json
- * carry `arch` and `chip` as they are.
+ * item given more than once is numbered as its directory (chipDirName, over all the rows' --arch items in
+ * order): `generic,gs/generic.json,generic` gives "generic", "generic (gs/generic.json)", "generic #3", in
+ * generic/, generic-2/ and generic-3/ (audit s23b #2). compare.csv/.json carry `arch`, `dir` and `chip`.
  */
 export function compareLabels(rows: readonly { readonly chip: string | null; readonly arch: string }[]): string[] {
   const count = (xs: readonly string[]): Map<string, number> => {
@@ -106,13 +136,8 @@ export function compareLabels(rows: readonly { readonly chip: string | null; rea
   const nameCount = count(names);
   const withArch = rows.map((r, i) => (nameCount.get(names[i])! > 1 && r.arch !== names[i] ? `${names[i]} (${r.arch})` : names[i]));
   const labelCount = count(withArch);
-  const seen = new Map<string, number>();
-  return withArch.map((l) => {
-    if (labelCount.get(l)! === 1) return l;
-    const k = (seen.get(l) ?? 0) + 1;
-    seen.set(l, k);
-    return k === 1 ? l : `${l} #${k}`;
-  });
+  const dirNumber = chipDirNumbers(rows.map((r) => r.arch));
+  return withArch.map((l, i) => (labelCount.get(l)! === 1 || dirNumber[i] === 1 ? l : `${l} #${dirNumber[i]}`));
 }
 
 const nums = (rows: readonly CompareRow[], f: (r: CompareRow) => number | null): number[] => rows.map(f).filter((v): v is number => v !== null);
@@ -127,7 +152,7 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
   const bu = bytesUnit(maxOf(nums(rows, (r) => r.synapseMemoryBytes)));
   const n = (v: number | null, f: "int" | "sig" | "pct", scale = 1): Cell => (v === null ? null : { v: v / scale, f });
   // Time and power of a chip that ran without a latency model are unknown: say so, rather than "–" as for a failed run.
-  const t = (r: CompareRow, v: number | null, scale = 1): Cell => (r.timeModelled ? n(v, "sig", scale) : NOT_MODELLED);
+  const t = (r: CompareRow, v: number | null, scale = 1): Cell => (r.timeModelled === false ? NOT_MODELLED : n(v, "sig", scale));
   const failed = rows.filter((r) => r.errorMessage !== null);
   const definitions = countsOnly ? COMPARE_NOTE_COUNTS : COMPARE_NOTE;
   // The energy columns and their cells, left out in counts-only mode (spliced in after SOPs and after inferences/s).
@@ -195,7 +220,7 @@ export function compareMarkdown(model: string, t: ReportTable, rows: readonly Co
 }
 
 export const COMPARE_CSV_COLUMNS = [
-  "arch", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
+  "arch", "dir", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
   "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
   "time_modelled", "time_basis",
 ] as const;
@@ -206,9 +231,9 @@ export function compareCsv(rows: readonly CompareRow[]): string {
   const lines: string[] = [[...COMPARE_CSV_COLUMNS, ...(learned ? ["learning_billed_on"] : [])].join(",")];
   for (const r of rows) {
     lines.push([
-      r.arch, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
+      r.arch, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
-      r.status === "ok" ? String(r.timeModelled) : null, r.timeBasis,
+      r.timeModelled === null ? null : String(r.timeModelled), r.timeBasis,
       ...(learned ? [r.learningBilledOn ?? null] : []),
     ].map(csvField).join(","));
   }

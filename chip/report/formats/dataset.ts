@@ -9,6 +9,7 @@ import { csvField } from "./csv.ts";
 import { datasetDisplayName } from "./dataset-name.ts";
 import { eventTransformText } from "./event-transform-text.ts";
 import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.ts";
+import { latexFileHead } from "./latex-layout.ts";
 import { markdownTable } from "./markdown.ts";
 import { isCountsOnly } from "../counts-only.ts";
 
@@ -255,7 +256,7 @@ export function datasetMarkdown(d: DatasetDocument): string {
 
 export function datasetLatex(d: DatasetDocument): string {
   const prefix = `aerchip-${latexLabelSlug(d.model)}-${latexChipSlug(d.chip.name, d.chip.specSha256)}`;
-  const out = [`% ${latexEscape(`aerchip evaluation: ${d.model} on ${d.chip.name} (${d.format} v${d.version}, aerchip ${d.provenance.aerchipVersion})`)}`.replace(/\r?\n/g, " "), "% Needs \\usepackage{booktabs} and \\usepackage{graphicx} (and \\usepackage[utf8]{inputenc} on LaTeX before 2018 when names hold non-ASCII letters).", ""];
+  const out = latexFileHead(latexEscape(`aerchip evaluation: ${d.model} on ${d.chip.name} (${d.format} v${d.version}, aerchip ${d.provenance.aerchipVersion})`), " (and \\usepackage[utf8]{inputenc} on LaTeX before 2018 when names hold non-ASCII letters)");
   for (const t of datasetTables(d)) out.push(latexTable(t, prefix, t.id === "dataset-summary" ? "" : `${d.model} on ${d.chip.name}: `), "");
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -1,15 +1,11 @@
 /**
- * The report as LaTeX booktabs tables, ready to paste into a paper (needs \usepackage{booktabs}, and
- * \usepackage{graphicx} for the wide tables, which are scaled to \linewidth). Same tables as the Markdown
+ * The report as LaTeX booktabs tables, ready to paste into a paper (needs \usepackage{booktabs} and
+ * \usepackage{graphicx}; how tables fit the page: formats/latex-layout.ts). Same tables as the Markdown
  * and HTML outputs (formats/tables.ts); every string is escaped; deterministic text, no timestamps.
  */
 import type { RunReport } from "../run-report.ts";
 import { groupDigits, reportTables, sigDigits, type Cell, type ReportTable } from "./tables.ts";
-
-/** Tables with more columns than this are wrapped in \resizebox{\linewidth}{!}{…}. */
-const WIDE_COLUMNS = 8;
-/** Text columns whose longest cell exceeds this many characters become wrapping p{} columns. */
-const LONG_TEXT = 40;
+import { latexFileHead, layoutColumns, splitRows } from "./latex-layout.ts";
 
 const SPECIAL: Readonly<Record<string, string>> = {
   "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\{", "}": "\\}",
@@ -46,6 +42,23 @@ export function breakHexRuns(escaped: string): string {
   return escaped.replace(HEX_RUN, (run) => run.match(new RegExp(`.{1,${HEX_CHUNK}}`, "g"))!.join("\\allowbreak{}"));
 }
 
+/** Words at least this long (paths, dotted identifiers) get break points after their separators. */
+const LONG_WORD = 16;
+const WORD_SEPARATORS = new Set(["/", ".", "_", "-", ":", ","]);
+
+/**
+ * A long path or identifier (../shared/fixtures/…/loihi.yaml, synapseEncodings.conv.energySynOpPj) is one
+ * word TeX does not hyphenate: in a wrapping column it ran into the margin. \allowbreak{} after each
+ * separator of such a word lets it wrap there; the printed text is unchanged.
+ */
+export function latexBreakable(s: string): string {
+  return s.split(" ").map((word) => {
+    const chars = [...word];
+    if (chars.length < LONG_WORD) return latexEscape(word);
+    return chars.map((ch, i) => latexEscape(ch) + (WORD_SEPARATORS.has(ch) && i < chars.length - 1 ? "\\allowbreak{}" : "")).join("");
+  }).join(" ");
+}
+
 export function latexCell(c: Cell): string {
   if (c === null) return "--";
   if (typeof c === "string") return breakHexRuns(latexEscape(c));
@@ -53,6 +66,11 @@ export function latexCell(c: Cell): string {
   if (c.f === "pct") return `${(c.v * 100).toFixed(1)}\\%`;
   const s = sigDigits(c.v);
   return s.exponent === null ? s.mantissa : `$${s.mantissa}\\times10^{${s.exponent}}$`;
+}
+
+/** A cell of a wrapping p{} column: as latexCell, with break points in long paths and identifiers. */
+export function latexWrappingCell(c: Cell): string {
+  return typeof c === "string" ? breakHexRuns(latexBreakable(c)) : latexCell(c);
 }
 
 /** A label-safe slug: lower-case letters, digits and dashes. */
@@ -75,39 +93,53 @@ export function latexChipSlug(chip: string, specSha256?: string): string {
   return `${latexLabelSlug(chip.slice(0, -1))}-mod${hash}`;
 }
 
+/** A header cell: wrapped headers are a one-column tabular aligned like their column, bottom-aligned. */
+function latexHeader(lines: readonly string[], align: string): string {
+  if (lines.length === 1) return latexEscape(lines[0]!);
+  return `\\begin{tabular}[b]{@{}${align === "r" ? "r" : "l"}@{}}${lines.map(latexEscape).join("\\\\")}\\end{tabular}`;
+}
+
+/**
+ * One table as one or more booktabs floats (formats/latex-layout.ts): long text wraps in p{} columns, long
+ * headers wrap, every tabular goes through \aerchipfit (scaled to \linewidth only when wider), and a table
+ * of more than MAX_FLOAT_LINES estimated lines is split into floats captioned "(continued, part k of n)".
+ */
 export function latexTable(t: ReportTable, labelPrefix: string, captionPrefix = ""): string {
-  const spec = t.columns.map((c, i) => {
-    if (c.align === "r") return "r";
-    let longest = 0;
-    for (const r of t.rows) { const v = r[i]; if (typeof v === "string") longest = Math.max(longest, [...v].length); }
-    return longest > LONG_TEXT ? "p{0.45\\linewidth}" : "l";
-  }).join("");
-  const wide = t.columns.length > WIDE_COLUMNS;
-  const caption = `${captionPrefix}${t.title}.${t.note === undefined ? "" : ` ${t.note}`}`;
-  const lines = [
-    "\\begin{table}[htbp]",
-    "  \\centering",
-    `  \\caption{${latexEscape(caption)}}`,
-    `  \\label{tab:${labelPrefix}-${t.id}}`,
-    ...(wide ? ["  \\resizebox{\\linewidth}{!}{%"] : []),
-    `  \\begin{tabular}{${spec}}`,
-    "    \\toprule",
-    `    ${t.columns.map((c) => latexEscape(c.header)).join(" & ")} \\\\`,
-    "    \\midrule",
-    ...t.rows.map((r) => `    ${r.map(latexCell).join(" & ")} \\\\`),
-    "    \\bottomrule",
-    "  \\end{tabular}",
-    ...(wide ? ["  }"] : []),
-    "\\end{table}",
-  ];
-  return lines.join("\n");
+  const wrapping = t.rows.map((r) => r.map(latexWrappingCell));
+  const cols = layoutColumns(t, wrapping);
+  const rendered = t.rows.map((r) => r.map((c, i) => (cols[i]!.chars === null ? latexCell(c) : latexWrappingCell(c))));
+  const parts = splitRows(rendered, cols);
+  const cell = (text: string, i: number): string => (cols[i]!.chars === null ? text : `\\raggedright\\arraybackslash ${text}`);
+  const header = cols.map((c, i) => (c.chars === null ? latexHeader(c.header, c.spec) : cell(latexEscape(c.header[0]!), i))).join(" & ");
+  const floats = parts.map((rows, k) => {
+    const first = k === 0;
+    const caption = first
+      ? `${captionPrefix}${t.title}.${t.note === undefined ? "" : ` ${t.note}`}`
+      : `${captionPrefix}${t.title} (continued, part ${k + 1} of ${parts.length}).`;
+    return [
+      "\\begin{table}[htbp]",
+      "  \\centering",
+      `  \\caption{${latexEscape(caption)}}`,
+      `  \\label{tab:${labelPrefix}-${t.id}${first ? "" : `-part${k + 1}`}}`,
+      "  \\aerchipfit{%",
+      `  \\begin{tabular}{${cols.map((c) => c.spec).join("")}}`,
+      "    \\toprule",
+      `    ${header} \\\\`,
+      "    \\midrule",
+      ...rows.map((r) => `    ${rendered[r]!.map(cell).join(" & ")} \\\\`),
+      "    \\bottomrule",
+      "  \\end{tabular}}",
+      "\\end{table}",
+    ].join("\n");
+  });
+  return floats.join("\n\n");
 }
 
 export function renderLatex(report: RunReport): string {
   const prefix = `aerchip-${latexLabelSlug(report.model)}-${latexChipSlug(report.chip.name, report.chip.specSha256)}`;
   const out = [
-    `% aerchip report: ${report.model} on ${report.chip.name} (${report.format} v${report.version}, aerchip ${report.provenance.aerchipVersion})`.replace(/\r?\n/g, " "),
-    "% Needs \\usepackage{booktabs} and \\usepackage{graphicx}. Metric definitions: NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025).",
+    ...latexFileHead(`aerchip report: ${report.model} on ${report.chip.name} (${report.format} v${report.version}, aerchip ${report.provenance.aerchipVersion})`),
+    "% Metric definitions: NeuroBench (Yik et al., Nat. Commun. 16:1545, 2025).",
     "",
   ];
   for (const t of reportTables(report)) out.push(latexTable(t, prefix, t.id === "summary" ? "" : `${report.model} on ${report.chip.name}: `), "");

@@ -5,11 +5,12 @@
  * axis of compare.svg says "log scale" in its title.
  */
 import { describe, expect, it } from "vitest";
-import { compareFigureSpec, compareLabels, compareMarkdown, compareTable, ENERGY_PER_SOP_HEADER, type CompareRow } from "../../../chip/report/formats/compare.ts";
+import { NOT_MODELLED } from "../../../chip/report/formats/cells.ts";
+import { chipDirName, compareCsv, compareFigureSpec, compareLabels, compareRows, COMPARE_CSV_COLUMNS, compareMarkdown, compareTable, ENERGY_PER_SOP_HEADER, type CompareRow } from "../../../chip/report/formats/compare.ts";
 
 function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow {
   return {
-    arch, chip: arch, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 128, nonInputSpikes: 10, synOps: 100, effectiveACs: 90,
+    arch, dir: arch, chip: arch, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 128, nonInputSpikes: 10, synOps: 100, effectiveACs: 90,
     energyPj, energyPerSynOpPj: energyPj / 100, inferenceTimeNs, inferencesPerSecond: 1e9 / inferenceTimeNs, averagePowerMw: 1,
     footprintBytes: 1000, synapseMemoryBytes: 2000, activationSparsity: 0.9, timeModelled: true, timeBasis: "modelled-latency",
   };
@@ -17,9 +18,9 @@ function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow
 
 function failed(arch: string, code: string, message: string): CompareRow {
   return {
-    arch, chip: null, status: code, errorMessage: message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+    arch, dir: null, chip: null, status: code, errorMessage: message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
     effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
-    footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: true, timeBasis: null,
+    footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: null, timeBasis: null,
   };
 }
 
@@ -65,8 +66,24 @@ describe("compare outputs", () => {
     // Two copies of one name, and one --arch item given twice: still one label each.
     expect(compareLabels([{ ...copy, arch: "a/generic.json" }, { ...copy, arch: "b/generic.json" }])).toEqual(["generic (a/generic.json)", "generic (b/generic.json)"]);
     expect(compareLabels([ok("generic", 1, 1), ok("generic", 1, 1)])).toEqual(["generic", "generic #2"]);
+    // A spec file of the same base name in between takes generic-2/: the second preset is in generic-3/,
+    // and its label says #3 (audit s23b #2: it said "generic #2", the spec file's directory).
+    expect(compareLabels([ok("generic", 1, 1), copy, ok("generic", 1, 1)])).toEqual(["generic", "generic (gs/generic.json)", "generic #3"]);
+    const taken = new Set<string>();
+    expect(["generic", "gs/generic.json", "generic"].map((a) => chipDirName(a, taken))).toEqual(["generic", "generic-2", "generic-3"]);
     // Names that differ are left as they are.
     expect(compareLabels(ROWS)).toEqual(["loihi", "truenorth", "odin"]);
+  });
+
+  it("a chip that did not run has timeModelled null in compare.json, as its empty time_modelled cell in compare.csv (audit s23b #4)", () => {
+    const [row] = compareRows([{ arch: "odin", status: "error", code: "E_CHIP_CORES_EXCEEDED", message: "too big" }]);
+    expect(row).toMatchObject({ arch: "odin", dir: null, timeModelled: null, inferenceTimeNs: null });
+    const csv = compareCsv([row!, ok("loihi", 1, 1)]).trimEnd().split("\n").map((l) => l.split(","));
+    const col = COMPARE_CSV_COLUMNS.indexOf("time_modelled");
+    expect([csv[1]![col], csv[2]![col]]).toEqual(["", "true"]);
+    expect([csv[1]![COMPARE_CSV_COLUMNS.indexOf("dir")], csv[2]![COMPARE_CSV_COLUMNS.indexOf("dir")]]).toEqual(["", "loihi"]);
+    // The table shows "–" (did not run) for its time, not "not modelled".
+    expect(compareTable("m", [row!]).rows[0]).not.toContain(NOT_MODELLED);
   });
 
   it("a log-scale axis of compare.svg says so in its title; a linear one does not", () => {

@@ -56,7 +56,8 @@ describe("energy = count × per-operation cost", () => {
     expect(md).toContain(`| Network | router hops east-west | ${groupDigits(c.hopsEast + c.hopsWest, ",")} | energyHopEastWestPj | 3.000 | pJ |`);
     expect(md).toContain(`| Router hops north-south | ${groupDigits(c.hopsNorth + c.hopsSouth, ",")} |`);
     expect(md).toContain(`| In-tile packets | ${groupDigits(c.packetsInTile, ",")} |`);
-    expect(renderLatex(r)).toContain(`Network & router hops north-south & ${groupDigits(c.hopsNorth + c.hopsSouth, ",")} & energyHopNorthSouthPj`);
+    // A wrapping (p{}) column's cells start with \raggedright\arraybackslash (formats/latex-layout.ts).
+    expect(renderLatex(r).replaceAll("\\raggedright\\arraybackslash ", "")).toContain(`Network & router hops north-south & ${groupDigits(c.hopsNorth + c.hopsSouth, ",")} & energyHopNorthSouthPj`);
     // CSV: one energy_term row per term, its energy in the component's column; they add up to the totals row.
     const lines = renderCsv(r).trimEnd().split("\n").map((l) => l.split(","));
     const col = (name: string) => CSV_COLUMNS.indexOf(name);

@@ -88,7 +88,8 @@ describe("Markdown and LaTeX golden files", () => {
   it("every LaTeX table is a balanced booktabs tabular with one cell per column", () => {
     const tex = renderLatex(demoReport());
     const tables = tex.split("\\begin{table}").slice(1);
-    expect(tables.length).toBe(8);
+    // Long tables continue in further floats (formats/latex-layout.ts splitRows): 8 tables.
+    expect(tables.filter((t) => !t.includes("(continued, part")).length).toBe(8);
     for (const t of tables) {
       expect(t).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
       const head = t.split("\n").find((l) => l.includes("\\begin{tabular}{"))!.trim();
