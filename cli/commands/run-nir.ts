@@ -20,6 +20,7 @@ import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../co
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
 import { loadArch } from "../load-arch.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
 import { compileAndRunAsync, spikesJsonFrom } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
@@ -54,8 +55,9 @@ export function nirOptions(o: NirCliOptions): NirLoadOptions {
   };
 }
 
-export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }): Promise<LoadedNirModel> {
-  const m = await loadNirModel(modelPath, nirOptions(o));
+/** `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks). */
+export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }, chip?: Pick<ChipSpec, "core">): Promise<LoadedNirModel> {
+  const m = await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : { maxDelayTicks: chip.core.maxDelayTicks }) });
   if (o.quiet !== true) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   return m;
 }
@@ -78,7 +80,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const out = outputDirOption(o.out); // an empty --out fails before the run
   checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const m = await loadNirForCli(modelPath, o);
+  const m = await loadNirForCli(modelPath, o, archSpec);
   if (o.input === undefined) {
     throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
   }

@@ -27,6 +27,13 @@ export interface NirLoadOptions {
    * field, exact only if the chip freezes a population until its latency tick (see docs/nir.md).
    */
   readonly bias?: "source" | "compartment";
+  /**
+   * The target chip's longest synaptic delay (core.maxDelayTicks). A bias into a population of latency L
+   * needs a delay of L from `__nir_bias`, which fires from tick 0; where that exceeds this limit the drive
+   * comes from a bias source that starts firing later (`__nir_bias_from_<tick>`), so the delay fits.
+   * Default: no limit (one bias source, as on chips that hold the delays).
+   */
+  readonly maxDelayTicks?: number;
   /** Accept files NIR's type checker rejects (shape disagreements with equal element counts, …) with warnings. */
   readonly lenient?: boolean;
   /** Model name (default: the file's base name). */
@@ -43,6 +50,8 @@ export interface ResolvedNirOptions {
   readonly ifMultiSpike: boolean;
   readonly bias: "source" | "compartment";
   readonly lenient: boolean;
+  /** Infinity when not given. */
+  readonly maxDelayTicks: number;
   readonly name: string;
   readonly defaultSteps: number;
 }
@@ -65,10 +74,12 @@ export function resolveNirOptions(o: NirLoadOptions, defaultName: string): Resol
   if (recurrentBias !== "nirtorch" && recurrentBias !== "snntorch") bad("recurrentBias", `recurrentBias must be "nirtorch" or "snntorch"`, "choose a convention");
   const bias = o.bias ?? "source";
   if (bias !== "source" && bias !== "compartment") bad("bias", `bias must be "source" or "compartment"`, "choose where constant drives go");
+  const maxDelayTicks = o.maxDelayTicks ?? Infinity;
+  if (!(maxDelayTicks === Infinity || (Number.isSafeInteger(maxDelayTicks) && maxDelayTicks >= 1))) bad("maxDelayTicks", `maxDelayTicks must be a whole number of ticks ≥ 1, got ${maxDelayTicks}`, "give the chip's core.maxDelayTicks");
   const defaultSteps = o.defaultSteps ?? 100;
   if (!(Number.isSafeInteger(defaultSteps) && defaultSteps >= 1)) bad("defaultSteps", `defaultSteps must be a positive integer`, "give a step count");
   return {
     dtSeconds: dt, reset, resetByNode: o.resetByNode ?? {}, recurrentBias, ifMultiSpike: o.ifMultiSpike ?? false, bias,
-    lenient: o.lenient ?? false, name: o.name ?? defaultName, defaultSteps,
+    lenient: o.lenient ?? false, maxDelayTicks, name: o.name ?? defaultName, defaultSteps,
   };
 }
