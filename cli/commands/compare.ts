@@ -29,6 +29,7 @@ import { chooseInputPopulation } from "../model-input.ts";
 import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
 import { withInitialWeights } from "../initial-weights.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { nirWithInput } from "../nir-input.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
@@ -126,7 +127,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // A broken model fails the whole comparison, before any chip runs (SANA-FE networks load with their arch).
   const nir = /\.nir$/i.test(modelPath);
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
-  if (nir) await loadNirModel(modelPath, nirOptions(o));
+  if (nir) nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath); // a wrong --input-population is one usage error
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     // Too large for the largest chip given: refused before its per-neuron arrays exist (compiler/core-capacity.ts,
     // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.

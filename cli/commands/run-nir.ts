@@ -34,6 +34,7 @@ import { costsProvenance } from "../costs-mode.ts";
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
+import { nirWithInput } from "../nir-input.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
 
 export interface NirCliOptions {
@@ -55,9 +56,12 @@ export function nirOptions(o: NirCliOptions): NirLoadOptions {
   };
 }
 
-/** `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks). */
-export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }, chip?: Pick<ChipSpec, "core">): Promise<LoadedNirModel> {
-  const m = await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : { maxDelayTicks: chip.core.maxDelayTicks }) });
+/**
+ * `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks).
+ * `inputPopulation` (--input-population): the Input node --input drives (default: the first; cli/nir-input.ts).
+ */
+export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean; inputPopulation?: string }, chip?: Pick<ChipSpec, "core">): Promise<LoadedNirModel> {
+  const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : { maxDelayTicks: chip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
   if (o.quiet !== true) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   return m;
 }
@@ -114,7 +118,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
     },
   };
   const ticks = T + m.extraTicks;
