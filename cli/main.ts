@@ -87,7 +87,7 @@ function nirOptions(cmd: Command): Command {
       if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("--dt must be a number of seconds > 0");
       return n;
     })
-    .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default) or subtract").choices(NIR_RESETS))
+    .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default), subtract (v − θ at the spike: Sinabs) or snntorch-subtract (θ taken off in the next step, undecayed: snnTorch's default)").choices(NIR_RESETS))
     .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(NIR_RECURRENT_BIASES))
     .option("--if-multi-spike", "NIR: let an IF emit several spikes per tick (Sinabs); refused unless --lenient")
     .option("--lenient", "NIR: accept files that fail type checks (with a warning)");

@@ -17,6 +17,7 @@ import { writeNpy } from "../../core/io/npy.ts";
 import { checkReadoutSize, fileSafe, readoutOutputs, type ReadoutSource } from "../readout-files.ts";
 import { checkNirOutputSize } from "../nir-output-size.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
+import type { NirResetOption } from "../../compiler/frontends/nir/options.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import type { SimResult } from "../../chip/sim/run.ts";
 import { loadArch } from "../load-arch.ts";
@@ -40,7 +41,7 @@ import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts"
 export interface NirCliOptions {
   readonly input?: string;
   readonly dt?: number;
-  readonly reset?: "to-v-reset" | "subtract";
+  readonly reset?: NirResetOption;
   readonly recurrentBias?: "nirtorch" | "snntorch";
   readonly ifMultiSpike?: boolean;
   readonly lenient?: boolean;

@@ -397,6 +397,27 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     projections.push({ name, pre: p.pre, post: p.post, encoding, preIndex: t.src, postIndex: t.out, weight: p.weight, delayTicks });
     projInfos.push({ projection: name, pre: p.pre, post: p.post, via: [...t.via], modelWeights: t.modelWeights, synapses: n, encoding });
   }
+  // Reset "snntorch-subtract": snnTorch takes θ off v in the step after a spike, undecayed
+  // (U[t+1] = βU[t] + I[t+1] − θ·S[t]). The compartment does not reset; a self-synapse of −θ with delay 1
+  // puts −θ into u at step t+1, and so into v. With currentDecay cd ≠ 0 (Cuba) u would carry −θ·cd^k into
+  // the later steps too: +cd·θ with delay 2 cancels it (u[t+2] gets cd·(−θ) + cd·θ = 0), so v sees −θ once.
+  for (const [name, low] of lowered) {
+    const th = low.resetInput;
+    if (th === undefined) continue;
+    const cd = low.params.currentDecay;
+    const post: number[] = [];
+    const weight: number[] = [];
+    const delay: number[] = [];
+    for (let j = 0; j < th.length; j++) {
+      if (th[j] === 0) continue;
+      post.push(j); weight.push(-th[j]); delay.push(1);
+      if (cd[j] !== 0) { post.push(j); weight.push(cd[j] * th[j]); delay.push(2); }
+    }
+    if (post.length === 0) continue;
+    const pname = uniqueName(`${name}->${name}.reset`, new Set(projections.map((q) => q.name)));
+    projections.push({ name: pname, pre: name, post: name, encoding: "sparse", preIndex: Uint32Array.from(post), postIndex: Uint32Array.from(post), weight: Float64Array.from(weight), delayTicks: Uint16Array.from(delay) });
+    projInfos.push({ projection: pname, pre: name, post: name, via: [], modelWeights: 0, synapses: post.length, encoding: "sparse" });
+  }
   if (clamped > 0) {
     warnings.push({ code: "W_NIR_CYCLE_LATENCY", severity: "warning", file, message: `${clamped} synapses on cycles were given delay 1 instead of their NIR timing`, hint: "add Delay nodes on cycles through several populations" });
   }
