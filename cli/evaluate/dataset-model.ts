@@ -56,7 +56,8 @@ export interface DatasetModel {
 export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true, fitsChip?: ChipSpec): Promise<DatasetModel> {
   if (/\.nir$/i.test(modelPath)) {
     // --input-population: the Input node each sample drives (cli/nir-input.ts).
-    const m = nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath);
+    // fitsChip: its core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`.
+    const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(fitsChip === undefined ? {} : { maxDelayTicks: fitsChip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
     if (!quiet) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
     return { ...m, nir: m };
   }

@@ -1,9 +1,9 @@
 /**
  * NIR biases past the first layer on chips with core.maxDelayTicks 1 (odin, cim-crossbar; audit s23a #5):
- * `aerchip run` and `compile` lower the graph for the chip's delay limit, so snnTorch's dense LIF export
+ * `aerchip run`, `evaluate` and `compile` lower the graph for the chip's delay limit, so snnTorch's dense LIF export
  * (biases into the output layer, latency 2) runs there instead of E_CORE_DELAY_EXCEEDED, with snnTorch's spikes.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -44,6 +44,21 @@ describe.skipIf(!HAS_SHARED)(`NIR biases on chips with a delay of at most 1 ${SK
       expect(mapping.nirProjections.filter((p) => p.pre.startsWith("__nir_bias")).map((p) => `${p.pre}->${p.post}`)).toEqual(["__nir_bias->1", "__nir_bias_from_1->3"]);
     });
   }
+
+  it("evaluate on odin: a sample's output spike counts equal run's", async () => {
+    const data = tmp();
+    mkdirSync(join(data, "0"));
+    copyFileSync(join(dir, "snntorch_dense_lif.input.npy"), join(data, "0", "s.npy"));
+    const out = tmp();
+    const r = await cli("evaluate", model, "--input", data, "--arch", "odin", "--out", join(out, "e"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const row = (JSON.parse(readFileSync(join(out, "e", "dataset.json"), "utf8")) as { samples: Array<{ outputValues: number[] }> }).samples[0];
+    const run = await cli("run", model, "--input", join(data, "0", "s.npy"), "--arch", "odin", "--out", join(out, "r"), "--quiet");
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "r", "report.json"), "utf8")) as { nir: { outputs: Array<{ counts: number[] }> } };
+    expect(row.outputValues).toEqual(report.nir.outputs[0].counts);
+    expect(row.outputValues.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+  });
 
   it("compile for odin holds every synapse (delays of 1 tick)", async () => {
     const out = tmp();
