@@ -88,7 +88,8 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
 
 async function pointModel(task: PointTask, fitsChip?: ChipSpec): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
-    const m = await loadNirModel(task.model, {});
+    // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`.
+    const m = await loadNirModel(task.model, fitsChip === undefined ? {} : { maxDelayTicks: fitsChip.core.maxDelayTicks });
     if (task.input === null) {
       throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: task.model, field: "input", hint: `add \`input: FILE\` to the sweep file (a T × ${m.inputShape.join(" × ")} .npy, an .aer stream or an N-MNIST .bin)` });
     }

@@ -1,9 +1,9 @@
 /**
  * NIR biases past the first layer on chips with core.maxDelayTicks 1 (odin, cim-crossbar; audit s23a #5):
- * `aerchip run`, `evaluate` and `compile` lower the graph for the chip's delay limit, so snnTorch's dense LIF export
+ * `aerchip run`, `evaluate`, `sweep` and `compile` lower the graph for the chip's delay limit, so snnTorch's dense LIF export
  * (biases into the output layer, latency 2) runs there instead of E_CORE_DELAY_EXCEEDED, with snnTorch's spikes.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,16 @@ describe.skipIf(!HAS_SHARED)(`NIR biases on chips with a delay of at most 1 ${SK
     const report = JSON.parse(readFileSync(join(out, "r", "report.json"), "utf8")) as { nir: { outputs: Array<{ counts: number[] }> } };
     expect(row.outputValues).toEqual(report.nir.outputs[0].counts);
     expect(row.outputValues.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+  });
+
+  it("sweep over odin and cim-crossbar: both points run", async () => {
+    const d = tmp();
+    const file = join(d, "sweep.yaml");
+    writeFileSync(file, `model: ${model}\ninput: ${join(dir, "snntorch_dense_lif.input.npy")}\narch: [odin, cim-crossbar]\nout: ${join(d, "out")}\n`);
+    const r = await cli("sweep", file, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const points = (JSON.parse(readFileSync(join(d, "out", "sweep.json"), "utf8")) as { rows: Array<{ status: string }> }).rows;
+    expect(points.map((p) => p.status)).toEqual(["ok", "ok"]);
   });
 
   it("compile for odin holds every synapse (delays of 1 tick)", async () => {
