@@ -98,4 +98,19 @@ describe("a NIR graph with two Input nodes", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(mismatches(npy(join(dir, "cmp", "generic", "A.npy")), npy(join(dir, "b", "A.npy")))).toBe(0);
   });
+
+  it("sweep: inputPopulation names the Input node `input` drives; another node is E_SWEEP_FIELD", async () => {
+    const sw = join(dir, "sweep.yaml");
+    writeFileSync(sw, `model: ${model}\ninput: ${fileB()}\ninputPopulation: b_in\narch: generic\nout: ${join(dir, "sw")}\n`);
+    const ok = await cli("sweep", sw, "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+    const row = (JSON.parse(readFileSync(join(dir, "sw", "sweep.json"), "utf8")) as { rows: Array<{ status: string; spikes: number }> }).rows[0];
+    // The point's spikes are the run's (b_in's input spikes included).
+    const run = JSON.parse(readFileSync(join(dir, "b", "report.json"), "utf8")) as { totals: { counters: { spikes: number } } };
+    expect(row).toMatchObject({ status: "ok", spikes: run.totals.counters.spikes });
+    writeFileSync(sw, `model: ${model}\ninput: ${fileB()}\ninputPopulation: A\narch: generic\nout: ${join(dir, "sw2")}\n`);
+    const bad = await cli("sweep", sw);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("E_SWEEP_FIELD: inputPopulation: A: that node is a LIF node, not an Input node");
+  });
 });
