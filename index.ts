@@ -23,7 +23,7 @@ export { buildRunReport, type Provenance, type RunReport } from "./chip/report/r
 export { compileModel, type CompileOptions, type CompileResult, type MappingReport } from "./compiler/compile.ts";
 export type { LoadedModel } from "./compiler/frontends/snnref.ts";
 export type { ModelGraph } from "./compiler/ir/types.ts";
-export { loadNirModel, readNirDocument, lowerNirDocument, type LoadedNirModel, type NirLoadOptions } from "./compiler/frontends/nir/index.ts";
+export { loadNirModel, readNirDocument, lowerNirDocument, selectNirInput, type LoadedNirModel, type NirLoadOptions } from "./compiler/frontends/nir/index.ts";
 export { loadSanafe, loadSanafeArch, type SanafeArch, type SanafeModel } from "./compiler/frontends/sanafe/index.ts";
 export { readEventsForInput, convertEventFile, writeSpikes } from "./core/io/events/index.ts";
 export * as events from "./core/io/events/index.ts";

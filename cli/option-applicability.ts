@@ -101,7 +101,7 @@ const RULES: Record<string, readonly Rule[]> = {
   // the options that read the input file; SANA-FE networks do not.
   run: [
     INPUT_RULE(["nir", "program", "json"]),
-    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: (k) => (k === "nir" || k === "program" ? "it names a JSON model's input population, and this model has one input, which --input drives" : "it names a JSON model's input population") },
+    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json", "nir"], why: (k) => (k === "program" ? "it names the input population of a JSON model or the Input node of a NIR graph that --input drives, and a compiled program has exactly one input population, which --input drives" : "it names the input population of a JSON model or the Input node of a NIR graph that --input drives") },
     ...SELECTION_RULES(["nir", "program"], ["json"]),
     ...TRANSFORM_RULES(["nir", "program"], ["json"]),
     INPUT_COUNTS_RULE(["nir", "program"], ["json"]),
@@ -127,7 +127,7 @@ const RULES: Record<string, readonly Rule[]> = {
   // JSON models with --input as in run (each chip's run is `aerchip run MODEL.json --input FILE`).
   compare: [
     INPUT_RULE(["nir", "json"]),
-    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and this model has one input, which --input drives" },
+    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json", "nir"], why: () => "it names the input population of a JSON model or the Input node of a NIR graph that --input drives" },
     ...SELECTION_RULES(["nir"], ["json"]), ...TRANSFORM_RULES(["nir"], ["json"]), INPUT_COUNTS_RULE(["nir"], ["json"]), ...NIR_RULES,
     PLACEMENT("placement", "--placement", "", false), PLACEMENT("seed", "--seed", "", false),
     TICK_US(["nir"], undefined, ["json"]),
@@ -139,7 +139,7 @@ const RULES: Record<string, readonly Rule[]> = {
   ],
   // evaluate runs NIR graphs and JSON models (a compiled program or a SANA-FE network is E_EVALUATE_MODEL).
   evaluate: [
-    ...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json"], why: () => "it names a JSON model's input population, and a NIR graph's samples drive its Input node" },
+    ...NIR_RULES, { option: "inputPopulation", flag: "--input-population", appliesTo: ["json", "nir"], why: () => "it names the input population of a JSON model or the Input node of a NIR graph that each sample drives" },
     { option: "frozen", flag: "--frozen", appliesTo: ["json"], why: () => "it turns off a JSON model's learning rules, and a NIR graph has none" },
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json"], why: () => "it replaces the weights of a JSON model's projections (the weights.json of a JSON model's run)" },
   ],

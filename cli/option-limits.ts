@@ -67,7 +67,7 @@ export const PRECISIONS = ["float", "fixed"] as const;
 /** --timing (chip/timing/types.ts TIMING_MODEL_NAMES; not imported: it would load the simulator at start-up; a test checks they agree). */
 export const TIMINGS = ["simple", "detailed"] as const;
 /** NIR --reset. */
-export const NIR_RESETS = ["to-v-reset", "subtract"] as const;
+export const NIR_RESETS = ["to-v-reset", "subtract", "snntorch-subtract"] as const;
 /** NIR --recurrent-bias. */
 export const NIR_RECURRENT_BIASES = ["nirtorch", "snntorch"] as const;
 /** NIR --nir-bias: where constant drives go (compiler/frontends/nir/options.ts `bias`; docs/nir.md "Constant drives"). */

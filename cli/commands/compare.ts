@@ -30,6 +30,7 @@ import { chooseInputPopulation } from "../model-input.ts";
 import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
 import { withInitialWeights } from "../initial-weights.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { nirWithInput } from "../nir-input.ts";
 import { loadModel } from "../pipeline.ts";
 import { loadArch } from "../load-arch.ts";
 import { isYamlPath, sniffFile } from "../sanafe-inputs.ts";
@@ -122,7 +123,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // A JSON model with plastic projections: each chip's run also writes weights.json (checked below).
   let writesWeights = false;
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
-  if (nir) await loadNirModel(modelPath, nirOptions(o));
+  if (nir) nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath); // a wrong --input-population is one usage error
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     // Too large for every chip given (each counting input neurons its own way): refused before its per-neuron arrays exist (compiler/core-capacity.ts,
     // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.

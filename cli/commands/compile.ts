@@ -58,7 +58,7 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
   // program.aerprog and mapping.json never over the model or the chip spec read (cli/output-paths.ts).
   checkOutputPaths(["program.aerprog", "mapping.json"].map((f) => ({ role: `--out's ${f}`, path: join(out, f) })), [{ role: "<model>", path: modelPath }, ...(existsSync(o.arch) ? [{ role: "--arch", path: o.arch }] : [])]);
   const spec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o) : undefined;
+  const nir = /\.nir$/i.test(modelPath) ? await loadNirForCli(modelPath, o, spec) : undefined;
   // spec: a JSON model too large for the chip's cores is refused before it is built (compiler/core-capacity.ts).
   const model = nir === undefined ? loadModel(modelPath, spec) : { graph: nir.graph, stimulus: { spikes: new Map() } };
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });

@@ -86,7 +86,8 @@ export function runOptionsFromProvenance(report: RunReport, out: string, file: s
   const perLayerTicks = opt<boolean>(p.options, "perLayerTicks", "boolean", file);
   const psi = opt<string>(p.options, "psi", "string", file);
   const billLearning = opt<string>(p.options, "billLearning", "string", file);
-  // JSON models run with --input: the input population it drove (recorded even when it was the default).
+  // JSON models run with --input: the input population it drove (recorded even when it was the default);
+  // NIR graphs: the Input node --input-population named (absent: the first).
   const inputPopulation = opt<string>(p.options, "inputPopulation", "string", file);
   const thirdFactor = thirdFactorFromProvenance(p.inputs, p.options, (key) => {
     throw badOption(file, key, p.options[key], "it must list the third-factor files' populations (\"*\" for the global one), as aerchip run records --third-factor");

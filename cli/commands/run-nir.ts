@@ -18,8 +18,10 @@ import { nirNodeFileNames, nirOutputLines, nirReadouts, nirRunOutputs, nirSpikin
 import { nirViewOfModel } from "../nir-run-view.ts";
 import { checkNirOutputSize } from "../nir-output-size.ts";
 import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
+import type { NirResetOption } from "../../compiler/frontends/nir/options.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import { loadArch } from "../load-arch.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
 import { compileAndRunAsync } from "../pipeline.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
@@ -33,13 +35,14 @@ import { costsProvenance } from "../costs-mode.ts";
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 import { checkLayerTicksBeforeRun, layerTicksFile, layerTicksProvenance } from "../layer-ticks-out.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
+import { nirWithInput } from "../nir-input.ts";
 import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts";
 import { helperSourceWarnings } from "../nir-helper-agreement.ts";
 
 export interface NirCliOptions {
   readonly input?: string;
   readonly dt?: number;
-  readonly reset?: "to-v-reset" | "subtract";
+  readonly reset?: NirResetOption;
   readonly recurrentBias?: "nirtorch" | "snntorch";
   /** --nir-bias: where constant drives go (NirLoadOptions.bias). */
   readonly nirBias?: "source" | "compartment";
@@ -63,8 +66,12 @@ export function nirBiasProvenance(bias: "source" | "compartment"): { nirBias?: "
   return bias === "compartment" ? { nirBias: "compartment" } : {};
 }
 
-export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean }): Promise<LoadedNirModel> {
-  const m = await loadNirModel(modelPath, nirOptions(o));
+/**
+ * `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks).
+ * `inputPopulation` (--input-population): the Input node --input drives (default: the first; cli/nir-input.ts).
+ */
+export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean; inputPopulation?: string }, chip?: Pick<ChipSpec, "core">): Promise<LoadedNirModel> {
+  const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : { maxDelayTicks: chip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
   if (o.quiet !== true) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   return m;
 }
@@ -74,7 +81,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   const out = outputDirOption(o.out); // an empty --out fails before the run
   checkRunOutputPaths(modelPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const m = await loadNirForCli(modelPath, o);
+  const m = await loadNirForCli(modelPath, o, archSpec);
   if (o.input === undefined) {
     throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: modelPath, field: "--input", hint: `give --input FILE: a T × ${m.inputShape.join(" × ")} .npy spike tensor, an .aer stream or an N-MNIST .bin recording` });
   }
@@ -106,7 +113,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
     options: {
       arch: o.arch, steps: o.steps ?? null, seed: o.seed, placement: o.placement, timing: o.timing, coreNeurons: o.coreNeurons ?? null,
       precision: o.precision ?? "float", dtSeconds: m.options.dtSeconds, reset: m.options.reset, recurrentBias: m.options.recurrentBias,
-      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, ...nirBiasProvenance(m.options.bias), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
+      ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient, ...nirBiasProvenance(m.options.bias), ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs),
     },
   };
   const ticks = T + m.extraTicks;

@@ -86,7 +86,8 @@ interface Started<T> {
 
 let preloaded: { readonly model: Started<DatasetModel>; readonly runner?: Started<SampleRunner> } | undefined;
 
-const modelKey = (modelPath: string, o: DatasetModelOptions): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null, o.initialWeights ?? null, o.frozen === true]);
+// spec: the chip the model is loaded for (a NIR graph's bias sources depend on its core.maxDelayTicks).
+const modelKey = (modelPath: string, o: DatasetModelOptions, spec?: ChipSpec): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null, o.initialWeights ?? null, o.frozen === true, spec?.core.maxDelayTicks ?? null]);
 const runnerKey = (i: SampleRunnerInputs): string => JSON.stringify([i.modelPath, i.spec, i.options]);
 
 /** Not a failure to report: a failed start fails again, with the same error, when the setup uses it. */
@@ -97,7 +98,8 @@ function started<T>(key: string, value: Promise<T>): Started<T> {
 
 /** Starts loading the model, and building the runner (called once, as the worker module loads); runnerFromSetup takes them if the setup is the same. */
 export function preloadModel(p: SampleWorkerPreload): void {
-  const model = started(modelKey(p.modelPath, p.nir), loadDatasetModel(p.modelPath, p.nir));
+  const spec = p.runner?.spec;
+  const model = started(modelKey(p.modelPath, p.nir, spec), loadDatasetModel(p.modelPath, p.nir, true, spec));
   preloaded = { model };
   // The provenance is set per task (it only goes into each sample's report, which is not kept).
   if (p.runner !== undefined) preloaded = { model, runner: started(runnerKey(p.runner), buildRunner(p.runner, { aerchipVersion: "", inputs: [], options: {} })) };
@@ -106,8 +108,8 @@ export function preloadModel(p: SampleWorkerPreload): void {
 /** A runner built from its inputs: the same steps as the main thread's (cli/commands/evaluate.ts). */
 async function buildRunner(i: SampleRunnerInputs, provenance: RunReport["provenance"]): Promise<SampleRunner> {
   const o = i.options;
-  const key = modelKey(i.modelPath, o);
-  const m = await (preloaded?.model.key === key ? preloaded.model.value : loadDatasetModel(i.modelPath, o));
+  const key = modelKey(i.modelPath, o, i.spec);
+  const m = await (preloaded?.model.key === key ? preloaded.model.value : loadDatasetModel(i.modelPath, o, true, i.spec));
   const out0 = chooseOutput(m, o.output, i.modelPath);
   const decode = chooseDecode(out0, o.decode, i.modelPath);
   const c = compileForDataset(i.spec, m, i.modelPath, o);

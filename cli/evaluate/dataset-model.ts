@@ -14,6 +14,7 @@ import type { ChipSpec } from "../../chip/spec/types.ts";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ModelGraph, StimulusIR } from "../../compiler/ir/types.ts";
 import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { nirWithInput } from "../nir-input.ts";
 import type { NirOutputInfo, NirPopulationInfo } from "../../compiler/frontends/nir/lower.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { nirOptions, type NirCliOptions } from "../commands/run-nir.ts";
@@ -54,7 +55,9 @@ export interface DatasetModel {
 /** The model as a data set runs it; a NIR graph's warnings are printed unless `quiet`. */
 export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true, fitsChip?: ChipSpec): Promise<DatasetModel> {
   if (/\.nir$/i.test(modelPath)) {
-    const m = await loadNirModel(modelPath, nirOptions(o));
+    // --input-population: the Input node each sample drives (cli/nir-input.ts).
+    // fitsChip: its core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`.
+    const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(fitsChip === undefined ? {} : { maxDelayTicks: fitsChip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
     if (!quiet) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
     return { ...m, nir: m };
   }

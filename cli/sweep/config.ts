@@ -5,7 +5,7 @@
  *
  *   model: ../demo/ei-small.net.json   # relative to the sweep file
  *   input: spikes.npy                  # NIR graphs, and JSON models (it replaces an input population's spikes)
- *   inputPopulation: in                # JSON models with several input populations: the one `input` drives
+ *   inputPopulation: in                # JSON models with several input populations, NIR graphs with several Input nodes: the one `input` drives
  *   steps: 100                         # optional; default the model's own
  *   seed: [0, 1]                       # a number or a list (an axis)
  *   arch: loihi                        # a preset / chip spec file, or a list (an axis)
@@ -158,9 +158,9 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   // a SANA-FE network's spikes come from its own input neurons.
   if (input !== null && /\.ya?ml$/i.test(model)) throw fieldError(file, "input", "does not apply to SANA-FE networks: their input spikes come from their own input neurons", "drop `input:`");
   const ip = doc.inputPopulation;
-  if (ip !== undefined && ip !== null && (typeof ip !== "string" || ip === "")) throw fieldError(file, "inputPopulation", "must be a population name", "give the name of a JSON model's input population");
+  if (ip !== undefined && ip !== null && (typeof ip !== "string" || ip === "")) throw fieldError(file, "inputPopulation", "must be a population name", "give the name of a JSON model's input population or of a NIR graph's Input node");
   const inputPopulation = typeof ip === "string" ? ip : null;
-  if (inputPopulation !== null && (input === null || /\.nir$/i.test(model))) throw fieldError(file, "inputPopulation", input === null ? "names the population `input` drives, and there is no `input`" : "names a JSON model's input population; a NIR graph has one input", input === null ? "add `input: FILE`, or drop `inputPopulation`" : "drop `inputPopulation`");
+  if (inputPopulation !== null && input === null) throw fieldError(file, "inputPopulation", "names the population `input` drives, and there is no `input`", "add `input: FILE`, or drop `inputPopulation`");
   if (input !== null && !existsSync(input)) throw new AerchipError(SweepErrorCode.notFound, `input ${input} does not exist`, { file, field: "input", hint: "paths in a sweep file are relative to the sweep file" });
   if (input !== null) assertRegularFile(file, "input", input);
   const steps = doc.steps === undefined || doc.steps === null ? null : intValue(file, "steps", doc.steps, 0, MAX_RUN_TICKS);

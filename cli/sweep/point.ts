@@ -13,7 +13,8 @@ import type { ChipStimulus } from "../../chip/program/types.ts";
 import { assertValidChipSpec } from "../../chip/spec/validate.ts";
 import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
-import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { nirWithInput } from "../nir-input.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
@@ -87,7 +88,11 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
 
 async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
-    const m = await loadNirModel(task.model, {});
+    // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`. checkModel's
+    // load against every point's chip (a list) only reads the input, which the bias sources do not change.
+    const one = fitsChip === undefined || !("core" in fitsChip) ? undefined : fitsChip;
+    const loaded = await loadNirModel(task.model, one === undefined ? {} : { maxDelayTicks: one.core.maxDelayTicks });
+    const m = nirSweepInput(loaded, task);
     if (task.input === null) {
       throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: task.model, field: "input", hint: `add \`input: FILE\` to the sweep file (a T × ${m.inputShape.join(" × ")} .npy, an .aer stream or an N-MNIST .bin)` });
     }
@@ -111,6 +116,16 @@ async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSp
   }
   const input = await readModelInput(task.input, pop, task.model, task.tickUs === null ? {} : { tickUs: task.tickUs });
   return { graph: m.graph, stimulus: withInputSpikes(m, pop.name, input).stimulus, steps: task.steps ?? input.steps, input };
+}
+
+/** The sweep file's `inputPopulation` of a NIR graph: the Input node `input` drives (cli/nir-input.ts), its errors named by the sweep field. */
+function nirSweepInput(m: LoadedNirModel, task: PointTask): LoadedNirModel {
+  try {
+    return nirWithInput(m, task.inputPopulation ?? undefined, task.model);
+  } catch (e) {
+    if (!isAerchipError(e) || e.code !== "E_CLI_OPTION") throw e;
+    throw new AerchipError("E_SWEEP_FIELD", `inputPopulation: ${e.message.replace(/^--input-population /, "")}`, { file: task.model, field: "inputPopulation", ...(e.hint === undefined ? {} : { hint: e.hint }) });
+  }
 }
 
 /**

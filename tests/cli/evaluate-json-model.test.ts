@@ -135,7 +135,7 @@ describe("evaluate MODEL.json", () => {
     expect(dt.stderr).toContain("field: --dt");
   });
 
-  it("--input-population is refused on a NIR graph (its samples drive its Input node)", async () => {
+  it("--input-population on a NIR graph names its Input node (audit s23a #4); another node is refused", async () => {
     const dir = tmp();
     const nir = join(dir, "m.nir");
     const { nirFile, writeH5 } = await import("../compiler/frontends/nir/write-h5.ts");
@@ -148,9 +148,12 @@ describe("evaluate MODEL.json", () => {
     const data = join(dir, "data");
     mkdirSync(join(data, "0"), { recursive: true });
     writeFileSync(join(data, "0", "s.npy"), writeNpy(new Uint8Array(3 * 2), [3, 2], { bool: true }));
-    const r = await cli("evaluate", nir, "--input", data, "--input-population", "input", "--arch", "generic", "--out", join(dir, "o"));
+    const r = await cli("evaluate", nir, "--input", data, "--input-population", "li", "--arch", "generic", "--out", join(dir, "o"));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("field: --input-population");
+    expect(r.stderr).toContain("that node is a LI node, not an Input node");
+    const named = await cli("evaluate", nir, "--input", data, "--input-population", "input", "--arch", "generic", "--out", join(dir, "named"), "--quiet");
+    expect(named.code, named.stderr).toBe(0);
     const ok = await cli("evaluate", nir, "--input", data, "--arch", "generic", "--out", join(dir, "ok"), "--quiet");
     expect(ok.code, ok.stderr).toBe(0);
   });

@@ -27,7 +27,7 @@ export interface LoadedNirModel {
   readonly graph: ModelGraph;
   /** The file's NIR version string. */
   readonly nirVersion: string;
-  /** Population of the (first) Input node, and its shape (input spikes index it in C order). */
+  /** Population of the Input node the input spikes drive (the first; selectNirInput picks another), and its shape (input spikes index it in C order). */
   readonly inputPopulation: string;
   readonly inputShape: readonly number[];
   readonly inputs: readonly NirPopulationInfo[];
@@ -63,18 +63,44 @@ export function lowerNirDocument(doc: NirDocument, options: NirLoadOptions = {},
     throw e;
   }
   const first = low.inputs[0];
-  if (low.inputs.length > 1) {
-    warnings.push({
-      code: "W_NIR_SEVERAL_INPUTS", severity: "warning", file: doc.file,
-      message: `the graph has ${low.inputs.length} Input nodes (${low.inputs.map((i) => i.node).join(", ")}); "${first.node}" is the default input`,
-      hint: "give spikes for each input population by name",
-    });
-  }
+  if (low.inputs.length > 1) warnings.push(severalInputsWarning(doc.file, low.inputs, first, false));
   return {
     graph: low.graph, nirVersion: doc.version, inputPopulation: first.population, inputShape: first.shape, inputs: low.inputs,
     outputs: low.outputs, nodes: low.nodes, projections: low.projections, extraTicks: low.extraTicks, startTicks: low.startTicks,
     options: opts, warnings,
   };
+}
+
+/**
+ * W_NIR_SEVERAL_INPUTS: a graph with several Input nodes whose stimulus drives only `driven` (m.inputPopulation);
+ * the others receive no spikes. `chosen`: the user named `driven` (selectNirInput), so it is no default.
+ */
+function severalInputsWarning(file: string, inputs: readonly NirPopulationInfo[], driven: NirPopulationInfo, chosen: boolean): Diagnostic {
+  const others = inputs.filter((i) => i !== driven).map((i) => `"${i.node}"`);
+  return {
+    code: "W_NIR_SEVERAL_INPUTS", severity: "warning", file,
+    message: `the graph has ${inputs.length} Input nodes (${inputs.map((i) => i.node).join(", ")}); the input spikes drive ${chosen ? "" : "the first, "}"${driven.node}", and ${others.join(", ")} receive${others.length === 1 ? "s" : ""} no spikes`,
+    hint: `choose the Input the spikes drive with --input-population NAME (one of: ${inputs.map((i) => i.node).join(", ")}); a library caller can give each input population its own spikes in the chip stimulus`,
+  };
+}
+
+/**
+ * The model with `node` (an Input node's name) as the input its stimulus drives (inputPopulation,
+ * inputShape), and its W_NIR_SEVERAL_INPUTS naming the Inputs that then receive nothing. `undefined`: unchanged.
+ * An unknown name is E_NIR_OPTION (field `input`).
+ */
+export function selectNirInput(m: LoadedNirModel, node: string | undefined): LoadedNirModel {
+  if (node === undefined) return m;
+  const file = m.warnings.find((w) => w.code === "W_NIR_SEVERAL_INPUTS")?.file;
+  const chosen = m.inputs.find((i) => i.node === node);
+  if (chosen === undefined) {
+    const names = m.inputs.map((i) => i.node).join(", ");
+    const other = m.nodes.some((n) => n.node === node);
+    throw new AerchipError("E_NIR_OPTION", `"${node}" is ${other ? "a NIR node but not an Input node" : "not a node of the graph"}; its Input nodes: ${names}`, { ...(file === undefined ? {} : { file }), field: "input", hint: `give one of: ${names}` });
+  }
+  const warnings = m.warnings.filter((w) => w.code !== "W_NIR_SEVERAL_INPUTS");
+  if (m.inputs.length > 1) warnings.push(severalInputsWarning(file ?? "", m.inputs, chosen, true));
+  return { ...m, inputPopulation: chosen.population, inputShape: chosen.shape, warnings };
 }
 
 /** Loads a `.nir` file and lowers it to the graph IR. */

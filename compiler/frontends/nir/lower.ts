@@ -19,7 +19,10 @@
  * `bias: "source"` (default) they come from a one-neuron population `__nir_bias` that fires every
  * tick from tick 0, through synapses of delay L_P + start; a drive c into v of a two-state (Cuba)
  * compartment is split into c·(1−currentDecay) from that source plus c·currentDecay once at step 0
- * from `__nir_once` (fires at tick 0 only), because u filters its input. With `bias: "compartment"`
+ * from `__nir_once` (fires at tick 0 only), because u filters its input. Where L_P + start exceeds the
+ * chip's `maxDelayTicks` (option; e.g. 1 on odin), an every-tick drive comes instead from a source that
+ * starts firing at tick s = L_P + start − maxDelayTicks (`__nir_bias_from_<s>`), with delay maxDelayTicks,
+ * so that drive too first arrives at tick L_P + start. With `bias: "compartment"`
  * drives starting at step 0 go to the compartment's `bias`, which is exact only if the chip keeps a
  * population frozen until tick L_P (reported in `startTicks`); no chip model does, so that is inexact
  * (W_NIR_NEEDS_START_TICK) and library-only.
@@ -111,6 +114,20 @@ interface ConstSynapse {
   readonly start: number;
   readonly value: number;
   readonly once: boolean;
+}
+
+/**
+ * A bias source that fires on every tick from `firstTick` (> 0) on: v ← v + 1 (voltageDecay 1, bias 1,
+ * v(0) = 0 before the update, so v = t + 1 at tick t), fires when v > firstTick + 0.5, i.e. first at tick
+ * firstTick, and resets to firstTick, so v = firstTick + 1 again on the next tick: it fires every tick.
+ * Every value is of order firstTick, so a fixed-point quantiser keeps the bias of 1 (unlike a huge reset).
+ */
+function stagedBiasParams(firstTick: number): NeuronParamsIR {
+  return {
+    voltageDecay: Float64Array.of(1), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
+    bias: Float64Array.of(1), vThreshold: Float64Array.of(firstTick + 0.5), vReset: Float64Array.of(firstTick), vInit: Float64Array.of(0),
+    resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
+  };
 }
 
 function uniqueName(base: string, taken: ReadonlySet<string>): string {
@@ -379,6 +396,27 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     projections.push({ name, pre: p.pre, post: p.post, encoding, preIndex: t.src, postIndex: t.out, weight: p.weight, delayTicks });
     projInfos.push({ projection: name, pre: p.pre, post: p.post, via: [...t.via], modelWeights: t.modelWeights, synapses: n, encoding });
   }
+  // Reset "snntorch-subtract": snnTorch takes θ off v in the step after a spike, undecayed
+  // (U[t+1] = βU[t] + I[t+1] − θ·S[t]). The compartment does not reset; a self-synapse of −θ with delay 1
+  // puts −θ into u at step t+1, and so into v. With currentDecay cd ≠ 0 (Cuba) u would carry −θ·cd^k into
+  // the later steps too: +cd·θ with delay 2 cancels it (u[t+2] gets cd·(−θ) + cd·θ = 0), so v sees −θ once.
+  for (const [name, low] of lowered) {
+    const th = low.resetInput;
+    if (th === undefined) continue;
+    const cd = low.params.currentDecay;
+    const post: number[] = [];
+    const weight: number[] = [];
+    const delay: number[] = [];
+    for (let j = 0; j < th.length; j++) {
+      if (th[j] === 0) continue;
+      post.push(j); weight.push(-th[j]); delay.push(1);
+      if (cd[j] !== 0) { post.push(j); weight.push(cd[j] * th[j]); delay.push(2); }
+    }
+    if (post.length === 0) continue;
+    const pname = uniqueName(`${name}->${name}.reset`, new Set(projections.map((q) => q.name)));
+    projections.push({ name: pname, pre: name, post: name, encoding: "sparse", preIndex: Uint32Array.from(post), postIndex: Uint32Array.from(post), weight: Float64Array.from(weight), delayTicks: Uint16Array.from(delay) });
+    projInfos.push({ projection: pname, pre: name, post: name, via: [], modelWeights: 0, synapses: post.length, encoding: "sparse" });
+  }
   if (clamped > 0) {
     warnings.push({ code: "W_NIR_CYCLE_LATENCY", severity: "warning", file, message: `${clamped} synapses on cycles were given delay 1 instead of their NIR timing`, hint: "add Delay nodes on cycles through several populations" });
   }
@@ -433,7 +471,9 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
       hint: "give these nodes a threshold that v = 0 does not pass (v_threshold ≥ 0, as NIR fires on v > θ) if the model allows; otherwise treat the first steps of the layers they drive as inexact",
     });
   }
-  const emitConstSource = (popName: string, list: readonly ConstSynapse[], once: boolean): void => {
+  // `firstTick` > 0: a staged bias source (see stagedBiasParams) for drives whose delay from tick 0
+  // exceeds opts.maxDelayTicks; its synapses get delay L_P + start − firstTick.
+  const emitConstSource = (popName: string, list: readonly ConstSynapse[], once: boolean, firstTick = 0): void => {
     if (list.length === 0) return;
     const name = uniqueName(popName, new Set([...taken, ...populations.map((p) => p.name)]));
     taken.add(name);
@@ -442,7 +482,7 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     // __nir_once: vInit 1, voltageDecay 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever. Every value is
     // 0, 0.5 or 1, so the quantiser's state scale (chosen from |vThreshold|, |vReset|, |vInit|, |bias|:
     // compiler/passes/quantise.ts) keeps all of them exact; a bias of 1 beside a huge |vReset| rounded to 0.
-    const params: NeuronParamsIR = {
+    const params: NeuronParamsIR = firstTick > 0 ? stagedBiasParams(firstTick) : {
       voltageDecay: Float64Array.of(once ? 1 : 0), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
       bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(0), vInit: Float64Array.of(once ? 1 : 0),
       resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
@@ -458,7 +498,7 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
       // Merge equal (index, delay) pairs.
       const merged = new Map<string, { index: number; delay: number; value: number }>();
       for (const c of cs) {
-        const delay = latency.get(post)! + c.start;
+        const delay = latency.get(post)! + c.start - firstTick;
         if (delay > MAX_DELAY_TICKS) throw new AerchipError("E_NIR_DELAY_RANGE", `the bias of "${post}" needs a delay of ${delay} ticks; at most ${MAX_DELAY_TICKS}`, { file, hint: "shorten the Delay nodes or use a larger dt" });
         const k = `${c.index}:${delay}`;
         const m = merged.get(k);
@@ -475,7 +515,18 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
       projInfos.push({ projection: pname, pre: name, post, via: [], modelWeights: 0, synapses: entries.length, encoding: "sparse" });
     }
   };
-  emitConstSource(BIAS_POPULATION, viaSource.filter((c) => !c.once), false);
+  // Every-tick drives whose delay L_P + start from tick 0 the chip cannot hold (opts.maxDelayTicks, e.g. 1
+  // on odin) come from a source that starts firing at tick L_P + start − maxDelayTicks instead, one per
+  // distinct start tick; the others (all of them when the chip holds the delays) keep `__nir_bias`, so
+  // programs for such chips are unchanged. One-shot drives (Cuba v_leak) keep their delay: a chip with
+  // maxDelayTicks 1 has no separate current, so it holds no Cuba compartment anyway.
+  const maxDelay = opts.maxDelayTicks;
+  const firstTickOf = (c: ConstSynapse): number => Math.max(0, latency.get(c.post)! + c.start - maxDelay);
+  const every = viaSource.filter((c) => !c.once);
+  emitConstSource(BIAS_POPULATION, every.filter((c) => firstTickOf(c) === 0), false);
+  for (const s of [...new Set(every.map(firstTickOf))].filter((s) => s > 0).sort((a, b) => a - b)) {
+    emitConstSource(`${BIAS_POPULATION}_from_${s}`, every.filter((c) => firstTickOf(c) === s), false, s);
+  }
   emitConstSource(ONCE_POPULATION, viaSource.filter((c) => c.once), true);
 
   const withLatency = (i: NirPopulationInfo): NirPopulationInfo => ({ ...i, latencyTicks: latency.get(i.population)! });

@@ -8,6 +8,8 @@
  *   CubaLIF/LI  i ← i + k_s·(−i + w_in·x)  then  v ← v + k_m·(v_leak − v + r·i)
  *   Threshold   z = H(x − θ)  (stateless)
  *   then z = v > v_threshold and, where z, v ← v_reset (or v − v_threshold with reset "subtract").
+ *   Reset "snntorch-subtract" (snnTorch: U[t+1] = βU[t] + I[t+1] − θ·S[t]): no reset at the spike; θ comes
+ *   off in the next step's v through a self-synapse (`resetInput`, placed by lower.ts).
  *
  * Chip form (u = synaptic current, I = weighted input arriving this tick):
  *   u ← currentDecay·u + inputGain·I ;  v ← (voltageDecay·v + u) + bias
@@ -33,6 +35,8 @@ export interface LoweredNeuron {
   readonly gain: Float64Array;
   /** Constant drive into v per step (from step 0). */
   readonly vConst: Float64Array;
+  /** Reset "snntorch-subtract": θ per neuron, to take off v in the step after each spike (lower.ts adds the self-synapses). */
+  readonly resetInput?: Float64Array;
 }
 
 function per(t: NirTensor, size: number): Float64Array {
@@ -49,6 +53,7 @@ export function lowerNeuron(n: NirNeuronNode, size: number, opts: ResolvedNirOpt
   const vThreshold = new Float64Array(size);
   const vReset = new Float64Array(size);
   let resetMode: ResetMode = ResetMode.zero;
+  let resetInput: Float64Array | undefined;
   let spiking = true;
 
   const rate = (t: NirTensor, field: string): Float64Array => {
@@ -139,7 +144,8 @@ export function lowerNeuron(n: NirNeuronNode, size: number, opts: ResolvedNirOpt
       });
       mode = "subtract";
     }
-    resetMode = mode === "subtract" ? ResetMode.subtract : ResetMode.zero;
+    resetMode = mode === "subtract" ? ResetMode.subtract : mode === "snntorch-subtract" ? ResetMode.none : ResetMode.zero;
+    if (mode === "snntorch-subtract") resetInput = Float64Array.from(vThreshold);
   }
 
   const params: NeuronParamsIR = {
@@ -155,5 +161,5 @@ export function lowerNeuron(n: NirNeuronNode, size: number, opts: ResolvedNirOpt
     thresholdOp: new Uint8Array(size).fill(ThresholdOp.gt),
     refractoryTicks: new Uint32Array(size),
   };
-  return { params, spiking, gain, vConst };
+  return { params, spiking, gain, vConst, ...(resetInput === undefined ? {} : { resetInput }) };
 }

@@ -4,12 +4,20 @@
  */
 import { AerchipError } from "../../../core/diagnostics.ts";
 
-export type NirResetOption = "to-v-reset" | "subtract";
+/**
+ * Reset of spiking nodes (NIR has no field for it):
+ *   to-v-reset         v ← v_reset at the spike (NIR-literal)
+ *   subtract           v ← v − v_threshold at the spike, then the next step decays it: v[t+1] = β(v[t] − θ·z[t]) + x (Sinabs)
+ *   snntorch-subtract  θ comes off in the next step, not decayed: v[t+1] = βv[t] + x − θ·z[t] (snnTorch's Leaky/Synaptic
+ *                      default, reset_mechanism="subtract", reset_delay=True); the same as subtract for β = 1
+ */
+export type NirResetOption = "to-v-reset" | "subtract" | "snntorch-subtract";
+const NIR_RESETS: readonly NirResetOption[] = ["to-v-reset", "subtract", "snntorch-subtract"];
 
 export interface NirLoadOptions {
   /** Seconds per step for τ-based nodes (LI, LIF, CubaLI, CubaLIF, Delay). Default 1e-4 (NIR paper, snnTorch's exporter). */
   readonly dtSeconds?: number;
-  /** Reset of spiking nodes: NIR-literal "to-v-reset" (v ← v_reset, default) or "subtract" (v ← v − v_threshold). */
+  /** Reset of spiking nodes (NirResetOption): "to-v-reset" (default), "subtract" or "snntorch-subtract". */
   readonly reset?: NirResetOption;
   /** Per-node reset overrides, by NIR node name. */
   readonly resetByNode?: Readonly<Record<string, NirResetOption>>;
@@ -27,6 +35,13 @@ export interface NirLoadOptions {
    * field, exact only if the chip freezes a population until its latency tick (see docs/nir.md).
    */
   readonly bias?: "source" | "compartment";
+  /**
+   * The target chip's longest synaptic delay (core.maxDelayTicks). A bias into a population of latency L
+   * needs a delay of L from `__nir_bias`, which fires from tick 0; where that exceeds this limit the drive
+   * comes from a bias source that starts firing later (`__nir_bias_from_<tick>`), so the delay fits.
+   * Default: no limit (one bias source, as on chips that hold the delays).
+   */
+  readonly maxDelayTicks?: number;
   /** Accept files NIR's type checker rejects (shape disagreements with equal element counts, …) with warnings. */
   readonly lenient?: boolean;
   /** Model name (default: the file's base name). */
@@ -43,6 +58,8 @@ export interface ResolvedNirOptions {
   readonly ifMultiSpike: boolean;
   readonly bias: "source" | "compartment";
   readonly lenient: boolean;
+  /** Infinity when not given. */
+  readonly maxDelayTicks: number;
   readonly name: string;
   readonly defaultSteps: number;
 }
@@ -57,18 +74,20 @@ export function resolveNirOptions(o: NirLoadOptions, defaultName: string): Resol
   const dt = o.dtSeconds ?? NIR_DEFAULT_DT_SECONDS;
   if (!(Number.isFinite(dt) && dt > 0)) bad("dtSeconds", `dt must be a positive number of seconds, got ${dt}`, "give e.g. --dt 1e-4");
   const reset = o.reset ?? "to-v-reset";
-  if (reset !== "to-v-reset" && reset !== "subtract") bad("reset", `reset must be "to-v-reset" or "subtract", got ${JSON.stringify(reset)}`, "choose a reset mode");
+  if (!NIR_RESETS.includes(reset)) bad("reset", `reset must be ${NIR_RESETS.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(reset)}`, "choose a reset mode");
   for (const [k, v] of Object.entries(o.resetByNode ?? {})) {
-    if (v !== "to-v-reset" && v !== "subtract") bad(`resetByNode.${k}`, `reset of node "${k}" must be "to-v-reset" or "subtract"`, "choose a reset mode");
+    if (!NIR_RESETS.includes(v)) bad(`resetByNode.${k}`, `reset of node "${k}" must be ${NIR_RESETS.map((r) => `"${r}"`).join(", ")}`, "choose a reset mode");
   }
   const recurrentBias = o.recurrentBias ?? "nirtorch";
   if (recurrentBias !== "nirtorch" && recurrentBias !== "snntorch") bad("recurrentBias", `recurrentBias must be "nirtorch" or "snntorch"`, "choose a convention");
   const bias = o.bias ?? "source";
   if (bias !== "source" && bias !== "compartment") bad("bias", `bias must be "source" or "compartment"`, "choose where constant drives go");
+  const maxDelayTicks = o.maxDelayTicks ?? Infinity;
+  if (!(maxDelayTicks === Infinity || (Number.isSafeInteger(maxDelayTicks) && maxDelayTicks >= 1))) bad("maxDelayTicks", `maxDelayTicks must be a whole number of ticks ≥ 1, got ${maxDelayTicks}`, "give the chip's core.maxDelayTicks");
   const defaultSteps = o.defaultSteps ?? 100;
   if (!(Number.isSafeInteger(defaultSteps) && defaultSteps >= 1)) bad("defaultSteps", `defaultSteps must be a positive integer`, "give a step count");
   return {
     dtSeconds: dt, reset, resetByNode: o.resetByNode ?? {}, recurrentBias, ifMultiSpike: o.ifMultiSpike ?? false, bias,
-    lenient: o.lenient ?? false, name: o.name ?? defaultName, defaultSteps,
+    lenient: o.lenient ?? false, maxDelayTicks, name: o.name ?? defaultName, defaultSteps,
   };
 }

@@ -18,7 +18,8 @@ import type { NirDocument, NirNode, NirTensor } from "../../../../compiler/front
 
 export interface NirReferenceOptions {
   readonly dtSeconds: number;
-  readonly reset: "to-v-reset" | "subtract";
+  /** snntorch-subtract: U[t+1] = βU[t] + I[t+1] − θ·S[t] (no reset at the spike; θ off the next step, undecayed). */
+  readonly reset: "to-v-reset" | "subtract" | "snntorch-subtract";
   readonly recurrentBias: "nirtorch" | "snntorch";
   readonly lenient?: boolean;
 }
@@ -40,10 +41,11 @@ export function simulateNir(doc: NirDocument, stimulus: ReadonlyMap<string, Arra
   const shapes = inferShapes(g, o.lenient ?? false, warnings);
   const outSize = new Map<string, number>();
   for (const [name, s] of shapes) outSize.set(name, shapeSize(s.output));
-  const state = new Map<string, { v: Float64Array; i: Float64Array; hist: Float64Array[] }>();
+  // z: the previous step's spikes (reset "snntorch-subtract").
+  const state = new Map<string, { v: Float64Array; i: Float64Array; z: Float64Array; hist: Float64Array[] }>();
   for (const name of g.order) {
     const n = outSize.get(name)!;
-    state.set(name, { v: new Float64Array(n), i: new Float64Array(n), hist: [] });
+    state.set(name, { v: new Float64Array(n), i: new Float64Array(n), z: new Float64Array(n), hist: [] });
   }
   const rec = new Map<string, Float64Array>();
   for (const name of g.order) rec.set(name, new Float64Array(steps * outSize.get(name)!));
@@ -186,6 +188,12 @@ export function simulateNir(doc: NirDocument, stimulus: ReadonlyMap<string, Arra
       const th = per(n.vThreshold, size);
       const vr = per(n.vReset, size);
       for (let i = 0; i < size; i++) {
+        if (o.reset === "snntorch-subtract") {
+          st.v[i] -= th[i] * st.z[i];
+          st.z[i] = st.v[i] > th[i] ? 1 : 0;
+          y[i] = st.z[i];
+          continue;
+        }
         if (st.v[i] > th[i]) {
           y[i] = 1;
           st.v[i] = o.reset === "subtract" ? st.v[i] - th[i] : vr[i];

@@ -1,0 +1,139 @@
+/**
+ * Biases past the first layer on chips with short delays (audit s23a #5): `__nir_bias` fires from tick 0,
+ * so a bias into a population of latency L needs a synapse of delay L (+ its start step). With
+ * `maxDelayTicks` (the chip's core.maxDelayTicks) the drives that need more come from bias sources that
+ * start firing later (`__nir_bias_from_<tick>`), so every bias synapse fits, and the run stays exact.
+ */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRng, type Rng } from "../../../../core/rng.ts";
+import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
+import { loadPreset } from "../../../../chip/spec/load.ts";
+import { compileAndRun } from "../../../../cli/pipeline.ts";
+import type { ChipSpec } from "../../../../chip/spec/types.ts";
+import { compareWithReference, errorCode } from "./helpers.ts";
+import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
+
+let tmp = "";
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "aerchip-nir-bias-delay-"));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const uniform = (rng: Rng, n: number, lo: number, hi: number): number[] => Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
+const f32 = (rng: Rng, shape: number[], lo: number, hi: number) => ({ f32: uniform(rng, shape.reduce((a, b) => a * b, 1), lo, hi), shape });
+const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
+const spikes = (rng: Rng, n: number, p: number): Float64Array => Float64Array.from({ length: n }, () => (rng.nextFloat() < p ? 1 : 0));
+const lif = (n: number) => ({ type: "LIF", tau: fill(n, 1e-3), r: fill(n, 10), v_leak: fill(n, 0), v_threshold: fill(n, 1) });
+
+async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
+  const p = join(tmp, `${name}.nir`);
+  await writeH5(p, tree);
+  const { doc, warnings } = await readNirDocument(p);
+  return { doc, m: lowerNirDocument(doc, opts, warnings) };
+}
+
+/** in[4] → fc1 → lif1[5] → fc2 → lif2[4] → fc3 → lif3[3] → out, every Affine with a bias (latencies 1, 2, 3). */
+function chain(seed: number): H5Tree {
+  const rng = createRng(seed);
+  return nirFile({
+    input: { type: "Input", shape: [4n] },
+    fc1: { type: "Affine", weight: f32(rng, [5, 4], 0, 1), bias: uniform(rng, 5, 0.05, 0.15) },
+    lif1: lif(5),
+    fc2: { type: "Affine", weight: f32(rng, [4, 5], 0, 0.8), bias: uniform(rng, 4, 0.1, 0.3) },
+    lif2: lif(4),
+    fc3: { type: "Affine", weight: f32(rng, [3, 4], 0, 0.8), bias: [0.3, -0.2, 0.25] },
+    lif3: lif(3),
+    output: { type: "Output", shape: [3n] },
+  }, [["input", "fc1"], ["fc1", "lif1"], ["lif1", "fc2"], ["fc2", "lif2"], ["lif2", "fc3"], ["fc3", "lif3"], ["lif3", "output"]]);
+}
+
+const maxDelay = (m: { graph: { projections: ReadonlyArray<{ delayTicks: Uint16Array }> } }): number => Math.max(...m.graph.projections.flatMap((p) => [...p.delayTicks]));
+const biasPops = (m: { graph: { populations: ReadonlyArray<{ name: string }> } }): string[] => m.graph.populations.map((p) => p.name).filter((n) => n.startsWith("__nir_bias"));
+
+function expectExact(cmp: ReturnType<typeof compareWithReference>, minSpikes: number): void {
+  for (const [node, mm] of cmp.mismatches) expect({ node, mismatches: mm }).toEqual({ node, mismatches: 0 });
+  expect([...cmp.spikes.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(minSpikes);
+}
+
+describe("NIR biases with a delay limit (maxDelayTicks)", () => {
+  it("a three-layer chain: without a limit one bias source with delays up to 3; with limit 1 every synapse has delay 1 and the spikes equal the NIR reference", async () => {
+    const free = await load("chain", chain(21));
+    expect(biasPops(free.m)).toEqual(["__nir_bias"]);
+    expect(maxDelay(free.m)).toBe(3);
+    const { doc, m } = await load("chain", chain(21), { maxDelayTicks: 1 });
+    // lif1 keeps __nir_bias (delay 1); lif2 and lif3 get sources that start at ticks 1 and 2.
+    expect(biasPops(m)).toEqual(["__nir_bias", "__nir_bias_from_1", "__nir_bias_from_2"]);
+    expect(maxDelay(m)).toBe(1);
+    expect(m.graph.projections.filter((p) => p.pre.startsWith("__nir_bias")).map((p) => `${p.pre}->${p.post}`)).toEqual(["__nir_bias->lif1", "__nir_bias_from_1->lif2", "__nir_bias_from_2->lif3"]);
+    const rng = createRng(5);
+    const stim = new Map([["input", spikes(rng, 120 * 4, 0.3)]]);
+    expectExact(compareWithReference(doc, m, stim, 120), 30);
+    // The same lowering run from tick 0 with the late sources firing from tick 0 (what a delay-1 synapse
+    // from __nir_bias would give) is wrong: the bias would reach lif2 and lif3 before their step 0.
+    const fromTick0 = m.graph.populations.find((q) => q.name === "__nir_bias")!.params!;
+    const early = { ...m, graph: { ...m.graph, populations: m.graph.populations.map((p) => (p.name.startsWith("__nir_bias_from_") ? { ...p, params: fromTick0 } : p)) } };
+    const wrong = compareWithReference(doc, early, stim, 120);
+    expect(wrong.mismatches.get("lif3")! + wrong.mismatches.get("lif2")!).toBeGreaterThan(0);
+  });
+
+  it("a bias before a Delay (start step 3) with limit 2: sources start where the delay needs, and the run stays exact", async () => {
+    const rng = createRng(22);
+    const tree = nirFile({
+      input: { type: "Input", shape: [4n] },
+      fc1: { type: "Affine", weight: f32(rng, [5, 4], 0, 1), bias: uniform(rng, 5, 0.05, 0.15) },
+      lif1: lif(5),
+      fc2: { type: "Affine", weight: f32(rng, [4, 5], 0, 0.8), bias: uniform(rng, 4, 0.1, 0.3) },
+      delay: { type: "Delay", delay: fill(4, 3e-4) },
+      lif2: lif(4),
+      fc3: { type: "Affine", weight: f32(rng, [3, 4], 0, 0.8), bias: [0.3, 0.2, 0.25] },
+      lif3: lif(3),
+      output: { type: "Output", shape: [3n] },
+    }, [["input", "fc1"], ["fc1", "lif1"], ["lif1", "fc2"], ["fc2", "delay"], ["delay", "lif2"], ["lif2", "fc3"], ["fc3", "lif3"], ["lif3", "output"]]);
+    const { doc, m } = await load("delayed", tree, { maxDelayTicks: 2 });
+    // lif2 (latency 1) gets fc2's bias from step 3: delay 4 from tick 0, so a source from tick 2; lif3 (latency 2) fits.
+    expect(m.nodes.map((n) => [n.node, n.latencyTicks])).toEqual([["input", 0], ["lif1", 1], ["lif2", 1], ["lif3", 2]]);
+    const bias = m.graph.projections.filter((p) => p.pre.startsWith("__nir_bias"));
+    expect(bias.map((p) => [p.pre, p.post, [...new Set(p.delayTicks)]])).toEqual([["__nir_bias", "lif1", [1]], ["__nir_bias", "lif3", [2]], ["__nir_bias_from_2", "lif2", [2]]]);
+    const stim = new Map([["input", spikes(createRng(6), 100 * 4, 0.3)]]);
+    expectExact(compareWithReference(doc, m, stim, 100), 30);
+  });
+
+  it("an invalid limit is refused (E_NIR_OPTION)", async () => {
+    const p = join(tmp, "chain-opt.nir");
+    await writeH5(p, chain(21));
+    const { doc } = await readNirDocument(p);
+    for (const bad of [0, 1.5, -1, Number.NaN]) expect((await errorCode(() => lowerNirDocument(doc, { maxDelayTicks: bad }))).code).toBe("E_NIR_OPTION");
+  });
+
+  it("on the chip in fixed point (spinnaker2 with core.maxDelayTicks 1): the late sources keep their bias after quantisation, and the spikes equal those with the chip's own delays", async () => {
+    const sp2 = loadPreset("spinnaker2");
+    const short: ChipSpec = { ...sp2, name: "spinnaker2-delay1", core: { ...sp2.core, maxDelayTicks: 1 } };
+    const { m: long } = await load("chain", chain(21), { maxDelayTicks: sp2.core.maxDelayTicks });
+    const { m } = await load("chain", chain(21), { maxDelayTicks: 1 });
+    const T = 150;
+    const x = spikes(createRng(7), T * 4, 0.3);
+    const tick: number[] = [];
+    const neuron: number[] = [];
+    for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (x[t * 4 + i] !== 0) { tick.push(t); neuron.push(i); }
+    const stimulus = { spikes: new Map([["input", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+    const run = (spec: ChipSpec, g: typeof m) => compileAndRun(spec, { graph: g.graph, stimulus }, { steps: T + g.extraTicks, compile: { precision: "fixed" }, provenance: { aerchipVersion: "test", inputs: [], options: {} } });
+    const a = run(sp2, long);
+    const b = run(short, m);
+    for (const pop of ["lif1", "lif2", "lif3"]) {
+      const sa = a.sim.spikes.get(pop)!;
+      const sb = b.sim.spikes.get(pop)!;
+      expect({ pop, ticks: [...sb.tick], neurons: [...sb.neuron] }).toEqual({ pop, ticks: [...sa.tick], neurons: [...sa.neuron] });
+    }
+    expect(a.sim.spikes.get("lif3")!.tick.length).toBeGreaterThan(10);
+    // Each late source fires every tick from its start: T + extraTicks − start spikes, as in float.
+    const agree = new Map((b.report.precision?.agreementWithFloat ?? []).map((r) => [r.population, r]));
+    for (const [pop, start] of [["__nir_bias_from_1", 1], ["__nir_bias_from_2", 2]] as const) {
+      expect({ pop, spikes: agree.get(pop)?.spikes, float: agree.get(pop)?.spikesFloat }).toEqual({ pop, spikes: T + m.extraTicks - start, float: T + m.extraTicks - start });
+    }
+  });
+});
