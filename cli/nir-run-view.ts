@@ -24,7 +24,7 @@ export interface NirRunView {
   readonly dtSeconds: number;
   /** Simulate T + extraTicks ticks for T NIR steps. */
   readonly extraTicks: number;
-  /** The Input node --input drives (the first in graph order) and its shape. */
+  /** The Input node --input drives (the first in graph order, or --input-population's) and its shape. */
   readonly input: NirViewNode;
   readonly nodes: readonly NirViewNode[];
   readonly outputs: ReadonlyArray<NirViewNode & { readonly output: string }>;
@@ -33,7 +33,8 @@ export interface NirRunView {
 
 export function nirViewOfModel(m: LoadedNirModel): NirRunView {
   return {
-    nirVersion: m.nirVersion, dtSeconds: m.options.dtSeconds, extraTicks: m.extraTicks, input: m.inputs[0],
+    // The Input node --input drives: the first, or the one --input-population chose (cli/nir-input.ts).
+    nirVersion: m.nirVersion, dtSeconds: m.options.dtSeconds, extraTicks: m.extraTicks, input: m.inputs.find((i) => i.population === m.inputPopulation) ?? m.inputs[0],
     nodes: m.nodes, outputs: m.outputs, projections: m.projections,
   };
 }
