@@ -5,19 +5,12 @@
  * the program's NIR bookkeeping, chip/program/types.ts NirProgramInfo, written by `compile`), so that both
  * give the same spikes and files (audit s23a #2).
  */
-import type { LoadedNirModel } from "../compiler/frontends/nir/index.ts";
+import type { LoadedNirModel, NirPopulationInfo } from "../compiler/frontends/nir/index.ts";
 import { NIR_PROGRAM_INFO_VERSION, type ChipProgram, type NirProgramInfo } from "../chip/program/types.ts";
 import type { NirReportSection } from "../chip/report/run-report.ts";
 
-export interface NirViewNode {
-  readonly node: string;
-  readonly type: string;
-  readonly population: string;
-  readonly shape: readonly number[];
-  readonly spiking: boolean;
-  /** NIR step t of the node happens at chip tick t + latencyTicks. */
-  readonly latencyTicks: number;
-}
+/** A node of the run's view: the front end's record of a population made from a NIR node. */
+export type NirViewNode = NirPopulationInfo;
 
 export interface NirRunView {
   readonly nirVersion: string;

@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readNpy, npyToFloat64, writeNpy } from "../../core/io/npy.ts";
-import { createRng, type Rng } from "../../core/rng.ts";
+import { createRng } from "../../core/rng.ts";
 import { readNirDocument } from "../../compiler/frontends/nir/index.ts";
 import { simulateNir } from "../compiler/frontends/nir/nir-reference.ts";
 import { nirFile, writeH5 } from "../compiler/frontends/nir/write-h5.ts";
 import { cli } from "../helpers/cli.ts";
+import { uniform, fill } from "../compiler/frontends/nir/random-tensors.ts";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "aerchip-nir-two-in-"));
 const npy = (p: string): Float64Array => {
@@ -20,8 +21,6 @@ const npy = (p: string): Float64Array => {
   if (a.kind !== "plain") throw new Error("structured");
   return npyToFloat64(a.data);
 };
-const uniform = (rng: Rng, n: number, lo: number, hi: number): number[] => Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
-const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
 const T = 60;
 
 let dir = "";

@@ -15,6 +15,7 @@ import { compileAndRun } from "../../../../cli/pipeline.ts";
 import type { ChipSpec } from "../../../../chip/spec/types.ts";
 import { compareWithReference, errorCode } from "./helpers.ts";
 import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
+import { uniform, f32, fill, spikes } from "./random-tensors.ts";
 
 let tmp = "";
 beforeAll(() => {
@@ -24,10 +25,6 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const uniform = (rng: Rng, n: number, lo: number, hi: number): number[] => Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
-const f32 = (rng: Rng, shape: number[], lo: number, hi: number) => ({ f32: uniform(rng, shape.reduce((a, b) => a * b, 1), lo, hi), shape });
-const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
-const spikes = (rng: Rng, n: number, p: number): Float64Array => Float64Array.from({ length: n }, () => (rng.nextFloat() < p ? 1 : 0));
 const lif = (n: number) => ({ type: "LIF", tau: fill(n, 1e-3), r: fill(n, 10), v_leak: fill(n, 0), v_threshold: fill(n, 1) });
 
 async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {

@@ -9,7 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRng, type Rng } from "../../../../core/rng.ts";
+import { createRng } from "../../../../core/rng.ts";
 import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
 import type { NirAffine, NirLIF } from "../../../../compiler/frontends/nir/types.ts";
 import { compareWithReference, loadNpyF64, nodeSpikes } from "./helpers.ts";
@@ -19,6 +19,7 @@ import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { cli } from "../../../helpers/cli.ts";
 import { npyToFloat64, readNpy } from "../../../../core/io/npy.ts";
+import { uniform, f32, fill, spikes } from "./random-tensors.ts";
 
 let tmp = "";
 beforeAll(() => {
@@ -28,10 +29,6 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const uniform = (rng: Rng, n: number, lo: number, hi: number): number[] => Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
-const f32 = (rng: Rng, shape: number[], lo: number, hi: number) => ({ f32: uniform(rng, shape.reduce((a, b) => a * b, 1), lo, hi), shape });
-const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
-const spikes = (rng: Rng, n: number, p: number): Float64Array => Float64Array.from({ length: n }, () => (rng.nextFloat() < p ? 1 : 0));
 
 async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
   const p = join(tmp, `${name}.nir`);
