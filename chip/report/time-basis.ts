@@ -37,3 +37,15 @@ export function runTime(spec: ChipSpec, latencyNs: ArrayLike<number>, steps: num
   for (let t = 0; t < steps; t++) timeNs += latencyNs[t];
   return timeNs > 0 ? { basis: "modelled-latency", timeNs, tickPeriodNs: null } : { basis: "not-modelled", timeNs: 0, tickPeriodNs: null };
 }
+
+/**
+ * Whether the report's per-tick latencies are modelled figures: time is modelled and some tick has a latency.
+ * A paced chip without latency costs (truenorth, spinnaker2: each tick lasts its period) has a simulated time
+ * but every tick's modelled latency is 0 for want of costs, not because the work takes no time; the CSV's
+ * latency_ns cells are then empty and the HTML page draws no latency figure, as for a chip that models no time.
+ */
+export function perTickLatencyModelled(simulatedTimeNs: number | null, latencyNs: ArrayLike<number>): boolean {
+  if (simulatedTimeNs === null) return false;
+  for (let t = 0; t < latencyNs.length; t++) if (latencyNs[t] > 0) return true;
+  return false;
+}

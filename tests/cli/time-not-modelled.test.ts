@@ -52,6 +52,32 @@ describe("time and power on a chip that does not model time", () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it("a paced chip without latency costs (truenorth: 1 ms ticks) has a time but no per-tick latency: CSV cells empty, HTML says so", async () => {
+    const out = tmp();
+    const run = await cli("run", MODEL, "--arch", "truenorth", "--out", out);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
+    expect(report.totals.simulatedTimeNs).toBe(report.steps * 1e6);
+    expect(report.perTick.latencyNs.every((ns) => ns === 0)).toBe(true);
+    const csvFile = join(out, "report.csv");
+    expect((await cli("report", join(out, "report.json"), "--format", "csv", "--out", csvFile)).code).toBe(0);
+    const [head, totals, ...rest] = readFileSync(csvFile, "utf8").trimEnd().split("\n").map((l) => l.split(","));
+    expect(Number(totals[head.indexOf("simulated_time_ns")])).toBe(report.steps * 1e6);
+    const ticks = rest.filter((l) => l[head.indexOf("entity")] === "tick");
+    expect(ticks.length).toBe(report.steps);
+    for (const t of ticks) expect(t[head.indexOf("latency_ns")]).toBe("");
+    const html = join(out, "report.html");
+    expect((await cli("report", join(out, "report.json"), "--format", "html", "--out", html)).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain("no tick has a modelled latency; each tick lasts the tick period");
+    // A chip with latency costs keeps its per-tick numbers.
+    const gen = tmp();
+    expect((await cli("run", MODEL, "--arch", "generic", "--out", gen)).code).toBe(0);
+    const gcsv = join(gen, "report.csv");
+    expect((await cli("report", join(gen, "report.json"), "--format", "csv", "--out", gcsv)).code).toBe(0);
+    const [gh, , ...grest] = readFileSync(gcsv, "utf8").trimEnd().split("\n").map((l) => l.split(","));
+    expect(grest.filter((l) => l[gh.indexOf("entity")] === "tick").every((l) => Number(l[gh.indexOf("latency_ns")]) > 0)).toBe(true);
+  });
+
   it("compare says not modelled for odin's time and power and names its spike count; loihi keeps numbers", async () => {
     const out = tmp();
     const r = await cli("compare", MODEL, "--arch", "odin,loihi", "--out", out);

@@ -15,6 +15,7 @@ import { RATE_BIN_EDGES_PER_MILLE } from "../metrics.ts";
 import { energyTerms } from "../energy-terms.ts";
 import { densityActive, requireMetrics } from "./tables.ts";
 import { isCountsOnly } from "../counts-only.ts";
+import { perTickLatencyModelled } from "../time-basis.ts";
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -177,8 +178,9 @@ export function csvRows(report: RunReport): Row[] {
     ro.sumV.forEach((v, i) => rows.push({ entity: "readout_neuron", id: `${ro.population}[${i}]`, readout_sum_v: v, readout_max_v: ro.maxV?.[i] ?? null, readout_last_v: ro.lastV?.[i] ?? null }));
   }
   const pt = r.perTick;
+  const latencyModelled = perTickLatencyModelled(t.simulatedTimeNs, pt.latencyNs);
   for (let k = 0; k < pt.latencyNs.length; k++) {
-    rows.push({ entity: "tick", id: k, latency_ns: t.simulatedTimeNs === null ? null : pt.latencyNs[k], spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: countsOnly ? null : pt.energyPj[k] });
+    rows.push({ entity: "tick", id: k, latency_ns: latencyModelled ? pt.latencyNs[k] : null, spikes: pt.spikes[k], syn_ops: pt.synOps[k], packets_out: pt.packets[k], hops: pt.hops[k], energy_dynamic_pj: countsOnly ? null : pt.energyPj[k] });
   }
   return rows;
 }

@@ -13,6 +13,7 @@ import type { RunReport } from "../run-report.ts";
 import { staticEnergyNote } from "./static-energy-note.ts";
 import { isCountsOnly } from "../counts-only.ts";
 import { energyUnit, groupDigits, maxOf, plainCell, reportTables, requireMetrics, timeBasisText, timeUnit, type ReportTable, type ReportWithMetrics } from "./tables.ts";
+import { perTickLatencyModelled } from "../time-basis.ts";
 
 /** Largest number of spikes drawn in the raster (each is one SVG element). */
 export const MAX_RASTER_POINTS = 10_000;
@@ -379,6 +380,8 @@ export async function renderHtml(report: RunReport, opts: HtmlOptions = {}): Pro
   if (!isCountsOnly(r)) parts.push(figure("energy", "Energy breakdown", await renderVegaLiteSvg(energySpec(r), "energy"), `Total ${plainCell({ v: r.totals.energyPj.total / energyUnit(r.totals.energyPj.total).scale, f: "sig" })} ${energyUnit(r.totals.energyPj.total).unit} = counters × per-operation costs (tables "Energy by component" and "Per-operation costs used" below) + static energy. ${staticEnergyNote(r)}`));
   if (r.totals.simulatedTimeNs === null) {
     parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">Time is not modelled by this chip spec (no latency costs), so there is no latency figure.</p></figure>`);
+  } else if (!perTickLatencyModelled(r.totals.simulatedTimeNs, r.perTick.latencyNs)) {
+    parts.push(`<figure id="fig-latency"><h2>Latency per tick</h2><p class="note">This chip spec has no latency costs, so no tick has a modelled latency; each tick lasts the tick period (time basis ${escapeHtml(timeBasisText(r))}).</p></figure>`);
   } else {
     parts.push(figure("latency", "Latency per tick", await renderVegaLiteSvg(latencySpec(r), "latency"), (r.totals.timeBasis ?? r.metrics.totals.inferenceTimeBasis) === "tick-period"
       ? `Modelled latency of each tick (timing model ${r.timingModel}). Time basis ${timeBasisText(r)}: the simulated time is the sum of those durations, not of the latencies.`
