@@ -52,7 +52,8 @@
  *    modelled per-tick latency); null when neither is modelled. It is the report's simulated time
  *    (chip/report/time-basis.ts), the same figure static energy and average power are computed on.
  * Helper populations: front ends add populations that are not layers of the model, named with a leading
- * "__" (NIR constant drives `__nir_bias`, `__nir_once`, docs/nir.md). Their spikes carry biases, which
+ * "__" (NIR constant drives `__nir_bias`, `__nir_once`, `__nir_bias_from_<s>`, docs/nir.md), and projections so
+ * named (`__<node>.reset`, the reset of `--reset snntorch-subtract`: not model synapses, nor weights). Their spikes carry biases, which
  * NeuroBench does not count as synaptic ops, so they and their outgoing projections are left out of the
  * totals of synaptic ops, connection and activation sparsity, dead/bursting neurons and dense membrane
  * updates (they are still listed, flagged `helper`). Their stored synapses and state stay in the footprint
@@ -103,6 +104,15 @@ function adaptsThreshold(p: { readonly thetaPlus?: Float64Array; readonly thetaD
 
 export function isHelperPopulation(name: string): boolean {
   return name.startsWith("__");
+}
+
+/**
+ * A front end's projection that is no model synapse: from a helper population (a constant drive), or itself
+ * named with the helper prefix (the NIR front end's `__<node>.reset` self-synapses of `--reset
+ * snntorch-subtract`, which carry the neuron's reset −θ: docs/nir.md "Resets").
+ */
+export function isHelperProjection(pr: { readonly name: string; readonly pre: string }): boolean {
+  return isHelperPopulation(pr.pre) || pr.name.startsWith("__");
 }
 
 export interface PopulationMetrics {
@@ -438,7 +448,7 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
     const denseWeights = pr.encoding === "conv" ? pr.synapseCount : pre.size * post.size;
     const nz = Math.min(nonZero[k], denseWeights);
     return {
-      name: pr.name, helper: isHelperPopulation(pr.pre), pre: pr.pre, post: pr.post, encoding: pr.encoding, synapses: pr.synapseCount, nonZeroSynapses: nonZero[k], denseWeights,
+      name: pr.name, helper: isHelperProjection(pr), pre: pr.pre, post: pr.post, encoding: pr.encoding, synapses: pr.synapseCount, nonZeroSynapses: nonZero[k], denseWeights,
       connectionSparsity: denseWeights === 0 ? 1 : (denseWeights - nz) / denseWeights,
       synapticOps: { effectiveACs: effective[k], effectiveMACs: 0, dense: denseWeights * T },
     };
@@ -500,7 +510,8 @@ export function computeRunMetrics(spec: ChipSpec, program: ChipProgram, res: Sim
   // Totals.
   let weightCount = 0, storedSynapses = 0, denseW = 0, zeroW = 0, acs = 0, denseOps = 0;
   perProjection.forEach((m, k) => {
-    weightCount += m.synapses;
+    // Bias drives count as parameters (NeuroBench counts biases); reset self-synapses are the neuron's θ, not weights.
+    if (!m.helper || isHelperPopulation(m.pre)) weightCount += m.synapses;
     storedSynapses += stored[k];
     if (m.helper) return;
     denseW += m.denseWeights;

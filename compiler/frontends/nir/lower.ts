@@ -413,7 +413,8 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
       if (cd[j] !== 0) { post.push(j); weight.push(cd[j] * th[j]); delay.push(2); }
     }
     if (post.length === 0) continue;
-    const pname = uniqueName(`${name}->${name}.reset`, new Set(projections.map((q) => q.name)));
+    // Named with the front-end helper prefix "__" (chip/report/metrics.ts): the chip's reset, not a model synapse.
+    const pname = uniqueName(`__${name}.reset`, new Set(projections.map((q) => q.name)));
     projections.push({ name: pname, pre: name, post: name, encoding: "sparse", preIndex: Uint32Array.from(post), postIndex: Uint32Array.from(post), weight: Float64Array.from(weight), delayTicks: Uint16Array.from(delay) });
     projInfos.push({ projection: pname, pre: name, post: name, via: [], modelWeights: 0, synapses: post.length, encoding: "sparse" });
   }

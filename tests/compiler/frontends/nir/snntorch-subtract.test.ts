@@ -133,6 +133,19 @@ describe("reset snntorch-subtract", () => {
       const sub = await cli("run", join(dir, "snntorch_dense_lif.nir"), "--input", join(dir, "snntorch_dense_lif.input.npy"), "--reset", "subtract", "--arch", "generic", "--out", join(tmp, "sub"), "--quiet");
       expect(sub.code, sub.stderr).toBe(0);
       expect(mism(npy(join(tmp, "sub", "1.npy")), hidden)).toBeGreaterThan(0);
+      // The reset self-synapses are the neuron's reset, not model synapses (audit s23x #1): the NeuroBench
+      // figures that do not depend on spikes (dense ops, connection sparsity, weight count) equal subtract's,
+      // and the effective ops are the model projections' alone.
+      type M = { metrics: { totals: { weightCount: number; connectionSparsity: number; synapticOps: { dense: number; effectiveACs: number } }; perProjection: Array<{ name: string; helper: boolean; synapticOps: { effectiveACs: number } }> } };
+      const rep = (d: string): M => JSON.parse(readFileSync(join(d, "report.json"), "utf8")) as M;
+      const a = rep(out).metrics, b = rep(join(tmp, "sub")).metrics;
+      expect(a.totals.synapticOps.dense).toBe(b.totals.synapticOps.dense);
+      expect(a.totals.connectionSparsity).toBe(b.totals.connectionSparsity);
+      expect(a.totals.weightCount).toBe(b.totals.weightCount);
+      const resets = a.perProjection.filter((p) => p.name.endsWith(".reset"));
+      expect(resets.length).toBe(2);
+      expect(resets.every((p) => p.helper && p.name.startsWith("__"))).toBe(true);
+      expect(a.totals.synapticOps.effectiveACs).toBe(a.perProjection.filter((p) => !p.helper).reduce((x, p) => x + p.synapticOps.effectiveACs, 0));
     });
   });
 });
