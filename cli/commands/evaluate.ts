@@ -332,6 +332,8 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
         // A NIR graph's reader options; a JSON model's input population instead (cli/evaluate/dataset-model.ts).
         ...(m.nir === undefined ? { inputPopulation: m.inputPopulation, ...(o.frozen === true ? { frozen: true } : {}) } : {
           dtSeconds: m.nir.options.dtSeconds, reset: m.nir.options.reset, recurrentBias: m.nir.options.recurrentBias, ifMultiSpike: m.nir.options.ifMultiSpike, lenient: m.nir.options.lenient, ...nirBiasProvenance(m.nir.options.bias),
+          // The Input node the samples drove, when --input-population chose it (a graph with several Inputs).
+          ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }),
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
         samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,

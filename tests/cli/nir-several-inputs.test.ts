@@ -3,7 +3,7 @@
  * another Input node; the one left without spikes is named in W_NIR_SEVERAL_INPUTS. The run equals the NIR-literal
  * reference with that input driven and the other silent.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,23 @@ describe("a NIR graph with two Input nodes", () => {
     const ok = await cli("compare", model, "--input", fileB(), "--input-population", "b_in", "--arch", "generic", "--out", join(dir, "cmp"), "--quiet");
     expect(ok.code, ok.stderr).toBe(0);
     expect(mismatches(npy(join(dir, "cmp", "generic", "A.npy")), npy(join(dir, "b", "A.npy")))).toBe(0);
+  });
+
+  it("evaluate records --input-population (and --nir-bias compartment) in dataset.json, and rerun repeats them byte for byte (audit s23x #3, #4)", async () => {
+    const ds = join(dir, "ds");
+    for (const k of ["0", "1"]) {
+      mkdirSync(join(ds, k), { recursive: true });
+      writeFileSync(join(ds, k, `s${k}.npy`), writeNpy(Uint8Array.from(xb), [T, 5], { bool: true }));
+    }
+    const out = join(dir, "ev");
+    const e = await cli("evaluate", model, "--input", ds, "--input-population", "b_in", "--nir-bias", "compartment", "--arch", "generic", "--out", out, "--quiet");
+    expect(e.code, e.stderr).toBe(0);
+    const options = JSON.parse(readFileSync(join(out, "dataset.json"), "utf8")).provenance.options;
+    expect(options.inputPopulation).toBe("b_in");
+    expect(options.nirBias).toBe("compartment");
+    const again = await cli("rerun", join(out, "dataset.json"), "--out", join(dir, "ev-again"));
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, "ev-again", "dataset.json"), "utf8")).toBe(readFileSync(join(out, "dataset.json"), "utf8"));
   });
 
   it("sweep: inputPopulation names the Input node `input` drives; another node is E_SWEEP_FIELD", async () => {
