@@ -479,12 +479,13 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     const name = uniqueName(popName, new Set([...taken, ...populations.map((p) => p.name)]));
     taken.add(name);
     // v ← voltageDecay·v + u + bias, fire iff v > 0.5, then v ← 0 (chip/program/types.ts).
-    // __nir_bias: voltageDecay 0, bias 1: v = 1 on every tick, so it fires on every tick.
+    // __nir_bias: voltageDecay 1, bias 1: v = 0 + 1 = 1 on every tick (it was reset to 0), so it fires on every
+    // tick. No leak, so chips with an additive leak (odin, truenorth) hold it in fixed point too.
     // __nir_once: vInit 1, voltageDecay 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever. Every value is
     // 0, 0.5 or 1, so the quantiser's state scale (chosen from |vThreshold|, |vReset|, |vInit|, |bias|:
     // compiler/passes/quantise.ts) keeps all of them exact; a bias of 1 beside a huge |vReset| rounded to 0.
     const params: NeuronParamsIR = firstTick > 0 ? stagedBiasParams(firstTick) : {
-      voltageDecay: Float64Array.of(once ? 1 : 0), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
+      voltageDecay: Float64Array.of(1), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
       bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(0), vInit: Float64Array.of(once ? 1 : 0),
       resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
     };

@@ -107,6 +107,38 @@ describe("NIR biases with a delay limit (maxDelayTicks)", () => {
     for (const bad of [0, 1.5, -1, Number.NaN]) expect((await errorCode(() => lowerNirDocument(doc, { maxDelayTicks: bad }))).code).toBe("E_NIR_OPTION");
   });
 
+  it("odin in fixed point: an IF graph with biases runs (the bias sources have no leak, so the additive-leak chip holds them) and its bias sources fire as in float (audit s23x #8)", async () => {
+    const rng = createRng(23);
+    const iff = (n: number) => ({ type: "IF", r: fill(n, 1), v_threshold: fill(n, 1) });
+    const tree = nirFile({
+      input: { type: "Input", shape: [4n] },
+      fc1: { type: "Affine", weight: f32(rng, [5, 4], 0, 0.6), bias: fill(5, 0.125) },
+      if1: iff(5),
+      fc2: { type: "Affine", weight: f32(rng, [3, 5], 0, 0.6), bias: fill(3, 0.25) },
+      if2: iff(3),
+      output: { type: "Output", shape: [3n] },
+    }, [["input", "fc1"], ["fc1", "if1"], ["if1", "fc2"], ["fc2", "if2"], ["if2", "output"]]);
+    const odin = loadPreset("odin");
+    const { m } = await load("if-chain", tree, { maxDelayTicks: odin.core.maxDelayTicks });
+    const T = 80;
+    const x = spikes(createRng(8), T * 4, 0.3);
+    const tick: number[] = [];
+    const neuron: number[] = [];
+    for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (x[t * 4 + i] !== 0) { tick.push(t); neuron.push(i); }
+    const stimulus = { spikes: new Map([["input", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+    const run = (precision: "fixed" | "float") => compileAndRun(odin, { graph: m.graph, stimulus }, { steps: T + m.extraTicks, compile: { precision }, provenance: { aerchipVersion: "test", inputs: [], options: {} } });
+    const fixed = run("fixed");
+    const float = run("float");
+    // The model's own spikes differ by ODIN's 3-bit weights (quantisation); the bias sources are exact.
+    for (const pop of ["__nir_bias", "__nir_bias_from_1"]) {
+      const a = fixed.sim.spikes.get(pop)!;
+      const b = float.sim.spikes.get(pop)!;
+      expect({ pop, ticks: [...a.tick], neurons: [...a.neuron] }).toEqual({ pop, ticks: [...b.tick], neurons: [...b.neuron] });
+    }
+    expect(fixed.sim.spikes.get("__nir_bias")!.tick.length).toBe(T + m.extraTicks);
+    expect(fixed.report.precision).toBeDefined();
+  });
+
   it("on the chip in fixed point (spinnaker2 with core.maxDelayTicks 1): the late sources keep their bias after quantisation, and the spikes equal those with the chip's own delays", async () => {
     const sp2 = loadPreset("spinnaker2");
     const short: ChipSpec = { ...sp2, name: "spinnaker2-delay1", core: { ...sp2.core, maxDelayTicks: 1 } };
