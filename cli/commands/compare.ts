@@ -195,8 +195,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     inputNote = o.input === undefined || parts.length === 0 ? undefined : `${basename(o.input)}, ${parts.join("; ")}`;
     const merged = first?.report.input?.warnings.find((w) => w.startsWith("W_EVENTS_MERGED"));
     if (merged !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${merged}\n  hint: ${eventsMergedHint(o.tickUs ?? 1000, eventBinningOf(o))}\n`);
-    // The runs' own warnings (a JSON model's W_THIRD_FACTOR_ROWS: the same options, so the same on every chip), once.
-    runWarnings = (first?.report.warnings ?? []).filter((w) => !w.startsWith("W_EVENTS_MERGED"));
+    // The runs' own warnings (a JSON model's W_THIRD_FACTOR_ROWS: the same options, so the same on every chip)
+    // and their learning warnings (W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS, in report.json learning.warnings),
+    // each once over the chips that ran.
+    const oks = entries.filter((e): e is CompareOk => e.status === "ok");
+    runWarnings = [...new Set(oks.flatMap((e) => [...(e.report.warnings ?? []), ...(e.report.learning?.warnings ?? [])]))].filter((w) => !w.startsWith("W_EVENTS_MERGED"));
     if (o.quiet !== true) for (const w of runWarnings) process.stderr.write(`aerchip: ${w}\n`);
     rows = compareRows(entries);
     t = compareTable(model, rows, inputNote, runWarnings, countsOnly);

@@ -55,4 +55,13 @@ describe("starting weights outside a learning rule's bounds", () => {
     const doc = readJson<{ warnings?: string[] }>(join(out, "train.json"));
     expect(doc.warnings?.filter((w) => line.test(w))).toHaveLength(1);
   }, 60_000);
+
+  it("compare: once on stderr and in compare.json / compare.md, over the chips that ran (audit s23y #3)", async () => {
+    const out = join(dir, "compare");
+    const r = await cli("compare", model, "--arch", "generic,loihi", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split("\n").filter((l) => line.test(l))).toHaveLength(1);
+    expect(readJson<{ warnings?: string[] }>(join(out, "compare.json")).warnings?.filter((w) => line.test(w))).toHaveLength(1);
+    expect(readFileSync(join(out, "compare.md"), "utf8")).toContain("W\\_LEARNING\\_INITIAL\\_WEIGHTS\\_OUTSIDE\\_BOUNDS: projection \"in\\_out\"");
+  }, 60_000);
 });
