@@ -31,6 +31,7 @@ import { neuronAt, type IndexedGraph } from "./normalise.ts";
  */
 export const FANOUT_HINT = "a second mapping, with the neurons each source reaches (and those sharing a source with them) cut and packed onto one core (compiler/passes/fanout-groups.ts), did not fit either: reduce the fan-out, use bigger cores, or a chip with a larger core.maxFanOutCores";
 import type { LogicalCore } from "./partition.ts";
+import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
 
 export interface CoreUsage {
   readonly coreIndex: number;
@@ -371,12 +372,15 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
   }
   const usage: CoreUsage[] = [];
   const maxFan = spec.core.maxFanOutCores;
+  // Populations whose neurons are AER source addresses rather than neuron slots (input neurons on such chips).
+  const addressOnly = graph.populations.map((p) => p.kind === "input" && !inputsTakeNeuronSlots(spec));
   const programCores: CoreProgram[] = coreProgramsPartial.map((cp, ci) => {
     const count = cp.neuronCount;
     const routePtr = new Uint32Array(count + 1);
     // Neurons of this core in local order: walk its blocks (first the counts and the fan-out check).
     let local = 0;
     let total = 0;
+    let addresses = 0; // output axons: routing entries, and one address per slot-less input neuron that feeds nothing
     for (const b of cores[order[ci]].blocks) {
       for (let i = 0; i < b.count; i++, local++) {
         const g = neuronAt(ig, b.population, b.start + i);
@@ -388,11 +392,14 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
           });
         }
         total += fan;
+        // An input neuron that takes no neuron slot is an AER source address of its core even when it feeds
+        // nothing (partition.ts counts it as at least one output axon; chip/spec/neuron-slots.ts).
+        addresses += fan === 0 && addressOnly[b.population] ? 1 : fan;
         routePtr[local + 1] = total;
       }
     }
-    if (total > spec.core.maxOutputAxons) {
-      throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `core ${cp.coreId} needs ${total} output routing entries; chip "${spec.name}" has ${spec.core.maxOutputAxons} per core`, { file, hint: "reduce fan-out across cores (smaller blocks of the target population), or use a chip with more output axons" });
+    if (addresses > spec.core.maxOutputAxons) {
+      throw new AerchipError("E_CORE_OUTPUT_AXONS_EXCEEDED", `core ${cp.coreId} needs ${addresses} output routing entries; chip "${spec.name}" has ${spec.core.maxOutputAxons} per core`, { file, hint: "reduce fan-out across cores (smaller blocks of the target population), or use a chip with more output axons" });
     }
     const routeDestCore = new Uint32Array(total);
     const routeDestAxon = new Uint32Array(total);
@@ -406,7 +413,7 @@ export function routeAndEmit(ig: IndexedGraph, spec: ChipSpec, cores: readonly L
         }
       }
     }
-    usage.push({ coreIndex: ci, coreId: cp.coreId, neurons: count, inputAxons: inputAxonsOf[ci], outputAxons: total, synapses: cp.crossbar.synTarget.length });
+    usage.push({ coreIndex: ci, coreId: cp.coreId, neurons: count, inputAxons: inputAxonsOf[ci], outputAxons: addresses, synapses: cp.crossbar.synTarget.length });
     return { ...cp, routing: { routePtr, routeDestCore, routeDestAxon } };
   });
   const populations: PopulationMap[] = graph.populations.map((p, i) => {

@@ -89,6 +89,18 @@ describe("odin: input neurons take no neuron slot (core.inputsTakeNeuronSlots fa
     expect([figures.neurons, figures.compartments, figures.utilisation.neurons, figures.synapseMemoryBits]).toEqual([266, 10, 10 / 256, 256 * 10 * 4]);
   });
 
+  it("an input that feeds nothing still holds an AER address: mapping.json outputAxons counts one per input (audit s23y #5)", () => {
+    // 256 inputs, 200 of them connected (the synapses of inputs 200..255 removed): 200 routes to the core's
+    // axons + 56 addresses feeding nothing = 256.
+    const g = loadModel(demoModel(256)).graph;
+    const pr = g.projections[0];
+    const keep = Array.from(pr.preIndex, (i, k) => (i < 200 ? k : -1)).filter((k) => k >= 0);
+    const pick = <A extends Uint32Array | Uint16Array | Float64Array>(a: A): A => a.filter((_, k) => keep.includes(k)) as A;
+    const cut = { ...pr, preIndex: pick(pr.preIndex), postIndex: pick(pr.postIndex), weight: pick(pr.weight), delayTicks: pick(pr.delayTicks), encoding: "sparse" };
+    const c = compileModel({ ...g, projections: [cut] }, odin).mapping.cores[0];
+    expect([c.inputNeurons, c.outputAxons, c.utilisation.outputAxons]).toEqual([256, 256, 1]);
+  });
+
   it("runs in float and in ODIN's fixed point with the spikes the generic chip gives the same model", () => {
     const path = demoModel(256);
     const generic = compileAndRun(loadPreset("generic"), loadModel(path), { provenance: PROV, timing: "simple" });
