@@ -52,6 +52,14 @@ function chain(seed: number): H5Tree {
 const maxDelay = (m: { graph: { projections: ReadonlyArray<{ delayTicks: Uint16Array }> } }): number => Math.max(...m.graph.projections.flatMap((p) => [...p.delayTicks]));
 const biasPops = (m: { graph: { populations: ReadonlyArray<{ name: string }> } }): string[] => m.graph.populations.map((p) => p.name).filter((n) => n.startsWith("__nir_bias"));
 
+/** The chip stimulus of a dense T × n spike tensor on the population "input". */
+function inputStimulus(x: Float64Array, T: number, n: number) {
+  const tick: number[] = [];
+  const neuron: number[] = [];
+  for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) if (x[t * n + i] !== 0) { tick.push(t); neuron.push(i); }
+  return { spikes: new Map([["input", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+}
+
 function expectExact(cmp: ReturnType<typeof compareWithReference>, minSpikes: number): void {
   for (const [node, mm] of cmp.mismatches) expect({ node, mismatches: mm }).toEqual({ node, mismatches: 0 });
   expect([...cmp.spikes.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(minSpikes);
@@ -121,11 +129,7 @@ describe("NIR biases with a delay limit (maxDelayTicks)", () => {
     const odin = loadPreset("odin");
     const { m } = await load("if-chain", tree, { maxDelayTicks: odin.core.maxDelayTicks });
     const T = 80;
-    const x = spikes(createRng(8), T * 4, 0.3);
-    const tick: number[] = [];
-    const neuron: number[] = [];
-    for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (x[t * 4 + i] !== 0) { tick.push(t); neuron.push(i); }
-    const stimulus = { spikes: new Map([["input", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+    const stimulus = inputStimulus(spikes(createRng(8), T * 4, 0.3), T, 4);
     const run = (precision: "fixed" | "float") => compileAndRun(odin, { graph: m.graph, stimulus }, { steps: T + m.extraTicks, compile: { precision }, provenance: { aerchipVersion: "test", inputs: [], options: {} } });
     const fixed = run("fixed");
     const float = run("float");
@@ -145,11 +149,7 @@ describe("NIR biases with a delay limit (maxDelayTicks)", () => {
     const { m: long } = await load("chain", chain(21), { maxDelayTicks: sp2.core.maxDelayTicks });
     const { m } = await load("chain", chain(21), { maxDelayTicks: 1 });
     const T = 150;
-    const x = spikes(createRng(7), T * 4, 0.3);
-    const tick: number[] = [];
-    const neuron: number[] = [];
-    for (let t = 0; t < T; t++) for (let i = 0; i < 4; i++) if (x[t * 4 + i] !== 0) { tick.push(t); neuron.push(i); }
-    const stimulus = { spikes: new Map([["input", { tick: Int32Array.from(tick), neuron: Int32Array.from(neuron) }]]) };
+    const stimulus = inputStimulus(spikes(createRng(7), T * 4, 0.3), T, 4);
     const run = (spec: ChipSpec, g: typeof m) => compileAndRun(spec, { graph: g.graph, stimulus }, { steps: T + g.extraTicks, compile: { precision: "fixed" }, provenance: { aerchipVersion: "test", inputs: [], options: {} } });
     const a = run(sp2, long);
     const b = run(short, m);
