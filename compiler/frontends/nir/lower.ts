@@ -117,15 +117,19 @@ interface ConstSynapse {
 }
 
 /**
- * A bias source that fires on every tick from `firstTick` (> 0) on: v ← v + 1 (voltageDecay 1, bias 1,
- * v(0) = 0 before the update, so v = t + 1 at tick t), fires when v > firstTick + 0.5, i.e. first at tick
- * firstTick, and resets to firstTick, so v = firstTick + 1 again on the next tick: it fires every tick.
- * Every value is of order firstTick, so a fixed-point quantiser keeps the bias of 1 (unlike a huge reset).
+ * A constant-drive source neuron (v ← voltageDecay·v + u + bias, fire iff v > vThreshold, then v ← vReset;
+ * chip/program/types.ts). No leak (voltageDecay 1), so chips with an additive leak (odin, truenorth) hold it in
+ * fixed point, and every value is of order firstTick, so the quantiser keeps the bias of 1 (chosen from
+ * |vThreshold|, |vReset|, |vInit|, |bias|: compiler/passes/quantise.ts; a huge |vReset| had rounded it to 0).
+ *  - every tick from `firstTick` on (`__nir_bias` with firstTick 0, `__nir_bias_from_<s>` with s > 0): bias 1,
+ *    v(0) = 0 before the update, so v = t + 1 at tick t; it fires first at tick firstTick (v > firstTick + 0.5)
+ *    and resets to firstTick, so v = firstTick + 1 again on the next tick: it fires every tick;
+ *  - `once` (`__nir_once`, firstTick 0): vInit 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever.
  */
-function stagedBiasParams(firstTick: number): NeuronParamsIR {
+function constSourceParams(firstTick: number, once: boolean): NeuronParamsIR {
   return {
     voltageDecay: Float64Array.of(1), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
-    bias: Float64Array.of(1), vThreshold: Float64Array.of(firstTick + 0.5), vReset: Float64Array.of(firstTick), vInit: Float64Array.of(0),
+    bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(firstTick + 0.5), vReset: Float64Array.of(firstTick), vInit: Float64Array.of(once ? 1 : 0),
     resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
   };
 }
@@ -472,23 +476,13 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
       hint: "give these nodes a threshold that v = 0 does not pass (v_threshold ≥ 0, as NIR fires on v > θ) if the model allows; otherwise treat the first steps of the layers they drive as inexact",
     });
   }
-  // `firstTick` > 0: a staged bias source (see stagedBiasParams) for drives whose delay from tick 0
+  // `firstTick` > 0: a staged bias source (constSourceParams) for drives whose delay from tick 0
   // exceeds opts.maxDelayTicks; its synapses get delay L_P + start − firstTick.
   const emitConstSource = (popName: string, list: readonly ConstSynapse[], once: boolean, firstTick = 0): void => {
     if (list.length === 0) return;
     const name = uniqueName(popName, new Set([...taken, ...populations.map((p) => p.name)]));
     taken.add(name);
-    // v ← voltageDecay·v + u + bias, fire iff v > 0.5, then v ← 0 (chip/program/types.ts).
-    // __nir_bias: voltageDecay 1, bias 1: v = 0 + 1 = 1 on every tick (it was reset to 0), so it fires on every
-    // tick. No leak, so chips with an additive leak (odin, truenorth) hold it in fixed point too.
-    // __nir_once: vInit 1, voltageDecay 1, bias 0: v = 1 at tick 0 (fires), then 0 for ever. Every value is
-    // 0, 0.5 or 1, so the quantiser's state scale (chosen from |vThreshold|, |vReset|, |vInit|, |bias|:
-    // compiler/passes/quantise.ts) keeps all of them exact; a bias of 1 beside a huge |vReset| rounded to 0.
-    const params: NeuronParamsIR = firstTick > 0 ? stagedBiasParams(firstTick) : {
-      voltageDecay: Float64Array.of(1), currentDecay: Float64Array.of(0), inputGain: Float64Array.of(1),
-      bias: Float64Array.of(once ? 0 : 1), vThreshold: Float64Array.of(0.5), vReset: Float64Array.of(0), vInit: Float64Array.of(once ? 1 : 0),
-      resetMode: Uint8Array.of(ResetMode.zero), thresholdOp: Uint8Array.of(ThresholdOp.gt), refractoryTicks: Uint32Array.of(0),
-    };
+    const params = constSourceParams(firstTick, once);
     populations.push({ name, kind: "neuron", size: 1, shape: [1], spiking: true, params });
     const byPost = new Map<string, ConstSynapse[]>();
     for (const c of list) {
