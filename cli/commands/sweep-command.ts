@@ -26,7 +26,7 @@ export function registerSweepCommand(program: Command): Command {
     .addOption(costsOption())
     .option("--json", "print a machine-readable summary", false)
     .option("--quiet", "print nothing on success", false)
-    .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.")
+    .addHelpText("after", "\nExamples:\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits\n  aerchip sweep examples/sweep/weight-bits.yaml --out out/weight-bits --threads 1   # same results, one thread\n\nRe-running the same command after an interruption runs only the missing points.\nA NIR graph is read with the sweep file's reset, nirBias and dt (as run's --reset, --nir-bias, --dt; docs/reports.md \"Sweeps\").")
     .action(async (file: string, opts: SweepCommandOptions) => {
       const { sweepCommand } = await import("./sweep.ts");
       await sweepCommand(file, opts);

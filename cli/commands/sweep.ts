@@ -148,7 +148,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const doc: SweepDocument = {
     format: SWEEP_FORMAT, version: 1, model, sweepFile: file,
     provenance: { aerchipVersion: aerchipVersion(), ...gitProvenance(), inputs: [{ role: "sweep", path: file, sha256: sha256File(cfg.file) }, ...grid.inputs] },
-    settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), ...(countsOnly ? { costs: "counts" as const } : {}) },
+    settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), ...cfg.nir, ...(countsOnly ? { costs: "counts" as const } : {}) },
     rows,
     ...(checked.input === undefined ? {} : { input: checked.input }),
   };

@@ -6,6 +6,9 @@
  *   model: ../demo/ei-small.net.json   # relative to the sweep file
  *   input: spikes.npy                  # NIR graphs, and JSON models (it replaces an input population's spikes)
  *   inputPopulation: in                # JSON models with several input populations, NIR graphs with several Input nodes: the one `input` drives
+ *   reset: snntorch-subtract           # NIR graphs only, as `run --reset` / `--nir-bias` / `--dt` (how the graph is read)
+ *   nirBias: compartment
+ *   dt: 1e-3
  *   steps: 100                         # optional; default the model's own
  *   seed: [0, 1]                       # a number or a list (an axis)
  *   arch: loihi                        # a preset / chip spec file, or a list (an axis)
@@ -20,7 +23,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_RUN_TICKS } from "../../core/run-limits.ts";
-import { PLACEMENTS, PRECISIONS, TIMINGS } from "../option-limits.ts";
+import { NIR_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "../option-limits.ts";
 import { InputErrorCode, readInputText } from "../../core/io/read-input.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import { loadArch } from "../load-arch.ts";
@@ -48,7 +51,9 @@ export const MAX_AXIS_VALUES = 1_000;
 export const AXES = ["arch", "seed", "precision", "placement", "coreNeurons", "meshWidth", "meshHeight", "weightBits"] as const;
 export type AxisName = (typeof AXES)[number];
 
-const SCALAR_FIELDS = ["model", "input", "inputPopulation", "steps", "timing", "tickUs", "out"] as const;
+/** The NIR reader's options a sweep file can set (`run --reset`, `--nir-bias`, `--dt`): one value for every point. */
+export const NIR_SWEEP_FIELDS = ["reset", "nirBias", "dt"] as const;
+const SCALAR_FIELDS = ["model", "input", "inputPopulation", "steps", "timing", "tickUs", "out", ...NIR_SWEEP_FIELDS] as const;
 const KNOWN_FIELDS: readonly string[] = [...SCALAR_FIELDS, ...AXES];
 
 
@@ -82,6 +87,16 @@ export interface SweepConfig {
   readonly axes: SweepAxes;
   /** Axes given in the file with more than one value, in AXES order (the figure's x is the first of weightBits, then these). */
   readonly swept: readonly AxisName[];
+  /** NIR graphs: how the graph is read, as `run --reset`, `--nir-bias`, `--dt` (fields absent: the reader's defaults). */
+  readonly nir: SweepNirOptions;
+}
+
+/** A sweep file's `reset`, `nirBias`, `dt` (only those given). */
+export interface SweepNirOptions {
+  readonly reset?: (typeof NIR_RESETS)[number];
+  readonly nirBias?: (typeof NIR_BIASES)[number];
+  /** Seconds. */
+  readonly dt?: number;
 }
 
 /**
@@ -172,6 +187,7 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
     throw fieldError(file, "tickUs", "bins the events of an `input` file onto ticks, and there is no `input`: the model's own input spikes are on ticks already", "drop `tickUs`, or add `input: FILE` (event data whose spikes replace an input population's)");
   }
   const timing = doc.timing === undefined || doc.timing === null ? "simple" : choice(file, "timing", doc.timing, TIMINGS);
+  const nir = nirFields(file, doc, model);
   const out = pathField("out");
 
   const archList = axisValues(file, "arch", doc.arch, (v, f) => {
@@ -203,7 +219,24 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
     throw new AerchipError(SweepErrorCode.tooLarge, `the grid has ${points} points, more than ${MAX_POINTS}`, { file, hint: "split the sweep into several files or sweep fewer axes at once" });
   }
   const swept = AXES.filter((a) => axes[a].length > 1);
-  return { file, modelAsGiven: doc.model as string, model, input, inputPopulation, steps, timing, tickUs, out, axes, swept };
+  return { file, modelAsGiven: doc.model as string, model, input, inputPopulation, steps, timing, tickUs, out, axes, swept, nir };
+}
+
+/**
+ * `reset`, `nirBias`, `dt`: the values `run` takes for --reset, --nir-bias, --dt, checked as the run's
+ * options are; like them (cli/option-applicability.ts) refused on a model that is not a NIR graph, where they
+ * would change nothing.
+ */
+function nirFields(file: string, doc: Record<string, unknown>, model: string): SweepNirOptions {
+  const given = (k: string): boolean => doc[k] !== undefined && doc[k] !== null;
+  for (const k of NIR_SWEEP_FIELDS) {
+    if (given(k) && !/\.nir$/i.test(model)) throw fieldError(file, k, "sets how a NIR graph is read, and the model is not a NIR graph (.nir)", `drop \`${k}\``);
+  }
+  return {
+    ...(given("reset") ? { reset: choice(file, "reset", doc.reset, NIR_RESETS) } : {}),
+    ...(given("nirBias") ? { nirBias: choice(file, "nirBias", doc.nirBias, NIR_BIASES) } : {}),
+    ...(given("dt") ? { dt: positiveNumber(file, "dt", doc.dt, "give the integration time step in seconds, e.g. `dt: 1e-4`") } : {}),
+  };
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -235,8 +268,8 @@ function intValue(file: string, field: string, v: unknown, min: number, max: num
   return v;
 }
 
-function positiveNumber(file: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw fieldError(file, field, `must be a number > 0, got ${JSON.stringify(v)}`, "give a positive number");
+function positiveNumber(file: string, field: string, v: unknown, hint = "give a positive number"): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw fieldError(file, field, `must be a number > 0, got ${JSON.stringify(v)}`, hint);
   return v;
 }
 

@@ -71,6 +71,17 @@ function chipCell(r: PointRow): string | null {
   return r.chip !== null && r.chip.endsWith("*") && !arch.endsWith("*") ? `${arch}*` : arch;
 }
 
+/** The table note's account of the NIR reader options the sweep file set (`reset`, `nirBias`, `dt`), e.g. "; NIR reset snntorch-subtract". */
+function nirNote(nir: SweepConfig["nir"] | undefined): string {
+  if (nir === undefined) return "";
+  const parts = [
+    ...(nir.reset === undefined ? [] : [`reset ${nir.reset}`]),
+    ...(nir.nirBias === undefined ? [] : [`constant drives via ${nir.nirBias}`]),
+    ...(nir.dt === undefined ? [] : [`dt ${nir.dt} s`]),
+  ];
+  return parts.length === 0 ? "" : `; NIR ${parts.join(", ")}`;
+}
+
 /** `countsOnly` (`sweep --costs counts`): no energy column, and a note without energy. */
 export function sweepTable(model: string, cfg: SweepConfig, rows: readonly PointRow[], input?: InputReportSection, countsOnly = false): ReportTable {
   const shown = tableAxes(cfg);
@@ -95,7 +106,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
       n(r.agreement?.jaccard, "sig"),
     ]),
     note: [
-      `${cfg.steps !== null ? cfg.steps : cfg.input !== null ? "The input's number of" : "The model's own number of"} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}${(cfg.inputPopulation ?? null) === null ? "" : `; input population ${cfg.inputPopulation} driven by the input`}.`,
+      `${cfg.steps !== null ? cfg.steps : cfg.input !== null ? "The input's number of" : "The model's own number of"} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}${(cfg.inputPopulation ?? null) === null ? "" : `; input population ${cfg.inputPopulation} driven by the input`}${nirNote(cfg.nir)}.`,
       ...(input === undefined ? [] : [`Every point's ${inputSummaryLine(input)}.`]),
       countsOnly
         ? "Counts only (--costs counts): no energy or power is reported. Time is on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare."
@@ -159,7 +170,7 @@ export interface SweepDocument {
     readonly gitCommit?: string;
     readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
   };
-  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[]; readonly inputPopulation?: string; readonly costs?: "counts" };
+  readonly settings: { readonly steps: number | null; readonly timing: string; readonly tickUs: number | null; readonly axes: SweepConfig["axes"]; readonly swept: readonly AxisName[]; readonly inputPopulation?: string; readonly reset?: string; readonly nirBias?: string; readonly dt?: number; readonly costs?: "counts" };
   readonly rows: readonly PointRow[];
   /** How the sweep's `input` file became input spikes (run report.json's `input`; the same for every point); absent without one. */
   readonly input?: InputReportSection;

@@ -2,13 +2,13 @@
  * The sweep grid: the Cartesian product of the axes in AXES order (the last axis varies fastest), so the
  * order of points, and of the rows of every output, depends only on the sweep file. Each point has a
  * stable id: the first 16 hex digits of SHA-256 over its parameters and the content hashes of what it
- * runs (model, input, chip spec files, steps, timing), so a resumed sweep reuses a finished point only
+ * runs (model, input, chip spec files, steps, timing, the NIR reader's options), so a resumed sweep reuses a finished point only
  * when it would compute the same thing, and never one of an edited model.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { sha256File } from "../provenance.ts";
-import { AXES, resolveArch, type SweepConfig } from "./config.ts";
+import { AXES, resolveArch, type SweepConfig, type SweepNirOptions } from "./config.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 
@@ -39,6 +39,8 @@ export interface PointTask {
   readonly steps: number | null;
   readonly timing: "simple" | "detailed";
   readonly tickUs: number | null;
+  /** NIR graphs: the sweep file's `reset`, `nirBias`, `dt` (absent when it gives none). */
+  readonly nir?: SweepNirOptions;
   /** `sweep --costs counts`: every point's run counts-only (chip/report/counts-only.ts); absent in the default mode. */
   readonly costs?: "counts";
 }
@@ -56,6 +58,8 @@ export function pointId(fingerprint: unknown): string {
 /** `costs`: `sweep --costs` (counts-only points have ids of their own, so a resumed sweep never mixes modes). */
 export function buildGrid(cfg: SweepConfig, costs?: CostMode): SweepGrid {
   const counts = costs === "counts" ? { costs: "counts" as const } : {};
+  // In the id only when given, so that the ids of sweeps without them (and their finished points) stay.
+  const nir = Object.keys(cfg.nir).length === 0 ? {} : { nir: cfg.nir };
   const modelSha = sha256File(cfg.model);
   const inputSha = cfg.input === null ? null : sha256File(cfg.input);
   const inputs: Array<{ role: string; path: string; sha256: string }> = [{ role: "model", path: cfg.modelAsGiven, sha256: modelSha }];
@@ -76,14 +80,14 @@ export function buildGrid(cfg: SweepConfig, costs?: CostMode): SweepGrid {
       const params: PointParams = { arch, seed, precision, placement, coreNeurons, meshWidth, meshHeight, weightBits: precision === "float" ? null : wb };
       const id = pointId({
         v: 1, model: modelSha, input: inputSha, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, archSha: archSha.get(arch) ?? null,
-        params: AXES.map((k) => params[k]), ...counts,
+        params: AXES.map((k) => params[k]), ...counts, ...nir,
       });
       // Float points do not depend on weightBits: one per combination of the other axes.
       if (seen.has(id)) continue;
       seen.add(id);
       tasks.push({
         id, index: tasks.length, params, model: cfg.model, input: cfg.input, inputPopulation: cfg.inputPopulation, archPath: resolveArch(arch, cfg.file),
-        steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, ...counts,
+        steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, ...nir, ...counts,
       });
     }
   return { tasks, inputs };

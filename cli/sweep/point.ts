@@ -91,7 +91,12 @@ async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSp
     // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`. checkModel's
     // load against every point's chip (a list) only reads the input, which the bias sources do not change.
     const one = fitsChip === undefined || !("core" in fitsChip) ? undefined : fitsChip;
-    const loaded = await loadNirModel(task.model, one === undefined ? {} : { maxDelayTicks: one.core.maxDelayTicks });
+    // The sweep file's reset, nirBias, dt: as run's --reset, --nir-bias, --dt (cli/commands/run-nir.ts nirOptions).
+    const nir = task.nir ?? {};
+    const loaded = await loadNirModel(task.model, {
+      ...(nir.reset === undefined ? {} : { reset: nir.reset }), ...(nir.nirBias === undefined ? {} : { bias: nir.nirBias }), ...(nir.dt === undefined ? {} : { dtSeconds: nir.dt }),
+      ...(one === undefined ? {} : { maxDelayTicks: one.core.maxDelayTicks }),
+    });
     const m = nirSweepInput(loaded, task);
     if (task.input === null) {
       throw new AerchipError("E_INPUT_REQUIRED", "a NIR graph carries no input spikes", { file: task.model, field: "input", hint: `add \`input: FILE\` to the sweep file (a T × ${m.inputShape.join(" × ")} .npy, an .aer stream or an N-MNIST .bin)` });

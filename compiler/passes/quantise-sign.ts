@@ -9,6 +9,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ModelGraph } from "../ir/types.ts";
+import { isNirResetProjection } from "../frontends/nir/reset-synapse.ts";
 
 /** Throws E_FIXED_SOURCE_SIGN_MIXED for the first source neuron with weights of both signs. */
 export function checkSignPerSource(graph: ModelGraph, file: string): void {
@@ -36,6 +37,15 @@ export function checkSignPerSource(graph: ModelGraph, file: string): void {
         const pName = graph.projections[pos[i]].name;
         const nName = graph.projections[neg[i]].name;
         const where = pName === nName ? `projection "${pName}" gives it both positive and negative weights` : `projection "${pName}" gives it a positive weight and "${nName}" a negative one`;
+        // A NIR node's reset self-synapse (−θ, from --reset snntorch-subtract) is no synapse the user wrote:
+        // say where it comes from and what avoids it, rather than ask to split the population.
+        const reset = [graph.projections[pos[i]], graph.projections[neg[i]]].find(isNirResetProjection);
+        if (reset !== undefined) {
+          throw new AerchipError("E_FIXED_SOURCE_SIGN_MIXED", `neuron ${i} of population "${pr.pre}" has weights of both signs (${where}); "${reset.name}" is the reset of --reset snntorch-subtract (a self-synapse of −θ per neuron, which snnTorch's subtraction needs for a neuron whose membrane decays, β ≠ 1: docs/nir.md "Resets"), and this chip's precision.weightSignPerSource stores one sign per source neuron`, {
+            file, field: `projections.${reset.name}`,
+            hint: "run with --precision float, or on a chip whose weights carry their own sign (e.g. --arch generic, loihi or spinnaker2), or with --reset subtract (Sinabs' subtraction: the same spikes only for IF nodes, β = 1)",
+          });
+        }
         throw new AerchipError("E_FIXED_SOURCE_SIGN_MIXED", `neuron ${i} of population "${pr.pre}" has weights of both signs (${where}); this chip's precision.weightSignPerSource stores one sign per source neuron`, {
           file, field: `projections.${pr.name}`,
           hint: "split the population into excitatory and inhibitory source neurons, or run with --precision float",

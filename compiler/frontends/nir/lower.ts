@@ -28,6 +28,7 @@
  * (W_NIR_NEEDS_START_TICK) and library-only.
  */
 import { AerchipError, type Diagnostic } from "../../../core/diagnostics.ts";
+import { nirResetProjectionName } from "./reset-synapse.ts";
 import { ResetMode, ThresholdOp } from "../../../chip/program/types.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../../ir/types.ts";
 import { flattenNir, type FlatGraph } from "./graph.ts";
@@ -404,6 +405,7 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
   // (U[t+1] = βU[t] + I[t+1] − θ·S[t]). The compartment does not reset; a self-synapse of −θ with delay 1
   // puts −θ into u at step t+1, and so into v. With currentDecay cd ≠ 0 (Cuba) u would carry −θ·cd^k into
   // the later steps too: +cd·θ with delay 2 cancels it (u[t+2] gets cd·(−θ) + cd·θ = 0), so v sees −θ once.
+  // Neurons with β = 1 (IF) have resetInput 0 and the compartment's subtract reset instead (neurons.ts).
   for (const [name, low] of lowered) {
     const th = low.resetInput;
     if (th === undefined) continue;
@@ -418,7 +420,7 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     }
     if (post.length === 0) continue;
     // Named with the front-end helper prefix "__" (chip/report/metrics.ts): the chip's reset, not a model synapse.
-    const pname = uniqueName(`__${name}.reset`, new Set(projections.map((q) => q.name)));
+    const pname = uniqueName(nirResetProjectionName(name), new Set(projections.map((q) => q.name)));
     projections.push({ name: pname, pre: name, post: name, encoding: "sparse", preIndex: Uint32Array.from(post), postIndex: Uint32Array.from(post), weight: Float64Array.from(weight), delayTicks: Uint16Array.from(delay) });
     projInfos.push({ projection: pname, pre: name, post: name, via: [], modelWeights: 0, synapses: post.length, encoding: "sparse" });
   }

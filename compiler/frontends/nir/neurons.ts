@@ -9,7 +9,8 @@
  *   Threshold   z = H(x − θ)  (stateless)
  *   then z = v > v_threshold and, where z, v ← v_reset (or v − v_threshold with reset "subtract").
  *   Reset "snntorch-subtract" (snnTorch: U[t+1] = βU[t] + I[t+1] − θ·S[t]): no reset at the spike; θ comes
- *   off in the next step's v through a self-synapse (`resetInput`, placed by lower.ts).
+ *   off in the next step's v through a self-synapse (`resetInput`, placed by lower.ts). For β = 1 (IF) that
+ *   is the subtract reset, which those neurons get instead (no self-synapse).
  *
  * Chip form (u = synaptic current, I = weighted input arriving this tick):
  *   u ← currentDecay·u + inputGain·I ;  v ← (voltageDecay·v + u) + bias
@@ -35,7 +36,10 @@ export interface LoweredNeuron {
   readonly gain: Float64Array;
   /** Constant drive into v per step (from step 0). */
   readonly vConst: Float64Array;
-  /** Reset "snntorch-subtract": θ per neuron, to take off v in the step after each spike (lower.ts adds the self-synapses). */
+  /**
+   * Reset "snntorch-subtract": θ per neuron, to take off v in the step after each spike (lower.ts adds the
+   * self-synapses); 0 for the neurons with β = 1, which reset by subtraction at the spike instead.
+   */
   readonly resetInput?: Float64Array;
 }
 
@@ -147,6 +151,21 @@ export function lowerNeuron(n: NirNeuronNode, size: number, opts: ResolvedNirOpt
     resetMode = mode === "subtract" ? ResetMode.subtract : mode === "snntorch-subtract" ? ResetMode.none : ResetMode.zero;
     if (mode === "snntorch-subtract") resetInput = Float64Array.from(vThreshold);
   }
+  const resetModes = new Uint8Array(size).fill(resetMode);
+  // snntorch-subtract on a neuron that does not decay (β = voltageDecay = 1: IF; a LIF/CubaLIF only if
+  // dt/τ_mem rounds to 0): U[t+1] = U[t] + I[t+1] − θ·S[t] is the compartment's subtract reset
+  // (v ← v − θ at the spike, then v[t+1] = (v[t] − θ) + u[t+1]), whatever currentDecay does to u (the
+  // self-synapses cancel the current's share, so v sees −θ once either way). Those neurons get that reset
+  // and no self-synapse (resetInput 0): no extra synapses, synaptic events, nor mixed-sign sources on
+  // chips with one weight sign per source neuron (odin; audit s23x #9).
+  if (resetInput !== undefined) {
+    for (let i = 0; i < size; i++) {
+      if (voltageDecay[i] !== 1) continue;
+      resetModes[i] = ResetMode.subtract;
+      resetInput[i] = 0;
+    }
+    if (resetInput.every((th) => th === 0)) resetInput = undefined;
+  }
 
   const params: NeuronParamsIR = {
     voltageDecay,
@@ -156,7 +175,7 @@ export function lowerNeuron(n: NirNeuronNode, size: number, opts: ResolvedNirOpt
     vThreshold,
     vReset,
     vInit: new Float64Array(size),
-    resetMode: new Uint8Array(size).fill(resetMode),
+    resetMode: resetModes,
     // NIR: z = v > v_threshold (strict).
     thresholdOp: new Uint8Array(size).fill(ThresholdOp.gt),
     refractoryTicks: new Uint32Array(size),
