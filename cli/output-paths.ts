@@ -18,13 +18,23 @@ export interface RolePath {
   readonly path: string;
 }
 
+/**
+ * What to change when an output would replace an input. A file in --out ("--out's 1.npy") takes a name the
+ * command gives it, which the user cannot change: use another --out directory or move the input out of it
+ * (audit s23y #6c). An output named by its own option (--packets-out, convert's OUT) can take another path.
+ */
+function outputClashHint(outRole: string, inputRole: string): string {
+  if (outRole.startsWith("--out's ")) return `use another --out directory, or move the file given as ${inputRole} out of it (${outRole.slice("--out's ".length)} is a name this command writes there)`;
+  return `give ${outRole} another path`;
+}
+
 /** Refuses an output that is one of the inputs, or two outputs that are one file (E_CLI_OPTION). */
 export function checkOutputPaths(outputs: readonly RolePath[], inputs: readonly RolePath[]): void {
   for (const out of outputs) {
     for (const inp of inputs) {
       if (!sameFile(out.path, inp.path)) continue;
       throw new AerchipError("E_CLI_OPTION", `${out.role} (${out.path}) is the same file as ${inp.role} (${inp.path}); writing it would replace the input being read`, {
-        field: out.role, hint: `give ${out.role} another path`,
+        field: out.role, hint: outputClashHint(out.role, inp.role),
       });
     }
   }

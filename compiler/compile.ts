@@ -23,6 +23,7 @@ import { attachPowerTables } from "./passes/learning-lut.ts";
 import { checkAxonTypes } from "./passes/axon-types.ts";
 import { encodeOrderRuns, type OrderEntry } from "./order-runs.ts";
 import { checkNeuronCapacity, coresExceededError } from "./core-capacity.ts";
+import { closingLimits, coreClosureText } from "./core-closures.ts";
 import { inputsTakeNeuronSlots, slotNeurons } from "../chip/spec/neuron-slots.ts";
 import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
@@ -71,6 +72,12 @@ export interface MappingReport {
   readonly model: string;
   readonly chip: string;
   readonly placement: string;
+  /**
+   * true when the first mapping sent a neuron to more cores than core.maxFanOutCores and this one was made again
+   * with the neurons each source reaches cut and packed onto one core (passes/fanout-groups.ts); absent otherwise.
+   * Its blocks then end where groups end, so they need not be balanced.
+   */
+  readonly fanOutGroups?: true;
   readonly coresUsed: number;
   readonly coresAvailable: number;
   readonly neurons: number;
@@ -230,7 +237,8 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
   });
-  if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})`, inputs, spec, file);
+  // Which limits closed the cores (core-closures.ts): "need 3 cores" alone does not say what to change (audit s23y #4).
+  if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})${coreClosureText(cores, graph)}`, inputs, spec, file, closingLimits(cores));
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
   return { cores, slotOf, placementName: opts.placement ?? "greedy" };
 }
@@ -244,12 +252,12 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
 function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string) {
   const first = mapToCores(graph, ig, spec, opts, file);
   try {
-    return { ...first, routed: routeAndEmit(ig, spec, first.cores, first.slotOf, file) };
+    return { ...first, routed: routeAndEmit(ig, spec, first.cores, first.slotOf, file), fanOutGroups: false };
   } catch (e) {
     if (!isAerchipError(e) || e.code !== "E_CORE_FANOUT_EXCEEDED" || opts.fixedPlacement !== undefined) throw e;
     try {
       const second = mapToCores(graph, ig, spec, opts, file, true);
-      return { ...second, routed: routeAndEmit(ig, spec, second.cores, second.slotOf, file) };
+      return { ...second, routed: routeAndEmit(ig, spec, second.cores, second.slotOf, file), fanOutGroups: true };
     } catch (again) {
       if (isAerchipError(again)) throw e;
       throw again;
@@ -278,7 +286,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).
   graph = attachPowerTables(graph, spec, file);
   const ig = normaliseGraph(graph, spec, file);
-  const { cores, slotOf, placementName, routed } = mapAndRoute(graph, ig, spec, opts, file);
+  const { cores, slotOf, placementName, routed, fanOutGroups } = mapAndRoute(graph, ig, spec, opts, file);
   const lim = spec.core;
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {
@@ -305,6 +313,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   });
   const mapping: MappingReport = {
     format: "aerchip-mapping", version: 1, model: graph.name, chip: spec.name, placement: placementName,
+    ...(fanOutGroups ? { fanOutGroups: true as const } : {}),
     coresUsed: cores.length, coresAvailable: totalCores(spec),
     neurons: ig.totalNeurons, synapses: ig.totalSynapses,
     limits: { maxNeurons: lim.maxNeurons, maxInputAxons: lim.maxInputAxons, maxOutputAxons: lim.maxOutputAxons, synapseMemoryBits: lim.synapseMemoryBits },

@@ -34,9 +34,10 @@ export function largestNeuronCapacity(specs: readonly ChipSpec[]): ChipSpec | un
  * with core.inputsTakeNeuronSlots absent or true (every preset but odin), which the message and hint say, since
  * there the inputs alone can make a model not fit; on a chip whose inputs are AER events addressing crossbar rows
  * (odin, inputsTakeNeuronSlots false: chip/spec/neuron-slots.ts) they take none, and the message counts the
- * other neurons "besides" them.
+ * other neurons "besides" them. `limits`: the per-core limits that closed the partition's cores (core-closures.ts),
+ * named in the hint as what a bigger core needs more of.
  */
-export function coresExceededError(message: string, inputs: number, spec: ChipSpec, file: string | undefined): AerchipError {
+export function coresExceededError(message: string, inputs: number, spec: ChipSpec, file: string | undefined, limits: readonly string[] = []): AerchipError {
   const takeSlots = inputsTakeNeuronSlots(spec);
   const ofThem = inputs === 0 ? "" : takeSlots
     ? ` (${inputs} of them input neurons, which take neuron slots as compartments do)`
@@ -44,7 +45,7 @@ export function coresExceededError(message: string, inputs: number, spec: ChipSp
   const inputsHint = inputs === 0 || !takeSlots ? "" : " (input neurons count here: this chip places them in core.maxNeurons, core.inputsTakeNeuronSlots; a chip whose inputs are AER events addressing crossbar rows, such as odin, does not)";
   return new AerchipError("E_CHIP_CORES_EXCEEDED", message.replace("{inputs}", ofThem), {
     ...(file === undefined ? {} : { file }), field: "mesh",
-    hint: `use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores, or a smaller model${inputsHint}`,
+    hint: `use a larger mesh (mesh.widthTiles/heightTiles), a chip with bigger cores${limits.length === 0 ? "" : ` (${limits.join(", ")}: the limits that closed the cores)`}, or a smaller model${inputsHint}`,
   });
 }
 

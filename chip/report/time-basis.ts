@@ -49,3 +49,13 @@ export function perTickLatencyModelled(simulatedTimeNs: number | null, latencyNs
   for (let t = 0; t < latencyNs.length; t++) if (latencyNs[t] > 0) return true;
   return false;
 }
+
+/**
+ * Whether a report's per-operation costs (report.json / dataset.json `costs`) hold a latency: some cost in ns
+ * above 0. Where a document has no per-tick latencies (dataset.json), this tells a paced chip whose ticks each
+ * last max(P, latency_t) from one without latency costs (truenorth, spinnaker2), whose ticks each last P.
+ * (A spec's barrier latency, sync.table, is not a listed cost: a spec with only that reads as without latency.)
+ */
+export function costsModelLatency(costs: ReadonlyArray<{ readonly unit: string; readonly value: number }>): boolean {
+  return costs.some((c) => c.unit === "ns" && c.value > 0);
+}

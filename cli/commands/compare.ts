@@ -222,11 +222,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {
     process.stdout.write(`${t.title}\n${table(t.rows.map((r) => r.map(plainCell)), t.columns.map((c) => c.header), t.columns.map((c) => c.align).join(""))}\n`);
-    for (const r of rows) if (r.errorMessage !== null) process.stdout.write(`  ${r.arch}: ${r.status}: ${r.errorMessage}\n`);
+    for (const r of rows) if (r.errorMessage !== null) process.stdout.write(`  ${r.label}: ${r.status}: ${r.errorMessage}\n`);
     process.stdout.write(`wrote ${files.join(", ")}\n`);
   }
   if (ran === 0) {
-    throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
+    throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.label}: ${r.status}`).join("; ")})`, {
       file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
   }

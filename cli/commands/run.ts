@@ -10,6 +10,8 @@ import { checkRunOutputPaths } from "../output-paths.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
+import { fanOutGroupsNote } from "../fanout-note.ts";
+import { perTickLatencyModelled } from "../../chip/report/time-basis.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
 import { fixedMappingError, isYamlPath, loadSanafeModel, sanafeArchFor, sanafeArchNote, sniffFile } from "../sanafe-inputs.ts";
@@ -95,7 +97,7 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   // A chip name ending in `*` is a preset with command-line overrides: say which, under the head line.
   const overrides = chipOverrideNote(report);
   const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${runLengthText(report)}, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
-    (overrides === null ? "" : `\n${overrides}`);
+    (overrides === null ? "" : `\n${overrides}`) + (mapping.fanOutGroups === true ? `\n${fanOutGroupsNote(mapping)}` : "");
   const rows: string[][] = [
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
     ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],
@@ -129,10 +131,12 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
     ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
   ], ["energy", "total"]);
-  const time = countsOnly ? countsOnlyTimeText(t, report.steps)
+  // A paced chip without latency costs: each tick lasts the period (chip/report/time-basis.ts perTickLatencyModelled).
+  const latencyModelled = perTickLatencyModelled(t.simulatedTimeNs, report.perTick.latencyNs);
+  const time = countsOnly ? countsOnlyTimeText(t, report.steps, latencyModelled)
     : t.simulatedTimeNs === null || t.averagePowerMw === null
       ? "simulated time not modelled, average power not modelled (this chip spec has no latency costs)"
-      : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per ${report.nir === undefined ? "step" : "tick"}), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options)}`;
+      : `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, report.steps))} per ${report.nir === undefined ? "step" : "tick"}), average power ${(t.averagePowerMw).toPrecision(4)} mW\n${timeBasisLine(t, report.provenance.options, latencyModelled)}`;
   const prec = report.precision === undefined ? "" : `fixed point: ${report.precision.agreementWithFloat.map((a) => `${a.population} ${a.spikes} spikes vs ${a.spikesFloat} in float (jaccard ${a.jaccard.toFixed(4)})`).join("; ")}; overflows ${fmtInt(c.overflows)}`;
   const countsNote = countsOnly ? "costs counts: energy and power not reported (--costs counts)" : "";
   const missing = report.notModelled.length > 0 ? `not modelled by this chip spec: ${report.notModelled.join(", ")}` : "";
@@ -170,24 +174,34 @@ export function runLengthText(report: Pick<RunReport, "steps" | "nir">): string 
 }
 
 /** The time line of a counts-only summary: the simulated time and its basis, no power or static energy. */
-function countsOnlyTimeText(t: RunReport["totals"], steps: number): string {
+function countsOnlyTimeText(t: RunReport["totals"], steps: number, latencyModelled: boolean): string {
   if (t.simulatedTimeNs === null) return "simulated time not modelled (this chip spec has no latency costs)";
-  const basis = t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined ? `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency)`
+  const basis = t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined ? `time basis tick-period: ${tickDurationText(t.tickPeriodNs, latencyModelled)}`
     : t.timeBasis === "modelled-latency" ? "time basis modelled-latency: ticks run back to back (compute-bound)" : "";
   return `simulated time ${fmtTimeNs(t.simulatedTimeNs)} (${fmtTimeNs(t.simulatedTimeNs / Math.max(1, steps))} per step)${basis === "" ? "" : `\n${basis}`}`;
 }
 
 /**
- * Which convention simulated time, average power and static energy follow (chip/report/time-basis.ts):
- * researchers quote both, so the summary says which one these numbers are.
+ * How long a paced tick lasts: max(P, its modelled latency), or just P on a chip spec without latency costs
+ * (truenorth, spinnaker2), where no tick has a modelled latency (the HTML page's wording; audit s23y #6a).
  */
-export function timeBasisLine(t: RunReport["totals"], options: RunReport["provenance"]["options"] = {}): string {
+function tickDurationText(periodNs: number, latencyModelled: boolean): string {
+  return latencyModelled ? `each tick lasts max(${fmtTimeNs(periodNs)}, its modelled latency)`
+    : `each tick lasts the ${fmtTimeNs(periodNs)} period (this chip spec has no latency costs, so no tick has a modelled latency)`;
+}
+
+/**
+ * Which convention simulated time, average power and static energy follow (chip/report/time-basis.ts):
+ * researchers quote both, so the summary says which one these numbers are. `latencyModelled` false: a paced
+ * chip without latency costs (perTickLatencyModelled), whose ticks each last the period.
+ */
+export function timeBasisLine(t: RunReport["totals"], options: RunReport["provenance"]["options"] = {}, latencyModelled = true): string {
   if (t.timeBasis === "tick-period" && t.tickPeriodNs !== undefined) {
     // The way back to the other basis depends on where the period came from: --realtime, --tick-period-us, or the preset.
     const other = options.realtime === true ? "without --realtime they run on the chip's own time basis"
       : options.tickPeriodUs !== undefined ? "without --tick-period-us they run on the chip's own time basis"
         : "--tick-period-us 0 drops the chip's own period";
-    return `time basis tick-period: each tick lasts max(${fmtTimeNs(t.tickPeriodNs)}, its modelled latency); static energy and power are over that time (${other})`;
+    return `time basis tick-period: ${tickDurationText(t.tickPeriodNs, latencyModelled)}; static energy and power are over that time (${other})`;
   }
   if (t.timeBasis === "modelled-latency") return "time basis modelled-latency: ticks run back to back (compute-bound); static energy and power are over that time (--tick-period-us, or --realtime for an event input, paces them)";
   return "";

@@ -74,6 +74,25 @@ export interface LogicalCore {
   outputAxons: number;
   /** Exact synapse-memory bits of the core's layout (0 for a fixed placement's cores: compile.ts sizes them after routing). */
   synapseBits: number;
+  /** Why the partition opened the next core instead of adding to this one (absent on the last core and on fixed placements). */
+  closedBy?: CoreClosure;
+}
+
+/** A per-core limit the next block would have broken: the core's figure before it, with it, and the limit. */
+export interface LimitHit {
+  readonly field: "core.maxNeurons" | "core.maxInputAxons" | "core.maxOutputAxons" | "core.synapseMemoryBits" | "core.maxNeuronConfigs";
+  readonly had: number;
+  readonly would: number;
+  readonly limit: number;
+}
+
+/**
+ * Why a core was closed: the block that opened the next core and every limit it would have broken on this one
+ * (compile.ts names them when the cores outnumber the chip's). `limits` is empty when packing is off (pack false).
+ */
+export interface CoreClosure {
+  readonly block: { readonly population: number; readonly start: number; readonly count: number };
+  readonly limits: readonly LimitHit[];
 }
 
 /** Incoming synapses grouped by global post neuron (CSC): sources of neuron g are inSrc[inPtr[g]..inPtr[g+1]). */
@@ -431,14 +450,20 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       const axons = cur.inputAxons + extra;
       const syn = cur.synapses + b.synapses;
       const outs = cur.outputAxons + b.outputs;
-      let configsOk = true;
+      let configs = coreConfigs.size;
       if (lim.maxNeuronConfigs !== undefined && b.configs !== undefined) {
         const union = new Set(coreConfigs);
         for (const k of b.configs) union.add(k);
-        configsOk = union.size <= lim.maxNeuronConfigs;
+        configs = union.size;
       }
       if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots, synapses: syn, delaysUsed: ig.delaysUsed });
-      if (configsOk && slots <= lim.maxNeurons && axons <= lim.maxInputAxons && outs <= lim.maxOutputAxons && bits <= lim.synapseMemoryBits) {
+      const hits: LimitHit[] = [];
+      if (slots > lim.maxNeurons) hits.push({ field: "core.maxNeurons", had: cur.slots, would: slots, limit: lim.maxNeurons });
+      if (axons > lim.maxInputAxons) hits.push({ field: "core.maxInputAxons", had: cur.inputAxons, would: axons, limit: lim.maxInputAxons });
+      if (outs > lim.maxOutputAxons) hits.push({ field: "core.maxOutputAxons", had: cur.outputAxons, would: outs, limit: lim.maxOutputAxons });
+      if (bits > lim.synapseMemoryBits) hits.push({ field: "core.synapseMemoryBits", had: cur.synapseBits, would: bits, limit: lim.synapseMemoryBits });
+      if (lim.maxNeuronConfigs !== undefined && configs > lim.maxNeuronConfigs) hits.push({ field: "core.maxNeuronConfigs", had: coreConfigs.size, would: configs, limit: lim.maxNeuronConfigs });
+      if (hits.length === 0) {
         if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
         addSources(b);
         cur.blocks.push(b);
@@ -450,6 +475,9 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         cur.synapseBits = bits;
         continue;
       }
+      cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: hits };
+    } else if (cur !== undefined) {
+      cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: [] };
     }
     coreSet.reset();
     coreConfigs.clear();

@@ -75,6 +75,35 @@ describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
     const e = errorOf(path, spec);
     expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
     expect(e.message).toMatch(/12 neurons \(8 of them input neurons.*\) need 2 cores/);
+    // The limit that closed core 0: hB's 4 input axons beside hA's 4 (audit s23y #4).
+    expect(e.message).toContain("core.maxInputAxons 4 (core 0: 4 input axons, hB[0:2] would make 8)");
+    expect(e.hint).toContain("(core.maxInputAxons: the limits that closed the cores)");
+  });
+
+  it("ODIN: in[250] → h0[10] → h1[10] needs 3 cores; the message names the output-axon and crossbar-row limits that split it (audit s23y #4)", () => {
+    // in's 250 AER addresses + h0's 10 routes = 260 output axons > 256 (core 0 closed); on h0's core, in's 250 rows
+    // + h0's 10 feeding h1 = 260 crossbar rows > 256 (core 1 closed). One neuron's fan-in (250, or 10) fits a core.
+    const path = modelFile(
+      [{ name: "in", kind: "input", size: 250, spikes: [[0, 0]] }, { name: "h0", size: 10, ...LIF }, { name: "h1", size: 10, ...LIF }],
+      [dense("a", "in", "h0", 250, 10), dense("b", "h0", "h1", 10, 10)],
+    );
+    const e = errorOf(path, loadPreset("odin"));
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toMatch(/the model's 20 neurons besides 250 input neurons .* need 3 cores under the per-core limits; chip "odin" has 1/);
+    expect(e.message).toContain("core.maxInputAxons 256 (core 1: 250 input axons, h1[0:10] would make 260)");
+    expect(e.message).toContain("core.maxOutputAxons 256 (core 0: 250 output axons, h0[0:10] would make 260)");
+    expect(e.hint).toContain("core.maxInputAxons, core.maxOutputAxons: the limits that closed the cores");
+  });
+
+  it("a model split by neurons alone names core.maxNeurons and how many cores it closed", () => {
+    // 3 × 100 unconnected neurons on two 150-neuron cores (300 fit perfectly packed), but blocks are not cut to fill a core: 100 + 100 > 150.
+    const g = loadPreset("generic");
+    const spec: ChipSpec = { ...g, mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 2 }, core: { ...g.core, maxNeurons: 150 } };
+    const path = modelFile([{ name: "a", size: 100, ...LIF, bias: 2 }, { name: "b", size: 100, ...LIF, bias: 2 }, { name: "c", size: 100, ...LIF, bias: 2 }], []);
+    const e = errorOf(path, spec);
+    expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
+    expect(e.message).toContain("need 3 cores");
+    expect(e.message).toContain("core.maxNeurons 150 (2 cores; first core 0: 100 neurons, b[0:100] would make 200)");
   });
 
   it("the odin preset states that inputs take no neuron slot (its description and core.maxNeurons source)", () => {

@@ -59,6 +59,11 @@ export interface CompareRow {
   /** The chip's run directory under the comparison's --out (`generic-2`); null for a chip that did not run. */
   readonly dir: string | null;
   readonly chip: string | null;
+  /**
+   * The row's name in the printed table, compare.md/.tex and the figure (compareLabels): tells apart rows whose
+   * arch, chip and message are alike, e.g. one --arch item given twice where both runs failed ("odin", "odin #2").
+   */
+  readonly label: string;
   readonly status: string;
   readonly errorMessage: string | null;
   readonly coresUsed: number | null;
@@ -90,10 +95,12 @@ export interface CompareRow {
 }
 
 export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
-  return entries.map((e) => {
+  const labels = compareLabels(entries.map((e) => ({ arch: e.arch, chip: e.status === "error" ? null : e.report.chip.name })));
+  return entries.map((e, i) => {
+    const label = labels[i];
     if (e.status === "error") {
       return {
-        arch: e.arch, dir: null, chip: null, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+        arch: e.arch, dir: null, chip: null, label, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
         effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
         footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: null, timeBasis: null,
       };
@@ -104,7 +111,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     // --costs counts (chip/report/counts-only.ts): the report has no energy; the row's energy fields are null.
     const total = isCountsOnly(r) ? null : r.totals.energyPj.total;
     return {
-      arch: e.arch, dir: e.dir, chip: r.chip.name, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
+      arch: e.arch, dir: e.dir, chip: r.chip.name, label, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
       nonInputSpikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
       energyPj: total, energyPerSynOpPj: total !== null && sop > 0 ? total / sop : null,
       inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
@@ -183,12 +190,14 @@ export const ENERGY_PER_SOP_HEADER = "Total energy/SOP (pJ)";
 export const COMPARE_NOTE = "One run is one inference; energy includes static power (per-core static power for the cores used only: unused cores are taken as power-gated); "
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
   + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths. "
-  + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
+  + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period), modelled-latency (compute-bound, ticks back to back) "
+  + "or not-modelled (the chip spec has neither latency costs nor a tick period: its time, inferences/s and power are unknown, shown as not modelled, and its static energy is 0).";
 
 /** The definitions under a counts-only compare table (--costs counts): no energy or power is reported. */
 export const COMPARE_NOTE_COUNTS = "Counts only (--costs counts): no energy or power is reported. One run is one inference; "
   + "footprint = weights + neuron state + traces at each chip's bit widths. "
-  + "Time is on each chip's time basis: tick-period (ticks paced at the chip's own period) or modelled-latency (compute-bound, ticks back to back).";
+  + "Time is on each chip's time basis: tick-period (ticks paced at the chip's own period), modelled-latency (compute-bound, ticks back to back) "
+  + "or not-modelled (the chip spec has neither latency costs nor a tick period: its time and inferences/s are unknown, shown as not modelled).";
 
 /** Runs that learned: what each chip's learning energy bills (evaluations: every synapse update; changes: those that changed a weight). */
 function learningBillingNote(rows: readonly CompareRow[]): string {
@@ -202,9 +211,9 @@ function learningBillingNote(rows: readonly CompareRow[]): string {
     : ` Learning energy billed on ${billed.map(({ r, label }) => `${label}: ${on(r.learningBilledOn!)}`).join("; ")}.`;
 }
 
-/** One chip that did not run, as "<arch>: <code> (<message>)". */
+/** One chip that did not run, as "<label>: <code> (<message>)" (the label tells an --arch item given twice apart). */
 function failureText(r: CompareRow): string {
-  return `${r.arch}: ${r.status} (${r.errorMessage ?? ""})`;
+  return `${r.label}: ${r.status} (${r.errorMessage ?? ""})`;
 }
 
 /**
@@ -214,13 +223,13 @@ function failureText(r: CompareRow): string {
 export function compareMarkdown(model: string, t: ReportTable, rows: readonly CompareRow[], input?: string, warnings: readonly string[] = [], countsOnly = false): string {
   const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/_/g, "\\_").replace(/\r?\n/g, " ");
   const failed = rows.filter((r) => r.errorMessage !== null);
-  const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.arch)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
+  const list = failed.length === 0 ? "" : `\nChips that did not run:\n\n${failed.map((r) => `- ${esc(r.label)}: \`${r.status}\` ${esc(r.errorMessage ?? "")}`).join("\n")}\n`;
   const warned = warnings.length === 0 ? "" : `\nWarnings of every chip's run:\n\n${warnings.map((w) => `- ${esc(w)}`).join("\n")}\n`;
   return `# ${model}: chips compared\n\n${markdownTable(t)}\n\n${input === undefined ? "" : `Input: ${esc(input)}.\n\n`}_${esc((countsOnly ? COMPARE_NOTE_COUNTS : COMPARE_NOTE) + learningBillingNote(rows))}_\n${list}${warned}`;
 }
 
 export const COMPARE_CSV_COLUMNS = [
-  "arch", "dir", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
+  "arch", "label", "dir", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
   "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
   "time_modelled", "time_basis",
 ] as const;
@@ -231,7 +240,7 @@ export function compareCsv(rows: readonly CompareRow[]): string {
   const lines: string[] = [[...COMPARE_CSV_COLUMNS, ...(learned ? ["learning_billed_on"] : [])].join(",")];
   for (const r of rows) {
     lines.push([
-      r.arch, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
+      r.arch, r.label, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
       r.timeModelled === null ? null : String(r.timeModelled), r.timeBasis,
       ...(learned ? [r.learningBilledOn ?? null] : []),

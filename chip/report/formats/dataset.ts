@@ -12,6 +12,7 @@ import { latexChipSlug, latexEscape, latexLabelSlug, latexTable } from "./latex.
 import { latexFileHead } from "./latex-layout.ts";
 import { markdownTable } from "./markdown.ts";
 import { isCountsOnly } from "../counts-only.ts";
+import { costsModelLatency } from "../time-basis.ts";
 
 /** Confusion matrices are drawn for at most this many classes (SHD's 20; SSC's 35 stay in dataset.json). */
 export const MAX_CONFUSION_TABLE_CLASSES = 20;
@@ -109,8 +110,15 @@ function reconstructionText(d: DatasetDocument, r: NonNullable<DatasetDocument["
   return `MSE ${r.mse.mean.toPrecision(4)} ± ${r.samples > 1 ? r.mse.std.toPrecision(4) : "n/a"} (mean ± std over ${r.samples} sample${r.samples === 1 ? "" : "s"}${left === 0 ? "" : `; ${left} of 0 steps left out`}); per sample the mean over the ${r.neurons} output neurons of (${y} - ${x}`;
 }
 
+/**
+ * The time basis row. A paced chip spec without latency costs (truenorth, spinnaker2; chip/report/time-basis.ts
+ * costsModelLatency) has no modelled latency: each tick lasts the period (audit s23y #6a).
+ */
 function timeBasisText(d: DatasetDocument): string {
-  if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) return `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`;
+  if (d.timeBasis === "tick-period" && d.tickPeriodNs !== null) {
+    return costsModelLatency(d.costs) ? `tick-period (each tick lasts max(${d.tickPeriodNs / 1000} us, its modelled latency))`
+      : `tick-period (each tick lasts the ${d.tickPeriodNs / 1000} us period; no latency costs, so no modelled latency)`;
+  }
   if (d.timeBasis === "modelled-latency") return "modelled-latency (ticks back to back, compute-bound)";
   return "not modelled";
 }

@@ -17,6 +17,7 @@ import { nirTables } from "./nir-tables.ts";
 import { readoutTables } from "./readout-tables.ts";
 import { inputTables } from "./input-tables.ts";
 import { isCountsOnly } from "../counts-only.ts";
+import { perTickLatencyModelled } from "../time-basis.ts";
 
 
 /** Cores listed in the per-core table before it keeps only the most energetic ones (the CSV has all). */
@@ -143,7 +144,10 @@ export function timeBasisText(r: ReportWithMetrics): string {
   const period = r.totals.tickPeriodNs;
   if (basis === "tick-period" && period !== undefined) {
     const pu = timeUnit(period);
-    return `tick-period (each tick max(${plainCell(sig(period / pu.scale))} ${pu.unit}, its latency))`;
+    const p = `${plainCell(sig(period / pu.scale))} ${pu.unit}`;
+    // A paced chip without latency costs (truenorth, spinnaker2): no tick has a modelled latency, each lasts the period (as the HTML page says).
+    if (!perTickLatencyModelled(r.totals.simulatedTimeNs, r.perTick.latencyNs)) return `tick-period (each tick lasts the ${p} period; no latency costs, so no modelled latency)`;
+    return `tick-period (each tick max(${p}, its latency))`;
   }
   return basis;
 }
