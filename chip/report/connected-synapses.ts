@@ -4,6 +4,7 @@
  * non-zero, at the synapse's destination core, in the tick it is emitted (the tick the synOps counter counts it):
  *   connected_{c,e}   = Σ_n spikes_n · |{s out of n : w_s ≠ 0, core(target_s) = c, encoding(s) = e}|
  *   connected_{t,e}   = Σ_{spikes (t, n)} |{s out of n : w_s ≠ 0, encoding(s) = e}|
+ *   connected_p       = Σ_n spikes_n · |{s out of n : w_s ≠ 0, projection(s) = p}|   (Σ_p connected_p = Σ_e totals_e)
  * with the state's weights at the end of the run (a chip billed so has no learning engine in the presets; for a
  * plastic program they are the learned weights). counters.synOps counts every entry, zeros included; this is the
  * subset with w ≠ 0, so connected ≤ synOps on every core and tick.
@@ -20,6 +21,8 @@ export interface ConnectedSynOps {
   readonly perTick: Float64Array;
   /** [e]: over the run. */
   readonly totals: Float64Array;
+  /** [p]: by projection (program.projections order), over the run. */
+  readonly perProjection: Float64Array;
 }
 
 export function connectedSynOps(program: ChipProgram, res: SimResult): ConnectedSynOps {
@@ -31,15 +34,20 @@ export function connectedSynOps(program: ChipProgram, res: SimResult): Connected
   // Per neuron and encoding: its outgoing synapses with a non-zero weight; per destination core via its spikes.
   const perNeuron = new Float64Array(st.neuronCount * E);
   const perCore = new Float64Array(st.coreCount * E);
+  const perProjection = new Float64Array(program.projections.length);
   const spikes = res.counters.spikesPerNeuron;
   for (let n = 0; n < st.neuronCount; n++) {
     const sp = spikes[n];
     for (let g = st.neuronGroupStart[n]; g < st.neuronGroupStart[n + 1]; g++) {
       for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
         if (weightAt(weights, s) === 0) continue;
-        const e = E === 1 ? 0 : encOfProjection[projection === undefined ? 0 : projection[s]];
+        const p = projection === undefined ? 0 : projection[s];
+        const e = E === 1 ? 0 : encOfProjection[p];
         perNeuron[n * E + e]++;
-        if (sp !== 0) perCore[st.coreOfNeuron[synapseTarget(st, n, s)] * E + e] += sp;
+        if (sp !== 0) {
+          perCore[st.coreOfNeuron[synapseTarget(st, n, s)] * E + e] += sp;
+          perProjection[p] += sp;
+        }
       }
     }
   }
@@ -60,5 +68,5 @@ export function connectedSynOps(program: ChipProgram, res: SimResult): Connected
   }
   const totals = new Float64Array(E);
   for (let c = 0; c < st.coreCount; c++) for (let e = 0; e < E; e++) totals[e] += perCore[c * E + e];
-  return { perCore, perTick, totals };
+  return { perCore, perTick, totals, perProjection };
 }

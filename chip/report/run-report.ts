@@ -200,7 +200,11 @@ export interface RunReport {
     readonly synOpsByEncoding?: Readonly<Record<string, number>>;
   }>;
   readonly perPopulation: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly size: number; readonly spikes: number; readonly synOpsIn: number; readonly meanRatePerTick: number; readonly deadNeurons: number }>;
-  readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly synapticEventsDelivered: number }>;
+  /**
+   * connectedSynOps: on a spec billing connected synapses (totals.synOpsBilledOn), the projection's events on
+   * non-zero weights, the count its synapse energy bills (connected-synapses.ts; Σ = Σ connectedSynOpsByEncoding).
+   */
+  readonly perProjection: ReadonlyArray<{ readonly name: string; readonly pre: string; readonly post: string; readonly synapses: number; readonly synOps: number; readonly connectedSynOps?: number; readonly synapticEventsDelivered: number }>;
   /**
    * Runs of the general learning engine only (learning-report.ts): synapse updates billed vs updates that
    * changed a weight, per rule, and notes (a three-factor rule that never saw its signal). Added within version 1.
@@ -347,7 +351,7 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
       name: p.name, kind: p.kind, size: p.size, spikes: popSpikes[i], synOpsIn: popSynIn[i],
       meanRatePerTick: res.steps > 0 ? popSpikes[i] / (p.size * res.steps) : 0, deadNeurons: popDead[i],
     })),
-    perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
+    perProjection: program.projections.map((pr, k) => ({ name: pr.name, pre: pr.pre, post: pr.post, synapses: pr.synapseCount, synOps: synOpsByProjection[k], ...(connected === undefined ? {} : { connectedSynOps: connected.perProjection[k] }), synapticEventsDelivered: res.synapticEventsDeliveredByProjection[k] })),
     ...(res.learning === undefined ? {} : {
       learning: buildLearningReport(program, res.learning, { synUpdates: totals[CounterKind.synUpdates], ruleEvaluations: totals[CounterKind.learnRuleEvaluations] }, res.gradedPsi, countsOnly ? null : learningBillingBasis(spec)),
     }),

@@ -37,7 +37,7 @@ import { withInitialWeights } from "../initial-weights.ts";
 import { chooseInputPopulation, readModelInput, withInputSpikes, type PopulationOutline } from "../model-input.ts";
 import { checkInputHasTicks, checkInputTicks, type InputSpikes } from "../spike-inputs.ts";
 import { isCountsOnly, type CostMode } from "../../chip/report/counts-only.ts";
-import { nirBiasDrive } from "../../chip/report/nir-bias-drive.ts";
+import { driveEnergyNotModelledText, nirBiasDrive } from "../../chip/report/nir-bias-drive.ts";
 import { checkCostsWithBilling, costsProvenance } from "../costs-mode.ts";
 
 export interface RunCommandOptions extends InputSelection, EventTransformChoice {
@@ -159,7 +159,7 @@ export function nirBiasDriveLine(report: RunReport): string {
   const how = mode === "compartment"
     ? "drives that cannot be compartment biases (--nir-bias compartment takes only those from step 0 into v)"
     : "NIR biases and leak drives, delivered as synapses of a helper neuron firing every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, no synaptic ops)";
-  return `constant drives: ${fmtInt(d.synOps)} of ${fmtInt(report.totals.counters.synOps)} synaptic ops (${pct(d.synOpsShare)})${energy} are ${how}`;
+  return `constant drives: ${fmtInt(d.synOps)} of ${fmtInt(report.totals.counters.synOps)} synaptic ops (${pct(d.synOpsShare)})${energy} are ${how}${driveEnergyNotModelledText(d)}`;
 }
 
 /**

@@ -270,7 +270,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     },
   };
   const curve: CurvePoint[] = [];
-  const acc = newAccumulator(st);
+  const acc = newAccumulator(st, spec, program);
   const total = listing.samples.length * o.passes;
   let last: SimResult | undefined;
   let ticks = 0;
@@ -355,7 +355,10 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's; pair STDP counts none (refused there).
   // Counts only: the energy is dropped, so it is billed on evaluations, which every rule counts.
   const billSpec = countsOnly && learningBillingBasis(spec) === "changes" ? { ...spec, learningBilledOn: "evaluations" as const } : spec;
+  // acc.synOpsByEnc is the count energySynOpPj bills, as run's report bills it: every entry, or on a spec billing
+  // connected synapses the events on non-zero weights (cli/learn/accumulate.ts).
   const e0 = dynamicEnergyPj(billSpec, acc.counts, 0, acc.synOpsByEnc, 0, st.encodingNames, learning?.weightChanges);
+  const connectedBilled = acc.connectedOf !== undefined;
   // A compute-in-memory chip's crossbar reads are synapse energy, as in run's report.
   const e = withCrossbarEnergy(e0, crossbarPj);
   // Starting weights outside a rule's bounds (W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS): on stderr as in run, and in train.json `warnings`.
@@ -385,10 +388,14 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
       ...(o.timing === undefined ? {} : { simulatedTimeNs: timeNs / n, timeBasis: timeBasis ?? "not-modelled", ...(timeBasis === "tick-period" && spec.tickPeriodNs !== undefined ? { tickPeriodNs: spec.tickPeriodNs } : {}) }),
       nonInputSpikes: layerSpikes / n, synOps: per(CounterKind.synOps), neuronUpdates: per(CounterKind.neuronUpdates),
       synUpdates: per(CounterKind.synUpdates), learnRuleEvaluations: per(CounterKind.learnRuleEvaluations), learnTraceUpdates: per(CounterKind.learnTraceUpdates),
+      // Billed on connected synapses: the count energyPj.synapse bills, so the figure can be reconciled from the file.
+      ...(connectedBilled ? { connectedSynOps: acc.synOpsByEnc.reduce((a, b) => a + b, 0) / n } : {}),
     },
     weightChanges,
     // What perTrainingSample.energyPj.learning bills (ChipSpec.learningBilledOn or --bill-learning); absent when counts only.
     ...(countsOnly ? {} : { learningBilledOn: learningBillingBasis(spec) }),
+    // A spec billing energySynOpPj on connected synapses (ChipSpec.synOpsBilledOn, as report.json totals.synOpsBilledOn).
+    ...(connectedBilled ? { synOpsBilledOn: "connected" } : {}),
     notes,
     ...(warnings.length === 0 && learning?.warnings === undefined ? {} : { warnings: [...warnings.map((w) => `${w.code}: ${w.message}`), ...(learning?.warnings ?? [])] }),
     notModelled,

@@ -205,6 +205,8 @@ export interface LearningOps {
   readonly spikes: number;
   /** Updates that changed a weight (the engine's, per training sample): what learning bills when learningBilledOn is "changes"; only then present. */
   readonly weightChanges?: number;
+  /** Synaptic events on non-zero weights (per training sample): what energySynOpPj bills when synOpsBilledOn is "connected"; only then present. */
+  readonly connectedSynOps?: number;
 }
 
 export interface DiehlCookResult {
@@ -411,8 +413,8 @@ export class DiehlCookRun {
     this.nTrain = data.trainLabels.length;
     this.nTest = data.testLabels.length;
     this.nLabel = Math.min(this.nTrain, opts.labelSamples ?? this.nTrain);
-    this.trainAcc = newAccumulator(this.st);
-    this.testAcc = newAccumulator(this.st);
+    this.trainAcc = newAccumulator(this.st, spec, this.program);
+    this.testAcc = newAccumulator(this.st, spec, this.program);
     this.trainCounts = new Float64Array(this.nLabel === 0 ? this.nTrain * N : 0);
     this.labelCounts = new Float64Array(this.nLabel * N);
     this.testCounts = new Float64Array(this.nTest * N);
@@ -622,6 +624,8 @@ export class DiehlCookRun {
     const { spec, st, trainAcc, testAcc } = this;
     // A chip spec billing learning on weight changes (learningBilledOn "changes") bills the engine's, all made in
     // training (the test runs frozen: no engine, no updates).
+    // The accumulators' synOpsByEnc are the counts energySynOpPj bills, as run's report bills them: every entry, or
+    // on a spec billing connected synapses the events on non-zero weights (accumulate.ts).
     const eTrain = dynamicEnergyPj(spec, trainAcc.counts, 0, trainAcc.synOpsByEnc, 0, st.encodingNames, this.le.weightChanges.reduce((a, b) => a + b, 0));
     const eTest = dynamicEnergyPj(spec, testAcc.counts, 0, testAcc.synOpsByEnc, 0, st.encodingNames, 0);
     const perTrain = Math.max(1, this.passes * this.nTrain);
@@ -637,6 +641,8 @@ export class DiehlCookRun {
         synOps: trainAcc.counts[CounterKind.synOps] / perTrain, spikes: trainAcc.counts[CounterKind.spikes] / perTrain,
         // Billed on changes: the count the learning energy multiplies, so the figure can be reconciled from the file.
         ...(learningBillingBasis(spec) === "changes" ? { weightChanges: this.le.weightChanges.reduce((a, b) => a + b, 0) / perTrain } : {}),
+        // Billed on connected synapses (ChipSpec.synOpsBilledOn "connected"): the events on non-zero weights energySynOpPj bills.
+        ...(trainAcc.connectedOf === undefined ? {} : { connectedSynOps: trainAcc.synOpsByEnc.reduce((a, b) => a + b, 0) / perTrain }),
       },
       memory: {
         plasticSynapses, weightMemoryBits: plasticSynapses * (this.opts.weightBits ?? 64), traceMemoryBits: this.le.traceMemoryBits,

@@ -83,22 +83,23 @@ describe("time and power on a chip that does not model time", () => {
     const r = await cli("compare", MODEL, "--arch", "odin,loihi", "--out", out);
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(out, "compare.md"), "utf8");
-    expect(md).toContain("Spikes (excl. inputs)");
+    expect(md).toContain("Spikes (model layers)");
     const odin = md.split("\n").find((l) => l.startsWith("| odin "));
     expect(odin?.match(/not modelled/g)?.length).toBe(3);
     const loihi = md.split("\n").find((l) => l.startsWith("| loihi "));
     expect(loihi).not.toContain("not modelled");
     // The header may wrap onto two lines (a one-column tabular, chip/report/formats/latex-layout.ts).
-    expect(readFileSync(join(out, "compare.tex"), "utf8").replaceAll("\\\\", " ")).toContain("Spikes (excl. inputs)");
+    expect(readFileSync(join(out, "compare.tex"), "utf8").replaceAll("\\\\", " ")).toContain("Spikes (model layers)");
     const json = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as { rows: Array<Record<string, unknown>> };
     const [o, l] = json.rows;
     expect(o).toMatchObject({ arch: "odin", averagePowerMw: null, inferenceTimeNs: null, timeModelled: false });
     expect(l).toMatchObject({ arch: "loihi", timeModelled: true });
     expect(typeof l.averagePowerMw).toBe("number");
     const loihiReport = JSON.parse(readFileSync(join(out, "loihi", "report.json"), "utf8")) as RunReport;
-    expect(o.nonInputSpikes).toBe(loihiReport.totals.counters.neuronsFired);
+    // A JSON model has no front-end helpers: its model layers' spikes are the non-input spikes.
+    expect(o.modelLayerSpikes).toBe(loihiReport.totals.counters.neuronsFired);
     const [csvHead, csvOdin] = readFileSync(join(out, "compare.csv"), "utf8").split("\n").map((x) => x.split(","));
-    expect(csvHead).toContain("non_input_spikes");
+    expect(csvHead).toContain("model_layer_spikes");
     expect(csvOdin[csvHead.indexOf("average_power_mw")]).toBe("");
     expect(csvOdin[csvHead.indexOf("time_modelled")]).toBe("false");
   });

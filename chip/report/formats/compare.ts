@@ -11,6 +11,7 @@ import { bytesUnit, energyUnit, maxOf, NOT_MODELLED, timeUnit, type Cell, type R
 import { VEGA_LITE_BASE } from "./html.ts";
 import { markdownTable } from "./markdown.ts";
 import { isCountsOnly } from "../counts-only.ts";
+import { isHelperPopulation } from "../metrics.ts";
 import { basename } from "node:path";
 import { listPresetNames } from "../../spec/load.ts";
 
@@ -68,8 +69,14 @@ export interface CompareRow {
   readonly errorMessage: string | null;
   readonly coresUsed: number | null;
   readonly coresAvailable: number | null;
-  /** Spikes of the model's neurons, inputs excluded (totals.counters.neuronsFired; report.json's `spikes` includes inputs). */
-  readonly nonInputSpikes: number | null;
+  /**
+   * Spikes of the model's layers: perPopulation spikes over the populations that are neither inputs nor a front
+   * end's helpers (modelLayerSpikes, as evaluate's "Spikes (model layers)"). Not counters.neuronsFired, which
+   * counts the NIR front end's constant-drive sources too (`__nir_bias`, `__nir_bias_from_<s>`, `__nir_once`):
+   * chips that need staged sources (odin, cim-crossbar) fire more of them, so identical model spikes read as
+   * different totals (audit s23x #7: 494 on odin, 393 on loihi).
+   */
+  readonly modelLayerSpikes: number | null;
   readonly synOps: number | null;
   readonly effectiveACs: number | null;
   readonly energyPj: number | null;
@@ -100,7 +107,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     const label = labels[i];
     if (e.status === "error") {
       return {
-        arch: e.arch, dir: null, chip: null, label, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+        arch: e.arch, dir: null, chip: null, label, status: e.code, errorMessage: e.message, coresUsed: null, coresAvailable: null, modelLayerSpikes: null, synOps: null,
         effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
         footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: null, timeBasis: null,
       };
@@ -112,7 +119,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
     const total = isCountsOnly(r) ? null : r.totals.energyPj.total;
     return {
       arch: e.arch, dir: e.dir, chip: r.chip.name, label, status: "ok", errorMessage: null, coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable,
-      nonInputSpikes: r.totals.counters.neuronsFired, synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
+      modelLayerSpikes: modelLayerSpikes(r), synOps: sop, effectiveACs: m?.synapticOps.effectiveACs ?? null,
       energyPj: total, energyPerSynOpPj: total !== null && sop > 0 ? total / sop : null,
       inferenceTimeNs: m?.inferenceTimeNs ?? null, inferencesPerSecond: m?.inferencesPerSecond ?? null, averagePowerMw: r.totals.averagePowerMw,
       footprintBytes: m?.footprint.totalBytes ?? null, synapseMemoryBytes: m?.footprint.synapseMemoryBytes ?? null,
@@ -122,6 +129,11 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
       ...(r.totals.learningBilledOn === undefined ? {} : { learningBilledOn: r.totals.learningBilledOn }),
     };
   });
+}
+
+/** Spikes of the report's model layers: neither input nor helper populations (chip/report/metrics.ts isHelperPopulation). */
+export function modelLayerSpikes(r: Pick<RunReport, "perPopulation">): number {
+  return r.perPopulation.filter((p) => p.kind !== "input" && !isHelperPopulation(p.name)).reduce((a, p) => a + p.spikes, 0);
 }
 
 /**
@@ -168,13 +180,13 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
   return {
     id: "compare", title: `${model} on ${rows.length} chip${rows.length === 1 ? "" : "s"}`,
     columns: [
-      { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (excl. inputs)", align: "r" },
+      { header: "Chip", align: "l" }, { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: MODEL_LAYER_SPIKES_HEADER, align: "r" },
       { header: "SOPs", align: "r" }, ...e<ReportTable["columns"][number]>({ header: `Energy (${eu.unit})`, align: "r" }, { header: ENERGY_PER_SOP_HEADER, align: "r" }),
       { header: `Time/inference (${tu.unit})`, align: "r" }, { header: "Inferences/s", align: "r" }, ...e<ReportTable["columns"][number]>({ header: "Power (mW)", align: "r" }),
       { header: `Footprint (${bu.unit})`, align: "r" }, { header: `Synapse memory (${bu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
     ],
     rows: rows.map((r, i) => [
-      labels[i], r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.nonInputSpikes, "int"), n(r.synOps, "int"),
+      labels[i], r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.modelLayerSpikes, "int"), n(r.synOps, "int"),
       ...e(n(r.energyPj, "sig", eu.scale), n(r.energyPerSynOpPj, "sig")), t(r, r.inferenceTimeNs, tu.scale), t(r, r.inferencesPerSecond),
       ...e(t(r, r.averagePowerMw)), n(r.footprintBytes, "sig", bu.scale), n(r.synapseMemoryBytes, "sig", bu.scale), r.timeBasis,
     ]),
@@ -183,18 +195,21 @@ export function compareTable(model: string, rows: readonly CompareRow[], input?:
   };
 }
 
+/** Header of the spike column: the model's layers only, as evaluate's (inputs and front-end helpers excluded). */
+export const MODEL_LAYER_SPIKES_HEADER = "Spikes (model layers)";
+
 /** Header of the energy-per-SOP column: the run's total energy, not the synapse cost, divided by SOPs. */
 export const ENERGY_PER_SOP_HEADER = "Total energy/SOP (pJ)";
 
 /** Definitions printed under every compare table (Markdown, LaTeX). */
-export const COMPARE_NOTE = "One run is one inference; energy includes static power (per-core static power for the cores used only: unused cores are taken as power-gated); "
+export const COMPARE_NOTE = `One run is one inference; ${MODEL_LAYER_SPIKES_HEADER.toLowerCase()} = spikes of the model's layers, inputs and front-end helpers (the NIR front end's constant-drive sources __nir_bias, __nir_once) excluded; energy includes static power (per-core static power for the cores used only: unused cores are taken as power-gated); `
   + "total energy/SOP = total energy (synapse + neuron + network + learning + static) ÷ SOPs, the whole run's cost per synaptic op, "
   + "not the chip's per-SOP synapse cost; footprint = weights + neuron state + traces at each chip's bit widths. "
   + "Time, power and static energy are on each chip's time basis: tick-period (ticks paced at the chip's own period), modelled-latency (compute-bound, ticks back to back) "
   + "or not-modelled (the chip spec has neither latency costs nor a tick period: its time, inferences/s and power are unknown, shown as not modelled, and its static energy is 0).";
 
 /** The definitions under a counts-only compare table (--costs counts): no energy or power is reported. */
-export const COMPARE_NOTE_COUNTS = "Counts only (--costs counts): no energy or power is reported. One run is one inference; "
+export const COMPARE_NOTE_COUNTS = `Counts only (--costs counts): no energy or power is reported. One run is one inference; ${MODEL_LAYER_SPIKES_HEADER.toLowerCase()} = spikes of the model's layers, inputs and front-end helpers (the NIR front end's constant-drive sources __nir_bias, __nir_once) excluded; `
   + "footprint = weights + neuron state + traces at each chip's bit widths. "
   + "Time is on each chip's time basis: tick-period (ticks paced at the chip's own period), modelled-latency (compute-bound, ticks back to back) "
   + "or not-modelled (the chip spec has neither latency costs nor a tick period: its time and inferences/s are unknown, shown as not modelled).";
@@ -229,7 +244,7 @@ export function compareMarkdown(model: string, t: ReportTable, rows: readonly Co
 }
 
 export const COMPARE_CSV_COLUMNS = [
-  "arch", "label", "dir", "chip", "status", "error_message", "cores_used", "cores_available", "non_input_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
+  "arch", "label", "dir", "chip", "status", "error_message", "cores_used", "cores_available", "model_layer_spikes", "syn_ops", "effective_acs", "energy_pj", "energy_per_syn_op_pj",
   "inference_time_ns", "inferences_per_second", "average_power_mw", "footprint_bytes", "synapse_memory_bytes", "activation_sparsity",
   "time_modelled", "time_basis",
 ] as const;
@@ -240,7 +255,7 @@ export function compareCsv(rows: readonly CompareRow[]): string {
   const lines: string[] = [[...COMPARE_CSV_COLUMNS, ...(learned ? ["learning_billed_on"] : [])].join(",")];
   for (const r of rows) {
     lines.push([
-      r.arch, r.label, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.nonInputSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
+      r.arch, r.label, r.dir, r.chip, r.status, r.errorMessage, r.coresUsed, r.coresAvailable, r.modelLayerSpikes, r.synOps, r.effectiveACs, r.energyPj, r.energyPerSynOpPj,
       r.inferenceTimeNs, r.inferencesPerSecond, r.averagePowerMw, r.footprintBytes, r.synapseMemoryBytes, r.activationSparsity,
       r.timeModelled === null ? null : String(r.timeModelled), r.timeBasis,
       ...(learned ? [r.learningBilledOn ?? null] : []),

@@ -184,6 +184,7 @@ function buildReportSchema(closed: boolean) {
     })).describe("Per population (no energy, packets, hops or latency: those are per core and per tick)."),
     perProjection: z.array(obj({
       name: str, pre: str, post: str, synapses: nn.describe("Stored synapses."), synOps: nn,
+      connectedSynOps: nn.optional().describe("With totals.synOpsBilledOn: the projection's synaptic events on non-zero weights, the count its synapse energy bills."),
       synapticEventsDelivered: nn.describe("Synaptic events applied before the run ended."),
     })).describe("Per projection."),
     /** General learning engine runs (chip/report/learning-report.ts). */

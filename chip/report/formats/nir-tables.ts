@@ -5,7 +5,7 @@
  */
 import type { NirReportSection, RunReport } from "../run-report.ts";
 import type { Cell, ReportTable } from "./cells.ts";
-import { nirBiasDrive } from "../nir-bias-drive.ts";
+import { driveEnergyNotModelledText, nirBiasDrive } from "../nir-bias-drive.ts";
 
 const int = (v: number): Cell => ({ v, f: "int" });
 
@@ -51,7 +51,7 @@ function driveNote(r: RunReport): string {
   const energy = d.energyPj === null ? "" : `, ${sig6(d.energyPj)} pJ of the ${sig6(r.totals.energyPj.dynamic)} pJ dynamic energy${d.dynamicEnergyShare === null ? "" : ` (${pct(d.dynamicEnergyShare)})`}`;
   const mode = r.provenance.options.nirBias ?? "source";
   const how = mode === "compartment" ? "drives --nir-bias compartment could not put in compartment biases" : "NIR biases and leak drives as synapses of a helper neuron that fires every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, with no synaptic ops)";
-  return ` Constant drives (${d.projections.join(", ")}): ${d.synOps} of ${r.totals.counters.synOps} synaptic ops (${pct(d.synOpsShare)})${energy}: ${how}.`;
+  return ` Constant drives (${d.projections.join(", ")}): ${d.synOps} of ${r.totals.counters.synOps} synaptic ops (${pct(d.synOpsShare)})${energy}: ${how}${driveEnergyNotModelledText(d)}.`;
 }
 
 const sig6 = (x: number): string => String(Number(x.toPrecision(6)));

@@ -8,7 +8,7 @@ import { renderVegaLiteSvg } from "../../../chip/report/formats/html.ts";
 
 function row(chip: string, energyPj: number, inferenceTimeNs: number): CompareRow {
   return {
-    arch: chip, dir: chip, chip, label: chip, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 1, nonInputSpikes: 1, synOps: 1, effectiveACs: 1,
+    arch: chip, dir: chip, chip, label: chip, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 1, modelLayerSpikes: 1, synOps: 1, effectiveACs: 1,
     energyPj, energyPerSynOpPj: energyPj, inferenceTimeNs, inferencesPerSecond: 1e9 / inferenceTimeNs, averagePowerMw: 1,
     footprintBytes: 1, synapseMemoryBytes: 1, activationSparsity: 0, timeModelled: true, timeBasis: "modelled-latency",
   };

@@ -10,7 +10,7 @@ import { chipDirName, compareCsv, compareFigureSpec, compareLabels, compareRows,
 
 function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow {
   return {
-    arch, dir: arch, chip: arch, label: arch, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 128, nonInputSpikes: 10, synOps: 100, effectiveACs: 90,
+    arch, dir: arch, chip: arch, label: arch, status: "ok", errorMessage: null, coresUsed: 1, coresAvailable: 128, modelLayerSpikes: 10, synOps: 100, effectiveACs: 90,
     energyPj, energyPerSynOpPj: energyPj / 100, inferenceTimeNs, inferencesPerSecond: 1e9 / inferenceTimeNs, averagePowerMw: 1,
     footprintBytes: 1000, synapseMemoryBytes: 2000, activationSparsity: 0.9, timeModelled: true, timeBasis: "modelled-latency",
   };
@@ -18,7 +18,7 @@ function ok(arch: string, energyPj: number, inferenceTimeNs: number): CompareRow
 
 function failed(arch: string, code: string, message: string): CompareRow {
   return {
-    arch, dir: null, chip: null, label: arch, status: code, errorMessage: message, coresUsed: null, coresAvailable: null, nonInputSpikes: null, synOps: null,
+    arch, dir: null, chip: null, label: arch, status: code, errorMessage: message, coresUsed: null, coresAvailable: null, modelLayerSpikes: null, synOps: null,
     effectiveACs: null, energyPj: null, energyPerSynOpPj: null, inferenceTimeNs: null, inferencesPerSecond: null, averagePowerMw: null,
     footprintBytes: null, synapseMemoryBytes: null, activationSparsity: null, timeModelled: null, timeBasis: null,
   };
