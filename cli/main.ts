@@ -110,7 +110,7 @@ function buildProgram(): Command {
     .description("compile MODEL for a chip, run it, print a cost summary and write spikes.json, report.json and mapping.json (a compiled .aerprog: no mapping.json, compile wrote it; and <population>.v.npy per non-spiking readout)")
     .argument("<model>", "model file: NIR (.nir), snnref-1 or aerchip-model-1 JSON (optionally gzipped), a SANA-FE network YAML, or a compiled program (.aerprog)")
     .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it); on a JSON model they replace an input population's embedded spikes")
-    .option("--input-population <name>", "JSON models: the input population whose spikes --input replaces (default: the model's only input population); NIR graphs: the Input node --input drives (default: the first; other Inputs get no spikes)")
+    .option("--input-population <name>", "JSON models: the input population whose spikes --input replaces (default: the model's only input population); NIR graphs and programs compiled from one: the Input node --input drives (default: the first; other Inputs get no spikes)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
     .requiredOption("--out <dir>", "output directory")
     .option("--steps <n>", `ticks to simulate (default: the model's own, or the input's length; at most ${MAX_RUN_TICKS}); for a NIR graph (or a program compiled from one) N NIR steps, which run as N + L chip ticks, L = the graph's layer latency (report.json nir.extraTicks)`, stepsOption)

@@ -40,12 +40,18 @@ export function nirProgramInfo(m: LoadedNirModel): NirProgramInfo {
     outputs: m.outputs.map((o) => ({ output: o.output, node: o.node })),
     projections: m.projections.map((p) => ({ ...p, via: [...p.via] })),
     warnings: m.warnings.map((w) => `${w.code}: ${w.message}`),
+    // How the graph was read, for the program runs' provenance.compiledWith (audit s23x #6).
+    lowering: {
+      reset: m.options.reset, resetByNode: Object.keys(m.options.resetByNode).sort().map((node) => ({ node, reset: m.options.resetByNode[node] })),
+      recurrentBias: m.options.recurrentBias, bias: m.options.bias, ifMultiSpike: m.options.ifMultiSpike, lenient: m.options.lenient,
+    },
   };
 }
 
 /**
  * The view of a program's NIR bookkeeping (validated when the file was read: chip/program/codec.ts
- * validateNir), shapes and spiking flags from the program's populations.
+ * validateNir), shapes and spiking flags from the program's populations. `input` is the first Input node;
+ * a run driving another (--input-population) replaces it (cli/nir-input.ts programNirInput).
  */
 export function nirViewOfProgram(program: ChipProgram & { readonly nir: NirProgramInfo }): NirRunView {
   const pops = new Map(program.populations.map((p) => [p.name, p] as const));

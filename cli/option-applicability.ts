@@ -101,7 +101,8 @@ const RULES: Record<string, readonly Rule[]> = {
   // the options that read the input file; SANA-FE networks do not.
   run: [
     INPUT_RULE(["nir", "program", "json"]),
-    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json", "nir"], why: (k) => (k === "program" ? "it names the input population of a JSON model or the Input node of a NIR graph that --input drives, and a compiled program has exactly one input population, which --input drives" : "it names the input population of a JSON model or the Input node of a NIR graph that --input drives") },
+    // On a program it names an Input node of the NIR graph it was compiled from (cli/commands/run-program.ts refuses it for others).
+    { option: "inputPopulation", flag: "--input-population", appliesTo: ["json", "nir", "program"], why: () => "it names the input population of a JSON model, or the Input node of a NIR graph (or of a program compiled from one), that --input drives" },
     ...SELECTION_RULES(["nir", "program"], ["json"]),
     ...TRANSFORM_RULES(["nir", "program"], ["json"]),
     INPUT_COUNTS_RULE(["nir", "program"], ["json"]),
@@ -123,7 +124,7 @@ const RULES: Record<string, readonly Rule[]> = {
       hint: () => "give the tick length itself: --tick-period-us <us>",
     },
   ],
-  // compare runs each chip as `aerchip run` without --remap (a compiled program is refused by compare itself).
+  // compare runs each chip as `aerchip run` without --remap (a compiled program is refused before these: programNotComparable).
   // JSON models with --input as in run (each chip's run is `aerchip run MODEL.json --input FILE`).
   compare: [
     INPUT_RULE(["nir", "json"]),
@@ -260,8 +261,16 @@ function checkTickOrigin(cmd: Command, given: (option: string) => boolean): void
   throw new AerchipError("E_CLI_OPTION", `--tick-origin does not apply with ${rule}: it places tick 0 of --tick-us ticks, and ${rule} cuts ${rule === "--time-bins" ? "from the first event" : "by the events' ranks"} already`, { field: "--tick-origin", hint: `drop --tick-origin, or bin with --tick-us instead of ${rule}` });
 }
 
+/** `aerchip compare` on a compiled program: refused (E_CLI_OPTION), as it runs on the one chip it was compiled for. */
+export function programNotComparable(modelPath: string): AerchipError {
+  return new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for, so it cannot be compared across chips", { file: modelPath, hint: "compare the model file instead (the .nir or .json file the program was compiled from)" });
+}
+
 /** Throws E_CLI_OPTION for the first option the user gave that does not apply to `modelPath`. */
 export function checkOptionsApply(command: string, modelPath: string | undefined, cmd: Command): void {
+  // compare refuses a program whatever the options: said first, so the user is not sent to drop an option
+  // (whose refusal would describe another kind of model) only to be refused again (audit s23x #11).
+  if (command === "compare" && modelPath !== undefined && modelKind(modelPath) === "program") throw programNotComparable(modelPath);
   const rules = RULES[command];
   if (rules === undefined) return;
   const given = (option: string): boolean => {

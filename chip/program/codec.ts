@@ -28,7 +28,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { CHECKSUM_FIELD_TAG, PROGRAM_SCHEMA_VERSION, programMessageType } from "./program-schema.ts";
 import {
   NeuronDynamics, NeuronKind, NIR_PROGRAM_INFO_VERSION, PROGRAM_FORMAT, PROGRAM_VERSION, ResetMode, ThresholdOp,
-  type ChipProgram, type NirProgramInfo, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
+  type ChipProgram, type NirProgramInfo, type NirProgramLowering, type CoreCrossbar, type CoreNeuronParams, type CoreProgram, type CoreRouting,
   type FixedPointProgram, type LearningRuleProgram, type LearningTraceProgram, type PairStdpProgram, type PopulationBlock, type PopulationMap, type ProjectionInfo,
 } from "./types.ts";
 
@@ -279,12 +279,17 @@ function nirMessage(n: NirProgramInfo | undefined): Record<string, unknown> | nu
     outputs: n.outputs.map((x) => ({ output: x.output, node: x.node })),
     projections: n.projections.map((x) => ({ projection: x.projection, pre: x.pre, post: x.post, via: [...x.via], modelWeights: x.modelWeights, synapses: x.synapses, encoding: x.encoding })),
     warnings: [...n.warnings],
+    lowering: n.lowering === undefined ? null : {
+      reset: n.lowering.reset, resetByNode: n.lowering.resetByNode.map((x) => ({ node: x.node, reset: x.reset })), recurrentBias: n.lowering.recurrentBias,
+      bias: n.lowering.bias, ifMultiSpike: n.lowering.ifMultiSpike, lenient: n.lowering.lenient,
+    } satisfies EveryKey<NirProgramLowering>,
   } satisfies EveryKey<NirProgramInfo>;
 }
 
 /** NirProgramInfo from its message (checked by validateNir). */
 function nirFromMessage(m: PbMessage): NirProgramInfo {
   const strings = (o: PbMessage, k: string): string[] => (Array.isArray(o[k]) ? (o[k] as unknown[]).map(String) : []);
+  const lowering = subMessage(m, "lowering");
   return {
     layoutVersion: num(m, "layoutVersion"), nirVersion: str(m, "nirVersion"), dtSeconds: num(m, "dtSeconds"), extraTicks: num(m, "extraTicks"),
     nodes: messages(m, "nodes").map((x) => ({ node: str(x, "node"), type: str(x, "type"), population: str(x, "population"), latencyTicks: num(x, "latencyTicks") })),
@@ -294,6 +299,12 @@ function nirFromMessage(m: PbMessage): NirProgramInfo {
       modelWeights: num(x, "modelWeights"), synapses: num(x, "synapses"), encoding: str(x, "encoding"),
     })),
     warnings: strings(m, "warnings"),
+    ...(lowering === null ? {} : {
+      lowering: {
+        reset: str(lowering, "reset"), resetByNode: messages(lowering, "resetByNode").map((x) => ({ node: str(x, "node"), reset: str(x, "reset") })),
+        recurrentBias: str(lowering, "recurrentBias"), bias: str(lowering, "bias"), ifMultiSpike: lowering["ifMultiSpike"] === true, lenient: lowering["lenient"] === true,
+      },
+    }),
   };
 }
 
@@ -394,6 +405,7 @@ const REPEATED_LIMITS: ReadonlyMap<string, number> = new Map([
   ["NirInfo.nodes", PROGRAM_LIMITS.maxPopulations],
   ["NirInfo.outputs", PROGRAM_LIMITS.maxPopulations],
   ["NirInfo.projections", PROGRAM_LIMITS.maxProjections],
+  ["NirLowering.resetByNode", PROGRAM_LIMITS.maxPopulations],
 ]);
 
 interface Scan {
@@ -959,6 +971,27 @@ function validateNir(p: ChipProgram, n: NirProgramInfo, ctx: Ctx): void {
     for (const k of ["modelWeights", "synapses"] as const) checkUint(ctx, `${at}.${k}`, x[k], 0, Number.MAX_SAFE_INTEGER);
   });
   n.warnings.forEach((w, i) => checkText(ctx, `nir.warnings[${i}]`, w));
+  if (n.lowering !== undefined) validateNirLowering(n.lowering, ctx);
+}
+
+/**
+ * The lowering options are a record of how the program was made, read by no simulation: each a non-empty
+ * string or a boolean, reset overrides naming distinct nodes. Values are not checked against today's option
+ * lists, so a program recording a mode added later still runs.
+ */
+function validateNirLowering(l: NirProgramLowering, ctx: Ctx): void {
+  for (const k of ["reset", "recurrentBias", "bias"] as const) {
+    if (checkText(ctx, `nir.lowering.${k}`, l[k]) === "") fail(ctx, ProgramErrorCode.range, `nir.lowering.${k}`, "is empty; it must name the option's value");
+  }
+  for (const k of ["ifMultiSpike", "lenient"] as const) if (typeof l[k] !== "boolean") fail(ctx, ProgramErrorCode.type, `nir.lowering.${k}`, "must be a boolean");
+  checkLimit(ctx, "nir.lowering.resetByNode", l.resetByNode.length, PROGRAM_LIMITS.maxPopulations);
+  const seen = new Set<string>();
+  l.resetByNode.forEach((x, i) => {
+    const node = checkText(ctx, `nir.lowering.resetByNode[${i}].node`, x.node);
+    if (seen.has(node)) fail(ctx, ProgramErrorCode.range, `nir.lowering.resetByNode[${i}].node`, `repeats node "${node}"`);
+    seen.add(node);
+    if (checkText(ctx, `nir.lowering.resetByNode[${i}].reset`, x.reset) === "") fail(ctx, ProgramErrorCode.range, `nir.lowering.resetByNode[${i}].reset`, "is empty; it must name a reset mode");
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

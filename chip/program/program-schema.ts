@@ -55,6 +55,23 @@ message NirInfo {
   repeated NirOutput outputs = 6;
   repeated NirProjection projections = 7;
   repeated string warnings = 8;
+  // The NIR reader's options the graph was lowered with (NirProgramInfo.lowering); absent in programs
+  // written before it was recorded, which read as before.
+  NirLowering lowering = 9;
+}
+
+message NirLowering {
+  string reset = 1;                  // "to-v-reset", "subtract" or "snntorch-subtract"
+  repeated NirResetOverride reset_by_node = 2;
+  string recurrent_bias = 3;         // "nirtorch" or "snntorch"
+  string bias = 4;                   // "source" or "compartment"
+  bool if_multi_spike = 5;
+  bool lenient = 6;
+}
+
+message NirResetOverride {
+  string node = 1;                   // a NIR node name
+  string reset = 2;
 }
 
 message NirNode {

@@ -326,7 +326,7 @@ export interface NirProgramInfo {
   readonly dtSeconds: number;
   /** The largest latencyTicks. */
   readonly extraTicks: number;
-  /** Every population made from a NIR node, in graph order; the first Input node is the one --input drives. */
+  /** Every population made from a NIR node, in graph order; --input drives the first Input node unless --input-population names another. */
   readonly nodes: readonly NirProgramNode[];
   /** Per Output node: its name and the node (in `nodes`) that carries it. */
   readonly outputs: ReadonlyArray<{ readonly output: string; readonly node: string }>;
@@ -334,6 +334,28 @@ export interface NirProgramInfo {
   readonly projections: ReadonlyArray<{ readonly projection: string; readonly pre: string; readonly post: string; readonly via: readonly string[]; readonly modelWeights: number; readonly synapses: number; readonly encoding: string }>;
   /** The front end's warnings when it was compiled ("CODE: message"), repeated in every run's nir.warnings. */
   readonly warnings: readonly string[];
+  /**
+   * The NIR reader's options the graph was lowered with besides dtSeconds (compiler/frontends/nir/options.ts),
+   * shown in a program run's report.json provenance.compiledWith (audit s23x #6). Absent in programs written
+   * before it was recorded (they still run; the report then shows dtSeconds and precision only).
+   */
+  readonly lowering?: NirProgramLowering;
+}
+
+/** NirProgramInfo.lowering: compiler/frontends/nir/options.ts ResolvedNirOptions as the graph was lowered. */
+export interface NirProgramLowering {
+  /** Reset of spiking nodes: "to-v-reset", "subtract" or "snntorch-subtract" (--reset). */
+  readonly reset: string;
+  /** Per-node reset overrides (library option resetByNode), in node-name order; empty from the CLI. */
+  readonly resetByNode: ReadonlyArray<{ readonly node: string; readonly reset: string }>;
+  /** "nirtorch" or "snntorch" (--recurrent-bias). */
+  readonly recurrentBias: string;
+  /** Where constant drives go: "source" or "compartment" (--nir-bias). */
+  readonly bias: string;
+  /** --if-multi-spike. */
+  readonly ifMultiSpike: boolean;
+  /** --lenient. */
+  readonly lenient: boolean;
 }
 
 /**

@@ -30,6 +30,12 @@ export interface Provenance {
   readonly aerchipVersion: string;
   readonly inputs: ReadonlyArray<{ readonly role: string; readonly path: string; readonly sha256: string }>;
   readonly options: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * Runs of a program compiled from a NIR graph: the options it was compiled with (dtSeconds, precision and the
+   * NIR reader's reset, recurrentBias, nirBias, ifMultiSpike, lenient), read from the program. A record, not
+   * options of this run: rerun does not pass them (the program file, whose SHA-256 is recorded, fixes them).
+   */
+  readonly compiledWith?: Readonly<Record<string, string | number | boolean>>;
   /** Commit of the aerchip source tree that produced the report (read from .git without spawning git), when known. */
   readonly gitCommit?: string;
 }

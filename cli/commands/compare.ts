@@ -39,6 +39,7 @@ import type { InputSelection } from "../input-selection.ts";
 import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { checkOutputPaths, checkRunOutputPaths } from "../output-paths.ts";
+import { programNotComparable } from "../option-applicability.ts";
 
 export interface CompareCommandOptions extends NirCliOptions, InputSelection, EventTransformChoice {
   /** NIR graphs and JSON models: the input spikes (as for `aerchip run MODEL --input FILE`). */
@@ -122,7 +123,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   const nir = /\.nir$/i.test(modelPath);
   // A JSON model with plastic projections: each chip's run also writes weights.json (checked below).
   let writesWeights = false;
-  if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
+  if (/\.aerprog$/i.test(modelPath)) throw programNotComparable(modelPath); // as checkOptionsApply (library callers)
   if (nir) nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath); // a wrong --input-population is one usage error
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     // Too large for every chip given (each counting input neurons its own way): refused before its per-neuron arrays exist (compiler/core-capacity.ts,

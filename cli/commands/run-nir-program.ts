@@ -4,10 +4,12 @@
  * takes from the graph, so the two give the same spikes.json, <node>.npy, <node>.v.npy and report.json `nir`
  * section (audit s23a #2): input step t at tick t + the Input node's latency, T + extraTicks ticks, each node's
  * ticks shifted back by its latency. What differs: no mapping.json (compile wrote it), and the options the
- * graph was compiled with (--dt, --reset, …) are the program's, not this command's.
+ * graph was compiled with (--dt, --reset, …) are the program's, not this command's: report.json records them
+ * in provenance.compiledWith (read from the program), not in provenance.options (audit s23x #6).
+ * --input drives the first Input node, or the one --input-population names, as in `run model.nir` (audit s23x #2).
  */
 import { join } from "node:path";
-import { formatDiagnostic } from "../../core/diagnostics.ts";
+import { formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram, NirProgramInfo } from "../../chip/program/types.ts";
@@ -34,9 +36,14 @@ import { nirNodeFileNames, nirOutputLines, nirReadouts, nirRunOutputs, nirSpikin
 import { nirViewOfProgram } from "../nir-run-view.ts";
 import { gitProvenance, readoutLines, summaryText, type RunCommandOptions } from "./run.ts";
 import { writtenList } from "./run-nir.ts";
+import { programNirInput } from "../nir-input.ts";
 
 export async function runNirProgramCommand(programPath: string, program: ChipProgram & { readonly nir: NirProgramInfo }, archSpec: ChipSpec, out: string, inputPath: string, o: RunCommandOptions): Promise<void> {
-  const view = nirViewOfProgram(program);
+  // The Input node --input drives: --input-population's, or the first, as `run model.nir` (audit s23x #2).
+  const all = nirViewOfProgram(program);
+  const chosen = programNirInput(all.nodes, o.inputPopulation, programPath);
+  if (chosen.warning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(chosen.warning)}\n`);
+  const view = { ...all, input: chosen.input };
   const selection = inputSelectionOf(o);
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(inputPath, view.input.shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
@@ -64,7 +71,9 @@ export async function runNirProgramCommand(programPath: string, program: ChipPro
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
     inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: inputPath, sha256: sha256File(inputPath) }, ...selected.inputs],
-    options: { arch: o.arch, steps: o.steps ?? null, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
+    options: { arch: o.arch, steps: o.steps ?? null, timing: o.timing, ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
+    // How the program was compiled, from the program itself: informational, not options rerun passes (audit s23x #6).
+    compiledWith: compiledWithProvenance(program),
   };
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", ticks, !o.quiet && !o.json);
@@ -74,7 +83,7 @@ export async function runNirProgramCommand(programPath: string, program: ChipPro
   } finally {
     progress.stop();
   }
-  const warnings = [...program.nir.warnings, ...[dtWarning, mergedWarning].filter((w) => w !== undefined).map((w) => `${w.code}: ${w.message}`)];
+  const warnings = [...withRunInputWarning(program.nir.warnings, chosen.warning), ...[dtWarning, mergedWarning].filter((w) => w !== undefined).map((w) => `${w.code}: ${w.message}`)];
   const nirOut = nirRunOutputs(result.sim, view, T, out, { modelName: program.modelName, simulator: `aerchip ${provenance.aerchipVersion}`, warnings });
   const report: RunReport & { nir: NirReportSection } = { ...result.report, input: inputReportSection(input, mergedWarning, T), nir: nirOut.nir };
   const full: RunReport = nirOut.readouts.length === 0 ? report : { ...report, readouts: nirOut.readouts };
@@ -91,4 +100,30 @@ export async function runNirProgramCommand(programPath: string, program: ChipPro
   if (o.quiet) return;
   const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
   process.stdout.write(`${summaryText(full, mapping)}\n${nirOutputLines(report.nir, ro)}\n${readoutLines(ro)}\nwrote ${writtenList(files, out, o.out)}\n`);
+}
+
+/**
+ * The compile-time warnings with W_NIR_SEVERAL_INPUTS (written for the first Input, as compile drives no
+ * input) replaced in place by this run's, which names the Input --input drives: report.json nir.warnings
+ * then equals `run model.nir`'s for the same --input-population.
+ */
+function withRunInputWarning(compiled: readonly string[], run: Diagnostic | undefined): string[] {
+  const text = run === undefined ? undefined : `${run.code}: ${run.message}`;
+  const at = compiled.findIndex((w) => w.startsWith("W_NIR_SEVERAL_INPUTS:"));
+  if (at < 0) return text === undefined ? [...compiled] : [...compiled, text];
+  return compiled.flatMap((w, i) => (i === at ? (text === undefined ? [] : [text]) : w.startsWith("W_NIR_SEVERAL_INPUTS:") ? [] : [w]));
+}
+
+/**
+ * provenance.compiledWith: dtSeconds and precision, and the NIR reader's options when the program records them
+ * (NirProgramInfo.lowering; absent in programs written before it), named as `run model.nir` records them in
+ * provenance.options (bias as nirBias; resetByNode as "node=mode, …", only when not empty).
+ */
+function compiledWithProvenance(program: ChipProgram & { readonly nir: NirProgramInfo }): Record<string, string | number | boolean> {
+  const l = program.nir.lowering;
+  return {
+    dtSeconds: program.nir.dtSeconds, precision: program.fixedPoint === undefined ? "float" : "fixed",
+    ...(l === undefined ? {} : { reset: l.reset, recurrentBias: l.recurrentBias, nirBias: l.bias, ifMultiSpike: l.ifMultiSpike, lenient: l.lenient }),
+    ...(l === undefined || l.resetByNode.length === 0 ? {} : { resetByNode: l.resetByNode.map((x) => `${x.node}=${x.reset}`).join(", ") }),
+  };
 }

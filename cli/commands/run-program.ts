@@ -3,7 +3,8 @@
  * (compile once, run many inputs). The program must fit this chip (chip/program/fits-spec.ts); the input
  * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
  * A program compiled from a NIR graph carries the graph's node map and latencies and runs in NIR steps, with
- * the outputs of `run model.nir` (run-nir-program.ts); other programs run in chip ticks from tick 0.
+ * the outputs of `run model.nir` (run-nir-program.ts): --input drives its first Input node, or the one
+ * --input-population names; other programs run in chip ticks from tick 0.
  */
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
@@ -42,9 +43,15 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   checkAxonTypes(program, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
-  // A program compiled from a NIR graph runs in NIR steps, as `run model.nir` (cli/commands/run-nir-program.ts).
-  if (program.nir !== undefined && inputs.length === 1) return runNirProgramCommand(programPath, { ...program, nir: program.nir }, archSpec, out, o.input, o);
-  if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named" });
+  // A program compiled from a NIR graph runs in NIR steps, as `run model.nir` (cli/commands/run-nir-program.ts),
+  // --input driving the first Input node or --input-population's, whatever the number of Input nodes (audit s23x #2).
+  if (program.nir !== undefined) return runNirProgramCommand(programPath, { ...program, nir: program.nir }, archSpec, out, o.input, o);
+  if (o.inputPopulation !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", `--input-population does not apply to this program: it names the Input node --input drives in a program compiled from a NIR graph, and this one was compiled from a JSON model (it carries no NIR record)`, {
+      file: programPath, field: "--input-population", hint: inputs.length === 1 ? `drop --input-population (--input drives the program's one input population, "${inputs[0].name}")` : "run the JSON model file with --input-population NAME instead",
+    });
+  }
+  if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named (--input-population NAME)" });
   const selection = inputSelectionOf(o);
   const transforms = eventTransformsOf(o);
   const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { npyToFloat64, readNpy, writeNpy } from "../../core/io/npy.ts";
 import { createRng } from "../../core/rng.ts";
 import { decodeProgram, encodeProgram } from "../../chip/program/codec.ts";
+import { runReportSchema } from "../../chip/report/formats/json-schema.ts";
 import { cli } from "../helpers/cli.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../helpers/shared.ts";
 import { nirFile, writeH5 } from "../compiler/frontends/nir/write-h5.ts";
@@ -51,6 +52,9 @@ function outputFiles(dir: string): Map<string, Buffer> {
   return new Map(readdirSync(dir).filter((f) => f !== "report.json" && f !== "mapping.json").sort().map((f) => [f, readFileSync(join(dir, f))]));
 }
 
+/** Options (each with a value) that compile takes and the program's run refuses: the program carries them. */
+const COMPILE_ONLY = ["--precision", "--nir-bias", "--reset", "--dt"];
+
 async function compareRuns(model: string, input: string, tag: string, extra: string[]): Promise<{ direct: string; compiled: string }> {
   const direct = join(TMP, `${tag}-direct`);
   const prog = join(TMP, `${tag}-prog`);
@@ -59,7 +63,7 @@ async function compareRuns(model: string, input: string, tag: string, extra: str
   expect(d.code, d.stderr).toBe(0);
   const c = await cli("compile", model, "--out", prog, "--quiet", ...extra);
   expect(c.code, c.stderr).toBe(0);
-  const r = await cli("run", join(prog, "program.aerprog"), "--input", input, "--out", compiled, "--quiet", ...extra.filter((a, i, all) => a !== "--precision" && all[i - 1] !== "--precision"));
+  const r = await cli("run", join(prog, "program.aerprog"), "--input", input, "--out", compiled, "--quiet", ...extra.filter((a, i, all) => !COMPILE_ONLY.includes(a) && !COMPILE_ONLY.includes(all[i - 1])));
   expect(r.code, r.stderr).toBe(0);
   return { direct, compiled };
 }
@@ -87,6 +91,43 @@ describe("a compiled NIR program runs in NIR steps, as the .nir file does", () =
       expect(sp.lif.length).toBeGreaterThan(5);
     });
   }
+
+  it("report.json provenance.compiledWith shows the options the program was compiled with (as the graph's run records them), not as options; rerun repeats the run byte for byte (audit s23x #6)", async () => {
+    const { model, input } = await graph();
+    const flags = ["--arch", "loihi", "--precision", "fixed", "--nir-bias", "compartment", "--reset", "subtract", "--dt", "2e-4"];
+    const { direct, compiled } = await compareRuns(model, input, "compiled-with", flags);
+    // The program is the graph read with these options: the same spikes as the graph's run.
+    expect(readFileSync(join(compiled, "spikes.json")).equals(readFileSync(join(direct, "spikes.json")))).toBe(true);
+    const ra = json(join(direct, "report.json")).provenance;
+    const rb = json(join(compiled, "report.json")).provenance;
+    expect(rb.compiledWith).toEqual({ dtSeconds: 2e-4, precision: "fixed", reset: "subtract", recurrentBias: "nirtorch", nirBias: "compartment", ifMultiSpike: false, lenient: false });
+    // The same values the graph's run records as its options.
+    for (const k of ["dtSeconds", "precision", "reset", "recurrentBias", "nirBias", "ifMultiSpike", "lenient"]) expect({ k, v: rb.compiledWith[k] }).toEqual({ k, v: ra.options[k] });
+    // Not options of the program run: rerun passes none of them, and repeats it.
+    for (const k of Object.keys(rb.compiledWith)) expect(rb.options[k]).toBeUndefined();
+    const again = await cli("rerun", join(compiled, "report.json"), "--out", join(TMP, "compiled-with-again"));
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(TMP, "compiled-with-again", "report.json"), "utf8")).toBe(readFileSync(join(compiled, "report.json"), "utf8"));
+    const md = await cli("report", join(compiled, "report.json"), "--format", "md");
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain("compiled with nirBias | compartment");
+    // The closed report schema knows the field (an unknown field would fail it).
+    const res = runReportSchema.safeParse(json(join(compiled, "report.json")));
+    expect(res.success, res.success ? "" : JSON.stringify(res.error.issues.slice(0, 3))).toBe(true);
+  });
+
+  it("a program whose NIR record has no lowering options (written before they were recorded) runs, showing dtSeconds and precision", async () => {
+    const { model, input } = await graph();
+    const prog = join(TMP, "no-lowering-prog");
+    expect((await cli("compile", model, "--arch", "generic", "--out", prog, "--quiet")).code).toBe(0);
+    const p = decodeProgram(readFileSync(join(prog, "program.aerprog")));
+    const { lowering: _l, ...nir } = p.nir!;
+    writeFileSync(join(prog, "old.aerprog"), encodeProgram({ ...p, nir }));
+    const out = join(TMP, "no-lowering-run");
+    const r = await cli("run", join(prog, "old.aerprog"), "--input", input, "--arch", "generic", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(join(out, "report.json")).provenance.compiledWith).toEqual({ dtSeconds: 1e-4, precision: "float" });
+  });
 
   it("a program without the NIR record (written before it existed) runs as before: chip ticks from tick 0, no node files", async () => {
     const { model, input } = await graph();

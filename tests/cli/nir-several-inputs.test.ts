@@ -98,6 +98,43 @@ describe("a NIR graph with two Input nodes", () => {
     expect(mismatches(npy(join(dir, "cmp", "generic", "A.npy")), npy(join(dir, "b", "A.npy")))).toBe(0);
   });
 
+  it("a program compiled from the graph runs as the graph: the first Input by default, --input-population another, recorded so rerun repeats it (audit s23x #2)", async () => {
+    const prog = join(dir, "prog");
+    const c = await cli("compile", model, "--arch", "generic", "--out", prog, "--quiet");
+    expect(c.code, c.stderr).toBe(0);
+    const program = join(prog, "program.aerprog");
+    for (const [tag, file, extra, warning] of [
+      ["pa", fileA(), [], `the input spikes drive the first, "a_in", and "b_in" receives no spikes`],
+      ["pb", fileB(), ["--input-population", "b_in"], `the input spikes drive "b_in", and "a_in" receives no spikes`],
+    ] as const) {
+      const direct = join(dir, `${tag}-direct`);
+      const d = await cli("run", model, "--input", file, "--arch", "generic", "--out", direct, ...extra);
+      expect(d.code, d.stderr).toBe(0);
+      const out = join(dir, tag);
+      const r = await cli("run", program, "--input", file, "--arch", "generic", "--out", out, ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("W_NIR_SEVERAL_INPUTS: the graph has 2 Input nodes (a_in, b_in)");
+      expect(r.stderr).toContain(warning);
+      // The same node files and report sections as the graph's run (its warnings included, naming the Input driven).
+      for (const f of ["A.npy", "spikes.json"]) expect({ f, same: readFileSync(join(out, f)).equals(readFileSync(join(direct, f))) }).toEqual({ f, same: true });
+      const rp = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+      const rd = JSON.parse(readFileSync(join(direct, "report.json"), "utf8"));
+      expect(rp.nir).toEqual(rd.nir);
+      expect(rp.totals.counters).toEqual(rd.totals.counters);
+      expect(rp.provenance.options.inputPopulation).toBe(extra.length === 0 ? undefined : "b_in");
+      const again = await cli("rerun", join(out, "report.json"), "--out", join(dir, `${tag}-again`));
+      expect(again.code, again.stderr).toBe(0);
+      expect(readFileSync(join(dir, `${tag}-again`, "report.json"), "utf8")).toBe(readFileSync(join(out, "report.json"), "utf8"));
+    }
+    expect(mismatches(npy(join(dir, "pb", "A.npy")), await reference(new Map([["b_in", xb]])))).toBe(0);
+    for (const [name, what] of [["A", "that node is a LIF node, not an Input node"], ["fa", "the graph has no Input node of that name"]]) {
+      const r = await cli("run", program, "--input", fileA(), "--input-population", name, "--arch", "generic", "--out", join(dir, `pbad-${name}`));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`E_CLI_OPTION: --input-population ${name}: ${what}`);
+      expect(r.stderr).toContain("give one of its Input nodes: a_in, b_in");
+    }
+  });
+
   it("evaluate records --input-population (and --nir-bias compartment) in dataset.json, and rerun repeats them byte for byte (audit s23x #3, #4)", async () => {
     const ds = join(dir, "ds");
     for (const k of ["0", "1"]) {

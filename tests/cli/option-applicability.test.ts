@@ -54,8 +54,23 @@ describe("options that do not apply", () => {
     await refused("--placement", ...base, "--placement", "random");
     await refused("--remap", ...base, "--remap");
     await refused("--seed", ...base, "--seed", "3");
+    // --input-population applies to programs compiled from a NIR graph (tests/cli/nir-several-inputs.test.ts);
+    // on one compiled from a JSON model the refusal says so, instead of claiming every program has one input (audit s23x #2).
+    await refused("--input-population", ...base, "--input-population", "in");
+    const pop = await cli(...base, "--input-population", "in");
+    expect(pop.stderr).toContain("it names the Input node --input drives in a program compiled from a NIR graph, and this one was compiled from a JSON model");
+    expect(pop.stderr).toMatch(/hint: drop --input-population \(--input drives the program's one input population, "[^"]+"\)/);
     const ok = await cli(...base, "--quiet");
     expect(ok.code, ok.stderr).toBe(0);
+    // compare refuses a program before any option (audit s23x #11): the first refusal gives the real reason,
+    // not an --input text about a JSON model's spikes whose hint (drop --input) leads to a second refusal.
+    for (const extra of [["--input", events], ["--input", events, "--tick-us", "500"], []]) {
+      const c = await cli("compare", program, "--arch", "generic", "--out", join(dir, "cmp"), ...extra);
+      expect(c.code, extra.join(" ")).toBe(2);
+      expect(c.stderr).toContain("E_CLI_OPTION: a compiled program is bound to the chip it was compiled for, so it cannot be compared across chips");
+      expect(c.stderr).not.toContain("JSON model");
+      expect(existsSync(join(dir, "cmp"))).toBe(false);
+    }
   });
 
   it("--tick-us on a JSON model (run, compare): refused, unless run writes --packets-out (its stream's tick length)", async () => {

@@ -2,7 +2,7 @@
  * The schema of the run report, version 1 (chip/report/run-report.ts), as a zod 4 schema and exported as
  * JSON Schema (draft 2020-12) with `z.toJSONSchema`. Objects are closed (additionalProperties: false), so a
  * field added to the report without its schema fails the schema test; fields added within version 1
- * (`metrics`, `chip.specSha256`, `chip.mesh`, `provenance.gitCommit`, `totals.crossbar`, `precision`, `nir`, `input`) are optional, so reports written
+ * (`metrics`, `chip.specSha256`, `chip.mesh`, `provenance.gitCommit`, `provenance.compiledWith`, `totals.crossbar`, `precision`, `nir`, `input`) are optional, so reports written
  * before them still validate.
  */
 import { z } from "zod";
@@ -121,6 +121,7 @@ function buildReportSchema(closed: boolean) {
       aerchipVersion: str,
       inputs: z.array(obj({ role: str, path: str.describe("As given on the command line."), sha256: str })).describe("Every input file, with its SHA-256."),
       options: z.record(str, z.union([str, z.number(), z.boolean(), z.null()])).describe("Every option of the run, the seed included (null: default). costs: \"counts\" marks a counts-only report (--costs counts: every energy and power field null); absent in the default mode, energy."),
+      compiledWith: z.record(str, z.union([str, z.number(), z.boolean()])).optional().describe("Runs of a program compiled from a NIR graph: the options it was compiled with (dtSeconds, precision, reset, recurrentBias, nirBias, ifMultiSpike, lenient), read from the program; informational, not options rerun passes."),
       gitCommit: str.optional().describe("Commit of the aerchip source tree, when run from a checkout."),
     }).describe("What is needed to regenerate the report (aerchip rerun)."),
     model: str.describe("Model name."),

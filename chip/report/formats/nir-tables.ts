@@ -49,7 +49,8 @@ function driveNote(r: RunReport): string {
   if (d === undefined || d.synOps === 0) return "";
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   const energy = d.energyPj === null ? "" : `, ${sig6(d.energyPj)} pJ of the ${sig6(r.totals.energyPj.dynamic)} pJ dynamic energy${d.dynamicEnergyShare === null ? "" : ` (${pct(d.dynamicEnergyShare)})`}`;
-  const mode = r.provenance.options.nirBias ?? "source";
+  // A program run has it from the program (provenance.compiledWith), a graph run from its options.
+  const mode = r.provenance.options.nirBias ?? r.provenance.compiledWith?.nirBias ?? "source";
   const how = mode === "compartment" ? "drives --nir-bias compartment could not put in compartment biases" : "NIR biases and leak drives as synapses of a helper neuron that fires every tick (--nir-bias source, the default; --nir-bias compartment puts them in compartment biases, with no synaptic ops)";
   return ` Constant drives (${d.projections.join(", ")}): ${d.synOps} of ${r.totals.counters.synOps} synaptic ops (${pct(d.synOpsShare)})${energy}: ${how}${driveEnergyNotModelledText(d)}.`;
 }

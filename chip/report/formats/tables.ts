@@ -308,6 +308,7 @@ export function provenanceTable(r: RunReport): ReportTable {
   if (r.chip.specSha256 !== undefined) rows.push(["chip spec SHA-256", r.chip.specSha256]);
   for (const i of p.inputs) rows.push([`input ${i.role}`, `${i.path} (SHA-256 ${i.sha256})`]);
   for (const [k, v] of Object.entries(p.options)) rows.push([`option ${k}`, v === null ? "default" : String(v)]);
+  for (const [k, v] of Object.entries(p.compiledWith ?? {})) rows.push([`compiled with ${k}`, String(v)]);
   return { id: "provenance", title: "Provenance", columns: [{ header: "Item", align: "l" }, { header: "Value", align: "l" }], rows };
 }
 

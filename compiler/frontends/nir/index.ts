@@ -75,7 +75,7 @@ export function lowerNirDocument(doc: NirDocument, options: NirLoadOptions = {},
  * W_NIR_SEVERAL_INPUTS: a graph with several Input nodes whose stimulus drives only `driven` (m.inputPopulation);
  * the others receive no spikes. `chosen`: the user named `driven` (selectNirInput), so it is no default.
  */
-function severalInputsWarning(file: string, inputs: readonly NirPopulationInfo[], driven: NirPopulationInfo, chosen: boolean): Diagnostic {
+export function severalInputsWarning(file: string, inputs: readonly NirPopulationInfo[], driven: NirPopulationInfo, chosen: boolean): Diagnostic {
   const others = inputs.filter((i) => i !== driven).map((i) => `"${i.node}"`);
   return {
     code: "W_NIR_SEVERAL_INPUTS", severity: "warning", file,

@@ -2,6 +2,7 @@
  * A program's NIR bookkeeping (chip/program/types.ts NirProgramInfo, schema field 12; audit s23a #2): it
  * round-trips exactly, is absent from other programs (whose files are as before), and an inconsistent record
  * is refused with the field named, on encoding and on decoding a file that carries one behind a valid checksum.
+ * Its `lowering` (the NIR reader's options, NirInfo field 9; audit s23x #6) is optional: records without it read as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -67,6 +68,20 @@ describe("NIR bookkeeping in .aerprog files", () => {
     expect(back.nir!.nodes.map((n) => [n.node, n.latencyTicks])).toEqual([["in", 0], ["lif", 1], ["li", 2]]);
   });
 
+  it("records the NIR reader's options the graph was lowered with (lowering) and round-trips them, per-node resets included (audit s23x #6)", () => {
+    expect(nirProgramInfo(m).lowering).toEqual({ reset: "to-v-reset", resetByNode: [], recurrentBias: "nirtorch", bias: "source", ifMultiSpike: false, lenient: false });
+    const lowering = { reset: "snntorch-subtract", resetByNode: [{ node: "lif", reset: "subtract" }], recurrentBias: "snntorch", bias: "compartment", ifMultiSpike: true, lenient: true };
+    const p = withNir((n) => ({ ...n, lowering }));
+    expect(decodeProgram(encodeProgram(p), "g.aerprog").nir!.lowering).toEqual(lowering);
+  });
+
+  it("a record without lowering (written before it was recorded) reads as before: decoded without it", () => {
+    const { lowering: _l, ...old } = nirProgramInfo(m);
+    const back = decodeProgram(forgeNir({ ...old }), "old.aerprog");
+    expect(back.nir).toEqual(old);
+    expect("lowering" in back.nir!).toBe(false);
+  });
+
   it("a program without it encodes to the same bytes as before the field existed and decodes without it", () => {
     const bytes = encodeProgram(program);
     expect("nir" in decodeProgram(bytes)).toBe(false);
@@ -82,6 +97,8 @@ describe("NIR bookkeeping in .aerprog files", () => {
       ["extraTicks not the largest latency", (n) => ({ ...n, extraTicks: 5 }), ProgramErrorCode.range, "nir.extraTicks"],
       ["an output naming no node", (n) => ({ ...n, outputs: [{ output: "out", node: "ghost" }] }), ProgramErrorCode.range, "nir.outputs[0].node"],
       ["dt 0", (n) => ({ ...n, dtSeconds: 0 }), ProgramErrorCode.range, "nir.dtSeconds"],
+      ["an empty reset mode", (n) => ({ ...n, lowering: { ...n.lowering!, reset: "" } }), ProgramErrorCode.range, "nir.lowering.reset"],
+      ["a node's reset given twice", (n) => ({ ...n, lowering: { ...n.lowering!, resetByNode: [{ node: "lif", reset: "subtract" }, { node: "lif", reset: "to-v-reset" }] } }), ProgramErrorCode.range, "nir.lowering.resetByNode[1].node"],
     ];
     for (const [what, edit, code, field] of cases) {
       const e = error(() => encodeProgram(withNir(edit)));
