@@ -804,6 +804,12 @@ export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, t
   }
 }
 
+/** Whether any u<k> product of the rule is active in this epoch (epoch mod 2^k = 0). */
+function uActiveAt(r: RuleRuntime, epoch: number): boolean {
+  for (const eq of r.equations) for (let p = 0; p < eq.productCount; p++) if (eq.depKind[p] === RuleGate.u && epoch % eq.depPeriod[p] === 0) return true;
+  return false;
+}
+
 /**
  * End of tick t: (E = 1) u products on every plastic synapse of rules that have them; (E > 1, last
  * tick of an epoch) one evaluation of every synapse with an active dependency, then the flags clear.
@@ -816,6 +822,11 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
     if (E === 1) {
       const kern = le.fast.u[ri];
       if (kern === undefined) continue;
+      // A u<k> product is active when epoch mod 2^k = 0 (learning.md §1; epoch = tick here): on the other
+      // ticks nothing is evaluated, so nothing is billed, as in the E > 1 branch below. Skipping the kernel
+      // leaves the weights as they were: with no active product dw = 0, and the one write it could still
+      // make (clipping a starting weight outside [wMin, wMax]) is made at tick 0, where every u<k> is active.
+      if (!uActiveAt(r, tick)) continue;
       kern.list(ruleSyn, ruleSynPtr[ri], ruleSynPtr[ri + 1], synWeight, tick, tick);
       const C = le.coreRng.length;
       for (let c = 0; c < C; c++) {
@@ -828,8 +839,7 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
     }
     if ((tick + 1) % E !== 0) continue;
     const epoch = Math.floor(tick / E);
-    let uActive = false;
-    for (const eq of r.equations) for (let p = 0; p < eq.productCount; p++) if (eq.depKind[p] === RuleGate.u && epoch % eq.depPeriod[p] === 0) uActive = true;
+    const uActive = uActiveAt(r, epoch);
     for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) {
       const s = ruleSyn[i];
       const x0 = xFlag[synX[s]];

@@ -209,6 +209,22 @@ describe("general learning engine: hand-computed changes, precision, epochs, cos
     expect(res.learning!.traceMemoryBits).toBe(3 * 64);
   });
 
+  it("a u<k> product is evaluated and billed only in the epochs where it is active (audit s24b #1)", () => {
+    // dw = −2^-6·u<k>, epoch = 1 tick, T = 8: u2 is active at ticks 0 and 4, u1 at 0, 2, 4, 6; x0/y0 never gate.
+    const base = learningProgramFromNamedRule(pairStdp({ aPlus: 0.01, aMinus: 0.01, preTauTicks: 5, postTauTicks: 5 }));
+    for (const [k, active] of [[0, 8], [1, 4], [2, 2], [3, 1]] as const) {
+      const lr: LearningRuleProgram = { ...base, ruleTexts: [`dw = -2^-6*u${k}`] };
+      const { graph: g, stimulus } = graph(lr);
+      const spec = genericWith();
+      const res = simulate(spec, compileModel(g, spec, {}).program, stimulus, { steps: 8 });
+      const tot = (kind: number) => { let s = 0; for (let c = 0; c < res.state.coreCount; c++) s += res.counters.perCore[c * COUNTER_COUNT + kind]; return s; };
+      expect(Array.from(res.finalWeights.get("pre_post")!)).toEqual(W0.map((w) => w - active / 64));
+      // Two plastic synapses, one update and one equation each per active epoch.
+      expect(tot(CounterKind.synUpdates)).toBe(2 * active);
+      expect(tot(CounterKind.learnRuleEvaluations)).toBe(2 * active);
+    }
+  });
+
   it("trace memory uses the trace width; 7-bit traces saturate at 127 LSB", () => {
     const rule = pairStdp({ aPlus: 0.01, aMinus: 0.012, preTauTicks: 5, postTauTicks: 6, wMin: 0, wMax: 1 });
     const lr = learningProgramFromNamedRule(rule, { traceBits: 7, rounding: "nearest" });
