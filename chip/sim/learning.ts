@@ -260,9 +260,19 @@ const SLOT_OF_TRACE: Readonly<Record<string, number>> = { x1: RuleSlot.x1, x2: R
 function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "index"> {
   const parsed = lr.ruleTexts.map((text, i) => parseRule(text, { field: `${field}.ruleTexts[${i}]` }));
   const wStep = lr.weightBits === undefined ? 0 : (lr.wMax - lr.wMin) / (2 ** lr.weightBits - 1);
-  const equations = parsed.map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
+  // Every product is checked (targets, factors, traces, tables below), also one with a zero scale ...
+  const written = parsed.map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
+  // ... but only the non-zero ones are programmed: a product S·D·ΠF with S = 0 adds nothing, so a compiler
+  // leaves it out of the engine's sum of products, and its dependency then triggers no evaluation (and no
+  // billed update) on its own; an equation left without products is not evaluated at all. This makes a rule
+  // text with a zero coefficient, `dw = 2^-4*x1*y0 - 0*y1*x0`, the same program as the named rule with that
+  // rate 0 (named-rules.ts `equation` drops it from the text), as model-format.md promises (audit s24b #10).
+  const equations = parsed
+    .map((p) => ({ target: p.target, products: p.products.filter((q) => q.scale.value !== 0) }))
+    .filter((p) => p.products.length > 0)
+    .map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
   const targets = new Set<string>();
-  for (const eq of equations) {
+  for (const eq of written) {
     if (eq.target === "dd") throw new AerchipError("E_LEARNING_TARGET", `${field}: the engine does not learn delays (dd)`, { field: `${field}.ruleTexts`, hint: "learn dw and dt only" });
     if (targets.has(eq.target)) throw new AerchipError("E_LEARNING_TARGET", `${field}: two equations for ${eq.target}`, { field: `${field}.ruleTexts`, hint: "merge them into one sum of products" });
     targets.add(eq.target);
@@ -272,7 +282,7 @@ function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "i
   }
   const tr = traceRuntime(lr, field);
   // Every trace a rule reads must be declared.
-  for (const eq of equations) for (const slot of eq.usedSlots) {
+  for (const eq of written) for (const slot of eq.usedSlots) {
     for (const [name, s] of Object.entries(SLOT_OF_TRACE)) {
       if (s !== slot) continue;
       const i = TRACE_INDEX[name as keyof typeof TRACE_INDEX];
