@@ -114,6 +114,15 @@ export interface InputReportSection {
   readonly warnings: readonly string[];
 }
 
+/**
+ * Whether a run's learning energy is known: the chip spec has energySynUpdatePj, or the run billed no synapse
+ * update (0 updates cost 0 on any chip). Otherwise report.json's totals.energyPj.learning is null and every
+ * rendered report says "not modelled" (docs/reports.md), as for time on a chip without latency costs.
+ */
+export function learningEnergyModelled(spec: ChipSpec, synUpdates: number): boolean {
+  return spec.costs.energySynUpdatePj !== undefined || synUpdates === 0;
+}
+
 /** The per-operation costs a chip spec does not give (their operations add no energy or time), in COST_KEYS order. */
 export function notModelledCosts(spec: ChipSpec): string[] {
   const table = spec.costs as Record<string, CostEntry | undefined>;
@@ -172,7 +181,13 @@ export interface RunReport {
      * neuronUpdates = compartment updates + input-neuron spikes; neuronsFired = all spikes incl. inputs.
      */
     readonly sanafe: { readonly synapticEvents: number; readonly packets: number; readonly hops: number; readonly neuronUpdates: number; readonly neuronsFired: number };
-    readonly energyPj: EnergyBreakdownPj & { readonly static: number; readonly total: number };
+    /**
+     * learning is null when the run billed synapse updates (counters.synUpdates > 0) on a chip spec without
+     * energySynUpdatePj (spinnaker2, odin, loihi-sanafe): unknown, not 0, as simulatedTimeNs without latency costs.
+     * It then adds nothing to dynamic and total, as every cost the spec leaves out (notModelled); per core the
+     * breakdown keeps 0. A run without synapse updates keeps 0 (nothing was left unbilled).
+     */
+    readonly energyPj: Omit<EnergyBreakdownPj, "learning"> & { readonly learning: number | null; readonly static: number; readonly total: number };
     /**
      * What energyPj.learning bills (ChipSpec.learningBilledOn, or `run --bill-learning`): "evaluations" =
      * counters.synUpdates · energySynUpdatePj, "changes" = learning.weightChanges · energySynUpdatePj (per core and
@@ -338,7 +353,7 @@ export function buildRunReport(chipSpec: ChipSpec, program: ChipProgram, res: Si
         neuronUpdates: totals[CounterKind.neuronUpdates] + totals[CounterKind.spikes] - totals[CounterKind.neuronsFired],
         neuronsFired: totals[CounterKind.spikes],
       },
-      energyPj: { ...dyn, static: staticPj, total },
+      energyPj: { ...dyn, ...(learningEnergyModelled(spec, totals[CounterKind.synUpdates]) ? {} : { learning: null }), static: staticPj, total },
       ...(totals[CounterKind.synUpdates] > 0 || res.learning !== undefined || learningBillingBasis(spec) !== "evaluations" ? { learningBilledOn: learningBillingBasis(spec) } : {}),
       timeBasis: time.basis,
       ...(time.tickPeriodNs === null ? {} : { tickPeriodNs: time.tickPeriodNs }),

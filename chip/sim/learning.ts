@@ -260,9 +260,19 @@ const SLOT_OF_TRACE: Readonly<Record<string, number>> = { x1: RuleSlot.x1, x2: R
 function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "index"> {
   const parsed = lr.ruleTexts.map((text, i) => parseRule(text, { field: `${field}.ruleTexts[${i}]` }));
   const wStep = lr.weightBits === undefined ? 0 : (lr.wMax - lr.wMin) / (2 ** lr.weightBits - 1);
-  const equations = parsed.map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
+  // Every product is checked (targets, factors, traces, tables below), also one with a zero scale ...
+  const written = parsed.map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
+  // ... but only the non-zero ones are programmed: a product S·D·ΠF with S = 0 adds nothing, so a compiler
+  // leaves it out of the engine's sum of products, and its dependency then triggers no evaluation (and no
+  // billed update) on its own; an equation left without products is not evaluated at all. This makes a rule
+  // text with a zero coefficient, `dw = 2^-4*x1*y0 - 0*y1*x0`, the same program as the named rule with that
+  // rate 0 (named-rules.ts `equation` drops it from the text), as model-format.md promises (audit s24b #10).
+  const equations = parsed
+    .map((p) => ({ target: p.target, products: p.products.filter((q) => q.scale.value !== 0) }))
+    .filter((p) => p.products.length > 0)
+    .map((p) => compileRule(p, powerTableOf(lr, p, wStep, field)));
   const targets = new Set<string>();
-  for (const eq of equations) {
+  for (const eq of written) {
     if (eq.target === "dd") throw new AerchipError("E_LEARNING_TARGET", `${field}: the engine does not learn delays (dd)`, { field: `${field}.ruleTexts`, hint: "learn dw and dt only" });
     if (targets.has(eq.target)) throw new AerchipError("E_LEARNING_TARGET", `${field}: two equations for ${eq.target}`, { field: `${field}.ruleTexts`, hint: "merge them into one sum of products" });
     targets.add(eq.target);
@@ -272,7 +282,7 @@ function buildRule(lr: LearningRuleProgram, field: string): Omit<RuleRuntime, "i
   }
   const tr = traceRuntime(lr, field);
   // Every trace a rule reads must be declared.
-  for (const eq of equations) for (const slot of eq.usedSlots) {
+  for (const eq of written) for (const slot of eq.usedSlots) {
     for (const [name, s] of Object.entries(SLOT_OF_TRACE)) {
       if (s !== slot) continue;
       const i = TRACE_INDEX[name as keyof typeof TRACE_INDEX];
@@ -804,6 +814,12 @@ export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, t
   }
 }
 
+/** Whether any u<k> product of the rule is active in this epoch (epoch mod 2^k = 0). */
+function uActiveAt(r: RuleRuntime, epoch: number): boolean {
+  for (const eq of r.equations) for (let p = 0; p < eq.productCount; p++) if (eq.depKind[p] === RuleGate.u && epoch % eq.depPeriod[p] === 0) return true;
+  return false;
+}
+
 /**
  * End of tick t: (E = 1) u products on every plastic synapse of rules that have them; (E > 1, last
  * tick of an epoch) one evaluation of every synapse with an active dependency, then the flags clear.
@@ -816,6 +832,11 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
     if (E === 1) {
       const kern = le.fast.u[ri];
       if (kern === undefined) continue;
+      // A u<k> product is active when epoch mod 2^k = 0 (learning.md §1; epoch = tick here): on the other
+      // ticks nothing is evaluated, so nothing is billed, as in the E > 1 branch below. Skipping the kernel
+      // leaves the weights as they were: with no active product dw = 0, and the one write it could still
+      // make (clipping a starting weight outside [wMin, wMax]) is made at tick 0, where every u<k> is active.
+      if (!uActiveAt(r, tick)) continue;
       kern.list(ruleSyn, ruleSynPtr[ri], ruleSynPtr[ri + 1], synWeight, tick, tick);
       const C = le.coreRng.length;
       for (let c = 0; c < C; c++) {
@@ -828,8 +849,7 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
     }
     if ((tick + 1) % E !== 0) continue;
     const epoch = Math.floor(tick / E);
-    let uActive = false;
-    for (const eq of r.equations) for (let p = 0; p < eq.productCount; p++) if (eq.depKind[p] === RuleGate.u && epoch % eq.depPeriod[p] === 0) uActive = true;
+    const uActive = uActiveAt(r, epoch);
     for (let i = ruleSynPtr[ri]; i < ruleSynPtr[ri + 1]; i++) {
       const s = ruleSyn[i];
       const x0 = xFlag[synX[s]];

@@ -129,7 +129,8 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const e = t.energyPj;
   const energy = countsOnly ? "" : table([
     ["synapse", fmtEnergyPj(e.synapse)], ["neuron", fmtEnergyPj(e.neuron)], ["network", fmtEnergyPj(e.network)],
-    ["learning", fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
+    // Synapse updates on a chip without energySynUpdatePj: unknown, not 0 (as time without latency costs).
+    ["learning", e.learning === null ? "not modelled" : fmtEnergyPj(e.learning)], ["static", fmtEnergyPj(e.static)], ["total", fmtEnergyPj(e.total)],
   ], ["energy", "total"]);
   // A paced chip without latency costs: each tick lasts the period (chip/report/time-basis.ts perTickLatencyModelled).
   const latencyModelled = perTickLatencyModelled(t.simulatedTimeNs, report.perTick.latencyNs);

@@ -207,7 +207,7 @@ export async function evaluateSample(r: SampleRunner, s: DatasetSample, position
     denseSynOps: ops?.dense ?? 0,
     activationSparsity: report.metrics?.totals.activationSparsity ?? 0,
     neuronUpdates: cn.neuronUpdates, packets: cn.packetsOut, hops: cn.hopsEast + cn.hopsWest + cn.hopsNorth + cn.hopsSouth,
-    energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
+    energyPj: { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning ?? 0, static: e.static, total: e.total }, // evaluate runs no learning (plastic models run --frozen): never null here
     simulatedTimeNs: report.totals.simulatedTimeNs,
     outputValues: values, tie,
     ...(floatPrediction === undefined ? {} : { floatPrediction }),

@@ -59,7 +59,8 @@ function badField(r: Record<string, unknown>): string | undefined {
   if (!amount(r.synOps)) return "synOps";
   if (r.energyPj !== null) {
     if (!isObject(r.energyPj)) return "energyPj";
-    for (const k of ENERGY_KEYS) if (!amount(r.energyPj[k])) return `energyPj.${k}`;
+    // learning is null when the point learned on a chip without a learning cost (not modelled: run-report.ts).
+    for (const k of ENERGY_KEYS) if (!(k === "learning" ? optional(r.energyPj[k], amount) : amount(r.energyPj[k]))) return `energyPj.${k}`;
   }
   if (!optional(r.simulatedTimeNs, amount)) return "simulatedTimeNs";
   if (!(r.timeBasis === null || (typeof r.timeBasis === "string" && TIME_BASES.has(r.timeBasis)))) return "timeBasis";

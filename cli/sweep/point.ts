@@ -31,8 +31,11 @@ export const POINT_FORMAT = "aerchip-sweep-point";
  */
 export const POINT_VERSION = 2;
 
-/** A point's energy components, pJ: the run report's totals.energyPj, as a data set's sample carries them. */
-export type PointEnergyPj = SampleEnergyPj;
+/**
+ * A point's energy components, pJ: the run report's totals.energyPj, as a data set's sample carries them, with
+ * learning null where the report's is (synapse updates on a chip without energySynUpdatePj: not modelled).
+ */
+export type PointEnergyPj = Omit<SampleEnergyPj, "learning"> & { readonly learning: number | null };
 
 /** Spike agreement of a fixed-point run with the same model in float64, over all non-input populations. */
 export interface PointAgreement {

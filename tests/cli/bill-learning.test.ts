@@ -52,7 +52,7 @@ describe("learning energy billed on evaluations or on weight changes", () => {
     expect(l.synUpdates).toBe(1080);
     expect(r.totals.energyPj.learning).toBeCloseTo(1044 * perUpdatePj(r), 6);
     // Per core and per tick the same basis: their sums give the totals.
-    expect(r.perCore.reduce((a, c) => a + c.energyPj.learning, 0)).toBeCloseTo(r.totals.energyPj.learning, 6);
+    expect(r.perCore.reduce((a, c) => a + c.energyPj.learning, 0)).toBeCloseTo(r.totals.energyPj.learning!, 6);
     expect(r.perTick.energyPj.reduce((a, b) => a + b, 0)).toBeCloseTo(r.totals.energyPj.dynamic, 6);
     // The count × cost row of the learning energy is the weight changes.
     const term = energyTerms(r).find((t) => t.component === "learning")!;

@@ -88,6 +88,9 @@ describe("sweep resume checks point files (audit s22b #18)", () => {
       expect(c.ok, field).toBe(false);
       if (!c.ok) expect(c.reason, field).toContain(`field ${field} `);
     }
+    // Learning on a chip without energySynUpdatePj: learning null (not modelled, audit s24b #13) passes; other energies may not be null.
+    expect(checkPointRow(sealed({ ...row, energyPj: { ...row.energyPj!, learning: null } })).ok).toBe(true);
+    expect(checkPointRow(sealed({ ...row, energyPj: { ...row.energyPj!, network: null } } as unknown as PointRow)).ok).toBe(false);
     // A failed point's row (its error, nothing else) passes.
     const failed = { ...row, status: "E_CHIP_CORES_EXCEEDED", errorMessage: "the model needs 4 cores", model: null, chip: null, steps: null, coresUsed: null, coresAvailable: null, spikes: null, synOps: null, energyPj: null, simulatedTimeNs: null, timeBasis: null, averagePowerMw: null, agreement: null };
     expect(checkPointRow(sealed(failed)).ok).toBe(true);

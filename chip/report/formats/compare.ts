@@ -99,6 +99,11 @@ export interface CompareRow {
   readonly timeBasis: string | null;
   /** What the chip's learning energy bills (report.json totals.learningBilledOn); absent when the run did not learn. */
   readonly learningBilledOn?: string;
+  /**
+   * false when the run billed synapse updates on a chip spec without energySynUpdatePj (report.json
+   * totals.energyPj.learning null): its energy leaves learning out. Absent otherwise, so other comparisons keep their bytes.
+   */
+  readonly learningEnergyModelled?: false;
 }
 
 export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
@@ -127,6 +132,7 @@ export function compareRows(entries: readonly CompareEntry[]): CompareRow[] {
       timeModelled: r.totals.simulatedTimeNs !== null,
       timeBasis: r.totals.timeBasis ?? m?.inferenceTimeBasis ?? null,
       ...(r.totals.learningBilledOn === undefined ? {} : { learningBilledOn: r.totals.learningBilledOn }),
+      ...(total !== null && r.totals.energyPj.learning === null ? { learningEnergyModelled: false as const } : {}),
     };
   });
 }
@@ -221,9 +227,12 @@ function learningBillingNote(rows: readonly CompareRow[]): string {
   if (billed.length === 0) return "";
   const on = (b: string): string => (b === "changes" ? "weight changes" : "evaluations (every synapse update)");
   const bases = [...new Set(billed.map(({ r }) => r.learningBilledOn!))];
-  return bases.length === 1
+  const basis = bases.length === 1
     ? ` Learning energy billed on ${on(bases[0])}.`
     : ` Learning energy billed on ${billed.map(({ r, label }) => `${label}: ${on(r.learningBilledOn!)}`).join("; ")}.`;
+  // A chip spec without energySynUpdatePj: its energy is not "free learning" but leaves learning out (unknown, as time without latency costs).
+  const unknown = billed.filter(({ r }) => r.learningEnergyModelled === false).map(({ label }) => label);
+  return unknown.length === 0 ? basis : `${basis} Learning energy not modelled on ${unknown.join(", ")} (no energySynUpdatePj in the chip spec): ${unknown.length === 1 ? "its" : "their"} energy leaves the synapse updates out.`;
 }
 
 /** One chip that did not run, as "<label>: <code> (<message>)" (the label tells an --arch item given twice apart). */

@@ -280,7 +280,9 @@ export function heatmapSpec(r: ReportWithMetrics): { spec: TopLevelSpec; note: s
 function energySpec(r: ReportWithMetrics): TopLevelSpec {
   const e = r.totals.energyPj;
   const eu = energyUnit(e.total);
-  const values = [["synapse", e.synapse], ["neuron", e.neuron], ["network", e.network], ["learning", e.learning], ["static", e.static]].map(([c, v]) => ({ component: c, energy: (v as number) / eu.scale }));
+  // A component that is not modelled (learning null: run-report.ts) has no bar; the energy table says "not modelled".
+  const values = ([["synapse", e.synapse], ["neuron", e.neuron], ["network", e.network], ["learning", e.learning], ["static", e.static]] as Array<[string, number | null]>)
+    .filter(([, v]) => v !== null).map(([c, v]) => ({ component: c, energy: (v as number) / eu.scale }));
   return {
     ...VEGA_LITE_BASE, width: 420, height: { step: 22 },
     data: { values },

@@ -155,6 +155,7 @@ function buildReportSchema(closed: boolean) {
         neuronsFired: nn.describe("SANA-FE neurons fired = counters.spikes, input neurons included (counters.neuronsFired excludes them)."),
       }).describe("The five counters with SANA-FE v2.2.1's meanings (docs/sanafe.md §5), to put beside SANA-FE's output."),
       energyPj: energy.extend({
+        learning: num.nullable().describe("Learning energy (pJ): synUpdates × energySynUpdatePj, or weight changes × energySynUpdatePj when totals.learningBilledOn is \"changes\"; null when the run billed synapse updates on a chip spec without energySynUpdatePj (not modelled: unknown, not 0; it then adds nothing to dynamic and total)."),
         static: num.describe("Static energy (pJ) = (staticPowerPerCoreMw × coresUsed + staticPowerChipMw) × simulated time; unused cores are not charged."),
         total: num.describe("dynamic + static (pJ)."),
       }).nullable().describe("Energy by component (pJ); null in counts-only reports (--costs counts: provenance.options.costs \"counts\")."),

@@ -155,8 +155,9 @@ export function timeBasisText(r: ReportWithMetrics): string {
 export function energyTable(r: ReportWithMetrics): ReportTable {
   const e = r.totals.energyPj;
   const eu = energyUnit(e.total);
-  const parts: Array<[string, number]> = [["Synapse", e.synapse], ["Neuron", e.neuron], ["Network", e.network], ["Learning", e.learning], ["Static", e.static]];
-  const rows: Cell[][] = parts.map(([name, v]) => [name, sig(v / eu.scale), e.total > 0 ? pct(v / e.total) : null]);
+  const parts: Array<[string, number | null]> = [["Synapse", e.synapse], ["Neuron", e.neuron], ["Network", e.network], ["Learning", e.learning], ["Static", e.static]];
+  // Learning is null when the run billed synapse updates on a chip without energySynUpdatePj: unknown, not 0.
+  const rows: Cell[][] = parts.map(([name, v]) => (v === null ? [name, NOT_MODELLED, null] : [name, sig(v / eu.scale), e.total > 0 ? pct(v / e.total) : null]));
   rows.push(["Total", sig(e.total / eu.scale), e.total > 0 ? pct(1) : null]);
   // Learning runs: what the learning energy bills beside what changed, and the no-signal notes (learning-report.ts).
   const notes = [staticEnergyNote(r), `Time basis: ${timeBasisText(r)}.`, ...reportNotes(r)];

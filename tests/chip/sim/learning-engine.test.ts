@@ -209,6 +209,45 @@ describe("general learning engine: hand-computed changes, precision, epochs, cos
     expect(res.learning!.traceMemoryBits).toBe(3 * 64);
   });
 
+  it("a u<k> product is evaluated and billed only in the epochs where it is active (audit s24b #1)", () => {
+    // dw = −2^-6·u<k>, epoch = 1 tick, T = 8: u2 is active at ticks 0 and 4, u1 at 0, 2, 4, 6; x0/y0 never gate.
+    const base = learningProgramFromNamedRule(pairStdp({ aPlus: 0.01, aMinus: 0.01, preTauTicks: 5, postTauTicks: 5 }));
+    for (const [k, active] of [[0, 8], [1, 4], [2, 2], [3, 1]] as const) {
+      const lr: LearningRuleProgram = { ...base, ruleTexts: [`dw = -2^-6*u${k}`] };
+      const { graph: g, stimulus } = graph(lr);
+      const spec = genericWith();
+      const res = simulate(spec, compileModel(g, spec, {}).program, stimulus, { steps: 8 });
+      const tot = (kind: number) => { let s = 0; for (let c = 0; c < res.state.coreCount; c++) s += res.counters.perCore[c * COUNTER_COUNT + kind]; return s; };
+      expect(Array.from(res.finalWeights.get("pre_post")!)).toEqual(W0.map((w) => w - active / 64));
+      // Two plastic synapses, one update and one equation each per active epoch.
+      expect(tot(CounterKind.synUpdates)).toBe(2 * active);
+      expect(tot(CounterKind.learnRuleEvaluations)).toBe(2 * active);
+    }
+  });
+
+  it("a zero-scale product is not programmed: rule text and named rule bill the same (audit s24b #10)", () => {
+    const named = learningProgramFromNamedRule(pairStdp({ aPlus: 0.01, aMinus: 0, preTauTicks: 5, postTauTicks: 6 }));
+    expect(named.ruleTexts).toEqual(["dw = 0.01*x1*y0"]);
+    const spec = genericWith();
+    const run = (lr: LearningRuleProgram) => {
+      const { graph: g, stimulus } = graph(lr);
+      const res = simulate(spec, compileModel(g, spec, {}).program, stimulus, { steps: T });
+      const tot = (kind: number) => { let s = 0; for (let c = 0; c < res.state.coreCount; c++) s += res.counters.perCore[c * COUNTER_COUNT + kind]; return s; };
+      return { w: Array.from(res.finalWeights.get("pre_post")!), upd: tot(CounterKind.synUpdates), ev: tot(CounterKind.learnRuleEvaluations) };
+    };
+    const a = run(named);
+    const b = run({ ...named, ruleTexts: ["dw = 0.01*x1*y0 - 0*y1*x0"] });
+    expect(b).toEqual(a);
+    // y0 products only: 5 post spikes × 2 synapses (the 7 pre arrivals evaluate nothing).
+    expect(a.upd).toBe(5 * 2);
+    // Every scale 0: nothing is programmed, so nothing is evaluated or billed, and no weight moves.
+    const z = run({ ...named, ruleTexts: ["dw = 0*x1*y0 - 0*y1*x0"] });
+    expect(z).toEqual({ w: W0, upd: 0, ev: 0 });
+    // An equation left empty is not evaluated: the dt equation below costs no evaluation.
+    const dt = run({ ...named, ruleTexts: ["dw = 0.01*x1*y0", "dt = 0*x1*y0"] });
+    expect(dt).toEqual(a);
+  });
+
   it("trace memory uses the trace width; 7-bit traces saturate at 127 LSB", () => {
     const rule = pairStdp({ aPlus: 0.01, aMinus: 0.012, preTauTicks: 5, postTauTicks: 6, wMin: 0, wMax: 1 });
     const lr = learningProgramFromNamedRule(rule, { traceBits: 7, rounding: "nearest" });
