@@ -36,6 +36,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CropBox } from "../core/io/events/transforms.ts";
+import { wholeNumberText } from "./option-limits.ts";
 
 export interface EventTransformChoice {
   /** The recording's sensor, width × height × polarities (files that do not state it: N-MNIST-format .bin, CSV). */
@@ -68,8 +69,8 @@ const MAX_EVENT_BIN = 1_000_000;
 
 /** commander parser of a whole number in 1..MAX_EVENT_BIN. */
 const eventBinOption = (flag: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_EVENT_BIN) throw new InvalidArgumentError(`${flag} must be a whole number in 1..${MAX_EVENT_BIN}`);
+  const n = wholeNumberText(v);
+  if (n === undefined || n < 1 || n > MAX_EVENT_BIN) throw new InvalidArgumentError(`${flag} must be a whole number in 1..${MAX_EVENT_BIN}`);
   return n;
 };
 
@@ -87,8 +88,8 @@ function ints(v: string, flag: string, count: number[], min: number): number[] {
   const parts = v.split(",").map((s) => s.trim());
   if (!count.includes(parts.length)) throw new InvalidArgumentError(`${flag} takes ${count.join(" or ")} comma-separated whole numbers, got "${v}"`);
   return parts.map((p) => {
-    const n = Number(p);
-    if (p === "" || !Number.isInteger(n) || n < min || n > MAX_COORD) throw new InvalidArgumentError(`${flag} has "${p}"; each value is a whole number in ${min}..${MAX_COORD}`);
+    const n = wholeNumberText(p);
+    if (n === undefined || n < min || n > MAX_COORD) throw new InvalidArgumentError(`${flag} has "${p}"; each value is a whole number in ${min}..${MAX_COORD}`);
     return n;
   });
 }
@@ -252,8 +253,8 @@ export function addEventTransformOptions(cmd: Command): Command {
     .option("--polarity <merge|0|1>", "event --input: one channel, of every event (merge) or of one polarity", polarityOption)
     .addOption(new Option("--time-bins-rule <rule>", "how --time-bins cuts: proportional (default: edges at (t1 - t0)·i/n, every event kept) or tonic (tonic's ToFrame(n_time_bins): an integer window floor((t1 - t0)/n) µs, events past n windows dropped)").choices(["proportional", "tonic"]))
     .option("--time-bins <n>", "event --input: n equal time bins from the first to the last event (proportional edges, every event kept; close to tonic's n_time_bins) instead of --tick-us ticks", (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");
+      const n = wholeNumberText(v);
+      if (n === undefined || n < 1 || n > 1_000_000) throw new InvalidArgumentError("--time-bins must be a whole number in 1..1000000");
       return n;
     })
     .option("--event-count <n>", "event --input: ticks of n consecutive events each, in the recording's order, instead of --tick-us (tonic's ToFrame(event_count=n): the last, incomplete tick's events dropped)", eventBinOption("--event-count"))

@@ -23,6 +23,7 @@
  * before aerchip kept θ, or of models without θ) load as before: θ starts at 0.
  */
 import { AerchipError } from "../core/diagnostics.ts";
+import { findDuplicateJsonKey, lineAt } from "../core/io/json-duplicate-keys.ts";
 import type { ModelGraph, ProjectionIR } from "../compiler/ir/types.ts";
 import { MAX_TEXT_FILE_BYTES, readInputFile } from "../core/io/read-input.ts";
 
@@ -57,6 +58,9 @@ export function readWeightsFile(path: string): WeightsFile {
   } catch (e) {
     return bad("(file)", `is not JSON (${(e as Error).message})`);
   }
+  // A repeated key (two projections of one name: only the last would be read) is refused, with its path and lines.
+  const dup = findDuplicateJsonKey(text);
+  if (dup !== undefined) bad(dup.path, `is given twice (lines ${lineAt(text, dup.firstOffset)} and ${lineAt(text, dup.offset)}); JSON.parse would keep only the last value (of a projection: only one projection's weights)`);
   if (!isObj(doc)) return bad("(file)", "is not a JSON object");
   if (doc.format !== WEIGHTS_FORMAT) bad("format", `is ${JSON.stringify(doc.format)}, not "${WEIGHTS_FORMAT}"`);
   if (doc.version !== 1) bad("version", `is ${JSON.stringify(doc.version)}; this aerchip reads version 1`);

@@ -19,7 +19,7 @@ import { addEventTransformOptions } from "./event-transforms.ts";
 import { addInputCountsOption } from "./input-counts.ts";
 import { registerSweepCommand } from "./commands/sweep-command.ts";
 import { costsOption } from "./costs-mode.ts";
-import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_BIASES, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS } from "./option-limits.ts";
+import { BILL_LEARNING, ENCODINGS, LEARNING_COST_FAN_IN, LEARNING_COST_OPTIMIZERS, LEARNING_COST_SIGNALS, MAX_CORE_NEURONS, MAX_ENCODE_RATE_HZ, MAX_ENCODE_STEPS, MAX_EVALUATE_JOBS, MAX_INPUT_SAMPLE, MAX_TICK_PERIOD_US, MAX_LEARNING_COST_T, MAX_LEARNING_COST_BATCH, MAX_LEARNING_COST_BYTES, MAX_OPTIMIZER_STATE_PER_WEIGHT, MAX_LEARN_NEURONS, MAX_LEARN_PASSES, MAX_RUN_THREADS, MAX_RUN_TICKS, MAX_SEED, MAX_TRACE_BITS, NIR_BIASES, NIR_RECURRENT_BIASES, NIR_RESETS, PLACEMENTS, PRECISIONS, TIMINGS, wholeNumberText } from "./option-limits.ts";
 import { REPORT_FORMATS } from "./commands/report-formats.ts";
 
 export const EXIT_OK = 0;
@@ -27,7 +27,6 @@ export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
-/** A whole-number option in min..max (max: none when omitted), checked as it is parsed (exit 2). */
 /** --tick-us: a tick length in µs, a finite number > 0 (run, compare, evaluate, train, convert). */
 function tickUsOption(v: string): number {
   const n = Number(v);
@@ -35,10 +34,11 @@ function tickUsOption(v: string): number {
   return n;
 }
 
+/** A whole-number option in min..max (max: none when omitted), in decimal digits, checked as it is parsed (exit 2). */
 function intOption(name: string, min: number, max?: number, why?: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}`);
+    const n = wholeNumberText(value);
+    if (n === undefined || n < min) throw new InvalidArgumentError(`${name} must be a whole number (decimal digits) ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}`);
     if (max !== undefined && n > max) throw new InvalidArgumentError(`${name} is ${value}; it must be at most ${max}${why === undefined ? "" : ` (${why})`}`);
     return n;
   };

@@ -73,6 +73,15 @@ export const NIR_RECURRENT_BIASES = ["nirtorch", "snntorch"] as const;
 /** NIR --nir-bias: where constant drives go (compiler/frontends/nir/options.ts `bias`; docs/nir.md "Constant drives"). */
 export const NIR_BIASES = ["source", "compartment"] as const;
 
+/**
+ * A whole number given on the command line: decimal digits only ("16", "007"). Number() would also take
+ * "0x10", "1e1", "0b1", " 5" and "" (as 0), so `--steps 1e6` meant as something else would run (audit s24a #8);
+ * those give undefined, and the option's parser refuses them (E_CLI_OPTION naming the option and the value).
+ */
+export function wholeNumberText(text: string): number | undefined {
+  return /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+
 /** Why `value` is not a whole number in min..max, or undefined when it is. */
 export function wholeNumberProblem(value: unknown, min: number, max: number): string | undefined {
   if (typeof value !== "number" || !Number.isInteger(value)) return `it must be a whole number from ${min} to ${max}`;

@@ -36,6 +36,7 @@ import type { CostMode } from "../../chip/report/counts-only.ts";
 import { checkCostsWithBilling } from "../costs-mode.ts";
 import { countsOnlyLearnResult } from "../learn/counts-only.ts";
 import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
+import { wholeNumberText } from "../option-limits.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -150,7 +151,7 @@ export function parseWeightBits(text: string | undefined): Array<number | undefi
       float = true;
       continue;
     }
-    const n = Number(part);
+    const n = wholeNumberText(part) ?? Number.NaN;
     if (!Number.isInteger(n) || n < 1 || n > 24) bad(`has "${part}"; widths are integers in 1..24`);
     if (widths.includes(n)) bad(`lists ${n} twice`);
     widths.push(n);

@@ -24,8 +24,9 @@ import { gitCommit, sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtEnergyPj, fmtInt, fmtTimeNs, table } from "../format.ts";
 import { eventsMergedWarning, inputReportSection, inputSummaryLine } from "../input-accounting.ts";
+import { lateEmbeddedSpikesWarning } from "../embedded-spikes.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
-import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { inputSelectionOf, inputSelectionProvenance, type InputSelection } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
@@ -249,6 +250,8 @@ interface RunModel extends LearningFacts {
   readonly outlines: readonly PopulationOutline[];
   /** --remap: the file's own mapping on its own architecture, run after aerchip's; it needs the model again. */
   readonly handMapping?: { readonly spec: ChipSpec; readonly placement: FixedMapping; readonly model: LoadedModel };
+  /** JSON models: W_MODEL_SPIKES_AFTER_STEPS for their own input spikes at ticks ≥ steps (cli/embedded-spikes.ts); SANA-FE: none. */
+  lateSpikes(steps: number, replaced: string | undefined, stepsFrom: "--steps" | "model"): Diagnostic | undefined;
   /** Hands the model over to the pipeline and forgets it; call once. With `input`, that population's spikes are replaced. */
   take(input?: { readonly population: string; readonly spikes: InputSpikes }): LoadedModel;
 }
@@ -280,6 +283,8 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     if (o.initialWeights !== undefined) model = { ...model, graph: withInitialWeights(model.graph, o.initialWeights) };
   }
   const graph = model.graph;
+  // The stimulus alone (not the graph) stays reachable for the late-spike count; the pipeline keeps it anyway.
+  const embedded = sanafe === undefined ? model.stimulus : undefined;
   const readouts = graphReadouts(graph);
   checkReadoutFileNames(readouts, modelPath);
   return {
@@ -287,6 +292,7 @@ function loadRunModel(modelPath: string, o: RunCommandOptions, sanafe: { arch: S
     ...learningFacts(graph),
     outlines: graph.populations.map((p) => ({ name: p.name, kind: p.kind, size: p.size, shape: p.shape })),
     ...(handMapping === undefined ? {} : { handMapping }),
+    lateSpikes: (steps, replaced, stepsFrom) => embedded === undefined ? undefined : lateEmbeddedSpikesWarning(embedded, steps, modelPath, replaced, stepsFrom),
     take: (input) => {
       if (model === undefined) throw new AerchipError("E_INTERNAL", "the loaded model was handed to the pipeline twice", { file: modelPath, field: "take" });
       const m = model;
@@ -366,7 +372,9 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
   const trace = packetTracer(o.packetsOut);
   const steps = o.steps ?? input?.spikes.steps ?? rm.defaultSteps;
   // A third-factor file with other than one row per tick: allowed (padded with 0 or cut), and said (W_THIRD_FACTOR_ROWS).
-  const warnings = thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps);
+  // The model's own input spikes at ticks the run does not reach (W_MODEL_SPIKES_AFTER_STEPS), said as an --input file's are.
+  const late = rm.lateSpikes(steps, input?.population, o.steps === undefined ? "model" : "--steps");
+  const warnings = [...thirdFactorRowsWarnings(thirdFactorArgs, thirdFactor, rm.populationSizes, steps), ...(late === undefined ? [] : [late])];
   // An event --input whose events merged into fewer spikes than they were (cli/input-accounting.ts), as for
   // NIR graphs: said on stderr and in report.json's input section (only there, not also in `warnings`).
   const mergedWarning = input === undefined || o.input === undefined ? undefined : eventsMergedWarning(input.spikes, o.input, eventBinningOf(transforms), o);

@@ -5,13 +5,13 @@
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import type { SweepCommandOptions } from "./sweep.ts";
-import { MAX_RUN_THREADS } from "../option-limits.ts";
+import { MAX_RUN_THREADS, wholeNumberText } from "../option-limits.ts";
 import { costsOption } from "../costs-mode.ts";
 
 /** --threads: 1..MAX_RUN_THREADS, as for `aerchip run` (each worker holds a whole run's state; more than the machine's cores only costs memory). */
 function threadsOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RUN_THREADS) throw new InvalidArgumentError(`--threads must be a whole number from 1 to ${MAX_RUN_THREADS}`);
+  const n = wholeNumberText(value);
+  if (n === undefined || n < 1 || n > MAX_RUN_THREADS) throw new InvalidArgumentError(`--threads must be a whole number from 1 to ${MAX_RUN_THREADS}`);
   return n;
 }
 

@@ -142,6 +142,13 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     const psi = learningPsi(po.learning);
     return { ...withEnc, learning, ...(psi === undefined ? {} : { learningPsi: psi }) };
   });
+  // Projection names key the learned weights (weights.json, --initial-weights): a repeated one would write one
+  // projection's weights under both names and lose the other's (audit s24a #1), so it is refused, as in snnref-1.
+  const names = new Set<string>();
+  projections.forEach((p, k) => {
+    if (names.has(p.name)) r.fail(`projections[${k}].name`, `projection name "${p.name}" is used twice`, "give every projection a unique name");
+    names.add(p.name);
+  });
   // The engine runs either snnref pair STDP or general rules in one program, not both (chip/sim/learning.ts).
   const pairAt = projections.findIndex((p) => p.plasticity !== undefined);
   const ruleAt = projections.findIndex((p) => p.learning !== undefined);

@@ -17,7 +17,8 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { MAX_TEXT_FILE_BYTES } from "../../core/io/read-input.ts";
-import { PackedNumbers, parseJsonText, type Json } from "./json-fields.ts";
+import { lineAt, newlinesIn } from "../../core/io/json-duplicate-keys.ts";
+import { PackedNumbers, parseJsonText, refuseDuplicateKeys, type Json } from "./json-fields.ts";
 
 /** Lists shorter than this stay JS arrays. */
 export const MIN_PACKED_NUMBERS = 1024;
@@ -169,6 +170,9 @@ export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = 
   let textBytes = 0;
   const pieces: string[] = [];
   const packed: Float64Array[] = [];
+  // Where each packed list was: its placeholder's offset in the reduced text and its bytes in the file (for line numbers).
+  const spans: { reducedAt: number; from: number; to: number }[] = [];
+  let reducedLength = 0;
   const reader = new ArrayReader(bytes, text);
   let last = 0;
   // The last significant byte outside strings (−1 at the start: a top-level array is never packed).
@@ -195,7 +199,11 @@ export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = 
       if (reader.count >= minPacked && (next === COMMA || next === RBRACK || next === RBRACE)) {
         textBytes += i - last + PLACEHOLDER_ESCAPED.length + 12;
         if (textBytes > maxTextBytes) throw textTooLarge(file, n, textBytes, maxTextBytes);
-        pieces.push(bytes.toString("utf8", last, i), `"${PLACEHOLDER_ESCAPED}${packed.length}"`);
+        const before = bytes.toString("utf8", last, i);
+        const placeholder = `"${PLACEHOLDER_ESCAPED}${packed.length}"`;
+        spans.push({ reducedAt: reducedLength + before.length, from: i, to: reader.end });
+        reducedLength += before.length + placeholder.length;
+        pieces.push(before, placeholder);
         packed.push(reader.values());
         last = reader.end;
         i = reader.end;
@@ -221,6 +229,12 @@ export function parseJsonBytes(bytes: Buffer, file: string, minPacked: number = 
     if (n > maxTextBytes) return parseJsonText(reduced, file);
     return parseJsonText(bytes.toString("utf8"), file);
   }
+  // Repeated keys (E_MODEL_FIELD), found in the reduced text; a line counts the newlines the packed lists before it held.
+  refuseDuplicateKeys(reduced, file, (offset) => {
+    let line = lineAt(reduced, offset);
+    for (const s of spans) if (s.reducedAt < offset) line += newlinesIn(bytes, s.from, s.to);
+    return line;
+  });
   return unpackPlaceholders(tree, packed);
 }
 

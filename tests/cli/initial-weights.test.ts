@@ -66,6 +66,12 @@ describe("run --initial-weights", () => {
     const short = { ...p, synapseCount: 6, weights: p.weights.slice(0, 6) };
     await expectError(write("short.json", { ...good, projections: { in_out: short } }), "E_WEIGHTS_MISMATCH", /has 12 synapses/);
     await expectError(join(dir, "missing.json"), "E_INPUT_NOT_FOUND", /missing\.json/);
+    // A projection given twice (as the weights.json of a model with two projections of one name was, audit
+    // s24a #1): JSON.parse would keep only the last, so the file is refused, naming the key and its lines.
+    const entry = `"in_out":${JSON.stringify(p)}`;
+    const twice = `{"format":"aerchip-weights","version":1,"model":${JSON.stringify(good.model)},"projections":{\n${entry},\n${entry}\n}}\n`;
+    expect(Object.keys(JSON.parse(twice).projections)).toEqual(["in_out"]);
+    await expectError(write("twice.json", twice), "E_WEIGHTS_FILE", /projections\.in_out is given twice \(lines 2 and 3\)/);
     // A NIR graph takes no weights file.
     const nir = await cli("run", resolve("tests/robustness/fixtures/small-valid.nir"), "--arch", "loihi", "--out", join(dir, "n"), "--initial-weights", join(dir, "a", "weights.json"));
     expect(nir.code).toBe(2);

@@ -97,6 +97,31 @@ describe("usage errors exit 2", () => {
 });
 
 describe("option limits, checked at parsing", () => {
+  it("whole-number options take decimal digits only: hex, exponent and binary forms are refused naming the option and the value (audit s24a #8)", async () => {
+    const cases: string[][] = [
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "0x10"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "1e1"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--seed", "0x10"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--threads", "0b10"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", " 5"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--event-count", "1e2"],
+      ["run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--crop", "0,0,0x10,4"],
+      ["sweep", "examples/sweep/weight-bits.yaml", "--out", join(tmp(), "o"), "--threads", "2e0"],
+    ];
+    for (const args of cases) {
+      const r = await cli(...args);
+      const flag = args.find((a) => a.startsWith("--") && a !== "--arch" && a !== "--out") ?? "";
+      const value = args[args.indexOf(flag) + 1];
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/^aerchip: E_CLI_OPTION: /);
+      expect(r.stderr, args.join(" ")).toContain(flag);
+      expect(r.stderr, args.join(" ")).toContain(value.split(",").find((v) => /x/.test(v)) ?? value);
+    }
+    // Decimal digits still work, leading zeros included.
+    const ok = await cli("run", DEMO, "--arch", "generic", "--out", join(tmp(), "o"), "--steps", "010", "--quiet");
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
   it("--threads above 64 is refused at once, naming --threads (no workers started)", async () => {
     expect(MAX_RUN_THREADS).toBe(MAX_THREADS);
     expect([...TIMINGS]).toEqual([...TIMING_MODEL_NAMES]);
