@@ -70,7 +70,7 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
 export { chipDirName };
 
 /** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
-const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
+export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
 
 /**
  * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
