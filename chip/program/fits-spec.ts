@@ -134,6 +134,15 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
       });
     }
   }
+  // A rule's weight grid must fit the chip's synapse word (compiler/passes/learning-support.ts checkLearningWeightBits).
+  for (const pr of program.projections) {
+    const b = pr.learning?.weightBits;
+    if (b === undefined || b <= spec.precision.weightBits) continue;
+    throw new AerchipError("E_LEARNING_WEIGHT_BITS", `projection "${pr.name}": its learning rule keeps ${b}-bit weights; chip "${spec.name}" stores ${spec.precision.weightBits}-bit weights (precision.weightBits), so the learned weights do not fit its synapses`, {
+      ...(file === undefined ? {} : { file }), field: `projections.${pr.name}.learning.weightBits`,
+      hint: `compile the model with the rule's weightBits at ${spec.precision.weightBits} or fewer, or run the program on a chip with wider weights`,
+    });
+  }
   let delaysUsed = false;
   const inputsTakeSlots = inputsTakeNeuronSlots(spec);
   for (const cp of program.cores) {

@@ -56,6 +56,8 @@ export interface KernelRule {
   readonly fromTick: number;
   /** Index into env.weightChanges of this rule's count of weight-changing updates (absent: not counted). */
   readonly changeSlot?: number;
+  /** Offset of the rule's seed's streams in env.coreRng (learning.ts LearningEngine.ruleRngBase); absent = 0. */
+  readonly rngBase?: number;
 }
 
 /**
@@ -144,7 +146,8 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
   if (rule.wStep > 0) {
     const step = numberLiteral(rule.wStep);
     lines.push(`const q = (nw - ${lo}) / ${step};`);
-    if (rule.stochastic) lines.push("const fq = Math.floor(q); const k = fq + (rng[synCore[s]].nextFloat() < q - fq ? 1 : 0);");
+    const stream = rule.rngBase === undefined || rule.rngBase === 0 ? "synCore[s]" : `${rule.rngBase} + synCore[s]`;
+    if (rule.stochastic) lines.push(`const fq = Math.floor(q); const k = fq + (rng[${stream}].nextFloat() < q - fq ? 1 : 0);`);
     else lines.push("const k = Math.round(q);");
     lines.push(`nw = ${lo} + k * ${step}; if (nw > ${hi}) nw = ${hi};`);
   }

@@ -121,8 +121,18 @@ export interface LearningEngine {
   readonly thirdFactor: Float64Array;
   readonly graded: Float64Array;
   readonly needsInput: boolean;
-  /** Stochastic-rounding stream per program core: createRng(seed).fork(coreId). */
+  /**
+   * Stochastic-rounding streams: one per (rule k, program core c) from the rule's own seed, at
+   * coreRng[ruleRngBase[k] + c]: createRng(seed).fork(c) for the first rule (k = 0, the stream every
+   * single-rule model had), createRng(seed).fork(c).fork(k) for the others, so rules with equal seeds are
+   * still independent. A rule's rounding thus depends on its own seed, core and draws only (audit s24b #8:
+   * every rule drew from one stream per core seeded by the first rule's seed, ignoring the others').
+   */
   readonly coreRng: readonly Rng[];
+  /** Per rule: the offset of its seed's streams in coreRng (its stream on core c: coreRng[ruleRngBase[r] + c]). */
+  readonly ruleRngBase: Uint32Array;
+  /** Program cores (coreRng holds coreCount streams per distinct seed). */
+  readonly coreCount: number;
   /** Total trace memory in bits (pre traces per input axon and delay, post traces per neuron). */
   readonly traceMemoryBits: number;
   /** Scratch value vector for rule evaluation. */
@@ -396,9 +406,12 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   let traceMemoryBits = 0;
   for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits;
   for (let i = 0; i < Y; i++) traceMemoryBits += rules[yRuleList[i]].postTraceBits;
-  // One rounding stream per core, seeded by the first rule's seed (createRng(seed).fork(coreId)).
-  const seed = rules.length > 0 ? rules[0].program.seed : 0;
-  const coreRng = program.cores.map((cp) => createRng(seed).fork(cp.coreId));
+  // One rounding stream per (rule, core), from the rule's own seed (see LearningEngine.coreRng).
+  const C = program.cores.length;
+  const ruleRngBase = Uint32Array.from(rules, (_, k) => k * C);
+  const coreRng = rules.length === 0
+    ? program.cores.map((cp) => createRng(0).fork(cp.coreId))
+    : rules.flatMap((r, k) => program.cores.map((cp) => (k === 0 ? createRng(r.program.seed).fork(cp.coreId) : createRng(r.program.seed).fork(cp.coreId).fork(k))));
   const x = new Float64Array(2 * X);
   const y = new Float64Array(3 * Y);
   const tag = new Float64Array(usesTag ? S : 0);
@@ -410,7 +423,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const weightChanges = new Float64Array(rules.length);
   const weightChangesByCore = new Float64Array(program.cores.length);
   const fast = buildFastPaths(rules, st, { x, y, X, Y, synX, synY, synTarget: st.synTarget, synCore: st.synCore, tag, thirdFactor, coreRng, weightChanges, weightChangesByCore }, {
-    synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length,
+    synRule, postPtr, postSyn, ruleSynPtr, ruleSyn, xRule, yRule, coreCount: program.cores.length, ruleRngBase,
   });
   const initialOutsideBounds = new Float64Array(rules.length);
   const initialLargestExcess = new Float64Array(rules.length);
@@ -422,7 +435,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
     postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
     thirdFactor, graded: new Float64Array(N), needsInput,
-    coreRng, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
+    coreRng, ruleRngBase, coreCount: C, traceMemoryBits, vec: new Float64Array(RULE_SLOT_COUNT),
     weightChanges, weightChangesByCore,
     readsThirdFactor: Uint8Array.from(rules, (r) => (r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)) ? 1 : 0)),
     thirdFactorSeen: new Uint8Array(rules.length),
@@ -463,6 +476,7 @@ interface FastLayout {
   readonly xRule: Uint32Array;
   readonly yRule: Uint32Array;
   readonly coreCount: number;
+  readonly ruleRngBase: Uint32Array;
 }
 
 /** Common value of f(i) over [lo, hi) with f(i) ≥ 0 (−1: empty range, −2: values differ). */
@@ -479,7 +493,7 @@ function commonValue(lo: number, hi: number, f: (i: number) => number): number {
 function buildFastPaths(rules: readonly RuleRuntime[], st: SimState, env: KernelEnv, lay: FastLayout): FastPaths {
   const kernelsOf = (gate: RuleGate) => rules.map((r) => (r.program.epochTicks === 1 ? buildGateKernels({
     equations: r.equations, wMin: r.program.wMin, wMax: r.program.wMax, wStep: r.wStep, stochastic: r.stochastic,
-    tagMin: r.tagMin, tagMax: r.tagMax, fromTick: r.fromTick, changeSlot: r.index,
+    tagMin: r.tagMin, tagMax: r.tagMax, fromTick: r.fromTick, changeSlot: r.index, rngBase: lay.ruleRngBase[r.index],
   }, gate, env) : undefined));
   const G = st.groupDelay.length;
   const N = st.neuronCount;
@@ -593,7 +607,7 @@ function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rn
  * rounding draws from each core's stream in a fixed order.
  */
 export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: number): void {
-  const { x, y, xCore, yCore, coreRng, fast } = le;
+  const { x, y, xCore, yCore, xRule, yRule, coreRng, ruleRngBase, fast } = le;
   const X = xCore.length;
   const Y = yCore.length;
   const LTU = CounterKind.learnTraceUpdates;
@@ -622,7 +636,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
     for (let i = 0; i < X; i++, o++) {
       const z = x[o];
       if (z === 0) continue;
-      x[o] = roundTrace(z * xDecay[o], xLsb[o], xMax[o], xStochastic[o] === 1, coreRng[xCore[i]]);
+      x[o] = roundTrace(z * xDecay[o], xLsb[o], xMax[o], xStochastic[o] === 1, coreRng[ruleRngBase[xRule[i]] + xCore[i]]);
       tickCore[xCore[i] * K + LTU]++;
     }
   }
@@ -630,7 +644,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
     for (let i = 0; i < Y; i++, o++) {
       const z = y[o];
       if (z === 0) continue;
-      y[o] = roundTrace(z * yDecay[o], yLsb[o], yMax[o], yStochastic[o] === 1, coreRng[yCore[i]]);
+      y[o] = roundTrace(z * yDecay[o], yLsb[o], yMax[o], yStochastic[o] === 1, coreRng[ruleRngBase[yRule[i]] + yCore[i]]);
       tickCore[yCore[i] * K + LTU]++;
     }
   }
@@ -668,7 +682,7 @@ function applyUpdate(le: LearningEngine, r: RuleRuntime, s: number, synWeight: F
       let k: number;
       if (r.stochastic) {
         const f = Math.floor(q);
-        k = f + (le.coreRng[core].nextFloat() < q - f ? 1 : 0);
+        k = f + (le.coreRng[le.ruleRngBase[r.index] + core].nextFloat() < q - f ? 1 : 0);
       } else k = Math.round(q);
       w = lo + k * r.wStep;
       if (w > hi) w = hi;
@@ -838,7 +852,7 @@ export function learnEpochEnd(le: LearningEngine, tick: number, synWeight: Float
       // make (clipping a starting weight outside [wMin, wMax]) is made at tick 0, where every u<k> is active.
       if (!uActiveAt(r, tick)) continue;
       kern.list(ruleSyn, ruleSynPtr[ri], ruleSynPtr[ri + 1], synWeight, tick, tick);
-      const C = le.coreRng.length;
+      const C = le.coreCount;
       for (let c = 0; c < C; c++) {
         const n = le.fast.ruleCoreSyn[ri * C + c];
         if (n === 0) continue;
@@ -938,6 +952,7 @@ export function normaliseIncoming(le: LearningEngine, st: SimState, projection: 
   const step = r.wStep;
   const stochastic = r.stochastic;
   const rng = le.coreRng;
+  const rngBase = le.ruleRngBase[ri];
   let ops = 0;
   for (let n = 0; n < st.neuronCount; n++) {
     let sum = 0;
@@ -964,7 +979,7 @@ export function normaliseIncoming(le: LearningEngine, st: SimState, projection: 
         let k: number;
         if (stochastic) {
           const fq = Math.floor(q);
-          k = fq + (rng[synCore[s]].nextFloat() < q - fq ? 1 : 0);
+          k = fq + (rng[rngBase + synCore[s]].nextFloat() < q - fq ? 1 : 0);
         } else k = Math.round(q);
         nw = lo + k * step;
         if (nw > hi) nw = hi;

@@ -71,7 +71,7 @@ export interface CompareCommandOptions extends NirCliOptions, InputSelection, Ev
 export { chipDirName };
 
 /** Codes that say the model does not fit the chip (a finding about the chip, not about the model or input). */
-const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
+export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
 
 /**
  * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
@@ -81,7 +81,7 @@ const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/
  */
 const LACKS_FEATURE: ReadonlySet<string> = new Set([
   "E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE", "E_CORE_AXON_TYPES_EXCEEDED", "E_FIXED_LEAK_ADDITIVE", "E_FIXED_SOURCE_SIGN_MIXED",
-  "E_LEARNING_CLOSED_FORM",
+  "E_LEARNING_CLOSED_FORM", "E_LEARNING_WEIGHT_BITS",
   // One crossbar cell per (axon, neuron) holds the sum of two synapses (chip/program/crossbar-pairs.ts):
   // a chip with per-synapse weights (loihi), or the connection written as one synapse, helps.
   "E_FIXED_CROSSBAR_PAIR_RANGE",

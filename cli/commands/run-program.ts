@@ -14,7 +14,8 @@ import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
 import { checkAxonTypes } from "../../compiler/passes/axon-types.ts";
 import { loadArch } from "../load-arch.ts";
-import { runCompiledAsync, spikesJson } from "../pipeline.ts";
+import { runCompiledAsync, spikesJson, weightsJson } from "../pipeline.ts";
+import { programWithInitialWeights } from "../program-initial-weights.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
@@ -38,7 +39,12 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const out = outputDirOption(o.out); // an empty --out fails before the run
   checkRunOutputPaths(programPath, o); // no output over an input, nor two outputs on one file (cli/output-paths.ts)
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
-  const program = readProgramFile(programPath);
+  const compiled = readProgramFile(programPath);
+  if (o.initialWeights !== undefined && compiled.nir !== undefined) {
+    throw new AerchipError("E_WEIGHTS_PROGRAM", `${programPath} was compiled from a NIR graph, which has no plastic projections whose learned weights a weights.json holds`, { file: programPath, field: "--initial-weights", hint: "drop --initial-weights, or run the JSON model the weights.json came from with --initial-weights" });
+  }
+  // Learned weights of an earlier run in place of the program's own, by projection name (cli/program-initial-weights.ts).
+  const program = o.initialWeights === undefined ? compiled : programWithInitialWeights(compiled, o.initialWeights, programPath);
   checkProgramFitsSpec(archSpec, program, programPath);
   checkAxonTypes(program, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
   const inputs = program.populations.filter((p) => p.kind === "input");
@@ -67,7 +73,10 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const provenance = {
     aerchipVersion: aerchipVersion(),
     ...gitProvenance(),
-    inputs: [{ role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs],
+    inputs: [
+      { role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs,
+      ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
+    ],
     options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
   };
   // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
@@ -75,7 +84,9 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   checkReadoutFileNames(readouts, programPath);
   checkLayerTicksBeforeRun(o, steps, program.populations.length, programPath);
   checkReadoutSize(readouts, steps, programPath);
-  checkRunOutputPaths(programPath, o, readouts.map((r) => `${fileSafe(r.name)}.v.npy`)); // readout files vs the inputs (audit s22r-y #1)
+  // Readout files vs the inputs (audit s22r-y #1); weights.json only when the program has plastic projections (weightsJson writes it for them alone).
+  const writesWeights = program.projections.some((p) => p.learning !== undefined || p.plasticity !== undefined);
+  checkRunOutputPaths(programPath, o, [...readouts.map((r) => `${fileSafe(r.name)}.v.npy`), ...(writesWeights ? ["weights.json"] : [])]);
   const trace = packetTracer(o.packetsOut);
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
@@ -90,17 +101,20 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   const layerTicks = layerTicksFile(o, out, program, result.sim);
+  // Final weights of plastic projections, as a model run writes them (audit s24b #3: a program run learned but wrote none).
+  const weights = weightsJson(program.modelName, result.sim, program);
   writeOutputSet([
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) },
+    ...(weights === undefined ? [] : [{ path: join(out, "weights.json"), data: weights }]),
     ...ro.files,
     ...(packets === undefined ? [] : [packets]),
     ...(layerTicks === undefined ? [] : [layerTicks]),
   ], [out]);
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
-  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
-    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}${packets === undefined ? "" : `, ${packets.path}`}\n`);
+    process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${weights === undefined ? "" : `, ${join(o.out, "weights.json")}`}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}${packets === undefined ? "" : `, ${packets.path}`}\n`);
   }
 }

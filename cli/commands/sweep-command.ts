@@ -19,7 +19,7 @@ function threadsOption(value: string): number {
 export function registerSweepCommand(program: Command): Command {
   return program
     .command("sweep")
-    .description("run a grid of configurations (weight bits, neurons per core, mesh size, chip, precision, placement, seed) on worker threads and write one tidy table (sweep.csv/.md/.tex/.json) and a figure (sweep.svg); a killed sweep resumes from its finished points")
+    .description("run a grid of configurations (weight bits, a learning rule's weight bits, neurons per core, mesh size, chip, precision, placement, seed) on worker threads and write one tidy table (sweep.csv/.md/.tex/.json) and a figure (sweep.svg); a killed sweep resumes from its finished points")
     .argument("<sweep>", "sweep YAML file (see examples/sweep/weight-bits.yaml and docs/reports.md)")
     .option("--out <dir>", "output directory (default: the file's `out`, else out/<sweep file name>)")
     .option("--threads <n>", `worker threads (default: available parallelism, ${availableParallelism()} here)`, threadsOption)

@@ -10,6 +10,7 @@
  * Ctrl-C starts no further point, keeps the finished point files and fails with E_INTERRUPTED (exit 130),
  * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
+import { sweepNothingRanHint } from "../sweep/nothing-ran.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { checkOutputPaths } from "../output-paths.ts";
 import { availableParallelism } from "node:os";
@@ -104,7 +105,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const countsOnly = o.costs === "counts";
   const grid = buildGrid(cfg, o.costs);
   // A broken model fails the sweep before any point runs.
-  const checked = await checkModel(grid.tasks[0], grid.tasks);
+  const checked = await checkModel(grid.tasks[0], grid.tasks, cfg.file);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
@@ -171,7 +172,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   }
   if (ok === 0) {
     throw new AerchipError("E_SWEEP_NOTHING_RAN", `none of the ${rows.length} points ran (${[...new Set(rows.map((r) => r.status))].join(", ")})`, {
-      file, hint: "see the error of each point in sweep.csv; use a chip with more cores or larger per-core limits, or more weight bits",
+      file, hint: sweepNothingRanHint(rows.map((r) => r.status)),
     });
   }
   return summary;

@@ -13,6 +13,7 @@
  *   seed: [0, 1]                       # a number or a list (an axis)
  *   arch: loihi                        # a preset / chip spec file, or a list (an axis)
  *   weightBits: {from: 2, to: 8}       # or a list; implies precision fixed
+ *   learningWeightBits: [8, 6, 4]      # or {from, to}: every learning rule's weightBits (plastic models; float precision)
  *   coreNeurons / meshWidth / meshHeight / precision / placement: a value or a list
  *   timing: simple | detailed          # optional, one value
  *   tickUs: 1000                       # optional (event-data inputs)
@@ -48,7 +49,7 @@ export const MAX_POINTS = 10_000;
 export const MAX_AXIS_VALUES = 1_000;
 
 /** The grid axes, in the order they nest (the last varies fastest). */
-export const AXES = ["arch", "seed", "precision", "placement", "coreNeurons", "meshWidth", "meshHeight", "weightBits"] as const;
+export const AXES = ["arch", "seed", "precision", "placement", "coreNeurons", "meshWidth", "meshHeight", "weightBits", "learningWeightBits"] as const;
 export type AxisName = (typeof AXES)[number];
 
 /** The NIR reader's options a sweep file can set (`run --reset`, `--nir-bias`, `--dt`): one value for every point. */
@@ -67,6 +68,8 @@ export interface SweepAxes {
   readonly meshWidth: ReadonlyArray<number | null>;
   readonly meshHeight: ReadonlyArray<number | null>;
   readonly weightBits: ReadonlyArray<number | null>;
+  /** Every learning rule's weightBits (the model's `learning.weightBits` replaced); null: the model's own. */
+  readonly learningWeightBits: ReadonlyArray<number | null>;
 }
 
 export interface SweepConfig {
@@ -202,6 +205,8 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   const meshWidth = ints("meshWidth", 1, 1 << 16);
   const meshHeight = ints("meshHeight", 1, 1 << 16);
   const weightBits = ints("weightBits", 1, 32);
+  // A rule's weightBits (chip/program/learning-program.ts accepts 1..24); the chip's precision.weightBits bounds it per point (E_LEARNING_WEIGHT_BITS).
+  const learningWeightBits = ints("learningWeightBits", 1, 24);
   const precisionGiven = axisValues(file, "precision", doc.precision, (v, f) => choice(file, f, v, PRECISIONS));
   const placement = axisValues(file, "placement", doc.placement, (v, f) => choice(file, f, v, PLACEMENTS));
   // Weight bits only matter to fixed-point arithmetic: sweeping them implies `precision: fixed`.
@@ -212,6 +217,7 @@ export function parseSweepConfig(text: string, file: string): SweepConfig {
   const axes: SweepAxes = {
     arch: archList, seed: seed ?? [0], precision, placement: placement ?? ["greedy"],
     coreNeurons: coreNeurons ?? [null], meshWidth: meshWidth ?? [null], meshHeight: meshHeight ?? [null], weightBits: weightBits ?? [null],
+    learningWeightBits: learningWeightBits ?? [null],
   };
   let points = 1;
   for (const a of AXES) points *= axes[a].length;

@@ -17,13 +17,13 @@ export const SWEEP_FORMAT = "aerchip-sweep";
 
 const AXIS_HEADER: Readonly<Record<AxisName, string>> = {
   arch: "Chip", seed: "Seed", precision: "Precision", placement: "Placement", coreNeurons: "Neurons/core",
-  meshWidth: "Mesh width", meshHeight: "Mesh height", weightBits: "Weight bits",
+  meshWidth: "Mesh width", meshHeight: "Mesh height", weightBits: "Weight bits", learningWeightBits: "Rule weight bits",
 };
 const AXIS_CSV: Readonly<Record<AxisName, string>> = {
   arch: "arch", seed: "seed", precision: "precision", placement: "placement", coreNeurons: "core_neurons",
-  meshWidth: "mesh_width", meshHeight: "mesh_height", weightBits: "weight_bits",
+  meshWidth: "mesh_width", meshHeight: "mesh_height", weightBits: "weight_bits", learningWeightBits: "learning_weight_bits",
 };
-const NUMERIC_AXES: readonly AxisName[] = ["weightBits", "coreNeurons", "meshWidth", "meshHeight", "seed"];
+const NUMERIC_AXES: readonly AxisName[] = ["weightBits", "learningWeightBits", "coreNeurons", "meshWidth", "meshHeight", "seed"];
 
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "id", ...AXES.map((a) => AXIS_CSV[a]), "status", "error_message", "model", "chip", "steps", "cores_used", "cores_available", "spikes", "syn_ops",
@@ -37,7 +37,7 @@ export function sweepCsv(rows: readonly PointRow[]): string {
     const e = r.energyPj;
     const a = r.agreement;
     lines.push([
-      r.id, ...AXES.map((k) => r.params[k]), r.status, r.errorMessage, r.model, r.chip, r.steps, r.coresUsed, r.coresAvailable, r.spikes, r.synOps,
+      r.id, ...AXES.map((k) => r.params[k] ?? null), r.status, r.errorMessage, r.model, r.chip, r.steps, r.coresUsed, r.coresAvailable, r.spikes, r.synOps,
       e?.synapse ?? null, e?.neuron ?? null, e?.network ?? null, e?.learning ?? null, e?.static ?? null, e?.total ?? null,
       r.simulatedTimeNs, r.timeBasis, r.averagePowerMw, a?.spikes ?? null, a?.spikesFloat ?? null, a?.shared ?? null, a?.jaccard ?? null,
     ].map(csvField).join(","));
@@ -45,14 +45,15 @@ export function sweepCsv(rows: readonly PointRow[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The parameter columns a table shows: the chip, every swept axis, and weight bits whenever set. */
+/** The parameter columns a table shows: the chip, every swept axis, and (rule) weight bits whenever set. */
 export function tableAxes(cfg: SweepConfig): AxisName[] {
-  return AXES.filter((a) => a === "arch" || cfg.swept.includes(a) || (a === "weightBits" && cfg.axes.weightBits[0] !== null) || (a === "precision" && cfg.axes.precision.includes("fixed")));
+  return AXES.filter((a) => a === "arch" || cfg.swept.includes(a) || ((a === "weightBits" || a === "learningWeightBits") && (cfg.axes[a]?.[0] ?? null) !== null) || (a === "precision" && cfg.axes.precision.includes("fixed")));
 }
 
 /** The axes that keep one value, as `name value` pairs (the table's note). */
 function fixedAxes(cfg: SweepConfig, shown: readonly AxisName[]): string {
-  return AXES.filter((a) => !shown.includes(a) && cfg.axes[a][0] !== null).map((a) => `${AXIS_HEADER[a].toLowerCase()} ${String(cfg.axes[a][0])}`).join(", ");
+  // An axis a configuration built before it existed lacks (learningWeightBits) is the model's own: not named.
+  return AXES.filter((a) => !shown.includes(a) && (cfg.axes[a]?.[0] ?? null) !== null).map((a) => `${AXIS_HEADER[a].toLowerCase()} ${String(cfg.axes[a][0])}`).join(", ");
 }
 
 export function sweepTitle(model: string, cfg: SweepConfig): string {

@@ -23,6 +23,8 @@ export interface PointParams {
   readonly meshHeight: number | null;
   /** null for float points: float64 arithmetic does not use the chip's weight bits. */
   readonly weightBits: number | null;
+  /** Every learning rule's weightBits at this point; null: the model's own. */
+  readonly learningWeightBits: number | null;
 }
 
 /** Everything a worker needs to run one point (structured-cloneable: plain data only). */
@@ -74,13 +76,14 @@ export function buildGrid(cfg: SweepConfig, costs?: CostMode): SweepGrid {
   const a = cfg.axes;
   const tasks: PointTask[] = [];
   const seen = new Set<string>();
-  // Nested loops in AXES order; the innermost (weightBits) varies fastest.
+  // Nested loops in AXES order; the innermost (learningWeightBits) varies fastest.
   for (const arch of a.arch) for (const seed of a.seed) for (const precision of a.precision) for (const placement of a.placement)
-    for (const coreNeurons of a.coreNeurons) for (const meshWidth of a.meshWidth) for (const meshHeight of a.meshHeight) for (const wb of a.weightBits) {
-      const params: PointParams = { arch, seed, precision, placement, coreNeurons, meshWidth, meshHeight, weightBits: precision === "float" ? null : wb };
+    for (const coreNeurons of a.coreNeurons) for (const meshWidth of a.meshWidth) for (const meshHeight of a.meshHeight) for (const wb of a.weightBits) for (const lwb of a.learningWeightBits) {
+      const params: PointParams = { arch, seed, precision, placement, coreNeurons, meshWidth, meshHeight, weightBits: precision === "float" ? null : wb, learningWeightBits: lwb };
+      // learningWeightBits joins the fingerprint only when set, so points of sweeps without it keep their ids (resume).
       const id = pointId({
         v: 1, model: modelSha, input: inputSha, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, archSha: archSha.get(arch) ?? null,
-        params: AXES.map((k) => params[k]), ...counts, ...nir,
+        params: AXES.filter((k) => k !== "learningWeightBits").map((k) => params[k]), ...(lwb === null ? {} : { learningWeightBits: lwb }), ...counts, ...nir,
       });
       // Float points do not depend on weightBits: one per combination of the other axes.
       if (seen.has(id)) continue;

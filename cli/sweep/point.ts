@@ -89,6 +89,49 @@ export function pointSpec(archPath: string, p: PointParams): ChipSpec {
   return assertValidChipSpec(next, `${archPath} with weightBits ${p.weightBits}`);
 }
 
+/**
+ * The model with every learning rule's weightBits set to the point's learningWeightBits (the sweep axis that
+ * asks "does the rule still learn at b bits?"; the chip's precision.weightBits still bounds it when compiling,
+ * E_LEARNING_WEIGHT_BITS). Unchanged when the point has none.
+ */
+export function withLearningWeightBits(graph: ModelGraph, bits: number | null | undefined, file: string): ModelGraph {
+  if (bits === null || bits === undefined) return graph;
+  return {
+    ...graph,
+    projections: graph.projections.map((p) => {
+      if (p.learning === undefined) return p;
+      if (!(Number.isFinite(p.learning.wMin) && Number.isFinite(p.learning.wMax))) {
+        throw new AerchipError("E_SWEEP_FIELD", `learningWeightBits: projection "${p.name}"'s rule has no finite wMin and wMax, which a weight grid spans`, { file, field: `projections.${p.name}.learning.wMin`, hint: "give the rule finite wMin and wMax, or drop learningWeightBits from the sweep file" });
+      }
+      return { ...p, learning: { ...p.learning, weightBits: bits } };
+    }),
+  };
+}
+
+/**
+ * Refused before any point runs (audit s24b #12): a plastic model on fixed-point points (every point would
+ * fail with E_FIXED_PLASTIC_UNSUPPORTED: learned weights are float), and learningWeightBits on a model with
+ * no learning rule (pair `stdp` has no weight grid).
+ */
+function checkSweepLearning(graph: ModelGraph, tasks: readonly PointTask[], model: string, file: string): void {
+  const plastic = graph.projections.some((p) => p.learning !== undefined || p.plasticity !== undefined);
+  const rules = graph.projections.some((p) => p.learning !== undefined);
+  if (plastic && tasks.some((t) => t.params.precision === "fixed")) {
+    const viaBits = tasks.some((t) => t.params.weightBits !== null);
+    throw new AerchipError("E_SWEEP_FIELD", `${viaBits ? "weightBits" : "precision"}: the model ${model} learns (plastic projections), and fixed-point runs cannot learn (E_FIXED_PLASTIC_UNSUPPORTED), so every fixed-point point would fail`, {
+      file, field: viaBits ? "weightBits" : "precision",
+      hint: rules
+        ? "to ask whether the rule still learns at fewer weight bits, sweep its width instead: `learningWeightBits: [8, 6, 4]` with `precision: float` (drop weightBits); `aerchip learn … --weight-bits 8,6,4` does so for Diehl & Cook"
+        : "pair STDP (`stdp`) has no weight grid; sweep the model's other axes with `precision: float`, or write the rule as a `learning` block with weightBits",
+    });
+  }
+  if (!rules && tasks.some((t) => t.params.learningWeightBits !== null)) {
+    throw new AerchipError("E_SWEEP_FIELD", `learningWeightBits: the model ${model} has no learning rule (a projection's \`learning\` block) whose weightBits it could set`, {
+      file, field: "learningWeightBits", hint: "drop learningWeightBits, or give the model a `learning` rule (pair `stdp` has no weight grid)",
+    });
+  }
+}
+
 async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
   if (/\.nir$/i.test(task.model)) {
     // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`. checkModel's
@@ -141,7 +184,7 @@ function nirSweepInput(m: LoadedNirModel, task: PointTask): LoadedNirModel {
  * `input` file became input spikes (cli/input-accounting.ts: events read, merged, …; the same for every
  * point, so sweep.json and the table's note carry it once) with W_EVENTS_MERGED when many events merged.
  */
-export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task]): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
+export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task], sweepFile: string = task.model): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
   // Checked against every point's chip (audit s22r-y #4; each counts input neurons its own way): a model that no point's chip can
   // hold fails now, coded; one that some can hold loads, and each point checks its own chip. A point whose
   // chip overrides are invalid is left to its own row.
@@ -150,6 +193,7 @@ export async function checkModel(task: PointTask, tasks: readonly PointTask[] = 
     try { specs.push(pointSpec(t.archPath, t.params)); } catch (e) { if (!isAerchipError(e)) throw e; }
   }
   const m = await pointModel(task, specs);
+  checkSweepLearning(m.graph, tasks, task.model, sweepFile);
   if (m.input === undefined || task.input === null) return {};
   const warning = eventsMergedWarning(m.input, task.input, undefined);
   return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }) };
@@ -162,7 +206,8 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
     const spec = pointSpec(task.archPath, p);
     const model = await pointModel(task, spec);
     // Interruptible: in-process, Ctrl-C stops the running point between chunks of its simulation.
-    const outcome = await compileAndRunAsync(spec, { graph: model.graph, stimulus: model.stimulus }, {
+    const graph = withLearningWeightBits(model.graph, p.learningWeightBits, task.model);
+    const outcome = await compileAndRunAsync(spec, { graph, stimulus: model.stimulus }, {
       steps: model.steps,
       compile: { placement: p.placement, seed: p.seed, file: task.model, precision: p.precision },
       // Rows keep only totals; the run's own provenance is the sweep's (sweep.json).

@@ -53,7 +53,7 @@ export const LEARNING_COST_CONVENTION = [
   "memory = state values kept for learning (BPTT: every neuron's state at every step, T·ΣN; the rule: its traces per neuron, k·ΣN), not bytes;",
   `MACs = multiply-accumulates of the learning computation only (BPTT: 2 per synapse per step, weight gradient + backward signal propagation; the rule: c per synapse per learning step over T − T_l steps); ${NOT_COUNTED}`,
   "ΣN counts every spiking or readout neuron (not the input channels; pooling layers hold none); synapses = Σ N·fan-in, recurrent inputs included; a readout layer (the tables' SHD readout and VGG-9 FC; in a model, its non-spiking populations or the layers named with --readout) uses the rule's readout cost (S-TLLR: δ ⊗ tr_x only, 1 trace and 1 MAC, as in the authors' code mapolinario94/S-TLLR @29c5755).",
-  "The paper's tables use an undocumented normalisation (its VGG-9 MACs are 0.25 × these formulas with the full kernel counted; its memory is ≈ 2 bytes per value): compare ratios, not absolute values.",
+  "The paper's tables use an undocumented normalisation that differs per table (its printed MACs and MB are not these counts; a built-in table prints its own paper ÷ formula factors and bytes per value below it): compare ratios, not absolute values.",
 ].join("\n");
 
 export interface LayerShape {

@@ -373,3 +373,22 @@ describe("full-kernel on a transposed convolution: the kernel's weight uses per 
     expect(layersFromModelGraph(graph, "full-kernel")[0]).toEqual({ name: "y", neurons: 12, fanIn: 96 / 12, feedForward: [] });
   });
 });
+
+describe("renderLearningCostTable: the paper's normalisation is stated per table (audit s24b #6)", () => {
+  // The shared note used to say "its memory is ≈ 2 bytes per value" (true for VGG-9 only: 1.97) above
+  // SHD's own 0.961 MB / 47,000 values = 20.45 bytes/value. Every bytes-per-value and "× formula" factor a
+  // table's text states must be that table's own paper ÷ formula figure.
+  for (const id of Object.keys(LEARNING_SHAPE_TABLES)) {
+    it(id, () => {
+      const { report } = learningCostForTable(id);
+      const k = paperScale(report, LEARNING_SHAPE_TABLES[id].paper!);
+      const text = renderLearningCostTable(id);
+      const own = new Set([k.bytesPerValueBptt, k.bytesPerValueRule].map((v) => v.toFixed(2)));
+      const stated = [...text.matchAll(/([0-9.]+) bytes(?: per |\/)value/g)].map((m) => Number(m[1]).toFixed(2));
+      expect(stated.length).toBeGreaterThan(0);
+      for (const s of stated) expect(own).toContain(s);
+      const factors = new Set([k.macsBptt, k.macsRule].map((v) => v.toFixed(3)));
+      for (const m of text.matchAll(/([0-9.]+) × (?:these formulas|formula)/g)) expect(factors).toContain(Number(m[1]).toFixed(3));
+    });
+  }
+});
