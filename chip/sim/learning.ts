@@ -5,7 +5,10 @@
  *
  * State, in the simulator's source-major layout (state.ts):
  *   - pre traces x1, x2 per (source group, projection): every synapse of a (source, delay, projection)
- *     sees the same arrivals, so they share one trace (one per input axon and delay on hardware);
+ *     sees the same arrivals, so they share one trace value. On the chip each destination core keeps its
+ *     own copy with its input axons (Davies et al. 2018; Lava's learning engine): the copies hold identical
+ *     values, so the engine stores one, but counts its memory and its updates once per destination core
+ *     (xCorePtr/xCores: the distinct cores of the trace's synapses);
  *   - post traces y1, y2, y3 per (projection, post neuron);
  *   - per synapse: the weight (SimState.synWeight) and a tag t (allocated when a rule reads or writes it).
  *
@@ -97,10 +100,16 @@ export interface LearningEngine {
   readonly groupPlastic: Uint8Array;
   readonly groupTraceStart: Uint32Array;
   readonly groupTraceId: Uint32Array;
-  /** Pre traces [x1 | x2], each of length X; trace id → rule, core. */
+  /** Pre traces [x1 | x2], each of length X; trace id → rule, core (the first core of its synapses: its rounding stream). */
   readonly x: Float64Array;
   readonly xRule: Uint32Array;
   readonly xCore: Uint32Array;
+  /**
+   * Destination cores of each pre trace: xCores[xCorePtr[i]..xCorePtr[i+1]), the distinct cores holding its synapses.
+   * Each keeps a copy of the trace with its input axons, so trace memory and learnTraceUpdates count once per core.
+   */
+  readonly xCorePtr: Uint32Array;
+  readonly xCores: Uint32Array;
   /** Post traces [y1 | y2 | y3], each of length Y; slot → rule, global neuron. */
   readonly y: Float64Array;
   readonly yRule: Uint32Array;
@@ -123,7 +132,7 @@ export interface LearningEngine {
   readonly needsInput: boolean;
   /** Stochastic-rounding stream per program core: createRng(seed).fork(coreId). */
   readonly coreRng: readonly Rng[];
-  /** Total trace memory in bits (pre traces per input axon and delay, post traces per neuron). */
+  /** Total trace memory in bits (pre traces per input axon, delay and destination core; post traces per neuron). */
   readonly traceMemoryBits: number;
   /** Scratch value vector for rule evaluation. */
   readonly vec: Float64Array;
@@ -337,6 +346,10 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const postCount = new Uint32Array(N + 1);
   const ruleCount = new Uint32Array(rules.length + 1);
   const local = new Map<number, number>();
+  // Destination cores per pre trace (CSR over trace ids, which are allocated in order: traceIds[i] = i).
+  const xCorePtrList: number[] = [0];
+  const xCoresList: number[] = [];
+  const coreMark = new Int32Array(program.cores.length).fill(-1);
   for (let g = 0; g < G; g++) {
     groupTraceStart[g] = traceIds.length;
     local.clear();
@@ -358,6 +371,14 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
       groupPlastic[g] = 1;
       postCount[st.synTarget[s] + 1]++;
       ruleCount[r + 1]++;
+    }
+    for (let id = groupTraceStart[g]; id < traceIds.length; id++) {
+      for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
+        if (synRule[s] < 0 || synX[s] !== id) continue;
+        const c = st.synCore[s];
+        if (coreMark[c] !== id) { coreMark[c] = id; xCoresList.push(c); }
+      }
+      xCorePtrList.push(xCoresList.length);
     }
   }
   groupTraceStart[G] = traceIds.length;
@@ -384,7 +405,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const needsInput = rules.some((r) => r.yGraded.some((v) => v === 1) || r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)));
   const X = xRuleList.length;
   let traceMemoryBits = 0;
-  for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits;
+  // A pre trace set per (source, delay, projection, destination core): each core keeps its copy with its input axons.
+  for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits * (xCorePtrList[i + 1] - xCorePtrList[i]);
   for (let i = 0; i < Y; i++) traceMemoryBits += rules[yRuleList[i]].postTraceBits;
   // One rounding stream per core, seeded by the first rule's seed (createRng(seed).fork(coreId)).
   const seed = rules.length > 0 ? rules[0].program.seed : 0;
@@ -407,7 +429,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const engine: LearningEngine = {
     rules, projRule, synRule, synX, synY, tag,
     groupPlastic, groupTraceStart, groupTraceId: Uint32Array.from(traceIds),
-    x, xRule, xCore,
+    x, xRule, xCore, xCorePtr: Uint32Array.from(xCorePtrList), xCores: Uint32Array.from(xCoresList),
     y, yRule, yNeuron: Uint32Array.from(yNeuronList), yCore,
     postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
@@ -578,12 +600,13 @@ function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rn
 }
 
 /**
- * Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core.
+ * Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core (a pre
+ * trace once per destination core keeping a copy).
  * Traces are visited row by row (x1 then x2, y1..y3), each in index order, so stochastic trace
  * rounding draws from each core's stream in a fixed order.
  */
 export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: number): void {
-  const { x, y, xCore, yCore, coreRng, fast } = le;
+  const { x, y, xCore, xCorePtr, xCores, yCore, coreRng, fast } = le;
   const X = xCore.length;
   const Y = yCore.length;
   const LTU = CounterKind.learnTraceUpdates;
@@ -594,7 +617,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
         const z = x[o];
         if (z === 0) continue;
         x[o] = z * xDecay[o];
-        tickCore[xCore[i] * K + LTU]++;
+        for (let p = xCorePtr[i]; p < xCorePtr[i + 1]; p++) tickCore[xCores[p] * K + LTU]++;
       }
     }
     for (let j = 0, o = 0; j < fast.yRows; j++) {
@@ -613,7 +636,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
       const z = x[o];
       if (z === 0) continue;
       x[o] = roundTrace(z * xDecay[o], xLsb[o], xMax[o], xStochastic[o] === 1, coreRng[xCore[i]]);
-      tickCore[xCore[i] * K + LTU]++;
+      for (let p = xCorePtr[i]; p < xCorePtr[i + 1]; p++) tickCore[xCores[p] * K + LTU]++;
     }
   }
   for (let j = 0, o = 0; j < fast.yRows; j++) {
@@ -728,7 +751,8 @@ export function deliverLearningGroup(
       const o = j * X + id;
       const z = r.xSet[j] === 1 ? r.xImpulse[j] : le.x[o] + r.xImpulse[j];
       le.x[o] = z > r.xMax[j] ? r.xMax[j] : z;
-      tickCore[le.xCore[id] * K + CounterKind.learnTraceUpdates]++;
+      // One update per destination core's copy (see the header).
+      for (let p = le.xCorePtr[id]; p < le.xCorePtr[id + 1]; p++) tickCore[le.xCores[p] * K + CounterKind.learnTraceUpdates]++;
     }
   }
 }

@@ -32,7 +32,7 @@ const COUNTER_DESCRIPTIONS: Record<(typeof COUNTER_NAMES)[number], string> = {
   neuronsFired: "Spikes of the model's compartments only (input neurons excluded).",
   overflows: "Fixed-point saturations of u or v (each clamp counts once).",
   learnRuleEvaluations: "General learning engine: rule equations evaluated (one per synapse, phase and target).",
-  learnTraceUpdates: "General learning engine: trace decay steps and spike/graded jumps.",
+  learnTraceUpdates: "General learning engine: trace decay steps and spike/graded jumps (a pre trace's once per destination core keeping a copy with its input axons).",
 };
 
 /**
