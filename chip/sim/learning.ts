@@ -27,7 +27,9 @@
  *   [wMin, wMax] and, with weightBits b, rounded onto wMin + k·(wMax − wMin)/(2^b − 1) (nearest, or
  *   stochastic: up with probability equal to the fraction). A float starting weight outside [wMin, wMax]
  *   stays as given until an update clips it (snnref-1, Brian2); with weightBits it starts on the grid. Quantised traces (bits, lsb) are rounded the
- *   same way after every decay and saturate at (2^bits − 1)·lsb.
+ *   same way after every decay and saturate at (2^bits − 1)·lsb. A trace with a negative impulse is the mirror
+ *   image of the positive one (sign-magnitude): lsb carries the impulse's sign, the value is k·lsb with
+ *   k ∈ [0, 2^bits − 1], and the magnitude |z|/|lsb| is rounded and saturated as a positive trace's is.
  * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
  * synUpdates counts what the hardware does: Loihi's engine evaluates the rule on every synapse with an
@@ -46,6 +48,7 @@ import { createRng, type Rng } from "../../core/rng.ts";
 import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, ruleHasPowerFactor, type CompiledRule, type ParsedRule, type PowerTable } from "../program/learning-rule.ts";
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
 import { ruleTraceSetBits } from "../program/learning-program.ts";
+import { traceLsb } from "../program/trace-grid.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
@@ -71,7 +74,7 @@ export interface RuleRuntime {
   readonly xSet: Uint8Array;
   readonly ySet: Uint8Array;
   readonly yGraded: Uint8Array;
-  /** Trace LSB (0 = float trace) and largest value. */
+  /** Trace LSB (0 = float trace; signed as the impulse) and saturation value (2^bits − 1)·lsb (same sign; Infinity for a float trace). */
   readonly xLsb: Float64Array;
   readonly yLsb: Float64Array;
   readonly xMax: Float64Array;
@@ -227,8 +230,10 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
     if (pre && t.input === "graded") {
       throw new AerchipError("E_LEARNING_TRACE", `${field}: pre trace ${t.trace} is graded; only post traces (y1..y3) can be driven by a graded value`, { field: `${field}.traces`, hint: "use input \"spike\" for x1 and x2" });
     }
-    // Default LSB: `set` traces span [0, impulse]; `add` traces keep room for 2^3 impulses.
-    const lsb = t.bits === undefined ? 0 : (t.lsb ?? (t.mode === "set" ? t.impulse / (2 ** t.bits - 1) : t.impulse / 2 ** Math.max(0, t.bits - 3)));
+    // The trace's grid (chip/program/trace-grid.ts): default LSB impulse/(2^bits − 1) for `set`, impulse/2^max(0, bits − 3)
+    // for `add`, with the impulse's sign: a negative-impulse trace holds k·lsb ≤ 0, k ∈ [0, 2^bits − 1], the mirror
+    // image of the positive trace (roundTrace, clampJump). max is the saturation value (2^bits − 1)·lsb, of the same sign.
+    const lsb = traceLsb(t);
     const max = t.bits === undefined ? Infinity : (2 ** t.bits - 1) * lsb;
     if (pre) {
       xPresent[i] = 1; xDecay[i] = t.decay; xImpulse[i] = t.impulse; xSet[i] = t.mode === "set" ? 1 : 0; xLsb[i] = lsb; xMax[i] = max;
@@ -586,7 +591,12 @@ export function noteThirdFactor(le: LearningEngine, tick: number): void {
   }
 }
 
-/** Rounds z ≥ 0 onto the grid lsb·k (nearest, or stochastic with the core's stream) and saturates. */
+/**
+ * Rounds z onto the grid k·lsb, k ∈ [0, 2^bits − 1] (nearest, or stochastic with the core's stream), and saturates
+ * at max = (2^bits − 1)·lsb. lsb has the sign of the trace's impulse, so q = z/lsb is the magnitude in LSBs for
+ * either sign and a negative trace is rounded and saturated exactly as its positive mirror image (audit s24b #9:
+ * comparing v > max with a negative max pinned every value at max).
+ */
 function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rng: Rng): number {
   if (lsb === 0) return z;
   const q = z / lsb;
@@ -595,8 +605,14 @@ function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rn
     const f = Math.floor(q);
     k = f + (rng.nextFloat() < q - f ? 1 : 0);
   } else k = Math.round(q);
+  if (k <= 0) return 0;
   const v = k * lsb;
-  return v > max ? max : v < 0 ? 0 : v;
+  return lsb > 0 ? (v > max ? max : v) : (v < max ? max : v);
+}
+
+/** A trace's jump z (z + impulse, impulse, or z + impulse·g) saturated at max, on the side of the impulse's sign (lsb < 0: a negative trace). */
+function clampJump(z: number, lsb: number, max: number): number {
+  return lsb < 0 ? (z < max ? max : z) : (z > max ? max : z);
 }
 
 /**
@@ -750,7 +766,7 @@ export function deliverLearningGroup(
       if (r.xPresent[j] === 0) continue;
       const o = j * X + id;
       const z = r.xSet[j] === 1 ? r.xImpulse[j] : le.x[o] + r.xImpulse[j];
-      le.x[o] = z > r.xMax[j] ? r.xMax[j] : z;
+      le.x[o] = clampJump(z, r.xLsb[j], r.xMax[j]);
       // One update per destination core's copy (see the header).
       for (let p = le.xCorePtr[id]; p < le.xCorePtr[id + 1]; p++) tickCore[le.xCores[p] * K + CounterKind.learnTraceUpdates]++;
     }
@@ -803,7 +819,7 @@ export function learnOnPostSpikes(
         if (r.yPresent[j] === 0 || r.yGraded[j] === 1) continue;
         const o = j * Y + slot;
         const z = r.ySet[j] === 1 ? r.yImpulse[j] : y[o] + r.yImpulse[j];
-        y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+        y[o] = clampJump(z, r.yLsb[j], r.yMax[j]);
         tickCore[coreOfNeuron[n] * K + CounterKind.learnTraceUpdates]++;
       }
     }
@@ -822,7 +838,7 @@ export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, t
       if (r.yGraded[j] === 0) continue;
       const o = j * Y + slot;
       const z = y[o] + r.yImpulse[j] * gv;
-      y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+      y[o] = clampJump(z, r.yLsb[j], r.yMax[j]);
       tickCore[coreOfNeuron[yNeuron[slot]] * K + CounterKind.learnTraceUpdates]++;
     }
   }
