@@ -217,9 +217,12 @@ export interface LearningTraceProgram {
   readonly mode: "add" | "set";
   /** `spike`: jumps on the neuron's spikes; `graded`: driven by a per-neuron value each tick (SimulateOptions.learningInput). */
   readonly input: "spike" | "graded";
-  /** Unsigned hardware width; absent = float64 trace. With bits, z is a multiple of `lsb` in [0, (2^bits − 1)·lsb]. */
+  /**
+   * Hardware width of the magnitude; absent = float64 trace. With bits, z = k·lsb, k ∈ [0, 2^bits − 1], where the
+   * engine's lsb has the impulse's sign (chip/program/trace-grid.ts): [0, (2^bits − 1)·lsb] or its mirror image.
+   */
   readonly bits?: number;
-  /** Trace value of one LSB (with `bits`). */
+  /** Trace value of one LSB (with `bits`; a magnitude, > 0: a negative impulse makes it negative). */
   readonly lsb?: number;
 }
 

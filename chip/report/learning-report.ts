@@ -13,7 +13,8 @@
  *                       including tags applied at the run's end; synUpdates − weightChanges wrote back
  *                       the same weight. learningBilledOn "changes" bills these instead.
  *   warnings            W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS per projection whose starting weights lie outside
- *                       its rule's [wMin, wMax] (initialWeightsWarning).
+ *                       its rule's [wMin, wMax] (initialWeightsWarning); W_LEARNING_TRACE_STICKS per quantised trace of
+ *                       a rule with `rounding: "nearest"` whose decay has a non-zero fixed point (traceSticksWarning).
  * A rule that reads the third factor m, and saw m = 0 on every tick from its thirdFactorFromTick on,
  * learned nothing from its m products: `aerchip run` supplies no learning signal (only the library's
  * SimulateOptions.learningInput does). The note says so next to the energy it was billed.
@@ -21,7 +22,8 @@
  * with no Ψ drive (no `run --psi`, no `psi` in the model's rule; SimulateOptions.gradedPsi) its Ψ-weighted
  * products add nothing. `psi` records the Ψ the chip computed for them (null: none).
  */
-import type { ChipProgram } from "../program/types.ts";
+import type { ChipProgram, LearningTraceProgram } from "../program/types.ts";
+import { nearestDecayFixedPointLsbs, traceLsb } from "../program/trace-grid.ts";
 import type { LearningEngine } from "../sim/learning.ts";
 import type { StllrPsi } from "../program/named-rules.ts";
 import type { LearningBillingBasis } from "../spec/types.ts";
@@ -66,7 +68,8 @@ export interface LearningReport {
   readonly notes: readonly string[];
   /**
    * W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS, once per projection whose starting weights lie outside its rule's
-   * [wMin, wMax], as "CODE: message"; present only when there is one. Added within version 1.
+   * [wMin, wMax], and W_LEARNING_TRACE_STICKS, once per quantised trace of a nearest-rounding rule whose decay
+   * has a non-zero fixed point, as "CODE: message"; present only when there is one. Added within version 1.
    */
   readonly warnings?: readonly string[];
 }
@@ -87,6 +90,26 @@ export function initialWeightsWarning(projection: string, rule: { readonly wMin:
 }
 
 const int = (v: number): string => v.toLocaleString("en-US");
+
+export const TRACE_STICKS = "W_LEARNING_TRACE_STICKS";
+
+/**
+ * The warning for a quantised trace of a rule with round-to-nearest whose decay has a non-zero fixed point
+ * (chip/program/trace-grid.ts): x = k·lsb stays x while x·(1 − decay) < lsb/2, so after a spike the trace stops
+ * at k*·lsb and never returns to 0 (audit s24b #5). A property of the documented arithmetic, not changed; said
+ * once per (projection, trace), when the engine is built (a static property of the rule: every run warns).
+ */
+export function traceSticksWarning(projection: string, t: LearningTraceProgram): string | undefined {
+  const k = nearestDecayFixedPointLsbs(t);
+  if (k === 0) return undefined;
+  const lsb = traceLsb(t);
+  const g = (v: number): string => String(Number(v.toPrecision(6)));
+  const stick = k * lsb;
+  const ofImpulse = t.impulse === 0 ? "" : `, ${g(stick / t.impulse)} of its impulse`;
+  return `${TRACE_STICKS}: projection "${projection}": trace ${t.trace} (${t.bits} bits, lsb ${g(Math.abs(lsb))}, decay ${g(t.decay)}) with "rounding": "nearest" stops decaying at ${g(stick)} (${k} LSB${ofImpulse}) instead of reaching 0: ` +
+    `while the decrement |x|·(1 − decay) is under ½ LSB (|x| ≤ ${k}·lsb) the decayed value rounds back to x, so after a spike the trace keeps that value (or the smaller multiple of lsb it had) for ever, and the rule's products with it keep acting. ` +
+    `To avoid it, use "rounding": "stochastic" (its decay reaches 0) or more trace bits (a smaller lsb; with the default lsb the trace then sticks at ${k} smaller LSBs).`;
+}
 
 /**
  * `gradedPsi`: the Ψ that drove graded traces in the run (SimResult.gradedPsi); `billedOn`: what the learning energy
@@ -113,6 +136,12 @@ export function buildLearningReport(program: ChipProgram, le: LearningEngine, to
     };
     rules.push(r);
     if (le.initialOutsideBounds[ri] > 0) warnings.push(initialWeightsWarning(pr.name, le.rules[ri].program, le.initialOutsideBounds[ri], r.plasticSynapses, le.initialLargestExcess[ri]));
+    if (le.rules[ri].program.rounding === "nearest") {
+      for (const t of le.rules[ri].program.traces) {
+        const w = traceSticksWarning(pr.name, t);
+        if (w !== undefined) warnings.push(w);
+      }
+    }
     if (reads && !seen) {
       notes.push(
         `projection "${pr.name}": rule ${r.rule} reads the third factor m (the learning signal), which was 0 on every learning tick ` +

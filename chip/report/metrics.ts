@@ -11,8 +11,9 @@
  *      neuronState = compartments · neuronStateBits(spec)                     (state + per-neuron parameters;
  *                    + thresholdBits for each compartment that adapts its threshold, θ of thetaPlus ≠ 0 or thetaDrift ≠ 0)
  *      traces      = pre + post trace bits of every plastic projection, pair STDP (`plasticity`) and general
- *                    rules (`learning`) alike, as the engines keep them (chip/report/trace-memory.ts): one pre
- *                    trace set per (source neuron, delay, projection); post traces per (projection, post
+ *                    rules (`learning`), as the engines count them (chip/report/trace-memory.ts): one pre trace
+ *                    set per (source neuron, delay, projection), and per destination core for a general rule
+ *                    (each core keeps its copy with its input axons); post traces per (projection, post
  *                    neuron); each trace at the chip's traceBits (a rule's trace at its own `bits` if it
  *                    declares them). S-TLLR (x1; y1, y2) on loihi: (axons·1 + neurons·2)·7 bits
  *      total       = weights + neuronState + traces. Zero weights are included (NeuroBench: "zero weights are

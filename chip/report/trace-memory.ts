@@ -1,8 +1,12 @@
 /**
  * Trace memory of a run's plastic projections, per neuron (the footprint of metrics.ts and per-core
- * neuron memory read it). Both kinds of plasticity keep the same layout, the one the engines allocate:
- *   - pre traces: one set per (source neuron, delay, projection), i.e. per input axon and delay on the
- *     chip (every synapse of a source group sees the same arrivals); charged to the source neuron;
+ * neuron memory read it), in the layout the engines count:
+ *   - pre traces of a general rule (`learning`): one set per (source neuron, delay, projection, destination
+ *     core), i.e. per input axon and delay on each core that holds synapses of the source group: on the chip
+ *     each core keeps the traces with its own input axons (Davies et al. 2018; Lava's learning engine), so a
+ *     source feeding k cores has k copies (identical values, which the engine stores once but counts k times:
+ *     LearningEngine.traceMemoryBits, audit s24b #7). Pair STDP (`plasticity`, the snnref-1 path) keeps one set
+ *     per (source neuron, delay, projection), as before. Both are charged to the source neuron;
  *   - post traces: pair STDP (`plasticity`, chip/sim/plasticity.ts) keeps one per (projection, post neuron
  *     with a synapse of it); a general rule (`learning`, chip/sim/learning.ts buildLearningEngine) keeps one
  *     set per (projection, neuron of the post population), whether or not the neuron has a synapse of it.
@@ -49,14 +53,17 @@ export function traceBitsPerNeuron(program: ChipProgram, st: SimState, floatTrac
     }
   });
   if (!any || st.synapses.kind !== "wide") return { pre, post };
-  // Pre: one set per (group, projection); a neuron has one group per delay.
-  const lastGroup = new Int32Array(K).fill(-1);
+  // Pre: one set per (group, projection), and for a general rule per destination core too; a neuron has one
+  // group per delay. seen[k·C + c] = g + 1 once group g counted projection k's set on core c (c = 0 for pair STDP).
+  const C = program.cores.length;
+  const seen = new Int32Array(K * C);
   for (let n = 0; n < N; n++) {
     for (let g = st.neuronGroupStart[n]; g < st.neuronGroupStart[n + 1]; g++) {
       for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
         const k = st.synProjection[s];
         if (preSet[k] === 0 && postSet[k] === 0) continue;
-        if (lastGroup[k] !== g) { lastGroup[k] = g; pre[n] += preSet[k]; }
+        const cell = k * C + (program.projections[k].learning !== undefined ? st.synCore[s] : 0);
+        if (seen[cell] !== g + 1) { seen[cell] = g + 1; pre[n] += preSet[k]; }
       }
     }
   }

@@ -5,7 +5,10 @@
  *
  * State, in the simulator's source-major layout (state.ts):
  *   - pre traces x1, x2 per (source group, projection): every synapse of a (source, delay, projection)
- *     sees the same arrivals, so they share one trace (one per input axon and delay on hardware);
+ *     sees the same arrivals, so they share one trace value. On the chip each destination core keeps its
+ *     own copy with its input axons (Davies et al. 2018; Lava's learning engine): the copies hold identical
+ *     values, so the engine stores one, but counts its memory and its updates once per destination core
+ *     (xCorePtr/xCores: the distinct cores of the trace's synapses);
  *   - post traces y1, y2, y3 per (projection, post neuron);
  *   - per synapse: the weight (SimState.synWeight) and a tag t (allocated when a rule reads or writes it).
  *
@@ -24,7 +27,9 @@
  *   [wMin, wMax] and, with weightBits b, rounded onto wMin + k·(wMax − wMin)/(2^b − 1) (nearest, or
  *   stochastic: up with probability equal to the fraction). A float starting weight outside [wMin, wMax]
  *   stays as given until an update clips it (snnref-1, Brian2); with weightBits it starts on the grid. Quantised traces (bits, lsb) are rounded the
- *   same way after every decay and saturate at (2^bits − 1)·lsb.
+ *   same way after every decay and saturate at (2^bits − 1)·lsb. A trace with a negative impulse is the mirror
+ *   image of the positive one (sign-magnitude): lsb carries the impulse's sign, the value is k·lsb with
+ *   k ∈ [0, 2^bits − 1], and the magnitude |z|/|lsb| is rounded and saturated as a positive trace's is.
  * Counted (counters.ts): synUpdates (one read-modify-write per synapse evaluation), learnRuleEvaluations
  * (one per synapse, phase and equation), learnTraceUpdates (every decay step and jump of a trace).
  * synUpdates counts what the hardware does: Loihi's engine evaluates the rule on every synapse with an
@@ -43,6 +48,7 @@ import { createRng, type Rng } from "../../core/rng.ts";
 import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, ruleHasPowerFactor, type CompiledRule, type ParsedRule, type PowerTable } from "../program/learning-rule.ts";
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
 import { ruleTraceSetBits } from "../program/learning-program.ts";
+import { traceLsb } from "../program/trace-grid.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
@@ -68,7 +74,7 @@ export interface RuleRuntime {
   readonly xSet: Uint8Array;
   readonly ySet: Uint8Array;
   readonly yGraded: Uint8Array;
-  /** Trace LSB (0 = float trace) and largest value. */
+  /** Trace LSB (0 = float trace; signed as the impulse) and saturation value (2^bits − 1)·lsb (same sign; Infinity for a float trace). */
   readonly xLsb: Float64Array;
   readonly yLsb: Float64Array;
   readonly xMax: Float64Array;
@@ -97,10 +103,16 @@ export interface LearningEngine {
   readonly groupPlastic: Uint8Array;
   readonly groupTraceStart: Uint32Array;
   readonly groupTraceId: Uint32Array;
-  /** Pre traces [x1 | x2], each of length X; trace id → rule, core. */
+  /** Pre traces [x1 | x2], each of length X; trace id → rule, core (the first core of its synapses: its rounding stream). */
   readonly x: Float64Array;
   readonly xRule: Uint32Array;
   readonly xCore: Uint32Array;
+  /**
+   * Destination cores of each pre trace: xCores[xCorePtr[i]..xCorePtr[i+1]), the distinct cores holding its synapses.
+   * Each keeps a copy of the trace with its input axons, so trace memory and learnTraceUpdates count once per core.
+   */
+  readonly xCorePtr: Uint32Array;
+  readonly xCores: Uint32Array;
   /** Post traces [y1 | y2 | y3], each of length Y; slot → rule, global neuron. */
   readonly y: Float64Array;
   readonly yRule: Uint32Array;
@@ -131,9 +143,9 @@ export interface LearningEngine {
   readonly coreRng: readonly Rng[];
   /** Per rule: the offset of its seed's streams in coreRng (its stream on core c: coreRng[ruleRngBase[r] + c]). */
   readonly ruleRngBase: Uint32Array;
-  /** Program cores (coreRng holds coreCount streams per distinct seed). */
+  /** Program cores (coreRng holds coreCount streams per rule). */
   readonly coreCount: number;
-  /** Total trace memory in bits (pre traces per input axon and delay, post traces per neuron). */
+  /** Total trace memory in bits (pre traces per input axon, delay and destination core; post traces per neuron). */
   readonly traceMemoryBits: number;
   /** Scratch value vector for rule evaluation. */
   readonly vec: Float64Array;
@@ -228,8 +240,10 @@ function traceRuntime(lr: LearningRuleProgram, field: string): Pick<RuleRuntime,
     if (pre && t.input === "graded") {
       throw new AerchipError("E_LEARNING_TRACE", `${field}: pre trace ${t.trace} is graded; only post traces (y1..y3) can be driven by a graded value`, { field: `${field}.traces`, hint: "use input \"spike\" for x1 and x2" });
     }
-    // Default LSB: `set` traces span [0, impulse]; `add` traces keep room for 2^3 impulses.
-    const lsb = t.bits === undefined ? 0 : (t.lsb ?? (t.mode === "set" ? t.impulse / (2 ** t.bits - 1) : t.impulse / 2 ** Math.max(0, t.bits - 3)));
+    // The trace's grid (chip/program/trace-grid.ts): default LSB impulse/(2^bits − 1) for `set`, impulse/2^max(0, bits − 3)
+    // for `add`, with the impulse's sign: a negative-impulse trace holds k·lsb ≤ 0, k ∈ [0, 2^bits − 1], the mirror
+    // image of the positive trace (roundTrace, clampJump). max is the saturation value (2^bits − 1)·lsb, of the same sign.
+    const lsb = traceLsb(t);
     const max = t.bits === undefined ? Infinity : (2 ** t.bits - 1) * lsb;
     if (pre) {
       xPresent[i] = 1; xDecay[i] = t.decay; xImpulse[i] = t.impulse; xSet[i] = t.mode === "set" ? 1 : 0; xLsb[i] = lsb; xMax[i] = max;
@@ -357,6 +371,10 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const postCount = new Uint32Array(N + 1);
   const ruleCount = new Uint32Array(rules.length + 1);
   const local = new Map<number, number>();
+  // Destination cores per pre trace (CSR over trace ids, which are allocated in order: traceIds[i] = i).
+  const xCorePtrList: number[] = [0];
+  const xCoresList: number[] = [];
+  const coreMark = new Int32Array(program.cores.length).fill(-1);
   for (let g = 0; g < G; g++) {
     groupTraceStart[g] = traceIds.length;
     local.clear();
@@ -378,6 +396,14 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
       groupPlastic[g] = 1;
       postCount[st.synTarget[s] + 1]++;
       ruleCount[r + 1]++;
+    }
+    for (let id = groupTraceStart[g]; id < traceIds.length; id++) {
+      for (let s = st.groupSynStart[g]; s < st.groupSynStart[g + 1]; s++) {
+        if (synRule[s] < 0 || synX[s] !== id) continue;
+        const c = st.synCore[s];
+        if (coreMark[c] !== id) { coreMark[c] = id; xCoresList.push(c); }
+      }
+      xCorePtrList.push(xCoresList.length);
     }
   }
   groupTraceStart[G] = traceIds.length;
@@ -404,7 +430,8 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const needsInput = rules.some((r) => r.yGraded.some((v) => v === 1) || r.equations.some((e) => e.usedSlots.includes(RuleSlot.m)));
   const X = xRuleList.length;
   let traceMemoryBits = 0;
-  for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits;
+  // A pre trace set per (source, delay, projection, destination core): each core keeps its copy with its input axons.
+  for (let i = 0; i < X; i++) traceMemoryBits += rules[xRuleList[i]].preTraceBits * (xCorePtrList[i + 1] - xCorePtrList[i]);
   for (let i = 0; i < Y; i++) traceMemoryBits += rules[yRuleList[i]].postTraceBits;
   // One rounding stream per (rule, core), from the rule's own seed (see LearningEngine.coreRng).
   const C = program.cores.length;
@@ -430,7 +457,7 @@ export function buildLearningEngine(program: ChipProgram, st: SimState): Learnin
   const engine: LearningEngine = {
     rules, projRule, synRule, synX, synY, tag,
     groupPlastic, groupTraceStart, groupTraceId: Uint32Array.from(traceIds),
-    x, xRule, xCore,
+    x, xRule, xCore, xCorePtr: Uint32Array.from(xCorePtrList), xCores: Uint32Array.from(xCoresList),
     y, yRule, yNeuron: Uint32Array.from(yNeuronList), yCore,
     postPtr, postSyn, neuronYPtr, neuronYSlot: Uint32Array.from(slots), ruleSynPtr, ruleSyn,
     xFlag: new Uint8Array(X), yFlag: new Uint8Array(Y),
@@ -588,7 +615,12 @@ export function noteThirdFactor(le: LearningEngine, tick: number): void {
   }
 }
 
-/** Rounds z ≥ 0 onto the grid lsb·k (nearest, or stochastic with the core's stream) and saturates. */
+/**
+ * Rounds z onto the grid k·lsb, k ∈ [0, 2^bits − 1] (nearest, or stochastic with the core's stream), and saturates
+ * at max = (2^bits − 1)·lsb. lsb has the sign of the trace's impulse, so q = z/lsb is the magnitude in LSBs for
+ * either sign and a negative trace is rounded and saturated exactly as its positive mirror image (audit s24b #9:
+ * comparing v > max with a negative max pinned every value at max).
+ */
 function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rng: Rng): number {
   if (lsb === 0) return z;
   const q = z / lsb;
@@ -597,17 +629,24 @@ function roundTrace(z: number, lsb: number, max: number, stochastic: boolean, rn
     const f = Math.floor(q);
     k = f + (rng.nextFloat() < q - f ? 1 : 0);
   } else k = Math.round(q);
+  if (k <= 0) return 0;
   const v = k * lsb;
-  return v > max ? max : v < 0 ? 0 : v;
+  return lsb > 0 ? (v > max ? max : v) : (v < max ? max : v);
+}
+
+/** A trace's jump z (z + impulse, impulse, or z + impulse·g) saturated at max, on the side of the impulse's sign (lsb < 0: a negative trace). */
+function clampJump(z: number, lsb: number, max: number): number {
+  return lsb < 0 ? (z < max ? max : z) : (z > max ? max : z);
 }
 
 /**
- * Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core.
+ * Step 1 of every tick: z ← decay·z for every non-zero trace (rounded when quantised), counted per core (a pre
+ * trace once per destination core keeping a copy).
  * Traces are visited row by row (x1 then x2, y1..y3), each in index order, so stochastic trace
  * rounding draws from each core's stream in a fixed order.
  */
 export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: number): void {
-  const { x, y, xCore, yCore, xRule, yRule, coreRng, ruleRngBase, fast } = le;
+  const { x, y, xCore, xCorePtr, xCores, yCore, xRule, yRule, coreRng, ruleRngBase, fast } = le;
   const X = xCore.length;
   const Y = yCore.length;
   const LTU = CounterKind.learnTraceUpdates;
@@ -618,7 +657,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
         const z = x[o];
         if (z === 0) continue;
         x[o] = z * xDecay[o];
-        tickCore[xCore[i] * K + LTU]++;
+        for (let p = xCorePtr[i]; p < xCorePtr[i + 1]; p++) tickCore[xCores[p] * K + LTU]++;
       }
     }
     for (let j = 0, o = 0; j < fast.yRows; j++) {
@@ -637,7 +676,7 @@ export function decayTraces(le: LearningEngine, tickCore: Float64Array, K: numbe
       const z = x[o];
       if (z === 0) continue;
       x[o] = roundTrace(z * xDecay[o], xLsb[o], xMax[o], xStochastic[o] === 1, coreRng[ruleRngBase[xRule[i]] + xCore[i]]);
-      tickCore[xCore[i] * K + LTU]++;
+      for (let p = xCorePtr[i]; p < xCorePtr[i + 1]; p++) tickCore[xCores[p] * K + LTU]++;
     }
   }
   for (let j = 0, o = 0; j < fast.yRows; j++) {
@@ -751,8 +790,9 @@ export function deliverLearningGroup(
       if (r.xPresent[j] === 0) continue;
       const o = j * X + id;
       const z = r.xSet[j] === 1 ? r.xImpulse[j] : le.x[o] + r.xImpulse[j];
-      le.x[o] = z > r.xMax[j] ? r.xMax[j] : z;
-      tickCore[le.xCore[id] * K + CounterKind.learnTraceUpdates]++;
+      le.x[o] = clampJump(z, r.xLsb[j], r.xMax[j]);
+      // One update per destination core's copy (see the header).
+      for (let p = le.xCorePtr[id]; p < le.xCorePtr[id + 1]; p++) tickCore[le.xCores[p] * K + CounterKind.learnTraceUpdates]++;
     }
   }
 }
@@ -803,7 +843,7 @@ export function learnOnPostSpikes(
         if (r.yPresent[j] === 0 || r.yGraded[j] === 1) continue;
         const o = j * Y + slot;
         const z = r.ySet[j] === 1 ? r.yImpulse[j] : y[o] + r.yImpulse[j];
-        y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+        y[o] = clampJump(z, r.yLsb[j], r.yMax[j]);
         tickCore[coreOfNeuron[n] * K + CounterKind.learnTraceUpdates]++;
       }
     }
@@ -822,7 +862,7 @@ export function addGradedTraces(le: LearningEngine, coreOfNeuron: Uint32Array, t
       if (r.yGraded[j] === 0) continue;
       const o = j * Y + slot;
       const z = y[o] + r.yImpulse[j] * gv;
-      y[o] = z > r.yMax[j] ? r.yMax[j] : z;
+      y[o] = clampJump(z, r.yLsb[j], r.yMax[j]);
       tickCore[coreOfNeuron[yNeuron[slot]] * K + CounterKind.learnTraceUpdates]++;
     }
   }

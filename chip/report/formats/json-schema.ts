@@ -32,7 +32,7 @@ const COUNTER_DESCRIPTIONS: Record<(typeof COUNTER_NAMES)[number], string> = {
   neuronsFired: "Spikes of the model's compartments only (input neurons excluded).",
   overflows: "Fixed-point saturations of u or v (each clamp counts once).",
   learnRuleEvaluations: "General learning engine: rule equations evaluated (one per synapse, phase and target).",
-  learnTraceUpdates: "General learning engine: trace decay steps and spike/graded jumps.",
+  learnTraceUpdates: "General learning engine: trace decay steps and spike/graded jumps (a pre trace's once per destination core keeping a copy with its input axons).",
 };
 
 /**
@@ -198,7 +198,7 @@ function buildReportSchema(closed: boolean) {
         thirdFactorValues: nn.nullable().optional().describe("(post neuron, tick) pairs with m ≠ 0 on the rule's learning ticks; null when the rule does not read m (added within version 1)."), psi: z.string().nullable().optional(), gradedNonZero: z.boolean().optional(),
         initialWeightsOutsideBounds: nn.optional().describe("Plastic synapses whose starting weight lay outside the rule's [wMin, wMax]; present only when some did (added within version 1).") })),
       notes: z.array(z.string()),
-      warnings: z.array(str).optional().describe("W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS per projection whose starting weights lie outside its rule's bounds, as \"CODE: message\"; absent when none (added within version 1)."),
+      warnings: z.array(str).optional().describe("W_LEARNING_INITIAL_WEIGHTS_OUTSIDE_BOUNDS per projection whose starting weights lie outside its rule's bounds, and W_LEARNING_TRACE_STICKS per quantised trace of a nearest-rounding rule whose decay never reaches 0, as \"CODE: message\"; absent when none (added within version 1)."),
     }).optional(),
     warnings: z.array(str).optional().describe("Warnings of the run that belong to no section, as \"CODE: message\" (aerchip run: W_THIRD_FACTOR_ROWS, a --third-factor file whose rows differ from the run's ticks); absent when none."),
     metrics: metrics.optional(),
