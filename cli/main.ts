@@ -185,7 +185,7 @@ function buildProgram(): Command {
     .option("--labels <file>", "DVS Gesture AEDAT input: its *_labels.csv (class,startTime_usec,endTime_usec), with --gesture")
     .option("--gesture <row>", "the label row to cut (0 = the first row after the header): events with start ≤ t < end, time re-based to start", gestureOption)
     .option("--counts", "spikes with event counts: .npy holds uint32 counts instead of 0/1, .csv gets a count column (not .aer)", false)
-    .addOption(new Option("--encode <encoding>", "encode a static .npy tensor (one sample, the model's input shape, values in [0, --max-value]) as input spikes: poisson (P = x/max · rate · tick), bernoulli (P = x/max per tick) or first-spike (one spike at round((1 − x/max)(T − 1))); see docs/events.md").choices(ENCODINGS))
+    .addOption(new Option("--encode <encoding>", "encode a static .npy tensor (one sample, the model's input shape, values in [0, --max-value]) as input spikes: poisson (P = x/max · rate · tick), bernoulli (P = x/max per tick) or first-spike (one spike at round((1 − x/max)(T − 1)) where x > 0, none where x = 0); see docs/events.md").choices(ENCODINGS))
     .option("--steps <n>", `--encode: ticks T to generate (1..${MAX_ENCODE_STEPS}; the output is T × the input's shape)`, encodeStepsOption)
     .option("--max-rate-hz <hz>", "--encode poisson: the rate at x = --max-value, Hz (Diehl & Cook 2015: 63.75 with --max-value 255); rate × tick ≤ 1", maxRateOption)
     .option("--max-value <v>", "--encode: the value that maps to probability 1 / the maximum rate (default 1; 255 for 8-bit pixels)", maxValueOption)

@@ -6,7 +6,8 @@
  * silent (cluster −1): the clustering then measures the encoder, not STDP.
  *
  * The search: rungs g_k = 63.75 Hz · 2^k, k = 0 … AUTO_GAIN_RUNGS − 1 (the default gain, doubled; the
- * largest, 16,320 Hz, already gives p = 1 − e^(−g·1 ms) ≈ 1 spike per tick at a white pixel). For each
+ * encoder's p = min(1, g·Δt) (core/poisson-tick.ts) reaches 1 spike per tick at a white pixel from 1,020 Hz at 1 ms
+ * ticks, where the ladder stops). For each
  * rung in turn a probe network is built exactly as the run builds its own (same seed, so the same
  * initial weights and the same Poisson stream at every rung), its weights normalised as before the first
  * training sample, θ frozen at 0 and learning off, and each of the first AUTO_GAIN_PROBE_SAMPLES training
@@ -19,6 +20,7 @@
  */
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
+import { poissonTickProbability } from "../../core/poisson-tick.ts";
 import { DiehlCookRun, DIEHL_COOK_DEFAULTS, type DiehlCookParams } from "./diehl-cook.ts";
 import type { LearnSplit } from "./mnist-data.ts";
 
@@ -38,7 +40,7 @@ export interface AutoGainRung {
   readonly probedSamples: number;
   /**
    * The Poisson encoder's spike probability per tick for the brightest input (value 1) at this rung,
-   * 1 − exp(−rate·tickMs/1000): the rate is the encoder's parameter, and no input fires more than once a tick.
+   * min(1, rate·tickMs/1000) (core/poisson-tick.ts): the rate is the encoder's parameter, and no input fires more than once a tick.
    */
   readonly pSpikeBrightest: number;
 }
@@ -59,7 +61,7 @@ export interface AutoGainChoice {
 export const AUTO_GAIN_SATURATED_P = 0.999;
 
 export const AUTO_GAIN_RULE =
-  `rateHzPerPixel = the smallest of ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^k Hz, k = 0…${AUTO_GAIN_RUNGS - 1}, at which ≥ ${100 * AUTO_GAIN_FRACTION}% of the first ≤ ${AUTO_GAIN_PROBE_SAMPLES} training samples give ≥ minSpikes excitatory spikes, each shown once at intensity 2 to the untrained network (weights normalised, θ frozen, learning off, float weights, the run's seed); the largest rung probed if none does, the ladder ending early at a rung where the brightest input already spikes with p ≥ ${AUTO_GAIN_SATURATED_P} per tick (p = 1 − exp(−rate·tickMs/1000): the rate is the Poisson encoder's parameter, and no input fires more than once a tick) (cli/learn/auto-gain.ts)`;
+  `rateHzPerPixel = the smallest of ${DIEHL_COOK_DEFAULTS.rateHzPerPixel}·2^k Hz, k = 0…${AUTO_GAIN_RUNGS - 1}, at which ≥ ${100 * AUTO_GAIN_FRACTION}% of the first ≤ ${AUTO_GAIN_PROBE_SAMPLES} training samples give ≥ minSpikes excitatory spikes, each shown once at intensity 2 to the untrained network (weights normalised, θ frozen, learning off, float weights, the run's seed); the largest rung probed if none does, the ladder ending early at a rung where the brightest input already spikes with p ≥ ${AUTO_GAIN_SATURATED_P} per tick (p = min(1, rate·tickMs/1000): the rate is the Poisson encoder's parameter, and no input fires more than once a tick) (cli/learn/auto-gain.ts)`;
 
 /**
  * `--set` text with `rateHzPerPixel=auto` taken out: the rest (for parseSetOption) and whether auto was asked
@@ -101,7 +103,7 @@ export function chooseInputGain(
     let atMin = 0;
     let silent = 0;
     for (const n of spikes) { if (n >= minSpikes) atMin++; if (n === 0) silent++; }
-    const pSpikeBrightest = 1 - Math.exp(-g * probe.params.tickMs * 1e-3);
+    const pSpikeBrightest = poissonTickProbability(g, probe.params.tickMs * 1000);
     rungs.push({ rateHzPerPixel: g, samplesAtMinSpikes: atMin, silentSamples: silent, probedSamples: spikes.length, pSpikeBrightest });
     if (atMin >= AUTO_GAIN_FRACTION * spikes.length) return { rule: AUTO_GAIN_RULE, rungs, chosenRateHzPerPixel: g, reached: true };
     if (pSpikeBrightest >= AUTO_GAIN_SATURATED_P) return { rule: AUTO_GAIN_RULE, rungs, chosenRateHzPerPixel: g, reached: false, saturated: true };

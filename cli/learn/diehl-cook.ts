@@ -160,7 +160,7 @@ export interface DiehlCookOptions {
   readonly params?: Partial<DiehlCookParams>;
   /**
    * Input encoder: "per-tick" (default; chip/learning/encoders.ts, one Bernoulli draw per tick with
-   * p = 1 − e^(−r·dt), D&C's code) or "bindsnet-poisson" (BindsNET's Poisson inter-spike intervals,
+   * p = min(1, r·dt), D&C's code's Brian PoissonGroup: core/poisson-tick.ts) or "bindsnet-poisson" (BindsNET's Poisson inter-spike intervals,
    * chip/learning/poisson-isi-encoder.ts). A parameter set chooses it (cli/learn/param-sets.ts).
    */
   readonly inputEncoder?: InputEncoderName;

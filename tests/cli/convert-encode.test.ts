@@ -104,6 +104,20 @@ describe("convert --encode", () => {
     expect([r.code, codeOf(r.stderr)]).toEqual([1, "E_ENCODE_DTYPE"]);
   });
 
+  it("--help says first-spike gives x = 0 no spike, as the encoder does (audit s24c #7)", async () => {
+    const h = await cli("convert", "--help");
+    expect(h.code, h.stderr).toBe(0);
+    const text = h.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("first-spike (one spike at round((1 − x/max)(T − 1)) where x > 0, none where x = 0)");
+    // img.npy holds 0..7 of --max-value 7: input 0 (x = 0) never spikes, input i at tick 7 − i.
+    expect((await cli("convert", out("img.npy"), out("ttfs-help.npy"), "--encode", "first-spike", "--steps", "8", "--max-value", "7", "--quiet")).code).toBe(0);
+    const a = readNpy(readFileSync(out("ttfs-help.npy")));
+    const v = a.kind === "plain" ? Array.from(a.data as ArrayLike<number>, Number) : [];
+    const spikesOf = (i: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((t) => v[t * 8 + i] !== 0);
+    expect(spikesOf(0)).toEqual([]);
+    for (let i = 1; i < 8; i++) expect(spikesOf(i)).toEqual([7 - i]);
+  });
+
   it("a dense output beyond 2^31 − 1 elements is refused before encoding (E_EVENTS_RANGE, field --steps)", async () => {
     writeFileSync(out("wide.npy"), writeNpy(new Uint8Array(5000), [5000]));
     const r = await cli("convert", out("wide.npy"), out("x.npy"), "--encode", "bernoulli", "--steps", "1000000");

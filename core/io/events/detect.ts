@@ -223,7 +223,7 @@ export async function readEventsForInput(path: string, options: InputReadOptions
       if (options.countTensor === true) return denseCountSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape);
       return withCounts(denseTensorSpikes(path, arr.shape, npyToFloat64(arr.data, path), shape), options);
     }
-    return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, undefined);
+    return eventsToInput(path, batchesOf(decodeEventsNpy(bytes, options, path), options.batchEvents), options, size, options.t0Us);
   }
   // The stream's own ticks, unless its events are to be transformed or binned anew.
   if (format === EventFormat.aerStream && !hasTransforms && options.labels === undefined && !rebins(options) && options.overlap === undefined) {

@@ -3,8 +3,8 @@
  * `maxValue` to u_i = v_i / maxValue ∈ [0, 1], becomes spikes over `steps` ticks.
  *
  *  - Poisson rate (Diehl & Cook 2015's input): channel i fires at rate u_i · maxRateHz; per tick it spikes
- *    with probability P_i = min(1, u_i · maxRateHz · tickUs · 10⁻⁶) (the Bernoulli approximation of a
- *    Poisson process, exact in the limit of short ticks; P is clipped at 1).
+ *    with probability P_i = min(1, u_i · maxRateHz · tickUs · 10⁻⁶) (core/poisson-tick.ts: Brian's
+ *    PoissonGroup, rand() < rate·dt, as in D&C's code; the mean count is the rate asked for; P is clipped at 1).
  *  - Bernoulli: spikes with probability P_i = u_i every tick (rate = u_i per tick).
  *  - Time to first spike: one spike at tick round((1 − u_i) · (steps − 1)) — the largest value fires first,
  *    at tick 0 — and none when u_i ≤ threshold. Deterministic.
@@ -13,6 +13,7 @@
  * its index and its own value, never on other channels or on how many there are. Output is a SpikeList
  * sorted by tick, then channel.
  */
+import { poissonTickProbability } from "../../poisson-tick.ts";
 import { createRng } from "../../rng.ts";
 import { EventsErrorCode, checkPositiveInt, checkPositiveNumber, eventsError } from "./errors.ts";
 import type { SpikeList } from "./types.ts";
@@ -116,8 +117,7 @@ export function poissonEncode(values: ArrayLike<number>, options: PoissonOptions
   const rate = options.maxRateHz;
   if (!Number.isFinite(rate) || rate < 0) throw eventsError(EventsErrorCode.options, `maxRateHz is ${rate}; it must be a finite rate ≥ 0`, "give the firing rate at the maximum value, e.g. 63.75 Hz (Diehl & Cook)", { field: "maxRateHz" });
   const u = normalised(values, maxValue);
-  const perTick = rate * tickUs * 1e-6;
-  for (let i = 0; i < u.length; i++) u[i] = Math.min(1, u[i] * perTick);
+  for (let i = 0; i < u.length; i++) u[i] = poissonTickProbability(u[i] * rate, tickUs);
   return bernoulliTrains(u, steps, options.seed, tickUs);
 }
 

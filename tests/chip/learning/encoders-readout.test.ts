@@ -4,7 +4,7 @@ import { bernoulliEncode, poissonEncode } from "../../../chip/learning/encoders.
 import { accuracy, assignLabels, predictClass } from "../../../chip/learning/readout.ts";
 
 describe("rate encoders", () => {
-  it("Poisson: the spike count matches T·(1 − e^(−rate·dt)) and the seed fixes the train", () => {
+  it("Poisson: the spike count matches T·rate·dt (Brian's PoissonGroup, D&C's code) and the seed fixes the train", () => {
     const rates = [0, 20, 63.75, 200];
     const T = 20000;
     const a = poissonEncode(rates, T, 1, createRng(3));
@@ -14,12 +14,21 @@ describe("rate encoders", () => {
     for (const n of a.neuron) count[n]++;
     expect(count[0]).toBe(0);
     for (let i = 1; i < 4; i++) {
-      const p = 1 - Math.exp(-rates[i] * 1e-3);
+      // p = r·dt (audit s24c #6): at 200 Hz T·p = 4,000; the former 1 − e^(−r·dt) gives 3,625 (6.6 sd below).
+      const p = rates[i] * 1e-3;
       const sd = Math.sqrt(T * p * (1 - p));
       expect(Math.abs(count[i] - T * p)).toBeLessThan(5 * sd);
     }
     // Sorted by tick, at most one spike per input and tick.
     for (let k = 1; k < a.tick.length; k++) expect(a.tick[k] > a.tick[k - 1] || (a.tick[k] === a.tick[k - 1] && a.neuron[k] > a.neuron[k - 1])).toBe(true);
+  });
+
+  it("Poisson: a rate above 1/dt fires every tick (p = min(1, r·dt)), as rand() < rate·dt does", () => {
+    const t = poissonEncode([1500, 999.999], 2000, 1, createRng(4));
+    const count = [0, 0];
+    for (const n of t.neuron) count[n]++;
+    expect(count[0]).toBe(2000);
+    expect(count[1]).toBeGreaterThan(1990);
   });
 
   it("Bernoulli with p = 1 spikes every tick; bad rates are refused with a code", () => {

@@ -40,7 +40,7 @@ describe("parameter-set harness choices", () => {
     expect(Math.max(...before.map((s) => Math.abs(s / 78.4 - 1)))).toBeGreaterThan(1e-3);
   });
 
-  it("the encoder option is used: BindsNET's sends more input spikes per training sample than the per-tick one (≈ 3.5 % on MNIST)", () => {
+  it("the encoder option is used: BindsNET's sends fewer input spikes per training sample than the per-tick one (p = r·dt: ≈ 2 % on MNIST)", () => {
     const synOps = (inputEncoder: "per-tick" | "bindsnet-poisson") => {
       const run = new DiehlCookRun(spec, loadMnistSplit(40, 0, 1), { neurons: 2, seed: 1, params: paramSetOverrides("bindsnet-eth-mnist"), inputEncoder });
       while (!run.done) run.step();
@@ -48,7 +48,9 @@ describe("parameter-set harness choices", () => {
     };
     const bn = synOps("bindsnet-poisson");
     const tick = synOps("per-tick");
-    expect(bn / tick).toBeGreaterThan(1.01);
-    expect(bn / tick).toBeLessThan(1.08);
+    // Per pixel over 250 ms: per-tick r·T·dt (128 Hz: 32.0; 3 Hz: 0.75), BindsNET 31.6 and 0 (its first interval
+    // ends past the presentation), so MNIST's faint pixels tip it (with 1 − e^(−r·dt) before audit s24c #6 it was ≈ +3.5 %).
+    expect(bn / tick).toBeGreaterThan(0.95);
+    expect(bn / tick).toBeLessThan(0.99);
   }, 60_000);
 });
