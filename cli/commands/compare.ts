@@ -4,7 +4,8 @@
  * rendered or re-run on its own), then writes one comparison table (compare.md, compare.csv, compare.tex,
  * compare.json) and its figure (compare.svg). A chip the model does not fit on is a row with the error
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
- * an invalid chip spec file (a mistake in the command, not a finding about the chip).
+ * an invalid chip spec file, or --input cannot be read or does not fit the model (a mistake in the command,
+ * not a finding about the chip).
  */
 import { ChipDirs } from "../chip-dirs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -26,7 +27,9 @@ import { eventsMergedHint } from "../input-accounting.ts";
 import { billLearningFor, runCommand, type RunCommandOptions } from "./run.ts";
 import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
-import { chooseInputPopulation } from "../model-input.ts";
+import { chooseInputPopulation, readModelInput, type PopulationOutline } from "../model-input.ts";
+import { checkInputHasTicks, checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { inputSelectionOf } from "../input-selection.ts";
 import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
 import { withInitialWeights } from "../initial-weights.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -123,7 +126,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // A JSON model with plastic projections: each chip's run also writes weights.json (checked below).
   let writesWeights = false;
   if (/\.aerprog$/i.test(modelPath)) throw new AerchipError("E_CLI_OPTION", "a compiled program is bound to the chip it was compiled for", { file: modelPath, hint: "compare the model file instead" });
-  if (nir) nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath); // a wrong --input-population is one usage error
+  // The input shape --input must fit (NIR: the Input node's; JSON: the input population's), for the check below.
+  let inputShape: { readonly shape: readonly number[]; readonly pop?: PopulationOutline } | undefined;
+  if (nir) inputShape = { shape: nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath).inputShape }; // a wrong --input-population is one usage error
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     // Too large for every chip given (each counting input neurons its own way): refused before its per-neuron arrays exist (compiler/core-capacity.ts,
     // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.
@@ -136,10 +141,17 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     checkLearningDrive(facts, o, modelPath);
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
-    if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+    if (o.input !== undefined) {
+      const pop = chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+      inputShape = { shape: pop.shape, pop };
+    }
     // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
     billLearningFor(o.billLearning, facts, modelPath);
   }
+  // --input is read and checked once, before any chip runs, as `sweep` does (audit s24a #9): a missing, damaged
+  // or misshapen file is the command's error naming that file, not the same failed row on every chip (and no
+  // table). Each chip's run reads it again, as `aerchip run` would; the read here only refuses.
+  if (o.input !== undefined && inputShape !== undefined) await checkCompareInput(o.input, inputShape, modelPath, o);
   // No output over an input (audit s22r-y #3), before any chip runs: the tables, and each chip's run files
   // (a collision there would otherwise be one chip's E_CLI_OPTION row, not a usage error).
   const inputs = [
@@ -229,6 +241,16 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.arch}: ${r.status}`).join("; ")})`, {
       file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
+  }
+}
+
+/** What each chip's run refuses of --input (its read, the ticks it spans), refused once for all chips. */
+async function checkCompareInput(path: string, target: { readonly shape: readonly number[]; readonly pop?: PopulationOutline }, modelPath: string, o: CompareCommandOptions): Promise<void> {
+  const opts = { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...inputSelectionOf(o), transforms: eventTransformsOf(o) };
+  const spikes = target.pop === undefined ? await readInputSpikes(path, target.shape, opts) : await readModelInput(path, target.pop, modelPath, opts);
+  if (o.steps === undefined) {
+    checkInputTicks(path, spikes, o);
+    checkInputHasTicks(path, spikes);
   }
 }
 
