@@ -7,13 +7,14 @@
  * an invalid chip spec file, or --input cannot be read or does not fit the model (a mistake in the command,
  * not a finding about the chip).
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { ChipDirs } from "../chip-dirs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { eventTransformText } from "../../chip/report/formats/event-transform-text.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDirCreated, outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { chipDirName, compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -223,13 +224,13 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     throw dirs.errorFor(e, "run the comparison again; no table was written", "this comparison's complete run");
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
-  writeOutputSet([
+  writeOutputDir("compare", [
     { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings, countsOnly) },
     { path: join(out, "compare.tex"), data: `${latexFileHead(`${model} on several chips (aerchip compare)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 2, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
-  ]);
+  ], out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {

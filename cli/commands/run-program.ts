@@ -5,9 +5,10 @@
  * A program compiled from a NIR graph carries the graph's node map and latencies and runs in NIR steps, with
  * the outputs of `run model.nir` (run-nir-program.ts); other programs run in chip ticks from tick 0.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
-import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
@@ -83,13 +84,13 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   const layerTicks = layerTicksFile(o, out, program, result.sim);
-  writeOutputSet([
+  writeOutputDir("run", [
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) },
     ...ro.files,
     ...(packets === undefined ? [] : [packets]),
     ...(layerTicks === undefined ? [] : [layerTicks]),
-  ], [out]);
+  ], out, { quiet: o.quiet, inputs: [programPath, o.input].filter((p): p is string => p !== undefined) });
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
   else if (!o.quiet) {
