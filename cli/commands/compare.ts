@@ -4,15 +4,17 @@
  * rendered or re-run on its own), then writes one comparison table (compare.md, compare.csv, compare.tex,
  * compare.json) and its figure (compare.svg). A chip the model does not fit on is a row with the error
  * code; the command fails when no chip ran, and before any runs when --arch names an unknown preset or
- * an invalid chip spec file (a mistake in the command, not a finding about the chip).
+ * an invalid chip spec file, or --input cannot be read or does not fit the model (a mistake in the command,
+ * not a finding about the chip).
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { ChipDirs } from "../chip-dirs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
 import { eventTransformText } from "../../chip/report/formats/event-transform-text.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDirCreated, outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import type { RunReport } from "../../chip/report/run-report.ts";
 import { chipDirName, compareCsv, compareFigureSpec, compareMarkdown, compareRows, compareTable, type CompareEntry, type CompareOk } from "../../chip/report/formats/compare.ts";
@@ -26,7 +28,9 @@ import { eventsMergedHint } from "../input-accounting.ts";
 import { billLearningFor, runCommand, type RunCommandOptions } from "./run.ts";
 import type { LearningBillingBasis } from "../../chip/spec/types.ts";
 import { nirOptions, runNirCommand, type NirCliOptions } from "./run-nir.ts";
-import { chooseInputPopulation } from "../model-input.ts";
+import { chooseInputPopulation, readModelInput, type PopulationOutline } from "../model-input.ts";
+import { checkInputHasTicks, checkInputTicks, readInputSpikes } from "../spike-inputs.ts";
+import { inputSelectionOf } from "../input-selection.ts";
 import { checkLearningDrive, learningFacts } from "../learning-drive.ts";
 import { withInitialWeights } from "../initial-weights.ts";
 import { loadNirModel } from "../../compiler/frontends/nir/index.ts";
@@ -124,7 +128,9 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
   // A JSON model with plastic projections: each chip's run also writes weights.json (checked below).
   let writesWeights = false;
   if (/\.aerprog$/i.test(modelPath)) throw programNotComparable(modelPath); // as checkOptionsApply (library callers)
-  if (nir) nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath); // a wrong --input-population is one usage error
+  // The input shape --input must fit (NIR: the Input node's; JSON: the input population's), for the check below.
+  let inputShape: { readonly shape: readonly number[]; readonly pop?: PopulationOutline } | undefined;
+  if (nir) inputShape = { shape: nirWithInput(await loadNirModel(modelPath, nirOptions(o)), o.inputPopulation, modelPath).inputShape }; // a wrong --input-population is one usage error
   else if (!isYamlPath(modelPath) || sniffFile(modelPath) !== "network") {
     // Too large for every chip given (each counting input neurons its own way): refused before its per-neuron arrays exist (compiler/core-capacity.ts,
     // audit s22r-y #4); a model one chip could hold is loaded, and each chip's run checks its own cores.
@@ -137,10 +143,17 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     checkLearningDrive(facts, o, modelPath);
     // A JSON model's --input population is chosen once, before any chip runs (several and no
     // --input-population is one usage error listing them, as in `run`, not a failed row per chip).
-    if (o.input !== undefined) chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+    if (o.input !== undefined) {
+      const pop = chooseInputPopulation(m.graph.populations, o.inputPopulation, modelPath);
+      inputShape = { shape: pop.shape, pop };
+    }
     // --bill-learning on a model it cannot apply to is one usage error, not a failed row per chip.
     billLearningFor(o.billLearning, facts, modelPath);
   }
+  // --input is read and checked once, before any chip runs, as `sweep` does (audit s24a #9): a missing, damaged
+  // or misshapen file is the command's error naming that file, not the same failed row on every chip (and no
+  // table). Each chip's run reads it again, as `aerchip run` would; the read here only refuses.
+  if (o.input !== undefined && inputShape !== undefined) await checkCompareInput(o.input, inputShape, modelPath, o);
   // No output over an input (audit s22r-y #3), before any chip runs: the tables, and each chip's run files
   // (a collision there would otherwise be one chip's E_CLI_OPTION row, not a usage error).
   const inputs = [
@@ -212,13 +225,13 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     throw dirs.errorFor(e, "run the comparison again; no table was written", "this comparison's complete run");
   }
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
-  writeOutputSet([
+  writeOutputDir("compare", [
     { path: join(out, "compare.md"), data: compareMarkdown(model, t, rows, inputNote, runWarnings, countsOnly) },
     { path: join(out, "compare.tex"), data: `${latexFileHead(`${model} on several chips (aerchip compare)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 3, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
-  ]);
+  ], out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {
@@ -230,6 +243,16 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     throw new AerchipError("E_COMPARE_NOTHING_RAN", `the model ran on none of the ${rows.length} chips (${rows.map((r) => `${r.label}: ${r.status}`).join("; ")})`, {
       file: modelPath, hint: nothingRanHint(rows.map((r) => r.status)),
     });
+  }
+}
+
+/** What each chip's run refuses of --input (its read, the ticks it spans), refused once for all chips. */
+async function checkCompareInput(path: string, target: { readonly shape: readonly number[]; readonly pop?: PopulationOutline }, modelPath: string, o: CompareCommandOptions): Promise<void> {
+  const opts = { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...inputSelectionOf(o), transforms: eventTransformsOf(o) };
+  const spikes = target.pop === undefined ? await readInputSpikes(path, target.shape, opts) : await readModelInput(path, target.pop, modelPath, opts);
+  if (o.steps === undefined) {
+    checkInputTicks(path, spikes, o);
+    checkInputHasTicks(path, spikes);
   }
 }
 

@@ -1,9 +1,10 @@
 /** `aerchip compile MODEL --arch ARCH --out DIR`: writes the chip program and the mapping report. */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { mappingJson } from "../mapping-json.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { checkOutputPaths } from "../output-paths.ts";
-import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { encodeProgram } from "../../chip/program/codec.ts";
 import { compileModel, type MappingReport } from "../../compiler/compile.ts";
 import type { PlacementStrategy } from "../../compiler/passes/place.ts";
@@ -64,12 +65,12 @@ export async function compileCommand(modelPath: string, o: CompileCommandOptions
   const model = nir === undefined ? loadModel(modelPath, spec) : { graph: nir.graph, stimulus: { spikes: new Map() } };
   const { program, mapping, quantisation } = compileModel(model.graph, spec, { placement: o.placement, seed: o.seed, file: modelPath, precision: o.precision ?? "float" });
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
-  writeOutputSet([
+  writeOutputDir("compile", [
     // A NIR graph's program carries its node map and latencies, so that `run program.aerprog` reports in
     // NIR steps as `run model.nir` does (chip/program/types.ts NirProgramInfo; audit s23a #2).
     { path: join(out, "program.aerprog"), data: encodeProgram(nir === undefined ? program : { ...program, nir: nirProgramInfo(nir) }) },
     { path: join(out, "mapping.json"), data: mappingJson({ ...mapping, ...(quantisation === undefined ? {} : { quantisation }), ...(nir === undefined ? {} : { nirProjections: nir.projections }) }, join(out, "mapping.json")) },
-  ], [out]);
+  ], out, { quiet: o.quiet, inputs: [modelPath] });
   // Fixed-point warnings (a threshold or bound moved off its rounding so the neuron cannot fire at rest):
   // recorded in mapping.json's quantisation, and said on stderr as run says its warnings (audit s22r-x #1).
   if (!o.quiet && quantisation !== undefined) for (const d of quantisation.diagnostics) process.stderr.write(`aerchip: ${formatDiagnostic(d)}\n`);

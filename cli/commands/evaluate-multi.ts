@@ -11,12 +11,13 @@
  *   - E_COMPARE_NOTHING_RAN when no chip ran (the tables are written first, to say why).
  * Each chip reads and checks the data set itself (as a one-chip evaluate does).
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { ChipDirs } from "../chip-dirs.ts";
 import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
-import { checkOutputDirUsable, ensureDirCreated, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, ensureDirCreated, outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { listPresetNames } from "../../chip/spec/load.ts";
 import { evaluateCompareCsv, evaluateCompareMarkdown, evaluateCompareRows, evaluateCompareTable, type EvaluateCompareEntry } from "../../chip/report/formats/evaluate-compare.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
@@ -81,7 +82,7 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
       if (result !== undefined) {
         const existed = existsSync(chipDir);
         if (!existed) dirs.createdDir(chipDir);
-        writeOutputSet(await datasetOutputFiles(chipDir, result), [chipDir]);
+        writeOutputDir("evaluate", await datasetOutputFiles(chipDir, result), chipDir, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
         if (existed) dirs.rewroteDir(join(o.out, dir));
         entries.push({ arch, status: "ok", dir, document: result.document });
       }
@@ -101,12 +102,12 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
   const ran = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet).
   const names = ["evaluate-compare.md", "evaluate-compare.tex", "evaluate-compare.csv", "evaluate-compare.json"];
-  writeOutputSet([
+  writeOutputDir("evaluate-compare", [
     { path: join(out, names[0]), data: evaluateCompareMarkdown(t, rows, countsOnly) },
     { path: join(out, names[1]), data: `${latexFileHead(`${model} over a data set on several chips (aerchip evaluate)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, names[2]), data: evaluateCompareCsv(rows) },
     { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, ...(countsOnly ? { costs: "counts" } : {}), rows }, join(out, names[3])) },
-  ], [out]);
+  ], out, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
   logger.info({ phase: "write", out }, "outputs written");
   const files = names.map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, dataset: o.input, files, rows })}\n`);

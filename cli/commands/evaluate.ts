@@ -23,6 +23,7 @@
  * rows, statistics), samples.csv (one row per sample), dataset.md (the tables a paper quotes, with the
  * per-operation costs the energy is made of) and mapping.json.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { mappingJson } from "../mapping-json.ts";
 import { datasetPathHasNoName } from "../../chip/report/formats/dataset-name.ts";
 import { createHash } from "node:crypto";
@@ -31,7 +32,7 @@ import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diag
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { addEventCounts, datasetEventsMergedWarning } from "../input-accounting.ts";
 import type { InputEventCounts } from "../../core/io/events/index.ts";
-import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, outputDirOption, stableJson, type OutputFile } from "../../core/atomic-write.ts";
 import { checkOutDirOutside, checkOutputPaths } from "../output-paths.ts";
 import { BatchActivity, EnergyTermMeans, DATASET_FORMAT, DATASET_VERSION, summariseDataset, type DatasetDocument, type DatasetSampleResult, type DecodeMode } from "../../chip/report/dataset.ts";
 import { datasetCsv, datasetLatex, datasetMarkdown, datasetTables } from "../../chip/report/formats/dataset.ts";
@@ -457,7 +458,7 @@ export async function evaluateCommand(modelPath: string, o: EvaluateOptions): Pr
   const doc = result.document;
   const summary = doc.summary;
   const files = await datasetOutputFiles(out, result);
-  writeOutputSet(files, [out]);
+  writeOutputDir("evaluate", files, out, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
   logger.info({ phase: "write", out }, "outputs written");
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ dataset: join(out, "dataset.json"), samples: join(out, "samples.csv"), markdown: join(out, "dataset.md"), latex: join(out, "dataset.tex"), html: join(out, "dataset.html"), mapping: join(out, "mapping.json"), summary })}\n`);

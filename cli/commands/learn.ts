@@ -10,10 +10,11 @@
  * (cli/interrupt.ts) and writes the checkpoint before stopping with E_INTERRUPTED; `--resume`
  * continues from it.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
-import { checkOutputDirUsable, ensureDir, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, ensureDir, stableJson } from "../../core/atomic-write.ts";
 import { checkOutputPaths } from "../output-paths.ts";
 import { curveFiles, curveScores, curveText } from "../learn/curve.ts";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
@@ -336,7 +337,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     },
     results: shown.map(stripWall),
   };
-  writeOutputSet([{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], [out]);
+  writeOutputDir("learn", [{ path: file, data: stableJson(doc, file) }, ...curveFiles(out, results)], out, { quiet: o.quiet || o.json, inputs: [dataset] });
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results: shown })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");

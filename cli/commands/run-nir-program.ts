@@ -8,9 +8,10 @@
  * in provenance.compiledWith (read from the program), not in provenance.options (audit s23x #6).
  * --input drives the first Input node, or the one --input-population names, as in `run model.nir` (audit s23x #2).
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { join } from "node:path";
 import { formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
-import { stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { stableJson, type OutputFile } from "../../core/atomic-write.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import type { ChipProgram, NirProgramInfo } from "../../chip/program/types.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
@@ -94,7 +95,7 @@ export async function runNirProgramCommand(programPath: string, program: ChipPro
   // Chip ticks, as report.json's perTick (extraTicks included; the .npy files are shifted by node latency).
   const layerTicks = layerTicksFile(o, out, program, result.sim);
   if (layerTicks !== undefined) files.push(layerTicks);
-  writeOutputSet(files, [out]);
+  writeOutputDir("run", files, out, { quiet: o.quiet, inputs: [programPath, inputPath] });
   const ro = nirOut.readouts;
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), outputs: report.nir, ...(Object.keys(nirOut.nodeSpikes).length === 0 ? {} : { nodeSpikes: nirOut.nodeSpikes }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.length === 0 ? {} : { voltages: Object.fromEntries(ro.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }
   if (o.quiet) return;

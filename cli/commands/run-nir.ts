@@ -7,10 +7,11 @@
  * NIR step t of a node runs at chip tick t + its latency (every chip synapse delays ≥ 1 tick); outputs
  * are shifted back, so they are in NIR steps 0..T−1.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { mappingJson } from "../mapping-json.ts";
 import { basename, dirname, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
-import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, type OutputFile } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import { packetTracer, packetsOutFile } from "../packets-out.ts";
 import { checkReadoutSize } from "../readout-files.ts";
@@ -150,7 +151,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   // Chip ticks, as report.json's perTick (NIR's extraTicks included; the .npy files are shifted by node latency).
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);
   if (layerTicks !== undefined) files.push(layerTicks);
-  writeOutputSet(files, [out]);
+  writeOutputDir("run", files, out, { quiet: o.quiet, inputs: [modelPath, o.input].filter((p): p is string => p !== undefined) });
   // --json: a key for every file written, as run's JSON models (cli/commands/run.ts): mapping.json, and each
   // spiking node's <node>.npy under nodeSpikes by node name (as voltages holds the readouts' .v.npy).
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), outputs: report.nir, ...(Object.keys(nirOut.nodeSpikes).length === 0 ? {} : { nodeSpikes: nirOut.nodeSpikes }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }

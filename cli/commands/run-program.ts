@@ -6,9 +6,10 @@
  * the outputs of `run model.nir` (run-nir-program.ts): --input drives its first Input node, or the one
  * --input-population names; other programs run in chip ticks from tick 0.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
-import { outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
 import { checkProgramFitsSpec } from "../../chip/program/fits-spec.ts";
@@ -103,14 +104,14 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const layerTicks = layerTicksFile(o, out, program, result.sim);
   // Final weights of plastic projections, as a model run writes them (audit s24b #3: a program run learned but wrote none).
   const weights = weightsJson(program.modelName, result.sim, program);
-  writeOutputSet([
+  writeOutputDir("run", [
     { path: join(out, "spikes.json"), data: spikesJson(program.modelName, `aerchip ${provenance.aerchipVersion}`, result.sim, program) },
     { path: join(out, "report.json"), data: stableJson(report, join(out, "report.json")) },
     ...(weights === undefined ? [] : [{ path: join(out, "weights.json"), data: weights }]),
     ...ro.files,
     ...(packets === undefined ? [] : [packets]),
     ...(layerTicks === undefined ? [] : [layerTicks]),
-  ], [out]);
+  ], out, { quiet: o.quiet, inputs: [programPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
   const voltages = ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) };
   if (o.json) process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), ...(weights === undefined ? {} : { weights: join(out, "weights.json") }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...voltages, ...(packets === undefined ? {} : { packets: packets.path }), totals: report.totals })}\n`);
   else if (!o.quiet) {

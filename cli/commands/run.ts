@@ -1,11 +1,12 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { mappingJson } from "../mapping-json.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
 import { checkLearningDrive, checkSpecBillsPairStdp, learningFacts, type LearningFacts } from "../learning-drive.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs, type EventTransformChoice } from "../event-transforms.ts";
 import { join } from "node:path";
-import { outputDirOption, stableJson, writeOutputSet, type OutputFile } from "../../core/atomic-write.ts";
+import { outputDirOption, stableJson, type OutputFile } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
@@ -447,7 +448,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     files.push({ path: handFile, data: stableJson(hand.report, handFile) });
     handMappingText = `\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`;
   }
-  writeOutputSet(files, [out]);
+  writeOutputDir("run", files, out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
   // Every file written, the --out ones as `o.out` spells it; the "wrote" line is the last line printed.
   const vFiles = ro.report.map((r) => join(o.out, r.file));
   const handShown = join(o.out, "hand-mapping-report.json");

@@ -11,12 +11,13 @@
  * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
 import { sweepNothingRanHint } from "../sweep/nothing-ran.ts";
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { checkOutputPaths } from "../output-paths.ts";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
-import { ensureDir, outputDirOption, stableJson, writeJsonAtomic, writeOutputSet } from "../../core/atomic-write.ts";
+import { ensureDir, outputDirOption, stableJson, writeJsonAtomic } from "../../core/atomic-write.ts";
 import { markdownTable } from "../../chip/report/formats/markdown.ts";
 import { latexLabelSlug, latexTable } from "../../chip/report/formats/latex.ts";
 import { latexFileHead } from "../../chip/report/formats/latex-layout.ts";
@@ -156,13 +157,13 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   const ok = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet); the point
   // files stay (they let the sweep resume).
-  writeOutputSet([
+  writeOutputDir("sweep", [
     { path: join(out, "sweep.csv"), data: sweepCsv(rows) },
     { path: join(out, "sweep.md"), data: `# ${t.title}\n\n${markdownTable(t)}\n\n_${(t.note ?? "").replace(/_/g, "\\_")}_\n` },
     { path: join(out, "sweep.tex"), data: `${latexFileHead(`${t.title} (aerchip sweep)`).join("\n")}${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
     ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows, countsOnly), "sweep") }] : []),
-  ]);
+  ], out, { quiet: o.quiet === true || o.json === true, inputs: [file] });
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
   const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, outdated, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
   if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);

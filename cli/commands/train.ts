@@ -19,10 +19,11 @@
  * `curve` (frozen tests of the weights reached, cli/train-curve.ts). Ctrl-C between samples stops with
  * E_INTERRUPTED and writes nothing.
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { learningBillingBasis, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import { dirname, join, resolve } from "node:path";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
-import { checkOutputDirUsable, outputDirOption, stableJson, writeOutputSet } from "../../core/atomic-write.ts";
+import { checkOutputDirUsable, outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { checkOutputPaths } from "../output-paths.ts";
 import type { ChipStimulus } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
@@ -409,7 +410,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const weights = weightsJson(graph.name, last, program);
   if (weights === undefined) throw new AerchipError("E_INTERNAL", "a plastic program returned no final weights", { file: modelPath });
   const files = [{ path: join(out, "weights.json"), data: weights }, { path: join(out, "train.json"), data: stableJson(doc, join(out, "train.json")) }, ...(curveSetup === undefined ? [] : [trainCurveFile(out, curveOut)])];
-  writeOutputSet(files, [out]);
+  writeOutputDir("train", files, out, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ weights: files[0].path, train: files[1].path, schedule: doc.schedule, perTrainingSample: doc.perTrainingSample, weightChanges, ...(curveSetup === undefined ? {} : { curve: curveOut }) })}\n`);
     return;

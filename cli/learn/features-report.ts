@@ -6,8 +6,9 @@
  * stated"). Written as learn-features.json (deterministic: no wall times), clusters.csv and, per weight
  * width, responses_<width>.npy (the frozen pass's spike counts, samples × neurons).
  */
+import { writeOutputDir } from "../earlier-outputs.ts";
 import { join, resolve } from "node:path";
-import { writeOutputSet, stableJson } from "../../core/atomic-write.ts";
+import { stableJson } from "../../core/atomic-write.ts";
 import { clusterSizes, clustersOf, kmeansMacsPerIteration, normalizedMutualInformation, purity } from "../../chip/learning/clusters.ts";
 import { assignLabels, accuracy } from "../../chip/learning/readout.ts";
 import { fmtInt, table } from "../format.ts";
@@ -129,7 +130,7 @@ export function writeFeatureResults(
   // Per width, the frozen pass's spike counts (samples × neurons, float64): every score can be recomputed from them.
   const responseFiles = results.map((r) => ({ path: join(out, `responses_${widthName(r)}.npy`), data: writeNpy(Float64Array.from(r.clustering!.responses), [n, o.neurons]) }));
   const curve = curveFiles(out, results);
-  writeOutputSet([{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }, ...responseFiles, ...curve], [out]);
+  writeOutputDir("learn-features", [{ path: file, data: stableJson(doc, file) }, { path: csvFile, data: `${csv.join("\n")}\n` }, ...responseFiles, ...curve], out, { quiet: o.quiet || o.json, inputs: [dataset] });
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ file, clusters: csvFile, responses: responseFiles.map((f) => f.path), results: results.map(withoutResponses) })}\n`);
     return;

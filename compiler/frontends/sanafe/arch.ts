@@ -33,6 +33,8 @@ export const MAX_SANAFE_RANGE = 1 << 20;
 export interface SanafeSynapseUnit {
   readonly name: string;
   readonly model: string;
+  /** Where `model` is written in the architecture file, for errors about the model (the network only refers to the unit). */
+  readonly modelAt: UnitModelAt;
   /** Key into ChipSpec.costs.synapseEncodings and ProjectionIR.encoding. */
   readonly encoding: string;
   readonly energyPj: number;
@@ -42,6 +44,8 @@ export interface SanafeSynapseUnit {
 export interface SanafeDendriteUnit {
   readonly name: string;
   readonly model: string;
+  /** Where `model` is written in the architecture file, for errors about the model (the network only refers to the unit). */
+  readonly modelAt: UnitModelAt;
   readonly energyPj: number;
   readonly latencyNs: number;
   readonly updateEveryTimestep: boolean;
@@ -50,6 +54,8 @@ export interface SanafeDendriteUnit {
 export interface SanafeSomaUnit {
   readonly name: string;
   readonly model: string;
+  /** Where `model` is written in the architecture file, for errors about the model (the network only refers to the unit). */
+  readonly modelAt: UnitModelAt;
   readonly accessEnergyPj: number;
   readonly accessLatencyNs: number;
   readonly updateEnergyPj: number;
@@ -58,6 +64,13 @@ export interface SanafeSomaUnit {
   readonly spikeLatencyNs: number;
   /** Architecture-level attributes other than costs (e.g. `noise`), forwarded to the model. */
   readonly hwAttributes: ReadonlyMap<string, Attr>;
+}
+
+/** The architecture file, field path and line of a unit's `model` attribute. */
+export interface UnitModelAt {
+  readonly file: string;
+  readonly field: string;
+  readonly line: number;
 }
 
 export interface SanafeCore {
@@ -278,11 +291,12 @@ export function parseSanafeArch(text: string, file: string, limits: YamlLimits =
     const modelAttr = u.attrs.get("model");
     if (modelAttr === undefined) r.fail(`${ufield(u)}.attributes.model`, u.line, `unit "${u.name}" has no model`, "set `model:` (current_based, accumulator, leaky_integrate_fire, input, truenorth)", "E_SANAFE_ARCH");
     const model = r.string(modelAttr, `${ufield(u)}.attributes.model`);
+    const modelAt: UnitModelAt = { file: r.file, field: `${ufield(u)}.attributes.model`, line: modelAttr.line };
     if (u.attrs.has("plugin")) r.fail(`${ufield(u)}.attributes.plugin`, u.line, `unit "${u.name}" is a plug-in (${model})`, "aerchip cannot load SANA-FE C++ plug-ins; use a built-in model", "E_SANAFE_UNSUPPORTED");
     if (u.sections.has("synapse")) {
       if (u.sections.size > 1) r.fail(ufield(u), u.line, `unit "${u.name}" implements several pipeline stages`, "aerchip supports separate synapse, dendrite and soma units", "E_SANAFE_UNSUPPORTED");
       synapseUnits.push({
-        name: u.name, model, encoding: u.name,
+        name: u.name, model, modelAt, encoding: u.name,
         energyPj: round12((num(u, "energy_process_spike") ?? 0) * J_TO_PJ),
         latencyNs: round12((num(u, "latency_process_spike") ?? 0) * S_TO_NS),
       });
@@ -290,7 +304,7 @@ export function parseSanafeArch(text: string, file: string, limits: YamlLimits =
       if (u.sections.size > 1) r.fail(ufield(u), u.line, `unit "${u.name}" implements several pipeline stages`, "aerchip supports separate synapse, dendrite and soma units", "E_SANAFE_UNSUPPORTED");
       const upd = u.attrs.get("update_every_timestep");
       dendriteUnits.push({
-        name: u.name, model,
+        name: u.name, model, modelAt,
         energyPj: round12((num(u, "energy_update") ?? 0) * J_TO_PJ),
         latencyNs: round12((num(u, "latency_update") ?? 0) * S_TO_NS),
         updateEveryTimestep: upd === undefined ? false : r.bool(upd, `${ufield(u)}.attributes.update_every_timestep`),
@@ -301,7 +315,7 @@ export function parseSanafeArch(text: string, file: string, limits: YamlLimits =
       const hw = new Map<string, Attr>();
       for (const [k, a] of u.attrs) if (!/^(energy|latency)_/.test(k) && k !== "model" && k !== "log_energy" && k !== "log_latency") hw.set(k, a);
       somaUnits.push({
-        name: u.name, model,
+        name: u.name, model, modelAt,
         accessEnergyPj: e("energy_access_neuron"), accessLatencyNs: l("latency_access_neuron"),
         updateEnergyPj: e("energy_update_neuron"), updateLatencyNs: l("latency_update_neuron"),
         spikeEnergyPj: e("energy_spike_out"), spikeLatencyNs: l("latency_spike_out"),

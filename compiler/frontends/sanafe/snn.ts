@@ -15,7 +15,7 @@
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../../ir/types.ts";
 import { NeuronDynamics, ThresholdOp } from "../../../chip/program/types.ts";
-import type { SanafeArch, SanafeSomaUnit } from "./arch.ts";
+import type { SanafeArch, SanafeSomaUnit, UnitModelAt } from "./arch.ts";
 import { AttrReader, type Attr } from "./scalars.ts";
 import type { SanafeEdge, SanafeGroup, SanafeNetwork } from "./snn-parse.ts";
 import { inputParams, lifParams, SANAFE_LOIHI_TRUNC_SCALE, type InputParams } from "./soma.ts";
@@ -70,6 +70,11 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
   const fail: (message: string, hint: string, code?: string, field?: string) => never = (message, hint, code = "E_SANAFE_MAPPING", field) => {
     throw new AerchipError(code, message, { file: net.file, hint, ...(field === undefined ? {} : { field }) });
   };
+  // A unit's model is set in the architecture file, so its refusal names that file, the field and the line
+  // (the network only names the unit; the neuron that uses it is in the message).
+  const unsupportedModel = (u: { readonly modelAt: UnitModelAt }, message: string, hint: string): never => {
+    throw new AerchipError("E_SANAFE_UNSUPPORTED", `${message} (line ${u.modelAt.line})`, { file: u.modelAt.file, field: u.modelAt.field, hint });
+  };
   const somaByName = new Map(arch.somaUnits.map((u) => [u.name, u]));
   const dendByName = new Map(arch.dendriteUnits.map((u) => [u.name, u]));
   const synByName = new Map(arch.synapseUnits.map((u) => [u.name, u]));
@@ -119,7 +124,7 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
       const u = name === undefined || name === "" ? arch.dendriteUnits[0] : dendByName.get(name);
       if (u === undefined) fail(`neuron ${g.name}.${i} asks for dendrite unit "${name}", which the architecture does not define`, `use one of: ${arch.dendriteUnits.map((s) => s.name).join(", ")}`);
       if (u.model !== "accumulator") {
-        fail(`neuron ${g.name}.${i} uses dendrite "${u.name}" (model ${u.model}), which aerchip does not reproduce`, "map the neuron to an `accumulator` dendrite (SANA-FE's accumulator_with_delay and taps models depend on message arrival order)", "E_SANAFE_UNSUPPORTED");
+        unsupportedModel(u, `dendrite unit "${u.name}" has model ${u.model} (used by neuron ${g.name}.${i}), which aerchip does not reproduce`, "use an `accumulator` dendrite (SANA-FE's accumulator_with_delay and taps models depend on message arrival order)");
       }
     }
   });
@@ -130,7 +135,7 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
       const name = g.configs[i].synapseHw ?? synOver[gi].get(i);
       const u = name === undefined || name === "" ? arch.synapseUnits[0] : synByName.get(name);
       if (u === undefined) fail(`neuron ${g.name}.${i} asks for synapse unit "${name}", which the architecture does not define`, `use one of: ${arch.synapseUnits.map((s) => s.name).join(", ")}`);
-      if (u.model !== "current_based") fail(`synapse unit "${u.name}" has model ${u.model}`, "aerchip reproduces SANA-FE's current_based synapse", "E_SANAFE_UNSUPPORTED");
+      if (u.model !== "current_based") unsupportedModel(u, `synapse unit "${u.name}" has model ${u.model} (used by neuron ${g.name}.${i}), which aerchip does not reproduce`, "use model current_based: aerchip reproduces SANA-FE's current_based synapse");
       out[i] = encodings.indexOf(u.encoding);
     }
     return out;
@@ -177,7 +182,7 @@ function lowerUnchecked(net: SanafeNetwork, arch: SanafeArch): SanafeLowered {
     for (let i = 0; i < g.size; i++) {
       const m = somaOf[gi][i].model;
       if (m === "input") inputs++;
-      else if (m !== "leaky_integrate_fire") fail(`neuron ${g.name}.${i} uses soma "${somaOf[gi][i].name}" (model ${m}), which aerchip does not reproduce`, "use a leaky_integrate_fire or input soma", "E_SANAFE_UNSUPPORTED");
+      else if (m !== "leaky_integrate_fire") unsupportedModel(somaOf[gi][i], `soma unit "${somaOf[gi][i].name}" has model ${m} (used by neuron ${g.name}.${i}), which aerchip does not reproduce`, "use model leaky_integrate_fire or input");
     }
     if (inputs !== 0 && inputs !== g.size) fail(`group "${g.name}" mixes input and leaky_integrate_fire somas`, "put input neurons in a group of their own", "E_SANAFE_UNSUPPORTED");
     return inputs === g.size && g.size > 0;

@@ -186,6 +186,11 @@ async function* parse(path: string, options: CsvEventsReadOptions, g: SensorGeom
           throw eventsError(EventsErrorCode.corrupt, `line ${st.line} ("${printable(latin1(buf, ls, Math.min(lineEnd, ls + 61)).replace(/\r$/, ""))}") is not x, y (integers 0–65535), t (a number), p (an integer)`,
             "fix the line", { file: path, byteOffset: lineAt, field: `line ${st.line}` });
         }
+        if (tRaw < 0) {
+          // docs/events.md §3: times count from the recording's start; a negative one would be dropped or shift the tick origin.
+          throw eventsError(EventsErrorCode.corrupt, `line ${st.line} has time ${tRaw} (negative)`, "event times must be ≥ 0 (from the recording's start): fix or drop the line",
+            { file: path, byteOffset: lineAt, field: `line ${st.line}` });
+        }
         const t = tRaw * L.timeScale;
         if (out === null || g === null) {
           if (x > st.maxX) st.maxX = x;

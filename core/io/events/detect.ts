@@ -335,16 +335,35 @@ function withCounts(s: InputSpikes, o: InputReadOptions): InputSpikes {
   return o.counts === true ? { ...s, count: new Uint32Array(s.tick.length).fill(1) } : s;
 }
 
-/** A dense T × (input shape) tensor's rows (T) and elements per row, checked against the input's shape. */
+/**
+ * A dense T × (input shape) tensor's rows (T) and elements per row, checked against the input's shape. The
+ * trailing dimensions must be the input's shape, the flat [N] (N = the input's neurons), or either with
+ * size-1 dimensions added or removed (e.g. a batch of 1): these keep every element's C-order index, so
+ * element (t, i) is input i. A same-size tensor in another layout (channels-last (T, H, W, C) for [C, H, W])
+ * would put its spikes on other neurons, so it is refused rather than reshaped.
+ */
 function denseShape(path: string, arrShape: readonly number[], inputShape: readonly number[]): { T: number; per: number } {
   const size = product(inputShape);
   const T = arrShape.length > 0 ? arrShape[0] : 0;
-  const per = product(arrShape.slice(1));
+  const trailing = arrShape.slice(1);
+  const per = product(trailing);
   if (arrShape.length < 2 || per !== size) {
     throw eventsError(EventsErrorCode.shape, `the spike tensor has shape [${arrShape.join(", ")}]; the input has shape [${inputShape.join(", ")}] (${size} neurons)`,
       `give a T × ${inputShape.join(" × ")} array (time on axis 0), or a structured event array`, { file: path, field: "shape" });
   }
+  if (!sameLayout(trailing, inputShape)) {
+    throw eventsError(EventsErrorCode.shape, `the spike tensor has shape [${arrShape.join(", ")}]: its trailing dimensions [${trailing.join(", ")}] hold ${size} elements but are not the input's shape [${inputShape.join(", ")}], so reading them in order would put spikes on the wrong neurons`,
+      `give a T × ${inputShape.join(" × ")} array (time on axis 0; e.g. transpose a channels-last tensor to channels-first), or a flat T × ${size} array in that order`, { file: path, field: "shape" });
+  }
   return { T, per };
+}
+
+/** Whether trailing dims read in C order are the input's neurons in order: the same shape up to size-1 dims, or flat. */
+function sameLayout(trailing: readonly number[], inputShape: readonly number[]): boolean {
+  if (trailing.length === 1) return true;
+  const a = trailing.filter((d) => d !== 1);
+  const b = inputShape.filter((d) => d !== 1);
+  return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
 /**

@@ -102,6 +102,9 @@ export function decodeEventsNpy(bytes: Uint8Array, options: NpyEventsReadOptions
       throw eventsError(EventsErrorCode.outOfRange, `event ${i} has x ${xv}, y ${yv}, p ${pv}; coordinates are integers in [0, 65535] and polarities integers in [0, 255]`, "fix the event array", where(`events[${i}]`));
     }
     if (!Number.isFinite(tv)) throw eventsError(EventsErrorCode.corrupt, `event ${i} has time ${ts[i]}`, "times must be finite numbers", where(`events[${i}].t`));
+    // docs/events.md §3: a recording's times count from its start, so a negative one is damage, not data
+    // (binned, it would either be dropped or become tick 0's origin and shift every other event).
+    if (tv < 0) throw eventsError(EventsErrorCode.corrupt, `event ${i} has time ${ts[i]} (negative)`, "event times must be ≥ 0 (µs from the recording's start): fix or drop the event", where(`events[${i}].t`));
     x[i] = xv;
     y[i] = yv;
     p[i] = pv;
