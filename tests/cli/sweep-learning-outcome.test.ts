@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { sweepCommand } from "../../cli/commands/sweep.ts";
 import { SWEEP_CSV_COLUMNS, SWEEP_CSV_LEARNING_COLUMNS } from "../../cli/sweep/formats.ts";
 import { learningOutcome } from "../../cli/sweep/learning-outcome.ts";
-import { withLearningWeightBits } from "../../cli/sweep/point.ts";
+import { withLearningWeightBits, type PointRow } from "../../cli/sweep/point.ts";
 import { checkPointRow, sealPointRow } from "../../cli/sweep/point-check.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
 import { compileModel } from "../../compiler/compile.ts";
@@ -65,7 +65,7 @@ describe("sweep learning outcome", () => {
     // A point file with its learning outcome resumes as it was written.
     const c = checkPointRow(JSON.parse(readFileSync(join(out, "points", `${doc.rows[1].id}.json`), "utf8")) as Record<string, unknown>);
     expect(c.ok && c.row.learning?.changed).toBe(12);
-    const bad = sealPointRow({ ...(doc.rows[1] as never), learning: { synapses: 12, changed: 13, meanAbsChange: 0, maxAbsChange: 0 } });
+    const bad = sealPointRow({ ...(doc.rows[1] as unknown as PointRow), learning: { synapses: 12, changed: 13, meanAbsChange: 0, maxAbsChange: 0 } });
     expect(checkPointRow(bad as unknown as Record<string, unknown>)).toMatchObject({ ok: false });
   }, 60_000);
 
