@@ -112,7 +112,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
       { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (incl. inputs)", align: "r" }, { header: "SOPs", align: "r" },
       ...(countsOnly ? [] : [{ header: `Energy (${eu.unit})`, align: "r" as const }]), { header: `Time (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
       { header: "Agreement", align: "r" },
-      ...(learned ? [{ header: "Weights changed", align: "r" as const }, { header: "Mean |Δw|", align: "r" as const }, { header: "Max |Δw|", align: "r" as const }] : []),
+      ...(learned ? [{ header: "Weights changed", align: "r" as const }, { header: "Mean abs Δw", align: "r" as const }, { header: "Max abs Δw", align: "r" as const }] : []),
     ],
     rows: rows.map((r) => [
       ...shown.map((a): Cell => { const v = a === "arch" ? chipCell(r) : r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
@@ -128,7 +128,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
         ? "Counts only (--costs counts): no energy or power is reported. Time is on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare."
         : "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare.",
       "Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
-      ...(learned ? ["Weights changed, mean and max |Δw| (points that learned): the plastic projections' synapses whose final weight differs from its starting weight (the model's, rounded onto the rule's weight grid), and |Δw| = |w(end) − w(start)| in the model's weight unit; weights that stick on a coarse rule grid change none."] : []),
+      ...(learned ? ["Weights changed, mean and max abs Δw (points that learned): the plastic projections' synapses whose final weight differs from its starting weight (the model's, rounded onto the rule's weight grid), and the magnitude of Δw = w(end) − w(start) in the model's weight unit; weights that stick on a coarse rule grid change none."] : []),
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };

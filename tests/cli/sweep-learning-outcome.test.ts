@@ -61,7 +61,11 @@ describe("sweep learning outcome", () => {
     expect(md).toContain("Weights changed");
     expect(md).toContain("0 of 12");
     expect(md).toContain("12 of 12");
-    expect(readFileSync(join(out, "sweep.tex"), "utf8")).toContain("Weights changed");
+    const tex = readFileSync(join(out, "sweep.tex"), "utf8");
+    expect(tex).toContain("Weights changed");
+    // No "|" (a dash in LaTeX's default font encoding): "abs Δw", Δ set in math.
+    expect(tex).toMatch(/Mean abs[^&]*\\ensuremath\{\\Delta\}w/);
+    expect(tex).not.toContain("|");
     // A point file with its learning outcome resumes as it was written.
     const c = checkPointRow(JSON.parse(readFileSync(join(out, "points", `${doc.rows[1].id}.json`), "utf8")) as Record<string, unknown>);
     expect(c.ok && c.row.learning?.changed).toBe(12);
