@@ -26,6 +26,7 @@ import { loadMnistSplit, type LearnSplit } from "../learn/mnist-data.ts";
 import { findIdxFiles, isLearnIdxDir, loadMnistIdxSplit, type IdxRole } from "../learn/mnist-idx.ts";
 import { readFeatureSplit } from "../learn/features-data.ts";
 import { clusteringOf, writeFeatureResults } from "../learn/features-report.ts";
+import { learningUj, withLearningEnergyKnown } from "../learn/learning-energy.ts";
 import { sha256File } from "../provenance.ts";
 import { DiehlCookRun, checkDiehlCookRuleFits, checkRuleParamsUsed, diehlCookRule, resolveDiehlCookParams, type DiehlCookParams, type DiehlCookResult } from "../learn/diehl-cook.ts";
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type Fingerprint, type LearnCheckpoint } from "../learn/checkpoint.ts";
@@ -170,7 +171,7 @@ export function learnTable(results: readonly DiehlCookResult[], countsOnly = fal
   const rows = results.map((r) => [
     r.weightBits === "float" ? "float" : `${r.weightBits} b`,
     `${(100 * r.accuracy).toFixed(1)}%`,
-    ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj), uj(r.energyPerInferencePj)]),
+    ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), learningUj(r.learningEnergyPerTrainSamplePj), uj(r.energyPerInferencePj)]),
     fmtInt(Math.round(r.opsPerTrainSample.synUpdates)),
     ...(onChanges ? [fmtInt(Math.round(r.opsPerTrainSample.weightChanges ?? 0))] : []),
     fmtInt(Math.round(r.opsPerTrainSample.ruleEvaluations)),
@@ -312,7 +313,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     save(wi + 1, undefined);
   }
   // --costs counts: what is written and printed has no energy (the results above, and the checkpoint, keep it).
-  const shown = countsOnly ? results.map(countsOnlyLearnResult) : results;
+  // A chip without energySynUpdatePj: the learning energy is not modelled (null), also for widths a checkpoint finished before.
+  const shown = countsOnly ? results.map(countsOnlyLearnResult) : results.map((r) => withLearningEnergyKnown(r, spec));
   if (features) return writeFeatureResults(dataset, o, spec.name, params, data, shown, gainDoc, countsOnly);
   const out = resolve(o.out);
   ensureDir(out);

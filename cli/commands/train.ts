@@ -58,7 +58,7 @@ import { isEnergyCostKey, type CostMode } from "../../chip/report/counts-only.ts
 import { checkCostsWithBilling, costsProvenance } from "../costs-mode.ts";
 import { jsonGraphDatasetModel } from "../evaluate/dataset-model.ts";
 import { chooseOutput } from "../dataset-decode.ts";
-import { notModelledCosts } from "../../chip/report/run-report.ts";
+import { learningEnergyModelled, notModelledCosts } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import { fmtInt, fmtMean, table } from "../format.ts";
 import { YIELD_EVERY_MS, interruptRequested, yieldForSignals } from "../interrupt.ts";
@@ -382,7 +382,10 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
     perTrainingSample: {
       // Counts only (--costs counts): null.
       energyPj: countsOnly ? null : {
-        dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n, learning: e.learning / n,
+        dynamic: e.dynamic / n, synapse: e.synapse / n, neuron: e.neuron / n, network: e.network / n,
+        // null: not modelled, as run's report.json totals.energyPj.learning (a chip with a learning engine but no
+        // energySynUpdatePj: spinnaker2, odin, loihi-sanafe); dynamic and total leave it out.
+        learning: learningEnergyModelled(spec, acc.counts[CounterKind.synUpdates]) ? e.learning / n : null,
         // With a time model: the static energy over the sample's simulated time, and the total.
         ...(o.timing === undefined ? {} : { static: staticPj / n, total: (e.dynamic + staticPj) / n }),
       },
@@ -424,7 +427,7 @@ export async function trainCommand(modelPath: string, o: TrainCommandOptions): P
   const ep = p.energyPj;
   const rows = [
     ...(ep === null || ep.total === undefined ? [] : [["total energy", pj(ep.total)], ["static energy", pj(ep.static ?? 0)]]),
-    ...(ep === null ? [] : [["dynamic energy", pj(ep.dynamic)], ["of which learning", pj(ep.learning)]]),
+    ...(ep === null ? [] : [["dynamic energy", pj(ep.dynamic)], ["of which learning", ep.learning === null ? "not modelled" : pj(ep.learning)]]),
     ...(p.simulatedTimeNs === undefined ? [] : [["simulated time", `${(p.simulatedTimeNs / 1e3).toFixed(3)} µs (${p.timeBasis})`]]),
     // Means over the training samples keep their fraction (train.json's 24.5 spikes is not 25).
     ["spikes (excl. inputs)", fmtMean(p.nonInputSpikes)], ["synaptic ops", fmtMean(p.synOps)],

@@ -27,6 +27,7 @@ import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/s
 import { runState, type SimResult } from "../../chip/sim/run.ts";
 import { buildLearningEngine, normaliseIncoming, resetLearningState, type LearningEngine } from "../../chip/sim/learning.ts";
 import { CounterKind } from "../../chip/sim/counters.ts";
+import { learningEnergyModelled } from "../../chip/report/run-report.ts";
 import { dynamicEnergyPj } from "../../chip/report/energy.ts";
 import { poissonEncode } from "../../chip/learning/encoders.ts";
 import { bindsnetPoissonEncode } from "../../chip/learning/poisson-isi-encoder.ts";
@@ -223,7 +224,11 @@ export interface DiehlCookResult {
   /** Dynamic energy (chip/report/energy.ts) per training presentation (re-presentations included) and per test sample. */
   readonly energyPerTrainSamplePj: number;
   readonly energyPerInferencePj: number;
-  readonly learningEnergyPerTrainSamplePj: number;
+  /**
+   * null: not modelled, the chip has a learning engine but no energySynUpdatePj (spinnaker2, odin, loihi-sanafe),
+   * as run's report.json totals.energyPj.learning (cli/learn/learning-energy.ts); energyPerTrainSamplePj then leaves it out.
+   */
+  readonly learningEnergyPerTrainSamplePj: number | null;
   /** What the learning energy bills (the chip spec's learningBilledOn, or `learn --bill-learning`). */
   readonly learningBilledOn?: LearningBillingBasis;
   /** Learning work per training sample (means). */
@@ -634,7 +639,7 @@ export class DiehlCookRun {
       neurons: N, weightBits: this.opts.weightBits ?? "float", trainSamples: this.nTrain, testSamples: this.nTest, passes: this.passes,
       accuracy: acc, trainAccuracy,
       energyPerTrainSamplePj: eTrain.dynamic / perTrain, energyPerInferencePj: eTest.dynamic / Math.max(1, this.nTest),
-      learningEnergyPerTrainSamplePj: eTrain.learning / perTrain, learningBilledOn: learningBillingBasis(spec),
+      learningEnergyPerTrainSamplePj: learningEnergyModelled(spec, trainAcc.counts[CounterKind.synUpdates]) ? eTrain.learning / perTrain : null, learningBilledOn: learningBillingBasis(spec),
       opsPerTrainSample: {
         synUpdates: trainAcc.counts[CounterKind.synUpdates] / perTrain, ruleEvaluations: trainAcc.counts[CounterKind.learnRuleEvaluations] / perTrain,
         traceUpdates: trainAcc.counts[CounterKind.learnTraceUpdates] / perTrain, normalisationOps: this.normOps / perTrain,

@@ -20,6 +20,7 @@ import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 import { LEARN_PARAM_SET_HARNESS, paramSetName, paramSetSourcesForRule } from "./param-sets.ts";
 import { curveFiles, curveText } from "./curve.ts";
 import type { AutoGainChoice } from "./auto-gain.ts";
+import { learningUj } from "./learning-energy.ts";
 
 /**
  * The silent samples of every width, as a share of all samples, for the summary's first lines: a silent sample
@@ -85,7 +86,7 @@ export function featuresTable(results: readonly DiehlCookResult[], countsOnly = 
     return [
       r.weightBits === "float" ? "float" : `${r.weightBits} b`, fmtInt(c.usedClusters), fmtInt(c.silentSamples),
       pct(c.purity), c.nmi === null ? "—" : c.nmi.toFixed(3), pct(c.labelAssignmentAccuracy),
-      ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), uj(r.learningEnergyPerTrainSamplePj)]),
+      ...(countsOnly ? [] : [uj(r.energyPerTrainSamplePj), learningUj(r.learningEnergyPerTrainSamplePj)]),
       fmtInt(Math.round(r.opsPerTrainSample.synUpdates)), fmtInt(Math.round(r.opsPerTrainSample.synOps)), fmtInt(Math.round(r.opsPerTrainSample.normalisationOps)),
     ];
   });

@@ -31,15 +31,27 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "simulated_time_ns", "time_basis", "average_power_mw", "agreement_spikes", "agreement_spikes_float", "agreement_shared", "agreement_jaccard",
 ];
 
+/**
+ * Appended when some point learned (its model has plastic projections, cli/sweep/learning-outcome.ts); a sweep
+ * of a static model has none of them, so its sweep.csv keeps its bytes.
+ */
+export const SWEEP_CSV_LEARNING_COLUMNS: readonly string[] = ["learning_synapses", "learning_weights_changed", "learning_mean_abs_weight_change", "learning_max_abs_weight_change"];
+
+/** Whether any row carries a learning outcome (the learning columns are shown). */
+export const anyLearned = (rows: readonly PointRow[]): boolean => rows.some((r) => r.learning !== undefined);
+
 export function sweepCsv(rows: readonly PointRow[]): string {
-  const lines = [SWEEP_CSV_COLUMNS.join(",")];
+  const learned = anyLearned(rows);
+  const lines = [[...SWEEP_CSV_COLUMNS, ...(learned ? SWEEP_CSV_LEARNING_COLUMNS : [])].join(",")];
   for (const r of rows) {
     const e = r.energyPj;
     const a = r.agreement;
+    const l = r.learning;
     lines.push([
       r.id, ...AXES.map((k) => r.params[k] ?? null), r.status, r.errorMessage, r.model, r.chip, r.steps, r.coresUsed, r.coresAvailable, r.spikes, r.synOps,
       e?.synapse ?? null, e?.neuron ?? null, e?.network ?? null, e?.learning ?? null, e?.static ?? null, e?.total ?? null,
       r.simulatedTimeNs, r.timeBasis, r.averagePowerMw, a?.spikes ?? null, a?.spikesFloat ?? null, a?.shared ?? null, a?.jaccard ?? null,
+      ...(learned ? [l?.synapses ?? null, l?.changed ?? null, l?.meanAbsChange ?? null, l?.maxAbsChange ?? null] : []),
     ].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;
@@ -92,6 +104,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
   const n = (v: number | null | undefined, f: "int" | "sig", scale = 1): Cell => (v === null || v === undefined ? null : { v: v / scale, f });
   const fixed = fixedAxes(cfg, shown);
   const failed = rows.filter((r) => r.errorMessage !== null);
+  const learned = anyLearned(rows);
   return {
     id: "sweep", title: sweepTitle(model, cfg),
     columns: [
@@ -99,12 +112,14 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
       { header: "Status", align: "l" }, { header: "Cores", align: "r" }, { header: "Spikes (incl. inputs)", align: "r" }, { header: "SOPs", align: "r" },
       ...(countsOnly ? [] : [{ header: `Energy (${eu.unit})`, align: "r" as const }]), { header: `Time (${tu.unit})`, align: "r" }, { header: "Time basis", align: "l" },
       { header: "Agreement", align: "r" },
+      ...(learned ? [{ header: "Weights changed", align: "r" as const }, { header: "Mean abs Δw", align: "r" as const }, { header: "Max abs Δw", align: "r" as const }] : []),
     ],
     rows: rows.map((r) => [
       ...shown.map((a): Cell => { const v = a === "arch" ? chipCell(r) : r.params[a]; return v === null ? "—" : typeof v === "number" ? { v, f: "int" } : v; }),
       r.status, r.coresUsed === null ? null : `${r.coresUsed} of ${r.coresAvailable}`, n(r.spikes, "int"), n(r.synOps, "int"),
       ...(countsOnly ? [] : [n(r.energyPj?.total, "sig", eu.scale)]), r.status === "ok" && r.simulatedTimeNs === null ? NOT_MODELLED : n(r.simulatedTimeNs, "sig", tu.scale), r.timeBasis,
       n(r.agreement?.jaccard, "sig"),
+      ...(learned ? [r.learning === undefined ? null : `${r.learning.changed} of ${r.learning.synapses}`, n(r.learning?.meanAbsChange, "sig"), n(r.learning?.maxAbsChange, "sig")] : []),
     ]),
     note: [
       `${cfg.steps !== null ? cfg.steps : cfg.input !== null ? "The input's number of" : "The model's own number of"} ticks per point, timing model ${cfg.timing}${fixed === "" ? "" : `; ${fixed}`}${(cfg.inputPopulation ?? null) === null ? "" : `; input population ${cfg.inputPopulation} driven by the input`}${nirNote(cfg.nir)}.`,
@@ -113,6 +128,7 @@ export function sweepTable(model: string, cfg: SweepConfig, rows: readonly Point
         ? "Counts only (--costs counts): no energy or power is reported. Time is on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare."
         : "Energy includes static power; time and static energy are on each point's time basis (column Time basis): tick-period, paced at the chip's tick period when its spec has one (TrueNorth, SpiNNaker 2), else modelled-latency, compute-bound (docs/reports.md, Time basis); times on different bases do not compare.",
       "Agreement (fixed point only) = Jaccard index of the spikes (tick, neuron) of the non-input populations in the fixed-point run and in the same model in float64.",
+      ...(learned ? ["Weights changed, mean and max abs Δw (points that learned): the plastic projections' synapses whose final weight differs from its starting weight (the model's, rounded onto the rule's weight grid), and the magnitude of Δw = w(end) − w(start) in the model's weight unit; weights that stick on a coarse rule grid change none."] : []),
       ...failed.map((r) => `Point ${r.id}: ${r.status} ${r.errorMessage}`),
     ].join(" "),
   };

@@ -47,6 +47,7 @@ function badField(r: Record<string, unknown>): string | undefined {
     for (const k of ["model", "chip", "steps", "coresUsed", "coresAvailable", "spikes", "synOps", "energyPj", "simulatedTimeNs", "timeBasis", "averagePowerMw", "agreement"]) {
       if (r[k] !== null) return k;
     }
+    if (r.learning !== undefined) return "learning";
     return undefined;
   }
   if (r.errorMessage !== null) return "errorMessage";
@@ -70,6 +71,14 @@ function badField(r: Record<string, unknown>): string | undefined {
     if (!isObject(a)) return "agreement";
     for (const k of ["spikes", "spikesFloat", "shared"]) if (!count(a[k])) return `agreement.${k}`;
     if (!(typeof a.jaccard === "number" && a.jaccard >= 0 && a.jaccard <= 1)) return "agreement.jaccard";
+  }
+  // Absent on static models (and on point files written before it, which resume without learning columns).
+  if (r.learning !== undefined) {
+    const l = r.learning;
+    if (!isObject(l)) return "learning";
+    for (const k of ["synapses", "changed"]) if (!count(l[k])) return `learning.${k}`;
+    if ((l.changed as number) > (l.synapses as number)) return "learning.changed";
+    for (const k of ["meanAbsChange", "maxAbsChange"]) if (!amount(l[k])) return `learning.${k}`;
   }
   return undefined;
 }

@@ -23,6 +23,7 @@ import { eventsMergedWarning, inputReportSection } from "../input-accounting.ts"
 import type { InputReportSection } from "../../chip/report/run-report.ts";
 import { aerchipVersion } from "../version.ts";
 import type { PointParams, PointTask } from "./grid.ts";
+import { learningOutcome, type PointLearning } from "./learning-outcome.ts";
 
 export const POINT_FORMAT = "aerchip-sweep-point";
 /**
@@ -75,6 +76,11 @@ export interface PointRow {
   readonly averagePowerMw: number | null;
   /** Fixed-point points only. */
   readonly agreement: PointAgreement | null;
+  /**
+   * How the final weights moved from the model's (cli/sweep/learning-outcome.ts); present only on a point whose
+   * model has plastic projections and ran, so rows of static models keep their bytes.
+   */
+  readonly learning?: PointLearning;
 }
 
 /** The chip of a point: the spec with its overrides, validated again (weight bits change the synapse entry). */
@@ -224,12 +230,14 @@ export async function runPoint(task: PointTask): Promise<PointRow> {
       const union = spikes + spikesFloat - shared;
       agreement = { spikes, spikesFloat, shared, jaccard: union === 0 ? 1 : shared / union };
     }
+    const learned = learningOutcome(graph, outcome.sim.finalWeights);
     return {
       ...base, status: "ok", errorMessage: null, model: r.model, chip: r.chip.name, steps: r.steps,
       coresUsed: r.chip.coresUsed, coresAvailable: r.chip.coresAvailable, spikes: r.totals.counters.spikes, synOps: r.totals.counters.synOps,
       energyPj: task.costs === "counts" ? null : { synapse: e.synapse, neuron: e.neuron, network: e.network, learning: e.learning, static: e.static, total: e.total },
       simulatedTimeNs: r.totals.simulatedTimeNs, timeBasis: r.totals.timeBasis ?? r.metrics?.totals.inferenceTimeBasis ?? null,
       averagePowerMw: r.totals.averagePowerMw, agreement,
+      ...(learned === undefined ? {} : { learning: learned }),
     };
   } catch (e) {
     // A stopped point is not a result: it must run again on resume.

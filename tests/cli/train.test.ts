@@ -140,6 +140,11 @@ describe("train.json says what its figures leave out (audit s19-train F1, F3, F1
     const doc = readJson<{ version: number; notes: string[]; notModelled: string[]; perTrainingSample: { spikes?: number; nonInputSpikes: number } }>(join(out, "train.json"));
     expect(doc.notes).toHaveLength(1);
     expect(doc.notModelled).toContain("energySynUpdatePj");
+    // Synapse updates on a chip without their cost: the learning energy is not modelled (null), as run's report says it, not 0.
+    const e = readJson<{ perTrainingSample: { synUpdates: number; energyPj: { learning: number | null; dynamic: number } } }>(join(out, "train.json")).perTrainingSample;
+    expect(e.synUpdates).toBeGreaterThan(0);
+    expect(e.energyPj.learning).toBeNull();
+    expect(r.stdout).toMatch(/^of which learning +not modelled$/m);
     // The layers' spikes only, named so (audit s23c #6: an unqualified "spikes" includes inputs everywhere else);
     // the same sample's run counts them in its non-input populations (neuronsFired). train.json version 2.
     expect(doc.version).toBe(2);
