@@ -9,7 +9,9 @@ import { latexFileHead, layoutColumns, splitRows } from "./latex-layout.ts";
 
 const SPECIAL: Readonly<Record<string, string>> = {
   "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\{", "}": "\\}",
-  "~": "\\textasciitilde{}", "^": "\\textasciicircum{}", "µ": "\\ensuremath{\\mu}", "≥": "\\ensuremath{\\geq}",
+  "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+  // In the default OT1 font encoding "|", "<" and ">" print as "—", "¡" and "¿": spelled out (text-mode commands).
+  "|": "\\textbar{}", "<": "\\textless{}", ">": "\\textgreater{}", "µ": "\\ensuremath{\\mu}", "≥": "\\ensuremath{\\geq}",
   "≤": "\\ensuremath{\\leq}", "→": "\\ensuremath{\\rightarrow}", "×": "\\ensuremath{\\times}", "–": "--", "—": "---",
   "·": "\\ensuremath{\\cdot}", "…": "\\ldots{}", "−": "\\ensuremath{-}",
   // The other symbols report texts use (captions, notes, headers): pdflatex stops on a Unicode character it

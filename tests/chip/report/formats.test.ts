@@ -65,8 +65,8 @@ describe("Markdown and LaTeX golden files", () => {
     expect(md).toContain("| in\\|&_ | input |");
     expect(md).toContain("| A\\|&_ | neuron | yes |");
     const tex = renderLatex(odd);
-    expect(tex).toContain("net\\_v2 | 100\\%");
-    expect(tex).toContain("A|\\&\\_");
+    expect(tex).toContain("net\\_v2 \\textbar{} 100\\%");
+    expect(tex).toContain("A\\textbar{}\\&\\_");
     // The fixture's chip is "generic*" (--core-neurons 3): its labels keep the override as "-mod-<spec hash>".
     expect(tex).toContain("\\label{tab:aerchip-net-v2-100-generic-mod-bcae80-summary}");
   });
