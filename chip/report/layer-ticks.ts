@@ -5,6 +5,8 @@
  *   spikes[t,p]    = spikes of p's neurons at t (the spike record, SimResult.spikes)
  *   synOpsOut[t,p] = Σ_{n in p fired at t} ops_n,      ops_n = Σ_{routes r of n} synapses of r's row
  *   synOpsIn[t,p]  = Σ_{n fired at t} ops_{n→p},       ops_{n→p} = the part of ops_n on projections ending in p
+ *   denseOpsIn[t,p] = Σ_{non-helper projections k ending in p} denseWeights_k (metrics.ts: pre.size·post.size,
+ *                    conv: its synapses), the NeuroBench dense-equivalent ops, the same every tick (last column)
  * Synaptic ops are counted as the engine counts them (chip/sim/run.ts, phase 3 "emit"): the destination
  * core reads the packet's whole axon row in the tick the spike is emitted, so a spike's ops belong to its
  * emission tick t, not to its arrival tick t + delay (synapticEventsDelivered is the arrival-side count,
@@ -34,6 +36,7 @@ import type { ChipProgram } from "../program/types.ts";
 import type { SimResult } from "../sim/run.ts";
 import { hasCells, type SimState } from "../sim/state.ts";
 import type { LayerTallies } from "../sim/layer-tally.ts";
+import { isHelperProjection } from "./metrics.ts";
 
 export interface LayerTickCounts {
   readonly steps: number;
@@ -47,6 +50,13 @@ export interface LayerTickCounts {
    * learning ones only when the run learned); absent when the run was made without layerTallies.
    */
   readonly engine?: ReadonlyArray<readonly [EngineColumn, Float64Array]>;
+  /**
+   * Per population p: its dense-equivalent synaptic ops per tick (NeuroBench, chip/report/metrics.ts):
+   * Σ over the non-helper projections k ending in p of denseWeights_k (pre.size · post.size; conv: its
+   * synapses), the same in every tick, so Σ_t = perPopulation[p].synapticOpsIn.dense. Written as the
+   * last column, denseOpsIn, after the engine's.
+   */
+  readonly denseOpsInPerTick?: Float64Array;
 }
 
 /** The column names of layer-ticks.csv, in order; the engine's columns follow (LAYER_TICK_ENGINE_COLUMNS). */
@@ -138,7 +148,14 @@ export function layerTickCounts(program: ChipProgram, res: SimResult): LayerTick
       }
     }
   }
-  return { steps: T, populations: names, spikes, synOpsOut, synOpsIn, ...(res.layerTallies === undefined ? {} : { engine: engineColumns(res.layerTallies) }) };
+  // Dense-equivalent ops per tick (metrics.ts perProjection denseWeights, helper drives left out as there).
+  const sizeOf = new Map(program.populations.map((q) => [q.name, q.size] as const));
+  const denseOpsInPerTick = new Float64Array(P);
+  program.projections.forEach((pr, k) => {
+    if (isHelperProjection(pr)) return;
+    denseOpsInPerTick[postOfProjection[k]] += pr.encoding === "conv" ? pr.synapseCount : (sizeOf.get(pr.pre) ?? 0) * (sizeOf.get(pr.post) ?? 0);
+  });
+  return { steps: T, populations: names, spikes, synOpsOut, synOpsIn, ...(res.layerTallies === undefined ? {} : { engine: engineColumns(res.layerTallies) }), denseOpsInPerTick };
 }
 
 /** A population name as a CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
@@ -155,13 +172,15 @@ export function layerTicksCsv(c: LayerTickCounts): Uint8Array {
   const P = c.populations.length;
   const names = c.populations.map(csvField);
   const engine = c.engine ?? [];
-  const chunks: Buffer[] = [Buffer.from(`${[...LAYER_TICK_COLUMNS, ...engine.map(([name]) => name)].join(",")}\n`)];
+  const dense = c.denseOpsInPerTick;
+  const chunks: Buffer[] = [Buffer.from(`${[...LAYER_TICK_COLUMNS, ...engine.map(([name]) => name), ...(dense === undefined ? [] : ["denseOpsIn"])].join(",")}\n`)];
   let lines: string[] = [];
   for (let t = 0; t < c.steps; t++) {
     for (let p = 0; p < P; p++) {
       const i = t * P + p;
       let more = "";
       for (let k = 0; k < engine.length; k++) more += `,${engine[k][1][i]}`;
+      if (dense !== undefined) more += `,${dense[p]}`;
       lines.push(`${t},${names[p]},${c.spikes[i]},${c.synOpsOut[i]},${c.synOpsIn[i]}${more}\n`);
     }
     if (lines.length >= 65536) { chunks.push(Buffer.from(lines.join(""))); lines = []; }

@@ -5,8 +5,8 @@
  *   input (784, Poisson, rate = pixel·63.75 Hz·intensity/2) ─plastic─▶ exc (N LIF, adaptive θ)
  *   exc ─one-to-one─▶ inh (N) ─all-but-self, inhibitory─▶ exc          (winner-take-all as synapses)
  * Schedule per sample: Σ_i w_ij ← 78 for every exc neuron j (normalisation), 350 ms of input
- * with learning on; if exc fired < 5 spikes the intensity rises by 1 and the sample is shown again
- * (D&C); then the state resets (v, u, traces: what the 150 ms rest achieves; with params.restMs the rest
+ * with learning on; if exc fired < 5 spikes the intensity rises by 1 and the sample is shown again,
+ * normalised again first (D&C); then the state resets (v, u, traces: what the 150 ms rest achieves; with params.restMs the rest
  * ticks are simulated and charged first). Readout: with weights and θ frozen, the training digits are shown once more and each
  * neuron is labelled with its strongest class (label assignment); then accuracy on the test digits.
  * Conductances become currents: one input spike of weight w moves v by ≈ 0.6·w mV (D&C: w·1 ms/100 ms
@@ -167,7 +167,8 @@ export interface DiehlCookOptions {
   readonly inputEncoder?: InputEncoderName;
   /**
    * When the incoming weights are normalised (Σ_i w_ij ← normTarget): "before-each-sample" (default; D&C's code,
-   * normalize_weights() at the start of every training example, none after the last) or "after-each-sample"
+   * normalize_weights() at the start of every training presentation, re-presentations of a digit at higher
+   * intensity included, none after the last) or "after-each-sample"
    * (BindsNET: network.run normalises after every training sample, so the label and test passes see
    * Σ_i w_ij = norm exactly and the first sample sees the raw initial weights). A parameter set chooses it.
    */
@@ -525,9 +526,12 @@ export class DiehlCookRun {
         const s = this.sampleNow;
         const last = this.passNow === this.passes - 1;
         const after = this.opts.normalise === "after-each-sample";
-        if (!after) this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
         let intensity = 2;
         for (;;) {
+          // D&C's code (Diehl&Cook_spiking_MNIST.py, main loop): normalize_weights() at the top of every
+          // training iteration, and a digit with < 5 spikes is shown again by the next iteration, so each
+          // presentation, re-presentations at higher intensity included, starts normalised (audit s24c #2).
+          if (!after) this.normOps += normaliseIncoming(this.le, this.st, this.projIndex, this.normTarget);
           const res = this.present(this.data.trainImages, s, intensity, true);
           this.presentations++;
           addRunCounters(this.trainAcc, this.st, res);

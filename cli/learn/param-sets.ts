@@ -102,7 +102,7 @@ export interface ParamSetHarness {
 export const LEARN_PARAM_SET_HARNESS: { readonly [name: string]: ParamSetHarness } = {
   "diehl-cook-code": {
     inputEncoder: { value: "per-tick", source: "[C] D&C code's Brian PoissonGroup input (Brian 1 PoissonThreshold: spike when rand() < rate·dt): one draw per input and tick, P(spike) = min(1, rate·dt) (core/poisson-tick.ts, chip/learning/encoders.ts)" },
-    normalise: { value: "before-each-sample", source: "[C] D&C code: normalize_weights() before each training example (normTotal's source), none after the last" },
+    normalise: { value: "before-each-sample", source: "[C] D&C code: normalize_weights() before each training presentation, a digit re-shown at a higher intensity included (normTotal's source), none after the last" },
   },
   "bindsnet-eth-mnist": {
     inputEncoder: {

@@ -174,6 +174,12 @@ export function modelReadouts(graph: ModelGraph, readouts?: readonly string[]): 
  *   convTranspose2d  (kernel known, aerchip-model-1)  pre.size × (Co/groups)·KH·KW    (every input position:
  *                    each input value is multiplied by every tap of its kernels, including taps that land on
  *                    the cropped border, the transposed counterpart of conv2d's padding taps)
+ * A NIR projection whose synapses come through exactly one Affine/Linear/Conv node (ProjectionIR.unfolded)
+ * counts that node on its own: the pooling the NIR front end folds into the synapse list (docs/nir.md) is
+ * left out, as the built-in tables count a pool (a layer without neurons or weights; the conv after it
+ * has its kernel at the pooled resolution, VGG-9's conv3 9·128). "synapses": the node's entries on its
+ * own input map (padding taps dropped); "full-kernel": its output size × its weights per output
+ * (a conv's (Ci/groups)·KH·KW, an Affine's in_features). Otherwise:
  *   otherwise        post.size × (the projection's largest number of synapses onto one neuron), i.e. a
  *                    NIR conv's interior neuron's kernel at every position; a map too small to have an
  *                    interior neuron (3×3 padding 1 on 1×1) counts what its best-connected neuron has.
@@ -194,7 +200,11 @@ export function layersFromModelGraph(graph: ModelGraph, fanIn: FanInConvention =
   for (const p of graph.projections) {
     if (isHelper(p.pre)) continue; // a bias drive, not a synapse between layers
     let count = p.preIndex.length;
-    if (fanIn === "full-kernel" && p.kernel !== undefined) {
+    if (p.unfolded !== undefined) {
+      // A NIR projection through one weighted node: that node's own counts, the pools on its path left
+      // out (they are layers without neurons or weights in the paper's tables, papers.md §1.4).
+      count = fanIn === "full-kernel" ? p.unfolded.weightUses : p.unfolded.synapses;
+    } else if (fanIn === "full-kernel" && p.kernel !== undefined) {
       const anchor = p.kernel.kind === "convTranspose2d" ? p.pre : p.post;
       count = (sizeOf.get(anchor) ?? 0) * p.kernel.tapsPerNeuron;
     } else if (fanIn === "full-kernel" && count > 0) {

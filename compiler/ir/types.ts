@@ -52,6 +52,25 @@ export interface ProjectionIR {
   readonly learningPsi?: StllrPsi;
   /** A kernel projection's geometry (aerchip-model-1 `conv2d` / `convTranspose2d`); absent for other projections. */
   readonly kernel?: KernelIR;
+  /**
+   * The one weighted node a NIR projection's synapses come through, counted on its own (before pooling
+   * and other parameter-free nodes on the path were folded into the synapse list): learning-cost counts
+   * these, so that a pool is a layer without neurons or weights as in the paper's tables (papers.md §1.4).
+   * Absent for other projections and for NIR paths through zero or several weighted nodes.
+   */
+  readonly unfolded?: UnfoldedLinearIR;
+}
+
+/**
+ * A NIR Affine/Linear/Conv node's own counts (compiler/frontends/nir/lower.ts):
+ *   synapses    its entries on its own input map (padding taps dropped), as if it were a layer by itself
+ *   weightUses  its output size × weights per output (Conv: (Ci/groups)·KH·KW; Affine/Linear: in_features),
+ *               the full kernel at every output position, padding taps included
+ */
+export interface UnfoldedLinearIR {
+  readonly node: string;
+  readonly synapses: number;
+  readonly weightUses: number;
 }
 
 /**

@@ -24,7 +24,10 @@ const codeOf = (stderr: string): string | undefined => /\b(E_[A-Z0-9_]+):/.exec(
 /** layer-ticks.csv back into counts (population names here have no commas or quotes). */
 function parseCsv(text: string, populations: readonly string[], steps: number): LayerTickCounts {
   const lines = text.trimEnd().split("\n");
-  const header = lines[0].split(",");
+  const all = lines[0].split(",");
+  // denseOpsIn is the last column (after the engine's; audit s24c #8).
+  expect(all[all.length - 1]).toBe("denseOpsIn");
+  const header = all.slice(0, -1);
   expect(header.slice(0, 5).join(",")).toBe("tick,population,spikes,synOpsOut,synOpsIn");
   expect(header.slice(5)).toEqual(LAYER_TICK_ENGINE_COLUMNS.slice(0, header.length - 5));
   const P = populations.length;
@@ -33,14 +36,20 @@ function parseCsv(text: string, populations: readonly string[], steps: number): 
   const synOpsOut = new Float64Array(steps * P);
   const synOpsIn = new Float64Array(steps * P);
   const engine = header.slice(5).map((name) => [name as EngineColumn, new Float64Array(steps * P)] as const);
+  const denseOpsInPerTick = new Float64Array(P);
   lines.slice(1).forEach((l, i) => {
-    const [t, pop, s, o, n, ...more] = l.split(",");
+    const [t, pop, s, o, n, ...rest] = l.split(",");
+    const more = rest.slice(0, -1);
     expect([Number(t), pop]).toEqual([Math.floor(i / P), populations[i % P]]);
     expect(more).toHaveLength(engine.length);
     spikes[i] = Number(s); synOpsOut[i] = Number(o); synOpsIn[i] = Number(n);
     more.forEach((x, k) => { engine[k][1][i] = Number(x); });
+    // The same in every tick: the first tick's value, checked against every later one.
+    const d = Number(rest[rest.length - 1]);
+    if (i < P) denseOpsInPerTick[i] = d;
+    else expect(d).toBe(denseOpsInPerTick[i % P]);
   });
-  return { steps, populations, spikes, synOpsOut, synOpsIn, engine };
+  return { steps, populations, spikes, synOpsOut, synOpsIn, engine, denseOpsInPerTick };
 }
 
 function readRun(out: string): { r: RunReport; c: LayerTickCounts } {

@@ -22,6 +22,13 @@ export function expectReconciles(c: LayerTickCounts, r: RunReport): void {
     expect(inn, `synOpsIn of ${pop.name}`).toBe(pop.synOpsIn);
     expect(out, `synOpsOut of ${pop.name}`).toBe(r.perProjection.filter((k) => k.pre === pop.name).reduce((a, k) => a + k.synOps, 0));
   });
+  // Dense-equivalent ops (denseOpsIn): the same every tick, Σ_t = perPopulation[p].synapticOpsIn.dense (metrics.ts).
+  expect(c.denseOpsInPerTick, "denseOpsIn").toBeDefined();
+  expect(r.metrics, "report.json metrics").toBeDefined();
+  r.metrics!.perPopulation.forEach((pop, p) => {
+    expect(pop.name).toBe(c.populations[p]);
+    expect(c.denseOpsInPerTick![p] * c.steps, `denseOpsIn of ${pop.name} over the run`).toBe(pop.synapticOpsIn.dense);
+  });
   // The engine's columns (runs made with layerTallies): Σ over ticks and populations = the run's counter
   // (weightChanges: report.json's learning.weightChanges).
   for (const [name, a] of c.engine ?? []) {

@@ -30,7 +30,7 @@
 import { AerchipError, type Diagnostic } from "../../../core/diagnostics.ts";
 import { nirResetProjectionName } from "./reset-synapse.ts";
 import { ResetMode, ThresholdOp } from "../../../chip/program/types.ts";
-import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR } from "../../ir/types.ts";
+import type { ModelGraph, NeuronParamsIR, PopulationIR, ProjectionIR, UnfoldedLinearIR } from "../../ir/types.ts";
 import { flattenNir, type FlatGraph } from "./graph.ts";
 import { inferShapes, shapeSize, type NodeShape } from "./infer-shapes.ts";
 import { applyOp, coalesceConstants, delaySignal, sourceSignal, sumSignals, TERM_CONV, TERM_DENSE, type Signal, type SignalTerm } from "./linear-map.ts";
@@ -156,6 +156,7 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
 
   // ---- signals ---------------------------------------------------------------------------------
   const outMemo = new Map<string, Signal>();
+  const unfolded = new Map<string, UnfoldedLinearIR>();
   const inProgress = new Set<string>();
   const isSource = (n: NirNode): boolean => n.type === "Input" || isNeuronNode(n);
 
@@ -197,12 +198,15 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     switch (n.type) {
       case "Affine":
       case "Linear":
-        s = applyOp(denseOp(n, inShape, file), sIn, name);
-        break;
       case "Conv1d":
-      case "Conv2d":
-        s = applyOp(convOp(n, inShape, sh.output, file), sIn, name);
+      case "Conv2d": {
+        const op = n.type === "Affine" || n.type === "Linear" ? denseOp(n, inShape, file) : convOp(n, inShape, sh.output, file);
+        // The node's own counts, before the pools around it are folded in (ProjectionIR.unfolded):
+        // weight uses = output size × weights per output (weight is [out, …]: its size ÷ its first dimension).
+        unfolded.set(name, { node: name, synapses: op.out.length, weightUses: shapeSize(sh.output) * (n.weight.data.length / n.weight.shape[0]) });
+        s = applyOp(op, sIn, name);
         break;
+      }
       case "SumPool2d":
       case "AvgPool2d":
         s = applyOp(poolOp(n, inShape, sh.output, file), sIn, name);
@@ -398,7 +402,9 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
     const dense = (t.flags & TERM_DENSE) !== 0 && (t.flags & TERM_CONV) === 0 && n === sizeOf.get(p.pre)! * sizeOf.get(p.post)!;
     const encoding = (t.flags & TERM_CONV) !== 0 ? "conv" : dense ? "dense" : "sparse";
     const name = uniqueName(`${p.pre}->${p.post}`, new Set(projections.map((q) => q.name)));
-    projections.push({ name, pre: p.pre, post: p.post, encoding, preIndex: t.src, postIndex: t.out, weight: p.weight, delayTicks });
+    // Exactly one weighted node on the path: its own counts, for learning-cost (a pool is then no weight of it).
+    const only = t.via.size === 1 ? unfolded.get([...t.via][0]) : undefined;
+    projections.push({ name, pre: p.pre, post: p.post, encoding, preIndex: t.src, postIndex: t.out, weight: p.weight, delayTicks, ...(only !== undefined ? { unfolded: only } : {}) });
     projInfos.push({ projection: name, pre: p.pre, post: p.post, via: [...t.via], modelWeights: t.modelWeights, synapses: n, encoding });
   }
   // Reset "snntorch-subtract": snnTorch takes θ off v in the step after a spike, undecayed

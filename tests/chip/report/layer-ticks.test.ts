@@ -63,8 +63,11 @@ describe("layer-ticks counts", () => {
     expect(at(c.synOpsIn, 0, "in") + at(c.synOpsOut, 0, "b")).toBe(0);
     expectReconciles(c, r);
     const csv = Buffer.from(layerTicksCsv(c)).toString("utf8").split("\n");
-    expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn");
-    expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0", "0,a,0,0,6", "0,b,0,0,0"]);
+    // denseOpsIn, last: fan-in weights per tick, pre.size × post.size (NeuroBench dense ops): in 0 (an input),
+    // a 2 × 3 = 6, b 3 × 2 = 6 (a1's zero row counted: dense-equivalent), every tick.
+    expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn,denseOpsIn");
+    expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0,0", "0,a,0,0,6,6", "0,b,0,0,0,6"]);
+    expect(csv.slice(-4, -1)).toEqual(["7,in,0,0,0,0", "7,a,0,0,0,6", "7,b,0,0,0,6"]);
     expect(csv).toHaveLength(1 + 8 * 3 + 1); // every (tick, population) row, and a final newline
   });
 
@@ -75,11 +78,11 @@ describe("layer-ticks counts", () => {
     const res = simulate(spec, program, m.stimulus, { steps: TINY.steps, timing: createTimingModel("simple"), layerTallies: true });
     const c = layerTickCounts(program, res);
     const csv = Buffer.from(layerTicksCsv(c)).toString("utf8").split("\n");
-    expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn,neuronAccesses,neuronUpdates,neuronUpdatesWithInput");
+    expect(csv[0]).toBe("tick,population,spikes,synOpsOut,synOpsIn,neuronAccesses,neuronUpdates,neuronUpdatesWithInput,denseOpsIn");
     // in: never accessed. a (3, no refractory period): 3 accesses and updates every tick, all 3 with input
     // when in's spikes arrive (ticks 2 and 5). b (2): input when a's spikes arrive (3 and 6), both neurons
     // (b0 gets a0's weight 1, b1 a0's and a2's), though a1's row is all zeros.
-    expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0,0,0,0", "0,a,0,0,6,3,3,0", "0,b,0,0,0,2,2,0"]);
+    expect(csv.slice(1, 4)).toEqual(["0,in,2,6,0,0,0,0,0", "0,a,0,0,6,3,3,0,6", "0,b,0,0,0,2,2,0,6"]);
     const col = (pop: string, k: number): number[] => csv.slice(1, 1 + 8 * 3).filter((l) => l.split(",")[1] === pop).map((l) => Number(l.split(",")[k]));
     expect(col("a", 7)).toEqual([0, 0, 3, 0, 0, 3, 0, 0]);
     expect(col("b", 7)).toEqual([0, 0, 0, 2, 0, 0, 2, 0]);

@@ -27,7 +27,10 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
     const r = trainDiehlCook(loadPreset("loihi"), data, { neurons: 10, seed: 1, labelSamples: 100 });
     expect(r.accuracy).toBeGreaterThan(0.2);
     expect(r.opsPerTrainSample.synUpdates).toBeGreaterThan(0);
-    expect(r.opsPerTrainSample.normalisationOps).toBe(2 * 784 * 10);
+    // One normalisation (a read and a write of each of the 784·10 plastic weights) before every training
+    // presentation, re-presentations at higher intensity included, as D&C's code (audit s24c #2).
+    expect(r.presentations).toBeGreaterThan(200); // some digits were shown again, so the count differs from once per digit
+    expect(r.opsPerTrainSample.normalisationOps).toBe((2 * 784 * 10 * r.presentations) / 200);
     expect(r.memory.plasticSynapses).toBe(7840);
     expect(r.energyPerTrainSamplePj).toBeGreaterThan(r.energyPerInferencePj);
   }, 60_000);
@@ -75,9 +78,12 @@ describe("Diehl & Cook unsupervised MNIST on chip (small)", () => {
     // The rest ticks' work is charged: traces decay through them, neurons are updated, in inference too.
     expect(rest.opsPerTrainSample.traceUpdates).toBeGreaterThan(1.5 * none.opsPerTrainSample.traceUpdates);
     expect(rest.energyPerInferencePj).toBeGreaterThan(none.energyPerInferencePj);
-    expect(rest.energyPerTrainSamplePj).toBeGreaterThan(none.energyPerTrainSamplePj);
-    // The <5-spike re-presentation counts the presentation's spikes only, as D&C does.
-    expect(rest.presentations).toBe(none.presentations);
+    // Per presentation: the two runs learn differently (STDP stays on through the rest ticks), so they
+    // re-show different digits (24 and 22 presentations of the 6 digits here since each presentation is
+    // normalised, audit s24c #2; with normalise "after-each-sample" 21 and 20 already before that fix):
+    // their re-presentation counts are not comparable, the energy of one presentation is.
+    const perPresentation = (r: typeof none) => (r.energyPerTrainSamplePj * r.trainSamples * r.passes) / r.presentations;
+    expect(perPresentation(rest)).toBeGreaterThan(perPresentation(none));
     expect(() => resolveDiehlCookParams({ restMs: -1 })).toThrow(expect.objectContaining({ code: "E_LEARN_PARAM", field: "restMs" }));
   }, 60_000);
 
