@@ -83,6 +83,8 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
   readonly labelFrom?: LabelSource;
   /** A directory's labels from a CSV of path,label rows (cli/dataset-labels.ts); not with labelFrom. */
   readonly labels?: string;
+  /** --slice-us W: every recording cut into consecutive W µs windows, each a sample (tonic's SliceByTime; cli/dataset-inputs.ts timeWindows). */
+  readonly sliceUs?: number;
   /** Permute the data set's order by `seed` before `samples` selects (cli/dataset-inputs.ts shuffledSamples). */
   readonly shuffle?: boolean;
   readonly steps?: number;
@@ -174,13 +176,13 @@ export function datasetDigest(listing: DatasetListing): string {
  * records for its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as
  * they are now (`aerchip rerun` compares it with the recorded one).
  */
-export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
-  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string, sliceUs?: number): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile, sliceUs));
 }
 
 /** The digest `evaluate --target-dir DIR` records for the targets of the samples it evaluates (cli/dataset-targets.ts targetsDigest), recomputed for `aerchip rerun`. */
-export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
-  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile);
+export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string, sliceUs?: number): Promise<string> {
+  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile, sliceUs);
   return targetsDigest(dir, listing.kind, listing.samples);
 }
 
@@ -242,7 +244,10 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labels !== undefined && o.labelFrom !== undefined) {
     throw new AerchipError("E_CLI_OPTION", "--labels and --label-from both say how the files are labelled; give one", { field: "--labels", hint: "drop --label-from (the CSV gives the labels) or --labels" });
   }
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels);
+  if (o.sliceUs !== undefined && o.targetDir !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--slice-us makes several samples of one file, and --target-dir has one target per file", { field: "--slice-us", hint: "drop --target-dir (or --slice-us)" });
+  }
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels, o.sliceUs);
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
@@ -336,7 +341,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
           ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }),
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), ...(o.sliceUs === undefined ? {} : { sliceUs: o.sliceUs }), output: out0.output, decode,
         ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
         ...(rest === 0 ? {} : { restSteps: rest }),
         ...(o.perLayerTicks === true ? { perLayerTicks: true } : {}),
