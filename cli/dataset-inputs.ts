@@ -35,7 +35,7 @@
  *
  * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
  */
-import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
 import { createRng } from "../core/rng.ts";
@@ -81,6 +81,37 @@ export interface DatasetListing {
   readonly labelFile?: string;
   /** --slice-us W: every file cut into windows of W µs, each a sample. */
   readonly sliceUs?: number;
+  /** --gesture-labels: the `*_labels.csv` tables whose rows are the samples (their digests are part of the data set's). */
+  readonly gestureLabelFiles?: readonly string[];
+}
+
+/** A recording's DVS Gesture label table: `user01_led.aedat` → `user01_led_labels.csv` (any extension dropped). */
+export function gestureLabelsPathOf(path: string): string {
+  return path.replace(/\.[^./\\]*$/, "") + "_labels.csv";
+}
+
+/**
+ * --gesture-labels: each row of each file's `*_labels.csv` (class,startTime_usec,endTime_usec) is a sample, the
+ * events with start ≤ t < end, tick 0 at start; its class is the row's minus 1 (DVS Gesture's 1–11 → tonic's 0–10).
+ */
+async function gestureSamples(files: readonly DatasetSample[]): Promise<{ samples: DatasetSample[]; tables: string[] }> {
+  const { readGestureLabels } = await import("../core/io/events/dvs-gesture-labels.ts");
+  const out: DatasetSample[] = [];
+  const tables: string[] = [];
+  for (const f of files) {
+    const table = gestureLabelsPathOf(f.path);
+    if (!existsSync(table)) {
+      throw new AerchipError("E_DATASET_LABEL", `${f.path} has no label table ${basename(table)} beside it (--gesture-labels)`, { file: f.path, field: "--gesture-labels", hint: `put its class,startTime_usec,endTime_usec table at ${table}, or leave the recording out of the data set` });
+    }
+    tables.push(table);
+    for (const row of await readGestureLabels(table)) {
+      if (!Number.isInteger(row.label) || row.label < 1) {
+        throw new AerchipError("E_DATASET_LABEL", `${table}: class ${row.label} is not a whole number ≥ 1 (DVS Gesture numbers its classes 1–11)`, { file: table, field: "class", hint: "fix the class column" });
+      }
+      out.push({ index: out.length, path: f.path, label: row.label - 1, id: `${f.id}@${row.startUs}-${row.endUs}us`, windowUs: [row.startUs, row.endUs] });
+    }
+  }
+  return { samples: out, tables };
 }
 
 /**
@@ -241,7 +272,7 @@ function selectRange(all: readonly DatasetSample[], range: SampleRange | undefin
  * to `range`; `labels`: how a directory's files are labelled, or `labelFile`: the --labels CSV that labels
  * them (E_CLI_OPTION for a data set that is not a directory).
  */
-export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number, labelFile?: string, sliceUs?: number): Promise<DatasetListing> {
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number, labelFile?: string, sliceUs?: number, gestureLabels = false): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
@@ -289,6 +320,11 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       if (windows.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--slice-us ${sliceUs}: no recording under ${path} has an event`, { file: path, field: "--slice-us", hint: "give recordings with events" });
       return { kind: "directory", path, total: windows.length, samples: selectRange(windows, range, path, shuffleSeed), skippedFiles: skipped.n, ...(labelFile === undefined ? {} : { labelFile }), ...(classNames === undefined ? {} : { classNames }), sliceUs };
     }
+    if (gestureLabels) {
+      const g = await gestureSamples(fileSamples);
+      if (g.samples.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--gesture-labels: the label tables under ${path} have no rows`, { file: path, field: "--gesture-labels", hint: "give recordings with their *_labels.csv rows" });
+      return { kind: "directory", path, total: g.samples.length, samples: selectRange(g.samples, range, path, shuffleSeed), skippedFiles: skipped.n, gestureLabelFiles: g.tables };
+    }
     const all = fileSamples;
     const selected = selectRange(all, range, path, shuffleSeed);
     if (labelFile !== undefined) {
@@ -303,6 +339,11 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       return { kind: "directory", path, total: all.length, samples: labelled, skippedFiles: skipped.n, labelFile };
     }
     return { kind: "directory", path, total: all.length, samples: selected, skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
+  }
+  if (gestureLabels && !st.isDirectory()) {
+    const g = await gestureSamples([{ index: 0, path, label: null, id: path }]);
+    if (g.samples.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--gesture-labels: ${g.tables[0]} has no rows`, { file: g.tables[0], field: "--gesture-labels", hint: "give the recording's label table with its rows" });
+    return { kind: "file", path, total: g.samples.length, samples: selectRange(g.samples, range, path, shuffleSeed), skippedFiles: 0, gestureLabelFiles: g.tables };
   }
   if (HDF5.test(path) && sliceUs !== undefined) {
     throw new AerchipError("E_CLI_OPTION", `--slice-us cuts event recordings; ${path} is an SHD/SSC file, whose samples are not cut`, { file: path, field: "--slice-us", hint: "drop --slice-us, or give a directory of event recordings (or one recording)" });

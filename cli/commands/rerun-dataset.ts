@@ -89,6 +89,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
   const sliceUs = opt<number>(o, "sliceUs", "number", file, "evaluate");
+  const gestureLabels = opt<boolean>(o, "gestureLabels", "boolean", file, "evaluate");
   if (sliceUs !== undefined && !(Number.isFinite(sliceUs) && sliceUs > 0)) throw badOption(file, "sliceUs", sliceUs, "it must be a number > 0 (µs, as --slice-us)", "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
   const targetFrom = opt<string>(o, "targetFrom", "string", file, "evaluate");
@@ -109,6 +110,7 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(labels === undefined ? {} : { labels }),
       ...(sliceUs === undefined ? {} : { sliceUs }),
+      ...(gestureLabels === true ? { gestureLabels } : {}),
       ...(output === undefined ? {} : { output }),
       ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(frozen === true ? { frozen } : {}),
@@ -135,7 +137,7 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
       const labels = plan.options.labels;
       if (labels !== undefined && !existsSync(labels)) throw inputMissing("label file (--labels)", labels, file);
       try {
-        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, labels, plan.options.sliceUs);
+        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, labels, plan.options.sliceUs, plan.options.gestureLabels === true);
       } catch (e) {
         // A label file that no longer fits the data set (a row lost, a path renamed) is a changed input too.
         if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT", "E_DATASET_LABEL"].includes(e.code)) throw e;
@@ -143,7 +145,7 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
       }
     } else if (input.role === "targets") {
       // --target-dir: a digest over the evaluated samples' target files (cli/dataset-targets.ts), not one file's.
-      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels, plan.options.sliceUs);
+      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels, plan.options.sliceUs, plan.options.gestureLabels === true);
     } else sha = sha256File(input.path);
     if (sha !== input.sha256) {
       // The data set's digest covers its files and the --labels CSV: say that either may have changed.

@@ -17,6 +17,9 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const MODEL = join(TMP, "m.json");
 const DATA = join(TMP, "data");
 const W = 1000;
+const GDATA = join(TMP, "gesture");
+/** class (1–11, as DVS Gesture's files), start, end (µs). */
+const GESTURE_ROWS: ReadonlyArray<readonly [number, number, number]> = [[4, 150, 1137], [2, 1137, 2138], [1, 3000, 5000]];
 // Recording a (class folder 3): first event 137 µs, last 4137 µs = t_0 + 4W exactly, so tonic gives 4
 // windows and drops the event at 4137 (the incomplete fifth window). Recording b: 250 … 2100 µs: 1 window.
 const A_T = [137, 200, 900, 1136, 1137, 1500, 2136, 2137, 2138, 3000, 3136, 3137, 4137];
@@ -35,6 +38,10 @@ beforeAll(() => {
   mkdirSync(join(DATA, "3"), { recursive: true });
   writeFileSync(join(DATA, "3", "a.csv"), csv(A_T));
   writeFileSync(join(DATA, "3", "b.csv"), csv(B_T));
+  // --gesture-labels: recording g.csv (the A_T events) with its table g_labels.csv: classes 1–11 in the file.
+  mkdirSync(GDATA, { recursive: true });
+  writeFileSync(join(GDATA, "g.csv"), csv(A_T));
+  writeFileSync(join(GDATA, "g_labels.csv"), GESTURE_ROWS.map((r) => r.join(",")).reduce((acc, l) => `${acc}${l}\n`, "class,startTime_usec,endTime_usec\n"));
 });
 
 /** Independent count: events with start ≤ t < end, windows from the first event, whole windows only. */
@@ -78,5 +85,24 @@ describe("evaluate --slice-us", () => {
     const rr = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "rr"), "--quiet");
     expect(rr.code, rr.stderr).toBe(0);
     expect(readDoc(join(TMP, "rr")).samples.map((s) => s.id)).toEqual(want.map((w) => w.id));
+  });
+
+  it("--gesture-labels: each label row of a recording is a sample: its events start ≤ t < end, class − 1, recorded, rerun", async () => {
+    const out = join(TMP, "g");
+    const r = await cli("evaluate", MODEL, "--input", GDATA, "--arch", "generic", "--tick-us", "500", "--gesture-labels", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = readDoc(out);
+    // By hand: [150, 1137): 200 900 1136 → 3; [1137, 2138): 1137 1500 2136 2137 → 4; [3000, 5000): 3000 3136 3137 4137 → 4.
+    expect(GESTURE_ROWS.map(([, a, b]) => A_T.filter((t) => t >= a && t < b).length)).toEqual([3, 4, 4]);
+    expect(doc.samples.map((s) => s.id)).toEqual(GESTURE_ROWS.map(([, a, b]) => `g.csv@${a}-${b}us`));
+    expect(doc.samples.map((s) => s.label)).toEqual([3, 1, 0]);
+    expect(doc.samples.map((s) => s.inputEvents!.eventsRead - s.inputEvents!.eventsDroppedByTransforms)).toEqual([3, 4, 4]);
+    expect(doc.provenance.options.gestureLabels).toBe(true);
+    const rr = await cli("rerun", join(out, "dataset.json"), "--out", join(TMP, "grr"), "--quiet");
+    expect(rr.code, rr.stderr).toBe(0);
+    expect(readDoc(join(TMP, "grr")).samples.map((s) => s.label)).toEqual([3, 1, 0]);
+    const bad = await cli("evaluate", MODEL, "--input", GDATA, "--arch", "generic", "--gesture-labels", "--slice-us", "1000", "--out", join(TMP, "gbad"), "--quiet");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/E_CLI_OPTION/);
   });
 });
