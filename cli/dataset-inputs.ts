@@ -35,7 +35,7 @@
  *
  * `--samples A:B` keeps samples A … B−1 of that order (either side may be left out).
  */
-import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { AerchipError } from "../core/diagnostics.ts";
 import { createRng } from "../core/rng.ts";
@@ -58,8 +58,10 @@ export interface DatasetSample {
   readonly sample?: number;
   /** Class label, or null when the data set gives none. */
   readonly label: number | null;
-  /** What a results row names: the path relative to the data set (directories), or "#i" (HDF5 samples). */
+  /** What a results row names: the path relative to the data set (directories), or "#i" (HDF5 samples); with --slice-us, `ID@START-ENDus`. */
   readonly id: string;
+  /** --slice-us: the window [start, end) µs of the file this sample is (tick 0 starts at `start`). */
+  readonly windowUs?: readonly [number, number];
 }
 
 export type LabelSource = "number" | "folders" | "none";
@@ -77,6 +79,73 @@ export interface DatasetListing {
   readonly classNames?: readonly string[];
   /** Directory data sets labelled by `--labels FILE.csv`: the CSV (its digest is part of the data set's). */
   readonly labelFile?: string;
+  /** --slice-us W: every file cut into windows of W µs, each a sample. */
+  readonly sliceUs?: number;
+  /** --gesture-labels: the `*_labels.csv` tables whose rows are the samples (their digests are part of the data set's). */
+  readonly gestureLabelFiles?: readonly string[];
+}
+
+/** A recording's DVS Gesture label table: `user01_led.aedat` → `user01_led_labels.csv` (any extension dropped). */
+export function gestureLabelsPathOf(path: string): string {
+  return path.replace(/\.[^./\\]*$/, "") + "_labels.csv";
+}
+
+/**
+ * --gesture-labels: each row of each file's `*_labels.csv` (class,startTime_usec,endTime_usec) is a sample, the
+ * events with start ≤ t < end, tick 0 at start; its class is the row's minus 1 (DVS Gesture's 1–11 → tonic's 0–10).
+ */
+async function gestureSamples(files: readonly DatasetSample[]): Promise<{ samples: DatasetSample[]; tables: string[] }> {
+  const { readGestureLabels } = await import("../core/io/events/dvs-gesture-labels.ts");
+  const out: DatasetSample[] = [];
+  const tables: string[] = [];
+  for (const f of files) {
+    const table = gestureLabelsPathOf(f.path);
+    if (!existsSync(table)) {
+      throw new AerchipError("E_DATASET_LABEL", `${f.path} has no label table ${basename(table)} beside it (--gesture-labels)`, { file: f.path, field: "--gesture-labels", hint: `put its class,startTime_usec,endTime_usec table at ${table}, or leave the recording out of the data set` });
+    }
+    tables.push(table);
+    for (const row of await readGestureLabels(table)) {
+      if (!Number.isInteger(row.label) || row.label < 1) {
+        throw new AerchipError("E_DATASET_LABEL", `${table}: class ${row.label} is not a whole number ≥ 1 (DVS Gesture numbers its classes 1–11)`, { file: table, field: "class", hint: "fix the class column" });
+      }
+      out.push({ index: out.length, path: f.path, label: row.label - 1, id: `${f.id}@${row.startUs}-${row.endUs}us`, windowUs: [row.startUs, row.endUs] });
+    }
+  }
+  return { samples: out, tables };
+}
+
+/**
+ * --slice-us W: the windows tonic's SliceByTime(time_window=W) cuts a recording into (overlap 0,
+ * include_incomplete=False; tonic/slicers.py slice_events_by_time): with t_0 and t_last the first and last
+ * event times, n = max(1, floor((t_last − t_0 − W)/W + 1)) windows [t_0 + kW, t_0 + (k+1)W), k = 0 … n − 1: the
+ * incomplete last window is dropped, but a recording shorter than W still gives one window (tonic's
+ * `n_slices = max(n_slices, 1)`); a file without events gives none. Returns [start, end) pairs.
+ */
+export function timeWindows(tUs: ArrayLike<number>, windowUs: number): Array<[number, number]> {
+  if (tUs.length === 0) return [];
+  let t0 = Infinity;
+  let tLast = -Infinity;
+  for (let i = 0; i < tUs.length; i++) {
+    if (tUs[i] < t0) t0 = tUs[i];
+    if (tUs[i] > tLast) tLast = tUs[i];
+  }
+  const n = Math.max(1, Math.floor((tLast - t0 - windowUs) / windowUs + 1));
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < n; k++) out.push([t0 + k * windowUs, t0 + (k + 1) * windowUs]);
+  return out;
+}
+
+/** Each file sample cut into its --slice-us windows (read to find them), renumbered in order: file by file, window by window. */
+async function sliceSamples(files: readonly DatasetSample[], windowUs: number): Promise<DatasetSample[]> {
+  const { readAllEvents } = await import("../core/io/events/detect.ts");
+  const out: DatasetSample[] = [];
+  for (const f of files) {
+    const events = await readAllEvents(f.path);
+    for (const w of timeWindows(events.tUs, windowUs)) {
+      out.push({ index: out.length, path: f.path, label: f.label, id: `${f.id}@${w[0]}-${w[1]}us`, windowUs: w });
+    }
+  }
+  return out;
 }
 
 /** A `--samples A:B` range: [start, end) with end undefined for "to the end". */
@@ -203,7 +272,7 @@ function selectRange(all: readonly DatasetSample[], range: SampleRange | undefin
  * to `range`; `labels`: how a directory's files are labelled, or `labelFile`: the --labels CSV that labels
  * them (E_CLI_OPTION for a data set that is not a directory).
  */
-export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number, labelFile?: string): Promise<DatasetListing> {
+export async function listDatasetSamples(path: string, range?: SampleRange, labels: LabelSource = "number", shuffleSeed?: number, labelFile?: string, sliceUs?: number, gestureLabels = false): Promise<DatasetListing> {
   let st;
   try {
     st = statSync(path);
@@ -236,7 +305,27 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
       const t = top(rel);
       return t === null ? null : classNames!.indexOf(t);
     };
-    const all = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
+    const fileSamples = rels.map((rel, index) => ({ index, path: join(path, rel), label: labelOf(rel), id: rel.split(sep).join("/") }));
+    if (sliceUs !== undefined) {
+      // Labels belong to files: a --labels table labels every file first (each needs a row), then the windows inherit them.
+      const table = labelFile === undefined ? undefined : readLabelTable(labelFile, new Set(fileSamples.map((s) => s.id)));
+      const labelled = table === undefined ? fileSamples : fileSamples.map((s) => {
+        const label = table.labels.get(s.id);
+        if (label === undefined) {
+          throw new AerchipError("E_DATASET_LABEL", `${s.path} has no row in the label file ${labelFile}`, { file: labelFile, field: "--labels", hint: `add the line "${s.id},LABEL" to ${labelFile} (with --slice-us every file needs a label), or leave the file out of the data set` });
+        }
+        return { ...s, label };
+      });
+      const windows = await sliceSamples(labelled, sliceUs);
+      if (windows.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--slice-us ${sliceUs}: no recording under ${path} has an event`, { file: path, field: "--slice-us", hint: "give recordings with events" });
+      return { kind: "directory", path, total: windows.length, samples: selectRange(windows, range, path, shuffleSeed), skippedFiles: skipped.n, ...(labelFile === undefined ? {} : { labelFile }), ...(classNames === undefined ? {} : { classNames }), sliceUs };
+    }
+    if (gestureLabels) {
+      const g = await gestureSamples(fileSamples);
+      if (g.samples.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--gesture-labels: the label tables under ${path} have no rows`, { file: path, field: "--gesture-labels", hint: "give recordings with their *_labels.csv rows" });
+      return { kind: "directory", path, total: g.samples.length, samples: selectRange(g.samples, range, path, shuffleSeed), skippedFiles: skipped.n, gestureLabelFiles: g.tables };
+    }
+    const all = fileSamples;
     const selected = selectRange(all, range, path, shuffleSeed);
     if (labelFile !== undefined) {
       const table = readLabelTable(labelFile, new Set(all.map((s) => s.id)));
@@ -251,6 +340,14 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
     }
     return { kind: "directory", path, total: all.length, samples: selected, skippedFiles: skipped.n, ...(classNames === undefined ? {} : { classNames }) };
   }
+  if (gestureLabels && !st.isDirectory()) {
+    const g = await gestureSamples([{ index: 0, path, label: null, id: path }]);
+    if (g.samples.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--gesture-labels: ${g.tables[0]} has no rows`, { file: g.tables[0], field: "--gesture-labels", hint: "give the recording's label table with its rows" });
+    return { kind: "file", path, total: g.samples.length, samples: selectRange(g.samples, range, path, shuffleSeed), skippedFiles: 0, gestureLabelFiles: g.tables };
+  }
+  if (HDF5.test(path) && sliceUs !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", `--slice-us cuts event recordings; ${path} is an SHD/SSC file, whose samples are not cut`, { file: path, field: "--slice-us", hint: "drop --slice-us, or give a directory of event recordings (or one recording)" });
+  }
   if (HDF5.test(path)) {
     const { ShdFile } = await import("../core/io/events/shd.ts");
     const f = await ShdFile.open(path);
@@ -264,5 +361,10 @@ export async function listDatasetSamples(path: string, range?: SampleRange, labe
     }
   }
   const one = [{ index: 0, path, label: null, id: path }];
+  if (sliceUs !== undefined) {
+    const windows = await sliceSamples(one, sliceUs);
+    if (windows.length === 0) throw new AerchipError("E_DATASET_EMPTY", `--slice-us ${sliceUs}: ${path} has no event`, { file: path, field: "--slice-us", hint: "give a recording with events" });
+    return { kind: "file", path, total: windows.length, samples: selectRange(windows, range, path, shuffleSeed), skippedFiles: 0, sliceUs };
+  }
   return { kind: "file", path, total: 1, samples: selectRange(one, range, path, shuffleSeed), skippedFiles: 0 };
 }

@@ -43,6 +43,13 @@ export class DatasetSampleReader {
 
   private async readNow(s: DatasetSample): Promise<InputSpikes> {
     const opts = { ...(this.tickUs === undefined ? {} : { tickUs: this.tickUs }), transforms: this.transforms };
+    const w = s.windowUs;
+    if (w !== undefined) {
+      // --slice-us: the window's events only; tick 0 at the window's start (or its first event with --tick-origin first-event).
+      const { readEventsForInput } = await import("../core/io/events/detect.ts");
+      const read = eventReadOptions(this.transforms);
+      return cliInputSpikes(s.path, opts, () => readEventsForInput(s.path, { inputShape: [...this.inputShape], tickUs: this.tickUs ?? 1000, ...read, timeSliceUs: w, t0Us: read.t0Us ?? w[0] }));
+    }
     if (s.sample === undefined) return readInputSpikes(s.path, this.inputShape, opts);
     const sample = s.sample;
     return cliInputSpikes(s.path, { ...opts, sample }, async () => {

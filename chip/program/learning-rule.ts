@@ -16,7 +16,9 @@
  *     (wMax − w)^μ): its base is clamped at 0 (a negative base has no real power), so the factor is
  *     max(0, ±w + C)^p. Loihi's engine has no such factor; the learning engine evaluates it exactly with
  *     float weights and through a lookup table over the weight's 2^weightBits values with quantised ones
- *     (chip/sim/learning.ts), on a chip whose spec has that table (precision.learningLutFractionBits).
+ *     (chip/sim/learning.ts), on a chip whose spec has that table (precision.learningLutFractionBits);
+ *     likewise an exponential of the weight `exp(a*w + b)` = e^(a·w + b) (Diehl & Cook's exponential weight
+ *     dependence e^(−βw), e^(−β(wMax − w))), same float / lookup-table treatment, no clamp.
  *
  * Grammar (whitespace is free; one equation per line or separated by `;`):
  *   equation := target '=' ['+'|'-'] product (('+'|'-') product)*
@@ -27,6 +29,7 @@
  *             | factor | 'sgn' '(' syn [('+'|'-') number] ')'
  *             | '(' ['+'|'-'] (factor | number) [('+'|'-') (number | factor)] ')'
  *             | '(' ['+'|'-'] w [('+'|'-') number] ')' '^' number            (or number ± w: a power of w)
+ *             | 'exp' '(' ['+'|'-'] [number '*'] w [('+'|'-') number] ')'     an exponential of w
  *   number   := digits ['.' digits] [('e'|'E') ['+'|'-'] digits]      (1e-4, 0.75, 3)
  *
  * Canonical form (`formatRule`): scale first, then the factors in the order written, the dependency
@@ -65,11 +68,19 @@ export interface RuleFactor {
   /** Power factors only: max(0, (negated ? −v : v) + constant)^power (absent on every other factor). */
   readonly power?: number;
   readonly negated?: true;
+  /**
+   * Exponential factors only: exp(expRate·w + constant) (Diehl & Cook's exponential weight dependence,
+   * e^(−βw) and e^(−β(wMax − w)) = e^(βw − βwMax)); absent on every other factor.
+   */
+  readonly expRate?: number;
 }
 
-/** Whether a rule reads a power factor (w ± C)^p, which Loihi's sum-of-products engine does not have. */
+/**
+ * Whether a rule reads a function of the weight beyond a product: a power (w ± C)^p or an exponential
+ * exp(a·w + C). Loihi's sum-of-products engine has neither; both take the same float / lookup-table path.
+ */
 export function ruleHasPowerFactor(rule: ParsedRule): boolean {
-  return rule.products.some((p) => p.factors.some((f) => f.power !== undefined));
+  return rule.products.some((p) => p.factors.some((f) => f.power !== undefined || f.expRate !== undefined));
 }
 
 /** S = sign · mantissa · 2^exponent = value. */
@@ -101,6 +112,7 @@ export const RuleErrorCode = {
   multipleDependencies: "E_RULE_MULTIPLE_DEPENDENCIES",
   scale: "E_RULE_SCALE",
   sgn: "E_RULE_SGN",
+  exp: "E_RULE_EXP",
   decimate: "E_RULE_DECIMATE",
   duplicateTarget: "E_RULE_DUPLICATE_TARGET",
   missingValue: "E_RULE_MISSING_VALUE",
@@ -262,7 +274,7 @@ function tokenize(text: string, start: number, end: number): Token[] {
 function badChar(src: Source, tok: Token, term: TermContext | undefined): never {
   const shown = tok.text === "·" || tok.text === "×" ? `'${tok.text}' (use '*')` : `'${tok.text}'`;
   fail(src, RuleErrorCode.syntax, `unexpected character ${shown}`, tok.start, term,
-    "a rule uses numbers, the factors x0 x1 x2 y0 y1 y2 y3 u<k> w d t m r0 r1 sgn(), and + - * ^ ( )");
+    "a rule uses numbers, the factors x0 x1 x2 y0 y1 y2 y3 u<k> w d t m r0 r1 sgn() exp(), and + - * ^ ( )");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +285,7 @@ const SGN_SET: ReadonlySet<string> = new Set(RULE_SGN_VARIABLES);
 const TARGET_SET: ReadonlySet<string> = new Set(RULE_TARGETS);
 const MAX_DECIMATE_K = 30;
 const FACTOR_HINT =
-  "factors are x1 x2 (pre traces), y1 y2 y3 (post traces), w d t (synaptic variables), m (third factor), r0 r1 (Loihi 1 reward), sgn(w|d|t); dependencies are x0, y0 and u<k>";
+  "factors are x1 x2 (pre traces), y1 y2 y3 (post traces), w d t (synaptic variables), m (third factor), r0 r1 (Loihi 1 reward), sgn(w|d|t), exp(a*w + b); dependencies are x0, y0 and u<k>";
 
 function dependencyOf(name: string): RuleDependency | undefined {
   if (name === "x0") return { kind: "x0" };
@@ -439,6 +451,8 @@ class EquationParser {
           setDependency(dep, tok);
         } else if (tok.text === "sgn") {
           factors.push(this.parseSgn(tok, term));
+        } else if (tok.text === "exp") {
+          factors.push(this.parseExp(tok, term));
         } else if (FACTOR_SET.has(tok.text)) {
           factors.push({ variable: tok.text as RuleFactorVariable, sgn: false, constant: 0 });
         } else {
@@ -538,6 +552,44 @@ class EquationParser {
     }
     if (!this.isOp(t, ")")) fail(src, RuleErrorCode.syntax, "expected ')' to close sgn(", t.start, term, `close the sgn( opened at column ${lineOf(src.text, sgnTok.start).column}`);
     return { variable: v.text as RuleFactorVariable, sgn: true, constant };
+  }
+
+  /**
+   * `exp([±][a*]w [± b])`: the factor exp(±a·w ± b), a and b numbers (Diehl & Cook's exponential weight
+   * dependence). Only the weight may appear in the exponent.
+   */
+  private parseExp(expTok: Token, term: TermContext): RuleFactor {
+    const src = this.src;
+    const hint = "write exp(-3*w), exp(3*w - 3) or exp(-w)";
+    const open = this.next();
+    if (!this.isOp(open, "(")) fail(src, RuleErrorCode.syntax, "expected '(' after exp", open.start, term, hint);
+    let t = this.next();
+    let rate = 1;
+    if (this.isOp(t, "+") || this.isOp(t, "-")) {
+      if (t.text === "-") rate = -1;
+      t = this.next();
+    }
+    if (t.kind === "num") {
+      const star = this.next();
+      if (!this.isOp(star, "*")) fail(src, RuleErrorCode.exp, "exp() needs the weight: a·w", star.start, term, hint);
+      rate *= t.value;
+      t = this.next();
+    }
+    if (t.kind !== "ident" || t.text !== "w") {
+      fail(src, RuleErrorCode.exp, "exp() applies to the weight only", t.start, term, hint);
+    }
+    let constant = 0;
+    t = this.next();
+    if (this.isOp(t, "+") || this.isOp(t, "-")) {
+      const neg = t.text === "-";
+      const c = this.next();
+      if (c.kind !== "num" || this.isOp(this.peek(), "^")) fail(src, RuleErrorCode.syntax, "expected a number after the sign in exp()", c.start, term, hint);
+      constant = neg ? -c.value : c.value;
+      t = this.next();
+    }
+    if (!this.isOp(t, ")")) fail(src, RuleErrorCode.syntax, "expected ')' to close exp(", t.start, term, `close the exp( opened at column ${lineOf(src.text, expTok.start).column}`);
+    if (!Number.isFinite(rate)) fail(src, RuleErrorCode.exp, `exp() rate ${rate} is not finite`, expTok.start, term, hint);
+    return { variable: "w", sgn: false, constant: constant === 0 ? 0 : constant, expRate: rate === 0 ? 0 : rate };
   }
 
   /**
@@ -717,6 +769,11 @@ function formatScale(scale: RuleScale): string | undefined {
 }
 
 function formatFactor(f: RuleFactor): string {
+  if (f.expRate !== undefined) {
+    const a = f.expRate;
+    const lin = a === 1 ? "w" : a === -1 ? "-w" : `${formatNumber(a)}*w`;
+    return f.constant === 0 ? `exp(${lin})` : `exp(${lin} ${f.constant < 0 ? "-" : "+"} ${formatNumber(Math.abs(f.constant))})`;
+  }
   if (f.power !== undefined) {
     const v = f.negated === true ? `-${f.variable}` : f.variable;
     const base = f.constant === 0 ? v
@@ -797,8 +854,12 @@ export interface CompiledRule {
   readonly factorSlot: Uint8Array;
   readonly factorConst: Float64Array;
   readonly factorSgn: Uint8Array;
-  /** Power factors: 1 where the factor is max(0, factorCoef·v + C)^factorPow (0 elsewhere). */
+  /**
+   * Functions of the weight: 1 where the factor is max(0, factorCoef·v + C)^factorPow, or, where factorIsExp
+   * is 1, exp(factorCoef·v + C) (0 elsewhere).
+   */
   readonly factorIsPow: Uint8Array;
+  readonly factorIsExp: Uint8Array;
   readonly factorCoef: Float64Array;
   readonly factorPow: Float64Array;
   /** With a PowerTable: per factor, the table over the weight grid (empty for every other factor). */
@@ -827,9 +888,10 @@ export interface PowerTable {
   readonly fractionBits: number;
 }
 
-/** The exact power factor max(0, coef·v + C)^p (0^0 = 1). */
-export function powerFactorValue(v: number, coef: number, constant: number, power: number): number {
+/** The exact power factor max(0, coef·v + C)^p (0^0 = 1), or with `exp` = 1 the exponential factor exp(coef·v + C). */
+export function powerFactorValue(v: number, coef: number, constant: number, power: number, exp = 0): number {
   const b = coef * v + constant;
+  if (exp === 1) return Math.exp(b);
   return Math.pow(b > 0 ? b : 0, power);
 }
 
@@ -845,6 +907,7 @@ export function compileRule(rule: ParsedRule, table?: PowerTable): CompiledRule 
   const factorConst = new Float64Array(nf);
   const factorSgn = new Uint8Array(nf);
   const factorIsPow = new Uint8Array(nf);
+  const factorIsExp = new Uint8Array(nf);
   const factorCoef = new Float64Array(nf).fill(1);
   const factorPow = new Float64Array(nf).fill(1);
   const factorTable: Float64Array[] = [];
@@ -863,14 +926,15 @@ export function compileRule(rule: ParsedRule, table?: PowerTable): CompiledRule 
       factorConst[f] = fac.constant;
       factorSgn[f] = fac.sgn ? 1 : 0;
       let tab = new Float64Array(0);
-      if (fac.power !== undefined) {
+      if (fac.power !== undefined || fac.expRate !== undefined) {
         factorIsPow[f] = 1;
-        factorCoef[f] = fac.negated === true ? -1 : 1;
-        factorPow[f] = fac.power;
+        factorIsExp[f] = fac.expRate !== undefined ? 1 : 0;
+        factorCoef[f] = fac.expRate ?? (fac.negated === true ? -1 : 1);
+        factorPow[f] = fac.power ?? 1;
         if (table !== undefined) {
           tab = new Float64Array(table.entries);
           const scaleF = 2 ** table.fractionBits;
-          for (let k = 0; k < table.entries; k++) tab[k] = Math.round(powerFactorValue(table.w0 + k * table.step, factorCoef[f], fac.constant, fac.power) * scaleF) / scaleF;
+          for (let k = 0; k < table.entries; k++) tab[k] = Math.round(powerFactorValue(table.w0 + k * table.step, factorCoef[f], fac.constant, factorPow[f], factorIsExp[f]) * scaleF) / scaleF;
         }
       }
       factorTable.push(tab);
@@ -885,7 +949,7 @@ export function compileRule(rule: ParsedRule, table?: PowerTable): CompiledRule 
     for (let j = factorStart[i]; j < factorStart[i + 1]; j++) {
       if (factorIsPow[j] === 1) {
         const w = values[factorSlot[j]];
-        prod *= tableStep > 0 ? factorTable[j][Math.round((w - tableW0) / tableStep)] : powerFactorValue(w, factorCoef[j], factorConst[j], factorPow[j]);
+        prod *= tableStep > 0 ? factorTable[j][Math.round((w - tableW0) / tableStep)] : powerFactorValue(w, factorCoef[j], factorConst[j], factorPow[j], factorIsExp[j]);
         continue;
       }
       const v = values[factorSlot[j]] + factorConst[j];
@@ -895,7 +959,7 @@ export function compileRule(rule: ParsedRule, table?: PowerTable): CompiledRule 
   };
   return {
     target: rule.target, productCount: P, depKind, depPeriod, scale, factorStart, factorSlot, factorConst, factorSgn,
-    factorIsPow, factorCoef, factorPow, factorTable, tableW0, tableStep, usedSlots,
+    factorIsPow, factorIsExp, factorCoef, factorPow, factorTable, tableW0, tableStep, usedSlots,
     evaluate(values: Float64Array, epoch: number): number {
       let dz = 0;
       for (let i = 0; i < P; i++) {

@@ -83,7 +83,7 @@ export interface ClosedFormUpdate {
 }
 
 export type NamedRuleName =
-  | "pair-stdp" | "triplet-stdp" | "diehl-cook-2015" | "diehl-cook-2015-code" | "reward-stdp" | "s-tllr";
+  | "pair-stdp" | "triplet-stdp" | "diehl-cook-2015" | "diehl-cook-2015-exp" | "diehl-cook-2015-code" | "reward-stdp" | "s-tllr";
 
 export interface NamedRule {
   readonly name: NamedRuleName;
@@ -395,6 +395,71 @@ export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
       "Parameter provenance (papers.md §5): x_tar = 0.4 and μ = 0.2 are constants in the released code (present, unused there) [C]; the equation itself is from the paper [M]; η = 0.01 is the code's ν_post.",
     ],
     sources: ["Diehl & Cook 2015, Front. Comput. Neurosci. 9:99", "papers.md §5"],
+  });
+}
+
+export interface DiehlCookExpParams {
+  /** Learning rate η (default 0.01 = the released code's ν_post, as in `diehl-cook-2015`). */
+  readonly eta?: number;
+  /** Target pre-trace value x_tar (default 0.4, the released code's constant). */
+  readonly xTar?: number;
+  /** Strength β of the exponential weight dependence (> 0; no default: papers.md gives no value). */
+  readonly beta: number;
+  readonly preDecay?: number;
+  /** Pre-trace time constant (default 20 ticks: 20 ms at 1 ms ticks). */
+  readonly preTauTicks?: number;
+  readonly preTraceMode?: "add" | "set";
+  readonly wMax?: number;
+  readonly wMin?: number;
+  readonly traceBits?: number;
+}
+
+/** `exp(a*w + c)` as rule text. */
+function expText(rate: number, c: number): string {
+  const lin = rate === 1 ? "w" : rate === -1 ? "-w" : `${String(rate)}*w`;
+  return c === 0 ? `exp(${lin})` : `exp(${lin} ${c < 0 ? "-" : "+"} ${String(Math.abs(c))})`;
+}
+
+/**
+ * Diehl & Cook 2015's exponential weight dependence, at a post spike only:
+ *   Δw = η·(x_pre·e^(−β·w) − x_tar·e^(−β·(wMax − w)))
+ * As rule text: dw = η·x1·exp(−β·w)·y0 − η·x_tar·exp(β·w − β·wMax)·y0. The exponentials are functions of
+ * the weight (learning-rule.ts exp factor): exact with float weights on any chip, through the learning
+ * engine's lookup table with quantised weights (precision.learningLutFractionBits; Loihi: E_LEARNING_CLOSED_FORM).
+ */
+export function diehlCook2015Exp(p: DiehlCookExpParams): NamedRule {
+  const R = "diehl-cook-2015-exp";
+  const eta = nonNegative(R, "eta", p.eta ?? 0.01);
+  const xTar = finite(R, "xTar", p.xTar ?? 0.4);
+  if (p.beta === undefined) bad(R, "beta", "is missing", "give beta > 0 (the strength of the weight dependence; the paper's value is not in papers.md)");
+  const beta = finite(R, "beta", p.beta);
+  if (beta <= 0) bad(R, "beta", `is ${beta}; it must be > 0`, "give beta > 0 (β → 0 is the rule without weight dependence: diehl-cook-2015 with mu = 0)");
+  const preDecay = decayOf(R, "pre", p.preDecay, p.preTauTicks, 20);
+  const wMin = p.wMin ?? 0;
+  const wMax = p.wMax ?? 1;
+  bounds(R, wMin, wMax, true);
+  const bits = p.traceBits ?? LOIHI_TRACE_BITS;
+  const mode = p.preTraceMode ?? "add";
+  const text = equation("dw", [[eta, `x1*${expText(-beta, 0)}*y0`], [-eta * xTar, `${expText(beta, -beta * wMax)}*y0`]]);
+  const reference: ClosedFormUpdate = {
+    // Δw = η·(x_pre·e^(−βw) − x_tar·e^(−β(wMax − w)))
+    onPost: (s) => eta * (s.x1 * Math.exp(-beta * s.w) - xTar * Math.exp(-beta * (wMax - s.w))),
+  };
+  return build({
+    name: R,
+    ruleTexts: [text],
+    traces: [spikeTrace("x1", preDecay, mode, bits, "x_pre")],
+    wMin, wMax,
+    apply: "per-epoch",
+    expressibility: Expressibility.weightPower,
+    reference,
+    parameters: { eta, xTar, beta, preDecay, preTraceMode: mode, wMin, wMax },
+    notes: [
+      "Depression comes only from the x_tar term: a post spike with x_pre·e^(−βw) < x_tar·e^(−β(wMax − w)) weakens the synapse; pre spikes never change w.",
+      "e^(−βw) and e^(−β(wMax − w)) are exponential factors, not Loihi products. Float weights evaluate them exactly on any chip (the ideal mode); with weightBits they need a learning engine with a lookup table over the weight's values (precision.learningLutFractionBits: the generic preset; each entry rounded to that many fractional bits), and Loihi's refuses the rule (E_LEARNING_CLOSED_FORM).",
+      "Parameter provenance (papers.md §5): the equation is the paper's exponential variant [M]; x_tar = 0.4 and η = 0.01 follow diehl-cook-2015 (code constants [C]); β has no default (not in papers.md).",
+    ],
+    sources: ["Diehl & Cook 2015, Front. Comput. Neurosci. 9:99 (exponential weight dependence)", "papers.md §5"],
   });
 }
 

@@ -115,7 +115,7 @@ export function kernelBody(rule: KernelRule, gate: RuleGate): { body: string; ac
             bindings.push(`const pt${e}_${f} = eqs[${e}].factorTable[${f}];`);
             expr = `(${expr} * pt${e}_${f}[Math.round((${name} - ${numberLiteral(eq.tableW0)}) / ${numberLiteral(eq.tableStep)})])`;
           } else {
-            expr = `(${expr} * pfv(${name}, ${numberLiteral(eq.factorCoef[f])}, ${numberLiteral(eq.factorConst[f])}, ${numberLiteral(eq.factorPow[f])}))`;
+            expr = `(${expr} * pfv(${name}, ${numberLiteral(eq.factorCoef[f])}, ${numberLiteral(eq.factorConst[f])}, ${numberLiteral(eq.factorPow[f])}, ${eq.factorIsExp[f]}))`;
           }
           continue;
         }

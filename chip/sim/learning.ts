@@ -267,7 +267,7 @@ function powerTableOf(lr: LearningRuleProgram, rule: ParsedRule, wStep: number, 
   if (wStep === 0 || !ruleHasPowerFactor(rule)) return undefined;
   const bits = lr.weightBits as number;
   if (lr.powerLutFractionBits === undefined) {
-    throw new AerchipError("E_LEARNING_CLOSED_FORM", `${field}: the rule has a power of the weight, (w ± C)^p, and ${bits}-bit weights; a sum-of-products learning engine (Loihi's) has no such factor`, {
+    throw new AerchipError("E_LEARNING_CLOSED_FORM", `${field}: the rule has a power or exponential of the weight, (w ± C)^p or exp(a·w + b), and ${bits}-bit weights; a sum-of-products learning engine (Loihi's) has no such factor`, {
       field: `${field}.weightBits`, hint: "drop weightBits (float weights evaluate the power exactly: the ideal mode), or compile for a chip whose learning engine has a lookup table (precision.learningLutFractionBits, e.g. the generic preset)",
     });
   }

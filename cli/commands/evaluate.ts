@@ -84,6 +84,10 @@ export interface EvaluateDatasetOptions extends NirCliOptions, EventTransformCho
   readonly labelFrom?: LabelSource;
   /** A directory's labels from a CSV of path,label rows (cli/dataset-labels.ts); not with labelFrom. */
   readonly labels?: string;
+  /** --slice-us W: every recording cut into consecutive W µs windows, each a sample (tonic's SliceByTime; cli/dataset-inputs.ts timeWindows). */
+  readonly sliceUs?: number;
+  /** --gesture-labels: each row of each recording's `*_labels.csv` is a sample (cli/dataset-inputs.ts). */
+  readonly gestureLabels?: boolean;
   /** Permute the data set's order by `seed` before `samples` selects (cli/dataset-inputs.ts shuffledSamples). */
   readonly shuffle?: boolean;
   readonly steps?: number;
@@ -163,10 +167,12 @@ export interface DatasetEvaluation {
  * then, with --labels, "--labels<TAB>SHA-256 of the CSV<LF>" (a changed label file is a changed data set).
  */
 export function datasetDigest(listing: DatasetListing): string {
-  if (listing.kind !== "directory") return sha256File(listing.path);
+  if (listing.kind !== "directory" && listing.gestureLabelFiles === undefined) return sha256File(listing.path);
+  if (listing.kind !== "directory") return createHash("sha256").update(`${sha256File(listing.path)}\n--gesture-labels\t${sha256File(listing.gestureLabelFiles![0])}\n`).digest("hex");
   const h = createHash("sha256");
   for (const s of listing.samples) h.update(`${s.id}\t${sha256File(s.path)}\n`);
   if (listing.labelFile !== undefined) h.update(`--labels\t${sha256File(listing.labelFile)}\n`);
+  for (const t of listing.gestureLabelFiles ?? []) h.update(`--gesture-labels\t${sha256File(t)}\n`);
   return h.digest("hex");
 }
 
@@ -175,13 +181,13 @@ export function datasetDigest(listing: DatasetListing): string {
  * records for its data set (`shuffleSeed`: S with --shuffle, else undefined), recomputed from the files as
  * they are now (`aerchip rerun` compares it with the recorded one).
  */
-export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
-  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile));
+export async function datasetInputDigest(input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string, sliceUs?: number, gestureLabels = false): Promise<string> {
+  return datasetDigest(await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile, sliceUs, gestureLabels));
 }
 
 /** The digest `evaluate --target-dir DIR` records for the targets of the samples it evaluates (cli/dataset-targets.ts targetsDigest), recomputed for `aerchip rerun`. */
-export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string): Promise<string> {
-  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile);
+export async function targetsInputDigest(dir: string, input: string, samples: string | undefined, labelFrom: LabelSource | undefined, shuffleSeed?: number, labelFile?: string, sliceUs?: number, gestureLabels = false): Promise<string> {
+  const listing = await listDatasetSamples(input, samples === undefined ? undefined : parseSampleRange(samples), labelFrom ?? "number", shuffleSeed, labelFile, sliceUs, gestureLabels);
   return targetsDigest(dir, listing.kind, listing.samples);
 }
 
@@ -243,7 +249,14 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
   if (o.labels !== undefined && o.labelFrom !== undefined) {
     throw new AerchipError("E_CLI_OPTION", "--labels and --label-from both say how the files are labelled; give one", { field: "--labels", hint: "drop --label-from (the CSV gives the labels) or --labels" });
   }
-  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels);
+  if (o.gestureLabels === true) {
+    const other = o.sliceUs !== undefined ? "--slice-us" : o.labels !== undefined ? "--labels" : o.labelFrom !== undefined ? "--label-from" : o.targetDir !== undefined ? "--target-dir" : undefined;
+    if (other !== undefined) throw new AerchipError("E_CLI_OPTION", `--gesture-labels takes the samples and their classes from each recording's *_labels.csv; it does not go with ${other}`, { field: "--gesture-labels", hint: `drop ${other} (or --gesture-labels)` });
+  }
+  if (o.sliceUs !== undefined && o.targetDir !== undefined) {
+    throw new AerchipError("E_CLI_OPTION", "--slice-us makes several samples of one file, and --target-dir has one target per file", { field: "--slice-us", hint: "drop --target-dir (or --slice-us)" });
+  }
+  const listing = await listDatasetSamples(o.input, o.samples === undefined ? undefined : parseSampleRange(o.samples), o.labelFrom ?? "number", o.shuffle === true ? o.seed ?? 0 : undefined, o.labels, o.sliceUs, o.gestureLabels === true);
   if (o.labelFrom !== undefined && listing.kind !== "directory") {
     throw new AerchipError("E_CLI_OPTION", `--label-from applies to a directory data set; ${o.input} is ${listing.kind === "hdf5" ? "an SHD/SSC file, labelled by its own labels" : "one file"}`, { file: o.input, field: "--label-from", hint: "drop --label-from" });
   }
@@ -337,7 +350,7 @@ export async function evaluateDataset(modelPath: string, opts: EvaluateDatasetOp
           ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }),
         }),
         tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o),
-        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), output: out0.output, decode,
+        samples: o.samples ?? null, shuffle: o.shuffle === true, labelFrom: o.labels !== undefined ? null : o.labelFrom ?? "number", ...(o.labels === undefined ? {} : { labels: o.labels }), ...(o.sliceUs === undefined ? {} : { sliceUs: o.sliceUs }), ...(o.gestureLabels === true ? { gestureLabels: true } : {}), output: out0.output, decode,
         ...(o.targetFrom === undefined ? {} : { targetFrom: o.targetFrom }),
         ...(rest === 0 ? {} : { restSteps: rest }),
         ...(o.perLayerTicks === true ? { perLayerTicks: true } : {}),

@@ -96,7 +96,7 @@ const EVENT_TRANSFORM_RECORDED_OPTIONS = ["sensorSize", "crop", "downsample", "s
 export const EVALUATE_RECORDED_OPTIONS: readonly string[] = [
   "arch", "steps", "seed", "placement", "timing", "coreNeurons",
   "inputPopulation", "frozen", "dtSeconds", "reset", "recurrentBias", "nirBias", "ifMultiSpike", "lenient",
-  "tickUs", "tickPeriodUs", "realtime", "samples", "shuffle", "labelFrom", "labels", "output", "decode", "targetFrom", "restSteps", "perLayerTicks", "costs",
+  "tickUs", "tickPeriodUs", "realtime", "samples", "shuffle", "labelFrom", "labels", "sliceUs", "gestureLabels", "output", "decode", "targetFrom", "restSteps", "perLayerTicks", "costs",
   ...EVENT_TRANSFORM_RECORDED_OPTIONS, "inputCounts",
 ];
 

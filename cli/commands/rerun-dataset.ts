@@ -88,6 +88,9 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
   const labels = opt<string>(o, "labels", "string", file, "evaluate");
   if (labels === "") throw badOption(file, "labels", labels, "it must name the label CSV (as --labels)", "evaluate");
   const shuffle = opt<boolean>(o, "shuffle", "boolean", file, "evaluate");
+  const sliceUs = opt<number>(o, "sliceUs", "number", file, "evaluate");
+  const gestureLabels = opt<boolean>(o, "gestureLabels", "boolean", file, "evaluate");
+  if (sliceUs !== undefined && !(Number.isFinite(sliceUs) && sliceUs > 0)) throw badOption(file, "sliceUs", sliceUs, "it must be a number > 0 (µs, as --slice-us)", "evaluate");
   const decode = opt<string>(o, "decode", "string", file, "evaluate");
   const targetFrom = opt<string>(o, "targetFrom", "string", file, "evaluate");
   // JSON models: the input population the samples drove (recorded even when it was the default).
@@ -106,6 +109,8 @@ export function evaluateOptionsFromProvenance(doc: DatasetDocument, out: string,
       // "number" is the default, and evaluate refuses --label-from on a data set that is not a directory.
       ...(labelFrom === undefined || labelFrom === "number" ? {} : { labelFrom: labelFrom as LabelSource }),
       ...(labels === undefined ? {} : { labels }),
+      ...(sliceUs === undefined ? {} : { sliceUs }),
+      ...(gestureLabels === true ? { gestureLabels } : {}),
       ...(output === undefined ? {} : { output }),
       ...(inputPopulation === undefined ? {} : { inputPopulation }),
       ...(frozen === true ? { frozen } : {}),
@@ -132,7 +137,7 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
       const labels = plan.options.labels;
       if (labels !== undefined && !existsSync(labels)) throw inputMissing("label file (--labels)", labels, file);
       try {
-        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, labels);
+        sha = await datasetInputDigest(input.path, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, labels, plan.options.sliceUs, plan.options.gestureLabels === true);
       } catch (e) {
         // A label file that no longer fits the data set (a row lost, a path renamed) is a changed input too.
         if (!isAerchipError(e) || !["E_DATASET_EMPTY", "E_DATASET_FORMAT", "E_DATASET_LABEL"].includes(e.code)) throw e;
@@ -140,7 +145,7 @@ export async function checkDatasetInputs(doc: DatasetDocument, plan: DatasetReru
       }
     } else if (input.role === "targets") {
       // --target-dir: a digest over the evaluated samples' target files (cli/dataset-targets.ts), not one file's.
-      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels);
+      sha = await targetsInputDigest(input.path, plan.dataset, plan.options.samples, plan.options.labelFrom, plan.options.shuffle === true ? plan.options.seed : undefined, plan.options.labels, plan.options.sliceUs, plan.options.gestureLabels === true);
     } else sha = sha256File(input.path);
     if (sha !== input.sha256) {
       // The data set's digest covers its files and the --labels CSV: say that either may have changed.

@@ -15,7 +15,7 @@ import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import type { LearningRuleProgram, LearningTraceProgram } from "../../chip/program/types.ts";
 import { formatRule, parseRuleSet, type ParsedRule } from "../../chip/program/learning-rule.ts";
 import {
-  STLLR_PSI, diehlCook2015, diehlCook2015Code, pairStdp, rewardStdp, stllr, tripletStdp, type NamedRule, type StllrPsi,
+  STLLR_PSI, diehlCook2015, diehlCook2015Code, diehlCook2015Exp, pairStdp, rewardStdp, stllr, tripletStdp, type NamedRule, type StllrPsi,
 } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { closestKey, type FieldReader, type Json, type JsonObject } from "./json-fields.ts";
@@ -51,6 +51,10 @@ const NAMED_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamKind>>>
     eta: "number", xTar: "number", mu: "number", preDecay: "number", preTauTicks: "number", preTraceMode: ["add", "set"],
     wMin: "number", wMax: "number", traceBits: "number",
   },
+  "diehl-cook-2015-exp": {
+    eta: "number", xTar: "number", beta: "number", preDecay: "number", preTauTicks: "number", preTraceMode: ["add", "set"],
+    wMin: "number", wMax: "number", traceBits: "number",
+  },
   "diehl-cook-2015-code": {
     nuPre: "number", nuPost: "number", preTauTicks: "number", post1TauTicks: "number", post2TauTicks: "number",
     wMin: "number", wMax: "number", traceBits: "number",
@@ -72,6 +76,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   "pair-stdp": (p) => pairStdp(p as unknown as Parameters<typeof pairStdp>[0]),
   "triplet-stdp": (p) => tripletStdp(p as unknown as Parameters<typeof tripletStdp>[0]),
   "diehl-cook-2015": (p) => diehlCook2015(p as unknown as Parameters<typeof diehlCook2015>[0]),
+  "diehl-cook-2015-exp": (p) => diehlCook2015Exp(p as unknown as Parameters<typeof diehlCook2015Exp>[0]),
   "diehl-cook-2015-code": (p) => diehlCook2015Code(p as unknown as Parameters<typeof diehlCook2015Code>[0]),
   "reward-stdp": (p) => rewardStdp(p as unknown as Parameters<typeof rewardStdp>[0]),
   "s-tllr": (p) => stllr(p as unknown as Parameters<typeof stllr>[0]),
