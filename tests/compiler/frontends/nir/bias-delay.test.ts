@@ -13,7 +13,7 @@ import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../..
 import { loadPreset } from "../../../../chip/spec/load.ts";
 import { compileAndRun } from "../../../../cli/pipeline.ts";
 import type { ChipSpec } from "../../../../chip/spec/types.ts";
-import { compareWithReference, errorCode } from "./helpers.ts";
+import { compareWithReference, errorCode, writeAndLower } from "./helpers.ts";
 import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
 import { uniform, f32, fill, spikes } from "./random-tensors.ts";
 
@@ -27,12 +27,7 @@ afterAll(() => {
 
 const lif = (n: number) => ({ type: "LIF", tau: fill(n, 1e-3), r: fill(n, 10), v_leak: fill(n, 0), v_threshold: fill(n, 1) });
 
-async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
-  const p = join(tmp, `${name}.nir`);
-  await writeH5(p, tree);
-  const { doc, warnings } = await readNirDocument(p);
-  return { doc, m: lowerNirDocument(doc, opts, warnings) };
-}
+const load = (name: string, tree: H5Tree, opts: NirLoadOptions = {}) => writeAndLower(tmp, name, tree, opts);
 
 /** in[4] → fc1 → lif1[5] → fc2 → lif2[4] → fc3 → lif3[3] → out, every Affine with a bias (latencies 1, 2, 3). */
 function chain(seed: number): H5Tree {

@@ -2,10 +2,20 @@
 import { readFileSync } from "node:fs";
 import { isAerchipError } from "../../../../core/diagnostics.ts";
 import { npyToFloat64, readNpy } from "../../../../core/io/npy.ts";
-import type { LoadedNirModel, NirPopulationInfo } from "../../../../compiler/frontends/nir/index.ts";
+import { join } from "node:path";
+import { lowerNirDocument, readNirDocument, type LoadedNirModel, type NirLoadOptions, type NirPopulationInfo } from "../../../../compiler/frontends/nir/index.ts";
+import { writeH5, type H5Tree } from "./write-h5.ts";
 import type { NirDocument } from "../../../../compiler/frontends/nir/types.ts";
 import { simulateNir } from "./nir-reference.ts";
 import { stepGraph, type StepperResult } from "./stepper.ts";
+
+/** Writes `tree` as `<dir>/<name>.nir` and lowers it as the CLI would (its document and lowered model). */
+export async function writeAndLower(dir: string, name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
+  const p = join(dir, `${name}.nir`);
+  await writeH5(p, tree);
+  const { doc, warnings } = await readNirDocument(p);
+  return { doc, m: lowerNirDocument(doc, opts, warnings) };
+}
 
 export function loadNpyF64(path: string): { shape: readonly number[]; data: Float64Array } {
   const a = readNpy(new Uint8Array(readFileSync(path)), path);

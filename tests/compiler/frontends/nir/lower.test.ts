@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRng, type Rng } from "../../../../core/rng.ts";
 import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
-import { compareWithReference, errorCode, loadNpyF64 } from "./helpers.ts";
+import { compareWithReference, errorCode, loadNpyF64, writeAndLower } from "./helpers.ts";
 import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
 import { SKIP_MSG } from "../../../helpers/shared.ts";
 
@@ -36,12 +36,7 @@ function spikes(rng: Rng, n: number, p: number): Float64Array {
 }
 const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
 
-async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
-  const p = join(tmp, `${name}.nir`);
-  await writeH5(p, tree);
-  const { doc, warnings } = await readNirDocument(p);
-  return { doc, m: lowerNirDocument(doc, opts, warnings) };
-}
+const load = (name: string, tree: H5Tree, opts: NirLoadOptions = {}) => writeAndLower(tmp, name, tree, opts);
 
 function expectExact(cmp: ReturnType<typeof compareWithReference>, minSpikes: number): void {
   for (const [node, mm] of cmp.mismatches) {

@@ -12,15 +12,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRng } from "../../../../core/rng.ts";
 import { AerchipError } from "../../../../core/diagnostics.ts";
-import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
+import type { NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
 import { ResetMode } from "../../../../chip/program/types.ts";
 import { loadPreset } from "../../../../chip/spec/load.ts";
 import type { ChipSpec } from "../../../../chip/spec/types.ts";
 import { compileAndRun } from "../../../../cli/pipeline.ts";
 import { compileModel } from "../../../../compiler/compile.ts";
 import type { ModelGraph, StimulusIR } from "../../../../compiler/ir/types.ts";
-import { compareWithReference } from "./helpers.ts";
-import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
+import { compareWithReference, writeAndLower } from "./helpers.ts";
+import { nirFile, type H5Tree } from "./write-h5.ts";
 import { uniform, f32, fill, spikes } from "./random-tensors.ts";
 
 let tmp = "";
@@ -31,12 +31,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
-  const p = join(tmp, `${name}.nir`);
-  await writeH5(p, tree);
-  const { doc, warnings } = await readNirDocument(p);
-  return { doc, m: lowerNirDocument(doc, opts, warnings) };
-}
+const load = (name: string, tree: H5Tree, opts: NirLoadOptions = {}) => writeAndLower(tmp, name, tree, opts);
 
 /**
  * in[4] → fc1 (Affine, bias) → if1[6] → fc2 (Affine, bias) → if2[3] → out, per-neuron θ and r. Positive

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { createRng } from "../../../../core/rng.ts";
 import { lowerNirDocument, readNirDocument, type NirLoadOptions } from "../../../../compiler/frontends/nir/index.ts";
 import type { NirAffine, NirLIF } from "../../../../compiler/frontends/nir/types.ts";
-import { compareWithReference, loadNpyF64, nodeSpikes } from "./helpers.ts";
+import { compareWithReference, loadNpyF64, nodeSpikes, writeAndLower } from "./helpers.ts";
 import { simulateNir } from "./nir-reference.ts";
 import { stepGraph } from "./stepper.ts";
-import { nirFile, writeH5, type H5Tree } from "./write-h5.ts";
+import { nirFile, type H5Tree } from "./write-h5.ts";
 import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../../helpers/shared.ts";
 import { cli } from "../../../helpers/cli.ts";
 import { npyToFloat64, readNpy } from "../../../../core/io/npy.ts";
@@ -30,12 +30,7 @@ afterAll(() => {
 });
 
 
-async function load(name: string, tree: H5Tree, opts: NirLoadOptions = {}) {
-  const p = join(tmp, `${name}.nir`);
-  await writeH5(p, tree);
-  const { doc, warnings } = await readNirDocument(p);
-  return { doc, m: lowerNirDocument(doc, opts, warnings) };
-}
+const load = (name: string, tree: H5Tree, opts: NirLoadOptions = {}) => writeAndLower(tmp, name, tree, opts);
 
 describe("reset snntorch-subtract", () => {
   it("LIF → CubaLIF (per-neuron τ, θ, a recurrent CubaLIF loop): exact against the NIR reference with snnTorch's reset; \"subtract\" differs", async () => {
