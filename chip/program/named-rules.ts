@@ -398,20 +398,10 @@ export function diehlCook2015(p: DiehlCookParams = {}): NamedRule {
   });
 }
 
-export interface DiehlCookExpParams {
-  /** Learning rate η (default 0.01 = the released code's ν_post, as in `diehl-cook-2015`). */
-  readonly eta?: number;
-  /** Target pre-trace value x_tar (default 0.4, the released code's constant). */
-  readonly xTar?: number;
+/** `diehl-cook-2015`'s parameters with β, the exponential dependence's strength, in place of μ. */
+export interface DiehlCookExpParams extends Omit<DiehlCookParams, "mu"> {
   /** Strength β of the exponential weight dependence (> 0; no default: papers.md gives no value). */
   readonly beta: number;
-  readonly preDecay?: number;
-  /** Pre-trace time constant (default 20 ticks: 20 ms at 1 ms ticks). */
-  readonly preTauTicks?: number;
-  readonly preTraceMode?: "add" | "set";
-  readonly wMax?: number;
-  readonly wMin?: number;
-  readonly traceBits?: number;
 }
 
 /** `exp(a*w + c)` as rule text. */

@@ -5,11 +5,11 @@
  * Its `lowering` (the NIR reader's options, NirInfo field 9; audit s23x #6) is optional: records without it read as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf as error } from "../../helpers/errors.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { AerchipError } from "../../../core/diagnostics.ts";
 import { PROGRAM_HEADER_BYTES, PROGRAM_MAGIC, ProgramErrorCode, decodeProgram, encodeProgram } from "../../../chip/program/codec.ts";
 import { PROGRAM_SCHEMA_VERSION, programMessageType } from "../../../chip/program/program-schema.ts";
 import type { ChipProgram, NirProgramInfo } from "../../../chip/program/types.ts";
@@ -41,10 +41,6 @@ afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
 
 const withNir = (edit: (n: NirProgramInfo) => NirProgramInfo = (n) => n): ChipProgram => ({ ...program, nir: edit(nirProgramInfo(m)) });
 
-function error(f: () => unknown): AerchipError {
-  try { f(); } catch (e) { if (e instanceof AerchipError) return e; throw e; }
-  throw new Error("accepted");
-}
 
 /** A file whose message holds `nir` as given (no encoding-side validation), with a correct checksum. */
 function forgeNir(nir: Record<string, unknown>): Uint8Array {

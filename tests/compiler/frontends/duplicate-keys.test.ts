@@ -8,22 +8,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AerchipError } from "../../../core/diagnostics.ts";
+import { errorOf as error } from "../../helpers/errors.ts";
 import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
 import { parseJsonBytes } from "../../../compiler/frontends/json-packed.ts";
 import { loadChipSpecJson, loadPreset } from "../../../chip/spec/load.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "aerchip-dupkey-"));
 
-function error(f: () => unknown): AerchipError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AerchipError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 const model = (neuron: string, projections = '[{"name": "in_h", "pre": "in", "post": "h", "dense": {"weights": [[1.5, 0], [0, 1.5], [1, 1]], "delays": 1}}]'): string => `{
   "format": "aerchip-model-1", "name": "tiny", "steps": 20,

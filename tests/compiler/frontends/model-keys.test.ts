@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AerchipError } from "../../../core/diagnostics.ts";
+import { errorOf as error } from "../../helpers/errors.ts";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
 import { parseSnnref } from "../../../compiler/frontends/snnref.ts";
 import { closestKey, type Json } from "../../../compiler/frontends/json-fields.ts";
@@ -12,15 +12,6 @@ import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../helpers/shared.ts";
 
 const SNNREF = sharedPath("fixtures/snnref");
 
-function error(f: () => unknown): AerchipError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AerchipError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 const aerchip = (): Record<string, any> => ({
   format: "aerchip-model-1", name: "m", steps: 10,
