@@ -247,7 +247,8 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
  * mapToCores and routeAndEmit; when the mapping breaks core.maxFanOutCores (E_CORE_FANOUT_EXCEEDED, found
  * by the route pass on the packed cores), once more with the neurons one source reaches cut and packed
  * together (passes/fanout-groups.ts). Only a failed mapping is tried again, so a model that compiles maps
- * as it did; when the second try fails too, the first error is thrown (its neuron and core count).
+ * as it did; when the second try fails too, the first error's code, field and hint are thrown (its neuron
+ * and core count), its message followed by why the second try failed (audit s25a #2: it was dropped).
  */
 function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string) {
   const first = mapToCores(graph, ig, spec, opts, file);
@@ -259,8 +260,10 @@ function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: 
       const second = mapToCores(graph, ig, spec, opts, file, true);
       return { ...second, routed: routeAndEmit(ig, spec, second.cores, second.slotOf, file), fanOutGroups: true };
     } catch (again) {
-      if (isAerchipError(again)) throw e;
-      throw again;
+      if (!isAerchipError(again)) throw again;
+      throw new AerchipError(e.code, `${e.message}; the second mapping (fan-out groups) failed too: ${again.code}: ${again.message}`, {
+        ...(e.file === undefined ? {} : { file: e.file }), ...(e.field === undefined ? {} : { field: e.field }), ...(e.hint === undefined ? {} : { hint: e.hint }), cause: again,
+      });
     }
   }
 }

@@ -4,7 +4,8 @@
  *
  * On a chip whose neurons may send to few cores (TrueNorth: one), the neurons one source reaches should
  * share a core. The groups are the connected components of "has a common source": for every neuron s with
- * targets t_1 … t_k, union(t_1, t_i) (union-find with path halving). Within each population the neurons of
+ * targets t_1 … t_k, union(t_1, t_i) (union-find joining roots, the smaller index the root, with path
+ * halving; the groups do not depend on the order of the synapses). Within each population the neurons of
  * a group are then made contiguous (each group gathered at its first member's position, the order kept
  * otherwise), so a block can hold whole groups: `mayStart[p][pos]` is 1 where a new group starts, and the
  * partitioner cuts only there while the group fits a core (partition.ts cutPopulation). The blocks are
@@ -33,6 +34,19 @@ function find(parent: Uint32Array, x: number): number {
   return x;
 }
 
+/**
+ * Joins the groups of a and b by their roots, the smaller root kept (deterministic whatever the synapse order).
+ * Both roots are looked up anew on every call: joining by a root found before an earlier join (a stale root)
+ * re-roots only that old root and orphans what it was joined to, which split one source's targets into
+ * several groups when they were not listed ascending (audit s25a #2).
+ */
+function union(parent: Uint32Array, a: number, b: number): void {
+  const ra = find(parent, a);
+  const rb = find(parent, b);
+  if (ra < rb) parent[rb] = ra;
+  else if (rb < ra) parent[ra] = rb;
+}
+
 /** The groups of `ig`'s neurons; sets ig.order so that each population's groups are contiguous. */
 export function regroupForFanOut(ig: IndexedGraph, fanOut: FanOut): FanOutGroups {
   const N = ig.totalNeurons;
@@ -42,15 +56,7 @@ export function regroupForFanOut(ig: IndexedGraph, fanOut: FanOut): FanOutGroups
     const lo = outPtr[s];
     const hi = outPtr[s + 1];
     if (hi - lo < 2) continue;
-    const first = find(parent, outDst[lo]);
-    for (let k = lo + 1; k < hi; k++) {
-      const r = find(parent, outDst[k]);
-      // The smaller index as the root: deterministic whatever the synapse order.
-      if (r !== first) {
-        if (r < first) parent[first] = r;
-        else parent[r] = first;
-      }
-    }
+    for (let k = lo + 1; k < hi; k++) union(parent, outDst[lo], outDst[k]);
   }
   const groupOf = new Uint32Array(N);
   for (let g = 0; g < N; g++) groupOf[g] = find(parent, g);
