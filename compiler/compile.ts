@@ -5,7 +5,8 @@
  * plus the mapping report (which block sits on which core, and its utilisation of the neuron, input-axon,
  * output-axon and synapse-memory limits; fan-out, delay and neuron-configuration limits are checked, not reported).
  * A mapping that breaks core.maxFanOutCores is partitioned, placed and routed once more with the neurons each
- * source reaches grouped onto one core (mapAndRoute, passes/fanout-groups.ts).
+ * source reaches grouped onto one core (mapAndRoute, passes/fanout-groups.ts). A partition needing more cores than
+ * the chip has is cut once more with each population's first block filling the core before it (mapToCores).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
  */
 import { AerchipError, isAerchipError, type Diagnostic } from "../core/diagnostics.ts";
@@ -78,6 +79,12 @@ export interface MappingReport {
    * Its blocks then end where groups end, so they need not be balanced.
    */
   readonly fanOutGroups?: true;
+  /**
+   * true when the populations' blocks, packed whole in file order, needed more cores than the chip has and this
+   * mapping was made again with each population's first block cut to the room left in the core before it
+   * (compiler/passes/partition.ts cutFilling); absent otherwise. Those first blocks need not be balanced.
+   */
+  readonly fillPacking?: true;
   readonly coresUsed: number;
   readonly coresAvailable: number;
   readonly neurons: number;
@@ -211,7 +218,7 @@ function inputNeuronsOf(graph: ModelGraph): number {
  * Logical cores and their physical slots: the fixed placement, or order → partition → place. The fan-in
  * and fan-out lists (4 bytes per synapse each) live only in here, so they are garbage before routing.
  */
-function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string, regroup = false): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string } {
+function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: CompileOptions, file: string, regroup = false): { cores: LogicalCore[]; slotOf: Uint32Array; placementName: string; filled: boolean } {
   if (opts.fixedPlacement !== undefined) {
     const { cores, slotOf } = fixedCores(graph.populations, opts.fixedPlacement, opts.fixedOrder, file, inputsTakeNeuronSlots(spec));
     const physical = totalCores(spec);
@@ -222,7 +229,7 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
         throw new AerchipError("E_CORE_NEURONS_EXCEEDED", `core ${slotOf[c]} is given ${cores[c].slots} neurons${inputs === 0 ? "" : ` (besides ${inputs} input neurons, which take no neuron slot on this chip)`}; chip "${spec.name}" has ${spec.core.maxNeurons} per core`, { file, field: "mappings", hint: "spread the neurons over more cores, or compile with automatic placement (--remap)" });
       }
     }
-    return { cores, slotOf, placementName: "fixed" };
+    return { cores, slotOf, placementName: "fixed", filled: false };
   }
   // Fail fast when even perfectly packed compartments cannot fit (before any partitioning work).
   const inputs = inputNeuronsOf(graph);
@@ -232,15 +239,34 @@ function mapToCores(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: C
   const fanOut = buildFanOut(ig);
   orderNeurons(ig, fanIn, fanOut);
   const fanOutGroups = regroup ? regroupForFanOut(ig, fanOut) : undefined;
-  const cores = partitionGraph(ig, fanIn, spec, { pack: opts.pack ?? true, ...(fanOutGroups === undefined ? {} : { fanOutGroups }) }, file, fanOut);
+  const pack = opts.pack ?? true;
+  let cores = partitionGraph(ig, fanIn, spec, { pack, ...(fanOutGroups === undefined ? {} : { fanOutGroups }) }, file, fanOut);
+  // The fill cut (partition.ts cutFilling), only where whole blocks packed in file order need more cores than the
+  // chip has: a model that maps the default way maps as before. Not with fan-out groups (it would cut them).
+  let filled = false;
+  let fillText = "";
+  if (cores.length > physical && pack && fanOutGroups === undefined) {
+    const again = "; packed again with each population's first block cut to the room left in the core before it (fill packing)";
+    try {
+      const refilled = partitionGraph(ig, fanIn, spec, { pack, fill: true }, file, fanOut);
+      if (refilled.length <= physical) {
+        cores = refilled;
+        filled = true;
+      } else fillText = `${again}, it needs ${refilled.length}`;
+    } catch (e) {
+      // More blocks can send a neuron to more cores than a core has output axons: the default refusal stands.
+      if (!isAerchipError(e)) throw e;
+      fillText = `${again}, it does not fit either (${e.code}: ${e.message})`;
+    }
+  }
   const neuronCore = new Uint32Array(ig.totalNeurons);
   cores.forEach((core, c) => {
     for (const b of core.blocks) for (let i = 0; i < b.count; i++) neuronCore[neuronAt(ig, b.population, b.start + i)] = c;
   });
   // Which limits closed the cores (core-closures.ts): "need 3 cores" alone does not say what to change (audit s23y #4).
-  if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})${coreClosureText(cores, graph)}`, inputs, spec, file, closingLimits(cores));
+  if (cores.length > physical) throw coresExceededError(`the model's ${slotNeurons(spec, ig.totalNeurons, inputs)} neurons{inputs} need ${cores.length} cores under the per-core limits; chip "${spec.name}" has ${physical} (${spec.mesh.widthTiles}×${spec.mesh.heightTiles} tiles × ${spec.mesh.coresPerTile})${coreClosureText(cores, graph)}${fillText}`, inputs, spec, file, closingLimits(cores));
   const slotOf = placeCores(spec, cores.length, opts.placement ?? "greedy", trafficOf(cores, neuronCore), opts.seed ?? 0, file);
-  return { cores, slotOf, placementName: opts.placement ?? "greedy" };
+  return { cores, slotOf, placementName: opts.placement ?? "greedy", filled };
 }
 
 /**
@@ -289,7 +315,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   // A power of the weight with quantised weights needs the chip's lookup table (passes/learning-lut.ts).
   graph = attachPowerTables(graph, spec, file);
   const ig = normaliseGraph(graph, spec, file);
-  const { cores, slotOf, placementName, routed, fanOutGroups } = mapAndRoute(graph, ig, spec, opts, file);
+  const { cores, slotOf, placementName, routed, fanOutGroups, filled } = mapAndRoute(graph, ig, spec, opts, file);
   const lim = spec.core;
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {
@@ -317,6 +343,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   const mapping: MappingReport = {
     format: "aerchip-mapping", version: 1, model: graph.name, chip: spec.name, placement: placementName,
     ...(fanOutGroups ? { fanOutGroups: true as const } : {}),
+    ...(filled ? { fillPacking: true as const } : {}),
     coresUsed: cores.length, coresAvailable: totalCores(spec),
     neurons: ig.totalNeurons, synapses: ig.totalSynapses,
     limits: { maxNeurons: lim.maxNeurons, maxInputAxons: lim.maxInputAxons, maxOutputAxons: lim.maxOutputAxons, synapseMemoryBits: lim.synapseMemoryBits },

@@ -14,7 +14,7 @@ import { loadModel } from "../pipeline.ts";
 import { loadNirForCli, type NirCliOptions } from "./run-nir.ts";
 import { fmtInt, table } from "../format.ts";
 import { nirProgramInfo } from "../nir-run-view.ts";
-import { fanOutGroupsNote } from "../fanout-note.ts";
+import { mappingWayNotes } from "../fanout-note.ts";
 
 export interface CompileCommandOptions {
   readonly arch: string;
@@ -43,7 +43,7 @@ export function mappingText(m: MappingReport): string {
   const note = reordered.length === 0 ? "" : `blocks of ${reordered.join(", ")} are position ranges in the compiler's neuron order; mapping.json populations[].order gives the model index at each position\n`;
   // Input neurons that take no neuron slot (core.inputsTakeNeuronSlots false, odin) are in the neuron count, not in neur %.
   const inputsNote = m.cores.some((c) => c.inputNeurons !== undefined) ? `neurons "(N in)": N of them are input neurons, which take no neuron slot on ${m.chip} (its inputs are AER events addressing crossbar rows: core.inputsTakeNeuronSlots false), so neur % leaves them out\n` : "";
-  return `${head}\n\n${table(rows, hdr)}\n${note}${inputsNote}${m.fanOutGroups === true ? `${fanOutGroupsNote(m)}\n` : ""}`;
+  return `${head}\n\n${table(rows, hdr)}\n${note}${inputsNote}${mappingWayNotes(m)}`;
 }
 
 /** Synapses the chip stores against the weights the NIR nodes hold (conv kernels are expanded per position). */

@@ -11,7 +11,7 @@ import { checkRunOutputPaths } from "../output-paths.ts";
 import type { ReadoutReport, RunReport } from "../../chip/report/run-report.ts";
 import { chipOverrideNote } from "../../chip/report/formats/tables.ts";
 import type { MappingReport } from "../../compiler/compile.ts";
-import { fanOutGroupsNote } from "../fanout-note.ts";
+import { mappingWayNotes } from "../fanout-note.ts";
 import { perTickLatencyModelled } from "../../chip/report/time-basis.ts";
 import { loadArch, withLearningBilling } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel, spikesJson, weightsJson } from "../pipeline.ts";
@@ -98,8 +98,10 @@ export function summaryText(report: RunReport, mapping: MappingReport): string {
   const countsOnly = isCountsOnly(report);
   // A chip name ending in `*` is a preset with command-line overrides: say which, under the head line.
   const overrides = chipOverrideNote(report);
+  // A mapping made another way than the default (fill packing, fan-out groups) says so, one line each.
+  const ways = mappingWayNotes(mapping).trimEnd();
   const head = `aerchip ${report.provenance.aerchipVersion}: ${report.model} on ${report.chip.name} — ${runLengthText(report)}, ${mapping.coresUsed} of ${mapping.coresAvailable} cores, timing ${report.timingModel}` +
-    (overrides === null ? "" : `\n${overrides}`) + (mapping.fanOutGroups === true ? `\n${fanOutGroupsNote(mapping)}` : "");
+    (overrides === null ? "" : `\n${overrides}`) + (ways === "" ? "" : `\n${ways}`);
   const rows: string[][] = [
     ["spikes", fmtInt(c.spikes), (c.spikes / Math.max(1, report.steps)).toFixed(2)],
     ["synaptic ops", fmtInt(c.synOps), (c.synOps / Math.max(1, report.steps)).toFixed(2)],

@@ -6,8 +6,12 @@
  *
  * Blocks are contiguous neuron ranges (nengo-loihi's split_blocks). A population is first cut greedily
  * (grow a block while it fits), then re-cut with the block size capped at ceil(size / blocks) so the
- * blocks are balanced (the slowest core sets the tick latency). Blocks are then packed first-fit into the
- * current core in graph order, which puts small populations together.
+ * blocks are balanced (the slowest core sets the tick latency). Blocks are then packed next-fit into the
+ * current core in graph order (pack-cores.ts), which puts small populations together. When that needs more
+ * cores than the chip has, compile.ts asks for the fill cut (PartitionOptions.fill, cutFilling): each
+ * population's first block cut to the room left in the core before it, so that a model whose populations exactly
+ * fill the chip fits whatever their order (audit s25a #1). Either way every core holds at most one block of a
+ * population (a contiguous range of its positions) and its blocks in population order.
  *
  * Input neurons take neuron slots (core.maxNeurons, one neuron configuration, a dense crossbar's column) like
  * compartments, except on a chip whose inputs are AER events addressing crossbar rows (core.inputsTakeNeuronSlots
@@ -29,6 +33,7 @@ import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
 import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
 import type { FanOutGroups } from "./fanout-groups.ts";
+import { CorePacker, StampSet } from "./pack-cores.ts";
 import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
@@ -151,35 +156,6 @@ export function buildFanOut(ig: IndexedGraph): FanOut {
   return { outPtr, outDst };
 }
 
-class StampSet {
-  private readonly stamp: Uint32Array;
-  private epoch = 1;
-  size = 0;
-  /** A number per member (synapses from a source), valid only while has(x); set by the caller when add(x) is true. */
-  readonly count: Uint32Array | undefined;
-  constructor(universe: number, counted = false) {
-    this.stamp = new Uint32Array(universe);
-    this.count = counted ? new Uint32Array(universe) : undefined;
-  }
-  reset(): void {
-    this.epoch++;
-    this.size = 0;
-    if (this.epoch === 0xffffffff) {
-      this.stamp.fill(0);
-      this.epoch = 1;
-    }
-  }
-  add(x: number): boolean {
-    if (this.stamp[x] === this.epoch) return false;
-    this.stamp[x] = this.epoch;
-    this.size++;
-    return true;
-  }
-  has(x: number): boolean {
-    return this.stamp[x] === this.epoch;
-  }
-}
-
 /** One axon's list layout (grouped encodings), or undefined when only a core's totals matter. */
 type ListBits = AxonListLayout | undefined;
 
@@ -197,18 +173,18 @@ function takesSlots(ig: IndexedGraph, spec: ChipSpec, p: number): boolean {
 }
 
 /**
- * The population's blocks, each grown greedily from `start` while it fits (at most `cap` neurons). With
- * `mayStart` (fanout-groups.ts), a block that would end inside a group ends instead before that group's
- * first position, when that leaves the block a neuron: it is grown again up to there.
+ * The population's blocks from position `from` on, each grown greedily from `start` while it fits (at most
+ * `cap` neurons). With `mayStart` (fanout-groups.ts), a block that would end inside a group ends instead
+ * before that group's first position, when that leaves the block a neuron: it is grown again up to there.
  */
-function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits, mayStart?: Uint8Array): Block[] {
+function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits, mayStart?: Uint8Array, from = 0): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
   const cnt = set.count;
   const slots = takesSlots(ig, spec, p);
   const blocks: Block[] = [];
-  let start = 0;
+  let start = from;
   let limit = cap;
   while (start < pop.size) {
     set.reset();
@@ -285,6 +261,11 @@ export interface PartitionOptions {
    * default mapping breaks core.maxFanOutCores. Absent: the default cut (greedy, then balanced) and order.
    */
   readonly fanOutGroups?: FanOutGroups;
+  /**
+   * Cut each population's first block to the room the current core has left (cutFilling): compile.ts's fallback
+   * when the default cut, packed whole in file order, needs more cores than the chip has. Not with fanOutGroups.
+   */
+  readonly fill?: boolean;
 }
 
 /**
@@ -389,105 +370,85 @@ function byGroup(ig: IndexedGraph, blocks: Block[], groupOf: Uint32Array): Block
   return blocks.map((b, i) => ({ b, i })).sort((x, y) => keys[x.i] - keys[y.i] || x.i - y.i).map((x) => x.b);
 }
 
+/**
+ * The population's default blocks from position `from` on: cut greedily (at most core.maxNeurons neurons), then
+ * again with the cap ⌈(size − from) / blocks⌉ so the blocks are balanced, when that gives as many blocks. With
+ * fan-out groups the greedy cut stands (balancing would cut inside the groups).
+ */
+function cutDefault(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, set: StampSet, file: string, listBits: ListBits, groups?: FanOutGroups, from = 0): Block[] {
+  const pop = ig.graph.populations[p];
+  // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
+  const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? spec.core.maxNeurons : pop.size, set, file, listBits, groups?.mayStart[p], from);
+  if (greedy.length <= 1 || groups !== undefined) return greedy;
+  const balancedCap = Math.ceil((pop.size - from) / greedy.length);
+  const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits, undefined, from);
+  return balanced.length === greedy.length ? balanced : greedy;
+}
+
+/**
+ * The fill cut (PartitionOptions.fill): populations in file order, each one's first block cut to the room the
+ * current core has left, the rest of it cut as by default. The room is the largest k whose first k neurons fit
+ * next to the core's blocks under every limit CorePacker checks (neurons, input axons, synapse memory, neuron
+ * configurations; output axons are not known before every population is cut, and are checked when the blocks
+ * are packed). Every figure grows with k, so k is found by bisection over 0 … min(size, core.maxNeurons).
+ * Populations of 20, 30 and 25 neurons, 38 per core: 20 + 30[0:18] → core 0 (38), 30[18:30] + 25 → core 1 (37), where
+ * whole blocks take 20, 30, 25 → 3 cores. The packing is simulated here on a second CorePacker.
+ */
+function cutFilling(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, set: StampSet, file: string, listBits: ListBits, popSlots: readonly boolean[]): Block[] {
+  const sim = new CorePacker(ig, spec, listBits, true, popSlots);
+  const all: Block[] = [];
+  ig.graph.populations.forEach((pop, p) => {
+    const prefix = (k: number): Block => recut(ig, fanIn, p, 0, k, set, 0, spec.core.maxNeuronConfigs !== undefined && popSlots[p], listBits !== undefined);
+    let k = 0;
+    // Input neurons that take no slot stay one block (their limit, output axons, is known only later).
+    if (popSlots[p]) {
+      let hi = Math.min(pop.size, spec.core.maxNeurons);
+      while (k < hi) {
+        const mid = Math.ceil((k + hi) / 2);
+        if (sim.fits(prefix(mid))) k = mid;
+        else hi = mid - 1;
+      }
+    }
+    const blocks = k === 0 ? [] : [prefix(k)];
+    if (k < pop.size) for (const b of cutDefault(ig, fanIn, spec, p, set, file, listBits, undefined, k)) blocks.push(b);
+    for (const b of blocks) {
+      sim.add(b);
+      all.push(b);
+    }
+  });
+  return all;
+}
+
+/**
+ * Joins two blocks of one population that are next to each other on a core into one block, as the default
+ * packing never leaves them (the fill cut's first block moves to the next core when its output axons do not
+ * fit where it was cut for, and can land beside the block after it).
+ */
+function mergeAdjacent(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, cores: LogicalCore[], set: StampSet, listBits: ListBits): void {
+  for (const core of cores) {
+    const bs = core.blocks;
+    for (let i = bs.length - 1; i > 0; i--) {
+      const a = bs[i - 1];
+      const b = bs[i];
+      if (a.population !== b.population || a.start + a.count !== b.start) continue;
+      const trackConfigs = spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, a.population);
+      bs.splice(i - 1, 2, recut(ig, fanIn, a.population, a.start, a.count + b.count, set, a.outputs + b.outputs, trackConfigs, listBits !== undefined));
+    }
+  }
+}
+
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
-  const lim = spec.core;
   const listBits = axonListLayout(spec, ig.delaysUsed);
   const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
-  let allBlocks: Block[] = [];
   const groups = opts.fanOutGroups;
-  ig.graph.populations.forEach((pop, p) => {
-    // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
-    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, listBits, groups?.mayStart[p]);
-    let blocks = greedy;
-    // Balancing would cut inside the groups.
-    if (greedy.length > 1 && groups === undefined) {
-      const balancedCap = Math.ceil(pop.size / greedy.length);
-      const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits);
-      if (balanced.length === greedy.length) blocks = balanced;
-    }
-    for (const b of blocks) allBlocks.push(b);
-  });
+  const popSlots = ig.graph.populations.map((_, p) => takesSlots(ig, spec, p));
+  let allBlocks: Block[] = [];
+  if (opts.fill === true) allBlocks = cutFilling(ig, fanIn, spec, set, file, listBits, popSlots);
+  else ig.graph.populations.forEach((_, p) => { for (const b of cutDefault(ig, fanIn, spec, p, set, file, listBits, groups)) allBlocks.push(b); });
   allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, listBits);
   if (groups !== undefined) allBlocks = byGroup(ig, allBlocks, groups.groupOf);
-  const pack = opts.pack ?? true;
-  const cores: LogicalCore[] = [];
-  let cur: LogicalCore | undefined;
-  const coreSet = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
-  const coreCnt = coreSet.count;
-  const coreConfigs = new Set<string>();
-  /** Adds b's sources (and per-source synapse counts) to the current core's sets. */
-  const addSources = (b: Block): void => {
-    const k = b.sourceSynapses;
-    for (let i = 0; i < b.sources.length; i++) {
-      const src = b.sources[i];
-      if (coreSet.add(src) && coreCnt !== undefined) coreCnt[src] = 0;
-      if (coreCnt !== undefined && k !== undefined) coreCnt[src] += k[i];
-    }
-  };
-  const popSlots = ig.graph.populations.map((_, p) => takesSlots(ig, spec, p));
-  for (const b of allBlocks) {
-    const bSlots = popSlots[b.population] ? b.count : 0;
-    if (cur !== undefined && pack) {
-      // Would b fit next to what the current core holds? Input axons are the union of sources;
-      // output axons are bounded by the sum of the blocks' fan-outs; synapse memory is the exact layout
-      // of the union (grouped: a shared source's list grows from `have` to `have + k` synapses).
-      let extra = 0;
-      let bits = cur.synapseBits;
-      const k = b.sourceSynapses;
-      if (listBits === undefined || coreCnt === undefined || k === undefined) {
-        for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
-      } else {
-        for (let i = 0; i < b.sources.length; i++) {
-          const src = b.sources[i];
-          let have = 0;
-          if (coreSet.has(src)) have = coreCnt[src];
-          else extra++;
-          bits += listBits.bits(have + k[i]) - listBits.bits(have);
-        }
-      }
-      const neurons = cur.neurons + b.count;
-      const slots = cur.slots + bSlots;
-      const axons = cur.inputAxons + extra;
-      const syn = cur.synapses + b.synapses;
-      const outs = cur.outputAxons + b.outputs;
-      let configs = coreConfigs.size;
-      if (lim.maxNeuronConfigs !== undefined && b.configs !== undefined) {
-        const union = new Set(coreConfigs);
-        for (const k of b.configs) union.add(k);
-        configs = union.size;
-      }
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots, synapses: syn, delaysUsed: ig.delaysUsed });
-      const hits: LimitHit[] = [];
-      if (slots > lim.maxNeurons) hits.push({ field: "core.maxNeurons", had: cur.slots, would: slots, limit: lim.maxNeurons });
-      if (axons > lim.maxInputAxons) hits.push({ field: "core.maxInputAxons", had: cur.inputAxons, would: axons, limit: lim.maxInputAxons });
-      if (outs > lim.maxOutputAxons) hits.push({ field: "core.maxOutputAxons", had: cur.outputAxons, would: outs, limit: lim.maxOutputAxons });
-      if (bits > lim.synapseMemoryBits) hits.push({ field: "core.synapseMemoryBits", had: cur.synapseBits, would: bits, limit: lim.synapseMemoryBits });
-      if (lim.maxNeuronConfigs !== undefined && configs > lim.maxNeuronConfigs) hits.push({ field: "core.maxNeuronConfigs", had: coreConfigs.size, would: configs, limit: lim.maxNeuronConfigs });
-      if (hits.length === 0) {
-        if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
-        addSources(b);
-        cur.blocks.push(b);
-        cur.neurons = neurons;
-        cur.slots = slots;
-        cur.inputAxons = axons;
-        cur.synapses = syn;
-        cur.outputAxons = outs;
-        cur.synapseBits = bits;
-        continue;
-      }
-      cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: hits };
-    } else if (cur !== undefined) {
-      cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: [] };
-    }
-    coreSet.reset();
-    coreConfigs.clear();
-    if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
-    addSources(b);
-    let bits = 0;
-    if (listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: ig.delaysUsed });
-    else for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
-    cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
-    cores.push(cur);
-  }
-  return cores;
+  const packer = new CorePacker(ig, spec, listBits, opts.pack ?? true, popSlots);
+  for (const b of allBlocks) packer.add(b);
+  if (opts.fill === true) mergeAdjacent(ig, fanIn, spec, packer.cores, set, listBits);
+  return packer.cores;
 }

@@ -95,15 +95,21 @@ describe("E_CHIP_CORES_EXCEEDED names the input neurons", () => {
     expect(e.hint).toContain("core.maxInputAxons, core.maxOutputAxons: the limits that closed the cores");
   });
 
-  it("a model split by neurons alone names core.maxNeurons and how many cores it closed", () => {
-    // 3 × 100 unconnected neurons on two 150-neuron cores (300 fit perfectly packed), but blocks are not cut to fill a core: 100 + 100 > 150.
+  it("a model split by neurons names core.maxNeurons and how many cores it closed", () => {
+    // 3 × 100 unconnected neurons on two 150-neuron cores (300 fit perfectly packed): whole blocks do not, 100 + 100 > 150.
+    // Since audit s25a #1 the fill packing cuts b to the room beside a (a + b[0:50], b[50:100] + c); with one neuron
+    // configuration per core (the three thresholds differ) it cannot, and the default packing's closures are named.
     const g = loadPreset("generic");
-    const spec: ChipSpec = { ...g, mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 2 }, core: { ...g.core, maxNeurons: 150 } };
-    const path = modelFile([{ name: "a", size: 100, ...LIF, bias: 2 }, { name: "b", size: 100, ...LIF, bias: 2 }, { name: "c", size: 100, ...LIF, bias: 2 }], []);
-    const e = errorOf(path, spec);
+    const two = (more: Partial<ChipSpec["core"]>): ChipSpec => ({ ...g, mesh: { ...g.mesh, widthTiles: 1, heightTiles: 1, coresPerTile: 2 }, core: { ...g.core, maxNeurons: 150, ...more } });
+    const path = modelFile([{ name: "a", size: 100, ...LIF, bias: 2 }, { name: "b", size: 100, ...LIF, v_th: 2, bias: 2 }, { name: "c", size: 100, ...LIF, v_th: 3, bias: 2 }], []);
+    const e = errorOf(path, two({ maxNeuronConfigs: 1 }));
     expect(e.code).toBe("E_CHIP_CORES_EXCEEDED");
     expect(e.message).toContain("need 3 cores");
     expect(e.message).toContain("core.maxNeurons 150 (2 cores; first core 0: 100 neurons, b[0:100] would make 200)");
+    expect(e.message).toContain("core.maxNeuronConfigs 1 (2 cores; first core 0: 1 neuron configurations, b[0:100] would make 2)");
+    const { mapping } = compileModel(loadModel(path).graph, two({}), { file: path });
+    expect(mapping.fillPacking).toBe(true);
+    expect(mapping.cores.map((c) => c.blocks.map((b) => `${b.population}[${b.start}:${b.start + b.count}]`).join(" "))).toEqual(["a[0:100] b[0:50]", "b[50:100] c[0:100]"]);
   });
 
   it("the odin preset states that inputs take no neuron slot (its description and core.maxNeurons source)", () => {
