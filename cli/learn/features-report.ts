@@ -18,6 +18,7 @@ import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./die
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 import { LEARN_PARAM_SET_HARNESS, paramSetName, paramSetSourcesForRule } from "./param-sets.ts";
+import { recordedParams } from "./rule-names.ts";
 import { curveFiles, curveText } from "./curve.ts";
 import type { AutoGainChoice } from "./auto-gain.ts";
 import { learningUj } from "./learning-energy.ts";
@@ -102,6 +103,8 @@ export function writeFeatureResults(
   gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
   /** `learn --costs counts`: `results` carry no energy (cli/learn/counts-only.ts); the document says so. */
   countsOnly = false,
+  /** Parameters the harness chose (--rule's mu), with their provenance. */
+  chosen: Partial<Record<keyof DiehlCookParams, string>> = {},
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
@@ -112,9 +115,9 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params,
+    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params: recordedParams(params, params.mu),
     ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params), harness: LEARN_PARAM_SET_HARNESS[paramSetName(o.params)] }),
-    paramsProvenance: paramsProvenance(params, gain?.chosen, paramSetSourcesForRule(paramSetName(o.params), params.mu)), provenanceTags: PROVENANCE_TAGS,
+    paramsProvenance: recordedParams(paramsProvenance(params, { ...chosen, ...gain?.chosen }, paramSetSourcesForRule(paramSetName(o.params), params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,
