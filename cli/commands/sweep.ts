@@ -108,6 +108,9 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   // A broken model fails the sweep before any point runs.
   const checked = await checkModel(grid.tasks[0], grid.tasks, cfg.file);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
+  // W_NIR_DT_BINNING once per sweep, naming the points it applies to (cli/sweep/point.ts sweepDtBinningWarnings), not once per point.
+  const dtWarnings = checked.dtWarnings ?? [];
+  if (o.quiet !== true && o.json !== true) for (const w of dtWarnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
   const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
@@ -153,6 +156,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), ...cfg.nir, ...(countsOnly ? { costs: "counts" as const } : {}) },
     rows,
     ...(checked.input === undefined ? {} : { input: checked.input }),
+    ...(dtWarnings.length === 0 ? {} : { warnings: dtWarnings.map((w) => `${w.code}: ${w.message}`) }),
   };
   const ok = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet); the point
