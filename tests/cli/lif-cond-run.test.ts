@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.ts";
+import { nothingRanHint } from "../../cli/commands/compare.ts";
 
 const EXAMPLE = "examples/cond/dc-coba.model.json";
 const FIXTURE = JSON.parse(readFileSync("tests/fixtures/lif-cond/brian2-coba.json", "utf8")) as { networks: Array<{ model: unknown; spikes: Record<string, [number, number][]> }> };
@@ -47,6 +48,12 @@ describe("aerchip run with a lif-cond model", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/spinnaker2:[\s\S]*?\n  neuronModels: lif, lif-cond \(SpiNNakerManchester\/sPyNNaker/);
     expect(r.stdout).toMatch(/\nloihi:[\s\S]*?\n  neuronModels: lif \(Davies et al/);
+  });
+
+  it("compare counts E_ARCH_NEURON_MODEL as a feature the chip lacks, not as an error in the model", () => {
+    const hint = nothingRanHint(["E_ARCH_NEURON_MODEL"]);
+    expect(hint).toContain("lack a feature the model uses");
+    expect(hint).not.toContain("not about the chip's size");
   });
 
   it("--precision fixed exits 1 with E_FIXED_COND_UNSUPPORTED", async () => {
