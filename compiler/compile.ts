@@ -29,6 +29,7 @@ import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
 import { checkLearningSupported } from "./passes/learning-support.ts";
+import { checkNeuronModels } from "../chip/spec/neuron-models.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -267,6 +268,7 @@ function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: 
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  checkNeuronModels(graph.populations, spec, file); // the chip must run each population's neuron model (chip/spec/neuron-models.ts)
   checkLearningSupported(graph, spec, file); // plastic projections need a learning engine (passes/learning-support.ts)
   checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
   if (opts.precision === "fixed") {

@@ -14,11 +14,12 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { coreSynapseMemoryBits } from "./core-memory.ts";
-import type { ChipSpec } from "../spec/types.ts";
+import { neuronModelsOf, type ChipSpec } from "../spec/types.ts";
+import { neuronModelError } from "../spec/neuron-models.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { weightFormat } from "../spec/weight-format.ts";
-import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
-import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
+import { NeuronDynamics, NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
+import { compartmentVMin, condAt, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 import { checkCrossbarPairSums } from "./crossbar-pairs.ts";
 import { coreInputNeurons } from "./neuron-slots.ts";
 import { inputsTakeNeuronSlots } from "../spec/neuron-slots.ts";
@@ -42,7 +43,7 @@ function neuronConfigs(cp: CoreProgram, inputsTakeSlots: boolean): number {
       spiking: n.spiking[i] === 1, voltageDecay: n.voltageDecay[i], currentDecay: n.currentDecay[i], vThreshold: n.vThreshold[i], vReset: n.vReset[i],
       resetMode: n.resetMode[i], thresholdOp: n.thresholdOp[i], refractoryTicks: n.refractoryTicks[i],
       dynamics: n.dynamics?.[i] ?? 0, thetaPlus: n.thetaPlus?.[i] ?? 0, thetaDecay: n.thetaDecay?.[i] ?? 1,
-      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]), thetaBounds: thetaBoundsAt(n, i),
+      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]), thetaBounds: thetaBoundsAt(n, i), cond: condAt(n, i),
     }));
   }
   return keys.size;
@@ -123,6 +124,13 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
   const physical = m.widthTiles * m.heightTiles * m.coresPerTile;
   if (program.cores.length > physical) {
     fail("E_CHIP_CORES_EXCEEDED", `the program uses ${program.cores.length} cores; chip "${spec.name}" has ${physical} (${m.widthTiles}×${m.heightTiles} tiles × ${m.coresPerTile})`, file, "mesh");
+  }
+  // Each core's neuron models must be the chip's (chip/spec/neuron-models.ts): a lif-cond neuron needs "lif-cond".
+  if (!neuronModelsOf(spec).includes("lif-cond")) {
+    for (const pop of program.populations) {
+      const hit = pop.blocks.some((b) => program.cores[b.coreIndex]?.neurons.dynamics?.subarray(b.neuronStart, b.neuronStart + b.count).some((d) => d === NeuronDynamics.lifCond));
+      if (hit) throw neuronModelError(spec, pop.name, "lif-cond", file, `populations.${pop.name}.model`);
+    }
   }
   // Plastic projections need a learning engine (compiler/passes/learning-support.ts): traceBits 0 has none.
   if (spec.precision.traceBits === 0) {

@@ -318,6 +318,19 @@ export function learningBillingBasis(spec: ChipSpec): LearningBillingBasis {
   return spec.learningBilledOn ?? "evaluations";
 }
 
+/**
+ * Neuron models a chip can run (ChipSpec.neuronModels): `lif` is the compartment of chip/program/types.ts
+ * (with SANA-FE's soma, which only SANA-FE architectures produce); `lif-cond` the conductance-based LIF
+ * (NeuronDynamics.lifCond; docs/model-format.md "Conductance-based LIF").
+ */
+export const NEURON_MODELS = ["lif", "lif-cond"] as const;
+export type NeuronModelName = (typeof NEURON_MODELS)[number];
+
+/** The neuron models a spec runs (["lif"] when it says none). */
+export function neuronModelsOf(spec: ChipSpec): readonly NeuronModelName[] {
+  return spec.neuronModels ?? ["lif"];
+}
+
 export interface ChipSpec {
   readonly format: typeof CHIP_SPEC_FORMAT;
   readonly version: typeof CHIP_SPEC_VERSION;
@@ -356,6 +369,12 @@ export interface ChipSpec {
   readonly synOpsBilledOn?: SynOpBillingBasis;
   /** Clock period of the modelled chip used to report inferences per second; 0 = event-driven (use latency). */
   readonly tickPeriodNs?: number;
+  /**
+   * Neuron models the chip runs (NEURON_MODELS); a model population of another is refused when compiling
+   * (E_ARCH_NEURON_MODEL, chip/spec/neuron-models.ts). Absent = ["lif"]. Its source is
+   * fieldSources.neuronModels.
+   */
+  readonly neuronModels?: readonly NeuronModelName[];
   /**
    * Where individual structural figures come from, keyed by field path (`core.maxNeurons`,
    * `precision.stateBits`, `mesh.widthTiles`, …). A value starting with `assumed:` marks a modelling

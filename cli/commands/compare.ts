@@ -78,7 +78,7 @@ export { chipDirName };
 export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
 
 /**
- * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
+ * Codes that say the chip lacks something the model uses (a neuron model, a refractory counter, a learning engine, axon
  * types, a multiplicative leak, per-synapse signs, a closed-form learning term, a weight per synapse rather
  * than per crossbar cell): also about the chip, but a
  * chip with more cores does not help; one with the feature, or a model without it, does.
@@ -86,6 +86,8 @@ export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_
 const LACKS_FEATURE: ReadonlySet<string> = new Set([
   "E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE", "E_CORE_AXON_TYPES_EXCEEDED", "E_FIXED_LEAK_ADDITIVE", "E_FIXED_SOURCE_SIGN_MIXED",
   "E_LEARNING_CLOSED_FORM", "E_LEARNING_WEIGHT_BITS",
+  // The chip does not run the population's neuron model (ChipSpec.neuronModels: lif-cond on loihi, truenorth, odin).
+  "E_ARCH_NEURON_MODEL",
   // One crossbar cell per (axon, neuron) holds the sum of two synapses (chip/program/crossbar-pairs.ts):
   // a chip with per-synapse weights (loihi), or the connection written as one synapse, helps.
   "E_FIXED_CROSSBAR_PAIR_RANGE",

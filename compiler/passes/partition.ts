@@ -29,7 +29,7 @@ import { neuronAt, type IndexedGraph } from "./normalise.ts";
 import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
 import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
 import type { FanOutGroups } from "./fanout-groups.ts";
-import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
+import { compartmentVMin, condAt, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
   readonly population: number;
@@ -59,7 +59,7 @@ export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string 
     spiking: pop.spiking, voltageDecay: pp.voltageDecay[j], currentDecay: pp.currentDecay[j], vThreshold: pp.vThreshold[j], vReset: pp.vReset[j],
     resetMode: pp.resetMode[j], thresholdOp: pp.thresholdOp[j], refractoryTicks: pp.refractoryTicks[j],
     dynamics: pp.dynamics?.[j] ?? 0, thetaPlus: pp.thetaPlus?.[j] ?? 0, thetaDecay: pp.thetaDecay?.[j] ?? 1,
-    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]), thetaBounds: thetaBoundsAt(pp, j),
+    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]), thetaBounds: thetaBoundsAt(pp, j), cond: condAt(pp, j),
   });
 }
 

@@ -123,6 +123,9 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const newPops: PopulationIR[] = graph.populations.map((pop) => {
     if (pop.kind === "input" || pop.params === undefined) return pop;
     const pp = pop.params;
+    // No chip that runs lif-cond has a modelled fixed-point datapath (sPyNNaker's s16.15 `accum` arithmetic is
+    // not modelled; docs/fixed-point.md), so conductance neurons run in float64 only.
+    if (pp.condERest !== undefined) throw new AerchipError("E_FIXED_COND_UNSUPPORTED", `population "${pop.name}" uses the conductance-based LIF (model "lif-cond"), which runs in float arithmetic only: no fixed-point datapath for it is modelled`, { file, field: `populations.${pop.name}.model`, hint: "run with --precision float (the default)" });
     if (pp.thetaPlus !== undefined) throw new AerchipError("E_FIXED_THETA_UNSUPPORTED", `population "${pop.name}" has an adaptive threshold, which runs in float arithmetic only`, { file, field: `populations.${pop.name}.thetaPlus`, hint: "run with --precision float" });
     if (pp.dynamics !== undefined) throw new AerchipError("E_FIXED_DYNAMICS_UNSUPPORTED", `population "${pop.name}" uses SANA-FE soma dynamics, which run in float arithmetic only`, { file, field: `populations.${pop.name}`, hint: "run with --precision float" });
     // Largest q the neuron's own values allow.
