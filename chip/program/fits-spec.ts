@@ -5,9 +5,11 @@
  * program with hundreds of neurons per core would run on a chip that holds one, and report it as fitting.
  *
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
- * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
+ * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED, E_CORE_DELAY_PER_NEURON,
  * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE), so compiling the model for the chip and running its program fail alike.
- * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout).
+ * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout, with a
+ * delay field only on cores that store a delayed synapse). On a chip with one delay per source neuron
+ * (synapseEncoding.delayPerSynapse false) every neuron's synapses must share one delay (delay-per-neuron.ts).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
  * Pure data: reads the program's arrays, allocates one array of the mesh's core count.
@@ -16,6 +18,7 @@ import { AerchipError } from "../../core/diagnostics.ts";
 import { coreSynapseMemoryBits } from "./core-memory.ts";
 import { neuronModelsOf, type ChipSpec } from "../spec/types.ts";
 import { neuronModelError } from "../spec/neuron-models.ts";
+import { checkDelayPerNeuron } from "./delay-per-neuron.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { weightFormat } from "../spec/weight-format.ts";
 import { NeuronDynamics, NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
@@ -151,18 +154,17 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
       hint: `compile the model with the rule's weightBits at ${spec.precision.weightBits} or fewer, or run the program on a chip with wider weights`,
     });
   }
-  let delaysUsed = false;
   const inputsTakeSlots = inputsTakeNeuronSlots(spec);
   for (const cp of program.cores) {
     if (!(cp.coreId < physical)) fail("E_CHIP_CORES_EXCEEDED", `the program uses core ${cp.coreId}; chip "${spec.name}" has ${physical}`, file, "mesh");
     const d = cp.crossbar.synDelayTicks;
     for (let i = 0; i < d.length; i++) {
-      if (d[i] !== 1) delaysUsed = true;
       if (d[i] > lim.maxDelayTicks) {
         fail("E_CORE_DELAY_EXCEEDED", `core ${cp.coreId} holds a synapse with a delay of ${d[i]} ticks; chip "${spec.name}" holds at most ${lim.maxDelayTicks}`, file, "core.maxDelayTicks");
       }
     }
   }
+  checkDelayPerNeuron(spec, program, file);
   for (const cp of program.cores) {
     const at = `core ${cp.coreId}`;
     // Input neurons take no slot where the chip's inputs are AER events (core.inputsTakeNeuronSlots false, ODIN).
@@ -180,7 +182,7 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
         if (fan > lim.maxFanOutCores) fail("E_CORE_FANOUT_EXCEEDED", `neuron ${i} of ${at} sends to ${fan} cores; chip "${spec.name}" allows ${lim.maxFanOutCores}`, file, "core.maxFanOutCores");
       }
     }
-    const bits = coreSynapseMemoryBits(spec, cp, delaysUsed);
+    const bits = coreSynapseMemoryBits(spec, cp);
     if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
     // The refractory counter: refractoryTicks <= 2^refractoryBits − 1 (compiler/passes/refractory-limit.ts).
     const refrBits = spec.precision.refractoryBits;

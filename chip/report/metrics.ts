@@ -259,17 +259,6 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
       throw new AerchipError("E_INTERNAL", `core ${cp.coreId} of the program has no neuron parameters: its arrays were released`, { field: "program", hint: "compute programCoreFigures before releaseProgramSynapses and pass them to the report" });
     }
   });
-  let delaysUsed = false;
-  // An indexed loop that stops at the first delay ≠ 1 (SANA-FE's DVS network: 3.56M delays, all 1).
-  scan: for (const cp of program.cores) {
-    const d = cp.crossbar.synDelayTicks;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] !== 1) {
-        delaysUsed = true;
-        break scan;
-      }
-    }
-  }
   const lim = spec.core;
   const takeSlots = inputsTakeNeuronSlots(spec);
   const stateBitsPerNeuron = neuronStateBits(spec);
@@ -285,7 +274,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
     const outputAxons = cp.routing.routeDestCore.length;
-    const smBits = coreSynapseMemoryBits(spec, cp, delaysUsed); // exact per-axon layout, as the mapping report
+    const smBits = coreSynapseMemoryBits(spec, cp); // exact per-axon layout and the core's own delay field, as the mapping report
     synapseMemoryTotalBits += smBits;
     return {
       coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,

@@ -279,9 +279,10 @@ export interface SynapseEncodingSpec {
   /** Extra bits per synapse word besides weight and delay (tags, plasticity flags). */
   readonly extraBitsPerSynapse: number;
   /**
-   * Whether each synapse stores its own delay (`precision.delayBits` wide, counted only when the
-   * core uses delays). false: delays live elsewhere (TrueNorth: per neuron output) or do not
-   * exist. Absent = true.
+   * Whether each synapse stores its own delay (`precision.delayBits` wide, counted only on a core
+   * that stores a synapse with a delay other than 1). false: delays live elsewhere (TrueNorth: one per
+   * neuron output, so all synapses of a source neuron must share one delay, E_CORE_DELAY_PER_NEURON) or do
+   * not exist. Absent = true.
    */
   readonly delayPerSynapse?: boolean;
   /**

@@ -22,6 +22,12 @@
  * (a typed array indexed by source neuron, stamped per block/core) and the size as
  *   bits = Σ_axons layout.bits(synapses of the axon)
  * updated as synapses are added (layout.step: one table lookup, one array read and write per synapse, no allocation).
+ *
+ * The delay field is per core (chip/spec/memory.ts `delaysUsed`): a core's synapse entries carry delayBits only when
+ * a synapse it stores, one into its neurons, has a delay other than 1 (IndexedGraph.delayedIn). A block carries the
+ * flag of its neurons and a core the OR of its blocks'. When a neuron or block sets the flag on a block or core that
+ * had none, every entry widens, so its size is re-summed once under the delayed layout:
+ *   bits = Σ_axons layout_d.bits(synapses of the axon)        (grouped; dense and ungrouped from the totals)
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
@@ -40,6 +46,8 @@ export interface Block {
   readonly synapses: number;
   /** Synapses from each of `sources` into the block (same order); only for grouped synapse encodings. */
   readonly sourceSynapses?: Uint32Array;
+  /** Whether a synapse into the block has a delay other than 1 (its entries then carry the delay field). */
+  readonly delayed: boolean;
   /** Σ over the block's neurons of the distinct blocks they send to: an upper bound of its output axons. */
   outputs: number;
   /** Distinct neuron configurations in the block (only tracked when the chip limits them). */
@@ -74,6 +82,8 @@ export interface LogicalCore {
   outputAxons: number;
   /** Exact synapse-memory bits of the core's layout (0 for a fixed placement's cores: compile.ts sizes them after routing). */
   synapseBits: number;
+  /** Whether a synapse the core stores has a delay other than 1: the OR of its blocks' `delayed` (false for a fixed placement's cores). */
+  delayed: boolean;
   /** Why the partition opened the next core instead of adding to this one (absent on the last core and on fixed placements). */
   closedBy?: CoreClosure;
 }
@@ -180,8 +190,17 @@ class StampSet {
   }
 }
 
-/** One axon's list layout (grouped encodings), or undefined when only a core's totals matter. */
-type ListBits = AxonListLayout | undefined;
+/** The grouped list layouts without and with the delay field (both undefined when only a core's totals matter). */
+interface ListLayouts {
+  readonly plain: AxonListLayout;
+  readonly delayed: AxonListLayout;
+}
+
+function listLayouts(spec: ChipSpec): ListLayouts | undefined {
+  const plain = axonListLayout(spec, false);
+  const delayed = axonListLayout(spec, true);
+  return plain === undefined || delayed === undefined ? undefined : { plain, delayed };
+}
 
 /** The block's per-source synapse counts, in `sources` order (grouped encodings only). */
 function sourceCounts(sources: readonly number[], cnt: Uint32Array | undefined): Uint32Array | undefined {
@@ -201,7 +220,7 @@ function takesSlots(ig: IndexedGraph, spec: ChipSpec, p: number): boolean {
  * `mayStart` (fanout-groups.ts), a block that would end inside a group ends instead before that group's
  * first position, when that leaves the block a neuron: it is grown again up to there.
  */
-function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits, mayStart?: Uint8Array): Block[] {
+function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, layouts: ListLayouts | undefined, mayStart?: Uint8Array): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
@@ -215,6 +234,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let count = 0;
     let synapses = 0;
     let blockBits = 0; // exact bits of the block so far (grouped encodings)
+    let delayed = false; // a synapse into the block has a delay ≠ 1
     const sources: number[] = [];
     const configs = lim.maxNeuronConfigs === undefined || !slots ? undefined : new Set<string>();
     for (let i = start; i < pop.size && count < limit; i++) {
@@ -229,9 +249,16 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       // Tentatively add neuron i's sources; roll back if a limit breaks.
       const mark = sources.length;
       let bits = blockBits;
-      if (listBits === undefined || cnt === undefined) {
+      const withDelay: boolean = delayed || ig.delayedIn[g] === 1;
+      if (layouts === undefined || cnt === undefined) {
         for (let s = lo; s < hi; s++) if (set.add(inSrc[s])) sources.push(inSrc[s]);
       } else {
+        const listBits = withDelay ? layouts.delayed : layouts.plain;
+        // The first delayed neuron widens every entry the block already holds: re-sum its axons' lists.
+        if (withDelay && !delayed) {
+          bits = 0;
+          for (let j = 0; j < sources.length; j++) bits += listBits.bits(cnt[sources[j]]);
+        }
         for (let s = lo; s < hi; s++) {
           const src = inSrc[s];
           if (set.add(src)) { sources.push(src); cnt[src] = 0; }
@@ -243,7 +270,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       const axons = sources.length;
       const syn = synapses + (hi - lo);
       // Dense and ungrouped sparse sizes follow from the totals (exact); grouped ones were summed per axon above.
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots ? count + 1 : 0, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (layouts === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots ? count + 1 : 0, synapses: syn, delaysUsed: withDelay });
       if (axons > lim.maxInputAxons || bits > lim.synapseMemoryBits) {
         if (count === 0) {
           const what = axons > lim.maxInputAxons
@@ -252,12 +279,13 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
           throw new AerchipError(what.code, `neuron ${neuronAt(ig, p, i) - ig.popOffset[p]} of population "${pop.name}" alone needs ${what.need} (${what.limit}); chip "${spec.name}" has ${what.have} per core`, { file, field: `populations.${pop.name}`, hint: what.fix });
         }
         // Undo neuron i's synapses in the per-source counts (the block keeps its neurons' counts).
-        if (listBits !== undefined && cnt !== undefined) for (let s = lo; s < hi; s++) cnt[inSrc[s]]--;
+        if (layouts !== undefined && cnt !== undefined) for (let s = lo; s < hi; s++) cnt[inSrc[s]]--;
         sources.length = mark; // the stamps of the dropped sources are stale but the block is closed now
         break;
       }
       synapses = syn;
       blockBits = bits;
+      delayed = withDelay;
       count++;
     }
     const end = start + count;
@@ -270,8 +298,8 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       }
     }
     limit = cap;
-    const sourceSynapses = listBits === undefined ? undefined : sourceCounts(sources, cnt);
-    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs: 0, ...(configs === undefined ? {} : { configs }) });
+    const sourceSynapses = layouts === undefined ? undefined : sourceCounts(sources, cnt);
+    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), delayed, outputs: 0, ...(configs === undefined ? {} : { configs }) });
     start += count;
   }
   return blocks;
@@ -313,7 +341,7 @@ function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number
  * targets are cut, so blocks whose Σ fan-out exceeds core.maxOutputAxons are split and the count redone
  * until nothing changes (cutting a target block can only raise its sources' counts, so this converges).
  */
-function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string, listBits: ListBits): Block[] {
+function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string, perSource: boolean): Block[] {
   const N = ig.totalNeurons;
   const lim = spec.core.maxOutputAxons;
   const blockOf = new Uint32Array(N);
@@ -344,7 +372,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
-        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, b.population), listBits !== undefined));
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, b.population), perSource));
         i = j;
       }
     }
@@ -361,8 +389,10 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
   for (let i = start; i < start + count; i++) configs?.add(neuronConfigKey(ig, p, neuronAt(ig, p, i)));
   const sources: number[] = [];
   let synapses = 0;
+  let delayed = false;
   for (let i = start; i < start + count; i++) {
     const g = neuronAt(ig, p, i);
+    if (ig.delayedIn[g] === 1) delayed = true;
     for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) {
       const src = fanIn.inSrc[s];
       if (set.add(src)) {
@@ -374,7 +404,7 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
     synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
   }
   const sourceSynapses = sourceCounts(sources, cnt);
-  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs, ...(configs === undefined ? {} : { configs }) };
+  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), delayed, outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
 /** The blocks in the order their groups (of their first neuron) first appear, stable otherwise. */
@@ -391,36 +421,38 @@ function byGroup(ig: IndexedGraph, blocks: Block[], groupOf: Uint32Array): Block
 
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
   const lim = spec.core;
-  const listBits = axonListLayout(spec, ig.delaysUsed);
-  const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
+  const layouts = listLayouts(spec);
+  const set = new StampSet(Math.max(1, ig.totalNeurons), layouts !== undefined);
   let allBlocks: Block[] = [];
   const groups = opts.fanOutGroups;
   ig.graph.populations.forEach((pop, p) => {
     // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
-    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, listBits, groups?.mayStart[p]);
+    const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? lim.maxNeurons : pop.size, set, file, layouts, groups?.mayStart[p]);
     let blocks = greedy;
     // Balancing would cut inside the groups.
     if (greedy.length > 1 && groups === undefined) {
       const balancedCap = Math.ceil(pop.size / greedy.length);
-      const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits);
+      const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, layouts);
       if (balanced.length === greedy.length) blocks = balanced;
     }
     for (const b of blocks) allBlocks.push(b);
   });
-  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, listBits);
+  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, layouts !== undefined);
   if (groups !== undefined) allBlocks = byGroup(ig, allBlocks, groups.groupOf);
   const pack = opts.pack ?? true;
   const cores: LogicalCore[] = [];
   let cur: LogicalCore | undefined;
-  const coreSet = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
+  const coreSet = new StampSet(Math.max(1, ig.totalNeurons), layouts !== undefined);
   const coreCnt = coreSet.count;
+  /** The current core's sources in the order they came (grouped encodings: to re-sum the core when it gains the delay field). */
+  const coreSources: number[] = [];
   const coreConfigs = new Set<string>();
   /** Adds b's sources (and per-source synapse counts) to the current core's sets. */
   const addSources = (b: Block): void => {
     const k = b.sourceSynapses;
     for (let i = 0; i < b.sources.length; i++) {
       const src = b.sources[i];
-      if (coreSet.add(src) && coreCnt !== undefined) coreCnt[src] = 0;
+      if (coreSet.add(src) && coreCnt !== undefined) { coreCnt[src] = 0; coreSources.push(src); }
       if (coreCnt !== undefined && k !== undefined) coreCnt[src] += k[i];
     }
   };
@@ -434,9 +466,16 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       let extra = 0;
       let bits = cur.synapseBits;
       const k = b.sourceSynapses;
-      if (listBits === undefined || coreCnt === undefined || k === undefined) {
+      const withDelay = cur.delayed || b.delayed;
+      if (layouts === undefined || coreCnt === undefined || k === undefined) {
         for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
       } else {
+        const listBits = withDelay ? layouts.delayed : layouts.plain;
+        // A delayed block widens every entry of a core that had no delay field: re-sum the core's lists first.
+        if (withDelay && !cur.delayed) {
+          bits = 0;
+          for (let j = 0; j < coreSources.length; j++) bits += listBits.bits(coreCnt[coreSources[j]]);
+        }
         for (let i = 0; i < b.sources.length; i++) {
           const src = b.sources[i];
           let have = 0;
@@ -456,7 +495,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         for (const k of b.configs) union.add(k);
         configs = union.size;
       }
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (layouts === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots, synapses: syn, delaysUsed: withDelay });
       const hits: LimitHit[] = [];
       if (slots > lim.maxNeurons) hits.push({ field: "core.maxNeurons", had: cur.slots, would: slots, limit: lim.maxNeurons });
       if (axons > lim.maxInputAxons) hits.push({ field: "core.maxInputAxons", had: cur.inputAxons, would: axons, limit: lim.maxInputAxons });
@@ -473,6 +512,7 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
         cur.synapses = syn;
         cur.outputAxons = outs;
         cur.synapseBits = bits;
+        cur.delayed = withDelay;
         continue;
       }
       cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: hits };
@@ -480,13 +520,17 @@ export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, o
       cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: [] };
     }
     coreSet.reset();
+    coreSources.length = 0;
     coreConfigs.clear();
     if (b.configs !== undefined) for (const c of b.configs) coreConfigs.add(c);
     addSources(b);
     let bits = 0;
-    if (listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: ig.delaysUsed });
-    else for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
-    cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
+    if (layouts === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: b.delayed });
+    else {
+      const listBits = b.delayed ? layouts.delayed : layouts.plain;
+      for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
+    }
+    cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits, delayed: b.delayed };
     cores.push(cur);
   }
   return cores;

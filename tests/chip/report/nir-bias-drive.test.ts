@@ -107,8 +107,14 @@ describe.skipIf(!HAS_SHARED)(`constant drives of snntorch_dense_lif on cim-cross
   });
 
   it("truenorth: report.json has each projection's connected events (Σ = connectedSynOpsByEncoding) and the drive bills its own", async () => {
+    // snntorch_dense_lif's bias source drives its two layers with delays 1 and 2, which truenorth (one delay per neuron
+    // output) refuses since audit s25a #4; snntorch_conv_lif's drive has one delay.
+    const refused = await cli("run", nir, "--arch", "truenorth", "--input", input, "--out", join(root, "tn-dense"), "--quiet");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("E_CORE_DELAY_PER_NEURON");
+    const conv = sharedPath("fixtures/nir/snntorch/snntorch_conv_lif.nir");
     const out = join(root, "tn");
-    const r = await cli("run", nir, "--arch", "truenorth", "--input", input, "--out", out, "--quiet");
+    const r = await cli("run", conv, "--arch", "truenorth", "--input", sharedPath("fixtures/nir/snntorch/snntorch_conv_lif.input.npy"), "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as RunReport;
     expect(rep.totals.synOpsBilledOn).toBe("connected");
@@ -119,6 +125,7 @@ describe.skipIf(!HAS_SHARED)(`constant drives of snntorch_dense_lif on cim-cross
     const sop = rep.costs.find((c) => c.key === "energySynOpPj")!.value;
     const d = nirBiasDrive(rep)!;
     const drive = rep.perProjection.filter((p) => d.projections.includes(p.name));
+    expect(sum(drive.map((p) => p.connectedSynOps!))).toBeGreaterThan(0);
     expect(d.energyPj).toBeCloseTo(sum(drive.map((p) => p.connectedSynOps!)) * sop, 6);
   });
 });

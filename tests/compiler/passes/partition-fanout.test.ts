@@ -74,7 +74,6 @@ describe.skipIf(!HAS_SHARED)(`snnTorch fixtures that fit one core compile on odi
   const cases: [string, string, number][] = [
     ["snntorch_rleaky_cuba", "odin", 21],
     ["snntorch_rleaky_cuba", "truenorth", 21],
-    ["snntorch_dense_lif", "truenorth", 31],
   ];
   for (const [name, chip, neurons] of cases) {
     it(`${name} on ${chip}: one core of ${neurons} neurons`, async () => {
@@ -84,6 +83,14 @@ describe.skipIf(!HAS_SHARED)(`snnTorch fixtures that fit one core compile on odi
       expect(mapping.cores[0].neurons).toBe(neurons);
     });
   }
+  // It fitted one core of 31 neurons until truenorth's one delay per neuron output was enforced (audit s25a #4): its
+  // bias source __nir_bias drives the two layers with delays 1 and 2, which one TrueNorth neuron cannot send.
+  it("snntorch_dense_lif on truenorth: refused, its bias source sends with delays 1 and 2 (one delay per neuron output)", async () => {
+    const m = await loadNirModel(sharedPath("fixtures", "nir", "snntorch", "snntorch_dense_lif.nir"));
+    const e = errorOf(() => compileModel(m.graph, loadPreset("truenorth"), {}));
+    expect(e.code).toBe("E_CORE_DELAY_PER_NEURON");
+    expect(e.message).toContain('neuron 0 of population "__nir_bias" sends with delays 1, 2 ticks');
+  });
 });
 
 /** The auditor's fanpack: in[10] → a[100], in → b[100], x[10] → c[200], dense, listed in `order`. */
