@@ -7,6 +7,7 @@
  * an invalid chip spec file, or --input cannot be read or does not fit the model (a mistake in the command,
  * not a finding about the chip).
  */
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { ChipDirs } from "../chip-dirs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -188,7 +189,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
         };
         if (nir) await runNirCommand(modelPath, run);
         else await runCommand(modelPath, run);
-        const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
+        // Read back with the duplicate-key check every report reader applies (core/io/json-duplicate-keys.ts).
+        const reportPath = join(out, dir, "report.json");
+        const reportText = readFileSync(reportPath, "utf8");
+        const report = JSON.parse(reportText) as RunReport;
+        refuseDuplicateJsonKey(reportText, { file: reportPath, code: "E_REPORT_INVALID", what: "report" });
         entries.push({ arch, status: "ok", report, dir });
         if (existed) dirs.rewroteDir(join(o.out, dir));
       } catch (e) {

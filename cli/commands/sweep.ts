@@ -10,6 +10,7 @@
  * Ctrl-C starts no further point, keeps the finished point files and fails with E_INTERRUPTED (exit 130),
  * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
+import { findDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { sweepNothingRanHint } from "../sweep/nothing-ran.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { existsSync, readFileSync } from "node:fs";
@@ -81,8 +82,12 @@ export function readPointFile(path: string, id: string): PointRow | undefined {
 export function pointFile(path: string, id: string): { kind: "current"; row: PointRow } | { kind: "outdated" } | { kind: "damaged"; reason: string } | { kind: "none" } {
   if (!existsSync(path)) return { kind: "none" };
   try {
-    const row = JSON.parse(readFileSync(path, "utf8")) as PointRow;
+    const text = readFileSync(path, "utf8");
+    const row = JSON.parse(text) as PointRow;
     if (row === null || typeof row !== "object" || row.format !== POINT_FORMAT || row.id !== id) return { kind: "none" };
+    // A repeated key (an edited copy: JSON.parse keeps the last value, which the hash may still match) runs the point again.
+    const dup = findDuplicateJsonKey(text);
+    if (dup !== undefined) return { kind: "damaged", reason: `repeats the key ${dup.path}` };
     // Its hash and fields checked (cli/sweep/point-check.ts): an edited or damaged point runs again.
     if (row.version === POINT_VERSION) { const c = checkPointRow(row as unknown as Record<string, unknown>); return c.ok ? { kind: "current", row: c.row } : { kind: "damaged", reason: c.reason }; }
     return typeof row.version === "number" && row.version < POINT_VERSION ? { kind: "outdated" } : { kind: "none" };
