@@ -236,7 +236,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 3, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
-  ], out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
+  ], out, {
+    quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined),
+    // Each chip's run directory is this comparison's too (a later compare without that chip removes it).
+    owned: { dirs: entries.filter((e): e is CompareOk => e.status === "ok").map((e) => e.dir) },
+  });
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {

@@ -168,7 +168,11 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     { path: join(out, "sweep.tex"), data: `${latexFileHead(`${t.title} (aerchip sweep)`).join("\n")}${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
     ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows, countsOnly), "sweep") }] : []),
-  ], out, { quiet: o.quiet === true || o.json === true, inputs: [file] });
+  ], out, {
+    quiet: o.quiet === true || o.json === true, inputs: [file],
+    // The grid's point files are this sweep's outputs too: an earlier sweep's points outside this grid are removed.
+    owned: { files: grid.tasks.map((t) => `points/${t.id}.json`) },
+  });
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
   const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, outdated, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
   if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);
