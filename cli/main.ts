@@ -112,7 +112,7 @@ function buildProgram(): Command {
     .option("--input <file>", "input spikes: a .npy tensor (T × input shape) or event array, an .aer stream, N-MNIST .bin, AEDAT, CSV or SHD .h5 (events binned at --tick-us; --sample, --labels/--gesture pick part of it); on a JSON model they replace an input population's embedded spikes")
     .option("--input-population <name>", "JSON models and programs compiled from one: the input population whose spikes --input replaces (default: the only input population; a program's others get no spikes); NIR graphs and programs compiled from one: the Input node --input drives (default: the first; other Inputs get no spikes)")
     .requiredOption("--arch <preset|file>", "chip preset name (see `aerchip presets`), chip spec JSON file, or SANA-FE architecture YAML")
-    .requiredOption("--out <dir>", "output directory (reused: files an earlier run wrote there and this one does not are removed, README)")
+    .requiredOption("--out <dir>", "output directory (reused: the earlier run's outputs this one does not write are removed, another command's are kept and named; aerchip-outputs.json lists them, docs/reports.md)")
     .option("--steps <n>", `ticks to simulate (default: the model's own, or the input's length; at most ${MAX_RUN_TICKS}); for a NIR graph (or a program compiled from one) N NIR steps, which run as N + L chip ticks, L = the graph's layer latency (report.json nir.extraTicks)`, stepsOption)
     .option("--seed <n>", "seed for every random choice (0..4294967295)", seedOption, 0)
     .addOption(placement)
