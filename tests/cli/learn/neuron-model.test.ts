@@ -7,7 +7,7 @@
  * do not run lif-cond (loihi, the harness's usual chip) are refused before training, naming the chips that do;
  * --set of a parameter the conductance network does not read is refused.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import { COUNTER_COUNT, CounterKind } from "../../../chip/sim/counters.ts";
 import { NeuronDynamics } from "../../../chip/program/types.ts";
 import { learningProgramFromNamedRule } from "../../../chip/program/learning-program.ts";
 import { createRng } from "../../../core/rng.ts";
+import { writeNpy } from "../../../core/io/npy.ts";
 import { DIEHL_COOK_DEFAULTS, diehlCookGraph, diehlCookRule } from "../../../cli/learn/diehl-cook.ts";
 import { learnCommand, type LearnCommandOptions } from "../../../cli/commands/learn.ts";
 import { clearInterrupt, requestInterrupt } from "../../../cli/interrupt.ts";
@@ -138,6 +139,19 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
     await learnCommand("mnist", { ...base, resume: true });
     expect(bytes("ck-out").equals(bytes("whole"))).toBe(true);
   }, 120_000);
+
+  it("a feature data set trains with it too and learn-features.json records it", async () => {
+    // 12 samples × 16 features, two groups of lit features.
+    const X = new Float32Array(12 * 16);
+    for (let n = 0; n < 12; n++) for (let d = 0; d < 8; d++) X[n * 16 + (n % 2) * 8 + d] = 1;
+    const x = join(dir, "X.npy");
+    writeFileSync(x, writeNpy(X, [12, 16]));
+    const r = await cli("learn", x, "--neurons", "4", "--arch", "generic", "--neuron-model", "lif-cond", "--out", join(dir, "feat"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(readFileSync(join(dir, "feat", "learn-features.json"), "utf8"));
+    expect(d.neuronModel).toBe("lif-cond");
+    expect(d.conductance.derived.vThresholdExcMv).toBe(-52);
+  }, 60_000);
 
   it("learn --help lists the option", async () => {
     const h = await cli("learn", "--help");
