@@ -96,6 +96,17 @@ export function deliverCondRange(cs: CondState, lo: number, hi: number, synTarge
 }
 
 /**
+ * One synapse's arrival onto target tg (the plastic and learning paths, which read each weight before their
+ * update): as deliverCondRange, w > 0 → g_e += w, w < 0 → g_i += −w onto a lifCond target, acc += w otherwise.
+ */
+export function deliverCondOne(cs: CondState, tg: number, w: number, acc: Float64Array): void {
+  if (cs.isCond[tg] === 1) {
+    if (w > 0) cs.ge[tg] += w;
+    else if (w < 0) cs.gi[tg] += -w;
+  } else acc[tg] += w;
+}
+
+/**
  * The Euler step of lifCond neuron n (header): updates g_e and g_i, and returns v' (the caller keeps v when
  * the neuron is refractory). Written out so that every operation is the one Brian2 performs, in its order.
  */

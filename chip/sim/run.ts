@@ -721,10 +721,10 @@ class Run implements SimRun {
       const lo = records[k + 1];
       const hi = records[k + 2];
       if (le !== undefined && le.groupPlastic[g] === 1) {
-        deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K);
+        deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K, st.cond);
         if (gotInput !== undefined) for (let s = lo; s < hi; s++) gotInput[synTarget[s]] = 1;
       } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
-        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.tickCore, K);
+        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.tickCore, K, st.cond);
       } else if (st.cond !== undefined) {
         deliverCondRange(st.cond, lo, hi, synTarget, synWeight, acc, gotInput);
       } else if (gotInput !== undefined) {

@@ -40,6 +40,7 @@ import { countsOnlyLearnResult } from "../learn/counts-only.ts";
 import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 import { wholeNumberText } from "../option-limits.ts";
 import { MU_EXP_RULE, learnRuleName, learnRuleOfMu, muForRule, recordedParams } from "../learn/rule-names.ts";
+import { checkCondNetwork, condRecord, learnNeuronModel, type LearnNeuronModel } from "../learn/diehl-cook-cond.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -65,6 +66,8 @@ export interface LearnCommandOptions {
   readonly set?: string;
   /** The learning rule by name (cli/learn/rule-names.ts; default the set's: its mu), overriding the set's rule. */
   readonly rule?: string;
+  /** The neurons (cli/learn/diehl-cook-cond.ts): "lif" (default, current-based) or "lif-cond" (D&C's conductance neurons; a chip listing lif-cond). */
+  readonly neuronModel?: string;
   /** Checkpoint file, samples between checkpoints (default 500), and whether to continue from it. */
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
@@ -108,7 +111,7 @@ function setOptionChecked<T>(check: () => T): T {
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness, neuronModel: LearnNeuronModel): Fingerprint {
   // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
   const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
@@ -130,7 +133,23 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     // A set's encoder and normalisation timing, only when not the default's (older checkpoints still resume).
     ...(harness.inputEncoder.value === "per-tick" ? {} : { inputEncoder: harness.inputEncoder.value }),
     ...(harness.normalise.value === "before-each-sample" ? {} : { normalise: harness.normalise.value }),
+    // The conductance network only when chosen (checkpoints of the current-based one, older ones included, still resume).
+    ...(neuronModel === "lif" ? {} : { neuronModel }),
   };
+}
+
+/**
+ * On --resume: a checkpoint of the other neuron model is refused naming the option (E_CHECKPOINT_MISMATCH, field
+ * --neuron-model) before the option-by-option comparison; a checkpoint without the key is of the current-based network.
+ */
+function checkSameNeuronModel(file: string, saved: Fingerprint, now: Fingerprint): void {
+  const savedModel = typeof saved.neuronModel === "string" ? saved.neuronModel : "lif";
+  const nowModel = typeof now.neuronModel === "string" ? now.neuronModel : "lif";
+  if (savedModel !== nowModel) {
+    throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint ${file} was written with --neuron-model ${savedModel}; this run has --neuron-model ${nowModel}`, {
+      file, field: "--neuron-model", hint: `resume with --neuron-model ${savedModel}${savedModel === "lif-cond" ? " (and its --arch)" : " (the default: drop --neuron-model)"}, or start a new run without --resume`,
+    });
+  }
 }
 
 /**
@@ -241,6 +260,9 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   let params = setOptionChecked(() => resolveDiehlCookParams(paramOverrides));
   checkDiehlCookRuleFits(spec, params, widths);
   checkRuleParamsUsed(userOverrides, params);
+  // --neuron-model lif-cond: D&C's conductance neurons, on a chip that runs them (cli/learn/diehl-cook-cond.ts).
+  const neuronModel = learnNeuronModel(o.neuronModel);
+  if (neuronModel === "lif-cond") checkCondNetwork(spec, params, userOverrides);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   // A checkpoint directory that cannot be made (under a file, unwritable) is refused before training, not at
   // the first checkpoint (as train checks its own).
@@ -266,7 +288,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     throw new AerchipError("E_CLI_OPTION", `--set rateHzPerPixel=auto probes with the per-tick Poisson encoder, and --params ${setName} uses ${LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value}`, { field: "--set", hint: "give rateHzPerPixel a number with this set, or drop --params" });
   }
   if (setAuto.auto) {
-    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
+    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding, ...(neuronModel === "lif" ? {} : { neuronModel }) });
     paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
     params = resolveDiehlCookParams(paramOverrides);
   }
@@ -275,10 +297,11 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   };
   const specText = JSON.stringify(baseSpec);
   const harness = LEARN_PARAM_SET_HARNESS[setName];
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness, neuronModel);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
+    checkSameNeuronModel(ckFile, saved.fingerprint, fingerprint);
     checkFingerprint(ckFile, checkSameRule(ckFile, saved.fingerprint, fingerprint), fingerprint);
     if (saved.widthIndex > widths.length || saved.results.length !== saved.widthIndex) {
       throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${ckFile}: widthIndex ${saved.widthIndex} with ${saved.results.length} finished results for ${widths.length} widths`, { file: ckFile, field: "widthIndex", hint: "delete the checkpoint and start again" });
@@ -296,6 +319,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     const run = new DiehlCookRun(spec, data, {
       neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
       inputEncoder: harness.inputEncoder.value, normalise: harness.normalise.value,
+      ...(neuronModel === "lif" ? {} : { neuronModel }),
       // Features: every sample is shown again, frozen, and its winner is its cluster.
       ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
@@ -358,6 +382,8 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params: recordedParams(params, params.mu),
     // The set's name only when --params was given, so a default run's file is as before the option.
     ...(o.params === undefined ? {} : { paramSet: setName, harness }),
+    // D&C's conductance neurons only when chosen (--neuron-model lif-cond), so every other file is as before the option.
+    ...(neuronModel === "lif" ? {} : { neuronModel, conductance: condRecord(params) }),
     // beta only with the exponential rule (rule-names.ts recordedParams): every other rule's file is as before it.
     paramsProvenance: recordedParams(paramsProvenance(params, { ...ruleChosen, ...gainDoc?.chosen }, paramSetSourcesForRule(setName, params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }),
@@ -374,6 +400,6 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results: shown })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style${o.params === undefined ? "" : `; parameters ${setName}`}, rule ${ruleSummary(params)}) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style${o.params === undefined ? "" : `; parameters ${setName}`}, rule ${ruleSummary(params)}${neuronModel === "lif" ? "" : ", conductance-based neurons (lif-cond)"}) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

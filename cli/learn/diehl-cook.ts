@@ -12,6 +12,8 @@
  * Conductances become currents: one input spike of weight w moves v by ≈ 0.6·w mV (D&C: w·1 ms/100 ms
  * ·(E_exc − v) with v ≈ −60 mV), hence inputGain 0.38 with a 1 ms synaptic current (0.38·Σ e^−k ≈ 0.6);
  * one inhibitory spike moves v by ≈ −13.6 mV (17·2 ms/100 ms·(−100 + 60)).
+ * With neuronModel "lif-cond" (`--neuron-model lif-cond`) the two populations are D&C's conductance neurons
+ * instead, on a chip that runs them (cli/learn/diehl-cook-cond.ts: no mapping, weights go into g_e / g_i).
  *
  * The run is a step machine (DiehlCookRun: one sample per step) so the CLI can yield for Ctrl-C and
  * checkpoint between samples; `snapshot()`/`restore()` carry the whole between-sample state.
@@ -19,7 +21,7 @@
 import { learningBillingBasis, type ChipSpec, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
-import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
+import { uniformNeuronParams, type ModelGraph, type NeuronParamsIR } from "../../compiler/ir/types.ts";
 import { ResetMode } from "../../chip/program/types.ts";
 import { diehlCook2015, diehlCook2015Code, diehlCook2015Exp, pairStdp, type NamedRule } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
@@ -40,6 +42,7 @@ import { DIEHL_COOK_SOURCED } from "./diehl-cook-defaults.ts";
 import { addRunCounters, newAccumulator, type Accumulator } from "./accumulate.ts";
 import { MAX_LEARN_PASSES } from "../option-limits.ts";
 import { LEARN_RULE_TEXT, MU_EXP_RULE, learnRuleOfMu } from "./rule-names.ts";
+import { diehlCookCondPopulations, type LearnNeuronModel } from "./diehl-cook-cond.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
 export interface DiehlCookParams {
@@ -186,6 +189,8 @@ export interface DiehlCookOptions {
    * Σ_i w_ij = norm exactly and the first sample sees the raw initial weights). A parameter set chooses it.
    */
   readonly normalise?: NormaliseWhen;
+  /** The neurons: "lif" (default) the current-based mapping, "lif-cond" D&C's conductance neurons (diehl-cook-cond.ts; a chip listing lif-cond). */
+  readonly neuronModel?: LearnNeuronModel;
   /** Called after every training / label / test sample. */
   readonly onProgress?: (phase: "train" | "label" | "test", done: number, total: number) => void;
   /**
@@ -255,22 +260,33 @@ export interface DiehlCookResult {
   readonly clustering?: Clustering;
 }
 
-export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS, inputShape: readonly number[] = [28, 28]): ModelGraph {
+/**
+ * The network: neuronModel "lif" (default) the current-based mapping of the header, "lif-cond" D&C's conductance
+ * neurons (diehl-cook-cond.ts: the same parameters, the same weights and random draws, inh→exc as −17 onto g_i).
+ */
+export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS, inputShape: readonly number[] = [28, 28], neuronModel: LearnNeuronModel = "lif"): ModelGraph {
   const D = inputShape.reduce((a, b) => a * b, 1);
   const N = neurons;
   const P = params;
   const dt = P.tickMs;
-  // Charge per input spike is kept at the 1 ms value: gain·Σ_k e^(−k·dt/τsyn) = gain·/(1 − e^(−dt/τsyn)).
-  const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
-  const exc = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
-    vThreshold: P.vThresholdExc, vReset: P.vResetExc, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
-  });
-  const excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
-  const inh = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
-    vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
-  });
+  let excParams: NeuronParamsIR;
+  let inh: NeuronParamsIR;
+  let wInhExc = P.wInhExc;
+  if (neuronModel === "lif-cond") {
+    ({ exc: excParams, inh, wInhExc } = diehlCookCondPopulations(N, P));
+  } else {
+    // Charge per input spike is kept at the 1 ms value: gain·Σ_k e^(−k·dt/τsyn) = gain·/(1 − e^(−dt/τsyn)).
+    const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
+    const exc = uniformNeuronParams(N, {
+      voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
+      vThreshold: P.vThresholdExc, vReset: P.vResetExc, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
+    });
+    excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
+    inh = uniformNeuronParams(N, {
+      voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
+      vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
+    });
+  }
   const S = D * N;
   const pre = new Uint32Array(S);
   const post = new Uint32Array(S);
@@ -295,7 +311,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
     projections: [
       { name: "input_exc", pre: "input", post: "exc", encoding: "dense", preIndex: pre, postIndex: post, weight: w, delayTicks: inputDelays, learning },
       { name: "exc_inh", pre: "exc", post: "inh", encoding: "sparse", preIndex: oneToOne, postIndex: oneToOne.slice(), weight: new Float64Array(N).fill(P.wExcInh), delayTicks: new Uint16Array(N).fill(1) },
-      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(P.wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
+      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
     ],
   };
 }
@@ -423,7 +439,7 @@ export class DiehlCookRun {
       ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
       rounding: opts.rounding ?? "stochastic", seed,
     });
-    const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape);
+    const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape, opts.neuronModel ?? "lif");
     this.program = compileDiehlCook(graph, spec, P);
     this.st = buildSimState(spec, this.program);
     this.le = buildLearningEngine(this.program, this.st);

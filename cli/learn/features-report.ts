@@ -6,6 +6,7 @@
  * stated"). Written as learn-features.json (deterministic: no wall times), clusters.csv and, per weight
  * width, responses_<width>.npy (the frozen pass's spike counts, samples × neurons).
  */
+import { condRecord } from "./diehl-cook-cond.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { join, resolve } from "node:path";
 import { stableJson } from "../../core/atomic-write.ts";
@@ -97,7 +98,7 @@ export function featuresTable(results: readonly DiehlCookResult[], countsOnly = 
 
 /** learn-features.json and clusters.csv (one output set), and the printed table. */
 export function writeFeatureResults(
-  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string; readonly params?: string },
+  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string; readonly params?: string; readonly neuronModel?: string },
   arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
   /** --set rateHzPerPixel=auto: the chosen value's provenance, the search (cli/learn/auto-gain.ts) and its summary line. */
   gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
@@ -117,6 +118,8 @@ export function writeFeatureResults(
   const doc = {
     format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params: recordedParams(params, params.mu),
     ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params), harness: LEARN_PARAM_SET_HARNESS[paramSetName(o.params)] }),
+    // D&C's conductance neurons (--neuron-model lif-cond) only when chosen, so every other file is as before the option.
+    ...(o.neuronModel === "lif-cond" ? { neuronModel: "lif-cond", conductance: condRecord(params) } : {}),
     paramsProvenance: recordedParams(paramsProvenance(params, { ...chosen, ...gain?.chosen }, paramSetSourcesForRule(paramSetName(o.params), params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {

@@ -166,13 +166,6 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     if (names.has(p.name)) r.fail(`projections[${k}].name`, `projection name "${p.name}" is used twice`, "give every projection a unique name");
     names.add(p.name);
   });
-  // A learning rule's weights act through acc (chip/sim/learning.ts); lif-cond neurons take their input as
-  // conductances, which the learning engines do not deliver to, so plasticity onto them is refused.
-  projections.forEach((p, k) => {
-    if ((p.plasticity !== undefined || p.learning !== undefined) && pops.get(p.post)?.params?.condERest !== undefined) {
-      r.fail(`projections[${k}].${p.learning !== undefined ? "learning" : "stdp"}`, `projections[${k}] (${p.name}) learns onto lif-cond population "${p.post}"; on-chip learning onto conductance-based neurons is not supported`, "keep the projection static (learn on a \"lif\" population, or give the learned weights with --initial-weights)");
-    }
-  });
   // The engine runs either snnref pair STDP or general rules in one program, not both (chip/sim/learning.ts).
   const pairAt = projections.findIndex((p) => p.plasticity !== undefined);
   const ruleAt = projections.findIndex((p) => p.learning !== undefined);

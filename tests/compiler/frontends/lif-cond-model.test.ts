@@ -1,7 +1,7 @@
 /**
  * aerchip-model-1's `"model": "lif-cond"` populations (compiler/frontends/model-cond.ts): the seven conductance
  * parameters are required, the compartment keys it does not read are refused, vInit/vReset default to
- * eRest, all lif-cond populations share dtMs, learning onto them is refused, and a chip spec's
+ * eRest, all lif-cond populations share dtMs, learning onto them is read (pair `stdp` and `learning` rules), and a chip spec's
  * neuronModels is checked.
  */
 import { describe, expect, it } from "vitest";
@@ -61,10 +61,11 @@ describe("lif-cond populations", () => {
     expect(e.field).toBe("populations[2].dtMs");
   });
 
-  it("a learning rule onto a lif-cond population is refused", () => {
-    const e = errorOf(() => parse(model(COND, { projections: [{ name: "in_E", pre: "in", post: "E", dense: { weights: [[1, 1]], delays: 1 }, stdp: { A_plus: 0.1, A_minus: 0.1, tau_pre: 2, tau_post: 2, wmin: 0, wmax: 1 } }] })));
-    expect(e.code).toBe("E_MODEL_FIELD");
-    expect(e.message).toContain('learns onto lif-cond population "E"');
+  it("a learning rule onto a lif-cond population is read (its deliveries go to g_e / g_i: tests/chip/sim/lif-cond-plastic-brian2.test.ts)", () => {
+    const stdp = parse(model(COND, { projections: [{ name: "in_E", pre: "in", post: "E", dense: { weights: [[1, 1]], delays: 1 }, stdp: { A_plus: 0.1, A_minus: 0.1, tau_pre: 2, tau_post: 2, wmin: 0, wmax: 1 } }] }));
+    expect(stdp.graph.projections[0].plasticity?.aPlus).toBe(0.1);
+    const rule = parse(model(COND, { projections: [{ name: "in_E", pre: "in", post: "E", dense: { weights: [[1, 1]], delays: 1 }, learning: { named: "diehl-cook-2015-code", nuPre: 0.0001, nuPost: 0.01, preTauTicks: 40, post1TauTicks: 40, post2TauTicks: 80, wMin: 0, wMax: 1 } }] }));
+    expect(rule.graph.projections[0].learning).toBeDefined();
   });
 });
 
