@@ -89,7 +89,7 @@ function nirOptions(cmd: Command): Command {
     })
     .addOption(new Option("--reset <mode>", "NIR: reset after a spike (the file cannot say): to-v-reset (default), subtract (v − θ at the spike: Sinabs) or snntorch-subtract (θ taken off in the next step, undecayed: snnTorch's default)").choices(NIR_RESETS))
     .addOption(new Option("--recurrent-bias <convention>", "NIR: bias of a recurrent Affine at t = 0: nirtorch (not added, default) or snntorch (added)").choices(NIR_RECURRENT_BIASES))
-    .addOption(new Option("--nir-bias <where>", "NIR: where constant drives (biases, leak drives) go: source (default: synapses of a helper neuron __nir_bias that fires every tick, one synaptic op per biased neuron and tick, exact on every chip) or compartment (the compartment's bias field, no synaptic ops; exact only if the chip keeps a population frozen until its latency tick: W_NIR_NEEDS_START_TICK); docs/nir.md").choices(NIR_BIASES))
+    .addOption(new Option("--nir-bias <where>", "NIR: where constant drives (biases, leak drives) go: source (default: synapses of a helper neuron __nir_bias that fires every tick, one synaptic op per biased neuron and tick, exact on every chip; one such neuron per delay on a chip with one delay per neuron output, truenorth) or compartment (the compartment's bias field, no synaptic ops; exact only if the chip keeps a population frozen until its latency tick: W_NIR_NEEDS_START_TICK); docs/nir.md").choices(NIR_BIASES))
     .option("--if-multi-spike", "NIR: let an IF emit several spikes per tick (Sinabs); refused unless --lenient")
     .option("--lenient", "NIR: accept files that fail type checks (with a warning)");
 }

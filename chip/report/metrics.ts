@@ -53,7 +53,7 @@
  *    modelled per-tick latency); null when neither is modelled. It is the report's simulated time
  *    (chip/report/time-basis.ts), the same figure static energy and average power are computed on.
  * Helper populations: front ends add populations that are not layers of the model, named with a leading
- * "__" (NIR constant drives `__nir_bias`, `__nir_once`, `__nir_bias_from_<s>`, docs/nir.md), and projections so
+ * "__" (NIR constant drives `__nir_bias`, `__nir_once`, `__nir_bias_from_<s>`, `__nir_bias_delay_<d>`, docs/nir.md), and projections so
  * named (`__<node>.reset`, the reset of `--reset snntorch-subtract`: not model synapses, nor weights). Their spikes carry biases, which
  * NeuroBench does not count as synaptic ops, so they and their outgoing projections are left out of the
  * totals of synaptic ops, connection and activation sparsity, dead/bursting neurons and dense membrane

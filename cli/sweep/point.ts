@@ -13,7 +13,7 @@ import type { ChipStimulus } from "../../chip/program/types.ts";
 import { assertValidChipSpec } from "../../chip/spec/validate.ts";
 import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
-import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, nirChipOptions, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import { nirWithInput } from "../nir-input.ts";
 import { dtBinningWarning } from "../nir-dt-check.ts";
 import { loadArch } from "../load-arch.ts";
@@ -141,14 +141,14 @@ function checkSweepLearning(graph: ModelGraph, tasks: readonly PointTask[], mode
 
 async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes; nir?: LoadedNirModel }> {
   if (/\.nir$/i.test(task.model)) {
-    // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`. checkModel's
+    // The point's chip places the bias sources (nirChipOptions: maxDelayTicks, delayPerSynapse), as in `run`. checkModel's
     // load against every point's chip (a list) only reads the input, which the bias sources do not change.
     const one = fitsChip === undefined || !("core" in fitsChip) ? undefined : fitsChip;
     // The sweep file's reset, nirBias, dt: as run's --reset, --nir-bias, --dt (cli/commands/run-nir.ts nirOptions).
     const nir = task.nir ?? {};
     const loaded = await loadNirModel(task.model, {
       ...(nir.reset === undefined ? {} : { reset: nir.reset }), ...(nir.nirBias === undefined ? {} : { bias: nir.nirBias }), ...(nir.dt === undefined ? {} : { dtSeconds: nir.dt }),
-      ...(one === undefined ? {} : { maxDelayTicks: one.core.maxDelayTicks }),
+      ...(one === undefined ? {} : nirChipOptions(one)),
     });
     const m = nirSweepInput(loaded, task);
     if (task.input === null) {

@@ -17,6 +17,8 @@ import type { ChipSpec } from "../../../chip/spec/types.ts";
 import { checkProgramFitsSpec } from "../../../chip/program/fits-spec.ts";
 import { errorOf } from "../../helpers/errors.ts";
 import { cli } from "../../helpers/cli.ts";
+import { HAS_SHARED, SKIP_MSG, sharedPath } from "../../helpers/shared.ts";
+import { loadJsonModel } from "../../../compiler/frontends/load-model.ts";
 
 const truenorth = loadPreset("truenorth");
 
@@ -93,5 +95,18 @@ describe("one delay per source neuron where the chip has no per-synapse delays",
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(join(dir, "out", "spikes.json"))).toBe(false);
     });
+  });
+});
+
+describe.skipIf(!HAS_SHARED)(`a model with genuine per-synapse delays stays refused on truenorth ${SKIP_MSG}`, () => {
+  // snnref c01_if_dense_tiny's input neurons send with delays 1, 2 and 3: a property of the model, not of a front
+  // end's helper (the NIR bias sources get one source per delay on such chips: docs/nir.md), so nothing splits it.
+  it("c01_if_dense_tiny: E_CORE_DELAY_PER_NEURON on truenorth, compiles on loihi", () => {
+    const path = sharedPath("fixtures/snnref/c01_if_dense_tiny.net.json");
+    const { graph } = loadJsonModel(path);
+    const e = errorOf(() => compileModel(graph, truenorth, { file: path }));
+    expect(e.code).toBe("E_CORE_DELAY_PER_NEURON");
+    expect(e.message).toMatch(/sends with delays 1, 2, 3 ticks/);
+    expect(compileModel(graph, loadPreset("loihi"), {}).mapping.coresUsed).toBeGreaterThan(0);
   });
 });
