@@ -8,9 +8,11 @@
  * shape ([C, H, W] with channel = polarity, or a flat size; docs/events.md).
  *
  * Which population: the one --input-population names, else the model's only input population; a model
- * with several and no --input-population is a usage error listing them (E_CLI_OPTION).
+ * with several and no --input-population is a usage error listing them (E_CLI_OPTION). A program compiled from
+ * a JSON model (`run PROGRAM.aerprog`) chooses the same way, with the same errors; its other input populations
+ * get no spikes (W_PROGRAM_INPUTS_SILENT).
  */
-import { AerchipError, isAerchipError } from "../core/diagnostics.ts";
+import { AerchipError, isAerchipError, type Diagnostic } from "../core/diagnostics.ts";
 import type { PopulationIR, StimulusIR } from "../compiler/ir/types.ts";
 import type { LoadedModel } from "../compiler/frontends/snnref.ts";
 import { readInputSpikes, stimulusSpikesOf, type InputOptions, type InputSpikes } from "./spike-inputs.ts";
@@ -19,22 +21,34 @@ import { readInputSpikes, stimulusSpikesOf, type InputOptions, type InputSpikes 
 export type PopulationOutline = Pick<PopulationIR, "name" | "kind" | "size" | "shape">;
 
 /** The input population --input drives (see the module comment), of the model's `populations`. */
-export function chooseInputPopulation(populations: readonly PopulationOutline[], asked: string | undefined, file: string): PopulationOutline {
+export function chooseInputPopulation(populations: readonly PopulationOutline[], asked: string | undefined, file: string, what: "model" | "program" = "model"): PopulationOutline {
   const inputs = populations.filter((p) => p.kind === "input");
   const names = inputs.map((p) => p.name).join(", ");
   if (asked !== undefined) {
     const p = inputs.find((x) => x.name === asked);
     if (p !== undefined) return p;
     const other = populations.some((x) => x.name === asked);
-    throw new AerchipError("E_CLI_OPTION", `--input-population ${asked}: ${other ? "that population is not an input population" : "the model has no population of that name"}`, {
-      file, field: "--input-population", hint: inputs.length === 0 ? "the model has no input population for --input to drive" : `give one of its input populations: ${names}`,
+    throw new AerchipError("E_CLI_OPTION", `--input-population ${asked}: ${other ? "that population is not an input population" : `the ${what} has no population of that name`}`, {
+      file, field: "--input-population", hint: inputs.length === 0 ? `the ${what} has no input population for --input to drive` : `give one of its input populations: ${names}`,
     });
   }
   if (inputs.length === 1) return inputs[0];
   if (inputs.length === 0) {
-    throw new AerchipError("E_CLI_OPTION", "--input replaces an input population's spikes, and the model has no input population", { file, field: "--input", hint: "add a population of kind \"input\" to the model, or drop --input" });
+    throw new AerchipError("E_CLI_OPTION", `--input replaces an input population's spikes, and the ${what} has no input population`, { file, field: "--input", hint: `add a population of kind "input" to the model${what === "program" ? " and compile it again" : ""}, or drop --input` });
   }
-  throw new AerchipError("E_CLI_OPTION", `the model has ${inputs.length} input populations (${names}); --input drives one`, { file, field: "--input-population", hint: `give --input-population NAME, one of: ${names}` });
+  throw new AerchipError("E_CLI_OPTION", `the ${what} has ${inputs.length} input populations (${names}); --input drives one`, { file, field: "--input-population", hint: `give --input-population NAME, one of: ${names}` });
+}
+
+/**
+ * W_PROGRAM_INPUTS_SILENT: a program of a JSON model with several input populations, run with --input driving
+ * `driven`: a program holds no input spikes, so `silent` get none (the model run keeps their embedded spikes).
+ */
+export function silentInputsWarning(file: string, driven: string, silent: readonly string[]): Diagnostic {
+  return {
+    code: "W_PROGRAM_INPUTS_SILENT", severity: "warning", file, field: "--input-population",
+    message: `--input drives input population "${driven}"; the program's other input population${silent.length === 1 ? "" : "s"} (${silent.join(", ")}) get${silent.length === 1 ? "s" : ""} no spikes (a compiled program holds none of the model's embedded spikes)`,
+    hint: "run the JSON model instead (`aerchip run MODEL.json --input FILE --input-population NAME` keeps the other populations' embedded spikes)",
+  };
 }
 
 /**

@@ -109,7 +109,7 @@ const RULES: Record<string, readonly Rule[]> = {
     { option: "thirdFactor", flag: "--third-factor", appliesTo: ["json"], why: () => "it drives learning rules, which aerchip-model-1 JSON models carry" },
     { option: "psi", flag: "--psi", appliesTo: ["json"], why: () => "it drives learning rules' graded traces, which aerchip-model-1 JSON models carry" },
     { option: "billLearning", flag: "--bill-learning", appliesTo: ["json"], why: (k) => (k === "program" ? "a compiled program's run bills learning as its chip spec's learningBilledOn says" : "it sets what the learning energy of plastic projections bills, and this model has none (plastic projections come from JSON models)"), hint: (k) => (k === "program" ? "give a chip spec file whose learningBilledOn is \"changes\", or run the JSON model with --bill-learning" : "drop --bill-learning") },
-    // A float program loads them by projection name (cli/program-initial-weights.ts; a fixed-point one refuses there).
+    // A program of a JSON model loads them by projection and population name (cli/program-initial-weights.ts: a fixed-point one onto its weight grid; a NIR one refuses there).
     { option: "initialWeights", flag: "--initial-weights", appliesTo: ["json", "program"], why: () => "it replaces the weights of a JSON model's or a compiled program's projections, which the weights.json of their runs names" },
     ...NIR_RULES,
     { option: "sanafeArch", flag: "--sanafe-arch", appliesTo: ["sanafe", "sanafe-remap"], why: () => "it names the architecture a SANA-FE network's units refer to" },

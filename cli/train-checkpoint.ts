@@ -13,6 +13,7 @@
  * that shapes the results, as train.json records them) and the chip spec's hash: resuming with anything else
  * is E_CHECKPOINT_MISMATCH naming the first difference; a damaged file is E_CHECKPOINT_CORRUPT.
  */
+import { refuseDuplicateJsonKey } from "../core/io/json-duplicate-keys.ts";
 import { createHash } from "node:crypto";
 import { AerchipError } from "../core/diagnostics.ts";
 import { ensureDir, writeFileAtomic } from "../core/atomic-write.ts";
@@ -81,12 +82,16 @@ export function restoreTrainCheckpoint(path: string, fingerprint: unknown, st: S
     throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${path}: ${field} ${detail}`, { file: path, field, hint: "delete the checkpoint and train again without --resume" });
   };
   let doc: { format?: unknown; version?: unknown; fingerprint?: unknown; progress?: TrainProgress | null; arrays?: Record<string, { dtype: string; length: number; base64: string } | null> | null; sha256?: unknown } | null;
+  let text: string;
   try {
-    doc = JSON.parse(readInputFile(path, { what: "train checkpoint", maxBytes: MAX_BYTES, field: "--checkpoint", hint: "give the checkpoint file the interrupted training wrote" }).toString("utf8"));
+    text = readInputFile(path, { what: "train checkpoint", maxBytes: MAX_BYTES, field: "--checkpoint", hint: "give the checkpoint file the interrupted training wrote" }).toString("utf8");
+    doc = JSON.parse(text);
   } catch (e) {
     if (e instanceof AerchipError) throw e;
     return corrupt("(file)", `is not JSON: ${(e as Error).message}`);
   }
+  // A repeated key (an edited "done") would resume from its last value: refused as a damaged checkpoint.
+  refuseDuplicateJsonKey(text, { file: path, code: "E_CHECKPOINT_CORRUPT", what: "checkpoint", hint: "delete the checkpoint and train again without --resume" });
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return corrupt("(file)", "is not a checkpoint object");
   if (doc.format !== TRAIN_CHECKPOINT_FORMAT || doc.version !== TRAIN_CHECKPOINT_VERSION) corrupt("format", `is ${JSON.stringify(doc.format)} v${String(doc.version)}, not ${TRAIN_CHECKPOINT_FORMAT} v${TRAIN_CHECKPOINT_VERSION}`);
   if (doc.fingerprint === null || typeof doc.fingerprint !== "object") return corrupt("fingerprint", "is missing");

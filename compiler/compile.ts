@@ -30,6 +30,7 @@ import { coreSynapseMemoryBits } from "../chip/program/core-memory.ts";
 import { checkCrossbarPairWeights } from "../chip/program/fits-spec.ts";
 import { checkRefractoryLimit } from "./passes/refractory-limit.ts";
 import { checkLearningSupported } from "./passes/learning-support.ts";
+import { checkNeuronModels } from "../chip/spec/neuron-models.ts";
 
 export interface CompileOptions {
   readonly placement?: PlacementStrategy;
@@ -195,8 +196,8 @@ function fixedCores(graphPops: ModelGraph["populations"], fixed: ReadonlyMap<str
       // A block is a run of neurons on one core that are also consecutive in the core's order.
       while (j < pop.size && ids[j] === ids[i] && (ord === undefined || ord[j] === ord[j - 1] + 1)) j++;
       let core = byCore.get(ids[i]);
-      if (core === undefined) { core = { blocks: [], neurons: 0, slots: 0, inputAxons: 0, synapses: 0, outputAxons: 0, synapseBits: 0 }; byCore.set(ids[i], core); }
-      const block = { population: p, start: i, count: j - i, sources: none, synapses: 0, outputs: 0 };
+      if (core === undefined) { core = { blocks: [], neurons: 0, slots: 0, inputAxons: 0, synapses: 0, outputAxons: 0, synapseBits: 0, delayed: false }; byCore.set(ids[i], core); }
+      const block = { population: p, start: i, count: j - i, sources: none, synapses: 0, delayed: false, outputs: 0 };
       if (ord !== undefined) firstOrder.set(block, ord[i]);
       core.blocks.push(block);
       core.neurons += j - i;
@@ -296,6 +297,7 @@ function mapAndRoute(graph: ModelGraph, ig: IndexedGraph, spec: ChipSpec, opts: 
 
 export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOptions = {}): CompileResult {
   const file = opts.file ?? graph.name;
+  checkNeuronModels(graph.populations, spec, file); // the chip must run each population's neuron model (chip/spec/neuron-models.ts)
   checkLearningSupported(graph, spec, file); // plastic projections need a learning engine (passes/learning-support.ts)
   checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
   if (opts.precision === "fixed") {
@@ -320,8 +322,9 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   const coresPhysOrder = Array.from({ length: cores.length }, (_, c) => c).sort((a, b) => slotOf[a] - slotOf[b]);
   const mappingCores: CoreMappingEntry[] = routed.usage.map((u, ci) => {
     const t = tileOfCore(spec, u.coreId);
-    // The core's exact layout (its real synapses per input axon), the figure the partitioner packed to.
-    const bits = coreSynapseMemoryBits(spec, routed.program.cores[ci], ig.delaysUsed);
+    // The core's exact layout (its real synapses per input axon, a delay field only if one of them is delayed),
+    // the figure the partitioner packed to.
+    const bits = coreSynapseMemoryBits(spec, routed.program.cores[ci]);
     if (bits > lim.synapseMemoryBits) {
       // Only a fixed placement (a mapping given with the model) can get here: the partitioner packs to the exact size.
       throw new AerchipError("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `core ${u.coreId} needs ${bits} bits of synapse memory (its ${u.synapses} synapses over ${u.inputAxons} input axons); chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, {

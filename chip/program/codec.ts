@@ -103,11 +103,14 @@ const NEURON_ARRAYS: ArrayTable<CoreNeuronParams> = {
   dynamics: Uint8Array, vTruncScale: Float64Array, vReverseThreshold: Float64Array, reverseResetMode: Uint8Array,
   vReverseReset: Float64Array, forceUpdate: Uint8Array, thetaPlus: Float64Array, thetaDecay: Float64Array,
   thetaDrift: Float64Array, thetaMin: Float64Array, thetaMax: Float64Array, thetaInit: Float64Array,
+  condERest: Float64Array, condEExc: Float64Array, condEInh: Float64Array, condTauMs: Float64Array, condTauGeMs: Float64Array,
+  condTauGiMs: Float64Array, condDtMs: Float64Array,
 };
 /** Neuron arrays a program may leave out (explicit presence in the schema). */
 const OPTIONAL_NEURON_ARRAYS: { readonly [K in OptionalKeys<CoreNeuronParams>]: true } = {
   dynamics: true, vTruncScale: true, vReverseThreshold: true, reverseResetMode: true, vReverseReset: true, forceUpdate: true,
   thetaPlus: true, thetaDecay: true, thetaDrift: true, thetaMin: true, thetaMax: true, thetaInit: true,
+  condERest: true, condEExc: true, condEInh: true, condTauMs: true, condTauGeMs: true, condTauGiMs: true, condDtMs: true,
 };
 const isOptionalNeuronArray = (k: string): boolean => Object.hasOwn(OPTIONAL_NEURON_ARRAYS, k);
 const CROSSBAR_ARRAYS: ArrayTable<CrossbarArrays> = {

@@ -5,20 +5,24 @@
  * program with hundreds of neurons per core would run on a chip that holds one, and report it as fitting.
  *
  * The codes are the compiler's (E_CHIP_CORES_EXCEEDED, E_CORE_NEURONS_EXCEEDED, E_CORE_INPUT_AXONS_EXCEEDED,
- * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED,
+ * E_CORE_OUTPUT_AXONS_EXCEEDED, E_CORE_FANOUT_EXCEEDED, E_CORE_SYNAPSE_MEMORY_EXCEEDED, E_CORE_DELAY_EXCEEDED, E_CORE_DELAY_PER_NEURON,
  * E_CORE_NEURON_CONFIGS_EXCEEDED, E_CORE_REFRACTORY_EXCEEDED, E_LEARNING_NO_ENGINE), so compiling the model for the chip and running its program fail alike.
- * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout).
+ * Synapse memory is counted as the mapping report counts it (core-memory.ts: the core's real per-axon layout, with a
+ * delay field only on cores that store a delayed synapse). On a chip with one delay per source neuron
+ * (synapseEncoding.delayPerSynapse false) every neuron's synapses must share one delay (delay-per-neuron.ts).
  * A fixed-point program also needs the chip's arithmetic widths and weights its weight memory can hold.
  *
  * Pure data: reads the program's arrays, allocates one array of the mesh's core count.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { coreSynapseMemoryBits } from "./core-memory.ts";
-import type { ChipSpec } from "../spec/types.ts";
+import { neuronModelsOf, type ChipSpec } from "../spec/types.ts";
+import { neuronModelError } from "../spec/neuron-models.ts";
+import { checkDelayPerNeuron } from "./delay-per-neuron.ts";
 import { thresholdMax, thresholdStep } from "../spec/threshold.ts";
 import { weightFormat } from "../spec/weight-format.ts";
-import { NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
-import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
+import { NeuronDynamics, NeuronKind, type ChipProgram, type CoreProgram } from "./types.ts";
+import { compartmentVMin, condAt, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey } from "./neuron-config.ts";
 import { checkCrossbarPairSums } from "./crossbar-pairs.ts";
 import { coreInputNeurons } from "./neuron-slots.ts";
 import { inputsTakeNeuronSlots } from "../spec/neuron-slots.ts";
@@ -42,7 +46,7 @@ function neuronConfigs(cp: CoreProgram, inputsTakeSlots: boolean): number {
       spiking: n.spiking[i] === 1, voltageDecay: n.voltageDecay[i], currentDecay: n.currentDecay[i], vThreshold: n.vThreshold[i], vReset: n.vReset[i],
       resetMode: n.resetMode[i], thresholdOp: n.thresholdOp[i], refractoryTicks: n.refractoryTicks[i],
       dynamics: n.dynamics?.[i] ?? 0, thetaPlus: n.thetaPlus?.[i] ?? 0, thetaDecay: n.thetaDecay?.[i] ?? 1,
-      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]), thetaBounds: thetaBoundsAt(n, i),
+      vMin: compartmentVMin(n.dynamics?.[i] ?? 0, n.reverseResetMode?.[i], n.vReverseThreshold?.[i]), thetaBounds: thetaBoundsAt(n, i), cond: condAt(n, i),
     }));
   }
   return keys.size;
@@ -124,6 +128,13 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
   if (program.cores.length > physical) {
     fail("E_CHIP_CORES_EXCEEDED", `the program uses ${program.cores.length} cores; chip "${spec.name}" has ${physical} (${m.widthTiles}×${m.heightTiles} tiles × ${m.coresPerTile})`, file, "mesh");
   }
+  // Each core's neuron models must be the chip's (chip/spec/neuron-models.ts): a lif-cond neuron needs "lif-cond".
+  if (!neuronModelsOf(spec).includes("lif-cond")) {
+    for (const pop of program.populations) {
+      const hit = pop.blocks.some((b) => program.cores[b.coreIndex]?.neurons.dynamics?.subarray(b.neuronStart, b.neuronStart + b.count).some((d) => d === NeuronDynamics.lifCond));
+      if (hit) throw neuronModelError(spec, pop.name, "lif-cond", file, `populations.${pop.name}.model`);
+    }
+  }
   // Plastic projections need a learning engine (compiler/passes/learning-support.ts): traceBits 0 has none.
   if (spec.precision.traceBits === 0) {
     const k = program.projections.findIndex((pr) => pr.plasticity !== undefined || pr.learning !== undefined);
@@ -143,18 +154,17 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
       hint: `compile the model with the rule's weightBits at ${spec.precision.weightBits} or fewer, or run the program on a chip with wider weights`,
     });
   }
-  let delaysUsed = false;
   const inputsTakeSlots = inputsTakeNeuronSlots(spec);
   for (const cp of program.cores) {
     if (!(cp.coreId < physical)) fail("E_CHIP_CORES_EXCEEDED", `the program uses core ${cp.coreId}; chip "${spec.name}" has ${physical}`, file, "mesh");
     const d = cp.crossbar.synDelayTicks;
     for (let i = 0; i < d.length; i++) {
-      if (d[i] !== 1) delaysUsed = true;
       if (d[i] > lim.maxDelayTicks) {
         fail("E_CORE_DELAY_EXCEEDED", `core ${cp.coreId} holds a synapse with a delay of ${d[i]} ticks; chip "${spec.name}" holds at most ${lim.maxDelayTicks}`, file, "core.maxDelayTicks");
       }
     }
   }
+  checkDelayPerNeuron(spec, program, file);
   for (const cp of program.cores) {
     const at = `core ${cp.coreId}`;
     // Input neurons take no slot where the chip's inputs are AER events (core.inputsTakeNeuronSlots false, ODIN).
@@ -172,7 +182,7 @@ export function checkProgramFitsSpec(spec: ChipSpec, program: ChipProgram, file?
         if (fan > lim.maxFanOutCores) fail("E_CORE_FANOUT_EXCEEDED", `neuron ${i} of ${at} sends to ${fan} cores; chip "${spec.name}" allows ${lim.maxFanOutCores}`, file, "core.maxFanOutCores");
       }
     }
-    const bits = coreSynapseMemoryBits(spec, cp, delaysUsed);
+    const bits = coreSynapseMemoryBits(spec, cp);
     if (bits > lim.synapseMemoryBits) fail("E_CORE_SYNAPSE_MEMORY_EXCEEDED", `${at} needs ${bits} bits of synapse memory; chip "${spec.name}" has ${lim.synapseMemoryBits} per core`, file, "core.synapseMemoryBits");
     // The refractory counter: refractoryTicks <= 2^refractoryBits − 1 (compiler/passes/refractory-limit.ts).
     const refrBits = spec.precision.refractoryBits;

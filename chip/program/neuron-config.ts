@@ -1,4 +1,4 @@
-import { NeuronDynamics, ResetMode } from "./types.ts";
+import { COND_FIELDS, NeuronDynamics, ResetMode, type CondField } from "./types.ts";
 
 /**
  * A neuron's configuration: the parameters a core stores once per distinct configuration (Loihi's
@@ -29,6 +29,14 @@ export interface NeuronConfig {
   readonly vMin?: number;
   /** Bounded homeostasis (thetaDrift, thetaMin, thetaMax); appended to the key only when present, as vMin. */
   readonly thetaBounds?: readonly [drift: number, min: number, max: number];
+  /** Conductance-LIF parameters (E_rest, E_exc, E_inh, τ, τe, τi, dt) of a lifCond neuron; appended only when present. */
+  readonly cond?: readonly number[];
+}
+
+/** NeuronConfig.cond of neuron i: its lifCond parameters when it is a lifCond neuron. */
+export function condAt(p: { readonly dynamics?: Uint8Array } & { readonly [K in CondField]?: Float64Array }, i: number): readonly number[] | undefined {
+  if (p.dynamics?.[i] !== NeuronDynamics.lifCond) return undefined;
+  return COND_FIELDS.map((f) => p[f]?.[i] ?? 0);
 }
 
 /**
@@ -48,5 +56,5 @@ export function thetaBoundsAt(p: { readonly thetaDrift?: Float64Array; readonly 
 export const INPUT_NEURON_CONFIG = "input";
 
 export function neuronConfigKey(c: NeuronConfig): string {
-  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}${c.vMin === undefined ? "" : `|vMin=${c.vMin}`}${c.thetaBounds === undefined ? "" : `|theta=${c.thetaBounds.join(",")}`}`;
+  return `${c.spiking ? 1 : 0}|${c.voltageDecay}|${c.currentDecay}|${c.vThreshold}|${c.vReset}|${c.resetMode}|${c.thresholdOp}|${c.refractoryTicks}|${c.dynamics}|${c.thetaPlus}|${c.thetaDecay}${c.vMin === undefined ? "" : `|vMin=${c.vMin}`}${c.thetaBounds === undefined ? "" : `|theta=${c.thetaBounds.join(",")}`}${c.cond === undefined ? "" : `|cond=${c.cond.join(",")}`}`;
 }

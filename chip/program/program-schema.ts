@@ -145,6 +145,15 @@ message NeuronParams {
   optional bytes theta_min = 22;            // float64, lower bound of theta (<= 0)
   optional bytes theta_max = 23;            // float64, upper bound of theta (>= 0)
   optional bytes theta_init = 24;           // float64, theta at the start (a learned theta); absent 0; only with theta_plus
+  // Conductance-based LIF (NeuronDynamics lifCond = 2; all seven or none): reversal potentials in v's
+  // units, time constants and the Euler step in ms (chip/program/types.ts).
+  optional bytes cond_e_rest = 25;          // float64
+  optional bytes cond_e_exc = 26;           // float64
+  optional bytes cond_e_inh = 27;           // float64
+  optional bytes cond_tau_ms = 28;          // float64
+  optional bytes cond_tau_ge_ms = 29;       // float64
+  optional bytes cond_tau_gi_ms = 30;       // float64
+  optional bytes cond_dt_ms = 31;           // float64
 }
 
 // Synapse memory: CSR rows indexed by local input axon; the syn_* arrays all have one element per

@@ -41,8 +41,16 @@ export type ResetMode = (typeof ResetMode)[keyof typeof ResetMode];
  *     reset (zero: v ← vReset; subtract: v ← v − vThreshold; none), refractory for refractoryTicks ticks;
  *     then if v < vReverseThreshold: reverseResetMode (zero: v ← vReverseReset; subtract: v ← v − vReverseThreshold;
  *     saturate: v ← vReverseThreshold; none).
+ * `lifCond` is the conductance-based LIF of Diehl & Cook 2015 (PyNN's IF_cond_exp; docs/model-format.md
+ * "Conductance-based LIF"), the `cond*` fields below, one forward-Euler step of dt per tick, the
+ * expressions in the order Brian2 2.5.1's `method='euler'` generates them (so float64 results are Brian2's):
+ *   arrival (delivery phase, per synapse in delivery order): w > 0: ge ← ge + w;  w < 0: gi ← gi + (−w)
+ *   with s = 0.001 (ms → s, as Brian2's `ms`), dt = condDtMs·s, τ = condTauMs·s, τe = condTauGeMs·s, τi = condTauGiMs·s:
+ *     ge' ← ((−dt)·ge)/τe + ge;  gi' ← ((−dt)·gi)/τi + gi               (every tick, refractory or not)
+ *     v'  ← (dt·(((E_rest + ge·(E_exc − v)) + gi·(E_inh − v)) − v))/τ + v  (old ge, gi; v frozen while refractory)
+ *   then θ, threshold, reset and refractory period as a compartment (vThreshold + θ, thetaPlus, thetaDecay).
  */
-export const NeuronDynamics = { compartment: 0, sanafeLif: 1 } as const;
+export const NeuronDynamics = { compartment: 0, sanafeLif: 1, lifCond: 2 } as const;
 export type NeuronDynamics = (typeof NeuronDynamics)[keyof typeof NeuronDynamics];
 
 export const ThresholdOp = { ge: 0, gt: 1 } as const;
@@ -100,7 +108,23 @@ export interface CoreNeuronParams {
    * thetaPlus. State, not configuration: it takes no part in the neuron configurations a core holds.
    */
   readonly thetaInit?: Float64Array;
+  /**
+   * Conductance-based LIF parameters (NeuronDynamics.lifCond; equations above): reversal potentials in v's
+   * units, time constants and the Euler step in ms. All seven present together, only when some neuron of
+   * the core is lifCond (others hold 0 and never read them).
+   */
+  readonly condERest?: Float64Array;
+  readonly condEExc?: Float64Array;
+  readonly condEInh?: Float64Array;
+  readonly condTauMs?: Float64Array;
+  readonly condTauGeMs?: Float64Array;
+  readonly condTauGiMs?: Float64Array;
+  readonly condDtMs?: Float64Array;
 }
+
+/** The conductance-LIF parameter arrays of CoreNeuronParams, in one list (codec, routing, state). */
+export const COND_FIELDS = ["condERest", "condEExc", "condEInh", "condTauMs", "condTauGeMs", "condTauGiMs", "condDtMs"] as const;
+export type CondField = (typeof COND_FIELDS)[number];
 
 /** Synapse memory of one core: CSR rows indexed by local input axon. */
 export interface CoreCrossbar {

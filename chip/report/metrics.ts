@@ -53,7 +53,7 @@
  *    modelled per-tick latency); null when neither is modelled. It is the report's simulated time
  *    (chip/report/time-basis.ts), the same figure static energy and average power are computed on.
  * Helper populations: front ends add populations that are not layers of the model, named with a leading
- * "__" (NIR constant drives `__nir_bias`, `__nir_once`, `__nir_bias_from_<s>`, docs/nir.md), and projections so
+ * "__" (NIR constant drives `__nir_bias`, `__nir_once`, `__nir_bias_from_<s>`, `__nir_bias_delay_<d>`, docs/nir.md), and projections so
  * named (`__<node>.reset`, the reset of `--reset snntorch-subtract`: not model synapses, nor weights). Their spikes carry biases, which
  * NeuroBench does not count as synaptic ops, so they and their outgoing projections are left out of the
  * totals of synaptic ops, connection and activation sparsity, dead/bursting neurons and dense membrane
@@ -259,17 +259,6 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
       throw new AerchipError("E_INTERNAL", `core ${cp.coreId} of the program has no neuron parameters: its arrays were released`, { field: "program", hint: "compute programCoreFigures before releaseProgramSynapses and pass them to the report" });
     }
   });
-  let delaysUsed = false;
-  // An indexed loop that stops at the first delay ≠ 1 (SANA-FE's DVS network: 3.56M delays, all 1).
-  scan: for (const cp of program.cores) {
-    const d = cp.crossbar.synDelayTicks;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] !== 1) {
-        delaysUsed = true;
-        break scan;
-      }
-    }
-  }
   const lim = spec.core;
   const takeSlots = inputsTakeNeuronSlots(spec);
   const stateBitsPerNeuron = neuronStateBits(spec);
@@ -285,7 +274,7 @@ export function programCoreFigures(spec: ChipSpec, program: ChipProgram): Progra
     const synapses = cp.crossbar.synTarget.length;
     const inputAxons = cp.crossbar.axonCount;
     const outputAxons = cp.routing.routeDestCore.length;
-    const smBits = coreSynapseMemoryBits(spec, cp, delaysUsed); // exact per-axon layout, as the mapping report
+    const smBits = coreSynapseMemoryBits(spec, cp); // exact per-axon layout and the core's own delay field, as the mapping report
     synapseMemoryTotalBits += smBits;
     return {
       coreId: cp.coreId, neurons: cp.neuronCount, compartments, inputAxons, outputAxons, synapses,

@@ -1,8 +1,9 @@
 /**
  * The share of a NIR run's synaptic ops and dynamic energy that carries its constant drives (Affine/Conv
  * biases, LIF v_leak terms). With the NIR front end's default `bias: "source"` (`--nir-bias source`) a drive
- * is a synapse from a helper neuron that fires every tick (`__nir_bias`, and `__nir_once` at tick 0 only;
- * docs/nir.md "Constant drives"), so each biased neuron costs one synaptic op per tick; on a Loihi-class chip a
+ * is a synapse from a helper neuron that fires every tick (`__nir_bias`, and `__nir_once` at tick 0 only; staged
+ * `__nir_bias_from_<s>` on chips with short delays, one `__nir_bias_delay_<d>` per further delay on chips with one
+ * delay per neuron output; docs/nir.md "Constant drives"), so each biased neuron costs one synaptic op per tick; on a Loihi-class chip a
  * bias is a compartment field and costs none. A paper quoting the energy should know how much of it that is.
  *
  * Rebuilt from report.json alone (as chip/report/energy-terms.ts): the drive projections are the NIR

@@ -49,6 +49,7 @@ import { RULE_SLOT_COUNT, RuleGate, RuleSlot, compileRule, parseRule, ruleHasPow
 import type { ChipProgram, LearningRuleProgram } from "../program/types.ts";
 import { ruleTraceSetBits } from "../program/learning-program.ts";
 import { traceLsb } from "../program/trace-grid.ts";
+import { deliverCondRange, type CondState } from "./cond.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 import { buildGateKernels, type GateKernel, type KernelEnv } from "./learning-kernels.ts";
@@ -754,15 +755,19 @@ function evaluateGateOn(le: LearningEngine, r: RuleRuntime, s: number, gate: Rul
 }
 
 /**
- * A group with general-rule synapses arrives: each synapse adds its weight as read; then (E = 1) the x0
+ * A group with general-rule synapses arrives: each synapse adds its weight as read (to acc, or with `cond` to
+ * the conductance its sign picks when the target is a lifCond neuron); then (E = 1) the x0
  * products are applied, or (E > 1) the pre flag is set; finally the group's pre traces jump.
  */
 export function deliverLearningGroup(
   le: LearningEngine, g: number, lo: number, hi: number, tick: number, acc: Float64Array, synTarget: Uint32Array,
-  synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number,
+  synWeight: Float64Array, synCore: Uint32Array, tickCore: Float64Array, K: number, cond?: CondState,
 ): void {
   const { synRule, rules, fast } = le;
-  for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
+  // Onto conductance-based (lifCond) targets the weight goes into g_e / g_i (cond.ts), one synapse at a time
+  // in the static path's order; without such neurons the loop is the one it always was.
+  if (cond !== undefined) deliverCondRange(cond, lo, hi, synTarget, synWeight, acc, undefined);
+  else for (let s = lo; s < hi; s++) acc[synTarget[s]] += synWeight[s];
   const gr = fast.groupRule[g];
   if (gr >= 0) {
     // Every synapse of the group is plastic under rule gr: one generated loop (weights were read above,

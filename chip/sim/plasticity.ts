@@ -19,6 +19,7 @@
  *                  not read. (Updating the columns of a tick's fired neurons row by row measured slower.)
  */
 import type { ChipProgram } from "../program/types.ts";
+import { deliverCondOne, type CondState } from "./cond.ts";
 import { CounterKind } from "./counters.ts";
 import type { SimState } from "./state.ts";
 
@@ -304,8 +305,12 @@ export function decayPlasticTraces(pl: PlasticityState): void {
  */
 export function deliverPlasticGroup(
   pl: PlasticityState, g: number, acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array,
-  tickCore: Float64Array, K: number,
+  tickCore: Float64Array, K: number, cond?: CondState,
 ): void {
+  if (cond !== undefined) {
+    deliverPlasticGroupCond(pl, g, cond, acc, synTarget, synWeight, tickCore, K);
+    return;
+  }
   const { groupRunStart, runSynStart, runProjection, runCore, runKind, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
   for (let r = groupRunStart[g]; r < groupRunStart[g + 1]; r++) {
     const lo = runSynStart[r];
@@ -402,4 +407,40 @@ export function readPlasticWeights(program: ChipProgram, st: SimState): Map<stri
   }
   program.projections.forEach((pr, k) => { const a = arrays[k]; if (a !== undefined) out.set(pr.name, a); });
   return out;
+}
+
+/**
+ * deliverPlasticGroup for a program with conductance-based (lifCond) neurons: the same runs, weight reads,
+ * depressions and trace jumps in the same order, each weight as read going to g_e (w > 0) or g_i (−w, w < 0)
+ * of a lifCond target (cond.ts deliverCondOne), to acc otherwise. Kept apart so the loops of programs without
+ * such neurons stay as they were.
+ */
+function deliverPlasticGroupCond(
+  pl: PlasticityState, g: number, cond: CondState, acc: Float64Array, synTarget: Uint32Array, synWeight: Float64Array,
+  tickCore: Float64Array, K: number,
+): void {
+  const { groupRunStart, runSynStart, runProjection, runCore, runKind, synYSlot, y, aMinus, wMin, wMax, x, xNearest, groupTraceStart, groupTraceId } = pl;
+  for (let r = groupRunStart[g]; r < groupRunStart[g + 1]; r++) {
+    const lo = runSynStart[r];
+    const hi = runSynStart[r + 1];
+    const kind = runKind[r];
+    if (kind === 0) {
+      for (let s = lo; s < hi; s++) deliverCondOne(cond, synTarget[s], synWeight[s], acc);
+      continue;
+    }
+    const k = runProjection[r];
+    const am = aMinus[k];
+    const wl = wMin[k];
+    const wh = wMax[k];
+    for (let s = lo; s < hi; s++) {
+      const w = synWeight[s];
+      deliverCondOne(cond, synTarget[s], w, acc);
+      synWeight[s] = Math.min(Math.max(w - am * y[synYSlot[s]], wl), wh);
+    }
+    tickCore[runCore[r] * K + CounterKind.synUpdates] += hi - lo;
+  }
+  for (let i = groupTraceStart[g]; i < groupTraceStart[g + 1]; i++) {
+    const id = groupTraceId[i];
+    x[id] = xNearest[id] === 1 ? 1 : x[id] + 1;
+  }
 }

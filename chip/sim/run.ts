@@ -66,6 +66,7 @@ import { threadableTiming, TimingThreads } from "../timing/thread.ts";
 import { deriveSpikeCounters, neuronSynOpsByEncoding } from "./derive-counters.ts";
 import { SpikeRecord, type PopulationSpikes } from "./spike-record.ts";
 import { LayerTally, type LayerTallies } from "./layer-tally.ts";
+import { deliverCondRange } from "./cond.ts";
 
 export type { PopulationSpikes } from "./spike-record.ts";
 
@@ -417,7 +418,8 @@ class Run implements SimRun {
     this.psi = opts.gradedPsi === undefined || this.le === undefined ? undefined : psiDriver(this.le, st, opts.gradedPsi);
     this.psiName = this.psi === undefined ? undefined : opts.gradedPsi;
     this.record = new SpikeRecord(T);
-    this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined, hasDynamics);
+    // Conductance neurons (cond.ts) take their synapses in the wide loop, which routes them to g_e / g_i.
+    this.deliverMode = chooseDeliverMode(st, this.pl !== undefined || this.le !== undefined || st.cond !== undefined, hasDynamics);
     this.synOpsByEnc = this.E > 1 ? neuronSynOpsByEncoding(st) : new Float64Array(0);
     this.layer = opts.layerTallies === true ? new LayerTally(program, st, this.upd, this.coreClass, T, this.pl !== undefined || this.le !== undefined, this.le) : undefined;
     if (useWasm) {
@@ -719,10 +721,12 @@ class Run implements SimRun {
       const lo = records[k + 1];
       const hi = records[k + 2];
       if (le !== undefined && le.groupPlastic[g] === 1) {
-        deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K);
+        deliverLearningGroup(le, g, lo, hi, t, acc, synTarget, synWeight, synCore, counters.tickCore, K, st.cond);
         if (gotInput !== undefined) for (let s = lo; s < hi; s++) gotInput[synTarget[s]] = 1;
       } else if (pl !== undefined && pl.groupPlastic[g] === 1) {
-        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.tickCore, K);
+        deliverPlasticGroup(pl, g, acc, synTarget, synWeight, counters.tickCore, K, st.cond);
+      } else if (st.cond !== undefined) {
+        deliverCondRange(st.cond, lo, hi, synTarget, synWeight, acc, gotInput);
       } else if (gotInput !== undefined) {
         for (let s = lo; s < hi; s++) { const tg = synTarget[s]; acc[tg] += synWeight[s]; gotInput[tg] = 1; }
       } else {

@@ -43,6 +43,7 @@ import { createBinding, type WasmStateBinding } from "./wasm/binding.ts";
 import { deliveryKernelOf, kernelsOfProgram, kernelsOfState, pretierKernels } from "./wasm/pretier.ts";
 import { plasticityInArena } from "./wasm/stdp.ts";
 import { defaultKernels, wasmKernelsAvailable, type KernelChoice } from "./wasm/kernels.ts";
+import { buildCondState, programHasCond, resetCondState, type CondState } from "./cond.ts";
 
 export type SynapseLayoutKind = "wide" | "offset16" | "flat32";
 
@@ -114,6 +115,8 @@ export interface SimState {
   readonly thetaDrift: Float64Array | undefined;
   readonly thetaMin: Float64Array | undefined;
   readonly thetaMax: Float64Array | undefined;
+  /** Conductance-based LIF neurons' parameters and conductances (cond.ts); undefined when no core has one. */
+  readonly cond: CondState | undefined;
   // Neuron state.
   readonly v: Float64Array;
   readonly u: Float64Array;
@@ -224,7 +227,7 @@ export { defaultKernels } from "./wasm/kernels.ts";
 export function buildSimState(spec: ChipSpec, program: ChipProgram, options: BuildStateOptions = {}): SimState {
   const kernels = options.kernels ?? defaultKernels();
   const learningRules = program.projections.some((p) => p.learning !== undefined);
-  if (kernels === "wasm" && options.alloc === undefined && (options.layout !== "wide" || programIsPlastic(program)) && !learningRules && wasmKernelsAvailable()) {
+  if (kernels === "wasm" && options.alloc === undefined && (options.layout !== "wide" || programIsPlastic(program)) && !learningRules && !programHasCond(program) && wasmKernelsAvailable()) {
     // A first guess of the state's size (per synapse 4 B compact, 24 B wide; 160 B per neuron); the arena
     // grows as needed.
     const synapses = program.cores.reduce((sum, cp) => sum + cp.crossbar.synWeight.length, 0);
@@ -267,16 +270,19 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
   const maxDelayTicks = validateCrossbars(program);
   const rt = buildRouting(program, cl.coreNeuronStart, cl.coreAxonStart, N, alloc);
   const plastic = programIsPlastic(program);
+  // Conductance neurons take their synapses into g_e / g_i (cond.ts): delivered by the wide layout's loop only.
+  const condNeurons = programHasCond(program);
   // Compact layouts of programs whose neurons reach each core by one route at most (no two routes of a
   // neuron can then share a target) are built in axon order (sequential passes over the crossbars):
   // within a group the routes' rows may then come in axon order rather than route order without
   // changing any sum. Otherwise, and for plastic programs, the rows are taken in route order.
-  const byAxon = !plastic && options.layout !== "wide" && maxDelayTicks <= 32 && routesReachDistinctCores(rt, N, cl.C);
+  const byAxon = !plastic && !condNeurons && options.layout !== "wide" && maxDelayTicks <= 32 && routesReachDistinctCores(rt, N, cl.C);
   const axons = byAxon ? undefined : summariseAxons(program, cl, rt, N);
   const groups: GroupPlan = byAxon ? planByAxon(program, cl, rt, N) : planGroups(rt, axons!, cl, N, maxDelayTicks);
   const S = cl.S;
-  const layout: SynapseLayoutKind = options.layout ?? (plastic ? "wide" : (groups.sideSynapses <= MAX_SIDE_SHARE * S ? "offset16" : "flat32"));
+  const layout: SynapseLayoutKind = options.layout ?? (plastic || condNeurons ? "wide" : (groups.sideSynapses <= MAX_SIDE_SHARE * S ? "offset16" : "flat32"));
   if (plastic && layout !== "wide") throw new AerchipError("E_SIM_LAYOUT", `a program with plastic synapses needs the wide synapse layout, not ${layout}`, { field: "layout", hint: "omit the layout option" });
+  if (condNeurons && layout !== "wide") throw new AerchipError("E_SIM_LAYOUT", `a program with conductance-based (lif-cond) neurons needs the wide synapse layout, not ${layout}`, { field: "layout", hint: "omit the layout option" });
   const wide = layout === "wide";
   const synTarget = alloc.u32(wide ? S : 0);
   const synWeight = alloc.f64(wide ? S : 0);
@@ -319,6 +325,7 @@ function buildOn(spec: ChipSpec, program: ChipProgram, options: BuildStateOption
     coreId: cl.coreId, coreTileX: cl.coreTileX, coreTileY: cl.coreTileY,
     ...neurons,
     theta,
+    cond: buildCondState(program, cl.coreNeuronStart, N, alloc),
     v, u: alloc.f64(N), acc: alloc.f64(N), refractoryLeft: alloc.u32(N),
     ...members,
     synapses: store, synTarget, synWeight, synCore, synLocal, synProjection,
@@ -393,6 +400,7 @@ export function resetNeuronState(st: SimState): void {
   st.u.fill(0);
   st.acc.fill(0);
   st.refractoryLeft.fill(0);
+  resetCondState(st.cond);
 }
 
 /**

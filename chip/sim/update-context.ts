@@ -58,6 +58,7 @@ export function createUpdateContext(st: SimState, fx: FixedPointProgram | undefi
     hasReverse: st.reverseResetMode !== undefined,
     theta: st.theta ?? noneF, thetaPlus: st.thetaPlus ?? noneF, thetaDecay: st.thetaDecay ?? noneF, hasTheta: st.theta !== undefined,
     thetaDrift: st.thetaDrift ?? noneF, thetaMin: st.thetaMin ?? noneF, thetaMax: st.thetaMax ?? noneF, hasThetaBounds: st.theta !== undefined && st.thetaDrift !== undefined,
+    cond: st.cond,
     gotInput: buffers.gotInput, inputNow: buffers.inputNow, inputRepeat: buffers.inputRepeat ?? new Uint32Array(0),
     fired: buffers.fired, firedAccessed: buffers.firedAccessed, firedUpdated: buffers.firedUpdated, firedFired: buffers.firedFired,
     updatedWithInput, fixed: fx !== undefined,

@@ -10,7 +10,7 @@
  *   sanafe   SANA-FE's leaky_integrate_fire soma on every neuron, no input neuron (sanafeUniform: with
  *            shared parameters but the bias, as lifUniform);
  *   generic  anything else (mixed kinds or dynamics, adaptive thresholds, a membrane lower bound vMin on a
- *            compartment neuron): every case per neuron. Only this kernel applies vMin, so the others
+ *            compartment neuron, conductance-based LIF neurons: cond.ts): every case per neuron. Only this kernel applies vMin, so the others
  *            (and the WebAssembly ones) never meet a bounded neuron and run as before.
  * Kernels run over a range of cores [c0, c1) of one class (each core [lo, hi) in turn), append fired
  * neurons to the run's fired list with the running soma work of their core when they fired (for the
@@ -20,6 +20,7 @@
  */
 import { NeuronDynamics, NeuronKind, ResetMode, ThresholdOp } from "../program/types.ts";
 import type { SimState } from "./state.ts";
+import { condStep, type CondState } from "./cond.ts";
 import type { WasmKernelExports } from "./wasm/kernels.ts";
 
 export const CoreClass = { empty: 0, input: 1, lif: 2, lifFixed: 3, sanafe: 4, generic: 5, lifUniform: 6, sanafeUniform: 7 } as const;
@@ -74,6 +75,8 @@ export interface UpdateContext {
   readonly thetaMin: Float64Array;
   readonly thetaMax: Float64Array;
   readonly hasThetaBounds: boolean;
+  /** Conductance-based LIF neurons (cond.ts; undefined when the program has none: only `generic` cores read it). */
+  readonly cond: CondState | undefined;
   /** A synapse reached the neuron this tick (programs with dynamics; else empty). */
   readonly gotInput: Uint8Array;
   /** Input neurons the stimulus fires this tick (set for `generic` cores only). */
@@ -121,6 +124,7 @@ export function classifyCores(st: Omit<SimState, "coreClass" | "coreClassFixedPo
     for (let n = lo; n < hi; n++) {
       if (kind[n] === NeuronKind.input) inputs++;
       else if (dynamics !== undefined && dynamics[n] === NeuronDynamics.sanafeLif) sanafe++;
+      else if (dynamics !== undefined && dynamics[n] === NeuronDynamics.lifCond) bounded++; // conductance LIF: generic only
       else if (hasMembraneBound(st.reverseResetMode, n)) bounded++;
     }
     const count = hi - lo;
@@ -532,7 +536,7 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
     const { kind, acc, v, u, refractoryLeft, currentDecay, inputGain, voltageDecay, bias, spiking, thresholdOp, vThreshold, resetMode, vReset, refractoryTicks } = x;
     const { gotInput, forceUpdate, vTruncScale, vReverseThreshold, reverseResetMode, vReverseReset, dynamics, hasDynamics, hasReverse, theta, thetaPlus, thetaDecay, hasTheta, inputNow } = x;
     const { thetaDrift, thetaMin, thetaMax, hasThetaBounds } = x;
-    const { fixed, decayDen, stateLim, curLim } = x;
+    const { fixed, decayDen, stateLim, curLim, cond } = x;
     const withInputCounts = x.updatedWithInput;
     let accesses = 0;
     let updates = 0;
@@ -595,20 +599,33 @@ export function updateGeneric(x: UpdateContext, c0: number, c1: number, t: numbe
         if (updated) updates++;
         if (I !== 0) withInput++;
       } else {
+        // A conductance LIF (cond.ts) had input when a synapse reached its g_e or g_i (acc stays 0).
+        const isCond = cond !== undefined && dynamics[n] === NeuronDynamics.lifCond;
+        const condInput = isCond && gotInput[n] === 1;
         if (hasDynamics) gotInput[n] = 0;
         // Adaptive threshold decays every tick, refractory or not: θ ← thetaDecay·θ.
         if (hasTheta) theta[n] *= thetaDecay[n];
         if (refractoryLeft[n] > 0) {
           refractoryLeft[n]--;
+          // Its conductances decay while v is frozen, so a refractory conductance LIF is updated too.
+          if (isCond) {
+            condStep(cond, n, v[n]);
+            updates++;
+            if (condInput) withInput++;
+          }
           // Homeostasis drifts refractory neurons too (one step per tick).
           if (hasThetaBounds) theta[n] = boundedTheta(theta[n] - thetaDrift[n], thetaMin[n], thetaMax[n]);
           continue;
         }
         updates++;
-        if (I !== 0) withInput++;
+        if (I !== 0 || condInput) withInput++;
         let un: number;
         let vn: number;
-        if (fixed) {
+        if (isCond) {
+          // Forward Euler of v, g_e, g_i in Brian2's expression order (cond.ts); u is not used.
+          un = u[n];
+          vn = condStep(cond, n, v[n]);
+        } else if (fixed) {
           un = Math.trunc((u[n] * currentDecay[n]) / decayDen) + I;
           if (un > curLim) { un = curLim; overflows++; } else if (un < -curLim) { un = -curLim; overflows++; }
           vn = Math.trunc((v[n] * voltageDecay[n]) / decayDen) + un + bias[n];

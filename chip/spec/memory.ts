@@ -7,6 +7,13 @@
  * Entry width of one synapse (bits):
  *   w   = axonTypes ? 1 : weightBits                 (TrueNorth's crossbar stores a connect bit only)
  *   d   = delayPerSynapse && delaysUsed ? delayBits : 0
+ *         delaysUsed is the core's own: whether a synapse stored on this core (one into its neurons) has a delay
+ *         other than 1 tick. The delay width is part of each core's synapse format (Loihi: nengo-loihi
+ *         SynapseConfig.delay_bits per core), so a core whose synapses all have delay 1 stores no delay field,
+ *         whatever other cores hold (compiler/passes/partition.ts ORs it over a core's blocks,
+ *         chip/program/core-memory.ts reads it from the core's synapses). delayPerSynapse false: the chip keeps
+ *         one delay per source neuron outside the synapse memory (TrueNorth), so the compiler requires one delay
+ *         for all of a neuron's synapses (E_CORE_DELAY_PER_NEURON) and charges no delay bits here.
  *   idx = ⌈log2 maxNeurons⌉                           (sparse only: the target neuron)
  *   dense entry  = w + d + extraBitsPerSynapse
  *   sparse entry = roundUp(w + d + idx + extraBitsPerSynapse, synapseWordBits ?? 1)
@@ -41,7 +48,7 @@ export interface SynapseMemoryUsage {
   readonly neurons: number;
   /** Synapses stored on the core. */
   readonly synapses: number;
-  /** Whether any synapse on the core needs a delay field (a delay beyond the minimum). */
+  /** Whether any synapse on this core (not elsewhere in the model) needs a delay field: a delay other than 1 tick. */
   readonly delaysUsed: boolean;
   /** Optional exact synapse count of each used axon (length = axons, sum = synapses). */
   readonly synapsesPerAxon?: ArrayLike<number>;

@@ -32,7 +32,7 @@ export interface PresetDescription {
   readonly description: string;
   readonly source: string;
   readonly mesh: { readonly widthTiles: number; readonly heightTiles: number; readonly coresPerTile: number; readonly totalCores: number; readonly linkBufferPackets: number };
-  /** mesh.*, core.*, precision.* and synapseEncoding.* fields present in the spec, in that order, then learningBilledOn and synOpsBilledOn when set. */
+  /** mesh.*, core.*, precision.* and synapseEncoding.* fields present in the spec, in that order, then learningBilledOn, synOpsBilledOn and neuronModels when set. */
   readonly limits: readonly PresetLimitRow[];
   /** Costs in COST_KEYS order, then the per-encoding overrides. */
   readonly costs: readonly PresetCostRow[];
@@ -76,6 +76,10 @@ export function describeChipSpec(spec: ChipSpec): PresetDescription {
   if (spec.synOpsBilledOn !== undefined) {
     const source = fieldSources.synOpsBilledOn ?? spec.source;
     limits.push({ field: "synOpsBilledOn", value: spec.synOpsBilledOn, source, assumed: /^assumed\b/i.test(source.trim()) });
+  }
+  if (spec.neuronModels !== undefined) {
+    const source = fieldSources.neuronModels ?? spec.source;
+    limits.push({ field: "neuronModels", value: spec.neuronModels.join(", "), source, assumed: /^assumed\b/i.test(source.trim()) });
   }
   const table = spec.costs as Readonly<Record<string, CostEntry | undefined>>;
   const costs: PresetCostRow[] = [];

@@ -279,9 +279,10 @@ export interface SynapseEncodingSpec {
   /** Extra bits per synapse word besides weight and delay (tags, plasticity flags). */
   readonly extraBitsPerSynapse: number;
   /**
-   * Whether each synapse stores its own delay (`precision.delayBits` wide, counted only when the
-   * core uses delays). false: delays live elsewhere (TrueNorth: per neuron output) or do not
-   * exist. Absent = true.
+   * Whether each synapse stores its own delay (`precision.delayBits` wide, counted only on a core
+   * that stores a synapse with a delay other than 1). false: delays live elsewhere (TrueNorth: one per
+   * neuron output, so all synapses of a source neuron must share one delay, E_CORE_DELAY_PER_NEURON) or do
+   * not exist. Absent = true.
    */
   readonly delayPerSynapse?: boolean;
   /**
@@ -316,6 +317,19 @@ export type LearningBillingBasis = (typeof LEARNING_BILLING_BASES)[number];
 /** The learning billing basis a spec gives ("evaluations" when it says none). */
 export function learningBillingBasis(spec: ChipSpec): LearningBillingBasis {
   return spec.learningBilledOn ?? "evaluations";
+}
+
+/**
+ * Neuron models a chip can run (ChipSpec.neuronModels): `lif` is the compartment of chip/program/types.ts
+ * (with SANA-FE's soma, which only SANA-FE architectures produce); `lif-cond` the conductance-based LIF
+ * (NeuronDynamics.lifCond; docs/model-format.md "Conductance-based LIF").
+ */
+export const NEURON_MODELS = ["lif", "lif-cond"] as const;
+export type NeuronModelName = (typeof NEURON_MODELS)[number];
+
+/** The neuron models a spec runs (["lif"] when it says none). */
+export function neuronModelsOf(spec: ChipSpec): readonly NeuronModelName[] {
+  return spec.neuronModels ?? ["lif"];
 }
 
 export interface ChipSpec {
@@ -356,6 +370,12 @@ export interface ChipSpec {
   readonly synOpsBilledOn?: SynOpBillingBasis;
   /** Clock period of the modelled chip used to report inferences per second; 0 = event-driven (use latency). */
   readonly tickPeriodNs?: number;
+  /**
+   * Neuron models the chip runs (NEURON_MODELS); a model population of another is refused when compiling
+   * (E_ARCH_NEURON_MODEL, chip/spec/neuron-models.ts). Absent = ["lif"]. Its source is
+   * fieldSources.neuronModels.
+   */
+  readonly neuronModels?: readonly NeuronModelName[];
   /**
    * Where individual structural figures come from, keyed by field path (`core.maxNeurons`,
    * `precision.stateBits`, `mesh.widthTiles`, …). A value starting with `assumed:` marks a modelling

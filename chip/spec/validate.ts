@@ -19,7 +19,7 @@
  */
 import { AerchipError, type Diagnostic } from "../../core/diagnostics.ts";
 import { synapseMemoryBits } from "./memory.ts";
-import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, LEARNING_BILLING_BASES, SYNAPSE_ENCODING_COST_KEYS, SYNOP_BILLING_BASES, type ChipSpec } from "./types.ts";
+import { CHIP_SPEC_FORMAT, CHIP_SPEC_VERSION, COST_KEYS, Evidence, LEARNING_BILLING_BASES, NEURON_MODELS, SYNAPSE_ENCODING_COST_KEYS, SYNOP_BILLING_BASES, type ChipSpec } from "./types.ts";
 
 /**
  * Upper bounds of cost values, generous but finite so that counters × costs stay finite in a report
@@ -68,7 +68,7 @@ const MAX_NEURONS_PER_CORE = 1 << 20;
 
 /** The fields each section may carry (required and optional). */
 const FIELDS = {
-  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "synOpsBilledOn", "fieldSources"],
+  top: ["format", "version", "name", "description", "source", "mesh", "core", "precision", "synapseEncoding", "costs", "sync", "tickPeriodNs", "learningBilledOn", "synOpsBilledOn", "neuronModels", "fieldSources"],
   mesh: ["widthTiles", "heightTiles", "coresPerTile", "linkBufferPackets"],
   core: ["maxNeurons", "maxInputAxons", "maxOutputAxons", "synapseMemoryBits", "maxDelayTicks", "maxFanOutCores", "crossbarRows", "crossbarColumns", "axonTypes", "maxNeuronConfigs", "supportsWeightSharing", "neuronMemoryBitsPerNeuron", "inputsTakeNeuronSlots"],
   precision: ["weightBits", "weightSigned", "delayBits", "stateBits", "currentBits", "decayBits", "thresholdBits", "traceBits", "refractoryBits", "weightExponentBits", "weightSignPerSource", "weightSignPerSynapse", "leakKind", "separateCurrent", "adcBits", "learningLutFractionBits"],
@@ -313,7 +313,8 @@ function checkFieldSources(c: Checker, raw: Obj): void {
     const [section, key, ...rest] = path.split(".");
     const obj = raw[section];
     const known = (rest.length === 0 && key !== undefined && (section === "mesh" || section === "core" || section === "precision" || section === "synapseEncoding") && isObj(obj) && obj[key] !== undefined) ||
-      (path === "learningBilledOn" && raw.learningBilledOn !== undefined) || (path === "synOpsBilledOn" && raw.synOpsBilledOn !== undefined);
+      (path === "learningBilledOn" && raw.learningBilledOn !== undefined) || (path === "synOpsBilledOn" && raw.synOpsBilledOn !== undefined) ||
+      (path === "neuronModels" && raw.neuronModels !== undefined);
     if (!known) c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources names "${path}", which is not a field of this spec`, "key fieldSources by present fields such as core.maxNeurons or precision.stateBits");
     if (typeof text !== "string" || text.trim() === "") c.err(SpecCode.fieldSource, `fieldSources.${path}`, `fieldSources.${path} must be non-empty text`, 'cite where the figure comes from, or start with "assumed:" and say why');
   }
@@ -398,6 +399,11 @@ export function validateChipSpec(raw: unknown, file?: string): Diagnostic[] {
   if (raw.synOpsBilledOn !== undefined && !(SYNOP_BILLING_BASES as readonly unknown[]).includes(raw.synOpsBilledOn)) {
     c.err(SpecCode.invalid, "synOpsBilledOn", `synOpsBilledOn must be one of ${SYNOP_BILLING_BASES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(raw.synOpsBilledOn)}`,
       "\"entries\" bills every synapse entry a spike reads (zero weights included), \"connected\" only non-zero ones (a connect-bit crossbar such as TrueNorth's); leave it out for \"entries\"");
+  }
+  const nm = raw.neuronModels;
+  if (nm !== undefined && (!Array.isArray(nm) || nm.length === 0 || nm.some((m) => !(NEURON_MODELS as readonly unknown[]).includes(m)) || new Set(nm).size !== nm.length)) {
+    c.err(SpecCode.invalid, "neuronModels", `neuronModels must be a non-empty list of distinct names from ${NEURON_MODELS.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(nm)}`,
+      'list the neuron models the chip runs, e.g. ["lif", "lif-cond"]; leave it out for ["lif"]');
   }
   checkMesh(c, raw.mesh);
   checkCore(c, raw.core);

@@ -7,6 +7,7 @@
  * an invalid chip spec file, or --input cannot be read or does not fit the model (a mistake in the command,
  * not a finding about the chip).
  */
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { ChipDirs } from "../chip-dirs.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, type EventTransformChoice } from "../event-transforms.ts";
@@ -78,7 +79,7 @@ export { chipDirName };
 export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_SMALL$/;
 
 /**
- * Codes that say the chip lacks something the model uses (a refractory counter, a learning engine, axon
+ * Codes that say the chip lacks something the model uses (a neuron model, a refractory counter, a learning engine, axon
  * types, a multiplicative leak, per-synapse signs, a closed-form learning term, a weight per synapse rather
  * than per crossbar cell): also about the chip, but a
  * chip with more cores does not help; one with the feature, or a model without it, does.
@@ -86,6 +87,8 @@ export const DOES_NOT_FIT = /^E_(CHIP|CORE)_[A-Z_]*EXCEEDED$|^E_SPEC_MEMORY_TOO_
 const LACKS_FEATURE: ReadonlySet<string> = new Set([
   "E_CORE_REFRACTORY_EXCEEDED", "E_LEARNING_NO_ENGINE", "E_CORE_AXON_TYPES_EXCEEDED", "E_FIXED_LEAK_ADDITIVE", "E_FIXED_SOURCE_SIGN_MIXED",
   "E_LEARNING_CLOSED_FORM", "E_LEARNING_WEIGHT_BITS",
+  // The chip does not run the population's neuron model (ChipSpec.neuronModels: lif-cond on loihi, truenorth, odin).
+  "E_ARCH_NEURON_MODEL",
   // One crossbar cell per (axon, neuron) holds the sum of two synapses (chip/program/crossbar-pairs.ts):
   // a chip with per-synapse weights (loihi), or the connection written as one synapse, helps.
   "E_FIXED_CROSSBAR_PAIR_RANGE",
@@ -188,7 +191,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
         };
         if (nir) await runNirCommand(modelPath, run);
         else await runCommand(modelPath, run);
-        const report = JSON.parse(readFileSync(join(out, dir, "report.json"), "utf8")) as RunReport;
+        // Read back with the duplicate-key check every report reader applies (core/io/json-duplicate-keys.ts).
+        const reportPath = join(out, dir, "report.json");
+        const reportText = readFileSync(reportPath, "utf8");
+        const report = JSON.parse(reportText) as RunReport;
+        refuseDuplicateJsonKey(reportText, { file: reportPath, code: "E_REPORT_INVALID", what: "report" });
         entries.push({ arch, status: "ok", report, dir });
         if (existed) dirs.rewroteDir(join(o.out, dir));
       } catch (e) {
@@ -231,7 +238,11 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
     { path: join(out, "compare.csv"), data: compareCsv(rows) },
     { path: join(out, "compare.json"), data: stableJson({ format: "aerchip-compare", version: 3, model, ...(countsOnly ? { costs: "counts" } : {}), rows, ...(runWarnings.length === 0 ? {} : { warnings: runWarnings }) }, join(out, "compare.json")) },
     ...(svg === undefined ? [] : [{ path: join(out, "compare.svg"), data: svg }]),
-  ], out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
+  ], out, {
+    quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined),
+    // Each chip's run directory is this comparison's too (a later compare without that chip removes it).
+    owned: { dirs: entries.filter((e): e is CompareOk => e.status === "ok").map((e) => e.dir) },
+  });
   const files = ["compare.md", "compare.csv", "compare.tex", "compare.json", ...(ran > 0 ? ["compare.svg"] : [])].map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, files, rows })}\n`);
   else if (!o.quiet) {

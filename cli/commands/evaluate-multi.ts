@@ -107,7 +107,11 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
     { path: join(out, names[1]), data: `${latexFileHead(`${model} over a data set on several chips (aerchip evaluate)`).join("\n")}${latexTable(t, `aerchip-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, names[2]), data: evaluateCompareCsv(rows) },
     { path: join(out, names[3]), data: stableJson({ format: EVALUATE_COMPARE_FORMAT, version: EVALUATE_COMPARE_VERSION, model, dataset: o.input, ...(countsOnly ? { costs: "counts" } : {}), rows }, join(out, names[3])) },
-  ], out, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
+  ], out, {
+    quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined),
+    // Each chip's evaluation directory is this command's too (a later one without that chip removes it).
+    owned: { dirs: rows.filter((r) => r.dir !== null).map((r) => r.dir!) },
+  });
   logger.info({ phase: "write", out }, "outputs written");
   const files = names.map((f) => join(o.out, f));
   if (o.json) process.stdout.write(`${JSON.stringify({ model, dataset: o.input, files, rows })}\n`);

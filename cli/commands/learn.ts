@@ -39,6 +39,8 @@ import { checkCostsWithBilling } from "../costs-mode.ts";
 import { countsOnlyLearnResult } from "../learn/counts-only.ts";
 import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 import { wholeNumberText } from "../option-limits.ts";
+import { MU_EXP_RULE, learnRuleName, learnRuleOfMu, muForRule, recordedParams } from "../learn/rule-names.ts";
+import { checkCondNetwork, condRecord, learnNeuronModel, type LearnNeuronModel } from "../learn/diehl-cook-cond.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -62,6 +64,10 @@ export interface LearnCommandOptions {
   readonly params?: string;
   /** Network and schedule overrides as "key=value,key=value" (DiehlCookParams), on top of the set. */
   readonly set?: string;
+  /** The learning rule by name (cli/learn/rule-names.ts; default the set's: its mu), overriding the set's rule. */
+  readonly rule?: string;
+  /** The neurons (cli/learn/diehl-cook-cond.ts): "lif" (default, current-based) or "lif-cond" (D&C's conductance neurons; a chip listing lif-cond). */
+  readonly neuronModel?: string;
   /** Checkpoint file, samples between checkpoints (default 500), and whether to continue from it. */
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
@@ -105,7 +111,7 @@ function setOptionChecked<T>(check: () => T): T {
 }
 
 /** Every option that shapes the results, compared on --resume. */
-function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness): Fingerprint {
+function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: ReadonlyArray<number | undefined>, specText: string, params: DiehlCookParams, autoGain: boolean, idx: Record<IdxRole, string> | undefined, harness: ParamSetHarness, neuronModel: LearnNeuronModel): Fingerprint {
   // A feature file (and its labels), or MNIST's IDX files, by content, so a changed file is not resumed.
   const files: Fingerprint = idx !== undefined ? Object.fromEntries(Object.entries(idx).map(([role, path]) => [`${role}Sha256`, sha256File(path)]))
     : dataset === "mnist" ? {} : { datasetSha256: sha256File(dataset), labelsSha256: o.labels === undefined ? null : sha256File(o.labels) };
@@ -116,16 +122,56 @@ function fingerprintOf(dataset: string, o: LearnCommandOptions, widths: Readonly
     archSha256: createHash("sha256").update(specText).digest("hex"),
     weightBits: widths.map((w) => w ?? "float"), traceBits: o.traceBits ?? null, rounding: o.rounding, seed: o.seed,
     // restMs, mu and xTar came later: left out at their defaults, so checkpoints written before them still resume.
-    // vResetExc, wInitOffset and normTotal too (--params bindsnet-eth-mnist).
+    // vResetExc, wInitOffset and normTotal too (--params bindsnet-eth-mnist), and beta (--rule diehl-cook-2015-exp).
     ...Object.fromEntries(Object.entries(params).filter(([k, v]) => !((k === "restMs" && v === 0) || (k === "mu" && v === -1) || (k === "xTar" && v === 0.4)
-      || (k === "vResetExc" && v === 0) || (k === "wInitOffset" && v === 0.01) || (k === "normTotal" && v === 78))).map(([k, v]) => [`params.${k}`, v])),
+      || (k === "vResetExc" && v === 0) || (k === "wInitOffset" && v === 0.01) || (k === "normTotal" && v === 78) || (k === "beta" && v === 0))).map(([k, v]) => [`params.${k}`, v])),
+    // The rule by name (a checkpoint written before it is read as its params.mu's rule: checkSameRule).
+    rule: learnRuleOfMu(params.mu),
     // Only when given, so checkpoints written before the option existed still resume.
     ...(o.evalEvery === undefined ? {} : { evalEvery: o.evalEvery }),
     ...(autoGain ? { autoGain: true } : {}),
     // A set's encoder and normalisation timing, only when not the default's (older checkpoints still resume).
     ...(harness.inputEncoder.value === "per-tick" ? {} : { inputEncoder: harness.inputEncoder.value }),
     ...(harness.normalise.value === "before-each-sample" ? {} : { normalise: harness.normalise.value }),
+    // The conductance network only when chosen (checkpoints of the current-based one, older ones included, still resume).
+    ...(neuronModel === "lif" ? {} : { neuronModel }),
   };
+}
+
+/**
+ * On --resume: a checkpoint of the other neuron model is refused naming the option (E_CHECKPOINT_MISMATCH, field
+ * --neuron-model) before the option-by-option comparison; a checkpoint without the key is of the current-based network.
+ */
+function checkSameNeuronModel(file: string, saved: Fingerprint, now: Fingerprint): void {
+  const savedModel = typeof saved.neuronModel === "string" ? saved.neuronModel : "lif";
+  const nowModel = typeof now.neuronModel === "string" ? now.neuronModel : "lif";
+  if (savedModel !== nowModel) {
+    throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint ${file} was written with --neuron-model ${savedModel}; this run has --neuron-model ${nowModel}`, {
+      file, field: "--neuron-model", hint: `resume with --neuron-model ${savedModel}${savedModel === "lif-cond" ? " (and its --arch)" : " (the default: drop --neuron-model)"}, or start a new run without --resume`,
+    });
+  }
+}
+
+/**
+ * On --resume: a checkpoint of another rule is refused naming both (E_CHECKPOINT_MISMATCH, field --rule) before the
+ * option-by-option comparison would name params.mu. A checkpoint written before the fingerprint held the rule gets
+ * the rule its params.mu selects (absent: −1, the default), so it still resumes; that fingerprint is returned.
+ */
+function checkSameRule(file: string, saved: Fingerprint, now: Fingerprint): Fingerprint {
+  const savedMu = saved["params.mu"];
+  const savedRule = typeof saved.rule === "string" ? saved.rule : learnRuleOfMu(typeof savedMu === "number" ? savedMu : -1);
+  if (savedRule !== now.rule) {
+    throw new AerchipError("E_CHECKPOINT_MISMATCH", `checkpoint ${file} was written with the rule ${savedRule}; this run has the rule ${String(now.rule)}`, {
+      file, field: "--rule", hint: `resume with --rule ${savedRule} (or the --set mu / --params that chose it), or start a new run without --resume`,
+    });
+  }
+  return { ...saved, rule: savedRule };
+}
+
+/** The rule for the printed summary: its name, with μ or β where the rule has one. */
+function ruleSummary(P: DiehlCookParams): string {
+  const name = diehlCookRule(P).name;
+  return P.mu === MU_EXP_RULE ? `${name}, beta ${P.beta}` : P.mu >= 0 ? `${name}, mu ${P.mu}` : name;
 }
 
 /** A result without its wall time (the deterministic part written to learn-mnist.json). */
@@ -206,11 +252,17 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   // --params: a named set (its values as overrides of the default set), then --set on top of it.
   const setName = paramSetName(o.params);
   const userOverrides = parseSetOption(setAuto.set);
-  let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...userOverrides };
+  // --rule: the mu it stands for (rule-names.ts), between the set's and the user's values; a --set mu choosing another rule is refused.
+  const ruleMu = muForRule(learnRuleName(o.rule), userOverrides, LEARN_PARAM_SETS[setName].mu.value);
+  let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...(ruleMu.mu === undefined ? {} : { mu: ruleMu.mu }), ...userOverrides };
+  const ruleChosen: Partial<Record<keyof DiehlCookParams, string>> = ruleMu.chosen === undefined ? {} : { mu: ruleMu.chosen };
   // The named sets are valid on their own: what fails here is a --set value against the set's (e.g. its tickMs).
   let params = setOptionChecked(() => resolveDiehlCookParams(paramOverrides));
   checkDiehlCookRuleFits(spec, params, widths);
   checkRuleParamsUsed(userOverrides, params);
+  // --neuron-model lif-cond: D&C's conductance neurons, on a chip that runs them (cli/learn/diehl-cook-cond.ts).
+  const neuronModel = learnNeuronModel(o.neuronModel);
+  if (neuronModel === "lif-cond") checkCondNetwork(spec, params, userOverrides);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   // A checkpoint directory that cannot be made (under a file, unwritable) is refused before training, not at
   // the first checkpoint (as train checks its own).
@@ -236,7 +288,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     throw new AerchipError("E_CLI_OPTION", `--set rateHzPerPixel=auto probes with the per-tick Poisson encoder, and --params ${setName} uses ${LEARN_PARAM_SET_HARNESS[setName].inputEncoder.value}`, { field: "--set", hint: "give rateHzPerPixel a number with this set, or drop --params" });
   }
   if (setAuto.auto) {
-    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding });
+    gainSearch = chooseInputGain(spec, data, { neurons: o.neurons, seed: o.seed, params: paramOverrides, rounding: o.rounding, ...(neuronModel === "lif" ? {} : { neuronModel }) });
     paramOverrides = { ...paramOverrides, rateHzPerPixel: gainSearch.chosenRateHzPerPixel };
     params = resolveDiehlCookParams(paramOverrides);
   }
@@ -245,11 +297,12 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   };
   const specText = JSON.stringify(baseSpec);
   const harness = LEARN_PARAM_SET_HARNESS[setName];
-  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness);
+  const fingerprint = fingerprintOf(dataset, o, widths, specText, params, setAuto.auto, idx, harness, neuronModel);
   let saved: LearnCheckpoint | undefined;
   if (o.resume === true && ckFile !== undefined) {
     saved = readCheckpoint(ckFile);
-    checkFingerprint(ckFile, saved.fingerprint, fingerprint);
+    checkSameNeuronModel(ckFile, saved.fingerprint, fingerprint);
+    checkFingerprint(ckFile, checkSameRule(ckFile, saved.fingerprint, fingerprint), fingerprint);
     if (saved.widthIndex > widths.length || saved.results.length !== saved.widthIndex) {
       throw new AerchipError("E_CHECKPOINT_CORRUPT", `checkpoint ${ckFile}: widthIndex ${saved.widthIndex} with ${saved.results.length} finished results for ${widths.length} widths`, { file: ckFile, field: "widthIndex", hint: "delete the checkpoint and start again" });
     }
@@ -266,6 +319,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     const run = new DiehlCookRun(spec, data, {
       neurons: o.neurons, passes: o.passes, seed: o.seed, rounding: o.rounding, params: paramOverrides,
       inputEncoder: harness.inputEncoder.value, normalise: harness.normalise.value,
+      ...(neuronModel === "lif" ? {} : { neuronModel }),
       // Features: every sample is shown again, frozen, and its winner is its cluster.
       ...(features ? { labelSamples: data.trainLabels.length } : o.labelSamples === undefined ? {} : { labelSamples: o.labelSamples }),
       ...(w === undefined ? {} : { weightBits: w }),
@@ -315,7 +369,7 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   // --costs counts: what is written and printed has no energy (the results above, and the checkpoint, keep it).
   // A chip without energySynUpdatePj: the learning energy is not modelled (null), also for widths a checkpoint finished before.
   const shown = countsOnly ? results.map(countsOnlyLearnResult) : results.map((r) => withLearningEnergyKnown(r, spec));
-  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, shown, gainDoc, countsOnly);
+  if (features) return writeFeatureResults(dataset, o, spec.name, params, data, shown, gainDoc, countsOnly, ruleChosen);
   const out = resolve(o.out);
   ensureDir(out);
   const file = join(out, "learn-mnist.json");
@@ -325,10 +379,13 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
   const nLabel = Math.min(data.trainLabels.length, o.labelSamples ?? data.trainLabels.length);
   const doc = {
-    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params,
+    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params: recordedParams(params, params.mu),
     // The set's name only when --params was given, so a default run's file is as before the option.
     ...(o.params === undefined ? {} : { paramSet: setName, harness }),
-    paramsProvenance: paramsProvenance(params, gainDoc?.chosen, paramSetSourcesForRule(setName, params.mu)), provenanceTags: PROVENANCE_TAGS,
+    // D&C's conductance neurons only when chosen (--neuron-model lif-cond), so every other file is as before the option.
+    ...(neuronModel === "lif" ? {} : { neuronModel, conductance: condRecord(params) }),
+    // beta only with the exponential rule (rule-names.ts recordedParams): every other rule's file is as before it.
+    paramsProvenance: recordedParams(paramsProvenance(params, { ...ruleChosen, ...gainDoc?.chosen }, paramSetSourcesForRule(setName, params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }),
     // Options that change the results and were not in the file before (audit s21h H9): how the neurons were
     // labelled (a frozen label pass, or the last training pass's responses with learning on), the seed (the
@@ -343,6 +400,6 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   if (o.json) process.stdout.write(`${JSON.stringify({ file, results: shown })}\n`);
   else if (!o.quiet) {
     const wall = results.map((r) => `${r.weightBits === "float" ? "float" : `${r.weightBits} b`} ${r.wallSeconds.toFixed(0)} s`).join(", ");
-    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style${o.params === undefined ? "" : `; parameters ${setName}`}, rule ${diehlCookRule(params).name}) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
+    process.stdout.write(`Unsupervised MNIST (Diehl & Cook 2015 style${o.params === undefined ? "" : `; parameters ${setName}`}, rule ${ruleSummary(params)}${neuronModel === "lif" ? "" : ", conductance-based neurons (lif-cond)"}) on ${spec.name}${spec.name.endsWith("*") ? ` (${spec.name.slice(0, -1)} with learning billed on ${learningBillingBasis(spec)}: --bill-learning)` : ""}: ${o.neurons} excitatory neurons, ${o.train} training digits × ${o.passes} pass(es), ${o.test} test digits, ${o.rounding} rounding\n${gainDoc === undefined ? "" : `${gainDoc.line}\n`}\n${learnTable(shown, countsOnly)}${countsOnly ? "\ncosts counts: energy not reported (--costs counts)" : ""}\n${curveText(results)}\nwall time: ${wall}\nwrote ${[join(o.out, "learn-mnist.json"), ...curveFiles(o.out, results).map((f) => f.path)].join(", ")}\n`);
   }
 }

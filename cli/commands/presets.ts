@@ -26,6 +26,9 @@ export async function presetsCommand(o: { json: boolean }): Promise<void> {
     // Which synaptic count energySynOpPj is paid for (ChipSpec.synOpsBilledOn), where the preset says.
     const synBilled = p.limits.find((l) => l.field === "synOpsBilledOn");
     if (synBilled !== undefined) out.push(`  synOpsBilledOn: ${String(synBilled.value)} (${synBilled.source})`);
+    // The neuron models the chip runs (ChipSpec.neuronModels), with their source, where the preset lists them.
+    const models = p.limits.find((l) => l.field === "neuronModels");
+    if (models !== undefined) out.push(`  neuronModels: ${String(models.value)} (${models.source})`);
     if (p.notModelled.length > 0) out.push(`  not modelled: ${p.notModelled.join(", ")}`);
     out.push("");
   }

@@ -3,6 +3,7 @@
  * in the forms papers need. The HTML page draws the spike raster from spikes.json next to the report (or
  * --spikes FILE). `--format json-schema` prints the JSON Schema of report version 1 (no report needed).
  */
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
@@ -36,12 +37,16 @@ export interface ReportCommandOptions {
 export function readReportFile(path: string): RunReport {
   if (!existsSync(path)) throw new AerchipError("E_REPORT_NOT_FOUND", `"${path}" does not exist`, { file: path, hint: "give the report.json written by `aerchip run`" });
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: REPORT_HINT, codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
+    text = readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: REPORT_HINT, codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } });
+    raw = JSON.parse(text);
   } catch (e) {
     if (isAerchipError(e)) throw e;
     throw new AerchipError("E_REPORT_PARSE", `report is not valid JSON: ${(e as Error).message}`, { file: path, hint: "give the report.json written by `aerchip run`" });
   }
+  // A hand-edited report with a repeated key would be read with its last value: refused, naming the key.
+  refuseDuplicateJsonKey(text, { file: path, code: "E_REPORT_INVALID", what: "report", hint: "regenerate the report with `aerchip rerun`" });
   const head = raw as { format?: unknown; version?: unknown } | null;
   if (head === null || typeof head !== "object" || head.format !== REPORT_FORMAT) {
     throw new AerchipError("E_REPORT_FORMAT", `format must be "${REPORT_FORMAT}", got ${JSON.stringify(head?.format)}`, { file: path, field: "format", hint: "give the report.json written by `aerchip run` (not spikes.json or mapping.json)" });

@@ -4,6 +4,7 @@
  * to them (cli/main.ts, cli/option-limits.ts), so that a re-run never runs, or writes, what the command
  * would refuse; and the recorded inputs, which must still be there and hash as recorded.
  */
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { existsSync } from "node:fs";
 import { AerchipError, isAerchipError } from "../../core/diagnostics.ts";
 import { MAX_TEXT_FILE_BYTES, readInputText } from "../../core/io/read-input.ts";
@@ -33,14 +34,18 @@ export function readRecordedDocument(path: string, format: string, version: numb
   const noun = command === "evaluate" ? "dataset.json" : "train.json";
   const hint = provenanceHint(command);
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: "give the report.json written by `aerchip run`, the dataset.json written by `aerchip evaluate` or the train.json written by `aerchip train`", codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } }));
+    text = readInputText(path, { what: "report", maxBytes: MAX_TEXT_FILE_BYTES, hint: "give the report.json written by `aerchip run`, the dataset.json written by `aerchip evaluate` or the train.json written by `aerchip train`", codes: { notFound: "E_REPORT_NOT_FOUND", tooLarge: "E_REPORT_TOO_LARGE" } });
+    raw = JSON.parse(text);
   } catch (e) {
     if (isAerchipError(e)) throw e;
     return undefined;
   }
   const head = raw as { format?: unknown; version?: unknown; provenance?: unknown } | null;
   if (head === null || typeof head !== "object" || head.format !== format) return undefined;
+  // A hand-edited record with a repeated key (two "seed"s) would re-run with the last value: refused.
+  refuseDuplicateJsonKey(text, { file: path, code: "E_REPORT_INVALID", what: noun, hint: `${command} the model again to write a new ${noun}` });
   if (head.version !== version) {
     throw new AerchipError("E_REPORT_VERSION", `${noun} version ${JSON.stringify(head.version)} is not supported; this aerchip reads version ${version}`, { file: path, field: "version", hint: `${command} the model again with this aerchip (\`aerchip ${command}\`)` });
   }

@@ -18,7 +18,7 @@ import { checkReadoutSize } from "../readout-files.ts";
 import { nirNodeFileNames, nirOutputLines, nirReadouts, nirRunOutputs, nirSpikingNodes } from "../nir-outputs.ts";
 import { nirViewOfModel } from "../nir-run-view.ts";
 import { checkNirOutputSize } from "../nir-output-size.ts";
-import { loadNirModel, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, nirChipOptions, type LoadedNirModel, type NirLoadOptions } from "../../compiler/frontends/nir/index.ts";
 import type { NirResetOption } from "../../compiler/frontends/nir/options.ts";
 import type { NirReportSection, RunReport } from "../../chip/report/run-report.ts";
 import { loadArch } from "../load-arch.ts";
@@ -68,11 +68,12 @@ export function nirBiasProvenance(bias: "source" | "compartment"): { nirBias?: "
 }
 
 /**
- * `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks).
+ * `chip`: the target chip, whose core.maxDelayTicks bounds the bias synapses and whose synapseEncoding.delayPerSynapse
+ * says whether one bias source may send with several delays (nirChipOptions: NirLoadOptions.maxDelayTicks, delayPerSynapse).
  * `inputPopulation` (--input-population): the Input node --input drives (default: the first; cli/nir-input.ts).
  */
-export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean; inputPopulation?: string }, chip?: Pick<ChipSpec, "core">): Promise<LoadedNirModel> {
-  const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : { maxDelayTicks: chip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
+export async function loadNirForCli(modelPath: string, o: NirCliOptions & { quiet?: boolean; inputPopulation?: string }, chip?: Pick<ChipSpec, "core" | "synapseEncoding">): Promise<LoadedNirModel> {
+  const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(chip === undefined ? {} : nirChipOptions(chip)) }), o.inputPopulation, modelPath);
   if (o.quiet !== true) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   return m;
 }

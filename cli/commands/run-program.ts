@@ -1,14 +1,18 @@
 /**
  * `aerchip run program.aerprog --arch ARCH --input FILE`: runs a program written by `aerchip compile`
  * (compile once, run many inputs). The program must fit this chip (chip/program/fits-spec.ts); the input
- * drives its input population (exactly one), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
+ * drives its input population (the only one, or the one --input-population names, as for the JSON model it was
+ * compiled from: cli/model-input.ts), with the same formats as NIR runs (.npy, .aer, N-MNIST .bin).
+ * --initial-weights loads an earlier run's weights.json (weights and learned θ, cli/program-initial-weights.ts).
  * A program compiled from a NIR graph carries the graph's node map and latencies and runs in NIR steps, with
  * the outputs of `run model.nir` (run-nir-program.ts): --input drives its first Input node, or the one
  * --input-population names; other programs run in chip ticks from tick 0.
  */
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { join } from "node:path";
-import { AerchipError, formatDiagnostic } from "../../core/diagnostics.ts";
+import { AerchipError, formatDiagnostic, isAerchipError } from "../../core/diagnostics.ts";
+import type { ChipSpec } from "../../chip/spec/types.ts";
+import type { ChipProgram } from "../../chip/program/types.ts";
 import { outputDirOption, stableJson } from "../../core/atomic-write.ts";
 import { checkRunOutputPaths } from "../output-paths.ts";
 import { readProgramFile } from "../../chip/program/codec.ts";
@@ -20,7 +24,8 @@ import { programWithInitialWeights } from "../program-initial-weights.ts";
 import { sha256File } from "../provenance.ts";
 import { aerchipVersion } from "../version.ts";
 import { eventBinningOf, eventTransformProvenance, eventTransformsOf, packetStreamTickUs } from "../event-transforms.ts";
-import { checkInputHasTicks, checkInputTicks, readInputSpikes, stimulusSpikesOf } from "../spike-inputs.ts";
+import { checkInputHasTicks, checkInputTicks, stimulusSpikesOf } from "../spike-inputs.ts";
+import { chooseInputPopulation, readModelInput, silentInputsWarning } from "../model-input.ts";
 import { inputSelectionOf, inputSelectionProvenance } from "../input-selection.ts";
 import { cliLogger } from "../logging.ts";
 import { makeProgress } from "../progress.ts";
@@ -42,26 +47,37 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const archSpec = loadArch(o.arch, { ...(o.coreNeurons === undefined ? {} : { coreNeurons: o.coreNeurons }) });
   const compiled = readProgramFile(programPath);
   if (o.initialWeights !== undefined && compiled.nir !== undefined) {
-    throw new AerchipError("E_WEIGHTS_PROGRAM", `${programPath} was compiled from a NIR graph, which has no plastic projections whose learned weights a weights.json holds`, { file: programPath, field: "--initial-weights", hint: "drop --initial-weights, or run the JSON model the weights.json came from with --initial-weights" });
+    // No run of a NIR graph or of its program writes a weights.json (NIR graphs have no plastic projections), and a
+    // NIR program's projections are composed paths through the graph (Affine, Conv, Scale, bias and reset
+    // synapses, report.json nir.projections) in the lowered graph's synapse order, which no file names: no
+    // weights.json entry maps onto them unambiguously.
+    throw new AerchipError("E_WEIGHTS_PROGRAM", `${programPath} was compiled from a NIR graph: its projections are paths through the graph's nodes in the lowered graph's synapse order, and no weights.json (written by runs of JSON models with plastic projections) maps onto them`, { file: programPath, field: "--initial-weights", hint: "change the weights in the NIR graph (its nodes' weight tensors) and compile it again, or run the JSON model the weights.json came from with --initial-weights" });
   }
-  // Learned weights of an earlier run in place of the program's own, by projection name (cli/program-initial-weights.ts).
-  const program = o.initialWeights === undefined ? compiled : programWithInitialWeights(compiled, o.initialWeights, programPath);
-  checkProgramFitsSpec(archSpec, program, programPath);
-  checkAxonTypes(program, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
+  // Learned weights and θ of an earlier run in place of the program's own, by projection and population name;
+  // a fixed-point program's on its weight grid (cli/program-initial-weights.ts).
+  const loaded = o.initialWeights === undefined ? undefined : programWithInitialWeights(compiled, o.initialWeights, programPath, archSpec);
+  const program = loaded?.program ?? compiled;
+  if (o.quiet !== true) for (const w of loaded?.warnings ?? []) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
+  checkProgramFitsSpec(archSpec, compiled, programPath);
+  checkAxonTypes(compiled, archSpec, programPath); // fixed-point weights vs core.axonTypes, as compiling checks them
+  // The loaded weights checked again: a fixed-point chip may not hold them (signs per source, axon types, crossbar
+  // cells); then the error is the weights file's, not the program's, which ran as compiled.
+  if (loaded !== undefined && o.initialWeights !== undefined) checkLoadedWeightsFit(archSpec, program, programPath, o.initialWeights);
   const inputs = program.populations.filter((p) => p.kind === "input");
   if (o.input === undefined) throw new AerchipError("E_INPUT_REQUIRED", "a chip program carries no input spikes", { file: programPath, field: "--input", hint: "give --input FILE (.npy tensor, .aer stream or N-MNIST .bin)" });
   // A program compiled from a NIR graph runs in NIR steps, as `run model.nir` (cli/commands/run-nir-program.ts),
   // --input driving the first Input node or --input-population's, whatever the number of Input nodes (audit s23x #2).
   if (program.nir !== undefined) return runNirProgramCommand(programPath, { ...program, nir: program.nir }, archSpec, out, o.input, o);
-  if (o.inputPopulation !== undefined) {
-    throw new AerchipError("E_CLI_OPTION", `--input-population does not apply to this program: it names the Input node --input drives in a program compiled from a NIR graph, and this one was compiled from a JSON model (it carries no NIR record)`, {
-      file: programPath, field: "--input-population", hint: inputs.length === 1 ? `drop --input-population (--input drives the program's one input population, "${inputs[0].name}")` : "run the JSON model file with --input-population NAME instead",
-    });
-  }
-  if (inputs.length !== 1) throw new AerchipError("E_INPUT_AMBIGUOUS", `the program has ${inputs.length} input populations; --input drives exactly one`, { file: programPath, field: "--input", hint: "run the model file instead, whose inputs are named (--input-population NAME)" });
+  // The input population --input drives: --input-population's, or the only one, as `run MODEL.json --input`
+  // (cli/model-input.ts, same errors); the program holds no embedded spikes, so the others get none (a warning).
+  const chosen = chooseInputPopulation(program.populations, o.inputPopulation, programPath, "program");
+  const silent = inputs.filter((p) => p.name !== chosen.name).map((p) => p.name);
+  // Warnings of the run that belong to no report section (report.json `warnings`): the loaded weights' W_QUANT_CLIPPED, W_PROGRAM_INPUTS_SILENT.
+  const runWarnings = [...(loaded?.warnings ?? []), ...(silent.length > 0 ? [silentInputsWarning(programPath, chosen.name, silent)] : [])];
+  if (silent.length > 0 && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(runWarnings[runWarnings.length - 1])}\n`);
   const selection = inputSelectionOf(o);
   const transforms = eventTransformsOf(o);
-  const input = await readInputSpikes(o.input, inputs[0].shape, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
+  const input = await readModelInput(o.input, chosen, programPath, { ...(o.tickUs === undefined ? {} : { tickUs: o.tickUs }), ...selection, transforms });
   const selected = inputSelectionProvenance(selection);
   const mergedWarning = eventsMergedWarning(input, o.input, eventBinningOf(transforms), o);
   if (mergedWarning !== undefined && o.quiet !== true) process.stderr.write(`aerchip: ${formatDiagnostic(mergedWarning)}\n`);
@@ -78,7 +94,7 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
       { role: "program", path: programPath, sha256: sha256File(programPath) }, { role: "input", path: o.input, sha256: sha256File(o.input) }, ...selected.inputs,
       ...(o.initialWeights === undefined ? [] : [{ role: "initial-weights", path: o.initialWeights, sha256: sha256File(o.initialWeights) }]),
     ],
-    options: { arch: o.arch, steps, timing: o.timing, tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
+    options: { arch: o.arch, steps, timing: o.timing, ...(o.inputPopulation === undefined ? {} : { inputPopulation: o.inputPopulation }), tickUs: o.tickUs ?? null, ...tickPeriodProvenance(o), ...selected.options, ...eventTransformProvenance(transforms), ...layerTicksProvenance(o), ...costsProvenance(o.costs) },
   };
   // Non-spiking readouts: their potential after every tick's update (cli/readout-files.ts).
   const readouts = programReadouts(program);
@@ -92,13 +108,14 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   const progress = makeProgress("simulating", steps, !o.quiet && !o.json);
   let result;
   try {
-    result = await runCompiledAsync(spec, program, { spikes: new Map([[inputs[0].name, stimulusSpikesOf(input)]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) });
+    result = await runCompiledAsync(spec, program, { spikes: new Map([[chosen.name, stimulusSpikesOf(input)]]) }, steps, provenance, o.timing, { logger: cliLogger(o), onProgress: progress.update, recordVoltages: readouts.map((r) => r.population), ...(trace === undefined ? {} : { tracePackets: trace }), ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.perLayerTicks === true ? { layerTallies: true } : {}) });
   } finally {
     progress.stop();
   }
   const ro = readoutOutputs(result.sim, readouts, steps, out);
   const withInput: RunReport = { ...result.report, input: inputReportSection(input, mergedWarning, steps) };
-  const report: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
+  const withReadouts: RunReport = ro.report.length === 0 ? withInput : { ...withInput, readouts: ro.report };
+  const report: RunReport = runWarnings.length === 0 ? withReadouts : { ...withReadouts, warnings: runWarnings.map((w) => `${w.code}: ${w.message}`) };
   // One output set, written all or none (core/atomic-write.ts writeOutputSet).
   const packets = await packetsOutFile(trace, o.packetsOut, packetStreamTickUs(o, input.tickUs));
   const layerTicks = layerTicksFile(o, out, program, result.sim);
@@ -117,5 +134,18 @@ export async function runProgramCommand(programPath: string, o: RunCommandOption
   else if (!o.quiet) {
     const mapping = { coresUsed: program.cores.length, coresAvailable: spec.mesh.widthTiles * spec.mesh.heightTiles * spec.mesh.coresPerTile } as MappingReport;
     process.stdout.write(`${summaryText(report, mapping)}${readoutLines(ro.report)}\nwrote ${join(o.out, "spikes.json")}, ${join(o.out, "report.json")}${weights === undefined ? "" : `, ${join(o.out, "weights.json")}`}${ro.report.map((r) => `, ${join(o.out, r.file)}`).join("")}${layerTicks === undefined ? "" : `, ${layerTicks.path}`}${packets === undefined ? "" : `, ${packets.path}`}\n`);
+  }
+}
+
+/** The chip checks on a program with loaded weights, an error naming the weights file (same code). */
+function checkLoadedWeightsFit(spec: ChipSpec, program: ChipProgram, programPath: string, weightsPath: string): void {
+  try {
+    checkProgramFitsSpec(spec, program, programPath);
+    checkAxonTypes(program, spec, programPath);
+  } catch (e) {
+    if (!isAerchipError(e)) throw e;
+    throw new AerchipError(e.code, `with the weights of ${weightsPath}, ${e.message}${e.field === undefined ? "" : ` (${e.field})`}`, {
+      file: weightsPath, field: "--initial-weights", hint: `the program fits chip "${spec.name}" with its own weights, and this file's, quantised, do not: give weights the chip can store, or run the JSON model with \`--initial-weights ${weightsPath}\` (it compiles them and names what the chip cannot hold)`, cause: e,
+    });
   }
 }

@@ -10,6 +10,7 @@
  * Ctrl-C starts no further point, keeps the finished point files and fails with E_INTERRUPTED (exit 130),
  * saying how many points are done and that the same command resumes; no table is written for a partial grid.
  */
+import { findDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { sweepNothingRanHint } from "../sweep/nothing-ran.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { existsSync, readFileSync } from "node:fs";
@@ -81,8 +82,12 @@ export function readPointFile(path: string, id: string): PointRow | undefined {
 export function pointFile(path: string, id: string): { kind: "current"; row: PointRow } | { kind: "outdated" } | { kind: "damaged"; reason: string } | { kind: "none" } {
   if (!existsSync(path)) return { kind: "none" };
   try {
-    const row = JSON.parse(readFileSync(path, "utf8")) as PointRow;
+    const text = readFileSync(path, "utf8");
+    const row = JSON.parse(text) as PointRow;
     if (row === null || typeof row !== "object" || row.format !== POINT_FORMAT || row.id !== id) return { kind: "none" };
+    // A repeated key (an edited copy: JSON.parse keeps the last value, which the hash may still match) runs the point again.
+    const dup = findDuplicateJsonKey(text);
+    if (dup !== undefined) return { kind: "damaged", reason: `repeats the key ${dup.path}` };
     // Its hash and fields checked (cli/sweep/point-check.ts): an edited or damaged point runs again.
     if (row.version === POINT_VERSION) { const c = checkPointRow(row as unknown as Record<string, unknown>); return c.ok ? { kind: "current", row: c.row } : { kind: "damaged", reason: c.reason }; }
     return typeof row.version === "number" && row.version < POINT_VERSION ? { kind: "outdated" } : { kind: "none" };
@@ -108,6 +113,9 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
   // A broken model fails the sweep before any point runs.
   const checked = await checkModel(grid.tasks[0], grid.tasks, cfg.file);
   if (checked.warning !== undefined && o.quiet !== true && o.json !== true) process.stderr.write(`aerchip: ${formatDiagnostic(checked.warning)}\n`);
+  // W_NIR_DT_BINNING once per sweep, naming the points it applies to (cli/sweep/point.ts sweepDtBinningWarnings), not once per point.
+  const dtWarnings = checked.dtWarnings ?? [];
+  if (o.quiet !== true && o.json !== true) for (const w of dtWarnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
   const pointsDir = join(out, "points");
   ensureDir(pointsDir);
   const pointPath = (t: PointTask): string => join(pointsDir, `${t.id}.json`);
@@ -153,6 +161,7 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     settings: { steps: cfg.steps, timing: cfg.timing, tickUs: cfg.tickUs, axes: cfg.axes, swept: cfg.swept, ...(cfg.inputPopulation === null ? {} : { inputPopulation: cfg.inputPopulation }), ...cfg.nir, ...(countsOnly ? { costs: "counts" as const } : {}) },
     rows,
     ...(checked.input === undefined ? {} : { input: checked.input }),
+    ...(dtWarnings.length === 0 ? {} : { warnings: dtWarnings.map((w) => `${w.code}: ${w.message}`) }),
   };
   const ok = rows.filter((r) => r.status === "ok").length;
   // The tables are one output set, written all or none (core/atomic-write.ts writeOutputSet); the point
@@ -163,7 +172,11 @@ export async function sweepCommand(file: string, o: SweepCommandOptions = {}): P
     { path: join(out, "sweep.tex"), data: `${latexFileHead(`${t.title} (aerchip sweep)`).join("\n")}${latexTable(t, `aerchip-sweep-${latexLabelSlug(model)}`)}\n` },
     { path: join(out, "sweep.json"), data: stableJson(doc, join(out, "sweep.json")) },
     ...(ok > 0 ? [{ path: join(out, "sweep.svg"), data: await renderVegaLiteSvg(sweepFigureSpec(model, cfg, rows, countsOnly), "sweep") }] : []),
-  ], out, { quiet: o.quiet === true || o.json === true, inputs: [file] });
+  ], out, {
+    quiet: o.quiet === true || o.json === true, inputs: [file],
+    // The grid's point files are this sweep's outputs too: an earlier sweep's points outside this grid are removed.
+    owned: { files: grid.tasks.map((t) => `points/${t.id}.json`) },
+  });
   const files = ["sweep.csv", "sweep.md", "sweep.tex", "sweep.json", ...(ok > 0 ? ["sweep.svg"] : [])].map((f) => join(outArg, f));
   const summary: SweepSummary = { out: outArg, files, points: rows.length, resumed, outdated, ran: pending.length, failed: rows.length - ok, mode: run.mode, threads: run.threads };
   if (o.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);

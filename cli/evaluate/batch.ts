@@ -16,6 +16,7 @@ import { loadDatasetModel, type DatasetModel, type DatasetModelOptions } from ".
 import { chooseDecode, chooseOutput } from "../dataset-decode.ts";
 import type { DatasetSample } from "../dataset-inputs.ts";
 import { nirOptions } from "../commands/run-nir.ts";
+import { nirChipOptions } from "../../compiler/frontends/nir/index.ts";
 import { compileForDataset, evaluateSample, sampleRunner, type SampleOutcome, type SampleRunner, type SampleRunOptions } from "./sample.ts";
 
 /** What a runner is built from: plain data (structured-cloned into the worker). */
@@ -86,8 +87,9 @@ interface Started<T> {
 
 let preloaded: { readonly model: Started<DatasetModel>; readonly runner?: Started<SampleRunner> } | undefined;
 
-// spec: the chip the model is loaded for (a NIR graph's bias sources depend on its core.maxDelayTicks).
-const modelKey = (modelPath: string, o: DatasetModelOptions, spec?: ChipSpec): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null, o.initialWeights ?? null, o.frozen === true, spec?.core.maxDelayTicks ?? null]);
+// spec: the chip the model is loaded for (a NIR graph's bias sources depend on its core.maxDelayTicks and
+// synapseEncoding.delayPerSynapse: nirChipOptions).
+const modelKey = (modelPath: string, o: DatasetModelOptions, spec?: ChipSpec): string => JSON.stringify([modelPath, nirOptions(o), o.inputPopulation ?? null, o.output ?? null, o.initialWeights ?? null, o.frozen === true, spec === undefined ? null : nirChipOptions(spec)]);
 const runnerKey = (i: SampleRunnerInputs): string => JSON.stringify([i.modelPath, i.spec, i.options]);
 
 /** Not a failure to report: a failed start fails again, with the same error, when the setup uses it. */

@@ -13,7 +13,7 @@
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { AerchipError, formatDiagnostic, type Diagnostic } from "../../core/diagnostics.ts";
 import type { ModelGraph, StimulusIR } from "../../compiler/ir/types.ts";
-import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, nirChipOptions, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import { nirWithInput } from "../nir-input.ts";
 import type { NirOutputInfo, NirPopulationInfo } from "../../compiler/frontends/nir/lower.ts";
 import { loadJsonModel } from "../../compiler/frontends/load-model.ts";
@@ -56,8 +56,8 @@ export interface DatasetModel {
 export async function loadDatasetModel(modelPath: string, o: DatasetModelOptions, quiet = true, fitsChip?: ChipSpec): Promise<DatasetModel> {
   if (/\.nir$/i.test(modelPath)) {
     // --input-population: the Input node each sample drives (cli/nir-input.ts).
-    // fitsChip: its core.maxDelayTicks bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`.
-    const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(fitsChip === undefined ? {} : { maxDelayTicks: fitsChip.core.maxDelayTicks }) }), o.inputPopulation, modelPath);
+    // fitsChip: its core.maxDelayTicks and synapseEncoding.delayPerSynapse place the bias sources (nirChipOptions), as in `run`.
+    const m = nirWithInput(await loadNirModel(modelPath, { ...nirOptions(o), ...(fitsChip === undefined ? {} : nirChipOptions(fitsChip)) }), o.inputPopulation, modelPath);
     if (!quiet) for (const w of m.warnings) process.stderr.write(`aerchip: ${formatDiagnostic(w)}\n`);
     return { ...m, nir: m };
   }

@@ -18,6 +18,7 @@
  * not trained, not charged to any figure, and do not touch the run's random streams (separate networks).
  * Probing is in float weights: one gain for every weight width, so the widths stay comparable.
  */
+import type { LearnNeuronModel } from "./diehl-cook-cond.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { poissonTickProbability } from "../../core/poisson-tick.ts";
@@ -92,12 +93,12 @@ export function splitAutoGain(set: string | undefined): { readonly set: string |
 /** The search (header): the overrides other than the gain are the run's own. */
 export function chooseInputGain(
   spec: ChipSpec, data: LearnSplit,
-  o: { readonly neurons: number; readonly seed: number; readonly params: Partial<DiehlCookParams>; readonly rounding: "nearest" | "stochastic" },
+  o: { readonly neurons: number; readonly seed: number; readonly params: Partial<DiehlCookParams>; readonly rounding: "nearest" | "stochastic"; readonly neuronModel?: LearnNeuronModel },
 ): AutoGainChoice {
   const rungs: AutoGainRung[] = [];
   for (let k = 0; k < AUTO_GAIN_RUNGS; k++) {
     const g = DIEHL_COOK_DEFAULTS.rateHzPerPixel * 2 ** k;
-    const probe = new DiehlCookRun(spec, data, { neurons: o.neurons, seed: o.seed, rounding: o.rounding, params: { ...o.params, rateHzPerPixel: g } });
+    const probe = new DiehlCookRun(spec, data, { neurons: o.neurons, seed: o.seed, rounding: o.rounding, params: { ...o.params, rateHzPerPixel: g }, ...(o.neuronModel === undefined ? {} : { neuronModel: o.neuronModel }) });
     const spikes = probe.probeSpikes(AUTO_GAIN_PROBE_SAMPLES);
     const minSpikes = probe.params.minSpikes;
     let atMin = 0;

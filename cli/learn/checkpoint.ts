@@ -15,6 +15,7 @@
  * A damaged file is refused with E_CHECKPOINT_CORRUPT naming the field; a checkpoint of a run with
  * other options with E_CHECKPOINT_MISMATCH naming the option.
  */
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readInputFile } from "../../core/io/read-input.ts";
@@ -115,6 +116,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LearnCheckpoi
   } catch (e) {
     corrupt(file, "header", `is not JSON (${(e as Error).message})`);
   }
+  // A repeated key in the header (an edited "done") would resume from its last value: refused as damage.
+  refuseDuplicateJsonKey(headerText, { file, code: "E_CHECKPOINT_CORRUPT", what: "checkpoint header of", hint: "delete the checkpoint and start the run again without --resume" });
   if (!isObj(header)) corrupt(file, "header", "is not an object");
   if (header.format !== CHECKPOINT_FORMAT) corrupt(file, "format", `is ${JSON.stringify(header.format)}, not "${CHECKPOINT_FORMAT}"`);
   if (header.version === 1) {

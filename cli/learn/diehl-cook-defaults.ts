@@ -56,6 +56,10 @@ export const DIEHL_COOK_SOURCED: { readonly [K in keyof DiehlCookParams]: Source
     source: "aerchip: -1 = the released code's rule (diehl-cook-2015-code, nuPre/nuPost); mu >= 0 = the paper's rule Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes ([M] paper; [C] mu = 0.2 is a constant in the D&C code, present but unused)",
   },
   xTar: { value: 0.4, source: "[C] D&C code: x_tar = 0.4 (present, unused there); used only with mu >= 0" },
+  beta: {
+    value: 0,
+    source: "aerchip: 0 = unset; only the exponential rule (--rule diehl-cook-2015-exp, mu -3: Δw = nuPost·(x_pre·e^(−beta·w) − xTar·e^(−beta·(1 − w))), [M] the paper's exponential weight dependence) reads it and needs beta > 0 from --set: papers.md §5 gives no value",
+  },
   inputDelayMaxMs: {
     value: 0,
     source: "[C] BindsNET: no delays; D&C code: delay['ee_input'] = (0 ms, 10 ms), uniform per synapse (set 10 for it)",

@@ -12,6 +12,8 @@
  * Conductances become currents: one input spike of weight w moves v by ≈ 0.6·w mV (D&C: w·1 ms/100 ms
  * ·(E_exc − v) with v ≈ −60 mV), hence inputGain 0.38 with a 1 ms synaptic current (0.38·Σ e^−k ≈ 0.6);
  * one inhibitory spike moves v by ≈ −13.6 mV (17·2 ms/100 ms·(−100 + 60)).
+ * With neuronModel "lif-cond" (`--neuron-model lif-cond`) the two populations are D&C's conductance neurons
+ * instead, on a chip that runs them (cli/learn/diehl-cook-cond.ts: no mapping, weights go into g_e / g_i).
  *
  * The run is a step machine (DiehlCookRun: one sample per step) so the CLI can yield for Ctrl-C and
  * checkpoint between samples; `snapshot()`/`restore()` carry the whole between-sample state.
@@ -19,9 +21,9 @@
 import { learningBillingBasis, type ChipSpec, type LearningBillingBasis } from "../../chip/spec/types.ts";
 import type { ChipProgram } from "../../chip/program/types.ts";
 import { compileModel } from "../../compiler/compile.ts";
-import { uniformNeuronParams, type ModelGraph } from "../../compiler/ir/types.ts";
+import { uniformNeuronParams, type ModelGraph, type NeuronParamsIR } from "../../compiler/ir/types.ts";
 import { ResetMode } from "../../chip/program/types.ts";
-import { diehlCook2015, diehlCook2015Code, pairStdp, type NamedRule } from "../../chip/program/named-rules.ts";
+import { diehlCook2015, diehlCook2015Code, diehlCook2015Exp, pairStdp, type NamedRule } from "../../chip/program/named-rules.ts";
 import { learningProgramFromNamedRule } from "../../chip/program/learning-program.ts";
 import { buildSimState, resetNeuronState, type SimState } from "../../chip/sim/state.ts";
 import { runState, type SimResult } from "../../chip/sim/run.ts";
@@ -39,6 +41,8 @@ import type { Clustering } from "./features-report.ts";
 import { DIEHL_COOK_SOURCED } from "./diehl-cook-defaults.ts";
 import { addRunCounters, newAccumulator, type Accumulator } from "./accumulate.ts";
 import { MAX_LEARN_PASSES } from "../option-limits.ts";
+import { LEARN_RULE_TEXT, MU_EXP_RULE, learnRuleOfMu } from "./rule-names.ts";
+import { diehlCookCondPopulations, type LearnNeuronModel } from "./diehl-cook-cond.ts";
 
 /** The network and schedule constants (D&C's code, mapped as the header explains); every one can be overridden. */
 export interface DiehlCookParams {
@@ -93,10 +97,15 @@ export interface DiehlCookParams {
    * pairStdp nearest, additive, clipped to [0, 1]; post2TauMs unused); μ ≥ 0 the
    * paper's Δw = nuPost·(x_pre − xTar)·(1 − w)^μ on post spikes (diehlCook2015; its pre trace set to 1 on a
    * spike as in the code, τ preTauMs). μ other than 0 and 1 is a power factor: float weights on any chip,
-   * quantised ones (--weight-bits) only on a chip with a learning lookup table (learning-rule.ts).
+   * quantised ones (--weight-bits) only on a chip with a learning lookup table (learning-rule.ts); −3 the
+   * paper's exponential rule Δw = nuPost·(x_pre·e^(−beta·w) − xTar·e^(−beta·(1 − w))) on post spikes
+   * (diehlCook2015Exp, pre trace set to 1 on a spike; exponentials of the weight, so the same chip limits as a
+   * power). `aerchip learn --rule <name>` chooses by name (cli/learn/rule-names.ts).
    */
   readonly mu: number;
   readonly xTar: number;
+  /** The exponential rule's β (mu −3; > 0 required there, no published value); 0 = unset, every other rule ignores it. */
+  readonly beta: number;
   /**
    * Input→excitatory axonal delays: each synapse draws d ~ U[0, inputDelayMaxMs) ms and waits
    * 1 + ⌊d / tickMs⌋ ticks (the chip's least delay, one tick, stands for D&C's immediate delivery, as
@@ -126,7 +135,14 @@ export function resolveDiehlCookParams(over: Partial<DiehlCookParams> = {}): Die
   for (const k of ["tickMs", "presentMs", "tauExcMs", "tauInhMs", "tauThetaMs", "preTauMs", "post1TauMs", "post2TauMs", "rateHzPerPixel", "maxIntensity"]) {
     if (!(p[k] > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter ${k} is ${p[k]}; it must be > 0`, { field: k, hint: `e.g. ${k}=${(DIEHL_COOK_DEFAULTS as unknown as Record<string, number>)[k]}` });
   }
-  if (!(p.mu === -1 || p.mu === -2 || p.mu >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter mu is ${p.mu}; it must be -1 (the released code's rule), -2 (BindsNET's PostPre) or >= 0 (the paper's rule)`, { field: "mu", hint: "e.g. mu=0.2 (the paper's default), mu=-1 or mu=-2" });
+  if (!(p.mu === -1 || p.mu === -2 || p.mu === MU_EXP_RULE || p.mu >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter mu is ${p.mu}; it must be -1 (the released code's rule), -2 (BindsNET's PostPre), -3 (the paper's exponential rule) or >= 0 (the paper's power-law rule)`, { field: "mu", hint: "e.g. mu=0.2 (the paper's default), mu=-1 or mu=-2; or name the rule: --rule diehl-cook-2015-code|pair-stdp|diehl-cook-2015|diehl-cook-2015-exp" });
+  if (!(p.beta >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter beta is ${p.beta}; it must be >= 0 (0: unset; the exponential rule needs > 0)`, { field: "beta", hint: "e.g. beta=3 with --rule diehl-cook-2015-exp" });
+  // The exponential rule has no β of its own: papers.md gives no value, and model files' diehl-cook-2015-exp requires one too.
+  if (p.mu === MU_EXP_RULE && !(p.beta > 0)) {
+    throw new AerchipError("E_LEARN_PARAM", `the exponential rule (diehl-cook-2015-exp, mu -3) needs beta > 0, the strength of its weight dependence; beta is ${p.beta}`, {
+      field: "beta", hint: "add --set beta=β with β > 0 (no published value: papers.md §5 names the rule, not its β; β → 0 is the power-law rule with mu=0)",
+    });
+  }
   if (!(p.normTotal > 0)) throw new AerchipError("E_LEARN_PARAM", `parameter normTotal is ${p.normTotal}; it must be > 0`, { field: "normTotal", hint: "e.g. normTotal=78 (D&C) or 78.4 (BindsNET)" });
   if (!(p.inputDelayMaxMs >= 0)) throw new AerchipError("E_LEARN_PARAM", `parameter inputDelayMaxMs is ${p.inputDelayMaxMs}; it must be >= 0`, { field: "inputDelayMaxMs", hint: "e.g. inputDelayMaxMs=10 (D&C's input delays) or 0 (none)" });
   // Delays are stored as 16-bit tick counts (the chip's own limit, core.maxDelayTicks, is checked when compiling).
@@ -173,6 +189,8 @@ export interface DiehlCookOptions {
    * Σ_i w_ij = norm exactly and the first sample sees the raw initial weights). A parameter set chooses it.
    */
   readonly normalise?: NormaliseWhen;
+  /** The neurons: "lif" (default) the current-based mapping, "lif-cond" D&C's conductance neurons (diehl-cook-cond.ts; a chip listing lif-cond). */
+  readonly neuronModel?: LearnNeuronModel;
   /** Called after every training / label / test sample. */
   readonly onProgress?: (phase: "train" | "label" | "test", done: number, total: number) => void;
   /**
@@ -242,22 +260,33 @@ export interface DiehlCookResult {
   readonly clustering?: Clustering;
 }
 
-export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS, inputShape: readonly number[] = [28, 28]): ModelGraph {
+/**
+ * The network: neuronModel "lif" (default) the current-based mapping of the header, "lif-cond" D&C's conductance
+ * neurons (diehl-cook-cond.ts: the same parameters, the same weights and random draws, inh→exc as −17 onto g_i).
+ */
+export function diehlCookGraph(neurons: number, learning: ReturnType<typeof learningProgramFromNamedRule>, rng: Rng, params: DiehlCookParams = DIEHL_COOK_DEFAULTS, inputShape: readonly number[] = [28, 28], neuronModel: LearnNeuronModel = "lif"): ModelGraph {
   const D = inputShape.reduce((a, b) => a * b, 1);
   const N = neurons;
   const P = params;
   const dt = P.tickMs;
-  // Charge per input spike is kept at the 1 ms value: gain·Σ_k e^(−k·dt/τsyn) = gain·/(1 − e^(−dt/τsyn)).
-  const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
-  const exc = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
-    vThreshold: P.vThresholdExc, vReset: P.vResetExc, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
-  });
-  const excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
-  const inh = uniformNeuronParams(N, {
-    voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
-    vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
-  });
+  let excParams: NeuronParamsIR;
+  let inh: NeuronParamsIR;
+  let wInhExc = P.wInhExc;
+  if (neuronModel === "lif-cond") {
+    ({ exc: excParams, inh, wInhExc } = diehlCookCondPopulations(N, P));
+  } else {
+    // Charge per input spike is kept at the 1 ms value: gain·Σ_k e^(−k·dt/τsyn) = gain·/(1 − e^(−dt/τsyn)).
+    const gainExc = dt === 1 ? P.inputGainExc : P.inputGainExc * (1 - Math.exp(-dt / P.tauSynMs)) / (1 - Math.exp(-1 / P.tauSynMs));
+    const exc = uniformNeuronParams(N, {
+      voltageDecay: Math.exp(-dt / P.tauExcMs), currentDecay: Math.exp(-dt / P.tauSynMs), inputGain: gainExc,
+      vThreshold: P.vThresholdExc, vReset: P.vResetExc, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryExcMs / dt),
+    });
+    excParams = { ...exc, thetaPlus: new Float64Array(N).fill(P.thetaPlus), thetaDecay: new Float64Array(N).fill(Math.exp(-dt / P.tauThetaMs)) };
+    inh = uniformNeuronParams(N, {
+      voltageDecay: Math.exp(-dt / P.tauInhMs), currentDecay: 0, inputGain: P.inputGainInh,
+      vThreshold: P.vThresholdInh, vReset: P.vResetInh, resetMode: ResetMode.zero, refractoryTicks: Math.round(P.refractoryInhMs / dt),
+    });
+  }
   const S = D * N;
   const pre = new Uint32Array(S);
   const post = new Uint32Array(S);
@@ -282,7 +311,7 @@ export function diehlCookGraph(neurons: number, learning: ReturnType<typeof lear
     projections: [
       { name: "input_exc", pre: "input", post: "exc", encoding: "dense", preIndex: pre, postIndex: post, weight: w, delayTicks: inputDelays, learning },
       { name: "exc_inh", pre: "exc", post: "inh", encoding: "sparse", preIndex: oneToOne, postIndex: oneToOne.slice(), weight: new Float64Array(N).fill(P.wExcInh), delayTicks: new Uint16Array(N).fill(1) },
-      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(P.wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
+      { name: "inh_exc", pre: "inh", post: "exc", encoding: "dense", preIndex: Uint32Array.from(ip), postIndex: Uint32Array.from(ie), weight: new Float64Array(ip.length).fill(wInhExc), delayTicks: new Uint16Array(ip.length).fill(1) },
     ],
   };
 }
@@ -410,7 +439,7 @@ export class DiehlCookRun {
       ...(opts.traceBits === undefined ? {} : { traceBits: opts.traceBits }),
       rounding: opts.rounding ?? "stochastic", seed,
     });
-    const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape);
+    const graph = diehlCookGraph(N, lr, rng.fork(1), P, data.inputShape, opts.neuronModel ?? "lif");
     this.program = compileDiehlCook(graph, spec, P);
     this.st = buildSimState(spec, this.program);
     this.le = buildLearningEngine(this.program, this.st);
@@ -742,8 +771,13 @@ export class DiehlCookRun {
   }
 }
 
-/** The harness's rule (params.mu: −1 the released code's, μ ≥ 0 the paper's power-law rule). */
+/** The harness's rule (params.mu: −1 the released code's, −2 BindsNET's PostPre, −3 the paper's exponential rule, μ ≥ 0 its power-law rule). */
 export function diehlCookRule(P: DiehlCookParams): NamedRule {
+  // The paper's exponential weight dependence (diehl-cook-2015-exp): η = nuPost (the code's ν_post, as the power-law
+  // rule's), x_tar = xTar, β = beta (user-given), wMax 1 (the code's wmax_ee), pre trace set to 1 on a spike as the code's.
+  if (P.mu === MU_EXP_RULE) {
+    return diehlCook2015Exp({ eta: P.nuPost, xTar: P.xTar, beta: P.beta, preTauTicks: P.preTauMs / P.tickMs, preTraceMode: "set", wMin: 0, wMax: 1 });
+  }
   // BindsNET's PostPre (bindsnet/learning/MCC_learning.py): traces set to 1 on a spike (trace_scale 1, not additive),
   // pre spike w −= ν0·x_post, post spike w += ν1·x_pre, weights clipped to [wmin 0, wmax 1].
   if (P.mu === -2) {
@@ -757,28 +791,48 @@ export function diehlCookRule(P: DiehlCookParams): NamedRule {
   return diehlCook2015({ eta: P.nuPost, xTar: P.xTar, mu: P.mu, preTauTicks: P.preTauMs / P.tickMs, preTraceMode: "set", wMin: 0, wMax: 1 });
 }
 
-/**
- * --set keys the chosen rule does not read, refused (E_CLI_OPTION) rather than recorded as if they had acted:
- * the released code's rule (mu −1) has no x_tar; the paper's rule (mu ≥ 0: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu
- * on post spikes) has no pre-spike term (nuPre) and no post traces (post1TauMs, post2TauMs).
- */
-export function checkRuleParamsUsed(overrides: Partial<DiehlCookParams>, P: DiehlCookParams): void {
-  const unused = P.mu === -2 ? ["xTar", "post2TauMs"] : P.mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
-  const given = unused.filter((k) => Object.hasOwn(overrides, k));
-  if (given.length === 0) return;
-  const rule = P.mu === -2 ? "BindsNET's PostPre (mu −2: pre spike w −= nuPre·post1, post spike w += nuPost·x_pre)" : P.mu < 0 ? "the released code's rule (mu −1, the default)" : `the paper's rule (mu ${P.mu}: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes)`;
-  throw new AerchipError("E_CLI_OPTION", `--set ${given.join(", ")}: ${rule} does not read ${given.length === 1 ? "it" : "them"}, so ${given.length === 1 ? "it" : "they"} would change nothing`, {
-    field: "--set", hint: P.mu === -2 ? `drop ${given.join(", ")} (PostPre has one post trace, post1TauMs), or use another rule (mu -1 or mu >= 0)` : P.mu < 0 ? "add --set mu=0.2 (the paper's rule, which reads xTar), or drop xTar" : `drop ${given.join(", ")}, or use the released code's rule (drop mu)`,
-  });
+/** The DiehlCookParams a rule does not read (their --set is refused, their provenance says so). */
+export function paramsUnusedByRule(mu: number): Array<keyof DiehlCookParams> {
+  switch (learnRuleOfMu(mu)) {
+    case "pair-stdp": return ["xTar", "post2TauMs", "beta"];
+    case "diehl-cook-2015-code": return ["xTar", "beta"];
+    case "diehl-cook-2015": return ["nuPre", "post1TauMs", "post2TauMs", "beta"];
+    case "diehl-cook-2015-exp": return ["nuPre", "post1TauMs", "post2TauMs"];
+  }
 }
 
 /**
- * Before any width runs: a power-law rule (μ not 0 or 1) with quantised weights needs a chip whose learning
- * engine has a lookup table (the compiler would refuse it only at that width, after the float run).
+ * --set keys the chosen rule does not read, refused (E_CLI_OPTION) rather than recorded as if they had acted:
+ * the released code's rule (mu −1) has no x_tar; the paper's rules (mu ≥ 0: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu,
+ * and the exponential one, mu −3) have no pre-spike term (nuPre) and no post traces (post1TauMs, post2TauMs);
+ * only the exponential rule reads beta.
+ */
+export function checkRuleParamsUsed(overrides: Partial<DiehlCookParams>, P: DiehlCookParams): void {
+  const given = paramsUnusedByRule(P.mu).filter((k) => Object.hasOwn(overrides, k));
+  if (given.length === 0) return;
+  const name = learnRuleOfMu(P.mu);
+  const rule = name === "diehl-cook-2015-code" ? "the released code's rule (mu −1, the default)" : name === "diehl-cook-2015" ? `the paper's rule (mu ${P.mu}: Δw = nuPost·(x_pre − xTar)·(1 − w)^mu on post spikes)` : LEARN_RULE_TEXT[name];
+  const hint = given.includes("beta") && given.length === 1 ? "drop beta, or choose the exponential rule that reads it: --rule diehl-cook-2015-exp"
+    : name === "pair-stdp" ? `drop ${given.join(", ")} (PostPre has one post trace, post1TauMs), or use another rule (mu -1 or mu >= 0)`
+      : name === "diehl-cook-2015-code" ? "add --set mu=0.2 (the paper's rule, which reads xTar), or drop xTar"
+        : `drop ${given.join(", ")}, or use the released code's rule (drop mu)`;
+  throw new AerchipError("E_CLI_OPTION", `--set ${given.join(", ")}: ${rule} does not read ${given.length === 1 ? "it" : "them"}, so ${given.length === 1 ? "it" : "they"} would change nothing`, { field: "--set", hint });
+}
+
+/**
+ * Before any width runs: a power-law rule (μ not 0 or 1) or the exponential rule with quantised weights needs a chip
+ * whose learning engine has a lookup table (the compiler would refuse it only at that width, after the float run,
+ * with the same E_LEARNING_CLOSED_FORM as a model file's rule: compiler/passes/learning-lut.ts).
  */
 export function checkDiehlCookRuleFits(spec: ChipSpec, P: DiehlCookParams, widths: ReadonlyArray<number | undefined>): void {
   const w = widths.find((x) => x !== undefined);
-  if (P.mu < 0 || P.mu === 0 || P.mu === 1 || w === undefined || spec.precision.learningLutFractionBits !== undefined) return;
+  if (w === undefined || spec.precision.learningLutFractionBits !== undefined) return;
+  if (P.mu === MU_EXP_RULE) {
+    throw new AerchipError("E_LEARNING_CLOSED_FORM", `the exponential rule (diehl-cook-2015-exp) has exponentials of the weight, e^(−beta·w) and e^(−beta·(1 − w)); with --weight-bits ${w}, chip "${spec.name}"'s learning engine (sum-of-products only) has no lookup table for them`, {
+      field: "--rule", hint: "drop --weight-bits (float weights: the ideal mode), or use a chip whose learning engine has a lookup table (--arch generic, a modelling choice), or another --rule",
+    });
+  }
+  if (P.mu < 0 || P.mu === 0 || P.mu === 1) return;
   throw new AerchipError("E_LEARNING_CLOSED_FORM", `mu = ${P.mu} makes the rule's (1 − w)^mu a power of the weight; with --weight-bits ${w}, chip "${spec.name}"'s learning engine (sum-of-products only) cannot evaluate it`, {
     field: "mu", hint: "drop --weight-bits (float weights: the ideal mode), or use a chip whose learning engine has a lookup table (--arch generic, a modelling choice), or mu=0, mu=1 or mu=-1",
   });

@@ -6,6 +6,7 @@
  * stated"). Written as learn-features.json (deterministic: no wall times), clusters.csv and, per weight
  * width, responses_<width>.npy (the frozen pass's spike counts, samples × neurons).
  */
+import { condRecord } from "./diehl-cook-cond.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { join, resolve } from "node:path";
 import { stableJson } from "../../core/atomic-write.ts";
@@ -18,6 +19,7 @@ import { diehlCookRule, type DiehlCookParams, type DiehlCookResult } from "./die
 import type { LearnSplit } from "./mnist-data.ts";
 import { PROVENANCE_TAGS, paramsProvenance } from "./diehl-cook-defaults.ts";
 import { LEARN_PARAM_SET_HARNESS, paramSetName, paramSetSourcesForRule } from "./param-sets.ts";
+import { recordedParams } from "./rule-names.ts";
 import { curveFiles, curveText } from "./curve.ts";
 import type { AutoGainChoice } from "./auto-gain.ts";
 import { learningUj } from "./learning-energy.ts";
@@ -96,12 +98,14 @@ export function featuresTable(results: readonly DiehlCookResult[], countsOnly = 
 
 /** learn-features.json and clusters.csv (one output set), and the printed table. */
 export function writeFeatureResults(
-  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string; readonly params?: string },
+  dataset: string, o: { readonly out: string; readonly labels?: string; readonly neurons: number; readonly passes: number; readonly json: boolean; readonly quiet: boolean; readonly rounding: string; readonly params?: string; readonly neuronModel?: string },
   arch: string, params: DiehlCookParams, data: LearnSplit, results: readonly DiehlCookResult[],
   /** --set rateHzPerPixel=auto: the chosen value's provenance, the search (cli/learn/auto-gain.ts) and its summary line. */
   gain?: { readonly chosen: Partial<Record<keyof DiehlCookParams, string>>; readonly search: AutoGainChoice; readonly line: string },
   /** `learn --costs counts`: `results` carry no energy (cli/learn/counts-only.ts); the document says so. */
   countsOnly = false,
+  /** Parameters the harness chose (--rule's mu), with their provenance. */
+  chosen: Partial<Record<keyof DiehlCookParams, string>> = {},
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
@@ -112,9 +116,11 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params,
+    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params: recordedParams(params, params.mu),
     ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params), harness: LEARN_PARAM_SET_HARNESS[paramSetName(o.params)] }),
-    paramsProvenance: paramsProvenance(params, gain?.chosen, paramSetSourcesForRule(paramSetName(o.params), params.mu)), provenanceTags: PROVENANCE_TAGS,
+    // D&C's conductance neurons (--neuron-model lif-cond) only when chosen, so every other file is as before the option.
+    ...(o.neuronModel === "lif-cond" ? { neuronModel: "lif-cond", conductance: condRecord(params) } : {}),
+    paramsProvenance: recordedParams(paramsProvenance(params, { ...chosen, ...gain?.chosen }, paramSetSourcesForRule(paramSetName(o.params), params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,

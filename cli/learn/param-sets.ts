@@ -45,7 +45,8 @@
  *     −1 (wrong). eth_mnist labels only at multiples of 250 samples (the last 250 never label), trains
  *     n_train + 1 samples and shuffles the training set (seed 0); the IDX path trains in file order.
  */
-import type { DiehlCookParams, InputEncoderName, NormaliseWhen } from "./diehl-cook.ts";
+import { paramsUnusedByRule, type DiehlCookParams, type InputEncoderName, type NormaliseWhen } from "./diehl-cook.ts";
+import { MU_EXP_RULE } from "./rule-names.ts";
 import { AerchipError } from "../../core/diagnostics.ts";
 import { DIEHL_COOK_SOURCED, type SourcedValue } from "./diehl-cook-defaults.ts";
 
@@ -86,6 +87,7 @@ export const BINDSNET_ETH_MNIST_SOURCED: { readonly [K in keyof DiehlCookParams]
     source: `[C] ${B} models.py: learning_rule = MMCPostPre, range [wmin 0, wmax 1]; aerchip: mu −2 = pair-stdp nearest, additive, [0, 1] (the chip's rule sees a pre spike on arrival, one tick after BindsNET pairs it)`,
   },
   xTar: { value: 0.4, source: "aerchip: unused by PostPre (mu −2); kept at the default set's value" },
+  beta: { value: 0, source: "aerchip: unused by PostPre (mu −2); BindsNET has no such parameter; kept at the default set's value (0 = unset)" },
   inputDelayMaxMs: { value: 0, source: `[C] ${B} models.py: no delays (the chip's one-tick delivery matches BindsNET's previous-step spikes)` },
 };
 
@@ -156,7 +158,9 @@ export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): Sou
   const D = DIEHL_COOK_SOURCED;
   const nu = `[C] ${B} models.py: nu = (1e-4, 1e-2)`;
   const inherited = (k: "post2TauMs" | "xTar") => `${D[k].source} (the default set's value, kept by bindsnet-eth-mnist: BindsNET has no such parameter)`;
-  const rule: Partial<Record<keyof DiehlCookParams, string>> = mu < 0
+  const exp = mu === MU_EXP_RULE;
+  const paper = exp ? "the paper's exponential rule (mu −3)" : "the paper's rule (mu ≥ 0)";
+  const rule: Partial<Record<keyof DiehlCookParams, string>> = mu < 0 && !exp
     ? {
       // mu −1: diehl-cook-2015-code reads nuPre, nuPost, preTauMs, post1TauMs, post2TauMs; not xTar.
       nuPre: `${nu}; with --set mu=-1 the released code's rule: pre spike w −= nuPre·post1 (D&C's value too)`,
@@ -166,12 +170,15 @@ export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): Sou
       xTar: `aerchip: unused by the released code's rule (mu −1); ${inherited("xTar")}`,
     }
     : {
-      // mu ≥ 0: diehl-cook-2015 reads nuPost (as η), preTauMs and xTar; not nuPre, post1TauMs or post2TauMs.
-      nuPre: `aerchip: unused by the paper's rule (mu ≥ 0); ${nu}`,
-      nuPost: `${nu}; with --set mu=${mu} the paper's rule's η: post spike Δw = nuPost·(x_pre − xTar)·(1 − w)^mu`,
-      post1TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${set.post1TauMs.source}`,
-      post2TauMs: `aerchip: unused by the paper's rule (mu ≥ 0); ${inherited("post2TauMs")}`,
-      xTar: inherited("xTar"),
+      // mu ≥ 0: diehl-cook-2015 reads nuPost (as η), preTauMs and xTar; not nuPre, post1TauMs or post2TauMs (nor
+      // mu −3, diehl-cook-2015-exp, which reads beta too).
+      nuPre: `aerchip: unused by ${paper}; ${nu}`,
+      nuPost: exp ? `${nu}; with --rule diehl-cook-2015-exp the exponential rule's η: post spike Δw = nuPost·(x_pre·e^(−beta·w) − xTar·e^(−beta·(1 − w)))`
+        : `${nu}; with --set mu=${mu} the paper's rule's η: post spike Δw = nuPost·(x_pre − xTar)·(1 − w)^mu`,
+      post1TauMs: `aerchip: unused by ${paper}; ${set.post1TauMs.source}`,
+      post2TauMs: `aerchip: unused by ${paper}; ${inherited("post2TauMs")}`,
+      xTar: exp ? `${D.xTar.source}, and by the exponential rule (mu -3) as its x_tar (the default set's value, kept by bindsnet-eth-mnist: BindsNET has no such parameter)` : inherited("xTar"),
+      ...(exp ? { beta: D.beta.source } : {}),
     };
   const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
   for (const [k, source] of Object.entries(rule) as [keyof DiehlCookParams, string][]) out[k] = { value: set[k].value, source };
@@ -185,9 +192,12 @@ export function paramSetSourcesForRule(name: LearnParamSetName, mu: number): Sou
  * no xTar; the paper's rule (mu ≥ 0) no nuPre, post1TauMs or post2TauMs.
  */
 function withUnusedMarked(set: SourcedTable, mu: number): SourcedTable {
-  const unused: (keyof DiehlCookParams)[] = mu === -2 ? ["xTar", "post2TauMs"] : mu < 0 ? ["xTar"] : ["nuPre", "post1TauMs", "post2TauMs"];
-  const rule = mu === -2 ? "BindsNET's PostPre (mu −2)" : mu < 0 ? "the released code's rule (mu −1)" : `the paper's rule (mu ${mu})`;
+  // beta is unset (0) and unread by every rule but the exponential one: its own text says so already.
+  const unused = paramsUnusedByRule(mu).filter((k) => k !== "beta");
+  const rule = mu === -2 ? "BindsNET's PostPre (mu −2)" : mu === MU_EXP_RULE ? "the paper's exponential rule (mu −3)" : mu < 0 ? "the released code's rule (mu −1)" : `the paper's rule (mu ${mu})`;
   const out = { ...set } as Record<keyof DiehlCookParams, SourcedValue>;
   for (const k of unused) out[k] = { value: set[k].value, source: `aerchip: unused by ${rule}; ${set[k].source}` };
+  // xTar's own text ("used only with mu >= 0") predates the exponential rule, which reads it too; kept as it was for the other rules' files.
+  if (mu === MU_EXP_RULE) out.xTar = { value: set.xTar.value, source: `${set.xTar.source}, and by the exponential rule (mu -3) as its x_tar` };
   return out;
 }

@@ -191,4 +191,6 @@ export interface SweepDocument {
   readonly rows: readonly PointRow[];
   /** How the sweep's `input` file became input spikes (run report.json's `input`; the same for every point); absent without one. */
   readonly input?: InputReportSection;
+  /** The sweep's warnings about its input against the model, as "CODE: message" (W_NIR_DT_BINNING, naming its points); absent when none. */
+  readonly warnings?: readonly string[];
 }

@@ -13,8 +13,9 @@ import type { ChipStimulus } from "../../chip/program/types.ts";
 import { assertValidChipSpec } from "../../chip/spec/validate.ts";
 import type { TimeBasis } from "../../chip/report/time-basis.ts";
 import type { ModelGraph } from "../../compiler/ir/types.ts";
-import { loadNirModel, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
+import { loadNirModel, nirChipOptions, type LoadedNirModel } from "../../compiler/frontends/nir/index.ts";
 import { nirWithInput } from "../nir-input.ts";
+import { dtBinningWarning } from "../nir-dt-check.ts";
 import { loadArch } from "../load-arch.ts";
 import { compileAndRunAsync, loadModel } from "../pipeline.ts";
 import { nirStimulus, readInputSpikes, type InputSpikes } from "../spike-inputs.ts";
@@ -138,16 +139,16 @@ function checkSweepLearning(graph: ModelGraph, tasks: readonly PointTask[], mode
   }
 }
 
-async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes }> {
+async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSpec[]): Promise<{ graph: ModelGraph; stimulus: ChipStimulus; steps: number; input?: InputSpikes; nir?: LoadedNirModel }> {
   if (/\.nir$/i.test(task.model)) {
-    // The point's chip bounds the bias synapses (NirLoadOptions.maxDelayTicks), as in `run`. checkModel's
+    // The point's chip places the bias sources (nirChipOptions: maxDelayTicks, delayPerSynapse), as in `run`. checkModel's
     // load against every point's chip (a list) only reads the input, which the bias sources do not change.
     const one = fitsChip === undefined || !("core" in fitsChip) ? undefined : fitsChip;
     // The sweep file's reset, nirBias, dt: as run's --reset, --nir-bias, --dt (cli/commands/run-nir.ts nirOptions).
     const nir = task.nir ?? {};
     const loaded = await loadNirModel(task.model, {
       ...(nir.reset === undefined ? {} : { reset: nir.reset }), ...(nir.nirBias === undefined ? {} : { bias: nir.nirBias }), ...(nir.dt === undefined ? {} : { dtSeconds: nir.dt }),
-      ...(one === undefined ? {} : { maxDelayTicks: one.core.maxDelayTicks }),
+      ...(one === undefined ? {} : nirChipOptions(one)),
     });
     const m = nirSweepInput(loaded, task);
     if (task.input === null) {
@@ -155,7 +156,7 @@ async function pointModel(task: PointTask, fitsChip?: ChipSpec | readonly ChipSp
     }
     const input = await readInputSpikes(task.input, m.inputShape, task.tickUs === null ? {} : { tickUs: task.tickUs });
     const T = task.steps ?? input.steps;
-    return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks, input };
+    return { graph: m.graph, stimulus: nirStimulus(m, input), steps: T + m.extraTicks, input, nir: m };
   }
   const m = loadModel(task.model, fitsChip); // too large for the chip: refused before it is built (compiler/core-capacity.ts)
   if (task.input === null) return { graph: m.graph, stimulus: m.stimulus, steps: task.steps ?? m.graph.defaultSteps };
@@ -190,7 +191,7 @@ function nirSweepInput(m: LoadedNirModel, task: PointTask): LoadedNirModel {
  * `input` file became input spikes (cli/input-accounting.ts: events read, merged, …; the same for every
  * point, so sweep.json and the table's note carry it once) with W_EVENTS_MERGED when many events merged.
  */
-export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task], sweepFile: string = task.model): Promise<{ input?: InputReportSection; warning?: Diagnostic }> {
+export async function checkModel(task: PointTask, tasks: readonly PointTask[] = [task], sweepFile: string = task.model): Promise<{ input?: InputReportSection; warning?: Diagnostic; dtWarnings?: readonly Diagnostic[] }> {
   // Checked against every point's chip (audit s22r-y #4; each counts input neurons its own way): a model that no point's chip can
   // hold fails now, coded; one that some can hold loads, and each point checks its own chip. A point whose
   // chip overrides are invalid is left to its own row.
@@ -202,7 +203,34 @@ export async function checkModel(task: PointTask, tasks: readonly PointTask[] = 
   checkSweepLearning(m.graph, tasks, task.model, sweepFile);
   if (m.input === undefined || task.input === null) return {};
   const warning = eventsMergedWarning(m.input, task.input, undefined);
-  return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }) };
+  const dt = m.nir === undefined ? [] : sweepDtBinningWarnings(m.nir, tasks, m.input.tickUs, task.input);
+  return { input: inputReportSection(m.input, warning, m.steps), ...(warning === undefined ? {} : { warning }), ...(dt.length === 0 ? {} : { dtWarnings: dt }) };
+}
+
+/** Point ids a sweep warning lists before it abbreviates. */
+const LISTED_POINT_IDS = 10;
+
+/**
+ * W_NIR_DT_BINNING for a sweep over a NIR graph (cli/nir-dt-check.ts, the warning `run` gives): evaluated for
+ * every point (its dt: the sweep file's `dt`, else the graph's as loaded; the input binned at `tickUs`), one
+ * warning per distinct text, naming the points it applies to, so a sweep says it once, not once per point.
+ */
+export function sweepDtBinningWarnings(m: Pick<LoadedNirModel, "nodes" | "options">, tasks: readonly PointTask[], tickUs: number | undefined, inputFile: string): Diagnostic[] {
+  const byText = new Map<string, { d: Diagnostic; dt: number; ids: string[] }>();
+  for (const t of tasks) {
+    const dt = t.nir?.dt ?? m.options.dtSeconds;
+    const d = dtBinningWarning({ nodes: m.nodes, options: { dtSeconds: dt } }, tickUs, inputFile);
+    if (d === undefined) continue;
+    const seen = byText.get(d.message);
+    if (seen === undefined) byText.set(d.message, { d, dt, ids: [t.id] }); else seen.ids.push(t.id);
+  }
+  return [...byText.values()].map(({ d, dt, ids }) => {
+    const all = ids.length === tasks.length;
+    const listed = ids.slice(0, LISTED_POINT_IDS).join(", ") + (ids.length > LISTED_POINT_IDS ? `, … (${ids.length - LISTED_POINT_IDS} more)` : "");
+    // The sweep file's fields in place of run's --dt / --tick-us (tickUs is defined here: the warning needs it).
+    const hint = `set \`dt: ${(tickUs ?? 0) * 1e-6}\` in the sweep file (the bin width), or \`tickUs: ${dt * 1e6}\` (dt), unless the rescaling is meant`;
+    return { ...d, field: "dt", message: `${d.message} (${all ? `every point of the sweep, ${ids.length}` : `${ids.length} of the ${tasks.length} points`}: ${listed})`, hint };
+  });
 }
 
 export async function runPoint(task: PointTask): Promise<PointRow> {

@@ -14,6 +14,7 @@ import { parseProjection, SNNREF_KEYS, type LoadedModel } from "./snnref.ts";
 import { learningPsi, parseLearning } from "./aerchip-model-learning.ts";
 import { withWeightStandardisation } from "./weight-standardisation.ts";
 import { CONV_KINDS } from "./model-conv.ts";
+import { COND_POPULATION_KEYS, MODEL_NAMES, parseCondParams } from "./model-cond.ts";
 
 export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 
@@ -25,7 +26,9 @@ export const AERCHIP_MODEL_FORMAT = "aerchip-model-1";
 export const AERCHIP_MODEL_KEYS = {
   top: ["format", "name", "description", "provenance", "steps", "populations", "projections"],
   input: ["name", "kind", "size", "shape", "spikes"],
-  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "thetaDrift", "thetaMin", "thetaMax", "vMin"],
+  neuron: ["name", "kind", "size", "shape", "spiking", "voltageDecay", "currentDecay", "inputGain", "bias", "vThreshold", "thresholdOp", "reset", "vReset", "vInit", "refractoryTicks", "thetaPlus", "thetaDecay", "thetaDrift", "thetaMin", "thetaMax", "vMin", "model"],
+  /** A neuron population of `"model": "lif-cond"` (model-cond.ts). */
+  neuronCond: COND_POPULATION_KEYS,
   projection: [...SNNREF_KEYS.projection, "encoding", "learning", "weightStandardisation", ...Object.keys(CONV_KINDS)],
 } as const;
 
@@ -62,6 +65,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
   const steps = r.int(o.steps, "steps", 0, MAX_RUN_TICKS, 100);
   const pops = new Map<string, PopulationIR>();
   const stim = new Map<string, { tick: Int32Array; neuron: Int32Array }>();
+  let condDtMs: { dt: number; field: string } | undefined;
   r.array(o.populations, "populations").forEach((raw2, k) => {
     const field = `populations[${k}]`;
     const p = r.object(raw2, field);
@@ -86,7 +90,18 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
       return;
     }
     if (kind !== "neuron") r.fail(`${field}.kind`, `${field}.kind must be "input" or "neuron"`, "choose a population kind");
-    r.knownKeys(p, field, AERCHIP_MODEL_KEYS.neuron, "a neuron population");
+    const model = r.string(p.model, `${field}.model`, "lif");
+    if (!(MODEL_NAMES as readonly string[]).includes(model)) r.fail(`${field}.model`, `${field}.model must be ${MODEL_NAMES.map((m) => `"${m}"`).join(" or ")}, got ${JSON.stringify(model)}`, "\"lif\" (the default) is the chip's compartment; \"lif-cond\" the conductance-based LIF");
+    const cond = model === "lif-cond";
+    if (cond) r.knownKeys(p, field, AERCHIP_MODEL_KEYS.neuronCond, "a lif-cond population");
+    else r.knownKeys(p, field, AERCHIP_MODEL_KEYS.neuron, "a neuron population");
+    const condParams = cond ? parseCondParams(r, p, field, size) : undefined;
+    if (condParams !== undefined) {
+      // One tick length per model: the Euler step of every lif-cond population is the same tick.
+      const dt = condParams.condDtMs![0];
+      if (condDtMs === undefined) condDtMs = { dt, field };
+      else if (condDtMs.dt !== dt) r.fail(`${field}.dtMs`, `${field}.dtMs ${dt} differs from ${condDtMs.field}.dtMs ${condDtMs.dt}; all lif-cond populations step by the one tick`, `give both the tick's length in ms (${condDtMs.dt})`);
+    }
     const reset = r.string(p.reset, `${field}.reset`, "zero");
     if (!(reset in RESETS)) r.fail(`${field}.reset`, `${field}.reset must be zero, subtract or none`, "choose a reset mode");
     const op = r.string(p.thresholdOp, `${field}.thresholdOp`, ">=");
@@ -100,8 +115,9 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
     const spiking = r.boolean(p.spiking, `${field}.spiking`, true);
     const theta = adaptiveThreshold(r, p, field, size);
     const vThreshold = r.perNeuron(p.vThreshold, `${field}.vThreshold`, size, 1);
-    const vReset = r.perNeuron(p.vReset, `${field}.vReset`, size, 0);
-    const vInit = r.perNeuron(p.vInit, `${field}.vInit`, size, 0);
+    // A lif-cond neuron rests at eRest: it starts and resets there unless the model says otherwise.
+    const vReset = condParams === undefined || p.vReset !== undefined ? r.perNeuron(p.vReset, `${field}.vReset`, size, 0) : condParams.condERest!.slice();
+    const vInit = condParams === undefined || p.vInit !== undefined ? r.perNeuron(p.vInit, `${field}.vInit`, size, 0) : condParams.condERest!.slice();
     const bound = membraneBound(r, p, field, size, { vThreshold, vReset, vInit, resetsToValue: RESETS[reset] === ResetMode.zero, spiking });
     pops.set(name, {
       name, kind: "neuron", size, shape, spiking,
@@ -118,6 +134,7 @@ export function parseAerchipModel(raw: Json, file: string): LoadedModel {
         refractoryTicks,
         ...theta,
         ...bound,
+        ...condParams,
       },
     });
   });

@@ -16,8 +16,12 @@ export interface IndexedGraph {
   readonly projPost: Uint32Array;
   readonly totalNeurons: number;
   readonly totalSynapses: number;
-  /** Whether any synapse has a delay other than 1 tick (then synapse words carry a delay field). */
-  readonly delaysUsed: boolean;
+  /**
+   * delayedIn[g] = 1 when global neuron g receives a synapse with a delay other than 1 tick. The synapses live on
+   * the target's core, so a core's synapse words carry a delay field only when one of its neurons has this flag
+   * (chip/spec/memory.ts `delaysUsed` is per core; the partition ORs it over a core's blocks).
+   */
+  readonly delayedIn: Uint8Array;
   /** Largest synapse delay in ticks (1 when there are no synapses). */
   readonly maxDelayTicks: number;
   /**
@@ -31,6 +35,34 @@ export interface IndexedGraph {
 export function neuronAt(ig: IndexedGraph, p: number, pos: number): number {
   const o = ig.order[p];
   return ig.popOffset[p] + (o === undefined ? pos : o[pos]);
+}
+
+/**
+ * A source neuron whose synapses have different delays, on a chip that keeps one delay per neuron output
+ * (synapseEncoding.delayPerSynapse false: TrueNorth, whose neuron sends each spike to one axon on one core,
+ * core.maxFanOutCores 1, with one delay, "delays are per neuron output, not per synapse" and "are not stored
+ * in the crossbar": chip/spec/presets/truenorth.json fieldSources). Names the neuron, every delay it uses and
+ * the projections; only called on the error path, so it rescans the projections.
+ */
+function refuseMixedDelays(graph: ModelGraph, spec: ChipSpec, p: number, neuron: number, file: string): never {
+  const pop = graph.populations[p].name;
+  const delays = new Set<number>();
+  const projections: string[] = [];
+  for (const pr of graph.projections) {
+    if (pr.pre !== pop) continue;
+    let used = false;
+    for (let s = 0; s < pr.preIndex.length; s++) {
+      if (pr.preIndex[s] !== neuron) continue;
+      delays.add(pr.delayTicks[s]);
+      used = true;
+    }
+    if (used) projections.push(`"${pr.name}"`);
+  }
+  const list = [...delays].sort((x, y) => x - y).join(", ");
+  throw new AerchipError("E_CORE_DELAY_PER_NEURON", `neuron ${neuron} of population "${pop}" sends with delays ${list} ticks (projections ${projections.join(", ")}); chip "${spec.name}" keeps one delay per source neuron, not one per synapse (synapseEncoding.delayPerSynapse false)`, {
+    file, field: `populations.${pop}`,
+    hint: "give all synapses of a source neuron the same delay (route the other delays through relay neurons), or use a chip with per-synapse delays (synapseEncoding.delayPerSynapse true, e.g. loihi or spinnaker2)",
+  });
 }
 
 export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.name): IndexedGraph {
@@ -50,9 +82,13 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
   const projPre = new Uint32Array(K);
   const projPost = new Uint32Array(K);
   let totalSynapses = 0;
-  let delaysUsed = false;
+  const delayedIn = new Uint8Array(totalNeurons);
   let maxDelayTicks = 1;
   const maxDelay = spec.core.maxDelayTicks;
+  // Chips without per-synapse delays (synapseEncoding.delayPerSynapse false) give a delay per source neuron:
+  // outDelay[g] = the delay of g's synapses seen so far (0 = none yet); refuseMixedDelays says why.
+  const perNeuron = spec.synapseEncoding.delayPerSynapse === false && maxDelay > 1;
+  const outDelay = perNeuron ? new Uint16Array(totalNeurons) : undefined;
   graph.projections.forEach((pr, k) => {
     const field = `projections[${k}] (${pr.name})`;
     const a = popIndex.get(pr.pre);
@@ -66,12 +102,14 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
     const preSize = graph.populations[a].size;
     const postSize = graph.populations[b].size;
     const { preIndex, postIndex, delayTicks, weight } = pr;
+    const preBase = popOffset[a];
+    const postBase = popOffset[b];
     for (let s = 0; s < n; s++) {
       if (preIndex[s] >= preSize || postIndex[s] >= postSize) {
         throw new AerchipError("E_MODEL_INDEX", `${field} synapse ${s} connects ${preIndex[s]} → ${postIndex[s]}, outside ${preSize} × ${postSize}`, { file, field, hint: "fix the synapse indices" });
       }
       const d = delayTicks[s];
-      if (d !== 1) delaysUsed = true;
+      if (d !== 1) delayedIn[postBase + postIndex[s]] = 1;
       if (d > maxDelayTicks) maxDelayTicks = d;
       if (d < 1) throw new AerchipError("E_MODEL_DELAY", `${field} synapse ${s} has delay ${d}`, { file, field, hint: "delays are whole ticks >= 1" });
       if (d > maxDelay) {
@@ -80,11 +118,16 @@ export function normaliseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.n
         });
       }
       if (!Number.isFinite(weight[s])) throw new AerchipError("E_MODEL_WEIGHT", `${field} synapse ${s} has weight ${weight[s]}`, { file, field, hint: "weights must be finite" });
+      if (outDelay !== undefined) {
+        const g = preBase + preIndex[s];
+        if (outDelay[g] === 0) outDelay[g] = d;
+        else if (outDelay[g] !== d) refuseMixedDelays(graph, spec, a, preIndex[s], file);
+      }
     }
     projPre[k] = a;
     projPost[k] = b;
     totalSynapses += n;
   });
   if (K > 0xffff) throw new AerchipError("E_MODEL_TOO_LARGE", `the model has ${K} projections`, { file, hint: "at most 65535 projections" });
-  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delaysUsed, maxDelayTicks, order: graph.populations.map(() => undefined) };
+  return { graph, popOffset, popIndex, projPre, projPost, totalNeurons, totalSynapses, delayedIn, maxDelayTicks, order: graph.populations.map(() => undefined) };
 }

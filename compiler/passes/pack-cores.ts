@@ -7,12 +7,16 @@
  *   - synapse memory: the exact layout of the union (grouped: a shared source's list grows from `have` to
  *     `have + k` synapses, bits += layout.bits(have + k) − layout.bits(have));
  *   - neuron configurations: the union of the blocks' configurations.
+ * The delay field is per core (chip/spec/memory.ts `delaysUsed`): a core is delayed when one of its blocks is
+ * (Block.delayed); a delayed block added to a core that had no delay field widens every entry the core holds, so
+ * the core's lists are re-summed once under the delayed layout, bits = Σ_axons layout_d.bits(synapses of the axon)
+ * (grouped; dense and ungrouped sizes follow from the totals).
  * A closed core records the block that did not fit and every limit it would have broken (core-closures.ts).
  * `fits` asks the same question without adding, so partition.ts's fill cut (its fallback) can size a block
  * to the room the current core has left.
  */
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import { synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
+import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
 import type { IndexedGraph } from "./normalise.ts";
 import type { Block, LimitHit, LogicalCore } from "./partition.ts";
 
@@ -46,6 +50,18 @@ export class StampSet {
   }
 }
 
+/** The grouped list layouts without and with the delay field (both undefined when only a core's totals matter). */
+export interface ListLayouts {
+  readonly plain: AxonListLayout;
+  readonly delayed: AxonListLayout;
+}
+
+export function listLayouts(spec: ChipSpec): ListLayouts | undefined {
+  const plain = axonListLayout(spec, false);
+  const delayed = axonListLayout(spec, true);
+  return plain === undefined || delayed === undefined ? undefined : { plain, delayed };
+}
+
 /** The current core's figures with a block added, and the limits they break. */
 interface Trial {
   readonly neurons: number;
@@ -54,6 +70,7 @@ interface Trial {
   readonly synapses: number;
   readonly outputs: number;
   readonly bits: number;
+  readonly delayed: boolean;
   readonly hits: LimitHit[];
 }
 
@@ -62,23 +79,26 @@ export class CorePacker {
   private cur: LogicalCore | undefined;
   private readonly coreSet: StampSet;
   private readonly coreConfigs = new Set<string>();
+  /** The current core's sources in the order they came (grouped encodings: to re-sum the core when it gains the delay field). */
+  private readonly coreSources: number[] = [];
   private readonly ig: IndexedGraph;
   private readonly spec: ChipSpec;
-  private readonly listBits: AxonListLayout | undefined;
+  private readonly layouts: ListLayouts | undefined;
   private readonly pack: boolean;
   private readonly popSlots: readonly boolean[];
 
   /**
-   * `listBits`: one axon's list layout for grouped encodings (undefined when only a core's totals matter);
+   * `layouts`: one axon's list layouts without and with the delay field for grouped encodings (undefined when
+   * only a core's totals matter);
    * `popSlots[p]`: whether population p's neurons take neuron slots; `pack` false: one block per core.
    */
-  constructor(ig: IndexedGraph, spec: ChipSpec, listBits: AxonListLayout | undefined, pack: boolean, popSlots: readonly boolean[]) {
+  constructor(ig: IndexedGraph, spec: ChipSpec, layouts: ListLayouts | undefined, pack: boolean, popSlots: readonly boolean[]) {
     this.ig = ig;
     this.spec = spec;
-    this.listBits = listBits;
+    this.layouts = layouts;
     this.pack = pack;
     this.popSlots = popSlots;
-    this.coreSet = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
+    this.coreSet = new StampSet(Math.max(1, ig.totalNeurons), layouts !== undefined);
   }
 
   /** Whether a core is open and b fits into it next to what it holds. */
@@ -91,14 +111,21 @@ export class CorePacker {
     const cur = this.cur;
     if (cur === undefined || !this.pack) return undefined;
     const lim = this.spec.core;
-    const { listBits, coreSet } = this;
+    const { layouts, coreSet } = this;
     const coreCnt = coreSet.count;
     let extra = 0;
     let bits = cur.synapseBits;
     const k = b.sourceSynapses;
-    if (listBits === undefined || coreCnt === undefined || k === undefined) {
+    const delayed = cur.delayed || b.delayed;
+    if (layouts === undefined || coreCnt === undefined || k === undefined) {
       for (let i = 0; i < b.sources.length; i++) if (!coreSet.has(b.sources[i])) extra++;
     } else {
+      const listBits = delayed ? layouts.delayed : layouts.plain;
+      // A delayed block widens every entry of a core that had no delay field: re-sum the core's lists first.
+      if (delayed && !cur.delayed) {
+        bits = 0;
+        for (let j = 0; j < this.coreSources.length; j++) bits += listBits.bits(coreCnt[this.coreSources[j]]);
+      }
       for (let i = 0; i < b.sources.length; i++) {
         const src = b.sources[i];
         let have = 0;
@@ -118,14 +145,14 @@ export class CorePacker {
       for (const c of b.configs) union.add(c);
       configs = union.size;
     }
-    if (listBits === undefined) bits = synapseMemoryBits(this.spec, { axons, neurons: slots, synapses, delaysUsed: this.ig.delaysUsed });
+    if (layouts === undefined) bits = synapseMemoryBits(this.spec, { axons, neurons: slots, synapses, delaysUsed: delayed });
     const hits: LimitHit[] = [];
     if (slots > lim.maxNeurons) hits.push({ field: "core.maxNeurons", had: cur.slots, would: slots, limit: lim.maxNeurons });
     if (axons > lim.maxInputAxons) hits.push({ field: "core.maxInputAxons", had: cur.inputAxons, would: axons, limit: lim.maxInputAxons });
     if (outputs > lim.maxOutputAxons) hits.push({ field: "core.maxOutputAxons", had: cur.outputAxons, would: outputs, limit: lim.maxOutputAxons });
     if (bits > lim.synapseMemoryBits) hits.push({ field: "core.synapseMemoryBits", had: cur.synapseBits, would: bits, limit: lim.synapseMemoryBits });
     if (lim.maxNeuronConfigs !== undefined && configs > lim.maxNeuronConfigs) hits.push({ field: "core.maxNeuronConfigs", had: this.coreConfigs.size, would: configs, limit: lim.maxNeuronConfigs });
-    return { neurons, slots, axons, synapses, outputs, bits, hits };
+    return { neurons, slots, axons, synapses, outputs, bits, delayed, hits };
   }
 
   /** Adds b's sources (and per-source synapse counts) to the current core's sets. */
@@ -134,7 +161,7 @@ export class CorePacker {
     const coreCnt = this.coreSet.count;
     for (let i = 0; i < b.sources.length; i++) {
       const src = b.sources[i];
-      if (this.coreSet.add(src) && coreCnt !== undefined) coreCnt[src] = 0;
+      if (this.coreSet.add(src) && coreCnt !== undefined) { coreCnt[src] = 0; this.coreSources.push(src); }
       if (coreCnt !== undefined && k !== undefined) coreCnt[src] += k[i];
     }
   }
@@ -154,6 +181,7 @@ export class CorePacker {
         cur.synapses = t.synapses;
         cur.outputAxons = t.outputs;
         cur.synapseBits = t.bits;
+        cur.delayed = t.delayed;
         return;
       }
       cur.closedBy = { block: { population: b.population, start: b.start, count: b.count }, limits: t.hits };
@@ -162,13 +190,17 @@ export class CorePacker {
     }
     const bSlots = this.popSlots[b.population] ? b.count : 0;
     this.coreSet.reset();
+    this.coreSources.length = 0;
     this.coreConfigs.clear();
     if (b.configs !== undefined) for (const c of b.configs) this.coreConfigs.add(c);
     this.addSources(b);
     let bits = 0;
-    if (this.listBits === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(this.spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: this.ig.delaysUsed });
-    else for (let i = 0; i < b.sourceSynapses.length; i++) bits += this.listBits.bits(b.sourceSynapses[i]);
-    this.cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits };
+    if (this.layouts === undefined || b.sourceSynapses === undefined) bits = synapseMemoryBits(this.spec, { axons: b.sources.length, neurons: bSlots, synapses: b.synapses, delaysUsed: b.delayed });
+    else {
+      const listBits = b.delayed ? this.layouts.delayed : this.layouts.plain;
+      for (let i = 0; i < b.sourceSynapses.length; i++) bits += listBits.bits(b.sourceSynapses[i]);
+    }
+    this.cur = { blocks: [b], neurons: b.count, slots: bSlots, inputAxons: b.sources.length, synapses: b.synapses, outputAxons: b.outputs, synapseBits: bits, delayed: b.delayed };
     this.cores.push(this.cur);
   }
 }

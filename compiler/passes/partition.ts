@@ -26,15 +26,22 @@
  * (a typed array indexed by source neuron, stamped per block/core) and the size as
  *   bits = Σ_axons layout.bits(synapses of the axon)
  * updated as synapses are added (layout.step: one table lookup, one array read and write per synapse, no allocation).
+ *
+ * The delay field is per core (chip/spec/memory.ts `delaysUsed`): a core's synapse entries carry delayBits only when
+ * a synapse it stores, one into its neurons, has a delay other than 1 (IndexedGraph.delayedIn). A block carries the
+ * flag of its neurons and a core the OR of its blocks'. When a neuron or block sets the flag on a block or core that
+ * had none, every entry widens, so its size is re-summed once under the delayed layout (a block here, a core in
+ * pack-cores.ts CorePacker, which the fill cut also asks for its prefix blocks):
+ *   bits = Σ_axons layout_d.bits(synapses of the axon)        (grouped; dense and ungrouped from the totals)
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
-import { axonListLayout, synapseMemoryBits, type AxonListLayout } from "../../chip/spec/memory.ts";
+import { synapseMemoryBits } from "../../chip/spec/memory.ts";
 import { inputsTakeNeuronSlots } from "../../chip/spec/neuron-slots.ts";
 import type { FanOutGroups } from "./fanout-groups.ts";
-import { CorePacker, StampSet } from "./pack-cores.ts";
-import { compartmentVMin, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
+import { CorePacker, listLayouts, StampSet, type ListLayouts } from "./pack-cores.ts";
+import { compartmentVMin, condAt, thetaBoundsAt, INPUT_NEURON_CONFIG, neuronConfigKey as configKey } from "../../chip/program/neuron-config.ts";
 
 export interface Block {
   readonly population: number;
@@ -45,6 +52,8 @@ export interface Block {
   readonly synapses: number;
   /** Synapses from each of `sources` into the block (same order); only for grouped synapse encodings. */
   readonly sourceSynapses?: Uint32Array;
+  /** Whether a synapse into the block has a delay other than 1 (its entries then carry the delay field). */
+  readonly delayed: boolean;
   /** Σ over the block's neurons of the distinct blocks they send to: an upper bound of its output axons. */
   outputs: number;
   /** Distinct neuron configurations in the block (only tracked when the chip limits them). */
@@ -64,7 +73,7 @@ export function neuronConfigKey(ig: IndexedGraph, p: number, g: number): string 
     spiking: pop.spiking, voltageDecay: pp.voltageDecay[j], currentDecay: pp.currentDecay[j], vThreshold: pp.vThreshold[j], vReset: pp.vReset[j],
     resetMode: pp.resetMode[j], thresholdOp: pp.thresholdOp[j], refractoryTicks: pp.refractoryTicks[j],
     dynamics: pp.dynamics?.[j] ?? 0, thetaPlus: pp.thetaPlus?.[j] ?? 0, thetaDecay: pp.thetaDecay?.[j] ?? 1,
-    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]), thetaBounds: thetaBoundsAt(pp, j),
+    vMin: compartmentVMin(pp.dynamics?.[j] ?? 0, pp.reverseResetMode?.[j], pp.vReverseThreshold?.[j]), thetaBounds: thetaBoundsAt(pp, j), cond: condAt(pp, j),
   });
 }
 
@@ -79,6 +88,8 @@ export interface LogicalCore {
   outputAxons: number;
   /** Exact synapse-memory bits of the core's layout (0 for a fixed placement's cores: compile.ts sizes them after routing). */
   synapseBits: number;
+  /** Whether a synapse the core stores has a delay other than 1: the OR of its blocks' `delayed` (false for a fixed placement's cores). */
+  delayed: boolean;
   /** Why the partition opened the next core instead of adding to this one (absent on the last core and on fixed placements). */
   closedBy?: CoreClosure;
 }
@@ -156,8 +167,6 @@ export function buildFanOut(ig: IndexedGraph): FanOut {
   return { outPtr, outDst };
 }
 
-/** One axon's list layout (grouped encodings), or undefined when only a core's totals matter. */
-type ListBits = AxonListLayout | undefined;
 
 /** The block's per-source synapse counts, in `sources` order (grouped encodings only). */
 function sourceCounts(sources: readonly number[], cnt: Uint32Array | undefined): Uint32Array | undefined {
@@ -177,7 +186,7 @@ function takesSlots(ig: IndexedGraph, spec: ChipSpec, p: number): boolean {
  * `cap` neurons). With `mayStart` (fanout-groups.ts), a block that would end inside a group ends instead
  * before that group's first position, when that leaves the block a neuron: it is grown again up to there.
  */
-function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, listBits: ListBits, mayStart?: Uint8Array, from = 0): Block[] {
+function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, cap: number, set: StampSet, file: string, layouts: ListLayouts | undefined, mayStart?: Uint8Array, from = 0): Block[] {
   const pop = ig.graph.populations[p];
   const { inPtr, inSrc } = fanIn;
   const lim = spec.core;
@@ -191,6 +200,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
     let count = 0;
     let synapses = 0;
     let blockBits = 0; // exact bits of the block so far (grouped encodings)
+    let delayed = false; // a synapse into the block has a delay ≠ 1
     const sources: number[] = [];
     const configs = lim.maxNeuronConfigs === undefined || !slots ? undefined : new Set<string>();
     for (let i = start; i < pop.size && count < limit; i++) {
@@ -205,9 +215,16 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       // Tentatively add neuron i's sources; roll back if a limit breaks.
       const mark = sources.length;
       let bits = blockBits;
-      if (listBits === undefined || cnt === undefined) {
+      const withDelay: boolean = delayed || ig.delayedIn[g] === 1;
+      if (layouts === undefined || cnt === undefined) {
         for (let s = lo; s < hi; s++) if (set.add(inSrc[s])) sources.push(inSrc[s]);
       } else {
+        const listBits = withDelay ? layouts.delayed : layouts.plain;
+        // The first delayed neuron widens every entry the block already holds: re-sum its axons' lists.
+        if (withDelay && !delayed) {
+          bits = 0;
+          for (let j = 0; j < sources.length; j++) bits += listBits.bits(cnt[sources[j]]);
+        }
         for (let s = lo; s < hi; s++) {
           const src = inSrc[s];
           if (set.add(src)) { sources.push(src); cnt[src] = 0; }
@@ -219,7 +236,7 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       const axons = sources.length;
       const syn = synapses + (hi - lo);
       // Dense and ungrouped sparse sizes follow from the totals (exact); grouped ones were summed per axon above.
-      if (listBits === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots ? count + 1 : 0, synapses: syn, delaysUsed: ig.delaysUsed });
+      if (layouts === undefined) bits = synapseMemoryBits(spec, { axons, neurons: slots ? count + 1 : 0, synapses: syn, delaysUsed: withDelay });
       if (axons > lim.maxInputAxons || bits > lim.synapseMemoryBits) {
         if (count === 0) {
           const what = axons > lim.maxInputAxons
@@ -228,12 +245,13 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
           throw new AerchipError(what.code, `neuron ${neuronAt(ig, p, i) - ig.popOffset[p]} of population "${pop.name}" alone needs ${what.need} (${what.limit}); chip "${spec.name}" has ${what.have} per core`, { file, field: `populations.${pop.name}`, hint: what.fix });
         }
         // Undo neuron i's synapses in the per-source counts (the block keeps its neurons' counts).
-        if (listBits !== undefined && cnt !== undefined) for (let s = lo; s < hi; s++) cnt[inSrc[s]]--;
+        if (layouts !== undefined && cnt !== undefined) for (let s = lo; s < hi; s++) cnt[inSrc[s]]--;
         sources.length = mark; // the stamps of the dropped sources are stale but the block is closed now
         break;
       }
       synapses = syn;
       blockBits = bits;
+      delayed = withDelay;
       count++;
     }
     const end = start + count;
@@ -246,8 +264,8 @@ function cutPopulation(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number
       }
     }
     limit = cap;
-    const sourceSynapses = listBits === undefined ? undefined : sourceCounts(sources, cnt);
-    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs: 0, ...(configs === undefined ? {} : { configs }) });
+    const sourceSynapses = layouts === undefined ? undefined : sourceCounts(sources, cnt);
+    blocks.push({ population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), delayed, outputs: 0, ...(configs === undefined ? {} : { configs }) });
     start += count;
   }
   return blocks;
@@ -294,7 +312,7 @@ function countFanBlocks(fanOut: FanOut, blockOf: Uint32Array, blockCount: number
  * targets are cut, so blocks whose Σ fan-out exceeds core.maxOutputAxons are split and the count redone
  * until nothing changes (cutting a target block can only raise its sources' counts, so this converges).
  */
-function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string, listBits: ListBits): Block[] {
+function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: ChipSpec, blocks: Block[], set: StampSet, file: string, perSource: boolean): Block[] {
   const N = ig.totalNeurons;
   const lim = spec.core.maxOutputAxons;
   const blockOf = new Uint32Array(N);
@@ -325,7 +343,7 @@ function splitByOutputs(ig: IndexedGraph, fanIn: FanIn, fanOut: FanOut, spec: Ch
             file, field: `populations.${pop.name}`, hint: "reduce the neuron's fan-out, use bigger cores so targets share cores, or a chip with more output axons per core",
           });
         }
-        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, b.population), listBits !== undefined));
+        next.push(recut(ig, fanIn, b.population, b.start + i, j - i, set, acc, spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, b.population), perSource));
         i = j;
       }
     }
@@ -342,8 +360,10 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
   for (let i = start; i < start + count; i++) configs?.add(neuronConfigKey(ig, p, neuronAt(ig, p, i)));
   const sources: number[] = [];
   let synapses = 0;
+  let delayed = false;
   for (let i = start; i < start + count; i++) {
     const g = neuronAt(ig, p, i);
+    if (ig.delayedIn[g] === 1) delayed = true;
     for (let s = fanIn.inPtr[g]; s < fanIn.inPtr[g + 1]; s++) {
       const src = fanIn.inSrc[s];
       if (set.add(src)) {
@@ -355,7 +375,7 @@ function recut(ig: IndexedGraph, fanIn: FanIn, p: number, start: number, count: 
     synapses += fanIn.inPtr[g + 1] - fanIn.inPtr[g];
   }
   const sourceSynapses = sourceCounts(sources, cnt);
-  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), outputs, ...(configs === undefined ? {} : { configs }) };
+  return { population: p, start, count, sources: Uint32Array.from(sources), synapses, ...(sourceSynapses === undefined ? {} : { sourceSynapses }), delayed, outputs, ...(configs === undefined ? {} : { configs }) };
 }
 
 /** The blocks in the order their groups (of their first neuron) first appear, stable otherwise. */
@@ -375,13 +395,13 @@ function byGroup(ig: IndexedGraph, blocks: Block[], groupOf: Uint32Array): Block
  * again with the cap ⌈(size − from) / blocks⌉ so the blocks are balanced, when that gives as many blocks. With
  * fan-out groups the greedy cut stands (balancing would cut inside the groups).
  */
-function cutDefault(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, set: StampSet, file: string, listBits: ListBits, groups?: FanOutGroups, from = 0): Block[] {
+function cutDefault(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, set: StampSet, file: string, layouts: ListLayouts | undefined, groups?: FanOutGroups, from = 0): Block[] {
   const pop = ig.graph.populations[p];
   // Input neurons that take no slot are cut by nothing but output axons (splitByOutputs).
-  const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? spec.core.maxNeurons : pop.size, set, file, listBits, groups?.mayStart[p], from);
+  const greedy = cutPopulation(ig, fanIn, spec, p, takesSlots(ig, spec, p) ? spec.core.maxNeurons : pop.size, set, file, layouts, groups?.mayStart[p], from);
   if (greedy.length <= 1 || groups !== undefined) return greedy;
   const balancedCap = Math.ceil((pop.size - from) / greedy.length);
-  const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, listBits, undefined, from);
+  const balanced = cutPopulation(ig, fanIn, spec, p, balancedCap, set, file, layouts, undefined, from);
   return balanced.length === greedy.length ? balanced : greedy;
 }
 
@@ -394,11 +414,11 @@ function cutDefault(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, p: number, s
  * Populations of 20, 30 and 25 neurons, 38 per core: 20 + 30[0:18] → core 0 (38), 30[18:30] + 25 → core 1 (37), where
  * whole blocks take 20, 30, 25 → 3 cores. The packing is simulated here on a second CorePacker.
  */
-function cutFilling(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, set: StampSet, file: string, listBits: ListBits, popSlots: readonly boolean[]): Block[] {
-  const sim = new CorePacker(ig, spec, listBits, true, popSlots);
+function cutFilling(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, set: StampSet, file: string, layouts: ListLayouts | undefined, popSlots: readonly boolean[]): Block[] {
+  const sim = new CorePacker(ig, spec, layouts, true, popSlots);
   const all: Block[] = [];
   ig.graph.populations.forEach((pop, p) => {
-    const prefix = (k: number): Block => recut(ig, fanIn, p, 0, k, set, 0, spec.core.maxNeuronConfigs !== undefined && popSlots[p], listBits !== undefined);
+    const prefix = (k: number): Block => recut(ig, fanIn, p, 0, k, set, 0, spec.core.maxNeuronConfigs !== undefined && popSlots[p], layouts !== undefined);
     let k = 0;
     // Input neurons that take no slot stay one block (their limit, output axons, is known only later).
     if (popSlots[p]) {
@@ -410,7 +430,7 @@ function cutFilling(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, set: StampSe
       }
     }
     const blocks = k === 0 ? [] : [prefix(k)];
-    if (k < pop.size) for (const b of cutDefault(ig, fanIn, spec, p, set, file, listBits, undefined, k)) blocks.push(b);
+    if (k < pop.size) for (const b of cutDefault(ig, fanIn, spec, p, set, file, layouts, undefined, k)) blocks.push(b);
     for (const b of blocks) {
       sim.add(b);
       all.push(b);
@@ -424,7 +444,7 @@ function cutFilling(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, set: StampSe
  * packing never leaves them (the fill cut's first block moves to the next core when its output axons do not
  * fit where it was cut for, and can land beside the block after it).
  */
-function mergeAdjacent(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, cores: LogicalCore[], set: StampSet, listBits: ListBits): void {
+function mergeAdjacent(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, cores: LogicalCore[], set: StampSet, layouts: ListLayouts | undefined): void {
   for (const core of cores) {
     const bs = core.blocks;
     for (let i = bs.length - 1; i > 0; i--) {
@@ -432,23 +452,23 @@ function mergeAdjacent(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, cores: Lo
       const b = bs[i];
       if (a.population !== b.population || a.start + a.count !== b.start) continue;
       const trackConfigs = spec.core.maxNeuronConfigs !== undefined && takesSlots(ig, spec, a.population);
-      bs.splice(i - 1, 2, recut(ig, fanIn, a.population, a.start, a.count + b.count, set, a.outputs + b.outputs, trackConfigs, listBits !== undefined));
+      bs.splice(i - 1, 2, recut(ig, fanIn, a.population, a.start, a.count + b.count, set, a.outputs + b.outputs, trackConfigs, layouts !== undefined));
     }
   }
 }
 
 export function partitionGraph(ig: IndexedGraph, fanIn: FanIn, spec: ChipSpec, opts: PartitionOptions = {}, file = ig.graph.name, fanOut: FanOut = buildFanOut(ig)): LogicalCore[] {
-  const listBits = axonListLayout(spec, ig.delaysUsed);
-  const set = new StampSet(Math.max(1, ig.totalNeurons), listBits !== undefined);
+  const layouts = listLayouts(spec);
+  const set = new StampSet(Math.max(1, ig.totalNeurons), layouts !== undefined);
   const groups = opts.fanOutGroups;
   const popSlots = ig.graph.populations.map((_, p) => takesSlots(ig, spec, p));
   let allBlocks: Block[] = [];
-  if (opts.fill === true) allBlocks = cutFilling(ig, fanIn, spec, set, file, listBits, popSlots);
-  else ig.graph.populations.forEach((_, p) => { for (const b of cutDefault(ig, fanIn, spec, p, set, file, listBits, groups)) allBlocks.push(b); });
-  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, listBits);
+  if (opts.fill === true) allBlocks = cutFilling(ig, fanIn, spec, set, file, layouts, popSlots);
+  else ig.graph.populations.forEach((_, p) => { for (const b of cutDefault(ig, fanIn, spec, p, set, file, layouts, groups)) allBlocks.push(b); });
+  allBlocks = splitByOutputs(ig, fanIn, fanOut, spec, allBlocks, set, file, layouts !== undefined);
   if (groups !== undefined) allBlocks = byGroup(ig, allBlocks, groups.groupOf);
-  const packer = new CorePacker(ig, spec, listBits, opts.pack ?? true, popSlots);
+  const packer = new CorePacker(ig, spec, layouts, opts.pack ?? true, popSlots);
   for (const b of allBlocks) packer.add(b);
-  if (opts.fill === true) mergeAdjacent(ig, fanIn, spec, packer.cores, set, listBits);
+  if (opts.fill === true) mergeAdjacent(ig, fanIn, spec, packer.cores, set, layouts);
   return packer.cores;
 }

@@ -123,6 +123,9 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
   const newPops: PopulationIR[] = graph.populations.map((pop) => {
     if (pop.kind === "input" || pop.params === undefined) return pop;
     const pp = pop.params;
+    // No chip that runs lif-cond has a modelled fixed-point datapath (sPyNNaker's s16.15 `accum` arithmetic is
+    // not modelled; docs/fixed-point.md), so conductance neurons run in float64 only.
+    if (pp.condERest !== undefined) throw new AerchipError("E_FIXED_COND_UNSUPPORTED", `population "${pop.name}" uses the conductance-based LIF (model "lif-cond"), which runs in float arithmetic only: no fixed-point datapath for it is modelled`, { file, field: `populations.${pop.name}.model`, hint: "run with --precision float (the default)" });
     if (pp.thetaPlus !== undefined) throw new AerchipError("E_FIXED_THETA_UNSUPPORTED", `population "${pop.name}" has an adaptive threshold, which runs in float arithmetic only`, { file, field: `populations.${pop.name}.thetaPlus`, hint: "run with --precision float" });
     if (pp.dynamics !== undefined) throw new AerchipError("E_FIXED_DYNAMICS_UNSUPPORTED", `population "${pop.name}" uses SANA-FE soma dynamics, which run in float arithmetic only`, { file, field: `populations.${pop.name}`, hint: "run with --precision float" });
     // Largest q the neuron's own values allow.
@@ -223,28 +226,7 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     if (post === undefined || q === undefined || post.params === undefined) return pr;
     const gain = post.params.inputGain;
     const scale = 2 ** q;
-    let big = 0;
-    let pos = 0;
-    let neg = 0;
-    for (let s = 0; s < pr.weight.length; s++) {
-      const w = pr.weight[s] * gain[pr.postIndex[s]] * scale;
-      big = Math.max(big, Math.abs(w));
-      if (w > pos) pos = w; else if (-w > neg) neg = -w;
-    }
-    // Smallest exponent at which every rounded mantissa fits: m = round(w / 2^e) in [wMin, wMax].
-    let e = eLo;
-    while (e < eHi && (pos / 2 ** e >= wMax + 0.5 || -neg / 2 ** e <= wMin - 0.5)) e++;
-    const step = 2 ** e;
-    let clipped = 0;
-    let maxErr = 0;
-    const weight = new Float64Array(pr.weight.length);
-    for (let s = 0; s < pr.weight.length; s++) {
-      const w = pr.weight[s] * gain[pr.postIndex[s]];
-      let m = roundHalfAway((w * scale) / step);
-      if (m > wMax) { m = wMax; clipped++; } else if (m < wMin) { m = wMin; clipped++; }
-      weight[s] = m * step;
-      maxErr = Math.max(maxErr, Math.abs(w - (m * step) / scale));
-    }
+    const { weight, exponent: e, clipped, maxAbsError: maxErr, largest: big } = quantiseProjectionWeights(pr.weight, (s) => gain[pr.postIndex[s]], q, { mMin: wMin, mMax: wMax, eLo, eHi });
     const li = layerOf.get(pr.post);
     if (li !== undefined) {
       const l = layers[li];
@@ -260,4 +242,53 @@ export function quantiseGraph(graph: ModelGraph, spec: ChipSpec, file = graph.na
     return { ...pr, weight };
   });
   return { graph: { ...graph, populations: newPops, projections: newProjs }, layers, stateScaleExp, diagnostics };
+}
+
+/** A projection's weights on the chip's grid (quantiseProjectionWeights). */
+export interface QuantisedWeights {
+  /** Stored weights m·2^e, in state units of the post population (2^-q of the model's). */
+  readonly weight: Float64Array;
+  /** The projection's exponent e. */
+  readonly exponent: number;
+  /** Weights whose mantissa did not fit even at the largest exponent, clipped to the mantissa range. */
+  readonly clipped: number;
+  /** Largest |w·gain − stored/2^q|, in model units. */
+  readonly maxAbsError: number;
+  /** Largest |w·gain|·2^q (state units). */
+  readonly largest: number;
+}
+
+/**
+ * The weights of one projection onto a post population at state scale 2^q, in a weight format of mantissas
+ * [mMin, mMax] and exponents [eLo, eHi] (chip/spec/weight-format.ts): with x_s = w_s·gain_s·2^q,
+ *   e = the smallest exponent in [eLo, eHi] at which every round(x_s / 2^e) fits [mMin, mMax],
+ *   m_s = round_half_away(x_s / 2^e), clipped to [mMin, mMax] (counted), stored m_s·2^e.
+ * Also used for the weights a fixed-point program loads (cli/program-initial-weights.ts), at the program's q.
+ */
+export function quantiseProjectionWeights(w: Float64Array, gainOf: (s: number) => number, q: number, fmt: { readonly mMin: number; readonly mMax: number; readonly eLo: number; readonly eHi: number }): QuantisedWeights {
+  const { mMin: wMin, mMax: wMax, eLo, eHi } = fmt;
+  const scale = 2 ** q;
+  let big = 0;
+  let pos = 0;
+  let neg = 0;
+  for (let s = 0; s < w.length; s++) {
+    const x = w[s] * gainOf(s) * scale;
+    big = Math.max(big, Math.abs(x));
+    if (x > pos) pos = x; else if (-x > neg) neg = -x;
+  }
+  // Smallest exponent at which every rounded mantissa fits: m = round(w / 2^e) in [wMin, wMax].
+  let e = eLo;
+  while (e < eHi && (pos / 2 ** e >= wMax + 0.5 || -neg / 2 ** e <= wMin - 0.5)) e++;
+  const step = 2 ** e;
+  let clipped = 0;
+  let maxErr = 0;
+  const weight = new Float64Array(w.length);
+  for (let s = 0; s < w.length; s++) {
+    const x = w[s] * gainOf(s);
+    let m = roundHalfAway((x * scale) / step);
+    if (m > wMax) { m = wMax; clipped++; } else if (m < wMin) { m = wMin; clipped++; }
+    weight[s] = m * step;
+    maxErr = Math.max(maxErr, Math.abs(x - (m * step) / scale));
+  }
+  return { weight, exponent: e, clipped, maxAbsError: maxErr, largest: big };
 }

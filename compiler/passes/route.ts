@@ -20,7 +20,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { ChipSpec } from "../../chip/spec/types.ts";
-import { NeuronKind, ResetMode, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
+import { COND_FIELDS, NeuronKind, ResetMode, PROGRAM_FORMAT, PROGRAM_VERSION, type ChipProgram, type CoreProgram, type PopulationBlock, type PopulationMap } from "../../chip/program/types.ts";
 import { neuronAt, type IndexedGraph } from "./normalise.ts";
 
 /**
@@ -470,6 +470,8 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
   const thetaMax = thetaDrift !== undefined ? new Float64Array(n).fill(Infinity) : undefined;
   // A learned starting θ (--initial-weights), 0 for neurons without one.
   const thetaInit = thetaPlus !== undefined && has("thetaInit") ? new Float64Array(n) : undefined;
+  // Conductance-based LIF parameters (all seven or none), 0 for the core's other neurons.
+  const cond = pops.some((pp) => pp?.condERest !== undefined) ? COND_FIELDS.map(() => new Float64Array(n)) : undefined;
   let local = 0;
   for (const b of core.blocks) {
     const pop = ig.graph.populations[b.population];
@@ -508,6 +510,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       if (thetaMin !== undefined && pp.thetaMin !== undefined) thetaMin[local] = pp.thetaMin[j];
       if (thetaMax !== undefined && pp.thetaMax !== undefined) thetaMax[local] = pp.thetaMax[j];
       if (thetaInit !== undefined && pp.thetaInit !== undefined) thetaInit[local] = pp.thetaInit[j];
+      if (cond !== undefined) COND_FIELDS.forEach((f, k) => { const a = pp[f]; if (a !== undefined) cond[k][local] = a[j]; });
     }
   }
   return {
@@ -520,6 +523,7 @@ function buildCoreParams(ig: IndexedGraph, core: LogicalCore, coreId: number, cr
       ...(thetaPlus === undefined || thetaDecay === undefined ? {} : { thetaPlus, thetaDecay }),
       ...(thetaDrift === undefined || thetaMin === undefined || thetaMax === undefined ? {} : { thetaDrift, thetaMin, thetaMax }),
       ...(thetaInit === undefined ? {} : { thetaInit }),
+      ...(cond === undefined ? {} : Object.fromEntries(COND_FIELDS.map((f, k) => [f, cond[k]]))),
     },
     crossbar,
   };

@@ -10,6 +10,8 @@
  * its JSON path.
  */
 
+import { AerchipError } from "../diagnostics.ts";
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LBRACE = 0x7b;
@@ -146,4 +148,20 @@ export function newlinesIn(bytes: Uint8Array, from: number, to: number): number 
  */
 export function duplicateJsonKeyMessage(dup: DuplicateJsonKey, line: (offset: number) => number): string {
   return `${dup.path}: key "${dup.key}" appears twice in ${dup.parent === "" ? "the top-level object" : dup.parent} (lines ${line(dup.firstOffset)} and ${line(dup.offset)}); a JSON reader would silently keep the last value`;
+}
+
+/**
+ * Refuses a repeated key in `text` (valid JSON, already parsed) of a file aerchip wrote and reads back (a
+ * report.json, a checkpoint, a point file, …): a hand-edited copy with `"steps": 10, "steps": 20` would
+ * otherwise be read silently with the last value. Throws `code` naming `file` and the key's JSON path;
+ * `what` names the file's kind in the message ("report", "checkpoint header"); the hint says which key to
+ * keep, then `hint` (e.g. how to write the file again).
+ */
+export function refuseDuplicateJsonKey(text: string, o: { readonly file: string; readonly code: string; readonly what: string; readonly hint?: string; readonly line?: (offset: number) => number }): void {
+  const dup = findDuplicateJsonKey(text);
+  if (dup === undefined) return;
+  const where = dup.parent === "" ? "the top-level object" : dup.parent;
+  throw new AerchipError(o.code, `${o.what} ${o.file}: ${duplicateJsonKeyMessage(dup, o.line ?? ((off) => lineAt(text, off)))}`, {
+    file: o.file, field: dup.path, hint: `keep one "${dup.key}" in ${where}${o.hint === undefined ? "" : `, or ${o.hint}`}`,
+  });
 }

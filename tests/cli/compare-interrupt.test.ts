@@ -72,7 +72,7 @@ describe("an interrupted compare", () => {
     const r = await cli("compare", DEMO, "--arch", "interrupt-after,loihi", "--out", out, "--steps", "50", "--quiet");
     expect(r.code, r.stderr).toBe(130);
     expect(filesIn(out)).toEqual(["interrupt-after"]);
-    expect(filesIn(join(out, "interrupt-after")).sort()).toEqual(["mapping.json", "report.json", "spikes.json"]);
+    expect(filesIn(join(out, "interrupt-after")).sort()).toEqual(["aerchip-outputs.json", "mapping.json", "report.json", "spikes.json"]);
     expect(r.stderr).toMatch(/hint: .*interrupt-after/);
   });
 
@@ -80,6 +80,6 @@ describe("an interrupted compare", () => {
     const out = join(tmp(), "out");
     const r = await cli("compare", DEMO, "--arch", "generic,loihi", "--out", out, "--steps", "50", "--quiet");
     expect(r.code, r.stderr).toBe(0);
-    expect(filesIn(out).sort()).toEqual(["compare.csv", "compare.json", "compare.md", "compare.svg", "compare.tex", "generic", "loihi"]);
+    expect(filesIn(out).sort()).toEqual(["aerchip-outputs.json", "compare.csv", "compare.json", "compare.md", "compare.svg", "compare.tex", "generic", "loihi"]);
   });
 });

@@ -68,7 +68,7 @@ describe("an interrupted evaluation on several chips", () => {
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,interrupt-during", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(143);
     expect(filesIn(out)).toEqual(["generic"]);
-    expect(filesIn(join(out, "generic"))).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
+    expect(filesIn(join(out, "generic"))).toEqual(["aerchip-outputs.json", "dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
     expect(r.stderr).toMatch(/hint: .*generic/);
   });
 
@@ -76,6 +76,6 @@ describe("an interrupted evaluation on several chips", () => {
     const out = join(TMP, "out3");
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,truenorth", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
-    expect(filesIn(out)).toEqual(["evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "truenorth"]);
+    expect(filesIn(out)).toEqual(["aerchip-outputs.json", "evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "truenorth"]);
   });
 });

@@ -21,7 +21,8 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const MODEL = join(TMP, "if4.nir");
 const DATA = join(TMP, "data");
 const TINY = join(TMP, "tiny.json");
-const FILES = ["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"];
+// With the outputs manifest (cli/earlier-outputs.ts): the same in a chip's directory as in a one-chip evaluation's.
+const FILES = ["aerchip-outputs.json", "dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"];
 
 beforeAll(async () => {
   await writeIf4Nir(MODEL);
@@ -41,7 +42,9 @@ describe("evaluate on several chips", () => {
     const out = join(TMP, "multi");
     const r = await cli("evaluate", MODEL, "--input", DATA, "--arch", "generic,loihi", "--out", out);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "loihi"]);
+    expect(readdirSync(out).sort()).toEqual(["aerchip-outputs.json", "evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "loihi"]);
+    // The chip directories are the command's outputs too (a later evaluation without a chip removes its directory).
+    expect(JSON.parse(readFileSync(join(out, "aerchip-outputs.json"), "utf8"))).toMatchObject({ command: "evaluate-compare", files: ["evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic/", "loihi/"] });
     const rows = readRows(out);
     expect(rows.map((x) => [x.arch, x.status, x.dir])).toEqual([["generic", "ok", "generic"], ["loihi", "ok", "loihi"]]);
     for (const [k, arch] of ["generic", "loihi"].entries()) {

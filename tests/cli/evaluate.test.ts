@@ -77,7 +77,7 @@ describe("evaluate: a directory data set, by hand", () => {
     expect(d.summary.perInference.synOps.mean).toBe(mean);
     expect(d.summary.perInference.synOps.min).toBe(Math.min(...ops));
     expect(d.summary.perInference.energyPj.total.mean).toBeCloseTo(d.samples.reduce((a, s) => a + s.energyPj.total, 0) / 4, 9);
-    expect(readdirSync(out).sort()).toEqual(["dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["aerchip-outputs.json", "dataset.html", "dataset.json", "dataset.md", "dataset.tex", "mapping.json", "samples.csv"]);
     expect(r.stdout).toMatch(/Accuracy\s+50\.00 % \(2 of 4 labelled samples; 1 decoded to no class; 95 % Wilson interval 15\.00 to 85\.00 %\)/);
   });
 

@@ -46,7 +46,7 @@ describe("an interrupted run (in process)", () => {
     const out = join(tmp(), "out");
     const r = await cli("run", DEMO, "--arch", "generic", "--out", out, "--steps", "50", "--quiet");
     expect(r.code).toBe(0);
-    expect(filesIn(out).sort()).toEqual(["mapping.json", "report.json", "spikes.json"]);
+    expect(filesIn(out).sort()).toEqual(["aerchip-outputs.json", "mapping.json", "report.json", "spikes.json"]);
   });
 });
 

@@ -47,9 +47,9 @@ async function graph(): Promise<{ model: string; input: string }> {
   return { model, input };
 }
 
-/** Every output file of a run directory but report.json and mapping.json, by name → bytes. */
+/** Every output file of a run directory but report.json, mapping.json and the outputs manifest (which lists mapping.json or not), by name → bytes. */
 function outputFiles(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).filter((f) => f !== "report.json" && f !== "mapping.json").sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(readdirSync(dir).filter((f) => f !== "report.json" && f !== "mapping.json" && f !== "aerchip-outputs.json").sort().map((f) => [f, readFileSync(join(dir, f))]));
 }
 
 /** Options (each with a value) that compile takes and the program's run refuses: the program carries them. */
@@ -140,7 +140,7 @@ describe("a compiled NIR program runs in NIR steps, as the .nir file does", () =
     const out = join(TMP, "old-run");
     const r = await cli("run", join(prog, "old.aerprog"), "--input", input, "--arch", "generic", "--out", out, "--quiet");
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["li.v.npy", "report.json", "spikes.json"]);
+    expect(readdirSync(out).sort()).toEqual(["aerchip-outputs.json", "li.v.npy", "report.json", "spikes.json"]);
     const rep = json(join(out, "report.json"));
     expect(rep.steps).toBe(40);
     expect(rep.nir).toBeUndefined();

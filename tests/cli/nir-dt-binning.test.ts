@@ -78,4 +78,30 @@ describe("W_NIR_DT_BINNING", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/W_NIR_DT_BINNING/);
   });
+
+  it("sweep: printed once per sweep (not per point), naming the points, and kept in sweep.json; dt equal to the bin width gives none", async () => {
+    const sweep = (name: string, extra: string): string => {
+      const f = join(TMP, `${name}.yaml`);
+      writeFileSync(f, `model: ${LIF}\ninput: ${EVENTS}\ntickUs: 1000\narch: generic\nseed: [0, 1, 2]\n${extra}`);
+      return f;
+    };
+    const out = join(TMP, "sw");
+    let r = await cli("sweep", sweep("sw", ""), "--out", out, "--threads", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/W_NIR_DT_BINNING/g)).toHaveLength(1);
+    const d = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as { rows: Array<{ id: string }>; warnings?: string[] };
+    expect(d.rows).toHaveLength(3);
+    expect(r.stderr).toMatch(/W_NIR_DT_BINNING: the input is binned at 1000 µs per tick but the graph integrates dt = 0\.0001 s per tick[^\n]*10\.0× faster[^\n]*\(every point of the sweep, 3: /);
+    for (const row of d.rows) expect(r.stderr).toContain(row.id);
+    expect(r.stderr).toMatch(/hint: set `dt: 0\.001` in the sweep file \(the bin width\), or `tickUs: 100` \(dt\)/);
+    expect(d.warnings).toHaveLength(1);
+    expect(d.warnings![0]).toMatch(/^W_NIR_DT_BINNING: .*every point of the sweep, 3: /);
+    // Resumed (every point on disk): still said once.
+    r = await cli("sweep", sweep("sw", ""), "--out", out, "--threads", "1");
+    expect(r.stderr.match(/W_NIR_DT_BINNING/g)).toHaveLength(1);
+    r = await cli("sweep", sweep("sw-same", "dt: 0.001\n"), "--out", join(TMP, "sw-same"), "--threads", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/W_NIR_DT_BINNING/);
+    expect((JSON.parse(readFileSync(join(TMP, "sw-same", "sweep.json"), "utf8")) as { warnings?: string[] }).warnings).toBeUndefined();
+  }, 120_000);
 });

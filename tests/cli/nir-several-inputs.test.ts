@@ -3,7 +3,7 @@
  * another Input node; the one left without spikes is named in W_NIR_SEVERAL_INPUTS. The run equals the NIR-literal
  * reference with that input driven and the other silent.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +133,13 @@ describe("a NIR graph with two Input nodes", () => {
       expect(r.stderr).toContain(`E_CLI_OPTION: --input-population ${name}: ${what}`);
       expect(r.stderr).toContain("give one of its Input nodes: a_in, b_in");
     }
+    // --initial-weights: refused for a NIR program (no weights.json maps onto its projections), saying what to do instead.
+    const wf = join(dir, "w.json");
+    writeFileSync(wf, JSON.stringify({ format: "aerchip-weights", version: 1, model: "m", projections: { p: { pre: "a_in", post: "A", rule: "", synapseCount: 1, weights: [1] } } }));
+    const iw = await cli("run", program, "--input", fileA(), "--initial-weights", wf, "--arch", "generic", "--out", join(dir, "piw"));
+    expect(iw.code).toBe(1);
+    expect(iw.stderr).toMatch(/E_WEIGHTS_PROGRAM: [^\n]*compiled from a NIR graph: its projections are paths through the graph's nodes[^\n]*\n {2}hint: change the weights in the NIR graph/);
+    expect(existsSync(join(dir, "piw"))).toBe(false);
   });
 
   it("evaluate records --input-population (and --nir-bias compartment) in dataset.json, and rerun repeats them byte for byte (audit s23x #3, #4)", async () => {

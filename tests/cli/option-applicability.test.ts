@@ -54,12 +54,13 @@ describe("options that do not apply", () => {
     await refused("--placement", ...base, "--placement", "random");
     await refused("--remap", ...base, "--remap");
     await refused("--seed", ...base, "--seed", "3");
-    // --input-population applies to programs compiled from a NIR graph (tests/cli/nir-several-inputs.test.ts);
-    // on one compiled from a JSON model the refusal says so, instead of claiming every program has one input (audit s23x #2).
-    await refused("--input-population", ...base, "--input-population", "in");
-    const pop = await cli(...base, "--input-population", "in");
-    expect(pop.stderr).toContain("it names the Input node --input drives in a program compiled from a NIR graph, and this one was compiled from a JSON model");
-    expect(pop.stderr).toMatch(/hint: drop --input-population \(--input drives the program's one input population, "[^"]+"\)/);
+    // --input-population applies to every program: a NIR graph's Input node (tests/cli/nir-several-inputs.test.ts), a JSON
+    // model's input population (tests/cli/program-inputs.test.ts); a name that is no input population is refused, naming them.
+    await refused("--input-population", ...base, "--input-population", "out");
+    const pop = await cli(...base, "--input-population", "out");
+    expect(pop.stderr).toContain("--input-population out: that population is not an input population");
+    expect(pop.stderr).toContain("hint: give one of its input populations: in");
+    expect((await cli(...base, "--input-population", "in", "--quiet")).code).toBe(0);
     const ok = await cli(...base, "--quiet");
     expect(ok.code, ok.stderr).toBe(0);
     // compare refuses a program before any option (audit s23x #11): the first refusal gives the real reason,

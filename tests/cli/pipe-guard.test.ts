@@ -40,7 +40,7 @@ describe.skipIf(!DIST_OK)("the CLI with a closed stdout (spawned; needs an up-to
     const r = await runWithClosedStdout(["run", "examples/demo/ei-small.net.json", "--arch", "generic", "--out", out, "--steps", "50"]);
     expect(r.stderr).not.toMatch(/EPIPE|Error|^\s+at /m);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["mapping.json", "report.json", "spikes.json"]);
+    expect(readdirSync(out).sort()).toEqual(["aerchip-outputs.json", "mapping.json", "report.json", "spikes.json"]);
     for (const f of readdirSync(out)) expect(() => JSON.parse(readFileSync(join(out, f), "utf8"))).not.toThrow();
   });
 

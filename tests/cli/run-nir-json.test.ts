@@ -24,7 +24,8 @@ function namedPaths(summary: Record<string, unknown>): string[] {
   return paths.sort();
 }
 
-const listing = (dir: string): string[] => readdirSync(dir).map((f) => join(dir, f)).sort();
+/** Every file in `dir` but the outputs manifest (aerchip-outputs.json, the record of these files: cli/earlier-outputs.ts). */
+const listing = (dir: string): string[] => readdirSync(dir).filter((f) => f !== "aerchip-outputs.json").map((f) => join(dir, f)).sort();
 
 describe("run --json names every file written", () => {
   it("a NIR graph: mapping.json and each spiking node's <node>.npy too (with the readout's .v.npy and layer-ticks.csv)", async () => {

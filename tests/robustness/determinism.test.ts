@@ -35,7 +35,7 @@ describe("determinism of aerchip run", () => {
     const a = await run(...args);
     const b = await run(...args);
     const files = readdirSync(a).sort();
-    expect(files).toEqual(["mapping.json", "report.json", "spikes.json"]);
+    expect(files).toEqual(["aerchip-outputs.json", "mapping.json", "report.json", "spikes.json"]);
     for (const f of files) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
   });
 

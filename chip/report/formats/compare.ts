@@ -72,7 +72,7 @@ export interface CompareRow {
   /**
    * Spikes of the model's layers: perPopulation spikes over the populations that are neither inputs nor a front
    * end's helpers (modelLayerSpikes, as evaluate's "Spikes (model layers)"). Not counters.neuronsFired, which
-   * counts the NIR front end's constant-drive sources too (`__nir_bias`, `__nir_bias_from_<s>`, `__nir_once`):
+   * counts the NIR front end's constant-drive sources too (`__nir_bias`, `__nir_bias_from_<s>`, `__nir_bias_delay_<d>`, `__nir_once`):
    * chips that need staged sources (odin, cim-crossbar) fire more of them, so identical model spikes read as
    * different totals (audit s23x #7: 494 on odin, 393 on loihi).
    */

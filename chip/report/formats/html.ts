@@ -7,6 +7,7 @@
  * nothing; element ids inside each SVG are renumbered per figure, so the output is deterministic and
  * several figures can share one page.
  */
+import { refuseDuplicateJsonKey } from "../../../core/io/json-duplicate-keys.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { AerchipError } from "../../../core/diagnostics.ts";
 import type { RunReport } from "../run-report.ts";
@@ -44,6 +45,8 @@ export function parseSpikesJson(text: string, report: RunReport, file: string): 
   } catch (e) {
     throw new AerchipError("E_SPIKES_PARSE", `spikes file is not valid JSON: ${(e as Error).message}`, { file, hint: "use the spikes.json written by `aerchip run` next to report.json" });
   }
+  // A repeated population key would draw only its last spike list.
+  refuseDuplicateJsonKey(text, { file, code: "E_SPIKES_PARSE", what: "spikes file", hint: "use the spikes.json written by `aerchip run` next to report.json" });
   const spikes = (raw as { spikes?: unknown } | null)?.spikes;
   if (typeof spikes !== "object" || spikes === null || Array.isArray(spikes)) {
     throw new AerchipError("E_SPIKES_PARSE", "spikes file has no `spikes` object", { file, field: "spikes", hint: "use the spikes.json written by `aerchip run` next to report.json" });

@@ -20,6 +20,7 @@ import { readHdf5Tree } from "./read-hdf5.ts";
 import type { NirDocument } from "./types.ts";
 
 export type { NirLoadOptions, ResolvedNirOptions } from "./options.ts";
+export { nirChipOptions } from "./options.ts";
 export type { NirOutputInfo, NirPopulationInfo, NirProjectionInfo } from "./lower.ts";
 export type { NirDocument } from "./types.ts";
 

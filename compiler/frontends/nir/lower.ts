@@ -22,7 +22,10 @@
  * from `__nir_once` (fires at tick 0 only), because u filters its input. Where L_P + start exceeds the
  * chip's `maxDelayTicks` (option; e.g. 1 on odin), an every-tick drive comes instead from a source that
  * starts firing at tick s = L_P + start − maxDelayTicks (`__nir_bias_from_<s>`), with delay maxDelayTicks,
- * so that drive too first arrives at tick L_P + start. With `bias: "compartment"`
+ * so that drive too first arrives at tick L_P + start. On a chip that keeps one delay per neuron output
+ * (`delayPerSynapse` false: truenorth) each distinct delay L_P + start of the sources firing from tick 0 gets its
+ * own source neuron (`__nir_bias`, `__nir_bias_delay_<d>`; `__nir_once`, `__nir_once_delay_<d>`), so that every
+ * source sends with one delay. With `bias: "compartment"`
  * drives starting at step 0 go to the compartment's `bias`, which is exact only if the chip keeps a
  * population frozen until tick L_P (reported in `startTicks`); no chip model does, so that is inexact
  * (W_NIR_NEEDS_START_TICK) and library-only.
@@ -526,12 +529,25 @@ export function lowerNir(doc: NirDocument, opts: ResolvedNirOptions, warnings: D
   // maxDelayTicks 1 has no separate current, so it holds no Cuba compartment anyway.
   const maxDelay = opts.maxDelayTicks;
   const firstTickOf = (c: ConstSynapse): number => Math.max(0, latency.get(c.post)! + c.start - maxDelay);
+  // A chip that keeps one delay per neuron output (opts.delayPerSynapse false, truenorth) cannot send one source's
+  // spike with several delays (E_CORE_DELAY_PER_NEURON), so the sources that fire from tick 0 are split by delay
+  // d = L_P + start: the shortest keeps the source's name, each other d gets `<name>_delay_<d>` (same neuron, so
+  // the same spikes reach the same neurons at the same ticks). A staged source has one delay, maxDelayTicks, already.
+  const emitFromTick0 = (popName: string, list: readonly ConstSynapse[], once: boolean): void => {
+    if (opts.delayPerSynapse) {
+      emitConstSource(popName, list, once);
+      return;
+    }
+    const delayOf = (c: ConstSynapse): number => latency.get(c.post)! + c.start;
+    const delays = [...new Set(list.map(delayOf))].sort((a, b) => a - b);
+    delays.forEach((d, i) => emitConstSource(i === 0 ? popName : `${popName}_delay_${d}`, list.filter((c) => delayOf(c) === d), once));
+  };
   const every = viaSource.filter((c) => !c.once);
-  emitConstSource(BIAS_POPULATION, every.filter((c) => firstTickOf(c) === 0), false);
+  emitFromTick0(BIAS_POPULATION, every.filter((c) => firstTickOf(c) === 0), false);
   for (const s of [...new Set(every.map(firstTickOf))].filter((s) => s > 0).sort((a, b) => a - b)) {
     emitConstSource(`${BIAS_POPULATION}_from_${s}`, every.filter((c) => firstTickOf(c) === s), false, s);
   }
-  emitConstSource(ONCE_POPULATION, viaSource.filter((c) => c.once), true);
+  emitFromTick0(ONCE_POPULATION, viaSource.filter((c) => c.once), true);
 
   const withLatency = (i: NirPopulationInfo): NirPopulationInfo => ({ ...i, latencyTicks: latency.get(i.population)! });
   const nodes = infos.map(withLatency);

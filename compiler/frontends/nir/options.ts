@@ -3,6 +3,7 @@
  * docs/nir.md explains each one for users.
  */
 import { AerchipError } from "../../../core/diagnostics.ts";
+import type { ChipSpec } from "../../../chip/spec/types.ts";
 
 /**
  * Reset of spiking nodes (NIR has no field for it):
@@ -42,6 +43,13 @@ export interface NirLoadOptions {
    * Default: no limit (one bias source, as on chips that hold the delays).
    */
   readonly maxDelayTicks?: number;
+  /**
+   * Whether the target chip keeps a delay per synapse (synapseEncoding.delayPerSynapse; default true). false
+   * (truenorth: one delay per neuron output) gives every distinct delay of the bias drives its own source neuron
+   * (`__nir_bias` for the shortest, `__nir_bias_delay_<d>` for each other delay d; `__nir_once` likewise), as a
+   * source whose synapses have different delays is refused there (E_CORE_DELAY_PER_NEURON).
+   */
+  readonly delayPerSynapse?: boolean;
   /** Accept files NIR's type checker rejects (shape disagreements with equal element counts, …) with warnings. */
   readonly lenient?: boolean;
   /** Model name (default: the file's base name). */
@@ -60,6 +68,8 @@ export interface ResolvedNirOptions {
   readonly lenient: boolean;
   /** Infinity when not given. */
   readonly maxDelayTicks: number;
+  /** true when not given. */
+  readonly delayPerSynapse: boolean;
   readonly name: string;
   readonly defaultSteps: number;
 }
@@ -84,10 +94,21 @@ export function resolveNirOptions(o: NirLoadOptions, defaultName: string): Resol
   if (bias !== "source" && bias !== "compartment") bad("bias", `bias must be "source" or "compartment"`, "choose where constant drives go");
   const maxDelayTicks = o.maxDelayTicks ?? Infinity;
   if (!(maxDelayTicks === Infinity || (Number.isSafeInteger(maxDelayTicks) && maxDelayTicks >= 1))) bad("maxDelayTicks", `maxDelayTicks must be a whole number of ticks ≥ 1, got ${maxDelayTicks}`, "give the chip's core.maxDelayTicks");
+  const delayPerSynapse = o.delayPerSynapse ?? true;
+  if (typeof delayPerSynapse !== "boolean") bad("delayPerSynapse", `delayPerSynapse must be true or false, got ${JSON.stringify(delayPerSynapse)}`, "give the chip's synapseEncoding.delayPerSynapse");
   const defaultSteps = o.defaultSteps ?? 100;
   if (!(Number.isSafeInteger(defaultSteps) && defaultSteps >= 1)) bad("defaultSteps", `defaultSteps must be a positive integer`, "give a step count");
   return {
     dtSeconds: dt, reset, resetByNode: o.resetByNode ?? {}, recurrentBias, ifMultiSpike: o.ifMultiSpike ?? false, bias,
-    lenient: o.lenient ?? false, maxDelayTicks, name: o.name ?? defaultName, defaultSteps,
+    lenient: o.lenient ?? false, maxDelayTicks, delayPerSynapse, name: o.name ?? defaultName, defaultSteps,
   };
+}
+
+/**
+ * The load options a target chip sets: its longest delay (core.maxDelayTicks) and whether it keeps a delay per
+ * synapse (synapseEncoding.delayPerSynapse), which place the constant-drive sources (lower.ts "Constant drives").
+ * Only these two facts of the spec, so the front end needs no simulator.
+ */
+export function nirChipOptions(spec: Pick<ChipSpec, "core" | "synapseEncoding">): Pick<NirLoadOptions, "maxDelayTicks" | "delayPerSynapse"> {
+  return { maxDelayTicks: spec.core.maxDelayTicks, delayPerSynapse: spec.synapseEncoding.delayPerSynapse !== false };
 }

@@ -119,6 +119,16 @@ describe.skipIf(!HAS_SHARED)(`constant drives of snntorch_dense_lif on cim-cross
     const sop = rep.costs.find((c) => c.key === "energySynOpPj")!.value;
     const d = nirBiasDrive(rep)!;
     const drive = rep.perProjection.filter((p) => d.projections.includes(p.name));
+    expect(sum(drive.map((p) => p.connectedSynOps!))).toBeGreaterThan(0);
     expect(d.energyPj).toBeCloseTo(sum(drive.map((p) => p.connectedSynOps!)) * sop, 6);
+    // Truenorth keeps one delay per neuron output (audit s25a #4): the layers' biases (delays 1 and 2) come from two
+    // sources, and the drive counts both, as it counted __nir_bias's two projections on chips with per-synapse delays.
+    expect(d.projections).toEqual(["__nir_bias->1", "__nir_bias_delay_2->3"]);
+    // The same drive ops as on generic, whose one __nir_bias sends with both delays.
+    const g = await cli("run", nir, "--arch", "generic", "--input", input, "--out", join(root, "generic"), "--quiet");
+    expect(g.code, g.stderr).toBe(0);
+    const generic = nirBiasDrive(JSON.parse(readFileSync(join(root, "generic", "report.json"), "utf8")) as RunReport)!;
+    expect(generic.projections).toEqual(["__nir_bias->1", "__nir_bias->3"]);
+    expect(d.synOps).toBe(generic.synOps);
   });
 });

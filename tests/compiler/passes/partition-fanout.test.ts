@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAerchipModel } from "../../../compiler/frontends/aerchip-model.ts";
 import type { Json } from "../../../compiler/frontends/json-fields.ts";
-import { loadNirModel } from "../../../compiler/frontends/nir/index.ts";
+import { loadNirModel, nirChipOptions } from "../../../compiler/frontends/nir/index.ts";
 import { compileModel } from "../../../compiler/compile.ts";
 import { compileAndRun } from "../../../cli/pipeline.ts";
 import { loadPreset } from "../../../chip/spec/load.ts";
@@ -71,19 +71,31 @@ describe("core.maxFanOutCores is checked on the packed cores", () => {
 });
 
 describe.skipIf(!HAS_SHARED)(`snnTorch fixtures that fit one core compile on odin and truenorth ${SKIP_MSG}`, () => {
+  // Loaded for the chip as `run` and `compile` load them (nirChipOptions: its maxDelayTicks and delayPerSynapse).
   const cases: [string, string, number][] = [
     ["snntorch_rleaky_cuba", "odin", 21],
     ["snntorch_rleaky_cuba", "truenorth", 21],
-    ["snntorch_dense_lif", "truenorth", 31],
+    // 31 neurons and a second bias source: truenorth keeps one delay per neuron output (audit s25a #4), so the bias
+    // of the layer at latency 2 comes from __nir_bias_delay_2, not from __nir_bias with delay 2 (docs/nir.md).
+    ["snntorch_dense_lif", "truenorth", 32],
   ];
   for (const [name, chip, neurons] of cases) {
     it(`${name} on ${chip}: one core of ${neurons} neurons`, async () => {
-      const m = await loadNirModel(sharedPath("fixtures", "nir", "snntorch", `${name}.nir`));
-      const { mapping } = compileModel(m.graph, loadPreset(chip), {});
+      const spec = loadPreset(chip);
+      const m = await loadNirModel(sharedPath("fixtures", "nir", "snntorch", `${name}.nir`), nirChipOptions(spec));
+      const { mapping } = compileModel(m.graph, spec, {});
       expect(mapping.coresUsed).toBe(1);
       expect(mapping.cores[0].neurons).toBe(neurons);
     });
   }
+  // Lowered without the chip's facts (one bias source, as for chips with per-synapse delays) it stays refused there:
+  // __nir_bias drives the two layers with delays 1 and 2, which one TrueNorth neuron cannot send.
+  it("snntorch_dense_lif lowered for per-synapse delays is refused on truenorth (one delay per neuron output)", async () => {
+    const m = await loadNirModel(sharedPath("fixtures", "nir", "snntorch", "snntorch_dense_lif.nir"));
+    const e = errorOf(() => compileModel(m.graph, loadPreset("truenorth"), {}));
+    expect(e.code).toBe("E_CORE_DELAY_PER_NEURON");
+    expect(e.message).toContain('neuron 0 of population "__nir_bias" sends with delays 1, 2 ticks');
+  });
 });
 
 /** The auditor's fanpack: in[10] → a[100], in → b[100], x[10] → c[200], dense, listed in `order`. */
