@@ -379,13 +379,14 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
     : { source: "idx", split: "file order: the first --train of the training files, the first --test of the test files", train: o.train, test: o.test, files: Object.entries(idx).map(([role, path]) => ({ role, path, sha256: sha256File(path) })) };
   const nLabel = Math.min(data.trainLabels.length, o.labelSamples ?? data.trainLabels.length);
   const doc = {
-    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params: recordedParams(params, params.mu),
+    format: "aerchip-learn", version: 1, arch: spec.name, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, dataset: source, params: recordedParams(params, params.mu, neuronModel),
     // The set's name only when --params was given, so a default run's file is as before the option.
     ...(o.params === undefined ? {} : { paramSet: setName, harness }),
     // D&C's conductance neurons only when chosen (--neuron-model lif-cond), so every other file is as before the option.
     ...(neuronModel === "lif" ? {} : { neuronModel, conductance: condRecord(params) }),
-    // beta only with the exponential rule (rule-names.ts recordedParams): every other rule's file is as before it.
-    paramsProvenance: recordedParams(paramsProvenance(params, { ...ruleChosen, ...gainDoc?.chosen }, paramSetSourcesForRule(setName, params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
+    // beta only with the exponential rule (rule-names.ts recordedParams): every other rule's file is as before it;
+    // with lif-cond, not the current-based gains and inh→exc weight it does not read (the `conductance` block has what ran).
+    paramsProvenance: recordedParams(paramsProvenance(params, { ...ruleChosen, ...gainDoc?.chosen }, paramSetSourcesForRule(setName, params.mu)), params.mu, neuronModel), provenanceTags: PROVENANCE_TAGS,
     ...(gainDoc === undefined ? {} : { inputGainSearch: gainDoc.search }),
     // Options that change the results and were not in the file before (audit s21h H9): how the neurons were
     // labelled (a frozen label pass, or the last training pass's responses with learning on), the seed (the

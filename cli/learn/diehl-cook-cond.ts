@@ -21,7 +21,8 @@
  * --set is refused, checkCondParamsUsed): inputGainExc, inputGainInh (a weight goes straight into g) and wInhExc
  * (the current-based mapping of D&C's 17.0; here the constant below). The remaining constants of the
  * conductance model have no harness parameter: DIEHL_COOK_COND below, each with its source, written to
- * learn-mnist.json's `conductance` block.
+ * learn-mnist.json's `conductance` block (the three unread ones are left out of its `params` and
+ * `paramsProvenance`: rule-names.ts recordedParams).
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import { NeuronDynamics, ResetMode, ThresholdOp } from "../../chip/program/types.ts";
@@ -132,6 +133,6 @@ export function condRecord(P: DiehlCookParams): Record<string, unknown> {
       tauGeMs: P.tauSynMs, dtMs: P.tickMs,
     },
     sources,
-    notes: "v in mV (params' voltages are mV above rest, shifted by E_rest); threshold v > vThreshold + θ, θ from 0 (D&C's θ − 20 mV); refractoryTicks = round(ms/tickMs) − 1 (Brian's refractory); inputGainExc, inputGainInh and wInhExc are not read",
+    notes: "v in mV (params' voltages are mV above rest, shifted by E_rest); threshold v > vThreshold + θ, θ from 0 (D&C's θ − 20 mV); refractoryTicks = round(ms/tickMs) − 1 (Brian's refractory); inputGainExc, inputGainInh and wInhExc are not read (and not in params or paramsProvenance)",
   };
 }

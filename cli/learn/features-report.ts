@@ -6,7 +6,7 @@
  * stated"). Written as learn-features.json (deterministic: no wall times), clusters.csv and, per weight
  * width, responses_<width>.npy (the frozen pass's spike counts, samples × neurons).
  */
-import { condRecord } from "./diehl-cook-cond.ts";
+import { condRecord, learnNeuronModel } from "./diehl-cook-cond.ts";
 import { writeOutputDir } from "../earlier-outputs.ts";
 import { join, resolve } from "node:path";
 import { stableJson } from "../../core/atomic-write.ts";
@@ -109,6 +109,8 @@ export function writeFeatureResults(
 ): void {
   const out = resolve(o.out);
   const n = data.trainLabels.length;
+  // Checked by learnCommand already (absent = "lif"); with lif-cond, params omit what it does not read (recordedParams).
+  const neuronModel = learnNeuronModel(o.neuronModel);
   // The responses go to their .npy file; the clustering names it instead.
   const withoutResponses = <R extends Pick<DiehlCookResult, "weightBits" | "clustering">>(r: R) => {
     const { responses: _r, ...c } = r.clustering!;
@@ -116,11 +118,11 @@ export function writeFeatureResults(
   };
   const strip = ({ wallSeconds: _w, accuracy: _a, trainAccuracy: _t, testSamples: _ts, energyPerInferencePj: _e, ...rest }: DiehlCookResult) => withoutResponses(rest);
   const doc = {
-    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params: recordedParams(params, params.mu),
+    format: "aerchip-learn-features", version: 1, arch, ...(countsOnly ? { costs: "counts" } : {}), rule: diehlCookRule(params).name, params: recordedParams(params, params.mu, neuronModel),
     ...(o.params === undefined ? {} : { paramSet: paramSetName(o.params), harness: LEARN_PARAM_SET_HARNESS[paramSetName(o.params)] }),
     // D&C's conductance neurons (--neuron-model lif-cond) only when chosen, so every other file is as before the option.
-    ...(o.neuronModel === "lif-cond" ? { neuronModel: "lif-cond", conductance: condRecord(params) } : {}),
-    paramsProvenance: recordedParams(paramsProvenance(params, { ...chosen, ...gain?.chosen }, paramSetSourcesForRule(paramSetName(o.params), params.mu)), params.mu), provenanceTags: PROVENANCE_TAGS,
+    ...(neuronModel === "lif-cond" ? { neuronModel, conductance: condRecord(params) } : {}),
+    paramsProvenance: recordedParams(paramsProvenance(params, { ...chosen, ...gain?.chosen }, paramSetSourcesForRule(paramSetName(o.params), params.mu)), params.mu, neuronModel), provenanceTags: PROVENANCE_TAGS,
     ...(gain === undefined ? {} : { inputGainSearch: gain.search }),
     features: {
       path: dataset, sha256: sha256File(dataset), samples: n, dims: data.inputs,

@@ -17,6 +17,7 @@
  */
 import { AerchipError } from "../../core/diagnostics.ts";
 import type { DiehlCookParams } from "./diehl-cook.ts";
+import { PARAMS_UNUSED_BY_COND, type LearnNeuronModel } from "./diehl-cook-cond.ts";
 
 export const LEARN_RULE_NAMES = ["diehl-cook-2015-code", "pair-stdp", "diehl-cook-2015", "diehl-cook-2015-exp"] as const;
 export type LearnRuleName = (typeof LEARN_RULE_NAMES)[number];
@@ -73,10 +74,12 @@ export function muForRule(rule: LearnRuleName | undefined, user: Partial<DiehlCo
 
 /**
  * `params` (or their provenance) as written to the result files: beta only with the exponential rule, so the
- * files of every other rule are as before beta existed.
+ * files of every other rule are as before beta existed; and with `--neuron-model lif-cond` without the
+ * current-based network's inputGainExc, inputGainInh and wInhExc (PARAMS_UNUSED_BY_COND: the conductance
+ * network does not read them; what ran, e.g. inh→exc −17 onto g_i, is in the file's `conductance` block).
  */
-export function recordedParams<T extends object>(values: T, mu: number): T {
-  if (mu === MU_EXP_RULE) return values;
-  const { beta: _beta, ...rest } = values as T & { beta?: unknown };
-  return rest as T;
+export function recordedParams<T extends object>(values: T, mu: number, neuronModel: LearnNeuronModel = "lif"): T {
+  const omit = new Set<string>([...(mu === MU_EXP_RULE ? [] : ["beta"]), ...(neuronModel === "lif-cond" ? PARAMS_UNUSED_BY_COND : [])]);
+  if (omit.size === 0) return values;
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !omit.has(k))) as T;
 }

@@ -5,7 +5,8 @@
  * per neuron and tick, refractory ticks included; the CLI run writes the choice into learn-mnist.json and its
  * checkpoint (an interrupted run resumes to the same bytes, a resume with the other model is refused); chips that
  * do not run lif-cond (loihi, the harness's usual chip) are refused before training, naming the chips that do;
- * --set of a parameter the conductance network does not read is refused.
+ * --set of a parameter the conductance network does not read is refused, and such parameters (inputGainExc,
+ * inputGainInh, wInhExc) are not in the files' params or paramsProvenance.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -93,6 +94,14 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
     expect(d.conductance.derived).toMatchObject({ vThresholdExcMv: -52, vResetExcMv: -65, vThresholdInhMv: -40, vResetInhMv: -45, refractoryExcTicks: 4, refractoryInhTicks: 1, dtMs: 1 });
     expect(d.conductance.wInhExcCond).toBe(-17);
     expect(d.conductance.sources.eInhExc).toMatch(/\[C\] D&C code/);
+    // The current-based gains and inh→exc weight, which this network does not read, are not recorded as if they ran
+    // (audit s25b #3); the conductance block has the inh→exc weight that did. The rest of params is there.
+    for (const k of ["inputGainExc", "inputGainInh", "wInhExc"]) {
+      expect(Object.keys(d.params)).not.toContain(k);
+      expect(Object.keys(d.paramsProvenance)).not.toContain(k);
+    }
+    expect(d.params).toMatchObject({ wExcInh: expect.any(Number), tauSynMs: 1, tickMs: 1 });
+    expect(d.paramsProvenance.wExcInh).toEqual(expect.any(String));
     const res = d.results[0];
     expect(res.opsPerTrainSample.synUpdates).toBeGreaterThan(0);
     expect(res.accuracy).toBeGreaterThanOrEqual(0);
@@ -101,6 +110,10 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
     expect((await learn("lif", "--arch", "spinnaker2")).code).toBe(0);
     expect(doc("lif").neuronModel).toBeUndefined();
     expect(doc("lif").conductance).toBeUndefined();
+    for (const k of ["inputGainExc", "inputGainInh", "wInhExc"]) {
+      expect(doc("lif").params[k]).toEqual(expect.any(Number));
+      expect(doc("lif").paramsProvenance[k]).toEqual(expect.any(String));
+    }
     expect(bytes("lif").equals(bytes("cond"))).toBe(false);
     expect((await learn("lif-named", "--arch", "spinnaker2", "--neuron-model", "lif")).code).toBe(0);
     expect(bytes("lif-named").equals(bytes("lif"))).toBe(true);
@@ -151,6 +164,10 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
     const d = JSON.parse(readFileSync(join(dir, "feat", "learn-features.json"), "utf8"));
     expect(d.neuronModel).toBe("lif-cond");
     expect(d.conductance.derived.vThresholdExcMv).toBe(-52);
+    for (const k of ["inputGainExc", "inputGainInh", "wInhExc"]) {
+      expect(Object.keys(d.params)).not.toContain(k);
+      expect(Object.keys(d.paramsProvenance)).not.toContain(k);
+    }
   }, 60_000);
 
   it("learn --help lists the option", async () => {
