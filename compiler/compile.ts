@@ -9,6 +9,7 @@
  * the chip has is cut once more with each population's first block filling the core before it (mapToCores).
  * Every pass is a pure function of its inputs: the same model, chip and options give the same program.
  */
+import { checkCondEulerStep } from "./passes/cond-step.ts";
 import { AerchipError, isAerchipError, type Diagnostic } from "../core/diagnostics.ts";
 import { quantiseGraph, type LayerQuantisation } from "./passes/quantise.ts";
 import { totalCores, type ChipSpec } from "../chip/spec/types.ts";
@@ -300,6 +301,7 @@ export function compileModel(graph: ModelGraph, spec: ChipSpec, opts: CompileOpt
   checkNeuronModels(graph.populations, spec, file); // the chip must run each population's neuron model (chip/spec/neuron-models.ts)
   checkLearningSupported(graph, spec, file); // plastic projections need a learning engine (passes/learning-support.ts)
   checkRefractoryLimit(graph, spec, file); // the chip's refractory counter, both precisions (passes/refractory-limit.ts)
+  checkCondEulerStep(graph, file); // a lif-cond tick no longer than its time constants (passes/cond-step.ts)
   if (opts.precision === "fixed") {
     const qm = quantiseGraph(graph, spec, file);
     const res = compileModel(qm.graph, spec, { ...opts, precision: "float" });
