@@ -28,8 +28,11 @@
  * Directories written before manifests existed (aerchip before session 25) have none: each command's kind
  * then has its record (report.json for `run`, dataset.json for `evaluate`, …) and the fixed names it writes
  * beside it; run reports add the files they name (readouts[].file, the NIR output nodes' <node>.npy),
- * compare.json its rows' directories, sweep.json its points. An unreadable or edited manifest (not JSON, a
- * repeated key, another format) is treated the same way, with a warning W_OUT_MANIFEST.
+ * compare.json its rows' directories, sweep.json its points; a name more than one present kind writes
+ * (weights.json, mapping.json, curve.csv) is kept as another command's (legacyEntries). An unreadable or
+ * edited manifest (not JSON, a repeated key, another format) is treated the same way, with a warning W_OUT_MANIFEST.
+ * A chip directory of compare / evaluate --arch a,b carries "partOf" (OutputParent): the parent removes it
+ * only while its manifest still says so, and a standalone run there treats the parent's files as another command's.
  * Removal comes after the new set is written in full, so a failed run leaves the directory as it was.
  */
 import { lstatSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
@@ -46,6 +49,15 @@ export const OUTPUTS_VERSION = 1;
 
 /** The kinds of output directory, by the command that writes it. */
 export type OutputKind = "run" | "compile" | "compare" | "sweep" | "evaluate" | "evaluate-compare" | "train" | "learn" | "learn-features";
+
+/**
+ * The parent command of an output directory written as one part of another command's output: compare's
+ * per-chip `run` directories and `evaluate --arch a,b`'s per-chip `evaluate` directories (audit s25b #2).
+ * Their manifests say `"partOf": "compare"` (resp. "evaluate-compare"), so a standalone `aerchip run --out
+ * OUT/<chip>` is another command there, and the parent removes only a sub-directory that is still its part.
+ */
+export type OutputParent = "compare" | "evaluate-compare";
+const isParent = (x: unknown): x is OutputParent => x === "compare" || x === "evaluate-compare";
 
 /** How the notes name each kind's command. */
 const COMMAND_TEXT: Readonly<Record<OutputKind, string>> = {
@@ -168,43 +180,62 @@ function legacyNames(kind: OutputKind, out: string): string[] {
 /** One command's files in an output directory (names relative to it). */
 export interface OutputsEntry {
   readonly command: OutputKind;
+  /** Set when `command` wrote this directory as a part of the parent command's output (OutputParent). */
+  readonly partOf?: OutputParent;
   readonly files: readonly string[];
 }
+
+/** Whether two entries are the same command (a chip directory of compare is not a standalone run). */
+const sameCommand = (a: { command: OutputKind; partOf?: OutputParent }, b: { command: OutputKind; partOf?: OutputParent }): boolean => a.command === b.command && a.partOf === b.partOf;
+
+/** The command as the notes say it: "aerchip run (a chip directory of `aerchip compare`)". */
+const commandText = (e: { command: OutputKind; partOf?: OutputParent }): string => `\`${COMMAND_TEXT[e.command]}\`${e.partOf === undefined ? "" : ` (a chip directory of \`${COMMAND_TEXT[e.partOf]}\`)`}`;
 
 /** What an output directory's manifest says: its latest command first, then the earlier commands' files. */
 export interface OutputsManifest {
   readonly format: typeof OUTPUTS_FORMAT;
   readonly version: typeof OUTPUTS_VERSION;
   readonly command: OutputKind;
+  readonly partOf?: OutputParent;
   readonly files: readonly string[];
   readonly earlier?: readonly OutputsEntry[];
 }
 
 /**
  * The commands' files recorded in `out`: from its manifest (latest command first), else, for a directory of
- * an aerchip without manifests, from the kinds' records (`first`'s kind first, so that a name two kinds write,
- * e.g. mapping.json, is taken as the same command's, as before manifests). `problem`: why the manifest could not be used.
+ * an aerchip without manifests, from the kinds' records (legacyEntries). `problem`: why the manifest could not be used.
  */
 export function recordedOutputs(out: string, first?: OutputKind): { entries: OutputsEntry[]; problem?: string } {
   const path = join(out, OUTPUTS_MANIFEST);
   if (isFile(path)) {
     const m = readManifest(path);
     if (typeof m !== "string") {
-      return { entries: [{ command: m.command, files: m.files }, ...(m.earlier ?? [])].map((e) => ({ command: e.command, files: e.files.filter((f) => present(out, f)) })) };
+      return { entries: [{ command: m.command, ...(m.partOf === undefined ? {} : { partOf: m.partOf }), files: m.files }, ...(m.earlier ?? [])].map((e) => ({ command: e.command, ...(e.partOf === undefined ? {} : { partOf: e.partOf }), files: e.files.filter((f) => present(out, f)) })) };
     }
     return { entries: legacyEntries(out, first), problem: m };
   }
   return { entries: legacyEntries(out, first) };
 }
 
+/**
+ * The kinds' files in a directory without a usable manifest, `first`'s kind (the command writing now) first.
+ * A fixed name that more than one present kind claims (weights.json: run and train; mapping.json: run,
+ * compile, evaluate; curve.csv: train, learn, learn-features) cannot be told apart: it is attributed to
+ * another present kind than `first`, so it is kept and named, never removed (audit s25b #1: `run` removed
+ * train's weights.json). aerchip deletes a file only when it is sure the same command wrote it.
+ */
 function legacyEntries(out: string, first?: OutputKind): OutputsEntry[] {
   const kinds = Object.keys(KINDS) as OutputKind[];
   const order = first === undefined ? kinds : [first, ...kinds.filter((k) => k !== first)];
-  const taken = new Set<string>();
+  const claims = new Map(order.map((kind) => [kind, legacyNames(kind, out)] as const));
+  const claimants = (f: string): OutputKind[] => order.filter((k) => claims.get(k)?.includes(f) === true);
   const entries: OutputsEntry[] = [];
   for (const kind of order) {
-    const files = legacyNames(kind, out).filter((f) => !taken.has(f));
-    for (const f of files) taken.add(f);
+    const files = (claims.get(kind) ?? []).filter((f) => {
+      const by = claimants(f);
+      // The owner: the only claimant, else the first claimant other than the command writing now.
+      return (by.length === 1 || by[0] !== first ? by[0] : by[1]) === kind;
+    });
     if (files.length > 0) entries.push({ command: kind, files });
   }
   return entries;
@@ -226,8 +257,8 @@ function readManifest(path: string): OutputsManifest | string {
   if (m === null || typeof m !== "object" || m.format !== OUTPUTS_FORMAT) return `its format is not "${OUTPUTS_FORMAT}"`;
   if (m.version !== OUTPUTS_VERSION) return `its version is ${JSON.stringify(m.version)}, not ${OUTPUTS_VERSION}`;
   const entry = (e: unknown): e is OutputsEntry => {
-    const x = e as { command?: unknown; files?: unknown } | null;
-    return x !== null && typeof x === "object" && isKind(x.command) && Array.isArray(x.files) && x.files.every(isSafeName);
+    const x = e as { command?: unknown; partOf?: unknown; files?: unknown } | null;
+    return x !== null && typeof x === "object" && isKind(x.command) && (x.partOf === undefined || isParent(x.partOf)) && Array.isArray(x.files) && x.files.every(isSafeName);
   };
   const earlier = m.earlier;
   if (!entry(m)) return "its command or files are not an aerchip command's and plain relative names";
@@ -255,9 +286,11 @@ export interface OwnedOutputs {
  * Writes `files` plus the outputs manifest as one output set in `out` (core/atomic-write.ts writeOutputSet),
  * then removes what an earlier `kind` command recorded there and this one did not write, and warns about
  * another command's files that stay (the module comment); notes on stderr unless `quiet`. `inputs`: this
- * run's input files, never removed; `owned`: outputs this command wrote before the set. Returns the removed paths.
+ * run's input files, never removed; `owned`: outputs this command wrote before the set; `partOf`: the parent
+ * command when this directory is one chip's part of compare's / evaluate --arch a,b's output. Returns the removed paths.
  */
-export function writeOutputDir(kind: OutputKind, files: readonly OutputFile[], out: string, o: { readonly quiet?: boolean; readonly inputs?: readonly string[]; readonly owned?: OwnedOutputs } = {}): string[] {
+export function writeOutputDir(kind: OutputKind, files: readonly OutputFile[], out: string, o: { readonly quiet?: boolean; readonly inputs?: readonly string[]; readonly owned?: OwnedOutputs; readonly partOf?: OutputParent } = {}): string[] {
+  const me: { command: OutputKind; partOf?: OutputParent } = { command: kind, ...(o.partOf === undefined ? {} : { partOf: o.partOf }) };
   const recorded = recordedOutputs(out, kind);
   // A path the user named (a file with a role, e.g. --packets-out) is the user's, not recorded (so never removed
   // by a later run), but it is written now: no earlier command's file any more.
@@ -275,21 +308,31 @@ export function writeOutputDir(kind: OutputKind, files: readonly OutputFile[], o
   const inputNames = new Set((o.inputs ?? []).map((p) => nameIn(out, p)).filter((n): n is string => n !== undefined));
   const remove: string[] = [];
   const earlier: OutputsEntry[] = [];
+  // The same command's sub-directories that are no longer its part (a standalone `run --out OUT/<chip>` since): kept, named.
+  const notMine: { name: string; by: OutputsEntry | undefined }[] = [];
   for (const e of recorded.entries) {
     const left = e.files.filter((f) => !written.has(f) && f !== OUTPUTS_MANIFEST);
-    const same = e.command === kind;
+    const same = sameCommand(e, me);
     const kept = same ? left.filter((f) => inputNames.has(f)) : left;
-    if (same) remove.push(...left.filter((f) => !inputNames.has(f)));
+    if (same) {
+      for (const f of left.filter((x) => !inputNames.has(x))) {
+        const part = f.endsWith("/") ? subDirPart(out, f, kind) : { own: true };
+        if (part.own) remove.push(f);
+        else notMine.push({ name: f, by: part.by });
+      }
+    }
     if (kept.length > 0) {
-      const at = earlier.findIndex((x) => x.command === e.command);
-      if (at < 0) earlier.push({ command: e.command, files: kept });
-      else earlier[at] = { command: e.command, files: [...new Set([...earlier[at].files, ...kept])] };
+      const at = earlier.findIndex((x) => sameCommand(x, e));
+      const files = at < 0 ? kept : [...new Set([...earlier[at].files, ...kept])];
+      const entry: OutputsEntry = { command: e.command, ...(e.partOf === undefined ? {} : { partOf: e.partOf }), files };
+      if (at < 0) earlier.push(entry);
+      else earlier[at] = entry;
     }
   }
   const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
   const manifest: OutputsManifest = {
-    format: OUTPUTS_FORMAT, version: OUTPUTS_VERSION, command: kind, files: sorted(mine),
-    ...(earlier.length === 0 ? {} : { earlier: earlier.map((e) => ({ command: e.command, files: sorted(e.files) })) }),
+    format: OUTPUTS_FORMAT, version: OUTPUTS_VERSION, command: kind, ...(o.partOf === undefined ? {} : { partOf: o.partOf }), files: sorted(mine),
+    ...(earlier.length === 0 ? {} : { earlier: earlier.map((e) => ({ command: e.command, ...(e.partOf === undefined ? {} : { partOf: e.partOf }), files: sorted(e.files) })) }),
   };
   const manifestPath = join(out, OUTPUTS_MANIFEST);
   writeOutputSet([...files, { path: manifestPath, data: stableJson(manifest, manifestPath) }], [out]);
@@ -315,15 +358,35 @@ export function writeOutputDir(kind: OutputKind, files: readonly OutputFile[], o
     const n = removed.filter((p) => !p.endsWith("/")).length;
     const shown = [...grouped(shownFiles), ...shownDirs];
     if (shown.length > 0) process.stderr.write(`aerchip: removed ${n} file${n === 1 ? "" : "s"} of the earlier run in --out: ${shown.join(", ")}\n`);
+    const otherCommand = (n: number, by: string, names: readonly string[]): void => {
+      process.stderr.write(`aerchip: W_OUT_OTHER_COMMAND: --out also holds ${n} output${n === 1 ? "" : "s"} of an earlier ${by}, kept: ${names.join(", ")} (${OUTPUTS_MANIFEST} lists which files are this ${commandText(me)}'s; use a separate --out per command, or delete those)\n`);
+    };
     for (const e of manifest.earlier ?? []) {
       // This run's inputs (`compile --out d` then `run d/program.aerprog --out d`) stay without a word.
-      const other = e.command === kind ? [] : e.files.filter((f) => !inputNames.has(f));
-      if (other.length === 0) continue;
-      const n = other.length;
-      process.stderr.write(`aerchip: W_OUT_OTHER_COMMAND: --out also holds ${n} output${n === 1 ? "" : "s"} of an earlier \`${COMMAND_TEXT[e.command]}\`, kept: ${grouped(other).join(", ")} (${OUTPUTS_MANIFEST} lists which files are this \`${COMMAND_TEXT[kind]}\`'s; use a separate --out per command, or delete those)\n`);
+      const other = sameCommand(e, me) ? [] : e.files.filter((f) => !inputNames.has(f));
+      if (other.length > 0) otherCommand(other.length, commandText(e), grouped(other));
+    }
+    for (const d of notMine) {
+      // Not recorded any more: its own manifest says whose it is; no later run of this command removes it.
+      otherCommand(1, d.by === undefined ? `command (${d.name}${OUTPUTS_MANIFEST} is not usable)` : commandText(d.by), [d.name]);
     }
   }
   return removed;
+}
+
+/**
+ * Whether the sub-directory `name` (recorded by an earlier `parent` command) is still that command's part: its
+ * manifest says `"partOf": parent`, or it has none at all (written by an aerchip before manifests). `by`: the
+ * command its manifest names otherwise (undefined when the manifest is not usable: kept, as not sure).
+ */
+function subDirPart(out: string, name: string, parent: OutputKind): { own: boolean; by?: OutputsEntry } {
+  const dir = join(out, name);
+  if (!parentsReal(out, name) || !isDir(dir)) return { own: true }; // nothing to remove there
+  if (!isFile(join(dir, OUTPUTS_MANIFEST))) return { own: true };
+  const r = recordedOutputs(dir);
+  const latest = r.entries[0];
+  if (r.problem !== undefined) return { own: false };
+  return latest?.partOf === parent ? { own: true } : { own: false, ...(latest === undefined ? {} : { by: latest }) };
 }
 
 /** Names for a note: files inside a sub-directory (sweep's points/<id>.json) said once as "points/ (24 files)". */

@@ -187,7 +187,7 @@ export async function compareCommand(modelPath: string, o: CompareCommandOptions
       try {
         // The same run as `aerchip run MODEL --arch <arch> --out DIR/<chip>`, so `aerchip rerun` reproduces it.
         const run = {
-          ...o, arch, out: join(o.out, dir), json: false, quiet: true,
+          ...o, arch, out: join(o.out, dir), json: false, quiet: true, partOf: "compare" as const,
         };
         if (nir) await runNirCommand(modelPath, run);
         else await runCommand(modelPath, run);

@@ -82,7 +82,7 @@ export async function evaluateManyCommand(modelPath: string, o: EvaluateOptions)
       if (result !== undefined) {
         const existed = existsSync(chipDir);
         if (!existed) dirs.createdDir(chipDir);
-        writeOutputDir("evaluate", await datasetOutputFiles(chipDir, result), chipDir, { quiet: o.quiet, inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
+        writeOutputDir("evaluate", await datasetOutputFiles(chipDir, result), chipDir, { quiet: o.quiet, partOf: "evaluate-compare", inputs: [modelPath, o.initialWeights].filter((p): p is string => p !== undefined) });
         if (existed) dirs.rewroteDir(join(o.out, dir));
         entries.push({ arch, status: "ok", dir, document: result.document });
       }

@@ -152,7 +152,7 @@ export async function runNirCommand(modelPath: string, o: RunCommandOptions & Ni
   // Chip ticks, as report.json's perTick (NIR's extraTicks included; the .npy files are shifted by node latency).
   const layerTicks = layerTicksFile(o, out, compiled.program, sim);
   if (layerTicks !== undefined) files.push(layerTicks);
-  writeOutputDir("run", files, out, { quiet: o.quiet, inputs: [modelPath, o.input].filter((p): p is string => p !== undefined) });
+  writeOutputDir("run", files, out, { quiet: o.quiet, partOf: o.partOf, inputs: [modelPath, o.input].filter((p): p is string => p !== undefined) });
   // --json: a key for every file written, as run's JSON models (cli/commands/run.ts): mapping.json, and each
   // spiking node's <node>.npy under nodeSpikes by node name (as voltages holds the readouts' .v.npy).
   if (o.json) { process.stdout.write(`${JSON.stringify({ report: join(out, "report.json"), spikes: join(out, "spikes.json"), mapping: join(out, "mapping.json"), outputs: report.nir, ...(Object.keys(nirOut.nodeSpikes).length === 0 ? {} : { nodeSpikes: nirOut.nodeSpikes }), ...(layerTicks === undefined ? {} : { layerTicks: layerTicks.path }), ...(packets === undefined ? {} : { packets: packets.path }), ...(ro.report.length === 0 ? {} : { voltages: Object.fromEntries(ro.report.map((r) => [r.population, join(out, r.file)])) }) })}\n`); return; }

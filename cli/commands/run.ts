@@ -1,5 +1,5 @@
 /** `aerchip run MODEL --arch ARCH --out DIR`: compile, run, print a summary, write spikes/report/mapping. */
-import { writeOutputDir } from "../earlier-outputs.ts";
+import { writeOutputDir, type OutputParent } from "../earlier-outputs.ts";
 import { mappingJson } from "../mapping-json.ts";
 import type { StllrPsi } from "../../chip/program/named-rules.ts";
 import { thirdFactorProvenance, thirdFactorRowsWarnings, type ThirdFactorArg } from "../third-factor.ts";
@@ -60,6 +60,8 @@ export interface RunCommandOptions extends InputSelection, EventTransformChoice 
   readonly coreNeurons?: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Set by compare: this run's --out is one chip directory of it (its manifest says so, cli/earlier-outputs.ts). */
+  readonly partOf?: OutputParent;
   readonly precision?: "float" | "fixed";
   readonly packetsOut?: string;
   /** Duration of one tick in µs (event-data binning and stream headers); default 1000 (1 ms). */
@@ -450,7 +452,7 @@ export async function runCommand(modelPath: string, o: RunCommandOptions): Promi
     files.push({ path: handFile, data: stableJson(hand.report, handFile) });
     handMappingText = `\n${remapComparisonText(hand.report, hand.compiled.mapping, report, compiled.mapping)}`;
   }
-  writeOutputDir("run", files, out, { quiet: o.quiet, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
+  writeOutputDir("run", files, out, { quiet: o.quiet, partOf: o.partOf, inputs: [modelPath, o.input, o.initialWeights].filter((p): p is string => p !== undefined) });
   // Every file written, the --out ones as `o.out` spells it; the "wrote" line is the last line printed.
   const vFiles = ro.report.map((r) => join(o.out, r.file));
   const handShown = join(o.out, "hand-mapping-report.json");

@@ -124,6 +124,59 @@ describe("an --out directory reused by another command, and sub-directories (ses
   }, 120_000);
 });
 
+describe("never removes a file another command may have written (audit s25b)", () => {
+  it("#1 without a manifest, run keeps train's weights.json (a name both write) and names it with train's files", async () => {
+    const out = join(tmp(), "o");
+    expect((await cli("run", STATIC, "--arch", "generic", "--out", out, "--quiet")).code).toBe(0);
+    rmSync(join(out, OUTPUTS_MANIFEST)); // a directory written before manifests
+    writeFileSync(join(out, "train.json"), '{"format":"x"}');
+    writeFileSync(join(out, "weights.json"), '{"w":1}');
+    writeFileSync(join(out, "curve.csv"), "a,b\n");
+    const r = await cli("run", STATIC, "--arch", "generic", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("removed");
+    expect(r.stderr).toContain("W_OUT_OTHER_COMMAND: --out also holds 3 outputs of an earlier `aerchip train`, kept: curve.csv, train.json, weights.json");
+    expect(readFileSync(join(out, "weights.json"), "utf8")).toBe('{"w":1}');
+    expect(manifestOf(out).earlier).toEqual([{ command: "train", files: ["curve.csv", "train.json", "weights.json"] }]);
+    // The same with an unusable manifest (W_OUT_MANIFEST): the fixed names judge, weights.json stays.
+    writeFileSync(join(out, OUTPUTS_MANIFEST), "not json");
+    const again = await cli("run", STATIC, "--arch", "generic", "--out", out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("W_OUT_MANIFEST");
+    expect(again.stderr).not.toContain("removed");
+    expect(existsSync(join(out, "weights.json"))).toBe(true);
+  }, 120_000);
+
+  it("#1 without a manifest, a name only this command claims is still removed (report.json marks the run)", () => {
+    const out = tmp();
+    for (const f of ["report.json", "weights.json", "mapping.json", "program.aerprog"]) writeFileSync(join(out, f), "{}");
+    const removed = writeOutputDir("run", [{ path: join(out, "report.json"), data: "{}" }], out, { quiet: true });
+    // weights.json: only run claims it here (no train.json); mapping.json: compile's too (program.aerprog), kept.
+    expect(removed.map((p) => p.slice(out.length + 1))).toEqual(["weights.json"]);
+    expect(manifestOf(out).earlier).toEqual([{ command: "compile", files: ["mapping.json", "program.aerprog"] }]);
+  });
+
+  it("#2 compare's chip directories say partOf compare: a standalone run there keeps compare's files, and compare then keeps that directory", async () => {
+    const out = join(tmp(), "o");
+    const cmp1 = await cli("compare", PLASTIC, "--arch", "generic,loihi", "--out", out, "--quiet");
+    expect(cmp1.code, cmp1.stderr).toBe(0);
+    expect(manifestOf(join(out, "loihi"))).toMatchObject({ command: "run", partOf: "compare" });
+    expect(existsSync(join(out, "loihi", "weights.json"))).toBe(true);
+    // Another model, run on its own into the chip directory: compare's weights.json is another command's now.
+    const run = await cli("run", STATIC, "--arch", "generic", "--out", join(out, "loihi"));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("W_OUT_OTHER_COMMAND: --out also holds 1 output of an earlier `aerchip run` (a chip directory of `aerchip compare`), kept: weights.json");
+    expect(manifestOf(join(out, "loihi"))).toEqual({ format: "aerchip-outputs", version: 1, command: "run", files: ["mapping.json", "report.json", "spikes.json"], earlier: [{ command: "run", partOf: "compare", files: ["weights.json"] }] });
+    // compare without loihi: that directory is no longer its part: kept and named, not removed.
+    const cmp2 = await cli("compare", PLASTIC, "--arch", "generic", "--out", out);
+    expect(cmp2.code, cmp2.stderr).toBe(0);
+    expect(cmp2.stderr).not.toContain("removed");
+    expect(cmp2.stderr).toContain("W_OUT_OTHER_COMMAND: --out also holds 1 output of an earlier `aerchip run`, kept: loihi/");
+    expect(readdirSync(join(out, "loihi")).sort()).toEqual([OUTPUTS_MANIFEST, "mapping.json", "report.json", "spikes.json", "weights.json"]);
+    expect(manifestOf(out).files).toEqual(["compare.csv", "compare.json", "compare.md", "compare.svg", "compare.tex", "generic/"]);
+  }, 120_000);
+});
+
 describe("the outputs manifest, read back", () => {
   const err = vi.spyOn(process.stderr, "write");
   afterEach(() => err.mockClear());

@@ -45,13 +45,18 @@ describe("evaluate on several chips", () => {
     expect(readdirSync(out).sort()).toEqual(["aerchip-outputs.json", "evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic", "loihi"]);
     // The chip directories are the command's outputs too (a later evaluation without a chip removes its directory).
     expect(JSON.parse(readFileSync(join(out, "aerchip-outputs.json"), "utf8"))).toMatchObject({ command: "evaluate-compare", files: ["evaluate-compare.csv", "evaluate-compare.json", "evaluate-compare.md", "evaluate-compare.tex", "generic/", "loihi/"] });
+    // Each chip's manifest says whose part it is (audit s25b #2): a standalone `evaluate --out OUT/generic` is another command there.
+    expect(JSON.parse(readFileSync(join(out, "generic", "aerchip-outputs.json"), "utf8"))).toMatchObject({ command: "evaluate", partOf: "evaluate-compare" });
     const rows = readRows(out);
     expect(rows.map((x) => [x.arch, x.status, x.dir])).toEqual([["generic", "ok", "generic"], ["loihi", "ok", "loihi"]]);
     for (const [k, arch] of ["generic", "loihi"].entries()) {
       const one = join(TMP, `one-${arch}`);
       expect((await cli("evaluate", MODEL, "--input", DATA, "--arch", arch, "--out", one, "--quiet")).code).toBe(0);
       expect(readdirSync(join(out, arch)).sort()).toEqual(FILES);
-      for (const f of FILES) expect(readFileSync(join(out, arch, f), "utf8"), `${arch}/${f}`).toBe(readFileSync(join(one, f), "utf8"));
+      for (const f of FILES.filter((x) => x !== "aerchip-outputs.json")) expect(readFileSync(join(out, arch, f), "utf8"), `${arch}/${f}`).toBe(readFileSync(join(one, f), "utf8"));
+      // The manifests differ only by the chip directory's marker of its parent (audit s25b #2).
+      const manifest = (dir: string): unknown => JSON.parse(readFileSync(join(dir, "aerchip-outputs.json"), "utf8"));
+      expect(manifest(join(out, arch))).toEqual({ ...(manifest(one) as object), partOf: "evaluate-compare" });
       const d = JSON.parse(readFileSync(join(out, arch, "dataset.json"), "utf8")) as DatasetDocument;
       expect(d.provenance.options.arch).toBe(arch);
       const s = d.summary;
