@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { AerchipError } from "../../core/diagnostics.ts";
-import { duplicateJsonKeyMessage, findDuplicateJsonKey, lineAt } from "../../core/io/json-duplicate-keys.ts";
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 import { readInputText } from "../../core/io/read-input.ts";
 import type { ChipSpec } from "./types.ts";
 import { assertValidChipSpec } from "./validate.ts";
@@ -39,10 +39,7 @@ export function parseChipSpecJson(text: string, file: string): ChipSpec {
     throw new AerchipError("E_SPEC_PARSE", `chip spec is not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
   }
   // A repeated key (JSON.parse keeps the last: "maxDelayTicks": 62, "maxDelayTicks": 1 reads as 1) is refused.
-  const dup = findDuplicateJsonKey(text);
-  if (dup !== undefined) {
-    throw new AerchipError("E_SPEC_INVALID", duplicateJsonKeyMessage(dup, (o) => lineAt(text, o)), { file, field: dup.path, hint: `keep one "${dup.key}" in ${dup.parent === "" ? "the top-level object" : dup.parent}` });
-  }
+  refuseDuplicateJsonKey(text, { file, code: "E_SPEC_INVALID" });
   return assertValidChipSpec(raw, file);
 }
 

@@ -3,7 +3,7 @@
  * the file and the field path, so a malformed model never becomes NaN weights or a stack trace.
  */
 import { AerchipError } from "../../core/diagnostics.ts";
-import { duplicateJsonKeyMessage, findDuplicateJsonKey, lineAt } from "../../core/io/json-duplicate-keys.ts";
+import { refuseDuplicateJsonKey } from "../../core/io/json-duplicate-keys.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -209,8 +209,6 @@ export function parseJsonText(text: string, file: string): Json {
  * E_MODEL_FIELD for a key repeated in one object (core/io/json-duplicate-keys.ts): JSON.parse would keep the
  * last value silently (a second vThreshold wins). `text` is valid JSON; `line` maps its offsets to the file's lines.
  */
-export function refuseDuplicateKeys(text: string, file: string, line: (offset: number) => number = (o) => lineAt(text, o)): void {
-  const dup = findDuplicateJsonKey(text);
-  if (dup === undefined) return;
-  throw new AerchipError("E_MODEL_FIELD", duplicateJsonKeyMessage(dup, line), { file, field: dup.path, hint: `keep one "${dup.key}" in ${dup.parent === "" ? "the top-level object" : dup.parent}` });
+export function refuseDuplicateKeys(text: string, file: string, line?: (offset: number) => number): void {
+  refuseDuplicateJsonKey(text, { file, code: "E_MODEL_FIELD", ...(line === undefined ? {} : { line }) });
 }

@@ -151,17 +151,18 @@ export function duplicateJsonKeyMessage(dup: DuplicateJsonKey, line: (offset: nu
 }
 
 /**
- * Refuses a repeated key in `text` (valid JSON, already parsed) of a file aerchip wrote and reads back (a
- * report.json, a checkpoint, a point file, …): a hand-edited copy with `"steps": 10, "steps": 20` would
- * otherwise be read silently with the last value. Throws `code` naming `file` and the key's JSON path;
- * `what` names the file's kind in the message ("report", "checkpoint header"); the hint says which key to
- * keep, then `hint` (e.g. how to write the file again).
+ * Refuses a repeated key in `text` (valid JSON, already parsed): a model, a chip spec, or a file aerchip wrote
+ * and reads back (a report.json, a checkpoint, a point file, …), where a hand-edited `"steps": 10, "steps": 20`
+ * would otherwise be read silently with the last value. Throws `code` naming `file` and the key's JSON path;
+ * `what`, when given, names the file's kind before the message ("report", "checkpoint header"); the hint says
+ * which key to keep, then `hint` (e.g. how to write the file again); `line` maps offsets to the file's lines.
  */
-export function refuseDuplicateJsonKey(text: string, o: { readonly file: string; readonly code: string; readonly what: string; readonly hint?: string; readonly line?: (offset: number) => number }): void {
+export function refuseDuplicateJsonKey(text: string, o: { readonly file: string; readonly code: string; readonly what?: string; readonly hint?: string; readonly line?: (offset: number) => number }): void {
   const dup = findDuplicateJsonKey(text);
   if (dup === undefined) return;
   const where = dup.parent === "" ? "the top-level object" : dup.parent;
-  throw new AerchipError(o.code, `${o.what} ${o.file}: ${duplicateJsonKeyMessage(dup, o.line ?? ((off) => lineAt(text, off)))}`, {
+  const message = duplicateJsonKeyMessage(dup, o.line ?? ((off) => lineAt(text, off)));
+  throw new AerchipError(o.code, o.what === undefined ? message : `${o.what} ${o.file}: ${message}`, {
     file: o.file, field: dup.path, hint: `keep one "${dup.key}" in ${where}${o.hint === undefined ? "" : `, or ${o.hint}`}`,
   });
 }
