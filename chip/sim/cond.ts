@@ -83,21 +83,16 @@ export function resetCondState(cs: CondState | undefined): void {
  * g_i += −w; onto any other target acc += w (and gotInput when the program marks targets).
  */
 export function deliverCondRange(cs: CondState, lo: number, hi: number, synTarget: Uint32Array, synWeight: Float64Array, acc: Float64Array, gotInput: Uint8Array | undefined): void {
-  const { isCond, ge, gi } = cs;
   for (let s = lo; s < hi; s++) {
     const tg = synTarget[s];
-    const w = synWeight[s];
-    if (isCond[tg] === 1) {
-      if (w > 0) ge[tg] += w;
-      else if (w < 0) gi[tg] += -w;
-    } else acc[tg] += w;
+    deliverCondOne(cs, tg, synWeight[s], acc);
     if (gotInput !== undefined) gotInput[tg] = 1;
   }
 }
 
 /**
- * One synapse's arrival onto target tg (the plastic and learning paths, which read each weight before their
- * update): as deliverCondRange, w > 0 → g_e += w, w < 0 → g_i += −w onto a lifCond target, acc += w otherwise.
+ * One synapse's arrival onto target tg (deliverCondRange, and the plastic path, which reads each weight before
+ * its update): w > 0 → g_e += w, w < 0 → g_i += −w onto a lifCond target, acc += w otherwise.
  */
 export function deliverCondOne(cs: CondState, tg: number, w: number, acc: Float64Array): void {
   if (cs.isCond[tg] === 1) {
