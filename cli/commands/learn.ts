@@ -40,7 +40,7 @@ import { countsOnlyLearnResult } from "../learn/counts-only.ts";
 import { autoGainLine, autoGainProvenance, chooseInputGain, splitAutoGain, type AutoGainChoice } from "../learn/auto-gain.ts";
 import { wholeNumberText } from "../option-limits.ts";
 import { MU_EXP_RULE, learnRuleName, learnRuleOfMu, muForRule, recordedParams } from "../learn/rule-names.ts";
-import { checkCondNetwork, condRecord, learnNeuronModel, type LearnNeuronModel } from "../learn/diehl-cook-cond.ts";
+import { checkCondNetwork, COND_DEFAULT_TICK_MS, condRecord, learnNeuronModel, type LearnNeuronModel } from "../learn/diehl-cook-cond.ts";
 
 export interface LearnCommandOptions {
   readonly neurons: number;
@@ -254,14 +254,22 @@ export async function learnCommand(dataset: string, o: LearnCommandOptions): Pro
   const userOverrides = parseSetOption(setAuto.set);
   // --rule: the mu it stands for (rule-names.ts), between the set's and the user's values; a --set mu choosing another rule is refused.
   const ruleMu = muForRule(learnRuleName(o.rule), userOverrides, LEARN_PARAM_SETS[setName].mu.value);
-  let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...(ruleMu.mu === undefined ? {} : { mu: ruleMu.mu }), ...userOverrides };
-  const ruleChosen: Partial<Record<keyof DiehlCookParams, string>> = ruleMu.chosen === undefined ? {} : { mu: ruleMu.chosen };
+  // --neuron-model lif-cond without a tickMs of the user's or of a named set: D&C's 0.5 ms step (diehl-cook-cond.ts).
+  const neuronModel = learnNeuronModel(o.neuronModel);
+  // Its provenance: that default's source, or the user's value against it.
+  const condTick = neuronModel === "lif-cond" && setName === "diehl-cook-code";
+  const userTick = userOverrides.tickMs;
+  const condTickSource = userTick === undefined || userTick === COND_DEFAULT_TICK_MS.value
+    ? COND_DEFAULT_TICK_MS.source : `user: --set tickMs=${userTick} (default ${COND_DEFAULT_TICK_MS.value}: ${COND_DEFAULT_TICK_MS.source})`;
+  let paramOverrides: Partial<DiehlCookParams> = { ...paramSetOverrides(setName), ...(ruleMu.mu === undefined ? {} : { mu: ruleMu.mu }), ...(condTick ? { tickMs: COND_DEFAULT_TICK_MS.value } : {}), ...userOverrides };
+  const ruleChosen: Partial<Record<keyof DiehlCookParams, string>> = {
+    ...(ruleMu.chosen === undefined ? {} : { mu: ruleMu.chosen }), ...(condTick ? { tickMs: condTickSource } : {}),
+  };
   // The named sets are valid on their own: what fails here is a --set value against the set's (e.g. its tickMs).
   let params = setOptionChecked(() => resolveDiehlCookParams(paramOverrides));
   checkDiehlCookRuleFits(spec, params, widths);
   checkRuleParamsUsed(userOverrides, params);
   // --neuron-model lif-cond: D&C's conductance neurons, on a chip that runs them (cli/learn/diehl-cook-cond.ts).
-  const neuronModel = learnNeuronModel(o.neuronModel);
   if (neuronModel === "lif-cond") checkCondNetwork(spec, params, userOverrides);
   const ckFile = o.checkpoint === undefined ? undefined : resolve(o.checkpoint);
   // A checkpoint directory that cannot be made (under a file, unwritable) is refused before training, not at

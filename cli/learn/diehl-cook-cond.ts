@@ -49,6 +49,17 @@ export const DIEHL_COOK_COND = {
   wInhExcCond: { value: -17, source: "[C] D&C code: inh→exc weight 17.0 onto gi (written −17: a negative weight drives g_i)" },
 } as const satisfies Record<string, SourcedValue>;
 
+/**
+ * The conductance network's step when the run does not choose one: D&C's own, 0.5 ms. The default parameter set's
+ * 1 ms (BindsNET's dt) equals τ_ge, where forward Euler's g_e ← g_e − (dt/τ_ge)·g_e empties g_e every step: the
+ * excitatory neurons then barely fire, and nearly every sample runs the whole intensity loop (measured: 100 neurons,
+ * `generic`, no progress past the first training digit in 4 minutes; at 0.5 ms the whole 9,000-digit run took 12).
+ */
+export const COND_DEFAULT_TICK_MS = {
+  value: 0.5,
+  source: "[C] D&C code: defaultclock.dt = 0.5 ms (--neuron-model lif-cond's default step; at the default set's 1 ms, τ_ge = dt and forward Euler empties g_e every step)",
+} as const satisfies SourcedValue;
+
 /** The --neuron-model text checked (commander gives the choices; code calling learnCommand may not). Absent = "lif". */
 export function learnNeuronModel(text: string | undefined): LearnNeuronModel {
   if (text === undefined) return "lif";

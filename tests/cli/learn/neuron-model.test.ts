@@ -91,7 +91,7 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
     expect(r.code, r.stderr).toBe(0);
     const d = doc("cond");
     expect(d.neuronModel).toBe("lif-cond");
-    expect(d.conductance.derived).toMatchObject({ vThresholdExcMv: -52, vResetExcMv: -65, vThresholdInhMv: -40, vResetInhMv: -45, refractoryExcTicks: 4, refractoryInhTicks: 1, dtMs: 1 });
+    expect(d.conductance.derived).toMatchObject({ vThresholdExcMv: -52, vResetExcMv: -65, vThresholdInhMv: -40, vResetInhMv: -45, refractoryExcTicks: 9, refractoryInhTicks: 3, dtMs: 0.5 });
     expect(d.conductance.wInhExcCond).toBe(-17);
     expect(d.conductance.sources.eInhExc).toMatch(/\[C\] D&C code/);
     // The current-based gains and inh→exc weight, which this network does not read, are not recorded as if they ran
@@ -100,8 +100,15 @@ describe("learn mnist --neuron-model lif-cond (CLI)", () => {
       expect(Object.keys(d.params)).not.toContain(k);
       expect(Object.keys(d.paramsProvenance)).not.toContain(k);
     }
-    expect(d.params).toMatchObject({ wExcInh: expect.any(Number), tauSynMs: 1, tickMs: 1 });
+    // Without --set tickMs the conductance network steps at D&C's 0.5 ms (at 1 ms, τ_ge = dt: g_e emptied each step).
+    expect(d.params).toMatchObject({ wExcInh: expect.any(Number), tauSynMs: 1, tickMs: 0.5 });
+    expect(d.paramsProvenance.tickMs).toMatch(/^\[C\] D&C code: defaultclock\.dt = 0\.5 ms \(--neuron-model lif-cond's default step/);
     expect(d.paramsProvenance.wExcInh).toEqual(expect.any(String));
+    // A tick the user gives wins, and is recorded as theirs.
+    expect((await learn("cond-t1", "--arch", "spinnaker2", "--neuron-model", "lif-cond", "--set", "tickMs=1", "--train", "2", "--test", "2")).code).toBe(0);
+    expect(doc("cond-t1").params.tickMs).toBe(1);
+    expect(doc("cond-t1").conductance.derived).toMatchObject({ dtMs: 1, refractoryExcTicks: 4, refractoryInhTicks: 1 });
+    expect(doc("cond-t1").paramsProvenance.tickMs).toMatch(/^user: --set tickMs=1 \(default 0\.5: \[C\] D&C code: defaultclock\.dt = 0\.5 ms/);
     const res = d.results[0];
     expect(res.opsPerTrainSample.synUpdates).toBeGreaterThan(0);
     expect(res.accuracy).toBeGreaterThanOrEqual(0);
